@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from harness.scoring.distributed import TranscriptionExecutor
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BenchmarkResult:
     """How a run ended, where its rows are, and its summary (per model: latency, cost, WER, similarity)."""
 
@@ -176,9 +176,18 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     summary = _summary(outcome)
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
-    return BenchmarkResult(outcome.run_id, outcome.status, outcome.db_path, outcome.planned, dict(outcome.counts),
-                           outcome.spent_usd, summary, report, (*outcome.notes, *told.warnings),
-                           config.output.fail_on)
+    return BenchmarkResult(
+        run_id=outcome.run_id,
+        status=outcome.status,
+        db_path=outcome.db_path,
+        planned=outcome.planned,
+        counts=dict(outcome.counts),
+        spent_usd=outcome.spent_usd,
+        summary=summary,
+        report_path=report,
+        notes=(*outcome.notes, *told.warnings),
+        fail_on=config.output.fail_on,
+    )
 
 
 def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | None:
@@ -377,7 +386,7 @@ def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[ClipRow],
     hard = []
     for clip, pieces, said in asked:
         path = Path(clip.audio_path)
-        hard.append(HardTextClip(said_hard_text(pieces, said), path=path if path.is_absolute() else root / path,
+        hard.append(HardTextClip(hard=said_hard_text(pieces, said), path=path if path.is_absolute() else root / path,
                                  declared_media_type=clip.declared_media_type,
                                  declared_sample_rate=clip.declared_sample_rate))
     scores = HardTextJudge(model=asr_model, executor=executor).score_many(hard)

@@ -201,12 +201,17 @@ def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterato
 
     options = request.config.option
     fixtures = FixtureRoots.resolve(options.tts_fixtures_dir, frozenset(p.name for p in declared_providers()))
-    session = ContractSession(providers(), tts_target, RecordMode(options.tts_record_mode or "none"), fixtures)
+    session = ContractSession(
+        providers=providers(),
+        target=tts_target,
+        record_mode=RecordMode(options.tts_record_mode or "none"),
+        roots=fixtures,
+    )
     request.config.stash[_SESSION] = session
     yield session
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Facts:
     """What the summary says about one contract session, in plain values: an xdist worker sends them to
     the controller (`workeroutput`), which prints one summary for the whole run."""
@@ -228,8 +233,15 @@ def _facts(session: Any) -> _Facts:
     redactor = Redactor(session.secrets())
     notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
     roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
-    return _Facts(where, len(plans), len({(p.provider, p.endpoint) for p in plans}), len(session.providers),
-                  len(session.recorded), tuple(roots), tuple(notes))
+    return _Facts(
+        where=where,
+        plans=len(plans),
+        endpoints=len({(p.provider, p.endpoint) for p in plans}),
+        providers=len(session.providers),
+        recorded=len(session.recorded),
+        roots=tuple(roots),
+        notes=tuple(notes),
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

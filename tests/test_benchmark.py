@@ -77,8 +77,27 @@ def test_resuming_without_the_runs_database_is_a_usage_error(tmp_path: Path) -> 
 
 
 def _result(status: str = "finished", planned: int = 2, **counts: int) -> BenchmarkResult:
-    summary = Summary("run-1", status, (), dict(counts), {}, 0.0, None, None)
-    return BenchmarkResult("run-1", status, Path("runs.db"), planned, dict(counts), Decimal(0), summary, None, ())
+    summary = Summary(
+        run_id="run-1",
+        status=status,
+        lines=(),
+        outcomes=dict(counts),
+        events={},
+        spent_usd=0.0,
+        planned_usd=None,
+        budget_usd=None,
+    )
+    return BenchmarkResult(
+        run_id="run-1",
+        status=status,
+        db_path=Path("runs.db"),
+        planned=planned,
+        counts=dict(counts),
+        spent_usd=Decimal(0),
+        summary=summary,
+        report_path=None,
+        notes=(),
+    )
 
 
 @pytest.mark.parametrize(("result", "shortfall"), [

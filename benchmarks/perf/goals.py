@@ -72,7 +72,7 @@ class Watch:
         self._thread = threading.Thread(target=self._run, name="perf-watch", daemon=True)
         self._started = threading.Event()
         self.origin = 0.0
-        self.health = RunHealth(())
+        self.health = RunHealth(windows=())
         self.noted: list[str] = []  # saturation seen by another probe (a run's own stored health)
 
     def _run(self) -> None:
@@ -106,11 +106,11 @@ class Watch:
         self._loop.close()
         ticks = self._lag.drain()
         span = end - self.origin
-        windows = [HealthWindow(start, min(span, start + WINDOW_S))
+        windows = [HealthWindow(start_s=start, end_s=min(span, start + WINDOW_S))
                    for start in (i * WINDOW_S for i in range(max(1, int(span / WINDOW_S + 0.999999))))]
         lay_ticks(windows, ticks, self.origin)
         lags = [lag * 1000 for _, lag in ticks]
-        self.health = RunHealth(tuple(windows), quantile(lags, 0.5), quantile(lags, 0.95))
+        self.health = RunHealth(windows=tuple(windows), lag_p50_ms=quantile(lags, 0.5), lag_p95_ms=quantile(lags, 0.95))
 
     def note(self, line: str | None) -> None:
         """Saturation another probe saw while this one watched (a benchmark run's own `runs.client_saturated`,

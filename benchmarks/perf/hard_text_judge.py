@@ -85,7 +85,7 @@ def clips_of(corpus: str, items: int | None) -> list[HardTextClip]:
     hard: list[HardText] = [item.hard for item in loaded.items if item.hard is not None and not item.control]
     if items:
         hard = [hard[int(index * len(hard) / items)] for index in range(min(items, len(hard)))]
-    return [HardTextClip(item, audio=wav_bytes(text), control=control)
+    return [HardTextClip(hard=item, audio=wav_bytes(text), control=control)
             for item in hard for text, control in ((item.text, False), (item.control, True))]
 
 

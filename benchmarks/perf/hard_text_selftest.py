@@ -187,7 +187,7 @@ def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -
     started = time.perf_counter()
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        found, problems = judge.evidence([HardTextClip(render.hard, samples=say(render)) for render in batch])
+        found, problems = judge.evidence([HardTextClip(hard=render.hard, samples=say(render)) for render in batch])
         for render, evidence, problem in zip(batch, found, problems, strict=True):
             if evidence is None:
                 raise SystemExit(f"{render.item_id}: {problem}")
@@ -220,7 +220,7 @@ def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]
             if not judge.complete(asked, evidence)]
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        found, problems = judge.evidence([HardTextClip(asked, samples=say(render)) for _, render, asked in batch])
+        found, problems = judge.evidence([HardTextClip(hard=asked, samples=say(render)) for _, render, asked in batch])
         for (evidence, render, asked), more, problem in zip(batch, found, problems, strict=True):
             if more is None:
                 raise SystemExit(f"{render.item_id}: {problem}")

@@ -121,8 +121,13 @@ class HealthMonitor:
         """End the current window now: its CPU figures and renders, then the ticks that ran in it."""
         now, cpu = time.perf_counter(), CpuReading.now()
         figures = cpu.since(self._cpu)
-        window = HealthWindow(self._closed_at - self.origin, now - self.origin, process_cores=figures.process_cores,
-                              machine_busy=figures.machine_busy, waiting_threads=figures.waiting_threads)
+        window = HealthWindow(
+            start_s=self._closed_at - self.origin,
+            end_s=now - self.origin,
+            process_cores=figures.process_cores,
+            machine_busy=figures.machine_busy,
+            waiting_threads=figures.waiting_threads,
+        )
         self._cpu, self._closed_at = cpu, now
         reading = self.sandbox.health() if self.sandbox is not None else None
         if reading is not None:
@@ -138,5 +143,10 @@ class HealthMonitor:
 
     def health(self, room: RenderRoom | None = None) -> RunHealth:
         """The run's health; `room`: the jobs it held back for the sandbox's renders."""
-        return RunHealth(tuple(self.windows), quantile(self._lags, 0.5), quantile(self._lags, 0.95),
-                         held_jobs=room.held if room else 0, held_s=room.held_s if room else 0.0)
+        return RunHealth(
+            windows=tuple(self.windows),
+            lag_p50_ms=quantile(self._lags, 0.5),
+            lag_p95_ms=quantile(self._lags, 0.95),
+            held_jobs=room.held if room else 0,
+            held_s=room.held_s if room else 0.0,
+        )

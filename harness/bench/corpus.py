@@ -73,7 +73,7 @@ class _CorpusModel(BaseModel):
     items: list[_ItemModel] = Field(min_length=1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CorpusItem:
     id: str
     text: str
@@ -96,7 +96,7 @@ class CorpusItem:
         return bool(SPEAKER_LINE.match(self.text))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Corpus:
     name: str
     version: str
@@ -136,15 +136,30 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     kind = getattr(model, "kind", None)
     if kind == HARD_TEXT:
         hard = _hard_items(model, data["items"], chosen, where)
-        return Corpus(model.name, model.version, model.language, hard, path, kind)
+        return Corpus(name=model.name, version=model.version, language=model.language, items=hard, path=path, kind=kind)
     if kind == MARKUP:
-        return Corpus(model.name, model.version, model.language, _markup_items(model, data["items"], chosen, where),
-                      path, kind)
+        return Corpus(
+            name=model.name,
+            version=model.version,
+            language=model.language,
+            items=_markup_items(model, data["items"], chosen, where),
+            path=path,
+            kind=kind,
+        )
     items = tuple(
-        CorpusItem(item.id, item.text, item.language or model.language, tuple(item.alternatives))
+        CorpusItem(
+            id=item.id, text=item.text, language=item.language or model.language, alternatives=tuple(item.alternatives)
+        )
         for item in chosen
     )
-    return Corpus(model.name, model.version, model.language, items, path, kind if isinstance(kind, str) else None)
+    return Corpus(
+        name=model.name,
+        version=model.version,
+        language=model.language,
+        items=items,
+        path=path,
+        kind=kind if isinstance(kind, str) else None,
+    )
 
 
 def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel],
@@ -163,8 +178,17 @@ def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list
             problems.extend(f"item {_one_line(item.id)}: {_one_line(problem)}" for problem in hard)
         elif item.id in chosen_ids:
             language = item.language or model.language
-            items.append(CorpusItem(item.id, item.text, language, (), hard))
-            items.append(CorpusItem(item.id + CONTROL_SUFFIX, hard.control, language, (), hard, control=True))
+            items.append(CorpusItem(id=item.id, text=item.text, language=language, alternatives=(), hard=hard))
+            items.append(
+                CorpusItem(
+                    id=item.id + CONTROL_SUFFIX,
+                    text=hard.control,
+                    language=language,
+                    alternatives=(),
+                    hard=hard,
+                    control=True,
+                )
+            )
     if len(problems) == 1:
         raise UsageError(f"{where} is not a valid hard-text corpus: {problems[0]}")
     if problems:
@@ -188,7 +212,11 @@ def _markup_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: li
         if spoken(pieces) != " ".join(item.text.split()):
             raise UsageError(f"{where}: item {_one_line(item.id)}: its text must be its pieces' words, "
                              f"{_one_line(spoken(pieces))!r}")
-        items.append(CorpusItem(item.id, item.text, item.language or model.language, (), markup=pieces))
+        items.append(
+            CorpusItem(
+                id=item.id, text=item.text, language=item.language or model.language, alternatives=(), markup=pieces
+            )
+        )
     return tuple(items)
 
 

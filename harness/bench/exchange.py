@@ -20,7 +20,7 @@ from harness.core.errors import ProtocolError, ProviderError, TimeoutError_, Tra
 from harness.core.redact import redact_text
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Exchange:
     """A finished exchange: the answer and its timings (monotonic seconds)."""
 
@@ -84,7 +84,7 @@ async def send(
     trace = HttpTrace()
     request.extensions["trace"] = trace
     url = redact_text(str(request.url.copy_with(query=None)), secrets)
-    reading = _Reading(on_chunk)
+    reading = _Reading(on_chunk=on_chunk)
     handed = now()
     try:
         response, answered = await within(deadline, _exchange(client, request, reading))
@@ -97,10 +97,18 @@ async def send(
     body = b"".join(reading.chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body
-    return Exchange(response, body, trace, reading.first, now(), handed, answered)
+    return Exchange(
+        response=response,
+        body=body,
+        trace=trace,
+        first_byte=reading.first,
+        last_byte=now(),
+        handed=handed,
+        answered=answered,
+    )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Reading:
     """What an exchange has received so far: kept outside it, so an exchange cut at its deadline says how far
     it got (and a body cut short keeps its headers)."""

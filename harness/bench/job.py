@@ -38,7 +38,7 @@ from harness.measurement import JobEvidence, ProviderStamps, StampBook
 from harness.results import Store
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Services:
     """What every job of a run shares."""
 

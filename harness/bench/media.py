@@ -35,7 +35,14 @@ def store_audio(directory: Path, body: bytes, declared: str | None, facts: Audio
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(body)
         os.replace(temporary, path)  # atomic: a crash never leaves half a file under the final name
-    return AudioFile(path, digest, len(body), declared, facts.media_type, facts.sample_rate)
+    return AudioFile(
+        path=path,
+        sha256=digest,
+        size=len(body),
+        declared_media_type=declared,
+        sniffed_media_type=facts.media_type,
+        sample_rate=facts.sample_rate,
+    )
 
 
 class FirstAudio:

@@ -85,7 +85,7 @@ def socket_cost(selection: Selection, text: str) -> Cost | None:
     return declaration.cost_of(len(text), speaker[0])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlannedJob:
     job_key: str
     seq: int

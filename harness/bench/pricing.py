@@ -51,7 +51,7 @@ STALE = "stale"
 UNSOURCED = "the declaration's own figure: no source or read date"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Price:
     """One request's planned price: `amount` in `unit` (a currency, or a provider's own characters; None: no price), its
     USD value as planned and at worst (what a budget reserves), and where the price was read."""
@@ -186,7 +186,7 @@ def plan_notes(prices: Mapping[str, Price]) -> list[str]:
     return own + said + doubt_lines((price.stale, price.weak) for price in prices.values())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PriceBook:
     """The run's prices: the published sheets, the plans chosen, the team's own rates and the settings' USD rate."""
 
@@ -220,9 +220,13 @@ class PriceBook:
                              f"one of {', '.join(sorted(known)) or 'none'})")
         outside = sorted(label for label in given if in_run is not None and label.partition("/")[0] not in in_run)
         notes = (f"prices not used, their providers not being in this run: {', '.join(outside)}",) if outside else ()
-        book = cls(Decimal(str(usd_per_character)) if usd_per_character is not None else None,
-                   {label: rates for label, rates in given.items() if label not in outside}, dict(plans or {}),
-                   max_age_days=max_age_days, notes=notes)
+        book = cls(
+            usd_per_character=Decimal(str(usd_per_character)) if usd_per_character is not None else None,
+            overrides={label: rates for label, rates in given.items() if label not in outside},
+            plans=dict(plans or {}),
+            max_age_days=max_age_days,
+            notes=notes,
+        )
         for provider, plan in (plans or {}).items():
             sheet = book.sheet_of(providers[provider]) if provider in providers else None
             if sheet is None or plan not in sheet.plans:
@@ -330,10 +334,32 @@ class PriceBook:
         clause = unit_note(label, rates, published)
         note += f"; {clause}" if clause else ""
         if found is None:
-            return Price(None, CostUnit.USD, None, NONE, f"{note}; its unit cannot be estimated before sending",
-                         plan="your price", source=rates[0].source, offering=model)
-        return Price(found.amount, CostUnit.USD, found.usd, CONFIGURED, note, found.upper_usd, found.how,
-                     "your price", rates[0].source, "", False, found, mine, model)
+            return Price(
+                amount=None,
+                unit=CostUnit.USD,
+                usd=None,
+                basis=NONE,
+                note=f"{note}; its unit cannot be estimated before sending",
+                plan="your price",
+                source=rates[0].source,
+                offering=model,
+            )
+        return Price(
+            amount=found.amount,
+            unit=CostUnit.USD,
+            usd=found.usd,
+            basis=CONFIGURED,
+            note=note,
+            worst=found.upper_usd,
+            how=found.how,
+            plan="your price",
+            source=rates[0].source,
+            read="",
+            stale=False,
+            charge=found,
+            sheet=mine,
+            offering=model,
+        )
 
     def _published(self, provider: Provider, model: str, text: str, sheet: PriceSheet) -> Price:
         plan = self.plans.get(provider.name) or sheet.default_plan
@@ -344,26 +370,51 @@ class PriceBook:
         read = str(min((r.read for r in rates if r.read), default="") or "")
         weak = weaknesses(rates)
         if found is None:
-            return Price(None, CostUnit.USD, None, NONE,
-                         f"{provider.name}/{model}: priced in {', '.join(r.unit.value for r in rates)}, which cannot "
-                         f"be estimated before sending (no documented rate a second); give --price", plan=plan,
-                         source=first.source, read=read, stale=old, sheet=sheet, offering=model, weak=weak)
+            return Price(
+                amount=None,
+                unit=CostUnit.USD,
+                usd=None,
+                basis=NONE,
+                note=f"{provider.name}/{model}: priced in {', '.join(r.unit.value for r in rates)}, which cannot "
+                f"be estimated before sending (no documented rate a second); give --price",
+                plan=plan,
+                source=first.source,
+                read=read,
+                stale=old,
+                sheet=sheet,
+                offering=model,
+                weak=weak,
+            )
         note = ""
         if found.usd is None:
             note = (f"{provider.name} prices in {sheet.currency} and its sheet gives no dated USD conversion")
         elif found.estimated:
             note = f"{provider.name}/{model}: estimated before sending: {found.how}"
-        return Price(found.amount, sheet.currency if sheet.currency != "USD" else CostUnit.USD, found.usd,
-                     DOCUMENTED, note, found.upper_usd, found.how, plan, first.source, read, old, found, sheet,
-                     model, weak)
+        return Price(
+            amount=found.amount,
+            unit=sheet.currency if sheet.currency != "USD" else CostUnit.USD,
+            usd=found.usd,
+            basis=DOCUMENTED,
+            note=note,
+            worst=found.upper_usd,
+            how=found.how,
+            plan=plan,
+            source=first.source,
+            read=read,
+            stale=old,
+            charge=found,
+            sheet=sheet,
+            offering=model,
+            weak=weak,
+        )
 
     def _declared(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any],
                   own: Cost | None) -> Price:
         cost: Cost | None = own if own is not None else endpoint.price(payload) if endpoint.price is not None else None
         if cost is None:  # no price function, or one that prices no request of this model
             label = f"{provider.name}/{model}"
-            return Price(None, CostUnit.USD, None, NONE,
-                         f"{label}: no public price; set one with --price {label}=AMOUNT/UNIT (e.g. 20/1M-chars)",
+            return Price(amount=None, unit=CostUnit.USD, usd=None, basis=NONE,
+                         note=f"{label}: no public price; set one with --price {label}=AMOUNT/UNIT (e.g. 20/1M-chars)",
                          offering=model)
         rate = self.usd_rate(provider, cost.unit)
         usd = cost.amount * rate if rate is not None else None
@@ -371,8 +422,17 @@ class PriceBook:
             f"{provider.name} prices in {cost.unit}; no USD rate is documented: set usd_per_character"
         )
         teams = _teams_own(provider)
-        return Price(cost.amount, cost.unit, usd, DOCUMENTED, note, source="the declaration", offering=model,
-                     stale=not teams, weak="" if teams else UNSOURCED)
+        return Price(
+            amount=cost.amount,
+            unit=cost.unit,
+            usd=usd,
+            basis=DOCUMENTED,
+            note=note,
+            source="the declaration",
+            offering=model,
+            stale=not teams,
+            weak="" if teams else UNSOURCED,
+        )
 
 
 def _teams_own(provider: Provider) -> bool:

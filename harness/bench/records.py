@@ -24,7 +24,7 @@ from harness.measurement import Chunk, JobEvidence, ServerStamps
 from harness.results import ChunkRow, ClipRow, CostRow, DriftRow, ErrorRow, JobCancel, MarkRow, PollRow
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AudioFile:
     path: Path
     sha256: str
@@ -34,7 +34,7 @@ class AudioFile:
     sample_rate: int | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class JobRecord:
     job: PlannedJob
     run_id: str

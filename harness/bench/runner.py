@@ -51,7 +51,7 @@ RESUMABLE_STATES = (*UNFINISHED_STATES, UNFETCHED)
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class RunResult:
     run_id: str
     db_path: Path
@@ -63,7 +63,7 @@ class RunResult:
     corpora: list[Corpus] = field(default_factory=list)  # what the run read, loaded once (hard text is judged by it)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class PreparedRun:
     """Everything decided before anything is sent."""
 
@@ -135,8 +135,15 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
                       references(config.references, reference_url), config.run.sweep)
     # The plan's price doubts folded to a line a kind (`plan_notes`), here so the terminal and the library's
     # `BenchmarkResult.notes` say the same lines; `tts-harness providers --prices` lists each price.
-    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None,
-                       notes=[*prices.notes, *plan_notes(plan.prices), *spoken.notes])
+    return PreparedRun(
+        run_id=run_id,
+        config=config,
+        providers=dict(providers),
+        corpora=corpora,
+        plan=plan,
+        resumed=resume is not None,
+        notes=[*prices.notes, *plan_notes(plan.prices), *spoken.notes],
+    )
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> RunRow:
@@ -231,7 +238,16 @@ class Runner:
         sandbox = self._embedded()
         self.room = RenderRoom(sandbox)
         async with self._receiver() as (hub, receiver), HealthMonitor(sandbox, self.run_start) as monitor:
-            services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
+            services = Services(
+                config=config,
+                client=client,
+                target=self.target,
+                store=self.store,
+                gates=self.gates,
+                schedules=self.schedules,
+                hub=hub,
+                receiver=receiver,
+            )
             for level in config.run.sweep or (None,):
                 # A sweep's levels run one after another, each with its own caps, so every job of a level
                 # meets the load of that level only.
@@ -280,7 +296,7 @@ class Runner:
         if polling.mode is not PollingMode.WEBHOOK:
             yield None, None
             return
-        hub = WebhookHub(self.prepared.providers)
+        hub = WebhookHub(providers=self.prepared.providers)
         # The sandbox's client verifies certificates against the public roots only, so its callbacks come
         # over plain http (the sandbox allows that on loopback); live callbacks arrive through the user's
         # public URL. HTTPS with a throwaway CA (`serve(tls=True)`) is for callers told to trust it.
@@ -319,14 +335,14 @@ class Runner:
     def _record(self, job: PlannedJob, row: JobRow | None) -> JobRecord | None:
         """A fresh record, or one rebuilt from the database for a job a crash interrupted."""
         if job.invalid:
-            record = JobRecord(job, self.prepared.run_id, Marks(now()))
+            record = JobRecord(job=job, run_id=self.prepared.run_id, marks=Marks(now()))
             self._skip(job, record, ErrorClass.VALIDATION, job.invalid)
             return None
         if row is None or row.state == "planned":
-            return JobRecord(job, self.prepared.run_id, Marks(now()))
+            return JobRecord(job=job, run_id=self.prepared.run_id, marks=Marks(now()))
         started = parse_timestamp(row.started_at)
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row.attempts, resumed=True,
+        record = JobRecord(job=job, run_id=self.prepared.run_id, marks=Marks(start), attempt=row.attempts, resumed=True,
                            charged_before=row.state == UNFETCHED)
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
@@ -387,8 +403,16 @@ class Runner:
         status = "stopped_budget" if self.stopped_by_budget else (
             "interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
-        return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
-                         Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes, self.prepared.corpora)
+        return RunResult(
+            run_id=run_id,
+            db_path=self.store.path,
+            status=status,
+            planned=len(self.prepared.plan.jobs),
+            counts=counts,
+            spent_usd=Decimal(str(self.store.spent_usd(run_id))),
+            notes=self.prepared.notes,
+            corpora=self.prepared.corpora,
+        )
 
 
 def _global_slots(config: BenchConfig) -> asyncio.Semaphore | contextlib.nullcontext[None]:

@@ -87,7 +87,9 @@ def utterance_of(channel: Channel, model: str, text: str, rate: float | None) ->
         raise ValueError(f"{channel.key}: a realtime offering needs a declared provider (voices and formats)")
     voice = model if channel.grammar.voice_is_model else voices[0]
     model, voice = channel.grammar.speaker_of(model) or (model, voice)
-    return Utterance(tokens(text) if rate is not None else (text,), voice, model, str(formats[0]))
+    return Utterance(
+        chunks=tokens(text) if rate is not None else (text,), voice=voice, model=model, audio_format=str(formats[0])
+    )
 
 
 def planned_socket(channel: Channel, model: str, text: str, rate: float | None, base_url: str

@@ -73,7 +73,7 @@ async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle
     gate = job.gate
     await job.ready()  # never past the job's deadline
     request = job.request(endpoint, payload, "poll", path_params=path_params)
-    poll = PollRecord(len(record.polls), reason, delay, now())
+    poll = PollRecord(seq=len(record.polls), reason=reason, planned_delay=delay, sent=now())
     record.polls.append(poll)
     try:
         exchange = await job.send(request)

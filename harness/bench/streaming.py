@@ -98,8 +98,16 @@ def chunk_evidence(arrivals: Sequence[Arrival], decoder: Decoder = decode_file) 
         decoded = decoder(arrival.audio)
         length = None if decoded is None else len(decoded[0]) / decoded[1]
         onset = None if decoded is None else speech_onset_s(*decoded)
-        found.append(Chunk(arrival.earliest, arrival.latest, len(arrival.audio), length, onset,
-                           _header(arrival.audio)))
+        found.append(
+            Chunk(
+                earliest=arrival.earliest,
+                latest=arrival.latest,
+                size=len(arrival.audio),
+                audio_s=length,
+                onset_s=onset,
+                header=_header(arrival.audio),
+            )
+        )
     return found
 
 

@@ -54,7 +54,7 @@ class Quality:
     pooled_cer: float | None = None  # character errors / reference characters over its zh/ja clips
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Listened:
     """What a listener met over a model's streams (harness.results.StreamFigures)."""
 
@@ -72,11 +72,19 @@ def _listened(figures: ModelFigures) -> Listened | None:
     stream = figures.stream
     if not stream.streams:
         return None
-    return Listened(stream.ttfa_width_p50, stream.last_audio.p50, stream.jitter.p50, stream.underruns,
-                    stream.underrun_streams, stream.streams, stream.real_time_factor.p50, stream.text_rates)
+    return Listened(
+        ttfa_width_p50=stream.ttfa_width_p50,
+        last_audio_p50=stream.last_audio.p50,
+        jitter_p95=stream.jitter.p50,
+        underruns=stream.underruns,
+        underrun_streams=stream.underrun_streams,
+        streams=stream.streams,
+        rtf_p50=stream.real_time_factor.p50,
+        text_rates=stream.text_rates,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModelLine:
     provider: str
     model: str
@@ -99,7 +107,7 @@ class ModelLine:
     saturated: int = 0  # its jobs that ran mostly while the client was saturated (harness.core.client_health)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Summary:
     run_id: str
     status: str
@@ -135,11 +143,25 @@ def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
 
 def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str], int]) -> ModelLine:
     return ModelLine(
-        figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
-        figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
-        figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
-        figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures), figures.cost,
-        marked.get((figures.provider, figures.model), 0),
+        provider=figures.provider,
+        model=figures.model,
+        jobs=figures.jobs,
+        ok=figures.ok,
+        failed=figures.failed,
+        skipped=figures.skipped,
+        e2e_p50=figures.latency.p50,
+        e2e_p95=figures.latency.p95,
+        ttfa_p50=figures.ttfa.p50,
+        polls_per_job=figures.polls_per_job,
+        cost_usd=figures.cost.total_usd,
+        unpriced=figures.cost.unpriced,
+        cost_units=figures.cost.amounts,
+        e2e_width_p50=figures.latency_width_p50,
+        perceived_ttfa_p50=figures.perceived_ttfa.p50,
+        quality=_quality(figures, scored_run),
+        stream=_listened(figures),
+        cost=figures.cost,
+        saturated=marked.get((figures.provider, figures.model), 0),
     )
 
 
@@ -154,16 +176,30 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
             key = (str(row.provider), str(row.model))
             marked[key] = marked.get(key, 0) + 1
     lines = tuple(_line(f, scored_run, marked) for f in model_figures(rows))
-    return Summary(rows.run_id, str(rows.run.status), lines,
-                   counts.outcomes, counts.events, spent_usd, _number(rows.run.planned_cost_usd),
-                   _number(rows.run.budget_usd), counts.downloads_retried, counts.results_lost, counts.pending,
-                   str(rows.run.target or "sandbox"),
-                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
-                   languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
-                   refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
-                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
-                   marks=offering_marks(rows.requests),
-                   cancels=cancel_figures(rows.requests), markup=markup_figures(rows.requests))
+    return Summary(
+        run_id=rows.run_id,
+        status=str(rows.run.status),
+        lines=lines,
+        outcomes=counts.outcomes,
+        events=counts.events,
+        spent_usd=spent_usd,
+        planned_usd=_number(rows.run.planned_cost_usd),
+        budget_usd=_number(rows.run.budget_usd),
+        downloads_retried=counts.downloads_retried,
+        results_lost=counts.results_lost,
+        pending=counts.pending,
+        target=str(rows.run.target or "sandbox"),
+        hard_text=tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
+        languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
+        refused_bills=refused_bills(rows.drift),
+        left_out=rows.left_out,
+        unpriced_bills=unpriced_bills(rows.requests),
+        saturation=health,
+        seams=seam_figures(rows.requests),
+        marks=offering_marks(rows.requests),
+        cancels=cancel_figures(rows.requests),
+        markup=markup_figures(rows.requests),
+    )
 
 
 def _number(value: object) -> float | None:

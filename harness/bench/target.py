@@ -22,7 +22,7 @@ HeaderHook = Callable[[str, str, str, int], Mapping[str, str]]
 Phases: submit, poll, download."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Target:
     kind: TargetKind
     bases: Mapping[tuple[str, str], str]  # (provider, host key) -> base URL
@@ -71,7 +71,7 @@ def bench_target(where: Layout, providers: Sequence[Provider], environ: Mapping[
     # Credentials in a target URL are sent (the bases carry them) but never stored or printed: `url` is
     # printable, and they are secrets of the run.
     secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
-    target = Target(where.kind, dict(where.bases), keys, url=where.url,
+    target = Target(kind=where.kind, bases=dict(where.bases), keys=keys, url=where.url,
                     reference_url=where.reference_url, secrets=secrets, grpc=where.grpc)
     target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     return target

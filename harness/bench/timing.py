@@ -61,7 +61,7 @@ class Marks:
         return [(m.value, (t - self.start) * 1000.0, iso_from_epoch(wall_of(t))) for m, t in self.values.items()]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class PollRecord:
     """One status request, in monotonic seconds."""
 

@@ -114,7 +114,7 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     failures = 0
     while True:
         delay, reason = next_poll(PollStep(
-            _learnt(job, binding, lifecycle), gate_wait=job.gate.closed_for(),
+            learnt=_learnt(job, binding, lifecycle), gate_wait=job.gate.closed_for(),
             backoff=job.provider.retry.backoff(failures) if failures else None,
             resumed_first=record.resumed and not record.polls, probing=job.probe is not None and not record.polls,
             webhook=callback is not None, until_deadline=deadline.left()))
@@ -154,14 +154,23 @@ def _learnt(job: Job, binding: JobBinding, lifecycle: Lifecycle) -> tuple[float,
     origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
     last = record.polls[-1] if record.polls else None
     pending = [p for p in record.polls if p.pending]
-    return job.services.schedules[job.label].next_delay(PollContext(
-        now() - sent, sum(not p.queued for p in record.polls), pending[-1].sent - sent if pending else None,
-        len(job.planned.item.text), second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
-        round_origin=origins.round_origin, origin_doubt=origins.doubt,
-        round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
-        queued=last is not None and last.queued and not lifecycle.transitions.get(
-            last.provider_status or "", frozenset()) & lifecycle.success,
-        started=_left_queue(record.polls, sent)))
+    return job.services.schedules[job.label].next_delay(
+        PollContext(
+            elapsed=now() - sent,
+            polls=sum(not p.queued for p in record.polls),
+            last_pending=pending[-1].sent - sent if pending else None,
+            chars=len(job.planned.item.text),
+            second_origin=origins.origin,
+            stamp_resolution=stamp_resolution(clock),
+            round_origin=origins.round_origin,
+            origin_doubt=origins.doubt,
+            round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
+            queued=last is not None
+            and last.queued
+            and not lifecycle.transitions.get(last.provider_status or "", frozenset()) & lifecycle.success,
+            started=_left_queue(record.polls, sent),
+        )
+    )
 
 
 def _left_queue(polls: list[PollRecord], sent: float) -> float | None:

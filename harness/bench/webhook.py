@@ -31,7 +31,7 @@ class Callback:
     received: float  # monotonic seconds
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class WebhookHub:
     """Matches callbacks to waiting jobs by (provider, job id)."""
 

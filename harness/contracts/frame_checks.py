@@ -265,7 +265,7 @@ def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[
                           "alignment")
                 beyond[context].append(found.violations[-1])
             last_start[context] = max(last_start[context], start)
-            spans[context].append(TimingMark(mark.text, start, end, part=event.frame))
+            spans[context].append(TimingMark(text=mark.text, start_s=start, end_s=end, part=event.frame))
     _sample_rate(found, spans, totals, beyond)
 
 

@@ -41,7 +41,7 @@ class PlanContext:
     reference_audio: Upload
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScenarioPlan:
     name: str  # "pixazo/xtts-v2.generate/202-success"; also the fixture's path
     provider: str
@@ -143,7 +143,7 @@ def _variant_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict
                    query: dict[str, str]) -> list[ScenarioPlan]:
     """One success scenario per request shape other evidence shows (`RequestVariant`): the client
     library's form of the request must work too, and is reported as drift where it does."""
-    return [ScenarioPlan(f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
+    return [ScenarioPlan(name=f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
                  provider=provider.name, endpoint=endpoint.key, expect_status=endpoint.success_status,
                  payload=_variant_payload(endpoint, variant), path_params=path, query=query,
                  follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None, evidence=variant.evidence)
@@ -173,26 +173,28 @@ def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, 
                               "path_params": valid_path, "query": valid_query, "evidence": endpoint.evidence}
     if status == 401 and endpoint.auth_required:
         if provider.auth.invalid_status != 401:  # a wrong key is another status there: 401 is a missing one
-            return ScenarioPlan(f"{base}/401-missing-key", payload=payload, auth=KeyCase.MISSING, **common)
-        return ScenarioPlan(f"{base}/401-invalid-key", payload=payload, auth=KeyCase.INVALID, **common)
+            return ScenarioPlan(name=f"{base}/401-missing-key", payload=payload, auth=KeyCase.MISSING, **common)
+        return ScenarioPlan(name=f"{base}/401-invalid-key", payload=payload, auth=KeyCase.INVALID, **common)
     if status == provider.auth.invalid_status and status != 400 and endpoint.auth_required:
-        return ScenarioPlan(f"{base}/{status}-invalid-key", payload=payload, auth=KeyCase.INVALID, **common)  # AWS: 403
+        return ScenarioPlan(
+            name=f"{base}/{status}-invalid-key", payload=payload, auth=KeyCase.INVALID, **common
+        )  # AWS: 403
     if status == 402:
-        return ScenarioPlan(f"{base}/402-balance-spent", payload=payload, auth=KeyCase.BROKE,
+        return ScenarioPlan(name=f"{base}/402-balance-spent", payload=payload, auth=KeyCase.BROKE,
                     live_skip="a spent balance cannot be provoked on a live account", **common)
     if status == 400 and endpoint.request is not None:
-        return ScenarioPlan(f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True,
+        return ScenarioPlan(name=f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True,
                             **common)
     status_param = _status_param(provider, endpoint)
     if status == 404 and status_param is not None:
         in_path = status_param in path_fields(endpoint.path)
         return ScenarioPlan(
-            f"{base}/404-unknown-id",
+            name=f"{base}/404-unknown-id",
             payload=payload,
             **{**common, "path_params": {status_param: UNKNOWN_ID} if in_path else valid_path,
                "query": valid_query if in_path else {status_param: UNKNOWN_ID}},
         )
-    return ScenarioPlan(f"{base}/{status}-fault", payload=payload, fault=f"http-{status}",
+    return ScenarioPlan(name=f"{base}/{status}-fault", payload=payload, fault=f"http-{status}",
                 live_skip=f"a {status} cannot be provoked on demand against a live provider", **common)
 
 
@@ -219,10 +221,19 @@ def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[
             continue  # headerless samples whose media type says nothing of their layout: no check can read them
         gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
             f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
-        plans.append(ScenarioPlan(f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}", provider=provider.name,
-                          endpoint=endpoint.key, expect_status=endpoint.success_status,
-                          payload=_in_format(offering.build, synthesis, fmt), path_params=path, query=query,
-                          audio=fmt.spec, imitation_gap=gap))
+        plans.append(
+            ScenarioPlan(
+                name=f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}",
+                provider=provider.name,
+                endpoint=endpoint.key,
+                expect_status=endpoint.success_status,
+                payload=_in_format(offering.build, synthesis, fmt),
+                path_params=path,
+                query=query,
+                audio=fmt.spec,
+                imitation_gap=gap,
+            )
+        )
     return plans
 
 
@@ -255,7 +266,7 @@ def plans_for(provider: Provider) -> list[ScenarioPlan]:
         else:
             plans.append(
                 ScenarioPlan(
-                    f"{base}/{endpoint.success_status}-success",
+                    name=f"{base}/{endpoint.success_status}-success",
                     provider=provider.name,
                     endpoint=endpoint.key,
                     expect_status=endpoint.success_status,

@@ -93,10 +93,12 @@ class RealtimeTarget:
         formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
         model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
         model, spoken = self.grammar.speaker_of(model) or (model, self.declaration.voices[0])
-        return Utterance(tuple(chunks), voice or spoken, model, str(formats[0]), context=context)
+        return Utterance(
+            chunks=tuple(chunks), voice=voice or spoken, model=model, audio_format=str(formats[0]), context=context
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SocketPlan:
     """What one check says on one socket: the opening (URL and messages) and the transcripts it sends."""
 
@@ -129,7 +131,7 @@ def _refused_or_done(grammar: Grammar, opening: Opening) -> Callable[[Sequence[E
 
 
 def _refusal(name: str, grammar: Grammar, opening: Opening, key: str | None = None) -> SocketPlan:
-    return SocketPlan(name, opening, key=key, done=_refused_or_done(grammar, opening))
+    return SocketPlan(name=name, opening=opening, key=key, done=_refused_or_done(grammar, opening))
 
 
 def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
@@ -162,15 +164,20 @@ def _cancel(target: RealtimeTarget) -> SocketPlan:
     utterance = target.utterance([SAMPLE_TEXT])
     opening = target.grammar.cancelling(utterance, target.grammar.opening(utterance), CANCEL_AFTER_S)
     assert opening is not None
-    return SocketPlan("cancel", opening, {_context_of(target, utterance.context): utterance.text},
-                      done=lambda events: False, quiet_s=QUIET_S)
+    return SocketPlan(
+        name="cancel",
+        opening=opening,
+        transcripts={_context_of(target, utterance.context): utterance.text},
+        done=lambda events: False,
+        quiet_s=QUIET_S,
+    )
 
 
 def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> SocketPlan:
     utterance = target.utterance(chunks)
     opening = target.grammar.opening(utterance)
-    return SocketPlan(name, _paced(opening, TOKENS_PER_S) if paced else opening,
-                {_context_of(target, utterance.context): utterance.text})
+    return SocketPlan(name=name, opening=_paced(opening, TOKENS_PER_S) if paced else opening,
+                transcripts={_context_of(target, utterance.context): utterance.text})
 
 
 def _malformed(target: RealtimeTarget) -> SocketPlan:
@@ -178,7 +185,9 @@ def _malformed(target: RealtimeTarget) -> SocketPlan:
     kept = opening.messages[:target.grammar.preamble]
     bad = replace(opening, messages=(*kept, Outgoing(malformed(target.grammar))))
     # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
-    return SocketPlan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
+    return SocketPlan(
+        name="error-malformed", opening=bad, done=lambda events: any(e.kind is Kind.ERROR for e in events)
+    )
 
 
 def malformed(grammar: Grammar) -> str | bytes:
@@ -193,7 +202,7 @@ def _two_contexts(target: RealtimeTarget) -> SocketPlan:
     a, b = target.grammar.opening(first), target.grammar.opening(second)
     interleaved = tuple(m for pair in zip_longest(a.messages, b.messages) for m in pair if m is not None)
     transcripts = {first.context: first.text, second.context: second.text}
-    return SocketPlan("two-contexts", replace(a, messages=interleaved), transcripts,
+    return SocketPlan(name="two-contexts", opening=replace(a, messages=interleaved), transcripts=transcripts,
                 done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
                     transcripts))
 
@@ -209,8 +218,8 @@ def _keepalive(target: RealtimeTarget) -> SocketPlan:
     first_text = opening.messages[target.grammar.preamble]
     at = target.grammar.preamble + 1
     messages = (*opening.messages[:at], replace(keepalive, after=first_text.after), *opening.messages[at:])
-    return SocketPlan("keepalive", replace(opening, messages=messages),
-                      {_context_of(target, utterance.context): utterance.text})
+    return SocketPlan(name="keepalive", opening=replace(opening, messages=messages),
+                      transcripts={_context_of(target, utterance.context): utterance.text})
 
 
 def _flush_limit_of(grammar: Grammar) -> Flushes | None:
@@ -232,7 +241,9 @@ def _flush_limit(target: RealtimeTarget) -> SocketPlan:
         answered = sum(1 for e in events if e.kind in (Kind.FLUSHED, Kind.WARNING))
         return answered >= limit.limit + 1
 
-    return SocketPlan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
+    return SocketPlan(
+        name="flush-limit", opening=replace(opening, messages=messages), transcripts={"": "Hi."}, done=done
+    )
 
 
 def sandbox_paced(plan: SocketPlan) -> SocketPlan:

@@ -70,7 +70,7 @@ class RecordedExchange:
     response: RecordedResponse
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     name: str
     provider: str

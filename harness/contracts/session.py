@@ -88,7 +88,7 @@ class FixtureRoots:
                 f"`{RECORD_COMMAND}`")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ContractSession:
     providers: Mapping[str, Provider]
     target: ContractTarget

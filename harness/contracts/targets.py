@@ -38,7 +38,7 @@ class RecordMode(StrEnum):
     REWRITE = "rewrite"  # delete the provider's fixtures first, then record everything
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContractTarget:
     kind: TargetKind
     base_urls: Mapping[tuple[str, str], str]  # (provider, host) -> base URL
@@ -86,10 +86,34 @@ def contract_target(where: Layout, providers: Mapping[str, Provider],
     env = os.environ if environ is None else environ
     keys = {name: key for name, key in target_keys(where, providers.values(), env).items() if key is not None}
     if where.kind is TargetKind.REPLAY:
-        return ContractTarget(where.kind, where.bases, keys, keys, REPLAY_REFERENCE_URL, allows_faults=True)
+        return ContractTarget(
+            kind=where.kind,
+            base_urls=where.bases,
+            keys=keys,
+            broke_keys=keys,
+            reference_url=REPLAY_REFERENCE_URL,
+            allows_faults=True,
+        )
     if where.at_providers:
-        return ContractTarget(where.kind, where.bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
-                      at_providers=True, left_out=where.left_out, url=where.url, secrets=where.choice.secrets)
+        return ContractTarget(
+            kind=where.kind,
+            base_urls=where.bases,
+            keys=keys,
+            reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
+            at_providers=True,
+            left_out=where.left_out,
+            url=where.url,
+            secrets=where.choice.secrets,
+        )
     broke = {name: sandbox_empty_key(name) for name in keys}
-    return ContractTarget(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
-                  url=where.url, secrets=where.choice.secrets, grpc=where.grpc)
+    return ContractTarget(
+        kind=where.kind,
+        base_urls=where.bases,
+        keys=keys,
+        broke_keys=broke,
+        reference_url=where.reference_url or "",
+        allows_faults=True,
+        url=where.url,
+        secrets=where.choice.secrets,
+        grpc=where.grpc,
+    )

@@ -46,7 +46,7 @@ class SaturationRule:
 RULE = SaturationRule()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class HealthWindow:
     """About a second of the client's health, from `start_s` to `end_s` (seconds from the run's start).
 
@@ -157,7 +157,7 @@ def _stall(window: HealthWindow, share: float, lag_ms: float, sandbox: bool) -> 
         window.lag_max_ms = max(window.lag_max_ms, lag_ms)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunHealth:
     """A run's health over its windows: the share of its time saturated, and what the client met."""
 
@@ -203,8 +203,14 @@ class RunHealth:
             return self
         shift = earlier.windows[-1].end_s - (self.windows[0].start_s if self.windows else 0.0)
         moved = tuple(replace(w, start_s=w.start_s + shift, end_s=w.end_s + shift) for w in self.windows)
-        return RunHealth((*earlier.windows, *moved), self.lag_p50_ms, self.lag_p95_ms, self.rule,
-                         earlier.held_jobs + self.held_jobs, earlier.held_s + self.held_s)
+        return RunHealth(
+            windows=(*earlier.windows, *moved),
+            lag_p50_ms=self.lag_p50_ms,
+            lag_p95_ms=self.lag_p95_ms,
+            rule=self.rule,
+            held_jobs=earlier.held_jobs + self.held_jobs,
+            held_s=earlier.held_s + self.held_s,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {"window_s": WINDOW_S, "rule": asdict(self.rule), "lag_p50_ms": self.lag_p50_ms,
@@ -214,8 +220,14 @@ class RunHealth:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunHealth:
         rule = SaturationRule(**data.get("rule", {}))
-        return cls(tuple(HealthWindow.from_json(w) for w in data.get("windows", ())), data.get("lag_p50_ms"),
-                   data.get("lag_p95_ms"), rule, int(data.get("held_jobs", 0)), float(data.get("held_s", 0.0)))
+        return cls(
+            windows=tuple(HealthWindow.from_json(w) for w in data.get("windows", ())),
+            lag_p50_ms=data.get("lag_p50_ms"),
+            lag_p95_ms=data.get("lag_p95_ms"),
+            rule=rule,
+            held_jobs=int(data.get("held_jobs", 0)),
+            held_s=float(data.get("held_s", 0.0)),
+        )
 
     def worst(self) -> dict[str, float]:
         """Over the saturated windows: the longest lateness of each loop, the longest render wait, the machine's
@@ -259,7 +271,7 @@ def marked(share: float | None, rule: SaturationRule = RULE) -> bool:
     return share is not None and share >= rule.job_share
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Saturation:
     """What a face says about a run's client health: the run's share and lag, its marked jobs and failures."""
 

@@ -15,7 +15,7 @@ from typing import Any
 from harness.core.verdict import Violation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Lifecycle:
     states: tuple[str, ...]
     initial: frozenset[str]

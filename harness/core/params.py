@@ -70,7 +70,7 @@ class SoftLimit:
         return f'"{self.words}" ({self.doc})'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParamSpec:
     name: str  # the wire name (alias when the model uses one)
     kind: ParamKind

@@ -114,7 +114,7 @@ class RequestSigner(Protocol):
         when it can. A contract plan of such a provider is skipped with this reason, not failed."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Auth:
     """How a key travels: `Ocp-Apim-Subscription-Key: KEY`, `Authorization: Bearer KEY`, a query parameter
     (`?key=KEY`), or a signature made with it (`signer`). `others` are further forms the documents say the
@@ -236,7 +236,7 @@ class TextBody:
     parse: Callable[[str], dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Response:
     """One documented answer of an endpoint: a status and the bodies the documents allow for it (none: the
     documents show an empty body).
@@ -311,7 +311,7 @@ class Upload(BaseModel):
     content_type: str = "application/octet-stream"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobBinding:
     """Where a generic poller finds a job's pieces in this provider's payloads (JSON pointers).
 
@@ -348,7 +348,7 @@ class SynthesisInput:
     audio_format: str = "wav"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Normalisation:
     """A provider's own text-normalisation switch, as its documents name it: the request field (a JSON pointer)
     and the values that turn it off and on ("apply_text_normalization": "off" | "on"). A run may benchmark each
@@ -386,7 +386,7 @@ def normalisation_setting(model: str) -> tuple[str, str | None]:
     return (name, setting) if found else (model, None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Offering:
     """One benchmarkable model (or mode) of a provider, and how a text becomes its request."""
 
@@ -416,7 +416,7 @@ class Offering:
     named_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Endpoint:
     """One documented operation of a provider."""
 
@@ -487,7 +487,7 @@ class ValueVariant:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provider:
     """Everything the harness knows about one provider, from its documents."""
 

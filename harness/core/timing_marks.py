@@ -45,7 +45,7 @@ class MarksKind(StrEnum):
     ONSET = "onset"  # words marked where they are not said: the onset error's median past its threshold
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimingMark:
     """One mark in the one convention: seconds from the utterance's start; `first`/`last` its offsets in the sent
     text (None where the provider gives none); `part` the chunk, message or context it came in."""
@@ -97,7 +97,7 @@ def read_marks(texts: Any, starts: Any, ends: Any, *, unit_s: float = 1.0, durat
             continue
         begins = offset_s + float(start) * unit_s
         stops = begins + float(end) * unit_s if durations else offset_s + float(end) * unit_s
-        marks.append(TimingMark(str(text), begins, stops, part=part))
+        marks.append(TimingMark(text=str(text), start_s=begins, end_s=stops, part=part))
     if refused > 1:
         findings.append(MarksFinding(MarksKind.BAD_INPUT, f"{refused} marks in all with a time that is no time; "
                                                           "none of them read"))
@@ -219,12 +219,20 @@ def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
     character's start to its last's end, in the part its first character came in."""
     words: list[TimingMark] = []
     current: list[TimingMark] = []
-    for mark in (*marks, TimingMark(" ", 0.0, 0.0)):
+    for mark in (*marks, TimingMark(text=" ", start_s=0.0, end_s=0.0)):
         if mark.text and not mark.text.isspace():
             current.append(mark)
         elif current:
-            words.append(TimingMark("".join(m.text for m in current), current[0].start_s, current[-1].end_s,
-                              current[0].first, current[-1].last, current[0].part))
+            words.append(
+                TimingMark(
+                    text="".join(m.text for m in current),
+                    start_s=current[0].start_s,
+                    end_s=current[-1].end_s,
+                    first=current[0].first,
+                    last=current[-1].last,
+                    part=current[0].part,
+                )
+            )
             current = []
     return tuple(words)
 

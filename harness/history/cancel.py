@@ -17,7 +17,7 @@ RULE = ("An offering's cancels are worse when the newest run's cancels broke wha
         "(harness.history.cancel).")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CancelWorse:
     """An offering whose newest run's cancels have violations its run before's had not."""
 
@@ -42,6 +42,15 @@ def newest_cancels_worse(runs: Sequence[tuple[str, tuple[CancelFigures, ...]]]) 
     for newest, figure, before in newest_beside_before(runs):
         broken = figure.verdicts.get("violation", 0)
         if broken and not (before and before[1].verdicts.get("violation", 0)):
-            found.append(CancelWorse(figure.provider, figure.model, broken, figure.cancelled, figure.after_ack_frames,
-                                     newest, before[0] if before else None))
+            found.append(
+                CancelWorse(
+                    provider=figure.provider,
+                    model=figure.model,
+                    violations=broken,
+                    cancelled=figure.cancelled,
+                    frames_after_ack=figure.after_ack_frames,
+                    run_id=newest,
+                    before=before[0] if before else None,
+                )
+            )
     return tuple(found)

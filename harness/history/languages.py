@@ -33,12 +33,29 @@ def language_series(figures: Iterable[LanguageFigures], run: RunInfo
             continue
         who = (figure.provider, figure.model)
         if figure.rate is not None and not figure.not_judgeable_by:
-            yield ((*who, RATE_PREFIX + figure.language),
-                   Point(run.run_id, run.created_at, figure.rate, figure.low, figure.high, figure.clips))
+            yield (
+                (*who, RATE_PREFIX + figure.language),
+                Point(
+                    run_id=run.run_id,
+                    created_at=run.created_at,
+                    value=figure.rate,
+                    low=figure.low,
+                    high=figure.high,
+                    sample_size=figure.clips,
+                ),
+            )
         if figure.checked and not figure.check_not_judgeable_by:
-            yield ((*who, LANGUAGE_PREFIX + figure.language),
-                   Point(run.run_id, run.created_at, figure.heard_as_asked / figure.checked, None, None,
-                         figure.checked))
+            yield (
+                (*who, LANGUAGE_PREFIX + figure.language),
+                Point(
+                    run_id=run.run_id,
+                    created_at=run.created_at,
+                    value=figure.heard_as_asked / figure.checked,
+                    low=None,
+                    high=None,
+                    sample_size=figure.checked,
+                ),
+            )
 
 
 def series_label(key: str) -> tuple[str, str, Scale] | None:
@@ -68,7 +85,16 @@ def newest_fallbacks(runs: list[tuple[RunInfo, tuple[LanguageFigures, ...]]]) ->
         before = next((one for run, earlier in reversed(runs[:-1]) for one in earlier
                        if (one.provider, one.model, one.language) == (figure.provider, figure.model, figure.language)
                        and one.checked), None)
-        found.append(LanguageFallback(figure.provider, figure.model, figure.language, figure.heard_instead,
-                                      len(figure.misheard), figure.checked, newest.run_id,
-                                      new=before is None or not before.falls_back))
+        found.append(
+            LanguageFallback(
+                provider=figure.provider,
+                model=figure.model,
+                language=figure.language,
+                heard=figure.heard_instead,
+                misheard=len(figure.misheard),
+                checked=figure.checked,
+                run_id=newest.run_id,
+                new=before is None or not before.falls_back,
+            )
+        )
     return tuple(found)

@@ -21,7 +21,7 @@ RULE = ("An offering's marks are worse when the newest run finds a kind of marks
         f"onset error past {ONSET_LIMIT_MS:.0f} ms) the run before it did not (harness.history.marks).")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MarksWorse:
     """An offering whose newest run's marks have a kind of finding its run before did not."""
 
@@ -45,6 +45,14 @@ def newest_marks_worse(runs: Sequence[tuple[str, tuple[OfferingMarks, ...]]]) ->
     for newest, figure, before in newest_beside_before(runs):
         new = worse_kinds(before[1] if before else None, figure)
         if new:
-            found.append(MarksWorse(figure.provider, figure.model, new, figure.examples[new[0]], newest,
-                                    before[0] if before else None))
+            found.append(
+                MarksWorse(
+                    provider=figure.provider,
+                    model=figure.model,
+                    kinds=new,
+                    example=figure.examples[new[0]],
+                    run_id=newest,
+                    before=before[0] if before else None,
+                )
+            )
     return tuple(found)

@@ -19,7 +19,7 @@ RULE = ("An offering's markup is worse when the newest run honours a smaller sha
         "(harness.history.markup).")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MarkupFell:
     """An offering whose newest run's markup honoured share is below its run before's."""
 
@@ -40,6 +40,14 @@ def newest_markup_fell(runs: Sequence[tuple[str, tuple[MarkupFigures, ...]]]) ->
     found = []
     for newest, figure, before in newest_beside_before(runs):
         if before is not None and figure.share < before[1].share:
-            found.append(MarkupFell(figure.provider, figure.model, newest, (figure.honoured, figure.judged),
-                                    (before[1].honoured, before[1].judged), before[0]))
+            found.append(
+                MarkupFell(
+                    provider=figure.provider,
+                    model=figure.model,
+                    run_id=newest,
+                    now=(figure.honoured, figure.judged),
+                    before=(before[1].honoured, before[1].judged),
+                    before_run=before[0],
+                )
+            )
     return tuple(found)

@@ -20,7 +20,7 @@ RULE = SEAMS_RULE + (" An offering is flagged too when its samples are heard at 
                      "run before's were not (harness.results.newly_misrated).")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SeamsWorse:
     """An offering whose newest run's seam findings per minute rose above its run before's."""
 
@@ -51,7 +51,17 @@ def newest_seams_worse(runs: Sequence[tuple[str, tuple[SeamFigures, ...]]]) -> t
         rose = seams_rose(before[1] if before else None, figure)
         misrated = newly_misrated(before[1] if before else None, figure)
         if rose or misrated:
-            found.append(SeamsWorse(figure.provider, figure.model, figure.per_minute or 0.0, dict(figure.findings),
-                                    newest, before[0] if before else None, before[1].per_minute if before else None,
-                                    rose, figure.example if misrated else ""))
+            found.append(
+                SeamsWorse(
+                    provider=figure.provider,
+                    model=figure.model,
+                    per_minute=figure.per_minute or 0.0,
+                    findings=dict(figure.findings),
+                    run_id=newest,
+                    before=before[0] if before else None,
+                    before_per_minute=before[1].per_minute if before else None,
+                    rose=rose,
+                    rate=figure.example if misrated else "",
+                )
+            )
     return tuple(found)

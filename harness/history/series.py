@@ -114,9 +114,15 @@ def _point(run: RunInfo, value: Interval | float | None) -> Point | None:
     if isinstance(value, Interval):
         if _finite(value.value) is None:
             return None
-        return Point(run.run_id, run.created_at, value.value, _finite(value.low), _finite(value.high),
-                     value.sample_size)
-    return Point(run.run_id, run.created_at, float(value))
+        return Point(
+            run_id=run.run_id,
+            created_at=run.created_at,
+            value=value.value,
+            low=_finite(value.low),
+            high=_finite(value.high),
+            sample_size=value.sample_size,
+        )
+    return Point(run_id=run.run_id, created_at=run.created_at, value=float(value))
 
 
 def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str, str, str, str]]:
@@ -137,8 +143,17 @@ def _hard_text(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, st
     for figure in category_figures(rows.spans):
         accuracy = figure.accuracy
         if accuracy.trials:
-            yield ((figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
-                   Point(run.run_id, run.created_at, accuracy.value, accuracy.low, accuracy.high, accuracy.trials))
+            yield (
+                (figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
+                Point(
+                    run_id=run.run_id,
+                    created_at=run.created_at,
+                    value=accuracy.value,
+                    low=accuracy.low,
+                    high=accuracy.high,
+                    sample_size=accuracy.trials,
+                ),
+            )
 
 
 def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
@@ -188,9 +203,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
-            rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(r.provider, r.model)),
-                           rows.errors, tuple(r for r in rows.drift if wanted(r.provider, r.model)),
-                           rows.source, tuple(s for s in rows.spans if wanted(s.provider, s.model)))
+            rows = RunRows(run=rows.run, requests=tuple(r for r in rows.requests if wanted(r.provider, r.model)),
+                           errors=rows.errors, drift=tuple(r for r in rows.drift if wanted(r.provider, r.model)),
+                           source=rows.source, spans=tuple(s for s in rows.spans if wanted(s.provider, s.model)))
             if not rows.requests:
                 continue
             runs.append(run)
@@ -227,17 +242,34 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
               for (provider, model, corpus, key), found in sorted(points.items(), key=lambda item: (
                   item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3]))]
     series.extend(voice_series(all_rows, store))
-    findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
-                             for (p, m, kind, what), (run, count) in first.items()),
-                            key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
+    findings = tuple(
+        sorted(
+            (
+                HistoryFinding(
+                    provider=p, model=m, kind=kind, what=what, first_run=run.run_id, first_at=run.created_at, runs=count
+                )
+                for (p, m, kind, what), (run, count) in first.items()
+            ),
+            key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what),
+        )
+    )
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
     seams = [(rows.run_id, seam_figures(rows.requests)) for rows in all_rows]  # each run's seams
     cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
-    return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages), newest_marks_worse(marks), markup_fell=newest_markup_fell(markup),
-                   seams_worse=newest_seams_worse(seams), cancels_worse=newest_cancels_worse(cancels))
+    return History(
+        runs=tuple(runs),
+        series=tuple(series),
+        findings=findings,
+        dearer=tuple(dearer),
+        left_out=tuple(left_out),
+        fallbacks=newest_fallbacks(languages),
+        marks_worse=newest_marks_worse(marks),
+        markup_fell=newest_markup_fell(markup),
+        seams_worse=newest_seams_worse(seams),
+        cancels_worse=newest_cancels_worse(cancels),
+    )
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
@@ -255,7 +287,9 @@ def _untroubled_entries(rows: RunRows, rule: SaturationRule, entries: Iterable[E
         return {(entry.provider, entry.model): entry for entry in entries}
     if not kept:
         return {}
-    calm = RunRows(rows.run, kept, rows.errors, rows.drift, rows.source, rows.spans)
+    calm = RunRows(
+        run=rows.run, requests=kept, errors=rows.errors, drift=rows.drift, source=rows.source, spans=rows.spans
+    )
     return {(entry.provider, entry.model): entry for entry in build_leaderboard(calm).entries}
 
 

@@ -17,7 +17,7 @@ class Scale(StrEnum):
     LINEAR = "linear"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Point:
     run_id: str
     created_at: str
@@ -27,7 +27,7 @@ class Point:
     sample_size: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Series:
     provider: str
     model: str
@@ -48,7 +48,7 @@ class Series:
         return f"{self.label} ({self.corpus})" if self.corpus else self.label
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HistoryFinding:
     """A finding (a clip's flag under its kind, drift, error class) and the run it first appeared in."""
 
@@ -70,7 +70,7 @@ class RunInfo:
     saturation: str | None = None  # the client's health line when it was saturated (its latency points left out)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LanguageFallback:
     """A model the newest run heard answering in another language than asked (harness.history.languages)."""
 
@@ -88,7 +88,7 @@ class LanguageFallback:
                 f"{self.misheard}/{self.checked} clips heard as another language in run {self.run_id}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class History:
     runs: tuple[RunInfo, ...]
     series: tuple[Series, ...]

@@ -103,12 +103,44 @@ def voice_series(runs: Sequence[RunRows], store: StoreTarget) -> list[Series]:
         for model, (ratio_list, similarity_list) in per_model.items():
             if ratio_list:
                 ratios.setdefault(model, []).append(
-                    Point(rows.run_id, created, statistics.median(ratio_list), sample_size=len(ratio_list)))
+                    Point(
+                        run_id=rows.run_id,
+                        created_at=created,
+                        value=statistics.median(ratio_list),
+                        sample_size=len(ratio_list),
+                    )
+                )
             if similarity_list:
                 similar.setdefault(model, []).append(
-                    Point(rows.run_id, created, statistics.median(similarity_list), sample_size=len(similarity_list)))
-    series = [Series(p, m, "duration_ratio", "Duration / first output", "ratio", Scale.LOG, tuple(points))
-             for (p, m), points in sorted(ratios.items())]
-    series += [Series(p, m, "self_similarity", "Similarity to first output", "score", Scale.LINEAR, tuple(points))
-               for (p, m), points in sorted(similar.items())]
+                    Point(
+                        run_id=rows.run_id,
+                        created_at=created,
+                        value=statistics.median(similarity_list),
+                        sample_size=len(similarity_list),
+                    )
+                )
+    series = [
+        Series(
+            provider=p,
+            model=m,
+            key="duration_ratio",
+            label="Duration / first output",
+            unit="ratio",
+            scale=Scale.LOG,
+            points=tuple(points),
+        )
+        for (p, m), points in sorted(ratios.items())
+    ]
+    series += [
+        Series(
+            provider=p,
+            model=m,
+            key="self_similarity",
+            label="Similarity to first output",
+            unit="score",
+            scale=Scale.LINEAR,
+            points=tuple(points),
+        )
+        for (p, m), points in sorted(similar.items())
+    ]
     return series

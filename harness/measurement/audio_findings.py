@@ -36,7 +36,7 @@ RELABELLED = ("socket",)  # kept as WAV written by the runner at the declared ra
 COLUMNS = ("seam_findings", "seams_json", "heard_rate", "heard_rate_how")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Heard:
     """One kept answer, decoded: mono samples at the rate read, and what the run says of it."""
 
@@ -64,8 +64,15 @@ def _decode(job: JobRow, clip: ClipRow | None, root: Path) -> Heard | None:
     headerless = decoded.info.kind is AudioKind.PCM or pcm_layout(job.sniffed_media_type) is not None
     headed = not headerless and job.delivery not in RELABELLED
     samples = decoded.mono()
-    return Heard(job, samples, decoded.sample_rate, headed, data, sounding_s(samples, decoded.sample_rate),
-                 spectrum(samples, decoded.sample_rate))
+    return Heard(
+        job=job,
+        samples=samples,
+        rate=decoded.sample_rate,
+        headed=headed,
+        data=data,
+        seconds=sounding_s(samples, decoded.sample_rate),
+        spectrum=spectrum(samples, decoded.sample_rate),
+    )
 
 
 def _boundaries(chunks: Sequence[ChunkRow], heard: Heard) -> list[int] | None:

@@ -82,7 +82,7 @@ class ServerStamps:
     completed: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Chunk:
     """One chunk of streamed audio: it reached us after `earliest` and by `latest`, and decoded (the facts of
     the bytes, measured as they arrived) to `audio_s` seconds whose speech begins `onset_s` into it (None: no
@@ -97,7 +97,7 @@ class Chunk:
     header: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobEvidence:
     """Everything one job observed that a figure may be derived from.
 

@@ -56,7 +56,7 @@ class Proportion:
         return self.successes / self.trials if self.trials else math.nan
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CategoryFigures:
     provider: str
     model: str
@@ -220,7 +220,7 @@ def across_models(figures: Iterable[CategoryFigures]) -> AcrossModels:
                         {(figure.category, (figure.provider, figure.model)): figure for figure in listed})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SettingDifference:
     """One model's reading of a category with its provider's own text normalisation off and on (a run with
     `--normalisation off,on`): each setting's accuracy, and on − off."""

@@ -38,7 +38,7 @@ class Misheard:
     probability: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LanguageFigures:
     """One provider × model × language of a run."""
 
@@ -98,11 +98,22 @@ def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow
     verdict = verdicts.of(asr, language) if verdicts is not None and language != ENGLISH else None
     name = model_name(asr) if asr else None
     return LanguageFigures(
-        provider, model, language, asr, unit, len(rows), rate, low, high, len(checked),
-        sum(1 for r in checked if r.heard_language == language), misheard,
-        name if verdict is not None and not verdict.judgeable else None,
-        name if verdict is not None and not verdict.check_judgeable else None,
-        verdict.larger if verdict is not None and not (verdict.judgeable and verdict.check_judgeable) else None)
+        provider=provider,
+        model=model,
+        language=language,
+        asr_model=asr,
+        unit=unit,
+        clips=len(rows),
+        rate=rate,
+        low=low,
+        high=high,
+        checked=len(checked),
+        heard_as_asked=sum(1 for r in checked if r.heard_language == language),
+        misheard=misheard,
+        not_judgeable_by=name if verdict is not None and not verdict.judgeable else None,
+        check_not_judgeable_by=name if verdict is not None and not verdict.check_judgeable else None,
+        larger=verdict.larger if verdict is not None and not (verdict.judgeable and verdict.check_judgeable) else None,
+    )
 
 
 def language_figures(requests: Iterable[RequestRow], verdicts: LanguageVerdicts | None = None

@@ -83,7 +83,7 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
     if evidence is None:
         return {}
     chars = bool(evidence.get("chars"))
-    marks = tuple(TimingMark(str(m[0]), float(m[1]), float(m[2]), part=int(m[3]))
+    marks = tuple(TimingMark(text=str(m[0]), start_s=float(m[1]), end_s=float(m[2]), part=int(m[3]))
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
     sent = job.text
     problems = [str(line) for line in evidence.get("problems") or ()]
@@ -119,7 +119,7 @@ def run_marks_columns(jobs: Sequence[JobRow]) -> dict[str, dict[str, Any]]:
     return {job.job_key: columns for job in jobs if (columns := marks_columns(job))}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OfferingMarks:
     """One offering's marks over a run: its answers with marks, the onset figures of every paired word pooled (with
     intervals), the mean coverage, and the invariants' findings by kind (each with one example line)."""
@@ -166,9 +166,18 @@ def offering_marks(requests: Sequence[RequestRow]) -> tuple[OfferingMarks, ...]:
             kind = str(finding.get("kind"))
             one["findings"][kind] = one["findings"].get(kind, 0) + 1
             one["examples"].setdefault(kind, str(finding.get("line")))
-    return tuple(OfferingMarks(provider, model, v["answers"], _pooled(v["errors"], v["coverage"]),
-                               float(np.mean(v["coverage"])) if v["coverage"] else None, v["findings"], v["examples"])
-                 for (provider, model), v in by_model.items())
+    return tuple(
+        OfferingMarks(
+            provider=provider,
+            model=model,
+            answers=v["answers"],
+            figures=_pooled(v["errors"], v["coverage"]),
+            coverage=float(np.mean(v["coverage"])) if v["coverage"] else None,
+            findings=v["findings"],
+            examples=v["examples"],
+        )
+        for (provider, model), v in by_model.items()
+    )
 
 
 def _pooled(errors_ms: Sequence[float], coverages: Sequence[float]) -> OnsetFigures | None:

@@ -109,7 +109,7 @@ def stamp_bounds(printed: float, resolution: float, convention: Convention) -> t
     return printed - resolution / 2, printed + resolution / 2
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class ProviderStamps:
     """Everything learned about one provider's stamps.
 

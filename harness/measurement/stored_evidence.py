@@ -95,16 +95,25 @@ def job_evidence(job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow]
         start=start,
         epoch=epoch,
         marks={_MARKS[mark.name]: start + mark.t_ms / 1000.0 for mark in marks if mark.name in _MARKS},
-        polls=tuple(StatusAnswer(poll.seq, start + poll.sent_ms / 1000.0, at(poll.received_ms), _seen(poll, lifecycle))
-                    for poll in sorted(polls, key=lambda p: p.seq)),
+        polls=tuple(
+            StatusAnswer(poll.seq, start + poll.sent_ms / 1000.0, at(poll.received_ms), _seen(poll, lifecycle))
+            for poll in sorted(polls, key=lambda p: p.seq)
+        ),
         stamps=ServerStamps(job.server_created_at, job.server_started_at, job.server_completed_at),
         resumed=bool(job.resumed),
         start_observable=_start_observable(job, lifecycle),
         declared_convention=convention,
-        chunks=tuple(Chunk(start + chunk.earliest_ms / 1000.0, start + chunk.latest_ms / 1000.0, chunk.bytes,
-                           None if chunk.audio_ms is None else chunk.audio_ms / 1000.0,
-                           None if chunk.onset_ms is None else chunk.onset_ms / 1000.0, chunk.header)
-                     for chunk in sorted(chunks, key=lambda c: c.seq)),
+        chunks=tuple(
+            Chunk(
+                earliest=start + chunk.earliest_ms / 1000.0,
+                latest=start + chunk.latest_ms / 1000.0,
+                size=chunk.bytes,
+                audio_s=None if chunk.audio_ms is None else chunk.audio_ms / 1000.0,
+                onset_s=None if chunk.onset_ms is None else chunk.onset_ms / 1000.0,
+                header=chunk.header,
+            )
+            for chunk in sorted(chunks, key=lambda c: c.seq)
+        ),
     )
 
 

@@ -24,7 +24,7 @@ from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cell:
     """One leaderboard cell: what is printed, what the column sorts it by, and the figure behind it."""
 
@@ -40,7 +40,7 @@ class Cell:
     classes: tuple[str, ...] = ()  # "nocost": a cost's words in place of a figure
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Column:
     key: str
     heading: str
@@ -59,26 +59,35 @@ def _finite(value: float | None) -> float | None:
 def interval_cell(interval: Interval | None, kind: str, key: str) -> Cell:
     """A figure with its 95% interval under it (when known from more than one value); none: a dash."""
     if interval is None:
-        return Cell("–", None)
+        return Cell(text="–", sort=None)
     value = _finite(interval.value)
     shown = _finite(interval.low) is not None and interval.sample_size > 1
-    return Cell(fmt(interval.value, kind), value, fmt_interval(interval.low, interval.high, kind) if shown else "",
-                key=key, value=value, low=_finite(interval.low), high=_finite(interval.high))
+    return Cell(
+        text=fmt(interval.value, kind),
+        sort=value,
+        note=fmt_interval(interval.low, interval.high, kind) if shown else "",
+        key=key,
+        value=value,
+        low=_finite(interval.low),
+        high=_finite(interval.high),
+    )
 
 
 def value_cell(value: float | None, kind: str, key: str) -> Cell:
-    return Cell(fmt(value, kind), _finite(value), key=key, value=_finite(value))
+    return Cell(text=fmt(value, kind), sort=_finite(value), key=key, value=_finite(value))
 
 
 def cost_cell(entry: Entry, value: float | None, key: str, *, source: bool = False) -> Cell:
     """A cost: its value and (`source`) which cost it is, billed or planned; or the words saying why there is none
     (no public price is not no data)."""
     if value is None and entry.cost_gap:
-        return Cell("", None, entry.cost_gap, key=key, attrs=(("gap", entry.cost_gap),), classes=("nocost",))
+        return Cell(
+            text="", sort=None, note=entry.cost_gap, key=key, attrs=(("gap", entry.cost_gap),), classes=("nocost",)
+        )
     note = ""
     if source and value is not None:
         note = entry.cost_source + (", stale price" if entry.price_stale else "")
-    return Cell(fmt(value, "usd"), _finite(value), note, key=key, value=_finite(value),
+    return Cell(text=fmt(value, "usd"), sort=_finite(value), note=note, key=key, value=_finite(value),
                 note_attrs=(("cost-source", entry.cost_source),) if note else ())
 
 
@@ -93,7 +102,7 @@ def model_cell(entry: Entry) -> Cell:
                 "jobs that succeeded", entry.ok, entry.sent)
         else:
             name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
-    return Cell(name, entry.label)
+    return Cell(text=name, sort=entry.label)
 
 
 def _latency(q: str) -> Callable[[Entry], Cell]:
@@ -103,13 +112,13 @@ def _latency(q: str) -> Callable[[Entry], Cell]:
 def _width(entry: Entry) -> Cell:
     value = entry.latency_width_ms
     text = "–" if value is None else f"±{fmt(value / 2, 'ms')}"
-    return Cell(text, value, key="latency_width_ms", value=value)
+    return Cell(text=text, sort=value, key="latency_width_ms", value=value)
 
 
 def _underruns(entry: Entry) -> Cell:
     if not entry.streams:
-        return Cell("–", None)
-    return Cell(str(entry.underruns), entry.underruns, f"in {entry.underrun_streams} / {entry.streams}",
+        return Cell(text="–", sort=None)
+    return Cell(text=str(entry.underruns), sort=entry.underruns, note=f"in {entry.underrun_streams} / {entry.streams}",
                 key="underruns", value=entry.underruns)
 
 
@@ -118,13 +127,23 @@ def _planned_billed(entry: Entry) -> Cell:
     billed = fmt(entry.billed_usd, "usd") if entry.billed_usd is not None else "not billed"
     note = f"billed {entry.billed_jobs} of {entry.sent} jobs" if entry.billed_jobs else ""
     billed_raw = "" if entry.billed_usd is None else str(entry.billed_usd)
-    return Cell(f"{planned} / {billed}", entry.planned_usd, note, key="planned_billed", value=entry.planned_usd,
-                attrs=(("billed", billed_raw),))
+    return Cell(
+        text=f"{planned} / {billed}",
+        sort=entry.planned_usd,
+        note=note,
+        key="planned_billed",
+        value=entry.planned_usd,
+        attrs=(("billed", billed_raw),),
+    )
 
 
 def _flagged(entry: Entry) -> Cell:
-    return Cell(f"{entry.flagged_clips} / {entry.scored}", entry.flagged_clips / entry.scored if entry.scored else None,
-                key="flagged_clips", value=entry.flagged_clips)
+    return Cell(
+        text=f"{entry.flagged_clips} / {entry.scored}",
+        sort=entry.flagged_clips / entry.scored if entry.scored else None,
+        key="flagged_clips",
+        value=entry.flagged_clips,
+    )
 
 
 def _marks(entry: Entry) -> Cell:
@@ -133,16 +152,16 @@ def _marks(entry: Entry) -> Cell:
     marks = entry.marks
     p95 = None if marks is None or marks.figures is None else _finite(marks.figures.p95_ms[0])
     if marks is None:
-        return Cell("—", None)
+        return Cell(text="—", sort=None)
     note = "" if marks.coverage is None else f"{marks.coverage:.0%} of words" + (
         f", {marks.total} findings" if marks.total else "")
-    return Cell("—" if p95 is None else fmt(p95, "ms"), p95, note, key="marks_p95_ms", value=p95,
+    return Cell(text="—" if p95 is None else fmt(p95, "ms"), sort=p95, note=note, key="marks_p95_ms", value=p95,
                 attrs=(("marks-findings", str(marks.total)),))
 def _cancel(entry: Entry) -> Cell:
     value, frames = _finite(entry.cancel_to_silence_ms), entry.cancel_after_ack_frames
     if value is None:
-        return Cell("–", None)
-    return Cell(fmt(value, "ms"), value, "" if frames is None else f"{frames} frames after ack",
+        return Cell(text="–", sort=None)
+    return Cell(text=fmt(value, "ms"), sort=value, note="" if frames is None else f"{frames} frames after ack",
                 key="cancel_to_silence_ms", value=value)
 
 
@@ -151,9 +170,9 @@ def _markup(entry: Entry) -> Cell:
     markup clip was judged (never 0)."""
     found = entry.markup
     if found is None:
-        return Cell("—", None)
+        return Cell(text="—", sort=None)
     error = "" if found.break_error_p50_ms is None else f", break ±{found.break_error_p50_ms:.0f} ms"
-    return Cell(fmt(found.share, "rate"), found.share, f"{found.honoured}/{found.judged} clips{error}",
+    return Cell(text=fmt(found.share, "rate"), sort=found.share, note=f"{found.honoured}/{found.judged} clips{error}",
                 key="markup_honoured_share", value=found.share)
 def _seams(entry: Entry) -> Cell:
     value = _finite(entry.seams_per_min)
@@ -166,94 +185,253 @@ def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("model", "provider / model", "The model benchmarked, as provider/model; ★ marks the cost/WER Pareto "
-           "front (no other model is both cheaper and more intelligible), with how many of its jobs succeeded when "
-           "not all did (the shortlist above lists the front).", model_cell, better="", numeric=False),
-    Column("sent", "sent", "Jobs sent: those that ended with audio or with an error (jobs skipped before sending, "
-           "by the budget or the documented limits, never reached the wire).",
-           lambda e: value_cell(e.sent, "int", "sent"), better="high"),
-    Column("success", "success", "Share of sent jobs that returned audio, with its Wilson 95% interval.",
-           lambda e: interval_cell(e.success, "rate", "success"), better="high"),
-    Column("p50", "latency p50", "Median end-to-end latency of successful jobs (request sent → audio complete), "
-           "with a bootstrap 95% interval.", _latency("p50")),
-    Column("p95", "p95", "95th percentile of the same latency: the slow tail one request in twenty meets.",
-           _latency("p95")),
-    Column("p99", "p99", "99th percentile of the same latency.", _latency("p99"), default=False),
-    Column("mean", "mean", "Mean of the same latency.", _latency("mean"), default=False),
-    Column("width", "± job", "How precisely each job's latency is known: half the median width of the interval "
-           "that must hold it (polling and whole-second server clocks blur completion). The column is "
-           "e2e_bracket in the rows.", _width),
-    Column("ttfa", "TTFA p50", "Median time to first audio of streamed answers, from the first text token sent "
-           "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
-           "token by token as the run says) to the first decodable audio.", _stream("ttfa", "ttfa_ms"),
-           streaming=True),
-    Column("heard", "heard p50", "Median time from the first token until speech is first heard: time to first "
-           "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
-           _stream("perceived_ttfa", "perceived_ttfa_ms"), streaming=True),
-    Column("last_audio", "last audio p50", "Median time from the first token to the last audio chunk.",
-           _stream("last_audio", "last_audio_ms"), default=False, streaming=True),
-    Column("jitter", "jitter p95", "Median over streams of each stream's 95th percentile wait between consecutive "
-           "audio chunks: how unevenly the audio comes.", _stream("jitter", "jitter_p95_ms"), streaming=True),
-    Column("underruns", "underruns", "Playback stalls: times a player that starts at the first audio ran out "
-           "before the next chunk came, summed over the model's streams, and how many streams stalled.",
-           _underruns, streaming=True),
-    Column("rtf", "RTF p50", "Median real-time factor: time from the first token to the stream's end / seconds of "
-           "audio (below 1: the audio comes faster than it plays).", _stream("real_time_factor", "real_time_factor",
-                                                                           "num"),
-           default=False, streaming=True),
-    Column("cancel", "cancel → silence", "Median time from a cancel sent mid-utterance (`--cancel-after MS` after the "
-           "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
-           "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.", _cancel, default=False,
-           streaming=True),
-    Column("markup", "markup honoured", "Share of the model's `markup` corpus clips honoured: every break heard as "
-           "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips and the median "
-           "break error (docs/markup.md). — where no markup clip was judged.", _markup, better="high", default=False),
-    Column("seams", "seams / min", "Seam findings per minute of streamed audio: clicks, inserted silences, a container "
-           "header inside the stream and a first sample's jump from zero, where one chunk meets the next "
-           "(docs/seams.md). — where nothing streamed.", _seams, default=False, streaming=True),
-    Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
-           "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
-           "they billed, else the planned one from the published price (the small word under it says which; "
-           "sandbox runs: what live would cost), over the priced jobs. Where there is none, the words say why: "
-           "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in.",
-           lambda e: cost_cell(e, e.cost_per_million_chars_usd, "cost_per_million_chars_usd", source=True)),
-    Column("usd_hour", "$ / audio hour", "USD per hour of audio returned, from the same cost: the other figure a "
-           "price compares on.", lambda e: cost_cell(e, e.cost_per_hour_usd, "cost_per_hour_usd")),
-    Column("usd_req", "$ / req", "Mean USD per sent request, from the same cost.",
-           lambda e: cost_cell(e, e.cost_per_request_usd, "cost_per_request_usd"), default=False),
-    Column("usd_min", "$ / audio min", "USD per minute of audio returned.",
-           lambda e: cost_cell(e, e.cost_per_audio_minute_usd, "cost_per_audio_minute_usd"), default=False),
-    Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text.",
-           lambda e: cost_cell(e, e.cost_per_1k_chars_usd, "cost_per_1k_chars_usd"), default=False),
-    Column("planned_billed", "planned / billed", "The run's cost as planned from the published price before "
-           "sending, and as the provider's answers said they billed (over the jobs whose answers said so; the "
-           "prices section lists both per model).", _planned_billed, default=False),
-    Column("wer_pooled", "WER pooled", "Word error rate in %, the scored clips in word languages pooled (errors / "
-           "reference words), with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
-           lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled")),
-    Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.",
-           lambda e: value_cell(e.wer_mean, "rate", "wer_mean"), default=False),
-    Column("cer_pooled", "CER pooled", "Character error rate in %, errors / reference characters over the zh and ja "
-           "clips, pooled apart from WER (a WER and a CER are never mixed).",
-           lambda e: value_cell(e.cer_pooled, "rate", "cer_pooled"), default=False),
-    Column("similarity", "similarity", "Speaker similarity of cloned clips to the reference voice (cosine, "
-           "0–1; above about 0.85 is the same voice).", lambda e: interval_cell(e.similarity, "num", "similarity"),
-           better="high"),
-    Column("hard_text", "hard text", "Hard-text accuracy in %: spans read right over the judged items of every "
-           "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
-           "hard-text section has it per category.", lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
-           better="high"),
-    Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).",
-           lambda e: interval_cell(e.quality, "num", "quality"), default=False, better="high"),
-    Column("flagged", "flagged", "Scored clips with a conformance finding (declared type, rate or channels not "
-           "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
-           _flagged),
-    Column("marks", "marks p95", "95th percentile onset error (ms) of the model's timing marks against where the "
-           "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
-           "the aligner's own error on known truth is median 60–64 ms, p95 273–375 ms (docs/marks.md); — : its "
-           "answers carried no marks.", _marks, default=False),
-    Column("polls", "polls / job", "Mean status requests per polled job: the request cost of an asynchronous API.",
-           lambda e: value_cell(e.polls_mean, "num", "polls_mean"), default=False),
+    Column(
+        key="model",
+        heading="provider / model",
+        meaning="The model benchmarked, as provider/model; ★ marks the cost/WER Pareto "
+        "front (no other model is both cheaper and more intelligible), with how many of its jobs succeeded when "
+        "not all did (the shortlist above lists the front).",
+        cell=model_cell,
+        better="",
+        numeric=False,
+    ),
+    Column(
+        key="sent",
+        heading="sent",
+        meaning="Jobs sent: those that ended with audio or with an error (jobs skipped before sending, "
+        "by the budget or the documented limits, never reached the wire).",
+        cell=lambda e: value_cell(e.sent, "int", "sent"),
+        better="high",
+    ),
+    Column(
+        key="success",
+        heading="success",
+        meaning="Share of sent jobs that returned audio, with its Wilson 95% interval.",
+        cell=lambda e: interval_cell(e.success, "rate", "success"),
+        better="high",
+    ),
+    Column(
+        key="p50",
+        heading="latency p50",
+        meaning="Median end-to-end latency of successful jobs (request sent → audio complete), "
+        "with a bootstrap 95% interval.",
+        cell=_latency("p50"),
+    ),
+    Column(
+        key="p95",
+        heading="p95",
+        meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
+        cell=_latency("p95"),
+    ),
+    Column(
+        key="p99", heading="p99", meaning="99th percentile of the same latency.", cell=_latency("p99"), default=False
+    ),
+    Column(key="mean", heading="mean", meaning="Mean of the same latency.", cell=_latency("mean"), default=False),
+    Column(
+        key="width",
+        heading="± job",
+        meaning="How precisely each job's latency is known: half the median width of the interval "
+        "that must hold it (polling and whole-second server clocks blur completion). The column is "
+        "e2e_bracket in the rows.",
+        cell=_width,
+    ),
+    Column(
+        key="ttfa",
+        heading="TTFA p50",
+        meaning="Median time to first audio of streamed answers, from the first text token sent "
+        "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
+        "token by token as the run says) to the first decodable audio.",
+        cell=_stream("ttfa", "ttfa_ms"),
+        streaming=True,
+    ),
+    Column(
+        key="heard",
+        heading="heard p50",
+        meaning="Median time from the first token until speech is first heard: time to first "
+        "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
+        cell=_stream("perceived_ttfa", "perceived_ttfa_ms"),
+        streaming=True,
+    ),
+    Column(
+        key="last_audio",
+        heading="last audio p50",
+        meaning="Median time from the first token to the last audio chunk.",
+        cell=_stream("last_audio", "last_audio_ms"),
+        default=False,
+        streaming=True,
+    ),
+    Column(
+        key="jitter",
+        heading="jitter p95",
+        meaning="Median over streams of each stream's 95th percentile wait between consecutive "
+        "audio chunks: how unevenly the audio comes.",
+        cell=_stream("jitter", "jitter_p95_ms"),
+        streaming=True,
+    ),
+    Column(
+        key="underruns",
+        heading="underruns",
+        meaning="Playback stalls: times a player that starts at the first audio ran out "
+        "before the next chunk came, summed over the model's streams, and how many streams stalled.",
+        cell=_underruns,
+        streaming=True,
+    ),
+    Column(
+        key="rtf",
+        heading="RTF p50",
+        meaning="Median real-time factor: time from the first token to the stream's end / seconds of "
+        "audio (below 1: the audio comes faster than it plays).",
+        cell=_stream("real_time_factor", "real_time_factor", "num"),
+        default=False,
+        streaming=True,
+    ),
+    Column(
+        key="cancel",
+        heading="cancel → silence",
+        meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the "
+        "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
+        "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.",
+        cell=_cancel,
+        default=False,
+        streaming=True,
+    ),
+    Column(
+        key="markup",
+        heading="markup honoured",
+        meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
+        "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips and the median "
+        "break error (docs/markup.md). — where no markup clip was judged.",
+        cell=_markup,
+        better="high",
+        default=False,
+    ),
+    Column(
+        key="seams",
+        heading="seams / min",
+        meaning="Seam findings per minute of streamed audio: clicks, inserted silences, a container "
+        "header inside the stream and a first sample's jump from zero, where one chunk meets the next "
+        "(docs/seams.md). — where nothing streamed.",
+        cell=_seams,
+        default=False,
+        streaming=True,
+    ),
+    Column(
+        key="usd_1m",
+        heading="$ / 1M chars",
+        meaning="USD per million characters of input text, the figure every provider's price "
+        "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
+        "they billed, else the planned one from the published price (the small word under it says which; "
+        "sandbox runs: what live would cost), over the priced jobs. Where there is none, the words say why: "
+        "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in.",
+        cell=lambda e: cost_cell(e, e.cost_per_million_chars_usd, "cost_per_million_chars_usd", source=True),
+    ),
+    Column(
+        key="usd_hour",
+        heading="$ / audio hour",
+        meaning="USD per hour of audio returned, from the same cost: the other figure a price compares on.",
+        cell=lambda e: cost_cell(e, e.cost_per_hour_usd, "cost_per_hour_usd"),
+    ),
+    Column(
+        key="usd_req",
+        heading="$ / req",
+        meaning="Mean USD per sent request, from the same cost.",
+        cell=lambda e: cost_cell(e, e.cost_per_request_usd, "cost_per_request_usd"),
+        default=False,
+    ),
+    Column(
+        key="usd_min",
+        heading="$ / audio min",
+        meaning="USD per minute of audio returned.",
+        cell=lambda e: cost_cell(e, e.cost_per_audio_minute_usd, "cost_per_audio_minute_usd"),
+        default=False,
+    ),
+    Column(
+        key="usd_1k",
+        heading="$ / 1k chars",
+        meaning="USD per 1,000 characters of input text.",
+        cell=lambda e: cost_cell(e, e.cost_per_1k_chars_usd, "cost_per_1k_chars_usd"),
+        default=False,
+    ),
+    Column(
+        key="planned_billed",
+        heading="planned / billed",
+        meaning="The run's cost as planned from the published price before "
+        "sending, and as the provider's answers said they billed (over the jobs whose answers said so; the "
+        "prices section lists both per model).",
+        cell=_planned_billed,
+        default=False,
+    ),
+    Column(
+        key="wer_pooled",
+        heading="WER pooled",
+        meaning="Word error rate in %, the scored clips in word languages pooled (errors / "
+        "reference words), with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
+        cell=lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled"),
+    ),
+    Column(
+        key="wer_mean",
+        heading="WER mean",
+        meaning="Mean of the per-clip word error rates, in %.",
+        cell=lambda e: value_cell(e.wer_mean, "rate", "wer_mean"),
+        default=False,
+    ),
+    Column(
+        key="cer_pooled",
+        heading="CER pooled",
+        meaning="Character error rate in %, errors / reference characters over the zh and ja "
+        "clips, pooled apart from WER (a WER and a CER are never mixed).",
+        cell=lambda e: value_cell(e.cer_pooled, "rate", "cer_pooled"),
+        default=False,
+    ),
+    Column(
+        key="similarity",
+        heading="similarity",
+        meaning="Speaker similarity of cloned clips to the reference voice (cosine, "
+        "0–1; above about 0.85 is the same voice).",
+        cell=lambda e: interval_cell(e.similarity, "num", "similarity"),
+        better="high",
+    ),
+    Column(
+        key="hard_text",
+        heading="hard text",
+        meaning="Hard-text accuracy in %: spans read right over the judged items of every "
+        "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
+        "hard-text section has it per category.",
+        cell=lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
+        better="high",
+    ),
+    Column(
+        key="dnsmos",
+        heading="DNSMOS",
+        meaning="DNSMOS overall quality estimate (1–5, higher is better).",
+        cell=lambda e: interval_cell(e.quality, "num", "quality"),
+        default=False,
+        better="high",
+    ),
+    Column(
+        key="flagged",
+        heading="flagged",
+        meaning="Scored clips with a conformance finding (declared type, rate or channels not "
+        "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
+        cell=_flagged,
+    ),
+    Column(
+        key="marks",
+        heading="marks p95",
+        meaning="95th percentile onset error (ms) of the model's timing marks against where the "
+        "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
+        "the aligner's own error on known truth is median 60–64 ms, p95 273–375 ms (docs/marks.md); — : its "
+        "answers carried no marks.",
+        cell=_marks,
+        default=False,
+    ),
+    Column(
+        key="polls",
+        heading="polls / job",
+        meaning="Mean status requests per polled job: the request cost of an asynchronous API.",
+        cell=lambda e: value_cell(e.polls_mean, "num", "polls_mean"),
+        default=False,
+    ),
 )
 
 

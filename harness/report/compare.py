@@ -142,7 +142,7 @@ class Ruling(StrEnum):
     INSUFFICIENT = "insufficient data"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Thresholds:
     latency_p50: float = 0.10  # relative increase
     latency_p95: float = 0.20  # relative increase
@@ -204,7 +204,7 @@ METHODS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Check:
     provider: str
     model: str
@@ -249,7 +249,7 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
     base_run: str
     new_run: str
@@ -346,13 +346,32 @@ def _latency(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
     ):
         label = f"+{threshold:.0%} relative"
         if min(len(b), len(n)) < needed:
-            yield Check(*who, Metric.LATENCY, name, Ruling.INSUFFICIENT, label, None,
-                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each", *said))
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric.LATENCY,
+                statistic=name,
+                verdict=Ruling.INSUFFICIENT,
+                threshold=label,
+                change=None,
+                details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each", *said),
+            )
             continue
         diff = test()
         change = _relative(diff)
-        yield Check(*who, Metric.LATENCY, name, Ruling.OK, label, change, diff, unit="ms", beyond=change > threshold,
-                    details=said)
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.LATENCY,
+            statistic=name,
+            verdict=Ruling.OK,
+            threshold=label,
+            change=change,
+            difference=diff,
+            unit="ms",
+            beyond=change > threshold,
+            details=said,
+        )
 
 
 def _curve(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
@@ -377,13 +396,31 @@ def _error_rate(base: Requests, new: Requests, t: Thresholds, who: tuple[str, st
         if unit is Unit.CHAR and not (b or n):
             continue
         if min(len(b), len(n)) < t.min_samples:
-            yield Check(*who, Metric.WER, statistic, Ruling.INSUFFICIENT, label, None,
-                        details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric.WER,
+                statistic=statistic,
+                verdict=Ruling.INSUFFICIENT,
+                threshold=label,
+                change=None,
+                details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
+            )
             continue
         diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
                                 ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
-        yield Check(*who, Metric.WER, statistic, Ruling.OK, label, diff.delta, diff, unit="rate",
-                    beyond=diff.delta > t.wer)
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.WER,
+            statistic=statistic,
+            verdict=Ruling.OK,
+            threshold=label,
+            change=diff.delta,
+            difference=diff,
+            unit="rate",
+            beyond=diff.delta > t.wer,
+        )
 
 
 def _cost(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -397,32 +434,77 @@ def _cost(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) ->
         + ("" if sources[0] == sources[1] else " (a change may be the bill read, not the price)"),)
     b_cost, n_cost = [job_usd(r) for r in b_sent], [job_usd(r) for r in n_sent]
     if any(v is None for v in (*b_cost, *n_cost)):
-        yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
-                    details=("some jobs have no USD price", *used))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.COST,
+            statistic="cost per request (USD)",
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=("some jobs have no USD price", *used),
+        )
         return
     b, n = [v or 0.0 for v in b_cost], [v or 0.0 for v in n_cost]
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
-                    details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each", *used))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.COST,
+            statistic="cost per request (USD)",
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each", *used),
+        )
         return
     diff = mean_difference(b, n)
     change = _relative(diff)
-    yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.OK, label, change, diff, unit="usd",
-                beyond=change > t.cost, details=used)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.COST,
+        statistic="cost per request (USD)",
+        verdict=Ruling.OK,
+        threshold=label,
+        change=change,
+        difference=diff,
+        unit="usd",
+        beyond=change > t.cost,
+        details=used,
+    )
 
 
 def _success(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     label = f"-{t.success:.2f} absolute"
     b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
-        yield Check(*who, Metric.SUCCESS, "success rate", Ruling.INSUFFICIENT, label, None,
-                    details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.SUCCESS,
+            statistic="success rate",
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",),
+        )
         return
     b_ok = sum(1 for r in b_sent if r.outcome == "ok")
     n_ok = sum(1 for r in n_sent if r.outcome == "ok")
     diff = fisher_drop(b_ok, len(b_sent), n_ok, len(n_sent))
-    yield Check(*who, Metric.SUCCESS, "success rate", Ruling.OK, label, diff.delta, diff, unit="rate",
-                beyond=-diff.delta > t.success)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.SUCCESS,
+        statistic="success rate",
+        verdict=Ruling.OK,
+        threshold=label,
+        change=diff.delta,
+        difference=diff,
+        unit="rate",
+        beyond=-diff.delta > t.success,
+    )
 
 
 def _cancel(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -432,12 +514,30 @@ def _cancel(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) 
         return
     label = f"+{t.cancel_ms:g} ms absolute"
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(*who, Metric.CANCEL, "cancel to silence p50 (ms)", Ruling.INSUFFICIENT, label, None,
-                    details=(f"{len(b)} BASE and {len(n)} NEW cancels measured; need {t.min_samples} each",))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.CANCEL,
+            statistic="cancel to silence p50 (ms)",
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=(f"{len(b)} BASE and {len(n)} NEW cancels measured; need {t.min_samples} each",),
+        )
         return
     diff = mann_whitney_greater(b, n)
-    yield Check(*who, Metric.CANCEL, "cancel to silence p50 (ms)", Ruling.OK, label, diff.delta, diff, unit="ms",
-                beyond=diff.delta > t.cancel_ms)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.CANCEL,
+        statistic="cancel to silence p50 (ms)",
+        verdict=Ruling.OK,
+        threshold=label,
+        change=diff.delta,
+        difference=diff,
+        unit="ms",
+        beyond=diff.delta > t.cancel_ms,
+    )
 
 
 def violation_kinds(errors: Iterable[ErrorEntry], provider: str, model: str) -> set[str]:
@@ -455,8 +555,16 @@ def violation_kinds(errors: Iterable[ErrorEntry], provider: str, model: str) -> 
 def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     fresh = sorted(violation_kinds(new.errors, *who) - violation_kinds(base.errors, *who))
     verdict = Ruling.REGRESSION if fresh else Ruling.OK
-    yield Check(*who, Metric.CONTRACT, "new contract violations", verdict, "any new kind", float(len(fresh)),
-                details=tuple(fresh))
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.CONTRACT,
+        statistic="new contract violations",
+        verdict=verdict,
+        threshold="any new kind",
+        change=float(len(fresh)),
+        details=tuple(fresh),
+    )
 
 
 def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -468,18 +576,43 @@ def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
         paired = compare_hard_text(base.spans, new.spans, who, category)
         statistic = f"hard text: {category} accuracy"
         if paired.items < t.min_samples:
-            yield Check(*who, Metric.HARD_TEXT, statistic, Ruling.INSUFFICIENT, label, None,
-                        details=(f"{paired.items} items judged in both runs; need {t.min_samples}",))
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric.HARD_TEXT,
+                statistic=statistic,
+                verdict=Ruling.INSUFFICIENT,
+                threshold=label,
+                change=None,
+                details=(f"{paired.items} items judged in both runs; need {t.min_samples}",),
+            )
             continue
         base_right, new_right = paired.both + paired.only_first, paired.both + paired.only_second
         delta = (new_right - base_right) / paired.items
-        diff = Difference(base_right / paired.items, new_right / paired.items, delta, math.nan,
-                          mcnemar_worse(paired.only_first, paired.only_second), "one-sided exact McNemar")
+        diff = Difference(
+            base=base_right / paired.items,
+            new=new_right / paired.items,
+            delta=delta,
+            lower_bound=math.nan,
+            p_value=mcnemar_worse(paired.only_first, paired.only_second),
+            method="one-sided exact McNemar",
+        )
         worse = [f"{row.item_id} read {row.heard!r} ({row.error})" for row in new.spans
                  if (row.provider, row.model) == who and row.category == category and not row.control
                  and row.verdict == HardTextVerdict.FAIL][:2]
-        yield Check(*who, Metric.HARD_TEXT, statistic, Ruling.OK, label, delta, diff, tuple(worse), unit="rate",
-                    beyond=-delta > t.hard_text)
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.HARD_TEXT,
+            statistic=statistic,
+            verdict=Ruling.OK,
+            threshold=label,
+            change=delta,
+            difference=diff,
+            details=tuple(worse),
+            unit="rate",
+            beyond=-delta > t.hard_text,
+        )
 
 
 def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -499,15 +632,36 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
             continue
         statistic = f"language check ({language})"
         if n.check_not_judgeable_by:
-            yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, "NEW falls back, BASE did not", None,
-                        details=(f"not judgeable by {n.check_not_judgeable_by} (docs/languages.md)",))
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric.LANGUAGE,
+                statistic=statistic,
+                verdict=Ruling.INSUFFICIENT,
+                threshold="NEW falls back, BASE did not",
+                change=None,
+                details=(f"not judgeable by {n.check_not_judgeable_by} (docs/languages.md)",),
+            )
             continue
         change = len(n.misheard) / n.checked - len(b.misheard) / b.checked
         verdict = Ruling.REGRESSION if n.falls_back and not b.falls_back else Ruling.OK
         said = (n.fallback_line(),) if n.falls_back else ()
-        yield Check(*who, Metric.LANGUAGE, statistic, verdict, "NEW falls back, BASE did not", change,
-                    details=(f"BASE {len(b.misheard)}/{b.checked}, NEW {len(n.misheard)}/{n.checked} clips heard as "
-                             f"another language", *said), unit="rate", beyond=verdict is Ruling.REGRESSION)
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.LANGUAGE,
+            statistic=statistic,
+            verdict=verdict,
+            threshold="NEW falls back, BASE did not",
+            change=change,
+            details=(
+                f"BASE {len(b.misheard)}/{b.checked}, NEW {len(n.misheard)}/{n.checked} clips heard as "
+                f"another language",
+                *said,
+            ),
+            unit="rate",
+            beyond=verdict is Ruling.REGRESSION,
+        )
 
 
 def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
@@ -528,10 +682,17 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
         coverage = "—" if one.coverage is None else f"{one.coverage:.0%}"
         return f"{side}: onset p95 {p95}, coverage {coverage}, findings {dict(sorted(one.findings.items())) or 'none'}"
 
-    yield Check(*who, Metric.MARKS, "new kinds of timing-marks findings", Ruling.REGRESSION if fresh else Ruling.OK,
-                "any new kind", float(len(fresh)), details=(*(f"{k}: {after.examples[k]}" for k in fresh),
-                                                             said("BASE", before), said("NEW", after)),
-                beyond=bool(fresh))
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.MARKS,
+        statistic="new kinds of timing-marks findings",
+        verdict=Ruling.REGRESSION if fresh else Ruling.OK,
+        threshold="any new kind",
+        change=float(len(fresh)),
+        details=(*(f"{k}: {after.examples[k]}" for k in fresh), said("BASE", before), said("NEW", after)),
+        beyond=bool(fresh),
+    )
 
 
 def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
@@ -541,10 +702,20 @@ def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Che
     if before is None or after is None:
         return
     fell = after.share < before.share
-    yield Check(*who, Metric.MARKUP, "markup honoured share", Ruling.REGRESSION if fell else Ruling.OK, "any fall",
-                after.share - before.share, details=(f"BASE {before.honoured}/{before.judged}",
-                                                     f"NEW {after.honoured}/{after.judged}"),
-                unit="rate", beyond=fell)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.MARKUP,
+        statistic="markup honoured share",
+        verdict=Ruling.REGRESSION if fell else Ruling.OK,
+        threshold="any fall",
+        change=after.share - before.share,
+        details=(f"BASE {before.honoured}/{before.judged}", f"NEW {after.honoured}/{after.judged}"),
+        unit="rate",
+        beyond=fell,
+    )
+
+
 def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
     """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
     before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
@@ -558,11 +729,21 @@ def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Chec
         return f"{side}: " + ("no streamed audio" if per_minute is None else
                               f"{per_minute:.1f} a minute {dict(sorted(findings.items())) or ''}".rstrip())
 
-    yield Check(*who, Metric.SEAMS, "seam findings per minute", Ruling.REGRESSION if rose else Ruling.OK,
-                "+1 a minute and +50%; a rate newly heard", (after.per_minute or 0.0) - (was or 0.0),
-                details=(*((f"NEW heard at another rate than declared: {after.example}",) if misrated else ()),
-                         said("BASE", was, before.findings if before else {}),
-                         said("NEW", after.per_minute, after.findings)), beyond=rose)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.SEAMS,
+        statistic="seam findings per minute",
+        verdict=Ruling.REGRESSION if rose else Ruling.OK,
+        threshold="+1 a minute and +50%; a rate newly heard",
+        change=(after.per_minute or 0.0) - (was or 0.0),
+        details=(
+            *((f"NEW heard at another rate than declared: {after.example}",) if misrated else ()),
+            said("BASE", was, before.findings if before else {}),
+            said("NEW", after.per_minute, after.findings),
+        ),
+        beyond=rose,
+    )
 
 
 def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
@@ -570,9 +751,20 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
     label = f"+{t.wer:.3f} absolute"
     statistic = f"pooled {figure.unit.rate_name} ({language})"
     if figure.not_judgeable_by:
-        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None, details=(
-            f"not judgeable by {figure.not_judgeable_by}"
-            + (f"; {figure.larger} would" if figure.larger else "") + " (docs/languages.md)",))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.LANGUAGE,
+            statistic=statistic,
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=(
+                f"not judgeable by {figure.not_judgeable_by}"
+                + (f"; {figure.larger} would" if figure.larger else "")
+                + " (docs/languages.md)",
+            ),
+        )
         return
 
     def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
@@ -581,13 +773,31 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
 
     b, n = clips(base), clips(new)
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None,
-                    details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric.LANGUAGE,
+            statistic=statistic,
+            verdict=Ruling.INSUFFICIENT,
+            threshold=label,
+            change=None,
+            details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
+        )
         return
     diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
                             ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
-    yield Check(*who, Metric.LANGUAGE, statistic, Ruling.OK, label, diff.delta, diff, unit="rate",
-                beyond=diff.delta > t.wer)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.LANGUAGE,
+        statistic=statistic,
+        verdict=Ruling.OK,
+        threshold=label,
+        change=diff.delta,
+        difference=diff,
+        unit="rate",
+        beyond=diff.delta > t.wer,
+    )
 
 
 def compare_runs(
@@ -621,8 +831,16 @@ def compare_runs(
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
         notes.append(f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "
                      f"NEW {new.region or 'unlabelled'}")
-    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(_adjusted(checks, t.alpha)), tuple(notes),
-                      base.region, new.region)
+    return Comparison(
+        base_run=base.run_id,
+        new_run=new.run_id,
+        thresholds=t,
+        fail_on=frozenset(fail_on),
+        checks=tuple(_adjusted(checks, t.alpha)),
+        notes=tuple(notes),
+        base_region=base.region,
+        new_region=new.region,
+    )
 
 
 def parse_metrics(text: str) -> frozenset[Metric]:

@@ -49,7 +49,7 @@ from harness.results import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Entry:
     """One provider × model line of the leaderboard."""
 

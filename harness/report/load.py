@@ -16,7 +16,7 @@ from harness.report.stats import Interval, proportion_interval, quantile_interva
 from harness.results import LoadPoint, RunRows, load_points
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CurvePoint:
     level: int
     in_flight: float  # where the point is drawn: the mean in flight (the level when it was not recorded)

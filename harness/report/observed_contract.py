@@ -56,7 +56,7 @@ class Shape:
     paths: dict[str, PathInfo] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class ObservedEndpoint:
     examples: int = 0
     kinds: Counter[str] = field(default_factory=Counter)

@@ -71,7 +71,7 @@ class Interval:
                 "n": self.sample_size}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Difference:
     """NEW − BASE of one statistic, its one-sided lower bound and the test's p-value (small = NEW worse)."""
 
@@ -150,13 +150,15 @@ def _bootstrap_difference(
     base_value, new_value = float(statistic(base, -1)), float(statistic(new, -1))
     delta = new_value - base_value
     if base.size < 2 or new.size < 2:
-        return Difference(base_value, new_value, delta, float("nan"), float("nan"), method)
+        return Difference(
+            base=base_value, new=new_value, delta=delta, lower_bound=float("nan"), p_value=float("nan"), method=method
+        )
 
     def difference(b: FloatArray, n: FloatArray, axis: int = -1) -> FloatArray:
         return np.asarray(statistic(n, axis) - statistic(b, axis))
 
     low, p_value = _one_sided_bootstrap((base, new), difference, seed)
-    return Difference(base_value, new_value, delta, low, p_value, method)
+    return Difference(base=base_value, new=new_value, delta=delta, lower_bound=low, p_value=p_value, method=method)
 
 
 def _one_sided_bootstrap(
@@ -196,7 +198,14 @@ def ratio_difference(
     new_value = float(nn.sum() / nd.sum()) if nd.sum() > 0 else float("nan")
     method = "two-sample percentile bootstrap over utterances of the pooled ratio"
     if bn.size < 2 or nn.size < 2 or not (np.isfinite(base_value) and np.isfinite(new_value)):
-        return Difference(base_value, new_value, new_value - base_value, float("nan"), float("nan"), method)
+        return Difference(
+            base=base_value,
+            new=new_value,
+            delta=new_value - base_value,
+            lower_bound=float("nan"),
+            p_value=float("nan"),
+            method=method,
+        )
     base_stat, new_stat = ratio_from_indices(bn, bd), ratio_from_indices(nn, nd)
 
     def difference(b: FloatArray, n: FloatArray, axis: int = -1) -> FloatArray:
@@ -204,7 +213,9 @@ def ratio_difference(
 
     indices = (np.arange(bn.size, dtype=np.float64), np.arange(nn.size, dtype=np.float64))
     low, p_value = _one_sided_bootstrap(indices, difference, seed)
-    return Difference(base_value, new_value, new_value - base_value, low, p_value, method)
+    return Difference(
+        base=base_value, new=new_value, delta=new_value - base_value, lower_bound=low, p_value=p_value, method=method
+    )
 
 
 def mann_whitney_greater(base: Sequence[float], new: Sequence[float]) -> Difference:
@@ -219,7 +230,14 @@ def mann_whitney_greater(base: Sequence[float], new: Sequence[float]) -> Differe
         p_value = 1.0  # every value equal: no evidence of a shift (scipy would divide by a zero variance)
     else:
         p_value = float(_scipy_stats().mannwhitneyu(n, b, alternative="greater").pvalue)
-    return Difference(base_median, new_median, new_median - base_median, float("nan"), p_value, method)
+    return Difference(
+        base=base_median,
+        new=new_median,
+        delta=new_median - base_median,
+        lower_bound=float("nan"),
+        p_value=p_value,
+        method=method,
+    )
 
 
 def fisher_drop(base_successes: int, base_trials: int, new_successes: int, new_trials: int) -> Difference:
@@ -228,11 +246,25 @@ def fisher_drop(base_successes: int, base_trials: int, new_successes: int, new_t
     new_rate = new_successes / new_trials if new_trials else float("nan")
     method = "one-sided Fisher's exact test (NEW success rate < BASE)"
     if not base_trials or not new_trials:
-        return Difference(base_rate, new_rate, new_rate - base_rate, float("nan"), float("nan"), method)
+        return Difference(
+            base=base_rate,
+            new=new_rate,
+            delta=new_rate - base_rate,
+            lower_bound=float("nan"),
+            p_value=float("nan"),
+            method=method,
+        )
     table = [[base_successes, base_trials - base_successes], [new_successes, new_trials - new_successes]]
     # Rows BASE, NEW; "greater" asks whether BASE's odds of success exceed NEW's.
     p_value = float(_scipy_stats().fisher_exact(table, alternative="greater").pvalue)
-    return Difference(base_rate, new_rate, new_rate - base_rate, float("nan"), p_value, method)
+    return Difference(
+        base=base_rate,
+        new=new_rate,
+        delta=new_rate - base_rate,
+        lower_bound=float("nan"),
+        p_value=p_value,
+        method=method,
+    )
 
 
 def holm(p_values: Sequence[float]) -> list[float]:

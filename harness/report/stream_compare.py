@@ -88,5 +88,11 @@ def compare_streams(base_root: Path, new_root: Path, providers: Mapping[str, Pro
     untimed = sorted(name for name in set(base) & set(new) if not (base[name].timed and new[name].timed))
     notes += [f"{name}: recorded without offsets on one side; its order compared, not its timing"
               for name in untimed]
-    return Comparison(str(base_root), str(new_root), t, frozenset(fail_on), tuple(_checks(base, new, t)),
-                      tuple(notes))
+    return Comparison(
+        base_run=str(base_root),
+        new_run=str(new_root),
+        thresholds=t,
+        fail_on=frozenset(fail_on),
+        checks=tuple(_checks(base, new, t)),
+        notes=tuple(notes),
+    )

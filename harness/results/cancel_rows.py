@@ -15,7 +15,7 @@ from harness.results.run_records import RequestRow
 VERDICTS = ("kept", "violation", "finding", "unmeasured")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CancelFigures:
     """One offering's cancelled jobs: cancel-to-silence (median and worst, over the jobs measured), the audio frames
     and seconds that came after the acknowledgement (summed), and the verdicts."""
@@ -53,9 +53,19 @@ def cancel_figures(requests: Sequence[RequestRow]) -> tuple[CancelFigures, ...]:
                   if r.cancel_after_ack_frames is not None]
         seconds = [_number(r.cancel_after_ack_s) for r in measured]
         verdicts = {v: n for v in VERDICTS if (n := sum(1 for r in rows if r.cancel_verdict == v))}
-        found.append(CancelFigures(
-            provider, model, len(rows), len(measured), median(silence) if silence else None,
-            max(silence) if silence else None, sum(frames) if frames else None,
-            None if not seconds or any(s is None for s in seconds) else sum(s for s in seconds if s is not None),
-            verdicts))
+        found.append(
+            CancelFigures(
+                provider=provider,
+                model=model,
+                cancelled=len(rows),
+                measured=len(measured),
+                to_silence_p50_ms=median(silence) if silence else None,
+                to_silence_max_ms=max(silence) if silence else None,
+                after_ack_frames=sum(frames) if frames else None,
+                after_ack_s=None
+                if not seconds or any(s is None for s in seconds)
+                else sum(s for s in seconds if s is not None),
+                verdicts=verdicts,
+            )
+        )
     return tuple(found)

@@ -45,8 +45,14 @@ def saturation(rows: RunRows) -> Saturation:
     jobs = sent(rows.requests)
     failed = [row for row in jobs if row.outcome != "ok"]
     return Saturation(
-        None if share is None else float(share),
-        None if run.client_lag_p50_ms is None else float(str(run.client_lag_p50_ms)),
-        len(jobs), sum(is_marked(row, rule) for row in jobs), len(failed), sum(is_marked(row, rule) for row in failed),
-        health.worst() if health is not None else {}, rule, health.held_jobs if health is not None else 0,
-        health.held_s if health is not None else 0.0)
+        share=None if share is None else float(share),
+        lag_p50_ms=None if run.client_lag_p50_ms is None else float(str(run.client_lag_p50_ms)),
+        jobs=len(jobs),
+        marked_jobs=sum(is_marked(row, rule) for row in jobs),
+        failed=len(failed),
+        marked_failed=sum(is_marked(row, rule) for row in failed),
+        worst=health.worst() if health is not None else {},
+        rule=rule,
+        held_jobs=health.held_jobs if health is not None else 0,
+        held_s=health.held_s if health is not None else 0.0,
+    )

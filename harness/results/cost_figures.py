@@ -156,7 +156,7 @@ def provenance_of(rows: Sequence[RequestRow]) -> Provenance:
                       _joined(r.price_weak for r in rows))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CostFigures:
     total_usd: float | None
     per_request_usd: float | None
@@ -218,7 +218,13 @@ def cost_of(sent_rows: Sequence[RequestRow], ok_rows: Sequence[RequestRow]) -> C
     unpriced = len(sent_rows) - len(priced)
     billed = [r for r in sent_rows if r.billed_usd is not None]
     base = CostFigures(
-        None, None, None, None, unpriced, amounts, source=source_of(sent_rows),
+        total_usd=None,
+        per_request_usd=None,
+        per_audio_minute_usd=None,
+        per_1k_chars_usd=None,
+        unpriced=unpriced,
+        amounts=amounts,
+        source=source_of(sent_rows),
         planned_usd=_sum(r.planned_usd for r in sent_rows) if sent_rows else None,
         billed_usd=_sum(r.billed_usd for r in billed) if billed else None,
         billed_jobs=len(billed),

@@ -37,7 +37,7 @@ def tolerance(unit: str) -> float:
     return TEXT_TOLERANCE if unit in counted else AUDIO_TOLERANCE
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Dearer:
     """One model billed more for the same requests in `new_run` than in `base_run`, in `unit`."""
 
@@ -92,7 +92,18 @@ def dearer(base_run: str, base: Sequence[RequestRow], new_run: str, new: Sequenc
             old = sum(before[model][r][unit] for r in both)
             now = sum(after[model][r][unit] for r in both)
             if both and now > old * (1.0 + tolerance(unit)):
-                found.append(Dearer(*model, unit, base_run, new_run, len(both), old, now))
+                found.append(
+                    Dearer(
+                        provider=model[0],
+                        model=model[1],
+                        unit=unit,
+                        base_run=base_run,
+                        new_run=new_run,
+                        requests=len(both),
+                        before=old,
+                        after=now,
+                    )
+                )
     return found
 
 

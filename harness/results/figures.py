@@ -95,7 +95,7 @@ class Distribution:
         return cls(tuple(values), p50, p95, p99, mean(values))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StreamFigures:
     """What a listener met over a model's timed streams (schema 6 columns; harness.bench.streaming)."""
 
@@ -115,14 +115,20 @@ class StreamFigures:
         fed = {r.text_rate for r in clocked if r.delivery == "socket"}
         rates = tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
         widths = [r.ttfa_hi_ms - r.ttfa_lo_ms for r in clocked if r.ttfa_hi_ms is not None and r.ttfa_lo_ms is not None]
-        return cls(len(counts), quantile(widths, 0.5), Distribution.of(floats(r.last_audio_ms for r in clocked)),
-                   Distribution.of(floats(r.gap_p95_ms for r in clocked)),
-                   Distribution.of(floats(r.real_time_factor for r in clocked)), sum(counts),
-                   sum(1 for n in counts if n), sum(floats(r.underrun_ms for r in clocked if r.underruns is not None)),
-                   rates)
+        return cls(
+            streams=len(counts),
+            ttfa_width_p50=quantile(widths, 0.5),
+            last_audio=Distribution.of(floats(r.last_audio_ms for r in clocked)),
+            jitter=Distribution.of(floats(r.gap_p95_ms for r in clocked)),
+            real_time_factor=Distribution.of(floats(r.real_time_factor for r in clocked)),
+            underruns=sum(counts),
+            underrun_streams=sum(1 for n in counts if n),
+            underrun_ms=sum(floats(r.underrun_ms for r in clocked if r.underruns is not None)),
+            text_rates=rates,
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModelFigures:
     """One provider × model line: what every face shows of it."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from harness.core.packaged import data_path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LanguageVerdict:
     """One language as one ASR model read the sandbox's renders of it."""
 
@@ -60,6 +60,12 @@ def shipped_language_verdicts() -> LanguageVerdicts:
         thresholds[name] = float(model["threshold"])
         for language, found in model["languages"].items():
             verdicts[(name, language)] = LanguageVerdict(
-                name, language, str(found["unit"]), found["rate"], bool(found["judgeable"]),
-                bool(found["check_judgeable"]), found.get("larger"))
+                asr_model=name,
+                language=language,
+                unit=str(found["unit"]),
+                rate=found["rate"],
+                judgeable=bool(found["judgeable"]),
+                check_judgeable=bool(found["check_judgeable"]),
+                larger=found.get("larger"),
+            )
     return LanguageVerdicts(verdicts, thresholds)

@@ -21,7 +21,7 @@ from harness.results.run_records import RequestRow
 RATE_LIMITED = 429
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LoadPoint:
     """One model at one level of a sweep."""
 

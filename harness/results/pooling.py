@@ -49,7 +49,7 @@ class HasErrorCounts(Protocol):
     def ref_length(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ErrorCounts:
     """One scored clip's counts, as a stored `scores` row (or an exported `requests` row) holds them."""
 
@@ -69,11 +69,17 @@ class ErrorCounts:
         """The counts of a row with `unit` and the four counts; None when it has none (never scored)."""
         if row.unit is None or not row.ref_length:
             return None
-        return cls(Unit(row.unit), row.hits or 0, row.substitutions or 0, row.deletions or 0, row.insertions or 0,
-                   row.ref_length)
+        return cls(
+            unit=Unit(row.unit),
+            hits=row.hits or 0,
+            substitutions=row.substitutions or 0,
+            deletions=row.deletions or 0,
+            insertions=row.insertions or 0,
+            ref_length=row.ref_length,
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PooledErrorRate:
     """Corpus-level error rate: pooled counts and the mean of per-clip rates, side by side."""
 

@@ -39,7 +39,7 @@ Row = dict[str, Value]  # a row as an export writes it: column name -> value
 RecordT = TypeVar("RecordT")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RowColumn:
     name: str
     kind: RowKind
@@ -62,7 +62,7 @@ def _stored(table: str, alias: str, names: str, *, unknown: bool = False) -> tup
     version added (its older rows), and every column that may read as `unknown` (a LEFT JOINed table's: a job with no
     score; a run row's, whose value its column cannot hold is read as unknown)."""
     declared = {column.name: column for column in TABLE_BY_NAME[table].columns}
-    return tuple(RowColumn(name, _KIND_OF_SQL[declared[name].sql_type], alias,
+    return tuple(RowColumn(name=name, kind=_KIND_OF_SQL[declared[name].sql_type], table=alias,
                            nullable=unknown or _may_be_null(declared[name])) for name in names.split())
 
 
@@ -119,44 +119,44 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     # Schema 16: markup honoured (harness.measurement.markup).
     *_stored("jobs", "j", "markup_honoured"),
     *_stored("jobs", "j", "markup_json"),
-    RowColumn("cost_amount", R, "c", "c.amount"),
-    RowColumn("cost_unit", T, "c", "c.unit"),
-    RowColumn("charged_attempts", N, "c", "c.charged"),
+    RowColumn(name="cost_amount", kind=R, table="c", expression="c.amount"),
+    RowColumn(name="cost_unit", kind=T, table="c", expression="c.unit"),
+    RowColumn(name="charged_attempts", kind=N, table="c", expression="c.charged"),
     # Schema 8 (issue 51): cost as planned and as billed, and where the price was read (the job's costs rows,
     # summed: `harness.results.reading`). cost_source says which of the two cost_usd is.
     *_stored("jobs", "j", "cost_source"),
-    RowColumn("planned_usd", R, "c", "c.planned_usd"),
-    RowColumn("billed_usd", R, "c", "c.billed_usd"),
-    RowColumn("billed_units", T, ""),  # {"characters": 42}: what the answers said they billed, summed
-    RowColumn("no_public_price", N, "c", "c.no_public_price"),
-    RowColumn("price_plan", T, "c", "c.price_plan"),
-    RowColumn("price_source", T, "c", "c.price_source"),
-    RowColumn("price_read", T, "c", "c.price_read"),
-    RowColumn("price_stale", N, "c", "c.price_stale"),
+    RowColumn(name="planned_usd", kind=R, table="c", expression="c.planned_usd"),
+    RowColumn(name="billed_usd", kind=R, table="c", expression="c.billed_usd"),
+    RowColumn(name="billed_units", kind=T, table=""),  # {"characters": 42}: what the answers said they billed, summed
+    RowColumn(name="no_public_price", kind=N, table="c", expression="c.no_public_price"),
+    RowColumn(name="price_plan", kind=T, table="c", expression="c.price_plan"),
+    RowColumn(name="price_source", kind=T, table="c", expression="c.price_source"),
+    RowColumn(name="price_read", kind=T, table="c", expression="c.price_read"),
+    RowColumn(name="price_stale", kind=N, table="c", expression="c.price_stale"),
     # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
-    RowColumn("price_weak", T, "c", "c.price_weak"),
-    RowColumn("price_audio", T, "c", "c.price_audio_json"),
+    RowColumn(name="price_weak", kind=T, table="c", expression="c.price_weak"),
+    RowColumn(name="price_audio", kind=T, table="c", expression="c.price_audio_json"),
     # Schema 10 (issue 61): the share of the job's time the client was saturated, its loops' longest lateness.
     *_stored("jobs", "j", "client_saturated client_lag_ms"),
     *_stored("jobs", "j", "audio_path audio_sha256"),
     *_stored("jobs", "j", "audio_bytes"),
     *_stored("jobs", "j", "declared_media_type sniffed_media_type"),
-    RowColumn("reference_audio_path", T, "k"),
-    RowColumn("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
+    RowColumn(name="reference_audio_path", kind=T, table="k"),
+    RowColumn(name="scored", kind=N, table="s", expression="CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
     # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
     *_stored("scores", "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript", unknown=True),
     *_stored("scores", "s", "normalized_reference normalized_transcript", unknown=True),
     *_stored("scores", "s", "wer cer", unknown=True),
     *_stored("scores", "s", "hits substitutions deletions insertions ref_length ref_words hyp_length", unknown=True),
-    RowColumn("flags", T, "s", "s.flags_json", absent="'[]'"),
-    RowColumn("findings", T, "s", "s.findings_json", absent="'[]'"),
+    RowColumn(name="flags", kind=T, table="s", expression="s.flags_json", absent="'[]'"),
+    RowColumn(name="findings", kind=T, table="s", expression="s.findings_json", absent="'[]'"),
     *_stored("scores", "s", "similarity", unknown=True),
     *_stored("scores", "s", "similarity_model media_type", unknown=True),
     *_stored("scores", "s", "sample_rate channels", unknown=True),
     *_stored("scores", "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs",
              unknown=True),
     *_stored("scores", "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808", unknown=True),
-    RowColumn("score_error", T, "s", "s.error"),
+    RowColumn(name="score_error", kind=T, table="s", expression="s.error"),
     *_stored("scores", "s", "heard_language", unknown=True),  # schema 11: the language check
     *_stored("scores", "s", "heard_probability", unknown=True),
 )
@@ -191,12 +191,12 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
     *_stored("runs", "r", "client_health_json", unknown=True),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
-    RowColumn("asr_backend", T, ""),
-    RowColumn("asr_model", T, ""),
-    RowColumn("normalizer_name", T, ""),
-    RowColumn("normalizer_version", T, ""),
-    RowColumn("asr_settings", T, ""),
-    RowColumn("scoring_harness_version", T, ""),
+    RowColumn(name="asr_backend", kind=T, table=""),
+    RowColumn(name="asr_model", kind=T, table=""),
+    RowColumn(name="normalizer_name", kind=T, table=""),
+    RowColumn(name="normalizer_version", kind=T, table=""),
+    RowColumn(name="asr_settings", kind=T, table=""),
+    RowColumn(name="scoring_harness_version", kind=T, table=""),
 )
 
 # The hard-text judgements (`span_scores`, `harness.results.hard_text`), exported beside the rows; an export
@@ -219,7 +219,7 @@ ROW_TABLES: dict[str, tuple[RowColumn, ...]] = {
 OPTIONAL_TABLES = frozenset({"span_scores"})  # an older export lacks them
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunRows:
     """One run's raw rows; ``source`` is the database or export folder they came from."""
 

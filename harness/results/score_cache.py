@@ -33,7 +33,7 @@ class CacheKind(StrEnum):
     HARD_TEXT = "hard-text"  # what the model said about a hard-text clip: free transcript, sentence likelihoods
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CacheKey:
     """What determines a cached value; ``normalizer_version`` is empty for values that ignore text."""
 

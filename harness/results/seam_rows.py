@@ -28,7 +28,7 @@ SEAMS_RULE = (f"An offering's seams are worse when its seam findings per minute 
               "harness.results.seams_rose).")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SeamFigures:
     """One offering's streams: how many were judged, the audio minutes, the findings by kind, and the rates heard."""
 
@@ -81,8 +81,18 @@ def seam_figures(requests: Sequence[RequestRow]) -> tuple[SeamFigures, ...]:
             name = f"{row.heard_rate:.0f}"
             one["rates"][name] = one["rates"].get(name, 0) + 1
             one["example"] = one["example"] or str(row.heard_rate_how or "")
-    return tuple(SeamFigures(provider, model, v["streams"], v["audio_s"] / 60.0, v["findings"], v["rates"],
-                             v["example"]) for (provider, model), v in by_model.items())
+    return tuple(
+        SeamFigures(
+            provider=provider,
+            model=model,
+            streams=v["streams"],
+            audio_min=v["audio_s"] / 60.0,
+            findings=v["findings"],
+            rates=v["rates"],
+            example=v["example"],
+        )
+        for (provider, model), v in by_model.items()
+    )
 
 
 def seams_rose(before: SeamFigures | None, after: SeamFigures) -> bool:

@@ -44,7 +44,7 @@ def column(*, added: int = FIRST_VERSION, backfilled: bool = False, stored_defau
     return field(default=default, metadata=metadata)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Column:
     """One column as the database holds it."""
 
@@ -62,7 +62,7 @@ class Index:
     columns: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """A table of the store: its name, the record each row is, its key and constraints."""
 
@@ -155,5 +155,14 @@ def _columns(record: type) -> list[Column]:
             raise TypeError(f"{record.__name__}.{item.name}: added in version {added}, its older rows are NULL: "
                             "its type must admit None, its migration fill it in (backfilled=True), or its default "
                             "say what such a NULL reads as")
-        found.append(Column(item.name, sql_type, nullable, added, backfilled, item.metadata.get(_STORED_DEFAULT)))
+        found.append(
+            Column(
+                name=item.name,
+                sql_type=sql_type,
+                nullable=nullable,
+                added=added,
+                backfilled=backfilled,
+                stored_default=item.metadata.get(_STORED_DEFAULT),
+            )
+        )
     return found

@@ -506,26 +506,52 @@ class ScoreCacheRow:
 
 # The tables in the order they are created.
 TABLES: tuple[Table, ...] = (
-    Table("meta", MetaRow, key=("key",), of_a_run=False),
-    Table("runs", RunRow, key=("run_id",)),
-    Table("jobs", JobRow, key=("job_key",), references={"run_id": "runs(run_id)"},
-          indexes=(Index("jobs_run", ("run_id", "seq")),)),
-    Table("marks", MarkRow, key=("job_key", "name")),
-    Table("polls", PollRow, key=("job_key", "seq")),
-    Table("chunks", ChunkRow, key=("job_key", "seq")),
-    Table("costs", CostRow, key=("cost_id",), surrogate=True, unique=(("job_key", "attempt"),),
-          indexes=(Index("costs_run", ("run_id",)),)),
-    Table("errors", ErrorRow, key=("error_id",), surrogate=True, indexes=(Index("errors_run", ("run_id",)),)),
-    Table("drift", DriftRow, key=("drift_id",), surrogate=True, indexes=(Index("drift_run", ("run_id",)),)),
-    Table("catalogues", CatalogueRow, key=("run_id", "provider", "endpoint")),
-    Table("clips", ClipRow, key=("clip_id",), indexes=(Index("clips_run", ("run_id",)),)),
-    Table("load_levels", LoadLevelRow, key=("run_id", "level", "provider")),
-    Table("leases", LeaseRow, key=("run_id",), of_a_run=False),
-    Table("scores", ScoreRow, key=("clip_id", "asr_backend", "asr_model", "normalizer_version"),
-          indexes=(Index("scores_run", ("run_id",)),)),
-    Table("span_scores", SpanScoreRow, key=("clip_id", "asr_model"), indexes=(Index("span_scores_run", ("run_id",)),)),
-    Table("score_cache", ScoreCacheRow, key=("kind", "audio_sha256", "backend", "model", "settings",
-                                             "normalizer_version"), of_a_run=False),
+    Table(name="meta", record=MetaRow, key=("key",), of_a_run=False),
+    Table(name="runs", record=RunRow, key=("run_id",)),
+    Table(
+        name="jobs",
+        record=JobRow,
+        key=("job_key",),
+        references={"run_id": "runs(run_id)"},
+        indexes=(Index("jobs_run", ("run_id", "seq")),),
+    ),
+    Table(name="marks", record=MarkRow, key=("job_key", "name")),
+    Table(name="polls", record=PollRow, key=("job_key", "seq")),
+    Table(name="chunks", record=ChunkRow, key=("job_key", "seq")),
+    Table(
+        name="costs",
+        record=CostRow,
+        key=("cost_id",),
+        surrogate=True,
+        unique=(("job_key", "attempt"),),
+        indexes=(Index("costs_run", ("run_id",)),),
+    ),
+    Table(
+        name="errors", record=ErrorRow, key=("error_id",), surrogate=True, indexes=(Index("errors_run", ("run_id",)),)
+    ),
+    Table(name="drift", record=DriftRow, key=("drift_id",), surrogate=True, indexes=(Index("drift_run", ("run_id",)),)),
+    Table(name="catalogues", record=CatalogueRow, key=("run_id", "provider", "endpoint")),
+    Table(name="clips", record=ClipRow, key=("clip_id",), indexes=(Index("clips_run", ("run_id",)),)),
+    Table(name="load_levels", record=LoadLevelRow, key=("run_id", "level", "provider")),
+    Table(name="leases", record=LeaseRow, key=("run_id",), of_a_run=False),
+    Table(
+        name="scores",
+        record=ScoreRow,
+        key=("clip_id", "asr_backend", "asr_model", "normalizer_version"),
+        indexes=(Index("scores_run", ("run_id",)),),
+    ),
+    Table(
+        name="span_scores",
+        record=SpanScoreRow,
+        key=("clip_id", "asr_model"),
+        indexes=(Index("span_scores_run", ("run_id",)),),
+    ),
+    Table(
+        name="score_cache",
+        record=ScoreCacheRow,
+        key=("kind", "audio_sha256", "backend", "model", "settings", "normalizer_version"),
+        of_a_run=False,
+    ),
 )
 TABLE_BY_NAME: Mapping[str, Table] = {table.name: table for table in TABLES}
 

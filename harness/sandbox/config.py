@@ -29,7 +29,7 @@ class KeySpec:
     unlimited: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SandboxConfig:
     profile: Profile = Profile.FAST
     seed: int = 0

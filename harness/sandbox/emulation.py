@@ -167,7 +167,7 @@ class JobPlan:
     extra: Mapping[str, Any] = field(default_factory=dict)  # anything the status body needs later
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobView:
     """A job as of one clock reading: what submit and status bodies are rendered from."""
 
@@ -318,7 +318,7 @@ class Services(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Call:
     """One request as an emulation sees it."""
 
@@ -338,7 +338,7 @@ class Call:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SocketCall:
     """One WebSocket connection as an emulation sees it (not yet accepted)."""
 
@@ -380,7 +380,7 @@ class RpcRefused(Exception):
         self.details = details
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RpcCall:
     """One gRPC streaming call as an emulation sees it (`harness.sandbox.grpc_server`): the request stream (each
     message as data, with its oneof member set: `(member, fields)`), the key in the method's metadata entry, and what

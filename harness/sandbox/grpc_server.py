@@ -54,8 +54,15 @@ def _behaviour(state: SandboxState, urls: Urls, emulation: Emulation, rpc: Rpc, 
 
         peer = context.peer() or ""
         services = EngineServices(state, provider, urls, peer, tag=str(metadata.get(TAG_HEADER.lower(), "")))
-        call = RpcCall(rpc, provider, messages(), None if key is None else str(key), services,
-                       lambda checked: state.accounts.known(provider, checked), admit)
+        call = RpcCall(
+            rpc=rpc,
+            provider=provider,
+            requests=messages(),
+            key=None if key is None else str(key),
+            services=services,
+            known=lambda checked: state.accounts.known(provider, checked),
+            admit=admit,
+        )
         try:
             async for audio in handler(call):
                 yield response_class(**{rpc.audio_at: audio})

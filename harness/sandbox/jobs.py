@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from harness.sandbox.job_audio import Recipe
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, kw_only=True)
 class EmulatedJob:
     id: str
     sequence: int

@@ -77,7 +77,14 @@ class ProviderFace:
     # --- routes -------------------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
-        sockets = Mount(self.state, self.provider, self.emulation, self.jobs.urls, self.find_connection, self.hang)
+        sockets = Mount(
+            state=self.state,
+            provider=self.provider,
+            emulation=self.emulation,
+            urls=self.jobs.urls,
+            find_connection=self.find_connection,
+            hang=self.hang,
+        )
         routes: list[BaseRoute] = socket_routes(sockets)  # the documented WebSocket channels
         for host in self.provider.hosts:
             by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)

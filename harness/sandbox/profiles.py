@@ -78,7 +78,7 @@ REALISTIC_SKEW_S = 0.3
 REALISTIC_WORKERS = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProfileSettings:
     """Everything a profile decides, as numbers."""
 
@@ -98,9 +98,15 @@ class ProfileSettings:
     def of(cls, profile: Profile | str) -> ProfileSettings:
         chosen = Profile.parse(profile)
         if chosen is Profile.FAST:
-            return cls(chosen, time_scale=0.001, retry_after_s=1, hang_s=30.0, sync_cycle_s=0.05,
+            return cls(profile=chosen, time_scale=0.001, retry_after_s=1, hang_s=30.0, sync_cycle_s=0.05,
                        webhook_backoff_s=0.05)
         if chosen is Profile.REALISTIC:
-            return cls(chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S, workers=REALISTIC_WORKERS)
-        return cls(chosen, time_scale=1.0, fault_rates=dict(CHAOS_RATES), hang_s=10.0, clock_skew_s=REALISTIC_SKEW_S,
-                   workers=REALISTIC_WORKERS)
+            return cls(profile=chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S, workers=REALISTIC_WORKERS)
+        return cls(
+            profile=chosen,
+            time_scale=1.0,
+            fault_rates=dict(CHAOS_RATES),
+            hang_s=10.0,
+            clock_skew_s=REALISTIC_SKEW_S,
+            workers=REALISTIC_WORKERS,
+        )

@@ -37,7 +37,7 @@ from harness.sandbox.urls import Urls, mount_path, sent_path
 
 log = logging.getLogger("harness.sandbox")
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mount:
     """What the socket routes of one provider need from its face (pipeline.ProviderFace)."""
 
@@ -120,11 +120,26 @@ async def _serve(face: Mount, channel: Channel, handler: SocketHandler, websocke
         if transport is not None:
             transport.abort()
 
-    call = SocketCall(websocket, channel, name, faults, status_faults(websocket.headers.get(FAULT_HEADER)),
-                      _header_key(face, websocket),
-                      EngineServices(state, name, urls, client, stall_count(websocket.headers.get(FAULT_HEADER)),
-                                     websocket.headers.get(TAG_HEADER, "")),
-                      partial(state.accounts.known, name), admit, face.hang, drop)
+    call = SocketCall(
+        websocket=websocket,
+        channel=channel,
+        provider=name,
+        faults=faults,
+        statuses=status_faults(websocket.headers.get(FAULT_HEADER)),
+        header_key=_header_key(face, websocket),
+        services=EngineServices(
+            state,
+            name,
+            urls,
+            client,
+            stall_count(websocket.headers.get(FAULT_HEADER)),
+            websocket.headers.get(TAG_HEADER, ""),
+        ),
+        known=partial(state.accounts.known, name),
+        admit=admit,
+        stall=face.hang,
+        drop=drop,
+    )
     try:
         await handler(call)
     except WebSocketDisconnect:

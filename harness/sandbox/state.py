@@ -94,7 +94,7 @@ class Findings:
                     for (provider, endpoint, name, finding), count in sorted(self._seen.items())]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ProviderDrift:
     """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
     synchronous answer and every job's processing takes `added_latency_s` longer; every voice speaks

@@ -63,7 +63,7 @@ def with_lead_silence(audio: bytes, seconds: float) -> bytes:
     return out.getvalue()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class StreamTruth:
     """One stream as the sandbox sent it (clock readings on the sandbox's monotonic clock)."""
 
@@ -187,7 +187,7 @@ class StreamLog:
         with self._lock:
             number = len(self.streams)
             stream_id = hashlib.sha256(f"{self.seed}/stream/{number}/{text}".encode()).hexdigest()[:16]
-            truth = StreamTruth(stream_id, text, self.clock.now(), tag=tag[:200])
+            truth = StreamTruth(stream_id=stream_id, text=text, received_at=self.clock.now(), tag=tag[:200])
             self.streams[stream_id] = truth
             while len(self.streams) > self.limit:
                 self.streams.popitem(last=False)

@@ -33,7 +33,7 @@ LOG_SIZE = 10_000
 PayloadAt = Callable[[float], Mapping[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Delivery:
     """One POST attempt."""
 
@@ -145,7 +145,16 @@ class Dispatcher:
             status_code = response.status_code
         except (httpx.HTTPError, UrlRefused, RuntimeError) as failure:
             error = f"{type(failure).__name__}: {failure}"
-        delivery = Delivery(job.id, target.url, event, attempt, job.states.word(job.phase(now)), status_code, error,
-                            now, format_iso(self.clock.wall(now)))
+        delivery = Delivery(
+            job_id=job.id,
+            url=target.url,
+            event=event,
+            attempt=attempt,
+            state=job.states.word(job.phase(now)),
+            status_code=status_code,
+            error=error,
+            at=now,
+            wall=format_iso(self.clock.wall(now)),
+        )
         self.log.add(delivery)
         return delivery.ok

@@ -39,7 +39,7 @@ WORKER_NICENESS = 10
 _STOP = object()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BackgroundStats:
     """Progress of a background scorer."""
 

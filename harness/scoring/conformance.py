@@ -57,7 +57,7 @@ class DeclaredFormat:
     channels: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Conformance:
     """Measured properties of one clip and the findings they raise."""
 

@@ -28,7 +28,7 @@ MISSING_SHARE = 0.2
 MISSING_MIN = {Unit.WORD: 2, Unit.CHAR: 3}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TextScore:
     """Errors of one transcript against the best-matching reference candidate."""
 

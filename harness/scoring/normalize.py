@@ -93,7 +93,7 @@ _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TextNormalizer:
     """A named, versioned normalization for one language, and the unit its error rate counts."""
 
@@ -149,4 +149,11 @@ def normalizer_for(language: str | None) -> TextNormalizer:
     if unit is Unit.CHAR:
         rules += "; counted per character, spaces removed"
     apply = basic if folded is None else (lambda text: basic(folded(text)))
-    return TextNormalizer("whisper_normalizer.BasicTextNormalizer", NORMALIZER_VERSION, code, unit, apply, rules)
+    return TextNormalizer(
+        name="whisper_normalizer.BasicTextNormalizer",
+        version=NORMALIZER_VERSION,
+        language=code,
+        unit=unit,
+        _apply=apply,
+        rules=rules,
+    )

@@ -15,7 +15,7 @@ from harness.scoring.references import Alternatives
 from harness.scoring.scoring_errors import ScoringInputError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClipInput:
     """One clip to score: its audio (bytes or a file), the text it should say, and what was declared.
 
@@ -56,7 +56,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScoreVersions:
     """Everything that produced a score, so figures from different setups are never mixed unknowingly."""
 
@@ -73,7 +73,7 @@ class ScoreVersions:
     setup_asr_model: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClipScore:
     """Everything measured about one clip. ``error`` is set when the clip could not be scored.
 

@@ -52,7 +52,7 @@ def _resolve(base_dir: Path, path: str) -> Path:
     return candidate if candidate.is_absolute() else base_dir / candidate
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SystemSummary:
     """Scores of one provider/model (and error-rate unit) within a run."""
 
@@ -65,7 +65,7 @@ class SystemSummary:
     flag_counts: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunScoreSummary:
     """What ``score_run`` did: counts, transcript cache use, and per-system error rates."""
 

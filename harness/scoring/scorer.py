@@ -55,7 +55,7 @@ class ScorerStats:
     asr_seconds: float
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Work:
     """One clip on its way through ``score_many``."""
 
@@ -189,10 +189,22 @@ class Scorer:
             language = language_code(clip.language, self.default_language)
         except ScoringInputError as exc:
             language = self.default_language
-            base = ClipScore(clip.clip_id, None, language, normalizer_for(language).unit, self.versions(language))
-            return _Work(clip, language, replace(base, error=str(exc)))
-        base = ClipScore(clip.clip_id, None, language, normalizer_for(language).unit, self.versions(language))
-        item = _Work(clip, language, base)
+            base = ClipScore(
+                clip_id=clip.clip_id,
+                audio_sha256=None,
+                language=language,
+                unit=normalizer_for(language).unit,
+                versions=self.versions(language),
+            )
+            return _Work(clip=clip, language=language, base=replace(base, error=str(exc)))
+        base = ClipScore(
+            clip_id=clip.clip_id,
+            audio_sha256=None,
+            language=language,
+            unit=normalizer_for(language).unit,
+            versions=self.versions(language),
+        )
+        item = _Work(clip=clip, language=language, base=base)
         try:
             data = clip.read_audio()
             item.base = replace(base, audio_sha256=sha256_hex(data))
@@ -225,12 +237,12 @@ class Scorer:
         assert item.base.audio_sha256 is not None
         versions = item.base.versions
         return CacheKey(
-            CacheKind.TRANSCRIPT,
-            item.base.audio_sha256,
-            versions.asr_backend,
-            versions.asr_model,
-            f"{versions.asr_settings}|language={item.language}",
-            NORMALIZER_VERSION,
+            kind=CacheKind.TRANSCRIPT,
+            audio_sha256=item.base.audio_sha256,
+            backend=versions.asr_backend,
+            model=versions.asr_model,
+            settings=f"{versions.asr_settings}|language={item.language}",
+            normalizer_version=NORMALIZER_VERSION,
         )
 
     def _transcribe(self, work: list[_Work], cache: ScoreCache | None) -> None:
@@ -319,11 +331,11 @@ class Scorer:
             raise ScoringInputError(f"cannot read the reference voice {reference}: {exc.strerror}") from exc
         assert item.base.audio_sha256 is not None
         key = CacheKey(
-            CacheKind.SIMILARITY,
-            item.base.audio_sha256,
-            self._speakers.backend.value,
-            similarity_model_id(self._speakers.backend),
-            sha256_hex(reference_bytes),
+            kind=CacheKind.SIMILARITY,
+            audio_sha256=item.base.audio_sha256,
+            backend=self._speakers.backend.value,
+            model=similarity_model_id(self._speakers.backend),
+            settings=sha256_hex(reference_bytes),
         )
         cached = cache.get(key) if cache else None
         if cached is not None:
@@ -343,7 +355,13 @@ class Scorer:
         if not self.dnsmos_enabled or item.audio_16k is None:
             return None
         assert item.base.audio_sha256 is not None
-        key = CacheKey(CacheKind.DNSMOS, item.base.audio_sha256, "dnsmos-onnx", dnsmos_model_id(), "")
+        key = CacheKey(
+            kind=CacheKind.DNSMOS,
+            audio_sha256=item.base.audio_sha256,
+            backend="dnsmos-onnx",
+            model=dnsmos_model_id(),
+            settings="",
+        )
         cached = cache.get(key) if cache else None
         if cached is not None:
             return Dnsmos(**cached) if cached else None

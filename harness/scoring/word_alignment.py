@@ -42,7 +42,7 @@ MEDIAN_FILTER_WIDTH = 7
 _WORD = re.compile(r"\S+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlacedWord:
     """A written word of the sent text (`text[first:last]`) and where the aligner hears it, in seconds from the
     clip's start; `start_s`/`end_s` None and `why` said where it cannot place it."""
@@ -82,7 +82,10 @@ class WordAligner:
             return ()
         if len(clip) > WINDOW_S * SAMPLE_RATE:
             why = f"the clip is longer than Whisper's {WINDOW_S:g} s window: not aligned"
-            return tuple(PlacedWord(w, f, la, None, None, 0.0, why) for w, f, la in written)
+            return tuple(
+                PlacedWord(text=w, first=f, last=la, start_s=None, end_s=None, probability=0.0, why=why)
+                for w, f, la in written
+            )
         with one_blas_thread():
             found = self._aligned(np.ascontiguousarray(clip, dtype=np.float32), text, language)
         return _on_written(written, found, self.min_probability)
@@ -127,17 +130,48 @@ def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[s
     placed = []
     for (text, first, last), heard in zip(written, spans, strict=True):
         if not heard:
-            placed.append(PlacedWord(text, first, last, None, None, 0.0, "no word of the alignment is this one"))
+            placed.append(
+                PlacedWord(
+                    text=text,
+                    first=first,
+                    last=last,
+                    start_s=None,
+                    end_s=None,
+                    probability=0.0,
+                    why="no word of the alignment is this one",
+                )
+            )
             continue
         start, end = heard[0][0], heard[-1][1]
         probability = float(np.mean([p for _, _, p in heard]))
         if end <= start:
-            placed.append(PlacedWord(text, first, last, None, None, probability, "the alignment gives it no frame"))
+            placed.append(
+                PlacedWord(
+                    text=text,
+                    first=first,
+                    last=last,
+                    start_s=None,
+                    end_s=None,
+                    probability=probability,
+                    why="the alignment gives it no frame",
+                )
+            )
         elif probability < min_probability:
-            placed.append(PlacedWord(text, first, last, None, None, probability,
-                                     f"not heard (its tokens' mean probability {probability:.3f})"))
+            placed.append(
+                PlacedWord(
+                    text=text,
+                    first=first,
+                    last=last,
+                    start_s=None,
+                    end_s=None,
+                    probability=probability,
+                    why=f"not heard (its tokens' mean probability {probability:.3f})",
+                )
+            )
         else:
-            placed.append(PlacedWord(text, first, last, start, end, probability))
+            placed.append(
+                PlacedWord(text=text, first=first, last=last, start_s=start, end_s=end, probability=probability)
+            )
     return tuple(placed)
 
 

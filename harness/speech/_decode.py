@@ -26,7 +26,7 @@ from ._quiet import quiet_decoder
 FloatArray = npt.NDArray[np.float32]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecodedAudio:
     """Samples (frames x channels, float32 in [-1, 1]), what libsndfile read them as, and the headers."""
 
@@ -102,7 +102,14 @@ def decode_audio(
     except (RuntimeError, TypeError, ValueError) as exc:
         raise AudioCodecError(f"cannot decode {len(data)} bytes of audio: {exc}") from exc
     media_type = info.media_type or f"audio/x-{container.lower()}"  # a container the audio rule does not name
-    return DecodedAudio(np.asarray(samples, dtype=np.float32), int(rate), container, subtype, media_type, info)
+    return DecodedAudio(
+        samples=np.asarray(samples, dtype=np.float32),
+        sample_rate=int(rate),
+        container=container,
+        subtype=subtype,
+        media_type=media_type,
+        info=info,
+    )
 
 
 def _read_pcm(data: bytes, declared: str | None, rate: int | None, channels: int | None) -> tuple[FloatArray, int]:

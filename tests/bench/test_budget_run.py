@@ -43,7 +43,7 @@ def test_live_runs_need_a_budget_or_consent(tmp_path: Path) -> None:
     from harness.bench.target import Target
 
     store = Store(tmp_path / "runs.db")
-    live = Target(TargetKind.LIVE, {("pixazo", "gateway"): "https://example.invalid"}, {"pixazo": "k"})
+    live = Target(kind=TargetKind.LIVE, bases={("pixazo", "gateway"): "https://example.invalid"}, keys={"pixazo": "k"})
     config = BenchConfig(out=tmp_path, target="live", providers=("pixazo",), models=("chatterbox",),
                          corpus=("en_read:2",))
     with pytest.raises(UsageError, match=r"planned to cost \$0.0200.*--budget"):

@@ -27,7 +27,7 @@ BASE = "https://pixazo.test"
 
 
 def _target() -> Target:
-    return Target(TargetKind.URL, {("pixazo", "gateway"): BASE}, {"pixazo": "k-123456"}, url=BASE,
+    return Target(kind=TargetKind.URL, bases={("pixazo", "gateway"): BASE}, keys={"pixazo": "k-123456"}, url=BASE,
                   reference_url="https://ref.test/joe.wav")
 
 

@@ -28,8 +28,31 @@ from harness.results import Unit
 
 def _summary(misheard: int) -> Summary:
     heard = tuple(Misheard(f"es-{i}", "en", 0.97) for i in range(misheard))
-    figure = LanguageFigures("pixazo", "xtts-v2", "es", "base#1", Unit.WORD, 4, 0.1, 0.0, 0.6, 4, 4 - misheard, heard)
-    return Summary("run-1", "finished", (), {"ok": 4}, {}, 0.0, None, None, languages=(figure,))
+    figure = LanguageFigures(
+        provider="pixazo",
+        model="xtts-v2",
+        language="es",
+        asr_model="base#1",
+        unit=Unit.WORD,
+        clips=4,
+        rate=0.1,
+        low=0.0,
+        high=0.6,
+        checked=4,
+        heard_as_asked=4 - misheard,
+        misheard=heard,
+    )
+    return Summary(
+        run_id="run-1",
+        status="finished",
+        lines=(),
+        outcomes={"ok": 4},
+        events={},
+        spent_usd=0.0,
+        planned_usd=None,
+        budget_usd=None,
+        languages=(figure,),
+    )
 
 
 def _json(summary: Summary) -> Any:
@@ -56,8 +79,18 @@ def test_json_names_the_heard_language_of_one_misheard_clip() -> None:
 
 
 def _result(misheard: int, fail_on: tuple[str, ...]) -> BenchmarkResult:
-    return BenchmarkResult("run-1", "finished", Path("runs.db"), 4, {"ok": 4}, Decimal(0), _summary(misheard), None,
-                           (), fail_on)
+    return BenchmarkResult(
+        run_id="run-1",
+        status="finished",
+        db_path=Path("runs.db"),
+        planned=4,
+        counts={"ok": 4},
+        spent_usd=Decimal(0),
+        summary=_summary(misheard),
+        report_path=None,
+        notes=(),
+        fail_on=fail_on,
+    )
 
 
 def test_fail_on_language_fails_a_run_that_fell_back_and_only_then() -> None:

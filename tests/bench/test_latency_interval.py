@@ -356,9 +356,18 @@ def _polled_job(server: Server, clock: ProviderStamps, schedule: AdaptiveSchedul
     at, last_pending = received, None
     while True:
         origins = second_origins(clock, wall_of(sent))
-        delay, _ = schedule.next_delay(PollContext(
-            at - sent, len(polls), last_pending, 60, second_origin=origins.origin, stamp_resolution=1.0,
-            round_origin=origins.round_origin, origin_doubt=origins.doubt))
+        delay, _ = schedule.next_delay(
+            PollContext(
+                elapsed=at - sent,
+                polls=len(polls),
+                last_pending=last_pending,
+                chars=60,
+                second_origin=origins.origin,
+                stamp_resolution=1.0,
+                round_origin=origins.round_origin,
+                origin_doubt=origins.doubt,
+            )
+        )
         at += delay
         polls.append((at, at + rtt, at + rtt / 2))
         if at + rtt / 2 >= finished:

@@ -135,8 +135,13 @@ def _run(tmp_path: Path, server: JobServer) -> tuple[Store, Runner]:
                          models=("chatterbox",), concurrency=4, provider_concurrency=4)
     store = Store(config.output.db_path)
     prepared = prepare(config, {"pixazo": PIXAZO}, store, f"{server.url}/media/ref.wav")
-    target = Target(TargetKind.URL, {("pixazo", "gateway"): server.url}, {"pixazo": "k-123456"}, url=server.url,
-                    reference_url=f"{server.url}/media/ref.wav")
+    target = Target(
+        kind=TargetKind.URL,
+        bases={("pixazo", "gateway"): server.url},
+        keys={"pixazo": "k-123456"},
+        url=server.url,
+        reference_url=f"{server.url}/media/ref.wav",
+    )
     runner = Runner(prepared, store, target)
     runner.record_plan()
 

@@ -16,8 +16,13 @@ from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Answer, Marks, Ma
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.providers.polly.declaration import SPEECH_MARKS
 
-WORDS = Marks("/words", "/start", "/end", answer=Answer("marks", Kind.MARKS, Match("/type", "marks"), BaseModel, {}))
-ALIGNED = Marks("/alignment/words", "/alignment/start_ms", "/alignment/end_ms", unit_s=0.001)
+WORDS = Marks(
+    text_at="/words",
+    start_at="/start",
+    end_at="/end",
+    answer=Answer(name="marks", kind=Kind.MARKS, match=Match("/type", "marks"), model=BaseModel, template={}),
+)
+ALIGNED = Marks(text_at="/alignment/words", start_at="/alignment/start_ms", end_at="/alignment/end_ms", unit_s=0.001)
 
 
 def _kept(declared: Marks, body: bytes, form: str) -> dict[str, object]:
@@ -57,8 +62,15 @@ def test_the_lines_a_request_of_their_own_answers_keep_only_the_word_marks() -> 
     assert kept["marks"] == [["The", 0.006, 0.373, 0], ["fox", 0.373, 0.373, 0]]
 
 
-SNAPSHOTS = Marks("/text", "/start", "/end", items_at="/alignment/segments", snapshot_at="/chunk_seq",
-                  offset_at="/chunk_audio_offset_sec", snapshot_length_at="/alignment/audio_duration")
+SNAPSHOTS = Marks(
+    text_at="/text",
+    start_at="/start",
+    end_at="/end",
+    items_at="/alignment/segments",
+    snapshot_at="/chunk_seq",
+    offset_at="/chunk_audio_offset_sec",
+    snapshot_length_at="/alignment/audio_duration",
+)
 
 
 def _snapshot_event(chunk: int, offset: float, segments: list[tuple[str, float, float]] | None) -> bytes:
@@ -93,7 +105,9 @@ def test_snapshot_values_are_read_back_as_the_utterances_times() -> None:
 def test_paired_marks_of_a_json_answer_are_read_as_start_end_pairs() -> None:
     """[start, end] pairs beside the characters (Resemble's `audio_timestamps`): read, not called times that are no
     times."""
-    paired = Marks("/audio_timestamps/graph_chars", "/audio_timestamps/graph_times", paired=True, chars=True)
+    paired = Marks(
+        text_at="/audio_timestamps/graph_chars", start_at="/audio_timestamps/graph_times", paired=True, chars=True
+    )
     body = json.dumps({"audio_timestamps": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.2, 0.35]]}})
     kept = _kept(paired, body.encode(), JSON)
     assert kept["marks"] == [["a", 0.1, 0.2, 0], ["b", 0.2, 0.35, 0]] and kept["problems"] == []

@@ -46,7 +46,7 @@ def _own_provider() -> Provider:
     channel = cartesia.channel("tts.websocket")
     grammar = channel.grammar
     declared = grammar.socket.marks  # type: ignore[attr-defined]
-    own = Marks(declared.text_at, declared.start_at, declared.end_at,
+    own = Marks(text_at=declared.text_at, start_at=declared.start_at, end_at=declared.end_at,
                 answer=replace(declared.answer, model=AnyTimestamps), unit_s=TICK, durations=True,
                 chunk_relative=True, asked_by=declared.asked_by)
     socket = replace(grammar.socket, marks=own)  # type: ignore[attr-defined]

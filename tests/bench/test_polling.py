@@ -23,7 +23,9 @@ def _simulate(schedule: AdaptiveSchedule, duration: float, chars: int = 60) -> t
     """Polls spent and detection delay for a job that finishes after `duration` seconds."""
     elapsed, polls, last_pending = 0.0, 0, None
     while True:
-        delay, _ = schedule.next_delay(PollContext(elapsed, polls, last_pending, chars))
+        delay, _ = schedule.next_delay(
+            PollContext(elapsed=elapsed, polls=polls, last_pending=last_pending, chars=chars)
+        )
         elapsed += delay
         polls += 1
         if elapsed >= duration:
@@ -32,7 +34,10 @@ def _simulate(schedule: AdaptiveSchedule, duration: float, chars: int = 60) -> t
 
 
 def test_fixed_schedule() -> None:
-    assert FixedSchedule(5.0).next_delay(PollContext(3.0, 2, 2.0, 10)) == (5.0, "fixed")
+    assert FixedSchedule(5.0).next_delay(PollContext(elapsed=3.0, polls=2, last_pending=2.0, chars=10)) == (
+        5.0,
+        "fixed",
+    )
     assert FixedSchedule(5.0).label == "fixed:5"
 
 
@@ -82,8 +87,16 @@ def test_polls_split_the_servers_whole_seconds() -> None:
         schedule.observe(60, 10.0)
     origin, elapsed, polls, reasons = 0.137, 0.0, 0, []
     while elapsed < 14.0:
-        delay, reason = schedule.next_delay(PollContext(elapsed, polls, elapsed or None, 60, second_origin=origin,
-                                                        stamp_resolution=1.0))
+        delay, reason = schedule.next_delay(
+            PollContext(
+                elapsed=elapsed,
+                polls=polls,
+                last_pending=elapsed or None,
+                chars=60,
+                second_origin=origin,
+                stamp_resolution=1.0,
+            )
+        )
         elapsed += delay
         polls += 1
         reasons.append(reason)
@@ -99,8 +112,16 @@ def _whole_second_job(schedule: AdaptiveSchedule, duration: float, origin: float
     window is the poll bracket cut by the stamped second (which begins at `origin` mod 1 on our clock)."""
     elapsed, polls, last_pending, reasons = 0.0, 0, None, ""
     while True:
-        delay, reason = schedule.next_delay(PollContext(elapsed, polls, last_pending, chars, second_origin=origin,
-                                                        stamp_resolution=1.0))
+        delay, reason = schedule.next_delay(
+            PollContext(
+                elapsed=elapsed,
+                polls=polls,
+                last_pending=last_pending,
+                chars=chars,
+                second_origin=origin,
+                stamp_resolution=1.0,
+            )
+        )
         elapsed, polls, reasons = elapsed + delay, polls + 1, reasons + reason[0]
         if elapsed >= duration:
             second = origin + math.floor(duration - origin)
@@ -170,8 +191,17 @@ def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
         schedule.observe(60, 10.0)
     origin, elapsed, gaps = 0.37, 0.0, []
     while elapsed < 30.0:
-        delay, reason = schedule.next_delay(PollContext(elapsed, 0, elapsed or None, 60, second_origin=origin,
-                                                        stamp_resolution=1.0, queued=True))
+        delay, reason = schedule.next_delay(
+            PollContext(
+                elapsed=elapsed,
+                polls=0,
+                last_pending=elapsed or None,
+                chars=60,
+                second_origin=origin,
+                stamp_resolution=1.0,
+                queued=True,
+            )
+        )
         assert reason == "queued"
         elapsed += delay
         gaps.append(delay)
@@ -182,9 +212,14 @@ def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
     fast = AdaptiveSchedule()
     for _ in range(5):
         fast.observe(60, 1.0)
-    assert fast.next_delay(PollContext(30.0, 0, 30.0, 60, queued=True)) == (1.0, "queued")
+    assert fast.next_delay(PollContext(elapsed=30.0, polls=0, last_pending=30.0, chars=60, queued=True)) == (
+        1.0,
+        "queued",
+    )
     # Out of the queue after 30 s and 30 polls: the job still has its whole budget for the mass.
-    _, reason = schedule.next_delay(PollContext(30.0, 1, 30.0, 60, second_origin=origin, stamp_resolution=1.0))
+    _, reason = schedule.next_delay(
+        PollContext(elapsed=30.0, polls=1, last_pending=30.0, chars=60, second_origin=origin, stamp_resolution=1.0)
+    )
     assert reason != "queued"
 
 
@@ -198,9 +233,19 @@ def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points(learne
         schedule.observe(60, 10.0)
     origin, elapsed, polls, phases = 0.2, 0.0, 0, []
     while elapsed < 14.0:
-        delay, reason = schedule.next_delay(PollContext(
-            elapsed, polls, elapsed or None, 60, second_origin=origin, stamp_resolution=1.0,
-            round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.06))
+        delay, reason = schedule.next_delay(
+            PollContext(
+                elapsed=elapsed,
+                polls=polls,
+                last_pending=elapsed or None,
+                chars=60,
+                second_origin=origin,
+                stamp_resolution=1.0,
+                round_origin=origin + 0.5,
+                origin_doubt=0.004,
+                round_trip=0.06,
+            )
+        )
         elapsed, polls = elapsed + delay, polls + 1
         if reason in ("mass", "explore") and polls > 1:
             phases.append(round((elapsed - origin) % 1.0, 3))
@@ -217,12 +262,12 @@ def test_after_a_long_queue_the_mass_is_placed_from_the_start() -> None:
     schedule = AdaptiveSchedule()
     for _ in range(10):
         schedule.observe(60, 12.0, 9, processing_s=10.0)  # each waited 2 s queued
-    delay, reason = schedule.next_delay(PollContext(21.0, 1, 21.0, 60, started=20.0))
+    delay, reason = schedule.next_delay(PollContext(elapsed=21.0, polls=1, last_pending=21.0, chars=60, started=20.0))
     assert reason == "approach" and 20.0 + 4.0 < 21.0 + delay < 20.0 + 10.0  # the mass's start, from 20 s
-    delay, reason = schedule.next_delay(PollContext(30.0, 3, 30.0, 60, started=20.0))
+    delay, reason = schedule.next_delay(PollContext(elapsed=30.0, polls=3, last_pending=30.0, chars=60, started=20.0))
     assert reason == "mass" and delay <= 0.8
     # Without the start (a provider that shows no queue) the same moment is past the mass of 10 s jobs.
-    assert schedule.next_delay(PollContext(30.0, 3, 30.0, 60))[1] == "tail"
+    assert schedule.next_delay(PollContext(elapsed=30.0, polls=3, last_pending=30.0, chars=60))[1] == "tail"
 
 
 def test_an_unphased_approach_is_chosen_in_a_few_steps(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,7 +285,7 @@ def test_an_unphased_approach_is_chosen_in_a_few_steps(monkeypatch: pytest.Monke
         return phased(self, at, ctx, cadence)
 
     monkeypatch.setattr(AdaptiveSchedule, "_phased", counted)
-    delay, reason = schedule.next_delay(PollContext(0.2, 1, 0.2, 60))
+    delay, reason = schedule.next_delay(PollContext(elapsed=0.2, polls=1, last_pending=0.2, chars=60))
     assert reason == "approach" and delay > 1.0
     assert calls <= 4
 
@@ -256,4 +301,5 @@ def test_max_polls_bounds_what_a_long_job_spends_and_costs_detection_delay() -> 
     spent_capped, late_capped = _simulate(capped, 10.0)
     assert spent_capped < spent_default and late_capped > late_default
     assert ScheduleBook(PollingMode.FIXED, 2.0, max_polls=6).get("m").next_delay(
-        PollContext(3.0, 9, 2.0, 10)) == (2.0, "fixed")  # a fixed cadence is the user's own choice
+        PollContext(elapsed=3.0, polls=9, last_pending=2.0, chars=10)
+    ) == (2.0, "fixed")  # a fixed cadence is the user's own choice

@@ -19,7 +19,7 @@ DONE = {"request_id": "j1", "status": "COMPLETED", "output": {"media_url": ["x"]
 
 
 async def test_hub_takes_early_callbacks_and_counts_duplicates() -> None:
-    hub = WebhookHub({"pixazo": PIXAZO})
+    hub = WebhookHub(providers={"pixazo": PIXAZO})
     assert hub.deliver("pixazo", DONE)  # before anyone waits: kept
     assert not hub.deliver("pixazo", {"nothing": 1}) and hub.unmatched == 1
     future = hub.expect("pixazo", "j1")
@@ -28,7 +28,7 @@ async def test_hub_takes_early_callbacks_and_counts_duplicates() -> None:
 
 
 async def test_progress_callbacks_do_not_end_the_wait() -> None:
-    hub = WebhookHub({"pixazo": PIXAZO})
+    hub = WebhookHub(providers={"pixazo": PIXAZO})
     future = hub.expect("pixazo", "j1")
     hub.deliver("pixazo", {"request_id": "j1", "status": "PROCESSING"})
     assert not future.done()
@@ -37,7 +37,7 @@ async def test_progress_callbacks_do_not_end_the_wait() -> None:
 
 
 async def test_receiver_serves_https_with_its_own_ca() -> None:
-    hub = WebhookHub({"pixazo": PIXAZO})
+    hub = WebhookHub(providers={"pixazo": PIXAZO})
     async with serve(hub, tls=True) as receiver:
         assert receiver.url.startswith("https://127.0.0.1:") and receiver.ca_pem is not None
         async with httpx.AsyncClient(verify=str(receiver.ca_pem)) as client:

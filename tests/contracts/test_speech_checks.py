@@ -38,9 +38,9 @@ from harness.providers.openai.models import ErrorBody, SpeechEvent, SpeechReques
 
 BASE = "http://speech.invalid/v1"
 RATE = 22_050
-FORMATS = {"wav": Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
-           "pcm": Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm")}
-ERRORS = (Response(400, (JsonBody(ErrorBody),)), Response(404, (JsonBody(ErrorBody),)))
+FORMATS = {"wav": Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav"),
+           "pcm": Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm")}
+ERRORS = (Response(status=400, bodies=(JsonBody(ErrorBody),)), Response(status=404, bodies=(JsonBody(ErrorBody),)))
 
 
 def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechService:
@@ -49,34 +49,56 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fa
     plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
                      summary="speech",
                      request=SpeechRequest, body_kind=BodyKind.JSON,
-                     responses=(Response(200, (AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS))
-    events = Endpoint(key="audio.speech.sse", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
-                     summary="speech",
-                      request=SpeechRequest, body_kind=BodyKind.JSON,
-                      responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),)), *ERRORS))
+                     responses=(Response(status=200, bodies=(AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS))
+    events = Endpoint(
+        key="audio.speech.sse",
+        method="POST",
+        path="/audio/speech",
+        host="v1",
+        role=Role.STREAM,
+        summary="speech",
+        request=SpeechRequest,
+        body_kind=BodyKind.JSON,
+        responses=(Response(status=200, bodies=(EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),)), *ERRORS),
+    )
     slots = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
     chosen = [FORMATS[name] for name in formats]
-    syntheses = [Synthesis(plain, slots, tuple(chosen), default_format=formats[0],
+    syntheses = [Synthesis(endpoint=plain, slots=slots, formats=tuple(chosen), default_format=formats[0],
                            chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None,
                            default_model="m" if fallback else "",
                            unknown_model=UnknownModel.DEFAULT if fallback else UnknownModel.REFUSED)]
-    models = [Model("m", plain.key, "v")]
+    models = [Model(name="m", synthesis=plain.key, voice="v")]
     if sse:
-        syntheses.append(Synthesis(events, slots, tuple(chosen), default_format=formats[0],
+        syntheses.append(Synthesis(endpoint=events, slots=slots, formats=tuple(chosen), default_format=formats[0],
                                    chosen_by=Selector("/stream_format", ("sse",)),
                                    answer={"type": "speech.audio.delta"},
                                    last_event={"type": "speech.audio.done"}))
-        models.append(Model("m-sse", events.key, "v", sets={"/model": "m"}))
+        models.append(Model(name="m-sse", synthesis=events.key, voice="v", sets={"/model": "m"}))
     refused = Refusal(400, "invalid_value", "{detail}")
     return SpeechService(
-        name="box", title="a box", hosts={"v1": BASE}, auth=Auth("Authorization", "Bearer"), key_env="", docs=(),
+        name="box",
+        title="a box",
+        hosts={"v1": BASE},
+        auth=Auth(header="Authorization", scheme="Bearer"),
+        key_env="",
+        docs=(),
         error_model=ErrorBody,
-        errors=ErrorShape({"error": {"message": "{message}", "type": "invalid_request_error", "param": None,
-                                     "code": "{code}"}}),
-        refusals=Refusals(invalid=refused, missing_key=refused, bad_key=refused, unknown_voice=refused,
-                          rate_limited=refused, quota=refused,
-                          unknown_model=Refusal(404, "model_not_found", "no model {detail}")),
-        syntheses=tuple(syntheses), models=tuple(models), voices=(Voice("v"),))
+        errors=ErrorShape(
+            {"error": {"message": "{message}", "type": "invalid_request_error", "param": None, "code": "{code}"}}
+        ),
+        refusals=Refusals(
+            invalid=refused,
+            missing_key=refused,
+            bad_key=refused,
+            unknown_voice=refused,
+            rate_limited=refused,
+            quota=refused,
+            unknown_model=Refusal(404, "model_not_found", "no model {detail}"),
+        ),
+        syntheses=tuple(syntheses),
+        models=tuple(models),
+        voices=(Voice("v"),),
+    )
 
 
 def _target(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechTarget:
@@ -287,7 +309,7 @@ def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
 
 
-OPUS = Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/opus")
+OPUS = Format(name="opus", spec=AudioSpec("opus", 48000, "ogg"), media_type="audio/opus")
 
 
 def _opus_target(documented: bool = False) -> SpeechTarget:

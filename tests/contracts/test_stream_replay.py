@@ -129,7 +129,7 @@ def _stream_session(root: Path, tts_target: Any, shift_ms: float | None = 0.0) -
     path = root / "scenarios" / scenario.path
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(data), encoding="utf-8")
-    return ContractSession(providers(), tts_target, roots=FixtureRoots(root, root))
+    return ContractSession(providers=providers(), target=tts_target, roots=FixtureRoots(root, root))
 
 
 def _stream_plan() -> Any:

@@ -15,14 +15,16 @@ from harness.core.protocols.http_speech import SpeechService
 
 
 def test_a_header_is_read_whatever_its_case() -> None:
-    signal = BilledSignal(Unit.CHARACTERS, header="x-amzn-RequestCharacters", evidence="the reference")
+    signal = BilledSignal(unit=Unit.CHARACTERS, header="x-amzn-RequestCharacters", evidence="the reference")
     billed = read_billed((signal,), {"X-Amzn-Requestcharacters": "42"}, ())
     assert billed.units == {Unit.CHARACTERS: Decimal(42)} and not billed.problems
     assert billed.as_json() == '{"characters": 42}'
 
 
 def test_a_json_pointer_of_the_body_is_read_and_scaled() -> None:
-    signal = BilledSignal(Unit.AUDIO_SECONDS, at="/audio_duration_ms", scale=Decimal("0.001"), evidence="the reference")
+    signal = BilledSignal(
+        unit=Unit.AUDIO_SECONDS, at="/audio_duration_ms", scale=Decimal("0.001"), evidence="the reference"
+    )
     body = json.dumps({"audio": "...", "audio_duration_ms": 1500}).encode()
     billed = read_billed((signal,), {}, documents_of(body, stream=False))
     assert billed.units == {Unit.AUDIO_SECONDS: Decimal("1.5")}
@@ -31,8 +33,8 @@ def test_a_json_pointer_of_the_body_is_read_and_scaled() -> None:
 
 def test_the_named_event_of_a_stream_is_read() -> None:
     done = "speech.audio.done"
-    signals = (BilledSignal(Unit.TEXT_TOKENS, at="/usage/input_tokens", event=done, evidence="the SDK"),
-               BilledSignal(Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=done, evidence="the SDK"))
+    signals = (BilledSignal(unit=Unit.TEXT_TOKENS, at="/usage/input_tokens", event=done, evidence="the SDK"),
+               BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=done, evidence="the SDK"))
     events = [{"type": "speech.audio.delta", "audio": "AAAA", "usage": {"input_tokens": 999}},
               {"type": done, "usage": {"input_tokens": 7, "output_tokens": 60, "total_tokens": 67}}]
     body = b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
@@ -41,7 +43,7 @@ def test_the_named_event_of_a_stream_is_read() -> None:
 
 
 def test_an_event_named_by_its_sse_event_line_or_a_declared_pointer() -> None:
-    signal = BilledSignal(Unit.CHARACTERS, at="/billable", event="done", evidence="the SDK")
+    signal = BilledSignal(unit=Unit.CHARACTERS, at="/billable", event="done", evidence="the SDK")
     body = b'event: done\ndata: {"billable": 5}\n\n'
     assert read_billed((signal,), {}, documents_of(body, stream=True)).units == {Unit.CHARACTERS: Decimal(5)}
     lines = b'{"kind": "chunk", "billable": 1}\n{"kind": "done", "billable": 9}\n'
@@ -50,7 +52,7 @@ def test_an_event_named_by_its_sse_event_line_or_a_declared_pointer() -> None:
 
 
 def test_a_socket_message_is_read_from_the_last_one_holding_it() -> None:
-    signal = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", evidence="the reference")
+    signal = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", evidence="the reference")
     messages = [Document({"event": "task_started"}), Document({"data": {"audio": "00"}, "extra_info": {}}),
                 Document({"is_final": True, "extra_info": {"usage_characters": 26}})]
     assert read_billed((signal,), {}, messages).units == {Unit.CHARACTERS: Decimal(26)}
@@ -61,7 +63,7 @@ def test_a_socket_message_is_read_from_the_last_one_holding_it() -> None:
     ({"n": 1}, "not a number"), ("NaN", "not a finite number"),
 ])
 def test_a_malformed_signal_is_one_line_and_no_units(value: object, why: str) -> None:
-    signal = BilledSignal(Unit.CHARACTERS, at="/usage/characters", evidence="the reference")
+    signal = BilledSignal(unit=Unit.CHARACTERS, at="/usage/characters", evidence="the reference")
     billed = read_billed((signal,), {}, [Document({"usage": {"characters": value}})])
     assert billed.units == {} and len(billed.problems) == 1
     line = billed.problems[0][1]
@@ -69,8 +71,8 @@ def test_a_malformed_signal_is_one_line_and_no_units(value: object, why: str) ->
 
 
 def test_a_signal_missing_where_declared_is_said() -> None:
-    header = BilledSignal(Unit.CHARACTERS, header="dg-char-count", evidence="a client")
-    field = BilledSignal(Unit.CHARACTERS, at="/usage/characters", evidence="a client")
+    header = BilledSignal(unit=Unit.CHARACTERS, header="dg-char-count", evidence="a client")
+    field = BilledSignal(unit=Unit.CHARACTERS, at="/usage/characters", evidence="a client")
     billed = read_billed((header, field), {"content-type": "audio/mpeg"}, documents_of(b"\xff\xfbaudio", stream=False))
     assert [line for _, line in billed.problems] == [
         "the billing signal header dg-char-count is declared but the answer does not carry it",
@@ -83,7 +85,7 @@ def test_a_signal_missing_where_declared_is_said() -> None:
 ])
 def test_a_signal_is_declared_whole(given: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        BilledSignal(Unit.CHARACTERS, **{"evidence": "the reference", **given})  # type: ignore[arg-type]
+        BilledSignal(unit=Unit.CHARACTERS, **{"evidence": "the reference", **given})  # type: ignore[arg-type]
 
 
 EXPECTED = {  # provider -> (unit, where, source) of each synthesis' signals, from the billing notes

@@ -81,7 +81,7 @@ def test_the_json_of_an_answer_keeps_what_a_bill_needs_to_be_judged() -> None:
 
 
 def test_a_header_sent_twice_is_no_bill() -> None:
-    signal = BilledSignal(Unit.CHARACTERS, header="x-amzn-RequestCharacters", evidence="the reference")
+    signal = BilledSignal(unit=Unit.CHARACTERS, header="x-amzn-RequestCharacters", evidence="the reference")
     headers = httpx.Headers([("x-amzn-RequestCharacters", "66"), ("X-Amzn-RequestCharacters", "67")])
     billed = read_billed((signal,), headers, [])
     assert billed.units == {}
@@ -106,10 +106,22 @@ def test_the_bound_is_ten_times_what_the_plan_expects_for_the_text() -> None:
 
 
 def test_the_plan_s_own_rates_raise_the_ceiling() -> None:
-    per_minute = Rate(("m",), Unit.AUDIO_SECONDS, Decimal("0.01"), increment=Decimal(60))
-    credits = Rate(("m",), Unit.CREDITS, Decimal("0.3"), per=Decimal(1000), credits_per=Unit.CHARACTERS,
-                   credits_per_unit=Decimal(4))
-    tokens = Rate(("m",), Unit.AUDIO_TOKENS, Decimal(12), per=Decimal(1_000_000), tokens_per_second=Decimal(25))
+    per_minute = Rate(offerings=("m",), unit=Unit.AUDIO_SECONDS, amount=Decimal("0.01"), increment=Decimal(60))
+    credits = Rate(
+        offerings=("m",),
+        unit=Unit.CREDITS,
+        amount=Decimal("0.3"),
+        per=Decimal(1000),
+        credits_per=Unit.CHARACTERS,
+        credits_per_unit=Decimal(4),
+    )
+    tokens = Rate(
+        offerings=("m",),
+        unit=Unit.AUDIO_TOKENS,
+        amount=Decimal(12),
+        per=Decimal(1_000_000),
+        tokens_per_second=Decimal(25),
+    )
     found = ceilings("Hi.", Counting.CODE_POINTS, (per_minute, credits, tokens))
     assert found[Unit.AUDIO_SECONDS] == 60  # billed per started minute: a minute is what a short text costs
     assert found[Unit.CREDITS] == 12  # 4 credits a character

@@ -20,7 +20,7 @@ from harness.core.client_health import (
 
 
 def _windows(count: int) -> list[HealthWindow]:
-    return [HealthWindow(float(i), float(i + 1)) for i in range(count)]
+    return [HealthWindow(start_s=float(i), end_s=float(i + 1)) for i in range(count)]
 
 
 def test_a_stall_is_laid_over_every_window_it_covered() -> None:
@@ -65,34 +65,50 @@ def test_a_run_is_named_from_its_share_and_the_line_says_what_the_client_met() -
     windows = _windows(10)
     for window in windows[:6]:
         window.stalled, window.lag_max_ms, window.machine_busy = 0.5, 900.0, 1.0
-    health = RunHealth(tuple(windows), lag_p50_ms=340.0, lag_p95_ms=880.0)
+    health = RunHealth(windows=tuple(windows), lag_p50_ms=340.0, lag_p95_ms=880.0)
     assert health.share == pytest.approx(0.6) and health.named
-    line = Saturation(health.share, health.lag_p50_ms, 20, 12, 3, 2, health.worst()).line()
+    line = Saturation(
+        share=health.share,
+        lag_p50_ms=health.lag_p50_ms,
+        jobs=20,
+        marked_jobs=12,
+        failed=3,
+        marked_failed=2,
+        worst=health.worst(),
+    ).line()
     assert line is not None
     assert line.startswith("client saturated for 60% of the run (event-loop lag p50 340 ms, up to 0.9 s")
     assert "latency here is not the providers'" in line and "12 of 20 jobs" in line
     assert "2 of the 3 failures among them" in line
-    quiet = RunHealth(tuple(_windows(10)), lag_p50_ms=0.4)
-    assert not quiet.named and Saturation(quiet.share, 0.4, 20, 0, 0, 0).line() is None
-    assert Saturation(None, None, 20, 0, 0, 0).line() is None  # not watched: nothing said
+    quiet = RunHealth(windows=tuple(_windows(10)), lag_p50_ms=0.4)
+    assert (
+        not quiet.named
+        and Saturation(share=quiet.share, lag_p50_ms=0.4, jobs=20, marked_jobs=0, failed=0, marked_failed=0).line()
+        is None
+    )
+    assert (
+        Saturation(share=None, lag_p50_ms=None, jobs=20, marked_jobs=0, failed=0, marked_failed=0).line() is None
+    )  # not watched: nothing said
 
 
 def test_health_round_trips_through_json_and_a_resume_follows_on() -> None:
     windows = _windows(3)
     windows[0].stalled, windows[0].renders_waiting = 0.6, 4
-    health = RunHealth(tuple(windows), 12.0, 40.0)
+    health = RunHealth(windows=tuple(windows), lag_p50_ms=12.0, lag_p95_ms=40.0)
     back = RunHealth.from_json(json.loads(json.dumps(health.to_json())))
     assert back.windows == health.windows and back.rule == RULE and back.lag_p50_ms == 12.0
-    later = RunHealth(tuple(_windows(2)), 1.0, 2.0).after(back)
+    later = RunHealth(windows=tuple(_windows(2)), lag_p50_ms=1.0, lag_p95_ms=2.0).after(back)
     assert [w.start_s for w in later.windows] == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert later.share == pytest.approx(0.2) and later.lag_p50_ms == 1.0
 
 
 def test_jobs_held_for_the_sandboxs_renders_are_said_apart() -> None:
-    health = RunHealth(tuple(_windows(2)), 1.0, 2.0, held_jobs=40, held_s=12.5)
+    health = RunHealth(windows=tuple(_windows(2)), lag_p50_ms=1.0, lag_p95_ms=2.0, held_jobs=40, held_s=12.5)
     back = RunHealth.from_json(json.loads(json.dumps(health.to_json())))
     assert (back.held_jobs, back.held_s) == (40, 12.5)
-    said = Saturation(back.share, 1.0, 260, 0, 0, 0, held_jobs=40, held_s=12.5)
+    said = Saturation(
+        share=back.share, lag_p50_ms=1.0, jobs=260, marked_jobs=0, failed=0, marked_failed=0, held_jobs=40, held_s=12.5
+    )
     assert said.line() is None  # held, not saturated: nothing named
     assert said.held() == ("40 jobs waited 12.5 s in all before they started, while the embedded sandbox's renders "
                            "piled up (its own work: not in their latency).")

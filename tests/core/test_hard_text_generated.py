@@ -11,7 +11,15 @@ from harness.core.hard_text.generated import GENERATED, generated_misreadings
 
 
 def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, ...] = ()) -> HardText:
-    return HardText(f"It says {span} here.", "made-up", span, accepted, misreadings, "It says it here.", True)
+    return HardText(
+        text=f"It says {span} here.",
+        category="made-up",
+        span=span,
+        accepted=accepted,
+        misreadings=misreadings,
+        control="It says it here.",
+        meaning_changes=True,
+    )
 
 
 @pytest.mark.parametrize(("span", "accepted", "said", "kind"), [

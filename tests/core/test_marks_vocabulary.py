@@ -25,8 +25,16 @@ TEXT = "Café owners paid"
 
 
 def test_speech_mark_lines_keep_words_and_set_other_kinds_aside() -> None:
-    marks = Marks("/value", "/time", items_at="", kind_at="/type", unit_s=0.001, offsets_at=("/start", "/end"),
-                  offsets_in=BYTES, lines="application/x-json-stream")
+    marks = Marks(
+        text_at="/value",
+        start_at="/time",
+        items_at="",
+        kind_at="/type",
+        unit_s=0.001,
+        offsets_at=("/start", "/end"),
+        offsets_in=BYTES,
+        lines="application/x-json-stream",
+    )
     items = marks_values(marks, WORDS, TEXT)[""]
     assert [(i["time"], i["start"], i["end"]) for i in items] == [(100, 0, 5), (450, 6, 12), (1000, 13, 17)]
     body = "\n".join([*(json.dumps(i) for i in items), '{"time":120,"type":"viseme","value":"p"}',
@@ -38,7 +46,7 @@ def test_speech_mark_lines_keep_words_and_set_other_kinds_aside() -> None:
 
 
 def test_ticks_of_100_ns_are_whole_numbers_read_back_in_seconds() -> None:
-    marks = Marks("/w", "/s", "/d", unit_s=1e-7, durations=True)
+    marks = Marks(text_at="/w", start_at="/s", end_at="/d", unit_s=1e-7, durations=True)
     written = marks_values(marks, WORDS)
     assert written["/s"][1] == 4_500_000 and written["/d"][1] == 4_500_000
     message = {"w": written["/w"], "s": written["/s"], "d": written["/d"]}
@@ -47,7 +55,7 @@ def test_ticks_of_100_ns_are_whole_numbers_read_back_in_seconds() -> None:
 
 
 def test_one_mark_a_message_is_an_object_at_its_pointer() -> None:
-    marks = Marks("/word", "/start", "/end", items_at="/data", each=True)
+    marks = Marks(text_at="/word", start_at="/start", end_at="/end", items_at="/data", each=True)
     messages = [{"status": "word_timestamp", "data": marks_values(marks, group)["/data"]}
                 for group in groups(marks, WORDS)]
     assert len(messages) == 3 and messages[1]["data"] == {"start": 0.45, "end": 0.9, "word": "owners"}
@@ -58,7 +66,7 @@ def test_ssml_marks_are_timed_at_the_word_the_voice_reaches_next() -> None:
     document = '<speak><mark name="first"/>Café owners <mark name="verb"/>paid<mark name="end"/></speak>'
     spans = ssml_mark_spans(document, WORDS)
     assert [(s.text, s.start_s) for s in spans] == [("first", 0.1), ("verb", 1.0), ("end", 1.3)]
-    timepoints = Marks("/markName", "/timeSeconds", items_at="/timepoints", ssml_marks=True,
+    timepoints = Marks(text_at="/markName", start_at="/timeSeconds", items_at="/timepoints", ssml_marks=True,
                        asked_by="/enableTimePointing", asked_value=["SSML_MARK"])
     answer: dict[str, object] = {"audioContent": ""}
     for where, value in marks_values(timepoints, spans).items():
@@ -70,25 +78,35 @@ def test_ssml_marks_are_timed_at_the_word_the_voice_reaches_next() -> None:
 
 
 def test_asking_writes_the_flag_and_what_else_the_documents_set() -> None:
-    marks = Marks("/value", "/time", items_at="", lines="application/x-json-stream", asked_by="/SpeechMarkTypes",
-                  asked_value=["word"], also_sets=(("/OutputFormat", "json"),))
+    marks = Marks(
+        text_at="/value",
+        start_at="/time",
+        items_at="",
+        lines="application/x-json-stream",
+        asked_by="/SpeechMarkTypes",
+        asked_value=["word"],
+        also_sets=(("/OutputFormat", "json"),),
+    )
     request = {"Text": TEXT, "OutputFormat": "mp3"}
     assert not marks.asked(request)
     marks.ask(request)
     assert request == {"Text": TEXT, "OutputFormat": "json", "SpeechMarkTypes": ["word"]} and marks.asked(request)
     assert marks.asked({"SpeechMarkTypes": ["sentence", "word"]}) and not marks.asked({"SpeechMarkTypes": ["viseme"]})
-    word = Marks("/w", "/s", "/e", asked_by="/timestampType", asked_value="WORD")
+    word = Marks(text_at="/w", start_at="/s", end_at="/e", asked_by="/timestampType", asked_value="WORD")
     assert word.asked({"timestampType": "WORD"}) and not word.asked({"timestampType": "CHARACTER"})
 
 
 def test_a_message_without_the_lists_has_no_marks() -> None:
-    assert read_marks({"audio": "..."}, Marks("/w", "/s", "/e")) is None
-    assert read_marks({"timestamps": "none"}, Marks("/w", "/s", "/e", items_at="/timestamps")) is None
+    assert read_marks({"audio": "..."}, Marks(text_at="/w", start_at="/s", end_at="/e")) is None
+    assert (
+        read_marks({"timestamps": "none"}, Marks(text_at="/w", start_at="/s", end_at="/e", items_at="/timestamps"))
+        is None
+    )
 
 
 def test_paired_marks_are_start_end_pairs_beside_their_texts() -> None:
     """Resemble's graph_times: a [start, end] pair for each of graph_chars; a pair of another shape is no mark."""
-    marks = Marks("/t/graph_chars", "/t/graph_times", paired=True, chars=True)
+    marks = Marks(text_at="/t/graph_chars", start_at="/t/graph_times", paired=True, chars=True)
     answer: dict[str, object] = {}
     for where, value in marks_values(marks, WORDS).items():
         put(answer, where, value)
@@ -98,4 +116,4 @@ def test_paired_marks_are_start_end_pairs_beside_their_texts() -> None:
     broken = {"t": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.3]]}}
     assert [s.text for s in read_marks(broken, marks) or ()] == ["a"]
     with pytest.raises(ValueError, match="pairs"):
-        Marks("/c", "/t", end_at="/e", paired=True)
+        Marks(text_at="/c", start_at="/t", end_at="/e", paired=True)

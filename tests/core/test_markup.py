@@ -23,10 +23,25 @@ from harness.core.protocols.markup import (
 )
 from harness.core.registry import providers
 
-SSML = Markup(Syntax.SSML, (Tag(TagKind.BREAK, '<break time="{ms}ms"/>', "doc", "quote"),),
-              document="<speak>{text}</speak>", also_sets=(("/TextType", "ssml"),))
-INLINE = Markup(Syntax.INLINE, (Tag(TagKind.BREAK, '<break time="{s}s" />', "doc", "quote", unsupported_on=("v3",),
-                                    max_ms=3000),))
+SSML = Markup(
+    syntax=Syntax.SSML,
+    tags=(Tag(kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc="doc", quote="quote"),),
+    document="<speak>{text}</speak>",
+    also_sets=(("/TextType", "ssml"),),
+)
+INLINE = Markup(
+    syntax=Syntax.INLINE,
+    tags=(
+        Tag(
+            kind=TagKind.BREAK,
+            form='<break time="{s}s" />',
+            doc="doc",
+            quote="quote",
+            unsupported_on=("v3",),
+            max_ms=3000,
+        ),
+    ),
+)
 ITEM = ("Mary had a lamb & a goat.", Pause(500), "Its fleece was white.")
 
 
@@ -106,12 +121,12 @@ def test_azures_markup_is_the_voice_elements_content_and_googles_moves_to_input_
     assert payload == {"input": {"ssml": '<speak>Hold on &amp; wait.<break time="500ms"/>Done.</speak>'}}
 
 
-SAID = Markup(Syntax.SSML, (
-    Tag(TagKind.BREAK, '<break time="{ms}ms"/>', "doc", "quote"),
-    Tag(TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', "doc", "quote"),
-    Tag(TagKind.DIGITS, '<say-as interpret-as="number_digit">{text}</say-as>', "doc", "quote"),
-    Tag(TagKind.SUB, '<sub alias="{value}">{text}</sub>', "doc", "quote"),
-    Tag(TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', "doc", "quote",
+SAID = Markup(syntax=Syntax.SSML, tags=(
+    Tag(kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc="doc", quote="quote"),
+    Tag(kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc="doc", quote="quote"),
+    Tag(kind=TagKind.DIGITS, form='<say-as interpret-as="number_digit">{text}</say-as>', doc="doc", quote="quote"),
+    Tag(kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc="doc", quote="quote"),
+    Tag(kind=TagKind.PHONEME, form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc="doc", quote="quote",
         unsupported_on=("gen",))), document="<speak>{text}</speak>")
 TAGGED = ("Type", Said(TagKind.CHARACTERS, "dog", honoured="d o g", ignored="dog"), "or",
           Said(TagKind.DIGITS, "1234"), "at the", Said(TagKind.SUB, "WWW", 'World "Wide" Web'), "with a",

@@ -24,7 +24,9 @@ WORDS = TEXT.split()
 
 def _words(starts: list[float], length: float = 0.3, parts: list[int] | None = None) -> list[TimingMark]:
     parts = parts or [0] * len(starts)
-    return [TimingMark(w, s, s + length, part=p) for w, s, p in zip(WORDS, starts, parts, strict=True)]
+    return [
+        TimingMark(text=w, start_s=s, end_s=s + length, part=p) for w, s, p in zip(WORDS, starts, parts, strict=True)
+    ]
 
 
 def _kinds(marks: list[TimingMark], duration: float | None = 2.0, sent: tuple[str, ...] = (TEXT,)) -> list[MarksKind]:
@@ -39,7 +41,7 @@ def test_true_marks_break_nothing_and_cover_every_word() -> None:
 def test_times_going_back_and_ends_before_starts_are_non_monotonic() -> None:
     [finding] = check_marks(_words([0.1, 0.8, 0.45, 1.15, 1.5]), 2.0, (TEXT,))
     assert finding.kind is MarksKind.NON_MONOTONIC and finding.index == 2 and "\n" not in finding.line()
-    inverted = [*_words([0.1, 0.45, 0.8, 1.15, 1.5])[:4], TimingMark("jumps", 1.5, 1.2)]
+    inverted = [*_words([0.1, 0.45, 0.8, 1.15, 1.5])[:4], TimingMark(text="jumps", start_s=1.5, end_s=1.2)]
     assert _kinds(inverted) == [MarksKind.NON_MONOTONIC]
 
 
@@ -47,20 +49,27 @@ def test_an_end_beyond_the_audio_is_found_and_a_rate_ratio_is_named_a_sample_rat
     assert _kinds(_words([0.1, 0.45, 0.8, 1.15, 1.9])) == [MarksKind.BEYOND_AUDIO]
     true = _words([0.1, 0.45, 0.8, 1.15, 1.5])
     for factor in (1.5, 2.0):
-        scaled = [TimingMark(m.text, m.start_s * factor, m.end_s * factor) for m in true]
+        scaled = [TimingMark(text=m.text, start_s=m.start_s * factor, end_s=m.end_s * factor) for m in true]
         [finding] = check_marks(scaled, 1.8, (TEXT,))
         assert finding.kind is MarksKind.SAMPLE_RATE and f"{factor:.2f} times" in finding.message
-        shrunk = [TimingMark(m.text, m.start_s / factor, m.end_s / factor) for m in true]
+        shrunk = [TimingMark(text=m.text, start_s=m.start_s / factor, end_s=m.end_s / factor) for m in true]
         assert _kinds(shrunk, 1.8) == [MarksKind.SAMPLE_RATE]
     # A short text early in a long clip spans a fraction of it too: no rate is named without marks that fill it.
-    assert _kinds([TimingMark("The", 0.5, 0.7), TimingMark("fox", 0.7, 0.9)], 1.8, ("The fox",)) == []
+    assert (
+        _kinds(
+            [TimingMark(text="The", start_s=0.5, end_s=0.7), TimingMark(text="fox", start_s=0.7, end_s=0.9)],
+            1.8,
+            ("The fox",),
+        )
+        == []
+    )
 
 
 def test_marks_must_spell_the_sent_or_the_declared_normalised_text() -> None:
-    merged = [TimingMark("Thequick", 0.1, 0.7), *_words([0.1, 0.45, 0.8, 1.15, 1.5])[2:]]
+    merged = [TimingMark(text="Thequick", start_s=0.1, end_s=0.7), *_words([0.1, 0.45, 0.8, 1.15, 1.5])[2:]]
     [finding] = check_marks(merged, 2.0, (TEXT,))
     assert finding.kind is MarksKind.SPELLING and "'Thequick" in finding.message
-    chars = [TimingMark(c, i * 0.05, i * 0.05 + 0.05) for i, c in enumerate("I paid forty two")]
+    chars = [TimingMark(text=c, start_s=i * 0.05, end_s=i * 0.05 + 0.05) for i, c in enumerate("I paid forty two")]
     assert [f.kind for f in check_marks(chars, 2.0, ("I paid 42",), chars=True)] == [MarksKind.SPELLING]
     assert check_marks(chars, 2.0, ("I paid 42", "I paid forty two"), chars=True) == ()  # its normalised text
 
@@ -95,11 +104,14 @@ def test_millions_of_marks_are_refused_in_one_line_without_reading_them() -> Non
 def test_read_marks_takes_milliseconds_durations_and_chunk_offsets() -> None:
     marks, findings = read_marks(["H", "i"], [0, 250], [250, 500], unit_s=0.001, durations=True, offset_s=1.0,
                                  part=3)
-    assert findings == () and marks == (TimingMark("H", 1.0, 1.25, part=3), TimingMark("i", 1.25, 1.75, part=3))
+    assert findings == () and marks == (
+        TimingMark(text="H", start_s=1.0, end_s=1.25, part=3),
+        TimingMark(text="i", start_s=1.25, end_s=1.75, part=3),
+    )
 
 
 def test_characters_join_into_words_and_words_pair_with_where_they_are_heard() -> None:
-    chars = [TimingMark(c, i * 0.1, i * 0.1 + 0.1, part=i // 4) for i, c in enumerate("ab cd ef")]
+    chars = [TimingMark(text=c, start_s=i * 0.1, end_s=i * 0.1 + 0.1, part=i // 4) for i, c in enumerate("ab cd ef")]
     words = as_words(chars)
     assert [(w.text, w.start_s, w.end_s, w.part) for w in words] == [
         ("ab", 0.0, pytest.approx(0.2), 0), ("cd", pytest.approx(0.3), pytest.approx(0.5), 0),
@@ -107,4 +119,4 @@ def test_characters_join_into_words_and_words_pair_with_where_they_are_heard() -
     heard = [("ab", 0.05), ("cd", None), ("ef", 0.62)]  # "cd" not placed: no pair, never a guess
     assert paired_onsets(words, heard) == [(0.0, 0.05), (pytest.approx(0.6), 0.62)]
     # a stray mark pairs with nothing:
-    assert paired_onsets([TimingMark("xy", 0.0, 0.1), *words], heard)[0] == (0.0, 0.05)
+    assert paired_onsets([TimingMark(text="xy", start_s=0.0, end_s=0.1), *words], heard)[0] == (0.0, 0.05)

@@ -55,15 +55,17 @@ class Carried(ResponseModel):
 
 def _endpoint(**changes: object) -> Endpoint:
     base = dict(key="speak", method="POST", path="/v1/speak/{voice_id}", summary="speak",
-                responses=(Response(200, (JsonBody(Carried, audio=AudioAt("/audioContent")),)),
-                           Response(400, ()), Response(401, (PlainTextBody(),))),
+                responses=(Response(status=200, bodies=(JsonBody(Carried, audio=AudioAt("/audioContent")),)),
+                           Response(status=400, bodies=()), Response(status=401, bodies=(PlainTextBody(),))),
                 request=Speak, body_kind=BodyKind.JSON, query_fields=("output_format",),
                 header_fields={"region_hint": "X-Region-Hint"})
     base.update(changes)
     return Endpoint(**base)  # type: ignore[arg-type]
 
 
-def _provider(endpoint: Endpoint, auth: Auth = Auth("Authorization", "Bearer"), **more: object) -> Provider:
+def _provider(
+    endpoint: Endpoint, auth: Auth = Auth(header="Authorization", scheme="Bearer"), **more: object
+) -> Provider:
     fields: dict[str, object] = {"hosts": {"api": "https://api.acme.example"}, **more}
     return Provider(name="acme", title="Acme", auth=auth, key_env="ACME_API_KEY", endpoints=(endpoint,),
                     error_model=Error, **fields)  # type: ignore[arg-type]
@@ -82,7 +84,7 @@ def test_fields_travel_in_the_path_query_headers_and_body() -> None:
 
 def test_a_key_travels_as_a_query_parameter_where_the_auth_says() -> None:
     endpoint = _endpoint()
-    request = build_request(_provider(endpoint, Auth("x-goog-api-key", query="key")), endpoint,
+    request = build_request(_provider(endpoint, Auth(header="x-goog-api-key", query="key")), endpoint,
                             "https://api.acme.example", {"voice_id": "v", "text": "Hi"}, key="secret-1")
     assert request.url.params["key"] == "secret-1" and "x-goog-api-key" not in request.headers
 

@@ -98,7 +98,7 @@ def test_a_host_set_apart_and_a_keyless_or_bearer_server() -> None:
     assert keyless.keyless and not any(e.auth_required for e in keyless.endpoints)
     assert installed.builtin("pixazo").endpoint("requests.status").auth_required  # the built-in's still asks one
     (bearer,) = _parse('\n[providers.mypix]\nlike = "pixazo"\nkey_env = "MYPIX_KEY"\nauth = "bearer"\n')
-    assert bearer.auth == Auth("Authorization", "Bearer")
+    assert bearer.auth == Auth(header="Authorization", scheme="Bearer")
     assert all(e.auth_required for e in bearer.endpoints if e.key != "webhook.callback")
 
 

@@ -108,7 +108,9 @@ def test_a_declared_socket_sends_its_marks_in_a_message_of_their_own(tmp_path: P
         channel = provider.channel("live")
         grammar = channel.grammar
         assert isinstance(grammar, SocketGrammar)
-        opening = grammar.opening(Utterance((TEXT,), "ember", "box-1", grammar.socket.formats[0].name))
+        opening = grammar.opening(
+            Utterance(chunks=(TEXT,), voice="ember", model="box-1", audio_format=grammar.socket.formats[0].name)
+        )
         url = channel.url(sandbox.base_url("markbox", channel.host), opening.path_params, opening.query)
         session = asyncio.run(run_session(
             url, {"Authorization": f"Bearer {sandbox.default_key('markbox')}"}, list(opening.messages),

@@ -22,7 +22,16 @@ def polled(seq: int, sent: float, received: float | None, status: str | None = N
            queued: bool = False, terminal: bool = False) -> PollRecord:
     """A status request as the runner records it (`queued` implies pending)."""
     seen = Seen.FINISHED if terminal else Seen.QUEUED if queued else Seen.RUNNING if pending else None
-    return PollRecord(seq, "test", 0.0, sent, received, 200, status, seen=seen)
+    return PollRecord(
+        seq=seq,
+        reason="test",
+        planned_delay=0.0,
+        sent=sent,
+        received=received,
+        http_status=200,
+        provider_status=status,
+        seen=seen,
+    )
 
 
 def evidence(marks: Marks, polls: Sequence[PollRecord], stamps: ServerStamps = ServerStamps(), *,
@@ -31,8 +40,8 @@ def evidence(marks: Marks, polls: Sequence[PollRecord], stamps: ServerStamps = S
     values = dict(marks.values)
     if finished is not None:
         values[Mark.FINISHED] = finished
-    return JobEvidence(key, provider, marks.start, CLOCK_EPOCH, values,
-                       tuple(p.answer for p in polls), stamps,
+    return JobEvidence(job_key=key, provider=provider, start=marks.start, epoch=CLOCK_EPOCH, marks=values,
+                       polls=tuple(p.answer for p in polls), stamps=stamps,
                        start_observable=start_observable)
 
 

@@ -92,13 +92,35 @@ def _job(run_id: str, seq: int, provider: str, model: str, corpus: str, index: i
 def _score(clip_id: str, language: str, reference: str, transcript: str) -> ClipScore:
     normalizer = normalizer_for(language)
     text = score_transcript(transcript, [reference], normalizer)
-    versions = ScoreVersions("faster-whisper", ENGLISH_ONLY if language == "en" else MULTILINGUAL, "beam=5",
-                             normalizer.name, normalizer.version, "0.1.0", setup_asr_model=ENGLISH_ONLY)
-    return ClipScore(clip_id, None, language, text.unit, versions, transcript=transcript,
-                     normalized_reference=text.reference, normalized_transcript=text.hypothesis,
-                     reference_candidate=text.candidate_index, wer=text.wer, cer=text.cer, hits=text.hits,
-                     substitutions=text.substitutions, deletions=text.deletions, insertions=text.insertions,
-                     ref_length=text.ref_length, ref_words=text.ref_words, hyp_length=text.hyp_length)
+    versions = ScoreVersions(
+        asr_backend="faster-whisper",
+        asr_model=ENGLISH_ONLY if language == "en" else MULTILINGUAL,
+        asr_settings="beam=5",
+        normalizer_name=normalizer.name,
+        normalizer_version=normalizer.version,
+        harness_version="0.1.0",
+        setup_asr_model=ENGLISH_ONLY,
+    )
+    return ClipScore(
+        clip_id=clip_id,
+        audio_sha256=None,
+        language=language,
+        unit=text.unit,
+        versions=versions,
+        transcript=transcript,
+        normalized_reference=text.reference,
+        normalized_transcript=text.hypothesis,
+        reference_candidate=text.candidate_index,
+        wer=text.wer,
+        cer=text.cer,
+        hits=text.hits,
+        substitutions=text.substitutions,
+        deletions=text.deletions,
+        insertions=text.insertions,
+        ref_length=text.ref_length,
+        ref_words=text.ref_words,
+        hyp_length=text.hyp_length,
+    )
 
 
 def _finish(store: Store, job: dict[str, object], usd: float) -> None:

@@ -13,10 +13,10 @@ from harness.results import Store
 
 def mark_saturated(db: str | Path, run_id: str, share: float = 1.0, lag_p50_ms: float = 340.0) -> None:
     """Every job of `run_id` marked (its whole time saturated); the run's first `share` of ten windows stalled."""
-    windows = tuple(HealthWindow(float(i), float(i + 1), stalled=1.0 if i < round(share * 10) else 0.0,
+    windows = tuple(HealthWindow(start_s=float(i), end_s=float(i + 1), stalled=1.0 if i < round(share * 10) else 0.0,
                                  lag_max_ms=900.0 if i < round(share * 10) else 1.0, machine_busy=1.0)
                     for i in range(10))
-    health = RunHealth(windows, lag_p50_ms, 2 * lag_p50_ms)
+    health = RunHealth(windows=windows, lag_p50_ms=lag_p50_ms, lag_p95_ms=2 * lag_p50_ms)
     store = Store(db)
     try:
         keys = [row.job_key for row in store.jobs(run_id)]

@@ -21,14 +21,28 @@ NONE_SAID = "No model answered the newest run in another language than asked."
 
 def _figures(falls_back: bool) -> tuple[LanguageFigures, ...]:
     misheard = tuple(Misheard(f"es-{i}", "en", 0.99) for i in range(3 if falls_back else 0))
-    return (LanguageFigures("pixazo", "xtts-v2", "es", "base#1", Unit.WORD, 3, 0.1, 0.0, 0.9, 3, 3 - len(misheard),
-                            misheard),)
+    return (
+        LanguageFigures(
+            provider="pixazo",
+            model="xtts-v2",
+            language="es",
+            asr_model="base#1",
+            unit=Unit.WORD,
+            clips=3,
+            rate=0.1,
+            low=0.0,
+            high=0.9,
+            checked=3,
+            heard_as_asked=3 - len(misheard),
+            misheard=misheard,
+        ),
+    )
 
 
 def _history(*nights: bool) -> History:
     runs = [(RunInfo(f"run-{i}", f"2026-11-2{i}T00:00:00", "finished", "sandbox"), _figures(fell))
             for i, fell in enumerate(nights)]
-    return History(tuple(run for run, _ in runs), (), (), fallbacks=newest_fallbacks(runs))
+    return History(runs=tuple(run for run, _ in runs), series=(), findings=(), fallbacks=newest_fallbacks(runs))
 
 
 def test_a_fallback_in_the_newest_run_and_the_one_before_passes_the_gate_and_is_still_shown() -> None:

@@ -12,7 +12,7 @@ LONG = "A sentence that keeps going for a while. " * 15  # 615 characters: past 
 
 
 def _plan(text: str, model: str) -> Plan:
-    corpus = Corpus("limits", "1", "en", (CorpusItem("long", text, "en"),))
+    corpus = Corpus(name="limits", version="1", language="en", items=(CorpusItem(id="long", text=text, language="en"),))
     selections = select(providers(), ["pixazo"], [model])
     return build_plan("run-1", selections, [corpus], 1, PriceBook(), References(url="https://voices.example/ref.wav"))
 

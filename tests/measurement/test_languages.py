@@ -53,9 +53,29 @@ def test_a_model_falls_back_when_most_checked_clips_are_another_language() -> No
 
 
 def test_a_language_the_model_cannot_judge_is_named_not_scored() -> None:
-    verdicts = LanguageVerdicts({("base", "hi"): LanguageVerdict("base", "hi", "word", 0.8, False, False, "large-v3"),
-                                 ("base", "es"): LanguageVerdict("base", "es", "word", 0.1, True, True, None)},
-                                {"base": 0.3})
+    verdicts = LanguageVerdicts(
+        {
+            ("base", "hi"): LanguageVerdict(
+                asr_model="base",
+                language="hi",
+                unit="word",
+                rate=0.8,
+                judgeable=False,
+                check_judgeable=False,
+                larger="large-v3",
+            ),
+            ("base", "es"): LanguageVerdict(
+                asr_model="base",
+                language="es",
+                unit="word",
+                rate=0.1,
+                judgeable=True,
+                check_judgeable=True,
+                larger=None,
+            ),
+        },
+        {"base": 0.3},
+    )
     rows = [_clip(f"hi-{i}", "hi", 8, "en") for i in range(3)] + [_clip(f"es-{i}", "es", 1, "es") for i in range(3)]
     spanish, hindi = language_figures(rows, verdicts)
     assert (hindi.not_judgeable_by, hindi.check_not_judgeable_by, hindi.larger) == ("base", "base", "large-v3")

@@ -43,7 +43,7 @@ from harness.core.registry import providers
 from harness.core.spec import Provider
 
 TEXT = "Hello there, this is a plain socket."
-PCM = (Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm"),)
+PCM = (Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm"),)
 
 
 def _provider() -> Provider:
@@ -85,7 +85,9 @@ def test_the_part_makes_the_text_and_the_words_and_no_final_message() -> None:
 
 
 def test_a_declaration_gives_the_messages_once() -> None:
-    done = Answer("done", Kind.FINAL, Match("/type", "done"), BareTextFrame, {"type": "done"})
+    done = Answer(
+        name="done", kind=Kind.FINAL, match=Match("/type", "done"), model=BareTextFrame, template={"type": "done"}
+    )
     bare = BareText(end="<EOS>")
     with pytest.raises(ValueError, match="not declared apart"):
         Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), bare=bare, final=done, formats=PCM)
@@ -98,7 +100,7 @@ def test_a_declaration_gives_the_messages_once() -> None:
 
 
 def test_the_grammar_says_an_utterance_as_bare_frames_ending_with_the_word() -> None:
-    utterance = Utterance(("Hello ", "there."), "celeste", "arcana", "pcm")
+    utterance = Utterance(chunks=("Hello ", "there."), voice="celeste", model="arcana", audio_format="pcm")
     opening = _grammar().opening(utterance)
     assert [m.message for m in opening.messages] == ["Hello ", "there.", "<EOS>"]
     assert dict(opening.query) == {"speaker": "celeste", "modelId": "arcana", "audioFormat": "pcm"}
@@ -109,7 +111,7 @@ def test_the_grammar_says_an_utterance_as_bare_frames_ending_with_the_word() -> 
 
 
 def _session(closing: Closing, *, audio: bytes = b"\x00\x10" * 2400) -> Session:
-    session = Session("ws://loopback/ws", started_at=0.0, opened_s=0.0)
+    session = Session(url="ws://loopback/ws", started_at=0.0, opened_s=0.0)
     session.add(Direction.SEND, 0.01, "Hello.")
     session.add(Direction.SEND, 0.02, "<EOS>")
     session.add(Direction.RECV, 0.10, audio)

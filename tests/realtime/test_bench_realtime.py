@@ -40,7 +40,7 @@ def _rows(db: Path, run_id: str) -> list[dict[str, Any]]:
 
 def test_tokens_are_words_with_their_space_and_fed_at_the_rate() -> None:
     assert tokens("Hello there,  world.") == ("Hello ", "there,  ", "world.")
-    opening = Opening({}, {}, tuple(Outgoing(m) for m in ("init", "a", "b", "c", "close")))
+    opening = Opening(path_params={}, query={}, messages=tuple(Outgoing(m) for m in ("init", "a", "b", "c", "close")))
     timed = fed(opening, preamble=1, chunks=3, rate=40.0)
     assert [m.at_s for m in timed.messages] == [0.0, 0.0, 0.025, 0.05, 0.05]  # the close goes with the last token
     assert fed(opening, 1, 3, None) is opening
@@ -214,14 +214,14 @@ def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
     from harness.providers.deepgram import PROVIDER
 
     grammar = PROVIDER.channels[0].grammar  # Deepgram's speak socket, declared in the WebSocket speech family
-    refused = Session("wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
+    refused = Session(url="wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
     assert failure_of(refused, Frames(), grammar).error_class is ErrorClass.AUTH  # type: ignore[union-attr]
-    limited = Session("wss://x/v1/speak", handshake_status=429)
+    limited = Session(url="wss://x/v1/speak", handshake_status=429)
     assert failure_of(limited, Frames(), grammar).error_class is ErrorClass.RATE_LIMIT  # type: ignore[union-attr]
-    opened = Session("wss://x/v1/speak", opened_s=0.01, closing=Closing(None, "dropped", 0.5))
-    quota = Event(3, 0.4, Kind.ERROR, code="quota_exceeded", message="This request exceeds your quota.")
+    opened = Session(url="wss://x/v1/speak", opened_s=0.01, closing=Closing(None, "dropped", 0.5))
+    quota = Event(frame=3, t_s=0.4, kind=Kind.ERROR, code="quota_exceeded", message="This request exceeds your quota.")
     assert failure_of(opened, Frames([quota]), grammar).error_class is ErrorClass.BALANCE  # type: ignore[union-attr]
-    dropped = failure_of(opened, Frames([Event(2, 0.3, Kind.AUDIO, audio=b"\0\0")]), grammar)
+    dropped = failure_of(opened, Frames([Event(frame=2, t_s=0.3, kind=Kind.AUDIO, audio=b"\0\0")]), grammar)
     assert dropped is not None and dropped.error_class is ErrorClass.TRANSPORT
     assert "without a close frame" in str(dropped)
-    assert failure_of(opened, Frames([Event(4, 0.6, Kind.FLUSHED)]), grammar) is None
+    assert failure_of(opened, Frames([Event(frame=4, t_s=0.6, kind=Kind.FLUSHED)]), grammar) is None

@@ -24,7 +24,7 @@ def _grammar(provider: str, channel: str) -> Grammar:
 
 def _deepgram(*after: tuple[float, str | bytes], ack: bool = True) -> Session:
     """Speak, Flush, two chunks, Clear at 0.5 s, then `after` (the server's frames), Cleared first where `ack`."""
-    session = Session("ws://loopback/v1/speak")
+    session = Session(url="ws://loopback/v1/speak")
     session.add(Direction.SEND, 0.0, json.dumps({"type": "Speak", "text": "Hello there."}))
     session.add(Direction.SEND, 0.0, json.dumps({"type": "Flush"}))
     session.add(Direction.RECV, 0.2, PCM)
@@ -58,7 +58,7 @@ def test_a_promised_acknowledgement_that_never_comes_is_a_violation() -> None:
 
 
 def test_a_cancel_after_the_utterance_ended_is_not_measured() -> None:
-    session = Session("ws://loopback/v1/speak")
+    session = Session(url="ws://loopback/v1/speak")
     session.add(Direction.SEND, 0.0, json.dumps({"type": "Speak", "text": "Hi."}))
     session.add(Direction.SEND, 0.0, json.dumps({"type": "Flush"}))
     session.add(Direction.RECV, 0.2, PCM)
@@ -70,7 +70,7 @@ def test_a_cancel_after_the_utterance_ended_is_not_measured() -> None:
 
 def _cartesia(*after: float) -> Session:
     """A context spoken, cancelled at 0.5 s (no acknowledgement), then audio chunks at `after`."""
-    session = Session("ws://loopback/tts/websocket")
+    session = Session(url="ws://loopback/tts/websocket")
     chunk = {"type": "chunk", "data": "AAAA", "done": False, "status_code": 206, "step_time": 1.0,
              "context_id": "utterance-1"}
     session.add(Direction.SEND, 0.0, json.dumps({"context_id": "utterance-1", "model_id": "sonic-3", "transcript": "Hi",
@@ -131,7 +131,9 @@ def test_a_cancel_that_is_the_end_turns_the_end_into_a_flush() -> None:
     """ElevenLabs' close_context is both the context's end and its cancel: the cancelled opening asks for the speech
     with a flush, and closes the context CANCEL later, after the first audio."""
     grammar = _grammar("elevenlabs", "tts.multi-stream-input")
-    utterance = Utterance(("Hello there.",), "JBFqnCBsd6RMkjVDRZzb", "eleven_flash_v2_5", "pcm_24000")
+    utterance = Utterance(
+        chunks=("Hello there.",), voice="JBFqnCBsd6RMkjVDRZzb", model="eleven_flash_v2_5", audio_format="pcm_24000"
+    )
     opening = grammar.cancelling(utterance, grammar.opening(utterance), 0.3)
     assert opening is not None
     sent = [json.loads(str(m.message)) for m in opening.messages]

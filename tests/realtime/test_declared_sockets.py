@@ -83,7 +83,7 @@ def test_a_model_with_voices_of_its_own_is_spoken_in_its_voice() -> None:
 def test_a_messagepack_socket_with_its_key_in_a_message_is_refused_when_declared() -> None:
     socket = _grammar("fish").socket
     with pytest.raises(ValueError, match=r"^socket tts\.live: a MessagePack socket takes its key in the upgrade"):
-        replace(socket, auth=SocketAuth(KeyIn.MESSAGE, field="key", in_handshake=False))
+        replace(socket, auth=SocketAuth(where=KeyIn.MESSAGE, field="key", in_handshake=False))
 
 
 @pytest.mark.parametrize(("query", "model", "voice"), [

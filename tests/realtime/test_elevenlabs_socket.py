@@ -155,8 +155,13 @@ def test_a_context_on_the_multi_stream_socket_is_spoken_named_and_closed(sandbox
 
     channel = _multi()
     text = "Seven silver swans swam across the quiet lake."
-    utterance = Utterance(("Seven silver swans ", "swam across the quiet lake."), VOICE, MODEL, "pcm_24000",
-                          context="turn-7")
+    utterance = Utterance(
+        chunks=("Seven silver swans ", "swam across the quiet lake."),
+        voice=VOICE,
+        model=MODEL,
+        audio_format="pcm_24000",
+        context="turn-7",
+    )
     session = asyncio.run(speak(channel, sandbox.base_url("elevenlabs", "api"),
                                 {"xi-api-key": sandbox.default_key("elevenlabs")}, utterance, idle_timeout_s=20))
     answers = _received(session)

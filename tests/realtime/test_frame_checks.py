@@ -52,7 +52,9 @@ def _judge(server: ScriptedServer, name: str, check: str = "synthesis") -> tuple
     provider = next(p for p in file.providers() if p.name == name)
     target = RealtimeTarget(provider, server.url, KEY)
     plan = plans(target)[check]()
-    patient = SocketPlan(plan.name, plan.opening, plan.transcripts, done=lambda events: False)  # read to the close
+    patient = SocketPlan(
+        name=plan.name, opening=plan.opening, transcripts=plan.transcripts, done=lambda events: False
+    )  # read to the close
     session = asyncio.run(run_check(target, patient))
     return session, judge(target, plan, session)
 

@@ -25,7 +25,7 @@ SHORT = "Short and sweet."
 def _eleven(sandbox: Any, tls: ssl.SSLContext, headers: dict[str, str] | None = None,
             voice: str = ELEVEN_VOICE, idle_s: float = 20.0) -> Session:
     provider = _provider(sandbox, "eleven")
-    utterance = Utterance((SHORT,), voice, ELEVEN_MODEL, "pcm_24000")
+    utterance = Utterance(chunks=(SHORT,), voice=voice, model=ELEVEN_MODEL, audio_format="pcm_24000")
     auth = {"xi-api-key": sandbox.default_key("eleven"), **(headers or {})}
     return asyncio.run(speak(provider.channels[0], sandbox.base_url("eleven", "api"), auth, utterance, ssl=tls,
                              idle_timeout_s=idle_s))
@@ -111,7 +111,9 @@ def test_each_stream_keeps_its_true_timeline_under_sandbox_streams(realtime_sand
                                                                    trust_sandbox_ca: ssl.SSLContext) -> None:
     channel = _provider(realtime_sandbox, "carte").channels[0]
     text = "Timelines are kept for every stream."
-    utterance = Utterance((text,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le", context="timeline")
+    utterance = Utterance(
+        chunks=(text,), voice=CARTESIA_VOICE, model=CARTESIA_MODEL, audio_format="pcm_s16le", context="timeline"
+    )
     auth = {"Authorization": f"Bearer {realtime_sandbox.default_key('carte')}", TAG_HEADER: "carte timeline 1"}
     session = asyncio.run(speak(channel, realtime_sandbox.base_url("carte", "api"), auth, utterance,
                                 ssl=trust_sandbox_ca))

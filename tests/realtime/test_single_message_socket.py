@@ -59,7 +59,9 @@ def test_the_guides_example_messages_are_what_the_declaration_says(side: str, na
 
 
 def test_an_utterance_fed_in_pieces_still_goes_as_one_message() -> None:
-    opening = _grammar().opening(Utterance(("Hello ", "from ", "a model."), "55592656", "resemble", "wav"))
+    opening = _grammar().opening(
+        Utterance(chunks=("Hello ", "from ", "a model."), voice="55592656", model="resemble", audio_format="wav")
+    )
     assert len(opening.messages) == 1 and opening.client_closes
     sent = json.loads(opening.messages[0].message)
     assert sent["data"] == "Hello from a model." and sent["voice_uuid"] == "55592656"
@@ -105,7 +107,7 @@ def server() -> Iterator[OneRequestServer]:
 def test_the_family_sends_one_request_reads_the_bursts_and_closes_the_socket_itself(server: OneRequestServer) -> None:
     provider = providers()["resemble"]
     channel = provider.channel("stream.ws")
-    utterance = Utterance(("Hello ", "there."), "55592656", "resemble", "wav")
+    utterance = Utterance(chunks=("Hello ", "there."), voice="55592656", model="resemble", audio_format="wav")
     upgrade = {provider.auth.header: provider.auth.header_value(KEY)}  # the declared key on the upgrade
     session = asyncio.run(speak(channel, server.url, upgrade, utterance, key=KEY))
 

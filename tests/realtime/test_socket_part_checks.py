@@ -53,7 +53,9 @@ def _judge(server: ScriptedServer, check: str) -> Findings:
     provider = providers()["cartesia"]
     target = RealtimeTarget(provider, server.url, KEY)
     plan = plans(target)[check]()
-    patient = SocketPlan(plan.name, plan.opening, plan.transcripts, done=lambda events: False)  # read to the close
+    patient = SocketPlan(
+        name=plan.name, opening=plan.opening, transcripts=plan.transcripts, done=lambda events: False
+    )  # read to the close
     session = asyncio.run(run_check(target, patient))
     return judge(target, plan, session)
 

@@ -101,25 +101,44 @@ class GatedServer(LoopbackSocketServer):
 
 
 SOCKET = Socket(
-    key="gated", path="/ws/speech", summary="a gated socket", doc="",
-    auth=SocketAuth(KeyIn.MESSAGE, field="/auth/token", in_handshake=False),
+    key="gated",
+    path="/ws/speech",
+    summary="a gated socket",
+    doc="",
+    auth=SocketAuth(where=KeyIn.MESSAGE, field="/auth/token", in_handshake=False),
     start=Start(
-        opening=Send("start", {"event": "task_start", "auth": {"token": "{key}"}, "voice": "{voice}",
-                               "model": "{model}"}, Loose, Match("/event", "task_start")),
-        greeting=Answer("connected", Kind.OPENED, Match("/event", "connected_success"), Loose, {}),
-        ready=Answer("started", Kind.READY, Match("/event", "task_started"), Loose, {}),
+        opening=Send(
+            "start",
+            {"event": "task_start", "auth": {"token": "{key}"}, "voice": "{voice}", "model": "{model}"},
+            Loose,
+            Match("/event", "task_start"),
+        ),
+        greeting=Answer(
+            name="connected", kind=Kind.OPENED, match=Match("/event", "connected_success"), model=Loose, template={}
+        ),
+        ready=Answer(name="started", kind=Kind.READY, match=Match("/event", "task_started"), model=Loose, template={}),
         waits_for_ready=True,
     ),
     text=Send("continue", {"event": "task_continue", "text": "{text}"}, Loose, Match("/event", "task_continue")),
     end=Send("finish", {"event": "task_finish"}, Loose, Match("/event", "task_finish")),
     audio_answer=AudioAnswer(
-        message=Answer("continued", Kind.AUDIO, Match("/event", "task_continued"), Loose, {}),
+        message=Answer(
+            name="continued", kind=Kind.AUDIO, match=Match("/event", "task_continued"), model=Loose, template={}
+        ),
         at=AudioAt("/data/audio", "hex"),
     ),
-    final=Answer("finished", Kind.FINAL, Match("/event", "task_finished"), Loose, {}),
-    failures=Failures(error=Answer("failed", Kind.ERROR, Match("/event", "task_failed"), Loose, {},
-                                   message_at="/base_resp/status_msg")),
-    formats=(Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/L16"),),
+    final=Answer(name="finished", kind=Kind.FINAL, match=Match("/event", "task_finished"), model=Loose, template={}),
+    failures=Failures(
+        error=Answer(
+            name="failed",
+            kind=Kind.ERROR,
+            match=Match("/event", "task_failed"),
+            model=Loose,
+            template={},
+            message_at="/base_resp/status_msg",
+        )
+    ),
+    formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", 16000, "raw"), media_type="audio/L16"),),
     speaks_each_text=True,
 )
 
@@ -135,7 +154,7 @@ def test_the_family_waits_for_ready_puts_the_key_in_its_slot_and_reads_hex_audio
         server: GatedServer) -> None:
     provider = with_sockets(SERVICE, [SOCKET])
     channel = provider.channel("gated")
-    utterance = Utterance(("Hello ", "there."), "leah", "blizzard", "pcm")
+    utterance = Utterance(chunks=("Hello ", "there."), voice="leah", model="blizzard", audio_format="pcm")
     session = asyncio.run(speak(channel, server.url, {}, utterance, key=KEY))
 
     assert server.problems == []
@@ -161,7 +180,15 @@ def test_without_the_gate_the_same_server_refuses_the_text(server: GatedServer) 
 
     provider = with_sockets(SERVICE, [replace(SOCKET, start=replace(SOCKET.start, waits_for_ready=False))])
     channel = provider.channel("gated")
-    session = asyncio.run(speak(channel, server.url, {}, Utterance(("Hello.",), "leah", "blizzard", "pcm"), key=KEY))
+    session = asyncio.run(
+        speak(
+            channel,
+            server.url,
+            {},
+            Utterance(chunks=("Hello.",), voice="leah", model="blizzard", audio_format="pcm"),
+            key=KEY,
+        )
+    )
     assert server.problems == ["task_continue before task_started"]
     events = [e for f in session.received() for e in channel.grammar.events(f, None)]
     assert [e.message for e in events if e.kind is Kind.ERROR] == ["too early"]
@@ -236,8 +263,15 @@ def test_an_opening_that_waits_for_the_greeting_is_sent_after_it() -> None:
         for waits, problems in ((True, []), (False, ["task_start before connected_success"])):
             late.problems.clear()
             provider = with_sockets(SERVICE, [replace(SOCKET, start=replace(SOCKET.start, waits_for_greeting=waits))])
-            asyncio.run(speak(provider.channel("gated"), late.url, {},
-                              Utterance(("Hello.",), "leah", "blizzard", "pcm"), key=KEY))
+            asyncio.run(
+                speak(
+                    provider.channel("gated"),
+                    late.url,
+                    {},
+                    Utterance(chunks=("Hello.",), voice="leah", model="blizzard", audio_format="pcm"),
+                    key=KEY,
+                )
+            )
             assert late.problems == problems
     finally:
         late.close()

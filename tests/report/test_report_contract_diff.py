@@ -41,7 +41,13 @@ def _exchange(
 
 
 def _scenario(name: str, *exchanges: RecordedExchange) -> Scenario:
-    return Scenario(f"pixazo/xtts-v2.generate/{name}", "pixazo", "POST /x", Source.SANDBOX, exchanges)
+    return Scenario(
+        name=f"pixazo/xtts-v2.generate/{name}",
+        provider="pixazo",
+        endpoint="POST /x",
+        source=Source.SANDBOX,
+        exchanges=exchanges,
+    )
 
 
 def _folder(root: Path, submit: dict[str, Any], done: list[dict[str, Any]], error: dict[str, Any] = ERROR,

@@ -23,7 +23,9 @@ from tests.helpers.request_rows import request_row
 
 
 def _counts(unit: Unit, errors: int, length: int) -> ErrorCounts:
-    return ErrorCounts(unit, length - errors, errors, 0, 0, length)
+    return ErrorCounts(
+        unit=unit, hits=length - errors, substitutions=errors, deletions=0, insertions=0, ref_length=length
+    )
 
 
 def test_pooling_refuses_to_mix_units_and_error_rates_keep_them_apart() -> None:
@@ -42,7 +44,9 @@ def test_pooling_refuses_to_mix_units_and_error_rates_keep_them_apart() -> None:
 
 def test_counts_of_a_row() -> None:
     row = request_row(unit="char", hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10)
-    assert ErrorCounts.of(row) == ErrorCounts(Unit.CHAR, 7, 2, 1, 1, 10)
+    assert ErrorCounts.of(row) == ErrorCounts(
+        unit=Unit.CHAR, hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10
+    )
     assert ErrorCounts.of(row).errors == 4  # type: ignore[union-attr]
     assert ErrorCounts.of(request_row()) is None  # never scored
 

@@ -137,7 +137,7 @@ def test_a_column_added_later_must_admit_the_null_of_its_older_rows() -> None:
         said: str = column(added=2, backfilled=False, default=dataclasses.MISSING)
 
     with pytest.raises(TypeError, match=r"Claims\.said: added in version 2, its older rows are NULL"):
-        _ = Table("claims", Claims, key=("key",)).columns
+        _ = Table(name="claims", record=Claims, key=("key",)).columns
 
     @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
     class Reads:
@@ -146,7 +146,7 @@ def test_a_column_added_later_must_admit_the_null_of_its_older_rows() -> None:
         count: int | None = column(added=3)
         filled: str = column(added=3, backfilled=True)
 
-    table = Table("reads", Reads, key=("key",))
+    table = Table(name="reads", record=Reads, key=("key",))
     assert [(c.name, c.nullable, c.added) for c in table.columns] == [
         ("key", False, 1), ("said", False, 2), ("count", True, 3), ("filled", False, 3)]
     assert table.create_sql() == "CREATE TABLE IF NOT EXISTS reads (\n    key TEXT PRIMARY KEY\n)"

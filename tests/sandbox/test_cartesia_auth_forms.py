@@ -96,8 +96,11 @@ SOCKET_FORMS = tuple(_socket_forms(""))
 def _speak(sandbox: Sandbox, headers: Mapping[str, str], query: Mapping[str, str]) -> Session:
     """One context said on `/tts/websocket` as the grammar's client says it, the key where `headers`/`query` put it."""
     channel = provider("cartesia").channel(WEBSOCKET.key)
-    opening = channel.grammar.opening(Utterance((TEXT,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le",
-                                                timestamps=False))
+    opening = channel.grammar.opening(
+        Utterance(
+            chunks=(TEXT,), voice=CARTESIA_VOICE, model=CARTESIA_MODEL, audio_format="pcm_s16le", timestamps=False
+        )
+    )
     url = channel.url(sandbox.base_url("cartesia", channel.host), {}, {**opening.query, **query})
     complete = reader(channel.grammar, lambda events: channel.grammar.complete(events, opening))
     return asyncio.run(run_session(url, headers, opening.messages, complete=complete, idle_timeout_s=30))

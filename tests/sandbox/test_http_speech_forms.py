@@ -75,27 +75,64 @@ class Problem(ResponseModel):
 
 
 def _endpoint(key: str, role: Role, body: JsonBody | EventStreamBody, request: type[RequestModel] = Speak) -> Endpoint:
-    return Endpoint(key=key, method="POST", path="/v1/speak", summary=key, host="api", role=role, request=request,
-                    body_kind=BodyKind.JSON, responses=(Response(200, (body,)), Response(401, (JsonBody(Problem),))))
+    return Endpoint(
+        key=key,
+        method="POST",
+        path="/v1/speak",
+        summary=key,
+        host="api",
+        role=role,
+        request=request,
+        body_kind=BodyKind.JSON,
+        responses=(Response(status=200, bodies=(body,)), Response(status=401, bodies=(JsonBody(Problem),))),
+    )
 
 
 DOCUMENT = _endpoint("speak", Role.AUDIO, JsonBody(Spoken, audio=AudioAt("/audio")))
 EVENTS = _endpoint("speak.stream", Role.STREAM, EventStreamBody(Piece, audio=AudioAt("/audio")))
-WAV = Format("wav", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav")
+WAV = Format(name="wav", spec=AudioSpec("pcm_s16le", 16000, "wav"), media_type="audio/wav")
 SLOTS = Slots(text="/text", voice="/voice", model="/model")
-AS_DOCUMENT = Synthesis(DOCUMENT, SLOTS, (WAV,), "wav", chosen_by=Selector("/stream", (False,), by_default=True))
-AS_EVENTS = Synthesis(EVENTS, SLOTS, (WAV,), "wav", chosen_by=Selector("/stream", (True,)),
-                      answer={"type": "piece"}, last_event={"type": "done"})
+AS_DOCUMENT = Synthesis(
+    endpoint=DOCUMENT,
+    slots=SLOTS,
+    formats=(WAV,),
+    default_format="wav",
+    chosen_by=Selector("/stream", (False,), by_default=True),
+)
+AS_EVENTS = Synthesis(
+    endpoint=EVENTS,
+    slots=SLOTS,
+    formats=(WAV,),
+    default_format="wav",
+    chosen_by=Selector("/stream", (True,)),
+    answer={"type": "piece"},
+    last_event={"type": "done"},
+)
 REFUSALS = Refusals(*(Refusal(status, code, "{detail}") for status, code in (
     (400, "invalid"), (401, "no-key"), (401, "bad-key"), (400, "voice"), (429, "slow"), (402, "quota"))))
 SERVICE = SpeechService(
-    name="acme", title="Acme", hosts={"api": "https://api.acme.example"}, auth=Auth("Authorization", "Bearer"),
-    key_env="ACME_API_KEY", docs=(), error_model=Problem, errors=ErrorShape({"message": "{message}"}),
-    refusals=REFUSALS, syntheses=(AS_DOCUMENT, AS_EVENTS),
-    models=(Model("acme-1", DOCUMENT.key, "ada", usd_per_million_chars=Decimal("1")),
-            Model("acme-1-stream", EVENTS.key, "ada", sets={"/model": "acme-1"},
-                  usd_per_million_chars=Decimal("2"))),
-    voices=(Voice("ada"),))
+    name="acme",
+    title="Acme",
+    hosts={"api": "https://api.acme.example"},
+    auth=Auth(header="Authorization", scheme="Bearer"),
+    key_env="ACME_API_KEY",
+    docs=(),
+    error_model=Problem,
+    errors=ErrorShape({"message": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(AS_DOCUMENT, AS_EVENTS),
+    models=(
+        Model(name="acme-1", synthesis=DOCUMENT.key, voice="ada", usd_per_million_chars=Decimal("1")),
+        Model(
+            name="acme-1-stream",
+            synthesis=EVENTS.key,
+            voice="ada",
+            sets={"/model": "acme-1"},
+            usd_per_million_chars=Decimal("2"),
+        ),
+    ),
+    voices=(Voice("ada"),),
+)
 ACME = build_provider(SERVICE)
 
 

@@ -263,7 +263,7 @@ def _say(sandbox: Sandbox, name: str, socket: str, model: str, voice: str, key: 
     channel = provider.channel(socket)
     grammar = channel.grammar
     key = key or sandbox.default_key(name)
-    utterance = Utterance((TEXT,), voice, model, socket_of(channel).formats[0].name)
+    utterance = Utterance(chunks=(TEXT,), voice=voice, model=model, audio_format=socket_of(channel).formats[0].name)
     opening = grammar.opening(utterance)
     url = channel.url(sandbox.base_url(name, channel.host), opening.path_params, opening.query)
     in_message = grammar.key_in_message
@@ -349,9 +349,11 @@ def test_a_socket_s_known_model_names_a_socket_and_a_name_it_serves() -> None:
     from harness.providers.dashscope.declaration import SERVICE
     from harness.providers.dashscope.sockets import REALTIME, SOCKETS
 
-    for wrong in (KnownModel("x-2099", "qwen3-tts-flash-realtime", "words", socket="no-such-socket"),
-                  KnownModel("x-2099", "qwen3-tts-flash", "words", socket=REALTIME.key)):  # the HTTP name, not its
+    for wrong in (
+        KnownModel(name="x-2099", like="qwen3-tts-flash-realtime", words="words", socket="no-such-socket"),
+        KnownModel(name="x-2099", like="qwen3-tts-flash", words="words", socket=REALTIME.key),
+    ):  # the HTTP name, not its
         with pytest.raises(ValueError, match="x-2099"):
             with_sockets(replace(SERVICE, known_models=(*SERVICE.known_models, wrong)), SOCKETS)
     with pytest.raises(ValueError, match="x-2099"):  # an HTTP known model still names a model an HTTP request sends
-        replace(SERVICE, known_models=(KnownModel("x-2099", "qwen3-tts-flash-realtime", "words"),))
+        replace(SERVICE, known_models=(KnownModel(name="x-2099", like="qwen3-tts-flash-realtime", words="words"),))

@@ -172,7 +172,7 @@ def test_each_declared_socket_writes_its_marks_true(sandbox: Sandbox, name: str,
     offering = next(o for o in provider.offerings if o.channel == key)
     wire, voice = grammar.speaker_of(offering.name) or (offering.name, "")
     fmt = grammar.socket.formats[0]
-    opening = grammar.opening(Utterance((TEXT,), voice, wire, fmt.name))
+    opening = grammar.opening(Utterance(chunks=(TEXT,), voice=voice, model=wire, audio_format=fmt.name))
     url = channel.url(sandbox.base_url(name, channel.host), opening.path_params, opening.query)
     headers = {**auth_headers(name, sandbox.default_key(name)), **opening.headers}
     session = asyncio.run(run_session(url, headers, list(opening.messages), closing=opening.closing,

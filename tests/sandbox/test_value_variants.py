@@ -140,11 +140,17 @@ def test_resembles_socket_takes_the_documented_mp3(sandbox: Sandbox, client: htt
 def test_a_variant_the_evidence_shows_refused_resolves_to_nothing() -> None:
     synthesis: Synthesis = service_of(providers()["murf"]).synthesis("speech.stream")
     evidence = (Evidence(EvidenceSource.DOCS, "a reference", "an error example"),)
-    refused = ValueVariant("/format", "mpeg", None, evidence, 'the reference: "format must be one of MP3, WAV"')
+    refused = ValueVariant(
+        at="/format",
+        sent="mpeg",
+        means=None,
+        evidence=evidence,
+        words='the reference: "format must be one of MP3, WAV"',
+    )
     (found,) = resolve_values((refused,), synthesis, {"format": "mpeg"})
     assert found.means is None and "must be one of" in found.why
     assert [r.means for r in resolve_values((), synthesis, {"format": "Wav"})] == ["WAV"]  # the family's case rule
     assert resolve_values((), synthesis, {"format": "WAV"}) == []
     assert case_variant("pcm", ["PCM", "Pcm"]) is None  # two spellings: no guess
     with pytest.raises(ValueError, match="evidence"):
-        ValueVariant("/format", "x", "X", (), "")
+        ValueVariant(at="/format", sent="x", means="X", evidence=(), words="")

@@ -18,16 +18,21 @@ from harness.scoring.hard_text.judge import ended_early
 from harness.scoring.hard_text.listener import Hearing
 from harness.speech import Engine, Rendition, default_engine
 
-MONEY = HardText("The ticket costs $12.50 at the door tonight.", "money", "$12.50",
-                 ("twelve dollars [and] fifty [cents]", "twelve fifty"),
-                 (Misreading("twelve point five zero dollars", "decimal-read-as-point"),
+MONEY = HardText(text="The ticket costs $12.50 at the door tonight.", category="money", span="$12.50",
+                 accepted=("twelve dollars [and] fifty [cents]", "twelve fifty"),
+                 misreadings=(Misreading("twelve point five zero dollars", "decimal-read-as-point"),
                   Misreading("dollar twelve fifty", "symbol-order")),
-                 "The ticket costs twelve dollars and fifty cents at the door tonight.", True)
+                 control="The ticket costs twelve dollars and fifty cents at the door tonight.", meaning_changes=True)
 # A phone number whose accepted form allows 2^7 readings ("oh" or "zero" for each 0): searched, never listed.
-PHONE = HardText("Please call 000-0070 after the meeting today.", "phone", "000-0070",
-                 ("{oh|zero} {oh|zero} {oh|zero} {oh|zero} {oh|zero} seven {oh|zero}",),
-                 (Misreading("seventy", "phone-read-as-cardinal"),),
-                 "Please call zero zero zero zero zero seven zero after the meeting today.", True)
+PHONE = HardText(
+    text="Please call 000-0070 after the meeting today.",
+    category="phone",
+    span="000-0070",
+    accepted=("{oh|zero} {oh|zero} {oh|zero} {oh|zero} {oh|zero} seven {oh|zero}",),
+    misreadings=(Misreading("seventy", "phone-read-as-cardinal"),),
+    control="Please call zero zero zero zero zero seven zero after the meeting today.",
+    meaning_changes=True,
+)
 
 
 def _say(text: str) -> np.ndarray:
@@ -58,8 +63,12 @@ def _heard_as(judge: HardTextJudge, monkeypatch: pytest.MonkeyPatch, transcript:
 
 
 def test_a_reading_no_item_lists_is_another_reading(judge: HardTextJudge) -> None:
-    scores = judge.score_many([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door tonight.")),
-                               HardTextClip(MONEY, samples=_say("The ticket costs twelve euros at the door tonight."))])
+    scores = judge.score_many(
+        [
+            HardTextClip(hard=MONEY, samples=_say("The ticket costs twelve fifty at the door tonight.")),
+            HardTextClip(hard=MONEY, samples=_say("The ticket costs twelve euros at the door tonight.")),
+        ]
+    )
     assert [score.verdict for score in scores] == [HardTextVerdict.PASS, HardTextVerdict.OTHER]
     other = scores[1]
     assert "euros" in other.choice.reading and "euros" in other.free_heard
@@ -70,9 +79,9 @@ def test_a_reading_no_item_lists_is_another_reading(judge: HardTextJudge) -> Non
 def test_a_form_of_very_many_readings_is_searched_not_listed(judge: HardTextJudge) -> None:
     assert listed(PHONE.accepted[0]) is None
     said = _say("Please call zero zero zero zero zero seven zero after the meeting today.")
-    [score] = judge.score_many([HardTextClip(PHONE, samples=said)])
+    [score] = judge.score_many([HardTextClip(hard=PHONE, samples=said)])
     assert score.verdict is HardTextVerdict.PASS and len(score.choice.reading.split()) == 7
-    [found] = judge.evidence([HardTextClip(PHONE, samples=said)])[0]
+    [found] = judge.evidence([HardTextClip(hard=PHONE, samples=said)])[0]
     assert found is not None and 0 < len(found.searched[PHONE.accepted[0]]) <= 32  # the beam's, not 128
 
 
@@ -89,13 +98,13 @@ def test_what_the_model_said_is_cached_and_a_verdict_asks_it_no_more(judge: Hard
         out.setframerate(16_000)
         out.writeframes((samples * 32767).astype("<i2").tobytes())
     cache = ScoreCache(tmp_path / "cache.db")
-    first = judge.score_many([HardTextClip(MONEY, audio=buffer.getvalue())], cache=cache)[0]
+    first = judge.score_many([HardTextClip(hard=MONEY, audio=buffer.getvalue())], cache=cache)[0]
 
     def deaf(*_: object, **__: object) -> None:
         raise AssertionError("the model was asked again")
 
     monkeypatch.setattr(judge.listener, "hear", deaf)
-    again = judge.score_many([HardTextClip(MONEY, audio=buffer.getvalue())], cache=cache)[0]
+    again = judge.score_many([HardTextClip(hard=MONEY, audio=buffer.getvalue())], cache=cache)[0]
     assert (again.verdict, again.choice.margin) == (first.verdict, first.choice.margin) == (again.verdict,
                                                                                             first.choice.margin)
     cache.close()
@@ -108,16 +117,16 @@ def test_a_transcript_that_stops_before_the_carrier_ends_is_decoded_again(judge:
     assert ended_early(MONEY, "The ticket costs twelve")
     assert not ended_early(MONEY, "The ticket costs twelve fifty at the door tonight.")
     _heard_as(judge, monkeypatch, "The ticket costs")  # as spoken-form decoding left it
-    [found], _ = judge.evidence([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door "
+    [found], _ = judge.evidence([HardTextClip(hard=MONEY, samples=_say("The ticket costs twelve fifty at the door "
                                                                    "tonight."))])
     assert found is not None and "twelve fifty" in found.transcript.lower()
 
 
 # A span that ends the sentence: a free transcript cut short stops right before it.
-LAST = HardText("You can reach the front desk on 555-0142.", "phone", "555-0142",
-                ("five five five {oh|zero} one four two",),
-                (Misreading("five hundred fifty five one hundred forty two", "phone-read-as-cardinal"),),
-                "You can reach the front desk on five five five oh one four two.", True)
+LAST = HardText(text="You can reach the front desk on 555-0142.", category="phone", span="555-0142",
+                accepted=("five five five {oh|zero} one four two",),
+                misreadings=(Misreading("five hundred fifty five one hundred forty two", "phone-read-as-cardinal"),),
+                control="You can reach the front desk on five five five oh one four two.", meaning_changes=True)
 
 
 def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge: HardTextJudge,
@@ -147,7 +156,7 @@ def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge
 
     monkeypatch.setattr(judge.listener, "hear", stopping)
     monkeypatch.setattr(judge.listener, "hear_again", stopping_again)
-    [score] = judge.score_many([HardTextClip(LAST, samples=_say(LAST.control))])
+    [score] = judge.score_many([HardTextClip(hard=LAST, samples=_say(LAST.control))])
     assert asked_again == [1]
     assert score.verdict is HardTextVerdict.PASS, score.choice
     assert score.choice.free_margin is None and score.free_heard == ""
@@ -159,11 +168,11 @@ def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(j
     out. "am" as a word is a word ("seven forty five am"): still a candidate."""
     from harness.scoring.hard_text.judge import Evidence
 
-    pm = HardText("The library closes at 7:15 p.m. during the winter.", "time", "7:15 p.m.",
-                  ("seven fifteen [p m]",),
-                  (Misreading("seven hundred fifteen p m", "time-read-as-cardinal"),
+    pm = HardText(text="The library closes at 7:15 p.m. during the winter.", category="time", span="7:15 p.m.",
+                  accepted=("seven fifteen [p m]",),
+                  misreadings=(Misreading("seven hundred fifteen p m", "time-read-as-cardinal"),
                    Misreading("seven fifteen pm", "initialism-read-as-word")),
-                  "The library closes at seven fifteen p m during the winter.", True)
+                  control="The library closes at seven fifteen p m during the winter.", meaning_changes=True)
     am = replace(pm, text=pm.text.replace("p.m.", "a.m."), span="7:15 a.m.", accepted=("seven fifteen [a m]",),
                  misreadings=(Misreading("seven fifteen am", "initialism-read-as-word"),))
     errors = [error for _, error in judge.readings(pm, Evidence(""))]
@@ -172,15 +181,21 @@ def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(j
 
 
 # Issue 68: the free transcript, the judge's open-world reference, made sound. Items made up for the purpose.
-YEAR = HardText("The bridge was finished in 1931.", "year", "1931", ("nineteen thirty one",),
-                (Misreading("one nine three one", "year-digit-by-digit"),),
-                "The bridge was finished in nineteen thirty one.", True)
+YEAR = HardText(
+    text="The bridge was finished in 1931.",
+    category="year",
+    span="1931",
+    accepted=("nineteen thirty one",),
+    misreadings=(Misreading("one nine three one", "year-digit-by-digit"),),
+    control="The bridge was finished in nineteen thirty one.",
+    meaning_changes=True,
+)
 # A clip of the same window (4 s) whose item asks for far longer readings.
-CODE = HardText("Her code was 4417-2290 on the form.", "code", "4417-2290",
-                ("four four one seven two two nine {zero|oh}",),
-                (Misreading("four thousand four hundred seventeen two thousand two hundred ninety",
+CODE = HardText(text="Her code was 4417-2290 on the form.", category="code", span="4417-2290",
+                accepted=("four four one seven two two nine {zero|oh}",),
+                misreadings=(Misreading("four thousand four hundred seventeen two thousand two hundred ninety",
                             "read-as-cardinal"),),
-                "Her code was four four one seven two two nine zero on the form.", True)
+                control="Her code was four four one seven two two nine zero on the form.", meaning_changes=True)
 
 
 def test_a_clips_transcript_is_the_same_alone_and_in_any_batch(judge: HardTextJudge) -> None:
@@ -190,10 +205,10 @@ def test_a_clips_transcript_is_the_same_alone_and_in_any_batch(judge: HardTextJu
     where the sentence starts over, and the cardinal is a generated misreading: a fail, alone or not."""
     year = _say("The bridge was finished in one thousand nine hundred thirty one.")
     code = _say("Her code was four four one seven two two nine zero on the form.")
-    alone = judge.score_many([HardTextClip(YEAR, samples=year)])[0]
-    batched = judge.score_many([HardTextClip(CODE, samples=code), HardTextClip(YEAR, samples=year)])
+    alone = judge.score_many([HardTextClip(hard=YEAR, samples=year)])[0]
+    batched = judge.score_many([HardTextClip(hard=CODE, samples=code), HardTextClip(hard=YEAR, samples=year)])
     edited = replace(YEAR, misreadings=(*YEAR.misreadings, Misreading("one nine three one " * 4, "long")))
-    again = judge.score_many([HardTextClip(edited, samples=year), HardTextClip(YEAR, samples=code)])
+    again = judge.score_many([HardTextClip(hard=edited, samples=year), HardTextClip(hard=YEAR, samples=code)])
     assert alone.transcript == batched[1].transcript == again[0].transcript
     assert batched[0].transcript == again[1].transcript  # the same audio, another item: the same transcript
     assert alone.transcript.lower().endswith("thirty one.")  # it ends where the speech ends
@@ -205,19 +220,19 @@ def test_a_re_decode_that_stops_sooner_never_replaces_the_first(judge: HardTextJ
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """"Get the forms at www.sample.org/tax today." decoded "Get the forms at www.sample.org" (ended early), decoded
     again "get the forms at": the re-decode replaced the first, and the span was lost."""
-    hard = HardText("Get the forms at www.sample.org/tax today.", "url", "www.sample.org/tax",
-                    ("w w w dot sample dot org slash tax",),
-                    (Misreading("sample dot org slash tax", "prefix-dropped"),),
-                    "Get the forms at w w w dot sample dot org slash tax today.", True)
+    hard = HardText(text="Get the forms at www.sample.org/tax today.", category="url", span="www.sample.org/tax",
+                    accepted=("w w w dot sample dot org slash tax",),
+                    misreadings=(Misreading("sample dot org slash tax", "prefix-dropped"),),
+                    control="Get the forms at w w w dot sample dot org slash tax today.", meaning_changes=True)
     _heard_as(judge, monkeypatch, "Get the forms at www.sample.org", again="get the forms at")
-    [found], _ = judge.evidence([HardTextClip(hard, samples=_say(hard.control))])
+    [found], _ = judge.evidence([HardTextClip(hard=hard, samples=_say(hard.control))])
     assert found is not None and found.transcript == "Get the forms at www.sample.org"
 
 
-DATE = HardText("The library reopens on March 9, 2026.", "date", "March 9, 2026",
-                ("march ninth {twenty twenty six|two thousand [and] twenty six}",),
-                (Misreading("march nine two thousand twenty six", "ordinal-read-as-cardinal"),),
-                "The library reopens on March ninth, two thousand twenty six.", True)
+DATE = HardText(text="The library reopens on March 9, 2026.", category="date", span="March 9, 2026",
+                accepted=("march ninth {twenty twenty six|two thousand [and] twenty six}",),
+                misreadings=(Misreading("march nine two thousand twenty six", "ordinal-read-as-cardinal"),),
+                control="The library reopens on March ninth, two thousand twenty six.", meaning_changes=True)
 
 
 def test_a_transcript_cut_short_does_not_make_a_right_reading_another(judge: HardTextJudge,
@@ -226,7 +241,7 @@ def test_a_transcript_cut_short_does_not_make_a_right_reading_another(judge: Har
     nine," beat the right reading by 7.8 nats and made it "other". A transcript that stops before a closing span's
     sentence ends is no reading to compare with."""
     _heard_as(judge, monkeypatch, "The library reopens on March nine,", again="The library reopens on March nine,")
-    [score] = judge.score_many([HardTextClip(DATE, samples=_say(DATE.control))])
+    [score] = judge.score_many([HardTextClip(hard=DATE, samples=_say(DATE.control))])
     assert score.verdict is not HardTextVerdict.OTHER, score.choice  # pass, or unsure: "ninth" and "nine" are near
     assert score.choice.free_margin is None and score.free_heard == ""
     from harness.scoring.hard_text.judge import cut_short
@@ -242,16 +257,22 @@ def test_a_misheard_carrier_is_the_reference_for_the_span_alone(judge: HardTextJ
     by 8.3 nats). The listed readings are now put in the transcript's own carrier."""
     from harness.scoring.hard_text.judge import Evidence
 
-    hard = HardText("Doors open at 7 o'clock for members.", "time", "7 o'clock", ("seven o clock",),
-                    (Misreading("seven hundred", "time-read-as-cardinal"),),
-                    "Doors open at seven o'clock for members.", True)
+    hard = HardText(
+        text="Doors open at 7 o'clock for members.",
+        category="time",
+        span="7 o'clock",
+        accepted=("seven o clock",),
+        misreadings=(Misreading("seven hundred", "time-read-as-cardinal"),),
+        control="Doors open at seven o'clock for members.",
+        meaning_changes=True,
+    )
     transcript = "Four is a pen that seven o'clock fir remembers."
     assert judge.free_readings(hard, transcript) == []  # the carrier does not anchor
     _, free = judge.sentences(hard, Evidence(transcript))
     assert "Four is a pen that seven O clock fir remembers" in free  # written as every reading is (surfaces)
     assert "Four is a pen that seven hundred fir remembers" in free
     _heard_as(judge, monkeypatch, transcript)
-    [score] = judge.score_many([HardTextClip(hard, samples=_say(hard.control))])
+    [score] = judge.score_many([HardTextClip(hard=hard, samples=_say(hard.control))])
     assert score.verdict is not HardTextVerdict.OTHER, score.choice
     assert score.free_heard == "seven o clock"
 
@@ -275,7 +296,7 @@ def test_markup_say_as_and_sub_are_judged_honoured_only_when_the_honoured_readin
         assert len(said) == 1 and isinstance(said[0], Said)
         voiced = " ".join(p for p in honoured(MARKUP, MARKUP.written(pieces, "neural"), "neural", fault)
                           if isinstance(p, str))
-        clips.append(HardTextClip(said_hard_text(pieces, said[0]), samples=_say(voiced)))
+        clips.append(HardTextClip(hard=said_hard_text(pieces, said[0]), samples=_say(voiced)))
         expected.append((HardTextVerdict.FAIL, IGNORED) if fault else (HardTextVerdict.PASS, None))
     scores = judge.score_many(clips)
     assert [(s.verdict, s.choice.error) for s in scores] == expected, [s.choice for s in scores]

@@ -101,9 +101,15 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
 
     script = _script()
     digits = "five {oh|zero} {oh|zero} {oh|zero} {oh|zero} {oh|zero}"
-    hard = HardText("It has sold 500,000 copies so far.", "cardinal", "500,000", ("five hundred thousand",),
-                    (Misreading(digits, "number-digit-by-digit"),), "It has sold five hundred thousand copies so far.",
-                    True)
+    hard = HardText(
+        text="It has sold 500,000 copies so far.",
+        category="cardinal",
+        span="500,000",
+        accepted=("five hundred thousand",),
+        misreadings=(Misreading(digits, "number-digit-by-digit"),),
+        control="It has sold five hundred thousand copies so far.",
+        meaning_changes=True,
+    )
     transcript = "It has sold five oh oh oh oh oh copies so far."
     searched = {digits: [("five", "oh", "oh", "oh", "oh", "oh")]}
 

@@ -98,8 +98,15 @@ def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
 
 
 def test_a_transcript_read_two_ways_that_disagree_is_unsure() -> None:
-    hard = HardText("The agency NASA built it last year.", "acronym", "NASA", ("nasa",),
-                    (Misreading("n a s a", "acronym-spelled-out"),), "The agency nasa built it last year.", False)
+    hard = HardText(
+        text="The agency NASA built it last year.",
+        category="acronym",
+        span="NASA",
+        accepted=("nasa",),
+        misreadings=(Misreading("n a s a", "acronym-spelled-out"),),
+        control="The agency nasa built it last year.",
+        meaning_changes=False,
+    )
     judgement = judge_span(hard, "The agency NASA built it last year.")
     assert judgement.verdict is HardTextVerdict.UNSURE and "cannot tell" in str(judgement.reason)
     assert judge_span(hard, "The agency nasa built it last year.").verdict is HardTextVerdict.PASS
@@ -132,9 +139,9 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
     written = tiny_backend.transcribe([renders["digits"]], "en")[0]
     assert "1" in written or "9" in written  # Whisper writes the year back: WER cannot see the misreading
     judge = HardTextJudge()
-    scores = judge.score_many([HardTextClip(_hard("year-001"), samples=renders["right"]),
-                               HardTextClip(_hard("year-001"), samples=renders["digits"]),
-                               HardTextClip(_hard("address-001"), samples=renders["doctor"])])
+    scores = judge.score_many([HardTextClip(hard=_hard("year-001"), samples=renders["right"]),
+                               HardTextClip(hard=_hard("year-001"), samples=renders["digits"]),
+                               HardTextClip(hard=_hard("address-001"), samples=renders["doctor"])])
     assert not any(writes_a_symbol(score.transcript) for score in scores)
     assert [score.verdict for score in scores] == [HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.FAIL]
     assert [score.choice.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
@@ -142,24 +149,36 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
 
 
 def test_an_undecodable_clip_is_unsure_with_the_reason() -> None:
-    score = HardTextJudge().score_many([HardTextClip(_hard("year-001"), audio=b"not audio")])[0]
+    score = HardTextJudge().score_many([HardTextClip(hard=_hard("year-001"), audio=b"not audio")])[0]
     assert score.verdict is HardTextVerdict.UNSURE and score.unreadable
     assert "could not be read" in str(score.choice.reason)
 
 
 def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
-    hard = HardText("The score was 2-4 at half time today.", "fraction-range", "2-4", ("two to four",),
-                    (Misreading("two two four", "range-read-as-digits"),), "The score was two to four at half time "
-                    "today.", True)
+    hard = HardText(
+        text="The score was 2-4 at half time today.",
+        category="fraction-range",
+        span="2-4",
+        accepted=("two to four",),
+        misreadings=(Misreading("two two four", "range-read-as-digits"),),
+        control="The score was two to four at half time today.",
+        meaning_changes=True,
+    )
     judgement = judge_span(hard, "The score was two to four at half time today.")  # "to" may be "two"
     assert judgement.verdict is HardTextVerdict.UNSURE and "both" in str(judgement.reason)
 
 
 # --- issue 58: the free-transcription judge's defects, each shown by the transcript that exposed it --------------
 
-STREET = HardText("The detective lived at 221B Baker St. in the stories.", "address", "221B Baker St.",
-                  ("two twenty one b baker street",),
-                  (Misreading("two twenty one b baker saint", "street-as-saint"),), "x", True)
+STREET = HardText(
+    text="The detective lived at 221B Baker St. in the stories.",
+    category="address",
+    span="221B Baker St.",
+    accepted=("two twenty one b baker street",),
+    misreadings=(Misreading("two twenty one b baker saint", "street-as-saint"),),
+    control="x",
+    meaning_changes=True,
+)
 
 
 def test_st_after_a_name_is_street_and_before_a_name_saint() -> None:
@@ -175,8 +194,15 @@ def test_st_after_a_name_is_street_and_before_a_name_saint() -> None:
 
 def test_a_lone_dot_before_a_number_word_is_point() -> None:
     """A lone "." was dropped: "point five percent", heard ". five percent", failed as a dropped decimal."""
-    hard = HardText("Prices rose by 0.5% in the first part of the year.", "percent", "0.5%",
-                    ("[zero] point five percent",), (Misreading("five percent", "decimal-point-dropped"),), "x", True)
+    hard = HardText(
+        text="Prices rose by 0.5% in the first part of the year.",
+        category="percent",
+        span="0.5%",
+        accepted=("[zero] point five percent",),
+        misreadings=(Misreading("five percent", "decimal-point-dropped"),),
+        control="x",
+        meaning_changes=True,
+    )
     judgement = judge_span(hard, "Prices rose by . five percent in the first part of the year.")
     assert (judgement.verdict, judgement.heard) == (HardTextVerdict.PASS, "point five percent")
     assert transcript_words("the end. Five more") == ["the", "end", "five", "more"]  # a full stop stays one
@@ -184,8 +210,15 @@ def test_a_lone_dot_before_a_number_word_is_point() -> None:
 
 def test_lowercase_letters_whisper_writes_as_a_word_are_read_both_ways() -> None:
     """Only capitals were treated as possibly letters: a lowercase "am" for "A M" failed as the word."""
-    hard = HardText("The bus leaves at 7 a.m. from the stop by the church.", "time", "7 a.m.", ("seven a m",),
-                    (Misreading("seven am", "initialism-read-as-word"),), "x", True)
+    hard = HardText(
+        text="The bus leaves at 7 a.m. from the stop by the church.",
+        category="time",
+        span="7 a.m.",
+        accepted=("seven a m",),
+        misreadings=(Misreading("seven am", "initialism-read-as-word"),),
+        control="x",
+        meaning_changes=True,
+    )
     judgement = judge_span(hard, "The bus leaves at seven am from the stop by the church.")
     assert judgement.verdict is HardTextVerdict.UNSURE and "cannot tell" in str(judgement.reason)
 
@@ -220,8 +253,15 @@ def test_a_spelled_a_at_the_spans_edge_is_a_letter_not_the_article() -> None:
     span's edge took the spelled letter with it, and the reading was "f i f"."""
     from harness.scoring.hard_text.transcript import anchored_span
 
-    hard = HardText("The FIFA rules were changed this year.", "acronym", "FIFA", ("fifa",), (),
-                    "The fifa rules were changed this year.", True)
+    hard = HardText(
+        text="The FIFA rules were changed this year.",
+        category="acronym",
+        span="FIFA",
+        accepted=("fifa",),
+        misreadings=(),
+        control="The fifa rules were changed this year.",
+        meaning_changes=True,
+    )
     [words, *_] = transcript_readings("The F.I.F.A. rules were changed this year.")
     assert anchored_span(hard, words) == ("f", "i", "f", "a")
     assert anchored_span(hard, transcript_words("The a FIFA rules were changed this year.")) == ("fifa",)
@@ -234,8 +274,15 @@ def test_a_transcript_that_runs_on_is_cut_where_it_starts_the_sentence_over() ->
     from harness.scoring.hard_text.listener import Listener, ListenerSettings
     from harness.scoring.hard_text.transcript import anchored_span, ends_where_speech_ends
 
-    hard = HardText("The bridge was finished in 1931.", "year", "1931", ("nineteen thirty one",), (),
-                    "The bridge was finished in nineteen thirty one.", True)
+    hard = HardText(
+        text="The bridge was finished in 1931.",
+        category="year",
+        span="1931",
+        accepted=("nineteen thirty one",),
+        misreadings=(),
+        control="The bridge was finished in nineteen thirty one.",
+        meaning_changes=True,
+    )
     run_on = "The Bridge was finished in one thousand nine hundred thirty one. The Bridge was finished in one"
     assert anchored_span(hard, transcript_words(run_on)) == tuple(  # the loop in the span, unless it is cut
         ["one", "thousand", "nine", "hundred", "thirty", "one", "the", "bridge", "was", "finished", "in", "one"])

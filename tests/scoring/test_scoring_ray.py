@@ -156,10 +156,16 @@ def test_hard_text_is_judged_on_ray_as_it_is_here(ray_executor: RayExecutor) -> 
     from harness.core.hard_text import HardText, Misreading
     from harness.scoring.hard_text import HardTextClip, HardTextJudge
 
-    year = HardText("My grandmother was born in 1984 in a small village.", "year", "1984", ("nineteen eighty four",),
-                    (Misreading("one nine eight four", "year-digit-by-digit"),),
-                    "My grandmother was born in nineteen eighty four in a small village.", False)
-    clips = [HardTextClip(year, audio=speak(text)) for text in (
+    year = HardText(
+        text="My grandmother was born in 1984 in a small village.",
+        category="year",
+        span="1984",
+        accepted=("nineteen eighty four",),
+        misreadings=(Misreading("one nine eight four", "year-digit-by-digit"),),
+        control="My grandmother was born in nineteen eighty four in a small village.",
+        meaning_changes=False,
+    )
+    clips = [HardTextClip(hard=year, audio=speak(text)) for text in (
         "My grandmother was born in nineteen eighty four in a small village.",
         "My grandmother was born in one nine eight four in a small village.")]
     here = HardTextJudge().score_many(clips)

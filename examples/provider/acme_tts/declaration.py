@@ -27,7 +27,7 @@ from acme_tts.models import DOC, LIFECYCLE, AcmeError, JobAccepted, JobStatus, S
 
 
 def _error(status: int, description: str) -> Response:
-    return Response(status, (JsonBody(AcmeError),), description)
+    return Response(status=status, bodies=(JsonBody(AcmeError),), description=description)
 
 
 SPEAK = Endpoint(
@@ -38,8 +38,11 @@ SPEAK = Endpoint(
     host="api",
     request=SpeakRequest,
     body_kind=BodyKind.JSON,
-    responses=(Response(202, (JsonBody(JobAccepted),), "Queued"), _error(400, "Invalid request"),
-               _error(401, "Missing or invalid key")),
+    responses=(
+        Response(status=202, bodies=(JsonBody(JobAccepted),), description="Queued"),
+        _error(400, "Invalid request"),
+        _error(401, "Missing or invalid key"),
+    ),
     example={"text": "Hello from Acme.", "voice": "ada"},
     doc=DOC,
 )
@@ -50,8 +53,11 @@ STATUS = Endpoint(
     path="/v1/speak/{id}",
     summary="A job's state; audio_url once done",
     host="api",
-    responses=(Response(200, (JsonBody(JobStatus),), "The job"), _error(401, "Missing or invalid key"),
-               _error(404, "Unknown job id")),
+    responses=(
+        Response(status=200, bodies=(JsonBody(JobStatus),), description="The job"),
+        _error(401, "Missing or invalid key"),
+        _error(404, "Unknown job id"),
+    ),
     doc=DOC,
 )
 
@@ -63,7 +69,9 @@ def _build(given: SynthesisInput) -> dict[str, Any]:
     return {"text": given.text, "voice": "ada"}
 
 
-OFFERINGS = (Offering("acme", SPEAK.key, _build, max_chars=1000, description="Acme Speech, voice ada"),)
+OFFERINGS = (
+    Offering(name="acme", endpoint=SPEAK.key, build=_build, max_chars=1000, description="Acme Speech, voice ada"),
+)
 
 
 # --- how the sandbox voices it (not the page's: what makes the two voices sound apart) and how long a
@@ -81,7 +89,7 @@ SERVICE = JobsService(
     name="acme",
     title="Acme Speech",
     hosts={"api": "https://api.acme.example"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="ACME_API_KEY",
     docs=(DOC,),
     error_model=AcmeError,
@@ -89,13 +97,13 @@ SERVICE = JobsService(
     lifecycle=LIFECYCLE,
     words=Words(queued="queued", processing="running", completed="done", failed="failed", error="failed"),
     submit=Submit(
-        models=(JobModel(SPEAK, VOICES["ada"], Pace(queue_s=0.5, processing_s=1.0, per_char_s=0.01),
+        models=(JobModel(endpoint=SPEAK, sound=VOICES["ada"], pace=Pace(queue_s=0.5, processing_s=1.0, per_char_s=0.01),
                          speaker=_speak),),
         id_pointer="/id",
         answer={"id": "{id}", "status": "{state}"},
         status=202,
     ),
-    status=Status(STATUS, id_param="id",
+    status=Status(endpoint=STATUS, id_param="id",
                   body={"id": "{id}", "status": "{state}", "audio_url": "{media_url}", "error": "{error}"},
                   error_pointer="/error"),
     media=Media(url_pointer="/audio_url"),

@@ -32,7 +32,7 @@ DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far
 ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round trip moves the second point
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class AdaptiveSchedule:
     """Polls where the remaining probability of completion is, at a cadence the per-job budget allows.
 

@@ -20,7 +20,7 @@ from harness.bench.polling.clock_probe import PROBE_POLL_S
 WEBHOOK_STRETCH, WEBHOOK_FLOOR_S = 4.0, 2.0  # a webhook leads: polls only catch a callback that never came
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PollStep:
     """What the next poll of one job depends on, read at one instant (seconds)."""
 

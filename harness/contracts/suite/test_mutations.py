@@ -28,7 +28,7 @@ ALTERNATE_STAMP = "2026-05-22 13:19:23"  # the space-separated, zone-less form: 
 assert timestamp_form(ALTERNATE_STAMP) is TimestampForm.SPACE_NAIVE
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Subject:
     """A provider's asynchronous job as its declaration and documents give it."""
 
@@ -81,7 +81,15 @@ def _candidate(provider: Provider, submit: Endpoint, scenarios: list[Scenario]) 
     refused = [(code, body) for code, body in _documented(scenarios, submit) if code >= 400]
     if not (completed and accepted and refused):
         return None
-    return Subject(provider, submit, status, lifecycle, completed[0], accepted[0], refused[0])
+    return Subject(
+        provider=provider,
+        submit=submit,
+        status=status,
+        lifecycle=lifecycle,
+        completed=completed[0],
+        accepted=accepted[0],
+        refused=refused[0],
+    )
 
 
 def _running(lifecycle: Lifecycle) -> str | None:

@@ -52,7 +52,13 @@ def read_declared(data: bytes, codec: str, container: str = "raw", sample_rate: 
     if container == "raw":
         width = raw_sample_width(codec)
         rate = sample_rate or None
-        found = AudioInfo(AudioKind.PCM, None, rate, 1, len(data) / width / sample_rate if sample_rate else None)
+        found = AudioInfo(
+            kind=AudioKind.PCM,
+            media_type=None,
+            sample_rate=rate,
+            channels=1,
+            duration_s=len(data) / width / sample_rate if sample_rate else None,
+        )
         if len(data) % width:
             return with_problem(found, f"{len(data)} bytes are not whole {codec} samples of {width} bytes", True)
         return found

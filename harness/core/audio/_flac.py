@@ -92,14 +92,20 @@ def inspect_flac(data: bytes) -> AudioInfo:
     blocks, frames_start, whole = flac_blocks(data, start)
     info = next((data[offset + 4:offset + 4 + length] for kind, offset, length in blocks if kind == 0), b"")
     if len(info) < 18:
-        return AudioInfo(AudioKind.FLAC, truncated=not whole,
+        return AudioInfo(kind=AudioKind.FLAC, truncated=not whole,
                          problem="truncated FLAC: its metadata is cut short" if not whole
                          else "a FLAC file without STREAMINFO")
     block = int.from_bytes(info[2:4], "big")
     rate = (info[10] << 12) | (info[11] << 4) | (info[12] >> 4)
     channels = ((info[12] >> 1) & 7) + 1
     total = ((info[13] & 0xF) << 32) | int.from_bytes(info[14:18], "big")
-    found = AudioInfo(AudioKind.FLAC, None, rate, channels, total / rate if total and rate else None)
+    found = AudioInfo(
+        kind=AudioKind.FLAC,
+        media_type=None,
+        sample_rate=rate,
+        channels=channels,
+        duration_s=total / rate if total and rate else None,
+    )
     if not whole:
         return with_problem(found, "truncated FLAC: its metadata is cut short", True)
     last = last_flac_frame(data, frames_start, block)
@@ -107,7 +113,9 @@ def inspect_flac(data: bytes) -> AudioInfo:
         return with_problem(found, "truncated FLAC: no audio frame", True)
     held = last[0] + last[1]
     if total and held < total and rate:
-        cut = AudioInfo(AudioKind.FLAC, None, rate, channels, held / rate)
+        cut = AudioInfo(
+            kind=AudioKind.FLAC, media_type=None, sample_rate=rate, channels=channels, duration_s=held / rate
+        )
         return with_problem(cut, f"truncated FLAC: frames end at sample {held} of {total}", True)
     return found
 

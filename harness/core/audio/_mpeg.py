@@ -15,7 +15,7 @@ _MPEG_RATE_SHIFT = {3: 0, 2: 1, 0: 2}  # version bits -> MPEG-1, MPEG-2 (half ra
 _ADTS_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MpegFrame:
     kind: AudioKind  # MP3 or AAC
     length: int
@@ -37,7 +37,14 @@ def _mpeg_frame(data: bytes, at: int) -> MpegFrame | None:
     samples = 1152 if mpeg1 else 576
     kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[bitrate_index]
     length = samples // 8 * kbps * 1000 // rate + ((third >> 1) & 1)
-    return MpegFrame(AudioKind.MP3, length, samples, rate, 1 if fourth >> 6 == 3 else 2, version)
+    return MpegFrame(
+        kind=AudioKind.MP3,
+        length=length,
+        samples=samples,
+        sample_rate=rate,
+        channels=1 if fourth >> 6 == 3 else 2,
+        version=version,
+    )
 
 
 def _adts_frame(data: bytes, at: int) -> MpegFrame | None:
@@ -50,8 +57,14 @@ def _adts_frame(data: bytes, at: int) -> MpegFrame | None:
     if rate_index >= len(_ADTS_RATES) or length < header:
         return None
     channels = ((third & 1) << 2) | (fourth >> 6)
-    return MpegFrame(AudioKind.AAC, length, 1024 * ((seventh & 3) + 1), _ADTS_RATES[rate_index], channels,
-                  (data[at + 1] >> 3) & 1)
+    return MpegFrame(
+        kind=AudioKind.AAC,
+        length=length,
+        samples=1024 * ((seventh & 3) + 1),
+        sample_rate=_ADTS_RATES[rate_index],
+        channels=channels,
+        version=(data[at + 1] >> 3) & 1,
+    )
 
 
 def frame_at(data: bytes, at: int) -> MpegFrame | None:
@@ -110,7 +123,7 @@ def inspect_frames(data: bytes, kind: AudioKind) -> AudioInfo:
     label = "MP3" if kind is AudioKind.MP3 else "AAC"
     first = frame_at(data, start)
     if first is None:
-        return AudioInfo(kind, truncated=True, problem=f"truncated {label}: no whole frame after the tag")
+        return AudioInfo(kind=kind, truncated=True, problem=f"truncated {label}: no whole frame after the tag")
     gapless = xing(data, start, first) if kind is AudioKind.MP3 else None
     position = start + first.length if gapless else start
     frames = samples = 0
@@ -131,8 +144,15 @@ def inspect_frames(data: bytes, kind: AudioKind) -> AudioInfo:
         problem = f"truncated {label}: no whole audio frame"
     if gapless and problem is None:
         samples = max(samples - gapless.delay - gapless.padding, 0)
-    return AudioInfo(kind, None, first.sample_rate, first.channels, samples / first.sample_rate,
-                     truncated=problem is not None, problem=problem)
+    return AudioInfo(
+        kind=kind,
+        media_type=None,
+        sample_rate=first.sample_rate,
+        channels=first.channels,
+        duration_s=samples / first.sample_rate,
+        truncated=problem is not None,
+        problem=problem,
+    )
 
 
 def frames_hold_a_frame(data: bytes, kind: AudioKind) -> bool:

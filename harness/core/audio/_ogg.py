@@ -17,7 +17,7 @@ def ogg_codec(data: bytes) -> AudioKind:
     return AudioKind.OGG
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OggPage:
     offset: int
     flags: int  # 1 continued packet, 2 beginning of stream, 4 end of stream
@@ -41,9 +41,14 @@ def ogg_pages(data: bytes) -> tuple[list[OggPage], str | None]:
         if offset + 27 > len(data) or offset + 27 + data[offset + 26] > len(data):
             return pages, f"truncated Ogg: page {len(pages)} is cut inside its header"
         count = data[offset + 26]
-        page = OggPage(offset, data[offset + 5], int.from_bytes(data[offset + 6:offset + 14], "little", signed=True),
-                       int.from_bytes(data[offset + 14:offset + 18], "little"),
-                       data[offset + 27:offset + 27 + count], offset + 27 + count)
+        page = OggPage(
+            offset=offset,
+            flags=data[offset + 5],
+            granule=int.from_bytes(data[offset + 6 : offset + 14], "little", signed=True),
+            serial=int.from_bytes(data[offset + 14 : offset + 18], "little"),
+            lacing=data[offset + 27 : offset + 27 + count],
+            body=offset + 27 + count,
+        )
         if page.end > len(data):
             return pages, f"truncated Ogg: page {len(pages)} promises {page.end - page.body} bytes, " \
                           f"got {len(data) - page.body}"
@@ -55,7 +60,7 @@ def ogg_pages(data: bytes) -> tuple[list[OggPage], str | None]:
 def inspect_ogg(data: bytes, kind: AudioKind) -> AudioInfo:
     pages, problem = ogg_pages(data)
     if not pages:
-        return AudioInfo(kind, truncated=True, problem=problem or "truncated Ogg: no whole page")
+        return AudioInfo(kind=kind, truncated=True, problem=problem or "truncated Ogg: no whole page")
     head, serial = data[pages[0].body:pages[0].end], pages[0].serial
     rate = channels = None
     skip = 0
@@ -66,7 +71,13 @@ def inspect_ogg(data: bytes, kind: AudioKind) -> AudioInfo:
     own = [page for page in pages if page.serial == serial]
     granule = max((page.granule for page in own), default=-1)
     duration = (granule - skip) / rate if rate and granule > 0 else None
-    found = AudioInfo(kind, None, rate, channels, max(duration, 0.0) if duration is not None else None)
+    found = AudioInfo(
+        kind=kind,
+        media_type=None,
+        sample_rate=rate,
+        channels=channels,
+        duration_s=max(duration, 0.0) if duration is not None else None,
+    )
     if problem is None and not own[-1].flags & 4:
         problem = "truncated Ogg: no end-of-stream page"
     if problem is None and granule <= 0:

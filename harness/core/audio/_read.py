@@ -46,12 +46,12 @@ def sniff_media_type(data: bytes, declared: str | None = None) -> str | None:
 def inspect(data: bytes, declared: str | None = None) -> AudioInfo:
     """What the bytes are and whether they are whole, from headers alone (see the module docstring)."""
     if not data:
-        return AudioInfo(None, problem="an empty body")
+        return AudioInfo(kind=None, problem="an empty body")
     kind = sniff(data, declared)
     if kind is None:
         if data[:4] in RIFF_ORDERS:
-            return AudioInfo(None, problem="a RIFF file that is not WAVE")
-        return AudioInfo(None, problem=f"bytes that are not a known audio format (starting {data[:12]!r})")
+            return AudioInfo(kind=None, problem="a RIFF file that is not WAVE")
+        return AudioInfo(kind=None, problem=f"bytes that are not a known audio format (starting {data[:12]!r})")
     if kind is AudioKind.WAV:
         found = inspect_wav(data)
     elif kind in (AudioKind.MP3, AudioKind.AAC):
@@ -63,10 +63,19 @@ def inspect(data: bytes, declared: str | None = None) -> AudioInfo:
     elif kind is AudioKind.PCM:
         found = _inspect_pcm(data, declared)
     else:
-        found = AudioInfo(kind)
+        found = AudioInfo(kind=kind)
     media = canonical_media_type(declared) if kind is AudioKind.PCM else media_type(kind)
-    return AudioInfo(kind, media, found.sample_rate, found.channels, found.duration_s, found.declared_bytes,
-                     found.held_bytes, found.truncated, found.problem)
+    return AudioInfo(
+        kind=kind,
+        media_type=media,
+        sample_rate=found.sample_rate,
+        channels=found.channels,
+        duration_s=found.duration_s,
+        declared_bytes=found.declared_bytes,
+        held_bytes=found.held_bytes,
+        truncated=found.truncated,
+        problem=found.problem,
+    )
 
 
 _TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
@@ -82,13 +91,27 @@ def _inspect_pcm(data: bytes, declared: str | None) -> AudioInfo:
         # Headerless samples have no magic bytes, so any even length would pass; but samples of speech (or of
         # silence, all zeros) are never a run of printable characters: this is an answer's text (JSON, an
         # event stream, an HTML page) that was taken for audio.
-        return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration,
-                         problem=f"text, not samples: starting {head[:40]!r}")
+        return AudioInfo(
+            kind=AudioKind.PCM,
+            media_type=None,
+            sample_rate=rate,
+            channels=layout.channels,
+            duration_s=duration,
+            problem=f"text, not samples: starting {head[:40]!r}",
+        )
     if len(data) % layout.frame_bytes:
-        return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration, truncated=True,
-                         problem=f"truncated PCM: {len(data)} bytes is not a whole number of "
-                                 f"{layout.frame_bytes}-byte frames")
-    return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration)
+        return AudioInfo(
+            kind=AudioKind.PCM,
+            media_type=None,
+            sample_rate=rate,
+            channels=layout.channels,
+            duration_s=duration,
+            truncated=True,
+            problem=f"truncated PCM: {len(data)} bytes is not a whole number of {layout.frame_bytes}-byte frames",
+        )
+    return AudioInfo(
+        kind=AudioKind.PCM, media_type=None, sample_rate=rate, channels=layout.channels, duration_s=duration
+    )
 
 
 def holds_a_frame(data: bytes, declared: str | None = None) -> bool:

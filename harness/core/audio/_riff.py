@@ -79,7 +79,7 @@ def walk_riff(data: bytes) -> Riff | None:
     return Riff(order, _known(riff_size, len(data) - 8), tuple(chunks))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WaveFormat:
     """The fmt chunk: format tag (1 PCM, 3 float, 0xFFFE extensible, ...), channels, rates and widths."""
 
@@ -100,7 +100,9 @@ def wave_format(data: bytes, riff: Riff) -> WaveFormat | None:
         int.from_bytes(body[start:start + width], riff.order)
         for start, width in ((0, 2), (2, 2), (4, 4), (8, 4), (12, 2), (14, 2))
     )
-    return WaveFormat(tag, channels, rate, byte_rate, block_align, bits)
+    return WaveFormat(
+        tag=tag, channels=channels, sample_rate=rate, byte_rate=byte_rate, block_align=block_align, bits=bits
+    )
 
 
 def inspect_wav(data: bytes) -> AudioInfo:
@@ -110,8 +112,15 @@ def inspect_wav(data: bytes) -> AudioInfo:
     rate = fmt.sample_rate if fmt else None
     channels = fmt.channels if fmt else None
     duration = samples.held / fmt.byte_rate if fmt and fmt.byte_rate and samples else None
-    found = AudioInfo(AudioKind.WAV, None, rate, channels, duration, samples.size if samples else None,
-                      samples.held if samples else None)
+    found = AudioInfo(
+        kind=AudioKind.WAV,
+        media_type=None,
+        sample_rate=rate,
+        channels=channels,
+        duration_s=duration,
+        declared_bytes=samples.size if samples else None,
+        held_bytes=samples.held if samples else None,
+    )
     problem, truncated = None, False
     if riff.size is not None and riff.size + 8 > len(data):
         problem, truncated = f"truncated WAV: header promises {riff.size + 8} bytes, got {len(data)}", True

@@ -148,7 +148,7 @@ def pcm_layout(declared: str | None) -> PcmLayout | None:
                      int(channels) if channels.isdigit() and int(channels) > 0 else 1, encoding)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AudioInfo:
     """What the headers of one body say; `problem` is why it is not one whole audio file (None: it is)."""
 
@@ -171,5 +171,14 @@ class AudioInfo:
 
 
 def with_problem(found: AudioInfo, problem: str | None, truncated: bool) -> AudioInfo:
-    return AudioInfo(found.kind, found.media_type, found.sample_rate, found.channels, found.duration_s,
-                     found.declared_bytes, found.held_bytes, truncated, problem)
+    return AudioInfo(
+        kind=found.kind,
+        media_type=found.media_type,
+        sample_rate=found.sample_rate,
+        channels=found.channels,
+        duration_s=found.duration_s,
+        declared_bytes=found.declared_bytes,
+        held_bytes=found.held_bytes,
+        truncated=truncated,
+        problem=problem,
+    )

@@ -65,7 +65,7 @@ class Misreading:
     error: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HardText:
     """What judges one hard span: the sentence it is written in (``text``), the span, the readings."""
 
@@ -149,7 +149,15 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
         return problems
     assert isinstance(text, str) and isinstance(category, str) and isinstance(span, str)
     assert isinstance(control, str)
-    return HardText(text, category, span, tuple(accepted_forms), tuple(misreadings), control, bool(meaning))
+    return HardText(
+        text=text,
+        category=category,
+        span=span,
+        accepted=tuple(accepted_forms),
+        misreadings=tuple(misreadings),
+        control=control,
+        meaning_changes=bool(meaning),
+    )
 
 
 def _listed(names: Mapping[str, Any]) -> str:

@@ -41,7 +41,7 @@ class Quantity:
         return self.how != "estimated"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Charge:
     """A request's cost under a sheet's rates: in the sheet's currency and in USD, with its upper bound."""
 
@@ -141,8 +141,16 @@ def charge(sheet: PriceSheet, rates: Sequence[Rate], quantities: Mapping[Unit, Q
         used.append(quantity)
         parts.append(f"{words} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
                      f" ({quantity.how}{'' if quantity.exact else f', at most {_amount(quantity.upper)}'})")
-    return Charge(amount, upper, sheet.currency, sheet.usd(amount), sheet.usd(upper), tuple(used), tuple(rates),
-                  " + ".join(parts))
+    return Charge(
+        amount=amount,
+        upper=upper,
+        currency=sheet.currency,
+        usd=sheet.usd(amount),
+        upper_usd=sheet.usd(upper),
+        quantities=tuple(used),
+        rates=tuple(rates),
+        how=" + ".join(parts),
+    )
 
 
 def _amount(value: Decimal) -> str:

@@ -18,7 +18,7 @@ from harness.core.prices.sheet import PriceSheet
 from harness.core.prices.units import Unit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AudioPart:
     """One rate of a plan metered by the audio, in USD: what re-pricing it on returned audio needs."""
 
@@ -54,8 +54,17 @@ def audio_parts(sheet: PriceSheet, plan: Charge) -> tuple[AudioPart, ...]:
                 quantity.unit is Unit.AUDIO_TOKENS and rate.tokens_per_second is None):
             return ()
         minimum = sheet.usd(rate.minimum) if rate.minimum is not None else None
-        parts.append(AudioPart(quantity.unit, per_unit, planned_part, rate.minimum_units, rate.increment, minimum,
-                               rate.tokens_per_second))
+        parts.append(
+            AudioPart(
+                unit=quantity.unit,
+                usd_per_unit=per_unit,
+                planned_usd=planned_part,
+                minimum_units=rate.minimum_units,
+                increment=rate.increment,
+                minimum_usd=minimum,
+                tokens_per_second=rate.tokens_per_second,
+            )
+        )
     return tuple(parts)
 
 
@@ -84,7 +93,7 @@ def audio_parts_from_json(text: object) -> tuple[AudioPart, ...]:
                        if name in item}
             if not unit.of_audio:
                 return ()
-            parts.append(AudioPart(unit, **numbers))
+            parts.append(AudioPart(unit=unit, **numbers))
         return tuple(parts)
     except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError):  # a row of brackets nested deep
         return ()

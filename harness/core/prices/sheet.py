@@ -33,7 +33,7 @@ WEAK_SOURCES = {
 LEAST_NUMBER, GREATEST_NUMBER, MAX_DIGITS = Decimal("1e-12"), Decimal("1e12"), 30
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rate:
     """`amount` (in the sheet's currency) buys `per` units of `unit` for `offerings`, on `plan`."""
 
@@ -120,7 +120,7 @@ class Conversion:
     read: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PriceSheet:
     provider: str
     rates: tuple[Rate, ...]

@@ -17,7 +17,7 @@ from harness.core.prices.units import Unit
 SOURCES = ("docs", "sdk", "client")  # the provider's reference, its official SDK, an independent client
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BilledSignal:
     """One quantity an answer says was billed: `unit`, read from the response header `header` or at the JSON pointer
     `at` (of the JSON answer; in a stream or a socket, of the last event or message holding it, of those named `event`

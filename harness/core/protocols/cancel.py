@@ -37,7 +37,7 @@ class CancelVerdict(StrEnum):
     UNMEASURED = "unmeasured"  # the cancel met no speech (the utterance had ended), or was never sent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CancelOutcome:
     """One cancelled session's figures (seconds on the session's clock; None: not measured) and its verdict."""
 
@@ -85,8 +85,15 @@ def judged(session: Session, grammar: Grammar, context: str = "",
     lengths = [seconds(e.audio) for e in late]
     late_s = None if any(n is None for n in lengths) else sum(n for n in lengths if n is not None)
     verdict, detail = _verdict(declared.after, declared.ack, ack, late, cancel.t_s)
-    return CancelOutcome(cancel.t_s, None if ack is None else ack.t_s, round(to_silence, 3), len(late),
-                         None if late_s is None else round(late_s, 4), verdict, detail)
+    return CancelOutcome(
+        cancel_s=cancel.t_s,
+        ack_s=None if ack is None else ack.t_s,
+        to_silence_ms=round(to_silence, 3),
+        after_ack_frames=len(late),
+        after_ack_audio_s=None if late_s is None else round(late_s, 4),
+        verdict=verdict,
+        detail=detail,
+    )
 
 
 def _verdict(after: AfterCancel, ack_kind: Kind | None, ack: Event | None, late: list[Event],
@@ -105,5 +112,12 @@ def _verdict(after: AfterCancel, ack_kind: Kind | None, ack: Event | None, late:
 
 
 def _unmeasured(why: str) -> CancelOutcome:
-    return CancelOutcome(None, None, None, None, None, CancelVerdict.UNMEASURED, why)
-
+    return CancelOutcome(
+        cancel_s=None,
+        ack_s=None,
+        to_silence_ms=None,
+        after_ack_frames=None,
+        after_ack_audio_s=None,
+        verdict=CancelVerdict.UNMEASURED,
+        detail=why,
+    )

@@ -66,7 +66,7 @@ class AccountCatalogue:
 NO_ACCOUNT = AccountCatalogue()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class KnownModel:
     """A model name the provider takes beyond the declared offerings, kept current from its references: spoken as
     `like` (the name a declared model sends at the same model slot: its voice, its formats) — and priced as it where

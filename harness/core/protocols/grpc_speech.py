@@ -74,7 +74,7 @@ class ProtoEnum:
     values: Mapping[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rpc:
     """One documented bidirectional streaming synthesis method, every field quoting the provider's documents."""
 
@@ -201,7 +201,7 @@ def status_code_of(refusal: Refusal) -> str:
 # --- one call, as a client makes it --------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Call:
     """One streaming call as it went: when each request left and each response came (seconds after `started_at`,
     monotonic: the interval it arrived in, as the sockets' sessions bound it), the audio of each, and how it ended
@@ -275,7 +275,7 @@ def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message]
           calls: list[Any]) -> Call:
     import grpc
 
-    record = Call(target)
+    record = Call(target=target)
     metadata = (*(((rpc.key_metadata, key),) if key else ()), *extra.items())
 
     def stream() -> Iterator[Message]:
@@ -332,10 +332,19 @@ def with_rpcs(service: SpeechService, rpcs: Sequence[Rpc], provider: Provider | 
     RPCs: each on `Provider.rpcs`, and an offering of every model it serves (model + suffix, the model's voice,
     priced as its HTTP request)."""
     base = provider or build_provider(service)
-    offerings = [Offering(offering_name(m, rpc), m.synthesis, partial(request_for, service, m), rpc=rpc.key,
-                          languages=m.languages, max_chars=m.max_chars,
-                          description=f"{m.name} over {rpc.signature} (voice {m.voice})")
-                 for rpc in rpcs for m in served(service, rpc)]
+    offerings = [
+        Offering(
+            name=offering_name(m, rpc),
+            endpoint=m.synthesis,
+            build=partial(request_for, service, m),
+            rpc=rpc.key,
+            languages=m.languages,
+            max_chars=m.max_chars,
+            description=f"{m.name} over {rpc.signature} (voice {m.voice})",
+        )
+        for rpc in rpcs
+        for m in served(service, rpc)
+    ]
     docs = tuple(dict.fromkeys((*base.docs, *(r.doc for r in rpcs if r.doc))))
     return replace(base, rpcs=(*base.rpcs, *rpcs), offerings=(*base.offerings, *offerings), docs=docs,
                    doc_drift=(*base.doc_drift, *(d for r in rpcs for d in r.drift)))

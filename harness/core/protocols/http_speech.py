@@ -68,7 +68,7 @@ PREFERRED_CONTAINERS = ("wav", "flac", "raw", "mp3", "ogg", "webm")
 MEDIA_RANGES = frozenset({"*/*", "audio/*"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Format:
     """One output format as the provider names it (`LINEAR16`, `riff-24khz-16bit-mono-pcm`, `pcm`), the
     bytes it stands for, and the Content-Type it is answered with."""
@@ -112,7 +112,12 @@ OGG_OPUS_UNSAID = ("the documents do not say its codec; the sandbox answers Ogg 
 def ogg_opus(name: str, rate: int = 48000) -> Format:
     """A documented Ogg format whose codec the documents leave unsaid, answered as Ogg Opus (`OGG_OPUS_UNSAID`, a
     finding each time): one whole file, streamed whole where the route streams."""
-    return Format(name, AudioSpec("opus", rate, "ogg"), "audio/ogg", assumed=OGG_OPUS_UNSAID.format(rate=rate))
+    return Format(
+        name=name,
+        spec=AudioSpec("opus", rate, "ogg"),
+        media_type="audio/ogg",
+        assumed=OGG_OPUS_UNSAID.format(rate=rate),
+    )
 
 
 #: The assumption for a file format whose documents do not say how it arrives in pieces on a socket: each audio
@@ -135,7 +140,13 @@ HEADERLESS = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": 
 def g711(name: str, codec: str, rates: tuple[int, ...] = ()) -> Format:
     """A documented μ-law (`pcm_mulaw`) or A-law (`pcm_alaw`) format whose bytes the documents leave unsaid, answered
     as assumed (`HEADERLESS_G711`, a finding each time)."""
-    return Format(name, AudioSpec(codec, 8000, "raw"), HEADERLESS[codec], rates, assumed=HEADERLESS_G711)
+    return Format(
+        name=name,
+        spec=AudioSpec(codec, 8000, "raw"),
+        media_type=HEADERLESS[codec],
+        rates=rates,
+        assumed=HEADERLESS_G711,
+    )
 
 
 def assumed_finding(fmt: Format) -> str:
@@ -143,7 +154,7 @@ def assumed_finding(fmt: Format) -> str:
     return f"{fmt.name!r}: {fmt.assumed}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Slots:
     """Where a synthesis' inputs go in the request: JSON pointers over the request model's fields."""
 
@@ -181,7 +192,7 @@ class FormatWords:
     rate: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Synthesis:
     """One endpoint that speaks: its `Endpoint` (request model with the documented ranges, responses),
     where the inputs go, the formats it answers in, and the request the benchmark starts from. Two syntheses may
@@ -276,7 +287,7 @@ class Voice:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Model:
     """One benchmarkable model (a model, a voice type or an engine): what the request sets for it, the voice
     the benchmark speaks with, and its documented price per million characters."""
@@ -311,7 +322,7 @@ class Refusal:
         return self.message.replace("{detail}", detail)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Refusals:
     """The provider's words for each refusal the family's imitation makes."""
 
@@ -374,7 +385,7 @@ class TokenExchange:
     scheme: str = "Bearer"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpeechService:
     """A provider of the family, as its documents describe it: every field quotes them (see a built-in
     provider's `declaration.py`); `build_provider` makes its `Provider`."""
@@ -842,12 +853,20 @@ def build_provider(service: SpeechService) -> Provider:
         endpoints.append(service.token.endpoint)
     endpoints += list(service.other_endpoints)
     offerings = tuple(
-        Offering(model.name, model.synthesis, partial(request_for, service, model), languages=model.languages,
-                 max_chars=model.max_chars, streams=model.streams,
-                 description=model.description or f"{model.name} (voice {model.voice})",
-                 normalisation=model_normalisation(service, model),
-                 markup=service.synthesis(model.synthesis).markup, named_only=model.named_only)
-        for model in service.models)
+        Offering(
+            name=model.name,
+            endpoint=model.synthesis,
+            build=partial(request_for, service, model),
+            languages=model.languages,
+            max_chars=model.max_chars,
+            streams=model.streams,
+            description=model.description or f"{model.name} (voice {model.voice})",
+            normalisation=model_normalisation(service, model),
+            markup=service.synthesis(model.synthesis).markup,
+            named_only=model.named_only,
+        )
+        for model in service.models
+    )
     return Provider(
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
         key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,

@@ -123,7 +123,7 @@ class BillingTable(BaseModel):
         return self
 
     def signal(self) -> BilledSignal:
-        return BilledSignal(self.unit, header=self.header, at=self.at, event=self.event, scale=self.scale,
+        return BilledSignal(unit=self.unit, header=self.header, at=self.at, event=self.event, scale=self.scale,
                             source=self.source, evidence=self.evidence)
 
 
@@ -200,7 +200,7 @@ def format_of(name: str, spec: str) -> Format:
     codec, rate, container = found["codec"], int(found["rate"]), found["container"]
     media = RAW_MEDIA_TYPES.get(codec, "application/octet-stream") if container == "raw" else MEDIA_TYPES.get(
         container, f"audio/{container}")
-    return Format(name, AudioSpec(codec, rate, container), media)
+    return Format(name=name, spec=AudioSpec(codec, rate, container), media_type=media)
 
 
 def _request_model(declaration: HttpSpeechDeclaration, where: str) -> type[BaseModel]:
@@ -234,10 +234,10 @@ def _request_model(declaration: HttpSpeechDeclaration, where: str) -> type[BaseM
 
 def _auth(declaration: HttpSpeechDeclaration) -> Auth:
     if declaration.auth == "header":
-        return Auth(declaration.auth_name)
+        return Auth(header=declaration.auth_name)
     if declaration.auth == "query":
-        return Auth("", query=declaration.auth_name)
-    return Auth("Authorization", "Bearer")
+        return Auth(header="", query=declaration.auth_name)
+    return Auth(header="Authorization", scheme="Bearer")
 
 
 def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechService:
@@ -255,14 +255,31 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
     elif carried is not None and declaration.stream is None:
         success = JsonBody(OpenBody, audio=carried)
     endpoint = Endpoint(
-        key="speech", method="POST", path=declaration.path, summary=f"speech, as {where} declares it", host=HOST,
-        role=Role.STREAM if declaration.stream else Role.AUDIO, request=_request_model(declaration, where),
+        key="speech",
+        method="POST",
+        path=declaration.path,
+        summary=f"speech, as {where} declares it",
+        host=HOST,
+        role=Role.STREAM if declaration.stream else Role.AUDIO,
+        request=_request_model(declaration, where),
         body_kind=BodyKind.JSON,
-        auth_required=declaration.auth != "none", doc=where,
-        responses=(Response(200, (success,), "The audio"), *(Response(status, (error,), why) for status, why in (
-            (400, "a bad parameter"), (401, "a missing or wrong key"), (429, "a rate limit"), (500, "an error")))))
+        auth_required=declaration.auth != "none",
+        doc=where,
+        responses=(
+            Response(status=200, bodies=(success,), description="The audio"),
+            *(
+                Response(status=status, bodies=(error,), description=why)
+                for status, why in (
+                    (400, "a bad parameter"),
+                    (401, "a missing or wrong key"),
+                    (429, "a rate limit"),
+                    (500, "an error"),
+                )
+            ),
+        ),
+    )
     price = declaration.price_per_million_chars
-    models = tuple(Model(name, endpoint.key, declaration.voices[0], usd_per_million_chars=price,
+    models = tuple(Model(name=name, synthesis=endpoint.key, voice=declaration.voices[0], usd_per_million_chars=price,
                          price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
                          max_chars=declaration.max_input_chars, streams=declaration.stream is not None,
                          languages=tuple(declaration.languages), languages_source=where,
@@ -277,19 +294,44 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
                         unknown_model=Refusal(400, "unknown_model", "Unknown model: {detail}")
                         if declaration.model else None)
     return SpeechService(
-        name=declaration.name, title=declaration.describe("HTTP speech family", source), hosts={HOST: declaration.url},
-        auth=_auth(declaration), key_env=declaration.key_env, docs=(where,), error_model=OpenBody,
-        errors=ErrorShape(declaration.error_body), refusals=refusals,
-        syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
-                                             format=declaration.format, language=declaration.language),
-                             formats, default_format=formats[0].name,
-                             last_event=last_template, default_model=declaration.default_model or "",
-                             unknown_model=declaration.unknown_model,
-                             billing=tuple(table.signal() for table in declaration.billing),
-                             marks=declaration.marks.marks() if declaration.marks is not None else None),),
-        answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
-                                 declaration.answer_error_message or "") if declaration.answer_error_code else None,
-        models=models, voices=tuple(Voice(name) for name in declaration.voices))
+        name=declaration.name,
+        title=declaration.describe("HTTP speech family", source),
+        hosts={HOST: declaration.url},
+        auth=_auth(declaration),
+        key_env=declaration.key_env,
+        docs=(where,),
+        error_model=OpenBody,
+        errors=ErrorShape(declaration.error_body),
+        refusals=refusals,
+        syntheses=(
+            Synthesis(
+                endpoint=endpoint,
+                slots=Slots(
+                    text=declaration.text,
+                    voice=declaration.voice,
+                    model=declaration.model,
+                    format=declaration.format,
+                    language=declaration.language,
+                ),
+                formats=formats,
+                default_format=formats[0].name,
+                last_event=last_template,
+                default_model=declaration.default_model or "",
+                unknown_model=declaration.unknown_model,
+                billing=tuple(table.signal() for table in declaration.billing),
+                marks=declaration.marks.marks() if declaration.marks is not None else None,
+            ),
+        ),
+        answer_errors=BodyErrors(
+            declaration.answer_error_code,
+            tuple(declaration.answer_error_success),
+            declaration.answer_error_message or "",
+        )
+        if declaration.answer_error_code
+        else None,
+        models=models,
+        voices=tuple(Voice(name) for name in declaration.voices),
+    )
 
 
 def _last_event(declared: Mapping[str, Any] | str | None) -> tuple[EventMark | None, dict[str, Any] | str]:

@@ -154,7 +154,7 @@ class ReferenceRules:
     too_short: str  # shorter than `min_seconds`
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobModel:
     """One model a submit endpoint runs: the submit `Endpoint` (request model, price, the model id it names),
     how the sandbox voices and paces it, what its request says, and the values its bodies carry."""
@@ -172,7 +172,7 @@ class JobModel:
     model_id: str = ""  # the id jobs report ("": the endpoint's model_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Submit:
     """The submit side: the models behind it, where the answer carries the id (and a polling URL), the answer
     as a template and its status, the job id as a template (`{model_id}`, `{token}`: a fresh UUIDv7), and
@@ -187,7 +187,7 @@ class Submit:
     errors: BodyErrors | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Status:
     """The status side: its endpoint, the path or query parameter that takes the id, and the body as a
     template (the same for every state: `{state}`, `{error}`, `{media_url}` say where it is)."""
@@ -224,7 +224,7 @@ class Stamps:
     callback_form: str = "iso"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Webhooks:
     """Where a submit names its callback and how often it is called: a header (`url_header`, its mode in
     `mode_header`: `terminal` once at the terminal state, `sync` every poll cycle too), or a body field
@@ -269,7 +269,7 @@ class Refusal:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Refusals:
     """The provider's words for each refusal the family's imitation makes; None: the engine's default words."""
 
@@ -296,7 +296,7 @@ class Plan:
     balance: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JobsService:
     """A provider of the family, as its documents describe it; `build_provider` makes its `Provider`."""
 

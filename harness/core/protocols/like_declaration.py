@@ -127,4 +127,4 @@ class LikeDeclaration(BaseModel):
     def sends_key(self, builtin: Auth) -> Auth:
         """How the key travels: as the built-in sends it, or `Authorization: Bearer` where the table says so (a
         keyless table sends none whatever this says)."""
-        return Auth("Authorization", "Bearer") if self.auth == "bearer" else builtin
+        return Auth(header="Authorization", scheme="Bearer") if self.auth == "bearer" else builtin

@@ -47,7 +47,7 @@ class Match:
         return present and (self.value is None or found == self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Answer:
     """A server message: what it means, how it is told apart, its documented model, and the template the sandbox
     writes it from. An ERROR answer says where its code and message are."""
@@ -61,7 +61,7 @@ class Answer:
     message_at: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Marks:
     """Timing marks: when each word (or character) of the text is spoken, where a message (or an answer) lists them.
 

@@ -86,7 +86,7 @@ class Said:
 Asked = Piece | Said  # a markup item's piece
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tag:
     """One tag the documents show: what it does, how it is written (`form`, with `{ms}` or `{s}` for a pause's
     length), the models whose documents say they do not take it, and the documents' words."""
@@ -113,7 +113,7 @@ class Tag:
         return found.group(1) if found else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Markup:
     """The markup a synthesis' text takes: its syntax, its tags, the document the text goes in (`{text}`), and the
     request fields that say the text is markup (a TextType "ssml"); no such field: the text is always read so.

@@ -108,7 +108,7 @@ class Closing:
                    bool(item.get("by_server", True)))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Session:
     """Everything one WebSocket conversation was: where it went, every frame with its time, its end."""
 
@@ -158,10 +158,15 @@ class Session:
     def from_json(cls, item: Mapping[str, Any]) -> Session:
         opened = item.get("opened_ms")
         closing = item.get("closing")
-        return cls(str(item["url"]), [Frame.from_json(i, f) for i, f in enumerate(item.get("frames", ()))],
-                   item.get("started_at"), None if opened is None else float(opened) / 1000,
-                   item.get("handshake_status"),
-                   str(item.get("handshake_body", "")), Closing.from_json(closing) if closing else None)
+        return cls(
+            url=str(item["url"]),
+            frames=[Frame.from_json(i, f) for i, f in enumerate(item.get("frames", ()))],
+            started_at=item.get("started_at"),
+            opened_s=None if opened is None else float(opened) / 1000,
+            handshake_status=item.get("handshake_status"),
+            handshake_body=str(item.get("handshake_body", "")),
+            closing=Closing.from_json(closing) if closing else None,
+        )
 
 
 class Kind(StrEnum):
@@ -186,7 +191,7 @@ class SpokenSpan:
     end_s: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     """What one server frame means, in the vocabulary every engine reads (a frame may carry several)."""
 
@@ -227,7 +232,7 @@ class AudioSpec:
         return f"{self.codec} at {self.sample_rate} Hz{where}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Utterance:
     """What a client asks a realtime endpoint to say, before the protocol's messages carry it."""
 
@@ -283,7 +288,7 @@ class Cancel:
     ack: Kind | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Opening:
     """How a client starts and ends one utterance: the URL's path and query, then its messages."""
 
@@ -422,7 +427,7 @@ class Grammar(ABC):
         said = error_in(message, self.said_errors)
         if said is None:
             return ()
-        return (Event(frame.index, frame.t_s, Kind.ERROR, code=said.code, message=said.message),)
+        return (Event(frame=frame.index, t_s=frame.t_s, kind=Kind.ERROR, code=said.code, message=said.message),)
 
     def validate(self, frame: Frame, position: int) -> tuple[BaseModel | None, list[Violation], list[Drift]]:
         """The frame's message validated by its model; problems located at `/frames/<index>/...`."""
@@ -452,7 +457,7 @@ class Grammar(ABC):
         return parsed, [], drift
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Channel:
     """A documented WebSocket endpoint: the path a socket opens on (beneath a host) and its grammar."""
 

@@ -61,7 +61,7 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
     def now() -> float:
         return time.monotonic() - start
 
-    session = Session(Redactor(secrets).text(url), started_at=start)
+    session = Session(url=Redactor(secrets).text(url), started_at=start)
     try:
         socket = await asyncio.wait_for(connect(
             url, additional_headers=dict(headers), ssl=ssl if url.startswith("wss:") else None, max_size=None,

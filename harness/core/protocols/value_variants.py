@@ -19,7 +19,7 @@ from typing import Any
 from harness.core.spec import Evidence, EvidenceSource
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ValueVariant:
     """One value clients send at a request field (`at`, a JSON pointer) outside its listed set. `means`: the listed
     value the provider takes it as, or None where the evidence shows it refused (`words`: the reference's words for

@@ -99,7 +99,7 @@ class KeyIn(StrEnum):
     MESSAGE = "message"  # a field of the opening message (an `X-API-Key` field)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SocketAuth:
     """Where the key travels, and how a wrong one is refused: the upgrade answered 401 in the provider's HTTP
     error shape (`in_handshake`), or an error frame and the socket's error close."""
@@ -163,7 +163,7 @@ def _slot(template: str) -> str:
     return template[1:-1] if template.startswith("{") and template.endswith("}") else ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Start:
     """How a session starts, before the text: the client's opening message (settings, sometimes the key), what the
     server says first and how it answers the opening, and which of them the client waits for. The default: no
@@ -180,7 +180,7 @@ class Start:
     opening_first: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ending:
     """How the utterance and the session end beyond the socket's `end` and `final`: what else in a text message ends
     the text, whether each flush's speech is final too, what the client sends once the final marker came and what the
@@ -294,7 +294,7 @@ class Schedule:
         return lengths[min(generations, len(lengths) - 1)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Contexts:
     """Several utterances on one socket, side by side: each a context the client names in every message (`at`) and
     the server names in every answer (`answer_at`); their audio interleaves on the socket, never mixed. Each context
@@ -350,7 +350,7 @@ class BareText:
 _UNSAID = Send("", {}, BareTextFrame)  # `Socket.text` left to a part that makes it (`BareText`)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Socket:
     """One documented WebSocket endpoint of a provider, every field quoting its documents (or its SDK)."""
 
@@ -614,7 +614,7 @@ class SocketGrammar(Grammar):
     def events(self, frame: Frame, message: BaseModel | None) -> tuple[Event, ...]:
         at = (frame.index, frame.t_s)
         if frame.data is not None and self.binary_audio:
-            return (Event(*at, Kind.AUDIO, audio=frame.data),)
+            return (Event(frame=at[0], t_s=at[1], kind=Kind.AUDIO, audio=frame.data),)
         raw = self.decode(frame)
         answer = self.answer(raw)
         if answer is None:
@@ -622,12 +622,22 @@ class SocketGrammar(Grammar):
         at_context = self.socket.context_pointer
         context = str(read(raw, at_context) or "") if at_context else ""
         if answer.kind is Kind.ERROR:
-            return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
-                          message=str(read(raw, answer.message_at) or "")),)
+            return (
+                Event(
+                    frame=at[0],
+                    t_s=at[1],
+                    kind=Kind.ERROR,
+                    context=context,
+                    code=str(read(raw, answer.code_at) or ""),
+                    message=str(read(raw, answer.message_at) or ""),
+                ),
+            )
         said_errors = self.socket.failures.errors
         said = None if said_errors is None else error_in(raw, said_errors)
         if said is not None:  # a message that says it failed is that error, whatever audio comes with it
-            return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
+            return (
+                Event(frame=at[0], t_s=at[1], kind=Kind.ERROR, context=context, code=said.code, message=said.message),
+            )
         marks = self.socket.marks
         if marks is not None and marks.answer is not None and answer is marks.answer:
             return self._marks(frame, raw, context)
@@ -635,11 +645,22 @@ class SocketGrammar(Grammar):
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
             sound = audio_in(raw, where, self.socket.framing)
-            audio: tuple[Event, ...] = (Event(*at, Kind.AUDIO, context, audio=sound),)
+            audio: tuple[Event, ...] = (Event(frame=at[0], t_s=at[1], kind=Kind.AUDIO, context=context, audio=sound),)
             if marks is not None and marks.answer is None:  # the marks ride on the audio answer
                 audio = (*audio, *self._marks(frame, raw, context))
-            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, self.final_kind, context))
-        return (Event(*at, self.final_kind if answer.kind is Kind.FINAL else answer.kind, context),)
+            return (
+                audio
+                if answer.kind is Kind.AUDIO
+                else (*audio, Event(frame=at[0], t_s=at[1], kind=self.final_kind, context=context))
+            )
+        return (
+            Event(
+                frame=at[0],
+                t_s=at[1],
+                kind=self.final_kind if answer.kind is Kind.FINAL else answer.kind,
+                context=context,
+            ),
+        )
 
     def _marks(self, frame: Frame, raw: Any, context: str) -> tuple[Event, ...]:
         """The timing marks a message carries (none where it carries no list at the declared pointers)."""
@@ -649,8 +670,17 @@ class SocketGrammar(Grammar):
         if spans is None:
             return ()
         where = marks.text_at.rsplit("/", 1)[0]
-        return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
-                      pointer=where),)
+        return (
+            Event(
+                frame=frame.index,
+                t_s=frame.t_s,
+                kind=Kind.MARKS,
+                context=context,
+                marks=spans,
+                chunk_relative=marks.chunk_relative,
+                pointer=where,
+            ),
+        )
 
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
@@ -694,8 +724,14 @@ class SocketGrammar(Grammar):
         closing = () if ending.after_final is None else (
             _dump(ending.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
         path, query, headers = socket.upgrade.filled(values)
-        return Opening(path, query, tuple(messages), closing=closing, client_closes=not ending.server_closes,
-                       headers=headers)
+        return Opening(
+            path_params=path,
+            query=query,
+            messages=tuple(messages),
+            closing=closing,
+            client_closes=not ending.server_closes,
+            headers=headers,
+        )
 
     def _values(self, utterance: Utterance) -> dict[str, Any]:
         """What an utterance fills the socket's templates with."""
@@ -848,14 +884,32 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                           if wire in socket.prices or m.usd_per_million_chars is not None})
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
-        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.upgrade.host,
-                                auth_query=socket.auth.query, doc=socket.doc, evidence=socket.evidence))
-        offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
-                               channel=socket.key, languages=m.languages, max_chars=m.max_chars,
-                               description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})",
-                               # the HTTP twin's switch: a run varying it sends that request (with_normalisation)
-                               normalisation=model_normalisation(service, m))
-                      for m, wire in models]
+        channels.append(
+            Channel(
+                key=socket.key,
+                path=socket.path,
+                summary=socket.summary,
+                grammar=grammar,
+                host=socket.upgrade.host,
+                auth_query=socket.auth.query,
+                doc=socket.doc,
+                evidence=socket.evidence,
+            )
+        )
+        offerings += [
+            Offering(
+                name=offering_name(m, wire, socket),
+                endpoint=m.synthesis,
+                build=partial(request_for, service, m),
+                channel=socket.key,
+                languages=m.languages,
+                max_chars=m.max_chars,
+                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})",
+                # the HTTP twin's switch: a run varying it sends that request (with_normalisation)
+                normalisation=model_normalisation(service, m),
+            )
+            for m, wire in models
+        ]
     taken = {o.name for o in offerings}  # a socket's offering named as an HTTP one replaces it (suffix "")
     kept = tuple(o for o in provider.offerings if o.name not in taken)
     docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))

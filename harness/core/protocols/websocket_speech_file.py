@@ -210,7 +210,7 @@ class SocketTable(BaseModel):
 
         text = send("text", self.text, text_slot)
         assert text is not None
-        auth = SocketAuth(KeyIn.MESSAGE, field=slots_of(self.opening.message)["key"].lstrip("/"),
+        auth = SocketAuth(where=KeyIn.MESSAGE, field=slots_of(self.opening.message)["key"].lstrip("/"),
                           in_handshake=False) if self.key == "message" and self.opening is not None else SocketAuth()
         ready = None if self.ready is None else _answer("ready", Kind.READY, self.ready)
         return Socket(
@@ -248,7 +248,15 @@ def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at
             message_at: str = "") -> Answer:
     told = message.told(fallback)
     assert told is not None  # SocketTable._slots
-    return Answer(name, kind, told, OpenBody, dict(message.message), code_at=code_at, message_at=message_at)
+    return Answer(
+        name=name,
+        kind=kind,
+        match=told,
+        model=OpenBody,
+        template=dict(message.message),
+        code_at=code_at,
+        message_at=message_at,
+    )
 
 
 class SocketsDeclaration(HttpSpeechDeclaration):

@@ -89,33 +89,63 @@ MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type.split(";")[0] for fmt in FORMAT
 # possible that the wrong Content-Type value was provided. Content-Type should be set to application/ssml+xml."
 # 429 "You exceeded the quota or rate of requests allowed for your resource." 502 "There's a network or
 # server-side problem. This status might also indicate invalid headers."
-ERRORS = (Response(400, (), "Bad request"), Response(401, (), "Unauthorized"),
-          Response(415, (), "Unsupported media type"), Response(429, (), "Too many requests"),
-          Response(502, (), "Bad gateway"))
+ERRORS = (
+    Response(status=400, bodies=(), description="Bad request"),
+    Response(status=401, bodies=(), description="Unauthorized"),
+    Response(status=415, bodies=(), description="Unsupported media type"),
+    Response(status=429, bodies=(), description="Too many requests"),
+    Response(status=502, bodies=(), description="Bad gateway"),
+)
 
 SYNTHESIZE = Endpoint(
-    key="tts.synthesize", method="POST", path="/cognitiveservices/v1", host=SPEECH, role=Role.AUDIO,
+    key="tts.synthesize",
+    method="POST",
+    path="/cognitiveservices/v1",
+    host=SPEECH,
+    role=Role.AUDIO,
     summary="Convert text to speech: SSML in, the audio in X-Microsoft-OutputFormat out",
-    request=SynthesizeRequest, body_kind=BodyKind.TEXT, text_body=SSML_BODY,
+    request=SynthesizeRequest,
+    body_kind=BodyKind.TEXT,
+    text_body=SSML_BODY,
     header_fields={"output_format": "X-Microsoft-OutputFormat"},
-    responses=(Response(200, (AudioBody(MEDIA_TYPES, pcm_rate=24000),), "The audio"), *ERRORS),
-    example={"text": "I'm excited to try text to speech.", "voice": "en-US-AvaMultilingualNeural",
-             "language": "en-US", "output_format": "riff-24khz-16bit-mono-pcm"},
+    responses=(
+        Response(status=200, bodies=(AudioBody(MEDIA_TYPES, pcm_rate=24000),), description="The audio"),
+        *ERRORS,
+    ),
+    example={
+        "text": "I'm excited to try text to speech.",
+        "voice": "en-US-AvaMultilingualNeural",
+        "language": "en-US",
+        "output_format": "riff-24khz-16bit-mono-pcm",
+    },
     doc=REFERENCE,
 )
 
 VOICES = Endpoint(
-    key="voices.list", method="GET", path="/cognitiveservices/voices/list", host=SPEECH, role=Role.OTHER,
-    summary="Get a list of voices for a region", responses=(Response(200, (JsonBody(VoiceList),), "The voices"),
-                                                            Response(401, (), "Unauthorized")),
+    key="voices.list",
+    method="GET",
+    path="/cognitiveservices/voices/list",
+    host=SPEECH,
+    role=Role.OTHER,
+    summary="Get a list of voices for a region",
+    responses=(
+        Response(status=200, bodies=(JsonBody(VoiceList),), description="The voices"),
+        Response(status=401, bodies=(), description="Unauthorized"),
+    ),
     doc=REFERENCE,
 )
 
 ISSUE_TOKEN = Endpoint(
-    key="sts.issue-token", method="POST", path="/sts/v1.0/issueToken", host=TOKENS, role=Role.OTHER,
+    key="sts.issue-token",
+    method="POST",
+    path="/sts/v1.0/issueToken",
+    host=TOKENS,
+    role=Role.OTHER,
     summary="Get an access token (valid 10 minutes) for Authorization: Bearer",
-    responses=(Response(200, (PlainTextBody(("text/plain", "application/jwt")),), "The token"),
-               Response(401, (), "Unauthorized")),
+    responses=(
+        Response(status=200, bodies=(PlainTextBody(("text/plain", "application/jwt")),), description="The token"),
+        Response(status=401, bodies=(), description="Unauthorized"),
+    ),
     doc=REFERENCE,
 )
 
@@ -183,9 +213,9 @@ LANGUAGE_SUPPORT = ("https://github.com/MicrosoftDocs/azure-docs/blob/main/artic
 
 # Their prices: harness/data/prices/azure.toml.
 MODELS = (
-    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural", languages=NEURAL_LANGUAGES,
+    Model(name="neural", synthesis=SYNTHESIZE.key, voice="en-US-AvaMultilingualNeural", languages=NEURAL_LANGUAGES,
           languages_source=NEURAL_LANGUAGES_SOURCE),
-    Model("neural-hd", SYNTHESIZE.key, "en-US-Ava:DragonHDLatestNeural"),
+    Model(name="neural-hd", synthesis=SYNTHESIZE.key, voice="en-US-Ava:DragonHDLatestNeural"),
 )
 
 REFUSALS = Refusals(
@@ -204,44 +234,69 @@ PRONUNCIATION_PAGE = "https://learn.microsoft.com/azure/ai-services/speech-servi
 
 # Markup: the body is SSML the harness renders from the text; a markup text is the <voice> element's content, its
 # tags elements of the document (the text put in unescaped: `MARKUP_TEXT`), as the SSML page's example writes them.
-MARKUP = Markup(Syntax.SSML, (Tag(
-    TagKind.BREAK, '<break time="{ms}ms" />', doc=SSML_REFERENCE + "#add-a-break", max_ms=5_000,
-    quote="\"Use the `break` element to override the default behavior of breaks or pauses between words. ... `time` "
-          "The absolute duration of a pause in seconds (such as `2s`) or milliseconds (such as `500ms`). Valid values "
-          "range from 0 to 5000 milliseconds. If you set a value greater than the supported maximum, the service will "
-          "use `5000ms`.\" <voice name=\"en-US-JennyNeural\"> Welcome <break time=\"750ms\" /> to text to speech. "
-          "</voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, read 2026-11-27; a later adaptation of the "
-          "page reads 0 to 20000 ms)"), Tag(
-    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=PRONUNCIATION_PAGE + "#say-as-element",
-    quote="\"`characters`, `spell-out` | The text is spoken as individual letters (spelled out). The speech synthesis "
-          "engine pronounces: <say-as interpret-as=\"characters\">test</say-as> As \"T E S T.\"\" (MicrosoftDocs, "
-          "speech-synthesis-markup-pronunciation.md, read 2026-11-27)"), Tag(
-    TagKind.DIGITS, '<say-as interpret-as="number_digit">{text}</say-as>', doc=PRONUNCIATION_PAGE + "#say-as-element",
-    quote="\"`number_digit` | The text is spoken as a sequence of individual digits. The speech synthesis engine "
-          "pronounces: <say-as interpret-as=\"number_digit\">123456789</say-as> As \"1 2 3 4 5 6 7 8 9.\"\" (read "
-          "2026-11-27)"), Tag(
-    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=PRONUNCIATION_PAGE + "#sub-element",
-    quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced instead of "
-          "the element's enclosed text. ... <sub alias=\"World Wide Web Consortium\">W3C</sub>\" (read 2026-11-27)"),
-    Tag(TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PRONUNCIATION_PAGE
-        + "#phoneme-element",
-        quote="\"The `phoneme` element is used for phonetic pronunciation in SSML documents. ... `alphabet` ... `ipa` "
-              "... <phoneme alphabet=\"ipa\" ph=\"tə.ˈmeɪ.toʊ\"> tomato </phoneme>\" (read 2026-11-27)")),
-    also_sets=(MARKUP_TEXT,), fragment=True)
+MARKUP = Markup(
+    syntax=Syntax.SSML,
+    tags=(
+        Tag(
+            kind=TagKind.BREAK,
+            form='<break time="{ms}ms" />',
+            doc=SSML_REFERENCE + "#add-a-break",
+            max_ms=5_000,
+            quote='"Use the `break` element to override the default behavior of breaks or pauses between words. ... `time` '
+            "The absolute duration of a pause in seconds (such as `2s`) or milliseconds (such as `500ms`). Valid values "
+            "range from 0 to 5000 milliseconds. If you set a value greater than the supported maximum, the service will "
+            'use `5000ms`." <voice name="en-US-JennyNeural"> Welcome <break time="750ms" /> to text to speech. '
+            "</voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, read 2026-11-27; a later adaptation of the "
+            "page reads 0 to 20000 ms)",
+        ),
+        Tag(
+            kind=TagKind.CHARACTERS,
+            form='<say-as interpret-as="characters">{text}</say-as>',
+            doc=PRONUNCIATION_PAGE + "#say-as-element",
+            quote='"`characters`, `spell-out` | The text is spoken as individual letters (spelled out). The speech synthesis '
+            'engine pronounces: <say-as interpret-as="characters">test</say-as> As "T E S T."" (MicrosoftDocs, '
+            "speech-synthesis-markup-pronunciation.md, read 2026-11-27)",
+        ),
+        Tag(
+            kind=TagKind.DIGITS,
+            form='<say-as interpret-as="number_digit">{text}</say-as>',
+            doc=PRONUNCIATION_PAGE + "#say-as-element",
+            quote='"`number_digit` | The text is spoken as a sequence of individual digits. The speech synthesis engine '
+            'pronounces: <say-as interpret-as="number_digit">123456789</say-as> As "1 2 3 4 5 6 7 8 9."" (read '
+            "2026-11-27)",
+        ),
+        Tag(
+            kind=TagKind.SUB,
+            form='<sub alias="{value}">{text}</sub>',
+            doc=PRONUNCIATION_PAGE + "#sub-element",
+            quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced instead of "
+            'the element\'s enclosed text. ... <sub alias="World Wide Web Consortium">W3C</sub>" (read 2026-11-27)',
+        ),
+        Tag(
+            kind=TagKind.PHONEME,
+            form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>',
+            doc=PRONUNCIATION_PAGE + "#phoneme-element",
+            quote='"The `phoneme` element is used for phonetic pronunciation in SSML documents. ... `alphabet` ... `ipa` '
+            '... <phoneme alphabet="ipa" ph="tə.ˈmeɪ.toʊ"> tomato </phoneme>" (read 2026-11-27)',
+        ),
+    ),
+    also_sets=(MARKUP_TEXT,),
+    fragment=True,
+)
 
 SERVICE = SpeechService(
     name="azure",
     title="Azure AI Speech text to speech (REST)",
     hosts={SPEECH: "https://{region}.tts.speech.microsoft.com", TOKENS: "https://{region}.api.cognitive.microsoft.com"},
-    auth=Auth("Ocp-Apim-Subscription-Key", others=(Auth("Authorization", "Bearer"),)),
+    auth=Auth(header="Ocp-Apim-Subscription-Key", others=(Auth(header="Authorization", scheme="Bearer"),)),
     key_env="AZURE_SPEECH_KEY",
     docs=(REFERENCE, SSML_REFERENCE, PRICING),
     error_model=ErrorBody,
     errors=ErrorShape(None),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice", format="/output_format",
+    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=Slots(text="/text", voice="/voice", format="/output_format",
                                             language="/language"),
-                         FORMATS, default_format="riff-24khz-16bit-mono-pcm", markup=MARKUP),),
+                         formats=FORMATS, default_format="riff-24khz-16bit-mono-pcm", markup=MARKUP),),
     listings=(Listing(VOICES, _voices_body),),
     token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
     models=MODELS,

@@ -83,15 +83,20 @@ MEDIA_TYPES = {"raw": "application/octet-stream", "wav": "audio/wav", "mp3": "au
 def _pcm(container: str, encoding: str) -> Format:
     """A PCM format: its container and encoding are two fields of `output_format`, its rate a third."""
     name = encoding if container == "raw" else f"{container}_{encoding}"
-    return Format(name, AudioSpec(encoding, 24000, container), MEDIA_TYPES[container], SAMPLE_RATES,
-                  sets={f"{OUTPUT}/container": container, f"{OUTPUT}/encoding": encoding})
+    return Format(
+        name=name,
+        spec=AudioSpec(encoding, 24000, container),
+        media_type=MEDIA_TYPES[container],
+        rates=SAMPLE_RATES,
+        sets={f"{OUTPUT}/container": container, f"{OUTPUT}/encoding": encoding},
+    )
 
 
 RAW = tuple(_pcm("raw", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
 WAV = tuple(_pcm("wav", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
 # MP3 carries no encoding (its values are "Required for raw and wav containers") and a bit rate, "Required for mp3
 # containers" (the reference's output_format, read 2026-11-26): 128 kbps, one of BIT_RATES, asked for.
-MP3 = Format("mp3", AudioSpec("mp3", 44100, "mp3"), MEDIA_TYPES["mp3"], SAMPLE_RATES,
+MP3 = Format(name="mp3", spec=AudioSpec("mp3", 44100, "mp3"), media_type=MEDIA_TYPES["mp3"], rates=SAMPLE_RATES,
              sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None}, fills={f"{OUTPUT}/bit_rate": 128000})
 
 ERRORS = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
@@ -102,38 +107,55 @@ EXAMPLE = {"model_id": "sonic-3", "transcript": "Hello from a declared provider.
 
 
 def _errors() -> tuple[Response, ...]:
-    return tuple(Response(status, (JsonBody(ErrorBody),), words) for status, words in ERRORS.items())
+    return tuple(
+        Response(status=status, bodies=(JsonBody(ErrorBody),), description=words) for status, words in ERRORS.items()
+    )
 
 
 BYTES = Endpoint(
-    key="tts.bytes", method="POST", path="/tts/bytes", summary="Text-to-Speech (Bytes): the audio as one body",
-    host=HOST, role=Role.AUDIO, request=BytesRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "application/octet-stream")),), "audio"),
-               *_errors()),
-    request_headers=HEADERS, example=EXAMPLE, doc=REFERENCE)
+    key="tts.bytes",
+    method="POST",
+    path="/tts/bytes",
+    summary="Text-to-Speech (Bytes): the audio as one body",
+    host=HOST,
+    role=Role.AUDIO,
+    request=BytesRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(AudioBody(("audio/wav", "audio/mpeg", "application/octet-stream")),),
+            description="audio",
+        ),
+        *_errors(),
+    ),
+    request_headers=HEADERS,
+    example=EXAMPLE,
+    doc=REFERENCE,
+)
 
 SSE = Endpoint(
     key="tts.sse", method="POST", path="/tts/sse",
     summary="Text-to-Speech (SSE): chunks of base64 audio, timestamps, done",
     host=HOST, role=Role.STREAM, request=SseRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(SseEvent, audio=AudioAt("/data"),
-                                              last=EventMark(values={"/type": "done"})),), "events"),
+    responses=(Response(status=200, bodies=(EventStreamBody(SseEvent, audio=AudioAt("/data"),
+                                              last=EventMark(values={"/type": "done"})),), description="events"),
                *_errors()),
     request_headers=HEADERS,
     example={**EXAMPLE, "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}},
     doc=SSE_REFERENCE)
 
 # "add_timestamps": word timestamps in `timestamps` events beside the chunks, as on the WebSocket (SSE_REFERENCE).
-SSE_MARKS = Marks("/word_timestamps/words", "/word_timestamps/start", "/word_timestamps/end",
-                  answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SseEvent,
-                                {"type": "timestamps", "done": False, "status_code": STREAMING}),
+SSE_MARKS = Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
+                  answer=Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=SseEvent,
+                                template={"type": "timestamps", "done": False, "status_code": STREAMING}),
                   asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS)
 
 # Breaks: `<break time="1s"/>` in the transcript, in seconds or milliseconds; its other SSML-like tags (speed, volume,
 # emotion, spell) are read as no words.
 SSML_TAGS_PAGE = "https://docs.cartesia.ai/build-with-cartesia/sonic-3/ssml-tags"
-MARKUP = Markup(Syntax.INLINE, (Tag(
-    TagKind.BREAK, '<break time="{s}s"/>', doc=SSML_TAGS_PAGE,
+MARKUP = Markup(syntax=Syntax.INLINE, tags=(Tag(
+    kind=TagKind.BREAK, form='<break time="{s}s"/>', doc=SSML_TAGS_PAGE,
     quote="\"Sonic-3 supports SSML-like (Speech Synthesis Markup Language) tags to control generated speech. ... To "
           "insert breaks (or pauses) in generated speech, use a break tags with one attribute, time. For example, "
           "<break time=\"1s\"/>. You can specify the time in seconds (s) or milliseconds (ms).\" Hello, my name is "
@@ -160,12 +182,26 @@ SONIC_3_LANGUAGES = ("en", "de", "es", "fr", "ja", "pt", "zh", "hi", "ko", "it",
                      "th", "he", "ka", "id", "te", "gu", "kn", "ml", "mr", "pa")
 _SPOKEN = f"{OLDER_MODELS_PAGE} (read 2026-11-26): sonic-3's snapshots' languages"
 
-MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name, languages=SONIC_3_LANGUAGES, languages_source=_SPOKEN,
-                description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})"),
-          # The same model on /tts/sse (its requests name it `sonic-3`): offered over the socket only (PROVIDER).
-          Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"}, languages=SONIC_3_LANGUAGES,
-                languages_source=_SPOKEN,
-                description=f"sonic-3 over /tts/sse (voice {VOICES[0].name})"))
+MODELS = (
+    Model(
+        name="sonic-3",
+        synthesis=BYTES.key,
+        voice=VOICES[0].name,
+        languages=SONIC_3_LANGUAGES,
+        languages_source=_SPOKEN,
+        description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})",
+    ),
+    # The same model on /tts/sse (its requests name it `sonic-3`): offered over the socket only (PROVIDER).
+    Model(
+        name="sonic-3-sse",
+        synthesis=SSE.key,
+        voice=VOICES[0].name,
+        sets={"/model_id": "sonic-3"},
+        languages=SONIC_3_LANGUAGES,
+        languages_source=_SPOKEN,
+        description=f"sonic-3 over /tts/sse (voice {VOICES[0].name})",
+    ),
+)
 
 # Model ids beyond the offering (read 2026-11-25), taken at every synthesis and the socket, spoken like sonic-3: its
 # dated snapshots as aliases (priced as it), the newer models unpriced. The Sonic 3 page (SONIC_3_PAGE): "Snapshot
@@ -182,17 +218,34 @@ _SDK = Evidence(EvidenceSource.SDK, "cartesia==4.2.0", "tts.generate / tts.webso
 _SDK_WORDS = ("_TTSModel = Literal[\"sonic-3.5\", \"sonic-3\", \"sonic-3.5-2026-05-04\", \"sonic-3-2026-01-12\", "
               "\"sonic-3-2025-10-27\", \"sonic-latest\"] (cartesia 4.2.0, read 2026-11-25)")
 KNOWN_MODELS = (
-    KnownModel("sonic-3-2025-10-27", "sonic-3", "\"sonic-3-2025-10-27 October 27, 2025 ... Stable\" (" + SONIC_3_PAGE
-               + ", read 2026-11-25); " + _SDK_WORDS, evidence=(DOCUMENTS, _SDK), alias=True),
-    KnownModel("sonic-3-2026-01-12", "sonic-3", _SDK_WORDS, evidence=(_SDK,), alias=True),
-    KnownModel("sonic-3.5", "sonic-3", "\"# Current model_id = \\\"sonic-3.5\\\"\" (" + SONIC_3_5_PAGE + ", read "
-               "2026-11-25); " + _SDK_WORDS, evidence=(DOCUMENTS, _SDK)),
-    KnownModel("sonic-3.5-2026-05-04", "sonic-3", _SDK_WORDS, evidence=(_SDK,)),
-    KnownModel("sonic-latest", "sonic-3", _SDK_WORDS + "; its WebSocket's default: model_id = \"sonic-latest\"",
-               evidence=(_SDK,)),
-    KnownModel("sonic-3.6", "sonic-3", "default_settings = self.Settings(model=\"sonic-3.6\", ...) (pipecat-ai "
-               "1.14.0, CartesiaTTSService and CartesiaHttpTTSService, read 2026-11-25)",
-               evidence=(Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "CartesiaTTSService"),)),
+    KnownModel(
+        name="sonic-3-2025-10-27",
+        like="sonic-3",
+        words='"sonic-3-2025-10-27 October 27, 2025 ... Stable" (' + SONIC_3_PAGE + ", read 2026-11-25); " + _SDK_WORDS,
+        evidence=(DOCUMENTS, _SDK),
+        alias=True,
+    ),
+    KnownModel(name="sonic-3-2026-01-12", like="sonic-3", words=_SDK_WORDS, evidence=(_SDK,), alias=True),
+    KnownModel(
+        name="sonic-3.5",
+        like="sonic-3",
+        words='"# Current model_id = \\"sonic-3.5\\"" (' + SONIC_3_5_PAGE + ", read 2026-11-25); " + _SDK_WORDS,
+        evidence=(DOCUMENTS, _SDK),
+    ),
+    KnownModel(name="sonic-3.5-2026-05-04", like="sonic-3", words=_SDK_WORDS, evidence=(_SDK,)),
+    KnownModel(
+        name="sonic-latest",
+        like="sonic-3",
+        words=_SDK_WORDS + '; its WebSocket\'s default: model_id = "sonic-latest"',
+        evidence=(_SDK,),
+    ),
+    KnownModel(
+        name="sonic-3.6",
+        like="sonic-3",
+        words='default_settings = self.Settings(model="sonic-3.6", ...) (pipecat-ai '
+        "1.14.0, CartesiaTTSService and CartesiaHttpTTSService, read 2026-11-25)",
+        evidence=(Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "CartesiaTTSService"),),
+    ),
 )
 
 # The error codes are the sandbox's words (the API Errors page's `error_code` values are not listed in full); the
@@ -223,19 +276,42 @@ SERVICE = SpeechService(
     title="Cartesia (bytes and the WebSocket)",
     hosts={HOST: "https://api.cartesia.ai"},
     # The bearer form first: what the current conventions and the official SDK send.
-    auth=Auth("Authorization", "Bearer", others=(Auth("X-API-Key"),)),
+    auth=Auth(header="Authorization", scheme="Bearer", others=(Auth(header="X-API-Key"),)),
     key_env="CARTESIA_API_KEY",
-    docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING, CONTEXTS_REFERENCE, AUTH_REFERENCE,
-          CONVENTIONS_REFERENCE),
+    docs=(
+        REFERENCE,
+        SSE_REFERENCE,
+        WS_REFERENCE,
+        ERRORS_REFERENCE,
+        PRICING,
+        CONTEXTS_REFERENCE,
+        AUTH_REFERENCE,
+        CONVENTIONS_REFERENCE,
+    ),
     error_model=ErrorBody,
     errors=ErrorShape(_error_body("Error"), by_status={status: _error_body(t) for status, t in TITLES.items()}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(BYTES, SLOTS, (*WAV, *RAW, MP3), default_format=WAV[0].name, template=TEMPLATE,
-                         markup=MARKUP),
-               Synthesis(SSE, SLOTS, RAW, default_format=RAW[0].name, template=TEMPLATE,
-                         answer={"type": "chunk", "done": False, "status_code": STREAMING},
-                         last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS,
-                         markup=MARKUP)),
+    syntheses=(
+        Synthesis(
+            endpoint=BYTES,
+            slots=SLOTS,
+            formats=(*WAV, *RAW, MP3),
+            default_format=WAV[0].name,
+            template=TEMPLATE,
+            markup=MARKUP,
+        ),
+        Synthesis(
+            endpoint=SSE,
+            slots=SLOTS,
+            formats=RAW,
+            default_format=RAW[0].name,
+            template=TEMPLATE,
+            answer={"type": "chunk", "done": False, "status_code": STREAMING},
+            last_event={"type": "done", "done": True, "status_code": STREAMING},
+            marks=SSE_MARKS,
+            markup=MARKUP,
+        ),
+    ),
     models=MODELS,
     voices=VOICES,
     voice_catalogue=VOICE_CATALOGUE,

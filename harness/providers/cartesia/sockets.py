@@ -64,62 +64,124 @@ STREAMING = 206  # "status_code": 206 on chunk, timestamps and done (the referen
 
 # Raw audio only on the socket ("output_format": {"container": "raw", ...} in every example); the first is the
 # benchmark's: 16-bit PCM at 24 kHz.
-FORMATS = tuple(Format(encoding, AudioSpec(encoding, 24000), "application/octet-stream", SAMPLE_RATES)
-                for encoding in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
+FORMATS = tuple(
+    Format(name=encoding, spec=AudioSpec(encoding, 24000), media_type="application/octet-stream", rates=SAMPLE_RATES)
+    for encoding in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le"))
+)
 
 _REQUEST = {"context_id": "{context}", "model_id": "{model}", "voice": {"mode": "id", "id": "{voice}"},
             "output_format": {"container": "raw", "encoding": "{format}", "sample_rate": "{rate}"}, "language": "en",
             "add_timestamps": True}
 _ANSWER = {"done": False, "status_code": STREAMING, "context_id": "{context}"}
 
-TIMESTAMPS = Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), Timestamps,
-                    {"type": "timestamps", **_ANSWER})
+TIMESTAMPS = Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=Timestamps,
+                    template={"type": "timestamps", **_ANSWER})
 
 WEBSOCKET = Socket(
-    key="tts.websocket", path="/tts/websocket", summary="Contexts of text in, chunks, timestamps and done out",
+    key="tts.websocket",
+    path="/tts/websocket",
+    summary="Contexts of text in, chunks, timestamps and done out",
     doc=WS_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, query=("api_key", "access_token")),
-    text=Send("generation request", {**_REQUEST, "transcript": "{text}", "continue": True}, GenerationRequest,
-              Match("/transcript")),
-    end=Send("last input", {**_REQUEST, "transcript": "", "continue": False}, GenerationRequest,
-             Match("/continue", False)),
-    final=Answer("done", Kind.FINAL, Match("/type", "done"), Done,
-                 {"type": "done", "done": True, "status_code": STREAMING, "context_id": "{context}"}),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True, query=("api_key", "access_token")),
+    text=Send(
+        "generation request",
+        {**_REQUEST, "transcript": "{text}", "continue": True},
+        GenerationRequest,
+        Match("/transcript"),
+    ),
+    end=Send(
+        "last input", {**_REQUEST, "transcript": "", "continue": False}, GenerationRequest, Match("/continue", False)
+    ),
+    final=Answer(
+        name="done",
+        kind=Kind.FINAL,
+        match=Match("/type", "done"),
+        model=Done,
+        template={"type": "done", "done": True, "status_code": STREAMING, "context_id": "{context}"},
+    ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent,
-                     {"type": "error", "done": True, "status_code": "{status}", "error_code": "", "message": "",
-                      "context_id": "{context}", "request_id": "{id}"},
-                     code_at="/error_code", message_at="/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=ErrorEvent,
+            template={
+                "type": "error",
+                "done": True,
+                "status_code": "{status}",
+                "error_code": "",
+                "message": "",
+                "context_id": "{context}",
+                "request_id": "{id}",
+            },
+            code_at="/error_code",
+            message_at="/message",
+        ),
         error_close=1008,
     ),
     audio_answer=AudioAnswer(
-        message=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), Chunk,
-                       {"type": "chunk", "data": "", "step_time": "{step_ms}", **_ANSWER}),
+        message=Answer(
+            name="chunk",
+            kind=Kind.AUDIO,
+            match=Match("/type", "chunk"),
+            model=Chunk,
+            template={"type": "chunk", "data": "", "step_time": "{step_ms}", **_ANSWER},
+        ),
         at=AudioAt("/data"),
     ),
     # What the socket answers beyond what the harness asks for: a request's `flush` ("flush_done", with its
     # flush_id) and `add_phoneme_timestamps`; read and checked, never sent by the sandbox.
-    others=(Answer("flush_done", Kind.FLUSHED, Match("/type", "flush_done"), FlushDone,
-                   {"type": "flush_done", "flush_done": True, "flush_id": 0, **_ANSWER}),
-            Answer("phoneme_timestamps", Kind.METADATA, Match("/type", "phoneme_timestamps"), PhonemeTimestamps,
-                   {"type": "phoneme_timestamps", **_ANSWER})),
+    others=(
+        Answer(
+            name="flush_done",
+            kind=Kind.FLUSHED,
+            match=Match("/type", "flush_done"),
+            model=FlushDone,
+            template={"type": "flush_done", "flush_done": True, "flush_id": 0, **_ANSWER},
+        ),
+        Answer(
+            name="phoneme_timestamps",
+            kind=Kind.METADATA,
+            match=Match("/type", "phoneme_timestamps"),
+            model=PhonemeTimestamps,
+            template={"type": "phoneme_timestamps", **_ANSWER},
+        ),
+    ),
     formats=FORMATS,
     speaks_each_text=True,  # each input is spoken as it comes, its context keeping the prosody
     ending=Ending(server_closes=False),  # the socket stays open for further contexts: the client closes it
     upgrade=Upgrade(query={"cartesia_version": VERSION}),
     suffix="",  # the benchmark's offering of Sonic 3 is its WebSocket, named `sonic-3` as it always was here
-    contexts=Contexts(at="/context_id", answer_at="/context_id", more="/continue",
-                      cancel=Send("cancel", {"context_id": "{context}", "cancel": True}, CancelContext,
-                                  Match("/cancel"))),
+    contexts=Contexts(
+        at="/context_id",
+        answer_at="/context_id",
+        more="/continue",
+        cancel=Send("cancel", {"context_id": "{context}", "cancel": True}, CancelContext, Match("/cancel")),
+    ),
     # The cancel: a context's cancel, answered by nothing; the Cancel Context Request's description promises no more
     # messages for it (WS_REFERENCE's AsyncAPI).
-    cancel=Cancel("cancel", AfterCancel.DROPPED, doc=WS_REFERENCE,
-                  quote="Use this to cancel a context, so that no more messages are generated for that context."),
-    marks=Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
-                answer=TIMESTAMPS, asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS),
-    drift=(DocDrift("websocket error shape", "Before Cartesia-Version 2026-03-01 an error event carried `error` "
-                    "(\"Title: Message\"); from it on, `title`, `message` and `error_code`. Both are accepted.",
-                    (WS_REFERENCE, ERRORS_REFERENCE)),),
+    cancel=Cancel(
+        "cancel",
+        AfterCancel.DROPPED,
+        doc=WS_REFERENCE,
+        quote="Use this to cancel a context, so that no more messages are generated for that context.",
+    ),
+    marks=Marks(
+        text_at="/word_timestamps/words",
+        start_at="/word_timestamps/start",
+        end_at="/word_timestamps/end",
+        answer=TIMESTAMPS,
+        asked_by="/add_timestamps",
+        evidence=TIMESTAMPS_WORDS,
+    ),
+    drift=(
+        DocDrift(
+            "websocket error shape",
+            "Before Cartesia-Version 2026-03-01 an error event carried `error` "
+            '("Title: Message"); from it on, `title`, `message` and `error_code`. Both are accepted.',
+            (WS_REFERENCE, ERRORS_REFERENCE),
+        ),
+    ),
 )
 
 SOCKETS = (WEBSOCKET,)

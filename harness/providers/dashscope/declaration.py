@@ -41,26 +41,39 @@ from harness.providers.dashscope.sockets import REALTIME, SOCKETS
 HOST = "api"
 PCM = "audio/pcm;rate=24000"  # "Streaming returns PCM audio data in chunks": 16-bit mono at 24 kHz, little-endian
 
-FORMATS = (Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), PCM),)
+FORMATS = (Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type=PCM),)
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 GENERATE = Endpoint(
-    key="qwen_tts.generation", method="POST", path="/api/v1/services/aigc/multimodal-generation/generation",
+    key="qwen_tts.generation",
+    method="POST",
+    path="/api/v1/services/aigc/multimodal-generation/generation",
     summary="Speech synthesis (Qwen-TTS), streaming: base64 PCM chunks as Server-Sent Events",
-    host=HOST, role=Role.STREAM, request=SynthesisRequest, body_kind=BodyKind.JSON,
+    host=HOST,
+    role=Role.STREAM,
+    request=SynthesisRequest,
+    body_kind=BodyKind.JSON,
     header_fields={"sse": "X-DashScope-SSE"},
-    responses=(Response(200, (EventStreamBody(SynthesisEvent, audio=AudioAt("/output/audio/data", media_type=PCM)),),
-                        "The audio, chunk by chunk"),
-               _error(400, "InvalidParameter: Required parameter(s) missing or invalid"),
-               _error(401, "InvalidApiKey: Invalid API-key provided."),
-               _error(429, "Throttling.RateQuota: Requests rate limit exceeded, please try again later."),
-               _error(500, "InternalError: An internal error has occured, please try again later")),
-    example={"model": "qwen3-tts-flash", "sse": "enable",
-             "input": {"text": "Let me recommend a T-shirt to everyone.", "voice": "Cherry"}},
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(SynthesisEvent, audio=AudioAt("/output/audio/data", media_type=PCM)),),
+            description="The audio, chunk by chunk",
+        ),
+        _error(400, "InvalidParameter: Required parameter(s) missing or invalid"),
+        _error(401, "InvalidApiKey: Invalid API-key provided."),
+        _error(429, "Throttling.RateQuota: Requests rate limit exceeded, please try again later."),
+        _error(500, "InternalError: An internal error has occured, please try again later"),
+    ),
+    example={
+        "model": "qwen3-tts-flash",
+        "sse": "enable",
+        "input": {"text": "Let me recommend a T-shirt to everyone.", "voice": "Cherry"},
+    },
     doc=REFERENCE,
 )
 
@@ -79,7 +92,7 @@ VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"
               Voice("Chelsie", "en-US", "female"), *(Voice(name, "en-US") for name in DEMO_VOICES))
 
 MODELS = (
-    Model("qwen3-tts-flash", GENERATE.key, "Cherry", max_chars=MAX_TEXT_CHARS,
+    Model(name="qwen3-tts-flash", synthesis=GENERATE.key, voice="Cherry", max_chars=MAX_TEXT_CHARS,
           languages=codes_of(get_args(LanguageType)),
           languages_source=f"{REFERENCE} (read 2026-11-26): language_type's values (Chinese, English, German, "
                            "Italian, Portuguese, Spanish, Japanese, Korean, French, Russian; Auto by default)",
@@ -112,8 +125,8 @@ _REALTIME_WORDS = ("\"qwen3-tts-flash-realtime Current capabilities are equivale
                    "\"qwen3-tts-flash-realtime-2025-11-27(最新スナップショット版)\" (" + REALTIME_GUIDE_JA
                    + "), read 2026-11-25")
 KNOWN_MODELS = (
-    *(KnownModel(name, "qwen3-tts-flash", _SNAPSHOT_WORDS, alias=True) for name in SNAPSHOTS),
-    *(KnownModel(name, "qwen3-tts-flash-realtime", _REALTIME_WORDS, alias=True, socket=REALTIME.key)
+    *(KnownModel(name=name, like="qwen3-tts-flash", words=_SNAPSHOT_WORDS, alias=True) for name in SNAPSHOTS),
+    *(KnownModel(name=name, like="qwen3-tts-flash-realtime", words=_REALTIME_WORDS, alias=True, socket=REALTIME.key)
       for name in REALTIME_SNAPSHOTS),
 )
 
@@ -135,7 +148,7 @@ REFUSALS = Refusals(
 
 # The characters a synthesis was billed (usage.characters, counted as dashscope.toml's rule counts them), read from the
 # last event carrying it.
-BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/characters", source="client", evidence=(
+BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/usage/characters", source="client", evidence=(
     "independent clients' tests of qwen3-tts-flash build the answer as {\"output\": {\"audio\": {...}}, \"usage\": "
     "{\"characters\": 8}, \"request_id\"} (public code index ids 66374086488, 70601461911, 63295183247); Alibaba's own "
     "reference for MiniMax on Model Studio shows \"usage\":{\"characters\":34} (help.aliyun.com "
@@ -146,27 +159,44 @@ SERVICE = SpeechService(
     name="dashscope",
     title="Alibaba Cloud Model Studio Qwen-TTS (SSE; realtime WebSocket)",
     hosts={HOST: "https://dashscope-intl.aliyuncs.com"},  # the Singapore region; Beijing is dashscope.aliyuncs.com
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="DASHSCOPE_API_KEY",
     docs=(REFERENCE, NON_REALTIME_GUIDE, STATUS_CODES),
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "message": "{message}", "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(GENERATE, Slots(text="/input/text", voice="/input/voice", model="/model"), FORMATS,
-                         default_format="pcm", template={"sse": "enable"},
-                         answer={"output": {"finish_reason": "null",
-                                            "audio": {"id": "audio_3c4b9e5f", "expires_at": 0}},
-                                 "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"},
-                         billing=BILLING),),
+    syntheses=(
+        Synthesis(
+            endpoint=GENERATE,
+            slots=Slots(text="/input/text", voice="/input/voice", model="/model"),
+            formats=FORMATS,
+            default_format="pcm",
+            template={"sse": "enable"},
+            answer={
+                "output": {"finish_reason": "null", "audio": {"id": "audio_3c4b9e5f", "expires_at": 0}},
+                "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41",
+            },
+            billing=BILLING,
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
-    doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
-                        "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
-                        "streaming form is declared.", (NON_REALTIME_GUIDE,)),
-               DocDrift("regions", "The Singapore endpoint is declared; Beijing (dashscope.aliyuncs.com) takes "
-                        "different keys (\"The API keys for Singapore and Beijing regions are different\").",
-                        (REFERENCE,))),
+    doc_drift=(
+        DocDrift(
+            "non-streaming answer",
+            "Without X-DashScope-SSE the answer carries an audio URL that "
+            '"expires after 24 hours", not the audio: the family reads audio it is given, so only the '
+            "streaming form is declared.",
+            (NON_REALTIME_GUIDE,),
+        ),
+        DocDrift(
+            "regions",
+            "The Singapore endpoint is declared; Beijing (dashscope.aliyuncs.com) takes "
+            'different keys ("The API keys for Singapore and Beijing regions are different").',
+            (REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

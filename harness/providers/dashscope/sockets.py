@@ -56,62 +56,140 @@ def _event(kind: str, **fields: object) -> dict[str, object]:
 
 
 FORMATS = (
-    Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm;rate=24000", RATES),
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm;rate=24000", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg", rates=RATES),
     # wav: listed, how a file arrives in pieces not said: answered as assumed
-    file_pieces(Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES)),
+    file_pieces(Format(name="wav", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav", rates=RATES)),
 )
 
 REALTIME = Socket(
-    key="qwen_tts.realtime", path="/api-ws/v1/realtime",
+    key="qwen_tts.realtime",
+    path="/api-ws/v1/realtime",
     summary="Qwen-TTS realtime: session.update, input_text_buffer.append and commit, session.finish",
     doc=CLIENT_EVENTS,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
     upgrade=Upgrade(query={"model": "{model}"}),
     models={"qwen3-tts-flash": "qwen3-tts-flash-realtime"},
     prices={"qwen3-tts-flash-realtime": REALTIME_PRICE},
     start=Start(
-        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), ServerEvent,
-                        _event("session.created", session={**SESSION, "mode": "server_commit"})),
-        opening=Send("session.update", {"event_id": "event_{seq}", "type": "session.update",
-                                        "session": {"voice": "{voice}", "mode": "commit", "response_format": "{format}",
-                                                    "sample_rate": "{rate}"}},
-                     SessionUpdate, Match("/type", "session.update")),
-        ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), ServerEvent,
-                     _event("session.updated", session=SESSION)),
+        greeting=Answer(
+            name="session.created",
+            kind=Kind.OPENED,
+            match=Match("/type", "session.created"),
+            model=ServerEvent,
+            template=_event("session.created", session={**SESSION, "mode": "server_commit"}),
+        ),
+        opening=Send(
+            "session.update",
+            {
+                "event_id": "event_{seq}",
+                "type": "session.update",
+                "session": {
+                    "voice": "{voice}",
+                    "mode": "commit",
+                    "response_format": "{format}",
+                    "sample_rate": "{rate}",
+                },
+            },
+            SessionUpdate,
+            Match("/type", "session.update"),
+        ),
+        ready=Answer(
+            name="session.updated",
+            kind=Kind.READY,
+            match=Match("/type", "session.updated"),
+            model=ServerEvent,
+            template=_event("session.updated", session=SESSION),
+        ),
     ),
-    text=Send("input_text_buffer.append", {"event_id": "event_{seq}", "type": "input_text_buffer.append",
-                                           "text": "{text}"}, TextAppend, Match("/type", "input_text_buffer.append")),
-    end=Send("input_text_buffer.commit", {"event_id": "event_{seq}", "type": "input_text_buffer.commit"}, TextCommit,
-             Match("/type", "input_text_buffer.commit")),
+    text=Send(
+        "input_text_buffer.append",
+        {"event_id": "event_{seq}", "type": "input_text_buffer.append", "text": "{text}"},
+        TextAppend,
+        Match("/type", "input_text_buffer.append"),
+    ),
+    end=Send(
+        "input_text_buffer.commit",
+        {"event_id": "event_{seq}", "type": "input_text_buffer.commit"},
+        TextCommit,
+        Match("/type", "input_text_buffer.commit"),
+    ),
     audio_answer=AudioAnswer(
-        message=Answer("response.audio.delta", Kind.AUDIO, Match("/type", "response.audio.delta"), ServerEvent,
-                       _event("response.audio.delta", response_id="resp_{id}", item_id="item_{id}", output_index=0,
-                              content_index=0, delta="{audio}")),
+        message=Answer(
+            name="response.audio.delta",
+            kind=Kind.AUDIO,
+            match=Match("/type", "response.audio.delta"),
+            model=ServerEvent,
+            template=_event(
+                "response.audio.delta",
+                response_id="resp_{id}",
+                item_id="item_{id}",
+                output_index=0,
+                content_index=0,
+                delta="{audio}",
+            ),
+        ),
         at=AudioAt("/delta"),
     ),
-    final=Answer("response.done", Kind.FINAL, Match("/type", "response.done"), ServerEvent,
-                 _event("response.done", response={"id": "resp_{id}", "status": "completed"})),
-    ending=Ending(
-        after_final=Send("session.finish", {"event_id": "event_{seq}", "type": "session.finish"}, SessionFinish,
-                         Match("/type", "session.finish")),
-        closed=Answer("session.finished", Kind.METADATA, Match("/type", "session.finished"), ServerEvent,
-                      _event("session.finished")),
+    final=Answer(
+        name="response.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "response.done"),
+        model=ServerEvent,
+        template=_event("response.done", response={"id": "resp_{id}", "status": "completed"}),
     ),
-    others=(Answer("input_text_buffer.committed", Kind.METADATA, Match("/type", "input_text_buffer.committed"),
-                   ServerEvent, _event("input_text_buffer.committed", item_id="")),),
+    ending=Ending(
+        after_final=Send(
+            "session.finish",
+            {"event_id": "event_{seq}", "type": "session.finish"},
+            SessionFinish,
+            Match("/type", "session.finish"),
+        ),
+        closed=Answer(
+            name="session.finished",
+            kind=Kind.METADATA,
+            match=Match("/type", "session.finished"),
+            model=ServerEvent,
+            template=_event("session.finished"),
+        ),
+    ),
+    others=(
+        Answer(
+            name="input_text_buffer.committed",
+            kind=Kind.METADATA,
+            match=Match("/type", "input_text_buffer.committed"),
+            model=ServerEvent,
+            template=_event("input_text_buffer.committed", item_id=""),
+        ),
+    ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, _event("error", error={}),
-                     code_at="/error/code", message_at="/error/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=ErrorEvent,
+            template=_event("error", error={}),
+            code_at="/error/code",
+            message_at="/error/message",
+        ),
         error_close=1011,  # not documented
     ),
     formats=FORMATS,
-    drift=(DocDrift("audio events", "The server-events page lists response.audio.delta with response_id, item_id, "
-                    "output_index and content_index but its stored text shows no example: the audio is read at "
-                    "/delta, as every realtime API of this shape writes it.", (SERVER_EVENTS,)),
-           DocDrift("refused key", "No stored page says how a bad key is refused on this socket: the declared 401 "
-                    "on the upgrade is the general status code (InvalidApiKey); check it against the provider.",
-                    (SERVER_EVENTS, REALTIME_GUIDE))),
+    drift=(
+        DocDrift(
+            "audio events",
+            "The server-events page lists response.audio.delta with response_id, item_id, "
+            "output_index and content_index but its stored text shows no example: the audio is read at "
+            "/delta, as every realtime API of this shape writes it.",
+            (SERVER_EVENTS,),
+        ),
+        DocDrift(
+            "refused key",
+            "No stored page says how a bad key is refused on this socket: the declared 401 "
+            "on the upgrade is the general status code (InvalidApiKey); check it against the provider.",
+            (SERVER_EVENTS, REALTIME_GUIDE),
+        ),
+    ),
 )
 
 SOCKETS = (REALTIME,)

@@ -57,30 +57,59 @@ MODELS = ("aura-2-thalia-en", "aura-2-andromeda-en", "aura-asteria-en")
 RAW = (("linear16", "pcm_s16le", 24000, RATES), ("mulaw", "pcm_mulaw", 8000, (8000, 16000)),
        ("alaw", "pcm_alaw", 8000, (8000, 16000)))
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
-    Format("linear16", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES),
-    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", (8000, 16000)),
-    Format("alaw", AudioSpec("pcm_alaw", 8000, "wav"), "audio/wav", (8000, 16000)),
-    Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/ogg"),
-    Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac", (8000, 16000, 22050, 32000, 48000, 24000)),
-    *(Format(f"{name}-none", AudioSpec(codec, rate, "raw"), "application/octet-stream", rates,
-             sets={"/encoding": name, "/container": "none"}) for name, codec, rate, rates in RAW),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg"),
+    Format(name="linear16", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="mulaw", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=(8000, 16000)),
+    Format(name="alaw", spec=AudioSpec("pcm_alaw", 8000, "wav"), media_type="audio/wav", rates=(8000, 16000)),
+    Format(name="opus", spec=AudioSpec("opus", 48000, "ogg"), media_type="audio/ogg"),
+    Format(
+        name="flac",
+        spec=AudioSpec("flac", 24000, "flac"),
+        media_type="audio/flac",
+        rates=(8000, 16000, 22050, 32000, 48000, 24000),
+    ),
+    *(
+        Format(
+            name=f"{name}-none",
+            spec=AudioSpec(codec, rate, "raw"),
+            media_type="application/octet-stream",
+            rates=rates,
+            sets={"/encoding": name, "/container": "none"},
+        )
+        for name, codec, rate, rates in RAW
+    ),
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 SPEAK = Endpoint(
-    key="speak.request", method="POST", path="/v1/speak", host=HOST, role=Role.AUDIO,
+    key="speak.request",
+    method="POST",
+    path="/v1/speak",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Single Text Request: the audio of one text",
-    request=SpeakRequest, body_kind=BodyKind.JSON,
+    request=SpeakRequest,
+    body_kind=BodyKind.JSON,
     query_fields=("model", "encoding", "container", "sample_rate", "bit_rate"),
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac",
-                                         "application/octet-stream")),), "audio"),
-               _error(400, "invalid query parameter or body"), _error(401, "invalid credentials"),
-               _error(402, "insufficient credits"), _error(429, "too many concurrent requests")),
+    responses=(
+        Response(
+            status=200,
+            bodies=(
+                AudioBody(
+                    ("audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac", "application/octet-stream")
+                ),
+            ),
+            description="audio",
+        ),
+        _error(400, "invalid query parameter or body"),
+        _error(401, "invalid credentials"),
+        _error(402, "insufficient credits"),
+        _error(429, "too many concurrent requests"),
+    ),
     example={"text": "Hello, how can I help you today?", "model": "aura-2-thalia-en"},
     doc=REFERENCE,
 )
@@ -126,8 +155,12 @@ _LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-deepgram==1.8.9", "T
 
 
 def _known(name: str, evidence: tuple[Evidence, ...], words: str) -> KnownModel:
-    return KnownModel(name, "aura-2-thalia-en" if name.startswith("aura-2-") else "aura-asteria-en", words,
-                      evidence=evidence)
+    return KnownModel(
+        name=name,
+        like="aura-2-thalia-en" if name.startswith("aura-2-") else "aura-asteria-en",
+        words=words,
+        evidence=evidence,
+    )
 
 
 KNOWN_MODELS = (
@@ -151,7 +184,7 @@ REFUSALS = Refusals(
 )
 
 # The characters Deepgram counted for a /v1/speak request: a header its documents do not enumerate.
-BILLING = (BilledSignal(Unit.CHARACTERS, header="dg-char-count", source="client", evidence=(
+BILLING = (BilledSignal(unit=Unit.CHARACTERS, header="dg-char-count", source="client", evidence=(
     "\"The field list was taken from a live /v1/speak response rather than from the documentation, which does not "
     "enumerate these headers\" (the community Rust SDK, docs.rs/crate/deepgram/0.14.0 src/speak/response.rs); "
     "clients: \"Useful response headers: dg-model-name, dg-char-count, dg-request-id\", "
@@ -162,21 +195,31 @@ SERVICE = SpeechService(
     name="deepgram",
     title="Deepgram Aura (speak REST and WebSocket)",
     hosts={HOST: "https://api.deepgram.com"},
-    auth=Auth("Authorization", "Token"),
+    auth=Auth(header="Authorization", scheme="Token"),
     key_env="DEEPGRAM_API_KEY",
-    docs=(REFERENCE, WS_REFERENCE, FLUSH, ERRORS, GETTING_STARTED, CLEAR, MEDIA, SAMPLE_RATE, CHANGELOG,
-          CONTAINER),
+    docs=(REFERENCE, WS_REFERENCE, FLUSH, ERRORS, GETTING_STARTED, CLEAR, MEDIA, SAMPLE_RATE, CHANGELOG, CONTAINER),
     error_model=ErrorBody,
     # The reason also in `dg-error`, as a refused WebSocket upgrade carries it (sockets); the sandbox writes it on
     # every error answer (DocDrift).
-    errors=ErrorShape({"err_code": "{code}", "err_msg": "{message}", "request_id": "{id}"},
-                      headers={"dg-error": "{message}"}),
+    errors=ErrorShape(
+        {"err_code": "{code}", "err_msg": "{message}", "request_id": "{id}"}, headers={"dg-error": "{message}"}
+    ),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEAK, Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
-                         FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL,
-                         billing=BILLING),),
-    models=tuple(Model(name, SPEAK.key, name,
-                       description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
+    syntheses=(
+        Synthesis(
+            endpoint=SPEAK,
+            slots=Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
+            formats=FORMATS,
+            default_format="mp3",
+            rate_as_text=True,
+            default_model=DEFAULT_MODEL,
+            billing=BILLING,
+        ),
+    ),
+    models=tuple(
+        Model(name=name, synthesis=SPEAK.key, voice=name, description=f"{name} over the Deepgram speak WebSocket")
+        for name in MODELS
+    ),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
     known_models=KNOWN_MODELS,
     # "The request ID is stored in the HTTP header named dg-request-id. This header is present in all requests,
@@ -185,18 +228,33 @@ SERVICE = SpeechService(
     # dg-request-id too, as the community Rust SDK reads it from a live /v1/speak answer: source: sdk)
     request_id_header="dg-request-id",
     file_protocols=("deepgram-speak",),
-    doc_drift=(DocDrift("encoding default", "The reference gives encoding's default as mp3; Media Output Settings "
-                        "gives \"REST Defaults encoding: Linear16 container: wav\". The sandbox answers mp3.",
-                        (REFERENCE, MEDIA)),
-               DocDrift("container", "container=none is answered as the samples alone for linear16, mulaw and alaw; "
-                        "container=ogg, and none for the other encodings, are answered in the encoding's default "
-                        "container.", (MEDIA, CONTAINER)),
-               DocDrift("aac", "aac is a documented encoding the sandbox does not answer (no encoder): declared "
-                        "formats only.", (REFERENCE, MEDIA)),
-               DocDrift("dg-error", "A refused WebSocket upgrade names its reason in the dg-error header (CHANGELOG; "
-                        "Pipecat's DeepgramTTSService reads it); the sandbox writes it on its REST error answers too.",
-                        (CHANGELOG, REFERENCE)),
-               DocDrift("bit_rate", "bit_rate is read and not honoured by the sandbox.", (REFERENCE,))),
+    doc_drift=(
+        DocDrift(
+            "encoding default",
+            "The reference gives encoding's default as mp3; Media Output Settings "
+            'gives "REST Defaults encoding: Linear16 container: wav". The sandbox answers mp3.',
+            (REFERENCE, MEDIA),
+        ),
+        DocDrift(
+            "container",
+            "container=none is answered as the samples alone for linear16, mulaw and alaw; "
+            "container=ogg, and none for the other encodings, are answered in the encoding's default "
+            "container.",
+            (MEDIA, CONTAINER),
+        ),
+        DocDrift(
+            "aac",
+            "aac is a documented encoding the sandbox does not answer (no encoder): declared formats only.",
+            (REFERENCE, MEDIA),
+        ),
+        DocDrift(
+            "dg-error",
+            "A refused WebSocket upgrade names its reason in the dg-error header (CHANGELOG; "
+            "Pipecat's DeepgramTTSService reads it); the sandbox writes it on its REST error answers too.",
+            (CHANGELOG, REFERENCE),
+        ),
+        DocDrift("bit_rate", "bit_rate is read and not honoured by the sandbox.", (REFERENCE,)),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its speak WebSocket (`sockets`)

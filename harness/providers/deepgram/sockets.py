@@ -86,9 +86,11 @@ class Warning(ResponseModel):
 
 
 # "Only streaming-compatible encodings are supported": linear16 (the streaming default, 24000) first.
-FORMATS = (Format("linear16", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm;rate=24000", RATES),
-           Format("mulaw", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/basic", RATES),
-           Format("alaw", AudioSpec("pcm_alaw", 8000, "raw"), "audio/x-alaw-basic", RATES))
+FORMATS = (
+    Format(name="linear16", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm;rate=24000", rates=RATES),
+    Format(name="mulaw", spec=AudioSpec("pcm_mulaw", 8000, "raw"), media_type="audio/basic", rates=RATES),
+    Format(name="alaw", spec=AudioSpec("pcm_alaw", 8000, "raw"), media_type="audio/x-alaw-basic", rates=RATES),
+)
 
 CLOSE_CODES = {**STANDARD_CLOSE_CODES, 1003: "MESSAGE-0000", 1008: "DATA-0000 or DATA-0001",
                1009: "BIG-0000 or BIG-0001", 1011: "NET-0000 to NET-0003"}
@@ -101,29 +103,29 @@ SPEAK = Socket(
     # "Use your API key or a temporary token for authentication via the Authorization header. In client-side
     # environments where custom headers are not supported, use the Sec-WebSocket-Protocol header instead."
     # (WS_REFERENCE; SUBPROTOCOL: the subprotocols `token` and the key). A wrong key is refused at the upgrade.
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, subprotocol="token"),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True, subprotocol="token"),
     upgrade=Upgrade(host="api", query={"model": "{model}", "encoding": "{format}", "sample_rate": "{rate}"}),
     text=Send("Speak", {"type": "Speak", "text": "{text}"}, SpeakText, Match("/type", "Speak")),
     end=FLUSH_MESSAGE,  # every Flush is answered by Flushed and the text goes on (`flushes`)
     flushes=Flushes(limit=20, window_s=60.0, warning=Answer(
-        "Warning", Kind.WARNING, Match("/type", "Warning"), Warning,
-        {"type": "Warning", "description": "{message}", "code": "{code}"},
+        name="Warning", kind=Kind.WARNING, match=Match("/type", "Warning"), model=Warning,
+        template={"type": "Warning", "description": "{message}", "code": "{code}"},
         code_at="/code", message_at="/description")),
-    final=Answer("Flushed", Kind.FINAL, Match("/type", "Flushed"), Sequenced,
-                 {"type": "Flushed", "sequence_id": "{sequence}"}),
+    final=Answer(name="Flushed", kind=Kind.FINAL, match=Match("/type", "Flushed"), model=Sequenced,
+                 template={"type": "Flushed", "sequence_id": "{sequence}"}),
     clear=Send("Clear", {"type": "Clear"}, Control, Match("/type", "Clear")),
     # "the TTS websocket will clear the internal text and audio buffer ... and will stop sending new audio chunks as
     # soon as possible", then {"type": "Cleared", "sequence_id": 0} (CLEAR)
-    clears=Clears(Answer("Cleared", Kind.CLEARED, Match("/type", "Cleared"), Sequenced,
-                         {"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
+    clears=Clears(Answer(name="Cleared", kind=Kind.CLEARED, match=Match("/type", "Cleared"), model=Sequenced,
+                         template={"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
     # The cancel: Clear, acknowledged by Cleared, after which no audio ("will stop sending new audio chunks as soon as
     # possible"; "Upon receiving the Clear message, the server will process all remaining audio data and return" it).
     cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=CLEAR,
                   quote="After sending the optional Clear message, the TTS websocket will clear the internal text "
                         "and audio buffer for generating audio and will stop sending new audio chunks as soon as "
                         "possible."),
-    start=Start(greeting=Answer("Metadata", Kind.METADATA, Match("/type", "Metadata"), Metadata,
-                                {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
+    start=Start(greeting=Answer(name="Metadata", kind=Kind.METADATA, match=Match("/type", "Metadata"), model=Metadata,
+                                template={"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
                                  "model_version": MODEL_VERSION, "model_uuid": "{id}"})),
     ending=Ending(after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close"))),
     failures=Failures(

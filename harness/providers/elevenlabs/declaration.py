@@ -79,10 +79,10 @@ AUDIO = AudioBody((*dict.fromkeys(media_type_of(f).split(";")[0] for f in HTTP_F
 
 def _errors() -> tuple[Response, ...]:
     return (
-        Response(422, (JsonBody(ValidationErrorBody),), "Validation Error"),
-        Response(401, (JsonBody(ErrorBody),), "invalid_api_key", inferred=True),
-        Response(404, (JsonBody(ErrorBody),), "voice_not_found", inferred=True),
-        Response(429, (JsonBody(ErrorBody),), "too_many_concurrent_requests", inferred=True),
+        Response(status=422, bodies=(JsonBody(ValidationErrorBody),), description="Validation Error"),
+        Response(status=401, bodies=(JsonBody(ErrorBody),), description="invalid_api_key", inferred=True),
+        Response(status=404, bodies=(JsonBody(ErrorBody),), description="voice_not_found", inferred=True),
+        Response(status=429, bodies=(JsonBody(ErrorBody),), description="too_many_concurrent_requests", inferred=True),
     )
 
 
@@ -90,7 +90,7 @@ def _endpoint(key: str, suffix: str, summary: str, body: object, role: Role, doc
     return Endpoint(
         key=key, method="POST", path="/v1/text-to-speech/{voice_id}" + suffix, summary=summary, host=HOST,
         role=role, request=SpeechRequest, body_kind=BodyKind.JSON, query_fields=("output_format",),
-        responses=(Response(200, (body,), summary), *_errors()),  # type: ignore[arg-type]
+        responses=(Response(status=200, bodies=(body,), description=summary), *_errors()),  # type: ignore[arg-type]
         example={"voice_id": "JBFqnCBsd6RMkjVDRZzb", "text": "The first move is what sets everything in motion.",
                  "model_id": "eleven_multilingual_v2"},
         doc=doc)
@@ -114,14 +114,14 @@ SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/outpu
 # spoken by that model.
 # The credits a synthesis was charged (Flash and Turbo: one a 2 characters; voice multipliers included), a header no
 # stored ElevenLabs page names.
-BILLING = (BilledSignal(Unit.CREDITS, header="character-cost", source="client", evidence=(
+BILLING = (BilledSignal(unit=Unit.CREDITS, header="character-cost", source="client", evidence=(
     "\"ElevenLabs ... YES - character-cost header on TTS response (also request-id, x-trace-id)\" "
     "(receptron/mulmocast-cli issue #1420, 2026-06-18); clients read it: "
     "cost = int(response.headers[\"character-cost\"]); "
     "\"Billed credits from the character-cost header (v4 Turbo: 0.5/char)\"")),)
 # The text-normalisation switch of every synthesis (the request model's `apply_text_normalization`: "auto" | "on" |
 # "off", by default "auto").
-NORMALISATION = Normalisation("/apply_text_normalization", off="off", on="on", evidence=(
+NORMALISATION = Normalisation(pointer="/apply_text_normalization", off="off", on="on", evidence=(
     "\"The apply_text_normalization parameter has three modes: on, which means it is always applied; off, which "
     "means it is never applied; auto, which means that the AI will automatically decide when to apply text "
     "normalization\"; \"Text normalization spells out numbers and dates to ensure better pronunciation\" "
@@ -139,16 +139,26 @@ _MARKED = {WITH_TIMESTAMPS: ALIGNMENT, STREAM_WITH_TIMESTAMPS: ALIGNMENT}
 # the tag is ignored. No field asks for it: the text is always read so.
 PAUSES_PAGE = ("https://help.elevenlabs.io/hc/en-us/articles/24352686926609-Do-pauses-and-SSML-phoneme-tags-work-with-"
                "the-API")
-MARKUP = Markup(Syntax.INLINE, (Tag(
-    TagKind.BREAK, '<break time="{s}s" />', doc=PAUSES_PAGE, max_ms=3000, unsupported_on=("eleven_v3",),
+MARKUP = Markup(syntax=Syntax.INLINE, tags=(Tag(
+    kind=TagKind.BREAK, form='<break time="{s}s" />', doc=PAUSES_PAGE, max_ms=3000, unsupported_on=("eleven_v3",),
     quote="\"You can use the break tag when generating audio via the API. This will create an exact and natural pause "
           "in the speech. ... The syntax for the break tag is <break time=\"1.5s\" /> and the AI can handle pauses of "
           "up to 3 seconds in length. All of our models, with the exception of Eleven V3, support SSML break tags\" "
           "(read 2026-11-26)"),))
-SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
-                            billing=BILLING, normalisation=NORMALISATION, marks=_MARKED.get(endpoint.key),
-                            markup=MARKUP)
-                  for endpoint in ENDPOINTS)
+SYNTHESES = tuple(
+    Synthesis(
+        endpoint=endpoint,
+        slots=SLOTS,
+        formats=FORMATS,
+        default_format=DEFAULT_FORMAT,
+        default_model=DEFAULT_MODEL,
+        billing=BILLING,
+        normalisation=NORMALISATION,
+        marks=_MARKED.get(endpoint.key),
+        markup=MARKUP,
+    )
+    for endpoint in ENDPOINTS
+)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,
 # voice_id, gender, accent. George (JBFqnCBsd6RMkjVDRZzb) is also the reference's example and leads: the benchmark's
@@ -192,22 +202,51 @@ _LANGUAGES_SOURCE = ("models overview, https://elevenlabs.io/docs/overview/model
                      "\"eleven_flash_v2_5 ... All eleven_multilingual_v2 languages plus: hu, no, vi\"")
 
 MODELS_DECLARED = (
-    *(Model(name, CONVERT, VOICES[0].name, languages=_LANGUAGES[name], languages_source=_LANGUAGES_SOURCE,
-            description=f"{name} (voice {VOICES[0].name})") for name in MODELS),
+    *(
+        Model(
+            name=name,
+            synthesis=CONVERT,
+            voice=VOICES[0].name,
+            languages=_LANGUAGES[name],
+            languages_source=_LANGUAGES_SOURCE,
+            description=f"{name} (voice {VOICES[0].name})",
+        )
+        for name in MODELS
+    ),
     # Create speech as an offering of its own (<model>-http): the one route whose answer says what it billed (the
     # `character-cost` header, BILLING); no stored page shows a bill in the sockets' messages, which keep the
     # models' own names (sockets.py).
-    *(Model(f"{name}-http", CONVERT, VOICES[0].name, sets={"/model_id": name}, languages=_LANGUAGES[name],
-            languages_source=_LANGUAGES_SOURCE, description=f"{name} over Create speech (voice {VOICES[0].name})")
-      for name in MODELS),
+    *(
+        Model(
+            name=f"{name}-http",
+            synthesis=CONVERT,
+            voice=VOICES[0].name,
+            sets={"/model_id": name},
+            languages=_LANGUAGES[name],
+            languages_source=_LANGUAGES_SOURCE,
+            description=f"{name} over Create speech (voice {VOICES[0].name})",
+        )
+        for name in MODELS
+    ),
     # The routes with timing as offerings of their own, benchmarked where a run names them (`named_only`: the default
     # run has the model's other routes): their character marks measured against the audio (docs/marks.md).
-    *(Model(f"{name}-{suffix}", key, VOICES[0].name, sets={"/model_id": name}, languages=_LANGUAGES[name],
-            languages_source=_LANGUAGES_SOURCE, named_only=True,
-            description=f"{name} over {words} (voice {VOICES[0].name}): its character timing marks")
-      for name in MODELS[:1]
-      for suffix, key, words in (("timestamps", WITH_TIMESTAMPS, "Create speech with timing"),
-                                 ("stream-timestamps", STREAM_WITH_TIMESTAMPS, "Stream speech with timing"))),
+    *(
+        Model(
+            name=f"{name}-{suffix}",
+            synthesis=key,
+            voice=VOICES[0].name,
+            sets={"/model_id": name},
+            languages=_LANGUAGES[name],
+            languages_source=_LANGUAGES_SOURCE,
+            named_only=True,
+            description=f"{name} over {words} (voice {VOICES[0].name}): its character timing marks",
+        )
+        for name in MODELS[:1]
+        for suffix, key, words in (
+            ("timestamps", WITH_TIMESTAMPS, "Create speech with timing"),
+            ("stream-timestamps", STREAM_WITH_TIMESTAMPS, "Stream speech with timing"),
+        )
+    ),
 )
 
 # Open: the default voices are a sample. The reference's voice_id is "ID of the voice to be used. Use the Get voices
@@ -231,22 +270,57 @@ _LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-elevenlabs==1.8.9", 
 _PIPECAT = Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "ElevenLabsTTSService (settings.model)")
 _LIVEKIT_WORDS = "TTSModels = Literal[..., \"{name}\", ...] (livekit-plugins-elevenlabs 1.8.9, read 2026-11-25)"
 KNOWN_MODELS = (
-    KnownModel("eleven_v3", "eleven_multilingual_v2", "\"eleven_v3 Human-like and expressive speech generation 70+ "
-               "languages\" (" + MODELS_OVERVIEW + ", read 2026-11-25)", evidence=(DOCUMENTS, _LIVEKIT)),
-    KnownModel("eleven_flash_v2", "eleven_flash_v2_5", "\"eleven_flash_v2 Ultra-fast model optimized for real-time "
-               "use (~75ms†) en\" (" + MODELS_OVERVIEW + ", read 2026-11-25)", evidence=(DOCUMENTS, _LIVEKIT)),
-    KnownModel("eleven_turbo_v2", "eleven_turbo_v2_5", _LIVEKIT_WORDS.format(name="eleven_turbo_v2"),
-               evidence=(_LIVEKIT,)),
-    KnownModel("eleven_multilingual_v1", "eleven_multilingual_v2",
-               _LIVEKIT_WORDS.format(name="eleven_multilingual_v1"), evidence=(_LIVEKIT,)),
-    KnownModel("eleven_monolingual_v1", "eleven_multilingual_v2",
-               _LIVEKIT_WORDS.format(name="eleven_monolingual_v1"), evidence=(_LIVEKIT,)),
-    KnownModel("eleven_v3_conversational", "eleven_multilingual_v2",
-               _LIVEKIT_WORDS.format(name="eleven_v3_conversational") + "; ELEVENLABS_CONTEXT_UNSUPPORTED_MODELS = "
-               "{\"eleven_v3\", \"eleven_v3_conversational\"} (pipecat-ai 1.14.0)", evidence=(_LIVEKIT, _PIPECAT)),
-    KnownModel("eleven_v4", "eleven_multilingual_v2", _LIVEKIT_WORDS.format(name="eleven_v4"), evidence=(_LIVEKIT,)),
-    KnownModel("eleven_v4_turbo", "eleven_turbo_v2_5", _LIVEKIT_WORDS.format(name="eleven_v4_turbo"),
-               evidence=(_LIVEKIT,)),
+    KnownModel(
+        name="eleven_v3",
+        like="eleven_multilingual_v2",
+        words='"eleven_v3 Human-like and expressive speech generation 70+ '
+        'languages" (' + MODELS_OVERVIEW + ", read 2026-11-25)",
+        evidence=(DOCUMENTS, _LIVEKIT),
+    ),
+    KnownModel(
+        name="eleven_flash_v2",
+        like="eleven_flash_v2_5",
+        words='"eleven_flash_v2 Ultra-fast model optimized for real-time '
+        'use (~75ms†) en" (' + MODELS_OVERVIEW + ", read 2026-11-25)",
+        evidence=(DOCUMENTS, _LIVEKIT),
+    ),
+    KnownModel(
+        name="eleven_turbo_v2",
+        like="eleven_turbo_v2_5",
+        words=_LIVEKIT_WORDS.format(name="eleven_turbo_v2"),
+        evidence=(_LIVEKIT,),
+    ),
+    KnownModel(
+        name="eleven_multilingual_v1",
+        like="eleven_multilingual_v2",
+        words=_LIVEKIT_WORDS.format(name="eleven_multilingual_v1"),
+        evidence=(_LIVEKIT,),
+    ),
+    KnownModel(
+        name="eleven_monolingual_v1",
+        like="eleven_multilingual_v2",
+        words=_LIVEKIT_WORDS.format(name="eleven_monolingual_v1"),
+        evidence=(_LIVEKIT,),
+    ),
+    KnownModel(
+        name="eleven_v3_conversational",
+        like="eleven_multilingual_v2",
+        words=_LIVEKIT_WORDS.format(name="eleven_v3_conversational") + "; ELEVENLABS_CONTEXT_UNSUPPORTED_MODELS = "
+        '{"eleven_v3", "eleven_v3_conversational"} (pipecat-ai 1.14.0)',
+        evidence=(_LIVEKIT, _PIPECAT),
+    ),
+    KnownModel(
+        name="eleven_v4",
+        like="eleven_multilingual_v2",
+        words=_LIVEKIT_WORDS.format(name="eleven_v4"),
+        evidence=(_LIVEKIT,),
+    ),
+    KnownModel(
+        name="eleven_v4_turbo",
+        like="eleven_turbo_v2_5",
+        words=_LIVEKIT_WORDS.format(name="eleven_v4_turbo"),
+        evidence=(_LIVEKIT,),
+    ),
 )
 
 REFUSALS = Refusals(
@@ -268,7 +342,7 @@ SERVICE = SpeechService(
     name="elevenlabs",
     title="ElevenLabs (REST and the stream-input WebSocket)",
     hosts={HOST: "https://api.elevenlabs.io"},
-    auth=Auth("xi-api-key"),
+    auth=Auth(header="xi-api-key"),
     key_env="ELEVENLABS_API_KEY",
     docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE, DEFAULT_VOICES_PAGE, MULTI_REFERENCE, MULTI_GUIDE),
     error_model=ErrorBody,

@@ -83,7 +83,7 @@ def media_type_of(output_format: str) -> str:
 
 
 def format_of(name: str) -> Format:
-    return Format(name, spec_of(name), media_type_of(name))
+    return Format(name=name, spec=spec_of(name), media_type=media_type_of(name))
 
 
 # The benchmark's format first (raw 16-bit PCM at 24 kHz, what the declaration has always benchmarked). Streamed Opus
@@ -102,13 +102,18 @@ ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTime
 SOCKET_ERRORS = BodyErrors("/error", (), "/message", statuses={"quota_exceeded": 402})
 
 STREAM_INPUT = Socket(
-    key="tts.stream-input", path="/v1/text-to-speech/{voice_id}/stream-input",
-    summary="Text in as it is written, audio and alignment out", doc=WS_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
+    key="tts.stream-input",
+    path="/v1/text-to-speech/{voice_id}/stream-input",
+    summary="Text in as it is written, audio and alignment out",
+    doc=WS_REFERENCE,
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
     upgrade=Upgrade(path_params={"voice_id": "{voice}"}, query={"model_id": "{model}", "output_format": "{format}"}),
     start=Start(
-        opening=Send("InitializeConnection", {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
-                     InitializeConnection),
+        opening=Send(
+            "InitializeConnection",
+            {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
+            InitializeConnection,
+        ),
     ),
     text=Send("SendText", {"text": "{text}"}, SendText, Match("/text")),
     # "The default value for chunk_length_schedule is: [120, 160, 250, 290]"; "Each item should be in the range 50-500."
@@ -116,18 +121,37 @@ STREAM_INPUT = Socket(
     flush=Send("SendText (flush)", {"text": "{text}", "flush": True}, SendText, Match("/flush", True)),
     end=Send("CloseConnection", {"text": ""}, CloseConnection, Match("/text", "")),
     audio_answer=AudioAnswer(
-        message=Answer("AudioOutput", Kind.AUDIO, Match("/audio"), AudioOutput,
-                       {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None}),
+        message=Answer(
+            name="AudioOutput",
+            kind=Kind.AUDIO,
+            match=Match("/audio"),
+            model=AudioOutput,
+            template={"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None},
+        ),
         at=AudioAt("/audio"),
     ),
     marks=ALIGNMENT,
-    final=Answer("FinalOutput", Kind.FINAL, Match("/isFinal", True), FinalOutput, {"isFinal": True}),
+    final=Answer(
+        name="FinalOutput",
+        kind=Kind.FINAL,
+        match=Match("/isFinal", True),
+        model=FinalOutput,
+        template={"isFinal": True},
+    ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/error"), ErrorOutput, {"message": "{message}", "error": "{code}",
-                                                                          "code": 1008},
-                     code_at="/error", message_at="/message"),
-        close_codes={**STANDARD_CLOSE_CODES,
-                     1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/error"),
+            model=ErrorOutput,
+            template={"message": "{message}", "error": "{code}", "code": 1008},
+            code_at="/error",
+            message_at="/message",
+        ),
+        close_codes={
+            **STANDARD_CLOSE_CODES,
+            1008: "policy violation: an invalid key, or no input within inactivity_timeout",
+        },
         error_close=1008,
         # An error message's `error` word; quota_exceeded ("This request exceeds your quota.") is a spent balance,
         # whatever status the HTTP endpoints give it (401, inferred), the others as the HTTP refusals of the same word.
@@ -136,14 +160,24 @@ STREAM_INPUT = Socket(
     formats=FORMATS,
     suffix="",  # the socket's offerings keep the models' own names, in place of Create speech's
     drift=(
-        DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
-                 "in the field (LiveKit's plugin) also read `charsDurationsMs`. The sandbox writes the first.",
-                 (WS_REFERENCE,)),
-        DocDrift("first message", "The SDK's first WebSocket message carries `try_trigger_generation`, which the "
-                 "AsyncAPI's InitializeConnection does not list: it is set aside as a finding.", (WS_REFERENCE,)),
-        DocDrift("socket errors", "The AsyncAPI shows no error message: {\"message\", \"error\", \"code\"} before a "
-                 "1008 close is what clients handle (the SDK reads `message`), not a quoted example.",
-                 (WS_REFERENCE,)),
+        DocDrift(
+            "alignment durations",
+            "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
+            "in the field (LiveKit's plugin) also read `charsDurationsMs`. The sandbox writes the first.",
+            (WS_REFERENCE,),
+        ),
+        DocDrift(
+            "first message",
+            "The SDK's first WebSocket message carries `try_trigger_generation`, which the "
+            "AsyncAPI's InitializeConnection does not list: it is set aside as a finding.",
+            (WS_REFERENCE,),
+        ),
+        DocDrift(
+            "socket errors",
+            'The AsyncAPI shows no error message: {"message", "error", "code"} before a '
+            "1008 close is what clients handle (the SDK reads `message`), not a quoted example.",
+            (WS_REFERENCE,),
+        ),
     ),
 )
 
@@ -169,7 +203,7 @@ MULTI_STREAM_INPUT = Socket(
     doc=MULTI_REFERENCE,
     # The xi-api-key header (Pipecat's); a wrong one refused at the upgrade (not documented: DRIFT), none there waiting
     # for the first message's xi_api_key as on stream-input.
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
     upgrade=Upgrade(path_params={"voice_id": "{voice}"}, query={"model_id": "{model}", "output_format": "{format}"}),
     start=Start(
         # Each context's first message: "Must be a single space character to initiate the context".
@@ -185,14 +219,14 @@ MULTI_STREAM_INPUT = Socket(
              Match("/close_context", True)),
     ending=Ending(after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True))),
     audio_answer=AudioAnswer(
-        message=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
-                       {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
+        message=Answer(name="audioOutputMulti", kind=Kind.AUDIO, match=Match("/audio"), model=ContextAudioOutput,
+                       template={"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
                         "contextId": "{context}"}),
         at=AudioAt("/audio"),
     ),
     marks=ALIGNMENT,
-    final=Answer("finalOutputMulti", Kind.FINAL, Match("/isFinal", True), ContextFinalOutput,
-                 {"isFinal": True, "contextId": "{context}"}),
+    final=Answer(name="finalOutputMulti", kind=Kind.FINAL, match=Match("/isFinal", True), model=ContextFinalOutput,
+                 template={"isFinal": True, "contextId": "{context}"}),
     failures=Failures(
         error=ERROR,
         errors=SOCKET_ERRORS,
@@ -241,29 +275,52 @@ DIALOGUE_CLIENTS = Evidence(
 DIALOGUE_DOC = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/realtime-tdd"
 
 TEXT_TO_DIALOGUE = Socket(
-    key="text-to-dialogue.stream-input", path="/v1/text-to-dialogue/stream-input",
+    key="text-to-dialogue.stream-input",
+    path="/v1/text-to-dialogue/stream-input",
     summary="Text to Dialogue: voices registered first, inputs of text and voice in, audio out per turn",
     doc=DIALOGUE_DOC,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
     upgrade=Upgrade(query={"model_id": "{model}", "output_format": "{format}"}),
     start=Start(opening=Send("initializeDialogue", {"voices": ["{voice}"]}, DialogueInit, Match("/voices"))),
-    text=Send("sendInputs", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}]}, DialogueInputs,
-              Match("/inputs")),
+    text=Send("sendInputs", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}]}, DialogueInputs, Match("/inputs")),
     end=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
-    audio_answer=AudioAnswer(message=Answer("audio", Kind.AUDIO, Match("/audio"), DialogueAudio, {"audio": "{audio}"}),
-                             at=AudioAt("/audio")),
-    final=Answer("isFinal", Kind.FINAL, Match("/is_final", True), DialogueFinal, {"is_final": True}),
-    others=(Answer("turnDone", Kind.METADATA, Match("/is_final_audio_for_turn", True), DialogueTurnDone,
-                   {"is_final_audio_for_turn": True}),),
+    audio_answer=AudioAnswer(
+        message=Answer(
+            name="audio", kind=Kind.AUDIO, match=Match("/audio"), model=DialogueAudio, template={"audio": "{audio}"}
+        ),
+        at=AudioAt("/audio"),
+    ),
+    final=Answer(
+        name="isFinal",
+        kind=Kind.FINAL,
+        match=Match("/is_final", True),
+        model=DialogueFinal,
+        template={"is_final": True},
+    ),
+    others=(
+        Answer(
+            name="turnDone",
+            kind=Kind.METADATA,
+            match=Match("/is_final_audio_for_turn", True),
+            model=DialogueTurnDone,
+            template={"is_final_audio_for_turn": True},
+        ),
+    ),
     failures=Failures(error=ERROR, errors=SOCKET_ERRORS, close_codes=CLOSE_CODES, error_close=1008),
     formats=FORMATS,
     # "Text to Dialogue ... eleven_v3": the declared model a v3 name is spoken like (`KNOWN_MODELS`), under v3's name.
     models={"eleven_multilingual_v2": "eleven_v3"},
     evidence=DIALOGUE_CLIENTS,
-    drift=(DocDrift("evidence", "No stored page shows the socket's messages: declared from independent clients "
-                    "(source: client). Its error message is stream-input's, inferred; the sandbox speaks every input "
-                    "in the connection's first voice's place as the voice each input names, and sends no "
-                    "is_final_audio_for_turn.", (DIALOGUE_DOC,)),),
+    drift=(
+        DocDrift(
+            "evidence",
+            "No stored page shows the socket's messages: declared from independent clients "
+            "(source: client). Its error message is stream-input's, inferred; the sandbox speaks every input "
+            "in the connection's first voice's place as the voice each input names, and sends no "
+            "is_final_audio_for_turn.",
+            (DIALOGUE_DOC,),
+        ),
+    ),
 )
 
 SOCKETS = (STREAM_INPUT, MULTI_STREAM_INPUT, TEXT_TO_DIALOGUE)

@@ -60,25 +60,47 @@ from harness.providers.fish.sockets import SOCKETS
 HOST = "api"
 RATE = 44100  # "Default Sample Rate: 44.1kHz" (WAV/PCM and MP3)
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100)),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", (8000, 16000, 24000, 32000, 44100)),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=(32000, 44100)),
+    Format(
+        name="wav",
+        spec=AudioSpec("pcm_s16le", RATE, "wav"),
+        media_type="audio/wav",
+        rates=(8000, 16000, 24000, 32000, 44100),
+    ),
     # "format: enum: wav, pcm, mp3, opus" ("WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz, 44.1kHz"): headerless 16-bit samples,
     # as the live socket's pcm; no Content-Type is given for them, so they are read as the format asked for (audio/pcm)
-    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", (8000, 16000, 24000, 32000, 44100)),
+    Format(
+        name="pcm",
+        spec=AudioSpec("pcm_s16le", RATE, "raw"),
+        media_type="audio/pcm",
+        rates=(8000, 16000, 24000, 32000, 44100),
+    ),
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 TTS = Endpoint(
-    key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
-    summary="Text to speech: the audio, streamed", request=TTSRequest, body_kind=BodyKind.JSON,
-    header_fields={"model": "model"}, accepts_msgpack=True,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), "The audio"),
-               _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
-               _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
+    key="tts",
+    method="POST",
+    path="/v1/tts",
+    host=HOST,
+    role=Role.STREAM,
+    summary="Text to speech: the audio, streamed",
+    request=TTSRequest,
+    body_kind=BodyKind.JSON,
+    header_fields={"model": "model"},
+    accepts_msgpack=True,
+    responses=(
+        Response(status=200, bodies=(AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), description="The audio"),
+        _error(400, "a request the API refuses"),
+        _error(401, "no valid bearer key"),
+        _error(402, "no credit left"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
     example={"text": "Hello, world!", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1"},
     doc=GUIDE,
 )
@@ -89,8 +111,8 @@ STREAM_WITH_TIMESTAMPS = Endpoint(
     key="tts.stream-with-timestamp", method="POST", path="/v1/tts/stream/with-timestamp", host=HOST,
     role=Role.STREAM, summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
     request=TTSRequest, body_kind=BodyKind.JSON, header_fields={"model": "model"}, accepts_msgpack=True,
-    responses=(Response(200, (EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
-                        "Server-Sent Events stream"),
+    responses=(Response(status=200, bodies=(EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
+                        description="Server-Sent Events stream"),
                _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
                _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
     example={"text": "Hello! Welcome to Fish Audio.", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1",
@@ -132,7 +154,7 @@ LANGUAGES = codes_of(("English", "Chinese", "Japanese", "German", "French", "Spa
                       "Dutch", "Italian", "Polish", "Portuguese"))
 LANGUAGES_SOURCE = ("https://docs.fish.audio/docs/models-pricing/models-overview (read 2026-11-26): \"13 languages\", "
                     "\"Language detection is automatic\"")
-MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", languages=LANGUAGES,
+MODELS = tuple(Model(name=name, synthesis=TTS.key, voice="7f92f8afb8ec43bf81429cc1c9199cb1", languages=LANGUAGES,
                      languages_source=LANGUAGES_SOURCE, description=f"Fish Audio {name} (the guide's playground voice)")
                for name in ("s1", "speech-1.6"))
 
@@ -146,13 +168,20 @@ CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommend
            ("s2.1-pro-free", Decimal("0"), "\"The same model as S2.1-Pro, available at $0 for development and "
             "testing\", \"Free to use under fair-use limits\""),
            ("s2-pro", Decimal("15"), "\"Previous-generation S2 TTS model\""))
-MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
+MODELS += tuple(Model(name=name, synthesis=TTS.key, voice="7f92f8afb8ec43bf81429cc1c9199cb1",
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
 # The stream with timestamps as an offering of its own, benchmarked where a run names it (docs/marks.md): its marks.
-MODELS += (Model("s2.1-pro-timestamps", STREAM_WITH_TIMESTAMPS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
-                 sets={"/model": "s2.1-pro"}, named_only=True,
-                 description="Fish Audio s2.1-pro over the stream with timestamps (the playground voice): its marks"),)
+MODELS += (
+    Model(
+        name="s2.1-pro-timestamps",
+        synthesis=STREAM_WITH_TIMESTAMPS.key,
+        voice="7f92f8afb8ec43bf81429cc1c9199cb1",
+        sets={"/model": "s2.1-pro"},
+        named_only=True,
+        description="Fish Audio s2.1-pro over the stream with timestamps (the playground voice): its marks",
+    ),
+)
 
 # Searched again 2026-11-25 for names clients send that no stored Fish page lists: drama-3 (livekit-plugins-fishaudio
 # 1.8.9, models.py: `TTSModels = Literal["s1", "s2-pro", "s2.1-pro", "drama-3"]`, source: client; third parties'
@@ -170,8 +199,8 @@ CLIENT_MODELS = ("drama-3", "s1-mini", "agent-x0")
 OPUS_BPS = Evidence(EvidenceSource.DOCS, OPUS_REFERENCE, 'opus_bitrate: "Opus bitrate in bps" (values -1000, 24-64)')
 OPUS_CLIENT = Evidence(EvidenceSource.CLIENT, "Pixelle-Video (AIDC-AI), its Fish Audio settings",
                        "TTSFishAudioConfig.opus_bitrate")
-VALUE_VARIANTS = tuple(ValueVariant("/opus_bitrate", kbps * 1000, kbps, (OPUS_BPS, OPUS_CLIENT),
-                                    "the reference lists kilobits and calls them bps; it shows no refusal",
+VALUE_VARIANTS = tuple(ValueVariant(at="/opus_bitrate", sent=kbps * 1000, means=kbps, evidence=(OPUS_BPS, OPUS_CLIENT),
+                                    words="the reference lists kilobits and calls them bps; it shows no refusal",
                                     endpoints=("tts",))
                        for kbps in (24, 32, 48, 64))
 
@@ -191,29 +220,65 @@ SERVICE = SpeechService(
     name="fish",
     title="Fish Audio text to speech (HTTP, JSON or MessagePack; the live WebSocket, MessagePack)",
     hosts={HOST: "https://api.fish.audio"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="FISH_API_KEY",
-    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET, OPENAPI, MODELS_PAGE, PRICING_PAGE, DEPRECATIONS,
-          STREAM_TIMESTAMPS),
+    docs=(
+        GUIDE,
+        SDK,
+        FORMATS_PAGE,
+        PRICING,
+        SOCKET,
+        OPENAPI,
+        MODELS_PAGE,
+        PRICING_PAGE,
+        DEPRECATIONS,
+        STREAM_TIMESTAMPS,
+    ),
     error_model=ErrorBody,
     errors=ErrorShape({"status": "{status}", "message": "{message}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(TTS, SLOTS, FORMATS, default_format="mp3",
-                         # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
-                         default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),
-               Synthesis(STREAM_WITH_TIMESTAMPS, SLOTS, FORMATS, default_format="mp3", default_model="s2.1-pro",
-                         unknown_model=UnknownModel.DEFAULT, answer=SNAPSHOT_EVENT, marks=TIMESTAMP_SNAPSHOTS)),
+    syntheses=(
+        Synthesis(
+            endpoint=TTS,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="mp3",
+            # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
+            default_model="s2.1-pro",
+            unknown_model=UnknownModel.DEFAULT,
+        ),
+        Synthesis(
+            endpoint=STREAM_WITH_TIMESTAMPS,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="mp3",
+            default_model="s2.1-pro",
+            unknown_model=UnknownModel.DEFAULT,
+            answer=SNAPSHOT_EVENT,
+            marks=TIMESTAMP_SNAPSHOTS,
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
     value_variants=VALUE_VARIANTS,
-    doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
-                        "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
-                        "either.", (GUIDE, SDK)),
-               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
-               DocDrift("deprecated models", "speech-1.5 and speech-1.6 were \"deprecated on February, 28th, 2026\"; "
-                        "speech-1.6 is still declared (as the reseller's price page lists it), the current models "
-                        "beside it.", (DEPRECATIONS, PRICING))),
+    doc_drift=(
+        DocDrift(
+            "msgpack",
+            "The guide's requests are JSON; the official client sends the same fields as "
+            "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
+            "either.",
+            (GUIDE, SDK),
+        ),
+        DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
+        DocDrift(
+            "deprecated models",
+            'speech-1.5 and speech-1.6 were "deprecated on February, 28th, 2026"; '
+            "speech-1.6 is still declared (as the reseller's price page lists it), the current models "
+            "beside it.",
+            (DEPRECATIONS, PRICING),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its live WebSocket (`sockets`)

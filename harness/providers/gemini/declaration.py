@@ -58,26 +58,47 @@ LABEL = "audio/L16;codec=pcm;rate=24000"  # what the answer's inlineData.mimeTyp
 PCM = f"audio/pcm;rate={RATE}"
 
 VOICE_SLOT = "/generationConfig/speechConfig/voiceConfig/prebuiltVoiceConfig/voiceName"
-FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), PCM),)
+FORMATS = (Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=PCM),)
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 GENERATE = Endpoint(
-    key="models.generate_content", method="POST", path="/v1beta/models/{model}:generateContent", host=HOST,
-    role=Role.AUDIO, summary="generateContent with audio output: the speech as base64 PCM in inlineData",
-    request=GenerateSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(GenerateSpeechResponse, audio=AudioAt(
-                   "/candidates/0/content/parts/0/inlineData/data", media_type=PCM)),), "GenerateContentResponse"),
-               _error(400, "INVALID_ARGUMENT (a bad API key included)"), _error(403, "PERMISSION_DENIED"),
-               _error(404, "NOT_FOUND: a model that does not exist"), _error(429, "RESOURCE_EXHAUSTED"),
-               _error(500, "INTERNAL")),
-    example={"model": "gemini-3.8-flash-tts",
-             "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
-             "generationConfig": {"responseModalities": ["AUDIO"],
-                                  "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}},
+    key="models.generate_content",
+    method="POST",
+    path="/v1beta/models/{model}:generateContent",
+    host=HOST,
+    role=Role.AUDIO,
+    summary="generateContent with audio output: the speech as base64 PCM in inlineData",
+    request=GenerateSpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(
+                JsonBody(
+                    GenerateSpeechResponse,
+                    audio=AudioAt("/candidates/0/content/parts/0/inlineData/data", media_type=PCM),
+                ),
+            ),
+            description="GenerateContentResponse",
+        ),
+        _error(400, "INVALID_ARGUMENT (a bad API key included)"),
+        _error(403, "PERMISSION_DENIED"),
+        _error(404, "NOT_FOUND: a model that does not exist"),
+        _error(429, "RESOURCE_EXHAUSTED"),
+        _error(500, "INTERNAL"),
+    ),
+    example={
+        "model": "gemini-3.8-flash-tts",
+        "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
+        "generationConfig": {
+            "responseModalities": ["AUDIO"],
+            "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}},
+        },
+    },
     doc=GUIDE,
 )
 
@@ -93,18 +114,33 @@ SAYS = FormatWords(media_type="/candidates/0/content/parts/0/inlineData/mimeType
 ERRORS = GENERATE.responses[1:]
 
 STREAM = Endpoint(
-    key="models.stream_generate_content", method="POST", path="/v1beta/models/{model}:streamGenerateContent",
-    host=HOST, role=Role.STREAM, query_fields=("alt",),
+    key="models.stream_generate_content",
+    method="POST",
+    path="/v1beta/models/{model}:streamGenerateContent",
+    host=HOST,
+    role=Role.STREAM,
+    query_fields=("alt",),
     summary="streamGenerateContent with audio output (alt=sse): each event a GenerateContentResponse with a piece of "
-            "the speech as base64 PCM",
-    request=StreamSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(GenerateSpeechResponse, audio=AudioAt(AUDIO_AT, media_type=PCM),
-                                              last=FINISHED),),
-                        "A stream of GenerateContentResponse"), *ERRORS),
-    example={"model": "gemini-3.8-flash-tts", "alt": "sse",
-             "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
-             "generationConfig": {"responseModalities": ["AUDIO"],
-                                  "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}},
+    "the speech as base64 PCM",
+    request=StreamSpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(GenerateSpeechResponse, audio=AudioAt(AUDIO_AT, media_type=PCM), last=FINISHED),),
+            description="A stream of GenerateContentResponse",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "model": "gemini-3.8-flash-tts",
+        "alt": "sse",
+        "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
+        "generationConfig": {
+            "responseModalities": ["AUDIO"],
+            "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}},
+        },
+    },
     doc=SDK_STREAM,
 )
 
@@ -132,13 +168,19 @@ LANGUAGES_SOURCE = ("SpeechConfig.languageCode's valid values (v1beta), as gemin
 
 
 def _model(name: str, words: str) -> Model:
-    return Model(name, GENERATE.key, "Kore", languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-                 description=f"{words} (voice Kore)")
+    return Model(
+        name=name,
+        synthesis=GENERATE.key,
+        voice="Kore",
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description=f"{words} (voice Kore)",
+    )
 
 
 def _streamed(name: str, words: str) -> Model:
     """The same model over streamGenerateContent: its own offering, the request naming the model as it is."""
-    return Model(f"{name}-stream", STREAM.key, "Kore", sets={"/model": name}, languages=LANGUAGES,
+    return Model(name=f"{name}-stream", synthesis=STREAM.key, voice="Kore", sets={"/model": name}, languages=LANGUAGES,
                  languages_source=LANGUAGES_SOURCE, description=f"{words} over streamGenerateContent (voice Kore)")
 
 
@@ -160,13 +202,20 @@ MODELS = (
 FLASH_3_1_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-3.1-flash-tts-preview"
 MODELS_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-v2?hl=nl"
 KNOWN_MODELS = (
-    KnownModel("gemini-3.1-flash-tts-preview", "gemini-3.8-flash-tts",
-               "\"Model code gemini-3.1-flash-tts-preview\"; \"a legacy preview model\" (" + FLASH_3_1_PAGE + ", read "
-               "2026-11-25); GeminiTTSService(model=\"gemini-3.1-flash-tts-preview\") (pipecat-ai 1.14.0)",
-               evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "GeminiTTSService"))),
-    KnownModel("gemini-2.5-pro-preview-tts", "gemini-2.5-flash-preview-tts",
-               "\"TTS de la versión preliminar de Gemini 2.5 Pro gemini-2.5-pro-preview-tts\" (" + MODELS_PAGE
-               + ", read 2026-11-25)"),
+    KnownModel(
+        name="gemini-3.1-flash-tts-preview",
+        like="gemini-3.8-flash-tts",
+        words='"Model code gemini-3.1-flash-tts-preview"; "a legacy preview model" (' + FLASH_3_1_PAGE + ", read "
+        '2026-11-25); GeminiTTSService(model="gemini-3.1-flash-tts-preview") (pipecat-ai 1.14.0)',
+        evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "GeminiTTSService")),
+    ),
+    KnownModel(
+        name="gemini-2.5-pro-preview-tts",
+        like="gemini-2.5-flash-preview-tts",
+        words='"TTS de la versión preliminar de Gemini 2.5 Pro gemini-2.5-pro-preview-tts" ('
+        + MODELS_PAGE
+        + ", read 2026-11-25)",
+    ),
 )
 
 REFUSALS = Refusals(
@@ -191,50 +240,82 @@ _TOKENS = ("\"Use the usageMetadata attribute on the response object after calli
            "total number of tokens in both the input and the output: totalTokenCount. It also returns the token counts "
            "of the input and output separately: promptTokenCount (input tokens) and candidatesTokenCount (output "
            "tokens).\" (ai.google.dev/gemini-api/docs/tokens)")
-BILLING = (BilledSignal(Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", evidence=_TOKENS),
-           BilledSignal(Unit.AUDIO_TOKENS, at="/usageMetadata/candidatesTokenCount", evidence=_TOKENS))
+BILLING = (BilledSignal(unit=Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", evidence=_TOKENS),
+           BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usageMetadata/candidatesTokenCount", evidence=_TOKENS))
 
 
 SERVICE = SpeechService(
     name="gemini",
     title="Gemini API speech generation (generateContent and streamGenerateContent, audio output)",
     hosts={HOST: "https://generativelanguage.googleapis.com"},
-    auth=Auth("x-goog-api-key", others=(Auth("", query="key"),)),
+    auth=Auth(header="x-goog-api-key", others=(Auth(header="", query="key"),)),
     key_env="GEMINI_API_KEY",
     docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE, FINISH_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(GENERATE, Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
-                         FORMATS, default_format="pcm",
-                         template={"generationConfig": {"responseModalities": ["AUDIO"]}},
-                         answer={"candidates": [{"content": {"role": "model",
-                                                             "parts": [{"inlineData": {"mimeType": LABEL}}]},
-                                                 "finishReason": "STOP", "index": 0}]},
-                         format_words=SAYS, billing=BILLING),
-               Synthesis(STREAM, Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
-                         FORMATS, default_format="pcm",
-                         template={"alt": "sse", "generationConfig": {"responseModalities": ["AUDIO"]}},
-                         answer={"candidates": [{"content": {"role": "model",
-                                                             "parts": [{"inlineData": {"mimeType": LABEL}}]},
-                                                 "index": 0}]},
-                         format_words=SAYS, billing=BILLING)),
+    syntheses=(
+        Synthesis(
+            endpoint=GENERATE,
+            slots=Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
+            formats=FORMATS,
+            default_format="pcm",
+            template={"generationConfig": {"responseModalities": ["AUDIO"]}},
+            answer={
+                "candidates": [
+                    {
+                        "content": {"role": "model", "parts": [{"inlineData": {"mimeType": LABEL}}]},
+                        "finishReason": "STOP",
+                        "index": 0,
+                    }
+                ]
+            },
+            format_words=SAYS,
+            billing=BILLING,
+        ),
+        Synthesis(
+            endpoint=STREAM,
+            slots=Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
+            formats=FORMATS,
+            default_format="pcm",
+            template={"alt": "sse", "generationConfig": {"responseModalities": ["AUDIO"]}},
+            answer={
+                "candidates": [
+                    {"content": {"role": "model", "parts": [{"inlineData": {"mimeType": LABEL}}]}, "index": 0}
+                ]
+            },
+            format_words=SAYS,
+            billing=BILLING,
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
     proto3_json=True,
-    doc_drift=(DocDrift("L16 byte order", "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
-                        "but the guide's sample writes the bytes straight into a WAV file: they are read as "
-                        "little-endian.", (GUIDE, RESPONSE_EXAMPLE)),
-               DocDrift("3.8 answer", "The stored guide text shows the 3.8 models' requests (speech_metadata, "
-                        "voice configs) but no answer example: their inlineData is declared as the 2.5 answer shows "
-                        "it (headerless 24 kHz PCM); an answer in another mimeType is a finding to check.",
-                        (GUIDE, SDK)),
-               DocDrift("streaming", "The stored Gemini API guide shows no streamed speech: streamGenerateContent is "
-                        "declared as the official client calls it (?alt=sse, each event's data a "
-                        "GenerateContentResponse) and as Google Cloud's page for the same models names it, on its "
-                        "own host.",
-                        (SDK_STREAM, CLOUD_GUIDE))),
+    doc_drift=(
+        DocDrift(
+            "L16 byte order",
+            "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
+            "but the guide's sample writes the bytes straight into a WAV file: they are read as "
+            "little-endian.",
+            (GUIDE, RESPONSE_EXAMPLE),
+        ),
+        DocDrift(
+            "3.8 answer",
+            "The stored guide text shows the 3.8 models' requests (speech_metadata, "
+            "voice configs) but no answer example: their inlineData is declared as the 2.5 answer shows "
+            "it (headerless 24 kHz PCM); an answer in another mimeType is a finding to check.",
+            (GUIDE, SDK),
+        ),
+        DocDrift(
+            "streaming",
+            "The stored Gemini API guide shows no streamed speech: streamGenerateContent is "
+            "declared as the official client calls it (?alt=sse, each event's data a "
+            "GenerateContentResponse) and as Google Cloud's page for the same models names it, on its "
+            "own host.",
+            (SDK_STREAM, CLOUD_GUIDE),
+        ),
+    ),
 )
 
 PROVIDER = build_provider(SERVICE)

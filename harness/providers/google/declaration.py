@@ -54,16 +54,26 @@ RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)  # sampleRateHer
 # PCMU/mu-law. Audio content returned as MULAW also contains a WAV file header." "ALAW: ... G.711 PCMU/A-law.
 # Audio content returned as ALAW also contains a WAV file header."
 FORMATS = (
-    Format("LINEAR16", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES),
-    Format("MP3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
-    Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
-    Format("MULAW", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", (8000,)),
-    Format("ALAW", AudioSpec("pcm_alaw", 8000, "wav"), "audio/wav", (8000,)),
+    Format(name="LINEAR16", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav", rates=RATES),
+    Format(
+        name="MP3",
+        spec=AudioSpec("mp3", 24000, "mp3"),
+        media_type="audio/mpeg",
+        rates=(16000, 22050, 24000, 32000, 44100, 48000),
+    ),
+    Format(
+        name="OGG_OPUS",
+        spec=AudioSpec("opus", 48000, "ogg"),
+        media_type="audio/ogg",
+        rates=(8000, 12000, 16000, 24000, 48000),
+    ),
+    Format(name="MULAW", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=(8000,)),
+    Format(name="ALAW", spec=AudioSpec("pcm_alaw", 8000, "wav"), media_type="audio/wav", rates=(8000,)),
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 ERRORS = (_error(400, "INVALID_ARGUMENT: a bad voice, encoding, rate or text"),
@@ -79,8 +89,8 @@ SYNTHESIZE = Endpoint(
     key="text.synthesize", method="POST", path="/v1/text:synthesize",
     summary="Synthesizes speech synchronously: base64 audio in audioContent", host=HOST, role=Role.AUDIO,
     request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
-                        "SynthesizeSpeechResponse: audioContent, base64"), *ERRORS),
+    responses=(Response(status=200, bodies=(JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
+                        description="SynthesizeSpeechResponse: audioContent, base64"), *ERRORS),
     example=EXAMPLE,
     doc=REFERENCE,
 )
@@ -91,8 +101,8 @@ SYNTHESIZE_V1BETA1 = Endpoint(
     key="v1beta1.text.synthesize", method="POST", path="/v1beta1/text:synthesize",
     summary="Synthesizes speech synchronously (v1beta1): base64 audio, and the times of the SSML's marks where asked",
     host=HOST, role=Role.AUDIO, request=SynthesizeSpeechRequestV1beta1, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SynthesizeSpeechResponseV1beta1, audio=AudioAt("/audioContent")),),
-                        "SynthesizeSpeechResponse: audioContent, base64; timepoints"), *ERRORS),
+    responses=(Response(status=200, bodies=(JsonBody(SynthesizeSpeechResponseV1beta1, audio=AudioAt("/audioContent")),),
+                        description="SynthesizeSpeechResponse: audioContent, base64; timepoints"), *ERRORS),
     example=EXAMPLE,
     doc=V1BETA1_REFERENCE,
 )
@@ -113,7 +123,7 @@ TIMEPOINTS = Marks(
 VOICES = Endpoint(
     key="voices.list", method="GET", path="/v1/voices", summary="Returns a list of Voice supported for synthesis",
     host=HOST, role=Role.OTHER, request=ListVoicesRequest, body_kind=BodyKind.QUERY,
-    responses=(Response(200, (JsonBody(ListVoicesResponse),), "ListVoicesResponse"),
+    responses=(Response(status=200, bodies=(JsonBody(ListVoicesResponse),), description="ListVoicesResponse"),
                _error(401, "UNAUTHENTICATED"), _error(403, "PERMISSION_DENIED"), _error(429, "RESOURCE_EXHAUSTED")),
     example={"languageCode": "en-US"}, doc=VOICES_REFERENCE,
 )
@@ -171,11 +181,11 @@ GEMINI_TTS_VOICES = tuple(Voice(name, "en-US", gender, (), {"naturalSampleRateHe
 
 # Their prices: harness/data/prices/google.toml (third-party transcriptions, each said so).
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "en-US-Standard-C"),
-    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F"),
-    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F"),
-    Model("studio", SYNTHESIZE.key, "en-US-Studio-O"),
-    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore", languages=CHIRP3_HD_LOCALES,
+    Model(name="standard", synthesis=SYNTHESIZE.key, voice="en-US-Standard-C"),
+    Model(name="wavenet", synthesis=SYNTHESIZE.key, voice="en-US-Wavenet-F"),
+    Model(name="neural2", synthesis=SYNTHESIZE.key, voice="en-US-Neural2-F"),
+    Model(name="studio", synthesis=SYNTHESIZE.key, voice="en-US-Studio-O"),
+    Model(name="chirp3-hd", synthesis=SYNTHESIZE.key, voice="en-US-Chirp3-HD-Kore", languages=CHIRP3_HD_LOCALES,
           languages_source=CHIRP3_HD_LANGUAGES_SOURCE),
 )
 
@@ -202,21 +212,21 @@ TEMPLATE = {"voice": {"languageCode": "en-US"}, "audioConfig": {}}
 
 # Markup: an SSML document at input.ssml in place of input.text ("Either `text` or `ssml` must be supplied").
 SSML_PAGE = "https://cloud.google.com/text-to-speech/docs/ssml"
-MARKUP = Markup(Syntax.SSML, (Tag(
-    TagKind.BREAK, '<break time="{ms}ms"/>', doc=SSML_PAGE,
+MARKUP = Markup(syntax=Syntax.SSML, tags=(Tag(
+    kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc=SSML_PAGE,
     quote="\"You can send Speech Synthesis Markup Language (SSML) in your Cloud Text-to-Speech request to allow for "
           "more customization in your audio response by providing details on pauses, ...\" <speak> ... I can pause "
           "<break time=\"3s\"/>. ... </speak> \"Here is the synthesized text for the example SSML document: ... I "
           "can pause [3 second pause].\" (read 2026-11-27; the page's <break> section gives no maximum: the "
           "vocabulary's 10 s bound)"), Tag(
-    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
+    kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
     quote="\"Here are <say-as interpret-as=\"characters\">SSML</say-as> samples.\" ... \"Here are S S M L samples.\" "
           "(read 2026-11-27)"), Tag(
     # the page says digits one by one with "characters" too: no "digits" value is shown
-    TagKind.DIGITS, '<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
+    kind=TagKind.DIGITS, form='<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
     quote="\"Or I can even speak in digits. The digits for ten are <say-as interpret-as=\"characters\">10</say-as>.\" "
           "... \"The digits for ten are one oh.\" (read 2026-11-27)"), Tag(
-    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=SSML_PAGE,
+    kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc=SSML_PAGE,
     quote="\"I can also substitute phrases, like the <sub alias=\"World Wide Web Consortium\">W3C</sub>.\" ... \"I can "
           "also substitute phrases, like the World Wide Web Consortium.\" (read 2026-11-27; no <phoneme> in the stored "
           "page: none declared)")),
@@ -227,22 +237,47 @@ SERVICE = SpeechService(
     title="Google Cloud Text-to-Speech (v1 REST, v1beta1's timepoints)",
     hosts={HOST: "https://texttospeech.googleapis.com"},
     # "x-goog-api-key" header, or "?key=" — and an OAuth 2.0 access token as "Authorization: Bearer".
-    auth=Auth("x-goog-api-key", others=(Auth("", query="key"), Auth("Authorization", "Bearer")),
-              invalid_status=400),
+    auth=Auth(
+        header="x-goog-api-key",
+        others=(Auth(header="", query="key"), Auth(header="Authorization", scheme="Bearer")),
+        invalid_status=400,
+    ),
     key_env="GOOGLE_API_KEY",
     docs=(REFERENCE, VOICES_REFERENCE, ENCODINGS_REFERENCE, ERRORS_REFERENCE, PRICING, V1BETA1_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE, markup=MARKUP),
-               Synthesis(SYNTHESIZE_V1BETA1, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE,
-                         marks=TIMEPOINTS, markup=MARKUP)),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="LINEAR16",
+            template=TEMPLATE,
+            markup=MARKUP,
+        ),
+        Synthesis(
+            endpoint=SYNTHESIZE_V1BETA1,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="LINEAR16",
+            template=TEMPLATE,
+            marks=TIMEPOINTS,
+            markup=MARKUP,
+        ),
+    ),
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *GEMINI_TTS_VOICES, *CHIRP3_HD_LOCAL_VOICES),
-    doc_drift=(DocDrift("bad key status", "An API key that is not valid is answered 400 INVALID_ARGUMENT "
-                        "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
-                        "or a bad OAuth token.", (ERRORS_REFERENCE,)),),
+    doc_drift=(
+        DocDrift(
+            "bad key status",
+            "An API key that is not valid is answered 400 INVALID_ARGUMENT "
+            "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
+            "or a bad OAuth token.",
+            (ERRORS_REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = with_rpcs(SERVICE, RPCS)

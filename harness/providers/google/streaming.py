@@ -40,10 +40,15 @@ RATE = 24000  # "headerless LINEAR16 audio with a sample rate of 24000"
 RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)  # the REST API's; the streaming pages name none
 
 FORMATS = (
-    Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-    Format("OGG_OPUS", AudioSpec("opus", RATE, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
-    Format("MULAW", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/basic", (8000,)),
-    Format("ALAW", AudioSpec("pcm_alaw", 8000, "raw"), "audio/x-alaw-basic", (8000,)),
+    Format(name="PCM", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=RATES),
+    Format(
+        name="OGG_OPUS",
+        spec=AudioSpec("opus", RATE, "ogg"),
+        media_type="audio/ogg",
+        rates=(8000, 12000, 16000, 24000, 48000),
+    ),
+    Format(name="MULAW", spec=AudioSpec("pcm_mulaw", 8000, "raw"), media_type="audio/basic", rates=(8000,)),
+    Format(name="ALAW", spec=AudioSpec("pcm_alaw", 8000, "raw"), media_type="audio/x-alaw-basic", rates=(8000,)),
 )
 
 # The messages the method uses, with the SDK's field numbers; fields the harness never sends or reads

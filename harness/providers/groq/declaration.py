@@ -29,26 +29,45 @@ HOST = "api"
 RATE = 48000  # "Audio sample rate. Must be 48000 Hz for Groq TTS" (INTEGRATIONS)
 RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
 FORMATS = (
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100, 48000)),
-    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=(32000, 44100, 48000)),
+    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES),
     g711("mulaw", "pcm_mulaw", RATES),  # the official client's value; its header and rate not said: assumed
     ogg_opus("ogg"),  # the official client's value; its codec not said: assumed
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SPEECH = Endpoint(
-    key="audio.speech", method="POST", path="/openai/v1/audio/speech", host=HOST, role=Role.STREAM,
-    summary="Generates audio from the input text", request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),), "The audio"),
-               _error(400, "BadRequestError"), _error(401, "AuthenticationError"), _error(404, "NotFoundError"),
-               _error(429, "RateLimitError"), _error(500, "InternalServerError")),
-    example={"input": "Hello from Groq text to speech!", "model": "playai-tts", "voice": "Arista-PlayAI",
-             "response_format": "wav"},
+    key="audio.speech",
+    method="POST",
+    path="/openai/v1/audio/speech",
+    host=HOST,
+    role=Role.STREAM,
+    summary="Generates audio from the input text",
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
+            description="The audio",
+        ),
+        _error(400, "BadRequestError"),
+        _error(401, "AuthenticationError"),
+        _error(404, "NotFoundError"),
+        _error(429, "RateLimitError"),
+        _error(500, "InternalServerError"),
+    ),
+    example={
+        "input": "Hello from Groq text to speech!",
+        "model": "playai-tts",
+        "voice": "Arista-PlayAI",
+        "response_format": "wav",
+    },
     doc=SDK,
 )
 
@@ -71,19 +90,30 @@ VOICE_LIST = (Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
 # (groq 1.7.0, speech_create_params.py): `model: Required[Union[str, Literal["playai-tts", "playai-tts-arabic"]]]`.
 ORPHEUS_PAGE = "https://console.groq.com/docs/text-to-speech/orpheus.md"
 KNOWN_MODELS = (
-    KnownModel(ORPHEUS_ARABIC, ORPHEUS, "\"Groq hosts two specialized Orpheus models for different language needs\": "
-               "\"canopylabs/orpheus-arabic-saudi\" (" + ORPHEUS_PAGE + ", read 2026-11-25); TTSModels = Literal["
-               "\"canopylabs/orpheus-v1-english\", \"canopylabs/orpheus-arabic-saudi\"] (livekit-plugins-groq 1.8.9)",
-               evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "livekit-plugins-groq==1.8.9", "TTS(model=...)"))),
-    KnownModel("playai-tts-arabic", "playai-tts", "model: Required[Union[str, Literal[\"playai-tts\", "
-               "\"playai-tts-arabic\"]]] (groq 1.7.0, read 2026-11-25)",
-               evidence=(Evidence(EvidenceSource.SDK, "groq==1.7.0", "audio.speech.create"),)),
+    KnownModel(
+        name=ORPHEUS_ARABIC,
+        like=ORPHEUS,
+        words='"Groq hosts two specialized Orpheus models for different language needs": '
+        '"canopylabs/orpheus-arabic-saudi" (' + ORPHEUS_PAGE + ", read 2026-11-25); TTSModels = Literal["
+        '"canopylabs/orpheus-v1-english", "canopylabs/orpheus-arabic-saudi"] (livekit-plugins-groq 1.8.9)',
+        evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "livekit-plugins-groq==1.8.9", "TTS(model=...)")),
+    ),
+    KnownModel(
+        name="playai-tts-arabic",
+        like="playai-tts",
+        words='model: Required[Union[str, Literal["playai-tts", "playai-tts-arabic"]]] (groq 1.7.0, read 2026-11-25)',
+        evidence=(Evidence(EvidenceSource.SDK, "groq==1.7.0", "audio.speech.create"),),
+    ),
 )
 
 MODELS = (
-    Model(ORPHEUS, SPEECH.key, "autumn",
-          description="Orpheus v1 English on Groq (voice autumn)"),
-    Model("playai-tts", SPEECH.key, "Arista-PlayAI", description="PlayAI TTS on Groq (voice Arista-PlayAI)"),
+    Model(name=ORPHEUS, synthesis=SPEECH.key, voice="autumn", description="Orpheus v1 English on Groq (voice autumn)"),
+    Model(
+        name="playai-tts",
+        synthesis=SPEECH.key,
+        voice="Arista-PlayAI",
+        description="PlayAI TTS on Groq (voice Arista-PlayAI)",
+    ),
 )
 
 REFUSALS = Refusals(
@@ -102,21 +132,32 @@ SERVICE = SpeechService(
     name="groq",
     title="Groq text to speech (OpenAI-compatible)",
     hosts={HOST: "https://api.groq.com"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="GROQ_API_KEY",
     docs=(SDK, INTEGRATIONS),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice", model="/model", format="/response_format",
-                                       rate="/sample_rate"), FORMATS, default_format="wav"),),
+    syntheses=(
+        Synthesis(
+            endpoint=SPEECH,
+            slots=Slots(text="/input", voice="/voice", model="/model", format="/response_format", rate="/sample_rate"),
+            formats=FORMATS,
+            default_format="wav",
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
-    doc_drift=(DocDrift("evidence", "Groq's reference pages are not among the stored material: the endpoint and "
-                        "fields are the official client's; the Orpheus model and its voice are integrations' "
-                        "(the client's model literals still name only playai-tts and playai-tts-arabic).",
-                        (SDK, INTEGRATIONS)),),
+    doc_drift=(
+        DocDrift(
+            "evidence",
+            "Groq's reference pages are not among the stored material: the endpoint and "
+            "fields are the official client's; the Orpheus model and its voice are integrations' "
+            "(the client's model literals still name only playai-tts and playai-tts-arabic).",
+            (SDK, INTEGRATIONS),
+        ),
+    ),
 )
 
 PROVIDER = build_provider(SERVICE)

@@ -46,33 +46,50 @@ RATES = tuple(range(8000, 48001))  # sampleRateHertz: "8000 to 48000" (the reque
 # The quickstart's non-streaming request sends no audioConfig and saves the answer as an .mp3 file: MP3 is the
 # default. LINEAR16 comes back as a WAV file (the reference's example audioContent begins "UklGR", "RIFF").
 FORMATS = (
-    Format("MP3", AudioSpec("mp3", DEFAULT_RATE, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
-    Format("LINEAR16", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES),
-    Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
-    Format("FLAC", AudioSpec("flac", DEFAULT_RATE, "flac"), "audio/flac", RATES),
+    Format(
+        name="MP3",
+        spec=AudioSpec("mp3", DEFAULT_RATE, "mp3"),
+        media_type="audio/mpeg",
+        rates=(16000, 22050, 24000, 32000, 44100, 48000),
+    ),
+    Format(name="LINEAR16", spec=AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(
+        name="OGG_OPUS",
+        spec=AudioSpec("opus", 48000, "ogg"),
+        media_type="audio/ogg",
+        rates=(8000, 12000, 16000, 24000, 48000),
+    ),
+    Format(name="FLAC", spec=AudioSpec("flac", DEFAULT_RATE, "flac"), media_type="audio/flac", rates=RATES),
     # PCM, as the socket declares it (sockets.FORMATS): the schema lists it for audioEncoding, the socket and the
     # stream reference name it, and no stored page shows the HTTP endpoints refusing it (issue 53: the sandbox's
     # stream refused the PCM its socket takes). Headerless 16-bit samples at the asked rate.
-    Format("PCM", AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), "audio/pcm", RATES),
+    Format(name="PCM", spec=AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), media_type="audio/pcm", rates=RATES),
     # ALAW, MULAW, WAV: in the schema's transcription only, which says neither a header nor a rate: answered as assumed
     g711("ALAW", "pcm_alaw", RATES),
     g711("MULAW", "pcm_mulaw", RATES),
-    Format("WAV", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES, assumed=(
-        "the documents do not say its samples or rate; the sandbox answers a WAV file of 16-bit PCM at the asked "
-        "rate (48000 Hz where none is asked)")),
+    Format(
+        name="WAV",
+        spec=AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"),
+        media_type="audio/wav",
+        rates=RATES,
+        assumed=(
+            "the documents do not say its samples or rate; the sandbox answers a WAV file of 16-bit PCM at the asked "
+            "rate (48000 Hz where none is asked)"
+        ),
+    ),
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SYNTHESIZE = Endpoint(
     key="tts.synthesize", method="POST", path="/tts/v1/voice",
     summary="Synthesize speech: receive results after all text input has been processed (base64 audioContent)",
     host=HOST, role=Role.AUDIO, request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
-                        "A successful response."),
+    responses=(Response(status=200, bodies=(JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
+                        description="A successful response."),
                # The stored reference lists no error statuses; these are the ones every call can meet (a bad
                # request, a missing or bad credential, the rate limit, a server fault), marked inferred.
                _error(400, "INVALID_ARGUMENT: a request the reference forbids (text over 2,000 characters, ...)"),
@@ -99,8 +116,8 @@ STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
     summary="Synthesize speech (stream): audio chunks as they are individually processed, one JSON object each",
     request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (NdjsonBody(StreamChunk, audio=AudioAt("/result/audioContent")),),
-                        "A successful response returns a stream of objects."),
+    responses=(Response(status=200, bodies=(NdjsonBody(StreamChunk, audio=AudioAt("/result/audioContent")),),
+                        description="A successful response returns a stream of objects."),
                _error(400, "INVALID_ARGUMENT"), _error(401, "UNAUTHENTICATED: no valid Basic credential"),
                _error(429, "RESOURCE_EXHAUSTED: rate limited"), _error(500, "INTERNAL")),
     example={"text": "What a wonderful day to be a text-to-speech model!", "voiceId": "Ashley",
@@ -118,13 +135,34 @@ LANGUAGES = ("en", "zh", "ja", "ko", "ru", "it", "es", "pt", "fr", "de", "pl", "
 LANGUAGES_SOURCE = "https://docs.inworld.ai/docs/tts/tts-models (read 2026-11-26): the models' supported languages"
 
 MODELS = (
-    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", max_chars=2000, languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, description="Inworld TTS-1.5 Max (voice Ashley)"),
-    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", max_chars=2000, languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, description="Inworld TTS-1.5 Mini (voice Ashley)"),
-    Model("inworld-tts-1.5-max-stream", STREAM.key, "Ashley", sets={"/modelId": "inworld-tts-1.5-max"},
-          max_chars=2000, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-          description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)"),
+    Model(
+        name="inworld-tts-1.5-max",
+        synthesis=SYNTHESIZE.key,
+        voice="Ashley",
+        max_chars=2000,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="Inworld TTS-1.5 Max (voice Ashley)",
+    ),
+    Model(
+        name="inworld-tts-1.5-mini",
+        synthesis=SYNTHESIZE.key,
+        voice="Ashley",
+        max_chars=2000,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="Inworld TTS-1.5 Mini (voice Ashley)",
+    ),
+    Model(
+        name="inworld-tts-1.5-max-stream",
+        synthesis=STREAM.key,
+        voice="Ashley",
+        sets={"/modelId": "inworld-tts-1.5-max"},
+        max_chars=2000,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)",
+    ),
 )
 
 # gRPC status names as the gateway writes them; the messages are the sandbox's own words (none is quoted).
@@ -138,18 +176,30 @@ MODELS = (
 TTS_MODELS_PAGE = "https://docs.inworld.ai/docs/tts/tts-models"
 _PREVIOUS = "\"{words}\" (" + TTS_MODELS_PAGE + ", read 2026-11-25)"
 KNOWN_MODELS = (
-    KnownModel("inworld-tts-1-max", "inworld-tts-1.5-max",
-               _PREVIOUS.format(words="Llama Inworld TTS Maxinworld-tts-1-max Our most powerful previous generation "
-                                      "model")),
-    KnownModel("inworld-tts-1", "inworld-tts-1.5-max",
-               _PREVIOUS.format(words="Llama Inworld TTSinworld-tts-1 Our fastest previous generation mo")),
-    KnownModel("inworld-tts-2", "inworld-tts-1.5-max",
-               "default_settings = self.Settings(model=\"inworld-tts-2\", voice=\"Ashley\", ...) (pipecat-ai 1.14.0); "
-               "TTSModels = Literal[\"inworld-tts-2\", \"inworld-tts-1.5-max\"] (livekit-plugins-inworld 1.8.9); "
-               "\"Realtime TTS-2 Our most powerful and expressive model, available in Research Preview\" "
-               "(https://docs.inworld.ai/runtime/models), read 2026-11-25",
-               evidence=(Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "InworldTTSService"),
-                         Evidence(EvidenceSource.CLIENT, "livekit-plugins-inworld==1.8.9", "TTS(model=...)"))),
+    KnownModel(
+        name="inworld-tts-1-max",
+        like="inworld-tts-1.5-max",
+        words=_PREVIOUS.format(
+            words="Llama Inworld TTS Maxinworld-tts-1-max Our most powerful previous generation model"
+        ),
+    ),
+    KnownModel(
+        name="inworld-tts-1",
+        like="inworld-tts-1.5-max",
+        words=_PREVIOUS.format(words="Llama Inworld TTSinworld-tts-1 Our fastest previous generation mo"),
+    ),
+    KnownModel(
+        name="inworld-tts-2",
+        like="inworld-tts-1.5-max",
+        words='default_settings = self.Settings(model="inworld-tts-2", voice="Ashley", ...) (pipecat-ai 1.14.0); '
+        'TTSModels = Literal["inworld-tts-2", "inworld-tts-1.5-max"] (livekit-plugins-inworld 1.8.9); '
+        '"Realtime TTS-2 Our most powerful and expressive model, available in Research Preview" '
+        "(https://docs.inworld.ai/runtime/models), read 2026-11-25",
+        evidence=(
+            Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "InworldTTSService"),
+            Evidence(EvidenceSource.CLIENT, "livekit-plugins-inworld==1.8.9", "TTS(model=...)"),
+        ),
+    ),
 )
 
 REFUSALS = Refusals(
@@ -166,7 +216,7 @@ REFUSALS = Refusals(
 )
 
 # The characters a synthesis processed (the answer's usage).
-BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/processedCharactersCount", evidence=(
+BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/usage/processedCharactersCount", evidence=(
     "Inworld's REST reference \"Synthesize speech\" (docs.inworld.ai/api-reference/ttsAPI/texttospeech/"
     "synthesize-speech): the answer {\"audioContent\", \"usage\": {\"processedCharactersCount\", \"modelId\"}, "
     "\"timestampInfo\"}")),)
@@ -196,18 +246,18 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.inworld.ai"},
     # "Your authentication credentials. For Basic authentication, please populate Basic
     # $INWORLD_RUNTIME_BASE64_CREDENTIAL" (the key is already the Base64 credential: "do not encode it again").
-    auth=Auth("Authorization", "Basic"),
+    auth=Auth(header="Authorization", scheme="Basic"),
     key_env="INWORLD_API_KEY",
     docs=(REFERENCE, QUICKSTART, PRICING, STREAM_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "message": "{message}", "details": []}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
+    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=Slots(text="/text", voice="/voiceId", model="/modelId",
                                             format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         FORMATS, default_format="MP3", billing=BILLING, marks=_word_alignment("")),
-               Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/modelId",
+                         formats=FORMATS, default_format="MP3", billing=BILLING, marks=_word_alignment("")),
+               Synthesis(endpoint=STREAM, slots=Slots(text="/text", voice="/voiceId", model="/modelId",
                                        format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         STREAM_FORMATS, default_format="MP3", marks=_word_alignment("/result"))),
+                         formats=STREAM_FORMATS, default_format="MP3", marks=_word_alignment("/result"))),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,

@@ -116,17 +116,29 @@ def _result(key: str, value: Any) -> dict[str, Any]:
 # chunks hold; declared as the name says, headerless 16-bit samples (the encoding beside LINEAR16, whose chunks are
 # WAV files), at the asked rate.
 FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a create without audioConfig
-    Format("LINEAR16", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES),
-    Format("MP3", AudioSpec("mp3", 48000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
-    Format("PCM", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", RATES),
+    Format(name="LINEAR16", spec=AudioSpec("pcm_s16le", 16000, "wav"), media_type="audio/wav", rates=RATES),
+    Format(
+        name="MP3",
+        spec=AudioSpec("mp3", 48000, "mp3"),
+        media_type="audio/mpeg",
+        rates=(16000, 22050, 24000, 32000, 44100, 48000),
+    ),
+    Format(name="PCM", spec=AudioSpec("pcm_s16le", 16000, "raw"), media_type="audio/pcm", rates=RATES),
     # ALAW, MULAW: in the schema's transcription only, neither header nor rate said: answered as assumed
     g711("ALAW", "pcm_alaw", RATES),
     g711("MULAW", "pcm_mulaw", RATES),
     # FLAC: how a file arrives in pieces not said; WAV: in the transcription only, its samples not said either
-    file_pieces(Format("FLAC", AudioSpec("flac", 16000, "flac"), "audio/flac", RATES)),
-    Format("WAV", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES, assumed=(
-        "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole WAV "
-        "file of 16-bit PCM, as LINEAR16's")),
+    file_pieces(Format(name="FLAC", spec=AudioSpec("flac", 16000, "flac"), media_type="audio/flac", rates=RATES)),
+    Format(
+        name="WAV",
+        spec=AudioSpec("pcm_s16le", 16000, "wav"),
+        media_type="audio/wav",
+        rates=RATES,
+        assumed=(
+            "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole WAV "
+            "file of 16-bit PCM, as LINEAR16's"
+        ),
+    ),
 )
 
 # Word times on the socket: asked by the create's `timestampType` ("Set the timestampType request parameter to control
@@ -149,38 +161,83 @@ WORD_ALIGNMENT = Marks(
              + LIVEKIT + ")")
 
 STREAM = Socket(
-    key="tts.stream-bidirectional", path="/tts/v1/voice:streamBidirectional",
+    key="tts.stream-bidirectional",
+    path="/tts/v1/voice:streamBidirectional",
     summary="Synthesize speech (WebSocket): contexts created, fed text, flushed and closed",
     doc=SOCKET_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
     start=Start(
-        opening=Send("create", {"create": {"voiceId": "{voice}", "modelId": "{model}",
-                                           "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"}},
-                                "contextId": "{context}"}, CreateContext, Match("/create")),
-        ready=Answer("contextCreated", Kind.READY, Match("/result/contextCreated"), ServerMessage,
-                     _result("contextCreated", {"voiceId": "{voice}", "modelId": "{model}", "audioConfig": {
-                         "audioEncoding": "{format}", "sampleRateHertz": "{rate}"}})),
+        opening=Send(
+            "create",
+            {
+                "create": {
+                    "voiceId": "{voice}",
+                    "modelId": "{model}",
+                    "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"},
+                },
+                "contextId": "{context}",
+            },
+            CreateContext,
+            Match("/create"),
+        ),
+        ready=Answer(
+            name="contextCreated",
+            kind=Kind.READY,
+            match=Match("/result/contextCreated"),
+            model=ServerMessage,
+            template=_result(
+                "contextCreated",
+                {
+                    "voiceId": "{voice}",
+                    "modelId": "{model}",
+                    "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"},
+                },
+            ),
+        ),
     ),
     text=Send("send_text", {"send_text": {"text": "{text}"}, "contextId": "{context}"}, SendText, Match("/send_text")),
     end=Send("flush_context", {"flush_context": {}, "contextId": "{context}"}, FlushContext, Match("/flush_context")),
-    final=Answer("flushCompleted", Kind.FINAL, Match("/result/flushCompleted"), ServerMessage,
-                 _result("flushCompleted", {})),
+    final=Answer(
+        name="flushCompleted",
+        kind=Kind.FINAL,
+        match=Match("/result/flushCompleted"),
+        model=ServerMessage,
+        template=_result("flushCompleted", {}),
+    ),
     ending=Ending(
-        after_final=Send("close_context", {"close_context": {}, "contextId": "{context}"}, CloseContext,
-                         Match("/close_context")),
-        closed=Answer("contextClosed", Kind.METADATA, Match("/result/contextClosed"), ServerMessage,
-                      _result("contextClosed", {})),
+        after_final=Send(
+            "close_context", {"close_context": {}, "contextId": "{context}"}, CloseContext, Match("/close_context")
+        ),
+        closed=Answer(
+            name="contextClosed",
+            kind=Kind.METADATA,
+            match=Match("/result/contextClosed"),
+            model=ServerMessage,
+            template=_result("contextClosed", {}),
+        ),
         server_closes=False,
     ),
     audio_answer=AudioAnswer(
-        message=Answer("audioChunk", Kind.AUDIO, Match("/result/audioChunk"), ServerMessage,
-                       _result("audioChunk", {"audioContent": "{audio}"})),
+        message=Answer(
+            name="audioChunk",
+            kind=Kind.AUDIO,
+            match=Match("/result/audioChunk"),
+            model=ServerMessage,
+            template=_result("audioChunk", {"audioContent": "{audio}"}),
+        ),
         at=AudioAt("/result/audioChunk/audioContent"),
         chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
     ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/error"), ErrorMessage, {"error": {"details": []}},
-                     code_at="/error/code", message_at="/error/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/error"),
+            model=ErrorMessage,
+            template={"error": {"details": []}},
+            code_at="/error/code",
+            message_at="/error/message",
+        ),
         error_close=1011,
         # Every result carries a gRPC status ("status": {"code", "message", "details"}, the reference's examples
         # code 0): another code is that error, whatever the result beside it.
@@ -189,14 +246,22 @@ STREAM = Socket(
     marks=WORD_ALIGNMENT,
     formats=FORMATS,
     context_at="/result/contextId",
-    drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "
-                    "error frame is the gRPC gateway's streamed error ({\"error\": {code, message, details}}) and a "
-                    "refused key the upgrade's 401, neither quoted; check them against the provider.",
-                    (SOCKET_REFERENCE,)),
-           DocDrift("PCM", "The reference's contextCreated shows LINEAR16 only; Inworld's own WebSocket example asks "
-                    "for audio_encoding PCM, and no stored page says whether its chunks carry a header: declared "
-                    "headerless (16-bit little-endian at the asked rate); check it against the provider.",
-                    (SOCKET_REFERENCE, EXAMPLES))),
+    drift=(
+        DocDrift(
+            "socket errors",
+            "The reference's AsyncAPI shows no error message or close code: the declared "
+            'error frame is the gRPC gateway\'s streamed error ({"error": {code, message, details}}) and a '
+            "refused key the upgrade's 401, neither quoted; check them against the provider.",
+            (SOCKET_REFERENCE,),
+        ),
+        DocDrift(
+            "PCM",
+            "The reference's contextCreated shows LINEAR16 only; Inworld's own WebSocket example asks "
+            "for audio_encoding PCM, and no stored page says whether its chunks carry a header: declared "
+            "headerless (16-bit little-endian at the asked rate); check it against the provider.",
+            (SOCKET_REFERENCE, EXAMPLES),
+        ),
+    ),
 )
 
 SOCKETS = (STREAM,)

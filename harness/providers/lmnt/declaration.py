@@ -45,17 +45,19 @@ RATES = (8000, 16000, 24000)
 # ulaw is "8-bit G711 µ-law audio with a WAV header"; its default rate is not given ("Defaults to 24000 for all
 # formats except mulaw"): G.711's 8000. Left out: aac, webm (the sandbox cannot write them).
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("ulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES),
-    Format("pcm_s16le", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
-    Format("pcm_f32le", AudioSpec("pcm_f32le", RATE, "raw"), "application/octet-stream", RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="ulaw", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="pcm_s16le", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm", rates=RATES),
+    Format(
+        name="pcm_f32le", spec=AudioSpec("pcm_f32le", RATE, "raw"), media_type="application/octet-stream", rates=RATES
+    ),
 )
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 # The statuses the reference's client maps to its errors; the bodies are its ErrorBody.
@@ -70,7 +72,7 @@ SYNTHESIZE = Endpoint(
     summary="Generate speech stream: the audio as binary data chunks, as they are generated",
     request=SpeechRequest, body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
-    responses=(Response(200, (AudioBody(MEDIA_TYPES),), "The audio"), *_ERRORS),
+    responses=(Response(status=200, bodies=(AudioBody(MEDIA_TYPES),), description="The audio"), *_ERRORS),
     example={"text": "hello world.", "voice": "leah"},
     doc=REFERENCE,
 )
@@ -82,8 +84,8 @@ DETAILED = Endpoint(
     summary="Generate speech (detailed): the audio base64 in JSON, with the times of the text where asked",
     request=DetailedRequest, body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
-    responses=(Response(200, (JsonBody(DetailedResponse, audio=AudioAt("/audio")),),
-                        "SpeechGenerateDetailedResponse"), *_ERRORS),
+    responses=(Response(status=200, bodies=(JsonBody(DetailedResponse, audio=AudioAt("/audio")),),
+                        description="SpeechGenerateDetailedResponse"), *_ERRORS),
     example={"text": "hello world.", "voice": "leah"},
     doc=DETAILED_SDK,
 )
@@ -108,18 +110,37 @@ DETAILED_TIMESTAMPS = Marks(
 VOICE_LIST = (Voice("leah", "en-US", "female"),)
 
 MODELS = (
-    Model("blizzard", SYNTHESIZE.key, "leah", max_chars=MAX_TEXT_CHARS,
-          description="LMNT blizzard (voice leah)"),
+    Model(
+        name="blizzard",
+        synthesis=SYNTHESIZE.key,
+        voice="leah",
+        max_chars=MAX_TEXT_CHARS,
+        description="LMNT blizzard (voice leah)",
+    ),
     # The detailed route as an offering of its own, benchmarked where a run names it (docs/marks.md): its timestamps.
-    Model("blizzard-detailed", DETAILED.key, "leah", sets={"/model": "blizzard"}, max_chars=MAX_TEXT_CHARS,
-          named_only=True, description="LMNT blizzard over the detailed route (voice leah): its timestamps"),
+    Model(
+        name="blizzard-detailed",
+        synthesis=DETAILED.key,
+        voice="leah",
+        sets={"/model": "blizzard"},
+        max_chars=MAX_TEXT_CHARS,
+        named_only=True,
+        description="LMNT blizzard over the detailed route (voice leah): its timestamps",
+    ),
 )
 
 # The models guide (MODELS_GUIDE, read 2026-11-25): "Note: The Aurora model ID (aurora) is now an alias that routes all
 # requests to Blizzard." Taken and spoken (and priced) as blizzard.
 MODELS_GUIDE = "https://docs.lmnt.com/guides/models"
-KNOWN_MODELS = (KnownModel("aurora", "blizzard", "\"The Aurora model ID (aurora) is now an alias that routes all "
-                           "requests to Blizzard\" (" + MODELS_GUIDE + ", read 2026-11-25)", alias=True),)
+KNOWN_MODELS = (
+    KnownModel(
+        name="aurora",
+        like="blizzard",
+        words='"The Aurora model ID (aurora) is now an alias that routes all '
+        'requests to Blizzard" (' + MODELS_GUIDE + ", read 2026-11-25)",
+        alias=True,
+    ),
+)
 
 # The types are the reference's ErrorBody slugs; the messages are the sandbox's own words.
 REFUSALS = Refusals(
@@ -138,14 +159,16 @@ SERVICE = SpeechService(
     name="lmnt",
     title="LMNT Speech API (bytes and the speech session WebSocket)",
     hosts={HOST: "https://api.lmnt.com"},
-    auth=Auth("X-API-Key"),
+    auth=Auth(header="X-API-Key"),
     key_env="LMNT_API_KEY",
     docs=(REFERENCE, OVERVIEW, PRICING, DETAILED_SDK, TIMING_GUIDE),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}", "type": "{code}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="mp3"),
-               Synthesis(DETAILED, SLOTS, FORMATS, default_format="mp3", marks=DETAILED_TIMESTAMPS)),
+    syntheses=(
+        Synthesis(endpoint=SYNTHESIZE, slots=SLOTS, formats=FORMATS, default_format="mp3"),
+        Synthesis(endpoint=DETAILED, slots=SLOTS, formats=FORMATS, default_format="mp3", marks=DETAILED_TIMESTAMPS),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,

@@ -40,13 +40,15 @@ RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
 # pcm_s16le first ("PCM signed 16-bit little-endian audio"): headerless chunks the benchmark decodes one by one;
 # mp3 ("96kbps MP3 audio") is the server's default when the init names none.
 FORMATS = (
-    Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm", RATES),
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+    Format(name="pcm_s16le", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg", rates=RATES),
     # "pcm_f32le" (the init's format): headerless 32-bit float samples, bytes that name no format
-    Format("pcm_f32le", AudioSpec("pcm_f32le", 24000, "raw"), "application/octet-stream", RATES),
+    Format(
+        name="pcm_f32le", spec=AudioSpec("pcm_f32le", 24000, "raw"), media_type="application/octet-stream", rates=RATES
+    ),
     # "ulaw" ("8-bit G711 µ-law audio with a WAV header", at 8000 Hz where no rate is asked, as on the bytes endpoint):
     # how a file with a header arrives in pieces is not said: answered as assumed
-    file_pieces(Format("ulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES)),
+    file_pieces(Format(name="ulaw", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=RATES)),
 )
 
 # The times of the spoken text, asked once by the init's `return_timestamps` ("Controls whether the server will return
@@ -57,8 +59,8 @@ FORMATS = (
 TIMESTAMPS = Marks(
     text_at="/text", start_at="/start", end_at="/duration", durations=True, chars=True, items_at="/timestamps",
     asked_by="/return_timestamps", asked_at_start=True,
-    answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SessionTimestamps,
-                  {"type": "timestamps", "timestamps": []}),
+    answer=Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=SessionTimestamps,
+                  template={"type": "timestamps", "timestamps": []}),
     evidence="SpeechSessionInit.return_timestamps: \"Controls whether the server will return timestamps for the "
              "generated speech\"; SpeechSessionTimestamps {\"type\": \"timestamps\", \"timestamps\": "
              "[Timestamp {\"text\": \"The text segment\", \"start\": \"The time at which the text starts, in "
@@ -67,33 +69,66 @@ TIMESTAMPS = Marks(
              + SESSION_SDK + ", lmnt/types/speech_session_timestamps.py, read 2026-11-26)")
 
 SESSION = Socket(
-    key="speech.session", path="/v1/ai/speech/stream",
+    key="speech.session",
+    path="/v1/ai/speech/stream",
     summary="Speech session: text streamed in, speech streamed out as binary frames",
     doc=SESSION_REFERENCE,
-    auth=SocketAuth(KeyIn.MESSAGE, field="X-API-Key", in_handshake=False),
+    auth=SocketAuth(where=KeyIn.MESSAGE, field="X-API-Key", in_handshake=False),
     start=Start(
-        opening=Send("init", {"X-API-Key": "{key}", "type": "init", "lmnt-version": API_VERSION, "voice": "{voice}",
-                              "format": "{format}", "sample_rate": "{rate}"}, SessionInit),
-        ready=Answer("ready", Kind.READY, Match("/type", "ready"), SessionReady,
-                     {"type": "ready", "request_id": "{id}"}),
+        opening=Send(
+            "init",
+            {
+                "X-API-Key": "{key}",
+                "type": "init",
+                "lmnt-version": API_VERSION,
+                "voice": "{voice}",
+                "format": "{format}",
+                "sample_rate": "{rate}",
+            },
+            SessionInit,
+        ),
+        ready=Answer(
+            name="ready",
+            kind=Kind.READY,
+            match=Match("/type", "ready"),
+            model=SessionReady,
+            template={"type": "ready", "request_id": "{id}"},
+        ),
     ),
     text=Send("text", {"type": "text", "text": "{text}"}, SessionText, Match("/type", "text")),
     end=Send("flush", {"type": "flush", "nonce": "{nonce}"}, SessionFlush, Match("/type", "flush")),
-    final=Answer("flush_complete", Kind.FINAL, Match("/type", "flush_complete"), SessionFlushComplete,
-                 {"type": "flush_complete", "nonce": "{nonce}"}),
+    final=Answer(
+        name="flush_complete",
+        kind=Kind.FINAL,
+        match=Match("/type", "flush_complete"),
+        model=SessionFlushComplete,
+        template={"type": "flush_complete", "nonce": "{nonce}"},
+    ),
     ending=Ending(after_final=Send("finish", {"type": "finish"}, SessionFinish, Match("/type", "finish"))),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), SessionError,
-                     {"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
-                     code_at="/error/type", message_at="/error/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=SessionError,
+            template={"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
+            code_at="/error/type",
+            message_at="/error/message",
+        ),
         error_close=1008,  # not documented: the socket's policy-violation close
     ),
     marks=TIMESTAMPS,
     formats=FORMATS,
-    drift=(DocDrift("session grammar", "The stored reference page writes untyped messages ({\"text\"}, flush and eof "
-                    "flags); the official client 2.13.0, generated from LMNT's AsyncAPI file, sends typed ones "
-                    "(init, text, flush with a nonce, finish) and reads ready, flush_complete and typed errors: the "
-                    "declaration follows the client.", (SESSION_REFERENCE, SESSION_SDK)),),
+    drift=(
+        DocDrift(
+            "session grammar",
+            'The stored reference page writes untyped messages ({"text"}, flush and eof '
+            "flags); the official client 2.13.0, generated from LMNT's AsyncAPI file, sends typed ones "
+            "(init, text, flush with a nonce, finish) and reads ready, flush_complete and typed errors: the "
+            "declaration follows the client.",
+            (SESSION_REFERENCE, SESSION_SDK),
+        ),
+    ),
 )
 
 SOCKETS = (SESSION,)

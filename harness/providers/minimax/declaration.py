@@ -69,16 +69,16 @@ RATE = 32000
 # `pcmu_raw`/`pcmu_wav`: μ-law whose rate and (for pcmu_raw) header are not said: answered as assumed (sockets.PCMU).
 # Left out: `opus` (Ogg/Opus codes at 48 kHz, a rate `sample_rate` does not list).
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
-    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm", rates=RATES),
     *PCMU,
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 # The OpenAPI documents the 200 answer only; its errors are `base_resp` codes (the answer's schema), which MiniMax
@@ -92,8 +92,8 @@ SYNTHESIZE = Endpoint(
     key="t2a.v2", method="POST", path="/v1/t2a_v2", host=HOST, role=Role.AUDIO,
     summary="Text to Audio V2 (non-streaming): hex audio at data.audio, extra_info and base_resp",
     request=T2aV2Request, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
-                        "T2aV2Resp: hex audio, extra_info, trace_id, base_resp"),
+    responses=(Response(status=200, bodies=(JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
+                        description="T2aV2Resp: hex audio, extra_info, trace_id, base_resp"),
                *ERRORS),
     example={"model": "speech-2.8-hd", "text": "Omg(sighs), the real danger is not that computers start thinking like "
              "people, but that people start thinking like computers. Computers can only help us with simple tasks.",
@@ -109,16 +109,30 @@ SYNTHESIZE = Endpoint(
 STREAM_FORMATS = tuple(fmt for fmt in FORMATS if fmt.name != "wav")
 
 SYNTHESIZE_STREAM = Endpoint(
-    key="t2a.v2.stream", method="POST", path="/v1/t2a_v2", host=HOST, role=Role.STREAM,
+    key="t2a.v2.stream",
+    method="POST",
+    path="/v1/t2a_v2",
+    host=HOST,
+    role=Role.STREAM,
     summary="Text to Audio V2 (streaming): Server-Sent Events with hex audio pieces at data.audio, ended by status 2",
-    request=T2aV2Request, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(T2aV2Chunk, audio=AudioAt("/data/audio", encoding="hex")),),
-                        "text/event-stream: T2aV2Resp pieces (status 1), the last with status 2 and extra_info"),
-               *ERRORS),
-    example={"model": "speech-2.8-hd", "text": "The real danger is not that computers start thinking like people.",
-             "stream": True, "stream_options": {"exclude_aggregated_audio": True},
-             "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
-             "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1}},
+    request=T2aV2Request,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(T2aV2Chunk, audio=AudioAt("/data/audio", encoding="hex")),),
+            description="text/event-stream: T2aV2Resp pieces (status 1), the last with status 2 and extra_info",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "model": "speech-2.8-hd",
+        "text": "The real danger is not that computers start thinking like people.",
+        "stream": True,
+        "stream_options": {"exclude_aggregated_audio": True},
+        "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
+        "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1},
+    },
     doc=STREAM_REFERENCE,
 )
 
@@ -138,10 +152,16 @@ LANGUAGES_SOURCE = f"{REFERENCE} (read 2026-11-26): language_boost's enum of lan
 
 def _model(name: str, usd: str, words: str, *, streamed: bool = False) -> Model:
     # A streamed model is its own offering (`-stream`), the request naming the model as it is (`sets`).
-    return Model(f"{name}-stream" if streamed else name, (SYNTHESIZE_STREAM if streamed else SYNTHESIZE).key,
-                 "English_expressive_narrator", sets={"/model": name} if streamed else {},
-                 max_chars=MAX_TEXT_CHARS, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-                 description=f"MiniMax {name}{', streamed' if streamed else ''} (voice English_expressive_narrator)")
+    return Model(
+        name=f"{name}-stream" if streamed else name,
+        synthesis=(SYNTHESIZE_STREAM if streamed else SYNTHESIZE).key,
+        voice="English_expressive_narrator",
+        sets={"/model": name} if streamed else {},
+        max_chars=MAX_TEXT_CHARS,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description=f"MiniMax {name}{', streamed' if streamed else ''} (voice English_expressive_narrator)",
+    )
 
 
 # speech-01-hd and speech-01-turbo are in the reference's model enum, but the transcribed price list has no row for
@@ -166,12 +186,27 @@ _LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-minimax-ai==1.8.9", 
 _ENUM_WORDS = "model: enum [..., \"{name}\"] (" + REFERENCE + ", read 2026-11-25)"
 _LIVEKIT_WORDS = "TTSModel = Literal[..., \"{name}\", ...] (livekit-plugins-minimax-ai 1.8.9, read 2026-11-25)"
 KNOWN_MODELS = (
-    KnownModel("speech-01-hd", "speech-02-hd", _ENUM_WORDS.format(name="speech-01-hd"), evidence=(DOCUMENTS,)),
-    KnownModel("speech-01-turbo", "speech-02-turbo", _ENUM_WORDS.format(name="speech-01-turbo"), evidence=(DOCUMENTS,)),
-    KnownModel("speech-2.5-hd-preview", "speech-2.6-hd", _LIVEKIT_WORDS.format(name="speech-2.5-hd-preview"),
-               evidence=(_LIVEKIT,)),
-    KnownModel("speech-2.5-turbo-preview", "speech-2.6-turbo", _LIVEKIT_WORDS.format(name="speech-2.5-turbo-preview"),
-               evidence=(_LIVEKIT,)),
+    KnownModel(
+        name="speech-01-hd", like="speech-02-hd", words=_ENUM_WORDS.format(name="speech-01-hd"), evidence=(DOCUMENTS,)
+    ),
+    KnownModel(
+        name="speech-01-turbo",
+        like="speech-02-turbo",
+        words=_ENUM_WORDS.format(name="speech-01-turbo"),
+        evidence=(DOCUMENTS,),
+    ),
+    KnownModel(
+        name="speech-2.5-hd-preview",
+        like="speech-2.6-hd",
+        words=_LIVEKIT_WORDS.format(name="speech-2.5-hd-preview"),
+        evidence=(_LIVEKIT,),
+    ),
+    KnownModel(
+        name="speech-2.5-turbo-preview",
+        like="speech-2.6-turbo",
+        words=_LIVEKIT_WORDS.format(name="speech-2.5-turbo-preview"),
+        evidence=(_LIVEKIT,),
+    ),
 )
 
 # The codes and their words are the reference's `base_resp.status_code` list and the Error Codes page; the HTTP
@@ -211,8 +246,8 @@ EXTRA_INFO = {"audio_sample_rate": "{rate}", "audio_format": "{format}", "audio_
 _USAGE = ("extra_info.usage_characters: \"Number of billable characters used in this synthesis.\" "
           "(platform.minimax.io/docs/api-reference/speech-t2a-http; the mainland reference's example "
           "\"usage_characters\": 26, platform.minimaxi.com/document/t2a_http)")
-BILLED = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", evidence=_USAGE)
-BILLED_STREAM = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", source="client", evidence=(
+BILLED = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", evidence=_USAGE)
+BILLED_STREAM = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", source="client", evidence=(
     _USAGE + "; of the stream's last event: \"For internal settlement, the gateway reads extra_info.usage_characters "
     "as the unified input audio character count.\" (powower.mintlify.app/en/minimax/audio, a third party)"))
 
@@ -221,7 +256,7 @@ SERVICE = SpeechService(
     name="minimax",
     title="MiniMax T2A v2 (HTTP and the T2A WebSocket)",
     hosts={HOST: "https://api.minimax.io"},
-    auth=Auth("Authorization", "Bearer"),  # bearerAuth: "HTTP Authorization Scheme: `Bearer API_key`"
+    auth=Auth(header="Authorization", scheme="Bearer"),  # bearerAuth: "HTTP Authorization Scheme: `Bearer API_key`"
     key_env="MINIMAX_API_KEY",  # the reference names no variable; the one its integrations use
     docs=(REFERENCE, ERRORS_REFERENCE, PRICING, STREAM_REFERENCE, STREAM_CLIENT, STREAM_GATEWAY),
     error_model=ErrorBody,
@@ -232,7 +267,7 @@ SERVICE = SpeechService(
     # "invisible characters exceed 10%" (the reference's base_resp list).
     answer_errors=BodyErrors("/base_resp/status_code", success=(0,), message_at="/base_resp/status_msg",
                              statuses={"1001": 504, "1042": 400}),
-    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="mp3",
+    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=SLOTS, formats=FORMATS, default_format="mp3",
                          template={"output_format": "hex", "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
                                    "audio_setting": {"channel": 1}},
                          answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
@@ -241,7 +276,7 @@ SERVICE = SpeechService(
                          format_words=SAYS, billing=(BILLED,)),
                # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
                # a request that does not is answered with it, the documents' default.
-               Synthesis(SYNTHESIZE_STREAM, SLOTS, STREAM_FORMATS, default_format="mp3",
+               Synthesis(endpoint=SYNTHESIZE_STREAM, slots=SLOTS, formats=STREAM_FORMATS, default_format="mp3",
                          template={"stream_options": {"exclude_aggregated_audio": True},
                                    "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
                                    "audio_setting": {"channel": 1}},

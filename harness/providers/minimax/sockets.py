@@ -106,48 +106,83 @@ class AudioMessage(ResponseModel):
 # pcmu_raw, pcmu_wav: listed; neither the rate nor pcmu_raw's header is said: answered as assumed, G.711's common
 # form, at the asked sample_rate (8000 Hz where none is asked)
 PCMU = (g711("pcmu_raw", "pcm_mulaw", RATES),
-        Format("pcmu_wav", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES, assumed=(
+        Format(name="pcmu_wav", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=RATES, assumed=(
             "the documents do not say its rate; the sandbox answers a WAV file of μ-law samples at 8000 Hz, or at the "
             "rate asked")))
 FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
-    Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/pcm", RATES),
-    Format("mp3", AudioSpec("mp3", 32000, "mp3"), "audio/mpeg", RATES),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", 32000, "raw"), media_type="audio/pcm", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", 32000, "mp3"), media_type="audio/mpeg", rates=RATES),
     # wav, flac: listed, how a file arrives in pieces not said: answered as assumed
-    file_pieces(Format("wav", AudioSpec("pcm_s16le", 32000, "wav"), "audio/wav", RATES)),
-    file_pieces(Format("flac", AudioSpec("flac", 32000, "flac"), "audio/flac", RATES)),
+    file_pieces(Format(name="wav", spec=AudioSpec("pcm_s16le", 32000, "wav"), media_type="audio/wav", rates=RATES)),
+    file_pieces(Format(name="flac", spec=AudioSpec("flac", 32000, "flac"), media_type="audio/flac", rates=RATES)),
     *PCMU,
 )
 
 T2A_SOCKET = Socket(
-    key="t2a.v2.ws", path="/ws/v1/t2a_v2", summary="T2A over WebSocket: task_start, task_continue, task_finish",
+    key="t2a.v2.ws",
+    path="/ws/v1/t2a_v2",
+    summary="T2A over WebSocket: task_start, task_continue, task_finish",
     doc=SOCKET_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=False),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=False),
     start=Start(
-        greeting=Answer("connected_success", Kind.OPENED, Match("/event", "connected_success"), Notice,
-                        {"event": "connected_success", **SESSION}),
-        opening=Send("task_start", {"event": "task_start", "model": "{model}",
-                                    "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
-                                    "audio_setting": {"sample_rate": "{rate}", "format": "{format}", "channel": 1}},
-                     TaskStart, Match("/event", "task_start")),
-        ready=Answer("task_started", Kind.READY, Match("/event", "task_started"), Notice,
-                     {"event": "task_started", **SESSION}),
+        greeting=Answer(
+            name="connected_success",
+            kind=Kind.OPENED,
+            match=Match("/event", "connected_success"),
+            model=Notice,
+            template={"event": "connected_success", **SESSION},
+        ),
+        opening=Send(
+            "task_start",
+            {
+                "event": "task_start",
+                "model": "{model}",
+                "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
+                "audio_setting": {"sample_rate": "{rate}", "format": "{format}", "channel": 1},
+            },
+            TaskStart,
+            Match("/event", "task_start"),
+        ),
+        ready=Answer(
+            name="task_started",
+            kind=Kind.READY,
+            match=Match("/event", "task_started"),
+            model=Notice,
+            template={"event": "task_started", **SESSION},
+        ),
         waits_for_ready=True,
     ),
-    text=Send("task_continue", {"event": "task_continue", "text": "{text}"}, TaskContinue,
-              Match("/event", "task_continue")),
+    text=Send(
+        "task_continue", {"event": "task_continue", "text": "{text}"}, TaskContinue, Match("/event", "task_continue")
+    ),
     end=Send("task_finish", {"event": "task_finish"}, TaskFinish, Match("/event", "task_finish")),
     audio_answer=AudioAnswer(
-        message=Answer("audio", Kind.AUDIO, Match("/data/audio"), AudioMessage,
-                       {"data": {"audio": "{audio}"}, "event": "task_continued", "is_final": "{last}",
-                        **SESSION}),
+        message=Answer(
+            name="audio",
+            kind=Kind.AUDIO,
+            match=Match("/data/audio"),
+            model=AudioMessage,
+            template={"data": {"audio": "{audio}"}, "event": "task_continued", "is_final": "{last}", **SESSION},
+        ),
         at=AudioAt("/data/audio", "hex"),
     ),
-    final=Answer("task_finished", Kind.FINAL, Match("/event", "task_finished"), Notice,
-                 {"event": "task_finished", **SESSION}),
+    final=Answer(
+        name="task_finished",
+        kind=Kind.FINAL,
+        match=Match("/event", "task_finished"),
+        model=Notice,
+        template={"event": "task_finished", **SESSION},
+    ),
     failures=Failures(
-        error=Answer("task_failed", Kind.ERROR, Match("/event", "task_failed"), Notice,
-                     {"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
-                     code_at="/base_resp/status_code", message_at="/base_resp/status_msg"),
+        error=Answer(
+            name="task_failed",
+            kind=Kind.ERROR,
+            match=Match("/event", "task_failed"),
+            model=Notice,
+            template={"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
+            code_at="/base_resp/status_code",
+            message_at="/base_resp/status_msg",
+        ),
         error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
         # Every server message carries base_resp (the reference's examples: {"status_code": 0, "status_msg":
         # "success"}); a non-zero code is the error the Error Codes page lists (1004 not authorized, 1002 rate limit,
@@ -156,11 +191,16 @@ T2A_SOCKET = Socket(
     ),
     formats=FORMATS,
     speaks_each_text=True,
-    drift=(DocDrift("audio message event", "The AsyncAPI's Task Continued Event (the audio message) says of its "
-                    "`event` \"On success, returns `task_continued`\", but its example, and the page's, leave the "
-                    "event out: the sandbox sends it (LiveKit Agents' MiniMax plugin 1.8.9 reads audio only from "
-                    "task_continued messages), and audio messages are told apart by data.audio.",
-                    (SOCKET_REFERENCE, ASYNCAPI)),),
+    drift=(
+        DocDrift(
+            "audio message event",
+            "The AsyncAPI's Task Continued Event (the audio message) says of its "
+            '`event` "On success, returns `task_continued`", but its example, and the page\'s, leave the '
+            "event out: the sandbox sends it (LiveKit Agents' MiniMax plugin 1.8.9 reads audio only from "
+            "task_continued messages), and audio messages are told apart by data.audio.",
+            (SOCKET_REFERENCE, ASYNCAPI),
+        ),
+    ),
 )
 
 SOCKETS = (T2A_SOCKET,)

@@ -53,26 +53,30 @@ HOST = "api"
 # A stream of events carries pieces of one file: formats that name themselves, and `pcm`, whose rate is written
 # nowhere in the stored material, answered as assumed (`PCM`); `opus` the sandbox cannot stream at a declared rate.
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
-    Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav"),
-    Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac"),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg"),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav"),
+    Format(name="flac", spec=AudioSpec("flac", 24000, "flac"), media_type="audio/flac"),
     PCM,
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
-ERRORS = (Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
-          _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault"))
+ERRORS = (
+    Response(status=422, bodies=(JsonBody(ValidationErrorBody),), description="HTTPValidationError (source: sdk)"),
+    _error(401, "no valid bearer key"),
+    _error(429, "rate limited"),
+    _error(500, "a server fault"),
+)
 
 SPEECH = Endpoint(
     key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
     summary="Speech, streamed: speech.audio.delta events with base64 audio, then speech.audio.done with usage",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
-                        "text/event-stream: speech.audio.delta, speech.audio.done"),
+    responses=(Response(status=200, bodies=(EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
+                        description="text/event-stream: speech.audio.delta, speech.audio.done"),
                *ERRORS),
     example={"input": "Hello world", "model": "voxtral-mini-tts-2603", "voice_id": "en_paul_neutral",
              "response_format": "mp3", "stream": True},
@@ -86,8 +90,8 @@ SPEECH_SYNC = Endpoint(
     key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
     summary="Speech, not streamed: one JSON document with the base64 audio at audio_data",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
-                        "the audio, base64-encoded, in audio_data"),
+    responses=(Response(status=200, bodies=(JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
+                        description="the audio, base64-encoded, in audio_data"),
                *ERRORS),
     example={"model": "voxtral-mini-tts-3-0", "input": "Your order shipped this morning and should arrive on Thursday.",
              "voice_id": "gb_jane_neutral", "response_format": "mp3"},  # the guide's request
@@ -114,18 +118,47 @@ VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral"
 LATEST = "voxtral-mini-tts-latest"  # an API name of voxtral-mini-tts-2603 (MODEL_CARD)
 
 MODELS = (
-    Model("voxtral-mini-tts-3-0", SPEECH.key, "voice_478", description="Voxtral Speech 3 (voice voice_478)"),
-    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral", description="Voxtral TTS 2603 (en_paul_neutral)"),
-    Model(LATEST, SPEECH.key, "en_paul_neutral",
-          description="voxtral-mini-tts-latest, the model card's alias of voxtral-mini-tts-2603 (en_paul_neutral)"),
+    Model(
+        name="voxtral-mini-tts-3-0",
+        synthesis=SPEECH.key,
+        voice="voice_478",
+        description="Voxtral Speech 3 (voice voice_478)",
+    ),
+    Model(
+        name="voxtral-mini-tts-2603",
+        synthesis=SPEECH.key,
+        voice="en_paul_neutral",
+        description="Voxtral TTS 2603 (en_paul_neutral)",
+    ),
+    Model(
+        name=LATEST,
+        synthesis=SPEECH.key,
+        voice="en_paul_neutral",
+        description="voxtral-mini-tts-latest, the model card's alias of voxtral-mini-tts-2603 (en_paul_neutral)",
+    ),
     # The same models answered as one JSON document (`stream` false): their own offerings, the request naming the
     # model as it is (`sets` at the model slot).
-    Model("voxtral-mini-tts-3-0-sync", SPEECH_SYNC.key, "voice_478", sets={"/model": "voxtral-mini-tts-3-0"},
-          description="Voxtral Speech 3, not streamed (voice voice_478)"),
-    Model("voxtral-mini-tts-2603-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": "voxtral-mini-tts-2603"},
-          description="Voxtral TTS 2603, not streamed (en_paul_neutral)"),
-    Model(f"{LATEST}-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": LATEST},
-          description="voxtral-mini-tts-latest (voxtral-mini-tts-2603), not streamed (en_paul_neutral)"),
+    Model(
+        name="voxtral-mini-tts-3-0-sync",
+        synthesis=SPEECH_SYNC.key,
+        voice="voice_478",
+        sets={"/model": "voxtral-mini-tts-3-0"},
+        description="Voxtral Speech 3, not streamed (voice voice_478)",
+    ),
+    Model(
+        name="voxtral-mini-tts-2603-sync",
+        synthesis=SPEECH_SYNC.key,
+        voice="en_paul_neutral",
+        sets={"/model": "voxtral-mini-tts-2603"},
+        description="Voxtral TTS 2603, not streamed (en_paul_neutral)",
+    ),
+    Model(
+        name=f"{LATEST}-sync",
+        synthesis=SPEECH_SYNC.key,
+        voice="en_paul_neutral",
+        sets={"/model": LATEST},
+        description="voxtral-mini-tts-latest (voxtral-mini-tts-2603), not streamed (en_paul_neutral)",
+    ),
 )
 
 SLOTS = Slots(text="/input", voice="/voice_id", model="/model", format="/response_format")
@@ -145,33 +178,64 @@ SERVICE = SpeechService(
     name="mistral",
     title="Mistral Voxtral speech (SSE or one JSON document; realtime WebSocket)",
     hosts={HOST: "https://api.mistral.ai"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="MISTRAL_API_KEY",
     docs=(SDK, GENERATE_GUIDE, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING, MODEL_CARD),
     error_model=ErrorBody,
-    errors=ErrorShape({"object": "error", "message": "{message}", "type": "invalid_request_error", "code": "{code}"},
-                      by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
+    errors=ErrorShape(
+        {"object": "error", "message": "{message}", "type": "invalid_request_error", "code": "{code}"},
+        by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}},
+    ),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEECH, SLOTS, FORMATS, default_format="mp3", chosen_by=Selector("/stream", (True,)),
-                         answer={"type": "speech.audio.delta"}, event_at="/type",
-                         last_event={"type": "speech.audio.done",
-                                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}),
-               # "stream: Optional[bool] = False" (SpeechRequest): a request without it is answered in JSON
-               Synthesis(SPEECH_SYNC, SLOTS, FORMATS, default_format="mp3",
-                         chosen_by=Selector("/stream", (False,), by_default=True))),
+    syntheses=(
+        Synthesis(
+            endpoint=SPEECH,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="mp3",
+            chosen_by=Selector("/stream", (True,)),
+            answer={"type": "speech.audio.delta"},
+            event_at="/type",
+            last_event={
+                "type": "speech.audio.done",
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            },
+        ),
+        # "stream: Optional[bool] = False" (SpeechRequest): a request without it is answered in JSON
+        Synthesis(
+            endpoint=SPEECH_SYNC,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="mp3",
+            chosen_by=Selector("/stream", (False,), by_default=True),
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
-    doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers JSON {audio_data} when stream is "
-                        "false (the default) and Server-Sent Events when true: both are declared, as two answer "
-                        "forms of the one path picked by `stream` (audio.speech and audio.speech.sync).",
-                        (SDK, GENERATE_GUIDE)),
-               DocDrift("errors", "No error body other than 422 is in the stored material: 401/429/500 and their "
-                        "{object, message, type, code} body are inferred.", (SDK,)),
-               DocDrift("latest alias", "The model card names voxtral-mini-tts-latest an API name of Voxtral TTS 26.03 "
-                        "(voxtral-mini-tts-2603), priced as it. No stored page of Mistral's names Voxtral Speech 3 "
-                        "(voxtral-mini-tts-3-0, third parties' pages) or says the alias moved to it: declared as "
-                        "26.03's, and no stored answer names the model an alias resolved to (the sandbox echoes the "
-                        "name asked).", (MODEL_CARD, PRICING))),
+    doc_drift=(
+        DocDrift(
+            "two answers on one path",
+            "POST /v1/audio/speech answers JSON {audio_data} when stream is "
+            "false (the default) and Server-Sent Events when true: both are declared, as two answer "
+            "forms of the one path picked by `stream` (audio.speech and audio.speech.sync).",
+            (SDK, GENERATE_GUIDE),
+        ),
+        DocDrift(
+            "errors",
+            "No error body other than 422 is in the stored material: 401/429/500 and their "
+            "{object, message, type, code} body are inferred.",
+            (SDK,),
+        ),
+        DocDrift(
+            "latest alias",
+            "The model card names voxtral-mini-tts-latest an API name of Voxtral TTS 26.03 "
+            "(voxtral-mini-tts-2603), priced as it. No stored page of Mistral's names Voxtral Speech 3 "
+            "(voxtral-mini-tts-3-0, third parties' pages) or says the alias moved to it: declared as "
+            "26.03's, and no stored answer names the model an alias resolved to (the sandbox echoes the "
+            "name asked).",
+            (MODEL_CARD, PRICING),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

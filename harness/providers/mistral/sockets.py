@@ -41,57 +41,100 @@ SESSION = {"request_id": "{id}", "model": "{model}", "is_ref_audio": False, "str
            "response_format": "{format}", "expressiveness": 1.0, "voice": "{voice}"}
 
 # pcm: its rate is written nowhere in the stored material; answered at the other formats' 24 kHz, with a finding
-PCM = Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm;rate=24000", assumed=(
+PCM = Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm;rate=24000", assumed=(
     "the documents do not say its rate or sample format; the sandbox answers headerless 16-bit little-endian samples "
     "at 24000 Hz, the rate of its other formats"))
 FORMATS = (  # each chunk a piece of one file: mp3 frames join into one stream; pcm headerless pieces; wav, flac assumed
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg"),
     PCM,
-    file_pieces(Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav")),
-    file_pieces(Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac")),
+    file_pieces(Format(name="wav", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav")),
+    file_pieces(Format(name="flac", spec=AudioSpec("flac", 24000, "flac"), media_type="audio/flac")),
 )
 
 REALTIME = Socket(
-    key="speech.realtime", path="/v1/audio/speech/realtime",
+    key="speech.realtime",
+    path="/v1/audio/speech/realtime",
     summary="Realtime speech: session.update, input_text.append, input_text.flush, input_text.end",
     doc=REALTIME_GUIDE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
     upgrade=Upgrade(query={"model": "{model}"}),
     start=Start(
-        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionEvent,
-                        {"type": "session.created", "session": {**SESSION, "response_format": "mp3", "voice": None}}),
-        opening=Send("session.update", {"type": "session.update", "session": {"voice": "{voice}",
-                                                                              "response_format": "{format}"}},
-                     SessionUpdate, Match("/type", "session.update")),
+        greeting=Answer(
+            name="session.created",
+            kind=Kind.OPENED,
+            match=Match("/type", "session.created"),
+            model=SessionEvent,
+            template={"type": "session.created", "session": {**SESSION, "response_format": "mp3", "voice": None}},
+        ),
+        opening=Send(
+            "session.update",
+            {"type": "session.update", "session": {"voice": "{voice}", "response_format": "{format}"}},
+            SessionUpdate,
+            Match("/type", "session.update"),
+        ),
         waits_for_greeting=True,
-        ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), SessionEvent,
-                     {"type": "session.updated", "session": SESSION}),
+        ready=Answer(
+            name="session.updated",
+            kind=Kind.READY,
+            match=Match("/type", "session.updated"),
+            model=SessionEvent,
+            template={"type": "session.updated", "session": SESSION},
+        ),
         waits_for_ready=True,
     ),
-    text=Send("input_text.append", {"type": "input_text.append", "text": "{text}"}, TextAppend,
-              Match("/type", "input_text.append")),
+    text=Send(
+        "input_text.append",
+        {"type": "input_text.append", "text": "{text}"},
+        TextAppend,
+        Match("/type", "input_text.append"),
+    ),
     end=Send("input_text.flush", {"type": "input_text.flush"}, TextFlush, Match("/type", "input_text.flush")),
     audio_answer=AudioAnswer(
-        message=Answer("speech.audio.delta", Kind.AUDIO, Match("/type", "speech.audio.delta"), AudioDelta,
-                       {"type": "speech.audio.delta", "audio_data": "{audio}"}),
+        message=Answer(
+            name="speech.audio.delta",
+            kind=Kind.AUDIO,
+            match=Match("/type", "speech.audio.delta"),
+            model=AudioDelta,
+            template={"type": "speech.audio.delta", "audio_data": "{audio}"},
+        ),
         at=AudioAt("/audio_data"),
     ),
-    final=Answer("speech.audio.done", Kind.FINAL, Match("/type", "speech.audio.done"), AudioDone,
-                 {"type": "speech.audio.done", "usage": {"prompt_tokens": 0, "completion_tokens": 0,
-                                                          "total_tokens": 0}}),
+    final=Answer(
+        name="speech.audio.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "speech.audio.done"),
+        model=AudioDone,
+        template={
+            "type": "speech.audio.done",
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        },
+    ),
     ending=Ending(
         after_final=Send("input_text.end", {"type": "input_text.end"}, TextEnd, Match("/type", "input_text.end")),
         server_closes=False,  # "close the connection after end": the client closes
     ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "error": {}},
-                     code_at="/error/code", message_at="/error/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=ErrorEvent,
+            template={"type": "error", "error": {}},
+            code_at="/error/code",
+            message_at="/error/message",
+        ),
         error_close=1008,  # not documented
     ),
     formats=FORMATS,
-    drift=(DocDrift("socket errors", "The guide says \"If the API rejects a message, it sends an error event\"; its "
-                    "close code and how a bad key is refused are not in the stored text: the upgrade's 401 and a "
-                    "1008 close after an error event are the sandbox's reading.", (REALTIME_GUIDE, SDK)),),
+    drift=(
+        DocDrift(
+            "socket errors",
+            'The guide says "If the API rejects a message, it sends an error event"; its '
+            "close code and how a bad key is refused are not in the stored text: the upgrade's 401 and a "
+            "1008 close after an error event are the sandbox's reading.",
+            (REALTIME_GUIDE, SDK),
+        ),
+    ),
 )
 
 SOCKETS = (REALTIME,)

@@ -57,13 +57,13 @@ HOST = "api"
 RATE = 24000  # the socket guide's sample_rate=24000; the client's sampleRate takes "8000, 24000, 44100, 48000"
 RATES = (8000, 24000, 44100, 48000)
 FORMATS = (
-    Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("WAV", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format(name="MP3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="WAV", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
     # PCM: a value the reference lists for format ("MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG"), headerless 16-bit samples
     # as on the socket (sockets.FORMATS); the stream's integrations ask for it (LIVEKIT below).
-    Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    Format(name="PCM", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm", rates=RATES),
     # FLAC: listed for format too; a file that names itself
-    Format("FLAC", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    Format(name="FLAC", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES),
     # ALAW, ULAW: listed for format too, "headerless" in no page and at no rate said: answered as assumed
     g711("ALAW", "pcm_alaw", RATES),
     g711("ULAW", "pcm_mulaw", RATES),
@@ -72,31 +72,65 @@ FORMATS = (
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _error(403, "ForbiddenError"),
           _error(500, "InternalServerError"), _error(503, "ServiceUnavailableError"))
 
 STREAM = Endpoint(
-    key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
-    summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm", "audio/flac", "audio/pcma",
-                                         "audio/basic", "audio/ogg")),),
-                        "The audio, chunked"), *ERRORS),
-    example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
-             "format": "MP3"},
+    key="speech.stream",
+    method="POST",
+    path="/v1/speech/stream",
+    host=HOST,
+    role=Role.STREAM,
+    summary="Returns a streaming output of generated audio",
+    request=StreamRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(
+                AudioBody(
+                    ("audio/mpeg", "audio/wav", "audio/pcm", "audio/flac", "audio/pcma", "audio/basic", "audio/ogg")
+                ),
+            ),
+            description="The audio, chunked",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "text": "Hello, welcome to Murf AI text to speech.",
+        "voiceId": "en-US-natalie",
+        "model": "FALCON",
+        "format": "MP3",
+    },
     doc=SDK,
 )
 
 GENERATE = Endpoint(
-    key="speech.generate", method="POST", path="/v1/speech/generate", host=HOST, role=Role.AUDIO,
+    key="speech.generate",
+    method="POST",
+    path="/v1/speech/generate",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Returns a url to the generated audio file, and the audio itself in base64 with encodeAsBase64",
-    request=GenerateRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(GenerateResponse, audio=AudioAt("/encodedAudio")),), "GenerateSpeechResponse"),
-               *ERRORS),
-    example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "format": "MP3",
-             "encodeAsBase64": True},
+    request=GenerateRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(GenerateResponse, audio=AudioAt("/encodedAudio")),),
+            description="GenerateSpeechResponse",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "text": "Hello, welcome to Murf AI text to speech.",
+        "voiceId": "en-US-natalie",
+        "format": "MP3",
+        "encodeAsBase64": True,
+    },
     doc=SDK,
 )
 
@@ -104,9 +138,9 @@ GENERATE = Endpoint(
 VOICE_LIST = (Voice("en-US-natalie", "en-US", "female"), Voice("en-US-terrell", "en-US", "male"))
 
 MODELS = (
-    Model("FALCON", STREAM.key, "en-US-natalie",
+    Model(name="FALCON", synthesis=STREAM.key, voice="en-US-natalie",
           description="Murf Falcon over /v1/speech/stream (voice en-US-natalie)"),
-    Model("GEN2", GENERATE.key, "en-US-natalie",
+    Model(name="GEN2", synthesis=GENERATE.key, voice="en-US-natalie",
           description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)"),
 )
 
@@ -121,7 +155,7 @@ REFUSALS = Refusals(
 )
 
 # The characters a Gen2 synthesis consumed (its answer's consumedCharacterCount).
-BILLING = (BilledSignal(Unit.CHARACTERS, at="/consumedCharacterCount", source="sdk", evidence=(
+BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/consumedCharacterCount", source="sdk", evidence=(
     "Murf's official client murf 2.3.0, generated from Murf's API definition: the /v1/speech/generate answer "
     "{\"audioFile\", \"encodedAudio\", \"audioLengthInSeconds\", \"consumedCharacterCount\", "
     "\"remainingCharacterCount\", \"wordDurations\", ...}: the characters the request consumed")),)
@@ -140,9 +174,16 @@ WORD_DURATIONS = Marks(text_at="/word", start_at="/startMs", end_at="/endMs", it
 # listed one, with a finding (the family's case rule takes any other spelling the same way, naming no client).
 LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murfai (livekit/agents 1ff531d)",
                    'ChunkedStream._run: "format": "pcm"')
-VALUE_VARIANTS = tuple(ValueVariant("/format", fmt.name.lower(), fmt.name, (LIVEKIT,),
-                                    "the reference lists the name in capitals and shows no refusal of another case")
-                       for fmt in FORMATS)
+VALUE_VARIANTS = tuple(
+    ValueVariant(
+        at="/format",
+        sent=fmt.name.lower(),
+        means=fmt.name,
+        evidence=(LIVEKIT,),
+        words="the reference lists the name in capitals and shows no refusal of another case",
+    )
+    for fmt in FORMATS
+)
 
 # The same plugin (livekit-plugins-murf 1.8.9, tts.py ChunkedStream._run) sends the voice and the rate to
 # /v1/speech/stream snake case, {"voice_id", "sample_rate"}, where the reference spells them "voiceId" (Required) and
@@ -170,31 +211,55 @@ SERVICE = SpeechService(
     name="murf",
     title="Murf text to speech (stream, generate and the stream-input WebSocket)",
     hosts={HOST: "https://api.murf.ai"},
-    auth=Auth("api-key"),
+    auth=Auth(header="api-key"),
     key_env="MURF_API_KEY",
     docs=(SDK, INTEGRATION_GUIDE, SOCKET_GUIDE, REFERENCE, SPEECH_CUSTOMIZATION, ADVANCED_SETTINGS, SOCKET_CONTEXTS),
     error_model=ErrorBody,
     errors=ErrorShape({"errorMessage": "{message}", "errorCode": "{status}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/model", format="/format",
-                                       rate="/sampleRate"), FORMATS, default_format="MP3"),
-               Synthesis(GENERATE, Slots(text="/text", voice="/voiceId", model="/modelVersion", format="/format",
-                                         rate="/sampleRate"), FORMATS, default_format="MP3",
-                         template={"encodeAsBase64": True},
-                         answer={"audioFile": "", "audioLengthInSeconds": "{duration_s}",
-                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []},
-                         billing=BILLING, marks=WORD_DURATIONS)),
+    syntheses=(
+        Synthesis(
+            endpoint=STREAM,
+            slots=Slots(text="/text", voice="/voiceId", model="/model", format="/format", rate="/sampleRate"),
+            formats=FORMATS,
+            default_format="MP3",
+        ),
+        Synthesis(
+            endpoint=GENERATE,
+            slots=Slots(text="/text", voice="/voiceId", model="/modelVersion", format="/format", rate="/sampleRate"),
+            formats=FORMATS,
+            default_format="MP3",
+            template={"encodeAsBase64": True},
+            answer={
+                "audioFile": "",
+                "audioLengthInSeconds": "{duration_s}",
+                "consumedCharacterCount": "{billed_characters}",
+                "wordDurations": [],
+            },
+            billing=BILLING,
+            marks=WORD_DURATIONS,
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
     value_variants=VALUE_VARIANTS,
     field_spellings=FIELD_SPELLINGS,
-    doc_drift=(DocDrift("evidence", "The endpoints, fields and statuses are the official client's (source: sdk); "
-                        "Murf's own reference pages, stored since, agree on /v1/speech/stream's fields (voiceId "
-                        "Required, sampleRate, format \"Valid values: MP3, FLAC, WAV, ALAW, ULAW, OGG, PCM\").",
-                        (SDK, REFERENCE)),
-               DocDrift("audioFile", "generate always answers a URL to the audio (audioFile); the sandbox answers the "
-                        "audio inline (encodeAsBase64) and leaves audioFile empty.", (SDK,))),
+    doc_drift=(
+        DocDrift(
+            "evidence",
+            "The endpoints, fields and statuses are the official client's (source: sdk); "
+            "Murf's own reference pages, stored since, agree on /v1/speech/stream's fields (voiceId "
+            'Required, sampleRate, format "Valid values: MP3, FLAC, WAV, ALAW, ULAW, OGG, PCM").',
+            (SDK, REFERENCE),
+        ),
+        DocDrift(
+            "audioFile",
+            "generate always answers a URL to the audio (audioFile); the sandbox answers the "
+            "audio inline (encodeAsBase64) and leaves audioFile empty.",
+            (SDK,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its stream-input WebSocket (`sockets`)

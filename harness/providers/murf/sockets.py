@@ -35,19 +35,22 @@ from harness.providers.murf.models import (
 RATE = 24000  # "Defaults to 24000 for Falcon model"
 RATES = (8000, 16000, 24000, 44100, 48000)  # the integration's "Valid values: 8000, 16000, 24000, 44100, 48000"
 # PCM first (the integration's default: raw 16-bit chunks the benchmark decodes one by one); MP3 as the reference lists.
-FORMATS = (Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-           Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-           # ALAW, ULAW: listed, neither header nor rate said: answered as assumed
-           g711("ALAW", "pcm_alaw", RATES), g711("ULAW", "pcm_mulaw", RATES),
-           # WAV, FLAC: listed, how a file arrives in pieces not said: answered as assumed
-           file_pieces(Format("WAV", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES)),
-           file_pieces(Format("FLAC", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES)))
+FORMATS = (
+    Format(name="PCM", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=RATES),
+    Format(name="MP3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    # ALAW, ULAW: listed, neither header nor rate said: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("ULAW", "pcm_mulaw", RATES),
+    # WAV, FLAC: listed, how a file arrives in pieces not said: answered as assumed
+    file_pieces(Format(name="WAV", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES)),
+    file_pieces(Format(name="FLAC", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES)),
+)
 
 STREAM_INPUT = Socket(
     key="speech.stream-input", path="/v1/speech/stream-input",
     summary="Stream-input WebSocket: text turns in, base64 audio out, final per context",
     doc=SOCKET_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers: api_key" (the integration: `api-key`)
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Headers: api_key" (the integration: `api-key`)
     upgrade=Upgrade(query={"sample_rate": "{rate}", "format": "{format}", "channel_type": "MONO", "model": "{model}"}),
     text=Send("text", {"voice_config": {"voice_id": "{voice}", "style": "Conversational"}, "context_id": "{context}",
                        "text": "{text}", "end": False}, SocketText, Match("/text")),
@@ -60,15 +63,15 @@ STREAM_INPUT = Socket(
                         "started, the request is cancelled. If synthesis has started, the audio will still play to "
                         "completion."),
     audio_answer=AudioAnswer(
-        message=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
-                       {"context_id": "{context}", "audio": "{audio}"}),
+        message=Answer(name="audioOutput", kind=Kind.AUDIO, match=Match("/audio"), model=SocketAnswer,
+                       template={"context_id": "{context}", "audio": "{audio}"}),
         at=AudioAt("/audio"),
     ),
-    final=Answer("finalOutput", Kind.FINAL, Match("/final", True), SocketAnswer,
-                 {"context_id": "{context}", "final": True}),
+    final=Answer(name="finalOutput", kind=Kind.FINAL, match=Match("/final", True), model=SocketAnswer,
+                 template={"context_id": "{context}", "final": True}),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/error"), SocketAnswer,
-                     {"context_id": "{context}", "error": "{message}"}, message_at="/error"),
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/error"), model=SocketAnswer,
+                     template={"context_id": "{context}", "error": "{message}"}, message_at="/error"),
         error_close=1008,  # not documented
     ),
     context_at="/context_id",

@@ -34,21 +34,30 @@ from harness.providers.neuphonic.sockets import SOCKETS
 HOST = "api"
 RATE = 24000  # sampling_rate "default=24000"
 PCM = f"audio/pcm;rate={RATE}"  # "pcm_linear": 16-bit little-endian samples (the client writes them into a WAV)
-FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), PCM, (8000, 16000, 22050, 24000)),
-           # encoding's other value (TTSConfig: "pcm_linear", "pcm_mulaw"): headerless 8-bit mu-law at the asked rate
-           Format("pcm_mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", (8000, 16000, 22050, 24000)))
+FORMATS = (
+    Format(
+        name="pcm_linear", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=PCM, rates=(8000, 16000, 22050, 24000)
+    ),
+    # encoding's other value (TTSConfig: "pcm_linear", "pcm_mulaw"): headerless 8-bit mu-law at the asked rate
+    Format(
+        name="pcm_mulaw",
+        spec=AudioSpec("pcm_mulaw", RATE, "raw"),
+        media_type="audio/x-mulaw",
+        rates=(8000, 16000, 22050, 24000),
+    ),
+)
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SPEAK = Endpoint(
     key="sse.speak", method="POST", path="/sse/speak/{lang_code}", host=HOST, role=Role.STREAM,
     summary="Speak over Server-Sent Events: base64 PCM chunks, one message event each",
     request=SpeakRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(SpeakEvent, audio=AudioAt("/data/audio", media_type=PCM)),),
-                        "event: message, data: {status_code, data: {audio, text, sampling_rate}}"),
+    responses=(Response(status=200, bodies=(EventStreamBody(SpeakEvent, audio=AudioAt("/data/audio", media_type=PCM)),),
+                        description="event: message, data: {status_code, data: {audio, text, sampling_rate}}"),
                _error(400, "a request the API refuses"), _error(401, "no valid x-api-key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
     example={"text": "Hello, world.", "lang_code": "en", "speed": 1.0, "sampling_rate": 24000,
@@ -72,7 +81,7 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
                             why="a voice is \"a Neuphonic voice id (a UUID)\"; cloned and created voices \"work when "
                                 "you enter their id\" (jambonz's guide, source: client)")
 
-MODELS = (Model("neuphonic", SPEAK.key, "8e9c4bc8-3979-48ab-8626-df53befc2090",
+MODELS = (Model(name="neuphonic", synthesis=SPEAK.key, voice="8e9c4bc8-3979-48ab-8626-df53befc2090",
                 description="Neuphonic SSE speech (the client's voice)"),)
 
 REFUSALS = Refusals(
@@ -89,21 +98,33 @@ SERVICE = SpeechService(
     name="neuphonic",
     title="Neuphonic text to speech (SSE and the WebSocket)",
     hosts={HOST: "https://api.neuphonic.com"},
-    auth=Auth("x-api-key"),
+    auth=Auth(header="x-api-key"),
     key_env="NEUPHONIC_API_KEY",
     docs=(SDK, SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC),
     error_model=ErrorBody,
     errors=ErrorShape({"status_code": "{status}", "errors": [{"message": "{message}"}]}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEAK, Slots(text="/text", voice="/voice_id", format="/encoding", rate="/sampling_rate"),
-                         FORMATS, default_format="pcm_linear", template={"lang_code": "en", "speed": 1.0},
-                         answer={"status_code": 200, "data": {"text": "{text}", "sampling_rate": "{rate}"}},
-                         ),),
+    syntheses=(
+        Synthesis(
+            endpoint=SPEAK,
+            slots=Slots(text="/text", voice="/voice_id", format="/encoding", rate="/sampling_rate"),
+            formats=FORMATS,
+            default_format="pcm_linear",
+            template={"lang_code": "en", "speed": 1.0},
+            answer={"status_code": 200, "data": {"text": "{text}", "sampling_rate": "{rate}"}},
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
-    doc_drift=(DocDrift("evidence", "Neuphonic's reference pages are not among the stored material: the endpoint, "
-                        "fields and events are the official client's (source: sdk).", (SDK,)),),
+    doc_drift=(
+        DocDrift(
+            "evidence",
+            "Neuphonic's reference pages are not among the stored material: the endpoint, "
+            "fields and events are the official client's (source: sdk).",
+            (SDK,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its TTS WebSocket (`sockets`)

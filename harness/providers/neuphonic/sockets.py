@@ -34,16 +34,27 @@ from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, 
 LIVEKIT = "livekit-plugins-neuphonic 1.8.9 (livekit/plugins/neuphonic/tts.py: SynthesizeStream._run, data.context_id)"
 
 RATE = 24000  # TTSConfig.sampling_rate "default=24000"
-FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
-                  (8000, 16000, 22050, 24000)),
-           # TTSConfig.encoding's other value: headerless 8-bit mu-law samples at the asked sampling_rate
-           Format("pcm_mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", (8000, 16000, 22050, 24000)))
+FORMATS = (
+    Format(
+        name="pcm_linear",
+        spec=AudioSpec("pcm_s16le", RATE, "raw"),
+        media_type=f"audio/pcm;rate={RATE}",
+        rates=(8000, 16000, 22050, 24000),
+    ),
+    # TTSConfig.encoding's other value: headerless 8-bit mu-law samples at the asked sampling_rate
+    Format(
+        name="pcm_mulaw",
+        spec=AudioSpec("pcm_mulaw", RATE, "raw"),
+        media_type="audio/x-mulaw",
+        rates=(8000, 16000, 22050, 24000),
+    ),
+)
 
 SPEAK = Socket(
     key="speak.websocket", path="/speak/{lang_code}",
     summary="TTS WebSocket: text messages in, base64 PCM answers out (the last with stop)",
     doc=SDK_WEBSOCKET,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "pass your API key in the `x-api-key` header"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "pass your API key in the `x-api-key` header"
     upgrade=Upgrade(
         path_params={"lang_code": "en"},
         query={"speed": "1.0", "lang_code": "en", "voice_id": "{voice}", "sampling_rate": "{rate}",
@@ -57,15 +68,15 @@ SPEAK = Socket(
         server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
     ),
     audio_answer=AudioAnswer(
-        message=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
-                       {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
+        message=Answer(name="audio", kind=Kind.AUDIO, match=Match("/data/audio"), model=SocketEvent,
+                       template={"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
         at=AudioAt("/data/audio"),
     ),
-    final=Answer("stop", Kind.FINAL, Match("/data/stop", True), SocketEvent,
-                 {"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}}),
+    final=Answer(name="stop", kind=Kind.FINAL, match=Match("/data/stop", True), model=SocketEvent,
+                 template={"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}}),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/errors"), SocketEvent,
-                     {"status_code": "{code}", "errors": [{"message": "{message}"}]},
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/errors"), model=SocketEvent,
+                     template={"status_code": "{code}", "errors": [{"message": "{message}"}]},
                      code_at="/status_code", message_at="/errors/0/message"),
         error_close=1008,  # not documented
     ),

@@ -63,19 +63,21 @@ from harness.providers.openai.models import (
 HOST = "v1"  # the documented base URL ends in /v1 (the official client's `base_url`); the sandbox mounts /openai/v1
 
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", PCM_RATE, "mp3"), "audio/mpeg"),
-    Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/opus"),  # Opus codes at 48 kHz whatever it is fed
-    Format("aac", AudioSpec("aac", PCM_RATE, "aac"), "audio/aac"),
-    Format("flac", AudioSpec("flac", PCM_RATE, "flac"), "audio/flac"),
-    Format("wav", AudioSpec("pcm_s16le", PCM_RATE, "wav"), "audio/wav"),
+    Format(name="mp3", spec=AudioSpec("mp3", PCM_RATE, "mp3"), media_type="audio/mpeg"),
+    Format(
+        name="opus", spec=AudioSpec("opus", 48000, "ogg"), media_type="audio/opus"
+    ),  # Opus codes at 48 kHz whatever it is fed
+    Format(name="aac", spec=AudioSpec("aac", PCM_RATE, "aac"), media_type="audio/aac"),
+    Format(name="flac", spec=AudioSpec("flac", PCM_RATE, "flac"), media_type="audio/flac"),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", PCM_RATE, "wav"), media_type="audio/wav"),
     # "raw samples in 24kHz (16-bit signed, low-endian), without the header"; the reference names no Content-Type
-    Format("pcm", AudioSpec("pcm_s16le", PCM_RATE, "raw"), "audio/pcm"),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", PCM_RATE, "raw"), media_type="audio/pcm"),
 )
 AUDIO_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 ERRORS = (_error(400, "bad parameter, unknown voice, input too long"), _error(401, "missing or invalid key"),
@@ -83,10 +85,18 @@ ERRORS = (_error(400, "bad parameter, unknown voice, input too long"), _error(40
           _error(503, "overloaded"))
 
 SPEECH = Endpoint(
-    key="audio.speech", method="POST", path="/audio/speech", host=HOST, role=Role.STREAM,
+    key="audio.speech",
+    method="POST",
+    path="/audio/speech",
+    host=HOST,
+    role=Role.STREAM,
     summary="Generates audio from the input text: the audio file, sent chunked as it is made",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(AUDIO_TYPES, pcm_rate=PCM_RATE),), "The audio file content"), *ERRORS),
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(status=200, bodies=(AudioBody(AUDIO_TYPES, pcm_rate=PCM_RATE),), description="The audio file content"),
+        *ERRORS,
+    ),
     example={"model": "gpt-4o-mini-tts", "input": "The quick brown fox jumped over the lazy dog.", "voice": "alloy"},
     doc=REFERENCE,
 )
@@ -95,8 +105,8 @@ SPEECH_SSE = Endpoint(
     key="audio.speech.sse", method="POST", path="/audio/speech", host=HOST, role=Role.STREAM,
     summary="Generates audio from the input text, as Server-Sent Events: speech.audio.delta, then speech.audio.done",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),),
-                        "text/event-stream: speech.audio.delta ... speech.audio.done"), *ERRORS),
+    responses=(Response(status=200, bodies=(EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),),
+                        description="text/event-stream: speech.audio.delta ... speech.audio.done"), *ERRORS),
     example={"model": "gpt-4o-mini-tts", "input": "Today is a wonderful day to build something people love!",
              "voice": "coral", "instructions": "Speak in a cheerful and positive tone.", "response_format": "wav",
              "stream_format": "sse"},  # the text-to-speech guide's instructions example, asked as SSE
@@ -122,19 +132,46 @@ LANGUAGES_SOURCE = ("https://platform.openai.com/docs/guides/text-to-speech, \"g
                     "terms of language support\" and its list (quoted; read 2026-11-26)")
 
 MODELS = (
-    Model("tts-1", SPEECH.key, "alloy", max_chars=4096, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-          description="tts-1 (voice alloy)"),
-    Model("tts-1-hd", SPEECH.key, "alloy", max_chars=4096, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-          description="tts-1-hd (voice alloy)"),
+    Model(
+        name="tts-1",
+        synthesis=SPEECH.key,
+        voice="alloy",
+        max_chars=4096,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="tts-1 (voice alloy)",
+    ),
+    Model(
+        name="tts-1-hd",
+        synthesis=SPEECH.key,
+        voice="alloy",
+        max_chars=4096,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="tts-1-hd (voice alloy)",
+    ),
     # The benchmark asks gpt-4o-mini-tts for SSE and times its first audio, as before.
-    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", max_chars=4096, languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE,
-          description="gpt-4o-mini-tts, streamed as SSE (voice alloy)"),
+    Model(
+        name="gpt-4o-mini-tts",
+        synthesis=SPEECH_SSE.key,
+        voice="alloy",
+        max_chars=4096,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="gpt-4o-mini-tts, streamed as SSE (voice alloy)",
+    ),
     # The same model answered as the audio file (`stream_format` audio): its own offering, the request naming the model
     # as it is (`sets` at the model slot).
-    Model("gpt-4o-mini-tts-audio", SPEECH.key, "alloy", sets={"/model": "gpt-4o-mini-tts"}, max_chars=4096,
-          languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
-          description="gpt-4o-mini-tts, the audio file (voice alloy)"),
+    Model(
+        name="gpt-4o-mini-tts-audio",
+        synthesis=SPEECH.key,
+        voice="alloy",
+        sets={"/model": "gpt-4o-mini-tts"},
+        max_chars=4096,
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description="gpt-4o-mini-tts, the audio file (voice alloy)",
+    ),
 )
 
 # gpt-4o-mini-tts's dated snapshots (SNAPSHOTS_PAGE, read 2026-11-25): the same model pinned, spoken and priced as it;
@@ -143,10 +180,14 @@ MODELS = (
 _SNAPSHOTS_WORDS = ("\"以下は、GPT-4o Mini TTS で利用可能なすべてのスナップショットとエイリアスの一覧です\" "
                     "(" + SNAPSHOTS_PAGE + ", read 2026-11-25)")
 KNOWN_MODELS = (
-    KnownModel("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts", _SNAPSHOTS_WORDS + "; SpeechModel = Literal[..., "
-               "\"gpt-4o-mini-tts-2025-12-15\"] (openai 3.57.0)", alias=True,
-               evidence=(DOCUMENTS, Evidence(EvidenceSource.SDK, "openai==3.57.0", "audio.speech.create"))),
-    KnownModel("gpt-4o-mini-tts-2025-03-20", "gpt-4o-mini-tts", _SNAPSHOTS_WORDS, alias=True),
+    KnownModel(
+        name="gpt-4o-mini-tts-2025-12-15",
+        like="gpt-4o-mini-tts",
+        words=_SNAPSHOTS_WORDS + '; SpeechModel = Literal[..., "gpt-4o-mini-tts-2025-12-15"] (openai 3.57.0)',
+        alias=True,
+        evidence=(DOCUMENTS, Evidence(EvidenceSource.SDK, "openai==3.57.0", "audio.speech.create")),
+    ),
+    KnownModel(name="gpt-4o-mini-tts-2025-03-20", like="gpt-4o-mini-tts", words=_SNAPSHOTS_WORDS, alias=True),
 )
 
 REFUSALS = Refusals(
@@ -177,10 +218,10 @@ _USAGE = ("OpenAI's OpenAPI spec as generated into SDK types: SpeechAudioDoneEve
           "synthesis is complete and all audio has been streamed.\", "
           "usage \"Token usage statistics for the request.\": ")
 SSE_BILLING = (
-    BilledSignal(Unit.TEXT_TOKENS, at="/usage/input_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
+    BilledSignal(unit=Unit.TEXT_TOKENS, at="/usage/input_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
         "input_tokens \"Number of input tokens in the prompt\" (docs.rs/openai-openapi-types "
         "SpeechAudioDoneEventUsage; hexdocs.pm/ex_openai ExOpenAI.Components.SpeechAudioDoneEvent)")),
-    BilledSignal(Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
+    BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
         "output_tokens \"Number of output tokens generated\" (the same types)")),
 )
 
@@ -189,7 +230,7 @@ SERVICE = SpeechService(
     name="openai",
     title="OpenAI speech (/v1/audio/speech)",
     hosts={HOST: "https://api.openai.com/v1"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="OPENAI_API_KEY",
     docs=(REFERENCE, MODEL_PRICES_PAGE, ERROR_CODES, OVERVIEW),
     request_id_header="x-request-id",  # OVERVIEW: every answer names its request; the official client reads it
@@ -199,9 +240,9 @@ SERVICE = SpeechService(
                       by_status={429: _error_body("rate_limit_exceeded"), 500: _error_body("server_error"),
                                  503: _error_body("server_error")}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEECH, SLOTS, FORMATS, default_format="mp3",
+    syntheses=(Synthesis(endpoint=SPEECH, slots=SLOTS, formats=FORMATS, default_format="mp3",
                          chosen_by=Selector("/stream_format", ("audio",), by_default=True)),
-               Synthesis(SPEECH_SSE, SLOTS, FORMATS, default_format="mp3",
+               Synthesis(endpoint=SPEECH_SSE, slots=SLOTS, formats=FORMATS, default_format="mp3",
                          chosen_by=Selector("/stream_format", ("sse",)),
                          answer={"type": "speech.audio.delta"},
                          last_event={"type": DONE_EVENT,

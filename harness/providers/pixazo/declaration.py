@@ -115,7 +115,7 @@ WEBHOOK_HEADERS = (
 
 
 def _error(status: int, description: str, inferred: bool = False) -> Response:
-    return Response(status, (JsonBody(PixazoError),), description, inferred=inferred)
+    return Response(status=status, bodies=(JsonBody(PixazoError),), description=description, inferred=inferred)
 
 
 SUBMIT_ERRORS = (
@@ -126,7 +126,7 @@ SUBMIT_ERRORS = (
     _error(429, "Too Many Requests"),
     _error(500, "Internal Server Error"),
 )
-ACCEPTED = Response(202, (JsonBody(SubmitAccepted),), "Accepted — Request queued")
+ACCEPTED = Response(status=202, bodies=(JsonBody(SubmitAccepted),), description="Accepted — Request queued")
 
 
 
@@ -215,7 +215,7 @@ STATUS = Endpoint(
     summary="Universal job status: state, error, output.media_url[] and server timestamps",
     host="gateway",
     responses=(
-        Response(200, (JsonBody(JobStatusBody),), "The job's current status"),
+        Response(status=200, bodies=(JsonBody(JobStatusBody),), description="The job's current status"),
         _error(401, "Unauthorized (the gateway's common status codes)", inferred=True),
         _error(404, "Unknown request_id", inferred=True),
     ),
@@ -234,7 +234,9 @@ WEBHOOK = Endpoint(
     request=JobStatusBody,
     body_kind=BodyKind.JSON,
     auth_required=False,
-    responses=(Response(200, (JsonBody(WebhookAck),), "Respond 200 OK within a few seconds"),),
+    responses=(
+        Response(status=200, bodies=(JsonBody(WebhookAck),), description="Respond 200 OK within a few seconds"),
+    ),
     lifecycle=LIFECYCLE,
     doc=DOC_XTTS,
     timestamp_fields=TIMESTAMPS,
@@ -280,13 +282,30 @@ def _build_realtime(given: SynthesisInput) -> dict[str, Any]:
 
 
 OFFERINGS = (
-    Offering("xtts-v2", XTTS.key, _build_xtts, clones=True,  # 500 characters are only recommended
-             languages=get_args(XttsLanguage), description="XTTS v2 voice cloning from a speaker URL"),
-    Offering("chatterbox", CHATTERBOX.key, _build_chatterbox, description="Chatterbox TTS"),
-    Offering("vibevoice", VIBEVOICE.key, _build_vibevoice, multi_speaker=True, languages=("en", "zh"),
-             description="VibeVoice multi-speaker"),
-    Offering("vibevoice-realtime-0.5b", VIBEVOICE_REALTIME.key, _build_realtime, multi_speaker=True,
-             description="VibeVoice-Realtime-0.5B"),
+    Offering(
+        name="xtts-v2",
+        endpoint=XTTS.key,
+        build=_build_xtts,
+        clones=True,  # 500 characters are only recommended
+        languages=get_args(XttsLanguage),
+        description="XTTS v2 voice cloning from a speaker URL",
+    ),
+    Offering(name="chatterbox", endpoint=CHATTERBOX.key, build=_build_chatterbox, description="Chatterbox TTS"),
+    Offering(
+        name="vibevoice",
+        endpoint=VIBEVOICE.key,
+        build=_build_vibevoice,
+        multi_speaker=True,
+        languages=("en", "zh"),
+        description="VibeVoice multi-speaker",
+    ),
+    Offering(
+        name="vibevoice-realtime-0.5b",
+        endpoint=VIBEVOICE_REALTIME.key,
+        build=_build_realtime,
+        multi_speaker=True,
+        description="VibeVoice-Realtime-0.5B",
+    ),
 )
 
 
@@ -374,17 +393,39 @@ def _realtime(params: BaseModel, model: JobModel) -> Spoken:
 
 OCTET = "application/octet-stream"  # what the XTTS and VibeVoice status examples name
 MODELS = (
-    JobModel(XTTS, Sound("piper", 1.0, SAMPLE_RATE), Pace(2.0, 4.0, 0.03), reference="speaker", language="language",
-             media_type=OCTET),
-    JobModel(CHATTERBOX, Sound("piper", 0.92, SAMPLE_RATE, 1.0), Pace(2.0, 5.0, 0.04), speaker=_chatterbox,
-             media_type="audio/wav",
-             # only Chatterbox's 402 example names the amount
-             insufficient=Refusal(402, "Your wallet does not have enough balance. Required: ${amount}",
-                                  "Insufficient Balance")),
-    JobModel(VIBEVOICE, Sound("piper", 1.06, SAMPLE_RATE), Pace(3.0, 8.0, 0.06), speaker=_vibevoice,
-             media_type=OCTET),
-    JobModel(VIBEVOICE_REALTIME, Sound("piper-degraded", 1.0, SAMPLE_RATE), Pace(0.5, 1.0, 0.01),
-             speaker=_realtime, media_type=OCTET),
+    JobModel(
+        endpoint=XTTS,
+        sound=Sound("piper", 1.0, SAMPLE_RATE),
+        pace=Pace(2.0, 4.0, 0.03),
+        reference="speaker",
+        language="language",
+        media_type=OCTET,
+    ),
+    JobModel(
+        endpoint=CHATTERBOX,
+        sound=Sound("piper", 0.92, SAMPLE_RATE, 1.0),
+        pace=Pace(2.0, 5.0, 0.04),
+        speaker=_chatterbox,
+        media_type="audio/wav",
+        # only Chatterbox's 402 example names the amount
+        insufficient=Refusal(
+            402, "Your wallet does not have enough balance. Required: ${amount}", "Insufficient Balance"
+        ),
+    ),
+    JobModel(
+        endpoint=VIBEVOICE,
+        sound=Sound("piper", 1.06, SAMPLE_RATE),
+        pace=Pace(3.0, 8.0, 0.06),
+        speaker=_vibevoice,
+        media_type=OCTET,
+    ),
+    JobModel(
+        endpoint=VIBEVOICE_REALTIME,
+        sound=Sound("piper-degraded", 1.0, SAMPLE_RATE),
+        pace=Pace(0.5, 1.0, 0.01),
+        speaker=_realtime,
+        media_type=OCTET,
+    ),
 )
 
 # The status body, and the callback's ("same shape"; its example names audio/wav and zone-less stamps).
@@ -409,7 +450,7 @@ SERVICE = JobsService(
     name="pixazo",
     title="Pixazo gateway",
     hosts={"gateway": "https://gateway.pixazo.ai"},
-    auth=Auth("Ocp-Apim-Subscription-Key"),
+    auth=Auth(header="Ocp-Apim-Subscription-Key"),
     key_env="PIXAZO_API_KEY",
     docs=DOCS,
     error_model=PixazoError,
@@ -424,12 +465,12 @@ SERVICE = JobsService(
         polling_url_pointer="/polling_url",
         id_template="{model_id}_{token}",
     ),
-    status=Status(STATUS, id_param="request_id", body=STATUS_BODY, error_pointer="/error",
+    status=Status(endpoint=STATUS, id_param="request_id", body=STATUS_BODY, error_pointer="/error",
                   created_pointer="/created_at", completed_pointer="/completed_at"),
     media=Media(url_pointer="/output/media_url/0", type_pointer="/output/media_type",
                 path="/v1/{job_id}/output.{ext}"),  # the documents' R2 CDN layout
     webhooks=Webhooks(
-        WEBHOOK, CALLBACK_BODY, url_header="X-Webhook-URL", mode_header="X-Webhook-Mode",
+        endpoint=WEBHOOK, payload=CALLBACK_BODY, url_header="X-Webhook-URL", mode_header="X-Webhook-Mode",
         # XTTS's body parameter: ["completed"] is terminal-only; ["*"] (the default) is every event.
         url_field="webhook", events_field="webhook_events_filter", terminal_events=("completed",),
     ),

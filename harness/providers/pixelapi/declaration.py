@@ -138,7 +138,9 @@ RETRY_AFTER = "Retry-After"
 
 def _error(status: int, description: str, *, inferred: bool = False, retry_after: bool = False) -> Response:
     headers = (RETRY_AFTER,) if retry_after else ()
-    return Response(status, (JsonBody(PixelApiError),), description, headers=headers, inferred=inferred)
+    return Response(
+        status=status, bodies=(JsonBody(PixelApiError),), description=description, headers=headers, inferred=inferred
+    )
 
 
 UNAUTHORIZED = _error(401, "Missing or invalid API key (implied by the Bearer key; never listed)", inferred=True)
@@ -156,8 +158,18 @@ GENERATE = Endpoint(
     responses=(
         # The page shows the body only; its clients accept any 2xx (`raise_for_status()`), so both
         # plausible codes for a queued job are accepted.
-        Response(200, (JsonBody(GenerateAccepted),), "Generation queued: {id, status, credits_used}", inferred=True),
-        Response(202, (JsonBody(GenerateAccepted),), "Generation queued (202 Accepted)", inferred=True),
+        Response(
+            status=200,
+            bodies=(JsonBody(GenerateAccepted),),
+            description="Generation queued: {id, status, credits_used}",
+            inferred=True,
+        ),
+        Response(
+            status=202,
+            bodies=(JsonBody(GenerateAccepted),),
+            description="Generation queued (202 Accepted)",
+            inferred=True,
+        ),
         _error(400, "Text cannot be empty / Reference audio must be under 10 MB"),
         UNAUTHORIZED,
         _error(402, "Insufficient credits"),
@@ -180,12 +192,17 @@ STATUS = Endpoint(
     summary="A generation's status; output_url (signed, time-limited) once completed",
     host="api",
     responses=(
-        Response(200, (JsonBody(JobStatusBody),), "{status, output_url, credits_used, created_at, completed_at}",
-                 inferred=True),
+        Response(
+            status=200,
+            bodies=(JsonBody(JobStatusBody),),
+            description="{status, output_url, credits_used, created_at, completed_at}",
+            inferred=True,
+        ),
         UNAUTHORIZED,
         _error(404, "Unknown generation id (implied; never listed)", inferred=True),
-        _error(429, "Rate limit exceeded (the limit counts every request, polls included)", inferred=True,
-               retry_after=True),
+        _error(
+            429, "Rate limit exceeded (the limit counts every request, polls included)", inferred=True, retry_after=True
+        ),
     ),
     doc=DOC,
     timestamp_fields=("/created_at", "/completed_at"),
@@ -211,11 +228,23 @@ def _build_clone(given: SynthesisInput) -> dict[str, Any]:
 
 
 OFFERINGS = (
-    Offering("voice-design", GENERATE.key, _build_design, languages=tuple(LANGUAGES), max_chars=TEXT_MAX_CHARS,
-             description=f"Voice design from a text description ({DESIGN_VOICE!r}), $0.05/request"),
-    Offering("voice-clone", GENERATE.key, _build_clone, clones=True, languages=tuple(LANGUAGES),
-             max_chars=TEXT_MAX_CHARS,
-             description="Voice cloning from an uploaded reference recording (voice_ref), $0.10/request"),
+    Offering(
+        name="voice-design",
+        endpoint=GENERATE.key,
+        build=_build_design,
+        languages=tuple(LANGUAGES),
+        max_chars=TEXT_MAX_CHARS,
+        description=f"Voice design from a text description ({DESIGN_VOICE!r}), $0.05/request",
+    ),
+    Offering(
+        name="voice-clone",
+        endpoint=GENERATE.key,
+        build=_build_clone,
+        clones=True,
+        languages=tuple(LANGUAGES),
+        max_chars=TEXT_MAX_CHARS,
+        description="Voice cloning from an uploaded reference recording (voice_ref), $0.10/request",
+    ),
 )
 
 # "exponential backoff starting at 2 seconds, doubling on each retry up to 30 seconds maximum"
@@ -298,7 +327,7 @@ SERVICE = JobsService(
     name="pixelapi",
     title="PixelAPI",
     hosts={"api": "https://api.pixelapi.dev"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="PIXELAPI_API_KEY",  # the name every client example reads the key from
     docs=(DOC,),
     error_model=PixelApiError,
@@ -306,14 +335,23 @@ SERVICE = JobsService(
     lifecycle=LIFECYCLE,
     words=Words(queued="queued", processing="processing", completed="completed", failed="failed", error="failed"),
     submit=Submit(
-        models=(JobModel(GENERATE, Sound("piper", DESIGN_LENGTH, SAMPLE_RATE), DESIGN_PACE, speaker=_speak,
-                         values={"credits_used": lambda payload: float(credits_for(payload))}, model_id="tts"),),
+        models=(
+            JobModel(
+                endpoint=GENERATE,
+                sound=Sound("piper", DESIGN_LENGTH, SAMPLE_RATE),
+                pace=DESIGN_PACE,
+                speaker=_speak,
+                values={"credits_used": lambda payload: float(credits_for(payload))},
+                model_id="tts",
+            ),
+        ),
         id_pointer="/id",
         answer={"id": "{id}", "status": "{state}", "credits_used": "{credits_used}"},
         status=200,
     ),
     status=Status(
-        STATUS, id_param="id",
+        endpoint=STATUS,
+        id_param="id",
         body={
             "id": "{id}",
             "status": "{state}",
@@ -323,7 +361,8 @@ SERVICE = JobsService(
             "completed_at": "{completed_at}",
             "error": Only("error", "{error}", omit=True),
         },
-        created_pointer="/created_at", completed_pointer="/completed_at",
+        created_pointer="/created_at",
+        completed_pointer="/completed_at",
     ),
     media=Media(url_pointer="/output_url", path="/outputs/{job_id}.{ext}"),
     refusals=Refusals(
@@ -338,13 +377,13 @@ SERVICE = JobsService(
         invalid=_invalid,
     ),
     reference_rules=ReferenceRules(
-        min_seconds=REF_MIN_SECONDS, min_rate=REF_MIN_RATE,
+        min_seconds=REF_MIN_SECONDS,
+        min_rate=REF_MIN_RATE,
         unreadable="Reference audio must be a WAV or MP3 recording",
         too_slow="Reference audio must be sampled at 16 kHz or higher (got {rate} Hz)",
         too_short="Reference audio must be at least 5 seconds long (got {seconds} s)",
     ),
-    plans=(Plan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT),
-           Plan("paid", PLAN_LIMITS["paid"])),
+    plans=(Plan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT), Plan("paid", PLAN_LIMITS["paid"])),
     default_plan="paid",
     offerings=OFFERINGS,
     doc_drift=DOC_DRIFT,

@@ -61,43 +61,66 @@ COMPRESSED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 # ogg_opus is "48000". Valid value for mu-law and a-law is "8000"." OutputFormat: "When pcm is used, the
 # content returned is audio/pcm in a signed 16-bit, 1 channel (mono), little-endian format."
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", COMPRESSED_RATES),
-    Format("ogg_vorbis", AudioSpec("vorbis", 24000, "ogg"), "audio/ogg", COMPRESSED_RATES),
-    Format("ogg_opus", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (48000,)),
-    Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", (8000, 16000)),
+    Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg", rates=COMPRESSED_RATES),
+    Format(name="ogg_vorbis", spec=AudioSpec("vorbis", 24000, "ogg"), media_type="audio/ogg", rates=COMPRESSED_RATES),
+    Format(name="ogg_opus", spec=AudioSpec("opus", 48000, "ogg"), media_type="audio/ogg", rates=(48000,)),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", 16000, "raw"), media_type="audio/pcm", rates=(8000, 16000)),
     # SynthesizeSpeechOutput.ContentType (the service model): "If you request mu-law as the OutputFormat, the
     # ContentType returned is audio/mulaw" (a-law: "audio/alaw"): headerless G.711 bytes at 8 kHz.
-    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/mulaw", (8000,)),
-    Format("alaw", AudioSpec("pcm_alaw", 8000, "raw"), "audio/alaw", (8000,)),
+    Format(name="mulaw", spec=AudioSpec("pcm_mulaw", 8000, "raw"), media_type="audio/mulaw", rates=(8000,)),
+    Format(name="alaw", spec=AudioSpec("pcm_alaw", 8000, "raw"), media_type="audio/alaw", rates=(8000,)),
 )
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, headers=("x-amzn-ErrorType",))
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, headers=("x-amzn-ErrorType",))
 
 
 SYNTHESIZE = Endpoint(
-    key="speech.synthesize", method="POST", path="/v1/speech",
-    summary="SynthesizeSpeech: the audio stream as the body", host=HOST, role=Role.STREAM,  # "AudioStream"
-    request=SynthesizeSpeechInput, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(MEDIA_TYPES, pcm_rate=16000),), "AudioStream", headers=(BILLED,)),
-               _error(400, "TextLengthExceeded, InvalidSampleRate, InvalidSsml, MarksNotSupportedForFormat, "
-                           "SsmlMarksNotSupportedForTextType, LanguageNotSupported, EngineNotSupported, Validation"),
-               _error(403, "UnrecognizedClient, InvalidSignature, MissingAuthenticationToken"),
-               _error(404, "LexiconNotFoundException"),
-               _error(500, "ServiceFailureException")),
+    key="speech.synthesize",
+    method="POST",
+    path="/v1/speech",
+    summary="SynthesizeSpeech: the audio stream as the body",
+    host=HOST,
+    role=Role.STREAM,  # "AudioStream"
+    request=SynthesizeSpeechInput,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200, bodies=(AudioBody(MEDIA_TYPES, pcm_rate=16000),), description="AudioStream", headers=(BILLED,)
+        ),
+        _error(
+            400,
+            "TextLengthExceeded, InvalidSampleRate, InvalidSsml, MarksNotSupportedForFormat, "
+            "SsmlMarksNotSupportedForTextType, LanguageNotSupported, EngineNotSupported, Validation",
+        ),
+        _error(403, "UnrecognizedClient, InvalidSignature, MissingAuthenticationToken"),
+        _error(404, "LexiconNotFoundException"),
+        _error(500, "ServiceFailureException"),
+    ),
     example={"Engine": "neural", "OutputFormat": "mp3", "Text": "Hello from Amazon Polly.", "VoiceId": "Joanna"},
     doc=REFERENCE,
 )
 
 VOICES = Endpoint(
-    key="voices.describe", method="GET", path="/v1/voices", summary="DescribeVoices: the voices and their engines",
-    host=HOST, role=Role.OTHER, request=DescribeVoicesInput, body_kind=BodyKind.QUERY,
+    key="voices.describe",
+    method="GET",
+    path="/v1/voices",
+    summary="DescribeVoices: the voices and their engines",
+    host=HOST,
+    role=Role.OTHER,
+    request=DescribeVoicesInput,
+    body_kind=BodyKind.QUERY,
     query_fields=("Engine", "LanguageCode", "IncludeAdditionalLanguageCodes", "NextToken"),
-    responses=(Response(200, (JsonBody(DescribeVoicesOutput),), "Voices"), _error(400, "InvalidNextToken"),
-               _error(403, "UnrecognizedClient"), _error(500, "ServiceFailureException")),
-    example={"Engine": "neural", "LanguageCode": "en-US"}, doc=VOICES_REFERENCE,
+    responses=(
+        Response(status=200, bodies=(JsonBody(DescribeVoicesOutput),), description="Voices"),
+        _error(400, "InvalidNextToken"),
+        _error(403, "UnrecognizedClient"),
+        _error(500, "ServiceFailureException"),
+    ),
+    example={"Engine": "neural", "LanguageCode": "en-US"},
+    doc=VOICES_REFERENCE,
 )
 
 
@@ -149,11 +172,17 @@ VOICE_CATALOGUE = Catalogue(open=True, form="|".join(get_args(VoiceName)),
 
 # Each engine is a model; their prices: harness/data/prices/polly.toml.
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}, languages=STANDARD_LANGUAGES,
-          languages_source=STANDARD_LANGUAGES_SOURCE),
-    Model("neural", SYNTHESIZE.key, "Joanna", {"/Engine": "neural"}),
-    Model("long-form", SYNTHESIZE.key, "Ruth", {"/Engine": "long-form"}),
-    Model("generative", SYNTHESIZE.key, "Ruth", {"/Engine": "generative"}),
+    Model(
+        name="standard",
+        synthesis=SYNTHESIZE.key,
+        voice="Joanna",
+        sets={"/Engine": "standard"},
+        languages=STANDARD_LANGUAGES,
+        languages_source=STANDARD_LANGUAGES_SOURCE,
+    ),
+    Model(name="neural", synthesis=SYNTHESIZE.key, voice="Joanna", sets={"/Engine": "neural"}),
+    Model(name="long-form", synthesis=SYNTHESIZE.key, voice="Ruth", sets={"/Engine": "long-form"}),
+    Model(name="generative", synthesis=SYNTHESIZE.key, voice="Ruth", sets={"/Engine": "generative"}),
 )
 
 # The error codes are the service model's and AWS's common errors (403 UnrecognizedClientException as real Polly
@@ -178,26 +207,26 @@ BREAK_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/break-tag.html"
 SAY_AS_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/say-as-tag.html"
 SUB_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/sub-tag.html"
 PHONEME_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/phoneme-tag.html"
-MARKUP = Markup(Syntax.SSML, (Tag(
-    TagKind.BREAK, '<break time="{ms}ms"/>', doc=BREAK_PAGE, max_ms=10_000,
+MARKUP = Markup(syntax=Syntax.SSML, tags=(Tag(
+    kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc=BREAK_PAGE, max_ms=10_000,
     quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. To add a pause to your "
           "text, use the <break> tag. ... time attribute values: [number]s: The duration of the pause, in seconds. The "
           "maximum duration is 10s. [number]ms: The duration of the pause, in milliseconds. The maximum duration is "
           "10000ms.\" <speak> Mary had a little lamb <break time=\"3s\"/>Whose fleece was white as snow. </speak> "
           "(read 2026-11-26; the page's translations add that <break time=> is only partly available for generative "
           "voices)"), Tag(
-    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=SAY_AS_PAGE,
+    kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc=SAY_AS_PAGE,
     quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... characters or spell-out: Spells out "
           "each letter of the text, as in a-b-c.\" (read 2026-11-27; for a neural voice \"the affected sentence will "
           "be synthesized using the related standard voice\")"), Tag(
-    TagKind.DIGITS, '<say-as interpret-as="digits">{text}</say-as>', doc=SAY_AS_PAGE,
+    kind=TagKind.DIGITS, form='<say-as interpret-as="digits">{text}</say-as>', doc=SAY_AS_PAGE,
     quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... digits: Spells out each digit "
           "individually, as in 1-2-3-4.\" (read 2026-11-27)"), Tag(
-    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=SUB_PAGE,
+    kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc=SUB_PAGE,
     quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. Use the <sub> tag with "
           "the alias attribute to substitute a different word (or pronunciation) for selected text such as an acronym "
           "or abbreviation. ... <sub alias=\"new word\">abbreviation</sub>\" (read 2026-11-27)"), Tag(
-    TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PHONEME_PAGE,
+    kind=TagKind.PHONEME, form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PHONEME_PAGE,
     unsupported_on=("generative",),
     quote="\"This tag is supported by long-form, neural, and standard TTS formats. ... alphabet: ipa— Indicates that "
           "the International Phonetic Alphabet (IPA) will be used. ... <phoneme alphabet=\"ipa\" ph=\"pɪˈkɑːn\">pecan"
@@ -205,7 +234,7 @@ MARKUP = Markup(Syntax.SSML, (Tag(
     document="<speak>{text}</speak>", also_sets=(("/TextType", "ssml"),))
 
 # The billed characters of each SynthesizeSpeech (SSML tags not counted: polly.toml's counting rule).
-BILLING = (BilledSignal(Unit.CHARACTERS, header=BILLED, evidence=(
+BILLING = (BilledSignal(unit=Unit.CHARACTERS, header=BILLED, evidence=(
     "SynthesizeSpeech response element RequestCharacters, header x-amzn-RequestCharacters: \"Number of characters "
     "synthesized.\" (docs.aws.amazon.com/polly/latest/dg/API_SynthesizeSpeech.html; botocore's polly service model); "
     "\"SSML tags are not counted as billed characters.\" (docs.aws.amazon.com/polly/latest/dg/limits.html)")),)
@@ -237,16 +266,31 @@ SERVICE = SpeechService(
     name="polly",
     title="Amazon Polly (SynthesizeSpeech, SigV4)",
     hosts={HOST: "https://polly.{region}.amazonaws.com"},
-    auth=Auth("Authorization", signer=SigV4("polly"), invalid_status=403),
+    auth=Auth(header="Authorization", signer=SigV4("polly"), invalid_status=403),
     key_env="AWS_SECRET_ACCESS_KEY",  # with AWS_ACCESS_KEY_ID (and AWS_SESSION_TOKEN) beside it
     docs=(REFERENCE, VOICES_REFERENCE, ERRORS_REFERENCE, LIMITS_REFERENCE, PRICING, MODEL_SOURCE),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}"}, headers={"x-amzn-ErrorType": "{code}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/Text", voice="/VoiceId", format="/OutputFormat", rate="/SampleRate",
-                                            language="/LanguageCode", text_type=("/TextType", "ssml")),
-                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True, marks=SPEECH_MARKS,
-                         markup=MARKUP),),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(
+                text="/Text",
+                voice="/VoiceId",
+                format="/OutputFormat",
+                rate="/SampleRate",
+                language="/LanguageCode",
+                text_type=("/TextType", "ssml"),
+            ),
+            formats=FORMATS,
+            default_format="mp3",
+            billing=BILLING,
+            rate_as_text=True,
+            marks=SPEECH_MARKS,
+            markup=MARKUP,
+        ),
+    ),
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *LOCALE_VOICES),
@@ -254,8 +298,14 @@ SERVICE = SpeechService(
     region_env="AWS_REGION",
     default_region="us-east-1",
     request_id_header=REQUEST_ID,
-    doc_drift=(DocDrift("throttling status", "AWS's common errors answer ThrottlingException with 400, not 429: a "
-                        "client retrying only 429 never retries Polly's throttling.", (ERRORS_REFERENCE,)),),
+    doc_drift=(
+        DocDrift(
+            "throttling status",
+            "AWS's common errors answer ThrottlingException with 400, not 429: a "
+            "client retrying only 429 never retries Polly's throttling.",
+            (ERRORS_REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = build_provider(SERVICE)

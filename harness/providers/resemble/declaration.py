@@ -42,37 +42,62 @@ HOST = "synthesis"
 RATE = 48000  # "sample_rate … Defaults to 48000"
 RATES = (8000, 16000, 22050, 32000, 44100, 48000)
 FORMATS = (
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (22050, 32000, 44100, 48000)),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=(22050, 32000, 44100, 48000)),
 )
 # The stream has no output_format: "a single-channel PCM WAV stream", its header first.
-STREAM_FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),)
+STREAM_FORMATS = (Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),)
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SYNTHESIZE = Endpoint(
-    key="synthesize", method="POST", path="/synthesize", host=HOST, role=Role.AUDIO,
-    summary="Synchronous synthesis: the whole clip as base64 in audio_content", request=SynthesizeRequest,
+    key="synthesize",
+    method="POST",
+    path="/synthesize",
+    host=HOST,
+    role=Role.AUDIO,
+    summary="Synchronous synthesis: the whole clip as base64 in audio_content",
+    request=SynthesizeRequest,
     body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SynthesizeResponse, audio=AudioAt("/audio_content")),), "Successful synthesis"),
-               _error(400, "Bad Request Error"), _error(401, "no valid bearer key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(SynthesizeResponse, audio=AudioAt("/audio_content")),),
+            description="Successful synthesis",
+        ),
+        _error(400, "Bad Request Error"),
+        _error(401, "no valid bearer key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
     example={"voice_uuid": "55592656", "data": "Hello from Resemble!", "sample_rate": 48000, "output_format": "wav"},
     doc=REFERENCE,
 )
 
 STREAM = Endpoint(
-    key="stream", method="POST", path="/stream", host=HOST, role=Role.STREAM,
-    summary="Streaming synthesis (HTTP): chunked WAV for progressive playback", request=StreamRequest,
+    key="stream",
+    method="POST",
+    path="/stream",
+    host=HOST,
+    role=Role.STREAM,
+    summary="Streaming synthesis (HTTP): chunked WAV for progressive playback",
+    request=StreamRequest,
     body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/wav",)),), "Streaming audio response (chunked WAV)"),
-               _error(400, "Bad Request Error"), _error(401, "no valid bearer key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"voice_uuid": "55592656", "data": "Streaming helps deliver synthesized audio before it is finished.",
-             "precision": "PCM_16"},
+    responses=(
+        Response(status=200, bodies=(AudioBody(("audio/wav",)),), description="Streaming audio response (chunked WAV)"),
+        _error(400, "Bad Request Error"),
+        _error(401, "no valid bearer key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
+    example={
+        "voice_uuid": "55592656",
+        "data": "Streaming helps deliver synthesized audio before it is finished.",
+        "precision": "PCM_16",
+    },
     doc=STREAM_REFERENCE,
 )
 
@@ -80,9 +105,15 @@ STREAM = Endpoint(
 VOICE_LIST = (Voice("55592656", "en-US"),)
 
 MODELS = (
-    Model("resemble", SYNTHESIZE.key, "55592656", description="Resemble synthesis (voice 55592656)"),
-    Model("resemble-stream", STREAM.key, "55592656",
-          description="Resemble streaming synthesis over HTTP (voice 55592656)"),
+    Model(
+        name="resemble", synthesis=SYNTHESIZE.key, voice="55592656", description="Resemble synthesis (voice 55592656)"
+    ),
+    Model(
+        name="resemble-stream",
+        synthesis=STREAM.key,
+        voice="55592656",
+        description="Resemble streaming synthesis over HTTP (voice 55592656)",
+    ),
 )
 
 REFUSALS = Refusals(
@@ -97,7 +128,7 @@ REFUSALS = Refusals(
 
 # The seconds of audio a synthesis made: the quantity resemble.toml's per-second price multiplies (the reference does
 # not call it the billed amount; no billing field is documented).
-BILLING = (BilledSignal(Unit.AUDIO_SECONDS, at="/duration", evidence=(
+BILLING = (BilledSignal(unit=Unit.AUDIO_SECONDS, at="/duration", evidence=(
     "Resemble's reference (docs.resemble.ai/api-reference/text-to-speech/synthesize): 200 {\"success\": true, "
     "\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\", ...}: duration, the audio's seconds; "
     "billed per second of audio by resemble.toml's (third-party) price")),)
@@ -118,33 +149,80 @@ SERVICE = SpeechService(
     title="Resemble AI text to speech (synchronous, HTTP stream, WebSocket)",
     hosts={HOST: "https://f.cluster.resemble.ai", WS_HOST: "https://websocket.cluster.resemble.ai"},
     # The reference's bearer key; the official client's stream sends x-access-token, as the older stream page does.
-    auth=Auth("Authorization", "Bearer", others=(Auth("x-access-token"),)),
+    auth=Auth(header="Authorization", scheme="Bearer", others=(Auth(header="x-access-token"),)),
     key_env="RESEMBLE_API_KEY",
-    docs=(REFERENCE, STREAM_REFERENCE, SYNCHRONOUS_GUIDE, STREAM_GUIDE, STREAM_PAGE_V1, SDK, INTEGRATIONS,
-          TIMESTAMPS_PAGE),
+    docs=(
+        REFERENCE,
+        STREAM_REFERENCE,
+        SYNCHRONOUS_GUIDE,
+        STREAM_GUIDE,
+        STREAM_PAGE_V1,
+        SDK,
+        INTEGRATIONS,
+        TIMESTAMPS_PAGE,
+    ),
     error_model=ErrorBody,
     errors=ErrorShape({"success": False, "message": "{message}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/data", voice="/voice_uuid", format="/output_format",
-                                           rate="/sample_rate"), FORMATS, default_format="wav",
-                         template={"precision": "PCM_16"},
-                         answer={"success": True, "output_format": "{format}", "sample_rate": "{rate}",
-                                 "duration": "{duration_s}", "issues": []}, billing=BILLING, marks=GRAPH_TIMES),
-               Synthesis(STREAM, Slots(text="/data", voice="/voice_uuid", rate="/sample_rate"), STREAM_FORMATS,
-                         default_format="wav", template={"precision": "PCM_16"})),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(text="/data", voice="/voice_uuid", format="/output_format", rate="/sample_rate"),
+            formats=FORMATS,
+            default_format="wav",
+            template={"precision": "PCM_16"},
+            answer={
+                "success": True,
+                "output_format": "{format}",
+                "sample_rate": "{rate}",
+                "duration": "{duration_s}",
+                "issues": [],
+            },
+            billing=BILLING,
+            marks=GRAPH_TIMES,
+        ),
+        Synthesis(
+            endpoint=STREAM,
+            slots=Slots(text="/data", voice="/voice_uuid", rate="/sample_rate"),
+            formats=STREAM_FORMATS,
+            default_format="wav",
+            template={"precision": "PCM_16"},
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
-    doc_drift=(DocDrift("limits", "The reference allows 3,000 characters on /synthesize, its guide 2,000; /stream "
-                        "takes 2,000 in both.", (REFERENCE, SYNCHRONOUS_GUIDE)),
-               DocDrift("precision", "PCM_32 is the documented default; the declaration always asks PCM_16, and the "
-                        "imitation answers 16-bit PCM whatever precision a request names.", (REFERENCE,)),
-               DocDrift("stream header", "The stream's WAV header carries Resemble's cue/list/ltxt timing chunks and "
-                        "may give its size as 0xFFFFFFFF; the imitation writes a plain WAV header.", (STREAM_GUIDE,)),
-               DocDrift("auth header", "The reference and its examples send Authorization: Bearer KEY; the "
-                        "synchronous guide's curl sends the bare key.", (REFERENCE, SYNCHRONOUS_GUIDE)),
-               DocDrift("voices", "Voices are uuids of each account's library; 55592656 is the reference's example, "
-                        "not a voice every live account is known to have.", (REFERENCE,)),
-               DocDrift("pricing", "No per-character price is in the stored material.", (REFERENCE,))),
+    doc_drift=(
+        DocDrift(
+            "limits",
+            "The reference allows 3,000 characters on /synthesize, its guide 2,000; /stream takes 2,000 in both.",
+            (REFERENCE, SYNCHRONOUS_GUIDE),
+        ),
+        DocDrift(
+            "precision",
+            "PCM_32 is the documented default; the declaration always asks PCM_16, and the "
+            "imitation answers 16-bit PCM whatever precision a request names.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "stream header",
+            "The stream's WAV header carries Resemble's cue/list/ltxt timing chunks and "
+            "may give its size as 0xFFFFFFFF; the imitation writes a plain WAV header.",
+            (STREAM_GUIDE,),
+        ),
+        DocDrift(
+            "auth header",
+            "The reference and its examples send Authorization: Bearer KEY; the "
+            "synchronous guide's curl sends the bare key.",
+            (REFERENCE, SYNCHRONOUS_GUIDE),
+        ),
+        DocDrift(
+            "voices",
+            "Voices are uuids of each account's library; 55592656 is the reference's example, "
+            "not a voice every live account is known to have.",
+            (REFERENCE,),
+        ),
+        DocDrift("pricing", "No per-character price is in the stored material.", (REFERENCE,)),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -111,20 +111,28 @@ RATE = 24000  # samplingRate "Default: 24000"
 # (raw 16-bit chunks the benchmark decodes one by one). samplingRate takes every rate Rime's models document (RATES:
 # Arcana's "8000, 16000, 22050, 24000, 44100, 48000, 96000", Mist's "4000–44100"), MP3 the MPEG ones among them; mulaw
 # is headerless G.711 mu-law at the rate asked for (the pages tie it to no rate).
-FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-           Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", MP3_RATES),
-           Format("mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", RATES))
+FORMATS = (
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=MP3_RATES),
+    Format(name="mulaw", spec=AudioSpec("pcm_mulaw", RATE, "raw"), media_type="audio/x-mulaw", rates=RATES),
+)
 
 WS3 = Socket(
-    key="ws3", path="/ws3",
+    key="ws3",
+    path="/ws3",
     summary="JSON WebSocket: text in, base64 audio chunks, timestamps and done out",
     doc=WS_JSON,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
     upgrade=Upgrade(
         host=WS_HOST,
         # segment=never: "Rime never synthesizes audio automatically" — the client's flush or eos decides.
-        query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}", "samplingRate": "{rate}",
-               "segment": "never"},
+        query={
+            "speaker": "{voice}",
+            "modelId": "{model}",
+            "audioFormat": "{format}",
+            "samplingRate": "{rate}",
+            "segment": "never",
+        },
     ),
     text=Send("text", {"text": "{text}", "contextId": "{context}"}, TextMessage, Match("/text")),
     # "This forces whatever buffer exists, if any, to be synthesized"; under segment=never "Rime synthesizes the entire
@@ -134,42 +142,89 @@ WS3 = Socket(
     # "Your client can clear out the accumulated buffer, which is useful in the case of interruptions." (WS_JSON)
     clear=Send("clear", {"operation": "clear"}, Operation, Match("/operation", "clear")),
     # The cancel: the clear, answered by nothing; it stops queued synthesis, so the one under way finishes (SEGMENT).
-    cancel=Cancel("clear", AfterCancel.FINISHED, doc=SEGMENT,
-                  quote="send a clear operation to discard the buffer and stop queued synthesis"),
+    cancel=Cancel(
+        "clear",
+        AfterCancel.FINISHED,
+        doc=SEGMENT,
+        quote="send a clear operation to discard the buffer and stop queued synthesis",
+    ),
     end=Send("eos", {"operation": "eos"}, Operation, Match("/operation", "eos")),
     audio_answer=AudioAnswer(
-        message=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), ChunkEvent,
-                       {"type": "chunk", "data": "{audio}", "contextId": "{context}"}),
+        message=Answer(
+            name="chunk",
+            kind=Kind.AUDIO,
+            match=Match("/type", "chunk"),
+            model=ChunkEvent,
+            template={"type": "chunk", "data": "{audio}", "contextId": "{context}"},
+        ),
         at=AudioAt("/data"),
     ),
-    final=Answer("done", Kind.FINAL, Match("/type", "done"), DoneEvent, {"type": "done", "contextId": "{context}"}),
+    final=Answer(
+        name="done",
+        kind=Kind.FINAL,
+        match=Match("/type", "done"),
+        model=DoneEvent,
+        template={"type": "done", "contextId": "{context}"},
+    ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent,
-                     {"type": "error", "message": "{message}"}, message_at="/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=ErrorEvent,
+            template={"type": "error", "message": "{message}"},
+            message_at="/message",
+        ),
         error_close=1008,
     ),
     # Word times, always (no flag asks), in seconds: "Word-level timestamps | ✅ | ✅ | ❌" (/ws3, /ws2, /ws: OVERVIEW);
     # the reference's client reads them as zip(message['word_timestamps']['words'], ...['start']).
-    marks=Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
-                answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), TimestampsEvent,
-                              {"type": "timestamps", "word_timestamps": {"words": [], "start": [], "end": []},
-                               "contextId": "{context}"}),
-                evidence="\"Word-level timestamps | ✅ | ✅ | ❌\" (the /ws3, /ws2 and /ws columns of " + OVERVIEW
-                         + ", read 2026-11-26); the reference's client: \"if "
-                         "message['type'] == 'timestamps': ... for w, t in zip(message['word_timestamps']['words'], "
-                         "message['word_timestamps']['start'])\" (" + WS_JSON + ")"),
+    marks=Marks(
+        text_at="/word_timestamps/words",
+        start_at="/word_timestamps/start",
+        end_at="/word_timestamps/end",
+        answer=Answer(
+            name="timestamps",
+            kind=Kind.MARKS,
+            match=Match("/type", "timestamps"),
+            model=TimestampsEvent,
+            template={
+                "type": "timestamps",
+                "word_timestamps": {"words": [], "start": [], "end": []},
+                "contextId": "{context}",
+            },
+        ),
+        evidence='"Word-level timestamps | ✅ | ✅ | ❌" (the /ws3, /ws2 and /ws columns of '
+        + OVERVIEW
+        + ", read 2026-11-26); the reference's client: \"if "
+        "message['type'] == 'timestamps': ... for w, t in zip(message['word_timestamps']['words'], "
+        "message['word_timestamps']['start'])\" (" + WS_JSON + ")",
+    ),
     context_at="/contextId",
     formats=FORMATS,
-    drift=(DocDrift("errors", "\"The server will not close the connection, and will still accept subsequent "
-                    "well-formed messages\" after an error; the family's imitation ends the socket after its error "
-                    "frame (close 1008).", (WS_JSON,)),
-           DocDrift("clear", "\"send a clear operation to discard the buffer and stop queued synthesis\" (SEGMENT): "
-                    "the sandbox's clear drops the buffer and the syntheses queued behind the one under way, which "
-                    "finishes (docs/cancel.md).",
-                    (WS_JSON, SEGMENT)),
-           DocDrift("rates", "The socket pages call samplingRate's default 24000 and list no rates of their own: "
-                    "the rates the model pages and the CLI document are taken (Arcana's 8000-96000 list, Mist's "
-                    "4000-44100); MP3 at the MPEG rates among them.", (WS_JSON, ARCANA_HTTP, CLI))),
+    drift=(
+        DocDrift(
+            "errors",
+            '"The server will not close the connection, and will still accept subsequent '
+            "well-formed messages\" after an error; the family's imitation ends the socket after its error "
+            "frame (close 1008).",
+            (WS_JSON,),
+        ),
+        DocDrift(
+            "clear",
+            '"send a clear operation to discard the buffer and stop queued synthesis" (SEGMENT): '
+            "the sandbox's clear drops the buffer and the syntheses queued behind the one under way, which "
+            "finishes (docs/cancel.md).",
+            (WS_JSON, SEGMENT),
+        ),
+        DocDrift(
+            "rates",
+            "The socket pages call samplingRate's default 24000 and list no rates of their own: "
+            "the rates the model pages and the CLI document are taken (Arcana's 8000-96000 list, Mist's "
+            "4000-44100); MP3 at the MPEG rates among them.",
+            (WS_JSON, ARCANA_HTTP, CLI),
+        ),
+    ),
 )
 
 # The legacy JSON socket (`wss://users-ws.rime.ai/ws2`, WS_JSON_V2): "/ws2 supports the same JSON message format as /ws3
@@ -184,7 +239,7 @@ WS2 = replace(
 
 # "One of mp3, mulaw, or pcm" (audioFormat, WS_PLAIN), at the rate Rime's other socket and its HTTP API default to (the
 # plain page names no rate, and the socket's query here carries none).
-PLAIN_FORMATS = tuple(Format(f.name, f.spec, f.media_type) for f in FORMATS)
+PLAIN_FORMATS = tuple(Format(name=f.name, spec=f.spec, media_type=f.media_type) for f in FORMATS)
 # The page shows no error: a refusal once the socket is open is told by the close frame, in Rime's code for it.
 _REFUSED = CloseError(1008, "invalid_request")
 
@@ -192,7 +247,7 @@ WS = Socket(
     key="ws", path="/ws", suffix="-ws-plain",
     summary="Plain-text WebSocket: bare text in, raw audio bytes out, closed after <EOS>",
     doc=WS_PLAIN,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
     # "All synthesis arguments are provided as query parameters": the page's example asks
     # ?speaker={speaker}&modelId=mistv2&audioFormat=mp3.
     upgrade=Upgrade(host=WS_HOST, query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"}),

@@ -67,61 +67,93 @@ RATES = (8000, 16000, 22050, 24000)  # every model; 32000, 44100, 48000 only wit
 # alaw (headerless: the reference says neither rate nor byte order for them), answered as assumed (HEADERLESS_CODECS).
 # Left out: aac, and opus ("currently returns a validation error" with bulbul:v3 and v4-flash).
 HEADERLESS_CODECS = (
-    Format("linear16", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES, assumed=(
-        "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian samples "
-        f"at the asked rate ({RATE} Hz where none is asked), as its socket's linear16")),
+    Format(
+        name="linear16",
+        spec=AudioSpec("pcm_s16le", RATE, "raw"),
+        media_type=f"audio/pcm;rate={RATE}",
+        rates=RATES,
+        assumed=(
+            "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian samples "
+            f"at the asked rate ({RATE} Hz where none is asked), as its socket's linear16"
+        ),
+    ),
     g711("mulaw", "pcm_mulaw", RATES),
     g711("alaw", "pcm_alaw", RATES),
 )
 FORMATS = (
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES),
     *HEADERLESS_CODECS,
 )
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words)
 
 
 SYNTHESIZE = Endpoint(
-    key="text_to_speech.convert", method="POST", path="/text-to-speech", host=HOST, role=Role.AUDIO,
+    key="text_to_speech.convert",
+    method="POST",
+    path="/text-to-speech",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Convert text into spoken audio: base64-encoded audio strings in audios",
-    request=TextToSpeechRequest, body_kind=BodyKind.JSON,
+    request=TextToSpeechRequest,
+    body_kind=BodyKind.JSON,
     # The statuses of the errors page ("HTTP status quick reference"), the ones the reference's client maps.
-    responses=(Response(200, (JsonBody(TextToSpeechResponse, audio=AudioAt("/audios/0")),), "Successful Response"),
-               _error(400, "invalid_request_error: invalid body or parameters"),
-               _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
-               _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
-               _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
-               _error(500, "internal_server_error")),
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(TextToSpeechResponse, audio=AudioAt("/audios/0")),),
+            description="Successful Response",
+        ),
+        _error(400, "invalid_request_error: invalid body or parameters"),
+        _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
+        _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
+        _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
+        _error(500, "internal_server_error"),
+    ),
     example={"text": "Welcome to Sarvam AI!", "model": "bulbul:v3", "language_code": "en-IN"},
     doc=REFERENCE,
 )
 
 # The streamed synthesis (source: sdk): the audio itself, chunked, in the codec the request names.
 STREAM_FORMATS = (
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
     *HEADERLESS_CODECS,
-    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES, assumed=(
+    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES, assumed=(
         "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, "
         "its header once at the stream's start")),
 )
 STREAM = Endpoint(
-    key="text_to_speech.convert_stream", method="POST", path="/text-to-speech/stream", host=HOST, role=Role.STREAM,
+    key="text_to_speech.convert_stream",
+    method="POST",
+    path="/text-to-speech/stream",
+    host=HOST,
+    role=Role.STREAM,
     summary="Convert text into a streamed spoken audio response (binary audio, chunked)",
-    request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type.partition(";")[0] for f in STREAM_FORMATS))),),
-                        "A streamed audio response"),
-               _error(400, "invalid_request_error: invalid body or parameters"),
-               _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
-               _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
-               _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
-               _error(500, "internal_server_error")),
-    example={"text": "Welcome to Sarvam AI!", "model": "bulbul:v3", "language_code": "en-IN",
-             "output_audio_codec": "mp3"},
+    request=StreamRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(AudioBody(tuple(dict.fromkeys(f.media_type.partition(";")[0] for f in STREAM_FORMATS))),),
+            description="A streamed audio response",
+        ),
+        _error(400, "invalid_request_error: invalid body or parameters"),
+        _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
+        _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
+        _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
+        _error(500, "internal_server_error"),
+    ),
+    example={
+        "text": "Welcome to Sarvam AI!",
+        "model": "bulbul:v3",
+        "language_code": "en-IN",
+        "output_audio_codec": "mp3",
+    },
     doc=STREAM_SDK,
 )
 
@@ -150,14 +182,14 @@ VOICE_LIST = (
 V3_BETA_CLIENTS = (Evidence(EvidenceSource.CLIENT, "livekit-plugins-sarvam==1.8.9", "models.SarvamTTSModels"),
                    Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "SarvamTTSModel.BULBUL_V3_BETA"))
 KNOWN_MODELS = (KnownModel(
-    "bulbul:v3-beta", "bulbul:v3",
-    "SarvamTTSModels = Literal[\"bulbul:v2\", \"bulbul:v3-beta\", \"bulbul:v3\", \"bulbul:v4-flash\"], "
+    name="bulbul:v3-beta", like="bulbul:v3",
+    words="SarvamTTSModels = Literal[\"bulbul:v2\", \"bulbul:v3-beta\", \"bulbul:v3\", \"bulbul:v4-flash\"], "
     "_V3_PIPELINE_MODELS = (\"bulbul:v3\", \"bulbul:v3-beta\", \"bulbul:v4-flash\") (livekit-plugins-sarvam 1.8.9); "
     "BULBUL_V3_BETA = \"bulbul:v3-beta\" (pipecat-ai 1.14.0), read 2026-11-25; no stored Sarvam page names it",
     evidence=V3_BETA_CLIENTS, alias=True),)
 
 # The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
-NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
+NORMALISATION = Normalisation(pointer="/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
     "\"The enable_preprocessing parameter is only supported for bulbul:v2. It is not available for bulbul:v3.\"; "
     "\"The enable_preprocessing parameter improves pronunciation of numbers, dates, currencies, and mixed-language "
     "text. It is optional \u2014 if omitted, default is False (no preprocessing).\" (" + PREPROCESSING_GUIDE + ")"))
@@ -168,17 +200,43 @@ LANGUAGES = get_args(Language)
 LANGUAGES_SOURCE = f"{LANGUAGE_GUIDE} (read 2026-11-26): the eleven language codes"
 
 MODELS = (
-    Model("bulbul:v3", SYNTHESIZE.key, "shubh", languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
-          description="Sarvam Bulbul v3 (voice shubh)"),
-    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
-          description="Sarvam Bulbul v4-flash (voice simran_en_customer)"),
-    Model("bulbul:v2", SYNTHESIZE.key, "anushka", languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
-    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, languages=LANGUAGES,
-          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
-          description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)"),
+    Model(
+        name="bulbul:v3",
+        synthesis=SYNTHESIZE.key,
+        voice="shubh",
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        max_chars=MAX_TEXT_CHARS,
+        description="Sarvam Bulbul v3 (voice shubh)",
+    ),
+    Model(
+        name="bulbul:v4-flash",
+        synthesis=SYNTHESIZE.key,
+        voice="simran_en_customer",
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        max_chars=MAX_TEXT_CHARS,
+        description="Sarvam Bulbul v4-flash (voice simran_en_customer)",
+    ),
+    Model(
+        name="bulbul:v2",
+        synthesis=SYNTHESIZE.key,
+        voice="anushka",
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        max_chars=1500,
+        description="Sarvam Bulbul v2 (voice anushka)",
+    ),
+    Model(
+        name="bulbul:v3-stream",
+        synthesis=STREAM.key,
+        voice="shubh",
+        sets={"/model": "bulbul:v3"},
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        max_chars=MAX_TEXT_CHARS,
+        description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)",
+    ),
 )
 
 # Codes and statuses from the errors page; the messages are the sandbox's own words where none is quoted.
@@ -199,29 +257,64 @@ SERVICE = SpeechService(
     name="sarvam",
     title="Sarvam AI text-to-speech (Bulbul, REST)",
     hosts={HOST: "https://api.sarvam.ai"},
-    auth=Auth("api-subscription-key", invalid_status=403),  # "Auth failures use HTTP 403, not 401"
+    auth=Auth(header="api-subscription-key", invalid_status=403),  # "Auth failures use HTTP 403, not 401"
     key_env="SARVAM_API_KEY",  # the quickstart's `export SARVAM_API_KEY=...`
     docs=(REFERENCE, LANGUAGE_GUIDE, ERRORS_REFERENCE, PRICING, STREAM_SDK),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"message": "{message}", "code": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/model",
-                                            format="/output_audio_codec", rate="/speech_sample_rate",
-                                            language="/language_code"),
-                         FORMATS, default_format="wav", normalisation=NORMALISATION),
-               Synthesis(STREAM, Slots(text="/text", voice="/speaker", model="/model", format="/output_audio_codec",
-                                       rate="/speech_sample_rate", language="/language_code"),
-                         STREAM_FORMATS, default_format="mp3")),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(
+                text="/text",
+                voice="/speaker",
+                model="/model",
+                format="/output_audio_codec",
+                rate="/speech_sample_rate",
+                language="/language_code",
+            ),
+            formats=FORMATS,
+            default_format="wav",
+            normalisation=NORMALISATION,
+        ),
+        Synthesis(
+            endpoint=STREAM,
+            slots=Slots(
+                text="/text",
+                voice="/speaker",
+                model="/model",
+                format="/output_audio_codec",
+                rate="/speech_sample_rate",
+                language="/language_code",
+            ),
+            formats=STREAM_FORMATS,
+            default_format="mp3",
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
-    doc_drift=(DocDrift("language field", "The language guide and older examples name the field target_language_code; "
-                        "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
-                        "is required.", (LANGUAGE_GUIDE, REFERENCE)),
-               DocDrift("inputs", "Older integrations send \"inputs\": [text] (a list); the current reference has "
-                        "only \"text\": not declared.", (REFERENCE,)),
-               DocDrift("prices", "The pricing page prices Bulbul in rupees (₹30 per 10K characters for v3) and "
-                        "states no USD basis: the harness reports no USD cost for Sarvam.", (PRICING,))),
+    doc_drift=(
+        DocDrift(
+            "language field",
+            "The language guide and older examples name the field target_language_code; "
+            "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
+            "is required.",
+            (LANGUAGE_GUIDE, REFERENCE),
+        ),
+        DocDrift(
+            "inputs",
+            'Older integrations send "inputs": [text] (a list); the current reference has only "text": not declared.',
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "prices",
+            "The pricing page prices Bulbul in rupees (₹30 per 10K characters for v3) and "
+            "states no USD basis: the harness reports no USD cost for Sarvam.",
+            (PRICING,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its text-to-speech WebSocket (`sockets`)

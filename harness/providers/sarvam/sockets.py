@@ -50,19 +50,19 @@ RATES = (8000, 16000, 22050, 24000)  # "Supported values are 8000, 16000, 22050,
 # headerless at the rate asked for. Left out: aac (the sandbox writes no AAC) and opus ("currently returns a validation
 # error" with bulbul:v3 and v4-flash; for the other models unsaid) — docs/sandbox-differences.md.
 FORMATS = (
-    Format("linear16", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
-    Format("mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/basic", RATES),
-    Format("alaw", AudioSpec("pcm_alaw", RATE, "raw"), "audio/pcma", RATES),
+    Format(name="linear16", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES),
+    Format(name="mulaw", spec=AudioSpec("pcm_mulaw", RATE, "raw"), media_type="audio/basic", rates=RATES),
+    Format(name="alaw", spec=AudioSpec("pcm_alaw", RATE, "raw"), media_type="audio/pcma", rates=RATES),
 )
 
 TEXT_TO_SPEECH_WS = Socket(
     key="text_to_speech_streaming.connect", path="/text-to-speech/ws",
     summary="Text to speech WebSocket: config, text and flush in, base64 audio chunks and a final event out",
     doc=SOCKET_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers Api-Subscription-Key string Required"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Headers Api-Subscription-Key string Required"
     upgrade=Upgrade(query={"model": "{model}", "send_completion_event": "true"}),
     start=Start(
         opening=Send("config", {"type": "config", "data": {"language_code": "en-IN", "speaker": "{voice}",
@@ -77,15 +77,15 @@ TEXT_TO_SPEECH_WS = Socket(
     # "Send ping signal to keep the WebSocket connection alive" (the reference's ping message; the client's ping())
     keepalive=Send("ping", {"type": "ping"}, SocketPing, Match("/type", "ping")),
     audio_answer=AudioAnswer(
-        message=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketAudio,
-                       {"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
+        message=Answer(name="audio", kind=Kind.AUDIO, match=Match("/type", "audio"), model=SocketAudio,
+                       template={"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
         at=AudioAt("/data/audio"),
     ),
-    final=Answer("event", Kind.FINAL, Match("/data/event_type", "final"), SocketEvent,
-                 {"type": "event", "data": {"event_type": "final"}}),
+    final=Answer(name="event", kind=Kind.FINAL, match=Match("/data/event_type", "final"), model=SocketEvent,
+                 template={"type": "event", "data": {"event_type": "final"}}),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
-                     {"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=SocketError,
+                     template={"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
         error_close=1008,  # not documented
     ),
     formats=FORMATS,

@@ -35,8 +35,8 @@ SETTINGS = {"voice_id": "{voice}", "model": "{model}", "sample_rate": "{rate}"}
 _TIMESTAMPS_SDK = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/tts/types/tts_request_message.py)"
 WORD_TIMESTAMPS = Marks(
     text_at="/word", start_at="/start", end_at="/end", items_at="/data", each=True, asked_by="/word_timestamps",
-    answer=Answer("word_timestamp", Kind.MARKS, Match("/status", "word_timestamp"), TtsResponse,
-                  {"status": "word_timestamp", "data": {}}),
+    answer=Answer(name="word_timestamp", kind=Kind.MARKS, match=Match("/status", "word_timestamp"), model=TtsResponse,
+                  template={"status": "word_timestamp", "data": {}}),
     evidence="word_timestamps: \"Opt in to per-word timing events for the synthesized audio. When `true`, the server "
              "interleaves `status: \"word_timestamp\"` frames with the audio `chunk` frames; each carries `data: { id, "
              "word, start, end }` where `start`/`end` are floats in seconds relative to the start of the audio stream, "
@@ -44,9 +44,11 @@ WORD_TIMESTAMPS = Marks(
              "2026-11-26)")
 
 LIVE = Socket(
-    key="tts.live", path="/waves/v1/tts/live", summary="Live TTS WebSocket: text in, PCM chunks out",
+    key="tts.live",
+    path="/waves/v1/tts/live",
+    summary="Live TTS WebSocket: text in, PCM chunks out",
     doc=SDK,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
     # Every message but the flush is a text message; its `continue` says whether more text follows: "This setting
     # controls whether the system should buffer and wait for more input after receiving the current one. If not set,
     # it assumes no more input is coming" (the client's TtsRequestMessage, source: sdk; read 2026-11-25). The end the
@@ -58,23 +60,51 @@ LIVE = Socket(
         server_closes=False,
     ),
     audio_answer=AudioAnswer(
-        message=Answer("chunk", Kind.AUDIO, Match("/status", "chunk"), TtsResponse,
-                       {"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"}),
+        message=Answer(
+            name="chunk",
+            kind=Kind.AUDIO,
+            match=Match("/status", "chunk"),
+            model=TtsResponse,
+            template={"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"},
+        ),
         at=AudioAt("/data/audio"),
     ),
-    final=Answer("complete", Kind.FINAL, Match("/status", "complete"), TtsResponse,
-                 {"status": "complete", "session_id": "{id}"}),
+    final=Answer(
+        name="complete",
+        kind=Kind.FINAL,
+        match=Match("/status", "complete"),
+        model=TtsResponse,
+        template={"status": "complete", "session_id": "{id}"},
+    ),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/status", "error"), TtsResponse, {"status": "error"},
-                     message_at="/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/status", "error"),
+            model=TtsResponse,
+            template={"status": "error"},
+            message_at="/message",
+        ),
     ),
     marks=WORD_TIMESTAMPS,
-    formats=(Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
-                    (8000, 16000, 24000, 44100)),),
-    drift=(DocDrift("end of text", "The reference ends the text with a flush (flush: true, empty text); the client's "
-                    "request model says a message without continue true is the last (\"If not set, it assumes no "
-                    "more input is coming\"): both end it here, the declaration sending the text with continue and "
-                    "ending it with a flush, answered by complete.", (SDK, LIGHTNING_WS)),),
+    formats=(
+        Format(
+            name="pcm",
+            spec=AudioSpec("pcm_s16le", RATE, "raw"),
+            media_type=f"audio/pcm;rate={RATE}",
+            rates=(8000, 16000, 24000, 44100),
+        ),
+    ),
+    drift=(
+        DocDrift(
+            "end of text",
+            "The reference ends the text with a flush (flush: true, empty text); the client's "
+            'request model says a message without continue true is the last ("If not set, it assumes no '
+            'more input is coming"): both end it here, the declaration sending the text with continue and '
+            "ending it with a flush, answered by complete.",
+            (SDK, LIGHTNING_WS),
+        ),
+    ),
 )
 
 SOCKETS = (LIVE,)

@@ -39,26 +39,26 @@ HOST = "api"
 RATE = 24000  # "The default sampling rate for canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000"
 PCM = f"audio/pcm;rate={RATE}"
 
-FORMATS = (Format("raw", AudioSpec("pcm_s16le", RATE, "raw"), PCM),)
+FORMATS = (Format(name="raw", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=PCM),)
 # Not streamed: "Supported formats are mp3, wav, raw if streaming is false" (response_format, "default: wav"), the
 # answer "the encoded audio as octet stream" (REFERENCE; the official client asks `Accept: application/octet-stream`).
 # Declared: the two that name themselves in their bytes; `raw` is left out here (its default encoding pcm_f32le is not
 # a form the answer names).
 OCTETS = "application/octet-stream"
-FILE_FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), OCTETS),
-                Format("mp3", AudioSpec("mp3", RATE, "mp3"), OCTETS))
+FILE_FORMATS = (Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type=OCTETS),
+                Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type=OCTETS))
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SPEECH = Endpoint(
     key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
     summary="Generate audio from input text, streamed: base64 PCM deltas as Server-Sent Events",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(AudioDelta, audio=AudioAt("/delta", media_type=PCM)),),
-                        "text/event-stream: conversation.item.audio_output.delta ... data: [DONE]"),
+    responses=(Response(status=200, bodies=(EventStreamBody(AudioDelta, audio=AudioAt("/delta", media_type=PCM)),),
+                        description="text/event-stream: conversation.item.audio_output.delta ... data: [DONE]"),
                _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
     example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "The quick brown fox jumps over the lazy dog",
@@ -70,8 +70,8 @@ SPEECH_SYNC = Endpoint(
     key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
     summary="Generate audio from input text, not streamed: the encoded audio as an octet stream",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody((OCTETS, "audio/wav", "audio/mpeg")),),
-                        "If false, return the encoded audio as octet stream"),
+    responses=(Response(status=200, bodies=(AudioBody((OCTETS, "audio/wav", "audio/mpeg")),),
+                        description="If false, return the encoded audio as octet stream"),
                _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
     example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "Today is a wonderful day to build something people "
@@ -91,15 +91,25 @@ VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.
               Voice("af_bella", "en-US", "female", models=KOKORO))
 
 MODELS = (
-    Model("canopylabs/orpheus-3b-0.1-ft", SPEECH.key, "tara",
-          description="Orpheus 3B (voice tara)"),
-    Model("hexgrad/Kokoro-82M", SPEECH.key, "af_alloy",
-          description="Kokoro 82M (voice af_alloy)"),
+    Model(
+        name="canopylabs/orpheus-3b-0.1-ft", synthesis=SPEECH.key, voice="tara", description="Orpheus 3B (voice tara)"
+    ),
+    Model(name="hexgrad/Kokoro-82M", synthesis=SPEECH.key, voice="af_alloy", description="Kokoro 82M (voice af_alloy)"),
     # The same models answered as one file (`stream` false): their own offerings, the request naming the model.
-    Model("canopylabs/orpheus-3b-0.1-ft-sync", SPEECH_SYNC.key, "tara", sets={"/model": "canopylabs/orpheus-3b-0.1-ft"},
-          description="Orpheus 3B, not streamed (tara)"),
-    Model("hexgrad/Kokoro-82M-sync", SPEECH_SYNC.key, "af_alloy", sets={"/model": "hexgrad/Kokoro-82M"},
-          description="Kokoro 82M, not streamed (voice af_alloy)"),
+    Model(
+        name="canopylabs/orpheus-3b-0.1-ft-sync",
+        synthesis=SPEECH_SYNC.key,
+        voice="tara",
+        sets={"/model": "canopylabs/orpheus-3b-0.1-ft"},
+        description="Orpheus 3B, not streamed (tara)",
+    ),
+    Model(
+        name="hexgrad/Kokoro-82M-sync",
+        synthesis=SPEECH_SYNC.key,
+        voice="af_alloy",
+        sets={"/model": "hexgrad/Kokoro-82M"},
+        description="Kokoro 82M, not streamed (voice af_alloy)",
+    ),
 )
 
 REFUSALS = Refusals(
@@ -117,29 +127,56 @@ SERVICE = SpeechService(
     name="together",
     title="Together AI text to speech (SSE or the audio itself) and its WebSocket",
     hosts={HOST: "https://api.together.xyz"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="TOGETHER_API_KEY",
     docs=(REFERENCE, STREAMING, OVERVIEW, SDK, WEBSOCKET_GUIDE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice", model="/model"), FORMATS, default_format="raw",
-                         template={"response_format": "raw", "response_encoding": "pcm_s16le", "sample_rate": RATE},
-                         answer={"type": "conversation.item.audio_output.delta", "item_id": "tts_1"},
-                         last_event="[DONE]", chosen_by=Selector("/stream", (True,))),
-               Synthesis(SPEECH_SYNC, Slots(text="/input", voice="/voice", model="/model", format="/response_format"),
-                         FILE_FORMATS, default_format="wav", chosen_by=Selector("/stream", (False,), by_default=True))),
+    syntheses=(
+        Synthesis(
+            endpoint=SPEECH,
+            slots=Slots(text="/input", voice="/voice", model="/model"),
+            formats=FORMATS,
+            default_format="raw",
+            template={"response_format": "raw", "response_encoding": "pcm_s16le", "sample_rate": RATE},
+            answer={"type": "conversation.item.audio_output.delta", "item_id": "tts_1"},
+            last_event="[DONE]",
+            chosen_by=Selector("/stream", (True,)),
+        ),
+        Synthesis(
+            endpoint=SPEECH_SYNC,
+            slots=Slots(text="/input", voice="/voice", model="/model", format="/response_format"),
+            formats=FILE_FORMATS,
+            default_format="wav",
+            chosen_by=Selector("/stream", (False,), by_default=True),
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
-    doc_drift=(DocDrift("stream chunks", "The streaming guide's events are {type: conversation.item.audio_output.delta,"
-                        " item_id, delta}; the official client 3.1.1 types them as {object: audio.tts.chunk, model, "
-                        "b64}. The declaration follows the guide; the client reads the guide's events unchanged (its "
-                        "models are lenient) but its `b64` attribute stays empty.", (STREAMING, SDK)),
-               DocDrift("errors", "No error body is in the stored reference: 400/401/429/500 and their {error: "
-                        "{message, type, code}} body are inferred.", (REFERENCE,)),
-               DocDrift("non-streamed answer", "With stream false the answer is the encoded audio as an octet "
-                        "stream (mp3, wav, raw): declared as the path's second answer form (audio.speech.sync), "
-                        "wav and mp3 only; raw's default pcm_f32le encoding is left out.", (REFERENCE, SDK))),
+    doc_drift=(
+        DocDrift(
+            "stream chunks",
+            "The streaming guide's events are {type: conversation.item.audio_output.delta,"
+            " item_id, delta}; the official client 3.1.1 types them as {object: audio.tts.chunk, model, "
+            "b64}. The declaration follows the guide; the client reads the guide's events unchanged (its "
+            "models are lenient) but its `b64` attribute stays empty.",
+            (STREAMING, SDK),
+        ),
+        DocDrift(
+            "errors",
+            "No error body is in the stored reference: 400/401/429/500 and their {error: "
+            "{message, type, code}} body are inferred.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "non-streamed answer",
+            "With stream false the answer is the encoded audio as an octet "
+            "stream (mp3, wav, raw): declared as the path's second answer form (audio.speech.sync), "
+            "wav and mp3 only; raw's default pcm_f32le encoding is left out.",
+            (REFERENCE, SDK),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its WebSocket (`sockets`)

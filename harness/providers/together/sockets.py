@@ -107,58 +107,116 @@ class TtsFailed(ResponseModel):
 
 
 RATE = 24000  # the HTTP declaration's: "The default sampling rate ... is 24000"
-FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),)
+FORMATS = (Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}"),)
 
 SPEECH_SOCKET = Socket(
-    key="audio.speech.websocket", path="/v1/audio/speech/websocket",
+    key="audio.speech.websocket",
+    path="/v1/audio/speech/websocket",
     summary="TTS WebSocket: text appended and committed, base64 audio deltas and done out",
     doc=WEBSOCKET_GUIDE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Or use the Authorization header"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Or use the Authorization header"
     upgrade=Upgrade(query={"model": "{model}", "voice": "{voice}", "response_format": "{format}"}),
     start=Start(
-        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionCreated,
-                        {"event_id": "{id}", "type": "session.created",
-                         "session": {"id": "{id}", "object": "realtime.tts.session", "modalities": ["text", "audio"],
-                                     "model": "{model}", "voice": "{voice}"}}),
+        greeting=Answer(
+            name="session.created",
+            kind=Kind.OPENED,
+            match=Match("/type", "session.created"),
+            model=SessionCreated,
+            template={
+                "event_id": "{id}",
+                "type": "session.created",
+                "session": {
+                    "id": "{id}",
+                    "object": "realtime.tts.session",
+                    "modalities": ["text", "audio"],
+                    "model": "{model}",
+                    "voice": "{voice}",
+                },
+            },
+        ),
         waits_for_greeting=True,  # no opening: the text waits ("Wait for session created")
     ),
-    text=Send("append", {"type": "input_text_buffer.append", "text": "{text}"}, AppendText,
-              Match("/type", "input_text_buffer.append")),
+    text=Send(
+        "append",
+        {"type": "input_text_buffer.append", "text": "{text}"},
+        AppendText,
+        Match("/type", "input_text_buffer.append"),
+    ),
     end=Send("commit", {"type": "input_text_buffer.commit"}, CommitBuffer, Match("/type", "input_text_buffer.commit")),
     clear=Send("clear", {"type": "input_text_buffer.clear"}, ClearBuffer, Match("/type", "input_text_buffer.clear")),
     # The cancel: the clear, answered by nothing; the text the model is already speaking is spoken (WEBSOCKET_GUIDE).
-    cancel=Cancel("clear", AfterCancel.FINISHED, doc=WEBSOCKET_GUIDE,
-                  quote="Clears all buffered text without processing (except text already being processed by the "
-                        "model)."),
-    update=Send("tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "{voice}"}}, SessionUpdate,
-                Match("/type", "tts_session.updated")),
+    cancel=Cancel(
+        "clear",
+        AfterCancel.FINISHED,
+        doc=WEBSOCKET_GUIDE,
+        quote="Clears all buffered text without processing (except text already being processed by the model).",
+    ),
+    update=Send(
+        "tts_session.updated",
+        {"type": "tts_session.updated", "session": {"voice": "{voice}"}},
+        SessionUpdate,
+        Match("/type", "tts_session.updated"),
+    ),
     audio_answer=AudioAnswer(
-        message=Answer("audio_output.delta", Kind.AUDIO, Match("/type", "conversation.item.audio_output.delta"),
-                       AudioDelta,
-                       {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"}),
+        message=Answer(
+            name="audio_output.delta",
+            kind=Kind.AUDIO,
+            match=Match("/type", "conversation.item.audio_output.delta"),
+            model=AudioDelta,
+            template={"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"},
+        ),
         at=AudioAt("/delta"),
     ),
-    final=Answer("audio_output.done", Kind.FINAL, Match("/type", "conversation.item.audio_output.done"), AudioDone,
-                 {"type": "conversation.item.audio_output.done", "item_id": "tts_1"}),
+    final=Answer(
+        name="audio_output.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "conversation.item.audio_output.done"),
+        model=AudioDone,
+        template={"type": "conversation.item.audio_output.done", "item_id": "tts_1"},
+    ),
     failures=Failures(
-        error=Answer("tts.failed", Kind.ERROR, Match("/type", "conversation.item.tts.failed"), TtsFailed,
-                     {"type": "conversation.item.tts.failed", "error": {"message": "{message}", "type": "{code}",
-                                                                        "code": "{code}"}},
-                     code_at="/error/code", message_at="/error/message"),
+        error=Answer(
+            name="tts.failed",
+            kind=Kind.ERROR,
+            match=Match("/type", "conversation.item.tts.failed"),
+            model=TtsFailed,
+            template={
+                "type": "conversation.item.tts.failed",
+                "error": {"message": "{message}", "type": "{code}", "code": "{code}"},
+            },
+            code_at="/error/code",
+            message_at="/error/message",
+        ),
         error_close=1008,  # not documented: the TypeScript example closes on tts.failed itself
     ),
-    others=(Answer("input_text.received", Kind.METADATA, Match("/type", "conversation.item.input_text.received"),
-                   TextReceived, {"type": "conversation.item.input_text.received", "text": ""}),),
+    others=(
+        Answer(
+            name="input_text.received",
+            kind=Kind.METADATA,
+            match=Match("/type", "conversation.item.input_text.received"),
+            model=TextReceived,
+            template={"type": "conversation.item.input_text.received", "text": ""},
+        ),
+    ),
     formats=FORMATS,
     ending=Ending(server_closes=False),  # the examples read until they close (or the server does)
-    drift=(DocDrift("query", "The parameters table names the model `model_id`; both examples send `model`, which the "
-                    "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "
-                    "24 kHz.", (WEBSOCKET_GUIDE,)),
-           DocDrift("other messages", "The documents name no answer to tts_session.updated (the guide's "
-                    "server-to-client messages have no session.updated) and the sandbox sends none; its extra_params "
-                    "are taken, not applied. \"If no context_id is specified, all contexts are updated\": no "
-                    "context_id field is documented, so none is declared. The sandbox sends no input_text.received.",
-                    (WEBSOCKET_GUIDE, API_REFERENCE, GUIDE_COPY))),
+    drift=(
+        DocDrift(
+            "query",
+            "The parameters table names the model `model_id`; both examples send `model`, which the "
+            "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "
+            "24 kHz.",
+            (WEBSOCKET_GUIDE,),
+        ),
+        DocDrift(
+            "other messages",
+            "The documents name no answer to tts_session.updated (the guide's "
+            "server-to-client messages have no session.updated) and the sandbox sends none; its extra_params "
+            'are taken, not applied. "If no context_id is specified, all contexts are updated": no '
+            "context_id field is documented, so none is declared. The sandbox sends no input_text.received.",
+            (WEBSOCKET_GUIDE, API_REFERENCE, GUIDE_COPY),
+        ),
+    ),
 )
 
 SOCKETS = (SPEECH_SOCKET,)

@@ -59,14 +59,14 @@ def _build_clone(given: SynthesisInput) -> dict[str, Any]:
 
 
 OFFERINGS = (
-    Offering("kokoro", TTS.key, _tts_builder("kokoro"), max_chars=MAX_TEXT_CHARS,
+    Offering(name="kokoro", endpoint=TTS.key, build=_tts_builder("kokoro"), max_chars=MAX_TEXT_CHARS,
              description="Kokoro (standard tier, 2,000 characters per 1,000) on the queued TTS job"),
-    Offering("piper", TTS.key, _tts_builder("piper"), max_chars=MAX_TEXT_CHARS,
+    Offering(name="piper", endpoint=TTS.key, build=_tts_builder("piper"), max_chars=MAX_TEXT_CHARS,
              description="Piper (free tier, 1,000 characters per 1,000; usable without a key)"),
-    Offering("chatterbox", TTS.key, _tts_builder("chatterbox"), max_chars=MAX_TEXT_CHARS,
+    Offering(name="chatterbox", endpoint=TTS.key, build=_tts_builder("chatterbox"), max_chars=MAX_TEXT_CHARS,
              description="Chatterbox (premium tier, 4,000 characters per 1,000) on the queued TTS job"),
-    Offering("kokoro-stream", STREAM.key, _build_stream, max_chars=MAX_TEXT_CHARS,
+    Offering(name="kokoro-stream", endpoint=STREAM.key, build=_build_stream, max_chars=MAX_TEXT_CHARS,
              description="Kokoro over the SSE stream (POST /v1/tts/stream/): time to first audio, no polling"),
-    Offering("clone-chatterbox", CLONE.key, _build_clone, clones=True,
+    Offering(name="clone-chatterbox", endpoint=CLONE.key, build=_build_clone, clones=True,
              description="Chatterbox voice cloning from an uploaded reference (≤ 20 MB); answers audio bytes"),
 )

@@ -29,7 +29,7 @@ PROVIDER = Provider(
     name="ttsai",
     title="TTS.ai",
     hosts={"api": "https://api.tts.ai", "web": "https://tts.ai"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="TTSAI_API_KEY",
     endpoints=ENDPOINTS,
     error_model=ErrorBody,

@@ -41,9 +41,9 @@ RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 # little-endian as the client's callers read them (Pipecat's XAIHttpTTSService asks for it by default). Its answer's
 # Content-Type is in neither: audio/pcm, the name the family reads headerless samples by.
 FORMATS = (
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
-    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
-    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm", rates=RATES),
     # mulaw, alaw: the same two lists name them, neither says a header or a rate: answered as assumed
     g711("mulaw", "pcm_mulaw", RATES),
     g711("alaw", "pcm_alaw", RATES),
@@ -51,15 +51,15 @@ FORMATS = (
 
 
 def _error(status: int, words: str) -> Response:
-    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+    return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
 SYNTHESIZE = Endpoint(
     key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
     summary="Text to speech: convert text into speech audio (raw audio bytes)",
     request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
-                        "The response body contains raw audio bytes"),
+    responses=(Response(status=200, bodies=(AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
+                        description="The response body contains raw audio bytes"),
                # No error status is in the stored pages; these are the ones every call can meet, marked inferred.
                _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
@@ -86,13 +86,22 @@ VOICE_LIST = tuple(Voice(name, "en-US") for name in (*DOCUMENTED_VOICES, *CLIENT
 # the imitation's exact match).
 OCI_XAI = "https://docs.oracle.com/it-it/iaas/Content/generative-ai/xai-grok-tts.htm (Voci)"
 VALUE_VARIANTS = tuple(
-    ValueVariant("/voice_id", spelled, voice.name, (Evidence(library=REFERENCE, call='voice_id: "Case-insensitive"'),
-                                                    Evidence(library=OCI_XAI, call="ara, Ara e ARA sono accettati")),
-                 "the reference says voice ids are case-insensitive")
-    for voice in VOICE_LIST for spelled in (voice.name.title(), voice.name.upper()))
+    ValueVariant(
+        at="/voice_id",
+        sent=spelled,
+        means=voice.name,
+        evidence=(
+            Evidence(library=REFERENCE, call='voice_id: "Case-insensitive"'),
+            Evidence(library=OCI_XAI, call="ara, Ara e ARA sono accettati"),
+        ),
+        words="the reference says voice ids are case-insensitive",
+    )
+    for voice in VOICE_LIST
+    for spelled in (voice.name.title(), voice.name.upper())
+)
 
 MODELS = (
-    Model("grok-tts", SYNTHESIZE.key, "eve", max_chars=MAX_TEXT_CHARS,
+    Model(name="grok-tts", synthesis=SYNTHESIZE.key, voice="eve", max_chars=MAX_TEXT_CHARS,
           description="xAI text to speech (voice eve; the request names no model)"),
 )
 
@@ -110,26 +119,48 @@ SERVICE = SpeechService(
     name="xai",
     title="xAI Text to Speech (REST; the streaming WebSocket, from its clients)",
     hosts={HOST: "https://api.x.ai"},
-    auth=Auth("Authorization", "Bearer"),
+    auth=Auth(header="Authorization", scheme="Bearer"),
     key_env="XAI_API_KEY",
     docs=(REFERENCE, GUIDE, INTEGRATION, PRICING, SDK),
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "error": "{message}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice_id", format="/output_format/codec",
-                                            rate="/output_format/sample_rate"),
-                         FORMATS, default_format="mp3", template={"language": "en"}),),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(
+                text="/text", voice="/voice_id", format="/output_format/codec", rate="/output_format/sample_rate"
+            ),
+            formats=FORMATS,
+            default_format="mp3",
+            template={"language": "en"},
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     value_variants=VALUE_VARIANTS,
-    doc_drift=(DocDrift("output_format", "The guide gives output_format as an object (\"Defaults to MP3 at 24 kHz / "
-                        "128 kbps. See Output Formats\") but the stored pages do not hold that table: its codec, "
-                        "sample_rate and bit_rate are declared as integrations pass them.", (GUIDE, INTEGRATION)),
-               DocDrift("errors", "No error body or status is in the stored pages: the declared {code, error} body and "
-                        "400/401/429/500 are inferred; check them against the provider.", (REFERENCE,)),
-               DocDrift("streaming socket", "The reference's \"Streaming text to speech\" WebSocket is shown only as "
-                        "\"Loading WebSocket spec…\" in the stored pages: declared from independent clients "
-                        "(sockets.STREAM, source: client), not from the provider's word.", (REFERENCE,))),
+    doc_drift=(
+        DocDrift(
+            "output_format",
+            'The guide gives output_format as an object ("Defaults to MP3 at 24 kHz / '
+            '128 kbps. See Output Formats") but the stored pages do not hold that table: its codec, '
+            "sample_rate and bit_rate are declared as integrations pass them.",
+            (GUIDE, INTEGRATION),
+        ),
+        DocDrift(
+            "errors",
+            "No error body or status is in the stored pages: the declared {code, error} body and "
+            "400/401/429/500 are inferred; check them against the provider.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "streaming socket",
+            'The reference\'s "Streaming text to speech" WebSocket is shown only as '
+            '"Loading WebSocket spec…" in the stored pages: declared from independent clients '
+            "(sockets.STREAM, source: client), not from the provider's word.",
+            (REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -75,32 +75,34 @@ class SocketError(ResponseModel):
 # pcm first (Pipecat's default: "pcm so emitted TTSAudioRawFrame objects need no decoding"): headerless 16-bit
 # samples, as the REST endpoint's pcm; mp3 (OpenClaw's for voice messages), pieces of one MP3 stream.
 FORMATS = (
-    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=RATES),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
     # mulaw, alaw: the REST endpoint's codecs, neither header nor rate said: answered as assumed
     g711("mulaw", "pcm_mulaw", RATES),
     g711("alaw", "pcm_alaw", RATES),
-    file_pieces(Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES)),  # how it is cut: not said
+    file_pieces(
+        Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES)
+    ),  # how it is cut: not said
 )
 
 STREAM = Socket(
     key="tts.ws", path="/v1/tts",
     summary="Streaming TTS WebSocket: text.delta messages in, base64 audio.delta out, audio.done per utterance",
     doc=PIPECAT,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <key> (on upgrade)"
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <key> (on upgrade)"
     upgrade=Upgrade(query={"voice": "{voice}", "language": "en", "codec": "{format}", "sample_rate": "{rate}"}),
     text=Send("text.delta", {"type": "text.delta", "delta": "{text}"}, TextDelta, Match("/type", "text.delta")),
     end=Send("text.done", {"type": "text.done"}, TextDone, Match("/type", "text.done")),
     audio_answer=AudioAnswer(
-        message=Answer("audio.delta", Kind.AUDIO, Match("/type", "audio.delta"), AudioDelta,
-                       {"type": "audio.delta", "delta": "{audio}"}),
+        message=Answer(name="audio.delta", kind=Kind.AUDIO, match=Match("/type", "audio.delta"), model=AudioDelta,
+                       template={"type": "audio.delta", "delta": "{audio}"}),
         at=AudioAt("/delta"),
     ),
-    final=Answer("audio.done", Kind.FINAL, Match("/type", "audio.done"), AudioDone,
-                 {"type": "audio.done", "trace_id": "{id}"}),
+    final=Answer(name="audio.done", kind=Kind.FINAL, match=Match("/type", "audio.done"), model=AudioDone,
+                 template={"type": "audio.done", "trace_id": "{id}"}),
     failures=Failures(
-        error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
-                     {"type": "error", "message": "{message}"}, message_at="/message"),
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=SocketError,
+                     template={"type": "error", "message": "{message}"}, message_at="/message"),
         error_close=1008,  # not in the clients: they read the error message and go on or reconnect
     ),
     formats=FORMATS,

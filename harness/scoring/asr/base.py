@@ -43,7 +43,7 @@ class AsrBackendName(StrEnum):
             raise ValueError(f"unknown ASR backend {value!r}; valid backends: {valid}") from None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecodingSettings:
     """Whisper decoding settings shared by both backends, so their transcripts can be compared.
 

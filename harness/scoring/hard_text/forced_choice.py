@@ -73,7 +73,7 @@ class Scored:
     raw: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Choice:
     """The forced choice's verdict: the reading it chose, the error type on a fail, the margin between the best
     accepted reading and the best misreading (positive: the accepted one likelier), the free transcript's margin
@@ -109,31 +109,73 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
                                                                                         misread.reading):
         if not (corroborated and (misread.error or "").startswith(GENERATED)):
-            return Choice(HardTextVerdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
+            return Choice(
+                verdict=HardTextVerdict.FAIL,
+                reading=" ".join(misread.reading),
+                error=misread.error,
+                margin=margin,
+                free_margin=free_margin,
+            )
         # A misreading the judge made up wins the forced choice, but the free transcript wrote an accepted reading
         # and not it: two opinions disagree, and the guess is not the one to fail a clip on (Kokoro's "a quarter
         # past nine A M" transcribed "a quarter past nine a.m." failed as "am" by 3.7 nats).
-        return Choice(HardTextVerdict.UNSURE, " ".join(misread.reading), None, margin, free_margin,
-                      reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
-                             f"free transcript wrote {' '.join(accepted.reading)!r}")
+        return Choice(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(misread.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
+            f"free transcript wrote {' '.join(accepted.reading)!r}",
+        )
     if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
-        return Choice(HardTextVerdict.OTHER, " ".join(top.reading), None, margin, free_margin,
-                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
-                             f"than any listed reading")
+        return Choice(
+            verdict=HardTextVerdict.OTHER,
+            reading=" ".join(top.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+            f"than any listed reading",
+        )
     if misread is not None and _sound_alike(accepted.reading, misread.reading):
-        return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
-                      reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
+        return Choice(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(best.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike",
+        )
     clears = all(accepted.score - c.score >= (thresholds.generated_margin if (c.error or "").startswith(GENERATED)
                                               else thresholds.pass_margin) for c in wrong)
     if clears and (written_wrong := _wrote_a_misreading(candidates, free)) is not None:
-        return Choice(HardTextVerdict.UNSURE, " ".join(accepted.reading), None, margin, free_margin,
-                      reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
-                             f"({written_wrong.error}) word for word: it vetoes the pass")
+        return Choice(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(accepted.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
+            f"({written_wrong.error}) word for word: it vetoes the pass",
+        )
     if clears:
-        return Choice(HardTextVerdict.PASS, " ".join(accepted.reading), None, margin, free_margin)
-    return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
-                  reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
-                         f"are {abs(margin):.1f} nats apart, within the margin")
+        return Choice(
+            verdict=HardTextVerdict.PASS,
+            reading=" ".join(accepted.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+        )
+    return Choice(
+        verdict=HardTextVerdict.UNSURE,
+        reading=" ".join(best.reading),
+        error=None,
+        margin=margin,
+        free_margin=free_margin,
+        reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
+        f"are {abs(margin):.1f} nats apart, within the margin",
+    )
 
 
 def _wrote_only_accepted(candidates: list[Scored], free: list[Scored]) -> bool:

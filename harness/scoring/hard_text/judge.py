@@ -52,7 +52,7 @@ _CLIPS_PER_TASK = 16  # clips a Ray task hears together
 _PRIORS_KEPT = 50_000  # sentences' priors kept in memory (about 100 bytes each)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HardTextClip:
     """One clip to judge: its audio (bytes, a file or 16 kHz samples), the item it reads, and whether it is the
     item's control."""
@@ -93,7 +93,7 @@ class Evidence:
                    {str(form): [tuple(reading) for reading in found] for form, found in searched.items()})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HardTextScore:
     """A judged clip: the forced choice, the free transcript's reading of the span and its own verdict (the second
     opinion), the model (content id) and the thresholds it was held to."""
@@ -180,8 +180,18 @@ class HardTextJudge:
 
     def _unjudged(self, reason: str) -> HardTextScore:
         judgement = SpanJudgement(HardTextVerdict.UNSURE, "", reason=reason)
-        choice = Choice(HardTextVerdict.UNSURE, "", None, float("nan"), None, reason=reason)
-        return HardTextScore("", choice, judgement, "", self.model_id, self.thresholds, unreadable=True)
+        choice = Choice(
+            verdict=HardTextVerdict.UNSURE, reading="", error=None, margin=float("nan"), free_margin=None, reason=reason
+        )
+        return HardTextScore(
+            transcript="",
+            choice=choice,
+            second_opinion=judgement,
+            free_heard="",
+            asr_model=self.model_id,
+            thresholds=self.thresholds,
+            unreadable=True,
+        )
 
     def evidence(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
                  ) -> tuple[list[Evidence | None], list[str | None]]:
@@ -233,8 +243,13 @@ class HardTextJudge:
             return clip.samples, None
         data = clip.audio if clip.audio is not None else Path(str(clip.path)).read_bytes()
         samples = decode_audio(data, clip.declared_media_type, clip.declared_sample_rate).mono_at(SAMPLE_RATE)
-        key = CacheKey(CacheKind.HARD_TEXT, sha256_hex(data), "faster-whisper", self.model_id,
-                       f"{self.listener.settings.key()};evidence={EVIDENCE_VERSION};language=en")
+        key = CacheKey(
+            kind=CacheKind.HARD_TEXT,
+            audio_sha256=sha256_hex(data),
+            backend="faster-whisper",
+            model=self.model_id,
+            settings=f"{self.listener.settings.key()};evidence={EVIDENCE_VERSION};language=en",
+        )
         return samples, key
 
     def _ask(self, items: list[HardText], audio: list[FloatArray]) -> list[Evidence]:
@@ -358,8 +373,14 @@ class HardTextJudge:
         choice = choose(candidates, free, thresholds)
         second = judge_span(hard, evidence.transcript)
         top = max(free, key=lambda free_reading: free_reading.raw) if free else None
-        return HardTextScore(evidence.transcript, choice, second, " ".join(top.reading) if top else "",
-                             self.model_id, thresholds)
+        return HardTextScore(
+            transcript=evidence.transcript,
+            choice=choice,
+            second_opinion=second,
+            free_heard=" ".join(top.reading) if top else "",
+            asr_model=self.model_id,
+            thresholds=thresholds,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,7 @@ def judge_hard_text_run(db_path: Path, run_id: str, items: Mapping[tuple[str, st
             batch = clips[start : start + batch_size]
             paths = [Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
                      for row, _ in batch]
-            scores = judge.score_many([HardTextClip(item.hard, path=path, control=item.control,
+            scores = judge.score_many([HardTextClip(hard=item.hard, path=path, control=item.control,
                                                     declared_media_type=row.declared_media_type,
                                                     declared_sample_rate=row.declared_sample_rate)
                                        for (row, item), path in zip(batch, paths, strict=True)], cache=cache)

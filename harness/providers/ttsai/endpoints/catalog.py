@@ -74,7 +74,7 @@ SAVED_VOICE_UPLOAD = Endpoint(
     responses=(
         # Neither status is written; a creating POST answers 200 or 201, and both are accepted.
         ok(_UPLOAD_ANSWER, description="The saved voice"),
-        Response(201, (_UPLOAD_ANSWER,), "The saved voice (created)", inferred=True),
+        Response(status=201, bodies=(_UPLOAD_ANSWER,), description="The saved voice (created)", inferred=True),
         *error_responses(*CHARGED, 404, 413),
     ),
     timestamp_fields=("/created_at",),

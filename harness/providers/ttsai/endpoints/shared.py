@@ -20,7 +20,7 @@ UPLOAD_RUN = (*MODEL_RUN, 413)
 
 def ok(*bodies: JsonBody | AudioBody | EventStreamBody, description: str, drift_note: str = "") -> Response:
     """The success answer; its status (200) is implied by the document, never written."""
-    return Response(200, bodies, description, inferred=True, drift_note=drift_note)
+    return Response(status=200, bodies=bodies, description=description, inferred=True, drift_note=drift_note)
 
 
 def error_responses(*statuses: int) -> tuple[Response, ...]:
@@ -29,6 +29,10 @@ def error_responses(*statuses: int) -> tuple[Response, ...]:
     if unknown:
         raise ValueError(f"statuses {unknown} are not in the document's error table {sorted(ERROR_TABLE)}")
     return tuple(
-        Response(status, (JsonBody(ERROR_MODELS[status]),), f"{ERROR_TABLE[status][1]}: {ERROR_TABLE[status][2]}")
+        Response(
+            status=status,
+            bodies=(JsonBody(ERROR_MODELS[status]),),
+            description=f"{ERROR_TABLE[status][1]}: {ERROR_TABLE[status][2]}",
+        )
         for status in sorted(set(statuses))
     )

@@ -73,7 +73,7 @@ BATCH_JOB = JobBinding(
 
 # What the queued answer says the job spent, in the provider's own credits (its characters of the allowance, as the
 # imitation writes them; DocDrift "queued credits_used" says the document's example does not add up).
-TTS_BILLING = (BilledSignal(Unit.CREDITS, at="/credits_used", source="docs", evidence=(
+TTS_BILLING = (BilledSignal(unit=Unit.CREDITS, at="/credits_used", source="docs", evidence=(
     "Step 1: Submit request {\"uuid\": \"77b71db532874ce98e84a69a2d740d4c\", ..., \"status\": \"queued\", "
     "\"credits_used\": 11, \"credits_remaining\": 15000} (" + DOC + ", Text to Speech)")),)
 
@@ -230,7 +230,14 @@ WEBHOOK = Endpoint(
     request=WebhookPayload,
     body_kind=BodyKind.JSON,
     auth_required=False,
-    responses=(Response(200, (JsonBody(Acknowledgement),), "Any 2xx acknowledges the callback", inferred=True),),
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(Acknowledgement),),
+            description="Any 2xx acknowledges the callback",
+            inferred=True,
+        ),
+    ),
     lifecycle=WEBHOOK_LIFECYCLE,
     doc=DOC,
     timestamp_fields=("/created_at", "/completed_at"),

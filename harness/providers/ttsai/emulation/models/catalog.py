@@ -38,7 +38,7 @@ ESPEAK_LENGTH_RANGE = (0.45, 1.9)
 PIPER_LENGTH_RANGE = (0.4, 2.0)  # harness.speech's own bounds
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Model:
     """One TTS model: how it sounds, how long it takes, what the catalogue says of it."""
 
@@ -59,17 +59,53 @@ _EN = ("en",)
 MODELS: Mapping[str, Model] = {
     m.id: m
     for m in (
-        Model("piper", "Piper", Rendition(Engine.PIPER, 1.0, 22050), _FREE, ("en", "es", "de", "fr")),
-        Model("vits", "VITS", Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), _FREE),
-        Model("melotts", "MeloTTS", Rendition(Engine.ESPEAK, 1.0, 44100), _FREE, ("en", "es", "fr"),
-              supports_streaming=True),
-        Model("kokoro", "Kokoro", Rendition(Engine.PIPER, 0.95, 24000, pitch_shift=0.5), _STANDARD,
-              KOKORO_LANGUAGES, supports_streaming=True),
-        Model("cosyvoice2", "CosyVoice 2", Rendition(Engine.PIPER, 1.05, 24000, pitch_shift=1.0), _STANDARD,
-              ("en", "zh", "ja", "ko"), supports_cloning=True),
-        Model("tortoise", "Tortoise", Rendition(Engine.PIPER, 1.2, 24000, pitch_shift=-0.5), _PREMIUM),
-        Model("chatterbox", "Chatterbox", Rendition(Engine.PIPER, 0.9, 24000, pitch_shift=1.5), _PREMIUM,
-              _EN, supports_cloning=True, supports_streaming=True),
+        Model(
+            id="piper",
+            name="Piper",
+            rendition=Rendition(Engine.PIPER, 1.0, 22050),
+            timing=_FREE,
+            languages=("en", "es", "de", "fr"),
+        ),
+        Model(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), timing=_FREE),
+        Model(
+            id="melotts",
+            name="MeloTTS",
+            rendition=Rendition(Engine.ESPEAK, 1.0, 44100),
+            timing=_FREE,
+            languages=("en", "es", "fr"),
+            supports_streaming=True,
+        ),
+        Model(
+            id="kokoro",
+            name="Kokoro",
+            rendition=Rendition(Engine.PIPER, 0.95, 24000, pitch_shift=0.5),
+            timing=_STANDARD,
+            languages=KOKORO_LANGUAGES,
+            supports_streaming=True,
+        ),
+        Model(
+            id="cosyvoice2",
+            name="CosyVoice 2",
+            rendition=Rendition(Engine.PIPER, 1.05, 24000, pitch_shift=1.0),
+            timing=_STANDARD,
+            languages=("en", "zh", "ja", "ko"),
+            supports_cloning=True,
+        ),
+        Model(
+            id="tortoise",
+            name="Tortoise",
+            rendition=Rendition(Engine.PIPER, 1.2, 24000, pitch_shift=-0.5),
+            timing=_PREMIUM,
+        ),
+        Model(
+            id="chatterbox",
+            name="Chatterbox",
+            rendition=Rendition(Engine.PIPER, 0.9, 24000, pitch_shift=1.5),
+            timing=_PREMIUM,
+            languages=_EN,
+            supports_cloning=True,
+            supports_streaming=True,
+        ),
     )
 }
 assert set(MODELS) == set(MODEL_TIERS), "every priced model needs a sound, and only those"
@@ -88,7 +124,7 @@ BATCH_TIMING = Timing(1.0, 2.0, 0.01)
 BATCH_SAMPLE_RATE = 24000  # one file of several models needs one rate
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CatalogVoice:
     id: str
     name: str

@@ -27,7 +27,7 @@ QUOTA = 100  # saved voices per account: the document promises "quota info" with
 CJK = ("zh", "ja", "ko")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SavedVoice:
     public_id: str
     id: int
@@ -77,8 +77,15 @@ class SavedVoices:
         shelf = self._shelves.setdefault(key, {})
         if not shelf.get(EXAMPLE_ID) and (wanted == EXAMPLE_ID or key not in self._seeded):
             self._seeded.add(key)
-            shelf[EXAMPLE_ID] = SavedVoice(EXAMPLE_ID, 42, "My Narrator", "openvoice", "en", _example_audio(),
-                                           EXAMPLE_CREATED)
+            shelf[EXAMPLE_ID] = SavedVoice(
+                public_id=EXAMPLE_ID,
+                id=42,
+                name="My Narrator",
+                model_name="openvoice",
+                language="en",
+                audio=_example_audio(),
+                created_at=EXAMPLE_CREATED,
+            )
         return shelf
 
     def get(self, key: str, public_id: str) -> SavedVoice:
@@ -101,7 +108,15 @@ class SavedVoices:
             number = self._next_id
             self._next_id += 1
             digest = hashlib.sha256(f"{key}/{number}".encode()).hexdigest()[:12]
-            voice = SavedVoice(f"uv_{digest}", number, name, model, language, audio, created_at)
+            voice = SavedVoice(
+                public_id=f"uv_{digest}",
+                id=number,
+                name=name,
+                model_name=model,
+                language=language,
+                audio=audio,
+                created_at=created_at,
+            )
             shelf[voice.public_id] = voice
             return voice
 

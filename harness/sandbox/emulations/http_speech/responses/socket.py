@@ -142,7 +142,7 @@ class Refused(Exception):
         self.fault = fault  # the kind of fault, for a socket that tells errors by its close frame (`CloseErrors`)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Stream:
     """One utterance on the socket (a context where the socket has them): its settings, its text and its speaker."""
 
@@ -204,8 +204,8 @@ class FamilySocket:
         lane = LANE if self.socket.contexts is None else f"context:{context}"
         marked = self.socket.marks is not None and not self.socket.marks.asked_by
         schedule = self.socket.schedule
-        return Stream(wire, model, model.voice, self.socket.formats[0].spec,
-                      {"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane,
+        return Stream(wire_model=wire, model=model, voice=model.voice, spec=self.socket.formats[0].spec,
+                      values={"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane=lane,
                       opened=self.socket.start.opening is None, marked=marked,
                       lengths=() if schedule is None else schedule.default)
 
