@@ -378,51 +378,24 @@ def run_command(
     from harness.bench import config as settings
 
     try:
-        config = settings.load_config(
-            [
-                _workload(
-                    providers=providers,
-                    models=models,
-                    corpus=corpus,
-                    repeats=repeats,
-                    text_rate=text_rate,
-                    normalisation=normalisation,
-                    language=language,
-                    cancel_after=cancel_after,
-                ),
-                settings.TargetSettings.given(name=target, region=region),
-                settings.CostSettings.given(
-                    budget=budget,
-                    usd_per_character=usd_per_character,
-                    prices=price_choices(price),
-                    plans=plan_choices(plan) or None,
-                    price_max_age=price_max_age,
-                    live_without_budget=yes,
-                ),
-                settings.PollingSettings.given(
-                    mode=polling, interval=poll_interval, webhook_url=webhook_url, max_polls=max_polls
-                ),
-                settings.SandboxSettings.given(
-                    profile=sandbox_profile,
-                    seed=seed,
-                    clock_skew=clock_skew,
-                    precise_stamps=precise_stamps,
-                    catalogue=catalogue,
-                ),
-                settings.ReferenceSettings.given(file=reference, url=reference_url),
-                settings.ScoringSettings.given(
-                    enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor, address=address
-                ),
-                settings.RunSettings.given(
-                    concurrency=concurrency,
-                    global_concurrency=global_concurrency,
-                    ramp_up=ramp_up,
-                    job_timeout=job_timeout,
-                ),
-                settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
-            ],
-            config_file,
-        )
+        config = settings.load_config([
+            _workload(providers=providers, models=models, corpus=corpus, repeats=repeats, text_rate=text_rate,
+                      normalisation=normalisation, language=language, cancel_after=cancel_after),
+            settings.TargetSettings.given(name=target, region=region),
+            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
+                                        plans=plan_choices(plan) or None, price_max_age=price_max_age,
+                                        live_without_budget=yes),
+            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
+                                           max_polls=max_polls),
+            settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
+                                           precise_stamps=precise_stamps, catalogue=catalogue),
+            settings.ReferenceSettings.given(file=reference, url=reference_url),
+            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor,
+                                           address=address),
+            settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
+                                       ramp_up=ramp_up, job_timeout=job_timeout),
+            settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
+        ], config_file)
         if dry_run:
             code = _show_dry_run(benchmark.dry_run(config))
             if code:
@@ -432,10 +405,15 @@ def run_command(
     except UsageError as error:
         raise usage.refuse(error) from None
     except KeyboardInterrupt:
-        interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
-                       "stopped before its first request has nothing to resume)")
-        raise typer.Exit(interrupts.EXIT_INTERRUPTED) from None
+        raise _interrupted() from None
     _finish(result, config.output.out, _out if form is Format.TEXT else _aside)
+
+
+def _interrupted() -> typer.Exit:
+    """What a run stopped by ^C says, and the exit it ends with."""
+    interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
+                   "stopped before its first request has nothing to resume)")
+    return typer.Exit(interrupts.EXIT_INTERRUPTED)
 
 
 def _finish(result: BenchmarkResult, out: Path, console: Console) -> None:

@@ -23,7 +23,7 @@ run over several corpora is a series of that set, as its report pools them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from harness.core.client_health import SaturationRule
@@ -181,6 +181,23 @@ def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
         provider in names)
 
 
+def _of_wanted(rows: RunRows, wanted: Callable[[str, str], bool]) -> RunRows:
+    """The run's rows of the models asked for."""
+    return RunRows(run=rows.run,
+                   requests=tuple(r for r in rows.requests if wanted(r.provider, r.model)),
+                   errors=rows.errors,
+                   drift=tuple(r for r in rows.drift if wanted(r.provider, r.model)),
+                   source=rows.source, spans=tuple(s for s in rows.spans if wanted(s.provider, s.model)))
+
+
+def _first_seen(first: Mapping[tuple[str, str, str, str], tuple[RunInfo, int]]) -> tuple[HistoryFinding, ...]:
+    """Each finding at the run that first showed it and the number of runs that did, oldest first."""
+    return tuple(sorted((HistoryFinding(provider=p, model=m, kind=kind, what=what, first_run=run.run_id,
+                                        first_at=run.created_at, runs=count)
+                         for (p, m, kind, what), (run, count) in first.items()),
+                        key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
+
+
 def read_history(store: StoreTarget, models: Iterable[str] | None = None, since: str | None = None) -> History:
     """Every run of the store (from `since`, an ISO date or time, on), its figures per model as series."""
     wanted = _wanted(models)
@@ -203,9 +220,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
-            rows = RunRows(run=rows.run, requests=tuple(r for r in rows.requests if wanted(r.provider, r.model)),
-                           errors=rows.errors, drift=tuple(r for r in rows.drift if wanted(r.provider, r.model)),
-                           source=rows.source, spans=tuple(s for s in rows.spans if wanted(s.provider, s.model)))
+            rows = _of_wanted(rows, wanted)
             if not rows.requests:
                 continue
             runs.append(run)
@@ -242,17 +257,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
               for (provider, model, corpus, key), found in sorted(points.items(), key=lambda item: (
                   item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3]))]
     series.extend(voice_series(all_rows, store))
-    findings = tuple(
-        sorted(
-            (
-                HistoryFinding(
-                    provider=p, model=m, kind=kind, what=what, first_run=run.run_id, first_at=run.created_at, runs=count
-                )
-                for (p, m, kind, what), (run, count) in first.items()
-            ),
-            key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what),
-        )
-    )
+    findings = _first_seen(first)
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured

@@ -388,12 +388,13 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
     with contextlib.ExitStack() as stack:
         authority = local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))
                              ) if tls else None
-        yield stack.enter_context(_serving(profile, seed, host, port, clock, config, timeouts, authority, origin_port,
-                                           overrides))
+        yield stack.enter_context(_serving(profile, seed, host=host, port=port, clock=clock, config=config,
+                                           timeouts=timeouts, tls=authority, origin_port=origin_port,
+                                           overrides=overrides))
 
 
 @contextmanager
-def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clock | str | None,
+def _serving(profile: Profile | str, seed: int, *, host: str, port: int, clock: Clock | str | None,
              config: SandboxConfig | None, timeouts: ConnectionTimeouts | None, tls: LocalCA | None,
              origin_port: int | None, overrides: dict[str, Any]) -> Iterator[Sandbox]:
     state = SandboxState(_config(profile, seed, clock, config, overrides))

@@ -240,21 +240,9 @@ def _auth(declaration: HttpSpeechDeclaration) -> Auth:
     return Auth(header="Authorization", scheme="Bearer")
 
 
-def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechService:
-    """The family's declaration of a providers-file table."""
-    where = f"{source}: providers.{declaration.name}" if source else f"providers.{declaration.name}"
-    formats = tuple(format_of(name, spec) for name, spec in declaration.formats.items())
-    error = JsonBody(OpenBody)
-    carried = AudioAt(declaration.audio, declaration.audio_encoding) if declaration.audio else None
-    success: Body = AudioBody(tuple(dict.fromkeys(f.media_type for f in formats)))
-    last, last_template = _last_event(declaration.last_event)
-    if declaration.stream == "sse":
-        success = EventStreamBody(audio=carried, last=last)
-    elif declaration.stream == "ndjson":
-        success = NdjsonBody(audio=carried, last=last)
-    elif carried is not None and declaration.stream is None:
-        success = JsonBody(OpenBody, audio=carried)
-    endpoint = Endpoint(
+def _speech_endpoint(declaration: HttpSpeechDeclaration, where: str, success: Body) -> Endpoint:
+    """The one speech endpoint: its path, its request model, audio (or a stream) on success, an open JSON error."""
+    return Endpoint(
         key="speech",
         method="POST",
         path=declaration.path,
@@ -268,7 +256,7 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         responses=(
             Response(status=200, bodies=(success,), description="The audio"),
             *(
-                Response(status=status, bodies=(error,), description=why)
+                Response(status=status, bodies=(JsonBody(OpenBody),), description=why)
                 for status, why in (
                     (400, "a bad parameter"),
                     (401, "a missing or wrong key"),
@@ -278,6 +266,22 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
             ),
         ),
     )
+
+
+def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechService:
+    """The family's declaration of a providers-file table."""
+    where = f"{source}: providers.{declaration.name}" if source else f"providers.{declaration.name}"
+    formats = tuple(format_of(name, spec) for name, spec in declaration.formats.items())
+    carried = AudioAt(declaration.audio, declaration.audio_encoding) if declaration.audio else None
+    success: Body = AudioBody(tuple(dict.fromkeys(f.media_type for f in formats)))
+    last, last_template = _last_event(declaration.last_event)
+    if declaration.stream == "sse":
+        success = EventStreamBody(audio=carried, last=last)
+    elif declaration.stream == "ndjson":
+        success = NdjsonBody(audio=carried, last=last)
+    elif carried is not None and declaration.stream is None:
+        success = JsonBody(OpenBody, audio=carried)
+    endpoint = _speech_endpoint(declaration, where, success)
     price = declaration.price_per_million_chars
     models = tuple(Model(name=name, synthesis=endpoint.key, voice=declaration.voices[0], usd_per_million_chars=price,
                          price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",

@@ -242,42 +242,43 @@ MARKUP = Markup(
             form='<break time="{ms}ms" />',
             doc=SSML_REFERENCE + "#add-a-break",
             max_ms=5_000,
-            quote='"Use the `break` element to override the default behavior of breaks or pauses between words. ... `time` '
-            "The absolute duration of a pause in seconds (such as `2s`) or milliseconds (such as `500ms`). Valid values "
-            "range from 0 to 5000 milliseconds. If you set a value greater than the supported maximum, the service will "
-            'use `5000ms`." <voice name="en-US-JennyNeural"> Welcome <break time="750ms" /> to text to speech. '
-            "</voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, read 2026-11-27; a later adaptation of the "
-            "page reads 0 to 20000 ms)",
+            quote='"Use the `break` element to override the default behavior of breaks or pauses between words. '
+            "... `time` The absolute duration of a pause in seconds (such as `2s`) or milliseconds (such as "
+            "`500ms`). Valid values range from 0 to 5000 milliseconds. If you set a value greater than the "
+            'supported maximum, the service will use `5000ms`." <voice name="en-US-JennyNeural"> Welcome <break '
+            'time="750ms" /> to text to speech. </voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, '
+            "read 2026-11-27; a later adaptation of the page reads 0 to 20000 ms)",
         ),
         Tag(
             kind=TagKind.CHARACTERS,
             form='<say-as interpret-as="characters">{text}</say-as>',
             doc=PRONUNCIATION_PAGE + "#say-as-element",
-            quote='"`characters`, `spell-out` | The text is spoken as individual letters (spelled out). The speech synthesis '
-            'engine pronounces: <say-as interpret-as="characters">test</say-as> As "T E S T."" (MicrosoftDocs, '
-            "speech-synthesis-markup-pronunciation.md, read 2026-11-27)",
+            quote='"`characters`, `spell-out` | The text is spoken as individual letters (spelled out). The speech '
+            'synthesis engine pronounces: <say-as interpret-as="characters">test</say-as> As "T E S T."" '
+            "(MicrosoftDocs, speech-synthesis-markup-pronunciation.md, read 2026-11-27)",
         ),
         Tag(
             kind=TagKind.DIGITS,
             form='<say-as interpret-as="number_digit">{text}</say-as>',
             doc=PRONUNCIATION_PAGE + "#say-as-element",
-            quote='"`number_digit` | The text is spoken as a sequence of individual digits. The speech synthesis engine '
-            'pronounces: <say-as interpret-as="number_digit">123456789</say-as> As "1 2 3 4 5 6 7 8 9."" (read '
-            "2026-11-27)",
+            quote='"`number_digit` | The text is spoken as a sequence of individual digits. The speech synthesis '
+            'engine pronounces: <say-as interpret-as="number_digit">123456789</say-as> As "1 2 3 4 5 6 7 8 9."" '
+            "(read 2026-11-27)",
         ),
         Tag(
             kind=TagKind.SUB,
             form='<sub alias="{value}">{text}</sub>',
             doc=PRONUNCIATION_PAGE + "#sub-element",
-            quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced instead of "
-            'the element\'s enclosed text. ... <sub alias="World Wide Web Consortium">W3C</sub>" (read 2026-11-27)',
+            quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced "
+            "instead of the element's enclosed text. ... <sub alias=\"World Wide Web Consortium\">W3C</sub>\" (read "
+            "2026-11-27)",
         ),
         Tag(
             kind=TagKind.PHONEME,
             form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>',
             doc=PRONUNCIATION_PAGE + "#phoneme-element",
-            quote='"The `phoneme` element is used for phonetic pronunciation in SSML documents. ... `alphabet` ... `ipa` '
-            '... <phoneme alphabet="ipa" ph="tə.ˈmeɪ.toʊ"> tomato </phoneme>" (read 2026-11-27)',
+            quote='"The `phoneme` element is used for phonetic pronunciation in SSML documents. ... `alphabet` ... '
+            '`ipa` ... <phoneme alphabet="ipa" ph="tə.ˈmeɪ.toʊ"> tomato </phoneme>" (read 2026-11-27)',
         ),
     ),
     also_sets=(MARKUP_TEXT,),

@@ -135,8 +135,8 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
         media_type="audio/wav",
         rates=RATES,
         assumed=(
-            "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole WAV "
-            "file of 16-bit PCM, as LINEAR16's"
+            "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole "
+            "WAV file of 16-bit PCM, as LINEAR16's"
         ),
     ),
 )

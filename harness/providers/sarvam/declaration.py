@@ -73,8 +73,8 @@ HEADERLESS_CODECS = (
         media_type=f"audio/pcm;rate={RATE}",
         rates=RATES,
         assumed=(
-            "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian samples "
-            f"at the asked rate ({RATE} Hz where none is asked), as its socket's linear16"
+            "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian "
+            f"samples at the asked rate ({RATE} Hz where none is asked), as its socket's linear16"
         ),
     ),
     g711("mulaw", "pcm_mulaw", RATES),

@@ -367,8 +367,8 @@ class SpeechServiceEmulation(Emulation):
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
             if signal.at:
                 put(last if isinstance(last, dict) and last else beside, signal.at, value)
-        return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
-                            _Timed(len(samples) / rate, spans, marks, values, call.services.marks_fault())
+        return self._answer(synthesis, audio, fmt, headers=headers, beside=beside, last=last, whole_last=whole_last,
+                            timed=_Timed(len(samples) / rate, spans, marks, values, call.services.marks_fault())
                             if spans else None,
                             breakage=(fault, fmt.spec.codec))
 
@@ -388,7 +388,7 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
         return spoken(pieces), sent, pieces
 
-    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
+    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, *, headers: dict[str, str],
                 beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
                 timed: _Timed | None = None, breakage: tuple[str, str] = ("", "")) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
