@@ -108,8 +108,9 @@ AS_EVENTS = Synthesis(
     answer={"type": "piece"},
     last_event={"type": "done"},
 )
-REFUSALS = Refusals(*(Refusal(status, code, "{detail}") for status, code in (
-    (400, "invalid"), (401, "no-key"), (401, "bad-key"), (400, "voice"), (429, "slow"), (402, "quota"))))
+REFUSALS = Refusals(**{field: Refusal(status, code, "{detail}") for field, status, code in (
+    ("invalid", 400, "invalid"), ("missing_key", 401, "no-key"), ("bad_key", 401, "bad-key"),
+    ("unknown_voice", 400, "voice"), ("rate_limited", 429, "slow"), ("quota", 402, "quota"))})
 SERVICE = SpeechService(
     name="acme",
     title="Acme",
