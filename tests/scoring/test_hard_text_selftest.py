@@ -127,7 +127,7 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
 
     judge = Model(model="tiny.en")
     render = script.Render("cardinal-x", hard, "five oh oh oh oh oh", "number-digit-by-digit", "piper")
-    heard = [(render, judge.evidence([script.HardTextClip(hard)])[0][0])]
+    heard = [(render, judge.evidence([script.HardTextClip(hard=hard)])[0][0])]
     held_out = script.without_own_misreading(render)
     assert not judge.complete(held_out, heard[0][1])  # the run's evidence lacks what the held-out item asks
     monkeypatch.setattr(script, "say", lambda render: None)

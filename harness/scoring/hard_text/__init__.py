@@ -4,7 +4,7 @@ grammar and the verdict (`HardTextVerdict`) are the core's (`harness.core.hard_t
 kept in, the results store's (`harness.results.hard_text`).
 
     judge = HardTextJudge(model="tiny.en")
-    score = judge.score_many([HardTextClip(item.hard, path=Path("clip.wav"))])[0]
+    score = judge.score_many([HardTextClip(hard=item.hard, path=Path("clip.wav"))])[0]
     score.choice.verdict, score.choice.reading, score.choice.margin
 
 Modules: `candidates` (the readings, listed or searched), `surfaces` (how a reading is written for the model),
