@@ -82,7 +82,7 @@ def test_threshold_alone_is_not_enough(runs_db: Path) -> None:
     """A 30% shift over three samples is beyond the threshold but not significant: insufficient, not regression."""
     thresholds = Thresholds(min_samples=2)
     base, slow = read_run(runs_db, "base"), read_run(runs_db, "slow")
-    few = lambda rows: type(rows)(rows.run, rows.requests[:9], rows.errors, rows.drift)  # noqa: E731
+    few = lambda rows: type(rows)(run=rows.run, requests=rows.requests[:9], errors=rows.errors, drift=rows.drift)  # noqa: E731
     comparison = compare_runs(few(base), few(slow), [Metric.LATENCY], thresholds)
     p50 = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
     assert p50 and all(c.verdict is Ruling.OK for c in p50)
