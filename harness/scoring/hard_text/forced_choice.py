@@ -109,73 +109,38 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
                                                                                         misread.reading):
         if not (corroborated and (misread.error or "").startswith(GENERATED)):
-            return Choice(
-                verdict=HardTextVerdict.FAIL,
-                reading=" ".join(misread.reading),
-                error=misread.error,
-                margin=margin,
-                free_margin=free_margin,
-            )
+            return Choice(verdict=HardTextVerdict.FAIL, reading=" ".join(misread.reading), error=misread.error,
+                          margin=margin, free_margin=free_margin)
         # A misreading the judge made up wins the forced choice, but the free transcript wrote an accepted reading
         # and not it: two opinions disagree, and the guess is not the one to fail a clip on (Kokoro's "a quarter
         # past nine A M" transcribed "a quarter past nine a.m." failed as "am" by 3.7 nats).
-        return Choice(
-            verdict=HardTextVerdict.UNSURE,
-            reading=" ".join(misread.reading),
-            error=None,
-            margin=margin,
-            free_margin=free_margin,
-            reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
-            f"free transcript wrote {' '.join(accepted.reading)!r}",
-        )
+        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(misread.reading), error=None, margin=margin,
+                      free_margin=free_margin,
+                      reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
+                             f"free transcript wrote {' '.join(accepted.reading)!r}")
     if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
-        return Choice(
-            verdict=HardTextVerdict.OTHER,
-            reading=" ".join(top.reading),
-            error=None,
-            margin=margin,
-            free_margin=free_margin,
-            reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
-            f"than any listed reading",
-        )
+        return Choice(verdict=HardTextVerdict.OTHER, reading=" ".join(top.reading), error=None, margin=margin,
+                      free_margin=free_margin,
+                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+                             f"than any listed reading")
     if misread is not None and _sound_alike(accepted.reading, misread.reading):
-        return Choice(
-            verdict=HardTextVerdict.UNSURE,
-            reading=" ".join(best.reading),
-            error=None,
-            margin=margin,
-            free_margin=free_margin,
-            reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike",
-        )
+        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(best.reading), error=None, margin=margin,
+                      free_margin=free_margin,
+                      reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
     clears = all(accepted.score - c.score >= (thresholds.generated_margin if (c.error or "").startswith(GENERATED)
                                               else thresholds.pass_margin) for c in wrong)
     if clears and (written_wrong := _wrote_a_misreading(candidates, free)) is not None:
-        return Choice(
-            verdict=HardTextVerdict.UNSURE,
-            reading=" ".join(accepted.reading),
-            error=None,
-            margin=margin,
-            free_margin=free_margin,
-            reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
-            f"({written_wrong.error}) word for word: it vetoes the pass",
-        )
+        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(accepted.reading), error=None, margin=margin,
+                      free_margin=free_margin,
+                      reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
+                             f"({written_wrong.error}) word for word: it vetoes the pass")
     if clears:
-        return Choice(
-            verdict=HardTextVerdict.PASS,
-            reading=" ".join(accepted.reading),
-            error=None,
-            margin=margin,
-            free_margin=free_margin,
-        )
-    return Choice(
-        verdict=HardTextVerdict.UNSURE,
-        reading=" ".join(best.reading),
-        error=None,
-        margin=margin,
-        free_margin=free_margin,
-        reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
-        f"are {abs(margin):.1f} nats apart, within the margin",
-    )
+        return Choice(verdict=HardTextVerdict.PASS, reading=" ".join(accepted.reading), error=None, margin=margin,
+                      free_margin=free_margin)
+    return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(best.reading), error=None, margin=margin,
+                  free_margin=free_margin,
+                  reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
+                         f"are {abs(margin):.1f} nats apart, within the margin")
 
 
 def _wrote_only_accepted(candidates: list[Scored], free: list[Scored]) -> bool:
