@@ -21,11 +21,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from harness.bench.catalogue import account_catalogues as load_catalogue
-    from harness.bench.config import BenchConfig
     from harness.benchmark import BenchmarkResult
     from harness.core.registry import providers as registered_providers
     from harness.library import run_benchmark, score_file
+    from harness.runner.deliver.catalogue import account_catalogues as load_catalogue
+    from harness.runner.plan.config import BenchConfig
     from harness.sandbox import running as running_sandbox
 
 __all__ = [
@@ -41,9 +41,9 @@ __all__ = [
 
 # name -> (module, attribute)
 _LAZY = {
-    "BenchConfig": ("harness.bench.config", "BenchConfig"),
+    "BenchConfig": ("harness.runner.plan.config", "BenchConfig"),
     "BenchmarkResult": ("harness.benchmark", "BenchmarkResult"),
-    "load_catalogue": ("harness.bench.catalogue", "account_catalogues"),
+    "load_catalogue": ("harness.runner.deliver.catalogue", "account_catalogues"),
     "registered_providers": ("harness.core.registry", "providers"),
     "run_benchmark": ("harness.library", "run_benchmark"),
     "running_sandbox": ("harness.sandbox", "running"),

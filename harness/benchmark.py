@@ -4,8 +4,8 @@
 `run`: a face only turns its input into a `BenchConfig` and shows what it is told through an `Observer`.
 
 This module sits above the engines it drives and below the faces. It cannot live in any one engine:
-the runner (`harness.bench.session`), scoring (`harness.scoring`: a background scorer during the run, or
-Ray after it), the summary (`harness.bench.summary`) and the report (`harness.report`) are siblings, and
+the runner (`harness.runner.session`), scoring (`harness.scoring`: a background scorer during the run, or
+Ray after it), the summary (`harness.runner.summary.figures`) and the report (`harness.report`) are siblings, and
 an engine does not import its siblings. No engine imports this module.
 
 What happens after the jobs never hides their rows: a scoring or report failure is a warning (kept in
@@ -20,20 +20,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.bench.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 from harness.core.errors import UsageError
 from harness.core.target import TargetKind
+from harness.runner.plan.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 
 if TYPE_CHECKING:
-    from harness.bench.corpus import Corpus
-    from harness.bench.dry_run import DryRun
-    from harness.bench.plan import PlannedJob
-    from harness.bench.runner import PreparedRun, RunResult
-    from harness.bench.summary import Summary
-    from harness.bench.target import Target
+    from harness.core.corpora import Corpus
     from harness.core.protocols.markup import Asked, Piece
     from harness.measurement.markup import ClipMarkup
     from harness.results import ClipRow
+    from harness.runner.dry_run import DryRun
+    from harness.runner.plan.jobs import PlannedJob
+    from harness.runner.plan.target import Target
+    from harness.runner.run import PreparedRun, RunResult
+    from harness.runner.summary.figures import Summary
     from harness.scoring import BackgroundScorer, HardTextRunSummary
     from harness.scoring.distributed import TranscriptionExecutor
 
@@ -123,8 +123,8 @@ def resolved(config: BenchConfig) -> BenchConfig:
     output = config.output
     if output.resume is None:
         return config
-    from harness.bench.runner import resolve_config
     from harness.results import Store
+    from harness.runner.run import resolve_config
 
     if not output.db_path.is_file():
         raise UsageError(f"no results database at {output.db_path}: nothing to resume (pass the run's --out)")
@@ -137,8 +137,8 @@ def resolved(config: BenchConfig) -> BenchConfig:
 
 def dry_run(config: BenchConfig) -> DryRun:
     """The requests the run would send (curl lines, keys filtered) and its planned cost; nothing is sent."""
-    from harness.bench.dry_run import dry_run as plan_requests
-    from harness.bench.session import benchmarkable
+    from harness.runner.dry_run import dry_run as plan_requests
+    from harness.runner.session import benchmarkable
 
     return plan_requests(resolved(config), benchmarkable())
 
@@ -150,7 +150,7 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     a budget, a provider the target cannot serve), and lets `KeyboardInterrupt` through once the clips
     already produced are scored: the run is resumable.
     """
-    from harness.bench.session import run_bench_session as run_jobs
+    from harness.runner.session import run_bench_session as run_jobs
 
     told = _Told(observer or Observer())
     config = resolved(config)
@@ -427,8 +427,8 @@ def markup_line(verdicts: Sequence[ClipMarkup]) -> str:
 
 
 def _summary(outcome: RunResult) -> Summary:
-    from harness.bench.summary import summarize
     from harness.results import Store
+    from harness.runner.summary.figures import summarize
 
     store = Store(outcome.db_path)
     try:

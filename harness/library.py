@@ -15,8 +15,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.bench.config import BenchConfig
 from harness.benchmark import BenchmarkResult
+from harness.runner.plan.config import BenchConfig
 
 if TYPE_CHECKING:
     from harness.scoring import ClipScore, Scorer

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.summary import Summary
 from harness.benchmark import BenchmarkResult, Observer
 from harness.core.errors import UsageError
+from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.figures import Summary
 
 
 class Recorder(Observer):

@@ -34,7 +34,7 @@ def test_the_exported_names_are_pinned_and_sorted() -> None:
 
 
 def test_importing_harness_loads_no_engine() -> None:
-    code = "import sys, harness; print(sorted(m for m in ('starlette', 'uvicorn', 'numpy', 'harness.bench.session', " \
+    code = "import sys, harness; print(sorted(m for m in ('starlette', 'uvicorn', 'numpy', 'harness.runner.session', " \
            "'harness.scoring', 'harness.sandbox') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
@@ -76,7 +76,7 @@ def test_run_benchmark_scores_and_summarises_a_cloning_model(tmp_path: Path) -> 
     assert line.quality.similarity is not None and line.quality.similarity > 0.85
     with sqlite3.connect(result.db_path) as db:  # DNSMOS too, by default (BenchConfig(dnsmos=False): none)
         assert db.execute("SELECT count(*), count(dnsmos_overall) FROM scores").fetchone() == (2, 2)
-    from harness.bench.summary_view import render
+    from harness.runner.summary.view import render
 
     out = io.StringIO()
     render(result.summary, Console(file=out, width=200), str(result.db_path))

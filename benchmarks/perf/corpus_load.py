@@ -3,7 +3,7 @@
 A corpus is a user's file, and a loader that is quadratic anywhere (a duplicate-id check by `list.count`, a
 spoken form expanded to its readings) never finishes on a large one. The goal (issue 59): 150,000 valid items
 load in under 30 s. Three kinds of file, each written to a temporary folder and loaded by
-`harness.bench.corpus.load_corpus` in a fresh process (so each peak RSS is its own):
+`harness.core.corpora.load_corpus` in a fresh process (so each peak RSS is its own):
 
 - ``plain``: read-speech items (id and text);
 - ``hard``: en_hard's items over and over under new ids (a category's forms repeat, as in a real corpus);
@@ -29,7 +29,7 @@ from typing import Any
 import goals  # beside this script
 import smoke_mode  # beside this script
 
-from harness.bench.corpus import load_corpus
+from harness.core.corpora import load_corpus
 from harness.core.packaged import CORPORA, data_path
 
 KINDS = ("plain", "hard", "hard-distinct")

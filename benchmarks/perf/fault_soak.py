@@ -61,7 +61,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from harness.bench.journal import sandbox_state_path
+from harness.runner.record.journal import sandbox_state_path
 from harness.sandbox.server import Sandbox, running
 
 REPO = Path(__file__).resolve().parents[2]

@@ -20,10 +20,10 @@ import httpx
 import smoke_mode  # beside this script
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.corpus import available
+from harness.core.corpora import available
 from harness.report.compare import Comparison, Metric, Ruling, compare_runs, render_text
 from harness.results import read_run
+from harness.runner.plan.config import BenchConfig
 from harness.sandbox import running
 
 

@@ -25,9 +25,9 @@ import smoke_mode  # beside this script
 from typer.testing import CliRunner
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.corpus import available
 from harness.cli import app
+from harness.core.corpora import available
+from harness.runner.plan.config import BenchConfig
 from harness.sandbox import running
 
 

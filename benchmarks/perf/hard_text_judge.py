@@ -32,7 +32,7 @@ import numpy as np
 import smoke_mode  # beside this script
 import soxr
 
-from harness.bench.corpus import load_corpus
+from harness.core.corpora import load_corpus
 from harness.core.hard_text import HardText
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.hard_text import HardTextClip, HardTextJudge

@@ -49,13 +49,13 @@ import goals  # beside this script
 import numpy as np
 import soxr
 
-from harness.bench.corpus import load_corpus
+from harness.core.corpora import load_corpus
 from harness.core.hard_text import HardText, HardTextVerdict
 from harness.core.hard_text.generated import GENERATED
 from harness.core.hard_text.grammar import fullest
 from harness.measurement import Proportion, wilson
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
-from harness.scoring.hard_text import Evidence, HardTextClip, HardTextJudge, Thresholds
+from harness.scoring.hard_text import HardTextClip, HardTextJudge, JudgeEvidence, Thresholds
 from harness.speech import Engine, Rendition, default_engine
 
 DEFAULT_CORPUS = "en_hard_smoke"
@@ -180,10 +180,10 @@ def hard_items(corpus: str, limit: int | None) -> list[tuple[str, HardText]]:
     return items if limit is None else items[:limit]
 
 
-def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -> list[tuple[Render, Evidence]]:
+def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -> list[tuple[Render, JudgeEvidence]]:
     """What the model says about each render (rendered and heard in batches: memory stays small); with ``save``,
     what was heard so far is kept there every few batches (a long run that stops keeps its work)."""
-    heard: list[tuple[Render, Evidence]] = []
+    heard: list[tuple[Render, JudgeEvidence]] = []
     started = time.perf_counter()
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
@@ -206,7 +206,7 @@ def without_own_misreading(render: Render) -> HardText:
     return replace(render.hard, misreadings=kept)
 
 
-def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]) -> int:
+def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]]) -> int:
     """Ask the model what the held-out mode needs and the run did not ask (how many renders needed it): an item with
     a misreading left out may generate a reading the whole item did not ask about (a generated reading its listed
     misreading says is not generated again; where that misreading's form is searched, the reading may not have been
@@ -233,7 +233,7 @@ def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]
     return len(todo)
 
 
-def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds: Thresholds, examples: int,
+def count(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], thresholds: Thresholds, examples: int,
           *, unknown: bool = True) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for render, evidence in heard:
@@ -276,7 +276,7 @@ OTHER_MARGINS = (5.0, 8.0, 12.0)
 MAX_UNSURE = 0.05
 
 
-def calibrate(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], threshold: float) -> Thresholds:
+def calibrate(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], threshold: float) -> Thresholds:
     """The margins that pass the fewest wrong readings of ``heard`` with at most `MAX_UNSURE` of the renders unsure,
     and of those the most categories judgeable (at ``threshold`` on both rates); ties go to the wider pass and fail
     margins and the narrower other margin (the safer both ways)."""
@@ -316,7 +316,7 @@ def two_fold(judge: HardTextJudge, heard: Heard, threshold: float) -> tuple[Thre
     return kept, said
 
 
-Heard = list[tuple[Render, Evidence]]
+Heard = list[tuple[Render, JudgeEvidence]]
 
 
 def halves(heard: Heard) -> tuple[Heard, Heard]:
@@ -329,15 +329,15 @@ def halves(heard: Heard) -> tuple[Heard, Heard]:
     return [pair for pair in heard if pair[0].item_id in even], [pair for pair in heard if pair[0].item_id not in even]
 
 
-def saved(heard: list[tuple[Render, Evidence]], model: str) -> dict[str, Any]:
+def saved(heard: list[tuple[Render, JudgeEvidence]], model: str) -> dict[str, Any]:
     return {"asr_model": model, "renders": [{"item": r.item_id, "voice": r.voice, "reading": r.reading,
                                              "error": r.error, "evidence": e.as_json()} for r, e in heard]}
 
 
-def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, Evidence]], str]:
+def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, JudgeEvidence]], str]:
     by_id = dict(items)
     heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
-              Evidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]
+              JudgeEvidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]
     return heard, str(data["asr_model"])
 
 

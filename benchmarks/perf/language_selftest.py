@@ -39,7 +39,7 @@ from typing import Any
 import goals  # beside this script
 import smoke_mode
 
-from harness.bench.corpus import available, load_corpus
+from harness.core.corpora import available, load_corpus
 from harness.report.stats import ratio_interval
 from harness.results import pooled_wer
 from harness.sandbox.languages import in_language

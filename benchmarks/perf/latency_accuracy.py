@@ -58,13 +58,13 @@ import goals  # beside this script
 import httpx
 import smoke_mode  # beside this script
 
-from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.runner import Runner, prepare
-from harness.bench.session import benchmarkable, sandbox_target
-from harness.bench.target import Target
 from harness.core.quantiles import quantile
 from harness.core.target import TAG_HEADER
 from harness.results import Store, read_rows, run_ids, saturation
+from harness.runner.plan.config import BenchConfig, PollingMode
+from harness.runner.plan.target import Target
+from harness.runner.run import Runner, prepare
+from harness.runner.session import benchmarkable, sandbox_target
 
 #: mode -> (models, polling)
 MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
@@ -74,7 +74,7 @@ MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
 }
 
 
-#: stamping -> how the sandbox prints its stamps (harness.sandbox.stamps.Stamps fields) and the modes it runs
+#: stamping -> how the sandbox prints its stamps (harness.sandbox.stamps.SandboxStamps fields) and the modes it runs
 STAMPINGS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "documented": ({}, ("poll", "webhook", "stream")),
     "rounding": ({"rounds": True}, ("poll", "webhook")),

@@ -51,13 +51,13 @@ import goals  # noqa: E402  (beside this script)
 import smoke_mode  # noqa: E402  (beside this script)
 from served import served_sandbox  # noqa: E402  (beside this script)
 
-from harness.bench.config import BenchConfig  # noqa: E402
-from harness.bench.runner import Runner, prepare  # noqa: E402
-from harness.bench.session import benchmarkable  # noqa: E402
-from harness.bench.target import bench_target  # noqa: E402
 from harness.core.quantiles import quantile  # noqa: E402
 from harness.core.target import FAULT_HEADER, TAG_HEADER, layout, parse_target  # noqa: E402
 from harness.results import Store, read_rows, run_ids, saturation  # noqa: E402
+from harness.runner.plan.config import BenchConfig  # noqa: E402
+from harness.runner.plan.target import bench_target  # noqa: E402
+from harness.runner.run import Runner, prepare  # noqa: E402
+from harness.runner.session import benchmarkable  # noqa: E402
 from tests.helpers.providers_file import providers_file_in_effect  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 

@@ -4,13 +4,13 @@ code that measures a live or sandbox stream:
 
     ttsai   whole    TTS.ai's SSE stream (fixtures/scenarios/ttsai/tts.stream/200-success.json) replayed
                      through harness.contracts.replay.ReplayTransport to the benchmark's own stream client
-                     (harness.bench.exchange.send + StreamWatch + stream_figures: ttfa_ms); the recorded
+                     (harness.runner.deliver.exchange.send + StreamWatch + stream_figures: ttfa_ms); the recorded
                      figure is the same StreamWatch fed the recorded chunks at their recorded offsets
     eleven, carte, dgram   whole (the `synthesis` check) and token-rate (`streamed-input`, 40 a second): the
                      WebSocket sessions of fixtures/realtime/ replayed from the loopback replay server
                      (harness.contracts.replay_socket) to the realtime client (run_session, via the check's
                      plan); first token to first audio as `bench run` reads a socket job's session
-                     (harness.bench.socket_speech: read_frames, heard, stream_figures), recorded and replayed
+                     (harness.runner.deliver.socket_speech: read_frames, heard, stream_figures), recorded and replayed
 
 Each recording is replayed --repeats times; a row gives the error's p50, p95 and maximum (the figure:
 `replay_ttfa_abs_error_ms`, the maximum), and the machine's load average: on a shared machine the tail is
@@ -43,9 +43,6 @@ import goals  # noqa: E402  (beside this script)
 import httpx  # noqa: E402
 import smoke_mode  # noqa: E402  (beside this script)
 
-from harness.bench.exchange import send  # noqa: E402
-from harness.bench.socket_speech import heard, read_frames  # noqa: E402
-from harness.bench.streaming import StreamWatch, stream_figures  # noqa: E402
 from harness.contracts.recording import read_scenario, replay_answer  # noqa: E402
 from harness.contracts.replay import Recorded, ReplayTransport  # noqa: E402
 from harness.contracts.replay_socket import replay_check  # noqa: E402
@@ -54,6 +51,9 @@ from harness.contracts.session import FIXTURES  # noqa: E402
 from harness.core import declared  # noqa: E402
 from harness.core.protocols.realtime_grammar import Channel, Session  # noqa: E402
 from harness.core.quantiles import quantile  # noqa: E402
+from harness.runner.deliver.exchange import send  # noqa: E402
+from harness.runner.deliver.socket_speech import heard, read_frames  # noqa: E402
+from harness.runner.deliver.streaming import StreamWatch, stream_figures  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 SSE_RECORDING = "scenarios/ttsai/tts.stream/200-success.json"
@@ -83,7 +83,7 @@ async def _replayed_sse_ttfa(answer: Recorded) -> float:
 
 
 def _session_ttfa(channel: Channel, session: Session) -> float | None:
-    """First token to first audio as `bench run` measures a socket job (harness.bench.socket_speech)."""
+    """First token to first audio as `bench run` measures a socket job (harness.runner.deliver.socket_speech)."""
     first_token, audio = heard(channel, session, read_frames(channel, session).events, "utterance-1")
     return float(stream_figures(audio, first_token)["ttfa_ms"]) if audio else None
 

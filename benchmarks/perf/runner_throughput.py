@@ -28,10 +28,10 @@ import goals  # beside this script
 import httpx
 import smoke_mode  # beside this script
 
-from harness.bench.config import BenchConfig
-from harness.bench.runner import Runner, prepare
-from harness.bench.session import benchmarkable, open_target
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.run import Runner, prepare
+from harness.runner.session import benchmarkable, open_target
 
 SERVER = """
 import sys, harness

@@ -102,12 +102,12 @@ def _corpus(path: Path, items: list[str]) -> Path:
 
 def outages(work: Path, scale: float, only: tuple[str, ...] = ()) -> OutageFigures:
     """Every outage case (those named in `only` where given: a smoke run), the run resumed after them."""
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
-    from harness.bench.summary import summarize
     from harness.core.retry import RetryPolicy
     from harness.providers.pixazo import PROVIDER as PIXAZO
     from harness.results import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
+    from harness.runner.summary.figures import summarize
 
     out = work / "outages"
     out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from harness.cli.report import compare_command, report_command
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from harness.bench.config import BenchConfig
+    from harness.runner.plan.config import BenchConfig
 
 baseline_app = typer.Typer(help="The regression gate against a committed baseline: check a fresh run, refresh it.",
                            no_args_is_help=True, rich_markup_mode=None)
@@ -39,7 +39,7 @@ _OutOption = Annotated[Path, typer.Option(
 
 def _stored_settings(baseline: Path) -> BenchConfig:
     """The settings of the run the baseline holds, from its run.json."""
-    from harness.bench.config import BenchConfig
+    from harness.runner.plan.config import BenchConfig
 
     path = baseline / "run.json"
     try:
@@ -103,9 +103,9 @@ def refresh_command(
     out: _OutOption = Path("reports/baseline"),
 ) -> None:
     """Record the baseline afresh: the benchmark with its settings (or those given), exported into DIR."""
-    from harness.bench.config import BenchConfig, WorkloadSettings
     from harness.report.export import ExportFormat, export_rows
     from harness.results import read_run
+    from harness.runner.plan.config import BenchConfig, WorkloadSettings
 
     workload = WorkloadSettings.given(models=models, corpus=corpus).options()
     given = {**workload, **({} if seed is None else {"seed": seed}), **({} if dnsmos is None else {"dnsmos": dnsmos})}

@@ -23,7 +23,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.bench.config import (
+from harness.benchmark import BenchmarkResult, Observer
+from harness.cli import interrupts, usage
+from harness.cli.prices import plan_choices, price_choices
+from harness.core.errors import UsageError
+from harness.runner.plan.config import (
     CostSettings,
     OutputSettings,
     PollingSettings,
@@ -34,24 +38,20 @@ from harness.bench.config import (
     TargetSettings,
     WorkloadSettings,
 )
-from harness.bench.summary_format import Format
-from harness.benchmark import BenchmarkResult, Observer
-from harness.cli import interrupts, usage
-from harness.cli.prices import plan_choices, price_choices
-from harness.core.errors import UsageError
+from harness.runner.summary.format import SummaryFormat
 
 if TYPE_CHECKING:
-    from harness.bench.dry_run import DryRun
-    from harness.bench.plan import PlannedJob
-    from harness.bench.pricing import Price
-    from harness.bench.runner import PreparedRun
-    from harness.bench.summary import Summary
-    from harness.bench.target import Target
+    from harness.runner.dry_run import DryRun
+    from harness.runner.plan.jobs import PlannedJob
+    from harness.runner.plan.pricing import Price
+    from harness.runner.plan.target import Target
+    from harness.runner.run import PreparedRun
+    from harness.runner.summary.figures import Summary
 
 bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True,
                         rich_markup_mode=None)
 # Piped or captured (CI logs): 200 columns unless $COLUMNS says otherwise (rich would assume 80); a table wider
-# than that is split into tables of the columns that fit, never cut (harness.bench.summary_format).
+# than that is split into tables of the columns that fit, never cut (harness.runner.summary.format).
 _out = Console(highlight=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 # The plan and the progress, where standard output carries the summary as Markdown or JSON (a file, a CI step).
@@ -59,7 +59,7 @@ _aside = Console(stderr=True, highlight=False)
 
 
 def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
-    from harness.bench.target import key_destinations
+    from harness.runner.plan.target import key_destinations
 
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
@@ -145,9 +145,9 @@ class _Terminal(Observer):
     """The run as the terminal shows it: the plan, a progress bar per model, then the summary in its format (as
     Markdown or JSON the summary alone is on standard output, the plan and the progress on standard error)."""
 
-    def __init__(self, form: Format = Format.TEXT) -> None:
+    def __init__(self, form: SummaryFormat = SummaryFormat.TEXT) -> None:
         self.form = form
-        self.out = _out if form is Format.TEXT else _aside
+        self.out = _out if form is SummaryFormat.TEXT else _aside
         self.progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=self.out)
         self.tasks: dict[str, TaskID] = {}
@@ -173,7 +173,7 @@ class _Terminal(Observer):
         self.progress.stop()
 
     def summary(self, summary: Summary, db_path: Path) -> None:
-        from harness.bench.summary_view import render
+        from harness.runner.summary.view import render
 
         render(summary, _out, str(db_path), self.form)
 
@@ -303,7 +303,7 @@ _DryRunOption = Annotated[bool, typer.Option(
 _ExecutorOption = Annotated[str | None, typer.Option(
     metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
     + _default(ScoringSettings, "executor"))]
-_FormatOption = Annotated[Format, typer.Option(
+_FormatOption = Annotated[SummaryFormat, typer.Option(
     "--format", help="the summary at the run's end: text (tables that fit the terminal's width, or split, never "
     "cut), markdown or json (the summary alone on standard output, the plan and progress on standard error: "
     "`> summary.md`)")]
@@ -320,7 +320,7 @@ def _workload(*, providers: _ProvidersOption, models: _ModelsOption, corpus: _Co
               text_rate: _TextRateOption, normalisation: _NormalisationOption, language: _LanguageOption,
               cancel_after: _CancelAfterOption) -> Any:
     """`bench run`'s workload section from its flags."""
-    from harness.bench import config as settings
+    from harness.runner.plan import config as settings
 
     return settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
                                            text_rate=text_rate, normalisation=normalisation, language=language,
@@ -370,12 +370,12 @@ def run_command(
     dry_run: _DryRunOption = False,
     executor: _ExecutorOption = None,
     address: _AddressOption = None,
-    form: _FormatOption = Format.TEXT,
+    form: _FormatOption = SummaryFormat.TEXT,
     fail_on: _FailOnOption = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark
-    from harness.bench import config as settings
+    from harness.runner.plan import config as settings
 
     try:
         config = settings.load_config([
@@ -406,7 +406,7 @@ def run_command(
         raise usage.refuse(error) from None
     except KeyboardInterrupt:
         raise _interrupted() from None
-    _finish(result, config.output.out, _out if form is Format.TEXT else _aside)
+    _finish(result, config.output.out, _out if form is SummaryFormat.TEXT else _aside)
 
 
 def _interrupted() -> typer.Exit:

@@ -12,13 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.bench.pricing import STALE, PriceBook
 from harness.cli import usage
 from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
 from harness.core.prices import STALE_AFTER_DAYS
 from harness.core.registry import declared_prices, providers
 from harness.core.spec import Endpoint, Provider
+from harness.runner.plan.pricing import STALE, PriceBook
 
 
 def _price(endpoint: Endpoint) -> str:

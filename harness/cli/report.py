@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from harness.bench.summary_format import Format  # light: rich only
 from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
+from harness.runner.summary.format import SummaryFormat  # light: rich only
 
 if TYPE_CHECKING:
     from harness.results import StoreTarget
@@ -58,7 +58,7 @@ def report_command(
         metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
     db: DbOption = None,
     asr_model: AsrOption = None,
-    form: Annotated[Format | None, typer.Option(
+    form: Annotated[SummaryFormat | None, typer.Option(
         "--format", help="also print the run's summary, as `bench run` does at its end: text, markdown or json (then "
         "the summary alone on standard output) [default: no summary]")] = None,
 ) -> None:
@@ -84,17 +84,17 @@ def report_command(
         _out.print(f"report written to {written}")
         return
     _summary(store, rows.run_id, form)
-    (_out if form is Format.TEXT else _err).print(f"report written to {written}", markup=False)
+    (_out if form is SummaryFormat.TEXT else _err).print(f"report written to {written}", markup=False)
 
 
-def _summary(store: StoreTarget, run_id: str, form: Format) -> None:
+def _summary(store: StoreTarget, run_id: str, form: SummaryFormat) -> None:
     """The stored run's summary in `form`, on standard output (its text as wide as the terminal, or 200 captured)."""
     import os
     import sys
 
-    from harness.bench.summary import summarize
-    from harness.bench.summary_view import render
     from harness.results import Store, store_name
+    from harness.runner.summary.figures import summarize
+    from harness.runner.summary.view import render
 
     opened = Store(store)
     try:
@@ -129,13 +129,13 @@ def compare_command(
     """Flag regressions of NEW against BASE: beyond a threshold AND statistically significant. Exit 1 if any.
     Two fixture folders (recorded by `pytest contracts/`): their recorded streams are replayed and compared
     (first audio, order, frame rules)."""
-    from harness.report.compare import Thresholds, compare_runs, parse_metrics, render_text, to_junit
+    from harness.report.compare import GateThresholds, compare_runs, parse_metrics, render_text, to_junit
 
     try:
         overrides = dict(item.split("=", 1) for item in threshold or [] if "=" in item)
         if len(overrides) != len(threshold or []):
             raise UsageError(f"--threshold takes KEY=VALUE, got {threshold}")
-        thresholds, metrics = Thresholds().with_overrides(overrides), parse_metrics(fail_on)
+        thresholds, metrics = GateThresholds().with_overrides(overrides), parse_metrics(fail_on)
         if _fixture_folders(base, new):
             from harness.core.registry import providers
             from harness.report.stream_compare import compare_streams

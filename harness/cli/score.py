@@ -27,7 +27,7 @@ from harness.core.errors import UsageError
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
-    from harness.bench.corpus import Corpus
+    from harness.core.corpora import Corpus
     from harness.scoring.asr.base import DecodingSettings
     from harness.scoring.distributed import TranscriptionExecutor
     from harness.scoring.scorer import Scorer
@@ -287,8 +287,8 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
 def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> list[Corpus]:
     """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`), with the
     ASR model and executor this command was given; the run's corpora, read once (none where one is gone)."""
-    from harness.bench.corpus import load_corpus
     from harness.benchmark import judge_hard_text, judged_line
+    from harness.core.corpora import load_corpus
     from harness.results import stored_corpora
 
     try:

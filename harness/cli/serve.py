@@ -89,7 +89,9 @@ def _usage(message: str) -> NoReturn:
 
 
 def _account_catalogues(path: Path) -> dict[str, AccountCatalogue]:
-    from harness.bench.catalogue import account_catalogues  # the runs.db reader: loaded only when a file is given
+    from harness.runner.deliver.catalogue import (
+        account_catalogues,  # the runs.db reader: loaded only when a file is given
+    )
 
     try:
         return account_catalogues(path)

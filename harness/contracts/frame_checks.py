@@ -19,7 +19,7 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
                audio cannot say its rate: a wrong rate shows as alignment beyond the audio)
     close      the socket ends with a documented close code (a drop without a close frame is a violation)
 
-`Findings.text()` prints each as `frame 12: /frames/12/alignment/charStartTimesMs/3: expected ..., got ...`.
+`FrameFindings.text()` prints each as `frame 12: /frames/12/alignment/charStartTimesMs/3: expected ..., got ...`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
 @dataclass(slots=True)
-class Findings:
+class FrameFindings:
     violations: list[Violation] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -65,10 +65,10 @@ def words(text: str) -> list[str]:
 
 
 def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, str] | None = None,
-                  *, expect_audio: bool = True) -> Findings:
+                  *, expect_audio: bool = True) -> FrameFindings:
     """Every frame rule on one session. `transcripts`: each context's text as the client sent it
     (context "" for protocols with one utterance a socket); `expect_audio`: the session should speak."""
-    found = Findings()
+    found = FrameFindings()
     _schema(session, grammar, found)
     _order(session, grammar, found)
     _contexts(grammar, transcripts or {}, found)
@@ -78,14 +78,14 @@ def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, 
     return found
 
 
-def schema_findings(session: Session, grammar: Grammar) -> Findings:
+def schema_findings(session: Session, grammar: Grammar) -> FrameFindings:
     """Only the frames' own rules (each well formed, its events read): a session with no end to judge (a cancel's)."""
-    found = Findings()
+    found = FrameFindings()
     _schema(session, grammar, found)
     return found
 
 
-def _schema(session: Session, grammar: Grammar, found: Findings) -> None:
+def _schema(session: Session, grammar: Grammar, found: FrameFindings) -> None:
     rank = {Direction.SEND: 0, Direction.RECV: 0}
     for frame in session.frames:
         reading = grammar.read(frame, rank[frame.direction])  # audio text not in its encoding is a violation too
@@ -95,7 +95,7 @@ def _schema(session: Session, grammar: Grammar, found: Findings) -> None:
         found.events.extend(reading.events)
 
 
-def _order(session: Session, grammar: Grammar, found: Findings) -> None:
+def _order(session: Session, grammar: Grammar, found: FrameFindings) -> None:
     ended: dict[str, int] = {}  # context -> the frame of its final or error
     finals: dict[str, int] = defaultdict(int)
     for event in found.events:
@@ -126,7 +126,7 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
                       f"{len(late)} audio frames", "order")
 
 
-def _ended_by_close(session: Session, code: int, found: Findings) -> None:
+def _ended_by_close(session: Session, code: int, found: FrameFindings) -> None:
     """No final message: the utterance ends when the server closes with `code`, once the client has said all."""
     closing = session.closing
     if closing is None or not closing.by_server or closing.code != code:
@@ -140,7 +140,7 @@ def _ended_by_close(session: Session, code: int, found: Findings) -> None:
                   f"a frame sent {sent[-1].t_s - closing.t_s:.3f} s after it", "order")
 
 
-def _refused(found: Findings, session: Session) -> bool:
+def _refused(found: FrameFindings, session: Session) -> bool:
     """Refused at the upgrade, by an error frame, or by the server's close naming an error (a `DATA-0001` reason)."""
     closing = session.closing
     closed_badly = closing is not None and closing.by_server and closing.code not in (None, 1000)
@@ -151,7 +151,7 @@ def _name(context: str) -> str:
     return f"context {context!r}" if context else "the utterance"
 
 
-def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings) -> None:
+def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: FrameFindings) -> None:
     if not grammar.contexts:
         return
     opened = set(transcripts)
@@ -176,7 +176,7 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings)
             found.add(None, "", f"exactly one done for {_name(context)}", str(finals[context]), "order")
 
 
-def _context_characters(transcripts: Mapping[str, str], found: Findings) -> None:
+def _context_characters(transcripts: Mapping[str, str], found: FrameFindings) -> None:
     """Character marks, each context's joined in order: the words they spell are its transcript's."""
     for context, transcript in transcripts.items():
         marked = [e for e in found.events if e.kind is Kind.MARKS and e.context == context]
@@ -187,7 +187,7 @@ def _context_characters(transcripts: Mapping[str, str], found: Findings) -> None
                       " ".join(stray)[:120], "contexts")
 
 
-def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, chunk_files: bool = False) -> None:
+def _alignment_and_audio(spec: AudioSpec, found: FrameFindings, expect_audio: bool, chunk_files: bool = False) -> None:
     audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     for event in found.events:
         if event.kind is Kind.AUDIO and event.audio:
@@ -207,7 +207,7 @@ def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, c
     _alignment(found, durations, totals)
 
 
-def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, found: Findings) -> float | None:
+def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, found: FrameFindings) -> float | None:
     """The audio rule on one context's chunks, read from their bytes as `spec` declares them (no decoder: the
     base install runs these checks); its seconds, or None where they cannot be told."""
     # Each chunk a file of its own (chunk_files): read one by one, their lengths added; else one stream.
@@ -234,7 +234,7 @@ def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, 
     return sum(s for s in seconds if s is not None) if None not in seconds else None
 
 
-def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:
+def _alignment(found: FrameFindings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:
     before: dict[str, float] = defaultdict(float)  # audio of the context before the current frame
     last_start: dict[str, float] = defaultdict(lambda: -1.0)
     spans: dict[str, list[TimingMark]] = defaultdict(list)  # each context's marks in the utterance's time
@@ -269,7 +269,7 @@ def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[
     _sample_rate(found, spans, totals, beyond)
 
 
-def _sample_rate(found: Findings, spans: Mapping[str, list[TimingMark]], totals: Mapping[str, float],
+def _sample_rate(found: FrameFindings, spans: Mapping[str, list[TimingMark]], totals: Mapping[str, float],
                  beyond: Mapping[str, list[Violation]]) -> None:
     """A context whose marks span its audio's duration times 1.5 or 2 (or the inverse) is named a sample-rate
     mismatch (`harness.core.timing_marks`), in place of each mark's end beyond the audio."""
@@ -284,7 +284,7 @@ def _sample_rate(found: Findings, spans: Mapping[str, list[TimingMark]], totals:
                                               f"a sample-rate mismatch: {named[0].message}", "alignment"))
 
 
-def _close(session: Session, grammar: Grammar, found: Findings) -> None:
+def _close(session: Session, grammar: Grammar, found: FrameFindings) -> None:
     closing = session.closing
     if session.handshake_status is not None or closing is None:
         return

@@ -3,7 +3,7 @@ its events or lines) carries marks that keep the invariants of `harness.core.tim
 going on from the one before (no overlap, no restart at a chunk), spelling the text sent — read by the runner's own
 reading (`harness.core.protocols.marks.answer_timing_marks`). A broken one fails naming the message and the JSON
 pointer of its marks; a time that is no time is a failure too. Marks a request of their own answers (`lines`) are
-the runner's (`harness.bench.marks_request`), not checked here."""
+the runner's (`harness.runner.deliver.marks_request`), not checked here."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ again offline by the same plan) and a judgement of the sessions it recorded:
 The socket's `rate` (every socket: its samples against the same text in a headed HTTP answer) needs more than a
 session, so it is judged apart: `harness.contracts.socket_rate`, run by the suite's `test_rate`.
 
-`run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
+`run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `FrameFindings`
 (violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
 """
 
@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.contracts.frame_checks import Findings, check_session, schema_findings, words
+from harness.contracts.frame_checks import FrameFindings, check_session, schema_findings, words
 from harness.contracts.seam_checks import session_seams
 from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
 from harness.core.protocols.declaration import ProtocolDeclaration
@@ -266,7 +266,7 @@ async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:
                              key=key if grammar.key_in_message else "", quiet_s=plan.quiet_s)
 
 
-def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Findings:
+def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFindings:
     """The frame rules, then what the check itself expects of the session."""
     if plan.name == "cancel":
         return _judge_cancel(target, plan, session)
@@ -292,7 +292,7 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
     return found
 
 
-def _expect_refusal(grammar: Grammar, session: Session, found: Findings) -> None:
+def _expect_refusal(grammar: Grammar, session: Session, found: FrameFindings) -> None:
     """Refused the protocol's way: an upgrade answered 4xx, or an error frame, or a documented close
     other than 1000 — and not a word spoken."""
     if session.handshake_status is not None:
@@ -310,7 +310,7 @@ def _expect_refusal(grammar: Grammar, session: Session, found: Findings) -> None
         found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
 
 
-def _expect_marks(plan: SocketPlan, found: Findings, grammar: Grammar) -> None:
+def _expect_marks(plan: SocketPlan, found: FrameFindings, grammar: Grammar) -> None:
     """Each context's marks spell its transcript: its words in order (marks per character joined first). None at
     all, where they were asked for, is named at the declared list's pointer: in the first audio frame where they
     ride on the audio, else where the marks' own message would carry it."""
@@ -335,7 +335,7 @@ def _expect_marks(plan: SocketPlan, found: Findings, grammar: Grammar) -> None:
                   " ".join(said)[:120] or "no marks", "alignment")
 
 
-def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:
+def _expect_flush_warning(grammar: Grammar, found: FrameFindings) -> None:
     limit = _flush_limit_of(grammar)
     assert limit is not None
     flushed = [e for e in found.events if e.kind is Kind.FLUSHED]
@@ -345,7 +345,7 @@ def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:
                   f"{len(flushed)} answered, {len(warnings)} warnings", "protocol")
 
 
-def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Findings:
+def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFindings:
     """A cancelled utterance has no end to check: its frames well formed, no error frame, then the cancel rule."""
     found = schema_findings(session, target.grammar)
     if session.handshake_status is not None:

@@ -28,7 +28,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from harness.contracts.frame_checks import Findings
+from harness.contracts.frame_checks import FrameFindings
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio, pause_until
 from harness.core import event_loop
@@ -180,7 +180,7 @@ async def replay_check(provider: Provider, check: str, recorded: Session) -> Ses
         return await run_check(target, plans(target)[check]())
 
 
-def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any]) -> tuple[Session, Findings]:
+def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any]) -> tuple[Session, FrameFindings]:
     """A recorded session (a fixture's JSON) replayed and judged: the frame rules, the check's own
     expectations, and the recording's `first_audio_within_ms` on the replayed time to first audio."""
     session = event_loop.run(replay_check(provider, check, Session.from_json(recorded)))

@@ -64,7 +64,7 @@ from harness.core.params import params_of
 from harness.core.pauses_heard import heard_pauses, speaking_s, tolerance_ms
 from harness.core.protocols.http_speech import (
     Format,
-    Refusal,
+    SpeechRefusal,
     SpeechService,
     Synthesis,
     UnknownModel,
@@ -209,7 +209,7 @@ def _missing_keys(template: Any, body: Any, at: str = "") -> list[str]:
     return []
 
 
-def _refused(target: SpeechTarget, synthesis: Synthesis, response: httpx.Response, refusals: tuple[Refusal, ...],
+def _refused(target: SpeechTarget, synthesis: Synthesis, response: httpx.Response, refusals: tuple[SpeechRefusal, ...],
              where: str) -> list[Violation]:
     """A refusal with one of the declared statuses, its body in the declared error shape (and the model the
     endpoint documents for that status, else the provider's error model)."""

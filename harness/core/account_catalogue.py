@@ -9,7 +9,7 @@ Two forms. A file the team writes, TOML or JSON, a table per provider:
     missing = ["OldVoiceRemoved00000"]    # ids to answer with the provider's not-found refusal
 
 (JSON: `{"elevenlabs": {"voices": [...], "models": [...]}}`). Or the catalogue a live run recorded (the listing
-answers in runs.db's `catalogues` table, `harness.bench.catalogue`), turned into one by `from_listings`: each
+answers in runs.db's `catalogues` table, `harness.runner.deliver.catalogue`), turned into one by `from_listings`: each
 listing's names (`harness.core.catalogue.names`) are the provider's models where the listing endpoint's key names
 models, else its voices. Every problem is one line (`CatalogueError`) naming the file and the place.
 """

@@ -3,7 +3,7 @@
 A benchmark measures its own harness before the system under test. The runner and the sandbox it embeds share
 the machine's cores with each other and with whatever else runs there; when the client cannot keep up, its
 own stalls read as the provider's latency and its own time-outs as the provider's failures. During a run
-(`harness.bench.client_health`) the client's health is read in windows of about a second
+(`harness.runner.deliver.client_health`) the client's health is read in windows of about a second
 (`HealthWindow`, from the probes of `harness.core.health_probes`): how late each event loop ran its timers —
 the runner's, and the embedded sandbox's —, how long the sandbox's renders waited, and the CPU figures that
 say why.

@@ -2,7 +2,7 @@
 
 Three sources, all generic: fields no model declares (`extra="allow"` keeps them; here they become
 `unknown-field` drift), timestamps in the documents' alternate form rather than ISO 8601, and values in
-a documented alternate form (`ValueVariant`). None of them fails a check (a timestamp in no documented
+a documented alternate form (`ValueForms`). None of them fails a check (a timestamp in no documented
 form does: `validate.timestamp_violations`).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from harness.core.json_pointer import resolve
-from harness.core.spec import ValueVariant
+from harness.core.spec import ValueForms
 from harness.core.timestamps import TimestampForm, timestamp_form
 from harness.core.verdict import Drift, pointer
 
@@ -51,7 +51,7 @@ def timestamp_drift(data: Any, pointers: Iterable[str]) -> list[Drift]:
     return found
 
 
-def variant_drift(data: Any, variants: Iterable[ValueVariant]) -> list[Drift]:
+def variant_drift(data: Any, variants: Iterable[ValueForms]) -> list[Drift]:
     found: list[Drift] = []
     for variant in variants:
         present, value = resolve(data, variant.pointer)

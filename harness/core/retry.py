@@ -11,7 +11,7 @@
                   No jitter, on purpose: the runner's figures and its tests must come out the same on
                   every run, and a herd of retries is already broken up where it matters — a Retry-After
                   or a spent rate-limit window closes the provider's gate for all its jobs at once
-                  (`harness.bench.admission`), and polls follow each job's own schedule.
+                  (`harness.runner.deliver.admission`), and polls follow each job's own schedule.
     Retry-After   delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else (negative, NaN, text)
                   is ignored; bounded to [0, MAX_RETRY_AFTER_S] so a hostile or broken header cannot stall
                   a run. When given it is the wait (as urllib3 does): retrying sooner only buys another

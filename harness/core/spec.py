@@ -438,7 +438,7 @@ class Endpoint:
     example: Mapping[str, Any] | None = None  # the documents' example request, a valid base to mutate
     doc: str = ""  # the document file this comes from
     timestamp_fields: tuple[str, ...] = ()  # JSON pointers of server timestamps in the answer
-    variants: tuple[ValueVariant, ...] = ()
+    variants: tuple[ValueForms, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
     # A JSON body may come as MessagePack instead (`Content-Type: application/msgpack`, as an official
@@ -474,7 +474,7 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
-class ValueVariant:
+class ValueForms:
     """A field whose documents give more than one value form: the first is primary, the rest drift.
 
     Example: a `media_type` that is `audio/wav` in one example and `application/octet-stream` in
@@ -516,7 +516,7 @@ class Provider:
     region_env: str = ""
     default_region: str = ""
     # The endpoints that list its catalogue (voices, models), by key, asked with every benchmark run so a history
-    # sees a voice added or a model removed (`harness.bench.catalogue`); empty where the documents list none.
+    # sees a voice added or a model removed (`harness.runner.deliver.catalogue`); empty where the documents list none.
     catalogue: tuple[str, ...] = ()
     # The wire-family declaration this provider was built from (`harness.core.protocols.http_speech`), for
     # the family's sandbox imitation and checks; None for a provider written as a package.

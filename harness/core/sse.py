@@ -1,6 +1,6 @@
 """Server-Sent Events that carry audio: where each event ends in the body and the audio it holds.
 
-One reading for every engine: the benchmark joins the audio of a stream (`harness.bench.media.sse_audio`),
+One reading for every engine: the benchmark joins the audio of a stream (`harness.runner.deliver.media.sse_audio`),
 the contract engine's replay finds the byte where the first audio event ends (to time it). An event's
 `data:` lines hold base64 audio, or JSON with a base64 string under one of `AUDIO_FIELDS`.
 """

@@ -1,6 +1,6 @@
 """The catalogue watched: each provider's listings (voices, models), as every run kept them (`catalogues`,
-recorded by `harness.bench.catalogue`), diffed run to run (`harness.core.catalogue.diff`) into findings of the run
-where they changed — a name newly listed, a name no longer listed (a voice or model removed), a field the listing
+recorded by `harness.runner.deliver.catalogue`), diffed run to run (`harness.core.catalogue.diff`) into findings of the
+run where they changed — a name newly listed, a name no longer listed (a voice or model removed), a field the listing
 newly shows or no longer shows (a parameter added, a `deprecated` flag appearing)."""
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from harness.measurement.bootstrap import (
 from harness.measurement.clock_learning import learn_completion, learn_run_clocks, learn_submit
 from harness.measurement.derivation import (
     TOLERANCE,
-    Mismatch,
+    FigureMismatch,
     Recomputation,
     derive_rows,
     derive_run,
@@ -102,12 +102,12 @@ __all__ = [
     "Convention",
     "FieldStamps",
     "Figure",
+    "FigureMismatch",
     "JobEvidence",
     "LanguageFigures",
     "Mark",
     "McNemar",
     "Misheard",
-    "Mismatch",
     "OfferingMarks",
     "OnsetFigures",
     "Proportion",

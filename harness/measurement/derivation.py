@@ -48,7 +48,7 @@ def derive_run(jobs: Sequence[JobEvidence]) -> dict[str, dict[str, Any]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Mismatch:
+class FigureMismatch:
     """A stored figure the evidence does not give."""
 
     job_key: str
@@ -70,7 +70,7 @@ def _same(stored: Any, derived: Any) -> bool:
     return str(stored) == str(derived)
 
 
-def mismatches(jobs: Sequence[JobRow], derived: Mapping[str, Mapping[str, Any]]) -> list[Mismatch]:
+def mismatches(jobs: Sequence[JobRow], derived: Mapping[str, Mapping[str, Any]]) -> list[FigureMismatch]:
     """Every stored figure that differs from its derivation, job by job in the run's order (each derived figure by
     the name of its column)."""
     found = []
@@ -78,7 +78,7 @@ def mismatches(jobs: Sequence[JobRow], derived: Mapping[str, Mapping[str, Any]])
         for column, value in derived.get(job.job_key, {}).items():
             stored = getattr(job, column)
             if not _same(stored, value):
-                found.append(Mismatch(job.job_key, f"{job.provider}/{job.model}", column, stored, value))
+                found.append(FigureMismatch(job.job_key, f"{job.provider}/{job.model}", column, stored, value))
     return found
 
 
@@ -88,7 +88,7 @@ class Recomputation:
 
     run_id: str
     figures: dict[str, dict[str, Any]]
-    differences: list[Mismatch] = field(default_factory=list)
+    differences: list[FigureMismatch] = field(default_factory=list)
     written: int = 0
 
 

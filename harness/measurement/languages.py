@@ -22,7 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from harness.measurement.pooled_rate import pooled_ratio_interval
-from harness.results import ErrorCounts, LanguageVerdicts, RequestRow, Unit, json_list, model_name, pooled_wer, scored
+from harness.results import (
+    ErrorCounts,
+    ErrorUnit,
+    LanguageVerdicts,
+    RequestRow,
+    json_list,
+    model_name,
+    pooled_wer,
+    scored,
+)
 
 FALLBACK_SHARE = 0.5
 WRONG_LANGUAGE = "wrong_language"  # the scorer's flag (harness.scoring.flags.Flag.WRONG_LANGUAGE)
@@ -46,7 +55,7 @@ class LanguageFigures:
     model: str
     language: str
     asr_model: str  # the model that read the clips (a content id: "base#b58256269b05")
-    unit: Unit
+    unit: ErrorUnit
     clips: int  # scored clips of the language
     rate: float | None  # pooled error rate in `unit`
     low: float | None  # its 95% interval over clips (`pooled_rate`: honest at two clips)
@@ -83,7 +92,7 @@ class LanguageFigures:
 def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow],
              verdicts: LanguageVerdicts | None) -> LanguageFigures:
     counts = [c for r in rows if (c := ErrorCounts.of(r)) is not None]
-    unit = counts[0].unit if counts else Unit.WORD
+    unit = counts[0].unit if counts else ErrorUnit.WORD
     same = [c for c in counts if c.unit is unit]
     pooled = pooled_wer(same)
     rate = low = high = None

@@ -1,7 +1,7 @@
 """The leaderboard's columns, as data: each one's heading, what it means in a sentence, whether it is shown before
 the reader asks for every column, which way is better, and how it draws an entry's cell. The template draws the
 headings (their tooltips), every row's cells, the legend under the table, the sort and the "every column" toggle
-from this one list, so a column is added in one place (a `Column` here, the figure on `leaderboard.Entry`) and no
+from this one list, so a column is added in one place (a `ReportColumn` here, the figure on `leaderboard.Entry`) and no
 column goes unexplained or unsortable.
 
 A laptop window (1,400 px) holds the default columns; the others (tails, second opinions of a figure already shown)
@@ -41,7 +41,7 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Column:
+class ReportColumn:
     key: str
     heading: str
     meaning: str
@@ -184,8 +184,8 @@ def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column(
+COLUMNS: tuple[ReportColumn, ...] = (
+    ReportColumn(
         key="model",
         heading="provider / model",
         meaning="The model benchmarked, as provider/model; ★ marks the cost/WER Pareto "
@@ -195,7 +195,7 @@ COLUMNS: tuple[Column, ...] = (
         better="",
         numeric=False,
     ),
-    Column(
+    ReportColumn(
         key="sent",
         heading="sent",
         meaning="Jobs sent: those that ended with audio or with an error (jobs skipped before sending, "
@@ -203,31 +203,31 @@ COLUMNS: tuple[Column, ...] = (
         cell=lambda e: value_cell(e.sent, "int", "sent"),
         better="high",
     ),
-    Column(
+    ReportColumn(
         key="success",
         heading="success",
         meaning="Share of sent jobs that returned audio, with its Wilson 95% interval.",
         cell=lambda e: interval_cell(e.success, "rate", "success"),
         better="high",
     ),
-    Column(
+    ReportColumn(
         key="p50",
         heading="latency p50",
         meaning="Median end-to-end latency of successful jobs (request sent → audio complete), "
         "with a bootstrap 95% interval.",
         cell=_latency("p50"),
     ),
-    Column(
+    ReportColumn(
         key="p95",
         heading="p95",
         meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
         cell=_latency("p95"),
     ),
-    Column(
+    ReportColumn(
         key="p99", heading="p99", meaning="99th percentile of the same latency.", cell=_latency("p99"), default=False
     ),
-    Column(key="mean", heading="mean", meaning="Mean of the same latency.", cell=_latency("mean"), default=False),
-    Column(
+    ReportColumn(key="mean", heading="mean", meaning="Mean of the same latency.", cell=_latency("mean"), default=False),
+    ReportColumn(
         key="width",
         heading="± job",
         meaning="How precisely each job's latency is known: half the median width of the interval "
@@ -235,7 +235,7 @@ COLUMNS: tuple[Column, ...] = (
         "e2e_bracket in the rows.",
         cell=_width,
     ),
-    Column(
+    ReportColumn(
         key="ttfa",
         heading="TTFA p50",
         meaning="Median time to first audio of streamed answers, from the first text token sent "
@@ -244,7 +244,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=_stream("ttfa", "ttfa_ms"),
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="heard",
         heading="heard p50",
         meaning="Median time from the first token until speech is first heard: time to first "
@@ -252,7 +252,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=_stream("perceived_ttfa", "perceived_ttfa_ms"),
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="last_audio",
         heading="last audio p50",
         meaning="Median time from the first token to the last audio chunk.",
@@ -260,7 +260,7 @@ COLUMNS: tuple[Column, ...] = (
         default=False,
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="jitter",
         heading="jitter p95",
         meaning="Median over streams of each stream's 95th percentile wait between consecutive "
@@ -268,7 +268,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=_stream("jitter", "jitter_p95_ms"),
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="underruns",
         heading="underruns",
         meaning="Playback stalls: times a player that starts at the first audio ran out "
@@ -276,7 +276,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=_underruns,
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="rtf",
         heading="RTF p50",
         meaning="Median real-time factor: time from the first token to the stream's end / seconds of "
@@ -285,7 +285,7 @@ COLUMNS: tuple[Column, ...] = (
         default=False,
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="cancel",
         heading="cancel → silence",
         meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the "
@@ -295,7 +295,7 @@ COLUMNS: tuple[Column, ...] = (
         default=False,
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="markup",
         heading="markup honoured",
         meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
@@ -305,7 +305,7 @@ COLUMNS: tuple[Column, ...] = (
         better="high",
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="seams",
         heading="seams / min",
         meaning="Seam findings per minute of streamed audio: clicks, inserted silences, a container "
@@ -315,7 +315,7 @@ COLUMNS: tuple[Column, ...] = (
         default=False,
         streaming=True,
     ),
-    Column(
+    ReportColumn(
         key="usd_1m",
         heading="$ / 1M chars",
         meaning="USD per million characters of input text, the figure every provider's price "
@@ -325,34 +325,34 @@ COLUMNS: tuple[Column, ...] = (
         "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in.",
         cell=lambda e: cost_cell(e, e.cost_per_million_chars_usd, "cost_per_million_chars_usd", source=True),
     ),
-    Column(
+    ReportColumn(
         key="usd_hour",
         heading="$ / audio hour",
         meaning="USD per hour of audio returned, from the same cost: the other figure a price compares on.",
         cell=lambda e: cost_cell(e, e.cost_per_hour_usd, "cost_per_hour_usd"),
     ),
-    Column(
+    ReportColumn(
         key="usd_req",
         heading="$ / req",
         meaning="Mean USD per sent request, from the same cost.",
         cell=lambda e: cost_cell(e, e.cost_per_request_usd, "cost_per_request_usd"),
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="usd_min",
         heading="$ / audio min",
         meaning="USD per minute of audio returned.",
         cell=lambda e: cost_cell(e, e.cost_per_audio_minute_usd, "cost_per_audio_minute_usd"),
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="usd_1k",
         heading="$ / 1k chars",
         meaning="USD per 1,000 characters of input text.",
         cell=lambda e: cost_cell(e, e.cost_per_1k_chars_usd, "cost_per_1k_chars_usd"),
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="planned_billed",
         heading="planned / billed",
         meaning="The run's cost as planned from the published price before "
@@ -361,21 +361,21 @@ COLUMNS: tuple[Column, ...] = (
         cell=_planned_billed,
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="wer_pooled",
         heading="WER pooled",
         meaning="Word error rate in %, the scored clips in word languages pooled (errors / "
         "reference words), with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
         cell=lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled"),
     ),
-    Column(
+    ReportColumn(
         key="wer_mean",
         heading="WER mean",
         meaning="Mean of the per-clip word error rates, in %.",
         cell=lambda e: value_cell(e.wer_mean, "rate", "wer_mean"),
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="cer_pooled",
         heading="CER pooled",
         meaning="Character error rate in %, errors / reference characters over the zh and ja "
@@ -383,7 +383,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=lambda e: value_cell(e.cer_pooled, "rate", "cer_pooled"),
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="similarity",
         heading="similarity",
         meaning="Speaker similarity of cloned clips to the reference voice (cosine, "
@@ -391,7 +391,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=lambda e: interval_cell(e.similarity, "num", "similarity"),
         better="high",
     ),
-    Column(
+    ReportColumn(
         key="hard_text",
         heading="hard text",
         meaning="Hard-text accuracy in %: spans read right over the judged items of every "
@@ -400,7 +400,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
         better="high",
     ),
-    Column(
+    ReportColumn(
         key="dnsmos",
         heading="DNSMOS",
         meaning="DNSMOS overall quality estimate (1–5, higher is better).",
@@ -408,14 +408,14 @@ COLUMNS: tuple[Column, ...] = (
         default=False,
         better="high",
     ),
-    Column(
+    ReportColumn(
         key="flagged",
         heading="flagged",
         meaning="Scored clips with a conformance finding (declared type, rate or channels not "
         "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
         cell=_flagged,
     ),
-    Column(
+    ReportColumn(
         key="marks",
         heading="marks p95",
         meaning="95th percentile onset error (ms) of the model's timing marks against where the "
@@ -425,7 +425,7 @@ COLUMNS: tuple[Column, ...] = (
         cell=_marks,
         default=False,
     ),
-    Column(
+    ReportColumn(
         key="polls",
         heading="polls / job",
         meaning="Mean status requests per polled job: the request cost of an asynchronous API.",
@@ -435,6 +435,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def shown(streaming: bool) -> tuple[Column, ...]:
+def shown(streaming: bool) -> tuple[ReportColumn, ...]:
     """The columns of this report: the streaming ones only when some model streamed."""
     return tuple(column for column in COLUMNS if streaming or not column.streaming)

@@ -95,9 +95,9 @@ from harness.report.stats import (
 from harness.results import (
     ErrorCounts,
     ErrorEntry,
+    ErrorUnit,
     RequestRow,
     RunRows,
-    Unit,
     at_level,
     error_rates,
     floats,
@@ -143,7 +143,7 @@ class Ruling(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Thresholds:
+class GateThresholds:
     latency_p50: float = 0.10  # relative increase
     latency_p95: float = 0.20  # relative increase
     wer: float = 0.02  # absolute increase of pooled WER
@@ -157,7 +157,7 @@ class Thresholds:
     min_samples: int = 5
     min_samples_tail: int = 20  # p95 of fewer values is nearly the maximum: its bootstrap is not trustworthy
 
-    def with_overrides(self, overrides: Mapping[str, str]) -> Thresholds:
+    def with_overrides(self, overrides: Mapping[str, str]) -> GateThresholds:
         known = {f.name: f.type for f in fields(self)}
         changes: dict[str, Any] = {}
         for key, raw in overrides.items():
@@ -253,7 +253,7 @@ def _finite(value: float | None) -> float | None:
 class Comparison:
     base_run: str
     new_run: str
-    thresholds: Thresholds
+    thresholds: GateThresholds
     fail_on: frozenset[Metric]
     checks: tuple[Check, ...]
     notes: tuple[str, ...] = field(default=())
@@ -331,7 +331,7 @@ def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
 
-def _latency(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
+def _latency(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str],
              rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
     """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
     saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
@@ -374,7 +374,7 @@ def _latency(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
         )
 
 
-def _curve(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
+def _curve(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str],
            rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
@@ -383,17 +383,17 @@ def _curve(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
-def _clips(rows: Sequence[RequestRow], unit: Unit) -> tuple[ErrorCounts, ...]:
+def _clips(rows: Sequence[RequestRow], unit: ErrorUnit) -> tuple[ErrorCounts, ...]:
     return error_rates(ErrorCounts.of(r) for r in scored(rows)).of(unit)[1]
 
 
-def _error_rate(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _error_rate(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Pooled WER over word-unit clips; pooled CER, apart, when either run has character-unit (zh/ja) clips."""
     label = f"+{t.wer:.3f} absolute"
-    for unit in Unit:
+    for unit in ErrorUnit:
         b, n = _clips(base, unit), _clips(new, unit)
         statistic = f"pooled {unit.rate_name}"
-        if unit is Unit.CHAR and not (b or n):
+        if unit is ErrorUnit.CHAR and not (b or n):
             continue
         if min(len(b), len(n)) < t.min_samples:
             yield Check(
@@ -423,7 +423,7 @@ def _error_rate(base: Requests, new: Requests, t: Thresholds, who: tuple[str, st
         )
 
 
-def _cost(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _cost(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Mean cost per sent job: the billed cost where the answers said what they billed, else the planned one
     (`harness.results.job_usd`); the check says which each side used."""
     label = f"+{t.cost:.0%} relative"
@@ -475,7 +475,7 @@ def _cost(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) ->
     )
 
 
-def _success(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _success(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     label = f"-{t.success:.2f} absolute"
     b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
@@ -507,7 +507,7 @@ def _success(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str])
     )
 
 
-def _cancel(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _cancel(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Cancel-to-silence, where both runs cancelled this model's utterances: does NEW fall silent later?"""
     b, n = floats(r.cancel_to_silence_ms for r in base), floats(r.cancel_to_silence_ms for r in new)
     if not b or not n:
@@ -567,7 +567,7 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
     )
 
 
-def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Each hard-text category both runs judged: did NEW read it worse, on the same items?"""
     label = f"-{t.hard_text:.2f} absolute"
     categories = sorted({row.category for row in base.spans if (row.provider, row.model) == who}
@@ -615,7 +615,7 @@ def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
         )
 
 
-def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Each language other than English both runs scored for this model: its error rate, and whether NEW answers
     in another language where BASE did not (harness.measurement.languages)."""
     verdicts = shipped_language_verdicts()
@@ -746,7 +746,7 @@ def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Chec
     )
 
 
-def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
+def _language_rate(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str], language: str,
                    figure: LanguageFigures) -> Iterable[Check]:
     label = f"+{t.wer:.3f} absolute"
     statistic = f"pooled {figure.unit.rate_name} ({language})"
@@ -804,9 +804,9 @@ def compare_runs(
     base: RunRows,
     new: RunRows,
     fail_on: Iterable[Metric] = tuple(Metric),
-    thresholds: Thresholds | None = None,
+    thresholds: GateThresholds | None = None,
 ) -> Comparison:
-    t = thresholds or Thresholds()
+    t = thresholds or GateThresholds()
     base_groups, new_groups = group(base.requests), group(new.requests)
     health = saturation(base), saturation(new)
     rules = (health[0].rule, health[1].rule)

@@ -37,7 +37,7 @@ from harness.report.charts import (
     load_figure,
     polls_figure,
 )
-from harness.report.columns import COLUMNS, Column, shown
+from harness.report.columns import COLUMNS, ReportColumn, shown
 from harness.report.compare import Comparison, render_text
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import FAMILIES, FRONT_RULE, Leaderboard, build_leaderboard
@@ -271,7 +271,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
 SHORTLIST = ("model", "usd_1m", "wer_pooled", "success", "p50", "ttfa", "usd_hour")
 
 
-def _shortlist_columns(streaming: bool) -> tuple[Column, ...]:
+def _shortlist_columns(streaming: bool) -> tuple[ReportColumn, ...]:
     by_key = {column.key: column for column in COLUMNS}
     return tuple(by_key[key] for key in SHORTLIST if streaming or not by_key[key].streaming)
 

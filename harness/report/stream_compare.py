@@ -24,7 +24,7 @@ from pathlib import Path
 
 from harness.contracts import ReplayedStream, replayed_streams
 from harness.core.spec import Provider
-from harness.report.compare import Check, Comparison, Metric, Ruling, Thresholds
+from harness.report.compare import Check, Comparison, GateThresholds, Metric, Ruling
 
 
 def _who(name: str) -> tuple[str, str]:
@@ -35,7 +35,7 @@ def _who(name: str) -> tuple[str, str]:
     return parts[0], "/".join(parts[1:])
 
 
-def _first_audio(base: ReplayedStream, new: ReplayedStream, t: Thresholds) -> Check | None:
+def _first_audio(base: ReplayedStream, new: ReplayedStream, t: GateThresholds) -> Check | None:
     if base.first_audio_ms is None or new.first_audio_ms is None:
         return None
     allowed = max(t.first_audio_ms, t.first_audio_rel * base.first_audio_ms)
@@ -65,7 +65,7 @@ def _findings(base: ReplayedStream, new: ReplayedStream) -> Check:
                  change=float(len(fresh)), details=fresh, beyond=bool(fresh))
 
 
-def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream], t: Thresholds
+def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream], t: GateThresholds
             ) -> Iterator[Check]:
     for name in sorted(set(base) & set(new)):
         first = _first_audio(base[name], new[name], t)
@@ -77,9 +77,9 @@ def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream
 
 
 def compare_streams(base_root: Path, new_root: Path, providers: Mapping[str, Provider],
-                    fail_on: Iterable[Metric] = tuple(Metric), thresholds: Thresholds | None = None) -> Comparison:
+                    fail_on: Iterable[Metric] = tuple(Metric), thresholds: GateThresholds | None = None) -> Comparison:
     """BASE's and NEW's recorded streams replayed and compared (a `Comparison` like `compare_runs`')."""
-    t = thresholds or Thresholds()
+    t = thresholds or GateThresholds()
     base, base_notes = replayed_streams(base_root, providers)
     new, new_notes = replayed_streams(new_root, providers)
     notes = [f"BASE {note}" for note in base_notes] + [f"NEW {note}" for note in new_notes]

@@ -85,7 +85,7 @@ from harness.results.leases import lease_holder, release_lease, renew_lease, tak
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.markup_rows import MarkupFigures, markup_figures
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
-from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
+from harness.results.pooling import ErrorCounts, ErrorRates, ErrorUnit, PooledErrorRate, error_rates, pooled_wer
 from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
@@ -161,6 +161,7 @@ __all__ = [
     "ErrorEntry",
     "ErrorRates",
     "ErrorRow",
+    "ErrorUnit",
     "EvidenceRows",
     "Existing",
     "JobCancel",
@@ -200,7 +201,6 @@ __all__ = [
     "StoreTarget",
     "StoredRun",
     "StreamFigures",
-    "Unit",
     "as_record",
     "as_store",
     "asr_setups",

@@ -1,5 +1,6 @@
 """A run's cancels per offering, from the jobs' stored `cancel_*` columns (schema 14, written by
-`harness.bench.socket_cancel` as `harness.core.protocols.cancel` judged each): what the summary, `--format json`, the
+`harness.runner.deliver.socket_cancel` as `harness.core.protocols.cancel` judged each): what the summary, `--format
+json`, the
 report and `compare` read. An offering none of whose jobs was cancelled has no figures: shown as "—", never 0.
 """
 

@@ -97,7 +97,7 @@ class Distribution:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StreamFigures:
-    """What a listener met over a model's timed streams (schema 6 columns; harness.bench.streaming)."""
+    """What a listener met over a model's timed streams (schema 6 columns; harness.runner.deliver.streaming)."""
 
     streams: int  # timed jobs that carry a listener's figures (underruns not NULL)
     ttfa_width_p50: float | None  # median width of the interval that holds each stream's time to first audio

@@ -1,4 +1,5 @@
-"""What a finished job writes on its `jobs` row (the runner's one update of it, `harness.bench.executor`): a frozen,
+"""What a finished job writes on its `jobs` row (the runner's one update of it, `harness.runner.deliver.executor`): a
+frozen,
 keyword-only record whose fields are the columns it sets, so the runner builds it by keyword and the type checker
 sees each one. The cancel's columns (a cancelled socket job, `--cancel-after`) and the kept audio's are set only where
 the job has them: a job without them leaves those columns as they are."""

@@ -1,5 +1,5 @@
 """The `leases` table: who writes a run. The rule (when a holder is stale, how often it renews) is
-`harness.bench.lease`'s; this module is only its rows. Each function runs inside the caller's transaction,
+`harness.runner.record.lease`'s; this module is only its rows. Each function runs inside the caller's transaction,
 so reading the holder and taking the lease happen with no other writer in between.
 """
 

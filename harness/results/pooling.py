@@ -20,7 +20,7 @@ from harness.results.row_errors import MixedUnitsError
 from harness.results.run_records import RequestRow
 
 
-class Unit(StrEnum):
+class ErrorUnit(StrEnum):
     """The token an error rate counts."""
 
     WORD = "word"
@@ -29,14 +29,14 @@ class Unit(StrEnum):
     @property
     def rate_name(self) -> str:
         """How a rate in this unit is labelled: WER or CER."""
-        return "WER" if self is Unit.WORD else "CER"
+        return "WER" if self is ErrorUnit.WORD else "CER"
 
 
 class HasErrorCounts(Protocol):
     """Anything carrying one clip's error counts (a TextScore, a ClipScore, an ErrorCounts)."""
 
     @property
-    def unit(self) -> Unit: ...
+    def unit(self) -> ErrorUnit: ...
     @property
     def hits(self) -> int: ...
     @property
@@ -53,7 +53,7 @@ class HasErrorCounts(Protocol):
 class ErrorCounts:
     """One scored clip's counts, as a stored `scores` row (or an exported `requests` row) holds them."""
 
-    unit: Unit
+    unit: ErrorUnit
     hits: int
     substitutions: int
     deletions: int
@@ -70,7 +70,7 @@ class ErrorCounts:
         if row.unit is None or not row.ref_length:
             return None
         return cls(
-            unit=Unit(row.unit),
+            unit=ErrorUnit(row.unit),
             hits=row.hits or 0,
             substitutions=row.substitutions or 0,
             deletions=row.deletions or 0,
@@ -83,7 +83,7 @@ class ErrorCounts:
 class PooledErrorRate:
     """Corpus-level error rate: pooled counts and the mean of per-clip rates, side by side."""
 
-    unit: Unit
+    unit: ErrorUnit
     clips: int
     hits: int
     substitutions: int
@@ -139,13 +139,13 @@ class ErrorRates:
     word_clips: tuple[ErrorCounts, ...] = ()
     char_clips: tuple[ErrorCounts, ...] = ()
 
-    def of(self, unit: Unit) -> tuple[PooledErrorRate | None, tuple[ErrorCounts, ...]]:
-        return (self.wer, self.word_clips) if unit is Unit.WORD else (self.cer, self.char_clips)
+    def of(self, unit: ErrorUnit) -> tuple[PooledErrorRate | None, tuple[ErrorCounts, ...]]:
+        return (self.wer, self.word_clips) if unit is ErrorUnit.WORD else (self.cer, self.char_clips)
 
 
 def error_rates(counts: Iterable[ErrorCounts | None]) -> ErrorRates:
     """Split clips by unit and pool each unit apart."""
     present = [c for c in counts if c is not None and c.ref_length > 0]
-    words = tuple(c for c in present if c.unit is Unit.WORD)
-    chars = tuple(c for c in present if c.unit is Unit.CHAR)
+    words = tuple(c for c in present if c.unit is ErrorUnit.WORD)
+    chars = tuple(c for c in present if c.unit is ErrorUnit.CHAR)
     return ErrorRates(pooled_wer(words), pooled_wer(chars), words, chars)

@@ -210,9 +210,9 @@ marks — raw timing marks, one row per (job, mark)
 polls — every status request, in order
     run_id, job_key, provider, model, item_id, seq (0-based)
     planned_delay_ms   the delay the scheduler chose before this poll.
-    reason             explore | queued | approach | mass | tail (the adaptive schedule, harness.bench.polling)
+    reason             explore | queued | approach | mass | tail (the adaptive schedule, harness.runner.deliver.polling)
                        | fixed | backoff | webhook-fallback | resume | refresh-media | clock (a held
-                       submit's job polled at once for its created_at: harness.bench.polling.ClockProbe).
+                       submit's job polled at once for its created_at: harness.runner.deliver.polling.ClockProbe).
     sent_ms, received_ms   monotonic ms since the job's start (received NULL on transport failure).
     http_status, provider_status (the state the body reported), error_class (NULL when fine).
     connection_reused  1/0.
@@ -235,7 +235,7 @@ costs — one row per submit attempt that could be charged, and one per job that
         failed jobs keep their row, so sums are exact totals, not lower bounds
     cost_id, run_id, job_key, attempt (1-based; 0 for jobs never sent; −n: the marks' request of its own
                        that attempt n sent, where the declared marks come in place of audio:
-                       harness.bench.marks_request)
+                       harness.runner.deliver.marks_request)
     harness_version, git_revision, provider, model, params_sha256, corpus, item_id
     amount, unit       the documented price of the request in its own unit (0 when not charged; NULL
                        when the provider documents no price).
@@ -273,14 +273,14 @@ drift — documentation drift seen in answers (unknown fields, alternate forms);
     endpoint, phase, pointer, note, kind, recorded_at.
     kind               among others: billing-gap (the answer billed beyond the plan's counting rule: a provider
                        billing more for the same text), billing-signal (a declared billing signal that is not a
-                       number, negative or missing: the job keeps its planned cost; harness.bench.billing).
+                       number, negative or missing: the job keeps its planned cost; harness.runner.deliver.billing).
 
-catalogues — each provider's listing answers (voices, models) as the run found them (harness.bench.catalogue)
+catalogues — each provider's listing answers (voices, models) as the run found them (harness.runner.deliver.catalogue)
     run_id, provider, endpoint (its key), harness_version, fetched_at, status (the HTTP status; NULL when no
     answer came), body_json (the answer, keys redacted; NULL when not JSON), error (why there is no answer).
     Diffed run to run by `tts-harness history` (a voice added, a model removed, a field newly shown).
 
-leases — one writer per run (harness.bench.lease; its SQL in harness.results.leases)
+leases — one writer per run (harness.runner.record.lease; its SQL in harness.results.leases)
     run_id, holder (a random token of the writing process), pid, host, acquired_at, heartbeat_at (unix
     seconds, renewed while the run goes on; a lease whose heartbeat is older than its time-to-live is stale
     and may be taken over).

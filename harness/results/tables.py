@@ -133,7 +133,7 @@ class JobRow:
     cost_usd: float | None = None
     e2e_lo_ms: float | None = column(added=2)  # the interval that must hold the true latency
     e2e_hi_ms: float | None = column(added=2)
-    perceived_ttfa_ms: float | None = column(added=2)  # streams (see harness.bench.streaming)
+    perceived_ttfa_ms: float | None = column(added=2)  # streams (see harness.runner.deliver.streaming)
     max_chunk_gap_ms: float | None = column(added=2)
     real_time_factor: float | None = column(added=2)
     underruns: int | None = column(added=2)
@@ -391,7 +391,7 @@ class ClipRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LeaseRow:
-    """A row of `leases`: who writes a run (the rule is `harness.bench.lease`'s)."""
+    """A row of `leases`: who writes a run (the rule is `harness.runner.record.lease`'s)."""
 
     run_id: str
     holder: str  # a random token of the writing process

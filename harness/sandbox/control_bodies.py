@@ -183,7 +183,7 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
-class Served:
+class ServedName:
     words: str = "provider"
 
     def read(self, value: Any, name: str, state: SandboxState) -> str:
@@ -208,7 +208,7 @@ class Language:
 
 
 @dataclass(frozen=True, slots=True)
-class Kind:
+class OneOf:
     """One of `choices`, or "" (the neutral value: as documented)."""
 
     choices: tuple[str, ...]
@@ -237,7 +237,7 @@ class PerProvider:
     def read(self, given: Any, name: str, state: SandboxState) -> dict[str, Any]:
         if not isinstance(given, dict):
             raise ValueError(f"{name} must be an object of provider: {self.value.words}")
-        return {Served().read(provider, f"{name}", state): self.value.read(value, f"{name}.{provider}", state)
+        return {ServedName().read(provider, f"{name}", state): self.value.read(value, f"{name}.{provider}", state)
                 for provider, value in given.items()}
 
 
@@ -285,13 +285,13 @@ DRIFT = Body({
     # a provider that answers in one language whatever is asked ("en": a voice falling back to English)
     "language_fallback": PerProvider(Language(), neutral=""),
     # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
-    "streams": PerProvider(Kind(STREAM_FAULTS, "stream fault"), neutral=""),
+    "streams": PerProvider(OneOf(STREAM_FAULTS, "stream fault"), neutral=""),
     # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
-    "marks": PerProvider(Kind(MARKS_KINDS, "marks fault"), neutral=""),
+    "marks": PerProvider(OneOf(MARKS_KINDS, "marks fault"), neutral=""),
     # a provider whose markup is spoken aloud or whose pauses are dropped (harness.sandbox.markup; "" as documented)
-    "markup": PerProvider(Kind(MARKUP_KINDS, "markup fault"), neutral=""),
+    "markup": PerProvider(OneOf(MARKUP_KINDS, "markup fault"), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
-CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})
-KEYS = Body({"provider": Served(), "key": Text(ascii=True), "tier": Text(), "balance": Amount(Decimal(10) ** 12)},
+CATALOGUE = Body({"provider": ServedName(), "voices": Ids(), "models": Ids(), "missing": Ids()})
+KEYS = Body({"provider": ServedName(), "key": Text(ascii=True), "tier": Text(), "balance": Amount(Decimal(10) ** 12)},
             required=frozenset({"provider", "key"}))

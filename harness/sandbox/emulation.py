@@ -28,7 +28,7 @@ from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.faults import Fault
 from harness.sandbox.profiles import Timing
-from harness.sandbox.stamps import Stamps
+from harness.sandbox.stamps import SandboxStamps
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls
@@ -46,11 +46,11 @@ __all__ = [
     "Reject",
     "Reply",
     "Services",
+    "SpeakerVoice",
     "Speech",
     "StateNames",
     "Tier",
     "Timing",
-    "Voice",
     "WebhookMode",
     "WebhookTarget",
 ]
@@ -114,7 +114,7 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
-class Voice:
+class SpeakerVoice:
     """How one speaker sounds: a rendition, optionally replaced by the voice of a reference recording, speaking a
     language ("" or English: the rendition as it is; another: espeak-ng's voice of it, `harness.sandbox.languages`)."""
 
@@ -128,11 +128,11 @@ class Speech:
     """What to say and how: lines of (speaker index, text), one voice per speaker, one output format."""
 
     lines: tuple[tuple[int, str], ...]
-    voices: tuple[Voice, ...]
+    voices: tuple[SpeakerVoice, ...]
     audio_format: AudioFormat = AudioFormat.WAV
 
     @classmethod
-    def single(cls, text: str, voice: Voice, audio_format: AudioFormat = AudioFormat.WAV) -> Speech:
+    def single(cls, text: str, voice: SpeakerVoice, audio_format: AudioFormat = AudioFormat.WAV) -> Speech:
         return cls(((0, text),), (voice,), audio_format)
 
     @property
@@ -186,7 +186,8 @@ class JobView:
     params: BaseModel | None
     extra: Mapping[str, Any]
     urls: Urls
-    stamps: Stamps = field(default_factory=Stamps)  # how the server prints the times above (skewed, whole seconds)
+    stamps: SandboxStamps = field(default_factory=SandboxStamps)  # how the server prints the times above (skewed,
+    # whole seconds)
 
 
 class Reject(Exception):

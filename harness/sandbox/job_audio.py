@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from harness.sandbox.emulation import Speech, Voice
+from harness.sandbox.emulation import SpeakerVoice, Speech
 from harness.sandbox.languages import in_language
 from harness.sandbox.netguard import FetchFailed, NetPolicy, UrlRefused, fetch
 from harness.sandbox.voices import ReferenceVoices, speakable
@@ -153,7 +153,7 @@ class Producer:
         renditions = [speakable(in_language(await self._voice(voice), voice.language)) for voice in speech.voices]
         return Recipe(speech.lines, tuple(renditions), speech.audio_format)
 
-    async def _voice(self, voice: Voice) -> Rendition:
+    async def _voice(self, voice: SpeakerVoice) -> Rendition:
         reference = voice.reference
         if reference is None:
             return voice.rendition

@@ -3,7 +3,7 @@
 A sandbox started inside another process (a benchmark run's own sandbox) dies with it: a crash or
 `kill -9` takes both down, and a fresh sandbox has never heard of the jobs its client is waiting for.
 Given a state file (`Sandbox.keep_state(path)`; where it lives is its starter's business — a benchmark
-run keeps it beside `runs.db`, see `harness.bench.journal`), the sandbox journals there every accepted job
+run keeps it beside `runs.db`, see `harness.runner.record.journal`), the sandbox journals there every accepted job
 (ids, provider, model, drawn timeline and faults, what to say in which voice, its price and payer)
 *before* the submit is answered, every produced result once it exists, a job's callbacks once they are
 all delivered, and every wallet after each charge. A later sandbox given the same file restores it before it
@@ -35,7 +35,7 @@ from typing import Any
 
 from harness.core.spec import Cost, CostUnit, Upload
 from harness.sandbox.accounts import Account
-from harness.sandbox.emulation import JobPlan, Reference, Speech, Voice, WebhookMode, WebhookTarget
+from harness.sandbox.emulation import JobPlan, Reference, SpeakerVoice, Speech, WebhookMode, WebhookTarget
 from harness.sandbox.faults import Fault
 from harness.sandbox.job_audio import Recipe
 from harness.sandbox.jobs import EmulatedJob
@@ -280,7 +280,7 @@ def _speech_of(body: Mapping[str, Any], uploads: Mapping[str, bytes], moved: Mov
                                 content_type=part["content_type"])
             url = None if given["url"] is None else moved(given["url"])
             reference = Reference(given["field"], url=url, upload=upload)
-        voices.append(Voice(Rendition(**voice["rendition"]), reference, voice.get("language", "")))
+        voices.append(SpeakerVoice(Rendition(**voice["rendition"]), reference, voice.get("language", "")))
     return Speech(tuple((int(s), str(t)) for s, t in body["lines"]), tuple(voices), AudioFormat(body["format"]))
 
 

@@ -29,7 +29,7 @@ class StampForm(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Stamps:
+class SandboxStamps:
     """How one sandbox prints times: its clock's offset from the truth, and whether whole seconds."""
 
     skew_s: float = 0.0  # server clock − true clock

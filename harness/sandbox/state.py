@@ -28,7 +28,7 @@ from harness.sandbox.netguard import NetPolicy
 from harness.sandbox.profiles import ProfileSettings, Timing
 from harness.sandbox.published_media import PublishedMedia
 from harness.sandbox.ratelimit import RateLimiter
-from harness.sandbox.stamps import Stamps
+from harness.sandbox.stamps import SandboxStamps
 from harness.sandbox.streams import StreamLog
 from harness.sandbox.urls import Origins
 from harness.sandbox.voices import ReferenceVoices
@@ -124,7 +124,7 @@ class SandboxState:
         self.config = config
         self.settings = ProfileSettings.of(config.profile)
         skew = self.settings.clock_skew_s if config.clock_skew_s is None else config.clock_skew_s
-        self.stamps = Stamps(skew_s=skew, precise=config.precise_stamps)
+        self.stamps = SandboxStamps(skew_s=skew, precise=config.precise_stamps)
         self.clock: Clock = config.clock or RealClock()
         self.streams = StreamLog(self.clock, config.seed, self.settings.time_scale)
         self.served = {s.provider.name: s for s in (served if served is not None else load_served(config.providers))}

@@ -29,7 +29,7 @@ from harness.core.protocols.markup import Pause
 from harness.core.protocols.markup import Piece as MarkupPiece
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.silence import sounding_bounds
-from harness.sandbox.emulation import Services, Speech, Voice
+from harness.sandbox.emulation import Services, SpeakerVoice, Speech
 from harness.sandbox.languages import spoken_language
 from harness.sandbox.streams import StreamPacer, writing
 from harness.speech import AudioFormat, Rendition, WordTime, decode
@@ -123,7 +123,7 @@ class Speaker:
         self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
         language = self.language if self.language is not None else spoken_language(None, None, self.languages,
                                                                                    self.heard)
-        wav, words = await self.services.synthesize_timed(Speech.single(text, Voice(rendition, language=language),
+        wav, words = await self.services.synthesize_timed(Speech.single(text, SpeakerVoice(rendition, language=language),
                                                                         AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32), words

@@ -18,7 +18,7 @@ Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imp
 # The stored rows' types and the pooling rule belong to the results store, the hard-text verdict to the core;
 # scoring's users meet them here too.
 from harness.core.hard_text import HardTextVerdict
-from harness.results import CacheKey, CacheKind, ClipRow, PooledErrorRate, ScoreCache, Unit, pooled_wer
+from harness.results import CacheKey, CacheKind, ClipRow, ErrorUnit, PooledErrorRate, ScoreCache, pooled_wer
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL
 from harness.scoring.audio import DecodedAudio, decode_audio
@@ -79,6 +79,7 @@ __all__ = [
     "DecodedAudio",
     "DecodingSettings",
     "Dnsmos",
+    "ErrorUnit",
     "Finding",
     "Flag",
     "FlagKind",
@@ -104,7 +105,6 @@ __all__ = [
     "TextNormalizer",
     "TextScore",
     "Thresholds",
-    "Unit",
     "WordAligner",
     "candidate_references",
     "check_conformance",

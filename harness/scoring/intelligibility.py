@@ -13,26 +13,26 @@ from dataclasses import dataclass
 
 import jiwer
 
-from harness.results import Unit
+from harness.results import ErrorUnit
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.normalize import TextNormalizer
 from harness.scoring.scoring_errors import ScoringInputError
 
 # A transcript this much longer than its reference is not a misreading but invented speech.
 LONG_RATIO = 1.5
-LONG_SLACK = {Unit.WORD: 3, Unit.CHAR: 6}
+LONG_SLACK = {ErrorUnit.WORD: 3, ErrorUnit.CHAR: 6}
 # Consecutive repeats of one n-gram that Whisper produces when it loops (n-gram length: repeats).
 REPEAT_RUNS = {1: 4, 2: 3, 3: 3, 4: 3, 5: 3}
 # Missing reference tokens at one end of the alignment: this share of the reference, and at least this many.
 MISSING_SHARE = 0.2
-MISSING_MIN = {Unit.WORD: 2, Unit.CHAR: 3}
+MISSING_MIN = {ErrorUnit.WORD: 2, ErrorUnit.CHAR: 3}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextScore:
     """Errors of one transcript against the best-matching reference candidate."""
 
-    unit: Unit
+    unit: ErrorUnit
     reference: str
     hypothesis: str
     candidate_index: int
@@ -82,7 +82,7 @@ def _score_one(reference: str, hypothesis: str, index: int, normalizer: TextNorm
     chars = jiwer.process_characters(reference, hypothesis)
     counted: jiwer.CharacterOutput | jiwer.WordOutput = chars
     wer = None
-    if normalizer.unit is Unit.WORD:
+    if normalizer.unit is ErrorUnit.WORD:
         words = jiwer.process_words(reference, hypothesis)
         counted, wer = words, float(words.wer)
     # jiwer aligns space-joined tokens; for characters that is each character, for words each word.
@@ -107,10 +107,10 @@ def _score_one(reference: str, hypothesis: str, index: int, normalizer: TextNorm
 
 
 def _findings(
-    ref: list[str], hyp: list[str], chunks: Sequence[jiwer.AlignmentChunk], unit: Unit
+    ref: list[str], hyp: list[str], chunks: Sequence[jiwer.AlignmentChunk], unit: ErrorUnit
 ) -> tuple[Finding, ...]:
     findings: list[Finding] = []
-    noun = "words" if unit is Unit.WORD else "characters"
+    noun = "words" if unit is ErrorUnit.WORD else "characters"
     if not hyp:
         findings.append(Finding(Flag.EMPTY_TRANSCRIPT, "the transcript is empty"))
         return tuple(findings)

@@ -24,7 +24,7 @@ import whisper_normalizer
 from whisper_normalizer.basic import BasicTextNormalizer
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from harness.results import Unit
+from harness.results import ErrorUnit
 from harness.scoring.scoring_errors import ScoringInputError
 
 # Bump when anything below changes how text is normalized or tokenized.
@@ -100,13 +100,13 @@ class TextNormalizer:
     name: str
     version: str
     language: str
-    unit: Unit
+    unit: ErrorUnit
     _apply: Callable[[str], str]
     rules: str = ""  # what is folded, in words (docs/languages.md lists them per language)
 
     def __call__(self, text: str) -> str:
         normalized = _WHITESPACE.sub(" ", self._apply(text)).strip()
-        if self.unit is Unit.CHAR:
+        if self.unit is ErrorUnit.CHAR:
             # Spaces in zh/ja text are layout, not word boundaries; counting them would reward ASR
             # output that happens to insert or drop them.
             return normalized.replace(" ", "")
@@ -114,7 +114,7 @@ class TextNormalizer:
 
     def tokens(self, normalized: str) -> list[str]:
         """Split already normalized text into the tokens the error rate counts."""
-        if self.unit is Unit.CHAR:
+        if self.unit is ErrorUnit.CHAR:
             return list(normalized)
         return normalized.split()
 
@@ -137,16 +137,16 @@ def normalizer_for(language: str | None) -> TextNormalizer:
             name="whisper_normalizer.EnglishTextNormalizer",
             version=NORMALIZER_VERSION,
             language=code,
-            unit=Unit.WORD,
+            unit=ErrorUnit.WORD,
             _apply=EnglishTextNormalizer(),
             rules="whisper-normalizer's English rules: case, punctuation, contractions, titles, spelled numbers "
                   "and currency to digits, British to American spelling",
         )
-    unit = Unit.CHAR if code in CER_LANGUAGES else Unit.WORD
+    unit = ErrorUnit.CHAR if code in CER_LANGUAGES else ErrorUnit.WORD
     basic = BasicTextNormalizer(preserve_marks=True)
     said, folded = LANGUAGE_FOLDS.get(code, ("", None))
     rules = f"{BASIC_RULES}; {said}" if said else BASIC_RULES
-    if unit is Unit.CHAR:
+    if unit is ErrorUnit.CHAR:
         rules += "; counted per character, spaces removed"
     apply = basic if folded is None else (lambda text: basic(folded(text)))
     return TextNormalizer(

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.results import Unit
+from harness.results import ErrorUnit
 from harness.scoring.conformance import Conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.flags import Finding, Flag
@@ -85,7 +85,7 @@ class ClipScore:
     clip_id: str | None
     audio_sha256: str | None
     language: str
-    unit: Unit
+    unit: ErrorUnit
     versions: ScoreVersions
     transcript: str | None = None
     normalized_reference: str | None = None
@@ -122,7 +122,7 @@ class ClipScore:
     @property
     def error_rate(self) -> float | None:
         """WER for word languages, CER for zh/ja; ``None`` when the clip was not scored."""
-        return self.wer if self.unit is Unit.WORD else self.cer
+        return self.wer if self.unit is ErrorUnit.WORD else self.cer
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (flags and findings as strings)."""

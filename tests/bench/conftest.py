@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
+from harness.runner.plan.config import BenchConfig
 from tests.helpers.wav import pcm_wav
 
 

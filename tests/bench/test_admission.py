@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from harness.bench import admission
-from harness.bench.admission import ProviderGate
+from harness.runner.deliver import admission
+from harness.runner.deliver.admission import ProviderGate
 
 
 def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -> list[float]:

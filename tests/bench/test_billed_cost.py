@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.core.prices import builtin_sheets, count
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.loopback import FRAMING, LoopbackServer, QuietHandler
 
 PROVIDERS = ("polly", "openai", "murf", "minimax")

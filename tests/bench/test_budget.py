@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.bench.budget import Budget
+from harness.runner.plan.budget import Budget
 
 
 def test_reserve_settle_and_refuse() -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import check_live, run_bench_session
-from harness.bench.summary import summarize
 from harness.core.errors import UsageError
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import check_live, run_bench_session
+from harness.runner.summary.figures import summarize
 
 
 def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:
@@ -38,9 +38,9 @@ def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:
 
 
 def test_live_runs_need_a_budget_or_consent(tmp_path: Path) -> None:
-    from harness.bench.config import TargetKind
-    from harness.bench.runner import prepare
-    from harness.bench.target import Target
+    from harness.runner.plan.config import TargetKind
+    from harness.runner.plan.target import Target
+    from harness.runner.run import prepare
 
     store = Store(tmp_path / "runs.db")
     live = Target(kind=TargetKind.LIVE, bases={("pixazo", "gateway"): "https://example.invalid"}, keys={"pixazo": "k"})

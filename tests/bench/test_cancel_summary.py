@@ -1,4 +1,4 @@
-"""`bench run --cancel-after`'s faces from the stored `cancel_*` columns: the summary's cancels (`harness.bench.
+"""`bench run --cancel-after`'s faces from the stored `cancel_*` columns: the summary's cancels (`harness.runner.
 cancel_view` over `harness.results.cancel_figures`) in text, `--format json` and markdown, "—" where a cancel met no
 speech (never 0), the report's sortable column and `history`'s series, and `compare`'s cancel metric."""
 
@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.bench.cancel_view import cancel_sections
-from harness.bench.summary_format import Lines, Table, to_json, to_markdown
 from harness.history.series import METRICS
 from harness.history.values import Scale
 from harness.report.columns import COLUMNS
-from harness.report.compare import Metric, Ruling, Thresholds, _cancel
+from harness.report.compare import GateThresholds, Metric, Ruling, _cancel
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 from harness.results import RequestRow, cancel_figures
+from harness.runner.summary.cancel_view import cancel_sections
+from harness.runner.summary.format import Lines, SummaryTable, to_json, to_markdown
 from tests.helpers.request_rows import request_row
 
 
@@ -38,7 +38,7 @@ def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
     assert figures["b"].after_ack_frames == 16 and figures["b"].verdicts == {"violation": 2}
     assert figures["c"].measured == 0 and figures["c"].to_silence_p50_ms is None
     sections = cancel_sections(tuple(figures.values()))
-    assert isinstance(sections[0], Lines) and isinstance(sections[1], Table)
+    assert isinstance(sections[0], Lines) and isinstance(sections[1], SummaryTable)
     assert "2 broke what the documents promise" in sections[0].lines[0]
     said = to_json(sections)["sections"]
     by_model = {o["model"]: o for o in said[0]["offerings"]}
@@ -68,9 +68,9 @@ def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() ->
 def test_compare_names_a_later_silence() -> None:
     base = [request_row(cancel_to_silence_ms=v) for v in (20.0, 30.0, 25.0, 35.0, 28.0)]
     new = [request_row(cancel_to_silence_ms=v) for v in (900.0, 950.0, 1000.0, 980.0, 970.0)]
-    [check] = list(_cancel(base, new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
+    [check] = list(_cancel(base, new, GateThresholds(), ("p", "m")))  # type: ignore[arg-type]
     assert check.metric is Metric.CANCEL and check.beyond and check.verdict is Ruling.OK  # Holm decides later
     assert check.difference is not None and check.difference.p_value < 0.05
-    [few] = list(_cancel(base[:2], new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
+    [few] = list(_cancel(base[:2], new, GateThresholds(), ("p", "m")))  # type: ignore[arg-type]
     assert few.verdict is Ruling.INSUFFICIENT
-    assert list(_cancel([request_row(cancel_to_silence_ms=None)], new, Thresholds(), ("p", "m"))) == []  # type: ignore[arg-type]
+    assert list(_cancel([request_row(cancel_to_silence_ms=None)], new, GateThresholds(), ("p", "m"))) == []  # type: ignore[arg-type]

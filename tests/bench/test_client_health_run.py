@@ -1,5 +1,5 @@
-"""A run watches its own client (`harness.bench.client_health`): a runner loop blocked on purpose mid-run is named
-on the run and marks the jobs that were waiting through it; the summary says so in one line."""
+"""A run watches its own client (`harness.runner.deliver.client_health`): a runner loop blocked on purpose mid-run is
+named on the run and marks the jobs that were waiting through it; the summary says so in one line."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any
 
 from rich.console import Console
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
-from harness.bench.summary import summarize
-from harness.bench.summary_view import render
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
+from harness.runner.summary.figures import summarize
+from harness.runner.summary.view import render
 
 
 def _rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.config import (
+from harness.core.errors import UsageError
+from harness.runner.plan.config import (
     OPTIONS,
     BenchConfig,
     CostSettings,
@@ -23,7 +24,6 @@ from harness.bench.config import (
     WorkloadSettings,
     load_config,
 )
-from harness.core.errors import UsageError
 
 
 def test_cli_wins_over_file_and_pyproject(tmp_path: Path) -> None:

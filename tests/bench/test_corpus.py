@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.corpus import available, load_corpus, parse_corpus
+from harness.core.corpora import available, load_corpus, parse_corpus
 from harness.core.errors import UsageError
 
 

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
-from harness.bench.summary import summary_of
-from harness.bench.summary_view import render
 from harness.report.leaderboard import build_leaderboard
 from harness.results import read_run
 from harness.results.figures import model_figures
 from harness.results.rows import RunRows
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
+from harness.runner.summary.figures import summary_of
+from harness.runner.summary.view import render
 from harness.sandbox import running
 
 CUT = "deepgram/aura-2-andromeda-en"  # its second job's socket is dropped after the first audio

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import benchmarkable, run_bench_session
 from harness.cli.bench import bench_app
 from harness.core import registry
 from harness.core.errors import UsageError
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import benchmarkable, run_bench_session
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.bench.deadline import Deadline
-from harness.bench.download import Download, DownloadPolicy, Refresh, download
-from harness.bench.media import inspect_audio
 from harness.core.retry import RetryPolicy
+from harness.runner.deliver.deadline import Deadline
+from harness.runner.deliver.download import Download, DownloadPolicy, Refresh, download
+from harness.runner.deliver.media import inspect_audio
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
@@ -191,7 +191,7 @@ async def test_a_range_answer_that_does_not_continue_the_bytes_held_is_never_app
 def test_a_206_is_appended_only_at_the_bytes_held_and_the_declared_total() -> None:
     from httpx import Headers
 
-    from harness.bench.download import _Held, range_problem
+    from harness.runner.deliver.download import _Held, range_problem
 
     held = _Held(bytearray(b"x" * 100), 1000)
     assert range_problem(206, Headers({"Content-Range": "bytes 100-999/1000"}), held) is None

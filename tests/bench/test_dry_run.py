@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.dry_run import dry_run
-from harness.bench.session import run_bench_session
-from harness.bench.summary import summarize
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.providers.pixelapi import PROVIDER as PIXELAPI
 from harness.results.store import Store
+from harness.runner.dry_run import dry_run
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
+from harness.runner.summary.figures import summarize
 
 
 def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -> None:

@@ -9,8 +9,8 @@ import asyncio
 import httpx
 import respx
 
-from harness.bench.exchange import send
-from harness.bench.timing import now
+from harness.runner.deliver.exchange import send
+from harness.runner.record.timing import now
 
 
 def test_a_server_s_instant_lies_between_sent_and_headers_received_without_a_trace() -> None:

@@ -14,14 +14,14 @@ import httpx
 import pytest
 import respx
 
-from harness.bench.config import BenchConfig, TargetKind
-from harness.bench.runner import Runner, prepare
-from harness.bench.target import Target
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.jobs import build_provider, service_of
 from harness.core.spec import Provider
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig, TargetKind
+from harness.runner.plan.target import Target
+from harness.runner.run import Runner, prepare
 
 BASE = "https://pixazo.test"
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 
 AUTH = PIXAZO.auth.header
 # item id -> (phase -> headers), and the class the job must end in (None: ok)
@@ -70,7 +70,7 @@ def test_each_job_ends_in_its_class(run: tuple[Store, str]) -> None:
 
 
 def test_the_summary_counts_every_class(run: tuple[Store, str]) -> None:
-    from harness.bench.summary import summarize
+    from harness.runner.summary.figures import summarize
 
     summary = summarize(*run)
     assert summary.outcomes["ok"] == 1

@@ -26,9 +26,9 @@ def test_the_grpc_address_of_a_url_follows_the_layout() -> None:
 
 
 def test_a_url_target_runs_a_grpc_offering(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
     from harness.sandbox import running
 
     with running("fast", 1, providers=("google",), origin_port=None) as sandbox:

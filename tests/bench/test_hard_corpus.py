@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from harness.bench.corpus import load_corpus, parse_corpus
+from harness.core.corpora import load_corpus, parse_corpus
 from harness.core.errors import UsageError
 from harness.core.hard_text.grammar import GrammarError, fullest, joined, matches, matches_joined, parse, readings
 from harness.core.packaged import data_path

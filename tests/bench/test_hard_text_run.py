@@ -11,9 +11,9 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.summary_view import render_hard_text
 from harness.results import connect_writer, read_span_scores
+from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.view import render_hard_text
 from tests.helpers.hard_text import hard_corpus, watch_corpus_reads
 
 

@@ -121,8 +121,8 @@ def _prices(cases: tuple[str, ...]) -> str:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[str], Path]]:
     """One store: a clean run, the hostile run, a clean run, all of the same providers (only the hostile run's
     bills hostile); the providers file declaring them all."""
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     folder = tmp_path_factory.mktemp("hostile-bills")
     server = LoopbackServer(Hostile)
@@ -190,9 +190,9 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
     assert "a signed zero, not a count" in found["pollynegzero"]["drift"][0][1]
     assert "billed 660000 characters, beyond 10× the most its plan expects (66 characters)" in \
         found["pollybeyond"]["drift"][0][1]
-    from harness.bench.summary import summarize
-    from harness.bench.summary_view import bill_notes
     from harness.results.store import Store
+    from harness.runner.summary.figures import summarize
+    from harness.runner.summary.view import bill_notes
 
     kept = Store(db)
     try:

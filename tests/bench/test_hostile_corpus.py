@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness.bench.corpus import MAX_CORPUS_BYTES, MAX_JSON_DEPTH, Corpus, load_corpus, parse_corpus
+from harness.core.corpora import MAX_CORPUS_BYTES, MAX_JSON_DEPTH, Corpus, load_corpus, parse_corpus
 from harness.core.errors import UsageError
 from harness.core.hard_text import CLASH_PAIRS
 from harness.core.hard_text.grammar import MAX_FORM_CHARS, MAX_NESTING

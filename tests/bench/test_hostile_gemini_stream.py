@@ -73,9 +73,9 @@ def gemini(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackServer]:
 
 
 def test_a_gemini_stream_no_clip_can_be_made_of_is_no_result(gemini: LoopbackServer, tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     corpus = tmp_path / "streams.json"
     corpus.write_text(json.dumps({"name": "streams", "version": "1", "language": "en",

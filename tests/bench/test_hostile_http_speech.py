@@ -262,9 +262,9 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loopbac
 
 def test_no_broken_answer_is_a_result(hostile: LoopbackServer, tmp_path: Path,
                                       capfd: pytest.CaptureFixture[str]) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     corpus = tmp_path / "hostile.json"
     corpus.write_text(json.dumps({"name": "hostile", "version": "1", "language": "en",
@@ -309,9 +309,9 @@ def test_no_broken_answer_is_a_result(hostile: LoopbackServer, tmp_path: Path,
 def test_a_wav_at_another_rate_is_kept_at_its_true_rate(hostile: LoopbackServer, tmp_path: Path) -> None:
     """The answer's own header is believed: the 8 kHz clip is stored (and scored) at 8 kHz, with the mismatch
     against the 24 kHz asked for recorded."""
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     index = [b.name for b in COMMON_AUDIO_BODY].index("wav at 8 kHz when 24 kHz was asked")
     corpus = tmp_path / "one.json"

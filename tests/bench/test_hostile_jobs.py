@@ -362,10 +362,10 @@ class Ran:
 
 def _run(cases: tuple[Case, ...], servers: Servers, folder: Path, capfd: pytest.CaptureFixture[str]) -> Ran:
     """`bench run` of Pixazo's Chatterbox against the job server, one job a case, all at once."""
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.providers.pixazo import PROVIDER as PIXAZO
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     JobServer.cases = cases
     corpus = folder / "hostile.json"

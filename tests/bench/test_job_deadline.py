@@ -26,14 +26,14 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.deadline import Deadline, DeadlineReached, within
-from harness.bench.exchange import ExchangeFailed, send
-from harness.bench.session import run_bench_session
-from harness.bench.timing import now
 from harness.core import declared
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
+from harness.runner.deliver.deadline import Deadline, DeadlineReached, within
+from harness.runner.deliver.exchange import ExchangeFailed, send
+from harness.runner.plan.config import BenchConfig
+from harness.runner.record.timing import now
+from harness.runner.session import run_bench_session
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.wav import pcm_wav
@@ -262,7 +262,7 @@ async def test_a_deadline_already_passed_sends_nothing() -> None:
 
 async def test_work_that_swallows_its_cancellation_is_left_behind_within_the_grace(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.bench import deadline as deadlines
+    from harness.runner.deliver import deadline as deadlines
 
     monkeypatch.setattr(deadlines, "CANCEL_GRACE_S", 0.3)
     released, ended = asyncio.Event(), asyncio.Event()
@@ -413,7 +413,7 @@ def test_a_dripping_listing_is_kept_as_its_error_and_the_run_goes_on(tmp_path: P
 
 
 async def test_a_gate_closed_past_the_deadline_is_waited_for_only_until_it() -> None:
-    from harness.bench.admission import ProviderGate
+    from harness.runner.deliver.admission import ProviderGate
 
     gate = ProviderGate(1)
     gate.close_for(300.0)  # a provider's Retry-After

@@ -15,15 +15,15 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from harness.bench.config import OutputSettings
-from harness.bench.summary import Summary
-from harness.bench.summary_format import Format
-from harness.bench.summary_view import render
 from harness.benchmark import BenchmarkResult
 from harness.cli import app
 from harness.core.errors import UsageError
 from harness.measurement import LanguageFigures, Misheard
-from harness.results import Unit
+from harness.results import ErrorUnit
+from harness.runner.plan.config import OutputSettings
+from harness.runner.summary.figures import Summary
+from harness.runner.summary.format import SummaryFormat
+from harness.runner.summary.view import render
 
 
 def _summary(misheard: int) -> Summary:
@@ -33,7 +33,7 @@ def _summary(misheard: int) -> Summary:
         model="xtts-v2",
         language="es",
         asr_model="base#1",
-        unit=Unit.WORD,
+        unit=ErrorUnit.WORD,
         clips=4,
         rate=0.1,
         low=0.0,
@@ -57,7 +57,7 @@ def _summary(misheard: int) -> Summary:
 
 def _json(summary: Summary) -> Any:
     out = io.StringIO()
-    render(summary, Console(file=out, width=200), "runs.db", Format.JSON)
+    render(summary, Console(file=out, width=200), "runs.db", SummaryFormat.JSON)
     return json.loads(out.getvalue())
 
 

@@ -17,16 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.bench.polling import (
-    CLOCK_PIN_S,
-    CLOCK_PROBES,
-    AdaptiveSchedule,
-    ClockProbe,
-    PollContext,
-    probe_delay,
-    second_origins,
-)
-from harness.bench.timing import Mark, Marks, wall_of
 from harness.measurement import (
     Convention,
     JobEvidence,
@@ -37,6 +27,16 @@ from harness.measurement import (
     learn_completion,
     learn_submit,
 )
+from harness.runner.deliver.polling import (
+    CLOCK_PIN_S,
+    CLOCK_PROBES,
+    AdaptiveSchedule,
+    ClockProbe,
+    PollContext,
+    probe_delay,
+    second_origins,
+)
+from harness.runner.record.timing import JobMoments, Mark, wall_of
 from tests.helpers.evidence import derive, evidence, polled
 
 FORMS = ("precise", "whole-iso", "whole-space", "missing")
@@ -116,7 +116,7 @@ def runs(draw: st.DrawFn) -> tuple[Server, list[TrueJob]]:
 
 def _recorded(server: Server, job: TrueJob, key: str = "job") -> JobEvidence:
     """What the runner records of one job: its marks, its polls and the stamps as the server printed them."""
-    marks = Marks(start=job.sent - 0.001)
+    marks = JobMoments(start=job.sent - 0.001)
     marks.set(Mark.REQUEST_SENT, job.sent)
     marks.set(Mark.RESPONSE_HEADERS, job.received)
     last = len(job.polls) - 1
@@ -206,7 +206,7 @@ def test_whole_second_stamps_with_a_learned_offset_narrow_the_window() -> None:
         clock.observe_submit(created.strftime("%Y-%m-%dT%H:%M:%S.000Z"), wall_of(sent), wall_of(sent + 0.01))
     assert clock.offset.width < 0.1 and clock.offset.low <= skew <= clock.offset.high
     sent, finished = 2100.0, 2105.3
-    marks = Marks(start=sent)
+    marks = JobMoments(start=sent)
     marks.set(Mark.REQUEST_SENT, sent)
     marks.set(Mark.RESPONSE_HEADERS, sent + 0.01)
     polls = [polled(0, 2103.0, 2103.01, pending=True), polled(1, 2106.0, 2106.01, terminal=True)]
@@ -219,7 +219,7 @@ def test_whole_second_stamps_with_a_learned_offset_narrow_the_window() -> None:
 
 
 def test_no_stamps_leave_the_poll_bracket() -> None:
-    marks = Marks(start=0.0)
+    marks = JobMoments(start=0.0)
     marks.set(Mark.REQUEST_SENT, 0.0)
     polls = [polled(0, 1.0, 1.01, pending=True), polled(1, 1.5, 1.51, terminal=True)]
     metrics = derive(marks, polls, ServerStamps(), 2.0, ProviderStamps())

@@ -26,14 +26,14 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.bench.config import BenchConfig, TargetKind
-from harness.bench.polling import CLOCK_PROBES
-from harness.bench.runner import Runner, prepare
-from harness.bench.target import Target
-from harness.bench.timing import wall_of
 from harness.measurement import Convention, recompute
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results import Store
+from harness.runner.deliver.polling import CLOCK_PROBES
+from harness.runner.plan.config import BenchConfig, TargetKind
+from harness.runner.plan.target import Target
+from harness.runner.record.timing import wall_of
+from harness.runner.run import Runner, prepare
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 

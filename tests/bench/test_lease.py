@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.lease import Lease, LeaseHeld
 from harness.cli import app
 from harness.results.store import Store
+from harness.runner.record.lease import Lease, LeaseHeld
 
 
 def _dead_pid() -> int:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.core import declared
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 KEY = "loopback-load-key"

@@ -7,13 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from harness.bench.budget import Budget
-from harness.bench.config import BenchConfig, TargetKind
-from harness.bench.consent import live_refusal
-from harness.bench.corpus import load_corpus
-from harness.bench.plan import References, build_plan, select
-from harness.bench.pricing import PriceBook
+from harness.core.corpora import load_corpus
 from harness.core.registry import providers
+from harness.runner.plan.budget import Budget
+from harness.runner.plan.config import BenchConfig, TargetKind
+from harness.runner.plan.consent import live_refusal
+from harness.runner.plan.jobs import References, build_plan, select
+from harness.runner.plan.pricing import PriceBook
 
 LEADERS = ("elevenlabs", "cartesia", "deepgram", "gemini")
 

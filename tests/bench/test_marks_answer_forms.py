@@ -10,11 +10,11 @@ import json
 
 from pydantic import BaseModel
 
-from harness.bench.marks_evidence import answer_marks
 from harness.core.json_pointer import put
 from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Answer, Marks, Match, answer_messages, snapshot_values
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.providers.polly.declaration import SPEECH_MARKS
+from harness.runner.record.marks_evidence import answer_marks
 
 WORDS = Marks(
     text_at="/words",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from harness.bench.marks_evidence import _read
 from harness.providers.smallest.sockets import WORD_TIMESTAMPS
+from harness.runner.record.marks_evidence import _read
 
 
 def test_a_message_per_mark_is_read() -> None:

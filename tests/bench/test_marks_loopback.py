@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.websocket_speech import SocketGrammar
 from harness.core.registry import providers
 from harness.core.spec import Provider
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from harness.speech import encode_raw
 from tests.helpers.realtime import Script, ScriptedServer
 

@@ -20,14 +20,14 @@ import pytest
 from typer.testing import CliRunner
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.marks_view import marks_sections
-from harness.bench.summary_format import Lines
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.core.registry import providers
 from harness.report.compare import Metric, compare_runs
 from harness.results import Store
 from harness.results.reading import read_run
+from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.format import Lines
+from harness.runner.summary.marks_view import marks_sections
 from harness.sandbox.stream_faults import MARKS_KINDS
 
 OFFERINGS = {"elevenlabs": "elevenlabs/eleven_flash_v2_5", "cartesia": "cartesia/sonic-3"}

@@ -12,13 +12,13 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from harness.bench.markup_view import markup_sections
-from harness.bench.summary_format import to_json, to_markdown
 from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _markup
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 from harness.results import RequestRow, markup_figures
+from harness.runner.summary.format import to_json, to_markdown
+from harness.runner.summary.markup_view import markup_sections
 from tests.helpers.report_runs import Model, make_run
 from tests.helpers.request_rows import request_row
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
+from harness.runner.plan.config import BenchConfig
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.speech import speak

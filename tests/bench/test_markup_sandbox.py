@@ -17,12 +17,12 @@ import httpx
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.corpus import load_corpus
+from harness.core.corpora import load_corpus
 from harness.core.protocols.markup import Pause, Piece
 from harness.core.registry import providers
 from harness.measurement.markup import ClipMarkup, heard_pauses, honoured_shares, tolerance_ms
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
 from harness.speech import decode_audio
 from tests.helpers.sandbox_http import send
 

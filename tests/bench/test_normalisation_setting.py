@@ -12,14 +12,14 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.plan import select, with_normalisation
-from harness.bench.summary_view import render_hard_text
 from harness.core.errors import UsageError
 from harness.core.packaged import data_path
 from harness.core.registry import providers as registered
 from harness.core.spec import SynthesisInput
 from harness.measurement import normalisation_differences
+from harness.runner.plan.config import BenchConfig
+from harness.runner.plan.jobs import select, with_normalisation
+from harness.runner.summary.view import render_hard_text
 from harness.sandbox.misreadings import unnormalised
 
 MODEL = "eleven_multilingual_v2"

@@ -20,12 +20,12 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
-from harness.bench.summary import summarize
 from harness.core.retry import RetryPolicy
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
+from harness.runner.summary.figures import summarize
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 FAST_RETRY = dataclasses.replace(PIXAZO, retry=RetryPolicy(first_s=0.005, cap_s=0.2, source="test"))

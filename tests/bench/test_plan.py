@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from harness.bench.corpus import load_corpus
-from harness.bench.plan import PriceBook, References, build_plan, job_key, select
+from harness.core.corpora import load_corpus
 from harness.core.errors import UsageError
 from harness.core.spec import Upload
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.runner.plan.jobs import PriceBook, References, build_plan, job_key, select
 
 PROVIDERS = {"pixazo": PIXAZO}
 REFS = References(url="http://127.0.0.1:1/ref.wav", audio=Upload(filename="r.wav", content=b"RIFF0000WAVE"))
@@ -68,7 +68,7 @@ def test_a_price_for_no_model_or_of_no_amount_is_refused(rate: float | None, pri
 
 
 def test_params_json_hides_upload_bytes() -> None:
-    from harness.bench.plan import params_json
+    from harness.runner.plan.jobs import params_json
 
     stored = json.loads(params_json({"text": "hi", "voice_ref": Upload(filename="r.wav", content=b"abc")}))
     assert stored["voice_ref"] == {"filename": "r.wav", "bytes": 3, "sha256": stored["voice_ref"]["sha256"]}

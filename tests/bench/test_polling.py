@@ -8,8 +8,7 @@ import random
 
 import pytest
 
-from harness.bench.config import PollingMode
-from harness.bench.polling import (
+from harness.runner.deliver.polling import (
     CORE_MIN_EXTRA,
     AdaptiveSchedule,
     DurationModel,
@@ -17,6 +16,7 @@ from harness.bench.polling import (
     PollContext,
     ScheduleBook,
 )
+from harness.runner.plan.config import PollingMode
 
 
 def _simulate(schedule: AdaptiveSchedule, duration: float, chars: int = 60) -> tuple[int, float]:

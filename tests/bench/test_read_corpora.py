@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from harness.bench.corpus import available, load_corpus
+from harness.core.corpora import available, load_corpus
 
 READ_LANGUAGES = ("es", "de", "fr", "it", "pt", "nl", "pl", "ru", "tr", "hi", "ar", "ja", "zh", "ko")
 UNSPACED = frozenset({"zh", "ja"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.bench.config import ReferenceSettings
-from harness.bench.runner import references
+from harness.runner.plan.config import ReferenceSettings
+from harness.runner.run import references
 
 VOICES = Path(__file__).resolve().parents[2] / "fixtures" / "voices"
 TARGET_COPY = "http://127.0.0.1:8765/_sandbox/voices/joe_reference.wav"

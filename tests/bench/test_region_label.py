@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.report.compare import compare_runs, render_text
 from harness.report.render import render_html
 from harness.results import read_run
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.cli_runs import in_process
 
 

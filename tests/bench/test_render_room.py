@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from harness.bench.client_health import RenderRoom
+from harness.runner.deliver.client_health import RenderRoom
 
 
 class Queue:

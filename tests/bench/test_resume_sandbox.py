@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.journal import sandbox_state_path
+from harness.runner.record.journal import sandbox_state_path
 from harness.sandbox import running
 from tests.bench.test_resume import _bench, _states
 

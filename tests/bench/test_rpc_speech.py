@@ -1,5 +1,5 @@
-"""gRPC streaming synthesis jobs (`harness.bench.rpc_speech`): against the sandbox a job is real speech with its
-stream figures; against a loopback gRPC server written here that misbehaves on purpose — a stream that ends OK
+"""gRPC streaming synthesis jobs (`harness.runner.deliver.rpc_speech`): against the sandbox a job is real speech with
+its stream figures; against a loopback gRPC server written here that misbehaves on purpose — a stream that ends OK
 with no audio, a status that is not OK after some audio, a refusal before any — the call is an error in the
 harness's classes, never a result."""
 
@@ -17,11 +17,11 @@ import grpc
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.rpc_speech import call_error
 from harness.core.errors import ErrorClass
-from harness.core.protocols.grpc_speech import Call, Rpc, message_class, speak
+from harness.core.protocols.grpc_speech import Rpc, StreamedCall, message_class, speak
 from harness.providers.google import PROVIDER
+from harness.runner.deliver.rpc_speech import call_error
+from harness.runner.plan.config import BenchConfig
 
 RPC: Rpc = PROVIDER.rpcs[0]
 PCM = b"\x10\x00\x20\x00" * 2400  # 0.2 s of quiet 16-bit samples at 24 kHz
@@ -60,7 +60,7 @@ class Misbehaving:
         self.port = self.server.add_insecure_port("127.0.0.1:0")
         self.server.start()
 
-    def call(self) -> Call:
+    def call(self) -> StreamedCall:
         return asyncio.run(speak(RPC, f"127.0.0.1:{self.port}", "loopback-key-1234", ("Hello ", "there."),
                                  "en-US-Chirp3-HD-Kore", "en-US", RPC.formats[0], plaintext=True, timeout_s=10))
 

@@ -9,8 +9,6 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from harness.bench.seam_view import seam_sections
-from harness.bench.summary_format import to_markdown
 from harness.history.cancel import newest_cancels_worse
 from harness.history.seams import newest_seams_worse
 from harness.history.series import METRICS
@@ -19,6 +17,8 @@ from harness.report.compare import Metric, Ruling, _seams
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 from harness.results import RequestRow, cancel_figures, newly_misrated, seam_figures, seams_rose
+from harness.runner.summary.format import to_markdown
+from harness.runner.summary.seam_view import seam_sections
 from tests.helpers.request_rows import request_row
 
 

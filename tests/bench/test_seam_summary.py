@@ -1,14 +1,14 @@
-"""The summary's seams (`harness.bench.seam_view` over `harness.results.seam_figures`): a clean run is one line;
-findings are counted per minute of streamed audio and by kind, a rate heard is named, and `--format json` carries
+"""The summary's seams (`harness.runner.summary.seam_view` over `harness.results.seam_figures`): a clean run is one
+line; findings are counted per minute of streamed audio and by kind, a rate heard is named, and `--format json` carries
 every streaming offering's figures as numbers."""
 
 from __future__ import annotations
 
 import json
 
-from harness.bench.seam_view import seam_sections
-from harness.bench.summary_format import Lines, Table, to_json
 from harness.results import RequestRow, seam_figures
+from harness.runner.summary.format import Lines, SummaryTable, to_json
+from harness.runner.summary.seam_view import seam_sections
 from tests.helpers.request_rows import request_row
 
 
@@ -30,7 +30,7 @@ def test_findings_per_minute_by_kind_and_the_rate_heard() -> None:
     a = next(f for f in figures if f.model == "a")
     assert a.total == 4 and a.per_minute == 4.0 and a.findings == {"click": 2, "gap": 1, "header": 1}
     sections = seam_sections(figures)
-    assert isinstance(sections[1], Table) and [row[0] for row in sections[1].rows] == ["p/a", "p/b"]
+    assert isinstance(sections[1], SummaryTable) and [row[0] for row in sections[1].rows] == ["p/a", "p/b"]
     said = to_json(sections)["sections"]
     assert "Rate heard: p/b: samples at about 24,000 Hz, declared 16,000 Hz" in said[0]["lines"][1]
     offering = {o["model"]: o for o in said[0]["offerings"]}

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.providers.polly import PROVIDER as POLLY
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 RATE = 16000

@@ -18,10 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
 from harness.report.compare import Metric, compare_runs
 from harness.results import open_read_only
 from harness.results.reading import read_run
+from harness.runner.plan.config import BenchConfig
 from harness.sandbox.stream_faults import KINDS
 
 # Each offering a family (and the rate it asks): an HTTP stream of 16 kHz samples, a socket of 16 kHz samples, SSE

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench.plan import select
 from harness.core.errors import UsageError
 from harness.core.registry import providers
+from harness.runner.plan.jobs import select
 
 
 def _labels(wanted_providers: list[str], wanted_models: list[str]) -> set[str]:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from harness.bench.streaming import StreamWatch, stream_figures
+from harness.runner.deliver.streaming import StreamWatch, stream_figures
 
 RATE = 16_000
 
@@ -60,7 +60,7 @@ def test_a_stream_of_whole_wav_chunks_is_stored_as_one_decodable_file() -> None:
     import json
     import wave
 
-    from harness.bench.media import sse_audio
+    from harness.runner.deliver.media import sse_audio
     from harness.scoring.audio import decode_audio
 
     def chunk(frames: int) -> bytes:
@@ -107,7 +107,7 @@ def test_stream_times_are_intervals_between_reads() -> None:
 def test_every_time_figure_is_an_interval_from_the_chunks_arrival_bounds() -> None:
     """Chunks known to have arrived inside [earliest, latest]: each figure's bounds follow from them, and
     the listener's underruns are counted under the earliest and the observed arrivals."""
-    from harness.bench.streaming import Arrival
+    from harness.runner.deliver.streaming import Arrival
 
     def tone(seconds: float) -> tuple[np.ndarray, int]:
         return 0.3 * np.sin(2 * np.pi * 220 * np.arange(round(seconds * RATE)) / RATE), RATE

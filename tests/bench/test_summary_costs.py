@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from harness.bench.summary import summary_of
-from harness.bench.summary_view import render
 from harness.results import read_run
+from harness.runner.summary.figures import summary_of
+from harness.runner.summary.view import render
 from tests.helpers.report_runs import Model, make_run
 
 
@@ -46,7 +46,7 @@ def test_bills_refused_are_not_called_unstated(tmp_path: Path) -> None:
     the words of the refused-bills line beside it, never "no answer said what it billed"."""
     from dataclasses import replace
 
-    from harness.bench.summary_view import money_lines
+    from harness.runner.summary.view import money_lines
 
     db = tmp_path / "runs.db"
     make_run(db, "r", items=4, models=(Model("acme", "plain", 900.0, 0.01),), audio=False)

@@ -1,7 +1,7 @@
 """The summary captured to a file or a CI log reads whole (issue 61): as text, a table wider than the console is
 split into tables of the columns that fit, each with the model's name, and no figure is cut (it was `12,5…`,
 `ok/jo…`, `8.…`); as Markdown, pipe tables; as JSON, the figures as numbers. Any section a part of the harness adds
-prints in every format (harness.bench.summary_format)."""
+prints in every format (harness.runner.summary.format)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,20 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.bench.summary import Summary, summary_of
-from harness.bench.summary_format import Figure, Format, Heading, Lines, Table, column_groups, render, to_markdown
-from harness.bench.summary_view import render as render_summary
-from harness.bench.summary_view import sections
 from harness.results import read_run
+from harness.runner.summary.figures import Summary, summary_of
+from harness.runner.summary.format import (
+    FigureCell,
+    Heading,
+    Lines,
+    SummaryFormat,
+    SummaryTable,
+    column_groups,
+    render,
+    to_markdown,
+)
+from harness.runner.summary.view import render as render_summary
+from harness.runner.summary.view import sections
 from tests.helpers.report_runs import DEFAULT_MODELS, Model, make_run
 
 MODELS = (*DEFAULT_MODELS, Model("acme", "a-model-with-a-rather-long-name-stream", 12_500.0, 0.01, delivery="stream"),
@@ -30,7 +39,7 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> Summary:
     return summary_of(read_run(db, "wide"), 0.25)
 
 
-def _printed(summary: Summary, width: int, form: Format = Format.TEXT) -> str:
+def _printed(summary: Summary, width: int, form: SummaryFormat = SummaryFormat.TEXT) -> str:
     out = io.StringIO()
     render_summary(summary, Console(file=out, width=width), "runs.db", form)  # a file: no terminal, as in CI
     return out.getvalue()
@@ -42,11 +51,11 @@ def test_captured_text_fits_its_width_and_cuts_no_figure(summary: Summary, width
     assert "…" not in text
     assert max(len(line) for line in text.splitlines()) <= width
     table = sections(summary, "runs.db")[0]
-    assert isinstance(table, Table)
+    assert isinstance(table, SummaryTable)
     words = text.split()
     for row in table.rows:  # every cell of the models table is printed whole, wherever its group went
         for cell in row:
-            shown = cell.text if isinstance(cell, Figure) else cell
+            shown = cell.text if isinstance(cell, FigureCell) else cell
             assert all(word in words for word in shown.split()), (shown, width)
     groups = column_groups(table, Console(file=io.StringIO(), width=width))
     assert sorted({i for group in groups for i in group}) == list(range(len(table.headings)))
@@ -56,9 +65,9 @@ def test_captured_text_fits_its_width_and_cuts_no_figure(summary: Summary, width
 
 
 def test_markdown_is_a_pipe_table_per_section(summary: Summary) -> None:
-    text = _printed(summary, 80, Format.MARKDOWN)
+    text = _printed(summary, 80, SummaryFormat.MARKDOWN)
     table = sections(summary, "runs.db")[0]
-    assert isinstance(table, Table)
+    assert isinstance(table, SummaryTable)
     header = next(line for line in text.splitlines() if line.startswith("| model |"))
     assert header.count("|") == len(table.headings) + 1
     labels = {f"{m.provider}/{m.model}" for m in MODELS}
@@ -66,12 +75,12 @@ def test_markdown_is_a_pipe_table_per_section(summary: Summary) -> None:
     assert len(rows) == len(MODELS) and all(line.count("|") == len(table.headings) + 1 for line in rows)
     assert "### Jobs by outcome" in text and "Spent $0.2500" in text and "…" not in text
     # a | inside a cell does not open a column
-    escaped = to_markdown([Table("t", "t", (Heading("a", left=True), Heading("b")), (("x | y", "1"),))])
+    escaped = to_markdown([SummaryTable("t", "t", (Heading("a", left=True), Heading("b")), (("x | y", "1"),))])
     assert "| x \\| y | 1 |" in escaped
 
 
 def test_json_gives_the_figures_as_numbers(summary: Summary) -> None:
-    loaded = json.loads(_printed(summary, 80, Format.JSON))
+    loaded = json.loads(_printed(summary, 80, SummaryFormat.JSON))
     by_key = {section["key"]: section for section in loaded["sections"]}
     models = {row["model"]: row for row in by_key["models"]["rows"]}
     line = next(line for line in summary.lines if line.model == "xtts-v2")
@@ -86,16 +95,16 @@ def test_json_gives_the_figures_as_numbers(summary: Summary) -> None:
 def test_a_section_added_by_another_part_prints_in_every_format() -> None:
     """A table the format layer has never heard of (another part's: languages, hard text by category) prints
     whole in each format."""
-    added = [Table("languages", "WER per language", (Heading("model", left=True), Heading("language", left=True),
+    added = [SummaryTable("languages", "WER per language", (Heading("model", left=True), Heading("language", left=True),
                                                       Heading("WER", "wer")),
-                   (("acme/x", "de", Figure("12.5%", 0.125)), ("acme/x", "fr", Figure("8.0%", 0.08)))),
+                   (("acme/x", "de", FigureCell("12.5%", 0.125)), ("acme/x", "fr", FigureCell("8.0%", 0.08)))),
              Lines("saturation", ("client saturated for 62% of the run",), {"saturated_share": 0.62})]
     out = io.StringIO()
-    render(added, Format.TEXT, Console(file=out, width=60))
+    render(added, SummaryFormat.TEXT, Console(file=out, width=60))
     assert "12.5%" in out.getvalue() and "client saturated for 62% of the run" in out.getvalue()
     assert "| acme/x | fr | 8.0% |" in to_markdown(added)
     out = io.StringIO()
-    render(added, Format.JSON, Console(file=out, width=60))
+    render(added, SummaryFormat.JSON, Console(file=out, width=60))
     loaded = json.loads(out.getvalue())["sections"]
     assert loaded[0]["rows"][0] == {"model": "acme/x", "language": "de", "wer": 0.125}
     assert loaded[1]["saturated_share"] == 0.62

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.target import Target, bench_target, key_destinations
 from harness.cli import app
 from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
@@ -18,6 +17,7 @@ from harness.core.target import layout, parse_target
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.providers.ttsai import PROVIDER as TTSAI
 from harness.results import Store
+from harness.runner.plan.target import Target, bench_target, key_destinations
 
 GOOD = "Ab3-live-key-Zx9"
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.dry_run import DryRun, dry_run
-from harness.bench.target import bench_target
 from harness.core.errors import UsageError
 from harness.core.registry import providers as registered
 from harness.core.spec import Provider
 from harness.core.target import TargetKind, layout, parse_target
+from harness.runner.dry_run import DryRun, dry_run
+from harness.runner.plan.config import BenchConfig
+from harness.runner.plan.target import bench_target
 from tests.helpers.providers_file import declared_providers, speech_table
 
 BOX_URL = "http://127.0.0.1:8000/v1"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.admission import ProviderGate
-from harness.bench.media import FirstAudio, inspect_audio, store_audio
-from harness.bench.timing import Mark, Marks, PollRecord
 from harness.core.timestamps import format_iso
 from harness.measurement import ServerStamps
+from harness.runner.deliver.admission import ProviderGate
+from harness.runner.deliver.media import FirstAudio, inspect_audio, store_audio
+from harness.runner.record.timing import JobMoments, Mark, PollRecord
 from tests.helpers.evidence import derive, polled
 from tests.helpers.wav import pcm_wav
 
@@ -28,8 +28,8 @@ def _ms(moment: datetime) -> str:
     return format_iso(moment + timedelta(milliseconds=1))
 
 
-def _marks() -> Marks:
-    marks = Marks(start=100.0)
+def _marks() -> JobMoments:
+    marks = JobMoments(start=100.0)
     marks.set(Mark.REQUEST_SENT, 100.010)
     marks.set(Mark.RESPONSE_HEADERS, 100.030)
     marks.set(Mark.ACCEPTED, 100.031)
@@ -70,7 +70,7 @@ def test_server_timestamps_that_contradict_the_polls_are_ignored() -> None:
 
 
 def test_first_mark_wins_unless_overwritten() -> None:
-    marks = Marks(start=0.0)
+    marks = JobMoments(start=0.0)
     marks.set(Mark.LAST_PENDING, 1.0)
     marks.set(Mark.LAST_PENDING, 2.0)
     marks.set(Mark.TERMINAL, 3.0)
@@ -117,7 +117,7 @@ def test_first_audio_is_the_first_decodable_frame_not_the_first_bytes() -> None:
 
 
 def test_first_audio_in_server_sent_events() -> None:
-    from harness.bench.media import sse_audio as _stream_audio
+    from harness.runner.deliver.media import sse_audio as _stream_audio
 
     wav = pcm_wav(frames=100)
     events = b"".join(b"data: " + base64.b64encode(wav[i:i + 20]) + b"\n\n" for i in range(0, len(wav), 20))

@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 
-from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.session import run_bench_session
-from harness.bench.webhook import WebhookHub, serve
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
+from harness.runner.deliver.webhook import WebhookHub, serve
+from harness.runner.plan.config import BenchConfig, PollingMode
+from harness.runner.session import run_bench_session
 
 DONE = {"request_id": "j1", "status": "COMPLETED", "output": {"media_url": ["x"], "media_type": "audio/wav"}}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.config import RunSettings, WorkloadSettings
 from harness.cli import app
+from harness.runner.plan.config import RunSettings, WorkloadSettings
 
 
 def test_bench_run_help_shows_every_default_and_no_type_labels() -> None:

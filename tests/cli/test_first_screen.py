@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.pricing import LISTED_BY, Price, doubt_lines, plan_notes
-from harness.bench.runner import prepare
-from harness.bench.session import benchmarkable
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.plan.pricing import LISTED_BY, Price, doubt_lines, plan_notes
+from harness.runner.run import prepare
+from harness.runner.session import benchmarkable
 from tests.helpers.cli_runs import in_process
 from tests.helpers.default_run import DefaultRun
 

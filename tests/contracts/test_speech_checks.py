@@ -22,10 +22,10 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     UnknownModel,
@@ -74,7 +74,7 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fa
                                    answer={"type": "speech.audio.delta"},
                                    last_event={"type": "speech.audio.done"}))
         models.append(Model(name="m-sse", synthesis=events.key, voice="v", sets={"/model": "m"}))
-    refused = Refusal(400, "invalid_value", "{detail}")
+    refused = SpeechRefusal(400, "invalid_value", "{detail}")
     return SpeechService(
         name="box",
         title="a box",
@@ -86,14 +86,14 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fa
         errors=ErrorShape(
             {"error": {"message": "{message}", "type": "invalid_request_error", "param": None, "code": "{code}"}}
         ),
-        refusals=Refusals(
+        refusals=SpeechRefusals(
             invalid=refused,
             missing_key=refused,
             bad_key=refused,
             unknown_voice=refused,
             rate_limited=refused,
             quota=refused,
-            unknown_model=Refusal(404, "model_not_found", "no model {detail}"),
+            unknown_model=SpeechRefusal(404, "model_not_found", "no model {detail}"),
         ),
         syntheses=tuple(syntheses),
         models=tuple(models),

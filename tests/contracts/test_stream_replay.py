@@ -18,13 +18,13 @@ import httpx
 import pytest
 
 import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
-from harness.bench.exchange import send
-from harness.bench.streaming import StreamWatch, stream_figures
 from harness.contracts import replay
 from harness.contracts.recording import read_scenario
 from harness.contracts.replay import Recorded, ReplayTransport, StreamTiming, TimingTransport, first_audio_ms
 from harness.contracts.session import FIXTURES, ContractSession, FixtureRoots
 from harness.core.registry import providers
+from harness.runner.deliver.exchange import send
+from harness.runner.deliver.streaming import StreamWatch, stream_figures
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 REPO = Path(__file__).resolve().parents[2]

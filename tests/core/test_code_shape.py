@@ -81,8 +81,8 @@ def _imported(path: Path, function: str | None = None) -> set[str]:
 
 # What wiring the benchmark means: the scorer, the summary's computation, the report, the runner's session
 # and the results database. The faces only print what the use case hands them (`summary.render` prints).
-WIRING = ("harness.scoring", "harness.report", "harness.bench.session", "harness.results",
-          "harness.bench.summary.summarize", "harness.bench.runner.resolve_config", "harness.bench.dry_run.dry_run",
+WIRING = ("harness.scoring", "harness.report", "harness.runner.session", "harness.results",
+          "harness.runner.summary.figures.summarize", "harness.runner.run.resolve_config", "harness.runner.dry_run.dry_run",
           "harness.cli.score")
 
 

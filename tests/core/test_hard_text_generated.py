@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.bench.corpus import load_corpus
+from harness.core.corpora import load_corpus
 from harness.core.hard_text import HardText, Misreading
 from harness.core.hard_text.generated import GENERATED, generated_misreadings
 

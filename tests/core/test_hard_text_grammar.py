@@ -18,7 +18,7 @@ from harness.core.hard_text.grammar import (
     MAX_FORM_CHARS,
     MAX_NESTING,
     SAME_SOUND,
-    Choice,
+    GrammarChoice,
     GrammarError,
     Node,
     OptionalWords,
@@ -107,7 +107,7 @@ def _listed(node: Node) -> list[Reading]:
         return [(node.text,)]
     if isinstance(node, OptionalWords):
         return [*_listed(node.part), ()]
-    if isinstance(node, Choice):
+    if isinstance(node, GrammarChoice):
         return [reading for alternative in node.alternatives for reading in _listed(alternative)]
     return [tuple(word for piece in combination for word in piece)
             for combination in itertools.product(*(_listed(part) for part in node.parts))]

@@ -18,7 +18,7 @@ def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester,
         monkeypatch.setenv(name, value)
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_leak="""
-        from harness.bench.target import bench_target as make_bench_target
+        from harness.runner.plan.target import bench_target as make_bench_target
         from harness.contracts.targets import contract_target as make_contract_target
         from harness.core.registry import providers as load_providers
         from harness.core.target import layout, parse_target

@@ -45,7 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("harness._version", "harness.core")),
     ("providers", ("harness.providers",)),
     ("speech", ("harness.speech",)),
-    ("engines", ("harness.contracts", "harness.sandbox", "harness.bench", "harness.measurement", "harness.scoring",
+    ("engines", ("harness.contracts", "harness.sandbox", "harness.runner", "harness.measurement", "harness.scoring",
                  "harness.results")),
     ("report", ("harness.report",)),
     # history composes the results store, the report's figures and charts, and scoring's speaker encoder
@@ -65,7 +65,7 @@ SIBLING_USES: dict[str, frozenset[str]] = {
     # an emulation's speech to text (a provider's own emulation, part of the sandbox) runs scoring's recognizer
     "harness.sandbox": frozenset({"harness.scoring"}),
     # a run's own sandbox; runs.db; the figures derived from what the run recorded
-    "harness.bench": frozenset({"harness.sandbox", "harness.results", "harness.measurement"}),
+    "harness.runner": frozenset({"harness.sandbox", "harness.results", "harness.measurement"}),
     "harness.measurement": frozenset({"harness.results"}),  # evidence read from, figures written to runs.db
     "harness.scoring": frozenset({"harness.results"}),  # score rows are kept with the run's rows
     "harness": frozenset({"harness.library"}),  # the top package's lazy names
@@ -173,12 +173,12 @@ def _shown(module: str, target: str, attribute: str | None) -> str:
 
 
 def test_the_import_reader_sees_lazy_relative_and_dynamic_imports() -> None:
-    source = ("def f():\n    from harness.scoring import asr\n    import harness.bench.runner\n"
+    source = ("def f():\n    from harness.scoring import asr\n    import harness.runner.run\n"
               "from ...sandbox import emulation\nfrom harness import report\n"
               "if TYPE_CHECKING:\n    from harness.speech import Clip\n"
               "importlib.import_module('harness.sandbox.server')\n")
     found = _imports_in(source, "harness.providers.example")
-    assert {"harness.scoring.asr", "harness.bench.runner", "harness.sandbox.emulation", "harness.report",
+    assert {"harness.scoring.asr", "harness.runner.run", "harness.sandbox.emulation", "harness.report",
             "harness.speech.Clip", "harness.sandbox.server"} <= found
 
 
@@ -296,12 +296,12 @@ RUNNER_SANDBOX_SURFACE = frozenset({"running", "SandboxConfig", "SandboxHandle",
 
 
 def test_the_runner_reaches_its_sandbox_through_a_stated_surface() -> None:
-    used = {(module, attribute) for module in MODULES if _part_of(module, "harness.bench")
+    used = {(module, attribute) for module in MODULES if _part_of(module, "harness.runner")
             for target, attribute in _edges(module) if target == "harness.sandbox"}
     assert used, "the scan finds the runner's imports of the sandbox"
     beyond = sorted(f"{module}: {attribute}" for module, attribute in used if attribute not in RUNNER_SANDBOX_SURFACE)
     assert not beyond, beyond
-    reached = {target for module in MODULES if _part_of(module, "harness.bench") for target, _ in _edges(module)}
+    reached = {target for module in MODULES if _part_of(module, "harness.runner") for target, _ in _edges(module)}
     assert not sorted(t for t in reached if t.startswith("harness.sandbox.")), "the runner reaches inside the sandbox"
 
 

@@ -158,7 +158,7 @@ def test_a_corpus_items_tagged_pieces_name_their_tag_and_text() -> None:
 
 
 def test_the_plan_asks_a_tagged_item_only_of_offerings_whose_documents_show_the_tag() -> None:
-    from harness.bench.corpus import load_corpus
+    from harness.core.corpora import load_corpus
 
     phoneme = next(i for i in load_corpus("markup").items if i.id == "phoneme-word")
     known = providers()

@@ -36,9 +36,9 @@ def test_numpy_agrees(values: list[float], q: float) -> None:
 
 def test_the_summary_and_the_report_use_it() -> None:
     pytest.importorskip("scipy")
-    from harness.bench import summary
     from harness.report.stats import quantile_interval
     from harness.results import figures
+    from harness.runner.summary import figures as summary
 
     latencies = [812.0, 1093.0, 951.0, 2210.0, 1204.0, 990.0, 1501.0]
     # The summary prints the results package's figures, whose quantiles are the core's.

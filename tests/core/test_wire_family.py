@@ -194,7 +194,7 @@ def test_a_regional_host_takes_its_region_from_the_environment() -> None:
 
 
 def test_a_price_function_may_leave_a_request_unpriced() -> None:
-    from harness.bench.pricing import PriceBook
+    from harness.runner.plan.pricing import PriceBook
 
     endpoint = _endpoint(price=lambda payload: None)
     provider = _provider(endpoint)

@@ -73,8 +73,8 @@ def test_a_mistake_in_a_signal_is_one_line(extra: str, words: str) -> None:
 
 
 def test_the_benchmark_reads_the_header_and_the_socket_final_message(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(FILE.format(extra=""), encoding="utf-8")

@@ -88,7 +88,7 @@ def box() -> Iterator[_Box]:
 
 def test_bench_run_cancel_after_judges_a_declared_cancel_on_a_server_of_its_own(
         box: _Box, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.bench.config import BenchConfig
+    from harness.runner.plan.config import BenchConfig
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file(box.url, socket_extra=_cancel()), encoding="utf-8")

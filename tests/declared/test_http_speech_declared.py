@@ -75,9 +75,9 @@ def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Loopb
 
 def test_a_declared_server_of_the_family_is_benchmarked_at_its_own_url(box: tuple[LoopbackServer, Path],
                                                                         tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     server, _ = box
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:2",),
@@ -114,9 +114,9 @@ def test_the_sandbox_imitates_the_declaration(box: tuple[LoopbackServer, Path]) 
 
 @pytest.mark.parametrize("stream", ["sse", "ndjson", "chunked"])
 def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     audio = '"/chunk"' if stream != "chunked" else ""
     path = tmp_path / "tts-harness.toml"

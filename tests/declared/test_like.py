@@ -177,10 +177,10 @@ voices = ["Ashley", "Zed"]
 
 
 def test_like_providers_are_benchmarked_against_the_sandbox_over_http_and_sockets(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.core import registry
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(SANDBOX_FILE, encoding="utf-8")
@@ -253,9 +253,9 @@ def test_a_self_hosted_elevenlabs_is_like_elevenlabs_with_its_socket() -> None:
 
 
 def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(ELEVEN_LIKE, encoding="utf-8")

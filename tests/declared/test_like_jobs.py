@@ -175,9 +175,9 @@ models = ["voice-design"]
 
 
 def test_like_jobs_providers_are_served_by_the_sandbox_and_benchmarked_all_ok(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
     from harness.sandbox.emulations.jobs import EMULATION
     from harness.sandbox.loading import load_served
 

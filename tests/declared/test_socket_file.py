@@ -107,8 +107,8 @@ def test_a_socket_without_what_the_family_needs_is_one_line(old: str, new: str, 
 # --- the sandbox: listed, imitated, benchmarked, checked by the contract suite -----------------------------
 
 def _jobs(config: Any) -> list[dict[str, Any]]:
-    from harness.bench.session import run_bench_session
     from harness.results.store import Store
+    from harness.runner.session import run_bench_session
 
     result = run_bench_session(config)
     store = Store(result.db_path)
@@ -119,7 +119,7 @@ def _jobs(config: Any) -> list[dict[str, Any]]:
 
 
 def test_the_sandbox_imitates_it_and_the_benchmark_speaks_it(tmp_path: Path) -> None:
-    from harness.bench.config import BenchConfig
+    from harness.runner.plan.config import BenchConfig
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file("https://box.example"), encoding="utf-8")
@@ -226,7 +226,7 @@ def box() -> Iterator[_Box]:
 
 def test_the_benchmark_speaks_to_a_server_unlike_the_sandbox(box: _Box, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.bench.config import BenchConfig
+    from harness.runner.plan.config import BenchConfig
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file(box.url), encoding="utf-8")

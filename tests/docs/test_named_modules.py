@@ -2,9 +2,9 @@
 test's own tables (`LAYERS`, `SIBLING_USES`, `PART_OF` of tests/core/test_layers.py).
 
 A document names code in three forms, and each is checked against the tree:
-  paths       `harness/bench/runner.py`, `tests/core/test_layers.py`, `docs/store.md`, and the short forms relative to
-              `harness/` (`core/prices/charge.py`, `sandbox/emulations/`, `bench/plan` for bench/plan.py,
-              `bench/plan.with_normalisation` for a name of it): a path whose first part is a folder of the
+  paths       `harness/runner/run.py`, `tests/core/test_layers.py`, `docs/store.md`, and the short forms relative to
+              `harness/` (`core/prices/charge.py`, `sandbox/emulations/`, `runner/plan/jobs` for runner/plan/jobs.py,
+              `runner/plan/jobs.with_normalisation` for a name of it): a path whose first part is a folder of the
               repository or a package of `harness/` must exist; one with a placeholder (`<name>`, `{id}`, `*`) is a
               pattern, not a name
   dotted      `harness.results.dearer`, `harness.sandbox.running`: the longest part that is a module must exist, and
@@ -54,7 +54,7 @@ def _roots() -> frozenset[str]:
 
 def _exists(relative: str) -> bool:
     """Whether `relative` names a file or folder of the repository, or of `harness/` (the short forms), as written,
-    as a module without `.py`, or as a module followed by a name it defines (`bench/plan.with_normalisation`)."""
+    as a module without `.py`, or as a module followed by a name it defines (`runner/plan/jobs.with_normalisation`)."""
     relative = relative.rstrip("/")
     if any((base / candidate).exists() for base in (REPO, HARNESS) for candidate in (relative, relative + ".py")):
         return True
@@ -126,13 +126,14 @@ def missing(text: str) -> list[str]:
 def test_each_form_of_a_stale_name_is_caught() -> None:
     """Names of the kind the map once held: a deleted module by its short path, a module never written by its
     dotted name, a file by its bare name; beside real ones in the same forms, which pass."""
-    text = ("`core/protocols/cartesia.py` is the realtime protocols; `harness.bench.usecase` runs it; see "
-            "`harness/sandbox/gone.py`, `bench/plan.with_nothing` and `nowhere_at_all.py`.\n"
+    text = ("`core/protocols/cartesia.py` is the realtime protocols; `harness.runner.usecase` runs it; see "
+            "`harness/sandbox/gone.py`, `runner/plan/jobs.with_nothing` and `nowhere_at_all.py`.\n"
             "Real: `core/protocols/http_speech.py`, `harness.results.dearer`, `harness.sandbox.running`, "
-            "`bench/plan.with_normalisation`, `sandbox/emulations/`, `harness/providers/<name>/`, "
+            "`runner/plan/jobs.with_normalisation`, `sandbox/emulations/`, `harness/providers/<name>/`, "
             "tests/core/test_layers.py, https://example.com/core/nothing.py, tts-harness.toml, `declaration.py`.\n"
             "```text\nharness/providers/<name>/\n    endpoints.py   a shape's name, not a module\n```\n")
-    assert missing(text) == ["file nowhere_at_all.py", "module harness.bench.usecase", "path bench/plan.with_nothing",
+    assert missing(text) == ["file nowhere_at_all.py", "module harness.runner.usecase", "path "
+                                                                                        "runner/plan/jobs.with_nothing",
                              "path core/protocols/cartesia.py", "path harness/sandbox/gone.py"]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.bench.timing import CLOCK_EPOCH, Marks, PollRecord
 from harness.measurement import (
     JobEvidence,
     Mark,
@@ -16,6 +15,7 @@ from harness.measurement import (
     job_figures,
     learn_completion,
 )
+from harness.runner.record.timing import CLOCK_EPOCH, JobMoments, PollRecord
 
 
 def polled(seq: int, sent: float, received: float | None, status: str | None = None, *, pending: bool = False,
@@ -34,7 +34,7 @@ def polled(seq: int, sent: float, received: float | None, status: str | None = N
     )
 
 
-def evidence(marks: Marks, polls: Sequence[PollRecord], stamps: ServerStamps = ServerStamps(), *,
+def evidence(marks: JobMoments, polls: Sequence[PollRecord], stamps: ServerStamps = ServerStamps(), *,
              finished: float | None = None, start_observable: bool = True, key: str = "job",
              provider: str = "acme") -> JobEvidence:
     values = dict(marks.values)
@@ -45,7 +45,7 @@ def evidence(marks: Marks, polls: Sequence[PollRecord], stamps: ServerStamps = S
                        start_observable=start_observable)
 
 
-def derive(marks: Marks, polls: Sequence[PollRecord], stamps: ServerStamps, finished: float,
+def derive(marks: JobMoments, polls: Sequence[PollRecord], stamps: ServerStamps, finished: float,
            clock: ProviderStamps | None = None) -> dict[str, Any]:
     """One job's figures against `clock` (or, without one, what the job's own stamps say of themselves)."""
     job = evidence(marks, polls, stamps, finished=finished)

@@ -78,7 +78,7 @@ def watch_corpus_reads(monkeypatch: pytest.MonkeyPatch) -> CorpusReads:
     of a run and of `tts-harness score`) refuse to load a corpus: the corpora the run loaded are handed to it. A load
     while judging raises and is recorded, so a path that swallowed the error still shows it."""
     from harness import benchmark
-    from harness.bench import corpus
+    from harness.core import corpora as corpus
     from harness.core import hard_text
     from harness.core.hard_text import item
 
@@ -114,7 +114,7 @@ def watch_corpus_reads(monkeypatch: pytest.MonkeyPatch) -> CorpusReads:
 
     monkeypatch.setattr(corpus, "_read", counted_read)
     for name in ("load_corpus", "parse_corpus", "read_hard_text"):
-        monkeypatch.setattr(corpus, name, refused(f"harness.bench.corpus.{name}", getattr(corpus, name)))
+        monkeypatch.setattr(corpus, name, refused(f"harness.core.corpora.{name}", getattr(corpus, name)))
     for module in (hard_text, item):
         monkeypatch.setattr(module, "read_hard_text", refused("read_hard_text", item.read_hard_text))
     monkeypatch.setattr(benchmark, "judge_hard_text", judged)

@@ -1,4 +1,5 @@
-"""Mark a stored run as measured on a saturated client, as the runner would have (`harness.bench.client_health`):
+"""Mark a stored run as measured on a saturated client, as the runner would have
+(`harness.runner.deliver.client_health`):
 its windows stalled for `share` of its time, and its jobs marked — for the faces' tests (compare, history,
 report), which must say so and draw no latency verdict from those jobs."""
 

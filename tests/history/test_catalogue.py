@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.core.catalogue import diff
 from harness.history import read_history
 from harness.providers.google import PROVIDER as GOOGLE
 from harness.results import open_read_only, read_catalogues
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 

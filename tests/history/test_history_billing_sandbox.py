@@ -14,9 +14,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.results import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 
 PROVIDERS = ("polly", "murf")
 MODELS = ("standard", "GEN2")

@@ -13,7 +13,7 @@ from harness.history.series import _findings_of
 from harness.history.values import History, RunInfo
 from harness.measurement import LanguageFigures, Misheard
 from harness.report.leaderboard import Entry
-from harness.results import RunRows, Unit
+from harness.results import ErrorUnit, RunRows
 from harness.scoring import flag_kind
 
 NONE_SAID = "No model answered the newest run in another language than asked."
@@ -27,7 +27,7 @@ def _figures(falls_back: bool) -> tuple[LanguageFigures, ...]:
             model="xtts-v2",
             language="es",
             asr_model="base#1",
-            unit=Unit.WORD,
+            unit=ErrorUnit.WORD,
             clips=3,
             rate=0.1,
             low=0.0,

@@ -18,9 +18,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.summary import Summary
-from harness.bench.summary_view import render
+from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.figures import Summary
+from harness.runner.summary.view import render
 from tests.helpers import browser
 
 PROVIDERS = ("pixazo", "pixelapi")

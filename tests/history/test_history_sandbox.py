@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.history import analyse, read_history
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 
 NIGHTS, STEP = 30, 20  # the change arrives with the 20th run (index 19)
 TRANSIENT_S, STEP_S = 1.0, 0.6  # a bad hour's added latency; a provider that became slower

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench import session
 from harness.cli import app
 from harness.core.registry import providers
+from harness.runner import session
 
 REPO = Path(__file__).resolve().parents[2]
 VOICE = REPO / "fixtures" / "voices" / "joe_short.wav"

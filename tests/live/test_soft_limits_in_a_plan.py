@@ -3,10 +3,10 @@ run's drift rows; what a hard limit forbids is refused before anything is sent a
 
 from __future__ import annotations
 
-from harness.bench.corpus import Corpus, CorpusItem
-from harness.bench.plan import Plan, References, build_plan, select
-from harness.bench.pricing import PriceBook
+from harness.core.corpora import Corpus, CorpusItem
 from harness.core.registry import providers
+from harness.runner.plan.jobs import Plan, References, build_plan, select
+from harness.runner.plan.pricing import PriceBook
 
 LONG = "A sentence that keeps going for a while. " * 15  # 615 characters: past XTTS's recommended 500
 

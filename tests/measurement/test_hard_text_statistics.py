@@ -73,5 +73,5 @@ def test_one_owner_the_results_store_computes_no_statistics_and_imports_no_scipy
     source = (results / "hard_text.py").read_text()
     assert "def wilson" not in source and "math.comb" not in source
     # the terminal summary, the report, history and compare ask harness.measurement
-    for face in ("bench/summary.py", "report/render.py", "report/compare.py", "history/series.py"):
+    for face in ("runner/summary/figures.py", "report/render.py", "report/compare.py", "history/series.py"):
         assert "harness.measurement" in _imports(HARNESS / face), face

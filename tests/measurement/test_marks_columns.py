@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.bench.marks_view import marks_cell
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.history.marks import newest_marks_worse
 from harness.measurement import ONSET_LIMIT_MS, marks_columns, offering_marks
 from harness.results import JobRow, RequestRow
+from harness.runner.summary.marks_view import marks_cell
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
 from tests.helpers.request_rows import job_row, request_row
 
@@ -91,12 +91,12 @@ def test_each_marks_fault_changes_the_spans() -> None:
 
 
 def test_the_summary_names_each_finding_with_its_offering_and_kind_and_json_carries_the_figures() -> None:
-    from harness.bench.marks_view import marks_sections
-    from harness.bench.summary_format import Lines, Table
+    from harness.runner.summary.format import Lines, SummaryTable
+    from harness.runner.summary.marks_view import marks_sections
 
     rows = [_answered(_row()), _answered(_row(marks=[], model="n"))]
     lines, table = marks_sections(offering_marks(rows))
-    assert isinstance(lines, Lines) and isinstance(table, Table)
+    assert isinstance(lines, Lines) and isinstance(table, SummaryTable)
     assert any("p/n: missing in 1 answer" in line for line in lines.lines), lines.lines
     assert "the aligner's own onset error" in lines.lines[0]
     by_model = {o["model"]: o for o in lines.values["offerings"]}

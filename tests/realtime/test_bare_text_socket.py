@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from harness.bench.socket_speech import Frames, failure_of
 from harness.contracts.frame_checks import check_session
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.core.protocols.http_speech import Format
@@ -41,6 +40,7 @@ from harness.core.protocols.websocket_speech import (
 )
 from harness.core.registry import providers
 from harness.core.spec import Provider
+from harness.runner.deliver.socket_speech import Frames, failure_of
 
 TEXT = "Hello there, this is a plain socket."
 PCM = (Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm"),)

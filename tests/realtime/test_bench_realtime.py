@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
-from harness.bench.socket_speech import fed, tokens
 from harness.core.protocols.realtime_grammar import Opening, Outgoing
+from harness.runner.deliver.socket_speech import fed, tokens
+from harness.runner.plan.config import BenchConfig
 from tests.helpers.loop_timing import watched
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import DEEPGRAM_MODEL, LoopbackSocketServer, realtime_toml
@@ -133,8 +133,8 @@ def test_a_server_that_stalls_twice_is_two_underruns_exactly(tmp_path: Path, sta
 
 
 def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_path: Path) -> None:
-    from harness.bench.dry_run import dry_run
     from harness.core.registry import providers
+    from harness.runner.dry_run import dry_run
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(realtime_toml(), encoding="utf-8")
@@ -158,10 +158,10 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     """`stall-2`: the sandbox holds two chunks until a listener has run dry; the runner's listener, over
     the frames as they arrived, counts the underruns the sandbox's truth counts over its write instants,
     and its first audio lies within the interval the client's clock allows."""
-    from harness.bench.socket_speech import decoder, heard, planned_socket, read_frames
-    from harness.bench.streaming import stream_figures
     from harness.core.protocols.realtime_session import LOOK_S, reader, run_session
     from harness.core.target import FAULT_HEADER
+    from harness.runner.deliver.socket_speech import decoder, heard, planned_socket, read_frames
+    from harness.runner.deliver.streaming import stream_figures
 
     provider = realtime_sandbox.state.served[name].provider
     channel = provider.channels[0]
@@ -208,10 +208,10 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
 
 
 def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
-    from harness.bench.socket_speech import Frames, failure_of
     from harness.core.errors import ErrorClass
     from harness.core.protocols.realtime_grammar import Closing, Event, Kind, Session
     from harness.providers.deepgram import PROVIDER
+    from harness.runner.deliver.socket_speech import Frames, failure_of
 
     grammar = PROVIDER.channels[0].grammar  # Deepgram's speak socket, declared in the WebSocket speech family
     refused = Session(url="wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.contracts.frame_checks import Findings
+from harness.contracts.frame_checks import FrameFindings
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
 from harness.core.registry import providers
 from tests.helpers.realtime import LoopbackSocketServer
@@ -37,7 +37,7 @@ def _drift(sandbox: Any, streams: dict[str, str]) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def _cancel_check(target: RealtimeTarget, *, paced: bool) -> Findings:
+def _cancel_check(target: RealtimeTarget, *, paced: bool) -> FrameFindings:
     plan = plans(target)["cancel"]()
     session = asyncio.run(run_check(target, sandbox_paced(plan) if paced else plan))
     return judge(target, plan, session)
@@ -113,14 +113,14 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
     first chunks paced at playback speed, as the contract suite's check asks, so the cancel meets speech still to
     come): the second run's cancel is a violation in the summary's cancels, and the history of the two fails its gate
     naming the offering (`harness.history.cancel`; the CLI's exit 1 is `analysis.fails`)."""
-    from harness.bench.cancel_view import cancel_sections
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
-    from harness.bench.summary_format import Lines
     from harness.contracts.realtime_checks import CANCEL_STALLS
     from harness.core.target import FAULT_HEADER
     from harness.history import analyse, read_history
     from harness.results import Store, cancel_figures
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
+    from harness.runner.summary.cancel_view import cancel_sections
+    from harness.runner.summary.format import Lines
 
     said = []
     for drift in ("", "after_cancel"):

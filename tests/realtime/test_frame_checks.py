@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.contracts.frame_checks import Findings, check_session
+from harness.contracts.frame_checks import FrameFindings, check_session
 from harness.contracts.realtime_checks import OTHER_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core import declared
 from harness.core.protocols.realtime_grammar import Session
@@ -45,7 +45,7 @@ def serve() -> Iterator[Callable[..., ScriptedServer]]:
         server.close()
 
 
-def _judge(server: ScriptedServer, name: str, check: str = "synthesis") -> tuple[Session, Findings]:
+def _judge(server: ScriptedServer, name: str, check: str = "synthesis") -> tuple[Session, FrameFindings]:
     """Run `check` against the loopback server as the declared provider `name`, reading until it closes."""
     urls = {"eleven_url": server.url, "cartesia_url": server.url, "deepgram_url": server.url}
     file = declared.parse(realtime_toml(**urls), Path("tts-harness.toml"))

@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from harness.bench.config import BenchConfig
-from harness.bench.session import run_bench_session
 from harness.core.registry import providers
 from harness.results.store import Store
+from harness.runner.plan.config import BenchConfig
+from harness.runner.session import run_bench_session
 from tests.helpers.planted import KEY, echo, leaks
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import ELEVEN_MODEL, LoopbackSocketServer, realtime_toml

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import pytest
 
-from harness.contracts.frame_checks import Findings
+from harness.contracts.frame_checks import FrameFindings
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core.registry import providers
 from harness.speech import encode_raw
@@ -49,7 +49,7 @@ def _after_last_input(answer: Sequence[str]) -> Script:
     return lambda received: answer if json.loads(received[-1]).get("continue") is False else ()
 
 
-def _judge(server: ScriptedServer, check: str) -> Findings:
+def _judge(server: ScriptedServer, check: str) -> FrameFindings:
     provider = providers()["cartesia"]
     target = RealtimeTarget(provider, server.url, KEY)
     plan = plans(target)[check]()

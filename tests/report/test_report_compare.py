@@ -11,9 +11,9 @@ import pytest
 from harness.core.errors import UsageError
 from harness.report.compare import (
     METHODS,
+    GateThresholds,
     Metric,
     Ruling,
-    Thresholds,
     compare_runs,
     parse_metrics,
     to_junit,
@@ -80,7 +80,7 @@ def test_fail_on_limits_the_gate(runs_db: Path) -> None:
 
 def test_threshold_alone_is_not_enough(runs_db: Path) -> None:
     """A 30% shift over three samples is beyond the threshold but not significant: insufficient, not regression."""
-    thresholds = Thresholds(min_samples=2)
+    thresholds = GateThresholds(min_samples=2)
     base, slow = read_run(runs_db, "base"), read_run(runs_db, "slow")
     few = lambda rows: type(rows)(run=rows.run, requests=rows.requests[:9], errors=rows.errors, drift=rows.drift)  # noqa: E731
     comparison = compare_runs(few(base), few(slow), [Metric.LATENCY], thresholds)
@@ -106,5 +106,5 @@ def test_bad_options_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="unknown metric 'speed'"):
         parse_metrics("latency,speed")
     with pytest.raises(UsageError, match="unknown threshold"):
-        Thresholds().with_overrides({"latency": "0.1"})
-    assert Thresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).wer == 0.05
+        GateThresholds().with_overrides({"latency": "0.1"})
+    assert GateThresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).wer == 0.05

@@ -17,8 +17,8 @@ MODELS = ("pixelapi/voice-design", "pixazo/vibevoice")
 
 
 def _sandbox_run(out: Path) -> str:
-    from harness.bench.config import BenchConfig
-    from harness.bench.session import run_bench_session
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
     from harness.scoring import BackgroundScorer, Scorer
 
     out.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.bench.summary import summarize
-from harness.bench.summary_view import render
 from harness.report.compare import Metric, compare_runs, render_text
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.leaderboard import build_leaderboard
@@ -24,6 +22,8 @@ from harness.report.render import write_report
 from harness.results.figures import model_figures
 from harness.results.reading import read_run
 from harness.results.store import Store
+from harness.runner.summary.figures import summarize
+from harness.runner.summary.view import render
 from tests.helpers.mixed_run import ENGLISH_ONLY, Expected, make_mixed_run
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from harness.core.errors import UsageError
 from harness.results.figures import model_figures, tally
-from harness.results.pooling import ErrorCounts, Unit, error_rates, pooled_wer
+from harness.results.pooling import ErrorCounts, ErrorUnit, error_rates, pooled_wer
 from harness.results.reading import read_rows
 from harness.results.row_errors import MixedUnitsError
 from harness.results.rows import RunRows
@@ -22,30 +22,30 @@ from tests.helpers.mixed_run import ENGLISH_ONLY, MULTILINGUAL, make_mixed_run
 from tests.helpers.request_rows import request_row
 
 
-def _counts(unit: Unit, errors: int, length: int) -> ErrorCounts:
+def _counts(unit: ErrorUnit, errors: int, length: int) -> ErrorCounts:
     return ErrorCounts(
         unit=unit, hits=length - errors, substitutions=errors, deletions=0, insertions=0, ref_length=length
     )
 
 
 def test_pooling_refuses_to_mix_units_and_error_rates_keep_them_apart() -> None:
-    words = [_counts(Unit.WORD, 1, 4), _counts(Unit.WORD, 0, 6)]
-    chars = [_counts(Unit.CHAR, 3, 10)]
+    words = [_counts(ErrorUnit.WORD, 1, 4), _counts(ErrorUnit.WORD, 0, 6)]
+    chars = [_counts(ErrorUnit.CHAR, 3, 10)]
     with pytest.raises(MixedUnitsError, match="one unit"):
         pooled_wer([*words, *chars])
-    rates = error_rates([*words, None, *chars, _counts(Unit.CHAR, 0, 0)])
+    rates = error_rates([*words, None, *chars, _counts(ErrorUnit.CHAR, 0, 0)])
     assert rates.wer is not None and rates.cer is not None
-    assert (rates.wer.unit, rates.wer.pooled, rates.wer.per_utterance_mean) == (Unit.WORD, 0.1, 0.125)
-    assert (rates.cer.unit, rates.cer.pooled, rates.cer.clips) == (Unit.CHAR, 0.3, 1)  # the empty clip is skipped
+    assert (rates.wer.unit, rates.wer.pooled, rates.wer.per_utterance_mean) == (ErrorUnit.WORD, 0.1, 0.125)
+    assert (rates.cer.unit, rates.cer.pooled, rates.cer.clips) == (ErrorUnit.CHAR, 0.3, 1)  # the empty clip is skipped
     assert (rates.wer.name, rates.cer.name) == ("WER", "CER")
-    assert rates.of(Unit.CHAR) == (rates.cer, tuple(chars))
+    assert rates.of(ErrorUnit.CHAR) == (rates.cer, tuple(chars))
     assert error_rates([]).wer is None and error_rates(words).cer is None
 
 
 def test_counts_of_a_row() -> None:
     row = request_row(unit="char", hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10)
     assert ErrorCounts.of(row) == ErrorCounts(
-        unit=Unit.CHAR, hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10
+        unit=ErrorUnit.CHAR, hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10
     )
     assert ErrorCounts.of(row).errors == 4  # type: ignore[union-attr]
     assert ErrorCounts.of(request_row()) is None  # never scored

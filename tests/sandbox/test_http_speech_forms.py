@@ -24,10 +24,10 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -108,7 +108,7 @@ AS_EVENTS = Synthesis(
     answer={"type": "piece"},
     last_event={"type": "done"},
 )
-REFUSALS = Refusals(**{field: Refusal(status, code, "{detail}") for field, status, code in (
+REFUSALS = SpeechRefusals(**{field: SpeechRefusal(status, code, "{detail}") for field, status, code in (
     ("invalid", 400, "invalid"), ("missing_key", 401, "no-key"), ("bad_key", 401, "bad-key"),
     ("unknown_voice", 400, "voice"), ("rate_limited", 429, "slow"), ("quota", 402, "quota"))})
 SERVICE = SpeechService(

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.bench.socket_speech import Frames, read_frames
 from harness.contracts.speech_checks import SpeechTarget
 from harness.core.evidence import EvidenceSource
 from harness.core.protocols.catalogues import known_finding
@@ -23,6 +22,7 @@ from harness.core.protocols.realtime_grammar import Kind, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.protocols.websocket_speech import socket_of
 from harness.core.registry import providers
+from harness.runner.deliver.socket_speech import Frames, read_frames
 from harness.sandbox import Sandbox, running
 from tests.helpers.minimax_socket import minimax_socket_events
 

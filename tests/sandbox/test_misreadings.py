@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.sandbox.emulation import Speech, Voice
+from harness.sandbox.emulation import SpeakerVoice, Speech
 from harness.sandbox.misreadings import misread, misread_speech
 from harness.speech import Rendition
 
@@ -25,7 +25,7 @@ def test_a_year_is_read_digit_by_digit_and_nothing_else_is(text: str, read: str)
 
 
 def test_street_is_read_as_saint_and_a_speech_keeps_its_voices() -> None:
-    speech = Speech.single("Meet me on Baker St. in 1999.", Voice(Rendition()))
+    speech = Speech.single("Meet me on Baker St. in 1999.", SpeakerVoice(Rendition()))
     changed = misread_speech(speech, ["street-as-saint", "year-digit-by-digit"])
     assert changed.lines == ((0, "Meet me on Baker Saint in one nine nine nine."),) and changed.voices == speech.voices
     assert misread_speech(speech, ()) is speech

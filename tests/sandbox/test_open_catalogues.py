@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from harness.contracts.speech_checks import SpeechTarget
-from harness.core.protocols.catalogues import AccountCatalogue, Catalogue, Verdict, judge
+from harness.core.protocols.catalogues import AccountCatalogue, Catalogue, SlotVerdict, judge
 from harness.core.registry import providers
 from harness.sandbox import Sandbox, running
 from harness.speech import decode_raw
@@ -131,11 +131,11 @@ def test_the_elevenlabs_socket_speaks_an_unlisted_voice_of_the_form(sandbox: San
 def test_the_rule_one_place() -> None:
     library = Catalogue(open=True, form=r"[A-Za-z0-9]{20}")
     account = AccountCatalogue(voices=frozenset({"my-clone"}), missing=frozenset({"A" * 20}))
-    assert judge(library, "x", listed=True) is Verdict.LISTED
-    assert judge(library, "B" * 20, listed=False) is Verdict.UNLISTED
-    assert judge(library, "A" * 20, listed=False, account=account) is Verdict.MISSING
-    assert judge(library, "my-clone", listed=False, account=account) is Verdict.ACCOUNT
-    assert judge(Catalogue(), "B" * 20, listed=False) is Verdict.MISSING
-    assert judge(Catalogue(), "my-clone", listed=False, account=account) is Verdict.ACCOUNT
+    assert judge(library, "x", listed=True) is SlotVerdict.LISTED
+    assert judge(library, "B" * 20, listed=False) is SlotVerdict.UNLISTED
+    assert judge(library, "A" * 20, listed=False, account=account) is SlotVerdict.MISSING
+    assert judge(library, "my-clone", listed=False, account=account) is SlotVerdict.ACCOUNT
+    assert judge(Catalogue(), "B" * 20, listed=False) is SlotVerdict.MISSING
+    assert judge(Catalogue(), "my-clone", listed=False, account=account) is SlotVerdict.ACCOUNT
     with pytest.raises(ValueError, match="form"):
         Catalogue(open=True)

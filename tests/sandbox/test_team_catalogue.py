@@ -15,13 +15,13 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.catalogue import account_catalogues
 from harness.cli import app
 from harness.core.account_catalogue import CatalogueError, from_listings, load_catalogue_file
 from harness.core.errors import UsageError
 from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.registry import providers
 from harness.results import CatalogueRow, Store
+from harness.runner.deliver.catalogue import account_catalogues
 from harness.sandbox import Sandbox, running
 from tests.helpers.minimax_socket import minimax_socket_events
 from tests.helpers.store_rows import insert_rows
@@ -129,8 +129,8 @@ def test_serve_and_bench_run_refuse_a_bad_catalogue_in_one_line(tmp_path: Path) 
 
 
 def test_bench_runs_own_sandbox_takes_the_catalogue(team_file: Path) -> None:
-    from harness.bench import config as settings
-    from harness.bench.session import sandbox_target
+    from harness.runner.plan import config as settings
+    from harness.runner.session import sandbox_target
 
     config = settings.load_config([settings.SandboxSettings.given(profile="fast", catalogue=team_file)], None)
     with sandbox_target(config, [providers()["speechify"]]) as target:

@@ -166,7 +166,7 @@ def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(j
     """"pm" read as a word is said "P M" (a word without a vowel is spelled), so it cannot be told from the accepted
     "p m" by ear: as a candidate it made right readings of "7:15 p.m." unsure (6 of 32 of Piper's), and it is left
     out. "am" as a word is a word ("seven forty five am"): still a candidate."""
-    from harness.scoring.hard_text.judge import Evidence
+    from harness.scoring.hard_text.judge import JudgeEvidence
 
     pm = HardText(text="The library closes at 7:15 p.m. during the winter.", category="time", span="7:15 p.m.",
                   accepted=("seven fifteen [p m]",),
@@ -175,9 +175,9 @@ def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(j
                   control="The library closes at seven fifteen p m during the winter.", meaning_changes=True)
     am = replace(pm, text=pm.text.replace("p.m.", "a.m."), span="7:15 a.m.", accepted=("seven fifteen [a m]",),
                  misreadings=(Misreading("seven fifteen am", "initialism-read-as-word"),))
-    errors = [error for _, error in judge.readings(pm, Evidence(""))]
+    errors = [error for _, error in judge.readings(pm, JudgeEvidence(""))]
     assert "time-read-as-cardinal" in errors and "initialism-read-as-word" not in errors
-    assert "initialism-read-as-word" in [error for _, error in judge.readings(am, Evidence(""))]
+    assert "initialism-read-as-word" in [error for _, error in judge.readings(am, JudgeEvidence(""))]
 
 
 # Issue 68: the free transcript, the judge's open-world reference, made sound. Items made up for the purpose.
@@ -255,7 +255,7 @@ def test_a_misheard_carrier_is_the_reference_for_the_span_alone(judge: HardTextJ
     """Where the carrier is misheard past anchoring, the whole transcript was compared with the listed readings in
     the written carrier: it gained by its carrier, not by its span (an o'clock time held word for word was "other"
     by 8.3 nats). The listed readings are now put in the transcript's own carrier."""
-    from harness.scoring.hard_text.judge import Evidence
+    from harness.scoring.hard_text.judge import JudgeEvidence
 
     hard = HardText(
         text="Doors open at 7 o'clock for members.",
@@ -268,7 +268,7 @@ def test_a_misheard_carrier_is_the_reference_for_the_span_alone(judge: HardTextJ
     )
     transcript = "Four is a pen that seven o'clock fir remembers."
     assert judge.free_readings(hard, transcript) == []  # the carrier does not anchor
-    _, free = judge.sentences(hard, Evidence(transcript))
+    _, free = judge.sentences(hard, JudgeEvidence(transcript))
     assert "Four is a pen that seven O clock fir remembers" in free  # written as every reading is (surfaces)
     assert "Four is a pen that seven hundred fir remembers" in free
     _heard_as(judge, monkeypatch, transcript)
@@ -281,7 +281,7 @@ def test_markup_say_as_and_sub_are_judged_honoured_only_when_the_honoured_readin
     """Markup's forced choice (`harness.measurement.markup.said_hard_text`, docs/markup.md) on the corpus' tagged
     items, voiced as the sandbox voices them: honoured ("T E S T"-style letters) passes; the drift `ignore_say_as`
     (the tag set aside, the text read as written) fails with the untagged reading."""
-    from harness.bench.corpus import load_corpus
+    from harness.core.corpora import load_corpus
     from harness.core.protocols.markup import Said
     from harness.measurement.markup import IGNORED, judged_said, said_hard_text
     from harness.providers.polly.declaration import MARKUP

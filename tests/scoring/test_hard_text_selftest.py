@@ -97,7 +97,7 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
     self-test stopped on the missing likelihood. The render is heard again for what is new (the model faked here:
     every sentence asked scores by its length)."""
     from harness.core.hard_text import HardText, Misreading
-    from harness.scoring.hard_text import Evidence, HardTextJudge
+    from harness.scoring.hard_text import HardTextJudge, JudgeEvidence
 
     script = _script()
     digits = "five {oh|zero} {oh|zero} {oh|zero} {oh|zero} {oh|zero}"
@@ -117,7 +117,7 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
         def evidence(self, clips, *, cache=None):  # type: ignore[no-untyped-def]
             found = []
             for clip in clips:
-                evidence = Evidence(transcript, searched={form: list(readings) for form, readings in searched.items()
+                evidence = JudgeEvidence(transcript, searched={form: list(readings) for form, readings in searched.items()
                                                           if form in {wrong.say for wrong in clip.hard.misreadings}})
                 listed, free = self.sentences(clip.hard, evidence)
                 evidence.scores = {text: -float(len(text)) for text in (*listed, *free)}

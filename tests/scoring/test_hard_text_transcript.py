@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soxr
 
-from harness.bench.corpus import parse_corpus
+from harness.core.corpora import parse_corpus
 from harness.core.hard_text import HardText, HardTextVerdict, Misreading
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.asr.spoken_form import writes_a_symbol, written_form_tokens

@@ -11,11 +11,11 @@ import typer
 from typer.testing import CliRunner
 
 from harness import benchmark
-from harness.bench.config import BenchConfig
 from harness.cli.report import export_command
 from harness.cli.score import score_command
 from harness.report.export import load_export
 from harness.results import connect_writer, read_span_scores
+from harness.runner.plan.config import BenchConfig
 from tests.helpers.hard_text import ITEMS, hard_corpus, watch_corpus_reads
 
 app = typer.Typer()

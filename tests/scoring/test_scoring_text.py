@@ -8,9 +8,9 @@ import whisper_normalizer
 from harness.results.row_errors import MixedUnitsError
 from harness.scoring import (
     NORMALIZER_VERSION,
+    ErrorUnit,
     Flag,
     ScoringInputError,
-    Unit,
     candidate_references,
     normalizer_for,
     pooled_wer,
@@ -45,7 +45,7 @@ def test_language_tags_reduce_to_their_primary_subtag() -> None:
 
 def test_chinese_and_japanese_count_characters_and_ignore_spaces() -> None:
     score = _score("今天 天气很好", "今天天气很好。", language="zh")
-    assert (score.unit, score.error_rate, score.wer) == (Unit.CHAR, 0.0, None)
+    assert (score.unit, score.error_rate, score.wer) == (ErrorUnit.CHAR, 0.0, None)
     wrong = _score("今天天气不好", "今天天气很好", language="ja")
     assert (wrong.substitutions, wrong.ref_length, wrong.error_rate) == (1, 6, pytest.approx(1 / 6))
 
@@ -146,6 +146,6 @@ def test_marks_stay_part_of_their_word_outside_english() -> None:
     hindi = _score("मौसम बहुत अच्छा है", "मौसम बहुत अच्छा है।", language="hi")
     assert (hindi.ref_length, hindi.wer) == (4, 0.0)
     thai = _score("วันนี้อากาศดีมาก", "วันนี้อากาศดี มาก", language="th")
-    assert (thai.unit, thai.error_rate, thai.ref_length) == (Unit.CHAR, 0.0, 16)
+    assert (thai.unit, thai.error_rate, thai.ref_length) == (ErrorUnit.CHAR, 0.0, 16)
     korean = _score("오늘은 날씨가좋네요", "오늘은 날씨가 좋네요.", language="ko")
-    assert (korean.unit, korean.error_rate) == (Unit.CHAR, 0.0)
+    assert (korean.unit, korean.error_rate) == (ErrorUnit.CHAR, 0.0)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.contracts.targets import ContractTarget
-from harness.core.protocols.grpc_speech import Call, Rpc, offering_name, speak, speaker_of, status_code_of
+from harness.core.protocols.grpc_speech import Rpc, StreamedCall, offering_name, speak, speaker_of, status_code_of
 from harness.core.protocols.http_speech import SpeechService
 from harness.core.registry import providers
 from harness.core.spec import Provider
@@ -53,7 +53,7 @@ def _where(request: pytest.FixtureRequest, target: ContractTarget, provider: Pro
 
 
 def _call(rpc: Rpc, where: tuple[str, bool, bytes | None], key: str | None, chunks: tuple[str, ...], voice: str,
-          language: str, *, text_first: bool = False) -> Call:
+          language: str, *, text_first: bool = False) -> StreamedCall:
     address, plaintext, roots = where
     fmt = rpc.formats[0]
     if text_first:  # the text message where the config should be: the order the documents require, broken

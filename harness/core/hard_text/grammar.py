@@ -84,16 +84,17 @@ class OptionalWords:
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
+class GrammarChoice:
     alternatives: tuple[Sequence, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Sequence:
-    parts: tuple[Word | OptionalWords | Choice, ...]
+    parts: tuple[Word | OptionalWords | GrammarChoice, ...]
 
 
-Node = Word | OptionalWords | Choice | Sequence  # a form's tree, for `fullest` (its automaton is built without it)
+Node = Word | OptionalWords | GrammarChoice | Sequence  # a form's tree, for `fullest` (its automaton is built without
+# it)
 Leaf = Callable[[Builder, str, int], int]  # the states that read one word of a form, and lead to a given state
 
 
@@ -185,7 +186,7 @@ def _leanest(node: Node) -> Reading:
         return (node.text,)
     if isinstance(node, OptionalWords):
         return ()
-    if isinstance(node, Choice):
+    if isinstance(node, GrammarChoice):
         return _leanest(node.alternatives[0])
     return tuple(word for part in node.parts for word in _leanest(part))
 
@@ -195,7 +196,7 @@ def _fullest(node: Node) -> Reading:
         return (node.text,)
     if isinstance(node, OptionalWords):
         return _fullest(node.part)
-    if isinstance(node, Choice):
+    if isinstance(node, GrammarChoice):
         return _fullest(node.alternatives[0])
     return tuple(word for part in node.parts for word in _fullest(part))
 
@@ -282,7 +283,7 @@ def _tokens(form: str) -> list[str]:
 def _tree(tokens: list[str]) -> Sequence:
     """The tree of checked tokens (`_tokens`)."""
     # Each open bracket: its kind, the alternatives it has closed (a choice), the parts of the one being read.
-    stack: list[tuple[str, list[Sequence], list[Word | OptionalWords | Choice]]] = [("", [], [])]
+    stack: list[tuple[str, list[Sequence], list[Word | OptionalWords | GrammarChoice]]] = [("", [], [])]
     for token in tokens:
         _, alternatives, parts = stack[-1]
         if token == "[" or token == "{":
@@ -295,7 +296,7 @@ def _tree(tokens: list[str]) -> Sequence:
             stack[-1][2].append(OptionalWords(Sequence(tuple(parts))))
         elif token == "}":
             stack.pop()
-            stack[-1][2].append(Choice((*alternatives, Sequence(tuple(parts)))))
+            stack[-1][2].append(GrammarChoice((*alternatives, Sequence(tuple(parts)))))
         else:
             parts.append(Word(token))
     return Sequence(tuple(stack[0][2]))

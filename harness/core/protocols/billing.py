@@ -5,12 +5,12 @@ field of the JSON answer (`/usage/characters`), a field of one event of a stream
 text and audio tokens) or of one message of a socket. A family declaration lists them (`Synthesis.billing`,
 `Socket.billing`), each with its unit, where it is, its scale to that unit and the evidence for it; the sandbox sends
 them (`harness.sandbox.emulations.http_speech`) and the benchmark reads them with `read_billed` (through
-`harness.bench.billing`), beside the plan's price (`harness.core.prices.charge.billed`, `billing_gap`).
+`harness.runner.deliver.billing`), beside the plan's price (`harness.core.prices.charge.billed`, `billing_gap`).
 
 A signal that is not a plain count (`harness.core.prices.bills.bill_number`: no sign, finite, bounded in digits and
 size, one value — a header sent twice is two), or is missing where declared, is a finding in one line, never a
 failure: the job keeps its planned cost. Whether a count is believable for the text sent is the bill's bound
-(`harness.core.prices.bills.bill_bounds`), checked where the plan is known (`harness.bench.billing`).
+(`harness.core.prices.bills.bill_bounds`), checked where the plan is known (`harness.runner.deliver.billing`).
 """
 
 from __future__ import annotations

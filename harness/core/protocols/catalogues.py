@@ -107,7 +107,7 @@ def known_finding(known: KnownModel) -> str | None:
             f"{', priced as it' if known.alias else ''}, as its clients send it ({who})")
 
 
-class Verdict(StrEnum):
+class SlotVerdict(StrEnum):
     """What an imitation does with an id at a voice (or model) slot."""
 
     LISTED = "listed"  # the declaration lists it: spoken
@@ -117,23 +117,23 @@ class Verdict(StrEnum):
 
     @property
     def spoken(self) -> bool:
-        return self is not Verdict.MISSING
+        return self is not SlotVerdict.MISSING
 
 
 def judge(catalogue: Catalogue, name: str, *, listed: bool, account: AccountCatalogue = NO_ACCOUNT,
-          kind: str = "voice") -> Verdict:
+          kind: str = "voice") -> SlotVerdict:
     """The one rule: an id marked missing is refused whatever lists it; a declared id is spoken; an id the team's
     catalogue lists is spoken; an id of an open catalogue's form is spoken with a finding; anything else is refused.
     `kind`: which of the account's lists to read (`voice` or `model`)."""
     if name in account.missing:
-        return Verdict.MISSING
+        return SlotVerdict.MISSING
     if listed:
-        return Verdict.LISTED
+        return SlotVerdict.LISTED
     if name in (account.voices if kind == "voice" else account.models):
-        return Verdict.ACCOUNT
+        return SlotVerdict.ACCOUNT
     if catalogue.open and catalogue.of_form(name):
-        return Verdict.UNLISTED
-    return Verdict.MISSING
+        return SlotVerdict.UNLISTED
+    return SlotVerdict.MISSING
 
 
 def unlisted_finding(kind: str, name: str) -> str:

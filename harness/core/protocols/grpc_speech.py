@@ -16,8 +16,8 @@ JSON reader (enum values by name); a request's settings are read back through th
 
 `with_rpcs` adds an offering of every model the RPC serves to the provider its `SpeechService` makes (named model +
 `suffix`, spoken in the model's voice, priced as its HTTP request); `speak` runs one call with grpc.aio and records
-what arrived, when (`Call`), for the benchmark and the contract checks; the sandbox imitates it from the declaration
-alone (`harness.sandbox.grpc_server`, `harness.sandbox.emulations.http_speech`).
+what arrived, when (`StreamedCall`), for the benchmark and the contract checks; the sandbox imitates it from the
+declaration alone (`harness.sandbox.grpc_server`, `harness.sandbox.emulations.http_speech`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,15 @@ from google.protobuf import descriptor_pb2, descriptor_pool, json_format, messag
 from google.protobuf.message import Message
 
 from harness.core.answer_errors import GRPC_STATUSES
-from harness.core.protocols.http_speech import Format, Model, Refusal, SpeechService, build_provider, fill, request_for
+from harness.core.protocols.http_speech import (
+    Format,
+    Model,
+    SpeechRefusal,
+    SpeechService,
+    build_provider,
+    fill,
+    request_for,
+)
 from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import DocDrift, Offering, Provider
 
@@ -190,7 +198,7 @@ def requests(rpc: Rpc, voice: str, language: str, fmt: Format, chunks: Sequence[
             *(request_of(rpc, fill(rpc.text, {"text": chunk})) for chunk in chunks)]
 
 
-def status_code_of(refusal: Refusal) -> str:
+def status_code_of(refusal: SpeechRefusal) -> str:
     """The gRPC status a refusal is answered with: its code where the provider writes gRPC's names (the
     canonical codes), else the one whose HTTP status is the refusal's."""
     if refusal.code in GRPC_STATUSES:
@@ -202,7 +210,7 @@ def status_code_of(refusal: Refusal) -> str:
 
 
 @dataclass(slots=True, kw_only=True)
-class Call:
+class StreamedCall:
     """One streaming call as it went: when each request left and each response came (seconds after `started_at`,
     monotonic: the interval it arrived in, as the sockets' sessions bound it), the audio of each, and how it ended
     (`code`: the gRPC status name; None: it never ended)."""
@@ -222,7 +230,7 @@ class Call:
 async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], voice: str, language: str,
                 fmt: Format, *, at_s: Sequence[float] | None = None, root_certificates: bytes | None = None,
                 plaintext: bool = False, timeout_s: float = 60.0, extra_metadata: Mapping[str, str] | None = None
-                ) -> Call:
+                ) -> StreamedCall:
     """Say `chunks` over `rpc` at `target` (host:port) and record the call. TLS unless `plaintext` (a loopback
     imitation); `root_certificates`: the CA to trust (the sandbox's). `at_s`: when each text message leaves,
     seconds after the config (None: all at once). A status that is not OK ends the call and is recorded, never
@@ -230,10 +238,10 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
     server refused before reading its requests as INTERNAL now and then); `timeout_s` bounds it, and cancelling the
     coroutine cancels the call."""
     loop = asyncio.get_running_loop()
-    done: asyncio.Future[Call] = loop.create_future()
+    done: asyncio.Future[StreamedCall] = loop.create_future()
     calls: list[Any] = []  # the call in flight, so a cancelled job ends it rather than leaving it to its timeout
 
-    def settle(outcome: Call | BaseException) -> None:
+    def settle(outcome: StreamedCall | BaseException) -> None:
         if done.done():
             return
         if isinstance(outcome, BaseException):
@@ -242,7 +250,7 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
             done.set_result(outcome)
 
     def run() -> None:  # a thread of its own: a call may last the utterance, and many run at once
-        outcome: Call | BaseException
+        outcome: StreamedCall | BaseException
         try:
             outcome = _call(
                 rpc,
@@ -272,10 +280,10 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
 
 def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message], at_s: Sequence[float] | None,
           root_certificates: bytes | None, plaintext: bool, timeout_s: float, extra: Mapping[str, str],
-          calls: list[Any]) -> Call:
+          calls: list[Any]) -> StreamedCall:
     import grpc
 
-    record = Call(target=target)
+    record = StreamedCall(target=target)
     metadata = (*(((rpc.key_metadata, key),) if key else ()), *extra.items())
 
     def stream() -> Iterator[Message]:

@@ -9,7 +9,7 @@ Most hosted text-to-speech APIs answer one HTTP request with the speech, in one 
 The family owns, once, what those forms share: building the request from a text, a voice, a model and a
 format (`Synthesis.slots`: JSON pointers over the request's fields, path, query and header fields
 included, botocore's `location`), reading the audio back (`harness.core.audio_fields`), the provider's
-error shape (`ErrorShape`), its refusals in its own words (`Refusals`), the voices it lists (`Listing`),
+error shape (`ErrorShape`), its refusals in its own words (`SpeechRefusals`), the voices it lists (`Listing`),
 a token exchange where its documents have one (`TokenExchange`), a path that answers in two forms by a request
 field's value (`Synthesis.chosen_by`, `answer_forms`: a `stream` flag), and what a model name no declared model
 answers to does (`Synthesis.unknown_model`: refused, or spoken as the default model where the documents say
@@ -310,7 +310,7 @@ class Model:
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
+class SpeechRefusal:
     """One documented refusal: its status, the provider's code for it, and its message (`{detail}` is
     filled with the particulars: the voice asked for, the validation's problems)."""
 
@@ -323,21 +323,22 @@ class Refusal:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Refusals:
+class SpeechRefusals:
     """The provider's words for each refusal the family's imitation makes."""
 
-    invalid: Refusal  # a request the documents forbid
-    missing_key: Refusal
-    bad_key: Refusal
-    unknown_voice: Refusal
-    rate_limited: Refusal
-    quota: Refusal
-    unknown_model: Refusal | None = None
-    not_found: Refusal = Refusal(404, "NotFound", "Not found: {detail}")
-    busy: Refusal = Refusal(503, "ServiceUnavailable", "The service is temporarily unavailable.")
-    server_error: Refusal = Refusal(500, "InternalError", "Internal server error.")
-    bad_signature: Refusal | None = None  # a signed request whose signature does not match (SigV4)
-    too_long: Refusal | None = None  # a text over the documented limit, where its code is its own (else `invalid`)
+    invalid: SpeechRefusal  # a request the documents forbid
+    missing_key: SpeechRefusal
+    bad_key: SpeechRefusal
+    unknown_voice: SpeechRefusal
+    rate_limited: SpeechRefusal
+    quota: SpeechRefusal
+    unknown_model: SpeechRefusal | None = None
+    not_found: SpeechRefusal = SpeechRefusal(404, "NotFound", "Not found: {detail}")
+    busy: SpeechRefusal = SpeechRefusal(503, "ServiceUnavailable", "The service is temporarily unavailable.")
+    server_error: SpeechRefusal = SpeechRefusal(500, "InternalError", "Internal server error.")
+    bad_signature: SpeechRefusal | None = None  # a signed request whose signature does not match (SigV4)
+    too_long: SpeechRefusal | None = None  # a text over the documented limit, where its code is its own (else
+    # `invalid`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +399,7 @@ class SpeechService:
     docs: tuple[str, ...]
     error_model: type[BaseModel]
     errors: ErrorShape
-    refusals: Refusals
+    refusals: SpeechRefusals
     syntheses: tuple[Synthesis, ...]
     models: tuple[Model, ...]
     voices: tuple[Voice, ...]

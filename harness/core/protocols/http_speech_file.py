@@ -60,9 +60,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     UnknownModel,
@@ -289,13 +289,13 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
                          languages=tuple(declaration.languages), languages_source=where,
                          description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})")
                    for name in declaration.models)
-    refusals = Refusals(invalid=Refusal(400, "invalid_request", "{detail}"),
-                        missing_key=Refusal(401, "unauthorized", "No key was given."),
-                        bad_key=Refusal(401, "unauthorized", "The key is not valid."),
-                        unknown_voice=Refusal(400, "unknown_voice", "Unknown voice: {detail}"),
-                        rate_limited=Refusal(429, "rate_limited", "Too many requests."),
-                        quota=Refusal(429, "quota_exceeded", "The account's quota is spent."),
-                        unknown_model=Refusal(400, "unknown_model", "Unknown model: {detail}")
+    refusals = SpeechRefusals(invalid=SpeechRefusal(400, "invalid_request", "{detail}"),
+                        missing_key=SpeechRefusal(401, "unauthorized", "No key was given."),
+                        bad_key=SpeechRefusal(401, "unauthorized", "The key is not valid."),
+                        unknown_voice=SpeechRefusal(400, "unknown_voice", "Unknown voice: {detail}"),
+                        rate_limited=SpeechRefusal(429, "rate_limited", "Too many requests."),
+                        quota=SpeechRefusal(429, "quota_exceeded", "The account's quota is spent."),
+                        unknown_model=SpeechRefusal(400, "unknown_model", "Unknown model: {detail}")
                         if declaration.model else None)
     return SpeechService(
         name=declaration.name,

@@ -11,7 +11,7 @@ the same body may be POSTed to a callback URL the submit names. The family owns,
     webhooks   where the callback URL is given (a header, a body field), its modes, the payload template
     lifecycle  the states, transitions and terminal states (`harness.core.lifecycle.Lifecycle`), and the
                provider's word for each generic phase (`Words`)
-    refusals   the provider's words for each refusal (`Refusal`), the error body as a template
+    refusals   the provider's words for each refusal (`JobRefusal`), the error body as a template
 
 A provider of the family is a `JobsService` — what its documents say — and `build_provider` makes the
 `Provider` (endpoints with their `JobBinding` and lifecycle, offerings) the contract plans, the benchmark and
@@ -168,7 +168,7 @@ class JobModel:
     speaker: Speaker | None = None
     media_type: str = ""  # the media type its status body names ("": the audio's own)
     values: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)  # slot -> f(payload)
-    insufficient: Refusal | None = None  # its own words for an empty wallet (`{amount}`)
+    insufficient: JobRefusal | None = None  # its own words for an empty wallet (`{amount}`)
     model_id: str = ""  # the id jobs report ("": the endpoint's model_id)
 
 
@@ -254,7 +254,7 @@ class Words:
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
+class JobRefusal:
     """One refusal: its status, message and title (None: the status' phrase); `{...}` filled with the
     particulars (`{job_id}`, `{model_id}`, `{amount}`, `{retry_after}`, `{problems}`, `{path}`)."""
 
@@ -270,25 +270,25 @@ class Refusal:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Refusals:
+class JobRefusals:
     """The provider's words for each refusal the family's imitation makes; None: the engine's default words."""
 
-    missing_key: Refusal | None = None
-    bad_key: Refusal | None = None
-    insufficient: Refusal | None = None
-    rate_limited: Refusal | None = None
-    busy: Refusal | None = None
-    unknown_job: Refusal | None = None
-    model_disabled: Refusal | None = None
-    not_found: Refusal | None = None
-    too_large: Refusal | None = None
+    missing_key: JobRefusal | None = None
+    bad_key: JobRefusal | None = None
+    insufficient: JobRefusal | None = None
+    rate_limited: JobRefusal | None = None
+    busy: JobRefusal | None = None
+    unknown_job: JobRefusal | None = None
+    model_disabled: JobRefusal | None = None
+    not_found: JobRefusal | None = None
+    too_large: JobRefusal | None = None
     collapse_spaces: bool = False  # a validation message's runs of white space become one space
     # The documents' own messages for some invalid requests: (payload, problems) -> the message, or None.
     invalid: Callable[[Mapping[str, Any], list[str]], str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class AccountPlan:
     """A plan a key can be on: its documented request limit a minute, and the balance it starts with (USD)."""
 
     name: str
@@ -313,12 +313,12 @@ class JobsService:
     submit: Submit
     status: Status
     media: Media
-    refusals: Refusals = Refusals()
+    refusals: JobRefusals = JobRefusals()
     webhooks: Webhooks | None = None
     stamps: Stamps = Stamps()
     offerings: tuple[Offering, ...] = ()
     doc_drift: tuple[DocDrift, ...] = ()
-    plans: tuple[Plan, ...] = ()
+    plans: tuple[AccountPlan, ...] = ()
     default_plan: str = ""  # "" : one plan, the engine's default
     reference_rules: ReferenceRules | None = None
     retry: RetryPolicy = DEFAULT_RETRY

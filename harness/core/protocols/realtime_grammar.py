@@ -208,7 +208,7 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
+class FrameReading:
     """What one frame says, read whole (`Grammar.read`): its message, its events, what in it breaks the contract,
     its unknown fields — and, for a server frame the grammar refused, whether audio may have gone with it."""
 
@@ -389,22 +389,22 @@ class Grammar(ABC):
 
     # --- shared ---------------------------------------------------------------------------------------
 
-    def read(self, frame: Frame, position: int = 0) -> Reading:
+    def read(self, frame: Frame, position: int = 0) -> FrameReading:
         """The frame read whole: validated by its model, then its events (a server frame's). Audio text that is not
-        in its encoding makes the frame a refused one, never a silent gap (see `Reading`)."""
+        in its encoding makes the frame a refused one, never a silent gap (see `FrameReading`)."""
         message, problems, drift = self.validate(frame, position)
         if frame.direction is Direction.SEND:
-            return Reading(message, (), tuple(problems), tuple(drift))
+            return FrameReading(message, (), tuple(problems), tuple(drift))
         if problems:
             lost = self.may_lose_audio(frame)
-            return Reading(None, self._said_error(frame), tuple(problems), tuple(drift), lost=lost)
+            return FrameReading(None, self._said_error(frame), tuple(problems), tuple(drift), lost=lost)
         try:
             events = self.events(frame, message)
         except ValueError as error:  # AudioFieldError, binascii.Error: audio that cannot be read is lost audio
             problem = Violation(pointer("frames", frame.index), "audio in its declared encoding", str(error)[:120],
                                 "audio")
-            return Reading(message, (), (problem,), tuple(drift), lost=True)
-        return Reading(message, events, (), tuple(drift))
+            return FrameReading(message, (), (problem,), tuple(drift), lost=True)
+        return FrameReading(message, events, (), tuple(drift))
 
     def may_lose_audio(self, frame: Frame) -> bool:
         """Whether a server frame this grammar refused may have carried audio: a binary frame where the protocol's

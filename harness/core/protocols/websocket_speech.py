@@ -53,7 +53,7 @@ from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import (
     Format,
     Model,
-    Refusal,
+    SpeechRefusal,
     SpeechService,
     UnknownModel,
     build_provider,
@@ -281,7 +281,7 @@ class UpgradeRefusals:
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
+class GenerationSchedule:
     """A generation starts as the buffer fills: when it holds the next of these lengths in characters (the last one
     repeating), its text is spoken without waiting for a flush or the end. The opening's list at `lengths_at`
     replaces the default (a generation_config.chunk_length_schedule: "The default value for
@@ -308,7 +308,7 @@ class Contexts:
     more: str = ""
     cancel: Send | None = None  # drops a context: what it still had to say is never sent (a cancel message)
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
-    beyond: Refusal | None = None  # how a context past `limit` is refused (None: the provider's `invalid`)
+    beyond: SpeechRefusal | None = None  # how a context past `limit` is refused (None: the provider's `invalid`)
     # Each context opens with the socket's opening (`Start.opening`), carrying that context's settings (an
     # initialiseContext), told apart by its `Match` wherever it comes, not once as the socket's first message;
     # `Ending.after_final` names no context and ends the socket (a close_socket). False: the opening, where there is
@@ -378,7 +378,7 @@ class Socket:
     # The audio's binary frames, or its JSON message and pointer; whether each chunk is a whole file
     audio_answer: AudioAnswer = AudioAnswer()
     flush: Send | None = None  # speaks what the buffer holds without ending the text (a flush message)
-    schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (a chunk schedule)
+    schedule: GenerationSchedule | None = None  # the buffer is spoken as it reaches each length (a chunk schedule)
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: a `clear`,
     # an input_text_buffer.clear); speech already asked for is still sent
     clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
@@ -850,7 +850,7 @@ def refusal_statuses(service: SpeechService) -> dict[str, int]:
     error frames speak in. A code the refusals give statuses of different classes (a 1000, "unknown error",
     for a 404 and a 500) says nothing of its class and is left out."""
     refusals = [value for item in fields(service.refusals)
-                if isinstance(value := getattr(service.refusals, item.name), Refusal)]
+                if isinstance(value := getattr(service.refusals, item.name), SpeechRefusal)]
     found: dict[str, int] = {}
     ambiguous: set[str] = set()
     for refusal in refusals:

@@ -14,9 +14,9 @@ from harness.core.protocols.http_speech import (
     Format,
     Listing,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     TokenExchange,
@@ -218,16 +218,16 @@ MODELS = (
     Model(name="neural-hd", synthesis=SYNTHESIZE.key, voice="en-US-Ava:DragonHDLatestNeural"),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "BadRequest", "{detail}"),
-    missing_key=Refusal(401, "Unauthorized", ""),
-    bad_key=Refusal(401, "Unauthorized", ""),
-    unknown_voice=Refusal(400, "BadRequest", "{detail}"),
-    rate_limited=Refusal(429, "TooManyRequests", ""),
-    quota=Refusal(429, "TooManyRequests", ""),
-    not_found=Refusal(404, "NotFound", ""),
-    busy=Refusal(502, "BadGateway", ""),
-    server_error=Refusal(502, "BadGateway", ""),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "BadRequest", "{detail}"),
+    missing_key=SpeechRefusal(401, "Unauthorized", ""),
+    bad_key=SpeechRefusal(401, "Unauthorized", ""),
+    unknown_voice=SpeechRefusal(400, "BadRequest", "{detail}"),
+    rate_limited=SpeechRefusal(429, "TooManyRequests", ""),
+    quota=SpeechRefusal(429, "TooManyRequests", ""),
+    not_found=SpeechRefusal(404, "NotFound", ""),
+    busy=SpeechRefusal(502, "BadGateway", ""),
+    server_error=SpeechRefusal(502, "BadGateway", ""),
 )
 
 PRONUNCIATION_PAGE = "https://learn.microsoft.com/azure/ai-services/speech-service/speech-synthesis-markup-pronunciation"

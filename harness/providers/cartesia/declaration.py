@@ -31,9 +31,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -250,17 +250,17 @@ KNOWN_MODELS = (
 
 # The error codes are the sandbox's words (the API Errors page's `error_code` values are not listed in full); the
 # unknown model's message is the documents' example.
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request", "{detail}"),
-    missing_key=Refusal(401, "invalid_api_key", "No API key was given."),
-    bad_key=Refusal(401, "invalid_api_key", "Invalid API key."),
-    unknown_voice=Refusal(404, "voice_not_found", "Voice {detail} was not found."),
-    rate_limited=Refusal(429, "concurrency_limited", "You have exceeded your plan's concurrency limit."),
-    quota=Refusal(402, "insufficient_credits", "Your account has run out of credits."),
-    unknown_model=Refusal(400, "model_not_found", "The model is not valid, make sure it is a valid model ID."),
-    not_found=Refusal(404, "not_found", "Not found: {detail}"),
-    busy=Refusal(503, "service_unavailable", "The service is temporarily unavailable."),
-    server_error=Refusal(500, "internal_error", "Internal server error."),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request", "{detail}"),
+    missing_key=SpeechRefusal(401, "invalid_api_key", "No API key was given."),
+    bad_key=SpeechRefusal(401, "invalid_api_key", "Invalid API key."),
+    unknown_voice=SpeechRefusal(404, "voice_not_found", "Voice {detail} was not found."),
+    rate_limited=SpeechRefusal(429, "concurrency_limited", "You have exceeded your plan's concurrency limit."),
+    quota=SpeechRefusal(402, "insufficient_credits", "Your account has run out of credits."),
+    unknown_model=SpeechRefusal(400, "model_not_found", "The model is not valid, make sure it is a valid model ID."),
+    not_found=SpeechRefusal(404, "not_found", "Not found: {detail}"),
+    busy=SpeechRefusal(503, "service_unavailable", "The service is temporarily unavailable."),
+    server_error=SpeechRefusal(500, "internal_error", "Internal server error."),
 )
 
 TITLES = {400: "Invalid request", 401: "Unauthorized", 402: "Payment required", 404: "Not found",

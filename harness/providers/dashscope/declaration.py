@@ -15,9 +15,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -131,18 +131,18 @@ KNOWN_MODELS = (
 )
 
 # The general status codes and their words (STATUS_CODES).
-REFUSALS = Refusals(
-    invalid=Refusal(400, "InvalidParameter", "Required parameter(s) missing or invalid, please check the request "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "InvalidParameter", "Required parameter(s) missing or invalid, please check the request "
                     "parameters. {detail}"),
-    missing_key=Refusal(401, "InvalidApiKey", "Invalid API-key provided."),
-    bad_key=Refusal(401, "InvalidApiKey", "Invalid API-key provided."),
-    unknown_voice=Refusal(400, "InvalidParameter", "Invalid voice: {detail}"),
-    rate_limited=Refusal(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later."),
-    quota=Refusal(400, "Arrearage", "Access denied, plesase make sure your account is in good standing."),
-    unknown_model=Refusal(400, "InvalidParameter", "Model not exist: {detail}"),
-    not_found=Refusal(404, "NotFound", "Not found: {detail}"),
-    busy=Refusal(503, "ServiceUnavailable", "Service unavailable, please try again later."),
-    server_error=Refusal(500, "InternalError", "An internal error has occured, please try again later or contact "
+    missing_key=SpeechRefusal(401, "InvalidApiKey", "Invalid API-key provided."),
+    bad_key=SpeechRefusal(401, "InvalidApiKey", "Invalid API-key provided."),
+    unknown_voice=SpeechRefusal(400, "InvalidParameter", "Invalid voice: {detail}"),
+    rate_limited=SpeechRefusal(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later."),
+    quota=SpeechRefusal(400, "Arrearage", "Access denied, plesase make sure your account is in good standing."),
+    unknown_model=SpeechRefusal(400, "InvalidParameter", "Model not exist: {detail}"),
+    not_found=SpeechRefusal(404, "NotFound", "Not found: {detail}"),
+    busy=SpeechRefusal(503, "ServiceUnavailable", "Service unavailable, please try again later."),
+    server_error=SpeechRefusal(500, "InternalError", "An internal error has occured, please try again later or contact "
                          "service support."),
 )
 

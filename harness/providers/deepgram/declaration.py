@@ -20,9 +20,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -170,17 +170,17 @@ KNOWN_MODELS = (
              "read 2026-11-25)") for name in CLIENT_MODELS),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "INVALID_QUERY_PARAMETER", "{detail}"),
-    missing_key=Refusal(401, "INVALID_AUTH", "Invalid credentials."),
-    bad_key=Refusal(401, "INVALID_AUTH", "Invalid credentials."),
-    unknown_voice=Refusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
-    unknown_model=Refusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
-    rate_limited=Refusal(429, "TOO_MANY_REQUESTS", "Too many requests. Please try again later."),
-    quota=Refusal(402, "INSUFFICIENT_CREDITS", "Insufficient credits."),
-    not_found=Refusal(404, "NOT_FOUND", "Not found: {detail}"),
-    busy=Refusal(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
-    server_error=Refusal(500, "INTERNAL_SERVER_ERROR", "Internal server error."),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "INVALID_QUERY_PARAMETER", "{detail}"),
+    missing_key=SpeechRefusal(401, "INVALID_AUTH", "Invalid credentials."),
+    bad_key=SpeechRefusal(401, "INVALID_AUTH", "Invalid credentials."),
+    unknown_voice=SpeechRefusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
+    unknown_model=SpeechRefusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
+    rate_limited=SpeechRefusal(429, "TOO_MANY_REQUESTS", "Too many requests. Please try again later."),
+    quota=SpeechRefusal(402, "INSUFFICIENT_CREDITS", "Insufficient credits."),
+    not_found=SpeechRefusal(404, "NOT_FOUND", "Not found: {detail}"),
+    busy=SpeechRefusal(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+    server_error=SpeechRefusal(500, "INTERNAL_SERVER_ERROR", "Internal server error."),
 )
 
 # The characters Deepgram counted for a /v1/speak request: a header its documents do not enumerate.

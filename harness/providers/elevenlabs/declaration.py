@@ -24,9 +24,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
     Normalisation,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -323,19 +323,19 @@ KNOWN_MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
+REFUSALS = SpeechRefusals(
     # 422 "Validation Error": the documented {"detail": [{"loc", "msg", "type"}]} (ErrorShape.by_status)
-    invalid=Refusal(422, "invalid_request", "{detail}"),
-    missing_key=Refusal(401, "invalid_api_key", "Missing the xi-api-key header."),
-    bad_key=Refusal(401, "invalid_api_key", "Invalid API key."),
-    unknown_voice=Refusal(404, "voice_not_found", "A voice with the voice_id {detail} was not found."),
-    rate_limited=Refusal(429, "too_many_concurrent_requests", "Too many concurrent requests for your plan; retry "
+    invalid=SpeechRefusal(422, "invalid_request", "{detail}"),
+    missing_key=SpeechRefusal(401, "invalid_api_key", "Missing the xi-api-key header."),
+    bad_key=SpeechRefusal(401, "invalid_api_key", "Invalid API key."),
+    unknown_voice=SpeechRefusal(404, "voice_not_found", "A voice with the voice_id {detail} was not found."),
+    rate_limited=SpeechRefusal(429, "too_many_concurrent_requests", "Too many concurrent requests for your plan; retry "
                          "shortly."),
-    quota=Refusal(401, "quota_exceeded", "This request exceeds your quota."),
-    unknown_model=Refusal(422, "model_not_found", "model_id {detail} is not a model of this account"),
-    not_found=Refusal(404, "not_found", "Not Found: {detail}"),
-    busy=Refusal(503, "service_unavailable", "The service is temporarily unavailable."),
-    server_error=Refusal(500, "internal_server_error", "Internal server error."),
+    quota=SpeechRefusal(401, "quota_exceeded", "This request exceeds your quota."),
+    unknown_model=SpeechRefusal(422, "model_not_found", "model_id {detail} is not a model of this account"),
+    not_found=SpeechRefusal(404, "not_found", "Not Found: {detail}"),
+    busy=SpeechRefusal(503, "service_unavailable", "The service is temporarily unavailable."),
+    server_error=SpeechRefusal(500, "internal_server_error", "Internal server error."),
 )
 
 SERVICE = SpeechService(

@@ -19,7 +19,7 @@ centre's inactivity limit), so it is declared and marked as drift.
 from __future__ import annotations
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format, Refusal
+from harness.core.protocols.http_speech import Format, SpeechRefusal
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -27,10 +27,10 @@ from harness.core.protocols.websocket_speech import (
     Contexts,
     Ending,
     Failures,
+    GenerationSchedule,
     KeyIn,
     Marks,
     Match,
-    Schedule,
     Send,
     Socket,
     SocketAuth,
@@ -117,7 +117,7 @@ STREAM_INPUT = Socket(
     ),
     text=Send("SendText", {"text": "{text}"}, SendText, Match("/text")),
     # "The default value for chunk_length_schedule is: [120, 160, 250, 290]"; "Each item should be in the range 50-500."
-    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
+    schedule=GenerationSchedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("SendText (flush)", {"text": "{text}", "flush": True}, SendText, Match("/flush", True)),
     end=Send("CloseConnection", {"text": ""}, CloseConnection, Match("/text", "")),
     audio_answer=AudioAnswer(
@@ -194,7 +194,8 @@ CLOSE_CODES = STREAM_INPUT.failures.close_codes
 # is limited to 5 concurrent contexts" (MULTI_GUIDE); a sixth is refused with max_active_conversations and a 1008
 # close, in the server's words as a client quotes them (MULTI_CONTEXT_LIMIT).
 MAX_CONTEXTS = 5
-TOO_MANY_CONTEXTS = Refusal(400, "max_active_conversations", "Maximum simultaneous contexts per WebSocket connection "
+TOO_MANY_CONTEXTS = SpeechRefusal(400, "max_active_conversations", "Maximum simultaneous contexts per WebSocket "
+                                                                   "connection "
                             "exceeded (5). Please close an existing context before opening a new one.")
 
 MULTI_STREAM_INPUT = Socket(
@@ -212,7 +213,7 @@ MULTI_STREAM_INPUT = Socket(
                      InitializeContext, Match("/text", " ")),
     ),
     text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
-    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
+    schedule=GenerationSchedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
                Match("/flush", True)),
     end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,

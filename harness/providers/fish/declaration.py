@@ -13,9 +13,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     UnknownModel,
@@ -204,14 +204,14 @@ VALUE_VARIANTS = tuple(ValueVariant(at="/opus_bitrate", sent=kbps * 1000, means=
                                     endpoints=("tts",))
                        for kbps in (24, 32, 48, 64))
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "400", "{detail}"),
-    missing_key=Refusal(401, "401", "Missing API key"),
-    bad_key=Refusal(401, "401", "Invalid API key"),
-    unknown_voice=Refusal(400, "400", "Reference model not found: {detail}"),
-    rate_limited=Refusal(429, "429", "Too many requests"),
-    quota=Refusal(402, "402", "No credit left"),
-    server_error=Refusal(500, "500", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "400", "{detail}"),
+    missing_key=SpeechRefusal(401, "401", "Missing API key"),
+    bad_key=SpeechRefusal(401, "401", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "400", "Reference model not found: {detail}"),
+    rate_limited=SpeechRefusal(429, "429", "Too many requests"),
+    quota=SpeechRefusal(402, "402", "No credit left"),
+    server_error=SpeechRefusal(500, "500", "Internal server error"),
 )
 
 SLOTS = Slots(text="/text", voice="/reference_id", model="/model", format="/format", rate="/sample_rate")

@@ -16,9 +16,9 @@ from harness.core.protocols.http_speech import (
     Format,
     FormatWords,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -218,20 +218,20 @@ KNOWN_MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
-    missing_key=Refusal(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
+    missing_key=SpeechRefusal(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
                         "established identity). Please use API Key or other form of API consumer identity to call "
                         "this API."),
-    bad_key=Refusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
-    unknown_voice=Refusal(400, "INVALID_ARGUMENT", "Voice name {detail} is not supported."),
-    unknown_model=Refusal(404, "NOT_FOUND", "models/{detail} is not found for API version v1beta, or is not "
+    bad_key=SpeechRefusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+    unknown_voice=SpeechRefusal(400, "INVALID_ARGUMENT", "Voice name {detail} is not supported."),
+    unknown_model=SpeechRefusal(404, "NOT_FOUND", "models/{detail} is not found for API version v1beta, or is not "
                           "supported for generateContent."),
-    rate_limited=Refusal(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
-    quota=Refusal(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota."),
-    not_found=Refusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
-    busy=Refusal(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
-    server_error=Refusal(500, "INTERNAL", "An internal error has occurred."),
+    rate_limited=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
+    quota=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota."),
+    not_found=SpeechRefusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
+    busy=SpeechRefusal(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+    server_error=SpeechRefusal(500, "INTERNAL", "An internal error has occurred."),
 )
 
 # The tokens a generation was billed (usageMetadata: the text read, the audio written; gemini.toml prices both). A

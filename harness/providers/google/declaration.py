@@ -15,9 +15,9 @@ from harness.core.protocols.http_speech import (
     Format,
     Listing,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -189,20 +189,20 @@ MODELS = (
           languages_source=CHIRP3_HD_LANGUAGES_SOURCE),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
-    missing_key=Refusal(401, "UNAUTHENTICATED", "Method doesn't allow unregistered callers (callers without "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
+    missing_key=SpeechRefusal(401, "UNAUTHENTICATED", "Method doesn't allow unregistered callers (callers without "
                         "established identity). Please use API Key or other form of API consumer identity to "
                         "call this API."),
-    bad_key=Refusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
-    unknown_voice=Refusal(400, "INVALID_ARGUMENT", "Voice '{detail}' does not exist. Is it misspelled?"),
-    rate_limited=Refusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests' of service "
+    bad_key=SpeechRefusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+    unknown_voice=SpeechRefusal(400, "INVALID_ARGUMENT", "Voice '{detail}' does not exist. Is it misspelled?"),
+    rate_limited=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests' of service "
                          "'texttospeech.googleapis.com'."),
-    quota=Refusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Characters' of service "
+    quota=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Characters' of service "
                   "'texttospeech.googleapis.com'."),
-    not_found=Refusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
-    busy=Refusal(503, "UNAVAILABLE", "The service is currently unavailable."),
-    server_error=Refusal(500, "INTERNAL", "Internal error encountered."),
+    not_found=SpeechRefusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
+    busy=SpeechRefusal(503, "UNAVAILABLE", "The service is currently unavailable."),
+    server_error=SpeechRefusal(500, "INTERNAL", "Internal error encountered."),
 )
 
 # "Either `text` or `ssml` must be supplied": an SSML document goes at input.ssml.

@@ -11,9 +11,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -116,16 +116,16 @@ MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request_error", "{detail}"),
-    missing_key=Refusal(401, "invalid_api_key", "Invalid API Key"),
-    bad_key=Refusal(401, "invalid_api_key", "Invalid API Key"),
-    unknown_voice=Refusal(400, "invalid_request_error", "Voice {detail} is not available for this model"),
-    unknown_model=Refusal(404, "model_not_found", "The model `{detail}` does not exist or you do not have access "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request_error", "{detail}"),
+    missing_key=SpeechRefusal(401, "invalid_api_key", "Invalid API Key"),
+    bad_key=SpeechRefusal(401, "invalid_api_key", "Invalid API Key"),
+    unknown_voice=SpeechRefusal(400, "invalid_request_error", "Voice {detail} is not available for this model"),
+    unknown_model=SpeechRefusal(404, "model_not_found", "The model `{detail}` does not exist or you do not have access "
                           "to it."),
-    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit reached"),
-    quota=Refusal(429, "rate_limit_exceeded", "Quota exceeded"),
-    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+    rate_limited=SpeechRefusal(429, "rate_limit_exceeded", "Rate limit reached"),
+    quota=SpeechRefusal(429, "rate_limit_exceeded", "Quota exceeded"),
+    server_error=SpeechRefusal(500, "internal_server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

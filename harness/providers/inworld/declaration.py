@@ -15,9 +15,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -202,17 +202,17 @@ KNOWN_MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "3", "{detail}"),
-    missing_key=Refusal(401, "16", "Unauthenticated: no credentials in the Authorization header"),
-    bad_key=Refusal(401, "16", "Unauthenticated: invalid credentials"),
-    unknown_voice=Refusal(400, "3", "Unknown voice: {detail}"),
-    rate_limited=Refusal(429, "8", "Rate limit exceeded"),
-    quota=Refusal(429, "8", "Quota exceeded"),
-    unknown_model=Refusal(400, "3", "Unknown model: {detail}"),
-    not_found=Refusal(404, "5", "Not Found"),
-    busy=Refusal(503, "14", "The service is currently unavailable."),
-    server_error=Refusal(500, "13", "Internal error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "3", "{detail}"),
+    missing_key=SpeechRefusal(401, "16", "Unauthenticated: no credentials in the Authorization header"),
+    bad_key=SpeechRefusal(401, "16", "Unauthenticated: invalid credentials"),
+    unknown_voice=SpeechRefusal(400, "3", "Unknown voice: {detail}"),
+    rate_limited=SpeechRefusal(429, "8", "Rate limit exceeded"),
+    quota=SpeechRefusal(429, "8", "Quota exceeded"),
+    unknown_model=SpeechRefusal(400, "3", "Unknown model: {detail}"),
+    not_found=SpeechRefusal(404, "5", "Not Found"),
+    busy=SpeechRefusal(503, "14", "The service is currently unavailable."),
+    server_error=SpeechRefusal(500, "13", "Internal error"),
 )
 
 # The characters a synthesis processed (the answer's usage).

@@ -10,9 +10,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -143,16 +143,16 @@ KNOWN_MODELS = (
 )
 
 # The types are the reference's ErrorBody slugs; the messages are the sandbox's own words.
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request_error", "{detail}"),
-    missing_key=Refusal(401, "authentication_error", "Missing API key"),
-    bad_key=Refusal(401, "authentication_error", "Invalid API key"),
-    unknown_voice=Refusal(400, "invalid_request_error", "Unknown voice: {detail}"),
-    rate_limited=Refusal(429, "rate_limit_error", "Too many requests"),
-    quota=Refusal(402, "payment_required_error", "Character quota exhausted"),
-    not_found=Refusal(404, "not_found_error", "Not found: {detail}"),
-    busy=Refusal(500, "internal_server_error", "Service unavailable"),
-    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request_error", "{detail}"),
+    missing_key=SpeechRefusal(401, "authentication_error", "Missing API key"),
+    bad_key=SpeechRefusal(401, "authentication_error", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "invalid_request_error", "Unknown voice: {detail}"),
+    rate_limited=SpeechRefusal(429, "rate_limit_error", "Too many requests"),
+    quota=SpeechRefusal(402, "payment_required_error", "Character quota exhausted"),
+    not_found=SpeechRefusal(404, "not_found_error", "Not found: {detail}"),
+    busy=SpeechRefusal(500, "internal_server_error", "Service unavailable"),
+    server_error=SpeechRefusal(500, "internal_server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

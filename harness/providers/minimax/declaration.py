@@ -19,10 +19,10 @@ from harness.core.protocols.http_speech import (
     Format,
     FormatWords,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -221,16 +221,16 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z][A-Za-z0-9_() -]{0,255}",
                             why="voice_id: \"Below is a selection of the latest system voices\"; cloned and designed "
                                 "voices' ids are the account's (8-256, a letter first; letters, digits, -, _)")
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "2013", "invalid params, {detail}"),
-    missing_key=Refusal(401, "1004", "not authorized"),
-    bad_key=Refusal(401, "2049", "invalid api key"),
-    unknown_voice=Refusal(400, "2013", "invalid params, voice id not exist: {detail}"),
-    rate_limited=Refusal(429, "1002", "rate limit"),
-    quota=Refusal(429, "1039", "token limit"),
-    not_found=Refusal(404, "1000", "unknown error: {detail}"),
-    busy=Refusal(500, "1000", "unknown error"),
-    server_error=Refusal(500, "1000", "unknown error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "2013", "invalid params, {detail}"),
+    missing_key=SpeechRefusal(401, "1004", "not authorized"),
+    bad_key=SpeechRefusal(401, "2049", "invalid api key"),
+    unknown_voice=SpeechRefusal(400, "2013", "invalid params, voice id not exist: {detail}"),
+    rate_limited=SpeechRefusal(429, "1002", "rate limit"),
+    quota=SpeechRefusal(429, "1039", "token limit"),
+    not_found=SpeechRefusal(404, "1000", "unknown error: {detail}"),
+    busy=SpeechRefusal(500, "1000", "unknown error"),
+    server_error=SpeechRefusal(500, "1000", "unknown error"),
 )
 
 SLOTS = Slots(text="/text", voice="/voice_setting/voice_id", model="/model", format="/audio_setting/format",

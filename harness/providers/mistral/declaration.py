@@ -11,10 +11,10 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -163,15 +163,15 @@ MODELS = (
 
 SLOTS = Slots(text="/input", voice="/voice_id", model="/model", format="/response_format")
 
-REFUSALS = Refusals(
-    invalid=Refusal(422, "422", "{detail}"),
-    missing_key=Refusal(401, "401", "Unauthorized"),
-    bad_key=Refusal(401, "401", "Unauthorized"),
-    unknown_voice=Refusal(422, "422", "Voice not found: {detail}"),
-    unknown_model=Refusal(422, "422", "Invalid model: {detail}"),
-    rate_limited=Refusal(429, "429", "Requests rate limit exceeded"),
-    quota=Refusal(429, "429", "Service tier capacity exceeded"),
-    server_error=Refusal(500, "500", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(422, "422", "{detail}"),
+    missing_key=SpeechRefusal(401, "401", "Unauthorized"),
+    bad_key=SpeechRefusal(401, "401", "Unauthorized"),
+    unknown_voice=SpeechRefusal(422, "422", "Voice not found: {detail}"),
+    unknown_model=SpeechRefusal(422, "422", "Invalid model: {detail}"),
+    rate_limited=SpeechRefusal(429, "429", "Requests rate limit exceeded"),
+    quota=SpeechRefusal(429, "429", "Service tier capacity exceeded"),
+    server_error=SpeechRefusal(500, "500", "Internal server error"),
 )
 
 SERVICE = SpeechService(

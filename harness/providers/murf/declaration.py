@@ -12,9 +12,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -144,14 +144,14 @@ MODELS = (
           description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)"),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "400", "{detail}"),
-    missing_key=Refusal(403, "403", "api-key is missing"),
-    bad_key=Refusal(403, "403", "Invalid api-key"),
-    unknown_voice=Refusal(400, "400", "Invalid voice id: {detail}"),
-    rate_limited=Refusal(503, "503", "Too many requests"),
-    quota=Refusal(402, "402", "Character limit exhausted"),
-    server_error=Refusal(500, "500", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "400", "{detail}"),
+    missing_key=SpeechRefusal(403, "403", "api-key is missing"),
+    bad_key=SpeechRefusal(403, "403", "Invalid api-key"),
+    unknown_voice=SpeechRefusal(400, "400", "Invalid voice id: {detail}"),
+    rate_limited=SpeechRefusal(503, "503", "Too many requests"),
+    quota=SpeechRefusal(402, "402", "Character limit exhausted"),
+    server_error=SpeechRefusal(500, "500", "Internal server error"),
 )
 
 # The characters a Gen2 synthesis consumed (its answer's consumedCharacterCount).

@@ -10,9 +10,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -84,14 +84,14 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
 MODELS = (Model(name="neuphonic", synthesis=SPEAK.key, voice="8e9c4bc8-3979-48ab-8626-df53befc2090",
                 description="Neuphonic SSE speech (the client's voice)"),)
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "400", "{detail}"),
-    missing_key=Refusal(401, "401", "No API key provided"),
-    bad_key=Refusal(401, "401", "Invalid API key"),
-    unknown_voice=Refusal(400, "400", "Voice not found: {detail}"),
-    rate_limited=Refusal(429, "429", "Too many requests"),
-    quota=Refusal(402, "402", "Insufficient credits"),
-    server_error=Refusal(500, "500", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "400", "{detail}"),
+    missing_key=SpeechRefusal(401, "401", "No API key provided"),
+    bad_key=SpeechRefusal(401, "401", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "400", "Voice not found: {detail}"),
+    rate_limited=SpeechRefusal(429, "429", "Too many requests"),
+    quota=SpeechRefusal(402, "402", "Insufficient credits"),
+    server_error=SpeechRefusal(500, "500", "Internal server error"),
 )
 
 SERVICE = SpeechService(

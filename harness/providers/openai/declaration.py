@@ -25,10 +25,10 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -190,20 +190,23 @@ KNOWN_MODELS = (
     KnownModel(name="gpt-4o-mini-tts-2025-03-20", like="gpt-4o-mini-tts", words=_SNAPSHOTS_WORDS, alias=True),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_value", "{detail}"),
-    missing_key=Refusal(401, "missing_api_key", "You didn't provide an API key. Send it as Authorization: Bearer KEY."),
-    bad_key=Refusal(401, "invalid_api_key", "Incorrect API key provided."),
-    unknown_voice=Refusal(400, "invalid_value", "Invalid value for 'voice': {detail}"),
-    unknown_model=Refusal(404, "model_not_found", "The model '{detail}' does not exist or you do not have access to "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_value", "{detail}"),
+    missing_key=SpeechRefusal(401, "missing_api_key", "You didn't provide an API key. Send it as Authorization: "
+                                                      "Bearer KEY."),
+    bad_key=SpeechRefusal(401, "invalid_api_key", "Incorrect API key provided."),
+    unknown_voice=SpeechRefusal(400, "invalid_value", "Invalid value for 'voice': {detail}"),
+    unknown_model=SpeechRefusal(404, "model_not_found", "The model '{detail}' does not exist or you do not have "
+                                                        "access to "
                           "it."),
-    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit reached for requests."),
-    quota=Refusal(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing "
+    rate_limited=SpeechRefusal(429, "rate_limit_exceeded", "Rate limit reached for requests."),
+    quota=SpeechRefusal(429, "insufficient_quota", "You exceeded your current quota, please check your plan and "
+                                                   "billing "
                   "details."),
-    not_found=Refusal(404, "unknown_url", "Invalid URL (POST {detail})"),  # the method of every documented path
-    too_long=Refusal(400, "string_above_max_length", "{detail}"),
-    busy=Refusal(503, "server_error", "The engine is currently overloaded, please try again later."),
-    server_error=Refusal(500, "server_error", "The server had an error while processing your request."),
+    not_found=SpeechRefusal(404, "unknown_url", "Invalid URL (POST {detail})"),  # the method of every documented path
+    too_long=SpeechRefusal(400, "string_above_max_length", "{detail}"),
+    busy=SpeechRefusal(503, "server_error", "The engine is currently overloaded, please try again later."),
+    server_error=SpeechRefusal(500, "server_error", "The server had an error while processing your request."),
 )
 
 

@@ -23,13 +23,13 @@ from pydantic import BaseModel
 
 from harness.core.protocols.jobs import (
     JobModel,
+    JobRefusal,
+    JobRefusals,
     JobRefused,
     JobsService,
     Media,
     Only,
     Pace,
-    Refusal,
-    Refusals,
     Sound,
     Spoken,
     SpokenVoice,
@@ -408,7 +408,7 @@ MODELS = (
         speaker=_chatterbox,
         media_type="audio/wav",
         # only Chatterbox's 402 example names the amount
-        insufficient=Refusal(
+        insufficient=JobRefusal(
             402, "Your wallet does not have enough balance. Required: ${amount}", "Insufficient Balance"
         ),
     ),
@@ -477,12 +477,12 @@ SERVICE = JobsService(
     # created_at to the millisecond, the rest at whole seconds in the form the job's stamps take; the callback
     # example prints the zone-less form, which its "same shape" note allows in status bodies.
     stamps=Stamps(fine=("created_at",), forms=("iso", "space"), callback_form="space"),
-    refusals=Refusals(
-        missing_key=Refusal(401, APIM_MISSING),
-        bad_key=Refusal(401, APIM_INVALID),
-        insufficient=Refusal(402, "Your wallet does not have enough balance.", "Insufficient Balance"),
-        model_disabled=Refusal(400, "Model '{model_id}' not found or is disabled", "Model not found"),
-        unknown_job=Refusal(404, "Request '{job_id}' not found"),
+    refusals=JobRefusals(
+        missing_key=JobRefusal(401, APIM_MISSING),
+        bad_key=JobRefusal(401, APIM_INVALID),
+        insufficient=JobRefusal(402, "Your wallet does not have enough balance.", "Insufficient Balance"),
+        model_disabled=JobRefusal(400, "Model '{model_id}' not found or is disabled", "Model not found"),
+        unknown_job=JobRefusal(404, "Request '{job_id}' not found"),
         collapse_spaces=True,
     ),
     offerings=OFFERINGS,

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from harness.core.lifecycle import Lifecycle
 from harness.core.params import SoftLimit
-from harness.core.spec import RequestModel, ResponseModel, ValueVariant
+from harness.core.spec import RequestModel, ResponseModel, ValueForms
 
 DOC_XTTS = "000_a4e0b78a387f0935.txt"
 DOC_CHATTERBOX = "001_8137b823d7a74374.txt"
@@ -179,7 +179,7 @@ LIFECYCLE = Lifecycle(
 )
 
 TIMESTAMPS = ("/created_at", "/updated_at", "/completed_at")
-MEDIA_TYPE_VARIANT = ValueVariant(
+MEDIA_TYPE_VARIANT = ValueForms(
     pointer="/output/media_type",
     primary=("audio/wav",),
     alternates=("application/octet-stream",),

@@ -25,15 +25,15 @@ from pydantic import BaseModel
 
 from harness.core.errors import UsageError
 from harness.core.protocols.jobs import (
+    AccountPlan,
     JobModel,
+    JobRefusal,
+    JobRefusals,
     JobsService,
     Media,
     Only,
     Pace,
-    Plan,
     ReferenceRules,
-    Refusal,
-    Refusals,
     Sound,
     Spoken,
     SpokenVoice,
@@ -365,15 +365,15 @@ SERVICE = JobsService(
         completed_pointer="/completed_at",
     ),
     media=Media(url_pointer="/output_url", path="/outputs/{job_id}.{ext}"),
-    refusals=Refusals(
-        missing_key=Refusal(401, "Missing API key"),
-        bad_key=Refusal(401, "Invalid API key"),
-        insufficient=Refusal(402, MSG_INSUFFICIENT_CREDITS),
-        rate_limited=Refusal(429, "Rate limit exceeded"),
-        busy=Refusal(503, MSG_SERVER_BUSY),
-        unknown_job=Refusal(404, "Generation {job_id} not found"),
-        not_found=Refusal(404, "Not Found"),
-        too_large=Refusal(400, MSG_REF_TOO_LARGE),  # the only upload is the reference; its documented message
+    refusals=JobRefusals(
+        missing_key=JobRefusal(401, "Missing API key"),
+        bad_key=JobRefusal(401, "Invalid API key"),
+        insufficient=JobRefusal(402, MSG_INSUFFICIENT_CREDITS),
+        rate_limited=JobRefusal(429, "Rate limit exceeded"),
+        busy=JobRefusal(503, MSG_SERVER_BUSY),
+        unknown_job=JobRefusal(404, "Generation {job_id} not found"),
+        not_found=JobRefusal(404, "Not Found"),
+        too_large=JobRefusal(400, MSG_REF_TOO_LARGE),  # the only upload is the reference; its documented message
         invalid=_invalid,
     ),
     reference_rules=ReferenceRules(
@@ -383,7 +383,7 @@ SERVICE = JobsService(
         too_slow="Reference audio must be sampled at 16 kHz or higher (got {rate} Hz)",
         too_short="Reference audio must be at least 5 seconds long (got {seconds} s)",
     ),
-    plans=(Plan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT), Plan("paid", PLAN_LIMITS["paid"])),
+    plans=(AccountPlan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT), AccountPlan("paid", PLAN_LIMITS["paid"])),
     default_plan="paid",
     offerings=OFFERINGS,
     doc_drift=DOC_DRIFT,

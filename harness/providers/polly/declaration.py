@@ -17,9 +17,9 @@ from harness.core.protocols.http_speech import (
     Format,
     Listing,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -187,18 +187,18 @@ MODELS = (
 
 # The error codes are the service model's and AWS's common errors (403 UnrecognizedClientException as real Polly
 # traffic shows it); the messages are the sandbox's own words where no document quotes one.
-REFUSALS = Refusals(
-    invalid=Refusal(400, "ValidationException", "1 validation error detected: {detail}"),
-    missing_key=Refusal(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
-    bad_key=Refusal(403, "UnrecognizedClientException", "The security token included in the request is invalid."),
-    bad_signature=Refusal(403, "InvalidSignatureException", "{detail}"),
-    unknown_voice=Refusal(400, "EngineNotSupportedException", "This voice does not support the selected engine: "
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "ValidationException", "1 validation error detected: {detail}"),
+    missing_key=SpeechRefusal(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
+    bad_key=SpeechRefusal(403, "UnrecognizedClientException", "The security token included in the request is invalid."),
+    bad_signature=SpeechRefusal(403, "InvalidSignatureException", "{detail}"),
+    unknown_voice=SpeechRefusal(400, "EngineNotSupportedException", "This voice does not support the selected engine: "
                           "{detail}"),
-    rate_limited=Refusal(400, "ThrottlingException", "Rate exceeded"),
-    quota=Refusal(400, "ThrottlingException", "Rate exceeded"),
-    not_found=Refusal(404, "UnknownOperationException", "{detail}"),
-    busy=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
-    server_error=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
+    rate_limited=SpeechRefusal(400, "ThrottlingException", "Rate exceeded"),
+    quota=SpeechRefusal(400, "ThrottlingException", "Rate exceeded"),
+    not_found=SpeechRefusal(404, "UnknownOperationException", "{detail}"),
+    busy=SpeechRefusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
+    server_error=SpeechRefusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
 )
 
 # SSML, read where the request says TextType "ssml" (SynthesizeSpeechInput.TextType: "Specifies whether the input text

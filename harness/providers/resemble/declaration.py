@@ -11,9 +11,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -116,14 +116,14 @@ MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "400", "{detail}"),
-    missing_key=Refusal(401, "401", "Unauthorized"),
-    bad_key=Refusal(401, "401", "Unauthorized"),
-    unknown_voice=Refusal(400, "400", "Voice not found: {detail}"),
-    rate_limited=Refusal(429, "429", "Too many requests"),
-    quota=Refusal(402, "402", "Insufficient balance"),
-    server_error=Refusal(500, "500", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "400", "{detail}"),
+    missing_key=SpeechRefusal(401, "401", "Unauthorized"),
+    bad_key=SpeechRefusal(401, "401", "Unauthorized"),
+    unknown_voice=SpeechRefusal(400, "400", "Voice not found: {detail}"),
+    rate_limited=SpeechRefusal(429, "429", "Too many requests"),
+    quota=SpeechRefusal(402, "402", "Insufficient balance"),
+    server_error=SpeechRefusal(500, "500", "Internal server error"),
 )
 
 # The seconds of audio a synthesis made: the quantity resemble.toml's per-second price multiplies (the reference does

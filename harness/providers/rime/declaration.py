@@ -10,9 +10,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -128,14 +128,14 @@ MARKUP = Markup(syntax=Syntax.INLINE, tags=(Tag(
           "\"modelId\": \"mistv2\", \"pauseBetweenBrackets\": true} (read 2026-11-26)"),),
     also_sets=(("/pauseBetweenBrackets", True),))
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request", "{detail}"),
-    missing_key=Refusal(401, "unauthorized", "Missing API key"),
-    bad_key=Refusal(401, "unauthorized", "Invalid API key"),
-    unknown_voice=Refusal(400, "invalid_request", "Speaker {detail} is not available for this model"),
-    rate_limited=Refusal(429, "rate_limited", "Too many requests"),
-    quota=Refusal(402, "payment_required", "Out of credits"),
-    server_error=Refusal(500, "server_error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request", "{detail}"),
+    missing_key=SpeechRefusal(401, "unauthorized", "Missing API key"),
+    bad_key=SpeechRefusal(401, "unauthorized", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "invalid_request", "Speaker {detail} is not available for this model"),
+    rate_limited=SpeechRefusal(429, "rate_limited", "Too many requests"),
+    quota=SpeechRefusal(402, "payment_required", "Out of credits"),
+    server_error=SpeechRefusal(500, "server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

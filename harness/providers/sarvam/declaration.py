@@ -12,9 +12,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -240,17 +240,17 @@ MODELS = (
 )
 
 # Codes and statuses from the errors page; the messages are the sandbox's own words where none is quoted.
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request_error", "{detail}"),
-    missing_key=Refusal(403, "invalid_api_key_error", "Missing API key"),
-    bad_key=Refusal(403, "invalid_api_key_error", "Invalid API key"),
-    unknown_voice=Refusal(400, "invalid_request_error", "Speaker not compatible with the model: {detail}"),
-    rate_limited=Refusal(429, "rate_limit_exceeded_error", "Too many requests"),
-    quota=Refusal(429, "insufficient_quota_error", "Credits exhausted"),
-    unknown_model=Refusal(400, "invalid_request_error", "Unknown model: {detail}"),
-    not_found=Refusal(404, "not_found_error", "Not found: {detail}"),
-    busy=Refusal(503, "rate_limit_exceeded_error", "High load, retry later"),
-    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request_error", "{detail}"),
+    missing_key=SpeechRefusal(403, "invalid_api_key_error", "Missing API key"),
+    bad_key=SpeechRefusal(403, "invalid_api_key_error", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "invalid_request_error", "Speaker not compatible with the model: {detail}"),
+    rate_limited=SpeechRefusal(429, "rate_limit_exceeded_error", "Too many requests"),
+    quota=SpeechRefusal(429, "insufficient_quota_error", "Credits exhausted"),
+    unknown_model=SpeechRefusal(400, "invalid_request_error", "Unknown model: {detail}"),
+    not_found=SpeechRefusal(404, "not_found_error", "Not found: {detail}"),
+    busy=SpeechRefusal(503, "rate_limit_exceeded_error", "High load, retry later"),
+    server_error=SpeechRefusal(500, "internal_server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

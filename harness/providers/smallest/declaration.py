@@ -11,9 +11,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -169,14 +169,14 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9_]{1,64}",
                             why="catalogs differ per model (Get Voices lists them); a clone's voiceId "
                                 "(voice_dLP5T67Qw7) is used \"directly in any TTS call\"")
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "error", "{detail}"),
-    missing_key=Refusal(401, "error", "Websocket initialized with invalid credentials."),
-    bad_key=Refusal(401, "error", "Websocket initialized with invalid credentials."),
-    unknown_voice=Refusal(400, "error", "Voice not found: {detail}"),
-    rate_limited=Refusal(429, "error", "Too many requests"),
-    quota=Refusal(402, "error", "Insufficient credits"),
-    server_error=Refusal(500, "error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "error", "{detail}"),
+    missing_key=SpeechRefusal(401, "error", "Websocket initialized with invalid credentials."),
+    bad_key=SpeechRefusal(401, "error", "Websocket initialized with invalid credentials."),
+    unknown_voice=SpeechRefusal(400, "error", "Voice not found: {detail}"),
+    rate_limited=SpeechRefusal(429, "error", "Too many requests"),
+    quota=SpeechRefusal(402, "error", "Insufficient credits"),
+    server_error=SpeechRefusal(500, "error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

@@ -14,9 +14,9 @@ from harness.core.protocols.http_speech import (
     Format,
     FormatWords,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -304,17 +304,17 @@ MODELS = (
 
 # The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error
 # field describing the issue".
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request", "Invalid request parameters: {detail}"),
-    missing_key=Refusal(401, "unauthorized", "Missing API key"),
-    bad_key=Refusal(401, "unauthorized", "Invalid API key"),
-    unknown_voice=Refusal(400, "invalid_request", "Voice not found: {detail}"),
-    rate_limited=Refusal(429, "rate_limited", "Rate or concurrency limit exceeded"),
-    quota=Refusal(402, "insufficient_balance", "Insufficient account balance"),
-    unknown_model=Refusal(400, "invalid_request", "Unknown model: {detail}"),
-    not_found=Refusal(404, "not_found", "Not found: {detail}"),
-    busy=Refusal(500, "server_error", "Server error"),
-    server_error=Refusal(500, "server_error", "Server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request", "Invalid request parameters: {detail}"),
+    missing_key=SpeechRefusal(401, "unauthorized", "Missing API key"),
+    bad_key=SpeechRefusal(401, "unauthorized", "Invalid API key"),
+    unknown_voice=SpeechRefusal(400, "invalid_request", "Voice not found: {detail}"),
+    rate_limited=SpeechRefusal(429, "rate_limited", "Rate or concurrency limit exceeded"),
+    quota=SpeechRefusal(402, "insufficient_balance", "Insufficient account balance"),
+    unknown_model=SpeechRefusal(400, "invalid_request", "Unknown model: {detail}"),
+    not_found=SpeechRefusal(404, "not_found", "Not found: {detail}"),
+    busy=SpeechRefusal(500, "server_error", "Server error"),
+    server_error=SpeechRefusal(500, "server_error", "Server error"),
 )
 
 SERVICE = SpeechService(

@@ -9,9 +9,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -63,15 +63,15 @@ MODELS = (Model(name="speechmatics-tts", synthesis=GENERATE.key, voice="sarah",
                 description="Speechmatics text to speech, preview (voice sarah)"),)
 
 # The client's own words for 401 and 403; the rest are the sandbox's (the stored material quotes no error body).
-REFUSALS = Refusals(
-    invalid=Refusal(400, "bad_request", "{detail}"),
-    missing_key=Refusal(401, "unauthorized", "Invalid API key - authentication failed"),
-    bad_key=Refusal(401, "unauthorized", "Invalid API key - authentication failed"),
-    unknown_voice=Refusal(400, "bad_request", "Unknown voice: {detail}"),
-    rate_limited=Refusal(429, "rate_limited", "Too many requests"),
-    quota=Refusal(429, "rate_limited", "Quota exceeded"),
-    busy=Refusal(503, "service_unavailable", "Service unavailable"),
-    server_error=Refusal(500, "server_error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "bad_request", "{detail}"),
+    missing_key=SpeechRefusal(401, "unauthorized", "Invalid API key - authentication failed"),
+    bad_key=SpeechRefusal(401, "unauthorized", "Invalid API key - authentication failed"),
+    unknown_voice=SpeechRefusal(400, "bad_request", "Unknown voice: {detail}"),
+    rate_limited=SpeechRefusal(429, "rate_limited", "Too many requests"),
+    quota=SpeechRefusal(429, "rate_limited", "Quota exceeded"),
+    busy=SpeechRefusal(503, "service_unavailable", "Service unavailable"),
+    server_error=SpeechRefusal(500, "server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

@@ -10,10 +10,10 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Selector,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -112,15 +112,15 @@ MODELS = (
     ),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "invalid_request_error", "{detail}"),
-    missing_key=Refusal(401, "invalid_api_key", "No API key provided"),
-    bad_key=Refusal(401, "invalid_api_key", "Invalid API key provided"),
-    unknown_voice=Refusal(400, "invalid_request_error", "Voice not supported by this model: {detail}"),
-    unknown_model=Refusal(404, "model_not_found", "Unable to access model {detail}"),
-    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit exceeded"),
-    quota=Refusal(402, "credit_limit", "Credit limit exceeded"),
-    server_error=Refusal(500, "server_error", "Internal server error"),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "invalid_request_error", "{detail}"),
+    missing_key=SpeechRefusal(401, "invalid_api_key", "No API key provided"),
+    bad_key=SpeechRefusal(401, "invalid_api_key", "Invalid API key provided"),
+    unknown_voice=SpeechRefusal(400, "invalid_request_error", "Voice not supported by this model: {detail}"),
+    unknown_model=SpeechRefusal(404, "model_not_found", "Unable to access model {detail}"),
+    rate_limited=SpeechRefusal(429, "rate_limit_exceeded", "Rate limit exceeded"),
+    quota=SpeechRefusal(402, "credit_limit", "Credit limit exceeded"),
+    server_error=SpeechRefusal(500, "server_error", "Internal server error"),
 )
 
 SERVICE = SpeechService(

@@ -8,9 +8,9 @@ from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
     Model,
-    Refusal,
-    Refusals,
     Slots,
+    SpeechRefusal,
+    SpeechRefusals,
     SpeechService,
     Synthesis,
     Voice,
@@ -105,14 +105,14 @@ MODELS = (
           description="xAI text to speech (voice eve; the request names no model)"),
 )
 
-REFUSALS = Refusals(
-    invalid=Refusal(400, "Client specified an invalid argument", "{detail}"),
-    missing_key=Refusal(401, "Unauthenticated", "No API key provided."),
-    bad_key=Refusal(401, "Unauthenticated", "Incorrect API key provided."),
-    unknown_voice=Refusal(400, "Client specified an invalid argument", "Unknown voice_id: {detail}"),
-    rate_limited=Refusal(429, "Too many requests", "Rate limit exceeded."),
-    quota=Refusal(429, "Too many requests", "Your team has run out of credits."),
-    server_error=Refusal(500, "Internal error", "Internal server error."),
+REFUSALS = SpeechRefusals(
+    invalid=SpeechRefusal(400, "Client specified an invalid argument", "{detail}"),
+    missing_key=SpeechRefusal(401, "Unauthenticated", "No API key provided."),
+    bad_key=SpeechRefusal(401, "Unauthenticated", "Incorrect API key provided."),
+    unknown_voice=SpeechRefusal(400, "Client specified an invalid argument", "Unknown voice_id: {detail}"),
+    rate_limited=SpeechRefusal(429, "Too many requests", "Rate limit exceeded."),
+    quota=SpeechRefusal(429, "Too many requests", "Your team has run out of credits."),
+    server_error=SpeechRefusal(500, "Internal error", "Internal server error."),
 )
 
 SERVICE = SpeechService(

@@ -15,10 +15,22 @@ written, from the corpora its caller loaded).
 """
 
 from harness.scoring.hard_text.forced_choice import Choice, Thresholds
-from harness.scoring.hard_text.judge import Evidence, HardTextClip, HardTextJudge, HardTextScore
+from harness.scoring.hard_text.judge import HardTextClip, HardTextJudge, HardTextScore, JudgeEvidence
 from harness.scoring.hard_text.listener import ListenerSettings
 from harness.scoring.hard_text.run import HardTextRunItem, HardTextRunSummary, judge_hard_text_run
 from harness.scoring.hard_text.transcript import SpanJudgement, judge_span
 
-__all__ = ["Choice", "Evidence", "HardTextClip", "HardTextJudge", "HardTextRunItem", "HardTextRunSummary",
-           "HardTextScore", "ListenerSettings", "SpanJudgement", "Thresholds", "judge_hard_text_run", "judge_span"]
+__all__ = [
+           "Choice",
+           "HardTextClip",
+           "HardTextJudge",
+           "HardTextRunItem",
+           "HardTextRunSummary",
+           "HardTextScore",
+           "JudgeEvidence",
+           "ListenerSettings",
+           "SpanJudgement",
+           "Thresholds",
+           "judge_hard_text_run",
+           "judge_span",
+]

@@ -121,7 +121,7 @@ class _TreeWalk:
         return self._stacks[stack]
 
     def _closure(self, stacks: list[tuple[object, ...]]) -> frozenset[int]:
-        from harness.core.hard_text.grammar import Choice, OptionalWords, Sequence, Word
+        from harness.core.hard_text.grammar import GrammarChoice, OptionalWords, Sequence, Word
 
         done: set[int] = set()
         todo = list(stacks)
@@ -135,7 +135,7 @@ class _TreeWalk:
                 todo.append((*head.parts, *rest))
             elif isinstance(head, OptionalWords):
                 todo += [(head.part, *rest), rest]
-            elif isinstance(head, Choice):
+            elif isinstance(head, GrammarChoice):
                 todo += [(alternative, *rest) for alternative in head.alternatives]
         return frozenset(done)
 

@@ -8,7 +8,7 @@ the verdict. The free transcript is also judged as before (`transcript.judge_spa
 row, with their disagreement flagged.
 
 What the model said about a clip (its free transcript and the likelihood of every sentence asked about, the
-`Evidence`) is cached by the audio's hash, the model's content id and the listening settings in the score
+`JudgeEvidence`) is cached by the audio's hash, the model's content id and the listening settings in the score
 cache, so a stored run is judged again — new thresholds, a new decision rule — without the model; only a
 sentence not asked before sends the clip back to it. A clip that cannot be decoded is unsure with the reason,
 never an exception: one bad clip does not sink a run.
@@ -68,7 +68,7 @@ class HardTextClip:
 
 
 @dataclass(slots=True)
-class Evidence:
+class JudgeEvidence:
     """What the model said about one clip: its free transcript, the log-likelihood of each sentence asked about
     under the clip (``scores``) and, for the listed readings' sentences, under silence (``priors``: the model's own
     expectation of the text, `Listener.priors`), and the readings a search found for each form too large to list."""
@@ -83,7 +83,7 @@ class Evidence:
                 "searched": {form: [list(reading) for reading in found] for form, found in self.searched.items()}}
 
     @classmethod
-    def from_json(cls, value: dict[str, object]) -> Evidence:
+    def from_json(cls, value: dict[str, object]) -> JudgeEvidence:
         searched = value.get("searched") or {}
         scores = value.get("scores") or {}
         priors = value.get("priors") or {}
@@ -194,7 +194,7 @@ class HardTextJudge:
         )
 
     def evidence(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
-                 ) -> tuple[list[Evidence | None], list[str | None]]:
+                 ) -> tuple[list[JudgeEvidence | None], list[str | None]]:
         """What the model says about each clip (None, with the problem, where the clip cannot be read)."""
         cache = cache or self.cache
         samples: list[FloatArray | None] = []
@@ -211,12 +211,12 @@ class HardTextJudge:
             samples.append(audio)
             keys.append(key)
             problems.append(None)
-        found: list[Evidence | None] = [None] * len(clips)
+        found: list[JudgeEvidence | None] = [None] * len(clips)
         missing: list[int] = []
         for index, key in enumerate(keys):
             cached = cache.get(key) if cache and key else None
             if cached is not None:
-                evidence = Evidence.from_json(cached)
+                evidence = JudgeEvidence.from_json(cached)
                 if self.complete(clips[index].hard, evidence):
                     found[index] = evidence
                     continue
@@ -232,7 +232,7 @@ class HardTextJudge:
                     cache.put(key, evidence.as_json())
         return found, problems
 
-    def complete(self, hard: HardText, evidence: Evidence) -> bool:
+    def complete(self, hard: HardText, evidence: JudgeEvidence) -> bool:
         """Whether the evidence holds every likelihood a verdict on ``hard`` asks (else the model is asked again)."""
         listed, free = self.sentences(hard, evidence)
         return all(text in evidence.scores and text in evidence.priors for text in listed) and all(
@@ -252,17 +252,17 @@ class HardTextJudge:
         )
         return samples, key
 
-    def _ask(self, items: list[HardText], audio: list[FloatArray]) -> list[Evidence]:
+    def _ask(self, items: list[HardText], audio: list[FloatArray]) -> list[JudgeEvidence]:
         """`listen` here, or in chunks on the executor's workers (each builds the same judge once)."""
         if self.executor is None or self.executor.name == "local":
             return self.listen(items, audio)
         spec = JudgeSpec(self.listener.backend.spec, replace(self.listener.settings, cpu_threads=1))
         size = _CLIPS_PER_TASK
         chunks = [(items[start : start + size], audio[start : start + size]) for start in range(0, len(audio), size)]
-        return [Evidence.from_json(value) for value in self.executor.map_chunks(hear_chunk, spec, chunks,
+        return [JudgeEvidence.from_json(value) for value in self.executor.map_chunks(hear_chunk, spec, chunks,
                                                                                   self.model_id)]
 
-    def listen(self, items: Sequence[HardText], audio: Sequence[FloatArray]) -> list[Evidence]:
+    def listen(self, items: Sequence[HardText], audio: Sequence[FloatArray]) -> list[JudgeEvidence]:
         """What the model says about each clip (of the item at the same index): hear the clips, search the forms
         too large to list, and score every sentence, in shared batches. In this process; `score_many` asks its
         executor, which calls this here or on a Ray worker."""
@@ -273,7 +273,7 @@ class HardTextJudge:
             again = self.listener.hear_again([hearings[index] for index in early])
             for index, text in zip(early, again, strict=True):
                 hearings[index].transcript = better_transcript(items[index], hearings[index].transcript, text)
-        evidence = [Evidence(hearing.transcript) for hearing in hearings]
+        evidence = [JudgeEvidence(hearing.transcript) for hearing in hearings]
         for hard, hearing, found in zip(items, hearings, evidence, strict=True):
             for form, _error in forms(hard):
                 if listed(form) is None:
@@ -308,7 +308,7 @@ class HardTextJudge:
 
         return search(walk_of(form), prefixes)
 
-    def readings(self, hard: HardText, evidence: Evidence) -> list[tuple[Reading, str | None]]:
+    def readings(self, hard: HardText, evidence: JudgeEvidence) -> list[tuple[Reading, str | None]]:
         """The candidates: each listed or searched reading of each form, with its error type (None: accepted). A
         misreading no voice can say unlike an accepted reading ("pm" is said "P M": `grammar.spelled`) is no
         candidate: the ear cannot tell it apart, so it cannot be what went wrong (it made right readings of "7:15
@@ -326,7 +326,7 @@ class HardTextJudge:
                  for words in transcript_readings(transcript, letter_words(hard, longest=None))]
         return list(dict.fromkeys(tuple(span) for span in spans if span))
 
-    def sentences(self, hard: HardText, evidence: Evidence) -> tuple[list[str], list[str]]:
+    def sentences(self, hard: HardText, evidence: JudgeEvidence) -> tuple[list[str], list[str]]:
         """Every sentence a verdict asks about: each listed reading written in the carrier (scored under the clip and
         under silence), and each free reading of the span that is not a listed one (under the clip only; the whole
         free transcript where the carrier cannot anchor it)."""
@@ -342,8 +342,8 @@ class HardTextJudge:
                              for reading, _ in self.readings(hard, evidence))]
         return listed_texts, [text for text in dict.fromkeys(free_texts) if text not in listed_texts]
 
-    def decide(self, hard: HardText, evidence: Evidence, thresholds: Thresholds | None = None) -> HardTextScore:
-        """The verdict from what the model said (no model needed: `Evidence` holds every likelihood asked)."""
+    def decide(self, hard: HardText, evidence: JudgeEvidence, thresholds: Thresholds | None = None) -> HardTextScore:
+        """The verdict from what the model said (no model needed: `JudgeEvidence` holds every likelihood asked)."""
         thresholds = thresholds or self.thresholds
 
         def scored(reading: Reading, error: str | None) -> Scored:

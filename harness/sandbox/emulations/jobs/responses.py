@@ -26,10 +26,10 @@ from harness.sandbox.emulation import (
     Reference,
     Reject,
     Reply,
+    SpeakerVoice,
     Speech,
     StateNames,
     Tier,
-    Voice,
     WebhookMode,
     WebhookTarget,
 )
@@ -92,7 +92,7 @@ class JobsEmulation(Emulation):
                 reference = Reference(voice.reference_field, upload=voice.reference_upload)
             elif voice.reference_url:
                 reference = Reference(voice.reference_field, url=voice.reference_url)
-            voices.append(Voice(rendition(voice.sound), reference, language))
+            voices.append(SpeakerVoice(rendition(voice.sound), reference, language))
         # What the bodies need later (kept in a state file as it is): the request's values, and the media type
         # the model's status body names where it is not the audio's own.
         extra: dict[str, Any] = {name: value(call.payload) for name, value in model.values.items()}

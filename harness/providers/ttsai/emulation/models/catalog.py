@@ -39,7 +39,7 @@ PIPER_LENGTH_RANGE = (0.4, 2.0)  # harness.speech's own bounds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Model:
+class EmulatedModel:
     """One TTS model: how it sounds, how long it takes, what the catalogue says of it."""
 
     id: str
@@ -56,18 +56,18 @@ _STANDARD = Timing(1.0, 1.5, 0.01)
 _PREMIUM = Timing(2.0, 4.0, 0.03)
 _EN = ("en",)
 
-MODELS: Mapping[str, Model] = {
+MODELS: Mapping[str, EmulatedModel] = {
     m.id: m
     for m in (
-        Model(
+        EmulatedModel(
             id="piper",
             name="Piper",
             rendition=Rendition(Engine.PIPER, 1.0, 22050),
             timing=_FREE,
             languages=("en", "es", "de", "fr"),
         ),
-        Model(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), timing=_FREE),
-        Model(
+        EmulatedModel(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), timing=_FREE),
+        EmulatedModel(
             id="melotts",
             name="MeloTTS",
             rendition=Rendition(Engine.ESPEAK, 1.0, 44100),
@@ -75,7 +75,7 @@ MODELS: Mapping[str, Model] = {
             languages=("en", "es", "fr"),
             supports_streaming=True,
         ),
-        Model(
+        EmulatedModel(
             id="kokoro",
             name="Kokoro",
             rendition=Rendition(Engine.PIPER, 0.95, 24000, pitch_shift=0.5),
@@ -83,7 +83,7 @@ MODELS: Mapping[str, Model] = {
             languages=KOKORO_LANGUAGES,
             supports_streaming=True,
         ),
-        Model(
+        EmulatedModel(
             id="cosyvoice2",
             name="CosyVoice 2",
             rendition=Rendition(Engine.PIPER, 1.05, 24000, pitch_shift=1.0),
@@ -91,13 +91,13 @@ MODELS: Mapping[str, Model] = {
             languages=("en", "zh", "ja", "ko"),
             supports_cloning=True,
         ),
-        Model(
+        EmulatedModel(
             id="tortoise",
             name="Tortoise",
             rendition=Rendition(Engine.PIPER, 1.2, 24000, pitch_shift=-0.5),
             timing=_PREMIUM,
         ),
-        Model(
+        EmulatedModel(
             id="chatterbox",
             name="Chatterbox",
             rendition=Rendition(Engine.PIPER, 0.9, 24000, pitch_shift=1.5),
@@ -191,7 +191,7 @@ def voice_not_found(voice: str, model: str | None = None) -> Reject:
     return Reject(404, f"Voice '{voice}' not found{where}. Use /v1/voices/ to list available voices.")
 
 
-def find_model(name: str) -> Model:
+def find_model(name: str) -> EmulatedModel:
     model = MODELS.get(OPENAI_MODELS.get(name, name).lower())
     if model is None:
         raise model_not_found(name)

@@ -38,7 +38,7 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
-class Transcript:
+class EmulatedTranscript:
     text: str
     duration: float
     segments: tuple[Segment, ...]
@@ -80,7 +80,7 @@ def decode_upload(audio: bytes, field: str) -> Clip:
         raise bad_request(f"The file '{field}' is not readable audio: {error}") from None
 
 
-async def transcribe(call: Call, audio: bytes, field: str = "file") -> Transcript:
+async def transcribe(call: Call, audio: bytes, field: str = "file") -> EmulatedTranscript:
     """The transcript of an uploaded file: 400 if it is not audio, 503 if no ASR can run."""
     clip = decode_upload(audio, field)
     try:
@@ -90,7 +90,7 @@ async def transcribe(call: Call, audio: bytes, field: str = "file") -> Transcrip
             raise
         text = await _fallback(audio)
     text = text.strip()
-    return Transcript(text, round(clip.duration_s, 3), segments(text, clip))
+    return EmulatedTranscript(text, round(clip.duration_s, 3), segments(text, clip))
 
 
 async def _fallback(audio: bytes) -> str:

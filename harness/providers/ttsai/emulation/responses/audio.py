@@ -36,7 +36,7 @@ from harness.providers.ttsai.emulation.models.catalog import (
     voice_rendition,
 )
 from harness.providers.ttsai.emulation.responses import billing, tools
-from harness.providers.ttsai.emulation.responses.asr import Transcript, decode_upload, transcribe
+from harness.providers.ttsai.emulation.responses.asr import EmulatedTranscript, decode_upload, transcribe
 from harness.providers.ttsai.emulation.responses.refusals import bad_request
 from harness.providers.ttsai.emulation.responses.speech import speak_cloned
 from harness.providers.ttsai.models.audio import (
@@ -52,7 +52,7 @@ from harness.providers.ttsai.models.audio import (
     VoiceChatRequest,
     VoiceConvertRequest,
 )
-from harness.sandbox.emulation import Call, Reject, Speech, Voice
+from harness.sandbox.emulation import Call, Reject, SpeakerVoice, Speech
 from harness.sandbox.http_bodies import json_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechError, sniff
 
@@ -77,7 +77,7 @@ def _thousands(amount: Any) -> float:
     return float(amount) / 1000 if amount is not None else 0.0
 
 
-def _speech_required(transcript: Transcript) -> str:
+def _speech_required(transcript: EmulatedTranscript) -> str:
     if not transcript.text:
         raise bad_request("No speech was found in the uploaded audio.")
     return transcript.text
@@ -130,7 +130,7 @@ class AudioHandlers:
         billing.ensure_funds(call, cost)
         text = _speech_required(await transcribe(call, params.file.content))
         fmt = AudioFormat(params.format)
-        audio = await call.services.synthesize(Speech.single(text, Voice(_styled(target, params.model)), fmt))
+        audio = await call.services.synthesize(Speech.single(text, SpeakerVoice(_styled(target, params.model)), fmt))
         billing.bill(call, cost)
         return Response(audio, media_type=MEDIA_TYPES[fmt])
 
@@ -147,7 +147,7 @@ class AudioHandlers:
             if params.preserve_voice:
                 audio = await speak_cloned(call, text, rendition, params.file.content, "file", AudioFormat.MP3)
             else:
-                audio = await call.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.MP3))
+                audio = await call.services.synthesize(Speech.single(text, SpeakerVoice(rendition), AudioFormat.MP3))
         except SpeechError:  # espeak-ng has no voice for this language code
             raise bad_request(f"Target language '{params.target_language}' is not supported.") from None
         billing.bill(call, cost)
@@ -166,7 +166,7 @@ class AudioHandlers:
         billing.ensure_funds(call, billing.price(call))
         text = _speech_required(await transcribe(call, params.file.content))
         rendition = _styled(target, params.model, params.speed, params.emotion)
-        audio = await call.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.WAV))
+        audio = await call.services.synthesize(Speech.single(text, SpeakerVoice(rendition), AudioFormat.WAV))
         return Response(audio, media_type="audio/wav")
 
     async def enhance(self, call: Call) -> Response:
@@ -230,7 +230,7 @@ class AudioHandlers:
             assert params.audio is not None
             user_text = _speech_required(await transcribe(call, params.audio.content, "audio"))
         answer = reply_to(user_text)
-        audio = await call.services.synthesize(Speech.single(answer, Voice(rendition), AudioFormat.MP3))
+        audio = await call.services.synthesize(Speech.single(answer, SpeakerVoice(rendition), AudioFormat.MP3))
         billing.bill(call, cost)
         name = f"resp_{hashlib.sha256(audio).hexdigest()[:12]}.mp3"
         return json_reply({

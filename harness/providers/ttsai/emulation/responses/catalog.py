@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from harness.providers.ttsai.emulation.models.catalog import MODELS, VOICES, CatalogVoice, Model, find_model
+from harness.providers.ttsai.emulation.models.catalog import MODELS, VOICES, CatalogVoice, EmulatedModel, find_model
 from harness.providers.ttsai.models.catalog import VoicesQuery
 from harness.providers.ttsai.pricing import MODEL_TIERS, TIER_RATES
 from harness.sandbox.emulation import Call
@@ -36,7 +36,7 @@ async def voices(call: Call) -> Response:
     return json_reply({"voices": found, "total": len(found)})
 
 
-def model_info(model: Model) -> dict[str, Any]:
+def model_info(model: EmulatedModel) -> dict[str, Any]:
     tier = MODEL_TIERS[model.id]
     return {
         "id": model.id,

@@ -54,9 +54,9 @@ from harness.sandbox.emulation import (
     Reference,
     Reject,
     Reply,
+    SpeakerVoice,
     Speech,
     StateNames,
-    Voice,
     WebhookMode,
     WebhookTarget,
 )
@@ -105,7 +105,7 @@ class TtsAiEmulation(Emulation):
             model, rendition = resolve(params.model, params.voice, params.language, params.speed)
             check_anonymous(call, model)
             check_text(call, params.text)
-            speech = Speech.single(params.text, Voice(rendition), AudioFormat(params.format))
+            speech = Speech.single(params.text, SpeakerVoice(rendition), AudioFormat(params.format))
             return JobPlan(model, speech, MODELS[model].timing, extra={"kind": "tts"})
         if isinstance(params, SavedVoiceTtsRequest):
             if call.key is None:
@@ -114,7 +114,7 @@ class TtsAiEmulation(Emulation):
             check_text(call, params.text)
             base = CLONE_BASES[saved.model_name]
             rendition = replace(base, length_scale=clamp(base.length_scale / params.speed, PIPER_LENGTH_RANGE))
-            voice = Voice(rendition, Reference("user_voice_id", upload=saved.audio))
+            voice = SpeakerVoice(rendition, Reference("user_voice_id", upload=saved.audio))
             speech = Speech.single(params.text, voice, AudioFormat(params.format))
             return JobPlan(saved.model_name, speech, CLONE_TIMING, extra={"kind": "tts"})
         if isinstance(params, SdkCloneRequest):
@@ -135,7 +135,7 @@ class TtsAiEmulation(Emulation):
             raise refusals.bad_request(f"Model '{params.model}' does not clone voices; use: {', '.join(CLONE_BASES)}.")
         decode_upload(params.reference_audio.content, "reference_audio")
         check_text(call, params.text)
-        voice = Voice(CLONE_BASES[params.model], Reference("reference_audio", upload=params.reference_audio))
+        voice = SpeakerVoice(CLONE_BASES[params.model], Reference("reference_audio", upload=params.reference_audio))
         return JobPlan(params.model, Speech.single(params.text, voice, AudioFormat.WAV), CLONE_TIMING,
                        extra={"kind": "tts"})
 
@@ -149,7 +149,7 @@ class TtsAiEmulation(Emulation):
             except Reject as refused:
                 raise Reject(refused.status, f"texts[{index}]: {refused.message}") from None
             # One file holds every item, so every voice speaks at one rate.
-            voices.append(Voice(replace(rendition, sample_rate=BATCH_SAMPLE_RATE)))
+            voices.append(SpeakerVoice(replace(rendition, sample_rate=BATCH_SAMPLE_RATE)))
         lines = tuple((index, item.text) for index, item in enumerate(params.texts))
         webhook = WebhookTarget(params.webhook_url, WebhookMode.TERMINAL, field="webhook_url") \
             if params.webhook_url else None

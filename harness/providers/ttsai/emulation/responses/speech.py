@@ -49,7 +49,7 @@ from harness.providers.ttsai.emulation.responses.refusals import bad_request
 from harness.providers.ttsai.models.speech import CloneRequest, OpenAISpeechRequest, TtsStreamRequest
 from harness.providers.ttsai.pricing import ANONYMOUS_MODELS
 from harness.providers.ttsai.spec import CREDITS_HEADER
-from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.emulation import Call, Reference, Reject, SpeakerVoice, Speech
 from harness.sandbox.http_bodies import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
@@ -109,7 +109,7 @@ class SpeechHandlers:
             parts, index = sentences(params.text), 0
             for sentence in parts:
                 try:
-                    audio = await call.services.synthesize(Speech.single(sentence, Voice(rendition), fmt))
+                    audio = await call.services.synthesize(Speech.single(sentence, SpeakerVoice(rendition), fmt))
                 except Exception as error:  # the status line is sent: report in-band and stop
                     yield {"type": "error", "code": "internal_error", "message": f"synthesis failed: {error}"}
                     return
@@ -135,10 +135,10 @@ class SpeechHandlers:
         billing.bill(call, cost)
         await call.services.take_time(model.timing, len(params.input))
         if params.response_format == "opus":
-            wav = await call.services.synthesize(Speech.single(params.input, Voice(rendition), AudioFormat.WAV))
+            wav = await call.services.synthesize(Speech.single(params.input, SpeakerVoice(rendition), AudioFormat.WAV))
             return Response(ogg_opus(wav), media_type="audio/ogg", headers=credits_header(cost))
         fmt = AudioFormat(params.response_format)
-        audio = await call.services.synthesize(Speech.single(params.input, Voice(rendition), fmt))
+        audio = await call.services.synthesize(Speech.single(params.input, SpeakerVoice(rendition), fmt))
         return Response(audio, media_type=MEDIA_TYPES[fmt], headers=credits_header(cost))
 
     async def clone(self, call: Call) -> Response:
@@ -162,4 +162,4 @@ async def speak_cloned(call: Call, text: str, base: Rendition, reference: bytes,
                        fmt: AudioFormat) -> bytes:
     """`text` in the voice the engine's reference mapping gives `reference` (see harness.sandbox.voices)."""
     upload = Upload(filename=f"{field}.wav", content=reference, content_type="audio/wav")
-    return await call.services.synthesize(Speech.single(text, Voice(base, Reference(field, upload=upload)), fmt))
+    return await call.services.synthesize(Speech.single(text, SpeakerVoice(base, Reference(field, upload=upload)), fmt))

@@ -36,11 +36,11 @@ from starlette.responses import Response, StreamingResponse
 from harness.core.audio import writable
 from harness.core.audio_fields import carrier, encode_text
 from harness.core.protocols.answer_forms import form_for
-from harness.core.protocols.catalogues import Verdict
+from harness.core.protocols.catalogues import SlotVerdict
 from harness.core.protocols.http_speech import (
     Format,
-    Refusal,
     Slots,
+    SpeechRefusal,
     SpeechService,
     Synthesis,
     assumed_finding,
@@ -90,7 +90,7 @@ from harness.sandbox.utterances import Speaker, spoken_marks
 from harness.speech import encode_as
 
 
-def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None,
+def refuse(refusal: SpeechRefusal, detail: str = "", headers: Mapping[str, str] | None = None,
            param: str | None = None) -> Reject:
     """The refusal as the engine raises it; `param`: the request field it is about (an `ErrorShape`'s `{param}`)."""
     return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code, "param": param})
@@ -191,7 +191,7 @@ class SpeechServiceEmulation(Emulation):
             return call.endpoint
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         named = read(payload, synthesis.slots.model)
-        if named is None or model_verdict(str(named), False, call.services) is not Verdict.ACCOUNT:
+        if named is None or model_verdict(str(named), False, call.services) is not SlotVerdict.ACCOUNT:
             return call.endpoint
         try:
             return open_model_slot(replace(synthesis, endpoint=call.endpoint), "a model of the team's catalogue")
@@ -309,10 +309,10 @@ class SpeechServiceEmulation(Emulation):
         named, stand_in = read(payload, slots.model), False
         if named is not None:  # the team's catalogue: its models spoken, the ids it marked missing refused
             verdict = model_verdict(str(named), model is not None, call.services)
-            if verdict is Verdict.ACCOUNT and model is None:
+            if verdict is SlotVerdict.ACCOUNT and model is None:
                 candidates = served_models(self.service, synthesis)
                 model, stand_in = (candidates[0] if candidates else None), bool(candidates)
-            elif verdict is Verdict.MISSING and model is not None:
+            elif verdict is SlotVerdict.MISSING and model is not None:
                 raise refuse(self.service.refusals.unknown_model or self.service.refusals.invalid, str(named),
                              param=_field(slots.model))
         if model is None and self.service.refusals.unknown_model is not None:

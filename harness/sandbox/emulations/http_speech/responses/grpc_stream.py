@@ -25,7 +25,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from harness.core.protocols.grpc_speech import Rpc, served, settings_of, status_code_of, text_of
-from harness.core.protocols.http_speech import Format, Refusal, SpeechService, request_for
+from harness.core.protocols.http_speech import Format, SpeechRefusal, SpeechService, request_for
 from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import Provider, SynthesisInput
 from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
@@ -40,7 +40,7 @@ CHUNK_S = 0.2  # seconds of audio per response message, as the family's sockets 
 _SENTENCE_END = re.compile(r"[.!?;:]\s*$")
 
 
-def _refused(refusal: Refusal, detail: str = "") -> RpcRefused:
+def _refused(refusal: SpeechRefusal, detail: str = "") -> RpcRefused:
     return RpcRefused(status_code_of(refusal), refusal.says(detail))
 
 

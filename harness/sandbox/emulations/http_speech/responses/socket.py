@@ -78,7 +78,7 @@ from harness.core.audio import stream_frames
 from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     Model,
-    Refusal,
+    SpeechRefusal,
     SpeechService,
     UnknownModel,
     assumed_finding,
@@ -132,7 +132,7 @@ ORDER_FINDING = ("{message} before its stream's opening message: spoken with the
 class Refused(Exception):
     """End the socket with an error frame: the provider's refusal and the particulars."""
 
-    def __init__(self, refusal: Refusal, detail: str = "", fault: str = "invalid") -> None:
+    def __init__(self, refusal: SpeechRefusal, detail: str = "", fault: str = "invalid") -> None:
         super().__init__(refusal.says(detail))
         self.refusal = refusal
         self.detail = detail
@@ -233,7 +233,7 @@ class FamilySocket:
             known = (refusals.invalid, refusals.bad_key, refusals.quota, refusals.rate_limited, refusals.busy,
                      refusals.not_found, refusals.server_error)
             code = next((r.code for r in known if r.status == status), refusals.server_error.code)
-            await self._deny(status, Refusal(status, code, f"Sandbox fault http-{status}"))
+            await self._deny(status, SpeechRefusal(status, code, f"Sandbox fault http-{status}"))
             return
         # A key that may come in the opening instead (`SocketAuth.fields`) is not missed at the upgrade; a wrong one is.
         if auth.where is KeyIn.HEADER and auth.in_handshake and (self.key or not auth.fields) and (
@@ -263,7 +263,7 @@ class FamilySocket:
         except (WebSocketDisconnect, SocketDropped):
             self.lanes.stop()
 
-    async def _deny(self, status: int, refusal: Refusal, detail: str = "",
+    async def _deny(self, status: int, refusal: SpeechRefusal, detail: str = "",
                     extra: Mapping[str, str] | None = None) -> None:
         body, headers = self.service.errors.render(status, refusal.code, refusal.says(detail))
         if self.service.request_id_header:  # the upgrade's answer names its request as every answer does

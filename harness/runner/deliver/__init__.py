@@ -1,0 +1,1 @@
+"""Sending a run's jobs and receiving their answers: one job end to end, by its endpoint's wire family."""

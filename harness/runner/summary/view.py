@@ -1,0 +1,427 @@
+"""What the end-of-run summary shows, as sections (`summary_format`): the models table, jobs by outcome, what was
+spent and the cost's notes, the hard-text tables, the languages table and its failures, where the rows are.
+`render` prints them as text, Markdown or JSON (`bench run --format`, `report --format`).
+
+A new table of the summary is one function returning a `summary_format.Table` (or `Lines`), listed in `sections`:
+every format then prints it, and text splits it rather than cut it when it is wider than the console.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from harness.core.errors import ErrorClass
+from harness.measurement import (
+    CategoryFigures,
+    LanguageFigures,
+    Proportion,
+    across_models,
+    fallbacks,
+    normalisation_differences,
+)
+from harness.results import CostFigures
+from harness.runner.plan.pricing import LISTED_BY, doubt_counts
+from harness.runner.summary.cancel_view import cancel_sections
+from harness.runner.summary.figures import Listened, ModelLine, Quality, Summary
+from harness.runner.summary.format import (
+    Cell,
+    FigureCell,
+    Heading,
+    Lines,
+    Section,
+    SummaryFormat,
+    SummaryTable,
+    print_text,
+)
+from harness.runner.summary.format import render as render_sections
+from harness.runner.summary.marks_view import marks_cell, marks_sections
+from harness.runner.summary.markup_view import markup_sections
+from harness.runner.summary.seam_view import seam_sections
+
+
+def _ms(value: float | None) -> FigureCell:
+    return FigureCell("—" if value is None else f"{value:,.0f}", value)
+
+
+def _width(value: float | None) -> FigureCell:
+    """The interval's width beside a latency: ±half of it is the most the estimate can be off."""
+    return FigureCell("—" if value is None else f"±{value / 2:,.0f}", None if value is None else value / 2)
+
+
+_UNITS = {"characters": "chars"}
+
+
+def _cost(line: ModelLine) -> FigureCell:
+    """The model's cost and which it is (billed, planned), or why there is none: no public price is not no data."""
+    cost = line.cost
+    if line.unpriced and line.cost_units:
+        return FigureCell(", ".join(f"{amount:,.0f} {_UNITS.get(unit, unit)}" for unit, amount in line.cost_units.items()),
+                      dict(line.cost_units))
+    if cost is not None and cost.gap:
+        return FigureCell(cost.gap)
+    if line.unpriced:
+        return FigureCell(f"{line.unpriced} jobs unpriced")
+    if line.cost_usd is None:
+        return FigureCell("—")
+    source = f" {cost.source}" if cost is not None and cost.source != "none" else ""
+    return FigureCell(f"${line.cost_usd:.4f}{source}{_doubted(cost)}", line.cost_usd)
+
+
+def _doubted(cost: CostFigures | None) -> str:
+    """" (stale price)", " (weak price)", " (stale, weak price)" or "": the cost cell's mark, explained in the notes."""
+    if cost is None:
+        return ""
+    marks = (["stale"] if cost.provenance.stale else []) + (["weak"] if cost.provenance.weak else [])
+    return f" ({', '.join(marks)} price)" if marks else ""
+
+
+def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
+    """Planned against billed over the run, and the stale and weak prices counted, one line per kind (the cost
+    cells mark each; `tts-harness providers --prices` lists them), in words. ``refused``: the bills refused beyond
+    their bound (`bill_notes` lists them): an answer that stated one did say what it billed, so "no answer said"
+    would contradict that line."""
+    costs = [line.cost for line in lines if line.cost is not None]
+    planned = [c.planned_usd for c in costs if c.planned_usd is not None]
+    gaps: dict[str, int] = {}
+    for cost in costs:
+        if cost.planned_usd is None and cost.sent:
+            gaps[cost.gap or "not planned"] = gaps.get(cost.gap or "not planned", 0) + 1
+    notes = []
+    billed = [c for c in costs if c.billed_jobs]
+    apart = "; ".join(f"{reason}: {count} model{'s' if count != 1 else ''}" for reason, count in sorted(gaps.items()))
+    said = f"planned ${sum(planned):.4f} from the prices" + (f" ({apart})" if apart else "")
+    if billed:
+        jobs = sum(c.billed_jobs for c in billed)
+        total = sum(c.billed_usd or 0.0 for c in billed)
+        their_plan = [c.planned_of_billed_usd for c in billed]
+        plan = ("" if any(v is None for v in their_plan)
+                else f"; their plan ${sum(v or 0.0 for v in their_plan):.4f}")
+        said += f"; billed ${total:.4f} by the answers of {jobs} jobs{plan}: the cost above is the billed one there"
+    elif refused:
+        said += f"; no bill was taken ({refused} refused, below): the cost above is the plan"
+    else:
+        said += "; no answer said what it billed: the cost above is the plan"
+    notes.append(f"Cost: {said}.")
+    doubts = [(line.cost.provenance.stale, line.cost.provenance.weak or "") for line in lines if line.cost is not None]
+    counted = doubt_counts(doubts)
+    if counted:
+        notes.append(f"Prices marked stale or weak above ({LISTED_BY}): {'; '.join(counted)}.")
+    return notes + _price_notes(lines)
+
+
+def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
+    """The costs re-priced on the audio returned, and the failed jobs' cost kept apart from the cost per audio hour, in
+    words."""
+    priced = [(f"{line.provider}/{line.model}", line.cost) for line in lines if line.cost is not None]
+    notes = []
+    repriced = [f"{label} ({cost.repriced_jobs})" for label, cost in priced if cost.repriced_jobs]
+    if repriced:
+        notes.append("Re-priced on the audio returned (a price per second, minute or audio token, and no bill): "
+                     f"{', '.join(repriced)}.")
+    failed = [f"{label} ${cost.failed_usd:.4f} ({cost.failed_jobs} jobs)" for label, cost in priced
+              if cost.failed_usd]
+    if failed:
+        notes.append(f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+                     f"{', '.join(failed)}.")
+    return notes
+
+
+def bill_notes(summary: Summary, shown: int = 3) -> list[str]:
+    """The bills refused (beyond their bound: `harness.core.prices.bills`), each as it was billed and the bound, and
+    the rows of the store no figure could be read from, in words."""
+    notes = []
+    if summary.refused_bills:
+        more = len(summary.refused_bills) - shown
+        notes.append(f"Bills refused, the planned cost kept: {len(summary.refused_bills)} "
+                     f"job{'s' if len(summary.refused_bills) != 1 else ''}: "
+                     + "; ".join(note.removesuffix(": the bill is refused, the planned cost is kept")
+                                 for note in summary.refused_bills[:shown])
+                     + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "") + ".")
+    if summary.unpriced_bills:
+        said = "; ".join(label + " " + ", ".join(f"{value:,.0f} {unit.replace('_', ' ')}"
+                                                 for unit, value in units.items())
+                         for label, units in sorted(summary.unpriced_bills.items()))
+        notes.append(f"Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): "
+                     f"{said}.")
+    notes += [f"Left out: {line}." for line in summary.left_out]
+    return notes
+
+
+def _rate(value: float | None) -> FigureCell:
+    return FigureCell("—" if value is None else f"{value:.1%}", value)
+
+
+def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[Cell, ...]:
+    if quality is None:
+        return ("—", "—", "—") if with_cer else ("—", "—")
+    similarity = FigureCell("—" if quality.similarity is None else f"{quality.similarity:.3f}", quality.similarity)
+    rates = (_rate(quality.pooled_wer), _rate(quality.pooled_cer)) if with_cer else (_rate(quality.pooled_wer),)
+    return (*rates, similarity)
+
+
+LISTENED = (Heading("TTFA ±", "ttfa_half_width_ms"), Heading("last p50", "last_audio_p50_ms"),
+            Heading("jitter p95", "jitter_p95_ms"), Heading("underruns"), Heading("RTF", "rtf_p50"))
+
+
+def _listened_cells(stream: Listened | None) -> tuple[Cell, ...]:
+    """A listener's figures: TTFA's interval half-width, time to last audio, jitter, stalls, real-time factor."""
+    if stream is None:
+        return ("—",) * len(LISTENED)
+    rtf = FigureCell("—" if stream.rtf_p50 is None else f"{stream.rtf_p50:.2f}", stream.rtf_p50)
+    underruns = FigureCell(f"{stream.underruns} in {stream.underrun_streams}/{stream.streams}",
+                       {"underruns": stream.underruns, "streams_stalled": stream.underrun_streams,
+                        "streams": stream.streams})
+    return (_width(stream.ttfa_width_p50), _ms(stream.last_audio_p50), _ms(stream.jitter_p95), underruns, rtf)
+
+
+def _feeding(summary: Summary) -> str:
+    """How the sockets were fed, for the title: whole texts, or tokens at a rate."""
+    rates = {rate for line in summary.lines if line.stream for rate in line.stream.text_rates}
+    if not rates:
+        return ""
+    shown = ", ".join("whole text" if rate is None else f"{rate:g} tokens/s" for rate in sorted(
+        rates, key=lambda r: -1.0 if r is None else r))
+    return f"; realtime sockets fed {shown}, stream times from the first token"
+
+
+def models_table(summary: Summary) -> SummaryTable:
+    """A line per model: jobs, latency, streams, polls, cost, intelligibility."""
+    scored = any(line.quality is not None for line in summary.lines)
+    with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
+    title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
+    if scored:
+        title += ("; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
+                  + "; similarity to the reference voice (cloning models)")
+    title += _feeding(summary)
+    streams = any(line.ttfa_p50 is not None for line in summary.lines)
+    listened = any(line.stream is not None for line in summary.lines)
+    skips = any(line.skipped for line in summary.lines)
+    saturated = any(line.saturated for line in summary.lines)
+    headings = (Heading("model", left=True), Heading("ok/jobs", "ok_jobs"), *([Heading("skipped")] if skips else []),
+                *([Heading("saturated", "saturated_jobs")] if saturated else []),
+                Heading("p50", "latency_p50_ms"), Heading("p95", "latency_p95_ms"),
+                Heading("±", "latency_half_width_ms"),
+                *([Heading("TTFA p50", "ttfa_p50_ms"), Heading("heard p50", "heard_p50_ms")] if streams else []),
+                *(LISTENED if listened else ()), Heading("polls", "polls_per_job"),
+                Heading("cost", "cost_usd"),
+                *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
+                   Heading("similarity")] if scored else []),
+                *([Heading("marks p95", "marks")] if summary.marks else []))
+    marked = {m.label: m for m in summary.marks}  # timing marks: p95 onset error, coverage (bench.marks_view)
+    rows = tuple(
+        (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
+         *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
+         *([FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)] if saturated else []),
+         _ms(line.e2e_p50), _ms(line.e2e_p95),
+         _width(line.e2e_width_p50),
+         *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
+         *(_listened_cells(line.stream) if listened else ()),
+         FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job), _cost(line),
+         *(_quality_cells(line.quality, with_cer) if scored else ()),
+         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
+        for line in summary.lines)
+    return SummaryTable("models", title, headings, rows)
+
+
+def saturation_lines(summary: Summary) -> Lines | None:
+    """The client's own health, in a line, when the run (or some of its jobs) ran while it was saturated, and how
+    long jobs were held back for the sandbox's voice; the `saturated` column above counts each model's marked jobs
+    (`harness.core.client_health`)."""
+    health = summary.saturation
+    if health is None:
+        return None
+    said = [line for line in (health.line(), health.held()) if line is not None]
+    if not said:
+        return None
+    return Lines("client_health", tuple(line[0].upper() + line[1:] for line in said),
+                 {"saturated_share": health.share, "lag_p50_ms": health.lag_p50_ms})
+
+
+def outcomes_table(summary: Summary) -> SummaryTable:
+    """Jobs by how they ended, and every error recorded (retried ones included), per class."""
+    rows = []
+    for name in ("ok", "unfetched", "skipped", *[c.value for c in ErrorClass]):
+        ended, seen = summary.outcomes.get(name, 0), summary.events.get(name, 0)
+        if ended or seen:
+            rows.append((name, FigureCell(str(ended), ended), FigureCell(str(seen), seen)))
+    return SummaryTable("outcomes", "Jobs by outcome; errors by class (retried ones included)",
+                 (Heading("class", left=True), Heading("jobs ended so", "jobs"), Heading("errors seen", "errors")),
+                 tuple(rows))
+
+
+def money_lines(summary: Summary) -> Lines:
+    """What the run spent against its plan and budget, the cost's notes, and what is still to fetch."""
+    budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
+    planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
+    play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
+    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.",
+             *cost_notes(summary.lines, len(summary.refused_bills)), *bill_notes(summary)]
+    if summary.downloads_retried or summary.results_lost:
+        lines.append(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
+                     f"{summary.results_lost} finished jobs lost their audio for good.")
+    if summary.pending:
+        lines.append(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
+                     f"their deadline); tts-harness bench run --resume {summary.run_id} fetches them.")
+    return Lines("money", tuple(lines), {
+        "spent_usd": summary.spent_usd, "planned_usd": summary.planned_usd, "budget_usd": summary.budget_usd,
+        "target": summary.target, "downloads_retried": summary.downloads_retried,
+        "results_lost": summary.results_lost, "pending": summary.pending})
+
+
+def hard_text_tables(figures: tuple[CategoryFigures, ...], examples: int = 2, *,
+                     sandbox: bool = False) -> list[Section]:
+    """The team's question in one table: category × model, each cell the accuracy on the judged items (judged by
+    forced choice, docs/hard-text.md), passes of judged and its Wilson 95% interval, and each model's pooled
+    accuracy over every scored category; then the categories not scored with why, each model's failing readings, and
+    the normalisation table. Text splits the table by columns when the models do not fit the width."""
+    table_of = across_models(figures)
+    scored = [category for category in table_of.categories if table_of.unscored(category) is None]
+    rows: list[tuple[Cell, ...]] = [
+        (category, *(_across_cell(table_of.cell(category, system)) for system in table_of.systems))
+        for category in scored]
+    rows.append(("all scored", *(_proportion_cell(table_of.pooled(system)) for system in table_of.systems)))
+    title = ("Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on the "
+             "items whose control passed, passes of judged, Wilson 95%")
+    sections: list[Section] = [SummaryTable("hard_text", title, (Heading("category", left=True), *(
+        Heading(f"{provider}/{model}", f"{provider}/{model}") for provider, model in table_of.systems)),
+        tuple(rows))]
+    said = []
+    if sandbox:
+        said.append("Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
+                    "the imitation's readings apart, not the providers'.")
+    unscored = [f"{category} ({table_of.unscored(category)})" for category in table_of.categories
+                if table_of.unscored(category) is not None]
+    if unscored:
+        said.append("Not scored: " + "; ".join(unscored) + ".")
+    for provider, model in table_of.systems:
+        failing = [row for category in scored if (figure := table_of.cell(category, (provider, model)))
+                   for row in figure.failures]
+        if failing:
+            shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
+            more = len(failing) - examples
+            said.append(f"{provider}/{model} failed {len(failing)}: {shown}" + (f"; +{more} more" if more > 0 else ""))
+    if said:
+        sections.append(Lines("hard_text_notes", tuple(said), {"unscored": {
+            category: table_of.unscored(category) for category in table_of.categories
+            if table_of.unscored(category) is not None}}))
+    normalisation = normalisation_table(figures)
+    return sections + ([normalisation] if normalisation is not None else [])
+
+
+def _across_cell(figure: CategoryFigures | None) -> FigureCell:
+    if figure is None:
+        return FigureCell("")
+    if figure.unscored:
+        return FigureCell(figure.unscored)
+    return _proportion_cell(figure.accuracy)
+
+
+def _proportion_cell(accuracy: Proportion) -> FigureCell:
+    """"83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
+    if not accuracy.trials:
+        return FigureCell("— 0 judged", {"successes": 0, "trials": 0})
+    return FigureCell(f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} "
+                      f"{accuracy.low:.0%}–{accuracy.high:.0%}",
+                  {"accuracy": accuracy.value, "successes": accuracy.successes, "trials": accuracy.trials,
+                   "low": accuracy.low, "high": accuracy.high})
+
+
+def normalisation_table(figures: tuple[CategoryFigures, ...]) -> SummaryTable | None:
+    """Where the run read models with their provider's own text normalisation off and on (`bench run
+    --normalisation off,on`): per model and category, each setting's accuracy and the difference on − off."""
+    differences = normalisation_differences(figures)
+    if not differences:
+        return None
+    rows: list[tuple[Cell, ...]] = []
+    for row in differences:
+        label = f"{row.provider}/{row.model}"
+        if row.unscored:
+            rows.append((label, row.category, row.unscored, "", ""))
+            continue
+        off, on = (FigureCell("—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})",
+                          None if not p.trials else p.value) for p in (row.off, row.on))
+        both = bool(row.off.trials and row.on.trials)
+        rows.append((label, row.category, off, on, FigureCell(f"{row.difference:+.0%}" if both else "—",
+                                                          row.difference if both else None)))
+    return SummaryTable("normalisation", "Hard text, the provider's own normalisation: accuracy off and on (judged "
+                                         "items), "
+                 "on − off", (Heading("model", left=True), Heading("category", left=True), Heading("off"),
+                              Heading("on"), Heading("on − off", "difference")), tuple(rows))
+
+
+def _language_rate(figure: LanguageFigures) -> FigureCell:
+    if figure.not_judgeable_by:
+        return FigureCell(f"not judgeable by {figure.not_judgeable_by}" + (f" ({figure.larger} would)" if figure.larger
+                                                                        else ""))
+    if figure.rate is None:
+        return FigureCell("—")
+    interval = (" (one clip: no interval)" if figure.low is None or figure.high is None
+                else f" ({figure.low:.1%}–{figure.high:.1%})")
+    return FigureCell(f"{figure.unit.rate_name} {figure.rate:.1%}{interval}",
+                  {"unit": figure.unit.value, "rate": figure.rate, "low": figure.low, "high": figure.high})
+
+
+def _language_check(figure: LanguageFigures) -> FigureCell:
+    if not figure.checked:
+        return FigureCell("—")
+    if figure.check_not_judgeable_by:
+        return FigureCell(f"not judgeable by {figure.check_not_judgeable_by}")
+    heard = f"{figure.heard_as_asked}/{figure.checked} heard as {figure.language}"
+    if figure.misheard:
+        heard += f"; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
+    return FigureCell(heard, {"checked": figure.checked, "heard_as_asked": figure.heard_as_asked,
+                          "misheard": len(figure.misheard), "falls_back": figure.falls_back,
+                          "heard": figure.heard_instead or None,  # for a few misheard clips too, not only a fallback
+                          "misheard_clips": [{"item": m.item_id, "heard": m.heard, "probability": m.probability}
+                                             for m in figure.misheard]})
+
+
+def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
+    """Per language and model: the error rate with its 95% interval over clips (`harness.measurement.pooled_rate`,
+    honest at two clips; none for one clip, said so) (or the ASR model that cannot judge it,
+    by the language self-test: docs/languages.md), the language check; then a failure line per model that answered
+    in another language than asked."""
+    rows: list[tuple[Cell, ...]] = [
+        (figure.language, figure.label, FigureCell(str(figure.clips), figure.clips), _language_rate(figure),
+         _language_check(figure), figure.asr_model)
+        for figure in sorted(figures, key=lambda f: (f.language, f.label))]
+    table = SummaryTable("languages", "Languages: error rate per language and model (pooled, 95% over clips); "
+                                      "language check: "
+                  "clips heard as the language asked (another: heard as another with p >= 0.5)",
+                  (Heading("language", left=True), Heading("model", left=True), Heading("clips"),
+                   Heading("error rate"), Heading("language check", left=True), Heading("read by", left=True)),
+                  tuple(rows))
+    failed = fallbacks(figures)
+    if not failed:
+        return [table]
+    return [table, Lines("language_check", tuple(f"Language check failed: {f.fallback_line()}." for f in failed),
+                         {"fallbacks": [{"provider": f.provider, "model": f.model, "language": f.language,
+                                         "heard": f.heard_instead, "misheard": len(f.misheard),
+                                         "checked": f.checked} for f in failed]})]
+
+
+def sections(summary: Summary, db_path: str) -> list[Section]:
+    """Everything the summary shows, in order."""
+    health = saturation_lines(summary)
+    return [models_table(summary), *([health] if health is not None else []), outcomes_table(summary),
+            money_lines(summary),
+            *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
+            *(language_sections(summary.languages) if summary.languages else []),
+            *seam_sections(summary.seams),
+            *marks_sections(summary.marks),
+            *cancel_sections(summary.cancels),
+            *markup_sections(summary.markup),
+            Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
+                           "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
+                                                               "db": db_path})]
+
+
+def render(summary: Summary, console: Console, db_path: str, form: SummaryFormat = SummaryFormat.TEXT) -> None:
+    """Print the summary in `form` (text: at the console's width, a wide table split rather than cut)."""
+    render_sections(sections(summary, db_path), form, console)
+
+
+def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *,
+                     sandbox: bool = False) -> None:
+    """The hard-text tables alone, as text."""
+    print_text(hard_text_tables(figures, examples, sandbox=sandbox), console)
