@@ -334,7 +334,8 @@ def saved(heard: list[tuple[Render, JudgeEvidence]], model: str) -> dict[str, An
                                              "error": r.error, "evidence": e.as_json()} for r, e in heard]}
 
 
-def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, JudgeEvidence]], str]:
+def from_saved(data: dict[str, Any],
+               items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, JudgeEvidence]], str]:
     by_id = dict(items)
     heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
               JudgeEvidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]

@@ -123,8 +123,8 @@ class Speaker:
         self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
         language = self.language if self.language is not None else spoken_language(None, None, self.languages,
                                                                                    self.heard)
-        wav, words = await self.services.synthesize_timed(Speech.single(text, SpeakerVoice(rendition, language=language),
-                                                                        AudioFormat.WAV))
+        voice = SpeakerVoice(rendition, language=language)
+        wav, words = await self.services.synthesize_timed(Speech.single(text, voice, AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32), words
 

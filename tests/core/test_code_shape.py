@@ -82,8 +82,8 @@ def _imported(path: Path, function: str | None = None) -> set[str]:
 # What wiring the benchmark means: the scorer, the summary's computation, the report, the runner's session
 # and the results database. The faces only print what the use case hands them (`summary.render` prints).
 WIRING = ("harness.scoring", "harness.report", "harness.runner.session", "harness.results",
-          "harness.runner.summary.figures.summarize", "harness.runner.run.resolve_config", "harness.runner.dry_run.dry_run",
-          "harness.cli.score")
+          "harness.runner.summary.figures.summarize", "harness.runner.run.resolve_config",
+          "harness.runner.dry_run.dry_run", "harness.cli.score")
 
 
 def test_the_faces_leave_the_benchmark_to_the_use_case() -> None:

@@ -117,8 +117,9 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
         def evidence(self, clips, *, cache=None):  # type: ignore[no-untyped-def]
             found = []
             for clip in clips:
-                evidence = JudgeEvidence(transcript, searched={form: list(readings) for form, readings in searched.items()
-                                                          if form in {wrong.say for wrong in clip.hard.misreadings}})
+                wrong_forms = {wrong.say for wrong in clip.hard.misreadings}
+                asked = {form: list(readings) for form, readings in searched.items() if form in wrong_forms}
+                evidence = JudgeEvidence(transcript, searched=asked)
                 listed, free = self.sentences(clip.hard, evidence)
                 evidence.scores = {text: -float(len(text)) for text in (*listed, *free)}
                 evidence.priors = {text: -2.0 * len(text) for text in listed}

@@ -55,8 +55,8 @@ def _cost(line: ModelLine) -> FigureCell:
     """The model's cost and which it is (billed, planned), or why there is none: no public price is not no data."""
     cost = line.cost
     if line.unpriced and line.cost_units:
-        return FigureCell(", ".join(f"{amount:,.0f} {_UNITS.get(unit, unit)}" for unit, amount in line.cost_units.items()),
-                      dict(line.cost_units))
+        units = ", ".join(f"{amount:,.0f} {_UNITS.get(unit, unit)}" for unit, amount in line.cost_units.items())
+        return FigureCell(units, dict(line.cost_units))
     if cost is not None and cost.gap:
         return FigureCell(cost.gap)
     if line.unpriced:
@@ -211,12 +211,14 @@ def models_table(summary: Summary) -> SummaryTable:
     rows = tuple(
         (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
          *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
-         *([FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)] if saturated else []),
+         *([FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)]
+           if saturated else []),
          _ms(line.e2e_p50), _ms(line.e2e_p95),
          _width(line.e2e_width_p50),
          *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
          *(_listened_cells(line.stream) if listened else ()),
-         FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job), _cost(line),
+         FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
+         _cost(line),
          *(_quality_cells(line.quality, with_cer) if scored else ()),
          *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
         for line in summary.lines)
