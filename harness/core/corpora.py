@@ -1,5 +1,6 @@
 """Benchmark texts: versioned corpus files shipped in `harness/data/corpora/` (the repository's
-`benchmarks/corpora` links there), loaded by name, or any corpus file by path.
+`benchmarks/corpora` links there), loaded by name, or any corpus file by path; a run's corpora chosen for its
+language (`run_corpora`: the shipped corpus of `--language` where the run names none of its own).
 
 A corpus file is `{"name", "version", "language", "items": [{"id", "text", "alternatives"?,
 "language"?}]}`. The version travels with every job row, so two runs are only compared on the same
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardText, read_hard_text
+from harness.core.languages import primary
 from harness.core.packaged import CORPORA, data_path
 from harness.core.protocols.markup import Asked, markup_item, spoken
 
@@ -237,6 +240,23 @@ def load_corpus(selector: str) -> Corpus:
     if not path.is_file():
         raise UsageError(f"corpus file {path} does not exist")
     return parse_corpus(_read(path), path, int(count) if count else None)
+
+
+def corpus_of(language: str) -> str:
+    """The shipped corpus of `language` (its `<language>_read` where there is one), or a usage error naming those."""
+    names = sorted(name for name in available() if primary(name.split("_")[0]) == primary(language))
+    if not names:
+        shipped = ", ".join(sorted({name.split("_")[0] for name in available()}))
+        raise UsageError(f"no shipped corpus is in {language!r} (corpora are in {shipped}): give --corpus FILE")
+    return next((name for name in names if name.endswith("_read")), names[0])
+
+
+def run_corpora(selectors: Sequence[str], language: str | None, default: Sequence[str]) -> list[Corpus]:
+    """A run's corpora: those `selectors` name, or, for a run in `language` whose selectors are the `default`
+    (it named no corpus of its own), that language's shipped corpus."""
+    if language and tuple(selectors) == tuple(default):
+        selectors = (corpus_of(language),)
+    return [load_corpus(selector) for selector in selectors]
 
 
 def _read(path: Path) -> Any:

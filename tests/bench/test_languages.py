@@ -9,13 +9,14 @@ import json
 
 import pytest
 
+from harness.core.corpora import corpus_of
 from harness.core.errors import UsageError
 from harness.core.languages import primary, speaks, tag_for
 from harness.core.registry import providers
 from harness.core.spec import SynthesisInput
 from harness.runner.plan.config import WorkloadSettings
 from harness.runner.plan.jobs import Selection, select
-from harness.runner.plan.languages import corpus_of, in_language, run_language
+from harness.runner.plan.languages import in_language, run_language
 from tests.helpers.providers_file import declared_providers
 
 SPANISH = "El perro marrón corre por el parque."

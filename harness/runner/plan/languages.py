@@ -1,7 +1,8 @@
 """The run's language: which chosen models speak it (each with a voice of it) and which do not, said in one line.
 
-`bench run --language es` runs the shipped corpus of that language (unless `--corpus` names others) on the chosen
-models that speak Spanish, each request naming the language and a voice of it as its provider's documents say
+`bench run --language es` runs the shipped corpus of that language (chosen and loaded where corpora are read:
+`harness.core.corpora.run_corpora`; unless `--corpus` names others) on the chosen models that speak Spanish, each
+request naming the language and a voice of it as its provider's documents say
 (`harness.core.protocols.http_speech.voice_for`); the models that do not speak it are named in one note, and a run none
 of whose models speaks it is a usage error. Without `--language`, corpora that are all in one language other than
 English make that the run's language the same way. The match is `harness.core.languages.speaks`.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from harness.core.corpora import Corpus, available, load_corpus
+from harness.core.corpora import Corpus, run_corpora
 from harness.core.errors import UsageError
 from harness.core.languages import primary, speaks
 from harness.runner.plan.config import DEFAULT_CORPUS, WorkloadSettings
@@ -28,15 +29,6 @@ class Workload:
     notes: list[str] = field(default_factory=list)
 
 
-def corpus_of(language: str) -> str:
-    """The shipped corpus of `language` (its `<language>_read` where there is one), or a usage error naming those."""
-    names = sorted(name for name in available() if primary(name.split("_")[0]) == primary(language))
-    if not names:
-        shipped = ", ".join(sorted({name.split("_")[0] for name in available()}))
-        raise UsageError(f"no shipped corpus is in {language!r} (corpora are in {shipped}): give --corpus FILE")
-    return next((name for name in names if name.endswith("_read")), names[0])
-
-
 def run_language(language: str | None, corpora: Sequence[Corpus]) -> str | None:
     """The run's language: `--language`, else the one language all its corpora are in where that is not English."""
     if language:
@@ -49,10 +41,7 @@ def run_language(language: str | None, corpora: Sequence[Corpus]) -> str | None:
 
 def in_language(workload: WorkloadSettings, selections: Sequence[Selection]) -> Workload:
     """The run's corpora and models for its language (all of them where it has none, or English)."""
-    selectors = workload.corpus
-    if workload.language and tuple(selectors) == (DEFAULT_CORPUS,):
-        selectors = (corpus_of(workload.language),)
-    corpora = [load_corpus(selector) for selector in selectors]
+    corpora = run_corpora(workload.corpus, workload.language, (DEFAULT_CORPUS,))
     language = run_language(workload.language, corpora)
     if language is None or primary(language) == "en":
         return Workload(list(selections), corpora)
