@@ -305,6 +305,52 @@ def test_the_runner_reaches_its_sandbox_through_a_stated_surface() -> None:
     assert not sorted(t for t in reached if t.startswith("harness.sandbox.")), "the runner reaches inside the sandbox"
 
 
+# The runner's phases, in the order they import one another (ARCHITECTURE.md, "Layers"): a phase imports only the
+# phases before it (the deliverer appends to the record, the record is of a planned job); the terminal summary, beside
+# them, only the plan (its prices' notes). The runner's own modules (`run`, `session`, `dry_run`) compose them all.
+RUNNER = "harness.runner"
+RUNNER_PHASES: tuple[str, ...] = ("harness.runner.plan", "harness.runner.record", "harness.runner.deliver")
+RUNNER_BESIDE: dict[str, frozenset[str]] = {"harness.runner.summary": frozenset({"harness.runner.plan"})}
+
+
+def _phase(module: str) -> str | None:
+    return next((p for p in (*RUNNER_PHASES, *RUNNER_BESIDE) if _part_of(module, p)), None)
+
+
+def test_every_package_of_the_runner_is_a_phase() -> None:
+    packages = {m for m, path in MODULES.items() if path.name == "__init__.py" and m.count(".") == 2
+                and m.startswith(RUNNER + ".")}
+    assert packages == {*RUNNER_PHASES, *RUNNER_BESIDE}
+
+
+def test_a_runner_phase_imports_only_the_phases_before_it() -> None:
+    allowed = {phase: {*RUNNER_PHASES[: index + 1]} for index, phase in enumerate(RUNNER_PHASES)}
+    allowed |= {phase: {phase, *before} for phase, before in RUNNER_BESIDE.items()}
+    offenders = sorted(_shown(module, target, attribute)
+                       for module in MODULES if (phase := _phase(module)) is not None
+                       for target, attribute in _edges(module) if _part_of(target, RUNNER)
+                       and _phase(target) not in allowed[phase])
+    assert not offenders, offenders
+
+
+def test_a_runner_phase_is_used_for_what_its_init_declares() -> None:
+    """From outside a phase, a name taken from one of its modules is one its `__init__` declares (`__all__`): the
+    surface is written down and complete; a whole module of a phase is taken only by a composer (`bench run`'s flags
+    read `config`'s sections)."""
+    offenders = []
+    for module in MODULES:
+        for target, attribute in _edges(module):
+            phase = _phase(target)
+            if phase is None or _phase(module) == phase:
+                continue
+            composer = NAME_OF[LAYER_OF[_unit(module) or ""]] in COMPOSERS
+            if attribute is None and target != phase and not composer:
+                offenders.append(_shown(module, target, None))
+            elif attribute is not None and attribute not in _public_names(phase):
+                offenders.append(_shown(module, target, attribute))
+    assert not offenders, sorted(offenders)
+
+
 def test_the_sibling_edges_stay_within_a_layer_and_form_no_circle() -> None:
     for source, targets in SIBLING_USES.items():
         assert all(LAYER_OF[target] == LAYER_OF[source] for target in targets), (source, targets)

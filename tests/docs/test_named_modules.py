@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_layers import LAYERS, PART_OF, SIBLING_USES
+from tests.core.test_layers import LAYERS, PART_OF, RUNNER_BESIDE, RUNNER_PHASES, SIBLING_USES
 
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = REPO / "harness"
@@ -132,9 +132,9 @@ def test_each_form_of_a_stale_name_is_caught() -> None:
             "`runner/plan/jobs.with_normalisation`, `sandbox/emulations/`, `harness/providers/<name>/`, "
             "tests/core/test_layers.py, https://example.com/core/nothing.py, tts-harness.toml, `declaration.py`.\n"
             "```text\nharness/providers/<name>/\n    endpoints.py   a shape's name, not a module\n```\n")
-    assert missing(text) == ["file nowhere_at_all.py", "module harness.runner.usecase", "path "
-                                                                                        "runner/plan/jobs.with_nothing",
-                             "path core/protocols/cartesia.py", "path harness/sandbox/gone.py"]
+    assert missing(text) == ["file nowhere_at_all.py", "module harness.runner.usecase",
+                             "path core/protocols/cartesia.py", "path harness/sandbox/gone.py",
+                             "path runner/plan/jobs.with_nothing"]
 
 
 def test_a_dotted_name_past_its_module_must_be_a_name_the_module_defines() -> None:
@@ -158,6 +158,7 @@ def test_every_entry_of_the_layers_test_exists() -> None:
     packages = [package for _, layer in LAYERS for package in layer]
     packages += [package for source, targets in SIBLING_USES.items() for package in (source, *targets)]
     packages += [package for _, package in PART_OF]
+    packages += [*RUNNER_PHASES, *RUNNER_BESIDE, *(p for before in RUNNER_BESIDE.values() for p in before)]
     assert sorted(p for p in set(packages) if _module_file(p) is None) == []
     for pattern, _ in PART_OF:  # a pattern (`*`: any one name) matches at least one package of the tree
         folders = HARNESS.parent.glob("/".join(pattern.split(".")))
