@@ -342,8 +342,8 @@ class Runner:
             return JobRecord(job=job, run_id=self.prepared.run_id, marks=JobMoments(now()))
         started = parse_timestamp(row.started_at)
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job=job, run_id=self.prepared.run_id, marks=JobMoments(start), attempt=row.attempts, resumed=True,
-                           charged_before=row.state == UNFETCHED)
+        record = JobRecord(job=job, run_id=self.prepared.run_id, marks=JobMoments(start), attempt=row.attempts,
+                           resumed=True, charged_before=row.state == UNFETCHED)
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
                  for attempt in range(1, row.attempts)]

@@ -66,7 +66,8 @@ MODELS: Mapping[str, EmulatedModel] = {
             timing=_FREE,
             languages=("en", "es", "de", "fr"),
         ),
-        EmulatedModel(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), timing=_FREE),
+        EmulatedModel(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0),
+                      timing=_FREE),
         EmulatedModel(
             id="melotts",
             name="MeloTTS",
