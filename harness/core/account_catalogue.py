@@ -78,7 +78,7 @@ def _json(text: str) -> Any:
     return json.loads(text)
 
 
-class Listing(Protocol):
+class StoredListing(Protocol):
     """A recorded listing, as the store keeps it (a row of `catalogues`, `harness.results.CatalogueRow`): the core
     names what it reads of one, not the store's record."""
 
@@ -92,7 +92,7 @@ class Listing(Protocol):
     def body_json(self) -> str | None: ...
 
 
-def from_listings(listings: Iterable[Listing]) -> dict[str, AccountCatalogue]:
+def from_listings(listings: Iterable[StoredListing]) -> dict[str, AccountCatalogue]:
     """The account catalogues a run's recorded listings hold: a listing that failed adds nothing."""
     found: dict[str, AccountCatalogue] = {}
     for listing in listings:

@@ -64,7 +64,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, 
 
 def test_each_job_ends_in_its_class(run: tuple[Store, str]) -> None:
     store, run_id = run
-    ended = {row["item_id"]: "unfetched" if row["state"] == "unfetched" else row["error_class"]
+    ended = {row.item_id: "unfetched" if row.state == "unfetched" else row.error_class
              for row in store.jobs(run_id)}
     assert ended == {item: expected for item, (_, expected) in CASES.items()}
 

@@ -16,6 +16,7 @@ import pytest
 
 from harness.core import declared
 from harness.results import Store
+from harness.results.tables import RunRow
 from harness.runner.plan.config import BenchConfig
 from harness.runner.session import run_bench_session
 from tests.helpers.loopback import LoopbackServer, QuietHandler
@@ -107,6 +108,12 @@ def _run(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int =
     return Store(result.db_path), result.run_id
 
 
+def _run_row(store: Store, run_id: str) -> RunRow:
+    row = store.run(run_id)
+    assert row is not None
+    return row
+
+
 def test_concurrency_is_the_cap_per_provider_and_the_row_says_what_was_in_flight(
         server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Ten in flight, as asked: the old hidden per-provider cap of 8 would have held two back.
@@ -114,12 +121,12 @@ def test_concurrency_is_the_cap_per_provider_and_the_row_says_what_was_in_flight
     store, run_id = _run(server, tmp_path, monkeypatch, items=20, concurrency=10)
     assert COUNTER.peak == 10
     jobs = store.jobs(run_id)
-    assert max(j["in_flight_at_submit"] for j in jobs) == 10
-    assert {j["load_level"] for j in jobs} == {None}
+    assert max(j.in_flight_at_submit for j in jobs) == 10
+    assert {j.load_level for j in jobs} == {None}
     (level,) = store.query("SELECT * FROM load_levels WHERE run_id = ?", (run_id,))
     assert (level["cap"], level["max_in_flight"], level["global_cap"]) == (10, 10, None)
     assert 1.0 <= level["mean_in_flight"] <= 10.0
-    assert store.run(run_id)["concurrency"] == 10  # type: ignore[index]
+    assert _run_row(store, run_id).concurrency == 10
 
 
 def test_a_global_cap_below_the_provider_cap_wins(server: str, tmp_path: Path,
@@ -127,7 +134,7 @@ def test_a_global_cap_below_the_provider_cap_wins(server: str, tmp_path: Path,
     COUNTER.peak, COUNTER.hold_until = 0, 2
     store, run_id = _run(server, tmp_path, monkeypatch, concurrency=3, global_concurrency=2)
     assert COUNTER.peak == 2
-    assert store.run(run_id)["global_concurrency"] == 2  # type: ignore[index]
+    assert _run_row(store, run_id).global_concurrency == 2
 
 
 def test_a_sweep_runs_the_plan_at_each_level_in_turn(server: str, tmp_path: Path,
@@ -135,12 +142,12 @@ def test_a_sweep_runs_the_plan_at_each_level_in_turn(server: str, tmp_path: Path
     COUNTER.peak, COUNTER.hold_until = 0, 1
     store, run_id = _run(server, tmp_path, monkeypatch, concurrency="1,2")
     jobs = store.jobs(run_id)
-    by_level = {level: [j for j in jobs if j["load_level"] == level] for level in (1, 2)}
+    by_level = {level: [j for j in jobs if j.load_level == level] for level in (1, 2)}
     assert [len(by_level[1]), len(by_level[2])] == [6, 6]  # the same plan at each level
-    assert {j["item_id"] for j in by_level[1]} == {j["item_id"] for j in by_level[2]}
-    assert max(j["in_flight_at_submit"] for j in by_level[1]) == 1
-    assert max(j["in_flight_at_submit"] for j in by_level[2]) == 2
-    assert max(j["finished_at"] for j in by_level[1]) <= min(j["started_at"] for j in by_level[2])
+    assert {j.item_id for j in by_level[1]} == {j.item_id for j in by_level[2]}
+    assert max(j.in_flight_at_submit for j in by_level[1]) == 1
+    assert max(j.in_flight_at_submit for j in by_level[2]) == 2
+    assert max(j.finished_at for j in by_level[1]) <= min(j.started_at for j in by_level[2])
     levels = store.query("SELECT level, max_in_flight FROM load_levels WHERE run_id = ? ORDER BY level", (run_id,))
     assert [tuple(row) for row in levels] == [(1, 1), (2, 2)]
-    assert json.loads(store.run(run_id)["load_levels_json"]) == [1, 2]  # type: ignore[index]
+    assert json.loads(_run_row(store, run_id).load_levels_json) == [1, 2]

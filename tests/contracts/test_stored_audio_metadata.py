@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness.contracts.scenario import MediaStore
 from harness.report.render import copy_audio
+from tests.helpers.request_rows import request_row
 from tests.helpers.wav import pcm_wav
 
 PLANTED = b"sk-planted-in-an-INFO-chunk-1234"
@@ -34,7 +35,7 @@ def test_recorded_media_is_stored_without_metadata(tmp_path: Path) -> None:
 def test_report_audio_is_copied_without_metadata(tmp_path: Path) -> None:
     clip = tmp_path / "clip.wav"
     clip.write_bytes(_with_info(pcm_wav()))  # stored by an older run, metadata and all
-    copied = copy_audio([{"audio_path": str(clip), "outcome": "ok", "audio_sha256": "abc", "job_key": "j1"}],
+    copied = copy_audio([request_row(audio_path=str(clip), outcome="ok", audio_sha256="abc", job_key="j1")],
                         tmp_path / "report", None)
     body = (tmp_path / "report" / copied["j1"]).read_bytes()
     assert PLANTED not in body and body.startswith(b"RIFF")

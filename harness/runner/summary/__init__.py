@@ -6,10 +6,26 @@ markup's and seams' in `cancel_view`, `marks_view`, `markup_view`, `seam_view`) 
 
 from __future__ import annotations
 
-from harness.runner.summary.figures import Summary, summarize
-from harness.runner.summary.format import SummaryFormat
-from harness.runner.summary.view import render
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.runner.summary.figures import Summary, summarize
+    from harness.runner.summary.format import SummaryFormat
+    from harness.runner.summary.view import render
 
 __all__ = [
     "Summary", "SummaryFormat", "render", "summarize",
 ]
+
+# Loaded on first use: `report --format` reads only `format` (rich), and a base install (no numpy, which the
+# figures need) runs `contracts run`, whose command module shares the report's.
+_HOMES = {"Summary": "figures", "summarize": "figures", "SummaryFormat": "format", "render": "view"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
