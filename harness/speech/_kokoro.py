@@ -148,9 +148,9 @@ class KokoroBackend:
 
 def _render(text: str, voice: str, speed: float) -> Rendered:
     """`Kokoro.create`'s samples (its batches, trimmed, the pause at each batch's join), with the words' times."""
+    model = _loaded_model()  # first: where Kokoro is not installed it raises the one line naming the packages
     from kokoro_onnx.config import SAMPLE_RATE
 
-    model = _loaded_model()
     style, _, batches = model._prepare(text, voice, speed, _LANGUAGE, False, _SENTENCE_PAUSE_S, _CLAUSE_PAUSE_S)
     samples, timings = model._create_batches(batches, style, speed, True)
     if not len(samples):
