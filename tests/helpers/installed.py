@@ -8,17 +8,23 @@ its tests import it where they use it.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 
 import pytest
 
 
 def installed(module: str) -> bool:
-    """Whether `module` (a dotted name) can be imported here, looked up without importing it (its parents are)."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # a parent package is absent
-        return False
+    """Whether `module` (a dotted name) can be imported here, looked up without importing it or its parents:
+    `importlib.util.find_spec("agents.voice")` imports `agents` (a second and more), so each submodule is looked up
+    in its parent's folders by the path finder instead."""
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return False
+        spec = importlib.machinery.PathFinder.find_spec(f"{spec.name}.{part}", list(spec.submodule_search_locations))
+    return spec is not None
 
 
 def skip_unless_installed(*modules: str, reason: str) -> pytest.MarkDecorator:

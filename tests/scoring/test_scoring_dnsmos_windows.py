@@ -41,7 +41,7 @@ def test_the_stack_is_the_four_full_resolution_convolutions(split: dnsmos_window
 
 
 # joe_short (2.2 s) repeated to 17.5 s: windows 0-6 kept (7 and 8 are the reference's dropped ones), so one
-# pass of six windows and a run of one; two windows far apart are two runs of one.
+# pass of seven windows; two windows far apart are two runs of one.
 @pytest.mark.parametrize("windows", [kept_windows(int(17.5 * SAMPLE_RATE)), [2, 5]], ids=["consecutive", "apart"])
 def test_each_window_scores_as_the_whole_model_scores_it(split: dnsmos_windows.SplitP835, whole: object,
                                                          windows: list[int]) -> None:
@@ -57,6 +57,13 @@ def test_each_window_scores_as_the_whole_model_scores_it(split: dnsmos_windows.S
 
 def test_runs_of_consecutive_windows_are_cut_to_the_longest_pass() -> None:
     assert dnsmos_windows._consecutive_runs([0, 1, 2, 4, 5, 24], 2) == [[0, 1], [2], [4, 5], [24]]
+
+
+def test_a_clip_shorter_than_the_input_is_one_pass_of_the_stack() -> None:
+    """The longest a short clip is repeated to (just under twice the input) keeps windows 0 to 6: one run."""
+    longest = kept_windows(2 * INPUT_SAMPLES - 1)
+    assert longest == list(range(7))
+    assert dnsmos_windows._consecutive_runs(longest, dnsmos_windows.MAX_WINDOWS_PER_PASS) == [longest]
 
 
 def test_the_windows_kept_are_the_references() -> None:
