@@ -7,8 +7,12 @@ control (renders kept by the speech engine's render store where `TTS_HARNESS_SPE
 are judged as a stored run's are, from WAV bytes, `CLIPS_PER_CALL` (128) at a time, with no score cache (every clip
 costs its model time).
 
-It prints the total, the time per clip, where the time went (the listener's steps, timed around them), the verdicts,
-and the machine's pace: a ten-second encode of tiny.en, timed the same way, and a clip's cost in such encodes.
+It prints the total, the time per clip, where the time went (the listener's steps, timed around them; `priors` is
+inside `likelihoods`), the verdicts, and the machine's pace: a ten-second encode of tiny.en, timed the same way, and
+a clip's cost in such encodes, in wall time and in this process's CPU time. Neither ratio is quite free of the load:
+the encode is one large product and slows more on a shared machine than the decoder's small passes do (the judge of
+2026-11-26 cost 2.82 encodes a clip idle, 2.24 and 2.45 at a load average of 1.5); compare two judges in the same
+hour, and project an idle figure from one judged idle (docs/measurements.md, "The hard-text judge").
 Goals (`goals.verdict`): every clip judged (any sample); the whole corpus within `GOAL_S` (a sample's projected at its
 pace; a timing goal, judged only where this process was not saturated while it measured). The smoke run (4 items, 8
 clips) judges the verdicts only: so few clips cost their batch's fixed part, and say nothing of the whole's pace.
@@ -149,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         return goals.verdict(missed, unjudged=[f"the pace: {clips} clips are too few (run it without --smoke)"])
     # The goal is the whole corpus's wall time (a sample's projected at its pace). The encodes a clip costs are
-    # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (a
-    # quiet run of 2026-11-26 took 2.75 ten-second encodes a clip, and 179 s for the whole).
+    # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (the
+    # module's docstring).
     timing = [] if whole <= GOAL_S else [
         f"one offering's en_hard {'took' if args.items is None else 'would take'} {whole:.0f} s at this pace "
         f"(at most {GOAL_S:.0f} s)"]
