@@ -4,10 +4,15 @@ The goal (issue 58): one offering's en_hard — 672 items and their 672 controls
 3 minutes on 2 cores, about 134 ms a clip for everything: decoding the clip, its log-mel features, one encode, the
 free transcript, every candidate sentence and its prior. The sandbox's Piper voice reads each item's text and its
 control (renders kept by the speech engine's render store where `TTS_HARNESS_SPEECH_CACHE` names one); the clips
-are judged as a run's are, from WAV bytes, in batches of 32, with no score cache (every clip costs its model time).
+are judged as a stored run's are, from WAV bytes, `CLIPS_PER_CALL` (128) at a time, with no score cache (every clip
+costs its model time).
 
-It prints the total, the time per clip, where the time went (the listener's steps, timed around them), the verdicts,
-and the machine's pace: a ten-second encode of tiny.en, timed the same way, and a clip's cost in such encodes.
+It prints the total, the time per clip, where the time went (the listener's steps, timed around them; `priors` is
+inside `likelihoods`), the verdicts, and the machine's pace: a ten-second encode of tiny.en, timed the same way, and
+a clip's cost in such encodes, in wall time and in this process's CPU time. Neither ratio is quite free of the load:
+the encode is one large product and slows more on a shared machine than the decoder's small passes do (the judge of
+2026-11-26 cost 2.82 encodes a clip idle, 2.24 and 2.45 at a load average of 1.5); compare two judges in the same
+hour, and project an idle figure from one judged idle (docs/measurements.md, "The hard-text judge").
 Goals (`goals.verdict`): every clip judged (any sample); the whole corpus within `GOAL_S` (a sample's projected at its
 pace; a timing goal, judged only where this process was not saturated while it measured). The smoke run (4 items, 8
 clips) judges the verdicts only: so few clips cost their batch's fixed part, and say nothing of the whole's pace.
@@ -36,6 +41,7 @@ from harness.core.corpora import load_corpus
 from harness.core.hard_text import HardText
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.hard_text import HardTextClip, HardTextJudge
+from harness.scoring.hard_text.run import CLIPS_PER_CALL
 from harness.speech import Engine, Rendition, default_engine
 
 GOAL_S = 180.0  # the whole en_hard of one offering: 1,344 clips
@@ -43,7 +49,7 @@ GOAL_CLIPS = 1344
 # What a clip may cost against a ten-second encode were the encode as slow as when the goal was set (94 ms, under
 # load); printed beside the measured figure, not judged (see main).
 ENCODES_PER_CLIP = (GOAL_S / GOAL_CLIPS) / 0.094
-BATCH = 32
+BATCH = CLIPS_PER_CALL  # as a stored run's clips are judged (harness.scoring.hard_text.run)
 
 
 @dataclass(slots=True)
@@ -89,15 +95,16 @@ def clips_of(corpus: str, items: int | None) -> list[HardTextClip]:
             for item in hard for text, control in ((item.text, False), (item.control, True))]
 
 
-def encode_pace(judge: HardTextJudge, repeats: int = 5) -> float:
-    """Seconds one ten-second encode of the judge's model takes here now (the machine's pace)."""
+def encode_pace(judge: HardTextJudge, repeats: int = 5) -> tuple[float, float]:
+    """Seconds one ten-second encode of the judge's model takes here now (the machine's pace), and the CPU seconds
+    this process spent on it."""
     listener = judge.listener
     silence = np.zeros(10 * SAMPLE_RATE, dtype=np.float32)
     listener._encode([silence], 10.0)  # warm
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(repeats):
         listener._encode([silence], 10.0)
-    return (time.perf_counter() - started) / repeats
+    return (time.perf_counter() - started) / repeats, (time.process_time() - cpu) / repeats
 
 
 def measure(corpus: str, asr_model: str, items: int | None) -> dict[str, Any]:
@@ -107,14 +114,16 @@ def measure(corpus: str, asr_model: str, items: int | None) -> dict[str, Any]:
     timings = Timings()
     for name in ("hear", "hear_again", "likelihoods", "priors"):
         timings.wrap(judge.listener, name)
-    pace = encode_pace(judge)
+    pace, pace_cpu = encode_pace(judge)
     verdicts: Counter[str] = Counter()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(clips), BATCH):
         verdicts.update(score.verdict.value for score in judge.score_many(clips[start : start + BATCH]))
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     return {"clips": len(clips), "seconds": seconds, "per_clip_ms": 1000 * seconds / len(clips),
             "encode_10s_ms": 1000 * pace, "encodes_per_clip": seconds / len(clips) / pace,
+            "cpu_per_clip_ms": 1000 * cpu_seconds / len(clips), "encode_10s_cpu_ms": 1000 * pace_cpu,
+            "cpu_encodes_per_clip": cpu_seconds / len(clips) / pace_cpu,
             "steps_ms_per_clip": {name: 1000 * value / len(clips) for name, value in timings.steps.items()},
             "verdicts": dict(verdicts), "asr_model": judge.model_id}
 
@@ -137,13 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"one offering's en_hard ({GOAL_CLIPS} clips) at this pace: {whole:.0f} s (goal {GOAL_S:.0f} s); a "
           f"ten-second encode took {figures['encode_10s_ms']:.0f} ms here, a clip "
           f"{figures['encodes_per_clip']:.2f} encodes (goal {ENCODES_PER_CLIP:.2f})")
+    print(f"CPU time: {figures['cpu_per_clip_ms']:.0f} ms a clip, a ten-second encode "
+          f"{figures['encode_10s_cpu_ms']:.0f} ms: a clip {figures['cpu_encodes_per_clip']:.2f} encodes of CPU")
     missed = [] if sum(figures["verdicts"].values()) == clips else [
         f"{clips - sum(figures['verdicts'].values())} of {clips} clips got no verdict"]
     if args.smoke:
         return goals.verdict(missed, unjudged=[f"the pace: {clips} clips are too few (run it without --smoke)"])
     # The goal is the whole corpus's wall time (a sample's projected at its pace). The encodes a clip costs are
-    # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (a
-    # quiet run of 2026-11-26 took 2.75 ten-second encodes a clip, and 179 s for the whole).
+    # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (the
+    # module's docstring).
     timing = [] if whole <= GOAL_S else [
         f"one offering's en_hard {'took' if args.items is None else 'would take'} {whole:.0f} s at this pace "
         f"(at most {GOAL_S:.0f} s)"]

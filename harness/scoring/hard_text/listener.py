@@ -10,13 +10,15 @@ its encoder output repeated for every sentence asked about.
 
 What the cost is (benchmarks/perf/hard_text_judge.py measures it): the encoder in proportion to the window,
 and per sentence the decoder's vocabulary projection per token plus the cross-attention keys over the window.
-A sentence's cost grows with the window more than with its tokens (each sentence computes the cross-attention
-keys of every encoder frame). So each clip, its silence before and after the speech cut to `EDGE_S`, is encoded
-in a window fitted to it (its duration plus `ListenerSettings.pad_s`, in half seconds, never Whisper's fixed
-30 s: the probabilities do not need the padding), clips of one window share their batches, a sentence's prior
-is scored under one second of silence, and the free transcript is decoded on the same encoder output with a
-length cap (a decoder that loops near a window's end stops at the cap; only the span, found by the carrier, is
-read from it).
+A sentence's cost grows with its tokens more than with the window (the CPU one took, tiny.en, passes of twelve:
+10 tokens 6 ms and 30 tokens 18 ms under a 1 s window, 8 and 19 ms under 5 s). So each clip, its silence before
+and after the speech cut to `EDGE_S`, is encoded in a window fitted to it (its duration plus
+`ListenerSettings.pad_s`, in half seconds, never Whisper's fixed 30 s: the probabilities do not need the
+padding), clips of one window are encoded and decoded together, their sentences of one length scored in shared
+passes (`token_batches`: never padded, so a sentence's likelihood is its own, whatever is scored beside it), a
+sentence's prior is scored under one second of silence, and the free transcript is decoded on the same encoder
+output with a length cap (a decoder that loops near a window's end stops at the cap; only the span, found by the
+carrier, is read from it).
 
 The free transcript depends on its clip alone: its length cap is the clip's window's (`transcript_budget`), never
 the item's or a neighbour's (CTranslate2 4.8.5 returns about half the tokens ``max_length`` allows where tiny.en
@@ -66,13 +68,13 @@ class ListenerSettings:
     """What changes a likelihood or a transcript (part of every cache key), and the batch sizes (which do not).
 
     ``pad_s``: silence after the clip's end inside its window; ``beam_size``: the free transcript's beam;
-    ``sentences_per_batch``: sentences a decoder pass scores together (12 is the fastest per sentence on two
-    cores: larger batches spend more on the repeated encoder output than they save)."""
+    ``tokens_per_batch``: token positions (its prompt included) a decoder pass scores together, sentences of one
+    length (`token_batches`); ``clips_per_encode``: clips of one window encoded and decoded together."""
 
     pad_s: float = 0.5
     beam_size: int = 1
-    sentences_per_batch: int = 12
-    clips_per_encode: int = 8
+    tokens_per_batch: int = 128
+    clips_per_encode: int = 16
     cpu_threads: int = 2
 
     def key(self) -> str:
@@ -89,6 +91,29 @@ def transcript_budget(window_s: float) -> int:
     """The free transcript's cap, in tokens, for a clip of this window: the window's alone, so the transcript of a
     clip is the same whatever item it reads and whatever clips it is decoded beside."""
     return math.ceil(window_s * _TOKENS_PER_S) + _TOKENS_SLACK
+
+
+def token_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """The sentences (by their lengths in tokens) in decoder passes: only sentences of one length together, at most
+    ``budget`` token positions a pass (one sentence longer than that alone), shortest first.
+
+    One length a pass, because a pass pads its sentences to its longest, and a padded sentence's likelihood is not
+    the one it has alone (CTranslate2 4.8.5, tiny.en: sentences batched twelve at a time by length, 73 of 1,709 of
+    en_hard's clips' moved, up to 0.28 nats; over the self-test's 2,778 renders 3,700 of 53,693 likelihoods and
+    priors, up to 0.52 nats, though no figure of it moved): a clip's verdict would depend on the sentences scored
+    beside it. Unpadded, a sentence's likelihood is the same in any pass, with any clip's sentences. A budget of
+    positions, not a count of sentences, because `Listener.likelihoods` asks each position's probability over the
+    whole vocabulary: past about 128 positions (26 MB of logits, against the 32 MiB cache the two cores share) a
+    sentence costs more, not less (the CPU en_hard's sentences and priors took a clip: twelve a pass by length 156 to
+    177 ms; one length, 128 positions 103 to 111; 192 positions 132 to 137: docs/measurements.md)."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for position in sorted(range(len(lengths)), key=lambda position: lengths[position]):
+        by_length[lengths[position]].append(position)
+    passes: list[list[int]] = []
+    for length, positions in by_length.items():
+        size = max(1, budget // max(1, length))
+        passes += [positions[start : start + size] for start in range(0, len(positions), size)]
+    return passes
 
 
 def speech_of(clip: FloatArray) -> FloatArray:
@@ -235,8 +260,8 @@ class Listener:
 
     def likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[str]]]) -> list[list[float]]:
         """For each (hearing, sentences): each sentence's log-likelihood under the hearing, in nats (the sum of
-        its tokens' log-probabilities under teacher forcing). Sentences of clips of one window are scored in
-        shared batches."""
+        its tokens' log-probabilities under teacher forcing). Sentences of one length of clips of one window are
+        scored in shared passes (`token_batches`)."""
         with one_blas_thread():
             return self._likelihoods(requests)
 
@@ -248,13 +273,11 @@ class Listener:
         by_shape: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
         for request, (hearing, sentences) in enumerate(requests):
             by_shape[hearing.encoded.shape].extend((request, index) for index in range(len(sentences)))
-        step = self.settings.sentences_per_batch
         for pairs in by_shape.values():
-            # Sentences of like length batched together: a batch is padded to its longest sentence.
-            tokenized = sorted(((request, index, self.tokens(requests[request][1][index])) for request, index in pairs),
-                               key=lambda entry: len(entry[2]))
-            for start in range(0, len(tokenized), step):
-                chosen = tokenized[start : start + step]
+            tokenized = [(request, index, self.tokens(requests[request][1][index])) for request, index in pairs]
+            lengths = [len(self._prompt) + len(tokens) for _, _, tokens in tokenized]
+            for passed in token_batches(lengths, self.settings.tokens_per_batch):
+                chosen = [tokenized[position] for position in passed]
                 batch = [(request, index) for request, index, _ in chosen]
                 encoded = np.stack([requests[request][0].encoded for request, _ in batch])
                 tokens = [sentence_tokens for _, _, sentence_tokens in chosen]
