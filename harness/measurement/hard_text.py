@@ -125,7 +125,7 @@ def category_figures(verdicts: Iterable[SpanScoreRow], judgeability: Judgeabilit
     for key, rows in sorted(groups.items()):
         figure = _figures(key, rows)
         if judgeability is not None:
-            reasons = {judgeability.unscored(row.asr_model, row.method, key[2]) for row in rows}
+            reasons = {judgeability.unscored(row.asr_model, row.method, key[2], row.thresholds) for row in rows}
             reason = next((reason for reason in sorted(reasons, key=str) if reason), None)
             figure = replace(figure, unscored=reason)
         figures.append(figure)

@@ -31,6 +31,9 @@ class ModelJudgeability:
     method: str
     threshold: float
     categories: Mapping[str, bool]  # category -> judgeable
+    # The decision rule it measured (`Thresholds.key`, as every verdict row stores it); None for a file that does not
+    # say. Its figures hold for verdicts reached by that rule only: a judge whose margins changed is not measured.
+    margins: str | None = None
 
     @property
     def asr_name(self) -> str:
@@ -43,15 +46,18 @@ class Judgeability:
 
     models: tuple[ModelJudgeability, ...] = ()
 
-    def unscored(self, asr_model: str, method: str, category: str) -> str | None:
-        """Why a category judged by ``asr_model`` (content id) with ``method`` is not scored, or None where the
-        self-test found it judgeable. A model, method or category the self-test did not cover is not measured:
-        never judgeable by default."""
+    def unscored(self, asr_model: str, method: str, category: str, margins: str | None = None) -> str | None:
+        """Why a category judged by ``asr_model`` (content id) with ``method`` and ``margins`` (the verdict's
+        `Thresholds.key`; None: not stored) is not scored, or None where the self-test found it judgeable. A model,
+        method or category the self-test did not cover is not measured: never judgeable by default; nor is one the
+        self-test measured under other margins (a judge whose rule changed since, or a run judged with its own)."""
         name = asr_model.split("#")[0]
         measured = next((model for model in self.models if model.asr_model == asr_model and model.method == method),
                         None)
         if measured is None or category not in measured.categories:
             return f"not measured for {name}"
+        if margins and measured.margins and margins != measured.margins:
+            return f"not measured for {name} at margins {margins}"
         return None if measured.categories[category] else f"not judgeable by {name}"
 
 
@@ -66,8 +72,10 @@ def shipped_judgeability() -> Judgeability:
 
 def read_judgeability(data: Mapping[str, Any]) -> ModelJudgeability:
     """One self-test's verdicts as `--write` keeps them."""
+    margins = data.get("margins")
     return ModelJudgeability(str(data["asr_model"]), str(data.get("method", TRANSCRIPT)), float(data["threshold"]),
-                             {name: bool(category["judgeable"]) for name, category in data["categories"].items()})
+                             {name: bool(category["judgeable"]) for name, category in data["categories"].items()},
+                             None if margins is None else str(margins))
 
 
 _VERDICTS = tuple(verdict.value for verdict in HardTextVerdict)

@@ -12,7 +12,13 @@ from scipy.stats import binomtest
 from harness.core.hard_text import HardTextVerdict
 from harness.measurement import across_models, category_figures, compare_models, mcnemar_exact, wilson
 from harness.results import connect_writer
-from harness.results.hard_text import Judgeability, ModelJudgeability, read_span_scores, write_span_scores
+from harness.results.hard_text import (
+    Judgeability,
+    ModelJudgeability,
+    read_span_scores,
+    shipped_judgeability,
+    write_span_scores,
+)
 from harness.results.tables import FORCED_CHOICE, TRANSCRIPT, SpanScoreRow
 
 PASS, FAIL, UNSURE, OTHER = HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.UNSURE, HardTextVerdict.OTHER
@@ -127,6 +133,31 @@ def test_a_category_missing_from_the_self_test_is_not_measured_never_judgeable()
     rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE) for row in _rows("a", "year", [(PASS, PASS)])]
     tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": True})  # no "year"
     assert category_figures(rows, Judgeability((tiny,)))[0].unscored == "not measured for tiny.en"
+
+
+def test_a_self_test_of_other_margins_does_not_vouch_for_a_verdict() -> None:
+    """A shipped self-test measured one decision rule; verdicts reached with other margins (a judge changed since, or
+    a run judged with its own) are not measured, whatever the category's verdict was: base's file once predated the
+    generated misreadings' margin and still called its categories judgeable."""
+    rows = [replace(row, asr_model="base#def", method=FORCED_CHOICE, thresholds="pass>=3;fail>=2")
+            for row in _rows("a", "year", [(PASS, PASS)])]
+    same = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True}, "pass>=3;fail>=2")
+    other = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True}, "pass>=3;fail>=2;generated>=1.5")
+    unsaid = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True})
+    assert category_figures(rows, Judgeability((same,)))[0].unscored is None
+    assert category_figures(rows, Judgeability((unsaid,)))[0].unscored is None  # a file that does not say
+    assert category_figures(rows, Judgeability((other,)))[0].unscored == (
+        "not measured for base at margins pass>=3;fail>=2")
+
+
+def test_every_shipped_self_test_measured_the_judges_own_margins() -> None:
+    """`harness/data/hard_text/judgeable/<model>.json` vouches for the verdicts the judge reaches today: its margins
+    are the judge's default (regenerate it with benchmarks/perf/hard_text_selftest.py --write when they change)."""
+    from harness.scoring.hard_text.forced_choice import Thresholds
+
+    shipped = shipped_judgeability().models
+    assert shipped and {model.asr_name: model.margins for model in shipped} == {
+        model.asr_name: Thresholds().key() for model in shipped}
 
 
 def test_the_table_across_models_lays_each_category_out_by_model_and_pools_the_scored_ones() -> None:
