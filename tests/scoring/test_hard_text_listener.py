@@ -79,3 +79,11 @@ def test_the_clips_of_one_window_are_decoded_sixteen_together() -> None:
     hearings = listener._hear([silence] * 20 + [np.zeros(16_000 * 5, dtype=np.float32)])
     assert decoded == [16, 4, 1]
     assert [hearing.window_s for hearing in hearings] == [3.5] * 20 + [5.5]
+
+
+def test_likelihoods_cached_from_padded_passes_are_not_read_as_these() -> None:
+    """The cache key names the unpadded passes: a judge before them cached likelihoods that moved with their
+    neighbours, and a stored run judged again must not read those as its own."""
+    from harness.scoring.hard_text.listener import ListenerSettings
+
+    assert ListenerSettings().key().endswith(";unpadded")
