@@ -15,10 +15,12 @@ own), but it decides only *when* to ask, never what a figure is.
 or relabelled answer's rate (`voice`: how long it sounds and how low; the rule is `harness.core.heard_rate`'s);
 `recompute` writes them beside the latencies when it is given the store's folder.
 
-`bootstrap` is the percentile bootstrap every resampled interval comes from (the report's quantiles and means,
-compare's differences); `pooled_rate` is the one interval of a rate pooled over clips (WER, CER: the report's, the
-summary's per-language rates), one that holds at two clips. `languages` derives per provider × model × language
-the error rate with its interval and the language check (a model answering in another language than asked).
+`bootstrap` is the percentile bootstrap compare's differences between two runs come from; `sample_intervals` the
+intervals of a figure over one run's clips that hold at two clips as at thirty (a quantile's from order statistics,
+a score's mean from Student's t, none where none holds); `pooled_rate` is the one interval of a rate pooled over
+clips (WER, CER: the report's, the summary's per-language rates), one that holds at two clips. `languages` derives
+per provider × model × language the error rate with its interval and the language check (a model answering in
+another language than asked).
 `hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
 intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily. `marks`
 derives a clip's timing-mark figures (the onset error of its marks against the harness's aligner, median and p95
@@ -75,6 +77,7 @@ from harness.measurement.marks import (
     worse_kinds,
 )
 from harness.measurement.pooled_rate import pooled_rate_bounds, pooled_ratio_interval
+from harness.measurement.sample_intervals import mean_without_interval, quantile_interval_exact, score_mean_interval
 from harness.measurement.server_clock import (
     ClockOffset,
     Convention,
@@ -140,6 +143,7 @@ __all__ = [
     "marks_columns",
     "mcnemar_exact",
     "mcnemar_worse",
+    "mean_without_interval",
     "mismatches",
     "normalisation_differences",
     "offering_marks",
@@ -147,9 +151,11 @@ __all__ = [
     "percentile_interval",
     "pooled_rate_bounds",
     "pooled_ratio_interval",
+    "quantile_interval_exact",
     "ratio_from_indices",
     "recompute",
     "run_evidence",
+    "score_mean_interval",
     "stamp_bounds",
     "stream_figures",
     "wilson",

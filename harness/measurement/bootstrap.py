@@ -1,7 +1,8 @@
-"""The percentile bootstrap every interval of a resampled statistic comes from (the report's quantiles and means,
-compare's differences): scipy's ``bootstrap``, 2,000 resamples at 95%, a fixed seed
-so the same rows always give the same interval. Percentile rather than BCa: BCa's jackknife is unstable for quantiles
-of small samples and undefined for constant data. `harness.report.stats` builds its intervals and tests on it.
+"""The percentile bootstrap compare's differences between two runs come from (an interval over one run's clips
+is `sample_intervals`': a bootstrap over two clips returns their range as its 95%): scipy's ``bootstrap``, 2,000
+resamples at 95%, a fixed seed so the same rows always give the same interval. Percentile rather than BCa: BCa's
+jackknife is unstable for quantiles of small samples and undefined for constant data. `harness.report.stats` builds
+its tests on it.
 
 A pooled ratio's *difference* between two runs (compare's WER check, at five clips a side or more) is resampled by
 utterance: each resample draws utterance indices, so an utterance's numerator and denominator travel together. A

@@ -1,8 +1,9 @@
 """A clip's (or an offering's) timing-mark figures (issue 65): the onset error of the provider's word marks against
-where the harness's aligner hears each word, median and p95 in ms with their bootstrap intervals, and coverage.
+where the harness's aligner hears each word, median and p95 in ms with their order-statistic intervals
+(`harness.measurement.sample_intervals`: none where too few words hold one), and coverage.
 
 The pairing of marks with heard words and the invariants are the core's (`harness.core.timing_marks`); this module
-turns pairs into figures, with the percentile bootstrap every interval of the harness uses. The aligner's own error
+turns pairs into figures. The aligner's own error
 on known truth (docs/measurements.md, benchmarks/perf/aligner_error.py) is the floor these figures cannot go under:
 a provider whose marks are true shows about the aligner's error, not zero.
 """
@@ -25,13 +26,14 @@ from harness.core.timing_marks import (
     coverage,
     paired_onsets,
 )
-from harness.measurement.bootstrap import FloatArray, percentile_interval
+from harness.measurement.sample_intervals import quantile_interval_exact
 from harness.results import JobRow, RequestRow
 
 
 @dataclass(frozen=True, slots=True)
 class OnsetFigures:
-    """Median and p95 onset error (ms), each (value, low, high) of its 95% interval (NaN bounds under two words), over
+    """Median and p95 onset error (ms), each (value, low, high) of its 95% interval (NaN bounds where too few words
+    hold one: a median under six, a p95 under about ninety), over
     `words` paired marks; `coverage` words marked / words sent (None: nothing sent)."""
 
     median_ms: tuple[float, float, float]
@@ -40,21 +42,13 @@ class OnsetFigures:
     coverage: float | None
 
 
-def _median(data: FloatArray, axis: int = -1) -> FloatArray:
-    return np.asarray(np.median(data, axis=axis))
-
-
-def _p95(data: FloatArray, axis: int = -1) -> FloatArray:
-    return np.asarray(np.quantile(data, 0.95, axis=axis, method="linear"))
-
-
 def onset_figures(pairs: Sequence[tuple[float, float]], coverage: float | None) -> OnsetFigures | None:
     """The figures of (mark start, heard start) pairs in seconds; None where no word was paired (no figure, never 0)."""
     if not pairs:
         return None
     errors = np.abs(np.array([mark - heard for mark, heard in pairs], dtype=np.float64)) * 1000.0
-    median = percentile_interval(errors, _median)
-    p95 = percentile_interval(errors, _p95)
+    median = quantile_interval_exact(errors, 0.5)
+    p95 = quantile_interval_exact(errors, 0.95)
     return OnsetFigures(median[:3], p95[:3], len(pairs), coverage)
 
 

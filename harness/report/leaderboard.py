@@ -31,6 +31,7 @@ from harness.report.stats import (
     proportion_interval,
     quantile_interval,
     ratio_interval,
+    skewed_mean,
 )
 from harness.results import (
     QUANTILES,
@@ -233,7 +234,7 @@ def _distribution(values: Distribution) -> dict[str, Interval]:
     if not values.samples:
         return {}
     found = {f"p{round(q * 100)}": quantile_interval(values.samples, q) for q in QUANTILES}
-    found["mean"] = mean_interval(values.samples)
+    found["mean"] = skewed_mean(values.samples)  # times are long-tailed: no interval of their mean holds at a few
     return found
 
 

@@ -4,9 +4,10 @@ Most published TTS benchmarks print means with no interval; a CI gate built on s
 Every figure here comes with a 95% interval, and every regression test with a p-value:
 
 * quantiles (p50/p95/p99) in the harness's one convention (`harness.core.quantiles`: Hyndman–Fan
-  type 7, numpy's "linear") and means: percentile bootstrap (``scipy.stats.bootstrap``, 2,000 resamples,
-  fixed seed so a report is reproducible byte for byte: `harness.measurement.bootstrap`). Percentile rather
-  than BCa because BCa's jackknife is unstable for quantiles of small samples and undefined for constant data;
+  type 7, numpy's "linear"): the distribution-free interval between order statistics, and none where the sample
+  cannot hold one (a median under six values); a score's mean (similarity, quality): Student's t; a latency's mean:
+  none (`harness.measurement.sample_intervals`: a percentile bootstrap over an offering's two clips gave their range
+  as its "95%" interval, holding the truth half the time);
 * pooled ratios (WER = sum of errors / sum of reference words): Korn and Graubard's interval for a clustered
   proportion (`harness.measurement.pooled_rate`), which holds at two clips where a bootstrap over two utterances
   is far too narrow;
@@ -35,9 +36,11 @@ from harness.measurement import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     Statistic,
-    percentile_interval,
+    mean_without_interval,
     pooled_ratio_interval,
+    quantile_interval_exact,
     ratio_from_indices,
+    score_mean_interval,
     wilson,
 )
 from harness.measurement import bootstrap_rng as _rng
@@ -58,8 +61,8 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A point estimate with its bootstrap (Wilson, or for a pooled rate Korn–Graubard) 95% interval; NaN bounds when
-    the sample is too small."""
+    """A point estimate with its 95% interval (order statistics, Student's t, Wilson, or for a pooled rate
+    Korn–Graubard: `harness.measurement.sample_intervals`); NaN bounds where the sample is too small to hold one."""
 
     value: float
     low: float
@@ -112,16 +115,19 @@ def _mean_statistic(sample: FloatArray, axis: int = -1) -> FloatArray:
     return np.asarray(np.mean(sample, axis=axis))
 
 
-def _interval(data: FloatArray, statistic: Statistic, seed: int) -> Interval:
-    return Interval(*percentile_interval(data, statistic, seed))
+def quantile_interval(values: Sequence[float], q: float) -> Interval:
+    """The q-quantile with its order-statistic interval (none where the sample cannot hold one)."""
+    return Interval(*quantile_interval_exact(_array(values), q))
 
 
-def quantile_interval(values: Sequence[float], q: float, seed: int = SEED) -> Interval:
-    return _interval(_array(values), _quantile_statistic(q), seed)
+def mean_interval(values: Sequence[float]) -> Interval:
+    """A bounded score's mean (similarity, quality) with Student's t interval."""
+    return Interval(*score_mean_interval(_array(values)))
 
 
-def mean_interval(values: Sequence[float], seed: int = SEED) -> Interval:
-    return _interval(_array(values), _mean_statistic, seed)
+def skewed_mean(values: Sequence[float]) -> Interval:
+    """A latency's mean, without an interval: none holds at a few values of a long-tailed figure."""
+    return Interval(*mean_without_interval(_array(values)))
 
 
 def ratio_interval(numerators: Sequence[float], denominators: Sequence[float]) -> Interval:

@@ -5,6 +5,7 @@ whose latency climbs past a knee of 4 workers, one with a planted regression at 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -37,10 +38,12 @@ def test_one_curve_per_model_with_a_point_per_level(sweeps: Path) -> None:
     for curve in curves:
         assert [p.level for p in curve.points] == list(LEVELS)
         assert [p.in_flight for p in curve.points] == [1.0, 4.0, 16.0]
-        p95 = [p.p95 for p in curve.points]
-        assert all(i.low <= i.value <= i.high for i in p95)
+        p50 = [p.p50 for p in curve.points]
+        assert all(i.low <= i.value <= i.high for i in p50)
         # Past the knee (4 workers) latency climbs: 16 in flight is about 4 times 4 in flight.
-        assert p95[2].low > p95[1].high
+        assert p50[2].low > p50[1].high
+        # 24 jobs a level hold a median's interval, not a p95's (harness.measurement.sample_intervals): none shown
+        assert all(math.isnan(p.p95.low) and p.p95.value > p.p50.value for p in curve.points)
         assert 3.0 < curve.points[2].p50.value / curve.points[1].p50.value < 5.5
         assert all(0.0 <= p.errors.low <= p.errors.value <= p.errors.high <= 1.0 for p in curve.points)
 

@@ -4,12 +4,14 @@ commit d7701d9 wrote it (`fixtures/run_before_records.sql.gz`, SQLite's dump; it
 harness's `export --format json`, `recompute --check` and `report --format json` gave of it
 (`run_before_records.expected.json.gz`). Today's harness gives the same rows and figures, from the SQLite file and
 from a PostgreSQL store the run is merged into. A column added since reads as NULL in these old rows, never as a
-value; a face added since may add a figure, never change one."""
+value; a face added since may add a figure, never change one — but a figure changed on purpose since, named in
+`CHANGED_ON_PURPOSE` with why (and tested where that change is)."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,12 @@ from typer.testing import CliRunner
 from harness.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Figures whose method changed on purpose after d7701d9, each with why: the old value is not the truth to hold.
+CHANGED_ON_PURPOSE = {
+    # issue 68: an interval over an offering's words comes from order statistics (none where too few words hold
+    # one), not a percentile bootstrap (tests/measurement/test_sample_intervals.py)
+    r"summary\.marks\.(offerings|rows)\[\d+\]\.onset_p(50|95)_ms\.(low|high)": "order-statistic intervals",
+}
 runner = CliRunner()
 
 
@@ -58,6 +66,8 @@ def _holds(actual: Any, expected: Any, where: str) -> None:
         assert isinstance(actual, list) and len(actual) == len(expected), where
         for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
             _holds(got, want, f"{where}[{index}]")
+    elif any(re.fullmatch(pattern, where) for pattern in CHANGED_ON_PURPOSE):
+        assert actual is None or isinstance(actual, float | int), where  # a bound, or none where none holds
     else:
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
