@@ -7,12 +7,13 @@ control (renders kept by the speech engine's render store where `TTS_HARNESS_SPE
 are judged as a stored run's are, from WAV bytes, `CLIPS_PER_CALL` (128) at a time, with no score cache (every clip
 costs its model time).
 
-It prints the total, the time per clip, where the time went (the listener's steps, timed around them; `priors` is
-inside `likelihoods`), the verdicts, and the machine's pace: a ten-second encode of tiny.en, timed the same way, and
-a clip's cost in such encodes, in wall time and in this process's CPU time. Neither ratio is quite free of the load:
-the encode is one large product and slows more on a shared machine than the decoder's small passes do (the judge of
-2026-11-26 cost 2.82 encodes a clip idle, 2.24 and 2.45 at a load average of 1.5); compare two judges in the same
-hour, and project an idle figure from one judged idle (docs/measurements.md, "The hard-text judge").
+It prints the total, the time per clip, where the time went (the listener's steps, timed around them and summed over
+the judge's listener threads, so they may add up to more than the wall time; `priors` is inside `likelihoods`), the
+verdicts, and the machine's pace: a ten-second encode of tiny.en, timed the same way, and a clip's cost in such
+encodes, in wall time and in this process's CPU time. Neither ratio is quite free of the load: the encode is one large
+product and slows more on a shared machine than the decoder's small passes do (the judge of 2026-11-26 cost 2.82
+encodes a clip idle, 2.24 and 2.45 at a load average of 1.5); compare two judges in the same hour, and project an idle
+figure from one judged idle (docs/measurements.md, "The hard-text judge").
 Goals (`goals.verdict`): every clip judged (any sample); the whole corpus within `GOAL_S` (a sample's projected at its
 pace; a timing goal, judged only where this process was not saturated while it measured). The smoke run (4 items, 8
 clips) judges the verdicts only: so few clips cost their batch's fixed part, and say nothing of the whole's pace.

@@ -216,6 +216,21 @@ def test_a_clips_transcript_is_the_same_alone_and_in_any_batch(judge: HardTextJu
     assert alone.choice.error == batched[1].choice.error == "generated:read-as-cardinal"
 
 
+def test_two_listeners_give_every_number_one_listener_gives(judge: HardTextJudge) -> None:
+    """The judge hears a call's clips in two parts at once, a thread and a replica of the model each
+    (`ListenerSettings.listeners`): every transcript, likelihood and prior is the one a single listener gives."""
+    from harness.scoring.hard_text.listener import ListenerSettings
+
+    clips = [(MONEY, _say(MONEY.text)), (MONEY, _say(MONEY.control)), (PHONE, _say(PHONE.text)),
+             (YEAR, _say("The bridge was finished in nineteen thirty one.")), (CODE, _say(CODE.control))]
+    one = HardTextJudge(settings=ListenerSettings(listeners=1))
+    assert judge.listener.settings.listeners == 2
+    items, audio = [hard for hard, _ in clips], [samples for _, samples in clips]
+    together = [evidence.as_json() for evidence in judge.listen(items, audio)]
+    assert together == [evidence.as_json() for evidence in one.listen(items, audio)]
+    assert [evidence.as_json() for evidence in judge.listen(items[3:], audio[3:])] == together[3:]
+
+
 def test_a_re_decode_that_stops_sooner_never_replaces_the_first(judge: HardTextJudge,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """"Get the forms at www.sample.org/tax today." decoded "Get the forms at www.sample.org" (ended early), decoded

@@ -66,6 +66,9 @@ class DecodingSettings:
     windows: tuple[float, ...] = ADAPTIVE_WINDOWS
     batch_size: int = 8
     cpu_threads: int = 2
+    # Replicas of the model (CTranslate2's inter_threads), each on `cpu_threads` threads: calls from that many Python
+    # threads run at once (the hard-text judge's listeners). Changes no transcript (not in the key).
+    replicas: int = 1
     # Spoken-form decoding: no token holding a digit or a symbol ($ % @ / : ...), so "1984" read digit by
     # digit comes back "one nine eight four", not "1984" (harness.scoring.asr.spoken_form; the hard-text scorer).
     spoken_form: bool = False
@@ -75,8 +78,8 @@ class DecodingSettings:
         if not all(1.0 <= window <= WINDOW_S for window in windows):
             raise ValueError(f"windows must lie within [1, {WINDOW_S:g}] seconds, got {self.windows!r}")
         object.__setattr__(self, "windows", windows)
-        if self.beam_size < 1 or self.batch_size < 1 or self.cpu_threads < 1:
-            raise ValueError("beam_size, batch_size and cpu_threads must be at least 1")
+        if self.beam_size < 1 or self.batch_size < 1 or self.cpu_threads < 1 or self.replicas < 1:
+            raise ValueError("beam_size, batch_size, cpu_threads and replicas must be at least 1")
 
     @classmethod
     def fixed_window(cls, window_s: float) -> DecodingSettings:

@@ -107,6 +107,7 @@ class FasterWhisperBackend:
                 device="cpu",
                 compute_type=self._settings.compute_type,
                 cpu_threads=self._settings.cpu_threads,
+                num_workers=self._settings.replicas,
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise AsrBackendError(f"faster-whisper could not load {self._ct2.path}: {exc}") from exc

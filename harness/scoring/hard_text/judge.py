@@ -17,9 +17,11 @@ never an exception: one bad clip does not sink a run.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -149,7 +151,10 @@ class HardTextJudge:
                  thresholds: Thresholds | None = None, settings: ListenerSettings | None = None,
                  executor: TranscriptionExecutor | None = None) -> None:
         listening = settings or ListenerSettings()
-        backend = FasterWhisperBackend(model, DecodingSettings(spoken_form=True, cpu_threads=listening.cpu_threads))
+        # One replica of the model per listener, the threads shared among them (`listen`).
+        backend = FasterWhisperBackend(model, DecodingSettings(
+            spoken_form=True, cpu_threads=max(1, listening.cpu_threads // listening.listeners),
+            replicas=listening.listeners))
         self.listener = Listener(backend, listening)
         self.cache = cache
         self.thresholds = thresholds or Thresholds()
@@ -256,7 +261,7 @@ class HardTextJudge:
         """`listen` here, or in chunks on the executor's workers (each builds the same judge once)."""
         if self.executor is None or self.executor.name == "local":
             return self.listen(items, audio)
-        spec = JudgeSpec(self.listener.backend.spec, replace(self.listener.settings, cpu_threads=1))
+        spec = JudgeSpec(self.listener.backend.spec, replace(self.listener.settings, cpu_threads=1, listeners=1))
         size = _CLIPS_PER_TASK
         chunks = [(items[start : start + size], audio[start : start + size]) for start in range(0, len(audio), size)]
         return [JudgeEvidence.from_json(value) for value in self.executor.map_chunks(hear_chunk, spec, chunks,
@@ -264,8 +269,34 @@ class HardTextJudge:
 
     def listen(self, items: Sequence[HardText], audio: Sequence[FloatArray]) -> list[JudgeEvidence]:
         """What the model says about each clip (of the item at the same index): hear the clips, search the forms
-        too large to list, and score every sentence, in shared batches. In this process; `score_many` asks its
-        executor, which calls this here or on a Ray worker."""
+        too large to list, and score every sentence, in shared batches; then every listed sentence's prior, once.
+        In this process; `score_many` asks its executor, which calls this here or on a Ray worker.
+
+        The clips are heard in `ListenerSettings.listeners` parts at once, a thread and a replica of the model each:
+        half the judge's time is Python between the model's passes (the grammar, the candidates, the search), and one
+        listener left the second core idle for it (1.4 cores busy of 2). A clip's evidence is its own (its transcript
+        capped by its window, its likelihoods scored in unpadded passes: `listener`), so the parts change no number."""
+        parts = _parts(len(audio), self.listener.settings.listeners)
+        if len(parts) > 1:
+            self.listener.tokens("")  # the tokenizer and prompt made once, before the threads share them
+            clips: list[FloatArray] = list(audio)
+            texts: list[HardText] = list(items)
+
+            def hear_part(part: slice) -> list[tuple[JudgeEvidence, list[str]]]:
+                return self._listen_part(texts[part], clips[part])
+
+            with ThreadPoolExecutor(len(parts), thread_name_prefix="hard-text-listener") as pool:
+                heard = [found for part in pool.map(hear_part, parts) for found in part]
+        else:
+            heard = self._listen_part(items, audio)
+        priors = self._priors([text for _, listed_texts in heard for text in listed_texts])
+        for found, listed_texts in heard:
+            found.priors.update((text, priors[text]) for text in listed_texts)
+        return [found for found, _ in heard]
+
+    def _listen_part(self, items: Sequence[HardText], audio: Sequence[FloatArray]
+                     ) -> list[tuple[JudgeEvidence, list[str]]]:
+        """`listen` for one part of the clips, without the priors: each clip's evidence and its listed sentences."""
         hearings = self.listener.hear(audio)
         early = [index for index, (hard, hearing) in enumerate(zip(items, hearings, strict=True))
                  if ended_early(hard, hearing.transcript)]
@@ -283,10 +314,7 @@ class HardTextJudge:
                     for hearing, (listed_texts, free_texts) in zip(hearings, asked, strict=True)]
         for (_, texts), found, scores in zip(requests, evidence, self.listener.likelihoods(requests), strict=True):
             found.scores.update(zip(texts, scores, strict=True))
-        priors = self._priors([text for listed_texts, _ in asked for text in listed_texts])
-        for (listed_texts, _), found in zip(asked, evidence, strict=True):
-            found.priors.update((text, priors[text]) for text in listed_texts)
-        return evidence
+        return [(found, listed_texts) for found, (listed_texts, _) in zip(evidence, asked, strict=True)]
 
     def _priors(self, texts: Sequence[str]) -> dict[str, float]:
         """Each sentence's prior (`Listener.priors`), asked once per sentence: the written clip, its control and
@@ -295,7 +323,15 @@ class HardTextJudge:
         if wanted:
             if len(self._prior_cache) > _PRIORS_KEPT:
                 self._prior_cache.clear()
-            self._prior_cache.update(zip(wanted, self.listener.priors(wanted), strict=True))
+            parts = _parts(len(wanted), self.listener.settings.listeners)
+            if len(parts) > 1:  # as the clips are heard (`listen`); a prior is its own whatever is scored beside it
+                self.listener.priors([])  # the silence encoded once, before the threads share it
+                with ThreadPoolExecutor(len(parts), thread_name_prefix="hard-text-priors") as pool:
+                    found = [prior for part in pool.map(lambda part: self.listener.priors(wanted[part]), parts)
+                             for prior in part]
+            else:
+                found = self.listener.priors(wanted)
+            self._prior_cache.update(zip(wanted, found, strict=True))
         return {text: self._prior_cache[text] for text in texts}
 
     def _search(self, hard: HardText, hearing: Hearing, form: str) -> list[Reading]:
@@ -402,6 +438,13 @@ def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
     """A worker's task: the content id of its model and what the model says about each clip (as JSON)."""
     judge = _worker_judge(spec)
     return judge.model_id, [evidence.as_json() for evidence in judge.listen(items, audio)]
+
+
+def _parts(count: int, listeners: int) -> list[slice]:
+    """The clips in at most ``listeners`` contiguous parts of nearly equal size (one where there is one clip)."""
+    parts = max(1, min(listeners, count))
+    bounds = [round(index * count / parts) for index in range(parts + 1)]
+    return [slice(start, end) for start, end in itertools.pairwise(bounds)]
 
 
 def ended_early(hard: HardText, transcript: str) -> bool:

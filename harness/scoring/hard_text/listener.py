@@ -69,13 +69,17 @@ class ListenerSettings:
 
     ``pad_s``: silence after the clip's end inside its window; ``beam_size``: the free transcript's beam;
     ``tokens_per_batch``: token positions (its prompt included) a decoder pass scores together, sentences of one
-    length (`token_batches`); ``clips_per_encode``: clips of one window encoded and decoded together."""
+    length (`token_batches`); ``clips_per_encode``: clips of one window encoded and decoded together; ``cpu_threads``:
+    the threads the model computes on, shared by ``listeners``: the clips of a call heard in that many Python threads
+    at once, each on a replica of the model of its own (`HardTextJudge.listen`: a clip's evidence does not depend on
+    the clips heard beside it, so the split changes nothing but the time)."""
 
     pad_s: float = 0.5
     beam_size: int = 1
     tokens_per_batch: int = 128
     clips_per_encode: int = 16
     cpu_threads: int = 2
+    listeners: int = 2
 
     def key(self) -> str:
         # "unpadded": likelihoods scored in passes of one length (`token_batches`); those cached before were scored in
