@@ -63,7 +63,7 @@ _TOKENS_SLACK = 8
 _FLOOR = 1e-30  # a token probability below this counts as this (log of zero is no number)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ListenerSettings:
     """What changes a likelihood or a transcript (part of every cache key), and the batch sizes (which do not).
 
