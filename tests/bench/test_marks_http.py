@@ -89,13 +89,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def _checked(sandbox: Any, provider: str) -> dict[str, list[str]]:
     """The contract suite's timing-marks checks on `provider`'s HTTP answers: each violation's pointer, by check."""
-    from harness.contracts.speech_checks import SpeechTarget, checks_for
+    from harness.contracts.speech_checks import TIMEOUT_S, SpeechTarget, checks_for
     from harness.core.registry import providers
 
     declared = providers()[provider]
     target = SpeechTarget(declared, {host: sandbox.base_url(provider) for host in declared.hosts},
                           sandbox.default_key(provider))
-    with httpx.Client() as client:
+    # The contract suite's own timeout: a sandbox speaking on a loaded machine takes more than httpx's 5 s default
+    with httpx.Client(timeout=TIMEOUT_S) as client:
         return {name: [v.pointer for v in check.run(target, client)]
                 for name, check in checks_for(declared).items() if name.startswith("timing-marks")}
 
