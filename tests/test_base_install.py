@@ -90,6 +90,7 @@ import harness.contracts.frame_checks, msgpack, websockets  # the base install's
 """
 
 
+@pytest.mark.clock  # the replays keep the recorded streams' timing
 def test_the_replayed_contract_suite_is_green_where_no_extra_is_installed(tmp_path: Path) -> None:
     env = base_install_env(tmp_path / "base-install")
     hidden = subprocess.run([sys.executable, "-c", HIDDEN], env=env, capture_output=True, text=True, timeout=60)

@@ -165,6 +165,53 @@ def test_slow_groups_first_then_groups_then_singles_spread_and_the_readme_runs_r
         "test_slow_reader", "test_grouped_reader", "test_grouped_beside_the_reader", "test_reads_alone", *reserve]
 
 
+CLOCKED = """
+import pytest
+
+@pytest.fixture(scope="module")
+def built():
+    return 1
+
+def test_computes():
+    pass
+
+@pytest.mark.xdist_group("big")
+@pytest.mark.parametrize("i", range(3))
+def test_big_group(i):
+    pass
+
+@pytest.mark.clock
+def test_waits_alone():
+    pass
+
+@pytest.mark.clock
+@pytest.mark.parametrize("i", range(2))
+def test_waits_beside_a_module_fixture(built, i):
+    pass
+
+@pytest.mark.clock
+@pytest.mark.xdist_group("named")
+def test_waits_in_a_named_group():
+    pass
+"""
+
+
+def test_the_tests_waiting_on_clocks_go_out_first_as_one_group(pytester: pytest.Pytester) -> None:
+    """One worker takes every `clock` test, one after another, before anything else: while it waits, the other
+    workers compute. A module fixture among them is still built once (the group is one worker's); a group a test
+    names itself keeps it."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    clock: waits\n")
+    items = pytester.getitems(CLOCKED)
+    conftest = _root_conftest()
+    conftest.pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
+    groups = _groups(items)
+    assert groups["test_waits_alone"] == groups["test_waits_beside_a_module_fixture[0]"] == [conftest.CLOCK_GROUP]
+    assert groups["test_waits_in_a_named_group"] == ["named"]
+    assert [item.name for item in items][:3] == [
+        "test_waits_alone", "test_waits_beside_a_module_fixture[0]", "test_waits_beside_a_module_fixture[1]"]
+    assert [item.name for item in items][3:6] == ["test_big_group[0]", "test_big_group[1]", "test_big_group[2]"]
+
+
 GROUPED = """
 import os
 from pathlib import Path

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from harness.results import Store
@@ -27,6 +28,7 @@ def _rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
         conn.close()
 
 
+@pytest.mark.clock
 def test_a_blocked_runner_loop_is_named_and_its_jobs_marked(tmp_path: Path) -> None:
     """The first job to finish blocks the runner's loop for 2.5 s (a listener that sleeps: what a loop starved of
     CPU looks like to everything else on it). The jobs still in flight wait through the block: their latency is the

@@ -16,6 +16,8 @@ from harness.results.store import Store
 from harness.runner.plan.config import BenchConfig
 from harness.runner.session import run_bench_session
 
+pytestmark = pytest.mark.clock  # each fault is timed on the real clock (stalls, slow answers)
+
 AUTH = PIXAZO.auth.header
 # item id -> (phase -> headers), and the class the job must end in (None: ok)
 CASES: dict[str, tuple[dict[str, dict[str, str]], str | None]] = {

@@ -431,6 +431,7 @@ def test_no_broken_job_is_a_result_and_none_outlives_its_deadline(
     assert ran.clip_rates[TEXTS[rate_case]] == 8000  # read at the rate of its own header
 
 
+@pytest.mark.clock
 def test_a_retry_after_past_the_deadline_holds_no_job_past_it(
         servers: Servers, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     ran = _run(RETRY_AFTER_CASES, servers, tmp_path, capfd)

@@ -38,6 +38,8 @@ from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.wav import pcm_wav
 
+pytestmark = pytest.mark.clock  # deadlines on the real clock
+
 JOB_TIMEOUT = 2.0
 SLACK = 5.0  # the acceptance: the job ends within --job-timeout + 5 s
 REPO = Path(__file__).resolve().parents[2]

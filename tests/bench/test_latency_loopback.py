@@ -37,6 +37,8 @@ from harness.runner.run import Runner, prepare
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
+pytestmark = pytest.mark.clock  # the servers' timelines run on the real clock
+
 
 @dataclass(frozen=True)
 class Stamping:

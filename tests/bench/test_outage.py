@@ -28,6 +28,8 @@ from harness.runner.session import run_bench_session
 from harness.runner.summary.figures import summarize
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
+pytestmark = pytest.mark.clock  # an outage outlasts a deadline on the real clock
+
 FAST_RETRY = dataclasses.replace(PIXAZO, retry=RetryPolicy(first_s=0.005, cap_s=0.2, source="test"))
 ITEMS = 3
 

@@ -25,6 +25,8 @@ from harness.runner.record.journal import sandbox_state_path
 from harness.sandbox import running
 from tests.bench.test_resume import _bench, _states
 
+pytestmark = pytest.mark.clock  # runs killed and resumed while the sandbox's jobs take real time
+
 REPO = Path(__file__).resolve().parents[2]
 ARGS = ("--yes", "--providers", "pixazo", "--models", "chatterbox,xtts-v2", "--corpus", "en_read:2",
         "--concurrency", "2", "--polling", "fixed", "--poll-interval", "0.05")

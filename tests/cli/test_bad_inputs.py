@@ -78,6 +78,7 @@ def test_a_lifecycle_file_whose_items_are_not_objects_is_a_violation_per_item(tm
 
 
 @pytest.mark.slow
+@pytest.mark.clock
 @pytest.mark.parametrize("twice", [False, True])
 def test_ctrl_c_mid_run_is_one_line_exit_130_and_resume_finishes_the_run(tmp_path: Path, twice: bool) -> None:
     """SIGINT once the plan is shown (jobs are on the wire), and a second one at once: the second lands in

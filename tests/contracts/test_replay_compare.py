@@ -90,6 +90,7 @@ def test_a_frame_order_change_is_flagged(tmp_path: Path, realtime_declared: None
     assert {"stream order", "frame rules (replayed)"} <= statistics
 
 
+@pytest.mark.clock
 def test_the_cli_flags_a_slower_sse_stream(tmp_path: Path) -> None:
     base, new = _folder(tmp_path / "base", STREAM), _folder(tmp_path / "new", STREAM)
 

@@ -178,12 +178,13 @@ def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, default_
 
 
 @pytest.mark.slow
+@pytest.mark.clock  # most of it waits on the sandbox's jobs, which take the time the providers' do
 @pytest.mark.parametrize("document", ON_THEIR_OWN, ids=lambda path: path.name)
 def test_the_examples_of_a_document_naming_no_run_run_in_a_folder_of_their_own(document: Path,
                                                                                tmp_path: Path) -> None:
     """A document that names no run is run as by a newcomer who opens it first: in an empty folder (the voices its
     examples name beside them), its benchmarks scoring every clip anew. It waits for no run, so it runs with the
-    session's slow tests, not at its end."""
+    session's first tests (`clock`: one worker takes them while the others compute), not at its end."""
     _with_the_voices(tmp_path)
     for example in (e for e in examples(document) if e.language in RUNNABLE):
         _run(example, tmp_path, None)

@@ -14,6 +14,7 @@ iterate on a test without waiting for the run again); unset, as in CI, the run i
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +57,19 @@ def shell_env(**extra: str) -> dict[str, str]:
 # This process's start of the run (its thread's outcome), or None until the session's first test starts it.
 _started: Future[Path] | None = None
 _one_build = Lock()  # in one process built_once takes no file lock: the thread and a reader share this
+_running: set[subprocess.Popen[str]] = set()  # the command while it runs, stopped if the session ends first
+STOP_GRACE_S = 20  # for the command to stop its sandbox after Ctrl-C, before it is killed
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A session that ends before the run does (`-x`, Ctrl-C, a narrow selection's last test) stops it, as Ctrl-C
+    stops a user's run: the thread making it is a daemon, and the command left behind ran on alone for minutes."""
+    for command in list(_running):
+        command.send_signal(signal.SIGINT)
+        try:
+            command.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            command.kill()
 
 
 def _made(tmp_path_factory: pytest.TempPathFactory, *, controller: bool = False) -> Path:
@@ -128,10 +142,18 @@ def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
 
 def _run_the_readme_command(folder: Path) -> None:
     folder.mkdir()
-    done = subprocess.run(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), capture_output=True,
-                          text=True, timeout=RUN_TIMEOUT_S, check=False)
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output[-4000:]
+    with subprocess.Popen(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as command:
+        _running.add(command)
+        try:
+            stdout, stderr = command.communicate(timeout=RUN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            command.kill()
+            stdout, stderr = command.communicate()
+        finally:
+            _running.discard(command)
+    output = stdout + stderr
+    assert command.returncode == 0, output[-4000:]
     (folder / "output.txt").write_text(output, encoding="utf-8")  # what the command printed, for every worker
     # Readers share this folder (and copy it) while others read it: a database in WAL mode grows and drops
     # -wal and -shm files under every reader, so the published one keeps its rows in the one file.

@@ -25,6 +25,8 @@ SCRIPTS = sorted(p.stem for p in PERF.glob("*.py") if 'if __name__ == "__main__"
 MODULES = sorted(p.stem for p in PERF.glob("*.py") if p.stem not in SCRIPTS)
 # What a script needs beyond the bench extra: (a module, the extra that installs it).
 NEEDS = {"similarity_agreement": ("resemblyzer", "score-heavy")}
+# Smoke runs that mostly wait on real clocks (the soak's Ctrl-C trials): run with the suite's other `clock` tests.
+WAITING = {"fault_soak"}
 
 
 def _imported(name: str, monkeypatch: pytest.MonkeyPatch) -> object:
@@ -43,7 +45,8 @@ def test_a_perf_module_imports(name: str, monkeypatch: pytest.MonkeyPatch) -> No
     assert _imported(name, monkeypatch) is not None
 
 
-@pytest.mark.parametrize("name", SCRIPTS)
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.clock) if name in WAITING else name
+                                  for name in SCRIPTS])
 def test_a_perf_script_runs_its_smoke_mode(name: str, monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     if name in NEEDS:

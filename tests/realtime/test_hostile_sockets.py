@@ -35,6 +35,8 @@ from tests.helpers.planted import KEY, echo, leaks
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import ELEVEN_MODEL, LoopbackSocketServer, realtime_toml
 
+pytestmark = pytest.mark.clock  # the sockets stall and drip on the real clock
+
 ECHO = echo(KEY)
 JOB_TIMEOUT_S = 3.0
 SLACK_S = 2.5  # a job cut at its deadline ends within the deadline's grace for the cut work (deadline.CANCEL_GRACE_S)
