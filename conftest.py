@@ -200,7 +200,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         elif _shares_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     # Every worker sorts the same collection the same way (stable), as xdist requires, and xdist hands the work out
-    # in this order (`pytest_configure` turns its own reordering off): the slow groups first, then the other groups,
+    # in this order (`pytest_configure` turns its own reordering off): the `clock` group, the slow groups, the others,
     # larger first (what xdist's reordering did), then the single tests spread; the README run's readers last, again
     # the slow ones first. That run is made in the background from the first test on (tests.helpers.default_run): by
     # the end it is long done, and no worker sits waiting for it while the others are starved of work.
