@@ -57,7 +57,9 @@ class Judgeability:
         if measured is None or category not in measured.categories:
             return f"not measured for {name}"
         if margins and measured.margins and margins != measured.margins:
-            return f"not measured for {name} at margins {margins}"
+            # a run judged before the judge changed: its clips' evidence is cached, so judging again is cheap
+            return (f"not measured for {name} at margins {margins}; its self-test is at {measured.margins}: "
+                    "`tts-harness score RUN_ID` judges the run again")
         return None if measured.categories[category] else f"not judgeable by {name}"
 
 

@@ -147,7 +147,8 @@ def test_a_self_test_of_other_margins_does_not_vouch_for_a_verdict() -> None:
     assert category_figures(rows, Judgeability((same,)))[0].unscored is None
     assert category_figures(rows, Judgeability((unsaid,)))[0].unscored is None  # a file that does not say
     assert category_figures(rows, Judgeability((other,)))[0].unscored == (
-        "not measured for base at margins pass>=3;fail>=2")
+        "not measured for base at margins pass>=3;fail>=2; its self-test is at pass>=3;fail>=2;generated>=1.5: "
+        "`tts-harness score RUN_ID` judges the run again")
 
 
 def test_every_shipped_self_test_measured_the_judges_own_margins() -> None:

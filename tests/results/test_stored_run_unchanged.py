@@ -28,6 +28,14 @@ CHANGED_ON_PURPOSE = {
     # one), not a percentile bootstrap (tests/measurement/test_sample_intervals.py)
     r"summary\.marks\.(offerings|rows)\[\d+\]\.onset_p(50|95)_ms\.(low|high)": "order-statistic intervals",
 }
+# Summary sections whose figures a later judge no longer vouches for, each with why, and what they say instead.
+CHANGED_SECTIONS = {
+    # issue 68: the hard-text judge's prior share (0.3 -> 0.4) and its writings changed, and the shipped self-test
+    # measured the new rule: verdicts stored at the old margins are not measured, and the notes say how to judge the
+    # run again (tests/results/test_hard_text_figures.py)
+    "hard_text": ("hard_text_notes", "cardinal (not measured for tiny.en at margins "
+                  "pass>=3;fail>=2;other>5;prior=0.3;generated>=1.5; its self-test is at"),
+}
 runner = CliRunner()
 
 
@@ -102,6 +110,11 @@ def _faces_agree(db: str, folder: Path) -> None:
             section = {key: value for key, value in section.items() if key not in ("db", "lines")}
         found = sections.get((section["key"], section.get("title", "")))
         assert found is not None, f"summary section {section['key']}: gone"
+        if section["key"] in CHANGED_SECTIONS:
+            notes, said = CHANGED_SECTIONS[section["key"]]
+            assert found["columns"] == section["columns"]
+            assert any(said in line for line in sections[(notes, "")]["lines"]), sections[(notes, "")]
+            continue
         _holds(found, section, f"summary.{section['key']}")
 
 

@@ -12,7 +12,7 @@ from harness.core.hard_text import HardTextVerdict
 from harness.core.hard_text.grammar import readings
 from harness.scoring.hard_text.candidates import LISTED_READINGS, listed, search, walk_of
 from harness.scoring.hard_text.forced_choice import Scored, Thresholds, choose
-from harness.scoring.hard_text.surfaces import letter_positions, written
+from harness.scoring.hard_text.surfaces import letter_positions, writings, written
 
 MARGINS = Thresholds(pass_margin=2.5, fail_margin=2.5, other_margin=5.0, prior_weight=0.3)
 
@@ -68,7 +68,7 @@ def test_a_free_reading_that_sounds_like_a_listed_one_agrees_with_the_list() -> 
 
 def test_thresholds_name_themselves_for_the_row() -> None:
     assert MARGINS.key() == "pass>=2.5;fail>=2.5;other>5;prior=0.3;generated>=1.5"
-    assert Thresholds(generated_margin=3.0).key() == "pass>=3;fail>=2;other>5;prior=0.3"
+    assert Thresholds(generated_margin=3.0).key() == "pass>=3;fail>=2;other>5;prior=0.4"
 
 
 def test_letters_are_written_as_spaced_capitals_and_words_in_lowercase() -> None:
@@ -109,6 +109,17 @@ def _walked(walk: object, words: tuple[str, ...]) -> frozenset[int]:
     for word in words:
         states = walk.advance(states, word)  # type: ignore[attr-defined]
     return states  # type: ignore[no-any-return]
+
+
+def test_letters_said_two_or_three_in_a_row_are_also_written_dotted() -> None:
+    """Whisper writes a time's "a.m." and many initialisms with dots: spaced capitals alone left a right "A M" within
+    3 nats of the word "am". A lone letter, a longer run and a reading without letters keep their one writing."""
+    assert writings(("at", "ten", "a", "m")) == ("at ten A M", "at ten A.M.")
+    assert writings(("the", "m", "i", "a", "list")) == ("the M I A list", "the M.I.A. list")
+    assert writings(("a", "quarter", "past", "v", "two")) == ("a quarter past V two",)
+    assert writings(("h", "t", "t", "p", "s", "colon")) == ("H T T P S colon",)
+    assert writings(("u", "s", "and", "u", "k")) == ("U S and U K", "U.S. and U.K.")
+    assert writings(("nasa",)) == ("nasa",)
 
 
 def test_a_free_transcript_that_wrote_a_listed_misreading_vetoes_a_pass() -> None:

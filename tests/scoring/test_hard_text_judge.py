@@ -162,6 +162,30 @@ def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge
     assert score.choice.free_margin is None and score.free_heard == ""
 
 
+def test_a_reading_is_as_likely_as_its_likeliest_writing(judge: HardTextJudge) -> None:
+    """Letters said two or three in a row are asked about as spaced and as dotted capitals ("A M", "A.M."), and the
+    reading counts as its likelier writing: tiny.en writes a time's "a.m." with dots, and spaced capitals alone left
+    a right "A M" within 3 nats of the word "am" (17 of the self-test's 77 right times unsure or failed)."""
+    from harness.scoring.hard_text.judge import JudgeEvidence
+
+    hard = HardText(text="The shop opens at 9 a.m. on Sundays.", category="time", span="9 a.m.",
+                    accepted=("nine a m",), misreadings=(Misreading("nine am", "initialism-read-as-word"),),
+                    control="The shop opens at nine a.m. on Sundays.", meaning_changes=True)
+    evidence = JudgeEvidence("")
+    listed_texts, _ = judge.sentences(hard, evidence)
+    assert {"The shop opens at nine A M on", "The shop opens at nine A.M. on", "The shop opens at nine am on"} <= set(
+        listed_texts)
+    likelihoods = {"The shop opens at nine A M on": -20.0, "The shop opens at nine A.M. on": -12.0,
+                   "The shop opens at nine am on": -16.0}
+    evidence.scores = {text: likelihoods.get(text, -40.0) for text in listed_texts}
+    evidence.priors = dict.fromkeys(listed_texts, -30.0)
+    score = judge.decide(hard, evidence)
+    assert (score.verdict, score.choice.reading, score.choice.margin) == (HardTextVerdict.PASS, "nine a m", 4.0)
+    evidence.scores["The shop opens at nine A.M. on"] = -21.0  # the spaced writing likelier: it counts
+    assert (judge.decide(hard, evidence).verdict, judge.decide(hard, evidence).choice.error) == (
+        HardTextVerdict.FAIL, "initialism-read-as-word")
+
+
 def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(judge: HardTextJudge) -> None:
     """"pm" read as a word is said "P M" (a word without a vowel is spelled), so it cannot be told from the accepted
     "p m" by ear: as a candidate it made right readings of "7:15 p.m." unsure (6 of 32 of Piper's), and it is left

@@ -68,6 +68,18 @@ def test_the_judgeable_rule_wants_an_interval_above_its_bound_and_a_minimum_coun
     assert script.judgeable(tally((31, 32), (32, 32)), 0.9)  # 0.97, the interval from 0.84
 
 
+def test_a_calibration_compares_rates_not_the_judgeable_rule_half_the_items_cannot_meet() -> None:
+    """Half of en_hard's items give a category 20 to 70 renders a way: under the judgeable rule's minimum count every
+    margin left "1 of 21 judgeable", every fold's choice was a tie and went to the widest margins. A calibration counts
+    the categories at the threshold on both rates, and the renders misjudged."""
+    script = _script()
+    few = script.Tally(right=20, right_passed=19, wrong=25, wrong_failed=24)
+    low = script.Tally(right=20, right_passed=15, wrong=25, wrong_failed=25)
+    assert not script.judgeable(few, 0.9)  # too few for the rule
+    assert script.at_threshold({"money": few, "time": low}, 0.9) == 1
+    assert script.misjudged({"money": few, "time": low}) == 1 + 1 + 5
+
+
 def test_a_reading_the_voices_say_as_letters_is_left_out() -> None:
     script = _script()
     assert script.said_as_letters(("eight", "pm")) and not script.said_as_letters(("eight", "am"))

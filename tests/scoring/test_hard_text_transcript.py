@@ -314,3 +314,22 @@ def test_a_dot_written_with_a_space_on_one_side_is_read_as_dot_too() -> None:
     assert ["it", "is", "in", "package", "dot", "jason"] in transcript_readings("It is in package. Jason")
     assert ["web", "two", "point", "oh"] in transcript_readings("Web, two. Oh")
     assert transcript_words("It was late. Sample more") == ["it", "was", "late", "sample", "more"]
+
+
+def test_latin_abbreviations_whisper_writes_without_their_dot_are_read_as_their_words() -> None:
+    """tiny.en wrote "glue, etc to the first lesson" for a right "et cetera": read only as the letters "e t c", the free
+    transcript "wrote" that misreading and vetoed the pass."""
+    assert transcript_words("Bring pens, paper, glue, etc to the first lesson.") == [
+        "bring", "pens", "paper", "glue", "et", "cetera", "to", "the", "first", "lesson"]
+    assert transcript_words("Red vs blue, and etc.") == ["red", "versus", "blue", "and", "et", "cetera"]
+    assert transcript_words("The etcher and the vsync") == ["the", "etcher", "and", "the", "vsync"]  # words, not them
+
+
+def test_a_hyphen_inside_an_address_is_read_as_dash_too() -> None:
+    """An address is written with its hyphen whether or not the voice said "dash": tiny.en's "bookings at
+    hotel-example.com" for a right "bookings at hotel dash example dot com", read only with the hyphen as nothing,
+    "wrote" the dash-dropped misreading and vetoed the pass. Outside an address a hyphen stays nothing."""
+    readings = transcript_readings("Mail sales at shop-north.example today")
+    assert readings[0] == ["mail", "sales", "at", "shop", "north", "dot", "example", "today"]
+    assert ["mail", "sales", "at", "shop", "dash", "north", "dot", "example", "today"] in readings
+    assert all("dash" not in reading for reading in transcript_readings("a twenty-eight year old well-known poet"))

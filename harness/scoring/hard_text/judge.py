@@ -35,7 +35,7 @@ from harness.scoring.distributed import TranscriptionExecutor
 from harness.scoring.hard_text.candidates import forms, listed, search, walk_of
 from harness.scoring.hard_text.forced_choice import Choice, Scored, Thresholds, choose
 from harness.scoring.hard_text.listener import Hearing, Listener, ListenerSettings
-from harness.scoring.hard_text.surfaces import written
+from harness.scoring.hard_text.surfaces import writings, written
 from harness.scoring.hard_text.transcript import (
     SpanJudgement,
     anchored_span,
@@ -366,8 +366,8 @@ class HardTextJudge:
         """Every sentence a verdict asks about: each listed reading written in the carrier (scored under the clip and
         under silence), and each free reading of the span that is not a listed one (under the clip only; the whole
         free transcript where the carrier cannot anchor it)."""
-        listed_texts = list(dict.fromkeys(sentence_text(hard, written(reading))
-                                          for reading, _ in self.readings(hard, evidence)))
+        listed_texts = list(dict.fromkeys(sentence_text(hard, writing) for reading, _ in self.readings(hard, evidence)
+                                          for writing in writings(reading)))
         free = [] if cut_short(hard, evidence.transcript) else self.free_readings(hard, evidence.transcript)
         free_texts = [sentence_text(hard, written(reading)) for reading in free]
         if not free and evidence.transcript.strip() and not cut_short(hard, evidence.transcript):
@@ -384,10 +384,11 @@ class HardTextJudge:
 
         def scored(reading: Reading, error: str | None) -> Scored:
             # Against the other readings, a reading's prior is taken off in part (the share the thresholds name):
-            # what Whisper likes to write weighs less than what it heard.
-            text = sentence_text(hard, written(reading))
-            raw = evidence.scores[text]
-            return Scored(reading, error, raw - thresholds.prior_weight * evidence.priors[text], raw)
+            # what Whisper likes to write weighs less than what it heard. A reading is as likely as its likeliest
+            # writing (`surfaces.writings`), each way.
+            texts = [sentence_text(hard, writing) for writing in writings(reading)]
+            return Scored(reading, error, max(evidence.scores[text] - thresholds.prior_weight * evidence.priors[text]
+                                              for text in texts), max(evidence.scores[text] for text in texts))
 
         candidates = [scored(reading, error) for reading, error in self.readings(hard, evidence)]
         by_reading = {candidate.reading: candidate for candidate in candidates}

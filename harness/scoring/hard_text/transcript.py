@@ -54,8 +54,12 @@ WRITTEN_TITLES = {"Dr": "doctor", "Mr": "mister", "Mrs": "missus", "Ms": "miz", 
 # ... and these street words, after a name ("Baker St.", "Oak Dr."). "St." and "Dr." are both: before a
 # capitalised word the title, after one the street word; elsewhere either, and both readings are judged.
 WRITTEN_PLACES = {"St": "street", "Dr": "drive", "Ave": "avenue", "Rd": "road", "Blvd": "boulevard", "Ln": "lane"}
-_ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(sorted(WRITTEN_TITLES.keys() | WRITTEN_PLACES.keys(),
-                                                             key=len, reverse=True)) + r")\.")
+# ... and these Latin ones, with or without their dot (tiny.en wrote "glue, etc to the first lesson" for a right "et
+# cetera": read as the letters "e t c" only, it vetoed the pass as that misreading).
+UNDOTTED = ("etc", "vs")
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:(" + "|".join(sorted(WRITTEN_TITLES.keys() | WRITTEN_PLACES.keys(),
+                                                                key=len, reverse=True)) + r")\.|("
+                           + "|".join(UNDOTTED) + r")\b(?!\.\w))")
 _NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
 _AFTER_CAPITALISED = re.compile(r"[A-Z][\w']*\s+$")
 _LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
@@ -72,6 +76,8 @@ _WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 # sentence's end: "the end. Five more" is read so first).
 _SPACED_DOT = re.compile(r"(?<=\w)\.\s+(?=\w)|(?<=\w)\s+\.(?=\w)")
 _SPACED_POINT = re.compile(r"(?<=\w)\.\s+(?=(?:" + "|".join(_NUMBER_WORDS) + r")\b)", re.IGNORECASE)
+# A web or email address as Whisper writes it: a dot or "@" between word characters inside one token.
+_ADDRESS = re.compile(r"[\w.@/:-]*\w[.@]\w[\w.@/:-]*")
 _OCLOCK = re.compile(r"\b[oO]'\s*clock\b")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CAPITALS = re.compile(r"[A-Z]{2,}")
@@ -106,26 +112,39 @@ def transcript_readings(transcript: str, letter_words: frozenset[str] = frozense
         variant = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), variant)
         spaced = _SPACED_DOT.sub(" dot ", _SPACED_POINT.sub(" point ", variant))
         for dot, said in ((" dot ", variant), (" ", variant), (" dot ", spaced)):
-            tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, said).replace("-", " "))
-            for letters in (False, True):
-                words: list[str] = []
-                for token in tokens:
-                    if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
-                        words += ["oh"] * len(token)
-                    elif letters and (_CAPITALS.fullmatch(token) or token in letter_words):
-                        words += list(token.lower())
-                    else:
-                        words.append(token.lower())
-                if words not in readings:
-                    readings.append(words)
+            for hyphens in dict.fromkeys((said, _dashes_said(said))):
+                _read_tokens(_WORD.findall(_WRITTEN_DOT.sub(dot, hyphens).replace("-", " ")), letter_words, readings)
     return readings
+
+
+def _read_tokens(tokens: list[str], letter_words: frozenset[str], readings: list[list[str]]) -> None:
+    """Add the readings of the transcript's tokens (`transcript_readings`) not yet in ``readings``."""
+    for letters in (False, True):
+        words: list[str] = []
+        for token in tokens:
+            if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
+                words += ["oh"] * len(token)
+            elif letters and (_CAPITALS.fullmatch(token) or token in letter_words):
+                words += list(token.lower())
+            else:
+                words.append(token.lower())
+        if words not in readings:
+            readings.append(words)
+
+
+def _dashes_said(text: str) -> str:
+    """``text`` with each hyphen inside a web or email address ("hotel-example.com") read as the word "dash": an
+    address is written with its hyphen whether or not the voice said it (read only as nothing, tiny.en's
+    "bookings at hotel-example.com" for a right "... hotel dash example dot com" wrote the dash-dropped
+    misreading and vetoed the pass)."""
+    return _ADDRESS.sub(lambda address: re.sub(r"(?<=\w)-(?=\w)", " dash ", address.group(0)), text)
 
 
 def _abbreviations_read(text: str, place: bool) -> str:
     """``text`` with each abbreviation Whisper writes read as its word: a title before a capitalised word, a
     street word after one; elsewhere the title, or with ``place`` the street word, where it has both."""
     def word(match: re.Match[str]) -> str:
-        short = match.group(1)
+        short = match.group(1) or match.group(2)
         title, street = WRITTEN_TITLES.get(short), WRITTEN_PLACES.get(short)
         if title and street:
             if _NEXT_CAPITALISED.match(text, match.end()):
