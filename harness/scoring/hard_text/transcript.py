@@ -11,11 +11,12 @@ scores 0). So the span is judged alone, as heard:
    Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
    "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
    "St. Louis", `WRITTEN_TITLES`) is the word, and a street word after a name ("Baker St.", "Oak Dr.",
-   `WRITTEN_PLACES`) is the street; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is "o clock";
-   a dot standing alone before a number word (". five") is "point". Some writing can be read two ways: a dot
-   between two words ("example.com") is written whether or not "dot" was said, a word in capitals ("PM",
-   "NASA", "WWW") may be letters or a word, so may two letters in lowercase the item says as letters ("am"),
-   and "St." or "Dr." where no capitalised word beside it says which. Every reading is judged, and where they
+   `WRITTEN_PLACES`) is the street; "etc" and "vs" are their words, dot or none; a capital "O" ("two O O five",
+   "OOO") is "oh"; "o'clock" is "o clock"; a dot standing alone before a number word (". five") is "point". Some
+   writing can be read two ways: a dot between two words ("example.com") is written whether or not "dot" was said,
+   and so is a hyphen inside an address ("dash"); a word in capitals ("PM", "NASA", "WWW") may be letters or a word,
+   so may two letters in lowercase the item says as letters ("am"), and "St." or "Dr." where no capitalised word
+   beside it says which. Every reading is judged, and where they
    disagree (one right, one a known misreading) the judgement is unsure.
 2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
@@ -101,9 +102,10 @@ def transcript_readings(transcript: str, letter_words: frozenset[str] = frozense
     """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
     Whisper's written forms read back (see the module's docstring): one reading, or several where its
     writing can be read several ways (dots as "dot", then as nothing, then a dot with a space on one side as
-    "dot" too, before a number word as "point"; capitals as a word, then as letters;
-    "St." as saint, then as street where its place does not say). A lowercase word of ``letter_words``
-    ("am" where the item reads "a m") is read both as a word and as letters, as capitals are."""
+    "dot" too, before a number word as "point"; a hyphen inside a web or email address as nothing, then as
+    "dash"; capitals as a word, then as letters; "St." as saint, then as street where its place does not say). A
+    lowercase word of ``letter_words`` ("am" where the item reads "a m") is read both as a word and as letters, as
+    capitals are."""
     text = _LONE_POINT.sub(" point ", transcript.replace("\u2019", "'"))
     variants = [_abbreviations_read(text, place) for place in (False, True)]
     readings: list[list[str]] = []
