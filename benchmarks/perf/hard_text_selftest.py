@@ -549,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**result, "renders": len(reported), "seconds": round(seconds, 1), "totals": summary,
                           "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
         return _verdict(result, summary, args.smoke)
-    held_out = {None: "", "half": ", the wider of two folds' margins (below)"}.get(
+    held_out = {None: "", "half": ", the safer of two folds' margins (below)"}.get(
         args.calibrate, f", held out from {args.calibrate} (calibrated on it)")
     for fold in folds:
         print(fold)
