@@ -286,7 +286,12 @@ def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple
             fields[text] = (str, Field(min_length=1, max_length=declaration.max_input_chars, description=words))
         voice = _field(synthesis.slots.voice)
         if declaration.voices is not None and voice in top:
-            fields[voice] = (Literal[tuple(v.name for v in voices)], ...)
+            # narrowed to the server's voices, as required as the built-in's field: a voice the path carries
+            # (`/v1/text-to-speech/{voice_id}`) is optional in the body, and a route no model of the table goes to
+            # is still asked with the path's voice alone
+            given = top[voice]
+            served = Literal[tuple(v.name for v in voices)]  # type: ignore[valid-type]
+            fields[voice] = (served, ...) if given.is_required() else (served | None, None)
         fmt = _field(synthesis.slots.format)
         if declaration.formats is not None and fmt in top:
             given = top[fmt]
