@@ -259,8 +259,8 @@ def _narrow(formats: tuple[Format, ...], declaration: LikeDeclaration) -> tuple[
         by_name = {fmt.name: fmt for fmt in formats}
         formats = tuple(by_name[name] for name in declaration.formats if name in by_name) or formats
     if declaration.sample_rate is not None:  # the server speaks at one rate: its pcm's, and its files'
-        # A format whose rate the request chooses (a rate slot: Cartesia's output_format.sample_rate, Deepgram's
-        # sample_rate) is asked at that one rate; a format of one rate keeps its slot empty (`in_format`).
+        # A format whose rate the request chooses (a rate slot: a field of an `output_format` object, a query's
+        # `sample_rate`) is asked at that one rate; a format of one rate keeps its slot empty (`in_format`).
         formats = tuple(replace(fmt, spec=replace(fmt.spec, sample_rate=declaration.sample_rate),
                                 rates=(declaration.sample_rate,) if fmt.rates else ())
                         for fmt in formats)
