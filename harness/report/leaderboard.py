@@ -107,6 +107,8 @@ class Entry:
     languages: tuple[str, ...] = ()  # the languages of the texts it was sent
     price_weak: str | None = None  # why the price's source may not be the provider's (a reseller's page, ...)
     failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
+    own_usd: float | None = None  # the harness's own requests (speech marks asked apart): in no price above
+    own_requests: int = 0
     # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
     hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
     # Timing marks (harness.measurement.offering_marks, docs/marks.md): None where its answers carried none; and each
@@ -183,6 +185,8 @@ class Entry:
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
                       "stale": self.price_stale, "weak": self.price_weak},
             "failed_usd": self.failed_usd,
+            "own_usd": self.own_usd,
+            "own_requests": self.own_requests,
             "pareto": self.pareto,
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
@@ -296,6 +300,8 @@ def entry_for(figures: ModelFigures) -> Entry:
         price_stale=cost.provenance.stale,
         price_weak=cost.provenance.weak,
         failed_usd=cost.failed_usd,
+        own_usd=cost.own_usd,
+        own_requests=cost.own_requests,
     )
 
 
@@ -378,6 +384,10 @@ def _price_notes(entries: Sequence[Entry]) -> list[str]:
     if failed:
         notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
                      f"{', '.join(failed)}")
+    own = [f"{e.label} ${e.own_usd:.4f} ({e.own_requests})" for e in entries if e.own_usd is not None]
+    if own:
+        notes.append("The harness's own requests (speech marks asked apart), spent but in no cost or price above: "
+                     f"${sum(e.own_usd or 0.0 for e in entries):.4f}: {', '.join(own)}")
     return notes
 
 

@@ -7,6 +7,10 @@ The rules, so a reader can recompute each number from the exported ``requests`` 
 * a job's cost is ``cost_usd`` (the bench stores the billed cost there where the answer said what it billed,
   the planned one otherwise: ``cost_source``), else ``billed_usd``, else ``planned_usd``; a job with none of them
   is unpriced;
+* the harness's own requests are no part of an offering's price (issue 79): what a job's own requests cost
+  (``own_usd``, ``own_billed_usd``, ``own_planned_usd``: the speech marks asked in a request of their own) is taken
+  out of each of the three above and summed apart (``own_usd`` of the figures, ``own_requests``), a line of the
+  run's cost of its own;
 * a job priced by the audio (seconds, minutes, audio tokens: its cost row's ``price_audio``) whose answer billed
   nothing is re-priced on the audio it returned: the plan's audio-metered parts (estimated from the text before
   sending) replaced by the same rates times the seconds it returned (``harness.core.prices.repriced_on_audio``);
@@ -48,10 +52,28 @@ def audio_seconds(row: RequestRow) -> float | None:
     return None
 
 
+def _less_own(value: float | None, own: float | None) -> float | None:
+    """`value` without what the harness's own requests cost (exact in decimal: $8 less $4 is $4, not 3.9999...)."""
+    if value is None or own is None:
+        return value
+    return float(Decimal(repr(float(value))) - Decimal(repr(float(own))))
+
+
+def planned_usd(row: RequestRow) -> float | None:
+    """The plan of the job's synthesis: its planned cost without its own requests'."""
+    return _less_own(row.planned_usd, row.own_planned_usd)
+
+
+def billed_usd(row: RequestRow) -> float | None:
+    """What the answers billed for the job's synthesis: without the bill of its own requests."""
+    return _less_own(row.billed_usd, row.own_billed_usd)
+
+
 def job_usd(row: RequestRow) -> float | None:
-    """The job's cost in USD: as stored (billed where the answer said), else billed, else planned; a planned cost of
-    a price metered by the audio re-priced on the audio the job returned (`repriced`)."""
-    for value in (row.cost_usd, row.billed_usd, row.planned_usd):
+    """The job's cost in USD: as stored (billed where the answer said), else billed, else planned, each without its
+    own requests' (`_less_own`); a planned cost of a price metered by the audio re-priced on the audio the job
+    returned (`repriced`)."""
+    for value in (_less_own(row.cost_usd, row.own_usd), billed_usd(row), planned_usd(row)):
         if value is not None:
             change = repriced(row)
             return float(value) + (0.0 if change is None else change)
@@ -178,6 +200,10 @@ class CostFigures:
     failed_usd: float | None = None  # the cost of the priced sent jobs that returned no audio (not in per hour)
     failed_jobs: int = 0
     repriced_jobs: int = 0  # ok jobs whose cost was re-priced on the audio they returned
+    # The harness's own requests (the speech marks asked in a request of their own): in no figure above, a line of
+    # the run's cost of its own (None: none was sent)
+    own_usd: float | None = None
+    own_requests: int = 0
 
     @property
     def priced(self) -> bool:
@@ -203,9 +229,19 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 
 def _billed_rate(billed: Sequence[RequestRow]) -> float | None:
-    total = _sum(r.billed_usd for r in billed) if billed else None
+    total = _sum(billed_usd(r) for r in billed) if billed else None
     return per_million_characters_usd(None if total is None else Decimal(repr(total)),
                                       sum(r.chars for r in billed))
+
+
+def _own_usd(rows: Sequence[RequestRow]) -> float | None:
+    """What the harness's own requests of these jobs cost (None: none was sent; unknown where one had no USD cost)."""
+    own = [r for r in rows if r.own_requests is not None or r.own_usd is not None]
+    if not own:
+        return None
+    if any(r.own_usd is None for r in own):
+        return None
+    return float(sum((Decimal(repr(float(r.own_usd or 0.0))) for r in own), Decimal(0)))
 
 
 def cost_of(sent_rows: Sequence[RequestRow], ok_rows: Sequence[RequestRow]) -> CostFigures:
@@ -225,14 +261,16 @@ def cost_of(sent_rows: Sequence[RequestRow], ok_rows: Sequence[RequestRow]) -> C
         unpriced=unpriced,
         amounts=amounts,
         source=source_of(sent_rows),
-        planned_usd=_sum(r.planned_usd for r in sent_rows) if sent_rows else None,
-        billed_usd=_sum(r.billed_usd for r in billed) if billed else None,
+        planned_usd=_sum(planned_usd(r) for r in sent_rows) if sent_rows else None,
+        billed_usd=_sum(billed_usd(r) for r in billed) if billed else None,
         billed_jobs=len(billed),
-        planned_of_billed_usd=_sum(r.planned_usd for r in billed) if billed else None,
+        planned_of_billed_usd=_sum(planned_usd(r) for r in billed) if billed else None,
         billed_per_million_chars_usd=_billed_rate(billed),
         no_public_price=sum(1 for r in sent_rows if r.no_public_price),
         sent=len(sent_rows),
         provenance=provenance_of(sent_rows),
+        own_usd=_own_usd(sent_rows),
+        own_requests=sum(int(r.own_requests or 0) for r in sent_rows),
     )
     if not priced:
         return base

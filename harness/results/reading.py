@@ -80,6 +80,9 @@ def _bad_costs(conn: Connection, run_id: str) -> dict[str, str]:
 
 
 NO_PUBLIC_PRICE = "no-documented-price"
+# A costs row of the harness's own request, not the offering's synthesis: a negative attempt (schema.py's costs:
+# "−n: the marks' request of its own that attempt n sent"). Issue 79: its cost is no part of the offering's price.
+OWN_ATTEMPTS = "attempt < 0"
 
 
 def _costs_summed(conn: Connection) -> str:
@@ -104,8 +107,22 @@ def _costs_summed(conn: Connection) -> str:
                       "NULL AS price_weak, NULL AS price_audio_json")
     return ("SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged, "
             f"CASE WHEN COUNT(*) = COUNT({planned}) THEN SUM({planned}) END AS planned_usd, {billed} AS billed_usd, "
-            f"MAX({unpublished}) AS no_public_price, {provenance} "
+            f"MAX({unpublished}) AS no_public_price, {provenance}, {_own(planned, present)} "
             "FROM costs WHERE run_id = :run GROUP BY job_key")
+
+
+def _own(planned: str, present: set[str]) -> str:
+    """The harness's own requests among a job's costs rows (`OWN_ATTEMPTS`: the marks asked in a request of their
+    own), summed apart: their cost, their plan, their bill (NULL before schema 8, which kept no bill) and how many
+    were charged. NULL where the job sent none."""
+    own = f"CASE WHEN {OWN_ATTEMPTS} THEN 1 END"
+    billed = "billed_usd" if "billed_usd" in present else "NULL"
+    return (f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN usd END) END AS own_usd, "
+            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {planned} END) END "
+            "AS own_planned_usd, "
+            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {billed} END) END AS own_billed_usd, "
+            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} AND charged = 1 THEN 1 ELSE 0 END) END "
+            "AS own_requests")
 
 
 def _schema_9(present: set[str]) -> str:

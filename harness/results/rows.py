@@ -6,8 +6,8 @@ nothing else (`harness.results.figures`), so an exported folder is a complete ac
 recompute every figure from it. The rows come from `runs.db` (`harness.results.reading`):
 
 * ``requests`` — one per job: the ``jobs`` row (timings, outcome, cost) joined with the job's summed
-  ``costs`` (planned and billed, the price's provenance) and, when the clip was scored, its ``scores`` row
-  for the run's scoring setup (`harness.results.setups`);
+  ``costs`` (planned and billed, the price's provenance; the harness's own requests summed apart) and, when the
+  clip was scored, its ``scores`` row for the run's scoring setup (`harness.results.setups`);
 * ``errors`` and ``drift`` — as stored, for errors by class and contract / documentation drift;
 * ``run`` — the run's metadata: versions, git revision, corpora, target, and the scoring setup used.
 """
@@ -136,6 +136,14 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
     RowColumn(name="price_weak", kind=T, table="c", expression="c.price_weak"),
     RowColumn(name="price_audio", kind=T, table="c", expression="c.price_audio_json"),
+    # Issue 79: the harness's own requests among the job's costs rows (attempt < 0: the marks asked in a request of
+    # their own), apart from the offering's price: what they cost (as cost_usd, as planned, as billed) and how many
+    # were charged. cost_usd, planned_usd and billed_usd include them; every price figure takes them out
+    # (`harness.results.cost_figures`). NULL: the job sent none.
+    RowColumn(name="own_usd", kind=R, table="c", expression="c.own_usd"),
+    RowColumn(name="own_planned_usd", kind=R, table="c", expression="c.own_planned_usd"),
+    RowColumn(name="own_billed_usd", kind=R, table="c", expression="c.own_billed_usd"),
+    RowColumn(name="own_requests", kind=N, table="c", expression="c.own_requests"),
     # Schema 10 (issue 61): the share of the job's time the client was saturated, its loops' longest lateness.
     *_stored("jobs", "j", "client_saturated client_lag_ms"),
     *_stored("jobs", "j", "audio_path audio_sha256"),

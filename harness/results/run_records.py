@@ -128,6 +128,10 @@ class RequestRow:
     price_stale: int | None = None
     price_weak: str | None = None
     price_audio: str | None = None
+    own_usd: float | None = None  # the harness's own requests (the marks asked apart): in cost_usd, in no price
+    own_planned_usd: float | None = None
+    own_billed_usd: float | None = None
+    own_requests: int | None = None
     client_saturated: float | None = None
     client_lag_ms: float | None = None
     audio_path: str | None = None

@@ -235,7 +235,8 @@ costs — one row per submit attempt that could be charged, and one per job that
         failed jobs keep their row, so sums are exact totals, not lower bounds
     cost_id, run_id, job_key, attempt (1-based; 0 for jobs never sent; −n: the marks' request of its own
                        that attempt n sent, where the declared marks come in place of audio:
-                       harness.runner.deliver.marks_request)
+                       harness.runner.deliver.marks_request; the harness's own request, summed apart by the
+                       readers and in no price figure: harness.results.cost_figures)
     harness_version, git_revision, provider, model, params_sha256, corpus, item_id
     amount, unit       the documented price of the request in its own unit (0 when not charged; NULL
                        when the provider documents no price).

@@ -142,3 +142,57 @@ def test_a_malformed_signal_is_one_finding_and_the_planned_cost(tmp_path: Path, 
     assert note.startswith(f"murf/GEN2: the billing signal /consumedCharacterCount {said}"), note
     assert note.endswith("; the planned cost is kept")
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_harness_own_requests_are_no_part_of_pollys_price(tmp_path: Path, sandbox: Any) -> None:
+    """Issue 79: Polly's speech marks, asked in a second billed request of the same text, are the harness's own
+    request: `polly/standard` reads its sheet's $4.00 per 1M characters (not $8.00) on the summary, its JSON and the
+    report, and what the marks cost is a line of the run's cost of its own."""
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+    from harness.report.leaderboard import build_leaderboard
+    from harness.results import read_run
+    from harness.results.store import Store
+    from harness.runner.summary import summarize
+    from harness.runner.summary.format import to_json
+    from harness.runner.summary.view import sections
+
+    result = run_bench_session(BenchConfig(out=tmp_path, providers=("polly",), models=("standard",),
+                                           corpus=("en_read:2",), score=False, report=False, target=sandbox.url,
+                                           budget=1.0, concurrency=2))
+    db = sqlite3.connect(result.db_path)
+    try:
+        own, synthesis = (float(usd) for usd, in db.execute(
+            "SELECT SUM(usd) FROM costs WHERE run_id = ? GROUP BY attempt < 0 ORDER BY attempt < 0 DESC",
+            (result.run_id,)))
+    finally:
+        db.close()
+    assert own == pytest.approx(synthesis) and own > 0  # the marks' request bills the same text again
+    store = Store(result.db_path)
+    try:
+        summary = to_json(sections(summarize(store, result.run_id), str(result.db_path)))
+    finally:
+        store.close()
+    shown = {s["key"]: s for s in summary["sections"]}
+    (row,) = shown["models"]["rows"]
+    assert row["usd_per_million_chars"] == pytest.approx(4.0) and row["cost_usd"] == pytest.approx(synthesis)
+    money = shown["money"]
+    assert money["own_usd"] == pytest.approx(own) and money["own_requests"] == 2
+    assert money["spent_usd"] == pytest.approx(own + synthesis)  # spent: the run's whole cost
+    assert any(line.startswith("The harness's own requests") and f"polly/standard ${own:.4f} (2)" in line
+               for line in money["lines"]), money["lines"]
+
+    (entry,) = build_leaderboard(read_run(result.db_path, result.run_id)).entries
+    assert entry.cost_per_million_chars_usd == pytest.approx(4.0)
+    assert entry.billed_per_million_chars_usd == pytest.approx(4.0)
+    assert (entry.own_usd, entry.own_requests) == (pytest.approx(own), 2)
+    page = tmp_path / "report" / "index.html"
+    reported = CliRunner().invoke(app, ["report", result.run_id, "--db", str(result.db_path), "--format", "json",
+                                        "--out", str(page)])
+    assert reported.exit_code == 0, reported.output
+    assert json.loads(reported.stdout) == summary  # `report --format json`: the same figures
+    html = page.read_text(encoding="utf-8")
+    assert "$4.00" in html and "$8.00" not in html
+    assert f"The harness's own requests (speech marks asked apart), spent but in no cost or price above: " \
+           f"${own:.4f}: polly/standard ${own:.4f} (2)" in html

@@ -67,6 +67,13 @@ def _cost(line: ModelLine) -> FigureCell:
     return FigureCell(f"${line.cost_usd:.4f}{source}{_doubted(cost)}", line.cost_usd)
 
 
+def _per_million(line: ModelLine) -> FigureCell:
+    """The offering's price a team chooses on: USD per 1M characters of its synthesis requests (the harness's own
+    requests apart: `harness.results.cost_figures`)."""
+    value = None if line.cost is None else line.cost.per_million_chars_usd
+    return FigureCell("—" if value is None else f"${value:,.2f}", value)
+
+
 def _doubted(cost: CostFigures | None) -> str:
     """" (stale price)", " (weak price)", " (stale, weak price)" or "": the cost cell's mark, explained in the notes."""
     if cost is None:
@@ -106,7 +113,25 @@ def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
     counted = doubt_counts(doubts)
     if counted:
         notes.append(f"Prices marked stale or weak above ({LISTED_BY}): {'; '.join(counted)}.")
-    return notes + _price_notes(lines)
+    return notes + own_notes(lines) + _price_notes(lines)
+
+
+def own_usd(lines: tuple[ModelLine, ...]) -> tuple[float | None, int]:
+    """What the harness's own requests cost over the run (None: none was sent) and how many were charged."""
+    own = [line.cost for line in lines if line.cost is not None and line.cost.own_usd is not None]
+    return (sum(c.own_usd or 0.0 for c in own) if own else None), sum(c.own_requests for c in own)
+
+
+def own_notes(lines: tuple[ModelLine, ...]) -> list[str]:
+    """The harness's own requests (the speech marks asked in a request of their own), a line of the run's cost apart
+    from every offering's price (issue 79)."""
+    total, requests = own_usd(lines)
+    if total is None:
+        return []
+    each = [f"{line.provider}/{line.model} ${line.cost.own_usd:.4f} ({line.cost.own_requests})" for line in lines
+            if line.cost is not None and line.cost.own_usd is not None]
+    return [f"The harness's own requests (speech marks asked apart): ${total:.4f} for {requests} charged request"
+            f"{'s' if requests != 1 else ''}, spent but in no cost or price above: {', '.join(each)}."]
 
 
 def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
@@ -203,7 +228,7 @@ def models_table(summary: Summary) -> SummaryTable:
                 Heading("±", "latency_half_width_ms"),
                 *([Heading("TTFA p50", "ttfa_p50_ms"), Heading("heard p50", "heard_p50_ms")] if streams else []),
                 *(LISTENED if listened else ()), Heading("polls", "polls_per_job"),
-                Heading("cost", "cost_usd"),
+                Heading("cost", "cost_usd"), Heading("$/1M chars", "usd_per_million_chars"),
                 *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
                    Heading("similarity")] if scored else []),
                 *([Heading("marks p95", "marks")] if summary.marks else []))
@@ -218,7 +243,7 @@ def models_table(summary: Summary) -> SummaryTable:
          *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
          *(_listened_cells(line.stream) if listened else ()),
          FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
-         _cost(line),
+         _cost(line), _per_million(line),
          *(_quality_cells(line.quality, with_cer) if scored else ()),
          *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
         for line in summary.lines)
@@ -264,8 +289,10 @@ def money_lines(summary: Summary) -> Lines:
     if summary.pending:
         lines.append(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
                      f"their deadline); tts-harness bench run --resume {summary.run_id} fetches them.")
+    own, requests = own_usd(summary.lines)
     return Lines("money", tuple(lines), {
         "spent_usd": summary.spent_usd, "planned_usd": summary.planned_usd, "budget_usd": summary.budget_usd,
+        "own_usd": own, "own_requests": requests,
         "target": summary.target, "downloads_retried": summary.downloads_retried,
         "results_lost": summary.results_lost, "pending": summary.pending})
 
