@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.core.protocols.cancel import cut_by_cancel, spoken_before_cancel
 from harness.core.timing_marks import (
     MarksFinding,
     MarksKind,
@@ -79,14 +80,17 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
     chars = bool(evidence.get("chars"))
     marks = tuple(TimingMark(text=str(m[0]), start_s=float(m[1]), end_s=float(m[2]), part=int(m[3]))
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
-    sent = job.text
+    sent, duration = job.text, evidence.get("duration_s")
+    cancelled = cut_by_cancel(job.cancel_verdict)
+    if cancelled and sent:  # issue 79: a cancelled utterance is judged up to its cancel
+        sent, duration = spoken_before_cancel(marks, sent, chars=chars), None
     problems = [str(line) for line in evidence.get("problems") or ()]
     findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
                                                                  if len(problems) > 1 else ""))] if problems else []
-    if not marks and evidence.get("advertised"):
+    if not marks and evidence.get("advertised") and not cancelled:
         findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
                                                         "for) and none came"))
-    findings += check_marks(marks, evidence.get("duration_s"), [sent] if sent else [], chars=chars)
+    findings += check_marks(marks, duration, [sent] if sent else [], chars=chars)
     words = as_words(marks) if chars else marks
     heard = _loaded(job.heard_words)
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]

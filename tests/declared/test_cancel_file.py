@@ -102,3 +102,52 @@ def test_bench_run_cancel_after_judges_a_declared_cancel_on_a_server_of_its_own(
     assert job["cancel_after_ms"] == 10.0 and job["cancel_after_ack_frames"] == 2, job
     assert job["cancel_after_ack_s"] == pytest.approx(0.4) and job["cancel_to_silence_ms"] >= 0
     assert job["cancel_verdict"] == "violation" and "where the documents promise none" in job["cancel_detail"]
+
+
+MARKS = ('marks = { text = "/words", start = "/starts", end = "/ends", evidence = "our reference: a timestamps '
+         'message" }\nmarks_message = { message = { type = "timestamps" } }\n')
+
+
+class _CleanBox(LoopbackSocketServer):
+    """A server that cancels as documented (issue 79): its first audio (0.2 s) with the marks of the words it holds —
+    the second cut by the cancel mid-word, so its mark ends after the audio kept — then, at the clear, cleared and no
+    more of the utterance."""
+
+    seen: list[dict[str, Any]]
+
+    async def handle(self, socket: Any) -> None:
+        self.seen = [json.loads(await socket.recv())]
+        await socket.send(json.dumps({"type": "ready"}))
+        while self.seen[-1].get("type") != "end":
+            self.seen.append(json.loads(await socket.recv()))
+        words = " ".join(m["text"] for m in self.seen if m.get("type") == "text").split()[:2]
+        await socket.send(json.dumps({"type": "timestamps", "words": words, "starts": [0.0, 0.12],
+                                      "ends": [0.1, 0.35]}))
+        await socket.send(json.dumps({"type": "audio", "chunk": {"hex": PIECE.hex()}}))
+        self.seen.append(json.loads(await socket.recv()))  # the clear
+        await socket.send(json.dumps({"type": "cleared"}))
+        await socket.wait_closed()
+
+
+def test_a_clean_cancel_leaves_no_marks_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cancelled utterance's marks are judged up to the cancel: the words after it are not missing from the
+    marks, and the word the cancel cut is not beyond the audio."""
+    from harness.runner.plan.config import BenchConfig
+
+    server = _CleanBox()
+    try:
+        path = tmp_path / "tts-harness.toml"
+        path.write_text(_file(server.url, socket_extra=_cancel() + MARKS), encoding="utf-8")
+        monkeypatch.setenv("SOCKBOX_API_KEY", KEY)
+        with providers_file_in_effect(path):
+            config = BenchConfig(out=tmp_path, score=False, report=False, providers=("sockbox",),  # type: ignore[call-arg]
+                                 models=("sockbox/box-1-ws",), corpus=("en_read:1",), target=server.url, budget=1.0,
+                                 concurrency=1, cancel_after=10.0)
+            (job,) = _jobs(config)
+    finally:
+        server.close()
+    assert server.seen[-1] == {"type": "clear"}, server.seen
+    assert job["cancel_verdict"] == "kept" and job["cancel_after_ack_frames"] == 0, job
+    assert len(job["text"].split()) > 2 and json.loads(job["timing_marks"])["marks"], job["timing_marks"]
+    assert (job["marks_findings"], json.loads(job["marks_json"])["findings"]) == (0, []), job["marks_json"]
+    assert job["marks_coverage"] == 1.0  # every word spoken before the cancel is marked

@@ -144,3 +144,23 @@ def test_a_cancel_that_is_the_end_turns_the_end_into_a_flush() -> None:
     assert (last.after, last.at_s) == (Kind.AUDIO, 0.3) and opening.closing == ()
     plain = _grammar("elevenlabs", "tts.stream-input")
     assert plain.cancelling(utterance, plain.opening(utterance), 0.3) is None  # stream-input documents no cancel
+
+
+def test_a_cancelled_utterances_marks_are_judged_up_to_the_cancel_and_no_further() -> None:
+    """Issue 79: the words after the cancel are not the marks' to spell, but a word misspelt before it still is; a
+    cancel that met no speech (unmeasured) leaves the utterance whole."""
+    from harness.core.protocols.cancel import cut_by_cancel, spoken_before_cancel
+    from harness.core.timing_marks import MarksKind, TimingMark, check_marks
+
+    sent = "The cat sat on the mat."
+    marks = [TimingMark(text="The", start_s=0.0, end_s=0.1), TimingMark(text="cat", start_s=0.12, end_s=0.3)]
+    assert spoken_before_cancel(marks, sent) == "The cat"
+    assert check_marks(marks, None, [spoken_before_cancel(marks, sent)]) == ()
+    wrong = [marks[0], TimingMark(text="dog", start_s=0.12, end_s=0.3)]
+    assert [f.kind for f in check_marks(wrong, None, [spoken_before_cancel(wrong, sent)])] == [MarksKind.SPELLING]
+    chars = [TimingMark(text=c, start_s=i * 0.05, end_s=(i + 1) * 0.05) for i, c in enumerate("The ca")]
+    assert spoken_before_cancel(chars, sent, chars=True) == "The ca"  # a word the cancel cut: its part marked
+    assert check_marks(chars, None, [spoken_before_cancel(chars, sent, chars=True)], chars=True) == ()
+    assert spoken_before_cancel(chars[:5], "The dog", chars=True) == "The dog"  # "c" is no part of "dog"
+    assert [cut_by_cancel(v) for v in ("kept", "violation", "finding", "unmeasured", None)] == [
+        True, True, True, False, False]

@@ -19,11 +19,12 @@ it is found without reading the client's frames.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Event, Grammar, Kind, Session
+from harness.core.timing_marks import TimingMark
 
 IN_FLIGHT_S = 0.5  # no acknowledgement declared: audio this soon after the cancel left before the server read it
 QUIET_S = 1.0  # after its cancel the client listens until no frame came for this long, then closes
@@ -121,3 +122,23 @@ def _unmeasured(why: str) -> CancelOutcome:
         verdict=CancelVerdict.UNMEASURED,
         detail=why,
     )
+
+
+def cut_by_cancel(verdict: str | None) -> bool:
+    """Whether a job's utterance ended where its cancel cut it (`cancel_verdict` kept, violation or finding: the
+    cancel met speech), not where its text did: none, or unmeasured (the utterance had ended), is a whole one."""
+    return verdict is not None and verdict != CancelVerdict.UNMEASURED.value
+
+
+def spoken_before_cancel(marks: Sequence[TimingMark], sent: str, *, chars: bool = False) -> str:
+    """The sent text as far as a cancelled utterance's marks reach (issue 79): its first words, as many as the marks
+    name. A cancel ends the utterance mid-text, so its marks are judged against the words spoken before it — a word
+    after the cancel point is neither missing nor misspelt — and the audio's end is the cancel's, not the provider's:
+    no mark is held to it (the caller judges no bound). A word whose characters the cancel cut (character marks) is
+    the part of it they mark."""
+    said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
+    words = sent.split()[:len(said)]
+    if said and len(words) == len(said) and words[-1] != said[-1] and words[-1].startswith(said[-1]):
+        words[-1] = said[-1]
+    return " ".join(words)
+
