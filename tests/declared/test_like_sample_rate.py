@@ -5,7 +5,8 @@ answering at the declared 16 kHz, as asked, passes every success plan with no fi
 
 The two servers are written here, independently of the sandbox, each answering as its documents show: Cartesia's
 /tts/bytes a WAV file and /tts/sse events of base64 headerless PCM at the asked rate; Deepgram's /v1/speak a WAV
-file at the asked rate (24 kHz when none is asked)."""
+file at the asked rate (24 kHz when none is asked). The success plans and the 16-bit PCM format plans run against
+them: the format plans hold the answer's rate to the declared one."""
 
 from __future__ import annotations
 
@@ -115,25 +116,30 @@ def _declared(like: str, url: str) -> Provider:
     return provider
 
 
-def _success_plans(provider: Provider) -> dict[str, list[str]]:
-    """Every 200-success plan's violations, sent to the provider's own hosts."""
+def _plans(provider: Provider, labels: set[str]) -> dict[str, list[str]]:
+    """The violations of each plan of `labels` (the success plans, and the format plans of the 16-bit PCM these
+    servers speak, which hold the answer's rate to the format's), sent to the provider's own hosts."""
     target = ContractTarget(kind=TargetKind.URL, base_urls={(provider.name, host): url
                                                             for host, url in provider.hosts.items()})
-    plans = [plan for plan in plans_for(provider) if plan.label == "200-success"]
+    plans = [plan for plan in plans_for(provider) if plan.label in labels]
     assert plans
     with httpx.Client(timeout=30.0, trust_env=False) as client:
         return {plan.name: [str(v) for v in run_plan(provider, plan, target, client).violations] for plan in plans}
 
 
 def test_a_server_like_cartesia_at_16_khz_is_asked_16000_and_passes(cartesia: LoopbackServer) -> None:
-    outcomes = _success_plans(_declared("cartesia", cartesia.url))
-    assert set(outcomes) == {"mycartesia/tts.bytes/200-success", "mycartesia/tts.sse/200-success"}
+    outcomes = _plans(_declared("cartesia", cartesia.url), {"200-success", "200-format-wav_pcm_s16le"})
+    assert set(outcomes) == {"mycartesia/tts.bytes/200-success", "mycartesia/tts.bytes/200-format-wav_pcm_s16le",
+                             "mycartesia/tts.sse/200-success"}
     assert not any(outcomes.values()), outcomes
-    assert [(path, body["output_format"]["sample_rate"]) for path, body, _ in _CartesiaLike.asked] == [
-        ("/tts/bytes", 16000), ("/tts/sse", 16000)]
+    assert sorted((path, body["output_format"]["sample_rate"]) for path, body, _ in _CartesiaLike.asked) == [
+        ("/tts/bytes", 16000), ("/tts/bytes", 16000), ("/tts/sse", 16000)]
 
 
 def test_a_server_like_deepgram_at_16_khz_is_asked_16000_and_passes(deepgram: LoopbackServer) -> None:
-    outcomes = _success_plans(_declared("deepgram", deepgram.url))
-    assert outcomes == {"mydeepgram/speak.request/200-success": []}
-    assert [(path, query.get("sample_rate")) for path, _, query in _DeepgramLike.asked] == [("/v1/speak", ["16000"])]
+    """Without the rate in the request the server answers its 24 kHz default, and the format plan held the clean
+    server to 16 kHz: "expected 16000 Hz, got 24000 Hz"."""
+    outcomes = _plans(_declared("deepgram", deepgram.url), {"200-success", "200-format-linear16"})
+    assert outcomes == {"mydeepgram/speak.request/200-success": [], "mydeepgram/speak.request/200-format-linear16": []}
+    assert [(path, query.get("sample_rate")) for path, _, query in _DeepgramLike.asked] == [
+        ("/v1/speak", ["16000"]), ("/v1/speak", ["16000"])]
