@@ -237,9 +237,7 @@ def _billed_rate(billed: Sequence[RequestRow]) -> float | None:
 def _own_usd(rows: Sequence[RequestRow]) -> float | None:
     """What the harness's own requests of these jobs cost (None: none was sent; unknown where one had no USD cost)."""
     own = [r for r in rows if r.own_requests is not None or r.own_usd is not None]
-    if not own:
-        return None
-    if any(r.own_usd is None for r in own):
+    if not own or any(r.own_usd is None for r in own):
         return None
     return float(sum((Decimal(repr(float(r.own_usd or 0.0))) for r in own), Decimal(0)))
 

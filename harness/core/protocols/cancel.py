@@ -141,4 +141,3 @@ def spoken_before_cancel(marks: Sequence[TimingMark], sent: str, *, chars: bool 
     if said and len(words) == len(said) and words[-1] != said[-1] and words[-1].startswith(said[-1]):
         words[-1] = said[-1]
     return " ".join(words)
-
