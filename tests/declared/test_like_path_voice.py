@@ -1,6 +1,7 @@
 """A providers file's server `like = "elevenlabs"` (issue 79): the voice travels in the path
 (`/v1/text-to-speech/{voice_id}`), so a route no model of the table goes to (the stream, the routes with timing) is
-still asked with the server's voice, and a server answering as the documents show passes every success plan.
+still asked with the server's voice, and a server answering as the documents show passes every success plan, and
+the shipped suite's in-range fuzz and success scenarios run by a team against it.
 
 The server here is written in the test, independently of the sandbox: it knows one voice (`house-voice`), answers
 404 `voice_not_found` for any other in the path, 422 for a body without `text`, the documented default format
@@ -11,7 +12,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,13 +26,16 @@ import pytest
 
 from harness.contracts import ContractTarget, PlanContext, plans_for, run_plan
 from harness.contracts.targets import reference_upload
+from harness.core import declared
 from harness.core.spec import Provider
 from harness.core.target import TargetKind
 from harness.core.transport import build_request
 from harness.speech import Clip, encode
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import parse_tables
 
+REPO = Path(__file__).resolve().parents[2]
 VOICE = "house-voice"
 PREFIX = "/v1/text-to-speech/"
 CONTEXT = PlanContext("https://voices.example.invalid/reference.wav", reference_upload())
@@ -93,9 +101,13 @@ def server() -> Iterator[LoopbackServer]:
         box.close()
 
 
+def _table(url: str) -> str:
+    return (f'\n[providers.selfhosted]\nlike = "elevenlabs"\nbase_url = "{url}"\nauth = "none"\n'
+            f'models = ["eleven_flash_v2_5"]\nvoices = ["{VOICE}"]\n')
+
+
 def _declared(url: str) -> Provider:
-    (provider,) = parse_tables(f'\n[providers.selfhosted]\nlike = "elevenlabs"\nbase_url = "{url}"\nauth = "none"\n'
-                               f'models = ["eleven_flash_v2_5"]\nvoices = ["{VOICE}"]\n')
+    (provider,) = parse_tables(_table(url))
     return provider
 
 
@@ -122,3 +134,19 @@ def test_a_server_answering_as_elevenlabs_documents_passes_every_success_plan(se
         failures = {plan.name: [str(v) for v in outcome.violations] for plan in plans
                     if (outcome := run_plan(provider, plan, target, client)).violations}
     assert len(plans) == 4 and not failures, failures
+
+
+def test_the_shipped_suite_passes_a_server_like_elevenlabs(server: LoopbackServer, tmp_path: Path) -> None:
+    """The tests the issue named, as a team runs them: the in-range fuzz and the success scenarios of every route
+    (before: 24 of them failed, `parameter 'voice_id' is required`)."""
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table(server.url), encoding="utf-8")
+    env = {**os.environ, declared.FILE_ENV: str(path)}
+    ran = subprocess.run(pytest_command("contracts/test_fuzz.py", "contracts/test_scenarios.py", "--tts-target",
+                                        server.url, "-q", "-rA", "-k", "selfhosted and (200-success or in_range)"),
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0 and not re.search(r"\b[1-9]\d* (failed|errors?)\b", ran.stdout), ran.stdout[-3000:]
+    for route in ("stream", "with-timestamps", "stream-with-timestamps"):
+        assert f"PASSED contracts/test_scenarios.py::test_contract[selfhosted/tts.{route}/200-success]" in ran.stdout
+        assert f"PASSED contracts/test_fuzz.py::test_in_range_values_build_valid_requests[selfhosted/tts.{route}/" \
+               in ran.stdout, ran.stdout[-3000:]
