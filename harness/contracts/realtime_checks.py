@@ -101,8 +101,7 @@ class RealtimeTarget:
     def other_rate(self) -> int | None:
         """A rate the socket lets a client ask beside its format's own (`SocketGrammar.other_rate`; None: none)."""
         formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
-        grammar = self.grammar
-        return grammar.other_rate(str(formats[0])) if isinstance(grammar, SocketGrammar) else None
+        return self.grammar.other_rate(str(formats[0]))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -381,6 +381,11 @@ class Grammar(ABC):
         `final_kind` is FLUSHED says which)."""
         return 0
 
+    def other_rate(self, audio_format: str | None = None) -> int | None:
+        """A sample rate a client may ask beside `audio_format`'s own (None: the protocol takes none apart from the
+        format): the harness's own sessions ask it, so what they judge is what a client that chose a rate hears."""
+        return None
+
     def sent_ids(self, message: Any) -> tuple[Any, ...]:
         """The ids a client message gives its request, which the server's answers to it carry back (none: the
         protocol has no such id)."""
