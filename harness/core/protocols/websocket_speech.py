@@ -8,8 +8,8 @@ frames and close codes. A provider declares its socket as a `Socket` — every m
 ids that must differ), `{id}` (the server's session), `{code}`, `{message}`, `{audio}`, `{last}`, `{sequence}` (the
 final markers the server sent before), `{nonce}` (an id the client gives a request, which the server's answers to it
 carry back: a flush's nonce, a request_id; `Utterance.request_id`, never 0 in the harness's own sessions, so an
-imitation that answers a constant is seen)) with the pydantic model its documents give it and the `Match` that tells it apart — and
-`with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
+imitation that answers a constant is seen)) with the pydantic model its documents give it and the `Match` that tells
+it apart — and `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | a message with audio at a pointer) · final · error · others
