@@ -82,7 +82,10 @@ from harness.core.protocols.socket_framing import BARE_TEXT_AT, Framing, audio_i
 from harness.core.spec import DOCUMENTS, AudioAt, DocDrift, Evidence, Offering, Provider, RequestModel, UnknownInput
 
 PROTOCOL = "websocket-speech"
-PREFERRED_RATE = 16000  # the rate the harness's own sessions ask where a socket lets one be asked (`other_rate`)
+# The rates the harness's own sessions ask where a socket lets one be asked (`other_rate`), the first listed that is
+# not the format's own: those voice-agent clients ask most (16 kHz for speech recognition and agents, 24 kHz, the
+# telephone's 8 kHz), then the other common ones.
+ASKED_RATES = (16000, 24000, 8000, 22050, 44100, 48000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -617,17 +620,13 @@ class SocketGrammar(Grammar):
 
     def other_rate(self, audio_format: str | None = None) -> int | None:
         """A rate the socket lets a client ask other than its format's own (a `{rate}` slot, and the format lists
-        others): `PREFERRED_RATE` where listed, else the listed rate nearest the format's own; None where no other can
-        be asked. The harness's own sessions ask it (`Utterance.rate`), so the rate heard is judged at a rate a client
-        chose, never only at the one the imitation would send anyway."""
+        others): the first of `ASKED_RATES` listed; None where none can be asked. The harness's own sessions ask it
+        (`Utterance.rate`), so the rate heard is judged at a rate a client chose, never only at the one the imitation
+        would send anyway."""
         if not self.asks_rate():
             return None
         fmt = self.socket.format(audio_format)
-        others = [rate for rate in fmt.rates if rate != fmt.spec.sample_rate]
-        if not others:
-            return None
-        return PREFERRED_RATE if PREFERRED_RATE in others else min(
-            others, key=lambda rate: abs(rate - fmt.spec.sample_rate))
+        return next((rate for rate in ASKED_RATES if rate != fmt.spec.sample_rate and rate in fmt.rates), None)
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
