@@ -8,6 +8,10 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
     order      each utterance (context) ends with exactly one final message (isFinal, done, Flushed per
                Flush); nothing of it comes after its final or its error; a socket without a final message
                (`Grammar.ending_close`) is ended by the server's close with its code, after the client's last frame
+    turns      where each turn's audio ends with an answer of its own (`Grammar.turn_ends`: an
+               is_final_audio_for_turn), one comes after the utterance's last audio, before its final
+    echo       an answer that carries back a request's id (`Grammar.answered_id`: a request_id, a flush's nonce)
+               names one the client gave (`Grammar.sent_ids`) before it, never a constant of its own
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
     alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
@@ -71,6 +75,8 @@ def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, 
     found = FrameFindings()
     _schema(session, grammar, found)
     _order(session, grammar, found)
+    _turns(session, grammar, found)
+    _echoes(session, grammar, found)
     _contexts(grammar, transcripts or {}, found)
     spec = grammar.audio_spec(session)
     _alignment_and_audio(spec, found, expect_audio, grammar.chunk_files)
@@ -124,6 +130,41 @@ def _order(session: Session, grammar: Grammar, found: FrameFindings) -> None:
         if late and flushes == finals[""]:
             found.add(late[0].frame, "", "no audio after the Flushed that answers the last Flush",
                       f"{len(late)} audio frames", "order")
+
+
+def _turns(session: Session, grammar: Grammar, found: FrameFindings) -> None:
+    """Where each turn ends with an answer of its own, the utterance's last audio is followed by one (a client that
+    ends its turn on it waits for it), before the final where one came."""
+    if not grammar.turn_ends or _refused(found, session):
+        return
+    audio = [e.frame for e in found.events if e.kind is Kind.AUDIO and e.audio]
+    if not audio:
+        return
+    final = min((e.frame for e in found.events if e.kind is Kind.FINAL), default=math.inf)
+    if not any(audio[-1] < e.frame <= final for e in found.events if e.kind is Kind.FLUSHED):
+        found.add(audio[-1], "", "the turn's end (its own answer) after the last audio, before the final",
+                  "none" if final == math.inf else f"the final in frame {final} first", "order")
+
+
+def _echoes(session: Session, grammar: Grammar, found: FrameFindings) -> None:
+    """Every answer that carries back a request's id names one the client gave before it."""
+    if not grammar.echoes_ids:
+        return
+    given: list[object] = []
+    for frame in session.frames:
+        if frame.data is not None and grammar.binary_audio and frame.direction is Direction.RECV:
+            continue
+        try:
+            message = grammar.decode(frame)
+        except ValueError:
+            continue
+        if frame.direction is Direction.SEND:
+            given.extend(grammar.sent_ids(message))
+            continue
+        carries, said = grammar.answered_id(message)
+        if carries and given and said not in given:
+            found.add(frame.index, "", f"the id the request gave ({', '.join(map(repr, given[-3:]))}) carried back",
+                      repr(said), "echo")
 
 
 def _ended_by_close(session: Session, code: int, found: FrameFindings) -> None:

@@ -22,8 +22,9 @@ again offline by the same plan) and a judgement of the sessions it recorded:
                      none, or a promised acknowledgement missing, is a violation; audio after it where they are silent
                      is drift (a finding)
 
-The socket's `rate` (every socket: its samples against the same text in a headed HTTP answer) needs more than a
-session, so it is judged apart: `harness.contracts.socket_rate`, run by the suite's `test_rate`.
+The socket's `rate` (every socket: its samples, at a rate other than the format's own where a client may ask one
+(`rate_plan`), against the same text in a headed HTTP answer) needs more than a session, so it is judged apart:
+`harness.contracts.socket_rate`, run by the suite's `test_rate`.
 
 `run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `FrameFindings`
 (violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
@@ -89,13 +90,18 @@ class RealtimeTarget:
             return {}
         return {self.provider.auth.header: self.provider.auth.header_value(key or self.key)}
 
-    def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None) -> Utterance:
+    def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None,
+                  rate: int | None = None) -> Utterance:
         formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
         model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
         model, spoken = self.grammar.speaker_of(model) or (model, self.declaration.voices[0])
-        return Utterance(
-            chunks=tuple(chunks), voice=voice or spoken, model=model, audio_format=str(formats[0]), context=context
-        )
+        return Utterance(chunks=tuple(chunks), voice=voice or spoken, model=model, audio_format=str(formats[0]),
+                         context=context, rate=rate)
+
+    def other_rate(self) -> int | None:
+        """A rate the socket lets a client ask beside its format's own (`SocketGrammar.other_rate`; None: none)."""
+        formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
+        return self.grammar.other_rate(str(formats[0]))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,8 +179,15 @@ def _cancel(target: RealtimeTarget) -> SocketPlan:
     )
 
 
-def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> SocketPlan:
-    utterance = target.utterance(chunks)
+def rate_plan(target: RealtimeTarget) -> SocketPlan:
+    """The synthesis at a rate other than the format's own, where the socket lets a client ask one: the `rate` check
+    hears what a client that asked it would play, never only the rate the imitation sends anyway."""
+    return _speak_plan(target, "synthesis", [SAMPLE_TEXT], paced=False, rate=target.other_rate())
+
+
+def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool,
+                rate: int | None = None) -> SocketPlan:
+    utterance = target.utterance(chunks, rate=rate)
     opening = target.grammar.opening(utterance)
     return SocketPlan(name=name, opening=_paced(opening, TOKENS_PER_S) if paced else opening,
                 transcripts={_context_of(target, utterance.context): utterance.text})

@@ -4,7 +4,8 @@ each plugin's `TTS` is pointed at the sandbox through its own constructor option
 format and rate, what a team that adopts the plugin sends first. It is run as LiveKit's tests and scripts run a
 plugin without a LiveKit server (tests.helpers.livekit): `synthesize(text)` (the plugin's one-request form) and,
 where the plugin streams, `stream()` (text pushed, input ended: a WebSocket for most). Each gives speech above a
-whisper at the plugin's own sample rate; a bad key gives the plugin's own `APIStatusError`.
+whisper at the plugin's own sample rate; a bad key gives the plugin's own `APIStatusError`. One plugin is also asked
+another rate than its default, as a telephony agent asks it (Smallest at 8 kHz): its samples are at the rate asked.
 
 Not here, each for a reason of LiveKit's (docs/providers.md, "Evidence from LiveKit Agents"): no option names
 another host for livekit-plugins-lmnt (`https://api.lmnt.com/v1/ai/speech/bytes`), -xai (`wss://api.x.ai/v1/tts`),
@@ -238,3 +239,22 @@ async def test_a_bad_key_gives_the_plugins_own_error(case: Case, livekit_sandbox
     error = refused.value.__cause__
     assert getattr(error, "status_code", None) in (401, 403), repr(error)
     assert not re.search(BAD_KEY, str(refused.value))  # the key is never repeated back
+
+
+async def test_the_smallest_plugin_asking_8_khz_hears_8_khz(livekit_sandbox: Sandbox) -> None:
+    """LiveKit's Smallest plugin at `sample_rate=8000` (a telephony agent's rate) over its live socket: its frames say
+    8 kHz and its samples are at 8 kHz, heard by the harness's rule against the plugin's own default (issue 82: the
+    imitation sent 24 kHz whatever was asked, three times too long at 8 kHz)."""
+    from livekit.plugins import smallestai
+
+    from harness.core.heard_rate import rate_by_length
+
+    def build(rate: int) -> Callable[[], Any]:
+        base = livekit_sandbox.base_url("smallest") + "/waves/v1"
+        key = livekit_sandbox.default_key("smallest")
+        return lambda: smallestai.TTS(api_key=key, base_url=base, ws_url=_ws(base) + "/tts/live", sample_rate=rate)
+
+    asked, default = await stream(build(8000), TEXT), await stream(build(24000), TEXT)
+    _assert_speech(asked, 8000)
+    heard = rate_by_length(asked.speech_seconds(), 8000, default.speech_seconds(), "the plugin's default 24 kHz")
+    assert heard is None, str(heard)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ from tests.helpers.loop_timing import watched
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import DEEPGRAM_MODEL, LoopbackSocketServer, realtime_toml
 
-RATE = 24_000
+RATE = 24_000  # the format's own, where the upgrade names none
 CHUNK_S = 0.1
 STALL_S = 0.35  # each stall leaves the player 0.25 s without audio
 
@@ -78,15 +79,18 @@ def test_declared_realtime_providers_beside_the_built_in_models(tmp_path: Path) 
 
 class StallingDeepgram(LoopbackSocketServer):
     """A loopback server of Deepgram's speak WebSocket that answers a Flush with three 0.1 s chunks of
-    linear16, stalling `STALL_S` before the second and the third, then Flushed. It keeps when each text
-    message arrived, so the test can check how the client fed the text."""
+    linear16 at the rate the upgrade's `sample_rate` asks (the runner asks one other than the format's own),
+    stalling `STALL_S` before the second and the third, then Flushed. It keeps when each text message arrived, so the
+    test can check how the client fed the text."""
 
     def __init__(self) -> None:
         self.arrivals: list[float] = []
         super().__init__()
 
     async def handle(self, socket: Any) -> None:
-        tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(round(CHUNK_S * RATE)) / RATE) * 32767).astype("<i2")
+        asked = parse_qs(urlsplit(socket.request.path).query).get("sample_rate", [str(RATE)])
+        rate = int(asked[0])
+        tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(round(CHUNK_S * rate)) / rate) * 32767).astype("<i2")
         await socket.send(json.dumps({"type": "Metadata", "request_id": "r-1", "model_name": DEEPGRAM_MODEL,
                                       "model_version": "1", "model_uuid": "u-1"}))
         async for message in socket:
@@ -145,7 +149,8 @@ def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_p
     assert lines["eleven/eleven_flash_v2_5"].kind == "socket"
     assert "/eleven/api/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream-input?model_id=eleven_flash_v2_5" \
         in lines["eleven/eleven_flash_v2_5"].detail
-    assert "encoding=linear16&sample_rate=24000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
+    # A rate other than the format's own (24 kHz), as a client that chose one asks it (`Grammar.other_rate`)
+    assert "encoding=linear16&sample_rate=16000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     assert "tokens at 20 a second" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     # The summary counts the sessions, not only the submits (it said "0 submits" for a socket-only plan).
     # eleven's model over both ElevenLabs sockets (stream-input, multi-stream-input), dgram's over its one.

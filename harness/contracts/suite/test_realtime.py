@@ -30,7 +30,7 @@ import httpx
 import pytest
 
 from harness.contracts import Skip
-from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, rate_plan, run_check, sandbox_paced
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
@@ -169,7 +169,7 @@ def test_rate(provider: Provider, channel_key: str, tts_target: ContractTarget, 
         pytest.skip("the rate check asks the provider's HTTP endpoint for the same text: not judged in replay")
     host = provider.channel(channel_key).host
     target = replace(found, base_url=tts_target.base_url(provider.name, host), channel_key=channel_key)
-    plan = plans(target)["synthesis"]()
+    plan = rate_plan(target)  # at a rate a client chose, where the socket lets one be asked
     try:
         speech = speech_target(tts_target, provider)
         session = event_loop.run(run_check(target, plan))

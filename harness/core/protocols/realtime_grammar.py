@@ -242,6 +242,11 @@ class Utterance:
     audio_format: str  # the protocol's own name of the output format ("pcm_24000", "linear16:24000", ...)
     timestamps: bool = True
     context: str = "utterance-1"
+    rate: int | None = None  # the sample rate asked, where the protocol takes one apart from the format (None: the
+    # format's own)
+    # The id its request gives, where the protocol's answers carry one back (`Grammar.sent_ids`): numbered from 1,
+    # as clients number their requests, so an answer naming a constant 0 of its own is seen.
+    request_id: int = 1
 
     @property
     def text(self) -> str:
@@ -335,6 +340,10 @@ class Grammar(ABC):
     said_errors: BodyErrors | None = None
 
     cancel: Cancel | None = None  # the documented cancel, where the socket has one (`cancelling` sends it)
+    # Each turn's audio ends with a Kind.FLUSHED answer of its own before the final (an is_final_audio_for_turn):
+    # the frame rules expect one after the last audio.
+    turn_ends: bool = False
+    echoes_ids: bool = False  # answers carry back the id a request gave (`sent_ids`, `answered_id`)
     # The attributes above are the protocol's when a subclass writes one protocol (class attributes), or a
     # declaration's when one grammar reads many (the WebSocket family sets them per instance).
 
@@ -371,6 +380,20 @@ class Grammar(ABC):
         """How many of the client's `messages` (as sent) ask for a Kind.FLUSHED answer each (a grammar whose
         `final_kind` is FLUSHED says which)."""
         return 0
+
+    def other_rate(self, audio_format: str | None = None) -> int | None:
+        """A sample rate a client may ask beside `audio_format`'s own (None: the protocol takes none apart from the
+        format): the harness's own sessions ask it, so what they judge is what a client that chose a rate hears."""
+        return None
+
+    def sent_ids(self, message: Any) -> tuple[Any, ...]:
+        """The ids a client message gives its request, which the server's answers to it carry back (none: the
+        protocol has no such id)."""
+        return ()
+
+    def answered_id(self, message: Any) -> tuple[bool, Any]:
+        """Whether a server message carries back a request's id, and the id it names."""
+        return False, None
 
     def cancelling(self, utterance: Utterance, opening: Opening, after_s: float) -> Opening | None:
         """`utterance`'s `opening` with the protocol's cancel sent `after_s` seconds after the first audio, its text

@@ -4,11 +4,12 @@ Most realtime text-to-speech sockets differ in their words, not their shape: an 
 sometimes the key), text messages, a message that ends the text (a flush, `finish`, `task_finish`,
 `close_context`), audio back as binary frames or as base64/hex at a JSON pointer, a final marker, error
 frames and close codes. A provider declares its socket as a `Socket` — every message a template (`fill`'s
-`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{nonce}`, `{seq}` (the client
-message's number, for ids that must differ), `{id}` (the server's session), `{code}`, `{message}`, `{audio}`,
-`{last}`, `{sequence}` (the final markers the server sent before)) with the pydantic model its documents give
-it and the `Match` that tells it apart — and
-`with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
+`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{seq}` (the client message's number, for
+ids that must differ), `{id}` (the server's session), `{code}`, `{message}`, `{audio}`, `{last}`, `{sequence}` (the
+final markers the server sent before), `{nonce}` (an id the client gives a request, which the server's answers to it
+carry back: a flush's nonce, a request_id; `Utterance.request_id`, never 0 in the harness's own sessions, so an
+imitation that answers a constant is seen)) with the pydantic model its documents give it and the `Match` that tells
+it apart — and `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | a message with audio at a pointer) · final · error · others
@@ -81,6 +82,10 @@ from harness.core.protocols.socket_framing import BARE_TEXT_AT, Framing, audio_i
 from harness.core.spec import DOCUMENTS, AudioAt, DocDrift, Evidence, Offering, Provider, RequestModel, UnknownInput
 
 PROTOCOL = "websocket-speech"
+# The rates the harness's own sessions ask where a socket lets one be asked (`other_rate`), the first listed that is
+# not the format's own: those voice-agent clients ask most (16 kHz for speech recognition and agents, 24 kHz, the
+# telephone's 8 kHz), then the other common ones.
+ASKED_RATES = (16000, 24000, 8000, 22050, 44100, 48000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,10 @@ class Ending:
     continues: Match | None = None
     final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (a `done`:
     # "If the client sends more text and triggers further synthesis, another done will follow")
+    # The answer that follows each flush's speech, and the end's before `final`: this turn's audio is out, the socket
+    # going on (an is_final_audio_for_turn: "Indicates that the final audio for a given turn has been sent"); to the
+    # engines a Kind.FLUSHED. None: no such answer.
+    turn_done: Answer | None = None
     after_final: Send | None = None  # what the client sends once the final marker came (a finish message)
     closed: Answer | None = None  # the server's answer to `after_final` (a contextClosed)
     server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
@@ -468,6 +477,9 @@ class Socket:
         if self.cancel is not None and self.cancel_send is None:
             raise ValueError(f"socket {self.key}: its cancel names {self.cancel.message!r}, a message it does not have "
                              "(clear, cancel or end)")
+        if self.ending.turn_done is not None and self.ending.turn_done.kind is not Kind.FLUSHED:
+            raise ValueError(f"socket {self.key}: the answer ending each turn is a Kind.FLUSHED (this flush's speech "
+                             "is out)")
         if (self.failures.error is None) is (self.failures.close_errors is None):
             raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
                              "(error or close_errors): exactly one")
@@ -485,7 +497,7 @@ class Socket:
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
         found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
-                 cleared, warning, *self.others, self.audio_answer.message)
+                 cleared, warning, self.ending.turn_done, *self.others, self.audio_answer.message)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -580,6 +592,41 @@ class SocketGrammar(Grammar):
         self.timing_marks = socket.marks is not None
         self.character_marks = socket.marks is not None and socket.marks.chars
         self.cancel = socket.cancel
+        self.turn_ends = socket.ending.turn_done is not None
+        # Where a client's request gives its id and where each answer carries it back (`{nonce}` in their templates)
+        self.id_sent_at = tuple(dict.fromkeys(at for send in socket.sends if (at := slots_of(send.template).get(
+            "nonce")) is not None))
+        self.id_answered_at = tuple((answer, at) for answer in socket.answers
+                                    if (at := slots_of(answer.template).get("nonce")) is not None)
+        self.echoes_ids = bool(self.id_sent_at and self.id_answered_at)
+
+    def sent_ids(self, message: Any) -> tuple[Any, ...]:
+        return tuple(found for at in self.id_sent_at if (found := read(message, at)) is not None)
+
+    def answered_id(self, message: Any) -> tuple[bool, Any]:
+        answer = self.answer(message)
+        at = next((at for said, at in self.id_answered_at if said is answer), None)
+        if at is None:
+            return False, None
+        present, value = resolve(message, at)
+        return present, value
+
+    def asks_rate(self) -> bool:
+        """Whether a client names the sample rate apart from the format (a `{rate}` slot in the opening, the text or
+        the upgrade)."""
+        said = {name for send in (self.socket.start.opening, self.socket.text) if send is not None
+                for name in slots_of(send.template)} | self.socket.upgrade.slots
+        return "rate" in said
+
+    def other_rate(self, audio_format: str | None = None) -> int | None:
+        """A rate the socket lets a client ask other than its format's own (a `{rate}` slot, and the format lists
+        others): the first of `ASKED_RATES` listed; None where none can be asked. The harness's own sessions ask it
+        (`Utterance.rate`), so the rate heard is judged at a rate a client chose, never only at the one the imitation
+        would send anyway."""
+        if not self.asks_rate():
+            return None
+        fmt = self.socket.format(audio_format)
+        return next((rate for rate in ASKED_RATES if rate != fmt.spec.sample_rate and rate in fmt.rates), None)
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -736,8 +783,9 @@ class SocketGrammar(Grammar):
     def _values(self, utterance: Utterance) -> dict[str, Any]:
         """What an utterance fills the socket's templates with."""
         fmt = self.socket.format(utterance.audio_format)
-        return {"voice": utterance.voice, "model": utterance.model, "format": fmt.name, "rate": fmt.spec.sample_rate,
-                "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
+        return {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
+                "rate": utterance.rate or fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context,
+                "nonce": utterance.request_id}
 
     def cancelling(self, utterance: Utterance, opening: Opening, after_s: float) -> Opening | None:
         """`opening` with the socket's cancel sent `after_s` seconds after the first audio. Where the cancel is the end

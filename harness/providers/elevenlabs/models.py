@@ -257,6 +257,21 @@ class DialogueInputs(RequestModel):
     flush: bool | None = None
 
 
+class DialogueFlush(RequestModel):
+    """A flush: `{"flush": true}` alone, or beside inputs ("Force generation of buffered text without closing the
+    connection": the official SDK's TextToDialogueWebsocketClientMessage)."""
+
+    flush: Literal[True]
+    inputs: list[DialogueInput] | None = None
+
+
+class DialogueKeepAlive(RequestModel):
+    """`{"keep_alive": true}`: "Resets the 20s inactivity timer; performs no synthesis" (the official SDK's
+    TextToDialogueWebsocketClientMessage)."""
+
+    keep_alive: Literal[True]
+
+
 class DialogueAudio(ResponseModel):
     audio: str
 

@@ -52,8 +52,10 @@ from harness.providers.elevenlabs.models import (
     ContextFinalOutput,
     DialogueAudio,
     DialogueFinal,
+    DialogueFlush,
     DialogueInit,
     DialogueInputs,
+    DialogueKeepAlive,
     DialogueTurnDone,
     ErrorOutput,
     FinalOutput,
@@ -268,12 +270,21 @@ MULTI_STREAM_INPUT = Socket(
 # 2026-11-26: the model and format in the query as on stream-input, no voice in the path ("the dialogue socket
 # registers voices in the first message, not in the path"), a first message `{"voices": [voice_id], "xi_api_key"?,
 # "voice_settings"?}`, text as `{"inputs": [{"text", "voice_id", "new_turn"?}]}`, `{"close_socket": true}` to end;
-# back `{"audio": base64}`, `{"is_final_audio_for_turn": true}` after each turn and `{"is_final": true}` last.
+# back `{"audio": base64}`, `{"is_final_audio_for_turn": true}` after each turn and `{"is_final": true}` last; a
+# `{"flush": true}` (alone or beside inputs) speaks what came so far, a `{"keep_alive": true}` keeps it open.
 DIALOGUE_CLIENTS = Evidence(
     EvidenceSource.CLIENT, "@ai-sdk/elevenlabs 3.0.68 (\"Text-to-Dialogue WebSocket for eleven_v3 / eleven_v4\"); "
     "tryAGI's ElevenLabs .NET client (ConnectTextToDialogueRealtimeAsync, its 'Realtime Text to Dialogue' example); "
     "two open-source voice agents' dialogue adapters (messages as above)", "the socket's URL and messages")
 DIALOGUE_DOC = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/realtime-tdd"
+# The official SDK's types of the socket (elevenlabs 2.78.0, the realtime-clients extra; read 2026-11-27: source sdk):
+# TextToDialogueWebsocketClientMessage's "flush: Force generation of buffered text without closing the connection",
+# "keep_alive: Resets the 20s inactivity timer; performs no synthesis", "close_socket: Flush buffers, emit remaining
+# audio, send `is_final`, and close the WebSocket"; TextToDialogueWebsocketFinalAudioForTurn's
+# "is_final_audio_for_turn: Indicates that the final audio for a given turn has been sent". Clients end a turn on it
+# (one sends `{"flush": true}` alone after its inputs and closes once it comes: issue 82).
+DIALOGUE_SDK = ("elevenlabs 2.78.0: src/elevenlabs/types/text_to_dialogue_websocket_client_message.py, "
+                "text_to_dialogue_websocket_final_audio_for_turn.py")
 
 TEXT_TO_DIALOGUE = Socket(
     key="text-to-dialogue.stream-input",
@@ -284,7 +295,20 @@ TEXT_TO_DIALOGUE = Socket(
     upgrade=Upgrade(query={"model_id": "{model}", "output_format": "{format}"}),
     start=Start(opening=Send("initializeDialogue", {"voices": ["{voice}"]}, DialogueInit, Match("/voices"))),
     text=Send("sendInputs", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}]}, DialogueInputs, Match("/inputs")),
+    # A flush alone or beside inputs (their text taken first): the turn spoken now, then its is_final_audio_for_turn.
+    flush=Send("flush", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}], "flush": True}, DialogueFlush,
+               Match("/flush", True)),
+    keepalive=Send("keepAlive", {"keep_alive": True}, DialogueKeepAlive, Match("/keep_alive", True)),
     end=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
+    ending=Ending(
+        turn_done=Answer(
+            name="turnDone",
+            kind=Kind.FLUSHED,
+            match=Match("/is_final_audio_for_turn", True),
+            model=DialogueTurnDone,
+            template={"is_final_audio_for_turn": True},
+        ),
+    ),
     audio_answer=AudioAnswer(
         message=Answer(
             name="audio", kind=Kind.AUDIO, match=Match("/audio"), model=DialogueAudio, template={"audio": "{audio}"}
@@ -298,15 +322,6 @@ TEXT_TO_DIALOGUE = Socket(
         model=DialogueFinal,
         template={"is_final": True},
     ),
-    others=(
-        Answer(
-            name="turnDone",
-            kind=Kind.METADATA,
-            match=Match("/is_final_audio_for_turn", True),
-            model=DialogueTurnDone,
-            template={"is_final_audio_for_turn": True},
-        ),
-    ),
     failures=Failures(error=ERROR, errors=SOCKET_ERRORS, close_codes=CLOSE_CODES, error_close=1008),
     formats=FORMATS,
     # "Text to Dialogue ... eleven_v3": the declared model a v3 name is spoken like (`KNOWN_MODELS`), under v3's name.
@@ -316,9 +331,10 @@ TEXT_TO_DIALOGUE = Socket(
         DocDrift(
             "evidence",
             "No stored page shows the socket's messages: declared from independent clients "
-            "(source: client). Its error message is stream-input's, inferred; the sandbox speaks every input "
-            "in the connection's first voice's place as the voice each input names, and sends no "
-            "is_final_audio_for_turn.",
+            "(source: client) and the official SDK's types (" + DIALOGUE_SDK + "). Its error message is "
+            "stream-input's, inferred; the sandbox speaks every input in the connection's first voice's place as the "
+            "voice each input names, ends a turn only at a flush or close_socket (not at a new_turn or a change of "
+            "voice), and reads the first input of each message.",
             (DIALOGUE_DOC,),
         ),
     ),

@@ -44,6 +44,10 @@ FORMATS = (
     ),
 )
 
+# The request's id, carried back in every answer to it: "request_id number Optional integer echoed back on
+# responses. Auto-increments per message if omitted." (SOCKET_GUIDE's request table, read 2026-11-27): the family's
+# `{nonce}`, so a client numbering its requests from 1 is answered with its own numbers (issue 82: the imitation
+# answered 0 whatever came).
 STREAM = Socket(
     key="stream.ws",
     path="/stream",
@@ -57,7 +61,7 @@ STREAM = Socket(
             "voice_uuid": "{voice}",
             "data": "{text}",
             "binary_response": False,
-            "request_id": 0,
+            "request_id": "{nonce}",
             "output_format": "{format}",
             "sample_rate": "{rate}",
             "precision": "PCM_16",
@@ -73,7 +77,7 @@ STREAM = Socket(
             kind=Kind.AUDIO,
             match=Match("/type", "audio"),
             model=SocketFrame,
-            template={"type": "audio", "audio_content": "{audio}", "sample_rate": "{rate}", "request_id": 0},
+            template={"type": "audio", "audio_content": "{audio}", "sample_rate": "{rate}", "request_id": "{nonce}"},
         ),
         at=AudioAt("/audio_content"),
     ),
@@ -82,7 +86,7 @@ STREAM = Socket(
         kind=Kind.FINAL,
         match=Match("/type", "audio_end"),
         model=SocketFrame,
-        template={"type": "audio_end", "request_id": 0},
+        template={"type": "audio_end", "request_id": "{nonce}"},
     ),
     failures=Failures(
         error=Answer(
@@ -90,7 +94,7 @@ STREAM = Socket(
             kind=Kind.ERROR,
             match=Match("/type", "error"),
             model=SocketFrame,
-            template={"type": "error", "message": "{message}", "status_code": "{code}", "request_id": 0},
+            template={"type": "error", "message": "{message}", "status_code": "{code}", "request_id": "{nonce}"},
             message_at="/message",
             code_at="/status_code",
         ),  # error_name's values are not in the material

@@ -28,6 +28,9 @@ from harness.providers.smallest.models import SDK, TtsRequest, TtsResponse
 LIGHTNING_WS = "https://docs.smallest.ai/waves/api-reference/api-reference/text-to-speech/text-to-speech-v-3-1"
 
 RATE = 24000
+# Every request names its rate, and no format: "sample_rate: Audio sample rate in Hz. Supported values: 8000, 16000,
+# 24000, 44100" (smallestai 5.14.0's TtsRequestMessage, source: sdk; read 2026-11-27), answered at the rate asked
+# (issue 82: the imitation sent 24 kHz whatever came, a client asking 8 kHz playing it three times too long).
 SETTINGS = {"voice_id": "{voice}", "model": "{model}", "sample_rate": "{rate}"}
 
 # Word times, asked per text message with `word_timestamps`, a frame each word between the audio chunks, in seconds

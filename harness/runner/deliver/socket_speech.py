@@ -79,7 +79,9 @@ def fed(opening: Opening, preamble: int, chunks: int, rate: float | None) -> Ope
 
 
 def utterance_of(channel: Channel, model: str, text: str, rate: float | None) -> Utterance:
-    """What the job asks the channel to say: the declared first voice and format, the offering's model."""
+    """What the job asks the channel to say: the declared first voice and format, the offering's model, and a sample
+    rate other than the format's own where the socket lets a client ask one (`Grammar.other_rate`), so the rate heard
+    is judged on what a client that chose a rate plays, never only on the rate the imitation sends anyway."""
     declaration = channel.grammar.declaration
     voices: tuple[str, ...] = getattr(declaration, "voices", ())
     formats: tuple[str, ...] = getattr(declaration, "formats", ())
@@ -87,9 +89,8 @@ def utterance_of(channel: Channel, model: str, text: str, rate: float | None) ->
         raise ValueError(f"{channel.key}: a realtime offering needs a declared provider (voices and formats)")
     voice = model if channel.grammar.voice_is_model else voices[0]
     model, voice = channel.grammar.speaker_of(model) or (model, voice)
-    return Utterance(
-        chunks=tokens(text) if rate is not None else (text,), voice=voice, model=model, audio_format=str(formats[0])
-    )
+    return Utterance(chunks=tokens(text) if rate is not None else (text,), voice=voice, model=model,
+                     audio_format=str(formats[0]), rate=channel.grammar.other_rate(str(formats[0])))
 
 
 def planned_socket(channel: Channel, model: str, text: str, rate: float | None, base_url: str

@@ -8,16 +8,17 @@
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame); on a bare-text socket (`BareText`)
                 each text frame is the text itself or one of its control words, a binary frame refused
-    opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
-                travels in the message): an
+    opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate — a rate with no
+                format named is the first format's —, the key where it travels in the message): an
                 unknown voice or model, a format or rate not declared, a bad key → an error frame (an unknown model
                 is spoken as the default, with a finding, where the socket says it falls back); the
                 key's rate limit → an error frame; then the answer to it where declared (`Start.ready`)
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
                 end token (`Ending.end_token`), or without what says more follows (`Ending.continues`), is also the end
-    flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
-                text goes on; a flush carrying text (a `{text}` slot) adds it first
+    flush       where declared, the buffer spoken now (then the turn's answer, where each turn ends with one:
+                `Ending.turn_done`; and the final marker, where each flush ends with one); the text goes on; a flush
+                carrying text (a `{text}` slot) adds it first
     schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
                 else the declared default)
     flushes     where every flush is answered (`Flushes`), the end is a flush too: the buffer spoken,
@@ -29,9 +30,10 @@
                 nothing more of the speech; FINISHED — the generation under way ends, the queued ones are dropped;
                 SILENT — all still sent; the `after_cancel` stream fault sends it all anyway (the drift to catch)
     update      where declared, its settings read as the opening's, a slot it leaves out kept
-    end         the buffer spoken; the final marker after the last audio (filled with the end message's
-                nonce and the context); the server closes 1000 unless the client has more to say; a bare-text
-                socket sends no final marker: its close (`BareText.close`) after the last audio is the end
+    end         the buffer spoken (then the turn's answer, where declared); the final marker after the last audio
+                (filled with the context, and with the id the request gave, `{nonce}`, as every answer to it is);
+                the server closes 1000 unless the client has more to say; a bare-text socket sends no final
+                marker: its close (`BareText.close`) after the last audio is the end
     contexts    where declared, each context its own stream (settings, buffer, speaker, lane), opened by its first
                 message and ended by `end` or a text message without its `more` flag; contexts speak side by
                 side, every answer naming its own; `cancel` drops one (nothing more sent for it); the socket
@@ -198,6 +200,8 @@ class FamilySocket:
                     self.priced_as[known.name] = known.like
         self.streams: dict[str, Stream] = {}
         self.stream = self._new_stream("")
+        self.requests = 0  # the requests that gave (or left out) an id (`{nonce}`) so far
+        self.request_id: Any = None  # the latest such request's id
 
     def _new_stream(self, context: str) -> Stream:
         wire, model = next(iter(self.models.items()))
@@ -301,7 +305,8 @@ class FamilySocket:
             if self.sender.open:
                 await self.sender.close(said.code, f"{said.name}: {message}"[:120])
             return
-        frame = self._filled(answer, code=code, message=message, status=status)
+        named = {} if self.request_id is None else {"nonce": self.request_id}  # the refused request's id
+        frame = self._filled(answer, code=code, message=message, status=status, **named)
         number = int(code) if code.isdigit() else code  # a code that is a number is written as one
         for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
             if pointer:
@@ -403,6 +408,7 @@ class FamilySocket:
         while True:
             raw = await self._receive()
             send = self._validated(raw, position)
+            self._said_id(raw, send)
             position += 1
             if send is socket.keepalive:
                 continue  # taken, and answered by nothing
@@ -422,8 +428,11 @@ class FamilySocket:
             elif send is socket.flush:
                 if "text" in slots_of(send.template):  # a flush that carries text (a "flush": true)
                     ended = self._take_text(raw, send.template)
-                if self._speak_buffer() and ending.final_per_flush:
-                    self.lanes.submit(stream.lane, partial(self._final, stream))
+                if self._speak_buffer():
+                    if ending.turn_done is not None:  # this turn's audio is out: its answer, the socket going on
+                        self.lanes.submit(stream.lane, partial(self._turn_done, stream))
+                    if ending.final_per_flush:
+                        self.lanes.submit(stream.lane, partial(self._final, stream))
             elif send is socket.clear:
                 stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
                 clears = socket.clears
@@ -435,10 +444,9 @@ class FamilySocket:
             if send is socket.end and socket.flushes is not None and not await self._flush_taken():
                 continue
             if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
-                nonce = slots_of(send.template).get("nonce")
-                if nonce is not None:
-                    stream.values["nonce"] = read(raw, nonce)
-                self._speak_buffer()
+                self._take_id(send, stream)
+                if self._speak_buffer() and ending.turn_done is not None:
+                    self.lanes.submit(stream.lane, partial(self._turn_done, stream))
                 self.lanes.submit(stream.lane, partial(self._final, stream))
                 stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
                 if socket.contexts is not None:
@@ -459,6 +467,31 @@ class FamilySocket:
                     await self._send(self._filled(ending.closed))
                 await self._close_if_server_closes()
                 return
+
+    def _said_id(self, raw: Any, send: Send) -> None:
+        """The id a request gives (`{nonce}`), which every answer to it carries back, an error frame refusing it
+        included; one the client leaves out is the count of requests before it ("Auto-increments per message if
+        omitted")."""
+        at = slots_of(send.template).get("nonce")
+        if at is None:
+            return
+        given = read(raw, at)
+        self.requests += 1
+        self.request_id = self.requests - 1 if given is None else given
+
+    def _take_id(self, send: Send, stream: Stream) -> None:
+        """The request's id set in the stream's lane, so the speech asked for before it is still answered with its
+        own."""
+        if "nonce" in slots_of(send.template):
+            self.lanes.submit(stream.lane, partial(self._set_id, stream, self.request_id))
+
+    async def _set_id(self, stream: Stream, said: Any) -> None:
+        stream.values["nonce"] = said
+
+    async def _turn_done(self, stream: Stream) -> None:
+        turn_done = self.socket.ending.turn_done
+        assert turn_done is not None
+        await self._send(self._filled(turn_done, stream))
 
     def _cancelled(self, stream: Stream, send: Send, *, drops: bool) -> None:
         """What a cancel does to the speech already asked for, as the documents say: `drops` (a Clears that drops it, a
@@ -593,7 +626,7 @@ class FamilySocket:
             declared = self.service.voice(voice)
             if declared is not None and not self.service.speaks(declared, model.name):
                 raise Refused(refusals.unknown_voice, voice)
-        spec = socket.formats[0].spec
+        fmt = socket.formats[0]
         if "format" in given:
             name = given["format"]
             listed = case_variant(name, [f.name for f in socket.formats])
@@ -606,15 +639,16 @@ class FamilySocket:
             except KeyError:
                 raise Refused(refusals.invalid, f"format {name!r} is not one of "
                               + ", ".join(f.name for f in socket.formats)) from None
-            spec = fmt.spec
             if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
                 self.call.services.accepted_variant(f"WS {socket.path}", "format", assumed_finding(fmt))
-            rate = given.get("rate")
-            if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
-                if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
-                    raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
-                                  + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
-                spec = replace(spec, sample_rate=int(rate))
+        spec = fmt.spec
+        # The rate asked, of the format named or (a socket whose messages name a rate and no format) of its one format
+        rate = given.get("rate")
+        if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
+            if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
+                raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
+                              + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
+            spec = replace(spec, sample_rate=int(rate))
         if socket.contexts is None:  # a socket of contexts names them in every message: the stream's is its own
             stream.values["context"] = given.get("context") or ""
         stream.opened = True
