@@ -57,7 +57,17 @@ from harness.contracts.marks_checks import answer_form, asked, marks_violations
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
-from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
+from harness.core.audio import (
+    AudioDecodeError,
+    LabelVerdict,
+    canonical_media_type,
+    headers_inside,
+    inspect,
+    judge_label,
+    walk_riff,
+    wave_format,
+    writable,
+)
 from harness.core.audio_fields import AudioFieldError, carrier
 from harness.core.heard_rate import HeardRate, rate_by_length, sounding_s
 from harness.core.params import params_of
@@ -371,17 +381,81 @@ def bad_model_check(synthesis: Synthesis) -> Check:
 
 
 def model_fallback_check(synthesis: Synthesis) -> Check:
+    assert synthesis.slots.model is not None
+    return accepted_check(synthesis, {synthesis.slots.model: UNKNOWN_MODEL}, "model-fallback")
+
+
+def accepted_check(synthesis: Synthesis, at: Mapping[str, Any], where: str) -> Check:
+    """The request with each `at` pointer set is spoken, not refused: the success status and audio in the format asked
+    for (an unknown model where the documents say it falls back; a documented optional field, `instructions`)."""
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
-        assert synthesis.slots.model is not None
         fmt = wanted_format(synthesis, "wav")
-        response = target.send(client, target.request(synthesis, fmt, at={synthesis.slots.model: UNKNOWN_MODEL}))
-        found = _status(response, synthesis, "model-fallback")
+        response = target.send(client, target.request(synthesis, fmt, at=at))
+        found = _status(response, synthesis, where)
         if found:
             return found
-        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, "model-fallback")
+        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, where)
         if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
-            found += _labelled(response, fmt, "model-fallback", not bytes_wrong)
+            found += _labelled(response, fmt, where, not bytes_wrong)
         return found + bytes_wrong
+
+    return check
+
+
+VOICE_TEXT = "Hello."  # short: one answer a voice
+
+
+def voices_check(synthesis: Synthesis) -> Check:
+    """Every voice the declaration lists is spoken (the success status and audio in the format asked for), each asked
+    with a short text; the refused ones named with their status."""
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.slots.voice is not None
+        fmt = wanted_format(synthesis, "wav")
+        refused = []
+        for voice in target.service.voices:
+            at = {synthesis.slots.voice: voice.name, synthesis.slots.text: VOICE_TEXT}
+            response = target.send(client, target.request(synthesis, fmt, at=at))
+            wrong = _status(response, synthesis, "voices") or _audio_wrong(synthesis.endpoint, response, fmt,
+                                                                            "voices")
+            if wrong:
+                refused.append(f"{voice.name} ({wrong[0].got[:60]})")
+        if not refused:
+            return []
+        return [Violation("voices", f"each of the {len(target.service.voices)} listed voices spoken",
+                          f"{len(refused)} not: " + "; ".join(refused), "protocol")]
+
+    return check
+
+
+def stream_seams_check(synthesis: Synthesis) -> Check:
+    """The streamed file's chunks join as one sound (docs/seams.md, the one rule `harness.core.seams`): no container
+    header after the stream's start (a whole file per chunk), no inserted silence between sounding audio. Asked as
+    WAV (16-bit samples: what a seam can be heard in); the chunks as they came are not the server's pieces, so the
+    stream is judged whole, as the benchmark judges an HTTP stream whose chunks it did not record."""
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        import numpy as np
+
+        from harness.core.seams import header_findings, seam_findings  # numpy's, imported where it is
+
+        fmt = wanted_format(synthesis, "wav")
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, "seams")
+        if found:
+            return found
+        data = carried_audio(response.content, _carried(synthesis))
+        riff = walk_riff(data)
+        start = riff.first(b"data") if riff is not None else None
+        samples_at = start.body.start if start is not None else 0
+        body = data[samples_at:]
+        header = wave_format(data, riff) if riff is not None else None
+        rate = header.sample_rate if header is not None else fmt.spec.sample_rate
+        samples = np.frombuffer(body[:len(body) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
+        seconds = len(samples) / rate if rate else 0.0
+        headers = header_findings([(seconds * at / max(len(body), 1), kind.value)
+                                   for at, kind in headers_inside(body, 1)])
+        findings = [*headers, *(f for f in seam_findings(samples, rate, None) if f.kind == "gap")]
+        return [Violation(f"seams/{finding.at_s:.3f}s", "one sound: no header, no inserted gap at a seam",
+                          f"{finding.kind}: {finding.detail}", "seams") for finding in findings]
 
     return check
 
