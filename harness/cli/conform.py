@@ -19,13 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.cli import usage
-from harness.contracts import ConformCard, ConformOutcome, ServerUnreachable, conform, declare
+from harness.contracts import ClauseOutcome, ConformCard, ServerUnreachable, conform, declare
 from harness.contracts.conform import families_with_clauses
 from harness.core.errors import UsageError
 from harness.report import conform_card
 
 EXIT_UNREACHABLE = 2
-STYLE = {ConformOutcome.PASSED: "green", ConformOutcome.FAILED: "red", ConformOutcome.NOT_OFFERED: "dim"}
+STYLE = {ClauseOutcome.PASSED: "green", ClauseOutcome.FAILED: "red", ClauseOutcome.NOT_OFFERED: "dim"}
 
 
 class CardFormat(StrEnum):
@@ -81,11 +81,11 @@ def _table(card: ConformCard) -> None:
     table.add_column("result", no_wrap=True)
     table.add_column("what it asks, or why not")
     for result in card.results:
-        shown = result.reason if result.outcome is not ConformOutcome.PASSED else result.clause.asks
+        shown = result.reason if result.outcome is not ClauseOutcome.PASSED else result.clause.asks
         table.add_row(result.clause.name, f"[{STYLE[result.outcome]}]{result.outcome.value}[/]", shown)
     console.print(table)
     for result in card.results:
-        if result.outcome is ConformOutcome.FAILED and result.curl:
+        if result.outcome is ClauseOutcome.FAILED and result.curl:
             console.print(f"[red]{result.clause.name}[/]: {result.reason}\n  reproduce: {result.curl}",
                           markup=True, highlight=False)
         for finding in result.findings:

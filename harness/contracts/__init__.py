@@ -7,8 +7,7 @@ recorded streams replayed and timed; `ConformCard` and its results: a `conform` 
 engine's modules (tests/core/test_layers.py).
 """
 
-from harness.contracts.conform import ClauseResult, ConformCard, ServerUnreachable, conform, declare
-from harness.contracts.conform import Outcome as ConformOutcome
+from harness.contracts.conform import ClauseOutcome, ClauseResult, ConformCard, ServerUnreachable, conform, declare
 from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
 from harness.contracts.execute import PlanOutcome, check_audio, run_plan
 from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan, plans_for
@@ -18,9 +17,9 @@ from harness.contracts.session import ContractSession, MissingFixture, Recording
 from harness.contracts.targets import ContractTarget, RecordMode, contract_target
 
 __all__ = [
+    "ClauseOutcome",
     "ClauseResult",
     "ConformCard",
-    "ConformOutcome",
     "ContractSession",
     "ContractTarget",
     "DocCheck",

@@ -1,4 +1,4 @@
-"""`tts-harness conform URL`: a server that says it speaks a built-in provider's API (`--like openai`), judged clause by
+"""`tts-harness conform URL`: a server that says it speaks a built-in provider's API (`--like NAME`), judged clause by
 clause against that provider's documents (its `SpeechService.conformance`, harness.core.protocols.conformance).
 
 The server is the built-in declared at URL, as a providers file's `like` table would declare it
@@ -20,10 +20,10 @@ unknown field) is a finding beside the clause, never a failure. A server that ca
 from __future__ import annotations
 
 import os
-from importlib.metadata import entry_points
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib.metadata import entry_points
 
 import httpx
 
@@ -43,7 +43,7 @@ from harness.contracts.targets import ContractTarget
 from harness.core import installed
 from harness.core.curl import curl_line
 from harness.core.errors import UsageError
-from harness.core.protocols.conformance import Clause, Conformance, Judge
+from harness.core.protocols.conformance import Clause, ConformClauses, Judge
 from harness.core.protocols.http_speech import SpeechService, Synthesis, served_models
 from harness.core.protocols.like import derive
 from harness.core.protocols.like_declaration import LikeDeclaration
@@ -57,7 +57,7 @@ TIMEOUT_S = 120.0
 NOT_IMPLEMENTED = 501
 
 
-class Outcome(StrEnum):
+class ClauseOutcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_OFFERED = "not offered"
@@ -70,7 +70,7 @@ class ServerUnreachable(Exception):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClauseResult:
     clause: Clause
-    outcome: Outcome
+    outcome: ClauseOutcome
     reason: str = ""  # failed: the one line that shows why; not offered: why not
     curl: str = ""  # failed: the request that reproduces it
     findings: tuple[str, ...] = ()  # what the server does that the documents do not say
@@ -84,25 +84,25 @@ class ConformCard:
     results: tuple[ClauseResult, ...]
     key_env: str = ""  # the variable the key was read from ("": none sent)
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: ClauseOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
 
     @property
     def offered(self) -> int:
-        return len(self.results) - self.count(Outcome.NOT_OFFERED)
+        return len(self.results) - self.count(ClauseOutcome.NOT_OFFERED)
 
     @property
     def conforms(self) -> bool:
         """Every clause offered passes, and at least one is offered."""
-        return self.offered > 0 and self.count(Outcome.FAILED) == 0
+        return self.offered > 0 and self.count(ClauseOutcome.FAILED) == 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Server:
     """The server as declared (`like` the built-in, at the URL) and the key sent to it."""
 
     provider: Provider
-    conformance: Conformance
+    conformance: ConformClauses
     url: str
     like: str
     key: str | None
@@ -126,7 +126,8 @@ def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] |
     except ValueError as error:
         raise UsageError(f"{url}: not a server's base URL ({_first_error(error)})") from None
     provider = derive(table, builtin, f"conform {url}")
-    return Server(provider, service.conformance, url.rstrip("/"), like, key, name if key else "")
+    return Server(provider=provider, conformance=service.conformance, url=url.rstrip("/"), like=like, key=key,
+                  key_env=name if key else "")
 
 
 def families_with_clauses() -> list[str]:
@@ -179,11 +180,11 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
     try:
         judged = _judge(server, clause)
     except Skip as why:
-        return ClauseResult(clause=clause, outcome=Outcome.NOT_OFFERED, reason=str(why))
+        return ClauseResult(clause=clause, outcome=ClauseOutcome.NOT_OFFERED, reason=str(why))
     try:
         violations = judged(client)
     except Skip as why:
-        return ClauseResult(clause=clause, outcome=Outcome.NOT_OFFERED, reason=str(why))
+        return ClauseResult(clause=clause, outcome=ClauseOutcome.NOT_OFFERED, reason=str(why))
     except httpx.TransportError as error:
         violations = [Violation(clause.name, "an answer", f"no answer ({type(error).__name__}: {error})",
                                 "protocol")]
@@ -192,18 +193,18 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
                      if v.rule == FINDING)
     broken = [v for v in violations if v.rule != FINDING]
     if not broken:
-        return ClauseResult(clause=clause, outcome=Outcome.PASSED, findings=findings)
+        return ClauseResult(clause=clause, outcome=ClauseOutcome.PASSED, findings=findings)
     first = broken[0]
     if first.rule == "status" and first.got.startswith(str(NOT_IMPLEMENTED)):
-        return ClauseResult(clause=clause, outcome=Outcome.NOT_OFFERED, findings=findings,
+        return ClauseResult(clause=clause, outcome=ClauseOutcome.NOT_OFFERED, findings=findings,
                             reason=redact(f"the server answers {first.got[:160]}"))
     reason = redact(f"{first.pointer or clause.name}: expected {first.expected}, got {first.got}")
-    return ClauseResult(clause=clause, outcome=Outcome.FAILED, reason=" ".join(reason.split())[:400],
+    return ClauseResult(clause=clause, outcome=ClauseOutcome.FAILED, reason=" ".join(reason.split())[:400],
                         curl=_curl(sent[-1], server) if sent else "", findings=findings)
 
 
 def _curl(request: httpx.Request, server: Server) -> str:
-    """The request as a curl line with the key as the variable it came from (`"$OPENAI_API_KEY"`), never its value."""
+    """The request as a curl line with the key as the variable it came from (`"$ACME_API_KEY"`), never its value."""
     if not server.key:
         return curl_line(request)
     variable = f"${server.key_env}"
@@ -278,7 +279,7 @@ def _accepted_at(service: SpeechService, synthesis: Synthesis, clause: Clause) -
 
 def _plan(server: Server, clause: Clause) -> Judged:
     provider = server.provider
-    plain = _plain_synthesis(provider.family)  # type: ignore[arg-type]
+    plain = _plain_synthesis(provider.family)
     plan = next((p for p in plans_for(provider) if p.endpoint == plain.endpoint.key and p.label == clause.check), None)
     if plan is None:
         why = "no key is sent (its variable is unset): a wrong key cannot be told from none" if not server.key else (

@@ -11,16 +11,17 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from harness.contracts import ClauseResult, ConformCard, ConformOutcome
+from harness.contracts import ClauseOutcome, ClauseResult, ConformCard
+from harness.core.protocols.conformance import ConformClauses
 
-SYMBOL = {ConformOutcome.PASSED: "✅ passed", ConformOutcome.FAILED: "❌ failed",
-          ConformOutcome.NOT_OFFERED: "➖ not offered"}
+SYMBOL = {ClauseOutcome.PASSED: "✅ passed", ClauseOutcome.FAILED: "❌ failed",
+          ClauseOutcome.NOT_OFFERED: "➖ not offered"}
 
 
 def summary(card: ConformCard) -> str:
     """`12/14 clauses offered pass (1 failed, 1 not offered)`."""
-    failed, absent = card.count(ConformOutcome.FAILED), card.count(ConformOutcome.NOT_OFFERED)
-    return (f"{card.count(ConformOutcome.PASSED)}/{card.offered} clauses offered pass"
+    failed, absent = card.count(ClauseOutcome.FAILED), card.count(ClauseOutcome.NOT_OFFERED)
+    return (f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses offered pass"
             f" ({failed} failed, {absent} not offered)")
 
 
@@ -37,7 +38,7 @@ def markdown(card: ConformCard) -> str:
              "| --- | --- | --- | --- |"]
     lines += [f"| `{r.clause.name}` | {SYMBOL[r.outcome]} | {_cell(r.clause.asks)} | {_cell(r.reason)} |"
               for r in card.results]
-    failed = [r for r in card.results if r.outcome is ConformOutcome.FAILED and r.curl]
+    failed = [r for r in card.results if r.outcome is ClauseOutcome.FAILED and r.curl]
     if failed:
         lines += ["", "## Reproduce"]
         for result in failed:
@@ -62,8 +63,8 @@ def _judged_by(result: ClauseResult) -> str:
 
 def as_json(card: ConformCard) -> str:
     document = {"url": card.url, "like": card.like, "endpoint": card.endpoint, "conforms": card.conforms,
-                "passed": card.count(ConformOutcome.PASSED), "failed": card.count(ConformOutcome.FAILED),
-                "not_offered": card.count(ConformOutcome.NOT_OFFERED), "offered": card.offered,
+                "passed": card.count(ClauseOutcome.PASSED), "failed": card.count(ClauseOutcome.FAILED),
+                "not_offered": card.count(ClauseOutcome.NOT_OFFERED), "offered": card.offered,
                 "key_env": card.key_env, "clauses": [_result(r) for r in card.results]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -71,15 +72,15 @@ def as_json(card: ConformCard) -> str:
 def junit(card: ConformCard) -> str:
     suite = ET.Element("testsuite", {
         "name": f"conform {card.like} {card.endpoint}", "tests": str(len(card.results)),
-        "failures": str(card.count(ConformOutcome.FAILED)), "errors": "0",
-        "skipped": str(card.count(ConformOutcome.NOT_OFFERED))})
+        "failures": str(card.count(ClauseOutcome.FAILED)), "errors": "0",
+        "skipped": str(card.count(ClauseOutcome.NOT_OFFERED))})
     ET.SubElement(ET.SubElement(suite, "properties"), "property", {"name": "url", "value": card.url})
     for result in card.results:
         case = ET.SubElement(suite, "testcase", {"classname": f"conform.{card.like}", "name": result.clause.name})
-        if result.outcome is ConformOutcome.FAILED:
+        if result.outcome is ClauseOutcome.FAILED:
             failure = ET.SubElement(case, "failure", {"message": result.reason, "type": _judged_by(result)})
             failure.text = "\n".join(filter(None, (result.reason, result.curl)))
-        elif result.outcome is ConformOutcome.NOT_OFFERED:
+        elif result.outcome is ClauseOutcome.NOT_OFFERED:
             ET.SubElement(case, "skipped", {"message": result.reason or "not offered"})
         if result.findings:
             ET.SubElement(case, "system-out").text = "\n".join(result.findings)
@@ -89,10 +90,27 @@ def junit(card: ConformCard) -> str:
 
 def badge(card: ConformCard) -> str:
     """A shields.io endpoint document: clauses passed of those offered; green when every one offered passes."""
-    color = "brightgreen" if card.conforms else "red" if card.count(ConformOutcome.FAILED) else "lightgrey"
+    color = "brightgreen" if card.conforms else "red" if card.count(ClauseOutcome.FAILED) else "lightgrey"
     document = {"schemaVersion": 1, "label": f"{card.like} {card.endpoint.split()[-1]}",
-                "message": f"{card.count(ConformOutcome.PASSED)}/{card.offered} clauses", "color": color}
+                "message": f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses", "color": color}
     return json.dumps(document) + "\n"
 
 
 WRITERS = {"markdown": markdown, "json": as_json, "junit": junit}
+
+
+CLAUSES_BEGIN = "<!-- clauses: generated from the declaration (conform_card.clause_table); a test holds them equal -->"
+CLAUSES_END = "<!-- end of clauses -->"
+
+
+def clause_table(clauses: ConformClauses) -> str:
+    """The clauses as docs/conform.md lists them: name, what it asks, the documents' words and where, and the check
+    that judges it."""
+    lines = [f"### {clauses.endpoint}", "", "| clause | asks | the documents' words | judged by |",
+             "| --- | --- | --- | --- |"]
+    for clause in clauses.clauses:
+        judged = f"{clause.judge.value} `{clause.check}`" if clause.check else clause.judge.value
+        exempt = f" (not for {', '.join(clause.not_for)})" if clause.not_for else ""
+        lines.append(f"| `{clause.name}` | {_cell(clause.asks)}{exempt} | {_cell(clause.words)} "
+                     f"([source]({clause.source})) | {judged} |")
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from harness.contracts import ConformOutcome, conform, declare
+from harness.contracts import ClauseOutcome, conform, declare
 from harness.report import conform_card
 from tests.helpers.cli_runs import in_process, in_subprocess
 from tests.helpers.loopback import LoopbackServer, QuietHandler
@@ -161,15 +161,15 @@ def cards(servers: dict[Quirk, str]) -> dict[Quirk, Any]:
 @pytest.mark.parametrize("quirk", list(Quirk), ids=str)
 def test_the_card_fails_exactly_the_clause_a_server_breaks(cards: dict[Quirk, Any], quirk: Quirk) -> None:
     card = cards[quirk]
-    by_outcome = {outcome: {r.clause.name for r in card.results if r.outcome is outcome} for outcome in ConformOutcome}
-    assert by_outcome[ConformOutcome.FAILED] == BROKEN[quirk], [(r.clause.name, r.reason) for r in card.results]
+    by_outcome = {outcome: {r.clause.name for r in card.results if r.outcome is outcome} for outcome in ClauseOutcome}
+    assert by_outcome[ClauseOutcome.FAILED] == BROKEN[quirk], [(r.clause.name, r.reason) for r in card.results]
     # aac: this server writes none and answers 501, unless it answers WAV for everything
     absent = set() if quirk is Quirk.FORMAT_IGNORED else {"format-aac"}
-    assert by_outcome[ConformOutcome.NOT_OFFERED] == absent, [(r.clause.name, r.reason) for r in card.results]
-    assert len(by_outcome[ConformOutcome.PASSED]) == len(card.results) - len(BROKEN[quirk]) - len(absent) >= 9
+    assert by_outcome[ClauseOutcome.NOT_OFFERED] == absent, [(r.clause.name, r.reason) for r in card.results]
+    assert len(by_outcome[ClauseOutcome.PASSED]) == len(card.results) - len(BROKEN[quirk]) - len(absent) >= 9
     assert card.conforms is (quirk is Quirk.NONE)
     for result in card.results:
-        if result.outcome is ConformOutcome.FAILED:  # one line that shows why; a curl with the key as its variable
+        if result.outcome is ClauseOutcome.FAILED:  # one line that shows why; a curl with the key as its variable
             assert WHY[quirk] in result.reason and "\n" not in result.reason
             assert result.curl.startswith("curl -X POST") and "$OPENAI_API_KEY" in result.curl
             assert KEY not in result.curl + result.reason
@@ -216,6 +216,18 @@ def test_the_sandboxs_openai_passes_every_clause_it_offers() -> None:
     with running(profile="fast", providers=("openai",)) as sandbox:
         card = conform(declare(sandbox.base_url("openai"), "openai",
                                environ={"OPENAI_API_KEY": sandbox.default_key("openai")}))
-    assert card.conforms, [(r.clause.name, r.reason) for r in card.results if r.outcome is ConformOutcome.FAILED]
+    assert card.conforms, [(r.clause.name, r.reason) for r in card.results if r.outcome is ClauseOutcome.FAILED]
     # the one clause it does not offer: it writes no AAC (docs/sandbox-differences.md), and answers 501 for it
-    assert [r.clause.name for r in card.results if r.outcome is ConformOutcome.NOT_OFFERED] == ["format-aac"]
+    assert [r.clause.name for r in card.results if r.outcome is ClauseOutcome.NOT_OFFERED] == ["format-aac"]
+
+
+def test_the_docs_page_lists_every_clause_in_the_documents_words() -> None:
+    """docs/conform.md's clause table is the declaration's, generated (`conform_card.clause_table`): a clause added,
+    renamed or reworded in the declaration changes the page."""
+    from harness.core.installed import builtin
+
+    clauses = builtin("openai").family.conformance
+    page = (Path(__file__).resolve().parents[2] / "docs" / "conform.md").read_text(encoding="utf-8")
+    shown = page.split(conform_card.CLAUSES_BEGIN, 1)[1].split(conform_card.CLAUSES_END, 1)[0].strip()
+    assert shown == conform_card.clause_table(clauses), "regenerate the block with conform_card.clause_table"
+    assert len(clauses.clauses) == 15 and all(f"| `{c.name}` |" in shown for c in clauses.clauses)

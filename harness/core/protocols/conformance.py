@@ -55,7 +55,7 @@ class Clause:
 
 
 @dataclass(frozen=True, slots=True)
-class Conformance:
+class ConformClauses:
     """A family's endpoint as a compatible server must answer it: its signature, in the documents' terms, and its
     clauses in the order a card shows them."""
 

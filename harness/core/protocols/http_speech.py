@@ -39,7 +39,7 @@ from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import CLOSED, Catalogue, KnownModel
-from harness.core.protocols.conformance import Conformance
+from harness.core.protocols.conformance import ConformClauses
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.markup import Markup
 from harness.core.protocols.realtime_grammar import AudioSpec
@@ -440,7 +440,7 @@ class SpeechService:
     field_spellings: tuple[FieldSpelling, ...] = ()
     # What a compatible server of this API must do, clause by clause in the documents' words (`tts-harness conform`);
     # None: no clauses declared.
-    conformance: Conformance | None = None
+    conformance: ConformClauses | None = None
 
     def __post_init__(self) -> None:
         sent = self.sent_models()

@@ -21,7 +21,7 @@ from harness.core.languages import codes_of
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import KnownModel
-from harness.core.protocols.conformance import Clause, Conformance, Judge
+from harness.core.protocols.conformance import Clause, ConformClauses, Judge
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -258,7 +258,7 @@ def _format_clause(fmt: Format) -> Clause:
                   check=f"format-{fmt.name}")
 
 
-CONFORMANCE = Conformance(endpoint="POST /v1/audio/speech", clauses=(
+CONFORMANCE = ConformClauses(endpoint="POST /v1/audio/speech", clauses=(
     *(_format_clause(fmt) for fmt in FORMATS),
     Clause(name="speed", asks="speed 2.0 lasts about half as long as 1.0 (0.25 to 4.0 accepted)", words=SPEED_WORDS,
            source=REFERENCE, judge=Judge.FAMILY, check="speed"),
