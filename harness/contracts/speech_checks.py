@@ -18,8 +18,9 @@ client meets at once. Each runs for every provider that declares the part it nee
     stream-audio       (a streamed answer that is the audio itself) no Content-Length (chunked transfer, or HTTP/2
                        frames), more than one read, and the body read to its end is whole audio
     stream-sse         (an answer of Server-Sent Events) read whole by the one stream reader (`core.stream_events`):
-                       audio events, the declared last event, nothing but findings after it, the stream closed; the
-                       audio joins into the format asked for
+                       audio events, the declared last event, nothing but findings after it, the stream closed; each
+                       event held against the declared event model (`core.validate.check_events`: a field the
+                       documents do not have is a finding); the audio joins into the format asked for
     speed              (a speed slot) speed 2.0 lasts half as long as 1.0 (ratio within `SPEED_TOLERANCE`), inside
                        the request model's documented range
     markup             (declared markup with a break a model takes: docs/markup.md) a break sent in the provider's own
@@ -87,7 +88,7 @@ from harness.core.protocols.markup import Pause, Piece, TagKind, spoken
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role, SynthesisInput
 from harness.core.stream_events import read_stream
 from harness.core.transport import build_request
-from harness.core.validate import media_type_of
+from harness.core.validate import check_events, media_type_of
 from harness.core.verdict import Violation
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
@@ -521,6 +522,10 @@ def stream_sse_check(synthesis: Synthesis) -> Check:
         reading = read_stream(response.content, carried)
         found += [Violation("stream-sse", "a whole stream of audio events and its declared last event",
                             f"{problem.kind.value}: {problem.note}", "protocol") for problem in reading.problems]
+        shapes = check_events(carried, response.content)  # each event as the documents shape it
+        found += [Violation(f"stream-sse{v.pointer}", f"an event as documented: {v.expected}", v.got, v.rule)
+                  for v in shapes.violations]
+        found += [Violation(f"stream-sse{d.pointer}", "the documented fields", d.note, FINDING) for d in shapes.drift]
         if not reading.pieces:
             found.append(Violation("stream-sse", "at least one event with audio", "none", "protocol"))
         elif not reading.problems:

@@ -150,7 +150,7 @@ def servers(spoken: dict[tuple[str, bool], bytes]) -> Iterator[dict[Quirk, str]]
 # The one line each broken clause says, in part.
 WHY = {Quirk.WAV_PER_CHUNK: "wav header inside the stream", Quirk.FORMAT_IGNORED: "audio/wav",
        Quirk.OPUS_REFUSED: "got 422", Quirk.SSE_IGNORED: "text/event-stream",
-       Quirk.EVENTS_MISSHAPED: "event with audio"}
+       Quirk.EVENTS_MISSHAPED: "speech.audio.delta carries its audio at `audio`"}
 
 
 @pytest.fixture(scope="module")

@@ -282,7 +282,8 @@ def test_a_stream_without_its_declared_last_event_is_caught(router: respx.MockRo
         found = _check("stream-sse", target)(target, client)
     assert any("no-end" in v.got for v in found), found
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
-                                                content=_sse(delta, json.dumps({"type": "speech.audio.done"})))
+                                                content=_sse(delta, json.dumps({"type": "speech.audio.done", "usage": {
+                                                    "input_tokens": 3, "output_tokens": 40, "total_tokens": 43}})))
     with httpx.Client() as client:
         assert _check("stream-sse", target)(target, client) == []
 
