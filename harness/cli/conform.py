@@ -44,6 +44,9 @@ def conform_command(
     key_env: Annotated[str | None, typer.Option(
         "--key-env", help="the environment variable holding the server's key (default: the built-in's); unset: "
                           "no key sent")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="the model name the server serves, sent on every request (default: the built-in's models)")
+                     ] = None,
     card_format: Annotated[CardFormat, typer.Option("--format", help="how the card is printed")] = CardFormat.TABLE,
     junit: Annotated[Path | None, typer.Option("--junit", help="also write the card as JUnit XML here")] = None,
     badge: Annotated[Path | None, typer.Option("--badge", help="also write a shields.io endpoint badge (JSON) "
@@ -51,7 +54,7 @@ def conform_command(
 ) -> None:
     """Run every documented behaviour of a speech endpoint against a server as a clause, and print its card."""
     try:
-        server = declare(url, like or _only_family())
+        server = declare(url, like or _only_family(), key_env or "", model=model or "")
         card = conform(server)
     except UsageError as error:
         raise usage.refuse(error) from None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from importlib.metadata import entry_points
 
@@ -44,9 +44,9 @@ from harness.core import installed
 from harness.core.curl import curl_line
 from harness.core.errors import UsageError
 from harness.core.protocols.conformance import Clause, ConformClauses, Judge
-from harness.core.protocols.http_speech import SpeechService, Synthesis, served_models
+from harness.core.protocols.http_speech import SpeechService, Synthesis, build_provider, served_models
 from harness.core.protocols.like import derive
-from harness.core.protocols.like_declaration import LikeDeclaration
+from harness.core.protocols.like_declaration import DeclaredModel, LikeDeclaration
 from harness.core.redact import Redactor
 from harness.core.spec import EventStreamBody, NdjsonBody, Provider, Role
 from harness.core.target import TargetKind
@@ -109,9 +109,12 @@ class Server:
     key_env: str
 
 
-def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] | None = None) -> Server:
+def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] | None = None, *,
+            model: str = "") -> Server:
     """The server at `url` declared like the built-in `like`, its key read from `key_env` (default: the built-in's
-    variable; unset or empty: no key sent). `UsageError` where `like` declares no clauses or the URL is not one."""
+    variable; unset or empty: no key sent), speaking the built-in's models or, given `model`, that one name on every
+    answer form (the audio file and, where the built-in has one, the stream of events). `UsageError` where `like`
+    declares no clauses or the URL is not one."""
     env = os.environ if environ is None else environ
     builtin = installed.builtin(like)
     service = builtin.family
@@ -119,15 +122,32 @@ def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] |
         raise UsageError(f"--like {like}: {builtin.name} declares no conformance clauses (built-ins that do: "
                          f"{', '.join(families_with_clauses()) or 'none'})")
     name = key_env or builtin.key_env
-    key = env.get(name) or None if name else None
+    key = (env.get(name) or None) if name else None
+    models = None if not model else (DeclaredModel(name=model), *(
+        (DeclaredModel(name=f"{model}{EVENTS_SUFFIX}", stream=True),) if any(map(_events, service.syntheses))
+        else ()))
     try:
         table = LikeDeclaration(name=SERVER, like=like, base_url=url, key_env=name if key else "",
-                                auth="key" if key else "none")
+                                auth="key" if key else "none", models=models)
     except ValueError as error:
-        raise UsageError(f"{url}: not a server's base URL ({_first_error(error)})") from None
+        raise UsageError(f"{url}: not a server's base URL or model ({_first_error(error)})") from None
     provider = derive(table, builtin, f"conform {url}")
+    if model:
+        provider = _one_name(provider, model)
     return Server(provider=provider, conformance=service.conformance, url=url.rstrip("/"), like=like, key=key,
                   key_env=name if key else "")
+
+
+EVENTS_SUFFIX = " (events)"  # the events form's copy of a `--model`, sending the model's own name
+
+
+def _one_name(provider: Provider, model: str) -> Provider:
+    """The provider whose `--model` copies all send `model` at the model slot (the events form's copy included)."""
+    service = provider.family
+    assert isinstance(service, SpeechService)
+    models = tuple(replace(m, sets={**m.sets, slot: model}) if (slot := service.synthesis(m.synthesis).slots.model)
+                   else m for m in service.models)
+    return build_provider(replace(service, models=models))
 
 
 def families_with_clauses() -> list[str]:
@@ -148,22 +168,16 @@ def _first_error(error: ValueError) -> str:
     return str(errors(include_url=False)[0]["msg"]) if callable(errors) else str(error)
 
 
-def conform(server: Server, *, client: httpx.Client | None = None) -> ConformCard:
+def conform(server: Server) -> ConformCard:
     """Every clause of the server's family run against it, in order; `ServerUnreachable` where the first request gets
     no answer at all."""
-    sent: list[httpx.Request] = []
-    owned = client is None
-    client = client or httpx.Client(trust_env=False, timeout=TIMEOUT_S)
-    client.event_hooks["request"] = [*client.event_hooks.get("request", []), sent.append]
-    try:
+    sent: list[httpx.Request] = []  # the clause's requests, as sent: its curl is the last
+    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"request": [sent.append]}) as client:
         _reachable(server, client)
         results = []
         for clause in server.conformance.clauses:
             sent.clear()
             results.append(_run(server, clause, client, sent))
-    finally:
-        if owned:
-            client.close()
     return ConformCard(url=server.url, like=server.like, endpoint=server.conformance.endpoint,
                        results=tuple(results), key_env=server.key_env)
 

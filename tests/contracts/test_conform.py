@@ -28,6 +28,7 @@ from tests.helpers.speech import render
 KEY = "sk-loopback-7f3a-not-a-real-key"
 RATE = 24_000
 TEXT = "The quick brown fox jumps over the lazy dog."
+MODELS = frozenset({"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro"})  # what the servers here serve
 VOICES = frozenset({"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
                     "marin", "cedar"})
 FILES = {"mp3": ("mp3", "mp3", "audio/mpeg"), "opus": ("opus", "ogg", "audio/opus"), "flac": ("flac", "flac",
@@ -116,6 +117,8 @@ def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHa
         def _refusal(self, body: dict[str, Any]) -> tuple[int, bytes] | None:
             if self.headers.get("Authorization") != f"Bearer {KEY}":
                 return _error(401, "Incorrect API key provided.", None, "invalid_api_key")
+            if body.get("model") not in MODELS:
+                return _error(404, f"The model '{body.get('model')}' does not exist", "model", "model_not_found")
             if len(str(body.get("input") or "")) > 4096:
                 return _error(400, "input is longer than 4096 characters", "input", "string_above_max_length")
             if body.get("voice") not in VOICES:
@@ -195,6 +198,18 @@ def test_the_command_writes_junit_and_the_badge(servers: dict[Quirk, str], tmp_p
                        capsys=capsys, env={"OPENAI_API_KEY": KEY})
     document = json.loads(shown.stdout)
     assert shown.returncode == 0 and document["conforms"] and document["passed"] == document["offered"] == 14
+
+
+def test_a_server_of_its_own_model_name_is_judged_in_it(servers: dict[Quirk, str]) -> None:
+    """`--model NAME`: every request, the events form's included, names the server's model; a name it does not serve
+    fails the clauses that need an answer, refused as OpenAI refuses an unknown model."""
+    url, environ = servers[Quirk.NONE], {"LOOPBACK_KEY": KEY}
+    served = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="kokoro"))
+    assert served.conforms and served.key_env == "LOOPBACK_KEY", [(r.clause.name, r.reason) for r in served.results]
+    unserved = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="not-served"))
+    failed = {r.clause.name: r for r in unserved.results if r.outcome is ClauseOutcome.FAILED}
+    assert {"format-mp3", "stream-sse", "instructions", "voices"} <= set(failed)
+    assert "404" in failed["stream-sse"].reason and "$LOOPBACK_KEY" in failed["stream-sse"].curl
 
 
 def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
