@@ -171,8 +171,8 @@ def _first_error(error: ValueError) -> str:
 def conform(server: Server) -> ConformCard:
     """Every clause of the server's family run against it, in order; `ServerUnreachable` where the first request gets
     no answer at all."""
-    sent: list[httpx.Request] = []  # the clause's requests, as sent: its curl is the last
-    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"request": [sent.append]}) as client:
+    sent: list[httpx.Response] = []  # the clause's answers, in order, each with the request it answers
+    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"response": [sent.append]}) as client:
         _reachable(server, client)
         results = []
         for clause in server.conformance.clauses:
@@ -190,7 +190,7 @@ def _reachable(server: Server, client: httpx.Client) -> None:
                                 ) from None
 
 
-def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.Request]) -> ClauseResult:
+def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.Response]) -> ClauseResult:
     try:
         judged = _judge(server, clause)
     except Skip as why:
@@ -214,7 +214,14 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
                             reason=redact(f"the server answers {first.got[:160]}"))
     reason = redact(f"{first.pointer or clause.name}: expected {first.expected}, got {first.got}")
     return ClauseResult(clause=clause, outcome=ClauseOutcome.FAILED, reason=" ".join(reason.split())[:400],
-                        curl=_curl(sent[-1], server) if sent else "", findings=findings)
+                        curl=_curl(_culprit(sent), server) if sent else "", findings=findings)
+
+
+def _culprit(answered: list[httpx.Response]) -> httpx.Request:
+    """The request a failed clause's curl reproduces: the first one refused, else its first (a check's later requests
+    are references: the same text in a headed format, the other speed)."""
+    refused = next((answer for answer in answered if not answer.is_success), answered[0])
+    return refused.request
 
 
 def _curl(request: httpx.Request, server: Server) -> str:
