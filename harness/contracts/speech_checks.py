@@ -5,9 +5,10 @@ client meets at once. Each runs for every provider that declares the part it nee
     format-<fmt>       (a format slot) each declared format comes back as that format: its bytes (the plans' own
                        rule, `execute.check_format`), and, where the answer is the audio itself, a Content-Type
                        naming it (another name of the same bytes, `audio/ogg` for Ogg Opus, is a finding: the bytes
-                       decide); headerless 16-bit samples are judged by their bytes: little-endian (they read as a
-                       smooth waveform that way round, not the other), at the declared rate (their length matches
-                       the same text in a format with a header), and `audio/L16` is flagged: big-endian by RFC 2586
+                       decide); headerless 16-bit samples are judged by their bytes: no header before them,
+                       little-endian (they read as a smooth waveform that way round, not the other), at the declared
+                       rate (their length matches the same text in a format with a header), and `audio/L16` is
+                       flagged: big-endian by RFC 2586
     error-bad-voice    (a voice slot) an undeclared voice, sent as a client would (unvalidated), is refused with the
                        declared status in the declared error shape (`ErrorShape`: every key of its template there)
     error-bad-model    (a model slot and an `unknown_model` refusal) an unknown model, likewise
@@ -65,6 +66,7 @@ from harness.core.audio import (
     headers_inside,
     inspect,
     judge_label,
+    sniff_media_type,
     walk_riff,
     wave_format,
     writable,
@@ -323,8 +325,12 @@ def _labelled(response: httpx.Response, fmt: Format, where: str, bytes_right: bo
 
 def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,
                  where: str) -> list[Violation]:
-    """Headerless samples judged by their bytes: little-endian, and at the declared rate (the same text in a
-    format with a header tells how long it lasts)."""
+    """Headerless samples judged by their bytes: no container header before them, little-endian, and at the declared
+    rate (the same text in a format with a header tells how long it lasts)."""
+    header = sniff_media_type(data)  # a container's header at the start: a file, not the samples asked for
+    if header is not None:
+        return [Violation(where, "headerless 16-bit samples", f"a file with a header ({header}) in place of the "
+                          "samples", "protocol")]
     little, big = _roughness(data, "<"), _roughness(data, ">")
     if big < little:
         return [Violation(where, "16-bit little-endian samples",

@@ -182,6 +182,14 @@ def test_big_endian_samples_are_caught_by_their_bytes(router: respx.MockRouter) 
     assert "little-endian" in found.expected and "big-endian" in found.got
 
 
+def test_a_wav_file_answered_for_headerless_pcm_is_caught(router: respx.MockRouter) -> None:
+    """OpenAI's pcm is "without the header": a server answering its WAV under pcm's name plays its header as samples."""
+    _answer_by_format(router, _wav(_tone(2.0, RATE), RATE), "audio/pcm")
+    with httpx.Client() as client:
+        (found,) = check_format("pcm")(_target(), client)
+    assert found.expected == "headerless 16-bit samples" and "audio/wav" in found.got
+
+
 def test_pcm_at_another_rate_than_declared_is_caught(router: respx.MockRouter) -> None:
     _answer_by_format(router, _pcm(_tone(2.0, 24_000)), "audio/pcm")  # 24 kHz samples, 22,050 declared
     with httpx.Client() as client:
