@@ -218,6 +218,14 @@ def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     assert "unreachable: http://127.0.0.1:9/v1 does not answer" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_a_built_in_that_declares_no_clauses_is_one_usage_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    run = in_process("conform", "http://127.0.0.1:9/v1", "--like", "elevenlabs", cwd=tmp_path,
+                     monkeypatch=monkeypatch, capsys=capsys)
+    assert run.returncode == 2 and "declares no conformance clauses" in run.stderr and "openai" in run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+
+
 def test_the_markdown_card_names_each_clause_and_how_to_reproduce_a_failure(cards: dict[Quirk, Any]) -> None:
     card = cards[Quirk.SSE_IGNORED]
     text = conform_card.markdown(card)
