@@ -36,7 +36,6 @@ from harness.contracts.speech_checks import (
     SpeechTarget,
     accepted_check,
     checks_for,
-    stream_seams_check,
     voices_check,
 )
 from harness.contracts.targets import ContractTarget
@@ -48,7 +47,7 @@ from harness.core.protocols.http_speech import SpeechService, Synthesis, build_p
 from harness.core.protocols.like import derive
 from harness.core.protocols.like_declaration import DeclaredModel, LikeDeclaration
 from harness.core.redact import Redactor
-from harness.core.spec import EventStreamBody, NdjsonBody, Provider, Role
+from harness.core.spec import EventStreamBody, NdjsonBody, Provider
 from harness.core.target import TargetKind
 from harness.core.verdict import Violation
 
@@ -253,11 +252,6 @@ def _judge(server: Server, clause: Clause) -> Judged:
     plain = _plain_synthesis(service)
     if clause.judge is Judge.VOICES:
         return _bound(voices_check(plain), target)
-    if clause.judge is Judge.SEAMS:
-        streamed = next((s for s in _audio_syntheses(service) if s.endpoint.role is Role.STREAM), None)
-        if streamed is None:
-            raise Skip("the server's declaration streams no audio file")
-        return _bound(stream_seams_check(streamed), target)
     return _bound(accepted_check(plain, _accepted_at(service, plain, clause), clause.name), target)
 
 

@@ -18,6 +18,9 @@ client meets at once. Each runs for every provider that declares the part it nee
     error-long-input   (a text field with a documented maximum length) one character over it: the `invalid` refusal
     stream-audio       (a streamed answer that is the audio itself) no Content-Length (chunked transfer, or HTTP/2
                        frames), more than one read, and the body read to its end is whole audio
+    seams              (a streamed answer that is the audio itself, in 16-bit samples) the stream joins as one
+                       sound: no container header after its start (a whole file per chunk), no inserted silence
+                       between sounding audio (`harness.core.seams`, judged over the whole stream)
     stream-sse         (an answer of Server-Sent Events) read whole by the one stream reader (`core.stream_events`):
                        audio events, the declared last event, nothing but findings after it, the stream closed; each
                        event held against the declared event model (`core.validate.check_events`: a field the
@@ -445,6 +448,9 @@ def stream_seams_check(synthesis: Synthesis) -> Check:
         from harness.core.seams import header_findings, seam_findings  # numpy's, imported where it is
 
         fmt = wanted_format(synthesis, "wav")
+        if fmt.spec.codec != "pcm_s16le" or fmt.spec.container not in ("wav", "raw"):
+            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's seams are its "
+                       "frames'")
         response = target.send(client, target.request(synthesis, fmt))
         found = _status(response, synthesis, "seams")
         if found:
@@ -758,6 +764,7 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
         carried = _carried(synthesis)
         if carried is None and synthesis.endpoint.role is Role.STREAM:
             add("stream-audio", stream_audio_check(synthesis))
+            add("seams", stream_seams_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
         if isinstance(carried, EventStreamBody | NdjsonBody) or (carried is None and

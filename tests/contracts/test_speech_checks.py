@@ -217,6 +217,22 @@ def test_a_chunked_body_in_several_reads_is_a_stream(router: respx.MockRouter) -
         assert check_stream_audio(_target(("wav",)), client) == []
 
 
+def test_a_stream_of_whole_files_has_a_header_at_each_seam(router: respx.MockRouter) -> None:
+    """Blaizzy/mlx-audio #898: each chunk a complete WAV file. The one seams rule hears each header after the start;
+    the same audio as one file joins as one sound."""
+    tone = _tone(1.0, RATE)
+    quarter = len(tone) // 4
+    files = b"".join(_wav(tone[at:at + quarter], RATE) for at in range(0, quarter * 4, quarter))
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, content=files)
+    target = _target(("wav",))
+    with httpx.Client() as client:
+        found = _check("seams", target)(target, client)
+    assert len(found) == 3 and all(v.rule == "seams" and "wav header inside the stream" in v.got for v in found)
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, content=_wav(tone, RATE))
+    with httpx.Client() as client:
+        assert _check("seams", target)(target, client) == []
+
+
 def test_an_unknown_model_must_be_refused(router: respx.MockRouter) -> None:
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"},
                                                 content=_wav(_tone(1.0, RATE), RATE))
@@ -313,8 +329,8 @@ def test_speed_must_shorten_the_audio(router: respx.MockRouter) -> None:
 
 def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert set(checks_for(_target(("wav", "pcm")).provider)) == {
-        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed",
-        "rate-audio.speech"}
+        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "seams",
+        "speed", "rate-audio.speech"}
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
 
 

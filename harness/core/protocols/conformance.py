@@ -7,11 +7,11 @@ A clause names no code: it names the one check of the harness that judges it (`J
 check's name in `harness.contracts.speech_checks.checks_for`), so the contract suite and `conform` can never judge
 one behaviour two ways:
 
-    family     a check of the HTTP speech family by its name (`format-mp3`, `speed`, `stream-sse`, ...)
+    family     a check of the HTTP speech family by its name (`format-mp3`, `speed`, `stream-sse`, `seams`, ...)
     plan       a generic contract plan by its label (`401-invalid-key`: a wrong key refused in the error body)
     accepted   the request with the clause's `sets` spoken: the success status and audio in the format asked
-    voices     every voice the documents list spoken
-    seams      the audio-file stream's chunks join as one sound: no header, no inserted gap at a seam
+    voices     every voice the documents list spoken (not a family check: a voice library's hundreds would cost
+               the contract suite as many answers)
 
 `not_for` names the models the documents exempt ("Does not work with tts-1 or tts-1-hd"): a server whose models are
 all exempt does not offer the clause.
@@ -30,7 +30,6 @@ class Judge(StrEnum):
     PLAN = "plan"
     ACCEPTED = "accepted"
     VOICES = "voices"
-    SEAMS = "seams"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -274,7 +274,7 @@ CONFORMANCE = ConformClauses(endpoint="POST /v1/audio/speech", clauses=(
            not_for=_NOT_FOR_INSTRUCTIONS),
     Clause(name="seams", asks="the streamed file's chunks join as one sound: no header, no inserted gap at a seam",
            words=_STREAM_WORDS + " 200: \"The audio file content\": one file, whatever its chunks.",
-           source=REFERENCE, judge=Judge.SEAMS),
+           source=REFERENCE, judge=Judge.FAMILY, check="seams"),
     Clause(name="error-bad-voice", asks="an unknown voice: 400 in OpenAI's error body",
            words="voice: Supported built-in voices are `alloy`, ... `cedar`; " + _ERROR_WORDS, source=REFERENCE,
            judge=Judge.FAMILY, check="error-bad-voice"),
