@@ -47,6 +47,9 @@ def conform_command(
     model: Annotated[str | None, typer.Option(
         "--model", help="the model name the server serves, sent on every request (default: the built-in's models)")
                      ] = None,
+    voice: Annotated[list[str] | None, typer.Option(
+        "--voice", help="a voice the server speaks (repeat for more; the first is sent on every request; default: "
+                        "the built-in's voices)")] = None,
     card_format: Annotated[CardFormat, typer.Option("--format", help="how the card is printed")] = CardFormat.TABLE,
     junit: Annotated[Path | None, typer.Option("--junit", help="also write the card as JUnit XML here")] = None,
     badge: Annotated[Path | None, typer.Option("--badge", help="also write a shields.io endpoint badge (JSON) "
@@ -54,7 +57,7 @@ def conform_command(
 ) -> None:
     """Run every documented behaviour of a speech endpoint against a server as a clause, and print its card."""
     try:
-        server = declare(url, like or _only_family(), key_env or "", model=model or "")
+        server = declare(url, like or _only_family(), key_env or "", model=model or "", voices=tuple(voice or ()))
         card = conform(server)
     except UsageError as error:
         raise usage.refuse(error) from None

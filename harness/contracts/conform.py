@@ -109,11 +109,12 @@ class Server:
 
 
 def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] | None = None, *,
-            model: str = "") -> Server:
+            model: str = "", voices: tuple[str, ...] = ()) -> Server:
     """The server at `url` declared like the built-in `like`, its key read from `key_env` (default: the built-in's
     variable; unset or empty: no key sent), speaking the built-in's models or, given `model`, that one name on every
-    answer form (the audio file and, where the built-in has one, the stream of events). `UsageError` where `like`
-    declares no clauses or the URL is not one."""
+    answer form (the audio file and, where the built-in has one, the stream of events), in the built-in's voices or
+    `voices` (the first spoken by every clause; each of them by `voices`). `UsageError` where `like` declares no
+    clauses or the URL is not one."""
     env = os.environ if environ is None else environ
     builtin = installed.builtin(like)
     service = builtin.family
@@ -127,7 +128,7 @@ def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] |
         else ()))
     try:
         table = LikeDeclaration(name=SERVER, like=like, base_url=url, key_env=name if key else "",
-                                auth="key" if key else "none", models=models)
+                                auth="key" if key else "none", models=models, voices=voices or None)
     except ValueError as error:
         raise UsageError(f"{url}: not a server's base URL or model ({_first_error(error)})") from None
     provider = derive(table, builtin, f"conform {url}")

@@ -30,7 +30,7 @@ RATE = 24_000
 TEXT = "The quick brown fox jumps over the lazy dog."
 MODELS = frozenset({"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro"})  # what the servers here serve
 VOICES = frozenset({"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
-                    "marin", "cedar"})
+                    "marin", "cedar", "af_bella", "am_adam"})  # OpenAI's thirteen and two of a server's own
 FILES = {"mp3": ("mp3", "mp3", "audio/mpeg"), "opus": ("opus", "ogg", "audio/opus"), "flac": ("flac", "flac",
                                                                                           "audio/flac"),
          "wav": ("pcm_s16le", "wav", "audio/wav"), "pcm": ("pcm_s16le", "raw", "audio/pcm")}
@@ -199,18 +199,24 @@ def test_the_command_writes_junit_and_the_badge(servers: dict[Quirk, str], tmp_p
     assert cases["format-mp3"].find("failure") is None and cases["format-aac"].find("skipped") is not None
     assert json.loads(badge.read_text(encoding="utf-8")) == {
         "schemaVersion": 1, "label": "openai /v1/audio/speech", "message": "13/14 clauses", "color": "red"}
-    shown = in_process("conform", servers[Quirk.NONE], "--format", "json", cwd=tmp_path, monkeypatch=monkeypatch,
-                       capsys=capsys, env={"OPENAI_API_KEY": KEY})
+    shown = in_process("conform", servers[Quirk.NONE], "--format", "json", "--model", "kokoro", "--voice", "am_adam",
+                       "--key-env", "LOOPBACK_KEY", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys,
+                       env={"LOOPBACK_KEY": KEY})
     document = json.loads(shown.stdout)
     assert shown.returncode == 0 and document["conforms"] and document["passed"] == document["offered"] == 14
+    assert document["key_env"] == "LOOPBACK_KEY" and KEY not in shown.stdout
 
 
-def test_a_server_of_its_own_model_name_is_judged_in_it(servers: dict[Quirk, str]) -> None:
+def test_a_server_of_its_own_model_and_voices_is_judged_in_them(servers: dict[Quirk, str]) -> None:
     """`--model NAME`: every request, the events form's included, names the server's model; a name it does not serve
-    fails the clauses that need an answer, refused as OpenAI refuses an unknown model."""
+    fails the clauses that need an answer, refused as OpenAI refuses an unknown model. `--voice`: the server's own
+    voices, the first on every request, each asked by the `voices` clause."""
     url, environ = servers[Quirk.NONE], {"LOOPBACK_KEY": KEY}
-    served = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="kokoro"))
+    served = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="kokoro", voices=("af_bella", "am_adam")))
     assert served.conforms and served.key_env == "LOOPBACK_KEY", [(r.clause.name, r.reason) for r in served.results]
+    unknown = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="kokoro", voices=("af_bella", "bf_x")))
+    failed = {r.clause.name: r for r in unknown.results if r.outcome is ClauseOutcome.FAILED}
+    assert set(failed) == {"voices"} and "bf_x" in failed["voices"].reason, failed
     unserved = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="not-served"))
     failed = {r.clause.name: r for r in unserved.results if r.outcome is ClauseOutcome.FAILED}
     assert {"format-mp3", "stream-sse", "instructions", "voices"} <= set(failed)
