@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib.metadata import entry_points
 
@@ -104,7 +104,7 @@ class Server:
     conformance: ConformClauses
     url: str
     like: str
-    key: str | None
+    key: str | None = field(repr=False)  # sent, never shown
     key_env: str
 
 
