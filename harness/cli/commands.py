@@ -33,6 +33,7 @@ _TABLE: tuple[tuple[str, str, str, str, _Added, bool], ...] = (
     # the group's first name: every command kept under it (`command_for` loads both names together)
     ("contract", _GROUP, "harness.cli.contract", "contract_app", (), True),
     ("serve", _COMMAND, "harness.cli.serve", "serve_command", (), False),
+    ("conform", _COMMAND, "harness.cli.conform", "conform_command", (), False),
     ("bench", _GROUP, "harness.cli.bench", "bench_app", (), False),
     ("score", _COMMAND, "harness.cli.score", "score_command", (), False),
     ("asr", _GROUP, "harness.cli.score", "asr_app", (), False),

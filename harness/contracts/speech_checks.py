@@ -5,9 +5,10 @@ client meets at once. Each runs for every provider that declares the part it nee
     format-<fmt>       (a format slot) each declared format comes back as that format: its bytes (the plans' own
                        rule, `execute.check_format`), and, where the answer is the audio itself, a Content-Type
                        naming it (another name of the same bytes, `audio/ogg` for Ogg Opus, is a finding: the bytes
-                       decide); headerless 16-bit samples are judged by their bytes: little-endian (they read as a
-                       smooth waveform that way round, not the other), at the declared rate (their length matches
-                       the same text in a format with a header), and `audio/L16` is flagged: big-endian by RFC 2586
+                       decide); headerless 16-bit samples are judged by their bytes: no header before them,
+                       little-endian (they read as a smooth waveform that way round, not the other), at the declared
+                       rate (their length matches the same text in a format with a header), and `audio/L16` is
+                       flagged: big-endian by RFC 2586
     error-bad-voice    (a voice slot) an undeclared voice, sent as a client would (unvalidated), is refused with the
                        declared status in the declared error shape (`ErrorShape`: every key of its template there)
     error-bad-model    (a model slot and an `unknown_model` refusal) an unknown model, likewise
@@ -17,9 +18,13 @@ client meets at once. Each runs for every provider that declares the part it nee
     error-long-input   (a text field with a documented maximum length) one character over it: the `invalid` refusal
     stream-audio       (a streamed answer that is the audio itself) no Content-Length (chunked transfer, or HTTP/2
                        frames), more than one read, and the body read to its end is whole audio
+    seams              (a streamed answer that is the audio itself, in 16-bit samples) the stream joins as one
+                       sound: no container header after its start (a whole file per chunk), no inserted silence
+                       between sounding audio (`harness.core.seams`, judged over the whole stream)
     stream-sse         (an answer of Server-Sent Events) read whole by the one stream reader (`core.stream_events`):
-                       audio events, the declared last event, nothing but findings after it, the stream closed; the
-                       audio joins into the format asked for
+                       audio events, the declared last event, nothing but findings after it, the stream closed; each
+                       event held against the declared event model (`core.validate.check_events`: a field the
+                       documents do not have is a finding); the audio joins into the format asked for
     speed              (a speed slot) speed 2.0 lasts half as long as 1.0 (ratio within `SPEED_TOLERANCE`), inside
                        the request model's documented range
     markup             (declared markup with a break a model takes: docs/markup.md) a break sent in the provider's own
@@ -57,7 +62,18 @@ from harness.contracts.marks_checks import answer_form, asked, marks_violations
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
-from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
+from harness.core.audio import (
+    AudioDecodeError,
+    LabelVerdict,
+    canonical_media_type,
+    headers_inside,
+    inspect,
+    judge_label,
+    sniff_media_type,
+    walk_riff,
+    wave_format,
+    writable,
+)
 from harness.core.audio_fields import AudioFieldError, carrier
 from harness.core.heard_rate import HeardRate, rate_by_length, sounding_s
 from harness.core.params import params_of
@@ -77,7 +93,7 @@ from harness.core.protocols.markup import Pause, Piece, TagKind, spoken
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role, SynthesisInput
 from harness.core.stream_events import read_stream
 from harness.core.transport import build_request
-from harness.core.validate import media_type_of
+from harness.core.validate import check_events, media_type_of
 from harness.core.verdict import Violation
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
@@ -312,8 +328,12 @@ def _labelled(response: httpx.Response, fmt: Format, where: str, bytes_right: bo
 
 def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,
                  where: str) -> list[Violation]:
-    """Headerless samples judged by their bytes: little-endian, and at the declared rate (the same text in a
-    format with a header tells how long it lasts)."""
+    """Headerless samples judged by their bytes: no container header before them, little-endian, and at the declared
+    rate (the same text in a format with a header tells how long it lasts)."""
+    header = sniff_media_type(data)  # a container's header at the start: a file, not the samples asked for
+    if header is not None:
+        return [Violation(where, "headerless 16-bit samples", f"a file with a header ({header}) in place of the "
+                          "samples", "protocol")]
     little, big = _roughness(data, "<"), _roughness(data, ">")
     if big < little:
         return [Violation(where, "16-bit little-endian samples",
@@ -371,17 +391,84 @@ def bad_model_check(synthesis: Synthesis) -> Check:
 
 
 def model_fallback_check(synthesis: Synthesis) -> Check:
+    assert synthesis.slots.model is not None
+    return accepted_check(synthesis, {synthesis.slots.model: UNKNOWN_MODEL}, "model-fallback")
+
+
+def accepted_check(synthesis: Synthesis, at: Mapping[str, Any], where: str) -> Check:
+    """The request with each `at` pointer set is spoken, not refused: the success status and audio in the format asked
+    for (an unknown model where the documents say it falls back; a documented optional field, `instructions`)."""
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
-        assert synthesis.slots.model is not None
         fmt = wanted_format(synthesis, "wav")
-        response = target.send(client, target.request(synthesis, fmt, at={synthesis.slots.model: UNKNOWN_MODEL}))
-        found = _status(response, synthesis, "model-fallback")
+        response = target.send(client, target.request(synthesis, fmt, at=at))
+        found = _status(response, synthesis, where)
         if found:
             return found
-        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, "model-fallback")
+        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, where)
         if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
-            found += _labelled(response, fmt, "model-fallback", not bytes_wrong)
+            found += _labelled(response, fmt, where, not bytes_wrong)
         return found + bytes_wrong
+
+    return check
+
+
+VOICE_TEXT = "Hello."  # short: one answer a voice
+
+
+def voices_check(synthesis: Synthesis) -> Check:
+    """Every voice the declaration lists is spoken (the success status and audio in the format asked for), each asked
+    with a short text; the refused ones named with their status."""
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.slots.voice is not None
+        fmt = wanted_format(synthesis, "wav")
+        refused = []
+        for voice in target.service.voices:
+            at = {synthesis.slots.voice: voice.name, synthesis.slots.text: VOICE_TEXT}
+            response = target.send(client, target.request(synthesis, fmt, at=at))
+            wrong = _status(response, synthesis, "voices") or _audio_wrong(synthesis.endpoint, response, fmt,
+                                                                            "voices")
+            if wrong:
+                refused.append(f"{voice.name} ({wrong[0].got[:60]})")
+        if not refused:
+            return []
+        return [Violation("voices", f"each of the {len(target.service.voices)} listed voices spoken",
+                          f"{len(refused)} not: " + "; ".join(refused), "protocol")]
+
+    return check
+
+
+def stream_seams_check(synthesis: Synthesis) -> Check:
+    """The streamed file's chunks join as one sound (docs/seams.md, the one rule `harness.core.seams`): no container
+    header after the stream's start (a whole file per chunk), no inserted silence between sounding audio. Asked as
+    WAV (16-bit samples: what a seam can be heard in); the chunks as they came are not the server's pieces, so the
+    stream is judged whole, as the benchmark judges an HTTP stream whose chunks it did not record."""
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        import numpy as np
+
+        from harness.core.seams import header_findings, seam_findings  # numpy's, imported where it is
+
+        fmt = wanted_format(synthesis, "wav")
+        if fmt.spec.codec != "pcm_s16le" or fmt.spec.container not in ("wav", "raw"):
+            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's seams are its "
+                       "frames'")
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, "seams")
+        if found:
+            return found
+        data = carried_audio(response.content, _carried(synthesis))
+        riff = walk_riff(data)
+        start = riff.first(b"data") if riff is not None else None
+        samples_at = start.body.start if start is not None else 0
+        body = data[samples_at:]
+        header = wave_format(data, riff) if riff is not None else None
+        rate = header.sample_rate if header is not None else fmt.spec.sample_rate
+        samples = np.frombuffer(body[:len(body) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
+        seconds = len(samples) / rate if rate else 0.0
+        headers = header_findings([(seconds * at / max(len(body), 1), kind.value)
+                                   for at, kind in headers_inside(body, 1)])
+        findings = [*headers, *(f for f in seam_findings(samples, rate, None) if f.kind == "gap")]
+        return [Violation(f"seams/{finding.at_s:.3f}s", "one sound: no header, no inserted gap at a seam",
+                          f"{finding.kind}: {finding.detail}", "seams") for finding in findings]
 
     return check
 
@@ -447,6 +534,10 @@ def stream_sse_check(synthesis: Synthesis) -> Check:
         reading = read_stream(response.content, carried)
         found += [Violation("stream-sse", "a whole stream of audio events and its declared last event",
                             f"{problem.kind.value}: {problem.note}", "protocol") for problem in reading.problems]
+        shapes = check_events(carried, response.content)  # each event as the documents shape it
+        found += [Violation(f"stream-sse{v.pointer}", f"an event as documented: {v.expected}", v.got, v.rule)
+                  for v in shapes.violations]
+        found += [Violation(f"stream-sse{d.pointer}", "the documented fields", d.note, FINDING) for d in shapes.drift]
         if not reading.pieces:
             found.append(Violation("stream-sse", "at least one event with audio", "none", "protocol"))
         elif not reading.problems:
@@ -673,6 +764,7 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
         carried = _carried(synthesis)
         if carried is None and synthesis.endpoint.role is Role.STREAM:
             add("stream-audio", stream_audio_check(synthesis))
+            add("seams", stream_seams_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
         if isinstance(carried, EventStreamBody | NdjsonBody) or (carried is None and

@@ -43,6 +43,7 @@ from harness.core.spec import (
     Role,
     UnknownInput,
 )
+from harness.core.stream_events import ndjson_events, sse_events
 from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
 
@@ -469,3 +470,29 @@ def _check_audio_bytes(media_type: str, body: bytes) -> Verdict:
     if contradicts(media_type, kind):
         return Verdict((Violation("", f"{media_type} audio", f"{audio_media_type(kind)} audio", "content-type"),))
     return Verdict()
+
+
+def check_events(carried: EventStreamBody | NdjsonBody, body: bytes, *, lines: bool = False) -> Verdict:
+    """Each event of a streamed answer (SSE, or NDJSON `lines`) whose data is a JSON object, held against the
+    declared `event_model`: a violation where an event breaks it (its pointer `/events/N/...`, N counting the events
+    with data), drift where it carries a field the documents do not. Nothing is judged without a model; what is not
+    JSON, the order and the end are the one stream reader's (`harness.core.stream_events.read_stream`)."""
+    model = carried.event_model
+    if model is None:
+        return Verdict()
+    violations: list[Violation] = []
+    drift: list[Drift] = []
+    for index, event in enumerate(e for e in (ndjson_events(body) if lines else sse_events(body)) if e.data):
+        try:
+            document = json.loads(b"\n".join(event.data))
+        except ValueError:
+            continue
+        if not isinstance(document, Mapping):
+            continue
+        where = pointer("events", index)
+        try:
+            model.model_validate(document)
+        except ValidationError as error:
+            violations += violations_from(error, where)
+        drift += unknown_keys(model, document, where)
+    return Verdict(tuple(violations), tuple(drift))

@@ -13,6 +13,7 @@
     export       the rows as CSV, Parquet or JSON, readable back
     observed_contract, contract_diff   the structural diff of two fixture folders, graded like oasdiff
     alignment    the reference beside the transcript, word by word
+    conform_card a `tts-harness conform` card as Markdown, JSON, JUnit XML and a shields.io badge
 
 Nothing is imported here, so `tts-harness --help` does not pay for plotly, scipy or jinja2.
 """

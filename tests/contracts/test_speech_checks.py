@@ -182,6 +182,14 @@ def test_big_endian_samples_are_caught_by_their_bytes(router: respx.MockRouter) 
     assert "little-endian" in found.expected and "big-endian" in found.got
 
 
+def test_a_wav_file_answered_for_headerless_pcm_is_caught(router: respx.MockRouter) -> None:
+    """OpenAI's pcm is "without the header": a server answering its WAV under pcm's name plays its header as samples."""
+    _answer_by_format(router, _wav(_tone(2.0, RATE), RATE), "audio/pcm")
+    with httpx.Client() as client:
+        (found,) = check_format("pcm")(_target(), client)
+    assert found.expected == "headerless 16-bit samples" and "audio/wav" in found.got
+
+
 def test_pcm_at_another_rate_than_declared_is_caught(router: respx.MockRouter) -> None:
     _answer_by_format(router, _pcm(_tone(2.0, 24_000)), "audio/pcm")  # 24 kHz samples, 22,050 declared
     with httpx.Client() as client:
@@ -207,6 +215,22 @@ def test_a_chunked_body_in_several_reads_is_a_stream(router: respx.MockRouter) -
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, stream=pieces())
     with httpx.Client() as client:
         assert check_stream_audio(_target(("wav",)), client) == []
+
+
+def test_a_stream_of_whole_files_has_a_header_at_each_seam(router: respx.MockRouter) -> None:
+    """Blaizzy/mlx-audio #898: each chunk a complete WAV file. The one seams rule hears each header after the start;
+    the same audio as one file joins as one sound."""
+    tone = _tone(1.0, RATE)
+    quarter = len(tone) // 4
+    files = b"".join(_wav(tone[at:at + quarter], RATE) for at in range(0, quarter * 4, quarter))
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, content=files)
+    target = _target(("wav",))
+    with httpx.Client() as client:
+        found = _check("seams", target)(target, client)
+    assert len(found) == 3 and all(v.rule == "seams" and "wav header inside the stream" in v.got for v in found)
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, content=_wav(tone, RATE))
+    with httpx.Client() as client:
+        assert _check("seams", target)(target, client) == []
 
 
 def test_an_unknown_model_must_be_refused(router: respx.MockRouter) -> None:
@@ -282,7 +306,8 @@ def test_a_stream_without_its_declared_last_event_is_caught(router: respx.MockRo
         found = _check("stream-sse", target)(target, client)
     assert any("no-end" in v.got for v in found), found
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
-                                                content=_sse(delta, json.dumps({"type": "speech.audio.done"})))
+                                                content=_sse(delta, json.dumps({"type": "speech.audio.done", "usage": {
+                                                    "input_tokens": 3, "output_tokens": 40, "total_tokens": 43}})))
     with httpx.Client() as client:
         assert _check("stream-sse", target)(target, client) == []
 
@@ -304,8 +329,8 @@ def test_speed_must_shorten_the_audio(router: respx.MockRouter) -> None:
 
 def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert set(checks_for(_target(("wav", "pcm")).provider)) == {
-        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed",
-        "rate-audio.speech"}
+        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "seams",
+        "speed", "rate-audio.speech"}
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
 
 

@@ -9,6 +9,9 @@ A table may instead start from a built-in family provider, `like = "<name>"`: on
 families (`like.py`) or of the asynchronous jobs family (`like_jobs.py`); an old `protocol = "X"` means the built-in
 whose `SpeechService.file_protocols` lists X (`harness.core.declared`).
 
+`conformance.py` is what a compatible server of a built-in's API must do, clause by clause in its documents' words
+(`SpeechService.conformance`, run by `tts-harness conform`).
+
 `realtime_grammar.py` is the WebSocket vocabulary (channels, frames, sessions, the `Grammar` a socket is read with)
 that the WebSocket speech family (`websocket_speech.py`: its `SocketGrammar`) speaks for every socket, a built-in's
 or a file's; `realtime_session.py` runs one session with the `websockets` client and records it.

@@ -39,6 +39,7 @@ from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import CLOSED, Catalogue, KnownModel
+from harness.core.protocols.conformance import ConformClauses
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.markup import Markup
 from harness.core.protocols.realtime_grammar import AudioSpec
@@ -437,6 +438,9 @@ class SpeechService:
     known_models: tuple[KnownModel, ...] = ()
     # Fields clients send under another spelling (`voice_id` for `voiceId`), decided as the values are.
     field_spellings: tuple[FieldSpelling, ...] = ()
+    # What a compatible server of this API must do, clause by clause in the documents' words (`tts-harness conform`);
+    # None: no clauses declared.
+    conformance: ConformClauses | None = None
 
     def __post_init__(self) -> None:
         sent = self.sent_models()

@@ -21,6 +21,7 @@ from harness.core.languages import codes_of
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import KnownModel
+from harness.core.protocols.conformance import Clause, ConformClauses, Judge
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -50,11 +51,14 @@ from harness.core.spec import (
 from harness.providers.openai.models import (
     DONE_EVENT,
     ERROR_CODES,
+    INPUT_WORDS,
+    INSTRUCTIONS_WORDS,
     MODEL_PRICES_PAGE,
     OVERVIEW,
     PCM_RATE,
     REFERENCE,
     SNAPSHOTS_PAGE,
+    SPEED_WORDS,
     ErrorBody,
     SpeechEvent,
     SpeechRequest,
@@ -229,6 +233,63 @@ SSE_BILLING = (
 )
 
 
+# What a server compatible with `POST /v1/audio/speech` must do (`tts-harness conform URL`, docs/conform.md): each
+# clause in the reference's words, judged by one check of the harness (harness.core.protocols.conformance).
+_FORMATS_WORDS = ("response_format: The format to audio in. Supported formats are `mp3`, `opus`, `aac`, `flac`, `wav`, "
+                  "and `pcm`.")
+_PCM_WORDS = ("pcm: \"raw samples in 24kHz (16-bit signed, low-endian), without the header\" (the text-to-speech "
+              "guide, https://platform.openai.com/docs/guides/text-to-speech)")
+_STREAM_WORDS = ("stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is "
+                 "not supported for `tts-1` or `tts-1-hd`.")
+_EVENT_WORDS = ("speech.audio.delta \"Emitted for each chunk of audio data generated during speech synthesis\", audio "
+                "\"A chunk of Base64-encoded audio data\"; speech.audio.done \"Emitted when the speech synthesis is "
+                "complete and all audio has been streamed\", usage \"Token usage statistics for the request\" "
+                "(input_tokens, output_tokens, total_tokens; the OpenAPI spec's SpeechAudioDeltaEvent and "
+                "SpeechAudioDoneEvent, as generated into openai-client-base and ex_openai)")
+_ERROR_WORDS = ("errors answer {\"error\": {\"message\", \"type\", \"param\", \"code\"}} (" + ERROR_CODES + ")")
+_NOT_FOR_INSTRUCTIONS = ("tts-1", "tts-1-hd")
+
+
+def _format_clause(fmt: Format) -> Clause:
+    words = _FORMATS_WORDS + (" " + _PCM_WORDS if fmt.name == "pcm" else "")
+    asks = ("pcm: headerless 16-bit little-endian mono samples at 24 kHz" if fmt.name == "pcm" else
+            f"{fmt.name}: the answer is {fmt.name} audio, labelled {fmt.media_type}")
+    return Clause(name=f"format-{fmt.name}", asks=asks, words=words, source=REFERENCE, judge=Judge.FAMILY,
+                  check=f"format-{fmt.name}")
+
+
+CONFORMANCE = ConformClauses(endpoint="POST /v1/audio/speech", clauses=(
+    *(_format_clause(fmt) for fmt in FORMATS),
+    Clause(name="speed", asks="speed 2.0 lasts about half as long as 1.0 (0.25 to 4.0 accepted)", words=SPEED_WORDS,
+           source=REFERENCE, judge=Judge.FAMILY, check="speed"),
+    Clause(name="instructions", asks="a request with instructions is spoken, on a model that takes them",
+           words="instructions: " + INSTRUCTIONS_WORDS, source=REFERENCE, judge=Judge.ACCEPTED,
+           sets={"/instructions": "Speak in a cheerful and positive tone."}, not_for=_NOT_FOR_INSTRUCTIONS),
+    Clause(name="stream-audio", asks="stream_format audio: the audio file, sent chunked as it is made",
+           words=_STREAM_WORDS + " 200: \"The audio file content\".", source=REFERENCE, judge=Judge.FAMILY,
+           check="stream-audio"),
+    Clause(name="stream-sse", asks="stream_format sse: text/event-stream, speech.audio.delta events, then "
+                                   "speech.audio.done with usage",
+           words=_STREAM_WORDS + " " + _EVENT_WORDS, source=REFERENCE, judge=Judge.FAMILY, check="stream-sse",
+           not_for=_NOT_FOR_INSTRUCTIONS),
+    Clause(name="seams", asks="the streamed file's chunks join as one sound: no header, no inserted gap at a seam",
+           words=_STREAM_WORDS + " 200: \"The audio file content\": one file, whatever its chunks.",
+           source=REFERENCE, judge=Judge.FAMILY, check="seams"),
+    Clause(name="error-bad-voice", asks="an unknown voice: 400 in OpenAI's error body",
+           words="voice: Supported built-in voices are `alloy`, ... `cedar`; " + _ERROR_WORDS, source=REFERENCE,
+           judge=Judge.FAMILY, check="error-bad-voice"),
+    Clause(name="error-long-input", asks="4097 characters: 400 in OpenAI's error body",
+           words="input: " + INPUT_WORDS + " " + _ERROR_WORDS, source=REFERENCE, judge=Judge.FAMILY,
+           check="error-long-input"),
+    Clause(name="error-bad-key", asks="a wrong key: 401 in OpenAI's error body",
+           words="401 \"Invalid Authentication\" (\"Incorrect API key provided\"); " + _ERROR_WORDS,
+           source=ERROR_CODES, judge=Judge.PLAN, check="401-invalid-key"),
+    Clause(name="voices", asks="each of the thirteen built-in voices is spoken",
+           words="voice: Supported built-in voices are `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `onyx`, "
+                 "`nova`, `sage`, `shimmer`, `verse`, `marin`, and `cedar`.", source=REFERENCE, judge=Judge.VOICES),
+))
+
+
 SERVICE = SpeechService(
     name="openai",
     title="OpenAI speech (/v1/audio/speech)",
@@ -262,6 +323,7 @@ SERVICE = SpeechService(
                         "characters: the sandbox writes the input's tokens at the price sheet's characters a token and "
                         "the audio's tokens at its tokens a second (both estimates, openai.toml).", (REFERENCE,))),
     file_protocols=("openai-speech",),
+    conformance=CONFORMANCE,
 )
 
 PROVIDER = build_provider(SERVICE)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from harness.core.spec import RequestModel, ResponseModel
 
@@ -84,8 +84,19 @@ class SpeechUsage(ResponseModel):
 
 class SpeechEvent(ResponseModel):
     """An event of the SSE answer: `speech.audio.delta` (`audio`, base64 of the next bytes of the file) or the last,
-    `speech.audio.done` (`usage`)."""
+    `speech.audio.done` (`usage`). Each requires its field: the OpenAPI spec's SpeechAudioDeltaEvent {type, audio} and
+    SpeechAudioDoneEvent {type, usage {input_tokens, output_tokens, total_tokens}}, all required (as generated into
+    docs.rs/openai-client-base 0.12.0, `audio: String`, `usage: Box<SpeechAudioDoneEventUsage>`, and
+    hexdocs.pm/ex_openai SpeechAudioDoneEvent, ":usage - required"; read 2026-11-27)."""
 
     type: Literal["speech.audio.delta", "speech.audio.done"]
     audio: str | None = None
     usage: SpeechUsage | None = None
+
+    @model_validator(mode="after")
+    def _its_field(self) -> SpeechEvent:
+        if self.type == DELTA_EVENT and self.audio is None:
+            raise ValueError("speech.audio.delta carries its audio at `audio`")
+        if self.type == DONE_EVENT and self.usage is None:
+            raise ValueError("speech.audio.done carries `usage` (input_tokens, output_tokens, total_tokens)")
+        return self
