@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
+from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
 from harness.history.seams import SeamsWorse
@@ -110,12 +111,18 @@ class Analysis:
         return self.history.cancels_worse
 
     @property
+    def checks_changed(self) -> tuple[CheckChanged, ...]:
+        """The offerings whose newest run changed a registered check beyond its declared rule (the gate fails on
+        them too: `harness.history.checks`)."""
+        return self.history.checks_changed
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
         return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
-                    or self.seams_worse or self.cancels_worse)
+                    or self.seams_worse or self.cancels_worse or self.checks_changed)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from harness.core.client_health import SaturationRule
 from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
+from harness.history.checks import newest_checks_changed
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
@@ -274,6 +275,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         markup_fell=newest_markup_fell(markup),
         seams_worse=newest_seams_worse(seams),
         cancels_worse=newest_cancels_worse(cancels),
+        checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )
 
 
