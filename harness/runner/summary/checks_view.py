@@ -1,7 +1,7 @@
-"""The summary's checks (`harness.checks`): one table of every registered check's figures per offering — each
-pooled as its declaration says, its 95% interval beside it — and a line per kind of finding, in every format; a
-figure a declaration places beside one of the models table's (first speech beside TTFA) is also a column there.
-Nothing here names a check: a new one appears by its declaration."""
+"""The summary's checks (`harness.checks`): one table of every registered check's figures — a row per figure, a
+column per offering, each pooled as its declaration says with its 95% interval — and a line per kind of finding, in
+every format; a figure a declaration places beside one of the models table's (first speech beside TTFA) is also a
+column there. Nothing here names a check: a new one appears by its declaration."""
 
 from __future__ import annotations
 
@@ -44,18 +44,21 @@ def beside_cells(checks: Sequence[OfferingCheck], figure: str, label: str) -> tu
 
 
 def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
-    """Every check's figures per offering, and its findings; nothing where no check read a clip."""
+    """Every check's figures, a row per figure and a column per model (a model's name begins no row, so the models
+    table stays the one whose rows a reader finds a model by), and the findings; nothing where no check read a
+    clip."""
     if not checks:
         return []
     shown = _shown_fields(checks)
     labels = sorted({one.label for one in checks})
     rows: list[tuple[Cell, ...]] = [
-        (label, *(_cell(_figure(checks, label, check, item), item) for check, item in shown)) for label in labels]
+        (f"{item.label} ({item.pooling})", *(_cell(_figure(checks, label, check, item), item) for label in labels))
+        for check, item in shown]
     declared = {check.name: check for check, _ in shown}.values()
     how = "; ".join(f"{check.title.lower()}: {check.doc}" for check in declared)
-    headings = (Heading("model", left=True), *(Heading(item.label, check.key(item)) for check, item in shown))
-    table = SummaryTable("checks", f"Checks per model, each with its 95% interval over clips ({how})", headings,
-                         tuple(rows))
+    headings = (Heading("figure", left=True), *(Heading(label) for label in labels))
+    table = SummaryTable("checks", f"Checks: each figure per model with its 95% interval over clips ({how})",
+                         headings, tuple(rows))
     found = [f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "
              f"(e.g. {one.examples[kind]})" for one in checks for kind, count in one.findings.items()]
     return [Lines("check_figures", tuple(found), {"offerings": [one.to_json() for one in checks]}), table]
