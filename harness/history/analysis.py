@@ -10,6 +10,7 @@ from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
 from harness.history.seams import SeamsWorse
+from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -126,7 +127,9 @@ class Analysis:
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:
-    flagged = [Flagged(series, change) for series in history.series
+    """Every series tested for changes, but a registered check's: its own declared rule judges it (`checks_changed`),
+    one judge per figure."""
+    flagged = [Flagged(series, change) for series in history.series if not series.key.startswith(CHECK_PREFIX)
                for change in find_changes(series.values, series.scale is Scale.LOG, alpha)]
     flagged.sort(key=lambda f: (f.point.created_at, f.label, f.series.key))
     return Analysis(history, tuple(flagged))

@@ -23,9 +23,11 @@ run over several corpora is a series of that set, as its report pools them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from harness.checks import every_field
 from harness.core.client_health import SaturationRule
 from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
@@ -165,11 +167,38 @@ def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
                        f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
 
 
+# A registered check's field as a series (harness.checks): drawn on the page; judged by its own declared rule
+# (`harness.history.checks`), never by the change-point method too (`harness.history.analysis`).
+CHECK_PREFIX = "check:"
+
+
+def _check_points(entry: Entry) -> Iterable[tuple[str, Interval]]:
+    """Each registered check's pooled fields of the entry, as (series key, interval)."""
+    for one in entry.checks:
+        for item in one.check.fields:
+            pooled = one.figures.get(item.name)
+            if pooled is not None:
+                low, high = (math.nan, math.nan) if pooled.low is None or pooled.high is None else (pooled.low,
+                                                                                                   pooled.high)
+                yield CHECK_PREFIX + one.check.key(item), Interval(pooled.value, low, high, pooled.clips)
+
+
+def _check_metric(key: str) -> tuple[str, str, Scale, int] | None:
+    for check, item in every_field():
+        if key == CHECK_PREFIX + check.key(item):
+            return (f"{check.title}: {item.label}", "ms" if item.unit == "ms" else "score", Scale.LINEAR,
+                    len(METRICS))
+    return None
+
+
 def _metric(key: str) -> tuple[str, str, Scale, int]:
     """A series' label, unit, scale and rank among a model's series."""
     for rank, metric in enumerate(METRICS):
         if metric.key == key:
             return metric.label, metric.unit, metric.scale, rank
+    declared = _check_metric(key)
+    if declared is not None:
+        return declared
     language = series_label(key)
     if language is not None:
         return (*language, len(METRICS))
@@ -239,6 +268,11 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     point = _point(run, metric.read(source)) if source is not None else None
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
+            for entry in entries:
+                for key, value in _check_points(entry):
+                    if (point := _point(run, value)) is not None:
+                        points.setdefault((entry.provider, entry.model, corpora.get((entry.provider, entry.model), ""),
+                                           key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
             languages.append((run, run_figures(rows, verdicts)))

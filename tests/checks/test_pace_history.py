@@ -109,3 +109,16 @@ def test_compare_calls_the_slower_pace_a_regression_and_the_steady_one_ok(paced_
     assert found["slower"].verdict is Ruling.REGRESSION and found["slower"].change is not None
     assert -0.20 < found["slower"].change < -0.10
     assert found["steady"].verdict is Ruling.OK and found["steady"].change == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_history_page_draws_each_check_as_a_series_its_rule_alone_judges(paced_store: Path) -> None:
+    from harness.checks import every_field
+    from harness.history import analyse, read_history
+
+    history = read_history(paced_store)
+    keys = {f"check:{check.key(item)}" for check, item in every_field()}
+    drawn = {(series.model, series.key): series for series in history.series if series.key in keys}
+    paced = [series for (model, key), series in drawn.items() if model == "slower" and key.endswith("_wpm")]
+    assert len(paced) == 1 and len(paced[0].points) == 2
+    assert paced[0].points[1].value / paced[0].points[0].value == pytest.approx(0.85, abs=0.05)
+    assert not [flagged for flagged in analyse(history).flagged if flagged.series.key in keys]
