@@ -269,10 +269,10 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
             for entry in entries:
-                for key, value in _check_points(entry):
+                for series_key, value in _check_points(entry):
                     if (point := _point(run, value)) is not None:
                         points.setdefault((entry.provider, entry.model, corpora.get((entry.provider, entry.model), ""),
-                                           key), []).append(point)
+                                           series_key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
             languages.append((run, run_figures(rows, verdicts)))
