@@ -13,8 +13,17 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from harness.checks import OfferingCheck, every_field, offering_checks, registered
-from harness.core.checks import Pooling
+from harness.checks import (
+    ClipCheck,
+    DeclaredCheck,
+    OfferingCheck,
+    changes_between,
+    every_field,
+    offering_checks,
+    registered,
+)
+from harness.core.checks import Better, ChangeRule, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.results import RequestRow
 from harness.results.tables import TABLE_BY_NAME
 from harness.runner.summary.checks_view import check_sections
 from harness.runner.summary.format import SummaryFormat, render
@@ -139,3 +148,38 @@ def test_every_format_of_the_summary_shows_every_registered_check(form: SummaryF
         return
     for _, item in every_field():
         assert item.label in out
+
+
+def _long_clip_check(better: Better) -> DeclaredCheck:
+    """A check written in the test, as a user's would be: a clip's duration as its figure, a finding past 3 s."""
+    declaration = CheckDeclaration(
+        name="long_clip", title="Long clip", version="1", doc="docs/checks.md",
+        fields=(CheckField(name="seconds", label="clip s", unit="s", meaning="The clip's duration.", better=better,
+                           pooling=Pooling.MEAN, decimals=2),),
+        reads=("scores.duration_s",), findings=(FindingKind("over_3_s", "a clip under 3 s"),),
+        thresholds={"max_s": 3.0}, change=ChangeRule(field="seconds", relative=0.10))
+
+    def measure(request: RequestRow) -> ClipCheck:
+        seconds = request.duration_s
+        over = (("over_3_s", f"{seconds:.1f} s"),) if seconds is not None and seconds > 3.0 else ()
+        return ClipCheck({"seconds": seconds}, over)
+
+    return DeclaredCheck(declaration, measure)
+
+
+def _clips(scale: float) -> list[RequestRow]:
+    return [request_row(provider="acme", model="one", item_id=str(index), outcome="ok", duration_s=seconds * scale)
+            for index, seconds in enumerate((1.0, 2.0, 3.5, 4.0))]
+
+
+def test_findings_are_counted_and_a_change_is_judged_the_worse_way_only() -> None:
+    higher = _long_clip_check(Better.HIGHER)
+    (found,) = offering_checks(_clips(1.0), [higher])
+    assert found.findings == {"over_3_s": 2} and found.examples["over_3_s"] == "2: 3.5 s"
+    assert found.figures["seconds"].value == pytest.approx(2.625) and found.figures["seconds"].low is not None
+    (fell,) = changes_between(_clips(1.0), _clips(0.8), [higher])
+    (rose,) = changes_between(_clips(1.0), _clips(1.2), [higher])
+    assert fell.beyond and fell.ratio == pytest.approx(0.8) and not rose.beyond  # higher is better: only a fall
+    (either,) = changes_between(_clips(1.0), _clips(1.2), [_long_clip_check(Better.NEITHER)])
+    (small,) = changes_between(_clips(1.0), _clips(1.05), [_long_clip_check(Better.NEITHER)])
+    assert either.beyond and not small.beyond  # 5% is within the declared 10%
