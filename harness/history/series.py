@@ -172,15 +172,19 @@ def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
 CHECK_PREFIX = "check:"
 
 
-def _check_points(entry: Entry) -> Iterable[tuple[str, Interval]]:
-    """Each registered check's pooled fields of the entry, as (series key, interval)."""
-    for one in entry.checks:
-        for item in one.check.fields:
-            pooled = one.figures.get(item.name)
-            if pooled is not None:
+def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each registered check's pooled fields of each entry, as a point of the run under its series key."""
+    for entry in entries:
+        for one in entry.checks:
+            for item in one.check.fields:
+                pooled = one.figures.get(item.name)
+                if pooled is None:
+                    continue
                 low, high = (math.nan, math.nan) if pooled.low is None or pooled.high is None else (pooled.low,
                                                                                                    pooled.high)
-                yield CHECK_PREFIX + one.check.key(item), Interval(pooled.value, low, high, pooled.clips)
+                point = _point(run, Interval(pooled.value, low, high, pooled.clips))
+                if point is not None:
+                    yield (entry.provider, entry.model, CHECK_PREFIX + one.check.key(item)), point
 
 
 def _check_metric(key: str) -> tuple[str, str, Scale, int] | None:
@@ -268,11 +272,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     point = _point(run, metric.read(source)) if source is not None else None
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
-            for entry in entries:
-                for series_key, value in _check_points(entry):
-                    if (point := _point(run, value)) is not None:
-                        points.setdefault((entry.provider, entry.model, corpora.get((entry.provider, entry.model), ""),
-                                           series_key), []).append(point)
+            for (provider, model, series_key), point in _check_points(entries, run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
             languages.append((run, run_figures(rows, verdicts)))
