@@ -16,7 +16,6 @@ from rich.console import Console
 from harness.checks import (
     ClipCheck,
     DeclaredCheck,
-    OfferingCheck,
     changes_between,
     every_field,
     offering_checks,
@@ -25,7 +24,6 @@ from harness.checks import (
 from harness.core.checks import Better, ChangeRule, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.results import RequestRow
 from harness.results.tables import TABLE_BY_NAME
-from harness.runner.summary.checks_view import check_sections
 from harness.runner.summary.format import SummaryFormat, render
 from harness.scoring.audio import decode_audio
 from harness.scoring.conformance import DeclaredFormat, check_conformance
@@ -131,23 +129,38 @@ def test_pace_of_speech_at_two_known_rates() -> None:
     assert 0.75 < slow / fast < 0.92
 
 
-def _offerings() -> tuple[OfferingCheck, ...]:
+def _summary_sections() -> list:
+    """Every section of the summary of a run of three streamed clips (0.1, 0.2 and 0.3 s of leading silence)."""
+    from harness.results import RunRows, StoredRun
+    from harness.runner.summary.figures import summary_of
+    from harness.runner.summary.view import sections
+
     rows = [_request(lead, 1.0, 150.0, item) for lead, item in ((0.1, "a"), (0.2, "b"), (0.3, "c"))]
-    return offering_checks(rows)  # type: ignore[arg-type]
+    run = RunRows(run=StoredRun(run_id="r", status="finished", asr_model="tiny.en"), requests=tuple(rows))  # type: ignore[arg-type]
+    return sections(summary_of(run, 0.0), "runs.db")
 
 
 @pytest.mark.parametrize("form", [SummaryFormat.JSON, SummaryFormat.MARKDOWN, SummaryFormat.TEXT])
 def test_every_format_of_the_summary_shows_every_registered_check(form: SummaryFormat) -> None:
+    """Each registered field is a column of the models table (first speech right after TTFA), with every figure and
+    its interval in the JSON."""
     buffer = io.StringIO()
-    render(check_sections(_offerings()), form, Console(file=buffer, width=200, color_system=None))
+    render(_summary_sections(), form, Console(file=buffer, width=400, color_system=None))
     out = buffer.getvalue()
     if form is SummaryFormat.JSON:
-        sections = json.dumps(json.loads(out))
+        found = json.loads(out)
+        (models,) = [s for s in found["sections"] if s["key"] == "models"]
+        columns = list(models["rows"][0])
         for check, item in every_field():
-            assert f'"{check.key(item)}"' in sections
+            assert check.key(item) in columns
+            if item.beside:
+                assert columns.index(check.key(item)) == columns.index(f"{item.beside}_p50_ms") + 1
+        (figures,) = [s for s in found["sections"] if s["key"] == "checks"]
+        keys = {key for offering in figures["offerings"] for key in offering}
+        assert {check.key(item) for check, item in every_field()} <= keys
         return
     for _, item in every_field():
-        assert item.label in out
+        assert item.label.removesuffix(f" {item.unit}") in out
 
 
 def _long_clip_check(better: Better) -> DeclaredCheck:

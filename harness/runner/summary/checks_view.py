@@ -1,15 +1,16 @@
-"""The summary's checks (`harness.checks`): one table of every registered check's figures — a row per figure, a
-column per offering, each pooled as its declaration says with its 95% interval — and a line per kind of finding, in
-every format; a figure a declaration places beside one of the models table's (first speech beside TTFA) is also a
-column there. Nothing here names a check: a new one appears by its declaration."""
+"""The summary's checks (`harness.checks`): every registered check's figures as columns of the models table — each
+pooled as its declaration says, with its 95% interval; one declared beside a figure of that table right after it
+(first speech after TTFA), the others at its end — and a line per kind of finding, with every figure in JSON, in
+every format. Nothing here names a check: a new one appears by its declaration. (A table of its own, a column per
+model, split into some twenty tables at 200 columns in the README's run of 80 models.)"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from harness.checks import OfferingCheck, Pooled, every_field
-from harness.core.checks import CheckDeclaration, CheckField
-from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
+from harness.core.checks import CheckDeclaration, CheckField, Pooling
+from harness.runner.summary.format import FigureCell, Heading, Lines, Section
 
 
 def _shown_fields(checks: Sequence[OfferingCheck]) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
@@ -31,34 +32,28 @@ def _figure(checks: Sequence[OfferingCheck], label: str, check: CheckDeclaration
                 None)
 
 
+def _heading(check: CheckDeclaration, item: CheckField) -> Heading:
+    pooled = "p50" if item.pooling is Pooling.MEDIAN else "mean"
+    return Heading(f"{item.label.removesuffix(' ' + item.unit)} {pooled}", check.key(item))
+
+
 def beside_headings(checks: Sequence[OfferingCheck], figure: str) -> tuple[Heading, ...]:
-    """The headings of the check fields declared beside `figure` ("ttfa") that some offering has."""
-    return tuple(Heading(f"{item.label.removesuffix(' ' + item.unit)} p50", check.key(item))
-                 for check, item in _shown_fields(checks) if item.beside == figure)
+    """The models table's headings of the check fields declared beside `figure` ("ttfa"; "": at the table's end)
+    that some offering has."""
+    return tuple(_heading(check, item) for check, item in _shown_fields(checks) if item.beside == figure)
 
 
 def beside_cells(checks: Sequence[OfferingCheck], figure: str, label: str) -> tuple[FigureCell, ...]:
-    """The offering's cells under `beside_headings(checks, figure)`."""
+    """The offering's cells under `beside_headings(checks, figure)`: each figure with its 95% interval."""
     return tuple(_cell(_figure(checks, label, check, item), item)
                  for check, item in _shown_fields(checks) if item.beside == figure)
 
 
 def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
-    """Every check's figures, a row per figure and a column per model (a model's name begins no row, so the models
-    table stays the one whose rows a reader finds a model by), and the findings; nothing where no check read a
-    clip."""
+    """A line per kind of finding a check raised, with every check's figures per offering in JSON (intervals,
+    clips, the check's version); the figures themselves are columns of the models table."""
     if not checks:
         return []
-    shown = _shown_fields(checks)
-    labels = sorted({one.label for one in checks})
-    rows: list[tuple[Cell, ...]] = [
-        (f"{item.label} ({item.pooling})", *(_cell(_figure(checks, label, check, item), item) for label in labels))
-        for check, item in shown]
-    declared = {check.name: check for check, _ in shown}.values()
-    how = "; ".join(f"{check.title.lower()}: {check.doc}" for check in declared)
-    headings = (Heading("figure", left=True), *(Heading(label) for label in labels))
-    table = SummaryTable("checks", f"Checks: each figure per model with its 95% interval over clips ({how})",
-                         headings, tuple(rows))
     found = [f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "
              f"(e.g. {one.examples[kind]})" for one in checks for kind, count in one.findings.items()]
-    return [Lines("check_figures", tuple(found), {"offerings": [one.to_json() for one in checks]}), table]
+    return [Lines("checks", tuple(found), {"offerings": [one.to_json() for one in checks]})]

@@ -208,7 +208,7 @@ def models_table(summary: Summary) -> SummaryTable:
                 Heading("cost", "cost_usd"),
                 *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
                    Heading("similarity")] if scored else []),
-                *([Heading("marks p95", "marks")] if summary.marks else []))
+                *([Heading("marks p95", "marks")] if summary.marks else []), *beside_headings(summary.checks, ""))
     marked = {m.label: m for m in summary.marks}  # timing marks: p95 onset error, coverage (bench.marks_view)
     rows = tuple(
         (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
@@ -223,7 +223,8 @@ def models_table(summary: Summary) -> SummaryTable:
          FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
          _cost(line),
          *(_quality_cells(line.quality, with_cer) if scored else ()),
-         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
+         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()),
+         *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"))
         for line in summary.lines)
     return SummaryTable("models", title, headings, rows)
 
