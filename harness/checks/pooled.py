@@ -63,8 +63,16 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
     if not values:
         return None
     data = np.asarray(values, dtype=np.float64)
-    value, low, high, size = (quantile_interval_exact(data, 0.5) if pooling is Pooling.MEDIAN
-                              else score_mean_interval(data))
+    if pooling is Pooling.GEOMETRIC_MEAN:
+        data = data[data > 0]  # a rate of nothing has no logarithm (a check pooled so gives none)
+        if not data.size:
+            return None
+        logged, low, high, size = score_mean_interval(np.log(data))
+        value, low, high = math.exp(logged), math.exp(low), math.exp(high)  # NaN bounds stay NaN
+    elif pooling is Pooling.MEDIAN:
+        value, low, high, size = quantile_interval_exact(data, 0.5)
+    else:
+        value, low, high, size = score_mean_interval(data)
     if not math.isfinite(low) or not math.isfinite(high):
         return Pooled(value, None, None, size)
     return Pooled(value, low, high, size)

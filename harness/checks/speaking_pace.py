@@ -25,9 +25,11 @@ DECLARATION = CheckDeclaration(
     title="Speaking pace",
     version="1",
     doc="docs/checks.md#speaking-pace",
-    fields=(CheckField(name="wpm", label="pace wpm", unit="wpm", better=Better.NEITHER, pooling=Pooling.MEAN,
+    fields=(CheckField(name="wpm", label="pace wpm", unit="wpm", better=Better.NEITHER,
+                       pooling=Pooling.GEOMETRIC_MEAN,
                        meaning="Words of the sent text a minute of the speech heard (its leading and trailing "
-                               "silence left out), the mean over clips with its 95% Student's t interval."),),
+                               "silence left out), the geometric mean over clips with its 95% Student's t interval "
+                               "on the logarithms."),),
     reads=("scores.ref_words", "scores.speech_s", "scores.unit", "scores.wer", "scores.error"),
     thresholds={"max_wer": MAX_WER, "min_speech_s": MIN_SPEECH_S},
     change=ChangeRule(field="wpm", relative=0.10),

@@ -29,10 +29,12 @@ class Better(StrEnum):
 class Pooling(StrEnum):
     """How a figure pools over an offering's clips, which fixes its 95% interval (`harness.measurement`'s
     `sample_intervals`): MEDIAN between two order statistics (any distribution; none below six clips), MEAN by
-    Student's t (a light-tailed figure; from two clips on)."""
+    Student's t (a light-tailed figure; from two clips on), GEOMETRIC_MEAN by Student's t on the logarithms (a
+    positive rate whose changes are ratios: its interval stays above zero where a mean's of two clips would not)."""
 
     MEDIAN = "median"
     MEAN = "mean"
+    GEOMETRIC_MEAN = "geometric mean"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -142,7 +142,15 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     # The registered checks (harness.checks), by the rules docs/checks.md states
     paced = np.array([60 * r.ref_words / r.speech_s for r in in_words if not r.score_error and r.ref_words
                       and r.speech_s is not None and r.speech_s >= 0.5 and r.wer is not None and r.wer <= 0.5])
-    expected["speaking_pace_wpm"] = _student(paced) if paced.size else None
+    logs = np.log(paced)  # a geometric mean: Student's t on the logarithms, exponentiated
+    if not logs.size:
+        expected["speaking_pace_wpm"] = None
+    elif logs.size < 2:  # one value: no interval
+        expected["speaking_pace_wpm"] = (float(np.exp(logs[0])), math.nan, math.nan)
+    elif logs.std(ddof=1) == 0:  # a constant sample's interval is the value itself
+        expected["speaking_pace_wpm"] = (float(np.exp(logs[0])),) * 3
+    else:
+        expected["speaking_pace_wpm"] = tuple(float(np.exp(v)) for v in _student(logs))
     heard = [r for r in scored if not r.score_error and r.leading_silence_s is not None and r.speech_s]
     silence = np.array([1000 * r.leading_silence_s for r in heard], dtype=float)
     expected["leading_silence_silence_ms"] = _quantile(silence, 0.5) if silence.size else None

@@ -33,7 +33,7 @@ def _figure(checks: Sequence[OfferingCheck], label: str, check: CheckDeclaration
 
 
 def _heading(check: CheckDeclaration, item: CheckField) -> Heading:
-    pooled = "p50" if item.pooling is Pooling.MEDIAN else "mean"
+    pooled = {Pooling.MEDIAN: "p50", Pooling.MEAN: "mean", Pooling.GEOMETRIC_MEAN: "gmean"}[item.pooling]
     return Heading(f"{item.label.removesuffix(' ' + item.unit)} {pooled}", check.key(item))
 
 
