@@ -454,12 +454,13 @@ def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
     better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
     return ReportColumn(key=check.key(item), heading=item.label.removesuffix(f" {item.unit}"),
                         meaning=f"{item.meaning} ({item.unit}; {check.doc})", cell=_check_cell(check, item),
-                        default=bool(item.beside), streaming=item.beside == "ttfa", better=better)
+                        default=False, streaming=item.beside == "ttfa", better=better)
 
 
 def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     """The figures' columns with every registered check's (`harness.checks`): a field declared beside a column
-    right after it (first speech after TTFA), the others at the end, shown with "every column"."""
+    right after it (first speech after TTFA), the others at the end, all shown with "every column" (the default
+    columns already fill a laptop window: tests/report/test_report_browser.py)."""
     placed = list(columns)
     for check, item in every_field():
         column = _check_column(check, item)
