@@ -68,7 +68,7 @@ class ChangeRule:
 
     field: str
     relative: float  # 0.10: a change of more than 10% either way (or the worse way, by the field's `better`)
-    min_pairs: int = 2  # fewer clips spoken by both runs: no judgement, said so
+    min_pairs: int = 5  # fewer clips spoken by both runs: no judgement, said so (compare's `min_samples` too)
 
     def describe(self, label: str) -> str:
         return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "

@@ -182,17 +182,19 @@ def _long_clip_check(better: Better) -> DeclaredCheck:
 
 def _clips(scale: float) -> list[RequestRow]:
     return [request_row(provider="acme", model="one", item_id=str(index), outcome="ok", duration_s=seconds * scale)
-            for index, seconds in enumerate((1.0, 2.0, 3.5, 4.0))]
+            for index, seconds in enumerate((1.0, 2.0, 2.5, 3.5, 4.0))]
 
 
 def test_findings_are_counted_and_a_change_is_judged_the_worse_way_only() -> None:
     higher = _long_clip_check(Better.HIGHER)
     (found,) = offering_checks(_clips(1.0), [higher])
-    assert found.findings == {"over_3_s": 2} and found.examples["over_3_s"] == "2: 3.5 s"
-    assert found.figures["seconds"].value == pytest.approx(2.625) and found.figures["seconds"].low is not None
+    assert found.findings == {"over_3_s": 2} and found.examples["over_3_s"] == "3: 3.5 s"
+    assert found.figures["seconds"].value == pytest.approx(2.6) and found.figures["seconds"].low is not None
     (fell,) = changes_between(_clips(1.0), _clips(0.8), [higher])
     (rose,) = changes_between(_clips(1.0), _clips(1.2), [higher])
     assert fell.beyond and fell.ratio == pytest.approx(0.8) and not rose.beyond  # higher is better: only a fall
     (either,) = changes_between(_clips(1.0), _clips(1.2), [_long_clip_check(Better.NEITHER)])
     (small,) = changes_between(_clips(1.0), _clips(1.05), [_long_clip_check(Better.NEITHER)])
     assert either.beyond and not small.beyond  # 5% is within the declared 10%
+    (few,) = changes_between(_clips(1.0)[:4], _clips(0.5)[:4], [higher])
+    assert not few.judged and not few.beyond  # four clips both spoke: fewer than the rule's five

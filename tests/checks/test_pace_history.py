@@ -18,7 +18,8 @@ from tests.helpers.speech import render, wav_bytes
 from tests.helpers.store_rows import write_rows
 
 TEXTS = ("The old man walked slowly along the quiet road.", "She opened the window and let the cool air in.",
-         "We listened to the gentle rain on the roof.", "A small boat drifted toward the rocky shore.")
+         "We listened to the gentle rain on the roof.", "A small boat drifted toward the rocky shore.",
+         "The children laughed as the kite rose higher.")
 RUNS = ("20261101T020000Z-aaaa", "20261102T020000Z-bbbb")
 SLOWER = 1.3  # Piper's length scale for the changed voice's second run (its durations are not proportional to it)
 
@@ -68,7 +69,7 @@ def _write_store(path: Path) -> Path:
         run = {"run_id": run_id, "created_at": at, "updated_at": at, "finished_at": at, "status": "finished",
                "harness_version": "0.1.0", "git_revision": "abc", "target": "sandbox", "corpora_json": "{}",
                "config_json": "{}", "providers_json": "[]", "models_json": "[]", "repeats": 1, "concurrency": 1,
-               "polling": "adaptive", "planned_jobs": 8, "planned_unpriced": 0, "machine_json": "{}", "resumes": 0}
+               "polling": "adaptive", "planned_jobs": 10, "planned_unpriced": 0, "machine_json": "{}", "resumes": 0}
         write_rows(store, [("runs", [run]), ("jobs", tables["jobs"]), ("clips", tables["clips"]),
                            ("scores", tables["scores"])])
     store.close()
