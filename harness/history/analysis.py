@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
+from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
 from harness.history.seams import SeamsWorse
+from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -110,16 +112,24 @@ class Analysis:
         return self.history.cancels_worse
 
     @property
+    def checks_changed(self) -> tuple[CheckChanged, ...]:
+        """The offerings whose newest run changed a registered check beyond its declared rule (the gate fails on
+        them too: `harness.history.checks`)."""
+        return self.history.checks_changed
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
         return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
-                    or self.seams_worse or self.cancels_worse)
+                    or self.seams_worse or self.cancels_worse or self.checks_changed)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:
-    flagged = [Flagged(series, change) for series in history.series
+    """Every series tested for changes, but a registered check's: its own declared rule judges it (`checks_changed`),
+    one judge per figure."""
+    flagged = [Flagged(series, change) for series in history.series if not series.key.startswith(CHECK_PREFIX)
                for change in find_changes(series.values, series.scale is Scale.LOG, alpha)]
     flagged.sort(key=lambda f: (f.point.created_at, f.label, f.series.key))
     return Analysis(history, tuple(flagged))

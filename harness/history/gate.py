@@ -59,6 +59,11 @@ def print_summary(analysis: Analysis, console: Console) -> None:
             console.print(f"[bold red]{title}:[/bold red]")
             for one in worse:
                 console.print(f"  {one.describe()}", markup=False)
+    if analysis.checks_changed:
+        console.print("[bold red]The newest run changed a check beyond its rule:[/bold red]")
+        for changed in analysis.checks_changed:
+            console.print(f"  {changed.describe()}", markup=False)
+            console.print(f"    rule: {changed.rule}", markup=False, style="dim")
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -141,6 +146,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
             failures += 1
             case = ElementTree.SubElement(suite, "testcase", classname=f"{one.provider}/{one.model}", name=name)
             ElementTree.SubElement(case, "failure", message=one.describe()).text = rule
+    for changed in analysis.checks_changed:  # a registered check changed beyond its declared rule
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{changed.provider}/{changed.model}",
+                                      name=f"check {changed.check}")
+        ElementTree.SubElement(case, "failure", message=changed.describe()).text = changed.rule
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

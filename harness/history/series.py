@@ -23,12 +23,15 @@ run over several corpora is a series of that set, as its report pools them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from harness.checks import every_field
 from harness.core.client_health import SaturationRule
 from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
+from harness.history.checks import newest_checks_changed
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
@@ -164,11 +167,42 @@ def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
                        f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
 
 
+# A registered check's field as a series (harness.checks): drawn on the page; judged by its own declared rule
+# (`harness.history.checks`), never by the change-point method too (`harness.history.analysis`).
+CHECK_PREFIX = "check:"
+
+
+def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each registered check's pooled fields of each entry, as a point of the run under its series key."""
+    for entry in entries:
+        for one in entry.checks:
+            for item in one.check.fields:
+                pooled = one.figures.get(item.name)
+                if pooled is None:
+                    continue
+                low, high = (math.nan, math.nan) if pooled.low is None or pooled.high is None else (pooled.low,
+                                                                                                   pooled.high)
+                point = _point(run, Interval(pooled.value, low, high, pooled.clips))
+                if point is not None:
+                    yield (entry.provider, entry.model, CHECK_PREFIX + one.check.key(item)), point
+
+
+def _check_metric(key: str) -> tuple[str, str, Scale, int] | None:
+    for check, item in every_field():
+        if key == CHECK_PREFIX + check.key(item):
+            return (f"{check.title}: {item.label}", "ms" if item.unit == "ms" else "score", Scale.LINEAR,
+                    len(METRICS))
+    return None
+
+
 def _metric(key: str) -> tuple[str, str, Scale, int]:
     """A series' label, unit, scale and rank among a model's series."""
     for rank, metric in enumerate(METRICS):
         if metric.key == key:
             return metric.label, metric.unit, metric.scale, rank
+    declared = _check_metric(key)
+    if declared is not None:
+        return declared
     language = series_label(key)
     if language is not None:
         return (*language, len(METRICS))
@@ -238,6 +272,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     point = _point(run, metric.read(source)) if source is not None else None
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
+            for (provider, model, series_key), point in _check_points(entries, run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
             languages.append((run, run_figures(rows, verdicts)))
@@ -274,6 +310,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         markup_fell=newest_markup_fell(markup),
         seams_worse=newest_seams_worse(seams),
         cancels_worse=newest_cancels_worse(cancels),
+        checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )
 
 

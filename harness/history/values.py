@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.history.cancel import CancelWorse
+from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
 from harness.history.seams import SeamsWorse
@@ -101,6 +102,7 @@ class History:
     markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (history.markup)
     seams_worse: tuple[SeamsWorse, ...] = ()  # offerings whose newest run's seam findings per minute rose
     cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise
+    checks_changed: tuple[CheckChanged, ...] = ()  # offerings whose newest run changed a check beyond its rule
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

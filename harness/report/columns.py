@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from harness.checks import every_field
+from harness.core.checks import Better, CheckDeclaration, CheckField
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
@@ -184,7 +186,7 @@ def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
 
-COLUMNS: tuple[ReportColumn, ...] = (
+_FIGURES: tuple[ReportColumn, ...] = (
     ReportColumn(
         key="model",
         heading="provider / model",
@@ -433,6 +435,41 @@ COLUMNS: tuple[ReportColumn, ...] = (
         default=False,
     ),
 )
+
+
+def _check_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], Cell]:
+    kind = "ms" if item.unit == "ms" else "num"
+
+    def cell(entry: Entry) -> Cell:
+        found = next((one.figures.get(item.name) for one in entry.checks if one.check.name == check.name), None)
+        if found is None:
+            return Cell(text="–", sort=None)
+        low, high = (math.nan, math.nan) if found.low is None or found.high is None else (found.low, found.high)
+        return interval_cell(Interval(found.value, low, high, found.clips), kind, check.key(item))
+
+    return cell
+
+
+def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
+    better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
+    return ReportColumn(key=check.key(item), heading=item.label.removesuffix(f" {item.unit}"),
+                        meaning=f"{item.meaning} ({item.unit}; {check.doc})", cell=_check_cell(check, item),
+                        default=False, streaming=item.beside == "ttfa", better=better)
+
+
+def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with every registered check's (`harness.checks`): a field declared beside a column
+    right after it (first speech after TTFA), the others at the end, all shown with "every column" (the default
+    columns already fill a laptop window: tests/report/test_report_browser.py)."""
+    placed = list(columns)
+    for check, item in every_field():
+        column = _check_column(check, item)
+        at = next((index + 1 for index, one in enumerate(placed) if item.beside and one.key == item.beside), None)
+        placed.insert(len(placed) if at is None else at, column)
+    return tuple(placed)
+
+
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_FIGURES)
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:

@@ -39,6 +39,9 @@ seams      seam findings per minute of streamed       +1 per minute and   none n
            audio (``harness.results.seam_figures``);  +50% of BASE's;     deterministic (``seams_rose``,
            answers heard at another rate than         any, BASE none      ``newly_misrated``)
            declared
+checks     every registered check with a change       the check's own     paired over the clips both runs
+           rule (``harness.checks``): its field's     (its declared       spoke: Student's t interval of the
+           value per clip                             ChangeRule)         mean log ratio excludes no change
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -71,6 +74,7 @@ from enum import StrEnum
 from typing import Any
 from xml.etree import ElementTree
 
+from harness.checks import changes_between
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardTextVerdict
@@ -134,6 +138,7 @@ class Metric(StrEnum):
     CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
     MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
     SEAMS = "seams"  # seam findings per minute of streamed audio (docs/seams.md)
+    CHECKS = "checks"  # every registered check with a change rule (harness.checks; docs/checks.md)
 
 
 class Ruling(StrEnum):
@@ -200,6 +205,9 @@ METHODS = {
     "seams": "seam findings per minute of streamed audio (docs/seams.md): NEW's above BASE's by more than one a "
              "minute and half again (harness.results.seams_rose), or answers heard at another rate than declared "
              "where BASE's were not (harness.results.newly_misrated); deterministic: no test needed",
+    "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
+              "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
+              "passes the check's declared size, the worse way, and the interval excludes no change",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -716,6 +724,25 @@ def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Che
     )
 
 
+def _checks(base: Requests, new: Requests) -> Iterable[Check]:
+    """Every registered check's change, as its declaration judges it (`harness.checks.changes_between`); a check
+    with too few clips both runs spoke is insufficient data, never a regression."""
+    for change in changes_between(base, new):
+        verdict = (Ruling.INSUFFICIENT if not change.judged
+                   else Ruling.REGRESSION if change.beyond else Ruling.OK)
+        yield Check(
+            provider=change.provider,
+            model=change.model,
+            metric=Metric.CHECKS,
+            statistic=f"{change.check.title.lower()}: {change.field.label} (paired ratio)",
+            verdict=verdict,
+            threshold=f"{change.rule.relative:.0%} relative, interval excluding no change",
+            change=change.ratio - 1.0,
+            details=(change.describe(),),
+            beyond=change.beyond,
+        )
+
+
 def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
     """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
     before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
@@ -825,6 +852,7 @@ def compare_runs(
         checks.extend(_cancel(b, n, t, who))
         checks.extend(_markup(b, n, who))
         checks.extend(_seams(b, n, who))
+        checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

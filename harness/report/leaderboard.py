@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from harness.checks import OfferingCheck, offering_checks
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -125,6 +126,9 @@ class Entry:
     # Seams (harness.results.seam_figures, docs/seams.md): seam findings per minute of streamed audio. None: nothing
     # streamed (or its audio not kept), never 0.
     seams_per_min: float | None = None
+    # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
+    # figure of is absent (its cells show "–", never 0).
+    checks: tuple[OfferingCheck, ...] = ()
 
     @property
     def label(self) -> str:
@@ -196,6 +200,7 @@ class Entry:
             "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
             "markup": None if self.markup is None else self.markup.to_json(),
             "seams_per_min": self.seams_per_min,
+            "checks": {one.check.name: one.to_json() for one in self.checks},
         }
 
 
@@ -324,6 +329,8 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
     entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
     entries = _with_seams(_with_cancels(entries, rows), rows)
+    checked = offering_checks(rows.requests)
+    entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)

@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("providers", ("harness.providers",)),
     ("speech", ("harness.speech",)),
     ("engines", ("harness.contracts", "harness.sandbox", "harness.runner", "harness.measurement", "harness.scoring",
-                 "harness.results")),
+                 "harness.results", "harness.checks")),
     ("report", ("harness.report",)),
     # history composes the results store, the report's figures and charts, and scoring's speaker encoder
     ("use case", ("harness.benchmark", "harness.history")),
@@ -65,7 +65,9 @@ SIBLING_USES: dict[str, frozenset[str]] = {
     # an emulation's speech to text (a provider's own emulation, part of the sandbox) runs scoring's recognizer
     "harness.sandbox": frozenset({"harness.scoring"}),
     # a run's own sandbox; runs.db; the figures derived from what the run recorded
-    "harness.runner": frozenset({"harness.sandbox", "harness.results", "harness.measurement"}),
+    "harness.runner": frozenset({"harness.sandbox", "harness.results", "harness.measurement", "harness.checks"}),
+    # a check reads a clip from its stored request and pools it with the measurement's intervals (harness.checks)
+    "harness.checks": frozenset({"harness.results", "harness.measurement"}),
     "harness.measurement": frozenset({"harness.results"}),  # evidence read from, figures written to runs.db
     "harness.scoring": frozenset({"harness.results"}),  # score rows are kept with the run's rows
     "harness": frozenset({"harness.library"}),  # the top package's lazy names

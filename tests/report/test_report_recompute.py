@@ -139,6 +139,24 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     expected["polls_mean"] = float(np.mean(polled)) if polled else None
     # These runs read no hard-text corpus: no span was judged (tests/bench/test_hard_text_run.py has a run that did)
     expected["hard_text"] = None
+    # The registered checks (harness.checks), by the rules docs/checks.md states
+    paced = np.array([60 * r.ref_words / r.speech_s for r in in_words if not r.score_error and r.ref_words
+                      and r.speech_s is not None and r.speech_s >= 0.5 and r.wer is not None and r.wer <= 0.5])
+    logs = np.log(paced)  # a geometric mean: Student's t on the logarithms, exponentiated
+    if not logs.size:
+        expected["speaking_pace_wpm"] = None
+    elif logs.size < 2:  # one value: no interval
+        expected["speaking_pace_wpm"] = (float(np.exp(logs[0])), math.nan, math.nan)
+    elif logs.std(ddof=1) == 0:  # a constant sample's interval is the value itself
+        expected["speaking_pace_wpm"] = (float(np.exp(logs[0])),) * 3
+    else:
+        expected["speaking_pace_wpm"] = tuple(float(np.exp(v)) for v in _student(logs))
+    heard = [r for r in scored if not r.score_error and r.leading_silence_s is not None and r.speech_s]
+    silence = np.array([1000 * r.leading_silence_s for r in heard], dtype=float)
+    expected["leading_silence_silence_ms"] = _quantile(silence, 0.5) if silence.size else None
+    first = np.array([r.ttfa_ms + 1000 * r.leading_silence_s for r in heard if r.ttfa_ms is not None], dtype=float)
+    if first.size:
+        expected["leading_silence_first_speech_ms"] = _quantile(first, 0.5)
     return expected
 
 
@@ -181,9 +199,9 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     # Every expected figure was compared (polls are absent for the model delivered synchronously, CER for
     # models with no zh/ja clip: their cells were checked empty above).
     assert checked == sum(1 for m in groups.values() for want in _expected(m).values() if want is not None)
-    # Every data cell of the tables was recomputed: 21 per line of the leaderboard and 4 of the prices, plus
-    # TTFA, last audio, jitter, underruns and RTF for the one streaming model.
-    assert len(parser.cells) == 25 * len(groups) + 5
+    # Every data cell of the tables was recomputed: 23 per line of the leaderboard and 4 of the prices, plus
+    # TTFA, first speech, last audio, jitter, underruns and RTF for the one streaming model.
+    assert len(parser.cells) == 27 * len(groups) + 6
     board = json.loads(parser.leaderboard_json)
     assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.checks import OfferingCheck, offering_checks
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -131,6 +132,7 @@ class Summary:
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
     markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
+    checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -199,6 +201,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         marks=offering_marks(rows.requests),
         cancels=cancel_figures(rows.requests),
         markup=markup_figures(rows.requests),
+        checks=offering_checks(rows.requests),
     )
 
 

@@ -22,6 +22,7 @@ from harness.measurement import (
 from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
 from harness.runner.summary.cancel_view import cancel_sections
+from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections
 from harness.runner.summary.figures import Listened, ModelLine, Quality, Summary
 from harness.runner.summary.format import (
     Cell,
@@ -226,12 +227,13 @@ def models_table(summary: Summary) -> SummaryTable:
                 *([Heading("saturated", "saturated_jobs")] if saturated else []),
                 Heading("p50", "latency_p50_ms"), Heading("p95", "latency_p95_ms"),
                 Heading("±", "latency_half_width_ms"),
-                *([Heading("TTFA p50", "ttfa_p50_ms"), Heading("heard p50", "heard_p50_ms")] if streams else []),
+                *([Heading("TTFA p50", "ttfa_p50_ms"), *beside_headings(summary.checks, "ttfa"),
+                   Heading("heard p50", "heard_p50_ms")] if streams else []),
                 *(LISTENED if listened else ()), Heading("polls", "polls_per_job"),
                 Heading("cost", "cost_usd"), Heading("$/1M chars", "usd_per_million_chars"),
                 *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
                    Heading("similarity")] if scored else []),
-                *([Heading("marks p95", "marks")] if summary.marks else []))
+                *([Heading("marks p95", "marks")] if summary.marks else []), *beside_headings(summary.checks, ""))
     marked = {m.label: m for m in summary.marks}  # timing marks: p95 onset error, coverage (bench.marks_view)
     rows = tuple(
         (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
@@ -240,12 +242,14 @@ def models_table(summary: Summary) -> SummaryTable:
            if saturated else []),
          _ms(line.e2e_p50), _ms(line.e2e_p95),
          _width(line.e2e_width_p50),
-         *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
+         *([_ms(line.ttfa_p50), *beside_cells(summary.checks, "ttfa", f"{line.provider}/{line.model}"),
+            _ms(line.perceived_ttfa_p50)] if streams else []),
          *(_listened_cells(line.stream) if listened else ()),
          FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
          _cost(line), _per_million(line),
          *(_quality_cells(line.quality, with_cer) if scored else ()),
-         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
+         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()),
+         *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"))
         for line in summary.lines)
     return SummaryTable("models", title, headings, rows)
 
@@ -440,6 +444,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *marks_sections(summary.marks),
             *cancel_sections(summary.cancels),
             *markup_sections(summary.markup),
+            *check_sections(summary.checks),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
                                                                "db": db_path})]

@@ -1,0 +1,30 @@
+"""The checks of an answer, each declared once (issue 79; `harness.core.checks` is the vocabulary): one module per
+check holds its `CheckDeclaration` and the pure function reading one clip from its stored request, and every face —
+the summary, `--format json|markdown`, the report, `compare`, `history`'s gate — iterates the registry, naming no
+check. A new check is its module here, a migration where its evidence is not yet stored, and its tests
+(docs/checks.md).
+
+Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module here defining `CHECK`), `pooled` (each
+offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`);
+every other module is a check (docs/checks.md lists them). The checks that predate this package (timing marks,
+seams, the rate heard, cancel, markup, the language check, hard text, WER/CER, similarity, DNSMOS, client health,
+the latency figures) are being moved onto it.
+"""
+
+from harness.checks.change import CheckChange, changes_between, paired_change
+from harness.checks.pooled import OfferingCheck, Pooled, every_field, offering_checks, pool
+from harness.checks.registry import ClipCheck, DeclaredCheck, registered
+
+__all__ = [
+    "CheckChange",
+    "ClipCheck",
+    "DeclaredCheck",
+    "OfferingCheck",
+    "Pooled",
+    "changes_between",
+    "every_field",
+    "offering_checks",
+    "paired_change",
+    "pool",
+    "registered",
+]

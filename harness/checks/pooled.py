@@ -1,0 +1,122 @@
+"""Each offering's checks over a run: every registered check read on each of its clips and each field pooled as the
+check declares (`Pooling`: the median between order statistics, or the mean with Student's t, both from
+`harness.measurement`'s sample intervals), with its findings counted. The summary, the report, `compare` and `history`
+read these, never a check by name."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from harness.checks.registry import ClipCheck, DeclaredCheck, registered
+from harness.core.checks import CheckDeclaration, CheckField, Pooling
+from harness.measurement import quantile_interval_exact, score_mean_interval
+from harness.results import RequestRow, group
+
+
+@dataclass(frozen=True, slots=True)
+class Pooled:
+    """A field pooled over an offering's clips: the value, its 95% interval (None where none holds) and the clips."""
+
+    value: float
+    low: float | None
+    high: float | None
+    clips: int
+
+    def to_json(self, decimals: int) -> dict[str, Any]:
+        def rounded(number: float | None) -> float | None:
+            return None if number is None else round(number, decimals + 2)
+
+        return {"value": rounded(self.value), "low": rounded(self.low), "high": rounded(self.high),
+                "clips": self.clips}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfferingCheck:
+    """One check of one offering over a run: each field pooled (absent: no clip measured it) and its findings."""
+
+    provider: str
+    model: str
+    check: CheckDeclaration
+    figures: dict[str, Pooled]
+    findings: dict[str, int]  # kind -> clips that raised it
+    examples: dict[str, str]  # kind -> the first clip's line
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"provider": self.provider, "model": self.model, "check": self.check.name,
+                "version": self.check.version,
+                **{self.check.key(item): self.figures[item.name].to_json(item.decimals)
+                   for item in self.check.fields if item.name in self.figures},
+                "findings": dict(self.findings)}
+
+
+def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
+    """`values` pooled as declared; None for no value."""
+    if not values:
+        return None
+    data = np.asarray(values, dtype=np.float64)
+    if pooling is Pooling.GEOMETRIC_MEAN:
+        data = data[data > 0]  # a rate of nothing has no logarithm (a check pooled so gives none)
+        if not data.size:
+            return None
+        logged, low, high, size = score_mean_interval(np.log(data))
+        value, low, high = math.exp(logged), math.exp(low), math.exp(high)  # NaN bounds stay NaN
+    elif pooling is Pooling.MEDIAN:
+        value, low, high, size = quantile_interval_exact(data, 0.5)
+    else:
+        value, low, high, size = score_mean_interval(data)
+    if not math.isfinite(low) or not math.isfinite(high):
+        return Pooled(value, None, None, size)
+    return Pooled(value, low, high, size)
+
+
+def clip_readings(check: DeclaredCheck, requests: Iterable[RequestRow]) -> list[tuple[RequestRow, ClipCheck]]:
+    """The check's reading of each clip that came (an answer with its audio), in order."""
+    return [(request, check.measure(request)) for request in requests if request.outcome == "ok"]
+
+
+def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[RequestRow]) -> OfferingCheck | None:
+    readings = clip_readings(check, requests)
+    figures: dict[str, Pooled] = {}
+    for item in check.declaration.fields:
+        pooled = pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None],
+                      item.pooling)
+        if pooled is not None:
+            figures[item.name] = pooled
+    findings: dict[str, int] = {}
+    examples: dict[str, str] = {}
+    for request, clip in readings:
+        for kind, line in clip.findings:
+            findings[kind] = findings.get(kind, 0) + 1
+            examples.setdefault(kind, f"{request.item_id}: {line}")
+    if not figures and not findings:
+        return None
+    return OfferingCheck(provider=who[0], model=who[1], check=check.declaration, figures=figures,
+                         findings=findings, examples=examples)
+
+
+def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None
+                    ) -> tuple[OfferingCheck, ...]:
+    """Every check of every offering of a run's requests, offering by offering, checks in the registry's order;
+    an offering none of whose clips a check could read has no entry for it (a face shows "—", never 0)."""
+    found = []
+    for who, members in sorted(group(requests).items()):
+        for check in registered() if checks is None else checks:
+            offering = _offering(check, who, members)
+            if offering is not None:
+                found.append(offering)
+    return tuple(found)
+
+
+def every_field(checks: Sequence[DeclaredCheck] | None = None) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
+    """Each registered check's fields, in order: the columns a face adds."""
+    return tuple((check.declaration, item) for check in (registered() if checks is None else checks)
+                 for item in check.declaration.fields)

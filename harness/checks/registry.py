@@ -1,0 +1,56 @@
+"""The registry of checks: every module of `harness.checks` that defines `CHECK` is a check, found by walking the
+package, so a new check is its module and nothing lists it again (pytest finds hooks by their declaration; here the
+faces find checks by theirs). The order is the modules' names, so every face lists the checks alike."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.core.checks import CheckDeclaration
+from harness.results import RequestRow
+
+
+@dataclass(frozen=True, slots=True)
+class ClipCheck:
+    """A check's reading of one clip: each field's value (None: not measurable on this clip) and its findings, each
+    (kind, the line that says what broke)."""
+
+    values: Mapping[str, float | None]
+    findings: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredCheck:
+    """A check: its declaration and the pure function of a stored request (its job and its score) that reads one
+    clip (the declaration's `reads` are the only columns it may use)."""
+
+    declaration: CheckDeclaration
+    measure: Callable[[RequestRow], ClipCheck] = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.declaration.name
+
+
+# Modules of the package that hold the machinery, not a check.
+_MACHINERY = frozenset({"registry", "pooled", "change"})
+
+
+@functools.cache
+def registered() -> tuple[DeclaredCheck, ...]:
+    """Every check the package holds, by module name."""
+    found = []
+    here = str(Path(__file__).parent)
+    for module in sorted(info.name for info in pkgutil.iter_modules([here]) if info.name not in _MACHINERY):
+        check = getattr(importlib.import_module(f"harness.checks.{module}"), "CHECK", None)
+        if isinstance(check, DeclaredCheck):
+            if check.name != module:
+                raise RuntimeError(f"harness.checks.{module} declares a check named {check.name!r}")
+            found.append(check)
+    return tuple(found)
+

@@ -1,0 +1,200 @@
+"""The checks declared once (issue 79): every declaration complete, the faces listing every registered check without
+naming one, each new check's name in its own module only, and the two checks' values on known audio in every
+format of the summary."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from harness.checks import (
+    ClipCheck,
+    DeclaredCheck,
+    changes_between,
+    every_field,
+    offering_checks,
+    registered,
+)
+from harness.core.checks import Better, ChangeRule, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.results import RequestRow
+from harness.results.tables import TABLE_BY_NAME
+from harness.runner.summary.format import SummaryFormat, render
+from harness.scoring.audio import decode_audio
+from harness.scoring.conformance import DeclaredFormat, check_conformance
+from tests.helpers.request_rows import request_row
+from tests.helpers.speech import render as speech
+from tests.helpers.speech import wav_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+HARNESS = ROOT / "harness"
+NEW_CHECKS = ("speaking_pace", "leading_silence")
+# The faces: what shows, pools or judges a check. None may name one.
+FACES = ("harness/runner/summary", "harness/report", "harness/history", "harness/cli", "harness/benchmark.py",
+         "harness/library.py", "harness/pytest_plugin.py", "harness/checks/pooled.py", "harness/checks/change.py",
+         "harness/checks/registry.py", "harness/checks/__init__.py", "harness/core/checks.py")
+# Files that used a check's name as a word before the check existed: the scorer's conformance flag of too long a
+# leading silence (its finding kind), which the leading-silence check reads the measure of and does not re-declare.
+NAMED_BEFORE = {"leading_silence": {"harness/scoring/flags.py"}}
+
+
+def _files_naming(name: str) -> set[str]:
+    pattern = re.compile(rf"\b{name}\b")
+    return {str(path.relative_to(ROOT)) for path in HARNESS.rglob("*.py") if pattern.search(path.read_text())}
+
+
+def test_every_registered_check_is_declared_completely() -> None:
+    checks = registered()
+    assert {check.name for check in checks} >= set(NEW_CHECKS)
+    docs = (ROOT / "docs" / "checks.md").read_text()
+    for check in checks:
+        declared = check.declaration
+        assert (HARNESS / "checks" / f"{declared.name}.py").exists()
+        assert declared.title and declared.version and declared.fields
+        assert f"## {declared.title}" in docs and declared.doc.startswith("docs/checks.md#")
+        for item in declared.fields:
+            assert item.label and item.unit and item.meaning and item.pooling in Pooling
+        for read in declared.reads:  # a per-clip value is a function of stored columns: it recomputes from the store
+            table, column = read.split(".")
+            assert column in {c.name for c in TABLE_BY_NAME[table].columns}, read
+        if declared.change is not None:
+            assert declared.field_named(declared.change.field)
+        assert len({declared.key(item) for item in declared.fields}) == len(declared.fields)
+
+
+@pytest.mark.parametrize("name", NEW_CHECKS)
+def test_a_new_check_is_named_in_its_own_module_only(name: str) -> None:
+    assert _files_naming(name) - NAMED_BEFORE.get(name, set()) == {f"harness/checks/{name}.py"}
+
+
+def test_no_face_names_a_check() -> None:
+    words = {*NEW_CHECKS, *(check.declaration.title.lower() for check in registered())}
+    for face in FACES:
+        paths = [ROOT / face] if face.endswith(".py") else sorted((ROOT / face).rglob("*.py"))
+        for path in paths:
+            text = path.read_text().lower()
+            assert not [word for word in words if word in text], path
+
+
+def test_the_report_lists_every_registered_field_and_first_speech_beside_ttfa() -> None:
+    from harness.report.columns import COLUMNS
+
+    keys = [column.key for column in COLUMNS]
+    for check, item in every_field():
+        assert check.key(item) in keys
+        if item.beside:
+            assert keys.index(check.key(item)) == keys.index(item.beside) + 1
+
+
+def _clip(lead_s: float, length_scale: float = 1.0) -> tuple[float, float, float]:
+    """(leading silence s, speech s, words) of Piper saying a sentence after `lead_s` of digital silence."""
+    text = "The old man walked slowly along the quiet road."
+    samples = np.concatenate([np.zeros(round(lead_s * 16000), dtype=np.float32),
+                              speech(text, length_scale=length_scale, sample_rate=16000)])
+    heard = check_conformance(decode_audio(wav_bytes(samples, 16000)), DeclaredFormat(), text, "en")
+    return heard.leading_silence_s, heard.speech_s, float(len(text.split()))
+
+
+def _request(lead_s: float, length_scale: float, ttfa_ms: float | None, item: str) -> object:
+    silence, speech_s, words = _clip(lead_s, length_scale)
+    return request_row(provider="acme", model="one", item_id=item, outcome="ok", scored=1, unit="word", wer=0.0,
+                       ref_words=int(words), speech_s=speech_s, leading_silence_s=silence, ttfa_ms=ttfa_ms)
+
+
+def test_leading_silence_and_first_speech_on_known_pauses() -> None:
+    """Synthesised pauses of 0.3 s and 0.8 s before the same speech: the check hears 0.5 s more, and first speech
+    is TTFA plus it."""
+    short, long = _request(0.3, 1.0, 200.0, "a"), _request(0.8, 1.0, 200.0, "b")
+    (check,) = [c for c in registered() if c.name == "leading_silence"]
+    first, second = check.measure(short), check.measure(long)  # type: ignore[arg-type]
+    assert first.values["silence_ms"] is not None and second.values["silence_ms"] is not None
+    assert second.values["silence_ms"] - first.values["silence_ms"] == pytest.approx(500.0, abs=15.0)
+    assert 300.0 <= first.values["silence_ms"] < 400.0  # the pause, and Piper's own onset
+    assert first.values["first_speech_ms"] == pytest.approx(200.0 + first.values["silence_ms"])
+
+
+def test_pace_of_speech_at_two_known_rates() -> None:
+    """Piper at length scale 1.0 and 1.3 (measured 15% slower on this sentence set): the slower clip's pace is lower
+    by about as much, and both are a human reading pace."""
+    (check,) = [c for c in registered() if c.name == "speaking_pace"]
+    fast = check.measure(_request(0.0, 1.0, None, "a")).values["wpm"]  # type: ignore[arg-type]
+    slow = check.measure(_request(0.0, 1.3, None, "a")).values["wpm"]  # type: ignore[arg-type]
+    assert fast is not None and slow is not None
+    assert 120.0 < slow < fast < 320.0
+    assert 0.75 < slow / fast < 0.92
+
+
+def _summary_sections() -> list:
+    """Every section of the summary of a run of three streamed clips (0.1, 0.2 and 0.3 s of leading silence)."""
+    from harness.results import RunRows, StoredRun
+    from harness.runner.summary.figures import summary_of
+    from harness.runner.summary.view import sections
+
+    rows = [_request(lead, 1.0, 150.0, item) for lead, item in ((0.1, "a"), (0.2, "b"), (0.3, "c"))]
+    run = RunRows(run=StoredRun(run_id="r", status="finished", asr_model="tiny.en"), requests=tuple(rows))  # type: ignore[arg-type]
+    return sections(summary_of(run, 0.0), "runs.db")
+
+
+@pytest.mark.parametrize("form", [SummaryFormat.JSON, SummaryFormat.MARKDOWN, SummaryFormat.TEXT])
+def test_every_format_of_the_summary_shows_every_registered_check(form: SummaryFormat) -> None:
+    """Each registered field is a column of the models table (first speech right after TTFA), with every figure and
+    its interval in the JSON."""
+    buffer = io.StringIO()
+    render(_summary_sections(), form, Console(file=buffer, width=400, color_system=None))
+    out = buffer.getvalue()
+    if form is SummaryFormat.JSON:
+        found = json.loads(out)
+        (models,) = [s for s in found["sections"] if s["key"] == "models"]
+        columns = list(models["rows"][0])
+        for check, item in every_field():
+            assert check.key(item) in columns
+            if item.beside:
+                assert columns.index(check.key(item)) == columns.index(f"{item.beside}_p50_ms") + 1
+        (figures,) = [s for s in found["sections"] if s["key"] == "checks"]
+        keys = {key for offering in figures["offerings"] for key in offering}
+        assert {check.key(item) for check, item in every_field()} <= keys
+        return
+    for _, item in every_field():
+        assert item.label.removesuffix(f" {item.unit}") in out
+
+
+def _long_clip_check(better: Better) -> DeclaredCheck:
+    """A check written in the test, as a user's would be: a clip's duration as its figure, a finding past 3 s."""
+    declaration = CheckDeclaration(
+        name="long_clip", title="Long clip", version="1", doc="docs/checks.md",
+        fields=(CheckField(name="seconds", label="clip s", unit="s", meaning="The clip's duration.", better=better,
+                           pooling=Pooling.MEAN, decimals=2),),
+        reads=("scores.duration_s",), findings=(FindingKind("over_3_s", "a clip under 3 s"),),
+        thresholds={"max_s": 3.0}, change=ChangeRule(field="seconds", relative=0.10))
+
+    def measure(request: RequestRow) -> ClipCheck:
+        seconds = request.duration_s
+        over = (("over_3_s", f"{seconds:.1f} s"),) if seconds is not None and seconds > 3.0 else ()
+        return ClipCheck({"seconds": seconds}, over)
+
+    return DeclaredCheck(declaration, measure)
+
+
+def _clips(scale: float) -> list[RequestRow]:
+    return [request_row(provider="acme", model="one", item_id=str(index), outcome="ok", duration_s=seconds * scale)
+            for index, seconds in enumerate((1.0, 2.0, 2.5, 3.5, 4.0))]
+
+
+def test_findings_are_counted_and_a_change_is_judged_the_worse_way_only() -> None:
+    higher = _long_clip_check(Better.HIGHER)
+    (found,) = offering_checks(_clips(1.0), [higher])
+    assert found.findings == {"over_3_s": 2} and found.examples["over_3_s"] == "3: 3.5 s"
+    assert found.figures["seconds"].value == pytest.approx(2.6) and found.figures["seconds"].low is not None
+    (fell,) = changes_between(_clips(1.0), _clips(0.8), [higher])
+    (rose,) = changes_between(_clips(1.0), _clips(1.2), [higher])
+    assert fell.beyond and fell.ratio == pytest.approx(0.8) and not rose.beyond  # higher is better: only a fall
+    (either,) = changes_between(_clips(1.0), _clips(1.2), [_long_clip_check(Better.NEITHER)])
+    (small,) = changes_between(_clips(1.0), _clips(1.05), [_long_clip_check(Better.NEITHER)])
+    assert either.beyond and not small.beyond  # 5% is within the declared 10%
+    (few,) = changes_between(_clips(1.0)[:4], _clips(0.5)[:4], [higher])
+    assert not few.judged and not few.beyond  # four clips both spoke: fewer than the rule's five
