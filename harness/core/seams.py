@@ -19,8 +19,8 @@ Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (d
     header      a container header or tag in any chunk of a stream of raw samples, whatever its position (the
                 first chunk's start included: nothing was asked to open it), or after the start of a
                 single-container stream (a WAV header, an ID3 tag, a new Ogg stream, `fLaC`:
-                `harness.core.audio.headers_inside`), played as samples (chatterbox-tts-api #14: a WAV header at
-                every chunk of a raw PCM stream, heard as a click; `stream_headers`)
+                `harness.core.audio.headers_inside`), played as samples (an open-source TTS API server's issue
+                #14: a WAV header at every chunk of a raw PCM stream, heard as a click; `stream_headers`)
     first-sample   the first sample's jump from zero: |x[0]| above `CLICK_FLOOR` and the clip's own step scale
                 (a pop as playback starts)
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.history.cancel import newest_cancels_worse
-from harness.history.seams import newest_seams_worse
+from harness.history.seams import newest_rates_wrong, newest_seams_worse
 from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _seams
@@ -90,9 +90,10 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
     right, wrong = seam_figures([heard(None)]), seam_figures([heard(24000.0)])
     assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
     assert not newly_misrated(wrong[0], wrong[0]) and not newly_misrated(wrong[0], right[0])
-    (flagged,) = newest_seams_worse([("run-1", right), ("run-2", wrong)])
-    assert not flagged.rose and flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples "
-                                                       "at about 24,000 Hz, declared 16,000 Hz (...)")
+    assert newest_seams_worse([("run-1", right), ("run-2", wrong)]) == ()  # a rule of its own, not a seam
+    (flagged,) = newest_rates_wrong([("run-1", right), ("run-2", wrong)])
+    assert flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples at about 24,000 Hz, "
+                                  "declared 16,000 Hz (...)")
     [check] = list(_seams([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]
     assert check.verdict is Ruling.REGRESSION and "NEW heard at another rate than declared" in check.details[0]
 
