@@ -49,6 +49,15 @@ def _chunks(breakage: str) -> list[bytes]:
     return [(np.clip(piece, -1, 1) * 32767).astype("<i2").tobytes() for piece in pieces]
 
 
+def _wav_stream(breakage: str) -> list[bytes]:
+    """A WAV stream as a streaming writer sends it: one header whose sizes say "unknown" opening the first chunk, the
+    samples following chunk by chunk (only the first SSE delta decodes on its own)."""
+    header = bytearray(wav_bytes(np.zeros(1, dtype=np.float32), RATE)[:44])
+    header[4:8] = header[40:44] = b"\xff\xff\xff\xff"
+    chunks = _chunks("click" if breakage == "click" else "clean")
+    return [bytes(header) + chunks[0], *chunks[1:]]
+
+
 def _server(breakage: str) -> type[QuietHandler]:
     class Speech(QuietHandler):
         def do_POST(self) -> None:
@@ -56,8 +65,7 @@ def _server(breakage: str) -> type[QuietHandler]:
             if not self.path.endswith("/audio/speech"):
                 self.answer(404, b"{}", {"Content-Type": "application/json"})
                 return
-            chunks = _chunks(breakage) if sent.get("response_format") == "pcm" else [
-                wav_bytes(_speech().astype(np.float32), RATE)]
+            chunks = _chunks(breakage) if sent.get("response_format") == "pcm" else _wav_stream(breakage)
             if sent.get("stream_format") != "sse":
                 self.answer_chunked(200, b"".join(chunks), {"Content-Type": "audio/pcm"})
                 return
@@ -79,9 +87,9 @@ def servers() -> Iterator[dict[str, LoopbackServer]]:
         server.close()
 
 
-def _provider(url: str) -> Provider:
+def _provider(url: str, models: str = '"gpt-4o-mini-tts"', formats: str = '"pcm"') -> Provider:
     table = (f'\n[providers.labvoice]\nlike = "openai"\nbase_url = "{url}/v1"\nauth = "none"\n'
-             'models = ["gpt-4o-mini-tts"]\nvoices = ["alloy"]\nformats = ["pcm"]\nprice_per_million_chars = 0\n')
+             f'models = [{models}]\nvoices = ["alloy"]\nformats = [{formats}]\nprice_per_million_chars = 0\n')
     (provider,) = declared_providers(table)
     return provider
 
@@ -96,10 +104,12 @@ def _contract(url: str) -> list[str]:
             for v in found]
 
 
-def _bench(out: Path, url: str) -> tuple[set[str], int, Path]:
-    config = BenchConfig(out=out, score=False, report=False, providers=("labvoice",), models=("gpt-4o-mini-tts",),
-                         corpus=("en_read:1",), target=url, concurrency=1, budget=1.0)
-    result = run_bench_session(config, providers={"labvoice": _provider(url)})
+def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[str], int, Path]:
+    provider = provider or _provider(url)
+    config = BenchConfig(out=out, score=False, report=False, providers=("labvoice",),
+                         models=tuple(o.name for o in provider.offerings), corpus=("en_read:1",), target=url,
+                         concurrency=1, budget=1.0)
+    result = run_bench_session(config, providers={"labvoice": provider})
     store = Store(result.db_path)
     try:
         rows = [asdict(row) for row in store.jobs(result.run_id)]
@@ -125,3 +135,23 @@ def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_fac
     assert "labvoice/gpt-4o-mini-tts" in history.output and "header" in history.output, history.output
     clicks, count, _ = _bench(tmp_path / "clicks", servers["click"].url)
     assert clicks == {"click"} and count >= 10, (clicks, count)
+
+
+def test_a_wav_framed_sse_streams_seams_are_located_and_its_clicks_named(
+        tmp_path: Path, servers: dict[str, LoopbackServer]) -> None:
+    """`response_format: wav` over SSE: only the first delta decodes alone; the seams come from the deltas' bytes."""
+    for breakage, expected in (("clean", set()), ("click", {"click"})):
+        url = servers[breakage].url
+        found, count, _ = _bench(tmp_path / breakage, url, _provider(url, formats='"wav"'))
+        assert found == expected and (not expected or count >= 10), (breakage, found, count)
+
+
+def test_openais_chunked_audio_body_of_a_model_declared_whole_is_judged_as_a_stream(
+        tmp_path: Path, servers: dict[str, LoopbackServer]) -> None:
+    """`stream_format: "audio"` for a model the file declares non-streaming: the body came chunked, so it is recorded
+    as a stream (not `sync`) and its headers — a raw PCM body with a WAV header at every chunk — are named."""
+    url = servers["header"].url
+    found, count, _ = _bench(tmp_path, url, _provider(url, models='{ name = "tts-1", stream = false }'))
+    # Named once, not at every chunk: its reads are the network's cuts (no chunk rows), and the kept file is the
+    # first WAV's, its metadata stripping dropping what followed (docs/seams.md).
+    assert found == {"header"} and count >= 1, (found, count)
