@@ -105,8 +105,10 @@ def _boundaries(chunks: Sequence[ChunkRow], heard: Heard) -> list[int] | None:
         return None
     ends = np.cumsum([c.bytes for c in chunks])
     header = int(ends[-1]) - len(heard.samples) * heard.frame_bytes  # the stream's own header, where it has one
-    if header < 0 or header > chunks[0].bytes:
-        return None
+    riff = walk_riff(heard.data) if heard.headed else None
+    data = riff.first(b"data") if riff is not None else None
+    if header != (data.body.start if data is not None else 0) or header > chunks[0].bytes:
+        return None  # the kept bytes are not the chunks' as they came: their seams are not told by their bytes
     return [round(float(end - header) / heard.frame_bytes) for end in ends[:-1]]
 
 
