@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import os
+import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -20,14 +23,17 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.contracts.speech_checks import SpeechTarget, checks_for
+from harness.core import declared
 from harness.core.spec import Provider
 from harness.results.store import Store
 from harness.runner.plan.config import BenchConfig
 from harness.runner.session import run_bench_session
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import declared_providers
 from tests.helpers.speech import render, wav_bytes
 
+REPO = Path(__file__).resolve().parents[2]
 RATE = 24000
 CHUNK = round(0.08 * RATE)  # 80 ms: 1,920 samples a chunk
 
@@ -87,11 +93,26 @@ def servers() -> Iterator[dict[str, LoopbackServer]]:
         server.close()
 
 
+def _table(url: str, models: str = '"gpt-4o-mini-tts"', formats: str = '"pcm"', name: str = "labvoice") -> str:
+    return (f'\n[providers.{name}]\nlike = "openai"\nbase_url = "{url}/v1"\nauth = "none"\n'
+            f'models = [{models}]\nvoices = ["alloy"]\nformats = [{formats}]\nprice_per_million_chars = 0\n')
+
+
 def _provider(url: str, models: str = '"gpt-4o-mini-tts"', formats: str = '"pcm"') -> Provider:
-    table = (f'\n[providers.labvoice]\nlike = "openai"\nbase_url = "{url}/v1"\nauth = "none"\n'
-             f'models = [{models}]\nvoices = ["alloy"]\nformats = [{formats}]\nprice_per_million_chars = 0\n')
-    (provider,) = declared_providers(table)
+    (provider,) = declared_providers(_table(url, models, formats))
     return provider
+
+
+def _suite(tmp_path: Path, servers: dict[str, LoopbackServer]) -> subprocess.CompletedProcess[str]:
+    """`pytest contracts/` as a user runs it against their own servers (`labclean`, `labheader`): the providers file
+    in effect, the servers live, only their seams checks selected (one child pytest: its start is most of its cost)."""
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table(servers["clean"].url, name="labclean") + _table(servers["header"].url, name="labheader"),
+                    encoding="utf-8")
+    env = {**os.environ, declared.FILE_ENV: str(path), "COLUMNS": "200"}
+    return subprocess.run(pytest_command("contracts/test_speech_family.py", "--tts-live", "-q", "-rA", "-k",
+                                         "lab and seams"), cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
 
 
 def _contract(url: str) -> list[str]:
@@ -126,6 +147,11 @@ def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_fac
     assert _contract(servers["clean"].url) == []
     assert _contract(servers["header"].url) == ["header"] * (seams + 1)  # the first chunk's included
     assert _contract(servers["click"].url) == ["click"] * seams
+    suite = _suite(tmp_path, servers)
+    out = suite.stdout
+    assert suite.returncode == 1 and re.search(r"\b1 failed, 1 passed\b", out), out[-2000:]
+    assert re.search(r"PASSED \S*labclean/seams-", out) and re.search(r"FAILED \S*labheader/seams-", out), out[-2000:]
+    assert "a wav header inside the stream" in out, out[-2000:]
     clean, _, _ = _bench(tmp_path, servers["clean"].url)
     assert clean == set()
     headers, count, db = _bench(tmp_path, servers["header"].url)
