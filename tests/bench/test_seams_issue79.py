@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -125,7 +126,7 @@ def _contract(url: str) -> list[str]:
             for v in found]
 
 
-def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[str], int, Path]:
+def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[str], int, Path, list[dict[str, Any]]]:
     provider = provider or _provider(url)
     config = BenchConfig(out=out, score=False, report=False, providers=("labvoice",),
                          models=tuple(o.name for o in provider.offerings), corpus=("en_read:1",), target=url,
@@ -138,7 +139,7 @@ def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[s
         store.close()
     assert rows and all(row["outcome"] == "ok" and row["delivery"] == "stream" for row in rows), rows
     findings = [f["kind"] for row in rows for f in json.loads(str(row["seams_json"]))["findings"]]
-    return set(findings), len(findings), result.db_path
+    return set(findings), len(findings), result.db_path, rows
 
 
 def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_face(
@@ -152,14 +153,14 @@ def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_fac
     assert suite.returncode == 1 and re.search(r"\b1 failed, 1 passed\b", out), out[-2000:]
     assert re.search(r"PASSED \S*labclean/seams-", out) and re.search(r"FAILED \S*labheader/seams-", out), out[-2000:]
     assert "a wav header inside the stream" in out, out[-2000:]
-    clean, _, _ = _bench(tmp_path, servers["clean"].url)
+    clean, _, _, _ = _bench(tmp_path, servers["clean"].url)
     assert clean == set()
-    headers, count, db = _bench(tmp_path, servers["header"].url)
+    headers, count, db, _ = _bench(tmp_path, servers["header"].url)
     assert headers == {"header"} and count >= 10, (headers, count)
     history = CliRunner().invoke(app, ["history", "--db", str(db)])
     assert history.exit_code == 1, history.output
     assert "labvoice/gpt-4o-mini-tts" in history.output and "header" in history.output, history.output
-    clicks, count, _ = _bench(tmp_path / "clicks", servers["click"].url)
+    clicks, count, _, _ = _bench(tmp_path / "clicks", servers["click"].url)
     assert clicks == {"click"} and count >= 10, (clicks, count)
 
 
@@ -168,7 +169,7 @@ def test_a_wav_framed_sse_streams_seams_are_located_and_its_clicks_named(
     """`response_format: wav` over SSE: only the first delta decodes alone; the seams come from the deltas' bytes."""
     for breakage, expected in (("clean", set()), ("click", {"click"})):
         url = servers[breakage].url
-        found, count, _ = _bench(tmp_path / breakage, url, _provider(url, formats='"wav"'))
+        found, count, _, _ = _bench(tmp_path / breakage, url, _provider(url, formats='"wav"'))
         assert found == expected and (not expected or count >= 10), (breakage, found, count)
 
 
@@ -177,7 +178,8 @@ def test_openais_chunked_audio_body_of_a_model_declared_whole_is_judged_as_a_str
     """`stream_format: "audio"` for a model the file declares non-streaming: the body came chunked, so it is recorded
     as a stream (not `sync`) and its headers — a raw PCM body with a WAV header at every chunk — are named."""
     url = servers["header"].url
-    found, count, _ = _bench(tmp_path, url, _provider(url, models='{ name = "tts-1", stream = false }'))
-    # Named once, not at every chunk: its reads are the network's cuts (no chunk rows), and the kept file is the
-    # first WAV's, its metadata stripping dropping what followed (docs/seams.md).
-    assert found == {"header"} and count >= 1, (found, count)
+    found, count, _, (row,) = _bench(tmp_path, url, _provider(url, models='{ name = "tts-1", stream = false }'))
+    # Named once, not at every chunk: its reads are the network's cuts (no chunk rows), and its files are kept joined
+    # as one (`join_whole_files`), not as the first file and trailing bytes (docs/seams.md).
+    assert found == {"header"} and count == 1, (found, count)
+    assert row["audio_bytes"] > 2 * len(_speech()), row["audio_bytes"]  # every chunk's samples, not the first's

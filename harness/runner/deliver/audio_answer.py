@@ -30,7 +30,7 @@ from harness.runner.deliver.billing import read_http_billing
 from harness.runner.deliver.exchange import Exchange, ExchangeFailed
 from harness.runner.deliver.job import Job
 from harness.runner.deliver.marks_request import fetch_own_marks
-from harness.runner.deliver.media import FirstAudio, join_audio_chunks, stream_audio
+from harness.runner.deliver.media import FirstAudio, join_audio_chunks, join_whole_files, stream_audio
 from harness.runner.deliver.streaming import StreamWatch, chunk_evidence
 from harness.runner.record.marks_evidence import answer_marks
 from harness.runner.record.timing import Mark
@@ -129,6 +129,8 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
     raw = exchange.body  # the answer as it came
     if as_events:
         exchange.body = _stream_audio(job, raw, _stream_body(success), lines=lines)
+    elif carried is None:
+        exchange.body = join_whole_files(raw)
     elif isinstance(carried, JsonBody) and carried.audio is not None:
         try:
             exchange.body = json_audio(raw, carried.audio)
