@@ -112,11 +112,11 @@ def _boundaries(chunks: Sequence[ChunkRow], heard: Heard) -> list[int] | None:
     return [round(float(end - header) / heard.frame_bytes) for end in ends[:-1]]
 
 
-def _headers(chunks: Sequence[ChunkRow], heard: Heard) -> list[Any]:
+def _headers(chunks: Sequence[ChunkRow], heard: Heard, boundaries: Sequence[int] | None) -> list[Any]:
     """Each container header or tag that is a finding (`harness.core.seams.stream_headers`), from each chunk's
     recorded `header` ("wav@0"); for a stream whose chunks were not recorded, from its kept bytes (an HTTP stream
     keeps them as they came). A stream of headerless samples (`jobs.asked_media_type`) holds none, its start's
-    included."""
+    included. Each is placed where its chunk begins (`boundaries`, else the chunks' decoded lengths)."""
     from harness.core.seams import header_findings, stream_headers
 
     raw = heard.job.asked_media_type is not None
@@ -126,7 +126,8 @@ def _headers(chunks: Sequence[ChunkRow], heard: Heard) -> list[Any]:
                                 for at, kind in headers_inside(heard.data, 0 if raw else 1)])
     held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in (c.header or "").split(",")
                                                         if h)] for c in chunks]
-    starts = [0.0, *(sum((c.audio_ms or 0.0) for c in chunks[:n]) / 1000.0 for n in range(1, len(chunks)))]
+    starts = ([0.0, *(b / heard.rate for b in boundaries)] if boundaries is not None
+              else [0.0, *(sum((c.audio_ms or 0.0) for c in chunks[:n]) / 1000.0 for n in range(1, len(chunks)))])
     return list(header_findings([(starts[seq], kind) for seq, kind in stream_headers(held, raw=raw)]))
 
 
@@ -134,8 +135,8 @@ def _seams(heard: Heard, chunks: Sequence[ChunkRow], whole: Heard | None) -> dic
     from harness.core.seams import seam_findings, step_scale
 
     reference = step_scale(whole.samples) if whole is not None and whole.rate == heard.rate else None
-    found = [*_headers(chunks, heard), *seam_findings(heard.samples, heard.rate, _boundaries(chunks, heard),
-                                                      reference)]
+    boundaries = _boundaries(chunks, heard)
+    found = [*_headers(chunks, heard, boundaries), *seam_findings(heard.samples, heard.rate, boundaries, reference)]
     found.sort(key=lambda f: f.at_s)
     return {"seam_findings": len(found), "seams_json": json.dumps(
         {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]})}
