@@ -149,7 +149,7 @@ def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly
     rates = [line for line in said.splitlines() if "heard at another rate than declared" in line]
     assert {m for m in misrated if any(m in line for line in rates)} == misrated, said
     heading = said.index("The newest run's samples are heard at another rate than declared")  # its own, not seams'
-    assert all(said.index(line) > heading for line in rates), said
+    assert all(said.index(line) > heading for line in rates if "run " in line), said
     without, said = _history(store, CLEAN)  # the same store, the risen ones left out
     assert without == 0 and "seam findings rose" not in said, said
     comparison = compare_runs(read_run(store / "runs.db", RUNS[-2]), read_run(store / "runs.db", RUNS[-1]),
