@@ -65,3 +65,17 @@ def test_a_header_anywhere_in_a_raw_or_single_container_stream_is_a_finding() ->
     single = [wav_bytes(speech()[:2000].astype(np.float32), RATE), samples[:3000] + ogg, samples]
     found = stream_headers(_held(single), raw=False)
     assert [seq for seq, _ in found] == [1] and found[0][1] in ("ogg", "opus")
+
+
+def test_a_sockets_raw_frames_with_a_wav_header_each_are_named_and_a_wav_sockets_are_not() -> None:
+    """The contract suite's socket path (`session_seams`) by the same rule: a socket declared raw whose every frame is
+    a WAV file has a header at every frame; declared WAV, each frame a whole file by design, none."""
+    from harness.contracts.seam_checks import session_seams
+    from harness.core.protocols.realtime_grammar import AudioSpec, Event, Kind
+
+    pieces = np.array_split(speech()[: RATE], 4)
+    frames = [Event(frame=n, t_s=0.1 * n, kind=Kind.AUDIO, audio=wav_bytes(piece.astype(np.float32), RATE))
+              for n, piece in enumerate(pieces)]
+    raw = session_seams(frames, AudioSpec("pcm_s16le", RATE, "raw"))
+    assert [(frame, f.kind) for frame, f in raw] == [(n, "header") for n in range(4)], raw
+    assert session_seams(frames, AudioSpec("pcm_s16le", RATE, "wav")) == []
