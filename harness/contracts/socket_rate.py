@@ -16,12 +16,12 @@ from harness.contracts.frame_checks import schema_findings
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget
 from harness.contracts.seam_checks import sample_pieces
 from harness.contracts.session import Skip
-from harness.contracts.speech_checks import SpeechTarget, headed_answer_s, misrated
+from harness.contracts.speech_checks import RATE_RULE, SpeechTarget, headed_answer_s, misrated
 from harness.core.heard_rate import sounding_s
 from harness.core.protocols.realtime_grammar import Session
 from harness.core.verdict import Violation
 
-NAME = "rate"
+NAME = RATE_RULE
 
 
 def socket_rate(target: RealtimeTarget, session: Session, speech: SpeechTarget, client: httpx.Client

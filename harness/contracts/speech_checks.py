@@ -20,7 +20,10 @@ client meets at once. Each runs for every provider that declares the part it nee
                        frames), more than one read, and the body read to its end is whole audio
     seams              (a streamed answer that is the audio itself, in 16-bit samples) the stream joins as one
                        sound: no container header after its start (a whole file per chunk), no inserted silence
-                       between sounding audio (`harness.core.seams`, judged over the whole stream)
+                       between sounding audio (`harness.core.seams`, judged over the whole body: its chunks are
+                       the network's cuts, not the server's pieces)
+    seams-<endpoint>   (an SSE or NDJSON stream of 16-bit samples) each event's piece joins the one before as one
+                       sound (`harness.contracts.seam_checks.piece_seams`: headers, clicks, gaps at the pieces)
     stream-sse         (an answer of Server-Sent Events) read whole by the one stream reader (`core.stream_events`):
                        audio events, the declared last event, nothing but findings after it, the stream closed; each
                        event held against the declared event model (`core.validate.check_events`: a field the
@@ -60,6 +63,7 @@ from harness.contracts.finding import body_summary
 from harness.contracts.marks_checks import NAME as MARKS_CHECK
 from harness.contracts.marks_checks import answer_form, asked, marks_violations
 from harness.contracts.plans import slug
+from harness.contracts.seam_checks import piece_seams, samples_of
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
 from harness.core.audio import (
@@ -109,6 +113,7 @@ SPOKEN_TAG_SHARE = 0.2  # the words' sounding time may exceed the plain text's b
 # A check's note that is no broken contract (a Content-Type naming the right bytes by another name): reported by the
 # suite as a finding, never failed (`contracts/test_speech_family.py`).
 FINDING = "finding"
+RATE_RULE = "rate"  # samples heard at another rate than declared: one rule name in every check (docs/seams.md)
 
 Check = Callable[["SpeechTarget", httpx.Client], list[Violation]]
 
@@ -354,7 +359,7 @@ def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: F
     heard = rate_by_length(len(data) / 2 / rate, rate, expected, reference.name)  # the one rule (core.heard_rate)
     if heard is not None:
         return [Violation(where, f"samples at {rate} Hz (the declared rate)",
-                          f"about {heard.heard:,.0f} Hz ({heard.how})", "protocol")]
+                          f"about {heard.heard:,.0f} Hz ({heard.how})", RATE_RULE)]
     return []
 
 
@@ -437,7 +442,7 @@ def voices_check(synthesis: Synthesis) -> Check:
     return check
 
 
-def stream_seams_check(synthesis: Synthesis) -> Check:
+def body_seams_check(synthesis: Synthesis) -> Check:
     """The streamed file's chunks join as one sound (docs/seams.md, the one rule `harness.core.seams`): no container
     header after the stream's start (a whole file per chunk), no inserted silence between sounding audio. Asked as
     WAV (16-bit samples: what a seam can be heard in); the chunks as they came are not the server's pieces, so the
@@ -624,7 +629,7 @@ def stream_rate_check(synthesis: Synthesis) -> Check:
             raise Skip(reference)
         rate = misrated(seconds, heard[1], reference)
         return [] if rate is None else [Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared "
-                                                  f"{heard[1]:,} Hz", str(rate), "rate")]
+                                                  f"{heard[1]:,} Hz", str(rate), RATE_RULE)]
 
     return check
 
@@ -655,6 +660,33 @@ def speed_check(synthesis: Synthesis) -> Check:
             return [Violation("speed", f"duration ratio (speed {fast} / 1.0) within [{lowest:.2f}, {highest:.2f}]",
                               f"{ratio:.2f} ({durations[1]:.2f} s / {durations[0]:.2f} s)", "protocol")]
         return []
+
+    return check
+
+
+SEAMS_RULE = "seams"  # a stream's pieces that do not join as one sound (harness.contracts.seam_checks)
+
+
+def stream_seams_check(synthesis: Synthesis) -> Check:
+    """An SSE or NDJSON stream of 16-bit samples (`_sixteen_bit`) joins as one sound: each of its events' pieces
+    judged by the one rule (`harness.contracts.seam_checks.piece_seams`), a violation of rule `seams` at the piece."""
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        where = f"seams-{slug(synthesis.endpoint.key)}"
+        fmt = _sixteen_bit(synthesis)
+        if fmt is None:
+            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames are not "
+                       "joined here")
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, where)
+        if found:
+            return found
+        carried = _carried(synthesis)
+        assert isinstance(carried, EventStreamBody | NdjsonBody)
+        held = read_stream(response.content, carried, lines=isinstance(carried, NdjsonBody)).audio
+        headerless = fmt.spec.container == "raw"
+        seams = piece_seams(held, [samples_of(piece) for piece in held], fmt.spec.sample_rate, headerless=headerless)
+        return [Violation(f"{where}/{slug(fmt.name)}/{seq}", "pieces that join as one sound (docs/seams.md)",
+                          finding.detail, SEAMS_RULE) for seq, finding in seams]
 
     return check
 
@@ -764,12 +796,14 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
         carried = _carried(synthesis)
         if carried is None and synthesis.endpoint.role is Role.STREAM:
             add("stream-audio", stream_audio_check(synthesis))
-            add("seams", stream_seams_check(synthesis))
+            add("seams", body_seams_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
         if isinstance(carried, EventStreamBody | NdjsonBody) or (carried is None and
                                                                   synthesis.endpoint.role is Role.STREAM):
             add(f"rate-{slug(synthesis.endpoint.key)}", stream_rate_check(synthesis))
+        if isinstance(carried, EventStreamBody | NdjsonBody):
+            add(f"seams-{slug(synthesis.endpoint.key)}", stream_seams_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))
         markup = synthesis.markup

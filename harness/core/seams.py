@@ -6,7 +6,9 @@ benchmark's derivation (`harness.measurement.audio_findings`) and the contract s
 Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (docs/seams.md):
 
     click       a sample jump or a derivative spike at a chunk boundary beyond the audio's own: the step there
-                (|x[b] − x[b−1]|) is more than `CLICK_FACTOR` times the clip's own 99.9th-percentile step — and
+                (|x[b] − x[b−1]|) is more than `CLICK_FACTOR` times the clip's own 99.9th-percentile step measured
+                away from its seams (`SEAM_WINDOW_S` either side of each left out: with a click at every seam of
+                80 ms chunks, the seams would otherwise be their own yardstick) — and
                 that of the same text's whole answer, where the provider gave one — and at least `CLICK_FLOOR`;
                 likewise the second difference (a kink: two chunks each smooth, joined at an angle)
                 (audio.cpp #429: a click every 5.12 s; Kokoro-FastAPI #463: a pop at each sentence's end)
@@ -14,9 +16,11 @@ Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (d
                 touches a boundary while the audio on both sides of it is sounding (RMS ≥ `SOUNDING_RMS` over
                 `SIDE_S`) — a pause a voice makes fades in and out, an inserted one cuts (cloudflare/agents #1736:
                 5.33 ms at every seam)
-    header      a container header or tag after the start of a raw or single-container stream (a WAV header,
-                an ID3 tag, a new Ogg stream: `harness.core.audio.headers_inside`), played as samples
-                (an open-source TTS API server's issue #14, docs/seams.md)
+    header      a container header or tag in any chunk of a stream of raw samples, whatever its position (the
+                first chunk's start included: nothing was asked to open it), or after the start of a
+                single-container stream (a WAV header, an ID3 tag, a new Ogg stream, `fLaC`:
+                `harness.core.audio.headers_inside`), played as samples (an open-source TTS API server's issue
+                #14: a WAV header at every chunk of a raw PCM stream, heard as a click; `stream_headers`)
     first-sample   the first sample's jump from zero: |x[0]| above `CLICK_FLOOR` and the clip's own step scale
                 (a pop as playback starts)
 
@@ -42,6 +46,10 @@ GAP_MIN_S = 0.001
 SIDE_S = 0.001  # a cut: sounding within a millisecond of the silence (a fade is quieter there: measured)
 SOUNDING_RMS = 0.01  # Coval's speech level (harness.core.onset): sound on both sides
 STEP_QUANTILE = 0.999
+# The yardstick is measured this far from every seam: a click (the sandbox's is a two-sample pair, a loopback
+# server's a three-sample pop) and the kink either side of it fall inside, the voice's own steps outside; at 20 ms
+# chunks 10% of the clip is left out.
+SEAM_WINDOW_S = 0.001
 # Where the seams are not known, anywhere in the clip: the sandbox's clean clips' largest second difference is 5.1
 # times their 99.9th percentile (a stretch of speech joined to the next inside one rendering), so 8 and 0.3.
 LOOSE_FACTOR = 8.0
@@ -60,13 +68,22 @@ class SeamFinding:
         return {"kind": self.kind, "at_s": round(self.at_s, 4), "detail": self.detail}
 
 
-def step_scale(samples: Any) -> tuple[float, float]:
-    """The clip's own 99.9th-percentile step and second difference: what its audio does sample to sample."""
+def step_scale(samples: Any, away_from: Sequence[int] = (), rate: int = 0) -> tuple[float, float]:
+    """The clip's own 99.9th-percentile step and second difference: what its audio does sample to sample, measured
+    away from `away_from` (sample indices where a chunk begins: `SEAM_WINDOW_S` either side of each left out, so
+    clicks at every seam of short chunks are not their own yardstick) where `rate` is given."""
     x = np.asarray(samples, dtype=np.float64)
     if len(x) < 3:
         return 0.0, 0.0
-    return (float(np.quantile(np.abs(np.diff(x)), STEP_QUANTILE)),
-            float(np.quantile(np.abs(np.diff(x, 2)), STEP_QUANTILE)))
+    steps, bends = np.abs(np.diff(x)), np.abs(np.diff(x, 2))
+    if away_from and rate > 0:
+        keep = np.ones(len(x), dtype=bool)
+        side = max(2, round(SEAM_WINDOW_S * rate))
+        for b in away_from:
+            keep[max(0, b - side):b + side] = False
+        if keep[2:].sum() >= len(x) // 2:  # a stretch left to measure: else the seams are the clip
+            steps, bends = steps[keep[1:]], bends[keep[2:]]
+    return float(np.quantile(steps, STEP_QUANTILE)), float(np.quantile(bends, STEP_QUANTILE))
 
 
 def seam_findings(samples: Any, rate: int, boundaries: Sequence[int] | None,
@@ -76,7 +93,7 @@ def seam_findings(samples: Any, rate: int, boundaries: Sequence[int] | None,
     x = np.asarray(samples, dtype=np.float64)
     if len(x) < 3 or rate <= 0:
         return []
-    own = step_scale(x)
+    own = step_scale(x, boundaries or (), rate)
     step, kink = (max(own[0], reference[0]), max(own[1], reference[1])) if reference else own
     found = []
     if abs(x[0]) > max(CLICK_FLOOR, CLICK_FACTOR * step):
@@ -143,8 +160,21 @@ def _gaps(x: Any, rate: int, boundaries: Sequence[int] | None) -> list[SeamFindi
     return found
 
 
+def stream_headers(held: Sequence[Sequence[tuple[str, int]]], *, raw: bool) -> list[tuple[int, str]]:
+    """Which of the headers each chunk of a stream holds (`held`: per chunk, in order, (kind, byte offset in the
+    chunk) as `harness.core.audio.headers_inside` read them) are findings, as (chunk index, kind): in a stream of
+    raw samples (`raw`: headerless samples were asked) every one, wherever it is; in a container stream any past the
+    first chunk's start, unless every chunk opens with one (each chunk a whole file by design, joined by its
+    reader)."""
+    if raw:
+        return [(seq, kind) for seq, headers in enumerate(held) for kind, _ in headers]
+    files = len(held) > 1 and all(any(where == 0 for _, where in headers) for headers in held)
+    return [(seq, kind) for seq, headers in enumerate(held) for kind, where in headers
+            if where > 0 or (seq > 0 and not files)]
+
+
 def header_findings(kinds: Sequence[tuple[float, str]]) -> list[SeamFinding]:
     """Each container header or tag after a stream's start (`kinds`: where, in seconds, and what it opens; a chunk
     that is a whole file by design, every one of a stream's, is its caller's to leave out)."""
-    return [SeamFinding("header", at, f"a {kind} header inside the stream, after its start (played as samples)")
+    return [SeamFinding("header", at, f"a {kind} header inside the stream (played as samples)")
             for at, kind in kinds]

@@ -9,7 +9,7 @@ from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
-from harness.history.seams import SeamsWorse
+from harness.history.seams import RateWrong, SeamsWorse
 from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
@@ -106,6 +106,12 @@ class Analysis:
         return self.history.seams_worse
 
     @property
+    def rates_wrong(self) -> tuple[RateWrong, ...]:
+        """The offerings whose newest run's samples are newly heard at another rate than declared (the gate fails on
+        them too: `harness.history.seams`)."""
+        return self.history.rates_wrong
+
+    @property
     def cancels_worse(self) -> tuple[CancelWorse, ...]:
         """The offerings whose newest run's cancels newly broke what the documents promise (the gate fails on them
         too: `harness.history.cancel`)."""
@@ -123,7 +129,7 @@ class Analysis:
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
         return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
-                    or self.seams_worse or self.cancels_worse or self.checks_changed)
+                    or self.seams_worse or self.rates_wrong or self.cancels_worse or self.checks_changed)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

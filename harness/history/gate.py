@@ -18,6 +18,7 @@ from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
 from harness.history.markup import RULE as MARKUP_RULE
 from harness.history.page import KINDS
+from harness.history.seams import RATE_RULE
 from harness.history.seams import RULE as SEAMS_RULE
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -84,6 +85,7 @@ def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_
         ("The newest run's timing marks are worse", "timing marks", MARKS_RULE, analysis.marks_worse),
         ("The newest run honoured less of its markup", "markup honoured", MARKUP_RULE, analysis.markup_fell),
         ("The newest run's seams are worse", "seams", SEAMS_RULE, analysis.seams_worse),
+        ("The newest run's samples are heard at another rate than declared", "rate", RATE_RULE, analysis.rates_wrong),
         ("The newest run's cancels broke what the documents promise", "cancel", CANCEL_RULE, analysis.cancels_worse),
     )
 

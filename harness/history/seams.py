@@ -1,6 +1,7 @@
 """A provider's seams over time: the offerings whose newest run's seam findings per minute of streamed audio rose
-above the run before's (the one rule, `harness.results.seams_rose`; docs/seams.md), or whose samples are newly heard
-at another rate than declared (`harness.results.newly_misrated`).
+above the run before's (the one rule, `harness.results.seams_rose`; docs/seams.md), and, apart from them under a
+heading of their own, those whose samples are newly heard at another rate than declared
+(`harness.results.newly_misrated`).
 
 Each run's per-offering seams are `harness.results.seam_figures` over its rows (what its summary shows). Seam
 findings are deterministic, not noise, so like a dearer bill or worse timing marks a rise needs no series of runs:
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from harness.history.newest import newest_beside_before
 from harness.results import SEAMS_RULE, SeamFigures, newly_misrated, seams_rose
 
-RULE = SEAMS_RULE + (" An offering is flagged too when its samples are heard at another rate than declared and the "
-                     "run before's were not (harness.results.newly_misrated).")
+RULE = SEAMS_RULE
+RATE_RULE = ("An offering's samples are flagged when they are heard at another rate than declared and the run before's "
+             "were not (harness.results.newly_misrated; docs/seams.md).")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,37 +33,48 @@ class SeamsWorse:
     run_id: str
     before: str | None  # the run compared with (None: no run before it streamed this offering)
     before_per_minute: float | None
-    rose: bool = True  # its seam findings per minute rose (else only its rate is new)
-    rate: str = ""  # the rate heard, newly another than declared, in words ("": as before)
 
     def describe(self) -> str:
         since = (f"from {self.before_per_minute or 0.0:.1f} in run {self.before}" if self.before
                  else "(no run before it streamed it)")
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.findings.items()))
-        said = [f"seam findings rose to {self.per_minute:.1f} a minute of streamed audio in run {self.run_id} {since} "
-                f"({kinds})"] if self.rose else []
-        said += [f"heard at another rate than declared in run {self.run_id}: {self.rate}"] if self.rate else []
-        return f"{self.provider}/{self.model}: " + "; ".join(said)
+        return (f"{self.provider}/{self.model}: seam findings rose to {self.per_minute:.1f} a minute of streamed audio "
+                f"in run {self.run_id} {since} ({kinds})")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateWrong:
+    """An offering whose newest run's samples are heard at another rate than declared, where its run before's were
+    not: a rule of its own, not a seam (rule `rate` in the contract suite too)."""
+
+    provider: str
+    model: str
+    run_id: str
+    rate: str  # the rate heard, in words
+
+    def describe(self) -> str:
+        return f"{self.provider}/{self.model}: heard at another rate than declared in run {self.run_id}: {self.rate}"
 
 
 def newest_seams_worse(runs: Sequence[tuple[str, tuple[SeamFigures, ...]]]) -> tuple[SeamsWorse, ...]:
     """Each offering whose seams rose in the newest run (the last of `runs`: run id, its offerings' seams)."""
-    found = []
-    for newest, figure, before in newest_beside_before(runs):
-        rose = seams_rose(before[1] if before else None, figure)
-        misrated = newly_misrated(before[1] if before else None, figure)
-        if rose or misrated:
-            found.append(
-                SeamsWorse(
-                    provider=figure.provider,
-                    model=figure.model,
-                    per_minute=figure.per_minute or 0.0,
-                    findings=dict(figure.findings),
-                    run_id=newest,
-                    before=before[0] if before else None,
-                    before_per_minute=before[1].per_minute if before else None,
-                    rose=rose,
-                    rate=figure.example if misrated else "",
-                )
-            )
-    return tuple(found)
+    return tuple(
+        SeamsWorse(
+            provider=figure.provider,
+            model=figure.model,
+            per_minute=figure.per_minute or 0.0,
+            findings=dict(figure.findings),
+            run_id=newest,
+            before=before[0] if before else None,
+            before_per_minute=before[1].per_minute if before else None,
+        )
+        for newest, figure, before in newest_beside_before(runs)
+        if seams_rose(before[1] if before else None, figure)
+    )
+
+
+def newest_rates_wrong(runs: Sequence[tuple[str, tuple[SeamFigures, ...]]]) -> tuple[RateWrong, ...]:
+    """Each offering newly heard at another rate than declared in the newest run (the last of `runs`)."""
+    return tuple(RateWrong(provider=figure.provider, model=figure.model, run_id=newest, rate=figure.example)
+                 for newest, figure, before in newest_beside_before(runs)
+                 if newly_misrated(before[1] if before else None, figure))

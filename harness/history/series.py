@@ -35,7 +35,7 @@ from harness.history.checks import newest_checks_changed
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
-from harness.history.seams import newest_seams_worse
+from harness.history.seams import newest_rates_wrong, newest_seams_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -309,6 +309,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         marks_worse=newest_marks_worse(marks),
         markup_fell=newest_markup_fell(markup),
         seams_worse=newest_seams_worse(seams),
+        rates_wrong=newest_rates_wrong(seams),
         cancels_worse=newest_cancels_worse(cancels),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )

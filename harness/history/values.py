@@ -9,7 +9,7 @@ from harness.history.cancel import CancelWorse
 from harness.history.checks import CheckChanged
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
-from harness.history.seams import SeamsWorse
+from harness.history.seams import RateWrong, SeamsWorse
 from harness.results import Dearer
 
 
@@ -101,6 +101,7 @@ class History:
     marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
     markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (history.markup)
     seams_worse: tuple[SeamsWorse, ...] = ()  # offerings whose newest run's seam findings per minute rose
+    rates_wrong: tuple[RateWrong, ...] = ()  # offerings whose newest run's samples are newly heard at another rate
     cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise
     checks_changed: tuple[CheckChanged, ...] = ()  # offerings whose newest run changed a check beyond its rule
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.core.audio import AudioKind, headers_inside, pcm_layout
+from harness.core.audio import AudioInfo, AudioKind, headers_inside, pcm_layout, walk_riff, wave_format
 from harness.core.heard_rate import HeardRate, rate_by_length, rate_by_voice
 from harness.results import ChunkRow, ClipRow, JobRow
 
@@ -45,6 +45,7 @@ class Heard:
     rate: int
     headed: bool  # its rate is stated by the provider's own header
     data: bytes  # the kept bytes
+    frame_bytes: int | None  # bytes a sample frame takes where they are 16-bit samples as they came (None: not)
     seconds: float  # how long its voice sounds (`voice.sounding_s`)
     spectrum: Any  # its long-term average spectrum (`voice.spectrum`), measured once
 
@@ -70,53 +71,72 @@ def _decode(job: JobRow, clip: ClipRow | None, root: Path) -> Heard | None:
         rate=decoded.sample_rate,
         headed=headed,
         data=data,
+        frame_bytes=_frame_bytes(data, decoded.info, headerless),
         seconds=sounding_s(samples, decoded.sample_rate),
         spectrum=spectrum(samples, decoded.sample_rate),
     )
 
 
+def _frame_bytes(data: bytes, info: AudioInfo, headerless: bool) -> int | None:
+    """Bytes per sample frame of 16-bit samples kept as they came: headerless ones (mono unless said), or a WAV's
+    integer PCM (`harness.core.audio.wave_format`); None for anything else."""
+    if headerless:
+        return 2 * (info.channels or 1)
+    riff = walk_riff(data) if info.kind is AudioKind.WAV else None
+    shape = wave_format(data, riff) if riff is not None else None
+    if shape is None or shape.bits != 16 or shape.tag not in (1, 0xFFFE):
+        return None
+    return shape.block_align
+
+
 def _boundaries(chunks: Sequence[ChunkRow], heard: Heard) -> list[int] | None:
-    """Where each chunk after the first begins, in samples of the kept audio: from each chunk's decoded length, or,
-    for headerless 16-bit samples kept as they came, from its bytes; None where neither tells."""
+    """Where each chunk after the first begins, in samples of the kept audio: from each chunk's decoded length; else,
+    for 16-bit samples kept as they came — headerless, or one WAV header opening the stream and its samples following
+    it chunk by chunk (WAV-framed SSE: only the first delta decodes on its own) — from the chunks' bytes; None where
+    neither tells."""
     import numpy as np
 
     if not chunks:
         return None
     lengths = [ms for c in chunks if (ms := c.audio_ms) is not None]
     if len(lengths) == len(chunks):
-        ends = np.cumsum(lengths) * heard.rate / 1000.0
-    elif not heard.headed and heard.job.delivery not in RELABELLED:
-        ends = np.cumsum([c.bytes for c in chunks]) / 2.0
-    else:
+        return [round(float(end)) for end in (np.cumsum(lengths) * heard.rate / 1000.0)[:-1]]
+    if heard.job.delivery in RELABELLED or heard.frame_bytes is None:
         return None
-    return [round(float(end)) for end in ends[:-1]]
+    ends = np.cumsum([c.bytes for c in chunks])
+    header = int(ends[-1]) - len(heard.samples) * heard.frame_bytes  # the stream's own header, where it has one
+    riff = walk_riff(heard.data) if heard.headed else None
+    data = riff.first(b"data") if riff is not None else None
+    if header != (data.body.start if data is not None else 0) or header > chunks[0].bytes:
+        return None  # the kept bytes are not the chunks' as they came: their seams are not told by their bytes
+    return [round(float(end - header) / heard.frame_bytes) for end in ends[:-1]]
 
 
-def _headers(chunks: Sequence[ChunkRow], heard: Heard) -> list[Any]:
-    """A container header or tag after the stream's start, from each chunk's recorded `header` ("wav@0"); for a
-    stream whose chunks were not recorded, from its kept bytes (an HTTP stream keeps them as they came)."""
-    from harness.core.seams import header_findings
+def _headers(chunks: Sequence[ChunkRow], heard: Heard, boundaries: Sequence[int] | None) -> list[Any]:
+    """Each container header or tag that is a finding (`harness.core.seams.stream_headers`), from each chunk's
+    recorded `header` ("wav@0"); for a stream whose chunks were not recorded, from its kept bytes (an HTTP stream
+    keeps them as they came). A stream of headerless samples (`jobs.asked_media_type`) holds none, its start's
+    included. Each is placed where its chunk begins (`boundaries`, else the chunks' decoded lengths)."""
+    from harness.core.seams import header_findings, stream_headers
 
+    raw = heard.job.asked_media_type is not None
     if not chunks:
         seconds = len(heard.samples) / heard.rate
         return header_findings([(seconds * at / len(heard.data), kind.value)
-                                for at, kind in headers_inside(heard.data, 1)])
+                                for at, kind in headers_inside(heard.data, 0 if raw else 1)])
     held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in (c.header or "").split(",")
                                                         if h)] for c in chunks]
-    files = all(any(where == 0 for _, where in headers) for headers in held)  # each chunk a whole file, by design
-    places, at = [], 0.0
-    for seq, (chunk, headers) in enumerate(zip(chunks, held, strict=True)):
-        places += [(at, kind) for kind, where in headers if where > 0 or (seq > 0 and not files)]
-        at += (chunk.audio_ms or 0.0) / 1000.0
-    return list(header_findings(places))
+    starts = ([0.0, *(b / heard.rate for b in boundaries)] if boundaries is not None
+              else [0.0, *(sum((c.audio_ms or 0.0) for c in chunks[:n]) / 1000.0 for n in range(1, len(chunks)))])
+    return list(header_findings([(starts[seq], kind) for seq, kind in stream_headers(held, raw=raw)]))
 
 
 def _seams(heard: Heard, chunks: Sequence[ChunkRow], whole: Heard | None) -> dict[str, Any]:
     from harness.core.seams import seam_findings, step_scale
 
     reference = step_scale(whole.samples) if whole is not None and whole.rate == heard.rate else None
-    found = [*_headers(chunks, heard), *seam_findings(heard.samples, heard.rate, _boundaries(chunks, heard),
-                                                      reference)]
+    boundaries = _boundaries(chunks, heard)
+    found = [*_headers(chunks, heard, boundaries), *seam_findings(heard.samples, heard.rate, boundaries, reference)]
     found.sort(key=lambda f: f.at_s)
     return {"seam_findings": len(found), "seams_json": json.dumps(
         {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]})}

@@ -139,6 +139,7 @@ class Metric(StrEnum):
     MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
     SEAMS = "seams"  # seam findings per minute of streamed audio (docs/seams.md)
     CHECKS = "checks"  # every registered check with a change rule (harness.checks; docs/checks.md)
+    RATE = "rate"  # samples newly heard at another rate than declared (docs/seams.md): a rule of its own, not a seam
 
 
 class Ruling(StrEnum):
@@ -748,8 +749,7 @@ def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Chec
     before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
     if after is None:
         return
-    misrated = newly_misrated(before, after)
-    rose = seams_rose(before, after) or misrated
+    rose = seams_rose(before, after)
     was = None if before is None else before.per_minute
 
     def said(side: str, per_minute: float | None, findings: dict[str, int]) -> str:
@@ -762,14 +762,30 @@ def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Chec
         metric=Metric.SEAMS,
         statistic="seam findings per minute",
         verdict=Ruling.REGRESSION if rose else Ruling.OK,
-        threshold="+1 a minute and +50%; a rate newly heard",
+        threshold="+1 a minute and +50%",
         change=(after.per_minute or 0.0) - (was or 0.0),
-        details=(
-            *((f"NEW heard at another rate than declared: {after.example}",) if misrated else ()),
-            said("BASE", was, before.findings if before else {}),
-            said("NEW", after.per_minute, after.findings),
-        ),
+        details=(said("BASE", was, before.findings if before else {}), said("NEW", after.per_minute, after.findings)),
         beyond=rose,
+    )
+
+
+def _rate(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
+    """NEW's samples heard at another rate than declared where BASE's were not (`harness.results.newly_misrated`):
+    rule `rate`, as the contract suite and `history` name it, apart from the seams."""
+    before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
+    if after is None or not after.rates:
+        return
+    misrated = newly_misrated(before, after)
+    yield Check(
+        provider=who[0],
+        model=who[1],
+        metric=Metric.RATE,
+        statistic="answers heard at another rate than declared",
+        verdict=Ruling.REGRESSION if misrated else Ruling.OK,
+        threshold="a rate newly heard",
+        change=float(sum(after.rates.values())),
+        details=(f"NEW heard at another rate than declared: {after.example}",),
+        beyond=misrated,
     )
 
 
@@ -852,6 +868,7 @@ def compare_runs(
         checks.extend(_cancel(b, n, t, who))
         checks.extend(_markup(b, n, who))
         checks.extend(_seams(b, n, who))
+        checks.extend(_rate(b, n, who))
         checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]

@@ -31,6 +31,7 @@ class KeptAudio:
     audio_bytes: int
     declared_media_type: str | None
     sniffed_media_type: str | None
+    asked_media_type: str | None = None  # headerless samples, where the request asked for them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

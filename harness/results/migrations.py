@@ -46,6 +46,8 @@ VERSIONS: Mapping[int, str] = {
     14: "timing marks true to the audio (issue 65)",
     15: "cancel: a socket job cancelled mid-utterance (issue 66)",
     16: "markup honoured (issue 66)",
+    17: "the headerless samples a request asked for: a header in any chunk of their stream is a seam finding "
+        "(issue 79)",
 }
 # Rows scored before version 3 were grouped by the model that read them: the backfill keeps that.
 BACKFILLS: Mapping[int, tuple[str, ...]] = {

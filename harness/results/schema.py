@@ -191,6 +191,9 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        tolerance and no tag is spoken, else 0; NULL: not a markup item, or not judged.
     markup_json        (schema 16) {"pauses": [[asked_ms, heard_ms, at_s, honoured]], "tags_spoken": [...],
                        "findings": ["break 140 ms of 500 asked at 0.87 s", "tag spoken: break"]}.
+    asked_media_type   (schema 17) the headerless samples the request asked for, with their rate
+                       ("audio/pcm;rate=24000"): a stream of them holds no container header, so each one its chunks
+                       carry is a seam finding (docs/seams.md); NULL: a container, or not said.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

@@ -10,10 +10,10 @@ from dataclasses import replace
 from typing import Any
 
 from harness.history.cancel import newest_cancels_worse
-from harness.history.seams import newest_seams_worse
+from harness.history.seams import newest_rates_wrong, newest_seams_worse
 from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
-from harness.report.compare import Metric, Ruling, _seams
+from harness.report.compare import Metric, Ruling, _rate, _seams
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 from harness.results import RequestRow, cancel_figures, newly_misrated, seam_figures, seams_rose
@@ -90,11 +90,14 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
     right, wrong = seam_figures([heard(None)]), seam_figures([heard(24000.0)])
     assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
     assert not newly_misrated(wrong[0], wrong[0]) and not newly_misrated(wrong[0], right[0])
-    (flagged,) = newest_seams_worse([("run-1", right), ("run-2", wrong)])
-    assert not flagged.rose and flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples "
-                                                       "at about 24,000 Hz, declared 16,000 Hz (...)")
-    [check] = list(_seams([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]
-    assert check.verdict is Ruling.REGRESSION and "NEW heard at another rate than declared" in check.details[0]
+    assert newest_seams_worse([("run-1", right), ("run-2", wrong)]) == ()  # a rule of its own, not a seam
+    (flagged,) = newest_rates_wrong([("run-1", right), ("run-2", wrong)])
+    assert flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples at about 24,000 Hz, "
+                                  "declared 16,000 Hz (...)")
+    [check] = list(_rate([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]
+    assert check.metric is Metric.RATE and check.verdict is Ruling.REGRESSION  # rule rate, not seams
+    assert "NEW heard at another rate than declared" in check.details[0]
+    assert all(c.verdict is Ruling.OK for c in _seams([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[arg-type]
 
 
 def test_history_flags_cancels_that_newly_break_the_documents_promise() -> None:

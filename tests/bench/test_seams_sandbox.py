@@ -151,13 +151,16 @@ def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly
     assert not any(BROKEN[p] in line or CLEAN in line for p in fell for line in lines), said
     rates = [line for line in said.splitlines() if "heard at another rate than declared" in line]
     assert {m for m in misrated if any(m in line for line in rates)} == misrated, said
+    heading = said.index("The newest run's samples are heard at another rate than declared")  # its own, not seams'
+    assert all(said.index(line) > heading for line in rates if "run " in line), said
     without, said = _history(store, CLEAN)  # the same store, the risen ones left out
     assert without == 0 and "seam findings rose" not in said, said
     comparison = compare_runs(read_run(store / "runs.db", RUNS[-2]), read_run(store / "runs.db", RUNS[-1]),
-                              fail_on=[Metric.SEAMS])
+                              fail_on=[Metric.SEAMS, Metric.RATE])
     flagged = {c.label: c for c in comparison.regressions if c.metric is Metric.SEAMS}
-    assert {BROKEN[p] for p in rose} | misrated == set(flagged) and comparison.exit_code == 1, flagged
-    assert all("heard at another rate" in " ".join(flagged[m].details) for m in misrated), flagged
+    rated = {c.label: c for c in comparison.regressions if c.metric is Metric.RATE}  # a rule of its own: rate
+    assert {BROKEN[p] for p in rose} == set(flagged) and misrated == set(rated) and comparison.exit_code == 1, flagged
+    assert all("heard at another rate" in " ".join(rated[m].details) for m in misrated), rated
 
 
 def test_sse_samples_at_another_rate_than_labelled_are_named_at_the_rate_served(

@@ -31,6 +31,6 @@ def test_the_family_checks_pass_against_the_sandbox() -> None:
     assert passed and int(passed.group(1)) >= 150, out[-3000:]
     assert not re.search(r"\b[1-9]\d* (failed|errors?)\b", out), out[-3000:]  # "0 failed" in a summary is none
     # Each kind of check ran somewhere: the format bytes, the error bodies, both stream forms, speed, and the RPC's.
-    for check in ("format-", "error-bad-voice", "error-bad-model", "stream-audio", "stream-sse", "speed",
+    for check in ("format-", "error-bad-voice", "error-bad-model", "stream-audio", "stream-sse", "seams-", "speed",
                   "test_grpc_speech.py"):
         assert re.search(rf"PASSED \S*{re.escape(check)}", out), (check, out[-3000:])

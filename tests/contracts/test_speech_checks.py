@@ -195,6 +195,7 @@ def test_pcm_at_another_rate_than_declared_is_caught(router: respx.MockRouter) -
     with httpx.Client() as client:
         (found,) = check_format("pcm")(_target(), client)
     assert "22050 Hz" in found.expected and "24,000 Hz" in found.got
+    assert found.rule == "rate"  # the one name of a mislabelled rate, as a stream's and a socket's check say it
 
 
 def test_a_buffered_whole_is_not_a_stream(router: respx.MockRouter) -> None:

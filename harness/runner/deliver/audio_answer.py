@@ -30,7 +30,7 @@ from harness.runner.deliver.billing import read_http_billing
 from harness.runner.deliver.exchange import Exchange, ExchangeFailed
 from harness.runner.deliver.job import Job
 from harness.runner.deliver.marks_request import fetch_own_marks
-from harness.runner.deliver.media import FirstAudio, join_audio_chunks, stream_audio
+from harness.runner.deliver.media import FirstAudio, join_audio_chunks, join_whole_files, stream_audio
 from harness.runner.deliver.streaming import StreamWatch, chunk_evidence
 from harness.runner.record.marks_evidence import answer_marks
 from harness.runner.record.timing import Mark
@@ -44,6 +44,7 @@ async def fetch_direct(job: Job) -> None:
     stream = job.endpoint.role is Role.STREAM and job.record.job.selection.offering.streams is not False
     record.delivery = "stream" if stream else "sync"
     asked = asked_media_type(job.provider, job.endpoint, job.planned.payload)  # headerless samples' type and rate
+    record.asked_media_type = asked
     detector = FirstAudio(asked)
     first_audio: list[float] = []
     pending = bytearray()
@@ -99,6 +100,8 @@ async def fetch_direct(job: Job) -> None:
     if exchange.first_byte is not None:
         record.marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
     record.marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
+    if not stream and job.endpoint.role is Role.STREAM and carried is None and _chunked(exchange):
+        record.delivery = "stream"  # declared whole, sent as it is made: a listener meets its seams all the same
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
@@ -107,6 +110,12 @@ async def fetch_direct(job: Job) -> None:
     declared = endpoint_marks(job.provider, job.endpoint.key)
     if declared is not None and declared.lines:  # the marks come in place of audio: a request of their own
         await fetch_own_marks(job, declared, seconds)
+
+
+def _chunked(exchange: Exchange) -> bool:
+    """Whether the answer's body came chunked as it was made (HTTP/1.1 chunked transfer coding), not whole."""
+    coding = exchange.response.headers.get("transfer-encoding", "")
+    return "chunked" in coding.lower()
 
 
 def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> float | None:
@@ -120,6 +129,8 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
     raw = exchange.body  # the answer as it came
     if as_events:
         exchange.body = _stream_audio(job, raw, _stream_body(success), lines=lines)
+    elif carried is None:
+        exchange.body = join_whole_files(raw)
     elif isinstance(carried, JsonBody) and carried.audio is not None:
         try:
             exchange.body = json_audio(raw, carried.audio)

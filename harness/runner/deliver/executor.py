@@ -222,7 +222,8 @@ def _finish(job: Job) -> None:
         cancel=record.cancel,
         audio=None if audio is None else KeptAudio(
             audio_path=str(audio.path), audio_sha256=audio.sha256, audio_bytes=audio.size,
-            declared_media_type=audio.declared_media_type, sniffed_media_type=audio.sniffed_media_type),
+            declared_media_type=audio.declared_media_type, sniffed_media_type=audio.sniffed_media_type,
+            asked_media_type=record.asked_media_type),
     )
     clip = record.clip_row()
     job.services.store.write(

@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+from itertools import pairwise
 from pathlib import Path
 
-from harness.core.audio import AudioInfo, extension, holds_a_frame, join_wav, strip_metadata
+from harness.core.audio import (
+    AudioInfo,
+    AudioKind,
+    extension,
+    headers_inside,
+    holds_a_frame,
+    join_wav,
+    sniff,
+    strip_metadata,
+)
 from harness.core.audio import inspect as inspect_audio  # what the bytes are, and whether they are whole
 from harness.core.audio_fields import ndjson_audio
 from harness.core.spec import AudioAt
 from harness.core.sse import audio_events, is_sse
 from harness.runner.record.records import AudioFile
 
-__all__ = ["FirstAudio", "inspect_audio", "join_audio_chunks", "sse_audio", "store_audio"]
+__all__ = ["FirstAudio", "inspect_audio", "join_audio_chunks", "join_whole_files", "sse_audio", "store_audio"]
 
 
 def store_audio(directory: Path, body: bytes, declared: str | None, facts: AudioInfo) -> AudioFile:
@@ -80,6 +90,18 @@ def stream_audio(data: bytes, where: AudioAt | None = None, *, lines: bool = Fal
     if lines:
         return join_audio_chunks([audio for _, audio in ndjson_audio(data, where)])
     return sse_audio(data, where)
+
+
+def join_whole_files(body: bytes) -> bytes:
+    """A body that is whole WAV files back to back (a server writing each chunk of its stream as a file, issue 79) as
+    one file of all their samples, as `join_audio_chunks` joins a stream's events; else the body as it came. Kept as
+    it came, the first file's header would be read and what follows dropped as trailing bytes (its seam findings
+    name the headers: `harness.core.seams`)."""
+    if sniff(body) is not AudioKind.WAV:
+        return body
+    starts = [at for at, kind in headers_inside(body, 1) if kind is AudioKind.WAV]
+    joined = join_wav([body[a:b] for a, b in pairwise([0, *starts, len(body)])]) if starts else None
+    return joined if joined is not None else body
 
 
 def join_audio_chunks(chunks: list[bytes]) -> bytes:

@@ -363,6 +363,9 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance,
     first_token, audio = heard(channel, session, events, utterance.context)
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)
     decode = decoder(channel, session)
+    spec = channel.grammar.audio_spec(session)
+    if spec.container == "raw" and spec.codec == "pcm_s16le":  # headerless samples: no frame of theirs holds a header
+        record.asked_media_type = f"audio/pcm;rate={spec.sample_rate}"
     if audio:
         record.marks.set(Mark.FIRST_AUDIO, audio[0].latest)
         record.chunks = chunk_evidence(audio, decode)

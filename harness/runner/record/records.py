@@ -46,6 +46,7 @@ class JobRecord:
     provider_request_id: str | None = None  # what the provider's logs and invoices know the request by
     status_url: str | None = None
     delivery: str | None = None
+    asked_media_type: str | None = None  # headerless samples the request asked for (their stream holds no header)
     final_status: str | None = None
     outcome: str | None = None
     error_class: str | None = None
