@@ -2,10 +2,10 @@
 where the harness's aligner hears each word, median and p95 in ms with their order-statistic intervals
 (`harness.measurement.sample_intervals`: none where too few words hold one), and coverage.
 
-The pairing of marks with heard words and the invariants are the core's (`harness.core.timing_marks`); this module
-turns pairs into figures. The aligner's own error
-on known truth (docs/measurements.md, benchmarks/perf/aligner_error.py) is the floor these figures cannot go under:
-a provider whose marks are true shows about the aligner's error, not zero.
+The pairing of marks with heard words and the invariants are the core's (`harness.core.timing_marks`: `judge_marks`,
+the one verdict the contract suite gives too); this module adds the onset error and turns pairs into figures. The
+aligner's own error on known truth (docs/measurements.md, benchmarks/perf/aligner_error.py) is the floor these figures
+cannot go under: a provider whose marks are true shows about the aligner's error, not zero.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from harness.core.timing_marks import (
+    MarksAnswer,
     MarksFinding,
     MarksKind,
     TimingMark,
     as_words,
-    check_marks,
     coverage,
+    judge_marks,
     paired_onsets,
 )
 from harness.measurement.sample_intervals import quantile_interval_exact
@@ -80,13 +81,11 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
     marks = tuple(TimingMark(text=str(m[0]), start_s=float(m[1]), end_s=float(m[2]), part=int(m[3]))
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
     sent = job.text
-    problems = [str(line) for line in evidence.get("problems") or ()]
-    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
-                                                                 if len(problems) > 1 else ""))] if problems else []
-    if not marks and evidence.get("advertised"):
-        findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
-                                                        "for) and none came"))
-    findings += check_marks(marks, evidence.get("duration_s"), [sent] if sent else [], chars=chars)
+    # The one verdict the contract suite gives too (`judge_marks`); the onset error, which needs the aligner, here.
+    findings = list(judge_marks(MarksAnswer(marks=marks, duration_s=evidence.get("duration_s"), sent=sent or "",
+                                            chars=chars, problems=tuple(str(line) for line in
+                                                                        evidence.get("problems") or ()),
+                                            advertised=bool(evidence.get("advertised")))))
     words = as_words(marks) if chars else marks
     heard = _loaded(job.heard_words)
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]
