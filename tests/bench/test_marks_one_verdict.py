@@ -6,13 +6,15 @@ repeat, restart, merge, none), with duplicate timestamps (elevenlabs-python #707
 the text. The contract suite's timing-marks check (stream-input, Cartesia's socket, and the multi-stream-input
 socket) and `bench run` (the library's `run_benchmark`) judge each answer by the one function
 (`harness.core.timing_marks.judge_marks`): every break is named, the same kinds in both; true marks in Cartesia's
-word form give none in either. The audio is a tone (no scoring: the onset error needs an ear and is `bench run`'s
-alone), so each run costs about a second."""
+word form give none in either. The speech is the shipped Piper voice's, with its own word times (renders shared through
+`TTS_HARNESS_SPEECH_CACHE`); the true marks' run is heard by the aligner (the onset error needs an ear, so it is
+`bench run`'s alone), the broken ones unscored: each costs under a second."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -20,20 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
 import pytest
 
-from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget, judge, plans, run_check
 from harness.core.registry import providers
 from harness.library import run_benchmark
-from harness.results import Store
+from harness.measurement import ONSET_LIMIT_MS, recompute
+from harness.results import JobRow, Store, connect_writer
 from harness.runner.plan.config import BenchConfig
-from harness.speech import encode_raw
+from harness.speech import Clip, default_engine, encode_raw
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import LoopbackSocketServer
 
 KEY = "loopback-marks-key"
-WORD_S, LEAD_S, TAIL_S = 0.3, 0.05, 0.05  # each word said 0.25 s from LEAD_S into its 0.3 s; the audio ends TAIL_S on
+RATE = 24_000  # the file's one format (pcm_24000, Cartesia's pcm_s16le at its 24 kHz)
 SHIFT_S, SCALE, REPEAT_AFTER_S = 0.150, 1.5, 1.0  # issue 65's breaks, as the sandbox makes them
 OVERLONG = 2_000  # marks for one sentence: past the one verdict's cap for any sentence here
 FILE = """
@@ -57,7 +59,8 @@ BREAKS = ("shift", "scale", "repeat", "restart", "merge", "none", "duplicates", 
 # The kind each break is named by, in both faces (an alternative where the two wire forms differ: characters with
 # durations read a repeated end as a negative duration; chunk-relative marks that run on pass the audio).
 NAMED = {"shift": {"beyond-audio"}, "scale": {"sample-rate-mismatch"}, "repeat": {"non-monotonic", "bad-input"},
-         "restart": {"restart", "beyond-audio", "sample-rate-mismatch"}, "merge": {"spelling"}, "none": {"missing"},
+         "restart": {"restart", "overlap", "beyond-audio", "sample-rate-mismatch"}, "merge": {"spelling"},
+         "none": {"missing"},
          "duplicates": {"duplicate-timestamps"}, "nan": {"bad-input"}, "overlong": {"bad-input"}}
 _KIND = re.compile(r"^timing marks without ([a-z-]+)$")
 
@@ -65,21 +68,27 @@ _KIND = re.compile(r"^timing marks without ([a-z-]+)$")
 # --- the server: true marks for the text it is sent, broken as told --------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
+def _speech(text: str) -> Clip:
+    """The text said by the shipped Piper voice at the file's 24 kHz, with where it says each written word (its own
+    phoneme durations: true times); renders are shared through TTS_HARNESS_SPEECH_CACHE."""
+    return default_engine().render(text).resampled(RATE)
+
+
 def _spans(text: str, chars: bool) -> list[tuple[str, float, float]]:
-    """The text's true marks in the utterance's time: each word from LEAD_S into its WORD_S; characters share their
-    word's time and a space lasts from the word's end to the next's start. Words in Cartesia's form: punctuation
-    stripped (the reference's example: "Hello, world!" marked ["Hello", "world"])."""
-    words = text.split()
+    """The text's true marks in the utterance's time: each written word where the voice says it; characters share
+    their word's time and a space lasts from one word's end to the next's start. Words in Cartesia's documented
+    form: punctuation stripped (the reference's example: "Hello, world!" marked ["Hello", "world"])."""
     spans: list[tuple[str, float, float]] = []
+    words = _speech(text).words
     for i, word in enumerate(words):
-        start, end = i * WORD_S + LEAD_S, (i + 1) * WORD_S
         if not chars:
-            spans.append((re.sub(r"[^\w']", "", word), start, end))
+            spans.append((re.sub(r"[^\w']", "", word.text), word.start_s, word.end_s))
             continue
         if i:
-            spans.append((" ", start - LEAD_S, start))
-        step = (end - start) / len(word)
-        spans += [(c, start + k * step, start + (k + 1) * step) for k, c in enumerate(word)]
+            spans.append((" ", words[i - 1].end_s, word.start_s))
+        step = (word.end_s - word.start_s) / len(word.text)
+        spans += [(c, word.start_s + k * step, word.start_s + (k + 1) * step) for k, c in enumerate(word.text)]
     return spans
 
 
@@ -111,22 +120,22 @@ def _broken(spans: list[tuple[str, float, float]], kind: str, index: int, offset
 
 def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool
             ) -> list[tuple[bytes, list[tuple[str, float, float]]]]:
-    """Two chunks of audio (a tone), each with its marks (in its own time where `chunk_relative`)."""
-    count = len(text.split())
-    # The first chunk holds a quarter of the words: a restart then spans three quarters of the audio, which no rate
-    # explains, whatever the text's length (half would read as a 2:1 rate on some texts and not on others).
-    cut = max(2, count // 4) * WORD_S
-    total = count * WORD_S + TAIL_S
+    """The speech in two chunks, each with its marks (in its own time where `chunk_relative`). The first chunk
+    holds a quarter of the words: a restart then spans three quarters of the audio, which no rate explains whatever
+    the text's length (half would read as a 2:1 rate on some texts and not on others)."""
+    clip = _speech(text)
+    words = clip.words
+    cut = words[max(2, len(words) // 4)].start_s
     spans = _spans(text, chars)
-    stuck = cut + WORD_S  # inside the second chunk, so each chunk's own times stay numbers
+    stuck = words[max(2, len(words) // 4) + 1].start_s  # inside the second chunk: each chunk's times stay numbers
     found = []
-    for index, (begin, end) in enumerate(((0.0, cut), (cut, total))):
-        mine = [m for m in spans if begin <= m[1] < end or (index and m[1] >= end)]
+    for index, (begin, end) in enumerate(((0.0, cut), (cut, clip.duration_s + 1.0))):
+        mine = [m for m in spans if begin <= m[1] < end]
         broken = _broken(mine, kind, index, begin, chunk_relative, stuck) if kind != "none" else []
         if chunk_relative:
             broken = [(t, s - begin, e - begin) for t, s, e in broken]
-        t = np.arange(round((end - begin) * 24000)) / 24000
-        found.append((encode_raw(0.3 * np.sin(2 * np.pi * 220 * t), "pcm_s16le"), broken))
+        samples = clip.samples[round(begin * RATE):round(end * RATE)]
+        found.append((encode_raw(samples, "pcm_s16le"), broken))
     return found
 
 
@@ -213,6 +222,9 @@ def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MarksSe
     folder = tmp_path_factory.mktemp("one-verdict")
     path = folder / "tts-harness.toml"
     path.write_text(FILE.format(url=server.url), encoding="utf-8")
+    # bench run says the contract suite's sample text: one answer, judged by both faces
+    (folder / "sample.json").write_text(json.dumps({"name": "sample", "version": "1", "language": "en", "items": [
+        {"id": "sample-1", "text": SAMPLE_TEXT}]}), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MINE11_TTS_KEY", KEY)
         patch.setenv("MINECART_TTS_KEY", KEY)
@@ -231,27 +243,53 @@ def _contract_kinds(server: MarksServer, name: str, channel: str = "") -> set[st
     return {m.group(1) for v in found.violations if (m := _KIND.match(v.expected))}
 
 
-def _bench_kinds(server: MarksServer, folder: Path, kind: str) -> dict[str, set[str]]:
-    """`bench run` (the library) on both providers, one text: each provider's stored kinds of marks finding."""
-    out = folder / (kind or "true")
-    result = run_benchmark(BenchConfig(out=out, models=("mine11/eleven_flash_v2_5", "minecart/sonic-3"),
-                                       corpus=("en_read:1",), target="live", score=False, report=False,
-                                       budget=1.0, concurrency=2))
-    store = Store(result.db_path)
+def _bench_run(server: MarksServer, folder: Path, kind: str) -> tuple[Path, str]:
+    """`bench run` (the library) on both providers, one text, unscored: its store and run id."""
+    result = run_benchmark(BenchConfig(out=folder / (kind or "true"), models=("mine11/eleven_flash_v2_5",
+                                                                             "minecart/sonic-3"),
+                                       corpus=(str(folder / "sample.json"),), target="live", score=False,
+                                       report=False, budget=1.0, concurrency=2))
+    return result.db_path, result.run_id
+
+
+def _stored(db: Path, run_id: str) -> dict[str, JobRow]:
+    store = Store(db)
     try:
-        rows = list(store.jobs(result.run_id))
+        rows = list(store.jobs(run_id))
     finally:
         store.close()
     assert all(row.outcome == "ok" for row in rows), [(row.provider, row.error_message) for row in rows]
-    return {row.provider: {f["kind"] for f in json.loads(row.marks_json or "{}").get("findings", [])}
-            for row in rows}
+    return {row.provider: row for row in rows}
 
 
-def test_true_marks_in_each_documented_form_give_no_finding_in_either_face(loopback: tuple[MarksServer, Path]
-                                                                          ) -> None:
+def _kinds(row: JobRow) -> set[str]:
+    return {f["kind"] for f in json.loads(row.marks_json or "{}").get("findings", [])}
+
+
+def _bench_kinds(server: MarksServer, folder: Path, kind: str) -> dict[str, set[str]]:
+    """Each provider's stored kinds of marks finding, from one `bench run`."""
+    return {name: _kinds(row) for name, row in _stored(*_bench_run(server, folder, kind)).items()}
+
+
+def test_true_marks_in_each_documented_form_give_no_finding_in_either_face(
+        loopback: tuple[MarksServer, Path], tmp_path_factory: pytest.TempPathFactory) -> None:
+    from harness.scoring.asr.faster import FasterWhisperBackend
+    from harness.scoring.word_alignment import WordAligner, align_marked
+
     server, folder = loopback
     server.kind = ""
-    assert _bench_kinds(server, folder, "") == {"mine11": set(), "minecart": set()}
+    db, run_id = _bench_run(server, folder, "")
+    with pytest.MonkeyPatch.context() as patch:  # the model's converted files in this session's folder
+        patch.setenv("TTS_HARNESS_CACHE", str(tmp_path_factory.getbasetemp() / "harness-cache"))
+        assert align_marked(db, run_id, WordAligner(FasterWhisperBackend())) == 2  # the aligner hears both
+    conn = connect_writer(db)
+    try:
+        recompute(conn, run_id)  # the onset error against where the words are heard
+    finally:
+        conn.close()
+    for name, row in _stored(db, run_id).items():
+        assert _kinds(row) == set() and row.marks_coverage == 1.0, (name, row.marks_json)
+        assert row.marks_p50_ms is not None and row.marks_p50_ms <= ONSET_LIMIT_MS, (name, row.marks_json)
     assert _contract_kinds(server, "mine11") == set()
     assert _contract_kinds(server, "minecart") == set()  # ["The", "quick", ..., "dog"] for "... lazy dog."
     assert _contract_kinds(server, "mine11", "tts.multi-stream-input") == set()
