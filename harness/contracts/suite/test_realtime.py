@@ -67,7 +67,8 @@ CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channe
 
 
 # Every socket after a provider's first whose answers carry timing marks (a multi-context socket beside a
-# single-utterance one), its timing-marks check judged apart (`CASES` checks a provider's first socket; issue 79: the others' marks went unread).
+# single-utterance one), its timing-marks check judged apart (`CASES` checks a provider's first socket; issue 79:
+# the others' marks went unread).
 MARKS_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/timing-marks",
                             marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
                             else [])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from harness.core.stream_events import ndjson_events, sse_events
 from harness.core.timing_marks import TimingMark
 from harness.core.timing_marks import read_marks as read_timing_marks
 
+_PUNCTUATION = "".join(sorted(set(string.punctuation) | set("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")))
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
 
@@ -79,6 +81,10 @@ class Marks:
     durations: bool = False  # `end_at` holds durations, not ends
     paired: bool = False  # `start_at` lists each mark's [start, end] pair, beside the texts' list; no `end_at`
     chars: bool = False  # a mark per character, not per word
+    # Each word written without the punctuation at its ends, as the documents' example shows ("Hello, world! ..."
+    # marked ["Hello", "world"]); a word of punctuation alone is no mark (`written_word`). Read words judge them alike
+    # (`harness.core.timing_marks.spoken_words`); this says how the sandbox writes them.
+    bare_words: bool = False
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
     asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
@@ -151,10 +157,18 @@ def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[
     return words, current
 
 
+def written_word(marks: Marks, word: str) -> str:
+    """A sent word as the declaration's marks write it: without the punctuation at its ends where they are bare
+    ("" where it is punctuation alone: no mark), else as sent."""
+    return word.strip(_PUNCTUATION) if marks.bare_words else word
+
+
 def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> dict[str, Any]:
     """What a message carries for `spans`, by pointer, in the declaration's unit and form: the parallel lists, or the
     list of objects at `items_at` (each of kind `kind`, with its offsets into `text`, the text sent, where declared)."""
     unit = marks.unit_s
+    if marks.bare_words:
+        spans = [SpokenSpan(word, m.start_s, m.end_s) for m in spans if (word := written_word(marks, m.text))]
     texts = [m.text for m in spans]
     starts = [round(m.start_s / unit, 3) for m in spans]
     ends = [round((m.end_s - m.start_s if marks.durations else m.end_s) / unit, 3) for m in spans]
