@@ -136,7 +136,10 @@ def check_marks(marks: Sequence[TimingMark], duration_s: float | None, sent: Seq
     if not marks:
         return ()
     findings = [*_order(marks), *_parts(marks)]
-    repeated = _duplicates(as_words(marks) if chars else marks)
+    repeated = _duplicates(as_words(marks)) if chars else _duplicates(marks)
+    if chars and repeated and repeated[0].index is not None:  # the word's first character: a mark of the answer's
+        firsts = [i for i, m in enumerate(marks) if _in_word(m) and (i == 0 or not _in_word(marks[i - 1]))]
+        repeated = [MarksFinding(MarksKind.DUPLICATE, repeated[0].message, firsts[repeated[0].index])]
     findings += repeated
     findings += _bounds(marks, duration_s, rate=not repeated)
     if sent and not any(_spells(marks, text, chars) for text in sent):
@@ -304,13 +307,17 @@ def coverage(marks: Sequence[TimingMark], sent: str, *, chars: bool = False) -> 
     return found / len(words)
 
 
+def _in_word(mark: TimingMark) -> bool:
+    return bool(mark.text) and not mark.text.isspace()
+
+
 def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
     """Character marks joined into word marks (a word: a run of characters between white space), each from its first
     character's start to its last's end, in the part its first character came in."""
     words: list[TimingMark] = []
     current: list[TimingMark] = []
     for mark in (*marks, TimingMark(text=" ", start_s=0.0, end_s=0.0)):
-        if mark.text and not mark.text.isspace():
+        if _in_word(mark):
             current.append(mark)
         elif current:
             words.append(

@@ -152,8 +152,10 @@ def test_duplicate_timestamps_are_their_own_kind_and_no_sample_rate_mismatch() -
     two = [TimingMark(text=w, start_s=0.1 + 0.3 * i if i != 4 else 1.0, end_s=0.35 + 0.3 * i if i != 4 else 1.25)
            for i, w in enumerate(said)]
     assert MarksKind.DUPLICATE not in [f.kind for f in check_marks(two, 3.0, (text,))]
-    chars = [TimingMark(text=c, start_s=1.0, end_s=1.0) for c in "ab cd ef gh"]  # characters: judged as words
-    assert [f.kind for f in check_marks(chars, 2.0, ("ab cd ef gh",), chars=True)] == [MarksKind.DUPLICATE]
+    chars = [TimingMark(text=c, start_s=0.1 * i if i < 3 else 1.0, end_s=0.1 * i + 0.1 if i < 3 else 1.0)
+             for i, c in enumerate("ab cd ef gh")]  # characters: judged as the words they join into
+    [stuck] = check_marks(chars, 2.0, ("ab cd ef gh",), chars=True)
+    assert stuck.kind is MarksKind.DUPLICATE and stuck.index == 3 and "3 words in a row" in stuck.message
 
 
 def test_the_one_verdict_refuses_a_list_longer_than_the_text_could_have_in_one_line() -> None:
