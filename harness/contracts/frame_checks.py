@@ -14,9 +14,10 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
                names one the client gave (`Grammar.sent_ids`) before it, never a constant of its own
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
-    alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
-               times within their chunk); marks spanning the audio's duration times 1.5 or 2 (or the inverse)
-               are one finding, a sample-rate mismatch (`harness.core.timing_marks`), not a bad mark each
+    alignment  each utterance's marks, read from the frames as `bench run` reads them, judged by the one verdict
+               (`harness.core.timing_marks.judge_marks`): numbers (not NaN, not millions), in order, within the
+               audio (or one sample-rate mismatch), no duplicate timestamps, no overlap or restart between frames;
+               where the check asked for them (`marks_asked`), spelling the transcript, and none a finding
     audio      the bytes read as the declared encoding (`harness.core.audio.read_declared`, from the bytes
                alone: no decoder, so a base install runs these checks): whole samples, floats within
                [-1.5, 1.5], a container whole, of the declared kind, and at its declared rate (headerless
@@ -29,19 +30,17 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
+from harness.core.protocols.marks import socket_marks_of, socket_timing_marks
 from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
-from harness.core.timing_marks import MarksKind, TimingMark, check_marks
+from harness.core.timing_marks import MarksAnswer, MarksFinding, MarksKind, TimingMark, judge_marks, spoken_words
 from harness.core.verdict import Drift, Violation, pointer
 
-TOLERANCE_S = 0.025  # rounding of millisecond times and the last chunk's padding
 _FLOAT_PEAK = 1.5  # float samples a little over full scale are a resampler's overshoot, not a wrong encoding
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
 @dataclass(slots=True)
@@ -64,22 +63,18 @@ def _line(violation: Violation) -> str:
     return f"{frame}{violation}"
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
 def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, str] | None = None,
-                  *, expect_audio: bool = True) -> FrameFindings:
+                  *, expect_audio: bool = True, marks_asked: bool = False) -> FrameFindings:
     """Every frame rule on one session. `transcripts`: each context's text as the client sent it
-    (context "" for protocols with one utterance a socket); `expect_audio`: the session should speak."""
+    (context "" for protocols with one utterance a socket); `expect_audio`: the session should speak;
+    `marks_asked`: the check asked for the marks, so they must spell each transcript and none is a finding."""
     found = FrameFindings()
     _schema(session, grammar, found)
     _order(session, grammar, found)
     _turns(session, grammar, found)
     _echoes(session, grammar, found)
     _contexts(grammar, transcripts or {}, found)
-    spec = grammar.audio_spec(session)
-    _alignment_and_audio(spec, found, expect_audio, grammar.chunk_files)
+    _alignment_and_audio(session, grammar, found, expect_audio, transcripts or {}, marks_asked)
     _close(session, grammar, found)
     return found
 
@@ -204,9 +199,9 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: FrameFind
         if event.kind is Kind.FINAL:
             finals[event.context] += 1
         if event.kind is Kind.MARKS and event.context in transcripts and not grammar.character_marks:
-            allowed = set(words(transcripts[event.context]))
+            allowed = set(spoken_words(transcripts[event.context]))
             for index, mark in enumerate(event.marks):
-                if words(mark.text) and not set(words(mark.text)) <= allowed:
+                if spoken_words(mark.text) and not set(spoken_words(mark.text)) <= allowed:
                     found.add(event.frame, f"{event.pointer}/words/{index}",
                               f"a word of {_name(event.context)}'s transcript", repr(mark.text), "contexts")
     if grammar.character_marks:  # a character names no word: each context's characters, joined, spell its words
@@ -221,14 +216,16 @@ def _context_characters(transcripts: Mapping[str, str], found: FrameFindings) ->
     """Character marks, each context's joined in order: the words they spell are its transcript's."""
     for context, transcript in transcripts.items():
         marked = [e for e in found.events if e.kind is Kind.MARKS and e.context == context]
-        allowed = set(words(transcript))
-        stray = [word for word in words("".join(m.text for e in marked for m in e.marks)) if word not in allowed]
+        allowed = set(spoken_words(transcript))
+        stray = [word for word in spoken_words("".join(m.text for e in marked for m in e.marks)) if word not in allowed]
         if stray:
             found.add(marked[0].frame, marked[0].pointer, f"the characters of {_name(context)}'s transcript",
                       " ".join(stray)[:120], "contexts")
 
 
-def _alignment_and_audio(spec: AudioSpec, found: FrameFindings, expect_audio: bool, chunk_files: bool = False) -> None:
+def _alignment_and_audio(session: Session, grammar: Grammar, found: FrameFindings, expect_audio: bool,
+                         transcripts: Mapping[str, str], marks_asked: bool) -> None:
+    spec, chunk_files = grammar.audio_spec(session), grammar.chunk_files
     audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     for event in found.events:
         if event.kind is Kind.AUDIO and event.audio:
@@ -245,7 +242,7 @@ def _alignment_and_audio(spec: AudioSpec, found: FrameFindings, expect_audio: bo
         width = RAW_SAMPLE_BYTES.get(spec.codec)
         if spec.container == "raw" and width and spec.sample_rate:
             durations.update({frame: len(data) / width / spec.sample_rate for frame, data in chunks})
-    _alignment(found, durations, totals)
+    _alignment(session, grammar, found, durations, totals, transcripts, marks_asked)
 
 
 def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, found: FrameFindings) -> float | None:
@@ -275,54 +272,54 @@ def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, 
     return sum(s for s in seconds if s is not None) if None not in seconds else None
 
 
-def _alignment(found: FrameFindings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:
-    before: dict[str, float] = defaultdict(float)  # audio of the context before the current frame
-    last_start: dict[str, float] = defaultdict(lambda: -1.0)
-    spans: dict[str, list[TimingMark]] = defaultdict(list)  # each context's marks in the utterance's time
-    beyond: dict[str, list[Violation]] = defaultdict(list)
-    for event in found.events:
-        context = event.context
-        if event.kind is Kind.AUDIO:
-            before[context] += durations.get(event.frame, 0.0)
-            continue
-        if event.kind is not Kind.MARKS:
-            continue
-        chunk = durations.get(event.frame)
-        base = before[context] - (chunk or 0.0) if event.chunk_relative else 0.0
-        if event.chunk_relative and chunk is None:
-            continue  # a container's chunk has no duration of its own here: only the order can be checked
-        for index, mark in enumerate(event.marks):
-            where = f"{event.pointer}/{index}"
-            start, end = base + mark.start_s, base + mark.end_s
-            if start + TOLERANCE_S / 25 < last_start[context]:
-                found.add(event.frame, where, f"a start at or after {last_start[context]:.3f} s (monotone)",
-                          f"{start:.3f} s", "alignment")
-            if end + 1e-9 < start:
-                found.add(event.frame, where, f"an end at or after its start {start:.3f} s", f"{end:.3f} s",
-                          "alignment")
-            total = totals.get(context)
-            if total is not None and end > total + TOLERANCE_S:
-                found.add(event.frame, where, f"an end within the audio ({total:.3f} s)", f"{end:.3f} s",
-                          "alignment")
-                beyond[context].append(found.violations[-1])
-            last_start[context] = max(last_start[context], start)
-            spans[context].append(TimingMark(text=mark.text, start_s=start, end_s=end, part=event.frame))
-    _sample_rate(found, spans, totals, beyond)
+def _alignment(session: Session, grammar: Grammar, found: FrameFindings, durations: Mapping[int, float],
+               totals: Mapping[str, float], transcripts: Mapping[str, str], asked: bool) -> None:
+    """Each utterance's marks, read from the frames as `bench run` reads them (`socket_timing_marks`), judged by the one
+    verdict (`harness.core.timing_marks.judge_marks`) against its audio's seconds; against its transcript, and none at
+    all a finding, where the check `asked` for them. Chunk-relative marks whose chunks' seconds cannot be told here
+    (a container's) are judged only as what they are (numbers), not placed."""
+    declared = socket_marks_of(grammar)
+    if declared is None:
+        return
+    frames = {frame.index: frame.text for frame in session.received()}
+    for context in _utterances(grammar, found, transcripts):
+        events = [e for e in found.events if not grammar.contexts or e.context == context]
+        chunks = [durations.get(e.frame) for e in events if e.kind is Kind.AUDIO and e.audio]
+        placed = not declared.chunk_relative or None not in chunks
+        marks, problems = socket_timing_marks(declared, frames, events, [c or 0.0 for c in chunks])
+        sent = transcripts.get(context, "") if asked else ""
+        answer = MarksAnswer(marks=tuple(marks) if placed else (), duration_s=totals.get(context), sent=sent,
+                             chars=declared.chars, problems=tuple(problems), advertised=asked and placed)
+        where = {e.frame: e.pointer for e in events if e.kind is Kind.MARKS}
+        for finding in judge_marks(answer):
+            if finding.kind is MarksKind.SAMPLE_RATE:  # named at the first mark past the audio, where one is
+                total = totals.get(context, 0.0)
+                finding = replace(finding, index=next((i for i, m in enumerate(marks) if m.end_s > total), None))
+            frame, inner = _marks_pointer(finding, marks, where, declared.text_at)
+            if finding.kind is MarksKind.MISSING:  # where the list would be: in the first audio frame it rides on
+                audio = next((e.frame for e in events if e.kind is Kind.AUDIO), None)
+                frame = audio if declared.answer is None else next(iter(where), None)
+            found.add(frame, inner, f"timing marks without {finding.kind.value}", finding.message, "alignment")
 
 
-def _sample_rate(found: FrameFindings, spans: Mapping[str, list[TimingMark]], totals: Mapping[str, float],
-                 beyond: Mapping[str, list[Violation]]) -> None:
-    """A context whose marks span its audio's duration times 1.5 or 2 (or the inverse) is named a sample-rate
-    mismatch (`harness.core.timing_marks`), in place of each mark's end beyond the audio."""
-    for context, marks in spans.items():
-        total = totals.get(context)
-        named = [f for f in check_marks(marks, total) if f.kind is MarksKind.SAMPLE_RATE] if total else []
-        if named:
-            replaced = beyond.get(context, [])
-            found.violations = [v for v in found.violations if v not in replaced]
-            at = replaced[0].pointer if replaced else ""  # where the first mark ran past the audio, if one did
-            found.violations.append(Violation(at, f"marks within {_name(context)}'s audio at its declared rate",
-                                              f"a sample-rate mismatch: {named[0].message}", "alignment"))
+def _utterances(grammar: Grammar, found: FrameFindings, transcripts: Mapping[str, str]) -> list[str]:
+    """The contexts whose marks are judged: each sent (and each that answered), or the socket's one utterance."""
+    if not grammar.contexts:
+        return [next(iter(transcripts), "")]
+    answered = [e.context for e in found.events if e.kind in (Kind.AUDIO, Kind.MARKS)]
+    return list(dict.fromkeys([*transcripts, *answered]))
+
+
+def _marks_pointer(finding: MarksFinding, marks: list[TimingMark], where: Mapping[int, str],
+                   text_at: str) -> tuple[int | None, str]:
+    """The frame and pointer of the first mark a finding concerns (`/alignment/charStartTimesMs/3`), else the first
+    marks frame's list."""
+    if finding.index is None or finding.index >= len(marks):
+        first = next(iter(where), None)
+        return first, where.get(first, text_at) if first is not None else text_at
+    frame = marks[finding.index].part
+    within = finding.index - next(i for i, m in enumerate(marks) if m.part == frame)
+    return frame, f"{where.get(frame, '')}/{within}"
 
 
 def _close(session: Session, grammar: Grammar, found: FrameFindings) -> None:

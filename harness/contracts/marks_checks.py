@@ -1,19 +1,22 @@
 """The HTTP speech family's timing-marks check (issue 65): an answer whose endpoint declares marks in it (its JSON,
 its events or lines) carries marks that keep the invariants of `harness.core.timing_marks` — in order, each message
 going on from the one before (no overlap, no restart at a chunk), spelling the text sent — read by the runner's own
-reading (`harness.core.protocols.marks.answer_timing_marks`). A broken one fails naming the message and the JSON
-pointer of its marks; a time that is no time is a failure too. Marks a request of their own answers (`lines`) are
+reading (`harness.core.protocols.marks.answer_timing_marks`) and judged by the one verdict `bench run` gives
+(`harness.core.timing_marks.judge_marks`), their ends bounded by the answer's audio where its bytes tell its seconds.
+A broken one fails naming the kind, the message and the JSON pointer of its marks; a time that is no time (NaN, a
+list of millions) is a failure too. Marks a request of their own answers (`lines`) are
 the runner's (`harness.runner.deliver.marks_request`), not checked here."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from harness.core.audio import AudioDecodeError, read_declared
 from harness.core.audio_fields import carrier
-from harness.core.protocols.http_speech import Synthesis
+from harness.core.protocols.http_speech import Format, Synthesis
 from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Marks, answer_messages, answer_timing_marks
 from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody
-from harness.core.timing_marks import check_marks
+from harness.core.timing_marks import MarksAnswer, MarksKind, judge_marks
 from harness.core.verdict import Violation
 
 NAME = "timing-marks"
@@ -37,19 +40,39 @@ def where_listed(marks: Marks, part: int) -> str:
     return f"{NAME}/message/{part}{marks.items_at if marks.items_at is not None else marks.start_at}"
 
 
-def marks_violations(synthesis: Synthesis, body: bytes, sent: str) -> list[Violation]:
-    """What an answer's marks break, each naming the message and pointer of its first mark concerned."""
+def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: float | None = None
+                     ) -> list[Violation]:
+    """What an answer's marks break, by the one verdict `bench run` gives (`judge_marks`; `duration_s`: the audio's
+    seconds, where they could be read, for the bounds), each naming the message and pointer of its first mark
+    concerned."""
     marks, form = synthesis.marks, answer_form(synthesis)
     assert marks is not None and form
     found, problems = answer_timing_marks(marks, answer_messages(body, marks, form))
-    violations = [Violation(f"{NAME}/message", "marks that are times", line, "timestamp") for line in problems]
-    if not found:
-        return [*violations, Violation(where_listed(marks, 0), "the declared marks", "none", "timestamp")]
-    for finding in check_marks(found, None, [sent], chars=marks.chars):
+    violations = []
+    answer = MarksAnswer(marks=tuple(found), duration_s=duration_s, sent=sent, chars=marks.chars,
+                         problems=tuple(problems), advertised=True)
+    for finding in judge_marks(answer):
+        if finding.kind is MarksKind.MISSING:
+            violations.append(Violation(where_listed(marks, 0), "the declared marks", "none", "timestamp"))
+            continue
         part = found[finding.index].part if finding.index is not None and finding.index < len(found) else 0
-        violations.append(Violation(where_listed(marks, part), f"marks without {finding.kind.value}",
-                                    finding.message, "timestamp"))
+        at = f"{NAME}/message" if finding.kind is MarksKind.BAD_INPUT and finding.index is None else where_listed(
+            marks, part)
+        violations.append(Violation(at, f"marks without {finding.kind.value}", finding.message, "timestamp"))
     return violations
+
+
+def answer_seconds(synthesis: Synthesis, audio: bytes, fmt: Format) -> float | None:
+    """The seconds of an answer's audio in `fmt`, read from its bytes as declared (None: they cannot be told without
+    a decoder), against which the marks' ends are bounded. A stream's pieces joined are one sound only where they
+    are headerless: joined files (a WAV an event) would read as the first one's length."""
+    if answer_form(synthesis) != JSON and fmt.spec.container != "raw":
+        return None
+    try:
+        info = read_declared(audio, fmt.spec.codec, fmt.spec.container, fmt.spec.sample_rate)
+    except AudioDecodeError:
+        return None
+    return info.duration_s if info.problem is None else None
 
 
 def asked(marks: Marks) -> dict[str, Any]:

@@ -8,8 +8,9 @@ again offline by the same plan) and a judgement of the sessions it recorded:
                      a seam, by the one rule `harness.core.seams`)
     streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it (its seams too)
     two-contexts     (every socket with contexts) two utterances multiplexed on one socket, never mixed
-    timing-marks     (every socket with timing marks) the marks name the transcript's words (or characters), in
-                     order, each context's its own (the frame rules judge their times)
+    timing-marks     (every socket with timing marks, the multi-context ones too) the marks judged by the one verdict
+                     `bench run` gives (`harness.core.timing_marks.judge_marks`, in the frame rules): their times,
+                     and the transcript's words (or characters) spelled, each context's its own
     error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
     error-malformed  a message that is not JSON (on a bare-text socket, a binary frame): an error frame or a
                      documented close other than 1000
@@ -37,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.contracts.frame_checks import FrameFindings, check_session, schema_findings, words
+from harness.contracts.frame_checks import FrameFindings, check_session, schema_findings
 from harness.contracts.seam_checks import session_seams
 from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
 from harness.core.protocols.declaration import ProtocolDeclaration
@@ -284,7 +285,8 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
     if plan.name == "cancel":
         return _judge_cancel(target, plan, session)
     refusal = plan.name.startswith("error-")
-    found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal)
+    found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal,
+                          marks_asked=plan.name == "timing-marks")
     deliberate = {f"/frames/{f.index}" for f in session.sent() if (f.text or f.data) == malformed(target.grammar)}
     found.violations = [v for v in found.violations if v.pointer not in deliberate]
     if refusal:
@@ -292,7 +294,7 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
     elif plan.name == "flush-limit":
         _expect_flush_warning(target.grammar, found)
     elif plan.name == "timing-marks":
-        _expect_marks(plan, found, target.grammar)
+        pass  # the frame rules judged its marks as asked for: spelling its transcript, none a finding
     elif session.handshake_status is not None:
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
     else:  # a check that speaks is answered without an error frame (the frame rules let an error excuse no audio)
@@ -321,31 +323,6 @@ def _expect_refusal(grammar: Grammar, session: Session, found: FrameFindings) ->
     audio = [e for e in found.events if e.kind is Kind.AUDIO and e.audio]
     if audio:
         found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
-
-
-def _expect_marks(plan: SocketPlan, found: FrameFindings, grammar: Grammar) -> None:
-    """Each context's marks spell its transcript: its words in order (marks per character joined first). None at
-    all, where they were asked for, is named at the declared list's pointer: in the first audio frame where they
-    ride on the audio, else where the marks' own message would carry it."""
-    declared = grammar.socket.marks if isinstance(grammar, SocketGrammar) else None
-    for context, transcript in plan.transcripts.items():
-        # A socket without contexts speaks one utterance: its marks are the utterance's, whatever context id its
-        # answers echo.
-        marks = [m for e in found.events if e.kind is Kind.MARKS and e.context in (context, context or e.context)
-                 for m in e.marks]
-        # Pieces that spell the text when joined (characters; or words, spaces and punctuation apart) join as they are
-        pieces = declared is not None and declared.chars
-        joined = "".join if marks and (pieces or all(len(m.text) <= 1 for m in marks)) else " ".join
-        said = words(joined(m.text for m in marks))
-        if said == words(transcript):
-            continue
-        first = next((e.frame for e in found.events if e.kind is Kind.MARKS and e.context == context), None)
-        inner = ""
-        if not marks and declared is not None:  # advertised and none sent (LiveKit agents #6493)
-            audio = next((e.frame for e in found.events if e.kind is Kind.AUDIO and e.context == context), None)
-            first, inner = (audio if declared.answer is None else first), declared.text_at
-        found.add(first, inner, f"timing marks naming the words of {transcript!r}",
-                  " ".join(said)[:120] or "no marks", "alignment")
 
 
 def _expect_flush_warning(grammar: Grammar, found: FrameFindings) -> None:

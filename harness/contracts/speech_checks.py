@@ -61,7 +61,7 @@ from pydantic import ValidationError
 from harness.contracts.execute import carried_audio, check_format
 from harness.contracts.finding import body_summary
 from harness.contracts.marks_checks import NAME as MARKS_CHECK
-from harness.contracts.marks_checks import answer_form, asked, marks_violations
+from harness.contracts.marks_checks import answer_form, answer_seconds, asked, marks_violations
 from harness.contracts.plans import slug
 from harness.contracts.seam_checks import piece_seams, samples_of
 from harness.contracts.session import Skip
@@ -748,8 +748,15 @@ def markup_check(synthesis: Synthesis) -> Check:
 def timing_marks_check(synthesis: Synthesis) -> Check:
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         assert synthesis.marks is not None
-        response = target.send(client, target.request(synthesis, None, asked(synthesis.marks)))
-        return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT)
+        # In a format whose bytes tell their seconds where one is declared: the marks' ends are bounded by them.
+        fmt = wanted_format(synthesis, "wav")
+        response = target.send(client, target.request(synthesis, fmt, asked(synthesis.marks)))
+        try:
+            seconds = answer_seconds(synthesis, carried_audio(response.content, _carried(synthesis)), fmt)
+        except AudioFieldError:
+            seconds = None  # no audio where declared: the format checks say so
+        return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT,
+                                                                            seconds)
 
     return check
 

@@ -17,6 +17,7 @@ Pure: no I/O, no provider named. The contract checks (`harness.contracts`) and t
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,6 +30,19 @@ TOLERANCE_S = 0.02
 #: The span-to-duration ratios a wrong sample rate gives (16↔24 kHz, 8↔16, 24↔48, 22.05↔44.1 kHz).
 RATE_RATIOS = (1.5, 2.0)
 _RATIO_SLACK = 0.06  # a ratio within 6% of one of those: speech rarely fills its audio to the last frame
+#: Words in a row sharing one start and one end that are duplicate timestamps: two words never share both (each is
+#: said for some time of its own), and three in a row is past any rounding of a short word's times.
+DUPLICATE_RUN = 3
+_SAME_S = 0.001  # the same time, to a millisecond's rounding
+#: An answer's marks beyond this many for each character sent are refused, not judged: a provider marking its
+#: normalised reading ("$42.50" spoken "forty-two dollars and fifty cents") writes at most about six characters a
+#: character sent, so ten, plus a sentence's worth (`_MARKS_SLACK`) for a very short text, is more than any reading,
+#: and a list of millions for a sentence (an endless loop's, a hostile server's) is one line, never read further.
+MARKS_PER_CHARACTER = 10
+_MARKS_SLACK = 100
+#: A word: letters and digits, an apostrophe inside it kept ("don't"); case, punctuation and white space are no part
+#: of it. The one reading both the sent text and the marks are read by (issue 79: three readings disagreed).
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 
 class MarksKind(StrEnum):
@@ -41,6 +55,7 @@ class MarksKind(StrEnum):
     SPELLING = "spelling"
     OVERLAP = "overlap"
     RESTART = "restart"
+    DUPLICATE = "duplicate-timestamps"  # words in a row sharing one start and end (elevenlabs-python #707)
     MISSING = "missing"  # marks advertised (declared, and asked for) and none sent (LiveKit agents #6493)
     ONSET = "onset"  # words marked where they are not said: the onset error's median past its threshold
 
@@ -121,10 +136,66 @@ def check_marks(marks: Sequence[TimingMark], duration_s: float | None, sent: Seq
     if not marks:
         return ()
     findings = [*_order(marks), *_parts(marks)]
-    findings += _bounds(marks, duration_s)
+    repeated = _duplicates(as_words(marks)) if chars else _duplicates(marks)
+    if chars and repeated and repeated[0].index is not None:  # the word's first character: a mark of the answer's
+        firsts = [i for i, m in enumerate(marks) if _in_word(m) and (i == 0 or not _in_word(marks[i - 1]))]
+        repeated = [MarksFinding(MarksKind.DUPLICATE, repeated[0].message, firsts[repeated[0].index])]
+    findings += repeated
+    findings += _bounds(marks, duration_s, rate=not repeated)
     if sent and not any(_spells(marks, text, chars) for text in sent):
         findings.append(_misspelling(marks, sent[0], chars))
     return tuple(findings)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarksAnswer:
+    """One answer's marks as read (`problems`: what in them was no mark, one line each), the audio's seconds they
+    came with (None: not known), the text sent, whether they name characters, and whether they were advertised
+    (declared and asked for), so none coming is a finding."""
+
+    marks: tuple[TimingMark, ...]
+    duration_s: float | None = None
+    sent: str = ""
+    chars: bool = False
+    problems: tuple[str, ...] = ()
+    advertised: bool = False
+
+
+def marks_cap(sent: str) -> int:
+    """The most marks an answer for `sent` may carry before they are refused (`MARKS_PER_CHARACTER`)."""
+    return MARKS_PER_CHARACTER * len(sent) + _MARKS_SLACK
+
+
+def judge_marks(answer: MarksAnswer) -> tuple[MarksFinding, ...]:
+    """The one verdict on an answer's marks, whoever asks (the contract suite, `bench run`): what was no mark, none
+    where they were advertised, more than the text could have (`marks_cap`), then every invariant (`check_marks`)
+    against the audio's seconds where known and the sent text where given. What needs an ear (the onset error) is
+    the caller's, where an aligner heard the words (`harness.measurement.marks`)."""
+    problems = answer.problems
+    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
+                                                                 if len(problems) > 1 else ""))] if problems else []
+    marks = answer.marks
+    if not marks and answer.advertised:
+        findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
+                                                        "for) and none came"))
+    if answer.sent and len(marks) > marks_cap(answer.sent):
+        findings.append(MarksFinding(MarksKind.BAD_INPUT, f"{len(marks):,} marks for a text of {len(answer.sent)} "
+                                                          f"characters (at most {marks_cap(answer.sent):,}); not "
+                                                          "judged further"))
+        return tuple(findings)
+    findings += check_marks(marks, answer.duration_s, [answer.sent] if answer.sent else [], chars=answer.chars)
+    return tuple(findings)
+
+
+def spoken_words(text: str) -> list[str]:
+    """The words of a text as the marks are judged against it: lower case, punctuation and white space dropped, an
+    apostrophe inside a word kept (a typographic one read as "'")."""
+    return [word.replace("\u2019", "'").lower() for word in _WORD.findall(text)]
+
+
+def marked_words(marks: Sequence[TimingMark], chars: bool = False) -> list[str]:
+    """The words the marks spell (`spoken_words`): character marks joined as they come, word marks apart."""
+    return spoken_words(("".join if chars else " ".join)(m.text for m in marks))
 
 
 def _order(marks: Sequence[TimingMark]) -> list[MarksFinding]:
@@ -140,6 +211,27 @@ def _order(marks: Sequence[TimingMark]) -> list[MarksFinding]:
         findings.append(MarksFinding(MarksKind.NON_MONOTONIC, f"ends at {marks[i].end_s:.3f} s, before it starts "
                                      f"({marks[i].start_s:.3f} s); {len(inverted)} such in all", i))
     return findings
+
+
+def _duplicates(words: Sequence[TimingMark]) -> list[MarksFinding]:
+    """Runs of `DUPLICATE_RUN` or more words sharing one start and one end: the times stopped saying where each word
+    is (elevenlabs-python #707: after some seconds every word at one time). One finding, at the first such run."""
+    runs: list[tuple[int, int]] = []  # (first word, words) of each run long enough
+    first = 0
+    for i in range(1, len(words) + 1):
+        same = i < len(words) and abs(words[i].start_s - words[first].start_s) <= _SAME_S and abs(
+            words[i].end_s - words[first].end_s) <= _SAME_S
+        if same:
+            continue
+        if i - first >= DUPLICATE_RUN:
+            runs.append((first, i - first))
+        first = i
+    if not runs:
+        return []
+    at, count = runs[0]
+    return [MarksFinding(MarksKind.DUPLICATE, f"{count} words in a row ({words[at].text!r} on) all start at "
+                         f"{words[at].start_s:.3f} s and end at {words[at].end_s:.3f} s; "
+                         f"{sum(n for _, n in runs)} such words in all", at)]
 
 
 def _parts(marks: Sequence[TimingMark]) -> list[MarksFinding]:
@@ -159,12 +251,14 @@ def _parts(marks: Sequence[TimingMark]) -> list[MarksFinding]:
     return findings
 
 
-def _bounds(marks: Sequence[TimingMark], duration_s: float | None) -> list[MarksFinding]:
+def _bounds(marks: Sequence[TimingMark], duration_s: float | None, *, rate: bool = True) -> list[MarksFinding]:
+    """Ends past the audio; or, where `rate` (no duplicate timestamps explain the span), a span the audio's duration
+    times a rate's ratio."""
     if duration_s is None or duration_s <= 0:
         return []
     last = max(m.end_s for m in marks)
     ratio = last / duration_s
-    for factor in RATE_RATIOS:
+    for factor in RATE_RATIOS if rate else ():
         for wrong in (factor, 1 / factor):
             if abs(ratio - wrong) <= _RATIO_SLACK * wrong and (wrong > 1 or _fills(marks, duration_s, wrong)):
                 return [MarksFinding(MarksKind.SAMPLE_RATE, f"the marks span {last:.3f} s of audio lasting "
@@ -185,13 +279,12 @@ def _fills(marks: Sequence[TimingMark], duration_s: float, ratio: float) -> bool
 
 
 def _spells(marks: Sequence[TimingMark], text: str, chars: bool) -> bool:
-    said = "".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)
-    return said.split() == text.split()
+    return marked_words(marks, chars) == spoken_words(text)
 
 
 def _misspelling(marks: Sequence[TimingMark], text: str, chars: bool) -> MarksFinding:
-    said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
-    sent = text.split()
+    said = marked_words(marks, chars)
+    sent = spoken_words(text)
     at = next((i for i, (a, b) in enumerate(zip(said, sent, strict=False)) if a != b), min(len(said), len(sent)))
     got = " ".join(said[at:at + 3])[:60] or "nothing"
     expected = " ".join(sent[at:at + 3])[:60] or "nothing"
@@ -200,18 +293,22 @@ def _misspelling(marks: Sequence[TimingMark], text: str, chars: bool) -> MarksFi
 
 
 def coverage(marks: Sequence[TimingMark], sent: str, *, chars: bool = False) -> float | None:
-    """Words marked / words sent (None: nothing sent); the words the marks spell, counted on the sent text's."""
-    words = sent.split()
+    """Words marked / words sent (None: nothing sent); the words the marks spell, counted on the sent text's (both
+    read by `spoken_words`)."""
+    words = spoken_words(sent)
     if not words:
         return None
-    said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
     remaining = list(words)
     found = 0
-    for word in said:
+    for word in marked_words(marks, chars):
         if word in remaining:
             remaining.remove(word)
             found += 1
     return found / len(words)
+
+
+def _in_word(mark: TimingMark) -> bool:
+    return bool(mark.text) and not mark.text.isspace()
 
 
 def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
@@ -220,7 +317,7 @@ def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
     words: list[TimingMark] = []
     current: list[TimingMark] = []
     for mark in (*marks, TimingMark(text=" ", start_s=0.0, end_s=0.0)):
-        if mark.text and not mark.text.isspace():
+        if _in_word(mark):
             current.append(mark)
         elif current:
             words.append(
@@ -241,11 +338,13 @@ def paired_onsets(words: Sequence[TimingMark], heard: Sequence[tuple[str, float 
                   reach: int = 3) -> list[tuple[float, float]]:
     """(the mark's start, where it is heard) for each word mark matched, in order, to a word of the sent text
     (`heard`: each sent word and where an aligner heard it starting, None where it could not place it); a mark
-    matches the next sent word of the same text within `reach` words, else none."""
+    matches the next sent word of the same text (read by `spoken_words`) within `reach` words, else none."""
     pairs, at = [], 0
+    keys = [spoken_words(text) for text, _ in heard]
     for word in words:
+        said = spoken_words(word.text)
         for index in range(at, min(len(heard), at + reach)):
-            if heard[index][0] == word.text:
+            if keys[index] == said:
                 start = heard[index][1]
                 if start is not None:
                     pairs.append((word.start_s, start))

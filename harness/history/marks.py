@@ -2,10 +2,10 @@
 
 Each run's per-offering marks are `harness.measurement.offering_marks` over its rows (what its summary shows): the
 invariants' findings by kind (`harness.core.timing_marks`: times going back, ends past the audio, a sample-rate
-mismatch, a misspelling, overlap or restart, marks advertised and none sent, bad input, and a median onset error past
-`ONSET_LIMIT_MS` against the aligner's). A finding is deterministic, not noise, so like a dearer bill or a language
-fallback it needs no series of runs: the nightly gate fails when the newest run finds a kind for an offering that
-the run before it (of that offering, with marks) did not, or that no run before it read.
+mismatch, duplicate timestamps, a misspelling, overlap or restart, marks advertised and none sent, bad input, and a
+median onset error past `ONSET_LIMIT_MS` against the aligner's). A finding is deterministic, not noise, so like a
+dearer bill or a language fallback it needs no series of runs: the nightly gate fails when the newest run finds a
+kind for an offering that the run before it (of that offering, with marks) did not, or that no run before it read.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from harness.history.newest import newest_beside_before
 from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, worse_kinds
 
 RULE = ("An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
-        f"back, ends past the audio, a wrong rate, a misspelling, overlap or restart, none sent, bad input, a median "
-        f"onset error past {ONSET_LIMIT_MS:.0f} ms) the run before it did not (harness.history.marks).")
+        "back, ends past the audio, a wrong rate, duplicate timestamps, a misspelling, overlap or restart, none sent, "
+        f"bad input, a median onset error past {ONSET_LIMIT_MS:.0f} ms) the run before it did not "
+        "(harness.history.marks).")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,10 +2,10 @@
 where the harness's aligner hears each word, median and p95 in ms with their order-statistic intervals
 (`harness.measurement.sample_intervals`: none where too few words hold one), and coverage.
 
-The pairing of marks with heard words and the invariants are the core's (`harness.core.timing_marks`); this module
-turns pairs into figures. The aligner's own error
-on known truth (docs/measurements.md, benchmarks/perf/aligner_error.py) is the floor these figures cannot go under:
-a provider whose marks are true shows about the aligner's error, not zero.
+The pairing of marks with heard words and the invariants are the core's (`harness.core.timing_marks`: `judge_marks`,
+the one verdict the contract suite gives too); this module adds the onset error and turns pairs into figures. The
+aligner's own error on known truth (docs/measurements.md, benchmarks/perf/aligner_error.py) is the floor these figures
+cannot go under: a provider whose marks are true shows about the aligner's error, not zero.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ import numpy as np
 
 from harness.core.protocols.cancel import cut_by_cancel, spoken_before_cancel
 from harness.core.timing_marks import (
+    MarksAnswer,
     MarksFinding,
     MarksKind,
     TimingMark,
     as_words,
-    check_marks,
     coverage,
+    judge_marks,
     paired_onsets,
 )
 from harness.measurement.sample_intervals import quantile_interval_exact
@@ -82,15 +83,12 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
     sent, duration = job.text, evidence.get("duration_s")
     cancelled = cut_by_cancel(job.cancel_verdict)
-    if cancelled and sent:  # issue 79: a cancelled utterance is judged up to its cancel
+    if cancelled and sent:  # issue 79: a cancelled utterance is judged up to its cancel, with no bound at its end
         sent, duration = spoken_before_cancel(marks, sent, chars=chars), None
-    problems = [str(line) for line in evidence.get("problems") or ()]
-    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
-                                                                 if len(problems) > 1 else ""))] if problems else []
-    if not marks and evidence.get("advertised") and not cancelled:
-        findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
-                                                        "for) and none came"))
-    findings += check_marks(marks, duration, [sent] if sent else [], chars=chars)
+    # The one verdict the contract suite gives too (`judge_marks`); the onset error, which needs the aligner, here.
+    findings = list(judge_marks(MarksAnswer(marks=marks, duration_s=duration, sent=sent or "", chars=chars,
+                                            problems=tuple(str(line) for line in evidence.get("problems") or ()),
+                                            advertised=bool(evidence.get("advertised")) and not cancelled)))
     words = as_words(marks) if chars else marks
     heard = _loaded(job.heard_words)
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]

@@ -1,5 +1,7 @@
 """The invariants of a clip's timing marks (`harness.core.timing_marks`, issue 65): each break found and named in one
-line, a wrong sample rate named as such rather than as bad marks, bad input a finding and never a traceback."""
+line, a wrong sample rate named as such rather than as bad marks, bad input a finding and never a traceback; duplicate
+timestamps a kind of their own, one reading of words, and the one verdict's cap on a list longer than the text
+(issue 79)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,17 @@ import pytest
 
 from harness.core.timing_marks import (
     MAX_MARKS,
+    MarksAnswer,
     MarksKind,
     TimingMark,
     as_words,
     check_marks,
     coverage,
+    judge_marks,
+    marks_cap,
     paired_onsets,
     read_marks,
+    spoken_words,
 )
 
 TEXT = "The quick brown fox jumps"
@@ -68,7 +74,7 @@ def test_an_end_beyond_the_audio_is_found_and_a_rate_ratio_is_named_a_sample_rat
 def test_marks_must_spell_the_sent_or_the_declared_normalised_text() -> None:
     merged = [TimingMark(text="Thequick", start_s=0.1, end_s=0.7), *_words([0.1, 0.45, 0.8, 1.15, 1.5])[2:]]
     [finding] = check_marks(merged, 2.0, (TEXT,))
-    assert finding.kind is MarksKind.SPELLING and "'Thequick" in finding.message
+    assert finding.kind is MarksKind.SPELLING and "'thequick" in finding.message
     chars = [TimingMark(text=c, start_s=i * 0.05, end_s=i * 0.05 + 0.05) for i, c in enumerate("I paid forty two")]
     assert [f.kind for f in check_marks(chars, 2.0, ("I paid 42",), chars=True)] == [MarksKind.SPELLING]
     assert check_marks(chars, 2.0, ("I paid 42", "I paid forty two"), chars=True) == ()  # its normalised text
@@ -120,3 +126,42 @@ def test_characters_join_into_words_and_words_pair_with_where_they_are_heard() -
     assert paired_onsets(words, heard) == [(0.0, 0.05), (pytest.approx(0.6), 0.62)]
     # a stray mark pairs with nothing:
     assert paired_onsets([TimingMark(text="xy", start_s=0.0, end_s=0.1), *words], heard)[0] == (0.0, 0.05)
+
+
+def test_one_reading_of_words_keeps_a_providers_documented_word_form() -> None:
+    assert spoken_words("Hello, world! Don\u2019t stop-and go.") == ["hello", "world", "don't", "stop", "and", "go"]
+    # Cartesia's documented form: words without their punctuation ("Hello", "world"), true times
+    sent = "Hello, world. The dog, and then the cat!"
+    stripped = [TimingMark(text=w, start_s=0.1 + 0.3 * i, end_s=0.35 + 0.3 * i)
+                for i, w in enumerate(["Hello", "world", "The", "dog", "and", "then", "the", "cat"])]
+    assert check_marks(stripped, 3.0, (sent,)) == () and coverage(stripped, sent) == 1.0
+    heard = [(w, 0.1 + 0.3 * i) for i, w in enumerate(sent.split())]
+    assert len(paired_onsets(stripped, heard)) == len(stripped)  # each word paired with where it is heard
+
+
+def test_duplicate_timestamps_are_their_own_kind_and_no_sample_rate_mismatch() -> None:
+    text = "one two three four five six seven eight"
+    said = text.split()
+    # elevenlabs-python #707: after some seconds every word gets the same start and end; the span then sits at half
+    # the audio, which named it a sample-rate mismatch before
+    stuck = [TimingMark(text=w, start_s=0.1 + 0.3 * i if i < 3 else 1.0, end_s=0.35 + 0.3 * i if i < 3 else 1.0)
+             for i, w in enumerate(said)]
+    [finding] = check_marks(stuck, 2.0, (text,))
+    assert finding.kind is MarksKind.DUPLICATE and finding.index == 3 and "5 words in a row" in finding.message
+    # two words sharing a time is rounding, not duplicates
+    two = [TimingMark(text=w, start_s=0.1 + 0.3 * i if i != 4 else 1.0, end_s=0.35 + 0.3 * i if i != 4 else 1.25)
+           for i, w in enumerate(said)]
+    assert MarksKind.DUPLICATE not in [f.kind for f in check_marks(two, 3.0, (text,))]
+    chars = [TimingMark(text=c, start_s=0.1 * i if i < 3 else 1.0, end_s=0.1 * i + 0.1 if i < 3 else 1.0)
+             for i, c in enumerate("ab cd ef gh")]  # characters: judged as the words they join into
+    [stuck] = check_marks(chars, 2.0, ("ab cd ef gh",), chars=True)
+    assert stuck.kind is MarksKind.DUPLICATE and stuck.index == 3 and "3 words in a row" in stuck.message
+
+
+def test_the_one_verdict_refuses_a_list_longer_than_the_text_could_have_in_one_line() -> None:
+    sent = "The quick brown fox jumps"
+    many = tuple(TimingMark(text="x", start_s=0.0, end_s=0.0) for _ in range(marks_cap(sent) + 1))
+    [finding] = judge_marks(MarksAnswer(marks=many, duration_s=2.0, sent=sent))
+    assert finding.kind is MarksKind.BAD_INPUT and "\n" not in finding.line() and "characters" in finding.message
+    assert [f.kind for f in judge_marks(MarksAnswer(marks=(), sent=sent, advertised=True))] == [MarksKind.MISSING]
+    assert judge_marks(MarksAnswer(marks=tuple(_words([0.1, 0.45, 0.8, 1.15, 1.5])), duration_s=2.0, sent=sent)) == ()

@@ -66,6 +66,16 @@ CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channe
                 if channel.grammar.cancel is not None]
 
 
+# Every socket after a provider's first whose answers carry timing marks (a multi-context socket beside a
+# single-utterance one), its timing-marks check judged apart (`CASES` checks a provider's first socket; issue 79:
+# the others' marks went unread).
+MARKS_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/timing-marks",
+                            marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
+                            else [])
+               for provider in providers().values() for channel in provider.channels[1:]
+               if channel.grammar.timing_marks]
+
+
 # Every socket, each judged apart: its audio's rate against the same text from the provider's HTTP endpoint.
 RATE_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/rate",
                            marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
@@ -155,6 +165,31 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
             _keep(session, target, fixture)
     findings = judge(target, plan, session)
     assert not findings.violations, f"{provider.name} {channel_key} cancel:\n  " + findings.text().replace(
+        "\n", "\n  ")
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize(("provider", "channel_key"), MARKS_CASES)
+def test_socket_marks(provider: Provider, channel_key: str, request: Any, tts_target: ContractTarget) -> None:
+    """A provider's other socket's timing marks, judged as its first socket's are (the one verdict `bench run`
+    gives, `harness.core.timing_marks.judge_marks`). Replayed from a kept session where one was recorded."""
+    found = _target(provider, tts_target)
+    fixture = _fixture(request, provider, f"timing-marks-{channel_key}")
+    host = provider.channel(channel_key).host
+    base = provider.hosts[host].rstrip("/") if found is None else tts_target.base_url(provider.name, host)
+    target = replace(found or RealtimeTarget(provider, base, ""), base_url=base, channel_key=channel_key)
+    plan = plans(target)["timing-marks"]()
+    if found is None:
+        if not fixture.exists():
+            pytest.skip(f"no recorded timing-marks session for {provider.name} {channel_key}: record one with "
+                        "--tts-target sandbox --tts-record-mode=once")
+        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
+    else:
+        session = event_loop.run(run_check(target, plan))
+        if _records(request, fixture):
+            _keep(session, target, fixture)
+    findings = judge(target, plan, session)
+    assert not findings.violations, f"{provider.name} {channel_key} timing-marks:\n  " + findings.text().replace(
         "\n", "\n  ")
 
 

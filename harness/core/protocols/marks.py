@@ -9,15 +9,16 @@ lists when each word (or character) is spoken, in which unit and form, and how a
 the sandbox writes with the declaration the harness reads with. `answer_messages` is an HTTP answer's messages that
 carry them (its JSON, its events or lines that are the marks' answer, or the lines a request of their own answers),
 each read as a socket's frame is (`mark_rows`); `settled` keeps of snapshots (`snapshot_at`) each chunk's latest
-(`snapshot_values` writes them), and `answer_timing_marks` reads those messages into the utterance's marks: the
-runner's and the contract suite's one reading.
+(`snapshot_values` writes them), and `answer_timing_marks` reads those messages into the utterance's marks, as
+`socket_timing_marks` reads a socket's frames: the runner's and the contract suite's one reading.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping, Sequence
+import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +26,13 @@ from pydantic import BaseModel
 
 from harness.core.drift import resolve
 from harness.core.json_pointer import put
-from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
+from harness.core.protocols.realtime_grammar import Event, Kind, SpokenSpan
 from harness.core.ssml import mark_places
 from harness.core.stream_events import ndjson_events, sse_events
 from harness.core.timing_marks import TimingMark
 from harness.core.timing_marks import read_marks as read_timing_marks
 
+_PUNCTUATION = "".join(sorted(set(string.punctuation) | set("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")))
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
 
@@ -79,6 +81,10 @@ class Marks:
     durations: bool = False  # `end_at` holds durations, not ends
     paired: bool = False  # `start_at` lists each mark's [start, end] pair, beside the texts' list; no `end_at`
     chars: bool = False  # a mark per character, not per word
+    # Each word written without the punctuation at its ends, as the documents' example shows ("Hello, world! ..."
+    # marked ["Hello", "world"]); a word of punctuation alone is no mark (`written_word`). Read words judge them alike
+    # (`harness.core.timing_marks.spoken_words`); this says how the sandbox writes them.
+    bare_words: bool = False
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
     asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
@@ -151,10 +157,18 @@ def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[
     return words, current
 
 
+def written_word(marks: Marks, word: str) -> str:
+    """A sent word as the declaration's marks write it: without the punctuation at its ends where they are bare
+    ("" where it is punctuation alone: no mark), else as sent."""
+    return word.strip(_PUNCTUATION) if marks.bare_words else word
+
+
 def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> dict[str, Any]:
     """What a message carries for `spans`, by pointer, in the declaration's unit and form: the parallel lists, or the
     list of objects at `items_at` (each of kind `kind`, with its offsets into `text`, the text sent, where declared)."""
     unit = marks.unit_s
+    if marks.bare_words:
+        spans = [SpokenSpan(word, m.start_s, m.end_s) for m in spans if (word := written_word(marks, m.text))]
     texts = [m.text for m in spans]
     starts = [round(m.start_s / unit, 3) for m in spans]
     ends = [round((m.end_s - m.start_s if marks.durations else m.end_s) / unit, 3) for m in spans]
@@ -376,3 +390,36 @@ def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: i
                                         durations=declared.durations and len(lists) > 2, offset_s=offset_s,
                                         part=part)
     return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]
+
+
+def socket_marks_of(grammar: Any) -> Marks | None:
+    """The marks a socket's grammar declares its answers carry (None: it declares none, or it is no socket's)."""
+    marks = getattr(getattr(grammar, "socket", None), "marks", None)
+    return marks if isinstance(marks, Marks) else None
+
+
+def socket_timing_marks(declared: Marks, frames: Mapping[int, str | None], events: Sequence[Event],
+                        chunk_seconds: Iterable[float]) -> tuple[list[TimingMark], list[str]]:
+    """One utterance's marks from a socket's frames (`frames`: each received frame's text by index; `events`: the
+    utterance's, in order; `chunk_seconds`: each of its audio chunks' seconds, in order, from which a chunk-relative
+    time counts), each mark's part the frame it came in, and what in them is no mark, one line each naming its frame.
+    The raw lists are read again, not the grammar's parsed spans: a time that is no time is said, never dropped."""
+    lengths = iter(chunk_seconds)
+    before = last = 0.0  # the utterance's audio before the latest chunk, and that chunk's seconds
+    marks: list[TimingMark] = []
+    problems: list[str] = []
+    for event in events:
+        if event.kind is Kind.AUDIO and event.audio:
+            before, last = before + last, next(lengths, 0.0)
+            continue
+        if event.kind is not Kind.MARKS:
+            continue
+        text = frames.get(event.frame)
+        message = _json(text.encode()) if text is not None else None
+        if message is None:
+            continue
+        found, said = message_timing_marks(declared, message, before if declared.chunk_relative else 0.0,
+                                           event.frame)
+        marks.extend(found)
+        problems.extend(f"frame {event.frame}: {line}" for line in said)
+    return marks, problems

@@ -57,6 +57,7 @@ from harness.core.spec import (
 )
 from harness.providers.cartesia.models import (
     AUTH_REFERENCE,
+    BARE_WORDS,
     CONVENTIONS_REFERENCE,
     ENCODINGS,
     ERRORS_REFERENCE,
@@ -149,7 +150,7 @@ SSE = Endpoint(
 SSE_MARKS = Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
                   answer=Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=SseEvent,
                                 template={"type": "timestamps", "done": False, "status_code": STREAMING}),
-                  asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS)
+                  asked_by="/add_timestamps", bare_words=BARE_WORDS, evidence=TIMESTAMPS_WORDS)
 
 # Breaks: `<break time="1s"/>` in the transcript, in seconds or milliseconds; its other SSML-like tags (speed, volume,
 # emotion, spell) are read as no words.

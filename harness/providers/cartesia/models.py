@@ -35,6 +35,10 @@ TIMESTAMPS_WORDS = ("\"SSE and WebSocket stream too; they chunk audio into multi
                     "compare-tts-endpoints); the SDK's example: \"add_timestamps=True, ... if event.type == "
                     "\"timestamps\": wt = event.word_timestamps ... print(f\"Words: {wt.words}, Starts: {wt.start}, "
                     "Ends: {wt.end}\")\" (https://docs.cartesia.ai/examples/tts-sse-with-timestamps)")
+# The words without their punctuation: the reference's transcript "Hello, world! I'm generating audio on Cartesia!"
+# and its timestamps message "word_timestamps": {"words": ["Hello", "world"], "start": [0, 0.5], "end": [0.4, 0.9]}
+# (https://docs.cartesia.ai/api-reference/tts/websocket).
+BARE_WORDS = True
 AUTH_REFERENCE = "https://docs.cartesia.ai/get-started/authenticate-your-client-applications"
 CONVENTIONS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-conventions"
 PRICING = "https://docs.cartesia.ai/pricing"

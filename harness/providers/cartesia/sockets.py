@@ -43,6 +43,7 @@ from harness.core.protocols.websocket_speech import (
 )
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.cartesia.models import (
+    BARE_WORDS,
     CONTEXTS_REFERENCE,
     ENCODINGS,
     ERRORS_REFERENCE,
@@ -172,6 +173,7 @@ WEBSOCKET = Socket(
         end_at="/word_timestamps/end",
         answer=TIMESTAMPS,
         asked_by="/add_timestamps",
+        bare_words=BARE_WORDS,
         evidence=TIMESTAMPS_WORDS,
     ),
     drift=(

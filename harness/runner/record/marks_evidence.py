@@ -17,43 +17,22 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from harness.core.protocols.marks import Marks, answer_timing_marks, message_timing_marks
-from harness.core.protocols.realtime_grammar import Event, Grammar, Kind, Session
+from harness.core.protocols.marks import Marks, answer_timing_marks, socket_marks_of, socket_timing_marks
+from harness.core.protocols.realtime_grammar import Event, Grammar, Session
 from harness.core.timing_marks import TimingMark
 from harness.measurement import Chunk
-
-
-def declared_marks(grammar: Grammar) -> Marks | None:
-    """The marks a socket's declaration says its answers carry (None: it declares none)."""
-    marks = getattr(getattr(grammar, "socket", None), "marks", None)
-    return marks if isinstance(marks, Marks) else None
 
 
 def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], context: str,
                  chunks: Sequence[Chunk], duration_s: float | None) -> str | None:
     """The utterance's marks as JSON evidence (None: the socket declares no marks). `chunks` are the utterance's
     audio chunks in order, each with its decoded seconds: a chunk-relative time counts from its own chunk."""
-    declared = declared_marks(grammar)
+    declared = socket_marks_of(grammar)
     if declared is None:
         return None
-    frames = {frame.index: frame for frame in session.received()}
-    lengths = iter([chunk.audio_s or 0.0 for chunk in chunks])
-    before = last = 0.0  # the utterance's audio before the latest chunk, and that chunk's seconds
-    marks: list[TimingMark] = []
-    problems: list[str] = []
-    for event in events:
-        if event.context not in ("", context):
-            continue
-        if event.kind is Kind.AUDIO and event.audio:
-            before, last = before + last, next(lengths, 0.0)
-            continue
-        if event.kind is not Kind.MARKS:
-            continue
-        offset = before if declared.chunk_relative else 0.0
-        found, said = _read(declared, frames[event.frame].text if event.frame in frames else None, offset,
-                            event.frame)
-        marks.extend(found)
-        problems.extend(f"frame {event.frame}: {line}" for line in said)
+    frames = {frame.index: frame.text for frame in session.received()}
+    mine = [event for event in events if event.context in ("", context)]
+    marks, problems = socket_timing_marks(declared, frames, mine, [chunk.audio_s or 0.0 for chunk in chunks])
     return _evidence(declared, marks, problems, duration_s, advertised=True)
 
 
@@ -81,14 +60,3 @@ def _evidence(declared: Marks, marks: Sequence[TimingMark], problems: Sequence[s
                        "duration_s": None if duration_s is None else round(duration_s, 4),
                        "marks": [[m.text, round(m.start_s, 4), round(m.end_s, 4), m.part] for m in marks],
                        "problems": list(problems[:20])})
-
-
-def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tuple[list[TimingMark], list[str]]:
-    """A socket frame's marks (its text: JSON, or nothing read where it is not)."""
-    try:
-        message: Any = json.loads(text) if text is not None else None
-    except ValueError:
-        return [], []
-    return message_timing_marks(declared, message, offset_s, part)
-
-
