@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
 from harness.scoring.scoring_errors import AsrBackendError
+
+if TYPE_CHECKING:
+    from harness.scoring.reference_alignment import ReferenceAligner
 
 #: A word whose tokens' mean probability is below this is not heard: its frame would be DTW's guess.
 MIN_PROBABILITY = 0.01
@@ -175,11 +178,14 @@ def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[s
     return tuple(placed)
 
 
-def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None = None) -> int:
+def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | ReferenceAligner | None = None) -> int:
     """Every kept answer of `run_id` that carried timing marks (`jobs.timing_marks`) and is not aligned yet: where the
     aligner hears each sent word, stored as evidence (`jobs.heard_words`); the figures are derived from it
-    (`harness.measurement.marks`). Returns the answers aligned; an answer whose audio cannot be read is left."""
+    (`harness.measurement.marks`). Returns the answers aligned; an answer whose audio cannot be read is left. The
+    aligner is the Piper reference's warp by default (issue 81: its error on known truth a tenth of tiny.en's on a
+    Piper voice, half on Kokoro; docs/measurements.md)."""
     from harness.results import connect_writer, read_evidence, write_figures
+    from harness.scoring.reference_alignment import ReferenceAligner
     from harness.speech import AudioCodecError, decode_audio
 
     root = Path(db_path).parent
@@ -192,7 +198,7 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None =
         rates = {c.clip_id: c.declared_sample_rate for c in evidence.clips}
         if not jobs:
             return 0
-        aligner = aligner or WordAligner()
+        aligner = aligner or ReferenceAligner()
         heard: dict[str, dict[str, str]] = {}
         for job in jobs:
             path = Path(job.audio_path or "")
