@@ -1,15 +1,18 @@
-"""Marks 100 ms late or early are a finding (issue 81), from a server written here, not the sandbox: an
-ElevenLabs-compatible server declared in a user's providers file (`like = "elevenlabs"`) speaks the sent text with
-Piper at its own pace (not the reference's), between a pause before and a long pause after (so no shifted end passes
-the audio: only the onset rule can tell), and answers its with-timestamps route (one JSON answer) and its stream
-(one JSON object a line) with each character's true time — or with every time shifted by +100 ms or -100 ms. `bench
-run`'s path (the run, then the aligner on the marked answers, then the figures derived again, as
-`harness.benchmark._align_marks` does): true marks → no onset finding; shifted → an onset finding on both forms."""
+"""Marks 100 ms late or early are a finding (issue 81), from servers written here, not the sandbox, declared in a
+user's providers file: an ElevenLabs-compatible server (`like = "elevenlabs"`: its with-timestamps route, one JSON
+answer with each character's time, and its stream, one JSON object a line), and a Smallest-compatible one (`like =
+"smallest"`: its Server-Sent Events, a `word_timestamp` event a word) with its socket (the same frames over a
+WebSocket). Each speaks the sent text with Piper at its own pace (not the reference's), between a pause before and a
+long pause after (so no shifted end passes the audio: only the onset rule can tell), with true times — or every time
+shifted by +100 ms or -100 ms. `bench run`'s path (the run, then the aligner on the marked answers, then the figures
+derived again, as `harness.benchmark._align_marks` does): true marks → no onset finding; shifted → an onset finding
+on every form."""
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,11 +28,13 @@ from harness.scoring.word_alignment import align_marked
 from harness.speech import Engine, Rendition, default_engine, encode_raw
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
+from tests.helpers.realtime import ScriptedServer
 
 KEY = "shifted-marks-test-key"
 PACE = 1.1  # the server's own pace: not the reference render's
 BEFORE_S, AFTER_S = 0.2, 0.6  # the pause before the speech, and after: a +100 ms shift keeps every end in the audio
 FORMS = ("eleven_flash_v2_5-timestamps", "eleven_flash_v2_5-stream-timestamps")
+OFFERINGS = (*(f"labvoice/{form}" for form in FORMS), "labsse/lightning_v3.1", "labsocket/lightning_v3.1-ws")
 pytestmark = [pytest.mark.slow]
 
 
@@ -87,15 +92,63 @@ class SaysItsWords(QuietHandler):
                             {"Content-Type": "application/json"})
 
 
+def _events(text: str, rate: int, shift_s: float) -> list[dict[str, Any]]:
+    """Smallest's frames: the audio in two chunks, a `word_timestamp` frame a word (shifted by `shift_s`), complete."""
+    samples, alignment = _spoken(text, rate)
+    audio = encode_raw(samples, "pcm_s16le")
+    half = len(audio) // 4 * 2
+    words, word, start = [], "", 0.0
+    for char, at, end in zip(*alignment.values(), strict=True):
+        if char == " ":
+            continue
+        if not word:
+            start = at
+        word += char
+        if len(words) + 1 <= len(text.split()) and word == text.split()[len(words)]:
+            words.append({"id": len(words), "word": word, "start": round(start + shift_s, 4),
+                          "end": round(end + shift_s, 4)})
+            word = ""
+    chunks = [{"status": "chunk", "data": {"audio": base64.b64encode(part).decode()}}
+              for part in (audio[:half], audio[half:])]
+    marks = [{"status": "word_timestamp", "data": w} for w in words]
+    return [chunks[0], *marks[: len(marks) // 2], chunks[1], *marks[len(marks) // 2:], {"status": "complete"}]
+
+
+class StreamsItsWords(QuietHandler):
+    """POST /waves/v1/tts/live: Server-Sent Events of Smallest's frames."""
+
+    def do_POST(self) -> None:
+        if self.headers.get("Authorization") != f"Bearer {KEY}" or self.path != "/waves/v1/tts/live":
+            self.answer(401 if self.path == "/waves/v1/tts/live" else 404)
+            return
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        events = _events(str(body["text"]), int(body.get("sample_rate") or 24000), SaysItsWords.shift_s)
+        self.answer_chunked(200, b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events),
+                            {"Content-Type": "text/event-stream"})
+
+
+def _socket_script(received: Sequence[str]) -> tuple[str, ...]:
+    """Smallest's socket: the text messages gathered until the flush, then the frames (`received` holds every
+    connection's messages: this one's follow the last flush before its own)."""
+    sent = [json.loads(message) for message in received if message.startswith("{")]
+    if not sent or not sent[-1].get("flush"):
+        return ()
+    ended = [index for index, message in enumerate(sent[:-1]) if message.get("flush")]
+    sent = sent[ended[-1] + 1:] if ended else sent
+    text = "".join(str(message.get("text") or "") for message in sent)
+    rate = int(sent[0].get("sample_rate") or 24000)
+    return tuple(json.dumps(e) for e in _events(" ".join(text.split()), rate, SaysItsWords.shift_s))
+
+
 def _run(tmp_path: Path, shift_s: float) -> dict[str, dict[str, Any]]:
     """One run of both forms against the server shifting its marks by `shift_s`, aligned and derived again: each
     form's row."""
     SaysItsWords.shift_s = shift_s
     out = tmp_path / f"shift{round(shift_s * 1000):+d}"
-    result = benchmark.run(BenchConfig(out=out, models=tuple(f"labvoice/{form}" for form in FORMS),
+    result = benchmark.run(BenchConfig(out=out, models=OFFERINGS,
                                        corpus=("en_read:1",), report=False, score=False, dnsmos=False,
-                                       target=SERVER["url"], budget=1.0, concurrency=1))
-    assert align_marked(out / "runs.db", result.run_id) == len(FORMS)
+                                       target="live", budget=1.0, concurrency=1))
+    assert align_marked(out / "runs.db", result.run_id) == len(OFFERINGS)  # every form's answer heard
     conn = connect_writer(out / "runs.db")
     try:
         recompute(conn, result.run_id)
@@ -103,34 +156,38 @@ def _run(tmp_path: Path, shift_s: float) -> dict[str, dict[str, Any]]:
         conn.close()
     store = Store(out / "runs.db")
     try:
-        return {str(row.model): asdict(row) for row in store.jobs(result.run_id)}
+        return {f"{row.provider}/{row.model}": asdict(row) for row in store.jobs(result.run_id)}
     finally:
         store.close()
-
-
-SERVER: dict[str, str] = {}
 
 
 def _kinds(row: dict[str, Any]) -> list[str]:
     return [f["kind"] for f in json.loads(row["marks_json"] or "{}").get("findings", [])]
 
 
-def test_marks_100_ms_late_or_early_are_an_onset_finding_on_both_forms(
+def _table(name: str, like: str, url: str, models: Sequence[str]) -> str:
+    return (f'[providers.{name}]\nlike = "{like}"\nbase_url = "{url}"\nkey_env = "{name.upper()}_KEY"\n'
+            f'models = {json.dumps(list(models))}\nprice_per_million_chars = 0\n')
+
+
+def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    server = LoopbackServer(SaysItsWords)
-    SERVER["url"] = server.url
+    servers = (LoopbackServer(SaysItsWords), LoopbackServer(StreamsItsWords), ScriptedServer(_socket_script))
     path = tmp_path / "tts-harness.toml"
-    path.write_text(f'[providers.labvoice]\nlike = "elevenlabs"\nbase_url = "{server.url}"\n'
-                    f'key_env = "LABVOICE_KEY"\nmodels = {json.dumps(list(FORMS))}\nprice_per_million_chars = 0\n',
-                    encoding="utf-8")
-    monkeypatch.setenv("LABVOICE_KEY", KEY)
+    path.write_text(_table("labvoice", "elevenlabs", servers[0].url, FORMS)
+                    + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"])
+                    + _table("labsocket", "smallest", servers[2].url.replace("ws://", "http://"),
+                             ["lightning_v3.1"]), encoding="utf-8")
+    for name in ("LABVOICE", "LABSSE", "LABSOCKET"):
+        monkeypatch.setenv(f"{name}_KEY", KEY)
     try:
         with providers_file_in_effect(path):
             runs = {shift: _run(tmp_path, shift) for shift in (0.0, 0.1, -0.1)}
     finally:
-        server.close()
+        for server in servers:
+            server.close()
     for shift, rows in runs.items():
-        assert set(rows) == set(FORMS), rows
+        assert set(rows) == set(OFFERINGS), rows
         for form, row in rows.items():
             assert row["outcome"] == "ok", (shift, form, row["error_message"])
             assert row["marks_coverage"] == 1.0 and row["marks_p50_ms"] is not None, (shift, form, row)
