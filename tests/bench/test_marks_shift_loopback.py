@@ -6,7 +6,7 @@ WebSocket). Each speaks the sent text with Piper at its own pace (not the refere
 long pause after (so no shifted end passes the audio: only the onset rule can tell), with true times — or every time
 shifted by +100 ms or -100 ms. `bench run`'s path (the run, then the aligner on the marked answers, then the figures
 derived again, as `harness.benchmark._align_marks` does): true marks → no onset finding; shifted → an onset finding
-on every form."""
+on every form, and `history` names each offering's new onset finding."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from harness import benchmark
-from harness.measurement import ONSET_LIMIT_MS, recompute
+from harness.history.marks import newest_marks_worse
+from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, offering_marks, recompute
 from harness.results import Store, connect_writer
 from harness.runner.plan.config import BenchConfig
 from harness.scoring.word_alignment import align_marked
@@ -29,6 +30,7 @@ from harness.speech import Engine, Rendition, default_engine, encode_raw
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import ScriptedServer
+from tests.helpers.request_rows import request_row
 
 KEY = "shifted-marks-test-key"
 PACE = 1.1  # the server's own pace: not the reference render's
@@ -197,3 +199,12 @@ def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
                 assert "onset" not in kinds and row["marks_p50_ms"] <= ONSET_LIMIT_MS / 2, (form, row["marks_json"])
             else:
                 assert "onset" in kinds and row["marks_p50_ms"] > ONSET_LIMIT_MS, (shift, form, row["marks_json"])
+    # `history`: each shifted run, after the true one, names every offering and the onset kind
+    for shift in (0.1, -0.1):
+        worse = newest_marks_worse([(str(s), _offering_marks(runs[s])) for s in (0.0, shift)])
+        assert {f"{w.provider}/{w.model}": w.kinds for w in worse} == dict.fromkeys(OFFERINGS, ("onset",)), worse
+
+
+def _offering_marks(rows: dict[str, dict[str, Any]]) -> tuple[OfferingMarks, ...]:
+    return offering_marks([request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
+                                       marks_coverage=row["marks_coverage"]) for row in rows.values()])
