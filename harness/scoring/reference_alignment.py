@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,6 @@ import numpy.typing as npt
 from scipy.fft import dct, rfft
 
 from harness.scoring.audio import FloatArray
-from harness.scoring.word_alignment import PlacedWord
 
 SAMPLE_RATE = 16000
 HOP = 160  # 10 ms: the path's step, and the finest a word start is placed to
@@ -43,6 +43,24 @@ SILENT = 1e-4  # a clip whose peak is under this holds no speech
 ENERGY_WEIGHT = 2.0
 _WORD = re.compile(r"\S+")
 Float64Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlacedWord:
+    """A written word of the sent text (`text[first:last]`) and where the aligner hears it, in seconds from the
+    clip's start; `start_s`/`end_s` None and `why` said where it cannot place it."""
+
+    text: str
+    first: int
+    last: int
+    start_s: float | None
+    end_s: float | None
+    probability: float
+    why: str = ""
+
+    @property
+    def placed(self) -> bool:
+        return self.start_s is not None
 
 
 def _mel_filters() -> Float64Array:
