@@ -40,6 +40,7 @@ from harness.scoring.hard_text import (
 )
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
+from harness.scoring.reference_alignment import ReferenceAligner
 from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
 from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
@@ -93,6 +94,7 @@ __all__ = [
     "ModelNotFoundError",
     "PlacedWord",
     "PooledErrorRate",
+    "ReferenceAligner",
     "RunScoreSummary",
     "ScoreCache",
     "ScoreVersions",

@@ -1,5 +1,7 @@
 """The harness's own word times: where each word of a known text is said in a clip, by forced alignment with the
-shipped Whisper — the yardstick a provider's timing marks are measured against (issue 65).
+shipped Whisper — the yardstick a provider's timing marks were measured against (issue 65); since issue 81
+`align_marked` hears the clips with the Piper reference's warp (`harness.scoring.reference_alignment`: a tenth of
+this error on a Piper voice, half on Kokoro), and `WordAligner` stays as the measured comparison.
 
 CTranslate2's `Whisper.align` (the call the hard-text judge scores sentences with) takes the encoded clip and the
 text's tokens and returns, by dynamic time warping over the decoder's cross-attention, which encoder frame (20 ms)
@@ -23,7 +25,6 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
+from harness.scoring.reference_alignment import PlacedWord, ReferenceAligner
 from harness.scoring.scoring_errors import AsrBackendError
 
 #: A word whose tokens' mean probability is below this is not heard: its frame would be DTW's guess.
@@ -40,24 +42,6 @@ MIN_PROBABILITY = 0.01
 #: faster-whisper's own for word timestamps: the alignment's attention smoothed over 7 frames.
 MEDIAN_FILTER_WIDTH = 7
 _WORD = re.compile(r"\S+")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlacedWord:
-    """A written word of the sent text (`text[first:last]`) and where the aligner hears it, in seconds from the
-    clip's start; `start_s`/`end_s` None and `why` said where it cannot place it."""
-
-    text: str
-    first: int
-    last: int
-    start_s: float | None
-    end_s: float | None
-    probability: float
-    why: str = ""
-
-    @property
-    def placed(self) -> bool:
-        return self.start_s is not None
 
 
 class WordAligner:
@@ -175,10 +159,12 @@ def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[s
     return tuple(placed)
 
 
-def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None = None) -> int:
+def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | ReferenceAligner | None = None) -> int:
     """Every kept answer of `run_id` that carried timing marks (`jobs.timing_marks`) and is not aligned yet: where the
     aligner hears each sent word, stored as evidence (`jobs.heard_words`); the figures are derived from it
-    (`harness.measurement.marks`). Returns the answers aligned; an answer whose audio cannot be read is left."""
+    (`harness.measurement.marks`). Returns the answers aligned; an answer whose audio cannot be read is left. The
+    aligner is the Piper reference's warp by default (issue 81: its error on known truth a tenth of tiny.en's on a
+    Piper voice, half on Kokoro; docs/measurements.md)."""
     from harness.results import connect_writer, read_evidence, write_figures
     from harness.speech import AudioCodecError, decode_audio
 
@@ -192,7 +178,7 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None =
         rates = {c.clip_id: c.declared_sample_rate for c in evidence.clips}
         if not jobs:
             return 0
-        aligner = aligner or WordAligner()
+        aligner = aligner or ReferenceAligner()
         heard: dict[str, dict[str, str]] = {}
         for job in jobs:
             path = Path(job.audio_path or "")

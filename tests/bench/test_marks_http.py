@@ -6,8 +6,8 @@ its own and reserved by the budget), and the same figures land on the row: again
 marks show about the aligner's own error (docs/marks.md), full coverage and no finding; a shift of the JSON answer's
 marks (`POST /_sandbox/drift {"marks": {"murf": "shift"}}`) is named on its row and in the summary.
 
-One sandbox, two runs of one text without scoring; the aligner (the shipped tiny.en, loaded once) then hears the
-clean run's clips, as `bench run` does after scoring (`harness.benchmark._align_marks`)."""
+One sandbox, two runs of one text without scoring; the aligner (`bench run`'s default: the Piper reference's warp)
+then hears the clean run's clips, as `bench run` does after scoring (`harness.benchmark._align_marks`)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from tests.helpers.request_rows import request_row
 OFFERINGS = {"murf": "murf/GEN2", "smallest": "smallest/lightning_v3.1", "polly": "polly/neural"}
 # NDJSON lines carrying marks, an offering a run names (`named_only`): in the faulted run only, its marks restarting
 RESTARTED = "elevenlabs/eleven_flash_v2_5-stream-timestamps"
-ALIGNER_P95_MS = 375.0  # the aligner's own p95 onset error on known truth, the widest of its voices (docs/marks.md)
+ALIGNER_P95_MS = 228.0  # the aligner's own p95 onset error on known truth, the widest of its voices (docs/marks.md)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marks-http")]
 
 
@@ -61,8 +61,7 @@ def _rows(out: Path, run_id: str) -> dict[str, dict[str, Any]]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The clean run's rows after the aligner heard its clips, and the shifted run's rows and summary lines."""
     from harness.sandbox import running
-    from harness.scoring.asr.faster import FasterWhisperBackend
-    from harness.scoring.word_alignment import WordAligner, align_marked
+    from harness.scoring.word_alignment import align_marked
 
     out = tmp_path_factory.mktemp("marks-http")
     with pytest.MonkeyPatch.context() as patch:  # the model's converted files in this session's folder
@@ -71,7 +70,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             clean, before, _ = _run(sandbox, out, {p: "" for p in OFFERINGS})
             _, rows, said = _run(sandbox, out, {"murf": "shift", "elevenlabs": "restart"}, (RESTARTED,))
             checked = _checked(sandbox, "elevenlabs")
-        aligned = align_marked(out / "runs.db", clean, WordAligner(FasterWhisperBackend()))
+        aligned = align_marked(out / "runs.db", clean)
     conn = connect_writer(out / "runs.db")
     try:
         recompute(conn, clean)
