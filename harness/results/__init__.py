@@ -106,7 +106,15 @@ from harness.results.rows import (
 )
 from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
 from harness.results.schema import SCHEMA_VERSION, connect_writer
-from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
+from harness.results.score_cache import (
+    CachedDnsmos,
+    CachedSimilarity,
+    CachedTranscript,
+    CacheKey,
+    CacheKind,
+    HeardTranscript,
+    ScoreCache,
+)
 from harness.results.scores import now_iso, write_scores
 from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
@@ -146,6 +154,9 @@ __all__ = [
     "AsrSetup",
     "CacheKey",
     "CacheKind",
+    "CachedDnsmos",
+    "CachedSimilarity",
+    "CachedTranscript",
     "CancelFigures",
     "CatalogueRow",
     "ChunkRow",
@@ -164,6 +175,7 @@ __all__ = [
     "ErrorUnit",
     "EvidenceRows",
     "Existing",
+    "HeardTranscript",
     "JobCancel",
     "JobOutcome",
     "JobRow",
