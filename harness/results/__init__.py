@@ -29,6 +29,18 @@ no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.cancel_rows import CancelFigures, cancel_figures
+from harness.results.changes import (
+    JobClientHealth,
+    JobFirstSubmitting,
+    JobSkipped,
+    JobSubmitted,
+    JobSubmitting,
+    RowChange,
+    RunClientHealth,
+    RunFinished,
+    RunResumed,
+    RunStatus,
+)
 from harness.results.client_health import health_of, is_marked, saturation, untroubled
 from harness.results.clips import read_clips
 from harness.results.cost_figures import (
@@ -177,8 +189,13 @@ __all__ = [
     "Existing",
     "HeardTranscript",
     "JobCancel",
+    "JobClientHealth",
+    "JobFirstSubmitting",
     "JobOutcome",
     "JobRow",
+    "JobSkipped",
+    "JobSubmitted",
+    "JobSubmitting",
     "Judgeability",
     "KeptAudio",
     "LanguageVerdict",
@@ -198,12 +215,17 @@ __all__ = [
     "RequestRow",
     "ResultsError",
     "Row",
+    "RowChange",
     "RowColumn",
     "RowError",
     "RowKind",
+    "RunClientHealth",
     "RunConflict",
+    "RunFinished",
+    "RunResumed",
     "RunRow",
     "RunRows",
+    "RunStatus",
     "RunTally",
     "ScoreCache",
     "ScoreRow",
