@@ -29,6 +29,18 @@ no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.cancel_rows import CancelFigures, cancel_figures
+from harness.results.changes import (
+    JobClientHealth,
+    JobFirstSubmitting,
+    JobSkipped,
+    JobSubmitted,
+    JobSubmitting,
+    RowChange,
+    RunClientHealth,
+    RunFinished,
+    RunResumed,
+    RunStatus,
+)
 from harness.results.client_health import health_of, is_marked, saturation, untroubled
 from harness.results.clips import read_clips
 from harness.results.cost_figures import (
@@ -106,7 +118,15 @@ from harness.results.rows import (
 )
 from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
 from harness.results.schema import SCHEMA_VERSION, connect_writer
-from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
+from harness.results.score_cache import (
+    CachedDnsmos,
+    CachedSimilarity,
+    CachedTranscript,
+    CacheKey,
+    CacheKind,
+    HeardTranscript,
+    ScoreCache,
+)
 from harness.results.scores import now_iso, write_scores
 from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
@@ -146,6 +166,9 @@ __all__ = [
     "AsrSetup",
     "CacheKey",
     "CacheKind",
+    "CachedDnsmos",
+    "CachedSimilarity",
+    "CachedTranscript",
     "CancelFigures",
     "CatalogueRow",
     "ChunkRow",
@@ -164,9 +187,15 @@ __all__ = [
     "ErrorUnit",
     "EvidenceRows",
     "Existing",
+    "HeardTranscript",
     "JobCancel",
+    "JobClientHealth",
+    "JobFirstSubmitting",
     "JobOutcome",
     "JobRow",
+    "JobSkipped",
+    "JobSubmitted",
+    "JobSubmitting",
     "Judgeability",
     "KeptAudio",
     "LanguageVerdict",
@@ -186,12 +215,17 @@ __all__ = [
     "RequestRow",
     "ResultsError",
     "Row",
+    "RowChange",
     "RowColumn",
     "RowError",
     "RowKind",
+    "RunClientHealth",
     "RunConflict",
+    "RunFinished",
+    "RunResumed",
     "RunRow",
     "RunRows",
+    "RunStatus",
     "RunTally",
     "ScoreCache",
     "ScoreRow",

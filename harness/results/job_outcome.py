@@ -7,7 +7,9 @@ the job has them: a job without them leaves those columns as they are."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from harness.results.changes import RowChange
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,10 +37,11 @@ class KeptAudio:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class JobOutcome:
+class JobOutcome(RowChange):
     """A finished job's columns: how it ended, what its answers said, its clock's origin and its cost (its figures
     are derived after the run, from the evidence: `harness.measurement`)."""
 
+    table: ClassVar[str] = "jobs"
     state: str
     attempts: int
     provider_job_id: str | None

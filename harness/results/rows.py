@@ -15,15 +15,16 @@ recompute every figure from it. The rows come from `runs.db` (`harness.results.r
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 from harness.results.amounts import IN_ROWS, bad_amount, shown
 from harness.results.hard_text import span_row
-from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
+from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun, joined_from
 from harness.results.table_spec import FIRST_VERSION, Column
 from harness.results.tables import TABLE_BY_NAME, SpanScoreRow
 
@@ -70,118 +71,30 @@ def _may_be_null(column: Column) -> bool:
     return column.nullable or (column.added > FIRST_VERSION and not column.backfilled)
 
 
-T, N, R = RowKind.TEXT, RowKind.INTEGER, RowKind.REAL  # the kinds of the columns computed in the query
+def reader_columns(record: type, table: str, alias: str) -> tuple[RowColumn, ...]:
+    """A reader's record's columns, in its fields' order (`harness.results.run_records`): each column of its table as
+    the table declares it (`_stored`), each joined column from where it is joined (read as NULL where its join finds
+    nothing), of the kind its field's type says."""
+    hints = typing.get_type_hints(record)
+    found: list[RowColumn] = []
+    for item in fields(record):
+        source = joined_from(item)
+        if source is None:
+            found += _stored(table, alias, item.name)
+        else:
+            found.append(RowColumn(name=item.name, kind=_kind_of(hints[item.name]), table=source.table,
+                                   expression=source.expression, absent=source.absent))
+    return tuple(found)
 
-REQUEST_COLUMNS: tuple[RowColumn, ...] = (
-    *_stored("jobs", "j", "run_id job_key"),
-    *_stored("jobs", "j", "seq"),
-    *_stored("jobs", "j", "provider model endpoint provider_model_id corpus corpus_version item_id language text"),
-    *_stored("jobs", "j", "chars repeat"),
-    *_stored("jobs", "j", "state outcome error_class error_message final_status delivery"),
-    *_stored("jobs", "j", "attempts resumed polls poll_errors"),
-    *_stored("jobs", "j", "http_version"),
-    *_stored("jobs", "j", "connection_reused"),
-    *_stored(
-        "jobs",
-        "j",
-        "connect_ms submit_ms queue_ms processing_ms e2e_client_ms e2e_ms e2e_bracket_ms e2e_server_ms "
-        "download_ms ttfa_ms total_ms",
-    ),
-    # Schema 2 (harness.results.migrations): NULL when read from an older database.
-    *_stored("jobs", "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
-    *_stored("jobs", "j", "underruns"),
-    *_stored("jobs", "j", "underrun_ms audio_ms"),
-    # Schema 4: every latency figure's interval, and the ids to join with the provider's own logs.
-    *_stored("jobs", "j", " ".join(f"{figure}_{end}_ms" for figure in (
-        "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
-    *_stored("jobs", "j", "stamp_convention provider_job_id provider_request_id"),
-    # Schema 5: the load the job met.
-    *_stored("jobs", "j", "load_level in_flight_at_submit"),
-    # Schema 6: realtime streams (how the text was fed; last audio, jitter, intervals of RTF and underruns).
-    *_stored("jobs", "j", "text_rate " + " ".join(f"{figure}{end}_ms" for figure in ("last_audio", "gap_p50", "gap_p95")
-                                            for end in ("", "_lo", "_hi"))),
-    *_stored("jobs", "j", "real_time_factor_lo real_time_factor_hi"),
-    *_stored("jobs", "j", "underruns_lo underruns_hi"),
-    *_stored("jobs", "j", "started_at finished_at harness_version git_revision params_sha256"),
-    *_stored("jobs", "j", "cost_usd"),
-    # Schema 13: a stream's seams and the rate its samples are heard at (harness.measurement.audio_findings).
-    *_stored("jobs", "j", "seam_findings"),
-    *_stored("jobs", "j", "seams_json heard_rate_how"),
-    *_stored("jobs", "j", "heard_rate"),
-    # Schema 14: timing marks against the audio (harness.measurement.marks).
-    *_stored("jobs", "j", "timing_marks heard_words marks_json"),
-    *_stored("jobs", "j", "marks_p50_ms marks_p95_ms marks_coverage"),
-    *_stored("jobs", "j", "marks_findings"),
-    # Schema 15: a cancelled socket job (harness.core.protocols.cancel).
-    *_stored("jobs", "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
-    *_stored("jobs", "j", "cancel_after_ack_frames"),
-    *_stored("jobs", "j", "cancel_verdict cancel_detail"),
-    # Schema 16: markup honoured (harness.measurement.markup).
-    *_stored("jobs", "j", "markup_honoured"),
-    *_stored("jobs", "j", "markup_json"),
-    RowColumn(name="cost_amount", kind=R, table="c", expression="c.amount"),
-    RowColumn(name="cost_unit", kind=T, table="c", expression="c.unit"),
-    RowColumn(name="charged_attempts", kind=N, table="c", expression="c.charged"),
-    # Schema 8 (issue 51): cost as planned and as billed, and where the price was read (the job's costs rows,
-    # summed: `harness.results.reading`). cost_source says which of the two cost_usd is.
-    *_stored("jobs", "j", "cost_source"),
-    RowColumn(name="planned_usd", kind=R, table="c", expression="c.planned_usd"),
-    RowColumn(name="billed_usd", kind=R, table="c", expression="c.billed_usd"),
-    RowColumn(name="billed_units", kind=T, table=""),  # {"characters": 42}: what the answers said they billed, summed
-    RowColumn(name="no_public_price", kind=N, table="c", expression="c.no_public_price"),
-    RowColumn(name="price_plan", kind=T, table="c", expression="c.price_plan"),
-    RowColumn(name="price_source", kind=T, table="c", expression="c.price_source"),
-    RowColumn(name="price_read", kind=T, table="c", expression="c.price_read"),
-    RowColumn(name="price_stale", kind=N, table="c", expression="c.price_stale"),
-    # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
-    RowColumn(name="price_weak", kind=T, table="c", expression="c.price_weak"),
-    RowColumn(name="price_audio", kind=T, table="c", expression="c.price_audio_json"),
-    # Issue 79: the harness's own requests among the job's costs rows (attempt < 0: the marks asked in a request of
-    # their own), apart from the offering's price: what they cost (as cost_usd, as planned, as billed) and how many
-    # were charged. cost_usd, planned_usd and billed_usd include them; every price figure takes them out
-    # (`harness.results.cost_figures`). NULL: the job sent none.
-    RowColumn(name="own_usd", kind=R, table="c", expression="c.own_usd"),
-    RowColumn(name="own_planned_usd", kind=R, table="c", expression="c.own_planned_usd"),
-    RowColumn(name="own_billed_usd", kind=R, table="c", expression="c.own_billed_usd"),
-    RowColumn(name="own_requests", kind=N, table="c", expression="c.own_requests"),
-    # Schema 10 (issue 61): the share of the job's time the client was saturated, its loops' longest lateness.
-    *_stored("jobs", "j", "client_saturated client_lag_ms"),
-    *_stored("jobs", "j", "audio_path audio_sha256"),
-    *_stored("jobs", "j", "audio_bytes"),
-    *_stored("jobs", "j", "declared_media_type sniffed_media_type"),
-    RowColumn(name="reference_audio_path", kind=T, table="k"),
-    RowColumn(name="scored", kind=N, table="s", expression="CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
-    # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
-    *_stored("scores", "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript", unknown=True),
-    *_stored("scores", "s", "normalized_reference normalized_transcript", unknown=True),
-    *_stored("scores", "s", "wer cer", unknown=True),
-    *_stored("scores", "s", "hits substitutions deletions insertions ref_length ref_words hyp_length", unknown=True),
-    RowColumn(name="flags", kind=T, table="s", expression="s.flags_json", absent="'[]'"),
-    RowColumn(name="findings", kind=T, table="s", expression="s.findings_json", absent="'[]'"),
-    *_stored("scores", "s", "similarity", unknown=True),
-    *_stored("scores", "s", "similarity_model media_type", unknown=True),
-    *_stored("scores", "s", "sample_rate channels", unknown=True),
-    *_stored("scores", "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs",
-             unknown=True),
-    *_stored("scores", "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808", unknown=True),
-    RowColumn(name="score_error", kind=T, table="s", expression="s.error"),
-    *_stored("scores", "s", "heard_language", unknown=True),  # schema 11: the language check
-    *_stored("scores", "s", "heard_probability", unknown=True),
-)
 
-ERROR_COLUMNS: tuple[RowColumn, ...] = (
-    *_stored("errors", "e", "run_id job_key"),
-    *_stored("errors", "e", "attempt"),
-    *_stored("errors", "e", "provider model corpus item_id phase error_class"),
-    *_stored("errors", "e", "http_status fatal"),
-    *_stored("errors", "e", "message detail_json"),
-    *_stored("errors", "e", "t_ms"),
-    *_stored("errors", "e", "recorded_at"),
-)
+def _kind_of(annotation: Any) -> RowKind:
+    kinds = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    return {str: RowKind.TEXT, int: RowKind.INTEGER, float: RowKind.REAL}[kinds[0]]
 
-DRIFT_COLUMNS: tuple[RowColumn, ...] = (
-    *_stored("drift", "d", "run_id job_key provider model corpus item_id endpoint phase pointer note kind recorded_at"),
-)
+
+REQUEST_COLUMNS: tuple[RowColumn, ...] = reader_columns(RequestRow, "jobs", "j")
+ERROR_COLUMNS: tuple[RowColumn, ...] = reader_columns(ErrorEntry, "errors", "e")
+DRIFT_COLUMNS: tuple[RowColumn, ...] = reader_columns(DriftEntry, "drift", "d")
 
 RUN_COLUMNS: tuple[RowColumn, ...] = (
     *_stored("runs", "r", "run_id"),
@@ -199,12 +112,12 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
     *_stored("runs", "r", "client_health_json", unknown=True),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
-    RowColumn(name="asr_backend", kind=T, table=""),
-    RowColumn(name="asr_model", kind=T, table=""),
-    RowColumn(name="normalizer_name", kind=T, table=""),
-    RowColumn(name="normalizer_version", kind=T, table=""),
-    RowColumn(name="asr_settings", kind=T, table=""),
-    RowColumn(name="scoring_harness_version", kind=T, table=""),
+    RowColumn(name="asr_backend", kind=RowKind.TEXT, table=""),
+    RowColumn(name="asr_model", kind=RowKind.TEXT, table=""),
+    RowColumn(name="normalizer_name", kind=RowKind.TEXT, table=""),
+    RowColumn(name="normalizer_version", kind=RowKind.TEXT, table=""),
+    RowColumn(name="asr_settings", kind=RowKind.TEXT, table=""),
+    RowColumn(name="scoring_harness_version", kind=RowKind.TEXT, table=""),
 )
 
 # The hard-text judgements (`span_scores`, `harness.results.hard_text`), exported beside the rows; an export

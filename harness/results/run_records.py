@@ -1,183 +1,175 @@
 """The records a run's readers hand out (`harness.results.reading`, an export read back by `harness.report.export`):
-one frozen, keyword-only record per row of `RunRows`, whose fields are the readers' columns (`harness.results.rows`:
-`REQUEST_COLUMNS`, `RUN_COLUMNS`, `ERROR_COLUMNS`, `DRIFT_COLUMNS`), so every reader reads `request.ttfa_ms` and the
-type checker knows its type. A column the store may hold NULL in (a nullable column, one a later schema version
-added, one of a joined table) admits None; `tests/results/test_run_records.py` holds each record to its column list.
+one frozen, keyword-only record per row of `RunRows`, so every reader reads `request.ttfa_ms` and the type checker
+knows its type. The records are made from the table records (`harness.results.tables`), never typed twice: a job as
+the readers see it (`RequestRow`) is its `jobs` row — every column but the few no reader reads
+(`UNREAD_JOB_COLUMNS`) — and the columns joined to it (`JoinedColumns`: its costs summed, its clip's reference voice,
+its score for the run's scoring setup); an `errors` or `drift` row is its table's row without the store's own id and
+versions. The readers' column lists (`harness.results.rows`: `REQUEST_COLUMNS`, `ERROR_COLUMNS`, `DRIFT_COLUMNS`)
+come from these records, so a column a reader reads is its field in its table's record and its migration. A column
+the store may hold NULL in (a nullable column, one a later schema version added, one of a joined table) admits None.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import typing
+from dataclasses import MISSING, dataclass, field, fields, make_dataclass
+from typing import TYPE_CHECKING, Any
+
+from harness.results.tables import TABLE_BY_NAME, DriftRow, ErrorRow, JobRow
+
+_JOINED = "joined"
+
+# Columns of `jobs` no reader reads (the runner's own bookkeeping, the raw stamps a figure was derived from): left out
+# of the readers' record and of an export, as they always were. Every other column of `jobs` is read.
+UNREAD_JOB_COLUMNS = frozenset({
+    "params_json", "status_url", "start_offset_ms", "e2e_source", "server_queue_ms", "server_processing_ms",
+    "server_created_at", "server_started_at", "server_completed_at", "clock_origin_s", "start_observable",
+    "declared_convention",
+})
+# Columns of `errors` and `drift` an export never carried: the store's own id and the versions that wrote the row.
+UNREAD_ENTRY_COLUMNS = frozenset({"error_id", "drift_id", "harness_version", "git_revision"})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RequestRow:
-    """One job of a run as the readers see it: its `jobs` row, its `costs` rows summed, its clip's reference voice and
-    its `scores` row for the run's scoring setup (`harness.results.reading`); one row of an export's `requests`."""
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Where a joined column of the readers' query comes from: the alias of its table (`c` the job's costs summed,
+    `k` its clip, `s` its score; "" filled after the query), the SQL when it is not `alias.name`, and its value when
+    its table does not exist yet (nothing scored)."""
 
-    run_id: str
-    job_key: str
-    seq: int
-    provider: str
-    model: str
-    endpoint: str
-    provider_model_id: str | None = None
-    corpus: str
-    corpus_version: str
-    item_id: str
-    language: str | None = None
-    text: str
-    chars: int
-    repeat: int
-    state: str
-    outcome: str | None = None
-    error_class: str | None = None
-    error_message: str | None = None
-    final_status: str | None = None
-    delivery: str | None = None
-    attempts: int
-    resumed: int
-    polls: int
-    poll_errors: int
-    http_version: str | None = None
-    connection_reused: int | None = None
-    connect_ms: float | None = None
-    submit_ms: float | None = None
-    queue_ms: float | None = None
-    processing_ms: float | None = None
-    e2e_client_ms: float | None = None
-    e2e_ms: float | None = None
-    e2e_bracket_ms: float | None = None
-    e2e_server_ms: float | None = None
-    download_ms: float | None = None
-    ttfa_ms: float | None = None
-    total_ms: float | None = None
-    e2e_lo_ms: float | None = None
-    e2e_hi_ms: float | None = None
-    perceived_ttfa_ms: float | None = None
-    max_chunk_gap_ms: float | None = None
-    real_time_factor: float | None = None
-    underruns: int | None = None
-    underrun_ms: float | None = None
-    audio_ms: float | None = None
-    queue_lo_ms: float | None = None
-    queue_hi_ms: float | None = None
-    processing_lo_ms: float | None = None
-    processing_hi_ms: float | None = None
-    e2e_server_lo_ms: float | None = None
-    e2e_server_hi_ms: float | None = None
-    ttfa_lo_ms: float | None = None
-    ttfa_hi_ms: float | None = None
-    perceived_ttfa_lo_ms: float | None = None
-    perceived_ttfa_hi_ms: float | None = None
-    stamp_convention: str | None = None
-    provider_job_id: str | None = None
-    provider_request_id: str | None = None
-    load_level: int | None = None
-    in_flight_at_submit: int | None = None
-    text_rate: float | None = None
-    last_audio_ms: float | None = None
-    last_audio_lo_ms: float | None = None
-    last_audio_hi_ms: float | None = None
-    gap_p50_ms: float | None = None
-    gap_p50_lo_ms: float | None = None
-    gap_p50_hi_ms: float | None = None
-    gap_p95_ms: float | None = None
-    gap_p95_lo_ms: float | None = None
-    gap_p95_hi_ms: float | None = None
-    real_time_factor_lo: float | None = None
-    real_time_factor_hi: float | None = None
-    underruns_lo: int | None = None
-    underruns_hi: int | None = None
-    started_at: str | None = None
-    finished_at: str | None = None
-    harness_version: str
-    git_revision: str
-    params_sha256: str
-    cost_usd: float | None = None
-    seam_findings: int | None = None
-    seams_json: str | None = None
-    heard_rate_how: str | None = None
-    heard_rate: float | None = None
-    timing_marks: str | None = None
-    heard_words: str | None = None
-    marks_json: str | None = None
-    marks_p50_ms: float | None = None
-    marks_p95_ms: float | None = None
-    marks_coverage: float | None = None
-    marks_findings: int | None = None
-    cancel_after_ms: float | None = None
-    cancel_to_silence_ms: float | None = None
-    cancel_after_ack_s: float | None = None
-    cancel_after_ack_frames: int | None = None
-    cancel_verdict: str | None = None
-    cancel_detail: str | None = None
-    markup_honoured: int | None = None
-    markup_json: str | None = None
-    cost_amount: float | None = None
-    cost_unit: str | None = None
-    charged_attempts: int | None = None
-    cost_source: str | None = None
-    planned_usd: float | None = None
-    billed_usd: float | None = None
-    billed_units: str | None = None
-    no_public_price: int | None = None
-    price_plan: str | None = None
-    price_source: str | None = None
-    price_read: str | None = None
-    price_stale: int | None = None
-    price_weak: str | None = None
-    price_audio: str | None = None
-    own_usd: float | None = None  # the harness's own requests (the marks asked apart): in cost_usd, in no price
-    own_planned_usd: float | None = None
-    own_billed_usd: float | None = None
-    own_requests: int | None = None
-    client_saturated: float | None = None
-    client_lag_ms: float | None = None
-    audio_path: str | None = None
-    audio_sha256: str | None = None
-    audio_bytes: int | None = None
-    declared_media_type: str | None = None
-    sniffed_media_type: str | None = None
-    reference_audio_path: str | None = None
-    scored: int | None = None
-    asr_backend: str | None = None
-    asr_model: str | None = None
-    normalizer_name: str | None = None
-    normalizer_version: str | None = None
-    unit: str | None = None
-    transcript: str | None = None
-    normalized_reference: str | None = None
-    normalized_transcript: str | None = None
-    wer: float | None = None
-    cer: float | None = None
-    hits: int | None = None
-    substitutions: int | None = None
-    deletions: int | None = None
-    insertions: int | None = None
-    ref_length: int | None = None
-    ref_words: int | None = None
-    hyp_length: int | None = None
-    flags: str | None = None
-    findings: str | None = None
-    similarity: float | None = None
-    similarity_model: str | None = None
-    media_type: str | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
-    duration_s: float | None = None
-    speech_s: float | None = None
-    leading_silence_s: float | None = None
-    trailing_silence_s: float | None = None
-    clipping_ratio: float | None = None
-    loudness_lufs: float | None = None
-    dnsmos_overall: float | None = None
-    dnsmos_signal: float | None = None
-    dnsmos_background: float | None = None
-    dnsmos_p808: float | None = None
-    score_error: str | None = None
-    heard_language: str | None = None
-    heard_probability: float | None = None
+    table: str
+    expression: str = ""
+    absent: str = "NULL"
+
+
+def joined(table: str, expression: str = "", *, absent: str = "NULL") -> Any:
+    """A field of a column joined to a job's row (NULL where the join finds nothing)."""
+    return field(default=None, metadata={_JOINED: Joined(table, expression, absent)})
+
+
+def joined_from(item: Any) -> Joined | None:
+    """Where a field of a reader's record is joined from; None for a column of the record's own table."""
+    found = item.metadata.get(_JOINED)
+    return found if isinstance(found, Joined) else None
+
+
+@dataclass(frozen=True, kw_only=True)  # no slots: the type checker's `RequestRow` has it and `JobRow` as bases
+class JoinedColumns:
+    """The columns the readers join to a job's `jobs` row (`harness.results.reading`)."""
+
+    # Its costs rows summed (schema 8, issue 51: as planned and as billed, and where the price was read; schema 9,
+    # issue 61: why the price's source is weak, the plan's audio-metered parts). cost_source (a column of `jobs`)
+    # says which of the two cost_usd is.
+    cost_amount: float | None = joined("c", "c.amount")
+    cost_unit: str | None = joined("c", "c.unit")
+    charged_attempts: int | None = joined("c", "c.charged")
+    planned_usd: float | None = joined("c", "c.planned_usd")
+    billed_usd: float | None = joined("c", "c.billed_usd")
+    billed_units: str | None = joined("")  # {"characters": 42}: what the answers said they billed, summed
+    no_public_price: int | None = joined("c", "c.no_public_price")
+    price_plan: str | None = joined("c", "c.price_plan")
+    price_source: str | None = joined("c", "c.price_source")
+    price_read: str | None = joined("c", "c.price_read")
+    price_stale: int | None = joined("c", "c.price_stale")
+    price_weak: str | None = joined("c", "c.price_weak")
+    price_audio: str | None = joined("c", "c.price_audio_json")
+    # Issue 79: the harness's own requests among the job's costs rows (attempt < 0: the marks asked in a request of
+    # their own), apart from the offering's price: what they cost (as cost_usd, as planned, as billed) and how many
+    # were charged. cost_usd, planned_usd and billed_usd include them; every price figure takes them out
+    # (`harness.results.cost_figures`). NULL: the job sent none.
+    own_usd: float | None = joined("c", "c.own_usd")
+    own_planned_usd: float | None = joined("c", "c.own_planned_usd")
+    own_billed_usd: float | None = joined("c", "c.own_billed_usd")
+    own_requests: int | None = joined("c", "c.own_requests")
+    reference_audio_path: str | None = joined("k")
+    # Its `scores` row for the run's scoring setup, each column as `scores` declares it (asr_model: the model that
+    # read this clip, the setup's or its multilingual counterpart for zh/ja); NULL where the clip was not scored.
+    scored: int | None = joined("s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0")
+    asr_backend: str | None = joined("s")
+    asr_model: str | None = joined("s")
+    normalizer_name: str | None = joined("s")
+    normalizer_version: str | None = joined("s")
+    unit: str | None = joined("s")
+    transcript: str | None = joined("s")
+    normalized_reference: str | None = joined("s")
+    normalized_transcript: str | None = joined("s")
+    wer: float | None = joined("s")
+    cer: float | None = joined("s")
+    hits: int | None = joined("s")
+    substitutions: int | None = joined("s")
+    deletions: int | None = joined("s")
+    insertions: int | None = joined("s")
+    ref_length: int | None = joined("s")
+    ref_words: int | None = joined("s")
+    hyp_length: int | None = joined("s")
+    flags: str | None = joined("s", "s.flags_json", absent="'[]'")
+    findings: str | None = joined("s", "s.findings_json", absent="'[]'")
+    similarity: float | None = joined("s")
+    similarity_model: str | None = joined("s")
+    media_type: str | None = joined("s")
+    sample_rate: int | None = joined("s")
+    channels: int | None = joined("s")
+    duration_s: float | None = joined("s")
+    speech_s: float | None = joined("s")
+    leading_silence_s: float | None = joined("s")
+    trailing_silence_s: float | None = joined("s")
+    clipping_ratio: float | None = joined("s")
+    loudness_lufs: float | None = joined("s")
+    dnsmos_overall: float | None = joined("s")
+    dnsmos_signal: float | None = joined("s")
+    dnsmos_background: float | None = joined("s")
+    dnsmos_p808: float | None = joined("s")
+    score_error: str | None = joined("s", "s.error")
+    heard_language: str | None = joined("s")  # schema 11: the language check
+    heard_probability: float | None = joined("s")
+
+
+def _reader_record(name: str, table: str, leave_out: frozenset[str], joined_columns: type | None, doc: str) -> type:
+    """A reader's record made from its table's record: the table's columns in the order the database holds them, but
+    those left out, each with its type and default, then the joined columns."""
+    record = TABLE_BY_NAME[table].record
+    hints = typing.get_type_hints(record)
+    own = {item.name: item for item in fields(record)}
+    specs: list[tuple[str, Any, Any]] = []
+    for column in TABLE_BY_NAME[table].columns:
+        if column.name in leave_out:
+            continue
+        item = own[column.name]
+        default = field(default=item.default) if item.default is not MISSING else field()
+        specs.append((column.name, hints[column.name], default))
+    if joined_columns is not None:
+        extra = typing.get_type_hints(joined_columns)
+        specs += [(item.name, extra[item.name], field(default=None, metadata=item.metadata))
+                  for item in fields(joined_columns)]
+    made = make_dataclass(name, specs, frozen=True, slots=True, kw_only=True)
+    made.__module__, made.__doc__ = __name__, doc
+    return made
+
+
+_REQUEST_DOC = """One job of a run as the readers see it: its `jobs` row (but `UNREAD_JOB_COLUMNS`), its `costs` rows
+summed, its clip's reference voice and its `scores` row for the run's scoring setup (`harness.results.reading`); one
+row of an export's `requests`."""
+_ERROR_DOC = "An `errors` row as the readers see it (one row of an export's `errors`)."
+_DRIFT_DOC = "A `drift` row as the readers see it (one row of an export's `drift`)."
+
+if TYPE_CHECKING:
+    # The type checker's view: the table's record and the joined columns. It cannot leave a field out of a
+    # record it derives from, so it also sees the few columns the runtime record leaves out (`UNREAD_JOB_COLUMNS`,
+    # `UNREAD_ENTRY_COLUMNS`): no reader reads them (`tests/results/test_run_records.py`).
+    @dataclass(frozen=True, kw_only=True)
+    class RequestRow(JobRow, JoinedColumns):
+        pass
+
+    @dataclass(frozen=True, kw_only=True)
+    class ErrorEntry(ErrorRow):
+        pass
+
+    @dataclass(frozen=True, kw_only=True)
+    class DriftEntry(DriftRow):
+        pass
+else:
+    RequestRow = _reader_record("RequestRow", "jobs", UNREAD_JOB_COLUMNS, JoinedColumns, _REQUEST_DOC)
+    ErrorEntry = _reader_record("ErrorEntry", "errors", UNREAD_ENTRY_COLUMNS, None, _ERROR_DOC)
+    DriftEntry = _reader_record("DriftEntry", "drift", UNREAD_ENTRY_COLUMNS, None, _DRIFT_DOC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,42 +208,3 @@ class StoredRun:
     normalizer_version: str | None = None
     asr_settings: str | None = None
     scoring_harness_version: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ErrorEntry:
-    """An `errors` row as the readers see it (one row of an export's `errors`)."""
-
-    run_id: str
-    job_key: str | None = None
-    attempt: int | None = None
-    provider: str
-    model: str
-    corpus: str | None = None
-    item_id: str | None = None
-    phase: str
-    error_class: str
-    http_status: int | None = None
-    fatal: int
-    message: str
-    detail_json: str | None = None
-    t_ms: float | None = None
-    recorded_at: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DriftEntry:
-    """A `drift` row as the readers see it (one row of an export's `drift`)."""
-
-    run_id: str
-    job_key: str | None = None
-    provider: str
-    model: str
-    corpus: str | None = None
-    item_id: str | None = None
-    endpoint: str
-    phase: str
-    pointer: str
-    note: str
-    kind: str
-    recorded_at: str

@@ -6,18 +6,25 @@ were scored under. A transcript stored under an older normalizer version is stil
 so a lookup falls back to it: a normalizer change re-scores text without re-running ASR. Speaker
 similarities and DNSMOS results use the same table under their own ``kind``.
 
+A value is a typed payload (`CachedTranscript`, `HeardTranscript`, `CachedSimilarity`, `CachedDnsmos`), read by
+attribute: `ScoreCache.get(key, CachedTranscript)` gives the record or, where the stored JSON is not one (written by
+an older harness, without a field the record needs, a value of another type), None — a miss, computed again.
+
 The table is the run database's by default (`runs.db`), or a cache file of its own (`Scorer(cache=path)`,
 `tts-harness score --cache`), which holds only this table.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
+import types
+import typing
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.results.database import Connection, StoreTarget, Transaction, connect, dialect_of
 from harness.results.dialect import Existing, insert_sql
@@ -45,6 +52,72 @@ class CacheKey:
     normalizer_version: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedTranscript:
+    """A clip's transcript and the ASR seconds it took (its share of the batch)."""
+
+    transcript: str
+    asr_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeardTranscript(CachedTranscript):
+    """A transcript of a language the scorer checks, with the language heard: one cached before the language check
+    existed has no `heard_language` and is transcribed again."""
+
+    heard_language: str | None
+    heard_probability: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedSimilarity:
+    """A clip's speaker similarity to its reference voice (None: no embedding of one of them)."""
+
+    similarity: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachedDnsmos:
+    """A clip's DNSMOS scores; none of them: the model gave no result."""
+
+    overall: float | None = None
+    signal: float | None = None
+    background: float | None = None
+    p808: float | None = None
+
+
+PayloadT = TypeVar("PayloadT")
+
+
+def payload_of(record: type[PayloadT], value: Any) -> PayloadT | None:
+    """A stored JSON value as the payload record, or None where it is not one (not an object, a field it needs
+    absent, a value not of its field's type): a miss, never an error."""
+    if not isinstance(value, dict):
+        return None
+    hints = typing.get_type_hints(record)
+    found: dict[str, Any] = {}
+    for item in dataclasses.fields(record):  # type: ignore[arg-type]
+        if item.name not in value:
+            if item.default is dataclasses.MISSING:
+                return None
+            continue
+        if not _holds(hints[item.name], value[item.name]):
+            return None
+        found[item.name] = value[item.name]
+    return record(**found)
+
+
+def _holds(annotation: Any, value: Any) -> bool:
+    arguments = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    if value is None:
+        return type(None) in arguments
+    if isinstance(value, bool):
+        return bool in arguments
+    if isinstance(value, int) and float in arguments:
+        return True
+    return any(kind is not type(None) and isinstance(value, kind) for kind in arguments)
+
+
 class ScoreCache:
     """A thread-safe view of one database's ``score_cache`` table (a connection from
     `harness.results.connect_writer`, or a path: the run database or a cache file of its own)."""
@@ -60,8 +133,13 @@ class ScoreCache:
         with self._lock:
             create_score_cache(self._conn)
 
-    def get(self, key: CacheKey) -> dict[str, Any] | None:
-        """The cached value, falling back to the newest row of the same key under another normalizer version."""
+    def get(self, key: CacheKey, record: type[PayloadT]) -> PayloadT | None:
+        """The cached value as its payload record, falling back to the newest row of the same key under another
+        normalizer version; None where nothing is cached or what is cached is not such a record."""
+        return payload_of(record, self.payload(key))
+
+    def payload(self, key: CacheKey) -> Any:
+        """The cached JSON as stored (for a payload that reads itself, `harness.scoring.hard_text`), or None."""
         with self._lock:
             row = self._conn.execute(
                 "SELECT value_json FROM score_cache WHERE kind=? AND audio_sha256=? AND backend=? AND model=? "
@@ -70,10 +148,15 @@ class ScoreCache:
             ).fetchone()
         if row is None:
             return None
-        value: dict[str, Any] = json.loads(row[0])
-        return value
+        try:
+            return json.loads(row[0])
+        except (ValueError, RecursionError):
+            return None
 
-    def put(self, key: CacheKey, value: dict[str, Any]) -> None:
+    def put(self, key: CacheKey, value: Any) -> None:
+        """Caches a payload record (or, for a payload that writes itself, its JSON object)."""
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            value = dataclasses.asdict(value)
         with self._lock, Transaction(self._conn):
             self._conn.execute(
                 insert_sql(dialect_of(self._conn), "score_cache", ("kind", "audio_sha256", "backend", "model",

@@ -19,13 +19,14 @@ from typing import Any
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.results.amounts import bad_amount, written
+from harness.results.changes import RowChange
 from harness.results.database import StoreTarget, Transaction, connect, dialect_of, store_name
 from harness.results.dialect import Existing, insert_sql
 from harness.results.postgres import is_postgres_url
 from harness.results.schema import TABLE_NAMES, create_schema
 from harness.results.tables import TABLE_BY_NAME, JobRow, RunRow, record_of
 
-Row = Mapping[str, Any]  # a job's or a run's update: the columns it sets
+Row = Mapping[str, Any]  # a row's columns by name, as written
 Record = Any  # a table's record (`harness.results.tables`: `ClipRow`, `CatalogueRow`, ...): every column it declares
 
 TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
@@ -46,6 +47,18 @@ def _columns_of(table: str, record: Record) -> Mapping[str, Any]:
     values = {item.name: getattr(record, item.name) for item in fields(declared.record)}
     if declared.surrogate and values[declared.key[0]] is None:
         del values[declared.key[0]]  # the store gives the id
+    return values
+
+
+def _changed_columns(table: str, change: RowChange) -> Mapping[str, Any]:
+    """An update's columns by name, checked to be an update of the table and to name only its columns."""
+    if not isinstance(change, RowChange) or change.table != table:
+        raise TypeError(f"an update of {table} is a RowChange of it (harness.results.changes), "
+                        f"got {type(change).__name__}")
+    values = change.columns()
+    unknown = set(values) - set(TABLE_BY_NAME[table].column_names)
+    if unknown:
+        raise TypeError(f"{type(change).__name__} sets {sorted(unknown)}, not columns of {table}")
     return values
 
 
@@ -115,7 +128,8 @@ class Store:
             with self.transaction():
                 self._insert(table, batch, existing)
 
-    def write(self, writes: Sequence[tuple[str, Sequence[Record]]], job_update: tuple[str, Row] | None = None) -> None:
+    def write(self, writes: Sequence[tuple[str, Sequence[Record]]], job_update: tuple[str, RowChange] | None = None
+              ) -> None:
         """Several tables' rows (records of each table) plus one job update, committed together (a job's result is
         atomic)."""
         with self.transaction():
@@ -124,21 +138,22 @@ class Store:
             if job_update is not None:
                 self._update("jobs", "job_key", *job_update)
 
-    def update_job(self, job_key: str, values: Row) -> None:
+    def update_job(self, job_key: str, change: RowChange) -> None:
         with self.transaction():
-            self._update("jobs", "job_key", job_key, values)
+            self._update("jobs", "job_key", job_key, change)
 
-    def update_jobs(self, values: Mapping[str, Row]) -> None:
-        """Several jobs' updates (job_key -> values), in one transaction."""
+    def update_jobs(self, changes: Mapping[str, RowChange]) -> None:
+        """Several jobs' updates (job_key -> change), in one transaction."""
         with self.transaction():
-            for job_key, row in values.items():
-                self._update("jobs", "job_key", job_key, row)
+            for job_key, change in changes.items():
+                self._update("jobs", "job_key", job_key, change)
 
-    def update_run(self, run_id: str, values: Row) -> None:
+    def update_run(self, run_id: str, change: RowChange) -> None:
         with self.transaction():
-            self._update("runs", "run_id", run_id, values)
+            self._update("runs", "run_id", run_id, change)
 
-    def _update(self, table: str, key: str, value: str, values: Row) -> None:
+    def _update(self, table: str, key: str, value: str, change: RowChange) -> None:
+        values = _changed_columns(table, change)
         assignments = ", ".join(f"{name} = ?" for name in values)
         self.conn.execute(f"UPDATE {table} SET {assignments} WHERE {key} = ?", (*self._clean(values), value))
 

@@ -29,7 +29,21 @@ from harness.core.spec import Provider, Upload
 from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
 from harness.measurement import recompute
-from harness.results import UNFETCHED, UNFINISHED_STATES, CostRow, Existing, JobRow, LoadLevelRow, RunRow, Store
+from harness.results import (
+    UNFETCHED,
+    UNFINISHED_STATES,
+    CostRow,
+    Existing,
+    JobClientHealth,
+    JobRow,
+    JobSkipped,
+    LoadLevelRow,
+    RunClientHealth,
+    RunFinished,
+    RunResumed,
+    RunRow,
+    Store,
+)
 from harness.runner.deliver.admission import Gates
 from harness.runner.deliver.client_health import HealthMonitor, RenderRoom
 from harness.runner.deliver.executor import RunServices, run_job
@@ -231,8 +245,8 @@ class Runner:
         if self.prepared.resumed:
             self.budget.spent = Decimal(str(self.store.spent_usd(run_id)))
             run = self.store.run(run_id)
-            self.store.update_run(run_id, {"resumes": (run.resumes if run else 0) + 1, "status": "running",
-                                           "updated_at": iso_now()})
+            self.store.update_run(run_id, RunResumed(resumes=(run.resumes if run else 0) + 1, status="running",
+                                                     updated_at=iso_now()))
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
                 or rows[job.job_key].state in RESUMABLE_STATES]
         sandbox = self._embedded()
@@ -270,15 +284,15 @@ class Runner:
     def _record_health(self, health: RunHealth) -> None:
         """The client's health: each job's share of saturated time and its loops' longest lateness (from this
         session's windows and the job's span), then the run's, after any earlier session's."""
-        self.store.update_jobs({key: {"client_saturated": health.job_share(start, end),
-                                      "client_lag_ms": health.job_lag_ms(start, end)}
+        self.store.update_jobs({key: JobClientHealth(client_saturated=health.job_share(start, end),
+                                                     client_lag_ms=health.job_lag_ms(start, end))
                                 for key, (start, end) in self.spans.items()})
         run = self.store.run(self.prepared.run_id)
         earlier = run.client_health_json if run is not None else None
         whole = health.after(RunHealth.from_json(json.loads(earlier)) if earlier else None)
-        self.store.update_run(self.prepared.run_id, {
-            "client_saturated": whole.share, "client_lag_p50_ms": whole.lag_p50_ms,
-            "client_lag_p95_ms": whole.lag_p95_ms, "client_health_json": json.dumps(whole.to_json())})
+        self.store.update_run(self.prepared.run_id, RunClientHealth(
+            client_saturated=whole.share, client_lag_p50_ms=whole.lag_p50_ms,
+            client_lag_p95_ms=whole.lag_p95_ms, client_health_json=json.dumps(whole.to_json())))
 
     def _record_load(self, level: int | None, started: str) -> None:
         """What each provider really had in flight at this level (the row says what was asked, too)."""
@@ -383,8 +397,8 @@ class Runner:
         record.error("plan", error_class, message, fatal=True)
         self.store.write(
             [("costs", record.costs), ("errors", record.errors)],
-            (job.job_key, {"state": "skipped", "outcome": "skipped", "error_class": str(error_class),
-                           "error_message": message, "finished_at": iso_now()}),
+            (job.job_key, JobSkipped(state="skipped", outcome="skipped", error_class=str(error_class),
+                                     error_message=message, finished_at=iso_now())),
         )
         record.costs.clear()
         if self.listener is not None:
@@ -402,7 +416,7 @@ class Runner:
         unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
         status = "stopped_budget" if self.stopped_by_budget else (
             "interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
-        self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
+        self.store.update_run(run_id, RunFinished(status=status, finished_at=iso_now(), updated_at=iso_now()))
         return RunResult(
             run_id=run_id,
             db_path=self.store.path,

@@ -21,7 +21,7 @@ from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
 from harness.core.target import layout
-from harness.results import Store
+from harness.results import RunStatus, Store
 from harness.runner.deliver.catalogue import account_catalogues, record_catalogues
 from harness.runner.plan.config import BenchConfig, TargetKind
 from harness.runner.plan.consent import live_refusal
@@ -165,7 +165,7 @@ def run_bench_session(
                 result = event_loop.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
                 runner.derive_figures()  # the jobs that finished keep their figures
-                store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
+                store.update_run(prepared.run_id, RunStatus(status="interrupted", updated_at=iso_now()))
                 raise
             return result
     finally:

@@ -20,7 +20,15 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.results import CacheKey, CacheKind, ScoreCache
+from harness.results import (
+    CachedDnsmos,
+    CachedSimilarity,
+    CachedTranscript,
+    CacheKey,
+    CacheKind,
+    HeardTranscript,
+    ScoreCache,
+)
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE, Transcript
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
@@ -252,13 +260,13 @@ class Scorer:
             if item.audio_16k is None:
                 continue
             key = self._transcript_key(item)
-            cached = cache.get(key) if cache else None
             # A transcript cached before the language check existed has no heard language: transcribed again.
-            if cached is not None and (not checks_language(item.language) or "heard_language" in cached):
-                item.transcript, item.cache_hit = str(cached["transcript"]), True
-                item.asr_seconds = cached.get("asr_seconds")
-                item.heard_language = cached.get("heard_language")
-                item.heard_probability = cached.get("heard_probability")
+            wanted = HeardTranscript if checks_language(item.language) else CachedTranscript
+            cached = cache.get(key, wanted) if cache else None
+            if cached is not None:
+                item.transcript, item.cache_hit, item.asr_seconds = cached.transcript, True, cached.asr_seconds
+                if isinstance(cached, HeardTranscript):
+                    item.heard_language, item.heard_probability = cached.heard_language, cached.heard_probability
                 self._hits += 1
             else:
                 pending[item.language][key].append(item)
@@ -279,10 +287,10 @@ class Scorer:
                     item.transcript, item.asr_seconds = text.text, share
                     item.heard_language, item.heard_probability = text.heard_language, text.heard_probability
                 if cache:
-                    value: dict[str, object] = {"transcript": text.text, "asr_seconds": share}
-                    if heard:
-                        value |= {"heard_language": text.heard_language, "heard_probability": text.heard_probability}
-                    cache.put(key, value)
+                    cache.put(key, HeardTranscript(transcript=text.text, asr_seconds=share,
+                                                   heard_language=text.heard_language,
+                                                   heard_probability=text.heard_probability)
+                              if heard else CachedTranscript(transcript=text.text, asr_seconds=share))
 
     def _finish(self, item: _Work, cache: ScoreCache | None) -> ClipScore:
         if item.base.error is not None or item.transcript is None or item.audio_16k is None:
@@ -337,10 +345,9 @@ class Scorer:
             model=similarity_model_id(self._speakers.backend),
             settings=sha256_hex(reference_bytes),
         )
-        cached = cache.get(key) if cache else None
+        cached = cache.get(key, CachedSimilarity) if cache else None
         if cached is not None:
-            value = cached.get("similarity")
-            return None if value is None else float(value)
+            return cached.similarity
         reference_audio = decode_audio(reference_bytes).mono_at(SAMPLE_RATE)
         reference_embedding = self._speakers.reference(reference, reference_audio)
         embedding = self._speakers.embed(item.audio_16k)
@@ -348,7 +355,7 @@ class Scorer:
         if reference_embedding is not None and embedding is not None:
             similarity = cosine(embedding, reference_embedding)
         if cache:
-            cache.put(key, {"similarity": similarity})
+            cache.put(key, CachedSimilarity(similarity=similarity))
         return similarity
 
     def _dnsmos(self, item: _Work, cache: ScoreCache | None) -> Dnsmos | None:
@@ -362,20 +369,18 @@ class Scorer:
             model=dnsmos_model_id(),
             settings="",
         )
-        cached = cache.get(key) if cache else None
+        cached = cache.get(key, CachedDnsmos) if cache else None
         if cached is not None:
-            return Dnsmos(**cached) if cached else None
+            return _dnsmos_of(cached)
         result = dnsmos(item.audio_16k)
         if cache:
-            cache.put(
-                key,
-                {}
-                if result is None
-                else {
-                    "overall": result.overall,
-                    "signal": result.signal,
-                    "background": result.background,
-                    "p808": result.p808,
-                },
-            )
+            cache.put(key, CachedDnsmos() if result is None else CachedDnsmos(
+                overall=result.overall, signal=result.signal, background=result.background, p808=result.p808))
         return result
+
+
+def _dnsmos_of(cached: CachedDnsmos) -> Dnsmos | None:
+    """A cached DNSMOS result (none where the model gave none, or a score of it is missing)."""
+    if cached.overall is None or cached.signal is None or cached.background is None or cached.p808 is None:
+        return None
+    return Dnsmos(overall=cached.overall, signal=cached.signal, background=cached.background, p808=cached.p808)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from harness.core.client_health import HealthWindow, RunHealth
-from harness.results import Store
+from harness.results import JobClientHealth, RunClientHealth, Store
 
 
 def mark_saturated(db: str | Path, run_id: str, share: float = 1.0, lag_p50_ms: float = 340.0) -> None:
@@ -21,9 +21,9 @@ def mark_saturated(db: str | Path, run_id: str, share: float = 1.0, lag_p50_ms: 
     store = Store(db)
     try:
         keys = [row.job_key for row in store.jobs(run_id)]
-        store.update_jobs({key: {"client_saturated": 1.0, "client_lag_ms": 900.0} for key in keys})
-        store.update_run(run_id, {"client_saturated": health.share, "client_lag_p50_ms": lag_p50_ms,
-                                  "client_lag_p95_ms": 2 * lag_p50_ms,
-                                  "client_health_json": json.dumps(health.to_json())})
+        store.update_jobs({key: JobClientHealth(client_saturated=1.0, client_lag_ms=900.0) for key in keys})
+        store.update_run(run_id, RunClientHealth(client_saturated=health.share, client_lag_p50_ms=lag_p50_ms,
+                                                 client_lag_p95_ms=2 * lag_p50_ms,
+                                                 client_health_json=json.dumps(health.to_json())))
     finally:
         store.close()

@@ -4,9 +4,10 @@ its table's record before the store's writer takes it, so a column the record do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import make_dataclass
 from typing import Any
 
-from harness.results import Existing, Store
+from harness.results import Existing, RowChange, Store
 from harness.results.tables import TABLE_BY_NAME
 
 
@@ -22,6 +23,16 @@ def insert_rows(store: Store, table: str, rows: Iterable[Mapping[str, Any]],
     store.insert(table, records(table, rows), existing)
 
 
+def change(table: str, values: Mapping[str, Any]) -> RowChange:
+    """An update given by column name as the typed change the store takes (a name not a column of the table fails)."""
+    unknown = set(values) - set(TABLE_BY_NAME[table].column_names)
+    assert not unknown, f"not columns of {table}: {sorted(unknown)}"
+    made = make_dataclass("WrittenByHand", list(values), bases=(RowChange,), frozen=True, namespace={"table": table})
+    written: RowChange = made(**values)
+    return written
+
+
 def write_rows(store: Store, writes: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
                job_update: tuple[str, Mapping[str, Any]] | None = None) -> None:
-    store.write([(table, records(table, rows)) for table, rows in writes], job_update)
+    update = None if job_update is None else (job_update[0], change("jobs", job_update[1]))
+    store.write([(table, records(table, rows)) for table, rows in writes], update)

@@ -7,14 +7,25 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from harness.results import read_run
+from harness.results import RowChange, read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
 from tests.helpers.store_rows import insert_rows
 
 PRICED = Model("acme", "plain", 800.0, usd=0.03)
+
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _JobCost(RowChange):
+    """A job's cost alone, as a writer handed it."""
+
+    table: ClassVar[str] = "jobs"
+    cost_usd: float
 
 
 def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> None:
@@ -23,7 +34,7 @@ def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> Non
     store = Store(db)
     try:
         (first, second) = [str(row.job_key) for row in store.jobs("r")]
-        store.update_job(first, {"cost_usd": math.inf})
+        store.update_job(first, _JobCost(cost_usd=math.inf))
         (cost,) = [dict(row) for row in store.query("SELECT * FROM costs WHERE job_key = ?", (second,))]
         cost.pop("cost_id")
         insert_rows(store, "costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,

@@ -21,7 +21,7 @@ from harness.core.spec import JsonBody, Role
 from harness.core.transport import error_of, retry_after_seconds
 from harness.core.validate import media_type_of
 from harness.measurement import job_figures
-from harness.results import JobOutcome, KeptAudio
+from harness.results import JobOutcome, JobSubmitted, KeptAudio
 from harness.runner.deliver.answer_format import header_words
 from harness.runner.deliver.audio_answer import fetch_direct
 from harness.runner.deliver.audio_keeping import keep_audio
@@ -176,8 +176,8 @@ def _commit_submitted(job: Job) -> None:
     record = job.record
     job.services.store.write(
         [("marks", record.mark_rows())],
-        (job.planned.job_key, {"state": "submitted", "provider_job_id": record.provider_job_id,
-                               "status_url": record.status_url, **_http_facts(record)}),
+        (job.planned.job_key, JobSubmitted(state="submitted", provider_job_id=record.provider_job_id,
+                                           status_url=record.status_url, **_http_facts(record))),
     )
 
 
@@ -230,7 +230,7 @@ def _finish(job: Job) -> None:
         [("marks", record.mark_rows()), ("polls", record.poll_rows()), ("chunks", record.chunk_rows()),
          ("costs", record.costs), ("errors", record.errors), ("drift", record.drift),
          ("clips", [clip] if clip else [])],
-        (job.planned.job_key, update.columns()),
+        (job.planned.job_key, update),
     )
     if record.outcome == "ok" and job.endpoint.role is Role.SUBMIT:
         _teach_schedule(job)

@@ -24,7 +24,7 @@ from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response
 from harness.measurement import JobEvidence, ProviderStamps, StampBook
-from harness.results import Store
+from harness.results import JobFirstSubmitting, JobSubmitting, Store
 from harness.runner.deliver.admission import Gates, ProviderGate
 from harness.runner.deliver.deadline import Deadline
 from harness.runner.deliver.exchange import Exchange, send
@@ -189,10 +189,11 @@ class Job:
     def commit_submitting(self) -> None:
         """Committed before the request goes out: a crash from here on is an attempt in flight."""
         record = self.record
-        values: dict[str, Any] = {"state": "submitting", "attempts": record.attempt}
+        change = JobSubmitting(state="submitting", attempts=record.attempt)
         if record.attempt == 1 and not record.resumed:
-            values["started_at"] = iso_from_epoch(wall_of(record.marks.start))
-        self.services.store.update_job(self.planned.job_key, values)
+            change = JobFirstSubmitting(state="submitting", attempts=record.attempt,
+                                        started_at=iso_from_epoch(wall_of(record.marks.start)))
+        self.services.store.update_job(self.planned.job_key, change)
 
     def note_http(self, exchange: Exchange) -> None:
         record = self.record

@@ -219,7 +219,7 @@ class HardTextJudge:
         found: list[JudgeEvidence | None] = [None] * len(clips)
         missing: list[int] = []
         for index, key in enumerate(keys):
-            cached = cache.get(key) if cache and key else None
+            cached = cache.payload(key) if cache and key else None
             if cached is not None:
                 evidence = JudgeEvidence.from_json(cached)
                 if self.complete(clips[index].hard, evidence):
