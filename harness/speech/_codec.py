@@ -2,7 +2,8 @@
 
 All four formats go through libsndfile (bundled by soundfile >= 0.12, which writes MP3 too), so one
 library both produces the sandbox's responses and reads real providers' audio (`_decode`, the one
-decoder). What bytes are is `harness.core.audio`'s to say.
+decoder, which reads AAC in ADTS frames too; `encode_as` writes it). What bytes are is `harness.core.audio`'s
+to say.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def encode(clip: Clip, fmt: AudioFormat | str) -> bytes:
 
 
 def decode(data: bytes) -> Clip:
-    """Any WAV, FLAC, OGG (Vorbis/Opus) or MP3 file as a mono clip (channels averaged); `decode_audio`
+    """Any WAV, FLAC, OGG (Vorbis/Opus), MP3 or AAC (ADTS) file as a mono clip (channels averaged); `decode_audio`
     is the one decoder underneath."""
     audio = decode_audio(data)
     if not audio.frames:

@@ -1,18 +1,20 @@
 """The one decoder: audio bytes to samples, with what their headers say.
 
-libsndfile (through soundfile) decodes WAV, FLAC, Ogg Vorbis/Opus and MP3 in-process, so no ffmpeg is
-needed. What the bytes are is read first by the one audio rule (`harness.core.audio`): headerless PCM is
-decoded only when it is declared and the bytes carry no header of their own, a WAV whose data chunk
-promises more than arrived (which libsndfile silently accepts) is known to be cut short, and a streamed
-WAV whose data size is a placeholder 0 is read to its end (libsndfile would read no samples). Scoring, the
-runner, the contract checks and the sandbox all decode here, and every failure is one `AudioCodecError`
-(a `harness.core.audio.AudioDecodeError`, so code outside the speech engine need not import it).
+libsndfile (through soundfile) decodes WAV, FLAC, Ogg Vorbis/Opus and MP3 in-process, and FFmpeg's native AAC
+decoder (bundled in PyAV's wheels, loaded only for AAC) reads ADTS frames, so no ffmpeg program is needed. What the
+bytes are is read first by the one audio rule (`harness.core.audio`): headerless PCM is decoded only when it is
+declared and the bytes carry no header of their own, a WAV whose data chunk promises more than arrived (which
+libsndfile silently accepts) is known to be cut short, and a streamed WAV whose data size is a placeholder 0 is read
+to its end (libsndfile would read no samples). Scoring, the runner, the contract checks and the sandbox all decode
+here, and every failure is one `AudioCodecError` (a `harness.core.audio.AudioDecodeError`, so code outside the
+speech engine need not import it).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +24,9 @@ from harness.core.audio import AudioInfo, AudioKind, canonical_media_type, inspe
 
 from ._errors import AudioCodecError
 from ._quiet import quiet_decoder
+
+if TYPE_CHECKING:  # PyAV is imported where AAC is read, never at import: a base install has no need of it
+    import av
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -89,6 +94,9 @@ def decode_audio(
         if info.kind is AudioKind.PCM:
             samples, rate = _read_pcm(data, declared_media_type, declared_sample_rate, declared_channels)
             container, subtype = "RAW", "PCM_16"
+        elif info.kind is AudioKind.AAC:
+            samples, rate = _read_adts(data, cut_short=info.truncated)
+            container, subtype = "ADTS", "AAC"
         else:
             with quiet_decoder(), soundfile.SoundFile(
                     io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound:
@@ -110,6 +118,46 @@ def decode_audio(
         media_type=media_type,
         info=info,
     )
+
+
+def _read_adts(data: bytes, *, cut_short: bool) -> tuple[FloatArray, int]:
+    """ADTS frames decoded by FFmpeg's AAC decoder, frames x channels. The encoder's priming frame is kept: ADTS
+    has no field to say how long it is, so a player plays it too. `cut_short` (the audio rule's verdict): the last
+    frame did not all arrive, and is dropped as libsndfile drops an MP3's; any other frame that fails is an error."""
+    try:
+        import av
+    except ImportError as error:
+        raise AudioCodecError("reading AAC needs PyAV: pip install 'tts-harness[sandbox]'") from error
+    blocks: list[FloatArray] = []
+    rate = 0
+    try:
+        with av.open(io.BytesIO(data), "r", format="aac") as source:
+            stream = source.streams.audio[0]
+            packets = [packet for packet in source.demux(stream) if packet.size]
+            for index, packet in enumerate(packets):
+                try:
+                    frames = stream.codec_context.decode(packet)
+                except av.error.FFmpegError:
+                    if cut_short and blocks and index == len(packets) - 1:
+                        break
+                    raise
+                for frame in frames:
+                    blocks.append(_float_block(frame))
+                    rate = frame.sample_rate
+    except (av.error.FFmpegError, IndexError) as error:
+        raise AudioCodecError(f"cannot decode {len(data)} bytes as AAC in ADTS frames: {error}") from error
+    if not blocks:
+        raise AudioCodecError(f"cannot decode {len(data)} bytes as AAC in ADTS frames: no frame decodes")
+    return np.concatenate(blocks), rate
+
+
+def _float_block(frame: av.AudioFrame) -> FloatArray:
+    """One decoded frame as frames x channels of float32 (FFmpeg's AAC decoder gives planar float)."""
+    planes = frame.to_ndarray()  # planar: channels x samples; packed: 1 x (samples x channels)
+    block = planes.T if frame.format.is_planar else planes.reshape(-1, len(frame.layout.channels))
+    if not np.issubdtype(block.dtype, np.floating):
+        raise AudioCodecError(f"the AAC decoder gave {frame.format.name} samples, not float")
+    return np.asarray(block, dtype=np.float32)
 
 
 def _read_pcm(data: bytes, declared: str | None, rate: int | None, channels: int | None) -> tuple[FloatArray, int]:

@@ -3,7 +3,8 @@ and G.711 μ-law and A-law (8 bits a sample), to and from float samples in [-1, 
 
 Headerless bytes say nothing of their rate or encoding: whoever reads them must be told both (the
 protocol's `output_format`, `encoding`, `sample_rate`). G.711 is done on numpy here because `audioop`
-is deprecated (and gone from Python 3.13).
+is deprecated (and gone from Python 3.13). `encode_as` writes the same samples as a file in a container too:
+libsndfile's (WAV, MP3, Ogg, FLAC) and AAC in ADTS frames (FFmpeg's native encoder, through PyAV).
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def decode_raw(data: bytes, codec: str) -> Samples:
 
 
 _WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW", "pcm_alaw": "ALAW"}
-_CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}
+_CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC", "aac": "ADTS"}
+_AAC_FRAME = 1024  # samples per AAC-LC frame: what the encoder takes at a time
 
 
 # A file in a container is encoded once per (samples, rate, codec, container): a sandbox speaks the same text in the
@@ -118,8 +120,9 @@ _encoded_lock = threading.Lock()
 def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw", *,
               constant_bitrate: bool = False) -> bytes:
     """Float samples as the bytes a realtime protocol names: headerless `codec`, or a file in `container`
-    (wav with any of the four PCM codecs, mp3, ogg (opus), flac). `constant_bitrate`: MP3 at one bitrate, as a
-    stream is sent (a reader of frames with no Xing frame reckons a stream's length from its first frame)."""
+    (wav with any of the four PCM codecs, mp3, ogg (opus), flac, aac: ADTS frames). `constant_bitrate`: MP3 at one
+    bitrate, as a stream is sent (a reader of frames with no Xing frame reckons a stream's length from its first
+    frame)."""
     if container == "raw":
         return encode_raw(samples, codec)
     if container not in _CONTAINERS:
@@ -145,6 +148,9 @@ def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: s
 def _encode_file(clipped: Samples, sample_rate: int, codec: str, container: str, *, constant_bitrate: bool) -> bytes:
     import io
 
+    if container == "aac":
+        return _encode_adts(clipped, sample_rate)
+
     import soundfile as sf
 
     subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III",
@@ -160,6 +166,32 @@ def _encode_file(clipped: Samples, sample_rate: int, codec: str, container: str,
             sf.write(buffer, clipped, sample_rate, format=_CONTAINERS[container], subtype=subtype)
     except (sf.LibsndfileError, TypeError, ValueError) as error:
         raise AudioCodecError(f"cannot write {codec} at {sample_rate} Hz in {container}: {error}") from error
+    return buffer.getvalue()
+
+
+def _encode_adts(clipped: Samples, sample_rate: int) -> bytes:
+    """AAC-LC in ADTS frames (the 7-byte header before each 1,024-sample frame), the stream a provider's `aac` answers
+    and a browser's `audio/aac` are. libsndfile writes no AAC, so FFmpeg's native encoder (LGPL, bundled in PyAV's
+    wheels) does: imported here only, so a base install and every other format never load it. Its first frame is
+    the encoder's priming (1,024 samples), which ADTS has no field to say: decoders play it, as players do."""
+    import io
+
+    try:
+        import av
+    except ImportError as error:
+        raise AudioCodecError("writing AAC needs PyAV: pip install 'tts-harness[sandbox]'") from error
+    buffer = io.BytesIO()
+    try:
+        with av.open(buffer, "w", format="adts") as out:
+            stream = out.add_stream("aac", rate=sample_rate, layout="mono")
+            for start in range(0, len(clipped), _AAC_FRAME):
+                frame = av.AudioFrame.from_ndarray(clipped[None, start:start + _AAC_FRAME], format="fltp",
+                                                   layout="mono")
+                frame.sample_rate, frame.pts = sample_rate, start
+                out.mux(stream.encode(frame))
+            out.mux(stream.encode(None))  # the frames the encoder still holds
+    except (av.error.FFmpegError, ValueError) as error:
+        raise AudioCodecError(f"cannot write aac at {sample_rate} Hz in ADTS: {error}") from error
     return buffer.getvalue()
 
 

@@ -52,7 +52,8 @@ def test_a_container_is_read_by_its_header_and_must_be_of_its_kind() -> None:
     assert read_declared(wav, "mp3", "mp3", 8000).problem == "wav bytes, not mp3 in mp3"
     assert read_declared(wav[:len(wav) // 2], "pcm_s16le", "wav").truncated
     assert str(read_declared(b"\x00" * 64, "mp3", "mp3").problem).startswith("64 bytes that do not read as mp3:")
-    assert read_declared(wav, "aac", "aac").problem is None  # a container this rule does not judge by kind
+    assert read_declared(wav, "aac", "aac").problem == "wav bytes, not aac in aac"  # aac: ADTS frames
+    assert read_declared(wav, "opus", "webm").problem is None  # a container this rule does not judge by kind
 
 
 def test_ogg_holds_opus_unless_the_codec_says_vorbis() -> None:

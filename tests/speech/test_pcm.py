@@ -6,8 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.core.audio import read_declared
-from harness.speech import RAW_CODECS, AudioCodecError, decode_as, decode_raw, encode_as, encode_raw, sample_width
+from harness.core.audio import AudioKind, inspect, read_declared
+from harness.speech import (
+    RAW_CODECS,
+    AudioCodecError,
+    Engine,
+    Rendition,
+    SpeechEngine,
+    decode_as,
+    decode_audio,
+    decode_raw,
+    encode_as,
+    encode_raw,
+    sample_width,
+)
 
 
 def test_g711_fixed_points() -> None:
@@ -31,6 +43,30 @@ def test_samples_come_back_within_the_codecs_step(codec: str) -> None:
     assert float(np.max(np.abs(decode_raw(encode_raw(samples, codec), codec) - samples))) <= step
 
 
+def test_speech_survives_aac_in_adts_frames(engine: SpeechEngine) -> None:
+    """OpenAI's `aac`, as the sandbox writes it: the audio rule reads the bytes as AAC at 24 kHz mono, the one
+    decoder gives the speech back (delayed by the encoder's priming, which ADTS cannot say) within two frames of its
+    length, and a stream cut inside its last frame decodes to the frames that arrived."""
+    rate = 24000
+    speech = engine.render("Hello there.", Rendition(Engine.PIPER, sample_rate=rate)).samples
+    data = encode_as(speech, rate, "aac", "aac")
+    info = inspect(data)
+    assert data[:2] == b"\xff\xf1" and (info.kind, info.sample_rate, info.channels) == (AudioKind.AAC, rate, 1)
+    decoded = decode_audio(data)
+    assert (decoded.sample_rate, decoded.channels, decoded.media_type) == (rate, 1, "audio/aac")
+    back = decoded.mono()
+    assert 0 <= len(back) - len(speech) <= 2 * 1024 and decoded.duration_s == info.duration_s
+    size = 1 << int(np.ceil(np.log2(len(back) + len(speech))))
+    lags = np.fft.irfft(np.fft.rfft(back, size) * np.conj(np.fft.rfft(speech, size)), size)
+    lag = int(np.argmax(lags[:2 * 1024]))  # the priming: 1,024 samples, give or take the filters' delay
+    aligned = back[lag:lag + len(speech)]
+    assert abs(lag - 1024) <= 64 and float(np.corrcoef(aligned, speech[:len(aligned)])[0, 1]) > 0.95
+    cut = decode_audio(data[:-5])
+    assert cut.info.truncated and cut.frames == decoded.frames - 1024
+    with pytest.raises(AudioCodecError, match="as AAC in ADTS frames"):
+        decode_audio(data[:7] + bytes(400))
+
+
 def test_broken_samples_and_containers_are_named() -> None:
     with pytest.raises(AudioCodecError, match="not whole pcm_s16le samples"):
         decode_raw(b"\x00\x01\x02", "pcm_s16le")
@@ -42,7 +78,7 @@ def test_broken_samples_and_containers_are_named() -> None:
 
 @pytest.mark.parametrize(("codec", "container"), [("pcm_s16le", "raw"), ("pcm_f32le", "raw"), ("pcm_mulaw", "raw"),
                                                   ("pcm_s16le", "wav"), ("pcm_f32le", "wav"), ("mp3", "mp3"),
-                                                  ("opus", "ogg"), ("vorbis", "ogg"), ("flac", "flac")])
+                                                  ("opus", "ogg"), ("vorbis", "ogg"), ("flac", "flac"), ("aac", "aac")])
 def test_the_bytes_alone_tell_the_decoders_length(codec: str, container: str) -> None:
     """The contract checks time audio by `read_declared` (no decoder, for the base install): the length it
     reads from the bytes is the decoder's, within one 48 kHz Opus frame's rounding."""

@@ -47,14 +47,16 @@ MEDIA_TYPES: dict[AudioKind, tuple[str, ...]] = {
 _G711 = {"audio/basic": "ulaw", "audio/pcmu": "ulaw", "audio/pcma": "alaw"}
 EXTENSIONS: dict[AudioKind, str] = {AudioKind.OPUS: "opus", AudioKind.VORBIS: "ogg", AudioKind.MP4: "m4a"}
 #: What the harness's own writer (`harness.speech.encode_as`) writes, by container: the codecs each carries
-#: (libsndfile's encoders and lame's). The sandbox speaks only these; a provider's format outside them (AMR,
-#: G.722, WebM, AAC) is an imitation gap the contract plans name, checked against the provider itself only.
+#: (libsndfile's encoders and lame's; AAC-LC in ADTS frames by FFmpeg's native encoder, through PyAV). The sandbox
+#: speaks only these; a provider's format outside them (AMR, G.722, WebM, AAC in MP4) is an imitation gap the
+#: contract plans name, checked against the provider itself only.
 WRITABLE: dict[str, tuple[str, ...]] = {
     "raw": ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"),
     "wav": ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"),
     "mp3": ("mp3",),
     "ogg": ("opus", "vorbis"),
     "flac": ("flac", "pcm_s16le"),
+    "aac": ("aac",),
 }
 
 
