@@ -180,6 +180,9 @@ class Kind(StrEnum):
     METADATA = "metadata"
     WARNING = "warning"
     ERROR = "error"
+    # The words the server says it is speaking, beside the audio (a speech-to-speech model's transcript delta): its
+    # `message` holds the text; what the ear hears of the audio is judged against them.
+    TRANSCRIPT = "transcript"
 
 
 @dataclass(frozen=True, slots=True)

@@ -269,6 +269,16 @@ class AudioAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscriptDeltas:
+    """The words the server says it speaks, sent beside the audio (a speech-to-speech model's transcript deltas):
+    the message (kind TRANSCRIPT) and the pointer to its text. The engines read each as a `Kind.TRANSCRIPT` event; the
+    sandbox sends the words of each audio piece before it."""
+
+    answer: Answer
+    at: str  # where the message holds its piece of the text ("/delta")
+
+
+@dataclass(frozen=True, slots=True)
 class UpgradeRefusals:
     """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (a
     400 with an error header, as a framework's client reads it; see the declarations that set it): the URL's
@@ -422,6 +432,11 @@ class Socket:
     # The documented way to stop speech mid-utterance: which message, its acknowledgement, what the documents promise
     # of the speech already asked for (`Cancel`; the sandbox does what it says, `bench run --cancel-after` measures it)
     cancel: Cancel | None = None
+    transcript: TranscriptDeltas | None = None  # the words the server says it speaks, beside the audio
+    # Models this socket alone serves (a speech-to-speech model, no HTTP endpoint of its own): offered over the socket
+    # under their own names, their `synthesis` the provider's endpoint a headed answer is asked of. With them, the HTTP
+    # models are served only where `models` names them.
+    own_models: tuple[Model, ...] = ()
 
     def __post_init__(self) -> None:
         if self.bare is not None:
@@ -484,8 +499,9 @@ class Socket:
         marks = None if self.marks is None else self.marks.answer
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
+        transcript = None if self.transcript is None else self.transcript.answer
         found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
-                 cleared, warning, *self.others, self.audio_answer.message)
+                 cleared, warning, transcript, *self.others, self.audio_answer.message)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -638,9 +654,13 @@ class SocketGrammar(Grammar):
             return (
                 Event(frame=at[0], t_s=at[1], kind=Kind.ERROR, context=context, code=said.code, message=said.message),
             )
-        marks = self.socket.marks
+        marks, transcript = self.socket.marks, self.socket.transcript
         if marks is not None and marks.answer is not None and answer is marks.answer:
             return self._marks(frame, raw, context)
+        if transcript is not None and answer is transcript.answer:
+            said = read(raw, transcript.at)
+            return (Event(frame=at[0], t_s=at[1], kind=Kind.TRANSCRIPT, context=context,
+                          message=said if isinstance(said, str) else ""),)
         where = self.socket.audio_answer.at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
@@ -841,8 +861,9 @@ def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
         slot = service.synthesis(model.synthesis).slots.model
         return slot is not None and slot in model.sets
 
+    every = not socket.models and not socket.own_models  # no names given: every HTTP model
     return [(m, socket.models.get(m.name, m.name)) for m in service.models
-            if (not socket.models or m.name in socket.models) and not renamed(m)]
+            if (every or m.name in socket.models) and not renamed(m)] + [(m, m.name) for m in socket.own_models]
 
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:

@@ -38,6 +38,8 @@
                 stays open for further contexts; past `limit` open at once, its `beyond` refusal; where each
                 context opens with the opening (`opens_each`), its settings are that context's, an ended
                 context's name may open a new one, and `Ending.after_final` names none
+    transcript  where declared (`TranscriptDeltas`), the words of each audio piece in a transcript message, before
+                its audio
     marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
                 pointers: words (characters joined until white space) or characters, in the marks' unit
     after_final its answer where declared (`Ending.closed`), once the audio asked for is out; then the server closes
@@ -689,6 +691,8 @@ class FamilySocket:
         async for piece in stream.speaker.say(text + " "):
             index, stream.pieces = stream.pieces, stream.pieces + 1
             piece = replace(piece, samples=served_samples(piece.samples, fault, spec.sample_rate))
+            if self.socket.transcript is not None and piece.marks:  # the words of this piece, said before its audio
+                await self._send_transcript(stream, "".join(mark.text for mark in piece.marks))
             stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
@@ -758,6 +762,13 @@ class FamilySocket:
             await self._send(frame, audio=True)
         if declared is not None and declared.answer is not None and marks:
             await self._send_marks(stream, marks)
+
+    async def _send_transcript(self, stream: Stream, words: str) -> None:
+        transcript = self.socket.transcript
+        assert transcript is not None
+        frame = self._filled(transcript.answer, stream)
+        put(frame, transcript.at, words)
+        await self._send(frame)
 
     async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
         declared = self.socket.marks

@@ -1,0 +1,87 @@
+"""The realtime speech-to-speech sockets (issue 80) as a voice agent meets them in the sandbox: OpenAI's Realtime API
+(GA) driven by the official `openai` client unchanged, the model saying the asked text with the transcript beside its
+audio and the usage in tokens; the GA endpoint's strictness (a beta field refused, naming it)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+
+from harness.core.protocols.realtime_grammar import Kind, Utterance
+from harness.core.protocols.realtime_session import speak
+from harness.core.registry import providers
+
+TEXT = "Good morning."
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    from harness.sandbox import running
+
+    with running(profile="fast", providers=("openai",)) as served:
+        yield served
+
+
+def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any) -> None:
+    from openai import AsyncOpenAI
+
+    async def converse() -> tuple[bytes, str, Any]:
+        client = AsyncOpenAI(base_url=sandbox.base_url("openai", "v1"), api_key=sandbox.default_key("openai"))
+        audio, transcript = b"", ""
+        async with client.realtime.connect(model="gpt-realtime-1.5") as connection:
+            await connection.session.update(session={"type": "realtime", "output_modalities": ["audio"],
+                                                     "audio": {"output": {"voice": "marin"}}})
+            await connection.conversation.item.create(item={"type": "message", "role": "user", "content": [
+                {"type": "input_text", "text": TEXT}]})
+            await connection.response.create()
+            async for event in connection:
+                if event.type == "response.output_audio.delta":
+                    audio += base64.b64decode(event.delta)
+                elif event.type == "response.output_audio_transcript.delta":
+                    transcript += event.delta
+                elif event.type in ("response.done", "error"):
+                    return audio, transcript, event
+        raise AssertionError("the session ended before response.done")
+
+    audio, transcript, done = asyncio.run(asyncio.wait_for(converse(), 60))
+    assert done.type == "response.done", done
+    assert len(audio) / 2 / 24000 > 0.4  # 16-bit samples at 24 kHz: the words take at least this long
+    assert transcript.strip() == TEXT
+    usage = done.response.usage
+    assert usage.input_token_details.text_tokens > 0 and usage.output_token_details.audio_tokens > 0
+
+
+def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any) -> None:
+    channel = next(c for c in providers()["openai"].channels if c.key == "realtime")
+    utterance = Utterance(chunks=(TEXT,), voice="marin", model="gpt-realtime-1.5", audio_format="audio/pcm")
+    key = sandbox.default_key("openai")
+    session = asyncio.run(speak(channel, sandbox.base_url("openai", "v1"), {"Authorization": f"Bearer {key}"},
+                                utterance, key=key))
+    events = [event for frame in session.received() for event in channel.grammar.read(frame).events]
+    said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT)
+    assert said.strip() == TEXT
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == [Kind.OPENED, Kind.READY] and kinds[-1] is Kind.FINAL and Kind.AUDIO in kinds
+    assert session.closing is not None and not session.closing.by_server  # the session stays open: the client ends it
+
+
+def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any) -> None:
+    url = sandbox.base_url("openai", "v1").replace("http://", "ws://") + "/realtime?model=gpt-realtime-1.5"
+    headers = {"Authorization": f"Bearer {sandbox.default_key('openai')}"}
+
+    async def converse() -> dict[str, Any]:
+        async with connect(url, additional_headers=headers) as socket:
+            assert json.loads(await socket.recv())["type"] == "session.created"
+            await socket.send(json.dumps({"type": "session.update", "session": {
+                "type": "realtime", "modalities": ["audio"]}}))  # the beta's name for output_modalities
+            return dict(json.loads(await socket.recv()))
+
+    answer = asyncio.run(asyncio.wait_for(converse(), 30))
+    assert answer["type"] == "error"
+    assert "modalities" in answer["error"]["message"], answer
