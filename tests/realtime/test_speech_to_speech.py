@@ -1,6 +1,7 @@
 """The realtime speech-to-speech sockets (issue 80) as a voice agent meets them in the sandbox: OpenAI's Realtime API
-(GA) driven by the official `openai` client unchanged, the model saying the asked text with the transcript beside its
-audio and the usage in tokens; the GA endpoint's strictness (a beta field refused, naming it)."""
+(GA) and Gemini's Live API driven by their official clients (`openai`, `google-genai`) unchanged, over TLS as
+google-genai insists on wss, the model saying the asked text with the transcript beside its audio and the usage in
+tokens; the GA endpoint's strictness (a beta field refused, naming it)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,18 @@ TEXT = "Good morning."
 def sandbox() -> Iterator[Any]:
     from harness.sandbox import running
 
-    with running(profile="fast", providers=("openai",)) as served:
+    with running(profile="fast", providers=("openai", "gemini"), tls=True) as served:
         yield served
 
 
-def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any) -> None:
+@pytest.fixture
+def trusted(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The clients (their own TLS contexts, the `websockets` default) trust the sandbox's CA."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(sandbox.ca_file))
+    return sandbox.tls.client_context()
+
+
+def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any, trusted: Any) -> None:
     from openai import AsyncOpenAI
 
     async def converse() -> tuple[bytes, str, Any]:
@@ -57,12 +65,44 @@ def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any) -> 
     assert usage.input_token_details.text_tokens > 0 and usage.output_token_details.audio_tokens > 0
 
 
-def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any) -> None:
+def test_the_official_google_genai_client_gets_the_asked_text_spoken(sandbox: Any, trusted: Any) -> None:
+    from google import genai
+    from google.genai import types
+
+    async def converse() -> tuple[bytes, str, Any]:
+        client = genai.Client(api_key=sandbox.default_key("gemini"),
+                              http_options={"base_url": sandbox.base_url("gemini", "api"), "api_version": "v1beta"})
+        config = types.LiveConnectConfig(
+            response_modalities=[types.Modality.AUDIO], output_audio_transcription=types.AudioTranscriptionConfig(),
+            speech_config=types.SpeechConfig(voice_config=types.VoiceConfig(
+                prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name="Kore"))))
+        audio, transcript = b"", ""
+        async with client.aio.live.connect(model="gemini-3.8-live", config=config) as session:
+            await session.send_client_content(turns={"role": "user", "parts": [{"text": TEXT}]}, turn_complete=True)
+            async for message in session.receive():
+                content = message.server_content
+                if content is None:
+                    continue
+                for part in content.model_turn.parts or () if content.model_turn else ():
+                    audio += part.inline_data.data if part.inline_data and part.inline_data.data else b""
+                if content.output_transcription is not None:
+                    transcript += content.output_transcription.text or ""
+                if content.turn_complete:
+                    return audio, transcript, message.usage_metadata
+        raise AssertionError("the session ended before turnComplete")
+
+    audio, transcript, usage = asyncio.run(asyncio.wait_for(converse(), 60))
+    assert len(audio) / 2 / 24000 > 0.4
+    assert transcript.strip() == TEXT
+    assert usage.prompt_token_count > 0 and usage.response_tokens_details[0].token_count > 0
+
+
+def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any, trusted: Any) -> None:
     channel = next(c for c in providers()["openai"].channels if c.key == "realtime")
     utterance = Utterance(chunks=(TEXT,), voice="marin", model="gpt-realtime-1.5", audio_format="audio/pcm")
     key = sandbox.default_key("openai")
     session = asyncio.run(speak(channel, sandbox.base_url("openai", "v1"), {"Authorization": f"Bearer {key}"},
-                                utterance, key=key))
+                                utterance, key=key, ssl=trusted))
     events = [event for frame in session.received() for event in channel.grammar.read(frame).events]
     said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT)
     assert said.strip() == TEXT
@@ -71,12 +111,12 @@ def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any) -> None:
     assert session.closing is not None and not session.closing.by_server  # the session stays open: the client ends it
 
 
-def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any) -> None:
-    url = sandbox.base_url("openai", "v1").replace("http://", "ws://") + "/realtime?model=gpt-realtime-1.5"
+def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any, trusted: Any) -> None:
+    url = sandbox.base_url("openai", "v1").replace("https://", "wss://") + "/realtime?model=gpt-realtime-1.5"
     headers = {"Authorization": f"Bearer {sandbox.default_key('openai')}"}
 
     async def converse() -> dict[str, Any]:
-        async with connect(url, additional_headers=headers) as socket:
+        async with connect(url, additional_headers=headers, ssl=trusted) as socket:
             assert json.loads(await socket.recv())["type"] == "session.created"
             await socket.send(json.dumps({"type": "session.update", "session": {
                 "type": "realtime", "modalities": ["audio"]}}))  # the beta's name for output_modalities

@@ -109,6 +109,7 @@ from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
+from harness.sandbox.emulations.http_speech.responses.proto3 import camel_case
 from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.stream_faults import (
@@ -344,11 +345,12 @@ class FamilySocket:
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
-            return decode(message.get("text"), message.get("bytes"), self.socket.framing)
+            raw = decode(message.get("text"), message.get("bytes"), self.socket.framing)
         except FramingError as error:
             wrong = (message.get("text") is None) is not self.socket.framing.binary
             raise Refused(invalid, str(error)[:1].upper() + str(error)[1:],
                           "wrong_frame" if wrong else "not_json") from None
+        return camel_case(raw) if self.service.proto3_json else raw  # either name of a proto3 JSON field
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
