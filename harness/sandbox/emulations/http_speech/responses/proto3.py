@@ -1,7 +1,7 @@
 """proto3 JSON as a protobuf server reads it: a field by its lowerCamelCase name or its original snake_case one
 (an official client may send either, even both in one message: a socket's setup writing `speechConfig` with
-`voice_config` inside). The imitation reads every such document by the camelCase names its declarations use (`SpeechService.proto3_json`), for
-an HTTP request and a socket's message alike."""
+`voice_config` inside). The imitation reads every such document by the camelCase names its declarations use
+(`SpeechService.proto3_json`), for an HTTP request and a socket's message alike."""
 
 from __future__ import annotations
 
