@@ -508,7 +508,9 @@ def holds_audio(message: Any, pointers: Sequence[str] = ()) -> bool:
 
 def _shape(message: Any) -> str:
     if isinstance(message, dict):
-        return "an object with keys " + ", ".join(sorted(map(str, message))[:8])
+        named = message.get("type")  # the event's own name, where it has one: what a renamed event is known by
+        kind = f"a {named!r} message, " if isinstance(named, str) else "an object "
+        return kind + "with keys " + ", ".join(sorted(map(str, message))[:8])
     return f"a JSON {type(message).__name__}"
 
 
