@@ -1,7 +1,8 @@
 """Drift of a realtime speech-to-speech socket caught (issue 80): a loopback server written here that speaks OpenAI's
 GA Realtime events its own way (other chunking, extra documented events) is judged right by the frame checks; the
-same server speaking the retired beta grammar (renamed events) fails them naming the event; a session recorded in the
-beta grammar against one in GA is graded breaking by `contracts diff`, naming the renamed events."""
+same server speaking the retired beta grammar (renamed events) fails them naming the event, and so does the
+sandbox under its `retired` stream drift (`{"streams": {"openai": "retired"}}`: the beta on the GA URL); a session
+recorded in the beta grammar against one in GA is graded breaking by `contracts diff`, naming the renamed events."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from harness.providers.openai.sockets import BETA
 from harness.report.contract_diff import Grade, contract_diff
 
 TEXT = "Good morning to you."
-GA_TO_BETA = {ga: beta for beta, ga in BETA.renamed}
+GA_TO_BETA = {ga: beta for beta, ga in BETA.events}
 
 
 def _samples(seconds: float) -> bytes:
@@ -97,6 +98,24 @@ def test_the_beta_grammar_on_the_ga_url_fails_naming_the_renamed_event() -> None
     channel, session = _session(GA_TO_BETA)
     found = check_session(session, channel.grammar, {"": TEXT})
     assert "response.audio.delta" in found.text() and "response.audio_transcript.delta" in found.text()
+
+
+def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it() -> None:
+    import httpx
+
+    from harness.sandbox import running
+
+    channel = next(c for c in providers()["openai"].channels if c.key == "realtime")
+    utterance = Utterance(chunks=(TEXT,), voice="marin", model="gpt-realtime-1.5", audio_format="audio/pcm")
+    with running(profile="fast", providers=("openai",)) as sandbox:
+        key, base = sandbox.default_key("openai"), sandbox.base_url("openai", "v1")
+        sessions = []
+        for grammar in ("retired", ""):  # the drift, then as documented again
+            httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"openai": grammar}}).raise_for_status()
+            sessions.append(asyncio.run(speak(channel, base, {"Authorization": f"Bearer {key}"}, utterance, key=key)))
+    drifted, documented = (check_session(s, channel.grammar, {"": TEXT}) for s in sessions)
+    assert "'response.audio.delta' message" in drifted.text()
+    assert documented.violations == [], documented.text()
 
 
 def _folder(root: Path, session: Mapping[str, Any]) -> Path:

@@ -278,6 +278,30 @@ class TranscriptDeltas:
     at: str  # where the message holds its piece of the text ("/delta")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetiredGrammar:
+    """A grammar the provider switched off, kept with its date: what its server messages were called (`events`: the
+    old name and the current one, at the messages' `at` pointer) and its renamed client fields (`fields`, for the
+    record). The sandbox speaks it on the current URL under the `retired` stream drift (`POST /_sandbox/drift
+    {"streams": {"<provider>": "retired"}}`): the drift a contract suite must name."""
+
+    name: str
+    retired_on: str  # the date the provider turned it off
+    evidence: str
+    header: tuple[str, str] = ("", "")  # the upgrade header that asked for it, where one did
+    events: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of server messages
+    fields: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of client fields
+    at: str = "/type"
+
+    def spoken(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A current server message as the retired grammar named it."""
+        old = {current: before for before, current in self.events}
+        name = read(message, self.at)
+        if not isinstance(name, str) or name not in old or self.at.count("/") != 1:
+            return message
+        return {**message, self.at[1:]: old[name]}
+
+
 @dataclass(frozen=True, slots=True)
 class UpgradeRefusals:
     """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (a
@@ -437,6 +461,7 @@ class Socket:
     # under their own names, their `synthesis` the provider's endpoint a headed answer is asked of. With them, the HTTP
     # models are served only where `models` names them.
     own_models: tuple[Model, ...] = ()
+    retired: RetiredGrammar | None = None  # the grammar the provider switched off, dated (a beta's event names)
 
     def __post_init__(self) -> None:
         if self.bare is not None:

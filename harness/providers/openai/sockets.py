@@ -35,7 +35,6 @@ The beta grammar (`OpenAI-Beta: realtime=v1`, `response.audio.delta`, `response.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
@@ -50,6 +49,7 @@ from harness.core.protocols.websocket_speech import (
     Failures,
     KeyIn,
     Match,
+    RetiredGrammar,
     Send,
     Socket,
     SocketAuth,
@@ -214,6 +214,25 @@ FORMATS = (
            rates=(PCM_RATE,)),
 )
 
+#: The beta Realtime grammar, switched off on 2026-05-12 (OpenWhispr/openwhispr#811: "OpenAI removed the Realtime Beta
+#: API on 2026-05-12"); its names from the SDK's beta types (openai 1.x `types/beta/realtime/`) and the GA migration
+#: (TanStack/ai#699: "Server events: handled under GA names (`response.output_audio_transcript.*`,
+#: `response.output_audio.*` ...)"; mastra-ai/mastra#16940: "voice moves to `audio.output.voice`").
+BETA = RetiredGrammar(
+    name="realtime=v1",
+    retired_on="2026-05-12",
+    evidence="https://github.com/OpenWhispr/openwhispr/pull/811",
+    header=("OpenAI-Beta", "realtime=v1"),
+    events=(("response.audio.delta", "response.output_audio.delta"),
+            ("response.audio.done", "response.output_audio.done"),
+            ("response.audio_transcript.delta", "response.output_audio_transcript.delta"),
+            ("response.audio_transcript.done", "response.output_audio_transcript.done"),
+            ("response.text.delta", "response.output_text.delta")),
+    fields=(("session.modalities", "session.output_modalities"),
+            ("session.voice", "session.audio.output.voice"),
+            ("session.output_audio_format", "session.audio.output.format")),
+)
+
 REALTIME = Socket(
     key="realtime", path="/realtime",
     summary="Realtime API (GA): session.update, conversation.item.create and response.create; "
@@ -274,6 +293,7 @@ REALTIME = Socket(
     unknown_input=UnknownInput.REFUSED,
     own_models=MODELS,
     suffix="",
+    retired=BETA,
     evidence=DOCUMENTS,
     drift=(
         DocDrift("realtime error close", "After an error event the GA socket stays open (the clients go on); the "
@@ -283,35 +303,5 @@ REALTIME = Socket(
     ),
 )
 
-
-@dataclass(frozen=True, slots=True)
-class RetiredGrammar:
-    """A grammar the provider switched off, kept with its dates so `contracts diff` and drift checks can name it."""
-
-    name: str
-    retired_on: str  # the date the provider turned it off
-    evidence: str
-    header: tuple[str, str]  # the upgrade header that asked for it
-    renamed: tuple[tuple[str, str], ...]  # (the old name, the GA name): events and session fields
-
-
-#: The beta Realtime grammar, switched off on 2026-05-12 (OpenWhispr/openwhispr#811: "OpenAI removed the Realtime Beta
-#: API on 2026-05-12"); its names from the SDK's beta types (openai 1.x `types/beta/realtime/`) and the GA migration
-#: (TanStack/ai#699: "Server events: handled under GA names (`response.output_audio_transcript.*`,
-#: `response.output_audio.*` ...)"; mastra-ai/mastra#16940: "voice moves to `audio.output.voice`").
-BETA = RetiredGrammar(
-    name="realtime=v1",
-    retired_on="2026-05-12",
-    evidence="https://github.com/OpenWhispr/openwhispr/pull/811",
-    header=("OpenAI-Beta", "realtime=v1"),
-    renamed=(("response.audio.delta", "response.output_audio.delta"),
-             ("response.audio.done", "response.output_audio.done"),
-             ("response.audio_transcript.delta", "response.output_audio_transcript.delta"),
-             ("response.audio_transcript.done", "response.output_audio_transcript.done"),
-             ("response.text.delta", "response.output_text.delta"),
-             ("session.modalities", "session.output_modalities"),
-             ("session.voice", "session.audio.output.voice"),
-             ("session.output_audio_format", "session.audio.output.format")),
-)
 
 SOCKETS = (REALTIME,)

@@ -114,6 +114,7 @@ from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.stream_faults import (
     AFTER_CANCEL,
+    RETIRED,
     broken_marks,
     broken_piece,
     merged_words,
@@ -314,7 +315,11 @@ class FamilySocket:
             await self.sender.close(self.socket.failures.error_close, message[:120])
 
     async def _send(self, message: dict[str, Any], *, audio: bool = False) -> None:
-        """One server message, framed as the socket frames its messages."""
+        """One server message, framed as the socket frames its messages (by its retired grammar's names under that
+        drift)."""
+        retired = self.socket.retired
+        if retired is not None and self.call.services.stream_fault() == RETIRED:
+            message = retired.spoken(message)
         if self.socket.framing.binary:
             framed = encode(message, self.socket.framing)
             assert isinstance(framed, bytes)
