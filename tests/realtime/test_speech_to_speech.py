@@ -130,3 +130,71 @@ def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any, trusted: A
     answer = asyncio.run(asyncio.wait_for(converse(), 30))
     assert answer["type"] == "error"
     assert "modalities" in answer["error"]["message"], answer
+
+
+# The documents' own example messages (each page quoted in its declaration): what the declaration names them, and
+# its model takes them.
+DOCUMENTED = (
+    # xAI's Voice Agent guide, its quick start (VOICE_GUIDE)
+    ("xai", "client", "session.update", {"type": "session.update", "session": {
+        "voice": "eve", "instructions": "You are a helpful assistant.", "turn_detection": {"type": "server_vad"}}}),
+    ("xai", "client", "conversation.item.create", {"type": "conversation.item.create", "item": {
+        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hello!"}]}}),
+    ("xai", "client", "response.create", {"type": "response.create"}),
+    # Gemini's WebSocket guide and reference: the setup's fields, a clientContent turn, the server's messages
+    ("gemini", "client", "setup", {"setup": {"model": "models/gemini-3.8-live", "generationConfig": {
+        "responseModalities": ["AUDIO"]}, "systemInstruction": {"parts": [{"text": "Be brief."}]}}}),
+    ("gemini", "client", "clientContent", {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Hi"}]}],
+                                                             "turnComplete": True}}),
+    ("gemini", "server", "setupComplete", {"setupComplete": {}}),
+    ("gemini", "server", "serverContent.turnComplete", {"serverContent": {"turnComplete": True}, "usageMetadata": {
+        "promptTokenCount": 522, "responseTokenCount": 42,
+        "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 42}]}}),  # the forum's wire receipt
+    ("gemini", "server", "goAway", {"goAway": {"timeLeft": "50s"}}),
+    # OpenAI's GA types (openai 3.57.0): an error event as the GA endpoint sends it for a beta field
+    ("openai", "server", "error", {"type": "error", "event_id": "event_1", "error": {
+        "type": "invalid_request_error", "code": "unknown_parameter", "message":
+        "Unknown parameter: 'session.input_audio_format'.", "param": "session.input_audio_format"}}),
+    ("openai", "server", "response.output_audio.delta", {
+        "type": "response.output_audio.delta", "event_id": "event_2", "response_id": "resp_1", "item_id": "item_1",
+        "output_index": 0, "content_index": 0, "delta": "AAAA"}),
+)
+
+
+@pytest.mark.parametrize(("provider", "side", "name", "message"), DOCUMENTED,
+                         ids=lambda value: value if isinstance(value, str) else "")
+def test_the_documents_messages_are_what_the_realtime_declaration_says(provider: str, side: str, name: str,
+                                                                       message: dict[str, Any]) -> None:
+    from harness.core.protocols.websocket_speech import SocketGrammar
+
+    grammar = next(c.grammar for c in providers()[provider].channels if c.key in ("realtime", "live"))
+    assert isinstance(grammar, SocketGrammar)
+    found = grammar.client_message(message, 0 if name in ("setup", "session.update") else 1) if side == "client" \
+        else grammar.answer(message)
+    assert found is not None and found.name == name
+    found.model.model_validate(message)
+
+
+def test_the_providers_listing_names_each_realtime_model_with_its_dated_page() -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from harness.cli.providers import providers_command
+
+    app = typer.Typer()
+    app.command("providers")(providers_command)
+    app.command("unused")(lambda: None)
+    done = CliRunner().invoke(app, ["providers", "openai", "gemini", "xai", "--json"])
+    assert done.exit_code == 0, done.output
+    models = {(p["name"], m["name"]): m["price"] for p in json.loads(done.output) for m in p["models"]}
+    pages = {("openai", "gpt-realtime-1.5"): "developers.openai.com/api/docs/models/gpt-realtime-1.5",
+             ("openai", "gpt-realtime-2.1-mini"): "developers.openai.com/api/docs/models/gpt-realtime-2.1-mini",
+             ("gemini", "gemini-3.8-live"): "gemini-3.8-live",
+             ("xai", "grok-voice-think-fast-1.0"): "docs.x.ai/developers/models/speech-to-speech"}
+    for offering, page in pages.items():
+        price = models[offering]
+        assert page in price["source"] and price["read"] == "2026-11-27" and price["quote"], (offering, price)
+    documented = {p.name: set(p.docs) for p in providers().values()}
+    for provider, key in (("openai", "realtime"), ("gemini", "live"), ("xai", "realtime")):
+        channel = providers()[provider].channel(key)
+        assert channel.doc in documented[provider]  # the socket's page is among the provider's documents
