@@ -11,12 +11,14 @@ import base64
 import json
 import math
 import shutil
+import sqlite3
 import struct
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from harness.contracts.frame_checks import check_session
@@ -25,6 +27,7 @@ from harness.core.protocols.realtime_session import speak
 from harness.core.registry import providers
 from harness.providers.openai.sockets import BETA
 from harness.report.contract_diff import Grade, contract_diff
+from tests.helpers.realtime import LoopbackSocketServer
 
 TEXT = "Good morning to you."
 GA_TO_BETA = {ga: beta for beta, ga in BETA.events}
@@ -40,9 +43,12 @@ def _event(kind: str, **fields: Any) -> str:
     return json.dumps({"type": kind, "event_id": f"evt_{kind}", **fields})
 
 
-async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str]) -> None:
+async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str],
+                            transcript: Callable[[str], str] = lambda asked: TEXT) -> None:
     """The GA events, chunked unlike the sandbox (three audio pieces of unequal length, the transcript a word at a
-    time after the first piece), with documented events the sandbox does not send; `names` renames events."""
+    time after the first piece), with documented events the sandbox does not send; `names` renames events,
+    `transcript` says what the transcript deltas say for the text asked."""
+    asked = ""
     ids = {"response_id": "resp_1", "item_id": "item_1", "output_index": 0, "content_index": 0}
     await socket.send(_event("session.created", session={"type": "realtime"}))
     async for raw in socket:
@@ -50,6 +56,7 @@ async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str]) 
         if kind == "session.update":
             await socket.send(_event("session.updated", session={"type": "realtime"}))
         elif kind == "conversation.item.create":
+            asked += json.loads(raw)["item"]["content"][0]["text"]
             await socket.send(_event("conversation.item.added", item={"id": "item_0"}))
         elif kind == "response.create":
             await socket.send(_event("response.created", response={"id": "resp_1"}))
@@ -59,7 +66,7 @@ async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str]) 
                 await socket.send(_event(names.get("response.output_audio.delta", "response.output_audio.delta"),
                                          **ids, delta=base64.b64encode(audio[start:end]).decode()))
                 if start == 0:
-                    for word in TEXT.split(" "):
+                    for word in transcript(asked).split(" "):
                         await socket.send(_event(names.get("response.output_audio_transcript.delta",
                                                            "response.output_audio_transcript.delta"),
                                                  **ids, delta=word + " "))
@@ -139,3 +146,50 @@ def test_contracts_diff_grades_the_beta_to_ga_change_breaking(tmp_path: Path) ->
     removed = {c.path for c in diff.changes if c.grade is Grade.BREAKING and c.kind == "session-message-removed"}
     assert removed == {"response.audio.delta", "response.audio_transcript.delta"}
     shutil.rmtree(tmp_path)
+
+
+class GaServer(LoopbackSocketServer):
+    """The GA events its own way, on a thread of its own (for a whole `bench run`), its transcript as `transcript`
+    says."""
+
+    def __init__(self, transcript: Callable[[str], str]) -> None:
+        self.transcript = transcript
+        super().__init__()
+
+    async def handle(self, socket: Any) -> None:
+        await _speak_ga_its_way(socket, {}, self.transcript)
+
+
+@pytest.fixture
+def findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[[str], str]], list[str]]]:
+    """`bench run` of gpt-realtime-1.5 against a GA server whose transcript says what a function of the asked text
+    says: the notes of the run's stream findings."""
+    from harness import benchmark
+    from harness.runner.plan.config import BenchConfig
+
+    monkeypatch.setenv("OPENAI_API_KEY", "loopback-key-1234")
+    servers: list[GaServer] = []
+
+    def run(transcript: Callable[[str], str]) -> list[str]:
+        server = GaServer(transcript)
+        servers.append(server)
+        out = tmp_path / f"reports-{len(servers)}"
+        config = BenchConfig(out=out, target=server.url + "/v1", providers=("openai",),  # type: ignore[call-arg]
+                             models=("openai/gpt-realtime-1.5",), corpus=("en_read:1",), score=False, report=False,
+                             budget=1.0)
+        result = benchmark.run(config)
+        with sqlite3.connect(out / "runs.db") as conn:
+            outcomes = [row[0] for row in conn.execute("SELECT outcome FROM jobs WHERE run_id = ?", (result.run_id,))]
+            notes = [row[0] for row in conn.execute("SELECT note FROM drift WHERE run_id = ?", (result.run_id,))]
+        assert outcomes == ["ok"]
+        return notes
+
+    yield run
+    for server in servers:
+        server.close()
+
+
+def test_a_transcript_that_is_not_the_text_asked_is_a_finding_naming_it(findings: Any) -> None:
+    assert not [n for n in findings(lambda asked: asked) if "transcript" in n]  # the text asked, said: no finding
+    (note,) = [n for n in findings(lambda asked: "Good evening to all of you.") if "transcript" in n]
+    assert "is not the text asked" in note and "'good evening to all of you'" in note
