@@ -25,7 +25,7 @@ TEXT = "Good morning."
 def sandbox() -> Iterator[Any]:
     from harness.sandbox import running
 
-    with running(profile="fast", providers=("openai", "gemini", "xai"), tls=True) as served:
+    with running(profile="fast", providers=("openai", "gemini", "xai", "azure"), tls=True) as served:
         yield served
 
 
@@ -99,14 +99,17 @@ def test_the_official_google_genai_client_gets_the_asked_text_spoken(sandbox: An
 
 @pytest.mark.parametrize(("provider", "host", "model", "voice", "audio_format"), [
     ("openai", "v1", "gpt-realtime-1.5", "marin", "audio/pcm"),
-    ("xai", "api", "grok-voice-think-fast-1.0", "eve", "pcm"),  # the OpenAI-like socket: its data differs only
+    # the OpenAI-like sockets: their data differs only (xAI's flat session; Azure's Voice Live, the first names)
+    ("xai", "api", "grok-voice-think-fast-1.0", "eve", "pcm"),
+    ("azure", "sts", "gpt-realtime", "en-US-AvaMultilingualNeural", "pcm16"),
 ])
 def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any, trusted: Any, provider: str, host: str,
                                                           model: str, voice: str, audio_format: str) -> None:
-    channel = next(c for c in providers()[provider].channels if c.key == "realtime")
+    channel = next(c for c in providers()[provider].channels if c.key in ("realtime", "voice-live"))
     utterance = Utterance(chunks=(TEXT,), voice=voice, model=model, audio_format=audio_format)
     key = sandbox.default_key(provider)
-    session = asyncio.run(speak(channel, sandbox.base_url(provider, host), {"Authorization": f"Bearer {key}"},
+    header = {"Ocp-Apim-Subscription-Key": key} if provider == "azure" else {"Authorization": f"Bearer {key}"}
+    session = asyncio.run(speak(channel, sandbox.base_url(provider, host), header,
                                 utterance, key=key, ssl=trusted))
     events = [event for frame in session.received() for event in channel.grammar.read(frame).events]
     said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT)
@@ -151,6 +154,13 @@ DOCUMENTED = (
         "promptTokenCount": 522, "responseTokenCount": 42,
         "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 42}]}}),  # the forum's wire receipt
     ("gemini", "server", "goAway", {"goAway": {"timeLeft": "50s"}}),
+    # Azure's Voice Live: the Realtime API's first names (a Voice Live sample's ResponseAudioDelta)
+    ("azure", "server", "response.audio.delta", {"type": "response.audio.delta", "event_id": "e", "response_id": "r",
+                                                 "item_id": "i", "output_index": 0, "content_index": 0,
+                                                 "delta": "AAAA"}),
+    ("azure", "client", "session.update", {"type": "session.update", "session": {
+        "modalities": ["text", "audio"], "voice": {"name": "en-US-AvaMultilingualNeural", "type": "azure-standard"},
+        "output_audio_format": "pcm16"}}),
     # OpenAI's GA types (openai 3.57.0): an error event as the GA endpoint sends it for a beta field
     ("openai", "server", "error", {"type": "error", "event_id": "event_1", "error": {
         "type": "invalid_request_error", "code": "unknown_parameter", "message":
@@ -167,7 +177,7 @@ def test_the_documents_messages_are_what_the_realtime_declaration_says(provider:
                                                                        message: dict[str, Any]) -> None:
     from harness.core.protocols.websocket_speech import SocketGrammar
 
-    grammar = next(c.grammar for c in providers()[provider].channels if c.key in ("realtime", "live"))
+    grammar = next(c.grammar for c in providers()[provider].channels if c.key in ("realtime", "live", "voice-live"))
     assert isinstance(grammar, SocketGrammar)
     found = grammar.client_message(message, 0 if name in ("setup", "session.update") else 1) if side == "client" \
         else grammar.answer(message)
@@ -195,6 +205,6 @@ def test_the_providers_listing_names_each_realtime_model_with_its_dated_page() -
         price = models[offering]
         assert page in price["source"] and price["read"] == "2026-11-27" and price["quote"], (offering, price)
     documented = {p.name: set(p.docs) for p in providers().values()}
-    for provider, key in (("openai", "realtime"), ("gemini", "live"), ("xai", "realtime")):
+    for provider, key in (("openai", "realtime"), ("gemini", "live"), ("xai", "realtime"), ("azure", "voice-live")):
         channel = providers()[provider].channel(key)
         assert channel.doc in documented[provider]  # the socket's page is among the provider's documents
