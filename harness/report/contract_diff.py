@@ -20,9 +20,11 @@ media type / body kind changed            breaking  decoders fail
 first answer of a scenario changed status breaking  the same request now means something else
 a listing no longer lists a voice/model   breaking  requests naming it fail (a provider's catalogue
                                                     endpoint: voices, models)
+a socket session's server message gone    breaking  a client waiting for it hears nothing (a renamed event:
+                                                    `response.audio.delta` became `response.output_audio.delta`)
 new field                                 info      tolerant readers ignore it
 new header, new scenario, newly listed     info
-voice or model
+voice or model, a session's new message
 anything else (optional field or header   warning   may only be unexercised in one recording
 no longer seen, field became nullable,
 status or state no longer seen, new HTTP
@@ -32,6 +34,7 @@ status, scenario missing)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -221,10 +224,58 @@ def _diff_catalogues(old_root: Path, new_root: Path) -> Iterator[Change]:
             yield Change(Grade.INFO, "catalogue-added", name, "", added)
 
 
+def session_messages(path: Path) -> set[str]:
+    """The names of the server messages a recorded socket session (`<root>/realtime/<provider>/<check>.json`) holds:
+    each JSON message's `type`, else its top-level fields (`serverContent.modelTurn`: a message told apart by which
+    fields it has); binary frames are `(binary)`."""
+    try:
+        frames = json.loads(path.read_text(encoding="utf-8")).get("frames", ())
+    except (OSError, ValueError, AttributeError):
+        return set()
+    names: set[str] = set()
+    for frame in frames:
+        if frame.get("dir") != "recv":
+            continue
+        try:
+            message = json.loads(frame["text"]) if "text" in frame else None
+        except (TypeError, ValueError):
+            continue
+        if message is None:
+            names.add("(binary)")
+        elif isinstance(message, dict) and isinstance(message.get("type"), str):
+            names.add(message["type"])
+        elif isinstance(message, dict):
+            names.add(_shape_name(message))
+    return names
+
+
+def _shape_name(message: dict[str, Any]) -> str:
+    """A message without a `type`, named by its fields and theirs: `serverContent.modelTurn`,
+    `serverContent.turnComplete+usageMetadata.promptTokenCount,responseTokensDetails`."""
+    return "+".join(key + ("." + ",".join(sorted(map(str, value))) if isinstance(value, dict) and value else "")
+                    for key, value in sorted(message.items()))
+
+
+def _diff_sessions(old_root: Path, new_root: Path) -> Iterator[Change]:
+    """A socket check recorded in both folders: the server messages OLD's session held and NEW's does not are
+    breaking (a client waiting for them hears nothing), the new ones info."""
+    for before in sorted((old_root / "realtime").glob("*/*.json")):
+        after = new_root / "realtime" / before.parent.name / before.name
+        if not after.is_file():
+            continue
+        where = f"{before.parent.name}/realtime/{before.stem}"
+        old, new = session_messages(before), session_messages(after)
+        for name in sorted(old - new):
+            yield Change(Grade.BREAKING, "session-message-removed", where, name,
+                         f"the server no longer sends {name} in this session")
+        for name in sorted(new - old):
+            yield Change(Grade.INFO, "session-message-added", where, name, f"the server now sends {name}")
+
+
 def contract_diff(old_root: Path, new_root: Path) -> ContractDiff:
     """Diff two fixture folders; see the module docstring for the grades."""
     found = diff_recordings(load_recording(old_root), load_recording(new_root))
-    changes = sorted([*found.changes, *_diff_catalogues(old_root, new_root)],
+    changes = sorted([*found.changes, *_diff_catalogues(old_root, new_root), *_diff_sessions(old_root, new_root)],
                      key=lambda c: (GRADE_ORDER[c.grade], c.where, c.path, c.kind))
     return ContractDiff(found.old, found.new, tuple(changes))
 

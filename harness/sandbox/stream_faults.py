@@ -14,6 +14,9 @@ names, below, judged by `harness.measurement.marks`):
     after_cancel  a socket's cancel (its clear, a context's cancel) is taken and acknowledged as documented, and
              the speech it should have stopped is sent anyway, to its end (Pipecat #793, #1942): the harness's
              cancel rule (`harness.core.protocols.cancel`) must name it
+    retired  a socket declaring the grammar its provider retired (`websocket_speech.RetiredGrammar`) speaks it on the
+             current URL: a realtime API's beta events after its GA (every framework broke in turn: livekit/agents
+             #3412); the frame checks must name the renamed event
 
 Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
 at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as
@@ -32,7 +35,10 @@ from harness.core.protocols.realtime_grammar import SpokenSpan
 
 KINDS = ("click", "gap", "header", "rate")  # what a stream sounds like: `bench run` names each in the audio
 AFTER_CANCEL = "after_cancel"  # what a stream does after a cancel: the cancel rule names it
-DRIFT_KINDS = (*KINDS, AFTER_CANCEL)  # every kind the drift control takes
+# A socket's server messages sent by the names of the grammar its provider switched off (`Socket.retired`: a beta's
+# events on the GA URL): the contract suite must name the event
+RETIRED = "retired"
+DRIFT_KINDS = (*KINDS, AFTER_CANCEL, RETIRED)  # every kind the drift control takes
 GAP_SAMPLES = 128
 CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
 RATE_FACTOR = 1.5
@@ -95,6 +101,7 @@ def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
 # times (docs/sandbox-differences.md).
 
 MARKS_KINDS = ("shift", "scale", "repeat", "restart", "merge", "none")
+
 SHIFT_S = 0.150
 SCALE = 1.5
 REPEAT_AFTER_S = 1.0

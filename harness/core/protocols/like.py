@@ -341,7 +341,10 @@ def _field(pointer: str | None) -> str:
 
 def _socket(declaration: LikeDeclaration, socket: Socket, service: SpeechService, models: tuple[Model, ...],
             elsewhere: bool, where: str) -> Socket | None:
-    """The socket narrowed to the table's formats and models (None: it serves none of the models)."""
+    """The socket narrowed to the table's formats and models (None: it serves none of the models; a socket of models of
+    its own, a speech-to-speech model's, serves none of the table's)."""
+    if socket.own_models:
+        return None
     formats = _narrow(socket.formats, declaration)
     wire_names = dict(socket.models)
     if socket.models:

@@ -180,6 +180,9 @@ class Kind(StrEnum):
     METADATA = "metadata"
     WARNING = "warning"
     ERROR = "error"
+    # The words the server says it is speaking, beside the audio (a speech-to-speech model's transcript delta): its
+    # `message` holds the text; what the ear hears of the audio is judged against them.
+    TRANSCRIPT = "transcript"
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +531,9 @@ def holds_audio(message: Any, pointers: Sequence[str] = ()) -> bool:
 
 def _shape(message: Any) -> str:
     if isinstance(message, dict):
-        return "an object with keys " + ", ".join(sorted(map(str, message))[:8])
+        named = message.get("type")  # the event's own name, where it has one: what a renamed event is known by
+        kind = f"a {named!r} message, " if isinstance(named, str) else "an object "
+        return kind + "with keys " + ", ".join(sorted(map(str, message))[:8])
     return f"a JSON {type(message).__name__}"
 
 

@@ -278,6 +278,40 @@ class AudioAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscriptDeltas:
+    """The words the server says it speaks, sent beside the audio (a speech-to-speech model's transcript deltas):
+    the message (kind TRANSCRIPT) and the pointer to its text. The engines read each as a `Kind.TRANSCRIPT` event; the
+    sandbox sends the words of each audio piece before it."""
+
+    answer: Answer
+    at: str  # where the message holds its piece of the text ("/delta")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetiredGrammar:
+    """A grammar the provider switched off, kept with its date: what its server messages were called (`events`: the
+    old name and the current one, at the messages' `at` pointer) and its renamed client fields (`fields`, for the
+    record). The sandbox speaks it on the current URL under the `retired` stream drift (`POST /_sandbox/drift
+    {"streams": {"<provider>": "retired"}}`): the drift a contract suite must name."""
+
+    name: str
+    retired_on: str  # the date the provider turned it off
+    evidence: str
+    header: tuple[str, str] = ("", "")  # the upgrade header that asked for it, where one did
+    events: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of server messages
+    fields: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of client fields
+    at: str = "/type"
+
+    def spoken(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A current server message as the retired grammar named it."""
+        old = {current: before for before, current in self.events}
+        name = read(message, self.at)
+        if not isinstance(name, str) or name not in old or self.at.count("/") != 1:
+            return message
+        return {**message, self.at[1:]: old[name]}
+
+
+@dataclass(frozen=True, slots=True)
 class UpgradeRefusals:
     """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (a
     400 with an error header, as a framework's client reads it; see the declarations that set it): the URL's
@@ -431,6 +465,12 @@ class Socket:
     # The documented way to stop speech mid-utterance: which message, its acknowledgement, what the documents promise
     # of the speech already asked for (`Cancel`; the sandbox does what it says, `bench run --cancel-after` measures it)
     cancel: Cancel | None = None
+    transcript: TranscriptDeltas | None = None  # the words the server says it speaks, beside the audio
+    # Models this socket alone serves (a speech-to-speech model, no HTTP endpoint of its own): offered over the socket
+    # under their own names, their `synthesis` the provider's endpoint a headed answer is asked of. With them, the HTTP
+    # models are served only where `models` names them.
+    own_models: tuple[Model, ...] = ()
+    retired: RetiredGrammar | None = None  # the grammar the provider switched off, dated (a beta's event names)
 
     def __post_init__(self) -> None:
         if self.bare is not None:
@@ -496,8 +536,9 @@ class Socket:
         marks = None if self.marks is None else self.marks.answer
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
+        transcript = None if self.transcript is None else self.transcript.answer
         found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
-                 cleared, warning, self.ending.turn_done, *self.others, self.audio_answer.message)
+                 cleared, warning, self.ending.turn_done, transcript, *self.others, self.audio_answer.message)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -685,9 +726,13 @@ class SocketGrammar(Grammar):
             return (
                 Event(frame=at[0], t_s=at[1], kind=Kind.ERROR, context=context, code=said.code, message=said.message),
             )
-        marks = self.socket.marks
+        marks, transcript = self.socket.marks, self.socket.transcript
         if marks is not None and marks.answer is not None and answer is marks.answer:
             return self._marks(frame, raw, context)
+        if transcript is not None and answer is transcript.answer:
+            said = read(raw, transcript.at)
+            return (Event(frame=at[0], t_s=at[1], kind=Kind.TRANSCRIPT, context=context,
+                          message=said if isinstance(said, str) else ""),)
         where = self.socket.audio_answer.at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
@@ -889,8 +934,9 @@ def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
         slot = service.synthesis(model.synthesis).slots.model
         return slot is not None and slot in model.sets
 
+    every = not socket.models and not socket.own_models  # no names given: every HTTP model
     return [(m, socket.models.get(m.name, m.name)) for m in service.models
-            if (not socket.models or m.name in socket.models) and not renamed(m)]
+            if (every or m.name in socket.models) and not renamed(m)] + [(m, m.name) for m in socket.own_models]
 
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:

@@ -21,10 +21,10 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     TokenExchange,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, PlainTextBody, Response, Role
 from harness.core.ssml import MARKUP_TEXT, SSML_BODY
 from harness.providers.azure.models import (
@@ -36,6 +36,7 @@ from harness.providers.azure.models import (
     SynthesizeRequest,
     VoiceList,
 )
+from harness.providers.azure.sockets import SOCKETS
 
 SPEECH, TOKENS = "tts", "sts"
 TOKEN_LIFETIME_S = 600  # "The access token should be sent to the service as the Authorization: Bearer <TOKEN>
@@ -162,7 +163,8 @@ def _voices_body(voices: Sequence[Voice]) -> list[dict[str, Any]]:
 
 
 VOICE_LIST = (
-    Voice("en-US-AvaMultilingualNeural", "en-US", "Female", ("neural",)),
+    # also spoken by the Voice Live socket's gpt-realtime (sockets.py: LiveKit's default voice for it)
+    Voice("en-US-AvaMultilingualNeural", "en-US", "Female", ("neural", "gpt-realtime")),
     Voice("en-US-AndrewMultilingualNeural", "en-US", "Male", ("neural",)),
     Voice("en-US-JennyNeural", "en-US", "Female", ("neural",)),
     Voice("en-US-GuyNeural", "en-US", "Male", ("neural",)),
@@ -308,4 +310,4 @@ SERVICE = SpeechService(
                         "audio/basic and audio/PCMA).", (REFERENCE,)),),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -2,7 +2,7 @@
 output, the model in the path, base64 PCM at `/candidates/0/content/parts/0/inlineData/data` beside its mimeType,
 the `x-goog-api-key` header, Google's error body; and streamGenerateContent (`?alt=sse`), each event the same answer
 with a piece of the audio, as the official client calls it. Priced per token, which a request alone does not give:
-unpriced.
+unpriced. Its Live API's WebSocket (a speech-to-speech model asked to say the text) is `sockets.py`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
     Auth,
@@ -49,6 +49,7 @@ from harness.providers.gemini.models import (
     GenerateSpeechResponse,
     StreamSpeechRequest,
 )
+from harness.providers.gemini.sockets import SOCKETS
 
 HOST = "api"
 RATE = 24000
@@ -318,4 +319,4 @@ SERVICE = SpeechService(
     ),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

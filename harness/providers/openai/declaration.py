@@ -11,7 +11,8 @@ are `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `onyx`, `nova`, `sage`, 
 `cedar`"; "response_format: The format to audio in. Supported formats are `mp3`, `opus`, `aac`, `flac`, `wav`, and
 `pcm`"; "stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not
 supported for `tts-1` or `tts-1-hd`." The prices (per character for tts-1 and tts-1-hd, per token for gpt-4o-mini-tts,
-estimated before sending and billed from the SSE usage) are in harness/data/prices/openai.toml.
+estimated before sending and billed from the SSE usage) are in harness/data/prices/openai.toml. Its Realtime API's
+WebSocket (a speech-to-speech model asked to say the text) is `sockets.py`.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
     AudioBody,
@@ -63,6 +64,7 @@ from harness.providers.openai.models import (
     SpeechEvent,
     SpeechRequest,
 )
+from harness.providers.openai.sockets import SOCKETS
 
 HOST = "v1"  # the documented base URL ends in /v1 (the official client's `base_url`); the sandbox mounts /openai/v1
 
@@ -326,4 +328,4 @@ SERVICE = SpeechService(
     conformance=CONFORMANCE,
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

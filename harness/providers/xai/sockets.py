@@ -19,13 +19,19 @@ The settings ride on the query (no opening message); the socket stays open for t
 sessions"), the client closes it. LiveKit Agents' xAI plugin (livekit-plugins-xai, livekit/agents 08ff668) speaks
 another socket, `wss://api.x.ai/v1/realtime/audio/speech` (a `config` message, `text_chunk` messages): not declared
 here, no stored page nor second client showing it.
+
+Its Voice Agent API (`REALTIME`, wss://api.x.ai/v1/realtime?model=...) speaks the OpenAI Realtime event names
+("It speaks the OpenAI Realtime event names with xAI's own session shape", a gateway's reference of it) and is
+declared from xAI's guide and pricing pages: only its data differs from the GA grammar — a flat session
+(`"voice": "eve"`, `instructions`, `turn_detection`: VOICE_GUIDE's quick start, which sends session.update at once,
+waiting for nothing), the models, the voices and a price per minute of audio and per text message.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from harness.core.protocols.http_speech import Format, file_pieces, g711
+from harness.core.protocols.http_speech import Format, Model, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -37,6 +43,8 @@ from harness.core.protocols.websocket_speech import (
     Send,
     Socket,
     SocketAuth,
+    Start,
+    TranscriptDeltas,
     Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift, Evidence, EvidenceSource, RequestModel, ResponseModel
@@ -113,4 +121,131 @@ STREAM = Socket(
                     "codes, error codes and limits are unknown.", (PIPECAT,)),),
 )
 
-SOCKETS = (STREAM,)
+VOICE_GUIDE = "https://docs.x.ai/developers/model-capabilities/audio/voice-agent"
+S2S_PRICES = "https://docs.x.ai/developers/models/speech-to-speech"
+SAY_EXACTLY = "Repeat the user's message aloud, word for word, and say nothing else."
+
+
+class RealtimeSession(RequestModel):
+    voice: str | None = None
+    instructions: str | None = None
+    turn_detection: dict[str, Any] | None = None
+    tools: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None
+
+
+class RealtimeSessionUpdate(RequestModel):
+    type: Literal["session.update"]
+    session: RealtimeSession
+    event_id: str | None = None
+
+
+class InputText(RequestModel):
+    type: Literal["input_text"]
+    text: str
+
+
+class UserMessage(RequestModel):
+    type: Literal["message"]
+    role: Literal["user", "system"]
+    content: list[InputText]
+
+
+class ItemCreate(RequestModel):
+    type: Literal["conversation.item.create"]
+    item: UserMessage
+    event_id: str | None = None
+
+
+class ResponseCreate(RequestModel):
+    type: Literal["response.create"]
+    event_id: str | None = None
+    response: dict[str, Any] | None = None
+
+
+class RealtimeEvent(ResponseModel):
+    type: str
+    event_id: str | None = None
+
+
+class RealtimeDelta(ResponseModel):
+    type: str
+    delta: str
+    event_id: str | None = None
+    response_id: str | None = None
+    item_id: str | None = None
+
+
+class RealtimeError(ResponseModel):
+    type: Literal["error"]
+    error: dict[str, Any]
+    event_id: str | None = None
+
+
+def _event(kind: str, **fields: object) -> dict[str, object]:
+    return {"type": kind, "event_id": "event_{id}", **fields}
+
+
+_DELTA = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
+REALTIME_MODELS = (
+    # "xai/grok-voice-think-fast-1.0 | Recommended | Flagship speech-to-speech voice model" (LiteLLM's xAI page,
+    # read 2026-11-27); VOICE_GUIDE's quick start asks `?model=grok-voice-latest`
+    Model(name="grok-voice-think-fast-1.0", synthesis="tts", voice="eve",
+          description="grok-voice-think-fast-1.0 over the Voice Agent WebSocket (voice eve), asked to say the text"),
+)
+
+REALTIME = Socket(
+    key="realtime", path="/v1/realtime",
+    summary="Voice Agent API: session.update, conversation.item.create and response.create; "
+            "response.output_audio.delta and its transcript, response.done",
+    doc=VOICE_GUIDE,
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer" (VOICE_GUIDE's quick start)
+    upgrade=Upgrade(query={"model": "{model}"}),
+    start=Start(
+        opening=Send("session.update", {"type": "session.update", "session": {
+            "voice": "{voice}", "instructions": SAY_EXACTLY}}, RealtimeSessionUpdate, Match("/type", "session.update")),
+        ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
+                     model=RealtimeEvent, template=_event("session.updated", session={"voice": "{voice}"})),
+    ),
+    text=Send("conversation.item.create", {"type": "conversation.item.create", "item": {
+        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
+        ItemCreate, Match("/type", "conversation.item.create")),
+    end=Send("response.create", {"type": "response.create"}, ResponseCreate, Match("/type", "response.create")),
+    audio_answer=AudioAnswer(
+        message=Answer(name="response.output_audio.delta", kind=Kind.AUDIO,
+                       match=Match("/type", "response.output_audio.delta"), model=RealtimeDelta,
+                       template=_event("response.output_audio.delta", **_DELTA, delta="{audio}")),
+        at=AudioAt("/delta"),
+    ),
+    transcript=TranscriptDeltas(
+        answer=Answer(name="response.output_audio_transcript.delta", kind=Kind.TRANSCRIPT,
+                      match=Match("/type", "response.output_audio_transcript.delta"), model=RealtimeDelta,
+                      template=_event("response.output_audio_transcript.delta", **_DELTA, delta="")),
+        at="/delta",
+    ),
+    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
+                 template=_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
+    others=tuple(Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=RealtimeEvent,
+                        template=_event(name))
+                 for name in ("session.created", "conversation.created", "conversation.item.added",
+                              "response.created", "response.output_item.added", "response.output_item.done",
+                              "response.output_audio.done", "response.output_audio_transcript.done")),
+    failures=Failures(
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=RealtimeError,
+                     template=_event("error", error={"type": "invalid_request_error", "code": "", "message": ""}),
+                     code_at="/error/code", message_at="/error/message"),
+    ),
+    formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
+                    rates=(RATE,)),),
+    ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it
+    own_models=REALTIME_MODELS,
+    suffix="",
+    drift=(DocDrift("realtime audio format", "VOICE_GUIDE's session names no audio format: the socket is declared "
+                    "with 16-bit PCM at 24 kHz, the OpenAI Realtime default its events copy; check it against the "
+                    "provider.", (VOICE_GUIDE,)),
+           DocDrift("realtime usage", "The pricing page bills minutes of audio and text messages but no stored page "
+                    "shows a usage field in response.done: the cost is the price sheet's, from the audio kept.",
+                    (S2S_PRICES,))),
+)
+
+SOCKETS = (STREAM, REALTIME)

@@ -45,6 +45,7 @@ from harness.core.protocols.realtime_grammar import (
 )
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.redact import Redactor
+from harness.core.transcript_agreement import transcript_disagreement
 from harness.core.verdict import Drift, Violation
 from harness.runner.deliver.audio_answer import STREAM_FINDING
 from harness.runner.deliver.audio_keeping import keep_bytes
@@ -260,6 +261,15 @@ def _ending_finding(job: Job, channel: Channel, session: Session) -> None:
                                                                    "complete", STREAM_FINDING)])
 
 
+def _transcript_finding(job: Job, channel: Channel, events: Sequence[Event], utterance: Utterance) -> None:
+    """Where a speech-to-speech socket sent a transcript beside its audio that is not the text asked (the rule:
+    `harness.core.transcript_agreement`): recorded, the audio kept and scored as it is."""
+    said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT and e.context in ("", utterance.context))
+    found = transcript_disagreement(said, utterance.text)
+    if found is not None:
+        job.record.add_drift(channel.key, "stream", [Drift("/transcript", found, STREAM_FINDING)])
+
+
 def decoder(channel: Channel, session: Session) -> Any:
     """Chunks of the session's audio decoded as the format it asked for (None: not decodable)."""
     spec = channel.grammar.audio_spec(session)
@@ -379,6 +389,7 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance,
     if not audio:
         job.fail("stream", ProtocolError(f"{channel.signature}: the utterance ended without audio"))
     _ending_finding(job, channel, session)
+    _transcript_finding(job, channel, events, utterance)
     if cancelled:
         record_cancel(job, channel, session, utterance.context, decode)
     seconds = _keep(job, decode, audio)

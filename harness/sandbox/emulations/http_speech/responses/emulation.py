@@ -80,6 +80,7 @@ from harness.sandbox.emulations.http_speech.models import (
 from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
+from harness.sandbox.emulations.http_speech.responses.proto3 import camel_case
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
@@ -425,20 +426,6 @@ class SpeechServiceEmulation(Emulation):
         token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         self.tokens[token] = (call.key, call.services.now() + timedelta(seconds=exchange.lifetime_s))
         return Response(token, media_type="text/plain", headers=self.request_id())
-
-
-def camel_case(data: Any) -> Any:
-    """A proto3 JSON document with every field by its lowerCamelCase name (`voice_name` → `voiceName`)."""
-    if isinstance(data, Mapping):
-        return {_camel(str(key)): camel_case(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [camel_case(item) for item in data]
-    return data
-
-
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _stream_fault(call: Call, synthesis: Synthesis) -> str:

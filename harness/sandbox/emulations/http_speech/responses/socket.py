@@ -40,6 +40,8 @@
                 stays open for further contexts; past `limit` open at once, its `beyond` refusal; where each
                 context opens with the opening (`opens_each`), its settings are that context's, an ended
                 context's name may open a new one, and `Ending.after_final` names none
+    transcript  where declared (`TranscriptDeltas`), the words of each audio piece in a transcript message, before
+                its audio
     marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
                 pointers: words (characters joined until white space) or characters, in the marks' unit
     after_final its answer where declared (`Ending.closed`), once the audio asked for is out; then the server closes
@@ -109,10 +111,12 @@ from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
+from harness.sandbox.emulations.http_speech.responses.proto3 import camel_case
 from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.stream_faults import (
     AFTER_CANCEL,
+    RETIRED,
     broken_marks,
     broken_piece,
     merged_words,
@@ -316,7 +320,11 @@ class FamilySocket:
             await self.sender.close(self.socket.failures.error_close, message[:120])
 
     async def _send(self, message: dict[str, Any], *, audio: bool = False) -> None:
-        """One server message, framed as the socket frames its messages."""
+        """One server message, framed as the socket frames its messages (by its retired grammar's names under that
+        drift)."""
+        retired = self.socket.retired
+        if retired is not None and self.call.services.stream_fault() == RETIRED:
+            message = retired.spoken(message)
         if self.socket.framing.binary:
             framed = encode(message, self.socket.framing)
             assert isinstance(framed, bytes)
@@ -347,11 +355,12 @@ class FamilySocket:
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
-            return decode(message.get("text"), message.get("bytes"), self.socket.framing)
+            raw = decode(message.get("text"), message.get("bytes"), self.socket.framing)
         except FramingError as error:
             wrong = (message.get("text") is None) is not self.socket.framing.binary
             raise Refused(invalid, str(error)[:1].upper() + str(error)[1:],
                           "wrong_frame" if wrong else "not_json") from None
+        return camel_case(raw) if self.service.proto3_json else raw  # either name of a proto3 JSON field
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
@@ -723,6 +732,8 @@ class FamilySocket:
         async for piece in stream.speaker.say(text + " "):
             index, stream.pieces = stream.pieces, stream.pieces + 1
             piece = replace(piece, samples=served_samples(piece.samples, fault, spec.sample_rate))
+            if self.socket.transcript is not None and piece.marks:  # the words of this piece, said before its audio
+                await self._send_transcript(stream, "".join(mark.text for mark in piece.marks))
             stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
@@ -792,6 +803,13 @@ class FamilySocket:
             await self._send(frame, audio=True)
         if declared is not None and declared.answer is not None and marks:
             await self._send_marks(stream, marks)
+
+    async def _send_transcript(self, stream: Stream, words: str) -> None:
+        transcript = self.socket.transcript
+        assert transcript is not None
+        frame = self._filled(transcript.answer, stream)
+        put(frame, transcript.at, words)
+        await self._send(frame)
 
     async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
         declared = self.socket.marks

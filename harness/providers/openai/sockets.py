@@ -1,0 +1,307 @@
+"""OpenAI's Realtime API (GA) over its WebSocket, as a voice agent uses it to speak, in the WebSocket speech family's
+terms: a speech-to-speech model asked to say a text.
+
+    upgrade  GET wss://api.openai.com/v1/realtime?model=gpt-realtime-1.5, Authorization: Bearer KEY (the official
+             client joins `/realtime` onto its base URL and puts `model` in the query: openai 3.57.0,
+             resources/realtime/realtime.py `_prepare_url`, `_connect_ws`)
+    server   session.created on connect
+    client   session.update {"session": {"type": "realtime", "output_modalities": ["audio"], "instructions",
+             "audio": {"output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice"}}}} → session.updated;
+             conversation.item.create (a user message of `input_text`) · response.create
+    server   response.output_audio_transcript.delta {"delta": text} · response.output_audio.delta {"delta": base64
+             PCM} ... · response.done {"response": {"status", "usage": {"input_token_details": {"text_tokens"},
+             "output_token_details": {"audio_tokens"}}}}; error {"error": {"type", "code", "message", "param"}}
+
+Every shape is the official client's generated types (openai==3.57.0, `openai/types/realtime/`, "File generated from
+our OpenAPI spec"): `session_update_event.py`, `realtime_session_create_request.py` (`type: Literal["realtime"]`,
+`output_modalities`, the models), `realtime_audio_formats.py` ("The PCM audio format. Only a 24kHz sample rate is
+supported."), `realtime_audio_config_output.py` (the voices), `conversation_item_create_event.py`,
+`response_create_event.py`, `response_audio_delta_event.py` (`type: Literal["response.output_audio.delta"]`),
+`response_audio_transcript_delta_event.py`, `response_done_event.py`, `realtime_response_usage*.py`,
+`realtime_error_event.py`. The prices are the models' pages (harness/data/prices/openai.toml).
+
+Strictness, as the GA endpoint shows it: a field it does not know is refused with an error event — "Unknown
+parameter: 'session.input_audio_format'." (code `unknown_parameter`, type `invalid_request_error`: rudyll/stackchan-
+ai-server#9, 2026-08-27; mastra-ai/mastra#16940, "Unknown parameter: 'session.voice'"; TanStack/ai#699: "GA rejects
+the *entire* update on any unknown (Beta-named) field"). So the socket's `unknown_input` is `refused`.
+
+A model asked to say a text says it (the instructions ask exactly that): the sandbox speaks the asked text in its
+voice, and the transcript deltas are its words (docs/sandbox-differences.md).
+
+The beta grammar (`OpenAI-Beta: realtime=v1`, `response.audio.delta`, `response.audio_transcript.delta`,
+`session.modalities`) is kept as a dated, retired contract: `BETA` below. "OpenAI removed the Realtime Beta API on
+2026-05-12" (OpenWhispr/openwhispr#811); a beta shape then fails with `beta_api_shape_disabled` (TanStack/ai#586).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.http_speech import Format, Model
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    RetiredGrammar,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    TranscriptDeltas,
+    Upgrade,
+)
+from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel, UnknownInput
+
+HOST = "v1"  # the declaration's host: https://api.openai.com/v1 (the official client's base URL)
+SDK_TYPES = "https://github.com/openai/openai-python/tree/main/src/openai/types/realtime"
+SDK = Evidence(EvidenceSource.SDK, "openai==3.57.0", "client.realtime.connect, openai/types/realtime/*")
+GUIDE = "https://platform.openai.com/docs/guides/realtime-websocket"
+MODEL_PAGE = "https://developers.openai.com/api/docs/models/gpt-realtime-1.5"
+MINI_PAGE = "https://developers.openai.com/api/docs/models/gpt-realtime-2.1-mini"
+PCM_RATE = 24_000  # AudioPCM.rate: "The sample rate of the audio. Always `24000`."
+# A model asked to say a text: what the session's instructions ask (`instructions`: "The default system instructions
+# ... prepended to model calls").
+SAY_EXACTLY = "Repeat the user's message aloud, word for word, and say nothing else."
+VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar")  # AudioOutput.voice
+
+
+# --- client events (strict: the GA endpoint refuses what it does not know) ----------------------------------------
+
+class PcmFormat(RequestModel):
+    type: Literal["audio/pcm", "audio/pcmu", "audio/pcma"]
+    rate: Literal[24000] | None = None
+
+
+class AudioOutput(RequestModel):
+    format: PcmFormat | None = None
+    voice: str | None = None
+    speed: float | None = None
+
+
+class AudioConfig(RequestModel):
+    input: dict[str, Any] | None = None
+    output: AudioOutput | None = None
+
+
+class SessionConfig(RequestModel):
+    type: Literal["realtime"]
+    model: str | None = None
+    output_modalities: list[Literal["text", "audio"]] | None = None
+    instructions: str | None = None
+    audio: AudioConfig | None = None
+    max_output_tokens: int | Literal["inf"] | None = None
+    include: list[str] | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    tracing: str | dict[str, Any] | None = None
+    truncation: str | dict[str, Any] | None = None
+    prompt: dict[str, Any] | None = None
+    reasoning: dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+
+
+class SessionUpdate(RequestModel):
+    type: Literal["session.update"]
+    session: SessionConfig
+    event_id: str | None = None
+
+
+class InputText(RequestModel):
+    type: Literal["input_text"]
+    text: str
+
+
+class UserMessage(RequestModel):
+    type: Literal["message"]
+    role: Literal["user", "system"]
+    content: list[InputText]
+    id: str | None = None
+    object: Literal["realtime.item"] | None = None
+    status: str | None = None
+
+
+class ItemCreate(RequestModel):
+    type: Literal["conversation.item.create"]
+    item: UserMessage
+    event_id: str | None = None
+    previous_item_id: str | None = None
+
+
+class ResponseCreate(RequestModel):
+    type: Literal["response.create"]
+    event_id: str | None = None
+    response: dict[str, Any] | None = None
+
+
+# --- server events (what the server adds is drift, never a failure) -----------------------------------------------
+
+class ServerEvent(ResponseModel):
+    type: str
+    event_id: str
+
+
+class OutputDelta(ResponseModel):
+    """response.output_audio.delta and response.output_audio_transcript.delta: the same fields."""
+
+    type: str
+    event_id: str
+    response_id: str
+    item_id: str
+    output_index: int
+    content_index: int
+    delta: str
+
+
+class ResponseDone(ResponseModel):
+    type: Literal["response.done"]
+    event_id: str
+    response: dict[str, Any]
+
+
+class ErrorDetail(ResponseModel):
+    type: str
+    message: str
+    code: str | None = None
+    param: str | None = None
+    event_id: str | None = None
+
+
+class ErrorEvent(ResponseModel):
+    type: Literal["error"]
+    event_id: str
+    error: ErrorDetail
+
+
+def _event(kind: str, **fields: object) -> dict[str, object]:
+    return {"type": kind, "event_id": "event_{id}", **fields}
+
+
+_DELTA = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
+_SESSION = {"type": "realtime", "object": "realtime.session", "id": "sess_{id}", "model": "{model}",
+            "output_modalities": ["audio"],
+            "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}
+_USAGE = ("openai==3.57.0 RealtimeResponse.usage \"Usage statistics for the Response, this will correspond to "
+          "billing.\"; RealtimeResponseUsageInputTokenDetails / OutputTokenDetails: ")
+BILLING = (
+    BilledSignal(unit=Unit.TEXT_TOKENS, at="/response/usage/input_token_details/text_tokens", event="response.done",
+                 source="sdk", evidence=_USAGE + "text_tokens \"The number of text tokens used as input\""),
+    BilledSignal(unit=Unit.AUDIO_TOKENS, at="/response/usage/output_token_details/audio_tokens",
+                 event="response.done", source="sdk", evidence=_USAGE + "audio_tokens \"The number of audio tokens "
+                 "used in the Response\""),
+)
+
+# The models a team weighs beside a text-to-speech API (their pages: "The best voice model for audio in, audio out";
+# "a distilled reasoning model for faster, lower-cost realtime voice interactions"). Offered over this socket alone.
+MODELS = (
+    Model(name="gpt-realtime-1.5", synthesis="audio.speech", voice="marin", max_chars=4096,
+          description="gpt-realtime-1.5 over the Realtime WebSocket (voice marin), asked to say the text"),
+    Model(name="gpt-realtime-2.1-mini", synthesis="audio.speech", voice="marin", max_chars=4096,
+          named_only=True,
+          description="gpt-realtime-2.1-mini over the Realtime WebSocket (voice marin), asked to say the text"),
+)
+
+FORMATS = (
+    # "The PCM audio format. Only a 24kHz sample rate is supported." (audio/pcmu and audio/pcma carry no rate field and
+    # are left out: the opening writes one)
+    Format(name="audio/pcm", spec=AudioSpec("pcm_s16le", PCM_RATE, "raw"), media_type="audio/pcm",
+           rates=(PCM_RATE,)),
+)
+
+#: The beta Realtime grammar, switched off on 2026-05-12 (OpenWhispr/openwhispr#811: "OpenAI removed the Realtime Beta
+#: API on 2026-05-12"); its names from the SDK's beta types (openai 1.x `types/beta/realtime/`) and the GA migration
+#: (TanStack/ai#699: "Server events: handled under GA names (`response.output_audio_transcript.*`,
+#: `response.output_audio.*` ...)"; mastra-ai/mastra#16940: "voice moves to `audio.output.voice`").
+BETA = RetiredGrammar(
+    name="realtime=v1",
+    retired_on="2026-05-12",
+    evidence="https://github.com/OpenWhispr/openwhispr/pull/811",
+    header=("OpenAI-Beta", "realtime=v1"),
+    events=(("response.audio.delta", "response.output_audio.delta"),
+            ("response.audio.done", "response.output_audio.done"),
+            ("response.audio_transcript.delta", "response.output_audio_transcript.delta"),
+            ("response.audio_transcript.done", "response.output_audio_transcript.done"),
+            ("response.text.delta", "response.output_text.delta")),
+    fields=(("session.modalities", "session.output_modalities"),
+            ("session.voice", "session.audio.output.voice"),
+            ("session.output_audio_format", "session.audio.output.format")),
+)
+
+REALTIME = Socket(
+    key="realtime", path="/realtime",
+    summary="Realtime API (GA): session.update, conversation.item.create and response.create; "
+            "response.output_audio.delta and its transcript, response.done with usage",
+    doc=SDK_TYPES,
+    auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
+    upgrade=Upgrade(host=HOST, query={"model": "{model}"}),
+    start=Start(
+        greeting=Answer(name="session.created", kind=Kind.OPENED, match=Match("/type", "session.created"),
+                        model=ServerEvent, template=_event("session.created", session=_SESSION)),
+        opening=Send("session.update", {"type": "session.update", "session": {
+            "type": "realtime", "output_modalities": ["audio"], "instructions": SAY_EXACTLY,
+            "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}},
+            SessionUpdate, Match("/type", "session.update")),
+        ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
+                     model=ServerEvent, template=_event("session.updated", session=_SESSION)),
+        waits_for_greeting=True, waits_for_ready=True,
+    ),
+    text=Send("conversation.item.create", {"type": "conversation.item.create", "item": {
+        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
+        ItemCreate, Match("/type", "conversation.item.create")),
+    end=Send("response.create", {"type": "response.create"}, ResponseCreate, Match("/type", "response.create")),
+    audio_answer=AudioAnswer(
+        message=Answer(name="response.output_audio.delta", kind=Kind.AUDIO,
+                       match=Match("/type", "response.output_audio.delta"), model=OutputDelta,
+                       template=_event("response.output_audio.delta", **_DELTA, delta="{audio}")),
+        at=AudioAt("/delta"),
+    ),
+    transcript=TranscriptDeltas(
+        answer=Answer(name="response.output_audio_transcript.delta", kind=Kind.TRANSCRIPT,
+                      match=Match("/type", "response.output_audio_transcript.delta"), model=OutputDelta,
+                      template=_event("response.output_audio_transcript.delta", **_DELTA, delta="")),
+        at="/delta",
+    ),
+    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=ResponseDone,
+                 template=_event("response.done", response={
+                     "id": "resp_{id}", "object": "realtime.response", "status": "completed",
+                     "output_modalities": ["audio"],
+                     "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
+                               "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})),
+    others=tuple(
+        Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=ServerEvent, template=_event(name))
+        for name in ("conversation.item.added", "conversation.item.created", "conversation.item.done",
+                     "response.created", "response.output_item.added", "response.output_item.done",
+                     "response.content_part.added", "response.content_part.done", "response.output_audio.done",
+                     "response.output_audio_transcript.done", "output_audio_buffer.started",
+                     "output_audio_buffer.stopped", "rate_limits.updated")),
+    failures=Failures(
+        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=ErrorEvent,
+                     template=_event("error", error={"type": "invalid_request_error", "code": "", "message": "",
+                                                     "param": None}),
+                     code_at="/error/code", message_at="/error/message"),
+        error_close=1008,
+    ),
+    formats=FORMATS,
+    ending=Ending(server_closes=False),  # the session stays open for the next response: the client closes it
+    billing=BILLING,
+    unknown_input=UnknownInput.REFUSED,
+    own_models=MODELS,
+    suffix="",
+    retired=BETA,
+    evidence=DOCUMENTS,
+    drift=(
+        DocDrift("realtime error close", "After an error event the GA socket stays open (the clients go on); the "
+                 "family's imitation closes it with 1008 after the error, as it does for every socket.", (SDK_TYPES,)),
+        DocDrift("realtime tokens a second", "No stored page says how many audio tokens a second of speech is: the "
+                 "sandbox writes its estimate (openai.toml); response.done's usage is the bill.", (MODEL_PAGE,)),
+    ),
+)
+
+
+SOCKETS = (REALTIME,)
