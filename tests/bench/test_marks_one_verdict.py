@@ -27,9 +27,10 @@ import pytest
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget, judge, plans, run_check
 from harness.core.registry import providers
 from harness.library import run_benchmark
-from harness.measurement import ONSET_LIMIT_MS, recompute
+from harness.measurement import recompute
 from harness.results import JobRow, Store, connect_writer
 from harness.runner.plan.config import BenchConfig
+from harness.scoring import ONSET_LIMIT_MS
 from harness.speech import Clip, default_engine, encode_raw
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import LoopbackSocketServer
