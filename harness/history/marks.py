@@ -3,7 +3,8 @@
 Each run's per-offering marks are `harness.measurement.offering_marks` over its rows (what its summary shows): the
 invariants' findings by kind (`harness.core.timing_marks`: times going back, ends past the audio, a sample-rate
 mismatch, duplicate timestamps, a misspelling, overlap or restart, marks advertised and none sent, bad input, and a
-median onset error past `ONSET_LIMIT_MS` against the aligner's). A finding is deterministic, not noise, so like a
+median onset error past the limit of the aligner that heard the words, `harness.scoring.ONSET_LIMIT_MS` for the
+default one). A finding is deterministic, not noise, so like a
 dearer bill or a language fallback it needs no series of runs: the nightly gate fails when the newest run finds a
 kind for an offering that the run before it (of that offering, with marks) did not, or that no run before it read.
 """
@@ -14,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.history.newest import newest_beside_before
-from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, worse_kinds
+from harness.measurement import OfferingMarks, worse_kinds
+from harness.scoring import ONSET_LIMIT_MS
 
 RULE = ("An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
         "back, ends past the audio, a wrong rate, duplicate timestamps, a misspelling, overlap or restart, none sent, "
-        f"bad input, a median onset error past {ONSET_LIMIT_MS:.0f} ms) the run before it did not "
+        f"bad input, a median onset error past its aligner's limit, {ONSET_LIMIT_MS:.0f} ms for the default one) the "
+        "run before it did not "
         "(harness.history.marks).")
 
 

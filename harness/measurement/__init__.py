@@ -67,8 +67,8 @@ from harness.measurement.hard_text import (
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
 from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
 from harness.measurement.marks import (
-    ALIGNER_ERROR,
-    ONSET_LIMIT_MS,
+    NOT_HEARD,
+    UNRECORDED_ONSET_LIMIT_MS,
     OfferingMarks,
     OnsetFigures,
     marks_columns,
@@ -91,13 +91,13 @@ from harness.measurement.stored_evidence import run_evidence
 from harness.measurement.stream_intervals import stream_figures
 
 __all__ = [
-    "ALIGNER_ERROR",
     "BOOTSTRAP_CONFIDENCE",
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "FALLBACK_SHARE",
-    "ONSET_LIMIT_MS",
+    "NOT_HEARD",
     "TOLERANCE",
+    "UNRECORDED_ONSET_LIMIT_MS",
     "AcrossModels",
     "CategoryFigures",
     "Chunk",

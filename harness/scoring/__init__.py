@@ -40,7 +40,7 @@ from harness.scoring.hard_text import (
 )
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
-from harness.scoring.reference_alignment import ReferenceAligner
+from harness.scoring.reference_alignment import ONSET_LIMIT_MS, ReferenceAligner
 from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
 from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
@@ -54,7 +54,7 @@ from harness.scoring.scoring_errors import (
     ScoringError,
     ScoringInputError,
 )
-from harness.scoring.word_alignment import PlacedWord, WordAligner
+from harness.scoring.word_alignment import WHISPER_ONSET_LIMIT_MS, PlacedWord, WordAligner
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()
@@ -62,6 +62,8 @@ _passive_openmp()
 __all__ = [
     "DEFAULT_MODEL",
     "NORMALIZER_VERSION",
+    "ONSET_LIMIT_MS",
+    "WHISPER_ONSET_LIMIT_MS",
     "Alternatives",
     "AsrBackend",
     "AsrBackendError",

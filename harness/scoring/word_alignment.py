@@ -42,6 +42,12 @@ MIN_PROBABILITY = 0.01
 #: faster-whisper's own for word timestamps: the alignment's attention smoothed over 7 frames.
 MEDIAN_FILTER_WIDTH = 7
 _WORD = re.compile(r"\S+")
+#: The median onset error past which marks are off, against where tiny.en hears the words: the limit every run was
+#: judged by before the reference's warp (issue 81), kept for what this aligner hears (its own median error on true
+#: marks 60–64 ms, docs/measurements.md), so a stored run it aligned keeps its figures.
+WHISPER_ONSET_LIMIT_MS = 120.0
+#: tiny.en's own onset error on known truth (docs/measurements.md, 2026-11-26), stated beside what it heard.
+WHISPER_OWN_ERROR = "the aligner's own onset error (tiny.en, on known truth): median 60–64 ms, p95 273–375 ms"
 
 
 class WordAligner:
@@ -54,6 +60,9 @@ class WordAligner:
         # True: the clip encoded in a window fitted to it (its length + 1 s, in half seconds); False: Whisper's 30 s
         # window, as faster-whisper's word timestamps (the same error measured, eight times the CPU).
         self.fitted = fitted
+
+    onset_limit_ms = WHISPER_ONSET_LIMIT_MS
+    own_error = WHISPER_OWN_ERROR
 
     @property
     def model_id(self) -> str:
@@ -188,8 +197,11 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | Refere
                 placed = aligner.align(clip, job.text, (job.language or "en")[:2])
             except (OSError, AudioCodecError, AsrBackendError):
                 continue
-            heard[job.job_key] = {"heard_words": json.dumps({"model": aligner.model_id, "words": [
-                [w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed]})}
+            # the aligner's limit and own error kept with what it heard: the marks are judged by the yardstick of the
+            # ear that placed the words, whatever the default aligner is when the run is recomputed
+            heard[job.job_key] = {"heard_words": json.dumps({
+                "model": aligner.model_id, "onset_limit_ms": aligner.onset_limit_ms, "own_error": aligner.own_error,
+                "words": [[w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed]})}
         write_figures(conn, heard)
         return len(heard)
     finally:

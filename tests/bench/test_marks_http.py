@@ -22,11 +22,12 @@ import pytest
 
 from harness import benchmark
 from harness.measurement import recompute
-from harness.measurement.marks import ONSET_LIMIT_MS, offering_marks
+from harness.measurement.marks import offering_marks
 from harness.results import Store, connect_writer
 from harness.runner.plan.config import BenchConfig
 from harness.runner.summary.format import Lines
 from harness.runner.summary.marks_view import marks_sections
+from harness.scoring import ONSET_LIMIT_MS
 from tests.helpers.request_rows import request_row
 
 # a JSON answer; Server-Sent Events; a request of their own

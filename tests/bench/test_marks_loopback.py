@@ -60,8 +60,10 @@ def _answer(context: str, kind: str, **extra: Any) -> str:
     return json.dumps({"type": kind, "done": kind == "done", "status_code": 206, "context_id": context, **extra})
 
 
-def _chunk(context: str) -> str:
-    t = np.arange(round(CHUNK_S * 24000)) / 24000
+def _chunk(context: str, rate: int) -> str:
+    """A second of tone at the rate the client asked (Cartesia's `output_format.sample_rate`, honoured as Cartesia
+    does: the harness asks a rate other than the format's own, issue 82)."""
+    t = np.arange(round(CHUNK_S * rate)) / rate
     audio = encode_raw(0.3 * np.sin(2 * np.pi * 220 * t), "pcm_s16le")
     return _answer(context, "chunk", data=base64.b64encode(audio).decode(), step_time=1.0)
 
@@ -87,9 +89,10 @@ def _script(marks: list[dict[str, list[Any]]]) -> Script:
         if sent.get("continue") is not False:
             return ()
         context = str(sent.get("context_id"))
+        rate = int(sent["output_format"]["sample_rate"])
         frames = []
         for said in marks:
-            frames += [_chunk(context), _answer(context, "timestamps", word_timestamps=said)]
+            frames += [_chunk(context, rate), _answer(context, "timestamps", word_timestamps=said)]
         return (*frames, _answer(context, "done"))
 
     return answer

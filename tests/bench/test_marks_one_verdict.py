@@ -27,15 +27,16 @@ import pytest
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget, judge, plans, run_check
 from harness.core.registry import providers
 from harness.library import run_benchmark
-from harness.measurement import ONSET_LIMIT_MS, recompute
+from harness.measurement import recompute
 from harness.results import JobRow, Store, connect_writer
 from harness.runner.plan.config import BenchConfig
+from harness.scoring import ONSET_LIMIT_MS
 from harness.speech import Clip, default_engine, encode_raw
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import LoopbackSocketServer
 
 KEY = "loopback-marks-key"
-RATE = 24_000  # the file's one format (pcm_24000, Cartesia's pcm_s16le at its 24 kHz)
+RATE = 24_000  # the file's one format (pcm_24000; Cartesia's pcm_s16le at the rate its client asks, 24 kHz by default)
 SHIFT_S, SCALE, REPEAT_AFTER_S = 0.150, 1.5, 1.0  # issue 65's breaks, as the sandbox makes them
 OVERLONG = 2_000  # marks for one sentence: past the one verdict's cap for any sentence here
 FILE = """
@@ -69,10 +70,11 @@ _KIND = re.compile(r"^timing marks without ([a-z-]+)$")
 
 
 @functools.lru_cache(maxsize=8)
-def _speech(text: str) -> Clip:
-    """The text said by the shipped Piper voice at the file's 24 kHz, with where it says each written word (its own
-    phoneme durations: true times); renders are shared through TTS_HARNESS_SPEECH_CACHE."""
-    return default_engine().render(text).resampled(RATE)
+def _speech(text: str, rate: int = RATE) -> Clip:
+    """The text said by the shipped Piper voice at `rate` (the file's 24 kHz, or the rate a Cartesia client asks),
+    with where it says each written word (its own phoneme durations: true times); renders are shared through
+    TTS_HARNESS_SPEECH_CACHE."""
+    return default_engine().render(text).resampled(rate)
 
 
 def _spans(text: str, chars: bool) -> list[tuple[str, float, float]]:
@@ -118,12 +120,12 @@ def _broken(spans: list[tuple[str, float, float]], kind: str, index: int, offset
     return spans
 
 
-def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool
+def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool, rate: int = RATE
             ) -> list[tuple[bytes, list[tuple[str, float, float]]]]:
-    """The speech in two chunks, each with its marks (in its own time where `chunk_relative`). The first chunk
-    holds a quarter of the words: a restart then spans three quarters of the audio, which no rate explains whatever
-    the text's length (half would read as a 2:1 rate on some texts and not on others)."""
-    clip = _speech(text)
+    """The speech at `rate` in two chunks, each with its marks (in its own time where `chunk_relative`). The first
+    chunk holds a quarter of the words: a restart then spans three quarters of the audio, which no rate explains
+    whatever the text's length (half would read as a 2:1 rate on some texts and not on others)."""
+    clip = _speech(text, rate)
     words = clip.words
     cut = words[max(2, len(words) // 4)].start_s
     spans = _spans(text, chars)
@@ -134,7 +136,7 @@ def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool
         broken = _broken(mine, kind, index, begin, chunk_relative, stuck) if kind != "none" else []
         if chunk_relative:
             broken = [(t, s - begin, e - begin) for t, s, e in broken]
-        samples = clip.samples[round(begin * RATE):round(end * RATE)]
+        samples = clip.samples[round(begin * rate):round(end * rate)]
         found.append((encode_raw(samples, "pcm_s16le"), broken))
     return found
 
@@ -203,7 +205,9 @@ class MarksServer(LoopbackSocketServer):
             if message.get("continue") is not False:
                 continue
             assert message["output_format"]["encoding"] == "pcm_s16le"  # the file's one format
-            for audio, marks in _chunks(" ".join(text[context].split()), self.kind, False, False):
+            # at the rate asked, as Cartesia does: the harness's sessions ask one other than 24 kHz (issue 82)
+            rate = int(message["output_format"]["sample_rate"])
+            for audio, marks in _chunks(" ".join(text[context].split()), self.kind, False, False, rate):
                 await socket.send(_cartesia(context, "chunk", data=base64.b64encode(audio).decode(), step_time=1.0))
                 if self.kind != "none":
                     await socket.send(_cartesia(context, "timestamps", word_timestamps={

@@ -22,9 +22,10 @@ import pytest
 
 from harness import benchmark
 from harness.history.marks import newest_marks_worse
-from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, offering_marks, recompute
+from harness.measurement import OfferingMarks, offering_marks, recompute
 from harness.results import Store, connect_writer
 from harness.runner.plan.config import BenchConfig
+from harness.scoring import ONSET_LIMIT_MS
 from harness.scoring.word_alignment import align_marked
 from harness.speech import Engine, Rendition, default_engine, encode_raw
 from tests.helpers.loopback import LoopbackServer, QuietHandler

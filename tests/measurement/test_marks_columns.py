@@ -5,14 +5,16 @@ history's rule, and the sandbox's marks faults on spans. Generated rows, no run:
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.history.marks import newest_marks_worse
-from harness.measurement import ONSET_LIMIT_MS, marks_columns, offering_marks
+from harness.measurement import NOT_HEARD, UNRECORDED_ONSET_LIMIT_MS, marks_columns, offering_marks
 from harness.results import JobRow, RequestRow
 from harness.runner.summary.marks_view import marks_cell
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
+from harness.scoring import ONSET_LIMIT_MS
 from tests.helpers.request_rows import job_row, request_row
 
 TEXT = "The old man walked slowly"
@@ -47,6 +49,34 @@ def test_true_marks_have_no_finding_and_full_coverage() -> None:
 def test_marks_off_by_more_than_the_limit_are_an_onset_finding() -> None:
     columns = marks_columns(_row(shift_s=0.2))
     assert columns["marks_p50_ms"] > ONSET_LIMIT_MS and "onset" in _kinds(columns)
+
+
+def test_the_onset_limit_is_the_one_of_the_aligner_that_heard_the_words() -> None:
+    """Heard words stored with their aligner's limit are judged by it; stored without one (placed by tiny.en before
+    the limit was recorded), by the old 120 ms, so a stored run keeps its figures (issue 81)."""
+    shift_s = (ONSET_LIMIT_MS + UNRECORDED_ONSET_LIMIT_MS) / 2 / 1000.0  # between the two limits: 90 ms
+    old = _row(shift_s=shift_s)
+    heard = json.loads(old.heard_words or "{}")
+    new = replace(old, heard_words=json.dumps({**heard, "model": "piper-dtw", "onset_limit_ms": ONSET_LIMIT_MS}))
+    assert ONSET_LIMIT_MS < marks_columns(old)["marks_p50_ms"] < UNRECORDED_ONSET_LIMIT_MS
+    assert "onset" not in _kinds(marks_columns(old))
+    judged = marks_columns(new)
+    assert "onset" in _kinds(judged) and f"(limit {ONSET_LIMIT_MS:.0f} ms)" in judged["marks_json"]
+    broken = replace(old, heard_words=json.dumps({**heard, "onset_limit_ms": "soon"}))  # no number: the old limit
+    assert "onset" not in _kinds(marks_columns(broken))
+
+
+def test_the_summary_states_the_own_error_of_the_aligner_that_heard_the_words() -> None:
+    from harness.runner.summary.marks_view import marks_sections
+    from harness.scoring import ReferenceAligner, WordAligner
+
+    old = _row()
+    heard = json.loads(old.heard_words or "{}")
+    new = replace(old, heard_words=json.dumps({**heard, "own_error": ReferenceAligner.own_error}))
+    unheard = replace(old, heard_words=None)
+    for job, said in ((old, WordAligner.own_error), (new, ReferenceAligner.own_error), (unheard, NOT_HEARD)):
+        lines = marks_sections(offering_marks([_answered(job)]))[0]
+        assert lines.values["aligner"] == said and said in lines.lines[0]  # type: ignore[union-attr]
 
 
 def test_none_sent_is_missing_with_coverage_zero_and_no_onset_figure() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from harness.measurement import ALIGNER_ERROR, OfferingMarks
+from harness.measurement import NOT_HEARD, OfferingMarks
 from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
 
 
@@ -51,11 +51,13 @@ def marks_sections(marks: Sequence[OfferingMarks]) -> list[Section]:
     if not marks:
         return []
     found = sum(m.total for m in marks)
+    # each aligner that heard the run's words, by its own error: a stored run keeps the one that heard it
+    aligner = "; ".join(dict.fromkeys(a for m in marks for a in m.aligners)) or NOT_HEARD
     lines = [f"Timing marks: {sum(m.answers for m in marks)} answers of {len(marks)} offerings marked, {found} "
-             f"finding{'s' if found != 1 else ''}; onset error against the aligner's, beside {ALIGNER_ERROR}."]
+             f"finding{'s' if found != 1 else ''}; onset error against the aligner's, beside {aligner}."]
     lines += [f"Marks: {m.label}: {kind} in {count} answer{'s' if count != 1 else ''} ({m.examples[kind]})."
               for m in marks for kind, count in sorted(m.findings.items())]
-    values = {"aligner": ALIGNER_ERROR, "offerings": [
+    values = {"aligner": aligner, "offerings": [
         {"provider": m.provider, "model": m.model, "answers": m.answers, "coverage": m.coverage,
          "onset_p50_ms": None if m.figures is None else _ms(m.figures.median_ms).value,
          "onset_p95_ms": None if m.figures is None else _ms(m.figures.p95_ms).value,
