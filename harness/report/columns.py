@@ -422,8 +422,8 @@ _FIGURES: tuple[ReportColumn, ...] = (
         heading="marks p95",
         meaning="95th percentile onset error (ms) of the model's timing marks against where the "
         "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
-        "the aligner's own error on known truth is median 60–64 ms, p95 273–375 ms (docs/marks.md); — : its "
-        "answers carried no marks.",
+        "the aligner's own error on known truth is stored with the words it placed and stated in docs/marks.md; "
+        "— : its answers carried no marks.",
         cell=_marks,
         default=False,
     ),
