@@ -232,6 +232,19 @@ def _first_seen(first: Mapping[tuple[str, str, str, str], tuple[RunInfo, int]]) 
                         key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
 
 
+def _metric_points(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry], run: RunInfo
+                   ) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each model's point of every figure in `METRICS` for one run; its latency figures only from the requests
+    the run's saturation `rule` leaves untroubled."""
+    timing = _untroubled_entries(rows, rule, entries)
+    for entry in entries:
+        for metric in METRICS:
+            source = timing.get((entry.provider, entry.model)) if metric.key in LATENCY_KEYS else entry
+            point = _point(run, metric.read(source)) if source is not None else None
+            if point is not None:
+                yield (entry.provider, entry.model, metric.key), point
+
+
 def read_history(store: StoreTarget, models: Iterable[str] | None = None, since: str | None = None) -> History:
     """Every run of the store (from `since`, an ISO date or time, on), its figures per model as series."""
     wanted = _wanted(models)
@@ -262,16 +275,11 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             listings.append((run_id, read_catalogues(conn, run_id)))
             entries = build_leaderboard(rows).entries
             corpora = _corpora(rows)
-            timing = _untroubled_entries(rows, health.rule, entries)
             for entry in entries:
                 if entry.cost_source != "none":
                     sources.setdefault((entry.provider, entry.model), set()).add(entry.cost_source)
-                corpus = corpora.get((entry.provider, entry.model), "")
-                for metric in METRICS:
-                    source = timing.get((entry.provider, entry.model)) if metric.key in LATENCY_KEYS else entry
-                    point = _point(run, metric.read(source)) if source is not None else None
-                    if point is not None:
-                        points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
+            for (provider, model, series_key), point in _metric_points(rows, health.rule, entries, run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, series_key), point in _check_points(entries, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
