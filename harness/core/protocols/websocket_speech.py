@@ -1001,6 +1001,7 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                 description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})",
                 # the HTTP twin's switch: a run varying it sends that request (with_normalisation)
                 normalisation=model_normalisation(service, m),
+                named_only=m.named_only,  # a socket's own model benchmarked only where a run names it
             )
             for m, wire in models
         ]
