@@ -161,8 +161,10 @@ def test_a_consumer_repository_runs_the_example_workflow(installed: Path, tmp_pa
     assert replay is not None and int(replay.get("tests", 0)) > 1000 and replay.get("failures") == "0"
     assert sandbox is not None and int(sandbox.get("tests", 0)) > 10 and sandbox.get("failures") == "0"
     compare = ElementTree.parse(results / "compare.xml").getroot()
-    # 3 models, 6 checks each, and the seams of the two whose answers stream
+    # 3 models, 7 checks each (the seventh the check registry's speaking pace: tests/report/test_report_ci_example.py
+    # says why the baseline can judge it), and the seams of the two whose answers stream
     names = [case.get("name", "") for case in compare.iter("testcase")]
-    assert compare.get("failures") == "0" and len(names) == 20 and names.count("seam findings per minute") == 2, names
+    assert compare.get("failures") == "0" and len(names) == 23 and names.count("seam findings per minute") == 2, names
+    assert names.count("speaking pace: pace wpm (paired ratio)") == 3, names
     (report,) = results.glob("*/index.html")
     assert 'id="baseline"' in report.read_text(encoding="utf-8")
