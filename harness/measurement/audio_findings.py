@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,7 +158,10 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
                               f"{same[0].job.provider}/{same[0].job.model} with a header")
     pool = [o for o in others if o.headed and o.job.delivery not in STREAMED] or list(others)
     spectra = [o.spectrum for o in pool if o.spectrum is not None]
-    lower = lower_by(heard.spectrum, np.median(spectra, axis=0)) if spectra else None
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # a bin none of them holds stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        middle = np.nanmedian(spectra, axis=0) if spectra else None
+    lower = lower_by(heard.spectrum, middle) if middle is not None else None
     if lower is None:
         return None
     return rate_by_voice(heard.seconds, lower, declared, statistics.median(o.seconds for o in pool),
