@@ -151,9 +151,24 @@ class ContractSession:
         with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
                           transport=TimingTransport(httpx.HTTPTransport(verify=self.tls_context()))) as client:
             outcome = run_plan(provider, plan, self.target, client)
+            self._undo(provider, outcome, client)
         if self._records(plan):
             self._record(provider, outcome)
         return outcome
+
+    def _undo(self, provider: Provider, outcome: PlanOutcome, client: httpx.Client) -> None:
+        """After a 2xx answer of an endpoint that changes the server's state and declares its reverse
+        (`Endpoint.undone_by`), that reverse's own success scenario, so no scenario depends on another's order:
+        TTS.ai's archive left the documents' saved voice archived, and its saved-voice speech scenario, run after it
+        on one worker, met a 400. A reverse that fails is said as drift on this scenario."""
+        reverse = provider.endpoint(outcome.plan.endpoint).undone_by
+        if not reverse or not any(200 <= answer.status_code < 300 for _, _, answer in outcome.exchanges):
+            return
+        plan = next(p for p in plans_for(provider) if p.endpoint == reverse and 200 <= p.expect_status < 300
+                    and p.fault is None and p.evidence.source is outcome.plan.evidence.source)
+        undone = run_plan(provider, plan, self.target, client)
+        if undone.violations:
+            outcome.drift.append(Drift(reverse, f"left changed: {reverse} answered {undone.violations[0].got}"))
 
     def finding(self, outcome: PlanOutcome) -> str:
         """A failed outcome as a finding: provider, endpoint, statuses, violations, drift, a curl line."""

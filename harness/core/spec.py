@@ -437,6 +437,9 @@ class Endpoint:
     price: PriceFunction | None = None
     model_id: str | None = None  # the provider's model this endpoint runs, when it names one
     lifecycle: Lifecycle | None = None  # for SUBMIT/STATUS endpoints: the job lifecycle
+    # The endpoint that reverses this one's change on the server (archive → reactivate): a contract run against a
+    # server calls it after this one's 2xx scenario, so the server is left as found (a live account's voice too).
+    undone_by: str = ""
     inferred: bool = False  # path inferred from the document's naming; not written in it
     example: Mapping[str, Any] | None = None  # the documents' example request, a valid base to mutate
     doc: str = ""  # the document file this comes from

@@ -113,7 +113,7 @@ SAVED_VOICE_DELETE = Endpoint(
 )
 
 
-def _state_change(verb: str, summary: str) -> Endpoint:
+def _state_change(verb: str, summary: str, undone_by: str = "") -> Endpoint:
     return Endpoint(
         key=f"saved-voices.{verb}",
         method="POST",
@@ -124,11 +124,13 @@ def _state_change(verb: str, summary: str) -> Endpoint:
                    *error_responses(401, 403, 404, 429, 500)),
         price=flat(0),  # "Archive / reactivate (free)"
         example={"public_id": "uv_a1b2c3d4e5f6"},  # the document's id, for the path
+        undone_by=undone_by,
         doc=DOC,
     )
 
 
-SAVED_VOICE_ARCHIVE = _state_change("archive", "Archive a saved voice: kept, but unusable in TTS (free)")
+SAVED_VOICE_ARCHIVE = _state_change("archive", "Archive a saved voice: kept, but unusable in TTS (free)",
+                                    undone_by="saved-voices.reactivate")
 SAVED_VOICE_REACTIVATE = _state_change("reactivate", "Reactivate an archived saved voice (free)")
 
 CATALOG_ENDPOINTS = (
