@@ -5,7 +5,7 @@ Each sentence (``benchmarks/corpora/en_read.json`` and ``en_numbers.json``, alte
 Piper at pace 1.2 (the reference warp speaks at 1.0: not its twin) and by Kokoro (the ``voice-kokoro`` extra; left
 out, said so, where missing); each voice's phoneme durations say where each written word starts
 (`harness.speech.WordTime`: Piper exact to 11.6 ms, Kokoro to 25 ms). The aligners place the same words: the default,
-the Piper reference's warp (`harness.scoring.reference_alignment.ReferenceAligner`), and Whisper's forced alignment
+the Piper reference's warp (`harness.speech.ReferenceAligner`), and Whisper's forced alignment
 (`harness.scoring.word_alignment.WordAligner`, per model and window). A word's onset error is the distance between
 the two starts, its signed error aligner minus truth. Printed: how late each voice's own first word time is after its
 sound (independent of any aligner), then per voice and aligner the median and p95 onset error in ms, the signed
@@ -32,7 +32,7 @@ import smoke_mode  # beside this script
 
 from harness.core.quantiles import quantile
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.reference_alignment import ReferenceAligner
+from harness.speech import ReferenceAligner
 from harness.scoring.word_alignment import WordAligner
 from harness.speech import Engine, Rendition, SpeechEngine, unavailable_reason
 

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from harness.contracts.marks_checks import heard_onset
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
 from harness.core.protocols.marks import socket_marks_of, socket_timing_marks
 from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
@@ -242,7 +243,9 @@ def _alignment_and_audio(session: Session, grammar: Grammar, found: FrameFinding
         width = RAW_SAMPLE_BYTES.get(spec.codec)
         if spec.container == "raw" and width and spec.sample_rate:
             durations.update({frame: len(data) / width / spec.sample_rate for frame, data in chunks})
-    _alignment(session, grammar, found, durations, totals, transcripts, marks_asked)
+    # Each context's sound as one stream, for the `onset` rule (a file a chunk is not one sound: not heard)
+    sounds = {} if chunk_files else {context: b"".join(data for _, data in chunks) for context, chunks in audio.items()}
+    _alignment(session, grammar, found, (durations, totals, sounds), transcripts, marks_asked)
 
 
 def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, found: FrameFindings) -> float | None:
@@ -272,15 +275,20 @@ def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, 
     return sum(s for s in seconds if s is not None) if None not in seconds else None
 
 
-def _alignment(session: Session, grammar: Grammar, found: FrameFindings, durations: Mapping[int, float],
-               totals: Mapping[str, float], transcripts: Mapping[str, str], asked: bool) -> None:
+def _alignment(session: Session, grammar: Grammar, found: FrameFindings,
+               heard: tuple[Mapping[int, float], Mapping[str, float], Mapping[str, bytes]],
+               transcripts: Mapping[str, str], asked: bool) -> None:
     """Each utterance's marks, read from the frames as `bench run` reads them (`socket_timing_marks`), judged by the one
     verdict (`harness.core.timing_marks.judge_marks`) against its audio's seconds; against its transcript, and none at
     all a finding, where the check `asked` for them. Chunk-relative marks whose chunks' seconds cannot be told here
-    (a container's) are judged only as what they are (numbers), not placed."""
+    (a container's) are judged only as what they are (numbers), not placed. `heard`: each audio frame's seconds,
+    each context's seconds and its sound; marks that keep every invariant are held to where the words are heard
+    there (the `onset` rule, `harness.contracts.marks_checks.heard_onset`)."""
     declared = socket_marks_of(grammar)
     if declared is None:
         return
+    durations, totals, sounds = heard
+    spec = grammar.audio_spec(session)
     frames = {frame.index: frame.text for frame in session.received()}
     for context in _utterances(grammar, found, transcripts):
         events = [e for e in found.events if not grammar.contexts or e.context == context]
@@ -291,7 +299,10 @@ def _alignment(session: Session, grammar: Grammar, found: FrameFindings, duratio
         answer = MarksAnswer(marks=tuple(marks) if placed else (), duration_s=totals.get(context), sent=sent,
                              chars=declared.chars, problems=tuple(problems), advertised=asked and placed)
         where = {e.frame: e.pointer for e in events if e.kind is Kind.MARKS}
-        for finding in judge_marks(answer):
+        findings = list(judge_marks(answer))
+        if not findings and placed and sent and context in sounds:
+            findings += [onset] if (onset := heard_onset(marks, declared.chars, sounds[context], spec, sent)) else []
+        for finding in findings:
             if finding.kind is MarksKind.SAMPLE_RATE:  # named at the first mark past the audio, where one is
                 total = totals.get(context, 0.0)
                 finding = replace(finding, index=next((i for i, m in enumerate(marks) if m.end_s > total), None))

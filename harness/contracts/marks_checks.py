@@ -4,22 +4,37 @@ going on from the one before (no overlap, no restart at a chunk), spelling the t
 reading (`harness.core.protocols.marks.answer_timing_marks`) and judged by the one verdict `bench run` gives
 (`harness.core.timing_marks.judge_marks`), their ends bounded by the answer's audio where its bytes tell its seconds.
 A broken one fails naming the kind, the message and the JSON pointer of its marks; a time that is no time (NaN, a
-list of millions) is a failure too. Marks a request of their own answers (`lines`) are
-the runner's (`harness.runner.deliver.marks_request`), not checked here."""
+list of millions) is a failure too. Marks that keep every invariant but sit where the words are not said fail the
+`onset` rule (`harness.core.timing_marks.onset_finding`), the words heard by the aligner `bench run`'s scorer uses
+(`harness.speech.ReferenceAligner`: the shipped voice's rendering warped onto the answer) — where the sandbox extra
+and scipy are installed (a base install has no ear: the rule is not judged there). Marks a request of their own
+answers (`lines`) are the runner's (`harness.runner.deliver.marks_request`), not checked here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from harness.core.audio import AudioDecodeError, read_declared
 from harness.core.audio_fields import carrier
 from harness.core.protocols.http_speech import Format, Synthesis
 from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Marks, answer_messages, answer_timing_marks
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody
-from harness.core.timing_marks import MarksAnswer, MarksKind, judge_marks
+from harness.core.timing_marks import (
+    MarksAnswer,
+    MarksFinding,
+    MarksKind,
+    TimingMark,
+    as_words,
+    judge_marks,
+    onset_finding,
+    paired_onsets,
+)
 from harness.core.verdict import Violation
 
 NAME = "timing-marks"
+SAMPLE_RATE_HEARD = 16000  # the aligner hears 16 kHz mono
 
 
 def answer_form(synthesis: Synthesis) -> str:
@@ -40,18 +55,21 @@ def where_listed(marks: Marks, part: int) -> str:
     return f"{NAME}/message/{part}{marks.items_at if marks.items_at is not None else marks.start_at}"
 
 
-def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: float | None = None
-                     ) -> list[Violation]:
+def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: float | None = None,
+                     audio: bytes | None = None, fmt: Format | None = None) -> list[Violation]:
     """What an answer's marks break, by the one verdict `bench run` gives (`judge_marks`; `duration_s`: the audio's
-    seconds, where they could be read, for the bounds), each naming the message and pointer of its first mark
-    concerned."""
+    seconds, where they could be read, for the bounds; `audio` in `fmt`: the answer's sound, where the marks keep
+    every invariant, for the `onset` rule), each naming the message and pointer of its first mark concerned."""
     marks, form = synthesis.marks, answer_form(synthesis)
     assert marks is not None and form
     found, problems = answer_timing_marks(marks, answer_messages(body, marks, form))
     violations = []
     answer = MarksAnswer(marks=tuple(found), duration_s=duration_s, sent=sent, chars=marks.chars,
                          problems=tuple(problems), advertised=True)
-    for finding in judge_marks(answer):
+    findings = list(judge_marks(answer))
+    if not findings and audio is not None and fmt is not None:
+        findings += [onset] if (onset := heard_onset(found, marks.chars, audio, fmt.spec, sent)) else []
+    for finding in findings:
         if finding.kind is MarksKind.MISSING:
             violations.append(Violation(where_listed(marks, 0), "the declared marks", "none", "timestamp"))
             continue
@@ -78,3 +96,30 @@ def answer_seconds(synthesis: Synthesis, audio: bytes, fmt: Format) -> float | N
 def asked(marks: Marks) -> dict[str, Any]:
     """The request fields that ask for the marks, by pointer (as `Marks.ask` writes them)."""
     return {at: value for at, value in [(marks.asked_by, marks.asked_value), *marks.also_sets] if at}
+
+
+def heard_onset(marks: Sequence[TimingMark], chars: bool, audio: bytes, spec: AudioSpec, sent: str
+                ) -> MarksFinding | None:
+    """The `onset` rule on an answer's sound (`audio`, as `spec` declares it): where the aligner hears each sent word
+    against the marks' starts; None where it holds, where the aligner cannot place the words (it says why to `bench
+    run`; here a word it cannot place is no pair), or where no ear is installed."""
+    try:
+        import soxr
+
+        from harness.speech import AudioCodecError, ReferenceAligner, decode_as
+    except ImportError:  # a base install: numpy, soundfile, soxr and scipy come with the sandbox and score extras
+        return None
+    try:
+        samples, rate = decode_as(audio, spec.codec, spec.container, spec.sample_rate or 0)
+    except (AudioCodecError, ValueError):
+        return None  # the format checks say what the bytes are
+    if not rate or not len(samples) or not sent:
+        return None
+    mono = samples if samples.ndim == 1 else samples.mean(axis=1)
+    aligner = ReferenceAligner()
+    try:
+        placed = aligner.align(soxr.resample(mono, rate, SAMPLE_RATE_HEARD), sent)
+    except ImportError:
+        return None
+    pairs = paired_onsets(as_words(marks) if chars else marks, [(w.text, w.start_s) for w in placed])
+    return onset_finding(pairs, aligner.onset_limit_ms)

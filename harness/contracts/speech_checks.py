@@ -752,11 +752,12 @@ def timing_marks_check(synthesis: Synthesis) -> Check:
         fmt = wanted_format(synthesis, "wav")
         response = target.send(client, target.request(synthesis, fmt, asked(synthesis.marks)))
         try:
-            seconds = answer_seconds(synthesis, carried_audio(response.content, _carried(synthesis)), fmt)
+            audio: bytes | None = carried_audio(response.content, _carried(synthesis))
         except AudioFieldError:
-            seconds = None  # no audio where declared: the format checks say so
+            audio = None  # no audio where declared: the format checks say so
+        seconds = None if audio is None else answer_seconds(synthesis, audio, fmt)
         return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT,
-                                                                            seconds)
+                                                                            seconds, audio, fmt)
 
     return check
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from harness.core.quantiles import quantile
+
 #: More marks than this in one clip is no clip's (a day of speech at ten characters a second is under a million).
 MAX_MARKS = 200_000
 #: How far a time may stray (rounding to a millisecond, a frame of audio) before it is a finding.
@@ -351,3 +353,15 @@ def paired_onsets(words: Sequence[TimingMark], heard: Sequence[tuple[str, float 
                 at = index + 1
                 break
     return pairs
+
+
+def onset_finding(pairs: Sequence[tuple[float, float]], limit_ms: float) -> MarksFinding | None:
+    """The `onset` rule, one for `bench run` and the contract suite: the marks put words where they are not said when
+    the median, over the words paired (`paired_onsets`: each mark's start, where an aligner heard the word start),
+    of the distance between the two passes `limit_ms` — the limit the aligner declared from its own error on known
+    truth, so a figure is never judged by a yardstick finer than the ear that made it."""
+    median = quantile((abs(mark - heard) * 1000.0 for mark, heard in pairs), 0.5)
+    if median is None or median <= limit_ms:
+        return None
+    return MarksFinding(MarksKind.ONSET, f"the marks' median onset error is {median:.0f} ms over {len(pairs)} words "
+                                         f"(limit {limit_ms:.0f} ms)")

@@ -20,12 +20,11 @@ import numpy as np
 from harness.core.protocols.cancel import cut_by_cancel, spoken_before_cancel
 from harness.core.timing_marks import (
     MarksAnswer,
-    MarksFinding,
-    MarksKind,
     TimingMark,
     as_words,
     coverage,
     judge_marks,
+    onset_finding,
     paired_onsets,
 )
 from harness.measurement.sample_intervals import quantile_interval_exact
@@ -106,10 +105,8 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]
     pairs = paired_onsets(words, placed) if placed else []
     figures = onset_figures(pairs, coverage(marks, sent, chars=chars) if marks else (0.0 if sent else None))
-    limit = onset_limit_ms(heard)
-    if figures is not None and figures.median_ms[0] > limit:
-        findings.append(MarksFinding(MarksKind.ONSET, f"the marks' median onset error is {figures.median_ms[0]:.0f} "
-                                                      f"ms over {figures.words} words (limit {limit:.0f} ms)"))
+    if (onset := onset_finding(pairs, onset_limit_ms(heard))) is not None:
+        findings.append(onset)
     errors = [abs(mark - at) * 1000.0 for mark, at in pairs]
     named = {w.start_s: w.text for w in words}
     worst = sorted(((named.get(mark, ""), round(mark, 3), round(at, 3), round(abs(mark - at) * 1000.0, 1))

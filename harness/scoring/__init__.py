@@ -40,7 +40,7 @@ from harness.scoring.hard_text import (
 )
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
-from harness.scoring.reference_alignment import ONSET_LIMIT_MS, ReferenceAligner
+from harness.speech import ONSET_LIMIT_MS, ReferenceAligner
 from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
 from harness.scoring.run import RunScoreSummary, SystemSummary, score_run

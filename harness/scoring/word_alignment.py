@@ -1,6 +1,6 @@
 """The harness's own word times: where each word of a known text is said in a clip, by forced alignment with the
 shipped Whisper — the yardstick a provider's timing marks were measured against (issue 65); since issue 81
-`align_marked` hears the clips with the Piper reference's warp (`harness.scoring.reference_alignment`: a tenth of
+`align_marked` hears the clips with the Piper reference's warp (`harness.speech.ReferenceAligner`: a tenth of
 this error on a Piper voice, half on Kokoro), and `WordAligner` stays as the measured comparison.
 
 CTranslate2's `Whisper.align` (the call the hard-text judge scores sentences with) takes the encoded clip and the
@@ -34,7 +34,7 @@ from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
-from harness.scoring.reference_alignment import PlacedWord, ReferenceAligner
+from harness.speech import PlacedWord, ReferenceAligner
 from harness.scoring.scoring_errors import AsrBackendError
 
 #: A word whose tokens' mean probability is below this is not heard: its frame would be DTW's guess.

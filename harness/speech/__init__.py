@@ -14,6 +14,7 @@ phoneme durations (Piper; Kokoro where its export gives them).
     body = encode(clip, AudioFormat.MP3)
 """
 
+from ._alignment import ONSET_LIMIT_MS, PlacedWord, ReferenceAligner
 from ._codec import MEDIA_TYPES, MP3_SAMPLE_RATES, AudioFormat, decode, encode, sniff
 from ._decode import DecodedAudio, FloatArray, decode_audio
 from ._engine import (
@@ -38,6 +39,7 @@ __all__ = [
     "ESPEAK_PACKAGE",
     "MEDIA_TYPES",
     "MP3_SAMPLE_RATES",
+    "ONSET_LIMIT_MS",
     "OPTIONAL_ENGINES",
     "PEAK_LEVEL",
     "RAW_CODECS",
@@ -50,6 +52,8 @@ __all__ = [
     "Engine",
     "EngineUnavailableError",
     "FloatArray",
+    "PlacedWord",
+    "ReferenceAligner",
     "Rendition",
     "SpeechEngine",
     "SpeechError",

@@ -209,3 +209,71 @@ def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
 def _offering_marks(rows: dict[str, dict[str, Any]]) -> tuple[OfferingMarks, ...]:
     return offering_marks([request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
                                        marks_coverage=row["marks_coverage"]) for row in rows.values()])
+
+
+def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_onset_rule(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same servers under the HTTP speech family's `timing-marks` checks (one per route that carries marks: the
+    with-timestamps JSON, its stream of lines, Smallest's events): true marks pass; marks 100 ms late or early fail
+    each, by rule `onset` — the one rule `bench run` gives (`harness.core.timing_marks.onset_finding`), the words
+    heard by the same aligner."""
+    import httpx
+
+    from harness.contracts.speech_checks import SpeechTarget, checks_for
+    from harness.core.registry import providers
+
+    servers = (LoopbackServer(SaysItsWords), LoopbackServer(StreamsItsWords))
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table("labvoice", "elevenlabs", servers[0].url, FORMS)
+                    + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"]), encoding="utf-8")
+    found: dict[float, dict[str, list[str]]] = {}
+    try:
+        with providers_file_in_effect(path), httpx.Client(timeout=30.0) as client:
+            for shift in (0.0, 0.1, -0.1):
+                SaysItsWords.shift_s = shift
+                found[shift] = {}
+                for name, server in (("labvoice", servers[0]), ("labsse", servers[1])):
+                    provider = providers()[name]
+                    target = SpeechTarget(provider, dict.fromkeys(provider.hosts, server.url), KEY)
+                    for check in checks_for(provider).values():
+                        if check.name.startswith("timing-marks"):
+                            found[shift][f"{name}/{check.name}"] = [
+                                f"{v.rule}: {v.got}" for v in check.run(target, client)]
+    finally:
+        for server in servers:
+            server.close()
+    assert len(found[0.0]) == 3, found  # the JSON answer, its stream of lines, the events
+    assert all(not violations for violations in found[0.0].values()), found[0.0]
+    for shift in (0.1, -0.1):
+        assert set(found[shift]) == set(found[0.0]), found[shift]
+        for check, violations in found[shift].items():
+            assert violations and all("median onset error" in v for v in violations), (shift, check, violations)
+
+
+def test_the_contract_suites_socket_marks_check_names_marks_100_ms_off_by_the_onset_rule(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The socket form (Smallest's frames over a WebSocket) under the realtime checks' `timing-marks`: true marks
+    pass; marks 100 ms late or early fail by the same onset rule, at the marks' frame."""
+    import asyncio
+
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+    from harness.core.registry import providers
+
+    server = ScriptedServer(_socket_script)
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table("labsocket", "smallest", server.url.replace("ws://", "http://"), ["lightning_v3.1"]),
+                    encoding="utf-8")
+    found: dict[float, list[str]] = {}
+    try:
+        with providers_file_in_effect(path):
+            provider = providers()["labsocket"]
+            target = RealtimeTarget(provider, server.url.replace("ws://", "http://"), KEY)
+            for shift in (0.0, 0.1, -0.1):
+                SaysItsWords.shift_s = shift
+                plan = plans(target)["timing-marks"]()
+                found[shift] = [v.got for v in judge(target, plan, asyncio.run(run_check(target, plan))).violations]
+    finally:
+        server.close()
+    assert found[0.0] == [], found[0.0]
+    for shift in (0.1, -0.1):
+        assert found[shift] and all("median onset error" in got for got in found[shift]), (shift, found[shift])

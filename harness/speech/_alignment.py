@@ -1,5 +1,6 @@
-"""Word times by warping a reference voice onto the clip (issue 81): the sent text is spoken by the shipped Piper
-voice, whose phoneme durations say exactly where each written word starts (`harness.speech.WordTime`); both clips
+"""Word times by warping a reference voice onto the clip (issue 81), kept beside the voice whose times it knows so
+the benchmark's scorer and the contract suite's `onset` rule hear words with one aligner: the sent text is spoken by
+the shipped Piper voice, whose phoneme durations say exactly where each written word starts (`WordTime`); both clips
 become spectral frames (MFCCs, 10 ms apart, each clip's mean and spread removed so two voices compare), dynamic time
 warping pairs the reference's frames with the clip's, and each reference word start is carried through the path.
 This is aeneas' way (synthesise the text, warp it on the audio), with a voice whose times are known, not guessed.
@@ -19,9 +20,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.fft import dct, rfft
 
-from harness.scoring.audio import FloatArray
+from ._decode import FloatArray
 
 SAMPLE_RATE = 16000
 HOP = 160  # 10 ms: the path's step, and the finest a word start is placed to
@@ -95,6 +95,8 @@ _FILTERS = _mel_filters()
 def features(clip: FloatArray) -> tuple[Float64Array, Float64Array]:
     """The clip's MFCC frames (frames × N_MFCC, each coefficient's mean and spread over the clip removed) and each
     frame's log energy (dB); frame i is centred at i × 10 ms."""
+    from scipy.fft import dct, rfft  # the score extra's (a base sandbox install has no scipy: not aligned there)
+
     samples = np.asarray(clip, dtype=np.float64)
     samples = np.append(samples[0] if len(samples) else 0.0, samples[1:] - 0.97 * samples[:-1])
     padded = np.pad(samples, (WINDOW // 2, WINDOW // 2 + HOP))
@@ -213,7 +215,9 @@ class ReferenceAligner:
 
     def _reference(self, clip: FloatArray, text: str, language: str) -> tuple[Any, str]:
         """The reference render of `text`, or why there is none to warp."""
-        from harness.speech import Engine, Rendition, SpeechError, default_engine
+        from ._engine import default_engine
+        from ._errors import SpeechError
+        from ._types import Engine, Rendition
 
         if not language.lower().startswith("en"):
             return None, f"the reference voice speaks English, not {language!r}: not aligned"

@@ -1,4 +1,4 @@
-"""The default aligner (`harness.scoring.reference_alignment`, issue 81): the Piper reference's rendering of the text
+"""The default aligner (`harness.speech._alignment`, issue 81): the Piper reference's rendering of the text
 warped onto the clip places each word where the voice says it — here a Piper render at another pace, its own word
 times the truth — and where it cannot place a word it says why, never guesses."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from harness.scoring import ReferenceAligner
-from harness.scoring.reference_alignment import carried, warp_path
+from harness.speech._alignment import carried, warp_path
 from harness.speech import Engine, Rendition, default_engine
 
 TEXT = "The old man walked slowly along the quiet road toward the village."
