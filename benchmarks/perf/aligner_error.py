@@ -32,9 +32,8 @@ import smoke_mode  # beside this script
 
 from harness.core.quantiles import quantile
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.speech import ReferenceAligner
 from harness.scoring.word_alignment import WordAligner
-from harness.speech import Engine, Rendition, SpeechEngine, unavailable_reason
+from harness.speech import Engine, ReferenceAligner, Rendition, SpeechEngine, unavailable_reason
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
 MEDIAN_GOAL_MS, P95_GOAL_MS, UNPLACED_GOAL, CPU_GOAL_S = 80.0, 400.0, 0.10, 0.25

@@ -69,6 +69,7 @@ class JobOutcome(RowChange):
     declared_convention: str | None
     text_rate: float | None
     timing_marks: str | None
+    said_transcript: str | None = None
     cost_usd: float | None
     cost_source: str
     cancel: JobCancel | None = None

@@ -48,6 +48,7 @@ VERSIONS: Mapping[int, str] = {
     16: "markup honoured (issue 66)",
     17: "the headerless samples a request asked for: a header in any chunk of their stream is a seam finding "
         "(issue 79)",
+    18: "the transcript a speech-to-speech socket sends beside its audio, against what the ear hears (issue 80)",
 }
 # Rows scored before version 3 were grouped by the model that read them: the backfill keeps that.
 BACKFILLS: Mapping[int, tuple[str, ...]] = {

@@ -194,6 +194,9 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     asked_media_type   (schema 17) the headerless samples the request asked for, with their rate
                        ("audio/pcm;rate=24000"): a stream of them holds no container header, so each one its chunks
                        carry is a seam finding (docs/seams.md); NULL: a container, or not said.
+    said_transcript    (schema 18) the words a speech-to-speech socket said it spoke (its transcript events joined),
+                       held against what the recogniser hears in its audio (docs/checks.md, "Transcript heard");
+                       NULL: no transcript sent.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

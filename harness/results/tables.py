@@ -193,6 +193,7 @@ class JobRow:
     markup_honoured: int | None = column(added=16)  # 1: every pause within tolerance and no tag spoken
     markup_json: str | None = column(added=16)  # {"pauses": [[asked_ms, heard_ms, at_s, honoured]], "findings": [...]}
     asked_media_type: str | None = column(added=17)  # headerless samples asked ("audio/pcm;rate=24000"); NULL: not
+    said_transcript: str | None = column(added=18)  # a speech-to-speech socket's words it says it spoke; NULL: none
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,7 +40,6 @@ from harness.scoring.hard_text import (
 )
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
-from harness.speech import ONSET_LIMIT_MS, ReferenceAligner
 from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
 from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
@@ -55,6 +54,7 @@ from harness.scoring.scoring_errors import (
     ScoringInputError,
 )
 from harness.scoring.word_alignment import WHISPER_ONSET_LIMIT_MS, PlacedWord, WordAligner
+from harness.speech import ONSET_LIMIT_MS, ReferenceAligner
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()

@@ -34,8 +34,8 @@ from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
-from harness.speech import PlacedWord, ReferenceAligner
 from harness.scoring.scoring_errors import AsrBackendError
+from harness.speech import PlacedWord, ReferenceAligner
 
 #: A word whose tokens' mean probability is below this is not heard: its frame would be DTW's guess.
 MIN_PROBABILITY = 0.01

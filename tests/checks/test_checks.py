@@ -33,7 +33,7 @@ from tests.helpers.speech import wav_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "harness"
-NEW_CHECKS = ("speaking_pace", "leading_silence")
+NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard")
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = ("harness/runner/summary", "harness/report", "harness/history", "harness/cli", "harness/benchmark.py",
          "harness/library.py", "harness/pytest_plugin.py", "harness/checks/pooled.py", "harness/checks/change.py",
@@ -103,7 +103,8 @@ def _clip(lead_s: float, length_scale: float = 1.0) -> tuple[float, float, float
 def _request(lead_s: float, length_scale: float, ttfa_ms: float | None, item: str) -> object:
     silence, speech_s, words = _clip(lead_s, length_scale)
     return request_row(provider="acme", model="one", item_id=item, outcome="ok", scored=1, unit="word", wer=0.0,
-                       ref_words=int(words), speech_s=speech_s, leading_silence_s=silence, ttfa_ms=ttfa_ms)
+                       ref_words=int(words), speech_s=speech_s, leading_silence_s=silence, ttfa_ms=ttfa_ms,
+                       transcript="the words heard", said_transcript="The words heard.")  # as a realtime model's
 
 
 def test_leading_silence_and_first_speech_on_known_pauses() -> None:

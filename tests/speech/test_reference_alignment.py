@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from harness.scoring import ReferenceAligner
-from harness.speech._alignment import carried, warp_path
 from harness.speech import Engine, Rendition, default_engine
+from harness.speech._alignment import carried, warp_path
 
 TEXT = "The old man walked slowly along the quiet road toward the village."
 

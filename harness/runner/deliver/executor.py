@@ -217,6 +217,7 @@ def _finish(job: Job) -> None:
         declared_convention=job.declared_convention,
         text_rate=record.text_rate,
         timing_marks=record.timing_marks,
+        said_transcript=record.said_transcript,
         cost_usd=record.total_usd(),
         cost_source=record.cost_source(),
         cancel=record.cancel,

@@ -265,6 +265,7 @@ def _transcript_finding(job: Job, channel: Channel, events: Sequence[Event], utt
     """Where a speech-to-speech socket sent a transcript beside its audio that is not the text asked (the rule:
     `harness.core.transcript_agreement`): recorded, the audio kept and scored as it is."""
     said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT and e.context in ("", utterance.context))
+    job.record.said_transcript = said or None  # held against what the ear hears, once scored (docs/realtime.md)
     found = transcript_disagreement(said, utterance.text)
     if found is not None:
         job.record.add_drift(channel.key, "stream", [Drift("/transcript", found, STREAM_FINDING)])

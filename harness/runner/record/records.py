@@ -59,6 +59,7 @@ class JobRecord:
     chunks: list[Chunk] = field(default_factory=list)  # a stream's audio as it arrived (monotonic seconds)
     text_rate: float | None = None  # a realtime socket's text feed, tokens a second
     timing_marks: str | None = None  # the provider's word times as read (`harness.runner.record.marks_evidence`), JSON
+    said_transcript: str | None = None  # a speech-to-speech socket's transcript of what it spoke (its events joined)
     audio: AudioFile | None = None
     polls: list[PollRecord] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
