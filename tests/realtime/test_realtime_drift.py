@@ -14,7 +14,8 @@ import shutil
 import sqlite3
 import struct
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +108,86 @@ def test_the_beta_grammar_on_the_ga_url_fails_naming_the_renamed_event() -> None
     assert "response.audio.delta" in found.text() and "response.audio_transcript.delta" in found.text()
 
 
-def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it() -> None:
-    import httpx
-
+@pytest.fixture(scope="module")
+def drifting() -> Iterator[Any]:
+    """One sandbox for the drift tests, serving the two realtime grammars whose drifts they set."""
     from harness.sandbox import running
 
+    with running(profile="fast", providers=("openai", "gemini")) as sandbox:
+        yield sandbox
+
+
+@contextmanager
+def _drift(sandbox: Any, provider: str, kind: str) -> Iterator[None]:
+    import httpx
+
+    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}}).raise_for_status()
+    try:
+        yield
+    finally:
+        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}}).raise_for_status()
+
+
+def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it(drifting: Any) -> None:
     channel = next(c for c in providers()["openai"].channels if c.key == "realtime")
     utterance = Utterance(chunks=(TEXT,), voice="marin", model="gpt-realtime-1.5", audio_format="audio/pcm")
-    with running(profile="fast", providers=("openai",)) as sandbox:
-        key, base = sandbox.default_key("openai"), sandbox.base_url("openai", "v1")
-        sessions = []
-        for grammar in ("retired", ""):  # the drift, then as documented again
-            httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"openai": grammar}}).raise_for_status()
+    key, base = drifting.default_key("openai"), drifting.base_url("openai", "v1")
+    sessions = []
+    for grammar in ("retired", ""):  # the drift, then as documented again
+        with _drift(drifting, "openai", grammar):
             sessions.append(asyncio.run(speak(channel, base, {"Authorization": f"Bearer {key}"}, utterance, key=key)))
     drifted, documented = (check_session(s, channel.grammar, {"": TEXT}) for s in sessions)
     assert "'response.audio.delta' message" in drifted.text()
     assert documented.violations == [], documented.text()
+
+
+def _suite_says(sandbox: Any, provider: str, kind: str, plan_of: Callable[[Any], Any] | None = None) -> list[str]:
+    """The contract suite's `synthesis` check (its plan, or `plan_of` it) on the provider's first socket in the
+    sandbox under the stream drift `kind`: its violations, as the suite prints them."""
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+
+    declared = providers()[provider]
+    target = RealtimeTarget(declared, sandbox.base_url(provider, declared.channels[0].host),
+                            sandbox.default_key(provider))
+    plan = plans(target)["synthesis"]()
+    plan = plan_of(plan) if plan_of is not None else plan
+    with _drift(sandbox, provider, kind):
+        session = asyncio.run(asyncio.wait_for(run_check(target, plan), 30))
+    return [str(violation) for violation in judge(target, plan, session).violations]
+
+
+@pytest.mark.parametrize(("provider", "kind", "named"), [
+    # a retired model id: refused as the documents show a model not found, the model named
+    ("openai", "retired_model", "model_not_found: The model 'gpt-realtime-1.5' does not exist"),
+    ("gemini", "retired_model", "close 1008: NOT_FOUND: models/gemini-3.8-live is not found"),
+    # a renamed session field: the GA name unknown to a server taking the other one, the field named
+    ("openai", "renamed_field", "Unknown parameter: 'session.output_modalities'."),
+    # the retired grammar's events on the GA URL: the event named
+    ("openai", "retired", "got a 'response.audio.delta' message"),
+])
+def test_the_contract_suite_names_what_each_realtime_drift_changed(drifting: Any, provider: str, kind: str,
+                                                                   named: str) -> None:
+    said = _suite_says(drifting, provider, kind)
+    assert any(named in line for line in said), said
+
+
+@pytest.mark.parametrize("provider", ["openai", "gemini"])
+def test_the_contract_suite_passes_the_realtime_sockets_as_documented(drifting: Any, provider: str) -> None:
+    assert _suite_says(drifting, provider, "") == []
+
+
+def test_the_ga_strictness_names_an_unknown_field_the_client_sends(drifting: Any) -> None:
+    """The GA endpoint refuses a field it does not know (documented: `unknown_input` refused, no drift needed): a
+    session.update carrying the beta's `input_audio_format` fails the check naming the field."""
+    def with_beta_field(plan: Any) -> Any:
+        first, *rest = plan.opening.messages
+        message = json.loads(first.message)
+        message["session"]["input_audio_format"] = "pcm16"
+        opening = replace(plan.opening, messages=(replace(first, message=json.dumps(message)), *rest))
+        return replace(plan, opening=opening)
+
+    said = _suite_says(drifting, "openai", "", with_beta_field)
+    assert any("session.input_audio_format" in line for line in said), said
 
 
 def _folder(root: Path, session: Mapping[str, Any]) -> Path:

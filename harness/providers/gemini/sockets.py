@@ -139,6 +139,12 @@ MODELS = (
 )
 
 _INVALID = CloseError(1007, "INVALID_ARGUMENT")
+# A model the Live API does not serve (retired, or never one): the close alone, 1008 with the model named — "received
+# 1008 (policy violation) models/gemini-live-2.5-flash-preview is not found for API version v1alpha, or is not supported
+# for bidiGenerateContent" (google/adk-python#3964; google/adk-samples#23: "models/gemini-2.0-flash-001 is not found
+# for API version v1alpha, or is not supported for bidiGenerateContent. Call ListMod"); the reason's words are the
+# declaration's unknown_model refusal.
+_NOT_FOUND = CloseError(1008, "NOT_FOUND")
 
 LIVE = Socket(
     key="live", path=PATH,
@@ -186,7 +192,8 @@ LIVE = Socket(
                model=ServerMessage, template={"sessionResumptionUpdate": {}}),
     ),
     failures=Failures(close_errors=CloseErrors(wrong_frame=_INVALID, not_json=_INVALID, invalid=_INVALID,
-                                               idle=CloseError(1011, "DEADLINE_EXCEEDED"))),
+                                               idle=CloseError(1011, "DEADLINE_EXCEEDED"),
+                                               unknown_model=_NOT_FOUND)),
     formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
                     rates=(RATE,)),),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it
