@@ -110,10 +110,10 @@ def test_the_beta_grammar_on_the_ga_url_fails_naming_the_renamed_event() -> None
 
 @pytest.fixture(scope="module")
 def drifting() -> Iterator[Any]:
-    """One sandbox for the drift tests, serving the two realtime grammars whose drifts they set."""
+    """One sandbox for the drift and cancel tests, serving the realtime sockets whose drifts they set."""
     from harness.sandbox import running
 
-    with running(profile="fast", providers=("openai", "gemini")) as sandbox:
+    with running(profile="fast", providers=("openai", "gemini", "azure")) as sandbox:
         yield sandbox
 
 
@@ -258,3 +258,34 @@ def test_a_transcript_that_is_not_the_text_asked_is_a_finding_naming_it(findings
     assert not [n for n in findings(lambda asked: asked) if "transcript" in n]  # the text asked, said: no finding
     (note,) = [n for n in findings(lambda asked: "Good evening to all of you.") if "transcript" in n]
     assert "is not the text asked" in note and "'good evening to all of you'" in note
+
+
+@pytest.mark.parametrize(("provider", "ack"), [("openai", "final"), ("gemini", "cleared"), ("azure", "cleared")])
+def test_the_speech_to_speech_sockets_fall_silent_on_their_cancel_and_its_drift_is_named(
+        drifting: Any, provider: str, ack: str) -> None:
+    """The contract suite's cancel check (the suite's `cancel` plan, paced as against a sandbox): OpenAI's and Azure's
+    response.cancel, Gemini's interrupting clientContent; acknowledged as documented (a cancelled response.done,
+    response.cancelled, serverContent.interrupted) and no audio after it. Under the `after_cancel` drift the speech goes
+    on after the acknowledgement: a violation of rule `cancel`."""
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
+    from harness.core.protocols.cancel import CancelVerdict, judged
+
+    declared = providers()[provider]
+    channel = declared.channels[0]
+    target = RealtimeTarget(declared, drifting.base_url(provider, channel.host), drifting.default_key(provider),
+                            channel_key=channel.key)
+    plan = plans(target)["cancel"]()
+    outcomes, findings = [], []
+    for kind in ("", "after_cancel"):
+        with _drift(drifting, provider, kind):
+            session = asyncio.run(asyncio.wait_for(run_check(target, sandbox_paced(plan)), 30))
+        outcomes.append(judged(session, target.grammar))
+        findings.append(judge(target, plan, session))
+    kept, broken = outcomes
+    assert kept.verdict is CancelVerdict.KEPT and kept.ack_s is not None, kept
+    assert kept.after_ack_frames == 0 and kept.to_silence_ms is not None, kept  # silent from the acknowledgement on
+    assert not findings[0].violations, findings[0].text()
+    assert broken.verdict is CancelVerdict.VIOLATION and broken.after_ack_frames, broken
+    assert [v.rule for v in findings[1].violations] == ["cancel"], findings[1].text()
+    assert channel.grammar.cancel is not None and channel.grammar.cancel.ack is not None
+    assert channel.grammar.cancel.ack.value == ack

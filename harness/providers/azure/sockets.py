@@ -20,10 +20,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format, Model
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
+    Clears,
     Ending,
     Failures,
     KeyIn,
@@ -93,6 +94,12 @@ class ResponseCreate(RequestModel):
     response: dict[str, Any] | None = None
 
 
+class ResponseCancel(RequestModel):
+    type: Literal["response.cancel"]
+    event_id: str | None = None
+    response_id: str | None = None
+
+
 class VoiceLiveEvent(ResponseModel):
     type: str
     event_id: str | None = None
@@ -124,6 +131,12 @@ MODELS = (
     Model(name="gpt-realtime", synthesis="tts.synthesize", voice=VOICE, named_only=True,
           description=f"gpt-realtime over the Voice Live WebSocket (voice {VOICE}), asked to say the text"),
 )
+
+# The cancel, as the Voice Live client library's reference gives it (ClientEventResponseCancel): "Send this event to
+# cancel an in-progress response. The server will respond with a response.cancelled event or an error if there is no
+# response to cancel." The response cancelled, none of its audio after the answer.
+VOICELIVE_CANCEL = ("https://learn.microsoft.com/en-us/javascript/api/@azure/ai-voicelive/clienteventresponsecancel"
+                    "?view=azure-node-latest")
 
 VOICE_LIVE = Socket(
     key="voice-live", path="/voice-live/realtime",
@@ -169,6 +182,13 @@ VOICE_LIVE = Socket(
                      template=_event("error", error={"type": "invalid_request_error", "code": "", "message": ""}),
                      code_at="/error/code", message_at="/error/message"),
     ),
+    clear=Send("response.cancel", {"type": "response.cancel"}, ResponseCancel, Match("/type", "response.cancel")),
+    clears=Clears(answer=Answer(name="response.cancelled", kind=Kind.CLEARED,
+                                match=Match("/type", "response.cancelled"), model=VoiceLiveEvent,
+                                template=_event("response.cancelled")), drops_speech=True),
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=VOICELIVE_CANCEL,
+                  quote="Send this event to cancel an in-progress response. The server will respond with a "
+                        "response.cancelled event or an error if there is no response to cancel."),
     formats=(Format(name="pcm16", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
                     rates=(RATE,)),),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it

@@ -41,10 +41,11 @@ from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import Format, Model
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
+    Clears,
     Ending,
     Failures,
     KeyIn,
@@ -140,6 +141,12 @@ class ResponseCreate(RequestModel):
     response: dict[str, Any] | None = None
 
 
+class ResponseCancel(RequestModel):
+    type: Literal["response.cancel"]
+    event_id: str | None = None
+    response_id: str | None = None
+
+
 # --- server events (what the server adds is drift, never a failure) -----------------------------------------------
 
 class ServerEvent(ResponseModel):
@@ -233,6 +240,19 @@ BETA = RetiredGrammar(
             ("session.output_audio_format", "session.audio.output.format")),
 )
 
+# The cancel over the WebSocket: response.cancel, answered by a response.done whose status is cancelled; no audio of
+# the response after it. (`output_audio_buffer.clear` is "WebRTC/SIP only", Azure's ai-projects reference of the same
+# event, and "WebRTC Only" in the beta types: not this socket's.)
+# openai-client-base 0.8.1, RealtimeClientEventResponseCancel (generated from OpenAI's OpenAPI spec):
+CANCEL_QUOTE = ("Send this event to cancel an in-progress response. The server will respond with a `response.done` "
+                "event with a status of `response.status=cancelled`. If there is no response to cancel, the server "
+                "will respond with an error.")
+CANCELLED = _event("response.done", response={
+    "id": "resp_{id}", "object": "realtime.response", "status": "cancelled", "output_modalities": ["audio"],
+    "status_details": {"type": "cancelled", "reason": "client_cancelled"},
+    "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
+              "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})
+
 REALTIME = Socket(
     key="realtime", path="/realtime",
     summary="Realtime API (GA): session.update, conversation.item.create and response.create; "
@@ -287,6 +307,12 @@ REALTIME = Socket(
                      code_at="/error/code", message_at="/error/message"),
         error_close=1008,
     ),
+    clear=Send("response.cancel", {"type": "response.cancel"}, ResponseCancel, Match("/type", "response.cancel")),
+    clears=Clears(answer=Answer(name="response.done (cancelled)", kind=Kind.FINAL,
+                                match=Match("/type", "response.done"), model=ResponseDone, template=CANCELLED),
+                  drops_speech=True),
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.FINAL, quote=CANCEL_QUOTE,
+                  doc=SDK_TYPES),  # response_cancel_event.py, generated from the same spec
     formats=FORMATS,
     ending=Ending(server_closes=False),  # the session stays open for the next response: the client closes it
     billing=BILLING,
