@@ -289,3 +289,23 @@ def test_the_speech_to_speech_sockets_fall_silent_on_their_cancel_and_its_drift_
     assert [v.rule for v in findings[1].violations] == ["cancel"], findings[1].text()
     assert channel.grammar.cancel is not None and channel.grammar.cancel.ack is not None
     assert channel.grammar.cancel.ack.value == ack
+
+
+def test_compare_names_the_offering_whose_model_was_retired(drifting: Any, tmp_path: Path) -> None:
+    """`bench run` of gpt-realtime-1.5 as documented, then under the `retired_model` drift (every job refused with
+    model_not_found): `compare` flags the offering's success rate, naming it. Five texts a side, the fewest it
+    judges."""
+    from harness.report.compare import Metric, compare_runs
+    from harness.results.reading import read_run
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
+
+    runs = []
+    for kind in ("", "retired_model"):
+        with _drift(drifting, "openai", kind):
+            runs.append(run_bench_session(BenchConfig(
+                out=tmp_path, models=("openai/gpt-realtime-1.5",), corpus=("en_read:5",), report=False, score=False,
+                target=drifting.url, budget=5.0, concurrency=5)).run_id)
+    comparison = compare_runs(read_run(tmp_path / "runs.db", runs[0]), read_run(tmp_path / "runs.db", runs[1]))
+    named = [(c.provider, c.model, c.metric) for c in comparison.regressions]
+    assert ("openai", "gpt-realtime-1.5", Metric.SUCCESS) in named, named
