@@ -18,15 +18,13 @@ names, below, judged by `harness.measurement.marks`):
              current URL: a realtime API's beta events after its GA (every framework broke in turn: livekit/agents
              #3412); the frame checks must name the renamed event
     retired_model  the model a socket is asked for is refused as its provider refuses a model it no longer serves
-             (the `SpeechService`'s `unknown_model` refusal, in the socket's error message or its close: Gemini's Live
-             API closed 1008 "models/gemini-live-2.5-flash-preview is not found for API version v1alpha, or is not
-             supported for bidiGenerateContent", google/adk-python #3964; OpenAI's "The model `gpt-realtime` does not
-             exist or you do not have access to it." with code `model_not_found`, openai-realtime-console #561): the
+             (the `SpeechService`'s `unknown_model` refusal, in the socket's error message, or in its close where the
+             socket tells errors so: `CloseErrors.unknown_model`; each provider's declaration quotes the words): the
              contract suite must name the model
     renamed_field  a socket declaring renamed client fields (`RetiredGrammar.fields`) takes them by their other name,
              so a client's current name is unknown to it: refused naming the field where the socket refuses unknown
-             fields ("Unknown parameter: 'session.output_modalities'.", the GA endpoint's words), else set aside with
-             a finding as any unknown field
+             fields ("Unknown parameter: '<field>'.", the words a strict realtime endpoint was seen to use), else set
+             aside with a finding as any unknown field
 
 Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
 at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as

@@ -58,9 +58,9 @@ def _socket_checks(provider: Provider) -> Iterator[tuple[str, str]]:
                 yield key, check
 
 
-# Every socket of every provider (xAI's Voice Agent socket is its second), each check a case: the first socket's as
-# `<provider>/<check>`, another's as `<provider>/<socket>/<check>`. A socket no stored page documents, declared from
-# independent clients (`source: client`): its checks counted apart.
+# Every socket of every provider (a speech-to-speech socket may be a provider's second), each check a case: the
+# first's as `<provider>/<check>`, another's as `<provider>/<socket>/<check>`. A socket no stored page documents,
+# declared from independent clients (`source: client`): its checks counted apart.
 CASES = [pytest.param(provider, key, check, id=f"{provider.name}/{key + '/' if key else ''}{check}",
                       marks=[pytest.mark.client_source] if provider.channel(key or provider.channels[0].key).evidence
                       .source is EvidenceSource.CLIENT else [])
