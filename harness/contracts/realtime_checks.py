@@ -301,10 +301,23 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
         for event in (e for e in found.events if e.kind is Kind.ERROR):
             found.add(event.frame, "", "no error frame for a request the declaration allows",
                       f"{event.code or 'error'}: {event.message}"[:120], "protocol")
+        _refused_by_close(target.grammar, session, found)
         if plan.name in SEAMED:
             for frame, seam in session_seams(found.events, target.grammar.audio_spec(session)):
                 found.add(frame, "", "audio frames that join as one sound (docs/seams.md)", seam.detail, "seams")
     return found
+
+
+def _refused_by_close(grammar: Grammar, session: Session, found: FrameFindings) -> None:
+    """A request the declaration allows refused by the close alone (a socket that tells its errors so, no error frame
+    before it): the close's code and reason name what was refused (a model no longer served)."""
+    closing = session.closing
+    ends = (None, 1000, grammar.ending_close)
+    if closing is None or not closing.by_server or closing.code in ends or any(e.kind is Kind.ERROR
+                                                                             for e in found.events):
+        return
+    found.add(None, "/closing", "no error close for a request the declaration allows",
+              f"close {closing.code}: {closing.reason}"[:160], "protocol")
 
 
 def _expect_refusal(grammar: Grammar, session: Session, found: FrameFindings) -> None:

@@ -173,18 +173,20 @@ def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
 REPLAY_KEY = "replay-key"  # what the replayed client sends: the server checks nothing, as recorded
 
 
-async def replay_check(provider: Provider, check: str, recorded: Session) -> Session:
-    """Say the check's plan to a server replaying `recorded`: the session as this client measures it."""
+async def replay_check(provider: Provider, check: str, recorded: Session, channel_key: str = "") -> Session:
+    """Say the check's plan to a server replaying `recorded`: the session as this client measures it (on the socket
+    `channel_key`; "": the provider's first)."""
     async with SessionReplay(recorded) as replay:
-        target = RealtimeTarget(provider, replay.base_url, REPLAY_KEY)
+        target = RealtimeTarget(provider, replay.base_url, REPLAY_KEY, channel_key=channel_key)
         return await run_check(target, plans(target)[check]())
 
 
-def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any]) -> tuple[Session, FrameFindings]:
+def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any],
+                   channel_key: str = "") -> tuple[Session, FrameFindings]:
     """A recorded session (a fixture's JSON) replayed and judged: the frame rules, the check's own
     expectations, and the recording's `first_audio_within_ms` on the replayed time to first audio."""
-    session = event_loop.run(replay_check(provider, check, Session.from_json(recorded)))
-    target = RealtimeTarget(provider, "", "")
+    session = event_loop.run(replay_check(provider, check, Session.from_json(recorded), channel_key))
+    target = RealtimeTarget(provider, "", "", channel_key=channel_key)
     found = judge(target, plans(target)[check](), session)
     within = recorded.get(FIRST_AUDIO_FIELD)
     late = late_first_audio(None if within is None else float(within), first_audio_ms(session, target.grammar), "")

@@ -17,6 +17,14 @@ names, below, judged by `harness.measurement.marks`):
     retired  a socket declaring the grammar its provider retired (`websocket_speech.RetiredGrammar`) speaks it on the
              current URL: a realtime API's beta events after its GA (every framework broke in turn: livekit/agents
              #3412); the frame checks must name the renamed event
+    retired_model  the model a socket is asked for is refused as its provider refuses a model it no longer serves
+             (the `SpeechService`'s `unknown_model` refusal, in the socket's error message, or in its close where the
+             socket tells errors so: `CloseErrors.unknown_model`; each provider's declaration quotes the words): the
+             contract suite must name the model
+    renamed_field  a socket declaring renamed client fields (`RetiredGrammar.fields`) takes them by their other name,
+             so a client's current name is unknown to it: refused naming the field where the socket refuses unknown
+             fields ("Unknown parameter: '<field>'.", the words a strict realtime endpoint was seen to use), else set
+             aside with a finding as any unknown field
 
 Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
 at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as
@@ -38,7 +46,11 @@ AFTER_CANCEL = "after_cancel"  # what a stream does after a cancel: the cancel r
 # A socket's server messages sent by the names of the grammar its provider switched off (`Socket.retired`: a beta's
 # events on the GA URL): the contract suite must name the event
 RETIRED = "retired"
-DRIFT_KINDS = (*KINDS, AFTER_CANCEL, RETIRED)  # every kind the drift control takes
+# The socket's model refused as retired, and its client fields taken by their renamed names: the contract suite must
+# name the model and the field
+RETIRED_MODEL = "retired_model"
+RENAMED_FIELD = "renamed_field"
+DRIFT_KINDS = (*KINDS, AFTER_CANCEL, RETIRED, RETIRED_MODEL, RENAMED_FIELD)  # every kind the drift control takes
 GAP_SAMPLES = 128
 CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
 RATE_FACTOR = 1.5

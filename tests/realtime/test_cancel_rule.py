@@ -123,6 +123,11 @@ def test_every_socket_with_a_clear_or_a_cancel_declares_what_it_does() -> None:
     assert declared["deepgram/speak.streaming"] == ("clear", AfterCancel.DROPPED, Kind.CLEARED)
     assert declared["cartesia/tts.websocket"] == ("cancel", AfterCancel.DROPPED, None)
     assert declared["elevenlabs/tts.multi-stream-input"] == ("end", AfterCancel.SILENT, None)
+    # the speech-to-speech sockets (issue 80): a response cancelled, a generation interrupted
+    assert declared["openai/realtime"] == ("clear", AfterCancel.DROPPED, Kind.FINAL)
+    assert declared["gemini/live"] == ("clear", AfterCancel.DROPPED, Kind.CLEARED)
+    assert declared["azure/voice-live"] == ("clear", AfterCancel.DROPPED, Kind.CLEARED)
+    assert "xai/realtime" not in declared  # no stored page of xAI's shows a cancel
     assert declared["murf/speech.stream-input"][1] is AfterCancel.FINISHED
     assert len(declared) >= 8
 

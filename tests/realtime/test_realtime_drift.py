@@ -14,7 +14,8 @@ import shutil
 import sqlite3
 import struct
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +108,86 @@ def test_the_beta_grammar_on_the_ga_url_fails_naming_the_renamed_event() -> None
     assert "response.audio.delta" in found.text() and "response.audio_transcript.delta" in found.text()
 
 
-def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it() -> None:
-    import httpx
-
+@pytest.fixture(scope="module")
+def drifting() -> Iterator[Any]:
+    """One sandbox for the drift and cancel tests, serving the realtime sockets whose drifts they set."""
     from harness.sandbox import running
 
+    with running(profile="fast", providers=("openai", "gemini", "azure")) as sandbox:
+        yield sandbox
+
+
+@contextmanager
+def _drift(sandbox: Any, provider: str, kind: str) -> Iterator[None]:
+    import httpx
+
+    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}}).raise_for_status()
+    try:
+        yield
+    finally:
+        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}}).raise_for_status()
+
+
+def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it(drifting: Any) -> None:
     channel = next(c for c in providers()["openai"].channels if c.key == "realtime")
     utterance = Utterance(chunks=(TEXT,), voice="marin", model="gpt-realtime-1.5", audio_format="audio/pcm")
-    with running(profile="fast", providers=("openai",)) as sandbox:
-        key, base = sandbox.default_key("openai"), sandbox.base_url("openai", "v1")
-        sessions = []
-        for grammar in ("retired", ""):  # the drift, then as documented again
-            httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"openai": grammar}}).raise_for_status()
+    key, base = drifting.default_key("openai"), drifting.base_url("openai", "v1")
+    sessions = []
+    for grammar in ("retired", ""):  # the drift, then as documented again
+        with _drift(drifting, "openai", grammar):
             sessions.append(asyncio.run(speak(channel, base, {"Authorization": f"Bearer {key}"}, utterance, key=key)))
     drifted, documented = (check_session(s, channel.grammar, {"": TEXT}) for s in sessions)
     assert "'response.audio.delta' message" in drifted.text()
     assert documented.violations == [], documented.text()
+
+
+def _suite_says(sandbox: Any, provider: str, kind: str, plan_of: Callable[[Any], Any] | None = None) -> list[str]:
+    """The contract suite's `synthesis` check (its plan, or `plan_of` it) on the provider's first socket in the
+    sandbox under the stream drift `kind`: its violations, as the suite prints them."""
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+
+    declared = providers()[provider]
+    target = RealtimeTarget(declared, sandbox.base_url(provider, declared.channels[0].host),
+                            sandbox.default_key(provider))
+    plan = plans(target)["synthesis"]()
+    plan = plan_of(plan) if plan_of is not None else plan
+    with _drift(sandbox, provider, kind):
+        session = asyncio.run(asyncio.wait_for(run_check(target, plan), 30))
+    return [str(violation) for violation in judge(target, plan, session).violations]
+
+
+@pytest.mark.parametrize(("provider", "kind", "named"), [
+    # a retired model id: refused as the documents show a model not found, the model named
+    ("openai", "retired_model", "model_not_found: The model 'gpt-realtime-1.5' does not exist"),
+    ("gemini", "retired_model", "close 1008: NOT_FOUND: models/gemini-3.8-live is not found"),
+    # a renamed session field: the GA name unknown to a server taking the other one, the field named
+    ("openai", "renamed_field", "Unknown parameter: 'session.output_modalities'."),
+    # the retired grammar's events on the GA URL: the event named
+    ("openai", "retired", "got a 'response.audio.delta' message"),
+])
+def test_the_contract_suite_names_what_each_realtime_drift_changed(drifting: Any, provider: str, kind: str,
+                                                                   named: str) -> None:
+    said = _suite_says(drifting, provider, kind)
+    assert any(named in line for line in said), said
+
+
+@pytest.mark.parametrize("provider", ["openai", "gemini"])
+def test_the_contract_suite_passes_the_realtime_sockets_as_documented(drifting: Any, provider: str) -> None:
+    assert _suite_says(drifting, provider, "") == []
+
+
+def test_the_ga_strictness_names_an_unknown_field_the_client_sends(drifting: Any) -> None:
+    """The GA endpoint refuses a field it does not know (documented: `unknown_input` refused, no drift needed): a
+    session.update carrying the beta's `input_audio_format` fails the check naming the field."""
+    def with_beta_field(plan: Any) -> Any:
+        first, *rest = plan.opening.messages
+        message = json.loads(first.message)
+        message["session"]["input_audio_format"] = "pcm16"
+        opening = replace(plan.opening, messages=(replace(first, message=json.dumps(message)), *rest))
+        return replace(plan, opening=opening)
+
+    said = _suite_says(drifting, "openai", "", with_beta_field)
+    assert any("session.input_audio_format" in line for line in said), said
 
 
 def _folder(root: Path, session: Mapping[str, Any]) -> Path:
@@ -193,3 +258,54 @@ def test_a_transcript_that_is_not_the_text_asked_is_a_finding_naming_it(findings
     assert not [n for n in findings(lambda asked: asked) if "transcript" in n]  # the text asked, said: no finding
     (note,) = [n for n in findings(lambda asked: "Good evening to all of you.") if "transcript" in n]
     assert "is not the text asked" in note and "'good evening to all of you'" in note
+
+
+@pytest.mark.parametrize(("provider", "ack"), [("openai", "final"), ("gemini", "cleared"), ("azure", "cleared")])
+def test_the_speech_to_speech_sockets_fall_silent_on_their_cancel_and_its_drift_is_named(
+        drifting: Any, provider: str, ack: str) -> None:
+    """The contract suite's cancel check (the suite's `cancel` plan, paced as against a sandbox): OpenAI's and Azure's
+    response.cancel, Gemini's interrupting clientContent; acknowledged as documented (a cancelled response.done,
+    response.cancelled, serverContent.interrupted) and no audio after it. Under the `after_cancel` drift the speech goes
+    on after the acknowledgement: a violation of rule `cancel`."""
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
+    from harness.core.protocols.cancel import CancelVerdict, judged
+
+    declared = providers()[provider]
+    channel = declared.channels[0]
+    target = RealtimeTarget(declared, drifting.base_url(provider, channel.host), drifting.default_key(provider),
+                            channel_key=channel.key)
+    plan = plans(target)["cancel"]()
+    outcomes, findings = [], []
+    for kind in ("", "after_cancel"):
+        with _drift(drifting, provider, kind):
+            session = asyncio.run(asyncio.wait_for(run_check(target, sandbox_paced(plan)), 30))
+        outcomes.append(judged(session, target.grammar))
+        findings.append(judge(target, plan, session))
+    kept, broken = outcomes
+    assert kept.verdict is CancelVerdict.KEPT and kept.ack_s is not None, kept
+    assert kept.after_ack_frames == 0 and kept.to_silence_ms is not None, kept  # silent from the acknowledgement on
+    assert not findings[0].violations, findings[0].text()
+    assert broken.verdict is CancelVerdict.VIOLATION and broken.after_ack_frames, broken
+    assert [v.rule for v in findings[1].violations] == ["cancel"], findings[1].text()
+    assert channel.grammar.cancel is not None and channel.grammar.cancel.ack is not None
+    assert channel.grammar.cancel.ack.value == ack
+
+
+def test_compare_names_the_offering_whose_model_was_retired(drifting: Any, tmp_path: Path) -> None:
+    """`bench run` of gpt-realtime-1.5 as documented, then under the `retired_model` drift (every job refused with
+    model_not_found): `compare` flags the offering's success rate, naming it. Five texts a side, the fewest it
+    judges."""
+    from harness.report.compare import Metric, compare_runs
+    from harness.results.reading import read_run
+    from harness.runner.plan.config import BenchConfig
+    from harness.runner.session import run_bench_session
+
+    runs = []
+    for kind in ("", "retired_model"):
+        with _drift(drifting, "openai", kind):
+            runs.append(run_bench_session(BenchConfig(
+                out=tmp_path, models=("openai/gpt-realtime-1.5",), corpus=("en_read:5",), report=False, score=False,
+                target=drifting.url, budget=5.0, concurrency=5)).run_id)
+    comparison = compare_runs(read_run(tmp_path / "runs.db", runs[0]), read_run(tmp_path / "runs.db", runs[1]))
+    named = [(c.provider, c.model, c.metric) for c in comparison.regressions]
+    assert ("openai", "gpt-realtime-1.5", Metric.SUCCESS) in named, named

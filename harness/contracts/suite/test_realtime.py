@@ -22,6 +22,7 @@ keys filtered. Replay plays it back from a loopback server at its recorded offse
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -47,18 +48,30 @@ from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
 DECLARED = frozenset(p.name for p in declared_providers())
-# A socket no stored page documents, declared from independent clients (`source: client`): its checks counted apart.
-CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}",
-                      marks=[pytest.mark.client_source] if provider.channels[0].evidence.source is
-                      EvidenceSource.CLIENT else [])
+def _socket_checks(provider: Provider) -> Iterator[tuple[str, str]]:
+    """Each socket of the provider ("" for its first, whose test ids and fixtures keep their names) with each of its
+    checks; the cancel, and another socket's timing marks, are judged apart (CANCEL_CASES, MARKS_CASES)."""
+    for index, channel in enumerate(provider.channels):
+        key = channel.key if index else ""
+        for check in plans(RealtimeTarget(provider, "", "", channel_key=key)):
+            if check != "cancel" and not (index and check == "timing-marks"):
+                yield key, check
+
+
+# Every socket of every provider (a speech-to-speech socket may be a provider's second), each check a case: the
+# first's as `<provider>/<check>`, another's as `<provider>/<socket>/<check>`. A socket no stored page documents,
+# declared from independent clients (`source: client`): its checks counted apart.
+CASES = [pytest.param(provider, key, check, id=f"{provider.name}/{key + '/' if key else ''}{check}",
+                      marks=[pytest.mark.client_source] if provider.channel(key or provider.channels[0].key).evidence
+                      .source is EvidenceSource.CLIENT else [])
          for provider in providers().values() if provider.channels
-         for check in plans(RealtimeTarget(provider, "", "")) if check != "cancel"] or [
-    pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
+         for key, check in _socket_checks(provider)] or [
+    pytest.param(None, "", "", id="no-provider", marks=pytest.mark.skip(
         reason="no realtime provider is declared: add one to tts-harness.toml with a "
                "realtime `protocol` (docs/realtime.md names each)"))]
 
 
-# Every socket with a documented cancel, each judged apart (`CASES` checks a provider's first socket).
+# Every socket with a documented cancel, each judged apart (`CASES` leaves the cancel out).
 CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/cancel",
                              marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
                              else [])
@@ -67,8 +80,8 @@ CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channe
 
 
 # Every socket after a provider's first whose answers carry timing marks (a multi-context socket beside a
-# single-utterance one), its timing-marks check judged apart (`CASES` checks a provider's first socket; issue 79:
-# the others' marks went unread).
+# single-utterance one), its timing-marks check judged apart (`CASES` leaves it out, its fixtures and ids kept; issue
+# 79: the others' marks went unread).
 MARKS_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/timing-marks",
                             marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
                             else [])
@@ -82,10 +95,6 @@ RATE_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.
                            else [])
               for provider in providers().values() if isinstance(provider.family, SpeechService)
               for channel in provider.channels]
-
-
-def _declared_url(provider: Provider) -> str:
-    return provider.hosts[provider.channels[0].host].rstrip("/")
 
 
 def _target(provider: Provider, tts_target: ContractTarget) -> RealtimeTarget | None:
@@ -122,23 +131,27 @@ def _records(request: pytest.FixtureRequest, path: Path) -> bool:
 
 
 @pytest.mark.contract
-@pytest.mark.parametrize(("provider", "check"), CASES)
-def test_realtime(provider: Provider, check: str, request: Any, tts_target: ContractTarget) -> None:
-    target = _target(provider, tts_target)
-    fixture = _fixture(request, provider, check)
-    judged_by = target or RealtimeTarget(provider, _declared_url(provider), "")
+@pytest.mark.parametrize(("provider", "channel_key", "check"), CASES)
+def test_realtime(provider: Provider, channel_key: str, check: str, request: Any, tts_target: ContractTarget) -> None:
+    found = _target(provider, tts_target)
+    fixture = _fixture(request, provider, f"{check}-{channel_key}" if channel_key else check)
+    host = provider.channel(channel_key).host if channel_key else provider.channels[0].host
+    target = None if found is None else replace(found, base_url=tts_target.base_url(provider.name, host),
+                                                channel_key=channel_key)
+    judged_by = target or RealtimeTarget(provider, provider.hosts[host].rstrip("/"), "", channel_key=channel_key)
     plan = plans(judged_by)[check]()
     if target is None:
         if not fixture.exists():
-            pytest.skip(f"no recorded {check} session for {provider.name}: record one with "
-                        "--tts-target sandbox --tts-record-mode=once")
-        _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")))
+            pytest.skip(f"no recorded {check} session for {provider.name}{' ' + channel_key if channel_key else ''}: "
+                        "record one with --tts-target sandbox --tts-record-mode=once")
+        _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")), channel_key)
     else:
         session = event_loop.run(run_check(target, plan))
         if _records(request, fixture):
             _keep(session, target, fixture)
         findings = judge(judged_by, plan, session)
-    assert not findings.violations, f"{provider.name} {check}:\n  " + findings.text().replace("\n", "\n  ")
+    assert not findings.violations, f"{provider.name} {channel_key} {check}:\n  " + findings.text().replace(
+        "\n", "\n  ")
 
 
 @pytest.mark.contract

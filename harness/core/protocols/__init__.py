@@ -14,7 +14,9 @@ whose `SpeechService.file_protocols` lists X (`harness.core.declared`).
 
 `realtime_grammar.py` is the WebSocket vocabulary (channels, frames, sessions, the `Grammar` a socket is read with)
 that the WebSocket speech family (`websocket_speech.py`: its `SocketGrammar`) speaks for every socket, a built-in's
-or a file's; `realtime_session.py` runs one session with the `websockets` client and records it.
+or a file's; `realtime_session.py` runs one session with the `websockets` client and records it;
+`realtime_events.py` is the Realtime event grammar (conversation.item.create, response.create, audio and transcript
+deltas, response.done, error) the speech-to-speech sockets that copy it share as data.
 """
 
 from __future__ import annotations

@@ -248,6 +248,7 @@ class CloseErrors:
     not_json: CloseError  # a text frame that is not a message of the socket's framing
     invalid: CloseError  # any other refusal: a message the socket does not have, one its model refuses, a setting
     idle: CloseError  # no client message within the idle timeout
+    unknown_model: CloseError | None = None  # a model the socket does not serve (None: told as `invalid`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +293,8 @@ class RetiredGrammar:
     """A grammar the provider switched off, kept with its date: what its server messages were called (`events`: the
     old name and the current one, at the messages' `at` pointer) and its renamed client fields (`fields`, for the
     record). The sandbox speaks it on the current URL under the `retired` stream drift (`POST /_sandbox/drift
-    {"streams": {"<provider>": "retired"}}`): the drift a contract suite must name."""
+    {"streams": {"<provider>": "retired"}}`), and takes the client's fields by their retired names under the
+    `renamed_field` one (a current name is unknown to it: `renamed_in`): the drifts a contract suite must name."""
 
     name: str
     retired_on: str  # the date the provider turned it off
@@ -301,6 +303,16 @@ class RetiredGrammar:
     events: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of server messages
     fields: tuple[tuple[str, str], ...] = ()  # (the old name, the current name) of client fields
     at: str = "/type"
+
+    def renamed_in(self, message: Any) -> str:
+        """The first client field of `message` the rename gave its current name ("session.output_modalities"), as
+        the server on the other side of the rename does not know it; "" where it holds none."""
+        for _, current in self.fields:
+            parent, _, name = ("/" + current.replace(".", "/")).rpartition("/")
+            held = read(message, parent) if parent else message
+            if isinstance(held, Mapping) and name in held:
+                return current
+        return ""
 
     def spoken(self, message: dict[str, Any]) -> dict[str, Any]:
         """A current server message as the retired grammar named it."""

@@ -36,7 +36,7 @@ from harness.providers.azure.models import (
     SynthesizeRequest,
     VoiceList,
 )
-from harness.providers.azure.sockets import SOCKETS
+from harness.providers.azure.sockets import SOCKETS, VOICELIVE_CANCEL
 
 SPEECH, TOKENS = "tts", "sts"
 TOKEN_LIFETIME_S = 600  # "The access token should be sent to the service as the Authorization: Bearer <TOKEN>
@@ -293,7 +293,7 @@ SERVICE = SpeechService(
     hosts={SPEECH: "https://{region}.tts.speech.microsoft.com", TOKENS: "https://{region}.api.cognitive.microsoft.com"},
     auth=Auth(header="Ocp-Apim-Subscription-Key", others=(Auth(header="Authorization", scheme="Bearer"),)),
     key_env="AZURE_SPEECH_KEY",
-    docs=(REFERENCE, SSML_REFERENCE, PRICING),
+    docs=(REFERENCE, SSML_REFERENCE, PRICING, VOICELIVE_CANCEL),  # the Voice Live socket's response.cancel
     error_model=ErrorBody,
     errors=ErrorShape(None),
     refusals=REFUSALS,

@@ -20,10 +20,21 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format, Model
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_events import (
+    RealtimeEvent,
+    audio_deltas,
+    cancel_response,
+    error_event,
+    metadata,
+    realtime_event,
+    respond,
+    transcript_deltas,
+    user_text,
+)
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
-    AudioAnswer,
+    Clears,
     Ending,
     Failures,
     KeyIn,
@@ -32,10 +43,9 @@ from harness.core.protocols.websocket_speech import (
     Socket,
     SocketAuth,
     Start,
-    TranscriptDeltas,
     Upgrade,
 )
-from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
+from harness.core.spec import DocDrift, RequestModel
 
 HOW_TO = "https://learn.microsoft.com/en-us/Azure/ai-services/speech-service/voice-live-how-to"
 TRAINING = "https://learn.microsoft.com/en-ca/training/modules/develop-voice-live-agent/2-voice-live-api"
@@ -70,53 +80,6 @@ class VoiceLiveUpdate(RequestModel):
     event_id: str | None = None
 
 
-class InputText(RequestModel):
-    type: Literal["input_text"]
-    text: str
-
-
-class UserMessage(RequestModel):
-    type: Literal["message"]
-    role: Literal["user", "system"]
-    content: list[InputText]
-
-
-class ItemCreate(RequestModel):
-    type: Literal["conversation.item.create"]
-    item: UserMessage
-    event_id: str | None = None
-
-
-class ResponseCreate(RequestModel):
-    type: Literal["response.create"]
-    event_id: str | None = None
-    response: dict[str, Any] | None = None
-
-
-class VoiceLiveEvent(ResponseModel):
-    type: str
-    event_id: str | None = None
-
-
-class VoiceLiveDelta(ResponseModel):
-    type: str
-    delta: str
-    event_id: str | None = None
-    response_id: str | None = None
-    item_id: str | None = None
-
-
-class VoiceLiveError(ResponseModel):
-    type: Literal["error"]
-    error: dict[str, Any]
-    event_id: str | None = None
-
-
-def _event(kind: str, **fields: object) -> dict[str, object]:
-    return {"type": kind, "event_id": "event_{id}", **fields}
-
-
-_DELTA = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
 MODELS = (
     # "AZURE_VOICE_LIVE_MODEL=<model-name>  # e.g., gpt-realtime, gpt-4o, gpt-4o-mini" (LIVEKIT)
     # named only: no stored page prices it, and a run naming it is planned at its HTTP twin's characters (the
@@ -124,6 +87,12 @@ MODELS = (
     Model(name="gpt-realtime", synthesis="tts.synthesize", voice=VOICE, named_only=True,
           description=f"gpt-realtime over the Voice Live WebSocket (voice {VOICE}), asked to say the text"),
 )
+
+# The cancel, as the Voice Live client library's reference gives it (ClientEventResponseCancel): "Send this event to
+# cancel an in-progress response. The server will respond with a response.cancelled event or an error if there is no
+# response to cancel." The response cancelled, none of its audio after the answer.
+VOICELIVE_CANCEL = ("https://learn.microsoft.com/en-us/javascript/api/@azure/ai-voicelive/clienteventresponsecancel"
+                    "?view=azure-node-latest")
 
 VOICE_LIVE = Socket(
     key="voice-live", path="/voice-live/realtime",
@@ -134,41 +103,32 @@ VOICE_LIVE = Socket(
     upgrade=Upgrade(host="sts", query={"api-version": "2025-10-01", "model": "{model}"}),
     start=Start(
         greeting=Answer(name="session.created", kind=Kind.OPENED, match=Match("/type", "session.created"),
-                        model=VoiceLiveEvent, template=_event("session.created", session={"id": "sess_{id}"})),
+                        model=RealtimeEvent, template=realtime_event("session.created", session={"id": "sess_{id}"})),
         opening=Send("session.update", {"type": "session.update", "session": {
             "modalities": ["text", "audio"], "instructions": SAY_EXACTLY,
             "voice": {"name": "{voice}", "type": "azure-standard"}, "output_audio_format": "{format}"}},
             VoiceLiveUpdate, Match("/type", "session.update")),
         ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
-                     model=VoiceLiveEvent, template=_event("session.updated", session={"id": "sess_{id}"})),
+                     model=RealtimeEvent, template=realtime_event("session.updated", session={"id": "sess_{id}"})),
     ),
-    text=Send("conversation.item.create", {"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
-        ItemCreate, Match("/type", "conversation.item.create")),
-    end=Send("response.create", {"type": "response.create"}, ResponseCreate, Match("/type", "response.create")),
-    audio_answer=AudioAnswer(
-        message=Answer(name="response.audio.delta", kind=Kind.AUDIO, match=Match("/type", "response.audio.delta"),
-                       model=VoiceLiveDelta, template=_event("response.audio.delta", **_DELTA, delta="{audio}")),
-        at=AudioAt("/delta"),
-    ),
-    transcript=TranscriptDeltas(
-        answer=Answer(name="response.audio_transcript.delta", kind=Kind.TRANSCRIPT,
-                      match=Match("/type", "response.audio_transcript.delta"), model=VoiceLiveDelta,
-                      template=_event("response.audio_transcript.delta", **_DELTA, delta="")),
-        at="/delta",
-    ),
-    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=VoiceLiveEvent,
-                 template=_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
-    others=tuple(Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=VoiceLiveEvent,
-                        template=_event(name))
-                 for name in ("conversation.item.created", "response.created", "response.output_item.added",
-                              "response.output_item.done", "response.content_part.added",
-                              "response.content_part.done", "response.audio.done", "response.audio_transcript.done")),
-    failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=VoiceLiveError,
-                     template=_event("error", error={"type": "invalid_request_error", "code": "", "message": ""}),
-                     code_at="/error/code", message_at="/error/message"),
-    ),
+    # the Realtime event grammar's shapes (harness.core.protocols.realtime_events), under its first names
+    text=user_text(),
+    end=respond(),
+    audio_answer=audio_deltas("response.audio.delta"),
+    transcript=transcript_deltas("response.audio_transcript.delta"),
+    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
+                 template=realtime_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
+    others=metadata(("conversation.item.created", "response.created", "response.output_item.added",
+                     "response.output_item.done", "response.content_part.added", "response.content_part.done",
+                     "response.audio.done", "response.audio_transcript.done")),
+    failures=Failures(error=error_event()),
+    clear=cancel_response(),
+    clears=Clears(answer=Answer(name="response.cancelled", kind=Kind.CLEARED,
+                                match=Match("/type", "response.cancelled"), model=RealtimeEvent,
+                                template=realtime_event("response.cancelled")), drops_speech=True),
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=VOICELIVE_CANCEL,
+                  quote="Send this event to cancel an in-progress response. The server will respond with a "
+                        "response.cancelled event or an error if there is no response to cancel."),
     formats=(Format(name="pcm16", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
                     rates=(RATE,)),),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it

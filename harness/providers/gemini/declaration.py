@@ -49,7 +49,7 @@ from harness.providers.gemini.models import (
     GenerateSpeechResponse,
     StreamSpeechRequest,
 )
-from harness.providers.gemini.sockets import SOCKETS
+from harness.providers.gemini.sockets import GENAI_INTERRUPTED, SOCKETS
 
 HOST = "api"
 RATE = 24000
@@ -251,7 +251,8 @@ SERVICE = SpeechService(
     hosts={HOST: "https://generativelanguage.googleapis.com"},
     auth=Auth(header="x-goog-api-key", others=(Auth(header="", query="key"),)),
     key_env="GEMINI_API_KEY",
-    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE, FINISH_REFERENCE),
+    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE, FINISH_REFERENCE,
+          GENAI_INTERRUPTED),  # the Live socket's interruption (sockets.py)
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,

@@ -35,10 +35,11 @@ from typing import Any, Literal
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import Format, Model
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
+    Clears,
     CloseError,
     CloseErrors,
     Ending,
@@ -139,6 +140,22 @@ MODELS = (
 )
 
 _INVALID = CloseError(1007, "INVALID_ARGUMENT")
+# A model the Live API does not serve (retired, or never one): the close alone, 1008 with the model named — "received
+# 1008 (policy violation) models/gemini-live-2.5-flash-preview is not found for API version v1alpha, or is not supported
+# for bidiGenerateContent" (google/adk-python#3964; google/adk-samples#23: "models/gemini-2.0-flash-001 is not found
+# for API version v1alpha, or is not supported for bidiGenerateContent. Call ListMod"); the reason's words are the
+# declaration's unknown_model refusal.
+_NOT_FOUND = CloseError(1008, "NOT_FOUND")
+
+# The interruption: "An interruption occurs when the client sends a message before the model finishes it's turn"
+# (Firebase AI Logic's LiveServerContent.interrupted, FIREBASE_LIVE), acknowledged by serverContent.interrupted; the
+# client message sent for it is a clientContent that adds no turn and completes none (`turnComplete: false`:
+# "Incremental update of the current conversation delivered from the client", the reference's
+# BidiGenerateContentClientContent), told apart from the text's turn by that flag.
+FIREBASE_LIVE = "https://firebase.google.com/docs/reference/js/ai.liveservercontent.md"
+GENAI_INTERRUPTED = "https://googleapis.github.io/js-genai/interfaces/types.LiveServerContent.html"
+INTERRUPTED = Answer(name="serverContent.interrupted", kind=Kind.CLEARED, match=Match("/serverContent/interrupted"),
+                     model=ServerMessage, template={"serverContent": {"interrupted": True}})
 
 LIVE = Socket(
     key="live", path=PATH,
@@ -180,13 +197,22 @@ LIVE = Socket(
         Answer(name="serverContent.generationComplete", kind=Kind.METADATA,
                match=Match("/serverContent/generationComplete"), model=ServerMessage,
                template={"serverContent": {"generationComplete": True}}),
-        Answer(name="serverContent.interrupted", kind=Kind.METADATA, match=Match("/serverContent/interrupted"),
-               model=ServerMessage, template={"serverContent": {"interrupted": True}}),
         Answer(name="sessionResumptionUpdate", kind=Kind.METADATA, match=Match("/sessionResumptionUpdate"),
                model=ServerMessage, template={"sessionResumptionUpdate": {}}),
     ),
+    clear=Send("clientContent (interrupting)", {"clientContent": {"turnComplete": False}}, ClientContent,
+               Match("/clientContent/turnComplete", False)),
+    clears=Clears(answer=INTERRUPTED, drops_speech=True),
+    # "If true, indicates that a client message has interrupted current model generation. If the client is playing
+    # out the content in realtime, this is a good signal to stop and empty the current queue." (google-genai's
+    # LiveServerContent.interrupted): the generation under way stops, nothing more of it after the acknowledgement
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=GENAI_INTERRUPTED,
+                  quote="If true, indicates that a client message has interrupted current model generation. If the "
+                        "client is playing out the content in realtime, this is a good signal to stop and empty the "
+                        "current queue."),
     failures=Failures(close_errors=CloseErrors(wrong_frame=_INVALID, not_json=_INVALID, invalid=_INVALID,
-                                               idle=CloseError(1011, "DEADLINE_EXCEEDED"))),
+                                               idle=CloseError(1011, "DEADLINE_EXCEEDED"),
+                                               unknown_model=_NOT_FOUND)),
     formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
                     rates=(RATE,)),),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it

@@ -41,10 +41,20 @@ from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import Format, Model
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_events import (
+    audio_deltas,
+    cancel_response,
+    error_event,
+    metadata,
+    realtime_event,
+    respond,
+    transcript_deltas,
+    user_text,
+)
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
-    AudioAnswer,
+    Clears,
     Ending,
     Failures,
     KeyIn,
@@ -54,10 +64,9 @@ from harness.core.protocols.websocket_speech import (
     Socket,
     SocketAuth,
     Start,
-    TranscriptDeltas,
     Upgrade,
 )
-from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel, UnknownInput
+from harness.core.spec import DocDrift, RequestModel, ResponseModel, UnknownInput
 
 HOST = "v1"  # the declaration's host: https://api.openai.com/v1 (the official client's base URL)
 SDK_TYPES = "https://github.com/openai/openai-python/tree/main/src/openai/types/realtime"
@@ -134,12 +143,6 @@ class ItemCreate(RequestModel):
     previous_item_id: str | None = None
 
 
-class ResponseCreate(RequestModel):
-    type: Literal["response.create"]
-    event_id: str | None = None
-    response: dict[str, Any] | None = None
-
-
 # --- server events (what the server adds is drift, never a failure) -----------------------------------------------
 
 class ServerEvent(ResponseModel):
@@ -179,11 +182,6 @@ class ErrorEvent(ResponseModel):
     error: ErrorDetail
 
 
-def _event(kind: str, **fields: object) -> dict[str, object]:
-    return {"type": kind, "event_id": "event_{id}", **fields}
-
-
-_DELTA = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
 _SESSION = {"type": "realtime", "object": "realtime.session", "id": "sess_{id}", "model": "{model}",
             "output_modalities": ["audio"],
             "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}
@@ -233,6 +231,19 @@ BETA = RetiredGrammar(
             ("session.output_audio_format", "session.audio.output.format")),
 )
 
+# The cancel over the WebSocket: response.cancel, answered by a response.done whose status is cancelled; no audio of
+# the response after it. (`output_audio_buffer.clear` is "WebRTC/SIP only", Azure's ai-projects reference of the same
+# event, and "WebRTC Only" in the beta types: not this socket's.)
+# openai-client-base 0.8.1, RealtimeClientEventResponseCancel (generated from OpenAI's OpenAPI spec):
+CANCEL_QUOTE = ("Send this event to cancel an in-progress response. The server will respond with a `response.done` "
+                "event with a status of `response.status=cancelled`. If there is no response to cancel, the server "
+                "will respond with an error.")
+CANCELLED = realtime_event("response.done", response={
+    "id": "resp_{id}", "object": "realtime.response", "status": "cancelled", "output_modalities": ["audio"],
+    "status_details": {"type": "cancelled", "reason": "client_cancelled"},
+    "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
+              "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})
+
 REALTIME = Socket(
     key="realtime", path="/realtime",
     summary="Realtime API (GA): session.update, conversation.item.create and response.create; "
@@ -242,51 +253,41 @@ REALTIME = Socket(
     upgrade=Upgrade(host=HOST, query={"model": "{model}"}),
     start=Start(
         greeting=Answer(name="session.created", kind=Kind.OPENED, match=Match("/type", "session.created"),
-                        model=ServerEvent, template=_event("session.created", session=_SESSION)),
+                        model=ServerEvent, template=realtime_event("session.created", session=_SESSION)),
         opening=Send("session.update", {"type": "session.update", "session": {
             "type": "realtime", "output_modalities": ["audio"], "instructions": SAY_EXACTLY,
             "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}},
             SessionUpdate, Match("/type", "session.update")),
         ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
-                     model=ServerEvent, template=_event("session.updated", session=_SESSION)),
+                     model=ServerEvent, template=realtime_event("session.updated", session=_SESSION)),
         waits_for_greeting=True, waits_for_ready=True,
     ),
-    text=Send("conversation.item.create", {"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
-        ItemCreate, Match("/type", "conversation.item.create")),
-    end=Send("response.create", {"type": "response.create"}, ResponseCreate, Match("/type", "response.create")),
-    audio_answer=AudioAnswer(
-        message=Answer(name="response.output_audio.delta", kind=Kind.AUDIO,
-                       match=Match("/type", "response.output_audio.delta"), model=OutputDelta,
-                       template=_event("response.output_audio.delta", **_DELTA, delta="{audio}")),
-        at=AudioAt("/delta"),
-    ),
-    transcript=TranscriptDeltas(
-        answer=Answer(name="response.output_audio_transcript.delta", kind=Kind.TRANSCRIPT,
-                      match=Match("/type", "response.output_audio_transcript.delta"), model=OutputDelta,
-                      template=_event("response.output_audio_transcript.delta", **_DELTA, delta="")),
-        at="/delta",
-    ),
+    # the Realtime event grammar's shapes (harness.core.protocols.realtime_events) with the GA types' stricter models
+    text=user_text(ItemCreate),
+    end=respond(),
+    audio_answer=audio_deltas("response.output_audio.delta", OutputDelta),
+    transcript=transcript_deltas("response.output_audio_transcript.delta", OutputDelta),
     final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=ResponseDone,
-                 template=_event("response.done", response={
+                 template=realtime_event("response.done", response={
                      "id": "resp_{id}", "object": "realtime.response", "status": "completed",
                      "output_modalities": ["audio"],
                      "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
                                "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})),
-    others=tuple(
-        Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=ServerEvent, template=_event(name))
-        for name in ("conversation.item.added", "conversation.item.created", "conversation.item.done",
+    others=metadata(("conversation.item.added", "conversation.item.created", "conversation.item.done",
                      "response.created", "response.output_item.added", "response.output_item.done",
                      "response.content_part.added", "response.content_part.done", "response.output_audio.done",
                      "response.output_audio_transcript.done", "output_audio_buffer.started",
-                     "output_audio_buffer.stopped", "rate_limits.updated")),
+                     "output_audio_buffer.stopped", "rate_limits.updated"), ServerEvent),
     failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=ErrorEvent,
-                     template=_event("error", error={"type": "invalid_request_error", "code": "", "message": "",
-                                                     "param": None}),
-                     code_at="/error/code", message_at="/error/message"),
+        error=error_event(ErrorEvent, param=None),
         error_close=1008,
     ),
+    clear=cancel_response(),
+    clears=Clears(answer=Answer(name="response.done (cancelled)", kind=Kind.FINAL,
+                                match=Match("/type", "response.done"), model=ResponseDone, template=CANCELLED),
+                  drops_speech=True),
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.FINAL, quote=CANCEL_QUOTE,
+                  doc=SDK_TYPES),  # response_cancel_event.py, generated from the same spec
     formats=FORMATS,
     ending=Ending(server_closes=False),  # the session stays open for the next response: the client closes it
     billing=BILLING,

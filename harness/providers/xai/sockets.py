@@ -32,6 +32,16 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format, Model, file_pieces, g711
+from harness.core.protocols.realtime_events import (
+    RealtimeEvent,
+    audio_deltas,
+    error_event,
+    metadata,
+    realtime_event,
+    respond,
+    transcript_deltas,
+    user_text,
+)
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -44,7 +54,6 @@ from harness.core.protocols.websocket_speech import (
     Socket,
     SocketAuth,
     Start,
-    TranscriptDeltas,
     Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift, Evidence, EvidenceSource, RequestModel, ResponseModel
@@ -140,53 +149,6 @@ class RealtimeSessionUpdate(RequestModel):
     event_id: str | None = None
 
 
-class InputText(RequestModel):
-    type: Literal["input_text"]
-    text: str
-
-
-class UserMessage(RequestModel):
-    type: Literal["message"]
-    role: Literal["user", "system"]
-    content: list[InputText]
-
-
-class ItemCreate(RequestModel):
-    type: Literal["conversation.item.create"]
-    item: UserMessage
-    event_id: str | None = None
-
-
-class ResponseCreate(RequestModel):
-    type: Literal["response.create"]
-    event_id: str | None = None
-    response: dict[str, Any] | None = None
-
-
-class RealtimeEvent(ResponseModel):
-    type: str
-    event_id: str | None = None
-
-
-class RealtimeDelta(ResponseModel):
-    type: str
-    delta: str
-    event_id: str | None = None
-    response_id: str | None = None
-    item_id: str | None = None
-
-
-class RealtimeError(ResponseModel):
-    type: Literal["error"]
-    error: dict[str, Any]
-    event_id: str | None = None
-
-
-def _event(kind: str, **fields: object) -> dict[str, object]:
-    return {"type": kind, "event_id": "event_{id}", **fields}
-
-
-_DELTA = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
 REALTIME_MODELS = (
     # "xai/grok-voice-think-fast-1.0 | Recommended | Flagship speech-to-speech voice model" (LiteLLM's xAI page,
     # read 2026-11-27); VOICE_GUIDE's quick start asks `?model=grok-voice-latest`
@@ -205,36 +167,19 @@ REALTIME = Socket(
         opening=Send("session.update", {"type": "session.update", "session": {
             "voice": "{voice}", "instructions": SAY_EXACTLY}}, RealtimeSessionUpdate, Match("/type", "session.update")),
         ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
-                     model=RealtimeEvent, template=_event("session.updated", session={"voice": "{voice}"})),
+                     model=RealtimeEvent, template=realtime_event("session.updated", session={"voice": "{voice}"})),
     ),
-    text=Send("conversation.item.create", {"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
-        ItemCreate, Match("/type", "conversation.item.create")),
-    end=Send("response.create", {"type": "response.create"}, ResponseCreate, Match("/type", "response.create")),
-    audio_answer=AudioAnswer(
-        message=Answer(name="response.output_audio.delta", kind=Kind.AUDIO,
-                       match=Match("/type", "response.output_audio.delta"), model=RealtimeDelta,
-                       template=_event("response.output_audio.delta", **_DELTA, delta="{audio}")),
-        at=AudioAt("/delta"),
-    ),
-    transcript=TranscriptDeltas(
-        answer=Answer(name="response.output_audio_transcript.delta", kind=Kind.TRANSCRIPT,
-                      match=Match("/type", "response.output_audio_transcript.delta"), model=RealtimeDelta,
-                      template=_event("response.output_audio_transcript.delta", **_DELTA, delta="")),
-        at="/delta",
-    ),
+    # the Realtime event grammar's shapes (harness.core.protocols.realtime_events), under its GA names
+    text=user_text(),
+    end=respond(),
+    audio_answer=audio_deltas("response.output_audio.delta"),
+    transcript=transcript_deltas("response.output_audio_transcript.delta"),
     final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
-                 template=_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
-    others=tuple(Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=RealtimeEvent,
-                        template=_event(name))
-                 for name in ("session.created", "conversation.created", "conversation.item.added",
-                              "response.created", "response.output_item.added", "response.output_item.done",
-                              "response.output_audio.done", "response.output_audio_transcript.done")),
-    failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=RealtimeError,
-                     template=_event("error", error={"type": "invalid_request_error", "code": "", "message": ""}),
-                     code_at="/error/code", message_at="/error/message"),
-    ),
+                 template=realtime_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
+    others=metadata(("session.created", "conversation.created", "conversation.item.added", "response.created",
+                     "response.output_item.added", "response.output_item.done", "response.output_audio.done",
+                     "response.output_audio_transcript.done")),
+    failures=Failures(error=error_event()),
     formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
                     rates=(RATE,)),),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it

@@ -116,7 +116,9 @@ from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.stream_faults import (
     AFTER_CANCEL,
+    RENAMED_FIELD,
     RETIRED,
+    RETIRED_MODEL,
     broken_marks,
     broken_piece,
     merged_words,
@@ -305,7 +307,7 @@ class FamilySocket:
         answer, closes = self.socket.failures.error, self.socket.failures.close_errors
         if answer is None:
             assert closes is not None  # Socket.__post_init__: one of the two
-            said: CloseError = getattr(closes, fault)
+            said: CloseError = getattr(closes, fault) or closes.invalid  # a kind the socket leaves unsaid: invalid
             if self.sender.open:
                 await self.sender.close(said.code, f"{said.name}: {message}"[:120])
             return
@@ -368,6 +370,7 @@ class FamilySocket:
         if send is None:
             raise Refused(invalid, "Unknown message: " + (", ".join(sorted(map(str, raw)))[:80]
                                                          if isinstance(raw, dict) else type(raw).__name__))
+        self._renamed(raw, send)
         checked, unknown = raw, ()  # type: tuple[Any, tuple[str, ...]]
         if self.socket.unknown_input is not UnknownInput.REFUSED:  # as the documents say, else never stricter
             checked, unknown = set_aside_unknown(send.model, raw)
@@ -380,6 +383,18 @@ class FamilySocket:
         if self.socket.unknown_input is UnknownInput.UNDOCUMENTED:  # `ignored`: documented, no finding
             self.call.services.accepted_unknown(f"WS {self.socket.path} {send.name}", unknown)
         return send
+
+    def _renamed(self, raw: Any, send: Send) -> None:
+        """The `renamed_field` drift (`stream_faults`): a field by the name a rename gave it is unknown to this server,
+        refused naming it where the socket refuses unknown fields (the GA endpoint's words), else seen."""
+        retired = self.socket.retired
+        if retired is None or self.call.services.stream_fault() != RENAMED_FIELD:
+            return
+        renamed = retired.renamed_in(raw)
+        if renamed and self.socket.unknown_input is UnknownInput.REFUSED:
+            raise Refused(self.service.refusals.invalid, f"Unknown parameter: '{renamed}'.")
+        if renamed:
+            self.call.services.accepted_unknown(f"WS {self.socket.path} {send.name}", (renamed,))
 
     def _context(self, raw: Any, send: Send) -> bool:
         """Make the stream of the context a message names the current one (a new context opens a stream); whether
@@ -626,6 +641,8 @@ class FamilySocket:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
             if wire in self.known:
                 self.call.services.spoke_known(f"WS {socket.path}", "model", self.known[wire])
+        if not keep and self.call.services.stream_fault() == RETIRED_MODEL:  # the drift: the model asked is retired
+            raise Refused(refusals.unknown_model or refusals.invalid, wire, "unknown_model")
         model = self._served(wire)
         voice = model.voice
         if "voice" in given:
