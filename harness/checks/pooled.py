@@ -48,6 +48,8 @@ class OfferingCheck:
     findings: dict[str, int]  # kind -> how many times its clips raised it
     examples: dict[str, str]  # kind -> the first clip's line, after its item
     lines: dict[str, str] = field(default_factory=dict)  # kind -> the first clip's line as it said it
+    first: int = 0  # the run's sequence number of the first clip it read something of (a face listing offerings in
+    # the order the run first met them)
 
     @property
     def label(self) -> str:
@@ -123,8 +125,10 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
                 lines.setdefault(kind, line)
     if not figures and not findings:
         return None
+    first = min((request.seq for request, clip in readings
+                 if clip.findings or any(value is not None for value in clip.values.values())), default=0)
     return OfferingCheck(provider=who[0], model=who[1], check=check.declaration, figures=figures,
-                         findings=findings, examples=examples, lines=lines)
+                         findings=findings, examples=examples, lines=lines, first=first)
 
 
 def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None

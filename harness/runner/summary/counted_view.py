@@ -96,7 +96,10 @@ def _section(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck])
     if not mine:
         return []
     found = {(one.provider, one.model, one.check.name): one for one in mine}
-    offerings = sorted({(one.provider, one.model) for one in mine})
+    met: dict[tuple[str, str], int] = {}
+    for one in mine:  # in the order the run first met them
+        met[(one.provider, one.model)] = min(one.first, met.get((one.provider, one.model), one.first))
+    offerings = sorted(met, key=lambda who: (met[who], who))
     values = {"offerings": [_offering_values(who, group, found) for who in offerings]}
     lines = Lines(group[0].name, _sentence(group, mine), values)
     shown = [who for who in offerings if any(count for one in mine if (one.provider, one.model) == who
