@@ -120,10 +120,10 @@ class ChangeRule:
         was = before or 0.0
         return after - was > max(self.absolute, self.relative * was)
 
-    def describe(self, label: str) -> str:
+    def describe(self, label: str, unit: str = "") -> str:
         if self.test is ChangeTest.ROSE:
-            return (f"{label} rose by more than {self.absolute:g} and by more than {self.relative:.0%} of the run "
-                    f"before's (deterministic: no test needed)")
+            return (f"{label} rose by more than {self.absolute:g}{' ' + unit if unit else ''} and by more than "
+                    f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
         if self.test is ChangeTest.NEWLY:
             return f"{label} where the run before had none (deterministic: no test needed)"
         return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
@@ -151,6 +151,13 @@ class CheckDeclaration:
     def counted(self) -> bool:
         """Every field counted: said in a section of its own, not as columns of the models table."""
         return all(item.pooling.counted for item in self.fields)
+
+    def change_said(self) -> str:
+        """Its change rule in words, with the page that explains it ("": no rule)."""
+        if self.change is None:
+            return ""
+        item = self.field_named(self.change.field)
+        return f"{self.change.describe(item.label, item.unit)} ({self.doc})"
 
     def finding_named(self, kind: str) -> FindingKind | None:
         return next((item for item in self.findings if item.kind == kind), None)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.checks import CheckChange, CountedChange, DeclaredCheck, changes_between, offering_checks
-from harness.core.checks import CheckDeclaration
 from harness.history.newest import newest_beside_before
 from harness.results import RequestRow, group
 
@@ -82,12 +81,6 @@ class CountedWorse:
 
     def describe(self) -> str:
         return self.change.describe(self.run_id, self.before)
-
-
-def counted_rule(check: CheckDeclaration) -> str:
-    """A counted check's rule in words, as the gate's failure says it."""
-    rule = check.change
-    return "" if rule is None else f"{rule.describe(check.field_named(rule.field).label)} ({check.doc})"
 
 
 def newest_counted_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], check: DeclaredCheck

@@ -15,7 +15,6 @@ from rich.table import Table
 from harness.checks import counted_checks
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.cancel import RULE as CANCEL_RULE
-from harness.history.checks import counted_rule
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
 from harness.history.markup import RULE as MARKUP_RULE
@@ -86,7 +85,7 @@ def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_
     return (
         ("The newest run's timing marks are worse", "timing marks", MARKS_RULE, analysis.marks_worse),
         ("The newest run honoured less of its markup", "markup honoured", MARKUP_RULE, analysis.markup_fell),
-        *((rule.heading, rule.name, counted_rule(counted[name]), worse) for name, worse in analysis.counted_worse
+        *((rule.heading, rule.name, counted[name].change_said(), worse) for name, worse in analysis.counted_worse
           if (rule := counted[name].change) is not None),
         ("The newest run's cancels broke what the documents promise", "cancel", CANCEL_RULE, analysis.cancels_worse),
     )

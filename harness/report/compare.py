@@ -213,8 +213,7 @@ METHODS = {
               "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
               "passes the check's declared size, the worse way, and the interval excludes no change",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
-    **{check.declaration.change.name: f"{check.declaration.change.describe(check.declaration.change.field)} "
-                                      f"({check.declaration.doc}; harness.checks.counted_change)"
+    **{check.declaration.change.name: check.declaration.change_said()
        for check in counted_checks() if check.declaration.change is not None},
 }
 
