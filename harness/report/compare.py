@@ -38,7 +38,7 @@ markup     both runs judged markup clips (the         any fall            none n
 checks     every registered check with a change       the check's own     paired over the clips both runs
            rule (``harness.checks``): its field's     (its declared       spoke: Student's t interval of the
            value per clip                             ChangeRule)         mean log ratio excludes no change
-(its rule) every registered counted check (its        its ChangeRule:     none needed: its findings are
+(rule)     every registered counted check (its        its ChangeRule:     none needed: its findings are
            findings deterministic): its field over    a rise beyond       deterministic (``harness.checks.
            NEW's clips against BASE's; the metric     absolute and        counted_change``)
            is the rule's own name                     share, or newly

@@ -106,14 +106,17 @@ def _section(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck])
                                              for count in one.findings.values())]
     if not shown:
         return [lines]
-    ratio = next((item for check in group for item in check.fields if item.pooling is Pooling.RATIO), None)
+    ratio = next(((check, item) for check in group for item in check.fields
+                  if item.pooling is Pooling.RATIO and item.of), None)
     titles = " and ".join([group[0].title, *(check.title.lower() for check in group[1:])])
     headings = [Heading("model", left=True)]
     for check in group:
         headings += [Heading(item.heading, left=item.pooling is Pooling.TALLY) for item in _shown(check)]
         headings += [Heading(kind) for kind in _counted_kinds(check)]
-    table = SummaryTable(f"{group[0].name}_findings",
-                         f"{titles}: {ratio.label if ratio else 'findings'} ({group[0].doc})", tuple(headings),
+    # keyed by what it counts (the ratio's numerator: its JSON key since before the check was declared)
+    key, what = ((ratio[1].of[0], f"{ratio[1].label} of {ratio[0].field_named(ratio[1].of[1]).label}") if ratio
+                 else (f"{group[0].name}_findings", "findings"))
+    table = SummaryTable(key, f"{titles}: {what} ({group[0].doc})", tuple(headings),
                          tuple(_row(who, group, found) for who in shown))
     return [lines, table]
 
