@@ -54,9 +54,9 @@ def _offering_values(who: tuple[str, str], group: Sequence[CheckDeclaration],
     for check in group:
         one = found.get((*who, check.name))
         values |= {item.name: _json(item, one.figures.get(item.name) if one else None) for item in _shown(check)}
-        if _counted_kinds(check):
+        if _counted_kinds(check):  # every kind found but the named ones, declared or not (a finding is said)
             values["by_kind"] = {kind: count for kind, count in (one.findings if one else {}).items()
-                                 if kind in _counted_kinds(check)}
+                                 if not ((declared := check.finding_named(kind)) and declared.named)}
     return values
 
 
