@@ -5,25 +5,47 @@ check. A new check is its module here, a migration where its evidence is not yet
 (docs/checks.md).
 
 Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module here defining `CHECK`), `pooled` (each
-offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`);
-every other module is a check (docs/checks.md lists them). The checks that predate this package (timing marks,
-seams, the rate heard, cancel, markup, the language check, hard text, WER/CER, similarity, DNSMOS, client health,
-the latency figures) are being moved onto it.
+offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
+paired; `counted_change`, a counted check's run against run); every other module is a check (docs/checks.md lists
+them). The checks that predate this package (timing marks, cancel, markup, the language check, hard text, WER/CER,
+similarity, DNSMOS, client health, the latency figures) are being moved onto it.
 """
 
-from harness.checks.change import CheckChange, changes_between, paired_change
-from harness.checks.pooled import OfferingCheck, Pooled, every_field, offering_checks, pool
+from harness.checks.change import (
+    CheckChange,
+    CountedChange,
+    changes_between,
+    counted_change,
+    counted_checks,
+    paired_change,
+)
+from harness.checks.pooled import (
+    OfferingCheck,
+    Pooled,
+    counted_columns,
+    counted_value,
+    every_field,
+    offering_checks,
+    offering_value,
+    pool,
+)
 from harness.checks.registry import ClipCheck, DeclaredCheck, registered
 
 __all__ = [
     "CheckChange",
     "ClipCheck",
+    "CountedChange",
     "DeclaredCheck",
     "OfferingCheck",
     "Pooled",
     "changes_between",
+    "counted_change",
+    "counted_checks",
+    "counted_columns",
+    "counted_value",
     "every_field",
     "offering_checks",
+    "offering_value",
     "paired_change",
     "pool",
     "registered",

@@ -1,13 +1,14 @@
 """Each offering's checks over a run: every registered check read on each of its clips and each field pooled as the
 check declares (`Pooling`: the median between order statistics, or the mean with Student's t, both from
-`harness.measurement`'s sample intervals), with its findings counted. The summary, the report, `compare` and `history`
+`harness.measurement`'s sample intervals; a counted field's total, ratio of totals or tally, with no interval), with
+its findings counted. The summary, the report, `compare` and `history`
 read these, never a check by name."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ class Pooled:
     low: float | None
     high: float | None
     clips: int
+    counts: tuple[tuple[float, int], ...] = ()  # a tally's values, each with the clips that gave it, first seen first
 
     def to_json(self, decimals: int) -> dict[str, Any]:
         def rounded(number: float | None) -> float | None:
@@ -43,8 +45,11 @@ class OfferingCheck:
     model: str
     check: CheckDeclaration
     figures: dict[str, Pooled]
-    findings: dict[str, int]  # kind -> clips that raised it
-    examples: dict[str, str]  # kind -> the first clip's line
+    findings: dict[str, int]  # kind -> how many times its clips raised it
+    examples: dict[str, str]  # kind -> the first clip's line, after its item
+    lines: dict[str, str] = field(default_factory=dict)  # kind -> the first clip's line as it said it
+    first: int = 0  # the run's sequence number of the first clip it read something of (a face listing offerings in
+    # the order the run first met them)
 
     @property
     def label(self) -> str:
@@ -62,7 +67,14 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
     """`values` pooled as declared; None for no value."""
     if not values:
         return None
+    if pooling is Pooling.TALLY:
+        counts: dict[float, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return Pooled(float(len(values)), None, None, len(values), tuple(counts.items()))
     data = np.asarray(values, dtype=np.float64)
+    if pooling in (Pooling.SUM, Pooling.RATIO):  # a ratio pools its parts' totals (`_offering`), never its clips'
+        return Pooled(float(data.sum()), None, None, int(data.size))
     if pooling is Pooling.GEOMETRIC_MEAN:
         data = data[data > 0]  # a rate of nothing has no logarithm (a check pooled so gives none)
         if not data.size:
@@ -79,28 +91,44 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
 
 
 def clip_readings(check: DeclaredCheck, requests: Iterable[RequestRow]) -> list[tuple[RequestRow, ClipCheck]]:
-    """The check's reading of each clip that came (an answer with its audio), in order."""
-    return [(request, check.measure(request)) for request in requests if request.outcome == "ok"]
+    """The check's reading of each clip that came (an answer with its audio; every stored job where the check says
+    so), in order."""
+    every = not check.declaration.answers_only
+    return [(request, check.measure(request)) for request in requests if every or request.outcome == "ok"]
+
+
+def _ratio(item: CheckField, figures: dict[str, Pooled]) -> Pooled | None:
+    """A ratio of two totals; None where the denominator's is none (no streamed audio: no rate of findings)."""
+    over, under = (figures.get(name) for name in item.of)
+    if over is None or under is None or not under.value:
+        return None
+    return Pooled(over.value / under.value, None, None, under.clips)
 
 
 def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[RequestRow]) -> OfferingCheck | None:
     readings = clip_readings(check, requests)
     figures: dict[str, Pooled] = {}
     for item in check.declaration.fields:
-        pooled = pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None],
-                      item.pooling)
+        pooled = (_ratio(item, figures) if item.pooling is Pooling.RATIO else
+                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None],
+                       item.pooling))
         if pooled is not None:
             figures[item.name] = pooled
     findings: dict[str, int] = {}
     examples: dict[str, str] = {}
+    lines: dict[str, str] = {}
     for request, clip in readings:
         for kind, line in clip.findings:
             findings[kind] = findings.get(kind, 0) + 1
             examples.setdefault(kind, f"{request.item_id}: {line}")
+            if line:
+                lines.setdefault(kind, line)
     if not figures and not findings:
         return None
+    first = min((request.seq for request, clip in readings
+                 if clip.findings or any(value is not None for value in clip.values.values())), default=0)
     return OfferingCheck(provider=who[0], model=who[1], check=check.declaration, figures=figures,
-                         findings=findings, examples=examples)
+                         findings=findings, examples=examples, lines=lines, first=first)
 
 
 def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None
@@ -117,6 +145,26 @@ def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredChe
 
 
 def every_field(checks: Sequence[DeclaredCheck] | None = None) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
-    """Each registered check's fields, in order: the columns a face adds."""
+    """Each registered check's fields with an interval (a counted check's are said apart), in order: the columns a
+    face adds."""
     return tuple((check.declaration, item) for check in (registered() if checks is None else checks)
-                 for item in check.declaration.fields)
+                 for item in check.declaration.fields if not item.pooling.counted)
+
+
+def counted_value(offering: OfferingCheck | None, name: str) -> float | None:
+    """A counted field's value for an offering; None where the offering has no such check or figure."""
+    found = None if offering is None else offering.figures.get(name)
+    return None if found is None else found.value
+
+
+def counted_columns(checks: Sequence[DeclaredCheck] | None = None
+                    ) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
+    """Each registered counted check's ratio fields, in order: the figure of it comparable between offerings (a
+    total grows with the run), which the report, the leaderboard's JSON and `history`'s series show."""
+    return tuple((check.declaration, item) for check in (registered() if checks is None else checks)
+                 if check.declaration.counted for item in check.declaration.fields if item.pooling is Pooling.RATIO)
+
+
+def offering_value(offerings: Iterable[OfferingCheck], check: CheckDeclaration, item: CheckField) -> float | None:
+    """A field's value among an offering's checks; None where its check or the figure is absent."""
+    return counted_value(next((one for one in offerings if one.check.name == check.name), None), item.name)

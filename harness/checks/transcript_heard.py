@@ -1,5 +1,5 @@
 """Transcript heard: whether the transcript a speech-to-speech socket sends beside its audio is what its audio says
-(issue 80: users of OpenAI's Realtime API and Gemini's Live API report the audio and the transcript disagreeing).
+(issue 80: users of the realtime speech-to-speech APIs report the audio and the transcript disagreeing).
 
 A clip's disagreement is the word distance between the transcript the model sent (`jobs.said_transcript`: its
 transcript events joined) and what the recogniser hears in the audio (`scores.transcript`), over the words heard —
@@ -36,8 +36,8 @@ DECLARATION = CheckDeclaration(
                                "95% Student's t interval."),),
     reads=("jobs.said_transcript", "scores.transcript", "scores.error"),
     findings=(FindingKind("transcript-disagrees", "the transcript a realtime model sends is the text of the audio it "
-                                                  "sends beside it (OpenAI's `response.output_audio_transcript`, "
-                                                  "Gemini's `outputTranscription`)"),),
+                                                  "sends beside it (its socket's `Kind.TRANSCRIPT` events, as the "
+                                                  "declaration names them)"),),
     thresholds={"max_disagreement": MAX_DISAGREEMENT},
 )
 

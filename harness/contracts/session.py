@@ -159,7 +159,7 @@ class ContractSession:
     def _undo(self, provider: Provider, outcome: PlanOutcome, client: httpx.Client) -> None:
         """After a 2xx answer of an endpoint that changes the server's state and declares its reverse
         (`Endpoint.undone_by`), that reverse's own success scenario, so no scenario depends on another's order:
-        TTS.ai's archive left the documents' saved voice archived, and its saved-voice speech scenario, run after it
+        an archive left the documents' saved voice archived, and the saved-voice speech scenario, run after it
         on one worker, met a 400. A reverse that fails is said as drift on this scenario."""
         reverse = provider.endpoint(outcome.plan.endpoint).undone_by
         if not reverse or not any(200 <= answer.status_code < 300 for _, _, answer in outcome.exchanges):

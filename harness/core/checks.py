@@ -9,6 +9,12 @@ function of (`reads`: so every figure recomputes from the store), and how a chan
 (`ChangeRule`). The check's module (`harness/checks/<name>.py`) holds the declaration beside the function computing
 its per-clip value; the summary, `--format json|markdown`, the report, `compare` and `history`'s gate iterate the
 registry (`harness.checks`) and name no check.
+
+A check whose findings are deterministic (the same audio, the same findings: a click where chunks meet) is *counted*:
+its fields are totals over the clips (`Pooling.SUM`), a ratio of two totals (`Pooling.RATIO`: findings a minute of
+streamed audio is the sum of findings over the sum of minutes) or the clips counted by the value they gave
+(`Pooling.TALLY`), with no interval; its change is judged run against run, no test needed (`ChangeTest.ROSE`,
+`ChangeTest.NEWLY`); the summary says it in a section of its own rather than as columns of the models table.
 """
 
 from __future__ import annotations
@@ -35,6 +41,24 @@ class Pooling(StrEnum):
     MEDIAN = "median"
     MEAN = "mean"
     GEOMETRIC_MEAN = "geometric mean"
+    SUM = "sum"  # a total over the clips: deterministic, no interval
+    RATIO = "ratio"  # the total of one field over the total of another (`CheckField.of`)
+    TALLY = "tally"  # the clips counted by the value each gave (24,000 Hz in 3 answers)
+
+    @property
+    def counted(self) -> bool:
+        """A deterministic figure: no interval, judged run against run."""
+        return self in (Pooling.SUM, Pooling.RATIO, Pooling.TALLY)
+
+
+class ChangeTest(StrEnum):
+    """How `ChangeRule` judges a change: PAIRED_RATIO, the clips both runs spoke paired (a figure with noise);
+    ROSE, a counted figure above the run before's by more than `absolute` and `relative` of it (the run before's:
+    none counts as zero); NEWLY, a counted figure above zero where the run before's was none."""
+
+    PAIRED_RATIO = "paired ratio"
+    ROSE = "rose"
+    NEWLY = "newly"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +73,11 @@ class CheckField:
     pooling: Pooling
     beside: str = ""  # a figure the faces already show that this one stands beside ("ttfa"); "": with its check
     decimals: int = 0
+    of: tuple[str, ...] = ()  # RATIO: the fields whose totals it divides (numerator, denominator)
+    heading: str = ""  # a counted field's heading in its summary table ("": not a column there)
+    absent: str = "—"  # what a face says where the field has nothing (a tally none gave: "as declared")
+    streamed: bool = False  # a figure only a streamed answer has: the report shows it when some model streamed
+    key: str = ""  # its key where a face named it before its check was declared; "": "<check>_<name>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +87,45 @@ class FindingKind:
 
     kind: str
     promise: str
+    named: bool = False  # each offering raising it is named in a line of its own; else counted by kind
+    kept: str = ""  # a named kind's words for a run where no offering raised it ("every one as declared")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeRule:
-    """How a change of one field between two runs of an offering is judged (by `compare` and `history`'s gate):
-    the clips both runs spoke (same item and repeat) paired, the mean of log(new / before) with its Student's t
-    interval; a change when the point passes `relative` and the interval excludes no change."""
+    """How a change of one field between two runs of an offering is judged (by `compare` and `history`'s gate), as
+    `test` says: PAIRED_RATIO, the clips both runs spoke (same item and repeat) paired, the mean of log(new / before)
+    with its Student's t interval, a change when the point passes `relative` and the interval excludes no change;
+    ROSE and NEWLY, a counted field of the newest run against the run before's (`ChangeTest`)."""
 
     field: str
     relative: float  # 0.10: a change of more than 10% either way (or the worse way, by the field's `better`)
     min_pairs: int = 5  # fewer clips spoken by both runs: no judgement, said so (compare's `min_samples` too)
+    test: ChangeTest = ChangeTest.PAIRED_RATIO
+    absolute: float = 0.0  # ROSE: a rise of no more than this is none, whatever its share
+    name: str = "checks"  # the rule's name in `compare --fail-on`, history's JUnit case and the contract suite
+    heading: str = ""  # the line heading the offerings it flags in `history`'s terminal output
 
-    def describe(self, label: str) -> str:
+    @property
+    def counted(self) -> bool:
+        return self.test is not ChangeTest.PAIRED_RATIO
+
+    def worse(self, before: float | None, after: float | None) -> bool:
+        """A counted field's judgement: `after` (None: not measured now) against `before` (None: no run before
+        measured it)."""
+        if self.test is ChangeTest.NEWLY:
+            return bool(after) and not before
+        if after is None:
+            return False
+        was = before or 0.0
+        return after - was > max(self.absolute, self.relative * was)
+
+    def describe(self, label: str, unit: str = "") -> str:
+        if self.test is ChangeTest.ROSE:
+            return (f"{label} rose by more than {self.absolute:g}{' ' + unit if unit else ''} and by more than "
+                    f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
+        if self.test is ChangeTest.NEWLY:
+            return f"{label} where the run before had none (deterministic: no test needed)"
         return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
                 f"(paired, 95% Student's t interval of the mean log ratio excluding no change)")
 
@@ -88,9 +143,27 @@ class CheckDeclaration:
     findings: tuple[FindingKind, ...] = ()
     thresholds: Mapping[str, float] = field(default_factory=dict)
     change: ChangeRule | None = None
+    answers_only: bool = True  # False: every stored job is read (its columns are NULL where it has nothing to judge)
+    said: str = ""  # a counted check's run in words, formatted with its fields' run totals ("{streams} streams")
+    shown_with: str = ""  # a counted check whose summary section this one's figures join ("": its own)
+
+    @property
+    def counted(self) -> bool:
+        """Every field counted: said in a section of its own, not as columns of the models table."""
+        return all(item.pooling.counted for item in self.fields)
+
+    def change_said(self) -> str:
+        """Its change rule in words, with the page that explains it ("": no rule)."""
+        if self.change is None:
+            return ""
+        item = self.field_named(self.change.field)
+        return f"{self.change.describe(item.label, item.unit)} ({self.doc})"
+
+    def finding_named(self, kind: str) -> FindingKind | None:
+        return next((item for item in self.findings if item.kind == kind), None)
 
     def field_named(self, name: str) -> CheckField:
         return next(item for item in self.fields if item.name == name)
 
     def key(self, item: CheckField) -> str:
-        return f"{self.name}_{item.name}"
+        return item.key or f"{self.name}_{item.name}"

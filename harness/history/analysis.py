@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
-from harness.history.checks import CheckChanged
+from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
-from harness.history.seams import RateWrong, SeamsWorse
 from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
@@ -100,16 +99,10 @@ class Analysis:
         return self.history.markup_fell
 
     @property
-    def seams_worse(self) -> tuple[SeamsWorse, ...]:
-        """The offerings whose newest run's seam findings per minute rose (the gate fails on them too:
-        `harness.history.seams`)."""
-        return self.history.seams_worse
-
-    @property
-    def rates_wrong(self) -> tuple[RateWrong, ...]:
-        """The offerings whose newest run's samples are newly heard at another rate than declared (the gate fails on
-        them too: `harness.history.seams`)."""
-        return self.history.rates_wrong
+    def counted_worse(self) -> tuple[tuple[str, tuple[CountedWorse, ...]], ...]:
+        """Per registered counted check, the offerings whose newest run its rule flags (the gate fails on them too:
+        `harness.history.checks`)."""
+        return self.history.counted_worse
 
     @property
     def cancels_worse(self) -> tuple[CancelWorse, ...]:
@@ -129,7 +122,7 @@ class Analysis:
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
         return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
-                    or self.seams_worse or self.rates_wrong or self.cancels_worse or self.checks_changed)
+                    or any(worse for _, worse in self.counted_worse) or self.cancels_worse or self.checks_changed)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -27,15 +27,15 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from harness.checks import every_field
+from harness.checks import counted_checks, counted_columns, every_field, offering_value
+from harness.core.checks import CheckDeclaration, CheckField
 from harness.core.client_health import SaturationRule
 from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
-from harness.history.checks import newest_checks_changed
+from harness.history.checks import newest_checks_changed, newest_counted_worse
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
-from harness.history.seams import newest_rates_wrong, newest_seams_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -55,7 +55,6 @@ from harness.results import (
     read_rows,
     run_ids,
     saturation,
-    seam_figures,
     shipped_language_verdicts,
 )
 from harness.scoring import flag_kind
@@ -81,6 +80,10 @@ def _error_rate(entry: Entry) -> Interval | None:
     return Interval(1.0 - success.value, 1.0 - success.high, 1.0 - success.low, success.sample_size)
 
 
+def _counted_reader(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], float | None]:
+    return lambda entry: offering_value(entry.checks, check, item)
+
+
 # The series whose points are latencies: drawn only from the jobs the client was not saturated for
 # (`harness.results.untroubled`), so no change is called from the client's own stall.
 LATENCY_KEYS = frozenset({"latency_p50", "latency_p95", "ttfa_p50"})
@@ -102,8 +105,11 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
     # `--cancel-after` runs: from a cancel to the last audio of its utterance (docs/cancel.md); 0 is a figure, so linear
     SeriesMetric("cancel_to_silence", "Cancel to silence p50", "ms", Scale.LINEAR, lambda e: e.cancel_to_silence_ms),
-    # streamed answers: seam findings per minute of audio (docs/seams.md); the gate's rule is history.seams
-    SeriesMetric("seams_per_min", "Seam findings per minute", "count", Scale.LINEAR, lambda e: e.seams_per_min),
+    # each registered counted check's ratio (harness.checks.counted_columns); the gate judges it by its own rule
+    # (harness.history.checks), the change-point method draws it like any figure
+    *(SeriesMetric(check.key(item), item.label[:1].upper() + item.label[1:], "count", Scale.LINEAR,
+                   _counted_reader(check, item))
+      for check, item in counted_columns()),
 )
 
 
@@ -176,7 +182,7 @@ def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tupl
     """Each registered check's pooled fields of each entry, as a point of the run under its series key."""
     for entry in entries:
         for one in entry.checks:
-            for item in one.check.fields:
+            for item in (item for item in one.check.fields if not item.pooling.counted):  # counted: in METRICS
                 pooled = one.figures.get(item.name)
                 if pooled is None:
                     continue
@@ -305,7 +311,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
-    seams = [(rows.run_id, seam_figures(rows.requests)) for rows in all_rows]  # each run's seams
     cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
     return History(
         runs=tuple(runs),
@@ -316,8 +321,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         fallbacks=newest_fallbacks(languages),
         marks_worse=newest_marks_worse(marks),
         markup_fell=newest_markup_fell(markup),
-        seams_worse=newest_seams_worse(seams),
-        rates_wrong=newest_rates_wrong(seams),
+        counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
+                                                              check)) for check in counted_checks()),
         cancels_worse=newest_cancels_worse(cancels),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.history.cancel import CancelWorse
-from harness.history.checks import CheckChanged
+from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
-from harness.history.seams import RateWrong, SeamsWorse
 from harness.results import Dearer
 
 
@@ -100,8 +99,8 @@ class History:
     # new or still so since the run before
     marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
     markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (history.markup)
-    seams_worse: tuple[SeamsWorse, ...] = ()  # offerings whose newest run's seam findings per minute rose
-    rates_wrong: tuple[RateWrong, ...] = ()  # offerings whose newest run's samples are newly heard at another rate
+    # per registered counted check (by name), the offerings whose newest run its rule flags (history.checks)
+    counted_worse: tuple[tuple[str, tuple[CountedWorse, ...]], ...] = ()
     cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise
     checks_changed: tuple[CheckChanged, ...] = ()  # offerings whose newest run changed a check beyond its rule
 

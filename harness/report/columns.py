@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from harness.checks import every_field
+from harness.checks import counted_columns, every_field, offering_value
 from harness.core.checks import Better, CheckDeclaration, CheckField
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import Entry
@@ -176,12 +176,6 @@ def _markup(entry: Entry) -> Cell:
     error = "" if found.break_error_p50_ms is None else f", break ±{found.break_error_p50_ms:.0f} ms"
     return Cell(text=fmt(found.share, "rate"), sort=found.share, note=f"{found.honoured}/{found.judged} clips{error}",
                 key="markup_honoured_share", value=found.share)
-def _seams(entry: Entry) -> Cell:
-    value = _finite(entry.seams_per_min)
-    return Cell(text="—", sort=None) if value is None else Cell(text=f"{value:.1f}", sort=value, key="seams_per_min",
-                                                                 value=value)
-
-
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
@@ -306,16 +300,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         cell=_markup,
         better="high",
         default=False,
-    ),
-    ReportColumn(
-        key="seams",
-        heading="seams / min",
-        meaning="Seam findings per minute of streamed audio: clicks, inserted silences, a container "
-        "header inside the stream and a first sample's jump from zero, where one chunk meets the next "
-        "(docs/seams.md). — where nothing streamed.",
-        cell=_seams,
-        default=False,
-        streaming=True,
     ),
     ReportColumn(
         key="usd_1m",
@@ -457,13 +441,35 @@ def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
                         default=False, streaming=item.beside == "ttfa", better=better)
 
 
+def _counted_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], Cell]:
+    def cell(entry: Entry) -> Cell:
+        value = _finite(offering_value(entry.checks, check, item))
+        if value is None:
+            return Cell(text=item.absent, sort=None)
+        return Cell(text=f"{value:.{item.decimals}f}", sort=value, key=check.key(item), value=value)
+
+    return cell
+
+
+def _counted_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
+    """A counted check's ratio (`harness.checks.counted_columns`), the check's one column: headed by its title over
+    the denominator's unit ("x / min"), no interval (its findings are deterministic)."""
+    per = check.field_named(item.of[1]).unit if item.of else item.unit
+    better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
+    return ReportColumn(key=check.name, heading=f"{check.title.lower()} / {per}",
+                        meaning=f"{item.meaning} ({check.doc})", cell=_counted_cell(check, item), default=False,
+                        streaming=item.streamed, better=better)
+
+
 def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
-    """The figures' columns with every registered check's (`harness.checks`): a field declared beside a column
-    right after it (first speech after TTFA), the others at the end, all shown with "every column" (the default
-    columns already fill a laptop window: tests/report/test_report_browser.py)."""
+    """The figures' columns with every registered check's (`harness.checks`; a counted check's ratio as its one
+    column): a field declared beside a column right after it (first speech after TTFA), the others at the end, all
+    shown with "every column" (the default columns already fill a laptop window:
+    tests/report/test_report_browser.py)."""
     placed = list(columns)
-    for check, item in every_field():
-        column = _check_column(check, item)
+    fields = [(check, item, _check_column(check, item)) for check, item in every_field()]
+    fields += [(check, item, _counted_column(check, item)) for check, item in counted_columns()]
+    for _, item, column in fields:
         at = next((index + 1 for index, one in enumerate(placed) if item.beside and one.key == item.beside), None)
         placed.insert(len(placed) if at is None else at, column)
     return tuple(placed)

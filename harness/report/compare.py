@@ -35,13 +35,13 @@ cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-si
            whose cancel met speech                                        metric's (rule ``cancel``)
 markup     both runs judged markup clips (the         any fall            none needed: a clip's verdict is its
            ``markup`` corpus): the share honoured                         audio's, not noise (docs/markup.md)
-seams      seam findings per minute of streamed       +1 per minute and   none needed: seam findings are
-           audio (``harness.results.seam_figures``);  +50% of BASE's;     deterministic (``seams_rose``,
-           answers heard at another rate than         any, BASE none      ``newly_misrated``)
-           declared
 checks     every registered check with a change       the check's own     paired over the clips both runs
            rule (``harness.checks``): its field's     (its declared       spoke: Student's t interval of the
            value per clip                             ChangeRule)         mean log ratio excludes no change
+(rule)     every registered counted check (its        its ChangeRule:     none needed: its findings are
+           findings deterministic): its field over    a rise beyond       deterministic (``harness.checks.
+           NEW's clips against BASE's; the metric     absolute and        counted_change``)
+           is the rule's own name                     share, or newly
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -71,10 +71,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from harness.checks import changes_between
+from harness.checks import changes_between, counted_change, counted_checks
+from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardTextVerdict
@@ -109,11 +110,8 @@ from harness.results import (
     job_usd,
     json_list,
     markup_figures,
-    newly_misrated,
     saturation,
     scored,
-    seam_figures,
-    seams_rose,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -125,7 +123,7 @@ from harness.results import (
 Requests = Sequence[RequestRow]  # one offering's rows of a run
 
 
-class Metric(StrEnum):
+class BuiltInMetric(StrEnum):
     LATENCY = "latency"
     WER = "wer"
     COST = "cost"
@@ -137,9 +135,17 @@ class Metric(StrEnum):
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
     CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
     MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
-    SEAMS = "seams"  # seam findings per minute of streamed audio (docs/seams.md)
-    CHECKS = "checks"  # every registered check with a change rule (harness.checks; docs/checks.md)
-    RATE = "rate"  # samples newly heard at another rate than declared (docs/seams.md): a rule of its own, not a seam
+    CHECKS = "checks"  # every registered check with a paired change rule (harness.checks; docs/checks.md)
+
+
+# The metrics: the built-in ones and each registered counted check's rule by its own name (docs/checks.md), so
+# `--fail-on` takes them and a new check's rule needs no line here.
+if TYPE_CHECKING:
+    Metric = BuiltInMetric
+else:
+    Metric = StrEnum("Metric", [(one.name, one.value) for one in BuiltInMetric]
+                     + [(rule.name.upper().replace("-", "_"), rule.name) for rule in
+                        (check.declaration.change for check in counted_checks()) if rule is not None])
 
 
 class Ruling(StrEnum):
@@ -203,13 +209,12 @@ METHODS = {
               "--cancel-after)",
     "markup": "the share of the model's markup clips honoured (every break within tolerance, no tag spoken): NEW's "
               "below BASE's (both runs judged markup clips)",
-    "seams": "seam findings per minute of streamed audio (docs/seams.md): NEW's above BASE's by more than one a "
-             "minute and half again (harness.results.seams_rose), or answers heard at another rate than declared "
-             "where BASE's were not (harness.results.newly_misrated); deterministic: no test needed",
     "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
               "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
               "passes the check's declared size, the worse way, and the interval excludes no change",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
+    **{check.declaration.change.name: check.declaration.change_said()
+       for check in counted_checks() if check.declaration.change is not None},
 }
 
 
@@ -744,49 +749,25 @@ def _checks(base: Requests, new: Requests) -> Iterable[Check]:
         )
 
 
-def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
-    """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
-    before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
-    if after is None:
-        return
-    rose = seams_rose(before, after)
-    was = None if before is None else before.per_minute
-
-    def said(side: str, per_minute: float | None, findings: dict[str, int]) -> str:
-        return f"{side}: " + ("no streamed audio" if per_minute is None else
-                              f"{per_minute:.1f} a minute {dict(sorted(findings.items())) or ''}".rstrip())
-
-    yield Check(
-        provider=who[0],
-        model=who[1],
-        metric=Metric.SEAMS,
-        statistic="seam findings per minute",
-        verdict=Ruling.REGRESSION if rose else Ruling.OK,
-        threshold="+1 a minute and +50%",
-        change=(after.per_minute or 0.0) - (was or 0.0),
-        details=(said("BASE", was, before.findings if before else {}), said("NEW", after.per_minute, after.findings)),
-        beyond=rose,
-    )
-
-
-def _rate(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
-    """NEW's samples heard at another rate than declared where BASE's were not (`harness.results.newly_misrated`):
-    rule `rate`, as the contract suite and `history` name it, apart from the seams."""
-    before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
-    if after is None or not after.rates:
-        return
-    misrated = newly_misrated(before, after)
-    yield Check(
-        provider=who[0],
-        model=who[1],
-        metric=Metric.RATE,
-        statistic="answers heard at another rate than declared",
-        verdict=Ruling.REGRESSION if misrated else Ruling.OK,
-        threshold="a rate newly heard",
-        change=float(sum(after.rates.values())),
-        details=(f"NEW heard at another rate than declared: {after.example}",),
-        beyond=misrated,
-    )
+def _counted(base: Requests, new: Requests) -> Iterable[Check]:
+    """Every registered counted check's change (`harness.checks.counted_change`): NEW's figure against BASE's by the
+    check's rule, deterministic (no test), under the rule's own metric; nothing where NEW has none to judge."""
+    for check in counted_checks():
+        change = counted_change(check, base, new)
+        if change is None or not change.present:
+            continue
+        before, after = change.before_value, change.after_value
+        yield Check(
+            provider=change.after.provider,
+            model=change.after.model,
+            metric=Metric(change.rule.name),
+            statistic=change.field.label,
+            verdict=Ruling.REGRESSION if change.worse else Ruling.OK,
+            threshold=change.threshold(),
+            change=(after or 0.0) - (before or 0.0) if change.rule.test is ChangeTest.ROSE else after,
+            details=change.details(),
+            beyond=change.worse,
+        )
 
 
 def _language_rate(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str], language: str,
@@ -867,8 +848,7 @@ def compare_runs(
         checks.extend(_marks(base, new, who))
         checks.extend(_cancel(b, n, t, who))
         checks.extend(_markup(b, n, who))
-        checks.extend(_seams(b, n, who))
-        checks.extend(_rate(b, n, who))
+        checks.extend(_counted(b, n))
         checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]

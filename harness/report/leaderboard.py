@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.checks import OfferingCheck, offering_checks
+from harness.checks import OfferingCheck, counted_columns, offering_checks, offering_value
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -47,7 +47,6 @@ from harness.results import (
     group,
     markup_figures,
     model_figures,
-    seam_figures,
 )
 
 
@@ -123,9 +122,6 @@ class Entry:
     # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
     # break error. None: no markup clip judged.
     markup: MarkupFigures | None = None
-    # Seams (harness.results.seam_figures, docs/seams.md): seam findings per minute of streamed audio. None: nothing
-    # streamed (or its audio not kept), never 0.
-    seams_per_min: float | None = None
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
     # figure of is absent (its cells show "–", never 0).
     checks: tuple[OfferingCheck, ...] = ()
@@ -199,8 +195,9 @@ class Entry:
             "cancel_after_ack_frames": self.cancel_after_ack_frames,
             "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
             "markup": None if self.markup is None else self.markup.to_json(),
-            "seams_per_min": self.seams_per_min,
-            "checks": {one.check.name: one.to_json() for one in self.checks},
+            # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
+            **{check.key(item): offering_value(self.checks, check, item) for check, item in counted_columns()},
+            "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
         }
 
 
@@ -328,7 +325,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = _with_cancels(entries, rows)
     markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
     entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
-    entries = _with_seams(_with_cancels(entries, rows), rows)
+    entries = _with_cancels(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
     placed = [
@@ -356,12 +353,6 @@ def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:
     cancels = {(f.provider, f.model): f for f in cancel_figures(rows.requests)}
     return [replace(e, cancel_to_silence_ms=found.to_silence_p50_ms, cancel_after_ack_frames=found.after_ack_frames)
             if (found := cancels.get((e.provider, e.model))) is not None else e for e in entries]
-
-
-def _with_seams(entries: list[Entry], rows: RunRows) -> list[Entry]:
-    """Each entry with its seam findings per minute of streamed audio, where it streamed."""
-    seams = {(f.provider, f.model): f.per_minute for f in seam_figures(rows.requests)}
-    return [replace(e, seams_per_min=seams.get((e.provider, e.model))) for e in entries]
 
 
 def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:

@@ -13,8 +13,7 @@ Writers and readers never write SQL of their own, and enter through this module 
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
 
-`seam_rows` (`seam_figures`, `SeamFigures`) gives each offering's seam findings per minute of streamed audio and
-the rates heard; `cancel_rows` (`cancel_figures`, `CancelFigures`) each offering's cancels (`--cancel-after`);
+`cancel_rows` (`cancel_figures`, `CancelFigures`) gives each offering's cancels (`--cancel-after`);
 `markup_rows` (`markup_figures`, `MarkupFigures`) each offering's markup clips honoured (docs/markup.md).
 
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
@@ -128,7 +127,6 @@ from harness.results.score_cache import (
     ScoreCache,
 )
 from harness.results.scores import now_iso, write_scores
-from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 from harness.results.tables import (
@@ -157,8 +155,6 @@ __all__ = [
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
-    "SEAMS_RULE",
-    "SEAM_KINDS",
     "STORE_ENV",
     "TRANSCRIPT",
     "UNFETCHED",
@@ -229,7 +225,6 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
-    "SeamFigures",
     "SpanScoreRow",
     "Store",
     "StoreTarget",
@@ -262,7 +257,6 @@ __all__ = [
     "model_figures",
     "model_name",
     "newest_dearer",
-    "newly_misrated",
     "now_iso",
     "open_read_only",
     "pick_setup",
@@ -284,8 +278,6 @@ __all__ = [
     "run_region",
     "saturation",
     "scored",
-    "seam_figures",
-    "seams_rose",
     "sent",
     "shipped_judgeability",
     "shipped_language_verdicts",

@@ -1,25 +1,61 @@
 """Seam findings per minute in every face, from the stored `seam_findings`/`seams_json` columns on made-up rows:
 the report's sortable column ("—" where nothing streamed), `--format markdown`, `compare` (the worsened offering a
-regression) and `history`'s gate (one rule: `harness.results.seams_rose`); a rate newly heard wrong
-(`newly_misrated`) and cancels newly breaking the documents' promise (`harness.history.cancel`) flagged alike."""
+regression) and `history`'s gate (one rule: the seams check's `ChangeRule`, judged by
+`harness.checks.CountedChange`); a rate newly heard wrong (the rate heard check's rule) and cancels newly breaking the
+documents' promise (`harness.history.cancel`) flagged alike."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from harness.checks import CountedChange, OfferingCheck, Pooled, offering_checks, registered
 from harness.history.cancel import newest_cancels_worse
-from harness.history.seams import newest_rates_wrong, newest_seams_worse
+from harness.history.checks import CountedWorse, newest_counted_worse
 from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
-from harness.report.compare import Metric, Ruling, _rate, _seams
+from harness.report.compare import Check, Metric, Ruling, _counted
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import RequestRow, cancel_figures, newly_misrated, seam_figures, seams_rose
+from harness.results import RequestRow, cancel_figures
+from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import to_markdown
-from harness.runner.summary.seam_view import seam_sections
 from tests.helpers.request_rows import request_row
+
+SEAMS, RATE = (next(c for c in registered() if c.name == name) for name in ("seams", "rate_heard"))
+
+
+def seam_figures(rows: Sequence[RequestRow]) -> tuple[OfferingCheck, ...]:
+    return offering_checks(rows, [SEAMS])
+
+
+def rate_figures(rows: Sequence[RequestRow]) -> tuple[OfferingCheck, ...]:
+    return offering_checks(rows, [RATE])
+
+
+def seams_rose(before: OfferingCheck | None, after: OfferingCheck) -> bool:
+    return CountedChange(after=after, before=before).worse
+
+
+newly_misrated = seams_rose  # each check's own rule, judged alike
+
+
+def newest_seams_worse(runs: list[tuple[str, list[RequestRow]]]) -> tuple[CountedWorse, ...]:
+    return newest_counted_worse(runs, SEAMS)
+
+
+def newest_rates_wrong(runs: list[tuple[str, list[RequestRow]]]) -> tuple[CountedWorse, ...]:
+    return newest_counted_worse(runs, RATE)
+
+
+def _seams(base: Sequence[RequestRow], new: Sequence[RequestRow], who: tuple[str, str]) -> list[Check]:
+    return [check for check in _counted(base, new) if check.metric == "seams" and (check.provider, check.model) == who]
+
+
+def _rate(base: Sequence[RequestRow], new: Sequence[RequestRow], who: tuple[str, str]) -> list[Check]:
+    return [check for check in _counted(base, new) if check.metric == "rate" and (check.provider, check.model) == who]
 
 
 def _row(model: str, findings: list[str], seconds: float = 60.0) -> RequestRow:
@@ -27,13 +63,17 @@ def _row(model: str, findings: list[str], seconds: float = 60.0) -> RequestRow:
     return request_row(provider="p", model=model, seam_findings=len(findings), seams_json=json.dumps(seams))
 
 
-def _entry(**figures: Any) -> Entry:
+def _entry(seams_per_min: float | None = None) -> Entry:
+    """An entry whose seams check pooled `seams_per_min` findings a minute (None: nothing streamed)."""
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
+    checks = () if seams_per_min is None else (OfferingCheck(
+        provider="p", model="m", check=SEAMS.declaration, findings={}, examples={},
+        figures={"per_minute": Pooled(seams_per_min, None, None, 1)}),)
     return Entry(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
                  cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
                  cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0, wer_pooled=nan,
                  wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan, quality=nan, flagged_clips=0,
-                 findings={}, errors={}, polls_mean=None, **figures)
+                 findings={}, errors={}, polls_mean=None, checks=checks)
 
 
 def test_the_report_column_sorts_by_findings_per_minute_and_dashes_where_nothing_streamed() -> None:
@@ -49,7 +89,8 @@ def test_the_report_column_sorts_by_findings_per_minute_and_dashes_where_nothing
 
 
 def test_markdown_carries_each_offerings_findings_per_minute() -> None:
-    markdown = to_markdown(seam_sections(seam_figures([_row("a", ["click", "click", "gap"], 30.0), _row("b", [])])))
+    rows = [_row("a", ["click", "click", "gap"], 30.0), _row("b", [])]
+    markdown = to_markdown(counted_sections(offering_checks(rows)))
     assert "| p/a | 1 | 0.50 | 3 | 6.0 | 2 | 1 | 0 | 0 | as declared |" in markdown, markdown
 
 
@@ -73,13 +114,13 @@ def test_compare_names_the_offering_whose_seams_rose() -> None:
 
 
 def test_history_flags_the_newest_run_whose_seams_rose() -> None:
-    clean, broken = seam_figures([_row("m", [])]), seam_figures([_row("m", ["header"] * 5)])
+    clean, broken = [_row("m", [])], [_row("m", ["header"] * 5)]
     (rose,) = newest_seams_worse([("run-1", clean), ("run-2", broken)])
     assert rose.run_id == "run-2" and rose.before == "run-1"
     assert rose.describe().startswith("p/m: seam findings rose to 5.0 a minute of streamed audio in run run-2 from 0.0")
     assert newest_seams_worse([("run-1", broken), ("run-2", broken)]) == ()
     assert newest_seams_worse([("run-1", broken), ("run-2", clean)]) == ()
-    assert newest_seams_worse([("run-1", clean), ("run-2", ())]) == ()  # not streamed in the newest: nothing to say
+    assert newest_seams_worse([("run-1", clean), ("run-2", [])]) == ()  # not streamed in the newest: nothing to say
 
 
 def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
@@ -87,11 +128,12 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
         return replace(_row("m", []), heard_rate=rate, heard_rate_how=rate and "samples at about 24,000 Hz, declared "
                                                                                 "16,000 Hz (...)")
 
-    right, wrong = seam_figures([heard(None)]), seam_figures([heard(24000.0)])
+    right, wrong = rate_figures([heard(None)]), rate_figures([heard(24000.0)])
     assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
     assert not newly_misrated(wrong[0], wrong[0]) and not newly_misrated(wrong[0], right[0])
-    assert newest_seams_worse([("run-1", right), ("run-2", wrong)]) == ()  # a rule of its own, not a seam
-    (flagged,) = newest_rates_wrong([("run-1", right), ("run-2", wrong)])
+    right_rows, wrong_rows = [heard(None)], [heard(24000.0)]
+    assert newest_seams_worse([("run-1", right_rows), ("run-2", wrong_rows)]) == ()  # a rule of its own, not a seam
+    (flagged,) = newest_rates_wrong([("run-1", right_rows), ("run-2", wrong_rows)])
     assert flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples at about 24,000 Hz, "
                                   "declared 16,000 Hz (...)")
     [check] = list(_rate([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]

@@ -1,4 +1,5 @@
-"""The summary's seams (`harness.runner.summary.seam_view` over `harness.results.seam_figures`): a clean run is one
+"""The summary's seams and rate heard (`harness.runner.summary.counted_view` over the registered checks' figures,
+`harness.checks.offering_checks`): a clean run is one
 line; findings are counted per minute of streamed audio and by kind, a rate heard is named, and `--format json` carries
 every streaming offering's figures as numbers."""
 
@@ -6,9 +7,10 @@ from __future__ import annotations
 
 import json
 
-from harness.results import RequestRow, seam_figures
+from harness.checks import offering_checks
+from harness.results import RequestRow
+from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import Lines, SummaryTable, to_json
-from harness.runner.summary.seam_view import seam_sections
 from tests.helpers.request_rows import request_row
 
 
@@ -20,16 +22,19 @@ def _row(model: str, findings: list[str], seconds: float = 30.0, rate: float | N
 
 
 def test_a_clean_run_is_one_line() -> None:
-    sections = seam_sections(seam_figures([_row("a", []), _row("b", []), request_row(provider="p", model="sync")]))
+    rows = [_row("a", []), _row("b", []), request_row(provider="p", model="sync")]
+    sections = counted_sections(offering_checks(rows))
     assert len(sections) == 1 and isinstance(sections[0], Lines)
     assert sections[0].lines == ("Seams: 0 findings in 2 streams (1.0 min of audio); every rate heard as declared.",)
 
 
 def test_findings_per_minute_by_kind_and_the_rate_heard() -> None:
-    figures = seam_figures([_row("a", ["click", "click", "gap"]), _row("a", ["header"]), _row("b", [], rate=24000.0)])
-    a = next(f for f in figures if f.model == "a")
-    assert a.total == 4 and a.per_minute == 4.0 and a.findings == {"click": 2, "gap": 1, "header": 1}
-    sections = seam_sections(figures)
+    rows = [_row("a", ["click", "click", "gap"]), _row("a", ["header"]), _row("b", [], rate=24000.0)]
+    figures = offering_checks(rows)
+    a = next(f for f in figures if f.model == "a" and f.check.name == "seams")
+    assert a.figures["seam_findings"].value == 4 and a.figures["per_minute"].value == 4.0
+    assert a.findings == {"click": 2, "gap": 1, "header": 1}
+    sections = counted_sections(figures)
     assert isinstance(sections[1], SummaryTable) and [row[0] for row in sections[1].rows] == ["p/a", "p/b"]
     said = to_json(sections)["sections"]
     assert "Rate heard: p/b: samples at about 24,000 Hz, declared 16,000 Hz" in said[0]["lines"][1]

@@ -33,14 +33,35 @@ from tests.helpers.speech import wav_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "harness"
-NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard")
+NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard", "seams", "rate_heard")
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = ("harness/runner/summary", "harness/report", "harness/history", "harness/cli", "harness/benchmark.py",
          "harness/library.py", "harness/pytest_plugin.py", "harness/checks/pooled.py", "harness/checks/change.py",
          "harness/checks/registry.py", "harness/checks/__init__.py", "harness/core/checks.py")
 # Files that used a check's name as a word before the check existed: the scorer's conformance flag of too long a
 # leading silence (its finding kind), which the leading-silence check reads the measure of and does not re-declare.
-NAMED_BEFORE = {"leading_silence": {"harness/scoring/flags.py"}}
+# Seams are measured, not declared, outside their check: the rule and its measuring (core/seams.py,
+# measurement/), shared with the contract suite's rule `seams` (contracts/); the runner keeping the chunks they are
+# found between (runner/deliver/); the stored columns and their migration (results/); the sandbox's imitation of a
+# stream broken at its seams (sandbox/); a conformance clause naming its judge (core/protocols/conformance.py). The
+# rate heard's check joins the seams' section of the summary (its `shown_with`), so names it.
+NAMED_BEFORE = {
+    "leading_silence": {"harness/scoring/flags.py"},
+    "seams": {
+        "harness/checks/rate_heard.py",
+        "harness/contracts/realtime_checks.py", "harness/contracts/seam_checks.py", "harness/contracts/socket_rate.py",
+        "harness/contracts/speech_checks.py",
+        "harness/core/protocols/conformance.py", "harness/core/seams.py",
+        "harness/measurement/__init__.py", "harness/measurement/audio_findings.py",
+        "harness/measurement/derivation.py", "harness/measurement/evidence.py",
+        "harness/providers/openai/declaration.py",  # a quirk of its stream, quoted from its documents
+        "harness/results/evidence_rows.py", "harness/results/migrations.py", "harness/results/schema.py",
+        "harness/runner/deliver/audio_answer.py", "harness/runner/deliver/media.py",
+        "harness/sandbox/__init__.py", "harness/sandbox/control_bodies.py", "harness/sandbox/state.py",
+        "harness/sandbox/stream_faults.py", "harness/sandbox/emulations/http_speech/responses/emulation.py",
+        "harness/sandbox/emulations/http_speech/responses/grpc_stream.py",
+    },
+}
 
 
 def _files_naming(name: str) -> set[str]:

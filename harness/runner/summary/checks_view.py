@@ -1,7 +1,8 @@
 """The summary's checks (`harness.checks`): every registered check's figures as columns of the models table — each
 pooled as its declaration says, with its 95% interval; one declared beside a figure of that table right after it
 (first speech after TTFA), the others at its end — and a line per kind of finding, with every figure in JSON, in
-every format. Nothing here names a check: a new one appears by its declaration. (A table of its own, a column per
+every format. Nothing here names a check: a new one appears by its declaration. A counted check (its findings
+deterministic) is said in a section of its own (`counted_view`). (A table of its own, a column per
 model, split into some twenty tables at 200 columns in the README's run of 80 models.)"""
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def beside_cells(checks: Sequence[OfferingCheck], figure: str, label: str) -> tu
 def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
     """A line per kind of finding a check raised, with every check's figures per offering in JSON (intervals,
     clips, the check's version); the figures themselves are columns of the models table."""
+    checks = [one for one in checks if not one.check.counted]  # said in their own sections (counted_view)
     if not checks:
         return []
     found = [f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "

@@ -28,7 +28,6 @@ from harness.results import (
     MarkupFigures,
     ModelFigures,
     RunRows,
-    SeamFigures,
     Store,
     cancel_figures,
     is_marked,
@@ -37,7 +36,6 @@ from harness.results import (
     read_rows,
     refused_bills,
     saturation,
-    seam_figures,
     shipped_judgeability,
     shipped_language_verdicts,
     tally,
@@ -128,7 +126,6 @@ class Summary:
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
-    seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
     markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
@@ -197,7 +194,6 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         left_out=rows.left_out,
         unpriced_bills=unpriced_bills(rows.requests),
         saturation=health,
-        seams=seam_figures(rows.requests),
         marks=offering_marks(rows.requests),
         cancels=cancel_figures(rows.requests),
         markup=markup_figures(rows.requests),

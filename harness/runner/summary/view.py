@@ -23,6 +23,7 @@ from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
 from harness.runner.summary.cancel_view import cancel_sections
 from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections
+from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.figures import Listened, ModelLine, Quality, Summary
 from harness.runner.summary.format import (
     Cell,
@@ -37,7 +38,6 @@ from harness.runner.summary.format import (
 from harness.runner.summary.format import render as render_sections
 from harness.runner.summary.marks_view import marks_cell, marks_sections
 from harness.runner.summary.markup_view import markup_sections
-from harness.runner.summary.seam_view import seam_sections
 
 
 def _ms(value: float | None) -> FigureCell:
@@ -440,7 +440,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             money_lines(summary),
             *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
             *(language_sections(summary.languages) if summary.languages else []),
-            *seam_sections(summary.seams),
+            *counted_sections(summary.checks),
             *marks_sections(summary.marks),
             *cancel_sections(summary.cancels),
             *markup_sections(summary.markup),
