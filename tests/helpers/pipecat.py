@@ -34,6 +34,7 @@ class Spoken:
     audio: bytearray = field(default_factory=bytearray)
     sample_rates: set[int] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    said: str = ""  # the words its TTSTextFrames carried (a speech-to-speech service's transcript of its speech)
     frame_names: list[str] = field(default_factory=list)
 
     @property
@@ -54,7 +55,7 @@ class Spoken:
 
 def _collector(spoken: Spoken | Callable[[], tuple[Spoken, asyncio.Event]], done: asyncio.Event | None = None) -> Any:
     """A collector of one `Spoken` and its `done`, or of the current turn's (`spoken` a callable giving both)."""
-    from pipecat.frames.frames import ErrorFrame, Frame, TTSAudioRawFrame, TTSStoppedFrame
+    from pipecat.frames.frames import ErrorFrame, Frame, TTSAudioRawFrame, TTSStoppedFrame, TTSTextFrame
     from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
     def current() -> tuple[Spoken, asyncio.Event]:
@@ -73,6 +74,8 @@ def _collector(spoken: Spoken | Callable[[], tuple[Spoken, asyncio.Event]], done
             if isinstance(frame, TTSAudioRawFrame):
                 turn.audio.extend(frame.audio)
                 turn.sample_rates.add(frame.sample_rate)
+            elif isinstance(frame, TTSTextFrame):
+                turn.said += frame.text
             elif isinstance(frame, ErrorFrame):
                 turn.errors.append(str(frame.error))
                 ended.set()
@@ -86,7 +89,16 @@ def _collector(spoken: Spoken | Callable[[], tuple[Spoken, asyncio.Event]], done
 async def speak(service: Any, text: str, *, timeout_s: float = 20.0) -> Spoken:
     """Have `service` speak `text` in a pipeline of its own; what it pushed. TimeoutError when it neither
     finished nor failed within `timeout_s` (the worker is cancelled then, so nothing is left running)."""
-    from pipecat.frames.frames import EndFrame, TTSSpeakFrame
+    from pipecat.frames.frames import TTSSpeakFrame
+
+    return await answer(service, TTSSpeakFrame(text), timeout_s=timeout_s)
+
+
+async def answer(service: Any, asking: Any, *, timeout_s: float = 20.0) -> Spoken:
+    """Have `service` answer the frame `asking` (a `TTSSpeakFrame` for a TTS service; an `LLMContextFrame` for a
+    realtime speech-to-speech service, which speaks its reply) in a pipeline of its own; what it pushed until its
+    speech stopped (`TTSStoppedFrame`) or it reported an error."""
+    from pipecat.frames.frames import EndFrame
     from pipecat.pipeline.pipeline import Pipeline
     from pipecat.pipeline.worker import PipelineWorker
     from pipecat.workers.runner import WorkerRunner
@@ -106,7 +118,7 @@ async def speak(service: Any, text: str, *, timeout_s: float = 20.0) -> Spoken:
     try:
         async with asyncio.timeout(timeout_s):
             await started.wait()  # a processor drops frames that arrive before its StartFrame
-            await worker.queue_frame(TTSSpeakFrame(text))
+            await worker.queue_frame(asking)
             await done.wait()
             if spoken.errors:  # nothing more to wait for (an EndFrame would wait out the silent context)
                 await worker.cancel(reason="the service reported an error")

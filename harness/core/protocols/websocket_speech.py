@@ -442,6 +442,9 @@ class Socket:
     # A message the server takes and does nothing with, sent to keep an idle connection open (a ping: "to keep the
     # WebSocket connection alive"): accepted anywhere in the session, answered by nothing.
     keepalive: Send | None = None
+    # Documented client messages the imitation takes and answers with nothing, anywhere in the session (a realtime
+    # input: what a user says or types into a speech-to-speech session, which the sandbox does not hear).
+    taken: tuple[Send, ...] = ()
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
     # leaves out keeps its value (a tts_session.updated {"session": {"voice"}})
     others: tuple[Answer, ...] = ()
@@ -559,7 +562,8 @@ class Socket:
         told apart before the text message its match would otherwise be read as."""
         cancel = None if self.contexts is None else self.contexts.cancel
         opening = self.start.opening
-        found = (self.ending.after_final, cancel, self.keepalive, self.end, self.flush, self.clear, self.update,
+        found = (self.ending.after_final, cancel, self.keepalive, *self.taken, self.end, self.flush, self.clear,
+                 self.update,
                  *((opening, self.text) if self.opens_each else (self.text, opening)))
         return tuple(s for s in found if s is not None)
 

@@ -60,6 +60,10 @@ MODEL_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-3.8-live"
 LEGACY_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-3.1-flash-live-preview"
 PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 RATE = 24000
+# The realtime input's fields (google-genai's own reference of the message: "User input that is sent in real time. ...
+# End of turn is not explicitly specified, but is rather derived from user activity"; LiveClientRealtimeInput
+# {activityEnd, activityStart, audio, audioStreamEnd, mediaChunks, text, video}).
+REALTIME_INPUT = "https://googleapis.github.io/js-genai/release_docs/interfaces/types.LiveClientRealtimeInput.html"
 SAY_EXACTLY = "Repeat the user's message aloud, word for word, and say nothing else."
 
 
@@ -111,6 +115,22 @@ class TurnContent(RequestModel):
 
 class ClientContent(RequestModel):
     clientContent: TurnContent
+
+
+class RealtimeInputContent(RequestModel):
+    """BidiGenerateContentRealtimeInput: "User input that is sent in real time" (REALTIME_INPUT), all optional."""
+
+    audio: dict[str, Any] | None = None
+    video: dict[str, Any] | None = None
+    text: str | None = None
+    mediaChunks: list[dict[str, Any]] | None = None
+    audioStreamEnd: bool | None = None
+    activityStart: dict[str, Any] | None = None
+    activityEnd: dict[str, Any] | None = None
+
+
+class RealtimeInput(RequestModel):
+    realtimeInput: RealtimeInputContent
 
 
 class ServerMessage(ResponseModel):
@@ -176,6 +196,9 @@ LIVE = Socket(
     ),
     text=Send("clientContent", {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "{text}"}]}],
                                                   "turnComplete": True}}, ClientContent, Match("/clientContent")),
+    # One of the four client messages (REFERENCE); what a user says or types in real time is taken and not heard (the
+    # sandbox answers turns, not a microphone). Pipecat's Gemini Live service sends `{"text": " "}` after each turn.
+    taken=(Send("realtimeInput", {"realtimeInput": {"text": " "}}, RealtimeInput, Match("/realtimeInput")),),
     audio_answer=AudioAnswer(
         message=Answer(name="serverContent.modelTurn", kind=Kind.AUDIO, match=Match("/serverContent/modelTurn"),
                        model=ServerMessage, template={"serverContent": {"modelTurn": {"parts": [{"inlineData": {

@@ -185,6 +185,8 @@ MODELS = (
 # "gpt-4o-mini-tts-2025-12-15"). Not offerings of their own: the benchmark runs the alias.
 _SNAPSHOTS_WORDS = ("\"以下は、GPT-4o Mini TTS で利用可能なすべてのスナップショットとエイリアスの一覧です\" "
                     "(" + SNAPSHOTS_PAGE + ", read 2026-11-25)")
+REALTIME_2_1_PAGE = "https://developers.openai.com/zh-Hans/api/docs/models/gpt-realtime-2.1"
+_REALTIME_SDK = Evidence(EvidenceSource.SDK, "openai==3.57.0", "client.realtime.connect")
 KNOWN_MODELS = (
     KnownModel(
         name="gpt-4o-mini-tts-2025-12-15",
@@ -194,6 +196,22 @@ KNOWN_MODELS = (
         evidence=(DOCUMENTS, Evidence(EvidenceSource.SDK, "openai==3.57.0", "audio.speech.create")),
     ),
     KnownModel(name="gpt-4o-mini-tts-2025-03-20", like="gpt-4o-mini-tts", words=_SNAPSHOTS_WORDS, alias=True),
+    # The names the voice-agent frameworks ask the Realtime socket for by default, beyond its offerings (each another
+    # model: spoken as gpt-realtime-1.5, unpriced). Both are in the official client's list of the session's models
+    # (openai 3.57.0, RealtimeSessionCreateRequest.model: Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2",
+    # "gpt-realtime-2.1", ...]; "gpt-realtime" among its "Deprecated values: ... Announced shutdown date: 2027-01-20").
+    KnownModel(name="gpt-realtime-2.1", like="gpt-realtime-1.5", socket="realtime",
+               words="\"GPT-Realtime-2.1 在 GPT-Realtime-2 的基础上改进了字母数字识别\", its endpoints \"Realtime "
+                     "v1/realtime\" (" + REALTIME_2_1_PAGE + ", read 2026-11-27); Pipecat 1.14.0's "
+                     "OpenAIRealtimeLLMService default model",
+               evidence=(DOCUMENTS, _REALTIME_SDK, Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0",
+                                                            "OpenAIRealtimeLLMService"))),
+    KnownModel(name="gpt-realtime", like="gpt-realtime-1.5", socket="realtime",
+               words="RealtimeSessionCreateRequest.model (openai 3.57.0, realtime_session_create_request.py): "
+                     "\"gpt-realtime\", deprecated, \"Announced shutdown date: 2027-01-20\" (read 2026-11-27); "
+                     "LiveKit Agents 1.8.9's RealtimeModel default model",
+               evidence=(_REALTIME_SDK, Evidence(EvidenceSource.CLIENT, "livekit-plugins-openai==1.8.9",
+                                                 "RealtimeModel"))),
 )
 
 REFUSALS = SpeechRefusals(

@@ -434,7 +434,7 @@ class FamilySocket:
             send = self._validated(raw, position)
             self._said_id(raw, send)
             position += 1
-            if send is socket.keepalive:
+            if send is socket.keepalive or any(send is taken for taken in socket.taken):
                 continue  # taken, and answered by nothing
             if self._context(raw, send):
                 continue
@@ -645,8 +645,8 @@ class FamilySocket:
             raise Refused(refusals.unknown_model or refusals.invalid, wire, "unknown_model")
         model = self._served(wire)
         voice = model.voice
-        if "voice" in given:
-            voice = str(given["voice"] or "")
+        if given.get("voice") is not None:  # a voice the message leaves out (its field optional): the model's own
+            voice = str(given["voice"])
             if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
                 raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
@@ -679,7 +679,8 @@ class FamilySocket:
             stream.values["context"] = given.get("context") or ""
         stream.opened = True
         self._start(wire, voice, spec)
-        stream.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+        named = given.get("format")  # a format the message leaves out (its field optional): the first
+        stream.values["format"] = named if named is not None else socket.formats[0].name
 
     def _upgrade_given(self) -> dict[str, Any]:
         """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
