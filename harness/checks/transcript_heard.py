@@ -30,10 +30,10 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#transcript-heard",
     fields=(CheckField(name="disagreement_pct", label="transcript vs ear %", unit="%", better=Better.LOWER,
-                       pooling=Pooling.MEAN, decimals=1,
+                       pooling=Pooling.MEDIAN, decimals=1,
                        meaning="Words the model's own transcript gets wrong against what the recogniser hears in its "
-                               "audio, per 100 words heard (speech-to-speech sockets), the mean over clips with its "
-                               "95% Student's t interval."),),
+                               "audio, per 100 words heard (speech-to-speech sockets), the median over clips with its "
+                               "interval between order statistics (none under six clips)."),),
     reads=("jobs.said_transcript", "scores.transcript", "scores.error"),
     findings=(FindingKind("transcript-disagrees", "the transcript a realtime model sends is the text of the audio it "
                                                   "sends beside it (its socket's `Kind.TRANSCRIPT` events, as the "
