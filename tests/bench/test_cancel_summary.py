@@ -1,6 +1,7 @@
 """`bench run --cancel-after`'s faces from the stored `cancel_*` columns: the summary's cancels (the cancel check's
-own section, `harness.checks.cancel`, rendered by `harness.runner.summary.checks_view.own_sections`) in text, `--format json` and markdown, "—" where a cancel met no
-speech (never 0), the report's sortable column and `history`'s series, and `compare`'s cancel metric."""
+own section, `harness.checks.cancel`, rendered by `harness.runner.summary.checks_view.own_sections`) in text,
+`--format json` and markdown, "—" where a cancel met no speech (never 0), the report's sortable column and `history`'s
+series, and `compare`'s cancel metric."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from harness.checks.cancel import figures as cancel_figures
 from harness.history.series import METRICS
 from harness.history.values import Scale
 from harness.report.columns import COLUMNS
-from harness.report.compare import Check, GateThresholds, Metric, Ruling, _shifted
+from harness.report.compare import Check, GateThresholds, Metric, Ruling, _own, _shifted, parse_metrics
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
 from harness.results import RequestRow
@@ -88,3 +89,23 @@ def test_compare_names_a_later_silence() -> None:
     [few] = list(_cancel(base[:2], new, GateThresholds(), ("p", "m")))  # type: ignore[arg-type]
     assert few.verdict is Ruling.INSUFFICIENT
     assert list(_cancel([request_row(cancel_to_silence_ms=None)], new, GateThresholds(), ("p", "m"))) == []  # type: ignore[arg-type]
+
+
+def test_compare_takes_the_checks_own_metric_and_threshold_by_name() -> None:
+    """`--fail-on cancel` and `--threshold cancel_ms=` reach the check's own test through the registry, and the
+    leaderboard's JSON keeps its two figures (null where nothing was cancelled)."""
+    base = [request_row(cancel_to_silence_ms=v) for v in (20.0, 30.0, 25.0, 35.0, 28.0)]
+    new = [request_row(cancel_to_silence_ms=v) for v in (900.0, 950.0, 1000.0, 980.0, 970.0)]
+    assert parse_metrics("cancel") == {Metric("cancel")}
+    [check] = list(_own(base, new, GateThresholds(), ("p", "m")))  # type: ignore[arg-type]
+    assert check.metric is Metric("cancel") and check.beyond and check.threshold == "+100 ms absolute"
+    wider = GateThresholds().with_overrides({"cancel_ms": "2000"})
+    [calm] = list(_own(base, new, wider, ("p", "m")))  # type: ignore[arg-type]
+    assert not calm.beyond and calm.threshold == "+2000 ms absolute" and wider.named()["cancel_ms"] == 2000.0
+    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
+    said = Entry(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
+                 cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
+                 cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0, wer_pooled=nan,
+                 wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan, quality=nan, flagged_clips=0,
+                 findings={}, errors={}, polls_mean=None).to_json()
+    assert said["cancel_to_silence_ms"] is None and said["cancel_after_ack_frames"] is None

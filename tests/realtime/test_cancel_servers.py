@@ -114,10 +114,10 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
     come): the second run's cancel is a violation in the summary's cancels, and the history of the two fails its gate
     naming the offering (the cancel check's own rule, `harness.checks.cancel`; the CLI's exit 1 is
     `analysis.fails`)."""
+    from harness.checks.cancel import VIEWS
     from harness.contracts.realtime_checks import CANCEL_STALLS
     from harness.core.target import FAULT_HEADER
     from harness.history import analyse, read_history
-    from harness.checks.cancel import VIEWS
     from harness.results import Store
     from harness.runner.plan.config import BenchConfig
     from harness.runner.session import run_bench_session
@@ -144,4 +144,5 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
                              for line in s.lines))
     assert "0 broke what the documents promise" in said[0] and "1 broke what the documents promise" in said[1], said
     analysis = analyse(read_history(tmp_path / "runs.db", None, None))
-    assert analysis.fails and [(w.provider, w.model) for w in dict(analysis.own_worse)["cancel"]] == [("cartesia", "sonic-3")]
+    flagged = dict(analysis.own_worse)["cancel"]
+    assert analysis.fails and [(w.provider, w.model) for w in flagged] == [("cartesia", "sonic-3")]
