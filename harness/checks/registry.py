@@ -57,7 +57,6 @@ def registered() -> tuple[DeclaredCheck, ...]:
     return tuple(found)
 
 
-
 def generic() -> tuple[DeclaredCheck, ...]:
     """The registered checks the generic machinery pools, shows and judges: every one but those with views of their
     own (`harness.checks.views`), which their views show instead."""
