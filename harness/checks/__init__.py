@@ -6,9 +6,10 @@ check. A new check is its module here, a migration where its evidence is not yet
 
 Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module here defining `CHECK`), `pooled` (each
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
-paired; `counted_change`, a counted check's run against run); every other module is a check (docs/checks.md lists
-them). The checks that predate this package (timing marks, cancel, markup, the language check, hard text, WER/CER,
-similarity, DNSMOS, client health, the latency figures) are being moved onto it.
+paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
+faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
+(docs/checks.md lists them). The checks that predate this package (timing marks, markup, the language check, hard
+text, WER/CER, similarity, DNSMOS, client health, the latency figures) are being moved onto it.
 """
 
 from harness.checks.change import (
@@ -29,24 +30,34 @@ from harness.checks.pooled import (
     offering_value,
     pool,
 )
-from harness.checks.registry import ClipCheck, DeclaredCheck, registered
+from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
+from harness.checks.views import ColumnView, OwnFigures, OwnViews, SectionView, ShiftView, Shown, Worse
 
 __all__ = [
     "CheckChange",
     "ClipCheck",
+    "ColumnView",
     "CountedChange",
     "DeclaredCheck",
     "OfferingCheck",
+    "OwnFigures",
+    "OwnViews",
     "Pooled",
+    "SectionView",
+    "ShiftView",
+    "Shown",
+    "Worse",
     "changes_between",
     "counted_change",
     "counted_checks",
     "counted_columns",
     "counted_value",
     "every_field",
+    "generic",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
     "registered",
+    "with_views",
 ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from harness.checks.pooled import OfferingCheck, clip_readings, counted_value, offering_checks
-from harness.checks.registry import DeclaredCheck, registered
+from harness.checks.registry import DeclaredCheck, generic
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField
 from harness.measurement import score_mean_interval
 from harness.results import RequestRow, group
@@ -100,7 +100,7 @@ def changes_between(before: Sequence[RequestRow], new: Sequence[RequestRow],
     old, fresh = group(before), group(new)
     found = []
     for who in sorted(set(old) & set(fresh)):
-        for check in registered() if checks is None else checks:
+        for check in generic() if checks is None else checks:
             change = paired_change(check, who, old[who], fresh[who])
             if change is not None:
                 found.append(change)
@@ -200,7 +200,7 @@ class CountedChange:
 
 def counted_checks() -> tuple[DeclaredCheck, ...]:
     """The registered checks whose change is judged run against run."""
-    return tuple(check for check in registered()
+    return tuple(check for check in generic()
                  if check.declaration.change is not None and check.declaration.change.counted)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.checks.registry import ClipCheck, DeclaredCheck, registered
+from harness.checks.registry import ClipCheck, DeclaredCheck, generic
 from harness.core.checks import CheckDeclaration, CheckField, Pooling
 from harness.measurement import quantile_interval_exact, score_mean_interval
 from harness.results import RequestRow, group
@@ -73,6 +73,8 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
             counts[value] = counts.get(value, 0) + 1
         return Pooled(float(len(values)), None, None, len(values), tuple(counts.items()))
     data = np.asarray(values, dtype=np.float64)
+    if pooling is Pooling.MAX:
+        return Pooled(float(data.max()), None, None, int(data.size))
     if pooling in (Pooling.SUM, Pooling.RATIO):  # a ratio pools its parts' totals (`_offering`), never its clips'
         return Pooled(float(data.sum()), None, None, int(data.size))
     if pooling is Pooling.GEOMETRIC_MEAN:
@@ -137,7 +139,7 @@ def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredChe
     an offering none of whose clips a check could read has no entry for it (a face shows "—", never 0)."""
     found = []
     for who, members in sorted(group(requests).items()):
-        for check in registered() if checks is None else checks:
+        for check in generic() if checks is None else checks:
             offering = _offering(check, who, members)
             if offering is not None:
                 found.append(offering)
@@ -147,7 +149,7 @@ def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredChe
 def every_field(checks: Sequence[DeclaredCheck] | None = None) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
     """Each registered check's fields with an interval (a counted check's are said apart), in order: the columns a
     face adds."""
-    return tuple((check.declaration, item) for check in (registered() if checks is None else checks)
+    return tuple((check.declaration, item) for check in (generic() if checks is None else checks)
                  for item in check.declaration.fields if not item.pooling.counted)
 
 
@@ -161,7 +163,7 @@ def counted_columns(checks: Sequence[DeclaredCheck] | None = None
                     ) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
     """Each registered counted check's ratio fields, in order: the figure of it comparable between offerings (a
     total grows with the run), which the report, the leaderboard's JSON and `history`'s series show."""
-    return tuple((check.declaration, item) for check in (registered() if checks is None else checks)
+    return tuple((check.declaration, item) for check in (generic() if checks is None else checks)
                  if check.declaration.counted for item in check.declaration.fields if item.pooling is Pooling.RATIO)
 
 

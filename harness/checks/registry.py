@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.checks.views import OwnViews
 from harness.core.checks import CheckDeclaration
 from harness.results import RequestRow
 
@@ -31,6 +32,7 @@ class DeclaredCheck:
 
     declaration: CheckDeclaration
     measure: Callable[[RequestRow], ClipCheck] = field(repr=False, compare=False)
+    views: OwnViews | None = field(default=None, repr=False, compare=False)  # each face's view, where its own
 
     @property
     def name(self) -> str:
@@ -38,7 +40,7 @@ class DeclaredCheck:
 
 
 # Modules of the package that hold the machinery, not a check.
-_MACHINERY = frozenset({"registry", "pooled", "change"})
+_MACHINERY = frozenset({"registry", "pooled", "change", "views"})
 
 
 @functools.cache
@@ -54,3 +56,13 @@ def registered() -> tuple[DeclaredCheck, ...]:
             found.append(check)
     return tuple(found)
 
+
+def generic() -> tuple[DeclaredCheck, ...]:
+    """The registered checks the generic machinery pools, shows and judges: every one but those with views of their
+    own (`harness.checks.views`), which their views show instead."""
+    return tuple(check for check in registered() if check.views is None)
+
+
+def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
+    """The registered checks with views of their own, each with them, in the registry's order."""
+    return tuple((check, check.views) for check in registered() if check.views is not None)

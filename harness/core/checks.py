@@ -44,6 +44,7 @@ class Pooling(StrEnum):
     SUM = "sum"  # a total over the clips: deterministic, no interval
     RATIO = "ratio"  # the total of one field over the total of another (`CheckField.of`)
     TALLY = "tally"  # the clips counted by the value each gave (24,000 Hz in 3 answers)
+    MAX = "max"  # the worst clip's value, no interval (a check's own view says it beside its median)
 
     @property
     def counted(self) -> bool:

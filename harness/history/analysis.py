@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.history.cancel import CancelWorse
+from harness.checks import Worse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
@@ -105,10 +105,10 @@ class Analysis:
         return self.history.counted_worse
 
     @property
-    def cancels_worse(self) -> tuple[CancelWorse, ...]:
-        """The offerings whose newest run's cancels newly broke what the documents promise (the gate fails on them
-        too: `harness.history.cancel`)."""
-        return self.history.cancels_worse
+    def own_worse(self) -> tuple[tuple[str, tuple[Worse, ...]], ...]:
+        """Per registered check with views of its own, the offerings whose newest run its gate rule flags (the gate
+        fails on them too: `harness.history.checks`)."""
+        return self.history.own_worse
 
     @property
     def checks_changed(self) -> tuple[CheckChanged, ...]:
@@ -122,7 +122,8 @@ class Analysis:
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
         return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
-                    or any(worse for _, worse in self.counted_worse) or self.cancels_worse or self.checks_changed)
+                    or any(worse for _, worse in self.counted_worse)
+                    or any(worse for _, worse in self.own_worse) or self.checks_changed)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

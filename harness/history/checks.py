@@ -2,14 +2,15 @@
 allows against the run before that had them (`harness.checks.changes_between`: the clips both runs spoke, paired).
 A check's change rule is its own (`harness.core.checks.ChangeRule`): the gate reads it, names no check, and fails on
 each offering it finds, with the check's rule said in the failure. A counted check (its findings deterministic) is
-judged run against run by its rule (`newest_counted_worse`), under the heading and JUnit name its rule declares."""
+judged run against run by its rule (`newest_counted_worse`), under the heading and JUnit name its rule declares; a
+check with views of its own by its own (`newest_own_worse`: `harness.checks.views`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.checks import CheckChange, CountedChange, DeclaredCheck, changes_between, offering_checks
+from harness.checks import CheckChange, CountedChange, DeclaredCheck, OwnViews, Worse, changes_between, offering_checks
 from harness.history.newest import newest_beside_before
 from harness.results import RequestRow, group
 
@@ -91,3 +92,11 @@ def newest_counted_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], check
     return tuple(CountedWorse(change, newest, before[0] if before else None)
                  for newest, after, before in newest_beside_before(per_run)
                  if (change := CountedChange(after=after, before=before[1] if before else None)).worse)
+
+
+def newest_own_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], views: OwnViews) -> tuple[Worse, ...]:
+    """Each offering of the newest run (the last of `runs`: run id, its requests) that a check with views of its own
+    flags against the latest earlier run that had the offering's figures of it."""
+    per_run = [(run_id, views.figures(requests)) for run_id, requests in runs]
+    return tuple(found for newest, after, before in newest_beside_before(per_run)
+                 if (found := views.worse(newest, after, before)) is not None)

@@ -27,12 +27,11 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from harness.checks import counted_checks, counted_columns, every_field, offering_value
+from harness.checks import ColumnView, counted_checks, counted_columns, every_field, offering_value, with_views
 from harness.core.checks import CheckDeclaration, CheckField
 from harness.core.client_health import SaturationRule
-from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
-from harness.history.checks import newest_checks_changed, newest_counted_worse
+from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_worse
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
@@ -45,7 +44,6 @@ from harness.results import (
     CatalogueRow,
     RunRows,
     StoreTarget,
-    cancel_figures,
     group,
     is_marked,
     markup_figures,
@@ -84,6 +82,10 @@ def _counted_reader(check: CheckDeclaration, item: CheckField) -> Callable[[Entr
     return lambda entry: offering_value(entry.checks, check, item)
 
 
+def _own_reader(view: ColumnView) -> Callable[[Entry], float | None]:
+    return lambda entry: entry.own_figure(view.figure)
+
+
 # The series whose points are latencies: drawn only from the jobs the client was not saturated for
 # (`harness.results.untroubled`), so no change is called from the client's own stall.
 LATENCY_KEYS = frozenset({"latency_p50", "latency_p95", "ttfa_p50"})
@@ -103,8 +105,10 @@ METRICS: tuple[SeriesMetric, ...] = (
                  lambda e: None if e.billed_per_million_chars_usd is None else e.billed_per_million_chars_usd / 1000),
     SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
-    # `--cancel-after` runs: from a cancel to the last audio of its utterance (docs/cancel.md); 0 is a figure, so linear
-    SeriesMetric("cancel_to_silence", "Cancel to silence p50", "ms", Scale.LINEAR, lambda e: e.cancel_to_silence_ms),
+    # each registered check with views of its own: its report column's figure (harness.checks.views; 0 is a figure,
+    # so linear)
+    *(SeriesMetric(view.series, view.series_label, view.unit, Scale.LINEAR, _own_reader(view))
+      for view in (views.column for _, views in with_views())),
     # each registered counted check's ratio (harness.checks.counted_columns); the gate judges it by its own rule
     # (harness.history.checks), the change-point method draws it like any figure
     *(SeriesMetric(check.key(item), item.label[:1].upper() + item.label[1:], "count", Scale.LINEAR,
@@ -311,7 +315,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
-    cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
     return History(
         runs=tuple(runs),
         series=tuple(series),
@@ -323,7 +326,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         markup_fell=newest_markup_fell(markup),
         counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
                                                               check)) for check in counted_checks()),
-        cancels_worse=newest_cancels_worse(cancels),
+        own_worse=tuple((check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))
+                        for check, views in with_views()),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )
 

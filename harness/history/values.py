@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.history.cancel import CancelWorse
+from harness.checks import Worse
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
@@ -101,7 +101,8 @@ class History:
     markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (history.markup)
     # per registered counted check (by name), the offerings whose newest run its rule flags (history.checks)
     counted_worse: tuple[tuple[str, tuple[CountedWorse, ...]], ...] = ()
-    cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise
+    # per registered check with views of its own (by name), the offerings whose newest run its gate rule flags
+    own_worse: tuple[tuple[str, tuple[Worse, ...]], ...] = ()
     checks_changed: tuple[CheckChanged, ...] = ()  # offerings whose newest run changed a check beyond its rule
 
     def models(self) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from harness.checks import counted_columns, every_field, offering_value
+from harness.checks import ColumnView, counted_columns, every_field, offering_value, with_views
 from harness.core.checks import Better, CheckDeclaration, CheckField
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import Entry
@@ -159,12 +159,22 @@ def _marks(entry: Entry) -> Cell:
         f", {marks.total} findings" if marks.total else "")
     return Cell(text="—" if p95 is None else fmt(p95, "ms"), sort=p95, note=note, key="marks_p95_ms", value=p95,
                 attrs=(("marks-findings", str(marks.total)),))
-def _cancel(entry: Entry) -> Cell:
-    value, frames = _finite(entry.cancel_to_silence_ms), entry.cancel_after_ack_frames
-    if value is None:
-        return Cell(text="–", sort=None)
-    return Cell(text=fmt(value, "ms"), sort=value, note="" if frames is None else f"{frames} frames after ack",
-                key="cancel_to_silence_ms", value=value)
+def _own_cell(view: ColumnView) -> Callable[[Entry], Cell]:
+    def cell(entry: Entry) -> Cell:
+        value = _finite(entry.own_figure(view.figure))
+        if value is None:
+            return Cell(text="–", sort=None)
+        return Cell(text=fmt(value, view.unit), sort=value, note=view.note(dict(entry.own)), key=view.figure,
+                    value=value)
+
+    return cell
+
+
+def _own_columns() -> tuple[ReportColumn, ...]:
+    """The column of each registered check with views of its own (`harness.checks.views`), under "every column"."""
+    return tuple(ReportColumn(key=view.key, heading=view.heading, meaning=view.meaning, cell=_own_cell(view),
+                              default=False, streaming=True)
+                 for view in (views.column for _, views in with_views()))
 
 
 def _markup(entry: Entry) -> Cell:
@@ -281,16 +291,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         default=False,
         streaming=True,
     ),
-    ReportColumn(
-        key="cancel",
-        heading="cancel → silence",
-        meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the "
-        "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
-        "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.",
-        cell=_cancel,
-        default=False,
-        streaming=True,
-    ),
+    *_own_columns(),
     ReportColumn(
         key="markup",
         heading="markup honoured",

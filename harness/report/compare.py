@@ -30,9 +30,6 @@ language   per language both runs checked, whether    NEW falls back,     none n
            the model answered in another language     BASE did not        clips heard as another language
            than asked (most clips flagged                                 with p >= 0.5, not noise
            ``wrong_language``)
-cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-sided Mann–Whitney U; a new
-           p50 of cancel_to_silence_ms over the jobs                      cancel violation is the contract
-           whose cancel met speech                                        metric's (rule ``cancel``)
 markup     both runs judged markup clips (the         any fall            none needed: a clip's verdict is its
            ``markup`` corpus): the share honoured                         audio's, not noise (docs/markup.md)
 checks     every registered check with a change       the check's own     paired over the clips both runs
@@ -42,6 +39,10 @@ checks     every registered check with a change       the check's own     paired
            findings deterministic): its field over    a rise beyond       deterministic (``harness.checks.
            NEW's clips against BASE's; the metric     absolute and        counted_change``)
            is the rule's own name                     share, or newly
+(shift)    every registered check with views of its   its declared        one-sided Mann–Whitney U
+           own (``harness.checks.views``): p50 of     threshold (its
+           its per-clip figure; the metric is its     name in
+           view's own name                            --threshold)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -74,7 +75,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from harness.checks import changes_between, counted_change, counted_checks
+from harness.checks import ShiftView, changes_between, counted_change, counted_checks, with_views
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
@@ -133,25 +134,30 @@ class BuiltInMetric(StrEnum):
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
-    CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
     MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
     CHECKS = "checks"  # every registered check with a paired change rule (harness.checks; docs/checks.md)
 
 
-# The metrics: the built-in ones and each registered counted check's rule by its own name (docs/checks.md), so
-# `--fail-on` takes them and a new check's rule needs no line here.
+# The metrics: the built-in ones, each registered counted check's rule by its own name and each check's own test
+# (harness.checks.views) by its own (docs/checks.md), so `--fail-on` takes them and a new check's needs no line here.
 if TYPE_CHECKING:
     Metric = BuiltInMetric
 else:
     Metric = StrEnum("Metric", [(one.name, one.value) for one in BuiltInMetric]
                      + [(rule.name.upper().replace("-", "_"), rule.name) for rule in
-                        (check.declaration.change for check in counted_checks()) if rule is not None])
+                        (check.declaration.change for check in counted_checks()) if rule is not None]
+                     + [(views.shift.metric.upper(), views.shift.metric) for _, views in with_views()])
 
 
 class Ruling(StrEnum):
     REGRESSION = "regression"
     OK = "ok"
     INSUFFICIENT = "insufficient data"
+
+
+def _declared_thresholds() -> dict[str, float]:
+    return {views.shift.threshold: check.declaration.thresholds[views.shift.threshold]
+            for check, views in with_views()}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,24 +168,34 @@ class GateThresholds:
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
     hard_text: float = 0.05  # absolute drop of a hard-text category's accuracy on the items judged in both runs
-    cancel_ms: float = 100.0  # absolute increase of the median cancel-to-silence (ms)
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
     first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
     min_samples: int = 5
     min_samples_tail: int = 20  # p95 of fewer values is nearly the maximum: its bootstrap is not trustworthy
+    # each registered check's own test's threshold, by its declared name and value (harness.checks.views)
+    declared: Mapping[str, float] = field(default_factory=_declared_thresholds)
+
+    def named(self) -> dict[str, Any]:
+        """Every threshold by its name in `--threshold`."""
+        return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "declared"}, **self.declared}
 
     def with_overrides(self, overrides: Mapping[str, str]) -> GateThresholds:
-        known = {f.name: f.type for f in fields(self)}
+        known = self.named()
         changes: dict[str, Any] = {}
+        declared = dict(self.declared)
         for key, raw in overrides.items():
             if key not in known:
                 raise UsageError(f"unknown threshold {key!r}; known: {', '.join(known)}")
             try:
-                changes[key] = int(raw) if key.startswith("min_samples") else float(raw)
+                value = int(raw) if key.startswith("min_samples") else float(raw)
             except ValueError:
                 raise UsageError(f"threshold {key} must be a number, got {raw!r}") from None
-        return replace(self, **changes)
+            if key in declared:
+                declared[key] = value
+            else:
+                changes[key] = value
+        return replace(self, **changes, declared=declared)
 
 
 METHODS = {
@@ -205,8 +221,6 @@ METHODS = {
               "came, or a frame-rule finding BASE has not",
     "marks": "timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
              "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
-    "cancel": "one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
-              "--cancel-after)",
     "markup": "the share of the model's markup clips honoured (every break within tolerance, no tag spoken): NEW's "
               "below BASE's (both runs judged markup clips)",
     "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
@@ -215,6 +229,7 @@ METHODS = {
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
     **{check.declaration.change.name: check.declaration.change_said()
        for check in counted_checks() if check.declaration.change is not None},
+    **{views.shift.metric: views.shift.method for _, views in with_views()},
 }
 
 
@@ -316,7 +331,7 @@ class Comparison:
             "base_region": self.base_region,
             "new_region": self.new_region,
             "fail_on": sorted(m.value for m in self.fail_on),
-            "thresholds": {f.name: getattr(self.thresholds, f.name) for f in fields(self.thresholds)},
+            "thresholds": self.thresholds.named(),
             "method": METHODS,
             "regressions": len(self.regressions),
             "compared": self.compared,
@@ -521,37 +536,46 @@ def _success(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, s
     )
 
 
-def _cancel(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
-    """Cancel-to-silence, where both runs cancelled this model's utterances: does NEW fall silent later?"""
-    b, n = floats(r.cancel_to_silence_ms for r in base), floats(r.cancel_to_silence_ms for r in new)
+def _shifted(view: ShiftView, base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]
+             ) -> Iterable[Check]:
+    """A check's own test (`harness.checks.views`), where both runs measured its figure on this model: is NEW's
+    later?"""
+    b, n = floats(view.value(r) for r in base), floats(view.value(r) for r in new)
     if not b or not n:
         return
-    label = f"+{t.cancel_ms:g} ms absolute"
+    size = t.declared[view.threshold]
+    label = f"+{size:g} {view.unit} absolute"
     if min(len(b), len(n)) < t.min_samples:
         yield Check(
             provider=who[0],
             model=who[1],
-            metric=Metric.CANCEL,
-            statistic="cancel to silence p50 (ms)",
+            metric=Metric(view.metric),
+            statistic=view.statistic,
             verdict=Ruling.INSUFFICIENT,
             threshold=label,
             change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW cancels measured; need {t.min_samples} each",),
+            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {t.min_samples} each",),
         )
         return
     diff = mann_whitney_greater(b, n)
     yield Check(
         provider=who[0],
         model=who[1],
-        metric=Metric.CANCEL,
-        statistic="cancel to silence p50 (ms)",
+        metric=Metric(view.metric),
+        statistic=view.statistic,
         verdict=Ruling.OK,
         threshold=label,
         change=diff.delta,
         difference=diff,
-        unit="ms",
-        beyond=diff.delta > t.cancel_ms,
+        unit=view.unit,
+        beyond=diff.delta > size,
     )
+
+
+def _own(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Every registered check's own test (`harness.checks.views`)."""
+    for _, views in with_views():
+        yield from _shifted(views.shift, base, new, t, who)
 
 
 def violation_kinds(errors: Iterable[ErrorEntry], provider: str, model: str) -> set[str]:
@@ -846,7 +870,7 @@ def compare_runs(
         checks.extend(_hard_text(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
         checks.extend(_marks(base, new, who))
-        checks.extend(_cancel(b, n, t, who))
+        checks.extend(_own(b, n, t, who))
         checks.extend(_markup(b, n, who))
         checks.extend(_counted(b, n))
         checks.extend(_checks(b, n))

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.checks import OfferingCheck, counted_columns, offering_checks, offering_value
+from harness.checks import OfferingCheck, counted_columns, offering_checks, offering_value, with_views
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -43,7 +43,6 @@ from harness.results import (
     PooledErrorRate,
     RequestRow,
     RunRows,
-    cancel_figures,
     group,
     markup_figures,
     model_figures,
@@ -115,16 +114,18 @@ class Entry:
     # marked clip's worst words (item, [[word, mark_s, heard_s, error_ms]]), shown on demand
     marks: OfferingMarks | None = None
     marks_worst: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
-    # Cancels (`bench run --cancel-after`; harness.results.cancel_figures): median cancel-to-silence over the jobs
-    # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
-    cancel_to_silence_ms: float | None = None
-    cancel_after_ack_frames: int | None = None
+    # The figures of each registered check with views of its own (harness.checks.views), by their keys; absent: none
+    own: tuple[tuple[str, Any], ...] = ()
     # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
     # break error. None: no markup clip judged.
     markup: MarkupFigures | None = None
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
     # figure of is absent (its cells show "–", never 0).
     checks: tuple[OfferingCheck, ...] = ()
+
+    def own_figure(self, key: str) -> Any:
+        """A figure of a check with views of its own; None where the offering has none."""
+        return dict(self.own).get(key)
 
     @property
     def label(self) -> str:
@@ -191,8 +192,7 @@ class Entry:
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
             "hard_text": self.hard_text.to_json(),
-            "cancel_to_silence_ms": self.cancel_to_silence_ms,
-            "cancel_after_ack_frames": self.cancel_after_ack_frames,
+            **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
             "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
             "markup": None if self.markup is None else self.markup.to_json(),
             # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
@@ -322,10 +322,9 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
-    entries = _with_cancels(entries, rows)
     markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
     entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
-    entries = _with_cancels(entries, rows)
+    entries = _with_own(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
     placed = [
@@ -348,11 +347,15 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     return Leaderboard(tuple(entries), tuple(notes))
 
 
-def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:
-    """Each entry with its cancels' figures, where its jobs were cancelled (`--cancel-after`)."""
-    cancels = {(f.provider, f.model): f for f in cancel_figures(rows.requests)}
-    return [replace(e, cancel_to_silence_ms=found.to_silence_p50_ms, cancel_after_ack_frames=found.after_ack_frames)
-            if (found := cancels.get((e.provider, e.model))) is not None else e for e in entries]
+def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with the figures of every check with views of its own, where it has any."""
+    own: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, views in with_views():
+        for found in views.figures(rows.requests):
+            own.setdefault((found.provider, found.model), {}).update(
+                {key: found.values.get(key) for key in views.figure_keys})
+    return [replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e
+            for e in entries]
 
 
 def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:

@@ -13,8 +13,7 @@ Writers and readers never write SQL of their own, and enter through this module 
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
 
-`cancel_rows` (`cancel_figures`, `CancelFigures`) gives each offering's cancels (`--cancel-after`);
-`markup_rows` (`markup_figures`, `MarkupFigures`) each offering's markup clips honoured (docs/markup.md).
+`markup_rows` (`markup_figures`, `MarkupFigures`) gives each offering's markup clips honoured (docs/markup.md).
 
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
 `TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
@@ -27,7 +26,6 @@ Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL stor
 no numpy, and this package imports nothing but `harness.core`.
 """
 
-from harness.results.cancel_rows import CancelFigures, cancel_figures
 from harness.results.changes import (
     JobClientHealth,
     JobFirstSubmitting,
@@ -165,7 +163,6 @@ __all__ = [
     "CachedDnsmos",
     "CachedSimilarity",
     "CachedTranscript",
-    "CancelFigures",
     "CatalogueRow",
     "ChunkRow",
     "ClipRow",
@@ -237,7 +234,6 @@ __all__ = [
     "audio_seconds",
     "billed_models",
     "billed_units",
-    "cancel_figures",
     "coerce",
     "connect_writer",
     "dearer",

@@ -2,7 +2,7 @@
 the report's sortable column ("—" where nothing streamed), `--format markdown`, `compare` (the worsened offering a
 regression) and `history`'s gate (one rule: the seams check's `ChangeRule`, judged by
 `harness.checks.CountedChange`); a rate newly heard wrong (the rate heard check's rule) and cancels newly breaking the
-documents' promise (`harness.history.cancel`) flagged alike."""
+documents' promise (the cancel check's own rule, `harness.checks.cancel`) flagged alike."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from dataclasses import replace
 from typing import Any
 
 from harness.checks import CountedChange, OfferingCheck, Pooled, offering_checks, registered
-from harness.history.cancel import newest_cancels_worse
-from harness.history.checks import CountedWorse, newest_counted_worse
+from harness.checks.cancel import VIEWS as CANCEL_VIEWS
+from harness.history.checks import CountedWorse, newest_counted_worse, newest_own_worse
 from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
 from harness.report.compare import Check, Metric, Ruling, _counted
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import RequestRow, cancel_figures
+from harness.results import RequestRow
 from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import to_markdown
 from tests.helpers.request_rows import request_row
@@ -144,9 +144,11 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
 
 def test_history_flags_cancels_that_newly_break_the_documents_promise() -> None:
     def cancels(verdict: str, frames: int) -> Any:
-        return cancel_figures([request_row(provider="p", model="m", cancel_after_ms=300.0, cancel_to_silence_ms=90.0,
-                                           cancel_after_ack_frames=frames, cancel_after_ack_s=0.1 * frames,
-                                           cancel_verdict=verdict)])
+        return [request_row(provider="p", model="m", cancel_after_ms=300.0, cancel_to_silence_ms=90.0,
+                            cancel_after_ack_frames=frames, cancel_after_ack_s=0.1 * frames, cancel_verdict=verdict)]
+
+    def newest_cancels_worse(runs: Any) -> Any:
+        return newest_own_worse(runs, CANCEL_VIEWS)
 
     kept, broken = cancels("kept", 0), cancels("violation", 3)
     (worse,) = newest_cancels_worse([("run-1", kept), ("run-2", broken)])

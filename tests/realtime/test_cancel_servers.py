@@ -112,14 +112,16 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
     """`bench run --cancel-after` on Cartesia's socket, as documented and then with the `after_cancel` drift (its
     first chunks paced at playback speed, as the contract suite's check asks, so the cancel meets speech still to
     come): the second run's cancel is a violation in the summary's cancels, and the history of the two fails its gate
-    naming the offering (`harness.history.cancel`; the CLI's exit 1 is `analysis.fails`)."""
+    naming the offering (the cancel check's own rule, `harness.checks.cancel`; the CLI's exit 1 is
+    `analysis.fails`)."""
+    from harness.checks.cancel import VIEWS
     from harness.contracts.realtime_checks import CANCEL_STALLS
     from harness.core.target import FAULT_HEADER
     from harness.history import analyse, read_history
-    from harness.results import Store, cancel_figures
+    from harness.results import Store
     from harness.runner.plan.config import BenchConfig
     from harness.runner.session import run_bench_session
-    from harness.runner.summary.cancel_view import cancel_sections
+    from harness.runner.summary.checks_view import own_sections
     from harness.runner.summary.format import Lines
 
     said = []
@@ -137,8 +139,10 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
             rows = store.jobs(result.run_id)  # a job's row holds the cancel_* columns the figures read
         finally:
             store.close()
-        said.append(" ".join(line for s in cancel_sections(cancel_figures(rows)) if isinstance(s, Lines)
+        view = VIEWS.section(VIEWS.figures(rows))
+        said.append(" ".join(line for s in own_sections([view] if view else []) if isinstance(s, Lines)
                              for line in s.lines))
     assert "0 broke what the documents promise" in said[0] and "1 broke what the documents promise" in said[1], said
     analysis = analyse(read_history(tmp_path / "runs.db", None, None))
-    assert analysis.fails and [(w.provider, w.model) for w in analysis.cancels_worse] == [("cartesia", "sonic-3")]
+    flagged = dict(analysis.own_worse)["cancel"]
+    assert analysis.fails and [(w.provider, w.model) for w in flagged] == [("cartesia", "sonic-3")]

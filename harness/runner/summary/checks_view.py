@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.checks import OfferingCheck, Pooled, every_field
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, every_field
 from harness.core.checks import CheckDeclaration, CheckField, Pooling
-from harness.runner.summary.format import FigureCell, Heading, Lines, Section
+from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
 
 
 def _shown_fields(checks: Sequence[OfferingCheck]) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
@@ -59,3 +59,15 @@ def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
     found = [f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "
              f"(e.g. {one.examples[kind]})" for one in checks for kind, count in one.findings.items()]
     return [Lines("checks", tuple(found), {"offerings": [one.to_json() for one in checks]})]
+
+
+def _own_cell(cell: str | Shown) -> Cell:
+    return FigureCell(cell.text, cell.value) if isinstance(cell, Shown) else cell
+
+
+def own_sections(views: Sequence[SectionView]) -> list[Section]:
+    """The sections checks give of their own (`harness.checks.views`): their sentences, then their table."""
+    return [section for view in views for section in (
+        Lines(view.key, view.lines, dict(view.values)),
+        SummaryTable(view.table, view.title, tuple(Heading(text, left=left) for text, left in view.headings),
+                     tuple(tuple(_own_cell(cell) for cell in row) for row in view.rows)))]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, offering_checks
+from harness.checks import OfferingCheck, SectionView, offering_checks, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -23,13 +23,11 @@ from harness.measurement import (
     offering_marks,
 )
 from harness.results import (
-    CancelFigures,
     CostFigures,
     MarkupFigures,
     ModelFigures,
     RunRows,
     Store,
-    cancel_figures,
     is_marked,
     markup_figures,
     model_figures,
@@ -127,7 +125,7 @@ class Summary:
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
-    cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
+    own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
     markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
@@ -195,7 +193,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         unpriced_bills=unpriced_bills(rows.requests),
         saturation=health,
         marks=offering_marks(rows.requests),
-        cancels=cancel_figures(rows.requests),
+        own=tuple(section for _, views in with_views() if (section := views.section(views.figures(rows.requests)))),
         markup=markup_figures(rows.requests),
         checks=offering_checks(rows.requests),
     )

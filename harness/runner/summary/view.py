@@ -21,8 +21,7 @@ from harness.measurement import (
 )
 from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
-from harness.runner.summary.cancel_view import cancel_sections
-from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections
+from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections, own_sections
 from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.figures import Listened, ModelLine, Quality, Summary
 from harness.runner.summary.format import (
@@ -442,7 +441,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *(language_sections(summary.languages) if summary.languages else []),
             *counted_sections(summary.checks),
             *marks_sections(summary.marks),
-            *cancel_sections(summary.cancels),
+            *own_sections(summary.own),
             *markup_sections(summary.markup),
             *check_sections(summary.checks),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
