@@ -81,6 +81,7 @@ from starlette.websockets import WebSocketDisconnect
 from harness.core.audio import stream_frames
 from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
+    Format,
     Model,
     SpeechRefusal,
     SpeechService,
@@ -652,21 +653,7 @@ class FamilySocket:
             declared = self.service.voice(voice)
             if declared is not None and not self.service.speaks(declared, model.name):
                 raise Refused(refusals.unknown_voice, voice)
-        fmt = socket.formats[0]
-        if "format" in given:
-            name = given["format"]
-            listed = case_variant(name, [f.name for f in socket.formats])
-            if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
-                self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
-                    Resolved("format", name, listed, "the reference lists the name in another case")))
-                name = given["format"] = listed
-            try:
-                fmt = socket.format(None if name is None else str(name))
-            except KeyError:
-                raise Refused(refusals.invalid, f"format {name!r} is not one of "
-                              + ", ".join(f.name for f in socket.formats)) from None
-            if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
-                self.call.services.accepted_variant(f"WS {socket.path}", "format", assumed_finding(fmt))
+        fmt = self._format_asked(given)
         spec = fmt.spec
         # The rate asked, of the format named or (a socket whose messages name a rate and no format) of its one format
         rate = given.get("rate")
@@ -681,6 +668,27 @@ class FamilySocket:
         self._start(wire, voice, spec)
         named = given.get("format")  # a format the message leaves out (its field optional): the first
         stream.values["format"] = named if named is not None else socket.formats[0].name
+
+    def _format_asked(self, given: dict[str, Any]) -> Format:
+        """The format the settings name (a declared name in another case taken, with a finding, and written back into
+        `given`), else the socket's first; refused where it is none of the declared ones."""
+        socket = self.socket
+        if "format" not in given:
+            return socket.formats[0]
+        name = given["format"]
+        listed = case_variant(name, [f.name for f in socket.formats])
+        if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
+            self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
+                Resolved("format", name, listed, "the reference lists the name in another case")))
+            name = given["format"] = listed
+        try:
+            fmt = socket.format(None if name is None else str(name))
+        except KeyError:
+            raise Refused(self.service.refusals.invalid, f"format {name!r} is not one of "
+                          + ", ".join(f.name for f in socket.formats)) from None
+        if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
+            self.call.services.accepted_variant(f"WS {socket.path}", "format", assumed_finding(fmt))
+        return fmt
 
     def _upgrade_given(self) -> dict[str, Any]:
         """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
