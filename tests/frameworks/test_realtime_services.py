@@ -13,7 +13,7 @@ service, insists on wss.
   Live path no stored page names (the sandbox answers it 404 with a finding, as any undeclared socket path).
 - LiveKit's OpenAI `RealtimeModel` (`base_url`; `http_session`, the aiohttp session an app gives it, here one that
   trusts the sandbox's CA): a `RealtimeSession` given the user's message (`update_chat_ctx`) and asked to reply
-  (`generate_reply`), its generation's audio stream read. A strict xfail for now (below).
+  (`generate_reply`), its generation's audio stream read.
 
 Not here: livekit-plugins-google (its `RealtimeModel` for the Live API) is not installed (not in the test extra: the
 plugin is left out for the pins of its TTS, docs/providers.md, "Evidence from LiveKit Agents").
@@ -43,15 +43,6 @@ pytestmark = skip_unless_installed("pipecat", "livekit.agents", "google.genai",
 
 TEXT = "Hello from the sandbox."
 SPEECH_S = 0.4  # seconds above a whisper the words take at least (0.5 to 1.4 s in the sandbox's voices)
-
-# What the sandbox still lacks for LiveKit's session (2026-11-27): it answers conversation.item.create with nothing, so
-# `update_chat_ctx` waits out its 5 s for the documented `conversation.item.added` naming the item; and it sends no
-# `response.created` (echoing the response's `metadata`), `response.output_item.added` or `response.output_item.done`
-# (the GA server events of openai 3.57.0's types), so the session has no generation to put the audio it receives in.
-LIVEKIT_GAP = ("the sandbox's Realtime imitation sends no conversation.item.added, response.created, "
-               "response.output_item.added or .done: LiveKit's update_chat_ctx times out, its generate_reply has no "
-               "generation for the audio")
-
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
@@ -151,7 +142,6 @@ async def _livekit_reply(sandbox: Sandbox, trusted: Any) -> tuple[LiveKitSpoken,
     return spoken, said
 
 
-@pytest.mark.xfail(strict=True, raises=PluginReportedError, reason=LIVEKIT_GAP)
 async def test_livekits_openai_realtime_model_speaks_the_users_message(sandbox: Sandbox, trusted: Any) -> None:
     from livekit.plugins.openai.realtime.realtime_model import SAMPLE_RATE
 

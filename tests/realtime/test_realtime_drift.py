@@ -209,7 +209,10 @@ def test_contracts_diff_grades_the_beta_to_ga_change_breaking(tmp_path: Path) ->
     diff = contract_diff(_folder(tmp_path / "beta", beta), _folder(tmp_path / "ga", ga))
     assert diff.breaking
     removed = {c.path for c in diff.changes if c.grade is Grade.BREAKING and c.kind == "session-message-removed"}
-    assert removed == {"response.audio.delta", "response.audio_transcript.delta"}
+    # the GA recording's deltas and the events that close them (`response.output_audio.done`, its transcript's), each
+    # gone under its beta name
+    assert removed == {"response.audio.delta", "response.audio_transcript.delta", "response.audio.done",
+                       "response.audio_transcript.done"}
     shutil.rmtree(tmp_path)
 
 

@@ -65,6 +65,67 @@ def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any, tru
     assert usage.input_token_details.text_tokens > 0 and usage.output_token_details.audio_tokens > 0
 
 
+# A response's events as the GA reference orders them (its deltas apart): the item the client added, then the response
+# from its creation to its `response.done`.
+RESPONSE_EVENTS = ["conversation.item.added", "response.created", "response.output_item.added",
+                   "conversation.item.added", "response.content_part.added", "response.output_audio.done",
+                   "response.output_audio_transcript.done", "response.content_part.done", "response.output_item.done",
+                   "conversation.item.done", "response.done"]
+DELTAS = ("response.output_audio.delta", "response.output_audio_transcript.delta")
+
+
+def test_the_openai_socket_sends_each_responses_events_with_its_own_ids(sandbox: Any, trusted: Any) -> None:
+    """Two responses on one connection, read raw through the official client and validated by its GA types: every
+    event its own `event_id`; the client's item id echoed (a server id where it gave none); each response its own ids,
+    named alike by all its events; `response.create`'s metadata back in `response.created` (LiveKit finds its
+    generation by it)."""
+    from openai import AsyncOpenAI
+    from openai.types.realtime import RealtimeServerEvent
+    from pydantic import TypeAdapter
+
+    documented = TypeAdapter(RealtimeServerEvent)
+    asks = (("item_from_the_client", {"client_event_id": "ask_1"}), (None, None))
+
+    async def converse() -> list[list[dict[str, Any]]]:
+        client = AsyncOpenAI(base_url=sandbox.base_url("openai", "v1"), api_key=sandbox.default_key("openai"))
+        responses: list[list[dict[str, Any]]] = []
+        async with client.realtime.connect(model="gpt-realtime-1.5") as connection:
+            while json.loads(await connection.recv_bytes())["type"] != "session.created":
+                pass
+            for item_id, metadata in asks:
+                item: Any = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": TEXT}]}
+                await connection.conversation.item.create(item={**item, "id": item_id} if item_id else item)
+                await connection.response.create(**({"response": {"metadata": metadata}} if metadata else {}))
+                events: list[dict[str, Any]] = []
+                while not events or events[-1]["type"] not in ("response.done", "error"):
+                    events.append(json.loads(await connection.recv_bytes()))
+                    documented.validate_python(events[-1])  # the shape the GA types give it
+                responses.append(events)
+        return responses
+
+    first, second = asyncio.run(asyncio.wait_for(converse(), 60))
+    every = first + second
+    assert len({event["event_id"] for event in every}) == len(every)
+    previous = None
+    for events, (item_id, metadata) in zip((first, second), asks, strict=True):
+        assert [e["type"] for e in events if e["type"] not in DELTAS] == RESPONSE_EVENTS, [e["type"] for e in events]
+        added, created, output = events[0], events[1], events[2]["item"]
+        assert added["item"]["id"] == item_id if item_id else added["item"]["id"] not in ("", "item_from_the_client")
+        assert added["item"]["content"] == [{"type": "input_text", "text": TEXT}]
+        assert added["previous_item_id"] == previous
+        assert events[3]["previous_item_id"] == added["item"]["id"]  # the response's item follows the user's
+        previous = output["id"]
+        response_id = created["response"]["id"]
+        assert created["response"]["status"] == "in_progress" and created["response"]["metadata"] == metadata
+        assert {e["response_id"] for e in events if "response_id" in e} == {response_id}
+        assert {e["item_id"] for e in events if "item_id" in e} == {output["id"]}
+        said = "".join(e["delta"] for e in events if e["type"] == "response.output_audio_transcript.delta")
+        done = events[-1]["response"]
+        assert said.strip() == TEXT and done["id"] == response_id and done["status"] == "completed"
+        assert done["output"][0]["content"][0]["transcript"] == said == events[-5]["transcript"]
+    assert first[1]["response"]["id"] != second[1]["response"]["id"] and first[2]["item"]["id"] != previous
+
+
 def test_the_official_google_genai_client_gets_the_asked_text_spoken(sandbox: Any, trusted: Any) -> None:
     from google import genai
     from google.genai import types
@@ -117,6 +178,8 @@ def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any, trusted:
     kinds = [e.kind for e in events if e.kind is not Kind.OPENED]
     assert kinds[0] is Kind.READY and kinds[-1] is Kind.FINAL and Kind.AUDIO in kinds
     assert session.closing is not None and not session.closing.by_server  # the session stays open: the client ends it
+    said_ids = [json.loads(frame.text)["event_id"] for frame in session.received() if frame.text]
+    assert len(set(said_ids)) == len(said_ids)  # "The unique ID of the server event": each its own
 
 
 def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any, trusted: Any) -> None:

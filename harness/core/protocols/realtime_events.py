@@ -27,7 +27,9 @@ from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import AudioAnswer, Send, TranscriptDeltas
 from harness.core.spec import AudioAt, RequestModel, ResponseModel
 
-DELTA_IDS = {"response_id": "resp_{id}", "item_id": "item_{id}", "output_index": 0, "content_index": 0}
+# The response's ids: one pair per response where the socket declares a `Conversation` (each `end` a new response),
+# else the connection's.
+DELTA_IDS = {"response_id": "resp_{response}", "item_id": "item_{output}", "output_index": 0, "content_index": 0}
 
 
 class RealtimeInputText(RequestModel):
@@ -79,8 +81,9 @@ class RealtimeErrorEvent(ResponseModel):
 
 
 def realtime_event(kind: str, **fields: object) -> dict[str, object]:
-    """A server event's template: its type, an event id, its fields."""
-    return {"type": kind, "event_id": "event_{id}", **fields}
+    """A server event's template: its type, its own event id ("The unique ID of the server event": `{event}`, new
+    for each event sent), its fields."""
+    return {"type": kind, "event_id": "event_{event}", **fields}
 
 
 def user_text(model: type[BaseModel] = RealtimeItemCreate) -> Send:

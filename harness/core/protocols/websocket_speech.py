@@ -230,6 +230,28 @@ class Clears:
     drops_speech: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conversation:
+    """A socket whose text is an item of a conversation and whose `end` asks for a response with a life of its own (a
+    Realtime API's): the answer to each text message, naming its item, and what the server sends around each
+    response's audio. Their templates' slots: `{item}` the text message's item as sent, its id the client's or one the
+    server gives; `{previous}` the item before it (None: the first); `{response}` and `{output}` the response's id and
+    its output item's, new for each response; `{metadata}` what the `end` message set at `metadata_at` (else None);
+    `{transcript}` the words the response's transcript deltas said."""
+
+    added: Answer | None = None  # the answer to each text message
+    item_at: str = ""  # where the text message carries its item
+    previous_at: str = ""  # where it names the item it goes after
+    first: str = ""  # the word `previous_at` takes for the conversation's start
+    metadata_at: str = ""  # where the `end` message sets the response's metadata
+    opens: tuple[Answer, ...] = ()  # sent when a response begins, before its audio, in order
+    closes: tuple[Answer, ...] = ()  # sent when its audio is out, in order, before `final`
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        return tuple(a for a in (self.added, *self.opens, *self.closes) if a is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class CloseError:
     """One error told by a close frame: its close code and the code its reason starts with ("1008 DATA-0000")."""
@@ -481,6 +503,7 @@ class Socket:
     # of the speech already asked for (`Cancel`; the sandbox does what it says, `bench run --cancel-after` measures it)
     cancel: Cancel | None = None
     transcript: TranscriptDeltas | None = None  # the words the server says it speaks, beside the audio
+    conversation: Conversation | None = None  # text as conversation items, each `end` a response with its own events
     # Models this socket alone serves (a speech-to-speech model, no HTTP endpoint of its own): offered over the socket
     # under their own names, their `synthesis` the provider's endpoint a headed answer is asked of. With them, the HTTP
     # models are served only where `models` names them.
@@ -552,8 +575,10 @@ class Socket:
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
         transcript = None if self.transcript is None else self.transcript.answer
+        conversation = () if self.conversation is None else self.conversation.answers
         found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
-                 cleared, warning, self.ending.turn_done, transcript, *self.others, self.audio_answer.message)
+                 cleared, warning, self.ending.turn_done, transcript, *conversation, *self.others,
+                 self.audio_answer.message)
         return tuple(a for a in found if a is not None)
 
     @property

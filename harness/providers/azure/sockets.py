@@ -117,7 +117,7 @@ VOICE_LIVE = Socket(
     audio_answer=audio_deltas("response.audio.delta"),
     transcript=transcript_deltas("response.audio_transcript.delta"),
     final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
-                 template=realtime_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
+                 template=realtime_event("response.done", response={"id": "resp_{response}", "status": "completed"})),
     others=metadata(("conversation.item.created", "response.created", "response.output_item.added",
                      "response.output_item.done", "response.content_part.added", "response.content_part.done",
                      "response.audio.done", "response.audio_transcript.done")),

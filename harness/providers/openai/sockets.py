@@ -8,9 +8,18 @@ terms: a speech-to-speech model asked to say a text.
     client   session.update {"session": {"type": "realtime", "output_modalities": ["audio"], "instructions",
              "audio": {"output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice"}}}} → session.updated;
              conversation.item.create (a user message of `input_text`) · response.create
-    server   response.output_audio_transcript.delta {"delta": text} · response.output_audio.delta {"delta": base64
-             PCM} ... · response.done {"response": {"status", "usage": {"input_token_details": {"text_tokens"},
+    server   conversation.item.added {"item": the item as sent, its id the client's or the server's,
+             "previous_item_id"} for each conversation.item.create; then for each response.create:
+             response.created {"response": {"id", "status": "in_progress", "metadata": the response.create's}} ·
+             response.output_item.added {"item": {"id", "role": "assistant", "status": "in_progress"}} ·
+             conversation.item.added (that item) · response.content_part.added {"part": {"type": "audio"}} ·
+             response.output_audio_transcript.delta {"delta": text} · response.output_audio.delta {"delta": base64
+             PCM} ... · response.output_audio.done · response.output_audio_transcript.done {"transcript"} ·
+             response.content_part.done · response.output_item.done · conversation.item.done · response.done
+             {"response": {"status", "output", "usage": {"input_token_details": {"text_tokens"},
              "output_token_details": {"audio_tokens"}}}}; error {"error": {"type", "code", "message", "param"}}
+             Every event has its own `event_id` ("The unique ID of the server event"); the deltas and the events
+             around them name the response (`response_id`), its item (`item_id`), `output_index` and `content_index`.
 
 Every shape is the official client's generated types (openai==3.57.0, `openai/types/realtime/`, "File generated from
 our OpenAPI spec"): `session_update_event.py`, `realtime_session_create_request.py` (`type: Literal["realtime"]`,
@@ -18,7 +27,18 @@ our OpenAPI spec"): `session_update_event.py`, `realtime_session_create_request.
 supported."), `realtime_audio_config_output.py` (the voices), `conversation_item_create_event.py`,
 `response_create_event.py`, `response_audio_delta_event.py` (`type: Literal["response.output_audio.delta"]`),
 `response_audio_transcript_delta_event.py`, `response_done_event.py`, `realtime_response_usage*.py`,
-`realtime_error_event.py`. The prices are the models' pages (harness/data/prices/openai.toml).
+`realtime_error_event.py`; the events around a response's audio: `conversation_item_added.py`,
+`conversation_item_done.py`, `response_created_event.py`, `response_output_item_added_event.py`,
+`response_content_part_added_event.py`, `response_audio_done_event.py`, `response_audio_transcript_done_event.py`,
+`response_content_part_done_event.py`, `response_output_item_done_event.py`, `realtime_response.py` (`metadata`),
+`realtime_conversation_item_assistant_message.py` (the output item; its content `output_audio` with its
+`transcript`). The order is the reference's
+(https://developers.openai.com/api/reference/resources/realtime): `conversation.item.added` is "Sent by the server
+when an Item is added to the default Conversation ... When the client sends a `conversation.item.create` event ...
+When the model is generating a Response ... when the model starts generating a specific Item, and thus it will not yet
+have any content (and `status` will be `in_progress`)"; `response.created` is "The first event of response creation,
+where the response is in an initial state of `in_progress`"; `conversation.item.done` is "Returned when a conversation
+item is finalized". The prices are the models' pages (harness/data/prices/openai.toml).
 
 Strictness, as the GA endpoint shows it: a field it does not know is refused with an error event — "Unknown
 parameter: 'session.input_audio_format'." (code `unknown_parameter`, type `invalid_request_error`: rudyll/stackchan-
@@ -55,6 +75,7 @@ from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Canc
 from harness.core.protocols.websocket_speech import (
     Answer,
     Clears,
+    Conversation,
     Ending,
     Failures,
     KeyIn,
@@ -162,6 +183,45 @@ class OutputDelta(ResponseModel):
     delta: str
 
 
+class ItemEvent(ResponseModel):
+    """conversation.item.added and conversation.item.done (`ConversationItemAdded`, `ConversationItemDone`)."""
+
+    type: str
+    event_id: str
+    item: dict[str, Any]
+    previous_item_id: str | None = None
+
+
+class ResponseCreated(ResponseModel):
+    type: Literal["response.created"]
+    event_id: str
+    response: dict[str, Any]
+
+
+class OutputItemEvent(ResponseModel):
+    """response.output_item.added and .done: the response's item."""
+
+    type: str
+    event_id: str
+    response_id: str
+    output_index: int
+    item: dict[str, Any]
+
+
+class ContentEvent(ResponseModel):
+    """response.content_part.added/.done (`part`), response.output_audio.done, response.output_audio_transcript.done
+    (`transcript`): the same ids."""
+
+    type: str
+    event_id: str
+    response_id: str
+    item_id: str
+    output_index: int
+    content_index: int
+    part: dict[str, Any] | None = None
+    transcript: str | None = None
+
+
 class ResponseDone(ResponseModel):
     type: Literal["response.done"]
     event_id: str
@@ -231,18 +291,62 @@ BETA = RetiredGrammar(
             ("session.output_audio_format", "session.audio.output.format")),
 )
 
+# The response's output item (RealtimeConversationItemAssistantMessage: "id ... may be provided by the client or
+# generated by the server"; its content `output_audio` with the `transcript` "always ... present if the output type is
+# `audio`"), while it is made and once done.
+_ITEM = {"id": "item_{output}", "object": "realtime.item", "type": "message", "role": "assistant"}
+_ITEM_MADE = {**_ITEM, "status": "in_progress", "content": []}
+_ITEM_DONE = {**_ITEM, "status": "{item_status}",  # "incomplete" where the response is cancelled
+              "content": [{"type": "output_audio", "transcript": "{transcript}"}]}
+_IDS = {"response_id": "resp_{response}", "item_id": "item_{output}", "output_index": 0, "content_index": 0}
+_OUTPUT = {"response_id": "resp_{response}", "output_index": 0}
+
 # The cancel over the WebSocket: response.cancel, answered by a response.done whose status is cancelled; no audio of
-# the response after it. (`output_audio_buffer.clear` is "WebRTC/SIP only", Azure's ai-projects reference of the same
+# the response after it. The events that close the response's item come first (response_audio_done_event.py and the
+# other closing events: "Also emitted when a Response is interrupted, incomplete, or cancelled"), the item
+# `incomplete`. (`output_audio_buffer.clear` is "WebRTC/SIP only", Azure's ai-projects reference of the same
 # event, and "WebRTC Only" in the beta types: not this socket's.)
 # openai-client-base 0.8.1, RealtimeClientEventResponseCancel (generated from OpenAI's OpenAPI spec):
 CANCEL_QUOTE = ("Send this event to cancel an in-progress response. The server will respond with a `response.done` "
                 "event with a status of `response.status=cancelled`. If there is no response to cancel, the server "
                 "will respond with an error.")
 CANCELLED = realtime_event("response.done", response={
-    "id": "resp_{id}", "object": "realtime.response", "status": "cancelled", "output_modalities": ["audio"],
+    "id": "resp_{response}", "object": "realtime.response", "status": "cancelled", "output_modalities": ["audio"],
+    "metadata": "{metadata}", "output": [_ITEM_DONE],
     "status_details": {"type": "cancelled", "reason": "client_cancelled"},
     "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
               "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})
+
+
+def _event(name: str, model: type[ResponseModel], **fields: object) -> Answer:
+    return Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=model,
+                  template=realtime_event(name, **fields))
+
+
+CONVERSATION = Conversation(
+    # ConversationItemAdded: "The event will include the full content of the Item"; the id "may be provided by the
+    # client or generated by the server"; previous_item_id "The ID of the item that precedes this one, if any" (the
+    # client's `root`: "added to the beginning of the conversation", ConversationItemCreateEvent.previous_item_id)
+    added=_event("conversation.item.added", ItemEvent, previous_item_id="{previous}", item="{item}"),
+    item_at="/item", previous_at="/previous_item_id", first="root",
+    metadata_at="/response/metadata",  # RealtimeResponse.metadata, set by response.create's `response.metadata`
+    opens=(
+        _event("response.created", ResponseCreated, response={
+            "id": "resp_{response}", "object": "realtime.response", "status": "in_progress",
+            "output_modalities": ["audio"], "metadata": "{metadata}", "output": []}),
+        _event("response.output_item.added", OutputItemEvent, **_OUTPUT, item=_ITEM_MADE),
+        _event("conversation.item.added", ItemEvent, previous_item_id="{previous}", item=_ITEM_MADE),
+        _event("response.content_part.added", ContentEvent, **_IDS, part={"type": "audio", "transcript": ""}),
+    ),
+    closes=(
+        _event("response.output_audio.done", ContentEvent, **_IDS),
+        _event("response.output_audio_transcript.done", ContentEvent, **_IDS, transcript="{transcript}"),
+        _event("response.content_part.done", ContentEvent, **_IDS,
+               part={"type": "audio", "transcript": "{transcript}"}),
+        _event("response.output_item.done", OutputItemEvent, **_OUTPUT, item=_ITEM_DONE),
+        _event("conversation.item.done", ItemEvent, previous_item_id="{previous}", item=_ITEM_DONE),
+    ),
+)
 
 REALTIME = Socket(
     key="realtime", path="/realtime",
@@ -269,15 +373,13 @@ REALTIME = Socket(
     transcript=transcript_deltas("response.output_audio_transcript.delta", OutputDelta),
     final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=ResponseDone,
                  template=realtime_event("response.done", response={
-                     "id": "resp_{id}", "object": "realtime.response", "status": "completed",
-                     "output_modalities": ["audio"],
+                     "id": "resp_{response}", "object": "realtime.response", "status": "completed",
+                     "output_modalities": ["audio"], "metadata": "{metadata}", "output": [_ITEM_DONE],
                      "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
                                "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})),
-    others=metadata(("conversation.item.added", "conversation.item.created", "conversation.item.done",
-                     "response.created", "response.output_item.added", "response.output_item.done",
-                     "response.content_part.added", "response.content_part.done", "response.output_audio.done",
-                     "response.output_audio_transcript.done", "output_audio_buffer.started",
-                     "output_audio_buffer.stopped", "rate_limits.updated"), ServerEvent),
+    conversation=CONVERSATION,
+    others=metadata(("conversation.item.created", "output_audio_buffer.started", "output_audio_buffer.stopped",
+                     "rate_limits.updated"), ServerEvent),
     failures=Failures(
         error=error_event(ErrorEvent, param=None),
         error_close=1008,

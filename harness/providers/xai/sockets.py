@@ -175,7 +175,7 @@ REALTIME = Socket(
     audio_answer=audio_deltas("response.output_audio.delta"),
     transcript=transcript_deltas("response.output_audio_transcript.delta"),
     final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
-                 template=realtime_event("response.done", response={"id": "resp_{id}", "status": "completed"})),
+                 template=realtime_event("response.done", response={"id": "resp_{response}", "status": "completed"})),
     others=metadata(("session.created", "conversation.created", "conversation.item.added", "response.created",
                      "response.output_item.added", "response.output_item.done", "response.output_audio.done",
                      "response.output_audio_transcript.done")),

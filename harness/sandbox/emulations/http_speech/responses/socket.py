@@ -42,6 +42,10 @@
                 context's name may open a new one, and `Ending.after_final` names none
     transcript  where declared (`TranscriptDeltas`), the words of each audio piece in a transcript message, before
                 its audio
+    conversation where declared (`Conversation`), each text message's item answered as added (its id the client's,
+                else a new one; after the item it names, else the latest); each `end` a response with ids of its own
+                and the metadata the message set: its opening events before its audio, its closing ones after it (or
+                at once, the item incomplete, when it is cancelled), then the final marker
     marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
                 pointers: words (characters joined until white space) or characters, in the marks' unit
     after_final its answer where declared (`Ending.closed`), once the audio asked for is out; then the server closes
@@ -60,8 +64,8 @@ The key on the upgrade is the provider's auth header, any of its `Auth.others` h
 `SocketAuth.query`, or the offered subprotocols [`SocketAuth.subprotocol`, KEY] (accepted naming the first).
 Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as binary
 frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio answer of each
-spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at the model's documented
-price.
+spoken stretch, `{step_ms}` the milliseconds its chunk took to make; `{event}`, in any message, an id new for each
+message sent. Each stretch is charged at the model's documented price.
 """
 
 from __future__ import annotations
@@ -175,6 +179,8 @@ class Stream:
     pieces: int = 0  # audio pieces sent: a stream fault breaks each one after the first (`stream_faults`)
     piece_at: tuple[int, float] = (0, 0.0)  # the latest piece's index and start: a marks fault breaks its marks
     merge_held: tuple[SpokenSpan, ...] = ()  # a word the `merge` marks fault holds for the next piece's
+    said: str = ""  # the words the transcript deltas said since the last final message (`{transcript}`)
+    responding: bool = False  # a response's opening events are out and its closing ones not yet (`Conversation`)
 
 
 class FamilySocket:
@@ -209,6 +215,7 @@ class FamilySocket:
         self.stream = self._new_stream("")
         self.requests = 0  # the requests that gave (or left out) an id (`{nonce}`) so far
         self.request_id: Any = None  # the latest such request's id
+        self.last_item: str | None = None  # the conversation's latest item (`Conversation`): what a new one follows
 
     def _new_stream(self, context: str) -> Stream:
         wire, model = next(iter(self.models.items()))
@@ -216,7 +223,9 @@ class FamilySocket:
         marked = self.socket.marks is not None and not self.socket.marks.asked_by
         schedule = self.socket.schedule
         return Stream(wire_model=wire, model=model, voice=model.voice, spec=self.socket.formats[0].spec,
-                      values={"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane=lane,
+                      values={"context": context, "nonce": 0, "id": self.id, "sequence": 0, "response": self.id,
+                              "output": self.id, "metadata": None, "previous": None, "transcript": "",
+                              "item_status": "completed"}, lane=lane,
                       opened=self.socket.start.opening is None, marked=marked,
                       lengths=() if schedule is None else schedule.default)
 
@@ -336,7 +345,8 @@ class FamilySocket:
             await self.sender.json(message, audio=audio)
 
     def _filled(self, answer: Answer, stream: Stream | None = None, **values: Any) -> dict[str, Any]:
-        filled = fill(answer.template, {**(stream or self.stream).values, **values})
+        # every message its own event id (`{event}`)
+        filled = fill(answer.template, {"event": uuid.uuid4().hex, **(stream or self.stream).values, **values})
         assert isinstance(filled, dict)
         echoed = (stream or self.stream).values.get("context") if self.socket.context_echoed_from else None
         if echoed and self.socket.context_at and read(filled, self.socket.context_at) is None:
@@ -449,6 +459,7 @@ class FamilySocket:
                 self._open_unasked(send)
             ended = False  # the text message closed by the socket's end token (or without its context's `more`)
             if send is socket.text:
+                await self._item_added(raw)
                 ended = self._take_text(raw)
             elif send is socket.flush:
                 if "text" in slots_of(send.template):  # a flush that carries text (a "flush": true)
@@ -462,16 +473,23 @@ class FamilySocket:
                 stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
                 clears = socket.clears
                 self._cancelled(stream, send, drops=clears is not None and clears.drops_speech)
+                if socket.conversation is not None and stream.responding:  # the response under way ends, cut short
+                    await self._response_events(stream, socket.conversation.closes, {"item_status": "incomplete"})
                 if clears is not None and clears.answer is not None:
                     await self._send(self._filled(clears.answer))
+                stream.said = ""  # the cancelled response's words: the next response's start afresh
             elif send is socket.update:
                 self._open(raw, send.template, keep=True)
             if send is socket.end and socket.flushes is not None and not await self._flush_taken():
                 continue
             if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
                 self._take_id(send, stream)
+                self._response_begins(raw, send, stream)
                 if self._speak_buffer() and ending.turn_done is not None:
                     self.lanes.submit(stream.lane, partial(self._turn_done, stream))
+                if socket.conversation is not None:
+                    self.lanes.submit(stream.lane, partial(self._response_events, stream, socket.conversation.closes,
+                                                           {"item_status": "completed"}))
                 self.lanes.submit(stream.lane, partial(self._final, stream))
                 stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
                 if socket.contexts is not None:
@@ -503,6 +521,41 @@ class FamilySocket:
         given = read(raw, at)
         self.requests += 1
         self.request_id = self.requests - 1 if given is None else given
+
+    async def _item_added(self, raw: Any) -> None:
+        """A text message's item added to the conversation (`Conversation.added`): the item as sent, its id the
+        client's or one the server gives, after the item the message names (its `first` word: none), else the
+        latest."""
+        conversation = self.socket.conversation
+        if conversation is None or conversation.added is None:
+            return
+        item = read(raw, conversation.item_at)
+        item = dict(item) if isinstance(item, Mapping) else {}
+        item["id"] = str(item.get("id") or f"item_{uuid.uuid4().hex}")
+        named = read(raw, conversation.previous_at) if conversation.previous_at else None
+        previous = self.last_item if named is None else None if named == conversation.first else str(named)
+        self.last_item = item["id"]
+        await self._send(self._filled(conversation.added, item=item, previous=previous))
+
+    def _response_begins(self, raw: Any, send: Send, stream: Stream) -> None:
+        """Where the text is a conversation's (`Conversation`), the `end` message a new response: its own ids, the
+        metadata it set, its events before the audio, in the stream's lane (after the speech asked for before it)."""
+        conversation = self.socket.conversation
+        if conversation is None or send is not self.socket.end:
+            return
+        values = {"response": uuid.uuid4().hex, "output": uuid.uuid4().hex, "previous": self.last_item,
+                  "metadata": read(raw, conversation.metadata_at) if conversation.metadata_at else None}
+        self.last_item = f"item_{values['output']}"  # the response's output item joins the conversation
+        self.lanes.submit(stream.lane, partial(self._response_events, stream, conversation.opens, values, opens=True))
+
+    async def _response_events(self, stream: Stream, answers: Sequence[Answer], values: Mapping[str, Any], *,
+                               opens: bool = False) -> None:
+        """A response's events before its audio (`Conversation.opens`, with its new ids) or after it (`closes`, also
+        when it is cancelled: "Also emitted when a Response is interrupted, incomplete, or cancelled")."""
+        stream.values.update(values, transcript=stream.said)
+        stream.responding = opens
+        for answer in answers:
+            await self._send(self._filled(answer, stream))
 
     def _take_id(self, send: Send, stream: Stream) -> None:
         """The request's id set in the stream's lane, so the speech asked for before it is still answered with its
@@ -606,8 +659,7 @@ class FamilySocket:
         opening): its key where it travels there, the model, voice, format and rate its slots hold. `keep`: an
         update of settings already made, so a slot the message leaves out keeps its value (and the key is not
         asked for again)."""
-        socket, refusals = self.socket, self.service.refusals
-        opening = socket.start.opening
+        socket, refusals, opening = self.socket, self.service.refusals, self.socket.start.opening
         assert opening is not None or template is not None
         slots = slots_of(template if template is not None else opening.template)  # type: ignore[union-attr]
         self.stream.settled = True
@@ -835,6 +887,7 @@ class FamilySocket:
         assert transcript is not None
         frame = self._filled(transcript.answer, stream)
         put(frame, transcript.at, words)
+        stream.said += words
         await self._send(frame)
 
     async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
@@ -852,7 +905,7 @@ class FamilySocket:
         for signal, value in billed_values(self.service, self.socket.billing, stream.model.name, stream.spoken,
                                            stream.spoken_s, self.call.services.billed_factor()):
             put(final, signal.at, value)  # what this utterance (since the last final) billed
-        stream.spoken, stream.spoken_s = "", 0.0
+        stream.spoken, stream.spoken_s, stream.said = "", 0.0, ""
         await self._send(final)
         stream.values["sequence"] += 1
 
