@@ -233,20 +233,49 @@ def _trimmed(hard: HardText, heard: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s+")
+# Where no sentence end says the sentence ended, the words heard again at least, and the words of a sentence that
+# loops at least (of two or more words: a run of one word, "five five five", is its own beginning at every word)
+_RESTART_WORDS = 2
+_LOOPED_WORDS = 3
 
 
 def ends_where_speech_ends(transcript: str) -> str:
-    """The transcript up to where the decoder starts the sentence over: after a sentence's end, its first words
-    again ("... thirty one. The Bridge was finished in one"). A decoder that hears no end of text in a fitted window
-    loops to its cap; the loop is no speech, and read as part of a span it made an unlisted misreading pass."""
-    opening = [word.lower() for word in _WORD.findall(transcript)[:2]]
+    """The transcript up to where the decoder starts the sentence over, ended there with a full stop (the speech
+    ended where the loop begins). A decoder that hears no end of text in a fitted window loops to its cap; the loop
+    is no speech, and read as part of a span it made an unlisted misreading pass.
+
+    After a sentence's end, its first words again ("... thirty one. The Bridge was finished in one"). Without one
+    ("... eighty five The rate fell to zero point": 34 of 314 free transcripts measured), where the
+    rest of the transcript, two words or more, is its own beginning again, word for word, after a sentence of three
+    words or more, not all one word ("five five five five" is its own beginning at every word, but no loop)."""
+    found = list(_WORD.finditer(transcript))
+    words = [match.group(0).lower() for match in found]
+    opening = words[:2]
     if len(opening) < 2:
         return transcript
     for end in _SENTENCE_END.finditer(transcript):
         rest = [word.lower() for word in _WORD.findall(transcript[end.end():])[:2]]
         if rest and rest == opening[: len(rest)]:
             return transcript[: end.start() + 1]
+    for start in range(_LOOPED_WORDS, len(words) - _RESTART_WORDS + 1):
+        if words[start:] == words[: len(words) - start] and len(set(words[:start])) > 1:
+            return transcript[: found[start].start()].rstrip(" ,;:-") + "."
     return transcript
+
+
+def stops_inside_span(hard: HardText, transcript: str) -> bool:
+    """Whether a free transcript stops before the carrier after the span, inside the span or before it: it holds
+    none of the words only that carrier says (no reading of the item says them, nor the carrier before the span),
+    nor a word like one ("guest" for "guests"). Where the carrier after the span says no such word, it cannot tell
+    (False). "The menu is at www.cafe" for "... at www.cafe-example.com/menu for guests." stops in the span, its last
+    word taken for the carrier's next: as a reading of the span it was "www", 3.8 nats likelier than the right
+    reading for being shorter."""
+    before, after = (carrier_words(side) for side in hard.carrier())
+    telling = set(after) - set(before) - vocabulary(hard)
+    if not telling or not transcript.strip():
+        return False
+    heard = {word for reading in transcript_readings(transcript) for word in reading}
+    return not any(_substitution(word, other) < 1 for word in telling for other in heard)
 
 
 def loose_split(hard: HardText, words: list[str]) -> tuple[list[str], tuple[str, ...], list[str]]:
