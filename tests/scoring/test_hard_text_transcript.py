@@ -354,3 +354,16 @@ def test_a_transcript_that_starts_over_without_a_sentence_end_is_cut_there() -> 
     for whole in ("five five five five five five five", "The rate fell to the rate set last year",
                   "The rate fell to zero point eighty five last year"):
         assert ends_where_speech_ends(whole) == whole
+
+
+def test_an_a_between_two_digits_is_read_as_oh_too() -> None:
+    """tiny.en writes a zero said "oh" in a phone number as "a": read only as written, a right "five five five oh one
+    nine nine" had a free reading none of the listed ones, likelier than them by more than the pass margin, which
+    vetoes a pass since issue 81 (6 of en_hard's right phone numbers). Read as "oh" too, it is the listed reading."""
+    hard = HardText(text="Call 555-0199 for help.", category="phone", span="555-0199",
+                    accepted=("five five five {oh|zero} one nine nine",), misreadings=(), control="x",
+                    meaning_changes=True)
+    assert ["call", "five", "five", "five", "oh", "one", "nine", "nine", "for", "help"] in transcript_readings(
+        "Call five five five a one nine nine for help.")
+    assert judge_span(hard, "Call five five five a one nine nine for help.").verdict is HardTextVerdict.PASS
+    assert transcript_readings("A one a day, a bit") == [["a", "one", "a", "day", "a", "bit"]]  # not between digits
