@@ -333,3 +333,37 @@ def test_a_hyphen_inside_an_address_is_read_as_dash_too() -> None:
     assert readings[0] == ["mail", "sales", "at", "shop", "north", "dot", "example", "today"]
     assert ["mail", "sales", "at", "shop", "dash", "north", "dot", "example", "today"] in readings
     assert all("dash" not in reading for reading in transcript_readings("a twenty-eight year old well-known poet"))
+
+
+def test_a_transcript_that_starts_over_without_a_sentence_end_is_cut_there() -> None:
+    """Issue 81: the cut waited for a sentence's end, and 34 of 314 free transcripts started the sentence over without
+    one ("... eighty five last year The rate fell to zero point"): read as the span, the loop made an unlisted
+    misreading pass. The rest of a transcript that is its own beginning again is cut, and the sentence ended there;
+    a transcript that repeats a word, or its opening words once inside the sentence, is no loop."""
+    from harness.scoring.hard_text.transcript import anchored_span, ends_where_speech_ends
+
+    hard = HardText(text="The rate fell to 0.85 last year.", category="decimal", span="0.85",
+                    accepted=("[{zero|oh}] point eight five",), misreadings=(), control="x", meaning_changes=True)
+    looped = "The rate fell to zero point eighty five last year The rate fell to zero point"
+    assert anchored_span(hard, transcript_words(looped)) != ("zero", "point", "eighty", "five")
+    cut = ends_where_speech_ends(looped)
+    assert cut == "The rate fell to zero point eighty five last year."
+    assert anchored_span(hard, transcript_words(cut)) == ("zero", "point", "eighty", "five")
+    assert ends_where_speech_ends("the shop opened in two thousand eighty with ten staff, the shop") == (
+        "the shop opened in two thousand eighty with ten staff.")
+    for whole in ("five five five five five five five", "The rate fell to the rate set last year",
+                  "The rate fell to zero point eighty five last year"):
+        assert ends_where_speech_ends(whole) == whole
+
+
+def test_an_a_between_two_digits_is_read_as_oh_too() -> None:
+    """tiny.en writes a zero said "oh" in a phone number as "a": read only as written, a right "five five five oh one
+    nine nine" had a free reading none of the listed ones, likelier than them by more than the pass margin, which
+    vetoes a pass since issue 81 (6 of en_hard's right phone numbers). Read as "oh" too, it is the listed reading."""
+    hard = HardText(text="Call 555-0199 for help.", category="phone", span="555-0199",
+                    accepted=("five five five {oh|zero} one nine nine",), misreadings=(), control="x",
+                    meaning_changes=True)
+    assert ["call", "five", "five", "five", "oh", "one", "nine", "nine", "for", "help"] in transcript_readings(
+        "Call five five five a one nine nine for help.")
+    assert judge_span(hard, "Call five five five a one nine nine for help.").verdict is HardTextVerdict.PASS
+    assert transcript_readings("A one a day, a bit") == [["a", "one", "a", "day", "a", "bit"]]  # not between digits

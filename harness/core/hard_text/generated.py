@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TypeVar
 
-from harness.core.hard_text.grammar import Reading, fullest, leanest, readings
+from harness.core.hard_text.grammar import MONTHS, Reading, fullest, leanest, readings
 from harness.core.hard_text.item import HardText, Misreading
 
 _T = TypeVar("_T")
@@ -48,8 +48,6 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
 _ORDINAL_ENDS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
                  "nine": "ninth", "twelve": "twelfth"}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 # A magnitude said as its neighbour.
 _MAGNITUDES = {"hundred": "thousand", "thousand": "million", "million": "billion", "billion": "million"}
 # A unit's word said as another unit's (the abbreviation expanded wrong).
@@ -167,13 +165,13 @@ def _swapped_date(span: str, base: Reading) -> Reading | None:
         return None
     text = " ".join(base)
     for month, day in ((first, second), (second, first)):
-        said = f"{_MONTHS[month - 1]} {' '.join(ordinal(day))}"
+        said = f"{MONTHS[month - 1]} {' '.join(ordinal(day))}"
         if said in text:
-            swapped = f"{_MONTHS[day - 1]} {' '.join(ordinal(month))}"
+            swapped = f"{MONTHS[day - 1]} {' '.join(ordinal(month))}"
             return tuple(text.replace(said, swapped).split())
-        said = f"{' '.join(ordinal(day))} of {_MONTHS[month - 1]}"
+        said = f"{' '.join(ordinal(day))} of {MONTHS[month - 1]}"
         if said in text:
-            return tuple(text.replace(said, f"{' '.join(ordinal(month))} of {_MONTHS[day - 1]}").split())
+            return tuple(text.replace(said, f"{' '.join(ordinal(month))} of {MONTHS[day - 1]}").split())
     return None
 
 

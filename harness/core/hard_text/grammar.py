@@ -67,6 +67,13 @@ SAME_SOUND: tuple[frozenset[str], ...] = tuple(frozenset(group.split()) for grou
     "p pee", "q queue cue", "r are", "t tea", "u you", "x ex", "y why",
 ))
 _SOUNDS = {word: group for group in SAME_SOUND for word in group}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Words English writes with a capital wherever they stand: the names of the months and of the days of the week. A
+# reading says them in lowercase like every word; written for a model (`harness.scoring.hard_text.surfaces`) they
+# take their capital, as a transcript does.
+PROPER_NAMES = frozenset((*MONTHS, *WEEKDAYS))
 
 
 class GrammarError(ValueError):

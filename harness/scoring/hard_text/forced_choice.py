@@ -17,7 +17,8 @@ century") otherwise outweighs what it heard. The free transcript's reading is co
 - **pass**: the likeliest accepted reading beats every listed misreading by at least ``Thresholds.pass_margin`` and
   every generated one by ``Thresholds.generated_margin`` (and the
   free transcript did not say otherwise: where it wrote a listed misreading word for word and no accepted reading,
-  the clip is unsure);
+  or a reading none of the listed ones that beats them all by more than ``Thresholds.pass_margin``, within the other
+  margin, the clip is unsure);
 - **unsure**: the margin is smaller, or the two best readings sound alike (a homophone of the grammar's
   `SAME_SOUND`: "to" and "two" cannot be told apart by ear).
 
@@ -137,6 +138,14 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
                       free_margin=free_margin,
                       reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
                              f"({written_wrong.error}) word for word: it vetoes the pass")
+    if clears and top is not None and free_margin is not None and free_margin > thresholds.pass_margin:
+        # Unasked, the model wrote a reading nobody listed that is likelier than the accepted one by as much as a pass
+        # wants of the accepted one over a misreading: not far enough to be another reading, too far to pass (6 of 6
+        # wrong readings that passed held out in a quarter of en_hard, 5 of them by more than this margin).
+        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(top.reading), error=None, margin=margin,
+                      free_margin=free_margin,
+                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+                             f"than any listed reading: within the other margin, it vetoes the pass")
     if clears:
         return Choice(verdict=HardTextVerdict.PASS, reading=" ".join(accepted.reading), error=None, margin=margin,
                       free_margin=free_margin)

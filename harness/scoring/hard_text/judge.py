@@ -42,6 +42,7 @@ from harness.scoring.hard_text.transcript import (
     judge_span,
     letter_words,
     loose_split,
+    stops_inside_span,
     transcript_readings,
 )
 from harness.scoring.results import sha256_hex
@@ -49,7 +50,7 @@ from harness.scoring.scoring_errors import AudioDecodeError
 
 # Bumped when the sentences asked about a clip change meaning (the cache key): what the model said about the
 # old ones is not reused.
-EVIDENCE_VERSION = "2"
+EVIDENCE_VERSION = "3"
 _CLIPS_PER_TASK = 16  # clips a Ray task hears together
 _PRIORS_KEPT = 50_000  # sentences' priors kept in memory (about 100 bytes each)
 
@@ -472,12 +473,15 @@ def better_transcript(hard: HardText, first: str, again: str) -> str:
 def cut_short(hard: HardText, transcript: str) -> bool:
     """Whether a free transcript stops before it says the whole span, so it is no reading to compare with (a
     sentence cut short is likelier than a whole one only for being shorter): it ends with the carrier's last word
-    before the span (`stops_before_span`), or the span closes the sentence and the transcript does not end one ("The
-    library reopens on March nine," for "... on March 9, 2026.": a right reading was "other" by 7.8 nats)."""
+    before the span (`stops_before_span`); the span closes the sentence and the transcript does not end one ("The
+    library reopens on March nine," for "... on March 9, 2026.": a right reading was "other" by 7.8 nats); or the
+    carrier goes on after the span and the transcript hears none of it (`transcript.stops_inside_span`: "The menu is
+    at www.cafe", its span read "www", for a web address said right)."""
     if not transcript.strip() or stops_before_span(hard, transcript):
         return True
-    closes = not carrier_words(hard.carrier()[1])
-    return closes and not _SENTENCE_ENDED.search(transcript)
+    if not carrier_words(hard.carrier()[1]):
+        return not _SENTENCE_ENDED.search(transcript)
+    return stops_inside_span(hard, transcript)
 
 
 _SENTENCE_ENDED = re.compile(r"[.!?][\"')\]]*\s*$")
