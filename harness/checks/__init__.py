@@ -7,8 +7,9 @@ check. A new check is its module here, a migration where its evidence is not yet
 Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module here defining `CHECK`), `pooled` (each
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run); every other module is a check (docs/checks.md lists
-them). The checks that predate this package (timing marks, cancel, markup, the language check, hard text, WER/CER,
-similarity, DNSMOS, client health, the latency figures) are being moved onto it.
+them; `markup` is declared but not yet registered: its faces read it by name until its views are generic). The
+checks that predate this package (timing marks, cancel, the language check, hard text, WER/CER, similarity, DNSMOS,
+client health, the latency figures) are being moved onto it.
 """
 
 from harness.checks.change import (
@@ -19,6 +20,8 @@ from harness.checks.change import (
     counted_checks,
     paired_change,
 )
+from harness.checks.markup import MARKUP, MarkupFell, MarkupFigures, markup_fell, markup_figures
+from harness.checks.markup import RULE as MARKUP_RULE
 from harness.checks.pooled import (
     OfferingCheck,
     Pooled,
@@ -32,10 +35,14 @@ from harness.checks.pooled import (
 from harness.checks.registry import ClipCheck, DeclaredCheck, registered
 
 __all__ = [
+    "MARKUP",
+    "MARKUP_RULE",
     "CheckChange",
     "ClipCheck",
     "CountedChange",
     "DeclaredCheck",
+    "MarkupFell",
+    "MarkupFigures",
     "OfferingCheck",
     "Pooled",
     "changes_between",
@@ -44,6 +51,8 @@ __all__ = [
     "counted_columns",
     "counted_value",
     "every_field",
+    "markup_fell",
+    "markup_figures",
     "offering_checks",
     "offering_value",
     "paired_change",

@@ -7,6 +7,7 @@ read these, never a check by name."""
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,8 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
         for value in values:
             counts[value] = counts.get(value, 0) + 1
         return Pooled(float(len(values)), None, None, len(values), tuple(counts.items()))
+    if pooling is Pooling.EVERY_VALUE_MEDIAN:
+        return Pooled(float(statistics.median(values)), None, None, len(values))
     data = np.asarray(values, dtype=np.float64)
     if pooling in (Pooling.SUM, Pooling.RATIO):  # a ratio pools its parts' totals (`_offering`), never its clips'
         return Pooled(float(data.sum()), None, None, int(data.size))
@@ -110,7 +113,8 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
     figures: dict[str, Pooled] = {}
     for item in check.declaration.fields:
         pooled = (_ratio(item, figures) if item.pooling is Pooling.RATIO else
-                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None],
+                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None]
+                       + [value for _, clip in readings for value in clip.samples.get(item.name, ())],
                        item.pooling))
         if pooled is not None:
             figures[item.name] = pooled

@@ -44,21 +44,25 @@ class Pooling(StrEnum):
     SUM = "sum"  # a total over the clips: deterministic, no interval
     RATIO = "ratio"  # the total of one field over the total of another (`CheckField.of`)
     TALLY = "tally"  # the clips counted by the value each gave (24,000 Hz in 3 answers)
+    # the median of every value the clips gave, a clip giving several (each break's error): no interval
+    EVERY_VALUE_MEDIAN = "median of every value"
 
     @property
     def counted(self) -> bool:
         """A deterministic figure: no interval, judged run against run."""
-        return self in (Pooling.SUM, Pooling.RATIO, Pooling.TALLY)
+        return self in (Pooling.SUM, Pooling.RATIO, Pooling.TALLY, Pooling.EVERY_VALUE_MEDIAN)
 
 
 class ChangeTest(StrEnum):
     """How `ChangeRule` judges a change: PAIRED_RATIO, the clips both runs spoke paired (a figure with noise);
     ROSE, a counted figure above the run before's by more than `absolute` and `relative` of it (the run before's:
-    none counts as zero); NEWLY, a counted figure above zero where the run before's was none."""
+    none counts as zero); NEWLY, a counted figure above zero where the run before's was none; FELL, a counted
+    figure below the run before's by more than `absolute` and `relative` of it (none before: not judged)."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
     NEWLY = "newly"
+    FELL = "fell"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +121,8 @@ class ChangeRule:
             return bool(after) and not before
         if after is None:
             return False
+        if self.test is ChangeTest.FELL:
+            return before is not None and before - after > max(self.absolute, self.relative * before)
         was = before or 0.0
         return after - was > max(self.absolute, self.relative * was)
 
@@ -126,6 +132,10 @@ class ChangeRule:
                     f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
         if self.test is ChangeTest.NEWLY:
             return f"{label} where the run before had none (deterministic: no test needed)"
+        if self.test is ChangeTest.FELL:
+            by = f" by more than {self.absolute:g}{' ' + unit if unit else ''}" if self.absolute else ""
+            return (f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test "
+                    f"needed)")
         return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
                 f"(paired, 95% Student's t interval of the mean log ratio excluding no change)")
 

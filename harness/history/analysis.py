@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.checks import MarkupFell
 from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
-from harness.history.markup import MarkupFell
 from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
@@ -95,7 +95,7 @@ class Analysis:
     @property
     def markup_fell(self) -> tuple[MarkupFell, ...]:
         """The offerings whose newest run honoured a smaller share of its markup clips than the run before (the gate
-        fails on them too: `harness.history.markup`)."""
+        fails on them too: `harness.checks.markup`'s rule)."""
         return self.history.markup_fell
 
     @property

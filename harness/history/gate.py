@@ -12,12 +12,11 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.checks import counted_checks
+from harness.checks import MARKUP_RULE, counted_checks
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.cancel import RULE as CANCEL_RULE
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
-from harness.history.markup import RULE as MARKUP_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt

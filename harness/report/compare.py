@@ -74,7 +74,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from harness.checks import changes_between, counted_change, counted_checks
+from harness.checks import changes_between, counted_change, counted_checks, markup_fell, markup_figures
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
@@ -109,7 +109,6 @@ from harness.results import (
     group,
     job_usd,
     json_list,
-    markup_figures,
     saturation,
     scored,
     sent,
@@ -715,7 +714,7 @@ def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Che
     (before, *_), (after, *_) = markup_figures(base) or (None,), markup_figures(new) or (None,)
     if before is None or after is None:
         return
-    fell = after.share < before.share
+    fell = markup_fell(before, after)
     yield Check(
         provider=who[0],
         model=who[1],

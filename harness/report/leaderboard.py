@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.checks import OfferingCheck, counted_columns, offering_checks, offering_value
+from harness.checks import (
+    MarkupFigures,
+    OfferingCheck,
+    counted_columns,
+    markup_figures,
+    offering_checks,
+    offering_value,
+)
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -38,14 +45,12 @@ from harness.results import (
     QUANTILES,
     Distribution,
     ErrorCounts,
-    MarkupFigures,
     ModelFigures,
     PooledErrorRate,
     RequestRow,
     RunRows,
     cancel_figures,
     group,
-    markup_figures,
     model_figures,
 )
 
@@ -119,7 +124,7 @@ class Entry:
     # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
     cancel_to_silence_ms: float | None = None
     cancel_after_ack_frames: int | None = None
-    # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
+    # Markup (the `markup` corpus; harness.checks.markup_figures): its clips honoured of those judged, and the median
     # break error. None: no markup clip judged.
     markup: MarkupFigures | None = None
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a

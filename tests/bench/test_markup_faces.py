@@ -1,4 +1,4 @@
-"""The markup verdicts' faces from the stored `markup_*` columns (`harness.results.markup_figures`): the summary's
+"""The markup verdicts' faces from the stored `markup_*` columns (`harness.checks.markup_figures`): the summary's
 section in `--format json` and markdown, the report's sortable column ("—" where no markup clip was judged, never
 0), `compare`'s markup metric and `history`'s gate (exit 1 naming the offering whose share fell, 0 without the fall).
 Made-up rows and a two-run store without audio: no run, no recogniser."""
@@ -12,11 +12,12 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from harness.checks import markup_figures
 from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _markup
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import RequestRow, markup_figures
+from harness.results import RequestRow
 from harness.runner.summary.format import to_json, to_markdown
 from harness.runner.summary.markup_view import markup_sections
 from tests.helpers.report_runs import Model, make_run

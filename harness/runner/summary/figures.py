@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, offering_checks
+from harness.checks import MarkupFigures, OfferingCheck, markup_figures, offering_checks
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -25,13 +25,11 @@ from harness.measurement import (
 from harness.results import (
     CancelFigures,
     CostFigures,
-    MarkupFigures,
     ModelFigures,
     RunRows,
     Store,
     cancel_figures,
     is_marked,
-    markup_figures,
     model_figures,
     read_rows,
     refused_bills,

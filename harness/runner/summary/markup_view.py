@@ -1,4 +1,4 @@
-"""The summary's markup (`bench run --corpus markup`; `harness.results.markup_figures`): one sentence for the run and
+"""The summary's markup (`bench run --corpus markup`; `harness.checks.markup_figures`): one sentence for the run and
 a table of the offerings judged — clips honoured of those judged, the share, the median break error — in every
 format; offerings without a markup clip judged are not listed (the report shows "—" for them, never 0).
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.results import MarkupFigures
+from harness.checks import MarkupFigures
 from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
 
 

@@ -1,0 +1,60 @@
+"""The markup check's declaration and rule (`harness/checks/markup.py`, docs/checks.md#markup): its clips read from
+the stored verdict columns, pooled by the registry's machinery (the share a ratio of totals, the break error the
+median over every break asked, a clip asking several), its findings by kind, and its `fell` rule as `compare` and
+`history`'s gate apply it. Made-up rows: no run, no audio."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.checks import MARKUP, markup_fell, markup_figures, offering_checks
+from harness.core.checks import ChangeRule, ChangeTest, Pooling
+from harness.results import RequestRow
+from tests.helpers.request_rows import request_row
+
+
+def _row(model: str, honoured: int | None, *pauses: tuple[int, float], tags: tuple[str, ...] = (),
+         seq: int = 0) -> RequestRow:
+    verdict = None if honoured is None else json.dumps(
+        {"pauses": [[asked, heard, 0.5, abs(heard - asked) <= 100] for asked, heard in pauses],
+         "tags_spoken": list(tags), "readings": [["say-as", "1/2", "fail", "one slash two"]] if not honoured else []})
+    return request_row(provider="p", model=model, markup_honoured=honoured, markup_json=verdict, seq=seq)
+
+
+def test_the_share_is_a_ratio_of_totals_and_the_break_error_the_median_of_every_break() -> None:
+    rows = [_row("a", 1, (500, 520.0), (1000, 1000.0)), _row("a", 0, (500, 140.0), tags=("break",)),
+            _row("a", 1, (1000, 1010.0)), _row("a", None)]
+    (found,) = offering_checks(rows, [MARKUP])
+    assert (found.figures["honoured"].value, found.figures["judged"].value) == (2.0, 3.0)
+    assert found.figures["honoured_share"].value == pytest.approx(2 / 3)
+    # four breaks over three clips: errors 20, 0, 360, 10 -> the median of every one is 15 (of clips' medians: 10)
+    assert found.figures["break_error_p50_ms"].value == 15.0 and found.figures["break_error_p50_ms"].low is None
+    assert found.findings == {"break": 1, "reading": 1, "tag spoken": 1}
+    assert found.examples["break"] == "1: break 140 ms of 500 asked at 0.50 s"
+
+
+def test_an_offering_none_of_whose_clips_was_judged_has_no_figures_and_the_order_is_the_runs() -> None:
+    rows = [_row("z", 1, seq=1), _row("plain", None, seq=2), _row("a", 0, seq=3)]
+    assert [figure.model for figure in markup_figures(rows)] == ["z", "a"]
+    assert markup_figures([_row("plain", None)]) == ()
+    (no_break,) = markup_figures([_row("b", 1)])
+    assert no_break.break_error_p50_ms is None  # no break asked: none, never 0
+
+
+def test_the_rule_is_any_fall_and_nothing_before_is_not_judged() -> None:
+    rule = MARKUP.declaration.change
+    assert rule is not None and rule.test is ChangeTest.FELL and rule.name == "markup"
+    assert MARKUP.declaration.field_named(rule.field).pooling is Pooling.RATIO
+    (whole,) = markup_figures([_row("m", 1), _row("m", 1)])
+    (half,) = markup_figures([_row("m", 1), _row("m", 0)])
+    assert markup_fell(whole, half) and not markup_fell(half, whole) and not markup_fell(half, half)
+    assert not markup_fell(None, half)
+    assert "fell below the run before's" in MARKUP.declaration.change_said()
+
+
+def test_a_fell_rule_with_a_margin_flags_only_a_fall_past_it() -> None:
+    rule = ChangeRule(field="share", test=ChangeTest.FELL, relative=0.1, absolute=0.05)
+    assert rule.worse(0.9, 0.7) and not rule.worse(0.9, 0.85) and not rule.worse(None, 0.1)
+    assert not rule.worse(0.9, None)
