@@ -7,9 +7,8 @@ check. A new check is its module here, a migration where its evidence is not yet
 Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module here defining `CHECK`), `pooled` (each
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run); every other module is a check (docs/checks.md lists
-them; `markup` is declared but not yet registered: its faces read it by name until its views are generic). The
-checks that predate this package (timing marks, cancel, the language check, hard text, WER/CER, similarity, DNSMOS,
-client health, the latency figures) are being moved onto it.
+them). The checks that predate this package (timing marks, cancel, the language check, hard text, WER/CER,
+similarity, DNSMOS, client health, the latency figures) are being moved onto it.
 """
 
 from harness.checks.change import (
@@ -20,8 +19,6 @@ from harness.checks.change import (
     counted_checks,
     paired_change,
 )
-from harness.checks.markup import MARKUP, MarkupFell, MarkupFigures, markup_fell, markup_figures
-from harness.checks.markup import RULE as MARKUP_RULE
 from harness.checks.pooled import (
     OfferingCheck,
     Pooled,
@@ -31,18 +28,15 @@ from harness.checks.pooled import (
     offering_checks,
     offering_value,
     pool,
+    said_with,
 )
 from harness.checks.registry import ClipCheck, DeclaredCheck, registered
 
 __all__ = [
-    "MARKUP",
-    "MARKUP_RULE",
     "CheckChange",
     "ClipCheck",
     "CountedChange",
     "DeclaredCheck",
-    "MarkupFell",
-    "MarkupFigures",
     "OfferingCheck",
     "Pooled",
     "changes_between",
@@ -51,11 +45,10 @@ __all__ = [
     "counted_columns",
     "counted_value",
     "every_field",
-    "markup_fell",
-    "markup_figures",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
     "registered",
+    "said_with",
 ]

@@ -10,21 +10,16 @@ offering's share is the clips honoured over the clips judged (a ratio of totals)
 |heard - asked| over every break asked of its clips (a clip asks several).
 
 A clip's verdict is what its audio did, not a sample's noise, so one run against the one before is enough: any fall
-of the share is worse (`ChangeTest.FELL`; none before: not judged).
-
-Not yet registered (no `CHECK`): the summary's, the report's and the leaderboard's views of it still say it in
-words of their own (`harness.runner.summary.markup_view`, the report's "markup honoured" column), which the counted
-checks' generic views cannot yet say; `MARKUP` is the check they and `compare` and `history`'s gate read through.
+of the share is worse (`ChangeTest.FELL`; none before: not judged). Its faces say it as they did before it was
+declared (a cell "2/3", the share as a percentage, a table of every offering judged): the fields' `shown`, `note`,
+`column` and the declaration's `table`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from harness.checks.pooled import OfferingCheck, counted_value, offering_checks
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.core.pauses_heard import TOLERANCE_MS, TOLERANCE_SHARE
@@ -42,18 +37,22 @@ DECLARATION = CheckDeclaration(
     doc="docs/checks.md#markup",
     fields=(
         CheckField(name="honoured", label="clips honoured", heading="honoured", unit="clips", better=Better.HIGHER,
-                   pooling=Pooling.SUM,
+                   pooling=Pooling.SUM, shown="{honoured:.0f}/{judged:.0f}",
                    meaning="The markup clips whose every break, say-as and sub was honoured and no tag spoken."),
         CheckField(name="judged", label="clips judged", unit="clips", better=Better.NEITHER, pooling=Pooling.SUM,
+                   in_json=True,
                    meaning="The markup clips judged (their audio could be read)."),
         CheckField(name="honoured_share", label="markup honoured", heading="share", unit="share",
                    better=Better.HIGHER, pooling=Pooling.RATIO, of=("honoured", "judged"), decimals=2,
-                   key="markup_honoured_share",
-                   meaning="Share of the model's `markup` corpus clips honoured: every break heard as silence "
-                           "within max(100 ms, 25%) of the asked length, each say-as and sub read as asked and no "
-                           "tag spoken. — where no markup clip was judged."),
+                   key="markup_honoured_share", shown="{honoured_share:.0%}", json_digits=4,
+                   column="markup honoured", beside="cancel",
+                   note=("{honoured:.0f}/{judged:.0f} clips", "break ±{break_error_p50_ms:.0f} ms"),
+                   meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
+                           "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips "
+                           "and the median break error (docs/markup.md). — where no markup clip was judged."),
         CheckField(name="break_error_p50_ms", label="break error p50", heading="break error p50 ms", unit="ms",
-                   better=Better.LOWER, pooling=Pooling.EVERY_VALUE_MEDIAN, decimals=1,
+                   better=Better.LOWER, pooling=Pooling.EVERY_VALUE_MEDIAN, decimals=1, json_digits=1,
+                   shown="{break_error_p50_ms:,.0f}",
                    meaning="The median |heard - asked| over every break asked of the offering's clips. — where none "
                            "was asked."),
     ),
@@ -61,14 +60,14 @@ DECLARATION = CheckDeclaration(
     findings=(BREAK_MISSED, READING_MISSED, TAG_SPOKEN),
     thresholds={"tolerance_ms": TOLERANCE_MS, "tolerance_share": TOLERANCE_SHARE},
     change=ChangeRule(field="honoured_share", test=ChangeTest.FELL, relative=0.0, name="markup",
+                      case="markup honoured", statistic="markup honoured share",
                       heading="The newest run honoured less of its markup"),
     answers_only=False,
+    said="{honoured:.0f} of {judged:.0f} clips honoured on {offerings} offering{offerings_s} (every break within "
+         "max(100 ms, 25%) of the asked, each say-as and sub read as asked, no tag spoken; docs/markup.md)",
+    table="Markup honoured: clips whose breaks were heard within tolerance, whose say-as and sub were read as asked "
+          "and whose tags were never spoken, and the median |heard - asked| over the breaks",
 )
-
-# The gate's rule in `history`'s words (its JUnit case's failure), as it has said it since the rule was written.
-RULE = ("An offering's markup is worse when the newest run honours a smaller share of its markup clips (every break "
-        "within max(100 ms, 25%) of the asked, no tag spoken; docs/markup.md) than the run before it did "
-        "(harness.checks.markup).")
 
 
 def _verdict(raw: Any) -> dict[str, Any]:
@@ -110,64 +109,4 @@ def measure(request: RequestRow) -> ClipCheck:
                      {"break_error_p50_ms": _break_errors(verdict)})
 
 
-MARKUP = DeclaredCheck(DECLARATION, measure)
-
-
-@dataclass(frozen=True, slots=True)
-class MarkupFigures:
-    """One offering's markup clips: how many were honoured (every pause within tolerance, no tag spoken) of those
-    judged, and the median |heard - asked| over the pauses asked (None: none asked)."""
-
-    provider: str
-    model: str
-    honoured: int
-    judged: int
-    break_error_p50_ms: float | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.provider}/{self.model}"
-
-    @property
-    def share(self) -> float:
-        return self.honoured / self.judged
-
-    def to_json(self) -> dict[str, Any]:
-        return {"provider": self.provider, "model": self.model, "honoured": self.honoured, "judged": self.judged,
-                "honoured_share": round(self.share, 4), "break_error_p50_ms": self.break_error_p50_ms}
-
-
-def _figures(offering: OfferingCheck) -> MarkupFigures:
-    error = counted_value(offering, "break_error_p50_ms")
-    return MarkupFigures(offering.provider, offering.model, round(counted_value(offering, "honoured") or 0.0),
-                         round(counted_value(offering, "judged") or 0.0), None if error is None else round(error, 1))
-
-
-def markup_figures(requests: Sequence[RequestRow]) -> tuple[MarkupFigures, ...]:
-    """Per offering with a judged markup clip, in the order the rows first met them; none for a run without a markup
-    corpus."""
-    found = sorted(offering_checks(requests, [MARKUP]), key=lambda one: one.first)
-    return tuple(_figures(one) for one in found)
-
-
-def markup_fell(before: MarkupFigures | None, after: MarkupFigures) -> bool:
-    """The check's rule: NEW's share below the run before's (none before: not judged)."""
-    rule = DECLARATION.change
-    assert rule is not None
-    return rule.worse(None if before is None else before.share, after.share)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MarkupFell:
-    """An offering whose newest run's markup honoured share is below its run before's."""
-
-    provider: str
-    model: str
-    run_id: str
-    now: tuple[int, int]  # (honoured, judged) in the newest run
-    before: tuple[int, int]
-    before_run: str
-
-    def describe(self) -> str:
-        return (f"{self.provider}/{self.model}: markup honoured {self.now[0]}/{self.now[1]} in run {self.run_id}, "
-                f"{self.before[0]}/{self.before[1]} in run {self.before_run}")
+CHECK = DeclaredCheck(DECLARATION, measure)

@@ -82,6 +82,13 @@ class CheckField:
     absent: str = "—"  # what a face says where the field has nothing (a tally none gave: "as declared")
     streamed: bool = False  # a figure only a streamed answer has: the report shows it when some model streamed
     key: str = ""  # its key where a face named it before its check was declared; "": "<check>_<name>"
+    # How a counted field is said where its check said it before it was declared (each "": the generic way):
+    shown: str = ""  # its summary cell, formatted with the offering's figures by name ("{honoured:.0f}/{judged:.0f}")
+    json_digits: int | None = None  # its JSON figure rounded to these digits (None: as pooled)
+    in_json: bool = False  # given in the summary's JSON though not a column of its table (no `heading`)
+    column: str = ""  # a ratio's report column heading ("": "<title> / <unit of the denominator>")
+    note: tuple[str, ...] = ()  # the report cell's small line: each part formatted with the offering's figures,
+    # left out where it names a figure the offering has not
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,8 @@ class ChangeRule:
     test: ChangeTest = ChangeTest.PAIRED_RATIO
     absolute: float = 0.0  # ROSE: a rise of no more than this is none, whatever its share
     name: str = "checks"  # the rule's name in `compare --fail-on`, history's JUnit case and the contract suite
+    case: str = ""  # history's JUnit case where it is not `name` (the words it had before its check was declared)
+    statistic: str = ""  # compare's name for the judged figure where it is not the field's label
     heading: str = ""  # the line heading the offerings it flags in `history`'s terminal output
 
     @property
@@ -156,6 +165,8 @@ class CheckDeclaration:
     answers_only: bool = True  # False: every stored job is read (its columns are NULL where it has nothing to judge)
     said: str = ""  # a counted check's run in words, formatted with its fields' run totals ("{streams} streams")
     shown_with: str = ""  # a counted check whose summary section this one's figures join ("": its own)
+    table: str = ""  # a counted check's summary table title where it lists every offering it read, its headed
+    # fields only (its findings said where they are judged); "": the offerings with a finding, by kind
 
     @property
     def counted(self) -> bool:

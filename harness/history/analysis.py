@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import MarkupFell
 from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
@@ -93,12 +92,6 @@ class Analysis:
         return self.history.marks_worse
 
     @property
-    def markup_fell(self) -> tuple[MarkupFell, ...]:
-        """The offerings whose newest run honoured a smaller share of its markup clips than the run before (the gate
-        fails on them too: `harness.checks.markup`'s rule)."""
-        return self.history.markup_fell
-
-    @property
     def counted_worse(self) -> tuple[tuple[str, tuple[CountedWorse, ...]], ...]:
         """Per registered counted check, the offerings whose newest run its rule flags (the gate fails on them too:
         `harness.history.checks`)."""
@@ -119,9 +112,9 @@ class Analysis:
     @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, an offering's timing marks got worse or its markup honoured
-        share fell."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
+        answered in another language than asked, an offering's timing marks got worse or a registered counted check's
+        rule flags it."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse
                     or any(worse for _, worse in self.counted_worse) or self.cancels_worse or self.checks_changed)
 
 

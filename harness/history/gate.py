@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.checks import MARKUP_RULE, counted_checks
+from harness.checks import counted_checks
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.cancel import RULE as CANCEL_RULE
 from harness.history.languages import RULE as LANGUAGE_RULE
@@ -77,15 +77,14 @@ class _Worse(Protocol):
 
 
 def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_Worse]], ...]:
-    """The gate's rules on what the newest run did to an offering (timing marks, markup, each registered counted
+    """The gate's rules on what the newest run did to an offering (timing marks, each registered counted
     check's rule, cancels): the line that heads them in the terminal, the JUnit case's name, the rule said in its
     failure, and the offerings."""
     counted = {check.name: check.declaration for check in counted_checks()}
     return (
         ("The newest run's timing marks are worse", "timing marks", MARKS_RULE, analysis.marks_worse),
-        ("The newest run honoured less of its markup", "markup honoured", MARKUP_RULE, analysis.markup_fell),
-        *((rule.heading, rule.name, counted[name].change_said(), worse) for name, worse in analysis.counted_worse
-          if (rule := counted[name].change) is not None),
+        *((rule.heading, rule.case or rule.name, counted[name].change_said(), worse)
+          for name, worse in analysis.counted_worse if (rule := counted[name].change) is not None),
         ("The newest run's cancels broke what the documents promise", "cancel", CANCEL_RULE, analysis.cancels_worse),
     )
 

@@ -1,5 +1,5 @@
 """The newest run's offerings beside the run before that had each: what every "the newest run made it worse" rule of
-`history`'s gate compares (timing marks, markup, cancels, each counted check: `harness.history.checks`), read once
+`history`'s gate compares (timing marks, cancels, each counted check: `harness.history.checks`), read once
 here."""
 
 from __future__ import annotations

@@ -24,19 +24,10 @@ run over several corpora is a series of that set, as its report pools them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from harness.checks import (
-    MarkupFell,
-    MarkupFigures,
-    counted_checks,
-    counted_columns,
-    every_field,
-    markup_fell,
-    markup_figures,
-    offering_value,
-)
+from harness.checks import counted_checks, counted_columns, every_field, offering_value
 from harness.core.checks import CheckDeclaration, CheckField
 from harness.core.client_health import SaturationRule
 from harness.history.cancel import newest_cancels_worse
@@ -44,7 +35,6 @@ from harness.history.catalogue import catalogue_changes
 from harness.history.checks import newest_checks_changed, newest_counted_worse
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
-from harness.history.newest import newest_beside_before
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -318,7 +308,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     findings = _first_seen(first)
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
-    markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
     cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
     return History(
         runs=tuple(runs),
@@ -328,23 +317,11 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         left_out=tuple(left_out),
         fallbacks=newest_fallbacks(languages),
         marks_worse=newest_marks_worse(marks),
-        markup_fell=newest_markup_fell(markup),
         counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
                                                               check)) for check in counted_checks()),
         cancels_worse=newest_cancels_worse(cancels),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )
-
-
-def newest_markup_fell(runs: Sequence[tuple[str, tuple[MarkupFigures, ...]]]) -> tuple[MarkupFell, ...]:
-    """Each offering whose markup honoured share the newest run (the last of `runs`: run id, its offerings' markup
-    figures) lowered below the latest earlier run that judged its markup, by the check's rule
-    (`harness.checks.markup_fell`)."""
-    return tuple(MarkupFell(provider=figure.provider, model=figure.model, run_id=newest,
-                            now=(figure.honoured, figure.judged), before=(before[1].honoured, before[1].judged),
-                            before_run=before[0])
-                 for newest, figure, before in newest_beside_before(runs)
-                 if before is not None and markup_fell(before[1], figure))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.checks import MarkupFell
 from harness.history.cancel import CancelWorse
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
@@ -98,7 +97,6 @@ class History:
     fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
     # new or still so since the run before
     marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
-    markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (checks.markup)
     # per registered counted check (by name), the offerings whose newest run its rule flags (history.checks)
     counted_worse: tuple[tuple[str, tuple[CountedWorse, ...]], ...] = ()
     cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise

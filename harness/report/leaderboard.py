@@ -25,13 +25,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.checks import (
-    MarkupFigures,
     OfferingCheck,
     counted_columns,
-    markup_figures,
     offering_checks,
     offering_value,
+    registered,
 )
+from harness.core.checks import CheckDeclaration
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -124,9 +124,6 @@ class Entry:
     # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
     cancel_to_silence_ms: float | None = None
     cancel_after_ack_frames: int | None = None
-    # Markup (the `markup` corpus; harness.checks.markup_figures): its clips honoured of those judged, and the median
-    # break error. None: no markup clip judged.
-    markup: MarkupFigures | None = None
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
     # figure of is absent (its cells show "–", never 0).
     checks: tuple[OfferingCheck, ...] = ()
@@ -198,11 +195,13 @@ class Entry:
             "hard_text": self.hard_text.to_json(),
             "cancel_to_silence_ms": self.cancel_to_silence_ms,
             "cancel_after_ack_frames": self.cancel_after_ack_frames,
-            "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
-            "markup": None if self.markup is None else self.markup.to_json(),
             # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
-            **{check.key(item): offering_value(self.checks, check, item) for check, item in counted_columns()},
+            **{check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
+               for check, item in counted_columns()},
             "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
+            # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
+            **{check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
+               for check in _tabled()},
         }
 
 
@@ -328,8 +327,6 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
     entries = _with_cancels(entries, rows)
-    markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
-    entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
     entries = _with_cancels(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
@@ -351,6 +348,15 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
                      f"{', '.join(stale)}")
     notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _tabled() -> tuple[CheckDeclaration, ...]:
+    """The registered counted checks said in a table of every offering (their `table`)."""
+    return tuple(check.declaration for check in registered() if check.declaration.table)
+
+
+def _rounded(value: float | None, digits: int | None) -> float | None:
+    return value if value is None or digits is None else round(value, digits)
 
 
 def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:

@@ -9,10 +9,16 @@ import json
 
 import pytest
 
-from harness.checks import MARKUP, markup_fell, markup_figures, offering_checks
+from harness.checks import OfferingCheck, counted_change, offering_checks, registered
 from harness.core.checks import ChangeRule, ChangeTest, Pooling
 from harness.results import RequestRow
 from tests.helpers.request_rows import request_row
+
+(MARKUP,) = [check for check in registered() if check.name == "markup"]
+
+
+def markup_figures(rows: list[RequestRow]) -> tuple[OfferingCheck, ...]:
+    return offering_checks(rows, [MARKUP])
 
 
 def _row(model: str, honoured: int | None, *pauses: tuple[int, float], tags: tuple[str, ...] = (),
@@ -37,20 +43,28 @@ def test_the_share_is_a_ratio_of_totals_and_the_break_error_the_median_of_every_
 
 def test_an_offering_none_of_whose_clips_was_judged_has_no_figures_and_the_order_is_the_runs() -> None:
     rows = [_row("z", 1, seq=1), _row("plain", None, seq=2), _row("a", 0, seq=3)]
-    assert [figure.model for figure in markup_figures(rows)] == ["z", "a"]
+    assert [figure.model for figure in sorted(markup_figures(rows), key=lambda one: one.first)] == ["z", "a"]
     assert markup_figures([_row("plain", None)]) == ()
     (no_break,) = markup_figures([_row("b", 1)])
-    assert no_break.break_error_p50_ms is None  # no break asked: none, never 0
+    assert no_break.counted_json()["break_error_p50_ms"] is None  # no break asked: none, never 0
 
 
 def test_the_rule_is_any_fall_and_nothing_before_is_not_judged() -> None:
     rule = MARKUP.declaration.change
     assert rule is not None and rule.test is ChangeTest.FELL and rule.name == "markup"
     assert MARKUP.declaration.field_named(rule.field).pooling is Pooling.RATIO
-    (whole,) = markup_figures([_row("m", 1), _row("m", 1)])
-    (half,) = markup_figures([_row("m", 1), _row("m", 0)])
-    assert markup_fell(whole, half) and not markup_fell(half, whole) and not markup_fell(half, half)
-    assert not markup_fell(None, half)
+    whole, half = [_row("m", 1), _row("m", 1)], [_row("m", 1), _row("m", 0)]
+
+    def fell(before: list[RequestRow], after: list[RequestRow]) -> bool:
+        change = counted_change(MARKUP, before, after)
+        assert change is not None
+        return change.worse
+
+    assert fell(whole, half) and not fell(half, whole) and not fell(half, half)
+    unjudged = counted_change(MARKUP, [_row("m", None)], half)
+    assert unjudged is not None and not unjudged.worse and not unjudged.present
+    assert fell(whole, half) and counted_change(MARKUP, whole, half).describe("r2", "r1") == (  # type: ignore[union-attr]
+        "p/m: markup honoured 1/2 in run r2, 2/2 in run r1")
     assert "fell below the run before's" in MARKUP.declaration.change_said()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import MarkupFigures, OfferingCheck, markup_figures, offering_checks
+from harness.checks import OfferingCheck, offering_checks
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -126,7 +126,6 @@ class Summary:
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
-    markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
 
@@ -194,7 +193,6 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         saturation=health,
         marks=offering_marks(rows.requests),
         cancels=cancel_figures(rows.requests),
-        markup=markup_figures(rows.requests),
         checks=offering_checks(rows.requests),
     )
 
