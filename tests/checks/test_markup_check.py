@@ -72,3 +72,20 @@ def test_a_fell_rule_with_a_margin_flags_only_a_fall_past_it() -> None:
     rule = ChangeRule(field="share", test=ChangeTest.FELL, relative=0.1, absolute=0.05)
     assert rule.worse(0.9, 0.7) and not rule.worse(0.9, 0.85) and not rule.worse(None, 0.1)
     assert not rule.worse(0.9, None)
+
+
+def test_the_summary_says_it_in_the_words_it_had_before_it_was_declared() -> None:
+    """The registry's counted view says markup as its own view did: one sentence, a table of every offering judged
+    (not only those with a finding), keyed and titled as before, with no column per kind of finding."""
+    from harness.runner.summary.counted_view import counted_sections
+    from harness.runner.summary.format import Lines, SummaryTable
+
+    rows = [_row("a", 1, (500, 520.0)), _row("a", 0, (500, 140.0)), _row("b", 1)]
+    lines, table = counted_sections(offering_checks(rows, [MARKUP]))
+    assert isinstance(lines, Lines) and isinstance(table, SummaryTable)
+    assert lines.lines == ("Markup: 2 of 3 clips honoured on 2 offerings (every break within max(100 ms, 25%) of the "
+                           "asked, each say-as and sub read as asked, no tag spoken; docs/markup.md).",)
+    assert table.key == "markup" and table.title.startswith("Markup honoured: clips whose breaks were heard")
+    assert [heading.text for heading in table.headings] == ["model", "honoured", "share", "break error p50 ms"]
+    assert [[getattr(cell, "text", cell) for cell in row] for row in table.rows] == [
+        ["p/a", "1/2", "50%", "190"], ["p/b", "1/1", "100%", "—"]]

@@ -1,9 +1,10 @@
 """The summary's counted checks (`harness.checks`: a check whose findings are deterministic, its fields totals, a
 ratio of totals or a tally): a section each, with the counted checks declared `shown_with` it joining it — one
 sentence for the run (the check's own words, `CheckDeclaration.said`, and a clause per named kind of finding), a
-line per offering raising a named kind, a table of the offerings with a finding (each field with a heading, each
-counted kind of finding, in the registry's order) and every offering's figures in `--format json`. A clean run adds
-one line. Nothing here names a check: a new counted check appears by its declaration."""
+line per offering raising a named kind, a table of the offerings with a finding (or of every offering, where the
+check declares its `table`; each field with a heading, each counted kind of finding, in the registry's order) and
+every offering's figures in `--format json`. A clean run adds one line. Nothing here names a check: a new counted
+check appears by its declaration."""
 
 from __future__ import annotations
 
