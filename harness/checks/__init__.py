@@ -8,7 +8,7 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (timing marks, markup, the language check, hard
+(docs/checks.md lists them). The checks that predate this package (timing marks, the language check, hard
 text, WER/CER, similarity, DNSMOS, client health, the latency figures) are being moved onto it.
 """
 
@@ -29,6 +29,7 @@ from harness.checks.pooled import (
     offering_checks,
     offering_value,
     pool,
+    said_with,
 )
 from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
 from harness.checks.views import ColumnView, OwnFigures, OwnViews, SectionView, ShiftView, Shown, Worse
@@ -59,5 +60,6 @@ __all__ = [
     "paired_change",
     "pool",
     "registered",
+    "said_with",
     "with_views",
 ]

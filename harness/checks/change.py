@@ -146,7 +146,10 @@ class CountedChange:
 
     @property
     def present(self) -> bool:
-        """Whether NEW has anything the rule could flag (a NEWLY rule's figure is none where NEW has none)."""
+        """Whether NEW has anything the rule could flag (a NEWLY rule's figure is none where NEW has none; a FELL
+        rule's nothing where BASE has no figure to fall from)."""
+        if self.rule.test is ChangeTest.FELL:
+            return self.before_value is not None
         return self.rule.test is not ChangeTest.NEWLY or bool(self.after_value)
 
     def counted_kinds(self, side: OfferingCheck | None) -> dict[str, int]:
@@ -167,8 +170,18 @@ class CountedChange:
         of = self.check.field_named(self.field.of[1]).label if self.field.of else ""
         return f"{value or 0.0:.{digits}f} {self.field.unit}" + (f" of {of}" if of else "")
 
+    def _parts(self, side: OfferingCheck | None) -> str:
+        """A ratio's two totals ("1/2"), or its value where it is no ratio."""
+        if self.field.of:
+            over, under = (counted_value(side, name) or 0.0 for name in self.field.of)
+            return f"{over:.0f}/{under:.0f}"
+        return f"{counted_value(side, self.rule.field) or 0.0:.{self.field.decimals}f}"
+
     def describe(self, run_id: str, before_run: str | None) -> str:
         """The offering's change in `history`'s words: the newest run `run_id` against `before_run`."""
+        if self.rule.test is ChangeTest.FELL:
+            return (f"{self.label}: {self.field.label} {self._parts(self.after)} in run {run_id}, "
+                    f"{self._parts(self.before)} in run {before_run}")
         if self.rule.test is ChangeTest.NEWLY:
             kind, line = self.named_line()
             return f"{self.label}: {kind} in run {run_id}: {line}"
@@ -180,6 +193,8 @@ class CountedChange:
 
     def details(self) -> tuple[str, ...]:
         """BASE and NEW in `compare`'s words."""
+        if self.rule.test is ChangeTest.FELL:
+            return f"BASE {self._parts(self.before)}", f"NEW {self._parts(self.after)}"
         if self.rule.test is ChangeTest.NEWLY:
             kind, line = self.named_line()
             return (f"NEW {kind}: {line}",)
@@ -195,6 +210,10 @@ class CountedChange:
     def threshold(self) -> str:
         if self.rule.test is ChangeTest.NEWLY:
             return "any, where BASE had none"
+        if self.rule.test is ChangeTest.FELL and not (self.rule.absolute or self.rule.relative):
+            return "any fall"
+        if self.rule.test is ChangeTest.FELL:
+            return f"-{self.rule.absolute:g} {self.field.unit} and -{self.rule.relative:.0%}"
         return f"+{self.rule.absolute:g} {self.field.unit} and +{self.rule.relative:.0%}"
 
 

@@ -7,6 +7,7 @@ read these, never a check by name."""
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,18 @@ class OfferingCheck:
                    for item in self.check.fields if item.name in self.figures},
                 "findings": dict(self.findings)}
 
+    def counted_json(self) -> dict[str, Any]:
+        """A counted check's figures as its summary's JSON gives them (its headed fields and those `in_json`): a
+        count whole, a figure rounded as declared, None where the offering has none."""
+        def said(item: CheckField) -> Any:
+            found = self.figures.get(item.name)
+            if found is None or item.json_digits is not None:
+                return None if found is None else round(found.value, item.json_digits)
+            return round(found.value) if item.pooling is Pooling.SUM and not item.decimals else found.value
+
+        return {"provider": self.provider, "model": self.model,
+                **{item.name: said(item) for item in self.check.fields if item.heading or item.in_json}}
+
 
 def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
     """`values` pooled as declared; None for no value."""
@@ -72,6 +85,8 @@ def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
         for value in values:
             counts[value] = counts.get(value, 0) + 1
         return Pooled(float(len(values)), None, None, len(values), tuple(counts.items()))
+    if pooling is Pooling.EVERY_VALUE_MEDIAN:
+        return Pooled(float(statistics.median(values)), None, None, len(values))
     data = np.asarray(values, dtype=np.float64)
     if pooling is Pooling.MAX:
         return Pooled(float(data.max()), None, None, int(data.size))
@@ -112,7 +127,8 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
     figures: dict[str, Pooled] = {}
     for item in check.declaration.fields:
         pooled = (_ratio(item, figures) if item.pooling is Pooling.RATIO else
-                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None],
+                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None]
+                       + [value for _, clip in readings for value in clip.samples.get(item.name, ())],
                        item.pooling))
         if pooled is not None:
             figures[item.name] = pooled
@@ -165,6 +181,19 @@ def counted_columns(checks: Sequence[DeclaredCheck] | None = None
     total grows with the run), which the report, the leaderboard's JSON and `history`'s series show."""
     return tuple((check.declaration, item) for check in (generic() if checks is None else checks)
                  if check.declaration.counted for item in check.declaration.fields if item.pooling is Pooling.RATIO)
+
+
+def said_with(form: str, offering: OfferingCheck | None) -> str | None:
+    """`form` (a declared `shown` or `note` part) formatted with the offering's figures by name, each rounded as its
+    JSON is (`json_digits`); None where it names one the offering has not."""
+    if offering is None:
+        return None
+    digits = {item.name: item.json_digits for item in offering.check.fields}
+    try:
+        return form.format(**{name: pooled.value if (places := digits.get(name)) is None
+                              else round(pooled.value, places) for name, pooled in offering.figures.items()})
+    except KeyError:
+        return None
 
 
 def offering_value(offerings: Iterable[OfferingCheck], check: CheckDeclaration, item: CheckField) -> float | None:

@@ -19,10 +19,12 @@ from harness.results import RequestRow
 @dataclass(frozen=True, slots=True)
 class ClipCheck:
     """A check's reading of one clip: each field's value (None: not measurable on this clip) and its findings, each
-    (kind, the line that says what broke)."""
+    (kind, the line that says what broke); a field a clip gives several values of (each break's error) in
+    `samples`."""
 
     values: Mapping[str, float | None]
     findings: tuple[tuple[str, str], ...] = ()
+    samples: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

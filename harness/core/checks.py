@@ -45,21 +45,25 @@ class Pooling(StrEnum):
     RATIO = "ratio"  # the total of one field over the total of another (`CheckField.of`)
     TALLY = "tally"  # the clips counted by the value each gave (24,000 Hz in 3 answers)
     MAX = "max"  # the worst clip's value, no interval (a check's own view says it beside its median)
+    # the median of every value the clips gave, a clip giving several (each break's error): no interval
+    EVERY_VALUE_MEDIAN = "median of every value"
 
     @property
     def counted(self) -> bool:
         """A deterministic figure: no interval, judged run against run."""
-        return self in (Pooling.SUM, Pooling.RATIO, Pooling.TALLY)
+        return self in (Pooling.SUM, Pooling.RATIO, Pooling.TALLY, Pooling.EVERY_VALUE_MEDIAN)
 
 
 class ChangeTest(StrEnum):
     """How `ChangeRule` judges a change: PAIRED_RATIO, the clips both runs spoke paired (a figure with noise);
     ROSE, a counted figure above the run before's by more than `absolute` and `relative` of it (the run before's:
-    none counts as zero); NEWLY, a counted figure above zero where the run before's was none."""
+    none counts as zero); NEWLY, a counted figure above zero where the run before's was none; FELL, a counted
+    figure below the run before's by more than `absolute` and `relative` of it (none before: not judged)."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
     NEWLY = "newly"
+    FELL = "fell"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +83,13 @@ class CheckField:
     absent: str = "—"  # what a face says where the field has nothing (a tally none gave: "as declared")
     streamed: bool = False  # a figure only a streamed answer has: the report shows it when some model streamed
     key: str = ""  # its key where a face named it before its check was declared; "": "<check>_<name>"
+    # How a counted field is said where its check said it before it was declared (each "": the generic way):
+    shown: str = ""  # its summary cell, formatted with the offering's figures by name ("{honoured:.0f}/{judged:.0f}")
+    json_digits: int | None = None  # its JSON figure rounded to these digits (None: as pooled)
+    in_json: bool = False  # given in the summary's JSON though not a column of its table (no `heading`)
+    column: str = ""  # a ratio's report column heading ("": "<title> / <unit of the denominator>")
+    note: tuple[str, ...] = ()  # the report cell's small line: each part formatted with the offering's figures,
+    # left out where it names a figure the offering has not
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,8 @@ class ChangeRule:
     test: ChangeTest = ChangeTest.PAIRED_RATIO
     absolute: float = 0.0  # ROSE: a rise of no more than this is none, whatever its share
     name: str = "checks"  # the rule's name in `compare --fail-on`, history's JUnit case and the contract suite
+    case: str = ""  # history's JUnit case where it is not `name` (the words it had before its check was declared)
+    statistic: str = ""  # compare's name for the judged figure where it is not the field's label
     heading: str = ""  # the line heading the offerings it flags in `history`'s terminal output
 
     @property
@@ -118,6 +131,8 @@ class ChangeRule:
             return bool(after) and not before
         if after is None:
             return False
+        if self.test is ChangeTest.FELL:
+            return before is not None and before - after > max(self.absolute, self.relative * before)
         was = before or 0.0
         return after - was > max(self.absolute, self.relative * was)
 
@@ -127,6 +142,10 @@ class ChangeRule:
                     f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
         if self.test is ChangeTest.NEWLY:
             return f"{label} where the run before had none (deterministic: no test needed)"
+        if self.test is ChangeTest.FELL:
+            by = f" by more than {self.absolute:g}{' ' + unit if unit else ''}" if self.absolute else ""
+            return (f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test "
+                    f"needed)")
         return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
                 f"(paired, 95% Student's t interval of the mean log ratio excluding no change)")
 
@@ -147,6 +166,8 @@ class CheckDeclaration:
     answers_only: bool = True  # False: every stored job is read (its columns are NULL where it has nothing to judge)
     said: str = ""  # a counted check's run in words, formatted with its fields' run totals ("{streams} streams")
     shown_with: str = ""  # a counted check whose summary section this one's figures join ("": its own)
+    table: str = ""  # a counted check's summary table title where it lists every offering it read, its headed
+    # fields only (its findings said where they are judged); "": the offerings with a finding, by kind
 
     @property
     def counted(self) -> bool:

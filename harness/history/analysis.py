@@ -8,7 +8,6 @@ from harness.checks import Worse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.marks import MarksWorse
-from harness.history.markup import MarkupFell
 from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
@@ -93,12 +92,6 @@ class Analysis:
         return self.history.marks_worse
 
     @property
-    def markup_fell(self) -> tuple[MarkupFell, ...]:
-        """The offerings whose newest run honoured a smaller share of its markup clips than the run before (the gate
-        fails on them too: `harness.history.markup`)."""
-        return self.history.markup_fell
-
-    @property
     def counted_worse(self) -> tuple[tuple[str, tuple[CountedWorse, ...]], ...]:
         """Per registered counted check, the offerings whose newest run its rule flags (the gate fails on them too:
         `harness.history.checks`)."""
@@ -119,9 +112,9 @@ class Analysis:
     @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, an offering's timing marks got worse or its markup honoured
-        share fell."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
+        answered in another language than asked, an offering's timing marks got worse, or a registered check's rule
+        flags it."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse
                     or any(worse for _, worse in self.counted_worse)
                     or any(worse for _, worse in self.own_worse) or self.checks_changed)
 

@@ -34,7 +34,6 @@ from harness.history.catalogue import catalogue_changes
 from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_worse
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
-from harness.history.markup import newest_markup_fell
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -46,7 +45,6 @@ from harness.results import (
     StoreTarget,
     group,
     is_marked,
-    markup_figures,
     newest_dearer,
     open_read_only,
     read_catalogues,
@@ -314,7 +312,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     findings = _first_seen(first)
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
-    markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
     return History(
         runs=tuple(runs),
         series=tuple(series),
@@ -323,7 +320,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         left_out=tuple(left_out),
         fallbacks=newest_fallbacks(languages),
         marks_worse=newest_marks_worse(marks),
-        markup_fell=newest_markup_fell(markup),
         counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
                                                               check)) for check in counted_checks()),
         own_worse=tuple((check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from harness.checks import ColumnView, counted_columns, every_field, offering_value, with_views
+from harness.checks import ColumnView, counted_columns, every_field, offering_value, said_with, with_views
 from harness.core.checks import Better, CheckDeclaration, CheckField
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import Entry
@@ -177,15 +177,6 @@ def _own_columns() -> tuple[ReportColumn, ...]:
                  for view in (views.column for _, views in with_views()))
 
 
-def _markup(entry: Entry) -> Cell:
-    """The share of the model's markup clips honoured, the count and median break error under it; "—" where no
-    markup clip was judged (never 0)."""
-    found = entry.markup
-    if found is None:
-        return Cell(text="—", sort=None)
-    error = "" if found.break_error_p50_ms is None else f", break ±{found.break_error_p50_ms:.0f} ms"
-    return Cell(text=fmt(found.share, "rate"), sort=found.share, note=f"{found.honoured}/{found.judged} clips{error}",
-                key="markup_honoured_share", value=found.share)
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
@@ -292,16 +283,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         streaming=True,
     ),
     *_own_columns(),
-    ReportColumn(
-        key="markup",
-        heading="markup honoured",
-        meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
-        "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips and the median "
-        "break error (docs/markup.md). — where no markup clip was judged.",
-        cell=_markup,
-        better="high",
-        default=False,
-    ),
     ReportColumn(
         key="usd_1m",
         heading="$ / 1M chars",
@@ -447,7 +428,10 @@ def _counted_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry]
         value = _finite(offering_value(entry.checks, check, item))
         if value is None:
             return Cell(text=item.absent, sort=None)
-        return Cell(text=f"{value:.{item.decimals}f}", sort=value, key=check.key(item), value=value)
+        one = next((found for found in entry.checks if found.check.name == check.name), None)
+        note = ", ".join(part for form in item.note if (part := said_with(form, one)) is not None)
+        text = fmt(value, "rate") if item.unit == "share" else f"{value:.{item.decimals}f}"
+        return Cell(text=text, sort=value, note=note, key=check.key(item), value=value)
 
     return cell
 
@@ -457,7 +441,7 @@ def _counted_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
     the denominator's unit ("x / min"), no interval (its findings are deterministic)."""
     per = check.field_named(item.of[1]).unit if item.of else item.unit
     better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
-    return ReportColumn(key=check.name, heading=f"{check.title.lower()} / {per}",
+    return ReportColumn(key=check.name, heading=item.column or f"{check.title.lower()} / {per}",
                         meaning=f"{item.meaning} ({check.doc})", cell=_counted_cell(check, item), default=False,
                         streaming=item.streamed, better=better)
 

@@ -30,15 +30,14 @@ language   per language both runs checked, whether    NEW falls back,     none n
            the model answered in another language     BASE did not        clips heard as another language
            than asked (most clips flagged                                 with p >= 0.5, not noise
            ``wrong_language``)
-markup     both runs judged markup clips (the         any fall            none needed: a clip's verdict is its
-           ``markup`` corpus): the share honoured                         audio's, not noise (docs/markup.md)
 checks     every registered check with a change       the check's own     paired over the clips both runs
            rule (``harness.checks``): its field's     (its declared       spoke: Student's t interval of the
            value per clip                             ChangeRule)         mean log ratio excludes no change
 (rule)     every registered counted check (its        its ChangeRule:     none needed: its findings are
            findings deterministic): its field over    a rise beyond       deterministic (``harness.checks.
            NEW's clips against BASE's; the metric     absolute and        counted_change``)
-           is the rule's own name                     share, or newly
+           is the rule's own name                     share, newly, or
+                                                      any fall
 (shift)    every registered check with views of its   its declared        one-sided Mann–Whitney U
            own (``harness.checks.views``): p50 of     threshold (its
            its per-clip figure; the metric is its     name in
@@ -110,7 +109,6 @@ from harness.results import (
     group,
     job_usd,
     json_list,
-    markup_figures,
     saturation,
     scored,
     sent,
@@ -134,7 +132,6 @@ class BuiltInMetric(StrEnum):
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
-    MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
     CHECKS = "checks"  # every registered check with a paired change rule (harness.checks; docs/checks.md)
 
 
@@ -221,8 +218,6 @@ METHODS = {
               "came, or a frame-rule finding BASE has not",
     "marks": "timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
              "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
-    "markup": "the share of the model's markup clips honoured (every break within tolerance, no tag spoken): NEW's "
-              "below BASE's (both runs judged markup clips)",
     "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
               "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
               "passes the check's declared size, the worse way, and the interval excludes no change",
@@ -733,27 +728,6 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
     )
 
 
-def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
-    """The share of markup clips honoured, where both runs judged this model's: a fall is a regression (a clip's
-    verdict is what its audio did, not a sample's noise)."""
-    (before, *_), (after, *_) = markup_figures(base) or (None,), markup_figures(new) or (None,)
-    if before is None or after is None:
-        return
-    fell = after.share < before.share
-    yield Check(
-        provider=who[0],
-        model=who[1],
-        metric=Metric.MARKUP,
-        statistic="markup honoured share",
-        verdict=Ruling.REGRESSION if fell else Ruling.OK,
-        threshold="any fall",
-        change=after.share - before.share,
-        details=(f"BASE {before.honoured}/{before.judged}", f"NEW {after.honoured}/{after.judged}"),
-        unit="rate",
-        beyond=fell,
-    )
-
-
 def _checks(base: Requests, new: Requests) -> Iterable[Check]:
     """Every registered check's change, as its declaration judges it (`harness.checks.changes_between`); a check
     with too few clips both runs spoke is insufficient data, never a regression."""
@@ -785,11 +759,13 @@ def _counted(base: Requests, new: Requests) -> Iterable[Check]:
             provider=change.after.provider,
             model=change.after.model,
             metric=Metric(change.rule.name),
-            statistic=change.field.label,
+            statistic=change.rule.statistic or change.field.label,
             verdict=Ruling.REGRESSION if change.worse else Ruling.OK,
             threshold=change.threshold(),
-            change=(after or 0.0) - (before or 0.0) if change.rule.test is ChangeTest.ROSE else after,
+            change=(after or 0.0) - (before or 0.0) if change.rule.test in (ChangeTest.ROSE, ChangeTest.FELL)
+            else after,
             details=change.details(),
+            unit="rate" if change.field.unit == "share" else "",
             beyond=change.worse,
         )
 
@@ -871,7 +847,6 @@ def compare_runs(
         checks.extend(_languages(base, new, t, who))
         checks.extend(_marks(base, new, who))
         checks.extend(_own(b, n, t, who))
-        checks.extend(_markup(b, n, who))
         checks.extend(_counted(b, n))
         checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]

@@ -24,7 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.checks import OfferingCheck, counted_columns, offering_checks, offering_value, with_views
+from harness.checks import (
+    OfferingCheck,
+    counted_columns,
+    offering_checks,
+    offering_value,
+    registered,
+    with_views,
+)
+from harness.core.checks import CheckDeclaration
 from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
@@ -38,13 +46,11 @@ from harness.results import (
     QUANTILES,
     Distribution,
     ErrorCounts,
-    MarkupFigures,
     ModelFigures,
     PooledErrorRate,
     RequestRow,
     RunRows,
     group,
-    markup_figures,
     model_figures,
 )
 
@@ -116,9 +122,6 @@ class Entry:
     marks_worst: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
     # The figures of each registered check with views of its own (harness.checks.views), by their keys; absent: none
     own: tuple[tuple[str, Any], ...] = ()
-    # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
-    # break error. None: no markup clip judged.
-    markup: MarkupFigures | None = None
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
     # figure of is absent (its cells show "–", never 0).
     checks: tuple[OfferingCheck, ...] = ()
@@ -193,11 +196,13 @@ class Entry:
             "languages": list(self.languages),
             "hard_text": self.hard_text.to_json(),
             **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
-            "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
-            "markup": None if self.markup is None else self.markup.to_json(),
             # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
-            **{check.key(item): offering_value(self.checks, check, item) for check, item in counted_columns()},
+            **{check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
+               for check, item in counted_columns()},
             "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
+            # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
+            **{check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
+               for check in _tabled()},
         }
 
 
@@ -322,8 +327,6 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
-    markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
-    entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
     entries = _with_own(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
@@ -356,6 +359,15 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
                 {key: found.values.get(key) for key in views.figure_keys})
     return [replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e
             for e in entries]
+
+
+def _tabled() -> tuple[CheckDeclaration, ...]:
+    """The registered counted checks said in a table of every offering (their `table`)."""
+    return tuple(check.declaration for check in registered() if check.declaration.table)
+
+
+def _rounded(value: float | None, digits: int | None) -> float | None:
+    return value if value is None or digits is None else round(value, digits)
 
 
 def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:

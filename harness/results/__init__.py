@@ -13,8 +13,6 @@ Writers and readers never write SQL of their own, and enter through this module 
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
 
-`markup_rows` (`markup_figures`, `MarkupFigures`) gives each offering's markup clips honoured (docs/markup.md).
-
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
 `TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
 
@@ -92,7 +90,6 @@ from harness.results.job_outcome import JobCancel, JobOutcome, KeptAudio
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
-from harness.results.markup_rows import MarkupFigures, markup_figures
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, ErrorUnit, PooledErrorRate, error_rates, pooled_wer
 from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
@@ -197,7 +194,6 @@ __all__ = [
     "LoadLevelRow",
     "LoadPoint",
     "MarkRow",
-    "MarkupFigures",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
@@ -248,7 +244,6 @@ __all__ = [
     "json_object",
     "lease_holder",
     "load_points",
-    "markup_figures",
     "merge_stores",
     "model_figures",
     "model_name",

@@ -1,4 +1,5 @@
-"""The markup verdicts' faces from the stored `markup_*` columns (`harness.results.markup_figures`): the summary's
+"""The markup check's faces from the stored `markup_*` columns (`harness/checks/markup.py`, read through the
+registry: `harness.checks.offering_checks`): the summary's
 section in `--format json` and markdown, the report's sortable column ("—" where no markup clip was judged, never
 0), `compare`'s markup metric and `history`'s gate (exit 1 naming the offering whose share fell, 0 without the fall).
 Made-up rows and a two-run store without audio: no run, no recogniser."""
@@ -12,13 +13,14 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from harness.checks import OfferingCheck, offering_checks
 from harness.report.columns import COLUMNS
-from harness.report.compare import Metric, Ruling, _markup
+from harness.report.compare import Check, Metric, Ruling, _counted
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import RequestRow, markup_figures
+from harness.results import RequestRow
+from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import to_json, to_markdown
-from harness.runner.summary.markup_view import markup_sections
 from tests.helpers.report_runs import Model, make_run
 from tests.helpers.request_rows import request_row
 
@@ -28,12 +30,27 @@ def _row(model: str, honoured: int | None, *pauses: tuple[int, float]) -> Reques
     return request_row(provider="p", model=model, markup_honoured=honoured, markup_json=verdict)
 
 
+def markup_figures(rows: list[RequestRow]) -> tuple[OfferingCheck, ...]:
+    """Each offering's markup check, as every face reads it."""
+    return tuple(one for one in offering_checks(rows) if one.check.name == "markup")
+
+
+def markup_sections(figures: tuple[OfferingCheck, ...]) -> list:
+    return counted_sections(figures)
+
+
+def _markup(base: list[RequestRow], new: list[RequestRow], who: tuple[str, str]) -> list[Check]:
+    """compare's markup metric (the check's rule, by its name) for one offering."""
+    return [check for check in _counted(base, new) if check.metric == "markup" and (check.provider, check.model) == who]
+
+
 def test_the_summary_says_each_offerings_share_and_break_error_and_nothing_without_markup() -> None:
     assert markup_sections(markup_figures([_row("plain", None)])) == []
     rows = [_row("a", 1, (500, 520.0)), _row("a", 0, (500, 140.0)), _row("a", 1, (1000, 1000.0)), _row("b", 1)]
     figures = {f.model: f for f in markup_figures(rows)}
-    assert (figures["a"].honoured, figures["a"].judged, figures["a"].break_error_p50_ms) == (2, 3, 20.0)
-    assert figures["b"].break_error_p50_ms is None  # no pause asked: null, never 0
+    said_a = figures["a"].counted_json()
+    assert (said_a["honoured"], said_a["judged"], said_a["break_error_p50_ms"]) == (2, 3, 20.0)
+    assert figures["b"].counted_json()["break_error_p50_ms"] is None  # no pause asked: null, never 0
     sections = markup_sections(tuple(figures.values()))
     said = to_json(sections)["sections"]
     assert {o["model"]: o["honoured_share"] for o in said[0]["offerings"]} == {"a": 0.6667, "b": 1.0}
@@ -49,9 +66,9 @@ def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_jud
                                 wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
                                 quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
     (found,) = markup_figures([_row("m", 1, (500, 510.0)), _row("m", 0, (500, 140.0))])
-    cell = column.cell(Entry(**base, markup=found))
+    cell = column.cell(Entry(**base, checks=(found,)))
     assert (cell.sort, cell.key, cell.text) == (0.5, "markup_honoured_share", "50.0%") and "1/2 clips" in cell.note
-    assert Entry(**base, markup=found).to_json()["markup_honoured_share"] == 0.5
+    assert Entry(**base, checks=(found,)).to_json()["markup_honoured_share"] == 0.5
     none = column.cell(Entry(**base))
     assert (none.text, none.sort) == ("—", None) and Entry(**base).to_json()["markup_honoured_share"] is None
 
@@ -59,7 +76,7 @@ def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_jud
 def test_compare_names_a_fallen_share_and_passes_an_equal_one() -> None:
     base = [_row("m", 1, (500, 500.0)), _row("m", 1, (500, 500.0))]
     [fell] = list(_markup(base, [_row("m", 1), _row("m", 0)], ("p", "m")))  # type: ignore[arg-type]
-    assert (fell.metric, fell.verdict, fell.change) == (Metric.MARKUP, Ruling.REGRESSION, -0.5)
+    assert (fell.metric, fell.verdict, fell.change) == (Metric("markup"), Ruling.REGRESSION, -0.5)
     [same] = list(_markup(base, base, ("p", "m")))  # type: ignore[arg-type]
     assert same.verdict is Ruling.OK
     assert list(_markup([_row("m", None)], base, ("p", "m"))) == []  # type: ignore[arg-type]

@@ -1,16 +1,17 @@
 """The summary's counted checks (`harness.checks`: a check whose findings are deterministic, its fields totals, a
 ratio of totals or a tally): a section each, with the counted checks declared `shown_with` it joining it — one
 sentence for the run (the check's own words, `CheckDeclaration.said`, and a clause per named kind of finding), a
-line per offering raising a named kind, a table of the offerings with a finding (each field with a heading, each
-counted kind of finding, in the registry's order) and every offering's figures in `--format json`. A clean run adds
-one line. Nothing here names a check: a new counted check appears by its declaration."""
+line per offering raising a named kind, a table of the offerings with a finding (or of every offering, where the
+check declares its `table`; each field with a heading, each counted kind of finding, in the registry's order) and
+every offering's figures in `--format json`. A clean run adds one line. Nothing here names a check: a new counted
+check appears by its declaration."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from harness.checks import OfferingCheck, Pooled, registered
+from harness.checks import OfferingCheck, Pooled, registered, said_with
 from harness.core.checks import CheckDeclaration, CheckField, Pooling
 from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
 
@@ -23,6 +24,8 @@ def _groups() -> tuple[tuple[CheckDeclaration, ...], ...]:
 
 
 def _counted_kinds(check: CheckDeclaration) -> tuple[str, ...]:
+    if check.table:  # a table of every offering read: its findings are said where they are judged
+        return ()
     return tuple(kind.kind for kind in check.findings if not kind.named)
 
 
@@ -31,6 +34,8 @@ def _shown(check: CheckDeclaration) -> tuple[CheckField, ...]:
 
 
 def _json(item: CheckField, pooled: Pooled | None) -> Any:
+    if item.json_digits is not None:
+        return None if pooled is None else round(pooled.value, item.json_digits)
     if item.pooling is Pooling.TALLY:
         return {} if pooled is None else {f"{value:.0f}": count for value, count in pooled.counts}
     if item.pooling is Pooling.RATIO:
@@ -39,7 +44,11 @@ def _json(item: CheckField, pooled: Pooled | None) -> Any:
     return round(value, item.decimals + 1) if item.decimals else round(value)
 
 
-def _cell(item: CheckField, pooled: Pooled | None) -> Cell:
+def _cell(item: CheckField, one: OfferingCheck | None) -> Cell:
+    pooled = one.figures.get(item.name) if one else None
+    if item.shown:
+        text = said_with(item.shown, one) if pooled is not None else None
+        return FigureCell(item.absent if text is None else text, _json(item, pooled))
     if item.pooling is Pooling.TALLY:
         heard = ", ".join(f"{value:,.0f} {item.unit} in {count}" for value, count in (pooled.counts if pooled else ()))
         return heard or item.absent
@@ -53,7 +62,8 @@ def _offering_values(who: tuple[str, str], group: Sequence[CheckDeclaration],
     values: dict[str, Any] = {"provider": who[0], "model": who[1]}
     for check in group:
         one = found.get((*who, check.name))
-        values |= {item.name: _json(item, one.figures.get(item.name) if one else None) for item in _shown(check)}
+        values |= {item.name: _json(item, one.figures.get(item.name) if one else None) for item in check.fields
+                   if item.heading or item.in_json}
         if _counted_kinds(check):  # every kind found but the named ones, declared or not (a finding is said)
             values["by_kind"] = {kind: count for kind, count in (one.findings if one else {}).items()
                                  if not ((declared := check.finding_named(kind)) and declared.named)}
@@ -65,7 +75,7 @@ def _row(who: tuple[str, str], group: Sequence[CheckDeclaration],
     cells: list[Cell] = [f"{who[0]}/{who[1]}"]
     for check in group:
         one = found.get((*who, check.name))
-        cells += [_cell(item, one.figures.get(item.name) if one else None) for item in _shown(check)]
+        cells += [_cell(item, one) for item in _shown(check)]
         counts = one.findings if one else {}
         cells += [FigureCell(str(counts.get(kind, 0)), counts.get(kind, 0)) for kind in _counted_kinds(check)]
     return tuple(cells)
@@ -80,6 +90,7 @@ def _sentence(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck]
         if check.said:
             totals = {item.name: sum(one.figures[item.name].value for one in mine if item.name in one.figures)
                       for item in check.fields if item.pooling is Pooling.SUM}
+            totals["offerings"] = len({one.label for one in mine})
             clauses.append(check.said.format(**totals, **{f"{name}_s": "" if total == 1 else "s"
                                                           for name, total in totals.items()}))
         for kind in (kind for kind in check.findings if kind.named):
@@ -102,8 +113,8 @@ def _section(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck])
     offerings = sorted(met, key=lambda who: (met[who], who))
     values = {"offerings": [_offering_values(who, group, found) for who in offerings]}
     lines = Lines(group[0].name, _sentence(group, mine), values)
-    shown = [who for who in offerings if any(count for one in mine if (one.provider, one.model) == who
-                                             for count in one.findings.values())]
+    shown = [who for who in offerings if group[0].table or any(
+        count for one in mine if (one.provider, one.model) == who for count in one.findings.values())]
     if not shown:
         return [lines]
     ratio = next(((check, item) for check in group for item in check.fields
@@ -116,7 +127,11 @@ def _section(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck])
     # keyed by what it counts (the ratio's numerator: its JSON key since before the check was declared)
     key, what = ((ratio[1].of[0], f"{ratio[1].label} of {ratio[0].field_named(ratio[1].of[1]).label}") if ratio
                  else (f"{group[0].name}_findings", "findings"))
-    table = SummaryTable(key, f"{titles}: {what} ({group[0].doc})", tuple(headings),
+    if group[0].table:  # the title it had before it was declared, keyed by the check's name
+        key, title = group[0].name, group[0].table
+    else:
+        title = f"{titles}: {what} ({group[0].doc})"
+    table = SummaryTable(key, title, tuple(headings),
                          tuple(_row(who, group, found) for who in shown))
     return [lines, table]
 

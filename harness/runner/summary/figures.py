@@ -24,12 +24,10 @@ from harness.measurement import (
 )
 from harness.results import (
     CostFigures,
-    MarkupFigures,
     ModelFigures,
     RunRows,
     Store,
     is_marked,
-    markup_figures,
     model_figures,
     read_rows,
     refused_bills,
@@ -126,7 +124,6 @@ class Summary:
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
-    markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
 
@@ -194,7 +191,6 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         saturation=health,
         marks=offering_marks(rows.requests),
         own=tuple(section for _, views in with_views() if (section := views.section(views.figures(rows.requests)))),
-        markup=markup_figures(rows.requests),
         checks=offering_checks(rows.requests),
     )
 

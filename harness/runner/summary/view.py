@@ -36,7 +36,6 @@ from harness.runner.summary.format import (
 )
 from harness.runner.summary.format import render as render_sections
 from harness.runner.summary.marks_view import marks_cell, marks_sections
-from harness.runner.summary.markup_view import markup_sections
 
 
 def _ms(value: float | None) -> FigureCell:
@@ -442,7 +441,6 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *counted_sections(summary.checks),
             *marks_sections(summary.marks),
             *own_sections(summary.own),
-            *markup_sections(summary.markup),
             *check_sections(summary.checks),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
