@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from harness import benchmark
-from harness.history.marks import newest_marks_worse
+from harness.checks.timing_marks import newest_worse as newest_marks_worse
 from harness.measurement import OfferingMarks, offering_marks, recompute
 from harness.results import Store, connect_writer
 from harness.runner.plan.config import BenchConfig
