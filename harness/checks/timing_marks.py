@@ -211,21 +211,6 @@ def marks_worse(newest: str, after: OfferingMarks, before: tuple[str, OfferingMa
                       run_id=newest, before=before[0] if before else None)
 
 
-def newest_worse(runs: Sequence[tuple[str, Sequence[OfferingMarks]]]) -> tuple[MarksWorse, ...]:
-    """Each offering the newest run (the last of `runs`: run id, its offerings' marks) finds new kinds of marks
-    findings for, against the latest earlier run that had the offering's marks."""
-    if not runs:
-        return ()
-    newest, found = runs[-1]
-    flagged = []
-    for after in found:
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (after.provider, after.model)), None)
-        if (worse := marks_worse(newest, after, before)) is not None:
-            flagged.append(worse)
-    return tuple(flagged)
-
-
 def worse(newest: str, figure: OwnFigures, before: tuple[str, OwnFigures] | None) -> MarksWorse | None:
     """The gate's view: `marks_worse` on the offering's figures."""
     return marks_worse(newest, figure.values["marks"], (before[0], before[1].values["marks"]) if before else None)

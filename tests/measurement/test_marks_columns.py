@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from harness.checks import timing_marks
-from harness.checks.timing_marks import newest_worse as newest_marks_worse
 from harness.core.protocols.realtime_grammar import SpokenSpan
+from harness.history.checks import newest_own_worse
 from harness.measurement import NOT_HEARD, UNRECORDED_ONSET_LIMIT_MS, marks_columns, offering_marks
 from harness.results import JobRow, RequestRow
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
@@ -27,6 +27,11 @@ def marks_sections(rows: list[RequestRow]) -> list[Any]:
 
     found = timing_marks.section(timing_marks.figures(rows))
     return own_sections([found] if found is not None else [])
+
+
+def newest_marks_worse(runs: list[tuple[str, list[RequestRow]]]) -> tuple[Any, ...]:
+    """The offerings `history`'s gate flags by the timing-marks check's rule in the newest of `runs`."""
+    return newest_own_worse(runs, timing_marks.VIEWS)
 
 
 def marks_cell(rows: list[RequestRow], label: str) -> Any:
@@ -122,8 +127,8 @@ def test_an_offering_pools_its_words_and_one_without_marks_shows_a_dash() -> Non
 
 
 def test_history_names_a_new_kind_and_not_one_seen_before() -> None:
-    clean = offering_marks([_answered(_row())])
-    broken = offering_marks([_answered(_row(marks=[]))])
+    clean = [_answered(_row())]
+    broken = [_answered(_row(marks=[]))]
     (worse,) = newest_marks_worse([("run-1", clean), ("run-2", broken)])
     assert worse.kinds == ("missing",) and "p/m" in worse.describe() and "run-1" in worse.describe()
     assert newest_marks_worse([("run-1", broken), ("run-2", broken)]) == ()
