@@ -8,7 +8,7 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (timing marks, the language check, hard
+(docs/checks.md lists them). The checks that predate this package (the language check, hard
 text, WER/CER, similarity, DNSMOS, client health, the latency figures) are being moved onto it.
 """
 
@@ -32,7 +32,19 @@ from harness.checks.pooled import (
     said_with,
 )
 from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
-from harness.checks.views import ColumnView, OwnFigures, OwnViews, SectionView, ShiftView, Shown, Worse
+from harness.checks.views import (
+    ColumnView,
+    Judged,
+    ModelsColumn,
+    OwnFigures,
+    OwnViews,
+    PageTable,
+    RuleView,
+    SectionView,
+    ShiftView,
+    Shown,
+    Worse,
+)
 
 __all__ = [
     "CheckChange",
@@ -40,10 +52,14 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "Judged",
+    "ModelsColumn",
     "OfferingCheck",
     "OwnFigures",
     "OwnViews",
+    "PageTable",
     "Pooled",
+    "RuleView",
     "SectionView",
     "ShiftView",
     "Shown",

@@ -42,6 +42,17 @@ class SectionView:
     title: str
     headings: tuple[tuple[str, bool], ...]
     rows: tuple[tuple[str | Shown, ...], ...]
+    keys: tuple[str, ...] = ()  # each heading's key in JSON where not its text's ("": the text's)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelsColumn:
+    """A check's column of the summary's models table (at its end), where the run has its figures: its heading, its
+    key in JSON, and each offering's cell from its figures (an offering without: "—", never 0)."""
+
+    heading: str
+    key: str
+    cell: Callable[[OwnFigures], Shown]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,8 +66,15 @@ class ColumnView:
     figure: str  # the figure it shows and sorts by (a key of the check's `figures`; the leaderboard's JSON key)
     unit: str  # the figure's unit, as the report formats it ("ms")
     note: Callable[[Mapping[str, Any]], str]  # the line under the figure, from the offering's figures
-    series: str  # `history`'s series key
-    series_label: str
+    series: str = ""  # `history`'s series key ("": not drawn as a series)
+    series_label: str = ""
+    absent: str = "–"  # the cell where the offering has no figure
+    # the figure saying the offering has the check's figures at all ("": the column's own); where it has them but not
+    # the column's figure, the cell says `absent` with its note and attributes
+    present: str = ""
+    attrs: Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]] | None = None  # the cell's data attributes
+    streaming: bool = True  # shown only where some model streamed
+    after: str = ""  # the report column it stands after ("": with the streamed figures, after RTF)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +90,43 @@ class ShiftView:
     value: Callable[[RequestRow], float | None]  # a clip's figure (None: not measured)
     measured: str  # what a measured clip is, plural ("answers measured")
     method: str  # the test in words (compare's METHODS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Judged:
+    """`compare`'s verdict of a check's own rule on one offering, NEW against BASE: the size it counts (new kinds:
+    how many), whether it is a regression, and the lines that say why (each side's figures)."""
+
+    change: float
+    worse: bool
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleView:
+    """`compare`'s judgement of a check by its own rule, run against run (deterministic findings: no test, no Holm):
+    NEW's figures against BASE's (None: BASE had none of the offering), where NEW has any."""
+
+    metric: str  # its metric in `compare --fail-on`
+    statistic: str
+    threshold: str  # the rule's size in words ("any new kind")
+    method: str  # the rule in words (compare's METHODS)
+    judge: Callable[[OwnFigures | None, OwnFigures], Judged]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageTable:
+    """`history`'s page: a table of the offerings the check's gate rule flags, under its heading (its id, each row's
+    `data-<attribute>` naming the offering), or the words for none; each row's cells from a flagged offering, its
+    first the offering's name."""
+
+    heading: str
+    table_id: str
+    attribute: str
+    none: str
+    headings: tuple[str, ...]
+    cells: Callable[[Any], tuple[str, ...]]
+    code: tuple[int, ...] = ()  # the cells shown as code (a run's id)
 
 
 class Worse(Protocol):
@@ -91,10 +146,15 @@ class OwnViews:
     """Every face's view of a check (see the module's docstring)."""
 
     figures: Callable[[Sequence[RequestRow]], tuple[OwnFigures, ...]]  # per offering with any, in the rows' order
-    section: Callable[[Sequence[OwnFigures]], SectionView | None]  # the summary's, none where the run has nothing
-    figure_keys: tuple[str, ...]  # the figures the leaderboard's JSON gives each offering (None where it has none)
-    column: ColumnView
-    shift: ShiftView
     # the gate's rule: an offering's figures in the newest run (its id) against the latest earlier run's that had it
     worse: Callable[[str, OwnFigures, tuple[str, OwnFigures] | None], Worse | None]
     rule: str  # the gate's rule in words (history's JUnit failure)
+    # Each face's view; None: the face does not show the check this way.
+    section: Callable[[Sequence[OwnFigures]], SectionView | None] | None = None  # the summary's (None: nothing)
+    models: ModelsColumn | None = None  # the summary's models table's column
+    figure_keys: tuple[str, ...] = ()  # the figures the leaderboard's JSON gives each offering (None where it has none)
+    report_keys: tuple[str, ...] = ()  # more figures the report's own faces read of each offering (its JSON not)
+    column: ColumnView | None = None
+    shift: ShiftView | None = None  # compare's test of a per-clip figure
+    compared: RuleView | None = None  # compare's judgement by the check's own rule, run against run
+    page: PageTable | None = None  # history's page table of the offerings its gate rule flags

@@ -4,10 +4,10 @@ summary.
 
 Exit codes: 0 no change starts at the newest run; 1 the newest run starts a change, a provider billed it more
 for the same text than the run before, a model answered in another language than asked where the run before
-did not, an offering's timing marks got worse, or a check changed beyond its declared rule
-(`harness.checks`: a paired change, a counted check's findings rose or newly appeared, or a check's own rule) (a
-nightly job fails on it; `--junit` writes one failure per change, per provider billing more, per language answered
-in another, per offering whose marks got worse and per check changed); 2 usage error (no store, no run, bad option).
+did not, or a check changed beyond its declared rule
+(`harness.checks`: a paired change, a counted check's findings rose or newly appeared, or a check's own rule: a kind
+of finding new) (a nightly job fails on it; `--junit` writes one failure per change, per provider billing more, per
+language answered in another and per offering a check's rule flags); 2 usage error (no store, no run, bad option).
 """
 
 from __future__ import annotations

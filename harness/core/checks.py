@@ -47,6 +47,10 @@ class Pooling(StrEnum):
     MAX = "max"  # the worst clip's value, no interval (a check's own view says it beside its median)
     # the median of every value the clips gave, a clip giving several (each break's error): no interval
     EVERY_VALUE_MEDIAN = "median of every value"
+    # the median and the p95 of every value the clips gave (each word's onset error), each with its interval between
+    # two order statistics (none where too few values hold one): a check's own view says them
+    EVERY_VALUE_P50 = "median of every value, with its interval"
+    EVERY_VALUE_P95 = "p95 of every value, with its interval"
 
     @property
     def counted(self) -> bool:
@@ -58,12 +62,14 @@ class ChangeTest(StrEnum):
     """How `ChangeRule` judges a change: PAIRED_RATIO, the clips both runs spoke paired (a figure with noise);
     ROSE, a counted figure above the run before's by more than `absolute` and `relative` of it (the run before's:
     none counts as zero); NEWLY, a counted figure above zero where the run before's was none; FELL, a counted
-    figure below the run before's by more than `absolute` and `relative` of it (none before: not judged)."""
+    figure below the run before's by more than `absolute` and `relative` of it (none before: not judged); NEW_KIND, a
+    kind of finding the run before had not (none before: every kind new), judged by the check's own view."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
     NEWLY = "newly"
     FELL = "fell"
+    NEW_KIND = "new kind"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,6 +148,9 @@ class ChangeRule:
                     f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
         if self.test is ChangeTest.NEWLY:
             return f"{label} where the run before had none (deterministic: no test needed)"
+        if self.test is ChangeTest.NEW_KIND:
+            return (f"a kind of {label} the run before had not (none before: every kind new; deterministic: no test "
+                    f"needed)")
         if self.test is ChangeTest.FELL:
             by = f" by more than {self.absolute:g}{' ' + unit if unit else ''}" if self.absolute else ""
             return (f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test "

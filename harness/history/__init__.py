@@ -1,8 +1,8 @@
 """A provider's runs over time (`tts-harness history`): every stored figure per provider × model as series (`series`,
-`voice`: the same voice over time; `marks`: offerings whose timing marks got worse), change points found by a stated
-method with a stated false-alarm rate (`changes`, `analysis`), the page (`page`) and the nightly gate (`gate`: the
-terminal summary, JUnit XML). It reads stores through `harness.results` and computes each run's figures with the
-report's leaderboard, so a point is the number that run's report shows.
+`voice`: the same voice over time; `checks`: each registered check's rule on the newest run), change points found
+by a stated method with a stated false-alarm rate (`changes`, `analysis`), the page (`page`) and the nightly gate
+(`gate`: the terminal summary, JUnit XML). It reads stores through `harness.results` and computes each run's figures
+with the report's leaderboard, so a point is the number that run's report shows.
 """
 
 from harness.history.analysis import METHOD, Analysis, Flagged, analyse

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from harness.checks import Worse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
-from harness.history.marks import MarksWorse
 from harness.history.series import CHECK_PREFIX
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
@@ -86,12 +85,6 @@ class Analysis:
         return tuple(f for f in self.history.fallbacks if not f.new)
 
     @property
-    def marks_worse(self) -> tuple[MarksWorse, ...]:
-        """The offerings whose newest run's timing marks have a kind of finding the run before's did not (the gate fails
-        on them too: `harness.history.marks`)."""
-        return self.history.marks_worse
-
-    @property
     def counted_worse(self) -> tuple[tuple[str, tuple[CountedWorse, ...]], ...]:
         """Per registered counted check, the offerings whose newest run its rule flags (the gate fails on them too:
         `harness.history.checks`)."""
@@ -112,9 +105,8 @@ class Analysis:
     @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, an offering's timing marks got worse, or a registered check's rule
-        flags it."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse
+        answered in another language than asked, or a registered check's rule flags it."""
+        return bool(self.newest or self.dearer or self.fallbacks
                     or any(worse for _, worse in self.counted_worse)
                     or any(worse for _, worse in self.own_worse) or self.checks_changed)
 

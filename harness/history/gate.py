@@ -15,7 +15,6 @@ from rich.table import Table
 from harness.checks import counted_checks, with_views
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.languages import RULE as LANGUAGE_RULE
-from harness.history.marks import RULE as MARKS_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -76,16 +75,15 @@ class _Worse(Protocol):
 
 
 def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_Worse]], ...]:
-    """The gate's rules on what the newest run did to an offering (timing marks, each registered counted check's
-    rule, each own rule of a check with views of its own): the line that heads them in the terminal, the JUnit case's
-    name, the rule said in its failure, and the offerings."""
+    """The gate's rules on what the newest run did to an offering (each registered counted check's rule, each own
+    rule of a check with views of its own): the line that heads them in the terminal, the JUnit case's name, the rule
+    said in its failure, and the offerings."""
     counted = {check.name: check.declaration for check in counted_checks()}
     own = {check.name: (check.declaration, views) for check, views in with_views()}
     return (
-        ("The newest run's timing marks are worse", "timing marks", MARKS_RULE, analysis.marks_worse),
         *((rule.heading, rule.case or rule.name, counted[name].change_said(), worse)
           for name, worse in analysis.counted_worse if (rule := counted[name].change) is not None),
-        *((rule.heading, rule.name, own[name][1].rule, worse) for name, worse in analysis.own_worse
+        *((rule.heading, rule.case or rule.name, own[name][1].rule, worse) for name, worse in analysis.own_worse
           if (rule := own[name][0].change) is not None),
     )
 

@@ -1,6 +1,6 @@
 """The newest run's offerings beside the run before that had each: what every "the newest run made it worse" rule of
-`history`'s gate compares (timing marks, each counted check and each check with views of its own:
-`harness.history.checks`), read once here."""
+`history`'s gate compares (each counted check and each check with views of its own: `harness.history.checks`),
+read once here."""
 
 from __future__ import annotations
 

@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 import plotly.offline
 from plotly.subplots import make_subplots
 
+from harness.checks import with_views
 from harness.history.analysis import METHOD, Analysis
 from harness.history.languages import RULE as LANGUAGE_RULE
-from harness.history.marks import RULE as MARKS_RULE
 from harness.history.values import LanguageFallback, Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
@@ -112,20 +112,23 @@ def _dearer_table(analysis: Analysis) -> str:
             f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
 
 
-def _marks_table(analysis: Analysis) -> str:
-    """The offerings whose newest run's timing marks have a kind of finding the run before's had not (the gate
-    fails on them: `harness.history.marks`)."""
-    worse = analysis.marks_worse
-    if not worse:
-        return "<p>No offering's timing marks are worse in the newest run.</p>"
-    rows = "".join(f"<tr class=\"newest\" data-marks=\"{html.escape(w.provider)}/{html.escape(w.model)}\">"
-                   f"<td>{html.escape(w.provider)}/{html.escape(w.model)}</td>"
-                   f"<td>{html.escape(', '.join(w.kinds))}</td>"
-                   f"<td>{html.escape(w.example)}</td><td><code>{html.escape(w.before or '—')}</code></td></tr>"
-                   for w in worse)
-    return ("<table id=\"marks\"><thead><tr><th>provider / model</th><th>new kinds</th><th>e.g.</th>"
-            "<th>compared with run</th></tr></thead><tbody>" + rows + "</tbody></table>"
-            f"<p class=\"method\">{html.escape(MARKS_RULE)}</p>")
+def _own_tables(analysis: Analysis) -> str:
+    """Each registered check's table of the offerings its gate rule flags in the newest run, under its heading
+    (`harness.checks.views`: its `page`), or its words for none."""
+    flagged = dict(analysis.own_worse)
+    tables = []
+    for check, views in with_views():
+        if (page := views.page) is None:
+            continue
+        rows = "".join(f"<tr class=\"newest\" data-{page.attribute}=\"{html.escape(cells[0])}\">" + "".join(
+            f"<td><code>{html.escape(cell)}</code></td>" if i in page.code else f"<td>{html.escape(cell)}</td>"
+            for i, cell in enumerate(cells)) + "</tr>"
+                       for cells in (page.cells(worse) for worse in flagged.get(check.name, ())))
+        body = (f"<table id=\"{page.table_id}\"><thead><tr>" + "".join(f"<th>{h}</th>" for h in page.headings)
+                + "</tr></thead><tbody>" + rows + "</tbody></table>"
+                f"<p class=\"method\">{html.escape(views.rule)}</p>") if rows else f"<p>{page.none}</p>"
+        tables.append(f"<h2>{page.heading}</h2>{body}")
+    return "".join(tables)
 
 
 def _fallback_rows(fallbacks: tuple[LanguageFallback, ...], css: str) -> str:
@@ -201,7 +204,7 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
         f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
-        f"<h2>Timing marks worse</h2>{_marks_table(analysis)}"
+        f"{_own_tables(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"
         f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>")
 

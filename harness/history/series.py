@@ -33,10 +33,9 @@ from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_worse
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
-from harness.history.marks import newest_marks_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
-from harness.measurement import category_figures, offering_marks
+from harness.measurement import category_figures
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
@@ -106,7 +105,7 @@ METRICS: tuple[SeriesMetric, ...] = (
     # each registered check with views of its own: its report column's figure (harness.checks.views; 0 is a figure,
     # so linear)
     *(SeriesMetric(view.series, view.series_label, view.unit, Scale.LINEAR, _own_reader(view))
-      for view in (views.column for _, views in with_views())),
+      for view in (views.column for _, views in with_views()) if view is not None and view.series),
     # each registered counted check's ratio (harness.checks.counted_columns); the gate judges it by its own rule
     # (harness.history.checks), the change-point method draws it like any figure
     *(SeriesMetric(check.key(item), item.label[:1].upper() + item.label[1:], "count", Scale.LINEAR,
@@ -311,7 +310,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     series.extend(voice_series(all_rows, store))
     findings = _first_seen(first)
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
-    marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     return History(
         runs=tuple(runs),
         series=tuple(series),
@@ -319,7 +317,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         dearer=tuple(dearer),
         left_out=tuple(left_out),
         fallbacks=newest_fallbacks(languages),
-        marks_worse=newest_marks_worse(marks),
         counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
                                                               check)) for check in counted_checks()),
         own_worse=tuple((check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))

@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from harness.checks import Worse
 from harness.history.checks import CheckChanged, CountedWorse
-from harness.history.marks import MarksWorse
 from harness.results import Dearer
 
 
@@ -96,7 +95,6 @@ class History:
     left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
     fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
     # new or still so since the run before
-    marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
     # per registered counted check (by name), the offerings whose newest run its rule flags (history.checks)
     counted_worse: tuple[tuple[str, tuple[CountedWorse, ...]], ...] = ()
     # per registered check with views of its own (by name), the offerings whose newest run its gate rule flags

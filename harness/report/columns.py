@@ -148,33 +148,26 @@ def _flagged(entry: Entry) -> Cell:
     )
 
 
-def _marks(entry: Entry) -> Cell:
-    """The p95 onset error of the model's timing marks against the aligner's, its coverage under it; "—" where its
-    answers carried no marks (never 0)."""
-    marks = entry.marks
-    p95 = None if marks is None or marks.figures is None else _finite(marks.figures.p95_ms[0])
-    if marks is None:
-        return Cell(text="—", sort=None)
-    note = "" if marks.coverage is None else f"{marks.coverage:.0%} of words" + (
-        f", {marks.total} findings" if marks.total else "")
-    return Cell(text="—" if p95 is None else fmt(p95, "ms"), sort=p95, note=note, key="marks_p95_ms", value=p95,
-                attrs=(("marks-findings", str(marks.total)),))
 def _own_cell(view: ColumnView) -> Callable[[Entry], Cell]:
     def cell(entry: Entry) -> Cell:
+        if entry.own_figure(view.present or view.figure) is None:
+            return Cell(text=view.absent, sort=None)
         value = _finite(entry.own_figure(view.figure))
-        if value is None:
-            return Cell(text="–", sort=None)
-        return Cell(text=fmt(value, view.unit), sort=value, note=view.note(dict(entry.own)), key=view.figure,
-                    value=value)
+        if value is None and not view.present:
+            return Cell(text=view.absent, sort=None)
+        figures = dict(entry.own)
+        return Cell(text=view.absent if value is None else fmt(value, view.unit), sort=value, note=view.note(figures),
+                    key=view.figure, value=value, attrs=view.attrs(figures) if view.attrs else ())
 
     return cell
 
 
-def _own_columns() -> tuple[ReportColumn, ...]:
-    """The column of each registered check with views of its own (`harness.checks.views`), under "every column"."""
+def _own_columns(after: str) -> tuple[ReportColumn, ...]:
+    """The column of each registered check with views of its own (`harness.checks.views`) that stands after the
+    column `after` ("": with the streamed figures), under "every column"."""
     return tuple(ReportColumn(key=view.key, heading=view.heading, meaning=view.meaning, cell=_own_cell(view),
-                              default=False, streaming=True)
-                 for view in (views.column for _, views in with_views()))
+                              default=False, streaming=view.streaming)
+                 for view in (views.column for _, views in with_views()) if view is not None and view.after == after)
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
@@ -282,7 +275,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         default=False,
         streaming=True,
     ),
-    *_own_columns(),
+    *_own_columns(""),
     ReportColumn(
         key="usd_1m",
         heading="$ / 1M chars",
@@ -383,16 +376,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
         cell=_flagged,
     ),
-    ReportColumn(
-        key="marks",
-        heading="marks p95",
-        meaning="95th percentile onset error (ms) of the model's timing marks against where the "
-        "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
-        "the aligner's own error on known truth is stored with the words it placed and stated in docs/marks.md; "
-        "— : its answers carried no marks.",
-        cell=_marks,
-        default=False,
-    ),
+    *_own_columns("flagged"),
     ReportColumn(
         key="polls",
         heading="polls / job",

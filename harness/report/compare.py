@@ -42,6 +42,9 @@ checks     every registered check with a change       the check's own     paired
            own (``harness.checks.views``): p50 of     threshold (its
            its per-clip figure; the metric is its     name in
            view's own name                            --threshold)
+(own rule) a check with views of its own judged by    its rule: any new   none needed: its findings are
+           its own rule, NEW's figures against        kind of finding     deterministic
+           BASE's; the metric is its view's own name
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -74,19 +77,20 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from harness.checks import ShiftView, changes_between, counted_change, counted_checks, with_views
+from harness.checks import (
+    OwnFigures,
+    OwnViews,
+    ShiftView,
+    changes_between,
+    counted_change,
+    counted_checks,
+    with_views,
+)
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardTextVerdict
-from harness.measurement import (
-    LanguageFigures,
-    OfferingMarks,
-    language_figures,
-    mcnemar_worse,
-    offering_marks,
-    worse_kinds,
-)
+from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
 from harness.measurement import compare_runs as compare_hard_text
 from harness.report.stats import (
     Difference,
@@ -131,7 +135,6 @@ class BuiltInMetric(StrEnum):
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
-    MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
     CHECKS = "checks"  # every registered check with a paired change rule (harness.checks; docs/checks.md)
 
 
@@ -143,7 +146,8 @@ else:
     Metric = StrEnum("Metric", [(one.name, one.value) for one in BuiltInMetric]
                      + [(rule.name.upper().replace("-", "_"), rule.name) for rule in
                         (check.declaration.change for check in counted_checks()) if rule is not None]
-                     + [(views.shift.metric.upper(), views.shift.metric) for _, views in with_views()])
+                     + [(view.metric.upper(), view.metric) for _, views in with_views()
+                        for view in (views.shift, views.compared) if view is not None])
 
 
 class Ruling(StrEnum):
@@ -154,7 +158,7 @@ class Ruling(StrEnum):
 
 def _declared_thresholds() -> dict[str, float]:
     return {views.shift.threshold: check.declaration.thresholds[views.shift.threshold]
-            for check, views in with_views()}
+            for check, views in with_views() if views.shift is not None}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,15 +220,14 @@ METHODS = {
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
               "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
               "came, or a frame-rule finding BASE has not",
-    "marks": "timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
-             "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
     "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
               "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
               "passes the check's declared size, the worse way, and the interval excludes no change",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
     **{check.declaration.change.name: check.declaration.change_said()
        for check in counted_checks() if check.declaration.change is not None},
-    **{views.shift.metric: views.shift.method for _, views in with_views()},
+    **{view.metric: view.method for _, views in with_views()
+       for view in (views.shift, views.compared) if view is not None},
 }
 
 
@@ -570,7 +573,8 @@ def _shifted(view: ShiftView, base: Requests, new: Requests, t: GateThresholds, 
 def _own(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every registered check's own test (`harness.checks.views`)."""
     for _, views in with_views():
-        yield from _shifted(views.shift, base, new, t, who)
+        if views.shift is not None:
+            yield from _shifted(views.shift, base, new, t, who)
 
 
 def violation_kinds(errors: Iterable[ErrorEntry], provider: str, model: str) -> set[str]:
@@ -697,35 +701,27 @@ def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
         )
 
 
-def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
-    """NEW's timing marks against BASE's, where NEW's answers carried any: a new kind of finding is a regression."""
-    def of(rows: RunRows) -> OfferingMarks | None:
-        found = offering_marks([r for r in rows.requests if (r.provider, r.model) == who])
-        return found[0] if found else None
+def _ruled(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
+    """Every registered check's own rule, run against run (`harness.checks.views`), where NEW has its figures on this
+    model: a regression where the rule says NEW is worse than BASE (deterministic findings: no test)."""
+    def of(rows: RunRows, views: OwnViews) -> OwnFigures | None:
+        return next(iter(views.figures([r for r in rows.requests if (r.provider, r.model) == who])), None)
 
-    before, after = of(base), of(new)
-    if after is None:
-        return
-    fresh = worse_kinds(before, after)
-
-    def said(side: str, one: OfferingMarks | None) -> str:
-        if one is None:
-            return f"{side}: no marks"
-        p95 = "—" if one.figures is None else f"{one.figures.p95_ms[0]:.0f} ms"
-        coverage = "—" if one.coverage is None else f"{one.coverage:.0%}"
-        return f"{side}: onset p95 {p95}, coverage {coverage}, findings {dict(sorted(one.findings.items())) or 'none'}"
-
-    yield Check(
-        provider=who[0],
-        model=who[1],
-        metric=Metric.MARKS,
-        statistic="new kinds of timing-marks findings",
-        verdict=Ruling.REGRESSION if fresh else Ruling.OK,
-        threshold="any new kind",
-        change=float(len(fresh)),
-        details=(*(f"{k}: {after.examples[k]}" for k in fresh), said("BASE", before), said("NEW", after)),
-        beyond=bool(fresh),
-    )
+    for _, views in with_views():
+        if (view := views.compared) is None or (after := of(new, views)) is None:
+            continue
+        judged = view.judge(of(base, views), after)
+        yield Check(
+            provider=who[0],
+            model=who[1],
+            metric=Metric(view.metric),
+            statistic=view.statistic,
+            verdict=Ruling.REGRESSION if judged.worse else Ruling.OK,
+            threshold=view.threshold,
+            change=judged.change,
+            details=judged.details,
+            beyond=judged.worse,
+        )
 
 
 def _checks(base: Requests, new: Requests) -> Iterable[Check]:
@@ -845,7 +841,7 @@ def compare_runs(
         checks.extend(_curve(b, n, t, who, rules))
         checks.extend(_hard_text(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
-        checks.extend(_marks(base, new, who))
+        checks.extend(_ruled(base, new, who))
         checks.extend(_own(b, n, t, who))
         checks.extend(_counted(b, n))
         checks.extend(_checks(b, n))

@@ -19,7 +19,6 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,7 +32,6 @@ from harness.checks import (
     with_views,
 )
 from harness.core.checks import CheckDeclaration
-from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
     mean_interval,
@@ -116,10 +114,6 @@ class Entry:
     own_requests: int = 0
     # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
     hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
-    # Timing marks (harness.measurement.offering_marks, docs/marks.md): None where its answers carried none; and each
-    # marked clip's worst words (item, [[word, mark_s, heard_s, error_ms]]), shown on demand
-    marks: OfferingMarks | None = None
-    marks_worst: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
     # The figures of each registered check with views of its own (harness.checks.views), by their keys; absent: none
     own: tuple[tuple[str, Any], ...] = ()
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
@@ -356,7 +350,7 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
     for _, views in with_views():
         for found in views.figures(rows.requests):
             own.setdefault((found.provider, found.model), {}).update(
-                {key: found.values.get(key) for key in views.figure_keys})
+                {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)})
     return [replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e
             for e in entries]
 
@@ -372,13 +366,9 @@ def _rounded(value: float | None, digits: int | None) -> float | None:
 
 def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:
     """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
-    by; and its timing marks, where its answers carried any."""
-    marks = offering_marks(rows)
-    worst = tuple((r.item_id, tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
-                  for r in rows if r.marks_json)
+    by."""
     return replace(entry, deliveries=tuple(sorted({str(r.delivery) for r in rows if r.delivery})),
-                   languages=tuple(sorted({str(r.language) for r in rows if r.language})),
-                   marks=marks[0] if marks else None, marks_worst=worst)
+                   languages=tuple(sorted({str(r.language) for r in rows if r.language})))
 
 
 def _partial_front(entries: Sequence[Entry]) -> list[str]:

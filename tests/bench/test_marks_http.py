@@ -25,8 +25,8 @@ from harness.measurement import recompute
 from harness.measurement.marks import offering_marks
 from harness.results import Store, connect_writer
 from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.checks_view import own_sections
 from harness.runner.summary.format import Lines
-from harness.runner.summary.marks_view import marks_sections
 from harness.scoring import ONSET_LIMIT_MS
 from tests.helpers.request_rows import request_row
 
@@ -45,7 +45,8 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] 
     assert answer.status_code == 200, answer.text
     result = benchmark.run(BenchConfig(out=out, models=(*OFFERINGS.values(), *also), corpus=("en_read:1",),
                                        report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
-    said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
+    said = [line for section in own_sections(result.summary.own)
+            if isinstance(section, Lines) and section.key == "marks"
             for line in section.lines]
     return result.run_id, _rows(out, result.run_id), said
 

@@ -26,8 +26,8 @@ from harness.report.compare import Metric, compare_runs
 from harness.results import Store
 from harness.results.reading import read_run
 from harness.runner.plan.config import BenchConfig
+from harness.runner.summary.checks_view import own_sections
 from harness.runner.summary.format import Lines
-from harness.runner.summary.marks_view import marks_sections
 from harness.sandbox.stream_faults import MARKS_KINDS
 
 OFFERINGS = {"elevenlabs": "elevenlabs/eleven_flash_v2_5", "cartesia": "cartesia/sonic-3"}
@@ -50,7 +50,8 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
         rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
-    said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
+    said = [line for section in own_sections(result.summary.own)
+            if isinstance(section, Lines) and section.key == "marks"
             for line in section.lines]
     RUNS.append(result.run_id)
     return {str(r["provider"]): dict(r) for r in rows}, said

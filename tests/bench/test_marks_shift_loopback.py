@@ -21,9 +21,10 @@ import numpy as np
 import pytest
 
 from harness import benchmark
-from harness.history.marks import newest_marks_worse
-from harness.measurement import OfferingMarks, offering_marks, recompute
-from harness.results import Store, connect_writer
+from harness.checks.timing_marks import VIEWS
+from harness.history.checks import newest_own_worse
+from harness.measurement import recompute
+from harness.results import RequestRow, Store, connect_writer
 from harness.runner.plan.config import BenchConfig
 from harness.scoring import ONSET_LIMIT_MS
 from harness.scoring.word_alignment import align_marked
@@ -202,13 +203,13 @@ def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
                 assert "onset" in kinds and row["marks_p50_ms"] > ONSET_LIMIT_MS, (shift, form, row["marks_json"])
     # `history`: each shifted run, after the true one, names every offering and the onset kind
     for shift in (0.1, -0.1):
-        worse = newest_marks_worse([(str(s), _offering_marks(runs[s])) for s in (0.0, shift)])
+        worse = newest_own_worse([(str(s), _requests(runs[s])) for s in (0.0, shift)], VIEWS)
         assert {f"{w.provider}/{w.model}": w.kinds for w in worse} == dict.fromkeys(OFFERINGS, ("onset",)), worse
 
 
-def _offering_marks(rows: dict[str, dict[str, Any]]) -> tuple[OfferingMarks, ...]:
-    return offering_marks([request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
-                                       marks_coverage=row["marks_coverage"]) for row in rows.values()])
+def _requests(rows: dict[str, dict[str, Any]]) -> list[RequestRow]:
+    return [request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
+                        marks_coverage=row["marks_coverage"]) for row in rows.values()]
 
 
 def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_onset_rule(

@@ -33,7 +33,8 @@ from tests.helpers.speech import wav_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "harness"
-NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard", "seams", "rate_heard", "cancel", "markup")
+NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard", "seams", "rate_heard", "cancel", "markup",
+              "timing_marks")
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = ("harness/runner/summary", "harness/report", "harness/history", "harness/cli", "harness/benchmark.py",
          "harness/library.py", "harness/pytest_plugin.py", "harness/checks/pooled.py", "harness/checks/change.py",
@@ -113,6 +114,19 @@ NAMED_BEFORE = {
         "harness/cli/bench.py", "harness/cli/conform.py", "harness/cli/providers.py", "harness/cli/report.py",
         "harness/cli/usage.py", "harness/history/gate.py", "harness/runner/summary/format.py",
     },
+    # Timing marks are measured, not declared, outside their check (the check is named by its rule's module,
+    # core/timing_marks.py; "marks" alone is the wire's word in every protocol). The rule and its vocabulary
+    # (core/timing_marks.py, imported by the protocols reading marks off the wire and judging them up to a cancel:
+    # core/protocols/); the contract suite's marks checks calling the same rule (contracts/); the runner reading and
+    # keeping a job's marks evidence (runner/deliver/, runner/record/); the stored evidence column `jobs.timing_marks`
+    # and its migration (results/job_outcome.py, results/schema.py, results/tables.py); the measuring of a clip's
+    # figures and an offering's (measurement/marks.py); the aligner hearing the words of every answer that carried
+    # marks (scoring/word_alignment.py).
+    "timing_marks": {
+        "harness/core/timing_marks.py", "harness/core/protocols/", "harness/contracts/", "harness/runner/deliver/",
+        "harness/runner/record/", "harness/results/job_outcome.py", "harness/results/schema.py",
+        "harness/results/tables.py", "harness/measurement/marks.py", "harness/scoring/word_alignment.py",
+    },
 }
 # A library's own word that spells a check's name, taken out before a face is searched: rich's console markup
 # (`markup=False`, `rich.markup`, `rich_markup_mode`) and markupsafe's `Markup` (the report's escaped HTML).
@@ -122,6 +136,9 @@ FACES_SAYING = {"markup": {
     "harness/benchmark.py": "`bench run` runs the judge on a markup corpus' clips and prints their verdicts",
     "harness/cli/score.py": "`score` runs the judge again with the transcripts it just scored",
     "harness/cli/usage.py": "why a value is printed as text, never as rich's console markup",
+}, "timing marks": {
+    "harness/benchmark.py": "`bench run` has the aligner hear the words of each answer that carried timing marks, "
+                            "and warns where it could not",
 }}
 
 

@@ -6,16 +6,41 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from harness.checks import timing_marks
 from harness.core.protocols.realtime_grammar import SpokenSpan
-from harness.history.marks import newest_marks_worse
+from harness.history.checks import newest_own_worse
 from harness.measurement import NOT_HEARD, UNRECORDED_ONSET_LIMIT_MS, marks_columns, offering_marks
 from harness.results import JobRow, RequestRow
-from harness.runner.summary.marks_view import marks_cell
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
 from harness.scoring import ONSET_LIMIT_MS
 from tests.helpers.request_rows import job_row, request_row
+
+
+def marks_sections(rows: list[RequestRow]) -> list[Any]:
+    """The summary's timing-marks sections of these rows, as the summary renders the check's own section."""
+    from harness.runner.summary.checks_view import own_sections
+
+    found = timing_marks.section(timing_marks.figures(rows))
+    return own_sections([found] if found is not None else [])
+
+
+def newest_marks_worse(runs: list[tuple[str, list[RequestRow]]]) -> tuple[Any, ...]:
+    """The offerings `history`'s gate flags by the timing-marks check's rule in the newest of `runs`."""
+    return newest_own_worse(runs, timing_marks.VIEWS)
+
+
+def marks_cell(rows: list[RequestRow], label: str) -> Any:
+    """The summary's models-table cell of the timing-marks check for the offering `label`."""
+    from harness.runner.summary.view import _own_cell
+
+    return _own_cell({f"{f.provider}/{f.model}": timing_marks.models_cell(f) for f in timing_marks.figures(rows)},
+                     label)
+
 
 TEXT = "The old man walked slowly"
 WORDS = TEXT.split()
@@ -67,7 +92,6 @@ def test_the_onset_limit_is_the_one_of_the_aligner_that_heard_the_words() -> Non
 
 
 def test_the_summary_states_the_own_error_of_the_aligner_that_heard_the_words() -> None:
-    from harness.runner.summary.marks_view import marks_sections
     from harness.scoring import ReferenceAligner, WordAligner
 
     old = _row()
@@ -75,7 +99,7 @@ def test_the_summary_states_the_own_error_of_the_aligner_that_heard_the_words() 
     new = replace(old, heard_words=json.dumps({**heard, "own_error": ReferenceAligner.own_error}))
     unheard = replace(old, heard_words=None)
     for job, said in ((old, WordAligner.own_error), (new, ReferenceAligner.own_error), (unheard, NOT_HEARD)):
-        lines = marks_sections(offering_marks([_answered(job)]))[0]
+        lines = marks_sections([_answered(job)])[0]
         assert lines.values["aligner"] == said and said in lines.lines[0]  # type: ignore[union-attr]
 
 
@@ -98,13 +122,13 @@ def test_an_offering_pools_its_words_and_one_without_marks_shows_a_dash() -> Non
     rows = [_answered(_row()), _answered(_row(0.05))]
     (one,) = offering_marks(rows)
     assert one.answers == 2 and one.figures is not None and one.figures.words == 10 and one.coverage == 1.0
-    assert marks_cell({one.label: one}, "p/m").text == "50 (100%)"
-    assert marks_cell({one.label: one}, "p/other").text == "—"
+    assert marks_cell(rows, "p/m").text == "50 (100%)"
+    assert marks_cell(rows, "p/other").text == "—"
 
 
 def test_history_names_a_new_kind_and_not_one_seen_before() -> None:
-    clean = offering_marks([_answered(_row())])
-    broken = offering_marks([_answered(_row(marks=[]))])
+    clean = [_answered(_row())]
+    broken = [_answered(_row(marks=[]))]
     (worse,) = newest_marks_worse([("run-1", clean), ("run-2", broken)])
     assert worse.kinds == ("missing",) and "p/m" in worse.describe() and "run-1" in worse.describe()
     assert newest_marks_worse([("run-1", broken), ("run-2", broken)]) == ()
@@ -122,13 +146,51 @@ def test_each_marks_fault_changes_the_spans() -> None:
 
 def test_the_summary_names_each_finding_with_its_offering_and_kind_and_json_carries_the_figures() -> None:
     from harness.runner.summary.format import Lines, SummaryTable
-    from harness.runner.summary.marks_view import marks_sections
 
     rows = [_answered(_row()), _answered(_row(marks=[], model="n"))]
-    lines, table = marks_sections(offering_marks(rows))
+    lines, table = marks_sections(rows)
     assert isinstance(lines, Lines) and isinstance(table, SummaryTable)
     assert any("p/n: missing in 1 answer" in line for line in lines.lines), lines.lines
     assert "the aligner's own onset error" in lines.lines[0]
     by_model = {o["model"]: o for o in lines.values["offerings"]}
     assert by_model["m"]["onset_p95_ms"]["ms"] == 0.0 and by_model["n"]["onset_p95_ms"] is None
     assert by_model["n"]["coverage"] == 0.0 and by_model["n"]["findings"] == {"missing": 1}
+
+
+def test_the_report_column_and_section_read_the_checks_figures() -> None:
+    """The report's "marks p95" column (after "flagged", under every column) and its timing-marks section, as the
+    check's figures give them; an offering without marks a dash, never 0, and no section row."""
+    import types
+
+    from harness.report.columns import COLUMNS
+    from harness.report.leaderboard import Entry
+    from harness.report.render import _environment, fmt
+    from harness.report.stats import Interval
+
+    rows = [_answered(_row(0.05)), _answered(_row(marks=[], model="n"))]
+    keys = [column.key for column in COLUMNS]
+    assert keys.index("marks") == keys.index("flagged") + 1
+    column = COLUMNS[keys.index("marks")]
+    assert not column.default and not column.streaming
+    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
+    base: dict[str, Any] = dict(provider="p", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
+                                cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
+                                cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0,
+                                wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
+                                quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
+    figures = {f.model: f.values for f in timing_marks.figures(rows)}
+    entries = [Entry(**base, model=model, own=tuple((key, figures[model][key]) for key in
+                                                    timing_marks.VIEWS.report_keys)) for model in ("m", "n")]
+    marked, missing = (column.cell(entry) for entry in entries)
+    assert (marked.text, marked.key, marked.note) == (fmt(marked.sort, "ms"), "marks_p95_ms", "100% of words")
+    assert marked.attrs == (("marks-findings", "0"),) and marked.sort == pytest.approx(50.0)
+    assert (missing.text, missing.sort, missing.note) == ("—", None, "0% of words, 1 findings")
+    assert column.cell(Entry(**base, model="o")).text == "—"
+    template = (Path(__file__).resolve().parents[2] / "harness/report/templates/report.html.j2").read_text()
+    start = template.index("{% set own = namespace(marked=[]) %}")
+    end = template.index("{% endif %}", template.index("</section>", template.index('<section id="marks">')))
+    section = template[start:end + len("{% endif %}")]
+    board = types.SimpleNamespace(entries=[*entries, Entry(**base, model="o")])
+    html = _environment().from_string(section).render(board=board)
+    assert 'data-marks="p/m"' in html and 'data-marks="p/n"' in html and 'data-marks="p/o"' not in html
+    assert "50 ms" in html and "missing 1" in html and "none" in html

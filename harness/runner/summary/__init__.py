@@ -1,5 +1,5 @@
 """The end-of-run summary in the terminal: its figures (`figures`), the sections it shows (`view`; the
-marks' in `marks_view`; the registered checks' in `checks_view` and, for a
+registered checks' in `checks_view` and, for a
 counted check, `counted_view`) and their text, Markdown or JSON form (`format`). It imports only the plan (the
 prices' notes). What the other phases, the runner's own modules (`run`, `session`, `dry_run`) and the composers use
 of it is its surface, `__all__`; the rest is the phase's own.

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, SectionView, offering_checks, with_views
+from harness.checks import OfferingCheck, SectionView, Shown, offering_checks, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
     LanguageFigures,
-    OfferingMarks,
     category_figures,
     language_figures,
-    offering_marks,
 )
 from harness.results import (
     CostFigures,
@@ -122,9 +120,22 @@ class Summary:
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
-    marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
+    # each registered check's column of the models table, where the run has its figures: heading, JSON key, and
+    # each offering's cell by its "provider/model" (harness.checks.views)
+    own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
+
+
+def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]:
+    """Each registered check's column of the models table (`harness.checks.views`: its `models`), where the run has
+    its figures."""
+    found = []
+    for _, views in with_views():
+        if views.models is not None and (figures := views.figures(rows.requests)):
+            found.append((views.models.heading, views.models.key,
+                          {f"{one.provider}/{one.model}": views.models.cell(one) for one in figures}))
+    return tuple(found)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -189,8 +200,9 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         left_out=rows.left_out,
         unpriced_bills=unpriced_bills(rows.requests),
         saturation=health,
-        marks=offering_marks(rows.requests),
-        own=tuple(section for _, views in with_views() if (section := views.section(views.figures(rows.requests)))),
+        own=tuple(section for _, views in with_views()
+                  if views.section is not None and (section := views.section(views.figures(rows.requests)))),
+        own_columns=_own_columns(rows),
         checks=offering_checks(rows.requests),
     )
 

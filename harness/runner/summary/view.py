@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from harness.checks import Shown
 from harness.core.errors import ErrorClass
 from harness.measurement import (
     CategoryFigures,
@@ -35,7 +36,6 @@ from harness.runner.summary.format import (
     print_text,
 )
 from harness.runner.summary.format import render as render_sections
-from harness.runner.summary.marks_view import marks_cell, marks_sections
 
 
 def _ms(value: float | None) -> FigureCell:
@@ -231,8 +231,8 @@ def models_table(summary: Summary) -> SummaryTable:
                 Heading("cost", "cost_usd"), Heading("$/1M chars", "usd_per_million_chars"),
                 *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
                    Heading("similarity")] if scored else []),
-                *([Heading("marks p95", "marks")] if summary.marks else []), *beside_headings(summary.checks, ""))
-    marked = {m.label: m for m in summary.marks}  # timing marks: p95 onset error, coverage (bench.marks_view)
+                *(Heading(heading, key) for heading, key, _ in summary.own_columns),
+                *beside_headings(summary.checks, ""))
     rows = tuple(
         (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
          *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
@@ -246,10 +246,16 @@ def models_table(summary: Summary) -> SummaryTable:
          FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
          _cost(line), _per_million(line),
          *(_quality_cells(line.quality, with_cer) if scored else ()),
-         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()),
+         *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
          *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"))
         for line in summary.lines)
     return SummaryTable("models", title, headings, rows)
+
+
+def _own_cell(cells: dict[str, Shown], label: str) -> FigureCell:
+    """A check's cell of the models table (`Summary.own_columns`); "—" where the offering has none of its figures."""
+    shown = cells.get(label)
+    return FigureCell("—", None) if shown is None else FigureCell(shown.text, shown.value)
 
 
 def saturation_lines(summary: Summary) -> Lines | None:
@@ -439,7 +445,6 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
             *(language_sections(summary.languages) if summary.languages else []),
             *counted_sections(summary.checks),
-            *marks_sections(summary.marks),
             *own_sections(summary.own),
             *check_sections(summary.checks),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
