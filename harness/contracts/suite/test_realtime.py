@@ -159,17 +159,25 @@ def test_realtime(provider: Provider, channel_key: str, check: str, request: Any
 def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: ContractTarget) -> None:
     """The socket's documented cancel, CANCEL_AFTER_S after the first audio: what follows is what the documents
     promise (`harness.core.protocols.cancel`). Replayed from a kept session where one was recorded."""
+    _check_on_socket(provider, channel_key, "cancel", request, tts_target)
+
+
+def _check_on_socket(provider: Provider, channel_key: str, check: str, request: Any,
+                     tts_target: ContractTarget) -> None:
+    """One of the realtime checks on a provider's socket `channel_key`, against the target or replayed from the
+    session kept as `<check>-<channel_key>.json` (skipped, saying how to record one, where none was); paced as a
+    client speaks against the sandbox where the check times what follows (cancel)."""
     found = _target(provider, tts_target)
-    fixture = _fixture(request, provider, f"cancel-{channel_key}")
+    fixture = _fixture(request, provider, f"{check}-{channel_key}")
     host = provider.channel(channel_key).host
     base = provider.hosts[host].rstrip("/") if found is None else tts_target.base_url(provider.name, host)
     target = replace(found or RealtimeTarget(provider, base, ""), base_url=base, channel_key=channel_key)
-    plan = plans(target)["cancel"]()
-    if tts_target.kind is TargetKind.SANDBOX:
+    plan = plans(target)[check]()
+    if check == "cancel" and tts_target.kind is TargetKind.SANDBOX:
         plan = sandbox_paced(plan)
     if found is None:
         if not fixture.exists():
-            pytest.skip(f"no recorded cancel session for {provider.name} {channel_key}: record one with "
+            pytest.skip(f"no recorded {check} session for {provider.name} {channel_key}: record one with "
                         "--tts-target sandbox --tts-record-mode=once")
         session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
     else:
@@ -177,7 +185,7 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
         if _records(request, fixture):
             _keep(session, target, fixture)
     findings = judge(target, plan, session)
-    assert not findings.violations, f"{provider.name} {channel_key} cancel:\n  " + findings.text().replace(
+    assert not findings.violations, f"{provider.name} {channel_key} {check}:\n  " + findings.text().replace(
         "\n", "\n  ")
 
 
@@ -186,24 +194,7 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
 def test_socket_marks(provider: Provider, channel_key: str, request: Any, tts_target: ContractTarget) -> None:
     """A provider's other socket's timing marks, judged as its first socket's are (the one verdict `bench run`
     gives, `harness.core.timing_marks.judge_marks`). Replayed from a kept session where one was recorded."""
-    found = _target(provider, tts_target)
-    fixture = _fixture(request, provider, f"timing-marks-{channel_key}")
-    host = provider.channel(channel_key).host
-    base = provider.hosts[host].rstrip("/") if found is None else tts_target.base_url(provider.name, host)
-    target = replace(found or RealtimeTarget(provider, base, ""), base_url=base, channel_key=channel_key)
-    plan = plans(target)["timing-marks"]()
-    if found is None:
-        if not fixture.exists():
-            pytest.skip(f"no recorded timing-marks session for {provider.name} {channel_key}: record one with "
-                        "--tts-target sandbox --tts-record-mode=once")
-        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
-    else:
-        session = event_loop.run(run_check(target, plan))
-        if _records(request, fixture):
-            _keep(session, target, fixture)
-    findings = judge(target, plan, session)
-    assert not findings.violations, f"{provider.name} {channel_key} timing-marks:\n  " + findings.text().replace(
-        "\n", "\n  ")
+    _check_on_socket(provider, channel_key, "timing-marks", request, tts_target)
 
 
 @pytest.mark.contract
