@@ -49,6 +49,7 @@ from harness.core.protocols.like_declaration import DeclaredModel, LikeDeclarati
 from harness.core.redact import Redactor
 from harness.core.spec import EventStreamBody, NdjsonBody, Provider
 from harness.core.target import TargetKind
+from harness.core.tls import shared_tls_context
 from harness.core.verdict import Violation
 
 SERVER = "server"  # the name the server is declared under (`like` table's name)
@@ -172,7 +173,8 @@ def conform(server: Server) -> ConformCard:
     """Every clause of the server's family run against it, in order; `ServerUnreachable` where the first request gets
     no answer at all."""
     sent: list[httpx.Response] = []  # the clause's answers, in order, each with the request it answers
-    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"response": [sent.append]}) as client:
+    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"response": [sent.append]},
+                      verify=shared_tls_context(trust_env=False)) as client:
         _reachable(server, client)
         results = []
         for clause in server.conformance.clauses:

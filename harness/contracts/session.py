@@ -29,6 +29,7 @@ from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
 from harness.core.target import TargetKind
+from harness.core.tls import shared_tls_context
 from harness.core.verdict import Drift
 
 FIXTURES = packaged.data_path(packaged.FIXTURES)  # the built-in providers' recordings: package data
@@ -115,7 +116,7 @@ class ContractSession:
         as httpx reads them), read once: reading the certificate bundle is about 20 ms a client. Each plan still
         opens connections of its own."""
         if self._tls is None:
-            self._tls = httpx.create_ssl_context()
+            self._tls = shared_tls_context(trust_env=True)
         return self._tls
 
     def _records(self, plan: ScenarioPlan) -> bool:

@@ -11,8 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from harness.core.spec import Provider, Upload
 from harness.core.target import (
     FAULT_HEADER,
     Layout,
@@ -21,6 +21,9 @@ from harness.core.target import (
     sandbox_empty_key,
     target_keys,
 )
+
+if TYPE_CHECKING:  # the declarations' vocabulary (pydantic models) only where used: the pytest plugin imports this
+    from harness.core.spec import Provider, Upload
 
 __all__ = ["FAULT_HEADER", "ContractTarget", "RecordMode", "contract_target", "reference_upload"]
 
@@ -73,6 +76,8 @@ class ContractTarget:
 
 
 def reference_upload() -> Upload:
+    from harness.core.spec import Upload
+
     return Upload(filename="reference.wav", content=default_reference_voice().read_bytes(), content_type="audio/wav")
 
 

@@ -35,13 +35,15 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
-from harness.core.credentials import usable_key
 from harness.core.errors import UsageError
 from harness.core.packaged import VOICES, data_path
 from harness.core.redact import Secret, userinfo_secrets
-from harness.core.spec import Provider
+
+if TYPE_CHECKING:  # annotations only: the pytest plugin imports this module in every pytest process
+    from harness.core.spec import Provider
 
 # --- the sandbox's address and key rules -------------------------------------------------------------
 
@@ -336,6 +338,8 @@ def layout(choice: TargetChoice, providers: Iterable[Provider], sandbox_root: st
 def checked_key(provider: Provider, key: str) -> Secret:
     """A key as it will travel in a header (`credentials.usable_key`), or a one-line usage error naming the
     variable (never the value). A `Secret`: sent as itself, printed as [Filtered]."""
+    from harness.core.credentials import usable_key  # httpx and the declarations: only where a key is checked
+
     return usable_key(provider.key_env, key)
 
 

@@ -21,6 +21,7 @@ from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
 from harness.core.target import layout
+from harness.core.tls import shared_tls_context
 from harness.results import RunStatus, Store
 from harness.runner.deliver.catalogue import account_catalogues, record_catalogues
 from harness.runner.plan.config import BenchConfig, TargetKind
@@ -102,7 +103,7 @@ def _client(config: BenchConfig, guard: CredentialGuard, providers: int) -> http
     timeout = httpx.Timeout(run.request_timeout, connect=min(10.0, run.request_timeout))
     # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
     return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
-                             event_hooks=guard.event_hooks())
+                             event_hooks=guard.event_hooks(), verify=shared_tls_context(trust_env=False))
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:

@@ -16,6 +16,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, WebSocketRoute
 
+from harness.core.tls import shared_tls_context
 from harness.sandbox.control import control_routes
 from harness.sandbox.http_bodies import ConnectionFinder
 from harness.sandbox.pipeline import ProviderFace
@@ -35,7 +36,8 @@ def build_app(state: SandboxState, find_connection: ConnectionFinder | None = No
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         state.attach(asyncio.get_running_loop())
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(trust_env=False, limits=limits) as client:
+        async with httpx.AsyncClient(trust_env=False, limits=limits,
+                                     verify=shared_tls_context(trust_env=False)) as client:
             state.producer.client = client
             state.dispatcher.client = client
             try:

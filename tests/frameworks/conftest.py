@@ -18,6 +18,10 @@ CLOSE_WAIT_S = 5.0  # a close aborts the connection: it takes milliseconds; the 
 
 @pytest.fixture(autouse=True)
 async def _clients_closed_on_this_loop() -> AsyncIterator[None]:
+    # What lived before the test is frozen (left out of every later collection): the collection after it then walks
+    # only what the test made, where its clients are, instead of the worker's whole heap (loaded models, sandboxes,
+    # parsed declarations) once a test: measured, 1.5% of the suite's CPU.
+    gc.freeze()
     yield
     gc.collect()  # the clients' __del__ start their aclose() on this, the running loop
     closing = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from harness.core.tls import shared_tls_context
 from harness.history import analyse, read_history
 from harness.runner.plan.config import BenchConfig
 from harness.runner.session import run_bench_session
@@ -40,7 +41,8 @@ def sandbox() -> Iterator[Any]:
 
 def _drift(sandbox: Any, **change: float) -> None:
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}  # none on loopback
-    answer = httpx.post(sandbox.url + "/_sandbox/drift", json=change, headers=token)
+    answer = httpx.post(sandbox.url + "/_sandbox/drift", json=change, headers=token,
+                        verify=shared_tls_context(trust_env=True))
     assert answer.status_code == 200, answer.text
 
 

@@ -26,6 +26,7 @@ from harness.contracts.frame_checks import check_session
 from harness.core.protocols.realtime_grammar import Utterance
 from harness.core.protocols.realtime_session import speak
 from harness.core.registry import providers
+from harness.core.tls import shared_tls_context
 from harness.providers.openai.sockets import BETA
 from harness.report.contract_diff import Grade, contract_diff
 from tests.helpers.realtime import LoopbackSocketServer
@@ -121,11 +122,13 @@ def drifting() -> Iterator[Any]:
 def _drift(sandbox: Any, provider: str, kind: str) -> Iterator[None]:
     import httpx
 
-    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}}).raise_for_status()
+    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}},
+               verify=shared_tls_context(trust_env=True)).raise_for_status()
     try:
         yield
     finally:
-        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}}).raise_for_status()
+        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}},
+                   verify=shared_tls_context(trust_env=True)).raise_for_status()
 
 
 def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it(drifting: Any) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from harness.core.tls import shared_tls_context
 from harness.sandbox import Sandbox, running
 
 
@@ -22,5 +23,5 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=30.0, trust_env=False) as http:
+    with httpx.Client(timeout=30.0, trust_env=False, verify=shared_tls_context(trust_env=False)) as http:
         yield http

@@ -21,6 +21,7 @@ is decoded is the one detected on; clips of the 30 s and long-form paths are enc
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,25 @@ _GAP = np.zeros(SAMPLE_RATE // 10, dtype=np.float32)
 class _Loaded:
     model: Any  # faster_whisper.WhisperModel
     pipeline: Any  # faster_whisper.BatchedInferencePipeline over the same model
+
+
+# A process that makes several scorers (the library called again, a notebook, `bench run`s in one test session)
+# loads each model once: loading reads and converts the weights (a second or two of CPU each time), and a loaded
+# `WhisperModel` keeps no state between calls (CTranslate2 queues concurrent ones on its replicas), so backends and
+# threads share it. A few kept, the last used: a run's model and the multilingual ear it may fall back to.
+LOADED_MODELS_KEPT = 3
+
+
+@functools.lru_cache(maxsize=LOADED_MODELS_KEPT)
+def _loaded_model(path: str, compute_type: str, cpu_threads: int, replicas: int) -> Any:
+    """The `faster_whisper.WhisperModel` at `path` with these settings, loaded once in this process."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads,
+                            num_workers=replicas)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise AsrBackendError(f"faster-whisper could not load {path}: {exc}") from exc
 
 
 class FasterWhisperBackend:
@@ -99,18 +119,11 @@ class FasterWhisperBackend:
         return self._lazy.get().model
 
     def _build(self) -> _Loaded:
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import BatchedInferencePipeline
 
-        try:
-            model = WhisperModel(
-                str(self._ct2.path),
-                device="cpu",
-                compute_type=self._settings.compute_type,
-                cpu_threads=self._settings.cpu_threads,
-                num_workers=self._settings.replicas,
-            )
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise AsrBackendError(f"faster-whisper could not load {self._ct2.path}: {exc}") from exc
+        settings = self._settings
+        model = _loaded_model(str(self._ct2.path), settings.compute_type, settings.cpu_threads, settings.replicas)
+        # A pipeline of this backend's own: it keeps state between calls (the last speech time of word timings).
         return _Loaded(model, BatchedInferencePipeline(model))
 
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
