@@ -36,10 +36,9 @@ from typing import Any
 
 import pytest
 
-from harness.contracts.targets import RecordMode
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
-from harness.core.target import TargetChoice, TargetKind, layout, parse_target
+from harness.core.target import RecordMode, TargetChoice, TargetKind, layout, parse_target
 
 _SESSION = pytest.StashKey[Any]()
 _WORKER_FACTS = pytest.StashKey[list["_Facts"]]()

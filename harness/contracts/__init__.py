@@ -7,53 +7,14 @@ recorded streams replayed and timed; `ConformCard` and its results: a `conform` 
 engine's modules (tests/core/test_layers.py).
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from harness.contracts.conform import (
-        ClauseOutcome,
-        ClauseResult,
-        ConformCard,
-        ServerUnreachable,
-        conform,
-        declare,
-    )
-    from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
-    from harness.contracts.execute import PlanOutcome, check_audio, run_plan
-    from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan, plans_for
-    from harness.contracts.replayed import ReplayedStream, is_fixture_folder, replayed_streams
-    from harness.contracts.scenario import MediaStore, RecordedExchange, Scenario, Source, load_scenarios
-    from harness.contracts.session import ContractSession, MissingFixture, RecordingRefused, Skip
-    from harness.contracts.targets import ContractTarget, RecordMode, contract_target
-
-# Each public name's module, imported on first use: `harness.contracts.targets`, which the pytest plugin reads in
-# every pytest process (a project's own tests included, where it is installed), then loads without the engine (the
-# plans and every provider's declaration: about half a second of CPU a process).
-_HOMES: dict[str, tuple[str, ...]] = {
-    "harness.contracts.conform": ("ClauseOutcome", "ClauseResult", "ConformCard", "ServerUnreachable", "conform",
-                                  "declare"),
-    "harness.contracts.docs": ("DocCheck", "check_doc_scenario", "load_doc_scenarios"),
-    "harness.contracts.execute": ("PlanOutcome", "check_audio", "run_plan"),
-    "harness.contracts.plans": ("KeyCase", "PlanContext", "ScenarioPlan", "plans_for"),
-    "harness.contracts.replayed": ("ReplayedStream", "is_fixture_folder", "replayed_streams"),
-    "harness.contracts.scenario": ("MediaStore", "RecordedExchange", "Scenario", "Source", "load_scenarios"),
-    "harness.contracts.session": ("ContractSession", "MissingFixture", "RecordingRefused", "Skip"),
-    "harness.contracts.targets": ("ContractTarget", "RecordMode", "contract_target"),
-}
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    module = _HOME_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+from harness.contracts.conform import ClauseOutcome, ClauseResult, ConformCard, ServerUnreachable, conform, declare
+from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
+from harness.contracts.execute import PlanOutcome, check_audio, run_plan
+from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan, plans_for
+from harness.contracts.replayed import ReplayedStream, is_fixture_folder, replayed_streams
+from harness.contracts.scenario import MediaStore, RecordedExchange, Scenario, Source, load_scenarios
+from harness.contracts.session import ContractSession, MissingFixture, RecordingRefused, Skip
+from harness.contracts.targets import ContractTarget, RecordMode, contract_target
 
 __all__ = [
     "ClauseOutcome",

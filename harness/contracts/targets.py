@@ -10,35 +10,22 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
+from harness.core.spec import Provider, Upload
 from harness.core.target import (
     FAULT_HEADER,
     Layout,
+    RecordMode,
     TargetKind,
     default_reference_voice,
     sandbox_empty_key,
     target_keys,
 )
 
-if TYPE_CHECKING:  # the declarations' vocabulary (pydantic models) only where used: the pytest plugin imports this
-    from harness.core.spec import Provider, Upload
-
 __all__ = ["FAULT_HEADER", "ContractTarget", "RecordMode", "contract_target", "reference_upload"]
 
 LIVE_REFERENCE_URL_ENV = "TTS_HARNESS_REFERENCE_URL"
 REPLAY_REFERENCE_URL = "https://replay.invalid/reference.wav"
-
-
-class RecordMode(StrEnum):
-    """pytest-recording's (VCR's) meanings."""
-
-    NONE = "none"  # replay only; a missing fixture is an error
-    ONCE = "once"  # record a scenario whose fixture does not exist, replay the others
-    NEW_EPISODES = "new_episodes"  # replay what exists, record what does not
-    ALL = "all"  # record everything, overwriting
-    REWRITE = "rewrite"  # delete the provider's fixtures first, then record everything
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,8 +63,6 @@ class ContractTarget:
 
 
 def reference_upload() -> Upload:
-    from harness.core.spec import Upload
-
     return Upload(filename="reference.wav", content=default_reference_voice().read_bytes(), content_type="audio/wav")
 
 

@@ -124,6 +124,17 @@ def default_reference_voice() -> Path:
 # --- kinds and the parser -----------------------------------------------------------------------------
 
 
+class RecordMode(StrEnum):
+    """When the contract suite writes fixtures: pytest-recording's (VCR's) meanings. Here, beside the targets, so
+    the pytest plugin reads its choices without loading the contract engine."""
+
+    NONE = "none"  # replay only; a missing fixture is an error
+    ONCE = "once"  # record a scenario whose fixture does not exist, replay the others
+    NEW_EPISODES = "new_episodes"  # replay what exists, record what does not
+    ALL = "all"  # record everything, overwriting
+    REWRITE = "rewrite"  # delete the provider's fixtures first, then record everything
+
+
 class TargetKind(StrEnum):
     REPLAY = "replay"  # recorded fixtures; nothing leaves the process
     SANDBOX = "sandbox"  # the local emulator, started by the harness
