@@ -178,6 +178,7 @@ def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, default_
 
 
 @pytest.mark.slow
+@pytest.mark.docs  # the docs step of .ci/run, with the README run's readers (tests.helpers.default_run)
 @pytest.mark.clock  # most of it waits on the sandbox's jobs, which take the time the providers' do
 @pytest.mark.parametrize("document", ON_THEIR_OWN, ids=lambda path: path.name)
 def test_the_examples_of_a_document_naming_no_run_run_in_a_folder_of_their_own(document: Path,

@@ -9,6 +9,11 @@ the background as the session's first test starts, where any test of the session
 while it is made, and its readers run last (the root conftest orders them), when it is long done.
 `TTS_HARNESS_README_RUN=FOLDER` reuses a folder where that command already ran with this checkout (to
 iterate on a test without waiting for the run again); unset, as in CI, the run is made.
+
+The run takes minutes of the two cores by itself (its DNSMOS a CPU-second a clip, 159 clips), and the documents'
+examples as many again: they are the docs step of .ci/run, after the main test command, as the packaging step is
+(opt-in: `TTS_HARNESS_DOCS=1`, which that step sets). Every test that reads the run is marked `docs` here, as the
+examples' tests are in their module; without the opt-in they skip saying how to run them, and no run is made.
 """
 
 from __future__ import annotations
@@ -44,6 +49,26 @@ class DefaultRun:
     @property
     def report(self) -> Path:
         return self.folder / "reports" / self.run_id / "index.html"
+
+
+OPT_IN = "TTS_HARNESS_DOCS"
+SKIPPED_WITHOUT = (f"opt-in: {OPT_IN}=1 python -m pytest -m docs (the README's run and the documents' examples, "
+                   "minutes on 2 cores: a step of .ci/run)")
+
+
+def opted_in() -> bool:
+    """Whether this session runs the docs step's tests (the README's run is made for them)."""
+    return os.environ.get(OPT_IN) == "1"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = None if opted_in() else pytest.mark.skip(reason=SKIPPED_WITHOUT)
+    for item in items:
+        if "default_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.docs)
+        if skip is not None and item.get_closest_marker("docs") is not None:
+            item.add_marker(skip)
 
 
 def shell_env(**extra: str) -> dict[str, str]:
@@ -104,9 +129,10 @@ def start_in_the_controller(config: pytest.Config) -> None:
     tests (a selection may read no run at all)."""
     global _started
     options = config.option
-    if os.environ.get("TTS_HARNESS_README_RUN") or config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
+    if not opted_in() or os.environ.get("TTS_HARNESS_README_RUN") or \
+            config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
         return
-    if options.keyword or options.markexpr or getattr(options, "lf", False) or options.collectonly:
+    if options.keyword or options.markexpr not in ("", "docs") or getattr(options, "lf", False) or options.collectonly:
         return
     # pytest's own factory, as its tmp_path fixtures use
     _started = start_making(config._tmp_path_factory, controller=True)  # type: ignore[attr-defined]
@@ -118,7 +144,7 @@ def _readme_run_started(request: pytest.FixtureRequest, tmp_path_factory: pytest
     it. Each xdist worker starts one: the first takes the build's lock and makes the run while its own tests go on,
     the others' threads wait on the lock; a reader takes the thread's outcome (the run, or the failure it met)."""
     global _started
-    if _started is not None or os.environ.get("TTS_HARNESS_README_RUN"):
+    if _started is not None or os.environ.get("TTS_HARNESS_README_RUN") or not opted_in():
         return
     if not any("default_run" in getattr(item, "fixturenames", ()) for item in request.session.items):
         return
