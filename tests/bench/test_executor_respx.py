@@ -79,6 +79,7 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     # Stamped by the wall clock as the server answers (a span the polls saw could not be 1 s if it took 0.7).
     created: dict[str, float] = {}
     spans: dict[str, float] = {}
+    completions: list[int] = []  # the milliseconds each completion stamp prints
 
     def stamp(at: float) -> str:
         return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(at * 1000) % 1000:03d}Z"
@@ -97,6 +98,8 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
             final = "COMPLETED" if request_id == "xtts-1" else "ERROR"
             finished = time.time()
             spans[request_id] = math.floor(finished * 1000) - math.floor(created[request_id] * 1000)
+            if final == "COMPLETED":
+                completions.append(math.floor(finished * 1000))
             return httpx.Response(200, json=_status(request_id, final, stamps=(stamp(created[request_id]),
                                                                                 stamp(finished))))
 
@@ -108,7 +111,13 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     jobs = {r.model: asdict(r) for r in store.jobs(run_id)}
     assert jobs["xtts-v2"]["outcome"] == "ok" and jobs["xtts-v2"]["polls"] == 2
     assert jobs["xtts-v2"]["audio_sha256"]
-    assert jobs["xtts-v2"]["e2e_server_ms"] == pytest.approx(spans["xtts-1"], abs=1.0)
+    xtts = jobs["xtts-v2"]
+    assert xtts["e2e_server_lo_ms"] <= spans["xtts-1"] <= xtts["e2e_server_hi_ms"]
+    # The run's one completion stamp: printed `.000` (one time in a thousand), it says nothing finer than a second
+    # (harness.measurement.server_clock reads a field as whole seconds until a value shows a fraction), and the
+    # figure is the middle of what the polls allow. Otherwise it is the server's span to the millisecond.
+    if completions[0] % 1000:
+        assert xtts["e2e_server_ms"] == pytest.approx(spans["xtts-1"], abs=1.0)
     assert jobs["chatterbox"]["outcome"] == "error" and jobs["chatterbox"]["final_status"] == "ERROR"
     costs = {r["model"]: r for r in store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))}
     assert costs["xtts-v2"]["usd"] == 0.015 and costs["xtts-v2"]["charged"] == 1
