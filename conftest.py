@@ -11,11 +11,12 @@ command. This file keeps the other ways of running working:
     servers), and one process for named test files;
   - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
     on one worker, which builds it once (tests.helpers.xdist_groups keeps that true on pytest 9.2);
-  - under xdist, the README's run (tests.helpers.default_run) is made in the background from the session's
-    start, while the other workers run at a lower priority (tests.helpers.shared); the work is handed out
-    the tests marked `clock` first, as one group (one worker waits on clocks while the others compute), then the
-    slow groups, then the other groups largest first, then the single tests in an order that spreads the
-    ones waiting on clocks, and the run's readers last, when it is long made (the slow ones first among them);
+  - under xdist, in the docs step (`TTS_HARNESS_DOCS=1`), the README's run (tests.helpers.default_run) is made in
+    the background from the session's start, while the other workers run at a lower priority
+    (tests.helpers.shared); the work is handed out the tests marked `clock` first, as one group (one worker
+    waits on clocks while the others compute), then the slow groups, then the other groups largest first, then
+    the single tests in an order that spreads the ones waiting on clocks, and the run's readers last, when it is
+    long made (the slow ones first among them);
   - the controller writes the checkout's bytecode once before the workers start (tests.helpers.bytecode),
     instead of each worker compiling the same modules in a fresh clone.
 """
