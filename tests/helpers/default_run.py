@@ -51,6 +51,7 @@ class DefaultRun:
         return self.folder / "reports" / self.run_id / "index.html"
 
 
+FIXTURE = "default_run"  # the fixture below: a test that names it reads the run
 OPT_IN = "TTS_HARNESS_DOCS"
 SKIPPED_WITHOUT = (f"opt-in: {OPT_IN}=1 python -m pytest -m docs (the README's run and the documents' examples, "
                    "minutes on 2 cores: a step of .ci/run)")
@@ -65,7 +66,7 @@ def opted_in() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip = None if opted_in() else pytest.mark.skip(reason=SKIPPED_WITHOUT)
     for item in items:
-        if "default_run" in getattr(item, "fixturenames", ()):
+        if FIXTURE in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.docs)
         if skip is not None and item.get_closest_marker("docs") is not None:
             item.add_marker(skip)
@@ -146,7 +147,7 @@ def _readme_run_started(request: pytest.FixtureRequest, tmp_path_factory: pytest
     global _started
     if _started is not None or os.environ.get("TTS_HARNESS_README_RUN") or not opted_in():
         return
-    if not any("default_run" in getattr(item, "fixturenames", ()) for item in request.session.items):
+    if not any(FIXTURE in getattr(item, "fixturenames", ()) for item in request.session.items):
         return
     _started = start_making(tmp_path_factory)
 
