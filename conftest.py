@@ -63,8 +63,12 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         return
     group = parser.getgroup("xdist-absent", "pytest-xdist is not installed or disabled")
     # Only the long names: pytest reserves one-letter options to itself (pyproject spells them out).
-    group.addoption("--numprocesses", dest="numprocesses", default=None,
-                    help="ignored: pytest-xdist is not installed or disabled (tests run in one process)")
+    group.addoption(
+        "--numprocesses",
+        dest="numprocesses",
+        default=None,
+        help="ignored: pytest-xdist is not installed or disabled (tests run in one process)",
+    )
     group.addoption("--dist", dest="dist", default="no", help="ignored: pytest-xdist is not installed or disabled")
 
 
@@ -179,9 +183,12 @@ def _shares_a_module_fixture(item: pytest.Item) -> bool:
     if info is None or module is None:
         return False
     module_id = item.nodeid.split("::")[0]
-    return any(fixture.scope in ("module", "class") and (getattr(fixture.func, "__module__", None) == module.__name__
-                                                         or fixture.baseid.split("::")[0] == module_id)
-               for fixtures in info.name2fixturedefs.values() for fixture in fixtures)
+    return any(
+        fixture.scope in ("module", "class")
+        and (getattr(fixture.func, "__module__", None) == module.__name__ or fixture.baseid.split("::")[0] == module_id)
+        for fixtures in info.name2fixturedefs.values()
+        for fixture in fixtures
+    )
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own hook of this name)
@@ -229,15 +236,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # And after the readers, a reserve: one in eight of the quick single tests (by the same checksum), so while the
     # last readers run (10-20 s each) the other workers still have work; measured, the readers handed out last left
     # one worker alone for the session's last 24 s.
-    ranks = {scope: (2 if scope in reads else 0) + (0 if scope in slow and (scope in reads or sizes[scope] > 1) else 1)
-             for scope in first}
+    ranks = {
+        scope: (2 if scope in reads else 0) + (0 if scope in slow and (scope in reads or sizes[scope] > 1) else 1)
+        for scope in first
+    }
     if f"@{CLOCK_GROUP}" in ranks:
         ranks[f"@{CLOCK_GROUP}"] = -1  # before everything: its worker waits beside the others from the start
     for scope in first:
         if sizes[scope] == 1 and scope not in reads and scope not in slow and zlib.crc32(scope.encode()) % 8 == 0:
             ranks[scope] = 4
-    spread = {scope: zlib.crc32(scope.encode()) if sizes[scope] == 1 and scope not in reads else first[scope]
-              for scope in first}
+    spread = {
+        scope: zlib.crc32(scope.encode()) if sizes[scope] == 1 and scope not in reads else first[scope]
+        for scope in first
+    }
 
     def order(item: pytest.Item) -> tuple[int, int, int]:
         scope = scopes[item]

@@ -30,9 +30,14 @@ from tests.helpers import browser  # noqa: E402
 PICTURE = REPO / "docs" / "report.png"
 WIDTH, HEIGHT = 1400, 900
 KEYWORD = b"tts-harness-report"
-DRAWN_BY = ("harness/report/templates/report.html.j2", "harness/report/templates/style.css.j2",
-            "harness/report/templates/leaderboard.js.j2", "harness/report/columns.py", "harness/report/charts.py",
-            "harness/report/labels.py")
+DRAWN_BY = (
+    "harness/report/templates/report.html.j2",
+    "harness/report/templates/style.css.j2",
+    "harness/report/templates/leaderboard.js.j2",
+    "harness/report/columns.py",
+    "harness/report/charts.py",
+    "harness/report/labels.py",
+)
 
 
 def fingerprint() -> str:
@@ -55,8 +60,8 @@ def text_chunk(png: bytes, keyword: bytes) -> str | None:
     """The text of the tEXt chunk named `keyword`, or None."""
     at = 8
     while at < len(png):
-        (length,) = struct.unpack(">I", png[at:at + 4])
-        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
         if kind == b"tEXt" and data.split(b"\x00", 1)[0] == keyword:
             return data.split(b"\x00", 1)[1].decode("latin-1")
         at += 12 + length

@@ -61,8 +61,10 @@ class BenchmarkResult:
         if self.status != "finished":
             return f"run {self.run_id} {self.status}"
         if self.counts.get("lost"):
-            return (f"run {self.run_id}: {self.counts['lost']} jobs lost (accepted, perhaps charged, and no "
-                    "result will come); see the errors above")
+            return (
+                f"run {self.run_id}: {self.counts['lost']} jobs lost (accepted, perhaps charged, and no "
+                "result will come); see the errors above"
+            )
         if self.planned == 0:
             return f"run {self.run_id} planned no job: check --corpus, --models and --providers"
         if not self.counts.get("ok"):
@@ -78,8 +80,9 @@ class BenchmarkResult:
         failed = fallbacks(self.summary.languages)
         if not failed:
             return None
-        return (f"run {self.run_id}: language check failed (--fail-on language): "
-                + "; ".join(f.fallback_line() for f in failed))
+        return f"run {self.run_id}: language check failed (--fail-on language): " + "; ".join(
+            f.fallback_line() for f in failed
+        )
 
 
 class Observer:
@@ -202,9 +205,11 @@ def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | N
     Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
     # A run's own sandbox renders and serves in this process: scoring beside it saturates 2 cores, so it waits for
     # the jobs to end (harness.scoring.background); elsewhere the client mostly waits on the network.
-    return BackgroundScorer(config.output.db_path,
-                            Scorer(model=config.scoring.asr_model, dnsmos=_dnsmos(config.scoring)),
-                            hold_until_closed=config.target.kind is TargetKind.SANDBOX)
+    return BackgroundScorer(
+        config.output.db_path,
+        Scorer(model=config.scoring.asr_model, dnsmos=_dnsmos(config.scoring)),
+        hold_until_closed=config.target.kind is TargetKind.SANDBOX,
+    )
 
 
 def _dnsmos(settings: ScoringSettings) -> bool | None:
@@ -217,8 +222,11 @@ def _drain(scorer: BackgroundScorer, told: _Told) -> None:
         told.observer.info("Scoring the remaining clips…")
     stats = scorer.close()
     if stats.submitted:
-        told.observer.info(f"Scored {stats.scored} clips ({stats.failed} failed"
-                           + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
+        told.observer.info(
+            f"Scored {stats.scored} clips ({stats.failed} failed"
+            + (f"; last error: {stats.last_error}" if stats.last_error else "")
+            + ")."
+        )
 
 
 def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> None:
@@ -235,8 +243,11 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
     try:
         executor = make_executor(settings.executor, settings.address)
         try:
-            scored = score_run(outcome.db_path, outcome.run_id,
-                               Scorer(model=settings.asr_model, executor=executor, dnsmos=_dnsmos(settings)))
+            scored = score_run(
+                outcome.db_path,
+                outcome.run_id,
+                Scorer(model=settings.asr_model, executor=executor, dnsmos=_dnsmos(settings)),
+            )
         finally:
             executor.close()
     except ScoringError as error:
@@ -271,8 +282,14 @@ def _align_marks(outcome: RunResult, told: _Told) -> None:
             conn.close()
 
 
-def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
-                    executor: TranscriptionExecutor | None = None) -> HardTextRunSummary | None:
+def judge_hard_text(
+    db_path: Path,
+    run_id: str,
+    corpora: Sequence[Corpus],
+    *,
+    asr_model: str = DEFAULT_ASR_MODEL,
+    executor: TranscriptionExecutor | None = None,
+) -> HardTextRunSummary | None:
     """The hard spans of the run's clips of every hard-text corpus among ``corpora`` (what the run read, loaded once),
     judged by forced choice with ``asr_model`` and stored (docs/hard-text.md); None where none is a hard-text corpus.
     The one path for a run that ends and for `tts-harness score RUN_ID`. A Ray ``executor`` asks the model on its
@@ -282,8 +299,12 @@ def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, as
         return None
     from harness.scoring import HardTextJudge, HardTextRunItem, judge_hard_text_run
 
-    items = {(corpus.name, item.id): HardTextRunItem(item.hard_id, item.hard, item.control)
-             for corpus in hard for item in corpus.items if item.hard is not None}
+    items = {
+        (corpus.name, item.id): HardTextRunItem(item.hard_id, item.hard, item.control)
+        for corpus in hard
+        for item in corpus.items
+        if item.hard is not None
+    }
     return judge_hard_text_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=executor))
 
 
@@ -314,8 +335,9 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
 
         executor = make_executor(settings.executor, settings.address)
         try:
-            judged = judge_hard_text(outcome.db_path, outcome.run_id, outcome.corpora, asr_model=settings.asr_model,
-                                     executor=executor)
+            judged = judge_hard_text(
+                outcome.db_path, outcome.run_id, outcome.corpora, asr_model=settings.asr_model, executor=executor
+            )
         finally:
             executor.close()
     except ScoringError as error:
@@ -325,8 +347,14 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
         told.observer.info(judged_line(judged))
 
 
-def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
-                 executor: TranscriptionExecutor | None = None) -> list[ClipMarkup] | None:
+def judge_markup(
+    db_path: Path,
+    run_id: str,
+    corpora: Sequence[Corpus],
+    *,
+    asr_model: str = DEFAULT_ASR_MODEL,
+    executor: TranscriptionExecutor | None = None,
+) -> list[ClipMarkup] | None:
     """The run's clips of every markup corpus among `corpora` judged (docs/markup.md): each pause's silence, each
     say-as and sub by forced choice with `asr_model` (where the scoring extra is installed), and no tag heard in the
     clip's transcript, stored on each job's row (`markup_honoured`, `markup_json`); None where none is a markup
@@ -353,7 +381,8 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     conn = connect_writer(db_path)
     try:
         heard: dict[tuple[str | None, str | None], str | None] = {
-            (r.audio_path, r.item_id): r.transcript for r in read_rows(conn, run_id).requests}
+            (r.audio_path, r.item_id): r.transcript for r in read_rows(conn, run_id).requests
+        }
         clips = read_clips(conn, run_id)
         transcripts = {clip.clip_id: heard.get((clip.audio_path, clip.item_id)) for clip in clips}
         verdicts = markup_verdicts(clips, transcripts, items, sent_as, db_path.parent)
@@ -365,18 +394,26 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     return verdicts
 
 
-def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[ClipRow],
-                   items: Mapping[tuple[str, str], Sequence[Asked]], root: Path, asr_model: str,
-                   executor: TranscriptionExecutor | None) -> list[ClipMarkup]:
+def _with_readings(
+    verdicts: list[ClipMarkup],
+    clips: Sequence[ClipRow],
+    items: Mapping[tuple[str, str], Sequence[Asked]],
+    root: Path,
+    asr_model: str,
+    executor: TranscriptionExecutor | None,
+) -> list[ClipMarkup]:
     """Each clip's say-as and sub judged by the hard-text judge's forced choice (`said_hard_text`: the honoured
     reading against the text read as if untagged); the verdicts unchanged without the scoring extra."""
     import dataclasses
 
     from harness.measurement.markup import ReadingHeard, judged_said, said_hard_text
 
-    asked = [(clip, pieces, said) for clip in clips
-             if (pieces := items.get((clip.corpus or "", clip.item_id or ""))) is not None
-             and clip.audio_path for said in judged_said(pieces)]
+    asked = [
+        (clip, pieces, said)
+        for clip in clips
+        if (pieces := items.get((clip.corpus or "", clip.item_id or ""))) is not None and clip.audio_path
+        for said in judged_said(pieces)
+    ]
     if not asked:
         return verdicts
     try:
@@ -386,23 +423,32 @@ def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[ClipRow],
     hard = []
     for clip, pieces, said in asked:
         path = Path(clip.audio_path)
-        hard.append(HardTextClip(hard=said_hard_text(pieces, said), path=path if path.is_absolute() else root / path,
-                                 declared_media_type=clip.declared_media_type,
-                                 declared_sample_rate=clip.declared_sample_rate))
+        hard.append(
+            HardTextClip(
+                hard=said_hard_text(pieces, said),
+                path=path if path.is_absolute() else root / path,
+                declared_media_type=clip.declared_media_type,
+                declared_sample_rate=clip.declared_sample_rate,
+            )
+        )
     scores = HardTextJudge(model=asr_model, executor=executor).score_many(hard)
     heard: dict[str, list[ReadingHeard]] = {}
     for (clip, _, said), score in zip(asked, scores, strict=True):
         heard.setdefault(clip.clip_id, []).append(
-            ReadingHeard(said.kind.value, said.text, score.verdict.value, score.choice.reading))
-    return [dataclasses.replace(v, verdict=dataclasses.replace(v.verdict, readings=tuple(heard[v.job_key])))
-            if v.verdict is not None and v.job_key in heard else v for v in verdicts]
+            ReadingHeard(said.kind.value, said.text, score.verdict.value, score.choice.reading)
+        )
+    return [
+        dataclasses.replace(v, verdict=dataclasses.replace(v.verdict, readings=tuple(heard[v.job_key])))
+        if v.verdict is not None and v.job_key in heard
+        else v
+        for v in verdicts
+    ]
 
 
 def _judge_markup(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
     """A markup corpus' clips judged, each unhonoured clip's findings and each offering's share told."""
     try:
-        verdicts = judge_markup(outcome.db_path, outcome.run_id, outcome.corpora,
-                                asr_model=config.scoring.asr_model)
+        verdicts = judge_markup(outcome.db_path, outcome.run_id, outcome.corpora, asr_model=config.scoring.asr_model)
     except ImportError as error:
         told.warning(f"markup not judged: numpy and the decoder are not installed ({error})")
         return
@@ -412,8 +458,9 @@ def _judge_markup(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
         if clip.verdict is None:
             told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: the audio could not be read")
         elif not clip.verdict.honoured:
-            told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: "
-                               + "; ".join(clip.verdict.findings()))
+            told.observer.info(
+                f"markup {clip.provider}/{clip.model} {clip.item_id}: " + "; ".join(clip.verdict.findings())
+            )
     told.observer.info(markup_line(verdicts))
 
 
@@ -422,8 +469,10 @@ def markup_line(verdicts: Sequence[ClipMarkup]) -> str:
     from harness.measurement.markup import honoured_shares
 
     shares = honoured_shares(verdicts)
-    return "Markup honoured (breaks within tolerance, say-as and sub read as asked, no tag spoken): " + (", ".join(
-        f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items())) or "no clip could be read")
+    return "Markup honoured (breaks within tolerance, say-as and sub read as asked, no tag spoken): " + (
+        ", ".join(f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items()))
+        or "no clip could be read"
+    )
 
 
 def _summary(outcome: RunResult) -> Summary:

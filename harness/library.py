@@ -45,8 +45,9 @@ _scorer: Scorer | None = None
 _scorer_lock = threading.Lock()
 
 
-def score_file(path: str | Path, text: str, *, reference_voice: str | Path | None = None,
-               language: str = "en") -> ClipScore:
+def score_file(
+    path: str | Path, text: str, *, reference_voice: str | Path | None = None, language: str = "en"
+) -> ClipScore:
     """WER/CER against `text`, conformance, DNSMOS quality and, given a reference voice, speaker similarity.
 
     Raises `harness.scoring.ScoringInputError` (a `ScoringError`) when the file or the reference voice is
@@ -63,6 +64,10 @@ def score_file(path: str | Path, text: str, *, reference_voice: str | Path | Non
     with _scorer_lock:  # one loaded model per process; a scorer serves one thread at a time
         if _scorer is None:
             _scorer = Scorer()
-        clip = ClipInput(text=text, path=Path(path), language=language,
-                         reference_voice=Path(reference_voice) if reference_voice is not None else None)
+        clip = ClipInput(
+            text=text,
+            path=Path(path),
+            language=language,
+            reference_voice=Path(reference_voice) if reference_voice is not None else None,
+        )
         return _scorer.score(clip)

@@ -49,16 +49,25 @@ PREFIX = "--tts-"
 
 # name (without prefix) -> argparse attributes; the destination is `tts_<name>`.
 OPTIONS: dict[str, dict[str, Any]] = {
-    "target": {"default": "replay", "metavar": "replay|sandbox|live|URL",
-               "help": "where requests go: replay (default), sandbox, live, a provider's base URL (that provider) "
-                       "or another URL (a server laid out like the sandbox: URL/<provider>/<host>)"},
+    "target": {
+        "default": "replay",
+        "metavar": "replay|sandbox|live|URL",
+        "help": "where requests go: replay (default), sandbox, live, a provider's base URL (that provider) "
+        "or another URL (a server laid out like the sandbox: URL/<provider>/<host>)",
+    },
     "live": {"action": "store_true", "default": False, "help": "the same as --tts-target live (needs keys)"},
-    "record-mode": {"default": None, "choices": [m.value for m in RecordMode],
-                    "help": "write fixtures from the sandbox or live answers (pytest-recording's meanings)"},
+    "record-mode": {
+        "default": None,
+        "choices": [m.value for m in RecordMode],
+        "help": "write fixtures from the sandbox or live answers (pytest-recording's meanings)",
+    },
     "fixtures-dir": {"default": None, "metavar": "DIR", "help": "fixture root (scenarios/ and media/)"},
-    "contracts": {"action": "store_true", "default": False,
-                  "help": "collect the contract suite shipped in the package (instead of the default paths, or "
-                          "beside the paths given)"},
+    "contracts": {
+        "action": "store_true",
+        "default": False,
+        "help": "collect the contract suite shipped in the package (instead of the default paths, or "
+        "beside the paths given)",
+    },
 }
 # Only the namespaced spelling: `--contracts` is too general a word to take from the projects it runs in.
 NO_ALIAS = frozenset({"contracts"})
@@ -92,8 +101,12 @@ def pytest_load_initial_conftests(parser: pytest.Parser) -> Generator[None, None
 
 def alias_names() -> list[str]:
     """The un-prefixed names this plugin may offer: those no installed plugin is known to own."""
-    return [name for name in OPTIONS if name not in NO_ALIAS
-            and (name not in OWNED_ELSEWHERE or importlib.util.find_spec(OWNED_ELSEWHERE[name]) is None)]
+    return [
+        name
+        for name in OPTIONS
+        if name not in NO_ALIAS
+        and (name not in OWNED_ELSEWHERE or importlib.util.find_spec(OWNED_ELSEWHERE[name]) is None)
+    ]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,8 +114,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
     config.addinivalue_line("markers", "sdk_source: a `source: sdk` scenario (a call an official client library makes)")
-    config.addinivalue_line("markers", "client_source: a `source: client` check (what independent clients speak that "
-                                       "no stored page documents)")
+    config.addinivalue_line(
+        "markers",
+        "client_source: a `source: client` check (what independent clients speak that no stored page documents)",
+    )
     try:
         config.stash[_CHOICE] = _target_choice(config.option)
     except UsageError as error:
@@ -257,7 +272,8 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     facts = getattr(node, "workeroutput", {}).get(_FACTS_KEY)
     if facts is not None:
         node.config.stash.setdefault(_WORKER_FACTS, []).append(
-            _Facts(**{**facts, "roots": tuple(facts["roots"]), "notes": tuple(facts["notes"])}))
+            _Facts(**{**facts, "roots": tuple(facts["roots"]), "notes": tuple(facts["notes"])})
+        )
 
 
 def _run_facts(config: pytest.Config) -> _Facts | None:
@@ -269,9 +285,12 @@ def _run_facts(config: pytest.Config) -> _Facts | None:
     workers = config.stash.get(_WORKER_FACTS, [])
     if not workers:
         return None
-    return replace(workers[0], recorded=sum(facts.recorded for facts in workers),
-                   roots=tuple(sorted({root for facts in workers for root in facts.roots})),
-                   notes=tuple(sorted({note for facts in workers for note in facts.notes})))
+    return replace(
+        workers[0],
+        recorded=sum(facts.recorded for facts in workers),
+        roots=tuple(sorted({root for facts in workers for root in facts.roots})),
+        notes=tuple(sorted({note for facts in workers for note in facts.notes})),
+    )
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -303,8 +322,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
     if facts is None:
         return
-    counts = {key: len([r for r in terminalreporter.stats.get(key, []) if _is_contract(r)])
-              for key in ("passed", "failed", "skipped")}
+    counts = {
+        key: len([r for r in terminalreporter.stats.get(key, []) if _is_contract(r)])
+        for key in ("passed", "failed", "skipped")
+    }
     terminalreporter.write_line(
         f"target {facts.where}: {facts.plans} scenarios over {facts.endpoints} endpoints of "
         f"{facts.providers} providers; {counts['passed']} passed, {counts['failed']} failed, "
@@ -328,5 +349,7 @@ def _is_contract(report: Any) -> bool:
 
 
 def _source_counts(stats: dict[str, list[Any]], marker: str) -> dict[str, int]:
-    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and marker in r.keywords])
-            for key in ("passed", "failed", "skipped")}
+    return {
+        key: len([r for r in stats.get(key, []) if _is_test_call(r) and marker in r.keywords])
+        for key in ("passed", "failed", "skipped")
+    }

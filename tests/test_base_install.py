@@ -46,8 +46,9 @@ sys.exit(pytest.main(["--collect-only", "-q", "-p", "no:xdist", "-p", "no:cachep
 def test_pytest_configures_and_collects_contracts_without_numpy() -> None:
     # Not this session's: its render folder, nor the `-n 0` it hands the pytest runs it starts (no xdist here).
     env = {key: value for key, value in os.environ.items() if key not in ("TTS_HARNESS_SPEECH_CACHE", "PYTEST_ADDOPTS")}
-    done = subprocess.run([sys.executable, "-c", BASE_INSTALL], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", BASE_INSTALL], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     output = done.stdout + done.stderr
     assert "INTERNALERROR" not in output, output
     assert done.returncode == 0, output
@@ -68,8 +69,9 @@ def test_a_signed_providers_contracts_skip_naming_the_extra_when_it_is_absent() 
     """Polly signs with botocore (the aws extra): without it, its plans skip saying what to install — the rest of
     a base install's contract suite is not failed by an extra it did not ask for."""
     env = {key: value for key, value in os.environ.items() if key not in ("TTS_HARNESS_SPEECH_CACHE", "PYTEST_ADDOPTS")}
-    done = subprocess.run([sys.executable, "-c", WITHOUT_AWS], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_AWS], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert re.search(r"\b[1-9]\d* failed", output) is None and re.search(r"\b[1-9]\d* skipped", output), output
@@ -98,9 +100,25 @@ def test_the_replayed_contract_suite_is_green_where_no_extra_is_installed(tmp_pa
     empty = tmp_path / "empty"
     empty.mkdir()
     env["PYTHONPATH"] += os.pathsep + str(REPO_ROOT)  # for the sampling plugin (tests.helpers), nothing hidden
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", "--", "-q", "-rs",
-                           "-p", "tests.helpers.one_check_per_provider"], cwd=empty,
-                          env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "contracts",
+            "run",
+            "--",
+            "-q",
+            "-rs",
+            "-p",
+            "tests.helpers.one_check_per_provider",
+        ],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     output = done.stdout + done.stderr
     summary = output.strip().splitlines()[-1]
     assert done.returncode == 0, output[-6000:]
@@ -134,8 +152,9 @@ def test_a_bench_install_skips_what_needs_another_extra_naming_it(tmp_path: Path
     assert done.returncode == 0, output[-6000:]
     assert re.search(r"\b(failed|errors?)\b", summary) is None, summary
     skipped = [line for line in output.splitlines() if line.startswith("SKIPPED")]
-    assert len(skipped) == 4 and all("pip install -e .[test]" in line or "pip install -e .[realtime-clients]" in line
-                                     for line in skipped), skipped
+    assert len(skipped) == 4 and all(
+        "pip install -e .[test]" in line or "pip install -e .[realtime-clients]" in line for line in skipped
+    ), skipped
     assert any("realtime-clients" in line for line in skipped), skipped
     passed = re.search(r"(\d+) passed", summary)
     assert passed is not None and int(passed[1]) == 1, summary  # the family check, in one process

@@ -43,13 +43,18 @@ class Recorder(Observer):
 
 
 def _config(out: Path) -> BenchConfig:
-    return BenchConfig(out=out, providers=("pixazo",), models=("chatterbox",), corpus=("en_read:2",),  # type: ignore[call-arg]
-                       sandbox_profile="fast", score=False)
+    return BenchConfig(
+        out=out,
+        providers=("pixazo",),
+        models=("chatterbox",),
+        corpus=("en_read:2",),  # type: ignore[call-arg]
+        sandbox_profile="fast",
+        score=False,
+    )
 
 
 @pytest.mark.slow
-def test_the_face_is_told_the_plan_each_job_the_end_and_the_summary_then_the_report_is_written(
-        tmp_path: Path) -> None:
+def test_the_face_is_told_the_plan_each_job_the_end_and_the_summary_then_the_report_is_written(tmp_path: Path) -> None:
     recorder = Recorder()
     result = benchmark.run(_config(tmp_path), recorder)
     assert recorder.events == ["plan 2 on sandbox", "job ok", "job ok", "ended", f"summary {result.run_id}"]
@@ -100,16 +105,20 @@ def _result(status: str = "finished", planned: int = 2, **counts: int) -> Benchm
     )
 
 
-@pytest.mark.parametrize(("result", "shortfall"), [
-    (_result(ok=2), None),
-    (_result(ok=1, server=1), None),  # failed jobs are results
-    (_result("interrupted", ok=1), "run run-1 interrupted"),
-    (_result("stopped_budget", ok=1, budget=1), "run run-1 stopped_budget"),
-    (_result(ok=1, lost=1), "run run-1: 1 jobs lost"),
-    (_result(planned=0), "run run-1 planned no job"),
-    (_result(server=2), "run run-1: no job succeeded (2 planned)"),
-])
+@pytest.mark.parametrize(
+    ("result", "shortfall"),
+    [
+        (_result(ok=2), None),
+        (_result(ok=1, server=1), None),  # failed jobs are results
+        (_result("interrupted", ok=1), "run run-1 interrupted"),
+        (_result("stopped_budget", ok=1, budget=1), "run run-1 stopped_budget"),
+        (_result(ok=1, lost=1), "run run-1: 1 jobs lost"),
+        (_result(planned=0), "run run-1 planned no job"),
+        (_result(server=2), "run run-1: no job succeeded (2 planned)"),
+    ],
+)
 def test_a_run_counts_as_a_success_only_when_it_finished_lost_nothing_and_measured_something(
-        result: BenchmarkResult, shortfall: str | None) -> None:
+    result: BenchmarkResult, shortfall: str | None
+) -> None:
     found = result.shortfall()
     assert found == shortfall if shortfall is None else (found or "").startswith(shortfall)

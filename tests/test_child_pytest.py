@@ -37,16 +37,20 @@ def test_a_child_in_a_bench_install_runs_and_minus_n_did_not(tmp_path: Path) -> 
     this = ["--collect-only", "-q", "tests/test_child_pytest.py"]
     done = subprocess.run([*command, *this], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "tests/test_child_pytest.py::" in done.stdout, done.stdout + done.stderr
-    before = subprocess.run([*command, "-n", "0", *this], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    before = subprocess.run(
+        [*command, "-n", "0", *this], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert before.returncode == pytest.ExitCode.USAGE_ERROR and "unrecognized arguments: -n" in before.stderr
 
 
 def test_every_child_pytest_of_the_suite_starts_through_the_rule() -> None:
     """No test builds `python -m pytest` itself (it would pick its own options again): `pytest_command` does."""
     started = re.compile(r"""["']-m["'],\s*["']pytest["']""")
-    own = [str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "tests").rglob("*.py")
-           if started.search(path.read_text(encoding="utf-8")) and path.name != "child_pytest.py"]
+    own = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "tests").rglob("*.py")
+        if started.search(path.read_text(encoding="utf-8")) and path.name != "child_pytest.py"
+    ]
     assert own == [], own
 
 
@@ -59,9 +63,13 @@ def _asks_for_workers(call: ast.Call) -> bool:
 
 
 def _skips_without_xdist(function: ast.AST) -> bool:
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "importorskip"
-               and any(isinstance(arg, ast.Constant) and arg.value == "xdist" for arg in node.args)
-               for node in ast.walk(function))
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "importorskip"
+        and any(isinstance(arg, ast.Constant) and arg.value == "xdist" for arg in node.args)
+        for node in ast.walk(function)
+    )
 
 
 def test_a_pytester_child_asks_for_workers_only_where_xdist_is() -> None:
@@ -72,8 +80,14 @@ def test_a_pytester_child_asks_for_workers_only_where_xdist_is() -> None:
         for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            asks = [node for node in ast.walk(function) if isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute) and node.func.attr in _RUNNERS and _asks_for_workers(node)]
+            asks = [
+                node
+                for node in ast.walk(function)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _RUNNERS
+                and _asks_for_workers(node)
+            ]
             if asks and not _skips_without_xdist(function):
                 unguarded.append(f"{path.relative_to(REPO_ROOT)}::{function.name}")
     assert unguarded == [], unguarded

@@ -63,10 +63,14 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provi
     dist_info = tmp_path / f"acme_tts-{project['version']}.dist-info"
     dist_info.mkdir()
     (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
-    (dist_info / "entry_points.txt").write_text("".join(
-        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in entries.items()) + "\n"
-        for group, entries in project["entry-points"].items()))
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "".join(
+            f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in entries.items()) + "\n"
+            for group, entries in project["entry-points"].items()
+        )
+    )
     monkeypatch.syspath_prepend(str(EXAMPLE))
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delenv(registry.ONLY_ENV, raising=False)
@@ -78,7 +82,8 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provi
 
 
 def test_the_registry_finds_the_example_by_its_entry_point_and_the_sandbox_serves_it_as_its_family(
-        installed: Provider) -> None:
+    installed: Provider,
+) -> None:
     import acme_tts
     from acme_tts import declaration
 
@@ -96,18 +101,20 @@ def test_the_registry_finds_the_example_by_its_entry_point_and_the_sandbox_serve
 
 
 def _valid(provider: Provider, endpoint_key: str, response: httpx.Response) -> None:
-    verdict = check_response(provider, provider.endpoint(endpoint_key), response.status_code,
-                             dict(response.headers), response.content)
+    verdict = check_response(
+        provider, provider.endpoint(endpoint_key), response.status_code, dict(response.headers), response.content
+    )
     assert verdict.ok, "; ".join(str(v) for v in verdict.violations)
 
 
 def test_the_sandbox_serves_the_example(installed: Provider) -> None:
-    with running(profile="fast", seed=0, clock="manual", providers=("acme",)) as sb, \
-            httpx.Client(timeout=30.0, trust_env=False) as client:
+    with (
+        running(profile="fast", seed=0, clock="manual", providers=("acme",)) as sb,
+        httpx.Client(timeout=30.0, trust_env=False) as client,
+    ):
         base = sb.base_url("acme", "api")
         headers = {"Authorization": f"Bearer {sb.default_key('acme')}"}
-        submitted = client.post(f"{base}/v1/speak", json={"text": "Hello from Acme.", "voice": "bob"},
-                                headers=headers)
+        submitted = client.post(f"{base}/v1/speak", json={"text": "Hello from Acme.", "voice": "bob"}, headers=headers)
         assert submitted.status_code == 202, submitted.text
         _valid(installed, "speak", submitted)
         job_id = submitted.json()["id"]
@@ -128,12 +135,17 @@ def test_the_sandbox_serves_the_example(installed: Provider) -> None:
 
 
 def test_every_contract_plan_of_the_example_passes_against_the_sandbox(installed: Provider) -> None:
-    with running(profile="fast", seed=0, providers=("acme",)) as sb, \
-            httpx.Client(timeout=30.0, trust_env=False) as client:
+    with (
+        running(profile="fast", seed=0, providers=("acme",)) as sb,
+        httpx.Client(timeout=30.0, trust_env=False) as client,
+    ):
         where = layout(TargetChoice(TargetKind.SANDBOX), [installed], sandbox_root=sb.url)
         target = contract_target(where, {"acme": installed})
         plans = plans_for(installed)
         assert {plan.label for plan in plans} >= {"202-success", "400-invalid-parameter", "401-invalid-key"}
-        failures = {plan.name: outcome.violations for plan in plans
-                    if (outcome := run_plan(installed, plan, target, client)).violations}
+        failures = {
+            plan.name: outcome.violations
+            for plan in plans
+            if (outcome := run_plan(installed, plan, target, client)).violations
+        }
     assert not failures, failures

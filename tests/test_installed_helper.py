@@ -22,12 +22,15 @@ def test_installed_looks_a_module_up_and_a_missing_parent_is_absent() -> None:
 
 
 def test_collecting_a_client_test_module_does_not_import_the_client() -> None:
-    probe = (f"import sys, pytest; pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', *{one_process()!r}, "
-             "'tests/frameworks/test_livekit.py', 'tests/frameworks/test_openai_agents.py']); "
-             "print('IMPORTED', sorted(m for m in ('livekit', 'livekit.agents', 'agents', 'agents.voice') "
-             "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-                          timeout=120)
+    probe = (
+        f"import sys, pytest; pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', *{one_process()!r}, "
+        "'tests/frameworks/test_livekit.py', 'tests/frameworks/test_openai_agents.py']); "
+        "print('IMPORTED', sorted(m for m in ('livekit', 'livekit.agents', 'agents', 'agents.voice') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120
+    )
     assert "IMPORTED []" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
 
 
@@ -35,8 +38,11 @@ def test_the_pytest_plugin_loads_without_the_declarations() -> None:
     """pytest loads the plugin in every process where tts-harness is installed (a team's own unrelated tests too):
     it reads its options without the contract engine, the declarations or httpx (measured: 1.1 s of CPU a process
     before, 0.3 s after, pytest itself about 0.13 s of it)."""
-    probe = ("import sys, harness.pytest_plugin; print('LOADED', sorted(m for m in ('harness.core.spec', "
-             "'harness.contracts.plans', 'harness.core.registry', 'httpx', 'pydantic') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-                          timeout=120)
+    probe = (
+        "import sys, harness.pytest_plugin; print('LOADED', sorted(m for m in ('harness.core.spec', "
+        "'harness.contracts.plans', 'harness.core.registry', 'httpx', 'pydantic') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120
+    )
     assert "LOADED []" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

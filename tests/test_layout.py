@@ -49,20 +49,26 @@ class Shape:
         return self.name
 
 
-EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
-                        folders=("models", "responses"))
+EMULATION_SHAPE = Shape(
+    "emulation", required=("__init__", "models", "responses"), optional=("routes",), folders=("models", "responses")
+)
 # A provider its documents make truly its own: its declaration in modules of its own, and beside them the
 # sandbox's imitation of it, `emulation/` (the moto shape: a service's models, responses and routes in the
 # service's own folder; sandbox code by the layers, tests/core/test_layers.py `PART_OF`).
-PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", "spec"),
-                       optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"),
-                       packages=(("emulation", EMULATION_SHAPE),))
+PROVIDER_SHAPE = Shape(
+    "provider",
+    required=("__init__", "models", "endpoints", "spec"),
+    optional=("pricing", "drift", "offerings"),
+    folders=("models", "endpoints"),
+    packages=(("emulation", EMULATION_SHAPE),),
+)
 # A provider of a wire family (harness.core.protocols): a declaration in the family's terms, its wire models
 # beside it where the family does not own them; no emulation of its own (the family's imitates it).
 # `sockets`: its WebSocket endpoints in the WebSocket speech family's terms, where it has them.
 # `streaming`: its gRPC streaming synthesis methods in the gRPC streaming speech family's terms.
-FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"),
-                     optional=("models", "sockets", "streaming"), folders=())
+FAMILY_SHAPE = Shape(
+    "family provider", required=("__init__", "declaration"), optional=("models", "sockets", "streaming"), folders=()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +81,9 @@ class Package:
 
 
 def _packages(folder: Path, prefix: str) -> list[Package]:
-    return [Package(path, f"{prefix}.{path.name}") for path in sorted(folder.iterdir())
-            if (path / "__init__.py").is_file()]
+    return [
+        Package(path, f"{prefix}.{path.name}") for path in sorted(folder.iterdir()) if (path / "__init__.py").is_file()
+    ]
 
 
 ALL_PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
@@ -84,8 +91,11 @@ PROVIDERS = [p for p in ALL_PROVIDERS if not (p.path / "declaration.py").is_file
 FAMILY_PROVIDERS = [p for p in ALL_PROVIDERS if (p.path / "declaration.py").is_file()]
 # The families' imitations, in the sandbox; the emulations of providers with one of their own, in their packages.
 FAMILY_EMULATIONS = _packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations")
-OWN_EMULATIONS = [Package(p.path / "emulation", f"{p.module}.emulation") for p in PROVIDERS
-                  if (p.path / "emulation" / "__init__.py").is_file()]
+OWN_EMULATIONS = [
+    Package(p.path / "emulation", f"{p.module}.emulation")
+    for p in PROVIDERS
+    if (p.path / "emulation" / "__init__.py").is_file()
+]
 EMULATIONS = [*FAMILY_EMULATIONS, *OWN_EMULATIONS]
 
 
@@ -115,8 +125,9 @@ def _check_shape(package: Package, shape: Shape) -> None:
     assert not modules & folders, f"{package}: both a module and a folder named {modules & folders}"
     packages = dict(shape.packages)
     assert not modules & set(packages), f"{package}: {sorted(modules & set(packages))} must be packages"
-    assert not folders - set(shape.folders) - set(packages), \
+    assert not folders - set(shape.folders) - set(packages), (
         f"{package}: only {[*shape.folders, *packages]} may be folders, not {folders}"
+    )
     names = modules | folders
     assert set(shape.required) <= names, f"{package}: missing {sorted(set(shape.required) - names)}"
     assert names <= shape.allowed, f"{package}: {sorted(names - shape.allowed)} are not in the shape"
@@ -141,9 +152,15 @@ def _part(package: Package, part: str) -> ModuleType:
     return importlib.import_module(f"{package.module}.{part}")
 
 
-@pytest.mark.parametrize(("package", "shape"), [*((p, PROVIDER_SHAPE) for p in PROVIDERS),
-                                                *((p, FAMILY_SHAPE) for p in FAMILY_PROVIDERS),
-                                                *((e, EMULATION_SHAPE) for e in EMULATIONS)], ids=str)
+@pytest.mark.parametrize(
+    ("package", "shape"),
+    [
+        *((p, PROVIDER_SHAPE) for p in PROVIDERS),
+        *((p, FAMILY_SHAPE) for p in FAMILY_PROVIDERS),
+        *((e, EMULATION_SHAPE) for e in EMULATIONS),
+    ],
+    ids=str,
+)
 def test_package_has_the_shape(package: Package, shape: Shape) -> None:
     _check_shape(package, shape)
 
@@ -188,8 +205,11 @@ def test_a_family_provider_is_its_declaration_and_has_no_emulation_of_its_own(pa
     imitation = {e.name: e.value for e in entry_points(group=EMULATION_GROUP)}.get(provider.protocol)
     assert imitation is not None, f"{package}: no emulation is registered for its protocol {provider.protocol!r}"
     folder = HARNESS / "sandbox" / "emulations" / imitation.split(":")[0].rsplit(".", 1)[-1]
-    readers = sorted(str(path.relative_to(HARNESS)) for path in folder.rglob("*.py")
-                     if package.module in path.read_text(encoding="utf-8"))
+    readers = sorted(
+        str(path.relative_to(HARNESS))
+        for path in folder.rglob("*.py")
+        if package.module in path.read_text(encoding="utf-8")
+    )
     assert not readers, f"{package} has an emulation of its own ({readers} read it): the family's should imitate it"
     namesake = HARNESS / "sandbox" / "emulations" / package.path.name
     assert namesake == folder or not namesake.exists(), f"{package} has an emulation of its own ({namesake.name})"
@@ -199,15 +219,17 @@ def test_a_family_provider_is_its_declaration_and_has_no_emulation_of_its_own(pa
         models |= {endpoint.request} if endpoint.request is not None else set()
         for response in endpoint.responses:
             models |= {b.model for b in response.bodies if isinstance(b, JsonBody)}
-    misplaced = sorted(f"{m.__module__}.{m.__name__}" for m in models
-                       if m.__module__.startswith(package.module) and not _in(m.__module__, package, own))
+    misplaced = sorted(
+        f"{m.__module__}.{m.__name__}"
+        for m in models
+        if m.__module__.startswith(package.module) and not _in(m.__module__, package, own)
+    )
     assert not misplaced, f"wire models outside {package}.{own}: {misplaced}"
 
 
 def test_every_provider_package_of_the_harness_is_registered_by_its_package_name() -> None:
     registered = {e.name: e.value for e in entry_points(group=ENTRY_POINT_GROUP) if e.value.startswith("harness.")}
-    assert registered == {p.path.name: f"{p.module}:PROVIDER" for p in ALL_PROVIDERS
-                          if p.module.startswith("harness.")}
+    assert registered == {p.path.name: f"{p.module}:PROVIDER" for p in ALL_PROVIDERS if p.module.startswith("harness.")}
 
 
 # --- emulations -------------------------------------------------------------------------------------
@@ -261,11 +283,17 @@ def _built(package: Package) -> Emulation:
     elif name in ("cartesia",):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
-        provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
-                        if importlib.import_module(p.module).PROVIDER.protocol == "http-speech")
+        provider = next(
+            importlib.import_module(p.module).PROVIDER
+            for p in FAMILY_PROVIDERS
+            if importlib.import_module(p.module).PROVIDER.protocol == "http-speech"
+        )
     elif name == "jobs":  # the jobs family's imitation, built for each of its providers alike
-        provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
-                        if importlib.import_module(p.module).PROVIDER.protocol == "jobs")
+        provider = next(
+            importlib.import_module(p.module).PROVIDER
+            for p in FAMILY_PROVIDERS
+            if importlib.import_module(p.module).PROVIDER.protocol == "jobs"
+        )
     else:
         provider = importlib.import_module(f"harness.providers.{name}").PROVIDER
     built = entry(provider)
@@ -276,9 +304,14 @@ def _built(package: Package) -> Emulation:
 def _needs_a_handler(provider: Provider) -> set[str]:
     """Endpoints the engine serves but does not run as a job (its own submit and status handling)."""
     status_endpoints = {e.job.status_endpoint for e in provider.endpoints if e.role is Role.SUBMIT and e.job}
-    return {e.key for e in provider.endpoints
-            if e.host in provider.hosts and e.path.startswith("/")
-            and not (e.role is Role.SUBMIT and e.job is not None) and e.key not in status_endpoints}
+    return {
+        e.key
+        for e in provider.endpoints
+        if e.host in provider.hosts
+        and e.path.startswith("/")
+        and not (e.role is Role.SUBMIT and e.job is not None)
+        and e.key not in status_endpoints
+    }
 
 
 @pytest.mark.parametrize("package", EMULATIONS, ids=str)
@@ -326,8 +359,10 @@ def test_the_walkthrough_shows_these_shapes() -> None:
     # The family provider first (the recipe it teaches), then a package with an emulation of its own.
     assert _walkthrough_shape_trees() == [
         {"harness/providers/<name>/": FAMILY_SHAPE.allowed},
-        {"harness/providers/<name>/": PROVIDER_SHAPE.allowed,
-         "harness/providers/<name>/emulation/": EMULATION_SHAPE.allowed},
+        {
+            "harness/providers/<name>/": PROVIDER_SHAPE.allowed,
+            "harness/providers/<name>/emulation/": EMULATION_SHAPE.allowed,
+        },
     ]
 
 

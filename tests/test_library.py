@@ -34,8 +34,10 @@ def test_the_exported_names_are_pinned_and_sorted() -> None:
 
 
 def test_importing_harness_loads_no_engine() -> None:
-    code = "import sys, harness; print(sorted(m for m in ('starlette', 'uvicorn', 'numpy', 'harness.runner.session', " \
-           "'harness.scoring', 'harness.sandbox') if m in sys.modules))"
+    code = (
+        "import sys, harness; print(sorted(m for m in ('starlette', 'uvicorn', 'numpy', 'harness.runner.session', "
+        "'harness.scoring', 'harness.sandbox') if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 
@@ -45,8 +47,9 @@ def test_registered_providers_are_the_installed_ones() -> None:
 
 
 def test_score_file_scores_one_clip_with_similarity(tmp_path: Path) -> None:
-    score = harness.score_file(VOICES / "joe_short.wav", "Hello, this clip is far too short.",
-                               reference_voice=VOICES / "joe_reference.wav")
+    score = harness.score_file(
+        VOICES / "joe_short.wav", "Hello, this clip is far too short.", reference_voice=VOICES / "joe_reference.wav"
+    )
     assert score.error is None and score.wer is not None and score.wer <= 0.15
     assert score.similarity is not None and score.similarity > 0.85
     assert score.dnsmos is not None
@@ -64,9 +67,16 @@ def test_score_file_raises_a_typed_error_for_a_missing_input(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_run_benchmark_scores_and_summarises_a_cloning_model(tmp_path: Path) -> None:
-    result = harness.run_benchmark(harness.BenchConfig(
-        out=tmp_path, providers=("pixazo",), models=("xtts-v2",), corpus=("en_read:2",), report=False,
-        sandbox_profile="fast"))
+    result = harness.run_benchmark(
+        harness.BenchConfig(
+            out=tmp_path,
+            providers=("pixazo",),
+            models=("xtts-v2",),
+            corpus=("en_read:2",),
+            report=False,
+            sandbox_profile="fast",
+        )
+    )
     assert result.status == "finished" and result.counts.get("ok") == 2
     (line,) = result.summary.lines
     assert line.model == "xtts-v2" and line.ok == 2

@@ -74,8 +74,10 @@ def test_a_module_fixture_imported_from_elsewhere_keeps_its_module_on_one_worker
     """As `contracts/` re-exports the packaged suite's modules (`from harness.contracts.suite.test_fuzz import *`):
     pytest registers the imported fixture under the importing module, and built once a module it must stay so."""
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    pytester.makepyfile(packaged_suite="import pytest\n\n@pytest.fixture(scope='module')\ndef shared():\n"
-                                       "    return 1\n\ndef test_uses(shared):\n    pass\n")
+    pytester.makepyfile(
+        packaged_suite="import pytest\n\n@pytest.fixture(scope='module')\ndef shared():\n"
+        "    return 1\n\ndef test_uses(shared):\n    pass\n"
+    )
     pytester.syspathinsert()
     items = pytester.getitems("from packaged_suite import *  # noqa: F403\n")
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
@@ -143,7 +145,8 @@ def test_last_plain():
 
 
 def test_slow_groups_first_then_groups_then_singles_spread_and_the_readme_runs_readers_last(
-        pytester: pytest.Pytester) -> None:
+    pytester: pytest.Pytester,
+) -> None:
     """The order xdist hands the work out in (its own reordering is off): the README's run is made in the
     background from the first test on (tests.helpers.default_run), so its readers, alone or in a group, come last,
     when it is made, the slow ones first; before them the slow groups, then the other groups largest first, a
@@ -151,8 +154,9 @@ def test_slow_groups_first_then_groups_then_singles_spread_and_the_readme_runs_r
     """
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    slow: slow\n")
     items = pytester.getitems(ORDERED)
-    singles = {item.name: item.nodeid for item in items
-               if item.name in ("test_first_plain", "test_last_plain", "test_slow")}
+    singles = {
+        item.name: item.nodeid for item in items if item.name in ("test_first_plain", "test_last_plain", "test_slow")
+    }
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
     # The single tests, slow or not, in an order of their own (a checksum of the id, the same in every worker).
     spread = sorted(singles, key=lambda name: zlib.crc32(singles[name].encode()))
@@ -160,9 +164,20 @@ def test_slow_groups_first_then_groups_then_singles_spread_and_the_readme_runs_r
     # the last readers run.
     reserve = [name for name in spread if name != "test_slow" and zlib.crc32(singles[name].encode()) % 8 == 0]
     assert [item.name for item in items] == [
-        "test_slow_group[0]", "test_slow_group[1]", "test_big_group[0]", "test_big_group[1]", "test_big_group[2]",
-        "test_small_group[0]", "test_small_group[1]", *(name for name in spread if name not in reserve),
-        "test_slow_reader", "test_grouped_reader", "test_grouped_beside_the_reader", "test_reads_alone", *reserve]
+        "test_slow_group[0]",
+        "test_slow_group[1]",
+        "test_big_group[0]",
+        "test_big_group[1]",
+        "test_big_group[2]",
+        "test_small_group[0]",
+        "test_small_group[1]",
+        *(name for name in spread if name not in reserve),
+        "test_slow_reader",
+        "test_grouped_reader",
+        "test_grouped_beside_the_reader",
+        "test_reads_alone",
+        *reserve,
+    ]
 
 
 CLOCKED = """
@@ -208,7 +223,10 @@ def test_the_tests_waiting_on_clocks_go_out_first_as_one_group(pytester: pytest.
     assert groups["test_waits_alone"] == groups["test_waits_beside_a_module_fixture[0]"] == [conftest.CLOCK_GROUP]
     assert groups["test_waits_in_a_named_group"] == ["named"]
     assert [item.name for item in items][:3] == [
-        "test_waits_alone", "test_waits_beside_a_module_fixture[0]", "test_waits_beside_a_module_fixture[1]"]
+        "test_waits_alone",
+        "test_waits_beside_a_module_fixture[0]",
+        "test_waits_beside_a_module_fixture[1]",
+    ]
     assert [item.name for item in items][3:6] == ["test_big_group[0]", "test_big_group[1]", "test_big_group[2]"]
 
 
@@ -231,8 +249,9 @@ def test_grouped(built, i):
 """
 
 
-def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(pytester: pytest.Pytester,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """End to end under pytest-xdist: with pytest 9.2's structured node ids, xdist 3.8's own grouping is lost
     (each worker built the module fixture again); tests.helpers.xdist_groups keeps it."""
     pytest.importorskip("xdist")
@@ -244,8 +263,11 @@ def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(pytester: pytest
     result = pytester.runpytest_subprocess("-n", "3", "--dist=loadgroup", "-p", "tests.helpers.xdist_groups", "-v")
     result.assert_outcomes(passed=8)
     assert log.read_text().split() == [log.read_text().split()[0]]  # built once, on one worker
-    workers = {line.split()[0] for line in result.outlines
-               if line.startswith("[gw") and "test_grouped.py::test_grouped" in line}
+    workers = {
+        line.split()[0]
+        for line in result.outlines
+        if line.startswith("[gw") and "test_grouped.py::test_grouped" in line
+    }
     assert len(workers) == 1, result.outlines
 
 
@@ -263,8 +285,11 @@ print(os.nice(0))
 """
 
 
-@pytest.mark.parametrize(("builder", "niceness"), [("gw0", YIELDING_NICENESS), ("gw1", 0), (None, 0)],
-                         ids=["another-worker-builds", "this-worker-builds", "nothing-built"])
+@pytest.mark.parametrize(
+    ("builder", "niceness"),
+    [("gw0", YIELDING_NICENESS), ("gw1", 0), (None, 0)],
+    ids=["another-worker-builds", "this-worker-builds", "nothing-built"],
+)
 def test_a_worker_yields_to_another_s_shared_build(tmp_path: Path, builder: str | None, niceness: int) -> None:
     """While a worker builds the README's run, the others lower their priority at their next test, so the
     run every reader waits for gets the cores first (tests.helpers.shared); the builder itself does not."""
@@ -272,8 +297,9 @@ def test_a_worker_yields_to_another_s_shared_build(tmp_path: Path, builder: str 
         (tmp_path / "built-once").mkdir()
         (tmp_path / "built-once" / ".readme-run.building").write_text(builder, encoding="utf-8")
     env = {**os.environ, "PYTEST_XDIST_WORKER": "gw1", "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run([sys.executable, "-c", YIELDING, str(tmp_path)], env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", YIELDING, str(tmp_path)], env=env, capture_output=True, text=True, check=True
+    )
     assert int(done.stdout) == min(os.nice(0) + niceness, 19)  # this test may run in a worker that yielded
 
 
@@ -284,8 +310,9 @@ def test_the_controller_writes_the_rewritten_bytecode_the_workers_read(pytester:
 
     from tests.helpers.bytecode import write_bytecode_once
 
-    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["checks"]\n'
-                               'asyncio_default_fixture_loop_scope = "function"\n')
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\ntestpaths = ["checks"]\nasyncio_default_fixture_loop_scope = "function"\n'
+    )
     module = pytester.mkpydir("checks") / "test_one.py"
     module.write_text("def test_one():\n    assert 1 + 1 == 2\n", encoding="utf-8")
     config = pytester.parseconfigure()
@@ -298,8 +325,9 @@ def test_the_controller_writes_the_rewritten_bytecode_the_workers_read(pytester:
 
 
 @pytest.mark.parametrize("controller", [False, True], ids=["worker", "controller"])
-def test_the_readme_run_s_thread_starts_once_the_session_folder_is_made(tmp_path: Path, controller: bool,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_run_s_thread_starts_once_the_session_folder_is_made(
+    tmp_path: Path, controller: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pytest makes the session's folder on first use and takes no lock; a worker's given folder is emptied first.
     The README run's thread asking for it while the first test (or pytest-xdist) makes it emptied that folder under
     the test: so the folder exists before the thread starts (tests.helpers.default_run.start_making)."""

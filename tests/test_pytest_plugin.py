@@ -26,13 +26,15 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_beside_pytest_recording_both_load_and_the_suite_starts(suite: pytest.Pytester) -> None:
     pytest.importorskip("pytest_recording")
-    suite.makepyfile(test_owners="""
+    suite.makepyfile(
+        test_owners="""
         def test_record_mode_is_pytest_recordings(record_mode, request):
             assert record_mode == "once"  # pytest-recording's fixture reads its own option
             assert request.config.option.tts_record_mode is None
             plugins = request.config.pluginmanager
             assert plugins.has_plugin("recording") and plugins.has_plugin("tts_harness")
-    """)
+    """
+    )
     result = suite.runpytest("-p", "no:cacheprovider", "--record-mode=once", "-k", f"{ONE_PLAN} or owners")
     result.assert_outcomes(passed=2)  # one replayed contract scenario, and the owners check
     result.stdout.fnmatch_lines(["*target replay: * scenarios over * endpoints*; 1 passed*"])
@@ -43,13 +45,16 @@ def test_beside_pytest_recording_both_load_and_the_suite_starts(suite: pytest.Py
 
 
 def test_free_short_names_are_aliases_of_the_namespaced_options(suite: pytest.Pytester) -> None:
-    suite.makepyfile(test_aliases="""
+    suite.makepyfile(
+        test_aliases="""
         def test_aliases(request):
             option = request.config.option
             assert (option.tts_target, option.tts_fixtures_dir) == ("http://127.0.0.1:9", "elsewhere")
-    """)
-    result = suite.runpytest("-p", "no:cacheprovider", "--target", "http://127.0.0.1:9", "--fixtures-dir=elsewhere",
-                             "test_aliases.py")
+    """
+    )
+    result = suite.runpytest(
+        "-p", "no:cacheprovider", "--target", "http://127.0.0.1:9", "--fixtures-dir=elsewhere", "test_aliases.py"
+    )
     result.assert_outcomes(passed=1)
     bad = suite.runpytest("-p", "no:cacheprovider", "--target=http://[::1:9", "test_aliases.py")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
@@ -61,22 +66,28 @@ def test_a_short_name_a_conftest_owns_is_left_to_it(suite: pytest.Pytester) -> N
         def pytest_addoption(parser):
             parser.addoption("--live", action="store_true", default=False, dest="their_live")
     """)
-    suite.makepyfile(test_theirs="""
+    suite.makepyfile(
+        test_theirs="""
         def test_theirs(request):
             option = request.config.option
             assert option.their_live is True and option.tts_live is False
-    """)
+    """
+    )
     result = suite.runpytest("-p", "no:cacheprovider", "--live", "test_theirs.py")
     result.assert_outcomes(passed=1)
 
 
 def test_record_mode_is_an_alias_only_where_pytest_recording_is_not_installed(
-        suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     installed = importlib.util.find_spec("pytest_recording") is not None
     assert ("record-mode" in pytest_plugin.alias_names()) is not installed
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *rest: None if name == "pytest_recording" else real_find_spec(name, *rest))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *rest: None if name == "pytest_recording" else real_find_spec(name, *rest),
+    )
     assert "record-mode" in pytest_plugin.alias_names()
     # With it absent (or blocked), --record-mode is ours: it needs a target that can be recorded from.
     result = suite.runpytest("-p", "no:cacheprovider", "-p", "no:recording", "--record-mode=once", "-k", ONE_PLAN)
@@ -89,5 +100,10 @@ def test_under_xdist_the_controller_prints_the_summary_of_its_workers(suite: pyt
     # Two scenarios so both workers run one; each holds its own session, the controller none.
     result = suite.runpytest("-p", "no:cacheprovider", "-n", "2", "-k", "pixazo/xtts-v2.generate")
     assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["created: 2/2 workers", "*tts-harness contracts*",
-                                 "target replay: * scenarios over * endpoints of * providers; * passed, 0 failed*"])
+    result.stdout.fnmatch_lines(
+        [
+            "created: 2/2 workers",
+            "*tts-harness contracts*",
+            "target replay: * scenarios over * endpoints of * providers; * passed, 0 failed*",
+        ]
+    )

@@ -45,8 +45,10 @@ REFERENCE_P95_GOAL_MS, REFERENCE_BIAS_GOAL_MS = 60.0, 10.0
 Aligner = ReferenceAligner | WordAligner
 #: The voices the aligners hear: Kokoro unlike the reference; Piper at another pace (1.2) than the reference's, as a
 #: provider's own Piper-like voice would not be its twin.
-VOICES = {Engine.PIPER: Rendition(engine=Engine.PIPER, sample_rate=16000, length_scale=1.2),
-          Engine.KOKORO: Rendition(engine=Engine.KOKORO, sample_rate=16000)}
+VOICES = {
+    Engine.PIPER: Rendition(engine=Engine.PIPER, sample_rate=16000, length_scale=1.2),
+    Engine.KOKORO: Rendition(engine=Engine.KOKORO, sample_rate=16000),
+}
 
 
 @dataclass
@@ -62,9 +64,11 @@ class Tally:
     def line(self, name: str) -> str:
         median, p95 = quantile(self.errors, 0.5), quantile(self.errors, 0.95)
         cost = sorted(self.cpu_s)[len(self.cpu_s) // 2] if self.cpu_s else 0.0
-        return (f"{name:34s} {len(self.cpu_s):3d} clips {self.words:4d} words: onset error median "
-                f"{_ms(median)}, p95 {_ms(p95)} (signed median {_ms(quantile(self.signed, 0.5))}); "
-                f"{len(self.unplaced)} not placed; {cost * 1000:,.0f} ms CPU a clip")
+        return (
+            f"{name:34s} {len(self.cpu_s):3d} clips {self.words:4d} words: onset error median "
+            f"{_ms(median)}, p95 {_ms(p95)} (signed median {_ms(quantile(self.signed, 0.5))}); "
+            f"{len(self.unplaced)} not placed; {cost * 1000:,.0f} ms CPU a clip"
+        )
 
 
 def _ms(value: float | None) -> str:
@@ -72,8 +76,10 @@ def _ms(value: float | None) -> str:
 
 
 def sentences(count: int) -> list[str]:
-    read, numbers = ([item["text"] for item in json.loads((CORPORA / f"{name}.json").read_text())["items"]]
-                     for name in ("en_read", "en_numbers"))
+    read, numbers = (
+        [item["text"] for item in json.loads((CORPORA / f"{name}.json").read_text())["items"]]
+        for name in ("en_read", "en_numbers")
+    )
     mixed = [text for pair in zip(read, numbers, strict=False) for text in pair]
     return mixed[:count]
 
@@ -86,8 +92,9 @@ def truth_lag_ms(texts: list[str], voice: Engine) -> float | None:
     for text in texts:
         clip = engine.render(text, VOICES[voice])
         frames = len(clip.samples) // 80
-        level = 10 * np.log10((np.asarray(clip.samples[:frames * 80], dtype=np.float64).reshape(frames, 80) ** 2)
-                              .mean(axis=1) + 1e-12)
+        level = 10 * np.log10(
+            (np.asarray(clip.samples[: frames * 80], dtype=np.float64).reshape(frames, 80) ** 2).mean(axis=1) + 1e-12
+        )
         if clip.words and frames:
             lags.append((clip.words[0].start_s - int(np.argmax(level > level.max() - 30)) * 0.005) * 1000)
     return quantile(lags, 0.5)
@@ -169,10 +176,10 @@ def _missed(name: str, tally: Tally, unjudged: list[str]) -> list[str]:
     if len(tally.errors) < JUDGED_WORDS:
         unjudged.append(f"{name}: onset error on {len(tally.errors)} words (judged on {JUDGED_WORDS} or more)")
     elif median is None or median > MEDIAN_GOAL_MS or (p95 or 0.0) > P95_GOAL_MS:
-        missed.append(f"{name}: onset error median {_ms(median)}, p95 {_ms(p95)} (goals {MEDIAN_GOAL_MS:g}, "
-                      f"{P95_GOAL_MS:g} ms)")
+        missed.append(
+            f"{name}: onset error median {_ms(median)}, p95 {_ms(p95)} (goals {MEDIAN_GOAL_MS:g}, {P95_GOAL_MS:g} ms)"
+        )
     return missed
-
 
 
 def _reference_missed(name: str, tally: Tally, unjudged: list[str]) -> list[str]:
@@ -182,8 +189,10 @@ def _reference_missed(name: str, tally: Tally, unjudged: list[str]) -> list[str]
         unjudged.append(f"{name}: onset error on {len(tally.errors)} words (judged on {JUDGED_WORDS} or more)")
         return []
     if p95 is None or bias is None or p95 > REFERENCE_P95_GOAL_MS or abs(bias) > REFERENCE_BIAS_GOAL_MS:
-        return [f"{name}: onset error p95 {_ms(p95)}, signed median {_ms(bias)} (goals {REFERENCE_P95_GOAL_MS:g} ms, "
-                f"within {REFERENCE_BIAS_GOAL_MS:g} ms)"]
+        return [
+            f"{name}: onset error p95 {_ms(p95)}, signed median {_ms(bias)} (goals {REFERENCE_P95_GOAL_MS:g} ms, "
+            f"within {REFERENCE_BIAS_GOAL_MS:g} ms)"
+        ]
     return []
 
 

@@ -111,8 +111,7 @@ def run_mode(mode: str, clips: list[HardClip], batch_size: int) -> ModeResult:
 # The goals, each with its direction: the default path's pooled WER may be better than openai-whisper's by any margin
 # (it was once called missed for being 0.83 points better: a goal written as a distance).
 SPEED = goals.Goal("default against openai-whisper", goals.Direction.AT_LEAST, 4, "x")
-ACCURACY = goals.Goal("default's pooled WER against openai-whisper's", goals.Direction.NO_WORSE_THAN, 0.5,
-                      " points")
+ACCURACY = goals.Goal("default's pooled WER against openai-whisper's", goals.Direction.NO_WORSE_THAN, 0.5, " points")
 RAY_SCALING = goals.Goal("ray-2 against ray-1", goals.Direction.AT_LEAST, 1.6, "x")
 RAY_OVERHEAD = goals.Goal("ray-2 against default", goals.Direction.AT_LEAST, 0.8, "x")
 
@@ -207,8 +206,10 @@ def report(hard: HardSet, results: dict[str, ModeResult], args: argparse.Namespa
         )
     default = results.get("default")
     if baseline and default:
-        print(f"{SPEED.line(default.clips_per_s / baseline.clips_per_s)}; "
-              f"{ACCURACY.line(_points(default, baseline))}", file=out)
+        print(
+            f"{SPEED.line(default.clips_per_s / baseline.clips_per_s)}; {ACCURACY.line(_points(default, baseline))}",
+            file=out,
+        )
     one, two = results.get("ray-1"), results.get("ray-2")
     if one and two:
         print(RAY_SCALING.line(two.clips_per_s / one.clips_per_s), file=out)

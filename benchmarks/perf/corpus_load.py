@@ -40,8 +40,12 @@ def corpus(kind: str, items: int) -> dict[str, Any]:
     """A valid corpus file's content of ``items`` items of ``kind``."""
     if kind == "plain":
         texts = [item["text"] for item in json.loads(data_path(CORPORA, "en_read.json").read_text())["items"]]
-        return {"name": "large", "version": "1", "language": "en",
-                "items": [{"id": f"read-{n:06d}", "text": texts[n % len(texts)]} for n in range(items)]}
+        return {
+            "name": "large",
+            "version": "1",
+            "language": "en",
+            "items": [{"id": f"read-{n:06d}", "text": texts[n % len(texts)]} for n in range(items)],
+        }
     hard = json.loads(data_path(CORPORA, "en_hard.json").read_text())
     written = []
     for n in range(items):
@@ -71,8 +75,12 @@ def measure(path: Path) -> dict[str, float]:
     finally:
         gc.unfreeze()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds,
-            "items": len([item for item in loaded.items if not item.control]), "peak_mb": peak_kb / 1024}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "items": len([item for item in loaded.items if not item.control]),
+        "peak_mb": peak_kb / 1024,
+    }
 
 
 def run(kind: str, items: int, folder: Path, *, fresh_process: bool) -> dict[str, float]:
@@ -80,8 +88,9 @@ def run(kind: str, items: int, folder: Path, *, fresh_process: bool) -> dict[str
     path.write_text(json.dumps(corpus(kind, items)), encoding="utf-8")
     size_mb = path.stat().st_size / 2**20
     if fresh_process:
-        said = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True, capture_output=True,
-                              text=True).stdout
+        said = subprocess.run(
+            [sys.executable, __file__, "--measure", str(path)], check=True, capture_output=True, text=True
+        ).stdout
         figures: dict[str, float] = json.loads(said)
     else:
         figures = measure(path)
@@ -103,13 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.kind or KINDS:
             figures = run(kind, args.items, Path(folder), fresh_process=not args.smoke)
-            print(f"{kind:14} {figures['items']:>9,.0f} items  {figures['file_mb']:7.1f} MB file  "
-                  f"{figures['seconds']:7.2f} s ({figures['cpu_seconds']:.2f} s CPU)  "
-                  f"peak RSS {figures['peak_mb']:7.0f} MB" + ("  (this process)" if args.smoke else ""))
+            print(
+                f"{kind:14} {figures['items']:>9,.0f} items  {figures['file_mb']:7.1f} MB file  "
+                f"{figures['seconds']:7.2f} s ({figures['cpu_seconds']:.2f} s CPU)  "
+                f"peak RSS {figures['peak_mb']:7.0f} MB" + ("  (this process)" if args.smoke else "")
+            )
             allowed = 30.0 * figures["items"] / 150_000
             if figures["cpu_seconds"] > allowed:
-                missed.append(f"{kind}: {figures['items']:,.0f} items took {figures['cpu_seconds']:.2f} s of CPU, "
-                              f"more than {allowed:.2f} s (30 s for 150,000)")
+                missed.append(
+                    f"{kind}: {figures['items']:,.0f} items took {figures['cpu_seconds']:.2f} s of CPU, "
+                    f"more than {allowed:.2f} s (30 s for 150,000)"
+                )
     return goals.verdict(missed)
 
 

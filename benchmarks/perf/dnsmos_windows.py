@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         kept = kept_windows(len(audio))
 
         def run_whole(audio: np.ndarray = audio, kept: list[int] = kept) -> list[np.ndarray]:
-            return [whole.run(None, {"input_1": audio[k * SAMPLE_RATE:][:INPUT_SAMPLES][np.newaxis]})[0][0]
-                    for k in kept]
+            return [
+                whole.run(None, {"input_1": audio[k * SAMPLE_RATE :][:INPUT_SAMPLES][np.newaxis]})[0][0] for k in kept
+            ]
 
         def run_split(audio: np.ndarray = audio, kept: list[int] = kept) -> list[np.ndarray]:
             return split.raw_scores(audio, kept, INPUT_SAMPLES, SAMPLE_RATE)

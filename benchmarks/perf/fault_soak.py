@@ -81,8 +81,17 @@ CENT = Decimal("0.01")
 
 
 def bench(*args: str, report: bool = False) -> list[str]:
-    return [sys.executable, "-m", "harness.cli", "bench", "run", "--no-score", "--report" if report else "--no-report",
-            "--yes", *args]
+    return [
+        sys.executable,
+        "-m",
+        "harness.cli",
+        "bench",
+        "run",
+        "--no-score",
+        "--report" if report else "--no-report",
+        "--yes",
+        *args,
+    ]
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -148,9 +157,13 @@ def figures(db: Path, sandbox: Sandbox, key: str) -> Figures:
     balance = sandbox.balance("pixazo", key)
     assert balance is not None
     return Figures(
-        planned=len(jobs), completed=sum(1 for j in jobs if j["state"] == "done"), charged=int(costs["charged"] or 0),
-        lost=sum(1 for j in jobs if j["error_class"] == "lost"), lost_completed=lost_completed,
-        submitted_twice=twice, cost_rows_usd=Decimal(str(costs["usd"] or 0)),
+        planned=len(jobs),
+        completed=sum(1 for j in jobs if j["state"] == "done"),
+        charged=int(costs["charged"] or 0),
+        lost=sum(1 for j in jobs if j["error_class"] == "lost"),
+        lost_completed=lost_completed,
+        submitted_twice=twice,
+        cost_rows_usd=Decimal(str(costs["usd"] or 0)),
         wallet_usd=Decimal(1000) - balance,
         outcomes=dict(Counter(str(j["error_class"] or j["outcome"]) for j in jobs)),
     )
@@ -162,9 +175,25 @@ def figures(db: Path, sandbox: Sandbox, key: str) -> Figures:
 def crashes(work: Path, per_model: int, cycles: int = 3, profile: str = "chaos") -> tuple[Figures, list[str]]:
     out = work / "crashes"
     db = out / "runs.db"
-    first = bench("--out", str(out), "--sandbox-profile", profile, "--seed", "11", *MODELS,
-                  "--corpus", f"en_read:{per_model}", "--concurrency", "6", "--job-timeout", "120",
-                  "--polling", "fixed", "--poll-interval", "0.2")
+    first = bench(
+        "--out",
+        str(out),
+        "--sandbox-profile",
+        profile,
+        "--seed",
+        "11",
+        *MODELS,
+        "--corpus",
+        f"en_read:{per_model}",
+        "--concurrency",
+        "6",
+        "--job-timeout",
+        "120",
+        "--polling",
+        "fixed",
+        "--poll-interval",
+        "0.2",
+    )
     log: list[str] = []
     run_id = None
     planned = 2 * per_model
@@ -189,8 +218,9 @@ def crashes(work: Path, per_model: int, cycles: int = 3, profile: str = "chaos")
         if run_id is None:
             run_id = str(sqlite3.connect(db).execute("SELECT run_id FROM runs").fetchone()[0])
     assert run_id is not None
-    last = subprocess.run(bench("--resume", run_id, "--out", str(out)), env=environment(), capture_output=True,
-                          timeout=600)
+    last = subprocess.run(
+        bench("--resume", run_id, "--out", str(out)), env=environment(), capture_output=True, timeout=600
+    )
     log.append(f"  final --resume exit code {last.returncode}")
     with running("fast", 0, providers=("pixazo",)) as witness:
         witness.keep_state(sandbox_state_path(db, run_id))  # the run's sandbox, as a resume would restore it
@@ -248,9 +278,17 @@ class Front(QuietHandler):
             if poll == 3:
                 return self.answer(307, b"", {"Location": self.elsewhere + self.path})
             if poll == 4:
-                return self.answer(500, json.dumps({"error": "upstream", "message": planted.echo(PLANTED),
-                                                     planted.forms(PLANTED)["raw"]: "as a field name"}).encode(),
-                                    {"Content-Type": "application/json"})
+                return self.answer(
+                    500,
+                    json.dumps(
+                        {
+                            "error": "upstream",
+                            "message": planted.echo(PLANTED),
+                            planted.forms(PLANTED)["raw"]: "as a field name",
+                        }
+                    ).encode(),
+                    {"Content-Type": "application/json"},
+                )
         self.forward(self.client, self.sandbox)
 
     def do_POST(self) -> None:
@@ -284,16 +322,35 @@ def hostile(work: Path, per_model: int, report: bool = True) -> tuple[Figures, d
         try:
             url = f"http://127.0.0.1:{front.server_address[1]}"
             run = subprocess.run(
-                bench("--target", url, "--out", str(out), *MODELS, "--corpus", f"en_read:{per_model}",
-                      "--concurrency", "6", "--polling", "fixed", "--poll-interval", "0.05", report=report),
-                env=environment(PIXAZO_API_KEY=PLANTED), capture_output=True, timeout=600)
+                bench(
+                    "--target",
+                    url,
+                    "--out",
+                    str(out),
+                    *MODELS,
+                    "--corpus",
+                    f"en_read:{per_model}",
+                    "--concurrency",
+                    "6",
+                    "--polling",
+                    "fixed",
+                    "--poll-interval",
+                    "0.05",
+                    report=report,
+                ),
+                env=environment(PIXAZO_API_KEY=PLANTED),
+                capture_output=True,
+                timeout=600,
+            )
         finally:
             front.shutdown()
             elsewhere.shutdown()
         found = figures(out / "runs.db", sb, PLANTED)
     retried = sum(1 for n in Front.downloads.values() if n >= 3)
-    log = [f"  exit code {run.returncode}; downloads that needed 3 attempts {retried}; "
-           f"status polls answered by the front {Front.polls}"]
+    log = [
+        f"  exit code {run.returncode}; downloads that needed 3 attempts {retried}; "
+        f"status polls answered by the front {Front.polls}"
+    ]
     return found, dict(Elsewhere.credentials), log
 
 
@@ -302,18 +359,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-per-model", type=int, default=8)
     parser.add_argument("--scale", type=float, default=0.05, help="seconds of the soak per second of an outage")
     parser.add_argument("--keep", type=Path, default=None, help="write here and keep (default: a temporary folder)")
-    parser.add_argument("--no-report", dest="report", action="store_false",
-                        help="phase 2 writes no HTML report (its key scan then covers the rest of the folder)")
+    parser.add_argument(
+        "--no-report",
+        dest="report",
+        action="store_false",
+        help="phase 2 writes no HTML report (its key scan then covers the rest of the folder)",
+    )
     parser.add_argument("--kills", type=int, default=3, help="kill -9 and resume cycles of phase 1")
     parser.add_argument("--crash-profile", default="chaos", help="the sandbox profile of phase 1")
     parser.add_argument("--outages", default="", help="phase 3's cases, comma-separated (default: all)")
     parser.add_argument("--inputs", type=int, default=None, help="phase 5's first N bad inputs (default: all)")
-    parser.add_argument("--trials", default="", help="phase 6's trials, their indices in soak_interrupts.TRIALS, "
-                        "comma-separated (default: all)")
+    parser.add_argument(
+        "--trials",
+        default="",
+        help="phase 6's trials, their indices in soak_interrupts.TRIALS, comma-separated (default: all)",
+    )
     # Scale 0.01, not less: at 0.001 the job's deadline (0.9 s) is shorter than the sandbox's own synthesis, and the
     # smoke run "lost" both paid results to its own renders (measured 2026-11-26: 2 lost at 0.001, 0 at 0.01, +10 s).
-    args = smoke_mode.parse(parser, argv, jobs_per_model=1, scale=0.01, kills=1, crash_profile="fast",
-                            outages="status-5s,status-past-deadline", inputs=2, trials="4", report=False)
+    args = smoke_mode.parse(
+        parser,
+        argv,
+        jobs_per_model=1,
+        scale=0.01,
+        kills=1,
+        crash_profile="fast",
+        outages="status-5s,status-past-deadline",
+        inputs=2,
+        trials="4",
+        report=False,
+    )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as temporary:
         work = args.keep or Path(temporary)
@@ -327,37 +401,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  credentials received by another origin  {sum(crossed.values())} {crossed or ''}")
         hits = planted.leaks(work / "hostile", PLANTED)
         files = sum(1 for p in (work / "hostile").rglob("*") if p.is_file())
-        print(f"  key fragments in its written files      {len(hits)} (scanned {files} files, "
-              f"{len(planted.forms(PLANTED))} forms, every 8-character piece)")
+        print(
+            f"  key fragments in its written files      {len(hits)} (scanned {files} files, "
+            f"{len(planted.forms(PLANTED))} forms, every 8-character piece)"
+        )
         for hit in hits[:20]:
             print(f"    {hit}")
         waited = outages(work, args.scale, tuple(filter(None, args.outages.split(","))))
         print(f"phase 3: outages at scale {args.scale:g} (status 5-60 s, media 60-300 s, two past the deadline)")
-        print(f"  jobs {waited.jobs}; charged {waited.charged}; unfetched after the first pass {waited.unfetched_first}"
-              f" (summary said pending {waited.pending_said}); done after --resume {waited.done}; "
-              f"paid results lost {waited.lost}; {waited.real_s:.0f} s real time")
+        print(
+            f"  jobs {waited.jobs}; charged {waited.charged}; unfetched after the first pass {waited.unfetched_first}"
+            f" (summary said pending {waited.pending_said}); done after --resume {waited.done}; "
+            f"paid results lost {waited.lost}; {waited.real_s:.0f} s real time"
+        )
         stored, corrupted, clips, played = ranges(work, args.jobs_per_model, bench, environment)
         print(f"phase 4: range answers {dict(played)}: {stored}/{clips} clips stored as ok, {corrupted} corrupted")
         swept = sweep(work, limit=args.inputs)
         tracebacks = [o for o in swept if o.traceback]
         unclean = [o for o in swept if not o.clean]
-        print(f"phase 5: bad inputs {len(swept)}: tracebacks {len(tracebacks)}; killed by a signal "
-              f"{sum(1 for o in swept if o.code < 0)}; answered in more than one line or a panel "
-              f"{sum(1 for o in swept if not o.one_line)}")
+        print(
+            f"phase 5: bad inputs {len(swept)}: tracebacks {len(tracebacks)}; killed by a signal "
+            f"{sum(1 for o in swept if o.code < 0)}; answered in more than one line or a panel "
+            f"{sum(1 for o in swept if not o.one_line)}"
+        )
         for outcome in unclean[:20]:
-            print(f"    exit {outcome.code}, {outcome.lines} lines{', boxed' if outcome.boxed else ''}: "
-                  f"{' '.join(outcome.args)[:150]!r}")
+            print(
+                f"    exit {outcome.code}, {outcome.lines} lines{', boxed' if outcome.boxed else ''}: "
+                f"{' '.join(outcome.args)[:150]!r}"
+            )
         chosen = tuple(TRIALS[int(i)] for i in args.trials.split(",")) if args.trials else TRIALS
         interrupted = trials(work / "interrupts", chosen)
         clean = sum(1 for t in interrupted if t.clean)
         early = sum(1 for t in interrupted if t.in_interpreter_start_up)
-        print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}"
-              + (f" ({early} landed in the interpreter's own start-up, before the harness's first line)"
-                 if early else ""))
+        print(
+            f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}"
+            + (f" ({early} landed in the interpreter's own start-up, before the harness's first line)" if early else "")
+        )
         for t in interrupted:
             if not t.clean:
-                print(f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
-                      f"{t.aborted or 'no abort'}, resume: {t.resumed}; stderr began {t.said[:100]!r}")
+                print(
+                    f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
+                    f"{t.aborted or 'no abort'}, resume: {t.resumed}; stderr began {t.said[:100]!r}"
+                )
     lost = crashed.lost_completed + fronted.lost_completed + waited.lost
     total = lost + crashed.submitted_twice + fronted.submitted_twice
     cents = all(f.cost_rows_usd.quantize(CENT) == f.wallet_usd.quantize(CENT) for f in (crashed, fronted))
@@ -365,21 +450,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corrupted clips stored as ok        {corrupted}")
     print(f"key fragments found in written files {len(hits)} (raw and every encoded form)")
     print(f"tracebacks in the bad-input sweep   {len(tracebacks)} of {len(swept)} inputs")
-    print(f"bad inputs not answered in one line {len(unclean)} of {len(swept)} (tracebacks, signals, panels, "
-          "more lines)")
+    print(
+        f"bad inputs not answered in one line {len(unclean)} of {len(swept)} (tracebacks, signals, panels, more lines)"
+    )
     print(f"Ctrl-C trials ending cleanly        {clean}/{len(interrupted)}")
-    ok = (total == 0 and not hits and not crossed and cents and not corrupted and not unclean
-          and clean == len(interrupted))
+    ok = (
+        total == 0
+        and not hits
+        and not crossed
+        and cents
+        and not corrupted
+        and not unclean
+        and clean == len(interrupted)
+    )
     print(f"soak {'met' if ok else 'MISSED'} its goal in {time.monotonic() - started:.0f} s")
-    missed = [said for said, failed in (
-        (f"{lost} paid results lost, {total - lost} submitted twice", total),
-        (f"{len(hits)} key fragments in written files", hits),
-        (f"credentials received by another origin: {crossed}", crossed),
-        ("cost rows differ from the sandbox wallet by a cent or more", not cents),
-        (f"{corrupted} corrupted clips stored as ok", corrupted),
-        (f"{len(unclean)} of {len(swept)} bad inputs not answered in one line", unclean),
-        (f"{len(interrupted) - clean} of {len(interrupted)} Ctrl-C trials not clean", clean != len(interrupted)),
-    ) if failed]
+    missed = [
+        said
+        for said, failed in (
+            (f"{lost} paid results lost, {total - lost} submitted twice", total),
+            (f"{len(hits)} key fragments in written files", hits),
+            (f"credentials received by another origin: {crossed}", crossed),
+            ("cost rows differ from the sandbox wallet by a cent or more", not cents),
+            (f"{corrupted} corrupted clips stored as ok", corrupted),
+            (f"{len(unclean)} of {len(swept)} bad inputs not answered in one line", unclean),
+            (f"{len(interrupted) - clean} of {len(interrupted)} Ctrl-C trials not clean", clean != len(interrupted)),
+        )
+        if failed
+    ]
     return goals.verdict(missed)
 
 

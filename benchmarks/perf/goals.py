@@ -55,7 +55,7 @@ class Goal:
         return value >= self.bound if self.direction is Direction.AT_LEAST else value <= self.bound
 
     def line(self, value: float, digits: int = 2) -> str:
-        """"default against openai-whisper 9.90x (goal: at least 4x)": the value and the goal with its direction."""
+        """ "default against openai-whisper 9.90x (goal: at least 4x)": the value and the goal with its direction."""
         return f"{self.what} {value:.{digits}f}{self.unit} (goal: {self.direction} {self.bound:g}{self.unit})"
 
     def missed(self, value: float, digits: int = 2) -> list[str]:
@@ -87,8 +87,9 @@ class Watch:
     def __enter__(self) -> Watch:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()
 
     def start(self) -> Watch:
@@ -106,8 +107,10 @@ class Watch:
         self._loop.close()
         ticks = self._lag.drain()
         span = end - self.origin
-        windows = [HealthWindow(start_s=start, end_s=min(span, start + WINDOW_S))
-                   for start in (i * WINDOW_S for i in range(max(1, int(span / WINDOW_S + 0.999999))))]
+        windows = [
+            HealthWindow(start_s=start, end_s=min(span, start + WINDOW_S))
+            for start in (i * WINDOW_S for i in range(max(1, int(span / WINDOW_S + 0.999999))))
+        ]
         lay_ticks(windows, ticks, self.origin)
         lags = [lag * 1000 for _, lag in ticks]
         self.health = RunHealth(windows=tuple(windows), lag_p50_ms=quantile(lags, 0.5), lag_p95_ms=quantile(lags, 0.95))
@@ -132,8 +135,9 @@ class Watch:
         return f"the measuring process was saturated for {share:.0%} of its time{lag}{most}"
 
 
-def verdict(missed: Sequence[str], timing: Sequence[str] = (), watch: Watch | None = None,
-            unjudged: Sequence[str] = ()) -> int:
+def verdict(
+    missed: Sequence[str], timing: Sequence[str] = (), watch: Watch | None = None, unjudged: Sequence[str] = ()
+) -> int:
     """Say each goal missed (stderr, one line each) and return the exit code: 0 when every goal judged held, else 1.
     `timing` goals missed while `watch` saw the process saturated are said as not judged, and do not fail;
     `unjudged` names goals the sample is too small to judge at all (a smoke run's), with why."""
@@ -148,6 +152,13 @@ def verdict(missed: Sequence[str], timing: Sequence[str] = (), watch: Watch | No
     for line in failed:
         print(f"goal missed: {line}", file=sys.stderr)
     if not failed:
-        print("goals held" + (" (the timing goals not judged: the client was saturated)"
-                              if timing and watch is not None and watch.saturated else ""), file=sys.stderr)
+        print(
+            "goals held"
+            + (
+                " (the timing goals not judged: the client was saturated)"
+                if timing and watch is not None and watch.saturated
+                else ""
+            ),
+            file=sys.stderr,
+        )
     return 1 if failed else 0

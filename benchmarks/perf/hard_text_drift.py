@@ -48,17 +48,29 @@ def main(argv: list[str] | None = None) -> int:
     with running("fast", 7, providers=("openai",)) as served:
         for misread in ([], ["year-digit-by-digit"]):
             httpx.post(served.url + "/_sandbox/drift", json={"misread": misread}).raise_for_status()
-            result = benchmark.run(BenchConfig(out=args.out, providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
-                                               corpus=(str(path),), target=served.url, budget=1.0, dnsmos=False,
-                                               report=False))
+            result = benchmark.run(
+                BenchConfig(
+                    out=args.out,
+                    providers=("openai",),
+                    models=("tts-1",),  # type: ignore[call-arg]
+                    corpus=(str(path),),
+                    target=served.url,
+                    budget=1.0,
+                    dnsmos=False,
+                    report=False,
+                )
+            )
             runs.append(result.run_id)
             for figure in result.summary.hard_text:
                 accuracy = figure.accuracy
-                drifted.append((accuracy.trials, sum(r.error == "year-digit-by-digit" for r in figure.failures),
-                                figure.items))
-                print(f"misread={misread or 'none'}: {figure.category} {accuracy.successes}/{accuracy.trials} "
-                      f"judged of {figure.items} ({accuracy.low:.2f}-{accuracy.high:.2f}); failing: "
-                      + "; ".join(f"{r.item_id} {r.heard!r} ({r.error})" for r in figure.failures[:3]))
+                drifted.append(
+                    (accuracy.trials, sum(r.error == "year-digit-by-digit" for r in figure.failures), figure.items)
+                )
+                print(
+                    f"misread={misread or 'none'}: {figure.category} {accuracy.successes}/{accuracy.trials} "
+                    f"judged of {figure.items} ({accuracy.low:.2f}-{accuracy.high:.2f}); failing: "
+                    + "; ".join(f"{r.item_id} {r.heard!r} ({r.error})" for r in figure.failures[:3])
+                )
     db = args.out / "runs.db"
     comparison = compare_runs(read_run(db, runs[0]), read_run(db, runs[1]), fail_on=(Metric.HARD_TEXT,))
     lines = render_text(comparison).splitlines()
@@ -76,8 +88,10 @@ def missed(comparison: Comparison, drifted: list[tuple[int, int, int]]) -> list[
         return [*said, f"{len(drifted)} runs gave the year category's figures, not 2"]
     (_, before, _), (judged, after, items) = drifted
     if before or not judged or after != judged:
-        said.append(f"the drifted run: {after} of its {judged} judged items (of {items}) failed as read digit by "
-                    f"digit, the first run {before}")
+        said.append(
+            f"the drifted run: {after} of its {judged} judged items (of {items}) failed as read digit by "
+            f"digit, the first run {before}"
+        )
     return said
 
 

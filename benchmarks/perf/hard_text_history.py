@@ -48,9 +48,20 @@ def main(argv: list[str] | None = None) -> int:
         for night in range(args.nights):
             if night == args.nights - 1:
                 httpx.post(served.url + "/_sandbox/drift", json={"misread": ["year-digit-by-digit"]}).raise_for_status()
-            benchmark.run(BenchConfig(out=out, providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
-                                      corpus=(str(path),), target=served.url, budget=1.0, score=True, dnsmos=False,
-                                      report=False, concurrency=2))
+            benchmark.run(
+                BenchConfig(
+                    out=out,
+                    providers=("openai",),
+                    models=("tts-1",),  # type: ignore[call-arg]
+                    corpus=(str(path),),
+                    target=served.url,
+                    budget=1.0,
+                    score=True,
+                    dnsmos=False,
+                    report=False,
+                    concurrency=2,
+                )
+            )
     result = CliRunner().invoke(app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html")])
     print(f"history exit {result.exit_code}")
     named = [line for line in result.output.splitlines() if "Hard text" in line or "e.g." in line]

@@ -92,8 +92,11 @@ def clips_of(corpus: str, items: int | None) -> list[HardTextClip]:
     hard: list[HardText] = [item.hard for item in loaded.items if item.hard is not None and not item.control]
     if items:
         hard = [hard[int(index * len(hard) / items)] for index in range(min(items, len(hard)))]
-    return [HardTextClip(hard=item, audio=wav_bytes(text), control=control)
-            for item in hard for text, control in ((item.text, False), (item.control, True))]
+    return [
+        HardTextClip(hard=item, audio=wav_bytes(text), control=control)
+        for item in hard
+        for text, control in ((item.text, False), (item.control, True))
+    ]
 
 
 def encode_pace(judge: HardTextJudge, repeats: int = 5) -> tuple[float, float]:
@@ -121,44 +124,66 @@ def measure(corpus: str, asr_model: str, items: int | None) -> dict[str, Any]:
     for start in range(0, len(clips), BATCH):
         verdicts.update(score.verdict.value for score in judge.score_many(clips[start : start + BATCH]))
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    return {"clips": len(clips), "seconds": seconds, "per_clip_ms": 1000 * seconds / len(clips),
-            "encode_10s_ms": 1000 * pace, "encodes_per_clip": seconds / len(clips) / pace,
-            "cpu_per_clip_ms": 1000 * cpu_seconds / len(clips), "encode_10s_cpu_ms": 1000 * pace_cpu,
-            "cpu_encodes_per_clip": cpu_seconds / len(clips) / pace_cpu,
-            "steps_ms_per_clip": {name: 1000 * value / len(clips) for name, value in timings.steps.items()},
-            "verdicts": dict(verdicts), "asr_model": judge.model_id}
+    return {
+        "clips": len(clips),
+        "seconds": seconds,
+        "per_clip_ms": 1000 * seconds / len(clips),
+        "encode_10s_ms": 1000 * pace,
+        "encodes_per_clip": seconds / len(clips) / pace,
+        "cpu_per_clip_ms": 1000 * cpu_seconds / len(clips),
+        "encode_10s_cpu_ms": 1000 * pace_cpu,
+        "cpu_encodes_per_clip": cpu_seconds / len(clips) / pace_cpu,
+        "steps_ms_per_clip": {name: 1000 * value / len(clips) for name, value in timings.steps.items()},
+        "verdicts": dict(verdicts),
+        "asr_model": judge.model_id,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="en_hard")
     parser.add_argument("--asr-model", default=DEFAULT_MODEL)
-    parser.add_argument("--items", type=int, default=None,
-                        help="N items only (and their controls), spread evenly over the corpus")
+    parser.add_argument(
+        "--items", type=int, default=None, help="N items only (and their controls), spread evenly over the corpus"
+    )
     args = smoke_mode.parse(parser, argv, items=4)
     with goals.Watch() as watch:
         figures = measure(args.corpus, args.asr_model, args.items)
     clips = figures["clips"]
     whole = figures["per_clip_ms"] * GOAL_CLIPS / 1000
     steps = ", ".join(f"{name} {ms:.0f}" for name, ms in figures["steps_ms_per_clip"].items())
-    print(f"{clips} clips of {args.corpus} judged by forced choice with {figures['asr_model']} in "
-          f"{figures['seconds']:.1f} s: {figures['per_clip_ms']:.0f} ms a clip ({steps} ms a clip in the listener's "
-          f"steps); verdicts {figures['verdicts']}")
-    print(f"one offering's en_hard ({GOAL_CLIPS} clips) at this pace: {whole:.0f} s (goal {GOAL_S:.0f} s); a "
-          f"ten-second encode took {figures['encode_10s_ms']:.0f} ms here, a clip "
-          f"{figures['encodes_per_clip']:.2f} encodes (goal {ENCODES_PER_CLIP:.2f})")
-    print(f"CPU time: {figures['cpu_per_clip_ms']:.0f} ms a clip, a ten-second encode "
-          f"{figures['encode_10s_cpu_ms']:.0f} ms: a clip {figures['cpu_encodes_per_clip']:.2f} encodes of CPU")
-    missed = [] if sum(figures["verdicts"].values()) == clips else [
-        f"{clips - sum(figures['verdicts'].values())} of {clips} clips got no verdict"]
+    print(
+        f"{clips} clips of {args.corpus} judged by forced choice with {figures['asr_model']} in "
+        f"{figures['seconds']:.1f} s: {figures['per_clip_ms']:.0f} ms a clip ({steps} ms a clip in the listener's "
+        f"steps); verdicts {figures['verdicts']}"
+    )
+    print(
+        f"one offering's en_hard ({GOAL_CLIPS} clips) at this pace: {whole:.0f} s (goal {GOAL_S:.0f} s); a "
+        f"ten-second encode took {figures['encode_10s_ms']:.0f} ms here, a clip "
+        f"{figures['encodes_per_clip']:.2f} encodes (goal {ENCODES_PER_CLIP:.2f})"
+    )
+    print(
+        f"CPU time: {figures['cpu_per_clip_ms']:.0f} ms a clip, a ten-second encode "
+        f"{figures['encode_10s_cpu_ms']:.0f} ms: a clip {figures['cpu_encodes_per_clip']:.2f} encodes of CPU"
+    )
+    missed = (
+        []
+        if sum(figures["verdicts"].values()) == clips
+        else [f"{clips - sum(figures['verdicts'].values())} of {clips} clips got no verdict"]
+    )
     if args.smoke:
         return goals.verdict(missed, unjudged=[f"the pace: {clips} clips are too few (run it without --smoke)"])
     # The goal is the whole corpus's wall time (a sample's projected at its pace). The encodes a clip costs are
     # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (the
     # module's docstring).
-    timing = [] if whole <= GOAL_S else [
-        f"one offering's en_hard {'took' if args.items is None else 'would take'} {whole:.0f} s at this pace "
-        f"(at most {GOAL_S:.0f} s)"]
+    timing = (
+        []
+        if whole <= GOAL_S
+        else [
+            f"one offering's en_hard {'took' if args.items is None else 'would take'} {whole:.0f} s at this pace "
+            f"(at most {GOAL_S:.0f} s)"
+        ]
+    )
     return goals.verdict(missed, timing, watch)
 
 

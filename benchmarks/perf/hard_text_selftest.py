@@ -96,16 +96,30 @@ class Tally:
     examples: list[dict[str, str]] = field(default_factory=list)
 
     def rates(self) -> tuple[float | None, float | None]:
-        return (self.right_passed / self.right if self.right else None,
-                self.wrong_failed / self.wrong if self.wrong else None)
+        return (
+            self.right_passed / self.right if self.right else None,
+            self.wrong_failed / self.wrong if self.wrong else None,
+        )
 
     def intervals(self) -> tuple[Proportion, Proportion]:
         """The right readings passed and the wrong ones failed, each with its Wilson 95% interval."""
         return wilson(self.right_passed, self.right), wilson(self.wrong_failed, self.wrong)
 
     def add(self, other: Tally) -> None:
-        for name in ("right", "right_passed", "wrong", "wrong_failed", "wrong_failed_as_itself", "wrong_passed",
-                     "unsure", "other", "unknown", "unknown_passed", "unknown_failed", "unknown_failed_generated"):
+        for name in (
+            "right",
+            "right_passed",
+            "wrong",
+            "wrong_failed",
+            "wrong_failed_as_itself",
+            "wrong_passed",
+            "unsure",
+            "other",
+            "unknown",
+            "unknown_passed",
+            "unknown_failed",
+            "unknown_failed_generated",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -113,11 +127,14 @@ def spoken_text(words: tuple[str, ...]) -> str:
     """A reading as the voice is given it: a lone letter in capitals, so the voice names the letter ("v two"
     would come out "the two"). A lone "a" is the article, except beside another lone letter ("a m", "n a s a"),
     where it is the letter, respelled "eigh" (both voices read a capital "A" as the article)."""
+
     def letter(index: int) -> bool:
         return any(0 <= other < len(words) and len(words[other]) == 1 for other in (index - 1, index + 1))
 
-    return " ".join(("eigh" if letter(index) else word) if word == "a"
-                    else word.upper() if len(word) == 1 else word for index, word in enumerate(words))
+    return " ".join(
+        ("eigh" if letter(index) else word) if word == "a" else word.upper() if len(word) == 1 else word
+        for index, word in enumerate(words)
+    )
 
 
 @functools.cache
@@ -194,15 +211,21 @@ def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -
             heard.append((render, evidence))
         if save is not None and (start // 32) % 10 == 9:
             save.write_text(json.dumps(saved(heard, judge.model_id)) + "\n", encoding="utf-8")
-        print(f"{len(heard)} of {len(todo)} renders heard in {time.perf_counter() - started:.0f} s", file=sys.stderr,
-              flush=True)
+        print(
+            f"{len(heard)} of {len(todo)} renders heard in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     return heard
 
 
 def without_own_misreading(render: Render) -> HardText:
     """The render's item with the render's own misreading left out: the reading is an unknown misreading."""
-    kept = tuple(wrong for wrong in render.hard.misreadings if wrong.error != render.error
-                 or spoken_text(fullest(wrong.say)) != render.reading)
+    kept = tuple(
+        wrong
+        for wrong in render.hard.misreadings
+        if wrong.error != render.error or spoken_text(fullest(wrong.say)) != render.reading
+    )
     return replace(render.hard, misreadings=kept)
 
 
@@ -215,9 +238,12 @@ def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvide
     free transcript depends on the clip alone, so the rest is what the run heard. A render whose whole item asks
     what a saved run did not (``--from`` a run judged before the judge asked it: a new generated misreading, a new
     reading of the free transcript) is heard again the same way."""
-    todo = [(evidence, render, asked) for render, evidence in heard
-            for asked in dict.fromkeys((render.hard, without_own_misreading(render)))
-            if not judge.complete(asked, evidence)]
+    todo = [
+        (evidence, render, asked)
+        for render, evidence in heard
+        for asked in dict.fromkeys((render.hard, without_own_misreading(render)))
+        if not judge.complete(asked, evidence)
+    ]
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
         found, problems = judge.evidence([HardTextClip(hard=asked, samples=say(render)) for _, render, asked in batch])
@@ -228,13 +254,21 @@ def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvide
             evidence.priors = {**more.priors, **evidence.priors}
             evidence.searched = {**more.searched, **evidence.searched}
             if not judge.complete(asked, evidence):
-                raise SystemExit(f"{render.item_id} {render.reading!r} ({render.voice}): heard again, its free "
-                                 f"transcript was {more.transcript!r}, not {evidence.transcript!r}")
+                raise SystemExit(
+                    f"{render.item_id} {render.reading!r} ({render.voice}): heard again, its free "
+                    f"transcript was {more.transcript!r}, not {evidence.transcript!r}"
+                )
     return len(todo)
 
 
-def count(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], thresholds: Thresholds, examples: int,
-          *, unknown: bool = True) -> dict[str, Tally]:
+def count(
+    judge: HardTextJudge,
+    heard: list[tuple[Render, JudgeEvidence]],
+    thresholds: Thresholds,
+    examples: int,
+    *,
+    unknown: bool = True,
+) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for render, evidence in heard:
         score = judge.decide(render.hard, evidence, thresholds)
@@ -258,12 +292,21 @@ def count(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], thres
                 tally.unknown += 1
                 tally.unknown_passed += held_out.verdict is HardTextVerdict.PASS
                 tally.unknown_failed += held_out.verdict is HardTextVerdict.FAIL
-                tally.unknown_failed_generated += (held_out.verdict is HardTextVerdict.FAIL
-                                                   and (held_out.error or "").startswith(GENERATED))
+                tally.unknown_failed_generated += held_out.verdict is HardTextVerdict.FAIL and (
+                    held_out.error or ""
+                ).startswith(GENERATED)
         if misjudged and len(tally.examples) < examples:
-            tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
-                                   "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,
-                                   "margin": f"{score.choice.margin:.1f}"})
+            tally.examples.append(
+                {
+                    "item": render.item_id,
+                    "voice": render.voice,
+                    "said": render.reading,
+                    "heard": score.transcript,
+                    "verdict": verdict.value,
+                    "chose": score.choice.reading,
+                    "margin": f"{score.choice.margin:.1f}",
+                }
+            )
     return dict(sorted(tallies.items()))
 
 
@@ -281,8 +324,13 @@ MAX_UNSURE = 0.05
 MAX_HELD_OUT_PASSED = 0.02
 
 
-def calibrate(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], threshold: float, *,
-              prior_weight: float | None = None) -> Thresholds:
+def calibrate(
+    judge: HardTextJudge,
+    heard: list[tuple[Render, JudgeEvidence]],
+    threshold: float,
+    *,
+    prior_weight: float | None = None,
+) -> Thresholds:
     """The pass and fail margins that pass the fewest wrong readings of ``heard`` with at most `MAX_UNSURE` of the
     renders unsure, and of those leave the most categories at ``threshold`` on both rates (`at_threshold`), ties to
     the wider (the safer both ways); then the widest other margin that lets at most `MAX_HELD_OUT_PASSED` of the
@@ -293,8 +341,13 @@ def calibrate(judge: HardTextJudge, heard: list[tuple[Render, JudgeEvidence]], t
     share = judge.thresholds.prior_weight if prior_weight is None else prior_weight
     for pass_margin in PASS_MARGINS:
         for fail_margin in FAIL_MARGINS:
-            candidate = replace(judge.thresholds, pass_margin=pass_margin, fail_margin=fail_margin,
-                                other_margin=min(OTHER_MARGINS), prior_weight=share)
+            candidate = replace(
+                judge.thresholds,
+                pass_margin=pass_margin,
+                fail_margin=fail_margin,
+                other_margin=min(OTHER_MARGINS),
+                prior_weight=share,
+            )
             tallies = count(judge, heard, candidate, 0, unknown=False)
             figures = totals(tallies, threshold)
             if figures["unsure_share"] > MAX_UNSURE:
@@ -329,11 +382,16 @@ def calibrate_prior(judge: HardTextJudge, heard: Heard) -> float:
     wrong readings of ``heard``, then misjudges the fewest (a right reading not passed, a wrong one not failed), then
     lets the fewest wrong readings pass with their own misreading left out (the held-out mode); ties go to the share
     nearest the judge's."""
+
     def rank(weight: float) -> tuple[float, ...]:
         tallies = count(judge, heard, replace(judge.thresholds, prior_weight=weight), 0)
         figures = totals(tallies, THRESHOLD)
-        return (figures["wrong_passed"], misjudged(tallies), figures["unknown_passed"],
-                abs(weight - judge.thresholds.prior_weight))
+        return (
+            figures["wrong_passed"],
+            misjudged(tallies),
+            figures["unknown_passed"],
+            abs(weight - judge.thresholds.prior_weight),
+        )
 
     return min(PRIOR_WEIGHTS, key=rank)
 
@@ -353,13 +411,20 @@ def two_fold(judge: HardTextJudge, heard: Heard, threshold: float) -> tuple[Thre
         tallies = count(judge, held, margins, 0)
         figures = totals(tallies, threshold)
         chosen.append(margins)
-        said.append(f"calibrated on the items at {name} places: the prior's share {fold_share:g}, at {share:g} "
-                    f"{margins.key()}; on the others, held out: {at_threshold(tallies, threshold)} of "
-                    f"{figures['categories']} categories at {threshold:g} on both rates, {figures['unsure_share']:.1%} "
-                    f"unsure, {figures['wrong_passed']} wrong readings passed, {figures['unknown_passed']} of "
-                    f"{figures['unknown']} passed with their own misreading left out")
-    kept = replace(judge.thresholds, prior_weight=share, pass_margin=max(m.pass_margin for m in chosen),
-                   fail_margin=max(m.fail_margin for m in chosen), other_margin=min(m.other_margin for m in chosen))
+        said.append(
+            f"calibrated on the items at {name} places: the prior's share {fold_share:g}, at {share:g} "
+            f"{margins.key()}; on the others, held out: {at_threshold(tallies, threshold)} of "
+            f"{figures['categories']} categories at {threshold:g} on both rates, {figures['unsure_share']:.1%} "
+            f"unsure, {figures['wrong_passed']} wrong readings passed, {figures['unknown_passed']} of "
+            f"{figures['unknown']} passed with their own misreading left out"
+        )
+    kept = replace(
+        judge.thresholds,
+        prior_weight=share,
+        pass_margin=max(m.pass_margin for m in chosen),
+        fail_margin=max(m.fail_margin for m in chosen),
+        other_margin=min(m.other_margin for m in chosen),
+    )
     return kept, said
 
 
@@ -377,38 +442,55 @@ def halves(heard: Heard) -> tuple[Heard, Heard]:
 
 
 def saved(heard: list[tuple[Render, JudgeEvidence]], model: str) -> dict[str, Any]:
-    return {"asr_model": model, "renders": [{"item": r.item_id, "voice": r.voice, "reading": r.reading,
-                                             "error": r.error, "evidence": e.as_json()} for r, e in heard]}
+    return {
+        "asr_model": model,
+        "renders": [
+            {"item": r.item_id, "voice": r.voice, "reading": r.reading, "error": r.error, "evidence": e.as_json()}
+            for r, e in heard
+        ],
+    }
 
 
-def from_saved(data: dict[str, Any],
-               items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, JudgeEvidence]], str]:
+def from_saved(
+    data: dict[str, Any], items: list[tuple[str, HardText]]
+) -> tuple[list[tuple[Render, JudgeEvidence]], str]:
     by_id = dict(items)
-    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
-              JudgeEvidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]
+    heard = [
+        (
+            Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
+            JudgeEvidence.from_json(r["evidence"]),
+        )
+        for r in data["renders"]
+        if r["item"] in by_id
+    ]
     return heard, str(data["asr_model"])
 
 
 def judgeable(tally: Tally, threshold: float) -> bool:
     """The rule: on both rates (right readings passed, wrong ones failed) at least ``threshold``, the lower end of
     the Wilson 95% interval at least `LOWER_BOUND`, on at least `MIN_COUNT` renders."""
-    return all(share.trials >= MIN_COUNT and share.value >= threshold and share.low >= LOWER_BOUND
-               for share in tally.intervals())
+    return all(
+        share.trials >= MIN_COUNT and share.value >= threshold and share.low >= LOWER_BOUND
+        for share in tally.intervals()
+    )
 
 
 def table(tallies: dict[str, Tally], model: str, threshold: float) -> str:
     """The listed mode per category (each rate with its Wilson 95% interval) and, beside it, the held-out mode."""
-    lines = [f"| category | right readings | passed | wrong readings | failed (own error) | passed | unsure | other | "
-             f"judgeable by {model} (≥ {threshold:g}, interval from {LOWER_BOUND:g}, ≥ {MIN_COUNT} each) | "
-             "held out: wrong | failed (generated) | passed |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"]
+    lines = [
+        f"| category | right readings | passed | wrong readings | failed (own error) | passed | unsure | other | "
+        f"judgeable by {model} (≥ {threshold:g}, interval from {LOWER_BOUND:g}, ≥ {MIN_COUNT} each) | "
+        "held out: wrong | failed (generated) | passed |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
     for category, tally in tallies.items():
         right, wrong = tally.intervals()
         lines.append(
             f"| {category} | {tally.right} | {_share(right)} | {tally.wrong} | {_share(wrong)} "
             f"({tally.wrong_failed_as_itself}) | {tally.wrong_passed} | {tally.unsure} | {tally.other} | "
             f"{'yes' if judgeable(tally, threshold) else f'**not judgeable by {model}**'} | {tally.unknown} | "
-            f"{tally.unknown_failed} ({tally.unknown_failed_generated}) | {tally.unknown_passed} |")
+            f"{tally.unknown_failed} ({tally.unknown_failed_generated}) | {tally.unknown_passed} |"
+        )
     return "\n".join(lines)
 
 
@@ -422,11 +504,19 @@ def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
     for tally in tallies.values():
         total.add(tally)
     renders_judged = total.right + total.wrong
-    return {"categories": len(tallies), "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
-            "renders": renders_judged, "unsure": total.unsure, "other": total.other,
-            "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
-            "wrong_passed": total.wrong_passed, "unknown": total.unknown, "unknown_passed": total.unknown_passed,
-            "unknown_failed": total.unknown_failed, "unknown_failed_generated": total.unknown_failed_generated}
+    return {
+        "categories": len(tallies),
+        "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
+        "renders": renders_judged,
+        "unsure": total.unsure,
+        "other": total.other,
+        "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
+        "wrong_passed": total.wrong_passed,
+        "unknown": total.unknown,
+        "unknown_passed": total.unknown_passed,
+        "unknown_failed": total.unknown_failed,
+        "unknown_failed_generated": total.unknown_failed_generated,
+    }
 
 
 def _rate(value: float | None) -> str:
@@ -437,8 +527,9 @@ def _interval(share: Proportion) -> list[float] | None:
     return None if not share.trials else [round(share.low, 4), round(share.high, 4)]
 
 
-def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str, voices: list[str],
-             thresholds: Thresholds) -> dict[str, Any]:
+def verdicts(
+    tallies: dict[str, Tally], model: str, threshold: float, corpus: str, voices: list[str], thresholds: Thresholds
+) -> dict[str, Any]:
     return {
         "asr_model": model,
         "method": METHOD,
@@ -456,13 +547,23 @@ def _category(tally: Tally, threshold: float) -> dict[str, Any]:
     mode (wrong renders with their own misreading left out: failed, failed by a generated one, passed)."""
     right, wrong = tally.intervals()
     passed = wilson(tally.unknown_passed, tally.unknown)
-    return {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1], "right": tally.right,
-            "wrong": tally.wrong, "right_pass_interval": _interval(right), "wrong_fail_interval": _interval(wrong),
-            "judgeable": judgeable(tally, threshold),
-            "held_out": {"wrong": tally.unknown, "failed": tally.unknown_failed,
-                         "failed_generated": tally.unknown_failed_generated, "passed": tally.unknown_passed,
-                         "wrong_passed": passed.value if passed.trials else None,
-                         "wrong_passed_interval": _interval(passed)}}
+    return {
+        "right_pass": tally.rates()[0],
+        "wrong_fail": tally.rates()[1],
+        "right": tally.right,
+        "wrong": tally.wrong,
+        "right_pass_interval": _interval(right),
+        "wrong_fail_interval": _interval(wrong),
+        "judgeable": judgeable(tally, threshold),
+        "held_out": {
+            "wrong": tally.unknown,
+            "failed": tally.unknown_failed,
+            "failed_generated": tally.unknown_failed_generated,
+            "passed": tally.unknown_passed,
+            "wrong_passed": passed.value if passed.trials else None,
+            "wrong_passed_interval": _interval(passed),
+        },
+    }
 
 
 def missed(result: dict[str, Any], summary: dict[str, Any]) -> list[str]:
@@ -474,33 +575,52 @@ def missed(result: dict[str, Any], summary: dict[str, Any]) -> list[str]:
     lines = []
     if summary["wrong_passed"]:
         lines.append(f"{summary['wrong_passed']} wrong reading(s) passed")
-    shipped = next((model for model in shipped_judgeability().models
-                    if model.asr_model == result["asr_model"] and model.method == result["method"]), None)
+    shipped = next(
+        (
+            model
+            for model in shipped_judgeability().models
+            if model.asr_model == result["asr_model"] and model.method == result["method"]
+        ),
+        None,
+    )
     if shipped is None:
         return lines
     return lines + [
         f"{category}: shipped as judgeable by {shipped.asr_name}, here right readings passed "
         f"{_rate(found['right_pass'])} and wrong ones failed {_rate(found['wrong_fail'])} (threshold "
-        f"{result['threshold']:g})" for category, found in result["categories"].items()
-        if shipped.categories.get(category) and not found["judgeable"]]
+        f"{result['threshold']:g})"
+        for category, found in result["categories"].items()
+        if shipped.categories.get(category) and not found["judgeable"]
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="a hard-text corpus name or file")
     parser.add_argument("--asr-model", default=DEFAULT_MODEL, help="the judge's ASR model (tiny.en, base, a folder)")
-    parser.add_argument("--voices", default=Engine.PIPER.value,
-                        help=f"sandbox voices, comma-separated ({', '.join(engine.value for engine in Engine)})")
+    parser.add_argument(
+        "--voices",
+        default=Engine.PIPER.value,
+        help=f"sandbox voices, comma-separated ({', '.join(engine.value for engine in Engine)})",
+    )
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--smoke", action="store_true", help=f"the first {SMOKE_ITEMS} items only")
     parser.add_argument("--examples", type=int, default=3, help="misjudged renders listed per category")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write", type=Path, help="write the per-category verdicts here (a folder: <model>.json)")
     parser.add_argument("--save", type=Path, help="keep what the model said about every render here (JSON)")
-    parser.add_argument("--from", dest="source", type=Path, action="append",
-                        help="judge again what --save kept (repeat it to join runs: one voice each, say)")
-    parser.add_argument("--calibrate", metavar="VOICE|half",
-                        help="derive the margins from this voice's renders (or half the items), report the rest")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        action="append",
+        help="judge again what --save kept (repeat it to join runs: one voice each, say)",
+    )
+    parser.add_argument(
+        "--calibrate",
+        metavar="VOICE|half",
+        help="derive the margins from this voice's renders (or half the items), report the rest",
+    )
     args = parser.parse_args(argv)
     items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
     judge = HardTextJudge(model=args.asr_model)
@@ -515,15 +635,18 @@ def main(argv: list[str] | None = None) -> int:
         if len(models) > 1:
             raise SystemExit(f"--from files name different models ({', '.join(sorted(models))}): judge one at a time")
         kept = {(render.item_id, render.reading, render.voice) for render in todo}
-        heard = [(render, evidence) for render, evidence in heard
-                 if (render.item_id, render.reading, render.voice) in kept]
+        heard = [
+            (render, evidence) for render, evidence in heard if (render.item_id, render.reading, render.voice) in kept
+        ]
     else:
         heard, model = listen(judge, todo, args.save), judge.model_id
     if args.save:
         args.save.write_text(json.dumps(saved(heard, model)) + "\n", encoding="utf-8")
     if completed := complete_held_out(judge, heard):
-        print(f"Heard again for the held-out mode (a reading its whole item did not ask about): {completed} renders",
-              file=sys.stderr)
+        print(
+            f"Heard again for the held-out mode (a reading its whole item did not ask about): {completed} renders",
+            file=sys.stderr,
+        )
         if args.save:
             args.save.write_text(json.dumps(saved(heard, model)) + "\n", encoding="utf-8")
     voices = list(dict.fromkeys(render.voice for render, _ in heard))
@@ -536,8 +659,10 @@ def main(argv: list[str] | None = None) -> int:
         thresholds = calibrate(judge, [(r, e) for r, e in heard if r.voice == args.calibrate], args.threshold)
         reported = [(r, e) for r, e in heard if r.voice != args.calibrate] or heard
     tallies = count(judge, reported, thresholds, args.examples)
-    per_voice = {voice: totals(count(judge, [(r, e) for r, e in reported if r.voice == voice], thresholds, 0),
-                               args.threshold) for voice in voices}
+    per_voice = {
+        voice: totals(count(judge, [(r, e) for r, e in reported if r.voice == voice], thresholds, 0), args.threshold)
+        for voice in voices
+    }
     seconds = time.perf_counter() - started
     result = verdicts(tallies, model, args.threshold, args.corpus, voices, thresholds)
     if args.write:
@@ -546,38 +671,61 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     summary = totals(tallies, args.threshold)
     if args.json:
-        print(json.dumps({**result, "renders": len(reported), "seconds": round(seconds, 1), "totals": summary,
-                          "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
+        print(
+            json.dumps(
+                {
+                    **result,
+                    "renders": len(reported),
+                    "seconds": round(seconds, 1),
+                    "totals": summary,
+                    "per_voice": per_voice,
+                    "examples": {c: t.examples for c, t in tallies.items()},
+                },
+                indent=2,
+            )
+        )
         return _verdict(result, summary, args.smoke)
     held_out = {None: "", "half": ", the safer of two folds' margins (below)"}.get(
-        args.calibrate, f", held out from {args.calibrate} (calibrated on it)")
+        args.calibrate, f", held out from {args.calibrate} (calibrated on it)"
+    )
     for fold in folds:
         print(fold)
     if left_out:
-        print(f"Left out, the voices say them as letters or as a reading of the other side: {len(left_out)} readings "
-              f"({'; '.join(left_out[:6])}{'; …' if len(left_out) > 6 else ''})")
-    print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
-          f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
+        print(
+            f"Left out, the voices say them as letters or as a reading of the other side: {len(left_out)} readings "
+            f"({'; '.join(left_out[:6])}{'; …' if len(left_out) > 6 else ''})"
+        )
+    print(
+        f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
+        f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n"
+    )
     print(table(tallies, model.split("#")[0], args.threshold))
     _print_totals(summary, per_voice, tallies, args.threshold)
     return _verdict(result, summary, args.smoke)
 
 
-def _print_totals(summary: dict[str, Any], per_voice: dict[str, dict[str, Any]], tallies: dict[str, Tally],
-                  threshold: float) -> None:
+def _print_totals(
+    summary: dict[str, Any], per_voice: dict[str, dict[str, Any]], tallies: dict[str, Tally], threshold: float
+) -> None:
     """The totals under the table, both modes, each voice's, and the misjudged renders."""
-    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {threshold:g}; unsure "
-          f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
-          f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; held out (own misreading left out): "
-          f"passed {summary['unknown_passed']} of {summary['unknown']}, failed {summary['unknown_failed']} "
-          f"({summary['unknown_failed_generated']} by a generated misreading)")
+    print(
+        f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {threshold:g}; unsure "
+        f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
+        f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; held out (own misreading left out): "
+        f"passed {summary['unknown_passed']} of {summary['unknown']}, failed {summary['unknown_failed']} "
+        f"({summary['unknown_failed_generated']} by a generated misreading)"
+    )
     for voice, figures in per_voice.items():
-        print(f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
-              f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}")
+        print(
+            f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
+            f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}"
+        )
     for category, counted in tallies.items():
         for example in counted.examples:
-            print(f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
-                  f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})")
+            print(
+                f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
+                f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})"
+            )
 
 
 def _verdict(result: dict[str, Any], summary: dict[str, Any], smoke: bool) -> int:

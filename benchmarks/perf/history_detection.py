@@ -61,7 +61,10 @@ def _lognormal_shocks(rng: np.random.Generator, size: int) -> np.ndarray:
 
 
 NOISES: dict[str, Callable[[np.random.Generator, int], np.ndarray]] = {
-    "normal": _normal, "Student t (3 df)": _student_t, "lognormal shocks": _lognormal_shocks}
+    "normal": _normal,
+    "Student t (3 df)": _student_t,
+    "lognormal shocks": _lognormal_shocks,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ def _series(cell: Cell, rng: np.random.Generator) -> np.ndarray:
     end = cell.step_at if cell.step_at is not None else cell.runs - 1  # transients are in the history
     values[rng.choice(end, size=cell.transients, replace=False)] += TRANSIENT_S
     if cell.step_at is not None:
-        values[cell.step_at:] *= cell.factor
+        values[cell.step_at :] *= cell.factor
     return values
 
 
@@ -89,8 +92,9 @@ def run_cell(cell: Cell) -> dict[str, float]:
     (+-1 run); the newest run flagged."""
     # The same draws for every step size of a cell (the factor is left out of the seed): power then grows with
     # the step on every series, which the first night's bisection needs.
-    rng = np.random.default_rng(zlib.crc32(repr((cell.noise, cell.transients, cell.runs, cell.sigma,
-                                                 cell.step_at)).encode()))
+    rng = np.random.default_rng(
+        zlib.crc32(repr((cell.noise, cell.transients, cell.runs, cell.sigma, cell.step_at)).encode())
+    )
     counts = dict.fromkeys(("any", "segmentation", "newest run", "dated", "newest"), 0)
     for repeat in range(cell.repeats):
         changes = find_changes(list(_series(cell, rng)), log_scale=True, seed=repeat)
@@ -119,18 +123,28 @@ def _percent(share: float) -> str:
 
 def false_alarm_table(runs: int, repeats: int, pool: Executor) -> list[str]:
     cells = [Cell(noise, count, runs, repeats) for noise in NOISES for count in TRANSIENT_COUNTS]
-    rows = [f"| noise (5% scale) | transients | flagged (stated: at most {ALPHA:.0%}) | by segmentation | "
-            "by the newest-run gate |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        f"| noise (5% scale) | transients | flagged (stated: at most {ALPHA:.0%}) | by segmentation | "
+        "by the newest-run gate |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for cell, shares in zip(cells, pool.map(run_cell, cells), strict=True):
-        rows.append(f"| {cell.noise} | {cell.transients} | {_percent(shares['any'])} | "
-                    f"{_percent(shares['segmentation'])} | {_percent(shares['newest run'])} |")
+        rows.append(
+            f"| {cell.noise} | {cell.transients} | {_percent(shares['any'])} | "
+            f"{_percent(shares['segmentation'])} | {_percent(shares['newest run'])} |"
+        )
     return rows
 
 
 def detection_table(runs: int, repeats: int, pool: Executor) -> list[str]:
     where = {"newest run (first night: flagged)": runs - 1, "3 runs back (dated at its run +-1)": runs - 3}
-    cells = [Cell(noise, count, runs, repeats, SIGMA, factor, at) for noise in NOISES for count in TRANSIENT_COUNTS
-             for at in where.values() for factor in STEPS.values()]
+    cells = [
+        Cell(noise, count, runs, repeats, SIGMA, factor, at)
+        for noise in NOISES
+        for count in TRANSIENT_COUNTS
+        for at in where.values()
+        for factor in STEPS.values()
+    ]
     shares = dict(zip(cells, pool.map(run_cell, cells), strict=True))
     header = " | ".join(f"{name} {label}" for label in ("now", "3 back") for name in STEPS)
     rows = [f"| noise (5% scale) | transients | {header} |", "| --- | --- |" + " --- |" * 2 * len(STEPS)]
@@ -139,8 +153,10 @@ def detection_table(runs: int, repeats: int, pool: Executor) -> list[str]:
             found = []
             for at in where.values():
                 key = "newest" if at == runs - 1 else "dated"
-                found += [_percent(shares[Cell(noise, count, runs, repeats, SIGMA, factor, at)][key])
-                          for factor in STEPS.values()]
+                found += [
+                    _percent(shares[Cell(noise, count, runs, repeats, SIGMA, factor, at)][key])
+                    for factor in STEPS.values()
+                ]
             rows.append(f"| {noise} | {count} | " + " | ".join(found) + " |")
     return rows
 
@@ -151,10 +167,13 @@ def _step(factor: float) -> str:
 
 def first_night_table(repeats: int, pool: Executor) -> list[str]:
     pairs = [(sigma, history) for sigma in FIRST_NIGHT_SIGMAS for history in FIRST_NIGHT_HISTORIES]
-    found = dict(zip(pairs, pool.map(smallest_first_night_step, *zip(*pairs, strict=True),
-                                     [repeats] * len(pairs)), strict=True))
-    rows = ["| run-to-run noise | " + " | ".join(f"{h} runs before" for h in FIRST_NIGHT_HISTORIES) + " |",
-            "| --- |" + " --- |" * len(FIRST_NIGHT_HISTORIES)]
+    found = dict(
+        zip(pairs, pool.map(smallest_first_night_step, *zip(*pairs, strict=True), [repeats] * len(pairs)), strict=True)
+    )
+    rows = [
+        "| run-to-run noise | " + " | ".join(f"{h} runs before" for h in FIRST_NIGHT_HISTORIES) + " |",
+        "| --- |" + " --- |" * len(FIRST_NIGHT_HISTORIES),
+    ]
     for sigma in FIRST_NIGHT_SIGMAS:
         rows.append(f"| {sigma:.0%} | " + " | ".join(_step(found[(sigma, h)]) for h in FIRST_NIGHT_HISTORIES) + " |")
     return rows
@@ -178,8 +197,10 @@ def calibration_table(runs: int, repeats: int) -> list[str]:
     for noise in ("normal", "Student t (3 df)"):
         draws = NOISES[noise](rng, 4 * repeats * runs).reshape(4 * repeats, runs)
         critical[noise] = float(np.quantile(_prediction_statistic(draws[:, :-1], draws[:, -1]), 1 - ALPHA / 2))
-    rows = ["| calibrated on | noise (5% scale) | false alarms (newest-run gate) | +20% first night | "
-            "+50% first night |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| calibrated on | noise (5% scale) | false alarms (newest-run gate) | +20% first night | +50% first night |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for calibration, value in critical.items():
         for noise in NOISES:
             shares = [float(np.mean(statistic(noise, factor) > value)) for factor in (1.0, *STEPS.values())][:3]
@@ -200,12 +221,16 @@ def missed(runs: int, repeats: int, detection_repeats: int) -> list[str]:
     allowed = int(stats.binom.ppf(1 - TAIL, repeats, ALPHA))
     if alarms > allowed:
         said.append(f"{alarms} of {repeats} series without a change flagged (at most {allowed} at {ALPHA:.0%})")
-    found = round(run_cell(Cell("normal", 0, runs, detection_repeats, SIGMA, STEPS["x10"], runs - 1))["newest"]
-                  * detection_repeats)
+    found = round(
+        run_cell(Cell("normal", 0, runs, detection_repeats, SIGMA, STEPS["x10"], runs - 1))["newest"]
+        * detection_repeats
+    )
     needed = int(stats.binom.ppf(TAIL, detection_repeats, STATED_X10_FIRST_NIGHT))
     if found < needed:
-        said.append(f"a x10 step at the newest run found that night in {found} of {detection_repeats} series "
-                    f"(at least {needed} at {STATED_X10_FIRST_NIGHT:.0%})")
+        said.append(
+            f"a x10 step at the newest run found that night in {found} of {detection_repeats} series "
+            f"(at least {needed} at {STATED_X10_FIRST_NIGHT:.0%})"
+        )
     return said
 
 
@@ -225,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(false_alarm_table(options.runs, options.repeats, pool)))
         print(f"\nDetection: {options.detection_repeats} series of {options.runs} runs per cell, the step found\n")
         print("\n".join(detection_table(options.runs, options.detection_repeats, pool)))
-        print(f"\nFirst night: the smallest step the newest-run gate finds in {POWER:.0%} of series "
-              f"(normal noise, one transient in the history; {options.first_night_repeats} series a step)\n")
+        print(
+            f"\nFirst night: the smallest step the newest-run gate finds in {POWER:.0%} of series "
+            f"(normal noise, one transient in the history; {options.first_night_repeats} series a step)\n"
+        )
         print("\n".join(first_night_table(options.first_night_repeats, pool)))
     print(f"\nThe gate's calibration: {options.repeats * 10} series of {options.runs} runs per row, one transient\n")
     print("\n".join(calibration_table(options.runs, options.repeats * 10)))

@@ -70,8 +70,9 @@ class Language:
         pooled = pooled_wer(scored)
         if pooled is None:
             return "", None, None, None
-        interval = ratio_interval([s.substitutions + s.deletions + s.insertions for s in scored],
-                                  [s.ref_length for s in scored])
+        interval = ratio_interval(
+            [s.substitutions + s.deletions + s.insertions for s in scored], [s.ref_length for s in scored]
+        )
         return pooled.unit.value, pooled.pooled, interval.low, interval.high
 
     def shares(self) -> tuple[float, float, float]:
@@ -96,16 +97,26 @@ def measure(language: str, items: int, scorer: Scorer, examples: int) -> Languag
     corpus = load_corpus(f"{language}_read:{items}")
     voice = in_language(Rendition(Engine.PIPER), language)
     english = Rendition(Engine.PIPER)
-    clips = [ClipInput(text=item.text, audio=rendered(item.text, voice), language=language, clip_id=item.id)
-             for item in corpus.items]
-    fallbacks = [ClipInput(text=item.text, audio=rendered(item.text, english), language=language,
-                           clip_id=f"{item.id}.en") for item in corpus.items]
+    clips = [
+        ClipInput(text=item.text, audio=rendered(item.text, voice), language=language, clip_id=item.id)
+        for item in corpus.items
+    ]
+    fallbacks = [
+        ClipInput(text=item.text, audio=rendered(item.text, english), language=language, clip_id=f"{item.id}.en")
+        for item in corpus.items
+    ]
     scores = scorer.score_many([*clips, *fallbacks])
-    found = Language(language, scores[: len(clips)], scores[len(clips):], f"{voice.engine.value}:{voice.voice}")
+    found = Language(language, scores[: len(clips)], scores[len(clips) :], f"{voice.engine.value}:{voice.voice}")
     for item, score in zip(corpus.items, found.native, strict=True):
         if len(found.examples) < examples and (score.error_rate or 0) > THRESHOLD:
-            found.examples.append({"item": item.id, "said": item.text, "heard": score.transcript or "",
-                                   "heard_language": str(score.heard_language)})
+            found.examples.append(
+                {
+                    "item": item.id,
+                    "said": item.text,
+                    "heard": score.transcript or "",
+                    "heard_language": str(score.heard_language),
+                }
+            )
     return found
 
 
@@ -114,11 +125,20 @@ def verdict(found: Language, threshold: float, check: float) -> dict[str, Any]:
     heard, flagged, caught = found.shares()
     judgeable = rate is not None and rate <= threshold
     check_judgeable = caught >= check and flagged <= 1 - check
-    return {"unit": unit, "rate": _round(rate), "low": _round(low), "high": _round(high),
-            "clips": len(found.native), "voice": found.voice, "heard_as_language": _round(heard),
-            "native_flagged": _round(flagged), "fallback_caught": _round(caught), "judgeable": judgeable,
-            "check_judgeable": check_judgeable,
-            **({} if judgeable and check_judgeable else {"larger": LARGER})}
+    return {
+        "unit": unit,
+        "rate": _round(rate),
+        "low": _round(low),
+        "high": _round(high),
+        "clips": len(found.native),
+        "voice": found.voice,
+        "heard_as_language": _round(heard),
+        "native_flagged": _round(flagged),
+        "fallback_caught": _round(caught),
+        "judgeable": judgeable,
+        "check_judgeable": check_judgeable,
+        **({} if judgeable and check_judgeable else {"larger": LARGER}),
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -126,17 +146,22 @@ def _round(value: float | None) -> float | None:
 
 
 def table(verdicts: dict[str, dict[str, Any]], model: str, threshold: float, check: float) -> str:
-    lines = [f"| language | voice | rate (95% interval) | heard as itself | native flagged | English caught | "
-             f"WER/CER judgeable by {model} (≤ {threshold:.0%}) | language check (≥ {check:.0%}) |",
-             "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    lines = [
+        f"| language | voice | rate (95% interval) | heard as itself | native flagged | English caught | "
+        f"WER/CER judgeable by {model} (≤ {threshold:.0%}) | language check (≥ {check:.0%}) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
     for language, found in verdicts.items():
         name = "CER" if found["unit"] == "char" else "WER"
-        rate = "—" if found["rate"] is None else (
-            f"{name} {found['rate']:.1%} ({found['low']:.1%}–{found['high']:.1%})")
-        lines.append(f"| {language} | {found['voice']} | {rate} | {found['heard_as_language']:.0%} | "
-                     f"{found['native_flagged']:.0%} | {found['fallback_caught']:.0%} | "
-                     f"{'yes' if found['judgeable'] else f'**no**: {LARGER}'} | "
-                     f"{'yes' if found['check_judgeable'] else f'**no**: {LARGER}'} |")
+        rate = (
+            "—" if found["rate"] is None else (f"{name} {found['rate']:.1%} ({found['low']:.1%}–{found['high']:.1%})")
+        )
+        lines.append(
+            f"| {language} | {found['voice']} | {rate} | {found['heard_as_language']:.0%} | "
+            f"{found['native_flagged']:.0%} | {found['fallback_caught']:.0%} | "
+            f"{'yes' if found['judgeable'] else f'**no**: {LARGER}'} | "
+            f"{'yes' if found['check_judgeable'] else f'**no**: {LARGER}'} |"
+        )
     return "\n".join(lines)
 
 
@@ -165,22 +190,39 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     model = args.asr_model
     verdicts = {language: verdict(one, args.threshold, args.check) for language, one in found.items()}
-    result = {"asr_model": model, "model_id": scorer.asr.model_id, "threshold": args.threshold, "check": args.check,
-              "measured": date.today().isoformat(), "items": args.items, "languages": verdicts}
+    result = {
+        "asr_model": model,
+        "model_id": scorer.asr.model_id,
+        "threshold": args.threshold,
+        "check": args.check,
+        "measured": date.today().isoformat(),
+        "items": args.items,
+        "languages": verdicts,
+    }
     if args.write:
         written(args.write, model, result)
     if args.json:
-        print(json.dumps({**result, "seconds": round(seconds, 1),
-                          "examples": {language: one.examples for language, one in found.items()}},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    **result,
+                    "seconds": round(seconds, 1),
+                    "examples": {language: one.examples for language, one in found.items()},
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         clips = sum(len(one.native) + len(one.fallback) for one in found.values())
         print(f"{clips} renders of {len(found)} languages read by {scorer.asr.model_id} in {seconds:.0f} s\n")
         print(table(verdicts, model, args.threshold, args.check))
         for language, one in found.items():
             for example in one.examples:
-                print(f"  {language} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
-                      f"({example['heard_language']})")
+                print(
+                    f"  {language} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
+                    f"({example['heard_language']})"
+                )
     missed = []
     if args.smoke:  # the goal on the smoke sample: Spanish scored, heard as itself, and its English fallback caught
         spanish = verdicts["es"]

@@ -104,8 +104,12 @@ def _job_truth(sandbox: Any, job_id: str, sent: float) -> dict[str, float]:
     changes = sandbox.job(job_id)["transitions"]
     created, finished = changes[0]["at"], changes[-1]["at"]
     started = next((c["at"] for c in changes if c["phase"] == "processing"), finished)
-    return {"e2e": finished - sent, "e2e_server": finished - created, "queue": started - created,
-            "processing": finished - started}
+    return {
+        "e2e": finished - sent,
+        "e2e_server": finished - created,
+        "queue": started - created,
+        "processing": finished - started,
+    }
 
 
 def _tag(label: str, item_id: str) -> str:
@@ -131,15 +135,25 @@ def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Samp
         # The sandbox runs in this process: its clock and ours are the same monotonic clock.
         sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
         if mode == "stream":
-            truth, names = _stream_truth(sandbox, _tag(f"{row['provider']}/{row['model']}", row["item_id"]),
-                                         sent), STREAM_FIGURES
+            truth, names = (
+                _stream_truth(sandbox, _tag(f"{row['provider']}/{row['model']}", row["item_id"]), sent),
+                STREAM_FIGURES,
+            )
         elif row["delivery"] in ("poll", "webhook"):
             truth, names = _job_truth(sandbox, row["provider_job_id"], sent), JOB_FIGURES
         else:
             continue
         stored = {name: (row[f"{name}_ms"], row[f"{name}_lo_ms"], row[f"{name}_hi_ms"]) for name in names}
-        samples.append(Sample(row["job_key"], row["provider"], int(row["polls"]), row["load_level"],
-                              {k: v * 1000.0 for k, v in truth.items()}, stored))
+        samples.append(
+            Sample(
+                row["job_key"],
+                row["provider"],
+                int(row["polls"]),
+                row["load_level"],
+                {k: v * 1000.0 for k, v in truth.items()},
+                stored,
+            )
+        )
     return samples
 
 
@@ -151,19 +165,27 @@ def _figure(samples: list[Sample], name: str) -> dict[str, Any] | None:
     errors = [abs(estimate - truth) for truth, estimate, _, _ in held]
     bounded = [(truth, low, high) for truth, _, low, high in held if low is not None and high is not None]
     return {
-        "stored": len(held), "p50_abs_error_ms": _round(quantile(errors, 0.50)),
-        "p95_abs_error_ms": _round(quantile(errors, 0.95)), "max_abs_error_ms": _round(max(errors)),
+        "stored": len(held),
+        "p50_abs_error_ms": _round(quantile(errors, 0.50)),
+        "p95_abs_error_ms": _round(quantile(errors, 0.95)),
+        "max_abs_error_ms": _round(max(errors)),
         "coverage": round(sum(low - 1e-6 <= t <= high + 1e-6 for t, low, high in bounded) / len(bounded), 3)
-        if bounded else None,
+        if bounded
+        else None,
         "median_width_ms": _round(quantile([high - low for _, low, high in bounded], 0.50)) if bounded else None,
     }
 
 
-def _figures(stamping: str, skew: float, mode: str, provider: str, samples: list[Sample], level: int | None
-             ) -> dict[str, Any]:
+def _figures(
+    stamping: str, skew: float, mode: str, provider: str, samples: list[Sample], level: int | None
+) -> dict[str, Any]:
     names = STREAM_FIGURES if mode == "stream" else JOB_FIGURES
     return {
-        "stamping": stamping, "provider": provider, "mode": mode, "skew_s": skew, "level": level,
+        "stamping": stamping,
+        "provider": provider,
+        "mode": mode,
+        "skew_s": skew,
+        "level": level,
         "jobs": len(samples),
         "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
         "figures": {name: figure for name in names if (figure := _figure(samples, name)) is not None},
@@ -189,7 +211,8 @@ def missed(results: list[dict[str, Any]]) -> tuple[list[str], list[str], list[st
     unjudged: set[str] = set()
     for f in results:
         who = f"{f['stamping']} {f['skew_s']:+g} s {f['provider']} {f['mode']}" + (
-            f" at {f['level']}" if f["level"] else "")
+            f" at {f['level']}" if f["level"] else ""
+        )
         names = STREAM_FIGURES if f["mode"] == "stream" else ("e2e",)
         absent = [name for name in names if name not in f["figures"]]
         if not f["jobs"] or absent:
@@ -202,11 +225,14 @@ def missed(results: list[dict[str, Any]]) -> tuple[list[str], list[str], list[st
                 timing.append(f"{who} {name}: coverage {figure['coverage']} < {GOAL_COVERAGE}")
         e2e, heard = f["figures"].get("e2e"), f["figures"].get("perceived_ttfa")
         if e2e and (e2e["p95_abs_error_ms"] > GOAL_E2E_P95_MS or e2e["max_abs_error_ms"] > GOAL_E2E_MAX_MS):
-            timing.append(f"{who} e2e: |error| p95 {e2e['p95_abs_error_ms']} ms, max {e2e['max_abs_error_ms']} ms "
-                          f"(goal {GOAL_E2E_P95_MS:g}, {GOAL_E2E_MAX_MS:g})")
+            timing.append(
+                f"{who} e2e: |error| p95 {e2e['p95_abs_error_ms']} ms, max {e2e['max_abs_error_ms']} ms "
+                f"(goal {GOAL_E2E_P95_MS:g}, {GOAL_E2E_MAX_MS:g})"
+            )
         if heard and heard["p95_abs_error_ms"] > GOAL_AUDIBLE_TTFA_P95_MS:
-            timing.append(f"{who} perceived_ttfa: |error| p95 {heard['p95_abs_error_ms']} ms > "
-                          f"{GOAL_AUDIBLE_TTFA_P95_MS:g} ms")
+            timing.append(
+                f"{who} perceived_ttfa: |error| p95 {heard['p95_abs_error_ms']} ms > {GOAL_AUDIBLE_TTFA_P95_MS:g} ms"
+            )
     return exact, timing, sorted(unjudged)
 
 
@@ -218,8 +244,9 @@ async def _run_all(runners: list[Runner]) -> None:
     await asyncio.gather(*(one(r) for r in runners))
 
 
-def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes: list[str],
-             only: frozenset[str] | None = None) -> Iterator[tuple[str, Runner]]:
+def _runners(
+    base: BenchConfig, store: Store, target: Target, label: str, modes: list[str], only: frozenset[str] | None = None
+) -> Iterator[tuple[str, Runner]]:
     providers = benchmarkable()
     for mode in modes:
         models, polling = MODES[mode]
@@ -234,14 +261,24 @@ def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes:
             target.handle.add_key(name, keys[name])
         config = base.updated(models=models, providers=tuple(names), polling=polling)
         prepared = prepare(config, {n: providers[n] for n in names}, store, target.reference_url)
-        runner = Runner(prepared, store, dataclasses.replace(
-            target, keys=keys, headers=lambda label, item, *_: {TAG_HEADER: _tag(label, item)}))
+        runner = Runner(
+            prepared,
+            store,
+            dataclasses.replace(target, keys=keys, headers=lambda label, item, *_: {TAG_HEADER: _tag(label, item)}),
+        )
         runner.record_plan()
         yield mode, runner
 
 
-def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes: list[str],
-             only: frozenset[str] | None = None, keep: Path | None = None) -> list[dict[str, Any]]:
+def _measure(
+    base: BenchConfig,
+    store: Store,
+    stamping: str,
+    skew: float,
+    modes: list[str],
+    only: frozenset[str] | None = None,
+    keep: Path | None = None,
+) -> list[dict[str, Any]]:
     """One sandbox printing stamps as `stamping` says, its clock `skew` s off ours; every mode's figures."""
     providers = benchmarkable()
     printing, supported = STAMPINGS[stamping]
@@ -270,21 +307,37 @@ def _keep_truth(folder: Path, stamping: str, skew: float, mode: str, samples: li
     the sandbox's truth lives in this process only, and an outlier's polls are read with it."""
     with (folder / "truth.jsonl").open("a", encoding="utf-8") as out:
         for s in samples:
-            out.write(json.dumps({"job_key": s.job_key, "stamping": stamping, "skew_s": skew, "mode": mode,
-                                  "provider": s.provider, "level": s.level, "truth_ms": s.truth,
-                                  "stored_ms": s.stored}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "job_key": s.job_key,
+                        "stamping": stamping,
+                        "skew_s": skew,
+                        "mode": mode,
+                        "provider": s.provider,
+                        "level": s.level,
+                        "truth_ms": s.truth,
+                        "stored_ms": s.stored,
+                    }
+                )
+                + "\n"
+            )
 
 
 def _print_table(results: list[dict[str, Any]]) -> None:
-    print(f"{'stamping':<10} {'skew':>5} {'provider':<9} {'mode':<8} {'level':>5} {'jobs':>4} {'polls':>5}  "
-          f"{'figure':<15} {'|err| p50/p95/max ms':>22} {'coverage':>8} {'width ms':>8}")
+    print(
+        f"{'stamping':<10} {'skew':>5} {'provider':<9} {'mode':<8} {'level':>5} {'jobs':>4} {'polls':>5}  "
+        f"{'figure':<15} {'|err| p50/p95/max ms':>22} {'coverage':>8} {'width ms':>8}"
+    )
     for f in results:
         for name, figure in f["figures"].items():
             errors = f"{figure['p50_abs_error_ms']}/{figure['p95_abs_error_ms']}/{figure['max_abs_error_ms']}"
             level = f["level"] or "-"
-            print(f"{f['stamping']:<10} {f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {level!s:>5} "
-                  f"{f['jobs']:>4} {f['mean_polls']!s:>5}  {name:<15} {errors:>22} {figure['coverage']!s:>8} "
-                  f"{figure['median_width_ms']!s:>8}")
+            print(
+                f"{f['stamping']:<10} {f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {level!s:>5} "
+                f"{f['jobs']:>4} {f['mean_polls']!s:>5}  {name:<15} {errors:>22} {figure['coverage']!s:>8} "
+                f"{figure['median_width_ms']!s:>8}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,28 +349,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
     parser.add_argument("--stampings", default=",".join(STAMPINGS), help="stamp conventions, comma-separated")
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--providers", help="only these providers' models, comma-separated (default: all), "
-                        "e.g. pixelapi to look at one provider's outliers")
+    parser.add_argument(
+        "--providers",
+        help="only these providers' models, comma-separated (default: all), "
+        "e.g. pixelapi to look at one provider's outliers",
+    )
     parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per provider and mode")
     parser.add_argument("--load-sweep", help="levels of per-provider concurrency, e.g. 1,4,16: figures per level")
     parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line per stamping, skew, "
-                        "provider, mode (and level)")
-    parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls), and "
-                        "each job's truth beside its stored figures (truth.jsonl)")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per line per stamping, skew, provider, mode (and level)"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep runs.db in this folder (to look at the polls), and "
+        "each job's truth beside its stored figures (truth.jsonl)",
+    )
     args = smoke_mode.parse(parser, argv, items=1, skews="0", stampings="documented", profile="fast")
 
     skews = [float(s) for s in args.skews.split(",")]
     only = frozenset(args.providers.split(",")) if args.providers else None
     started = time.perf_counter()
     with goals.Watch() as watch, tempfile.TemporaryDirectory() as folder:
-        base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
-                           sandbox_profile=args.profile, seed=args.seed,
-                           concurrency=args.load_sweep or args.concurrency,
-                           precise_stamps=args.precise_stamps)
+        base = BenchConfig(
+            out=args.keep or Path(folder),
+            score=False,
+            report=False,
+            corpus=(f"en_read:{args.items}",),
+            sandbox_profile=args.profile,
+            seed=args.seed,
+            concurrency=args.load_sweep or args.concurrency,
+            precise_stamps=args.precise_stamps,
+        )
         store = Store(base.output.db_path)
-        results = [figures for stamping in args.stampings.split(",") for skew in skews
-                   for figures in _measure(base, store, stamping, skew, args.modes.split(","), only, args.keep)]
+        results = [
+            figures
+            for stamping in args.stampings.split(",")
+            for skew in skews
+            for figures in _measure(base, store, stamping, skew, args.modes.split(","), only, args.keep)
+        ]
         for run_id in run_ids(store.conn):  # each run's own view of its client (the runner and its sandbox)
             watch.note(saturation(read_rows(store.conn, run_id)).line())
         store.close()
@@ -329,8 +400,10 @@ def main(argv: list[str] | None = None) -> int:
         return goals.verdict(exact, timing, watch, unjudged)
     stamps = "millisecond" if args.precise_stamps else "documented-resolution"
     load = f"load sweep {args.load_sweep}" if args.load_sweep else f"concurrency {args.concurrency}"
-    print(f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
-          f"model, skews {args.skews} s, stampings {args.stampings}, {load}, {elapsed:.0f} s")
+    print(
+        f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
+        f"model, skews {args.skews} s, stampings {args.stampings}, {load}, {elapsed:.0f} s"
+    )
     _print_table(results)
     return goals.verdict(exact, timing, watch, unjudged)
 

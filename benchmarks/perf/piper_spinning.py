@@ -51,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
     backend = PiperBackend()
     model, config = backend.voice_paths("joe")
-    voices = {"spinning (onnxruntime's default)": PiperVoice.load(model, config_path=config),
-              "sleeping (the sandbox's)": backend.load("joe")}
+    voices = {
+        "spinning (onnxruntime's default)": PiperVoice.load(model, config_path=config),
+        "sleeping (the sandbox's)": backend.load("joe"),
+    }
     settings = SynthesisConfig(length_scale=1.0, noise_scale=0.0, noise_w_scale=0.0)
     timing: list[str] = []
     watch = goals.Watch().start()
@@ -64,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         cpus: list[float] = []
         try:
             for label, voice in voices.items():
+
                 def render(text: str, voice: PiperVoice = voice) -> object:
                     return [chunk.audio_float_array for chunk in voice.synthesize(text, settings)]
+
                 render("warm up")
                 rounds = [_round(render, args.sentences) for _ in range(args.rounds)]
                 wall = statistics.median(r[0] for r in rounds)

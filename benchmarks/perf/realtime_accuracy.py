@@ -81,8 +81,9 @@ def _tag(label: str, item_id: str) -> str:
 
 
 def _first_token(store: Store, runner: Runner, row: Any) -> float:
-    marks = {m["name"]: m["t_ms"] for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?",
-                                                     (row["job_key"],))}
+    marks = {
+        m["name"]: m["t_ms"] for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (row["job_key"],))
+    }
     return runner.run_start + (row["start_offset_ms"] + marks["request_sent"]) / 1000.0
 
 
@@ -100,11 +101,17 @@ def _samples(store: Store, runner: Runner, truths: list[dict[str, Any]]) -> tupl
             continue
         truth = mine[0]
         true_ttfa = (truth["chunk_at"][0] - _first_token(store, runner, row)) * 1000.0
-        found.append({"error": abs(row["ttfa_ms"] - true_ttfa), "held": row["ttfa_lo_ms"] - 1e-6 <= true_ttfa
-                      <= row["ttfa_hi_ms"] + 1e-6, "width": row["ttfa_hi_ms"] - row["ttfa_lo_ms"],
-                      "underruns": int(row["underruns"] or 0), "true_underruns": truth["underruns"],
-                      "underruns_held": _held(row["underruns_lo"], row["underruns_hi"], truth["underruns"]),
-                      "stalls": truth["stalls"]})
+        found.append(
+            {
+                "error": abs(row["ttfa_ms"] - true_ttfa),
+                "held": row["ttfa_lo_ms"] - 1e-6 <= true_ttfa <= row["ttfa_hi_ms"] + 1e-6,
+                "width": row["ttfa_hi_ms"] - row["ttfa_lo_ms"],
+                "underruns": int(row["underruns"] or 0),
+                "true_underruns": truth["underruns"],
+                "underruns_held": _held(row["underruns_lo"], row["underruns_hi"], truth["underruns"]),
+                "stalls": truth["stalls"],
+            }
+        )
     return found, len(rows)
 
 
@@ -116,8 +123,9 @@ def _held(low: Any, high: Any, truth: int) -> bool:
     return int(min(low, high)) <= truth <= int(max(low, high))
 
 
-def _run(base: BenchConfig, store: Store, url: str, provider: str, rate: float | None,
-         stalls: int) -> tuple[list[dict[str, Any]], int]:
+def _run(
+    base: BenchConfig, store: Store, url: str, provider: str, rate: float | None, stalls: int
+) -> tuple[list[dict[str, Any]], int]:
     """One provider's run against the sandbox at `url`; each job beside its truth (the streams it made)."""
     providers = benchmarkable()
     config = base.updated(providers=(provider,), text_rate=rate, target=url)
@@ -137,22 +145,36 @@ def _run(base: BenchConfig, store: Store, url: str, provider: str, rate: float |
     return _samples(store, runner, httpx.get(f"{url}/_sandbox/streams").json()[before:])
 
 
-def _line(provider: str, mode: str, plain: tuple[list[dict[str, Any]], int], stalled: tuple[list[dict[str, Any]], int],
-          stalls: int) -> dict[str, Any]:
+def _line(
+    provider: str,
+    mode: str,
+    plain: tuple[list[dict[str, Any]], int],
+    stalled: tuple[list[dict[str, Any]], int],
+    stalls: int,
+) -> dict[str, Any]:
     (matched, ok), (stalled_matched, stalled_ok) = plain, stalled
     errors = [s["error"] for s in matched]
     miscounts = [s["underruns"] - s["true_underruns"] for s in matched + stalled_matched]
     return {
-        "provider": provider, "mode": mode, "jobs": ok, "matched": len(matched), "stalled_jobs": stalled_ok,
+        "provider": provider,
+        "mode": mode,
+        "jobs": ok,
+        "matched": len(matched),
+        "stalled_jobs": stalled_ok,
         "stalled_matched": len(stalled_matched),
-        "p50_abs_error_ms": _round(quantile(errors, 0.5)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
+        "p50_abs_error_ms": _round(quantile(errors, 0.5)),
+        "p95_abs_error_ms": _round(quantile(errors, 0.95)),
         "max_abs_error_ms": _round(max(errors, default=None)),
         "coverage": round(sum(s["held"] for s in matched) / ok, 3) if ok else None,
         "median_width_ms": _round(quantile([s["width"] for s in matched], 0.5)),
         "underrun_count_error": max(miscounts, key=abs, default=None),
-        "underrun_interval_held": round(sum(s["underruns_held"] for s in matched + stalled_matched)
-                                        / len(matched + stalled_matched), 3) if matched + stalled_matched else None,
-        "stalls_asked": stalls, "stalls_made": sum(s["stalls"] for s in stalled_matched),
+        "underrun_interval_held": round(
+            sum(s["underruns_held"] for s in matched + stalled_matched) / len(matched + stalled_matched), 3
+        )
+        if matched + stalled_matched
+        else None,
+        "stalls_asked": stalls,
+        "stalls_made": sum(s["stalls"] for s in stalled_matched),
         "underruns_counted": sum(s["underruns"] for s in stalled_matched),
     }
 
@@ -176,11 +198,15 @@ def missed(lines: list[dict[str, Any]], replays: int = JUDGED_FROM) -> tuple[lis
         who = f"{line['provider']} {line['mode']}"
         if "jobs" in line:
             if not line["jobs"] or line["matched"] != line["jobs"] or line["stalled_matched"] != line["stalled_jobs"]:
-                exact.append(f"{who}: {line['matched']} of {line['jobs']} jobs ({line['stalled_matched']} of "
-                             f"{line['stalled_jobs']} stalled) matched to the stream they caused")
+                exact.append(
+                    f"{who}: {line['matched']} of {line['jobs']} jobs ({line['stalled_matched']} of "
+                    f"{line['stalled_jobs']} stalled) matched to the stream they caused"
+                )
             if line["underrun_interval_held"] != 1.0:
-                exact.append(f"{who}: the underrun interval held the truth's count in {line['underrun_interval_held']} "
-                             "of the jobs (goal: all)")
+                exact.append(
+                    f"{who}: the underrun interval held the truth's count in {line['underrun_interval_held']} "
+                    "of the jobs (goal: all)"
+                )
             if line["underrun_count_error"] != 0:  # the count under the observed arrivals: a late reader's too
                 timing.append(f"{who}: underrun count error {line['underrun_count_error']} (goal 0)")
             if line["jobs"] < JUDGED_FROM:
@@ -213,11 +239,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--providers", default=",".join(PROVIDERS), help="of eleven, carte, dgram: comma-separated")
     # The smoke run checks the goals on ElevenLabs, whose two sockets plan two jobs a text (each must meet its own
     # stream's truth): one text, one stall, the fast profile.
-    args = smoke_mode.parse(parser, argv, items=1, stalls=1, profile="fast", replays=1, providers="eleven",
-                            text_rate=200.0)
+    args = smoke_mode.parse(
+        parser, argv, items=1, stalls=1, profile="fast", replays=1, providers="eleven", text_rate=200.0
+    )
     lines: list[dict[str, Any]] = []
-    with (goals.Watch() as watch, tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
-          served_sandbox("--profile", args.profile) as url):
+    with (
+        goals.Watch() as watch,
+        tempfile.TemporaryDirectory() as folder,
+        _declared(Path(folder)),
+        served_sandbox("--profile", args.profile) as url,
+    ):
         base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
         store = Store(Path(folder) / "runs.db")
         for provider in args.providers.split(","):
@@ -226,9 +257,11 @@ def main(argv: list[str] | None = None) -> int:
                 stalled = _run(base, store, url, provider, rate, args.stalls)
                 lines.append(_line(provider, mode, plain, stalled, args.stalls))
                 if not args.json:
-                    print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
-                          f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
-                          file=sys.stderr)
+                    print(
+                        f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
+                        f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
+                        file=sys.stderr,
+                    )
         lines = _with_replay(lines, args.replays, tuple(args.providers.split(",")))
         for run_id in run_ids(store.conn):  # each run's own view of its client
             watch.note(saturation(read_rows(store.conn, run_id)).line())
@@ -239,22 +272,29 @@ def main(argv: list[str] | None = None) -> int:
     return goals.verdict(exact, timing, watch, unjudged)
 
 
-def _with_replay(lines: list[dict[str, Any]], repeats: int, providers: tuple[str, ...] = PROVIDERS
-                 ) -> list[dict[str, Any]]:
+def _with_replay(
+    lines: list[dict[str, Any]], repeats: int, providers: tuple[str, ...] = PROVIDERS
+) -> list[dict[str, Any]]:
     """Each provider and mode's `replay_ttfa_abs_error_ms` (benchmarks/perf/replay_accuracy.py: its
     committed recording replayed, first token to first audio as `bench run` reads it, the largest
     |replayed − recorded| over the replays); TTS.ai's SSE stream gets a line of its own."""
     from replay_accuracy import replay_ttfa_errors  # beside this script
 
     replays = {(row["provider"], row["mode"]): row for row in replay_ttfa_errors(repeats, providers)}
-    merged = [line | {"replay_ttfa_abs_error_ms": replays.pop((line["provider"], line["mode"]), {}).get(
-        "replay_ttfa_abs_error_ms")} for line in lines]
-    return merged + [{"provider": provider, "mode": mode, "replay_ttfa_abs_error_ms": row["replay_ttfa_abs_error_ms"]}
-                     for (provider, mode), row in replays.items()]
+    merged = [
+        line
+        | {
+            "replay_ttfa_abs_error_ms": replays.pop((line["provider"], line["mode"]), {}).get(
+                "replay_ttfa_abs_error_ms"
+            )
+        }
+        for line in lines
+    ]
+    return merged + [
+        {"provider": provider, "mode": mode, "replay_ttfa_abs_error_ms": row["replay_ttfa_abs_error_ms"]}
+        for (provider, mode), row in replays.items()
+    ]
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-

@@ -52,12 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     with goals.Watch() as watch:
         for megabytes in (1, 4):
             text = "".join(rng.choice(string.printable) for _ in range(megabytes * args.megabyte))
-            planted = text[:len(text) // 2] + keys[0][:10] + text[len(text) // 2:]  # a fragment, mid-text
+            planted = text[: len(text) // 2] + keys[0][:10] + text[len(text) // 2 :]  # a fragment, mid-text
             figures[megabytes] = _median_s(redactor, planted, repeat)
             if keys[1] in redactor.text(planted + keys[1]):  # a whole key, appended (not timed): it must go
                 leaked.append(f"a key survived redaction of {megabytes * args.megabyte:,} characters")
-            print(f"{megabytes * args.megabyte / 1e6:g} MB with one planted key fragment   "
-                  f"{figures[megabytes]:8.3f} CPU-s (median of {repeat})")
+            print(
+                f"{megabytes * args.megabyte / 1e6:g} MB with one planted key fragment   "
+                f"{figures[megabytes]:8.3f} CPU-s (median of {repeat})"
+            )
     growth = figures[4] / figures[1]
     print(f"growth, 4 MB / 1 MB                      {growth:8.2f}   (linear: 4)")
     slow = [f"growth {growth:.1f} > {GROWTH_GOAL:g}: not linear"] if growth > GROWTH_GOAL else []

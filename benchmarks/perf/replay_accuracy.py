@@ -66,7 +66,7 @@ def _recorded_sse_ttfa(answer: Recorded) -> float:
     assert answer.timing is not None, "the SSE recording has no offsets"
     watch, start = StreamWatch(), 0
     for at, size in answer.timing.chunks:
-        watch.feed(answer.content[start:start + size], at / 1000.0)
+        watch.feed(answer.content[start : start + size], at / 1000.0)
         start += size
     figures = stream_figures(watch.arrivals(0.0, answer.timing.headers_ms / 1000.0), 0.0)
     return float(figures["ttfa_ms"])
@@ -77,8 +77,9 @@ async def _replayed_sse_ttfa(answer: Recorded) -> float:
     watch = StreamWatch()
     async with httpx.AsyncClient(transport=ReplayTransport({("POST", URL): [answer]})) as client:
         exchange = await send(client, client.build_request("POST", URL, json={}), on_chunk=watch.feed)
-    figures = stream_figures(watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent,
-                             exchange.last_byte)
+    figures = stream_figures(
+        watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent, exchange.last_byte
+    )
     return float(figures["ttfa_ms"])
 
 
@@ -90,12 +91,16 @@ def _session_ttfa(channel: Channel, session: Session) -> float | None:
 
 def _row(provider: str, mode: str, recorded: float, replayed: list[float]) -> dict[str, Any]:
     errors = [abs(r - recorded) for r in replayed]
-    return {"provider": provider, "mode": mode, "recorded_ttfa_ms": round(recorded, 3),
-            "replayed_ttfa_ms": [round(r, 3) for r in replayed],
-            "replay_ttfa_abs_error_p50_ms": round(statistics.median(errors), 3),
-            "replay_ttfa_abs_error_p95_ms": round(quantile(errors, 0.95) or 0.0, 3),
-            "replay_ttfa_abs_error_ms": round(max(errors), 3),
-            "load_average_1m": round(os.getloadavg()[0], 2)}  # the machine's load: what the tail mostly is
+    return {
+        "provider": provider,
+        "mode": mode,
+        "recorded_ttfa_ms": round(recorded, 3),
+        "replayed_ttfa_ms": [round(r, 3) for r in replayed],
+        "replay_ttfa_abs_error_p50_ms": round(statistics.median(errors), 3),
+        "replay_ttfa_abs_error_p95_ms": round(quantile(errors, 0.95) or 0.0, 3),
+        "replay_ttfa_abs_error_ms": round(max(errors), 3),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }  # the machine's load: what the tail mostly is
 
 
 def _sse_row(repeats: int) -> dict[str, Any]:
@@ -139,8 +144,12 @@ JUDGED_FROM = 5  # replays of each recording: one replay (a smoke run's) is one 
 
 def missed(rows: list[dict[str, Any]]) -> list[str]:
     """The rows whose replayed first audio is off by more than the goal (a goal about time: `goals.verdict`)."""
-    return [f"{row['provider']} {row['mode']}: replayed first audio off by {row['replay_ttfa_abs_error_ms']} ms "
-            f"> {GOAL_MS:g} ms" for row in rows if row["replay_ttfa_abs_error_ms"] > GOAL_MS]
+    return [
+        f"{row['provider']} {row['mode']}: replayed first audio off by {row['replay_ttfa_abs_error_ms']} ms "
+        f"> {GOAL_MS:g} ms"
+        for row in rows
+        if row["replay_ttfa_abs_error_ms"] > GOAL_MS
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,13 +163,16 @@ def main(argv: list[str] | None = None) -> int:
         if options.json:
             print(json.dumps(row))
         else:
-            print(f"{row['provider']:7} {row['mode']:7} recorded {row['recorded_ttfa_ms']:9.3f} ms  "
-                  f"|error| p50 {row['replay_ttfa_abs_error_p50_ms']:6.3f} ms  p95 "
-                  f"{row['replay_ttfa_abs_error_p95_ms']:6.3f} ms  max {row['replay_ttfa_abs_error_ms']:6.3f} ms  "
-                  f"(load {row['load_average_1m']})")
+            print(
+                f"{row['provider']:7} {row['mode']:7} recorded {row['recorded_ttfa_ms']:9.3f} ms  "
+                f"|error| p50 {row['replay_ttfa_abs_error_p50_ms']:6.3f} ms  p95 "
+                f"{row['replay_ttfa_abs_error_p95_ms']:6.3f} ms  max {row['replay_ttfa_abs_error_ms']:6.3f} ms  "
+                f"(load {row['load_average_1m']})"
+            )
     if options.repeats < JUDGED_FROM:
-        return goals.verdict([], unjudged=[f"±{GOAL_MS:g} ms on {options.repeats} replays a recording "
-                                           f"(from {JUDGED_FROM})"])
+        return goals.verdict(
+            [], unjudged=[f"±{GOAL_MS:g} ms on {options.repeats} replays a recording (from {JUDGED_FROM})"]
+        )
     return goals.verdict([], missed(rows), watch)
 
 

@@ -53,6 +53,7 @@ async def _floor(url: str, concurrency: int, requests: int = 1024) -> tuple[floa
     No runner can beat this floor per HTTP exchange; a job needs at least three (submit, poll, download)."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=60.0, trust_env=False) as client:
+
         async def worker() -> None:
             for _ in range(requests // concurrency):
                 (await client.get(url + "/_sandbox/clock")).raise_for_status()
@@ -76,16 +77,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=600)
     parser.add_argument("--texts", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=8, help="8 measured best here: httpcore's pool "
-                        "scan grows with the pool (3.9 ms CPU per request at 64 in flight, 0.97 ms at 8)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        help="8 measured best here: httpcore's pool "
+        "scan grows with the pool (3.9 ms CPU per request at 64 in flight, 0.97 ms at 8)",
+    )
     parser.add_argument("--model", default="chatterbox")
     parser.add_argument("--floor-requests", type=int, default=1024, help="bare httpx requests for the floor")
     parser.add_argument("--warm-repeats", type=int, default=20, help="jobs per text the runner learns from")
     args = smoke_mode.parse(parser, argv, jobs=4, texts=1, concurrency=2, floor_requests=8, warm_repeats=2)
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    server = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, env=env, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
     watch = goals.Watch()
     try:
         assert server.stdout is not None
@@ -94,9 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         providers = {k: v for k, v in benchmarkable().items() if k == "pixazo"}
         with tempfile.TemporaryDirectory() as folder:
             corpus = _corpus(Path(folder), args.texts)
-            base = BenchConfig(out=Path(folder), score=False, report=False, providers=("pixazo",),
-                               models=(args.model,), corpus=(str(corpus),), target=url, yes=True,
-                               concurrency=args.concurrency)
+            base = BenchConfig(
+                out=Path(folder),
+                score=False,
+                report=False,
+                providers=("pixazo",),
+                models=(args.model,),
+                corpus=(str(corpus),),
+                target=url,
+                yes=True,
+                concurrency=args.concurrency,
+            )
             store = Store(base.output.db_path)
             with open_target(base, list(providers.values())) as target:
                 # Not measured: fill the sandbox's render cache, then let the runner learn how long
@@ -125,17 +145,24 @@ def main(argv: list[str] | None = None) -> int:
             server.stdin.close()
         server.wait(30)
 
-    print(f"runner_throughput: {len(jobs)} jobs ({ok} ok) of pixazo/{args.model}, {args.texts} texts, "
-          f"concurrency {args.concurrency}, sandbox fast profile in its own process")
+    print(
+        f"runner_throughput: {len(jobs)} jobs ({ok} ok) of pixazo/{args.model}, {args.texts} texts, "
+        f"concurrency {args.concurrency}, sandbox fast profile in its own process"
+    )
     print(f"  wall {wall:.2f} s -> {len(jobs) / wall:,.0f} jobs/s; polls per job {polls / max(len(jobs), 1):.2f}")
-    print(f"  client CPU {cpu:.2f} s -> {cpu * 1000 / max(len(jobs), 1):.2f} ms per job "
-          f"(3+ HTTP exchanges, validation, hashing, three SQLite transactions each)")
-    print(f"  floor, bare httpx on a trivial route of the same server: {floor_rate:,.0f} requests/s, "
-          f"{floor_cpu:.2f} ms client CPU per request")
+    print(
+        f"  client CPU {cpu:.2f} s -> {cpu * 1000 / max(len(jobs), 1):.2f} ms per job "
+        f"(3+ HTTP exchanges, validation, hashing, three SQLite transactions each)"
+    )
+    print(
+        f"  floor, bare httpx on a trivial route of the same server: {floor_rate:,.0f} requests/s, "
+        f"{floor_cpu:.2f} ms client CPU per request"
+    )
     rate, cpu_per_job = len(jobs) / wall, cpu * 1000 / max(len(jobs), 1)
     exact = [] if jobs and ok == len(jobs) else [f"{ok} of {len(jobs)} jobs ok"]
     timing = ([f"{rate:,.0f} jobs/s < {GOAL_JOBS_PER_S}"] if rate < GOAL_JOBS_PER_S else []) + (
-        [f"{cpu_per_job:.2f} ms client CPU per job > {GOAL_CPU_MS:g}"] if cpu_per_job > GOAL_CPU_MS else [])
+        [f"{cpu_per_job:.2f} ms client CPU per job > {GOAL_CPU_MS:g}"] if cpu_per_job > GOAL_CPU_MS else []
+    )
     if len(jobs) < JUDGED_FROM:
         return goals.verdict(exact, unjudged=[f"jobs/s and CPU per job on {len(jobs)} jobs (from {JUDGED_FROM})"])
     return goals.verdict(exact, timing, watch)

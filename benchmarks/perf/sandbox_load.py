@@ -53,10 +53,18 @@ def requests_for(voice_url: str, texts: int = len(TEXTS)) -> list[tuple[str, dic
     for text in TEXTS[:texts]:
         jobs.append(("/voice-clone/v1/xtts-v2/generate", {"speaker": voice_url, "text": text}))
         jobs.append(("/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request", {"text": text}))
-        jobs.append(("/vibevoice/v1/vibevoice/generateRequest",
-                     {"script": f"Speaker 0: {text}", "speakers": [{"preset": "Carter [EN]"}]}))
-        jobs.append(("/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
-                     {"script": f"Speaker 0: {text}", "speakers": [{"preset": "Frank [EN]"}]}))
+        jobs.append(
+            (
+                "/vibevoice/v1/vibevoice/generateRequest",
+                {"script": f"Speaker 0: {text}", "speakers": [{"preset": "Carter [EN]"}]},
+            )
+        )
+        jobs.append(
+            (
+                "/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
+                {"script": f"Speaker 0: {text}", "speakers": [{"preset": "Frank [EN]"}]},
+            )
+        )
     return jobs
 
 
@@ -68,8 +76,16 @@ class Tally:
     audio_bytes: int = 0
 
 
-async def one_job(client: httpx.AsyncClient, base: str, headers: dict[str, str], path: str, body: dict[str, Any],
-                  tally: Tally, poll_s: float, timeout_s: float) -> None:
+async def one_job(
+    client: httpx.AsyncClient,
+    base: str,
+    headers: dict[str, str],
+    path: str,
+    body: dict[str, Any],
+    tally: Tally,
+    poll_s: float,
+    timeout_s: float,
+) -> None:
     started = time.perf_counter()
     try:
         submitted = await client.post(base + path, json=body, headers=headers)
@@ -105,8 +121,16 @@ async def one_job(client: httpx.AsyncClient, base: str, headers: dict[str, str],
         tally.errors[type(error).__name__] += 1
 
 
-async def drive(origin: str, key: str, jobs: int, clients: int, connections: int, poll_s: float,
-                timeout_s: float, texts: int = len(TEXTS)) -> list[str]:
+async def drive(
+    origin: str,
+    key: str,
+    jobs: int,
+    clients: int,
+    connections: int,
+    poll_s: float,
+    timeout_s: float,
+    texts: int = len(TEXTS),
+) -> list[str]:
     """Drive the jobs; the goals missed (errors, or jobs without their audio), in words."""
     base = origin + mount_path("pixazo", "gateway")
     headers = {"Ocp-Apim-Subscription-Key": key}
@@ -117,27 +141,38 @@ async def drive(origin: str, key: str, jobs: int, clients: int, connections: int
     pool = [httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) for _ in range(clients)]
     try:
         warm = Tally()
-        await asyncio.gather(*(one_job(pool[i % clients], base, headers, path, body, warm, poll_s, timeout_s)
-                               for i, (path, body) in enumerate(catalogue)))
+        await asyncio.gather(
+            *(
+                one_job(pool[i % clients], base, headers, path, body, warm, poll_s, timeout_s)
+                for i, (path, body) in enumerate(catalogue)
+            )
+        )
         print(f"warm-up: {len(catalogue)} jobs (every model x text), errors: {sum(warm.errors.values())}")
         tally = Tally()
         started = time.perf_counter()
-        await asyncio.gather(*(one_job(pool[i % clients], base, headers, *catalogue[i % len(catalogue)], tally,
-                                       poll_s, timeout_s) for i in range(jobs)))
+        await asyncio.gather(
+            *(
+                one_job(pool[i % clients], base, headers, *catalogue[i % len(catalogue)], tally, poll_s, timeout_s)
+                for i in range(jobs)
+            )
+        )
         elapsed = time.perf_counter() - started
     finally:
         await asyncio.gather(*(client.aclose() for client in pool))
     errors = sum(tally.errors.values())
     latencies = sorted(tally.latencies)
-    print(f"jobs: {jobs} concurrent ({clients} clients x {per_client} connections, poll every "
-          f"{poll_s * 1000:.0f} ms)")
+    print(f"jobs: {jobs} concurrent ({clients} clients x {per_client} connections, poll every {poll_s * 1000:.0f} ms)")
     print(f"wall time: {elapsed:.2f} s")
-    print(f"throughput: {jobs / elapsed:.1f} jobs/s, {tally.requests / elapsed:.1f} requests/s "
-          f"({tally.requests} requests)")
+    print(
+        f"throughput: {jobs / elapsed:.1f} jobs/s, {tally.requests / elapsed:.1f} requests/s "
+        f"({tally.requests} requests)"
+    )
     if latencies:
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-        print(f"job latency (submit -> audio downloaded): median {statistics.median(latencies):.3f} s, "
-              f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
+        print(
+            f"job latency (submit -> audio downloaded): median {statistics.median(latencies):.3f} s, "
+            f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s"
+        )
     print(f"audio downloaded: {tally.audio_bytes / 1e6:.1f} MB")
     print(f"errors: {errors}" + (f" {dict(tally.errors)}" if errors else ""))
     missed = [f"{errors} errors: {dict(tally.errors)}"] if errors else []
@@ -155,8 +190,10 @@ def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
         with harness.running_sandbox(profile="fast", seed=0, max_jobs=20_000, providers=("pixazo",)) as sandbox:
             yield sandbox.url, sandbox.default_key("pixazo")
             counters = sandbox.counters()
-            print(f"sandbox: {counters.get('jobs.created', 0)} jobs, {counters.get('synthesis.renders', 0)} renders "
-                  "(the rest from cache)")
+            print(
+                f"sandbox: {counters.get('jobs.created', 0)} jobs, {counters.get('synthesis.renders', 0)} renders "
+                "(the rest from cache)"
+            )
         return
     with served_sandbox("--max-jobs", "20000") as served:
         yield served, default_key("pixazo")
@@ -172,11 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="origin of a running sandbox (default: start one)")
     parser.add_argument("--in-process", action="store_true", help="run the sandbox in a thread of this process")
     parser.add_argument("--texts", type=int, default=len(TEXTS), help="texts rotated over the jobs")
-    args = smoke_mode.parse(parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1,
-                            in_process=True)
+    args = smoke_mode.parse(
+        parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1, in_process=True
+    )
     with target(args.url, args.in_process) as (origin, key):
-        missed = asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout,
-                                   args.texts))
+        missed = asyncio.run(
+            drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout, args.texts)
+        )
     return goals.verdict(missed)
 
 

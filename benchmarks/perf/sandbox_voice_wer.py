@@ -68,11 +68,17 @@ def missed(report: dict[str, Any]) -> list[str]:
     if not report["voices"]:
         return ["no voice scored"]
     main_voice, *others = report["voices"]
-    said = [f"main voice pooled WER {main_voice['pooled_wer']:.2%} > {GOAL_WER:.0%}"] \
-        if main_voice["pooled_wer"] > GOAL_WER else []
-    said += [f"{other['voice']} pooled WER {other['pooled_wer']:.2%}: not {GOAL_WORSE:g}x the main voice's "
-             f"{main_voice['pooled_wer']:.2%}" for other in others
-             if other["pooled_wer"] < GOAL_WORSE * main_voice["pooled_wer"] or other["pooled_wer"] == 0]
+    said = (
+        [f"main voice pooled WER {main_voice['pooled_wer']:.2%} > {GOAL_WER:.0%}"]
+        if main_voice["pooled_wer"] > GOAL_WER
+        else []
+    )
+    said += [
+        f"{other['voice']} pooled WER {other['pooled_wer']:.2%}: not {GOAL_WORSE:g}x the main voice's "
+        f"{main_voice['pooled_wer']:.2%}"
+        for other in others
+        if other["pooled_wer"] < GOAL_WORSE * main_voice["pooled_wer"] or other["pooled_wer"] == 0
+    ]
     return said
 
 

@@ -66,8 +66,10 @@ def pairs(count: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 def cosines_numpy(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[float]:
     encoder = shared_encoder()
-    return [float(encoder.embed_utterance(preprocess(clip)) @ encoder.embed_utterance(preprocess(reference)))
-            for _, clip, reference in items]
+    return [
+        float(encoder.embed_utterance(preprocess(clip)) @ encoder.embed_utterance(preprocess(reference)))
+        for _, clip, reference in items
+    ]
 
 
 def cosines_resemblyzer(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[float]:
@@ -75,9 +77,13 @@ def cosines_resemblyzer(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list
         warnings.simplefilter("ignore")
         from resemblyzer import VoiceEncoder, preprocess_wav
     encoder = VoiceEncoder("cpu", verbose=False)
-    return [float(encoder.embed_utterance(preprocess_wav(clip, source_sr=16000))
-                  @ encoder.embed_utterance(preprocess_wav(reference, source_sr=16000)))
-            for _, clip, reference in items]
+    return [
+        float(
+            encoder.embed_utterance(preprocess_wav(clip, source_sr=16000))
+            @ encoder.embed_utterance(preprocess_wav(reference, source_sr=16000))
+        )
+        for _, clip, reference in items
+    ]
 
 
 GOAL_R = 0.95
@@ -104,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         "range": [float(min(theirs)), float(max(theirs))],
         "numpy_seconds": numpy_seconds,
         "resemblyzer_seconds": torch_seconds,
-        "items": [{"pair": label, "numpy": a, "resemblyzer": b} for (label, _, _), a, b in zip(items, ours, theirs,
-                                                                                             strict=True)],
+        "items": [
+            {"pair": label, "numpy": a, "resemblyzer": b}
+            for (label, _, _), a, b in zip(items, ours, theirs, strict=True)
+        ],
     }
     missed = [] if report["pearson_r"] >= GOAL_R else [f"Pearson r {report['pearson_r']:.4f} < {GOAL_R}"]
     if args.json:
@@ -113,10 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         return goals.verdict(missed)
     for item in report["items"]:
         print(f"  {item['pair']:<42} numpy {item['numpy']:.4f}  resemblyzer {item['resemblyzer']:.4f}")
-    print(f"{report['pairs']} pairs, resemblyzer cosines {report['range'][0]:.3f}..{report['range'][1]:.3f}: "
-          f"Pearson r = {report['pearson_r']:.6f} (goal >= 0.95); largest difference "
-          f"{report['max_abs_difference']:.2e}, mean {report['mean_abs_difference']:.2e}; "
-          f"numpy {numpy_seconds:.1f} s, resemblyzer (torch) {torch_seconds:.1f} s")
+    print(
+        f"{report['pairs']} pairs, resemblyzer cosines {report['range'][0]:.3f}..{report['range'][1]:.3f}: "
+        f"Pearson r = {report['pearson_r']:.6f} (goal >= 0.95); largest difference "
+        f"{report['max_abs_difference']:.2e}, mean {report['mean_abs_difference']:.2e}; "
+        f"numpy {numpy_seconds:.1f} s, resemblyzer (torch) {torch_seconds:.1f} s"
+    )
     return goals.verdict(missed)
 
 

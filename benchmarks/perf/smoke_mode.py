@@ -26,4 +26,3 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None, **smallest: A
     if "--smoke" in given:
         parser.set_defaults(**smallest)
     return parser.parse_args(given)
-

@@ -25,13 +25,34 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SHORT_RUN = ("bench", "run", "--corpus", "en_read:1", "--models", "chatterbox", "--no-score", "--no-report")
 BAD_NUMBERS = ("nan", "inf", "-inf", "-1", "0", "1e300", "99999999999999999999999", "abc", "")
-NUMERIC_OPTIONS = ("--repeats", "--concurrency", "--ramp-up", "--budget", "--usd-per-character", "--poll-interval",
-                   "--seed", "--clock-skew", "--job-timeout", "--text-rate")
+NUMERIC_OPTIONS = (
+    "--repeats",
+    "--concurrency",
+    "--ramp-up",
+    "--budget",
+    "--usd-per-character",
+    "--poll-interval",
+    "--seed",
+    "--clock-skew",
+    "--job-timeout",
+    "--text-rate",
+)
 UNWRITABLE = ("/proc/harness-out", "/dev/null/x", "afile/x", "/sys/harness-out", "x" * 300)
-COMMANDS = (("providers",), ("serve",), ("score", "x"), ("report", "RUN"), ("compare", "A", "B"), ("export", "RUN"),
-            ("contract", "check", "pixazo", "GET /v2/requests/status/{request_id}"), ("contract", "diff", "a", "b"),
-            ("bench", "run"), ("asr", "fetch", "tiny"), ("asr", "convert-ct2", "a", "b.pt"),
-            ("baseline", "check", "DIR"), ("baseline", "refresh", "DIR"))
+COMMANDS = (
+    ("providers",),
+    ("serve",),
+    ("score", "x"),
+    ("report", "RUN"),
+    ("compare", "A", "B"),
+    ("export", "RUN"),
+    ("contract", "check", "pixazo", "GET /v2/requests/status/{request_id}"),
+    ("contract", "diff", "a", "b"),
+    ("bench", "run"),
+    ("asr", "fetch", "tiny"),
+    ("asr", "convert-ct2", "a", "b.pt"),
+    ("baseline", "check", "DIR"),
+    ("baseline", "refresh", "DIR"),
+)
 ARGUMENTLESS = (("contracts", "run"), ("contracts", "record"))  # no argument to leave out
 BOX_DRAWING = frozenset(chr(c) for c in range(0x2500, 0x2580))  # ─│┌┐└┘├┤╭╮╰╯ and the rest of the block
 
@@ -60,8 +81,16 @@ def inputs() -> Iterator[tuple[str, ...]]:
     for option in NUMERIC_OPTIONS:
         for value in BAD_NUMBERS:
             yield (*SHORT_RUN, "--out", "out", option, value)
-    for target in ("http://[::1:9", "http://127.0.0.1:9", "ftp://example.org", "http://", "http://u:p@127.0.0.1:9",
-                   "http://127.0.0.1:99999", "sandboxx", "http://exa mple.org"):
+    for target in (
+        "http://[::1:9",
+        "http://127.0.0.1:9",
+        "ftp://example.org",
+        "http://",
+        "http://u:p@127.0.0.1:9",
+        "http://127.0.0.1:99999",
+        "sandboxx",
+        "http://exa mple.org",
+    ):
         yield (*SHORT_RUN, "--out", "out", "--yes", "--target", target)
     for out in UNWRITABLE:
         yield (*SHORT_RUN, "--out", out)
@@ -72,15 +101,31 @@ def inputs() -> Iterator[tuple[str, ...]]:
         yield ("bench", "run", "--out", "out", "--no-score", "--no-report", "--corpus", corpus)
     for price in ("acme/x=1", "x", "pixazo/chatterbox=nan", "=", "pixazo/chatterbox=-1", "pixazo/chatterbox=inf"):
         yield (*SHORT_RUN, "--out", "out", "--price", price)
-    for extra in (("--models", "nope"), ("--providers", "nope"), ("--resume", "nope"), ("--config", "garbage.toml"),
-                  ("--config", "missing.toml"), ("--polling", "sometimes"), ("--sandbox-profile", "weird"),
-                  ("--reference", "missing.wav"), ("--reference-url", "file:///etc/passwd")):
+    for extra in (
+        ("--models", "nope"),
+        ("--providers", "nope"),
+        ("--resume", "nope"),
+        ("--config", "garbage.toml"),
+        ("--config", "missing.toml"),
+        ("--polling", "sometimes"),
+        ("--sandbox-profile", "weird"),
+        ("--reference", "missing.wav"),
+        ("--reference-url", "file:///etc/passwd"),
+    ):
         yield (*SHORT_RUN, "--out", "out", *extra)
     for port in ("70000", "-1", "abc", "65536"):
         yield ("serve", "--port", port)
-    for option, value in (("--max-jobs", "0"), ("--max-jobs", "-5"), ("--balance", "nan"), ("--balance", "inf"),
-                          ("--balance", "-1"), ("--clock-skew", "nan"), ("--clock-skew", "1e300"),
-                          ("--profile", "weird"), ("--host", "256.1.1.1")):
+    for option, value in (
+        ("--max-jobs", "0"),
+        ("--max-jobs", "-5"),
+        ("--balance", "nan"),
+        ("--balance", "inf"),
+        ("--balance", "-1"),
+        ("--clock-skew", "nan"),
+        ("--clock-skew", "1e300"),
+        ("--profile", "weird"),
+        ("--host", "256.1.1.1"),
+    ):
         yield ("serve", "--port", "0", option, value)
     status = "GET /v2/requests/status/{request_id}"
     for name in ("notobjects.json", "garbage.json", "binary.bin", "deep.json", "missing.json"):
@@ -103,14 +148,27 @@ def refused_by_click() -> Iterator[tuple[str, ...]]:
         yield (*command, "--nope")
         if len(command) > 1 and command[0] != "bench":
             yield command[:-1]  # its last argument missing
-    yield from (("nocommand",), ("asr", "convert"), ("contracts", "nope"), ("baseline", "nope"), ("bench", "nope"),
-                 ("--nope",),
-                 ("export", "RUN", "--format", "xml"), ("score", "x", "--asr", "vosk"),
-                 ("score", "x", "--workers", "0"), ("score", "x", "--declared-rate", "abc"),
-                 ("score", "x", "--window", "nan"), ("contracts", "check", "pixazo", "GET /x", "--status", "abc"),
-                 ("compare", "A", "B", "--threshold", "x"), ("compare", "A", "B", "--fail-on", "speed"),
-                 ("bench", "run", "--repeats"), ("bench", "run", "--score", "yes"), ("serve", "--port"),
-                 ("serve", "--port", "1.5"), ("serve", "--seed", "x"))
+    yield from (
+        ("nocommand",),
+        ("asr", "convert"),
+        ("contracts", "nope"),
+        ("baseline", "nope"),
+        ("bench", "nope"),
+        ("--nope",),
+        ("export", "RUN", "--format", "xml"),
+        ("score", "x", "--asr", "vosk"),
+        ("score", "x", "--workers", "0"),
+        ("score", "x", "--declared-rate", "abc"),
+        ("score", "x", "--window", "nan"),
+        ("contracts", "check", "pixazo", "GET /x", "--status", "abc"),
+        ("compare", "A", "B", "--threshold", "x"),
+        ("compare", "A", "B", "--fail-on", "speed"),
+        ("bench", "run", "--repeats"),
+        ("bench", "run", "--score", "yes"),
+        ("serve", "--port"),
+        ("serve", "--port", "1.5"),
+        ("serve", "--seed", "x"),
+    )
 
 
 def typed_values() -> Iterator[tuple[str, ...]]:
@@ -141,8 +199,14 @@ def run_one(args: tuple[str, ...], folder: Path, timeout_s: float = 180.0) -> Ou
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env["PYTHONPATH"] = str(REPO)
     try:
-        done = subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=folder, capture_output=True,
-                              text=True, timeout=timeout_s, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "harness.cli", *args],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env=env,
+        )
     except subprocess.TimeoutExpired as expired:  # a server that accepted its input: still serving
         err = expired.stderr.decode() if isinstance(expired.stderr, bytes) else (expired.stderr or "")
         return Outcome(args, 0, "Traceback" in err, _lines(err), bool(BOX_DRAWING & set(err)), ended=False)

@@ -23,11 +23,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-RUN = ("bench", "run", "--corpus", "en_read:3", "--models", "chatterbox", "--no-score", "--no-report",
-       "--sandbox-profile", "fast")
+RUN = (
+    "bench",
+    "run",
+    "--corpus",
+    "en_read:3",
+    "--models",
+    "chatterbox",
+    "--no-score",
+    "--no-report",
+    "--sandbox-profile",
+    "fast",
+)
 # (seconds to the first Ctrl-C, seconds to the second or None)
-TRIALS = ((0.05, None), (0.15, 0.05), (0.3, None), (0.6, 0.02), (1.0, None), (2.0, 0.3), (3.0, None), (4.0, 0.1),
-          (6.0, None), (6.0, 0.5), (8.0, None), (8.0, 0.05), (10.0, 1.0), (12.0, None))
+TRIALS = (
+    (0.05, None),
+    (0.15, 0.05),
+    (0.3, None),
+    (0.6, 0.02),
+    (1.0, None),
+    (2.0, 0.3),
+    (3.0, None),
+    (4.0, 0.1),
+    (6.0, None),
+    (6.0, 0.5),
+    (8.0, None),
+    (8.0, 0.05),
+    (10.0, 1.0),
+    (12.0, None),
+)
 ABORTS = ("Fatal Python error", "terminate called", "Traceback", "Aborted!")
 
 
@@ -43,8 +67,12 @@ class Trial:
 
     @property
     def clean(self) -> bool:
-        return self.code == 130 and self.lines == 1 and self.aborted is None and self.resumed in (
-            "nothing to resume", "finished")
+        return (
+            self.code == 130
+            and self.lines == 1
+            and self.aborted is None
+            and self.resumed in ("nothing to resume", "finished")
+        )
 
     @property
     def in_interpreter_start_up(self) -> bool:
@@ -75,8 +103,13 @@ def _resume(out: Path) -> str:
     run_id = _run_id(out / "runs.db")
     if run_id is None:
         return "nothing to resume"
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "bench", "run", "--resume", run_id, "--out", str(out)],
-                          capture_output=True, text=True, timeout=300, env=_env())
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "bench", "run", "--resume", run_id, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_env(),
+    )
     if done.returncode != 0:
         return f"resume exited {done.returncode}: {done.stderr.strip()[-200:]}"
     conn = sqlite3.connect(f"file:{out / 'runs.db'}?mode=ro", uri=True, timeout=10)
@@ -92,8 +125,13 @@ def _resume(out: Path) -> str:
 
 def trial(work: Path, index: int, first_s: float, second_s: float | None) -> Trial:
     out = work / f"interrupt-{index}"
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", *RUN, "--out", str(out)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=_env())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", *RUN, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
     time.sleep(first_s)
     process.send_signal(signal.SIGINT)
     if second_s is not None:

@@ -115,12 +115,22 @@ def outages(work: Path, scale: float, only: tuple[str, ...] = ()) -> OutageFigur
     logging.getLogger("uvicorn.error").addFilter(_not_an_injected_reset)
     cases = {item: case for item, case in _cases().items() if not only or item in only}
     hook = Outages(cases, scale)
-    provider = dataclasses.replace(PIXAZO, retry=RetryPolicy(first_s=0.5 * scale, cap_s=30.0 * scale,
-                                                             source=f"harness default x {scale:g} (soak)"))
-    config = BenchConfig(out=out, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
-                         corpus=(str(_corpus(out / "outages.json", list(cases))),), yes=True,
-                         sandbox_profile="fast", job_timeout=JOB_TIMEOUT_S * scale, concurrency=len(cases),
-                         ramp_up=0)
+    provider = dataclasses.replace(
+        PIXAZO, retry=RetryPolicy(first_s=0.5 * scale, cap_s=30.0 * scale, source=f"harness default x {scale:g} (soak)")
+    )
+    config = BenchConfig(
+        out=out,
+        score=False,
+        report=False,
+        models=("chatterbox",),
+        providers=("pixazo",),
+        corpus=(str(_corpus(out / "outages.json", list(cases))),),
+        yes=True,
+        sandbox_profile="fast",
+        job_timeout=JOB_TIMEOUT_S * scale,
+        concurrency=len(cases),
+        ramp_up=0,
+    )
     started = time.monotonic()
     first = run_bench_session(config, headers=hook, providers={"pixazo": provider})
     store = Store(first.db_path)
@@ -138,8 +148,15 @@ def outages(work: Path, scale: float, only: tuple[str, ...] = ()) -> OutageFigur
     finally:
         conn.close()
     lost = sum(1 for item in charged if states.get(item) != "done")
-    return OutageFigures(len(states), len(charged), unfetched_first, sum(1 for s in states.values() if s == "done"),
-                         lost, pending, time.monotonic() - started)
+    return OutageFigures(
+        len(states),
+        len(charged),
+        unfetched_first,
+        sum(1 for s in states.values() if s == "done"),
+        lost,
+        pending,
+        time.monotonic() - started,
+    )
 
 
 # --- ranges ---------------------------------------------------------------------------------------------
@@ -223,11 +240,29 @@ def ranges(work: Path, clips: int, bench: Any, environment: Any) -> tuple[int, i
         threading.Thread(target=front.serve_forever, daemon=True).start()
         try:
             url = f"http://127.0.0.1:{front.server_address[1]}"
-            subprocess.run(bench("--target", url, "--out", str(out), "--providers", "pixazo", "--models", "chatterbox",
-                                 "--corpus", f"en_read:{clips}", "--concurrency", "4", "--polling", "fixed",
-                                 "--poll-interval", "0.05"),
-                           env=environment(PIXAZO_API_KEY=sandbox.default_key("pixazo")), capture_output=True,
-                           timeout=600)
+            subprocess.run(
+                bench(
+                    "--target",
+                    url,
+                    "--out",
+                    str(out),
+                    "--providers",
+                    "pixazo",
+                    "--models",
+                    "chatterbox",
+                    "--corpus",
+                    f"en_read:{clips}",
+                    "--concurrency",
+                    "4",
+                    "--polling",
+                    "fixed",
+                    "--poll-interval",
+                    "0.05",
+                ),
+                env=environment(PIXAZO_API_KEY=sandbox.default_key("pixazo")),
+                capture_output=True,
+                timeout=600,
+            )
         finally:
             front.shutdown()
     true = set().union(*(_stored_forms(audio) for audio in RangeFront.truth.values())) if RangeFront.truth else set()

@@ -62,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         ("degraded piper render, uncached", lambda: uncached.render(SENTENCE, Rendition(Engine.PIPER_DEGRADED))),
     ]
     # espeak-ng loads its library afresh for every render (harness/speech/_espeak.py: determinism), included here.
-    rows.extend((f"espeak-ng render ({voice}), uncached",
-                 partial(uncached.render, text, Rendition(Engine.ESPEAK, voice=voice)))
-                for voice, text in ESPEAK_SENTENCES.items())
+    rows.extend(
+        (f"espeak-ng render ({voice}), uncached", partial(uncached.render, text, Rendition(Engine.ESPEAK, voice=voice)))
+        for voice, text in ESPEAK_SENTENCES.items()
+    )
     cached = SpeechEngine()
     cached.render(SENTENCE)
     rows.append(("render, cache hit", lambda: cached.render(SENTENCE)))
@@ -76,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cache: {cached.cache_info()}")
     watch.stop()
     render, hit = took["piper render, uncached"], took["render, cache hit"]
-    timing = [f"{label}: {seconds:.3f} s for {clip.duration_s:.2f} s of speech" for label, seconds in took.items()
-              if label != "render, cache hit" and not label.startswith("degraded") and seconds >= clip.duration_s]
+    timing = [
+        f"{label}: {seconds:.3f} s for {clip.duration_s:.2f} s of speech"
+        for label, seconds in took.items()
+        if label != "render, cache hit" and not label.startswith("degraded") and seconds >= clip.duration_s
+    ]
     if hit > render / 100:
         timing.append(f"a cache hit took {hit * 1000:.2f} ms, over a hundredth of a render ({render * 1000:.0f} ms)")
     return goals.verdict([], timing, watch)

@@ -33,12 +33,18 @@ from harness.results import RequestRow
 LATER_MS = 100.0  # compare: NEW's median cancel-to-silence later than BASE's by more than this is a regression
 VERDICTS = tuple(verdict.value for verdict in CancelVerdict)  # kept, violation, finding, unmeasured
 
-BROKEN = FindingKind("violation", "what the socket's documented `Cancel` promises (harness/core/protocols/"
-                     "realtime_grammar.py, quoting its page): dropped — no audio of the cancelled utterance after "
-                     "the acknowledgement (none declared: beyond the in-flight allowance after the cancel); and the "
-                     "declared acknowledgement comes")
-SILENT = FindingKind("finding", "none: the documents say what becomes of the text, not of the speech, so audio after "
-                     "the cancel is recorded, not a violation")
+BROKEN = FindingKind(
+    "violation",
+    "what the socket's documented `Cancel` promises (harness/core/protocols/"
+    "realtime_grammar.py, quoting its page): dropped — no audio of the cancelled utterance after "
+    "the acknowledgement (none declared: beyond the in-flight allowance after the cancel); and the "
+    "declared acknowledgement comes",
+)
+SILENT = FindingKind(
+    "finding",
+    "none: the documents say what becomes of the text, not of the speech, so audio after "
+    "the cancel is recorded, not a violation",
+)
 
 DECLARATION = CheckDeclaration(
     name="cancel",
@@ -46,33 +52,86 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#cancel",
     fields=(
-        CheckField(name="cancelled", label="cancelled", unit="cancels", better=Better.NEITHER, pooling=Pooling.SUM,
-                   meaning="The jobs cancelled (a cancel sent, `--cancel-after MS` after the first audio)."),
-        CheckField(name="measured", label="measured", unit="cancels", better=Better.NEITHER, pooling=Pooling.SUM,
-                   meaning="Of them, the ones whose cancel met speech still to come."),
-        CheckField(name="to_silence_ms", label="cancel → silence", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.MEDIAN, key="cancel_to_silence_ms",
-                   meaning="From the cancel leaving the client to the last audio frame of its utterance (0 when none "
-                           "came after it); — where the cancel met no speech."),
-        CheckField(name="to_silence_max_ms", label="cancel → silence, worst", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.MAX, key="cancel_to_silence_max_ms",
-                   meaning="The longest time from a cancel to the last audio of its utterance."),
-        CheckField(name="after_ack_frames", label="frames after ack", unit="frames", better=Better.LOWER,
-                   pooling=Pooling.SUM, key="cancel_after_ack_frames",
-                   meaning="Audio frames of the cancelled utterances after the declared acknowledgement (none "
-                           "declared: after the cancel)."),
-        CheckField(name="after_ack_s", label="s after ack", unit="s", better=Better.LOWER, pooling=Pooling.SUM,
-                   decimals=2, meaning="Their seconds of audio; — where some could not be decoded."),
-        CheckField(name="violations", label="cancels that broke what the documents promise", unit="cancels",
-                   better=Better.LOWER, pooling=Pooling.SUM,
-                   meaning="The cancels whose verdict is a violation of the socket's documented promise."),
+        CheckField(
+            name="cancelled",
+            label="cancelled",
+            unit="cancels",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            meaning="The jobs cancelled (a cancel sent, `--cancel-after MS` after the first audio).",
+        ),
+        CheckField(
+            name="measured",
+            label="measured",
+            unit="cancels",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            meaning="Of them, the ones whose cancel met speech still to come.",
+        ),
+        CheckField(
+            name="to_silence_ms",
+            label="cancel → silence",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.MEDIAN,
+            key="cancel_to_silence_ms",
+            meaning="From the cancel leaving the client to the last audio frame of its utterance (0 when none "
+            "came after it); — where the cancel met no speech.",
+        ),
+        CheckField(
+            name="to_silence_max_ms",
+            label="cancel → silence, worst",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.MAX,
+            key="cancel_to_silence_max_ms",
+            meaning="The longest time from a cancel to the last audio of its utterance.",
+        ),
+        CheckField(
+            name="after_ack_frames",
+            label="frames after ack",
+            unit="frames",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            key="cancel_after_ack_frames",
+            meaning="Audio frames of the cancelled utterances after the declared acknowledgement (none "
+            "declared: after the cancel).",
+        ),
+        CheckField(
+            name="after_ack_s",
+            label="s after ack",
+            unit="s",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            decimals=2,
+            meaning="Their seconds of audio; — where some could not be decoded.",
+        ),
+        CheckField(
+            name="violations",
+            label="cancels that broke what the documents promise",
+            unit="cancels",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            meaning="The cancels whose verdict is a violation of the socket's documented promise.",
+        ),
     ),
-    reads=("jobs.cancel_after_ms", "jobs.cancel_to_silence_ms", "jobs.cancel_after_ack_frames",
-           "jobs.cancel_after_ack_s", "jobs.cancel_verdict", "jobs.cancel_detail"),
+    reads=(
+        "jobs.cancel_after_ms",
+        "jobs.cancel_to_silence_ms",
+        "jobs.cancel_after_ack_frames",
+        "jobs.cancel_after_ack_s",
+        "jobs.cancel_verdict",
+        "jobs.cancel_detail",
+    ),
     findings=(BROKEN, SILENT),
     thresholds={"cancel_ms": LATER_MS, "in_flight_s": IN_FLIGHT_S, "quiet_s": QUIET_S},
-    change=ChangeRule(field="violations", test=ChangeTest.NEWLY, relative=0.0, name="cancel",
-                      heading="The newest run's cancels broke what the documents promise"),
+    change=ChangeRule(
+        field="violations",
+        test=ChangeTest.NEWLY,
+        relative=0.0,
+        name="cancel",
+        heading="The newest run's cancels broke what the documents promise",
+    ),
     answers_only=False,
 )
 
@@ -86,11 +145,16 @@ def measure(request: RequestRow) -> ClipCheck:
     met = silence is not None
     seconds = request.cancel_after_ack_s
     values: dict[str, float | None] = {
-        "cancelled": 1.0, "measured": float(met), "to_silence_ms": silence, "to_silence_max_ms": silence,
-        "after_ack_frames": None if not met or request.cancel_after_ack_frames is None
+        "cancelled": 1.0,
+        "measured": float(met),
+        "to_silence_ms": silence,
+        "to_silence_max_ms": silence,
+        "after_ack_frames": None
+        if not met or request.cancel_after_ack_frames is None
         else float(request.cancel_after_ack_frames),
         "after_ack_s": None if not met or seconds is None else float(str(seconds)),
-        "violations": float(request.cancel_verdict == BROKEN.kind)}
+        "violations": float(request.cancel_verdict == BROKEN.kind),
+    }
     verdict = request.cancel_verdict
     found = ((verdict, str(request.cancel_detail or "")),) if verdict in (BROKEN.kind, SILENT.kind) else ()
     return ClipCheck(values, found)
@@ -105,14 +169,19 @@ def _offering(provider: str, model: str, rows: Sequence[RequestRow]) -> OwnFigur
     frames = [round(count) for clip in measured if (count := clip["after_ack_frames"]) is not None]
     seconds = [clip["after_ack_s"] for clip in measured]
     decoded = [s for s in seconds if s is not None]
-    return OwnFigures(provider, model, {
-        "cancelled": len(rows), "measured": len(measured),
-        "cancel_to_silence_ms": median(silence) if silence else None,
-        "cancel_to_silence_max_ms": max(silence) if silence else None,
-        "cancel_after_ack_frames": sum(frames) if frames else None,
-        "after_ack_s": None if not seconds or len(decoded) < len(seconds) else sum(decoded),
-        "verdicts": {v: n for v in VERDICTS if (n := sum(1 for row in rows if row.cancel_verdict == v))},
-    })
+    return OwnFigures(
+        provider,
+        model,
+        {
+            "cancelled": len(rows),
+            "measured": len(measured),
+            "cancel_to_silence_ms": median(silence) if silence else None,
+            "cancel_to_silence_max_ms": max(silence) if silence else None,
+            "cancel_after_ack_frames": sum(frames) if frames else None,
+            "after_ack_s": None if not seconds or len(decoded) < len(seconds) else sum(decoded),
+            "verdicts": {v: n for v in VERDICTS if (n := sum(1 for row in rows if row.cancel_verdict == v))},
+        },
+    )
 
 
 def figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
@@ -132,11 +201,15 @@ def _row(figure: OwnFigures) -> tuple[str | Shown, ...]:
     said = figure.values
     frames, seconds = said["cancel_after_ack_frames"], said["after_ack_s"]
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in said["verdicts"].items())
-    return (f"{figure.provider}/{figure.model}", Shown(f"{said['measured']}/{said['cancelled']}", said["measured"]),
-            _ms(said["cancel_to_silence_ms"]), _ms(said["cancel_to_silence_max_ms"]),
-            Shown("—" if frames is None else str(frames), frames),
-            Shown("—" if seconds is None else f"{seconds:.2f}", None if seconds is None else round(seconds, 4)),
-            verdicts or "—")
+    return (
+        f"{figure.provider}/{figure.model}",
+        Shown(f"{said['measured']}/{said['cancelled']}", said["measured"]),
+        _ms(said["cancel_to_silence_ms"]),
+        _ms(said["cancel_to_silence_max_ms"]),
+        Shown("—" if frames is None else str(frames), frames),
+        Shown("—" if seconds is None else f"{seconds:.2f}", None if seconds is None else round(seconds, 4)),
+        verdicts or "—",
+    )
 
 
 def section(found: Sequence[OwnFigures]) -> SectionView | None:
@@ -146,23 +219,45 @@ def section(found: Sequence[OwnFigures]) -> SectionView | None:
         return None
     broken = sum(f.values["verdicts"].get(BROKEN.kind, 0) for f in found)
     noted = sum(f.values["verdicts"].get(SILENT.kind, 0) for f in found)
-    sentence = (f"Cancels: {sum(f.values['cancelled'] for f in found)} utterances cancelled on "
-                f"{len(found)} offering{'s' if len(found) != 1 else ''}; {broken} broke what the documents "
-                f"promise, {noted} sent audio after it where they are silent.")
-    values = {"offerings": [{"provider": f.provider, "model": f.model, "cancelled": f.values["cancelled"],
-                             "measured": f.values["measured"],
-                             "cancel_to_silence_p50_ms": f.values["cancel_to_silence_ms"],
-                             "cancel_to_silence_max_ms": f.values["cancel_to_silence_max_ms"],
-                             "after_ack_frames": f.values["cancel_after_ack_frames"],
-                             "after_ack_s": f.values["after_ack_s"], "verdicts": dict(f.values["verdicts"])}
-                            for f in found]}
+    sentence = (
+        f"Cancels: {sum(f.values['cancelled'] for f in found)} utterances cancelled on "
+        f"{len(found)} offering{'s' if len(found) != 1 else ''}; {broken} broke what the documents "
+        f"promise, {noted} sent audio after it where they are silent."
+    )
+    values = {
+        "offerings": [
+            {
+                "provider": f.provider,
+                "model": f.model,
+                "cancelled": f.values["cancelled"],
+                "measured": f.values["measured"],
+                "cancel_to_silence_p50_ms": f.values["cancel_to_silence_ms"],
+                "cancel_to_silence_max_ms": f.values["cancel_to_silence_max_ms"],
+                "after_ack_frames": f.values["cancel_after_ack_frames"],
+                "after_ack_s": f.values["after_ack_s"],
+                "verdicts": dict(f.values["verdicts"]),
+            }
+            for f in found
+        ]
+    }
     return SectionView(
-        key="cancel", lines=(sentence,), values=values, table="cancels",
+        key="cancel",
+        lines=(sentence,),
+        values=values,
+        table="cancels",
         title="Cancels: from the cancel to the last audio of its utterance, and the audio after the provider's "
-              "acknowledgement (no acknowledgement declared: after the cancel; docs/cancel.md)",
-        headings=(("model", True), ("measured", False), ("to silence p50 ms", False), ("to silence max ms", False),
-                  ("frames after ack", False), ("s after ack", False), ("verdicts", True)),
-        rows=tuple(_row(f) for f in found))
+        "acknowledgement (no acknowledgement declared: after the cancel; docs/cancel.md)",
+        headings=(
+            ("model", True),
+            ("measured", False),
+            ("to silence p50 ms", False),
+            ("to silence max ms", False),
+            ("frames after ack", False),
+            ("s after ack", False),
+            ("verdicts", True),
+        ),
+        rows=tuple(_row(f) for f in found),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,8 +275,10 @@ class CancelWorse:
     def describe(self) -> str:
         since = f"where run {self.before} had none" if self.before else "(no run before it cancelled it)"
         frames = "" if self.frames_after_ack is None else f"; {self.frames_after_ack} audio frames after the ack"
-        return (f"{self.provider}/{self.model}: {self.violations} of {self.cancelled} cancels broke what the documents "
-                f"promise in run {self.run_id} {since}{frames}")
+        return (
+            f"{self.provider}/{self.model}: {self.violations} of {self.cancelled} cancels broke what the documents "
+            f"promise in run {self.run_id} {since}{frames}"
+        )
 
 
 def worse(newest: str, figure: OwnFigures, before: tuple[str, OwnFigures] | None) -> CancelWorse | None:
@@ -192,9 +289,15 @@ def worse(newest: str, figure: OwnFigures, before: tuple[str, OwnFigures] | None
     broken = figure.values["verdicts"].get(BROKEN.kind, 0)
     if not rule.worse(before[1].values["verdicts"].get(BROKEN.kind, 0) if before else None, broken):
         return None
-    return CancelWorse(provider=figure.provider, model=figure.model, violations=broken,
-                       cancelled=figure.values["cancelled"], frames_after_ack=figure.values["cancel_after_ack_frames"],
-                       run_id=newest, before=before[0] if before else None)
+    return CancelWorse(
+        provider=figure.provider,
+        model=figure.model,
+        violations=broken,
+        cancelled=figure.values["cancelled"],
+        frames_after_ack=figure.values["cancel_after_ack_frames"],
+        run_id=newest,
+        before=before[0] if before else None,
+    )
 
 
 def _note(values: Mapping[str, Any]) -> str:
@@ -207,21 +310,34 @@ VIEWS = OwnViews(
     section=section,
     figure_keys=("cancel_to_silence_ms", "cancel_after_ack_frames"),
     column=ColumnView(
-        key="cancel", heading="cancel → silence", figure="cancel_to_silence_ms", unit="ms", note=_note,
+        key="cancel",
+        heading="cancel → silence",
+        figure="cancel_to_silence_ms",
+        unit="ms",
+        note=_note,
         meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the first audio) to the "
-                "last audio of that utterance; under it, the audio frames that came after the provider's "
-                "acknowledgement (docs/cancel.md). – where nothing was cancelled.",
+        "last audio of that utterance; under it, the audio frames that came after the provider's "
+        "acknowledgement (docs/cancel.md). – where nothing was cancelled.",
         # `--cancel-after` runs: 0 is a figure, so the series is drawn linear
-        series="cancel_to_silence", series_label="Cancel to silence p50"),
+        series="cancel_to_silence",
+        series_label="Cancel to silence p50",
+    ),
     shift=ShiftView(
-        metric="cancel", statistic="cancel to silence p50 (ms)", threshold="cancel_ms", unit="ms",
-        value=lambda request: request.cancel_to_silence_ms, measured="cancels measured",
+        metric="cancel",
+        statistic="cancel to silence p50 (ms)",
+        threshold="cancel_ms",
+        unit="ms",
+        value=lambda request: request.cancel_to_silence_ms,
+        measured="cancels measured",
         method="one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
-               "--cancel-after)"),
+        "--cancel-after)",
+    ),
     worse=worse,
-    rule=("An offering's cancels are worse when the newest run's cancels broke what the documents promise (a "
-          "violation of harness.core.protocols.cancel) and the run before it that cancelled the offering's had none "
-          "(harness.checks.cancel)."),
+    rule=(
+        "An offering's cancels are worse when the newest run's cancels broke what the documents promise (a "
+        "violation of harness.core.protocols.cancel) and the run before it that cancelled the offering's had none "
+        "(harness.checks.cancel)."
+    ),
 )
 
 CHECK = DeclaredCheck(DECLARATION, measure, VIEWS)

@@ -58,21 +58,28 @@ class CheckChange:
         return worse and abs(size) > self.rule.relative and (self.low > 1.0 or self.high < 1.0)
 
     def describe(self, before_run: str = "BASE", new_run: str = "NEW") -> str:
-        interval = ("" if self.low is None or self.high is None
-                    else f" (95% {self.low - 1:+.1%} to {self.high - 1:+.1%})")
+        interval = (
+            "" if self.low is None or self.high is None else f" (95% {self.low - 1:+.1%} to {self.high - 1:+.1%})"
+        )
         digits = self.field.decimals
-        return (f"{self.label} {self.check.title.lower()}: {self.field.label} {self.before_value:.{digits}f}"
-                f" in run {before_run} -> {self.new_value:.{digits}f} in run {new_run}, "
-                f"{self.ratio - 1:+.1%}{interval} over {self.pairs} clips both spoke")
+        return (
+            f"{self.label} {self.check.title.lower()}: {self.field.label} {self.before_value:.{digits}f}"
+            f" in run {before_run} -> {self.new_value:.{digits}f} in run {new_run}, "
+            f"{self.ratio - 1:+.1%}{interval} over {self.pairs} clips both spoke"
+        )
 
 
 def _by_clip(check: DeclaredCheck, item: CheckField, requests: Sequence[RequestRow]) -> dict[tuple[str, int], float]:
-    return {(request.item_id, request.repeat): value for request, clip in clip_readings(check, requests)
-            if (value := clip.values.get(item.name)) is not None and value > 0}
+    return {
+        (request.item_id, request.repeat): value
+        for request, clip in clip_readings(check, requests)
+        if (value := clip.values.get(item.name)) is not None and value > 0
+    }
 
 
-def paired_change(check: DeclaredCheck, who: tuple[str, str], before: Sequence[RequestRow], new: Sequence[RequestRow]
-                  ) -> CheckChange | None:
+def paired_change(
+    check: DeclaredCheck, who: tuple[str, str], before: Sequence[RequestRow], new: Sequence[RequestRow]
+) -> CheckChange | None:
     """The change of the check's judged field from `before` to `new` (one offering's requests each); None where the
     check declares no rule or no clip was measured by both runs."""
     rule = check.declaration.change
@@ -86,15 +93,24 @@ def paired_change(check: DeclaredCheck, who: tuple[str, str], before: Sequence[R
     logs = np.log(np.asarray([fresh[key] / old[key] for key in both], dtype=np.float64))
     mean, low, high, pairs = score_mean_interval(logs)
     bounded = math.isfinite(low) and math.isfinite(high)
-    return CheckChange(provider=who[0], model=who[1], check=check.declaration, field=item, rule=rule,
-                       ratio=math.exp(mean), low=math.exp(low) if bounded else None,
-                       high=math.exp(high) if bounded else None, pairs=pairs,
-                       before_value=float(np.mean([old[key] for key in both])),
-                       new_value=float(np.mean([fresh[key] for key in both])))
+    return CheckChange(
+        provider=who[0],
+        model=who[1],
+        check=check.declaration,
+        field=item,
+        rule=rule,
+        ratio=math.exp(mean),
+        low=math.exp(low) if bounded else None,
+        high=math.exp(high) if bounded else None,
+        pairs=pairs,
+        before_value=float(np.mean([old[key] for key in both])),
+        new_value=float(np.mean([fresh[key] for key in both])),
+    )
 
 
-def changes_between(before: Sequence[RequestRow], new: Sequence[RequestRow],
-                    checks: Sequence[DeclaredCheck] | None = None) -> tuple[CheckChange, ...]:
+def changes_between(
+    before: Sequence[RequestRow], new: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None
+) -> tuple[CheckChange, ...]:
     """Every registered check's change for each offering both runs ran, judged or not (`beyond` says which passed
     its rule)."""
     old, fresh = group(before), group(new)
@@ -156,8 +172,11 @@ class CountedChange:
         """A side's findings counted by kind (the named ones are said apart)."""
         if side is None:
             return {}
-        return {kind: count for kind, count in side.findings.items()
-                if not ((declared := self.check.finding_named(kind)) and declared.named)}
+        return {
+            kind: count
+            for kind, count in side.findings.items()
+            if not ((declared := self.check.finding_named(kind)) and declared.named)
+        }
 
     def named_line(self) -> tuple[str, str]:
         """The named kind of finding the rule flags, and NEW's first clip's line of it."""
@@ -180,14 +199,19 @@ class CountedChange:
     def describe(self, run_id: str, before_run: str | None) -> str:
         """The offering's change in `history`'s words: the newest run `run_id` against `before_run`."""
         if self.rule.test is ChangeTest.FELL:
-            return (f"{self.label}: {self.field.label} {self._parts(self.after)} in run {run_id}, "
-                    f"{self._parts(self.before)} in run {before_run}")
+            return (
+                f"{self.label}: {self.field.label} {self._parts(self.after)} in run {run_id}, "
+                f"{self._parts(self.before)} in run {before_run}"
+            )
         if self.rule.test is ChangeTest.NEWLY:
             kind, line = self.named_line()
             return f"{self.label}: {kind} in run {run_id}: {line}"
         counted = self.check.field_named(self.field.of[0]).label if self.field.of else self.field.label
-        since = (f"from {self.before_value or 0.0:.{self.field.decimals}f} in run {before_run}" if before_run
-                 else "(no run before had it)")
+        since = (
+            f"from {self.before_value or 0.0:.{self.field.decimals}f} in run {before_run}"
+            if before_run
+            else "(no run before had it)"
+        )
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.counted_kinds(self.after).items()))
         return f"{self.label}: {counted} rose to {self._said(self.after_value)} in run {run_id} {since} ({kinds})"
 
@@ -202,8 +226,12 @@ class CountedChange:
         def said(side: str, one: OfferingCheck | None) -> str:
             value = counted_value(one, self.rule.field)
             nothing = self.check.field_named(self.field.of[1]).label if self.field.of else self.field.label
-            return f"{side}: " + (f"no {nothing}" if value is None else f"{value:.{self.field.decimals}f} "
-                                  f"{self.field.unit} {dict(sorted(self.counted_kinds(one).items())) or ''}".rstrip())
+            return f"{side}: " + (
+                f"no {nothing}"
+                if value is None
+                else f"{value:.{self.field.decimals}f} "
+                f"{self.field.unit} {dict(sorted(self.counted_kinds(one).items())) or ''}".rstrip()
+            )
 
         return said("BASE", self.before), said("NEW", self.after)
 
@@ -219,12 +247,14 @@ class CountedChange:
 
 def counted_checks() -> tuple[DeclaredCheck, ...]:
     """The registered checks whose change is judged run against run."""
-    return tuple(check for check in generic()
-                 if check.declaration.change is not None and check.declaration.change.counted)
+    return tuple(
+        check for check in generic() if check.declaration.change is not None and check.declaration.change.counted
+    )
 
 
-def counted_change(check: DeclaredCheck, before: Sequence[RequestRow], new: Sequence[RequestRow]
-                   ) -> CountedChange | None:
+def counted_change(
+    check: DeclaredCheck, before: Sequence[RequestRow], new: Sequence[RequestRow]
+) -> CountedChange | None:
     """A counted check's change from one offering's requests `before` to its `new` ones; None where NEW has no
     figure of it."""
     after = next(iter(offering_checks(new, [check])), None)

@@ -21,14 +21,25 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#leading-silence",
     fields=(
-        CheckField(name="silence_ms", label="lead silence ms", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.MEDIAN,
-                   meaning="Silence before the first speech of an answer (the scorer's perceived-onset rule), the "
-                           "median over clips with its interval between order statistics."),
-        CheckField(name="first_speech_ms", label="first speech ms", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.MEDIAN, beside="ttfa",
-                   meaning="Time to first audio plus the leading silence: when the first word is heard (streamed "
-                           "answers), the median over clips with its interval between order statistics."),
+        CheckField(
+            name="silence_ms",
+            label="lead silence ms",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.MEDIAN,
+            meaning="Silence before the first speech of an answer (the scorer's perceived-onset rule), the "
+            "median over clips with its interval between order statistics.",
+        ),
+        CheckField(
+            name="first_speech_ms",
+            label="first speech ms",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.MEDIAN,
+            beside="ttfa",
+            meaning="Time to first audio plus the leading silence: when the first word is heard (streamed "
+            "answers), the median over clips with its interval between order statistics.",
+        ),
     ),
     reads=("scores.leading_silence_s", "scores.speech_s", "scores.error", "jobs.ttfa_ms"),
 )

@@ -25,8 +25,11 @@ from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration
 from harness.core.pauses_heard import TOLERANCE_MS, TOLERANCE_SHARE
 from harness.results import RequestRow
 
-BREAK_MISSED = FindingKind("break", "a break is heard as silence within max(100 ms, 25%) of the asked length, where "
-                                    "it was asked (the provider's documented break or pause tag)")
+BREAK_MISSED = FindingKind(
+    "break",
+    "a break is heard as silence within max(100 ms, 25%) of the asked length, where "
+    "it was asked (the provider's documented break or pause tag)",
+)
 READING_MISSED = FindingKind("reading", "a say-as or sub is read as the tag asks, not as its text is written")
 TAG_SPOKEN = FindingKind("tag spoken", "a tag the offering is sent is never spoken aloud")
 
@@ -36,37 +39,75 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#markup",
     fields=(
-        CheckField(name="honoured", label="clips honoured", heading="honoured", unit="clips", better=Better.HIGHER,
-                   pooling=Pooling.SUM, shown="{honoured:.0f}/{judged:.0f}",
-                   meaning="The markup clips whose every break, say-as and sub was honoured and no tag spoken."),
-        CheckField(name="judged", label="clips judged", unit="clips", better=Better.NEITHER, pooling=Pooling.SUM,
-                   in_json=True,
-                   meaning="The markup clips judged (their audio could be read)."),
-        CheckField(name="honoured_share", label="markup honoured", heading="share", unit="share",
-                   better=Better.HIGHER, pooling=Pooling.RATIO, of=("honoured", "judged"), decimals=2,
-                   key="markup_honoured_share", shown="{honoured_share:.0%}", json_digits=4,
-                   column="markup honoured", beside="cancel",
-                   note=("{honoured:.0f}/{judged:.0f} clips", "break ±{break_error_p50_ms:.0f} ms"),
-                   meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
-                           "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips "
-                           "and the median break error (docs/markup.md). — where no markup clip was judged."),
-        CheckField(name="break_error_p50_ms", label="break error p50", heading="break error p50 ms", unit="ms",
-                   better=Better.LOWER, pooling=Pooling.EVERY_VALUE_MEDIAN, decimals=1, json_digits=1,
-                   shown="{break_error_p50_ms:,.0f}",
-                   meaning="The median |heard - asked| over every break asked of the offering's clips. — where none "
-                           "was asked."),
+        CheckField(
+            name="honoured",
+            label="clips honoured",
+            heading="honoured",
+            unit="clips",
+            better=Better.HIGHER,
+            pooling=Pooling.SUM,
+            shown="{honoured:.0f}/{judged:.0f}",
+            meaning="The markup clips whose every break, say-as and sub was honoured and no tag spoken.",
+        ),
+        CheckField(
+            name="judged",
+            label="clips judged",
+            unit="clips",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            in_json=True,
+            meaning="The markup clips judged (their audio could be read).",
+        ),
+        CheckField(
+            name="honoured_share",
+            label="markup honoured",
+            heading="share",
+            unit="share",
+            better=Better.HIGHER,
+            pooling=Pooling.RATIO,
+            of=("honoured", "judged"),
+            decimals=2,
+            key="markup_honoured_share",
+            shown="{honoured_share:.0%}",
+            json_digits=4,
+            column="markup honoured",
+            beside="cancel",
+            note=("{honoured:.0f}/{judged:.0f} clips", "break ±{break_error_p50_ms:.0f} ms"),
+            meaning="Share of the model's `markup` corpus clips honoured: every break heard as "
+            "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips "
+            "and the median break error (docs/markup.md). — where no markup clip was judged.",
+        ),
+        CheckField(
+            name="break_error_p50_ms",
+            label="break error p50",
+            heading="break error p50 ms",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.EVERY_VALUE_MEDIAN,
+            decimals=1,
+            json_digits=1,
+            shown="{break_error_p50_ms:,.0f}",
+            meaning="The median |heard - asked| over every break asked of the offering's clips. — where none "
+            "was asked.",
+        ),
     ),
     reads=("jobs.markup_honoured", "jobs.markup_json"),
     findings=(BREAK_MISSED, READING_MISSED, TAG_SPOKEN),
     thresholds={"tolerance_ms": TOLERANCE_MS, "tolerance_share": TOLERANCE_SHARE},
-    change=ChangeRule(field="honoured_share", test=ChangeTest.FELL, relative=0.0, name="markup",
-                      case="markup honoured", statistic="markup honoured share",
-                      heading="The newest run honoured less of its markup"),
+    change=ChangeRule(
+        field="honoured_share",
+        test=ChangeTest.FELL,
+        relative=0.0,
+        name="markup",
+        case="markup honoured",
+        statistic="markup honoured share",
+        heading="The newest run honoured less of its markup",
+    ),
     answers_only=False,
     said="{honoured:.0f} of {judged:.0f} clips honoured on {offerings} offering{offerings_s} (every break within "
-         "max(100 ms, 25%) of the asked, each say-as and sub read as asked, no tag spoken; docs/markup.md)",
+    "max(100 ms, 25%) of the asked, each say-as and sub read as asked, no tag spoken; docs/markup.md)",
     table="Markup honoured: clips whose breaks were heard within tolerance, whose say-as and sub were read as asked "
-          "and whose tags were never spoken, and the median |heard - asked| over the breaks",
+    "and whose tags were never spoken, and the median |heard - asked| over the breaks",
 )
 
 
@@ -90,10 +131,16 @@ def _break_errors(verdict: dict[str, Any]) -> tuple[float, ...]:
 def _findings(verdict: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """Each thing not honoured, by kind, with the line the judge wrote for it."""
     try:
-        missed = [(BREAK_MISSED.kind, f"break {float(heard):.0f} ms of {asked} asked at {float(at):.2f} s")
-                  for asked, heard, at, honoured, *_ in verdict.get("pauses", []) if not honoured]
-        misread = [(READING_MISSED.kind, f"{kind} {text!r} not honoured: {said}")
-                   for kind, text, said, *_ in verdict.get("readings", []) if said != "pass"]
+        missed = [
+            (BREAK_MISSED.kind, f"break {float(heard):.0f} ms of {asked} asked at {float(at):.2f} s")
+            for asked, heard, at, honoured, *_ in verdict.get("pauses", [])
+            if not honoured
+        ]
+        misread = [
+            (READING_MISSED.kind, f"{kind} {text!r} not honoured: {said}")
+            for kind, text, said, *_ in verdict.get("readings", [])
+            if said != "pass"
+        ]
     except (ValueError, TypeError):
         return ()
     return (*missed, *misread, *((TAG_SPOKEN.kind, f"tag spoken: {word}") for word in verdict.get("tags_spoken", [])))
@@ -105,8 +152,11 @@ def measure(request: RequestRow) -> ClipCheck:
     if request.markup_honoured is None:
         return ClipCheck({})
     verdict = _verdict(request.markup_json)
-    return ClipCheck({"honoured": 1.0 if request.markup_honoured else 0.0, "judged": 1.0}, _findings(verdict),
-                     {"break_error_p50_ms": _break_errors(verdict)})
+    return ClipCheck(
+        {"honoured": 1.0 if request.markup_honoured else 0.0, "judged": 1.0},
+        _findings(verdict),
+        {"break_error_p50_ms": _break_errors(verdict)},
+    )
 
 
 CHECK = DeclaredCheck(DECLARATION, measure)

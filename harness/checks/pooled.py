@@ -34,8 +34,7 @@ class Pooled:
         def rounded(number: float | None) -> float | None:
             return None if number is None else round(number, decimals + 2)
 
-        return {"value": rounded(self.value), "low": rounded(self.low), "high": rounded(self.high),
-                "clips": self.clips}
+        return {"value": rounded(self.value), "low": rounded(self.low), "high": rounded(self.high), "clips": self.clips}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,23 +56,34 @@ class OfferingCheck:
         return f"{self.provider}/{self.model}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"provider": self.provider, "model": self.model, "check": self.check.name,
-                "version": self.check.version,
-                **{self.check.key(item): self.figures[item.name].to_json(item.decimals)
-                   for item in self.check.fields if item.name in self.figures},
-                "findings": dict(self.findings)}
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "check": self.check.name,
+            "version": self.check.version,
+            **{
+                self.check.key(item): self.figures[item.name].to_json(item.decimals)
+                for item in self.check.fields
+                if item.name in self.figures
+            },
+            "findings": dict(self.findings),
+        }
 
     def counted_json(self) -> dict[str, Any]:
         """A counted check's figures as its summary's JSON gives them (its headed fields and those `in_json`): a
         count whole, a figure rounded as declared, None where the offering has none."""
+
         def said(item: CheckField) -> Any:
             found = self.figures.get(item.name)
             if found is None or item.json_digits is not None:
                 return None if found is None else round(found.value, item.json_digits)
             return round(found.value) if item.pooling is Pooling.SUM and not item.decimals else found.value
 
-        return {"provider": self.provider, "model": self.model,
-                **{item.name: said(item) for item in self.check.fields if item.heading or item.in_json}}
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            **{item.name: said(item) for item in self.check.fields if item.heading or item.in_json},
+        }
 
 
 def pool(values: Sequence[float], pooling: Pooling) -> Pooled | None:
@@ -126,10 +136,15 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
     readings = clip_readings(check, requests)
     figures: dict[str, Pooled] = {}
     for item in check.declaration.fields:
-        pooled = (_ratio(item, figures) if item.pooling is Pooling.RATIO else
-                  pool([value for _, clip in readings if (value := clip.values.get(item.name)) is not None]
-                       + [value for _, clip in readings for value in clip.samples.get(item.name, ())],
-                       item.pooling))
+        pooled = (
+            _ratio(item, figures)
+            if item.pooling is Pooling.RATIO
+            else pool(
+                [value for _, clip in readings if (value := clip.values.get(item.name)) is not None]
+                + [value for _, clip in readings for value in clip.samples.get(item.name, ())],
+                item.pooling,
+            )
+        )
         if pooled is not None:
             figures[item.name] = pooled
     findings: dict[str, int] = {}
@@ -143,14 +158,29 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
                 lines.setdefault(kind, line)
     if not figures and not findings:
         return None
-    first = min((request.seq for request, clip in readings
-                 if clip.findings or any(value is not None for value in clip.values.values())), default=0)
-    return OfferingCheck(provider=who[0], model=who[1], check=check.declaration, figures=figures,
-                         findings=findings, examples=examples, lines=lines, first=first)
+    first = min(
+        (
+            request.seq
+            for request, clip in readings
+            if clip.findings or any(value is not None for value in clip.values.values())
+        ),
+        default=0,
+    )
+    return OfferingCheck(
+        provider=who[0],
+        model=who[1],
+        check=check.declaration,
+        figures=figures,
+        findings=findings,
+        examples=examples,
+        lines=lines,
+        first=first,
+    )
 
 
-def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None
-                    ) -> tuple[OfferingCheck, ...]:
+def offering_checks(
+    requests: Sequence[RequestRow], checks: Sequence[DeclaredCheck] | None = None
+) -> tuple[OfferingCheck, ...]:
     """Every check of every offering of a run's requests, offering by offering, checks in the registry's order;
     an offering none of whose clips a check could read has no entry for it (a face shows "—", never 0)."""
     found = []
@@ -165,8 +195,12 @@ def offering_checks(requests: Sequence[RequestRow], checks: Sequence[DeclaredChe
 def every_field(checks: Sequence[DeclaredCheck] | None = None) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
     """Each registered check's fields with an interval (a counted check's are said apart), in order: the columns a
     face adds."""
-    return tuple((check.declaration, item) for check in (generic() if checks is None else checks)
-                 for item in check.declaration.fields if not item.pooling.counted)
+    return tuple(
+        (check.declaration, item)
+        for check in (generic() if checks is None else checks)
+        for item in check.declaration.fields
+        if not item.pooling.counted
+    )
 
 
 def counted_value(offering: OfferingCheck | None, name: str) -> float | None:
@@ -175,12 +209,16 @@ def counted_value(offering: OfferingCheck | None, name: str) -> float | None:
     return None if found is None else found.value
 
 
-def counted_columns(checks: Sequence[DeclaredCheck] | None = None
-                    ) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
+def counted_columns(checks: Sequence[DeclaredCheck] | None = None) -> tuple[tuple[CheckDeclaration, CheckField], ...]:
     """Each registered counted check's ratio fields, in order: the figure of it comparable between offerings (a
     total grows with the run), which the report, the leaderboard's JSON and `history`'s series show."""
-    return tuple((check.declaration, item) for check in (generic() if checks is None else checks)
-                 if check.declaration.counted for item in check.declaration.fields if item.pooling is Pooling.RATIO)
+    return tuple(
+        (check.declaration, item)
+        for check in (generic() if checks is None else checks)
+        if check.declaration.counted
+        for item in check.declaration.fields
+        if item.pooling is Pooling.RATIO
+    )
 
 
 def said_with(form: str, offering: OfferingCheck | None) -> str | None:
@@ -190,8 +228,12 @@ def said_with(form: str, offering: OfferingCheck | None) -> str | None:
         return None
     digits = {item.name: item.json_digits for item in offering.check.fields}
     try:
-        return form.format(**{name: pooled.value if (places := digits.get(name)) is None
-                              else round(pooled.value, places) for name, pooled in offering.figures.items()})
+        return form.format(
+            **{
+                name: pooled.value if (places := digits.get(name)) is None else round(pooled.value, places)
+                for name, pooled in offering.figures.items()
+            }
+        )
     except KeyError:
         return None
 

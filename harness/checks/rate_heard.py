@@ -18,9 +18,12 @@ from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.results import RequestRow
 
-HEARD_WRONG = FindingKind("heard at another rate than declared",
-                          "samples at the rate the answer is labelled with (its documented format)",
-                          named=True, kept="every rate heard as declared")
+HEARD_WRONG = FindingKind(
+    "heard at another rate than declared",
+    "samples at the rate the answer is labelled with (its documented format)",
+    named=True,
+    kept="every rate heard as declared",
+)
 
 DECLARATION = CheckDeclaration(
     name="rate_heard",
@@ -28,17 +31,34 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#rate-heard",
     fields=(
-        CheckField(name="misrated", label="answers heard at another rate than declared", unit="answers",
-                   better=Better.LOWER, pooling=Pooling.SUM,
-                   meaning="The answers whose samples are heard at another rate than they are labelled with."),
-        CheckField(name="rates_heard", label="rate heard", heading="rate heard", unit="Hz", better=Better.NEITHER,
-                   pooling=Pooling.TALLY, absent="as declared",
-                   meaning="Each rate heard other than the declared one, with the answers heard at it."),
+        CheckField(
+            name="misrated",
+            label="answers heard at another rate than declared",
+            unit="answers",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            meaning="The answers whose samples are heard at another rate than they are labelled with.",
+        ),
+        CheckField(
+            name="rates_heard",
+            label="rate heard",
+            heading="rate heard",
+            unit="Hz",
+            better=Better.NEITHER,
+            pooling=Pooling.TALLY,
+            absent="as declared",
+            meaning="Each rate heard other than the declared one, with the answers heard at it.",
+        ),
     ),
     reads=("jobs.heard_rate", "jobs.heard_rate_how", "jobs.seam_findings"),
     findings=(HEARD_WRONG,),
-    change=ChangeRule(field="misrated", test=ChangeTest.NEWLY, relative=0.0, name="rate",
-                      heading="The newest run's samples are heard at another rate than declared"),
+    change=ChangeRule(
+        field="misrated",
+        test=ChangeTest.NEWLY,
+        relative=0.0,
+        name="rate",
+        heading="The newest run's samples are heard at another rate than declared",
+    ),
     answers_only=False,
     shown_with="seams",
 )
@@ -48,8 +68,10 @@ def measure(request: RequestRow) -> ClipCheck:
     """The rate an answer was heard at where it is not the declared one (to the hertz), 0 answers so heard for a
     stream judged as declared, nothing for an answer not judged."""
     if request.heard_rate:
-        return ClipCheck({"misrated": 1.0, "rates_heard": float(round(request.heard_rate))},
-                         ((HEARD_WRONG.kind, str(request.heard_rate_how or "")),))
+        return ClipCheck(
+            {"misrated": 1.0, "rates_heard": float(round(request.heard_rate))},
+            ((HEARD_WRONG.kind, str(request.heard_rate_how or "")),),
+        )
     if request.seam_findings is not None:
         return ClipCheck({"misrated": 0.0, "rates_heard": None})
     return ClipCheck({})

@@ -34,20 +34,51 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#seams",
     fields=(
-        CheckField(name="streams", label="streams", heading="streams", unit="streams", better=Better.NEITHER,
-                   pooling=Pooling.SUM, meaning="The streamed answers judged at their seams."),
-        CheckField(name="audio_min", label="streamed audio", heading="audio min", unit="min", better=Better.NEITHER,
-                   pooling=Pooling.SUM, decimals=2, meaning="Minutes of streamed audio judged at their seams."),
-        CheckField(name="seam_findings", label="seam findings", heading="findings", unit="findings",
-                   better=Better.LOWER, pooling=Pooling.SUM,
-                   meaning="Findings at chunk boundaries: clicks, inserted silences, headers inside the stream and "
-                           "a first sample's jump from zero."),
-        CheckField(name="per_minute", label="seam findings per minute", heading="per min", unit="a minute",
-                   better=Better.LOWER, pooling=Pooling.RATIO, of=("seam_findings", "audio_min"), decimals=1,
-                   streamed=True, beside="markup", key="seams_per_min",
-                   meaning="Seam findings per minute of streamed audio: clicks, inserted silences, a container "
-                           "header inside the stream and a first sample's jump from zero, where one chunk meets "
-                           "the next. — where nothing streamed."),
+        CheckField(
+            name="streams",
+            label="streams",
+            heading="streams",
+            unit="streams",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            meaning="The streamed answers judged at their seams.",
+        ),
+        CheckField(
+            name="audio_min",
+            label="streamed audio",
+            heading="audio min",
+            unit="min",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            decimals=2,
+            meaning="Minutes of streamed audio judged at their seams.",
+        ),
+        CheckField(
+            name="seam_findings",
+            label="seam findings",
+            heading="findings",
+            unit="findings",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            meaning="Findings at chunk boundaries: clicks, inserted silences, headers inside the stream and "
+            "a first sample's jump from zero.",
+        ),
+        CheckField(
+            name="per_minute",
+            label="seam findings per minute",
+            heading="per min",
+            unit="a minute",
+            better=Better.LOWER,
+            pooling=Pooling.RATIO,
+            of=("seam_findings", "audio_min"),
+            decimals=1,
+            streamed=True,
+            beside="markup",
+            key="seams_per_min",
+            meaning="Seam findings per minute of streamed audio: clicks, inserted silences, a container "
+            "header inside the stream and a first sample's jump from zero, where one chunk meets "
+            "the next. — where nothing streamed.",
+        ),
     ),
     reads=("jobs.seam_findings", "jobs.seams_json", "jobs.heard_rate"),
     findings=(
@@ -57,8 +88,14 @@ DECLARATION = CheckDeclaration(
         FindingKind("first-sample", "playback starts from silence: a first sample near zero"),
     ),
     thresholds={"rose_per_min": ROSE_PER_MIN, "rose_share": ROSE_SHARE},
-    change=ChangeRule(field="per_minute", test=ChangeTest.ROSE, absolute=ROSE_PER_MIN, relative=ROSE_SHARE,
-                      name="seams", heading="The newest run's seams are worse"),
+    change=ChangeRule(
+        field="per_minute",
+        test=ChangeTest.ROSE,
+        absolute=ROSE_PER_MIN,
+        relative=ROSE_SHARE,
+        name="seams",
+        heading="The newest run's seams are worse",
+    ),
     answers_only=False,
     said="{seam_findings:.0f} finding{seam_findings_s} in {streams:.0f} streams ({audio_min:.1f} min of audio)",
 )
@@ -79,8 +116,10 @@ def measure(request: RequestRow) -> ClipCheck:
     if request.seam_findings is None:
         return ClipCheck({"streams": 0.0, "audio_min": 0.0, "seam_findings": 0.0} if request.heard_rate else {})
     seconds, findings = _judged(request.seams_json)
-    return ClipCheck({"streams": 1.0, "audio_min": seconds / 60.0, "seam_findings": float(len(findings))},
-                     tuple((str(finding.get("kind")), str(finding.get("detail") or "")) for finding in findings))
+    return ClipCheck(
+        {"streams": 1.0, "audio_min": seconds / 60.0, "seam_findings": float(len(findings))},
+        tuple((str(finding.get("kind")), str(finding.get("detail") or "")) for finding in findings),
+    )
 
 
 CHECK = DeclaredCheck(DECLARATION, measure)

@@ -25,11 +25,18 @@ DECLARATION = CheckDeclaration(
     title="Speaking pace",
     version="1",
     doc="docs/checks.md#speaking-pace",
-    fields=(CheckField(name="wpm", label="pace wpm", unit="wpm", better=Better.NEITHER,
-                       pooling=Pooling.GEOMETRIC_MEAN,
-                       meaning="Words of the sent text a minute of the speech heard (its leading and trailing "
-                               "silence left out), the geometric mean over clips with its 95% Student's t interval "
-                               "on the logarithms."),),
+    fields=(
+        CheckField(
+            name="wpm",
+            label="pace wpm",
+            unit="wpm",
+            better=Better.NEITHER,
+            pooling=Pooling.GEOMETRIC_MEAN,
+            meaning="Words of the sent text a minute of the speech heard (its leading and trailing "
+            "silence left out), the geometric mean over clips with its 95% Student's t interval "
+            "on the logarithms.",
+        ),
+    ),
     reads=("scores.ref_words", "scores.speech_s", "scores.unit", "scores.wer", "scores.error"),
     thresholds={"max_wer": MAX_WER, "min_speech_s": MIN_SPEECH_S},
     change=ChangeRule(field="wpm", relative=0.10),
@@ -39,8 +46,16 @@ DECLARATION = CheckDeclaration(
 def measure(request: RequestRow) -> ClipCheck:
     """The clip's words a minute; None where it was not scored, has no words to count or is too far from its text."""
     words, speech = request.ref_words, request.speech_s
-    if (not request.scored or request.score_error or request.unit != ErrorUnit.WORD or not words
-            or speech is None or speech < MIN_SPEECH_S or request.wer is None or request.wer > MAX_WER):
+    if (
+        not request.scored
+        or request.score_error
+        or request.unit != ErrorUnit.WORD
+        or not words
+        or speech is None
+        or speech < MIN_SPEECH_S
+        or request.wer is None
+        or request.wer > MAX_WER
+    ):
         return ClipCheck({"wpm": None})
     return ClipCheck({"wpm": 60.0 * words / speech})
 

@@ -47,25 +47,26 @@ from harness.speech import ONSET_LIMIT_MS
 # What each kind of finding breaks (docs/marks.md's table: the tolerance and why beside each).
 PROMISES = {
     MarksKind.BAD_INPUT: "every time a finite, non-negative number, the lists of one length, and no more marks than "
-                         "ten a character sent (plus 100)",
+    "ten a character sent (plus 100)",
     MarksKind.NON_MONOTONIC: "each mark starts no earlier than the one before it and ends after it starts (20 ms)",
     MarksKind.BEYOND_AUDIO: "no mark ends after the audio does (20 ms)",
     MarksKind.SAMPLE_RATE: "the marks span the audio's duration, not 1.5 or 2 times it or its inverse (6%)",
     MarksKind.SPELLING: "the marks' words are the sent text's words, in the provider's documented word form",
     MarksKind.OVERLAP: "a part (chunk, message, context) starts no earlier than inside the one before it (20 ms)",
-    MarksKind.RESTART: "a part's times continue from the one before, never start again (below half of where it "
-                       "began)",
+    MarksKind.RESTART: "a part's times continue from the one before, never start again (below half of where it began)",
     MarksKind.DUPLICATE: "no three words in a row share one start and one end (1 ms)",
     MarksKind.MISSING: "marks come where the declaration says the answer carries them and the request asked",
     MarksKind.ONSET: "the answer's median onset error within the limit of the aligner that heard its words "
-                     f"(stored with them; {ONSET_LIMIT_MS:.0f} ms for the default one)",
+    f"(stored with them; {ONSET_LIMIT_MS:.0f} ms for the default one)",
 }
 
-RULE = ("An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
-        "back, ends past the audio, a wrong rate, duplicate timestamps, a misspelling, overlap or restart, none sent, "
-        f"bad input, a median onset error past its aligner's limit, {ONSET_LIMIT_MS:.0f} ms for the default one) the "
-        "run before it did not "
-        "(harness.checks.timing_marks).")
+RULE = (
+    "An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
+    "back, ends past the audio, a wrong rate, duplicate timestamps, a misspelling, overlap or restart, none sent, "
+    f"bad input, a median onset error past its aligner's limit, {ONSET_LIMIT_MS:.0f} ms for the default one) the "
+    "run before it did not "
+    "(harness.checks.timing_marks)."
+)
 
 DECLARATION = CheckDeclaration(
     name="timing_marks",
@@ -73,27 +74,62 @@ DECLARATION = CheckDeclaration(
     version="1",
     doc="docs/checks.md#timing-marks",
     fields=(
-        CheckField(name="answers", label="answers", unit="answers", better=Better.NEITHER, pooling=Pooling.SUM,
-                   meaning="The answers that carried timing marks (their evidence stored)."),
-        CheckField(name="onset_p50_ms", label="onset p50", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.EVERY_VALUE_P50,
-                   meaning="The median onset error of every paired word mark of the offering's answers against where "
-                           "the aligner hears the word, with its 95% interval between order statistics."),
-        CheckField(name="onset_p95_ms", label="onset p95", unit="ms", better=Better.LOWER,
-                   pooling=Pooling.EVERY_VALUE_P95, key="marks_p95_ms",
-                   meaning="The 95th percentile of the same onset errors, with its interval (none below about ninety "
-                           "words)."),
-        CheckField(name="coverage", label="coverage", unit="share", better=Better.HIGHER, pooling=Pooling.MEAN,
-                   decimals=2, meaning="Words marked over words sent, the mean over the answers with marks."),
-        CheckField(name="findings", label="marks findings", unit="findings", better=Better.LOWER,
-                   pooling=Pooling.SUM, meaning="The invariants' findings, counted by kind (MarksKind)."),
+        CheckField(
+            name="answers",
+            label="answers",
+            unit="answers",
+            better=Better.NEITHER,
+            pooling=Pooling.SUM,
+            meaning="The answers that carried timing marks (their evidence stored).",
+        ),
+        CheckField(
+            name="onset_p50_ms",
+            label="onset p50",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.EVERY_VALUE_P50,
+            meaning="The median onset error of every paired word mark of the offering's answers against where "
+            "the aligner hears the word, with its 95% interval between order statistics.",
+        ),
+        CheckField(
+            name="onset_p95_ms",
+            label="onset p95",
+            unit="ms",
+            better=Better.LOWER,
+            pooling=Pooling.EVERY_VALUE_P95,
+            key="marks_p95_ms",
+            meaning="The 95th percentile of the same onset errors, with its interval (none below about ninety words).",
+        ),
+        CheckField(
+            name="coverage",
+            label="coverage",
+            unit="share",
+            better=Better.HIGHER,
+            pooling=Pooling.MEAN,
+            decimals=2,
+            meaning="Words marked over words sent, the mean over the answers with marks.",
+        ),
+        CheckField(
+            name="findings",
+            label="marks findings",
+            unit="findings",
+            better=Better.LOWER,
+            pooling=Pooling.SUM,
+            meaning="The invariants' findings, counted by kind (MarksKind).",
+        ),
     ),
     reads=("jobs.marks_json", "jobs.marks_coverage"),
     findings=tuple(FindingKind(kind.value, PROMISES[kind]) for kind in MarksKind),
     # the onset limit is the aligner's own, stored with the words it heard (`heard_words`): this is the default one's
     thresholds={"onset_limit_ms": ONSET_LIMIT_MS},
-    change=ChangeRule(field="findings", test=ChangeTest.NEW_KIND, relative=0.0, name="marks", case="timing marks",
-                      heading="The newest run's timing marks are worse"),
+    change=ChangeRule(
+        field="findings",
+        test=ChangeTest.NEW_KIND,
+        relative=0.0,
+        name="marks",
+        case="timing marks",
+        heading="The newest run's timing marks are worse",
+    ),
 )
 
 
@@ -108,8 +144,11 @@ def measure(request: RequestRow) -> ClipCheck:
         return ClipCheck({})
     findings = tuple((str(item.get("kind")), str(item.get("line"))) for item in found.get("findings") or ())
     errors = tuple(float(error) for error in found.get("errors_ms") or ())
-    return ClipCheck({"answers": 1.0, "coverage": request.marks_coverage, "findings": float(len(findings))},
-                     findings, {"onset_ms": errors})
+    return ClipCheck(
+        {"answers": 1.0, "coverage": request.marks_coverage, "findings": float(len(findings))},
+        findings,
+        {"onset_ms": errors},
+    )
 
 
 def figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
@@ -121,8 +160,11 @@ def _values(one: OfferingMarks, requests: Sequence[RequestRow]) -> dict[str, Any
     """The offering's marks, its p95 onset error, and each marked clip's worst words (item, [[word, mark_s, heard_s,
     error_ms]]: the report opens them on demand)."""
     p95 = None if one.figures is None else one.figures.p95_ms[0]
-    worst = tuple((r.item_id, tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
-                  for r in requests if r.marks_json and (r.provider, r.model) == (one.provider, one.model))
+    worst = tuple(
+        (r.item_id, tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
+        for r in requests
+        if r.marks_json and (r.provider, r.model) == (one.provider, one.model)
+    )
     return {"marks": one, "marks_p95_ms": p95, "marks_worst": worst}
 
 
@@ -131,8 +173,14 @@ def _ms(figure: tuple[float, float, float] | None) -> Shown:
         return Shown("—", None)
     value, low, high = figure
     shown = f"{value:,.0f}" + ("" if math.isnan(low) else f" [{low:,.0f}–{high:,.0f}]")
-    return Shown(shown, {"ms": round(value, 1), "low": None if math.isnan(low) else round(low, 1),
-                         "high": None if math.isnan(high) else round(high, 1)})
+    return Shown(
+        shown,
+        {
+            "ms": round(value, 1),
+            "low": None if math.isnan(low) else round(low, 1),
+            "high": None if math.isnan(high) else round(high, 1),
+        },
+    )
 
 
 def _coverage(value: float | None) -> Shown:
@@ -149,11 +197,16 @@ def models_cell(figure: OwnFigures) -> Shown:
 
 def _row(one: OfferingMarks) -> tuple[str | Shown, ...]:
     onset = one.figures
-    return (one.label, Shown(str(one.answers), one.answers),
-            _ms(None if onset is None else onset.median_ms), _ms(None if onset is None else onset.p95_ms),
-            Shown(str(onset.words if onset else 0), onset.words if onset else 0), _coverage(one.coverage),
-            Shown(str(one.total), one.total),
-            ", ".join(f"{kind} {count}" for kind, count in sorted(one.findings.items())) or "none")
+    return (
+        one.label,
+        Shown(str(one.answers), one.answers),
+        _ms(None if onset is None else onset.median_ms),
+        _ms(None if onset is None else onset.p95_ms),
+        Shown(str(onset.words if onset else 0), onset.words if onset else 0),
+        _coverage(one.coverage),
+        Shown(str(one.total), one.total),
+        ", ".join(f"{kind} {count}" for kind, count in sorted(one.findings.items())) or "none",
+    )
 
 
 def section(found: Sequence[OwnFigures]) -> SectionView | None:
@@ -166,23 +219,50 @@ def section(found: Sequence[OwnFigures]) -> SectionView | None:
     total = sum(m.total for m in marks)
     # each aligner that heard the run's words, by its own error: a stored run keeps the one that heard it
     aligner = "; ".join(dict.fromkeys(a for m in marks for a in m.aligners)) or NOT_HEARD
-    lines = [f"Timing marks: {sum(m.answers for m in marks)} answers of {len(marks)} offerings marked, {total} "
-             f"finding{'s' if total != 1 else ''}; onset error against the aligner's, beside {aligner}."]
-    lines += [f"Marks: {m.label}: {kind} in {count} answer{'s' if count != 1 else ''} ({m.examples[kind]})."
-              for m in marks for kind, count in sorted(m.findings.items())]
-    values = {"aligner": aligner, "offerings": [
-        {"provider": m.provider, "model": m.model, "answers": m.answers, "coverage": m.coverage,
-         "onset_p50_ms": None if m.figures is None else _ms(m.figures.median_ms).value,
-         "onset_p95_ms": None if m.figures is None else _ms(m.figures.p95_ms).value,
-         "findings": dict(m.findings)} for m in marks]}
+    lines = [
+        f"Timing marks: {sum(m.answers for m in marks)} answers of {len(marks)} offerings marked, {total} "
+        f"finding{'s' if total != 1 else ''}; onset error against the aligner's, beside {aligner}."
+    ]
+    lines += [
+        f"Marks: {m.label}: {kind} in {count} answer{'s' if count != 1 else ''} ({m.examples[kind]})."
+        for m in marks
+        for kind, count in sorted(m.findings.items())
+    ]
+    values = {
+        "aligner": aligner,
+        "offerings": [
+            {
+                "provider": m.provider,
+                "model": m.model,
+                "answers": m.answers,
+                "coverage": m.coverage,
+                "onset_p50_ms": None if m.figures is None else _ms(m.figures.median_ms).value,
+                "onset_p95_ms": None if m.figures is None else _ms(m.figures.p95_ms).value,
+                "findings": dict(m.findings),
+            }
+            for m in marks
+        ],
+    }
     return SectionView(
-        key="marks", lines=tuple(lines), values=values, table="marks",
+        key="marks",
+        lines=tuple(lines),
+        values=values,
+        table="marks",
         title="Timing marks: onset error (ms) of each offering's marks against where the aligner hears each word, "
-              "95% intervals (docs/marks.md)",
-        headings=(("model", True), ("answers", False), ("onset p50", False), ("onset p95", False), ("words", False),
-                  ("coverage", False), ("findings", False), ("kinds", True)),
+        "95% intervals (docs/marks.md)",
+        headings=(
+            ("model", True),
+            ("answers", False),
+            ("onset p50", False),
+            ("onset p95", False),
+            ("words", False),
+            ("coverage", False),
+            ("findings", False),
+            ("kinds", True),
+        ),
         keys=("", "", "onset_p50_ms", "onset_p95_ms", "", "", "", ""),
-        rows=tuple(_row(m) for m in marks))
+        rows=tuple(_row(m) for m in marks),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,8 +278,10 @@ class MarksWorse:
 
     def describe(self) -> str:
         since = f"than in run {self.before}" if self.before else "(no run before it with its marks)"
-        return (f"{self.provider}/{self.model}: timing marks worse in run {self.run_id} {since}: "
-                f"{', '.join(self.kinds)} ({self.example})")
+        return (
+            f"{self.provider}/{self.model}: timing marks worse in run {self.run_id} {since}: "
+            f"{', '.join(self.kinds)} ({self.example})"
+        )
 
 
 def marks_worse(newest: str, after: OfferingMarks, before: tuple[str, OfferingMarks] | None) -> MarksWorse | None:
@@ -207,8 +289,14 @@ def marks_worse(newest: str, after: OfferingMarks, before: tuple[str, OfferingMa
     new = worse_kinds(before[1] if before else None, after)
     if not new:
         return None
-    return MarksWorse(provider=after.provider, model=after.model, kinds=new, example=after.examples[new[0]],
-                      run_id=newest, before=before[0] if before else None)
+    return MarksWorse(
+        provider=after.provider,
+        model=after.model,
+        kinds=new,
+        example=after.examples[new[0]],
+        run_id=newest,
+        before=before[0] if before else None,
+    )
 
 
 def worse(newest: str, figure: OwnFigures, before: tuple[str, OwnFigures] | None) -> MarksWorse | None:
@@ -229,15 +317,20 @@ def judge(before: OwnFigures | None, after: OwnFigures) -> Judged:
     base: OfferingMarks | None = None if before is None else before.values["marks"]
     new: OfferingMarks = after.values["marks"]
     fresh = worse_kinds(base, new)
-    return Judged(change=float(len(fresh)), worse=bool(fresh),
-                  details=(*(f"{kind}: {new.examples[kind]}" for kind in fresh), _said("BASE", base),
-                           _said("NEW", new)))
+    return Judged(
+        change=float(len(fresh)),
+        worse=bool(fresh),
+        details=(*(f"{kind}: {new.examples[kind]}" for kind in fresh), _said("BASE", base), _said("NEW", new)),
+    )
 
 
 def _note(values: Mapping[str, Any]) -> str:
     marks: OfferingMarks = values["marks"]
-    return "" if marks.coverage is None else f"{marks.coverage:.0%} of words" + (
-        f", {marks.total} findings" if marks.total else "")
+    return (
+        ""
+        if marks.coverage is None
+        else f"{marks.coverage:.0%} of words" + (f", {marks.total} findings" if marks.total else "")
+    )
 
 
 def _page_cells(flagged: MarksWorse) -> tuple[str, ...]:
@@ -252,20 +345,38 @@ VIEWS = OwnViews(
     models=ModelsColumn(heading="marks p95", key="marks", cell=models_cell),
     report_keys=("marks", "marks_p95_ms", "marks_worst"),
     column=ColumnView(
-        key="marks", heading="marks p95", figure="marks_p95_ms", unit="ms", note=_note, absent="—", present="marks",
-        attrs=lambda values: (("marks-findings", str(values["marks"].total)),), streaming=False, after="flagged",
+        key="marks",
+        heading="marks p95",
+        figure="marks_p95_ms",
+        unit="ms",
+        note=_note,
+        absent="—",
+        present="marks",
+        attrs=lambda values: (("marks-findings", str(values["marks"].total)),),
+        streaming=False,
+        after="flagged",
         meaning="95th percentile onset error (ms) of the model's timing marks against where the harness's aligner "
-                "hears each sent word, its coverage (words marked / words sent) and findings under it; the aligner's "
-                "own error on known truth is stored with the words it placed and stated in docs/marks.md; — : its "
-                "answers carried no marks."),
+        "hears each sent word, its coverage (words marked / words sent) and findings under it; the aligner's "
+        "own error on known truth is stored with the words it placed and stated in docs/marks.md; — : its "
+        "answers carried no marks.",
+    ),
     compared=RuleView(
-        metric="marks", statistic="new kinds of timing-marks findings", threshold="any new kind", judge=judge,
+        metric="marks",
+        statistic="new kinds of timing-marks findings",
+        threshold="any new kind",
+        judge=judge,
         method="timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
-               "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown"),
-    page=PageTable(heading="Timing marks worse", table_id="marks", attribute="marks",
-                   none="No offering's timing marks are worse in the newest run.",
-                   headings=("provider / model", "new kinds", "e.g.", "compared with run"), cells=_page_cells,
-                   code=(3,)),
+        "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
+    ),
+    page=PageTable(
+        heading="Timing marks worse",
+        table_id="marks",
+        attribute="marks",
+        none="No offering's timing marks are worse in the newest run.",
+        headings=("provider / model", "new kinds", "e.g.", "compared with run"),
+        cells=_page_cells,
+        code=(3,),
+    ),
 )
 
 CHECK = DeclaredCheck(DECLARATION, measure, VIEWS)

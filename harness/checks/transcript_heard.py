@@ -29,15 +29,28 @@ DECLARATION = CheckDeclaration(
     title="Transcript heard",
     version="1",
     doc="docs/checks.md#transcript-heard",
-    fields=(CheckField(name="disagreement_pct", label="transcript vs ear %", unit="%", better=Better.LOWER,
-                       pooling=Pooling.MEDIAN, decimals=1,
-                       meaning="Words the model's own transcript gets wrong against what the recogniser hears in its "
-                               "audio, per 100 words heard (speech-to-speech sockets), the median over clips with its "
-                               "interval between order statistics (none under six clips)."),),
+    fields=(
+        CheckField(
+            name="disagreement_pct",
+            label="transcript vs ear %",
+            unit="%",
+            better=Better.LOWER,
+            pooling=Pooling.MEDIAN,
+            decimals=1,
+            meaning="Words the model's own transcript gets wrong against what the recogniser hears in its "
+            "audio, per 100 words heard (speech-to-speech sockets), the median over clips with its "
+            "interval between order statistics (none under six clips).",
+        ),
+    ),
     reads=("jobs.said_transcript", "scores.transcript", "scores.error"),
-    findings=(FindingKind("transcript-disagrees", "the transcript a realtime model sends is the text of the audio it "
-                                                  "sends beside it (its socket's `Kind.TRANSCRIPT` events, as the "
-                                                  "declaration names them)"),),
+    findings=(
+        FindingKind(
+            "transcript-disagrees",
+            "the transcript a realtime model sends is the text of the audio it "
+            "sends beside it (its socket's `Kind.TRANSCRIPT` events, as the "
+            "declaration names them)",
+        ),
+    ),
     thresholds={"max_disagreement": MAX_DISAGREEMENT},
 )
 
@@ -51,8 +64,10 @@ def measure(request: RequestRow) -> ClipCheck:
     share = word_edits(said, heard) / len(heard)
     if share <= MAX_DISAGREEMENT:
         return ClipCheck({"disagreement_pct": 100.0 * share})
-    line = (f"{share:.0%} of the words heard differ from the model's transcript (over {MAX_DISAGREEMENT:.0%}): "
-            f"said {' '.join(said)[:60]!r}, heard {' '.join(heard)[:60]!r}")
+    line = (
+        f"{share:.0%} of the words heard differ from the model's transcript (over {MAX_DISAGREEMENT:.0%}): "
+        f"said {' '.join(said)[:60]!r}, heard {' '.join(heard)[:60]!r}"
+    )
     return ClipCheck({"disagreement_pct": 100.0 * share}, (("transcript-disagrees", line),))
 
 

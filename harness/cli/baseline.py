@@ -27,14 +27,18 @@ from harness.core.errors import UsageError
 if TYPE_CHECKING:
     from harness.runner.plan.config import BenchConfig
 
-baseline_app = typer.Typer(help="The regression gate against a committed baseline: check a fresh run, refresh it.",
-                           no_args_is_help=True, rich_markup_mode=None)
+baseline_app = typer.Typer(
+    help="The regression gate against a committed baseline: check a fresh run, refresh it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 _out = Console(highlight=False, soft_wrap=True)
 SANDBOX_FAIL_ON = "wer,cost,success,contract"  # what a fixed sandbox seed repeats; latency measures the machine
 
 _BaselineArgument = Annotated[Path, typer.Argument(metavar="DIR", help="the baseline: an export folder (run.json …)")]
-_OutOption = Annotated[Path, typer.Option(
-    "--out", metavar="DIR", file_okay=False, help="where the fresh run's rows, audio and report go")]
+_OutOption = Annotated[
+    Path, typer.Option("--out", metavar="DIR", file_okay=False, help="where the fresh run's rows, audio and report go")
+]
 
 
 def _stored_settings(baseline: Path) -> BenchConfig:
@@ -46,8 +50,10 @@ def _stored_settings(baseline: Path) -> BenchConfig:
         run = json.loads(path.read_text(encoding="utf-8"))
         return BenchConfig.model_validate(json.loads(run["config_json"]))
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file; record the baseline first: tts-harness baseline refresh "
-                         f"{baseline} --models MODEL[,MODEL…] --corpus NAME:N --seed N") from None
+        raise UsageError(
+            f"{path}: no such file; record the baseline first: tts-harness baseline refresh "
+            f"{baseline} --models MODEL[,MODEL…] --corpus NAME:N --seed N"
+        ) from None
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"{path} is not the run.json of an export ({error})") from None
 
@@ -59,8 +65,10 @@ def _fresh_run(settings: BenchConfig, out: Path) -> tuple[str, Path]:
 
     config = settings.updated(out=str(out), resume=None, report=False)
     workload = config.workload
-    _out.print(f"== benchmark: {', '.join(workload.models or workload.providers) or 'every model'} on "
-               f"{', '.join(workload.corpus)}, seed {config.sandbox.seed}, target {config.target.name}")
+    _out.print(
+        f"== benchmark: {', '.join(workload.models or workload.providers) or 'every model'} on "
+        f"{', '.join(workload.corpus)}, seed {config.sandbox.seed}, target {config.target.name}"
+    )
     result = benchmark.run(config)
     shortfall = result.shortfall()
     if shortfall is not None:
@@ -72,11 +80,13 @@ def _fresh_run(settings: BenchConfig, out: Path) -> tuple[str, Path]:
 def check_command(
     baseline: _BaselineArgument,
     out: _OutOption = Path("reports/ci"),
-    fail_on: Annotated[str, typer.Option(
-        "--fail-on", metavar="METRIC,…", help="metrics that fail the gate: latency,wer,cost,success,contract")
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on", metavar="METRIC,…", help="metrics that fail the gate: latency,wer,cost,success,contract"
+        ),
     ] = SANDBOX_FAIL_ON,
-    junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write the comparison as JUnit XML")
-                     ] = None,
+    junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write the comparison as JUnit XML")] = None,
 ) -> None:
     """Run the baseline's benchmark afresh, report it against the baseline, and gate it (exit 1: a regression)."""
     from harness.report.export import ExportFormat, export_rows
@@ -85,21 +95,29 @@ def check_command(
     run_id, db = _fresh_run(_stored_settings(baseline), out)
     export_rows(read_run(db, run_id), db.parent / run_id / "rows", ExportFormat.JSON)
     report_command(run_id, baseline=str(baseline), out=None, db=str(db), asr_model=None)
-    compare_command(str(baseline), run_id, fail_on=fail_on, junit=junit, as_json=False, threshold=None, db=str(db),
-                    asr_model=None)
+    compare_command(
+        str(baseline), run_id, fail_on=fail_on, junit=junit, as_json=False, threshold=None, db=str(db), asr_model=None
+    )
 
 
 @baseline_app.command("refresh")
 def refresh_command(
     baseline: _BaselineArgument,
-    models: Annotated[str | None, typer.Option(
-        metavar="MODEL,…", help="the gate's models [default: the baseline's]")] = None,
-    corpus: Annotated[str | None, typer.Option(
-        metavar="NAME:N,…", help="the gate's corpus [default: the baseline's]")] = None,
+    models: Annotated[
+        str | None, typer.Option(metavar="MODEL,…", help="the gate's models [default: the baseline's]")
+    ] = None,
+    corpus: Annotated[
+        str | None, typer.Option(metavar="NAME:N,…", help="the gate's corpus [default: the baseline's]")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="the sandbox's seed [default: the baseline's]")] = None,
-    dnsmos: Annotated[bool | None, typer.Option(
-        "--dnsmos/--no-dnsmos", help="estimate each clip's DNSMOS quality in the gate's runs [default: the "
-        "baseline's; off in a first baseline: no gate reads it, and it costs about a CPU-second a clip]")] = None,
+    dnsmos: Annotated[
+        bool | None,
+        typer.Option(
+            "--dnsmos/--no-dnsmos",
+            help="estimate each clip's DNSMOS quality in the gate's runs [default: the "
+            "baseline's; off in a first baseline: no gate reads it, and it costs about a CPU-second a clip]",
+        ),
+    ] = None,
     out: _OutOption = Path("reports/baseline"),
 ) -> None:
     """Record the baseline afresh: the benchmark with its settings (or those given), exported into DIR."""

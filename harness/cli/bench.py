@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     from harness.runner.run import PreparedRun
     from harness.runner.summary.figures import Summary
 
-bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True,
-                        rich_markup_mode=None)
+bench_app = typer.Typer(
+    help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True, rich_markup_mode=None
+)
 # Piped or captured (CI logs): 200 columns unless $COLUMNS says otherwise (rich would assume 80); a table wider
 # than that is split into tables of the columns that fit, never cut (harness.runner.summary.format).
 _out = Console(highlight=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
@@ -62,8 +63,9 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     from harness.runner.plan.target import key_destinations
 
     plan = prepared.plan
-    table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
-                  title_justify="left")
+    table = Table(
+        title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""), title_justify="left"
+    )
     for name in ("model", "jobs", "planned USD", "at most USD", "price", "source", "read"):
         table.add_column(name, justify="right" if name in ("jobs", "planned USD", "at most USD") else "left")
     by_label: dict[str, list[Any]] = {}
@@ -75,9 +77,15 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
         price = jobs[0].price
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
         worst = [j.price.worst_usd for j in jobs if j.price.worst_usd is not None]
-        table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
-                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(price.rates_words()),
-                      escape(price.source_words()), escape(_read_words(price)))
+        table.add_row(
+            escape(label),
+            str(len(jobs)),
+            f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
+            f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown",
+            escape(price.rates_words()),
+            escape(price.source_words()),
+            escape(_read_words(price)),
+        )
     out.print(table)
     for label, jobs in refused.items():
         _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
@@ -88,13 +96,19 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
             warned[key] = warned.get(key, 0) + 1
     for (label, note), count in sorted(warned.items()):
         _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
-    where = {"sandbox": f"started by this run at {target.url}, profile {target.sandbox_profile}",
-             "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
-    out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
-               + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
-    out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
-               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
-               + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
+    where = {
+        "sandbox": f"started by this run at {target.url}, profile {target.sandbox_profile}",
+        "live": "each provider's documented hosts",
+    }.get(str(target.kind), str(target.url))
+    out.print(
+        f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
+        + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora)
+    )
+    out.print(
+        f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
+        + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
+        + (" — what these requests would cost live" if target.kind == "sandbox" else "")
+    )
     for (label, reason), count in sorted(plan.left_out.items()):
         # One line each, never wrapped: a captured plan is read (and searched) by its lines.
         out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim", soft_wrap=True, markup=False)
@@ -123,18 +137,23 @@ def _show_dry_run(result: DryRun) -> int:
         _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True, markup=False)
     for planned in plan.jobs:
         if planned.invalid:
-            _err.print(f"[yellow]refused before sending:[/yellow] {escape(planned.selection.label)} "
-                       f"{planned.item.id}: {escape(planned.invalid)}")
+            _err.print(
+                f"[yellow]refused before sending:[/yellow] {escape(planned.selection.label)} "
+                f"{planned.item.id}: {escape(planned.invalid)}"
+            )
     for line in result.not_started:
         _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
         _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for label, price in result.prices().items():
         _out.print(f"price: {label}: {price.line()}", soft_wrap=True, markup=False)
-    _out.print(f"Dry run: {result.summary()}, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
-               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
-               + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
-               soft_wrap=True, markup=False)
+    _out.print(
+        f"Dry run: {result.summary()}, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
+        + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
+        + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
+        soft_wrap=True,
+        markup=False,
+    )
     if result.refusal is not None:
         _err.print(f"[red]a real run would refuse to start:[/red] {escape(result.refusal)}")
         return 2
@@ -148,8 +167,14 @@ class _Terminal(Observer):
     def __init__(self, form: SummaryFormat = SummaryFormat.TEXT) -> None:
         self.form = form
         self.out = _out if form is SummaryFormat.TEXT else _aside
-        self.progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=self.out)
+        self.progress = Progress(
+            TextColumn("{task.description:<36}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            console=self.out,
+        )
         self.tasks: dict[str, TaskID] = {}
 
     def plan(self, prepared: PreparedRun, target: Target) -> None:
@@ -193,138 +218,395 @@ def _default(section: type[Section], name: str) -> str:
 
 
 # The options of `bench run`, one alias each: the command's signature stays a list of names.
-_ProvidersOption = Annotated[list[str] | None, typer.Option(
-    "--providers", metavar="NAME,…",
-    help="providers to benchmark [default: every built-in one, and every one a providers file declares]")]
-_ModelsOption = Annotated[list[str] | None, typer.Option(
-    "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")]
-_CorpusOption = Annotated[list[str] | None, typer.Option(
-    "--corpus", metavar="NAME[:N]", help="a corpus NAME or FILE, its first N items; repeatable "
-    + _default(WorkloadSettings, "corpus"))]
-_RepeatsOption = Annotated[int | None, typer.Option(
-    metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))]
-_TextRateOption = Annotated[float | None, typer.Option(
-    metavar="TOKENS_PER_S", help="realtime sockets: feed the text token by token at this rate, as a language "
-    "model writes it [default: the whole text at once]")]
-_CancelAfterOption = Annotated[float | None, typer.Option(
-    metavar="MS", help="realtime sockets with a documented cancel: cancel each utterance MS after its first audio and "
-    "measure what follows (cancel-to-silence, audio after the acknowledgement: docs/cancel.md) [default: no cancel]")]
-_NormalisationOption = Annotated[list[str] | None, typer.Option(
-    "--normalisation", metavar="off,on", help="run each model whose request has a documented text-normalisation "
-    "switch (an apply_text_normalization) once per setting, each named for it [default: as the provider "
-    "does it]")]
-_LanguageOption = Annotated[str | None, typer.Option(
-    "--language", metavar="TAG", help="the run's language (es, de, pt-BR): its shipped corpus unless --corpus names "
-    "others, on the models that speak it, each with a voice of it; the others named in one line [default: the "
-    "corpora's own]")]
-_ConcurrencyOption = Annotated[str | None, typer.Option(
-    metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
-    "level, a load sweep " + _default(RunSettings, "levels"))]
-_GlobalConcurrencyOption = Annotated[int | None, typer.Option(
-    metavar="N", help="jobs in flight at once across all providers [default: no cap beyond each provider's]")]
-_RampUpOption = Annotated[float | None, typer.Option(
-    metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
-    + _default(RunSettings, "ramp_up"))]
-_TargetOption = Annotated[str | None, typer.Option(
-    metavar="WHERE", help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
-    "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"))]
-_MaxPollsOption = Annotated[int | None, typer.Option(
-    metavar="N", help="status polls one job may spend at the schedule's cadence before its gaps only grow "
-    "(fewer polls, wider intervals: the summary's ± and polls show it) [default: the adaptive schedule's, 30]")]
-_RegionOption = Annotated[str | None, typer.Option(
-    metavar="NAME", help="a label for where this run's requests leave from (eu-west, office-berlin), shown in the "
-    "report and by compare, so runs from several places compare side by side [default: none]")]
-_BudgetOption = Annotated[float | None, typer.Option(
-    metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
-    "needs it or --yes]")]
-_OutOption = Annotated[Path | None, typer.Option(
-    metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))]
+_ProvidersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--providers",
+        metavar="NAME,…",
+        help="providers to benchmark [default: every built-in one, and every one a providers file declares]",
+    ),
+]
+_ModelsOption = Annotated[
+    list[str] | None,
+    typer.Option("--models", metavar="MODEL,…", help="models or provider/model [default: every model]"),
+]
+_CorpusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--corpus",
+        metavar="NAME[:N]",
+        help="a corpus NAME or FILE, its first N items; repeatable " + _default(WorkloadSettings, "corpus"),
+    ),
+]
+_RepeatsOption = Annotated[
+    int | None,
+    typer.Option(metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats")),
+]
+_TextRateOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="TOKENS_PER_S",
+        help="realtime sockets: feed the text token by token at this rate, as a language "
+        "model writes it [default: the whole text at once]",
+    ),
+]
+_CancelAfterOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="MS",
+        help="realtime sockets with a documented cancel: cancel each utterance MS after its first audio and "
+        "measure what follows (cancel-to-silence, audio after the acknowledgement: docs/cancel.md) "
+        "[default: no cancel]",
+    ),
+]
+_NormalisationOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--normalisation",
+        metavar="off,on",
+        help="run each model whose request has a documented text-normalisation "
+        "switch (an apply_text_normalization) once per setting, each named for it [default: as the provider "
+        "does it]",
+    ),
+]
+_LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        metavar="TAG",
+        help="the run's language (es, de, pt-BR): its shipped corpus unless --corpus names "
+        "others, on the models that speak it, each with a voice of it; the others named in one line [default: the "
+        "corpora's own]",
+    ),
+]
+_ConcurrencyOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="N[,N…]",
+        help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
+        "level, a load sweep " + _default(RunSettings, "levels"),
+    ),
+]
+_GlobalConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N", help="jobs in flight at once across all providers [default: no cap beyond each provider's]"
+    ),
+]
+_RampUpOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS",
+        help="seconds over which each provider's first jobs start (0: all at once) " + _default(RunSettings, "ramp_up"),
+    ),
+]
+_TargetOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="WHERE",
+        help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
+        "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"),
+    ),
+]
+_MaxPollsOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="status polls one job may spend at the schedule's cadence before its gaps only grow "
+        "(fewer polls, wider intervals: the summary's ± and polls show it) [default: the adaptive schedule's, 30]",
+    ),
+]
+_RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="NAME",
+        help="a label for where this run's requests leave from (eu-west, office-berlin), shown in the "
+        "report and by compare, so runs from several places compare side by side [default: none]",
+    ),
+]
+_BudgetOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="USD",
+        help="cap: no job starts whose worst case would pass it [default: none; a live run needs it or --yes]",
+    ),
+]
+_OutOption = Annotated[
+    Path | None, typer.Option(metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))
+]
 _ResumeOption = Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")]
-_ConfigFileOption = Annotated[Path | None, typer.Option(
-    "--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]")
-    ]
-_PollingOption = Annotated[str | None, typer.Option(
-    metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))]
-_PollIntervalOption = Annotated[float | None, typer.Option(
-    metavar="SECONDS", help="seconds between polls for --polling fixed "
-    + _default(PollingSettings, "interval"))]
-_WebhookUrlOption = Annotated[str | None, typer.Option(
-    metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)")]
-_SandboxProfileOption = Annotated[str | None, typer.Option(
-    metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")]
-_SeedOption = Annotated[int | None, typer.Option(
-    metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))]
-_ClockSkewOption = Annotated[float | None, typer.Option(
-    metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when "
-    "realistic]")]
-_PreciseStampsOption = Annotated[bool | None, typer.Option(
-    "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
-    + _default(SandboxSettings, "precise_stamps"))]
-_CatalogueOption = Annotated[Path | None, typer.Option(
-    "--catalogue", metavar="FILE", help="sandbox: the account's own voices and models per provider (TOML or JSON, "
-    "or a runs.db whose latest live run recorded the catalogues), spoken as the provider speaks them")]
-_UsdPerCharacterOption = Annotated[float | None, typer.Option(
-    metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
-_PriceOption = Annotated[list[str] | None, typer.Option(
-    metavar="PROVIDER/MODEL=AMOUNT/UNIT", help="your own price in USD, replacing the published one (said in a note): "
-    "20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens; repeatable")]
-_PlanOption = Annotated[list[str] | None, typer.Option(
-    metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet (`tts-harness providers` lists "
-    "them) [default: each sheet's own, pay-as-you-go where offered]; repeatable")]
-_PriceMaxAgeOption = Annotated[int | None, typer.Option(
-    metavar="DAYS", help="mark a published price read longer ago than this stale "
-    + _default(CostSettings, "price_max_age"))]
-_ScoreOption = Annotated[bool | None, typer.Option(
-    "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
-    ]
-_DnsmosOption = Annotated[bool | None, typer.Option(
-    "--dnsmos/--no-dnsmos", help="while scoring, estimate each clip's DNSMOS quality (about a CPU-second a "
-    "clip; compare gates no quality) " + _default(ScoringSettings, "dnsmos"))]
-_AsrModelOption = Annotated[str | None, typer.Option(
-    "--asr-model", metavar="MODEL", help="the ASR model that scores and judges hard text: tiny.en (shipped), base "
-    "(pip install 'tts-harness[asr-base]'), a model name or a CTranslate2 folder "
-    + _default(ScoringSettings, "asr_model"))]
-_ReportOption = Annotated[bool | None, typer.Option(
-    "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
-_JobTimeoutOption = Annotated[float | None, typer.Option(
-    metavar="SECONDS", help="seconds a job may take in all, whatever its answer (a dripping body, stream or "
-    "socket included), before it ends as a timeout "
-    + _default(RunSettings, "job_timeout"))]
+_ConfigFileOption = Annotated[
+    Path | None,
+    typer.Option("--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]"),
+]
+_PollingOption = Annotated[
+    str | None, typer.Option(metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))
+]
+_PollIntervalOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS", help="seconds between polls for --polling fixed " + _default(PollingSettings, "interval")
+    ),
+]
+_WebhookUrlOption = Annotated[
+    str | None,
+    typer.Option(metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)"),
+]
+_SandboxProfileOption = Annotated[
+    str | None, typer.Option(metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")
+]
+_SeedOption = Annotated[
+    int | None, typer.Option(metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))
+]
+_ClockSkewOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when realistic]"
+    ),
+]
+_PreciseStampsOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--precise-stamps",
+        help="sandbox: millisecond stamps where the documents print whole seconds "
+        + _default(SandboxSettings, "precise_stamps"),
+    ),
+]
+_CatalogueOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        metavar="FILE",
+        help="sandbox: the account's own voices and models per provider (TOML or JSON, "
+        "or a runs.db whose latest live run recorded the catalogues), spoken as the provider speaks them",
+    ),
+]
+_UsdPerCharacterOption = Annotated[
+    float | None, typer.Option(metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")
+]
+_PriceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="PROVIDER/MODEL=AMOUNT/UNIT",
+        help="your own price in USD, replacing the published one (said in a note): "
+        "20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens; repeatable",
+    ),
+]
+_PlanOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="PROVIDER=PLAN",
+        help="price a provider on a named plan of its price sheet (`tts-harness providers` lists "
+        "them) [default: each sheet's own, pay-as-you-go where offered]; repeatable",
+    ),
+]
+_PriceMaxAgeOption = Annotated[
+    int | None,
+    typer.Option(
+        metavar="DAYS",
+        help="mark a published price read longer ago than this stale " + _default(CostSettings, "price_max_age"),
+    ),
+]
+_ScoreOption = Annotated[
+    bool | None,
+    typer.Option("--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled")),
+]
+_DnsmosOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--dnsmos/--no-dnsmos",
+        help="while scoring, estimate each clip's DNSMOS quality (about a CPU-second a "
+        "clip; compare gates no quality) " + _default(ScoringSettings, "dnsmos"),
+    ),
+]
+_AsrModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--asr-model",
+        metavar="MODEL",
+        help="the ASR model that scores and judges hard text: tiny.en (shipped), base "
+        "(pip install 'tts-harness[asr-base]'), a model name or a CTranslate2 folder "
+        + _default(ScoringSettings, "asr_model"),
+    ),
+]
+_ReportOption = Annotated[
+    bool | None,
+    typer.Option("--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report")),
+]
+_JobTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="SECONDS",
+        help="seconds a job may take in all, whatever its answer (a dripping body, stream or "
+        "socket included), before it ends as a timeout " + _default(RunSettings, "job_timeout"),
+    ),
+]
 _YesOption = Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")]
-_ReferenceOption = Annotated[Path | None, typer.Option(
-    "--reference", metavar="FILE", help="reference voice, uploaded to models that clone an uploaded voice "
-    "[default: the packaged joe_reference.wav]")]
-_ReferenceUrlOption = Annotated[str | None, typer.Option(
-    "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
-    "[default: the sandbox's copy; none live]")]
-_DryRunOption = Annotated[bool, typer.Option(
-    "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
-    "and its refusals; send nothing")]
-_ExecutorOption = Annotated[str | None, typer.Option(
-    metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
-    + _default(ScoringSettings, "executor"))]
-_FormatOption = Annotated[SummaryFormat, typer.Option(
-    "--format", help="the summary at the run's end: text (tables that fit the terminal's width, or split, never "
-    "cut), markdown or json (the summary alone on standard output, the plan and progress on standard error: "
-    "`> summary.md`)")]
-_AddressOption = Annotated[str | None, typer.Option(
-    metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")]
+_ReferenceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--reference",
+        metavar="FILE",
+        help="reference voice, uploaded to models that clone an uploaded voice "
+        "[default: the packaged joe_reference.wav]",
+    ),
+]
+_ReferenceUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reference-url",
+        metavar="URL",
+        help="public URL of the reference voice, for models that fetch it [default: the sandbox's copy; none live]",
+    ),
+]
+_DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
+        "and its refusals; send nothing",
+    ),
+]
+_ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="WHERE",
+        help="scoring: local (during the run) or ray (after it) " + _default(ScoringSettings, "executor"),
+    ),
+]
+_FormatOption = Annotated[
+    SummaryFormat,
+    typer.Option(
+        "--format",
+        help="the summary at the run's end: text (tables that fit the terminal's width, or split, never "
+        "cut), markdown or json (the summary alone on standard output, the plan and progress on standard error: "
+        "`> summary.md`)",
+    ),
+]
+_AddressOption = Annotated[
+    str | None,
+    typer.Option(metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]"),
+]
 
 
-_FailOnOption = Annotated[list[str] | None, typer.Option(
-    "--fail-on", metavar="CHECK,…", help="results that make the run exit 1 for a CI job: language (a model "
-    "answered in another language than asked; the summary's 'Language check failed') [default: none]")]
+_FailOnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on",
+        metavar="CHECK,…",
+        help="results that make the run exit 1 for a CI job: language (a model "
+        "answered in another language than asked; the summary's 'Language check failed') [default: none]",
+    ),
+]
 
 
-def _workload(*, providers: _ProvidersOption, models: _ModelsOption, corpus: _CorpusOption, repeats: _RepeatsOption,
-              text_rate: _TextRateOption, normalisation: _NormalisationOption, language: _LanguageOption,
-              cancel_after: _CancelAfterOption) -> Any:
+def _workload(
+    *,
+    providers: _ProvidersOption,
+    models: _ModelsOption,
+    corpus: _CorpusOption,
+    repeats: _RepeatsOption,
+    text_rate: _TextRateOption,
+    normalisation: _NormalisationOption,
+    language: _LanguageOption,
+    cancel_after: _CancelAfterOption,
+) -> Any:
     """`bench run`'s workload section from its flags."""
     from harness.runner.plan import config as settings
 
-    return settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
-                                           text_rate=text_rate, normalisation=normalisation, language=language,
-                                           cancel_after=cancel_after)
+    return settings.WorkloadSettings.given(
+        providers=providers,
+        models=models,
+        corpus=corpus,
+        repeats=repeats,
+        text_rate=text_rate,
+        normalisation=normalisation,
+        language=language,
+        cancel_after=cancel_after,
+    )
+
+
+# The sections of `bench run`'s configuration from its flags, each named as the command names them (one call each,
+# from `run_command`: its signature already reads the flags by name).
+def _costs(
+    budget: _BudgetOption,
+    usd_per_character: _UsdPerCharacterOption,
+    price: _PriceOption,
+    plan: _PlanOption,
+    price_max_age: _PriceMaxAgeOption,
+    yes: _YesOption,
+) -> Any:
+    from harness.runner.plan import config as settings
+
+    return settings.CostSettings.given(
+        budget=budget,
+        usd_per_character=usd_per_character,
+        prices=price_choices(price),
+        plans=plan_choices(plan) or None,
+        price_max_age=price_max_age,
+        live_without_budget=yes,
+    )
+
+
+def _polling(
+    polling: _PollingOption,
+    poll_interval: _PollIntervalOption,
+    webhook_url: _WebhookUrlOption,
+    max_polls: _MaxPollsOption,
+) -> Any:
+    from harness.runner.plan import config as settings
+
+    return settings.PollingSettings.given(
+        mode=polling, interval=poll_interval, webhook_url=webhook_url, max_polls=max_polls
+    )
+
+
+def _sandbox(
+    sandbox_profile: _SandboxProfileOption,
+    seed: _SeedOption,
+    clock_skew: _ClockSkewOption,
+    precise_stamps: _PreciseStampsOption,
+    catalogue: _CatalogueOption,
+) -> Any:
+    from harness.runner.plan import config as settings
+
+    return settings.SandboxSettings.given(
+        profile=sandbox_profile, seed=seed, clock_skew=clock_skew, precise_stamps=precise_stamps, catalogue=catalogue
+    )
+
+
+def _scoring(
+    score: _ScoreOption,
+    dnsmos: _DnsmosOption,
+    asr_model: _AsrModelOption,
+    executor: _ExecutorOption,
+    address: _AddressOption,
+) -> Any:
+    from harness.runner.plan import config as settings
+
+    return settings.ScoringSettings.given(
+        enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor, address=address
+    )
+
+
+def _pacing(
+    concurrency: _ConcurrencyOption,
+    global_concurrency: _GlobalConcurrencyOption,
+    ramp_up: _RampUpOption,
+    job_timeout: _JobTimeoutOption,
+) -> Any:
+    from harness.runner.plan import config as settings
+
+    return settings.RunSettings.given(
+        concurrency=concurrency, global_concurrency=global_concurrency, ramp_up=ramp_up, job_timeout=job_timeout
+    )
+
+
+def _exit_after_dry_run(result: DryRun) -> None:
+    """Show a dry run; a plan that could not run exits with its code."""
+    code = _show_dry_run(result)
+    if code:
+        raise typer.Exit(code)
 
 
 @bench_app.command("run")
@@ -378,29 +660,29 @@ def run_command(
     from harness.runner.plan import config as settings
 
     try:
-        config = settings.load_config([
-            _workload(providers=providers, models=models, corpus=corpus, repeats=repeats, text_rate=text_rate,
-                      normalisation=normalisation, language=language, cancel_after=cancel_after),
+        sections = [
+            _workload(
+                providers=providers,
+                models=models,
+                corpus=corpus,
+                repeats=repeats,
+                text_rate=text_rate,
+                normalisation=normalisation,
+                language=language,
+                cancel_after=cancel_after,
+            ),
             settings.TargetSettings.given(name=target, region=region),
-            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
-                                        plans=plan_choices(plan) or None, price_max_age=price_max_age,
-                                        live_without_budget=yes),
-            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
-                                           max_polls=max_polls),
-            settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
-                                           precise_stamps=precise_stamps, catalogue=catalogue),
+            _costs(budget, usd_per_character, price, plan, price_max_age, yes),
+            _polling(polling, poll_interval, webhook_url, max_polls),
+            _sandbox(sandbox_profile, seed, clock_skew, precise_stamps, catalogue),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
-            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor,
-                                           address=address),
-            settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
-                                       ramp_up=ramp_up, job_timeout=job_timeout),
+            _scoring(score, dnsmos, asr_model, executor, address),
+            _pacing(concurrency, global_concurrency, ramp_up, job_timeout),
             settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
-        ], config_file)
+        ]
+        config = settings.load_config(sections, config_file)
         if dry_run:
-            code = _show_dry_run(benchmark.dry_run(config))
-            if code:
-                raise typer.Exit(code)
-            return
+            return _exit_after_dry_run(benchmark.dry_run(config))
         result = benchmark.run(config, _Terminal(form))
     except UsageError as error:
         raise usage.refuse(error) from None
@@ -411,8 +693,10 @@ def run_command(
 
 def _interrupted() -> typer.Exit:
     """What a run stopped by ^C says, and the exit it ends with."""
-    interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
-                   "stopped before its first request has nothing to resume)")
+    interrupts.say(
+        "interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
+        "stopped before its first request has nothing to resume)"
+    )
     return typer.Exit(interrupts.EXIT_INTERRUPTED)
 
 
@@ -424,8 +708,11 @@ def _finish(result: BenchmarkResult, out: Path, console: Console) -> None:
     if shortfall is None:
         return
     if result.status != "finished":
-        _err.print(f"{shortfall}; finish it with: tts-harness bench run --resume {result.run_id}"
-                   + (f" --out {out}" if str(out) != "reports" else ""), markup=False)
+        _err.print(
+            f"{shortfall}; finish it with: tts-harness bench run --resume {result.run_id}"
+            + (f" --out {out}" if str(out) != "reports" else ""),
+            markup=False,
+        )
     else:
         _err.print(f"[red]{escape(shortfall)}[/red]")
     raise typer.Exit(1)

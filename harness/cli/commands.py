@@ -27,9 +27,18 @@ _GROUP, _COMMAND = "group", "command"
 _Added = tuple[tuple[str, str, str], ...]
 _TABLE: tuple[tuple[str, str, str, str, _Added, bool], ...] = (
     ("providers", _COMMAND, "harness.cli.providers", "providers_command", (), False),
-    ("contracts", _GROUP, "harness.cli.contract", "contract_app",
-     (("diff", "harness.cli.report", "contract_diff_command"), ("run", "harness.cli.contract_suite", "run_command"),
-      ("record", "harness.cli.contract_suite", "record_command")), False),
+    (
+        "contracts",
+        _GROUP,
+        "harness.cli.contract",
+        "contract_app",
+        (
+            ("diff", "harness.cli.report", "contract_diff_command"),
+            ("run", "harness.cli.contract_suite", "run_command"),
+            ("record", "harness.cli.contract_suite", "record_command"),
+        ),
+        False,
+    ),
     # the group's first name: every command kept under it (`command_for` loads both names together)
     ("contract", _GROUP, "harness.cli.contract", "contract_app", (), True),
     ("serve", _COMMAND, "harness.cli.serve", "serve_command", (), False),

@@ -36,24 +36,43 @@ class CardFormat(StrEnum):
 
 
 def conform_command(
-    url: Annotated[str, typer.Argument(help="the server's base URL, as its clients are given it "
-                                            "(http://127.0.0.1:8000/v1)")],
-    like: Annotated[str | None, typer.Option(
-        "--like", help="the built-in provider whose API the server speaks (default: the one that declares "
-                       "clauses, while there is one)")] = None,
-    key_env: Annotated[str | None, typer.Option(
-        "--key-env", help="the environment variable holding the server's key (default: the built-in's); unset: "
-                          "no key sent")] = None,
-    model: Annotated[str | None, typer.Option(
-        "--model", help="the model name the server serves, sent on every request (default: the built-in's models)")
-                     ] = None,
-    voice: Annotated[list[str] | None, typer.Option(
-        "--voice", help="a voice the server speaks (repeat for more; the first is sent on every request; default: "
-                        "the built-in's voices)")] = None,
+    url: Annotated[
+        str, typer.Argument(help="the server's base URL, as its clients are given it (http://127.0.0.1:8000/v1)")
+    ],
+    like: Annotated[
+        str | None,
+        typer.Option(
+            "--like",
+            help="the built-in provider whose API the server speaks (default: the one that declares "
+            "clauses, while there is one)",
+        ),
+    ] = None,
+    key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--key-env",
+            help="the environment variable holding the server's key (default: the built-in's); unset: no key sent",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", help="the model name the server serves, sent on every request (default: the built-in's models)"
+        ),
+    ] = None,
+    voice: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--voice",
+            help="a voice the server speaks (repeat for more; the first is sent on every request; default: "
+            "the built-in's voices)",
+        ),
+    ] = None,
     card_format: Annotated[CardFormat, typer.Option("--format", help="how the card is printed")] = CardFormat.TABLE,
     junit: Annotated[Path | None, typer.Option("--junit", help="also write the card as JUnit XML here")] = None,
-    badge: Annotated[Path | None, typer.Option("--badge", help="also write a shields.io endpoint badge (JSON) "
-                                                               "here")] = None,
+    badge: Annotated[
+        Path | None, typer.Option("--badge", help="also write a shields.io endpoint badge (JSON) here")
+    ] = None,
 ) -> None:
     """Run every documented behaviour of a speech endpoint against a server as a clause, and print its card."""
     try:
@@ -92,8 +111,11 @@ def _table(card: ConformCard) -> None:
     console.print(table)
     for result in card.results:
         if result.outcome is ClauseOutcome.FAILED and result.curl:
-            console.print(f"[red]{result.clause.name}[/]: {result.reason}\n  reproduce: {result.curl}",
-                          markup=True, highlight=False)
+            console.print(
+                f"[red]{result.clause.name}[/]: {result.reason}\n  reproduce: {result.curl}",
+                markup=True,
+                highlight=False,
+            )
         for finding in result.findings:
             console.print(f"[yellow]finding[/] {result.clause.name}: {finding}")
     console.print(conform_card.summary(card))

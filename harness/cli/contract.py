@@ -20,9 +20,11 @@ from harness.core.spec import Endpoint, Provider
 from harness.core.validate import check_json, check_request_json
 from harness.core.verdict import Verdict, Violation
 
-contract_app = typer.Typer(help="The contract suite (run, record), recordings compared (diff), saved payloads "
-                                "checked (check).", no_args_is_help=True,
-                           rich_markup_mode=None)
+contract_app = typer.Typer(
+    help="The contract suite (run, record), recordings compared (diff), saved payloads checked (check).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 _out = Console()
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
@@ -65,14 +67,20 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
             raise _usage(f"{endpoint.signature} has no job lifecycle")
         if not isinstance(data, list):
             return Verdict((Violation("", "a JSON array of status bodies", type(data).__name__, "schema"),))
-        not_bodies = [Violation(f"/{index}", "a status body (a JSON object)", type(body).__name__, "schema")
-                      for index, body in enumerate(data) if not isinstance(body, dict)]
+        not_bodies = [
+            Violation(f"/{index}", "a status body (a JSON object)", type(body).__name__, "schema")
+            for index, body in enumerate(data)
+            if not isinstance(body, dict)
+        ]
         if not_bodies:  # the sequence cannot be read as states: say which items are not bodies, nothing more
             return Verdict(tuple(not_bodies))
         found = list(endpoint.lifecycle.check_sequence(data))
         for index, body in enumerate(data):
-            found += [Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule)
-                      for v in check_json(endpoint, 200, body).violations if not v.pointer.endswith("/status")]
+            found += [
+                Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule)
+                for v in check_json(endpoint, 200, body).violations
+                if not v.pointer.endswith("/status")
+            ]
         return Verdict(tuple(found))
     if request:
         return check_request_json(endpoint, data)
@@ -81,15 +89,17 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
 
 @contract_app.command("check")
 def check_command(
-    provider: Annotated[str, typer.Argument(
-        help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)")],
+    provider: Annotated[
+        str,
+        typer.Argument(
+            help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)"
+        ),
+    ],
     endpoint: Annotated[str, typer.Argument(help='"METHOD /path/template" as the documents write it, or its key')],
     file: Annotated[Path | None, typer.Argument(help="JSON body to check")] = None,
     status: Annotated[int | None, typer.Option(help="HTTP status the body came with (error bodies)")] = None,
     request: Annotated[bool, typer.Option("--request", help="FILE is a request body")] = False,
-    lifecycle: Annotated[
-        Path | None, typer.Option(help="JSON array of successive status bodies of one job")
-    ] = None,
+    lifecycle: Annotated[Path | None, typer.Option(help="JSON array of successive status bodies of one job")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Validate a saved response (or request, or job status sequence) against the spec."""
@@ -111,8 +121,10 @@ def check_command(
         typer.echo(json.dumps(document, indent=2))
     else:
         for violation in verdict.violations:
-            _out.print(f"[red]violation[/red] {violation.pointer or '/'}: expected {violation.expected}; "
-                       f"got {violation.got}", highlight=False)
+            _out.print(
+                f"[red]violation[/red] {violation.pointer or '/'}: expected {violation.expected}; got {violation.got}",
+                highlight=False,
+            )
         for drift in verdict.drift:
             _out.print(f"[yellow]drift[/yellow] {drift.pointer or '/'}: {drift.note}", highlight=False)
         _out.print("[green]valid[/green]" if verdict.ok else f"{len(verdict.violations)} violation(s)")

@@ -29,27 +29,58 @@ import typer
 from harness.contracts.targets import RecordMode
 from harness.core import declared
 
-_TargetOption = Annotated[str | None, typer.Option(
-    "--target", metavar="replay|sandbox|live|URL",
-    help="where requests go: a provider's base URL is that provider, another URL a server laid out like the "
-         "sandbox [default: replay for run, sandbox for record]")]
+_TargetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        metavar="replay|sandbox|live|URL",
+        help="where requests go: a provider's base URL is that provider, another URL a server laid out like the "
+        "sandbox [default: replay for run, sandbox for record]",
+    ),
+]
 _LiveOption = Annotated[bool, typer.Option("--live", help="the providers' real hosts, keys from their variables")]
-_ProvidersFileOption = Annotated[Path | None, typer.Option(
-    "--providers-file", metavar="FILE", exists=True, dir_okay=False,
-    help="the providers file declaring the repository's providers [default: tts-harness.toml here, or "
-         "[tool.tts-harness] in pyproject.toml]")]
+_ProvidersFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--providers-file",
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+        help="the providers file declaring the repository's providers [default: tts-harness.toml here, or "
+        "[tool.tts-harness] in pyproject.toml]",
+    ),
+]
 _JunitOption = Annotated[Path | None, typer.Option("--junit", metavar="FILE", help="also write a JUnit XML file")]
-_PytestArgs = Annotated[list[str] | None, typer.Argument(
-    metavar="[-- PYTEST_ARGS]", help="options for pytest itself, after --: -k EXPRESSION, -x, -n 2 …")]
+_PytestArgs = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[-- PYTEST_ARGS]", help="options for pytest itself, after --: -k EXPRESSION, -x, -n 2 …"),
+]
 
 
-def suite_arguments(target: str | None, live: bool, fixtures_dir: Path | None, record_mode: RecordMode | None,
-                    junit: Path | None, extra: list[str] | None) -> list[str]:
+def suite_arguments(
+    target: str | None,
+    live: bool,
+    fixtures_dir: Path | None,
+    record_mode: RecordMode | None,
+    junit: Path | None,
+    extra: list[str] | None,
+) -> list[str]:
     """The pytest command line of one contract run (the plugin's options; no project configuration)."""
     from harness.contracts.suite import SUITE_DIR
 
-    args = ["--tts-contracts", "-c", os.devnull, "--rootdir", str(SUITE_DIR), "--confcutdir", str(SUITE_DIR),
-            "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function"]
+    args = [
+        "--tts-contracts",
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(SUITE_DIR),
+        "--confcutdir",
+        str(SUITE_DIR),
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "asyncio_default_fixture_loop_scope=function",
+    ]
     if target is not None:
         args += ["--tts-target", target]
     if live:
@@ -74,10 +105,16 @@ def run_command(
     target: _TargetOption = None,
     live: _LiveOption = False,
     providers_file: _ProvidersFileOption = None,
-    fixtures_dir: Annotated[Path | None, typer.Option(
-        "--fixtures-dir", metavar="DIR", file_okay=False,
-        help="replay every provider's recordings from DIR [default: the package's for the built-in providers, "
-             "tts-harness-fixtures/ beside the providers file for declared ones]")] = None,
+    fixtures_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--fixtures-dir",
+            metavar="DIR",
+            file_okay=False,
+            help="replay every provider's recordings from DIR [default: the package's for the built-in providers, "
+            "tts-harness-fixtures/ beside the providers file for declared ones]",
+        ),
+    ] = None,
     junit: _JunitOption = None,
     pytest_args: _PytestArgs = None,
 ) -> None:
@@ -89,12 +126,23 @@ def record_command(
     target: _TargetOption = None,
     live: _LiveOption = False,
     providers_file: _ProvidersFileOption = None,
-    fixtures_dir: Annotated[Path | None, typer.Option(
-        "--fixtures-dir", metavar="DIR", file_okay=False,
-        help="write the recordings here [default: tts-harness-fixtures/ beside the providers file, or here]")] = None,
-    mode: Annotated[RecordMode, typer.Option(
-        "--mode", help="new_episodes or once: what is not recorded yet (the rest replayed); all: everything "
-                       "again; rewrite: the providers' recordings deleted first")] = RecordMode.NEW_EPISODES,
+    fixtures_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--fixtures-dir",
+            metavar="DIR",
+            file_okay=False,
+            help="write the recordings here [default: tts-harness-fixtures/ beside the providers file, or here]",
+        ),
+    ] = None,
+    mode: Annotated[
+        RecordMode,
+        typer.Option(
+            "--mode",
+            help="new_episodes or once: what is not recorded yet (the rest replayed); all: everything "
+            "again; rewrite: the providers' recordings deleted first",
+        ),
+    ] = RecordMode.NEW_EPISODES,
     junit: _JunitOption = None,
     pytest_args: _PytestArgs = None,
 ) -> None:

@@ -26,17 +26,31 @@ _out = Console(highlight=False, soft_wrap=True)
 
 
 def history_command(
-    db: Annotated[str | None, typer.Option(
-        "--db", metavar="STORE", help="results store: a SQLite file or a postgresql:// URL "
-        "[default: $TTS_HARNESS_DB, else reports/runs.db]")] = None,
-    models: Annotated[list[str] | None, typer.Option(
-        "--models", metavar="NAME", help="only these models (provider/model, model or provider; repeatable)")] = None,
-    since: Annotated[str | None, typer.Option(
-        metavar="DATE", help="only runs started on or after this ISO date or time")] = None,
-    out: Annotated[Path | None, typer.Option(
-        metavar="FILE", help="HTML file to write [default: <folder of the store>/history.html]")] = None,
-    junit: Annotated[Path | None, typer.Option(
-        metavar="FILE", help="also write JUnit XML: one failure per change the newest run starts")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="STORE",
+            help="results store: a SQLite file or a postgresql:// URL [default: $TTS_HARNESS_DB, else reports/runs.db]",
+        ),
+    ] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--models", metavar="NAME", help="only these models (provider/model, model or provider; repeatable)"
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="only runs started on or after this ISO date or time")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="HTML file to write [default: <folder of the store>/history.html]"),
+    ] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="also write JUnit XML: one failure per change the newest run starts"),
+    ] = None,
 ) -> None:
     """Write the history page of a store's runs and print its summary; exit 1 when the newest run starts a
     change, was billed more for the same text, or answered in another language than asked."""
@@ -51,8 +65,11 @@ def history_command(
         raise usage.refuse(error) from None
     usage.notes_left_out(history.left_out)
     if not history.runs:
-        raise usage.refuse(f"no run in {store_name(store)}" + (f" since {since}" if since else "")
-                           + (f" of {', '.join(names)}" if names else ""))
+        raise usage.refuse(
+            f"no run in {store_name(store)}"
+            + (f" since {since}" if since else "")
+            + (f" of {', '.join(names)}" if names else "")
+        )
     analysis = analyse(history)
     target = out or (store.parent if isinstance(store, Path) else Path("reports")) / "history.html"
     print_summary(analysis, _out)

@@ -40,15 +40,17 @@ def _price_book(known: dict[str, Provider], plan: list[str] | None, price_max_ag
     read as the run reads them (`PriceBook.from_settings`, the one reader of `[prices]`)."""
     if price_max_age < 1:
         raise UsageError(f"--price-max-age {price_max_age}: a price's age in days is 1 or more")
-    return PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
-                                   max_age_days=price_max_age)
+    return PriceBook.from_settings(
+        None, {}, known, plans=plan_choices(plan), table=declared_prices(), max_age_days=price_max_age
+    )
 
 
 def _read_cell(price: dict[str, Any]) -> str:
     """A price's read date as the table shows it, with what to doubt: stale, and a weak source (a reseller's or a
     third party's page, an undated copy, no source or read date), as every face marks them."""
     marks = ([f"[bold red]{STALE}[/bold red]"] if price["stale"] else []) + (
-        [f"[yellow]weak: {escape(price['weak'])}[/yellow]"] if price.get("weak") else [])
+        [f"[yellow]weak: {escape(price['weak'])}[/yellow]"] if price.get("weak") else []
+    )
     return " ".join([escape(price["read"]), *marks]).strip()
 
 
@@ -56,9 +58,15 @@ def _voices(provider: Provider) -> list[dict[str, Any]]:
     """The voices the provider's family declaration lists (none for a provider written as a package): the name a
     request sends, its language and gender, and the declaration's words for it (`extra`: a `label` the documents
     call it by, a category)."""
-    return [{**{key: value for key, value in v.extra.items() if isinstance(value, str)},
-             "name": v.name, "language": v.language, "gender": v.gender}
-            for v in getattr(provider.family, "voices", None) or ()]
+    return [
+        {
+            **{key: value for key, value in v.extra.items() if isinstance(value, str)},
+            "name": v.name,
+            "language": v.language,
+            "gender": v.gender,
+        }
+        for v in getattr(provider.family, "voices", None) or ()
+    ]
 
 
 def _plans(provider: Provider, book: PriceBook) -> dict[str, Any]:
@@ -66,16 +74,23 @@ def _plans(provider: Provider, book: PriceBook) -> dict[str, Any]:
     sheet = book.sheet_of(provider)
     if sheet is None:
         return {"all": [], "default": "", "used": ""}
-    return {"all": list(sheet.plans), "default": sheet.default_plan,
-            "used": book.plans.get(provider.name) or sheet.default_plan}
+    return {
+        "all": list(sheet.plans),
+        "default": sheet.default_plan,
+        "used": book.plans.get(provider.name) or sheet.default_plan,
+    }
 
 
 def plans_line(name: str, plans: dict[str, Any]) -> str:
     """The plans in a sentence: which is the default, which the prices shown are on, how to choose another."""
     if not plans["all"]:
         return "plans: none (no price sheet; a price, where there is one, is the declaration's)"
-    marks = {plan: [word for word, chosen in (("default", plans["default"]), ("prices shown", plans["used"]))
-                    if chosen == plan] for plan in plans["all"]}
+    marks = {
+        plan: [
+            word for word, chosen in (("default", plans["default"]), ("prices shown", plans["used"])) if chosen == plan
+        ]
+        for plan in plans["all"]
+    }
     listed = ", ".join(plan + (f" ({', '.join(marks[plan])})" if marks[plan] else "") for plan in plans["all"])
     another = f"; price a run on another with bench run --plan {name}=PLAN" if len(plans["all"]) > 1 else ""
     return f"plans: {listed}{another}"
@@ -90,8 +105,11 @@ def _print_languages(console: Console, item: dict[str, Any]) -> None:
     """One line per model that speaks more than English: its languages, counted."""
     for model, languages in item["languages"].items():
         if languages != ["en"]:
-            console.print(f"languages of {escape(model)} ({len(languages)}): {escape(', '.join(languages))}",
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"languages of {escape(model)} ({len(languages)}): {escape(', '.join(languages))}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, Any]:
@@ -118,8 +136,10 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
             }
             for ep in provider.endpoints
         ],
-        "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones,
-                    "price": book.describe(provider, o.name)} for o in provider.offerings],
+        "models": [
+            {"name": o.name, "endpoint": o.endpoint, "clones": o.clones, "price": book.describe(provider, o.name)}
+            for o in provider.offerings
+        ],
         "plans": _plans(provider, book),
         "languages": _languages(provider),
         "voices": _voices(provider),
@@ -130,15 +150,22 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
 def _prices_table(described: list[dict[str, Any]]) -> Table:
     """Every model's price in one table, its source whole (a URL to check), its read date with what to doubt: the
     list `bench run`'s plan and summary count one line per kind instead of printing a line a model."""
-    table = Table(title="Prices (stale: read longer ago than --price-max-age; weak: not the provider's own dated "
-                        "page)", title_justify="left")
+    table = Table(
+        title="Prices (stale: read longer ago than --price-max-age; weak: not the provider's own dated page)",
+        title_justify="left",
+    )
     for column in ("model", "price", "plan", "source", "read"):
         table.add_column(column, overflow="fold")
     for item in described:
         for model in item["models"]:
             price = model["price"]
-            table.add_row(escape(f"{item['name']}/{model['name']}"), escape(price["price"]), escape(price["plan"]),
-                          escape(price["source"]), _read_cell(price))
+            table.add_row(
+                escape(f"{item['name']}/{model['name']}"),
+                escape(price["price"]),
+                escape(price["plan"]),
+                escape(price["source"]),
+                _read_cell(price),
+            )
     return table
 
 
@@ -153,16 +180,25 @@ def _chosen(known: dict[str, Provider], names: list[str]) -> list[Provider]:
 
 
 def providers_command(
-    names: Annotated[list[str] | None, typer.Argument(
-        metavar="[NAME]...", help="only these providers, by name [default: every one]")] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="[NAME]...", help="only these providers, by name [default: every one]")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
-    plan: Annotated[list[str] | None, typer.Option(
-        metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable")] = None,
-    price_max_age: Annotated[int, typer.Option(
-        metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
-    prices_only: Annotated[bool, typer.Option(
-        "--prices", help="only the prices, one table: every model's price with its whole source and read date, "
-                         "stale and weak ones marked (what `bench run` counts in its notes)")] = False,
+    plan: Annotated[
+        list[str] | None,
+        typer.Option(metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable"),
+    ] = None,
+    price_max_age: Annotated[
+        int, typer.Option(metavar="DAYS", help="mark a price read longer ago than this stale")
+    ] = STALE_AFTER_DAYS,
+    prices_only: Annotated[
+        bool,
+        typer.Option(
+            "--prices",
+            help="only the prices, one table: every model's price with its whole source and read date, "
+            "stale and weak ones marked (what `bench run` counts in its notes)",
+        ),
+    ] = False,
 ) -> None:
     """List providers (every one, or those named), their endpoints as "METHOD /path/template", models with their
     prices (unit, plan, source, read date; stale ones marked) and languages, their price sheet's plans and declared
@@ -196,12 +232,20 @@ def providers_command(
             models.add_column(column, overflow="fold")
         for model in item["models"]:
             price = model["price"]
-            models.add_row(escape(model["name"]), escape(price["price"]), escape(price["plan"]),
-                           escape(price["source"]), _read_cell(price))
+            models.add_row(
+                escape(model["name"]),
+                escape(price["price"]),
+                escape(price["plan"]),
+                escape(price["source"]),
+                _read_cell(price),
+            )
         console.print(models)
         console.print(plans_line(item["name"], item["plans"]), highlight=False, markup=False)
         _print_languages(console, item)
         if item["voices"]:
-            console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")
-                                                   for v in item["voices"]), highlight=False)
+            console.print(
+                "voices: "
+                + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "") for v in item["voices"]),
+                highlight=False,
+            )
         console.print("hosts: " + ", ".join(f"{k} {v}" for k, v in item["hosts"].items()), highlight=False)

@@ -28,8 +28,9 @@ SHOWN = 20  # mismatches listed before the rest are counted
 
 def recompute_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
-    check: Annotated[bool, typer.Option(
-        "--check", help="compare only: exit 1 naming each stored figure its evidence does not give")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="compare only: exit 1 naming each stored figure its evidence does not give")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Re-derive every latency figure of RUN from its stored evidence, and store it (or, with --check, compare)."""
@@ -42,8 +43,9 @@ def recompute_command(
     except (UsageError, FileNotFoundError) as error:
         raise usage.refuse(error) from None
     try:
-        found = recompute(conn, run_id, write=not check,
-                          audio_root=store.parent.resolve() if isinstance(store, Path) else Path.cwd())
+        found = recompute(
+            conn, run_id, write=not check, audio_root=store.parent.resolve() if isinstance(store, Path) else Path.cwd()
+        )
     finally:
         conn.close()
     if not found.figures and not found.differences:
@@ -51,8 +53,9 @@ def recompute_command(
     columns = sum(len(values) for values in found.figures.values())
     if not check:
         changed = f"; {len(found.differences)} differed from what was stored" if found.differences else ""
-        _out.print(f"{run_id}: {columns} figures of {found.written} jobs derived from their evidence and stored"
-                   f"{changed}")
+        _out.print(
+            f"{run_id}: {columns} figures of {found.written} jobs derived from their evidence and stored{changed}"
+        )
         return
     if not found.differences:
         _out.print(f"{run_id}: all {columns} figures of {len(found.figures)} jobs match their evidence")
@@ -60,6 +63,8 @@ def recompute_command(
     for mismatch in found.differences[:SHOWN]:
         _out.print(f"differs: {mismatch}")
     more = len(found.differences) - SHOWN
-    _out.print(f"{run_id}: {len(found.differences)} stored figures differ from their evidence"
-               + (f" ({more} more not shown)" if more > 0 else ""))
+    _out.print(
+        f"{run_id}: {len(found.differences)} stored figures differ from their evidence"
+        + (f" ({more} more not shown)" if more > 0 else "")
+    )
     raise typer.Exit(1)

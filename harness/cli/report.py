@@ -26,12 +26,20 @@ _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 DEFAULT_DB = Path("reports/runs.db")
 
-DbOption = Annotated[str | None, typer.Option(
-    "--db", metavar="FILE|URL", help="results store: the SQLite file `bench run` wrote, or a team's PostgreSQL "
-    "store (postgresql://…) [default: $TTS_HARNESS_DB, else reports/runs.db]")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="FILE|URL",
+        help="results store: the SQLite file `bench run` wrote, or a team's PostgreSQL "
+        "store (postgresql://…) [default: $TTS_HARNESS_DB, else reports/runs.db]",
+    ),
+]
 AsrOption = Annotated[
-    str | None, typer.Option("--asr-model", metavar="MODEL",
-                             help="use scores from this ASR model [default: the one that scored most]")
+    str | None,
+    typer.Option(
+        "--asr-model", metavar="MODEL", help="use scores from this ASR model [default: the one that scored most]"
+    ),
 ]
 
 
@@ -52,15 +60,23 @@ def _beside(store: StoreTarget) -> Path:
 
 def report_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (or an export folder)")],
-    baseline: Annotated[str | None, typer.Option(
-        metavar="RUN", help="run id or export folder to compare against")] = None,
-    out: Annotated[Path | None, typer.Option(
-        metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
+    baseline: Annotated[
+        str | None, typer.Option(metavar="RUN", help="run id or export folder to compare against")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]"),
+    ] = None,
     db: DbOption = None,
     asr_model: AsrOption = None,
-    form: Annotated[SummaryFormat | None, typer.Option(
-        "--format", help="also print the run's summary, as `bench run` does at its end: text, markdown or json (then "
-        "the summary alone on standard output) [default: no summary]")] = None,
+    form: Annotated[
+        SummaryFormat | None,
+        typer.Option(
+            "--format",
+            help="also print the run's summary, as `bench run` does at its end: text, markdown or json (then "
+            "the summary alone on standard output) [default: no summary]",
+        ),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run (audio copied beside it; works offline)."""
     from harness.report.compare import compare_runs
@@ -70,8 +86,10 @@ def report_command(
     try:
         store = _store(db)
         if form is not None and Path(run_id).is_dir():
-            raise UsageError(f"--format prints a stored run's summary: {run_id} is an export folder (its spending is "
-                             "in the store it came from); pass the run id and --db")
+            raise UsageError(
+                f"--format prints a stored run's summary: {run_id} is an export folder (its spending is "
+                "in the store it came from); pass the run id and --db"
+            )
         rows = load_run(run_id, store, asr_model)
         base = load_run(baseline, store, asr_model) if baseline else None
         comparison = compare_runs(base, rows) if base is not None else None
@@ -109,9 +127,12 @@ def compare_command(
     base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id, export folder or fixture folder")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id, export folder or fixture folder")],
     fail_on: Annotated[
-        str, typer.Option("--fail-on", metavar="METRIC,…",
-                          help="metrics that fail the gate: latency,wer,cost,success,contract,stream,language "
-                               "(also: hard-text)")
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="METRIC,…",
+            help="metrics that fail the gate: latency,wer,cost,success,contract,stream,language (also: hard-text)",
+        ),
     ] = "latency,wer,cost,success,contract,stream,language",
     junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write a JUnit XML file")] = None,
     as_json: Annotated[
@@ -119,9 +140,11 @@ def compare_command(
     ] = False,
     threshold: Annotated[
         list[str] | None,
-        typer.Option("--threshold", metavar="KEY=VALUE",
-                     help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05, "
-                          "first_audio_ms=25)"),
+        typer.Option(
+            "--threshold",
+            metavar="KEY=VALUE",
+            help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05, first_audio_ms=25)",
+        ),
     ] = None,
     db: DbOption = None,
     asr_model: AsrOption = None,
@@ -163,8 +186,10 @@ def _fixture_folders(base: str, new: str) -> bool:
 
     kinds = (is_fixture_folder(Path(base)), is_fixture_folder(Path(new)))
     if kinds[0] != kinds[1]:
-        raise UsageError(f"{base if kinds[0] else new} is a fixture folder and the other is not: compare two runs "
-                         "(ids or export folders) or two fixture folders")
+        raise UsageError(
+            f"{base if kinds[0] else new} is a fixture folder and the other is not: compare two runs "
+            "(ids or export folders) or two fixture folders"
+        )
     return kinds[0]
 
 
@@ -187,8 +212,9 @@ def contract_diff_command(
 def export_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
-    out: Annotated[Path | None, typer.Option(
-        metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")
+    ] = None,
     db: DbOption = None,
     asr_model: AsrOption = None,
 ) -> None:

@@ -21,10 +21,15 @@ _out = Console(highlight=False, soft_wrap=True)
 
 @runs_app.command("merge")
 def merge_command(
-    sources: Annotated[list[str], typer.Argument(metavar="STORE...", help="stores to read: SQLite files or "
-                                                 "postgresql:// URLs")],
-    into: Annotated[str, typer.Option("--into", metavar="STORE",
-                                      help="store to write (created when new): a file or a postgresql:// URL")],
+    sources: Annotated[
+        list[str], typer.Argument(metavar="STORE...", help="stores to read: SQLite files or postgresql:// URLs")
+    ],
+    into: Annotated[
+        str,
+        typer.Option(
+            "--into", metavar="STORE", help="store to write (created when new): a file or a postgresql:// URL"
+        ),
+    ],
 ) -> None:
     """Copy every run of the STOREs into --into: idempotent by run id; a run held there with other content is
     refused and nothing is written."""
@@ -36,5 +41,4 @@ def merge_command(
     except UsageError as error:
         raise usage.refuse(error) from None
     present = f", {len(result.present)} already there" if result.present else ""
-    _out.print(f"merged into {store_name(target)}: {len(result.added)} runs added{present} "
-               f"({result.rows} rows)")
+    _out.print(f"merged into {store_name(target)}: {len(result.added)} runs added{present} ({result.rows} rows)")

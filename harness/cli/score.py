@@ -37,7 +37,9 @@ DEFAULT_DB = Path("reports") / "runs.db"
 
 asr_app = typer.Typer(
     help="ASR models: fetch one from the model hub (needs the network), convert one for openai-whisper.",
-    no_args_is_help=True, rich_markup_mode=None)
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 

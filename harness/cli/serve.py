@@ -45,13 +45,22 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
             rows.append([name, host, origin + mount_path(name, host), own(name, host), default_key(name)])
         for channel in served.provider.channels:
             mine = own(name, channel.host)
-            rows.append([name, "ws", websocket_url(origin + mount_path(name, channel.host)) + channel.path,
-                         websocket_url(mine) + channel.path if mine else "", default_key(name)])
+            rows.append(
+                [
+                    name,
+                    "ws",
+                    websocket_url(origin + mount_path(name, channel.host)) + channel.path,
+                    websocket_url(mine) + channel.path if mine else "",
+                    default_key(name),
+                ]
+            )
     if origins is None:  # no own origins: no column for them
         rows = [[*row[:3], row[4]] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)] if rows else [0, 0]
-    lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
-             + f"  key: {row[-1]}" for row in rows]
+    lines = [
+        "  " + "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + f"  key: {row[-1]}"
+        for row in rows
+    ]
     lines.append(f"  {'control':<{widths[0] + widths[1] + 2}}  {origin}{CONTROL_PREFIX}")
     return lines
 
@@ -61,11 +70,16 @@ def grpc_lines(state: SandboxState, host: str, port: int, tls: bool, layout_port
     the layout's (`layout_port`: the one after the HTTP port, taken by something else), that a URL target will not
     find it."""
     shown = f"[{host}]" if ":" in host else host
-    lines = [f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
-             for name, served in state.served.items() for rpc in served.provider.rpcs]
+    lines = [
+        f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
+        for name, served in state.served.items()
+        for rpc in served.provider.rpcs
+    ]
     if layout_port is not None and port != layout_port and lines:
-        lines.append(f"warning: the gRPC methods listen on {port}, not {layout_port} (the port after the HTTP one, "
-                     "taken): a --target URL at this server will not reach them")
+        lines.append(
+            f"warning: the gRPC methods listen on {port}, not {layout_port} (the port after the HTTP one, "
+            "taken): a --target URL at this server will not reach them"
+        )
     return lines
 
 
@@ -74,14 +88,18 @@ def exposure_warning(bound_host: str) -> str | None:
     the address can use it (and make it fetch and call back)."""
     if not needs_control_token(bound_host):
         return None
-    return (f"warning: listening on {bound_host}: the sandbox now answers the network, not only this machine "
-            "(its test keys are public; keep the default 127.0.0.1 unless you mean it)")
+    return (
+        f"warning: listening on {bound_host}: the sandbox now answers the network, not only this machine "
+        "(its test keys are public; keep the default 127.0.0.1 unless you mean it)"
+    )
 
 
 def control_token_line(token: str) -> str:
     """Said once, at start: the only place the token is shown."""
-    return (f"control API token (send it as {CONTROL_TOKEN_HEADER}: TOKEN to {CONTROL_PREFIX}/...; "
-            f"bound beyond loopback, requests without it are refused): {token}")
+    return (
+        f"control API token (send it as {CONTROL_TOKEN_HEADER}: TOKEN to {CONTROL_PREFIX}/...; "
+        f"bound beyond loopback, requests without it are refused): {token}"
+    )
 
 
 def _usage(message: str) -> NoReturn:
@@ -99,41 +117,95 @@ def _account_catalogues(path: Path) -> dict[str, AccountCatalogue]:
         _usage(str(error))
 
 
+def _bound(
+    state: SandboxState, host: str, port: int, first: int, hosts: int
+) -> tuple[socket.socket, list[socket.socket]]:
+    """The HTTP port's socket and the provider hosts' own origins' (from `first`), bound; a port taken is one line."""
+    try:
+        sock = bind(host, port)
+    except OSError as error:
+        raise usage.fail(
+            "error",
+            f"cannot listen on {host}:{port}: {error.strerror} (another server there? try --port 0)",
+            usage.EXIT_USAGE,
+        ) from None
+    try:
+        own = bind_origins(state, host, first, sock.getsockname()[1])
+    except PortTaken as error:
+        sock.close()
+        raise usage.fail(
+            "error",
+            f"{error.strerror} (another server there? try --origin-port 0, or another first "
+            f"port for the {hosts} own origins)",
+            usage.EXIT_USAGE,
+        ) from None
+    return sock, own
+
+
+# The longer options, named here so the command's signature reads as a list (as bench.py's).
+_AllowHostOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        help="A non-loopback host the sandbox may fetch references from or call "
+        "back (repeatable). Nothing else beyond loopback is ever contacted.",
+    ),
+]
+_ClockSkewOption = Annotated[
+    float | None,
+    typer.Option(help="The server clock's offset from the true one, seconds (default: the profile's; 0.3 realistic)."),
+]
+_TlsOption = Annotated[
+    bool,
+    typer.Option(
+        "--tls",
+        help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
+        "Some official clients (some WebSocket helpers) always use wss://.",
+    ),
+]
+_CatalogueOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        metavar="FILE",
+        help="The account's own voices and models per provider (TOML or JSON: "
+        "[provider] voices = [...], models = [...], missing = [...]; or a runs.db whose latest live run recorded "
+        "the catalogues): spoken as the provider speaks them, where the documents list only a sample.",
+    ),
+]
+_OriginPortOption = Annotated[
+    int | None,
+    typer.Option(
+        help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
+        "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
+        "printed (default: two after --port, the port after it being the gRPC methods'; 0: any free ports)."
+    ),
+]
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
-    profile: Annotated[Profile, typer.Option(help="fast: milliseconds; realistic: seconds; chaos: plus faults.")]
-    = Profile.FAST,
+    profile: Annotated[
+        Profile, typer.Option(help="fast: milliseconds; realistic: seconds; chaos: plus faults.")
+    ] = Profile.FAST,
     seed: Annotated[int, typer.Option(help="Seed of every random draw (timings, ids, chaos faults).")] = 0,
-    allow_host: Annotated[
-        list[str] | None,
-        typer.Option("--allow-host", help="A non-loopback host the sandbox may fetch references from or call "
-                     "back (repeatable). Nothing else beyond loopback is ever contacted."),
-    ] = None,
+    allow_host: _AllowHostOption = None,
     allow_http_webhooks: Annotated[
-        bool, typer.Option(help="Accept http:// webhook URLs (the documents require https).")] = False,
-    max_jobs: Annotated[int, typer.Option(help="Bound of the job store (oldest finished jobs are evicted).")]
-    = 10_000,
+        bool, typer.Option(help="Accept http:// webhook URLs (the documents require https).")
+    ] = False,
+    max_jobs: Annotated[int, typer.Option(help="Bound of the job store (oldest finished jobs are evicted).")] = 10_000,
     balance: Annotated[
         float | None, typer.Option(help="USD balance of every default test key (default: the emulation's).")
     ] = None,
     log_requests: Annotated[bool, typer.Option(help="Log every request (uvicorn access log).")] = False,
-    clock_skew: Annotated[float | None, typer.Option(
-        help="The server clock's offset from the true one, seconds (default: the profile's; 0.3 realistic).")
-    ] = None,
-    precise_stamps: Annotated[bool, typer.Option(
-        "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
-    tls: Annotated[bool, typer.Option(
-        "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
-        "Some official clients (some WebSocket helpers) always use wss://.")] = False,
-    catalogue: Annotated[Path | None, typer.Option(
-        "--catalogue", metavar="FILE", help="The account's own voices and models per provider (TOML or JSON: "
-        "[provider] voices = [...], models = [...], missing = [...]; or a runs.db whose latest live run recorded "
-        "the catalogues): spoken as the provider speaks them, where the documents list only a sample.")] = None,
-    origin_port: Annotated[int | None, typer.Option(
-        help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
-        "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
-        "printed (default: two after --port, the port after it being the gRPC methods'; 0: any free ports).")] = None,
+    clock_skew: _ClockSkewOption = None,
+    precise_stamps: Annotated[
+        bool, typer.Option("--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")
+    ] = False,
+    tls: _TlsOption = False,
+    catalogue: _CatalogueOption = None,
+    origin_port: _OriginPortOption = None,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -143,9 +215,17 @@ def serve_command(
     first = (grpc_port_after(port) + 1 if port else 0) if origin_port is None else origin_port
     accounts = {} if catalogue is None else _account_catalogues(catalogue)
     try:
-        config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
-                               allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
-                               clock_skew_s=clock_skew, precise_stamps=precise_stamps, catalogues=accounts)
+        config = SandboxConfig(
+            profile=profile,
+            seed=seed,
+            allow_hosts=tuple(allow_host or ()),
+            allow_http_webhooks=allow_http_webhooks,
+            max_jobs=max_jobs,
+            log_requests=log_requests,
+            clock_skew_s=clock_skew,
+            precise_stamps=precise_stamps,
+            catalogues=accounts,
+        )
         state = SandboxState(config)
         if balance is not None:
             for name in state.served:
@@ -154,19 +234,10 @@ def serve_command(
         _usage(str(error))
     hosts = len(own_hosts(served.provider for served in state.served.values()))
     if first and not 0 < first <= MAX_PORT - hosts + 1:
-        _usage(f"--origin-port must be 0 (any free ports) or leave room for {hosts} ports up to {MAX_PORT}, "
-               f"got {first}")
-    try:
-        sock = bind(host, port)
-    except OSError as error:
-        raise usage.fail("error", f"cannot listen on {host}:{port}: {error.strerror} (another server there? try "
-                         "--port 0)", usage.EXIT_USAGE) from None
-    try:
-        own = bind_origins(state, host, first, sock.getsockname()[1])
-    except PortTaken as error:
-        sock.close()
-        raise usage.fail("error", f"{error.strerror} (another server there? try --origin-port 0, or another first "
-                         f"port for the {hosts} own origins)", usage.EXIT_USAGE) from None
+        _usage(
+            f"--origin-port must be 0 (any free ports) or leave room for {hosts} ports up to {MAX_PORT}, got {first}"
+        )
+    sock, own = _bound(state, host, port, first, hosts)
     if (warning := exposure_warning(sock.getsockname()[0])) is not None:
         typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]
@@ -181,19 +252,28 @@ def serve_command(
     _serve_forever(state, [sock, *own], token, tls, "info" if log_requests else "warning")
 
 
-def _serve_forever(state: SandboxState, sockets: list[socket.socket], token: str | None, tls: bool,
-                   log_level: str) -> None:
+def _serve_forever(
+    state: SandboxState, sockets: list[socket.socket], token: str | None, tls: bool, log_level: str
+) -> None:
     """Run until interrupted; with `tls`, under a throwaway CA whose file is printed (it lasts as long)."""
     with tempfile.TemporaryDirectory(prefix="tts-harness-ca-") as folder:
         authority = local_ca(Path(folder)) if tls else None
         if authority is not None:
-            typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
-                       "it lasts as long as this server")
+            typer.echo(
+                f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
+                "it lasts as long as this server"
+            )
         typer.echo("Press Ctrl+C to stop.")
         host, main = str(sockets[0].getsockname()[0]), int(sockets[0].getsockname()[1])  # gRPC listens beside it
         layout = grpc_port_after(main)
-        server = make_server(state, log_level=log_level, control_token=token, tls=authority, grpc_host=host,
-                             announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls, layout))))
+        server = make_server(
+            state,
+            log_level=log_level,
+            control_token=token,
+            tls=authority,
+            grpc_host=host,
+            announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls, layout))),
+        )
         try:
             server.run(sockets=sockets)
         finally:

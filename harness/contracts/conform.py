@@ -109,8 +109,15 @@ class Server:
     key_env: str
 
 
-def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] | None = None, *,
-            model: str = "", voices: tuple[str, ...] = ()) -> Server:
+def declare(
+    url: str,
+    like: str,
+    key_env: str = "",
+    environ: Mapping[str, str] | None = None,
+    *,
+    model: str = "",
+    voices: tuple[str, ...] = (),
+) -> Server:
     """The server at `url` declared like the built-in `like`, its key read from `key_env` (default: the built-in's
     variable; unset or empty: no key sent), speaking the built-in's models or, given `model`, that one name on every
     answer form (the audio file and, where the built-in has one, the stream of events), in the built-in's voices or
@@ -120,23 +127,47 @@ def declare(url: str, like: str, key_env: str = "", environ: Mapping[str, str] |
     builtin = installed.builtin(like)
     service = builtin.family
     if not isinstance(service, SpeechService) or service.conformance is None:
-        raise UsageError(f"--like {like}: {builtin.name} declares no conformance clauses (built-ins that do: "
-                         f"{', '.join(families_with_clauses()) or 'none'})")
+        raise UsageError(
+            f"--like {like}: {builtin.name} declares no conformance clauses (built-ins that do: "
+            f"{', '.join(families_with_clauses()) or 'none'})"
+        )
     name = key_env or builtin.key_env
     key = (env.get(name) or None) if name else None
-    models = None if not model else (DeclaredModel(name=model), *(
-        (DeclaredModel(name=f"{model}{EVENTS_SUFFIX}", stream=True),) if any(map(_events, service.syntheses))
-        else ()))
+    models = (
+        None
+        if not model
+        else (
+            DeclaredModel(name=model),
+            *(
+                (DeclaredModel(name=f"{model}{EVENTS_SUFFIX}", stream=True),)
+                if any(map(_events, service.syntheses))
+                else ()
+            ),
+        )
+    )
     try:
-        table = LikeDeclaration(name=SERVER, like=like, base_url=url, key_env=name if key else "",
-                                auth="key" if key else "none", models=models, voices=voices or None)
+        table = LikeDeclaration(
+            name=SERVER,
+            like=like,
+            base_url=url,
+            key_env=name if key else "",
+            auth="key" if key else "none",
+            models=models,
+            voices=voices or None,
+        )
     except ValueError as error:
         raise UsageError(f"{url}: not a server's base URL or model ({_first_error(error)})") from None
     provider = derive(table, builtin, f"conform {url}")
     if model:
         provider = _one_name(provider, model)
-    return Server(provider=provider, conformance=service.conformance, url=url.rstrip("/"), like=like, key=key,
-                  key_env=name if key else "")
+    return Server(
+        provider=provider,
+        conformance=service.conformance,
+        url=url.rstrip("/"),
+        like=like,
+        key=key,
+        key_env=name if key else "",
+    )
 
 
 EVENTS_SUFFIX = " (events)"  # the events form's copy of a `--model`, sending the model's own name
@@ -146,8 +177,10 @@ def _one_name(provider: Provider, model: str) -> Provider:
     """The provider whose `--model` copies all send `model` at the model slot (the events form's copy included)."""
     service = provider.family
     assert isinstance(service, SpeechService)
-    models = tuple(replace(m, sets={**m.sets, slot: model}) if (slot := service.synthesis(m.synthesis).slots.model)
-                   else m for m in service.models)
+    models = tuple(
+        replace(m, sets={**m.sets, slot: model}) if (slot := service.synthesis(m.synthesis).slots.model) else m
+        for m in service.models
+    )
     return build_provider(replace(service, models=models))
 
 
@@ -173,23 +206,33 @@ def conform(server: Server) -> ConformCard:
     """Every clause of the server's family run against it, in order; `ServerUnreachable` where the first request gets
     no answer at all."""
     sent: list[httpx.Response] = []  # the clause's answers, in order, each with the request it answers
-    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, event_hooks={"response": [sent.append]},
-                      verify=shared_tls_context(trust_env=False)) as client:
+    with httpx.Client(
+        trust_env=False,
+        timeout=TIMEOUT_S,
+        event_hooks={"response": [sent.append]},
+        verify=shared_tls_context(trust_env=False),
+    ) as client:
         _reachable(server, client)
         results = []
         for clause in server.conformance.clauses:
             sent.clear()
             results.append(_run(server, clause, client, sent))
-    return ConformCard(url=server.url, like=server.like, endpoint=server.conformance.endpoint,
-                       results=tuple(results), key_env=server.key_env)
+    return ConformCard(
+        url=server.url,
+        like=server.like,
+        endpoint=server.conformance.endpoint,
+        results=tuple(results),
+        key_env=server.key_env,
+    )
 
 
 def _reachable(server: Server, client: httpx.Client) -> None:
     try:
         client.get(server.url)
     except httpx.TransportError as error:
-        raise ServerUnreachable(f"{server.url} does not answer ({type(error).__name__}: {error or 'no answer'})"
-                                ) from None
+        raise ServerUnreachable(
+            f"{server.url} does not answer ({type(error).__name__}: {error or 'no answer'})"
+        ) from None
 
 
 def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.Response]) -> ClauseResult:
@@ -202,21 +245,30 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
     except Skip as why:
         return ClauseResult(clause=clause, outcome=ClauseOutcome.NOT_OFFERED, reason=str(why))
     except httpx.TransportError as error:
-        violations = [Violation(clause.name, "an answer", f"no answer ({type(error).__name__}: {error})",
-                                "protocol")]
+        violations = [Violation(clause.name, "an answer", f"no answer ({type(error).__name__}: {error})", "protocol")]
     redact = Redactor(tuple(filter(None, (server.key,)))).text
-    findings = tuple(redact(f"{v.pointer}: {v.got} (documented: {v.expected})") for v in violations
-                     if v.rule == FINDING)
+    findings = tuple(
+        redact(f"{v.pointer}: {v.got} (documented: {v.expected})") for v in violations if v.rule == FINDING
+    )
     broken = [v for v in violations if v.rule != FINDING]
     if not broken:
         return ClauseResult(clause=clause, outcome=ClauseOutcome.PASSED, findings=findings)
     first = broken[0]
     if first.rule == "status" and first.got.startswith(str(NOT_IMPLEMENTED)):
-        return ClauseResult(clause=clause, outcome=ClauseOutcome.NOT_OFFERED, findings=findings,
-                            reason=redact(f"the server answers {first.got[:160]}"))
+        return ClauseResult(
+            clause=clause,
+            outcome=ClauseOutcome.NOT_OFFERED,
+            findings=findings,
+            reason=redact(f"the server answers {first.got[:160]}"),
+        )
     reason = redact(f"{first.pointer or clause.name}: expected {first.expected}, got {first.got}")
-    return ClauseResult(clause=clause, outcome=ClauseOutcome.FAILED, reason=" ".join(reason.split())[:400],
-                        curl=_curl(_culprit(sent), server) if sent else "", findings=findings)
+    return ClauseResult(
+        clause=clause,
+        outcome=ClauseOutcome.FAILED,
+        reason=" ".join(reason.split())[:400],
+        curl=_curl(_culprit(sent), server) if sent else "",
+        findings=findings,
+    )
 
 
 def _culprit(answered: list[httpx.Response]) -> httpx.Request:
@@ -232,8 +284,9 @@ def _curl(request: httpx.Request, server: Server) -> str:
         return curl_line(request)
     variable = f"${server.key_env}"
     headers = [(name, value.replace(server.key, variable)) for name, value in request.headers.multi_items()]
-    shown = httpx.Request(request.method, str(request.url).replace(server.key, variable), headers=headers,
-                          content=request.content)
+    shown = httpx.Request(
+        request.method, str(request.url).replace(server.key, variable), headers=headers, content=request.content
+    )
     return curl_line(shown, (server.key,), variables=(server.key_env,))
 
 
@@ -289,8 +342,7 @@ def _accepted_at(service: SpeechService, synthesis: Synthesis, clause: Clause) -
     names = [model.sets.get(slot, model.name) for model in served_models(service, synthesis)]
     allowed = [name for name in names if name not in clause.not_for]
     if not allowed:
-        raise Skip(f"the documents exempt the server's models ({', '.join(map(str, names))}): "
-                   f"{clause.words[:120]}")
+        raise Skip(f"the documents exempt the server's models ({', '.join(map(str, names))}): {clause.words[:120]}")
     at[slot] = allowed[0]
     return at
 
@@ -300,17 +352,26 @@ def _plan(server: Server, clause: Clause) -> Judged:
     plain = _plain_synthesis(provider.family)
     plan = next((p for p in plans_for(provider) if p.endpoint == plain.endpoint.key and p.label == clause.check), None)
     if plan is None:
-        why = "no key is sent (its variable is unset): a wrong key cannot be told from none" if not server.key else (
-            f"the server's declaration has no {clause.check} scenario")
+        why = (
+            "no key is sent (its variable is unset): a wrong key cannot be told from none"
+            if not server.key
+            else (f"the server's declaration has no {clause.check} scenario")
+        )
         raise Skip(why)
-    target = ContractTarget(kind=TargetKind.URL, base_urls={(provider.name, host): url for host, url in
-                                                            provider.hosts.items()},
-                            keys={provider.name: server.key} if server.key else {}, at_providers=True,
-                            url=server.url, secrets=tuple(filter(None, (server.key,))))
+    target = ContractTarget(
+        kind=TargetKind.URL,
+        base_urls={(provider.name, host): url for host, url in provider.hosts.items()},
+        keys={provider.name: server.key} if server.key else {},
+        at_providers=True,
+        url=server.url,
+        secrets=tuple(filter(None, (server.key,))),
+    )
 
     def judged(client: httpx.Client) -> list[Violation]:
         outcome = run_plan(provider, plan, target, client)
-        return [*outcome.violations, *(Violation(d.pointer, "the documents' shape", d.note, FINDING)
-                                       for d in outcome.drift)]
+        return [
+            *outcome.violations,
+            *(Violation(d.pointer, "the documents' shape", d.note, FINDING) for d in outcome.drift),
+        ]
 
     return judged

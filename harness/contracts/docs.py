@@ -98,15 +98,25 @@ def _scenario(provider: Provider, index: int, example: Mapping[str, Any], expect
         request_body = {"headers": body}
     elif kind == "lifecycle":
         for poll in body:
-            exchanges.append(RecordedExchange(endpoint.key, RecordedRequest(endpoint.method, url, {}, {}),
-                                      RecordedResponse(200, {"content-type": "application/json"}, {"json": poll})))
+            exchanges.append(
+                RecordedExchange(
+                    endpoint.key,
+                    RecordedRequest(endpoint.method, url, {}, {}),
+                    RecordedResponse(200, {"content-type": "application/json"}, {"json": poll}),
+                )
+            )
     else:
         response = RecordedResponse(int(example["status"]), {"content-type": "application/json"}, {"json": body})
     if not exchanges:
         request = RecordedRequest(endpoint.method, url, {}, request_body)
         exchanges.append(RecordedExchange(endpoint.key, request, response))
-    extra = {"kind": kind, "expect": expect.value, "doc": example.get("doc", ""), "note": example.get("note", ""),
-             "catalogue_index": index}
+    extra = {
+        "kind": kind,
+        "expect": expect.value,
+        "doc": example.get("doc", ""),
+        "note": example.get("note", ""),
+        "catalogue_index": index,
+    }
     if expect is Expect.REFUSE:
         extra["pointer"] = example["pointer"]
     if elided:
@@ -151,10 +161,13 @@ def _check_callback(endpoint: Endpoint, body: Any) -> Verdict:
 
 def _check_headers(provider: Provider, endpoint: Endpoint, names: Mapping[str, Any]) -> Verdict:
     documented = {provider.auth.header.lower(), "content-type"} | {h.name.lower() for h in endpoint.request_headers}
-    return Verdict(tuple(
-        Violation(f"/headers/{name}", "a documented request header", "an undocumented one", "header")
-        for name in names if name.lower() not in documented
-    ))
+    return Verdict(
+        tuple(
+            Violation(f"/headers/{name}", "a documented request header", "an undocumented one", "header")
+            for name in names
+            if name.lower() not in documented
+        )
+    )
 
 
 def _verdict(provider: Provider, endpoint: Endpoint, scenario: Scenario) -> tuple[Verdict, list[str]]:
@@ -165,8 +178,10 @@ def _verdict(provider: Provider, endpoint: Endpoint, scenario: Scenario) -> tupl
         return _check_headers(provider, endpoint, first.request.body["headers"]), notes
     if kind == "request" and "files" in first.request.body:
         # A multipart example shows its form fields; the file parts travel beside them.
-        parts = {name: Upload(filename=str(filename), content=b"\0") for name, filename in
-                 first.request.body["files"].items()}
+        parts = {
+            name: Upload(filename=str(filename), content=b"\0")
+            for name, filename in first.request.body["files"].items()
+        }
         try:
             check_request(endpoint, first.request.body["json"] | parts, from_wire=True)
         except ValueError as error:
@@ -181,8 +196,9 @@ def _verdict(provider: Provider, endpoint: Endpoint, scenario: Scenario) -> tupl
         verdict = Verdict()
         for index, body in enumerate(bodies):
             step = check_json(endpoint, 200, body)
-            verdict += Verdict(tuple(Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule)
-                                     for v in step.violations), step.drift)
+            verdict += Verdict(
+                tuple(Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule) for v in step.violations), step.drift
+            )
         if endpoint.lifecycle is not None:
             verdict += Verdict(tuple(endpoint.lifecycle.check_sequence(bodies)))
         return verdict, notes

@@ -41,9 +41,7 @@ class PlanOutcome:
     drift: list[Drift] = field(default_factory=list)
 
     def add(self, verdict: Verdict, where: str) -> None:
-        self.violations.extend(
-            Violation(f"{where}{v.pointer}", v.expected, v.got, v.rule) for v in verdict.violations
-        )
+        self.violations.extend(Violation(f"{where}{v.pointer}", v.expected, v.got, v.rule) for v in verdict.violations)
         self.drift.extend(Drift(f"{where}{d.pointer}", d.note, d.kind) for d in verdict.drift)
 
 
@@ -57,8 +55,13 @@ def _key(plan: ScenarioPlan, target: ContractTarget) -> str | None:
     return target.key_for(plan.provider)
 
 
-def _send(client: httpx.Client, outcome: PlanOutcome, endpoint_key: str, request: httpx.Request,
-          follow_redirects: bool = False) -> httpx.Response:
+def _send(
+    client: httpx.Client,
+    outcome: PlanOutcome,
+    endpoint_key: str,
+    request: httpx.Request,
+    follow_redirects: bool = False,
+) -> httpx.Response:
     request.read()  # multipart bodies are streams; materialise them so the exchange can be recorded
     response = client.send(request, follow_redirects=follow_redirects)
     response.read()
@@ -66,12 +69,19 @@ def _send(client: httpx.Client, outcome: PlanOutcome, endpoint_key: str, request
     return response
 
 
-def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: PlanOutcome, where: str,
-           payload: Any = None) -> None:
+def _check(
+    provider: Provider,
+    endpoint: Endpoint,
+    response: httpx.Response,
+    outcome: PlanOutcome,
+    where: str,
+    payload: Any = None,
+) -> None:
     asked = asked_media_type(provider, endpoint, payload) if isinstance(payload, Mapping) else None
     exact = label_documented(provider, endpoint, payload) if isinstance(payload, Mapping) else False
-    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content, asked=asked,
-                             exact_label=exact)
+    verdict = check_response(
+        provider, endpoint, response.status_code, response.headers, response.content, asked=asked, exact_label=exact
+    )
     outcome.add(verdict, where)
 
 
@@ -109,7 +119,11 @@ def run_plan(provider: Provider, plan: ScenarioPlan, target: ContractTarget, cli
 
 
 def _follow(
-    provider: Provider, submit: Endpoint, accepted: Any, target: ContractTarget, client: httpx.Client,
+    provider: Provider,
+    submit: Endpoint,
+    accepted: Any,
+    target: ContractTarget,
+    client: httpx.Client,
     outcome: PlanOutcome,
 ) -> None:
     binding = submit.job
@@ -158,17 +172,31 @@ def _follow(
             _fetch_by_id(provider, provider.endpoint(binding.media_endpoint), str(job_id), target, client, outcome)
 
 
-def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: ContractTarget, client: httpx.Client,
-                 outcome: PlanOutcome) -> None:
+def _fetch_by_id(
+    provider: Provider,
+    endpoint: Endpoint,
+    job_id: str,
+    target: ContractTarget,
+    client: httpx.Client,
+    outcome: PlanOutcome,
+) -> None:
     """The finished job's audio where a client library fetches it by id (`JobBinding.media_endpoint`)."""
     (field_name,) = path_fields(endpoint.path)
-    request = build_request(provider, endpoint, target.base_url(provider.name, endpoint.host),
-                            key=target.key_for(provider.name), path_params={field_name: job_id})
+    request = build_request(
+        provider,
+        endpoint,
+        target.base_url(provider.name, endpoint.host),
+        key=target.key_for(provider.name),
+        path_params={field_name: job_id},
+    )
     response = _send(client, outcome, endpoint.key, request)
     _check(provider, endpoint, response, outcome, endpoint.key)
     if response.status_code != endpoint.success_status:
-        outcome.violations.append(Violation(endpoint.key, f"{endpoint.success_status} with the job's audio",
-                                            str(response.status_code), "status"))
+        outcome.violations.append(
+            Violation(
+                endpoint.key, f"{endpoint.success_status} with the job's audio", str(response.status_code), "status"
+            )
+        )
 
 
 def _fetch_media(
@@ -229,8 +257,7 @@ def check_audio(data: bytes, declared: str | None) -> list[Violation]:
     if info.kind is None:
         return [Violation("media", "decodable audio", f"{len(data)} bytes of no known audio format", "protocol")]
     if contradicts(declared, info.kind) and media_type_of(declared).startswith("audio/"):
-        return [Violation("media", f"{media_type_of(declared)} audio (declared)", str(info.media_type),
-                          "content-type")]
+        return [Violation("media", f"{media_type_of(declared)} audio (declared)", str(info.media_type), "content-type")]
     if info.problem is not None:
         return [Violation("media", "whole audio", info.problem, "protocol")]
     try:

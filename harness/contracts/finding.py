@@ -41,6 +41,7 @@ def rename_hints(violation: Violation, drift: Iterable[Drift]) -> list[str]:
         return []
     parent, name = _parent_and_name(violation.pointer)
     siblings = [d for d in drift if d.kind == "unknown-field" and _parent_and_name(d.pointer)[0] == parent]
+
     def likeness(item: Drift) -> float:
         return difflib.SequenceMatcher(None, name, _parent_and_name(item.pointer)[1]).ratio()
 

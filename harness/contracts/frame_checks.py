@@ -64,8 +64,14 @@ def _line(violation: Violation) -> str:
     return f"{frame}{violation}"
 
 
-def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, str] | None = None,
-                  *, expect_audio: bool = True, marks_asked: bool = False) -> FrameFindings:
+def check_session(
+    session: Session,
+    grammar: Grammar,
+    transcripts: Mapping[str, str] | None = None,
+    *,
+    expect_audio: bool = True,
+    marks_asked: bool = False,
+) -> FrameFindings:
     """Every frame rule on one session. `transcripts`: each context's text as the client sent it
     (context "" for protocols with one utterance a socket); `expect_audio`: the session should speak;
     `marks_asked`: the check asked for the marks, so they must spell each transcript and none is a finding."""
@@ -103,8 +109,13 @@ def _order(session: Session, grammar: Grammar, found: FrameFindings) -> None:
     for event in found.events:
         context = event.context
         if context in ended and event.kind in (Kind.AUDIO, Kind.MARKS, grammar.final_kind):
-            found.add(event.frame, "", f"nothing more for {_name(context)} after frame {ended[context]}",
-                      f"a {event.kind.value} message", "order")
+            found.add(
+                event.frame,
+                "",
+                f"nothing more for {_name(context)} after frame {ended[context]}",
+                f"a {event.kind.value} message",
+                "order",
+            )
             continue
         if event.kind is grammar.final_kind:
             finals[context] += 1
@@ -114,18 +125,31 @@ def _order(session: Session, grammar: Grammar, found: FrameFindings) -> None:
             ended[context] = event.frame
     if grammar.ending_close is not None and not _refused(found, session):
         _ended_by_close(session, grammar.ending_close, found)
-    flushes = grammar.flushes_in([f.text if f.text is not None else f.data for f in session.sent()]) \
-        if grammar.final_kind is Kind.FLUSHED else 0
+    flushes = (
+        grammar.flushes_in([f.text if f.text is not None else f.data for f in session.sent()])
+        if grammar.final_kind is Kind.FLUSHED
+        else 0
+    )
     answered = finals[""] + sum(1 for e in found.events if e.kind is Kind.WARNING)  # a Warning answers a Flush
     if grammar.final_kind is Kind.FLUSHED and not _refused(found, session) and answered != flushes:
-        found.add(None, "", f"one Flushed (or Warning) for each of the {flushes} Flush messages sent",
-                  f"{finals['']} Flushed", "order")
+        found.add(
+            None,
+            "",
+            f"one Flushed (or Warning) for each of the {flushes} Flush messages sent",
+            f"{finals['']} Flushed",
+            "order",
+        )
     if grammar.final_kind is Kind.FLUSHED and finals[""]:
         last = max(e.frame for e in found.events if e.kind is Kind.FLUSHED)
         late = [e for e in found.events if e.kind is Kind.AUDIO and e.frame > last]
         if late and flushes == finals[""]:
-            found.add(late[0].frame, "", "no audio after the Flushed that answers the last Flush",
-                      f"{len(late)} audio frames", "order")
+            found.add(
+                late[0].frame,
+                "",
+                "no audio after the Flushed that answers the last Flush",
+                f"{len(late)} audio frames",
+                "order",
+            )
 
 
 def _turns(session: Session, grammar: Grammar, found: FrameFindings) -> None:
@@ -138,8 +162,13 @@ def _turns(session: Session, grammar: Grammar, found: FrameFindings) -> None:
         return
     final = min((e.frame for e in found.events if e.kind is Kind.FINAL), default=math.inf)
     if not any(audio[-1] < e.frame <= final for e in found.events if e.kind is Kind.FLUSHED):
-        found.add(audio[-1], "", "the turn's end (its own answer) after the last audio, before the final",
-                  "none" if final == math.inf else f"the final in frame {final} first", "order")
+        found.add(
+            audio[-1],
+            "",
+            "the turn's end (its own answer) after the last audio, before the final",
+            "none" if final == math.inf else f"the final in frame {final} first",
+            "order",
+        )
 
 
 def _echoes(session: Session, grammar: Grammar, found: FrameFindings) -> None:
@@ -159,8 +188,13 @@ def _echoes(session: Session, grammar: Grammar, found: FrameFindings) -> None:
             continue
         carries, said = grammar.answered_id(message)
         if carries and given and said not in given:
-            found.add(frame.index, "", f"the id the request gave ({', '.join(map(repr, given[-3:]))}) carried back",
-                      repr(said), "echo")
+            found.add(
+                frame.index,
+                "",
+                f"the id the request gave ({', '.join(map(repr, given[-3:]))}) carried back",
+                repr(said),
+                "echo",
+            )
 
 
 def _ended_by_close(session: Session, code: int, found: FrameFindings) -> None:
@@ -173,8 +207,13 @@ def _ended_by_close(session: Session, code: int, found: FrameFindings) -> None:
         return
     sent = session.sent()
     if sent and sent[-1].t_s > closing.t_s:
-        found.add(sent[-1].index, "", f"the server's close {code} after the client's last frame",
-                  f"a frame sent {sent[-1].t_s - closing.t_s:.3f} s after it", "order")
+        found.add(
+            sent[-1].index,
+            "",
+            f"the server's close {code} after the client's last frame",
+            f"a frame sent {sent[-1].t_s - closing.t_s:.3f} s after it",
+            "order",
+        )
 
 
 def _refused(found: FrameFindings, session: Session) -> bool:
@@ -195,16 +234,26 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: FrameFind
     finals: dict[str, int] = defaultdict(int)
     for event in found.events:
         if event.context and opened and event.context not in opened:
-            found.add(event.frame, "/context_id", f"one of the contexts sent ({', '.join(sorted(opened))})",
-                      repr(event.context), "contexts")
+            found.add(
+                event.frame,
+                "/context_id",
+                f"one of the contexts sent ({', '.join(sorted(opened))})",
+                repr(event.context),
+                "contexts",
+            )
         if event.kind is Kind.FINAL:
             finals[event.context] += 1
         if event.kind is Kind.MARKS and event.context in transcripts and not grammar.character_marks:
             allowed = set(spoken_words(transcripts[event.context]))
             for index, mark in enumerate(event.marks):
                 if spoken_words(mark.text) and not set(spoken_words(mark.text)) <= allowed:
-                    found.add(event.frame, f"{event.pointer}/words/{index}",
-                              f"a word of {_name(event.context)}'s transcript", repr(mark.text), "contexts")
+                    found.add(
+                        event.frame,
+                        f"{event.pointer}/words/{index}",
+                        f"a word of {_name(event.context)}'s transcript",
+                        repr(mark.text),
+                        "contexts",
+                    )
     if grammar.character_marks:  # a character names no word: each context's characters, joined, spell its words
         _context_characters(transcripts, found)
     errors = {e.context for e in found.events if e.kind is Kind.ERROR}
@@ -220,12 +269,23 @@ def _context_characters(transcripts: Mapping[str, str], found: FrameFindings) ->
         allowed = set(spoken_words(transcript))
         stray = [word for word in spoken_words("".join(m.text for e in marked for m in e.marks)) if word not in allowed]
         if stray:
-            found.add(marked[0].frame, marked[0].pointer, f"the characters of {_name(context)}'s transcript",
-                      " ".join(stray)[:120], "contexts")
+            found.add(
+                marked[0].frame,
+                marked[0].pointer,
+                f"the characters of {_name(context)}'s transcript",
+                " ".join(stray)[:120],
+                "contexts",
+            )
 
 
-def _alignment_and_audio(session: Session, grammar: Grammar, found: FrameFindings, expect_audio: bool,
-                         transcripts: Mapping[str, str], marks_asked: bool) -> None:
+def _alignment_and_audio(
+    session: Session,
+    grammar: Grammar,
+    found: FrameFindings,
+    expect_audio: bool,
+    transcripts: Mapping[str, str],
+    marks_asked: bool,
+) -> None:
     spec, chunk_files = grammar.audio_spec(session), grammar.chunk_files
     audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     for event in found.events:
@@ -275,9 +335,14 @@ def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, 
     return sum(s for s in seconds if s is not None) if None not in seconds else None
 
 
-def _alignment(session: Session, grammar: Grammar, found: FrameFindings,
-               heard: tuple[Mapping[int, float], Mapping[str, float], Mapping[str, bytes]],
-               transcripts: Mapping[str, str], asked: bool) -> None:
+def _alignment(
+    session: Session,
+    grammar: Grammar,
+    found: FrameFindings,
+    heard: tuple[Mapping[int, float], Mapping[str, float], Mapping[str, bytes]],
+    transcripts: Mapping[str, str],
+    asked: bool,
+) -> None:
     """Each utterance's marks, read from the frames as `bench run` reads them (`socket_timing_marks`), judged by the one
     verdict (`harness.core.timing_marks.judge_marks`) against its audio's seconds; against its transcript, and none at
     all a finding, where the check `asked` for them. Chunk-relative marks whose chunks' seconds cannot be told here
@@ -296,8 +361,14 @@ def _alignment(session: Session, grammar: Grammar, found: FrameFindings,
         placed = not declared.chunk_relative or None not in chunks
         marks, problems = socket_timing_marks(declared, frames, events, [c or 0.0 for c in chunks])
         sent = transcripts.get(context, "") if asked else ""
-        answer = MarksAnswer(marks=tuple(marks) if placed else (), duration_s=totals.get(context), sent=sent,
-                             chars=declared.chars, problems=tuple(problems), advertised=asked and placed)
+        answer = MarksAnswer(
+            marks=tuple(marks) if placed else (),
+            duration_s=totals.get(context),
+            sent=sent,
+            chars=declared.chars,
+            problems=tuple(problems),
+            advertised=asked and placed,
+        )
         where = {e.frame: e.pointer for e in events if e.kind is Kind.MARKS}
         findings = list(judge_marks(answer))
         if not findings and placed and sent and context in sounds:
@@ -321,8 +392,9 @@ def _utterances(grammar: Grammar, found: FrameFindings, transcripts: Mapping[str
     return list(dict.fromkeys([*transcripts, *answered]))
 
 
-def _marks_pointer(finding: MarksFinding, marks: list[TimingMark], where: Mapping[int, str],
-                   text_at: str) -> tuple[int | None, str]:
+def _marks_pointer(
+    finding: MarksFinding, marks: list[TimingMark], where: Mapping[int, str], text_at: str
+) -> tuple[int | None, str]:
     """The frame and pointer of the first mark a finding concerns (`/alignment/charStartTimesMs/3`), else the first
     marks frame's list."""
     if finding.index is None or finding.index >= len(marks):
@@ -340,6 +412,10 @@ def _close(session: Session, grammar: Grammar, found: FrameFindings) -> None:
     if closing.code is None:
         found.add(None, "/closing", "a close frame with a documented code", closing.reason, "close")
     elif closing.code not in grammar.close_codes and not 3000 <= closing.code < 5000:
-        found.add(None, "/closing/code", "a documented close code (" + ", ".join(map(str, grammar.close_codes))
-                  + ")", str(closing.code), "close")
-
+        found.add(
+            None,
+            "/closing/code",
+            "a documented close code (" + ", ".join(map(str, grammar.close_codes)) + ")",
+            str(closing.code),
+            "close",
+        )

@@ -55,8 +55,14 @@ def where_listed(marks: Marks, part: int) -> str:
     return f"{NAME}/message/{part}{marks.items_at if marks.items_at is not None else marks.start_at}"
 
 
-def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: float | None = None,
-                     audio: bytes | None = None, fmt: Format | None = None) -> list[Violation]:
+def marks_violations(
+    synthesis: Synthesis,
+    body: bytes,
+    sent: str,
+    duration_s: float | None = None,
+    audio: bytes | None = None,
+    fmt: Format | None = None,
+) -> list[Violation]:
     """What an answer's marks break, by the one verdict `bench run` gives (`judge_marks`; `duration_s`: the audio's
     seconds, where they could be read, for the bounds; `audio` in `fmt`: the answer's sound, where the marks keep
     every invariant, for the `onset` rule), each naming the message and pointer of its first mark concerned."""
@@ -64,8 +70,14 @@ def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: f
     assert marks is not None and form
     found, problems = answer_timing_marks(marks, answer_messages(body, marks, form))
     violations = []
-    answer = MarksAnswer(marks=tuple(found), duration_s=duration_s, sent=sent, chars=marks.chars,
-                         problems=tuple(problems), advertised=True)
+    answer = MarksAnswer(
+        marks=tuple(found),
+        duration_s=duration_s,
+        sent=sent,
+        chars=marks.chars,
+        problems=tuple(problems),
+        advertised=True,
+    )
     findings = list(judge_marks(answer))
     if not findings and audio is not None and fmt is not None:
         findings += [onset] if (onset := heard_onset(found, marks.chars, audio, fmt.spec, sent)) else []
@@ -74,8 +86,11 @@ def marks_violations(synthesis: Synthesis, body: bytes, sent: str, duration_s: f
             violations.append(Violation(where_listed(marks, 0), "the declared marks", "none", "timestamp"))
             continue
         part = found[finding.index].part if finding.index is not None and finding.index < len(found) else 0
-        at = f"{NAME}/message" if finding.kind is MarksKind.BAD_INPUT and finding.index is None else where_listed(
-            marks, part)
+        at = (
+            f"{NAME}/message"
+            if finding.kind is MarksKind.BAD_INPUT and finding.index is None
+            else where_listed(marks, part)
+        )
         violations.append(Violation(at, f"marks without {finding.kind.value}", finding.message, "timestamp"))
     return violations
 
@@ -98,8 +113,9 @@ def asked(marks: Marks) -> dict[str, Any]:
     return {at: value for at, value in [(marks.asked_by, marks.asked_value), *marks.also_sets] if at}
 
 
-def heard_onset(marks: Sequence[TimingMark], chars: bool, audio: bytes, spec: AudioSpec, sent: str
-                ) -> MarksFinding | None:
+def heard_onset(
+    marks: Sequence[TimingMark], chars: bool, audio: bytes, spec: AudioSpec, sent: str
+) -> MarksFinding | None:
     """The `onset` rule on an answer's sound (`audio`, as `spec` declares it): where the aligner hears each sent word
     against the marks' starts; None where it holds, where the aligner cannot place the words (it says why to `bench
     run`; here a word it cannot place is no pair), or where no ear is installed."""

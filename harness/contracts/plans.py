@@ -139,15 +139,26 @@ def _variant_payload(endpoint: Endpoint, variant: RequestVariant) -> Callable[[P
     return build
 
 
-def _variant_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
-                   query: dict[str, str]) -> list[ScenarioPlan]:
+def _variant_plans(
+    provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str], query: dict[str, str]
+) -> list[ScenarioPlan]:
     """One success scenario per request shape other evidence shows (`RequestVariant`): the client
     library's form of the request must work too, and is reported as drift where it does."""
-    return [ScenarioPlan(name=f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
-                 provider=provider.name, endpoint=endpoint.key, expect_status=endpoint.success_status,
-                 payload=_variant_payload(endpoint, variant), path_params=path, query=query,
-                 follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None, evidence=variant.evidence)
-            for variant in endpoint.request_variants if variant.example is not None]
+    return [
+        ScenarioPlan(
+            name=f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
+            provider=provider.name,
+            endpoint=endpoint.key,
+            expect_status=endpoint.success_status,
+            payload=_variant_payload(endpoint, variant),
+            path_params=path,
+            query=query,
+            follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None,
+            evidence=variant.evidence,
+        )
+        for variant in endpoint.request_variants
+        if variant.example is not None
+    ]
 
 
 def _fetched_in_jobs(provider: Provider, endpoint: Endpoint) -> bool:
@@ -166,11 +177,23 @@ def _path_values(endpoint: Endpoint) -> dict[str, str]:
     return {name: str(example.get(name, UNKNOWN_ID)) for name in path_fields(endpoint.path)}
 
 
-def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, valid_path: dict[str, str],
-                valid_query: dict[str, str]) -> ScenarioPlan:
+def _error_plan(
+    provider: Provider,
+    endpoint: Endpoint,
+    status: int,
+    base: str,
+    valid_path: dict[str, str],
+    valid_query: dict[str, str],
+) -> ScenarioPlan:
     payload = success_payload(provider, endpoint)
-    common: dict[str, Any] = {"provider": provider.name, "endpoint": endpoint.key, "expect_status": status,
-                              "path_params": valid_path, "query": valid_query, "evidence": endpoint.evidence}
+    common: dict[str, Any] = {
+        "provider": provider.name,
+        "endpoint": endpoint.key,
+        "expect_status": status,
+        "path_params": valid_path,
+        "query": valid_query,
+        "evidence": endpoint.evidence,
+    }
     if status == 401 and endpoint.auth_required:
         if provider.auth.invalid_status != 401:  # a wrong key is another status there: 401 is a missing one
             return ScenarioPlan(name=f"{base}/401-missing-key", payload=payload, auth=KeyCase.MISSING, **common)
@@ -180,26 +203,41 @@ def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, 
             name=f"{base}/{status}-invalid-key", payload=payload, auth=KeyCase.INVALID, **common
         )  # AWS: 403
     if status == 402:
-        return ScenarioPlan(name=f"{base}/402-balance-spent", payload=payload, auth=KeyCase.BROKE,
-                    live_skip="a spent balance cannot be provoked on a live account", **common)
+        return ScenarioPlan(
+            name=f"{base}/402-balance-spent",
+            payload=payload,
+            auth=KeyCase.BROKE,
+            live_skip="a spent balance cannot be provoked on a live account",
+            **common,
+        )
     if status == 400 and endpoint.request is not None:
-        return ScenarioPlan(name=f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True,
-                            **common)
+        return ScenarioPlan(
+            name=f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True, **common
+        )
     status_param = _status_param(provider, endpoint)
     if status == 404 and status_param is not None:
         in_path = status_param in path_fields(endpoint.path)
         return ScenarioPlan(
             name=f"{base}/404-unknown-id",
             payload=payload,
-            **{**common, "path_params": {status_param: UNKNOWN_ID} if in_path else valid_path,
-               "query": valid_query if in_path else {status_param: UNKNOWN_ID}},
+            **{
+                **common,
+                "path_params": {status_param: UNKNOWN_ID} if in_path else valid_path,
+                "query": valid_query if in_path else {status_param: UNKNOWN_ID},
+            },
         )
-    return ScenarioPlan(name=f"{base}/{status}-fault", payload=payload, fault=f"http-{status}",
-                live_skip=f"a {status} cannot be provoked on demand against a live provider", **common)
+    return ScenarioPlan(
+        name=f"{base}/{status}-fault",
+        payload=payload,
+        fault=f"http-{status}",
+        live_skip=f"a {status} cannot be provoked on demand against a live provider",
+        **common,
+    )
 
 
-def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
-                  query: dict[str, str]) -> list[ScenarioPlan]:
+def _format_plans(
+    provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str], query: dict[str, str]
+) -> list[ScenarioPlan]:
     """One success scenario per output format a speech family endpoint documents, each answer's audio
     checked to be that format (codec, rate, container). A format the harness's own writer cannot produce is
     checked against the provider only: the sandbox cannot imitate it (`imitation_gap`)."""
@@ -219,8 +257,11 @@ def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[
     for fmt in synthesis.formats:
         if fmt.spec.container == "raw" and writable(fmt.spec.codec, "raw") and pcm_layout(fmt.media_type) is None:
             continue  # headerless samples whose media type says nothing of their layout: no check can read them
-        gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
-            f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+        gap = (
+            ""
+            if writable(fmt.spec.codec, fmt.spec.container)
+            else (f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+        )
         plans.append(
             ScenarioPlan(
                 name=f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}",
@@ -237,8 +278,9 @@ def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[
     return plans
 
 
-def _in_format(build: Callable[[SynthesisInput], dict[str, Any]], synthesis: Synthesis, fmt: Format
-               ) -> Callable[[PlanContext], dict[str, Any] | None]:
+def _in_format(
+    build: Callable[[SynthesisInput], dict[str, Any]], synthesis: Synthesis, fmt: Format
+) -> Callable[[PlanContext], dict[str, Any] | None]:
     def payload(context: PlanContext) -> dict[str, Any] | None:
         return in_format(synthesis, build(SynthesisInput(SAMPLE_TEXT, reference_url=context.reference_url)), fmt)
 

@@ -91,13 +91,20 @@ class RealtimeTarget:
             return {}
         return {self.provider.auth.header: self.provider.auth.header_value(key or self.key)}
 
-    def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None,
-                  rate: int | None = None) -> Utterance:
+    def utterance(
+        self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None, rate: int | None = None
+    ) -> Utterance:
         formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
         model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
         model, spoken = self.grammar.speaker_of(model) or (model, self.declaration.voices[0])
-        return Utterance(chunks=tuple(chunks), voice=voice or spoken, model=model, audio_format=str(formats[0]),
-                         context=context, rate=rate)
+        return Utterance(
+            chunks=tuple(chunks),
+            voice=voice or spoken,
+            model=model,
+            audio_format=str(formats[0]),
+            context=context,
+            rate=rate,
+        )
 
     def other_rate(self) -> int | None:
         """A rate the socket lets a client ask beside its format's own (`SocketGrammar.other_rate`; None: none)."""
@@ -119,8 +126,10 @@ class SocketPlan:
 
 def _pieces(text: str, words_each: int = 2) -> list[str]:
     words = text.split(" ")
-    return [" ".join(words[i:i + words_each]) + (" " if i + words_each < len(words) else "")
-            for i in range(0, len(words), words_each)]
+    return [
+        " ".join(words[i : i + words_each]) + (" " if i + words_each < len(words) else "")
+        for i in range(0, len(words), words_each)
+    ]
 
 
 def _paced(opening: Opening, per_s: float) -> Opening:
@@ -147,11 +156,13 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
     found: dict[str, Callable[[], SocketPlan]] = {
         "synthesis": lambda: _speak_plan(target, "synthesis", [SAMPLE_TEXT], paced=False),
         "streamed-input": lambda: _speak_plan(target, "streamed-input", _pieces(SAMPLE_TEXT), paced=True),
-        "error-bad-key": lambda: _refusal("error-bad-key", grammar, grammar.opening(
-            target.utterance([SAMPLE_TEXT])), key=WRONG_KEY),
+        "error-bad-key": lambda: _refusal(
+            "error-bad-key", grammar, grammar.opening(target.utterance([SAMPLE_TEXT])), key=WRONG_KEY
+        ),
         "error-malformed": lambda: _malformed(target),
-        "error-unknown-voice": lambda: _refusal("error-unknown-voice", grammar, grammar.opening(
-            target.utterance([SAMPLE_TEXT], voice=UNKNOWN_VOICE))),
+        "error-unknown-voice": lambda: _refusal(
+            "error-unknown-voice", grammar, grammar.opening(target.utterance([SAMPLE_TEXT], voice=UNKNOWN_VOICE))
+        ),
     }
     if grammar.contexts:
         found["two-contexts"] = lambda: _two_contexts(target)
@@ -186,17 +197,21 @@ def rate_plan(target: RealtimeTarget) -> SocketPlan:
     return _speak_plan(target, "synthesis", [SAMPLE_TEXT], paced=False, rate=target.other_rate())
 
 
-def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool,
-                rate: int | None = None) -> SocketPlan:
+def _speak_plan(
+    target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool, rate: int | None = None
+) -> SocketPlan:
     utterance = target.utterance(chunks, rate=rate)
     opening = target.grammar.opening(utterance)
-    return SocketPlan(name=name, opening=_paced(opening, TOKENS_PER_S) if paced else opening,
-                transcripts={_context_of(target, utterance.context): utterance.text})
+    return SocketPlan(
+        name=name,
+        opening=_paced(opening, TOKENS_PER_S) if paced else opening,
+        transcripts={_context_of(target, utterance.context): utterance.text},
+    )
 
 
 def _malformed(target: RealtimeTarget) -> SocketPlan:
     opening = target.grammar.opening(target.utterance([SAMPLE_TEXT]))
-    kept = opening.messages[:target.grammar.preamble]
+    kept = opening.messages[: target.grammar.preamble]
     bad = replace(opening, messages=(*kept, Outgoing(malformed(target.grammar))))
     # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
     return SocketPlan(
@@ -211,14 +226,19 @@ def malformed(grammar: Grammar) -> str | bytes:
 
 
 def _two_contexts(target: RealtimeTarget) -> SocketPlan:
-    first, second = target.utterance(_pieces(SAMPLE_TEXT, 4), "context-a"), target.utterance(
-        _pieces(OTHER_TEXT, 4), "context-b")
+    first, second = (
+        target.utterance(_pieces(SAMPLE_TEXT, 4), "context-a"),
+        target.utterance(_pieces(OTHER_TEXT, 4), "context-b"),
+    )
     a, b = target.grammar.opening(first), target.grammar.opening(second)
     interleaved = tuple(m for pair in zip_longest(a.messages, b.messages) for m in pair if m is not None)
     transcripts = {first.context: first.text, second.context: second.text}
-    return SocketPlan(name="two-contexts", opening=replace(a, messages=interleaved), transcripts=transcripts,
-                done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
-                    transcripts))
+    return SocketPlan(
+        name="two-contexts",
+        opening=replace(a, messages=interleaved),
+        transcripts=transcripts,
+        done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(transcripts),
+    )
 
 
 def _keepalive(target: RealtimeTarget) -> SocketPlan:
@@ -232,8 +252,11 @@ def _keepalive(target: RealtimeTarget) -> SocketPlan:
     first_text = opening.messages[target.grammar.preamble]
     at = target.grammar.preamble + 1
     messages = (*opening.messages[:at], replace(keepalive, after=first_text.after), *opening.messages[at:])
-    return SocketPlan(name="keepalive", opening=replace(opening, messages=messages),
-                      transcripts={_context_of(target, utterance.context): utterance.text})
+    return SocketPlan(
+        name="keepalive",
+        opening=replace(opening, messages=messages),
+        transcripts={_context_of(target, utterance.context): utterance.text},
+    )
 
 
 def _flush_limit_of(grammar: Grammar) -> Flushes | None:
@@ -274,10 +297,20 @@ async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:
     url = target.channel.url(target.base_url, opening.path_params, opening.query)
     complete = reader(grammar, plan.done or (lambda events: grammar.complete(events, opening)))
     key = plan.key or target.key
-    return await run_session(url, {**target.headers(key), **opening.headers}, opening.messages, complete=complete,
-                             closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
-                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), heard=listener(grammar),
-                             key=key if grammar.key_in_message else "", quiet_s=plan.quiet_s)
+    return await run_session(
+        url,
+        {**target.headers(key), **opening.headers},
+        opening.messages,
+        complete=complete,
+        closing=opening.closing,
+        client_closes=opening.client_closes,
+        ssl=target.ssl,
+        idle_timeout_s=IDLE_TIMEOUT_S,
+        secrets=(key, target.key),
+        heard=listener(grammar),
+        key=key if grammar.key_in_message else "",
+        quiet_s=plan.quiet_s,
+    )
 
 
 def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFindings:
@@ -285,8 +318,9 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
     if plan.name == "cancel":
         return _judge_cancel(target, plan, session)
     refusal = plan.name.startswith("error-")
-    found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal,
-                          marks_asked=plan.name == "timing-marks")
+    found = check_session(
+        session, target.grammar, plan.transcripts, expect_audio=not refusal, marks_asked=plan.name == "timing-marks"
+    )
     deliberate = {f"/frames/{f.index}" for f in session.sent() if (f.text or f.data) == malformed(target.grammar)}
     found.violations = [v for v in found.violations if v.pointer not in deliberate]
     if refusal:
@@ -299,8 +333,13 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
     else:  # a check that speaks is answered without an error frame (the frame rules let an error excuse no audio)
         for event in (e for e in found.events if e.kind is Kind.ERROR):
-            found.add(event.frame, "", "no error frame for a request the declaration allows",
-                      f"{event.code or 'error'}: {event.message}"[:120], "protocol")
+            found.add(
+                event.frame,
+                "",
+                "no error frame for a request the declaration allows",
+                f"{event.code or 'error'}: {event.message}"[:120],
+                "protocol",
+            )
         _refused_by_close(target.grammar, session, found)
         if plan.name in SEAMED:
             for frame, seam in session_seams(found.events, target.grammar.audio_spec(session)):
@@ -313,11 +352,20 @@ def _refused_by_close(grammar: Grammar, session: Session, found: FrameFindings) 
     before it): the close's code and reason name what was refused (a model no longer served)."""
     closing = session.closing
     ends = (None, 1000, grammar.ending_close)
-    if closing is None or not closing.by_server or closing.code in ends or any(e.kind is Kind.ERROR
-                                                                             for e in found.events):
+    if (
+        closing is None
+        or not closing.by_server
+        or closing.code in ends
+        or any(e.kind is Kind.ERROR for e in found.events)
+    ):
         return
-    found.add(None, "/closing", "no error close for a request the declaration allows",
-              f"close {closing.code}: {closing.reason}"[:160], "protocol")
+    found.add(
+        None,
+        "/closing",
+        "no error close for a request the declaration allows",
+        f"close {closing.code}: {closing.reason}"[:160],
+        "protocol",
+    )
 
 
 def _expect_refusal(grammar: Grammar, session: Session, found: FrameFindings) -> None:
@@ -331,8 +379,13 @@ def _expect_refusal(grammar: Grammar, session: Session, found: FrameFindings) ->
     closing = session.closing
     closed_badly = closing is not None and closing.code not in (None, 1000) and closing.by_server
     if not errors and not closed_badly:
-        found.add(None, "/closing", "an error frame or a documented error close",
-                  f"close {closing.code if closing else None} with no error frame", "protocol")
+        found.add(
+            None,
+            "/closing",
+            "an error frame or a documented error close",
+            f"close {closing.code if closing else None} with no error frame",
+            "protocol",
+        )
     audio = [e for e in found.events if e.kind is Kind.AUDIO and e.audio]
     if audio:
         found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
@@ -344,8 +397,13 @@ def _expect_flush_warning(grammar: Grammar, found: FrameFindings) -> None:
     flushed = [e for e in found.events if e.kind is Kind.FLUSHED]
     warnings = [e for e in found.events if e.kind is Kind.WARNING]
     if len(flushed) != limit.limit or len(warnings) != 1:
-        found.add(None, "", f"{limit.limit} flushes answered then one warning (the documented limit)",
-                  f"{len(flushed)} answered, {len(warnings)} warnings", "protocol")
+        found.add(
+            None,
+            "",
+            f"{limit.limit} flushes answered then one warning (the documented limit)",
+            f"{len(flushed)} answered, {len(warnings)} warnings",
+            "protocol",
+        )
 
 
 def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFindings:
@@ -355,8 +413,13 @@ def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) ->
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
         return found
     for event in (e for e in found.events if e.kind is Kind.ERROR):
-        found.add(event.frame, "", "no error frame for a cancel the documents define",
-                  f"{event.code or 'error'}: {event.message}"[:120], "protocol")
+        found.add(
+            event.frame,
+            "",
+            "no error frame for a cancel the documents define",
+            f"{event.code or 'error'}: {event.message}"[:120],
+            "protocol",
+        )
     context = next(iter(plan.transcripts), "")
     outcome = judged(session, target.grammar, context)
     cancel = session.sent()[-1].index if session.sent() else None

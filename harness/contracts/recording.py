@@ -164,14 +164,15 @@ def replay_answer(recorded: RecordedResponse, media: MediaStore, target: Contrac
 
 
 def replay_routes(
-    scenario: Scenario, media: MediaStore, target: ContractTarget,
+    scenario: Scenario,
+    media: MediaStore,
+    target: ContractTarget,
 ) -> dict[tuple[str, str], list[Recorded]]:
     """The scenario's recorded answers per (method, URL), in recorded order."""
     by_route: dict[tuple[str, str], list[Recorded]] = defaultdict(list)
     for exchange in scenario.exchanges:
         url = _detemplate(exchange.request.url, target)
-        by_route[(exchange.request.method, url)].append(
-            replay_answer(exchange.response, media, target, scenario.name))
+        by_route[(exchange.request.method, url)].append(replay_answer(exchange.response, media, target, scenario.name))
     return dict(by_route)
 
 

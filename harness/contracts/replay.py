@@ -42,8 +42,7 @@ class StreamTiming:
     chunks: tuple[tuple[float, int], ...]  # (offset ms, byte count) per chunk, in arrival order
 
     def to_json(self) -> dict[str, Any]:
-        return {"headers_ms": round(self.headers_ms, 3),
-                "chunks": [[round(at, 3), size] for at, size in self.chunks]}
+        return {"headers_ms": round(self.headers_ms, 3), "chunks": [[round(at, 3), size] for at, size in self.chunks]}
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> StreamTiming:
@@ -120,8 +119,9 @@ class Recorded:
     timing: StreamTiming | None = None
 
     def response(self, origin: float) -> httpx.Response:
-        return httpx.Response(self.status, headers=dict(self.headers),
-                              stream=TimedStream(self.content, self.timing, origin))
+        return httpx.Response(
+            self.status, headers=dict(self.headers), stream=TimedStream(self.content, self.timing, origin)
+        )
 
 
 _said: set[str] = set()
@@ -132,8 +132,11 @@ def say_untimed(what: str) -> None:
     if "untimed" in _said:
         return
     _said.add("untimed")
-    _log.warning("%s (and any other recording of a stream made before offsets were kept) has no timing: it "
-                 "replays as fast as possible; re-record it to replay its timing", what)
+    _log.warning(
+        "%s (and any other recording of a stream made before offsets were kept) has no timing: it "
+        "replays as fast as possible; re-record it to replay its timing",
+        what,
+    )
 
 
 class InOrder:
@@ -242,10 +245,15 @@ class TimingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.inner = inner
 
     @staticmethod
-    def _stamped(response: httpx.Response, log: _Log, stream: httpx.SyncByteStream | httpx.AsyncByteStream
-                 ) -> httpx.Response:
-        return httpx.Response(response.status_code, headers=response.headers, stream=stream,
-                              extensions={**response.extensions, TIMING_EXTENSION: log})
+    def _stamped(
+        response: httpx.Response, log: _Log, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+    ) -> httpx.Response:
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=stream,
+            extensions={**response.extensions, TIMING_EXTENSION: log},
+        )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(self.inner, httpx.BaseTransport)
@@ -287,5 +295,9 @@ def late_first_audio(within_ms: float | None, measured_ms: float | None, where: 
     """The offline assertion: first audio no later than the recording's `first_audio_within_ms`."""
     if within_ms is None or measured_ms is None or measured_ms <= within_ms:
         return None
-    return Violation(f"{where}/timing/first_audio", f"first audio within {within_ms:g} ms ({FIRST_AUDIO_FIELD})",
-                     f"{measured_ms:.1f} ms", "timing")
+    return Violation(
+        f"{where}/timing/first_audio",
+        f"first audio within {within_ms:g} ms ({FIRST_AUDIO_FIELD})",
+        f"{measured_ms:.1f} ms",
+        "timing",
+    )

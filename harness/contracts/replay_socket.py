@@ -116,12 +116,21 @@ class SessionReplay:
         from websockets.asyncio.server import serve
 
         # No write limit worth the name: a send never waits for the client to read (its lag is its own).
-        self._server = await serve(self._play, HOST, 0, process_request=self._refuse, compression=None,
-                                   ping_interval=None, max_size=None, write_limit=2**24)
+        self._server = await serve(
+            self._play,
+            HOST,
+            0,
+            process_request=self._refuse,
+            compression=None,
+            ping_interval=None,
+            max_size=None,
+            write_limit=2**24,
+        )
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        trace: TracebackType | None) -> None:
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._server.close()
         await self._server.wait_closed()
 
@@ -181,8 +190,9 @@ async def replay_check(provider: Provider, check: str, recorded: Session, channe
         return await run_check(target, plans(target)[check]())
 
 
-def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any],
-                   channel_key: str = "") -> tuple[Session, FrameFindings]:
+def judge_replayed(
+    provider: Provider, check: str, recorded: Mapping[str, Any], channel_key: str = ""
+) -> tuple[Session, FrameFindings]:
     """A recorded session (a fixture's JSON) replayed and judged: the frame rules, the check's own
     expectations, and the recording's `first_audio_within_ms` on the replayed time to first audio."""
     session = event_loop.run(replay_check(provider, check, Session.from_json(recorded), channel_key))

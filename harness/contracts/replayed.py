@@ -60,8 +60,7 @@ def _sse_streams(root: Path) -> Iterator[ReplayedStream]:
                 got = client.get(_URL)
             order = _collapsed(kind_of(event) for _, event in events(got.content))
             timed = answer.timing is not None
-            yield ReplayedStream(f"{scenario.name}#{index}", first_audio_ms(got) if timed else None, order,
-                                 timed=timed)
+            yield ReplayedStream(f"{scenario.name}#{index}", first_audio_ms(got) if timed else None, order, timed=timed)
 
 
 def _sessions(root: Path, providers: Mapping[str, Provider], notes: list[str]) -> Iterator[ReplayedStream]:
@@ -76,8 +75,12 @@ def _sessions(root: Path, providers: Mapping[str, Provider], notes: list[str]) -
             continue
         session, found = judge_replayed(provider, path.stem, json.loads(path.read_text(encoding="utf-8")))
         order = _collapsed(event.kind.value for event in found.events)
-        yield ReplayedStream(name, session_first_audio_ms(session, RealtimeTarget(provider, "", "").grammar), order,
-                             tuple(found.text().splitlines()))
+        yield ReplayedStream(
+            name,
+            session_first_audio_ms(session, RealtimeTarget(provider, "", "").grammar),
+            order,
+            tuple(found.text().splitlines()),
+        )
 
 
 def replayed_streams(root: Path, providers: Mapping[str, Provider]) -> tuple[dict[str, ReplayedStream], list[str]]:

@@ -52,12 +52,15 @@ def session_seams(events: Sequence[Event], spec: AudioSpec) -> list[tuple[int, S
         return []
     audio, pieces = found_pieces
     raw = [e.audio for e in audio]
-    return [(audio[seq].frame, finding) for seq, finding in
-            piece_seams(raw, pieces, spec.sample_rate, headerless=spec.container == "raw")]
+    return [
+        (audio[seq].frame, finding)
+        for seq, finding in piece_seams(raw, pieces, spec.sample_rate, headerless=spec.container == "raw")
+    ]
 
 
-def piece_seams(held: Sequence[bytes], pieces: Sequence[bytes], rate: int, *, headerless: bool
-                ) -> list[tuple[int, SeamFinding]]:
+def piece_seams(
+    held: Sequence[bytes], pieces: Sequence[bytes], rate: int, *, headerless: bool
+) -> list[tuple[int, SeamFinding]]:
     """Each seam finding of a stream's pieces (`held`: each piece's bytes as they came; `pieces`: the 16-bit sample
     bytes each carries), with the index of the piece it starts in: a container header the rule calls one
     (`harness.core.seams.stream_headers`: in a stream of `headerless` samples, every one), and the clicks, gaps and
@@ -69,12 +72,15 @@ def piece_seams(held: Sequence[bytes], pieces: Sequence[bytes], rate: int, *, he
     from harness.core.seams import header_findings, seam_findings, stream_headers  # numpy's, imported where it is
 
     data = b"".join(pieces)
-    samples = np.frombuffer(data[:len(data) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
+    samples = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
     ends = [int(end) for end in np.cumsum([len(p) for p in pieces]) // 2]
     starts = [0, *ends[:-1]]
     inside = [[(kind.value, at) for at, kind in headers_inside(piece, 0)] for piece in held]
-    found = [(seq, finding) for seq, kind in stream_headers(inside, raw=headerless)
-             for finding in header_findings([(starts[seq] / rate, kind)])]
+    found = [
+        (seq, finding)
+        for seq, kind in stream_headers(inside, raw=headerless)
+        for finding in header_findings([(starts[seq] / rate, kind)])
+    ]
     for finding in seam_findings(samples, rate, ends[:-1]):
         at = round(finding.at_s * rate)
         found.append((next(seq for seq in reversed(range(len(starts))) if starts[seq] <= at), finding))

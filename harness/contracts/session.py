@@ -48,8 +48,9 @@ class MissingFixture(Exception):
 
 
 # In any repository (the CLI), and its pytest spelling.
-RECORD_COMMAND = ("tts-harness contracts record` (or `pytest --tts-contracts --tts-target sandbox "
-                  "--tts-record-mode=new_episodes")
+RECORD_COMMAND = (
+    "tts-harness contracts record` (or `pytest --tts-contracts --tts-target sandbox --tts-record-mode=new_episodes"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +85,11 @@ class FixtureRoots:
 
     def not_recorded(self, provider: str) -> str:
         """Why a declared provider's scenario has no fixture yet, and the command that records it."""
-        return (f"{provider} is declared in a providers file and has no recordings in {self.root(provider)} yet; "
-                f"record them (from the sandbox's imitation, or its own server with --tts-target URL): "
-                f"`{RECORD_COMMAND}`")
+        return (
+            f"{provider} is declared in a providers file and has no recordings in {self.root(provider)} yet; "
+            f"record them (from the sandbox's imitation, or its own server with --tts-target URL): "
+            f"`{RECORD_COMMAND}`"
+        )
 
 
 @dataclass(kw_only=True)
@@ -108,8 +111,11 @@ class ContractSession:
         return [plan for provider in self.providers.values() for plan in plans_for(provider)]
 
     def secrets(self) -> tuple[str, ...]:
-        return (known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
-                + self.target.secrets)
+        return (
+            known_secrets(p.key_env for p in self.providers.values())
+            + tuple(self.target.keys.values())
+            + self.target.secrets
+        )
 
     def tls_context(self) -> ssl.SSLContext:
         """The TLS settings every plan's and every family check's connections use (the environment's certificates,
@@ -149,8 +155,11 @@ class ContractSession:
             self._refuse_installed(plan.provider)  # before anything is sent (a live request may be paid)
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
         # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
-        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
-                          transport=TimingTransport(httpx.HTTPTransport(verify=self.tls_context()))) as client:
+        with httpx.Client(
+            timeout=30.0,
+            event_hooks=guard.sync_event_hooks(),
+            transport=TimingTransport(httpx.HTTPTransport(verify=self.tls_context())),
+        ) as client:
             outcome = run_plan(provider, plan, self.target, client)
             self._undo(provider, outcome, client)
         if self._records(plan):
@@ -165,8 +174,14 @@ class ContractSession:
         reverse = provider.endpoint(outcome.plan.endpoint).undone_by
         if not reverse or not any(200 <= answer.status_code < 300 for _, _, answer in outcome.exchanges):
             return
-        plan = next(p for p in plans_for(provider) if p.endpoint == reverse and 200 <= p.expect_status < 300
-                    and p.fault is None and p.evidence.source is outcome.plan.evidence.source)
+        plan = next(
+            p
+            for p in plans_for(provider)
+            if p.endpoint == reverse
+            and 200 <= p.expect_status < 300
+            and p.fault is None
+            and p.evidence.source is outcome.plan.evidence.source
+        )
         undone = run_plan(provider, plan, self.target, client)
         if undone.violations:
             outcome.drift.append(Drift(reverse, f"left changed: {reverse} answered {undone.violations[0].got}"))
@@ -212,7 +227,8 @@ class ContractSession:
             return
         raise RecordingRefused(
             f"recording {provider} would write into the installed tts-harness ({FIXTURES}); give "
-            "--tts-fixtures-dir DIR (or `tts-harness contracts record --fixtures-dir DIR`) to record it there")
+            "--tts-fixtures-dir DIR (or `tts-harness contracts record --fixtures-dir DIR`) to record it there"
+        )
 
     def _record(self, provider: Provider, outcome: PlanOutcome) -> None:
         root = self.roots.root(provider.name)

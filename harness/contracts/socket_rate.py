@@ -24,8 +24,9 @@ from harness.core.verdict import Violation
 NAME = RATE_RULE
 
 
-def socket_rate(target: RealtimeTarget, session: Session, speech: SpeechTarget, client: httpx.Client
-                ) -> list[Violation]:
+def socket_rate(
+    target: RealtimeTarget, session: Session, speech: SpeechTarget, client: httpx.Client
+) -> list[Violation]:
     """The socket `session` (the sample text spoken whole) judged against the headed answer `speech` gives."""
     import numpy as np
 
@@ -39,14 +40,21 @@ def socket_rate(target: RealtimeTarget, session: Session, speech: SpeechTarget, 
         raise Skip(f"{channel.key} sent no audio: the synthesis check names that")
     offering = next((o for o in target.provider.offerings if o.channel == channel.key), None)
     voice = target.utterance([SAMPLE_TEXT]).voice
-    reference = headed_answer_s(speech, client, SAMPLE_TEXT, endpoint_key=offering.endpoint if offering else "",
-                                voice=voice)
+    reference = headed_answer_s(
+        speech, client, SAMPLE_TEXT, endpoint_key=offering.endpoint if offering else "", voice=voice
+    )
     if isinstance(reference, str):
         raise Skip(reference)
     data = b"".join(pieces)
-    seconds = sounding_s(np.frombuffer(data[:len(data) // 2 * 2], dtype="<i2") / 32768.0, spec.sample_rate)
+    seconds = sounding_s(np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2") / 32768.0, spec.sample_rate)
     heard = misrated(seconds, spec.sample_rate, reference)
     if heard is None:
         return []
-    return [Violation(f"/frames/{audio[0].frame}", f"samples at the declared {spec.sample_rate:,} Hz on {channel.key}",
-                      str(heard), NAME)]
+    return [
+        Violation(
+            f"/frames/{audio[0].frame}",
+            f"samples at the declared {spec.sample_rate:,} Hz on {channel.key}",
+            str(heard),
+            NAME,
+        )
+    ]

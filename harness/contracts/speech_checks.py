@@ -132,8 +132,9 @@ class SpeechTarget:
         assert isinstance(service, SpeechService)
         return service
 
-    def request(self, synthesis: Synthesis, fmt: Format | None = None, at: Mapping[str, Any] | None = None
-                ) -> httpx.Request:
+    def request(
+        self, synthesis: Synthesis, fmt: Format | None = None, at: Mapping[str, Any] | None = None
+    ) -> httpx.Request:
         """The benchmark's request for the synthesis' first model (in `fmt`), with each `at` pointer set, sent
         unvalidated (a check's request may be deliberately wrong)."""
         model = next(m for m in self.service.models if m.synthesis == synthesis.endpoint.key)
@@ -143,8 +144,7 @@ class SpeechTarget:
         for pointer, value in (at or {}).items():
             put(body, pointer, value)
         endpoint = synthesis.endpoint
-        return build_request(self.provider, endpoint, self.base_urls[endpoint.host], body, key=self.key,
-                             validate=False)
+        return build_request(self.provider, endpoint, self.base_urls[endpoint.host], body, key=self.key, validate=False)
 
     def send(self, client: httpx.Client, request: httpx.Request) -> httpx.Response:
         response = client.send(request)
@@ -157,8 +157,9 @@ def speech_target(target: ContractTarget, provider: Provider) -> SpeechTarget:
     reason = target.unreachable(provider)
     if reason is not None:
         raise Skip(reason)
-    return SpeechTarget(provider, {host: target.base_url(provider.name, host) for host in provider.hosts},
-                        target.key_for(provider.name))
+    return SpeechTarget(
+        provider, {host: target.base_url(provider.name, host) for host in provider.hosts}, target.key_for(provider.name)
+    )
 
 
 def family_providers(providers: Mapping[str, Provider]) -> list[Provider]:
@@ -221,8 +222,11 @@ def _missing_keys(template: Any, body: Any, at: str = "") -> list[str]:
     if isinstance(template, Mapping):
         if not isinstance(body, Mapping):
             return [at or "/"]
-        return [gap for key, inner in template.items()
-                for gap in ([f"{at}/{key}"] if key not in body else _missing_keys(inner, body[key], f"{at}/{key}"))]
+        return [
+            gap
+            for key, inner in template.items()
+            for gap in ([f"{at}/{key}"] if key not in body else _missing_keys(inner, body[key], f"{at}/{key}"))
+        ]
     if isinstance(template, list) and template:
         if not isinstance(body, list) or not body:
             return [at]
@@ -230,8 +234,13 @@ def _missing_keys(template: Any, body: Any, at: str = "") -> list[str]:
     return []
 
 
-def _refused(target: SpeechTarget, synthesis: Synthesis, response: httpx.Response, refusals: tuple[SpeechRefusal, ...],
-             where: str) -> list[Violation]:
+def _refused(
+    target: SpeechTarget,
+    synthesis: Synthesis,
+    response: httpx.Response,
+    refusals: tuple[SpeechRefusal, ...],
+    where: str,
+) -> list[Violation]:
     """A refusal with one of the declared statuses, its body in the declared error shape (and the model the
     endpoint documents for that status, else the provider's error model)."""
     found: list[Violation] = []
@@ -291,8 +300,11 @@ def _audio_wrong(endpoint: Endpoint, response: httpx.Response, fmt: Format, wher
     it has no header. A container's sample rate is left to the plans' format scenarios: a server of the family may
     answer a container at its own rate where its documents name none (a wav, mp3 or flac of no stated rate)."""
     rate = f"{fmt.spec.sample_rate} Hz"
-    return [Violation(where + v.pointer, v.expected, v.got, v.rule) for v in check_format(endpoint, response, fmt.spec)
-            if fmt.spec.container == "raw" or v.expected != rate]
+    return [
+        Violation(where + v.pointer, v.expected, v.got, v.rule)
+        for v in check_format(endpoint, response, fmt.spec)
+        if fmt.spec.container == "raw" or v.expected != rate
+    ]
 
 
 def format_check(synthesis: Synthesis, fmt: Format) -> Check:
@@ -321,35 +333,60 @@ def _labelled(response: httpx.Response, fmt: Format, where: str, bytes_right: bo
     got = canonical_media_type(media_type_of(response.headers.get("content-type")))
     verdict = judge_label(fmt.media_type, got, bytes_right=bytes_right, exact=fmt.media_type_documented)
     if verdict is LabelVerdict.BIG_ENDIAN:  # names big-endian samples: other bytes than asked for
-        return [Violation(f"{where}/headers/content-type", f"{fmt.media_type}: 16-bit little-endian samples",
-                          "audio/L16, big-endian by RFC 2586", "content-type")]
+        return [
+            Violation(
+                f"{where}/headers/content-type",
+                f"{fmt.media_type}: 16-bit little-endian samples",
+                "audio/L16, big-endian by RFC 2586",
+                "content-type",
+            )
+        ]
     if verdict is LabelVerdict.RIGHT:
         return []
     if verdict is LabelVerdict.ANOTHER_NAME:
-        return [Violation(f"{where}/headers/content-type", fmt.media_type,
-                          f"{got}, another name of the same bytes (the bytes are {fmt.name})", FINDING)]
+        return [
+            Violation(
+                f"{where}/headers/content-type",
+                fmt.media_type,
+                f"{got}, another name of the same bytes (the bytes are {fmt.name})",
+                FINDING,
+            )
+        ]
     return [Violation(f"{where}/headers/content-type", fmt.media_type, got or "none", "content-type")]
 
 
-def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,
-                 where: str) -> list[Violation]:
+def _pcm_samples(
+    data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client, where: str
+) -> list[Violation]:
     """Headerless samples judged by their bytes: no container header before them, little-endian, and at the declared
     rate (the same text in a format with a header tells how long it lasts)."""
     header = sniff_media_type(data)  # a container's header at the start: a file, not the samples asked for
     if header is not None:
-        return [Violation(where, "headerless 16-bit samples", f"a file with a header ({header}) in place of the "
-                          "samples", "protocol")]
+        return [
+            Violation(
+                where,
+                "headerless 16-bit samples",
+                f"a file with a header ({header}) in place of the samples",
+                "protocol",
+            )
+        ]
     little, big = _roughness(data, "<"), _roughness(data, ">")
     if big < little:
-        return [Violation(where, "16-bit little-endian samples",
-                          f"samples that read as big-endian (roughness {big:.2f} that way, {little:.2f} little-endian)",
-                          "protocol")]
+        return [
+            Violation(
+                where,
+                "16-bit little-endian samples",
+                f"samples that read as big-endian (roughness {big:.2f} that way, {little:.2f} little-endian)",
+                "protocol",
+            )
+        ]
     reference = next((f for f in synthesis.formats if f.spec.container in ("wav", "flac", "mp3")), None)
     if reference is None:
         return []
     answer = target.send(client, target.request(synthesis, reference))
-    if answer.status_code != synthesis.endpoint.success_status or _audio_wrong(synthesis.endpoint, answer, reference,
-                                                                                "format"):
+    if answer.status_code != synthesis.endpoint.success_status or _audio_wrong(
+        synthesis.endpoint, answer, reference, "format"
+    ):
         return []  # its own format check reports that
     try:
         expected = _duration_s(answer.content, reference)
@@ -358,8 +395,14 @@ def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: F
     rate = fmt.spec.sample_rate
     heard = rate_by_length(len(data) / 2 / rate, rate, expected, reference.name)  # the one rule (core.heard_rate)
     if heard is not None:
-        return [Violation(where, f"samples at {rate} Hz (the declared rate)",
-                          f"about {heard.heard:,.0f} Hz ({heard.how})", RATE_RULE)]
+        return [
+            Violation(
+                where,
+                f"samples at {rate} Hz (the declared rate)",
+                f"about {heard.heard:,.0f} Hz ({heard.how})",
+                RATE_RULE,
+            )
+        ]
     return []
 
 
@@ -403,6 +446,7 @@ def model_fallback_check(synthesis: Synthesis) -> Check:
 def accepted_check(synthesis: Synthesis, at: Mapping[str, Any], where: str) -> Check:
     """The request with each `at` pointer set is spoken, not refused: the success status and audio in the format asked
     for (an unknown model where the documents say it falls back; a documented optional field, `instructions`)."""
+
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         fmt = wanted_format(synthesis, "wav")
         response = target.send(client, target.request(synthesis, fmt, at=at))
@@ -423,6 +467,7 @@ VOICE_TEXT = "Hello."  # short: one answer a voice
 def voices_check(synthesis: Synthesis) -> Check:
     """Every voice the declaration lists is spoken (the success status and audio in the format asked for), each asked
     with a short text; the refused ones named with their status."""
+
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         assert synthesis.slots.voice is not None
         fmt = wanted_format(synthesis, "wav")
@@ -430,14 +475,19 @@ def voices_check(synthesis: Synthesis) -> Check:
         for voice in target.service.voices:
             at = {synthesis.slots.voice: voice.name, synthesis.slots.text: VOICE_TEXT}
             response = target.send(client, target.request(synthesis, fmt, at=at))
-            wrong = _status(response, synthesis, "voices") or _audio_wrong(synthesis.endpoint, response, fmt,
-                                                                            "voices")
+            wrong = _status(response, synthesis, "voices") or _audio_wrong(synthesis.endpoint, response, fmt, "voices")
             if wrong:
                 refused.append(f"{voice.name} ({wrong[0].got[:60]})")
         if not refused:
             return []
-        return [Violation("voices", f"each of the {len(target.service.voices)} listed voices spoken",
-                          f"{len(refused)} not: " + "; ".join(refused), "protocol")]
+        return [
+            Violation(
+                "voices",
+                f"each of the {len(target.service.voices)} listed voices spoken",
+                f"{len(refused)} not: " + "; ".join(refused),
+                "protocol",
+            )
+        ]
 
     return check
 
@@ -447,6 +497,7 @@ def body_seams_check(synthesis: Synthesis) -> Check:
     header after the stream's start (a whole file per chunk), no inserted silence between sounding audio. Asked as
     WAV (16-bit samples: what a seam can be heard in); the chunks as they came are not the server's pieces, so the
     stream is judged whole, as the benchmark judges an HTTP stream whose chunks it did not record."""
+
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         import numpy as np
 
@@ -454,8 +505,9 @@ def body_seams_check(synthesis: Synthesis) -> Check:
 
         fmt = wanted_format(synthesis, "wav")
         if fmt.spec.codec != "pcm_s16le" or fmt.spec.container not in ("wav", "raw"):
-            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's seams are its "
-                       "frames'")
+            raise Skip(
+                f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's seams are its frames'"
+            )
         response = target.send(client, target.request(synthesis, fmt))
         found = _status(response, synthesis, "seams")
         if found:
@@ -467,13 +519,21 @@ def body_seams_check(synthesis: Synthesis) -> Check:
         body = data[samples_at:]
         header = wave_format(data, riff) if riff is not None else None
         rate = header.sample_rate if header is not None else fmt.spec.sample_rate
-        samples = np.frombuffer(body[:len(body) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
+        samples = np.frombuffer(body[: len(body) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
         seconds = len(samples) / rate if rate else 0.0
-        headers = header_findings([(seconds * at / max(len(body), 1), kind.value)
-                                   for at, kind in headers_inside(body, 1)])
+        headers = header_findings(
+            [(seconds * at / max(len(body), 1), kind.value) for at, kind in headers_inside(body, 1)]
+        )
         findings = [*headers, *(f for f in seam_findings(samples, rate, None) if f.kind == "gap")]
-        return [Violation(f"seams/{finding.at_s:.3f}s", "one sound: no header, no inserted gap at a seam",
-                          f"{finding.kind}: {finding.detail}", "seams") for finding in findings]
+        return [
+            Violation(
+                f"seams/{finding.at_s:.3f}s",
+                "one sound: no header, no inserted gap at a seam",
+                f"{finding.kind}: {finding.detail}",
+                "seams",
+            )
+            for finding in findings
+        ]
 
     return check
 
@@ -507,16 +567,21 @@ def stream_audio_check(synthesis: Synthesis) -> Check:
         if found:
             return found
         if "content-length" in headers and version != "HTTP/2":
-            found.append(Violation("stream-audio/headers/content-length",
-                                   "no Content-Length: the audio sent as it is made (chunked transfer or HTTP/2 "
-                                   "frames)", f"Content-Length: {headers['content-length']} (a buffered whole)",
-                                   "protocol"))
+            found.append(
+                Violation(
+                    "stream-audio/headers/content-length",
+                    "no Content-Length: the audio sent as it is made (chunked transfer or HTTP/2 frames)",
+                    f"Content-Length: {headers['content-length']} (a buffered whole)",
+                    "protocol",
+                )
+            )
         if reads < 2:
             found.append(Violation("stream-audio", "the body in more than one read", f"{reads} read", "protocol"))
         problem = None if _is_raw_pcm(fmt) else inspect(bytes(body)).problem
         if problem is not None:
-            found.append(Violation("stream-audio", f"a whole {fmt.name} file at the end of the stream", problem,
-                                   "protocol"))
+            found.append(
+                Violation("stream-audio", f"a whole {fmt.name} file at the end of the stream", problem, "protocol")
+            )
         return found
 
     return check
@@ -531,17 +596,27 @@ def stream_sse_check(synthesis: Synthesis) -> Check:
             return found
         media_type = media_type_of(response.headers.get("content-type"))
         if media_type != "text/event-stream":
-            found.append(Violation("stream-sse/headers/content-type", "text/event-stream", media_type or "none",
-                                   "content-type"))
+            found.append(
+                Violation("stream-sse/headers/content-type", "text/event-stream", media_type or "none", "content-type")
+            )
         endpoint = target.provider.endpoint(synthesis.endpoint.key)  # as built: its last event's mark
         carried = carrier(endpoint.response_for(endpoint.success_status))
         assert isinstance(carried, EventStreamBody)
         reading = read_stream(response.content, carried)
-        found += [Violation("stream-sse", "a whole stream of audio events and its declared last event",
-                            f"{problem.kind.value}: {problem.note}", "protocol") for problem in reading.problems]
+        found += [
+            Violation(
+                "stream-sse",
+                "a whole stream of audio events and its declared last event",
+                f"{problem.kind.value}: {problem.note}",
+                "protocol",
+            )
+            for problem in reading.problems
+        ]
         shapes = check_events(carried, response.content)  # each event as the documents shape it
-        found += [Violation(f"stream-sse{v.pointer}", f"an event as documented: {v.expected}", v.got, v.rule)
-                  for v in shapes.violations]
+        found += [
+            Violation(f"stream-sse{v.pointer}", f"an event as documented: {v.expected}", v.got, v.rule)
+            for v in shapes.violations
+        ]
         found += [Violation(f"stream-sse{d.pointer}", "the documented fields", d.note, FINDING) for d in shapes.drift]
         if not reading.pieces:
             found.append(Violation("stream-sse", "at least one event with audio", "none", "protocol"))
@@ -559,18 +634,23 @@ def headed_synthesis(service: SpeechService, endpoint_key: str = "") -> tuple[Sy
     """The synthesis that answers a text in one whole file with a header, and that format (WAV first):
     `endpoint_key`'s where it is one, else the provider's first. Never a stream's: the sandbox's drift and the bugs
     it imitates mislabel a stream's samples, its own header included."""
-    whole = sorted((s for s in _spoken(service) if s.endpoint.role is not Role.STREAM),
-                   key=lambda s: s.endpoint.key != endpoint_key)
+    whole = sorted(
+        (s for s in _spoken(service) if s.endpoint.role is not Role.STREAM),
+        key=lambda s: s.endpoint.key != endpoint_key,
+    )
     for synthesis in whole:
-        fmt = next((f for container in HEADED for f in synthesis.formats
-                    if f.spec.container == container and not f.assumed), None)
+        fmt = next(
+            (f for container in HEADED for f in synthesis.formats if f.spec.container == container and not f.assumed),
+            None,
+        )
         if fmt is not None:
             return synthesis, fmt
     return None
 
 
-def headed_answer_s(target: SpeechTarget, client: httpx.Client, text: str, *, endpoint_key: str = "",
-                    voice: str | None = None) -> tuple[float, str] | str:
+def headed_answer_s(
+    target: SpeechTarget, client: httpx.Client, text: str, *, endpoint_key: str = "", voice: str | None = None
+) -> tuple[float, str] | str:
     """How long `text` sounds in the provider's headed answer (`headed_synthesis`; `sounding_s`: its silence around
     the voice left out), in `voice` where the provider lists it (another voice's pace differs), and what answered;
     else why it cannot be told."""
@@ -603,8 +683,10 @@ ASKED_RATE = 16000  # the rate issue 66's reports find mislabelled (a `pcm_16000
 def _sixteen_bit(synthesis: Synthesis) -> Format | None:
     """The stream's format of headerless 16-bit samples (at `ASKED_RATE` where declared), else of WAV-wrapped ones:
     what a mislabel changes the length of (a compressed stream's frames state their own rate)."""
-    sixteen = sorted((f for f in synthesis.formats if f.spec.codec == "pcm_s16le" and not f.assumed),
-                     key=lambda f: (f.spec.container != "raw", f.spec.sample_rate != ASKED_RATE))
+    sixteen = sorted(
+        (f for f in synthesis.formats if f.spec.codec == "pcm_s16le" and not f.assumed),
+        key=lambda f: (f.spec.container != "raw", f.spec.sample_rate != ASKED_RATE),
+    )
     return next((f for f in sixteen if f.spec.container in ("raw", "wav")), None)
 
 
@@ -613,8 +695,9 @@ def stream_rate_check(synthesis: Synthesis) -> Check:
         where = f"rate-{slug(synthesis.endpoint.key)}"
         fmt = _sixteen_bit(synthesis)
         if fmt is None:
-            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames state "
-                       "their own rate")
+            raise Skip(
+                f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames state their own rate"
+            )
         response = target.send(client, target.request(synthesis, fmt))
         found = _status(response, synthesis, where)
         if found:
@@ -628,8 +711,13 @@ def stream_rate_check(synthesis: Synthesis) -> Check:
         if isinstance(reference, str):
             raise Skip(reference)
         rate = misrated(seconds, heard[1], reference)
-        return [] if rate is None else [Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared "
-                                                  f"{heard[1]:,} Hz", str(rate), RATE_RULE)]
+        return (
+            []
+            if rate is None
+            else [
+                Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared {heard[1]:,} Hz", str(rate), RATE_RULE)
+            ]
+        )
 
     return check
 
@@ -657,8 +745,14 @@ def speed_check(synthesis: Synthesis) -> Check:
         expected = 1.0 / fast
         lowest, highest = (bound * expected / 0.5 for bound in SPEED_TOLERANCE)
         if not lowest <= ratio <= highest:
-            return [Violation("speed", f"duration ratio (speed {fast} / 1.0) within [{lowest:.2f}, {highest:.2f}]",
-                              f"{ratio:.2f} ({durations[1]:.2f} s / {durations[0]:.2f} s)", "protocol")]
+            return [
+                Violation(
+                    "speed",
+                    f"duration ratio (speed {fast} / 1.0) within [{lowest:.2f}, {highest:.2f}]",
+                    f"{ratio:.2f} ({durations[1]:.2f} s / {durations[0]:.2f} s)",
+                    "protocol",
+                )
+            ]
         return []
 
     return check
@@ -670,12 +764,14 @@ SEAMS_RULE = "seams"  # a stream's pieces that do not join as one sound (harness
 def stream_seams_check(synthesis: Synthesis) -> Check:
     """An SSE or NDJSON stream of 16-bit samples (`_sixteen_bit`) joins as one sound: each of its events' pieces
     judged by the one rule (`harness.contracts.seam_checks.piece_seams`), a violation of rule `seams` at the piece."""
+
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         where = f"seams-{slug(synthesis.endpoint.key)}"
         fmt = _sixteen_bit(synthesis)
         if fmt is None:
-            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames are not "
-                       "joined here")
+            raise Skip(
+                f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames are not joined here"
+            )
         response = target.send(client, target.request(synthesis, fmt))
         found = _status(response, synthesis, where)
         if found:
@@ -685,8 +781,15 @@ def stream_seams_check(synthesis: Synthesis) -> Check:
         held = read_stream(response.content, carried, lines=isinstance(carried, NdjsonBody)).audio
         headerless = fmt.spec.container == "raw"
         seams = piece_seams(held, [samples_of(piece) for piece in held], fmt.spec.sample_rate, headerless=headerless)
-        return [Violation(f"{where}/{slug(fmt.name)}/{seq}", "pieces that join as one sound (docs/seams.md)",
-                          finding.detail, SEAMS_RULE) for seq, finding in seams]
+        return [
+            Violation(
+                f"{where}/{slug(fmt.name)}/{seq}",
+                "pieces that join as one sound (docs/seams.md)",
+                finding.detail,
+                SEAMS_RULE,
+            )
+            for seq, finding in seams
+        ]
 
     return check
 
@@ -709,20 +812,33 @@ def markup_check(synthesis: Synthesis) -> Check:
         markup = synthesis.markup
         assert markup is not None
         service = target.service
-        model = next(m for m in service.models if m.synthesis == synthesis.endpoint.key
-                     and markup.tag(TagKind.BREAK, m.name) is not None)
+        model = next(
+            m
+            for m in service.models
+            if m.synthesis == synthesis.endpoint.key and markup.tag(TagKind.BREAK, m.name) is not None
+        )
         tag = markup.tag(TagKind.BREAK, model.name)
         assert tag is not None
         fmt = wanted_format(synthesis, "wav")
         said: dict[str, tuple[Any, int]] = {}
-        for where, text in (("markup", markup.written(MARKUP_PIECES, model.name)), ("markup-plain",
-                                                                                    spoken(MARKUP_PIECES))):
+        for where, text in (
+            ("markup", markup.written(MARKUP_PIECES, model.name)),
+            ("markup-plain", spoken(MARKUP_PIECES)),
+        ):
             body = in_format(synthesis, request_for(service, model, SynthesisInput(text)), fmt)
             if where == "markup":
                 markup.placed(body)
-            response = target.send(client, build_request(target.provider, synthesis.endpoint,
-                                                         target.base_urls[synthesis.endpoint.host], body,
-                                                         key=target.key, validate=False))
+            response = target.send(
+                client,
+                build_request(
+                    target.provider,
+                    synthesis.endpoint,
+                    target.base_urls[synthesis.endpoint.host],
+                    body,
+                    key=target.key,
+                    validate=False,
+                ),
+            )
             problems = _status(response, synthesis, where)
             if problems:
                 return problems
@@ -732,14 +848,27 @@ def markup_check(synthesis: Synthesis) -> Check:
             said[where] = heard
         written = tag.write(Pause(800))
         samples, rate = said["markup"]
-        found = [Violation(f"markup/{model.name}", f"{written} heard as {pause.asked_ms} ms of silence (within "
-                           f"{tolerance_ms(pause.asked_ms):.0f} ms)", pause.finding(), "protocol")
-                 for pause in heard_pauses(samples, rate, MARKUP_PIECES) if not pause.honoured]
+        found = [
+            Violation(
+                f"markup/{model.name}",
+                f"{written} heard as {pause.asked_ms} ms of silence (within {tolerance_ms(pause.asked_ms):.0f} ms)",
+                pause.finding(),
+                "protocol",
+            )
+            for pause in heard_pauses(samples, rate, MARKUP_PIECES)
+            if not pause.honoured
+        ]
         marked, plain = speaking_s(samples, rate), speaking_s(*said["markup-plain"])
         if plain > 0 and marked > plain * (1 + SPOKEN_TAG_SHARE):
-            found.append(Violation(f"markup/{model.name}", f"{written} not spoken: the words sound no longer than "
-                                   f"without markup ({plain:.2f} s, +{SPOKEN_TAG_SHARE:.0%})",
-                                   f"{marked:.2f} s: the tag read aloud?", "protocol"))
+            found.append(
+                Violation(
+                    f"markup/{model.name}",
+                    f"{written} not spoken: the words sound no longer than "
+                    f"without markup ({plain:.2f} s, +{SPOKEN_TAG_SHARE:.0%})",
+                    f"{marked:.2f} s: the tag read aloud?",
+                    "protocol",
+                )
+            )
         return found
 
     return check
@@ -756,8 +885,9 @@ def timing_marks_check(synthesis: Synthesis) -> Check:
         except AudioFieldError:
             audio = None  # no audio where declared: the format checks say so
         seconds = None if audio is None else answer_seconds(synthesis, audio, fmt)
-        return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT,
-                                                                            seconds, audio, fmt)
+        return _status(response, synthesis, MARKS_CHECK) or marks_violations(
+            synthesis, response.content, SAMPLE_TEXT, seconds, audio, fmt
+        )
 
     return check
 
@@ -788,8 +918,11 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
         if synthesis.slots.format is None:
             continue
         for fmt in synthesis.formats:
-            gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
-                f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+            gap = (
+                ""
+                if writable(fmt.spec.codec, fmt.spec.container)
+                else (f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+            )
             add(f"format-{slug(fmt.name)}", format_check(synthesis, fmt), gap)
     for synthesis in spoken:
         if synthesis.slots.voice is not None and service.voices:
@@ -807,16 +940,18 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
             add("seams", body_seams_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
-        if isinstance(carried, EventStreamBody | NdjsonBody) or (carried is None and
-                                                                  synthesis.endpoint.role is Role.STREAM):
+        if isinstance(carried, EventStreamBody | NdjsonBody) or (
+            carried is None and synthesis.endpoint.role is Role.STREAM
+        ):
             add(f"rate-{slug(synthesis.endpoint.key)}", stream_rate_check(synthesis))
         if isinstance(carried, EventStreamBody | NdjsonBody):
             add(f"seams-{slug(synthesis.endpoint.key)}", stream_seams_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))
         markup = synthesis.markup
-        if markup is not None and any(m.synthesis == synthesis.endpoint.key and markup.tag(TagKind.BREAK, m.name)
-                                      for m in service.models):
+        if markup is not None and any(
+            m.synthesis == synthesis.endpoint.key and markup.tag(TagKind.BREAK, m.name) for m in service.models
+        ):
             add("markup", markup_check(synthesis))
         if answer_form(synthesis):
             add(f"{MARKS_CHECK}-{slug(synthesis.endpoint.key)}", timing_marks_check(synthesis))

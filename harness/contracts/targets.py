@@ -66,8 +66,9 @@ def reference_upload() -> Upload:
     return Upload(filename="reference.wav", content=default_reference_voice().read_bytes(), content_type="audio/wav")
 
 
-def contract_target(where: Layout, providers: Mapping[str, Provider],
-                    environ: Mapping[str, str] | None = None) -> ContractTarget:
+def contract_target(
+    where: Layout, providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None
+) -> ContractTarget:
     """The contract target on `where`. Replay: recorded answers at the providers' hosts (the replay
     transport answers every request). A sandbox, started here or at a URL: its test keys (the environment's
     where a URL is given), its empty-wallet keys, its reference clip, faults on demand. The providers' own servers: keys

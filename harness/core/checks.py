@@ -144,19 +144,23 @@ class ChangeRule:
 
     def describe(self, label: str, unit: str = "") -> str:
         if self.test is ChangeTest.ROSE:
-            return (f"{label} rose by more than {self.absolute:g}{' ' + unit if unit else ''} and by more than "
-                    f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)")
+            return (
+                f"{label} rose by more than {self.absolute:g}{' ' + unit if unit else ''} and by more than "
+                f"{self.relative:.0%} of the run before's (none before: 0; deterministic: no test needed)"
+            )
         if self.test is ChangeTest.NEWLY:
             return f"{label} where the run before had none (deterministic: no test needed)"
         if self.test is ChangeTest.NEW_KIND:
-            return (f"a kind of {label} the run before had not (none before: every kind new; deterministic: no test "
-                    f"needed)")
+            return (
+                f"a kind of {label} the run before had not (none before: every kind new; deterministic: no test needed)"
+            )
         if self.test is ChangeTest.FELL:
             by = f" by more than {self.absolute:g}{' ' + unit if unit else ''}" if self.absolute else ""
-            return (f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test "
-                    f"needed)")
-        return (f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
-                f"(paired, 95% Student's t interval of the mean log ratio excluding no change)")
+            return f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test needed)"
+        return (
+            f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
+            f"(paired, 95% Student's t interval of the mean log ratio excluding no change)"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -37,10 +37,12 @@ class SaturationRule:
     job_share: float = 0.5  # share of a job's time saturated before the job is marked
 
     def describe(self) -> str:
-        return (f"a second is saturated when the runner's or the embedded sandbox's event loop ran its timers late "
-                f"for {self.stalled:.0%} of it or more, or a render of the embedded sandbox waited "
-                f"{self.render_wait_s:g} s or more for its turn; a run is named when {self.run_share:.0%} of it was, "
-                f"a job is marked when {self.job_share:.0%} of its time was")
+        return (
+            f"a second is saturated when the runner's or the embedded sandbox's event loop ran its timers late "
+            f"for {self.stalled:.0%} of it or more, or a render of the embedded sandbox waited "
+            f"{self.render_wait_s:g} s or more for its turn; a run is named when {self.run_share:.0%} of it was, "
+            f"a job is marked when {self.job_share:.0%} of its time was"
+        )
 
 
 RULE = SaturationRule()
@@ -77,8 +79,11 @@ class HealthWindow:
         return max(0.0, self.end_s - self.start_s)
 
     def to_json(self) -> dict[str, Any]:
-        return {name: (round(value, 4) if isinstance(value, float) else value)
-                for name, value in asdict(self).items() if value is not None}
+        return {
+            name: (round(value, 4) if isinstance(value, float) else value)
+            for name, value in asdict(self).items()
+            if value is not None
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> HealthWindow:
@@ -102,8 +107,9 @@ def reasons(window: HealthWindow, rule: SaturationRule = RULE) -> tuple[str, ...
     return tuple(said)
 
 
-def lay_ticks(windows: Sequence[HealthWindow], ticks: Iterable[tuple[float, float]], origin: float, *,
-              sandbox: bool = False) -> None:
+def lay_ticks(
+    windows: Sequence[HealthWindow], ticks: Iterable[tuple[float, float]], origin: float, *, sandbox: bool = False
+) -> None:
     """Lay each tick (when it ran and how late, on the clock whose reading `origin` is the run's start) on the
     windows: its lateness over every window whose time it covered (a loop blocked for three seconds stalled
     three windows, not only the one its next tick ran in), the tick itself in the window it ran in (the last
@@ -192,8 +198,11 @@ class RunHealth:
     def job_lag_ms(self, start_s: float, end_s: float) -> float | None:
         """The longest lateness of either loop in the windows [start_s, end_s] (seconds from the run's start)
         touches; None when none does."""
-        lags = [max(w.lag_max_ms, w.sandbox_lag_max_ms or 0.0) for w in self.windows
-                if w.start_s <= end_s and w.end_s >= start_s]
+        lags = [
+            max(w.lag_max_ms, w.sandbox_lag_max_ms or 0.0)
+            for w in self.windows
+            if w.start_s <= end_s and w.end_s >= start_s
+        ]
         return max(lags) if lags else None
 
     def after(self, earlier: RunHealth | None) -> RunHealth:
@@ -213,9 +222,15 @@ class RunHealth:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {"window_s": WINDOW_S, "rule": asdict(self.rule), "lag_p50_ms": self.lag_p50_ms,
-                "lag_p95_ms": self.lag_p95_ms, "held_jobs": self.held_jobs, "held_s": round(self.held_s, 3),
-                "windows": [w.to_json() for w in self.windows]}
+        return {
+            "window_s": WINDOW_S,
+            "rule": asdict(self.rule),
+            "lag_p50_ms": self.lag_p50_ms,
+            "lag_p95_ms": self.lag_p95_ms,
+            "held_jobs": self.held_jobs,
+            "held_s": round(self.held_s, 3),
+            "windows": [w.to_json() for w in self.windows],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunHealth:
@@ -248,8 +263,9 @@ class RunHealth:
         return found
 
 
-def saturated_share(windows: Sequence[HealthWindow], start_s: float, end_s: float,
-                    rule: SaturationRule = RULE) -> float | None:
+def saturated_share(
+    windows: Sequence[HealthWindow], start_s: float, end_s: float, rule: SaturationRule = RULE
+) -> float | None:
     """The share of [start_s, end_s] (seconds from the run's start) that fell in saturated windows; None when no
     window covers any of it (the span was not watched)."""
     span = end_s - start_s
@@ -298,8 +314,10 @@ class Saturation:
         """The jobs the run held back before their clocks started, in one line (None: none)."""
         if not self.held_jobs:
             return None
-        return (f"{self.held_jobs} jobs waited {self.held_s:,.1f} s in all before they started, while the embedded "
-                "sandbox's renders piled up (its own work: not in their latency).")
+        return (
+            f"{self.held_jobs} jobs waited {self.held_s:,.1f} s in all before they started, while the embedded "
+            "sandbox's renders piled up (its own work: not in their latency)."
+        )
 
     def line(self) -> str | None:
         """One line for every face, or None when there is nothing to say (a healthy run, or one not watched)."""
@@ -307,8 +325,10 @@ class Saturation:
             return None
         worst, why = self.worst, []
         if self.lag_p50_ms is not None:
-            why.append(f"event-loop lag p50 {self.lag_p50_ms:,.0f} ms"
-                       + (f", up to {worst['lag_max_ms'] / 1000:,.1f} s" if "lag_max_ms" in worst else ""))
+            why.append(
+                f"event-loop lag p50 {self.lag_p50_ms:,.0f} ms"
+                + (f", up to {worst['lag_max_ms'] / 1000:,.1f} s" if "lag_max_ms" in worst else "")
+            )
         if "sandbox_lag_max_ms" in worst:
             why.append(f"the embedded sandbox's loop late up to {worst['sandbox_lag_max_ms'] / 1000:,.1f} s")
         if worst.get("render_wait_max_ms"):

@@ -121,8 +121,9 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     """The corpus in ``data``; ``limit`` keeps its first items (a hard-text item with its control)."""
     where = str(path) if path else "corpus"
     if _deeper_than(data, MAX_JSON_DEPTH):
-        raise UsageError(f"{where}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file is "
-                         "not nested so deep")
+        raise UsageError(
+            f"{where}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file is not nested so deep"
+        )
     try:
         model = _CorpusModel.model_validate(data)
     except ValidationError as error:
@@ -133,8 +134,9 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     if len(counts) < len(model.items):
         duplicates = sorted(i for i, count in counts.items() if count > 1)
         named = ", ".join(_one_line(repr(i)) for i in duplicates[:_NAMED])
-        raise UsageError(f"{where}: item ids must be unique; {len(duplicates):,} repeated: {named}"
-                         f"{_more(len(duplicates))}")
+        raise UsageError(
+            f"{where}: item ids must be unique; {len(duplicates):,} repeated: {named}{_more(len(duplicates))}"
+        )
     chosen = model.items[:limit] if limit is not None else model.items
     kind = getattr(model, "kind", None)
     if kind == HARD_TEXT:
@@ -165,8 +167,9 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     )
 
 
-def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel],
-                where: str) -> tuple[CorpusItem, ...]:
+def _hard_items(
+    model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel], where: str
+) -> tuple[CorpusItem, ...]:
     """Each hard-text item as written and as its control; every problem of the file in one line each
     (``written``: the file's items, which ``model`` validated)."""
     categories = getattr(model, "categories", None)
@@ -197,13 +200,17 @@ def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list
     if problems:
         shown = problems[:MAX_PROBLEM_LINES]
         more = len(problems) - len(shown)
-        raise UsageError(f"{where} is not a valid hard-text corpus ({len(problems)} problems):\n  "
-                         + "\n  ".join(shown) + (f"\n  … and {more} more" if more else ""))
+        raise UsageError(
+            f"{where} is not a valid hard-text corpus ({len(problems)} problems):\n  "
+            + "\n  ".join(shown)
+            + (f"\n  … and {more} more" if more else "")
+        )
     return tuple(items)
 
 
-def _markup_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel],
-                  where: str) -> tuple[CorpusItem, ...]:
+def _markup_items(
+    model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel], where: str
+) -> tuple[CorpusItem, ...]:
     """Each markup item with its pieces, whose words must be its `text` (what the recogniser is held to)."""
     by_id = {str(fields.get("id")): fields for fields in written}
     items: list[CorpusItem] = []
@@ -213,8 +220,9 @@ def _markup_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: li
         except ValueError as error:
             raise UsageError(f"{where}: item {_one_line(item.id)}: {_one_line(str(error))}") from None
         if spoken(pieces) != " ".join(item.text.split()):
-            raise UsageError(f"{where}: item {_one_line(item.id)}: its text must be its pieces' words, "
-                             f"{_one_line(spoken(pieces))!r}")
+            raise UsageError(
+                f"{where}: item {_one_line(item.id)}: its text must be its pieces' words, {_one_line(spoken(pieces))!r}"
+            )
         items.append(
             CorpusItem(
                 id=item.id, text=item.text, language=item.language or model.language, alternatives=(), markup=pieces
@@ -261,8 +269,9 @@ def run_corpora(selectors: Sequence[str], language: str | None, default: Sequenc
 
 def _read(path: Path) -> Any:
     """The JSON in ``path``, within `MAX_CORPUS_BYTES` (its bytes let go once read); one line where it is not."""
-    too_large = UsageError(f"corpus {path} is larger than {MAX_CORPUS_BYTES // 2**20} MB, the most a corpus file "
-                           "may hold; split it")
+    too_large = UsageError(
+        f"corpus {path} is larger than {MAX_CORPUS_BYTES // 2**20} MB, the most a corpus file may hold; split it"
+    )
     try:
         if path.stat().st_size > MAX_CORPUS_BYTES:
             raise too_large
@@ -274,8 +283,10 @@ def _read(path: Path) -> Any:
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot read corpus {path}: {_one_line(str(error))}") from None
     except RecursionError:  # Python's reader gives up about 1,000 deep, at once
-        raise UsageError(f"corpus {path}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file "
-                         "is not nested so deep") from None
+        raise UsageError(
+            f"corpus {path}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file "
+            "is not nested so deep"
+        ) from None
 
 
 def _deeper_than(data: Any, limit: int) -> bool:

@@ -47,13 +47,16 @@ def usable_key(variable: str, value: str) -> Secret:
     """A key as it will travel in a header, or a one-line `UsageError` naming the variable (never the value):
     no whitespace at either end or inside, no control or non-ASCII character."""
     if value != value.strip():
-        raise UsageError(f"{variable} starts or ends with whitespace (a space or newline copied with the key?): "
-                         "remove it")
+        raise UsageError(
+            f"{variable} starts or ends with whitespace (a space or newline copied with the key?): remove it"
+        )
     if any(c.isspace() for c in value):
         raise UsageError(f"{variable} holds whitespace inside the key: check the key was copied whole, and alone")
     if not (value.isascii() and value.isprintable()):
-        raise UsageError(f"{variable} holds characters an HTTP header cannot carry (non-ASCII or control "
-                         "characters): check the key was copied whole")
+        raise UsageError(
+            f"{variable} holds characters an HTTP header cannot carry (non-ASCII or control "
+            "characters): check the key was copied whole"
+        )
     return Secret(value)
 
 

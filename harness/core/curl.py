@@ -62,8 +62,14 @@ def _multipart_fields(request: httpx.Request, files: Mapping[str, Path]) -> list
     return fields
 
 
-def curl_line(request: httpx.Request, secrets: Iterable[str] = (), *, variables: Iterable[str] = (),
-               files: Mapping[str, Path] | None = None, options: Iterable[str] = ()) -> str:
+def curl_line(
+    request: httpx.Request,
+    secrets: Iterable[str] = (),
+    *,
+    variables: Iterable[str] = (),
+    files: Mapping[str, Path] | None = None,
+    options: Iterable[str] = (),
+) -> str:
     """`curl -X METHOD 'URL' -H ... -d ...`, secrets filtered, `variables` left to the shell, file parts
     named by `files[file name]` where given; `options`: curl's own (`--aws-sigv4 ...`), after the URL."""
     secret_list, names = tuple(secrets), tuple(variables)

@@ -192,8 +192,10 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
             raise UsageError(f"{path}: {'.'.join(where)}: must be a table")
         spelled = str(entry.get("protocol"))
         if "like" in entry and "protocol" in entry:
-            raise UsageError(f"{path}: {'.'.join(where)}.protocol: give `like` (the built-in to start from) or the "
-                             "older `protocol`, not both")
+            raise UsageError(
+                f"{path}: {'.'.join(where)}.protocol: give `like` (the built-in to start from) or the "
+                "older `protocol`, not both"
+            )
         # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
         owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
         # A protocol no built-in claims is served by its module in DECLARABLE: http-speech, the family in a file's own
@@ -201,14 +203,19 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
         protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
         if protocol is None and owner is None and "like" not in entry:
             known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))
-            raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be one of "
-                             f"{', '.join(map(repr, known))} (or like = \"<built-in provider>\"), "
-                             f"got {entry.get('protocol')!r}")
+            raise UsageError(
+                f"{path}: {'.'.join(where)}.protocol: must be one of "
+                f'{", ".join(map(repr, known))} (or like = "<built-in provider>"), '
+                f"got {entry.get('protocol')!r}"
+            )
         try:
             keyless = entry.get("auth") == "none"
             if keyless == ("key_env" in entry):
-                why = ('auth = "none" sends no key: remove it' if keyless else
-                       'required key is missing (auth = "none" declares a server that takes no key)')
+                why = (
+                    'auth = "none" sends no key: remove it'
+                    if keyless
+                    else 'required key is missing (auth = "none" declares a server that takes no key)'
+                )
                 raise UsageError(f"{path}: {'.'.join(where)}.key_env: {why}")
             if protocol is not None:
                 declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
@@ -218,8 +225,9 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
         except ValidationError as error:
             loc, why = _problem(error)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
-            raise UsageError(f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: "
-                             f"{key or why}") from None
+            raise UsageError(
+                f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: {key or why}"
+            ) from None
     prices = parse_prices_table(top.prices, f"{path}: {_location(table, ('prices',))}")
     return Declared(path, tuple(declarations), table, prices)
 
@@ -234,18 +242,22 @@ def check_key_envs(found: Declared, claimed: Mapping[str, str], environ: Mapping
         if not variable or variable in confirmed:
             continue
         where = f"{found.path}: {'.'.join((*found.table, 'providers', declaration.name))}.key_env"
-        allow = (f"if you mean to send ${variable} to {declaration.url}, confirm it: {CONFIRM_ENV}={variable}")
+        allow = f"if you mean to send ${variable} to {declaration.url}, confirm it: {CONFIRM_ENV}={variable}"
         if variable in readers:
-            raise UsageError(f"{where}: {variable} is the key of {readers[variable]}; a providers file names only "
-                             f"its own secret ({allow})")
+            raise UsageError(
+                f"{where}: {variable} is the key of {readers[variable]}; a providers file names only "
+                f"its own secret ({allow})"
+            )
         if not SECRET_NAME.match(variable):
-            raise UsageError(f"{where}: {variable} does not look like an API key variable (*_KEY, *_TOKEN, "
-                             f"*_API_KEY) ({allow})")
+            raise UsageError(
+                f"{where}: {variable} does not look like an API key variable (*_KEY, *_TOKEN, *_API_KEY) ({allow})"
+            )
         readers[variable] = f"the declared provider {declaration.name}"
 
 
-def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None,
-         claimed: Mapping[str, str] = MappingProxyType({})) -> Declared | None:
+def load(
+    cwd: Path | None = None, environ: Mapping[str, str] | None = None, claimed: Mapping[str, str] = MappingProxyType({})
+) -> Declared | None:
     """The declarations of the file in effect (see the module docstring), or None when there is none;
     `claimed` maps the installed providers' key variables to their names (`check_key_envs`)."""
     env = os.environ if environ is None else environ

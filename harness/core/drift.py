@@ -45,8 +45,11 @@ def timestamp_drift(data: Any, pointers: Iterable[str]) -> list[Drift]:
         form = timestamp_form(value)
         if form is TimestampForm.SPACE_NAIVE:
             found.append(
-                Drift(where, f"timestamp {value!r} uses the documents' alternate form 'YYYY-MM-DD HH:MM:SS' "
-                      "(no zone) rather than ISO 8601")
+                Drift(
+                    where,
+                    f"timestamp {value!r} uses the documents' alternate form 'YYYY-MM-DD HH:MM:SS' "
+                    "(no zone) rather than ISO 8601",
+                )
             )
     return found
 

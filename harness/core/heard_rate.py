@@ -78,20 +78,24 @@ def _snapped(heard: float, tolerance: float) -> float:
     return float(nearest) if abs(nearest / heard - 1) <= tolerance else heard
 
 
-def rate_by_length(seconds: float, declared: int, reference_seconds: float, reference: str,
-                   tolerance: float = LENGTH_TOLERANCE) -> HeardRate | None:
+def rate_by_length(
+    seconds: float, declared: int, reference_seconds: float, reference: str, tolerance: float = LENGTH_TOLERANCE
+) -> HeardRate | None:
     """`seconds` of samples read at `declared` Hz, against `reference_seconds` of the same text with a header
     (`reference` names it): None when they agree within `tolerance`."""
     if seconds <= 0 or reference_seconds <= 0 or abs(seconds / reference_seconds - 1) <= tolerance:
         return None
     heard = declared * seconds / reference_seconds
-    return HeardRate(declared, _snapped(heard, tolerance),
-                     f"{seconds:.2f} s at the declared rate; the same text as {reference} lasts "
-                     f"{reference_seconds:.2f} s")
+    return HeardRate(
+        declared,
+        _snapped(heard, tolerance),
+        f"{seconds:.2f} s at the declared rate; the same text as {reference} lasts {reference_seconds:.2f} s",
+    )
 
 
-def rate_by_voice(seconds: float, lower: float, declared: int, reference_seconds: float,
-                  reference: str) -> HeardRate | None:
+def rate_by_voice(
+    seconds: float, lower: float, declared: int, reference_seconds: float, reference: str
+) -> HeardRate | None:
     """`seconds` of the voice read at `declared` Hz, sounding `lower` times lower than the same text's answers in
     `reference` (which last `reference_seconds`): a wrong rate when the length moved by more than `VOICE_MIN_RATIO`,
     the voice moved the same way by about that ratio (`PITCH_SHARE`, in semitones: voices differ in register), and

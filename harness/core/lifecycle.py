@@ -90,9 +90,7 @@ class Lifecycle:
                     first_id = body[self.id_field]
                 elif body[self.id_field] != first_id:
                     violations.append(
-                        Violation(
-                            f"{prefix}/{self.id_field}", repr(first_id), repr(body[self.id_field]), "lifecycle"
-                        )
+                        Violation(f"{prefix}/{self.id_field}", repr(first_id), repr(body[self.id_field]), "lifecycle")
                     )
             state = body.get(self.status_field)
             if not isinstance(state, str) or state not in self.states:

@@ -31,10 +31,10 @@ def speech_onset_s(samples: Any, sample_rate: int) -> float | None:
     starts = len(level) - (blocks - 1) * block
     sustained = np.ones(starts, dtype=bool)
     for k in range(blocks):
-        sustained &= level[k * block:k * block + starts] >= ONSET_RMS
+        sustained &= level[k * block : k * block + starts] >= ONSET_RMS
     found = np.nonzero(sustained)[0]
     if found.size == 0:
         return None
     first = int(found[0])
-    inside = np.nonzero(magnitude[first:first + block] >= ONSET_RMS)[0]  # one is: the block's RMS reaches it
+    inside = np.nonzero(magnitude[first : first + block] >= ONSET_RMS)[0]  # one is: the block's RMS reaches it
     return (first + int(inside[0])) / sample_rate

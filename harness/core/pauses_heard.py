@@ -65,12 +65,16 @@ def heard_pauses(samples: Any, rate: int, pieces: Sequence[Piece]) -> tuple[Paus
         length_ms = 0.0 if best is None else (best[1] - best[0]) * 1000
         if best is not None:
             taken.add(best)
-        heard.append(PauseHeard(piece.ms, round(length_ms, 1), round(best[0] if best else expected, 3),
-                                abs(length_ms - piece.ms) <= tolerance_ms(piece.ms)))
+        heard.append(
+            PauseHeard(
+                piece.ms,
+                round(length_ms, 1),
+                round(best[0] if best else expected, 3),
+                abs(length_ms - piece.ms) <= tolerance_ms(piece.ms),
+            )
+        )
         paused_s += piece.ms / 1000
     return tuple(heard)
-
-
 
 
 def speaking_s(samples: Any, rate: int) -> float:

@@ -44,8 +44,7 @@ def onsets_by_chunk(lengths: Sequence[float], onset_s: float | None) -> list[flo
     found: list[float | None] = []
     into = 0.0
     for length in lengths:
-        inside = onset_s is not None and into <= onset_s < into + length and not any(
-            x is not None for x in found)
+        inside = onset_s is not None and into <= onset_s < into + length and not any(x is not None for x in found)
         found.append(onset_s - into if inside and onset_s is not None else None)
         into += length
     return found

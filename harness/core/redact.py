@@ -164,8 +164,9 @@ def secret_forms(secret: str) -> frozenset[str]:
 
 def _could_be_ordinary_text(piece: str) -> bool:
     """No digit and one case only (`sandbox-`, `PLANTED/`): such a piece is not replaced on its own."""
-    return not any(c.isdigit() for c in piece) and not (any(c.isupper() for c in piece)
-                                                        and any(c.islower() for c in piece))
+    return not any(c.isdigit() for c in piece) and not (
+        any(c.isupper() for c in piece) and any(c.islower() for c in piece)
+    )
 
 
 def _pieces(form: str) -> dict[int, set[str]]:
@@ -173,7 +174,7 @@ def _pieces(form: str) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {FRAGMENT_LENGTH: set(), HEX_FRAGMENT_LENGTH: set()}
     for length in found:
         for start in range(len(form) - length + 1):
-            piece = form[start:start + length]
+            piece = form[start : start + length]
             hex_only = _HEX_DIGITS.issuperset(piece) and piece in (piece.lower(), piece.upper())
             if _could_be_ordinary_text(piece) or hex_only != (length == HEX_FRAGMENT_LENGTH):
                 continue
@@ -186,8 +187,8 @@ def _covered(form: str, pieces: Mapping[int, frozenset[str]]) -> bool:
     covered = [False] * len(form)
     for length, table in pieces.items():
         for start in range(len(form) - length + 1):
-            if form[start:start + length] in table:
-                covered[start:start + length] = [True] * length
+            if form[start : start + length] in table:
+                covered[start : start + length] = [True] * length
     return all(covered)
 
 
@@ -202,7 +203,7 @@ class _Pieces:
     @classmethod
     def of(cls, length: int, table: Iterable[str]) -> _Pieces:
         pieces = frozenset(table)
-        return cls(length, pieces, frozenset(p[i:i + _BLOCK] for p in pieces for i in range(length - _BLOCK + 1)))
+        return cls(length, pieces, frozenset(p[i : i + _BLOCK] for p in pieces for i in range(length - _BLOCK + 1)))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where a fragment occurs: one probe every `stride` characters, the windows around a hit looked up."""
@@ -212,9 +213,9 @@ class _Pieces:
         stride, last = length - _BLOCK + 1, len(text) - length
         found = []
         for block in range(0, len(text) - _BLOCK + 1, stride):
-            if text[block:block + _BLOCK] in blocks:
+            if text[block : block + _BLOCK] in blocks:
                 for start in range(max(0, block - stride + 1), min(block, last) + 1):
-                    if text[start:start + length] in table:
+                    if text[start : start + length] in table:
                         found.append((start, start + length))
         return found
 
@@ -295,8 +296,9 @@ class Redactor:
         return value
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return {name: FILTERED if name.lower() in SENSITIVE_HEADERS else self.text(value)
-                for name, value in headers.items()}
+        return {
+            name: FILTERED if name.lower() in SENSITIVE_HEADERS else self.text(value) for name, value in headers.items()
+        }
 
     def __repr__(self) -> str:
         return f"Redactor({len(self.secrets)} secrets)"

@@ -56,8 +56,9 @@ def providers() -> dict[str, Provider]:
         if only and provider.name not in only:
             continue
         if provider.name in found:
-            raise UsageError(f"{provider.title}: the name {provider.name!r} is taken by an installed provider; "
-                             "rename the table")
+            raise UsageError(
+                f"{provider.title}: the name {provider.name!r} is taken by an installed provider; rename the table"
+            )
         found[provider.name] = provider
     return found
 

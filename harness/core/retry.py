@@ -1,23 +1,23 @@
 """When to send a request again, and how long to wait first: the one retry policy.
 
-    retryable     answers that say "not now" — 408, 425, 429, 500, 502, 503, 504 — and failures of the
-                  transport (connection refused or reset, time-outs) or of the body (cut short, not
-                  parsable): the same request may pass later. Never the 4xx that say the request or the
-                  key is wrong (400, 401, 402, 403, 404, 413, 422, ...): sending it again buys the same
-                  answer. A request that is not idempotent (a submit that charges) is sent again only on
-                  answers that say it was refused unread — 408, 425, 429, and 503 with Retry-After — since a
-                  500, 502 or 504 may come after the provider accepted the work.
-    backoff       after the n-th consecutive failure, `first_s × factor^(n−1)`, capped at `cap_s`.
-                  No jitter, on purpose: the runner's figures and its tests must come out the same on
-                  every run, and a herd of retries is already broken up where it matters — a Retry-After
-                  or a spent rate-limit window closes the provider's gate for all its jobs at once
-                  (`harness.runner.deliver.admission`), and polls follow each job's own schedule.
-    Retry-After   delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else (negative, NaN, text)
-                  is ignored; bounded to [0, MAX_RETRY_AFTER_S] so a hostile or broken header cannot stall
-                  a run. When given it is the wait (as urllib3 does): retrying sooner only buys another
-                  refusal, and waiting longer than asked only slows the run.
-    documented    a provider whose documents give backoff constants declares them in its spec
-                  (`Provider.retry`); every other provider uses `DEFAULT_RETRY`.
+retryable     answers that say "not now" — 408, 425, 429, 500, 502, 503, 504 — and failures of the
+              transport (connection refused or reset, time-outs) or of the body (cut short, not
+              parsable): the same request may pass later. Never the 4xx that say the request or the
+              key is wrong (400, 401, 402, 403, 404, 413, 422, ...): sending it again buys the same
+              answer. A request that is not idempotent (a submit that charges) is sent again only on
+              answers that say it was refused unread — 408, 425, 429, and 503 with Retry-After — since a
+              500, 502 or 504 may come after the provider accepted the work.
+backoff       after the n-th consecutive failure, `first_s × factor^(n−1)`, capped at `cap_s`.
+              No jitter, on purpose: the runner's figures and its tests must come out the same on
+              every run, and a herd of retries is already broken up where it matters — a Retry-After
+              or a spent rate-limit window closes the provider's gate for all its jobs at once
+              (`harness.runner.deliver.admission`), and polls follow each job's own schedule.
+Retry-After   delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else (negative, NaN, text)
+              is ignored; bounded to [0, MAX_RETRY_AFTER_S] so a hostile or broken header cannot stall
+              a run. When given it is the wait (as urllib3 does): retrying sooner only buys another
+              refusal, and waiting longer than asked only slows the run.
+documented    a provider whose documents give backoff constants declares them in its spec
+              (`Provider.retry`); every other provider uses `DEFAULT_RETRY`.
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ def retryable(error: ProviderError, *, idempotent: bool = True) -> bool:
     that is not idempotent is not: it may have reached the provider (the caller knows whether it did)."""
     if isinstance(error, TransportError | TimeoutError_ | ProtocolError):
         return idempotent
-    return error.status is not None and retryable_status(error.status, idempotent=idempotent,
-                                                         retry_after=error.retry_after)
+    return error.status is not None and retryable_status(
+        error.status, idempotent=idempotent, retry_after=error.retry_after
+    )
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -80,14 +80,15 @@ def step_scale(samples: Any, away_from: Sequence[int] = (), rate: int = 0) -> tu
         keep = np.ones(len(x), dtype=bool)
         side = max(2, round(SEAM_WINDOW_S * rate))
         for b in away_from:
-            keep[max(0, b - side):b + side] = False
+            keep[max(0, b - side) : b + side] = False
         if keep[2:].sum() >= len(x) // 2:  # a stretch left to measure: else the seams are the clip
             steps, bends = steps[keep[1:]], bends[keep[2:]]
     return float(np.quantile(steps, STEP_QUANTILE)), float(np.quantile(bends, STEP_QUANTILE))
 
 
-def seam_findings(samples: Any, rate: int, boundaries: Sequence[int] | None,
-                  reference: tuple[float, float] | None = None) -> list[SeamFinding]:
+def seam_findings(
+    samples: Any, rate: int, boundaries: Sequence[int] | None, reference: tuple[float, float] | None = None
+) -> list[SeamFinding]:
     """Clicks and gaps at `boundaries` (sample indices where a chunk begins; None: not known) and the first sample's
     jump, in mono `samples` at `rate`; `reference` is the step scale of the same text's whole answer."""
     x = np.asarray(samples, dtype=np.float64)
@@ -97,8 +98,13 @@ def seam_findings(samples: Any, rate: int, boundaries: Sequence[int] | None,
     step, kink = (max(own[0], reference[0]), max(own[1], reference[1])) if reference else own
     found = []
     if abs(x[0]) > max(CLICK_FLOOR, CLICK_FACTOR * step):
-        found.append(SeamFinding("first-sample", 0.0, f"the first sample is {x[0]:+.3f} (a jump from zero; the "
-                                                      f"clip's own steps reach {step:.3f})"))
+        found.append(
+            SeamFinding(
+                "first-sample",
+                0.0,
+                f"the first sample is {x[0]:+.3f} (a jump from zero; the clip's own steps reach {step:.3f})",
+            )
+        )
     for b in boundaries or ():
         if 2 <= b < len(x) - 1:
             found.extend(_click(x, b, rate, step, kink))
@@ -112,13 +118,26 @@ def _click(x: Any, b: int, rate: int, step: float, kink: float) -> list[SeamFind
     jump = abs(x[b] - x[b - 1])
     bend = max(abs(x[b] - 2 * x[b - 1] + x[b - 2]), abs(x[b + 1] - 2 * x[b] + x[b - 1]))
     if jump > max(CLICK_FLOOR, CLICK_FACTOR * step):
-        return [SeamFinding("click", b / rate, f"a step of {jump:.3f} at the seam ({jump / step:.1f}× the audio's "
-                                               f"own 99.9th-percentile step, {step:.4f})" if step else
-                            f"a step of {jump:.3f} at the seam")]
+        return [
+            SeamFinding(
+                "click",
+                b / rate,
+                f"a step of {jump:.3f} at the seam ({jump / step:.1f}× the audio's "
+                f"own 99.9th-percentile step, {step:.4f})"
+                if step
+                else f"a step of {jump:.3f} at the seam",
+            )
+        ]
     if bend > max(CLICK_FLOOR, CLICK_FACTOR * kink):
-        return [SeamFinding("click", b / rate, f"a derivative spike of {bend:.3f} at the seam ({bend / kink:.1f}× "
-                                               f"the audio's own, {kink:.4f})" if kink else
-                            f"a derivative spike of {bend:.3f} at the seam")]
+        return [
+            SeamFinding(
+                "click",
+                b / rate,
+                f"a derivative spike of {bend:.3f} at the seam ({bend / kink:.1f}× the audio's own, {kink:.4f})"
+                if kink
+                else f"a derivative spike of {bend:.3f} at the seam",
+            )
+        ]
     return []
 
 
@@ -131,10 +150,17 @@ def _clicks_anywhere(x: Any, rate: int, kink: float) -> list[SeamFinding]:
     last = -rate
     for at in (int(i) for i in spikes):
         if at - last > GAP_MIN_S * rate:
-            found.append(SeamFinding("click", at / rate, f"a derivative spike of {bends[at - 1]:.3f} "
-                                                         f"({bends[at - 1] / kink:.1f}× the audio's own, the "
-                                                         "stream's seams not recorded)" if kink else
-                                     f"a derivative spike of {bends[at - 1]:.3f}"))
+            found.append(
+                SeamFinding(
+                    "click",
+                    at / rate,
+                    f"a derivative spike of {bends[at - 1]:.3f} "
+                    f"({bends[at - 1] / kink:.1f}× the audio's own, the "
+                    "stream's seams not recorded)"
+                    if kink
+                    else f"a derivative spike of {bends[at - 1]:.3f}",
+                )
+            )
         last = at
     return found
 
@@ -151,12 +177,17 @@ def _gaps(x: Any, rate: int, boundaries: Sequence[int] | None) -> list[SeamFindi
             continue
         if seams is not None and not np.any((seams >= begin) & (seams <= end)):
             continue
-        before, after = x[begin - side:begin], x[end:end + side]
-        if min(float(np.sqrt(np.mean(before ** 2))), float(np.sqrt(np.mean(after ** 2)))) < SOUNDING_RMS:
+        before, after = x[begin - side : begin], x[end : end + side]
+        if min(float(np.sqrt(np.mean(before**2))), float(np.sqrt(np.mean(after**2)))) < SOUNDING_RMS:
             continue  # a pause that fades: the voice's own
-        found.append(SeamFinding("gap", begin / rate, f"{(end - begin) / rate * 1000:.2f} ms of digital silence "
-                                                      "between sounding audio" + (" at a seam" if seams is not None
-                                                                                  else "")))
+        found.append(
+            SeamFinding(
+                "gap",
+                begin / rate,
+                f"{(end - begin) / rate * 1000:.2f} ms of digital silence "
+                "between sounding audio" + (" at a seam" if seams is not None else ""),
+            )
+        )
     return found
 
 
@@ -169,12 +200,15 @@ def stream_headers(held: Sequence[Sequence[tuple[str, int]]], *, raw: bool) -> l
     if raw:
         return [(seq, kind) for seq, headers in enumerate(held) for kind, _ in headers]
     files = len(held) > 1 and all(any(where == 0 for _, where in headers) for headers in held)
-    return [(seq, kind) for seq, headers in enumerate(held) for kind, where in headers
-            if where > 0 or (seq > 0 and not files)]
+    return [
+        (seq, kind)
+        for seq, headers in enumerate(held)
+        for kind, where in headers
+        if where > 0 or (seq > 0 and not files)
+    ]
 
 
 def header_findings(kinds: Sequence[tuple[float, str]]) -> list[SeamFinding]:
     """Each container header or tag after a stream's start (`kinds`: where, in seconds, and what it opens; a chunk
     that is a whole file by design, every one of a stream's, is its caller's to leave out)."""
-    return [SeamFinding("header", at, f"a {kind} header inside the stream (played as samples)")
-            for at, kind in kinds]
+    return [SeamFinding("header", at, f"a {kind} header inside the stream (played as samples)") for at, kind in kinds]

@@ -77,8 +77,12 @@ class SigV4:
     def sign(self, request: httpx.Request, key: str, region: str) -> None:
         auth, awsrequest, credentials = _botocore()
         key_id, secret, token = parts(key)
-        signed = awsrequest.AWSRequest(method=request.method, url=str(request.url), data=request.content,
-                                       headers={"Content-Type": request.headers.get("content-type", "")})
+        signed = awsrequest.AWSRequest(
+            method=request.method,
+            url=str(request.url),
+            data=request.content,
+            headers={"Content-Type": request.headers.get("content-type", "")},
+        )
         auth.SigV4Auth(credentials.Credentials(key_id, secret, token), self.service, region).add_auth(signed)
         for name in ("Authorization", "X-Amz-Date", "X-Amz-Security-Token"):
             if name in signed.headers:
@@ -95,8 +99,11 @@ class SigV4:
     def verify(self, method: str, url: str, headers: Mapping[str, str], body: bytes, key: str) -> str | None:
         """None when the request's signature is the one `key` makes over it; else why not (AWS's words)."""
         authorization = headers.get("authorization", "")
-        scope, signed_names, signature = (_CREDENTIAL.search(authorization), _SIGNED.search(authorization),
-                                          _SIGNATURE.search(authorization))
+        scope, signed_names, signature = (
+            _CREDENTIAL.search(authorization),
+            _SIGNED.search(authorization),
+            _SIGNATURE.search(authorization),
+        )
         if not authorization.startswith(ALGORITHM) or not (scope and signed_names and signature):
             return "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters."
         amz_date = headers.get("x-amz-date", "")
@@ -112,13 +119,16 @@ class SigV4:
         auth, awsrequest, credentials = _botocore()
         key_id, secret, token = parts(key)
         names = signed_names.group(1).split(";")
-        remade = awsrequest.AWSRequest(method=method, url=url, data=body,
-                                       headers={name: headers.get(name, "") for name in names})
+        remade = awsrequest.AWSRequest(
+            method=method, url=url, data=body, headers={name: headers.get(name, "") for name in names}
+        )
         remade.context["timestamp"] = amz_date
         signer = auth.SigV4Auth(credentials.Credentials(key_id, secret, token), self.service, region)
         string_to_sign = signer.string_to_sign(remade, signer.canonical_request(remade))
         expected = signer.signature(string_to_sign, remade)
         if not hmac.compare_digest(expected, signature.group(1)):
-            return ("The request signature we calculated does not match the signature you provided. Check your "
-                    "AWS Secret Access Key and signing method. Consult the service documentation for details.")
+            return (
+                "The request signature we calculated does not match the signature you provided. Check your "
+                "AWS Secret Access Key and signing method. Consult the service documentation for details."
+            )
         return None

@@ -25,7 +25,7 @@ def silent_frames(samples: Any, sample_rate: int) -> Any:
     count = len(data) // frame
     if count == 0:
         return np.ones(0, dtype=bool)
-    rms = np.sqrt(np.mean(data[:count * frame].reshape(count, frame) ** 2, axis=1))
+    rms = np.sqrt(np.mean(data[: count * frame].reshape(count, frame) ** 2, axis=1))
     loudest = float(rms.max())
     if loudest <= 0.0:
         return np.ones(count, dtype=bool)

@@ -173,8 +173,6 @@ class EventMark:
     required: bool = True
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class JsonBody:
     """A JSON body validated by a pydantic model; `audio` where the body carries the audio itself."""
@@ -548,8 +546,10 @@ class Provider:
         for channel in self.channels:
             if channel.key == key:
                 return channel
-        raise KeyError(f"{self.name} has no WebSocket endpoint {key!r}; it has: "
-                       f"{', '.join(c.key for c in self.channels) or 'none'}")
+        raise KeyError(
+            f"{self.name} has no WebSocket endpoint {key!r}; it has: "
+            f"{', '.join(c.key for c in self.channels) or 'none'}"
+        )
 
     def offering(self, name: str) -> Offering:
         for offering in self.offerings:

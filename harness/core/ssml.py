@@ -21,6 +21,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The request field (the harness's, not the wire's: the wire is the document) that says the text is the voice
 # element's SSML content, put in unescaped; a markup declaration's `also_sets` names it.
 MARKUP_TEXT = ("/text_type", "ssml")
+
+
 def spoken_text(document: str) -> str:
     """The words an SSML document speaks, white space folded; ValueError naming what is wrong."""
     return " ".join("".join(parse_ssml(document).itertext()).split())
@@ -47,8 +49,10 @@ def speak_document(text: str, voice: str, language: str, markup: bool = False) -
     """A `<speak>` document saying `text` in one `voice`, as the documents' examples write it; `markup`: `text` is
     the voice element's SSML content (its `<break>`s as elements, not escaped as words)."""
     lang = quoteattr(language)
-    return (f"<speak version='1.0' xml:lang={lang}><voice xml:lang={lang} name={quoteattr(voice)}>"
-            f"{text if markup else escape(text)}</voice></speak>")
+    return (
+        f"<speak version='1.0' xml:lang={lang}><voice xml:lang={lang} name={quoteattr(voice)}>"
+        f"{text if markup else escape(text)}</voice></speak>"
+    )
 
 
 def read_speak_document(document: str) -> dict[str, Any]:
@@ -69,8 +73,12 @@ def read_speak_document(document: str) -> dict[str, Any]:
 
 
 def _render(fields: Mapping[str, Any]) -> str:
-    return speak_document(str(fields.get("text", "")), str(fields.get("voice", "")), str(fields.get("language", "")),
-                          markup=fields.get(MARKUP_TEXT[0].lstrip("/")) == MARKUP_TEXT[1])
+    return speak_document(
+        str(fields.get("text", "")),
+        str(fields.get("voice", "")),
+        str(fields.get("language", "")),
+        markup=fields.get(MARKUP_TEXT[0].lstrip("/")) == MARKUP_TEXT[1],
+    )
 
 
 #: The body of an endpoint that takes one-voice SSML made from the request's `text`, `voice` and `language`.

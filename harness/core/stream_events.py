@@ -129,8 +129,14 @@ def read_stream(body: bytes, carried: EventStreamBody | NdjsonBody | None, *, li
         document, readable = _parse(data, expect_json=lines or where is not None)
         if not readable:
             kind = Problem.UNREADABLE if event.whole else Problem.CUT
-            problems.append(StreamProblem(kind, event.end, f"an event is not {'JSON' if lines else 'readable'}"
-                                                          f"{'' if event.whole else ' (cut mid-line)'}: {data[:60]!r}"))
+            problems.append(
+                StreamProblem(
+                    kind,
+                    event.end,
+                    f"an event is not {'JSON' if lines else 'readable'}"
+                    f"{'' if event.whole else ' (cut mid-line)'}: {data[:60]!r}",
+                )
+            )
             continue
         if not event.closed:
             missing = "its line break" if lines or not event.whole else "the blank line that closes it"

@@ -172,8 +172,9 @@ class TargetChoice:
         return self.request_url or self.kind.value
 
 
-def parse_target(value: str, allowed: Collection[TargetKind] = tuple(TargetKind),
-                 option: str = "--target") -> TargetChoice:
+def parse_target(
+    value: str, allowed: Collection[TargetKind] = tuple(TargetKind), option: str = "--target"
+) -> TargetChoice:
     """`value` as a target, or a one-line `UsageError` that lists the forms `allowed` here."""
     text = value.strip()
     word = text.lower()
@@ -231,8 +232,10 @@ def provider_at(url: str, providers: Iterable[Provider]) -> Provider | None:
     wanted = _comparable(url)
     owners = [p for p in providers if any(_comparable(base) == wanted for base in p.hosts.values())]
     if len(owners) > 1:
-        raise UsageError(f"target {url} is the base URL of {' and '.join(p.name for p in owners)}: it cannot "
-                         "name one provider; give each provider its own base_url (or select one)")
+        raise UsageError(
+            f"target {url} is the base URL of {' and '.join(p.name for p in owners)}: it cannot "
+            "name one provider; give each provider its own base_url (or select one)"
+        )
     return owners[0] if owners else None
 
 
@@ -284,8 +287,10 @@ def region_of(provider: Provider, environ: Mapping[str, str] | None = None) -> s
     env = os.environ if environ is None else environ
     given = env.get(provider.region_env, "").strip() if provider.region_env else ""
     if given and not REGION_WORD.match(given):
-        raise UsageError(f"{provider.region_env}={given[:40]!r} is not a region name (lower-case letters, digits, "
-                         "dashes: eastus, us-east-1)")
+        raise UsageError(
+            f"{provider.region_env}={given[:40]!r} is not a region name (lower-case letters, digits, "
+            "dashes: eastus, us-east-1)"
+        )
     return given or provider.default_region
 
 
@@ -297,8 +302,9 @@ def regional(provider: Provider) -> bool:
 REPLAY_REGION = "region"  # a replayed request goes nowhere: a regional host needs a name, not the user's region
 
 
-def documented_bases(providers: Iterable[Provider], environ: Mapping[str, str] | None = None,
-                     fallback_region: str = "") -> dict[tuple[str, str], str]:
+def documented_bases(
+    providers: Iterable[Provider], environ: Mapping[str, str] | None = None, fallback_region: str = ""
+) -> dict[tuple[str, str], str]:
     """Each provider host's documented base URL, its region filled in (else `fallback_region`); a provider
     whose region is unknown has none (`layout` says why it is left out)."""
     bases: dict[tuple[str, str], str] = {}
@@ -313,8 +319,11 @@ def documented_bases(providers: Iterable[Provider], environ: Mapping[str, str] |
 
 def _unplaced(providers: Iterable[Provider], bases: Mapping[tuple[str, str], str]) -> dict[str, str]:
     """Why a provider with regions has no base URL: its region variable is not set."""
-    return {p.name: f"{p.name} needs its region: set {p.region_env or 'its region variable'}"
-            for p in providers if regional(p) and not any(name == p.name for name, _ in bases)}
+    return {
+        p.name: f"{p.name} needs its region: set {p.region_env or 'its region variable'}"
+        for p in providers
+        if regional(p) and not any(name == p.name for name, _ in bases)
+    }
 
 
 def sandbox_bases(root: str, providers: Iterable[Provider]) -> dict[tuple[str, str], str]:
@@ -338,8 +347,10 @@ def layout(choice: TargetChoice, providers: Iterable[Provider], sandbox_root: st
         return Layout(choice, sandbox_bases(choice.request_url, chosen), choice.url)
     reason = f"{choice.url} is {owner.name}'s base URL: only {owner.name} is there"
     # The host the URL names is reached as given (with its credentials, if any); the others as documented.
-    bases = {key: choice.request_url if _comparable(base) == _comparable(choice.url) else base
-             for key, base in documented_bases([owner]).items()}
+    bases = {
+        key: choice.request_url if _comparable(base) == _comparable(choice.url) else base
+        for key, base in documented_bases([owner]).items()
+    }
     return Layout(choice, bases, left_out={p.name: reason for p in chosen if p is not owner})
 
 
@@ -354,8 +365,9 @@ def checked_key(provider: Provider, key: str) -> Secret:
     return usable_key(provider.key_env, key)
 
 
-def target_keys(where: Layout, providers: Iterable[Provider],
-                environ: Mapping[str, str] | None = None) -> dict[str, str | None]:
+def target_keys(
+    where: Layout, providers: Iterable[Provider], environ: Mapping[str, str] | None = None
+) -> dict[str, str | None]:
     """The key each served provider's requests carry (None: none; a keyless provider never gets one).
 
     Replay: a placeholder. A sandbox started by the harness knows only its test keys. A server laid out

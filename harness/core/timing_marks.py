@@ -88,8 +88,16 @@ class MarksFinding:
         return f"{self.kind.value}: {where}{self.message}"
 
 
-def read_marks(texts: Any, starts: Any, ends: Any, *, unit_s: float = 1.0, durations: bool = False,
-               offset_s: float = 0.0, part: int = 0) -> tuple[tuple[TimingMark, ...], tuple[MarksFinding, ...]]:
+def read_marks(
+    texts: Any,
+    starts: Any,
+    ends: Any,
+    *,
+    unit_s: float = 1.0,
+    durations: bool = False,
+    offset_s: float = 0.0,
+    part: int = 0,
+) -> tuple[tuple[TimingMark, ...], tuple[MarksFinding, ...]]:
     """A provider's lists (the texts, the starts, the ends or durations, in `unit_s` seconds, `offset_s` added for
     chunk-relative times) as marks; what is no mark is a finding, in one line, and no mark is kept from it."""
     lists = {"texts": texts, "starts": starts, "ends": ends}
@@ -97,13 +105,22 @@ def read_marks(texts: Any, starts: Any, ends: Any, *, unit_s: float = 1.0, durat
         if not isinstance(value, list | tuple):
             return (), (MarksFinding(MarksKind.BAD_INPUT, f"the {name} are not a list ({type(value).__name__})"),)
         if len(value) > MAX_MARKS:
-            return (), (MarksFinding(MarksKind.BAD_INPUT, f"{len(value):,} {name}: more than any clip has "
-                                                          f"({MAX_MARKS:,}); not read"),)
+            return (), (
+                MarksFinding(
+                    MarksKind.BAD_INPUT, f"{len(value):,} {name}: more than any clip has ({MAX_MARKS:,}); not read"
+                ),
+            )
     lengths = {name: len(value) for name, value in lists.items()}
     findings = []
     if len(set(lengths.values())) > 1:
-        findings.append(MarksFinding(MarksKind.BAD_INPUT, "lists of different lengths: " + ", ".join(
-            f"{count} {name}" for name, count in lengths.items()) + "; the shortest read"))
+        findings.append(
+            MarksFinding(
+                MarksKind.BAD_INPUT,
+                "lists of different lengths: "
+                + ", ".join(f"{count} {name}" for name, count in lengths.items())
+                + "; the shortest read",
+            )
+        )
     marks, refused = [], 0
     for index, (text, start, end) in enumerate(zip(texts, starts, ends, strict=False)):
         problem = _number_problem(start) or _number_problem(end)
@@ -116,8 +133,9 @@ def read_marks(texts: Any, starts: Any, ends: Any, *, unit_s: float = 1.0, durat
         stops = begins + float(end) * unit_s if durations else offset_s + float(end) * unit_s
         marks.append(TimingMark(text=str(text), start_s=begins, end_s=stops, part=part))
     if refused > 1:
-        findings.append(MarksFinding(MarksKind.BAD_INPUT, f"{refused} marks in all with a time that is no time; "
-                                                          "none of them read"))
+        findings.append(
+            MarksFinding(MarksKind.BAD_INPUT, f"{refused} marks in all with a time that is no time; none of them read")
+        )
     return tuple(marks), tuple(findings)
 
 
@@ -131,8 +149,9 @@ def _number_problem(value: Any) -> str:
     return ""
 
 
-def check_marks(marks: Sequence[TimingMark], duration_s: float | None, sent: Sequence[str] = (), *,
-                chars: bool = False) -> tuple[MarksFinding, ...]:
+def check_marks(
+    marks: Sequence[TimingMark], duration_s: float | None, sent: Sequence[str] = (), *, chars: bool = False
+) -> tuple[MarksFinding, ...]:
     """Every invariant the marks of one clip break (`sent`: the texts they may spell, the sent text first, then
     any normalised text the provider declares it marks; empty: not checked)."""
     if not marks:
@@ -174,16 +193,30 @@ def judge_marks(answer: MarksAnswer) -> tuple[MarksFinding, ...]:
     against the audio's seconds where known and the sent text where given. What needs an ear (the onset error) is
     the caller's, where an aligner heard the words (`harness.measurement.marks`)."""
     problems = answer.problems
-    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
-                                                                 if len(problems) > 1 else ""))] if problems else []
+    findings = (
+        [
+            MarksFinding(
+                MarksKind.BAD_INPUT,
+                problems[0] + (f" (and {len(problems) - 1} more such lines)" if len(problems) > 1 else ""),
+            )
+        ]
+        if problems
+        else []
+    )
     marks = answer.marks
     if not marks and answer.advertised:
-        findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
-                                                        "for) and none came"))
+        findings.append(
+            MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked for) and none came")
+        )
     if answer.sent and len(marks) > marks_cap(answer.sent):
-        findings.append(MarksFinding(MarksKind.BAD_INPUT, f"{len(marks):,} marks for a text of {len(answer.sent)} "
-                                                          f"characters (at most {marks_cap(answer.sent):,}); not "
-                                                          "judged further"))
+        findings.append(
+            MarksFinding(
+                MarksKind.BAD_INPUT,
+                f"{len(marks):,} marks for a text of {len(answer.sent)} "
+                f"characters (at most {marks_cap(answer.sent):,}); not "
+                "judged further",
+            )
+        )
         return tuple(findings)
     findings += check_marks(marks, answer.duration_s, [answer.sent] if answer.sent else [], chars=answer.chars)
     return tuple(findings)
@@ -205,13 +238,25 @@ def _order(marks: Sequence[TimingMark]) -> list[MarksFinding]:
     back = [i for i in range(1, len(marks)) if marks[i].start_s < marks[i - 1].start_s - TOLERANCE_S]
     if back:
         i = back[0]
-        findings.append(MarksFinding(MarksKind.NON_MONOTONIC, f"starts at {marks[i].start_s:.3f} s, before the mark "
-                                     f"before it ({marks[i - 1].start_s:.3f} s); {len(back)} such in all", i))
+        findings.append(
+            MarksFinding(
+                MarksKind.NON_MONOTONIC,
+                f"starts at {marks[i].start_s:.3f} s, before the mark "
+                f"before it ({marks[i - 1].start_s:.3f} s); {len(back)} such in all",
+                i,
+            )
+        )
     inverted = [i for i, m in enumerate(marks) if m.end_s < m.start_s - TOLERANCE_S]
     if inverted:
         i = inverted[0]
-        findings.append(MarksFinding(MarksKind.NON_MONOTONIC, f"ends at {marks[i].end_s:.3f} s, before it starts "
-                                     f"({marks[i].start_s:.3f} s); {len(inverted)} such in all", i))
+        findings.append(
+            MarksFinding(
+                MarksKind.NON_MONOTONIC,
+                f"ends at {marks[i].end_s:.3f} s, before it starts "
+                f"({marks[i].start_s:.3f} s); {len(inverted)} such in all",
+                i,
+            )
+        )
     return findings
 
 
@@ -221,8 +266,11 @@ def _duplicates(words: Sequence[TimingMark]) -> list[MarksFinding]:
     runs: list[tuple[int, int]] = []  # (first word, words) of each run long enough
     first = 0
     for i in range(1, len(words) + 1):
-        same = i < len(words) and abs(words[i].start_s - words[first].start_s) <= _SAME_S and abs(
-            words[i].end_s - words[first].end_s) <= _SAME_S
+        same = (
+            i < len(words)
+            and abs(words[i].start_s - words[first].start_s) <= _SAME_S
+            and abs(words[i].end_s - words[first].end_s) <= _SAME_S
+        )
         if same:
             continue
         if i - first >= DUPLICATE_RUN:
@@ -231,9 +279,15 @@ def _duplicates(words: Sequence[TimingMark]) -> list[MarksFinding]:
     if not runs:
         return []
     at, count = runs[0]
-    return [MarksFinding(MarksKind.DUPLICATE, f"{count} words in a row ({words[at].text!r} on) all start at "
-                         f"{words[at].start_s:.3f} s and end at {words[at].end_s:.3f} s; "
-                         f"{sum(n for _, n in runs)} such words in all", at)]
+    return [
+        MarksFinding(
+            MarksKind.DUPLICATE,
+            f"{count} words in a row ({words[at].text!r} on) all start at "
+            f"{words[at].start_s:.3f} s and end at {words[at].end_s:.3f} s; "
+            f"{sum(n for _, n in runs)} such words in all",
+            at,
+        )
+    ]
 
 
 def _parts(marks: Sequence[TimingMark]) -> list[MarksFinding]:
@@ -244,12 +298,24 @@ def _parts(marks: Sequence[TimingMark]) -> list[MarksFinding]:
         if now.part == before.part:
             continue
         if now.start_s < 0.5 * before.start_s - TOLERANCE_S and before.start_s > 0.2:
-            findings.append(MarksFinding(MarksKind.RESTART, f"part {now.part} starts its times again at "
-                                         f"{now.start_s:.3f} s after part {before.part} reached {before.start_s:.3f} s "
-                                         "(times that should continue restart)", i))
+            findings.append(
+                MarksFinding(
+                    MarksKind.RESTART,
+                    f"part {now.part} starts its times again at "
+                    f"{now.start_s:.3f} s after part {before.part} reached {before.start_s:.3f} s "
+                    "(times that should continue restart)",
+                    i,
+                )
+            )
         elif now.start_s < before.end_s - TOLERANCE_S:
-            findings.append(MarksFinding(MarksKind.OVERLAP, f"part {now.part} starts at {now.start_s:.3f} s, inside "
-                                         f"part {before.part}'s last mark (ends {before.end_s:.3f} s)", i))
+            findings.append(
+                MarksFinding(
+                    MarksKind.OVERLAP,
+                    f"part {now.part} starts at {now.start_s:.3f} s, inside "
+                    f"part {before.part}'s last mark (ends {before.end_s:.3f} s)",
+                    i,
+                )
+            )
     return findings
 
 
@@ -263,14 +329,24 @@ def _bounds(marks: Sequence[TimingMark], duration_s: float | None, *, rate: bool
     for factor in RATE_RATIOS if rate else ():
         for wrong in (factor, 1 / factor):
             if abs(ratio - wrong) <= _RATIO_SLACK * wrong and (wrong > 1 or _fills(marks, duration_s, wrong)):
-                return [MarksFinding(MarksKind.SAMPLE_RATE, f"the marks span {last:.3f} s of audio lasting "
-                                     f"{duration_s:.3f} s: {ratio:.2f} times it, as a sample rate other than the "
-                                     "declared one gives (the audio's or the marks' clock)")]
+                return [
+                    MarksFinding(
+                        MarksKind.SAMPLE_RATE,
+                        f"the marks span {last:.3f} s of audio lasting "
+                        f"{duration_s:.3f} s: {ratio:.2f} times it, as a sample rate other than the "
+                        "declared one gives (the audio's or the marks' clock)",
+                    )
+                ]
     beyond = [i for i, m in enumerate(marks) if m.end_s > duration_s + TOLERANCE_S]
     if beyond:
         i = beyond[0]
-        return [MarksFinding(MarksKind.BEYOND_AUDIO, f"ends at {marks[i].end_s:.3f} s, after the audio's "
-                             f"{duration_s:.3f} s; {len(beyond)} such in all", i)]
+        return [
+            MarksFinding(
+                MarksKind.BEYOND_AUDIO,
+                f"ends at {marks[i].end_s:.3f} s, after the audio's {duration_s:.3f} s; {len(beyond)} such in all",
+                i,
+            )
+        ]
     return []
 
 
@@ -288,10 +364,13 @@ def _misspelling(marks: Sequence[TimingMark], text: str, chars: bool) -> MarksFi
     said = marked_words(marks, chars)
     sent = spoken_words(text)
     at = next((i for i, (a, b) in enumerate(zip(said, sent, strict=False)) if a != b), min(len(said), len(sent)))
-    got = " ".join(said[at:at + 3])[:60] or "nothing"
-    expected = " ".join(sent[at:at + 3])[:60] or "nothing"
-    return MarksFinding(MarksKind.SPELLING, f"the marks spell {len(said)} words, the sent text {len(sent)}; from word "
-                        f"{at}: {got!r} where the text has {expected!r}")
+    got = " ".join(said[at : at + 3])[:60] or "nothing"
+    expected = " ".join(sent[at : at + 3])[:60] or "nothing"
+    return MarksFinding(
+        MarksKind.SPELLING,
+        f"the marks spell {len(said)} words, the sent text {len(sent)}; from word "
+        f"{at}: {got!r} where the text has {expected!r}",
+    )
 
 
 def coverage(marks: Sequence[TimingMark], sent: str, *, chars: bool = False) -> float | None:
@@ -336,8 +415,9 @@ def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
     return tuple(words)
 
 
-def paired_onsets(words: Sequence[TimingMark], heard: Sequence[tuple[str, float | None]],
-                  reach: int = 3) -> list[tuple[float, float]]:
+def paired_onsets(
+    words: Sequence[TimingMark], heard: Sequence[tuple[str, float | None]], reach: int = 3
+) -> list[tuple[float, float]]:
     """(the mark's start, where it is heard) for each word mark matched, in order, to a word of the sent text
     (`heard`: each sent word and where an aligner heard it starting, None where it could not place it); a mark
     matches the next sent word of the same text (read by `spoken_words`) within `reach` words, else none."""
@@ -363,5 +443,7 @@ def onset_finding(pairs: Sequence[tuple[float, float]], limit_ms: float) -> Mark
     median = quantile((abs(mark - heard) * 1000.0 for mark, heard in pairs), 0.5)
     if median is None or median <= limit_ms:
         return None
-    return MarksFinding(MarksKind.ONSET, f"the marks' median onset error is {median:.0f} ms over {len(pairs)} words "
-                                         f"(limit {limit_ms:.0f} ms)")
+    return MarksFinding(
+        MarksKind.ONSET,
+        f"the marks' median onset error is {median:.0f} ms over {len(pairs)} words (limit {limit_ms:.0f} ms)",
+    )

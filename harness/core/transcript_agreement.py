@@ -27,8 +27,7 @@ def word_edits(said: list[str], asked: list[str]) -> int:
     for row, word in enumerate(said, start=1):
         current = [row]
         for column, other in enumerate(asked, start=1):
-            current.append(min(previous[column] + 1, current[column - 1] + 1,
-                               previous[column - 1] + (word != other)))
+            current.append(min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (word != other)))
         previous = current
     return previous[-1]
 
@@ -42,5 +41,7 @@ def transcript_disagreement(said: str, asked: str) -> str | None:
     edits = word_edits(spoken, wanted)
     shown = " ".join(spoken)
     shown = shown if len(shown) <= 80 else shown[:77] + "..."
-    return (f"the transcript the server sent beside its audio is not the text asked: {edits} of {len(wanted)} words "
-            f"differ ({shown!r})")
+    return (
+        f"the transcript the server sent beside its audio is not the text asked: {edits} of {len(wanted)} words "
+        f"differ ({shown!r})"
+    )

@@ -91,28 +91,38 @@ def build_request(
     return request
 
 
-def placed(endpoint: Endpoint, fields: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Any], dict[str, str],
-                                                                     dict[str, Any]]:
+def placed(
+    endpoint: Endpoint, fields: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, Any], dict[str, str], dict[str, Any]]:
     """A request's fields split by where they travel: (path, query, headers, body)."""
     in_path = set(path_fields(endpoint.path))
     path = {name: str(value) for name, value in fields.items() if name in in_path}
     query = {name: value for name, value in fields.items() if name in endpoint.query_fields}
-    headers = {endpoint.header_fields[name]: _form_value(value) for name, value in fields.items()
-               if name in endpoint.header_fields and value is not None}
+    headers = {
+        endpoint.header_fields[name]: _form_value(value)
+        for name, value in fields.items()
+        if name in endpoint.header_fields and value is not None
+    }
     taken = in_path | set(endpoint.query_fields) | set(endpoint.header_fields)
     return path, query, headers, {name: value for name, value in fields.items() if name not in taken}
 
 
-def _request(endpoint: Endpoint, url: str, params: dict[str, str], body: dict[str, Any],
-             headers: dict[str, str]) -> httpx.Request:
+def _request(
+    endpoint: Endpoint, url: str, params: dict[str, str], body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Request:
     if endpoint.body_kind is BodyKind.JSON:
         return httpx.Request(endpoint.method, url, params=params, json=body, headers=headers)
     if endpoint.body_kind is BodyKind.MULTIPART:
         return httpx.Request(endpoint.method, url, params=params, files=_multipart(body), headers=headers)
     if endpoint.body_kind is BodyKind.TEXT and endpoint.text_body is not None:
         document = endpoint.text_body.render(body)
-        return httpx.Request(endpoint.method, url, params=params, content=document.encode("utf-8"),
-                             headers={"Content-Type": endpoint.text_body.content_type, **headers})
+        return httpx.Request(
+            endpoint.method,
+            url,
+            params=params,
+            content=document.encode("utf-8"),
+            headers={"Content-Type": endpoint.text_body.content_type, **headers},
+        )
     if endpoint.body_kind is BodyKind.QUERY:
         params |= {k: _form_value(v) for k, v in body.items() if v is not None}
     return httpx.Request(endpoint.method, url, params=params, headers=headers)

@@ -125,8 +125,11 @@ def set_aside_unknown(model: type[BaseModel], payload: Any, *, strict: bool = Tr
     try:
         model.model_validate(payload, strict=strict)
     except ValidationError as error:
-        unknown = [_in_payload(payload, tuple(item["loc"])) for item in error.errors(include_url=False)
-                   if item["type"] == "extra_forbidden"]
+        unknown = [
+            _in_payload(payload, tuple(item["loc"]))
+            for item in error.errors(include_url=False)
+            if item["type"] == "extra_forbidden"
+        ]
         if unknown:
             return _without(payload, unknown), tuple(".".join(str(part) for part in where) for where in unknown)
     return payload, ()
@@ -142,8 +145,11 @@ def _in_payload(payload: Any, location: tuple[str | int, ...]) -> tuple[str | in
         if isinstance(here, Mapping) and part not in here and not last:
             continue  # a union's tag
         found.append(part)
-        here = here.get(part) if isinstance(here, Mapping) else (
-            here[part] if isinstance(here, list) and isinstance(part, int) and part < len(here) else None)
+        here = (
+            here.get(part)
+            if isinstance(here, Mapping)
+            else (here[part] if isinstance(here, list) and isinstance(part, int) and part < len(here) else None)
+        )
     return tuple(found)
 
 
@@ -155,8 +161,11 @@ def _without(payload: Any, locations: list[tuple[str | int, ...]]) -> Any:
         if len(location) > 1:
             deeper.setdefault(location[0], []).append(location[1:])
     if isinstance(payload, Mapping):
-        return {key: _without(value, deeper[key]) if key in deeper else value
-                for key, value in payload.items() if key not in here}
+        return {
+            key: _without(value, deeper[key]) if key in deeper else value
+            for key, value in payload.items()
+            if key not in here
+        }
     if isinstance(payload, list):
         return [_without(value, deeper[index]) if index in deeper else value for index, value in enumerate(payload)]
     return payload
@@ -170,8 +179,11 @@ def request_drift(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift
         parsed = check_request(endpoint, payload)
     except RequestValidationError:
         return ()
-    return tuple(Drift("", f"{variant.note} [{variant.evidence}]", "request-variant")
-                 for variant in endpoint.request_variants if type(parsed) is variant.model)
+    return tuple(
+        Drift("", f"{variant.note} [{variant.evidence}]", "request-variant")
+        for variant in endpoint.request_variants
+        if type(parsed) is variant.model
+    )
 
 
 def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[str]:
@@ -200,13 +212,18 @@ def soft_limit_warnings(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple
         return ()
     warnings = []
     for spec, limit, value in soft_limit_breaches(endpoint.request, payload):
-        size = f"{len(value)} {'characters' if isinstance(value, str) else 'items'}" if isinstance(
-            value, (str, list, tuple)) else repr(value)
-        warnings.append(Drift(
-            pointer(spec.name),
-            f"{size}, beyond the documents' recommendation {limit.citation()}: sent anyway",
-            "soft-limit",
-        ))
+        size = (
+            f"{len(value)} {'characters' if isinstance(value, str) else 'items'}"
+            if isinstance(value, (str, list, tuple))
+            else repr(value)
+        )
+        warnings.append(
+            Drift(
+                pointer(spec.name),
+                f"{size}, beyond the documents' recommendation {limit.citation()}: sent anyway",
+                "soft-limit",
+            )
+        )
     return tuple(warnings)
 
 
@@ -286,8 +303,11 @@ def unknown_keys(model: type[BaseModel], data: Any, prefix: str = "") -> list[Dr
     if not isinstance(data, Mapping):
         return []
     fields = {info.alias or name: info for name, info in model.model_fields.items()}
-    found = [Drift(prefix + pointer(key), "field not in the documents", "unknown-field")
-             for key in data if key not in fields and model.model_config.get("extra") == "allow"]
+    found = [
+        Drift(prefix + pointer(key), "field not in the documents", "unknown-field")
+        for key in data
+        if key not in fields and model.model_config.get("extra") == "allow"
+    ]
     for key, info in fields.items():
         inner = _model_in(info.annotation)
         value = data.get(key)
@@ -306,12 +326,14 @@ def timestamp_violations(data: Any, pointers: tuple[str, ...]) -> list[Violation
     found = []
     for where in pointers:
         present, value = resolve(data, where)
-        if present and value is not None and (
-            not isinstance(value, str) or parse_timestamp(value) is None
-        ):
+        if present and value is not None and (not isinstance(value, str) or parse_timestamp(value) is None):
             found.append(
-                Violation(where, "a timestamp in a documented form (ISO 8601 or 'YYYY-MM-DD HH:MM:SS')",
-                          _short(value), "timestamp")
+                Violation(
+                    where,
+                    "a timestamp in a documented form (ISO 8601 or 'YYYY-MM-DD HH:MM:SS')",
+                    _short(value),
+                    "timestamp",
+                )
             )
     return found
 
@@ -371,8 +393,9 @@ def check_response(
     return Verdict(tuple(header_violations)) + verdict
 
 
-def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, asked: str | None = None,
-                exact_label: bool = False) -> Verdict:
+def _check_body(
+    endpoint: Endpoint, status: int, media_type: str, body: bytes, asked: str | None = None, exact_label: bool = False
+) -> Verdict:
     response = endpoint.response_for(status)
     assert response is not None
     if not response.bodies:  # the documents show an empty body
@@ -414,8 +437,9 @@ def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, a
     return Verdict((content_type_violation,))
 
 
-def _another_name(bodies: tuple[Any, ...], media_type: str, body: bytes, asked: str | None,
-                  exact_label: bool) -> Verdict | None:
+def _another_name(
+    bodies: tuple[Any, ...], media_type: str, body: bytes, asked: str | None, exact_label: bool
+) -> Verdict | None:
     """An audio answer whose Content-Type is not among the documented ones, judged by the one label rule the family
     checks ask (`core.audio.judge_label`): an alias of a documented type, or a generic label for headerless samples,
     is right; the same bytes by another name a finding (the bytes decide). None where no documented type takes it."""
@@ -427,14 +451,21 @@ def _another_name(bodies: tuple[Any, ...], media_type: str, body: bytes, asked: 
                 continue  # a generic type takes only itself (matched above)
             read_as = asked if asked and not names_a_format(media_type) else media_type
             kind = sniff(body, read_as) if body else None
-            verdict = judge_label(documented, media_type, exact=exact_label,
-                                  bytes_right=kind is not None and declares(documented, kind))
+            verdict = judge_label(
+                documented, media_type, exact=exact_label, bytes_right=kind is not None and declares(documented, kind)
+            )
             if verdict is LabelVerdict.RIGHT:
                 return _check_audio_bytes(read_as, body)
             if verdict is LabelVerdict.ANOTHER_NAME:
-                return _check_audio_bytes(media_type, body) + Verdict(drift=(Drift(
-                    "headers/content-type", f"{media_type}, another name of the same bytes as the documented "
-                                            f"{documented}", "content-type"),))
+                return _check_audio_bytes(media_type, body) + Verdict(
+                    drift=(
+                        Drift(
+                            "headers/content-type",
+                            f"{media_type}, another name of the same bytes as the documented {documented}",
+                            "content-type",
+                        ),
+                    )
+                )
     return None
 
 
@@ -456,8 +487,13 @@ def _check_carried_audio(body: bytes, where: AudioAt, asked: str | None = None) 
     if not audio:
         return Verdict((Violation(where.pointer, f"{where.encoding} audio", "an empty string", "protocol"),))
     if sniff(audio, where.media_type or asked) is None:
-        return Verdict((Violation(where.pointer, f"{where.encoding} audio",
-                                  "bytes that are not a known audio format", "protocol"),))
+        return Verdict(
+            (
+                Violation(
+                    where.pointer, f"{where.encoding} audio", "bytes that are not a known audio format", "protocol"
+                ),
+            )
+        )
     return Verdict()
 
 

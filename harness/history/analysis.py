@@ -16,16 +16,18 @@ from harness.results import Dearer
 HEAVY_TAILED_ALARMS = 0.035  # Student t noise, 3 degrees of freedom
 SKEWED_ALARMS = 0.07  # lognormal shocks, heavy on the slow side
 
-METHOD = (f"Change points on robust statistics. Transient runs (one or two far from their neighbours' median) are "
-          f"set aside, and binary segmentation by a CUSUM of median/MAD-clipped values dates changes, with "
-          f"permutation p-values; the newest run is tested against the runs since the last change, up to two "
-          f"transients left out, by a t prediction statistic calibrated by simulation. Each test at {ALPHA / 2:.1%}: "
-          f"a series without a change is flagged with probability at most {ALPHA:.0%} under normal run-to-run noise, "
-          f"transients or not (measured: at most {HEAVY_TAILED_ALARMS:.1%} under heavy-tailed Student t noise, "
-          f"{SKEWED_ALARMS:.0%} under lognormal shocks). Measured power at 5% noise over 20 runs: a step at the "
-          f"newest run of +20% is flagged that night in 60% of series, +50% and x10 in over 99%; three runs back, "
-          f"+20% is dated in about 80%, +50% and x10 in about 98%. Sizes are medians before and after; latency, "
-          f"cost and polls on a log scale (docs/history.md).")
+METHOD = (
+    f"Change points on robust statistics. Transient runs (one or two far from their neighbours' median) are "
+    f"set aside, and binary segmentation by a CUSUM of median/MAD-clipped values dates changes, with "
+    f"permutation p-values; the newest run is tested against the runs since the last change, up to two "
+    f"transients left out, by a t prediction statistic calibrated by simulation. Each test at {ALPHA / 2:.1%}: "
+    f"a series without a change is flagged with probability at most {ALPHA:.0%} under normal run-to-run noise, "
+    f"transients or not (measured: at most {HEAVY_TAILED_ALARMS:.1%} under heavy-tailed Student t noise, "
+    f"{SKEWED_ALARMS:.0%} under lognormal shocks). Measured power at 5% noise over 20 runs: a step at the "
+    f"newest run of +20% is flagged that night in 60% of series, +50% and x10 in over 99%; three runs back, "
+    f"+20% is dated in about 80%, +50% and x10 in about 98%. Sizes are medians before and after; latency, "
+    f"cost and polls on a log scale (docs/history.md)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,11 @@ class Flagged:
     def describe(self) -> str:
         size = self.change.relative
         by = f"{size:+.0%}" if size is not None else f"{self.change.size:+.3g}"
-        return (f"{self.label} {self.series.title}: {self.change.before:.4g} -> {self.change.after:.4g} ({by}) "
-                f"from run {self.point.run_id} ({self.point.created_at[:10]}), confidence "
-                f"{self.change.confidence:.1%}, {self.change.method}")
+        return (
+            f"{self.label} {self.series.title}: {self.change.before:.4g} -> {self.change.after:.4g} ({by}) "
+            f"from run {self.point.run_id} ({self.point.created_at[:10]}), confidence "
+            f"{self.change.confidence:.1%}, {self.change.method}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +110,24 @@ class Analysis:
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
         answered in another language than asked, or a registered check's rule flags it."""
-        return bool(self.newest or self.dearer or self.fallbacks
-                    or any(worse for _, worse in self.counted_worse)
-                    or any(worse for _, worse in self.own_worse) or self.checks_changed)
+        return bool(
+            self.newest
+            or self.dearer
+            or self.fallbacks
+            or any(worse for _, worse in self.counted_worse)
+            or any(worse for _, worse in self.own_worse)
+            or self.checks_changed
+        )
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:
     """Every series tested for changes, but a registered check's: its own declared rule judges it (`checks_changed`),
     one judge per figure."""
-    flagged = [Flagged(series, change) for series in history.series if not series.key.startswith(CHECK_PREFIX)
-               for change in find_changes(series.values, series.scale is Scale.LOG, alpha)]
+    flagged = [
+        Flagged(series, change)
+        for series in history.series
+        if not series.key.startswith(CHECK_PREFIX)
+        for change in find_changes(series.values, series.scale is Scale.LOG, alpha)
+    ]
     flagged.sort(key=lambda f: (f.point.created_at, f.label, f.series.key))
     return Analysis(history, tuple(flagged))

@@ -195,7 +195,7 @@ def _prediction_statistic(histories: np.ndarray, newest: np.ndarray) -> np.ndarr
     count = kept.sum(axis=1)
     mean = np.where(kept, histories, 0.0).sum(axis=1) / count
     deviations = np.where(kept, histories - mean[:, None], 0.0)
-    sd = np.sqrt((deviations ** 2).sum(axis=1) / (count - 1))
+    sd = np.sqrt((deviations**2).sum(axis=1) / (count - 1))
     distance = np.abs(newest - mean)
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = distance / (sd * np.sqrt(1.0 + 1.0 / count))
@@ -222,8 +222,9 @@ def newest_p_value(history: Sequence[float] | np.ndarray, newest: float) -> floa
     return (1 + exceeding) / (len(null) + 1) if np.isfinite(statistic) else 0.0
 
 
-def find_changes(values: Sequence[float], log_scale: bool = False, alpha: float = ALPHA,
-                 seed: int = SEED) -> list[ChangePoint]:
+def find_changes(
+    values: Sequence[float], log_scale: bool = False, alpha: float = ALPHA, seed: int = SEED
+) -> list[ChangePoint]:
     """The changes of a series of per-run figures (oldest first): segmentation's, then the newest run's
     when it starts one. `log_scale`: test the logarithm (positive figures that scale)."""
     raw = np.asarray(values, dtype=float)
@@ -233,16 +234,16 @@ def find_changes(values: Sequence[float], log_scale: bool = False, alpha: float 
     steady = ~transients(scale)  # a segment's level is read without its transients
     bounds = [0, *(index for index, _ in found), len(raw)]
     for position, (index, p_value) in enumerate(found, start=1):
-        before, after = (_level(raw[a:b], steady[a:b]) for a, b in ((bounds[position - 1], index),
-                                                                     (index, bounds[position + 1])))
+        before, after = (
+            _level(raw[a:b], steady[a:b]) for a, b in ((bounds[position - 1], index), (index, bounds[position + 1]))
+        )
         changes.append(ChangePoint(index, before, after, p_value, "segmentation"))
     if len(raw) >= 2:
         since = max(bounds[-2] if len(bounds) > 2 else 0, len(raw) - 1 - WINDOW)
         newest = newest_p_value(scale[since:-1], float(scale[-1]))
         if newest is not None and newest <= alpha / 2:
             kept = ~_left_out(scale[since:-1][None, :])[0]  # the level the newest run was measured against
-            changes.append(ChangePoint(len(raw) - 1, _level(raw[since:-1], kept), float(raw[-1]), newest,
-                                       "newest run"))
+            changes.append(ChangePoint(len(raw) - 1, _level(raw[since:-1], kept), float(raw[-1]), newest, "newest run"))
     return changes
 
 

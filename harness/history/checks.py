@@ -51,12 +51,14 @@ def newest_checks_changed(runs: Sequence[tuple[str, Sequence[RequestRow]]]) -> t
     newest, requests = runs[-1]
     found = []
     for who, members in group(requests).items():
-        before = next(((run_id, group(earlier)[who]) for run_id, earlier in reversed(runs[:-1])
-                       if who in group(earlier)), None)
+        before = next(
+            ((run_id, group(earlier)[who]) for run_id, earlier in reversed(runs[:-1]) if who in group(earlier)), None
+        )
         if before is None:
             continue
-        found += [CheckChanged(change, newest, before[0]) for change in changes_between(before[1], members)
-                  if change.beyond]
+        found += [
+            CheckChanged(change, newest, before[0]) for change in changes_between(before[1], members) if change.beyond
+        ]
     return tuple(found)
 
 
@@ -84,19 +86,25 @@ class CountedWorse:
         return self.change.describe(self.run_id, self.before)
 
 
-def newest_counted_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], check: DeclaredCheck
-                         ) -> tuple[CountedWorse, ...]:
+def newest_counted_worse(
+    runs: Sequence[tuple[str, Sequence[RequestRow]]], check: DeclaredCheck
+) -> tuple[CountedWorse, ...]:
     """Each offering of the newest run (the last of `runs`: run id, its requests) that the counted `check`'s rule
     flags against the latest earlier run that had the offering's check (none before: the rule's "none")."""
     per_run = [(run_id, offering_checks(requests, [check])) for run_id, requests in runs]
-    return tuple(CountedWorse(change, newest, before[0] if before else None)
-                 for newest, after, before in newest_beside_before(per_run)
-                 if (change := CountedChange(after=after, before=before[1] if before else None)).worse)
+    return tuple(
+        CountedWorse(change, newest, before[0] if before else None)
+        for newest, after, before in newest_beside_before(per_run)
+        if (change := CountedChange(after=after, before=before[1] if before else None)).worse
+    )
 
 
 def newest_own_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], views: OwnViews) -> tuple[Worse, ...]:
     """Each offering of the newest run (the last of `runs`: run id, its requests) that a check with views of its own
     flags against the latest earlier run that had the offering's figures of it."""
     per_run = [(run_id, views.figures(requests)) for run_id, requests in runs]
-    return tuple(found for newest, after, before in newest_beside_before(per_run)
-                 if (found := views.worse(newest, after, before)) is not None)
+    return tuple(
+        found
+        for newest, after, before in newest_beside_before(per_run)
+        if (found := views.worse(newest, after, before)) is not None
+    )

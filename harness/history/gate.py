@@ -35,10 +35,16 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         for series in history.of(provider, model):
             found = analysis.of(series)
             newest = series.points[-1] if series.points else None
-            table.add_row(series.title, fmt(newest.value if newest else None, KINDS[series.unit]),
-                          str(len(series.points)),
-                          "; ".join(f"{f.point.run_id} ({f.change.relative or f.change.size:+.0%}, "
-                                    f"{f.change.confidence:.0%})" for f in found) or "–")
+            table.add_row(
+                series.title,
+                fmt(newest.value if newest else None, KINDS[series.unit]),
+                str(len(series.points)),
+                "; ".join(
+                    f"{f.point.run_id} ({f.change.relative or f.change.size:+.0%}, {f.change.confidence:.0%})"
+                    for f in found
+                )
+                or "–",
+            )
         console.print(table)
     if analysis.newest:
         console.print("[bold red]The newest run starts a change:[/bold red]")
@@ -81,10 +87,16 @@ def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_
     counted = {check.name: check.declaration for check in counted_checks()}
     own = {check.name: (check.declaration, views) for check, views in with_views()}
     return (
-        *((rule.heading, rule.case or rule.name, counted[name].change_said(), worse)
-          for name, worse in analysis.counted_worse if (rule := counted[name].change) is not None),
-        *((rule.heading, rule.case or rule.name, own[name][1].rule, worse) for name, worse in analysis.own_worse
-          if (rule := own[name][0].change) is not None),
+        *(
+            (rule.heading, rule.case or rule.name, counted[name].change_said(), worse)
+            for name, worse in analysis.counted_worse
+            if (rule := counted[name].change) is not None
+        ),
+        *(
+            (rule.heading, rule.case or rule.name, own[name][1].rule, worse)
+            for name, worse in analysis.own_worse
+            if (rule := own[name][0].change) is not None
+        ),
     )
 
 
@@ -107,9 +119,14 @@ def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
     if not series.key.startswith(HARD_TEXT_PREFIX):
         return []
     category = series.key.removeprefix(HARD_TEXT_PREFIX)
-    return [finding.what for finding in analysis.history.findings
-            if finding.kind == "hard-text" and (finding.provider, finding.model) == (series.provider, series.model)
-            and finding.first_run == flagged.point.run_id and finding.what.startswith(f"{category}: ")]
+    return [
+        finding.what
+        for finding in analysis.history.findings
+        if finding.kind == "hard-text"
+        and (finding.provider, finding.model) == (series.provider, series.model)
+        and finding.first_run == flagged.point.run_id
+        and finding.what.startswith(f"{category}: ")
+    ]
 
 
 def write_junit(analysis: Analysis, path: Path) -> Path:
@@ -123,22 +140,31 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
             continue
         cases += 1
         corpus = f" ({series.corpus})" if series.corpus else ""  # two corpora: two cases, never one name twice
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{series.provider}/{series.model}{corpus}",
-                                      name=series.key)
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=f"{series.provider}/{series.model}{corpus}", name=series.key
+        )
         for flagged in (f for f in analysis.newest if f.series is series):
             failures += 1
             ElementTree.SubElement(case, "failure", message=flagged.describe()).text = METHOD
     for found in analysis.dearer:  # the bill is its own check, whatever series the run has
         cases += 1
         failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{found.provider}/{found.model}",
-                                      name=f"billed {found.unit} for the same text")
+        case = ElementTree.SubElement(
+            suite,
+            "testcase",
+            classname=f"{found.provider}/{found.model}",
+            name=f"billed {found.unit} for the same text",
+        )
         ElementTree.SubElement(case, "failure", message=found.describe()).text = DEARER_RULE
     for fallback in analysis.fallbacks:  # a language answered in another, whatever series the run has
         cases += 1
         failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{fallback.provider}/{fallback.model}",
-                                      name=f"language check {fallback.language}")
+        case = ElementTree.SubElement(
+            suite,
+            "testcase",
+            classname=f"{fallback.provider}/{fallback.model}",
+            name=f"language check {fallback.language}",
+        )
         ElementTree.SubElement(case, "failure", message=fallback.describe()).text = LANGUAGE_RULE
     for _, name, rule, worse in _offering_rules(analysis):  # an offering the newest run made worse
         for one in worse:
@@ -149,8 +175,9 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
     for changed in analysis.checks_changed:  # a registered check changed beyond its declared rule
         cases += 1
         failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{changed.provider}/{changed.model}",
-                                      name=f"check {changed.check}")
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=f"{changed.provider}/{changed.model}", name=f"check {changed.check}"
+        )
         ElementTree.SubElement(case, "failure", message=changed.describe()).text = changed.rule
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))

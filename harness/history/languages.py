@@ -20,13 +20,14 @@ from harness.results import LanguageVerdicts, RunRows
 
 LANGUAGE_PREFIX = "language:"  # the language check of one language: share of checked clips heard as it
 RATE_PREFIX = "language-rate:"  # the pooled WER/CER of one language
-RULE = ("A model falls back for a language when at least half of its checked clips of it are heard as another "
-        "language with p >= 0.5 (harness.measurement.languages): the gate fails when the newest run falls back where "
-        "the run before it did not.")
+RULE = (
+    "A model falls back for a language when at least half of its checked clips of it are heard as another "
+    "language with p >= 0.5 (harness.measurement.languages): the gate fails when the newest run falls back where "
+    "the run before it did not."
+)
 
 
-def language_series(figures: Iterable[LanguageFigures], run: RunInfo
-                    ) -> Iterable[tuple[tuple[str, str, str], Point]]:
+def language_series(figures: Iterable[LanguageFigures], run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
     """Each language's points of one run: its error rate (where judgeable) and its language check (where checked)."""
     for figure in figures:
         if figure.language == "en":
@@ -82,9 +83,16 @@ def newest_fallbacks(runs: list[tuple[RunInfo, tuple[LanguageFigures, ...]]]) ->
     for figure in figures:
         if not figure.falls_back:
             continue
-        before = next((one for run, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model, one.language) == (figure.provider, figure.model, figure.language)
-                       and one.checked), None)
+        before = next(
+            (
+                one
+                for run, earlier in reversed(runs[:-1])
+                for one in earlier
+                if (one.provider, one.model, one.language) == (figure.provider, figure.model, figure.language)
+                and one.checked
+            ),
+            None,
+        )
         found.append(
             LanguageFallback(
                 provider=figure.provider,

@@ -19,8 +19,9 @@ class OfferingFigures(Protocol):
 Figures = TypeVar("Figures", bound=OfferingFigures)
 
 
-def newest_beside_before(runs: Sequence[tuple[str, Sequence[Figures]]]
-                         ) -> Iterator[tuple[str, Figures, tuple[str, Figures] | None]]:
+def newest_beside_before(
+    runs: Sequence[tuple[str, Sequence[Figures]]],
+) -> Iterator[tuple[str, Figures, tuple[str, Figures] | None]]:
     """For each offering of the newest run (the last of `runs`: run id, its offerings' figures): the newest run's id,
     its figures there, and the latest earlier run that had the offering with its figures there (None: no run before
     had it)."""
@@ -28,6 +29,13 @@ def newest_beside_before(runs: Sequence[tuple[str, Sequence[Figures]]]
         return
     newest, figures = runs[-1]
     for figure in figures:
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
+        before = next(
+            (
+                (run_id, one)
+                for run_id, earlier in reversed(runs[:-1])
+                for one in earlier
+                if (one.provider, one.model) == (figure.provider, figure.model)
+            ),
+            None,
+        )
         yield newest, figure, before

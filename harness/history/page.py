@@ -41,28 +41,56 @@ def model_figure(analysis: Analysis, series: list[Series]) -> go.Figure:
     """Every series of one model, one panel each, change points marked."""
     rows = max(1, math.ceil(len(series) / COLUMNS))
     several = len({s.corpus for s in series}) > 1  # the corpus named only where a model was read on several
-    figure = make_subplots(rows=rows, cols=COLUMNS, subplot_titles=[s.title if several else s.label for s in series],
-                           vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.08)
+    figure = make_subplots(
+        rows=rows,
+        cols=COLUMNS,
+        subplot_titles=[s.title if several else s.label for s in series],
+        vertical_spacing=min(0.12, 0.5 / rows),
+        horizontal_spacing=0.08,
+    )
     for index, one in enumerate(series):
         row, col = index // COLUMNS + 1, index % COLUMNS + 1
         scale = SCALE.get(one.unit, 1.0)
         intervals = [_interval(p.value, p.low, p.high, p.sample_size) for p in one.points]
-        hover = [f"{p.run_id}<br>{fmt(p.value, KINDS[one.unit])} {fmt_interval(p.low, p.high, KINDS[one.unit])}"
-                 for p in one.points]
-        figure.add_trace(go.Scatter(
-            x=[p.created_at for p in one.points], y=[p.value * scale for p in one.points],
-            error_y=_error_bars(intervals, scale), mode="lines+markers", name=one.label, showlegend=False,
-            text=hover, hovertemplate="%{text}<extra></extra>", line={"color": "#1f77b4"}), row=row, col=col)
+        hover = [
+            f"{p.run_id}<br>{fmt(p.value, KINDS[one.unit])} {fmt_interval(p.low, p.high, KINDS[one.unit])}"
+            for p in one.points
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=[p.created_at for p in one.points],
+                y=[p.value * scale for p in one.points],
+                error_y=_error_bars(intervals, scale),
+                mode="lines+markers",
+                name=one.label,
+                showlegend=False,
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                line={"color": "#1f77b4"},
+            ),
+            row=row,
+            col=col,
+        )
         for flagged in analysis.of(one):
             color = "#d62728" if flagged.change.method == "newest run" else "#ff7f0e"
-            figure.add_vline(x=flagged.point.created_at, line={"color": color, "dash": "dash", "width": 2},
-                             row=row, col=col)
-            figure.add_trace(go.Scatter(
-                x=[flagged.point.created_at], y=[flagged.point.value * scale], mode="markers", showlegend=False,
-                marker={"symbol": "diamond", "size": 12, "color": color},
-                hovertemplate=html.escape(flagged.describe()) + "<extra></extra>"), row=row, col=col)
-        figure.update_yaxes(title_text=AXIS[one.unit], row=row, col=col,
-                            tickformat=".0%" if one.unit == "rate" else None)
+            figure.add_vline(
+                x=flagged.point.created_at, line={"color": color, "dash": "dash", "width": 2}, row=row, col=col
+            )
+            figure.add_trace(
+                go.Scatter(
+                    x=[flagged.point.created_at],
+                    y=[flagged.point.value * scale],
+                    mode="markers",
+                    showlegend=False,
+                    marker={"symbol": "diamond", "size": 12, "color": color},
+                    hovertemplate=html.escape(flagged.describe()) + "<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        figure.update_yaxes(
+            title_text=AXIS[one.unit], row=row, col=col, tickformat=".0%" if one.unit == "rate" else None
+        )
     figure.update_layout(template=TEMPLATE, height=ROW_HEIGHT * rows + 60, margin={"l": 60, "r": 20, "t": 40, "b": 40})
     return figure
 
@@ -86,30 +114,38 @@ def _changes_table(analysis: Analysis) -> str:
         kind = KINDS[f.series.unit]
         size = f.change.relative
         rows.append(
-            f"<tr class=\"{'newest' if id(f) in newest else ''}\" "
-            f"data-series=\"{html.escape(f.label)}:{f.series.key}\" data-corpus=\"{html.escape(f.series.corpus)}\">"
+            f'<tr class="{"newest" if id(f) in newest else ""}" '
+            f'data-series="{html.escape(f.label)}:{f.series.key}" data-corpus="{html.escape(f.series.corpus)}">'
             f"<td>{html.escape(f.label)}</td><td>{html.escape(f.series.title)}</td>"
             f"<td><code>{html.escape(f.point.run_id)}</code></td><td>{html.escape(f.point.created_at[:19])}</td>"
-            f"<td class=\"n\">{fmt(f.change.before, kind)} → {fmt(f.change.after, kind)}</td>"
-            f"<td class=\"n\">{'' if size is None else f'{size:+.0%}'}</td>"
-            f"<td class=\"n\">{f.change.confidence:.1%}</td><td>{f.change.method}</td></tr>")
-    return ("<table id=\"changes\"><thead><tr><th>provider / model</th><th>figure</th><th>run</th><th>date</th>"
-            "<th>before → after</th><th>size</th><th>confidence</th><th>found by</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            f'<td class="n">{fmt(f.change.before, kind)} → {fmt(f.change.after, kind)}</td>'
+            f'<td class="n">{"" if size is None else f"{size:+.0%}"}</td>'
+            f'<td class="n">{f.change.confidence:.1%}</td><td>{f.change.method}</td></tr>'
+        )
+    return (
+        '<table id="changes"><thead><tr><th>provider / model</th><th>figure</th><th>run</th><th>date</th>'
+        "<th>before → after</th><th>size</th><th>confidence</th><th>found by</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 def _dearer_table(analysis: Analysis) -> str:
     if not analysis.dearer:
         return "<p>No provider billed the newest run more for the same text.</p>"
     rows = "".join(
-        f"<tr class=\"newest\" data-dearer=\"{html.escape(d.provider)}/{html.escape(d.model)}:{html.escape(d.unit)}\">"
+        f'<tr class="newest" data-dearer="{html.escape(d.provider)}/{html.escape(d.model)}:{html.escape(d.unit)}">'
         f"<td>{html.escape(d.provider)}/{html.escape(d.model)}</td><td>{html.escape(d.unit.replace('_', ' '))}</td>"
-        f"<td class=\"n\">{d.requests}</td><td><code>{html.escape(d.base_run)}</code> → "
-        f"<code>{html.escape(d.new_run)}</code></td><td class=\"n\">{d.before:,.4g} → {d.after:,.4g}</td>"
-        f"<td class=\"n\">×{d.ratio:.2f}</td></tr>" for d in analysis.dearer)
-    return ("<table id=\"dearer\"><thead><tr><th>provider / model</th><th>billed</th><th>same requests</th>"
-            "<th>runs</th><th>before → after</th><th>ratio</th></tr></thead><tbody>" + rows + "</tbody></table>"
-            f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
+        f'<td class="n">{d.requests}</td><td><code>{html.escape(d.base_run)}</code> → '
+        f'<code>{html.escape(d.new_run)}</code></td><td class="n">{d.before:,.4g} → {d.after:,.4g}</td>'
+        f'<td class="n">×{d.ratio:.2f}</td></tr>'
+        for d in analysis.dearer
+    )
+    return (
+        '<table id="dearer"><thead><tr><th>provider / model</th><th>billed</th><th>same requests</th>'
+        "<th>runs</th><th>before → after</th><th>ratio</th></tr></thead><tbody>" + rows + "</tbody></table>"
+        f'<p class="method">{html.escape(DEARER_RULE)}</p>'
+    )
 
 
 def _own_tables(analysis: Analysis) -> str:
@@ -120,24 +156,39 @@ def _own_tables(analysis: Analysis) -> str:
     for check, views in with_views():
         if (page := views.page) is None:
             continue
-        rows = "".join(f"<tr class=\"newest\" data-{page.attribute}=\"{html.escape(cells[0])}\">" + "".join(
-            f"<td><code>{html.escape(cell)}</code></td>" if i in page.code else f"<td>{html.escape(cell)}</td>"
-            for i, cell in enumerate(cells)) + "</tr>"
-                       for cells in (page.cells(worse) for worse in flagged.get(check.name, ())))
-        body = (f"<table id=\"{page.table_id}\"><thead><tr>" + "".join(f"<th>{h}</th>" for h in page.headings)
-                + "</tr></thead><tbody>" + rows + "</tbody></table>"
-                f"<p class=\"method\">{html.escape(views.rule)}</p>") if rows else f"<p>{page.none}</p>"
+        rows = "".join(
+            f'<tr class="newest" data-{page.attribute}="{html.escape(cells[0])}">'
+            + "".join(
+                f"<td><code>{html.escape(cell)}</code></td>" if i in page.code else f"<td>{html.escape(cell)}</td>"
+                for i, cell in enumerate(cells)
+            )
+            + "</tr>"
+            for cells in (page.cells(worse) for worse in flagged.get(check.name, ()))
+        )
+        body = (
+            (
+                f'<table id="{page.table_id}"><thead><tr>'
+                + "".join(f"<th>{h}</th>" for h in page.headings)
+                + "</tr></thead><tbody>"
+                + rows
+                + "</tbody></table>"
+                f'<p class="method">{html.escape(views.rule)}</p>'
+            )
+            if rows
+            else f"<p>{page.none}</p>"
+        )
         tables.append(f"<h2>{page.heading}</h2>{body}")
     return "".join(tables)
 
 
 def _fallback_rows(fallbacks: tuple[LanguageFallback, ...], css: str) -> str:
     return "".join(
-        f"<tr class=\"{css}\" data-fallback=\"{html.escape(f.provider)}/{html.escape(f.model)}:"
-        f"{html.escape(f.language)}\"><td>{html.escape(f.provider)}/{html.escape(f.model)}</td>"
+        f'<tr class="{css}" data-fallback="{html.escape(f.provider)}/{html.escape(f.model)}:'
+        f'{html.escape(f.language)}"><td>{html.escape(f.provider)}/{html.escape(f.model)}</td>'
         f"<td>{html.escape(f.language)}</td><td>{html.escape(f.heard)}</td>"
-        f"<td class=\"n\">{f.misheard}/{f.checked}</td><td><code>{html.escape(f.run_id)}</code></td></tr>"
-        for f in fallbacks)
+        f'<td class="n">{f.misheard}/{f.checked}</td><td><code>{html.escape(f.run_id)}</code></td></tr>'
+        for f in fallbacks
+    )
 
 
 def _fallbacks_table(analysis: Analysis) -> str:
@@ -146,14 +197,25 @@ def _fallbacks_table(analysis: Analysis) -> str:
     new, still = analysis.fallbacks, analysis.still_falling_back
     if not new and not still:
         return "<p>No model answered the newest run in another language than asked.</p>"
-    said = ("" if new else "<p>No model answered the newest run in another language than asked where the run before "
-            "it did not; these did in both (the gate fails only on a new one):</p>")
-    return (said + "<table id=\"fallbacks\"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>"
-            "<th>clips</th><th>run</th></tr></thead><tbody>" + _fallback_rows(new, "newest")
-            + _fallback_rows(still, "still") + "</tbody></table>"
-            + ("<p>Highlighted rows are new; the others answered in another language in the run before too.</p>"
-               if new and still else "")
-            + f"<p class=\"method\">{html.escape(LANGUAGE_RULE)}</p>")
+    said = (
+        ""
+        if new
+        else "<p>No model answered the newest run in another language than asked where the run before "
+        "it did not; these did in both (the gate fails only on a new one):</p>"
+    )
+    return (
+        said + '<table id="fallbacks"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>'
+        "<th>clips</th><th>run</th></tr></thead><tbody>"
+        + _fallback_rows(new, "newest")
+        + _fallback_rows(still, "still")
+        + "</tbody></table>"
+        + (
+            "<p>Highlighted rows are new; the others answered in another language in the run before too.</p>"
+            if new and still
+            else ""
+        )
+        + f'<p class="method">{html.escape(LANGUAGE_RULE)}</p>'
+    )
 
 
 def _findings_table(analysis: Analysis) -> str:
@@ -163,10 +225,13 @@ def _findings_table(analysis: Analysis) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(f.provider)}/{html.escape(f.model)}</td><td>{f.kind}</td><td>{html.escape(f.what)}</td>"
         f"<td><code>{html.escape(f.first_run)}</code></td><td>{html.escape(f.first_at[:19])}</td>"
-        f"<td class=\"n\">{f.runs}</td></tr>" for f in findings)
-    return ("<table id=\"findings\"><thead><tr><th>provider / model</th><th>kind</th><th>finding</th>"
-            "<th>first run</th><th>first seen</th><th>runs seen in</th></tr></thead><tbody>" + rows
-            + "</tbody></table>")
+        f'<td class="n">{f.runs}</td></tr>'
+        for f in findings
+    )
+    return (
+        '<table id="findings"><thead><tr><th>provider / model</th><th>kind</th><th>finding</th>'
+        "<th>first run</th><th>first seen</th><th>runs seen in</th></tr></thead><tbody>" + rows + "</tbody></table>"
+    )
 
 
 def _saturated_runs(analysis: Analysis) -> str:
@@ -174,11 +239,16 @@ def _saturated_runs(analysis: Analysis) -> str:
     runs = [run for run in analysis.history.runs if run.saturation]
     if not runs:
         return ""
-    items = "".join(f"<li><code>{html.escape(run.run_id)}</code> ({html.escape(run.created_at[:19])}): "
-                    f"{html.escape(run.saturation or '')}</li>" for run in runs)
-    return (f"<h2>Runs measured on a saturated client</h2><ul id=\"saturated-runs\">{items}</ul>"
-            "<p class=\"method\">Their jobs that ran while the client was saturated are left out of every latency "
-            "series: no latency change is called from them.</p>")
+    items = "".join(
+        f"<li><code>{html.escape(run.run_id)}</code> ({html.escape(run.created_at[:19])}): "
+        f"{html.escape(run.saturation or '')}</li>"
+        for run in runs
+    )
+    return (
+        f'<h2>Runs measured on a saturated client</h2><ul id="saturated-runs">{items}</ul>'
+        '<p class="method">Their jobs that ran while the client was saturated are left out of every latency '
+        "series: no latency change is called from them.</p>"
+    )
 
 
 def render_history(analysis: Analysis, store: str) -> str:
@@ -189,24 +259,27 @@ def render_history(analysis: Analysis, store: str) -> str:
     for index, (provider, model) in enumerate(history.models()):
         series = history.of(provider, model)
         chart = figure_html(model_figure(analysis, series), f"chart-{index}")
-        sections.append(f"<section class=\"model\" data-model=\"{html.escape(provider)}/{html.escape(model)}\">"
-                        f"<h2>{html.escape(provider)} / {html.escape(model)}</h2><div class=\"chart\">{chart}</div>"
-                        "</section>")
+        sections.append(
+            f'<section class="model" data-model="{html.escape(provider)}/{html.escape(model)}">'
+            f'<h2>{html.escape(provider)} / {html.escape(model)}</h2><div class="chart">{chart}</div>'
+            "</section>"
+        )
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' "
         "'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>tts-harness history</title><style>{_STYLE}</style>"
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
-        f"<header><h1>tts-harness history</h1><div class=\"sub\">{html.escape(store)} · {len(runs)} runs · {span} · "
-        f"{len(history.models())} models</div><p class=\"method\">{html.escape(METHOD)}</p></header>"
+        f'<header><h1>tts-harness history</h1><div class="sub">{html.escape(store)} · {len(runs)} runs · {span} · '
+        f'{len(history.models())} models</div><p class="method">{html.escape(METHOD)}</p></header>'
         f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
         f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
         f"{_own_tables(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"
-        f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>")
+        f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>"
+    )
 
 
 def write_history(analysis: Analysis, store: str, out: Path) -> Path:

@@ -91,26 +91,48 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
     SeriesMetric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
     SeriesMetric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
-    SeriesMetric("wer", "WER (pooled)", "rate", Scale.LINEAR,
-                 lambda e: e.wer_pooled if e.wer_pooled.sample_size else None),
-    SeriesMetric("similarity", "Speaker similarity", "score", Scale.LINEAR,
-                 lambda e: e.similarity if e.similarity.sample_size else None),
-    SeriesMetric("dnsmos", "DNSMOS overall", "score", Scale.LINEAR,
-                 lambda e: e.quality if e.quality.sample_size else None),
+    SeriesMetric(
+        "wer", "WER (pooled)", "rate", Scale.LINEAR, lambda e: e.wer_pooled if e.wer_pooled.sample_size else None
+    ),
+    SeriesMetric(
+        "similarity",
+        "Speaker similarity",
+        "score",
+        Scale.LINEAR,
+        lambda e: e.similarity if e.similarity.sample_size else None,
+    ),
+    SeriesMetric(
+        "dnsmos", "DNSMOS overall", "score", Scale.LINEAR, lambda e: e.quality if e.quality.sample_size else None
+    ),
     SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
-    SeriesMetric("billed_per_1k", "Billed per 1,000 characters", "usd", Scale.LOG,
-                 lambda e: None if e.billed_per_million_chars_usd is None else e.billed_per_million_chars_usd / 1000),
+    SeriesMetric(
+        "billed_per_1k",
+        "Billed per 1,000 characters",
+        "usd",
+        Scale.LOG,
+        lambda e: None if e.billed_per_million_chars_usd is None else e.billed_per_million_chars_usd / 1000,
+    ),
     SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
     # each registered check with views of its own: its report column's figure (harness.checks.views; 0 is a figure,
     # so linear)
-    *(SeriesMetric(view.series, view.series_label, view.unit, Scale.LINEAR, _own_reader(view))
-      for view in (views.column for _, views in with_views()) if view is not None and view.series),
+    *(
+        SeriesMetric(view.series, view.series_label, view.unit, Scale.LINEAR, _own_reader(view))
+        for view in (views.column for _, views in with_views())
+        if view is not None and view.series
+    ),
     # each registered counted check's ratio (harness.checks.counted_columns); the gate judges it by its own rule
     # (harness.history.checks), the change-point method draws it like any figure
-    *(SeriesMetric(check.key(item), item.label[:1].upper() + item.label[1:], "count", Scale.LINEAR,
-                   _counted_reader(check, item))
-      for check, item in counted_columns()),
+    *(
+        SeriesMetric(
+            check.key(item),
+            item.label[:1].upper() + item.label[1:],
+            "count",
+            Scale.LINEAR,
+            _counted_reader(check, item),
+        )
+        for check, item in counted_columns()
+    ),
 )
 
 
@@ -170,8 +192,12 @@ def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
     """Each failing reading of a calibrated item, named by its category, item and error."""
     for figure in category_figures(rows.spans):
         for row in figure.failures:
-            yield (figure.provider, figure.model, "hard-text",
-                       f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
+            yield (
+                figure.provider,
+                figure.model,
+                "hard-text",
+                f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})",
+            )
 
 
 # A registered check's field as a series (harness.checks): drawn on the page; judged by its own declared rule
@@ -187,8 +213,9 @@ def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tupl
                 pooled = one.figures.get(item.name)
                 if pooled is None:
                     continue
-                low, high = (math.nan, math.nan) if pooled.low is None or pooled.high is None else (pooled.low,
-                                                                                                   pooled.high)
+                low, high = (
+                    (math.nan, math.nan) if pooled.low is None or pooled.high is None else (pooled.low, pooled.high)
+                )
                 point = _point(run, Interval(pooled.value, low, high, pooled.clips))
                 if point is not None:
                     yield (entry.provider, entry.model, CHECK_PREFIX + one.check.key(item)), point
@@ -197,8 +224,7 @@ def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tupl
 def _check_metric(key: str) -> tuple[str, str, Scale, int] | None:
     for check, item in every_field():
         if key == CHECK_PREFIX + check.key(item):
-            return (f"{check.title}: {item.label}", "ms" if item.unit == "ms" else "score", Scale.LINEAR,
-                    len(METRICS))
+            return (f"{check.title}: {item.label}", "ms" if item.unit == "ms" else "score", Scale.LINEAR, len(METRICS))
     return None
 
 
@@ -218,29 +244,39 @@ def _metric(key: str) -> tuple[str, str, Scale, int]:
 
 def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
     names = set(models or ())
-    return lambda provider, model: not names or f"{provider}/{model}" in names or model in names or (
-        provider in names)
+    return lambda provider, model: not names or f"{provider}/{model}" in names or model in names or (provider in names)
 
 
 def _of_wanted(rows: RunRows, wanted: Callable[[str, str], bool]) -> RunRows:
     """The run's rows of the models asked for."""
-    return RunRows(run=rows.run,
-                   requests=tuple(r for r in rows.requests if wanted(r.provider, r.model)),
-                   errors=rows.errors,
-                   drift=tuple(r for r in rows.drift if wanted(r.provider, r.model)),
-                   source=rows.source, spans=tuple(s for s in rows.spans if wanted(s.provider, s.model)))
+    return RunRows(
+        run=rows.run,
+        requests=tuple(r for r in rows.requests if wanted(r.provider, r.model)),
+        errors=rows.errors,
+        drift=tuple(r for r in rows.drift if wanted(r.provider, r.model)),
+        source=rows.source,
+        spans=tuple(s for s in rows.spans if wanted(s.provider, s.model)),
+    )
 
 
 def _first_seen(first: Mapping[tuple[str, str, str, str], tuple[RunInfo, int]]) -> tuple[HistoryFinding, ...]:
     """Each finding at the run that first showed it and the number of runs that did, oldest first."""
-    return tuple(sorted((HistoryFinding(provider=p, model=m, kind=kind, what=what, first_run=run.run_id,
-                                        first_at=run.created_at, runs=count)
-                         for (p, m, kind, what), (run, count) in first.items()),
-                        key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
+    return tuple(
+        sorted(
+            (
+                HistoryFinding(
+                    provider=p, model=m, kind=kind, what=what, first_run=run.run_id, first_at=run.created_at, runs=count
+                )
+                for (p, m, kind, what), (run, count) in first.items()
+            ),
+            key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what),
+        )
+    )
 
 
-def _metric_points(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry], run: RunInfo
-                   ) -> Iterable[tuple[tuple[str, str, str], Point]]:
+def _metric_points(
+    rows: RunRows, rule: SaturationRule, entries: Iterable[Entry], run: RunInfo
+) -> Iterable[tuple[tuple[str, str, str], Point]]:
     """Each model's point of every figure in `METRICS` for one run; its latency figures only from the requests
     the run's saturation `rule` leaves untroubled."""
     timing = _untroubled_entries(rows, rule, entries)
@@ -250,6 +286,28 @@ def _metric_points(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry]
             point = _point(run, metric.read(source)) if source is not None else None
             if point is not None:
                 yield (entry.provider, entry.model, metric.key), point
+
+
+def _series_of(
+    points: dict[tuple[str, str, str, str], list[Point]], sources: dict[tuple[str, str], set[str]]
+) -> list[Series]:
+    """Each (provider, model, corpora, figure)'s points as a series, ordered by provider, model, corpora, then the
+    figure's place among the metrics."""
+    return [
+        Series(
+            provider=provider,
+            model=model,
+            key=key,
+            label=_label(key, sources.get((provider, model), set())),
+            unit=_metric(key)[1],
+            scale=_metric(key)[2],
+            points=tuple(found),
+            corpus=corpus,
+        )
+        for (provider, model, corpus, key), found in sorted(
+            points.items(), key=lambda item: (item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3])
+        )
+    ]
 
 
 def read_history(store: StoreTarget, models: Iterable[str] | None = None, since: str | None = None) -> History:
@@ -269,8 +327,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
             health = saturation(rows)
-            run = RunInfo(run_id, str(rows.run.created_at), str(rows.run.status), str(rows.run.target),
-                          health.line())
+            run = RunInfo(run_id, str(rows.run.created_at), str(rows.run.status), str(rows.run.target), health.line())
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
@@ -303,11 +360,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     for run_id, provider, endpoint, change in catalogue_changes(listings):
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
-    series = [Series(provider=provider, model=model, key=key, label=_label(key, sources.get((provider, model), set())),
-                     unit=_metric(key)[1], scale=_metric(key)[2], points=tuple(found), corpus=corpus)
-              for (provider, model, corpus, key), found in sorted(points.items(), key=lambda item: (
-                  item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3]))]
-    series.extend(voice_series(all_rows, store))
+    series = [*_series_of(points, sources), *voice_series(all_rows, store)]
     findings = _first_seen(first)
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     return History(
@@ -317,22 +370,27 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         dearer=tuple(dearer),
         left_out=tuple(left_out),
         fallbacks=newest_fallbacks(languages),
-        counted_worse=tuple((check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows],
-                                                              check)) for check in counted_checks()),
-        own_worse=tuple((check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))
-                        for check, views in with_views()),
+        counted_worse=tuple(
+            (check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows], check))
+            for check in counted_checks()
+        ),
+        own_worse=tuple(
+            (check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))
+            for check, views in with_views()
+        ),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),
     )
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
     """Per model, the corpora the run read for it, named together ("en_read", "en_read+hard_money")."""
-    return {key: "+".join(sorted({str(r.corpus) for r in members if r.corpus}))
-            for key, members in group(rows.requests).items()}
+    return {
+        key: "+".join(sorted({str(r.corpus) for r in members if r.corpus}))
+        for key, members in group(rows.requests).items()
+    }
 
 
-def _untroubled_entries(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry]
-                        ) -> dict[tuple[str, str], Entry]:
+def _untroubled_entries(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
     """Each model's entry for its latency series: over the jobs the client was not saturated for (the run's own
     entries where it marked none; a model whose every job it marked has none: no latency point that run)."""
     kept = tuple(row for row in rows.requests if not is_marked(row, rule))

@@ -82,8 +82,10 @@ class LanguageFallback:
     new: bool = True  # False: the run before (of that model and language) fell back too; the gate fails on new ones
 
     def describe(self) -> str:
-        return (f"{self.provider}/{self.model} answered in {self.heard} when asked for {self.language}: "
-                f"{self.misheard}/{self.checked} clips heard as another language in run {self.run_id}")
+        return (
+            f"{self.provider}/{self.model} answered in {self.heard} when asked for {self.language}: "
+            f"{self.misheard}/{self.checked} clips heard as another language in run {self.run_id}"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,5 +108,3 @@ class History:
 
     def of(self, provider: str, model: str) -> list[Series]:
         return [s for s in self.series if (s.provider, s.model) == (provider, model)]
-
-

@@ -61,8 +61,9 @@ class _Embeddings:
 
         rate = row.sample_rate  # the scorer's reading of it: headerless PCM (a raw pcm answer) needs its rate
         try:
-            audio = decode_audio(path.read_bytes(), _text(row.declared_media_type),
-                                 int(rate) if rate is not None else None)
+            audio = decode_audio(
+                path.read_bytes(), _text(row.declared_media_type), int(rate) if rate is not None else None
+            )
         except AudioCodecError:
             return None  # a clip that cannot be read is not compared (its own report flags it)
         return self._encoder.embed(audio.mono_at(SAMPLE_RATE))

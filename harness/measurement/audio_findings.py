@@ -123,12 +123,18 @@ def _headers(chunks: Sequence[ChunkRow], heard: Heard, boundaries: Sequence[int]
     raw = heard.job.asked_media_type is not None
     if not chunks:
         seconds = len(heard.samples) / heard.rate
-        return header_findings([(seconds * at / len(heard.data), kind.value)
-                                for at, kind in headers_inside(heard.data, 0 if raw else 1)])
-    held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in (c.header or "").split(",")
-                                                        if h)] for c in chunks]
-    starts = ([0.0, *(b / heard.rate for b in boundaries)] if boundaries is not None
-              else [0.0, *(sum((c.audio_ms or 0.0) for c in chunks[:n]) / 1000.0 for n in range(1, len(chunks)))])
+        return header_findings(
+            [(seconds * at / len(heard.data), kind.value) for at, kind in headers_inside(heard.data, 0 if raw else 1)]
+        )
+    held = [
+        [(kind, int(where)) for kind, _, where in (h.partition("@") for h in (c.header or "").split(",") if h)]
+        for c in chunks
+    ]
+    starts = (
+        [0.0, *(b / heard.rate for b in boundaries)]
+        if boundaries is not None
+        else [0.0, *(sum((c.audio_ms or 0.0) for c in chunks[:n]) / 1000.0 for n in range(1, len(chunks)))]
+    )
     return list(header_findings([(starts[seq], kind) for seq, kind in stream_headers(held, raw=raw)]))
 
 
@@ -139,8 +145,12 @@ def _seams(heard: Heard, chunks: Sequence[ChunkRow], whole: Heard | None) -> dic
     boundaries = _boundaries(chunks, heard)
     found = [*_headers(chunks, heard, boundaries), *seam_findings(heard.samples, heard.rate, boundaries, reference)]
     found.sort(key=lambda f: f.at_s)
-    return {"seam_findings": len(found), "seams_json": json.dumps(
-        {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]})}
+    return {
+        "seam_findings": len(found),
+        "seams_json": json.dumps(
+            {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]}
+        ),
+    }
 
 
 def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
@@ -154,8 +164,9 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     declared = heard.rate
     same = [o for o in others if o.headed and o.job.provider == heard.job.provider and o.job.model == heard.job.model]
     if same:
-        return rate_by_length(heard.seconds, declared, same[0].seconds,
-                              f"{same[0].job.provider}/{same[0].job.model} with a header")
+        return rate_by_length(
+            heard.seconds, declared, same[0].seconds, f"{same[0].job.provider}/{same[0].job.model} with a header"
+        )
     pool = [o for o in others if o.headed and o.job.delivery not in STREAMED] or list(others)
     spectra = [o.spectrum for o in pool if o.spectrum is not None]
     with np.errstate(all="ignore"), warnings.catch_warnings():  # a bin none of them holds stays NaN
@@ -164,8 +175,13 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     lower = lower_by(heard.spectrum, middle) if middle is not None else None
     if lower is None:
         return None
-    return rate_by_voice(heard.seconds, lower, declared, statistics.median(o.seconds for o in pool),
-                         f"{len(pool)} other answers in the run")
+    return rate_by_voice(
+        heard.seconds,
+        lower,
+        declared,
+        statistics.median(o.seconds for o in pool),
+        f"{len(pool)} other answers in the run",
+    )
 
 
 def _text(job: JobRow) -> tuple[str, str]:
@@ -173,8 +189,9 @@ def _text(job: JobRow) -> tuple[str, str]:
     return job.corpus, job.item_id
 
 
-def audio_findings(jobs: Sequence[JobRow], chunks: Sequence[ChunkRow], clips: Sequence[ClipRow], root: Path
-                   ) -> dict[str, dict[str, Any]]:
+def audio_findings(
+    jobs: Sequence[JobRow], chunks: Sequence[ChunkRow], clips: Sequence[ClipRow], root: Path
+) -> dict[str, dict[str, Any]]:
     """`job_key` → the seam and rate columns, for every kept answer they judge (none without numpy and the one
     decoder: a base install)."""
     try:
@@ -195,14 +212,22 @@ def audio_findings(jobs: Sequence[JobRow], chunks: Sequence[ChunkRow], clips: Se
     for key, one in heard.items():
         columns: dict[str, Any] = {}
         if one.job.delivery in STREAMED:
-            whole = next((o for o in by_text[_text(one.job)] if o.job.delivery == "sync"
-                          and o.job.provider == one.job.provider and o.job.model == one.job.model), None)
+            whole = next(
+                (
+                    o
+                    for o in by_text[_text(one.job)]
+                    if o.job.delivery == "sync" and o.job.provider == one.job.provider and o.job.model == one.job.model
+                ),
+                None,
+            )
             columns |= _seams(one, chunks_of.get(key, []), whole)
         if not one.headed or one.job.delivery in STREAMED:  # a stream's header may be the mislabelled one
             others = [o for o in by_text[_text(one.job)] if o is not one]
             rate = _rate(one, others)
-            columns |= {"heard_rate": None if rate is None else rate.heard,
-                        "heard_rate_how": None if rate is None else str(rate)}
+            columns |= {
+                "heard_rate": None if rate is None else rate.heard,
+                "heard_rate_how": None if rate is None else str(rate),
+            }
         if columns:
             found[key] = columns
     return found

@@ -35,8 +35,9 @@ def bootstrap_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def percentile_interval(data: FloatArray, statistic: Statistic, seed: int = BOOTSTRAP_SEED
-                        ) -> tuple[float, float, float, int]:
+def percentile_interval(
+    data: FloatArray, statistic: Statistic, seed: int = BOOTSTRAP_SEED
+) -> tuple[float, float, float, int]:
     """(the statistic, its 95% interval's low and high, the sample size); NaN bounds below two values."""
     value = float(statistic(data, -1)) if data.size else float("nan")
     if data.size < 2:

@@ -58,8 +58,10 @@ class FigureMismatch:
     derived: Any
 
     def __str__(self) -> str:
-        return (f"{self.column} of job {self.job_key} ({self.label}): stored {self.stored!r}, its evidence gives "
-                f"{self.derived!r}")
+        return (
+            f"{self.column} of job {self.job_key} ({self.label}): stored {self.stored!r}, its evidence gives "
+            f"{self.derived!r}"
+        )
 
 
 def _same(stored: Any, derived: Any) -> bool:

@@ -113,8 +113,9 @@ def mcnemar_worse(only_base: int, only_new: int) -> float:
     return float(_stats().binomtest(only_base, pairs, 0.5, alternative="greater").pvalue)
 
 
-def category_figures(verdicts: Iterable[SpanScoreRow], judgeability: Judgeability | None = None
-                     ) -> list[CategoryFigures]:
+def category_figures(
+    verdicts: Iterable[SpanScoreRow], judgeability: Judgeability | None = None
+) -> list[CategoryFigures]:
     """Per provider, model and category, in that order. With ``judgeability`` (the shipped self-tests), a category
     the ASR model that judged it cannot judge, or was never measured on, is marked with the reason, so a face
     shows it unscored; without it, every category is scored (a test of the figures alone)."""
@@ -135,8 +136,9 @@ def category_figures(verdicts: Iterable[SpanScoreRow], judgeability: Judgeabilit
 def _figures(key: tuple[str, str, str], rows: list[SpanScoreRow]) -> CategoryFigures:
     written = {row.item_id: row for row in rows if not row.control}
     controls = {row.item_id: row for row in rows if row.control}
-    calibrated = [row for item, row in written.items()
-                  if item in controls and controls[item].verdict == HardTextVerdict.PASS]
+    calibrated = [
+        row for item, row in written.items() if item in controls and controls[item].verdict == HardTextVerdict.PASS
+    ]
     judged = [row for row in calibrated if row.verdict in _DECIDED]
     paired = [item for item in written if item in controls]
     gap = None
@@ -163,8 +165,11 @@ def _judged(rows: Iterable[SpanScoreRow], system: tuple[str, str], category: str
     """The system's judged items (control passed, written reading passed or failed): item -> passed."""
     mine = [row for row in rows if (row.provider, row.model) == system and category in (None, row.category)]
     passed_controls = {row.item_id for row in mine if row.control and row.verdict == HardTextVerdict.PASS}
-    return {row.item_id: row.verdict == HardTextVerdict.PASS for row in mine
-            if not row.control and row.verdict in _DECIDED and row.item_id in passed_controls}
+    return {
+        row.item_id: row.verdict == HardTextVerdict.PASS
+        for row in mine
+        if not row.control and row.verdict in _DECIDED and row.item_id in passed_controls
+    }
 
 
 def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
@@ -175,15 +180,17 @@ def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
     return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second), both)
 
 
-def compare_models(verdicts: Iterable[SpanScoreRow], first: tuple[str, str], second: tuple[str, str],
-                   category: str | None = None) -> McNemar:
+def compare_models(
+    verdicts: Iterable[SpanScoreRow], first: tuple[str, str], second: tuple[str, str], category: str | None = None
+) -> McNemar:
     """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
     rows = list(verdicts)
     return _paired(_judged(rows, first, category), _judged(rows, second, category))
 
 
-def compare_runs(base: Iterable[SpanScoreRow], new: Iterable[SpanScoreRow], system: tuple[str, str],
-                 category: str) -> McNemar:
+def compare_runs(
+    base: Iterable[SpanScoreRow], new: Iterable[SpanScoreRow], system: tuple[str, str], category: str
+) -> McNemar:
     """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
     BASE only, i.e. read worse in NEW)."""
     return _paired(_judged(base, system, category), _judged(new, system, category))
@@ -215,9 +222,11 @@ class AcrossModels:
 def across_models(figures: Iterable[CategoryFigures]) -> AcrossModels:
     """The figures of every model laid out category by model (`category_figures`' output)."""
     listed = list(figures)
-    return AcrossModels(tuple(sorted({figure.category for figure in listed})),
-                        tuple(sorted({(figure.provider, figure.model) for figure in listed})),
-                        {(figure.category, (figure.provider, figure.model)): figure for figure in listed})
+    return AcrossModels(
+        tuple(sorted({figure.category for figure in listed})),
+        tuple(sorted({(figure.provider, figure.model) for figure in listed})),
+        {(figure.category, (figure.provider, figure.model)): figure for figure in listed},
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,6 +254,15 @@ def normalisation_differences(figures: Iterable[CategoryFigures]) -> list[Settin
         model, setting = normalisation_setting(figure.model)
         if setting is not None:
             by_setting[(figure.provider, model, figure.category)][setting] = figure
-    return [SettingDifference(provider=provider, model=model, category=category, off=settings["off"].accuracy,
-                              on=settings["on"].accuracy, unscored=settings["off"].unscored or settings["on"].unscored)
-            for (provider, model, category), settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]
+    return [
+        SettingDifference(
+            provider=provider,
+            model=model,
+            category=category,
+            off=settings["off"].accuracy,
+            on=settings["on"].accuracy,
+            unscored=settings["off"].unscored or settings["on"].unscored,
+        )
+        for (provider, model, category), settings in sorted(by_setting.items())
+        if {"off", "on"} <= settings.keys()
+    ]

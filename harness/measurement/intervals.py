@@ -89,8 +89,17 @@ def _narrow(low: float, high: float, views: Sequence[tuple[float, float, str]]) 
     return low, high, names
 
 
-def _stamp_views(clock: ProviderStamps, *, convention: Convention, name: str, raw: str | None,
-                 created: str | None, sent: float, received: float, epoch: float) -> list[tuple[float, float, str]]:
+def _stamp_views(
+    clock: ProviderStamps,
+    *,
+    convention: Convention,
+    name: str,
+    raw: str | None,
+    created: str | None,
+    sent: float,
+    received: float,
+    epoch: float,
+) -> list[tuple[float, float, str]]:
     """Where the event stamped `raw` (field `name`) lies on the run's clock, under one convention: placed by
     its span from `created_at` (stamped while the submit was in flight), and by the clock offset."""
     stamp = clock.bounds(name, raw, convention) if raw is not None else None
@@ -108,8 +117,18 @@ def _stamp_views(clock: ProviderStamps, *, convention: Convention, name: str, ra
     return views
 
 
-def event_window(clock: ProviderStamps, low: float, high: float, *, source: str, name: str, stamps: ServerStamps,
-                 sent: float, received: float, epoch: float) -> Window:
+def event_window(
+    clock: ProviderStamps,
+    low: float,
+    high: float,
+    *,
+    source: str,
+    name: str,
+    stamps: ServerStamps,
+    sent: float,
+    received: float,
+    epoch: float,
+) -> Window:
     """Our client window [low, high] for an event, narrowed by its stamp under each convention still
     possible; the union of those, so an unknown convention leaves the window covering both."""
     raw = getattr(stamps, name)
@@ -164,12 +183,12 @@ def completion_window(job: JobEvidence, clock: ProviderStamps) -> Window | None:
     return window
 
 
-def _server_e2e(clock: ProviderStamps, stamps: ServerStamps, done: Window | None, sent: float | None,
-                received: float | None) -> Figure | None:
+def _server_e2e(
+    clock: ProviderStamps, stamps: ServerStamps, done: Window | None, sent: float | None, received: float | None
+) -> Figure | None:
     """completed − created as the server's clock runs, each stamp placed by the run's zone and widened by
     its resolution under every convention still possible; narrowed by our own view of both events."""
-    if stamps.created is None or stamps.completed is None or not comparable(clock, stamps.created,
-                                                                             stamps.completed):
+    if stamps.created is None or stamps.completed is None or not comparable(clock, stamps.created, stamps.completed):
         return None
     lows, highs = [], []
     for convention in clock.conventions:

@@ -74,8 +74,11 @@ class LanguageFigures:
     @property
     def falls_back(self) -> bool:
         """Most checked clips answered in another language (and the check can be trusted for this language)."""
-        return (self.check_not_judgeable_by is None and self.checked > 0
-                and len(self.misheard) >= FALLBACK_SHARE * self.checked)
+        return (
+            self.check_not_judgeable_by is None
+            and self.checked > 0
+            and len(self.misheard) >= FALLBACK_SHARE * self.checked
+        )
 
     @property
     def heard_instead(self) -> str:
@@ -85,25 +88,32 @@ class LanguageFigures:
 
     def fallback_line(self) -> str:
         """The failure in one line: who answered what for which language, on how many clips."""
-        return (f"{self.label} answered in {self.heard_instead} when asked for {self.language}: "
-                f"{len(self.misheard)}/{self.checked} clips heard as another language (p >= 0.5)")
+        return (
+            f"{self.label} answered in {self.heard_instead} when asked for {self.language}: "
+            f"{len(self.misheard)}/{self.checked} clips heard as another language (p >= 0.5)"
+        )
 
 
-def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow],
-             verdicts: LanguageVerdicts | None) -> LanguageFigures:
+def _figures(
+    provider: str, model: str, language: str, rows: Sequence[RequestRow], verdicts: LanguageVerdicts | None
+) -> LanguageFigures:
     counts = [c for r in rows if (c := ErrorCounts.of(r)) is not None]
     unit = counts[0].unit if counts else ErrorUnit.WORD
     same = [c for c in counts if c.unit is unit]
     pooled = pooled_wer(same)
     rate = low = high = None
     if pooled is not None:
-        value, lo, hi, _ = pooled_ratio_interval(np.asarray([float(c.errors) for c in same]),
-                                                 np.asarray([float(c.ref_length) for c in same]))
+        value, lo, hi, _ = pooled_ratio_interval(
+            np.asarray([float(c.errors) for c in same]), np.asarray([float(c.ref_length) for c in same])
+        )
         rate, low, high = value, (None if lo != lo else lo), (None if hi != hi else hi)
     asr = next((str(r.asr_model) for r in rows if r.asr_model), "")
     checked = [r for r in rows if r.heard_language is not None]
-    misheard = tuple(Misheard(r.item_id, str(r.heard_language), float(r.heard_probability or 0.0))
-                     for r in checked if WRONG_LANGUAGE in json_list(r.flags))
+    misheard = tuple(
+        Misheard(r.item_id, str(r.heard_language), float(r.heard_probability or 0.0))
+        for r in checked
+        if WRONG_LANGUAGE in json_list(r.flags)
+    )
     verdict = verdicts.of(asr, language) if verdicts is not None and language != ENGLISH else None
     name = model_name(asr) if asr else None
     return LanguageFigures(
@@ -125,8 +135,9 @@ def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow
     )
 
 
-def language_figures(requests: Iterable[RequestRow], verdicts: LanguageVerdicts | None = None
-                     ) -> tuple[LanguageFigures, ...]:
+def language_figures(
+    requests: Iterable[RequestRow], verdicts: LanguageVerdicts | None = None
+) -> tuple[LanguageFigures, ...]:
     """Every provider × model × language of a run's scored clips, in that order; none where the run scored only
     English (the per-language table is for runs that read other languages)."""
     groups: dict[tuple[str, str, str], list[RequestRow]] = defaultdict(list)

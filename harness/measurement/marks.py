@@ -90,16 +90,28 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
     if evidence is None:
         return {}
     chars = bool(evidence.get("chars"))
-    marks = tuple(TimingMark(text=str(m[0]), start_s=float(m[1]), end_s=float(m[2]), part=int(m[3]))
-                  for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
+    marks = tuple(
+        TimingMark(text=str(m[0]), start_s=float(m[1]), end_s=float(m[2]), part=int(m[3]))
+        for m in evidence.get("marks") or ()
+        if isinstance(m, list) and len(m) == 4
+    )
     sent, duration = job.text, evidence.get("duration_s")
     cancelled = cut_by_cancel(job.cancel_verdict)
     if cancelled and sent:  # issue 79: a cancelled utterance is judged up to its cancel, with no bound at its end
         sent, duration = spoken_before_cancel(marks, sent, chars=chars), None
     # The one verdict the contract suite gives too (`judge_marks`); the onset error, which needs the aligner, here.
-    findings = list(judge_marks(MarksAnswer(marks=marks, duration_s=duration, sent=sent or "", chars=chars,
-                                            problems=tuple(str(line) for line in evidence.get("problems") or ()),
-                                            advertised=bool(evidence.get("advertised")) and not cancelled)))
+    findings = list(
+        judge_marks(
+            MarksAnswer(
+                marks=marks,
+                duration_s=duration,
+                sent=sent or "",
+                chars=chars,
+                problems=tuple(str(line) for line in evidence.get("problems") or ()),
+                advertised=bool(evidence.get("advertised")) and not cancelled,
+            )
+        )
+    )
     words = as_words(marks) if chars else marks
     heard = _loaded(job.heard_words)
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]
@@ -109,17 +121,26 @@ def marks_columns(job: JobRow) -> dict[str, Any]:
         findings.append(onset)
     errors = [abs(mark - at) * 1000.0 for mark, at in pairs]
     named = {w.start_s: w.text for w in words}
-    worst = sorted(((named.get(mark, ""), round(mark, 3), round(at, 3), round(abs(mark - at) * 1000.0, 1))
-                    for mark, at in pairs), key=lambda w: -w[3])[:WORST]
+    worst = sorted(
+        ((named.get(mark, ""), round(mark, 3), round(at, 3), round(abs(mark - at) * 1000.0, 1)) for mark, at in pairs),
+        key=lambda w: -w[3],
+    )[:WORST]
     # named where the evidence names it; evidence from before aligners named themselves keeps its figures as stored
     named_aligner = {"aligner": str(heard["own_error"])} if heard and heard.get("own_error") else {}
-    return {"marks_p50_ms": None if figures is None else round(figures.median_ms[0], 3),
-            "marks_p95_ms": None if figures is None else round(figures.p95_ms[0], 3),
-            "marks_coverage": (None if not sent else round(coverage(marks, sent, chars=chars) or 0.0, 4)),
-            "marks_findings": len(findings),
-            "marks_json": json.dumps({**named_aligner, "errors_ms": [round(e, 1) for e in errors],
-                                      "findings": [{"kind": f.kind.value, "line": f.line()} for f in findings],
-                                      "worst": [list(w) for w in worst]})}
+    return {
+        "marks_p50_ms": None if figures is None else round(figures.median_ms[0], 3),
+        "marks_p95_ms": None if figures is None else round(figures.p95_ms[0], 3),
+        "marks_coverage": (None if not sent else round(coverage(marks, sent, chars=chars) or 0.0, 4)),
+        "marks_findings": len(findings),
+        "marks_json": json.dumps(
+            {
+                **named_aligner,
+                "errors_ms": [round(e, 1) for e in errors],
+                "findings": [{"kind": f.kind.value, "line": f.line()} for f in findings],
+                "worst": [list(w) for w in worst],
+            }
+        ),
+    }
 
 
 def run_marks_columns(jobs: Sequence[JobRow]) -> dict[str, dict[str, Any]]:
@@ -174,9 +195,10 @@ def offering_marks(requests: Sequence[RequestRow]) -> tuple[OfferingMarks, ...]:
         found = _loaded(request.marks_json)
         if found is None:
             continue
-        one = by_model.setdefault((request.provider, request.model),
-                                  {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {},
-                                   "aligners": {}})
+        one = by_model.setdefault(
+            (request.provider, request.model),
+            {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {}, "aligners": {}},
+        )
         one["answers"] += 1
         if (aligner := aligner_of(found)) is not None:
             one["aligners"][aligner] = None  # a dict: the statements in the order first met, each once

@@ -32,8 +32,21 @@ from harness.core.pauses_heard import PauseHeard, heard_pauses, tolerance_ms
 from harness.core.protocols.markup import Asked, Piece, Said, spoken, written_words
 from harness.results import ClipRow
 
-__all__ = ["IGNORED", "ClipMarkup", "MarkupVerdict", "PauseHeard", "ReadingHeard", "heard_pauses", "honoured_shares",
-           "judged", "judged_said", "markup_verdicts", "said_hard_text", "tag_words_heard", "tolerance_ms"]
+__all__ = [
+    "IGNORED",
+    "ClipMarkup",
+    "MarkupVerdict",
+    "PauseHeard",
+    "ReadingHeard",
+    "heard_pauses",
+    "honoured_shares",
+    "judged",
+    "judged_said",
+    "markup_verdicts",
+    "said_hard_text",
+    "tag_words_heard",
+    "tolerance_ms",
+]
 
 IGNORED = "tag-ignored"  # the forced choice's error type for a tagged text read as if untagged
 
@@ -71,8 +84,7 @@ class MarkupVerdict:
 
     @property
     def honoured(self) -> bool:
-        return all(p.honoured for p in self.pauses) and all(r.honoured for r in self.readings) \
-            and not self.tags_spoken
+        return all(p.honoured for p in self.pauses) and all(r.honoured for r in self.readings) and not self.tags_spoken
 
     def findings(self) -> tuple[str, ...]:
         late = tuple(p.finding() for p in self.pauses if not p.honoured)
@@ -83,9 +95,17 @@ class MarkupVerdict:
         """The job's stored columns (`markup_honoured`, `markup_json`: harness.results.schema)."""
         pauses = [[p.asked_ms, p.heard_ms, p.at_s, p.honoured] for p in self.pauses]
         readings = [[r.kind, r.text, r.verdict, r.reading] for r in self.readings]
-        return {"markup_honoured": int(self.honoured), "markup_json": json.dumps(
-            {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "readings": readings,
-             "findings": list(self.findings())})}
+        return {
+            "markup_honoured": int(self.honoured),
+            "markup_json": json.dumps(
+                {
+                    "pauses": pauses,
+                    "tags_spoken": list(self.tags_spoken),
+                    "readings": readings,
+                    "findings": list(self.findings()),
+                }
+            ),
+        }
 
 
 def judged_said(pieces: Sequence[Asked]) -> tuple[Said, ...]:
@@ -97,8 +117,15 @@ def said_hard_text(pieces: Sequence[Asked], said: Said) -> HardText:
     """The forced choice for one tagged text of an item: its sentence as written (the tagged text the span), the
     honoured reading accepted, the text read as if untagged the one misreading, the honouring voice's words the
     control."""
-    return HardText(text=written_words(pieces), category="markup", span=said.text, accepted=(said.honoured,),
-                    misreadings=(Misreading(said.ignored, IGNORED),), control=spoken(pieces), meaning_changes=True)
+    return HardText(
+        text=written_words(pieces),
+        category="markup",
+        span=said.text,
+        accepted=(said.honoured,),
+        misreadings=(Misreading(said.ignored, IGNORED),),
+        control=spoken(pieces),
+        meaning_changes=True,
+    )
 
 
 def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -> tuple[str, ...]:
@@ -119,8 +146,9 @@ def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -
     return tuple(found)
 
 
-def judged(samples: Any, rate: int, pieces: Sequence[Piece], transcript: str | None,
-           sent_tag_words: Iterable[str]) -> MarkupVerdict:
+def judged(
+    samples: Any, rate: int, pieces: Sequence[Piece], transcript: str | None, sent_tag_words: Iterable[str]
+) -> MarkupVerdict:
     """One clip: its pauses heard, and the tag words its transcript holds (none judged without a transcript)."""
     spoken_tags = () if transcript is None else tag_words_heard(transcript, sent_tag_words, spoken(pieces))
     return MarkupVerdict(heard_pauses(samples, rate, pieces), spoken_tags)
@@ -140,8 +168,13 @@ class ClipMarkup:
 Sent = Callable[[str, str, Sequence[Asked]], tuple[tuple[Piece, ...], tuple[str, ...]]]
 
 
-def markup_verdicts(clips: Iterable[ClipRow], transcripts: Mapping[str, str | None],
-                    items: Mapping[tuple[str, str], Sequence[Asked]], sent_as: Sent, root: Path) -> list[ClipMarkup]:
+def markup_verdicts(
+    clips: Iterable[ClipRow],
+    transcripts: Mapping[str, str | None],
+    items: Mapping[tuple[str, str], Sequence[Asked]],
+    sent_as: Sent,
+    root: Path,
+) -> list[ClipMarkup]:
     """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded as it was
     declared, its transcript read (`transcripts`: by clip id); `sent_as(provider, model, pieces)` what the offering's
     documents promise for them and the words of its tags."""

@@ -56,8 +56,11 @@ def _order_statistics(size: int, q: float) -> tuple[int, int] | None:
     interval asked of the ranks themselves (they depend on the size and q alone); None where it has no two sides."""
     if size < 2:
         return None
-    found = _scipy_stats().quantile_test(np.arange(size, dtype=np.float64), q=0.0, p=q).confidence_interval(
-        BOOTSTRAP_CONFIDENCE)
+    found = (
+        _scipy_stats()
+        .quantile_test(np.arange(size, dtype=np.float64), q=0.0, p=q)
+        .confidence_interval(BOOTSTRAP_CONFIDENCE)
+    )
     if not (math.isfinite(found.low) and math.isfinite(found.high)):
         return None
     return int(found.low), int(found.high)

@@ -50,7 +50,7 @@ class FieldStamps:
     @property
     def resolution(self) -> float:
         """Seconds between the values this field can print."""
-        return 10.0 ** -self.digits if self.digits else 1.0
+        return 10.0**-self.digits if self.digits else 1.0
 
 
 @dataclass(slots=True)
@@ -127,8 +127,7 @@ class ProviderStamps:
     """
 
     fields: dict[str, FieldStamps] = field(default_factory=dict)
-    offsets: dict[Convention, ClockOffset] = field(
-        default_factory=lambda: {c: ClockOffset() for c in Convention})
+    offsets: dict[Convention, ClockOffset] = field(default_factory=lambda: {c: ClockOffset() for c in Convention})
     refuted: dict[Convention, int] = field(default_factory=lambda: dict.fromkeys(Convention, 0))
     declared: Convention | None = None
     zone_shift_s: float = 0.0  # zone-less stamps read as UTC are this far ahead of the zoned clock
@@ -187,9 +186,12 @@ class ProviderStamps:
         completions the two conventions put the server's seconds half a second apart; with whole seconds
         everywhere their offsets differ by that half, and the shift makes them agree."""
         half = self.resolution("completed") / 2
-        return {c: ClockOffset(o.low + shift, o.high + shift, o.jobs, o.resets)
-                for c in self.conventions if (o := self.offsets[c]).known
-                for shift in ((half if c is Convention.ROUND else 0.0),)}
+        return {
+            c: ClockOffset(o.low + shift, o.high + shift, o.jobs, o.resets)
+            for c in self.conventions
+            if (o := self.offsets[c]).known
+            for shift in ((half if c is Convention.ROUND else 0.0),)
+        }
 
     @property
     def offset(self) -> ClockOffset:
@@ -197,8 +199,12 @@ class ProviderStamps:
         shifted = list(self.completion_offsets().values())
         if not shifted:
             return ClockOffset()
-        return ClockOffset(min(o.low for o in shifted), max(o.high for o in shifted), min(o.jobs for o in shifted),
-                           max(o.resets for o in shifted))
+        return ClockOffset(
+            min(o.low for o in shifted),
+            max(o.high for o in shifted),
+            min(o.jobs for o in shifted),
+            max(o.resets for o in shifted),
+        )
 
     def observe_submit(self, created: str, sent_wall: float, received_wall: float) -> None:
         """A job's `created_at` was stamped while our submit was in flight, between sent and received."""

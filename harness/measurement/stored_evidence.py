@@ -71,11 +71,13 @@ def _start_observable(job: JobRow, lifecycle: Lifecycle | None) -> bool:
     if job.start_observable is not None:
         return bool(job.start_observable)
     return lifecycle is not None and any(
-        state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
+        state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states
+    )
 
 
-def job_evidence(job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow], chunks: Sequence[ChunkRow],
-                 epoch: float) -> JobEvidence | None:
+def job_evidence(
+    job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow], chunks: Sequence[ChunkRow], epoch: float
+) -> JobEvidence | None:
     """One job's evidence from its rows, on the run's clock whose zero is the wall time `epoch`; None for a job
     that has none (planned, or skipped before it was sent)."""
     origin = _start(job)
@@ -83,8 +85,7 @@ def job_evidence(job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow]
         return None
     start = origin - epoch
     legacy = job.start_observable is None  # stored before schema 7
-    lifecycle, convention = declared_waiting(job.provider, job.endpoint) if legacy \
-        else (None, job.declared_convention)
+    lifecycle, convention = declared_waiting(job.provider, job.endpoint) if legacy else (None, job.declared_convention)
 
     def at(t_ms: float | None) -> float | None:
         return None if t_ms is None else start + t_ms / 1000.0
@@ -117,8 +118,9 @@ def job_evidence(job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow]
     )
 
 
-def run_evidence(jobs: Sequence[JobRow], marks: Sequence[MarkRow], polls: Sequence[PollRow],
-                 chunks: Sequence[ChunkRow]) -> list[JobEvidence]:
+def run_evidence(
+    jobs: Sequence[JobRow], marks: Sequence[MarkRow], polls: Sequence[PollRow], chunks: Sequence[ChunkRow]
+) -> list[JobEvidence]:
     """Every job of a run that left evidence, in the order of `jobs`."""
     marks_of, polls_of, chunks_of = _grouped(marks), _grouped(polls), _grouped(chunks)
     # The run's clock starts at the whole second before its first job: readings stay small, so the instants

@@ -32,8 +32,9 @@ from harness.core.quantiles import quantile
 from harness.measurement.evidence import Chunk
 
 
-def _interval(name: str, low: float | None, estimate: float | None, high: float | None,
-              unit: str = "_ms") -> dict[str, Any]:
+def _interval(
+    name: str, low: float | None, estimate: float | None, high: float | None, unit: str = "_ms"
+) -> dict[str, Any]:
     return {f"{name}{unit}": estimate, f"{name}_lo{unit}": low, f"{name}_hi{unit}": high}
 
 
@@ -45,8 +46,7 @@ def _gaps(chunks: Sequence[Chunk]) -> dict[str, Any]:
     found: dict[str, Any] = {"max_chunk_gap_ms": max(observed, default=0.0)}
     for q in (50, 95):
         # A quantile never falls when one value rises: the quantiles of the bounds bound the quantile.
-        found |= _interval(f"gap_p{q}", quantile(least, q / 100), quantile(observed, q / 100),
-                           quantile(most, q / 100))
+        found |= _interval(f"gap_p{q}", quantile(least, q / 100), quantile(observed, q / 100), quantile(most, q / 100))
     return found
 
 

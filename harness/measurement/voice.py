@@ -38,7 +38,7 @@ def spectrum(samples: Any, rate: int) -> Any:
         return None
     starts = np.arange(0, len(x) - size + 1, size // 2)
     frames = x[starts[:, None] + np.arange(size)]
-    frames = frames[np.sqrt(np.mean(frames ** 2, axis=1)) >= SPEECH_RMS]
+    frames = frames[np.sqrt(np.mean(frames**2, axis=1)) >= SPEECH_RMS]
     if len(frames) < 10:
         return None
     power = np.mean(np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)) ** 2, axis=0)
@@ -55,8 +55,10 @@ def lower_by(own: Any, reference: Any) -> float | None:
     if own is None or reference is None:
         return None
     reach = BINS_PER_OCTAVE
-    scores = [_agreement(own[max(0, -k):len(own) - max(0, k)], reference[max(0, k):len(reference) - max(0, -k)])
-              for k in range(-reach, reach + 1)]
+    scores = [
+        _agreement(own[max(0, -k) : len(own) - max(0, k)], reference[max(0, k) : len(reference) - max(0, -k)])
+        for k in range(-reach, reach + 1)
+    ]
     if all(np.isnan(scores)):
         return None
     return float(2.0 ** ((int(np.nanargmax(scores)) - reach) / BINS_PER_OCTAVE))

@@ -65,36 +65,98 @@ def _rows_height(count: int) -> int:
     return max(HEIGHT, 110 + ROW_PX * count)
 
 
-def _ranked_boxes(values: dict[tuple[str, str], list[float]], title: str, x_title: str, *, log: bool,
-                  empty: str) -> go.Figure:
+def _ranked_boxes(
+    values: dict[tuple[str, str], list[float]], title: str, x_title: str, *, log: bool, empty: str
+) -> go.Figure:
     """One horizontal box per model, every value a point, the models ranked by median (the least at the top), each
     named on its own row of the y axis: 130 models read as a ranking, not as 130 slanted labels over each other."""
     figure = go.Figure()
     ranked = sorted(((statistics.median(v), f"{p}/{m}", p, v) for (p, m), v in values.items() if v))
     colors = _colors([provider for provider, _ in values])
     for _median, label, provider, members in ranked:
-        figure.add_trace(go.Box(x=members, y=[label] * len(members), name=label, orientation="h", boxpoints="all",
-                                jitter=0.3, pointpos=0, marker={"size": 4, "color": colors[provider]},
-                                line={"width": 1}, hovertemplate=f"{label}<br>%{{x:.3g}}<extra></extra>"))
+        figure.add_trace(
+            go.Box(
+                x=members,
+                y=[label] * len(members),
+                name=label,
+                orientation="h",
+                boxpoints="all",
+                jitter=0.3,
+                pointpos=0,
+                marker={"size": 4, "color": colors[provider]},
+                line={"width": 1},
+                hovertemplate=f"{label}<br>%{{x:.3g}}<extra></extra>",
+            )
+        )
     if not figure.data:
         _empty_note(figure, empty)
     _layout(figure, title, x_title, "")
     labels = [label for _, label, _, _ in ranked]
-    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickmode="array",
-                        tickvals=labels, ticktext=labels, tickfont={"size": TICK_FONT}, automargin=True)
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=labels,
+        ticktext=labels,
+        tickfont={"size": TICK_FONT},
+        automargin=True,
+    )
     if log and figure.data:
         figure.update_xaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{t:g}" for t in LOG_TICKS])
-    return figure.update_layout(showlegend=False, height=_rows_height(len(labels)),
-                                margin={"l": 60, "r": 20, "t": 50, "b": 50})
+    return figure.update_layout(
+        showlegend=False, height=_rows_height(len(labels)), margin={"l": 60, "r": 20, "t": 50, "b": 50}
+    )
 
 
 def latency_figure(rows: Sequence[RequestRow]) -> go.Figure:
     """End-to-end latency per provider × model (ok, not resumed jobs), every point shown, ranked by median on a log
     axis (seconds to tens of seconds side by side)."""
-    values = {key: [ms / 1000.0 for ms in floats(r.e2e_ms for r in timed(members))]
-              for key, members in group(rows).items()}
-    return _ranked_boxes(values, "End-to-end latency, fastest median first", "seconds (log scale)", log=True,
-                         empty="no completed job to time")
+    values = {
+        key: [ms / 1000.0 for ms in floats(r.e2e_ms for r in timed(members))] for key, members in group(rows).items()
+    }
+    return _ranked_boxes(
+        values,
+        "End-to-end latency, fastest median first",
+        "seconds (log scale)",
+        log=True,
+        empty="no completed job to time",
+    )
+
+
+def _add_front(figure: go.Figure, axis: CostAxis, front: list[Entry], positions: dict[str, str | None]) -> None:
+    """The Pareto front's stars (open where not every job was ok), each labelled where a place was found, and the
+    dotted line through them in order of cost."""
+    for complete in (True, False):
+        members = [e for e in front if e.every_job_ok is complete]
+        if not members:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[axis.position(e) for e in members],
+                y=[e.wer_pooled.value for e in members],
+                mode="markers+text",
+                name="Pareto front" if complete else "front, not every job ok",
+                text=[_front_label(e) if positions[e.label] else "" for e in members],
+                textposition=[positions[e.label] or "top center" for e in members],
+                hovertext=[e.label for e in members],
+                customdata=[_cost_words(e) for e in members],
+                hovertemplate=HOVER,
+                marker={"size": 13, "symbol": "star" if complete else "star-open", "color": "#b9770e"},
+            )
+        )
+    line = sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value))
+    if len(line) > 1:
+        figure.add_trace(
+            go.Scatter(
+                x=[axis.position(e) for e in line],
+                y=[e.wer_pooled.value for e in line],
+                mode="lines",
+                name="front",
+                line={"dash": "dot", "color": "#b9770e"},
+                hoverinfo="skip",
+            )
+        )
 
 
 def cost_wer_figure(board: Leaderboard) -> go.Figure:
@@ -114,35 +176,44 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
     y_range = (-0.04 * max(worst, 0.01), max(1.3 * worst, 0.01))
     front = [e for e in placed if e.pareto]
     labels = [_front_label(e) for e in front]
-    positions = dict(zip([e.label for e in front], label_positions(
-        [(axis.x(e), e.wer_pooled.value) for e in front], labels, axis.range, y_range, PLOT_PX,
-        others=[(axis.x(e), e.wer_pooled.value) for e in placed if not e.pareto]), strict=True))
+    positions = dict(
+        zip(
+            [e.label for e in front],
+            label_positions(
+                [(axis.x(e), e.wer_pooled.value) for e in front],
+                labels,
+                axis.range,
+                y_range,
+                PLOT_PX,
+                others=[(axis.x(e), e.wer_pooled.value) for e in placed if not e.pareto],
+            ),
+            strict=True,
+        )
+    )
     dominated = [e for e in placed if not e.pareto]
     if dominated:
-        figure.add_trace(go.Scatter(
-            x=[axis.position(e) for e in dominated], y=[e.wer_pooled.value for e in dominated], mode="markers",
-            name="dominated", hovertext=[e.label for e in dominated], customdata=[_cost_words(e) for e in dominated],
-            hovertemplate=HOVER, marker={"size": 8, "color": "rgba(90, 101, 117, 0.55)"}))
-    for complete in (True, False):
-        members = [e for e in front if e.every_job_ok is complete]
-        if not members:
-            continue
-        figure.add_trace(go.Scatter(
-            x=[axis.position(e) for e in members], y=[e.wer_pooled.value for e in members], mode="markers+text",
-            name="Pareto front" if complete else "front, not every job ok",
-            text=[_front_label(e) if positions[e.label] else "" for e in members],
-            textposition=[positions[e.label] or "top center" for e in members],
-            hovertext=[e.label for e in members], customdata=[_cost_words(e) for e in members], hovertemplate=HOVER,
-            marker={"size": 13, "symbol": "star" if complete else "star-open", "color": "#b9770e"}))
-    line = sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value))
-    if len(line) > 1:
-        figure.add_trace(go.Scatter(x=[axis.position(e) for e in line], y=[e.wer_pooled.value for e in line],
-                                    mode="lines", name="front", line={"dash": "dot", "color": "#b9770e"},
-                                    hoverinfo="skip"))
+        figure.add_trace(
+            go.Scatter(
+                x=[axis.position(e) for e in dominated],
+                y=[e.wer_pooled.value for e in dominated],
+                mode="markers",
+                name="dominated",
+                hovertext=[e.label for e in dominated],
+                customdata=[_cost_words(e) for e in dominated],
+                hovertemplate=HOVER,
+                marker={"size": 8, "color": "rgba(90, 101, 117, 0.55)"},
+            )
+        )
+    _add_front(figure, axis, front, positions)
     figure.update_xaxes(type="log", range=list(axis.range), tickvals=axis.ticks, ticktext=axis.tick_text)
     figure.update_yaxes(range=list(y_range), tickformat=".0%")  # WER in %, as the leaderboard prints it
-    _layout(figure, f"Cost against WER: the Pareto front starred and named ({len(front)} of {len(placed)} models; "
-            "the rest on hover)", "USD per 1M characters (log scale)", "pooled WER (%)")
+    _layout(
+        figure,
+        f"Cost against WER: the Pareto front starred and named ({len(front)} of {len(placed)} models; "
+        "the rest on hover)",
+        "USD per 1M characters (log scale)",
+        "pooled WER (%)",
+    )
     return figure.update_layout(height=COST_WER_HEIGHT)
 
 
@@ -177,7 +248,7 @@ def _cost_axis(costs: Sequence[float]) -> CostAxis:
     free_at = low / 4 if any(c <= 0 for c in costs) else low
     start, end = math.log10(free_at), math.log10(high)
     padding = max(0.25, 0.08 * (end - start))
-    decades = [10.0 ** k for k in range(math.floor(start), math.ceil(end) + 1)]
+    decades = [10.0**k for k in range(math.floor(start), math.ceil(end) + 1)]
     ticks = [t for t in decades if free_at * 1.5 < t]  # none printed over the "free" tick
     text = [f"${t:,.0f}" if t >= 1 else f"${t:g}" for t in ticks]
     if free_at < low:
@@ -191,8 +262,11 @@ def _front_label(entry: Entry) -> str:
 
 def _cost_words(entry: Entry) -> str:
     """Which cost a point is: billed, planned or mixed, and a stale price said."""
-    return entry.cost_source + (", stale price" if entry.price_stale else "") + (
-        f", weak source: {entry.price_weak}" if entry.price_weak else "")
+    return (
+        entry.cost_source
+        + (", stale price" if entry.price_stale else "")
+        + (f", weak source: {entry.price_weak}" if entry.price_weak else "")
+    )
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:
@@ -203,20 +277,41 @@ def errors_figure(board: Leaderboard) -> go.Figure:
     classes = sorted({name for e in failing for name in e.errors})
     labels = [e.label for e in failing]
     for name in classes:
-        figure.add_trace(go.Bar(y=labels, x=[e.errors.get(name, 0) for e in failing], name=name, orientation="h",
-                                hovertemplate=f"%{{y}}: %{{x}} {name}<extra></extra>"))
+        figure.add_trace(
+            go.Bar(
+                y=labels,
+                x=[e.errors.get(name, 0) for e in failing],
+                name=name,
+                orientation="h",
+                hovertemplate=f"%{{y}}: %{{x}} {name}<extra></extra>",
+            )
+        )
     if not failing:
         figure.add_trace(go.Bar(y=[], x=[], name="errors", showlegend=False, orientation="h"))
         _empty_note(figure, "no failed job")
         figure.update_xaxes(range=[0, 1])
-    title = (f"Errors by class: the {len(failing)} of {len(board.entries)} models with a failed job"
-             if failing else "Errors by class")
+    title = (
+        f"Errors by class: the {len(failing)} of {len(board.entries)} models with a failed job"
+        if failing
+        else "Errors by class"
+    )
     _layout(figure, title, "failed jobs", "")
-    figure.update_layout(barmode="stack", height=_rows_height(len(labels)),
-                         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
-                         margin={"l": 60, "r": 20, "t": 80, "b": 50})
-    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickmode="array",
-                        tickvals=labels, ticktext=labels, tickfont={"size": TICK_FONT}, automargin=True)
+    figure.update_layout(
+        barmode="stack",
+        height=_rows_height(len(labels)),
+        legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+        margin={"l": 60, "r": 20, "t": 80, "b": 50},
+    )
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=labels,
+        ticktext=labels,
+        tickfont={"size": TICK_FONT},
+        automargin=True,
+    )
     figure.update_xaxes(dtick=1 if failing and max(sum(e.errors.values()) for e in failing) <= 10 else None)
     return figure
 
@@ -225,17 +320,28 @@ def polls_figure(rows: Sequence[RequestRow]) -> go.Figure:
     """Status requests each polled job needed (webhook deliveries: their fallback polls): the price of
     asynchronous APIs in requests."""
     values = {key: [float(r.polls or 0) for r in polled(members)] for key, members in group(rows).items()}
-    return _ranked_boxes(values, "Polls per job, fewest first", "status requests", log=False,
-                         empty="no job was delivered by polling or webhook")
+    return _ranked_boxes(
+        values,
+        "Polls per job, fewest first",
+        "status requests",
+        log=False,
+        empty="no job was delivered by polling or webhook",
+    )
 
 
 def _error_bars(intervals: Sequence[Interval], scale: float = 1.0) -> dict[str, object]:
     """Asymmetric error bars of intervals (none where a bound is unknown)."""
+
     def gap(values: Sequence[float]) -> list[float]:
         return [v * scale if v == v else 0.0 for v in values]  # NaN (too few values) draws no bar
-    return {"type": "data", "symmetric": False, "thickness": 1,
-            "array": gap([i.high - i.value for i in intervals]),
-            "arrayminus": gap([i.value - i.low for i in intervals])}
+
+    return {
+        "type": "data",
+        "symmetric": False,
+        "thickness": 1,
+        "array": gap([i.high - i.value for i in intervals]),
+        "arrayminus": gap([i.value - i.low for i in intervals]),
+    }
 
 
 def load_figure(curves: Sequence[Curve]) -> go.Figure:
@@ -246,20 +352,49 @@ def load_figure(curves: Sequence[Curve]) -> go.Figure:
     for index, curve in enumerate(curves):
         color, points = palette[index % len(palette)], curve.points
         x = [p.in_flight for p in points]
-        hover = [f"level {p.level}: {p.sent} sent, max {p.max_in_flight} in flight, {p.rate_limited}×429, "
-                 f"{p.retries} retries" for p in points]
-        for name, dash, intervals in (("p95", "solid", [p.p95 for p in points]),
-                                      ("p50", "dot", [p.p50 for p in points])):
-            figure.add_trace(go.Scatter(
-                x=x, y=[i.value / 1000.0 for i in intervals], error_y=_error_bars(intervals, 1 / 1000.0),
-                mode="lines+markers", name=curve.label, legendgroup=curve.label, showlegend=name == "p95",
-                line={"color": color, "dash": dash}, text=hover, hovertemplate=f"{curve.label} {name}: %{{y:.2f}} s<br>"
-                "%{x:.1f} in flight<br>%{text}<extra></extra>"), row=1, col=1)
+        hover = [
+            f"level {p.level}: {p.sent} sent, max {p.max_in_flight} in flight, {p.rate_limited}×429, "
+            f"{p.retries} retries"
+            for p in points
+        ]
+        for name, dash, intervals in (
+            ("p95", "solid", [p.p95 for p in points]),
+            ("p50", "dot", [p.p50 for p in points]),
+        ):
+            figure.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[i.value / 1000.0 for i in intervals],
+                    error_y=_error_bars(intervals, 1 / 1000.0),
+                    mode="lines+markers",
+                    name=curve.label,
+                    legendgroup=curve.label,
+                    showlegend=name == "p95",
+                    line={"color": color, "dash": dash},
+                    text=hover,
+                    hovertemplate=f"{curve.label} {name}: %{{y:.2f}} s<br>"
+                    "%{x:.1f} in flight<br>%{text}<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
         errors = [p.errors for p in points]
-        figure.add_trace(go.Scatter(
-            x=x, y=[i.value for i in errors], error_y=_error_bars(errors), mode="lines+markers", name=curve.label,
-            legendgroup=curve.label, showlegend=False, line={"color": color}, text=hover,
-            hovertemplate=f"{curve.label} errors: %{{y:.1%}}<br>%{{text}}<extra></extra>"), row=2, col=1)
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[i.value for i in errors],
+                error_y=_error_bars(errors),
+                mode="lines+markers",
+                name=curve.label,
+                legendgroup=curve.label,
+                showlegend=False,
+                line={"color": color},
+                text=hover,
+                hovertemplate=f"{curve.label} errors: %{{y:.1%}}<br>%{{text}}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
     if not curves:
         _empty_note(figure, "one load level: run with --concurrency 1,4,16 for a curve")
     _layout(figure, "Latency under load (p95 solid, p50 dotted; 95% intervals)", "", "seconds")

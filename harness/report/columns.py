@@ -89,8 +89,14 @@ def cost_cell(entry: Entry, value: float | None, key: str, *, source: bool = Fal
     note = ""
     if source and value is not None:
         note = entry.cost_source + (", stale price" if entry.price_stale else "")
-    return Cell(text=fmt(value, "usd"), sort=_finite(value), note=note, key=key, value=_finite(value),
-                note_attrs=(("cost-source", entry.cost_source),) if note else ())
+    return Cell(
+        text=fmt(value, "usd"),
+        sort=_finite(value),
+        note=note,
+        key=key,
+        value=_finite(value),
+        note_attrs=(("cost-source", entry.cost_source),) if note else (),
+    )
 
 
 def model_cell(entry: Entry) -> Cell:
@@ -101,7 +107,10 @@ def model_cell(entry: Entry) -> Cell:
         if entry.ok < entry.sent:
             name += Markup(' <span class="star partial" title="{}">★ {}/{} ok</span>').format(
                 f"On the cost/WER Pareto front from {entry.ok} of {entry.sent} jobs: its cost and WER rest on the "
-                "jobs that succeeded", entry.ok, entry.sent)
+                "jobs that succeeded",
+                entry.ok,
+                entry.sent,
+            )
         else:
             name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
     return Cell(text=name, sort=entry.label)
@@ -120,8 +129,13 @@ def _width(entry: Entry) -> Cell:
 def _underruns(entry: Entry) -> Cell:
     if not entry.streams:
         return Cell(text="–", sort=None)
-    return Cell(text=str(entry.underruns), sort=entry.underruns, note=f"in {entry.underrun_streams} / {entry.streams}",
-                key="underruns", value=entry.underruns)
+    return Cell(
+        text=str(entry.underruns),
+        sort=entry.underruns,
+        note=f"in {entry.underrun_streams} / {entry.streams}",
+        key="underruns",
+        value=entry.underruns,
+    )
 
 
 def _planned_billed(entry: Entry) -> Cell:
@@ -156,8 +170,14 @@ def _own_cell(view: ColumnView) -> Callable[[Entry], Cell]:
         if value is None and not view.present:
             return Cell(text=view.absent, sort=None)
         figures = dict(entry.own)
-        return Cell(text=view.absent if value is None else fmt(value, view.unit), sort=value, note=view.note(figures),
-                    key=view.figure, value=value, attrs=view.attrs(figures) if view.attrs else ())
+        return Cell(
+            text=view.absent if value is None else fmt(value, view.unit),
+            sort=value,
+            note=view.note(figures),
+            key=view.figure,
+            value=value,
+            attrs=view.attrs(figures) if view.attrs else (),
+        )
 
     return cell
 
@@ -165,9 +185,18 @@ def _own_cell(view: ColumnView) -> Callable[[Entry], Cell]:
 def _own_columns(after: str) -> tuple[ReportColumn, ...]:
     """The column of each registered check with views of its own (`harness.checks.views`) that stands after the
     column `after` ("": with the streamed figures), under "every column"."""
-    return tuple(ReportColumn(key=view.key, heading=view.heading, meaning=view.meaning, cell=_own_cell(view),
-                              default=False, streaming=view.streaming)
-                 for view in (views.column for _, views in with_views()) if view is not None and view.after == after)
+    return tuple(
+        ReportColumn(
+            key=view.key,
+            heading=view.heading,
+            meaning=view.meaning,
+            cell=_own_cell(view),
+            default=False,
+            streaming=view.streaming,
+        )
+        for view in (views.column for _, views in with_views())
+        if view is not None and view.after == after
+    )
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
@@ -402,9 +431,15 @@ def _check_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], 
 
 def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
     better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
-    return ReportColumn(key=check.key(item), heading=item.label.removesuffix(f" {item.unit}"),
-                        meaning=f"{item.meaning} ({item.unit}; {check.doc})", cell=_check_cell(check, item),
-                        default=False, streaming=item.beside == "ttfa", better=better)
+    return ReportColumn(
+        key=check.key(item),
+        heading=item.label.removesuffix(f" {item.unit}"),
+        meaning=f"{item.meaning} ({item.unit}; {check.doc})",
+        cell=_check_cell(check, item),
+        default=False,
+        streaming=item.beside == "ttfa",
+        better=better,
+    )
 
 
 def _counted_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], Cell]:
@@ -425,9 +460,15 @@ def _counted_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
     the denominator's unit ("x / min"), no interval (its findings are deterministic)."""
     per = check.field_named(item.of[1]).unit if item.of else item.unit
     better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
-    return ReportColumn(key=check.name, heading=item.column or f"{check.title.lower()} / {per}",
-                        meaning=f"{item.meaning} ({check.doc})", cell=_counted_cell(check, item), default=False,
-                        streaming=item.streamed, better=better)
+    return ReportColumn(
+        key=check.name,
+        heading=item.column or f"{check.title.lower()} / {per}",
+        meaning=f"{item.meaning} ({check.doc})",
+        cell=_counted_cell(check, item),
+        default=False,
+        streaming=item.streamed,
+        better=better,
+    )
 
 
 def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:

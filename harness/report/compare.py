@@ -143,11 +143,21 @@ class BuiltInMetric(StrEnum):
 if TYPE_CHECKING:
     Metric = BuiltInMetric
 else:
-    Metric = StrEnum("Metric", [(one.name, one.value) for one in BuiltInMetric]
-                     + [(rule.name.upper().replace("-", "_"), rule.name) for rule in
-                        (check.declaration.change for check in counted_checks()) if rule is not None]
-                     + [(view.metric.upper(), view.metric) for _, views in with_views()
-                        for view in (views.shift, views.compared) if view is not None])
+    Metric = StrEnum(
+        "Metric",
+        [(one.name, one.value) for one in BuiltInMetric]
+        + [
+            (rule.name.upper().replace("-", "_"), rule.name)
+            for rule in (check.declaration.change for check in counted_checks())
+            if rule is not None
+        ]
+        + [
+            (view.metric.upper(), view.metric)
+            for _, views in with_views()
+            for view in (views.shift, views.compared)
+            if view is not None
+        ],
+    )
 
 
 class Ruling(StrEnum):
@@ -157,8 +167,11 @@ class Ruling(StrEnum):
 
 
 def _declared_thresholds() -> dict[str, float]:
-    return {views.shift.threshold: check.declaration.thresholds[views.shift.threshold]
-            for check, views in with_views() if views.shift is not None}
+    return {
+        views.shift.threshold: check.declaration.thresholds[views.shift.threshold]
+        for check, views in with_views()
+        if views.shift is not None
+    }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,31 +216,38 @@ METHODS = {
     "rule": "regression = beyond threshold AND Holm-adjusted one-sided p < alpha (NEW worse than BASE)",
     "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
     "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater'), jobs marked "
-                   "client-saturated left out",
+    "client-saturated left out",
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
     "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE) (word-unit clips; "
-           "CER over character-unit clips, apart)",
+    "CER over character-unit clips, apart)",
     "cost": "two-sample percentile bootstrap of mean cost per request (the billed cost where the answers said what "
-            "they billed, else the planned one; each check says which each side used)",
+    "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
     "hard-text": "per category, the items judged in both runs (control passed, read right or as a known "
-                 "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
-                 "against those read right in NEW only",
+    "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
+    "against those read right in NEW only",
     "language": "per language, NEW answering in another language than asked (at least half its checked clips heard "
-                "as another language with p >= 0.5) where BASE did not; each language's pooled WER/CER tested as "
-                "wer is",
+    "as another language with p >= 0.5) where BASE did not; each language's pooled WER/CER tested as "
+    "wer is",
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
-              "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
-              "came, or a frame-rule finding BASE has not",
+    "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
+    "came, or a frame-rule finding BASE has not",
     "checks": "every registered check with a change rule (harness.checks, docs/checks.md): the clips both runs spoke "
-              "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
-              "passes the check's declared size, the worse way, and the interval excludes no change",
+    "paired, the mean log ratio NEW/BASE with its Student's t interval; a regression when the change "
+    "passes the check's declared size, the worse way, and the interval excludes no change",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
-    **{check.declaration.change.name: check.declaration.change_said()
-       for check in counted_checks() if check.declaration.change is not None},
-    **{view.metric: view.method for _, views in with_views()
-       for view in (views.shift, views.compared) if view is not None},
+    **{
+        check.declaration.change.name: check.declaration.change_said()
+        for check in counted_checks()
+        if check.declaration.change is not None
+    },
+    **{
+        view.metric: view.method
+        for _, views in with_views()
+        for view in (views.shift, views.compared)
+        if view is not None
+    },
 }
 
 
@@ -317,8 +337,10 @@ class Comparison:
             new = sum(len(c.details) for c in contract)
             said = f"; contract: {new} new violation kind{'s' if new != 1 else ''}" if contract else ""
             lead = f"{count} regression{'s' if count != 1 else ''} in {gated}, otherwise " if count else ""
-            return (f"{lead}not compared: insufficient data ({short} checks, each with fewer values than it needs: "
-                    f"{self.thresholds.min_samples} a side, {self.thresholds.min_samples_tail} for a p95){said}")
+            return (
+                f"{lead}not compared: insufficient data ({short} checks, each with fewer values than it needs: "
+                f"{self.thresholds.min_samples} a side, {self.thresholds.min_samples_tail} for a p95){said}"
+            )
         apart = f"; {short} of {len(self.checks)} checks not compared: insufficient data" if short else ""
         return f"{count} regression{'s' if count != 1 else ''} in {gated}{apart}"
 
@@ -358,15 +380,23 @@ def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
 
-def _latency(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str],
-             rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
+def _latency(
+    base: Requests,
+    new: Requests,
+    t: GateThresholds,
+    who: tuple[str, str],
+    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+) -> Iterable[Check]:
     """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
     saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
     kept_b, kept_n = untroubled(base, rules[0]), untroubled(new, rules[1])
     b, n = floats(r.e2e_ms for r in kept_b), floats(r.e2e_ms for r in kept_n)
     left_out = (len(timed(base)) - len(kept_b), len(timed(new)) - len(kept_n))
-    said = (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",) \
-        if any(left_out) else ()
+    said = (
+        (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",)
+        if any(left_out)
+        else ()
+    )
     for name, threshold, test, needed in (
         ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
         ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
@@ -401,8 +431,13 @@ def _latency(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, s
         )
 
 
-def _curve(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str],
-           rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
+def _curve(
+    base: Requests,
+    new: Requests,
+    t: GateThresholds,
+    who: tuple[str, str],
+    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
         b, n = at_level(base, level), at_level(new, level)
@@ -434,8 +469,10 @@ def _error_rate(base: Requests, new: Requests, t: GateThresholds, who: tuple[str
                 details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
             )
             continue
-        diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
-                                ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
+        diff = ratio_difference(
+            ([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
+            ([float(c.errors) for c in n], [float(c.ref_length) for c in n]),
+        )
         yield Check(
             provider=who[0],
             model=who[1],
@@ -456,9 +493,14 @@ def _cost(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]
     label = f"+{t.cost:.0%} relative"
     b_sent, n_sent = sent(base), sent(new)
     sources = source_of(b_sent), source_of(n_sent)
-    used = () if sources == ("none", "none") else (
-        f"cost used: BASE {sources[0]}, NEW {sources[1]}"
-        + ("" if sources[0] == sources[1] else " (a change may be the bill read, not the price)"),)
+    used = (
+        ()
+        if sources == ("none", "none")
+        else (
+            f"cost used: BASE {sources[0]}, NEW {sources[1]}"
+            + ("" if sources[0] == sources[1] else " (a change may be the bill read, not the price)"),
+        )
+    )
     b_cost, n_cost = [job_usd(r) for r in b_sent], [job_usd(r) for r in n_sent]
     if any(v is None for v in (*b_cost, *n_cost)):
         yield Check(
@@ -534,8 +576,9 @@ def _success(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, s
     )
 
 
-def _shifted(view: ShiftView, base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]
-             ) -> Iterable[Check]:
+def _shifted(
+    view: ShiftView, base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]
+) -> Iterable[Check]:
     """A check's own test (`harness.checks.views`), where both runs measured its figure on this model: is NEW's
     later?"""
     b, n = floats(view.value(r) for r in base), floats(view.value(r) for r in new)
@@ -607,8 +650,10 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
 def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Each hard-text category both runs judged: did NEW read it worse, on the same items?"""
     label = f"-{t.hard_text:.2f} absolute"
-    categories = sorted({row.category for row in base.spans if (row.provider, row.model) == who}
-                        & {row.category for row in new.spans if (row.provider, row.model) == who})
+    categories = sorted(
+        {row.category for row in base.spans if (row.provider, row.model) == who}
+        & {row.category for row in new.spans if (row.provider, row.model) == who}
+    )
     for category in categories:
         paired = compare_hard_text(base.spans, new.spans, who, category)
         statistic = f"hard text: {category} accuracy"
@@ -634,9 +679,14 @@ def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
             p_value=mcnemar_worse(paired.only_first, paired.only_second),
             method="one-sided exact McNemar",
         )
-        worse = [f"{row.item_id} read {row.heard!r} ({row.error})" for row in new.spans
-                 if (row.provider, row.model) == who and row.category == category and not row.control
-                 and row.verdict == HardTextVerdict.FAIL][:2]
+        worse = [
+            f"{row.item_id} read {row.heard!r} ({row.error})"
+            for row in new.spans
+            if (row.provider, row.model) == who
+            and row.category == category
+            and not row.control
+            and row.verdict == HardTextVerdict.FAIL
+        ][:2]
         yield Check(
             provider=who[0],
             model=who[1],
@@ -704,6 +754,7 @@ def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
 def _ruled(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     """Every registered check's own rule, run against run (`harness.checks.views`), where NEW has its figures on this
     model: a regression where the rule says NEW is worse than BASE (deterministic findings: no test)."""
+
     def of(rows: RunRows, views: OwnViews) -> OwnFigures | None:
         return next(iter(views.figures([r for r in rows.requests if (r.provider, r.model) == who])), None)
 
@@ -728,8 +779,7 @@ def _checks(base: Requests, new: Requests) -> Iterable[Check]:
     """Every registered check's change, as its declaration judges it (`harness.checks.changes_between`); a check
     with too few clips both runs spoke is insufficient data, never a regression."""
     for change in changes_between(base, new):
-        verdict = (Ruling.INSUFFICIENT if not change.judged
-                   else Ruling.REGRESSION if change.beyond else Ruling.OK)
+        verdict = Ruling.INSUFFICIENT if not change.judged else Ruling.REGRESSION if change.beyond else Ruling.OK
         yield Check(
             provider=change.provider,
             model=change.model,
@@ -758,7 +808,8 @@ def _counted(base: Requests, new: Requests) -> Iterable[Check]:
             statistic=change.rule.statistic or change.field.label,
             verdict=Ruling.REGRESSION if change.worse else Ruling.OK,
             threshold=change.threshold(),
-            change=(after or 0.0) - (before or 0.0) if change.rule.test in (ChangeTest.ROSE, ChangeTest.FELL)
+            change=(after or 0.0) - (before or 0.0)
+            if change.rule.test in (ChangeTest.ROSE, ChangeTest.FELL)
             else after,
             details=change.details(),
             unit="rate" if change.field.unit == "share" else "",
@@ -766,8 +817,9 @@ def _counted(base: Requests, new: Requests) -> Iterable[Check]:
         )
 
 
-def _language_rate(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str], language: str,
-                   figure: LanguageFigures) -> Iterable[Check]:
+def _language_rate(
+    base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str], language: str, figure: LanguageFigures
+) -> Iterable[Check]:
     label = f"+{t.wer:.3f} absolute"
     statistic = f"pooled {figure.unit.rate_name} ({language})"
     if figure.not_judgeable_by:
@@ -788,8 +840,9 @@ def _language_rate(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[st
         return
 
     def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
-        return _clips([r for r in rows.requests if (r.provider, r.model) == who
-                       and str(r.language) == language], figure.unit)
+        return _clips(
+            [r for r in rows.requests if (r.provider, r.model) == who and str(r.language) == language], figure.unit
+        )
 
     b, n = clips(base), clips(new)
     if min(len(b), len(n)) < t.min_samples:
@@ -804,8 +857,10 @@ def _language_rate(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[st
             details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
         )
         return
-    diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
-                            ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
+    diff = ratio_difference(
+        ([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
+        ([float(c.errors) for c in n], [float(c.ref_length) for c in n]),
+    )
     yield Check(
         provider=who[0],
         model=who[1],
@@ -849,8 +904,10 @@ def compare_runs(
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
-        notes.append(f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "
-                     f"NEW {new.region or 'unlabelled'}")
+        notes.append(
+            f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "
+            f"NEW {new.region or 'unlabelled'}"
+        )
     return Comparison(
         base_run=base.run_id,
         new_run=new.run_id,
@@ -881,9 +938,7 @@ def _describe(check: Check) -> str:
     d = check.difference
     if d is None:
         return "; ".join(check.details) or check.verdict.value
-    change = "n/a" if check.change is None else (
-        f"{check.change:+.1%}" if check.relative else f"{check.change:+.4f}"
-    )
+    change = "n/a" if check.change is None else (f"{check.change:+.1%}" if check.relative else f"{check.change:+.4f}")
     shift = f"{_number(d.base)} -> {_number(d.new)} ({change}; threshold {check.threshold})"
     adjusted = f", Holm {check.p_adjusted:.3g}" if check.p_adjusted is not None else ""
     said = "".join(f"; {detail}" for detail in check.details)
@@ -894,8 +949,10 @@ def render_text(comparison: Comparison) -> str:
     def at(region: str | None) -> str:
         return f" from {region}" if region else ""
 
-    lines = [f"compare {comparison.base_run} (BASE{at(comparison.base_region)}) -> {comparison.new_run} "
-             f"(NEW{at(comparison.new_region)})"]
+    lines = [
+        f"compare {comparison.base_run} (BASE{at(comparison.base_region)}) -> {comparison.new_run} "
+        f"(NEW{at(comparison.new_region)})"
+    ]
     for check in comparison.checks:
         gated = "" if check.metric in comparison.fail_on else " (not gated)"
         verdict = check.verdict.value.upper()

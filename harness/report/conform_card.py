@@ -14,15 +14,20 @@ from typing import Any
 from harness.contracts import ClauseOutcome, ClauseResult, ConformCard
 from harness.core.protocols.conformance import ConformClauses
 
-SYMBOL = {ClauseOutcome.PASSED: "✅ passed", ClauseOutcome.FAILED: "❌ failed",
-          ClauseOutcome.NOT_OFFERED: "➖ not offered"}
+SYMBOL = {
+    ClauseOutcome.PASSED: "✅ passed",
+    ClauseOutcome.FAILED: "❌ failed",
+    ClauseOutcome.NOT_OFFERED: "➖ not offered",
+}
 
 
 def summary(card: ConformCard) -> str:
     """`12/14 clauses offered pass (1 failed, 1 not offered)`."""
     failed, absent = card.count(ClauseOutcome.FAILED), card.count(ClauseOutcome.NOT_OFFERED)
-    return (f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses offered pass"
-            f" ({failed} failed, {absent} not offered)")
+    return (
+        f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses offered pass"
+        f" ({failed} failed, {absent} not offered)"
+    )
 
 
 def title(card: ConformCard) -> str:
@@ -34,10 +39,18 @@ def _cell(text: str) -> str:
 
 
 def markdown(card: ConformCard) -> str:
-    lines = [f"# {title(card)}", "", summary(card), "", "| clause | result | what it asks | why |",
-             "| --- | --- | --- | --- |"]
-    lines += [f"| `{r.clause.name}` | {SYMBOL[r.outcome]} | {_cell(r.clause.asks)} | {_cell(r.reason)} |"
-              for r in card.results]
+    lines = [
+        f"# {title(card)}",
+        "",
+        summary(card),
+        "",
+        "| clause | result | what it asks | why |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{r.clause.name}` | {SYMBOL[r.outcome]} | {_cell(r.clause.asks)} | {_cell(r.reason)} |"
+        for r in card.results
+    ]
     failed = [r for r in card.results if r.outcome is ClauseOutcome.FAILED and r.curl]
     if failed:
         lines += ["", "## Reproduce"]
@@ -51,9 +64,17 @@ def markdown(card: ConformCard) -> str:
 
 
 def _result(result: ClauseResult) -> dict[str, Any]:
-    return {"clause": result.clause.name, "result": result.outcome.value, "asks": result.clause.asks,
-            "words": result.clause.words, "source": result.clause.source, "judged_by": _judged_by(result),
-            "reason": result.reason, "curl": result.curl, "findings": list(result.findings)}
+    return {
+        "clause": result.clause.name,
+        "result": result.outcome.value,
+        "asks": result.clause.asks,
+        "words": result.clause.words,
+        "source": result.clause.source,
+        "judged_by": _judged_by(result),
+        "reason": result.reason,
+        "curl": result.curl,
+        "findings": list(result.findings),
+    }
 
 
 def _judged_by(result: ClauseResult) -> str:
@@ -62,18 +83,32 @@ def _judged_by(result: ClauseResult) -> str:
 
 
 def as_json(card: ConformCard) -> str:
-    document = {"url": card.url, "like": card.like, "endpoint": card.endpoint, "conforms": card.conforms,
-                "passed": card.count(ClauseOutcome.PASSED), "failed": card.count(ClauseOutcome.FAILED),
-                "not_offered": card.count(ClauseOutcome.NOT_OFFERED), "offered": card.offered,
-                "key_env": card.key_env, "clauses": [_result(r) for r in card.results]}
+    document = {
+        "url": card.url,
+        "like": card.like,
+        "endpoint": card.endpoint,
+        "conforms": card.conforms,
+        "passed": card.count(ClauseOutcome.PASSED),
+        "failed": card.count(ClauseOutcome.FAILED),
+        "not_offered": card.count(ClauseOutcome.NOT_OFFERED),
+        "offered": card.offered,
+        "key_env": card.key_env,
+        "clauses": [_result(r) for r in card.results],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def junit(card: ConformCard) -> str:
-    suite = ET.Element("testsuite", {
-        "name": f"conform {card.like} {card.endpoint}", "tests": str(len(card.results)),
-        "failures": str(card.count(ClauseOutcome.FAILED)), "errors": "0",
-        "skipped": str(card.count(ClauseOutcome.NOT_OFFERED))})
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": f"conform {card.like} {card.endpoint}",
+            "tests": str(len(card.results)),
+            "failures": str(card.count(ClauseOutcome.FAILED)),
+            "errors": "0",
+            "skipped": str(card.count(ClauseOutcome.NOT_OFFERED)),
+        },
+    )
     ET.SubElement(ET.SubElement(suite, "properties"), "property", {"name": "url", "value": card.url})
     for result in card.results:
         case = ET.SubElement(suite, "testcase", {"classname": f"conform.{card.like}", "name": result.clause.name})
@@ -91,8 +126,12 @@ def junit(card: ConformCard) -> str:
 def badge(card: ConformCard) -> str:
     """A shields.io endpoint document: clauses passed of those offered; green when every one offered passes."""
     color = "brightgreen" if card.conforms else "red" if card.count(ClauseOutcome.FAILED) else "lightgrey"
-    document = {"schemaVersion": 1, "label": f"{card.like} {card.endpoint.split()[-1]}",
-                "message": f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses", "color": color}
+    document = {
+        "schemaVersion": 1,
+        "label": f"{card.like} {card.endpoint.split()[-1]}",
+        "message": f"{card.count(ClauseOutcome.PASSED)}/{card.offered} clauses",
+        "color": color,
+    }
     return json.dumps(document) + "\n"
 
 
@@ -106,11 +145,17 @@ CLAUSES_END = "<!-- end of clauses -->"
 def clause_table(clauses: ConformClauses) -> str:
     """The clauses as docs/conform.md lists them: name, what it asks, the documents' words and where, and the check
     that judges it."""
-    lines = [f"### {clauses.endpoint}", "", "| clause | asks | the documents' words | judged by |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        f"### {clauses.endpoint}",
+        "",
+        "| clause | asks | the documents' words | judged by |",
+        "| --- | --- | --- | --- |",
+    ]
     for clause in clauses.clauses:
         judged = f"{clause.judge.value} `{clause.check}`" if clause.check else clause.judge.value
         exempt = f" (not for {', '.join(clause.not_for)})" if clause.not_for else ""
-        lines.append(f"| `{clause.name}` | {_cell(clause.asks)}{exempt} | {_cell(clause.words)} "
-                     f"([source]({clause.source})) | {judged} |")
+        lines.append(
+            f"| `{clause.name}` | {_cell(clause.asks)}{exempt} | {_cell(clause.words)} "
+            f"([source]({clause.source})) | {judged} |"
+        )
     return "\n".join(lines)

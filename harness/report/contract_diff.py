@@ -65,8 +65,13 @@ class Change:
     message: str
 
     def to_json(self) -> dict[str, str]:
-        return {"grade": self.grade.value, "kind": self.kind, "where": self.where, "path": self.path,
-                "message": self.message}
+        return {
+            "grade": self.grade.value,
+            "kind": self.kind,
+            "where": self.where,
+            "path": self.path,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,43 +123,79 @@ def _diff_shape(where: str, old: Shape, new: Shape, is_error: bool) -> Iterator[
             continue
         old_types, new_types = before.types - {"null"}, after.types - {"null"}
         if old_types and new_types and old_types != new_types:
-            yield Change(Grade.BREAKING, retyped_kind, where, path,
-                         f"type changed from {_types(old_types)} to {_types(new_types)}")
+            yield Change(
+                Grade.BREAKING,
+                retyped_kind,
+                where,
+                path,
+                f"type changed from {_types(old_types)} to {_types(new_types)}",
+            )
         elif "null" in after.types and "null" not in before.types:
             yield Change(Grade.WARNING, "field-nullable", where, path, "field is now sometimes null")
         if before.examples == old.examples and after.examples < new.examples:
-            yield Change(Grade.WARNING, "field-optional", where, path,
-                         f"field was in every OLD example, now in {after.examples}/{new.examples}")
+            yield Change(
+                Grade.WARNING,
+                "field-optional",
+                where,
+                path,
+                f"field was in every OLD example, now in {after.examples}/{new.examples}",
+            )
     for path, after in sorted(new.paths.items()):
         if path in old.paths or (parent(path) not in old.paths and parent(path) != ""):
             continue
         optional = "optional" if after.examples < new.examples else "in every example"
-        yield Change(Grade.INFO, "field-added", where, path,
-                     f"new field ({_types(after.types)}, {optional}: {after.examples}/{new.examples})")
+        yield Change(
+            Grade.INFO,
+            "field-added",
+            where,
+            path,
+            f"new field ({_types(after.types)}, {optional}: {after.examples}/{new.examples})",
+        )
 
 
 def _diff_counter_sets(where: str, old: ObservedEndpoint, new: ObservedEndpoint) -> Iterator[Change]:
     if set(new.media_types) - set(old.media_types) or set(new.kinds) - set(old.kinds):
-        yield Change(Grade.BREAKING, "media-type-changed", where, "content-type",
-                     f"media type {sorted(old.media_types)} / body {sorted(old.kinds)} became "
-                     f"{sorted(new.media_types)} / body {sorted(new.kinds)}")
+        yield Change(
+            Grade.BREAKING,
+            "media-type-changed",
+            where,
+            "content-type",
+            f"media type {sorted(old.media_types)} / body {sorted(old.kinds)} became "
+            f"{sorted(new.media_types)} / body {sorted(new.kinds)}",
+        )
     elif set(old.media_types) - set(new.media_types):
-        yield Change(Grade.WARNING, "media-type-unseen", where, "content-type",
-                     f"media types {sorted(set(old.media_types) - set(new.media_types))} not seen in NEW")
+        yield Change(
+            Grade.WARNING,
+            "media-type-unseen",
+            where,
+            "content-type",
+            f"media types {sorted(set(old.media_types) - set(new.media_types))} not seen in NEW",
+        )
     for header, seen in sorted(old.headers.items()):
         if header in new.headers:
             continue
         required = seen == old.examples
-        yield Change(Grade.BREAKING if required else Grade.WARNING, "header-removed" if required else "header-unseen",
-                     where, header, f"header missing from NEW (was in {seen}/{old.examples} OLD answers)")
+        yield Change(
+            Grade.BREAKING if required else Grade.WARNING,
+            "header-removed" if required else "header-unseen",
+            where,
+            header,
+            f"header missing from NEW (was in {seen}/{old.examples} OLD answers)",
+        )
     for header in sorted(set(new.headers) - set(old.headers)):
         yield Change(Grade.INFO, "header-added", where, header, "new response header")
     for state in sorted(set(new.states) - set(old.states)):
-        yield Change(Grade.BREAKING, "status-value-added", where, "status",
-                     f"new lifecycle status value {state!r} (OLD had {sorted(old.states)})")
+        yield Change(
+            Grade.BREAKING,
+            "status-value-added",
+            where,
+            "status",
+            f"new lifecycle status value {state!r} (OLD had {sorted(old.states)})",
+        )
     for state in sorted(set(old.states) - set(new.states)):
-        yield Change(Grade.WARNING, "status-value-unseen", where, "status",
-                     f"lifecycle status value {state!r} not seen in NEW")
+        yield Change(
+            Grade.WARNING, "status-value-unseen", where, "status", f"lifecycle status value {state!r} not seen in NEW"
+        )
 
 
 def _diff_endpoint(key: EndpointKey, old: ObservedEndpoint, new: ObservedEndpoint) -> Iterator[Change]:
@@ -171,11 +212,17 @@ def _diff_endpoints(old: Recording, new: Recording) -> Iterator[Change]:
         if key in new.endpoints:
             yield from _diff_endpoint(key, observed, new.endpoints[key])
         else:
-            yield Change(Grade.WARNING, "response-status-unseen", str(key), "",
-                         f"HTTP {key.status} not seen in NEW for {key.endpoint}")
+            yield Change(
+                Grade.WARNING,
+                "response-status-unseen",
+                str(key),
+                "",
+                f"HTTP {key.status} not seen in NEW for {key.endpoint}",
+            )
     for key in sorted(set(new.endpoints) - set(old.endpoints), key=str):
-        yield Change(Grade.WARNING, "response-status-added", str(key), "",
-                     f"HTTP {key.status} newly seen for {key.endpoint}")
+        yield Change(
+            Grade.WARNING, "response-status-added", str(key), "", f"HTTP {key.status} newly seen for {key.endpoint}"
+        )
 
 
 def _diff_scenarios(old: Recording, new: Recording) -> Iterator[Change]:
@@ -185,8 +232,13 @@ def _diff_scenarios(old: Recording, new: Recording) -> Iterator[Change]:
             yield Change(Grade.WARNING, "scenario-missing", name, "", "scenario not recorded in NEW")
             continue
         if before.first and after.first and before.first != after.first:
-            yield Change(Grade.BREAKING, "scenario-status-changed", name, "",
-                         f"first answer {before.first[0]} {before.first[1]} became {after.first[0]} {after.first[1]}")
+            yield Change(
+                Grade.BREAKING,
+                "scenario-status-changed",
+                name,
+                "",
+                f"first answer {before.first[0]} {before.first[1]} became {after.first[0]} {after.first[1]}",
+            )
     for name in sorted(set(new.scenarios) - set(old.scenarios)):
         yield Change(Grade.INFO, "scenario-added", name, "", "scenario only in NEW")
 
@@ -252,8 +304,10 @@ def session_messages(path: Path) -> set[str]:
 def _shape_name(message: dict[str, Any]) -> str:
     """A message without a `type`, named by its fields and theirs: `serverContent.modelTurn`,
     `serverContent.turnComplete+usageMetadata.promptTokenCount,responseTokensDetails`."""
-    return "+".join(key + ("." + ",".join(sorted(map(str, value))) if isinstance(value, dict) and value else "")
-                    for key, value in sorted(message.items()))
+    return "+".join(
+        key + ("." + ",".join(sorted(map(str, value))) if isinstance(value, dict) and value else "")
+        for key, value in sorted(message.items())
+    )
 
 
 def _diff_sessions(old_root: Path, new_root: Path) -> Iterator[Change]:
@@ -266,8 +320,13 @@ def _diff_sessions(old_root: Path, new_root: Path) -> Iterator[Change]:
         where = f"{before.parent.name}/realtime/{before.stem}"
         old, new = session_messages(before), session_messages(after)
         for name in sorted(old - new):
-            yield Change(Grade.BREAKING, "session-message-removed", where, name,
-                         f"the server no longer sends {name} in this session")
+            yield Change(
+                Grade.BREAKING,
+                "session-message-removed",
+                where,
+                name,
+                f"the server no longer sends {name} in this session",
+            )
         for name in sorted(new - old):
             yield Change(Grade.INFO, "session-message-added", where, name, f"the server now sends {name}")
 
@@ -275,8 +334,10 @@ def _diff_sessions(old_root: Path, new_root: Path) -> Iterator[Change]:
 def contract_diff(old_root: Path, new_root: Path) -> ContractDiff:
     """Diff two fixture folders; see the module docstring for the grades."""
     found = diff_recordings(load_recording(old_root), load_recording(new_root))
-    changes = sorted([*found.changes, *_diff_catalogues(old_root, new_root), *_diff_sessions(old_root, new_root)],
-                     key=lambda c: (GRADE_ORDER[c.grade], c.where, c.path, c.kind))
+    changes = sorted(
+        [*found.changes, *_diff_catalogues(old_root, new_root), *_diff_sessions(old_root, new_root)],
+        key=lambda c: (GRADE_ORDER[c.grade], c.where, c.path, c.kind),
+    )
     return ContractDiff(found.old, found.new, tuple(changes))
 
 

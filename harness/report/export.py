@@ -54,8 +54,9 @@ def _read_csv(path: Path, columns: tuple[RowColumn, ...], left_out: list[str]) -
         return _typed(path, csv.DictReader(handle), columns, left_out)
 
 
-def _typed(path: Path, rows: Iterable[Mapping[str, Any]], columns: tuple[RowColumn, ...], left_out: list[str]
-           ) -> list[Row]:
+def _typed(
+    path: Path, rows: Iterable[Mapping[str, Any]], columns: tuple[RowColumn, ...], left_out: list[str]
+) -> list[Row]:
     """The rows of an export file with each value as its column's type; a row holding a value its column cannot
     hold (an export edited by hand) is left out and named in `left_out`, as a store's reader does."""
     found = []

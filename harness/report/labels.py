@@ -14,8 +14,16 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top, in px of th
 
 # Where a scatter label may go, in the order tried: above or below its point first (a label is wider than
 # it is tall), then beside it, then diagonally.
-LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
-                   "top right", "top left", "bottom right", "bottom left")
+LABEL_POSITIONS = (
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "top left",
+    "bottom right",
+    "bottom left",
+)
 CHAR_PX, LINE_PX = 7.0, 14.0  # a 12 px label's mean character width and its line height
 MARKER_PX = 7.0  # from a point's centre to its label: the 12 px marker's radius and a pixel
 GAP_PX = 3.0  # kept clear beside a label (left and right): a font a little wider than CHAR_PX leaves them apart
@@ -30,27 +38,39 @@ def label_box(position: str, x: float, y: float, label: str) -> Box:
     return left, bottom, left + width, bottom + LINE_PX
 
 
-def to_pixels(points: Sequence[tuple[float, float]], x_range: tuple[float, float], y_range: tuple[float, float],
-              plot_px: tuple[float, float]) -> list[tuple[float, float]]:
+def to_pixels(
+    points: Sequence[tuple[float, float]],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    plot_px: tuple[float, float],
+) -> list[tuple[float, float]]:
     """Points in axis coordinates (a log axis: their log10) as px of a `plot_px` plotting area."""
     width, height = plot_px
     x_span, y_span = (x_range[1] - x_range[0]) or 1.0, (y_range[1] - y_range[0]) or 1.0
     return [((x - x_range[0]) / x_span * width, (y - y_range[0]) / y_span * height) for x, y in points]
 
 
-def label_positions(points: Sequence[tuple[float, float]], labels: Sequence[str], x_range: tuple[float, float],
-                    y_range: tuple[float, float], plot_px: tuple[float, float],
-                    others: Sequence[tuple[float, float]] = ()) -> list[str | None]:
+def label_positions(
+    points: Sequence[tuple[float, float]],
+    labels: Sequence[str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    plot_px: tuple[float, float],
+    others: Sequence[tuple[float, float]] = (),
+) -> list[str | None]:
     """A text position per labelled point (axis coordinates, in axes of these ranges), or None where every position
     would print over a label placed before it. `others`: unlabelled points whose markers the labels avoid.
     Deterministic: points are taken by x, then y, then label."""
     width, height = plot_px
     pixels = to_pixels(points, x_range, y_range, plot_px)
-    markers = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX)
-               for x, y in (*pixels, *to_pixels(others, x_range, y_range, plot_px))]
+    markers = [
+        (x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX)
+        for x, y in (*pixels, *to_pixels(others, x_range, y_range, plot_px))
+    ]
     taken: list[Box] = []
     chosen: list[str | None] = [None] * len(points)
     for index in sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], labels[i])):
+
         def cost(position: str, index: int = index) -> tuple[float, float]:
             box = label_box(position, *pixels[index], labels[index])
             on_labels = sum(overlap(widened(box, GAP_PX), other) for other in taken)

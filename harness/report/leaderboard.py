@@ -180,8 +180,13 @@ class Entry:
             "planned_of_billed_usd": self.planned_of_billed_usd,
             "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
             "cost_gap": self.cost_gap,
-            "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
-                      "stale": self.price_stale, "weak": self.price_weak},
+            "price": {
+                "plan": self.price_plan,
+                "source": self.price_source,
+                "read": self.price_read,
+                "stale": self.price_stale,
+                "weak": self.price_weak,
+            },
             "failed_usd": self.failed_usd,
             "own_usd": self.own_usd,
             "own_requests": self.own_requests,
@@ -191,26 +196,36 @@ class Entry:
             "hard_text": self.hard_text.to_json(),
             **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
             # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
-            **{check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
-               for check, item in counted_columns()},
+            **{
+                check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
+                for check, item in counted_columns()
+            },
             "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
             # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
-            **{check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
-               for check in _tabled()},
+            **{
+                check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
+                for check in _tabled()
+            },
         }
 
 
 #: A model's family as the leaderboard's filter names it: how its audio came (the rows' `delivery`).
-FAMILIES = {"sync": "one request, the audio in the answer", "stream": "one request, the audio streamed (SSE, chunks)",
-            "socket": "a realtime socket or gRPC stream, text in and audio out", "poll": "an asynchronous job, polled",
-            "webhook": "an asynchronous job, its webhook"}
+FAMILIES = {
+    "sync": "one request, the audio in the answer",
+    "stream": "one request, the audio streamed (SSE, chunks)",
+    "socket": "a realtime socket or gRPC stream, text in and audio out",
+    "poll": "an asynchronous job, polled",
+    "webhook": "an asynchronous job, its webhook",
+}
 
 #: The shortlist's rule, stated where the front is shown (the report's shortlist, the chart's title).
-FRONT_RULE = ("The shortlist is the cost/WER Pareto front: every model with a USD price and clips scored in words "
-              "that no other such model beats on both — none is both cheaper (USD per 1M characters) and at least "
-              "as intelligible (pooled WER), or as cheap and more intelligible. Latency is not in the rule: read it "
-              "beside each. A model on the front whose jobs did not all succeed is marked with how many did: its "
-              "cost and WER rest on the jobs that succeeded.")
+FRONT_RULE = (
+    "The shortlist is the cost/WER Pareto front: every model with a USD price and clips scored in words "
+    "that no other such model beats on both — none is both cheaper (USD per 1M characters) and at least "
+    "as intelligible (pooled WER), or as cheap and more intelligible. Latency is not in the rule: read it "
+    "beside each. A model on the front whose jobs did not all succeed is marked with how many did: its "
+    "cost and WER rest on the jobs that succeeded."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +237,7 @@ class Leaderboard:
     def shortlist(self) -> tuple[Entry, ...]:
         """The Pareto front, cheapest first (the front's order: each dearer one is more intelligible)."""
         front = [e for e in self.entries if e.pareto]
-        return tuple(sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value,
-                                                  e.label)))
+        return tuple(sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value, e.label)))
 
     def entry(self, provider: str, model: str) -> Entry:
         for entry in self.entries:
@@ -310,17 +324,20 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
     """For each (cost, error) point, whether no other point is at least as good in both and better in one."""
     front = []
     for i, (cost, err) in enumerate(points):
-        dominated = any(
-            c <= cost and e <= err and (c < cost or e < err) for j, (c, e) in enumerate(points) if j != i
-        )
+        dominated = any(c <= cost and e <= err and (c < cost or e < err) for j, (c, e) in enumerate(points) if j != i)
         front.append(not dominated)
     return front
 
 
 def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
-    entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
-                               for figures in model_figures(rows)], rows)
+    entries = _with_hard_text(
+        [
+            _with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
+            for figures in model_figures(rows)
+        ],
+        rows,
+    )
     entries = _with_own(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
@@ -338,8 +355,9 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     notes.extend(_unplaced(entries))
     stale = [e.label for e in entries if e.price_stale]
     if stale:
-        notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
-                     f"{', '.join(stale)}")
+        notes.append(
+            f"Stale prices (read longer ago than the run's --price-max-age; check the source): {', '.join(stale)}"
+        )
     notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
 
@@ -350,9 +368,11 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
     for _, views in with_views():
         for found in views.figures(rows.requests):
             own.setdefault((found.provider, found.model), {}).update(
-                {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)})
-    return [replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e
-            for e in entries]
+                {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)}
+            )
+    return [
+        replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e for e in entries
+    ]
 
 
 def _tabled() -> tuple[CheckDeclaration, ...]:
@@ -367,8 +387,11 @@ def _rounded(value: float | None, digits: int | None) -> float | None:
 def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:
     """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
     by."""
-    return replace(entry, deliveries=tuple(sorted({str(r.delivery) for r in rows if r.delivery})),
-                   languages=tuple(sorted({str(r.language) for r in rows if r.language})))
+    return replace(
+        entry,
+        deliveries=tuple(sorted({str(r.delivery) for r in rows if r.delivery})),
+        languages=tuple(sorted({str(r.language) for r in rows if r.language})),
+    )
 
 
 def _partial_front(entries: Sequence[Entry]) -> list[str]:
@@ -385,12 +408,16 @@ def _price_notes(entries: Sequence[Entry]) -> list[str]:
         notes.append(f"Weak price sources (not the provider's own dated page; check the source): {', '.join(weak)}")
     failed = [f"{e.label} ${e.failed_usd:.4f}" for e in entries if e.failed_usd]
     if failed:
-        notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
-                     f"{', '.join(failed)}")
+        notes.append(
+            "Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+            f"{', '.join(failed)}"
+        )
     own = [f"{e.label} ${e.own_usd:.4f} ({e.own_requests})" for e in entries if e.own_usd is not None]
     if own:
-        notes.append("The harness's own requests (speech marks asked apart), spent but in no cost or price above: "
-                     f"${sum(e.own_usd or 0.0 for e in entries):.4f}: {', '.join(own)}")
+        notes.append(
+            "The harness's own requests (speech marks asked apart), spent but in no cost or price above: "
+            f"${sum(e.own_usd or 0.0 for e in entries):.4f}: {', '.join(own)}"
+        )
     return notes
 
 
@@ -404,8 +431,12 @@ def _with_hard_text(entries: list[Entry], rows: RunRows) -> list[Entry]:
 
     table = across_models(category_figures(rows.spans, shipped_judgeability()))
     pooled = {system: table.pooled(system) for system in table.systems}
-    return [replace(entry, hard_text=proportion_interval(pooled[key].successes, pooled[key].trials))
-            if (key := (entry.provider, entry.model)) in pooled else entry for entry in entries]
+    return [
+        replace(entry, hard_text=proportion_interval(pooled[key].successes, pooled[key].trials))
+        if (key := (entry.provider, entry.model)) in pooled
+        else entry
+        for entry in entries
+    ]
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

@@ -35,15 +35,26 @@ class CurvePoint:
             level=point.level,
             in_flight=point.mean_in_flight if point.mean_in_flight is not None else float(point.level),
             max_in_flight=point.max_in_flight,
-            p50=quantile_interval(latencies, 0.5), p95=quantile_interval(latencies, 0.95),
+            p50=quantile_interval(latencies, 0.5),
+            p95=quantile_interval(latencies, 0.95),
             errors=proportion_interval(point.failed, point.sent),
-            sent=point.sent, rate_limited=point.rate_limited, retries=point.retries,
+            sent=point.sent,
+            rate_limited=point.rate_limited,
+            retries=point.retries,
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {"level": self.level, "in_flight": self.in_flight, "max_in_flight": self.max_in_flight,
-                "p50_ms": self.p50.to_json(), "p95_ms": self.p95.to_json(), "error_rate": self.errors.to_json(),
-                "sent": self.sent, "rate_limited": self.rate_limited, "retries": self.retries}
+        return {
+            "level": self.level,
+            "in_flight": self.in_flight,
+            "max_in_flight": self.max_in_flight,
+            "p50_ms": self.p50.to_json(),
+            "p95_ms": self.p95.to_json(),
+            "error_rate": self.errors.to_json(),
+            "sent": self.sent,
+            "rate_limited": self.rate_limited,
+            "retries": self.retries,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,16 +100,21 @@ def copy_audio(rows: Sequence[RequestRow], out_dir: Path, source: Path | None) -
 def _timings(row: RequestRow) -> list[tuple[str, Any, float | None]]:
     """(name, estimate, half width) per timing the row holds; the half width is None when observed."""
     observed = (("submit", row.submit_ms), ("download", row.download_ms))
-    intervals = (("queue", row.queue_ms, row.queue_lo_ms, row.queue_hi_ms),
-                 ("processing", row.processing_ms, row.processing_lo_ms, row.processing_hi_ms),
-                 ("e2e", row.e2e_ms, row.e2e_lo_ms, row.e2e_hi_ms),
-                 ("e2e_server", row.e2e_server_ms, row.e2e_server_lo_ms, row.e2e_server_hi_ms),
-                 ("ttfa", row.ttfa_ms, row.ttfa_lo_ms, row.ttfa_hi_ms),
-                 ("perceived_ttfa", row.perceived_ttfa_ms, row.perceived_ttfa_lo_ms, row.perceived_ttfa_hi_ms),
-                 ("last_audio", row.last_audio_ms, row.last_audio_lo_ms, row.last_audio_hi_ms))
+    intervals = (
+        ("queue", row.queue_ms, row.queue_lo_ms, row.queue_hi_ms),
+        ("processing", row.processing_ms, row.processing_lo_ms, row.processing_hi_ms),
+        ("e2e", row.e2e_ms, row.e2e_lo_ms, row.e2e_hi_ms),
+        ("e2e_server", row.e2e_server_ms, row.e2e_server_lo_ms, row.e2e_server_hi_ms),
+        ("ttfa", row.ttfa_ms, row.ttfa_lo_ms, row.ttfa_hi_ms),
+        ("perceived_ttfa", row.perceived_ttfa_ms, row.perceived_ttfa_lo_ms, row.perceived_ttfa_hi_ms),
+        ("last_audio", row.last_audio_ms, row.last_audio_lo_ms, row.last_audio_hi_ms),
+    )
     shown: list[tuple[str, Any, float | None]] = [(name, value, None) for name, value in observed if value is not None]
-    shown += [(name, value, (high - low) / 2) for name, value, low, high in intervals
-              if value is not None and low is not None and high is not None]
+    shown += [
+        (name, value, (high - low) / 2)
+        for name, value, low, high in intervals
+        if value is not None and low is not None and high is not None
+    ]
     return shown
 
 
@@ -134,11 +139,13 @@ def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[
         return []
     models: dict[str, list[dict[str, Any]]] = {}
     for figure in category_figures(rows.spans, shipped_judgeability()):
-        models.setdefault(f"{figure.provider}/{figure.model}", []).append({
-            "figure": figure,
-            "failures": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.failures[:examples]],
-            "unsure": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.unsure[:examples]],
-        })
+        models.setdefault(f"{figure.provider}/{figure.model}", []).append(
+            {
+                "figure": figure,
+                "failures": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.failures[:examples]],
+                "unsure": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.unsure[:examples]],
+            }
+        )
     return [{"label": label, "categories": categories} for label, categories in models.items()]
 
 
@@ -147,10 +154,21 @@ def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[
     interval, or the ASR model that cannot judge it; the language check with the misheard clips; the fallbacks."""
     figures: tuple[LanguageFigures, ...] = language_figures(rows.requests, shipped_language_verdicts())
     clips = {(r.provider, r.model, r.item_id): r for r in rows.requests}
-    lines = [{"figure": figure, "misheard": [
-        {"clip": one, "audio": audio.get(clips[key].job_key) if (key := (
-            figure.provider, figure.model, one.item_id)) in clips else None}
-        for one in figure.misheard[:examples]]} for figure in figures]
+    lines = [
+        {
+            "figure": figure,
+            "misheard": [
+                {
+                    "clip": one,
+                    "audio": audio.get(clips[key].job_key)
+                    if (key := (figure.provider, figure.model, one.item_id)) in clips
+                    else None,
+                }
+                for one in figure.misheard[:examples]
+            ],
+        }
+        for figure in figures
+    ]
     return {"lines": lines, "fallbacks": [figure.fallback_line() for figure in fallbacks(figures)]}
 
 
@@ -161,8 +179,18 @@ def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for d in rows.drift:
         key = (d.kind, d.provider, d.endpoint, d.pointer)
-        group = groups.setdefault(key, {"kind": key[0], "provider": key[1], "endpoint": key[2], "pointer": key[3],
-                                        "example": d.note, "models": set(), "count": 0})
+        group = groups.setdefault(
+            key,
+            {
+                "kind": key[0],
+                "provider": key[1],
+                "endpoint": key[2],
+                "pointer": key[3],
+                "example": d.note,
+                "models": set(),
+                "count": 0,
+            },
+        )
         group["count"] += 1
         group["models"].add(d.model)
     ordered = sorted(groups.values(), key=lambda g: (g["kind"], -g["count"], g["provider"], g["endpoint"]))
@@ -175,8 +203,16 @@ def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
         if error.error_class != "contract":
             continue
         for v in json_list(error.detail_json) or [{"pointer": "", "expected": "", "got": error.message}]:
-            counts[(error.provider, error.model, error.phase, str(v.get("pointer", "")),
-                    str(v.get("expected", "")), str(v.get("got", "")))] += 1
+            counts[
+                (
+                    error.provider,
+                    error.model,
+                    error.phase,
+                    str(v.get("pointer", "")),
+                    str(v.get("expected", "")),
+                    str(v.get("got", "")),
+                )
+            ] += 1
     return [
         {"provider": k[0], "model": k[1], "phase": k[2], "pointer": k[3], "expected": k[4], "got": k[5], "count": n}
         for k, n in sorted(counts.items())
@@ -279,9 +315,11 @@ def _shortlist_columns(streaming: bool) -> tuple[ReportColumn, ...]:
 def _filters(board: Leaderboard) -> dict[str, Any]:
     """The leaderboard's filter choices: the providers, families and languages its models have."""
     families = sorted({name for e in board.entries for name in e.deliveries})
-    return {"providers": sorted({e.provider for e in board.entries}),
-            "families": [(name, FAMILIES.get(name, name)) for name in families],
-            "languages": sorted({name for e in board.entries for name in e.languages})}
+    return {
+        "providers": sorted({e.provider for e in board.entries}),
+        "families": [(name, FAMILIES.get(name, name)) for name in families],
+        "languages": sorted({name for e in board.entries for name in e.languages}),
+    }
 
 
 def write_report(rows: RunRows, out: Path, comparison: Comparison | None = None) -> Path:

@@ -70,8 +70,12 @@ class Interval:
     sample_size: int
 
     def to_json(self) -> dict[str, float | int | None]:
-        return {"value": _finite(self.value), "low": _finite(self.low), "high": _finite(self.high),
-                "n": self.sample_size}
+        return {
+            "value": _finite(self.value),
+            "low": _finite(self.low),
+            "high": _finite(self.high),
+            "n": self.sample_size,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -42,31 +42,57 @@ def _first_audio(base: ReplayedStream, new: ReplayedStream, t: GateThresholds) -
     later = new.first_audio_ms - base.first_audio_ms
     verdict = Ruling.REGRESSION if later > allowed else Ruling.OK
     provider, model = _who(new.name)
-    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="first audio (ms, replayed)",
-                 verdict=verdict, threshold=f"+{t.first_audio_ms:g} ms or +{t.first_audio_rel:.0%} of BASE",
-                 change=later, details=(f"{base.first_audio_ms:.1f} ms -> {new.first_audio_ms:.1f} ms "
-                          f"({later:+.1f} ms; allowed +{allowed:.1f} ms)",), unit="ms", beyond=later > allowed)
+    return Check(
+        provider=provider,
+        model=model,
+        metric=Metric.STREAM,
+        statistic="first audio (ms, replayed)",
+        verdict=verdict,
+        threshold=f"+{t.first_audio_ms:g} ms or +{t.first_audio_rel:.0%} of BASE",
+        change=later,
+        details=(
+            f"{base.first_audio_ms:.1f} ms -> {new.first_audio_ms:.1f} ms ({later:+.1f} ms; allowed +{allowed:.1f} ms)",
+        ),
+        unit="ms",
+        beyond=later > allowed,
+    )
 
 
 def _order(base: ReplayedStream, new: ReplayedStream) -> Check:
     changed = base.order != new.order
     provider, model = _who(new.name)
-    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="stream order",
-                 verdict=Ruling.REGRESSION if changed else Ruling.OK, threshold="any change", change=float(changed),
-                 details=(f"{', '.join(base.order) or 'nothing'} -> {', '.join(new.order) or 'nothing'}",),
-                 beyond=changed)
+    return Check(
+        provider=provider,
+        model=model,
+        metric=Metric.STREAM,
+        statistic="stream order",
+        verdict=Ruling.REGRESSION if changed else Ruling.OK,
+        threshold="any change",
+        change=float(changed),
+        details=(f"{', '.join(base.order) or 'nothing'} -> {', '.join(new.order) or 'nothing'}",),
+        beyond=changed,
+    )
 
 
 def _findings(base: ReplayedStream, new: ReplayedStream) -> Check:
     fresh = tuple(line for line in new.violations if line not in set(base.violations))
     provider, model = _who(new.name)
-    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="frame rules (replayed)",
-                 verdict=Ruling.REGRESSION if fresh else Ruling.OK, threshold="any new finding",
-                 change=float(len(fresh)), details=fresh, beyond=bool(fresh))
+    return Check(
+        provider=provider,
+        model=model,
+        metric=Metric.STREAM,
+        statistic="frame rules (replayed)",
+        verdict=Ruling.REGRESSION if fresh else Ruling.OK,
+        threshold="any new finding",
+        change=float(len(fresh)),
+        details=fresh,
+        beyond=bool(fresh),
+    )
 
 
-def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream], t: GateThresholds
-            ) -> Iterator[Check]:
+def _checks(
+    base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream], t: GateThresholds
+) -> Iterator[Check]:
     for name in sorted(set(base) & set(new)):
         first = _first_audio(base[name], new[name], t)
         if first is not None:
@@ -76,8 +102,13 @@ def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream
             yield _findings(base[name], new[name])
 
 
-def compare_streams(base_root: Path, new_root: Path, providers: Mapping[str, Provider],
-                    fail_on: Iterable[Metric] = tuple(Metric), thresholds: GateThresholds | None = None) -> Comparison:
+def compare_streams(
+    base_root: Path,
+    new_root: Path,
+    providers: Mapping[str, Provider],
+    fail_on: Iterable[Metric] = tuple(Metric),
+    thresholds: GateThresholds | None = None,
+) -> Comparison:
     """BASE's and NEW's recorded streams replayed and compared (a `Comparison` like `compare_runs`')."""
     t = thresholds or GateThresholds()
     base, base_notes = replayed_streams(base_root, providers)
@@ -86,8 +117,7 @@ def compare_streams(base_root: Path, new_root: Path, providers: Mapping[str, Pro
     notes += [f"{name} only in BASE: not compared" for name in sorted(set(base) - set(new))]
     notes += [f"{name} only in NEW: not compared" for name in sorted(set(new) - set(base))]
     untimed = sorted(name for name in set(base) & set(new) if not (base[name].timed and new[name].timed))
-    notes += [f"{name}: recorded without offsets on one side; its order compared, not its timing"
-              for name in untimed]
+    notes += [f"{name}: recorded without offsets on one side; its order compared, not its timing" for name in untimed]
     return Comparison(
         base_run=str(base_root),
         new_run=str(new_root),

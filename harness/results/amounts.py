@@ -17,8 +17,9 @@ from harness.core.prices.bills import bill_number, storable
 
 # The stored tables' amount columns (`schema`), and the amounts of a run's rows (`rows.REQUEST_COLUMNS`,
 # `rows.RUN_COLUMNS`).
-STORED = frozenset({"amount", "usd", "worst_case_usd", "planned_usd", "billed_usd", "cost_usd", "budget_usd",
-                    "planned_cost_usd"})
+STORED = frozenset(
+    {"amount", "usd", "worst_case_usd", "planned_usd", "billed_usd", "cost_usd", "budget_usd", "planned_cost_usd"}
+)
 IN_ROWS = frozenset({"cost_usd", "cost_amount", "planned_usd", "billed_usd", "budget_usd", "planned_cost_usd"})
 BILLED_UNITS = "billed_units_json"  # {"characters": 42}: each value an amount
 

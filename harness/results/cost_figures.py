@@ -156,7 +156,7 @@ class Provenance:
     weak: str | None = None  # why a price's source may not be the provider's (a reseller's page, ...)
 
     def marks(self) -> str:
-        """"stale", "weak: a third party's page", both, or "": what every face writes beside the read date."""
+        """ "stale", "weak: a third party's page", both, or "": what every face writes beside the read date."""
         return "; ".join((["stale"] if self.stale else []) + ([f"weak: {self.weak}"] if self.weak else []))
 
     def words(self) -> str:
@@ -173,9 +173,13 @@ def _joined(values: Iterable[str | None]) -> str | None:
 
 def provenance_of(rows: Sequence[RequestRow]) -> Provenance:
     reads = sorted(v for r in rows if (v := r.price_read))
-    return Provenance(_joined(r.price_plan for r in rows), _joined(r.price_source for r in rows),
-                      reads[0] if reads else None, any(bool(r.price_stale) for r in rows),
-                      _joined(r.price_weak for r in rows))
+    return Provenance(
+        _joined(r.price_plan for r in rows),
+        _joined(r.price_source for r in rows),
+        reads[0] if reads else None,
+        any(bool(r.price_stale) for r in rows),
+        _joined(r.price_weak for r in rows),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,8 +234,7 @@ def _sum(values: Iterable[float | None]) -> float | None:
 
 def _billed_rate(billed: Sequence[RequestRow]) -> float | None:
     total = _sum(billed_usd(r) for r in billed) if billed else None
-    return per_million_characters_usd(None if total is None else Decimal(repr(total)),
-                                      sum(r.chars for r in billed))
+    return per_million_characters_usd(None if total is None else Decimal(repr(total)), sum(r.chars for r in billed))
 
 
 def _own_usd(rows: Sequence[RequestRow]) -> float | None:
@@ -274,15 +277,24 @@ def cost_of(sent_rows: Sequence[RequestRow], ok_rows: Sequence[RequestRow]) -> C
         return base
     total = sum(float(job_usd(r) or 0.0) for r in priced)
     ok_keys = {r.job_key for r in ok_rows}
-    heard = [(usd, s) for r in priced if r.job_key in ok_keys
-             and (s := audio_seconds(r)) is not None and (usd := job_usd(r)) is not None]
+    heard = [
+        (usd, s)
+        for r in priced
+        if r.job_key in ok_keys and (s := audio_seconds(r)) is not None and (usd := job_usd(r)) is not None
+    ]
     failed = [r for r in priced if r.job_key not in ok_keys]
     chars = sum(int(r.chars or 0) for r in priced)
     per_million = per_million_characters_usd(Decimal(repr(total)), chars)
     per_hour = per_hour_usd(Decimal(repr(sum(usd for usd, _ in heard))), sum(s for _, s in heard)) if heard else None
-    return replace(base, total_usd=None if unpriced else total, per_request_usd=total / len(priced),
-                   per_audio_minute_usd=None if per_hour is None else per_hour / 60.0,
-                   per_1k_chars_usd=None if per_million is None else per_million / 1000.0,
-                   per_million_chars_usd=per_million, per_hour_usd=per_hour,
-                   failed_usd=sum(float(job_usd(r) or 0.0) for r in failed) if failed else None,
-                   failed_jobs=len(failed), repriced_jobs=sum(1 for r in priced if repriced(r) is not None))
+    return replace(
+        base,
+        total_usd=None if unpriced else total,
+        per_request_usd=total / len(priced),
+        per_audio_minute_usd=None if per_hour is None else per_hour / 60.0,
+        per_1k_chars_usd=None if per_million is None else per_million / 1000.0,
+        per_million_chars_usd=per_million,
+        per_hour_usd=per_hour,
+        failed_usd=sum(float(job_usd(r) or 0.0) for r in failed) if failed else None,
+        failed_jobs=len(failed),
+        repriced_jobs=sum(1 for r in priced if repriced(r) is not None),
+    )

@@ -27,9 +27,11 @@ from harness.results.run_records import RequestRow
 TEXT_TOLERANCE = 0.01
 AUDIO_TOLERANCE = 0.25
 USD = "usd"  # the billed cost, where the answers named no units
-RULE = (f"The same requests (corpus item and parameters) billed in both runs, each billed unit summed: dearer when "
-        f"it rose by more than {TEXT_TOLERANCE:.0%} for a unit counted from the text, {AUDIO_TOLERANCE:.0%} for one "
-        f"of the audio or credits (harness.results.dearer).")
+RULE = (
+    f"The same requests (corpus item and parameters) billed in both runs, each billed unit summed: dearer when "
+    f"it rose by more than {TEXT_TOLERANCE:.0%} for a unit counted from the text, {AUDIO_TOLERANCE:.0%} for one "
+    f"of the audio or credits (harness.results.dearer)."
+)
 
 
 def tolerance(unit: str) -> float:
@@ -56,9 +58,11 @@ class Dearer:
 
     def describe(self) -> str:
         what = "billed USD" if self.unit == USD else f"billed {self.unit.replace('_', ' ')}"
-        return (f"{self.provider}/{self.model} is dearer: {what} for the same {self.requests} request"
-                f"{'s' if self.requests != 1 else ''} {self.before:,.4g} -> {self.after:,.4g} (x{self.ratio:.2f}; "
-                f"{self.base_run} -> {self.new_run}; tolerance +{tolerance(self.unit):.0%})")
+        return (
+            f"{self.provider}/{self.model} is dearer: {what} for the same {self.requests} request"
+            f"{'s' if self.requests != 1 else ''} {self.before:,.4g} -> {self.after:,.4g} (x{self.ratio:.2f}; "
+            f"{self.base_run} -> {self.new_run}; tolerance +{tolerance(self.unit):.0%})"
+        )
 
 
 def _bills(rows: Iterable[RequestRow]) -> dict[tuple[str, str], dict[tuple[str, str, str], dict[str, float]]]:
@@ -76,8 +80,10 @@ def _bills(rows: Iterable[RequestRow]) -> dict[tuple[str, str], dict[tuple[str, 
         into = summed.setdefault((row.provider, row.model), {}).setdefault(request, {})
         for unit, value in units.items():
             into.setdefault(unit, []).append(value)
-    return {model: {request: {unit: sum(v) / len(v) for unit, v in units.items()}
-                    for request, units in requests.items()} for model, requests in summed.items()}
+    return {
+        model: {request: {unit: sum(v) / len(v) for unit, v in units.items()} for request, units in requests.items()}
+        for model, requests in summed.items()
+    }
 
 
 def dearer(base_run: str, base: Sequence[RequestRow], new_run: str, new: Sequence[RequestRow]) -> list[Dearer]:

@@ -48,8 +48,9 @@ SURROGATE_IDS: dict[str, str] = {table.name: table.key[0] for table in TABLES if
 _WRITE_LOCK = 7_352_611_001
 
 
-def insert_sql(dialect: Dialect, table: str, columns: Sequence[str], existing: Existing = Existing.FAIL,
-               named: bool = False) -> str:
+def insert_sql(
+    dialect: Dialect, table: str, columns: Sequence[str], existing: Existing = Existing.FAIL, named: bool = False
+) -> str:
     """An insert of one row of `columns` (`?` marks, or `:name` when `named`), keeping or replacing a row
     already stored under the table's key as `existing` says."""
     marks = ", ".join(f":{c}" if named else "?" for c in columns)
@@ -61,7 +62,7 @@ def insert_sql(dialect: Dialect, table: str, columns: Sequence[str], existing: E
     if existing is Existing.REPLACE:
         key = CONFLICT_KEYS[table]
         rest = [c for c in columns if c not in key]
-        action = (f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in rest)}" if rest else "DO NOTHING")
+        action = f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in rest)}" if rest else "DO NOTHING"
         return f"{sql} ON CONFLICT ({', '.join(key)}) {action}"
     return sql
 
@@ -78,24 +79,25 @@ def table_sql(dialect: Dialect) -> str:
     """One row when the table named by the single parameter exists."""
     if dialect is Dialect.SQLITE:
         return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return ("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
-            "AND table_name = ?")
+    return "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
 
 
 def columns_sql(dialect: Dialect, table: str) -> tuple[str, tuple[str, ...]]:
     """A query of a table's column names in their order (first column of each row), and its parameters."""
     if dialect is Dialect.SQLITE:
         return "SELECT name FROM pragma_table_info(?)", (table,)
-    return ("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = ? ORDER BY ordinal_position", (table,))
+    return (
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = ? ORDER BY ordinal_position",
+        (table,),
+    )
 
 
 def tables_sql(dialect: Dialect) -> str:
     """Every table of the store, by name (first column)."""
     if dialect is Dialect.SQLITE:
         return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    return ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-            "ORDER BY table_name")
+    return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
 
 
 _TYPES = (
@@ -140,7 +142,7 @@ def pyformat(sql: str) -> str:
                         continue
                     break
                 end += 1
-            out.append(sql[index:end + 1].replace("%", "%%"))
+            out.append(sql[index : end + 1].replace("%", "%%"))
             index = end + 1
             continue
         if char == "?":

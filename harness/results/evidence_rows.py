@@ -37,11 +37,13 @@ def _rows(conn: Connection, record: type[RecordT], table: str, order: str, run_i
 
 def read_evidence(conn: Connection, run_id: str) -> EvidenceRows:
     """Every row of `run_id` a figure may be derived from."""
-    return EvidenceRows(_rows(conn, JobRow, "jobs", "seq", run_id),
-                        _rows(conn, MarkRow, "marks", "job_key, name", run_id),
-                        _rows(conn, PollRow, "polls", "job_key, seq", run_id),
-                        _rows(conn, ChunkRow, "chunks", "job_key, seq", run_id),
-                        _rows(conn, ClipRow, "clips", "clip_id", run_id))
+    return EvidenceRows(
+        _rows(conn, JobRow, "jobs", "seq", run_id),
+        _rows(conn, MarkRow, "marks", "job_key, name", run_id),
+        _rows(conn, PollRow, "polls", "job_key, seq", run_id),
+        _rows(conn, ChunkRow, "chunks", "job_key, seq", run_id),
+        _rows(conn, ClipRow, "clips", "clip_id", run_id),
+    )
 
 
 def write_figures(conn: Connection, figures: Mapping[str, Mapping[str, Any]]) -> int:

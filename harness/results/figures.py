@@ -192,8 +192,9 @@ def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFi
         quality=tuple(floats(r.dnsmos_overall for r in clips)),
         flagged_clips=sum(1 for r in clips if json_list(r.flags)),
         findings=dict(sorted(findings.items())),
-        errors=dict(sorted(Counter(str(r.error_class or "unclassified") for r in went
-                                   if r.outcome == "error").items())),
+        errors=dict(
+            sorted(Counter(str(r.error_class or "unclassified") for r in went if r.outcome == "error").items())
+        ),
         stream=StreamFigures.of(clocked),
     )
 
@@ -219,5 +220,6 @@ def tally(rows: RunRows) -> RunTally:
     events = Counter(e.error_class for e in rows.errors)
     ok = {r.job_key for r in rows.requests if r.outcome == "ok"}
     retried = {e.job_key for e in rows.errors if e.phase == "download" and not e.fatal and e.job_key in ok}
-    return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0),
-                    outcomes.get(UNFETCHED, 0))
+    return RunTally(
+        dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0), outcomes.get(UNFETCHED, 0)
+    )

@@ -52,14 +52,17 @@ class Judgeability:
         method or category the self-test did not cover is not measured: never judgeable by default; nor is one the
         self-test measured under other margins (a judge whose rule changed since, or a run judged with its own)."""
         name = asr_model.split("#")[0]
-        measured = next((model for model in self.models if model.asr_model == asr_model and model.method == method),
-                        None)
+        measured = next(
+            (model for model in self.models if model.asr_model == asr_model and model.method == method), None
+        )
         if measured is None or category not in measured.categories:
             return f"not measured for {name}"
         if margins and measured.margins and margins != measured.margins:
             # a run judged before the judge changed: its clips' evidence is cached, so judging again is cheap
-            return (f"not measured for {name} at margins {margins}; its self-test is at {measured.margins}: "
-                    "`tts-harness score RUN_ID` judges the run again")
+            return (
+                f"not measured for {name} at margins {margins}; its self-test is at {measured.margins}: "
+                "`tts-harness score RUN_ID` judges the run again"
+            )
         return None if measured.categories[category] else f"not judgeable by {name}"
 
 
@@ -68,16 +71,21 @@ def shipped_judgeability() -> Judgeability:
     folder = data_path("hard_text", "judgeable")
     if not folder.is_dir():
         return Judgeability()
-    return Judgeability(tuple(read_judgeability(json.loads(path.read_text(encoding="utf-8")))
-                              for path in sorted(folder.glob("*.json"))))
+    return Judgeability(
+        tuple(read_judgeability(json.loads(path.read_text(encoding="utf-8"))) for path in sorted(folder.glob("*.json")))
+    )
 
 
 def read_judgeability(data: Mapping[str, Any]) -> ModelJudgeability:
     """One self-test's verdicts as `--write` keeps them."""
     margins = data.get("margins")
-    return ModelJudgeability(str(data["asr_model"]), str(data.get("method", TRANSCRIPT)), float(data["threshold"]),
-                             {name: bool(category["judgeable"]) for name, category in data["categories"].items()},
-                             None if margins is None else str(margins))
+    return ModelJudgeability(
+        str(data["asr_model"]),
+        str(data.get("method", TRANSCRIPT)),
+        float(data["threshold"]),
+        {name: bool(category["judgeable"]) for name, category in data["categories"].items()},
+        None if margins is None else str(margins),
+    )
 
 
 _VERDICTS = tuple(verdict.value for verdict in HardTextVerdict)
@@ -102,13 +110,17 @@ def read_span_scores(conn: Connection, run_id: str, left_out: list[str] | None =
         return ()
     present = set(columns_of(conn, "span_scores"))  # a read-only store older than a column reads it as NULL
     names = [name if name in present else f"NULL AS {name}" for name in _COLUMNS if name != "scored_at"]
-    rows = conn.execute(f"SELECT {', '.join(names)} FROM span_scores WHERE run_id = ? "
-                        "ORDER BY provider, model, category, item_id, control", (run_id,))
+    rows = conn.execute(
+        f"SELECT {', '.join(names)} FROM span_scores WHERE run_id = ? "
+        "ORDER BY provider, model, category, item_id, control",
+        (run_id,),
+    )
     return spans_of_rows((dict(row) for row in rows), "span_scores", left_out)
 
 
-def spans_of_rows(rows: Iterable[Mapping[str, object]], where: str, left_out: list[str] | None = None
-                  ) -> tuple[SpanScoreRow, ...]:
+def spans_of_rows(
+    rows: Iterable[Mapping[str, object]], where: str, left_out: list[str] | None = None
+) -> tuple[SpanScoreRow, ...]:
     """Stored or exported rows read back (`span_of_row`); one that cannot be is named in ``left_out`` (``where``:
     the table or file it came from) and left out, or, without ``left_out``, raises ValueError."""
     found = []
@@ -124,18 +136,34 @@ def spans_of_rows(rows: Iterable[Mapping[str, object]], where: str, left_out: li
 
 def span_row(judged: SpanScoreRow) -> dict[str, str | int | float | None]:
     """A judgement as an exported row (`span_scores`' columns but the time it was judged)."""
-    return {"clip_id": judged.clip_id, "run_id": judged.run_id, "provider": judged.provider, "model": judged.model,
-            "item_id": judged.item_id, "category": judged.category, "control": int(judged.control),
-            "verdict": str(judged.verdict), "heard": judged.heard, "error": judged.error, "reason": judged.reason,
-            "transcript": judged.transcript, "asr_model": judged.asr_model, "method": judged.method,
-            "margin": judged.margin, "free_margin": judged.free_margin, "thresholds": judged.thresholds,
-            "free_heard": judged.free_heard, "second_opinion": judged.second_opinion,
-            "disagree": int(judged.disagree)}
+    return {
+        "clip_id": judged.clip_id,
+        "run_id": judged.run_id,
+        "provider": judged.provider,
+        "model": judged.model,
+        "item_id": judged.item_id,
+        "category": judged.category,
+        "control": int(judged.control),
+        "verdict": str(judged.verdict),
+        "heard": judged.heard,
+        "error": judged.error,
+        "reason": judged.reason,
+        "transcript": judged.transcript,
+        "asr_model": judged.asr_model,
+        "method": judged.method,
+        "margin": judged.margin,
+        "free_margin": judged.free_margin,
+        "thresholds": judged.thresholds,
+        "free_heard": judged.free_heard,
+        "second_opinion": judged.second_opinion,
+        "disagree": int(judged.disagree),
+    }
 
 
 def span_of_row(row: Mapping[str, object]) -> SpanScoreRow:
     """An exported row read back as the judgement it was written from (ValueError where a value cannot be: a verdict
     none of `HardTextVerdict`'s)."""
+
     def text(name: str) -> str:
         value = row.get(name)
         return "" if value is None else str(value)
@@ -151,13 +179,25 @@ def span_of_row(row: Mapping[str, object]) -> SpanScoreRow:
     verdict = text("verdict")
     if verdict not in _VERDICTS:
         raise ValueError(f"verdict holds {verdict!r}, none of {', '.join(_VERDICTS)}")
-    return SpanScoreRow(provider=text("provider"), model=text("model"), item_id=text("item_id"),
-                        category=text("category"), control=bool(int(str(row.get("control") or 0))),
-                        verdict=HardTextVerdict(verdict), heard=text("heard"),
-                        error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
-                        run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"),
-                        method=optional("method") or TRANSCRIPT, margin=number("margin"),
-                        free_margin=number("free_margin"), thresholds=optional("thresholds"),
-                        free_heard=optional("free_heard"), second_opinion=optional("second_opinion"),
-                        disagree=bool(int(str(row.get("disagree") or 0))))
-
+    return SpanScoreRow(
+        provider=text("provider"),
+        model=text("model"),
+        item_id=text("item_id"),
+        category=text("category"),
+        control=bool(int(str(row.get("control") or 0))),
+        verdict=HardTextVerdict(verdict),
+        heard=text("heard"),
+        error=optional("error"),
+        transcript=text("transcript"),
+        clip_id=text("clip_id"),
+        run_id=text("run_id"),
+        reason=optional("reason"),
+        asr_model=text("asr_model"),
+        method=optional("method") or TRANSCRIPT,
+        margin=number("margin"),
+        free_margin=number("free_margin"),
+        thresholds=optional("thresholds"),
+        free_heard=optional("free_heard"),
+        second_opinion=optional("second_opinion"),
+        disagree=bool(int(str(row.get("disagree") or 0))),
+    )

@@ -11,19 +11,30 @@ from harness.results.tables import LeaseRow
 
 
 def lease_holder(conn: Connection, run_id: str) -> LeaseRow | None:
-    row = conn.execute("SELECT run_id, holder, pid, host, acquired_at, heartbeat_at FROM leases WHERE run_id = ?",
-                       (run_id,)).fetchone()
+    row = conn.execute(
+        "SELECT run_id, holder, pid, host, acquired_at, heartbeat_at FROM leases WHERE run_id = ?", (run_id,)
+    ).fetchone()
     if row is None:
         return None
-    return LeaseRow(run_id=str(row["run_id"]), holder=str(row["holder"]), pid=int(row["pid"]), host=str(row["host"]),
-                    acquired_at=str(row["acquired_at"]), heartbeat_at=float(row["heartbeat_at"]))
+    return LeaseRow(
+        run_id=str(row["run_id"]),
+        holder=str(row["holder"]),
+        pid=int(row["pid"]),
+        host=str(row["host"]),
+        acquired_at=str(row["acquired_at"]),
+        heartbeat_at=float(row["heartbeat_at"]),
+    )
 
 
 def take_lease(conn: Connection, lease: LeaseRow) -> None:
     """Hold the run's lease (replacing a stale holder's)."""
     conn.execute(
-        insert_sql(dialect_of(conn), "leases", ("run_id", "holder", "pid", "host", "acquired_at", "heartbeat_at"),
-                   Existing.REPLACE),
+        insert_sql(
+            dialect_of(conn),
+            "leases",
+            ("run_id", "holder", "pid", "host", "acquired_at", "heartbeat_at"),
+            Existing.REPLACE,
+        ),
         (lease.run_id, lease.holder, lease.pid, lease.host, lease.acquired_at, lease.heartbeat_at),
     )
 

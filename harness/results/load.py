@@ -59,10 +59,14 @@ def _point(provider: str, model: str, level: int, rows: Sequence[RequestRow], li
     went = sent(rows)
     in_flight = [int(value) for row in rows if (value := row.in_flight_at_submit) is not None]
     return LoadPoint(
-        provider=provider, model=model, level=level, sent=len(went),
+        provider=provider,
+        model=model,
+        level=level,
+        sent=len(went),
         failed=sum(1 for row in went if row.outcome != "ok"),
         latencies_ms=tuple(floats(r.e2e_ms for r in timed(rows))),
-        mean_in_flight=mean([float(n) for n in in_flight]), max_in_flight=max(in_flight, default=None),
+        mean_in_flight=mean([float(n) for n in in_flight]),
+        max_in_flight=max(in_flight, default=None),
         rate_limited=sum(limited[row.job_key] for row in rows),
         retries=sum(max(0, int(row.attempts or 0) - 1) for row in went),
     )
@@ -74,6 +78,9 @@ def load_points(rows: RunRows) -> tuple[LoadPoint, ...]:
     if not levels:
         return ()
     limited = Counter(str(error.job_key) for error in rows.errors if error.http_status == RATE_LIMITED)
-    return tuple(_point(provider, model, level, at_level(members, level), limited)
-                 for (provider, model), members in group(rows.requests).items() for level in levels
-                 if at_level(members, level))
+    return tuple(
+        _point(provider, model, level, at_level(members, level), limited)
+        for (provider, model), members in group(rows.requests).items()
+        for level in levels
+        if at_level(members, level)
+    )

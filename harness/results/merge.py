@@ -67,10 +67,11 @@ def _number(value: Any) -> Any:
 def _rows(conn: Connection, table: str, run_id: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
     """A run's rows of `table`, as a store's writer would write them (an amount that is none as NULL: `amounts`)."""
     order = SURROGATE_IDS.get(table)
-    sql = (f"SELECT {', '.join(columns)} FROM {table} WHERE run_id = ?"
-           + (f" ORDER BY {order}" if order else ""))
-    return [tuple(written(column, value) for column, value in zip(columns, row, strict=True))
-            for row in conn.execute(sql, (run_id,))]
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE run_id = ?" + (f" ORDER BY {order}" if order else "")
+    return [
+        tuple(written(column, value) for column, value in zip(columns, row, strict=True))
+        for row in conn.execute(sql, (run_id,))
+    ]
 
 
 def _comparable(rows: list[tuple[Any, ...]]) -> list[str]:
@@ -87,14 +88,19 @@ class _Tables:
     @classmethod
     def of(cls, source: Connection, target: Connection, name: str) -> _Tables:
         def columns(conn: Connection) -> dict[str, tuple[str, ...]]:
-            return {t: tuple(c for c in columns_of(conn, t) if c != SURROGATE_IDS.get(t))
-                    for t in RUN_TABLES if has_table(conn, t)}
+            return {
+                t: tuple(c for c in columns_of(conn, t) if c != SURROGATE_IDS.get(t))
+                for t in RUN_TABLES
+                if has_table(conn, t)
+            }
 
         found, held = columns(source), columns(target)
         unknown = [f"{t}.{c}" for t, names in found.items() for c in names if c not in held.get(t, ())]
         if unknown:
-            raise UsageError(f"{name} has columns this harness does not know ({', '.join(unknown[:5])}): "
-                             "merge it with the tts-harness that wrote it")
+            raise UsageError(
+                f"{name} has columns this harness does not know ({', '.join(unknown[:5])}): "
+                "merge it with the tts-harness that wrote it"
+            )
         return cls(found, held)
 
     def shared(self, table: str) -> tuple[str, ...]:
@@ -107,8 +113,10 @@ def _differs(source: Connection, target: Connection, tables: _Tables, run_id: st
         columns = tables.shared(table)
         if not columns:
             continue
-        mine, theirs = _comparable(_rows(source, table, run_id, columns)), _comparable(
-            _rows(target, table, run_id, columns))
+        mine, theirs = (
+            _comparable(_rows(source, table, run_id, columns)),
+            _comparable(_rows(target, table, run_id, columns)),
+        )
         if mine != theirs:
             ours, held = Counter(mine), Counter(theirs)
             changed = max(sum((ours - held).values()), sum((held - ours).values()))
@@ -160,8 +168,10 @@ def merge_stores(sources: Sequence[StoreTarget], into: StoreTarget) -> MergeResu
                         if run_id in held:
                             difference = _differs(source, target, tables, run_id)
                             if difference is not None:
-                                raise RunConflict(f"run {run_id} of {name} differs from the run of that id in "
-                                                  f"{store_name(into)} ({difference}); nothing merged")
+                                raise RunConflict(
+                                    f"run {run_id} of {name} differs from the run of that id in "
+                                    f"{store_name(into)} ({difference}); nothing merged"
+                                )
                             present.append(run_id)
                             continue
                         copied += _copy(source, target, tables, run_id)

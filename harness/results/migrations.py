@@ -31,9 +31,9 @@ class Migration:
 VERSIONS: Mapping[int, str] = {
     2: "latency intervals that must hold the true latency; streams' figures (issue 22)",
     3: "the ASR model a scoring pass was asked for: a pass stamps a zh clip with the multilingual model that read it, "
-       "and only this column says the clip belongs to the same pass as its English neighbours",
+    "and only this column says the clip belongs to the same pass as its English neighbours",
     4: "every latency figure an interval that holds the truth; the stamp convention; the provider's request id "
-       "(issue 22)",
+    "(issue 22)",
     5: "load: the sweep level a job ran at and what was really in flight; the run's global cap (issue 22)",
     6: "realtime: how the text was fed, and the stream figures a voice agent chooses on (issue 24)",
     7: "latency from the evidence: what a figure is derived from, kept beside what was derived (issue 38)",
@@ -47,7 +47,7 @@ VERSIONS: Mapping[int, str] = {
     15: "cancel: a socket job cancelled mid-utterance (issue 66)",
     16: "markup honoured (issue 66)",
     17: "the headerless samples a request asked for: a header in any chunk of their stream is a seam finding "
-        "(issue 79)",
+    "(issue 79)",
     18: "the transcript a speech-to-speech socket sends beside its audio, against what the ear hears (issue 80)",
 }
 # Rows scored before version 3 were grouped by the model that read them: the backfill keeps that.
@@ -68,7 +68,8 @@ if _undeclared_versions():  # a field added in a version no entry above explains
     raise RuntimeError(f"schema versions declared by a column but not in VERSIONS: {sorted(_undeclared_versions())}")
 
 MIGRATIONS: Mapping[str, Migration] = {
-    str(version): Migration(_added(version), BACKFILLS.get(version, ())) for version in sorted(VERSIONS)}
+    str(version): Migration(_added(version), BACKFILLS.get(version, ())) for version in sorted(VERSIONS)
+}
 LATEST = max(MIGRATIONS, key=int)
 
 
@@ -85,5 +86,6 @@ def migrate(conn: Connection) -> None:
                 conn.execute(ddl(dialect_of(conn), f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
         for statement in migration.backfill:
             conn.execute(statement)
-        conn.execute(insert_sql(dialect_of(conn), "meta", ("key", "value"), Existing.REPLACE),
-                     ("schema_version", version))
+        conn.execute(
+            insert_sql(dialect_of(conn), "meta", ("key", "value"), Existing.REPLACE), ("schema_version", version)
+        )

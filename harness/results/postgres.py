@@ -97,9 +97,14 @@ def _as_dbapi_error() -> Iterator[None]:
     try:
         yield
     except psycopg.Error as error:
-        kind = next((getattr(sqlite3, name) for name in ("IntegrityError", "ProgrammingError", "OperationalError",
-                                                          "DataError", "NotSupportedError")
-                     if isinstance(error, getattr(psycopg, name))), sqlite3.DatabaseError)
+        kind = next(
+            (
+                getattr(sqlite3, name)
+                for name in ("IntegrityError", "ProgrammingError", "OperationalError", "DataError", "NotSupportedError")
+                if isinstance(error, getattr(psycopg, name))
+            ),
+            sqlite3.DatabaseError,
+        )
         first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         raise kind(without_userinfo(first)) from error
 

@@ -41,8 +41,11 @@ _TABLE_OF = {"j": "jobs", "s": "scores", "k": "clips", "e": "errors", "d": "drif
 def _select(columns: Sequence[RowColumn], conn: Connection, absent: frozenset[str] = frozenset()) -> str:
     """SELECT list; columns of an absent table alias (a table not created yet) read as their `absent`
     value, and plain columns the database lacks (written before a migration added them) as NULL."""
-    present = {alias: columns_of(conn, _TABLE_OF[alias]) for alias in {c.table for c in columns}
-               if alias in _TABLE_OF and alias not in absent}
+    present = {
+        alias: columns_of(conn, _TABLE_OF[alias])
+        for alias in {c.table for c in columns}
+        if alias in _TABLE_OF and alias not in absent
+    }
     parts = []
     for c in columns:
         if c.table in absent:
@@ -95,20 +98,28 @@ def _costs_summed(conn: Connection) -> str:
     if "planned_usd" in present:
         # rows migrated from before schema 8 have neither planned_usd nor cost_source: their usd was the plan
         planned = "COALESCE(planned_usd, CASE WHEN cost_source IS NULL THEN usd END)"
-        billed = ("CASE WHEN COUNT(billed_usd) > 0 AND COUNT(CASE WHEN charged = 1 AND billed_usd IS NULL THEN 1 END)"
-                  " = 0 THEN SUM(billed_usd) END")
+        billed = (
+            "CASE WHEN COUNT(billed_usd) > 0 AND COUNT(CASE WHEN charged = 1 AND billed_usd IS NULL THEN 1 END)"
+            " = 0 THEN SUM(billed_usd) END"
+        )
         unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' AND price_source IS NULL THEN 1 ELSE 0 END"
-        provenance = ("MAX(price_plan) AS price_plan, MAX(price_source) AS price_source, "
-                      "MIN(price_read) AS price_read, MAX(price_stale) AS price_stale, " + _schema_9(present))
+        provenance = (
+            "MAX(price_plan) AS price_plan, MAX(price_source) AS price_source, "
+            "MIN(price_read) AS price_read, MAX(price_stale) AS price_stale, " + _schema_9(present)
+        )
     else:
         planned, billed = "usd", "NULL"
         unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' THEN 1 ELSE 0 END"
-        provenance = ("NULL AS price_plan, NULL AS price_source, NULL AS price_read, NULL AS price_stale, "
-                      "NULL AS price_weak, NULL AS price_audio_json")
-    return ("SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged, "
-            f"CASE WHEN COUNT(*) = COUNT({planned}) THEN SUM({planned}) END AS planned_usd, {billed} AS billed_usd, "
-            f"MAX({unpublished}) AS no_public_price, {provenance}, {_own(planned, present)} "
-            "FROM costs WHERE run_id = :run GROUP BY job_key")
+        provenance = (
+            "NULL AS price_plan, NULL AS price_source, NULL AS price_read, NULL AS price_stale, "
+            "NULL AS price_weak, NULL AS price_audio_json"
+        )
+    return (
+        "SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged, "
+        f"CASE WHEN COUNT(*) = COUNT({planned}) THEN SUM({planned}) END AS planned_usd, {billed} AS billed_usd, "
+        f"MAX({unpublished}) AS no_public_price, {provenance}, {_own(planned, present)} "
+        "FROM costs WHERE run_id = :run GROUP BY job_key"
+    )
 
 
 def _own(planned: str, present: set[str]) -> str:
@@ -117,12 +128,14 @@ def _own(planned: str, present: set[str]) -> str:
     were charged. NULL where the job sent none."""
     own = f"CASE WHEN {OWN_ATTEMPTS} THEN 1 END"
     billed = "billed_usd" if "billed_usd" in present else "NULL"
-    return (f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN usd END) END AS own_usd, "
-            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {planned} END) END "
-            "AS own_planned_usd, "
-            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {billed} END) END AS own_billed_usd, "
-            f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} AND charged = 1 THEN 1 ELSE 0 END) END "
-            "AS own_requests")
+    return (
+        f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN usd END) END AS own_usd, "
+        f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {planned} END) END "
+        "AS own_planned_usd, "
+        f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} THEN {billed} END) END AS own_billed_usd, "
+        f"CASE WHEN COUNT({own}) > 0 THEN SUM(CASE WHEN {OWN_ATTEMPTS} AND charged = 1 THEN 1 ELSE 0 END) END "
+        "AS own_requests"
+    )
 
 
 def _schema_9(present: set[str]) -> str:
@@ -140,13 +153,17 @@ def _billed_units(conn: Connection, run_id: str, notes: list[str]) -> dict[str, 
     if BILLED_UNITS not in columns_of(conn, "costs"):
         return {}
     summed: dict[str, dict[str, float]] = {}
-    sql = ("SELECT job_key, attempt, billed_units_json FROM costs WHERE run_id = ? AND charged = 1 "
-           "AND billed_units_json IS NOT NULL")
+    sql = (
+        "SELECT job_key, attempt, billed_units_json FROM costs WHERE run_id = ? AND charged = 1 "
+        "AND billed_units_json IS NOT NULL"
+    )
     for job_key, attempt, text in conn.execute(sql, (run_id,)):
         why = bad_units(text)
         if why is not None:
-            notes.append(f"run {run_id}: job {job_key}: its costs row of attempt {attempt}: {BILLED_UNITS} {why}: "
-                         "read as no bill")
+            notes.append(
+                f"run {run_id}: job {job_key}: its costs row of attempt {attempt}: {BILLED_UNITS} {why}: "
+                "read as no bill"
+            )
         try:
             units = json.loads(str(text))
         except (ValueError, RecursionError):
@@ -158,8 +175,11 @@ def _billed_units(conn: Connection, run_id: str, notes: list[str]) -> dict[str, 
             amount = _amount(value)
             if amount is not None:
                 into[str(unit)] = into.get(str(unit), 0.0) + amount
-    return {job_key: json.dumps({unit: int(v) if v.is_integer() else v for unit, v in units.items()}, sort_keys=True)
-            for job_key, units in summed.items() if units}
+    return {
+        job_key: json.dumps({unit: int(v) if v.is_integer() else v for unit, v in units.items()}, sort_keys=True)
+        for job_key, units in summed.items()
+        if units
+    }
 
 
 def _amount(value: Any) -> float | None:
@@ -173,19 +193,24 @@ def _amount(value: Any) -> float | None:
     return float(value)
 
 
-def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str] | None = None
-              ) -> tuple[RequestRow, ...]:
+def _requests(
+    conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str] | None = None
+) -> tuple[RequestRow, ...]:
     absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
     joins = [f"LEFT JOIN ({_costs_summed(conn)}) c ON c.job_key = j.job_key"]
     if "k" not in absent:
         joins.append("LEFT JOIN clips k ON k.clip_id = j.job_key")
     params: dict[str, Any] = {"run": run_id}
     if setup is not None:
-        joins.append(f"LEFT JOIN scores s ON s.clip_id = j.job_key AND s.asr_backend = :backend "
-                     f"AND {setup_model_sql(conn, 's')} = :model AND s.normalizer_version = :normalizer")
+        joins.append(
+            f"LEFT JOIN scores s ON s.clip_id = j.job_key AND s.asr_backend = :backend "
+            f"AND {setup_model_sql(conn, 's')} = :model AND s.normalizer_version = :normalizer"
+        )
         params.update(backend=setup.asr_backend, model=setup.asr_model, normalizer=setup.normalizer_version)
-    sql = (f"SELECT {_select(REQUEST_COLUMNS, conn, absent)} FROM jobs j {' '.join(joins)} "
-           "WHERE j.run_id = :run ORDER BY j.seq")
+    sql = (
+        f"SELECT {_select(REQUEST_COLUMNS, conn, absent)} FROM jobs j {' '.join(joins)} "
+        "WHERE j.run_id = :run ORDER BY j.seq"
+    )
     left_out = [] if left_out is None else left_out
     billed_units = _billed_units(conn, run_id, left_out)
     bad = _bad_costs(conn, run_id)
@@ -201,8 +226,15 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: l
     return tuple(rows)
 
 
-def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], record: type[RecordT], run_id: str,
-           left_out: list[str]) -> tuple[RecordT, ...]:
+def _plain(
+    conn: Connection,
+    table: str,
+    alias: str,
+    columns: Sequence[RowColumn],
+    record: type[RecordT],
+    run_id: str,
+    left_out: list[str],
+) -> tuple[RecordT, ...]:
     if not has_table(conn, table):
         return ()
     order = SURROGATE_IDS[table]  # in the order they were written
@@ -230,14 +262,18 @@ def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: li
             f"AND {setup_model_sql(conn)} = ? AND normalizer_version = ? ORDER BY scored_at DESC LIMIT 1",
             (run_id, setup.asr_backend, setup.asr_model, setup.normalizer_version),
         ).fetchone()
-        row.update(asr_backend=setup.asr_backend, asr_model=setup.asr_model,
-                   normalizer_version=setup.normalizer_version, normalizer_name=stamp[0], asr_settings=stamp[1],
-                   scoring_harness_version=stamp[2])
+        row.update(
+            asr_backend=setup.asr_backend,
+            asr_model=setup.asr_model,
+            normalizer_version=setup.normalizer_version,
+            normalizer_name=stamp[0],
+            asr_settings=stamp[1],
+            scoring_harness_version=stamp[2],
+        )
     return as_record(StoredRun, row)
 
 
-def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, source: Path | None = None
-              ) -> RunRows:
+def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, source: Path | None = None) -> RunRows:
     """All raw rows of one run, scores from the run's setup (or the one `asr_model` names)."""
     setup = pick_setup(conn, run_id, asr_model)
     left_out: list[str] = []

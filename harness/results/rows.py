@@ -63,8 +63,15 @@ def _stored(table: str, alias: str, names: str, *, unknown: bool = False) -> tup
     version added (its older rows), and every column that may read as `unknown` (a LEFT JOINed table's: a job with no
     score; a run row's, whose value its column cannot hold is read as unknown)."""
     declared = {column.name: column for column in TABLE_BY_NAME[table].columns}
-    return tuple(RowColumn(name=name, kind=_KIND_OF_SQL[declared[name].sql_type], table=alias,
-                           nullable=unknown or _may_be_null(declared[name])) for name in names.split())
+    return tuple(
+        RowColumn(
+            name=name,
+            kind=_KIND_OF_SQL[declared[name].sql_type],
+            table=alias,
+            nullable=unknown or _may_be_null(declared[name]),
+        )
+        for name in names.split()
+    )
 
 
 def _may_be_null(column: Column) -> bool:
@@ -82,8 +89,15 @@ def reader_columns(record: type, table: str, alias: str) -> tuple[RowColumn, ...
         if source is None:
             found += _stored(table, alias, item.name)
         else:
-            found.append(RowColumn(name=item.name, kind=_kind_of(hints[item.name]), table=source.table,
-                                   expression=source.expression, absent=source.absent))
+            found.append(
+                RowColumn(
+                    name=item.name,
+                    kind=_kind_of(hints[item.name]),
+                    table=source.table,
+                    expression=source.expression,
+                    absent=source.absent,
+                )
+            )
     return tuple(found)
 
 

@@ -21,11 +21,22 @@ _JOINED = "joined"
 
 # Columns of `jobs` no reader reads (the runner's own bookkeeping, the raw stamps a figure was derived from): left out
 # of the readers' record and of an export, as they always were. Every other column of `jobs` is read.
-UNREAD_JOB_COLUMNS = frozenset({
-    "params_json", "status_url", "start_offset_ms", "e2e_source", "server_queue_ms", "server_processing_ms",
-    "server_created_at", "server_started_at", "server_completed_at", "clock_origin_s", "start_observable",
-    "declared_convention",
-})
+UNREAD_JOB_COLUMNS = frozenset(
+    {
+        "params_json",
+        "status_url",
+        "start_offset_ms",
+        "e2e_source",
+        "server_queue_ms",
+        "server_processing_ms",
+        "server_created_at",
+        "server_started_at",
+        "server_completed_at",
+        "clock_origin_s",
+        "start_observable",
+        "declared_convention",
+    }
+)
 # Columns of `errors` and `drift` an export never carried: the store's own id and the versions that wrote the row.
 UNREAD_ENTRY_COLUMNS = frozenset({"error_id", "drift_id", "harness_version", "git_revision"})
 
@@ -138,8 +149,10 @@ def _reader_record(name: str, table: str, leave_out: frozenset[str], joined_colu
         specs.append((column.name, hints[column.name], default))
     if joined_columns is not None:
         extra = typing.get_type_hints(joined_columns)
-        specs += [(item.name, extra[item.name], field(default=None, metadata=item.metadata))
-                  for item in fields(joined_columns)]
+        specs += [
+            (item.name, extra[item.name], field(default=None, metadata=item.metadata))
+            for item in fields(joined_columns)
+        ]
     made = make_dataclass(name, specs, frozen=True, slots=True, kw_only=True)
     made.__module__, made.__doc__ = __name__, doc
     return made

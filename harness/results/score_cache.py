@@ -159,10 +159,31 @@ class ScoreCache:
             value = dataclasses.asdict(value)
         with self._lock, Transaction(self._conn):
             self._conn.execute(
-                insert_sql(dialect_of(self._conn), "score_cache", ("kind", "audio_sha256", "backend", "model",
-                           "settings", "normalizer_version", "value_json", "created_at"), Existing.REPLACE),
-                (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings, key.normalizer_version,
-                 json.dumps(value, ensure_ascii=False), now_iso()),
+                insert_sql(
+                    dialect_of(self._conn),
+                    "score_cache",
+                    (
+                        "kind",
+                        "audio_sha256",
+                        "backend",
+                        "model",
+                        "settings",
+                        "normalizer_version",
+                        "value_json",
+                        "created_at",
+                    ),
+                    Existing.REPLACE,
+                ),
+                (
+                    key.kind.value,
+                    key.audio_sha256,
+                    key.backend,
+                    key.model,
+                    key.settings,
+                    key.normalizer_version,
+                    json.dumps(value, ensure_ascii=False),
+                    now_iso(),
+                ),
             )
 
     def close(self) -> None:

@@ -28,5 +28,7 @@ def write_scores(conn: Connection, rows: Sequence[ScoreRow]) -> None:
     """Insert or replace the rows in one transaction (a connection from `harness.results.database.connect`)."""
     if rows:
         with Transaction(conn):
-            conn.executemany(insert_sql(dialect_of(conn), "scores", SCORE_COLUMNS, Existing.REPLACE, named=True),
-                             [asdict(row) for row in rows])
+            conn.executemany(
+                insert_sql(dialect_of(conn), "scores", SCORE_COLUMNS, Existing.REPLACE, named=True),
+                [asdict(row) for row in rows],
+            )

@@ -53,8 +53,9 @@ def _columns_of(table: str, record: Record) -> Mapping[str, Any]:
 def _changed_columns(table: str, change: RowChange) -> Mapping[str, Any]:
     """An update's columns by name, checked to be an update of the table and to name only its columns."""
     if not isinstance(change, RowChange) or change.table != table:
-        raise TypeError(f"an update of {table} is a RowChange of it (harness.results.changes), "
-                        f"got {type(change).__name__}")
+        raise TypeError(
+            f"an update of {table} is a RowChange of it (harness.results.changes), got {type(change).__name__}"
+        )
     values = change.columns()
     unknown = set(values) - set(TABLE_BY_NAME[table].column_names)
     if unknown:
@@ -90,8 +91,10 @@ class Store:
     def path(self) -> Path:
         """The SQLite file (a run's audio and sandbox state go beside it); a PostgreSQL store has none."""
         if self._file is None:
-            raise UsageError(f"{self.name} is a PostgreSQL store, which keeps no run folder: run into a SQLite "
-                             "file and `tts-harness runs merge` it into the shared store")
+            raise UsageError(
+                f"{self.name} is a PostgreSQL store, which keeps no run folder: run into a SQLite "
+                "file and `tts-harness runs merge` it into the shared store"
+            )
         return self._file
 
     def close(self) -> None:
@@ -116,8 +119,10 @@ class Store:
         if records:
             rows = [_columns_of(table, record) for record in records]
             columns = list(rows[0])
-            self.conn.executemany(insert_sql(self.dialect, _checked(table), columns, existing),
-                                  [self._clean({c: r[c] for c in columns}) for r in rows])
+            self.conn.executemany(
+                insert_sql(self.dialect, _checked(table), columns, existing),
+                [self._clean({c: r[c] for c in columns}) for r in rows],
+            )
 
     # --- writes ------------------------------------------------------------------------------------
 
@@ -128,8 +133,9 @@ class Store:
             with self.transaction():
                 self._insert(table, batch, existing)
 
-    def write(self, writes: Sequence[tuple[str, Sequence[Record]]], job_update: tuple[str, RowChange] | None = None
-              ) -> None:
+    def write(
+        self, writes: Sequence[tuple[str, Sequence[Record]]], job_update: tuple[str, RowChange] | None = None
+    ) -> None:
         """Several tables' rows (records of each table) plus one job update, committed together (a job's result is
         atomic)."""
         with self.transaction():
@@ -170,8 +176,10 @@ class Store:
             marks = ", ".join("?" for _ in states)
             query = f"SELECT * FROM jobs WHERE run_id = ? AND state IN ({marks}) ORDER BY seq"
             return [record_of(JobRow, raw) for raw in self.conn.execute(query, (run_id, *states))]
-        return [record_of(JobRow, raw)
-                for raw in self.conn.execute("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", (run_id,))]
+        return [
+            record_of(JobRow, raw)
+            for raw in self.conn.execute("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", (run_id,))
+        ]
 
     def marks(self, job_key: str) -> dict[str, float]:
         """A job's stored timing marks: name -> ms since the job's start (a resumed job continues from them)."""
@@ -189,7 +197,8 @@ class Store:
         (`planned`, `submitting`, `submitted`: see UNFINISHED_STATES)."""
         rows = self.conn.execute(
             "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
-            (run_id,))
+            (run_id,),
+        )
         return {str(row["k"]): int(row["n"]) for row in rows}
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -27,12 +27,22 @@ from typing import Any
 
 FIRST_VERSION = 1
 _ADDED, _BACKFILLED, _STORED_DEFAULT = "added", "backfilled", "stored_default"
-_SQL_TYPES: tuple[tuple[type, str], ...] = ((bool, "INTEGER"), (int, "INTEGER"), (float, "REAL"), (str, "TEXT"),
-                                            (Enum, "TEXT"))
+_SQL_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "INTEGER"),
+    (int, "INTEGER"),
+    (float, "REAL"),
+    (str, "TEXT"),
+    (Enum, "TEXT"),
+)
 
 
-def column(*, added: int = FIRST_VERSION, backfilled: bool = False, stored_default: str | None = None,
-           default: Any = dataclasses.MISSING) -> Any:
+def column(
+    *,
+    added: int = FIRST_VERSION,
+    backfilled: bool = False,
+    stored_default: str | None = None,
+    default: Any = dataclasses.MISSING,
+) -> Any:
     """A field that says more of its column than its annotation: the schema version that added it (its rows from
     before are NULL there, unless the version's migration fills it in: `backfilled`), or the default the database
     applies (an SQL literal, `'planned'` or `0`). A column added later defaults to None, as its old rows read."""
@@ -117,8 +127,10 @@ class Table:
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body}\n)"
 
     def index_sql(self) -> tuple[str, ...]:
-        return tuple(f"CREATE INDEX IF NOT EXISTS {index.name} ON {self.name} ({', '.join(index.columns)})"
-                     for index in self.indexes)
+        return tuple(
+            f"CREATE INDEX IF NOT EXISTS {index.name} ON {self.name} ({', '.join(index.columns)})"
+            for index in self.indexes
+        )
 
     def added_in(self, version: int) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.added == version)
@@ -127,7 +139,7 @@ class Table:
 def _sql_type(annotation: Any) -> tuple[str, bool]:
     """The column type of a field's annotation, and whether it admits None."""
     arguments = typing.get_args(annotation)
-    nullable = (typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in arguments)
+    nullable = typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in arguments
     kinds = [a for a in arguments if a is not type(None)] if nullable else [annotation]
     if len(kinds) != 1 or not isinstance(kinds[0], type):
         raise TypeError(f"a column's type is one of str, int, bool, float or an enum (or None): {annotation!r}")
@@ -152,9 +164,11 @@ def _columns(record: type) -> list[Column]:
         added = int(item.metadata.get(_ADDED, FIRST_VERSION))
         backfilled = bool(item.metadata.get(_BACKFILLED, False))
         if added > FIRST_VERSION and not nullable and not backfilled and item.default in (dataclasses.MISSING, None):
-            raise TypeError(f"{record.__name__}.{item.name}: added in version {added}, its older rows are NULL: "
-                            "its type must admit None, its migration fill it in (backfilled=True), or its default "
-                            "say what such a NULL reads as")
+            raise TypeError(
+                f"{record.__name__}.{item.name}: added in version {added}, its older rows are NULL: "
+                "its type must admit None, its migration fill it in (backfilled=True), or its default "
+                "say what such a NULL reads as"
+            )
         found.append(
             Column(
                 name=item.name,

@@ -103,21 +103,32 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     """The plan, the requests of each job that would be sent, and the run's refusals."""
     env = os.environ if environ is None else environ
     workload, cost = config.workload, config.cost
-    spoken = in_language(workload, with_normalisation(select(providers, workload.providers, workload.models),
-                                                      workload.normalisation))
+    spoken = in_language(
+        workload, with_normalisation(select(providers, workload.providers, workload.models), workload.normalisation)
+    )
     selections = spoken.selections
     chosen = list({s.provider.name: s.provider for s in selections}.values())
     where = _layout(config.target, chosen)
     prices = PriceBook.for_run(cost, providers, in_run=[provider.name for provider in chosen])
-    plan = build_plan("dry-run", selections, spoken.corpora, workload.repeats, prices,
-                      references(config.references, where.reference_url), config.run.sweep)
+    plan = build_plan(
+        "dry-run",
+        selections,
+        spoken.corpora,
+        workload.repeats,
+        prices,
+        references(config.references, where.reference_url),
+        config.run.sweep,
+    )
     refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
     result = DryRun(plan, refusal=refusal, notes=[*prices.notes, *_price_notes(plan)])
     result.notes += spoken.notes
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     if not where.at_providers:
-        result.notes += [f"keys: export {p.key_env}={sandbox_key(p.name)} (the sandbox's test key; "
-                         "`tts-harness serve` lists them)" for p in chosen if not p.keyless]
+        result.notes += [
+            f"keys: export {p.key_env}={sandbox_key(p.name)} (the sandbox's test key; `tts-harness serve` lists them)"
+            for p in chosen
+            if not p.keyless
+        ]
     budget = Budget(cost.budget)
     for job in plan.jobs:
         if job.invalid or not where.serves(job.provider.name):
@@ -140,23 +151,39 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
     for name, value in job.payload.items():
         if isinstance(value, Upload) and job.reference_path is not None:
             files[value.filename] = job.reference_path.absolute()  # as the user named it (a link stays a link)
-            steps.append(Step("upload", f"{name} = {files[value.filename]} ({len(value.content)} bytes, "
-                                        f"{value.content_type}), a part of the submit below"))
+            steps.append(
+                Step(
+                    "upload",
+                    f"{name} = {files[value.filename]} ({len(value.content)} bytes, "
+                    f"{value.content_type}), a part of the submit below",
+                )
+            )
     channel = job.selection.offering.channel
     if channel is not None:  # a realtime socket: no curl line can say it
         from harness.runner.deliver.socket_speech import describe
 
         socket = provider.channel(channel)
-        steps.append(Step("socket", describe(socket, job.model, job.item.text, config.workload.text_rate,
-                                             bases[(provider.name, socket.host)])))
+        steps.append(
+            Step(
+                "socket",
+                describe(
+                    socket, job.model, job.item.text, config.workload.text_rate, bases[(provider.name, socket.host)]
+                ),
+            )
+        )
         return JobSteps(_title(job), tuple(steps))
     rpc_key = job.selection.offering.rpc
     if rpc_key is not None:  # a gRPC streaming call: no curl line can say it either
         from harness.core.protocols.grpc_speech import rpc_of
 
         rpc = rpc_of(provider, rpc_key)
-        steps.append(Step("socket", f"{rpc.signature} at {rpc.address} (the sandbox: its gRPC port): a config "
-                                    f"message, then the text, the key in {rpc.key_metadata}"))
+        steps.append(
+            Step(
+                "socket",
+                f"{rpc.signature} at {rpc.address} (the sandbox: its gRPC port): a config "
+                f"message, then the text, the key in {rpc.key_metadata}",
+            )
+        )
         return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 
@@ -169,10 +196,16 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
 
         options = signer.curl_options(region_of(provider), provider.key_env)
         variables = (*variables, *(word[1:].split(":")[0] for word in options if word.startswith("$")))
-    submit = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload,
-                           key=None if signer is not None else key)
-    steps.append(Step("submit", f"{endpoint.method} {endpoint.key}", curl_line(submit, variables=variables,
-                                                                             files=files, options=options)))
+    submit = build_request(
+        provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=None if signer is not None else key
+    )
+    steps.append(
+        Step(
+            "submit",
+            f"{endpoint.method} {endpoint.key}",
+            curl_line(submit, variables=variables, files=files, options=options),
+        )
+    )
     steps += _after_submit(config, job, bases, key)
     return JobSteps(_title(job), tuple(steps))
 
@@ -184,8 +217,11 @@ def _title(job: PlannedJob) -> str:
     else:  # no USD figure before sending: none published, or the team's own in a unit the text cannot estimate
         price = "your price, not estimable before sending" if job.price.plan == "your price" else "no public price"
     marks = job.price.marks()
-    return (f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price}"
-            + (f"; price {marks}" if marks else "") + ")")
+    return (
+        f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price}"
+        + (f"; price {marks}" if marks else "")
+        + ")"
+    )
 
 
 def _price_notes(plan: Plan) -> list[str]:
@@ -196,8 +232,9 @@ def _price_notes(plan: Plan) -> list[str]:
     return [note for note in notes.values() if note]
 
 
-def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str],
-                  key: str | None) -> Sequence[Step]:
+def _after_submit(
+    config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str], key: str | None
+) -> Sequence[Step]:
     """The poll plan and the download: what the run sends once the submit is answered."""
     provider, endpoint = job.provider, job.selection.endpoint
     binding = endpoint.job
@@ -208,19 +245,29 @@ def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str
     path_params, payload = status_call(status, binding, f"${JOB_ID}")
     from harness.core.transport import build_request
 
-    poll = build_request(provider, status, bases[(provider.name, status.host)], payload, key=key,
-                         path_params=path_params, validate=False)
+    poll = build_request(
+        provider, status, bases[(provider.name, status.host)], payload, key=key, path_params=path_params, validate=False
+    )
     polling, timeout = config.polling, config.run.job_timeout
-    cadence = {PollingMode.FIXED: f"every {polling.interval:g} s",
-               PollingMode.WEBHOOK: "on the callback to the receiver, with sparse polls as a safety net",
-               PollingMode.ADAPTIVE: "on the adaptive schedule (denser near the expected completion)"}
+    cadence = {
+        PollingMode.FIXED: f"every {polling.interval:g} s",
+        PollingMode.WEBHOOK: "on the callback to the receiver, with sparse polls as a safety net",
+        PollingMode.ADAPTIVE: "on the adaptive schedule (denser near the expected completion)",
+    }
     ends = ", ".join(sorted(lifecycle.terminal)) if lifecycle is not None else "a terminal state"
     where = f"JOB_ID from the submit answer's {binding.id_pointer}"
     if binding.polling_url_pointer:
         where += f" (or the status URL at {binding.polling_url_pointer})"
     return [
-        Step("poll", f"{status.method} {status.key} {cadence[polling.mode]} until {ends}, the whole job at most "
-                     f"{timeout:g} s; {where}", curl_line(poll, variables=(provider.key_env, JOB_ID))),
-        Step("download", f"GET the media URL at {binding.media_pointer} of the final status answer (no key: "
-                         "a key is never sent to another origin); retried on a failed or expired link"),
+        Step(
+            "poll",
+            f"{status.method} {status.key} {cadence[polling.mode]} until {ends}, the whole job at most "
+            f"{timeout:g} s; {where}",
+            curl_line(poll, variables=(provider.key_env, JOB_ID)),
+        ),
+        Step(
+            "download",
+            f"GET the media URL at {binding.media_pointer} of the final status answer (no key: "
+            "a key is never sent to another origin); retried on a failed or expired link",
+        ),
     ]

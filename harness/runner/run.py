@@ -95,8 +95,13 @@ def new_run_id() -> str:
 
 
 def audio_type(path: Path) -> str:
-    return {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
-            ".m4a": "audio/mp4"}.get(path.suffix.lower(), "application/octet-stream")
+    return {
+        ".mp3": "audio/mpeg",
+        ".wav": "audio/wav",
+        ".flac": "audio/flac",
+        ".ogg": "audio/ogg",
+        ".m4a": "audio/mp4",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def references(settings: ReferenceSettings, target_copy_url: str | None) -> References:
@@ -125,8 +130,9 @@ def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
     return stored.updated(resume=output.resume, out=output.out)
 
 
-def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store,
-            reference_url: str | None = None) -> PreparedRun:
+def prepare(
+    config: BenchConfig, providers: Mapping[str, Provider], store: Store, reference_url: str | None = None
+) -> PreparedRun:
     """The run id, corpora and plan (a new run, or the stored one for --resume) of settings already
     resolved by `resolve_config`; `reference_url` is the target's copy of the default reference voice."""
     resume, workload, cost = config.output.resume, config.workload, config.cost
@@ -136,8 +142,9 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         run_id = resume
     else:
         run_id = new_run_id()
-    spoken = in_language(workload, with_normalisation(select(providers, workload.providers, workload.models),
-                                                      workload.normalisation))
+    spoken = in_language(
+        workload, with_normalisation(select(providers, workload.providers, workload.models), workload.normalisation)
+    )
     corpora = spoken.corpora
     if row is not None:
         versions = json.loads(row.corpora_json)
@@ -145,8 +152,15 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
     prices = PriceBook.for_run(cost, providers, in_run={s.provider.name for s in spoken.selections})
-    plan = build_plan(run_id, spoken.selections, corpora, workload.repeats, prices,
-                      references(config.references, reference_url), config.run.sweep)
+    plan = build_plan(
+        run_id,
+        spoken.selections,
+        corpora,
+        workload.repeats,
+        prices,
+        references(config.references, reference_url),
+        config.run.sweep,
+    )
     # The plan's price doubts folded to a line a kind (`plan_notes`), here so the terminal and the library's
     # `BenchmarkResult.notes` say the same lines; `tts-harness providers --prices` lists each price.
     return PreparedRun(
@@ -196,20 +210,41 @@ def _run_row(prepared: PreparedRun, target: Target) -> RunRow:
 def _job_row(run_id: str, job: PlannedJob) -> JobRow:
     endpoint = job.selection.endpoint
     return JobRow(
-        job_key=job.job_key, run_id=run_id, seq=job.seq, harness_version=HARNESS_VERSION,
-        git_revision=git_revision(), provider=job.provider.name, model=job.model, endpoint=endpoint.key,
-        provider_model_id=endpoint.model_id, params_json=job.params_json, params_sha256=job.params_sha256,
-        corpus=job.corpus.name, corpus_version=job.corpus.version, item_id=job.item.id,
-        language=job.item.language, text=job.item.text, chars=len(job.item.text), repeat=job.repeat,
-        load_level=job.level, state="planned",
+        job_key=job.job_key,
+        run_id=run_id,
+        seq=job.seq,
+        harness_version=HARNESS_VERSION,
+        git_revision=git_revision(),
+        provider=job.provider.name,
+        model=job.model,
+        endpoint=endpoint.key,
+        provider_model_id=endpoint.model_id,
+        params_json=job.params_json,
+        params_sha256=job.params_sha256,
+        corpus=job.corpus.name,
+        corpus_version=job.corpus.version,
+        item_id=job.item.id,
+        language=job.item.language,
+        text=job.item.text,
+        chars=len(job.item.text),
+        repeat=job.repeat,
+        load_level=job.level,
+        state="planned",
     )
 
 
 class Runner:
     """Executes a prepared run against a started target."""
 
-    def __init__(self, prepared: PreparedRun, store: Store, target: Target, *,
-                 listener: Listener | None = None, scorer: Any = None) -> None:
+    def __init__(
+        self,
+        prepared: PreparedRun,
+        store: Store,
+        target: Target,
+        *,
+        listener: Listener | None = None,
+        scorer: Any = None,
+    ) -> None:
         self.prepared = prepared
         self.store = store
         self.target = target
@@ -231,8 +266,12 @@ class Runner:
     def record_plan(self) -> None:
         """A new run: its row and every planned job, in one transaction, before anything is sent."""
         # Through the store's writer: the run's settings hold the target URL, redacted like any value.
-        self.store.write([("runs", [_run_row(self.prepared, self.target)]),
-                          ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])])
+        self.store.write(
+            [
+                ("runs", [_run_row(self.prepared, self.target)]),
+                ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs]),
+            ]
+        )
 
     def _states(self) -> dict[str, JobRow]:
         return {row.job_key: row for row in self.store.jobs(self.prepared.run_id)}
@@ -245,10 +284,14 @@ class Runner:
         if self.prepared.resumed:
             self.budget.spent = Decimal(str(self.store.spent_usd(run_id)))
             run = self.store.run(run_id)
-            self.store.update_run(run_id, RunResumed(resumes=(run.resumes if run else 0) + 1, status="running",
-                                                     updated_at=iso_now()))
-        todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
-                or rows[job.job_key].state in RESUMABLE_STATES]
+            self.store.update_run(
+                run_id, RunResumed(resumes=(run.resumes if run else 0) + 1, status="running", updated_at=iso_now())
+            )
+        todo = [
+            job
+            for job in self.prepared.plan.jobs
+            if rows.get(job.job_key) is None or rows[job.job_key].state in RESUMABLE_STATES
+        ]
         sandbox = self._embedded()
         self.room = RenderRoom(sandbox)
         async with self._receiver() as (hub, receiver), HealthMonitor(sandbox, self.run_start) as monitor:
@@ -284,25 +327,50 @@ class Runner:
     def _record_health(self, health: RunHealth) -> None:
         """The client's health: each job's share of saturated time and its loops' longest lateness (from this
         session's windows and the job's span), then the run's, after any earlier session's."""
-        self.store.update_jobs({key: JobClientHealth(client_saturated=health.job_share(start, end),
-                                                     client_lag_ms=health.job_lag_ms(start, end))
-                                for key, (start, end) in self.spans.items()})
+        self.store.update_jobs(
+            {
+                key: JobClientHealth(
+                    client_saturated=health.job_share(start, end), client_lag_ms=health.job_lag_ms(start, end)
+                )
+                for key, (start, end) in self.spans.items()
+            }
+        )
         run = self.store.run(self.prepared.run_id)
         earlier = run.client_health_json if run is not None else None
         whole = health.after(RunHealth.from_json(json.loads(earlier)) if earlier else None)
-        self.store.update_run(self.prepared.run_id, RunClientHealth(
-            client_saturated=whole.share, client_lag_p50_ms=whole.lag_p50_ms,
-            client_lag_p95_ms=whole.lag_p95_ms, client_health_json=json.dumps(whole.to_json())))
+        self.store.update_run(
+            self.prepared.run_id,
+            RunClientHealth(
+                client_saturated=whole.share,
+                client_lag_p50_ms=whole.lag_p50_ms,
+                client_lag_p95_ms=whole.lag_p95_ms,
+                client_health_json=json.dumps(whole.to_json()),
+            ),
+        )
 
     def _record_load(self, level: int | None, started: str) -> None:
         """What each provider really had in flight at this level (the row says what was asked, too)."""
         run = self.prepared.config.run
         cap = run.concurrency if level is None else level
-        self.store.insert("load_levels", [LoadLevelRow(
-            run_id=self.prepared.run_id, level=cap, provider=provider, cap=cap, global_cap=run.global_concurrency,
-            max_in_flight=gate.in_flight.peak, mean_in_flight=gate.in_flight.mean, gate_waits=gate.waits,
-            started_at=started, finished_at=iso_now(),
-        ) for provider, gate in self.gates.gates.items()], Existing.REPLACE)
+        self.store.insert(
+            "load_levels",
+            [
+                LoadLevelRow(
+                    run_id=self.prepared.run_id,
+                    level=cap,
+                    provider=provider,
+                    cap=cap,
+                    global_cap=run.global_concurrency,
+                    max_in_flight=gate.in_flight.peak,
+                    mean_in_flight=gate.in_flight.mean,
+                    gate_waits=gate.waits,
+                    started_at=started,
+                    finished_at=iso_now(),
+                )
+                for provider, gate in self.gates.gates.items()
+            ],
+            Existing.REPLACE,
+        )
 
     @contextlib.asynccontextmanager
     async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
@@ -356,11 +424,19 @@ class Runner:
             return JobRecord(job=job, run_id=self.prepared.run_id, marks=JobMoments(now()))
         started = parse_timestamp(row.started_at)
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job=job, run_id=self.prepared.run_id, marks=JobMoments(start), attempt=row.attempts,
-                           resumed=True, charged_before=row.state == UNFETCHED)
+        record = JobRecord(
+            job=job,
+            run_id=self.prepared.run_id,
+            marks=JobMoments(start),
+            attempt=row.attempts,
+            resumed=True,
+            charged_before=row.state == UNFETCHED,
+        )
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
-        prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
-                 for attempt in range(1, row.attempts)]
+        prior = [
+            record_cost(record, attempt, charged=False, basis="rejected:before-crash")
+            for attempt in range(1, row.attempts)
+        ]
         provider_job_id = row.provider_job_id
         if row.state == "submitting":
             recovery = self.target.recovery
@@ -369,8 +445,14 @@ class Runner:
             # The crash hit while this attempt was on the wire: it may have been charged, unless the
             # target can tell it accepted nothing (see harness.runner.record.recovery).
             charged = self.target.recovery is None
-            prior.append(record_cost(record, row.attempts, charged=charged,
-                                     basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted"))
+            prior.append(
+                record_cost(
+                    record,
+                    row.attempts,
+                    charged=charged,
+                    basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted",
+                )
+            )
             self.store.insert("costs", prior, Existing.KEEP)
             self.budget.spent += Decimal(str(prior[-1].usd or 0)) if charged else Decimal(0)
             record.costs.clear()
@@ -397,8 +479,16 @@ class Runner:
         record.error("plan", error_class, message, fatal=True)
         self.store.write(
             [("costs", record.costs), ("errors", record.errors)],
-            (job.job_key, JobSkipped(state="skipped", outcome="skipped", error_class=str(error_class),
-                                     error_message=message, finished_at=iso_now())),
+            (
+                job.job_key,
+                JobSkipped(
+                    state="skipped",
+                    outcome="skipped",
+                    error_class=str(error_class),
+                    error_message=message,
+                    finished_at=iso_now(),
+                ),
+            ),
         )
         record.costs.clear()
         if self.listener is not None:
@@ -414,8 +504,11 @@ class Runner:
         self.derive_figures()
         counts = self.store.outcome_counts(run_id)
         unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
-        status = "stopped_budget" if self.stopped_by_budget else (
-            "interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
+        status = (
+            "stopped_budget"
+            if self.stopped_by_budget
+            else ("interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
+        )
         self.store.update_run(run_id, RunFinished(status=status, finished_at=iso_now(), updated_at=iso_now()))
         return RunResult(
             run_id=run_id,

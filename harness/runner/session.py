@@ -47,8 +47,9 @@ def benchmarkable() -> dict[str, Provider]:
 
 
 @contextlib.contextmanager
-def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
-                   **overrides: Any) -> Iterator[Target]:
+def sandbox_target(
+    config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None, **overrides: Any
+) -> Iterator[Target]:
     """Start the sandbox in this process for the duration of the block."""
     try:
         from harness.sandbox import SandboxConfig, running
@@ -70,15 +71,17 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
         serving = [p for p in providers if p.name in sandbox.providers]
         target = bench_target(layout(config.target.choice, serving, sandbox_root=sandbox.url), serving)
         target.sandbox_profile, target.sandbox_seed, target.headers = profile, settings.seed, headers
-        target.notes += [f"provider {p.name} left out: the sandbox has no emulation of it"
-                         for p in providers if p not in serving]
+        target.notes += [
+            f"provider {p.name} left out: the sandbox has no emulation of it" for p in providers if p not in serving
+        ]
         target.handle = sandbox
         yield target
 
 
 @contextlib.contextmanager
-def open_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
-                **sandbox_overrides: Any) -> Iterator[Target]:
+def open_target(
+    config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None, **sandbox_overrides: Any
+) -> Iterator[Target]:
     # A target's reference_url is its own copy of the default voice; a user's --reference-url is read with
     # --reference in one place, harness.runner.run.references.
     where = config.target
@@ -102,8 +105,14 @@ def _client(config: BenchConfig, guard: CredentialGuard, providers: int) -> http
     limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     timeout = httpx.Timeout(run.request_timeout, connect=min(10.0, run.request_timeout))
     # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
-    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
-                             event_hooks=guard.event_hooks(), verify=shared_tls_context(trust_env=False))
+    return httpx.AsyncClient(
+        limits=limits,
+        timeout=timeout,
+        trust_env=False,
+        follow_redirects=True,
+        event_hooks=guard.event_hooks(),
+        verify=shared_tls_context(trust_env=False),
+    )
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
@@ -147,8 +156,10 @@ def run_bench_session(
             reachable = {name: provider for name, provider in known.items() if target.serves(name)}
             refused = [p.name for p in wanted if p.name not in reachable]
             if refused or not reachable:
-                raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
-                                 + "; ".join(target.notes))
+                raise UsageError(
+                    f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
+                    + "; ".join(target.notes)
+                )
             prepared = prepare(config, reachable, store, target.reference_url)
             prepared.notes += keep_sandbox_state(target, store, prepared.run_id)
             if lease is None:
@@ -181,8 +192,14 @@ async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunR
         providers = {job.provider.name: job.provider for job in runner.prepared.plan.jobs}
         async with _client(runner.prepared.config, guard, len(providers)) as client:
             # Their catalogues first (free GETs): what the run's models and voices were listed as that night.
-            await record_catalogues(runner.prepared.run_id, providers.values(), runner.target, runner.store, client,
-                                    runner.prepared.config.run.request_timeout)
+            await record_catalogues(
+                runner.prepared.run_id,
+                providers.values(),
+                runner.target,
+                runner.store,
+                client,
+                runner.prepared.config.run.request_timeout,
+            )
             return await runner.execute(client)
     finally:
         heartbeat.cancel()

@@ -108,9 +108,14 @@ class Accounts:
     def export(self) -> list[tuple[str, str, Account]]:
         """A copy of every wallet as (provider, key, account): what a snapshot persists."""
         with self._lock:
-            return [(provider, key, Account(account.provider, account.tier, account.balance, account.spent,
-                                            list(account.refunds)))
-                    for (provider, key), account in self._accounts.items()]
+            return [
+                (
+                    provider,
+                    key,
+                    Account(account.provider, account.tier, account.balance, account.spent, list(account.refunds)),
+                )
+                for (provider, key), account in self._accounts.items()
+            ]
 
     def restore(self, provider: str, key: str, account: Account) -> None:
         """Put a persisted wallet back (a resumed run's sandbox continues where the last one stopped)."""

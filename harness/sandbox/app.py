@@ -36,8 +36,9 @@ def build_app(state: SandboxState, find_connection: ConnectionFinder | None = No
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         state.attach(asyncio.get_running_loop())
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(trust_env=False, limits=limits,
-                                     verify=shared_tls_context(trust_env=False)) as client:
+        async with httpx.AsyncClient(
+            trust_env=False, limits=limits, verify=shared_tls_context(trust_env=False)
+        ) as client:
             state.producer.client = client
             state.dispatcher.client = client
             try:

@@ -60,7 +60,9 @@ class SandboxConfig:
             raise ValueError(f"synth_workers must be at least 1, got {self.synth_workers}")
         skew = self.clock_skew_s
         if skew is not None and not (math.isfinite(skew) and abs(skew) <= MAX_CLOCK_SKEW_S):
-            raise ValueError(f"clock skew must be a number of seconds within ±{MAX_CLOCK_SKEW_S:g}, got {skew!r} "
-                             "(every timestamp the sandbox prints is the true time plus it)")
+            raise ValueError(
+                f"clock skew must be a number of seconds within ±{MAX_CLOCK_SKEW_S:g}, got {skew!r} "
+                "(every timestamp the sandbox prints is the true time plus it)"
+            )
         if not (math.isfinite(self.hang_limit_s) and self.hang_limit_s > 0):
             raise ValueError(f"hang_limit_s must be a positive number of seconds, got {self.hang_limit_s!r}")

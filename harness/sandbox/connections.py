@@ -100,8 +100,9 @@ class GuardedH11Protocol(H11Protocol):
     def _expire(self, awaiting: str, seconds: float) -> None:
         self._deadline, self._awaiting = None, None
         if not self.transport.is_closing():
-            log.debug("closing the connection of %s: no whole request %s within %g s", _peer(self.client),
-                      awaiting, seconds)
+            log.debug(
+                "closing the connection of %s: no whole request %s within %g s", _peer(self.client), awaiting, seconds
+            )
             self.transport.close()
 
 
@@ -128,8 +129,13 @@ class QuietDisconnects:
         except Exception as error:
             if not (gone or isinstance(error, ClientDisconnect)):
                 raise
-            log.debug("%s left during %s %s (%s)", _peer(scope.get("client")), scope["method"], scope["path"],
-                      type(error).__name__)
+            log.debug(
+                "%s left during %s %s (%s)",
+                _peer(scope.get("client")),
+                scope["method"],
+                scope["path"],
+                type(error).__name__,
+            )
 
 
 def uvicorn_settings(timeouts: ConnectionTimeouts) -> dict[str, Any]:

@@ -98,15 +98,18 @@ class ControlGuard:
     def _guarded(self, method: str, path: str) -> bool:
         if path != CONTROL_PREFIX and not path.startswith(CONTROL_PREFIX + "/"):
             return False
-        below = path[len(CONTROL_PREFIX):]
+        below = path[len(CONTROL_PREFIX) :]
         return not any(method == open_method and below.startswith(start) for open_method, start in _OPEN)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.token is not None and scope["type"] == "http" and self._guarded(scope["method"], scope["path"]):
             presented = Headers(scope=scope).get(CONTROL_TOKEN_HEADER, "")
             if not hmac.compare_digest(presented.encode(), self.token.encode()):
-                refusal = _problem(403, f"the control API of a sandbox bound beyond loopback needs its control "
-                                        f"token in the {CONTROL_TOKEN_HEADER} header (printed when it started)")
+                refusal = _problem(
+                    403,
+                    f"the control API of a sandbox bound beyond loopback needs its control "
+                    f"token in the {CONTROL_TOKEN_HEADER} header (printed when it started)",
+                )
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -131,8 +134,9 @@ def describe(state: SandboxState, origin: str) -> dict[str, Any]:
         }
         if state.origins is not None:  # each host at an origin of its own (a port per host)
             owns = ((host, state.origins.of(name, host)) for host in served.provider.hosts)
-            providers[name]["origins"] = {host: own.base(parts.scheme, parts.hostname or "127.0.0.1")
-                                          for host, own in owns if own is not None}
+            providers[name]["origins"] = {
+                host: own.base(parts.scheme, parts.hostname or "127.0.0.1") for host, own in owns if own is not None
+            }
     clock = state.clock
     return {
         "profile": state.settings.profile.value,
@@ -219,9 +223,12 @@ class _Control:
             added = AccountCatalogue(*(given.get(name, frozenset()) for name in ("voices", "models", "missing")))
             for name in [provider] if provider is not None else list(self.state.served):
                 self.state.catalogues[name] = self.state.catalogues.get(name, NO_ACCOUNT).merged(added)
-        return JSONResponse({name: {"voices": sorted(c.voices), "models": sorted(c.models),
-                                    "missing": sorted(c.missing)}
-                             for name, c in sorted(self.state.catalogues.items())})
+        return JSONResponse(
+            {
+                name: {"voices": sorted(c.voices), "models": sorted(c.models), "missing": sorted(c.missing)}
+                for name, c in sorted(self.state.catalogues.items())
+            }
+        )
 
     async def release(self, request: Request) -> Response:
         self.state.release_hangs()
@@ -251,8 +258,11 @@ class _Control:
             if isinstance(given, Response):
                 return given
             for name, value in given.items():
-                setattr(drift, name, _merged(getattr(drift, name), value, DRIFT.fields[name])
-                        if isinstance(value, dict) else value)
+                setattr(
+                    drift,
+                    name,
+                    _merged(getattr(drift, name), value, DRIFT.fields[name]) if isinstance(value, dict) else value,
+                )
         shown: dict[str, Any] = {}
         for name in DRIFT.fields:
             value = getattr(drift, name)

@@ -116,8 +116,12 @@ class Number:
         return f"{self.low:g}-{self.high:g}"
 
     def read(self, value: Any, name: str, state: SandboxState) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or not self.low <= value <= self.high:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not self.low <= value <= self.high
+        ):
             raise ValueError(f"{name} must be a number from {self.low:g} to {self.high:g}, got {_shown(value)}")
         return float(value)
 
@@ -141,8 +145,9 @@ class Amount:
                 amount = Decimal("NaN")
             if amount.is_finite() and 0 <= amount <= self.high:
                 return amount
-        raise ValueError(f"{name} must be an amount from 0 to {self.high:,} (a number or a decimal string), got "
-                         f"{_shown(value)}")
+        raise ValueError(
+            f"{name} must be an amount from 0 to {self.high:,} (a number or a decimal string), got {_shown(value)}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +180,12 @@ class Text:
     words: str = "text"
 
     def read(self, value: Any, name: str, state: SandboxState) -> str:
-        if not isinstance(value, str) or not value or len(value) > 1000 or (
-                self.ascii and not (value.isascii() and value.isprintable())):
+        if (
+            not isinstance(value, str)
+            or not value
+            or len(value) > 1000
+            or (self.ascii and not (value.isascii() and value.isprintable()))
+        ):
             kind = "printable ASCII text (it travels in a header)" if self.ascii else "a non-empty string"
             raise ValueError(f"{name} must be {kind}")
         return value
@@ -202,8 +211,9 @@ class Language:
         from harness.sandbox.languages import can_speak
 
         if not isinstance(value, str) or len(value) > 35 or (value and not can_speak(value)):
-            raise ValueError(f"{name} must be a language the sandbox speaks (or \"\" to answer as asked), got "
-                             f"{_shown(value)}")
+            raise ValueError(
+                f'{name} must be a language the sandbox speaks (or "" to answer as asked), got {_shown(value)}'
+            )
         return value
 
 
@@ -220,8 +230,9 @@ class OneOf:
 
     def read(self, value: Any, name: str, state: SandboxState) -> str:
         if not isinstance(value, str) or (value and value not in self.choices):
-            raise ValueError(f"{name} must be one of {', '.join(self.choices)} (or \"\" as documented), got "
-                             f"{_shown(value)}")
+            raise ValueError(
+                f'{name} must be one of {", ".join(self.choices)} (or "" as documented), got {_shown(value)}'
+            )
         return value
 
 
@@ -237,8 +248,10 @@ class PerProvider:
     def read(self, given: Any, name: str, state: SandboxState) -> dict[str, Any]:
         if not isinstance(given, dict):
             raise ValueError(f"{name} must be an object of provider: {self.value.words}")
-        return {ServedName().read(provider, f"{name}", state): self.value.read(value, f"{name}.{provider}", state)
-                for provider, value in given.items()}
+        return {
+            ServedName().read(provider, f"{name}", state): self.value.read(value, f"{name}.{provider}", state)
+            for provider, value in given.items()
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +266,11 @@ class Body:
     @property
     def words(self) -> str:
         """The body as a refusal shows it: `{"seconds": 0-1e+09}`."""
-        return "{" + ", ".join(f'"{name}"{"" if name in self.required else "?"}: {f.words}'
-                               for name, f in self.fields.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f'"{name}"{"" if name in self.required else "?"}: {f.words}' for name, f in self.fields.items())
+            + "}"
+        )
 
     def read(self, body: Any, state: SandboxState) -> dict[str, Any]:
         """Each given key's value as the sandbox keeps it; ValueError saying what is wrong, nothing changed."""
@@ -277,21 +293,26 @@ def _shown(value: Any) -> str:
 
 
 # The provider changing under a history (`ProviderDrift`, README and docs/history.md): each key the attribute it sets.
-DRIFT = Body({
-    "added_latency_s": Number(0.0, 600.0),
-    "pitch_shift": Number(-12.0, 12.0),
-    "misread": Names(lambda state: MISREADINGS),
-    "billing": PerProvider(Number(0.01, 100.0), neutral=1.0),  # merged into the factors set before
-    # a provider that answers in one language whatever is asked ("en": a voice falling back to English)
-    "language_fallback": PerProvider(Language(), neutral=""),
-    # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
-    "streams": PerProvider(OneOf(STREAM_FAULTS, "stream fault"), neutral=""),
-    # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
-    "marks": PerProvider(OneOf(MARKS_KINDS, "marks fault"), neutral=""),
-    # a provider whose markup is spoken aloud or whose pauses are dropped (harness.sandbox.markup; "" as documented)
-    "markup": PerProvider(OneOf(MARKUP_KINDS, "markup fault"), neutral=""),
-}, needs_some=True)
-ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
+DRIFT = Body(
+    {
+        "added_latency_s": Number(0.0, 600.0),
+        "pitch_shift": Number(-12.0, 12.0),
+        "misread": Names(lambda state: MISREADINGS),
+        "billing": PerProvider(Number(0.01, 100.0), neutral=1.0),  # merged into the factors set before
+        # a provider that answers in one language whatever is asked ("en": a voice falling back to English)
+        "language_fallback": PerProvider(Language(), neutral=""),
+        # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
+        "streams": PerProvider(OneOf(STREAM_FAULTS, "stream fault"), neutral=""),
+        # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
+        "marks": PerProvider(OneOf(MARKS_KINDS, "marks fault"), neutral=""),
+        # a provider whose markup is spoken aloud or whose pauses are dropped (harness.sandbox.markup; "" as documented)
+        "markup": PerProvider(OneOf(MARKUP_KINDS, "markup fault"), neutral=""),
+    },
+    needs_some=True,
+)
+ADVANCE = Body({"seconds": Number(0.0, 10.0**9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": ServedName(), "voices": Ids(), "models": Ids(), "missing": Ids()})
-KEYS = Body({"provider": ServedName(), "key": Text(ascii=True), "tier": Text(), "balance": Amount(Decimal(10) ** 12)},
-            required=frozenset({"provider", "key"}))
+KEYS = Body(
+    {"provider": ServedName(), "key": Text(ascii=True), "tier": Text(), "balance": Amount(Decimal(10) ** 12)},
+    required=frozenset({"provider", "key"}),
+)

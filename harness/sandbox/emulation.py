@@ -197,8 +197,15 @@ class Reject(Exception):
     402 that names the characters required and available), as data the emulation's `error_body` reads.
     """
 
-    def __init__(self, status: int, message: str, *, title: str | None = None,
-                 headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         self.status = status
         self.title = title or HTTPStatus(status).phrase
         self.message = message
@@ -365,8 +372,9 @@ class SocketCall:
 
     async def deny(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         """Refuse the upgrade with an HTTP answer (the documents' handshake errors)."""
-        await self.websocket.send_denial_response(JSONResponse(dict(body), status_code=status,
-                                                               headers=dict(headers or {})))
+        await self.websocket.send_denial_response(
+            JSONResponse(dict(body), status_code=status, headers=dict(headers or {}))
+        )
 
 
 SocketHandler = Callable[[SocketCall], Awaitable[None]]
@@ -493,12 +501,14 @@ class Emulation:
         return Reject(402, f"Insufficient balance. Required: ${required.amount}")
 
     def rate_limited(self, retry_after: int) -> Reject:
-        return Reject(429, f"Rate limit exceeded; retry after {retry_after} s.",
-                      headers={"Retry-After": str(retry_after)})
+        return Reject(
+            429, f"Rate limit exceeded; retry after {retry_after} s.", headers={"Retry-After": str(retry_after)}
+        )
 
     def busy(self, retry_after: int) -> Reject:
-        return Reject(503, "Server busy: the request queue is temporarily full.",
-                      headers={"Retry-After": str(retry_after)})
+        return Reject(
+            503, "Server busy: the request queue is temporarily full.", headers={"Retry-After": str(retry_after)}
+        )
 
     def unknown_job(self, job_id: str) -> Reject:
         return Reject(404, f"Request {job_id!r} not found")

@@ -91,7 +91,8 @@ def handlers(state: SandboxState, origin: str) -> list[grpc.GenericRpcHandler]:
             methods[rpc.method] = grpc.stream_stream_rpc_method_handler(
                 _behaviour(state, urls, served.emulation, rpc, handler),
                 request_deserializer=message_class(rpc, rpc.request).FromString,
-                response_serializer=message_class(rpc, rpc.response).SerializeToString)
+                response_serializer=message_class(rpc, rpc.response).SerializeToString,
+            )
     return [grpc.method_handlers_generic_handler(service, methods) for service, methods in by_service.items()]
 
 
@@ -105,8 +106,9 @@ def serves_any(state: SandboxState) -> bool:
     return any(_rpcs(served.emulation) for served in state.served.values())
 
 
-async def start(state: SandboxState, host: str, tls: LocalCA | None, origin: str, port: int = 0
-                ) -> tuple[aio.Server, int]:
+async def start(
+    state: SandboxState, host: str, tls: LocalCA | None, origin: str, port: int = 0
+) -> tuple[aio.Server, int]:
     """Start the gRPC server on the running loop, on `port` of `host` (the layout's: the port after the HTTP one,
     `harness.core.target.grpc_port_after`), else — 0, or that port taken — on a free one; the server and its port."""
     for wanted in dict.fromkeys((port, 0)):

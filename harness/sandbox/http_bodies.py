@@ -96,8 +96,9 @@ async def read_payload(request: Request, endpoint: Endpoint) -> dict[str, Any]:
     declared = endpoint.request.model_fields if endpoint.request is not None else {}
     placed = {name: str(value) for name, value in request.path_params.items() if name in declared}
     placed |= {name: request.query_params[name] for name in endpoint.query_fields if name in request.query_params}
-    placed |= {name: request.headers[header] for name, header in endpoint.header_fields.items()
-               if header in request.headers}
+    placed |= {
+        name: request.headers[header] for name, header in endpoint.header_fields.items() if header in request.headers
+    }
     return {**fields, **placed}
 
 
@@ -123,8 +124,9 @@ async def _body_fields(request: Request, endpoint: Endpoint) -> dict[str, Any]:
         try:
             return endpoint.text_body.parse(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
-            raise Reject(400, f"Request body is not a valid {endpoint.text_body.content_type} document: "
-                              f"{error}") from None
+            raise Reject(
+                400, f"Request body is not a valid {endpoint.text_body.content_type} document: {error}"
+            ) from None
     if endpoint.body_kind is BodyKind.JSON:
         raw = await request.body()
         if not raw.strip():
@@ -153,8 +155,11 @@ async def _body_fields(request: Request, endpoint: Endpoint) -> dict[str, Any]:
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
                 content = await value.read()
-                payload[name] = Upload(filename=value.filename or name, content=content,
-                                       content_type=value.content_type or "application/octet-stream")
+                payload[name] = Upload(
+                    filename=value.filename or name,
+                    content=content,
+                    content_type=value.content_type or "application/octet-stream",
+                )
             else:
                 payload[name] = value
         await form.close()
@@ -181,8 +186,13 @@ def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None =
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
-def sse_reply(events: AsyncIterable[Mapping[str, Any] | str], *, event: str | None = None,
-              headers: Mapping[str, str] | None = None, event_at: str = "") -> Response:
+def sse_reply(
+    events: AsyncIterable[Mapping[str, Any] | str],
+    *,
+    event: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    event_at: str = "",
+) -> Response:
     """A Server-Sent Events stream: each item becomes one `data:` event (mappings as JSON), named `event`, or by
     the value each mapping holds at the pointer `event_at`."""
 
@@ -196,8 +206,9 @@ def sse_reply(events: AsyncIterable[Mapping[str, Any] | str], *, event: str | No
             prefix = f"event: {name}\n" if name else ""
             yield (prefix + "".join(f"data: {line}\n" for line in data.splitlines() or [""]) + "\n").encode()
 
-    return StreamingResponse(frames(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", **dict(headers or {})})
+    return StreamingResponse(
+        frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", **dict(headers or {})}
+    )
 
 
 def malformed(response: Response) -> Response:

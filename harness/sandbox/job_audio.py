@@ -96,8 +96,9 @@ class RenderQueue:
 
 
 class Producer:
-    def __init__(self, voices: ReferenceVoices, policy: NetPolicy, *, engine: SpeechEngine | None = None,
-                 workers: int = 2) -> None:
+    def __init__(
+        self, voices: ReferenceVoices, policy: NetPolicy, *, engine: SpeechEngine | None = None, workers: int = 2
+    ) -> None:
         self.voices = voices
         self.policy = policy
         self._engine = engine

@@ -45,11 +45,13 @@ class JobService:
         self.provider = served.provider
         self.emulation: Emulation = served.emulation
         self.lifecycle: Lifecycle | None = next(
-            (ep.lifecycle for ep in self.provider.endpoints if ep.lifecycle is not None), None)
+            (ep.lifecycle for ep in self.provider.endpoints if ep.lifecycle is not None), None
+        )
         # Which path or query parameter of each status endpoint carries the job id (from the JobBindings).
         self.id_params: dict[str, str] = {
             ep.job.status_endpoint: ep.job.status_param
-            for ep in self.provider.endpoints if ep.role is Role.SUBMIT and ep.job is not None
+            for ep in self.provider.endpoints
+            if ep.role is Role.SUBMIT and ep.job is not None
         }
         self.pools: dict[str, WorkerPool] = {}  # model id -> its workers, when the profile has a pool
 
@@ -94,17 +96,34 @@ class JobService:
             outcome = Phase.ERROR
         elif Fault.JOB_FAILED in job_faults:
             outcome = Phase.FAILED
-        queue_s, processing_s = self._waits(plan.model_id, now, *plan.timing.draw(
-            plan.speech.characters, rng, state.settings.time_scale))
+        queue_s, processing_s = self._waits(
+            plan.model_id, now, *plan.timing.draw(plan.speech.characters, rng, state.settings.time_scale)
+        )
         processing_s += state.drift.added_latency_s  # a provider that became slower (`ProviderDrift`)
-        timeline = Timeline.draw(now, queue_s, processing_s, outcome,
-                                 never_finish=Fault.NEVER_FINISH in job_faults,
-                                 backwards=Fault.STATUS_BACKWARDS in job_faults)
+        timeline = Timeline.draw(
+            now,
+            queue_s,
+            processing_s,
+            outcome,
+            never_finish=Fault.NEVER_FINISH in job_faults,
+            backwards=Fault.STATUS_BACKWARDS in job_faults,
+        )
         job = EmulatedJob(
-            id=emulation.job_id(plan, state.uuid7(rng, now)), sequence=sequence, provider=self.provider.name,
-            key=call.key, client=call.client, payer=payer, endpoint_key=call.endpoint.key, plan=plan,
-            params=call.params, cost=cost, timeline=timeline, faults=job_faults, origin=call.urls.origin,
-            states=emulation.states, webhook=target,
+            id=emulation.job_id(plan, state.uuid7(rng, now)),
+            sequence=sequence,
+            provider=self.provider.name,
+            key=call.key,
+            client=call.client,
+            payer=payer,
+            endpoint_key=call.endpoint.key,
+            plan=plan,
+            params=call.params,
+            cost=cost,
+            timeline=timeline,
+            faults=job_faults,
+            origin=call.urls.origin,
+            states=emulation.states,
+            webhook=target,
         )
         try:
             state.jobs.add(job, now)
@@ -158,9 +177,11 @@ class JobService:
         clock = self.state.clock
         try:
             if job.timeline.outcome is Phase.COMPLETED and math.isfinite(job.timeline.finished):
-                speech = settled_languages(misread_speech(job.plan.speech, self.state.drift.misread),
-                                           self.state.drift.language_fallback.get(job.provider),
-                                           partial(self.state.findings.record, job.provider, "speech", ("language",)))
+                speech = settled_languages(
+                    misread_speech(job.plan.speech, self.state.drift.misread),
+                    self.state.drift.language_fallback.get(job.provider),
+                    partial(self.state.findings.record, job.provider, "speech", ("language",)),
+                )
                 job.recipe = await self.state.producer.resolve(speech)
                 await self.state.producer.audio(job.recipe)
                 job.outcome = Outcome(ready_at=clock.now())
@@ -200,8 +221,12 @@ class JobService:
 
     async def media(self, job_id: str, faults: frozenset[Fault], find: ConnectionFinder | None) -> Response:
         job = self.state.jobs.get(job_id)
-        if job is None or job.provider != self.provider.name or job.recipe is None or \
-                job.phase(self.state.clock.now()) is not Phase.COMPLETED:
+        if (
+            job is None
+            or job.provider != self.provider.name
+            or job.recipe is None
+            or job.phase(self.state.clock.now()) is not Phase.COMPLETED
+        ):
             raise Reject(404, f"No media for request {job_id!r}")
         audio = await self.state.producer.audio(job.recipe)
         media_type = job.plan.speech.media_type

@@ -150,6 +150,7 @@ class JobStore:
 
     def active(self, provider: str, key: str | None, now: float, client: str | None = None) -> int:
         """Unfinished jobs of a provider: of one key, or of one key-less client, or all."""
+
         def mine(job: EmulatedJob) -> bool:
             if key is not None:
                 return job.key == key
@@ -158,8 +159,9 @@ class JobStore:
             return True
 
         with self._lock:
-            return sum(1 for j in self._jobs.values() if j.provider == provider and mine(j)
-                       and not j.phase(now).terminal)
+            return sum(
+                1 for j in self._jobs.values() if j.provider == provider and mine(j) and not j.phase(now).terminal
+            )
 
     def __iter__(self) -> Iterator[EmulatedJob]:
         with self._lock:

@@ -84,24 +84,24 @@ _SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # The commonest short words of the languages written in Latin letters (and letters only one of them uses).
 _COMMON_WORDS = {
     "en": "the and of to is in that it was for with on are this be have not you at by from a an as we he she her his "
-          "they our your their into every when can so some very still who its before after would could should will "
-          "there what which were has had been i my me us them if or but all one about up out just over more do does "
-          "did no yes how where why new good day today",
+    "they our your their into every when can so some very still who its before after would could should will "
+    "there what which were has had been i my me us them if or but all one about up out just over more do does "
+    "did no yes how where why new good day today",
     "es": "el la los las de que y en un una es por con para se del al lo como más pero yo tú él ella nosotros muy hoy "
-          "está estoy son hay tiene buenos días gracias qué cómo su sus mi mis este esta también sí cuando donde "
-          "porque todo",
+    "está estoy son hay tiene buenos días gracias qué cómo su sus mi mis este esta también sí cuando donde "
+    "porque todo",
     "pt": "o os de que em um uma é por com para se da dos das na ao mais eu você ele ela nós muito hoje está estou são "
-          "tem obrigado bom dia meu minha seu sua também quando onde porque tudo isso isto foi não",
+    "tem obrigado bom dia meu minha seu sua também quando onde porque tudo isso isto foi não",
     "fr": "le la les de des et un une est que qui pour dans pas sur au du ce il elle avec nous vous je tu ils elles "
-          "allons allez aujourd bonjour comment mais sont très mon ma mes nos votre notre voir être avoir oui non ne "
-          "son sa ses leur cette ces tout plus bien",
+    "allons allez aujourd bonjour comment mais sont très mon ma mes nos votre notre voir être avoir oui non ne "
+    "son sa ses leur cette ces tout plus bien",
     "it": "il lo la gli le di che e è un una per con non del della nel sono ma anche io tu lui lei noi voi molto oggi "
-          "buongiorno come questo questa grazie siamo hanno ci mi si",
+    "buongiorno come questo questa grazie siamo hanno ci mi si",
     "de": "der die das und ist nicht ein eine zu den mit von im auf für sich dem des auch wir ich du er sie es wie was "
-          "heute gut guten mein dein unser unsere sehr hier bitte danke haben sind wird kann noch nach bei aus um über "
-          "nur schon wenn aber oder dir mir ihr",
+    "heute gut guten mein dein unser unsere sehr hier bitte danke haben sind wird kann noch nach bei aus um über "
+    "nur schon wenn aber oder dir mir ihr",
     "nl": "de het een en van dat niet op te met voor zijn er aan ook als bij ik je jij hij zij wij we ze hebben heeft "
-          "was naar maar nog wel goed vandaag",
+    "was naar maar nog wel goed vandaag",
     "pl": "w na nie się z że jest jak od po ale co za już tak ja ty on ona my wy oni bardzo dzisiaj dzień dobry jestem",
     "tr": "bir ve bu da de için ile çok ne gibi daha olan var mı ama en o ben sen biz siz onlar bugün güzel iyi",
     "sv": "och att det är som en på av för med till den inte har jag om vi ni hon han idag mycket",
@@ -109,8 +109,18 @@ _COMMON_WORDS = {
     "vi": "và của là có không được trong cho những một người này với các tôi chúng hôm nay",
 }
 _WORDS = {language: frozenset(words.split()) for language, words in _COMMON_WORDS.items()}
-_LETTERS: dict[str, str] = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßä", "fr": "œ", "pl": "łąęśźżń", "tr": "ğış",
-                            "nl": "ĳ", "it": "", "vi": "ơưđ", "sv": "å"}
+_LETTERS: dict[str, str] = {
+    "es": "ñ¿¡",
+    "pt": "ãõ",
+    "de": "ßä",
+    "fr": "œ",
+    "pl": "łąęśźżń",
+    "tr": "ğış",
+    "nl": "ĳ",
+    "it": "",
+    "vi": "ơưđ",
+    "sv": "å",
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -136,7 +146,8 @@ def text_language(text: str, among: Sequence[str]) -> str | None:
         if common is None:
             continue
         scores[language] = sum(word in common for word in words) + 2 * sum(
-            lowered.count(letter) for letter in _LETTERS.get(language, ""))
+            lowered.count(letter) for letter in _LETTERS.get(language, "")
+        )
     if not scores or max(scores.values()) == 0:
         return None
     best = max(scores.values())
@@ -164,8 +175,12 @@ def in_language(rendition: Rendition, language: str | None) -> Rendition:
         return rendition
     voice = espeak_voice(str(language))
     assert voice is not None
-    return replace(rendition, engine=Engine.ESPEAK, voice=voice,
-                   length_scale=espeak_pace(rendition.length_scale, rendition.pitch_shift))
+    return replace(
+        rendition,
+        engine=Engine.ESPEAK,
+        voice=voice,
+        length_scale=espeak_pace(rendition.length_scale, rendition.pitch_shift),
+    )
 
 
 def settled_languages(speech: Speech, fallback: str | None, seen: Callable[[str], bool]) -> Speech:

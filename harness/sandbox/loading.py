@@ -50,8 +50,9 @@ def load_emulation(provider: Provider, entry: EntryPoint | None) -> Emulation:
     try:
         target = entry.load()
     except Exception as error:
-        raise NoEmulation(f"the emulation of {provider.name!r} ({entry.value}) does not load: "
-                          f"{type(error).__name__}: {error}") from error
+        raise NoEmulation(
+            f"the emulation of {provider.name!r} ({entry.value}) does not load: {type(error).__name__}: {error}"
+        ) from error
     if isinstance(target, type) and issubclass(target, Emulation):
         target = target(provider)
     if not isinstance(target, Emulation):
@@ -59,13 +60,17 @@ def load_emulation(provider: Provider, entry: EntryPoint | None) -> Emulation:
     return target
 
 
-def load_served(only: tuple[str, ...] | None = None,
-                emulations: Mapping[str, EntryPoint] | None = None) -> list[Served]:
+def load_served(
+    only: tuple[str, ...] | None = None, emulations: Mapping[str, EntryPoint] | None = None
+) -> list[Served]:
     """Every registered provider (of `only`, when given) with its emulation; the others are logged."""
     entries = registered_emulations() if emulations is None else emulations
     if not entries:  # an install made before the group existed: its metadata lists none
-        log.warning("no package registers an emulation under %r; reinstall tts-harness (pip install -e .) "
-                    "so its entry points are current", EMULATION_GROUP)
+        log.warning(
+            "no package registers an emulation under %r; reinstall tts-harness (pip install -e .) "
+            "so its entry points are current",
+            EMULATION_GROUP,
+        )
     served = []
     for provider in providers().values():
         if only is not None and provider.name not in only:

@@ -109,8 +109,11 @@ class ProviderFace:
         endpoint = by_method.get(method)
         if endpoint is None:
             allowed = ", ".join(sorted(by_method))
-            return await self._guarded(request, None, self._refuse(Reject(405, f"Method not allowed; use {allowed}",
-                                                                          headers={"Allow": allowed})))
+            return await self._guarded(
+                request,
+                None,
+                self._refuse(Reject(405, f"Method not allowed; use {allowed}", headers={"Allow": allowed})),
+            )
         return await self._guarded(request, endpoint, partial(self._serve, endpoint))
 
     async def _media_request(self, request: Request) -> Response:
@@ -177,8 +180,13 @@ class ProviderFace:
             raise  # the client left mid-request (an interrupted run): connections.QuietDisconnects' one debug line
         except Exception as error:  # a cancelled request (a stopping server's) ends with CancelledError: not here
             if self.state.stopping:  # what it needed went with the server (the synthesis pool, the loop): no bug
-                log.debug("sandbox: %s %s dropped: the sandbox is stopping (%s: %s)", request.method,
-                          request.url.path, type(error).__name__, error)
+                log.debug(
+                    "sandbox: %s %s dropped: the sandbox is stopping (%s: %s)",
+                    request.method,
+                    request.url.path,
+                    type(error).__name__,
+                    error,
+                )
                 response = self._error(Reject(503, "The server is shutting down"))
             else:
                 log.exception("sandbox: %s %s failed", request.method, request.url.path)
@@ -223,8 +231,9 @@ class ProviderFace:
         passes = asyncio.ensure_future(clock.sleep_until(clock.now() + self.state.settings.hang_s))
         self.state.hang_begins()
         try:
-            await asyncio.wait({release, passes}, timeout=self.state.config.hang_limit_s,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {release, passes}, timeout=self.state.config.hang_limit_s, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             self.state.hang_ends()
             release.cancel()
@@ -300,14 +309,22 @@ class ProviderFace:
             return None
         raise self.emulation.unauthorized(missing=True)
 
-    async def _answer(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault], key: str | None,
-                      tier: str | None, client: str) -> Response:
+    async def _answer(
+        self,
+        endpoint: Endpoint,
+        request: Request,
+        faults: frozenset[Fault],
+        key: str | None,
+        tier: str | None,
+        client: str,
+    ) -> Response:
         try:
             signer = self.provider.auth.signer
             if signer is not None and key is not None:
                 raw, request = await raw_body(request, endpoint)
-                why = signer.verify(request.method, client_url(str(request.url), request.scope), request.headers, raw,
-                                    key)
+                why = signer.verify(
+                    request.method, client_url(str(request.url), request.scope), request.headers, raw, key
+                )
                 if why is not None:
                     raise self.emulation.bad_signature(why)
             payload = await read_payload(request, endpoint)
@@ -315,10 +332,18 @@ class ProviderFace:
             raise self.emulation.too_large(endpoint, str(error)) from None
         urls = self.jobs.urls(f"{request.url.scheme}://{request.url.netloc}")
         call = Call(
-            endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,
-            path_params={k: str(v) for k, v in request.path_params.items()}, key=key, tier=tier, urls=urls,
-            services=EngineServices(self.state, self.provider.name, urls, client,
-                                    tag=request.headers.get(TAG_HEADER, "")),
+            endpoint=endpoint,
+            params=None,
+            payload=payload,
+            headers=request.headers,
+            query=request.query_params,
+            path_params={k: str(v) for k, v in request.path_params.items()},
+            key=key,
+            tier=tier,
+            urls=urls,
+            services=EngineServices(
+                self.state, self.provider.name, urls, client, tag=request.headers.get(TAG_HEADER, "")
+            ),
             client=client,
         )
         call = self.emulation.admitted(call)  # values by evidence: a case or unit variant the provider takes

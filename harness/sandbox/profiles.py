@@ -98,8 +98,14 @@ class ProfileSettings:
     def of(cls, profile: Profile | str) -> ProfileSettings:
         chosen = Profile.parse(profile)
         if chosen is Profile.FAST:
-            return cls(profile=chosen, time_scale=0.001, retry_after_s=1, hang_s=30.0, sync_cycle_s=0.05,
-                       webhook_backoff_s=0.05)
+            return cls(
+                profile=chosen,
+                time_scale=0.001,
+                retry_after_s=1,
+                hang_s=30.0,
+                sync_cycle_s=0.05,
+                webhook_backoff_s=0.05,
+            )
         if chosen is Profile.REALISTIC:
             return cls(profile=chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S, workers=REALISTIC_WORKERS)
         return cls(

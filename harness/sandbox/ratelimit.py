@@ -34,8 +34,9 @@ class RateLimiter:
         self._hits: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, provider: str, key: str, limit: RateLimit, now: float, *,
-              active_jobs: int | None = None) -> RateDecision:
+    def check(
+        self, provider: str, key: str, limit: RateLimit, now: float, *, active_jobs: int | None = None
+    ) -> RateDecision:
         """Count one request at `now`, or refuse it. `active_jobs` is given for submits (concurrency)."""
         with self._lock:
             hits = self._hits.setdefault((provider, key), deque())

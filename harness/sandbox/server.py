@@ -109,8 +109,9 @@ def bind_origins(state: SandboxState, host: str, first_port: int, main_port: int
         except OSError as error:
             for bound in sockets:
                 bound.close()
-            raise PortTaken(error.errno, f"cannot listen on {host}:{port} ({provider} {key}'s own origin): "
-                            f"{error.strerror}") from None
+            raise PortTaken(
+                error.errno, f"cannot listen on {host}:{port} ({provider} {key}'s own origin): {error.strerror}"
+            ) from None
         sockets.append(sock)
         own.append(OwnOrigin(provider, key, path, sock.getsockname()[1]))
     state.origins = Origins(main_port, own)
@@ -130,8 +131,14 @@ class SandboxServer(uvicorn.Server):
     """uvicorn, with the gRPC methods' server (`grpc_server`) started on the same event loop before it reports
     started (its port in `grpc_port`, told to `announce`) and stopped as it shuts down."""
 
-    def __init__(self, config: uvicorn.Config, state: SandboxState, grpc_host: str, tls: LocalCA | None,
-                 announce: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        state: SandboxState,
+        grpc_host: str,
+        tls: LocalCA | None,
+        announce: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(config)
         self.state, self.grpc_host, self.tls, self.announce = state, grpc_host, tls, announce
         self.grpc: Any = None
@@ -155,9 +162,16 @@ class SandboxServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
-                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None, grpc_host: str = "127.0.0.1",
-                announce: Callable[[int], None] | None = None) -> SandboxServer:
+def make_server(
+    state: SandboxState,
+    *,
+    log_level: str = "warning",
+    control_token: str | None = None,
+    timeouts: ConnectionTimeouts | None = None,
+    tls: LocalCA | None = None,
+    grpc_host: str = "127.0.0.1",
+    announce: Callable[[int], None] | None = None,
+) -> SandboxServer:
     """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none);
     `tls`: serve HTTPS, WSS and gRPC with a certificate from a local CA. Each provider host's own port, if
     `state.origins` names them, is served by the same app (`OwnOriginRouter`); `grpc_host`: where the gRPC methods
@@ -165,9 +179,16 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
     index = ConnectionIndex()
     app = OwnOriginRouter(QuietDisconnects(ControlGuard(build_app(state, index.find), control_token)), state.origins)
     config = uvicorn.Config(
-        app, loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
-        ssl_certfile=str(tls.server_pem) if tls else None, ssl_keyfile=str(tls.server_pem) if tls else None,
+        app,
+        loop="asyncio",
+        lifespan="on",
+        log_level=log_level,
+        access_log=state.config.log_requests,
+        timeout_graceful_shutdown=2,
+        backlog=4096,
+        **uvicorn_settings(timeouts or ConnectionTimeouts()),
+        ssl_certfile=str(tls.server_pem) if tls else None,
+        ssl_keyfile=str(tls.server_pem) if tls else None,
     )
     if tls is not None:
         config.load()  # builds its SSLContext now (the server would at startup), so it can be set before any client
@@ -182,8 +203,15 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
 class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
-    def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None,
-                 tls: LocalCA | None = None, grpc_port: int | None = None) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        host: str,
+        port: int,
+        control_token: str | None = None,
+        tls: LocalCA | None = None,
+        grpc_port: int | None = None,
+    ) -> None:
         self.state = state
         self.host = host
         self.port = port
@@ -230,8 +258,14 @@ class Sandbox:
 
     def origins(self) -> dict[str, dict[str, str]]:
         """Every provider host's own origin (`origin`), by provider and host key."""
-        return {name: {key: self.origin(name, key) for key in served.provider.hosts}
-                for name, served in self.state.served.items()} if self.state.origins is not None else {}
+        return (
+            {
+                name: {key: self.origin(name, key) for key in served.provider.hosts}
+                for name, served in self.state.served.items()
+            }
+            if self.state.origins is not None
+            else {}
+        )
 
     def _host(self, provider: str, host: str | None) -> str:
         served = self.state.served.get(provider)
@@ -288,8 +322,15 @@ class Sandbox:
     def default_key(self, provider: str) -> str:
         return default_key(provider)
 
-    def add_key(self, provider: str, key: str, *, tier: str | None = None, balance: Decimal | float | None = None,
-                unlimited: bool = False) -> None:
+    def add_key(
+        self,
+        provider: str,
+        key: str,
+        *,
+        tier: str | None = None,
+        balance: Decimal | float | None = None,
+        unlimited: bool = False,
+    ) -> None:
         emulation = self.state.served[provider].emulation
         chosen = emulation.tier(tier or emulation.default_tier)
         amount: Decimal | None
@@ -356,8 +397,13 @@ class Sandbox:
         self.state.release_hangs()
 
 
-def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config: SandboxConfig | None,
-            overrides: dict[str, Any]) -> SandboxConfig:
+def _config(
+    profile: Profile | str,
+    seed: int,
+    clock: Clock | str | None,
+    config: SandboxConfig | None,
+    overrides: dict[str, Any],
+) -> SandboxConfig:
     base = config or SandboxConfig()
     chosen_clock: Clock | None
     if clock == "manual":
@@ -372,10 +418,19 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 
 
 @contextmanager
-def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
-            clock: Clock | str | None = None, config: SandboxConfig | None = None,
-            timeouts: ConnectionTimeouts | None = None, tls: bool = False, origin_port: int | None = 0,
-            **overrides: Any) -> Iterator[Sandbox]:
+def running(
+    profile: Profile | str = Profile.FAST,
+    seed: int = 0,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    clock: Clock | str | None = None,
+    config: SandboxConfig | None = None,
+    timeouts: ConnectionTimeouts | None = None,
+    tls: bool = False,
+    origin_port: int | None = 0,
+    **overrides: Any,
+) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
     `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `timeouts`: how long it waits
@@ -386,17 +441,39 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
     API asks for `Sandbox.control_token`.
     """
     with contextlib.ExitStack() as stack:
-        authority = local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))
-                             ) if tls else None
-        yield stack.enter_context(_serving(profile, seed, host=host, port=port, clock=clock, config=config,
-                                           timeouts=timeouts, tls=authority, origin_port=origin_port,
-                                           overrides=overrides))
+        authority = (
+            local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))) if tls else None
+        )
+        yield stack.enter_context(
+            _serving(
+                profile,
+                seed,
+                host=host,
+                port=port,
+                clock=clock,
+                config=config,
+                timeouts=timeouts,
+                tls=authority,
+                origin_port=origin_port,
+                overrides=overrides,
+            )
+        )
 
 
 @contextmanager
-def _serving(profile: Profile | str, seed: int, *, host: str, port: int, clock: Clock | str | None,
-             config: SandboxConfig | None, timeouts: ConnectionTimeouts | None, tls: LocalCA | None,
-             origin_port: int | None, overrides: dict[str, Any]) -> Iterator[Sandbox]:
+def _serving(
+    profile: Profile | str,
+    seed: int,
+    *,
+    host: str,
+    port: int,
+    clock: Clock | str | None,
+    config: SandboxConfig | None,
+    timeouts: ConnectionTimeouts | None,
+    tls: LocalCA | None,
+    origin_port: int | None,
+    overrides: dict[str, Any],
+) -> Iterator[Sandbox]:
     state = SandboxState(_config(profile, seed, clock, config, overrides))
     sock = bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]

@@ -35,8 +35,9 @@ log = logging.getLogger("harness.sandbox")
 class EngineServices:
     """`Services` for one call: what emulation handlers may ask of the engine."""
 
-    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str, stalls: int = 0,
-                 tag: str = "") -> None:
+    def __init__(
+        self, state: SandboxState, provider: str, urls: Urls, client: str, stalls: int = 0, tag: str = ""
+    ) -> None:
         self.state = state
         self.provider = provider
         self.urls = urls
@@ -53,9 +54,15 @@ class EngineServices:
         speech = settled_languages(speech, self.state.drift.language_fallback.get(self.provider), self.cannot_speak)
         shift = self.state.drift.pitch_shift
         if shift:  # another voice behind the same name (`ProviderDrift`): a silent model swap
-            speech = dataclasses.replace(speech, voices=tuple(
-                dataclasses.replace(v, rendition=dataclasses.replace(
-                    v.rendition, pitch_shift=v.rendition.pitch_shift + shift)) for v in speech.voices))
+            speech = dataclasses.replace(
+                speech,
+                voices=tuple(
+                    dataclasses.replace(
+                        v, rendition=dataclasses.replace(v.rendition, pitch_shift=v.rendition.pitch_shift + shift)
+                    )
+                    for v in speech.voices
+                ),
+            )
         try:
             recipe = await self.state.producer.resolve(speech)
         except ProductionFailed as failure:
@@ -92,8 +99,14 @@ class EngineServices:
         # The documents say the provider falls back: spoken, never refused, and seen (the value a client sent).
         finding = f"an unrecognised model {value!r}: spoken as {model}, as the documents say the provider falls back"
         if self.state.findings.record(self.provider, where, (field,), finding):
-            log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
-                     field, value, model)
+            log.info(
+                "%s %s: %s %r is no declared model: spoken as %s, as its documents say",
+                self.provider,
+                where,
+                field,
+                value,
+                model,
+            )
 
     def cannot_speak(self, finding: str) -> bool:
         # A language the sandbox has no voice for: spoken in English, and seen (the provider would speak it).
@@ -128,8 +141,13 @@ class EngineServices:
     def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
         # An open catalogue: the provider speaks any id of the documented form its account holds; spoken, and seen.
         if self.state.findings.record(self.provider, where, (field,), unlisted_finding(kind, value)):
-            log.info("%s %s: %s %r is not in the documents' sample: spoken, as its catalogue is open", self.provider,
-                     where, kind, value)
+            log.info(
+                "%s %s: %s %r is not in the documents' sample: spoken, as its catalogue is open",
+                self.provider,
+                where,
+                kind,
+                value,
+            )
 
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)
@@ -164,7 +182,11 @@ class EngineServices:
 
     async def job_audio(self, job_id: str) -> tuple[bytes, str] | None:
         job = self.state.jobs.get(job_id)
-        if job is None or job.provider != self.provider or job.recipe is None or \
-                job.phase(self.state.clock.now()) is not Phase.COMPLETED:
+        if (
+            job is None
+            or job.provider != self.provider
+            or job.recipe is None
+            or job.phase(self.state.clock.now()) is not Phase.COMPLETED
+        ):
             return None
         return await self.state.producer.audio(job.recipe), job.plan.speech.media_type

@@ -107,17 +107,22 @@ class Journal:
 
     def _save(self, job: EmulatedJob | None, *, uploads: bool = False) -> None:
         reading = self.state.clock.now()
-        wallets = [(provider, wallet_name(key), json.dumps(_account(self.state, account, reading)))
-                   for provider, key, account in self.state.accounts.export()]
+        wallets = [
+            (provider, wallet_name(key), json.dumps(_account(self.state, account, reading)))
+            for provider, key, account in self.state.accounts.export()
+        ]
         with self._lock, self._transaction():
             if job is not None:
                 if uploads:
-                    self._conn.executemany("INSERT OR IGNORE INTO uploads (sha256, content) VALUES (?, ?)",
-                                           [(_digest(u.content), u.content) for u in _uploads(job.plan.speech)])
-                self._conn.execute("INSERT OR REPLACE INTO jobs (id, sequence, provider, body) VALUES (?, ?, ?, ?)",
-                                   (job.id, job.sequence, job.provider, json.dumps(_job(self.state, job))))
-            self._conn.executemany("INSERT OR REPLACE INTO wallets (provider, wallet, body) VALUES (?, ?, ?)",
-                                   wallets)
+                    self._conn.executemany(
+                        "INSERT OR IGNORE INTO uploads (sha256, content) VALUES (?, ?)",
+                        [(_digest(u.content), u.content) for u in _uploads(job.plan.speech)],
+                    )
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO jobs (id, sequence, provider, body) VALUES (?, ?, ?, ?)",
+                    (job.id, job.sequence, job.provider, json.dumps(_job(self.state, job))),
+                )
+            self._conn.executemany("INSERT OR REPLACE INTO wallets (provider, wallet, body) VALUES (?, ?, ?)", wallets)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -168,7 +173,7 @@ class Moved:
     def __call__(self, url: str) -> str:
         for old in self.earlier:
             if url == old or url.startswith(old + "/"):
-                return self.origin + url[len(old):]
+                return self.origin + url[len(old) :]
         return url
 
 
@@ -241,29 +246,41 @@ def _account(state: SandboxState, account: Account, reading: float) -> dict[str,
 
 def _account_of(body: Mapping[str, Any], clock: RestoredClock) -> Account:
     refunds = [(clock.now if at is None else at + clock.offset, Decimal(amount)) for at, amount in body["refunds"]]
-    return Account("", body["tier"], None if body["balance"] is None else Decimal(body["balance"]),
-                   Decimal(body["spent"]), refunds)
+    return Account(
+        "", body["tier"], None if body["balance"] is None else Decimal(body["balance"]), Decimal(body["spent"]), refunds
+    )
 
 
 def _rendition(rendition: Rendition) -> dict[str, Any]:
-    return {f.name: str(getattr(rendition, f.name)) if f.name == "engine" else getattr(rendition, f.name)
-            for f in dataclasses.fields(rendition)}
+    return {
+        f.name: str(getattr(rendition, f.name)) if f.name == "engine" else getattr(rendition, f.name)
+        for f in dataclasses.fields(rendition)
+    }
 
 
 def _speech(speech: Speech) -> dict[str, Any]:
     voices = []
     for voice in speech.voices:
         reference = voice.reference
-        voices.append({
-            "rendition": _rendition(voice.rendition),
-            "language": voice.language,
-            "reference": None if reference is None else {
-                "field": reference.field, "url": reference.url,
-                "upload": None if reference.upload is None else {
-                    "filename": reference.upload.filename, "content_type": reference.upload.content_type,
-                    "sha256": _digest(reference.upload.content)},
-            },
-        })
+        voices.append(
+            {
+                "rendition": _rendition(voice.rendition),
+                "language": voice.language,
+                "reference": None
+                if reference is None
+                else {
+                    "field": reference.field,
+                    "url": reference.url,
+                    "upload": None
+                    if reference.upload is None
+                    else {
+                        "filename": reference.upload.filename,
+                        "content_type": reference.upload.content_type,
+                        "sha256": _digest(reference.upload.content),
+                    },
+                },
+            }
+        )
     return {"lines": [list(line) for line in speech.lines], "voices": voices, "format": speech.audio_format.value}
 
 
@@ -276,8 +293,9 @@ def _speech_of(body: Mapping[str, Any], uploads: Mapping[str, bytes], moved: Mov
             upload = None
             if given["upload"] is not None:
                 part = given["upload"]
-                upload = Upload(filename=part["filename"], content=uploads[part["sha256"]],
-                                content_type=part["content_type"])
+                upload = Upload(
+                    filename=part["filename"], content=uploads[part["sha256"]], content_type=part["content_type"]
+                )
             url = None if given["url"] is None else moved(given["url"])
             reference = Reference(given["field"], url=url, upload=upload)
         voices.append(SpeakerVoice(Rendition(**voice["rendition"]), reference, voice.get("language", "")))
@@ -313,15 +331,19 @@ def _job(state: SandboxState, job: EmulatedJob) -> dict[str, Any]:
         "payer": None if job.payer is None else wallet_name(job.payer),
         "endpoint": job.endpoint_key,
         "plan": {
-            "model_id": job.plan.model_id, "speech": _speech(job.plan.speech),
-            "timing": dataclasses.asdict(job.plan.timing), "webhook": _webhook(job.plan.webhook),
+            "model_id": job.plan.model_id,
+            "speech": _speech(job.plan.speech),
+            "timing": dataclasses.asdict(job.plan.timing),
+            "webhook": _webhook(job.plan.webhook),
             "extra": dict(job.plan.extra),
         },
         "params": _params(job),
         "cost": None if job.cost is None else {"amount": str(job.cost.amount), "unit": job.cost.unit.value},
         "timeline": {
-            "created": _wall(state, timeline.created), "started": _wall(state, timeline.started),
-            "finished": _wall(state, timeline.finished), "outcome": timeline.outcome.value,
+            "created": _wall(state, timeline.created),
+            "started": _wall(state, timeline.started),
+            "finished": _wall(state, timeline.finished),
+            "outcome": timeline.outcome.value,
             "regress": None if timeline.regress is None else [_wall(state, at) for at in timeline.regress],
         },
         "faults": sorted(fault.value for fault in job.faults),
@@ -329,18 +351,64 @@ def _job(state: SandboxState, job: EmulatedJob) -> dict[str, Any]:
         "webhook": _webhook(job.webhook),
         "called_back": job.called_back,
         "outcome": {
-            "ready_at": _wall(state, outcome.ready_at), "failed_at": _wall(state, outcome.failed_at),
-            "failure": None if outcome.failure is None else outcome.failure.value, "message": outcome.message,
+            "ready_at": _wall(state, outcome.ready_at),
+            "failed_at": _wall(state, outcome.failed_at),
+            "failure": None if outcome.failure is None else outcome.failure.value,
+            "message": outcome.message,
         },
-        "recipe": None if recipe is None else {
+        "recipe": None
+        if recipe is None
+        else {
             "lines": [list(line) for line in recipe.lines],
-            "renditions": [_rendition(r) for r in recipe.renditions], "format": recipe.audio_format.value,
+            "renditions": [_rendition(r) for r in recipe.renditions],
+            "format": recipe.audio_format.value,
         },
     }
 
 
-def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, str], str],
-            uploads: Mapping[str, bytes], clock: RestoredClock, moved: Moved) -> EmulatedJob | None:
+def _times_of(
+    given_timeline: Mapping[str, Any], given_outcome: Mapping[str, Any], clock: RestoredClock
+) -> tuple[Timeline, Outcome]:
+    """A kept job's timeline and outcome, their wall-clock times read on the restored clock."""
+
+    def at(wall: float | None) -> float:
+        reading = clock.reading(wall)
+        return NEVER if reading is None else reading
+
+    regress = given_timeline["regress"]
+    timeline = Timeline(
+        at(given_timeline["created"]),
+        at(given_timeline["started"]),
+        at(given_timeline["finished"]),
+        Phase(given_timeline["outcome"]),
+        None if regress is None else (at(regress[0]), at(regress[1])),
+    )
+    outcome = Outcome(
+        clock.reading(given_outcome["ready_at"]),
+        clock.reading(given_outcome["failed_at"]),
+        None if given_outcome["failure"] is None else Phase(given_outcome["failure"]),
+        given_outcome["message"],
+    )
+    return timeline, outcome
+
+
+def _recipe_of(given: Mapping[str, Any]) -> Recipe:
+    """A kept job's recipe: the lines its audio speaks, their renditions and its format."""
+    return Recipe(
+        tuple((int(s), str(t)) for s, t in given["lines"]),
+        tuple(Rendition(**r) for r in given["renditions"]),
+        AudioFormat(given["format"]),
+    )
+
+
+def _job_of(
+    body: Mapping[str, Any],
+    served: Served,
+    live: Mapping[tuple[str, str], str],
+    uploads: Mapping[str, bytes],
+    clock: RestoredClock,
+    moved: Moved,
+) -> EmulatedJob | None:
     provider = body["provider"]
 
     def key_of(name: str | None) -> tuple[bool, str | None]:
@@ -357,19 +425,7 @@ def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, st
         log.warning("sandbox: job %s is not restored: this sandbox does not hold its key", body["id"])
         return None
     plan = body["plan"]
-    given_timeline, given_outcome = body["timeline"], body["outcome"]
-
-    def at(wall: float | None) -> float:
-        reading = clock.reading(wall)
-        return NEVER if reading is None else reading
-
-    regress = given_timeline["regress"]
-    timeline = Timeline(at(given_timeline["created"]), at(given_timeline["started"]), at(given_timeline["finished"]),
-                        Phase(given_timeline["outcome"]),
-                        None if regress is None else (at(regress[0]), at(regress[1])))
-    outcome = Outcome(clock.reading(given_outcome["ready_at"]), clock.reading(given_outcome["failed_at"]),
-                      None if given_outcome["failure"] is None else Phase(given_outcome["failure"]),
-                      given_outcome["message"])
+    timeline, outcome = _times_of(body["timeline"], body["outcome"], clock)
     endpoint = served.provider.endpoint(body["endpoint"])
     params = None
     if body["params"] is not None and endpoint.request is not None:
@@ -377,19 +433,31 @@ def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, st
             params = endpoint.request.model_validate_json(body["params"])
         except ValueError:
             params = None
-    recipe = None
-    if body["recipe"] is not None:
-        given = body["recipe"]
-        recipe = Recipe(tuple((int(s), str(t)) for s, t in given["lines"]),
-                        tuple(Rendition(**r) for r in given["renditions"]), AudioFormat(given["format"]))
+    recipe = None if body["recipe"] is None else _recipe_of(body["recipe"])
     cost = body["cost"]
     return EmulatedJob(
-        id=body["id"], sequence=body["sequence"], provider=provider, key=key, client=body["client"], payer=payer,
+        id=body["id"],
+        sequence=body["sequence"],
+        provider=provider,
+        key=key,
+        client=body["client"],
+        payer=payer,
         endpoint_key=body["endpoint"],
-        plan=JobPlan(plan["model_id"], _speech_of(plan["speech"], uploads, moved), Timing(**plan["timing"]),
-                     _webhook_of(plan["webhook"]), plan["extra"]),
-        params=params, cost=None if cost is None else Cost(Decimal(cost["amount"]), CostUnit(cost["unit"])),
-        timeline=timeline, faults=frozenset(Fault(f) for f in body["faults"]), origin=moved(body["origin"]),
-        states=served.emulation.states, webhook=_webhook_of(body["webhook"]), outcome=outcome, recipe=recipe,
+        plan=JobPlan(
+            plan["model_id"],
+            _speech_of(plan["speech"], uploads, moved),
+            Timing(**plan["timing"]),
+            _webhook_of(plan["webhook"]),
+            plan["extra"],
+        ),
+        params=params,
+        cost=None if cost is None else Cost(Decimal(cost["amount"]), CostUnit(cost["unit"])),
+        timeline=timeline,
+        faults=frozenset(Fault(f) for f in body["faults"]),
+        origin=moved(body["origin"]),
+        states=served.emulation.states,
+        webhook=_webhook_of(body["webhook"]),
+        outcome=outcome,
+        recipe=recipe,
         called_back=body.get("called_back", False),  # files written before it was kept: deliver again
     )

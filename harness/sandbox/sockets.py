@@ -37,6 +37,7 @@ from harness.sandbox.urls import Urls, mount_path, sent_path
 
 log = logging.getLogger("harness.sandbox")
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Mount:
     """What the socket routes of one provider need from its face (pipeline.ProviderFace)."""
@@ -59,8 +60,9 @@ def socket_routes(face: Mount) -> list[BaseRoute]:
             routes.append(WebSocketRoute(path, partial(_serve, face, channel, handler)))
     name = face.provider.name
     for host in face.provider.hosts:  # after the declared ones: any other socket path beneath the provider's hosts
-        routes.append(WebSocketRoute(mount_path(name, host) + "/{rest:path}", partial(unknown_socket, face.state,
-                                                                                      face.emulation)))
+        routes.append(
+            WebSocketRoute(mount_path(name, host) + "/{rest:path}", partial(unknown_socket, face.state, face.emulation))
+        )
     return routes
 
 
@@ -79,8 +81,11 @@ async def unknown_socket(state: SandboxState, emulation: Emulation | None, webso
     reject = emulation.not_found(path)
     body = emulation.error_body(reject)
     headers = {**emulation.error_headers(reject), **reject.headers}
-    answer = Response(b"", status_code=404, headers=headers) if body is None else JSONResponse(
-        dict(body), status_code=404, headers=headers)
+    answer = (
+        Response(b"", status_code=404, headers=headers)
+        if body is None
+        else JSONResponse(dict(body), status_code=404, headers=headers)
+    )
     await websocket.send_denial_response(answer)
 
 

@@ -90,8 +90,10 @@ class Findings:
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
-            return [{"provider": provider, "endpoint": endpoint, "field": name, "requests": count, "finding": finding}
-                    for (provider, endpoint, name, finding), count in sorted(self._seen.items())]
+            return [
+                {"provider": provider, "endpoint": endpoint, "field": name, "requests": count, "finding": finding}
+                for (provider, endpoint, name, finding), count in sorted(self._seen.items())
+            ]
 
 
 @dataclass(kw_only=True)
@@ -135,9 +137,13 @@ class SandboxState:
         self.jobs = JobStore(config.max_jobs)
         self.producer = Producer(self.voices, self.policy, workers=config.synth_workers)
         self.deliveries = DeliveryLog()
-        self.dispatcher = Dispatcher(self.clock, self.policy, self.deliveries,
-                                     backoff_s=self.settings.webhook_backoff_s,
-                                     sync_cycle_s=self.settings.sync_cycle_s)
+        self.dispatcher = Dispatcher(
+            self.clock,
+            self.policy,
+            self.deliveries,
+            backoff_s=self.settings.webhook_backoff_s,
+            sync_cycle_s=self.settings.sync_cycle_s,
+        )
         self.counters = Counters()
         self.findings = Findings()
         # The team's own catalogues, by provider (`SandboxConfig.catalogues`, `POST /_sandbox/catalogue`).

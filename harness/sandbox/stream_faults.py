@@ -60,9 +60,14 @@ SIXTEEN_BIT = ("pcm_s16le",)
 
 def wav_header(rate: int = 16000) -> bytes:
     """A streaming writer's WAV header (sizes unknown: 0xFFFFFFFF), mono 16-bit at `rate`."""
-    return (b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2,
-                                                                                 2, 16)
-            + b"data" + struct.pack("<I", 0xFFFFFFFF))
+    return (
+        b"RIFF"
+        + struct.pack("<I", 0xFFFFFFFF)
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+        + b"data"
+        + struct.pack("<I", 0xFFFFFFFF)
+    )
 
 
 def served_rate(asked: int) -> int:
@@ -90,7 +95,7 @@ def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
     data = piece.find(b"data", 12) + 8 if piece.startswith(b"RIFF") and piece.find(b"data", 12) > 0 else 0
     head, samples = piece[:data], piece[data:]
     if kind == "click":
-        return head + CLICK + samples[len(CLICK):]
+        return head + CLICK + samples[len(CLICK) :]
     if kind == "gap":
         return head + bytes(2 * GAP_SAMPLES) + samples
     if kind == "header" and index == 1:
@@ -119,8 +124,9 @@ SCALE = 1.5
 REPEAT_AFTER_S = 1.0
 
 
-def broken_marks(spans: Sequence[SpokenSpan], kind: str, index: int, offset_s: float,
-                 chunk_relative: bool = False) -> tuple[SpokenSpan, ...]:
+def broken_marks(
+    spans: Sequence[SpokenSpan], kind: str, index: int, offset_s: float, chunk_relative: bool = False
+) -> tuple[SpokenSpan, ...]:
     """The marks of chunk `index` (starting `offset_s` into the utterance; `spans` in the utterance's time) as the
     fault `kind` sends them; "" or another kind: as they are."""
     if kind == "none":
@@ -130,8 +136,7 @@ def broken_marks(spans: Sequence[SpokenSpan], kind: str, index: int, offset_s: f
     if kind == "scale":
         return tuple(SpokenSpan(m.text, m.start_s * SCALE, m.end_s * SCALE) for m in spans)
     if kind == "repeat":
-        return tuple(SpokenSpan(m.text, m.start_s, REPEAT_AFTER_S) if m.start_s > REPEAT_AFTER_S else m
-                     for m in spans)
+        return tuple(SpokenSpan(m.text, m.start_s, REPEAT_AFTER_S) if m.start_s > REPEAT_AFTER_S else m for m in spans)
     if kind == "restart" and index > 0:
         moved = offset_s if chunk_relative else -offset_s
         return tuple(SpokenSpan(m.text, max(0.0, m.start_s + moved), max(0.0, m.end_s + moved)) for m in spans)
@@ -140,11 +145,14 @@ def broken_marks(spans: Sequence[SpokenSpan], kind: str, index: int, offset_s: f
     return tuple(spans)
 
 
-def merged_words(held: Sequence[SpokenSpan], spans: Sequence[SpokenSpan], last: bool
-                 ) -> tuple[tuple[SpokenSpan, ...], tuple[SpokenSpan, ...]]:
+def merged_words(
+    held: Sequence[SpokenSpan], spans: Sequence[SpokenSpan], last: bool
+) -> tuple[tuple[SpokenSpan, ...], tuple[SpokenSpan, ...]]:
     """The `merge` fault on word marks: two words a mark, their space dropped ("oldman"), and the word held for the
     next chunk where a chunk's words are odd in number (all of them sent with the `last`)."""
     words = [*held, *spans]
     keep = () if last or len(words) % 2 == 0 else (words.pop(),)
-    return tuple(SpokenSpan("".join(m.text for m in words[i:i + 2]), words[i].start_s, words[i:i + 2][-1].end_s)
-                 for i in range(0, len(words), 2)), keep
+    return tuple(
+        SpokenSpan("".join(m.text for m in words[i : i + 2]), words[i].start_s, words[i : i + 2][-1].end_s)
+        for i in range(0, len(words), 2)
+    ), keep

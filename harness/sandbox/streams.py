@@ -86,10 +86,18 @@ class StreamTruth:
         return self.listening().heard if self.chunk_at else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"stream_id": self.stream_id, "text": self.text, "received_at": self.received_at,
-                "chunk_at": list(self.chunk_at), "chunk_audio_s": list(self.chunk_audio_s),
-                "onset_s": self.onset_s, "heard_at": self.heard_at(), "underruns": self.listening().underruns,
-                "stalls": self.stalls, "tag": self.tag}
+        return {
+            "stream_id": self.stream_id,
+            "text": self.text,
+            "received_at": self.received_at,
+            "chunk_at": list(self.chunk_at),
+            "chunk_audio_s": list(self.chunk_audio_s),
+            "onset_s": self.onset_s,
+            "heard_at": self.heard_at(),
+            "underruns": self.listening().underruns,
+            "stalls": self.stalls,
+            "tag": self.tag,
+        }
 
 
 class StreamPacer:
@@ -126,8 +134,10 @@ class StreamPacer:
             self.truth.onset_s = sum(self.truth.chunk_audio_s) + onset_s
         self.truth.chunk_at.append(self.clock.now())
         self.truth.chunk_audio_s.append(length_s)
-        self.due = max(self.due, self.clock.now()) + length_s * RTF_MEDIAN * math.exp(
-            self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
+        self.due = (
+            max(self.due, self.clock.now())
+            + length_s * RTF_MEDIAN * math.exp(self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
+        )
 
     def sent(self) -> None:
         """The last released chunk is being handed to the server now: its truth is this instant (a socket's
@@ -149,7 +159,7 @@ def split(audio: bytes, seconds: float) -> list[bytes]:
     pieces = []
     for start in range(0, len(samples), step):
         out = io.BytesIO()
-        sf.write(out, samples[start:start + step], rate, format=info.format, subtype=info.subtype)
+        sf.write(out, samples[start : start + step], rate, format=info.format, subtype=info.subtype)
         pieces.append(out.getvalue())
     return pieces or [audio]
 

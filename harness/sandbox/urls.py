@@ -23,8 +23,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from harness.core.spec import Provider
 from harness.core.target import CONTROL_PREFIX, MEDIA_HOST, mount_path
 
-__all__ = ["CONTROL_PREFIX", "MEDIA_HOST", "Origins", "OwnOrigin", "OwnOriginRouter", "Urls", "client_url", "fill",
-           "mount_path", "own_hosts", "sent_path"]
+__all__ = [
+    "CONTROL_PREFIX",
+    "MEDIA_HOST",
+    "Origins",
+    "OwnOrigin",
+    "OwnOriginRouter",
+    "Urls",
+    "client_url",
+    "fill",
+    "mount_path",
+    "own_hosts",
+    "sent_path",
+]
 
 _PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 
@@ -102,14 +113,14 @@ class OwnOrigin:
         """A path sent to this origin, as the path of the prefixed form (`/v1/audio/speech` ->
         `/openai/v1/audio/speech`); one outside the base path lands beneath the mount (the provider's 404)."""
         if self.path and (path == self.path or path.startswith(self.path + "/")):
-            path = path[len(self.path):]
+            path = path[len(self.path) :]
         return self.mount + path
 
     def raw_beneath_mount(self, raw: bytes) -> bytes:
         """`beneath_mount` for the path as sent, still percent-encoded (ASGI's `raw_path`)."""
         base = self.path.encode()
         if base and (raw == base or raw.startswith(base + b"/")):
-            raw = raw[len(base):]
+            raw = raw[len(base) :]
         return self.mount.encode() + raw
 
 
@@ -184,11 +195,16 @@ class OwnOriginRouter:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         server = scope.get("server")
-        own = self.origins.at(server[1]) if self.origins is not None and server and scope["type"] != "lifespan" \
-            else None
+        own = (
+            self.origins.at(server[1]) if self.origins is not None and server and scope["type"] != "lifespan" else None
+        )
         if own is not None:
             path: str = scope["path"]
             raw: bytes = scope.get("raw_path") or path.encode()
-            scope = {**scope, "path": own.beneath_mount(path), "raw_path": own.raw_beneath_mount(raw),
-                     CLIENT_PATH: path}
+            scope = {
+                **scope,
+                "path": own.beneath_mount(path),
+                "raw_path": own.raw_beneath_mount(raw),
+                CLIENT_PATH: path,
+            }
         await self.app(scope, receive, send)

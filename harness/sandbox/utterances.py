@@ -58,24 +58,26 @@ def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tup
     else:
         stop = max(start, total - end_reversed)
     step = (stop - start) / len(text)
-    return tuple(SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
-                 for i, char in enumerate(text))
+    return tuple(
+        SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step) for i, char in enumerate(text)
+    )
 
 
-def spoken_marks(text: str, words: Sequence[WordTime], samples: Samples, rate: int,
-                 offset_s: float) -> tuple[SpokenSpan, ...]:
+def spoken_marks(
+    text: str, words: Sequence[WordTime], samples: Samples, rate: int, offset_s: float
+) -> tuple[SpokenSpan, ...]:
     """Every character of `text` where the voice said it (`words`: its written words' times, from the start of
     `samples`): a word's characters share its span, the characters between two words their gap. Spread evenly
     (`spread_marks`) where the words are not `text`'s own (none told, or another reading)."""
-    if not words or [w.text for w in words] != text.split() or any(text[w.first:w.last] != w.text for w in words):
+    if not words or [w.text for w in words] != text.split() or any(text[w.first : w.last] != w.text for w in words):
         return spread_marks(text, samples, rate, offset_s)
     total = len(samples) / rate
     marks: list[SpokenSpan] = []
     at, previous_end = 0, min(words[0].start_s, total)
     for word in (*words, WordTime("", len(text), len(text), total, total)):
         start, end = min(word.start_s, total), min(max(word.start_s, word.end_s), total)
-        _share(marks, text[at:word.first], previous_end, max(previous_end, start), offset_s)  # the gap's
-        _share(marks, text[word.first:word.last], start, end, offset_s)
+        _share(marks, text[at : word.first], previous_end, max(previous_end, start), offset_s)  # the gap's
+        _share(marks, text[word.first : word.last], start, end, offset_s)
         at, previous_end = word.last, max(previous_end, end)
     return tuple(marks)
 
@@ -83,15 +85,24 @@ def spoken_marks(text: str, words: Sequence[WordTime], samples: Samples, rate: i
 def _share(marks: list[SpokenSpan], chars: str, start: float, end: float, offset_s: float) -> None:
     """`chars` with an even share each of [start, end] (in the stretch), moved to the utterance's time."""
     step = (end - start) / len(chars) if chars else 0.0
-    marks.extend(SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
-                 for i, char in enumerate(chars))
+    marks.extend(
+        SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step) for i, char in enumerate(chars)
+    )
 
 
 class Speaker:
     """Says one utterance's stretches of text as paced pieces, keeping the stream's truth."""
 
-    def __init__(self, services: Services, sample_rate: int, chunk_s: float, pitch: float = 0.0,
-                 length_scale: float = 1.0, language: str | None = "", languages: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        services: Services,
+        sample_rate: int,
+        chunk_s: float,
+        pitch: float = 0.0,
+        length_scale: float = 1.0,
+        language: str | None = "",
+        languages: tuple[str, ...] = (),
+    ) -> None:
         self.services = services
         # The language spoken (harness.sandbox.languages: "" English); None: each text's own, among `languages`.
         self.language = language
@@ -118,11 +129,13 @@ class Speaker:
 
     async def timed(self, text: str) -> tuple[Samples, tuple[WordTime, ...]]:
         """`text`'s samples at the speaker's rate, and where the voice said each of its written words."""
-        rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch,
-                              length_scale=self.length_scale)
+        rendition = Rendition(
+            sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch, length_scale=self.length_scale
+        )
         self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
-        language = self.language if self.language is not None else spoken_language(None, None, self.languages,
-                                                                                   self.heard)
+        language = (
+            self.language if self.language is not None else spoken_language(None, None, self.languages, self.heard)
+        )
         voice = SpeakerVoice(rendition, language=language)
         wav, words = await self.services.synthesize_timed(Speech.single(text, voice, AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
@@ -145,8 +158,16 @@ class Speaker:
                 first = first if index > 0 and isinstance(pieces[index - 1], Pause) else 0
                 end = end if index + 1 < len(pieces) and isinstance(pieces[index + 1], Pause) and end else len(samples)
                 shift = (at_sample - first) / self.rate
-                words += [WordTime(w.text, w.first + at_char, w.last + at_char, max(0.0, w.start_s + shift),
-                                   max(0.0, w.end_s + shift)) for w in said]
+                words += [
+                    WordTime(
+                        w.text,
+                        w.first + at_char,
+                        w.last + at_char,
+                        max(0.0, w.start_s + shift),
+                        max(0.0, w.end_s + shift),
+                    )
+                    for w in said
+                ]
                 parts.append(samples[first:end])
                 at_char += len(piece) + 1  # the spoken text joins the stretches with one space
             at_sample += len(parts[-1])
@@ -159,12 +180,14 @@ class Speaker:
         if not pacer.truth.chunk_at:
             lead = np.zeros(round(pacer.lead_silence_s() * self.rate), dtype=np.float32)
             samples = np.concatenate([lead, samples])
-            words = tuple(WordTime(w.text, w.first, w.last, w.start_s + len(lead) / self.rate,
-                                   w.end_s + len(lead) / self.rate) for w in words)
+            words = tuple(
+                WordTime(w.text, w.first, w.last, w.start_s + len(lead) / self.rate, w.end_s + len(lead) / self.rate)
+                for w in words
+            )
         marks = spoken_marks(text, words, samples, self.rate, self.spoken_s)
         step = max(1, round(self.chunk_s * self.rate))
         for begin in range(0, len(samples), step):
-            part = samples[begin:begin + step]
+            part = samples[begin : begin + step]
             offset = self.spoken_s
             length = len(part) / self.rate
             onset = speech_onset_s(part, self.rate) if pacer.truth.onset_s is None else None

@@ -72,5 +72,9 @@ def speakable(rendition: Rendition) -> Rendition:
         return rendition
     digest = hashlib.sha256(rendition.voice.encode()).hexdigest()
     shift = int(digest[:8], 16) % (2 * _UNKNOWN_SHIFT_SEMITONES + 1) - _UNKNOWN_SHIFT_SEMITONES
-    return Rendition(Engine.PIPER_DEGRADED, rendition.length_scale, rendition.sample_rate,
-                     max(-12.0, min(12.0, rendition.pitch_shift + shift)))
+    return Rendition(
+        Engine.PIPER_DEGRADED,
+        rendition.length_scale,
+        rendition.sample_rate,
+        max(-12.0, min(12.0, rendition.pitch_shift + shift)),
+    )

@@ -80,8 +80,9 @@ class DeliveryLog:
 
 
 class Dispatcher:
-    def __init__(self, clock: Clock, policy: NetPolicy, log: DeliveryLog, *, backoff_s: float,
-                 sync_cycle_s: float) -> None:
+    def __init__(
+        self, clock: Clock, policy: NetPolicy, log: DeliveryLog, *, backoff_s: float, sync_cycle_s: float
+    ) -> None:
         self.clock = clock
         self.policy = policy
         self.log = log
@@ -112,7 +113,11 @@ class Dispatcher:
             job.webhooks_done.set()
 
     async def _sync_posts(
-        self, job: EmulatedJob, target: WebhookTarget, done: asyncio.Event, payload_at: PayloadAt,
+        self,
+        job: EmulatedJob,
+        target: WebhookTarget,
+        done: asyncio.Event,
+        payload_at: PayloadAt,
     ) -> None:
         due = job.timeline.created
         for _ in range(MAX_SYNC_POSTS):
@@ -132,8 +137,9 @@ class Dispatcher:
             if attempt < MAX_ATTEMPTS:
                 await self.clock.sleep_until(self.clock.now() + self.backoff_s * 2 ** (attempt - 1))
 
-    async def _post(self, job: EmulatedJob, target: WebhookTarget, event: str, attempt: int,
-                    payload: Mapping[str, Any]) -> bool:
+    async def _post(
+        self, job: EmulatedJob, target: WebhookTarget, event: str, attempt: int, payload: Mapping[str, Any]
+    ) -> bool:
         now = self.clock.now()
         status_code: int | None = None
         error: str | None = None

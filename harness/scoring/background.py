@@ -55,8 +55,9 @@ class BackgroundStats:
 class BackgroundScorer:
     """A worker thread that scores submitted ``clips`` rows and writes ``scores`` rows to ``db_path``."""
 
-    def __init__(self, db_path: str | Path, scorer: Scorer, *, batch_size: int = 8,
-                 hold_until_closed: bool = False) -> None:
+    def __init__(
+        self, db_path: str | Path, scorer: Scorer, *, batch_size: int = 8, hold_until_closed: bool = False
+    ) -> None:
         self._db_path = str(db_path)
         self._scorer = scorer
         self._batch_size = max(1, batch_size)
@@ -166,8 +167,9 @@ class BackgroundScorer:
         try:
             raw = self._scorer.score_many([clip_input(row, base) for row in batch], cache=cache)
             scores = [checked(row, score) for row, score in zip(batch, raw, strict=True)]
-            rows: list[ScoreRow] = [score_row(row.run_id, row.clip_id, score)
-                                    for row, score in zip(batch, scores, strict=True)]
+            rows: list[ScoreRow] = [
+                score_row(row.run_id, row.clip_id, score) for row, score in zip(batch, scores, strict=True)
+            ]
             write_scores(conn, rows)
         except Exception as exc:  # the worker must outlive any one batch; the error is kept in stats
             log.exception("scoring a batch of %d clips failed", len(batch))

@@ -53,8 +53,9 @@ class TranscriptionExecutor(Protocol):
         """Transcripts with the language the model heard in each clip (`AsrBackend.transcribe_heard`)."""
         ...
 
-    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
-                   model_id: str) -> list[Any]:
+    def map_chunks(
+        self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]], model_id: str
+    ) -> list[Any]:
         """``task(spec, *chunk)`` for each chunk, its results in order; each call returns the content id of the
         model it used with its results, and a result of another model than ``model_id`` is refused."""
         ...
@@ -74,8 +75,9 @@ class LocalExecutor:
     def transcribe_heard(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
         return backend.transcribe_heard(audio, language)
 
-    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
-                   model_id: str) -> list[Any]:
+    def map_chunks(
+        self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]], model_id: str
+    ) -> list[Any]:
         results: list[Any] = []
         for chunk in chunks:
             used, found = task(spec, *chunk)
@@ -89,8 +91,9 @@ class LocalExecutor:
 
 def _same_model(used: str, expected: str) -> None:
     if used != expected:
-        raise AsrBackendError(f"a worker used model {used}, this scorer uses {expected}: every node must hold the "
-                              "same weights")
+        raise AsrBackendError(
+            f"a worker used model {used}, this scorer uses {expected}: every node must hold the same weights"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +113,9 @@ def _worker_backend(spec: BackendSpec) -> AsrBackend:
     return backend
 
 
-def transcribe_chunk(spec: BackendSpec, language: str, audio: list[FloatArray], hear: bool
-                     ) -> tuple[str, list[Transcript]]:
+def transcribe_chunk(
+    spec: BackendSpec, language: str, audio: list[FloatArray], hear: bool
+) -> tuple[str, list[Transcript]]:
     """A Ray task's body: the content id of the model used and the transcripts of ``audio`` (with the language heard
     in each clip where ``hear``)."""
     backend = _worker_backend(spec)
@@ -203,8 +207,9 @@ class RayExecutor:
     def clips_per_task(self) -> int:
         return self._clips_per_task
 
-    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
-                   model_id: str) -> list[Any]:
+    def map_chunks(
+        self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]], model_id: str
+    ) -> list[Any]:
         if task not in self._remote:
             self._remote[task] = self._ray.remote(num_cpus=1, max_retries=self._max_retries)(task)
         spec_ref = self._ray.put(spec)

@@ -82,7 +82,8 @@ class _Models:
         options.inter_op_num_threads = 1
         self.p835 = SplitP835(Path(str(models / "sig_bak_ovr.onnx")), options)
         self.p808 = onnxruntime.InferenceSession(
-            str(models / "model_v8.onnx"), options, providers=["CPUExecutionProvider"])
+            str(models / "model_v8.onnx"), options, providers=["CPUExecutionProvider"]
+        )
 
 
 _models = LazyModel(_Models, extra="score")
@@ -99,8 +100,11 @@ def kept_windows(samples: int) -> list[int]:
     to at least 9.01 s: one a second while a whole window fits, less those its own slice drops (the float
     product int((k + 9.01) * 16000) falls one sample short for windows 7 to 23, which it then skips)."""
     windows = int(np.floor(samples / SAMPLE_RATE) - INPUT_SECONDS) + 1
-    return [k for k in range(windows)
-            if min(int((k + INPUT_SECONDS) * SAMPLE_RATE), samples) - k * SAMPLE_RATE >= INPUT_SAMPLES]
+    return [
+        k
+        for k in range(windows)
+        if min(int((k + INPUT_SECONDS) * SAMPLE_RATE), samples) - k * SAMPLE_RATE >= INPUT_SAMPLES
+    ]
 
 
 def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
@@ -114,7 +118,7 @@ def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     kept = kept_windows(len(audio))
     p808: list[float] = []
     for index in kept:
-        segment = audio[index * SAMPLE_RATE:][:INPUT_SAMPLES]
+        segment = audio[index * SAMPLE_RATE :][:INPUT_SAMPLES]
         mel = (power_to_db(mel_power(segment[:-160], n_fft=321, n_mels=120)) + 40) / 40
         with _run_lock:  # one session per process; keep concurrent scorers from sharing a run
             p808.append(float(models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))

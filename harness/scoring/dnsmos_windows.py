@@ -51,12 +51,16 @@ class SplitP835:
             part = _subgraph(model, inputs, outputs)
             return onnxruntime.InferenceSession(part.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
-        self._front, self._stack, self._head = (session(graph_input, spectrogram), session(spectrogram, stacked),
-                                                session(stacked, graph_output))
+        self._front, self._stack, self._head = (
+            session(graph_input, spectrogram),
+            session(spectrogram, stacked),
+            session(stacked, graph_output),
+        )
         self._names = (graph_input, spectrogram, stacked)
 
-    def raw_scores(self, audio: np.ndarray, windows: Sequence[int], window_samples: int,
-                   sample_rate: int) -> list[np.ndarray]:
+    def raw_scores(
+        self, audio: np.ndarray, windows: Sequence[int], window_samples: int, sample_rate: int
+    ) -> list[np.ndarray]:
         """The model's outputs for each window `audio[k * sample_rate:][:window_samples]`, k in `windows`."""
         scores: list[np.ndarray] = []
         for run in _consecutive_runs(windows, MAX_WINDOWS_PER_PASS):
@@ -65,21 +69,23 @@ class SplitP835:
 
     def _run(self, audio: np.ndarray, run: list[int], window_samples: int, sample_rate: int) -> list[np.ndarray]:
         samples_name, spectrogram_name, stacked_name = self._names
-        spectrograms = [self._front.run(None, {samples_name: audio[k * sample_rate:][:window_samples][np.newaxis]})[0]
-                        for k in run]
+        spectrograms = [
+            self._front.run(None, {samples_name: audio[k * sample_rate :][:window_samples][np.newaxis]})[0] for k in run
+        ]
         frames = spectrograms[0].shape[2]
-        stitched = np.concatenate([spectrograms[0], *(s[:, :, frames - FRAMES_PER_SECOND:] for s in spectrograms[1:])],
-                                  axis=2)
+        stitched = np.concatenate(
+            [spectrograms[0], *(s[:, :, frames - FRAMES_PER_SECOND :] for s in spectrograms[1:])], axis=2
+        )
         stacked = self._stack.run(None, {spectrogram_name: stitched})[0]
         edge = 2 * self.radius
         scores = []
         for offset, spectrogram in enumerate(spectrograms):
-            window = stacked[:, :, offset * FRAMES_PER_SECOND:][:, :, :frames].copy()
+            window = stacked[:, :, offset * FRAMES_PER_SECOND :][:, :, :frames].copy()
             if self.radius:
                 first = self._stack.run(None, {spectrogram_name: np.ascontiguousarray(spectrogram[:, :, :edge])})[0]
                 last = self._stack.run(None, {spectrogram_name: np.ascontiguousarray(spectrogram[:, :, -edge:])})[0]
-                window[:, :, :self.radius] = first[:, :, :self.radius]
-                window[:, :, -self.radius:] = last[:, :, -self.radius:]
+                window[:, :, : self.radius] = first[:, :, : self.radius]
+                window[:, :, -self.radius :] = last[:, :, -self.radius :]
             scores.append(self._head.run(None, {stacked_name: window})[0][0])
         return scores
 
@@ -101,8 +107,9 @@ def _split_points(model: Any) -> tuple[str, str, int]:
     from onnx import helper
 
     nodes = list(model.graph.node)
-    convolutions = [i for i, node in enumerate(nodes)
-                    if node.op_type == "Conv" and len(_attribute(node, "kernel_shape") or ()) == 2]
+    convolutions = [
+        i for i, node in enumerate(nodes) if node.op_type == "Conv" and len(_attribute(node, "kernel_shape") or ()) == 2
+    ]
     pools = [i for i, node in enumerate(nodes) if node.op_type == "MaxPool"]
     if not convolutions or not pools or pools[0] < convolutions[0]:
         raise ValueError("DNSMOS: the P.835 model has no 2-D convolutions followed by a pooling to split at")
@@ -112,10 +119,15 @@ def _split_points(model: Any) -> tuple[str, str, int]:
         if node.op_type == "Conv":
             kernel, pads = _attribute(node, "kernel_shape"), _attribute(node, "pads")
             strides, dilations = _attribute(node, "strides") or [1, 1], _attribute(node, "dilations") or [1, 1]
-            if list(strides) != [1, 1] or list(dilations) != [1, 1] or pads is None or \
-                    list(pads) != [(kernel[0] - 1) // 2, (kernel[1] - 1) // 2] * 2:
-                raise ValueError(f"DNSMOS: {node.name} is not a size-keeping convolution: "
-                                 f"{helper.printable_node(node)}")
+            if (
+                list(strides) != [1, 1]
+                or list(dilations) != [1, 1]
+                or pads is None
+                or list(pads) != [(kernel[0] - 1) // 2, (kernel[1] - 1) // 2] * 2
+            ):
+                raise ValueError(
+                    f"DNSMOS: {node.name} is not a size-keeping convolution: {helper.printable_node(node)}"
+                )
             radius += (kernel[0] - 1) // 2
         elif node.op_type != "Relu":
             raise ValueError(f"DNSMOS: unexpected {node.op_type} between the spectrogram and the first pooling")
@@ -146,10 +158,13 @@ def _subgraph(model: Any, input_name: str, output_name: str) -> Any:
         pending.extend(producer[name].input)
     nodes = [node for node in graph.node if any(output in needed for output in node.output)]
     used = {name for node in nodes for name in node.input}
-    part = helper.make_graph(nodes, f"{input_name}->{output_name}",
-                             [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, None)],
-                             [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, None)],
-                             [weights[name] for name in weights if name in used])
+    part = helper.make_graph(
+        nodes,
+        f"{input_name}->{output_name}",
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, None)],
+        [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, None)],
+        [weights[name] for name in weights if name in used],
+    )
     split = helper.make_model(part, opset_imports=model.opset_import)
     split.ir_version = model.ir_version
     return split

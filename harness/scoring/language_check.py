@@ -34,13 +34,19 @@ def same_language(asked: str, heard: str) -> bool:
 
 def wrong_language(asked: str, heard: str | None, probability: float | None) -> bool:
     """The rule: heard differs from asked, with at least ``WRONG_LANGUAGE_PROBABILITY``."""
-    return (heard is not None and probability is not None and not same_language(asked, heard)
-            and probability >= WRONG_LANGUAGE_PROBABILITY)
+    return (
+        heard is not None
+        and probability is not None
+        and not same_language(asked, heard)
+        and probability >= WRONG_LANGUAGE_PROBABILITY
+    )
 
 
 def language_finding(asked: str, heard: str | None, probability: float | None) -> Finding | None:
     """The finding a clip's heard language raises, or None."""
     if not wrong_language(asked, heard, probability):
         return None
-    return Finding(Flag.WRONG_LANGUAGE, f"asked for {asked}, the ASR heard {heard} (p={probability:.2f}, "
-                                        f"flagged at p >= {WRONG_LANGUAGE_PROBABILITY})")
+    return Finding(
+        Flag.WRONG_LANGUAGE,
+        f"asked for {asked}, the ASR heard {heard} (p={probability:.2f}, flagged at p >= {WRONG_LANGUAGE_PROBABILITY})",
+    )

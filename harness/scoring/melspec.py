@@ -23,8 +23,9 @@ def mel_power(wav: npt.NDArray[np.float32], n_fft: int, n_mels: int, hop: int = 
     except ImportError as exc:
         raise MissingDependencyError(exc.name or "faster_whisper", "score") from exc
     window = np.hanning(n_fft + 1)[:-1]
-    spectrum = FeatureExtractor.stft(np.asarray(wav, dtype=np.float64), n_fft, hop, window=window, center=True,
-                                     mode="constant", return_complex=True)
+    spectrum = FeatureExtractor.stft(
+        np.asarray(wav, dtype=np.float64), n_fft, hop, window=window, center=True, mode="constant", return_complex=True
+    )
     filters = FeatureExtractor.get_mel_filters(SAMPLE_RATE, n_fft, n_mels=n_mels)
     return np.asarray((filters @ np.abs(spectrum) ** 2).T, dtype=np.float32)
 

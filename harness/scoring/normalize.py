@@ -68,8 +68,10 @@ def _traditional_to_simplified() -> Any:
     return opencc.OpenCC("t2s")
 
 
-BASIC_RULES = ("lower-cased, bracketed text dropped, punctuation and symbols as spaces, NFKC (full-width forms "
-               "as plain ones), marks kept")
+BASIC_RULES = (
+    "lower-cased, bracketed text dropped, punctuation and symbols as spaces, NFKC (full-width forms "
+    "as plain ones), marks kept"
+)
 
 # What each language writes two ways, folded before the basic rules (which lower-case, drop bracketed text and
 # turn punctuation and symbols into spaces, NFKC-normalised: full-width forms become plain ones).
@@ -79,10 +81,14 @@ LANGUAGE_FOLDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "uk": ("ё as е", lambda text: text.replace("ё", "е").replace("Ё", "Е")),
     "tr": ("I lower-cased to ı, İ to i; â î û as a i u", _fold_turkish),
     "az": ("I lower-cased to ı, İ to i; â î û as a i u", _fold_turkish),
-    "ar": ("harakat and tatweel dropped; أ إ آ ٱ as ا",
-           lambda text: _ARABIC_ALEF.sub("\u0627", _ARABIC_HARAKAT.sub("", text))),
-    "fa": ("harakat and tatweel dropped; أ إ آ ٱ as ا",
-           lambda text: _ARABIC_ALEF.sub("\u0627", _ARABIC_HARAKAT.sub("", text))),
+    "ar": (
+        "harakat and tatweel dropped; أ إ آ ٱ as ا",
+        lambda text: _ARABIC_ALEF.sub("\u0627", _ARABIC_HARAKAT.sub("", text)),
+    ),
+    "fa": (
+        "harakat and tatweel dropped; أ إ آ ٱ as ا",
+        lambda text: _ARABIC_ALEF.sub("\u0627", _ARABIC_HARAKAT.sub("", text)),
+    ),
     "hi": ("nukta dropped; chandrabindu as anusvara", _fold_devanagari),
     "mr": ("nukta dropped; chandrabindu as anusvara", _fold_devanagari),
     "ne": ("nukta dropped; chandrabindu as anusvara", _fold_devanagari),
@@ -140,7 +146,7 @@ def normalizer_for(language: str | None) -> TextNormalizer:
             unit=ErrorUnit.WORD,
             _apply=EnglishTextNormalizer(),
             rules="whisper-normalizer's English rules: case, punctuation, contractions, titles, spelled numbers "
-                  "and currency to digits, British to American spelling",
+            "and currency to digits, British to American spelling",
         )
     unit = ErrorUnit.CHAR if code in CER_LANGUAGES else ErrorUnit.WORD
     basic = BasicTextNormalizer(preserve_marks=True)

@@ -277,8 +277,11 @@ class Scorer:
             started = time.perf_counter()
             audio = [clip for _, items in groups if (clip := items[0].audio_16k) is not None]
             heard = checks_language(language)
-            texts = (self.executor.transcribe_heard(backend, audio, language) if heard
-                     else [Transcript(text) for text in self.executor.transcribe(backend, audio, language)])
+            texts = (
+                self.executor.transcribe_heard(backend, audio, language)
+                if heard
+                else [Transcript(text) for text in self.executor.transcribe(backend, audio, language)]
+            )
             share = (time.perf_counter() - started) / len(groups)
             self._asr_seconds += share * len(groups)
             for (key, items), text in zip(groups, texts, strict=True):
@@ -287,10 +290,17 @@ class Scorer:
                     item.transcript, item.asr_seconds = text.text, share
                     item.heard_language, item.heard_probability = text.heard_language, text.heard_probability
                 if cache:
-                    cache.put(key, HeardTranscript(transcript=text.text, asr_seconds=share,
-                                                   heard_language=text.heard_language,
-                                                   heard_probability=text.heard_probability)
-                              if heard else CachedTranscript(transcript=text.text, asr_seconds=share))
+                    cache.put(
+                        key,
+                        HeardTranscript(
+                            transcript=text.text,
+                            asr_seconds=share,
+                            heard_language=text.heard_language,
+                            heard_probability=text.heard_probability,
+                        )
+                        if heard
+                        else CachedTranscript(transcript=text.text, asr_seconds=share),
+                    )
 
     def _finish(self, item: _Work, cache: ScoreCache | None) -> ClipScore:
         if item.base.error is not None or item.transcript is None or item.audio_16k is None:
@@ -374,8 +384,14 @@ class Scorer:
             return _dnsmos_of(cached)
         result = dnsmos(item.audio_16k)
         if cache:
-            cache.put(key, CachedDnsmos() if result is None else CachedDnsmos(
-                overall=result.overall, signal=result.signal, background=result.background, p808=result.p808))
+            cache.put(
+                key,
+                CachedDnsmos()
+                if result is None
+                else CachedDnsmos(
+                    overall=result.overall, signal=result.signal, background=result.background, p808=result.p808
+                ),
+            )
         return result
 
 

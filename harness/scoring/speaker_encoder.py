@@ -59,16 +59,20 @@ def trim_long_silences(wav: FloatArray) -> FloatArray:
     wav = wav[: len(wav) - len(wav) % VAD_WINDOW]
     pcm = np.round(wav * _INT16_MAX).astype("<i2").tobytes()
     vad = webrtcvad.Vad(3)
-    flags = np.array([
-        vad.is_speech(pcm[start * 2:(start + VAD_WINDOW) * 2], SAMPLE_RATE) for start in range(0, len(wav), VAD_WINDOW)
-    ], dtype=float)
+    flags = np.array(
+        [
+            vad.is_speech(pcm[start * 2 : (start + VAD_WINDOW) * 2], SAMPLE_RATE)
+            for start in range(0, len(wav), VAD_WINDOW)
+        ],
+        dtype=float,
+    )
     if not len(flags):
         return wav
     # A centred moving average over 8 windows, then rounding: brief gaps and blips disappear.
     padded = np.concatenate((np.zeros((VAD_SMOOTHING - 1) // 2), flags, np.zeros(VAD_SMOOTHING // 2)))
     sums = np.cumsum(padded)
     sums[VAD_SMOOTHING:] = sums[VAD_SMOOTHING:] - sums[:-VAD_SMOOTHING]
-    mask = np.round(sums[VAD_SMOOTHING - 1:] / VAD_SMOOTHING).astype(bool)
+    mask = np.round(sums[VAD_SMOOTHING - 1 :] / VAD_SMOOTHING).astype(bool)
     mask = binary_dilation(mask, np.ones(VAD_MAX_SILENCE + 1))
     return wav[np.repeat(mask, VAD_WINDOW)]
 
@@ -127,8 +131,8 @@ class VoiceEncoder:
             for frame in range(mels.shape[1]):
                 gates = projected[:, frame] + hidden @ w_hh.T
                 # torch's gate order: input, forget, cell candidate, output.
-                in_gate, forget_gate = _sigmoid(gates[:, :size]), _sigmoid(gates[:, size:2 * size])
-                candidate, out_gate = np.tanh(gates[:, 2 * size:3 * size]), _sigmoid(gates[:, 3 * size:])
+                in_gate, forget_gate = _sigmoid(gates[:, :size]), _sigmoid(gates[:, size : 2 * size])
+                candidate, out_gate = np.tanh(gates[:, 2 * size : 3 * size]), _sigmoid(gates[:, 3 * size :])
                 cell = forget_gate * cell + in_gate * candidate
                 hidden = out_gate * np.tanh(cell)
                 outputs[:, frame] = hidden

@@ -68,8 +68,9 @@ class _StorageRef:
     dtype: np.dtype[Any]
 
 
-def _rebuild_tensor(storage: _StorageRef, offset: int, shape: tuple[int, ...], stride: tuple[int, ...],
-                    *_ignored: Any) -> _TensorRef:
+def _rebuild_tensor(
+    storage: _StorageRef, offset: int, shape: tuple[int, ...], stride: tuple[int, ...], *_ignored: Any
+) -> _TensorRef:
     return _TensorRef(storage.key, storage.dtype, offset, tuple(shape), tuple(stride))
 
 
@@ -138,7 +139,7 @@ def _materialise(ref: _TensorRef, storages: dict[str, npt.NDArray[Any]]) -> npt.
     flat = storages[ref.storage_key]
     itemsize = flat.dtype.itemsize
     view = np.lib.stride_tricks.as_strided(
-        flat[ref.offset:], shape=ref.shape, strides=tuple(step * itemsize for step in ref.stride), writeable=False
+        flat[ref.offset :], shape=ref.shape, strides=tuple(step * itemsize for step in ref.stride), writeable=False
     )
     return np.array(view, dtype=np.float32)
 
@@ -187,10 +188,18 @@ def convert(source: Path | None, out: Path) -> dict[str, npt.NDArray[np.float32]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness.scoring.speaker_weights", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--from", dest="source", type=Path, default=None,
-                        help="a resemblyzer wheel or pretrained.pt (default: the installed resemblyzer)")
+    parser = argparse.ArgumentParser(
+        prog="python -m harness.scoring.speaker_weights",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="a resemblyzer wheel or pretrained.pt (default: the installed resemblyzer)",
+    )
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE, help=f"output .npz (default {WEIGHTS_FILE})")
     parser.add_argument("--check", action="store_true", help="compare a fresh conversion with --out")
     args = parser.parse_args(argv)

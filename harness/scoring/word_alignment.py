@@ -53,8 +53,9 @@ WHISPER_OWN_ERROR = "the aligner's own onset error (tiny.en, on known truth): me
 class WordAligner:
     """Forced alignment with a faster-whisper model (the shipped tiny.en by default); loads it on first use."""
 
-    def __init__(self, backend: FasterWhisperBackend | None = None, min_probability: float = MIN_PROBABILITY,
-                 fitted: bool = True) -> None:
+    def __init__(
+        self, backend: FasterWhisperBackend | None = None, min_probability: float = MIN_PROBABILITY, fitted: bool = True
+    ) -> None:
         self.backend = backend or FasterWhisperBackend()
         self.min_probability = min_probability
         # True: the clip encoded in a window fitted to it (its length + 1 s, in half seconds); False: Whisper's 30 s
@@ -88,8 +89,12 @@ class WordAligner:
         from faster_whisper.tokenizer import Tokenizer
 
         model = self.backend.whisper_model()
-        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
-                              language=language if model.model.is_multilingual else "en")
+        tokenizer = Tokenizer(
+            model.hf_tokenizer,
+            model.model.is_multilingual,
+            task="transcribe",
+            language=language if model.model.is_multilingual else "en",
+        )
         features = model.feature_extractor(clip)
         frames = min(features.shape[-1], int(WINDOW_S * 100))
         width = min(int(WINDOW_S * 100), 50 * math.ceil((frames + 100) / 50)) if self.fitted else int(WINDOW_S * 100)
@@ -98,15 +103,20 @@ class WordAligner:
         try:
             encoded = model.encode(window)
             words: list[dict[str, Any]] = model.find_alignment(
-                tokenizer, [tokenizer.encode(" " + text.strip())], encoded, frames,
-                median_filter_width=MEDIAN_FILTER_WIDTH)[0]
+                tokenizer,
+                [tokenizer.encode(" " + text.strip())],
+                encoded,
+                frames,
+                median_filter_width=MEDIAN_FILTER_WIDTH,
+            )[0]
         except (RuntimeError, ValueError, IndexError) as exc:
             raise AsrBackendError(f"faster-whisper could not align {text[:40]!r}: {exc}") from exc
         return [(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"])) for w in words]
 
 
-def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[str, float, float, float]],
-                min_probability: float) -> tuple[PlacedWord, ...]:
+def _on_written(
+    written: Sequence[tuple[str, int, int]], found: Sequence[tuple[str, float, float, float]], min_probability: float
+) -> tuple[PlacedWord, ...]:
     """Whisper's words laid on the written words by their characters (Whisper's words spell `" " + text`, with
     its white space collapsed); a written word takes the span of the Whisper words whose characters it holds."""
     spans: list[list[tuple[float, float, float]]] = [[] for _ in written]
@@ -181,8 +191,11 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | Refere
     conn = connect_writer(db_path)
     try:
         evidence = read_evidence(conn, run_id)
-        jobs = [j for j in evidence.jobs if j.timing_marks and not j.heard_words and j.outcome == "ok"
-                and j.audio_path and j.text]
+        jobs = [
+            j
+            for j in evidence.jobs
+            if j.timing_marks and not j.heard_words and j.outcome == "ok" and j.audio_path and j.text
+        ]
         # headerless samples (an HTTP stream's PCM) are read at the rate the runner kept with the clip
         rates = {c.clip_id: c.declared_sample_rate for c in evidence.clips}
         if not jobs:
@@ -192,16 +205,26 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | Refere
         for job in jobs:
             path = Path(job.audio_path or "")
             try:
-                clip = decode_audio((path if path.is_absolute() else root / path).read_bytes(),
-                                    job.declared_media_type, rates.get(job.job_key)).mono_at(SAMPLE_RATE)
+                clip = decode_audio(
+                    (path if path.is_absolute() else root / path).read_bytes(),
+                    job.declared_media_type,
+                    rates.get(job.job_key),
+                ).mono_at(SAMPLE_RATE)
                 placed = aligner.align(clip, job.text, (job.language or "en")[:2])
             except (OSError, AudioCodecError, AsrBackendError):
                 continue
             # the aligner's limit and own error kept with what it heard: the marks are judged by the yardstick of the
             # ear that placed the words, whatever the default aligner is when the run is recomputed
-            heard[job.job_key] = {"heard_words": json.dumps({
-                "model": aligner.model_id, "onset_limit_ms": aligner.onset_limit_ms, "own_error": aligner.own_error,
-                "words": [[w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed]})}
+            heard[job.job_key] = {
+                "heard_words": json.dumps(
+                    {
+                        "model": aligner.model_id,
+                        "onset_limit_ms": aligner.onset_limit_ms,
+                        "own_error": aligner.own_error,
+                        "words": [[w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed],
+                    }
+                )
+            }
         write_figures(conn, heard)
         return len(heard)
     finally:

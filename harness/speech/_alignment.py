@@ -75,6 +75,7 @@ class PlacedWord:
 
 def _mel_filters() -> Float64Array:
     """A triangular mel filterbank (N_MELS × N_FFT/2+1), 60 Hz to 7.6 kHz."""
+
     def mel(hz: Float64Array) -> Float64Array:
         return np.asarray(2595.0 * np.log10(1.0 + hz / 700.0), dtype=np.float64)
 
@@ -166,8 +167,11 @@ def _frames(clip: FloatArray) -> Float64Array:
     return np.hstack([mfcc, ENERGY_WEIGHT * _level(db)[:, None]])
 
 
-def align_on_reference(clip: FloatArray, reference: FloatArray, reference_words: Sequence[tuple[float, float]],
-                       ) -> list[tuple[float | None, float, str]]:
+def align_on_reference(
+    clip: FloatArray,
+    reference: FloatArray,
+    reference_words: Sequence[tuple[float, float]],
+) -> list[tuple[float | None, float, str]]:
     """Each reference word (start, end in the reference, seconds) carried onto `clip` (both mono 16 kHz): (its start
     in the clip or None, the cost ratio of its stretch of the path, why not placed)."""
     ours, theirs = _frames(reference), _frames(clip)
@@ -180,8 +184,14 @@ def align_on_reference(clip: FloatArray, reference: FloatArray, reference_words:
         on = (ref >= int(start * SAMPLE_RATE / HOP)) & (ref <= int(end * SAMPLE_RATE / HOP))
         ratio = float(steps[on].mean() / typical) if on.any() else float("inf")
         if ratio > MAX_COST_RATIO:
-            placed.append((None, ratio, f"the clip does not sound like the reference voice there (its stretch of the "
-                                        f"warp costs {ratio:.1f} times the path's median)"))
+            placed.append(
+                (
+                    None,
+                    ratio,
+                    f"the clip does not sound like the reference voice there (its stretch of the "
+                    f"warp costs {ratio:.1f} times the path's median)",
+                )
+            )
         else:
             placed.append((carried(start, ref, hyp), ratio, ""))
     return placed
@@ -207,11 +217,15 @@ class ReferenceAligner:
         if reference is not None and not why and not all(first in starts for _, first, _ in written):
             why = "the reference voice's words do not match the text's"
         if reference is None or why:
-            return tuple(PlacedWord(text=w, first=f, last=la, start_s=None, end_s=None, probability=0.0, why=why)
-                         for w, f, la in written)
+            return tuple(
+                PlacedWord(text=w, first=f, last=la, start_s=None, end_s=None, probability=0.0, why=why)
+                for w, f, la in written
+            )
         found = align_on_reference(clip, reference.samples, [starts[first] for _, first, _ in written])
-        return tuple(PlacedWord(text=w, first=f, last=la, start_s=at, end_s=at, probability=1.0 / max(ratio, 1e-9),
-                                why=said) for (w, f, la), (at, ratio, said) in zip(written, found, strict=True))
+        return tuple(
+            PlacedWord(text=w, first=f, last=la, start_s=at, end_s=at, probability=1.0 / max(ratio, 1e-9), why=said)
+            for (w, f, la), (at, ratio, said) in zip(written, found, strict=True)
+        )
 
     def _reference(self, clip: FloatArray, text: str, language: str) -> tuple[Any, str]:
         """The reference render of `text`, or why there is none to warp."""
@@ -231,6 +245,8 @@ class ReferenceAligner:
             return None, f"the reference voice cannot speak the text: {error}"
         ratio = len(clip) / max(1, len(reference.samples))
         if not 1 / MAX_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO:
-            return reference, (f"the clip is {ratio:.1f} times the reference's length: not the text spoken at any "
-                               f"pace the warp can follow")
+            return reference, (
+                f"the clip is {ratio:.1f} times the reference's length: not the text spoken at any "
+                f"pace the warp can follow"
+            )
         return reference, ""

@@ -83,8 +83,14 @@ def decode(data: bytes) -> Clip:
     return Clip(audio.mono(), audio.sample_rate)
 
 
-_FORMATS = {AudioKind.WAV: AudioFormat.WAV, AudioKind.MP3: AudioFormat.MP3, AudioKind.FLAC: AudioFormat.FLAC,
-            AudioKind.OPUS: AudioFormat.OGG, AudioKind.VORBIS: AudioFormat.OGG, AudioKind.OGG: AudioFormat.OGG}
+_FORMATS = {
+    AudioKind.WAV: AudioFormat.WAV,
+    AudioKind.MP3: AudioFormat.MP3,
+    AudioKind.FLAC: AudioFormat.FLAC,
+    AudioKind.OPUS: AudioFormat.OGG,
+    AudioKind.VORBIS: AudioFormat.OGG,
+    AudioKind.OGG: AudioFormat.OGG,
+}
 
 
 def sniff(data: bytes) -> AudioFormat | None:

@@ -98,8 +98,10 @@ def decode_audio(
             samples, rate = _read_adts(data, cut_short=info.truncated)
             container, subtype = "ADTS", "AAC"
         else:
-            with quiet_decoder(), soundfile.SoundFile(
-                    io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound:
+            with (
+                quiet_decoder(),
+                soundfile.SoundFile(io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound,
+            ):
                 container, subtype, rate = sound.format, sound.subtype, sound.samplerate
                 samples = sound.read(dtype="float32", always_2d=True)
     except soundfile.LibsndfileError as exc:
@@ -165,10 +167,19 @@ def _read_pcm(data: bytes, declared: str | None, rate: int | None, channels: int
     assert layout is not None
     rate = rate or layout.sample_rate
     if not rate:
-        raise AudioCodecError(f"cannot decode headerless {canonical_media_type(declared)}: it needs a declared "
-                              "sample rate, none was given")
+        raise AudioCodecError(
+            f"cannot decode headerless {canonical_media_type(declared)}: it needs a declared "
+            "sample rate, none was given"
+        )
     subtype = {"s16": "PCM_16", "ulaw": "ULAW", "alaw": "ALAW"}[layout.encoding]
-    samples, read_rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True, format="RAW",
-                                        subtype=subtype, endian=layout.byte_order.upper(), samplerate=rate,
-                                        channels=channels or layout.channels)
+    samples, read_rate = soundfile.read(
+        io.BytesIO(data),
+        dtype="float32",
+        always_2d=True,
+        format="RAW",
+        subtype=subtype,
+        endian=layout.byte_order.upper(),
+        samplerate=rate,
+        channels=channels or layout.channels,
+    )
     return samples, int(read_rate)

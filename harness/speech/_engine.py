@@ -78,9 +78,9 @@ class Backend(Protocol):
 class TimedBackend(Protocol):
     """A backend whose voice tells where it says each word (its phoneme durations)."""
 
-    def synthesize_timed(self, text: str, voice: str,
-                         length_scale: float) -> tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]:
-        ...
+    def synthesize_timed(
+        self, text: str, voice: str, length_scale: float
+    ) -> tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]: ...
 
 
 class CacheInfo(NamedTuple):

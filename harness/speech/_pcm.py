@@ -117,8 +117,9 @@ _encoded_bytes = 0
 _encoded_lock = threading.Lock()
 
 
-def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw", *,
-              constant_bitrate: bool = False) -> bytes:
+def encode_as(
+    samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw", *, constant_bitrate: bool = False
+) -> bytes:
     """Float samples as the bytes a realtime protocol names: headerless `codec`, or a file in `container`
     (wav with any of the four PCM codecs, mp3, ogg (opus), flac, aac: ADTS frames). `constant_bitrate`: MP3 at one
     bitrate, as a stream is sent (a reader of frames with no Xing frame reckons a stream's length from its first
@@ -153,14 +154,26 @@ def _encode_file(clipped: Samples, sample_rate: int, codec: str, container: str,
 
     import soundfile as sf
 
-    subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III",
-               "ogg": "VORBIS" if codec == "vorbis" else "OPUS", "flac": "PCM_16"}[container]
+    subtype = {
+        "wav": _WAV_SUBTYPES.get(codec, "PCM_16"),
+        "mp3": "MPEG_LAYER_III",
+        "ogg": "VORBIS" if codec == "vorbis" else "OPUS",
+        "flac": "PCM_16",
+    }[container]
     buffer = io.BytesIO()
     try:
         if constant_bitrate:
             # libsndfile applies a bitrate mode only with a compression level: 0.5 is a middle bitrate
-            with sf.SoundFile(buffer, "w", sample_rate, 1, format=_CONTAINERS[container], subtype=subtype,
-                              bitrate_mode="CONSTANT", compression_level=0.5) as out:
+            with sf.SoundFile(
+                buffer,
+                "w",
+                sample_rate,
+                1,
+                format=_CONTAINERS[container],
+                subtype=subtype,
+                bitrate_mode="CONSTANT",
+                compression_level=0.5,
+            ) as out:
                 out.write(clipped)
         else:
             sf.write(buffer, clipped, sample_rate, format=_CONTAINERS[container], subtype=subtype)
@@ -185,8 +198,9 @@ def _encode_adts(clipped: Samples, sample_rate: int) -> bytes:
         with av.open(buffer, "w", format="adts") as out:
             stream = out.add_stream("aac", rate=sample_rate, layout="mono")
             for start in range(0, len(clipped), _AAC_FRAME):
-                frame = av.AudioFrame.from_ndarray(clipped[None, start:start + _AAC_FRAME], format="fltp",
-                                                   layout="mono")
+                frame = av.AudioFrame.from_ndarray(
+                    clipped[None, start : start + _AAC_FRAME], format="fltp", layout="mono"
+                )
                 frame.sample_rate, frame.pts = sample_rate, start
                 out.mux(stream.encode(frame))
             out.mux(stream.encode(None))  # the frames the encoder still holds

@@ -69,8 +69,9 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.intra_op_num_threads = 1
-    session = onnxruntime.InferenceSession(_aligned_model(model), sess_options=options,
-                                           providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(
+        _aligned_model(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
 
 

@@ -42,7 +42,6 @@ def quiet_decoder() -> Iterator[None]:
                 os.dup2(saved, 2)
                 os.close(saved)
                 sink.seek(0)
-                kept = b"".join(line for line in sink.read().splitlines(keepends=True)
-                                if not _DECODER_LINE.match(line))
+                kept = b"".join(line for line in sink.read().splitlines(keepends=True) if not _DECODER_LINE.match(line))
                 if kept:
                     os.write(2, kept)

@@ -116,13 +116,16 @@ class RenderStore:
         found = self.get(key)
         return None if found is None else (found[0], found[1], words)
 
-    def put_timed(self, key: RenderKey, samples: npt.NDArray[np.float32], rate: int,
-                  words: tuple[WordTime, ...]) -> None:
+    def put_timed(
+        self, key: RenderKey, samples: npt.NDArray[np.float32], rate: int, words: tuple[WordTime, ...]
+    ) -> None:
         """Keep a render and its words' times (the samples first: a words file never stands without them)."""
         self.put(key, samples, rate)
         listed = [[w.text, w.first, w.last, w.start_s, w.end_s] for w in words]
-        self._write(f"{key.digest()}.words.json",
-                    json.dumps({"revision": WORDS_REVISION, "words": listed}, ensure_ascii=False).encode())
+        self._write(
+            f"{key.digest()}.words.json",
+            json.dumps({"revision": WORDS_REVISION, "words": listed}, ensure_ascii=False).encode(),
+        )
 
     def _write(self, name: str, payload: bytes) -> None:
         try:
@@ -145,5 +148,9 @@ _reported: set[Path] = set()
 def _report_unwritable(folder: Path, error: OSError) -> None:
     if folder not in _reported:
         _reported.add(folder)
-        log.warning("renders are not kept in %s (%s): set %s to a writable folder", folder,
-                    error.strerror or error, ENVIRONMENT_VARIABLE)
+        log.warning(
+            "renders are not kept in %s (%s): set %s to a writable folder",
+            folder,
+            error.strerror or error,
+            ENVIRONMENT_VARIABLE,
+        )

@@ -42,8 +42,12 @@ class Engine(StrEnum):
 
 
 #: The voice each engine uses when a rendition names none.
-DEFAULT_VOICES: dict[Engine, str] = {Engine.PIPER: "joe", Engine.PIPER_DEGRADED: "joe", Engine.ESPEAK: "en-us",
-                                     Engine.KOKORO: "jm_kumo"}
+DEFAULT_VOICES: dict[Engine, str] = {
+    Engine.PIPER: "joe",
+    Engine.PIPER_DEGRADED: "joe",
+    Engine.ESPEAK: "en-us",
+    Engine.KOKORO: "jm_kumo",
+}
 
 
 def _check_range(name: str, value: float, bounds: tuple[float, float]) -> None:
@@ -117,5 +121,6 @@ class Clip:
         """The same audio at another rate (e.g. 16 kHz for ASR and speaker encoders), via soxr."""
         if sample_rate == self.sample_rate:
             return self
-        return Clip(soxr.resample(self.samples, self.sample_rate, sample_rate).astype(np.float32), sample_rate,
-                    self.words)
+        return Clip(
+            soxr.resample(self.samples, self.sample_rate, sample_rate).astype(np.float32), sample_rate, self.words
+        )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 #: Phonemes that are punctuation (a pause), never part of a word's sound.
-PAUSES = frozenset(".,;:!?¡¿—–…\"«»“”()[]")
+PAUSES = frozenset('.,;:!?¡¿—–…"«»“”()[]')
 #: What espeak-ng's phonemisers put between words, and the sentence bounds Piper adds.
 _BREAKS = frozenset(" ^$_")
 _WORD = re.compile(r"\S+")
@@ -62,8 +62,9 @@ def count_words(phonemes: str) -> int:
     return len(spoken_words((symbol, 0.0, 0.0) for symbol in phonemes))
 
 
-def word_times(text: str, spoken: Sequence[tuple[float, float]],
-               count: Callable[[str], int]) -> tuple[tuple[WordTime, ...], bool]:
+def word_times(
+    text: str, spoken: Sequence[tuple[float, float]], count: Callable[[str], int]
+) -> tuple[tuple[WordTime, ...], bool]:
     """Each written word of `text` with the span of the spoken words it is said as (`count`: how many spoken words
     a written word is, phonemised alone), and whether the counts added up (False: given out in proportion)."""
     written = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -91,5 +92,7 @@ def word_times(text: str, spoken: Sequence[tuple[float, float]],
 
 def scaled(words: Sequence[WordTime], factor: float, limit_s: float) -> tuple[WordTime, ...]:
     """The same words with their times multiplied by `factor` (audio played faster or slower), within the audio."""
-    return tuple(WordTime(w.text, w.first, w.last, min(limit_s, w.start_s * factor), min(limit_s, w.end_s * factor))
-                 for w in words)
+    return tuple(
+        WordTime(w.text, w.first, w.last, min(limit_s, w.start_s * factor), min(limit_s, w.end_s * factor))
+        for w in words
+    )

@@ -31,7 +31,10 @@ def sandbox() -> Iterator[Any]:
 
     with running("fast", 1, providers=("pixazo",), allow_http_webhooks=True) as sb:
         base, key = sb.base_url("pixazo", "gateway"), sb.default_key("pixazo")
-        answer = httpx.post(base + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
-                            json={"text": "Warming up."}, headers={"Ocp-Apim-Subscription-Key": key})
+        answer = httpx.post(
+            base + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
+            json={"text": "Warming up."},
+            headers={"Ocp-Apim-Subscription-Key": key},
+        )
         sb.wait_produced(answer.json()["request_id"], 60.0)
         yield sb

@@ -27,8 +27,9 @@ def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -
             return
         asked.append(delay)
 
-    monkeypatch.setattr(admission.time, "perf_counter",
-                        lambda: 100.0 if threading.get_ident() == this_thread else real_clock())
+    monkeypatch.setattr(
+        admission.time, "perf_counter", lambda: 100.0 if threading.get_ident() == this_thread else real_clock()
+    )
     monkeypatch.setattr(admission.asyncio, "sleep", sleep)
 
     async def run() -> None:

@@ -36,19 +36,39 @@ def sandbox() -> Iterator[Any]:
 
 def _run(out: Path, url: str, providers: tuple[str, ...], models: tuple[str, ...]) -> list[dict[str, Any]]:
     """One item per model; the jobs with their cost row and drift notes."""
-    result = run_bench_session(BenchConfig(out=out, providers=providers, models=models, corpus=("en_read:1",),
-                                           score=False, report=False, target=url, budget=1.0, concurrency=2))
+    result = run_bench_session(
+        BenchConfig(
+            out=out,
+            providers=providers,
+            models=models,
+            corpus=("en_read:1",),
+            score=False,
+            report=False,
+            target=url,
+            budget=1.0,
+            concurrency=2,
+        )
+    )
     db = sqlite3.connect(result.db_path)
     db.row_factory = sqlite3.Row
     try:
-        jobs = [dict(row) for row in db.execute(
-            "SELECT j.provider, j.model, j.outcome, j.error_message, j.cost_usd, j.cost_source AS job_source, c.*, "
-            "k.text FROM jobs j JOIN costs c USING (run_id, job_key) JOIN clips k ON k.clip_id = j.job_key "
-            "WHERE j.run_id = ?", (result.run_id,))]
+        jobs = [
+            dict(row)
+            for row in db.execute(
+                "SELECT j.provider, j.model, j.outcome, j.error_message, j.cost_usd, j.cost_source AS job_source, c.*, "
+                "k.text FROM jobs j JOIN costs c USING (run_id, job_key) JOIN clips k ON k.clip_id = j.job_key "
+                "WHERE j.run_id = ?",
+                (result.run_id,),
+            )
+        ]
         for job in jobs:
-            job["drift"] = [dict(row) for row in db.execute(
-                "SELECT kind, note, pointer FROM drift WHERE run_id = ? AND job_key = ? AND kind LIKE 'billing%'",
-                (result.run_id, job["job_key"]))]
+            job["drift"] = [
+                dict(row)
+                for row in db.execute(
+                    "SELECT kind, note, pointer FROM drift WHERE run_id = ? AND job_key = ? AND kind LIKE 'billing%'",
+                    (result.run_id, job["job_key"]),
+                )
+            ]
         return jobs
     finally:
         db.close()
@@ -63,7 +83,8 @@ def _characters(provider: str, text: str) -> int:
 def test_each_answer_bills_what_the_sandbox_sent(tmp_path: Path, sandbox: Any) -> None:
     jobs = {job["provider"]: job for job in _run(tmp_path, sandbox.url, PROVIDERS, MODELS)}
     assert {name: (job["outcome"], job["cost_source"], job["job_source"]) for name, job in jobs.items()} == {
-        name: ("ok", "billed", "billed") for name in PROVIDERS}
+        name: ("ok", "billed", "billed") for name in PROVIDERS
+    }
     for name in ("polly", "murf", "minimax"):
         job = jobs[name]
         assert json.loads(job["billed_units_json"]) == {"characters": _characters(name, job["text"])}
@@ -95,8 +116,12 @@ def test_a_provider_billing_twice_as_much_is_a_finding_and_doubles_the_cost(tmp_
     assert murf["outcome"] == "ok" and json.loads(murf["billed_units_json"]) == {"characters": 2 * planned}
     assert murf["usd"] == pytest.approx(2 * murf["planned_usd"]) and murf["cost_source"] == "billed"
     assert [(d["kind"], d["note"]) for d in murf["drift"]] == [
-        ("billing-gap", f"murf/GEN2: billed {2 * planned} characters where its counting rule gives {planned} "
-                        f"(planned: {_how(murf)})")]
+        (
+            "billing-gap",
+            f"murf/GEN2: billed {2 * planned} characters where its counting rule gives {planned} "
+            f"(planned: {_how(murf)})",
+        )
+    ]
     assert minimax["drift"] == [] and minimax["usd"] == pytest.approx(minimax["planned_usd"])  # the others unchanged
 
 
@@ -125,20 +150,28 @@ def _rewriting(sandbox_url: str, value: Any) -> type[QuietHandler]:
 
 
 @pytest.mark.parametrize("value", list(MALFORMED.values()), ids=list(MALFORMED))
-def test_a_malformed_signal_is_one_finding_and_the_planned_cost(tmp_path: Path, sandbox: Any, value: Any,
-                                                                capfd: pytest.CaptureFixture[str]) -> None:
+def test_a_malformed_signal_is_one_finding_and_the_planned_cost(
+    tmp_path: Path, sandbox: Any, value: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = LoopbackServer(_rewriting(sandbox.url, value))
     try:
         (job,) = _run(tmp_path, server.url, ("murf",), ("GEN2",))
     finally:
         server.close()
     assert (job["outcome"], job["cost_source"], job["billed_units_json"], job["billed_usd"]) == (
-        "ok", "planned", None, None)
+        "ok",
+        "planned",
+        None,
+        None,
+    )
     assert job["usd"] == pytest.approx(job["planned_usd"]) and job["usd"] > 0
     ((kind, note, pointer),) = [(d["kind"], d["note"], d["pointer"]) for d in job["drift"]]
     assert kind == "billing-signal" and pointer == "/consumedCharacterCount" and "\n" not in note
-    said = "is declared but the answer does not carry it" if value is None else \
-        f"is {json.dumps(value) if not isinstance(value, str) else repr(value)}: "
+    said = (
+        "is declared but the answer does not carry it"
+        if value is None
+        else f"is {json.dumps(value) if not isinstance(value, str) else repr(value)}: "
+    )
     assert note.startswith(f"murf/GEN2: the billing signal /consumedCharacterCount {said}"), note
     assert note.endswith("; the planned cost is kept")
     assert "Traceback" not in capfd.readouterr().err
@@ -158,14 +191,28 @@ def test_the_harness_own_requests_are_no_part_of_pollys_price(tmp_path: Path, sa
     from harness.runner.summary.format import to_json
     from harness.runner.summary.view import sections
 
-    result = run_bench_session(BenchConfig(out=tmp_path, providers=("polly",), models=("standard",),
-                                           corpus=("en_read:2",), score=False, report=False, target=sandbox.url,
-                                           budget=1.0, concurrency=2))
+    result = run_bench_session(
+        BenchConfig(
+            out=tmp_path,
+            providers=("polly",),
+            models=("standard",),
+            corpus=("en_read:2",),
+            score=False,
+            report=False,
+            target=sandbox.url,
+            budget=1.0,
+            concurrency=2,
+        )
+    )
     db = sqlite3.connect(result.db_path)
     try:
-        own, synthesis = (float(usd) for usd, in db.execute(
-            "SELECT SUM(usd) FROM costs WHERE run_id = ? GROUP BY attempt < 0 ORDER BY attempt < 0 DESC",
-            (result.run_id,)))
+        own, synthesis = (
+            float(usd)
+            for (usd,) in db.execute(
+                "SELECT SUM(usd) FROM costs WHERE run_id = ? GROUP BY attempt < 0 ORDER BY attempt < 0 DESC",
+                (result.run_id,),
+            )
+        )
     finally:
         db.close()
     assert own == pytest.approx(synthesis) and own > 0  # the marks' request bills the same text again
@@ -180,19 +227,24 @@ def test_the_harness_own_requests_are_no_part_of_pollys_price(tmp_path: Path, sa
     money = shown["money"]
     assert money["own_usd"] == pytest.approx(own) and money["own_requests"] == 2
     assert money["spent_usd"] == pytest.approx(own + synthesis)  # spent: the run's whole cost
-    assert any(line.startswith("The harness's own requests") and f"polly/standard ${own:.4f} (2)" in line
-               for line in money["lines"]), money["lines"]
+    assert any(
+        line.startswith("The harness's own requests") and f"polly/standard ${own:.4f} (2)" in line
+        for line in money["lines"]
+    ), money["lines"]
 
     (entry,) = build_leaderboard(read_run(result.db_path, result.run_id)).entries
     assert entry.cost_per_million_chars_usd == pytest.approx(4.0)
     assert entry.billed_per_million_chars_usd == pytest.approx(4.0)
     assert (entry.own_usd, entry.own_requests) == (pytest.approx(own), 2)
     page = tmp_path / "report" / "index.html"
-    reported = CliRunner().invoke(app, ["report", result.run_id, "--db", str(result.db_path), "--format", "json",
-                                        "--out", str(page)])
+    reported = CliRunner().invoke(
+        app, ["report", result.run_id, "--db", str(result.db_path), "--format", "json", "--out", str(page)]
+    )
     assert reported.exit_code == 0, reported.output
     assert json.loads(reported.stdout) == summary  # `report --format json`: the same figures
     html = page.read_text(encoding="utf-8")
     assert "$4.00" in html and "$8.00" not in html
-    assert f"The harness's own requests (speech marks asked apart), spent but in no cost or price above: " \
-           f"${own:.4f}: polly/standard ${own:.4f} (2)" in html
+    assert (
+        f"The harness's own requests (speech marks asked apart), spent but in no cost or price above: "
+        f"${own:.4f}: polly/standard ${own:.4f} (2)" in html
+    )

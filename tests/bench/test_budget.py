@@ -39,5 +39,6 @@ def test_a_bill_past_its_reservation_spends_the_budget_never_below_zero() -> Non
     assert budget.reserve("b", Decimal("0.000264")) == "the budget is spent ($1.25 billed of $1)"
     tiny = Budget(Decimal("0.001"))
     assert tiny.reserve("a", Decimal("0.0009")) is None
-    assert tiny.reserve("b", Decimal("0.000264")) == ("its worst-case cost $0.000264 exceeds the remaining budget "
-                                                       "$0.0001")
+    assert tiny.reserve("b", Decimal("0.000264")) == (
+        "its worst-case cost $0.000264 exceeds the remaining budget $0.0001"
+    )

@@ -19,12 +19,21 @@ from harness.runner.summary.figures import summarize
 def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:
     key = sandbox.default_key("pixazo")
     before = sandbox.balance("pixazo", key)
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",),
-                         models=("xtts-v2", "chatterbox"), corpus=("en_read:4",), target=sandbox.url,
-                         budget=0.05, concurrency=2)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("pixazo",),
+        models=("xtts-v2", "chatterbox"),
+        corpus=("en_read:4",),
+        target=sandbox.url,
+        budget=0.05,
+        concurrency=2,
+    )
     planned: list[Decimal] = []
-    result = run_bench_session(config, providers={"pixazo": PIXAZO},
-                           on_plan=lambda prepared, target: planned.append(prepared.plan.cost_usd))
+    result = run_bench_session(
+        config, providers={"pixazo": PIXAZO}, on_plan=lambda prepared, target: planned.append(prepared.plan.cost_usd)
+    )
     assert planned == [Decimal("0.100")]  # the plan costs twice the budget
     store = Store(result.db_path)
     summary = summarize(store, result.run_id)
@@ -44,8 +53,9 @@ def test_live_runs_need_a_budget_or_consent(tmp_path: Path) -> None:
 
     store = Store(tmp_path / "runs.db")
     live = Target(kind=TargetKind.LIVE, bases={("pixazo", "gateway"): "https://example.invalid"}, keys={"pixazo": "k"})
-    config = BenchConfig(out=tmp_path, target="live", providers=("pixazo",), models=("chatterbox",),
-                         corpus=("en_read:2",))
+    config = BenchConfig(
+        out=tmp_path, target="live", providers=("pixazo",), models=("chatterbox",), corpus=("en_read:2",)
+    )
     with pytest.raises(UsageError, match=r"planned to cost \$0.0200.*--budget"):
         check_live(prepare(config, {"pixazo": PIXAZO}, store), live)
     unpriced = config.updated(models=("vibevoice",), budget=1.0)

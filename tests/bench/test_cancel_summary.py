@@ -33,10 +33,18 @@ def _cancel(base: Any, new: Any, thresholds: GateThresholds, who: tuple[str, str
     return _shifted(VIEWS.shift, base, new, thresholds, who)
 
 
-def _row(model: str, to_silence: float | None, frames: int | None = 0, seconds: float | None = 0.0,
-         verdict: str = "kept") -> RequestRow:
-    return request_row(provider="p", model=model, cancel_after_ms=300.0, cancel_to_silence_ms=to_silence,
-                       cancel_after_ack_frames=frames, cancel_after_ack_s=seconds, cancel_verdict=verdict)
+def _row(
+    model: str, to_silence: float | None, frames: int | None = 0, seconds: float | None = 0.0, verdict: str = "kept"
+) -> RequestRow:
+    return request_row(
+        provider="p",
+        model=model,
+        cancel_after_ms=300.0,
+        cancel_to_silence_ms=to_silence,
+        cancel_after_ack_frames=frames,
+        cancel_after_ack_s=seconds,
+        cancel_verdict=verdict,
+    )
 
 
 def test_a_run_without_cancels_shows_nothing() -> None:
@@ -44,9 +52,14 @@ def test_a_run_without_cancels_shows_nothing() -> None:
 
 
 def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
-    rows = [_row("a", 20.0), _row("a", 60.0), _row("a", 40.0),
-            _row("b", 900.0, 7, 0.7, "violation"), _row("b", 1100.0, 9, 0.9, "violation"),
-            _row("c", None, None, None, "unmeasured")]
+    rows = [
+        _row("a", 20.0),
+        _row("a", 60.0),
+        _row("a", 40.0),
+        _row("b", 900.0, 7, 0.7, "violation"),
+        _row("b", 1100.0, 9, 0.9, "violation"),
+        _row("c", None, None, None, "unmeasured"),
+    ]
     figures = {f.model: f for f in cancel_figures(rows)}
     a, b, c = (figures[model].values for model in "abc")
     assert (a["cancel_to_silence_ms"], a["cancel_to_silence_max_ms"], a["cancel_after_ack_frames"]) == (40.0, 60.0, 0)
@@ -67,11 +80,34 @@ def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
 def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() -> None:
     column = next(c for c in COLUMNS if c.key == "cancel")
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
-                                cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                                cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0,
-                                wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
-                                quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
+    base: dict[str, Any] = dict(
+        provider="p",
+        model="m",
+        sent=1,
+        ok=1,
+        skipped=0,
+        success=nan,
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=None,
+        unpriced=0,
+        audio_minutes=0.0,
+        chars=0,
+        scored=0,
+        wer_pooled=nan,
+        wer_mean=None,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=nan,
+        quality=nan,
+        flagged_clips=0,
+        findings={},
+        errors={},
+        polls_mean=None,
+    )
     measured = column.cell(Entry(**base, own=(("cancel_to_silence_ms", 250.0), ("cancel_after_ack_frames", 3))))
     assert (measured.sort, measured.key) == (250.0, "cancel_to_silence_ms") and "3 frames after ack" in measured.note
     assert column.cell(Entry(**base)).sort is None  # sorted last, shown as a dash
@@ -103,9 +139,32 @@ def test_compare_takes_the_checks_own_metric_and_threshold_by_name() -> None:
     [calm] = list(_own(base, new, wider, ("p", "m")))  # type: ignore[arg-type]
     assert not calm.beyond and calm.threshold == "+2000 ms absolute" and wider.named()["cancel_ms"] == 2000.0
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    said = Entry(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
-                 cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                 cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0, wer_pooled=nan,
-                 wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan, quality=nan, flagged_clips=0,
-                 findings={}, errors={}, polls_mean=None).to_json()
+    said = Entry(
+        provider="p",
+        model="m",
+        sent=1,
+        ok=1,
+        skipped=0,
+        success=nan,
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=None,
+        unpriced=0,
+        audio_minutes=0.0,
+        chars=0,
+        scored=0,
+        wer_pooled=nan,
+        wer_mean=None,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=nan,
+        quality=nan,
+        flagged_clips=0,
+        findings={},
+        errors={},
+        polls_mean=None,
+    ).to_json()
     assert said["cancel_to_silence_ms"] is None and said["cancel_after_ack_frames"] is None

@@ -40,9 +40,17 @@ def test_a_blocked_runner_loop_is_named_and_its_jobs_marked(tmp_path: Path) -> N
             blocked.append(job.job_key)
             time.sleep(2.5)
 
-    config = BenchConfig(out=tmp_path, providers=("openai",), models=("tts-1", "tts-1-hd", "gpt-4o-mini-tts"),
-                         corpus=("en_read:2",), score=False, report=False, sandbox_profile="realistic",
-                         concurrency=8, ramp_up=0.0)
+    config = BenchConfig(
+        out=tmp_path,
+        providers=("openai",),
+        models=("tts-1", "tts-1-hd", "gpt-4o-mini-tts"),
+        corpus=("en_read:2",),
+        score=False,
+        report=False,
+        sandbox_profile="realistic",
+        concurrency=8,
+        ramp_up=0.0,
+    )
     result = run_bench_session(config, listener=block_once)
     run = _rows(result.db_path, "SELECT * FROM runs WHERE run_id = ?", result.run_id)[0]
     health = json.loads(run["client_health_json"])
@@ -51,8 +59,9 @@ def test_a_blocked_runner_loop_is_named_and_its_jobs_marked(tmp_path: Path) -> N
     assert max(w["lag_max_ms"] for w in health["windows"]) >= 2400
     assert run["client_saturated"] > 0 and run["client_lag_p95_ms"] is not None
     assert all("sandbox_stalled" in w for w in health["windows"][1:])  # the embedded sandbox's loop is watched too
-    jobs = _rows(result.db_path, "SELECT job_key, client_saturated, client_lag_ms FROM jobs WHERE run_id = ?",
-                 result.run_id)
+    jobs = _rows(
+        result.db_path, "SELECT job_key, client_saturated, client_lag_ms FROM jobs WHERE run_id = ?", result.run_id
+    )
     assert all(job["client_saturated"] is not None for job in jobs)
     assert any(job["client_lag_ms"] >= 2400 for job in jobs)
     store = Store(result.db_path)

@@ -27,11 +27,15 @@ from harness.runner.plan.config import (
 
 
 def test_cli_wins_over_file_and_pyproject(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.tts-harness.bench]\nrepeats = 3\nconcurrency = 5\nseed = 9\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.tts-harness.bench]\nrepeats = 3\nconcurrency = 5\nseed = 9\n")
     (tmp_path / "tts-harness.toml").write_text('[bench]\nrepeats = 2\nproviders = ["pixazo"]\n')
     config = load_config([WorkloadSettings.given(repeats=4), RunSettings.given(concurrency=None)], cwd=tmp_path)
     assert (config.workload.repeats, config.run.concurrency, config.sandbox.seed, config.workload.providers) == (
-        4, 5, 9, ("pixazo",))
+        4,
+        5,
+        9,
+        ("pixazo",),
+    )
 
 
 def test_explicit_config_file_and_prices(tmp_path: Path) -> None:
@@ -45,7 +49,8 @@ def test_explicit_config_file_and_prices(tmp_path: Path) -> None:
 def test_a_section_table_and_an_option_beside_it(tmp_path: Path) -> None:
     """`[bench.cost]` is the cost section whole; a flag still wins over it, option by option."""
     (tmp_path / "tts-harness.toml").write_text(
-        '[bench.cost]\nbudget = 2.5\nyes = true\n[bench.sandbox]\nprofile = "fast"\n')
+        '[bench.cost]\nbudget = 2.5\nyes = true\n[bench.sandbox]\nprofile = "fast"\n'
+    )
     config = load_config([CostSettings.given(budget=1)], cwd=tmp_path)
     assert (config.cost.budget, config.cost.live_without_budget) == (Decimal(1), True)
     assert config.sandbox.profile == "fast"
@@ -69,8 +74,10 @@ def test_a_bad_flag_names_the_option_not_its_section() -> None:
         PollingSettings.given(interval=0)
 
 
-@pytest.mark.parametrize(("target", "kind"), [("sandbox", TargetKind.SANDBOX), ("live", TargetKind.LIVE),
-                                              ("http://127.0.0.1:8000", TargetKind.URL)])
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [("sandbox", TargetKind.SANDBOX), ("live", TargetKind.LIVE), ("http://127.0.0.1:8000", TargetKind.URL)],
+)
 def test_targets(target: str, kind: TargetKind) -> None:
     settings = BenchConfig(target=target).target  # type: ignore[call-arg]
     assert settings.kind is kind
@@ -93,7 +100,9 @@ def test_a_target_is_kept_normalised_and_a_bad_one_never_repeats_credentials() -
 
 def test_comma_lists_split() -> None:
     assert BenchConfig(providers="pixazo, pixelapi", corpus=["en_read:2,en_numbers"]).workload.corpus == (  # type: ignore[call-arg]
-        "en_read:2", "en_numbers")
+        "en_read:2",
+        "en_numbers",
+    )
 
 
 def test_an_address_needs_the_ray_executor() -> None:
@@ -105,12 +114,22 @@ def test_an_address_needs_the_ray_executor() -> None:
 
 def test_stored_settings_are_every_option_by_name_and_read_back() -> None:
     """`runs.config_json` keeps the flat option names runs have always stored, so old runs still resume."""
-    config = BenchConfig(models=("xtts-v2",), budget=1.5, polling="fixed", sandbox_profile="fast",  # type: ignore[call-arg]
-                         out=Path("elsewhere"), yes=True)
+    config = BenchConfig(
+        models=("xtts-v2",),
+        budget=1.5,
+        polling="fixed",
+        sandbox_profile="fast",  # type: ignore[call-arg]
+        out=Path("elsewhere"),
+        yes=True,
+    )
     stored = config.public()
     assert set(stored) == set(OPTIONS)
     assert (stored["budget"], stored["polling"], stored["sandbox_profile"], stored["yes"]) == (
-        1.5, "fixed", "fast", True)
+        1.5,
+        "fixed",
+        "fast",
+        True,
+    )
     assert BenchConfig.model_validate(stored) == config
     older = {k: v for k, v in stored.items() if k not in ("executor", "address", "dnsmos")}  # stored before them
     assert BenchConfig.model_validate(older).scoring.executor == "local"
@@ -136,7 +155,11 @@ def test_updated_replaces_options_and_validates_again(tmp_path: Path) -> None:
 def test_concurrency_is_per_provider_and_a_list_is_a_load_sweep() -> None:
     config = load_config([RunSettings.given(concurrency="16, 1,4")], cwd=Path("/nonexistent"))
     assert (config.run.levels, config.run.sweep, config.run.concurrency, config.run.global_concurrency) == (
-        (1, 4, 16), (1, 4, 16), 16, None)
+        (1, 4, 16),
+        (1, 4, 16),
+        16,
+        None,
+    )
     assert BenchConfig(concurrency=5).run.sweep == ()  # type: ignore[call-arg]
     capped = BenchConfig(concurrency=(4, 16), global_concurrency=6)  # type: ignore[call-arg]
     assert (capped.run.wave(4), capped.run.wave(16)) == (4, 6)

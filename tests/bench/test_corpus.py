@@ -13,8 +13,17 @@ from harness.core.errors import UsageError
 
 def test_every_shipped_corpus_loads_with_a_version() -> None:
     names = available()
-    for required in ("en_read", "en_numbers", "en_long", "en_dialogue", "es_short", "fr_short", "de_short",
-                     "zh_short", "ja_short"):
+    for required in (
+        "en_read",
+        "en_numbers",
+        "en_long",
+        "en_dialogue",
+        "es_short",
+        "fr_short",
+        "de_short",
+        "zh_short",
+        "ja_short",
+    ):
         assert required in names
     for name in names:
         corpus = load_corpus(name)
@@ -38,8 +47,16 @@ def test_dialogues_are_scripts() -> None:
 def test_slices_and_files(tmp_path: Path) -> None:
     assert len(load_corpus("en_read:3").items) == 3
     path = tmp_path / "mine.json"
-    path.write_text(json.dumps({"name": "mine", "version": "7", "language": "en",
-                                "items": [{"id": "a", "text": "Hello."}, {"id": "b", "text": "Bye."}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "name": "mine",
+                "version": "7",
+                "language": "en",
+                "items": [{"id": "a", "text": "Hello."}, {"id": "b", "text": "Bye."}],
+            }
+        )
+    )
     corpus = load_corpus(f"{path}:1")
     assert (corpus.name, corpus.version, [i.id for i in corpus.items]) == ("mine", "7", ["a"])
 
@@ -48,7 +65,13 @@ def test_bad_corpora_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="known:"):
         load_corpus("nope")
     with pytest.raises(UsageError, match="unique"):
-        parse_corpus({"name": "x", "version": "1", "language": "en",
-                      "items": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]})
+        parse_corpus(
+            {
+                "name": "x",
+                "version": "1",
+                "language": "en",
+                "items": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}],
+            }
+        )
     with pytest.raises(UsageError, match="version"):
         parse_corpus({"name": "x", "language": "en", "items": [{"id": "a", "text": "x"}]})

@@ -29,8 +29,10 @@ CUT = "deepgram/aura-2-andromeda-en"  # its second job's socket is dropped after
 
 
 def _corpus(path: Path) -> Path:
-    items = [{"id": "first", "text": "The quick brown fox jumps over the lazy dog near the quiet river bank."},
-             {"id": "second", "text": "Birds sing softly at dawn while the small town by the hill still sleeps."}]
+    items = [
+        {"id": "first", "text": "The quick brown fox jumps over the lazy dog near the quiet river bank."},
+        {"id": "second", "text": "Birds sing softly at dawn while the small town by the hill still sleeps."},
+    ]
     path.write_text(json.dumps({"name": "hour", "version": "1", "language": "en", "items": items}))
     return path
 
@@ -44,9 +46,16 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> RunRows:
     folder = tmp_path_factory.mktemp("hour")
     providers = ("deepgram", "rime", "resemble")
     with running("fast", 0, providers=providers) as sandbox:  # the runner's tests' shared sandbox serves pixazo only
-        config = BenchConfig(out=folder, score=False, report=False, providers=providers,
-                             models=("aura-2-thalia-en", "aura-2-andromeda-en", "coda-ws", "resemble-ws"),
-                             corpus=(str(_corpus(folder / "hour.json")),), target=sandbox.url, yes=True)
+        config = BenchConfig(
+            out=folder,
+            score=False,
+            report=False,
+            providers=providers,
+            models=("aura-2-thalia-en", "aura-2-andromeda-en", "coda-ws", "resemble-ws"),
+            corpus=(str(_corpus(folder / "hour.json")),),
+            target=sandbox.url,
+            yes=True,
+        )
         result = run_bench_session(config, headers=_hook)
     return read_run(result.db_path, result.run_id)
 
@@ -80,9 +89,11 @@ def test_the_summary_and_the_report_mark_weak_sources_and_keep_failed_cost_apart
     text = " ".join(console.export_text().split())
     assert "(weak price)" in text  # deepgram's cost cell
     assert "(stale, weak price)" in text  # rime's: read 2026-05-08 from a third party's page
-    assert ("Prices marked stale or weak above (`tts-harness providers --prices` lists them): 2 prices from a "
-            "reseller's page; 2 prices from a third party's page; 2 prices read longer ago than --price-max-age (or "
-            "never dated).") in text  # counted by kind in one line, not one name per model (issue 69)
+    assert (
+        "Prices marked stale or weak above (`tts-harness providers --prices` lists them): 2 prices from a "
+        "reseller's page; 2 prices from a third party's page; 2 prices read longer ago than --price-max-age (or "
+        "never dated)."
+    ) in text  # counted by kind in one line, not one name per model (issue 69)
     assert "Re-priced on the audio returned" in text and "rime/coda-ws (2)" in text
     assert f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): {CUT} $" in text
     board = build_leaderboard(rows)

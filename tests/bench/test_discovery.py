@@ -41,13 +41,15 @@ def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_the_environment_limits_the_benchmark(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox: Any) -> None:
     monkeypatch.setenv(registry.ONLY_ENV, "pixelapi")
     assert list(benchmarkable()) == ["pixelapi"]
-    config = BenchConfig(out=tmp_path, score=False, report=False, corpus=("en_read:1",), target=sandbox.url,
-                         yes=True)  # every provider: those the environment allows
+    config = BenchConfig(
+        out=tmp_path, score=False, report=False, corpus=("en_read:1",), target=sandbox.url, yes=True
+    )  # every provider: those the environment allows
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        providers = {row["provider"] for row in store.query("SELECT provider FROM jobs WHERE run_id = ?",
-                                                            (result.run_id,))}
+        providers = {
+            row["provider"] for row in store.query("SELECT provider FROM jobs WHERE run_id = ?", (result.run_id,))
+        }
     finally:
         store.close()
     assert providers == {"pixelapi"}

@@ -95,12 +95,24 @@ def _check(body: bytes) -> str | None:
     return inspect_audio(body).problem
 
 
-async def _fetch(media: MediaServer, path: str, sleeps: Sleeps, refresh: Refresh | None = None,
-                 retry: RetryPolicy = RetryPolicy(first_s=0.5), deadline: float | None = None) -> Download:
+async def _fetch(
+    media: MediaServer,
+    path: str,
+    sleeps: Sleeps,
+    refresh: Refresh | None = None,
+    retry: RetryPolicy = RetryPolicy(first_s=0.5),
+    deadline: float | None = None,
+) -> Download:
     async with httpx.AsyncClient() as client:
-        return await download(client, f"{media.url}{path}", check=_check, sleep=sleeps,
-                              policy=DownloadPolicy(attempts=4, retry=retry), refresh=refresh,
-                              deadline=None if deadline is None else Deadline(deadline, deadline, sleeps.clock))
+        return await download(
+            client,
+            f"{media.url}{path}",
+            check=_check,
+            sleep=sleeps,
+            policy=DownloadPolicy(attempts=4, retry=retry),
+            refresh=refresh,
+            deadline=None if deadline is None else Deadline(deadline, deadline, sleeps.clock),
+        )
 
 
 async def test_a_503_is_retried_after_its_retry_after(media: MediaServer) -> None:
@@ -175,7 +187,8 @@ async def test_a_cut_resumed_then_cut_again_is_resumed_again(media: MediaServer)
 
 @pytest.mark.parametrize("answer", ["whole", "wrong-offset", "other-total"])
 async def test_a_range_answer_that_does_not_continue_the_bytes_held_is_never_appended(
-        media: MediaServer, answer: str) -> None:
+    media: MediaServer, answer: str
+) -> None:
     """A 200 to a range request is the file from byte 0 (taken whole); a 206 from another offset or of another
     total is refused and the next request starts from byte 0. Either way the stored body is the file."""
     media.scripts["/r.wav"] = ["cut", answer]

@@ -23,9 +23,17 @@ from harness.runner.summary.figures import summarize
 
 
 def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -> None:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",),
-                         models=("xtts-v2", "chatterbox"), corpus=("en_read:3",), target=sandbox.url,
-                         budget=0.05, concurrency=1)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("pixazo",),
+        models=("xtts-v2", "chatterbox"),
+        corpus=("en_read:3",),
+        target=sandbox.url,
+        budget=0.05,
+        concurrency=1,
+    )
     planned = dry_run(config, {"pixazo": PIXAZO}, environ={})
     assert planned.plan.cost_usd > 0.05 and planned.refusal is None
     assert len(planned.jobs) == 4 and len(planned.not_started) == 2  # 0.015 + 0.01 + 0.015 + 0.01 fit
@@ -42,8 +50,15 @@ def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -
 
 
 def test_a_live_run_without_a_budget_is_refused_as_the_run_refuses(tmp_path: Path) -> None:
-    config = BenchConfig(out=tmp_path, score=False, report=False, models=("xtts-v2",), corpus=("en_read:1",),
-                         target="live", reference_url="https://voices.example.org/me.wav")
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        models=("xtts-v2",),
+        corpus=("en_read:1",),
+        target="live",
+        reference_url="https://voices.example.org/me.wav",
+    )
     refused = dry_run(config, {"pixazo": PIXAZO}, environ={"PIXAZO_API_KEY": "a-key-of-the-right-form"})
     assert refused.refusal is not None and "give --budget USD (enforced) or --yes" in refused.refusal
     missing = dry_run(config, {"pixazo": PIXAZO}, environ={})
@@ -53,8 +68,14 @@ def test_a_live_run_without_a_budget_is_refused_as_the_run_refuses(tmp_path: Pat
 
 
 def _bash(line: str, env: dict[str, str]) -> str:
-    done = subprocess.run(["bash", "-c", line + " --silent --show-error --fail"], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["bash", "-c", line + " --silent --show-error --fail"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -62,8 +83,15 @@ def _bash(line: str, env: dict[str, str]) -> str:
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_curl_lines_run_as_printed(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the reference file is named by its absolute path: any folder works
-    config = BenchConfig(out=tmp_path, score=False, report=False, models=("chatterbox", "voice-clone"),
-                         providers=("pixazo", "pixelapi"), corpus=("en_read:1",), target=sandbox.url)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        models=("chatterbox", "voice-clone"),
+        providers=("pixazo", "pixelapi"),
+        corpus=("en_read:1",),
+        target=sandbox.url,
+    )
     planned = dry_run(config, {"pixazo": PIXAZO, "pixelapi": PIXELAPI}, environ={})
     by_model = {job.title.split()[0]: {step.kind: step for step in job.steps} for job in planned.jobs}
     upload = by_model["pixelapi/voice-clone"]["upload"].detail
@@ -78,17 +106,29 @@ def test_the_curl_lines_run_as_printed(tmp_path: Path, sandbox: Any, monkeypatch
 
 
 def test_a_signed_provider_is_signed_by_curl_and_a_regional_one_waits_for_its_region(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from harness.providers.azure import PROVIDER as AZURE
     from harness.providers.polly import PROVIDER as POLLY
 
     monkeypatch.delenv("AZURE_SPEECH_REGION", raising=False)
     monkeypatch.delenv("AWS_REGION", raising=False)
     secret = "polly-secret-0123456789"
-    env = {"AWS_SECRET_ACCESS_KEY": secret, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
-           "AZURE_SPEECH_KEY": "az-key-0123456789"}
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("polly", "azure"), models=("neural",),
-                         corpus=("en_read:1",), target="live", budget=1.0)
+    env = {
+        "AWS_SECRET_ACCESS_KEY": secret,
+        "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
+        "AZURE_SPEECH_KEY": "az-key-0123456789",
+    }
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("polly", "azure"),
+        models=("neural",),
+        corpus=("en_read:1",),
+        target="live",
+        budget=1.0,
+    )
     planned = dry_run(config, {"polly": POLLY, "azure": AZURE}, environ=env)
     assert planned.refusal is None
     lines = [step.curl for job in planned.jobs for step in job.steps if step.curl]

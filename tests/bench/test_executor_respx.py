@@ -27,8 +27,13 @@ BASE = "https://pixazo.test"
 
 
 def _target() -> Target:
-    return Target(kind=TargetKind.URL, bases={("pixazo", "gateway"): BASE}, keys={"pixazo": "k-123456"}, url=BASE,
-                  reference_url="https://ref.test/joe.wav")
+    return Target(
+        kind=TargetKind.URL,
+        bases={("pixazo", "gateway"): BASE},
+        keys={"pixazo": "k-123456"},
+        url=BASE,
+        reference_url="https://ref.test/joe.wav",
+    )
 
 
 def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
@@ -51,8 +56,12 @@ def _runner_run(config: BenchConfig, provider: Provider = PIXAZO) -> tuple[Store
     return store, runner
 
 
-def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav",
-            stamps: tuple[str, str] = ("2026-05-22T13:17:32.110Z", "2026-05-22T13:17:33.110Z")) -> dict[str, object]:
+def _status(
+    job_id: str,
+    state: str,
+    wav_url: str = "https://cdn.test/a.wav",
+    stamps: tuple[str, str] = ("2026-05-22T13:17:32.110Z", "2026-05-22T13:17:33.110Z"),
+) -> dict[str, object]:
     body: dict[str, object] = {"request_id": job_id, "status": state, "created_at": stamps[0]}
     if state == "COMPLETED":
         body["output"] = {"media_url": [wav_url], "media_type": "audio/wav"}
@@ -65,12 +74,17 @@ def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav",
 def _one_job_answering(router: respx.MockRouter, job_id: str, states: list[str], wav: bytes) -> None:
     """A gateway that queues one job, answers its polls with `states` in turn, and serves its audio."""
     answers = iter(states)
-    router.post(url__startswith=BASE).mock(return_value=httpx.Response(
-        202, json={"request_id": job_id, "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/{job_id}"}))
+    router.post(url__startswith=BASE).mock(
+        return_value=httpx.Response(
+            202, json={"request_id": job_id, "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/{job_id}"}
+        )
+    )
     router.get(f"{BASE}/v2/requests/status/{job_id}").mock(
-        side_effect=lambda request: httpx.Response(200, json=_status(job_id, next(answers))))
-    router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
-                                                                          headers={"content-type": "audio/wav"}))
+        side_effect=lambda request: httpx.Response(200, json=_status(job_id, next(answers)))
+    )
+    router.get("https://cdn.test/a.wav").mock(
+        return_value=httpx.Response(200, content=wav, headers={"content-type": "audio/wav"})
+    )
 
 
 def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfig, wav: bytes) -> None:
@@ -85,11 +99,14 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
         return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(at * 1000) % 1000:03d}Z"
 
     with respx.mock(assert_all_called=False) as router:
+
         def submit(request: httpx.Request) -> httpx.Response:
             job_id = "xtts-1" if "xtts" in request.url.path else "cb-1"
             created[job_id] = time.time()
-            return httpx.Response(202, json={"request_id": job_id, "status": "QUEUED",
-                                             "polling_url": f"{BASE}/v2/requests/status/{job_id}"})
+            return httpx.Response(
+                202,
+                json={"request_id": job_id, "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/{job_id}"},
+            )
 
         def status(request: httpx.Request, request_id: str) -> httpx.Response:
             polls[request_id] = polls.get(request_id, 0) + 1
@@ -100,13 +117,15 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
             spans[request_id] = math.floor(finished * 1000) - math.floor(created[request_id] * 1000)
             if final == "COMPLETED":
                 completions.append(math.floor(finished * 1000))
-            return httpx.Response(200, json=_status(request_id, final, stamps=(stamp(created[request_id]),
-                                                                                stamp(finished))))
+            return httpx.Response(
+                200, json=_status(request_id, final, stamps=(stamp(created[request_id]), stamp(finished)))
+            )
 
         router.post(url__startswith=BASE).mock(side_effect=submit)
         router.get(url__regex=rf"{BASE}/v2/requests/status/(?P<request_id>[^/]+)").mock(side_effect=status)
-        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
-                                                                              headers={"content-type": "audio/wav"}))
+        router.get("https://cdn.test/a.wav").mock(
+            return_value=httpx.Response(200, content=wav, headers={"content-type": "audio/wav"})
+        )
         store, run_id = _run(config, router)
     jobs = {r.model: asdict(r) for r in store.jobs(run_id)}
     assert jobs["xtts-v2"]["outcome"] == "ok" and jobs["xtts-v2"]["polls"] == 2
@@ -128,8 +147,7 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     assert Path(clip["audio_path"]).parts[0] == "audio"
 
 
-def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(config: BenchConfig,
-                                                                               wav: bytes) -> None:
+def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(config: BenchConfig, wav: bytes) -> None:
     """The schedule's budget does not count polls that found a job queued, so what it learns a job spent must
     not either: counted, a provider that shows its queue looks over plan and loses the thirds of its core."""
     config = config.updated(models=("xtts-v2",), corpus=("en_read:1",))
@@ -156,10 +174,14 @@ def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfi
 def test_a_job_that_never_finishes_times_out_and_is_charged(config: BenchConfig) -> None:
     config = config.updated(models=("chatterbox",), corpus=("en_read:1",), job_timeout=0.6)
     with respx.mock(assert_all_called=False) as router:
-        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
-            202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}))
+        router.post(url__startswith=BASE).mock(
+            return_value=httpx.Response(
+                202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}
+            )
+        )
         router.get(f"{BASE}/v2/requests/status/cb-1").mock(
-            return_value=httpx.Response(200, json=_status("cb-1", "PROCESSING")))
+            return_value=httpx.Response(200, json=_status("cb-1", "PROCESSING"))
+        )
         store, run_id = _run(config, router)
     job = asdict(store.jobs(run_id)[0])
     assert (job["outcome"], job["error_class"]) == ("error", "timeout")

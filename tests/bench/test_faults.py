@@ -55,10 +55,21 @@ def _hook(label: str, item_id: str, phase: str, attempt: int) -> Mapping[str, st
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, str]:
     folder = tmp_path_factory.mktemp("faults")
-    config = BenchConfig(out=folder, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
-                         corpus=(str(_corpus(folder / "faults.json")),), target=sandbox.url, yes=True,
-                         job_timeout=20.0, request_timeout=2.0, max_rate_limit_retries=1, download_attempts=2,
-                         concurrency=16)
+    config = BenchConfig(
+        out=folder,
+        score=False,
+        report=False,
+        models=("chatterbox",),
+        providers=("pixazo",),
+        corpus=(str(_corpus(folder / "faults.json")),),
+        target=sandbox.url,
+        yes=True,
+        job_timeout=20.0,
+        request_timeout=2.0,
+        max_rate_limit_retries=1,
+        download_attempts=2,
+        concurrency=16,
+    )
     result = run_bench_session(config, headers=_hook, providers={"pixazo": PIXAZO})
     assert result.status == "pending"  # three results still to fetch
     return Store(result.db_path), result.run_id
@@ -66,8 +77,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, 
 
 def test_each_job_ends_in_its_class(run: tuple[Store, str]) -> None:
     store, run_id = run
-    ended = {row.item_id: "unfetched" if row.state == "unfetched" else row.error_class
-             for row in store.jobs(run_id)}
+    ended = {row.item_id: "unfetched" if row.state == "unfetched" else row.error_class for row in store.jobs(run_id)}
     assert ended == {item: expected for item, (_, expected) in CASES.items()}
 
 
@@ -86,8 +96,10 @@ def test_the_summary_counts_every_class(run: tuple[Store, str]) -> None:
 
 def test_costs_are_exact(run: tuple[Store, str]) -> None:
     store, run_id = run
-    rows = store.query("SELECT item_id, SUM(usd) AS usd, GROUP_CONCAT(basis) AS basis FROM costs "
-                       "WHERE run_id = ? GROUP BY job_key", (run_id,))
+    rows = store.query(
+        "SELECT item_id, SUM(usd) AS usd, GROUP_CONCAT(basis) AS basis FROM costs WHERE run_id = ? GROUP BY job_key",
+        (run_id,),
+    )
     by_item = {row["item_id"]: (row["usd"], row["basis"]) for row in rows}
     assert set(by_item) == set(CASES)  # failed jobs keep a cost row
     assert by_item["error"] == (0.0, "uncharged-state:ERROR")

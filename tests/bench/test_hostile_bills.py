@@ -102,14 +102,17 @@ class Hostile(QuietHandler):
         events = [b'{"type":"speech.audio.delta","audio":"' + base64.b64encode(wav) + b'"}', done]
         if twice:
             events.append(done.replace(usage.encode(), b"67"))
-        self.answer(200, b"".join(b"data: " + event + b"\n\n" for event in events),
-                    {"Content-Type": "text/event-stream"})
+        self.answer(
+            200, b"".join(b"data: " + event + b"\n\n" for event in events), {"Content-Type": "text/event-stream"}
+        )
 
 
 def _table(family: Family, case: str, url: str) -> str:
-    return (f'\n[providers.{family.name}{case}]\nlike = "{family.like}"\nbase_url = "{url}/{case}/{family.path}"\n'
-            f'auth = "none"\nmodels = ["{family.model}"]\nvoices = ["{family.voice}"]\nprice_per_million_chars = 4\n'
-            f'{family.extra}')
+    return (
+        f'\n[providers.{family.name}{case}]\nlike = "{family.like}"\nbase_url = "{url}/{case}/{family.path}"\n'
+        f'auth = "none"\nmodels = ["{family.model}"]\nvoices = ["{family.voice}"]\nprice_per_million_chars = 4\n'
+        f"{family.extra}"
+    )
 
 
 def _prices(cases: tuple[str, ...]) -> str:
@@ -127,19 +130,30 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
     folder = tmp_path_factory.mktemp("hostile-bills")
     server = LoopbackServer(Hostile)
     corpus = folder / "one.json"
-    corpus.write_text(json.dumps({"name": "one", "version": "1", "language": "en",
-                                  "items": [{"id": "road", "text": TEXT}]}))
+    corpus.write_text(
+        json.dumps({"name": "one", "version": "1", "language": "en", "items": [{"id": "road", "text": TEXT}]})
+    )
     file = folder / "tts-harness.toml"
-    file.write_text("".join(_table(family, case, server.url) for family in FAMILIES for case in (CLEAN, *HOSTILE))
-                    + _prices((CLEAN, *HOSTILE)))
+    file.write_text(
+        "".join(_table(family, case, server.url) for family in FAMILIES for case in (CLEAN, *HOSTILE))
+        + _prices((CLEAN, *HOSTILE))
+    )
     runs = []
     try:
         with providers_file_in_effect(file):
             names = tuple(f"{family.name}{case}" for family in FAMILIES for case in (CLEAN, *HOSTILE))
             for armed in (False, True, False):
                 Hostile.armed = armed
-                config = BenchConfig(out=folder / "out", score=False, report=False, providers=names,
-                                     corpus=(str(corpus),), target="live", budget=1.0, concurrency=4)
+                config = BenchConfig(
+                    out=folder / "out",
+                    score=False,
+                    report=False,
+                    providers=names,
+                    corpus=(str(corpus),),
+                    target="live",
+                    budget=1.0,
+                    concurrency=4,
+                )
                 runs.append(run_bench_session(config).run_id)
             yield folder / "out" / "runs.db", runs, file
     finally:
@@ -151,14 +165,23 @@ def _rows(db: Path, run_id: str) -> dict[str, dict[str, Any]]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
-        jobs = {str(row["provider"]): dict(row) for row in conn.execute(
-            "SELECT j.provider, j.state, j.outcome, j.error_message, j.cost_usd, j.cost_source AS job_source, "
-            "c.amount, c.usd, c.planned_usd, c.billed_usd, c.billed_units_json, c.cost_source FROM jobs j "
-            "JOIN costs c USING (run_id, job_key) WHERE j.run_id = ?", (run_id,))}
+        jobs = {
+            str(row["provider"]): dict(row)
+            for row in conn.execute(
+                "SELECT j.provider, j.state, j.outcome, j.error_message, j.cost_usd, j.cost_source AS job_source, "
+                "c.amount, c.usd, c.planned_usd, c.billed_usd, c.billed_units_json, c.cost_source FROM jobs j "
+                "JOIN costs c USING (run_id, job_key) WHERE j.run_id = ?",
+                (run_id,),
+            )
+        }
         for provider, job in jobs.items():
-            job["drift"] = [(str(r["kind"]), str(r["note"])) for r in conn.execute(
-                "SELECT kind, note FROM drift WHERE run_id = ? AND provider = ? AND kind LIKE 'billing%'",
-                (run_id, provider))]
+            job["drift"] = [
+                (str(r["kind"]), str(r["note"]))
+                for r in conn.execute(
+                    "SELECT kind, note FROM drift WHERE run_id = ? AND provider = ? AND kind LIKE 'billing%'",
+                    (run_id, provider),
+                )
+            ]
         job_status = conn.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
         return {"": {"status": job_status}, **jobs}
     finally:
@@ -182,14 +205,20 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
         refused = provider.endswith("beyond")  # a count past its bound: the bill refused whole, one line
         signals = 2 if provider.startswith("oai") and not refused else 1  # else one line per unreadable signal
         assert [kind for kind, _ in job["drift"]] == ["billing-refused" if refused else "billing-signal"] * signals, (
-            provider, job["drift"])
-        assert all("\n" not in note and note.startswith(f"{provider}/") and note.endswith("the planned cost is kept")
-                   for _, note in job["drift"]), job["drift"]
+            provider,
+            job["drift"],
+        )
+        assert all(
+            "\n" not in note and note.startswith(f"{provider}/") and note.endswith("the planned cost is kept")
+            for _, note in job["drift"]
+        ), job["drift"]
     assert "sent 2 times ('66, 67')" in found["eltwice"]["drift"][0][1]
     assert "sent 2 times" in found["pollytwice"]["drift"][0][1]
     assert "a signed zero, not a count" in found["pollynegzero"]["drift"][0][1]
-    assert "billed 660000 characters, beyond 10× the most its plan expects (66 characters)" in \
-        found["pollybeyond"]["drift"][0][1]
+    assert (
+        "billed 660000 characters, beyond 10× the most its plan expects (66 characters)"
+        in found["pollybeyond"]["drift"][0][1]
+    )
     from harness.results.store import Store
     from harness.runner.summary.figures import summarize
     from harness.runner.summary.view import bill_notes
@@ -200,8 +229,12 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
     finally:
         kept.close()
     # a believed bill in units the plan's rates do not price (credits, tokens on a per-character plan) is shown too
-    assert clean_notes[0].startswith("Billed in units the plan's rates do not price (kept beside the plan; its cost "
-                                     "is the plan's): ") and len(clean_notes) == 1
+    assert (
+        clean_notes[0].startswith(
+            "Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): "
+        )
+        and len(clean_notes) == 1
+    )
     assert "elclean/eleven_flash_v2_5-http 33 credits" in clean_notes[0]
     assert "oaiclean/gpt-4o-mini-tts 66 audio tokens, 66 text tokens" in clean_notes[0]
     assert notes[0].startswith("Bills refused, the planned cost kept: 3 jobs: ") and "and 0 more" not in notes[0]
@@ -222,11 +255,18 @@ def test_no_stored_amount_passes_its_bound(store: tuple[Path, list[str], Path]) 
     db, _, _ = store
     conn = sqlite3.connect(db)
     try:
-        amounts = [value for row in conn.execute(
-            "SELECT amount, usd, planned_usd, billed_usd, worst_case_usd FROM costs") for value in row
-            if value is not None]
-        units = [v for (text,) in conn.execute("SELECT billed_units_json FROM costs")
-                 if text is not None for v in json.loads(text).values()]
+        amounts = [
+            value
+            for row in conn.execute("SELECT amount, usd, planned_usd, billed_usd, worst_case_usd FROM costs")
+            for value in row
+            if value is not None
+        ]
+        units = [
+            v
+            for (text,) in conn.execute("SELECT billed_units_json FROM costs")
+            if text is not None
+            for v in json.loads(text).values()
+        ]
         cost = [value for (value,) in conn.execute("SELECT cost_usd FROM jobs") if value is not None]
     finally:
         conn.close()
@@ -234,8 +274,9 @@ def test_no_stored_amount_passes_its_bound(store: tuple[Path, list[str], Path]) 
     assert units and all(isinstance(v, int) and 0 < v <= 660 for v in units)  # within 10x the 66 characters
 
 
-def test_every_reader_reads_the_store(store: tuple[Path, list[str], Path], monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_reader_reads_the_store(
+    store: tuple[Path, list[str], Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, (first, hostile, _), file = store
     env = {"TTS_HARNESS_PROVIDERS_FILE": str(file)}
     out = db.parent
@@ -278,23 +319,29 @@ def spoiled(store: tuple[Path, list[str], Path], tmp_path_factory: pytest.TempPa
     return copy, last, keys["pollyclean"]
 
 
-def test_a_bad_row_written_by_hand_is_named_and_left_out(spoiled: tuple[Path, str, str],
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_row_written_by_hand_is_named_and_left_out(
+    spoiled: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from harness.results import read_run
 
     db, last, polly = spoiled
     rows = read_run(db, last)
     kept = {str(r.provider) for r in rows.requests}  # each of the three is left out, the others kept
-    assert kept == {f"{f.name}{case}" for f in FAMILIES for case in (CLEAN, *HOSTILE)} - {"pollyclean", "oaiclean",
-                                                                                          "elclean"}
-    assert len(rows.left_out) == 3 and all("\n" not in line and line.startswith(f"run {last}: job ")
-                                           for line in rows.left_out)
+    assert kept == {f"{f.name}{case}" for f in FAMILIES for case in (CLEAN, *HOSTILE)} - {
+        "pollyclean",
+        "oaiclean",
+        "elclean",
+    }
+    assert len(rows.left_out) == 3 and all(
+        "\n" not in line and line.startswith(f"run {last}: job ") for line in rows.left_out
+    )
     assert any(polly in line and "usd holds inf" in line for line in rows.left_out), rows.left_out
     out = db.parent
-    for args in (("history", "--db", str(db), "--out", str(out / "h.html")),
-                 ("export", last, "--db", str(db), "--out", str(out / "rows")),
-                 ("report", last, "--db", str(db), "--out", str(out / "r.html"))):
+    for args in (
+        ("history", "--db", str(db), "--out", str(out / "h.html")),
+        ("export", last, "--db", str(db), "--out", str(out / "rows")),
+        ("report", last, "--db", str(db), "--out", str(out / "r.html")),
+    ):
         done = in_process(*args, cwd=out, monkeypatch=monkeypatch, capsys=capsys)
         assert done.returncode in (0, 1) and "Traceback" not in done.stdout + done.stderr, (args, done)
         notes = [line for line in done.stderr.splitlines() if line.startswith("note: run ")]

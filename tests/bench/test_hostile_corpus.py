@@ -42,6 +42,7 @@ def _timed(load: Callable[[], Any]) -> Any:
 @pytest.fixture
 def bounded() -> Iterator[Callable[[Callable[[], Any]], Any]]:
     """Runs a load `_timed`, asserting too that it allocated under `BYTES` at its peak (tracing slows it)."""
+
     def run(load: Callable[[], Any]) -> Any:
         tracemalloc.start()
         try:
@@ -50,6 +51,7 @@ def bounded() -> Iterator[Callable[[Callable[[], Any]], Any]]:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             assert peak < BYTES, peak
+
     yield run
 
 
@@ -70,18 +72,21 @@ def _refusal(bounded: Callable[[Callable[[], Any]], Any], load: Callable[[], Any
     return message
 
 
-@pytest.mark.parametrize(("accepted", "misreading", "refused"), [
-    # a misreading of 2**40 readings, one of them an accepted one: refused naming the shortest shared reading
-    ([" ".join(["oh"] * 39 + ["zero"])], ZEROS, "can be said 'oh oh oh"),
-    # ... none of them accepted: loads
-    ([" ".join(["nought"] * 40)], ZEROS, None),
-    # ... inside a choice, where the old lister made a list of every reading of the inner part
-    ([" ".join(["zero"] * 40)], "{" + ZEROS + "|nothing}", "can be said 'zero zero"),
-    # an accepted form of 2**40 ways to say 40..80 "oh"s against a near misreading (81: backtracking, killed at
-    # 150 s) loads; against one it allows (80), is refused
-    ([MANY_OHS], " ".join(["oh"] * 81), None),
-    ([MANY_OHS], " ".join(["oh"] * 80), "can be said 'oh oh oh"),
-])
+@pytest.mark.parametrize(
+    ("accepted", "misreading", "refused"),
+    [
+        # a misreading of 2**40 readings, one of them an accepted one: refused naming the shortest shared reading
+        ([" ".join(["oh"] * 39 + ["zero"])], ZEROS, "can be said 'oh oh oh"),
+        # ... none of them accepted: loads
+        ([" ".join(["nought"] * 40)], ZEROS, None),
+        # ... inside a choice, where the old lister made a list of every reading of the inner part
+        ([" ".join(["zero"] * 40)], "{" + ZEROS + "|nothing}", "can be said 'zero zero"),
+        # an accepted form of 2**40 ways to say 40..80 "oh"s against a near misreading (81: backtracking, killed at
+        # 150 s) loads; against one it allows (80), is refused
+        ([MANY_OHS], " ".join(["oh"] * 81), None),
+        ([MANY_OHS], " ".join(["oh"] * 80), "can be said 'oh oh oh"),
+    ],
+)
 def test_forms_of_very_many_readings_are_compared_on_automata(
     bounded: Callable[[Callable[[], Any]], Any], accepted: list[str], misreading: str, refused: str | None
 ) -> None:
@@ -98,34 +103,38 @@ def test_forms_of_very_many_readings_are_compared_on_automata(
         assert refused in message and "which the accepted" in message
 
 
-def test_an_item_whose_forms_take_too_long_to_compare_is_one_line(
-    bounded: Callable[[Callable[[], Any]], Any]
-) -> None:
+def test_an_item_whose_forms_take_too_long_to_compare_is_one_line(bounded: Callable[[Callable[[], Any]], Any]) -> None:
     optional = " ".join(["[a]"] * 124)  # 250 states: two such forms visit about 250 * 250 pairs of states
     data = _year_item([f"{optional} b"] * 20, [f"{optional} c"])  # 21 accepted and 3 misreadings: the budget in 63
     message = _refusal(bounded, lambda: parse_corpus(data))
-    assert f"are too large to compare (more than {CLASH_PAIRS // (21 * 3):,} pairs of states to visit; at most " \
-           f"{CLASH_PAIRS:,} for the item's forms)" in message
+    assert (
+        f"are too large to compare (more than {CLASH_PAIRS // (21 * 3):,} pairs of states to visit; at most "
+        f"{CLASH_PAIRS:,} for the item's forms)" in message
+    )
     shorter = " ".join(["[a]"] * 60)
     fewer = _year_item([f"{shorter} b"], [f"{shorter} c"])  # 2 and 3, each pair within its sixth of the budget
     assert bounded(lambda: parse_corpus(fewer)).items[2].hard is not None
 
 
-@pytest.mark.parametrize(("form", "says"), [
-    ("[" * 3000 + "oh" + "]" * 3000 + " one", f"at most {MAX_FORM_CHARS} are read"),
-    ("[" * 40 + "oh" + "]" * 40 + " one", f"brackets nested more than {MAX_NESTING} deep"),
-])
-def test_deeply_nested_brackets_are_one_line(bounded: Callable[[Callable[[], Any]], Any], form: str,
-                                              says: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "says"),
+    [
+        ("[" * 3000 + "oh" + "]" * 3000 + " one", f"at most {MAX_FORM_CHARS} are read"),
+        ("[" * 40 + "oh" + "]" * 40 + " one", f"brackets nested more than {MAX_NESTING} deep"),
+    ],
+)
+def test_deeply_nested_brackets_are_one_line(bounded: Callable[[Callable[[], Any]], Any], form: str, says: str) -> None:
     for data in (_year_item([form], []), _year_item([], [form])):
         assert says in _refusal(bounded, lambda data=data: parse_corpus(data))  # type: ignore[misc]
 
 
 def test_deeply_nested_json_is_one_line(bounded: Callable[[Callable[[], Any]], Any], tmp_path: Path) -> None:
     deepest = tmp_path / "deep.json"
-    deepest.write_text('{"name": "x", "version": "1", "language": "en", "items": ' + "[" * 100_000 + "]" * 100_000
-                       + "}")
+    deepest.write_text(
+        '{"name": "x", "version": "1", "language": "en", "items": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
     assert f"nested more than {MAX_JSON_DEPTH} deep" in _refusal(bounded, lambda: load_corpus(str(deepest)))
+
     # within Python's reader, past the bound, in an extra field: the file, `items` and the item are 3 levels
     def corpus_nested(levels: int) -> dict[str, Any]:
         extra: list[Any] = []
@@ -139,8 +148,9 @@ def test_deeply_nested_json_is_one_line(bounded: Callable[[Callable[[], Any]], A
     assert bounded(lambda: parse_corpus(at_the_bound)).items[0].text == "Hi."
 
 
-def test_a_file_over_the_size_bound_is_refused_unread(bounded: Callable[[Callable[[], Any]], Any],
-                                                      tmp_path: Path) -> None:
+def test_a_file_over_the_size_bound_is_refused_unread(
+    bounded: Callable[[Callable[[], Any]], Any], tmp_path: Path
+) -> None:
     huge = tmp_path / "huge.json"
     with huge.open("wb") as file:
         file.truncate(MAX_CORPUS_BYTES + 1)  # sparse: no disk, and nothing is read
@@ -149,19 +159,20 @@ def test_a_file_over_the_size_bound_is_refused_unread(bounded: Callable[[Callabl
 
 def test_duplicate_ids_are_found_with_a_set_and_a_few_named(bounded: Callable[[Callable[[], Any]], Any]) -> None:
     items = [{"id": f"item-{n % 50_000}", "text": "Hello."} for n in range(100_000)]  # each id twice
-    message = _refusal(_timed, lambda: parse_corpus({"name": "x", "version": "1", "language": "en",
-                                                      "items": items}))
-    assert message == ("corpus: item ids must be unique; 50,000 repeated: 'item-0', 'item-1', 'item-10', "
-                       "'item-100', 'item-1000' … and 49,995 more")
+    message = _refusal(_timed, lambda: parse_corpus({"name": "x", "version": "1", "language": "en", "items": items}))
+    assert message == (
+        "corpus: item ids must be unique; 50,000 repeated: 'item-0', 'item-1', 'item-10', "
+        "'item-100', 'item-1000' … and 49,995 more"
+    )
     odd = [{"id": "two\nlines", "text": "x"}] * 2
-    assert "'two\\nlines'" in _refusal(bounded, lambda: parse_corpus({"name": "x", "version": "1", "language": "en",
-                                                                    "items": odd}))
+    assert "'two\\nlines'" in _refusal(
+        bounded, lambda: parse_corpus({"name": "x", "version": "1", "language": "en", "items": odd})
+    )
 
 
 def test_many_invalid_items_are_one_line(bounded: Callable[[Callable[[], Any]], Any]) -> None:
     items: list[Any] = [{"id": n} for n in range(10_000)]
-    message = _refusal(_timed, lambda: parse_corpus({"name": "x", "version": "1", "language": "en",
-                                                     "items": items}))
+    message = _refusal(_timed, lambda: parse_corpus({"name": "x", "version": "1", "language": "en", "items": items}))
     assert message.startswith("corpus is not a corpus file: items/0/id: Input should be a valid string")
     assert message.endswith("more")
 
@@ -174,6 +185,8 @@ def test_a_file_of_many_bad_hard_items_names_a_few(bounded: Callable[[Callable[[
         _timed(lambda: parse_corpus(data))
     lines = str(error.value).splitlines()
     assert lines[0] == "corpus is not a valid hard-text corpus (5000 problems):" and len(lines) == 27
-    assert lines[1].endswith("(category-0, category-1, category-2, category-3, category-4, category-5, category-6, "
-                             "category-7, category-8, category-9, category-10, category-11 … and 4,988 more)")
+    assert lines[1].endswith(
+        "(category-0, category-1, category-2, category-3, category-4, category-5, category-6, "
+        "category-7, category-8, category-9, category-10, category-11 … and 4,988 more)"
+    )
     assert lines[-1] == "  … and 4975 more"

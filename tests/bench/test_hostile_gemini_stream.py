@@ -29,8 +29,13 @@ KEY = "gemini-loopback-key"
 
 
 def _event(piece: bytes, rate: int = 24000, finish: str | None = None) -> bytes:
-    candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"inlineData": {
-        "mimeType": LABEL.format(rate=rate), "data": base64.b64encode(piece).decode()}}]}, "index": 0}
+    candidate: dict[str, Any] = {
+        "content": {
+            "role": "model",
+            "parts": [{"inlineData": {"mimeType": LABEL.format(rate=rate), "data": base64.b64encode(piece).decode()}}],
+        },
+        "index": 0,
+    }
     if finish is not None:
         candidate["finishReason"] = finish
     return b"data: " + json.dumps({"candidates": [candidate]}).encode() + b"\r\n\r\n"
@@ -58,8 +63,9 @@ class Gemini(QuietHandler):
             return
         Gemini.seen.append(name)
         events = STREAMS[name]
-        self.answer_chunked(200, b"".join(events), {"Content-Type": "text/event-stream", "Connection": "close"},
-                            chunk=len(events[0]))
+        self.answer_chunked(
+            200, b"".join(events), {"Content-Type": "text/event-stream", "Connection": "close"}, chunk=len(events[0])
+        )
         self.close_connection = True
 
 
@@ -78,11 +84,27 @@ def test_a_gemini_stream_no_clip_can_be_made_of_is_no_result(gemini: LoopbackSer
     from harness.runner.session import run_bench_session
 
     corpus = tmp_path / "streams.json"
-    corpus.write_text(json.dumps({"name": "streams", "version": "1", "language": "en",
-                                  "items": [{"id": f"s{n}", "text": text} for n, text in enumerate(TEXTS)]}))
-    config = BenchConfig(out=tmp_path / "run", score=False, report=False, providers=("gemini",),
-                         models=("gemini/gemini-3.8-flash-tts-stream",), corpus=(str(corpus),), target=gemini.url,
-                         concurrency=1, yes=True)
+    corpus.write_text(
+        json.dumps(
+            {
+                "name": "streams",
+                "version": "1",
+                "language": "en",
+                "items": [{"id": f"s{n}", "text": text} for n, text in enumerate(TEXTS)],
+            }
+        )
+    )
+    config = BenchConfig(
+        out=tmp_path / "run",
+        score=False,
+        report=False,
+        providers=("gemini",),
+        models=("gemini/gemini-3.8-flash-tts-stream",),
+        corpus=(str(corpus),),
+        target=gemini.url,
+        concurrency=1,
+        yes=True,
+    )
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:

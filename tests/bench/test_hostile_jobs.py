@@ -82,18 +82,19 @@ def _audio(body: bytes, media_type: str = "audio/wav", status: int = 200) -> Ans
 
 
 def accepted(where: Where) -> Answer:
-    return _json({"request_id": where.job_id, "status": "QUEUED",
-                  "polling_url": f"{where.url}{STATUS_PATH}{where.job_id}"}, 202)
+    return _json(
+        {"request_id": where.job_id, "status": "QUEUED", "polling_url": f"{where.url}{STATUS_PATH}{where.job_id}"}, 202
+    )
 
 
 def _status(where: Where, state: object, **fields: Any) -> Answer:
-    return _json({"request_id": where.job_id, "status": state, "model_id": "chatterbox-text-to-speech",
-                  "error": None, **fields})
+    return _json(
+        {"request_id": where.job_id, "status": state, "model_id": "chatterbox-text-to-speech", "error": None, **fields}
+    )
 
 
 def completed(where: Where, url: str | None = None, media_type: str = "audio/wav", **fields: Any) -> Answer:
-    return _status(where, "COMPLETED", output={"media_url": [url or where.media], "media_type": media_type},
-                   **fields)
+    return _status(where, "COMPLETED", output={"media_url": [url or where.media], "media_type": media_type}, **fields)
 
 
 def then(final: Callable[[Where], Answer]) -> Callable[[Where, int], Answer]:
@@ -137,79 +138,127 @@ CASES = (
     # controls
     Case("good", broken=False),
     Case("good, straight to COMPLETED on the first poll", status=always(completed), broken=False),
-    Case("media on another origin (the key never sent there)",
-         status=then(lambda where: completed(where, f"{where.other}/cdn/{where.n}.wav")), broken=False),
-    Case("media redirected to another origin (the key never follows)",
-         media=lambda where: Answer(302, {"Location": f"{where.other}/cdn/{where.n}.wav"}), broken=False),
-    Case("status redirected to another origin (the key never follows)",
-         status=then(lambda where: Answer(307, {"Location": f"{where.other}/moved/status/{where.job_id}"})),
-         broken=False),
-    Case("media Content-Type says 24 kHz, the WAV header 8 kHz",
-         media=media(_audio(EIGHT_KHZ, f"audio/wav; rate={RATE}")), broken=False, finding="answer-format"),
-    Case("status says audio/mpeg, the bytes are WAV",
-         status=then(lambda where: completed(where, media_type="audio/mpeg")), broken=False, finding="answer-format"),
+    Case(
+        "media on another origin (the key never sent there)",
+        status=then(lambda where: completed(where, f"{where.other}/cdn/{where.n}.wav")),
+        broken=False,
+    ),
+    Case(
+        "media redirected to another origin (the key never follows)",
+        media=lambda where: Answer(302, {"Location": f"{where.other}/cdn/{where.n}.wav"}),
+        broken=False,
+    ),
+    Case(
+        "status redirected to another origin (the key never follows)",
+        status=then(lambda where: Answer(307, {"Location": f"{where.other}/moved/status/{where.job_id}"})),
+        broken=False,
+    ),
+    Case(
+        "media Content-Type says 24 kHz, the WAV header 8 kHz",
+        media=media(_audio(EIGHT_KHZ, f"audio/wav; rate={RATE}")),
+        broken=False,
+        finding="answer-format",
+    ),
+    Case(
+        "status says audio/mpeg, the bytes are WAV",
+        status=then(lambda where: completed(where, media_type="audio/mpeg")),
+        broken=False,
+        finding="answer-format",
+    ),
     # the submit
-    Case("submit answer not JSON", submit=lambda _: _audio(b"<html>queued " + KEY.encode() + b"</html>",
-                                                           "text/html", 202)),
-    Case("submit without a request id", submit=lambda where: _json({"status": "QUEUED", "polling_url": where.url},
-                                                                   202)),
+    Case(
+        "submit answer not JSON",
+        submit=lambda _: _audio(b"<html>queued " + KEY.encode() + b"</html>", "text/html", 202),
+    ),
+    Case(
+        "submit without a request id", submit=lambda where: _json({"status": "QUEUED", "polling_url": where.url}, 202)
+    ),
     Case("submit with a numeric request id", submit=lambda _: _json({"request_id": 12345, "status": "QUEUED"}, 202)),
-    Case("an error body inside a 200 submit",
-         submit=lambda _: _json({"error": "Unauthorized", "message": f"invalid subscription key {ECHO}"})),
-    Case("submit refused 401 echoing the key",
-         submit=lambda _: _json({"error": "Unauthorized", "message": ECHO}, 401)),
+    Case(
+        "an error body inside a 200 submit",
+        submit=lambda _: _json({"error": "Unauthorized", "message": f"invalid subscription key {ECHO}"}),
+    ),
+    Case("submit refused 401 echoing the key", submit=lambda _: _json({"error": "Unauthorized", "message": ECHO}, 401)),
     Case("submit answer a JSON list", submit=lambda _: _json([{"request_id": "job-x"}], 202)),
     # the status
-    Case("status of a state nobody documented", status=always(lambda where: _status(where, "DONE-ISH")),
-         timeout=True),
+    Case("status of a state nobody documented", status=always(lambda where: _status(where, "DONE-ISH")), timeout=True),
     Case("status FAILED, the key in its message", status=failed(f"bad key {KEY}")),
-    Case("status FAILED, the key percent-encoded every char (upper hex)",
-         status=failed("bad key " + "".join(f"%{byte:02X}" for byte in KEY.encode()))),
-    Case("status FAILED, the key percent-encoded every char (lower hex)",
-         status=failed("bad key " + "".join(f"%{byte:02x}" for byte in KEY.encode()))),
+    Case(
+        "status FAILED, the key percent-encoded every char (upper hex)",
+        status=failed("bad key " + "".join(f"%{byte:02X}" for byte in KEY.encode())),
+    ),
+    Case(
+        "status FAILED, the key percent-encoded every char (lower hex)",
+        status=failed("bad key " + "".join(f"%{byte:02x}" for byte in KEY.encode())),
+    ),
     Case("status FAILED, the key in base64", status=failed("bad key " + base64.b64encode(KEY.encode()).decode())),
     Case("status FAILED, the key in every form", status=failed(ECHO)),
-    Case("status ERROR (uncharged), the key in its message",
-         status=then(lambda where: _status(where, "ERROR", error=quote(KEY, safe="")))),
+    Case(
+        "status ERROR (uncharged), the key in its message",
+        status=then(lambda where: _status(where, "ERROR", error=quote(KEY, safe=""))),
+    ),
     Case("COMPLETED without a media URL", status=then(lambda where: _status(where, "COMPLETED"))),
-    Case("COMPLETED with an empty media list",
-         status=then(lambda where: _status(where, "COMPLETED", output={"media_url": [], "media_type": "audio/wav"}))),
-    Case("COMPLETED with an error beside good media",
-         status=then(lambda where: completed(where, error=f"synthesis failed: {ECHO}"))),
+    Case(
+        "COMPLETED with an empty media list",
+        status=then(lambda where: _status(where, "COMPLETED", output={"media_url": [], "media_type": "audio/wav"})),
+    ),
+    Case(
+        "COMPLETED with an error beside good media",
+        status=then(lambda where: completed(where, error=f"synthesis failed: {ECHO}")),
+    ),
     Case("status without a state", status=always(lambda where: _json({"request_id": where.job_id})), timeout=True),
     Case("status whose state is a list", status=then(lambda where: _status(where, ["COMPLETED"]))),
-    Case("status whose state is an object",
-         status=then(lambda where: _status(where, {"state": "COMPLETED"}))),
-    Case("status stamps that are not times, the audio good",
-         status=then(lambda where: completed(where, created_at="yesterday-ish", completed_at="9" * 40)),
-         broken=False),
-    Case("status stamps as numbers, completed before created",
-         status=then(lambda where: completed(where, created_at=1e300, completed_at=-5)), broken=False),
-    Case("status body claims gzip and is not",
-         status=always(lambda where: Answer(200, {"Content-Type": "application/json", "Content-Encoding": "gzip"},
-                                            b"\x1f\x8b\x08\x00not gzip at all"))),
-    Case("status answer not JSON", status=always(lambda _: _audio(b"<html>" + KEY.encode() + b"</html>",
-                                                                  "text/html"))),
+    Case("status whose state is an object", status=then(lambda where: _status(where, {"state": "COMPLETED"}))),
+    Case(
+        "status stamps that are not times, the audio good",
+        status=then(lambda where: completed(where, created_at="yesterday-ish", completed_at="9" * 40)),
+        broken=False,
+    ),
+    Case(
+        "status stamps as numbers, completed before created",
+        status=then(lambda where: completed(where, created_at=1e300, completed_at=-5)),
+        broken=False,
+    ),
+    Case(
+        "status body claims gzip and is not",
+        status=always(
+            lambda where: Answer(
+                200,
+                {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+                b"\x1f\x8b\x08\x00not gzip at all",
+            )
+        ),
+    ),
+    Case("status answer not JSON", status=always(lambda _: _audio(b"<html>" + KEY.encode() + b"</html>", "text/html"))),
     Case("status answer a JSON string", status=always(lambda _: _json("COMPLETED"))),
-    Case("status refused 401 echoing the key", status=always(lambda _: _json({"error": "Unauthorized",
-                                                                             "message": ECHO}, 401))),
+    Case(
+        "status refused 401 echoing the key",
+        status=always(lambda _: _json({"error": "Unauthorized", "message": ECHO}, 401)),
+    ),
     Case("status that drips a byte a second", status=always(lambda _: DRIP), timeout=True),
     Case("a job that never completes", status=always(lambda where: _status(where, "PROCESSING")), timeout=True),
     # the media
-    Case("media claims gzip and is not", media=media(Answer(200, {"Content-Type": "audio/wav",
-                                                                  "Content-Encoding": "gzip"}, b"\x1f\x8b" + WAV))),
+    Case(
+        "media claims gzip and is not",
+        media=media(Answer(200, {"Content-Type": "audio/wav", "Content-Encoding": "gzip"}, b"\x1f\x8b" + WAV)),
+    ),
     Case("media that is not audio", media=media(_audio(b"<html>Service maintenance</html>"))),
     Case("media is the key as text", media=media(_audio(ECHO.encode(), "application/octet-stream"))),
     Case("media empty", media=media(_audio(b""))),
     Case("media WAV header promising more than it holds", media=media(_audio(WAV[: len(WAV) // 2]))),
-    Case("media Content-Length longer than its body", media=media(Answer(200, {"Content-Type": "audio/wav"}, WAV,
-                                                                         declared=len(WAV) * 2))),
-    Case("media connection cut mid-body", media=media(Answer(200, {"Content-Type": "audio/wav"}, WAV[:2000],
-                                                             cut=True))),
+    Case(
+        "media Content-Length longer than its body",
+        media=media(Answer(200, {"Content-Type": "audio/wav"}, WAV, declared=len(WAV) * 2)),
+    ),
+    Case(
+        "media connection cut mid-body", media=media(Answer(200, {"Content-Type": "audio/wav"}, WAV[:2000], cut=True))
+    ),
     Case("media refused 401 echoing the key", media=media(_json({"error": "denied", "message": ECHO}, 401))),
-    Case("media URL carrying the key, refused 404",
-         status=then(lambda where: completed(where, f"{where.url}/media/{quote(KEY, safe='')}/{where.n}.wav")),
-         media=media(_json({"error": "not found"}, 404))),
+    Case(
+        "media URL carrying the key, refused 404",
+        status=then(lambda where: completed(where, f"{where.url}/media/{quote(KEY, safe='')}/{where.n}.wav")),
+        media=media(_json({"error": "not found"}, 404)),
+    ),
     Case("media URL that is no URL", status=then(lambda where: completed(where, "http://[::1:80/a.wav"))),
     Case("a relative media URL", status=then(lambda where: completed(where, f"/media/{where.n}.wav"))),
     Case("media URL of another scheme", status=then(lambda where: completed(where, "file:///etc/passwd"))),
@@ -218,14 +267,20 @@ SLOW_DOWN = b'{"error": "Too Many Requests", "message": "slow down"}'
 # A Retry-After closes the provider's gate for all its jobs (the rate limit is the account's, not the job's):
 # these run apart, where every job is expected to end by its deadline, none of them with audio.
 RETRY_AFTER_CASES = (
-    Case("submit 429 with a Retry-After far past the deadline",
-         submit=lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": "86400"}, SLOW_DOWN)),
-    Case("status 429 with a Retry-After far past the deadline",
-         status=always(lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": "86400"},
-                                        SLOW_DOWN))),
-    Case("status 429 with a Retry-After that is no time, the key in it",
-         status=always(lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": f"soon, {KEY}"},
-                                        SLOW_DOWN))),
+    Case(
+        "submit 429 with a Retry-After far past the deadline",
+        submit=lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": "86400"}, SLOW_DOWN),
+    ),
+    Case(
+        "status 429 with a Retry-After far past the deadline",
+        status=always(lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": "86400"}, SLOW_DOWN)),
+    ),
+    Case(
+        "status 429 with a Retry-After that is no time, the key in it",
+        status=always(
+            lambda _: Answer(429, {"Content-Type": "application/json", "Retry-After": f"soon, {KEY}"}, SLOW_DOWN)
+        ),
+    ),
 )
 TEXTS = tuple(f"Hostile job number {n} is read as the provider sent it." for n in range(1, 1 + len(CASES)))
 
@@ -250,7 +305,7 @@ class JobServer(QuietHandler):
             text = json.loads(body).get("text")
         except (ValueError, AttributeError):
             text = None
-        if self.path != SUBMIT_PATH or text not in TEXTS[:len(JobServer.cases)]:
+        if self.path != SUBMIT_PATH or text not in TEXTS[: len(JobServer.cases)]:
             return self._send(_json({"error": "Not Found", "message": "no such route"}, 404))
         n = TEXTS.index(text)
         with JobServer.lock:
@@ -354,10 +409,15 @@ class Ran:
     clip_rates: dict[str, Any] = field(default_factory=dict)  # text -> the rate its clip is read at
 
     def counts(self) -> dict[str, float]:
-        return {"breakages tried": sum(case.broken for case, _ in self.jobs),
-                "controls": sum(not case.broken for case, _ in self.jobs), "ok-when-broken": len(self.ok_when_broken),
-                "hung": len(self.hung), "tracebacks": self.tracebacks, "key hits": len(self.key_hits),
-                "run s": round(self.took, 1)}
+        return {
+            "breakages tried": sum(case.broken for case, _ in self.jobs),
+            "controls": sum(not case.broken for case, _ in self.jobs),
+            "ok-when-broken": len(self.ok_when_broken),
+            "hung": len(self.hung),
+            "tracebacks": self.tracebacks,
+            "key hits": len(self.key_hits),
+            "run s": round(self.took, 1),
+        }
 
 
 def _run(cases: tuple[Case, ...], servers: Servers, folder: Path, capfd: pytest.CaptureFixture[str]) -> Ran:
@@ -369,26 +429,55 @@ def _run(cases: tuple[Case, ...], servers: Servers, folder: Path, capfd: pytest.
 
     JobServer.cases = cases
     corpus = folder / "hostile.json"
-    corpus.write_text(json.dumps({"name": "hostile-jobs", "version": "1", "language": "en", "items": [
-        {"id": f"j{n:02d}", "text": text} for n, text in enumerate(TEXTS[:len(cases)])]}))
+    corpus.write_text(
+        json.dumps(
+            {
+                "name": "hostile-jobs",
+                "version": "1",
+                "language": "en",
+                "items": [{"id": f"j{n:02d}", "text": text} for n, text in enumerate(TEXTS[: len(cases)])],
+            }
+        )
+    )
     out = folder / "run"
-    config = BenchConfig(out=out, score=False, report=False, providers=("pixazo",), models=("chatterbox",),
-                         corpus=(str(corpus),), target=servers.jobs.url, budget=5.0, concurrency=len(cases),
-                         ramp_up=0, job_timeout=JOB_TIMEOUT, polling="fixed", poll_interval=0.1)
+    config = BenchConfig(
+        out=out,
+        score=False,
+        report=False,
+        providers=("pixazo",),
+        models=("chatterbox",),
+        corpus=(str(corpus),),
+        target=servers.jobs.url,
+        budget=5.0,
+        concurrency=len(cases),
+        ramp_up=0,
+        job_timeout=JOB_TIMEOUT,
+        polling="fixed",
+        poll_interval=0.1,
+    )
     began = time.monotonic()
     result = run_bench_session(config, providers={"pixazo": PIXAZO})
     ran = Ran([], time.monotonic() - began)
     store = Store(result.db_path)
     try:
         rows = [asdict(row) for row in store.jobs(result.run_id)]
-        finished = {str(row["job_key"]): store.marks(str(row["job_key"])).get("finished", float("inf")) / 1000
-                    for row in rows}
-        drift = {(str(row["job_key"]), str(row["kind"])) for row in store.query(
-            "SELECT job_key, kind FROM drift WHERE run_id = ?", (result.run_id,))}
-        last_error = {str(row["job_key"]): str(row["error_class"]) for row in store.query(
-            "SELECT job_key, error_class FROM errors WHERE run_id = ? ORDER BY rowid", (result.run_id,))}
-        ran.clip_rates = {str(row["text"]): row["declared_sample_rate"] for row in store.query(
-            "SELECT text, declared_sample_rate FROM clips WHERE run_id = ?", (result.run_id,))}
+        finished = {
+            str(row["job_key"]): store.marks(str(row["job_key"])).get("finished", float("inf")) / 1000 for row in rows
+        }
+        drift = {
+            (str(row["job_key"]), str(row["kind"]))
+            for row in store.query("SELECT job_key, kind FROM drift WHERE run_id = ?", (result.run_id,))
+        }
+        last_error = {
+            str(row["job_key"]): str(row["error_class"])
+            for row in store.query(
+                "SELECT job_key, error_class FROM errors WHERE run_id = ? ORDER BY rowid", (result.run_id,)
+            )
+        }
+        ran.clip_rates = {
+            str(row["text"]): row["declared_sample_rate"]
+            for row in store.query("SELECT text, declared_sample_rate FROM clips WHERE run_id = ?", (result.run_id,))
+        }
     finally:
         store.close()
     for row in rows:
@@ -408,15 +497,24 @@ def _run(cases: tuple[Case, ...], servers: Servers, folder: Path, capfd: pytest.
             ran.not_timeouts.append(f"{case.name}: {row['outcome']} {row['error_class']} {row['error_message']}")
     output = capfd.readouterr()
     ran.tracebacks = sum(text.count("Traceback") for text in (output.out, output.err)) + sum(
-        path.read_bytes().count(b"Traceback") for path in out.rglob("*") if path.is_file())
+        path.read_bytes().count(b"Traceback") for path in out.rglob("*") if path.is_file()
+    )
     ran.key_hits = leaks(out, KEY) + [seen for seen in MediaHost.seen if any(piece in seen for piece in pieces(KEY))]
-    print("\n".join([f"{row['outcome']:>9} {row['error_class'] or '':>9} {finished[str(row['job_key'])]:4.1f} s  "
-                     f"{case.name}" for case, row in ran.jobs] + [json.dumps(ran.counts())]))
+    print(
+        "\n".join(
+            [
+                f"{row['outcome']:>9} {row['error_class'] or '':>9} {finished[str(row['job_key'])]:4.1f} s  {case.name}"
+                for case, row in ran.jobs
+            ]
+            + [json.dumps(ran.counts())]
+        )
+    )
     return ran
 
 
 def test_no_broken_job_is_a_result_and_none_outlives_its_deadline(
-        servers: Servers, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    servers: Servers, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     ran = _run(CASES, servers, tmp_path, capfd)
     assert JobServer.served == set(range(len(CASES))) and len(ran.jobs) == len(CASES)
     assert ran.ok_when_broken == []
@@ -433,7 +531,8 @@ def test_no_broken_job_is_a_result_and_none_outlives_its_deadline(
 
 @pytest.mark.clock
 def test_a_retry_after_past_the_deadline_holds_no_job_past_it(
-        servers: Servers, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    servers: Servers, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     ran = _run(RETRY_AFTER_CASES, servers, tmp_path, capfd)
     assert JobServer.served == set(range(len(RETRY_AFTER_CASES)))
     assert ran.ok_when_broken == []

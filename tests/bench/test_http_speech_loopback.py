@@ -33,8 +33,9 @@ def _server(answer: dict[str, object]) -> type[QuietHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             sent = json.loads(self.rfile.read(length))
             ok = self.path.endswith("/google/api/v1/text:synthesize") and sent["input"]["text"]
-            self.answer(200 if ok else 404, json.dumps(answer if ok else {}).encode(),
-                        {"Content-Type": "application/json"})
+            self.answer(
+                200 if ok else 404, json.dumps(answer if ok else {}).encode(), {"Content-Type": "application/json"}
+            )
 
     return Google
 
@@ -47,8 +48,17 @@ def served(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
 
 
 def _jobs(tmp_path: Path, url: str) -> list[dict[str, object]]:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
-                         corpus=("en_read:2",), target=url, concurrency=1, budget=1.0)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("google",),
+        models=("wavenet",),
+        corpus=("en_read:2",),
+        target=url,
+        concurrency=1,
+        budget=1.0,
+    )
     result = run_bench_session(config, providers={"google": GOOGLE})
     store = Store(result.db_path)
     try:
@@ -64,8 +74,9 @@ def test_a_server_written_apart_is_benchmarked_like_the_sandbox(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("served", ["not-base64", "no-audio"], indirect=True)
-def test_audio_missing_from_its_pointer_is_one_protocol_error(tmp_path: Path, served: LoopbackServer,
-                                                              capfd: pytest.CaptureFixture[str]) -> None:
+def test_audio_missing_from_its_pointer_is_one_protocol_error(
+    tmp_path: Path, served: LoopbackServer, capfd: pytest.CaptureFixture[str]
+) -> None:
     jobs = _jobs(tmp_path, served.url)
     assert {job["error_class"] for job in jobs} == {"protocol"}
     assert all("/audioContent" in str(job["error_message"]) for job in jobs)

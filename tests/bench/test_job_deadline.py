@@ -72,13 +72,20 @@ class Dripping:
 
 async def _read_request(reader: asyncio.StreamReader) -> bytes:
     head = await reader.readuntil(b"\r\n\r\n")
-    length = next((int(value) for name, _, value in (line.partition(b":") for line in head.split(b"\r\n"))
-                   if name.strip().lower() == b"content-length"), 0)
+    length = next(
+        (
+            int(value)
+            for name, _, value in (line.partition(b":") for line in head.split(b"\r\n"))
+            if name.strip().lower() == b"content-length"
+        ),
+        0,
+    )
     return await reader.readexactly(length)
 
 
 def _http(answer: Callable[[asyncio.StreamWriter], Awaitable[None]]) -> Serve:
     """A bare HTTP/1.1 server: every request is read whole, then answered by `answer`, which never ends."""
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await _read_request(reader)
@@ -97,8 +104,7 @@ def _http(answer: Callable[[asyncio.StreamWriter], Awaitable[None]]) -> Serve:
 
 async def _drip_audio(writer: asyncio.StreamWriter) -> None:
     """A WAV answer of a declared length, one byte a second: each byte would reset a read timeout."""
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\n"
-                 + f"Content-Length: {len(AUDIO)}\r\n\r\n".encode())
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\n" + f"Content-Length: {len(AUDIO)}\r\n\r\n".encode())
     for byte in AUDIO:
         writer.write(bytes([byte]))
         await writer.drain()
@@ -138,16 +144,28 @@ def _websocket() -> Serve:
 
 
 def _speech_table(url: str, **extra: str) -> str:
-    keys = {"protocol": '"http-speech"', "base_url": f'"{url}"', "auth": '"none"', "path": '"/speak"',
-            "text": '"/text"', "voice": '"/voice"', "formats": '{ wav = "pcm_s16le/16000/wav" }',
-            "models": '["drip-1"]', "voices": '["ember"]', "price_per_million_chars": "10", **extra}
+    keys = {
+        "protocol": '"http-speech"',
+        "base_url": f'"{url}"',
+        "auth": '"none"',
+        "path": '"/speak"',
+        "text": '"/text"',
+        "voice": '"/voice"',
+        "formats": '{ wav = "pcm_s16le/16000/wav" }',
+        "models": '["drip-1"]',
+        "voices": '["ember"]',
+        "price_per_million_chars": "10",
+        **extra,
+    }
     return "[providers.drip]\n" + "".join(f"{key} = {value}\n" for key, value in keys.items())
 
 
 def _socket_table(url: str) -> str:
-    return (f'[providers.drip]\nprotocol = "deepgram-speak"\nbase_url = "{url}"\nkey_env = "DRIP_SOCKET_KEY"\n'
-            'models = ["aura-2-thalia-en"]\nvoices = ["aura-2-thalia-en"]\nformats = ["linear16_16000"]\n'
-            "price_per_million_chars = 30\n")
+    return (
+        f'[providers.drip]\nprotocol = "deepgram-speak"\nbase_url = "{url}"\nkey_env = "DRIP_SOCKET_KEY"\n'
+        'models = ["aura-2-thalia-en"]\nvoices = ["aura-2-thalia-en"]\nformats = ["linear16_16000"]\n'
+        "price_per_million_chars = 30\n"
+    )
 
 
 @pytest.fixture
@@ -157,14 +175,22 @@ def dripping(request: pytest.FixtureRequest) -> Iterator[Dripping]:
     server.close()
 
 
-def _run(tmp_path: Path, table: str, url: str) -> tuple[dict[str, Any], dict[str, float], list[dict[str, Any]],
-                                                         float]:
+def _run(tmp_path: Path, table: str, url: str) -> tuple[dict[str, Any], dict[str, float], list[dict[str, Any]], float]:
     """One job against `url`, declared by `table`: its row, marks and costs, and how long the run took."""
     path = tmp_path / "tts-harness.toml"
     path.write_text(table, encoding="utf-8")
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("drip",), corpus=("en_read:1",),
-                             target=url, budget=1.0, concurrency=1, job_timeout=JOB_TIMEOUT)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("drip",),
+            corpus=("en_read:1",),
+            target=url,
+            budget=1.0,
+            concurrency=1,
+            job_timeout=JOB_TIMEOUT,
+        )
         began = time.monotonic()
         result = run_bench_session(config)
         took = time.monotonic() - began
@@ -172,8 +198,7 @@ def _run(tmp_path: Path, table: str, url: str) -> tuple[dict[str, Any], dict[str
     try:
         (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         marks = store.marks(str(job["job_key"]))
-        costs = [dict(row) for row in store.conn.execute("SELECT * FROM costs WHERE job_key = ?",
-                                                          (job["job_key"],))]
+        costs = [dict(row) for row in store.conn.execute("SELECT * FROM costs WHERE job_key = ?", (job["job_key"],))]
     finally:
         store.close()
     return job, marks, costs, took
@@ -181,7 +206,8 @@ def _run(tmp_path: Path, table: str, url: str) -> tuple[dict[str, Any], dict[str
 
 @pytest.mark.parametrize("dripping", [_http(_drip_audio)], indirect=True, ids=["audio"])
 def test_a_direct_answer_dripping_a_byte_a_second_ends_as_a_timeout_at_the_deadline(
-        tmp_path: Path, dripping: Dripping) -> None:
+    tmp_path: Path, dripping: Dripping
+) -> None:
     job, marks, costs, took = _run(tmp_path, _speech_table(dripping.url), dripping.url)
     assert (job["outcome"], job["error_class"]) == ("error", "timeout"), job["error_message"]
     assert "2 s deadline (--job-timeout) was reached while reading the answer" in job["error_message"]
@@ -192,8 +218,13 @@ def test_a_direct_answer_dripping_a_byte_a_second_ends_as_a_timeout_at_the_deadl
 
 @pytest.mark.parametrize("dripping", [_http(_drip_events)], indirect=True, ids=["sse"])
 def test_an_sse_stream_that_never_ends_ends_as_a_timeout_at_the_deadline(tmp_path: Path, dripping: Dripping) -> None:
-    table = _speech_table(dripping.url, stream='"sse"', audio='"/chunk"', audio_encoding='"base64"',
-                          formats='{ raw = "pcm_s16le/16000/raw" }')
+    table = _speech_table(
+        dripping.url,
+        stream='"sse"',
+        audio='"/chunk"',
+        audio_encoding='"base64"',
+        formats='{ raw = "pcm_s16le/16000/raw" }',
+    )
     job, marks, _, took = _run(tmp_path, table, dripping.url)
     assert (job["outcome"], job["error_class"], job["delivery"]) == ("error", "timeout", "stream")
     assert "deadline (--job-timeout) was reached while reading the answer" in job["error_message"]
@@ -202,7 +233,8 @@ def test_an_sse_stream_that_never_ends_ends_as_a_timeout_at_the_deadline(tmp_pat
 
 @pytest.mark.parametrize("dripping", [_websocket()], indirect=True, ids=["socket"])
 def test_a_socket_that_sends_a_frame_a_second_forever_ends_as_a_timeout_at_the_deadline(
-        tmp_path: Path, dripping: Dripping, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, dripping: Dripping, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DRIP_SOCKET_KEY", "drip-socket-key-0123456789")
     job, marks, costs, took = _run(tmp_path, _socket_table(dripping.url), dripping.url)
     assert (job["outcome"], job["error_class"], job["delivery"]) == ("error", "timeout", "socket")
@@ -218,10 +250,33 @@ def test_the_cli_ends_a_dripping_job_as_a_timeout_in_one_line(tmp_path: Path, dr
     env = {**os.environ, declared.FILE_ENV: str(providers), "PYTHONPATH": str(REPO), "COLUMNS": "160"}
     began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "bench", "run", "--providers", "drip", "--corpus", "en_read:1",
-         "--target", dripping.url, "--budget", "1", "--job-timeout", "2", "--no-score", "--no-report",
-         "--out", str(tmp_path / "out")],
-        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "bench",
+            "run",
+            "--providers",
+            "drip",
+            "--corpus",
+            "en_read:1",
+            "--target",
+            dripping.url,
+            "--budget",
+            "1",
+            "--job-timeout",
+            "2",
+            "--no-score",
+            "--no-report",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     took = time.monotonic() - began
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     assert "timeout" in done.stdout + done.stderr
@@ -263,7 +318,8 @@ async def test_a_deadline_already_passed_sends_nothing() -> None:
 
 
 async def test_work_that_swallows_its_cancellation_is_left_behind_within_the_grace(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from harness.runner.deliver import deadline as deadlines
 
     monkeypatch.setattr(deadlines, "CANCEL_GRACE_S", 0.3)
@@ -316,8 +372,9 @@ class DrippingFront(LoopbackServer):
             def do_GET(self) -> None:
                 if ("/requests/status/" if where == "status" else "/cdn/") not in self.path:
                     return self.forward(client, sandbox_url)
-                self.drip(200, {"Content-Type": "application/json" if where == "status" else "audio/wav"},
-                          front.closing)
+                self.drip(
+                    200, {"Content-Type": "application/json" if where == "status" else "audio/wav"}, front.closing
+                )
                 return None
 
             def do_POST(self) -> None:
@@ -332,12 +389,23 @@ class DrippingFront(LoopbackServer):
 
 @pytest.mark.parametrize("where", ["status", "media"])
 def test_a_submitted_job_whose_status_or_audio_drips_is_kept_unfetched_at_the_deadline(
-        tmp_path: Path, sandbox: Any, where: str) -> None:
+    tmp_path: Path, sandbox: Any, where: str
+) -> None:
     front = DrippingFront(sandbox.url, where)
     try:
-        config = BenchConfig(out=tmp_path, score=False, report=False, models=("chatterbox",),
-                             providers=("pixazo",), corpus=("en_read:1",), target=front.url, yes=True,
-                             job_timeout=JOB_TIMEOUT + 1, polling="fixed", poll_interval=0.05)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            models=("chatterbox",),
+            providers=("pixazo",),
+            corpus=("en_read:1",),
+            target=front.url,
+            yes=True,
+            job_timeout=JOB_TIMEOUT + 1,
+            polling="fixed",
+            poll_interval=0.05,
+        )
         began = time.monotonic()
         result = run_bench_session(config, providers={"pixazo": PIXAZO})
         took = time.monotonic() - began
@@ -347,10 +415,18 @@ def test_a_submitted_job_whose_status_or_audio_drips_is_kept_unfetched_at_the_de
     try:
         (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         marks = store.marks(str(job["job_key"]))
-        charged = [row["basis"] for row in store.conn.execute(
-            "SELECT basis FROM costs WHERE job_key = ? AND charged = 1", (job["job_key"],))]
-        errors = [(row["phase"], row["error_class"]) for row in store.conn.execute(
-            "SELECT phase, error_class FROM errors WHERE job_key = ? ORDER BY rowid", (job["job_key"],))]
+        charged = [
+            row["basis"]
+            for row in store.conn.execute(
+                "SELECT basis FROM costs WHERE job_key = ? AND charged = 1", (job["job_key"],)
+            )
+        ]
+        errors = [
+            (row["phase"], row["error_class"])
+            for row in store.conn.execute(
+                "SELECT phase, error_class FROM errors WHERE job_key = ? ORDER BY rowid", (job["job_key"],)
+            )
+        ]
     finally:
         store.close()
     # Accepted, its result not had by the deadline: kept with its id for `--resume`, charged once; what ended it
@@ -377,8 +453,11 @@ class DrippingListing(LoopbackServer):
 
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.answer(200, json.dumps({"audioContent": base64.b64encode(AUDIO).decode()}).encode(),
-                            {"Content-Type": "application/json"})
+                self.answer(
+                    200,
+                    json.dumps({"audioContent": base64.b64encode(AUDIO).decode()}).encode(),
+                    {"Content-Type": "application/json"},
+                )
 
             def do_GET(self) -> None:
                 self.drip(200, {"Content-Type": "application/json"}, front.closing, every_s=0.5)
@@ -396,8 +475,17 @@ def test_a_dripping_listing_is_kept_as_its_error_and_the_run_goes_on(tmp_path: P
 
     server = DrippingListing()
     try:
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
-                             corpus=("en_read:1",), target=server.url, budget=1.0, request_timeout=1.0)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("google",),
+            models=("wavenet",),
+            corpus=("en_read:1",),
+            target=server.url,
+            budget=1.0,
+            request_timeout=1.0,
+        )
         began = time.monotonic()
         result = run_bench_session(config, providers={"google": GOOGLE})
         took = time.monotonic() - began
@@ -410,8 +498,9 @@ def test_a_dripping_listing_is_kept_as_its_error_and_the_run_goes_on(tmp_path: P
     finally:
         store.close()
     assert job["outcome"] == "ok" and took < 1.0 + SLACK
-    assert listings and all("a listing's 1 s deadline (--request-timeout) was reached" in (row.error or "")
-                            for row in listings)
+    assert listings and all(
+        "a listing's 1 s deadline (--request-timeout) was reached" in (row.error or "") for row in listings
+    )
 
 
 async def test_a_gate_closed_past_the_deadline_is_waited_for_only_until_it() -> None:

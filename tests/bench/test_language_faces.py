@@ -95,7 +95,8 @@ def _result(misheard: int, fail_on: tuple[str, ...]) -> BenchmarkResult:
 
 def test_fail_on_language_fails_a_run_that_fell_back_and_only_then() -> None:
     assert (_result(3, ("language",)).shortfall() or "").startswith(
-        "run run-1: language check failed (--fail-on language): pixazo/xtts-v2 answered in en when asked for es")
+        "run run-1: language check failed (--fail-on language): pixazo/xtts-v2 answered in en when asked for es"
+    )
     assert _result(3, ()).shortfall() is None  # not asked: the summary's line, exit 0
     assert _result(1, ("language",)).shortfall() is None  # one misheard clip is no fallback
 

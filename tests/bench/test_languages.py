@@ -48,15 +48,19 @@ def test_a_corpus_in_one_language_is_the_runs_language_and_english_changes_nothi
     assert run_language(None, english.corpora) is None
 
 
-@pytest.mark.parametrize(("provider", "model", "where", "expected"), [
-    ("azure", "neural", ("voice", "language"), ("es-ES-ElviraNeural", "es-ES")),
-    ("google", "chirp3-hd", ("voice",), ({"languageCode": "es-ES", "name": "es-ES-Chirp3-HD-Kore"},)),
-    ("polly", "standard", ("VoiceId", "LanguageCode"), ("Conchita", "es-ES")),
-    ("cartesia", "sonic-3", ("language",), ("es",)),
-    ("sarvam", "bulbul:v3", ("language_code",), ("hi-IN",)),
-])
-def test_each_request_names_the_language_and_a_voice_of_it(provider: str, model: str, where: tuple[str, ...],
-                                                            expected: tuple[object, ...]) -> None:
+@pytest.mark.parametrize(
+    ("provider", "model", "where", "expected"),
+    [
+        ("azure", "neural", ("voice", "language"), ("es-ES-ElviraNeural", "es-ES")),
+        ("google", "chirp3-hd", ("voice",), ({"languageCode": "es-ES", "name": "es-ES-Chirp3-HD-Kore"},)),
+        ("polly", "standard", ("VoiceId", "LanguageCode"), ("Conchita", "es-ES")),
+        ("cartesia", "sonic-3", ("language",), ("es",)),
+        ("sarvam", "bulbul:v3", ("language_code",), ("hi-IN",)),
+    ],
+)
+def test_each_request_names_the_language_and_a_voice_of_it(
+    provider: str, model: str, where: tuple[str, ...], expected: tuple[object, ...]
+) -> None:
     language = "hi" if provider == "sarvam" else "es"
     offering = providers()[provider].offering(model)
     asked = offering.build(SynthesisInput(SPANISH, language=language))
@@ -90,8 +94,9 @@ voices = ["ember"]
     offering = mybox.offerings[0]
     assert offering.languages == ("en-US", "es-ES")
     assert offering.build(SynthesisInput(SPANISH, language="es"))["lang"] == "es-ES"
-    spoken = in_language(WorkloadSettings(language="es"), [*select({"mybox": mybox}, ["mybox"], []),
-                                                           *_chosen("deepgram")])
+    spoken = in_language(
+        WorkloadSettings(language="es"), [*select({"mybox": mybox}, ["mybox"], []), *_chosen("deepgram")]
+    )
     assert [s.label for s in spoken.selections] == ["mybox/box-1"]
 
 

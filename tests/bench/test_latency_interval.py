@@ -82,16 +82,25 @@ class TrueJob:
     polls: list[tuple[float, float, float]]  # sent, received, the instant the answer describes
 
     def truth(self) -> dict[str, float]:
-        return {"e2e": self.finished - self.sent, "e2e_server": self.finished - self.created,
-                "queue": self.started - self.created, "processing": self.finished - self.started}
+        return {
+            "e2e": self.finished - self.sent,
+            "e2e_server": self.finished - self.created,
+            "queue": self.started - self.created,
+            "processing": self.finished - self.started,
+        }
 
 
 @st.composite
 def runs(draw: st.DrawFn) -> tuple[Server, list[TrueJob]]:
-    server = Server(draw(st.floats(-5.0, 5.0)), draw(st.sampled_from(FORMS)), draw(st.sampled_from(FORMS)),
-                    draw(st.sampled_from((0, 0, 1, 2, -7))), draw(st.booleans()),
-                    draw(st.sampled_from(("missing", "missing", "whole-iso", "precise"))),
-                    draw(st.sampled_from((None, False, True))))
+    server = Server(
+        draw(st.floats(-5.0, 5.0)),
+        draw(st.sampled_from(FORMS)),
+        draw(st.sampled_from(FORMS)),
+        draw(st.sampled_from((0, 0, 1, 2, -7))),
+        draw(st.booleans()),
+        draw(st.sampled_from(("missing", "missing", "whole-iso", "precise"))),
+        draw(st.sampled_from((None, False, True))),
+    )
     jobs = []
     start = 1000.0
     for _ in range(draw(st.integers(1, 8))):
@@ -120,13 +129,16 @@ def _recorded(server: Server, job: TrueJob, key: str = "job") -> JobEvidence:
     marks.set(Mark.REQUEST_SENT, job.sent)
     marks.set(Mark.RESPONSE_HEADERS, job.received)
     last = len(job.polls) - 1
-    polls = [polled(index, a, b, pending=index < last, terminal=index == last,
-                    queued=index < last and read < job.started)
-             for index, (a, b, read) in enumerate(job.polls)]
+    polls = [
+        polled(index, a, b, pending=index < last, terminal=index == last, queued=index < last and read < job.started)
+        for index, (a, b, read) in enumerate(job.polls)
+    ]
     marks.set(Mark.TERMINAL, job.polls[-1][1])
-    stamps = ServerStamps(server.stamp(job.created, server.created_form, "created"),
-                          server.stamp(job.started, server.started_form),
-                          server.stamp(job.finished, server.completed_form))
+    stamps = ServerStamps(
+        server.stamp(job.created, server.created_form, "created"),
+        server.stamp(job.started, server.started_form),
+        server.stamp(job.finished, server.completed_form),
+    )
     return evidence(marks, polls, stamps, finished=job.polls[-1][1] + 0.01, key=key)
 
 
@@ -175,7 +187,8 @@ def test_a_clock_learnt_job_by_job_holds_the_truth_too(run: tuple[Server, list[T
 @settings(max_examples=200, deadline=None)
 @given(runs(), st.randoms(use_true_random=False))
 def test_the_same_evidence_in_any_order_of_completion_gives_the_same_figures(
-        run: tuple[Server, list[TrueJob]], order: Any) -> None:
+    run: tuple[Server, list[TrueJob]], order: Any
+) -> None:
     """Issue 38: a job's figures do not depend on the order jobs finished in (or were stored in): the same
     evidence rows, shuffled, derive to identical figures."""
     server, jobs = run
@@ -239,8 +252,9 @@ def test_completions_narrow_the_clock_but_never_reset_it() -> None:
     assert before > 0.9 and clock.offset.low <= skew <= clock.offset.high
 
     def completion(mono: float) -> str:
-        return datetime.fromtimestamp(wall_of(mono) + skew, UTC).replace(microsecond=0).strftime(
-            "%Y-%m-%dT%H:%M:%S.000Z")
+        return (
+            datetime.fromtimestamp(wall_of(mono) + skew, UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        )
 
     for finished in (3004.37, 3006.81, 3009.05, 3011.62):  # seen between polls 0.3 s apart
         clock.observe_completion(completion(finished), wall_of(finished - 0.1), wall_of(finished + 0.2))
@@ -267,7 +281,8 @@ def _mixed_run(rounds: bool, declared: Convention | None = None) -> ProviderStam
 
 @pytest.mark.parametrize("precise_rounds", [False, True])
 def test_a_millisecond_created_at_may_follow_another_convention_than_the_whole_second_completions(
-        precise_rounds: bool) -> None:
+    precise_rounds: bool,
+) -> None:
     """An application clock truncating `created_at` to the millisecond beside a `DATETIME(0)` column rounding
     `completed_at` (the loopback job server's stamping), or the reverse: whichever convention the
     completions teach, the clock offset the submits give holds the true skew. Read under the completions'
@@ -284,19 +299,24 @@ def test_a_millisecond_created_at_may_follow_another_convention_than_the_whole_s
             assert offset.resets == 0 and offset.low - 1e-9 <= skew <= offset.high + 1e-9, (convention, offset)
         for index in range(6):
             finished = 6010.0 + index * 1.37
-            clock.observe_completion(server.stamp(finished, "whole-iso") or "", wall_of(finished - 0.15),
-                                     wall_of(finished + 0.15))
+            clock.observe_completion(
+                server.stamp(finished, "whole-iso") or "", wall_of(finished - 0.15), wall_of(finished + 0.15)
+            )
         assert clock.convention in (None, Convention.ROUND if completions_round else Convention.TRUNCATE)
         known = clock.offsets[clock.conventions[0]]
         assert known.low - 1e-9 <= skew <= known.high + 1e-9 and known.width < 0.0016
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: one convention is carried for every whole-second field, so a "
-                   "server that rounds one of `created_at` and `completed_at` and truncates the other is "
-                   "read half a second off")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: one convention is carried for every whole-second field, so a "
+    "server that rounds one of `created_at` and `completed_at` and truncates the other is "
+    "read half a second off",
+)
 @pytest.mark.parametrize(("created_rounds", "created_at", "takes"), [(True, 0.6, 0.25), (False, 0.8, 0.8)])
-def test_whole_second_fields_may_follow_different_conventions(created_rounds: bool, created_at: float,
-                                                              takes: float) -> None:
+def test_whole_second_fields_may_follow_different_conventions(
+    created_rounds: bool, created_at: float, takes: float
+) -> None:
     """A `DATETIME(0)` default rounding `created_at` beside an application truncating `completed_at` (or the
     reverse), both whole seconds: the two readings the run carries differ only by a constant the offset
     absorbs, so neither places the completion where such a server stamped it (found by Hypothesis: the e2e
@@ -330,15 +350,28 @@ def test_a_zone_less_completion_in_local_time_is_placed_by_the_learned_zone() ->
     server = Server(0.4, "precise", "whole-space", 1)
     for index in range(3):
         sent = 7000.0 + index * 20.0
-        job = TrueJob(sent, sent + 0.01, sent + 0.005, sent + 1.0, sent + 5.2,
-                      [(sent + 3.0, sent + 3.01, sent + 3.005), (sent + 5.5, sent + 5.51, sent + 5.505)])
+        job = TrueJob(
+            sent,
+            sent + 0.01,
+            sent + 0.005,
+            sent + 1.0,
+            sent + 5.2,
+            [(sent + 3.0, sent + 3.01, sent + 3.005), (sent + 5.5, sent + 5.51, sent + 5.505)],
+        )
         metrics = _measure(server, clock, job)
         assert metrics["e2e_server_lo_ms"] <= 5195.0 <= metrics["e2e_server_hi_ms"] < 6000.0
     assert clock.zone_shift_s == 3600.0
 
 
-def _polled_job(server: Server, clock: ProviderStamps, schedule: AdaptiveSchedule, sent: float, duration: float,
-                rtt: float, probe: ClockProbe | None = None) -> TrueJob:
+def _polled_job(
+    server: Server,
+    clock: ProviderStamps,
+    schedule: AdaptiveSchedule,
+    sent: float,
+    duration: float,
+    rtt: float,
+    probe: ClockProbe | None = None,
+) -> TrueJob:
     """One job as the runner meets it: submitted at `sent` (or later, when the provider's `probe` holds it),
     polled where the adaptive schedule says (with the origins the run's stamps give), answered `rtt` later,
     each answer reading the job halfway."""
@@ -376,13 +409,24 @@ def _polled_job(server: Server, clock: ProviderStamps, schedule: AdaptiveSchedul
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(-5.0, 5.0), st.booleans(), st.sampled_from(((None, "whole-iso"), (0, "whole-space"),
-                                                              (1, "whole-space"))),
-       st.floats(1.5, 8.0), st.lists(st.floats(0.7, 1.4), min_size=4, max_size=10), st.floats(0.0005, 0.01),
-       st.floats(0.0, 1.0))
+@given(
+    st.floats(-5.0, 5.0),
+    st.booleans(),
+    st.sampled_from(((None, "whole-iso"), (0, "whole-space"), (1, "whole-space"))),
+    st.floats(1.5, 8.0),
+    st.lists(st.floats(0.7, 1.4), min_size=4, max_size=10),
+    st.floats(0.0005, 0.01),
+    st.floats(0.0, 1.0),
+)
 def test_polls_tell_the_conventions_apart_and_keep_every_window_within_half_a_second(
-        skew: float, rounds: bool, completed: tuple[int | None, str], median: float, spread: list[float],
-        rtt: float, start: float) -> None:
+    skew: float,
+    rounds: bool,
+    completed: tuple[int | None, str],
+    median: float,
+    spread: list[float],
+    rtt: float,
+    start: float,
+) -> None:
     """Pixazo's case: a millisecond `created_at`, `completed_at` at whole seconds, truncated or rounded (which
     the run does not know), zoned or in local time, the clock up to 5 s off. While the convention is open
     the adaptive schedule's polls keep every completion window within about half a second (not the second
@@ -467,10 +511,17 @@ def test_a_provider_holds_one_submit_at_a_time_and_never_for_a_fine_stamp() -> N
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(-5.0, 5.0), st.booleans(), st.floats(1.5, 8.0), st.lists(st.floats(0.7, 1.4), min_size=8, max_size=12),
-       st.floats(0.0005, 0.01), st.floats(0.0, 1.0))
+@given(
+    st.floats(-5.0, 5.0),
+    st.booleans(),
+    st.floats(1.5, 8.0),
+    st.lists(st.floats(0.7, 1.4), min_size=8, max_size=12),
+    st.floats(0.0005, 0.01),
+    st.floats(0.0, 1.0),
+)
 def test_whole_seconds_on_both_stamps_pin_the_clock_and_keep_every_window_within_half_a_second(
-        skew: float, rounds: bool, median: float, spread: list[float], rtt: float, start: float) -> None:
+    skew: float, rounds: bool, median: float, spread: list[float], rtt: float, start: float
+) -> None:
     """PixelAPI's case: `created_at` and `completed_at` both whole seconds, truncated or rounded (the run cannot
     tell and need not: the two readings differ by a constant the offset absorbs), the clock up to 5 s off, and
     every submit after the first going out at one phase of the second (after the job before it). Held submits
@@ -489,7 +540,10 @@ def test_whole_seconds_on_both_stamps_pin_the_clock_and_keep_every_window_within
         if pinned and index >= schedule.warm and len(job.polls) > 1:
             width = metrics["e2e_hi_ms"] - metrics["e2e_lo_ms"]
             assert width <= 500.0 + 1000.0 * (clock.offset.width + 2 * rtt) + 1.0, (
-                width, clock.offset.width, [round(p[0] - job.sent, 3) for p in job.polls])
+                width,
+                clock.offset.width,
+                [round(p[0] - job.sent, 3) for p in job.polls],
+            )
         schedule.observe(60, duration, len(job.polls))
         sent = job.polls[-1][1] + 0.3  # the next submit follows this one's last answer: one phase
     assert clock.offset.width <= max(CLOCK_PIN_S, 2.0 * rtt) + 1e-9, clock.offset

@@ -95,8 +95,11 @@ class JobServer:
             return body | {"status": "QUEUED"}
         if now < job.finished:
             return body | {"status": "PROCESSING"}
-        return body | {"status": "COMPLETED", "completed_at": stamps.at(job.finished, False, stamps.completed_zone_h),
-                       "output": {"media_url": [f"{self.url}/media/{job_id}.wav"], "media_type": "audio/wav"}}
+        return body | {
+            "status": "COMPLETED",
+            "completed_at": stamps.at(job.finished, False, stamps.completed_zone_h),
+            "output": {"media_url": [f"{self.url}/media/{job_id}.wav"], "media_type": "audio/wav"},
+        }
 
 
 def _handler(server: JobServer) -> type[QuietHandler]:
@@ -115,8 +118,9 @@ def _handler(server: JobServer) -> type[QuietHandler]:
                 return
             body = server.status(self.path.rsplit("/", 1)[-1])
             if body is None:
-                self.answer(404, b'{"error": "not_found", "message": "no such request"}',
-                            {"Content-Type": "application/json"})
+                self.answer(
+                    404, b'{"error": "not_found", "message": "no such request"}', {"Content-Type": "application/json"}
+                )
                 return
             self.answer(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
@@ -133,8 +137,15 @@ STAMPINGS = {
 
 
 def _run(tmp_path: Path, server: JobServer) -> tuple[Store, Runner]:
-    config = BenchConfig(out=tmp_path / "out", score=False, report=False, corpus=("en_read:12",),
-                         models=("chatterbox",), concurrency=4, provider_concurrency=4)
+    config = BenchConfig(
+        out=tmp_path / "out",
+        score=False,
+        report=False,
+        corpus=("en_read:12",),
+        models=("chatterbox",),
+        concurrency=4,
+        provider_concurrency=4,
+    )
     store = Store(config.output.db_path)
     prepared = prepare(config, {"pixazo": PIXAZO}, store, f"{server.url}/media/ref.wav")
     target = Target(
@@ -164,16 +175,22 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
         store, runner = _run(tmp_path, server)
     finally:
         loopback.close()
-    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY finished_at",
-                       (runner.prepared.run_id,))
+    rows = store.query(
+        "SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY finished_at", (runner.prepared.run_id,)
+    )
     assert len(rows) == 12
     for row in rows:
-        sent_ms = store.query("SELECT t_ms FROM marks WHERE job_key = ? AND name = 'request_sent'",
-                              (row["job_key"],))[0]["t_ms"]
+        sent_ms = store.query("SELECT t_ms FROM marks WHERE job_key = ? AND name = 'request_sent'", (row["job_key"],))[
+            0
+        ]["t_ms"]
         sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
         job = server.jobs[row["provider_job_id"]]
-        truth = {"e2e": job.finished - sent, "e2e_server": job.finished - job.created,
-                 "queue": job.started - job.created, "processing": job.finished - job.started}
+        truth = {
+            "e2e": job.finished - sent,
+            "e2e_server": job.finished - job.created,
+            "queue": job.started - job.created,
+            "processing": job.finished - job.started,
+        }
         for figure, seconds in truth.items():
             low, high, estimate = row[f"{figure}_lo_ms"], row[f"{figure}_hi_ms"], row[f"{figure}_ms"]
             assert low is not None, (name, figure, row)

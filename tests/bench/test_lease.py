@@ -59,9 +59,25 @@ def test_a_live_lease_refuses_a_second_writer_and_a_stale_one_is_taken_over(tmp_
 @pytest.mark.slow
 def test_resuming_a_run_another_process_writes_is_one_line(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = CliRunner().invoke(app, ["bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus",
-                                     "en_read:1", "--sandbox-profile", "fast", "--no-score", "--no-report",
-                                     "--out", str(out)])
+    first = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--providers",
+            "pixazo",
+            "--models",
+            "chatterbox",
+            "--corpus",
+            "en_read:1",
+            "--sandbox-profile",
+            "fast",
+            "--no-score",
+            "--no-report",
+            "--out",
+            str(out),
+        ],
+    )
     assert first.exit_code == 0, first.output[-2000:]
     store = Store(out / "runs.db")
     run_id = store.query("SELECT run_id FROM runs")[0]["run_id"]

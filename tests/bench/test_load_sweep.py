@@ -98,11 +98,20 @@ formats = ["wav"]
     return {p.name: p for p in declared.parse(text, tmp_path / "tts-harness.toml").providers()}
 
 
-def _run(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int = 6,
-         **options: object) -> tuple[Store, str]:
+def _run(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int = 6, **options: object
+) -> tuple[Store, str]:
     monkeypatch.setenv("LOADY_TTS_KEY", KEY)
-    config = BenchConfig(out=tmp_path, score=False, report=False, corpus=(f"en_read:{items}",), target="live",
-                         yes=True, ramp_up=0.0, **options)  # type: ignore[arg-type]
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        corpus=(f"en_read:{items}",),
+        target="live",
+        yes=True,
+        ramp_up=0.0,
+        **options,
+    )  # type: ignore[arg-type]
     result = run_bench_session(config, providers=_provider(url, tmp_path))  # type: ignore[arg-type]
     assert result.status == "finished" and result.counts.get("ok")
     return Store(result.db_path), result.run_id
@@ -115,7 +124,8 @@ def _run_row(store: Store, run_id: str) -> RunRow:
 
 
 def test_concurrency_is_the_cap_per_provider_and_the_row_says_what_was_in_flight(
-        server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Ten in flight, as asked: the old hidden per-provider cap of 8 would have held two back.
     COUNTER.peak, COUNTER.hold_until = 0, 10
     store, run_id = _run(server, tmp_path, monkeypatch, items=20, concurrency=10)
@@ -129,16 +139,16 @@ def test_concurrency_is_the_cap_per_provider_and_the_row_says_what_was_in_flight
     assert _run_row(store, run_id).concurrency == 10
 
 
-def test_a_global_cap_below_the_provider_cap_wins(server: str, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_global_cap_below_the_provider_cap_wins(server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     COUNTER.peak, COUNTER.hold_until = 0, 2
     store, run_id = _run(server, tmp_path, monkeypatch, concurrency=3, global_concurrency=2)
     assert COUNTER.peak == 2
     assert _run_row(store, run_id).global_concurrency == 2
 
 
-def test_a_sweep_runs_the_plan_at_each_level_in_turn(server: str, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sweep_runs_the_plan_at_each_level_in_turn(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     COUNTER.peak, COUNTER.hold_until = 0, 1
     store, run_id = _run(server, tmp_path, monkeypatch, concurrency="1,2")
     jobs = store.jobs(run_id)

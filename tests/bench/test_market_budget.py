@@ -45,8 +45,9 @@ def test_only_an_offering_with_no_price_is_refused_job_by_job(tmp_path: Path) ->
     assert live_refusal(config, plan, TargetKind.LIVE) is None  # unpriced offerings do not refuse the run
     budget = Budget(Decimal(1))
     refused = [(job.selection.label, reason) for job in plan.jobs if (reason := budget.admit(job)) is not None]
-    assert refused and all(label in unpriced and label in reason and "price in USD is unknown" in reason
-                           for label, reason in refused)
+    assert refused and all(
+        label in unpriced and label in reason and "price in USD is unknown" in reason for label, reason in refused
+    )
     assert len(refused) == sum(1 for job in plan.jobs if job.price.worst_usd is None)
 
 

@@ -32,16 +32,20 @@ def _kept(declared: Marks, body: bytes, form: str) -> dict[str, object]:
 
 
 def test_the_marks_event_of_a_stream_is_read_and_the_others_passed_over() -> None:
-    body = (b'data: {"type": "chunk", "data": "AAAA"}\n\n'
-            b'data: {"type": "marks", "words": ["the", "fox"], "start": [0.1, 0.5], "end": [0.4, 0.9]}\n\n'
-            b'data: not json\n\ndata: [DONE]\n\n')
+    body = (
+        b'data: {"type": "chunk", "data": "AAAA"}\n\n'
+        b'data: {"type": "marks", "words": ["the", "fox"], "start": [0.1, 0.5], "end": [0.4, 0.9]}\n\n'
+        b"data: not json\n\ndata: [DONE]\n\n"
+    )
     kept = _kept(WORDS, body, EVENTS)
     assert kept["marks"] == [["the", 0.1, 0.4, 0], ["fox", 0.5, 0.9, 0]] and kept["problems"] == []
 
 
 def test_marks_riding_on_the_audio_lines_are_read_each_line_a_part() -> None:
-    body = b"".join(json.dumps({"audio": "AAAA", "alignment": {"words": [w], "start_ms": [s], "end_ms": [e]}})
-                    .encode() + b"\n" for w, s, e in (("the", 100, 400), ("fox", 500, 900)))
+    body = b"".join(
+        json.dumps({"audio": "AAAA", "alignment": {"words": [w], "start_ms": [s], "end_ms": [e]}}).encode() + b"\n"
+        for w, s, e in (("the", 100, 400), ("fox", 500, 900))
+    )
     kept = _kept(ALIGNED, body, NDJSON)
     assert kept["marks"] == [["the", 0.1, 0.4, 0], ["fox", 0.5, 0.9, 1]]
 
@@ -54,10 +58,12 @@ def test_a_json_answer_and_one_without_its_marks() -> None:
 
 
 def test_the_lines_a_request_of_their_own_answers_keep_only_the_word_marks() -> None:
-    lines = [{"time": 0, "type": "sentence", "start": 0, "end": 7, "value": "The fox"},
-             {"time": 6, "type": "word", "start": 0, "end": 3, "value": "The"},
-             {"time": 373, "type": "viseme", "value": "f"},
-             {"time": 373, "type": "word", "start": 4, "end": 7, "value": "fox"}]
+    lines = [
+        {"time": 0, "type": "sentence", "start": 0, "end": 7, "value": "The fox"},
+        {"time": 6, "type": "word", "start": 0, "end": 3, "value": "The"},
+        {"time": 373, "type": "viseme", "value": "f"},
+        {"time": 373, "type": "word", "start": 4, "end": 7, "value": "fox"},
+    ]
     kept = _kept(SPEECH_MARKS, "".join(json.dumps(line) + "\n" for line in lines).encode(), NDJSON)
     assert kept["marks"] == [["The", 0.006, 0.373, 0], ["fox", 0.373, 0.373, 0]]
 
@@ -75,17 +81,26 @@ SNAPSHOTS = Marks(
 
 def _snapshot_event(chunk: int, offset: float, segments: list[tuple[str, float, float]] | None) -> bytes:
     alignment = None if segments is None else {"segments": [{"text": t, "start": s, "end": e} for t, s, e in segments]}
-    return ("data: " + json.dumps({"audio_base64": "AAAA", "chunk_seq": chunk, "chunk_audio_offset_sec": offset,
-                                   "alignment": alignment}) + "\n\n").encode()
+    return (
+        "data: "
+        + json.dumps(
+            {"audio_base64": "AAAA", "chunk_seq": chunk, "chunk_audio_offset_sec": offset, "alignment": alignment}
+        )
+        + "\n\n"
+    ).encode()
 
 
 def test_snapshots_replace_their_chunks_earlier_ones_and_count_from_its_offset() -> None:
-    body = b"".join((_snapshot_event(0, 0.0, None),
-                     _snapshot_event(0, 0.0, [("the", 0.1, 0.4)]),
-                     _snapshot_event(0, 0.0, [("the", 0.1, 0.4), ("old", 0.5, 0.8)]),
-                     _snapshot_event(1, 1.0, [("man", 0.05, 0.3)]),
-                     _snapshot_event(0, 0.0, None),  # a null alignment erases no snapshot
-                     _snapshot_event(1, 1.0, [("man", 0.05, 0.3), ("sat", 0.4, 0.7)])))
+    body = b"".join(
+        (
+            _snapshot_event(0, 0.0, None),
+            _snapshot_event(0, 0.0, [("the", 0.1, 0.4)]),
+            _snapshot_event(0, 0.0, [("the", 0.1, 0.4), ("old", 0.5, 0.8)]),
+            _snapshot_event(1, 1.0, [("man", 0.05, 0.3)]),
+            _snapshot_event(0, 0.0, None),  # a null alignment erases no snapshot
+            _snapshot_event(1, 1.0, [("man", 0.05, 0.3), ("sat", 0.4, 0.7)]),
+        )
+    )
     kept = _kept(SNAPSHOTS, body, EVENTS)
     # each word once (the earlier snapshots replaced), chunk 1's times moved by its offset
     assert kept["marks"] == [["the", 0.1, 0.4, 0], ["old", 0.5, 0.8, 0], ["man", 1.05, 1.3, 1], ["sat", 1.4, 1.7, 1]]

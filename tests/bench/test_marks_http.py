@@ -38,16 +38,30 @@ ALIGNER_P95_MS = 228.0  # the aligner's own p95 onset error on known truth, the 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marks-http")]
 
 
-def _run(sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] = ()
-         ) -> tuple[str, dict[str, dict[str, Any]], list[str]]:
+def _run(
+    sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] = ()
+) -> tuple[str, dict[str, dict[str, Any]], list[str]]:
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"marks": faults}, headers=token)
     assert answer.status_code == 200, answer.text
-    result = benchmark.run(BenchConfig(out=out, models=(*OFFERINGS.values(), *also), corpus=("en_read:1",),
-                                       report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
-    said = [line for section in own_sections(result.summary.own)
-            if isinstance(section, Lines) and section.key == "marks"
-            for line in section.lines]
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            models=(*OFFERINGS.values(), *also),
+            corpus=("en_read:1",),
+            report=False,
+            score=False,
+            target=sandbox.url,
+            budget=5.0,
+            concurrency=2,
+        )
+    )
+    said = [
+        line
+        for section in own_sections(result.summary.own)
+        if isinstance(section, Lines) and section.key == "marks"
+        for line in section.lines
+    ]
     return result.run_id, _rows(out, result.run_id), said
 
 
@@ -80,12 +94,25 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         conn.close()
     conn = connect_writer(out / "runs.db")
     try:
-        costs = [dict(row) for row in conn.execute("SELECT provider, attempt, charged, basis, worst_case_usd, usd "
-                                                   "FROM costs WHERE run_id = ? ORDER BY attempt", (clean,))]
+        costs = [
+            dict(row)
+            for row in conn.execute(
+                "SELECT provider, attempt, charged, basis, worst_case_usd, usd "
+                "FROM costs WHERE run_id = ? ORDER BY attempt",
+                (clean,),
+            )
+        ]
     finally:
         conn.close()
-    yield {"before": before, "aligned": aligned, "clean": _rows(out, clean), "shifted": rows, "said": said,
-           "costs": costs, "checked": checked}
+    yield {
+        "before": before,
+        "aligned": aligned,
+        "clean": _rows(out, clean),
+        "shifted": rows,
+        "said": said,
+        "costs": costs,
+        "checked": checked,
+    }
 
 
 def _checked(sandbox: Any, provider: str) -> dict[str, list[str]]:
@@ -94,12 +121,16 @@ def _checked(sandbox: Any, provider: str) -> dict[str, list[str]]:
     from harness.core.registry import providers
 
     declared = providers()[provider]
-    target = SpeechTarget(declared, {host: sandbox.base_url(provider) for host in declared.hosts},
-                          sandbox.default_key(provider))
+    target = SpeechTarget(
+        declared, {host: sandbox.base_url(provider) for host in declared.hosts}, sandbox.default_key(provider)
+    )
     # The contract suite's own timeout: a sandbox speaking on a loaded machine takes more than httpx's 5 s default
     with httpx.Client(timeout=TIMEOUT_S) as client:
-        return {name: [v.pointer for v in check.run(target, client)]
-                for name, check in checks_for(declared).items() if name.startswith("timing-marks")}
+        return {
+            name: [v.pointer for v in check.run(target, client)]
+            for name, check in checks_for(declared).items()
+            if name.startswith("timing-marks")
+        }
 
 
 def _kinds(row: dict[str, Any]) -> set[str]:
@@ -123,8 +154,15 @@ def test_true_marks_show_the_aligners_own_error(runs: dict[str, Any]) -> None:
         assert row["marks_findings"] == 0 and row["marks_coverage"] == 1.0, (provider, row["marks_json"])
         assert row["marks_p50_ms"] is not None and row["marks_p50_ms"] <= ONSET_LIMIT_MS, (provider, row)
         assert row["marks_p95_ms"] <= ALIGNER_P95_MS, (provider, row)
-    answers = [request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
-                           marks_coverage=row["marks_coverage"]) for row in runs["clean"].values()]
+    answers = [
+        request_row(
+            provider=row["provider"],
+            model=row["model"],
+            marks_json=row["marks_json"],
+            marks_coverage=row["marks_coverage"],
+        )
+        for row in runs["clean"].values()
+    ]
     pooled = {m.label: m for m in offering_marks(answers)}
     assert set(pooled) == set(OFFERINGS.values())
     assert all(m.figures is not None and m.figures.words > 5 for m in pooled.values()), pooled
@@ -139,15 +177,18 @@ def test_a_shift_of_the_json_answers_marks_is_named_on_its_row_and_in_the_summar
 
 def test_marks_asked_in_a_request_of_their_own_are_billed_and_reserved(runs: dict[str, Any]) -> None:
     polly = [row for row in runs["costs"] if row["provider"] == "polly"]
-    assert [(r["attempt"], r["charged"], r["basis"]) for r in polly] == [(-1, 1, "marks-request"),
-                                                                        (1, 1, "documented-price")], polly
+    assert [(r["attempt"], r["charged"], r["basis"]) for r in polly] == [
+        (-1, 1, "marks-request"),
+        (1, 1, "documented-price"),
+    ], polly
     assert polly[1]["worst_case_usd"] >= polly[0]["usd"] + polly[1]["usd"]  # the budget reserved both requests
     params = json.loads(runs["before"]["polly"]["params_json"])
     assert "SpeechMarkTypes" not in params  # the audio's request is the offering's own: the marks' is the second
 
 
 def test_marks_restarting_at_each_line_of_a_stream_are_named_by_the_run_and_the_contract_suite(
-        runs: dict[str, Any]) -> None:
+    runs: dict[str, Any],
+) -> None:
     """`restart` on an NDJSON stream (each line's marks from zero again): a finding on the row naming the kind, the
     offering and kind in the summary, and the contract suite's check failing at the lines' marks pointer; one JSON
     answer (a single part) keeps its marks."""

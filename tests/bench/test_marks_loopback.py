@@ -46,14 +46,24 @@ def _own_provider() -> Provider:
     channel = cartesia.channel("tts.websocket")
     grammar = channel.grammar
     declared = grammar.socket.marks  # type: ignore[attr-defined]
-    own = Marks(text_at=declared.text_at, start_at=declared.start_at, end_at=declared.end_at,
-                answer=replace(declared.answer, model=AnyTimestamps), unit_s=TICK, durations=True,
-                chunk_relative=True, asked_by=declared.asked_by)
+    own = Marks(
+        text_at=declared.text_at,
+        start_at=declared.start_at,
+        end_at=declared.end_at,
+        answer=replace(declared.answer, model=AnyTimestamps),
+        unit_s=TICK,
+        durations=True,
+        chunk_relative=True,
+        asked_by=declared.asked_by,
+    )
     socket = replace(grammar.socket, marks=own)  # type: ignore[attr-defined]
-    mine = SocketGrammar(socket, grammar.declaration, grammar.speakers,  # type: ignore[arg-type,attr-defined]
-                         grammar.error_statuses)  # type: ignore[attr-defined]
-    return replace(cartesia, channels=tuple(replace(c, grammar=mine) if c is channel else c
-                                            for c in cartesia.channels))
+    mine = SocketGrammar(
+        socket,
+        grammar.declaration,
+        grammar.speakers,  # type: ignore[arg-type,attr-defined]
+        grammar.error_statuses,
+    )  # type: ignore[attr-defined]
+    return replace(cartesia, channels=tuple(replace(c, grammar=mine) if c is channel else c for c in cartesia.channels))
 
 
 def _answer(context: str, kind: str, **extra: Any) -> str:
@@ -70,8 +80,11 @@ def _chunk(context: str, rate: int) -> str:
 
 def _true(words: tuple[str, ...]) -> dict[str, list[Any]]:
     """Each word 0.3 s, from 0.05 s into its chunk: ticks from the chunk's start, durations."""
-    return {"words": list(words), "start": [round((0.05 + 0.3 * i) / TICK) for i in range(len(words))],
-            "end": [round(0.25 / TICK)] * len(words)}
+    return {
+        "words": list(words),
+        "start": [round((0.05 + 0.3 * i) / TICK) for i in range(len(words))],
+        "end": [round(0.25 / TICK)] * len(words),
+    }
 
 
 BAD: dict[str, dict[str, list[Any]]] = {
@@ -112,8 +125,17 @@ def serve() -> Iterator[Any]:
 
 
 def _row(tmp_path: Path, url: str) -> dict[str, Any]:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("cartesia",), models=("sonic-3",),
-                         corpus=("en_read:1",), target=url, concurrency=1, budget=1.0)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("cartesia",),
+        models=("sonic-3",),
+        corpus=("en_read:1",),
+        target=url,
+        concurrency=1,
+        budget=1.0,
+    )
     result = run_bench_session(config, providers={"cartesia": _own_provider()})
     store = Store(result.db_path)
     try:
@@ -128,8 +150,11 @@ def test_a_clock_of_its_own_is_judged_right(tmp_path: Path, serve: Any) -> None:
     row = _row(tmp_path, serve([_true(words) for words in WORDS]).url)
     assert row["outcome"] == "ok", row["error_message"]
     stored = json.loads(row["timing_marks"])["marks"]
-    expected = [[w, round(k * CHUNK_S + 0.05 + 0.3 * i, 4), round(k * CHUNK_S + 0.3 + 0.3 * i, 4)]
-                for k, words in enumerate(WORDS) for i, w in enumerate(words)]
+    expected = [
+        [w, round(k * CHUNK_S + 0.05 + 0.3 * i, 4), round(k * CHUNK_S + 0.3 + 0.3 * i, 4)]
+        for k, words in enumerate(WORDS)
+        for i, w in enumerate(words)
+    ]
     assert [m[:3] for m in stored] == expected
     findings = json.loads(row["marks_json"])["findings"]
     assert [f["kind"] for f in findings] == ["spelling"], findings  # en_read's text is not the loopback's words

@@ -59,10 +59,17 @@ price_per_million_chars = 0
 BREAKS = ("shift", "scale", "repeat", "restart", "merge", "none", "duplicates", "nan", "overlong")
 # The kind each break is named by, in both faces (an alternative where the two wire forms differ: characters with
 # durations read a repeated end as a negative duration; chunk-relative marks that run on pass the audio).
-NAMED = {"shift": {"beyond-audio"}, "scale": {"sample-rate-mismatch"}, "repeat": {"non-monotonic", "bad-input"},
-         "restart": {"restart", "overlap", "beyond-audio", "sample-rate-mismatch"}, "merge": {"spelling"},
-         "none": {"missing"},
-         "duplicates": {"duplicate-timestamps"}, "nan": {"bad-input"}, "overlong": {"bad-input"}}
+NAMED = {
+    "shift": {"beyond-audio"},
+    "scale": {"sample-rate-mismatch"},
+    "repeat": {"non-monotonic", "bad-input"},
+    "restart": {"restart", "overlap", "beyond-audio", "sample-rate-mismatch"},
+    "merge": {"spelling"},
+    "none": {"missing"},
+    "duplicates": {"duplicate-timestamps"},
+    "nan": {"bad-input"},
+    "overlong": {"bad-input"},
+}
 _KIND = re.compile(r"^timing marks without ([a-z-]+)$")
 
 
@@ -94,8 +101,9 @@ def _spans(text: str, chars: bool) -> list[tuple[str, float, float]]:
     return spans
 
 
-def _broken(spans: list[tuple[str, float, float]], kind: str, index: int, offset_s: float, chunk_relative: bool,
-            stuck_s: float) -> list[tuple[str, float, float]]:
+def _broken(
+    spans: list[tuple[str, float, float]], kind: str, index: int, offset_s: float, chunk_relative: bool, stuck_s: float
+) -> list[tuple[str, float, float]]:
     """Chunk `index`'s marks (starting `offset_s` into the utterance) broken as `kind` says."""
     if kind == "shift":
         return [(t, s + SHIFT_S, e + SHIFT_S) for t, s, e in spans]
@@ -109,8 +117,14 @@ def _broken(spans: list[tuple[str, float, float]], kind: str, index: int, offset
     if kind == "merge":
         if spans and all(len(t) <= 1 for t, _, _ in spans):
             return [m for m in spans if not m[0].isspace()]
-        return [(spans[i][0] + (spans[i + 1][0] if i + 1 < len(spans) else ""), spans[i][1], spans[min(
-            i + 1, len(spans) - 1)][2]) for i in range(0, len(spans), 2)]
+        return [
+            (
+                spans[i][0] + (spans[i + 1][0] if i + 1 < len(spans) else ""),
+                spans[i][1],
+                spans[min(i + 1, len(spans) - 1)][2],
+            )
+            for i in range(0, len(spans), 2)
+        ]
     if kind == "duplicates":  # elevenlabs-python #707: from some point on, every mark the same start and end
         return [(t, stuck_s, stuck_s) if s > stuck_s else (t, s, e) for t, s, e in spans]
     if kind == "nan" and index:
@@ -120,8 +134,9 @@ def _broken(spans: list[tuple[str, float, float]], kind: str, index: int, offset
     return spans
 
 
-def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool, rate: int = RATE
-            ) -> list[tuple[bytes, list[tuple[str, float, float]]]]:
+def _chunks(
+    text: str, kind: str, chars: bool, chunk_relative: bool, rate: int = RATE
+) -> list[tuple[bytes, list[tuple[str, float, float]]]]:
     """The speech at `rate` in two chunks, each with its marks (in its own time where `chunk_relative`). The first
     chunk holds a quarter of the words: a restart then spans three quarters of the audio, which no rate explains
     whatever the text's length (half would read as a 2:1 rate on some texts and not on others)."""
@@ -136,18 +151,27 @@ def _chunks(text: str, kind: str, chars: bool, chunk_relative: bool, rate: int =
         broken = _broken(mine, kind, index, begin, chunk_relative, stuck) if kind != "none" else []
         if chunk_relative:
             broken = [(t, s - begin, e - begin) for t, s, e in broken]
-        samples = clip.samples[round(begin * rate):round(end * rate)]
+        samples = clip.samples[round(begin * rate) : round(end * rate)]
         found.append((encode_raw(samples, "pcm_s16le"), broken))
     return found
 
 
 def _eleven(audio: bytes, marks: list[tuple[str, float, float]], context: str | None, kind: str) -> str:
-    alignment = None if kind == "none" else {
-        "chars": [t for t, _, _ in marks],
-        "charStartTimesMs": [round(s * 1000) if s == s else s for _, s, _ in marks],
-        "charDurationsMs": [round((e - s) * 1000) if s == s else 0 for _, s, e in marks]}
-    message: dict[str, Any] = {"audio": base64.b64encode(audio).decode(), "isFinal": None,
-                               "normalizedAlignment": alignment, "alignment": alignment}
+    alignment = (
+        None
+        if kind == "none"
+        else {
+            "chars": [t for t, _, _ in marks],
+            "charStartTimesMs": [round(s * 1000) if s == s else s for _, s, _ in marks],
+            "charDurationsMs": [round((e - s) * 1000) if s == s else 0 for _, s, e in marks],
+        }
+    )
+    message: dict[str, Any] = {
+        "audio": base64.b64encode(audio).decode(),
+        "isFinal": None,
+        "normalizedAlignment": alignment,
+        "alignment": alignment,
+    }
     return json.dumps({**message, "contextId": context} if context is not None else message)
 
 
@@ -210,9 +234,17 @@ class MarksServer(LoopbackSocketServer):
             for audio, marks in _chunks(" ".join(text[context].split()), self.kind, False, False, rate):
                 await socket.send(_cartesia(context, "chunk", data=base64.b64encode(audio).decode(), step_time=1.0))
                 if self.kind != "none":
-                    await socket.send(_cartesia(context, "timestamps", word_timestamps={
-                        "words": [t for t, _, _ in marks], "start": [s for _, s, _ in marks],
-                        "end": [e for _, _, e in marks]}))
+                    await socket.send(
+                        _cartesia(
+                            context,
+                            "timestamps",
+                            word_timestamps={
+                                "words": [t for t, _, _ in marks],
+                                "start": [s for _, s, _ in marks],
+                                "end": [e for _, _, e in marks],
+                            },
+                        )
+                    )
             await socket.send(_cartesia(context, "done"))
         await socket.close(1000)
 
@@ -227,8 +259,12 @@ def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MarksSe
     path = folder / "tts-harness.toml"
     path.write_text(FILE.format(url=server.url), encoding="utf-8")
     # bench run says the contract suite's sample text: one answer, judged by both faces
-    (folder / "sample.json").write_text(json.dumps({"name": "sample", "version": "1", "language": "en", "items": [
-        {"id": "sample-1", "text": SAMPLE_TEXT}]}), encoding="utf-8")
+    (folder / "sample.json").write_text(
+        json.dumps(
+            {"name": "sample", "version": "1", "language": "en", "items": [{"id": "sample-1", "text": SAMPLE_TEXT}]}
+        ),
+        encoding="utf-8",
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MINE11_TTS_KEY", KEY)
         patch.setenv("MINECART_TTS_KEY", KEY)
@@ -249,10 +285,18 @@ def _contract_kinds(server: MarksServer, name: str, channel: str = "") -> set[st
 
 def _bench_run(server: MarksServer, folder: Path, kind: str) -> tuple[Path, str]:
     """`bench run` (the library) on both providers, one text, unscored: its store and run id."""
-    result = run_benchmark(BenchConfig(out=folder / (kind or "true"), models=("mine11/eleven_flash_v2_5",
-                                                                             "minecart/sonic-3"),
-                                       corpus=(str(folder / "sample.json"),), target="live", score=False,
-                                       report=False, budget=1.0, concurrency=2))
+    result = run_benchmark(
+        BenchConfig(
+            out=folder / (kind or "true"),
+            models=("mine11/eleven_flash_v2_5", "minecart/sonic-3"),
+            corpus=(str(folder / "sample.json"),),
+            target="live",
+            score=False,
+            report=False,
+            budget=1.0,
+            concurrency=2,
+        )
+    )
     return result.db_path, result.run_id
 
 
@@ -276,7 +320,8 @@ def _bench_kinds(server: MarksServer, folder: Path, kind: str) -> dict[str, set[
 
 
 def test_true_marks_in_each_documented_form_give_no_finding_in_either_face(
-        loopback: tuple[MarksServer, Path], tmp_path_factory: pytest.TempPathFactory) -> None:
+    loopback: tuple[MarksServer, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     from harness.scoring.asr.faster import FasterWhisperBackend
     from harness.scoring.word_alignment import WordAligner, align_marked
 
@@ -301,7 +346,8 @@ def test_true_marks_in_each_documented_form_give_no_finding_in_either_face(
 
 @pytest.mark.parametrize("kind", BREAKS)
 def test_every_break_is_named_the_same_kind_by_the_contract_suite_and_bench_run(
-        loopback: tuple[MarksServer, Path], kind: str) -> None:
+    loopback: tuple[MarksServer, Path], kind: str
+) -> None:
     server, folder = loopback
     server.kind = kind
     benched = _bench_kinds(server, folder, kind)
@@ -316,4 +362,3 @@ def test_the_multi_stream_input_sockets_marks_are_judged(loopback: tuple[MarksSe
     server, _ = loopback
     server.kind = kind
     assert _contract_kinds(server, "mine11", "tts.multi-stream-input") & NAMED[kind]
-

@@ -32,10 +32,14 @@ from harness.sandbox.stream_faults import MARKS_KINDS
 
 OFFERINGS = {"elevenlabs": "elevenlabs/eleven_flash_v2_5", "cartesia": "cartesia/sonic-3"}
 # What each fault is named as on these two sockets (an alternative where the two declarations differ).
-NAMED = {"shift": {"beyond-audio", "onset"}, "scale": {"sample-rate-mismatch"},
-         "repeat": {"non-monotonic", "bad-input"},
-         "restart": {"restart", "overlap", "non-monotonic", "sample-rate-mismatch"}, "merge": {"spelling"},
-         "none": {"missing"}}
+NAMED = {
+    "shift": {"beyond-audio", "onset"},
+    "scale": {"sample-rate-mismatch"},
+    "repeat": {"non-monotonic", "bad-input"},
+    "restart": {"restart", "overlap", "non-monotonic", "sample-rate-mismatch"},
+    "merge": {"spelling"},
+    "none": {"missing"},
+}
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marks-faults")]
 
 
@@ -43,16 +47,29 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"marks": faults}, headers=token)
     assert answer.status_code == 200, answer.text
-    result = benchmark.run(BenchConfig(out=out, models=tuple(OFFERINGS.values()), corpus=("en_read:1",),
-                                       report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            models=tuple(OFFERINGS.values()),
+            corpus=("en_read:1",),
+            report=False,
+            score=False,
+            target=sandbox.url,
+            budget=5.0,
+            concurrency=2,
+        )
+    )
     store = Store(out / "runs.db")
     try:
         rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
-    said = [line for section in own_sections(result.summary.own)
-            if isinstance(section, Lines) and section.key == "marks"
-            for line in section.lines]
+    said = [
+        line
+        for section in own_sections(result.summary.own)
+        if isinstance(section, Lines) and section.key == "marks"
+        for line in section.lines
+    ]
     RUNS.append(result.run_id)
     return {str(r["provider"]): dict(r) for r in rows}, said
 
@@ -96,8 +113,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
             found.append((faults, _run(sandbox, out, faults), {p: _checked(sandbox, p) for p in OFFERINGS}))
             if turn == 0:
                 HISTORY.append(_history(out))  # and one whose marks broke
-        COMPARED.append(compare_runs(read_run(out / "runs.db", RUNS[0]), read_run(out / "runs.db", RUNS[1]),
-                                     fail_on=[Metric.MARKS]))
+        COMPARED.append(
+            compare_runs(read_run(out / "runs.db", RUNS[0]), read_run(out / "runs.db", RUNS[1]), fail_on=[Metric.MARKS])
+        )
         yield found
 
 
@@ -121,8 +139,7 @@ def test_the_contract_suite_fails_each_fault_naming_its_pointer(runs: list[tuple
             assert any("alignment" in p or "timestamps" in p for p in pointers), (provider, kind, pointers)
 
 
-def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tuple[dict[str, str], Any, Any]]
-                                                                  ) -> None:
+def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tuple[dict[str, str], Any, Any]]) -> None:
     missed = []
     for faults, (rows, said), _ in runs[1:]:
         for provider, kind in faults.items():
@@ -135,8 +152,7 @@ def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tup
     assert not missed, missed
 
 
-def test_history_exits_1_naming_each_offering_whose_marks_worsened(runs: list[tuple[dict[str, str], Any, Any]]
-                                                                   ) -> None:
+def test_history_exits_1_naming_each_offering_whose_marks_worsened(runs: list[tuple[dict[str, str], Any, Any]]) -> None:
     (clean, said_clean), (worse, said) = HISTORY
     assert clean == 0, said_clean
     assert worse == 1, said

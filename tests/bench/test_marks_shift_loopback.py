@@ -60,8 +60,11 @@ def _spoken(text: str, rate: int) -> tuple[np.ndarray[Any, Any], dict[str, list[
             chars.append(" ")
             starts.append(BEFORE_S + word.end_s)
             ends.append(BEFORE_S + clip.words[index + 1].start_s)
-    return samples.astype(np.float32), {"characters": chars, "character_start_times_seconds": starts,
-                                        "character_end_times_seconds": ends}
+    return samples.astype(np.float32), {
+        "characters": chars,
+        "character_start_times_seconds": starts,
+        "character_end_times_seconds": ends,
+    }
 
 
 class SaysItsWords(QuietHandler):
@@ -77,8 +80,12 @@ class SaysItsWords(QuietHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         asked = self.path.partition("output_format=")[2].split("&")[0] or "pcm_24000"
         if not asked.startswith("pcm_"):
-            self.answer(422, json.dumps({"detail": [{"loc": ["query", "output_format"], "msg": "pcm only",
-                                                     "type": "value_error"}]}).encode())
+            self.answer(
+                422,
+                json.dumps(
+                    {"detail": [{"loc": ["query", "output_format"], "msg": "pcm only", "type": "value_error"}]}
+                ).encode(),
+            )
             return
         samples, alignment = _spoken(str(body["text"]), int(asked[4:]))
         for key in ("character_start_times_seconds", "character_end_times_seconds"):
@@ -89,11 +96,16 @@ class SaysItsWords(QuietHandler):
             self.answer(200, json.dumps(answer).encode(), {"Content-Type": "application/json"})
             return
         half, cut = len(audio) // 4 * 2, len(alignment["characters"]) // 2
-        lines = [{"audio_base64": base64.b64encode(part).decode(),
-                  "alignment": {key: values[lo:hi] for key, values in alignment.items()}}
-                 for part, (lo, hi) in ((audio[:half], (0, cut)), (audio[half:], (cut, None)))]
-        self.answer_chunked(200, b"".join(json.dumps(line).encode() + b"\n" for line in lines),
-                            {"Content-Type": "application/json"})
+        lines = [
+            {
+                "audio_base64": base64.b64encode(part).decode(),
+                "alignment": {key: values[lo:hi] for key, values in alignment.items()},
+            }
+            for part, (lo, hi) in ((audio[:half], (0, cut)), (audio[half:], (cut, None)))
+        ]
+        self.answer_chunked(
+            200, b"".join(json.dumps(line).encode() + b"\n" for line in lines), {"Content-Type": "application/json"}
+        )
 
 
 def _events(text: str, rate: int, shift_s: float) -> list[dict[str, Any]]:
@@ -109,13 +121,15 @@ def _events(text: str, rate: int, shift_s: float) -> list[dict[str, Any]]:
             start = at
         word += char
         if len(words) + 1 <= len(text.split()) and word == text.split()[len(words)]:
-            words.append({"id": len(words), "word": word, "start": round(start + shift_s, 4),
-                          "end": round(end + shift_s, 4)})
+            words.append(
+                {"id": len(words), "word": word, "start": round(start + shift_s, 4), "end": round(end + shift_s, 4)}
+            )
             word = ""
-    chunks = [{"status": "chunk", "data": {"audio": base64.b64encode(part).decode()}}
-              for part in (audio[:half], audio[half:])]
+    chunks = [
+        {"status": "chunk", "data": {"audio": base64.b64encode(part).decode()}} for part in (audio[:half], audio[half:])
+    ]
     marks = [{"status": "word_timestamp", "data": w} for w in words]
-    return [chunks[0], *marks[: len(marks) // 2], chunks[1], *marks[len(marks) // 2:], {"status": "complete"}]
+    return [chunks[0], *marks[: len(marks) // 2], chunks[1], *marks[len(marks) // 2 :], {"status": "complete"}]
 
 
 class StreamsItsWords(QuietHandler):
@@ -127,8 +141,11 @@ class StreamsItsWords(QuietHandler):
             return
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         events = _events(str(body["text"]), int(body.get("sample_rate") or 24000), SaysItsWords.shift_s)
-        self.answer_chunked(200, b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events),
-                            {"Content-Type": "text/event-stream"})
+        self.answer_chunked(
+            200,
+            b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events),
+            {"Content-Type": "text/event-stream"},
+        )
 
 
 def _socket_script(received: Sequence[str]) -> tuple[str, ...]:
@@ -138,7 +155,7 @@ def _socket_script(received: Sequence[str]) -> tuple[str, ...]:
     if not sent or not sent[-1].get("flush"):
         return ()
     ended = [index for index, message in enumerate(sent[:-1]) if message.get("flush")]
-    sent = sent[ended[-1] + 1:] if ended else sent
+    sent = sent[ended[-1] + 1 :] if ended else sent
     text = "".join(str(message.get("text") or "") for message in sent)
     rate = int(sent[0].get("sample_rate") or 24000)
     return tuple(json.dumps(e) for e in _events(" ".join(text.split()), rate, SaysItsWords.shift_s))
@@ -149,9 +166,19 @@ def _run(tmp_path: Path, shift_s: float) -> dict[str, dict[str, Any]]:
     form's row."""
     SaysItsWords.shift_s = shift_s
     out = tmp_path / f"shift{round(shift_s * 1000):+d}"
-    result = benchmark.run(BenchConfig(out=out, models=OFFERINGS,
-                                       corpus=("en_read:1",), report=False, score=False, dnsmos=False,
-                                       target="live", budget=1.0, concurrency=1))
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            models=OFFERINGS,
+            corpus=("en_read:1",),
+            report=False,
+            score=False,
+            dnsmos=False,
+            target="live",
+            budget=1.0,
+            concurrency=1,
+        )
+    )
     assert align_marked(out / "runs.db", result.run_id) == len(OFFERINGS)  # every form's answer heard
     conn = connect_writer(out / "runs.db")
     try:
@@ -170,18 +197,23 @@ def _kinds(row: dict[str, Any]) -> list[str]:
 
 
 def _table(name: str, like: str, url: str, models: Sequence[str]) -> str:
-    return (f'[providers.{name}]\nlike = "{like}"\nbase_url = "{url}"\nkey_env = "{name.upper()}_KEY"\n'
-            f'models = {json.dumps(list(models))}\nprice_per_million_chars = 0\n')
+    return (
+        f'[providers.{name}]\nlike = "{like}"\nbase_url = "{url}"\nkey_env = "{name.upper()}_KEY"\n'
+        f"models = {json.dumps(list(models))}\nprice_per_million_chars = 0\n"
+    )
 
 
 def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     servers = (LoopbackServer(SaysItsWords), LoopbackServer(StreamsItsWords), ScriptedServer(_socket_script))
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_table("labvoice", "elevenlabs", servers[0].url, FORMS)
-                    + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"])
-                    + _table("labsocket", "smallest", servers[2].url.replace("ws://", "http://"),
-                             ["lightning_v3.1"]), encoding="utf-8")
+    path.write_text(
+        _table("labvoice", "elevenlabs", servers[0].url, FORMS)
+        + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"])
+        + _table("labsocket", "smallest", servers[2].url.replace("ws://", "http://"), ["lightning_v3.1"]),
+        encoding="utf-8",
+    )
     for name in ("LABVOICE", "LABSSE", "LABSOCKET"):
         monkeypatch.setenv(f"{name}_KEY", KEY)
     try:
@@ -208,12 +240,20 @@ def test_marks_100_ms_late_or_early_are_an_onset_finding_on_every_form(
 
 
 def _requests(rows: dict[str, dict[str, Any]]) -> list[RequestRow]:
-    return [request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
-                        marks_coverage=row["marks_coverage"]) for row in rows.values()]
+    return [
+        request_row(
+            provider=row["provider"],
+            model=row["model"],
+            marks_json=row["marks_json"],
+            marks_coverage=row["marks_coverage"],
+        )
+        for row in rows.values()
+    ]
 
 
 def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_onset_rule(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same servers under the HTTP speech family's `timing-marks` checks (one per route that carries marks: the
     with-timestamps JSON, its stream of lines, Smallest's events): true marks pass; marks 100 ms late or early fail
     each, by rule `onset` — the one rule `bench run` gives (`harness.core.timing_marks.onset_finding`), the words
@@ -225,8 +265,11 @@ def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_on
 
     servers = (LoopbackServer(SaysItsWords), LoopbackServer(StreamsItsWords))
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_table("labvoice", "elevenlabs", servers[0].url, FORMS)
-                    + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"]), encoding="utf-8")
+    path.write_text(
+        _table("labvoice", "elevenlabs", servers[0].url, FORMS)
+        + _table("labsse", "smallest", servers[1].url, ["lightning_v3.1"]),
+        encoding="utf-8",
+    )
     found: dict[float, dict[str, list[str]]] = {}
     try:
         with providers_file_in_effect(path), httpx.Client(timeout=30.0) as client:
@@ -239,7 +282,8 @@ def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_on
                     for check in checks_for(provider).values():
                         if check.name.startswith("timing-marks"):
                             found[shift][f"{name}/{check.name}"] = [
-                                f"{v.rule}: {v.got}" for v in check.run(target, client)]
+                                f"{v.rule}: {v.got}" for v in check.run(target, client)
+                            ]
     finally:
         for server in servers:
             server.close()
@@ -252,7 +296,8 @@ def test_the_contract_suites_timing_marks_check_names_marks_100_ms_off_by_the_on
 
 
 def test_the_contract_suites_socket_marks_check_names_marks_100_ms_off_by_the_onset_rule(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The socket form (Smallest's frames over a WebSocket) under the realtime checks' `timing-marks`: true marks
     pass; marks 100 ms late or early fail by the same onset rule, at the marks' frame."""
     import asyncio
@@ -262,8 +307,9 @@ def test_the_contract_suites_socket_marks_check_names_marks_100_ms_off_by_the_on
 
     server = ScriptedServer(_socket_script)
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_table("labsocket", "smallest", server.url.replace("ws://", "http://"), ["lightning_v3.1"]),
-                    encoding="utf-8")
+    path.write_text(
+        _table("labsocket", "smallest", server.url.replace("ws://", "http://"), ["lightning_v3.1"]), encoding="utf-8"
+    )
     found: dict[float, list[str]] = {}
     try:
         with providers_file_in_effect(path):

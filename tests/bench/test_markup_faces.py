@@ -60,11 +60,34 @@ def test_the_summary_says_each_offerings_share_and_break_error_and_nothing_witho
 def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_judged() -> None:
     column = next(c for c in COLUMNS if c.key == "markup")
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
-                                cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                                cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0,
-                                wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
-                                quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
+    base: dict[str, Any] = dict(
+        provider="p",
+        model="m",
+        sent=1,
+        ok=1,
+        skipped=0,
+        success=nan,
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=None,
+        unpriced=0,
+        audio_minutes=0.0,
+        chars=0,
+        scored=0,
+        wer_pooled=nan,
+        wer_mean=None,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=nan,
+        quality=nan,
+        flagged_clips=0,
+        findings={},
+        errors={},
+        polls_mean=None,
+    )
     (found,) = markup_figures([_row("m", 1, (500, 510.0)), _row("m", 0, (500, 140.0))])
     cell = column.cell(Entry(**base, checks=(found,)))
     assert (cell.sort, cell.key, cell.text) == (0.5, "markup_honoured_share", "50.0%") and "1/2 clips" in cell.note
@@ -85,12 +108,17 @@ def test_compare_names_a_fallen_share_and_passes_an_equal_one() -> None:
 def _judged(db: Path, run_id: str, model: str, honoured: tuple[int, ...]) -> None:
     """The run's first jobs of `model` given markup verdicts, as `benchmark.judge_markup` stores them."""
     with sqlite3.connect(db) as conn:
-        keys = [k for (k,) in conn.execute("SELECT job_key FROM jobs WHERE run_id = ? AND model = ? ORDER BY job_key",
-                                           (run_id, model))][:len(honoured)]
+        keys = [
+            k
+            for (k,) in conn.execute(
+                "SELECT job_key FROM jobs WHERE run_id = ? AND model = ? ORDER BY job_key", (run_id, model)
+            )
+        ][: len(honoured)]
         for key, good in zip(keys, honoured, strict=True):
-            conn.execute("UPDATE jobs SET markup_honoured = ?, markup_json = ? WHERE run_id = ? AND job_key = ?",
-                         (good, json.dumps({"pauses": [[500, 500.0 if good else 140.0, 1.0, bool(good)]]}),
-                          run_id, key))
+            conn.execute(
+                "UPDATE jobs SET markup_honoured = ?, markup_json = ? WHERE run_id = ? AND job_key = ?",
+                (good, json.dumps({"pauses": [[500, 500.0 if good else 140.0, 1.0, bool(good)]]}), run_id, key),
+            )
 
 
 def test_history_fails_naming_the_offering_whose_share_fell_and_passes_without_the_fall(tmp_path: Path) -> None:

@@ -31,23 +31,40 @@ class ReadsPausesAloud(QuietHandler):
             return
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         said = re.sub(r"<(\d+)>", lambda m: NUMBER_WORDS.get(m.group(1), m.group(1)), str(body["text"]))
-        self.answer(200, speak(" ".join(said.split()), sample_rate=int(body.get("samplingRate") or 24000)),
-                    {"Content-Type": "audio/wav"})
+        self.answer(
+            200,
+            speak(" ".join(said.split()), sample_rate=int(body.get("samplingRate") or 24000)),
+            {"Content-Type": "audio/wav"},
+        )
 
 
 @pytest.mark.slow
 def test_a_loopback_server_that_reads_its_pauses_aloud_is_judged_not_honoured(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = LoopbackServer(ReadsPausesAloud)
     path = tmp_path / "tts-harness.toml"
-    path.write_text(f'[providers.loudrime]\nlike = "rime"\nbase_url = "{server.url}"\nkey_env = "LOUD_RIME_KEY"\n'
-                    'models = ["mistv2"]\nvoices = ["cove"]\nprice_per_million_chars = 30\n', encoding="utf-8")
+    path.write_text(
+        f'[providers.loudrime]\nlike = "rime"\nbase_url = "{server.url}"\nkey_env = "LOUD_RIME_KEY"\n'
+        'models = ["mistv2"]\nvoices = ["cove"]\nprice_per_million_chars = 30\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("LOUD_RIME_KEY", KEY)
     try:
         with providers_file_in_effect(path):
-            result = benchmark.run(BenchConfig(out=tmp_path / "out", models=("loudrime/mistv2",),
-                                               corpus=("markup:1",), report=False, score=False, dnsmos=False,
-                                               target=server.url, budget=1.0, concurrency=1))
+            result = benchmark.run(
+                BenchConfig(
+                    out=tmp_path / "out",
+                    models=("loudrime/mistv2",),
+                    corpus=("markup:1",),
+                    report=False,
+                    score=False,
+                    dnsmos=False,
+                    target=server.url,
+                    budget=1.0,
+                    concurrency=1,
+                )
+            )
     finally:
         server.close()
     assert result.summary is not None

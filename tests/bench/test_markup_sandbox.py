@@ -36,8 +36,19 @@ def _run(sandbox: Any, out: Path, fault: str, score: bool, items: int) -> list[C
     faults = {"polly": fault, "elevenlabs": fault}
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"markup": faults}, headers=token)
     assert answer.status_code == 200, answer.text
-    result = benchmark.run(BenchConfig(out=out, models=OFFERINGS, corpus=(f"markup:{items}",), report=False,
-                                       score=score, dnsmos=False, target=sandbox.url, budget=5.0, concurrency=2))
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            models=OFFERINGS,
+            corpus=(f"markup:{items}",),
+            report=False,
+            score=score,
+            dnsmos=False,
+            target=sandbox.url,
+            budget=5.0,
+            concurrency=2,
+        )
+    )
     verdicts = benchmark.judge_markup(out / "runs.db", result.run_id, [load_corpus(f"markup:{items}")])
     assert verdicts is not None
     store = Store(out / "runs.db")
@@ -60,9 +71,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Cl
     out = tmp_path_factory.mktemp("markup")
     with running("fast", 5, providers=("polly", "elevenlabs", "cartesia", "rime", "azure", "google")) as sandbox:
         SANDBOX[:] = [sandbox]
-        yield {"": _run(sandbox, out, "", score=True, items=2),
-               "speak": _run(sandbox, out, "speak", score=True, items=1),
-               "ignore_break": _run(sandbox, out, "ignore_break", score=False, items=1)}
+        yield {
+            "": _run(sandbox, out, "", score=True, items=2),
+            "speak": _run(sandbox, out, "speak", score=True, items=1),
+            "ignore_break": _run(sandbox, out, "ignore_break", score=False, items=1),
+        }
 
 
 def test_the_sandbox_honours_each_break_within_tolerance_and_speaks_no_tag(runs: dict[str, list[ClipMarkup]]) -> None:
@@ -90,15 +103,13 @@ def test_breaks_dropped_are_named_with_the_silence_heard_against_the_asked(runs:
         assert not clip.verdict.tags_spoken
 
 
-
 PIECES: tuple[Piece, ...] = ("Please hold on.", Pause(800), "I will check your order now.")
 
 
 def _heard(provider: str, endpoint: str, payload: dict[str, Any], **headers: str) -> tuple[Any, int]:
     sandbox = SANDBOX[0]
     with httpx.Client(timeout=60) as client:
-        answer = send(sandbox, client, provider, endpoint, payload, key=sandbox.default_key(provider),
-                      headers=headers)
+        answer = send(sandbox, client, provider, endpoint, payload, key=sandbox.default_key(provider), headers=headers)
     assert answer.status_code == 200, answer.text
     audio = answer.content
     if "json" in answer.headers.get("content-type", ""):  # Google's base64 audioContent
@@ -111,20 +122,28 @@ def test_cartesias_own_break_tag_is_a_pause_over_http(runs: dict[str, list[ClipM
     assert providers()["cartesia"].endpoint("tts.bytes").path == "/tts/bytes"  # one body, a WAV
     # its other tags (speed here) are read as no words
     sent = '<speed ratio="1.0"/>Please hold on.<break time="0.8s"/>I will check your order now.'
-    payload = {"model_id": "sonic-3", "transcript": sent, "voice": {"mode": "id",
-               "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
-               "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 22050}}
+    payload = {
+        "model_id": "sonic-3",
+        "transcript": sent,
+        "voice": {"mode": "id", "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
+        "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 22050},
+    }
     samples, rate = _heard("cartesia", "tts.bytes", payload, **{"Cartesia-Version": "2025-04-16"})
     (pause,) = heard_pauses(samples, rate, PIECES)
     assert pause.honoured and abs(pause.heard_ms - 800) <= tolerance_ms(800), pause
 
 
 def test_rimes_pause_is_honoured_on_mist_and_read_as_nothing_on_a_model_the_page_does_not_name(
-        runs: dict[str, list[ClipMarkup]]) -> None:
+    runs: dict[str, list[ClipMarkup]],
+) -> None:
     for model, paused in (("mistv2", True), ("coda", False)):
-        payload = {"text": "Please hold on. <800> I will check your order now.",
-                   "speaker": "cove" if paused else "lyra", "modelId": model, "pauseBetweenBrackets": True,
-                   "accept": "audio/wav"}
+        payload = {
+            "text": "Please hold on. <800> I will check your order now.",
+            "speaker": "cove" if paused else "lyra",
+            "modelId": model,
+            "pauseBetweenBrackets": True,
+            "accept": "audio/wav",
+        }
         samples, rate = _heard("rime", "rime-tts", payload, Accept="audio/wav")
         (pause,) = heard_pauses(samples, rate, PIECES)
         assert pause.honoured is paused, (model, pause)
@@ -132,7 +151,8 @@ def test_rimes_pause_is_honoured_on_mist_and_read_as_nothing_on_a_model_the_page
 
 @pytest.mark.parametrize("offering", ["azure/neural", "google/neural2"])
 def test_azure_and_googles_ssml_breaks_are_pauses_as_the_plan_sends_them(
-        runs: dict[str, list[ClipMarkup]], offering: str) -> None:
+    runs: dict[str, list[ClipMarkup]], offering: str
+) -> None:
     """Azure's break an element of the SSML body the harness renders (the text put in unescaped), Google's in the
     document at input.ssml in place of input.text: each as the plan writes it, a pause of the asked length."""
     from harness.core.spec import SynthesisInput
@@ -151,15 +171,17 @@ def test_azure_and_googles_ssml_breaks_are_pauses_as_the_plan_sends_them(
 
 @pytest.mark.parametrize("fault", ["speak", "ignore_break"])
 def test_the_contract_suites_markup_check_fails_each_drift_naming_the_offering_and_tag(
-        runs: dict[str, list[ClipMarkup]], fault: str) -> None:
+    runs: dict[str, list[ClipMarkup]], fault: str
+) -> None:
     """The suite's `markup` check (`harness.contracts.speech_checks`) on the module's sandbox: green as documented,
     and each markup fault of the drift control a violation naming the model and the tag sent."""
     from harness.contracts.speech_checks import SpeechTarget, checks_for
 
     sandbox = SANDBOX[0]
     polly = providers()["polly"]
-    target = SpeechTarget(polly, {host: sandbox.base_url("polly", host) for host in polly.hosts},
-                          sandbox.default_key("polly"))
+    target = SpeechTarget(
+        polly, {host: sandbox.base_url("polly", host) for host in polly.hosts}, sandbox.default_key("polly")
+    )
     check = checks_for(polly)["markup"]
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
     with httpx.Client(timeout=60) as client:

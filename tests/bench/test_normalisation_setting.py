@@ -29,7 +29,8 @@ def test_a_declared_switch_makes_one_offering_per_setting_with_the_value_in_its_
     providers = registered()
     chosen = with_normalisation(select(providers, ["elevenlabs", "openai"], [MODEL, "tts-1"]), ["off", "on"])
     assert [s.label for s in chosen] == [f"elevenlabs/{MODEL} normalisation={setting}" for setting in ("off", "on")] + [
-        "openai/tts-1"]  # OpenAI's request has no switch: run once, as it is
+        "openai/tts-1"
+    ]  # OpenAI's request has no switch: run once, as it is
     # the switch is the HTTP request's (Create speech): the socket's offering is read over it for each setting
     assert {(s.offering.channel, s.offering.endpoint) for s in chosen[:2]} == {(None, "tts.convert")}
 
@@ -37,16 +38,22 @@ def test_a_declared_switch_makes_one_offering_per_setting_with_the_value_in_its_
     assert [p["apply_text_normalization"] for p in payloads] == ["off", "on"]
     assert {s.priced_as for s in chosen[:2]} == {MODEL}
     # Sarvam's enable_preprocessing is bulbul:v2's only; its socket offering sends that same request: varied once
-    sarvam = [s.label for s in with_normalisation(select(providers, ["sarvam"], ["bulbul:v2", "bulbul:v2-ws",
-                                                                                  "bulbul:v3"]), ["off", "on"])]
+    sarvam = [
+        s.label
+        for s in with_normalisation(
+            select(providers, ["sarvam"], ["bulbul:v2", "bulbul:v2-ws", "bulbul:v3"]), ["off", "on"]
+        )
+    ]
     assert sarvam == ["sarvam/bulbul:v3", "sarvam/bulbul:v2 normalisation=off", "sarvam/bulbul:v2 normalisation=on"]
     with pytest.raises(UsageError, match="--normalisation takes off and on, not auto"):
         with_normalisation(chosen, ["auto"])
 
 
 def test_without_normalisation_the_sandbox_reads_digits_as_written() -> None:
-    assert unnormalised("It holds 10,000 books from 1984.") == \
-        "It holds one zero,zero zero zero books from one nine eight four."
+    assert (
+        unnormalised("It holds 10,000 books from 1984.")
+        == "It holds one zero,zero zero zero books from one nine eight four."
+    )
 
 
 @pytest.mark.slow
@@ -55,8 +62,15 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     smoke["items"] = [item for item in smoke["items"] if item["category"] == "cardinal"][:2]
     corpus = tmp_path / "cardinal.json"
     corpus.write_text(json.dumps(smoke))
-    config = BenchConfig(out=tmp_path / "out", providers=("elevenlabs",), models=(MODEL,),  # type: ignore[call-arg]
-                         corpus=(str(corpus),), normalisation=("off", "on"), sandbox_profile="fast", dnsmos=False)
+    config = BenchConfig(
+        out=tmp_path / "out",
+        providers=("elevenlabs",),
+        models=(MODEL,),  # type: ignore[call-arg]
+        corpus=(str(corpus),),
+        normalisation=("off", "on"),
+        sandbox_profile="fast",
+        dnsmos=False,
+    )
     result = benchmark.run(config)
     assert result.counts == {"ok": 8}  # two items, as written and as their control, once per setting
     [cardinal] = normalisation_differences(result.summary.hard_text)

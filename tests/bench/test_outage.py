@@ -52,15 +52,15 @@ class Front(LoopbackServer):
                 with front.lock:
                     refused = front.failed.get(self.path, 0)
                     down = (status and (front.status_down.is_set() or refused < front.status_failures)) or (
-                        media and front.media_down.is_set())
+                        media and front.media_down.is_set()
+                    )
                     if down:
                         front.failed[self.path] = refused + 1
                 if down and refused % 2:
                     self.close_connection = True  # a reset: no answer at all
                     return
                 if down:
-                    return self.answer(502, b"<html><body>502 Bad Gateway</body></html>",
-                                       {"Content-Type": "text/html"})
+                    return self.answer(502, b"<html><body>502 Bad Gateway</body></html>", {"Content-Type": "text/html"})
                 self.forward(client, sandbox_url)
 
             def do_POST(self) -> None:
@@ -81,9 +81,21 @@ def _config(out: Path, front: Front, job_timeout: float) -> BenchConfig:
     corpus = out / "outage.json"
     corpus.parent.mkdir(parents=True, exist_ok=True)
     corpus.write_text(json.dumps({"name": "outage", "version": "1", "language": "en", "items": items}))
-    return BenchConfig(out=out, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
-                       corpus=(str(corpus),), target=front.url, yes=True, job_timeout=job_timeout,
-                       request_timeout=2.0, polling="fixed", poll_interval=0.05, ramp_up=0)
+    return BenchConfig(
+        out=out,
+        score=False,
+        report=False,
+        models=("chatterbox",),
+        providers=("pixazo",),
+        corpus=(str(corpus),),
+        target=front.url,
+        yes=True,
+        job_timeout=job_timeout,
+        request_timeout=2.0,
+        polling="fixed",
+        poll_interval=0.05,
+        ramp_up=0,
+    )
 
 
 def _jobs(db: Path) -> list[dict[str, Any]]:
@@ -97,8 +109,10 @@ def _jobs(db: Path) -> list[dict[str, Any]]:
 def _charged_rows(db: Path) -> dict[str, int]:
     store = Store(db)
     try:
-        return {row["item_id"]: row["n"] for row in store.query(
-            "SELECT item_id, COUNT(*) AS n FROM costs WHERE charged = 1 GROUP BY item_id")}
+        return {
+            row["item_id"]: row["n"]
+            for row in store.query("SELECT item_id, COUNT(*) AS n FROM costs WHERE charged = 1 GROUP BY item_id")
+        }
     finally:
         store.close()
 
@@ -113,7 +127,8 @@ def test_a_status_outage_longer_than_any_retry_count_is_waited_out(tmp_path: Pat
 
 @pytest.mark.parametrize("where", ["status", "media"])
 def test_an_outage_past_the_deadline_keeps_the_job_unfetched_and_resume_fetches_it(
-        tmp_path: Path, front: Front, where: str) -> None:
+    tmp_path: Path, front: Front, where: str
+) -> None:
     (front.status_down if where == "status" else front.media_down).set()
     config = _config(tmp_path, front, 5.0)  # the resume keeps it: time enough for a loaded machine
     first = run_bench_session(config, providers={"pixazo": FAST_RETRY})

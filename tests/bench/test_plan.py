@@ -28,8 +28,12 @@ def test_job_keys_are_deterministic_and_distinct() -> None:
 def test_items_are_interleaved_across_models_and_repeats_come_last() -> None:
     plan = build_plan("r", select(PROVIDERS, (), ()), [load_corpus("en_read:2")], 2, PriceBook(), REFS)
     order = [(j.repeat, j.item.id, j.model) for j in plan.jobs]
-    assert order[:4] == [(0, "en-001", "xtts-v2"), (0, "en-001", "chatterbox"), (0, "en-001", "vibevoice"),
-                         (0, "en-001", "vibevoice-realtime-0.5b")]
+    assert order[:4] == [
+        (0, "en-001", "xtts-v2"),
+        (0, "en-001", "chatterbox"),
+        (0, "en-001", "vibevoice"),
+        (0, "en-001", "vibevoice-realtime-0.5b"),
+    ]
     assert [j.seq for j in plan.jobs] == list(range(16)) and order[-1][0] == 1
     assert len({j.job_key for j in plan.jobs}) == 16
 
@@ -55,14 +59,18 @@ def test_prices_and_overrides() -> None:
     assert plan.cost_usd == Decimal("0.070") and plan.unpriced == 0
 
 
-@pytest.mark.parametrize(("rate", "prices", "said"), [
-    (None, {"acme/x": 1.0}, "(--price, [prices]) names no known model: acme/x"),
-    (None, {"pixazo/vibevoice": float("nan")}, "--price pixazo/vibevoice=nan"),
-    (float("inf"), {}, "--usd-per-character=inf"),
-    (None, {"pixazo/vibevoice": -1.0}, "--price pixazo/vibevoice=-1.0"),
-])
-def test_a_price_for_no_model_or_of_no_amount_is_refused(rate: float | None, prices: dict[str, float],
-                                                          said: str) -> None:
+@pytest.mark.parametrize(
+    ("rate", "prices", "said"),
+    [
+        (None, {"acme/x": 1.0}, "(--price, [prices]) names no known model: acme/x"),
+        (None, {"pixazo/vibevoice": float("nan")}, "--price pixazo/vibevoice=nan"),
+        (float("inf"), {}, "--usd-per-character=inf"),
+        (None, {"pixazo/vibevoice": -1.0}, "--price pixazo/vibevoice=-1.0"),
+    ],
+)
+def test_a_price_for_no_model_or_of_no_amount_is_refused(
+    rate: float | None, prices: dict[str, float], said: str
+) -> None:
     with pytest.raises(UsageError, match=re.escape(said)):
         PriceBook.from_settings(rate, prices, PROVIDERS)
 

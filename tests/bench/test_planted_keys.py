@@ -54,14 +54,34 @@ def proxy(sandbox: Any) -> Iterator[EchoingProxy]:
 
 @pytest.mark.slow
 def test_no_form_of_an_echoed_key_reaches_any_written_file(
-        proxy: EchoingProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy: EchoingProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(PIXAZO.key_env, KEY)
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--target", proxy.url, "--providers", "pixazo", "--models", "chatterbox",
-        "--corpus", "en_read:14", "--out", str(out), "--no-score", "--report", "--yes", "--job-timeout", "60",
-        "--concurrency", "4",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--target",
+            proxy.url,
+            "--providers",
+            "pixazo",
+            "--models",
+            "chatterbox",
+            "--corpus",
+            "en_read:14",
+            "--out",
+            str(out),
+            "--no-score",
+            "--report",
+            "--yes",
+            "--job-timeout",
+            "60",
+            "--concurrency",
+            "4",
+        ],
+    )
     store = Store(out / "runs.db")
     outcomes = [row["outcome"] for row in store.query("SELECT outcome FROM jobs")]
     echoed = store.query("SELECT COUNT(*) AS n FROM errors WHERE message LIKE '%[Filtered]%'")[0]["n"]
@@ -76,7 +96,8 @@ def test_no_form_of_an_echoed_key_reaches_any_written_file(
     written = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".db" for p in written) and any(p.suffix == ".html" for p in written)
     for fmt in ("csv", "json"):
-        exported = CliRunner().invoke(app, ["export", run_id, "--db", str(out / "runs.db"), "--format", fmt,
-                                            "--out", str(out / "exports" / fmt)])
+        exported = CliRunner().invoke(
+            app, ["export", run_id, "--db", str(out / "runs.db"), "--format", fmt, "--out", str(out / "exports" / fmt)]
+        )
         assert exported.exit_code == 0, exported.output
     assert leaks(out, KEY) == []

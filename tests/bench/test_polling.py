@@ -106,8 +106,9 @@ def test_polls_split_the_servers_whole_seconds() -> None:
     assert "mass" in reasons and polls <= schedule.budget + 3
 
 
-def _whole_second_job(schedule: AdaptiveSchedule, duration: float, origin: float, chars: int = 60
-                      ) -> tuple[int, float, str]:
+def _whole_second_job(
+    schedule: AdaptiveSchedule, duration: float, origin: float, chars: int = 60
+) -> tuple[int, float, str]:
     """Polls spent, |estimate − truth| and the reasons, for a job the server stamps at whole seconds: the
     window is the poll bracket cut by the stamped second (which begins at `origin` mod 1 on our clock)."""
     elapsed, polls, last_pending, reasons = 0.0, 0, None, ""
@@ -143,7 +144,7 @@ def test_against_whole_second_stamps_a_slow_model_is_measured_within_a_quarter_s
         polls, error, _ = _whole_second_job(schedule, duration, origin=rng.random())
         schedule.observe(60, duration, polls)
         results.append((polls, error))
-    warm = results[schedule.warm:]
+    warm = results[schedule.warm :]
     errors = sorted(e for _, e in warm)
     assert errors[int(0.95 * len(errors))] <= 0.23
     assert sum(p for p, _ in warm) / len(warm) <= schedule.plan + CORE_MIN_EXTRA
@@ -154,6 +155,7 @@ def test_against_whole_second_stamps_a_slow_model_is_measured_within_a_quarter_s
 def test_the_core_follows_what_finished_jobs_really_spent() -> None:
     """The model's expected poll count is only a model: a run whose jobs spent more polls than the plan
     gets a narrower core of thirds, one that spent fewer a wider one, down to the core's minimum."""
+
     def core_width(spent: int, plan: float = 14.0) -> float:
         schedule = AdaptiveSchedule(plan=plan)
         rng = random.Random(2)

@@ -18,8 +18,17 @@ UNSPACED = frozenset({"zh", "ja"})
 # The script a language's letters are in (a word of the Unicode character name), and letters only it uses among
 # the corpora (so a file tagged with its neighbour's language cannot pass).
 SCRIPT = {"ru": "CYRILLIC", "hi": "DEVANAGARI", "ar": "ARABIC", "ko": "HANGUL", "zh": "CJK", "ja": "CJK"}
-OWN_LETTERS = {"es": "ñ¿", "de": "ßä", "fr": "çè", "it": "ò", "pt": "ãç", "nl": "ij", "pl": "łąę", "tr": "ığş",
-               "ja": "のをは"}
+OWN_LETTERS = {
+    "es": "ñ¿",
+    "de": "ßä",
+    "fr": "çè",
+    "it": "ò",
+    "pt": "ãç",
+    "nl": "ij",
+    "pl": "łąę",
+    "tr": "ığş",
+    "ja": "のをは",
+}
 
 
 def words(text: str, language: str) -> float:
@@ -43,8 +52,11 @@ def test_each_read_corpus_is_thirty_sentences_of_its_language(language: str) -> 
         letters = [c for c in item.text if unicodedata.category(c).startswith("L")]
         script = SCRIPT.get(language, "LATIN")
         kana = ("HIRAGANA", "KATAKANA") if language == "ja" else ()
-        foreign = [c for c in letters if script not in unicodedata.name(c)
-                   and not any(name in unicodedata.name(c) for name in kana)]
+        foreign = [
+            c
+            for c in letters
+            if script not in unicodedata.name(c) and not any(name in unicodedata.name(c) for name in kana)
+        ]
         assert not foreign, (item.id, foreign)
     text = " ".join(item.text for item in corpus.items)
     assert all(any(letter in text for letter in group) for group in [OWN_LETTERS.get(language, "")] if group)

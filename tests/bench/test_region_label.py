@@ -18,8 +18,17 @@ from tests.helpers.cli_runs import in_process
 
 
 def _run(tmp_path: Path, sandbox: Any, region: str | None) -> str:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",), models=("chatterbox",),
-                         corpus=("en_read:1",), target=sandbox.url, budget=1.0, region=region)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("pixazo",),
+        models=("chatterbox",),
+        corpus=("en_read:1",),
+        target=sandbox.url,
+        budget=1.0,
+        region=region,
+    )
     return run_bench_session(config).run_id
 
 
@@ -40,10 +49,12 @@ def test_a_runs_region_is_stored_shown_and_compared(tmp_path: Path, sandbox: Any
     assert not any("regions" in note for note in together.notes)
 
 
-def test_a_bad_region_label_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
-    done = in_process("bench", "run", "--region", "eu west; rm -rf", "--dry-run", cwd=tmp_path,
-                      monkeypatch=monkeypatch, capsys=capsys)
+def test_a_bad_region_label_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = in_process(
+        "bench", "run", "--region", "eu west; rm -rf", "--dry-run", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "region" in lines[0], done.stderr

@@ -59,11 +59,26 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
     with running("realistic", 5, clock="manual", providers=("pixazo",)) as sb:
         key = sb.default_key("pixazo")
         before = sb.balance("pixazo", key)
-        args = ["--target", sb.url, "--yes", "--out", str(out), "--providers", "pixazo",
-                "--models", "chatterbox,xtts-v2", "--corpus", "en_read:3", "--concurrency", "2",
-                "--polling", "fixed", "--poll-interval", "0.05"]
-        first = subprocess.Popen(_bench(*args), cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
+        args = [
+            "--target",
+            sb.url,
+            "--yes",
+            "--out",
+            str(out),
+            "--providers",
+            "pixazo",
+            "--models",
+            "chatterbox,xtts-v2",
+            "--corpus",
+            "en_read:3",
+            "--concurrency",
+            "2",
+            "--polling",
+            "fixed",
+            "--poll-interval",
+            "0.05",
+        ]
+        first = subprocess.Popen(_bench(*args), cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             _wait(lambda: _states(db).get("submitted") == 2, first)
             sb.advance(120.0)  # the two submitted jobs finish; the next two are submitted and wait
@@ -85,8 +100,9 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
         ticker = threading.Thread(target=tick, daemon=True)
         ticker.start()
         try:
-            resumed = subprocess.run(_bench("--resume", run_id, "--out", str(out)), cwd=tmp_path, env=env,
-                                     capture_output=True, timeout=120)
+            resumed = subprocess.run(
+                _bench("--resume", run_id, "--out", str(out)), cwd=tmp_path, env=env, capture_output=True, timeout=120
+            )
         finally:
             stop.set()
             ticker.join()
@@ -100,8 +116,9 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
         assert sum(j["resumed"] for j in jobs) == 2  # the two waiting jobs were polled, not resubmitted
         sandbox_jobs = {job["id"] for job in sb.jobs()}
         assert {j["provider_job_id"] for j in jobs} == sandbox_jobs  # one provider job per planned job
-        costs = conn.execute("SELECT job_key, SUM(usd) AS usd, COUNT(*) AS n FROM costs WHERE run_id = ? "
-                             "GROUP BY job_key", (run_id,)).fetchall()
+        costs = conn.execute(
+            "SELECT job_key, SUM(usd) AS usd, COUNT(*) AS n FROM costs WHERE run_id = ? GROUP BY job_key", (run_id,)
+        ).fetchall()
         assert len(costs) == 6 and all(c["n"] == 1 for c in costs)  # paid once each
         spent = Decimal(str(sum(c["usd"] for c in costs))).quantize(Decimal("0.001"))
         assert spent == Decimal("0.075") == before - sb.balance("pixazo", key)  # 3 x (0.015 + 0.01)

@@ -28,8 +28,21 @@ from tests.bench.test_resume import _bench, _states
 pytestmark = pytest.mark.clock  # runs killed and resumed while the sandbox's jobs take real time
 
 REPO = Path(__file__).resolve().parents[2]
-ARGS = ("--yes", "--providers", "pixazo", "--models", "chatterbox,xtts-v2", "--corpus", "en_read:2",
-        "--concurrency", "2", "--polling", "fixed", "--poll-interval", "0.05")
+ARGS = (
+    "--yes",
+    "--providers",
+    "pixazo",
+    "--models",
+    "chatterbox,xtts-v2",
+    "--corpus",
+    "en_read:2",
+    "--concurrency",
+    "2",
+    "--polling",
+    "fixed",
+    "--poll-interval",
+    "0.05",
+)
 
 
 def _kill_when(condition: Callable[[dict[str, int]], bool], command: list[str], cwd: Path, db: Path) -> str:
@@ -57,8 +70,9 @@ def _kill_when(condition: Callable[[dict[str, int]], bool], command: list[str], 
 
 def _resume(run_id: str, out: Path, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(_bench("--resume", run_id, "--out", str(out)), cwd=cwd, env=env, capture_output=True,
-                          timeout=240)
+    return subprocess.run(
+        _bench("--resume", run_id, "--out", str(out)), cwd=cwd, env=env, capture_output=True, timeout=240
+    )
 
 
 def _rows(db: Path, query: str, *args: object) -> list[sqlite3.Row]:
@@ -82,8 +96,10 @@ def test_sigkill_then_resume_against_the_builtin_sandbox(tmp_path: Path) -> None
     # says `submitting` and holds no id. The sandbox accepted (and charged) it; it must not be bought again.
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE jobs SET state = 'submitting', provider_job_id = NULL WHERE job_key = "
-                     "(SELECT MIN(job_key) FROM jobs WHERE state = 'submitted')")
+        conn.execute(
+            "UPDATE jobs SET state = 'submitting', provider_job_id = NULL WHERE job_key = "
+            "(SELECT MIN(job_key) FROM jobs WHERE state = 'submitted')"
+        )
     conn.close()
 
     resumed = _resume(run_id, out, tmp_path)
@@ -94,8 +110,9 @@ def test_sigkill_then_resume_against_the_builtin_sandbox(tmp_path: Path) -> None
     assert len(jobs) == 4 and {j["state"] for j in jobs} == {"done"}, [dict(j) for j in jobs]  # nothing lost
     assert all(j["attempts"] == 1 for j in jobs)
     assert {j["provider_job_id"] for j in jobs if j["resumed"]} == in_flight  # polled with their old ids
-    costs = _rows(db, "SELECT job_key, SUM(usd) AS usd, COUNT(*) AS n FROM costs WHERE run_id = ? GROUP BY job_key",
-                  run_id)
+    costs = _rows(
+        db, "SELECT job_key, SUM(usd) AS usd, COUNT(*) AS n FROM costs WHERE run_id = ? GROUP BY job_key", run_id
+    )
     assert len(costs) == 4 and all(c["n"] == 1 for c in costs)  # paid once each
     spent = Decimal(str(sum(c["usd"] for c in costs))).quantize(Decimal("0.001"))
 
@@ -113,8 +130,12 @@ def test_a_job_the_target_forgot_is_lost_and_the_run_fails(tmp_path: Path) -> No
     out, db = tmp_path / "out", tmp_path / "out" / "runs.db"
     with running("realistic", 5, clock="manual", providers=("pixazo",)) as forgetful:
         url, port = forgetful.url, forgetful.port
-        run_id = _kill_when(lambda s: s.get("submitted") == 2 and not s.get("submitting"),
-                            _bench(*ARGS, "--target", url, "--out", str(out)), tmp_path, db)
+        run_id = _kill_when(
+            lambda s: s.get("submitted") == 2 and not s.get("submitting"),
+            _bench(*ARGS, "--target", url, "--out", str(out)),
+            tmp_path,
+            db,
+        )
     with running("fast", 5, port=port, providers=("pixazo",)):  # the same address, restarted empty
         resumed = _resume(run_id, out, tmp_path)
     assert resumed.returncode == 1, resumed.stdout.decode()[-2000:]

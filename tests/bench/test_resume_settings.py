@@ -16,8 +16,24 @@ from harness.results.store import Store
 def test_resume_keeps_no_score_and_no_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
     common = ["--out", str(out)]
-    first = CliRunner().invoke(app, ["bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus",
-                                     "en_read:1", "--sandbox-profile", "fast", "--no-score", "--no-report", *common])
+    first = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--providers",
+            "pixazo",
+            "--models",
+            "chatterbox",
+            "--corpus",
+            "en_read:1",
+            "--sandbox-profile",
+            "fast",
+            "--no-score",
+            "--no-report",
+            *common,
+        ],
+    )
     assert first.exit_code == 0, first.output[-2000:]
     store = Store(out / "runs.db")
     run_id = store.query("SELECT run_id FROM runs")[0]["run_id"]

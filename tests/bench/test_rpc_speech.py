@@ -52,17 +52,33 @@ class Misbehaving:
                 yield response(audio_content=PCM)
             # "silent": the stream ends OK with no response at all
 
-        handler = grpc.method_handlers_generic_handler(f"{RPC.package}.{RPC.service}", {
-            RPC.method: grpc.stream_stream_rpc_method_handler(behaviour, request_deserializer=request.FromString,
-                                                              response_serializer=response.SerializeToString)})
+        handler = grpc.method_handlers_generic_handler(
+            f"{RPC.package}.{RPC.service}",
+            {
+                RPC.method: grpc.stream_stream_rpc_method_handler(
+                    behaviour, request_deserializer=request.FromString, response_serializer=response.SerializeToString
+                )
+            },
+        )
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
         self.server.add_generic_rpc_handlers((handler,))
         self.port = self.server.add_insecure_port("127.0.0.1:0")
         self.server.start()
 
     def call(self) -> StreamedCall:
-        return asyncio.run(speak(RPC, f"127.0.0.1:{self.port}", "loopback-key-1234", ("Hello ", "there."),
-                                 "en-US-Chirp3-HD-Kore", "en-US", RPC.formats[0], plaintext=True, timeout_s=10))
+        return asyncio.run(
+            speak(
+                RPC,
+                f"127.0.0.1:{self.port}",
+                "loopback-key-1234",
+                ("Hello ", "there."),
+                "en-US-Chirp3-HD-Kore",
+                "en-US",
+                RPC.formats[0],
+                plaintext=True,
+                timeout_s=10,
+            )
+        )
 
     def close(self) -> None:
         self.server.stop(None)
@@ -114,9 +130,20 @@ def test_a_refusal_is_classified_by_its_status_and_the_key_is_never_said(server:
 def test_a_call_cut_by_its_deadline_is_cancelled_not_left_to_its_timeout(server: Misbehaving) -> None:
     async def cut() -> None:
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(speak(RPC, f"127.0.0.1:{server.port}", "loopback-key-1234", ("Hello.",),
-                                         "en-US-Chirp3-HD-Kore", "en-US", RPC.formats[0], plaintext=True,
-                                         timeout_s=30), 0.5)
+            await asyncio.wait_for(
+                speak(
+                    RPC,
+                    f"127.0.0.1:{server.port}",
+                    "loopback-key-1234",
+                    ("Hello.",),
+                    "en-US-Chirp3-HD-Kore",
+                    "en-US",
+                    RPC.formats[0],
+                    plaintext=True,
+                    timeout_s=30,
+                ),
+                0.5,
+            )
 
     asyncio.run(cut())
     assert server.ended.wait(10), "the call went on after the job gave up on it"
@@ -138,8 +165,16 @@ def test_serve_names_each_grpc_method_where_it_listens() -> None:
 
 
 def test_the_streamed_offering_runs_against_the_sandbox_as_speech(tmp_path: Path) -> None:
-    config = BenchConfig(out=tmp_path / "reports", providers=("google",), models=("google/chirp3-hd-grpc",),  # type: ignore[call-arg]
-                         corpus=("en_read:1",), sandbox_profile="fast", report=False, score=False, text_rate=20.0)
+    config = BenchConfig(
+        out=tmp_path / "reports",
+        providers=("google",),
+        models=("google/chirp3-hd-grpc",),  # type: ignore[call-arg]
+        corpus=("en_read:1",),
+        sandbox_profile="fast",
+        report=False,
+        score=False,
+        text_rate=20.0,
+    )
     result = benchmark.run(config)
     conn = sqlite3.connect(tmp_path / "reports" / "runs.db")
     conn.row_factory = sqlite3.Row

@@ -66,14 +66,49 @@ def _row(model: str, findings: list[str], seconds: float = 60.0) -> RequestRow:
 def _entry(seams_per_min: float | None = None) -> Entry:
     """An entry whose seams check pooled `seams_per_min` findings a minute (None: nothing streamed)."""
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    checks = () if seams_per_min is None else (OfferingCheck(
-        provider="p", model="m", check=SEAMS.declaration, findings={}, examples={},
-        figures={"per_minute": Pooled(seams_per_min, None, None, 1)}),)
-    return Entry(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
-                 cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                 cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0, wer_pooled=nan,
-                 wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan, quality=nan, flagged_clips=0,
-                 findings={}, errors={}, polls_mean=None, checks=checks)
+    checks = (
+        ()
+        if seams_per_min is None
+        else (
+            OfferingCheck(
+                provider="p",
+                model="m",
+                check=SEAMS.declaration,
+                findings={},
+                examples={},
+                figures={"per_minute": Pooled(seams_per_min, None, None, 1)},
+            ),
+        )
+    )
+    return Entry(
+        provider="p",
+        model="m",
+        sent=1,
+        ok=1,
+        skipped=0,
+        success=nan,
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=None,
+        unpriced=0,
+        audio_minutes=0.0,
+        chars=0,
+        scored=0,
+        wer_pooled=nan,
+        wer_mean=None,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=nan,
+        quality=nan,
+        flagged_clips=0,
+        findings={},
+        errors={},
+        polls_mean=None,
+        checks=checks,
+    )
 
 
 def test_the_report_column_sorts_by_findings_per_minute_and_dashes_where_nothing_streamed() -> None:
@@ -125,8 +160,11 @@ def test_history_flags_the_newest_run_whose_seams_rose() -> None:
 
 def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
     def heard(rate: float | None) -> RequestRow:
-        return replace(_row("m", []), heard_rate=rate, heard_rate_how=rate and "samples at about 24,000 Hz, declared "
-                                                                                "16,000 Hz (...)")
+        return replace(
+            _row("m", []),
+            heard_rate=rate,
+            heard_rate_how=rate and "samples at about 24,000 Hz, declared 16,000 Hz (...)",
+        )
 
     right, wrong = rate_figures([heard(None)]), rate_figures([heard(24000.0)])
     assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
@@ -134,8 +172,9 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
     right_rows, wrong_rows = [heard(None)], [heard(24000.0)]
     assert newest_seams_worse([("run-1", right_rows), ("run-2", wrong_rows)]) == ()  # a rule of its own, not a seam
     (flagged,) = newest_rates_wrong([("run-1", right_rows), ("run-2", wrong_rows)])
-    assert flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples at about 24,000 Hz, "
-                                  "declared 16,000 Hz (...)")
+    assert flagged.describe() == (
+        "p/m: heard at another rate than declared in run run-2: samples at about 24,000 Hz, declared 16,000 Hz (...)"
+    )
     [check] = list(_rate([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]
     assert check.metric is Metric.RATE and check.verdict is Ruling.REGRESSION  # rule rate, not seams
     assert "NEW heard at another rate than declared" in check.details[0]
@@ -144,15 +183,26 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
 
 def test_history_flags_cancels_that_newly_break_the_documents_promise() -> None:
     def cancels(verdict: str, frames: int) -> Any:
-        return [request_row(provider="p", model="m", cancel_after_ms=300.0, cancel_to_silence_ms=90.0,
-                            cancel_after_ack_frames=frames, cancel_after_ack_s=0.1 * frames, cancel_verdict=verdict)]
+        return [
+            request_row(
+                provider="p",
+                model="m",
+                cancel_after_ms=300.0,
+                cancel_to_silence_ms=90.0,
+                cancel_after_ack_frames=frames,
+                cancel_after_ack_s=0.1 * frames,
+                cancel_verdict=verdict,
+            )
+        ]
 
     def newest_cancels_worse(runs: Any) -> Any:
         return newest_own_worse(runs, CANCEL_VIEWS)
 
     kept, broken = cancels("kept", 0), cancels("violation", 3)
     (worse,) = newest_cancels_worse([("run-1", kept), ("run-2", broken)])
-    assert worse.describe() == ("p/m: 1 of 1 cancels broke what the documents promise in run run-2 where run run-1 "
-                                "had none; 3 audio frames after the ack")
+    assert worse.describe() == (
+        "p/m: 1 of 1 cancels broke what the documents promise in run run-2 where run run-1 "
+        "had none; 3 audio frames after the ack"
+    )
     assert newest_cancels_worse([("run-1", broken), ("run-2", broken)]) == ()
     assert newest_cancels_worse([("run-1", broken), ("run-2", kept)]) == ()

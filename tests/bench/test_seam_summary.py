@@ -16,9 +16,16 @@ from tests.helpers.request_rows import request_row
 
 def _row(model: str, findings: list[str], seconds: float = 30.0, rate: float | None = None) -> RequestRow:
     seams = {"audio_s": seconds, "findings": [{"kind": kind, "at_s": 1.0, "detail": ""} for kind in findings]}
-    return request_row(provider="p", model=model, seam_findings=len(findings), seams_json=json.dumps(seams),
-                       heard_rate=rate, heard_rate_how=None if rate is None else
-                       "samples at about 24,000 Hz, declared 16,000 Hz (1.50× as long and 1.50× as low as ...)")
+    return request_row(
+        provider="p",
+        model=model,
+        seam_findings=len(findings),
+        seams_json=json.dumps(seams),
+        heard_rate=rate,
+        heard_rate_how=None
+        if rate is None
+        else "samples at about 24,000 Hz, declared 16,000 Hz (1.50× as long and 1.50× as low as ...)",
+    )
 
 
 def test_a_clean_run_is_one_line() -> None:

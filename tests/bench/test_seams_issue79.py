@@ -49,8 +49,8 @@ def _chunks(breakage: str) -> list[bytes]:
     starts = range(0, len(x), CHUNK)
     if breakage == "click":
         for b in starts[1:]:
-            x[b:b + 2] = (0.4, -0.4)  # each chunk after the first starts from a fresh buffer's pop
-    pieces = [x[b:b + CHUNK] for b in starts]
+            x[b : b + 2] = (0.4, -0.4)  # each chunk after the first starts from a fresh buffer's pop
+    pieces = [x[b : b + CHUNK] for b in starts]
     if breakage == "header":
         return [wav_bytes(piece.astype(np.float32), RATE) for piece in pieces]
     return [(np.clip(piece, -1, 1) * 32767).astype("<i2").tobytes() for piece in pieces]
@@ -76,12 +76,16 @@ def _server(breakage: str) -> type[QuietHandler]:
             if sent.get("stream_format") != "sse":
                 self.answer_chunked(200, b"".join(chunks), {"Content-Type": "audio/pcm"})
                 return
-            events = b"".join(b"data: " + json.dumps({"type": "speech.audio.delta", "audio": base64.b64encode(
-                chunk).decode()}).encode() + b"\n\n" for chunk in chunks)
-            done = {"type": "speech.audio.done", "usage": {"input_tokens": 9, "output_tokens": 90,
-                                                           "total_tokens": 99}}
-            self.answer_chunked(200, events + b"data: " + json.dumps(done).encode() + b"\n\n",
-                                {"Content-Type": "text/event-stream"})
+            events = b"".join(
+                b"data: "
+                + json.dumps({"type": "speech.audio.delta", "audio": base64.b64encode(chunk).decode()}).encode()
+                + b"\n\n"
+                for chunk in chunks
+            )
+            done = {"type": "speech.audio.done", "usage": {"input_tokens": 9, "output_tokens": 90, "total_tokens": 99}}
+            self.answer_chunked(
+                200, events + b"data: " + json.dumps(done).encode() + b"\n\n", {"Content-Type": "text/event-stream"}
+            )
 
     return Speech
 
@@ -95,8 +99,10 @@ def servers() -> Iterator[dict[str, LoopbackServer]]:
 
 
 def _table(url: str, models: str = '"gpt-4o-mini-tts"', formats: str = '"pcm"', name: str = "labvoice") -> str:
-    return (f'\n[providers.{name}]\nlike = "openai"\nbase_url = "{url}/v1"\nauth = "none"\n'
-            f'models = [{models}]\nvoices = ["alloy"]\nformats = [{formats}]\nprice_per_million_chars = 0\n')
+    return (
+        f'\n[providers.{name}]\nlike = "openai"\nbase_url = "{url}/v1"\nauth = "none"\n'
+        f'models = [{models}]\nvoices = ["alloy"]\nformats = [{formats}]\nprice_per_million_chars = 0\n'
+    )
 
 
 def _provider(url: str, models: str = '"gpt-4o-mini-tts"', formats: str = '"pcm"') -> Provider:
@@ -108,12 +114,20 @@ def _suite(tmp_path: Path, servers: dict[str, LoopbackServer]) -> subprocess.Com
     """`pytest contracts/` as a user runs it against their own servers (`labclean`, `labheader`): the providers file
     in effect, the servers live, only their seams checks selected (one child pytest: its start is most of its cost)."""
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_table(servers["clean"].url, name="labclean") + _table(servers["header"].url, name="labheader"),
-                    encoding="utf-8")
+    path.write_text(
+        _table(servers["clean"].url, name="labclean") + _table(servers["header"].url, name="labheader"),
+        encoding="utf-8",
+    )
     env = {**os.environ, declared.FILE_ENV: str(path), "COLUMNS": "200"}
-    return subprocess.run(pytest_command("contracts/test_speech_family.py", "--tts-live", "-q", "-rA", "-k",
-                                         "lab and seams"), cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        pytest_command("contracts/test_speech_family.py", "--tts-live", "-q", "-rA", "-k", "lab and seams"),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _contract(url: str) -> list[str]:
@@ -122,15 +136,22 @@ def _contract(url: str) -> list[str]:
     with httpx.Client(timeout=30) as client:
         found = check.run(SpeechTarget(provider, {host: f"{url}/v1" for host in ("api", "v1", "")}, None), client)
     assert all(v.rule == "seams" for v in found), found
-    return ["header" if "header" in v.got else "click" if "step" in v.got or "spike" in v.got else v.got
-            for v in found]
+    return ["header" if "header" in v.got else "click" if "step" in v.got or "spike" in v.got else v.got for v in found]
 
 
 def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[str], int, Path, list[dict[str, Any]]]:
     provider = provider or _provider(url)
-    config = BenchConfig(out=out, score=False, report=False, providers=("labvoice",),
-                         models=tuple(o.name for o in provider.offerings), corpus=("en_read:1",), target=url,
-                         concurrency=1, budget=1.0)
+    config = BenchConfig(
+        out=out,
+        score=False,
+        report=False,
+        providers=("labvoice",),
+        models=tuple(o.name for o in provider.offerings),
+        corpus=("en_read:1",),
+        target=url,
+        concurrency=1,
+        budget=1.0,
+    )
     result = run_bench_session(config, providers={"labvoice": provider})
     store = Store(result.db_path)
     try:
@@ -143,7 +164,8 @@ def _bench(out: Path, url: str, provider: Provider | None = None) -> tuple[set[s
 
 
 def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_face(
-        tmp_path: Path, servers: dict[str, LoopbackServer]) -> None:
+    tmp_path: Path, servers: dict[str, LoopbackServer]
+) -> None:
     seams = len(range(0, len(_speech()), CHUNK)) - 1
     assert _contract(servers["clean"].url) == []
     assert _contract(servers["header"].url) == ["header"] * (seams + 1)  # the first chunk's included
@@ -165,7 +187,8 @@ def test_headers_and_clicks_at_every_seam_of_80_ms_chunks_are_named_in_every_fac
 
 
 def test_a_wav_framed_sse_streams_seams_are_located_and_its_clicks_named(
-        tmp_path: Path, servers: dict[str, LoopbackServer]) -> None:
+    tmp_path: Path, servers: dict[str, LoopbackServer]
+) -> None:
     """`response_format: wav` over SSE: only the first delta decodes alone; the seams come from the deltas' bytes."""
     for breakage, expected in (("clean", set()), ("click", {"click"})):
         url = servers[breakage].url
@@ -174,7 +197,8 @@ def test_a_wav_framed_sse_streams_seams_are_located_and_its_clicks_named(
 
 
 def test_openais_chunked_audio_body_of_a_model_declared_whole_is_judged_as_a_stream(
-        tmp_path: Path, servers: dict[str, LoopbackServer]) -> None:
+    tmp_path: Path, servers: dict[str, LoopbackServer]
+) -> None:
     """`stream_format: "audio"` for a model the file declares non-streaming: the body came chunked, so it is recorded
     as a stream (not `sync`) and its headers — a raw PCM body with a WAV header at every chunk — are named."""
     url = servers["header"].url

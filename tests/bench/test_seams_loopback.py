@@ -38,12 +38,12 @@ def _stream(breakage: str) -> bytes:
     x = _tone()
     cut = RATE // 2 + 37
     if breakage == "pop":
-        x[cut:cut + 3] = (0.95, -0.95, 0.95)
+        x[cut : cut + 3] = (0.95, -0.95, 0.95)
     if breakage == "silence":
         x = np.concatenate([x[:cut], np.zeros(RATE // 100), x[cut:]])
     audio = _pcm(x)
     if breakage == "tag":
-        audio = audio[: 2 * cut] + ID3 + audio[2 * cut:]
+        audio = audio[: 2 * cut] + ID3 + audio[2 * cut :]
     return audio
 
 
@@ -67,8 +67,17 @@ def served(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
 
 
 def _found(tmp_path: Path, url: str) -> list[set[str]]:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("polly",), models=("standard",),
-                         corpus=("en_read:1",), target=url, concurrency=1, budget=1.0)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("polly",),
+        models=("standard",),
+        corpus=("en_read:1",),
+        target=url,
+        concurrency=1,
+        budget=1.0,
+    )
     result = run_bench_session(config, providers={"polly": POLLY})
     store = Store(result.db_path)
     try:
@@ -79,8 +88,9 @@ def _found(tmp_path: Path, url: str) -> list[set[str]]:
     return [{f["kind"] for f in json.loads(str(row["seams_json"]))["findings"]} for row in rows]
 
 
-@pytest.mark.parametrize(("served", "kind"), [("clean", None), ("pop", "click"), ("silence", "gap"),
-                                              ("tag", "header")], indirect=["served"])
+@pytest.mark.parametrize(
+    ("served", "kind"), [("clean", None), ("pop", "click"), ("silence", "gap"), ("tag", "header")], indirect=["served"]
+)
 def test_a_server_written_apart_is_judged_right(tmp_path: Path, served: LoopbackServer, kind: str | None) -> None:
     found = _found(tmp_path, served.url)
     assert found == [set() if kind is None else {kind} | ({"click"} if kind == "header" else set())], found

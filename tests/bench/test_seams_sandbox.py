@@ -27,8 +27,13 @@ from harness.sandbox.stream_faults import KINDS
 # Each offering a family (and the rate it asks): an HTTP stream of 16 kHz samples, a socket of 16 kHz samples asked at
 # 24 kHz (the runner asks a socket a rate other than its format's own: `Grammar.other_rate`), SSE
 # events of 8 kHz and of 24 kHz samples, a gRPC stream of 24 kHz samples; and a socket left clean throughout.
-BROKEN = {"polly": "polly/standard", "inworld": "inworld/inworld-tts-1.5-mini-ws",
-          "speechify": "speechify/simba-3.0", "openai": "openai/gpt-4o-mini-tts", "google": "google/chirp3-hd-grpc"}
+BROKEN = {
+    "polly": "polly/standard",
+    "inworld": "inworld/inworld-tts-1.5-mini-ws",
+    "speechify": "speechify/simba-3.0",
+    "openai": "openai/gpt-4o-mini-tts",
+    "google": "google/chirp3-hd-grpc",
+}
 CLEAN = "elevenlabs/eleven_flash_v2_5"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stream-faults")]
 RUNS: list[str] = []  # the store's runs, in order
@@ -39,16 +44,30 @@ _SANDBOX: list[Any] = []  # the running sandbox, for the contract suite's checks
 def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> dict[str, dict[str, Any]]:
     """One run of one text on every offering with `faults` set: per offering, what its job's row says."""
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
-    answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {p: faults.get(p, "") for p in BROKEN}},
-                        headers=token)
+    answer = httpx.post(
+        sandbox.url + "/_sandbox/drift", json={"streams": {p: faults.get(p, "") for p in BROKEN}}, headers=token
+    )
     assert answer.status_code == 200, answer.text
-    result = benchmark.run(BenchConfig(out=out, models=(*BROKEN.values(), CLEAN), corpus=("en_read:1",),
-                                       report=False, score=False, target=sandbox.url, budget=5.0, concurrency=5))
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            models=(*BROKEN.values(), CLEAN),
+            corpus=("en_read:1",),
+            report=False,
+            score=False,
+            target=sandbox.url,
+            budget=5.0,
+            concurrency=5,
+        )
+    )
     RUNS.append(result.run_id)
     conn = open_read_only(out / "runs.db")
     try:
-        rows = conn.execute("SELECT provider, model, outcome, seam_findings, seams_json, heard_rate, heard_rate_how "
-                            "FROM jobs WHERE run_id = ?", (result.run_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT provider, model, outcome, seam_findings, seams_json, heard_rate, heard_rate_how "
+            "FROM jobs WHERE run_id = ?",
+            (result.run_id,),
+        ).fetchall()
     finally:
         conn.close()
     return {f"{r['provider']}/{r['model']}": dict(r) for r in rows}
@@ -93,7 +112,8 @@ def _audio_s(row: dict[str, Any]) -> float:
 
 
 def test_the_rate_fault_reaches_the_grpc_stream_though_its_rate_is_not_told(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     """The gRPC stream's samples are served at 48 kHz labelled 24 kHz (twice as long as its other runs), but the
     rate heard is not named: the run has no headed answer of the same model, and the sandbox's Chirp voice is 0.79
     times as long and 0.71 times as low as the run's others, so the 2× mislabel shows as 1.58× as long and 1.41× as
@@ -104,7 +124,8 @@ def test_the_rate_fault_reaches_the_grpc_stream_though_its_rate_is_not_told(
 
 
 def test_24k_samples_labelled_16k_are_named_on_an_http_stream_and_a_socket(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     """Polly's stream asked 16 kHz, served 24 kHz; Inworld's socket asked 24 kHz (the rate the runner asks it beside
     its format's own 16 kHz), served 48 kHz."""
     for faults, rows in runs:
@@ -116,7 +137,8 @@ def test_24k_samples_labelled_16k_are_named_on_an_http_stream_and_a_socket(
 
 
 def test_the_sandboxs_clean_streams_have_no_finding(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     for faults, rows in runs:
         clean = rows[CLEAN]
         assert clean["outcome"] == "ok" and clean["seam_findings"] == 0 and clean["heard_rate"] is None, clean
@@ -132,13 +154,15 @@ def _history(out: Path, *models: str) -> tuple[int, str]:
     from harness.cli import app
 
     chosen = [arg for model in models for arg in ("--models", model)]
-    result = CliRunner().invoke(app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html"),
-                                      *chosen])
+    result = CliRunner().invoke(
+        app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html"), *chosen]
+    )
     return result.exit_code, result.output
 
 
 def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly_wrong(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     (before, _), (newest, rows) = runs[-2:]
     rose = [p for p in BROKEN if before[p] == "rate" and newest[p] in ("click", "gap")]  # from none to one a seam
     fell = [p for p in BROKEN if newest[p] == "rate"]  # to none, and at another rate
@@ -155,8 +179,11 @@ def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly
     assert all(said.index(line) > heading for line in rates if "run " in line), said
     without, said = _history(store, CLEAN)  # the same store, the risen ones left out
     assert without == 0 and "seam findings rose" not in said, said
-    comparison = compare_runs(read_run(store / "runs.db", RUNS[-2]), read_run(store / "runs.db", RUNS[-1]),
-                              fail_on=[Metric.SEAMS, Metric.RATE])
+    comparison = compare_runs(
+        read_run(store / "runs.db", RUNS[-2]),
+        read_run(store / "runs.db", RUNS[-1]),
+        fail_on=[Metric.SEAMS, Metric.RATE],
+    )
     flagged = {c.label: c for c in comparison.regressions if c.metric is Metric.SEAMS}
     rated = {c.label: c for c in comparison.regressions if c.metric is Metric.RATE}  # a rule of its own: rate
     assert {BROKEN[p] for p in rose} == set(flagged) and misrated == set(rated) and comparison.exit_code == 1, flagged
@@ -164,7 +191,8 @@ def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly
 
 
 def test_sse_samples_at_another_rate_than_labelled_are_named_at_the_rate_served(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     """The SSE offerings ask 8 and 24 kHz: the fault serves 12 and 48 kHz (1.5 and 2 times), each named as such (the
     16 kHz case on SSE: tests/measurement/test_rate_heard_sse.py)."""
     said = {"speechify": "about 12,000 Hz, declared 8,000 Hz", "openai": "about 48,000 Hz, declared 24,000 Hz"}
@@ -175,7 +203,8 @@ def test_sse_samples_at_another_rate_than_labelled_are_named_at_the_rate_served(
 
 
 def test_the_contract_suite_names_each_seam_fault_on_a_socket(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     """The realtime checks' `synthesis` on Inworld's socket (16-bit samples, 16 kHz): clean, no seams finding; each
     seam fault a violation of rule `seams` (`harness.contracts.seam_checks`)."""
     import asyncio
@@ -199,7 +228,8 @@ def test_the_contract_suite_names_each_seam_fault_on_a_socket(
 
 
 def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_an_sse_stream_and_an_http_stream(
-        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]],
+) -> None:
     """The contract suite's `rate` check (the socket's, `harness.contracts.socket_rate`; the stream's,
     `rate-<endpoint>` in `harness.contracts.speech_checks`) on Inworld's socket (16 kHz samples), Speechify's SSE
     stream and its HTTP stream of audio bytes (`pcm_16000` asked), each against the same text in a headed WAV from the
@@ -217,26 +247,33 @@ def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_an_ss
 
     def speech(name: str) -> SpeechTarget:
         provider = providers()[name]
-        return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
-                            sandbox.default_key(name))
+        return SpeechTarget(
+            provider, {host: sandbox.base_url(name, host) for host in provider.hosts}, sandbox.default_key(name)
+        )
 
     found = {}
     for kind in ("", "rate"):
-        httpx.post(sandbox.url + "/_sandbox/drift",
-                   json={"streams": {"inworld": kind, "speechify": kind}}, headers=token)
+        httpx.post(
+            sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": kind, "speechify": kind}}, headers=token
+        )
         target = RealtimeTarget(providers()["inworld"], sandbox.base_url("inworld"), sandbox.default_key("inworld"))
         session = asyncio.run(run_check(target, plans(target)["synthesis"]()))
         with httpx.Client(trust_env=False, timeout=30) as client:
             stream = speech("speechify")
-            found[kind] = (socket_rate(target, session, speech("inworld"), client),
-                           checks_for(stream.provider)["rate-audio.stream.timestamps"].run(stream, client),
-                           checks_for(stream.provider)["rate-audio.stream"].run(stream, client))
+            found[kind] = (
+                socket_rate(target, session, speech("inworld"), client),
+                checks_for(stream.provider)["rate-audio.stream.timestamps"].run(stream, client),
+                checks_for(stream.provider)["rate-audio.stream"].run(stream, client),
+            )
     httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": "", "speechify": ""}}, headers=token)
     assert found[""] == ([], [], []), found[""]
     # the plain stream offers no 16 kHz samples: it is asked 24 kHz, and served 48 kHz so labelled
-    for violations, where, said in zip(found["rate"], ("tts.stream-bidirectional", "rate-audio.stream.timestamps",
-                                                       "rate-audio.stream"), ("24,000 Hz, declared 16,000",) * 2 + (
-                                           "48,000 Hz, declared 24,000",), strict=True):
+    for violations, where, said in zip(
+        found["rate"],
+        ("tts.stream-bidirectional", "rate-audio.stream.timestamps", "rate-audio.stream"),
+        ("24,000 Hz, declared 16,000",) * 2 + ("48,000 Hz, declared 24,000",),
+        strict=True,
+    ):
         assert len(violations) == 1 and violations[0].rule == "rate", violations
         assert f"samples at about {said} Hz" in violations[0].got, violations[0]
         assert where in f"{violations[0].pointer} {violations[0].expected}", violations[0]

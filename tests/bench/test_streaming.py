@@ -72,8 +72,9 @@ def test_a_stream_of_whole_wav_chunks_is_stored_as_one_decodable_file() -> None:
             out.writeframes(b"\x01\x00" * frames)
         return buffer.getvalue()
 
-    events = b"".join(b"data: " + json.dumps({"audio": base64.b64encode(chunk(1200)).decode()}).encode() + b"\n\n"
-                      for _ in range(3))
+    events = b"".join(
+        b"data: " + json.dumps({"audio": base64.b64encode(chunk(1200)).decode()}).encode() + b"\n\n" for _ in range(3)
+    )
     joined = sse_audio(events)
     assert joined.count(b"RIFF") == 1  # one header, not three files end to end
     assert decode_audio(joined).duration_s == 3600 / 24000

@@ -28,8 +28,11 @@ from harness.runner.summary.view import render as render_summary
 from harness.runner.summary.view import sections
 from tests.helpers.report_runs import DEFAULT_MODELS, Model, make_run
 
-MODELS = (*DEFAULT_MODELS, Model("acme", "a-model-with-a-rather-long-name-stream", 12_500.0, 0.01, delivery="stream"),
-          Model("acme", "priced-unusually", 900.0, None, failure_rate=0.5))
+MODELS = (
+    *DEFAULT_MODELS,
+    Model("acme", "a-model-with-a-rather-long-name-stream", 12_500.0, 0.01, delivery="stream"),
+    Model("acme", "priced-unusually", 900.0, None, failure_rate=0.5),
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +98,15 @@ def test_json_gives_the_figures_as_numbers(summary: Summary) -> None:
 def test_a_section_added_by_another_part_prints_in_every_format() -> None:
     """A table the format layer has never heard of (another part's: languages, hard text by category) prints
     whole in each format."""
-    added = [SummaryTable("languages", "WER per language", (Heading("model", left=True), Heading("language", left=True),
-                                                      Heading("WER", "wer")),
-                   (("acme/x", "de", FigureCell("12.5%", 0.125)), ("acme/x", "fr", FigureCell("8.0%", 0.08)))),
-             Lines("saturation", ("client saturated for 62% of the run",), {"saturated_share": 0.62})]
+    added = [
+        SummaryTable(
+            "languages",
+            "WER per language",
+            (Heading("model", left=True), Heading("language", left=True), Heading("WER", "wer")),
+            (("acme/x", "de", FigureCell("12.5%", 0.125)), ("acme/x", "fr", FigureCell("8.0%", 0.08))),
+        ),
+        Lines("saturation", ("client saturated for 62% of the run",), {"saturated_share": 0.62}),
+    ]
     out = io.StringIO()
     render(added, SummaryFormat.TEXT, Console(file=out, width=60))
     assert "12.5%" in out.getvalue() and "client saturated for 62% of the run" in out.getvalue()
@@ -115,8 +123,23 @@ def test_bench_run_prints_its_summary_as_json_alone_on_standard_output(tmp_path:
     standard output, in a process of its own (its standard output a pipe, as a CI step's is)."""
     from tests.helpers.cli_runs import in_subprocess
 
-    done = in_subprocess("bench", "run", "--providers", "openai", "--models", "tts-1", "--corpus", "en_read:1",
-                         "--no-score", "--no-report", "--out", "out", "--format", "json", cwd=tmp_path)
+    done = in_subprocess(
+        "bench",
+        "run",
+        "--providers",
+        "openai",
+        "--models",
+        "tts-1",
+        "--corpus",
+        "en_read:1",
+        "--no-score",
+        "--no-report",
+        "--out",
+        "out",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     loaded = json.loads(done.stdout)
     models = next(section for section in loaded["sections"] if section["key"] == "models")

@@ -30,20 +30,22 @@ def url_target(url: str, providers: list[Provider], env: dict[str, str]) -> Targ
     return bench_target(layout(parse_target(url), providers), providers, environ=env)
 
 
-@pytest.mark.parametrize(("value", "why"), [
-    (GOOD + " ", "starts or ends with whitespace"),
-    (GOOD + "\n", "starts or ends with whitespace"),
-    ("\t" + GOOD, "starts or ends with whitespace"),
-    ("Ab3-live key-Zx9", "whitespace inside"),
-    ("Ab3-live\u00a0key-Zx9", "whitespace inside"),
-    ("Ab3-live\x00key-Zx9", "non-ASCII or control"),
-    ("Ab3-live\x1bkey-Zx9", "non-ASCII or control"),
-    ("Ab3-lïve-key-Zx9", "non-ASCII or control"),
-])
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (GOOD + " ", "starts or ends with whitespace"),
+        (GOOD + "\n", "starts or ends with whitespace"),
+        ("\t" + GOOD, "starts or ends with whitespace"),
+        ("Ab3-live key-Zx9", "whitespace inside"),
+        ("Ab3-live\u00a0key-Zx9", "whitespace inside"),
+        ("Ab3-live\x00key-Zx9", "non-ASCII or control"),
+        ("Ab3-live\x1bkey-Zx9", "non-ASCII or control"),
+        ("Ab3-lïve-key-Zx9", "non-ASCII or control"),
+    ],
+)
 def test_a_key_that_cannot_travel_whole_is_refused_before_anything_is_sent(value: str, why: str) -> None:
     env = {PIXAZO.key_env: value}
-    for make in (lambda: live_target([PIXAZO], env),
-                 lambda: url_target("http://127.0.0.1:9", [PIXAZO], env)):
+    for make in (lambda: live_target([PIXAZO], env), lambda: url_target("http://127.0.0.1:9", [PIXAZO], env)):
         with pytest.raises(UsageError) as raised:
             make()
         message = str(raised.value)
@@ -52,9 +54,25 @@ def test_a_key_that_cannot_travel_whole_is_refused_before_anything_is_sent(value
 
 
 def test_a_key_with_a_trailing_space_ends_the_command_in_one_line_and_charges_nothing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--target", "live", "--providers", "pixazo", "--corpus", "en_read:1", "--yes",
-        "--out", str(tmp_path), "--no-score", "--no-report"], env={PIXAZO.key_env: GOOD + " "})
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--target",
+            "live",
+            "--providers",
+            "pixazo",
+            "--corpus",
+            "en_read:1",
+            "--yes",
+            "--out",
+            str(tmp_path),
+            "--no-score",
+            "--no-report",
+        ],
+        env={PIXAZO.key_env: GOOD + " "},
+    )
     assert result.exit_code == 2, result.output
     assert "PIXAZO_API_KEY starts or ends with whitespace" in result.output and GOOD not in result.output
     assert "Traceback" not in result.output
@@ -70,7 +88,8 @@ def test_credentials_in_a_target_url_are_used_but_never_shown() -> None:
     assert "alice" in target.secrets and "Pa55-w0rd-Q7" in target.secrets
     assert target.base_url(PIXAZO, "gateway").startswith("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/")  # still sent
     assert key_destinations(target, [PIXAZO]) == [
-        "pixazo: the sandbox's test key goes to http://127.0.0.1:9 ($PIXAZO_API_KEY is unset)"]
+        "pixazo: the sandbox's test key goes to http://127.0.0.1:9 ($PIXAZO_API_KEY is unset)"
+    ]
 
 
 def test_the_plan_names_the_host_each_live_key_goes_to() -> None:
@@ -88,9 +107,26 @@ def test_a_run_against_a_url_with_credentials_stores_and_prints_none_of_them(tmp
 
     with running(profile="fast") as sandbox:
         target = sandbox.url.replace("http://", "http://alice:Pa55-w0rd-Q7@")
-        result = CliRunner().invoke(app, [
-            "bench", "run", "--target", target, "--providers", "pixazo", "--models", "chatterbox",
-            "--corpus", "en_read:1", "--out", str(tmp_path), "--no-score", "--no-report", "--yes"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench",
+                "run",
+                "--target",
+                target,
+                "--providers",
+                "pixazo",
+                "--models",
+                "chatterbox",
+                "--corpus",
+                "en_read:1",
+                "--out",
+                str(tmp_path),
+                "--no-score",
+                "--no-report",
+                "--yes",
+            ],
+        )
     assert result.exit_code == 0, result.output[-2000:]
     assert f"Target: url ({sandbox.url})" in " ".join(result.output.split())
     store = Store(tmp_path / "runs.db")
@@ -110,10 +146,13 @@ def test_the_plan_says_a_signing_key_is_not_sent_and_names_a_regional_host(monke
 
     monkeypatch.setenv("AZURE_SPEECH_REGION", "eastus")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY")
-    target = live_target([POLLY, AZURE], {POLLY.key_env: GOOD, AZURE.key_env: GOOD + "2",
-                                          "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEY"})
+    target = live_target(
+        [POLLY, AZURE], {POLLY.key_env: GOOD, AZURE.key_env: GOOD + "2", "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEY"}
+    )
     polly, azure = key_destinations(target, [POLLY, AZURE])
-    assert polly == ("polly: requests to https://polly.us-east-1.amazonaws.com are signed with the key in "
-                     "$AWS_SECRET_ACCESS_KEY (AWS Signature V4); the key itself is not sent")
+    assert polly == (
+        "polly: requests to https://polly.us-east-1.amazonaws.com are signed with the key in "
+        "$AWS_SECRET_ACCESS_KEY (AWS Signature V4); the key itself is not sent"
+    )
     assert azure.startswith("azure: the key in $AZURE_SPEECH_KEY goes to https://eastus.tts.speech.microsoft.com")
     assert GOOD not in polly + azure

@@ -38,8 +38,10 @@ def _marks() -> JobMoments:
 
 
 def _polls() -> list[PollRecord]:
-    return [polled(0, 101.0, 101.002, "PROCESSING", pending=True),
-            polled(1, 102.998, 103.0, "COMPLETED", terminal=True)]
+    return [
+        polled(0, 101.0, 101.002, "PROCESSING", pending=True),
+        polled(1, 102.998, 103.0, "COMPLETED", terminal=True),
+    ]
 
 
 def test_poll_bracket_estimate() -> None:
@@ -120,7 +122,7 @@ def test_first_audio_in_server_sent_events() -> None:
     from harness.runner.deliver.media import sse_audio as _stream_audio
 
     wav = pcm_wav(frames=100)
-    events = b"".join(b"data: " + base64.b64encode(wav[i:i + 20]) + b"\n\n" for i in range(0, len(wav), 20))
+    events = b"".join(b"data: " + base64.b64encode(wav[i : i + 20]) + b"\n\n" for i in range(0, len(wav), 20))
     assert _stream_audio(events) == wav
     json_events = b'data: {"audio": "' + base64.b64encode(wav) + b'"}\n\ndata: [DONE]\n\n'
     assert _stream_audio(json_events) == wav

@@ -53,8 +53,17 @@ async def test_receiver_serves_https_with_its_own_ca() -> None:
 
 
 def test_a_webhook_run_finishes_by_callback(tmp_path: Path, sandbox: Any) -> None:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",), models=("chatterbox",),
-                         corpus=("en_read:2",), target=sandbox.url, yes=True, polling=PollingMode.WEBHOOK)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("pixazo",),
+        models=("chatterbox",),
+        corpus=("en_read:2",),
+        target=sandbox.url,
+        yes=True,
+        polling=PollingMode.WEBHOOK,
+    )
     result = run_bench_session(config, providers={"pixazo": PIXAZO})
     jobs = Store(result.db_path).jobs(result.run_id)
     assert [j.outcome for j in jobs] == ["ok", "ok"]

@@ -33,13 +33,32 @@ from tests.helpers.speech import wav_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "harness"
-NEW_CHECKS = ("speaking_pace", "leading_silence", "transcript_heard", "seams", "rate_heard", "cancel", "markup",
-              "timing_marks")
+NEW_CHECKS = (
+    "speaking_pace",
+    "leading_silence",
+    "transcript_heard",
+    "seams",
+    "rate_heard",
+    "cancel",
+    "markup",
+    "timing_marks",
+)
 # The faces: what shows, pools or judges a check. None may name one.
-FACES = ("harness/runner/summary", "harness/report", "harness/history", "harness/cli", "harness/benchmark.py",
-         "harness/library.py", "harness/pytest_plugin.py", "harness/checks/pooled.py", "harness/checks/change.py",
-         "harness/checks/registry.py", "harness/checks/__init__.py", "harness/checks/views.py",
-         "harness/core/checks.py")
+FACES = (
+    "harness/runner/summary",
+    "harness/report",
+    "harness/history",
+    "harness/cli",
+    "harness/benchmark.py",
+    "harness/library.py",
+    "harness/pytest_plugin.py",
+    "harness/checks/pooled.py",
+    "harness/checks/change.py",
+    "harness/checks/registry.py",
+    "harness/checks/__init__.py",
+    "harness/checks/views.py",
+    "harness/core/checks.py",
+)
 # Faces that use a check's name in another sense: the runner's option that makes a run cancel (`bench run
 # --cancel-after`: what the cancel check reads is measured because of it) and asyncio's cancelling of a run's jobs on
 # an interrupt.
@@ -62,16 +81,27 @@ NAMED_BEFORE = {
     "leading_silence": {"harness/scoring/flags.py"},
     "seams": {
         "harness/checks/rate_heard.py",
-        "harness/contracts/realtime_checks.py", "harness/contracts/seam_checks.py", "harness/contracts/socket_rate.py",
+        "harness/contracts/realtime_checks.py",
+        "harness/contracts/seam_checks.py",
+        "harness/contracts/socket_rate.py",
         "harness/contracts/speech_checks.py",
-        "harness/core/protocols/conformance.py", "harness/core/seams.py",
-        "harness/measurement/__init__.py", "harness/measurement/audio_findings.py",
-        "harness/measurement/derivation.py", "harness/measurement/evidence.py",
+        "harness/core/protocols/conformance.py",
+        "harness/core/seams.py",
+        "harness/measurement/__init__.py",
+        "harness/measurement/audio_findings.py",
+        "harness/measurement/derivation.py",
+        "harness/measurement/evidence.py",
         "harness/providers/openai/declaration.py",  # a quirk of its stream, quoted from its documents
-        "harness/results/evidence_rows.py", "harness/results/migrations.py", "harness/results/schema.py",
-        "harness/runner/deliver/audio_answer.py", "harness/runner/deliver/media.py",
-        "harness/sandbox/__init__.py", "harness/sandbox/control_bodies.py", "harness/sandbox/state.py",
-        "harness/sandbox/stream_faults.py", "harness/sandbox/emulations/http_speech/responses/emulation.py",
+        "harness/results/evidence_rows.py",
+        "harness/results/migrations.py",
+        "harness/results/schema.py",
+        "harness/runner/deliver/audio_answer.py",
+        "harness/runner/deliver/media.py",
+        "harness/sandbox/__init__.py",
+        "harness/sandbox/control_bodies.py",
+        "harness/sandbox/state.py",
+        "harness/sandbox/stream_faults.py",
+        "harness/sandbox/emulations/http_speech/responses/emulation.py",
         "harness/sandbox/emulations/http_speech/responses/grpc_stream.py",
     },
     # A cancel is measured, not declared, outside its check (an entry ending in "/": every module under it). The rule
@@ -84,35 +114,68 @@ NAMED_BEFORE = {
     # `after_cancel` drift (sandbox/); timing marks judged up to a cancel (measurement/marks.py). Asyncio's cancelling
     # of tasks, another sense of the word: cli/interrupts.py, core/health_probes.py, runner/session.py.
     "cancel": {
-        "harness/core/protocols/", "harness/providers/", "harness/runner/deliver/", "harness/contracts/",
+        "harness/core/protocols/",
+        "harness/providers/",
+        "harness/runner/deliver/",
+        "harness/contracts/",
         "harness/sandbox/",
-        "harness/runner/plan/config.py", "harness/cli/bench.py", "harness/runner/record/records.py",
-        "harness/results/job_outcome.py", "harness/results/tables.py", "harness/results/schema.py",
-        "harness/results/migrations.py", "harness/measurement/marks.py",
-        "harness/cli/interrupts.py", "harness/core/health_probes.py", "harness/runner/session.py",
+        "harness/runner/plan/config.py",
+        "harness/cli/bench.py",
+        "harness/runner/record/records.py",
+        "harness/results/job_outcome.py",
+        "harness/results/tables.py",
+        "harness/results/schema.py",
+        "harness/results/migrations.py",
+        "harness/measurement/marks.py",
+        "harness/cli/interrupts.py",
+        "harness/core/health_probes.py",
+        "harness/runner/session.py",
         "harness/checks/markup.py",  # its report column placed beside cancel's, as it was before both were declared
     },
     "markup": {
-        "harness/benchmark.py", "harness/cli/score.py",
-        "harness/measurement/__init__.py", "harness/measurement/markup.py", "harness/core/pauses_heard.py",
+        "harness/benchmark.py",
+        "harness/cli/score.py",
+        "harness/measurement/__init__.py",
+        "harness/measurement/markup.py",
+        "harness/core/pauses_heard.py",
         "harness/core/silence.py",
         "harness/contracts/speech_checks.py",
-        "harness/core/corpora.py", "harness/core/protocols/markup.py", "harness/core/protocols/http_speech.py",
-        "harness/core/spec.py", "harness/core/ssml.py", "harness/core/ssml_document.py", "harness/core/prices/units.py",
+        "harness/core/corpora.py",
+        "harness/core/protocols/markup.py",
+        "harness/core/protocols/http_speech.py",
+        "harness/core/spec.py",
+        "harness/core/ssml.py",
+        "harness/core/ssml_document.py",
+        "harness/core/prices/units.py",
         "harness/runner/plan/jobs.py",
-        "harness/providers/azure/declaration.py", "harness/providers/azure/models.py",
-        "harness/providers/cartesia/declaration.py", "harness/providers/elevenlabs/declaration.py",
-        "harness/providers/google/declaration.py", "harness/providers/google/models.py",
-        "harness/providers/google/streaming.py", "harness/providers/polly/declaration.py",
+        "harness/providers/azure/declaration.py",
+        "harness/providers/azure/models.py",
+        "harness/providers/cartesia/declaration.py",
+        "harness/providers/elevenlabs/declaration.py",
+        "harness/providers/google/declaration.py",
+        "harness/providers/google/models.py",
+        "harness/providers/google/streaming.py",
+        "harness/providers/polly/declaration.py",
         "harness/providers/rime/declaration.py",
-        "harness/sandbox/__init__.py", "harness/sandbox/control.py", "harness/sandbox/control_bodies.py",
-        "harness/sandbox/emulation.py", "harness/sandbox/emulations/http_speech/responses/emulation.py",
-        "harness/sandbox/markup.py", "harness/sandbox/services.py", "harness/sandbox/state.py",
+        "harness/sandbox/__init__.py",
+        "harness/sandbox/control.py",
+        "harness/sandbox/control_bodies.py",
+        "harness/sandbox/emulation.py",
+        "harness/sandbox/emulations/http_speech/responses/emulation.py",
+        "harness/sandbox/markup.py",
+        "harness/sandbox/services.py",
+        "harness/sandbox/state.py",
         "harness/sandbox/utterances.py",
-        "harness/results/migrations.py", "harness/results/schema.py",
+        "harness/results/migrations.py",
+        "harness/results/schema.py",
         "harness/checks/seams.py",
-        "harness/cli/bench.py", "harness/cli/conform.py", "harness/cli/providers.py", "harness/cli/report.py",
-        "harness/cli/usage.py", "harness/history/gate.py", "harness/runner/summary/format.py",
+        "harness/cli/bench.py",
+        "harness/cli/conform.py",
+        "harness/cli/providers.py",
+        "harness/cli/report.py",
+        "harness/cli/usage.py",
+        "harness/history/gate.py",
+        "harness/runner/summary/format.py",
     },
     # Timing marks are measured, not declared, outside their check (the check is named by its rule's module,
     # core/timing_marks.py; "marks" alone is the wire's word in every protocol). The rule and its vocabulary
@@ -123,23 +186,33 @@ NAMED_BEFORE = {
     # figures and an offering's (measurement/marks.py); the aligner hearing the words of every answer that carried
     # marks (scoring/word_alignment.py).
     "timing_marks": {
-        "harness/core/timing_marks.py", "harness/core/protocols/", "harness/contracts/", "harness/runner/deliver/",
-        "harness/runner/record/", "harness/results/job_outcome.py", "harness/results/schema.py",
-        "harness/results/tables.py", "harness/measurement/marks.py", "harness/scoring/word_alignment.py",
+        "harness/core/timing_marks.py",
+        "harness/core/protocols/",
+        "harness/contracts/",
+        "harness/runner/deliver/",
+        "harness/runner/record/",
+        "harness/results/job_outcome.py",
+        "harness/results/schema.py",
+        "harness/results/tables.py",
+        "harness/measurement/marks.py",
+        "harness/scoring/word_alignment.py",
     },
 }
 # A library's own word that spells a check's name, taken out before a face is searched: rich's console markup
 # (`markup=False`, `rich.markup`, `rich_markup_mode`) and markupsafe's `Markup` (the report's escaped HTML).
 LIBRARY_WORDS = re.compile(r"\bmarkup=|rich\.markup|rich_markup_mode|markupsafe|\bMarkup\b|rich markup")
 # Faces that say a check's name as another word, each with why: not one shows, pools or judges the check's figures.
-FACES_SAYING = {"markup": {
-    "harness/benchmark.py": "`bench run` runs the judge on a markup corpus' clips and prints their verdicts",
-    "harness/cli/score.py": "`score` runs the judge again with the transcripts it just scored",
-    "harness/cli/usage.py": "why a value is printed as text, never as rich's console markup",
-}, "timing marks": {
-    "harness/benchmark.py": "`bench run` has the aligner hear the words of each answer that carried timing marks, "
-                            "and warns where it could not",
-}}
+FACES_SAYING = {
+    "markup": {
+        "harness/benchmark.py": "`bench run` runs the judge on a markup corpus' clips and prints their verdicts",
+        "harness/cli/score.py": "`score` runs the judge again with the transcripts it just scored",
+        "harness/cli/usage.py": "why a value is printed as text, never as rich's console markup",
+    },
+    "timing marks": {
+        "harness/benchmark.py": "`bench run` has the aligner hear the words of each answer that carried timing marks, "
+        "and warns where it could not",
+    },
+}
 
 
 def _files_naming(name: str) -> set[str]:
@@ -169,8 +242,11 @@ def test_every_registered_check_is_declared_completely() -> None:
 @pytest.mark.parametrize("name", NEW_CHECKS)
 def test_a_new_check_is_named_in_its_own_module_only(name: str) -> None:
     before = NAMED_BEFORE.get(name, set())
-    named = {path for path in _files_naming(name)
-             if not any(path == one or (one.endswith("/") and path.startswith(one)) for one in before)}
+    named = {
+        path
+        for path in _files_naming(name)
+        if not any(path == one or (one.endswith("/") and path.startswith(one)) for one in before)
+    }
     assert named == {f"harness/checks/{name}.py"}
 
 
@@ -198,17 +274,30 @@ def test_the_report_lists_every_registered_field_and_first_speech_beside_ttfa() 
 def _clip(lead_s: float, length_scale: float = 1.0) -> tuple[float, float, float]:
     """(leading silence s, speech s, words) of Piper saying a sentence after `lead_s` of digital silence."""
     text = "The old man walked slowly along the quiet road."
-    samples = np.concatenate([np.zeros(round(lead_s * 16000), dtype=np.float32),
-                              speech(text, length_scale=length_scale, sample_rate=16000)])
+    samples = np.concatenate(
+        [np.zeros(round(lead_s * 16000), dtype=np.float32), speech(text, length_scale=length_scale, sample_rate=16000)]
+    )
     heard = check_conformance(decode_audio(wav_bytes(samples, 16000)), DeclaredFormat(), text, "en")
     return heard.leading_silence_s, heard.speech_s, float(len(text.split()))
 
 
 def _request(lead_s: float, length_scale: float, ttfa_ms: float | None, item: str) -> object:
     silence, speech_s, words = _clip(lead_s, length_scale)
-    return request_row(provider="acme", model="one", item_id=item, outcome="ok", scored=1, unit="word", wer=0.0,
-                       ref_words=int(words), speech_s=speech_s, leading_silence_s=silence, ttfa_ms=ttfa_ms,
-                       transcript="the words heard", said_transcript="The words heard.")  # as a realtime model's
+    return request_row(
+        provider="acme",
+        model="one",
+        item_id=item,
+        outcome="ok",
+        scored=1,
+        unit="word",
+        wer=0.0,
+        ref_words=int(words),
+        speech_s=speech_s,
+        leading_silence_s=silence,
+        ttfa_ms=ttfa_ms,
+        transcript="the words heard",
+        said_transcript="The words heard.",
+    )  # as a realtime model's
 
 
 def test_leading_silence_and_first_speech_on_known_pauses() -> None:
@@ -271,11 +360,26 @@ def test_every_format_of_the_summary_shows_every_registered_check(form: SummaryF
 def _long_clip_check(better: Better) -> DeclaredCheck:
     """A check written in the test, as a user's would be: a clip's duration as its figure, a finding past 3 s."""
     declaration = CheckDeclaration(
-        name="long_clip", title="Long clip", version="1", doc="docs/checks.md",
-        fields=(CheckField(name="seconds", label="clip s", unit="s", meaning="The clip's duration.", better=better,
-                           pooling=Pooling.MEAN, decimals=2),),
-        reads=("scores.duration_s",), findings=(FindingKind("over_3_s", "a clip under 3 s"),),
-        thresholds={"max_s": 3.0}, change=ChangeRule(field="seconds", relative=0.10))
+        name="long_clip",
+        title="Long clip",
+        version="1",
+        doc="docs/checks.md",
+        fields=(
+            CheckField(
+                name="seconds",
+                label="clip s",
+                unit="s",
+                meaning="The clip's duration.",
+                better=better,
+                pooling=Pooling.MEAN,
+                decimals=2,
+            ),
+        ),
+        reads=("scores.duration_s",),
+        findings=(FindingKind("over_3_s", "a clip under 3 s"),),
+        thresholds={"max_s": 3.0},
+        change=ChangeRule(field="seconds", relative=0.10),
+    )
 
     def measure(request: RequestRow) -> ClipCheck:
         seconds = request.duration_s
@@ -286,8 +390,10 @@ def _long_clip_check(better: Better) -> DeclaredCheck:
 
 
 def _clips(scale: float) -> list[RequestRow]:
-    return [request_row(provider="acme", model="one", item_id=str(index), outcome="ok", duration_s=seconds * scale)
-            for index, seconds in enumerate((1.0, 2.0, 2.5, 3.5, 4.0))]
+    return [
+        request_row(provider="acme", model="one", item_id=str(index), outcome="ok", duration_s=seconds * scale)
+        for index, seconds in enumerate((1.0, 2.0, 2.5, 3.5, 4.0))
+    ]
 
 
 def test_findings_are_counted_and_a_change_is_judged_the_worse_way_only() -> None:

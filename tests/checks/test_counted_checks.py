@@ -32,24 +32,78 @@ SILENT = FindingKind("silent", "a clip sounds", named=True, kept="every clip sou
 def _check(test: ChangeTest) -> DeclaredCheck:
     """Stretches of over 3 s per second of audio, and the silent clips, named; each clip's rounded seconds tallied."""
     declaration = CheckDeclaration(
-        name="stretches", title="Stretches", version="1", doc="docs/checks.md",
-        fields=(CheckField(name="clips", label="clips", heading="clips", unit="clips", meaning="Clips read.",
-                           better=Better.NEITHER, pooling=Pooling.SUM),
-                CheckField(name="seconds", label="audio", heading="audio s", unit="s", meaning="Audio read.",
-                           better=Better.NEITHER, pooling=Pooling.SUM, decimals=1),
-                CheckField(name="long", label="long stretches", unit="stretches", meaning="Stretches over 3 s.",
-                           better=Better.LOWER, pooling=Pooling.SUM),
-                CheckField(name="per_second", label="long stretches per second", heading="per s", unit="a second",
-                           meaning="Stretches over 3 s per second of audio.", better=Better.LOWER,
-                           pooling=Pooling.RATIO, of=("long", "seconds"), decimals=2),
-                CheckField(name="silent", label="silent clips", unit="clips", meaning="Silent clips.",
-                           better=Better.LOWER, pooling=Pooling.SUM),
-                CheckField(name="lengths", label="lengths", heading="lengths", unit="s", meaning="Lengths.",
-                           better=Better.NEITHER, pooling=Pooling.TALLY, absent="none")),
-        reads=("scores.duration_s",), findings=(LONG, SILENT), answers_only=False,
-        change=(ChangeRule(field="per_second", test=test, absolute=0.1, relative=0.5, name="stretches")
-                if test is ChangeTest.ROSE else ChangeRule(field="silent", test=test, relative=0.0, name="silence")),
-        said="{long:.0f} long part{long_s} in {clips:.0f} clips")
+        name="stretches",
+        title="Stretches",
+        version="1",
+        doc="docs/checks.md",
+        fields=(
+            CheckField(
+                name="clips",
+                label="clips",
+                heading="clips",
+                unit="clips",
+                meaning="Clips read.",
+                better=Better.NEITHER,
+                pooling=Pooling.SUM,
+            ),
+            CheckField(
+                name="seconds",
+                label="audio",
+                heading="audio s",
+                unit="s",
+                meaning="Audio read.",
+                better=Better.NEITHER,
+                pooling=Pooling.SUM,
+                decimals=1,
+            ),
+            CheckField(
+                name="long",
+                label="long stretches",
+                unit="stretches",
+                meaning="Stretches over 3 s.",
+                better=Better.LOWER,
+                pooling=Pooling.SUM,
+            ),
+            CheckField(
+                name="per_second",
+                label="long stretches per second",
+                heading="per s",
+                unit="a second",
+                meaning="Stretches over 3 s per second of audio.",
+                better=Better.LOWER,
+                pooling=Pooling.RATIO,
+                of=("long", "seconds"),
+                decimals=2,
+            ),
+            CheckField(
+                name="silent",
+                label="silent clips",
+                unit="clips",
+                meaning="Silent clips.",
+                better=Better.LOWER,
+                pooling=Pooling.SUM,
+            ),
+            CheckField(
+                name="lengths",
+                label="lengths",
+                heading="lengths",
+                unit="s",
+                meaning="Lengths.",
+                better=Better.NEITHER,
+                pooling=Pooling.TALLY,
+                absent="none",
+            ),
+        ),
+        reads=("scores.duration_s",),
+        findings=(LONG, SILENT),
+        answers_only=False,
+        change=(
+            ChangeRule(field="per_second", test=test, absolute=0.1, relative=0.5, name="stretches")
+            if test is ChangeTest.ROSE
+            else ChangeRule(field="silent", test=test, relative=0.0, name="silence")
+        ),
+        said="{long:.0f} long part{long_s} in {clips:.0f} clips",
+    )
 
     def measure(request: RequestRow) -> ClipCheck:
         seconds = request.duration_s
@@ -57,22 +111,35 @@ def _check(test: ChangeTest) -> DeclaredCheck:
             return ClipCheck({})
         long = int(seconds // 3)
         silent = (("silent", f"{seconds:.1f} s of silence"),) if seconds == 0 else ()
-        return ClipCheck({"clips": 1.0, "seconds": seconds, "long": float(long), "silent": float(bool(silent)),
-                          "lengths": float(round(seconds))}, (("long", "a stretch"),) * long + silent)
+        return ClipCheck(
+            {
+                "clips": 1.0,
+                "seconds": seconds,
+                "long": float(long),
+                "silent": float(bool(silent)),
+                "lengths": float(round(seconds)),
+            },
+            (("long", "a stretch"),) * long + silent,
+        )
 
     return DeclaredCheck(declaration, measure)
 
 
 def _rows(*seconds: float | None, model: str = "m") -> list[RequestRow]:
-    return [request_row(provider="p", model=model, item_id=str(index), seq=index, duration_s=value)
-            for index, value in enumerate(seconds)]
+    return [
+        request_row(provider="p", model=model, item_id=str(index), seq=index, duration_s=value)
+        for index, value in enumerate(seconds)
+    ]
 
 
 def test_totals_a_ratio_of_totals_and_a_tally_with_no_interval() -> None:
     check = _check(ChangeTest.ROSE)
     (found,) = offering_checks(_rows(1.0, 9.0, None, 2.0), [check])  # no outcome: a counted check reads every job
     assert {name: found.figures[name].value for name in ("clips", "seconds", "long")} == {
-        "clips": 3.0, "seconds": 12.0, "long": 3.0}
+        "clips": 3.0,
+        "seconds": 12.0,
+        "long": 3.0,
+    }
     assert found.figures["per_second"].value == pytest.approx(3.0 / 12.0)  # a mean of clips' ratios: 1/9
     assert found.figures["lengths"].counts == ((1.0, 1), (9.0, 1), (2.0, 1))
     assert all(pooled.low is None and pooled.high is None for pooled in found.figures.values())
@@ -108,16 +175,25 @@ def test_the_summary_says_a_counted_check_it_was_never_told_of(monkeypatch: pyte
     clean = counted_view.counted_sections(offering_checks(_rows(1.0, 2.0), [check]))
     assert len(clean) == 1 and isinstance(clean[0], Lines)
     assert clean[0].lines == ("Stretches: 0 long parts in 2 clips; every clip sounded.",)
-    found = counted_view.counted_sections(offering_checks([*_rows(9.0, 0.0, model="b"), *_rows(1.0, model="a")],
-                                                          [check]))
+    found = counted_view.counted_sections(
+        offering_checks([*_rows(9.0, 0.0, model="b"), *_rows(1.0, model="a")], [check])
+    )
     lines, table = found
     assert isinstance(lines, Lines) and isinstance(table, SummaryTable)
-    assert lines.lines == ("Stretches: 3 long parts in 3 clips; 1 offering silent.",
-                           "Stretches: p/b: 0.0 s of silence.")
+    assert lines.lines == (
+        "Stretches: 3 long parts in 3 clips; 1 offering silent.",
+        "Stretches: p/b: 0.0 s of silence.",
+    )
     assert [row[0] for row in table.rows] == ["p/b"]  # the only offering with a finding
     said = to_json(found)["sections"]
-    assert said[1]["rows"][0] == {"model": "p/b", "clips": 2, "audio_s": 9.0, "per_s": pytest.approx(3.0 / 9.0),
-                                  "lengths": "9 s in 1, 0 s in 1", "long": 3}
+    assert said[1]["rows"][0] == {
+        "model": "p/b",
+        "clips": 2,
+        "audio_s": 9.0,
+        "per_s": pytest.approx(3.0 / 9.0),
+        "lengths": "9 s in 1, 0 s in 1",
+        "long": 3,
+    }
     assert {o["model"]: o["per_second"] for o in said[0]["offerings"]} == {"a": 0.0, "b": 3.0 / 9.0}
 
 

@@ -21,17 +21,30 @@ def markup_figures(rows: list[RequestRow]) -> tuple[OfferingCheck, ...]:
     return offering_checks(rows, [MARKUP])
 
 
-def _row(model: str, honoured: int | None, *pauses: tuple[int, float], tags: tuple[str, ...] = (),
-         seq: int = 0) -> RequestRow:
-    verdict = None if honoured is None else json.dumps(
-        {"pauses": [[asked, heard, 0.5, abs(heard - asked) <= 100] for asked, heard in pauses],
-         "tags_spoken": list(tags), "readings": [["say-as", "1/2", "fail", "one slash two"]] if not honoured else []})
+def _row(
+    model: str, honoured: int | None, *pauses: tuple[int, float], tags: tuple[str, ...] = (), seq: int = 0
+) -> RequestRow:
+    verdict = (
+        None
+        if honoured is None
+        else json.dumps(
+            {
+                "pauses": [[asked, heard, 0.5, abs(heard - asked) <= 100] for asked, heard in pauses],
+                "tags_spoken": list(tags),
+                "readings": [["say-as", "1/2", "fail", "one slash two"]] if not honoured else [],
+            }
+        )
+    )
     return request_row(provider="p", model=model, markup_honoured=honoured, markup_json=verdict, seq=seq)
 
 
 def test_the_share_is_a_ratio_of_totals_and_the_break_error_the_median_of_every_break() -> None:
-    rows = [_row("a", 1, (500, 520.0), (1000, 1000.0)), _row("a", 0, (500, 140.0), tags=("break",)),
-            _row("a", 1, (1000, 1010.0)), _row("a", None)]
+    rows = [
+        _row("a", 1, (500, 520.0), (1000, 1000.0)),
+        _row("a", 0, (500, 140.0), tags=("break",)),
+        _row("a", 1, (1000, 1010.0)),
+        _row("a", None),
+    ]
     (found,) = offering_checks(rows, [MARKUP])
     assert (found.figures["honoured"].value, found.figures["judged"].value) == (2.0, 3.0)
     assert found.figures["honoured_share"].value == pytest.approx(2 / 3)
@@ -64,7 +77,8 @@ def test_the_rule_is_any_fall_and_nothing_before_is_not_judged() -> None:
     unjudged = counted_change(MARKUP, [_row("m", None)], half)
     assert unjudged is not None and not unjudged.worse and not unjudged.present
     assert fell(whole, half) and counted_change(MARKUP, whole, half).describe("r2", "r1") == (  # type: ignore[union-attr]
-        "p/m: markup honoured 1/2 in run r2, 2/2 in run r1")
+        "p/m: markup honoured 1/2 in run r2, 2/2 in run r1"
+    )
     assert "fell below the run before's" in MARKUP.declaration.change_said()
 
 
@@ -83,9 +97,13 @@ def test_the_summary_says_it_in_the_words_it_had_before_it_was_declared() -> Non
     rows = [_row("a", 1, (500, 520.0)), _row("a", 0, (500, 140.0)), _row("b", 1)]
     lines, table = counted_sections(offering_checks(rows, [MARKUP]))
     assert isinstance(lines, Lines) and isinstance(table, SummaryTable)
-    assert lines.lines == ("Markup: 2 of 3 clips honoured on 2 offerings (every break within max(100 ms, 25%) of the "
-                           "asked, each say-as and sub read as asked, no tag spoken; docs/markup.md).",)
+    assert lines.lines == (
+        "Markup: 2 of 3 clips honoured on 2 offerings (every break within max(100 ms, 25%) of the "
+        "asked, each say-as and sub read as asked, no tag spoken; docs/markup.md).",
+    )
     assert table.key == "markup" and table.title.startswith("Markup honoured: clips whose breaks were heard")
     assert [heading.text for heading in table.headings] == ["model", "honoured", "share", "break error p50 ms"]
     assert [[getattr(cell, "text", cell) for cell in row] for row in table.rows] == [
-        ["p/a", "1/2", "50%", "190"], ["p/b", "1/1", "100%", "—"]]
+        ["p/a", "1/2", "50%", "190"],
+        ["p/b", "1/1", "100%", "—"],
+    ]

@@ -17,9 +17,13 @@ from harness.scoring.conformance import Conformance, DeclaredFormat, check_confo
 from tests.helpers.speech import render, wav_bytes
 from tests.helpers.store_rows import write_rows
 
-TEXTS = ("The old man walked slowly along the quiet road.", "She opened the window and let the cool air in.",
-         "We listened to the gentle rain on the roof.", "A small boat drifted toward the rocky shore.",
-         "The children laughed as the kite rose higher.")
+TEXTS = (
+    "The old man walked slowly along the quiet road.",
+    "She opened the window and let the cool air in.",
+    "We listened to the gentle rain on the roof.",
+    "A small boat drifted toward the rocky shore.",
+    "The children laughed as the kite rose higher.",
+)
 RUNS = ("20261101T020000Z-aaaa", "20261102T020000Z-bbbb")
 SLOWER = 1.3  # Piper's length scale for the changed voice's second run (its durations are not proportional to it)
 
@@ -33,23 +37,75 @@ def _rows(run_id: str, night: int, model: str, index: int, text: str, heard: Con
     at = f"2026-11-0{night + 1}T02:00:00.000Z"
     key = hashlib.sha256(f"{run_id}/{model}/{index}".encode()).hexdigest()[:24]
     params = json.dumps({"text": text})
-    job = {"job_key": key, "run_id": run_id, "seq": index, "harness_version": "0.1.0", "git_revision": "abc",
-           "provider": "acme", "model": model, "endpoint": f"{model}.generate", "params_json": params,
-           "params_sha256": hashlib.sha256(params.encode()).hexdigest(), "corpus": "en_read", "corpus_version": "1",
-           "item_id": f"en-{index:03d}", "language": "en", "text": text, "chars": len(text), "repeat": 0,
-           "state": "done", "outcome": "ok", "attempts": 1, "delivery": "sync", "e2e_ms": 800.0,
-           "started_at": at, "finished_at": at}
-    clip = {"clip_id": key, "run_id": run_id, "provider": "acme", "model": model, "corpus": "en_read",
-            "item_id": job["item_id"], "language": "en", "text": text, "audio_path": "", "audio_sha256": ""}
+    job = {
+        "job_key": key,
+        "run_id": run_id,
+        "seq": index,
+        "harness_version": "0.1.0",
+        "git_revision": "abc",
+        "provider": "acme",
+        "model": model,
+        "endpoint": f"{model}.generate",
+        "params_json": params,
+        "params_sha256": hashlib.sha256(params.encode()).hexdigest(),
+        "corpus": "en_read",
+        "corpus_version": "1",
+        "item_id": f"en-{index:03d}",
+        "language": "en",
+        "text": text,
+        "chars": len(text),
+        "repeat": 0,
+        "state": "done",
+        "outcome": "ok",
+        "attempts": 1,
+        "delivery": "sync",
+        "e2e_ms": 800.0,
+        "started_at": at,
+        "finished_at": at,
+    }
+    clip = {
+        "clip_id": key,
+        "run_id": run_id,
+        "provider": "acme",
+        "model": model,
+        "corpus": "en_read",
+        "item_id": job["item_id"],
+        "language": "en",
+        "text": text,
+        "audio_path": "",
+        "audio_sha256": "",
+    }
     words = text.lower().rstrip(".").split()
-    score = {"clip_id": key, "run_id": run_id, "asr_backend": "faster-whisper", "asr_model": "tiny.en",
-             "normalizer_version": "1", "normalizer_name": "whisper-english", "asr_settings": "beam=5",
-             "harness_version": "0.1.0", "language": "en", "unit": "word", "wer": 0.0, "cer": 0.0,
-             "hits": len(words), "substitutions": 0, "deletions": 0, "insertions": 0, "ref_length": len(words),
-             "ref_words": len(words), "hyp_length": len(words), "flags_json": "[]", "findings_json": "[]",
-             "duration_s": heard.duration_s, "speech_s": heard.speech_s,
-             "leading_silence_s": heard.leading_silence_s, "trailing_silence_s": heard.trailing_silence_s,
-             "cache_hit": 0, "scored_at": at, "setup_asr_model": "tiny.en"}
+    score = {
+        "clip_id": key,
+        "run_id": run_id,
+        "asr_backend": "faster-whisper",
+        "asr_model": "tiny.en",
+        "normalizer_version": "1",
+        "normalizer_name": "whisper-english",
+        "asr_settings": "beam=5",
+        "harness_version": "0.1.0",
+        "language": "en",
+        "unit": "word",
+        "wer": 0.0,
+        "cer": 0.0,
+        "hits": len(words),
+        "substitutions": 0,
+        "deletions": 0,
+        "insertions": 0,
+        "ref_length": len(words),
+        "ref_words": len(words),
+        "hyp_length": len(words),
+        "flags_json": "[]",
+        "findings_json": "[]",
+        "duration_s": heard.duration_s,
+        "speech_s": heard.speech_s,
+        "leading_silence_s": heard.leading_silence_s,
+        "trailing_silence_s": heard.trailing_silence_s,
+        "cache_hit": 0,
+        "scored_at": at,
+        "setup_asr_model": "tiny.en",
+    }
     return {"jobs": [job], "clips": [clip], "scores": [score]}
 
 
@@ -63,15 +119,34 @@ def _write_store(path: Path) -> Path:
         for offset, model in enumerate(("slower", "steady")):
             for index, text in enumerate(TEXTS):
                 scale = SLOWER if night == 1 and model == "slower" else 1.0
-                for table, rows in _rows(run_id, night, model, offset * 10 + index, text,
-                                         _measured(text, scale)).items():
+                for table, rows in _rows(
+                    run_id, night, model, offset * 10 + index, text, _measured(text, scale)
+                ).items():
                     tables[table] += rows
-        run = {"run_id": run_id, "created_at": at, "updated_at": at, "finished_at": at, "status": "finished",
-               "harness_version": "0.1.0", "git_revision": "abc", "target": "sandbox", "corpora_json": "{}",
-               "config_json": "{}", "providers_json": "[]", "models_json": "[]", "repeats": 1, "concurrency": 1,
-               "polling": "adaptive", "planned_jobs": 10, "planned_unpriced": 0, "machine_json": "{}", "resumes": 0}
-        write_rows(store, [("runs", [run]), ("jobs", tables["jobs"]), ("clips", tables["clips"]),
-                           ("scores", tables["scores"])])
+        run = {
+            "run_id": run_id,
+            "created_at": at,
+            "updated_at": at,
+            "finished_at": at,
+            "status": "finished",
+            "harness_version": "0.1.0",
+            "git_revision": "abc",
+            "target": "sandbox",
+            "corpora_json": "{}",
+            "config_json": "{}",
+            "providers_json": "[]",
+            "models_json": "[]",
+            "repeats": 1,
+            "concurrency": 1,
+            "polling": "adaptive",
+            "planned_jobs": 10,
+            "planned_unpriced": 0,
+            "machine_json": "{}",
+            "resumes": 0,
+        }
+        write_rows(
+            store, [("runs", [run]), ("jobs", tables["jobs"]), ("clips", tables["clips"]), ("scores", tables["scores"])]
+        )
     store.close()
     return path
 
@@ -84,8 +159,18 @@ def paced_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_history_exits_1_naming_the_offering_that_speaks_slower(paced_store: Path, tmp_path: Path) -> None:
     from harness.cli import app
 
-    result = CliRunner().invoke(app, ["history", "--db", str(paced_store), "--out", str(tmp_path / "h.html"),
-                                      "--junit", str(tmp_path / "junit.xml")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "history",
+            "--db",
+            str(paced_store),
+            "--out",
+            str(tmp_path / "h.html"),
+            "--junit",
+            str(tmp_path / "junit.xml"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     changed = [line for line in result.output.splitlines() if "speaking pace" in line]
     assert len(changed) == 1 and "acme/slower" in changed[0], result.output
@@ -105,8 +190,11 @@ def test_compare_calls_the_slower_pace_a_regression_and_the_steady_one_ok(paced_
         base, new = (read_rows(conn, run_id) for run_id in RUNS)
     finally:
         conn.close()
-    found = {check.model: check for check in compare_runs(base, new).checks if check.metric is Metric.CHECKS
-             and "pace" in check.statistic}
+    found = {
+        check.model: check
+        for check in compare_runs(base, new).checks
+        if check.metric is Metric.CHECKS and "pace" in check.statistic
+    }
     assert found["slower"].verdict is Ruling.REGRESSION and found["slower"].change is not None
     assert -0.20 < found["slower"].change < -0.10
     assert found["steady"].verdict is Ruling.OK and found["steady"].change == pytest.approx(0.0, abs=1e-9)

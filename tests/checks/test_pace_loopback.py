@@ -54,11 +54,20 @@ def test_history_fails_a_declared_providers_slower_voice(paced: LoopbackServer, 
     runs = []
     for scale in (1.0, 1.3):
         _Paced.length_scale = scale
-        result = run_benchmark(out=tmp_path / "reports", report=False, dnsmos=False, providers=["paced"],
-                               corpus=["en_read:5"], target=paced.url + "/v1", budget=1.0, concurrency=2)
+        result = run_benchmark(
+            out=tmp_path / "reports",
+            report=False,
+            dnsmos=False,
+            providers=["paced"],
+            corpus=["en_read:5"],
+            target=paced.url + "/v1",
+            budget=1.0,
+            concurrency=2,
+        )
         runs.append(result.run_id)
-    found = CliRunner().invoke(app, ["history", "--db", str(tmp_path / "reports" / "runs.db"),
-                                     "--out", str(tmp_path / "history.html")])
+    found = CliRunner().invoke(
+        app, ["history", "--db", str(tmp_path / "reports" / "runs.db"), "--out", str(tmp_path / "history.html")]
+    )
     assert found.exit_code == 1, found.output
     (line,) = [line for line in found.output.splitlines() if "pace" in line and "->" in line]
     assert line.strip().startswith("paced/paced-1") and f"in run {runs[1]}" in line, line

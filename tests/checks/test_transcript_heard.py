@@ -60,12 +60,24 @@ class SpeaksAndTranscribes(LoopbackSocketServer):
                 await socket.send(_event("response.created", response={"id": "resp_1"}))
                 half = len(audio) // 4 * 2
                 for piece in (audio[:half], audio[half:]):
-                    await socket.send(_event("response.output_audio.delta", **ids,
-                                             delta=base64.b64encode(piece).decode()))
+                    await socket.send(
+                        _event("response.output_audio.delta", **ids, delta=base64.b64encode(piece).decode())
+                    )
                 await socket.send(_event("response.output_audio_transcript.delta", **ids, delta=self.writes(asked)))
                 await socket.send(_event("response.output_audio.done", **ids))
-                await socket.send(_event("response.done", response={"id": "resp_1", "status": "completed", "usage": {
-                    "input_token_details": {"text_tokens": 6}, "output_token_details": {"audio_tokens": 23}}}))
+                await socket.send(
+                    _event(
+                        "response.done",
+                        response={
+                            "id": "resp_1",
+                            "status": "completed",
+                            "usage": {
+                                "input_token_details": {"text_tokens": 6},
+                                "output_token_details": {"audio_tokens": 23},
+                            },
+                        },
+                    )
+                )
 
 
 def _run(tmp_path: Path) -> tuple[dict[str, Any], list[str]]:
@@ -79,11 +91,22 @@ def _run(tmp_path: Path) -> tuple[dict[str, Any], list[str]]:
 
     texts = [item.text for item in load_corpus("en_read:3").items]
     ways = dict(zip(texts, WAYS, strict=True))
-    server = SpeaksAndTranscribes(lambda asked: WAYS_SAY[ways[asked]][0](asked),
-                                  lambda asked: WAYS_SAY[ways[asked]][1](asked))
+    server = SpeaksAndTranscribes(
+        lambda asked: WAYS_SAY[ways[asked]][0](asked), lambda asked: WAYS_SAY[ways[asked]][1](asked)
+    )
     try:
-        result = benchmark.run(BenchConfig(out=tmp_path, target=server.url + "/v1", models=("openai/gpt-realtime-1.5",),
-                                           corpus=("en_read:3",), score=True, dnsmos=False, report=False, budget=1.0))
+        result = benchmark.run(
+            BenchConfig(
+                out=tmp_path,
+                target=server.url + "/v1",
+                models=("openai/gpt-realtime-1.5",),
+                corpus=("en_read:3",),
+                score=True,
+                dnsmos=False,
+                report=False,
+                budget=1.0,
+            )
+        )
     finally:
         server.close()
     requests = read_run(tmp_path / "runs.db", result.run_id).requests
@@ -105,7 +128,8 @@ WAYS_SAY: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
 
 
 def test_a_transcript_not_what_the_audio_says_is_a_finding_and_a_faithful_one_is_not(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "loopback-key-1234")
     found, notes = _run(tmp_path)
     faithful, elsewhere, unfaithful = (found[way] for way in WAYS)
@@ -118,10 +142,13 @@ def test_a_transcript_not_what_the_audio_says_is_a_finding_and_a_faithful_one_is
     assert found["pooled"].findings == {"transcript-disagrees": 1}, found["pooled"]
 
 
-@pytest.mark.parametrize(("said", "heard", "expected"), [
-    ("The quick brown fox.", "the quick brown fox", 0.0),
-    ("The quick brown fox jumps.", "the quick brown cat jumps", 20.0),
-])
+@pytest.mark.parametrize(
+    ("said", "heard", "expected"),
+    [
+        ("The quick brown fox.", "the quick brown fox", 0.0),
+        ("The quick brown fox jumps.", "the quick brown cat jumps", 20.0),
+    ],
+)
 def test_a_clips_disagreement_is_word_edits_over_the_words_heard(said: str, heard: str, expected: float) -> None:
     row = request_row(said_transcript=said, transcript=heard, scored=1)
     assert measure(row).values["disagreement_pct"] == pytest.approx(expected)

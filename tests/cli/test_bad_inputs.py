@@ -19,8 +19,18 @@ import pytest
 from tests.cli.test_cli_errors import STATUS, _one_line_error
 from tests.helpers.cli_runs import in_process, in_subprocess
 
-SHORT_RUN = ("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus", "en_read:1",
-             "--no-score", "--no-report")
+SHORT_RUN = (
+    "bench",
+    "run",
+    "--providers",
+    "pixazo",
+    "--models",
+    "chatterbox",
+    "--corpus",
+    "en_read:1",
+    "--no-score",
+    "--no-report",
+)
 UNWRITABLE = "/proc/tts-harness-out"  # not even root may create it
 
 
@@ -28,43 +38,65 @@ SUBPROCESS, HERE = "subprocess", "in-process"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("args", "expected", "how"), [
-    ((*SHORT_RUN, "--out", UNWRITABLE), "cannot be created or written", SUBPROCESS),
-    (("report", "RUN", "--db", "runs.db", "--out", f"{UNWRITABLE}/r.html"), "runs.db", SUBPROCESS),
-    (("export", "RUN", "--db", "runs.db", "--format", "csv", "--out", UNWRITABLE), "runs.db", SUBPROCESS),
-    ((*SHORT_RUN, "--config", "unwritable.toml"), "cannot be created or written", HERE),
-    # serve configures logging for its process: every case in a process of its own
-    (("serve", "--port", "70000"), "--port must be 0", SUBPROCESS),
-    (("serve", "--port", "-1"), "--port must be 0", SUBPROCESS),
-    (("serve", "--port", "0", "--origin-port", "65530"), "--origin-port must be 0", SUBPROCESS),
-    (("serve", "--max-jobs", "0"), "max_jobs must be at least 1", SUBPROCESS),
-    (("serve", "--port", "0", "--balance", "nan"), "finite number of USD", SUBPROCESS),
-    (("serve", "--port", "0", "--clock-skew", "nan"), "clock skew", SUBPROCESS),
-    ((*SHORT_RUN, "--out", "out", "--seed", "99999999999999999999999"), "seed", HERE),
-    ((*SHORT_RUN, "--out", "out", "--clock-skew", "nan"), "--clock-skew", HERE),
-    ((*SHORT_RUN, "--out", "out", "--clock-skew", "1e300"), "--clock-skew", HERE),
-    ((*SHORT_RUN, "--out", "out", "--price", "acme/x=1"), "(--price, [prices]) names no known model: acme/x", HERE),
-    ((*SHORT_RUN, "--out", "out", "--yes", "--target", "http://[::1:9"), "not a valid URL", HERE),
-    ((*SHORT_RUN, "--out", "out", "--price", "pixazo/chatterbox=nan"), "finite amount of USD", HERE),
-])
-def test_a_bad_input_is_one_line(args: tuple[str, ...], expected: str, how: str, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected", "how"),
+    [
+        ((*SHORT_RUN, "--out", UNWRITABLE), "cannot be created or written", SUBPROCESS),
+        (("report", "RUN", "--db", "runs.db", "--out", f"{UNWRITABLE}/r.html"), "runs.db", SUBPROCESS),
+        (("export", "RUN", "--db", "runs.db", "--format", "csv", "--out", UNWRITABLE), "runs.db", SUBPROCESS),
+        ((*SHORT_RUN, "--config", "unwritable.toml"), "cannot be created or written", HERE),
+        # serve configures logging for its process: every case in a process of its own
+        (("serve", "--port", "70000"), "--port must be 0", SUBPROCESS),
+        (("serve", "--port", "-1"), "--port must be 0", SUBPROCESS),
+        (("serve", "--port", "0", "--origin-port", "65530"), "--origin-port must be 0", SUBPROCESS),
+        (("serve", "--max-jobs", "0"), "max_jobs must be at least 1", SUBPROCESS),
+        (("serve", "--port", "0", "--balance", "nan"), "finite number of USD", SUBPROCESS),
+        (("serve", "--port", "0", "--clock-skew", "nan"), "clock skew", SUBPROCESS),
+        ((*SHORT_RUN, "--out", "out", "--seed", "99999999999999999999999"), "seed", HERE),
+        ((*SHORT_RUN, "--out", "out", "--clock-skew", "nan"), "--clock-skew", HERE),
+        ((*SHORT_RUN, "--out", "out", "--clock-skew", "1e300"), "--clock-skew", HERE),
+        ((*SHORT_RUN, "--out", "out", "--price", "acme/x=1"), "(--price, [prices]) names no known model: acme/x", HERE),
+        ((*SHORT_RUN, "--out", "out", "--yes", "--target", "http://[::1:9"), "not a valid URL", HERE),
+        ((*SHORT_RUN, "--out", "out", "--price", "pixazo/chatterbox=nan"), "finite amount of USD", HERE),
+    ],
+)
+def test_a_bad_input_is_one_line(
+    args: tuple[str, ...],
+    expected: str,
+    how: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "unwritable.toml").write_text(f'[bench]\nout = "{UNWRITABLE}"\n')
-    result = (in_subprocess(*args, cwd=tmp_path) if how == SUBPROCESS
-              else in_process(*args, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys))
+    result = (
+        in_subprocess(*args, cwd=tmp_path)
+        if how == SUBPROCESS
+        else in_process(*args, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    )
     line = _one_line_error(result, 2)
     assert expected in line
 
 
 @pytest.mark.slow
 def test_an_unwritable_report_path_is_one_line_for_a_real_run(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.helpers.report_runs import make_run  # a stored run to report on
 
     db = tmp_path / "runs.db"
     run_id = make_run(db, "run-a", items=2)
-    result = in_process("report", run_id, "--db", str(db), "--out", f"{UNWRITABLE}/r.html", cwd=tmp_path,
-                        monkeypatch=monkeypatch, capsys=capsys)
+    result = in_process(
+        "report",
+        run_id,
+        "--db",
+        str(db),
+        "--out",
+        f"{UNWRITABLE}/r.html",
+        cwd=tmp_path,
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     line = _one_line_error(result, 2)
     assert "cannot be created or written" in line
 
@@ -85,9 +117,31 @@ def test_ctrl_c_mid_run_is_one_line_exit_130_and_resume_finishes_the_run(tmp_pat
     the interpreter's shutdown, which must not abort the process (harness.cli.interrupts)."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "bench", "run", "--providers", "pixazo", "--models", "chatterbox",
-         "--corpus", "en_read:4", "--sandbox-profile", "realistic", "--no-score", "--no-report", "--out", "out"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "bench",
+            "run",
+            "--providers",
+            "pixazo",
+            "--models",
+            "chatterbox",
+            "--corpus",
+            "en_read:4",
+            "--sandbox-profile",
+            "realistic",
+            "--no-score",
+            "--no-report",
+            "--out",
+            "out",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     while not _sent(tmp_path / "out" / "runs.db"):  # the event: a job is on the wire (its row says so)
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)

@@ -58,29 +58,49 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("kind", "how"), [("garbage", "subprocess"), ("truncated", "in-process")])
-@pytest.mark.parametrize("command", [("report", "RUN"), ("export", "RUN", "--format", "csv"),
-                                     ("compare", "RUN", "RUN"), ("score", "RUN")])
-def test_an_unreadable_results_database_is_one_line(databases: dict[str, Path], kind: str, how: str,
-                                                    command: tuple[str, ...], tmp_path: Path,
-                                                    here: Callable[..., CliRun]) -> None:
+@pytest.mark.parametrize(
+    "command", [("report", "RUN"), ("export", "RUN", "--format", "csv"), ("compare", "RUN", "RUN"), ("score", "RUN")]
+)
+def test_an_unreadable_results_database_is_one_line(
+    databases: dict[str, Path],
+    kind: str,
+    how: str,
+    command: tuple[str, ...],
+    tmp_path: Path,
+    here: Callable[..., CliRun],
+) -> None:
     run = in_subprocess if how == "subprocess" else here
     line = _one_line_error(run(*command, "--db", str(databases[kind]), cwd=tmp_path), 2)
     assert "results database cannot be read" in line
 
 
-def test_bench_on_an_unreadable_database_is_one_line(databases: dict[str, Path], tmp_path: Path,
-                                                     here: Callable[..., CliRun]) -> None:
-    result = here("bench", "run", "--out", str(databases["truncated"].parent), "--corpus", "en_read:1",
-                  "--no-score", "--no-report", cwd=tmp_path)
+def test_bench_on_an_unreadable_database_is_one_line(
+    databases: dict[str, Path], tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
+    result = here(
+        "bench",
+        "run",
+        "--out",
+        str(databases["truncated"].parent),
+        "--corpus",
+        "en_read:1",
+        "--no-score",
+        "--no-report",
+        cwd=tmp_path,
+    )
     assert "results database cannot be read" in _one_line_error(result, 2)
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("--sandbox-profile", "weird"), "sandbox_profile"),
-    (("--out", "afile"), "is a file"),
-])
-def test_bad_bench_settings_are_one_line(args: tuple[str, ...], expected: str, tmp_path: Path,
-                                         here: Callable[..., CliRun]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--sandbox-profile", "weird"), "sandbox_profile"),
+        (("--out", "afile"), "is a file"),
+    ],
+)
+def test_bad_bench_settings_are_one_line(
+    args: tuple[str, ...], expected: str, tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
     (tmp_path / "afile").write_text("not a folder")
     result = here("bench", "run", "--corpus", "en_read:1", "--no-score", "--no-report", *args, cwd=tmp_path)
     assert expected in _one_line_error(result, 2)
@@ -89,19 +109,37 @@ def test_bad_bench_settings_are_one_line(args: tuple[str, ...], expected: str, t
 @pytest.mark.slow
 def test_a_non_ascii_key_is_refused_before_anything_starts(tmp_path: Path) -> None:
     # A subprocess: the key reaches the interpreter's own environment and the message its own stderr encoding.
-    result = in_subprocess("bench", "run", "--target", "http://127.0.0.1:9", "--providers", "pixazo", "--models",
-                           "chatterbox", "--corpus", "en_read:1", "--out", "out", "--no-score", "--no-report",
-                           "--yes", cwd=tmp_path, env={"PIXAZO_API_KEY": "clé-ünïcode-1234"})
+    result = in_subprocess(
+        "bench",
+        "run",
+        "--target",
+        "http://127.0.0.1:9",
+        "--providers",
+        "pixazo",
+        "--models",
+        "chatterbox",
+        "--corpus",
+        "en_read:1",
+        "--out",
+        "out",
+        "--no-score",
+        "--no-report",
+        "--yes",
+        cwd=tmp_path,
+        env={"PIXAZO_API_KEY": "clé-ünïcode-1234"},
+    )
     line = _one_line_error(result, 2)
     assert "PIXAZO_API_KEY" in line and "clé" not in line
     runs = Store(tmp_path / "out" / "runs.db").query("SELECT status FROM runs") if (tmp_path / "out").exists() else []
     assert runs == []  # no run left `running`, no job left `submitting`
 
 
-@pytest.mark.parametrize(("content", "how"), [(os.urandom(2000), "subprocess"),
-                                              (("[" * 100_000 + "]" * 100_000).encode(), "in-process")])
-def test_contract_check_on_unreadable_input_is_a_usage_error(content: bytes, how: str, tmp_path: Path,
-                                                             here: Callable[..., CliRun]) -> None:
+@pytest.mark.parametrize(
+    ("content", "how"), [(os.urandom(2000), "subprocess"), (("[" * 100_000 + "]" * 100_000).encode(), "in-process")]
+)
+def test_contract_check_on_unreadable_input_is_a_usage_error(
+    content: bytes, how: str, tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
     (tmp_path / "body.json").write_bytes(b"\xff\xfe" + content if content[:1] != b"[" else content)
     run = in_subprocess if how == "subprocess" else here
     _one_line_error(run("contract", "check", "pixazo", STATUS, "body.json", cwd=tmp_path), 2)
@@ -140,13 +178,32 @@ def test_serving_beyond_loopback_warns() -> None:
     assert warning is not None and "answers the network" in warning
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("--corpus", "en_read:0"), "planned no job"),
-    (("--corpus", "en_read:2", "--target", "http://127.0.0.1:9", "--yes", "--job-timeout", "5"), "no job succeeded"),
-])
-def test_a_run_that_measured_nothing_fails(args: tuple[str, ...], expected: str, tmp_path: Path,
-                                           here: Callable[..., CliRun]) -> None:
-    result = here("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--out", "out", "--no-score",
-                  "--no-report", *args, cwd=tmp_path)
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--corpus", "en_read:0"), "planned no job"),
+        (
+            ("--corpus", "en_read:2", "--target", "http://127.0.0.1:9", "--yes", "--job-timeout", "5"),
+            "no job succeeded",
+        ),
+    ],
+)
+def test_a_run_that_measured_nothing_fails(
+    args: tuple[str, ...], expected: str, tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
+    result = here(
+        "bench",
+        "run",
+        "--providers",
+        "pixazo",
+        "--models",
+        "chatterbox",
+        "--out",
+        "out",
+        "--no-score",
+        "--no-report",
+        *args,
+        cwd=tmp_path,
+    )
     assert result.returncode == 1, (result.stdout[-1500:], result.stderr[-1500:])
     assert expected in result.stderr and "Traceback" not in result.stderr

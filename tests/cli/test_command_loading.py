@@ -13,17 +13,25 @@ from harness.cli.commands import application, command_for
 
 
 def _harness_modules_after(arguments: list[str]) -> set[str]:
-    code = ("import sys; from harness.cli.commands import command_for; "
-            f"command_for({arguments!r}); print(*(m for m in sys.modules if m.startswith('harness.')))")
+    code = (
+        "import sys; from harness.cli.commands import command_for; "
+        f"command_for({arguments!r}); print(*(m for m in sys.modules if m.startswith('harness.')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     return set(done.stdout.split())
 
 
-@pytest.mark.parametrize(("arguments", "loaded", "not_loaded"), [
-    (["report", "RUN", "--db", "x.db"], "harness.cli.report", ("harness.cli.bench", "harness.cli.serve",
-                                                                "harness.sandbox.server", "harness.scoring.scorer")),
-    (["bench", "run", "--help"], "harness.cli.bench", ("harness.cli.serve", "harness.cli.contract_suite")),
-])
+@pytest.mark.parametrize(
+    ("arguments", "loaded", "not_loaded"),
+    [
+        (
+            ["report", "RUN", "--db", "x.db"],
+            "harness.cli.report",
+            ("harness.cli.bench", "harness.cli.serve", "harness.sandbox.server", "harness.scoring.scorer"),
+        ),
+        (["bench", "run", "--help"], "harness.cli.bench", ("harness.cli.serve", "harness.cli.contract_suite")),
+    ],
+)
 def test_a_command_line_loads_its_command_only(arguments: list[str], loaded: str, not_loaded: tuple[str, ...]) -> None:
     modules = _harness_modules_after(arguments)
     assert loaded in modules

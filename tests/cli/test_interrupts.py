@@ -73,8 +73,9 @@ ABORTS = ("Traceback", "Exception ignored", "Fatal Python error", "terminate cal
 
 def _child(when: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    return subprocess.run([sys.executable, "-c", BOOTSTRAP, when, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", BOOTSTRAP, when, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def _interrupted(when: str, *args: str, cwd: Path) -> tuple[str, str]:
@@ -118,8 +119,10 @@ def test_ctrl_c_in_the_last_of_shutdown_is_ignored_not_a_silent_kill(when: str, 
 def test_the_entry_loads_nothing_before_it_sets_the_handler(tmp_path: Path) -> None:
     """What runs before `main`'s first line (the `harness` and `harness.cli` packages, the entry module) is
     the only window where a Ctrl-C is still the interpreter's: it loads no library, not even typing."""
-    probe = ("import sys; before = set(sys.modules); import harness.cli.entry; "
-             "print(' '.join(sorted(set(sys.modules) - before)))")
+    probe = (
+        "import sys; before = set(sys.modules); import harness.cli.entry; "
+        "print(' '.join(sorted(set(sys.modules) - before)))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     loaded = set(done.stdout.split())
     own = {"harness", "harness._version", "harness.cli", "harness.cli.entry", "harness.cli.interrupts"}
@@ -133,8 +136,22 @@ def test_ctrl_c_in_a_finalizer_mid_run_stops_at_once_and_the_run_resumes(when: s
     garbage collector runs there raises where Python can only print it ("Exception ignored" and a traceback) and
     carry on: the run went on (one Ctrl-C: exit 0), or a second Ctrl-C stopped it after the traceback. It stops at
     once, with one line, and `--resume` finishes the run."""
-    run = ("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus", "en_read:2",
-           "--sandbox-profile", "fast", "--no-score", "--no-report", "--out", "out")
+    run = (
+        "bench",
+        "run",
+        "--providers",
+        "pixazo",
+        "--models",
+        "chatterbox",
+        "--corpus",
+        "en_read:2",
+        "--sandbox-profile",
+        "fast",
+        "--no-score",
+        "--no-report",
+        "--out",
+        "out",
+    )
     line, _ = _interrupted(when, *run, cwd=tmp_path)
     assert line.startswith("interrupted: stopped at once"), line
     run_id = sqlite3.connect(tmp_path / "out" / "runs.db").execute("SELECT run_id FROM runs").fetchone()[0]

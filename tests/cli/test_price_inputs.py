@@ -67,8 +67,14 @@ def _notes(result: CliRun) -> list[str]:
 
 
 def test_the_rate_table_form_is_read_alike_by_the_dry_run_and_providers(run: object) -> None:
-    dry = run(*DRY, "--providers", "openai,elevenlabs", "--models", "tts-1,eleven_flash_v2_5",  # type: ignore[operator]
-              providers_file=RATE_TABLE)
+    dry = run(
+        *DRY,
+        "--providers",
+        "openai,elevenlabs",
+        "--models",
+        "tts-1,eleven_flash_v2_5",  # type: ignore[operator]
+        providers_file=RATE_TABLE,
+    )
     assert dry.returncode == 0, dry.stderr
     said = " ".join(dry.stdout.split())
     assert "price: elevenlabs/eleven_flash_v2_5: your price: 0.04 USD per 1K characters" in said
@@ -87,13 +93,16 @@ def test_a_price_for_a_provider_outside_the_run_is_noted_not_fatal(run: object) 
     assert "note: prices not used, their providers not being in this run: loopy/loop-tts" in result.stderr
 
 
-@pytest.mark.parametrize(("key", "value", "said"), [
-    ("amount", "1e999999999", "is out of range"),  # was decimal.Overflow in `providers`
-    ("per", "1e-999999999", "is out of range"),  # was "1 USD per 0 characters"
-    ("amount", "9" * 5000, "is not a number of at most 30 digits"),
-    ("amount", "-1", "is not a finite amount, 0 or more"),
-    ("amount", "NaN", "is not a finite amount, 0 or more"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("amount", "1e999999999", "is out of range"),  # was decimal.Overflow in `providers`
+        ("per", "1e-999999999", "is out of range"),  # was "1 USD per 0 characters"
+        ("amount", "9" * 5000, "is not a number of at most 30 digits"),
+        ("amount", "-1", "is not a finite amount, 0 or more"),
+        ("amount", "NaN", "is not a finite amount, 0 or more"),
+    ],
+)
 def test_a_number_past_a_prices_bounds_is_one_line(run: object, key: str, value: str, said: str) -> None:
     table = RATE_TABLE.replace(f'{key} = "{"0.04" if key == "amount" else "1000"}"', f'{key} = "{value}"')
     assert f'{key} = "{value}"' in table
@@ -103,12 +112,17 @@ def test_a_number_past_a_prices_bounds_is_one_line(run: object, key: str, value:
         assert len(line) < 400
 
 
-@pytest.mark.parametrize(("args", "said"), [
-    (("--price", "openai/tts-1=20/1M-chars", "--price", "openai/tts-1=21/1M-chars"),
-     "--price openai/tts-1 is given twice (20/1M-chars and 21/1M-chars): give it once"),
-    (("--price-max-age", "-5"), "price_max_age: Input should be greater than or equal to 1"),
-    (("--price", "openai/tts-1=1e999/request"), "--price openai/tts-1=1e999/request: not a price"),
-])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("--price", "openai/tts-1=20/1M-chars", "--price", "openai/tts-1=21/1M-chars"),
+            "--price openai/tts-1 is given twice (20/1M-chars and 21/1M-chars): give it once",
+        ),
+        (("--price-max-age", "-5"), "price_max_age: Input should be greater than or equal to 1"),
+        (("--price", "openai/tts-1=1e999/request"), "--price openai/tts-1=1e999/request: not a price"),
+    ],
+)
 def test_a_bad_price_option_is_one_line(run: object, args: tuple[str, ...], said: str) -> None:
     line = _one_line_error(run(*DRY, "--providers", "openai", "--models", "tts-1", *args), 2)  # type: ignore[operator]
     assert said in line, line
@@ -119,16 +133,32 @@ def test_providers_refuses_a_negative_price_age_in_one_line(tmp_path: Path) -> N
     assert "--price-max-age -5: a price's age in days is 1 or more" in line
 
 
-@pytest.mark.parametrize(("price", "said"), [
-    ("20", "openai/tts-1: your price 20 USD per request replaces the published 15 USD per 1M characters (read "
-           "2026-11-25); it is per request (a bare amount; give a unit: AMOUNT/UNIT, e.g. 20/1M-chars), where tts-1 "
-           "is billed per character: check the unit"),
-    ("10/1M-audio-tokens", "it is per audio token, where tts-1 is billed per character: check the unit; its unit "
-                           "cannot be estimated before sending"),
-])
+@pytest.mark.parametrize(
+    ("price", "said"),
+    [
+        (
+            "20",
+            "openai/tts-1: your price 20 USD per request replaces the published 15 USD per 1M characters (read "
+            "2026-11-25); it is per request (a bare amount; give a unit: AMOUNT/UNIT, e.g. 20/1M-chars), where tts-1 "
+            "is billed per character: check the unit",
+        ),
+        (
+            "10/1M-audio-tokens",
+            "it is per audio token, where tts-1 is billed per character: check the unit; its unit "
+            "cannot be estimated before sending",
+        ),
+    ],
+)
 def test_a_price_in_another_unit_than_the_models_says_so_in_one_line(run: object, price: str, said: str) -> None:
-    result = run(*DRY, "--providers", "openai", "--models", "tts-1", "--price",  # type: ignore[operator]
-                 f"openai/tts-1={price}")
+    result = run(
+        *DRY,
+        "--providers",
+        "openai",
+        "--models",
+        "tts-1",
+        "--price",  # type: ignore[operator]
+        f"openai/tts-1={price}",
+    )
     assert result.returncode == 0, result.stderr
     mine = [line for line in _notes(result) if "openai/tts-1" in line]
     assert len(mine) == 1 and said in mine[0], mine
@@ -136,16 +166,24 @@ def test_a_price_in_another_unit_than_the_models_says_so_in_one_line(run: object
 
 
 def test_the_dry_run_marks_stale_and_weak_prices_with_source_and_read_date(run: object) -> None:
-    result = run(*DRY, "--providers", "deepgram,xai", "--models",  # type: ignore[operator]
-                 "aura-2-thalia-en,grok-tts,grok-tts-ws")
+    result = run(
+        *DRY,
+        "--providers",
+        "deepgram,xai",
+        "--models",  # type: ignore[operator]
+        "aura-2-thalia-en,grok-tts,grok-tts-ws",
+    )
     assert result.returncode == 0, result.stderr
     out = " ".join(result.stdout.split())
     assert "(worst case $0.00198; price weak: a reseller's page)" in out  # the job's line
-    assert ("price: deepgram/aura-2-thalia-en: pay-as-you-go: 0.03 USD per 1K characters, source "
-            "developers.cloudflare.com, read 2026-11-25 (weak: a reseller's page)") in out
+    assert (
+        "price: deepgram/aura-2-thalia-en: pay-as-you-go: 0.03 USD per 1K characters, source "
+        "developers.cloudflare.com, read 2026-11-25 (weak: a reseller's page)"
+    ) in out
     for label in ("xai/grok-tts", "xai/grok-tts-ws"):  # one price, one source, both stale (read 2026-04-15)
-        assert (f"price: {label}: pay-as-you-go: 4.2 USD per 1M characters, source docs.x.ai, read 2026-04-15 "
-                "(stale)") in out
+        assert (
+            f"price: {label}: pay-as-you-go: 4.2 USD per 1M characters, source docs.x.ai, read 2026-04-15 (stale)"
+        ) in out
     assert any("deepgram/aura-2-thalia-en: its source is a reseller's page" in line for line in _notes(result))
 
 

@@ -37,13 +37,16 @@ def test_a_named_provider_is_listed_alone_with_its_plans(tmp_path: Path) -> None
 
 
 def test_several_names_and_every_plan_of_a_sheet_the_one_in_use_said() -> None:
-    done = runner.invoke(app, ["providers", "elevenlabs", "cartesia", "--plan", "elevenlabs=pro"],
-                         env={"COLUMNS": "200"})
+    done = runner.invoke(
+        app, ["providers", "elevenlabs", "cartesia", "--plan", "elevenlabs=pro"], env={"COLUMNS": "200"}
+    )
     assert done.exit_code == 0, done.output
     assert _shown(done.output) == ["elevenlabs", "cartesia"]
     plans = [line for line in done.output.splitlines() if line.startswith("plans:")]
-    assert plans[0] == ("plans: pay-as-you-go (default), creator, pro (prices shown), scale, business; price a run on "
-                        "another with bench run --plan elevenlabs=PLAN")
+    assert plans[0] == (
+        "plans: pay-as-you-go (default), creator, pro (prices shown), scale, business; price a run on "
+        "another with bench run --plan elevenlabs=PLAN"
+    )
     assert plans[1].startswith("plans: ") and "bench run --plan cartesia=PLAN" in plans[1]
     assert all(name in plans[1] for name in ("startup", "pro", "scale"))
 

@@ -26,25 +26,33 @@ def here(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
     return partial(in_process, monkeypatch=monkeypatch, capsys=capsys)
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("serve", "--port", "abc"), "invalid value for '--port': "),  # a bad option value
-    (("score", "--workers", "0", "x"), "invalid value for '--workers': "),  # out of its range
-    (("report",), "missing argument 'RUN'"),
-    (("compare", "A"), "missing argument 'NEW'"),
-    (("contract", "check"), "missing argument 'provider'"),
-    (("bench", "run", "--nope"), "no such option: --nope"),
-    (("providers", "--yes"), "no such option: --yes"),
-    (("export", "RUN", "--format", "xml"), "invalid value for '--format': "),  # a bad choice
-    (("score", "x", "--asr", "vosk"), "invalid value for '--asr': "),
-    (("nocommand",), "no such command 'nocommand'"),
-    (("asr", "convert"), "did you mean 'convert-ct2'?"),
-])
-def test_a_refused_command_line_is_one_line_naming_its_help(args: tuple[str, ...], expected: str, tmp_path: Path,
-                                                            here: Callable[..., CliRun]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("serve", "--port", "abc"), "invalid value for '--port': "),  # a bad option value
+        (("score", "--workers", "0", "x"), "invalid value for '--workers': "),  # out of its range
+        (("report",), "missing argument 'RUN'"),
+        (("compare", "A"), "missing argument 'NEW'"),
+        (("contract", "check"), "missing argument 'provider'"),
+        (("bench", "run", "--nope"), "no such option: --nope"),
+        (("providers", "--yes"), "no such option: --yes"),
+        (("export", "RUN", "--format", "xml"), "invalid value for '--format': "),  # a bad choice
+        (("score", "x", "--asr", "vosk"), "invalid value for '--asr': "),
+        (("nocommand",), "no such command 'nocommand'"),
+        (("asr", "convert"), "did you mean 'convert-ct2'?"),
+    ],
+)
+def test_a_refused_command_line_is_one_line_naming_its_help(
+    args: tuple[str, ...], expected: str, tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
     line = _one_line_error(here(*args, cwd=tmp_path), 2)
     assert line.startswith("usage error: ") and expected.lower() in line.lower(), line
-    command = " ".join(a for a in args if a in {"serve", "score", "report", "compare", "contract", "check", "bench",
-                                                "run", "providers", "export", "asr"})
+    command = " ".join(
+        a
+        for a in args
+        if a
+        in {"serve", "score", "report", "compare", "contract", "check", "bench", "run", "providers", "export", "asr"}
+    )
     assert " (see " in line and line.endswith(f"{command} --help)".lstrip()), line  # the program name as run
 
 
@@ -62,13 +70,17 @@ def test_a_refused_command_line_is_one_line_for_a_user(tmp_path: Path) -> None:
     assert not BOX & set(result.stderr) and "Usage:" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ("contract", "check", "[/x]", "GET /x"),  # a provider name the refusal repeats
-    ("bench", "run", "--models", "[/x]", "--out", "out", "--no-score", "--no-report"),
-    ("bench", "run", "--models", "two\nlines", "--out", "out", "--no-score", "--no-report"),
-])
-def test_what_the_user_typed_is_printed_as_text_on_one_line(args: tuple[str, ...], tmp_path: Path,
-                                                           here: Callable[..., CliRun]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("contract", "check", "[/x]", "GET /x"),  # a provider name the refusal repeats
+        ("bench", "run", "--models", "[/x]", "--out", "out", "--no-score", "--no-report"),
+        ("bench", "run", "--models", "two\nlines", "--out", "out", "--no-score", "--no-report"),
+    ],
+)
+def test_what_the_user_typed_is_printed_as_text_on_one_line(
+    args: tuple[str, ...], tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
     line = _one_line_error(here(*args, cwd=tmp_path), 2)
     assert line.startswith("usage error: ")
     assert ("[/x]" in line) or ("two lines" in line), line
@@ -84,8 +96,13 @@ def _standalone_help(args: tuple[str, ...], prog: str, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("args", [("--help",), ("serve", "--help"), ("bench", "run", "--help"), ("asr", "--help")])
-def test_help_is_unchanged(args: tuple[str, ...], tmp_path: Path, here: Callable[..., CliRun],
-                           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_is_unchanged(
+    args: tuple[str, ...],
+    tmp_path: Path,
+    here: Callable[..., CliRun],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     result = here(*args, cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == ""
@@ -95,8 +112,9 @@ def test_help_is_unchanged(args: tuple[str, ...], tmp_path: Path, here: Callable
     assert result.stdout.split(" [OPTIONS]", 1)[1] == standalone.split(" [OPTIONS]", 1)[1]
 
 
-def test_help_is_unchanged_for_a_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_is_unchanged_for_a_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     result = in_subprocess("serve", "--help", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")

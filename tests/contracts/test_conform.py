@@ -29,11 +29,32 @@ KEY = "sk-loopback-7f3a-not-a-real-key"
 RATE = 24_000
 TEXT = "The quick brown fox jumps over the lazy dog."
 MODELS = frozenset({"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "kokoro"})  # what the servers here serve
-VOICES = frozenset({"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
-                    "marin", "cedar", "af_bella", "am_adam"})  # OpenAI's thirteen and two of a server's own
-FILES = {"mp3": ("mp3", "mp3", "audio/mpeg"), "opus": ("opus", "ogg", "audio/opus"), "flac": ("flac", "flac",
-                                                                                          "audio/flac"),
-         "wav": ("pcm_s16le", "wav", "audio/wav"), "pcm": ("pcm_s16le", "raw", "audio/pcm")}
+VOICES = frozenset(
+    {
+        "alloy",
+        "ash",
+        "ballad",
+        "coral",
+        "echo",
+        "fable",
+        "onyx",
+        "nova",
+        "sage",
+        "shimmer",
+        "verse",
+        "marin",
+        "cedar",
+        "af_bella",
+        "am_adam",
+    }
+)  # OpenAI's thirteen and two of a server's own
+FILES = {
+    "mp3": ("mp3", "mp3", "audio/mpeg"),
+    "opus": ("opus", "ogg", "audio/opus"),
+    "flac": ("flac", "flac", "audio/flac"),
+    "wav": ("pcm_s16le", "wav", "audio/wav"),
+    "pcm": ("pcm_s16le", "raw", "audio/pcm"),
+}
 PIECES = 4  # the chunks every answer is cut into
 
 
@@ -58,7 +79,7 @@ BROKEN = {
 
 def _pieces(data: bytes) -> list[bytes]:
     size = -(-len(data) // PIECES)
-    return [data[at:at + size] for at in range(0, len(data), size)]
+    return [data[at : at + size] for at in range(0, len(data), size)]
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +99,9 @@ def spoken() -> dict[tuple[str, bool], bytes]:
 
 
 def _error(status: int, message: str, param: str | None, code: str) -> tuple[int, bytes]:
-    return status, json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
-                                         "code": code}}).encode()
+    return status, json.dumps(
+        {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}}
+    ).encode()
 
 
 def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHandler]:
@@ -87,8 +109,10 @@ def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHa
         protocol_version = "HTTP/1.1"  # chunked answers
 
         def do_GET(self) -> None:
-            self.answer(*_error(404, f"Invalid URL (GET {self.path})", None, "unknown_url"),
-                        {"Content-Type": "application/json"})
+            self.answer(
+                *_error(404, f"Invalid URL (GET {self.path})", None, "unknown_url"),
+                {"Content-Type": "application/json"},
+            )
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
@@ -103,8 +127,10 @@ def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHa
                 self.answer(422, json.dumps({"detail": detail}).encode(), {"Content-Type": "application/json"})
                 return
             if fmt not in FILES:  # aac: no writer here, said as a server that does not implement it
-                self.answer(*_error(501, f"{fmt} is not implemented", "response_format", "not_implemented"),
-                            {"Content-Type": "application/json"})
+                self.answer(
+                    *_error(501, f"{fmt} is not implemented", "response_format", "not_implemented"),
+                    {"Content-Type": "application/json"},
+                )
                 return
             data = files[(fmt, fast)]
             if body.get("stream_format") == "sse" and quirk is not Quirk.SSE_IGNORED:
@@ -127,12 +153,15 @@ def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHa
 
         def _events(self, data: bytes, fmt: str) -> bytes:
             if quirk is Quirk.EVENTS_MISSHAPED:
-                deltas = [{"type": "speech.audio.delta", "delta": base64.b64encode(piece).decode(),
-                           "response_format": fmt} for piece in _pieces(data)]
+                deltas = [
+                    {"type": "speech.audio.delta", "delta": base64.b64encode(piece).decode(), "response_format": fmt}
+                    for piece in _pieces(data)
+                ]
                 usage = {"prompt_tokens": 9, "completion_tokens": 120, "total_tokens": 129}
             else:
-                deltas = [{"type": "speech.audio.delta", "audio": base64.b64encode(piece).decode()}
-                          for piece in _pieces(data)]
+                deltas = [
+                    {"type": "speech.audio.delta", "audio": base64.b64encode(piece).decode()} for piece in _pieces(data)
+                ]
                 usage = {"input_tokens": 9, "output_tokens": 120, "total_tokens": 129}
             events = [*deltas, {"type": "speech.audio.done", "usage": usage}]
             return b"".join(f"data: {json.dumps(event)}\n\n".encode() for event in events)
@@ -151,9 +180,13 @@ def servers(spoken: dict[tuple[str, bool], bytes]) -> Iterator[dict[Quirk, str]]
 
 
 # The one line each broken clause says, in part.
-WHY = {Quirk.WAV_PER_CHUNK: "wav header inside the stream", Quirk.FORMAT_IGNORED: "audio/wav",
-       Quirk.OPUS_REFUSED: "got 422", Quirk.SSE_IGNORED: "text/event-stream",
-       Quirk.EVENTS_MISSHAPED: "speech.audio.delta carries its audio at `audio`"}
+WHY = {
+    Quirk.WAV_PER_CHUNK: "wav header inside the stream",
+    Quirk.FORMAT_IGNORED: "audio/wav",
+    Quirk.OPUS_REFUSED: "got 422",
+    Quirk.SSE_IGNORED: "text/event-stream",
+    Quirk.EVENTS_MISSHAPED: "speech.audio.delta carries its audio at `audio`",
+}
 
 
 @pytest.fixture(scope="module")
@@ -183,12 +216,22 @@ def test_the_card_fails_exactly_the_clause_a_server_breaks(cards: dict[Quirk, An
             assert KEY not in result.curl + result.reason
 
 
-def test_the_command_writes_junit_and_the_badge(servers: dict[Quirk, str], tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_writes_junit_and_the_badge(
+    servers: dict[Quirk, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     junit, badge = tmp_path / "conform.xml", tmp_path / "badge.json"
-    run = in_process("conform", servers[Quirk.OPUS_REFUSED], "--junit", str(junit), "--badge", str(badge),
-                     cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys, env={"OPENAI_API_KEY": KEY})
+    run = in_process(
+        "conform",
+        servers[Quirk.OPUS_REFUSED],
+        "--junit",
+        str(junit),
+        "--badge",
+        str(badge),
+        cwd=tmp_path,
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+        env={"OPENAI_API_KEY": KEY},
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "format-opus" in run.stdout and "$OPENAI_API_KEY" in run.stdout and KEY not in run.stdout
     suite = ET.fromstring(junit.read_text(encoding="utf-8"))
@@ -198,10 +241,27 @@ def test_the_command_writes_junit_and_the_badge(servers: dict[Quirk, str], tmp_p
     assert failure is not None and "422" in str(failure.get("message"))
     assert cases["format-mp3"].find("failure") is None and cases["format-aac"].find("skipped") is not None
     assert json.loads(badge.read_text(encoding="utf-8")) == {
-        "schemaVersion": 1, "label": "openai /v1/audio/speech", "message": "13/14 clauses", "color": "red"}
-    shown = in_process("conform", servers[Quirk.NONE], "--format", "json", "--model", "kokoro", "--voice", "am_adam",
-                       "--key-env", "LOOPBACK_KEY", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys,
-                       env={"LOOPBACK_KEY": KEY})
+        "schemaVersion": 1,
+        "label": "openai /v1/audio/speech",
+        "message": "13/14 clauses",
+        "color": "red",
+    }
+    shown = in_process(
+        "conform",
+        servers[Quirk.NONE],
+        "--format",
+        "json",
+        "--model",
+        "kokoro",
+        "--voice",
+        "am_adam",
+        "--key-env",
+        "LOOPBACK_KEY",
+        cwd=tmp_path,
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+        env={"LOOPBACK_KEY": KEY},
+    )
     document = json.loads(shown.stdout)
     assert shown.returncode == 0 and document["conforms"] and document["passed"] == document["offered"] == 14
     assert document["key_env"] == "LOOPBACK_KEY" and KEY not in shown.stdout
@@ -229,10 +289,12 @@ def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     assert "unreachable: http://127.0.0.1:9/v1 does not answer" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_a_built_in_that_declares_no_clauses_is_one_usage_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    run = in_process("conform", "http://127.0.0.1:9/v1", "--like", "elevenlabs", cwd=tmp_path,
-                     monkeypatch=monkeypatch, capsys=capsys)
+def test_a_built_in_that_declares_no_clauses_is_one_usage_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = in_process(
+        "conform", "http://127.0.0.1:9/v1", "--like", "elevenlabs", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert run.returncode == 2 and "declares no conformance clauses" in run.stderr and "openai" in run.stderr
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
 
@@ -248,8 +310,9 @@ def test_the_sandboxs_openai_passes_every_clause() -> None:
     from harness.sandbox import running
 
     with running(profile="fast", providers=("openai",)) as sandbox:
-        card = conform(declare(sandbox.base_url("openai"), "openai",
-                               environ={"OPENAI_API_KEY": sandbox.default_key("openai")}))
+        card = conform(
+            declare(sandbox.base_url("openai"), "openai", environ={"OPENAI_API_KEY": sandbox.default_key("openai")})
+        )
     assert card.conforms, [(r.clause.name, r.reason) for r in card.results if r.outcome is ClauseOutcome.FAILED]
     # every clause offered and passed, aac too: AAC in ADTS frames, judged by its bytes and decoded like any format
     assert [(r.clause.name, r.reason) for r in card.results if r.outcome is not ClauseOutcome.PASSED] == []

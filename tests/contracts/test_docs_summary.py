@@ -20,11 +20,13 @@ def test_the_summary_counts_the_docs_scenarios_apart(pytester: pytest.Pytester) 
 
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0, result.stdout.str()[-2000:]
-    result.stdout.fnmatch_lines([
-        "*tts-harness contracts*",
-        "source docs: * scenarios from the documents' examples; * passed, 0 failed, 0 skipped",
-        "target replay: * scenarios over * endpoints of * providers; 7 passed, 0 failed, 0 skipped",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*tts-harness contracts*",
+            "source docs: * scenarios from the documents' examples; * passed, 0 failed, 0 skipped",
+            "target replay: * scenarios over * endpoints of * providers; 7 passed, 0 failed, 0 skipped",
+        ]
+    )
     docs = int(result.stdout.str().split("source docs: ")[1].split(" ")[0])
     assert docs >= 57 + 5  # every catalogued example and the prose's counter-examples
 
@@ -38,8 +40,10 @@ def test_the_summary_counts_the_sdk_scenarios_apart(pytester: pytest.Pytester) -
     result = pytester.runpytest("-p", "no:cacheprovider", "-k", "ttsai/sdk.models.list or ttsai/saved-voice.tts")
 
     assert result.parseoutcomes().get("failed", 0) == 0, result.stdout.str()[-2000:]
-    result.stdout.fnmatch_lines([
-        "*tts-harness contracts*",
-        "source sdk: 5 scenarios from official client libraries' calls; 5 passed, 0 failed, 0 skipped",
-        "target replay: * scenarios over * endpoints of * providers; 14 passed, 0 failed, 0 skipped",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*tts-harness contracts*",
+            "source sdk: 5 scenarios from official client libraries' calls; 5 passed, 0 failed, 0 skipped",
+            "target replay: * scenarios over * endpoints of * providers; 14 passed, 0 failed, 0 skipped",
+        ]
+    )

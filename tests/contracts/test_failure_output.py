@@ -35,23 +35,26 @@ def test_a_renamed_field_fails_as_a_readable_finding(pytester: pytest.Pytester, 
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     shutil.copy(REPO / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
 
-    result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}",
-                                "-k", "pixazo/xtts-v2.generate/202-success")
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "-k", "pixazo/xtts-v2.generate/202-success"
+    )
 
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
-    result.stdout.fnmatch_lines([
-        "*pixazo POST /voice-clone/v1/xtts-v2/generate: * violation* (scenario pixazo/xtts-v2.generate/202-success, "
-        "replay)",
-        "*answers: 202 xtts-v2.generate, * × 200 requests.status",
-        "*requests.status?*?/output/media_url  ?schema?",
-        "*expected: a required field",
-        "*got:      missing",
-        "*beside it: requests.status*/output/media_urls is not in the documents: renamed media_url → media_urls?",
-        "*reproduce:",
-        "*curl -X POST https://gateway.pixazo.ai/voice-clone/v1/xtts-v2/generate "
-        "-H 'Ocp-Apim-Subscription-Key: ?Filtered?' -H 'Content-Type: application/json' -d *",
-        "*curl -X GET https://gateway.pixazo.ai/v2/requests/status/* -H 'Ocp-Apim-Subscription-Key: ?Filtered?'",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*pixazo POST /voice-clone/v1/xtts-v2/generate: * violation* (scenario "
+            "pixazo/xtts-v2.generate/202-success, replay)",
+            "*answers: 202 xtts-v2.generate, * × 200 requests.status",
+            "*requests.status?*?/output/media_url  ?schema?",
+            "*expected: a required field",
+            "*got:      missing",
+            "*beside it: requests.status*/output/media_urls is not in the documents: renamed media_url → media_urls?",
+            "*reproduce:",
+            "*curl -X POST https://gateway.pixazo.ai/voice-clone/v1/xtts-v2/generate "
+            "-H 'Ocp-Apim-Subscription-Key: ?Filtered?' -H 'Content-Type: application/json' -d *",
+            "*curl -X GET https://gateway.pixazo.ai/v2/requests/status/* -H 'Ocp-Apim-Subscription-Key: ?Filtered?'",
+        ]
+    )
     assert "Plan(" not in out and "ContractSession(" not in out
     assert "replay-key" not in out  # the replay key is a secret like any other

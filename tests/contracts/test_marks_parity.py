@@ -27,9 +27,18 @@ TEXT = "Hello, world. The quick brown fox jumps over the lazy dog."
 WORD_S = 0.3
 DURATION_S = len(TEXT.split()) * WORD_S + 0.05
 BREAKS = ("", "shift", "scale", "repeat", "restart", "merge", "none", "duplicates", "nan", "overlong")
-NAMED = {"": set(), "shift": {"beyond-audio"}, "scale": {"sample-rate-mismatch"},
-         "repeat": {"non-monotonic", "bad-input"}, "restart": {"restart"}, "merge": {"spelling"}, "none": {"missing"},
-         "duplicates": {"duplicate-timestamps"}, "nan": {"bad-input"}, "overlong": {"bad-input"}}
+NAMED = {
+    "": set(),
+    "shift": {"beyond-audio"},
+    "scale": {"sample-rate-mismatch"},
+    "repeat": {"non-monotonic", "bad-input"},
+    "restart": {"restart"},
+    "merge": {"spelling"},
+    "none": {"missing"},
+    "duplicates": {"duplicate-timestamps"},
+    "nan": {"bad-input"},
+    "overlong": {"bad-input"},
+}
 _KIND = re.compile(r"^marks without ([a-z-]+)$")
 
 
@@ -68,8 +77,10 @@ def _broken(spans: list[tuple[str, float, float]], kind: str) -> list[tuple[str,
     if kind == "merge":
         if all(len(t) <= 1 for t, _, _ in spans):
             return [m for m in spans if not m[0].isspace()]
-        return [(spans[i][0] + spans[min(i + 1, len(spans) - 1)][0], spans[i][1], spans[min(i + 1, len(spans) - 1)][2])
-                for i in range(0, len(spans), 2)]
+        return [
+            (spans[i][0] + spans[min(i + 1, len(spans) - 1)][0], spans[i][1], spans[min(i + 1, len(spans) - 1)][2])
+            for i in range(0, len(spans), 2)
+        ]
     if kind == "duplicates":
         return [(t, 1.0, 1.0) if s > 1.0 else (t, s, e) for t, s, e in spans]
     if kind == "nan":
@@ -85,7 +96,7 @@ def _body(synthesis: Synthesis, form: str, kind: str) -> bytes:
     marks = synthesis.marks
     assert marks is not None
     spans = _broken(_spans(marks.chars), kind)
-    halves = [spans] if form == JSON else [spans[:len(spans) // 2], spans[len(spans) // 2:]]
+    halves = [spans] if form == JSON else [spans[: len(spans) // 2], spans[len(spans) // 2 :]]
     if kind == "restart" and len(halves) > 1:  # the second message's times from zero again (Pipecat #4316)
         back = halves[1][0][1] - 0.05
         halves[1] = [(t, s - back, e - back) for t, s, e in halves[1]]
@@ -94,8 +105,13 @@ def _body(synthesis: Synthesis, form: str, kind: str) -> bytes:
         message: dict[str, Any] = {}
         if marks.answer is not None:
             put(message, marks.answer.match.pointer, marks.answer.match.value)
-        for at, values in ({marks.text_at: [t for t, _, _ in half], marks.start_at: [s for _, s, _ in half],
-                            marks.end_at: [e for _, _, e in half]}).items():
+        for at, values in (
+            {
+                marks.text_at: [t for t, _, _ in half],
+                marks.start_at: [s for _, s, _ in half],
+                marks.end_at: [e for _, _, e in half],
+            }
+        ).items():
             put(message, at, values)
         messages.append(json.dumps(message))
     if form == JSON:
@@ -122,8 +138,12 @@ def _bench(synthesis: Synthesis, form: str, body: bytes) -> set[str]:
 
 
 # One JSON answer is one part: it has nothing to restart.
-CASES = [(family, kind) for family in sorted(FAMILIES) for kind in BREAKS
-         if not (kind == "restart" and FAMILIES[family][1] == JSON)]
+CASES = [
+    (family, kind)
+    for family in sorted(FAMILIES)
+    for kind in BREAKS
+    if not (kind == "restart" and FAMILIES[family][1] == JSON)
+]
 
 
 @pytest.mark.parametrize(("family", "kind"), CASES)

@@ -88,13 +88,16 @@ def _table(url: str) -> str:
     return speech_table("boxed", url, "BOXED_TTS_KEY", ("box-tts",), ("ember",), ("opus", "pcm"))
 
 
-@pytest.mark.parametrize(("documented", "got", "verdict"), [
-    ("audio/opus", "audio/ogg", LabelVerdict.ANOTHER_NAME),
-    ("audio/pcm", "audio/pcm_s16le; rate=24000", LabelVerdict.RIGHT),  # an alias: the same name, folded
-    ("audio/pcm", "application/octet-stream", LabelVerdict.RIGHT),  # headerless samples: bytes is all a name says
-    ("audio/pcm", "audio/L16", LabelVerdict.BIG_ENDIAN),
-    ("audio/opus", "audio/mpeg", LabelVerdict.WRONG),
-])
+@pytest.mark.parametrize(
+    ("documented", "got", "verdict"),
+    [
+        ("audio/opus", "audio/ogg", LabelVerdict.ANOTHER_NAME),
+        ("audio/pcm", "audio/pcm_s16le; rate=24000", LabelVerdict.RIGHT),  # an alias: the same name, folded
+        ("audio/pcm", "application/octet-stream", LabelVerdict.RIGHT),  # headerless samples: bytes is all a name says
+        ("audio/pcm", "audio/L16", LabelVerdict.BIG_ENDIAN),
+        ("audio/opus", "audio/mpeg", LabelVerdict.WRONG),
+    ],
+)
 def test_the_rule(documented: str, got: str, verdict: LabelVerdict) -> None:
     assert judge_label(documented, got, bytes_right=True) is verdict
     if verdict is LabelVerdict.ANOTHER_NAME:  # a finding only where the bytes are right and the value is not exact
@@ -102,11 +105,14 @@ def test_the_rule(documented: str, got: str, verdict: LabelVerdict) -> None:
         assert judge_label(documented, got, bytes_right=True, exact=True) is LabelVerdict.WRONG
 
 
-@pytest.mark.parametrize(("fmt", "label", "finding"), [
-    ("opus", "audio/ogg", True),
-    ("pcm", "audio/pcm_s16le", False),  # an alias of the declared audio/pcm: right by name
-    ("opus", "audio/mpeg", None),  # a name of other bytes: a violation in both
-])
+@pytest.mark.parametrize(
+    ("fmt", "label", "finding"),
+    [
+        ("opus", "audio/ogg", True),
+        ("pcm", "audio/pcm_s16le", False),  # an alias of the declared audio/pcm: right by name
+        ("opus", "audio/mpeg", None),  # a name of other bytes: a violation in both
+    ],
+)
 def test_the_generic_check_and_the_family_check_agree(box: str, fmt: str, label: str, finding: bool | None) -> None:
     """Each label at once through `check_response` (the generic plans' and the benchmark's check) and the family's
     format check, against the loopback server's answer."""
@@ -120,8 +126,14 @@ def test_the_generic_check_and_the_family_check_agree(box: str, fmt: str, label:
             response = target.send(client, target.request(synthesis, synthesis.format(fmt)))
     finally:
         _LabelledSpeech.labels = LABELS
-    generic = check_response(provider, synthesis.endpoint, response.status_code, response.headers, response.content,
-                             asked="audio/pcm;rate=24000" if fmt == "pcm" else None)
+    generic = check_response(
+        provider,
+        synthesis.endpoint,
+        response.status_code,
+        response.headers,
+        response.content,
+        asked="audio/pcm;rate=24000" if fmt == "pcm" else None,
+    )
     labelled = [v for v in family if "content-type" in v.pointer]
     if finding is None:
         assert [v.rule for v in labelled] == ["content-type"], family
@@ -138,12 +150,24 @@ def test_the_contract_suite_and_the_family_checks_pass_the_same_labels(box: str,
     names the right bytes (before: the generic suite failed audio/ogg and audio/pcm_s16le as content-type)."""
     providers_file = tmp_path / "tts-harness.toml"
     providers_file.write_text(_table(box), encoding="utf-8")
-    env = {**os.environ, "TTS_HARNESS_PROVIDERS_FILE": str(providers_file), "BOXED_TTS_KEY": KEY,
-           "PYTHONPATH": str(REPO), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "TTS_HARNESS_PROVIDERS_FILE": str(providers_file),
+        "BOXED_TTS_KEY": KEY,
+        "PYTHONPATH": str(REPO),
+        "COLUMNS": "200",
+    }
 
     def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(pytest_command("-v", "-rs", *args),
-                              cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+        return subprocess.run(
+            pytest_command("-v", "-rs", *args),
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
     suite = pytest_run("contracts/", "--tts-target", box, "-k", "boxed/audio.speech")
     checks = pytest_run("contracts/test_speech_family.py", "--tts-target", box, "-k", "format")

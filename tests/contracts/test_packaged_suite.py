@@ -28,8 +28,9 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _collected(args: list[str], cwd: Path) -> int:
-    done = subprocess.run(pytest_command("--collect-only", "-q", *args),
-                          cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        pytest_command("--collect-only", "-q", *args), cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300
+    )
     found = re.search(r"(\d+) tests? collected", done.stdout)
     assert found, done.stdout[-2000:] + done.stderr[-2000:]
     return int(found.group(1))
@@ -56,9 +57,26 @@ def test_the_suite_is_collected_beside_the_paths_named(tmp_path: Path) -> None:
 
 def test_contracts_run_writes_junit_and_passes_pytest_options_through(tmp_path: Path) -> None:
     junit = tmp_path / "out" / "contracts.xml"
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", "--junit", str(junit), "--",
-                           "-k", "test_mutations", "-q"], cwd=tmp_path, env=_env(), capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "contracts",
+            "run",
+            "--junit",
+            str(junit),
+            "--",
+            "-k",
+            "test_mutations",
+            "-q",
+        ],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     suite = ElementTree.parse(junit).getroot().find("testsuite")
     assert suite is not None and int(suite.get("tests", 0)) > 10 and suite.get("failures") == "0"
@@ -66,8 +84,14 @@ def test_contracts_run_writes_junit_and_passes_pytest_options_through(tmp_path: 
 
 
 def test_a_bad_target_is_one_line(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", "--target", "nowhere"],
-                          cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "contracts", "run", "--target", "nowhere"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert "--tts-target" in done.stderr and "Traceback" not in done.stderr + done.stdout
 
@@ -77,18 +101,44 @@ def test_a_consumer_records_its_declared_provider_then_replays_it(tmp_path: Path
     """`contracts record` writes the declared provider's answers (from the sandbox's imitation) beside the
     providers file, never into the installed harness; `contracts run` then replays them, nothing skipped."""
     (tmp_path / "tts-harness.toml").write_text(
-        speech_table("mybox", "http://gpu-box.internal:8000/v1", "MYBOX_KEY", models=("kokoro",),
-                     voices=("af_bella",), formats=("wav", "mp3")), encoding="utf-8")
+        speech_table(
+            "mybox",
+            "http://gpu-box.internal:8000/v1",
+            "MYBOX_KEY",
+            models=("kokoro",),
+            voices=("af_bella",),
+            formats=("wav", "mp3"),
+        ),
+        encoding="utf-8",
+    )
     select = ["--", "-k", "mybox and test_scenarios", "-q", "-rs"]
-    before = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", *select], cwd=tmp_path,
-                            env=_env(), capture_output=True, text=True, timeout=300)
+    before = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "contracts", "run", *select],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert before.returncode == 0 and "tts-harness contracts record" in before.stdout, before.stdout[-2000:]
-    recorded = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "record", *select], cwd=tmp_path,
-                              env=_env(), capture_output=True, text=True, timeout=600)
+    recorded = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "contracts", "record", *select],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert recorded.returncode == 0, recorded.stdout[-3000:] + recorded.stderr[-2000:]
     written = list((tmp_path / "tts-harness-fixtures" / "scenarios" / "mybox").rglob("*.json"))
     assert written, recorded.stdout[-2000:]
-    replayed = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", *select], cwd=tmp_path,
-                              env=_env(), capture_output=True, text=True, timeout=300)
+    replayed = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "contracts", "run", *select],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert replayed.returncode == 0, replayed.stdout[-3000:]
     assert f"; {len(written)} passed, 0 failed, 0 skipped" in replayed.stdout, replayed.stdout[-2000:]

@@ -35,15 +35,24 @@ def test_recorded_fixtures_hold_no_planted_key(
         sandbox.add_key("pixazo", PLANTED["PIXAZO_API_KEY"])
         sandbox.add_key("pixelapi", PLANTED["PIXELAPI_API_KEY"])
         result = pytester.runpytest(
-            "-p", "no:cacheprovider", f"--tts-target={sandbox.url}", "--tts-record-mode=all",
-            f"--tts-fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status) or pixelapi and generate",
+            "-p",
+            "no:cacheprovider",
+            f"--tts-target={sandbox.url}",
+            "--tts-record-mode=all",
+            f"--tts-fixtures-dir={fixtures}",
+            "-k",
+            "pixazo and (xtts or status) or pixelapi and generate",
         )
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 5, result.stdout.str()[-3000:]
     written = [p for p in fixtures.rglob("*") if p.is_file()]
     assert any(p.suffix == ".json" for p in written) and any(p.suffix == ".wav" for p in written)
-    leaks = [f"{p.relative_to(fixtures)}: {name}" for p in written for name, value in PLANTED.items()
-             if value.encode() in p.read_bytes()]
+    leaks = [
+        f"{p.relative_to(fixtures)}: {name}"
+        for p in written
+        for name, value in PLANTED.items()
+        if value.encode() in p.read_bytes()
+    ]
     assert leaks == []
     # The keys were really sent: the recordings show the filtered credential header.
     assert any(b"[Filtered]" in p.read_bytes() for p in written if p.suffix == ".json")
@@ -71,8 +80,13 @@ def test_no_piece_of_an_echoed_key_reaches_a_fixture_or_the_summary(
         proxy = EchoingProxy(sandbox.url, KEY, _plant)
         try:
             result = pytester.runpytest(
-                "-p", "no:cacheprovider", f"--tts-target={proxy.url}", "--tts-record-mode=all",
-                f"--tts-fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status)",
+                "-p",
+                "no:cacheprovider",
+                f"--tts-target={proxy.url}",
+                "--tts-record-mode=all",
+                f"--tts-fixtures-dir={fixtures}",
+                "-k",
+                "pixazo and (xtts or status)",
             )
         finally:
             proxy.close()

@@ -123,4 +123,5 @@ def test_a_session_of_an_undeclared_provider_is_a_note_not_a_pass(tmp_path: Path
     assert comparison.checks == () and comparison.exit_code == 0
     assert comparison.notes == (
         "BASE realtime/carte/synthesis: carte is not a declared realtime provider here; not replayed",
-        "NEW realtime/carte/synthesis: carte is not a declared realtime provider here; not replayed")
+        "NEW realtime/carte/synthesis: carte is not a declared realtime provider here; not replayed",
+    )

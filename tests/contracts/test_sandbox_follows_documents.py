@@ -52,8 +52,11 @@ def _urls(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
 
 def _is_variable(segment: str) -> bool:
     """An id in a document's URL: elided ("77b71db5...", "xxxx"), or carrying digits (not a "v1")."""
-    return "..." in segment or "xxxx" in segment or (bool(re.search(r"\d", segment))
-                                                      and not re.fullmatch(r"v\d+", segment))
+    return (
+        "..." in segment
+        or "xxxx" in segment
+        or (bool(re.search(r"\d", segment)) and not re.fullmatch(r"v\d+", segment))
+    )
 
 
 def _path_pattern(path: str) -> re.Pattern[str]:
@@ -72,7 +75,7 @@ def _documented(provider: str, url: str) -> tuple[str, str]:
     """(host key or "external", path) of a URL in a document."""
     for key, base in KNOWN[provider].hosts.items():
         if url.startswith(base + "/"):
-            return key, url[len(base):]
+            return key, url[len(base) :]
     return "external", re.sub(r"^https?://[^/]+", "", url)
 
 
@@ -95,12 +98,17 @@ def _cases() -> list[tuple[str, str, str, str, str]]:
         for where, url in _urls(example["body"]):
             if "..." in url.split("//", 1)[1].split("/", 1)[0]:
                 continue  # "https://...": the document shows no URL at all
-            recorded = sorted({
-                found for scenario in SCENARIOS if scenario.provider == provider
-                for exchange in scenario.exchanges if exchange.endpoint == endpoint.key
-                for present, found in [resolve(exchange.response.body.get("json"), where)]
-                if present and isinstance(found, str)
-            })
+            recorded = sorted(
+                {
+                    found
+                    for scenario in SCENARIOS
+                    if scenario.provider == provider
+                    for exchange in scenario.exchanges
+                    if exchange.endpoint == endpoint.key
+                    for present, found in [resolve(exchange.response.body.get("json"), where)]
+                    if present and isinstance(found, str)
+                }
+            )
             if recorded:
                 cases.append((provider, endpoint.key, where, url, recorded[0]))
     return cases
@@ -111,8 +119,11 @@ CASES = _cases()
 
 def _marks(case: tuple[str, str, str, str, str]) -> Any:
     reason = STILL_DIFFERENT.get(case[:3])
-    return pytest.param(*case, id=f"{case[0]}/{case[1]}{case[2]}",
-                        marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [])
+    return pytest.param(
+        *case,
+        id=f"{case[0]}/{case[1]}{case[2]}",
+        marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [],
+    )
 
 
 @pytest.mark.parametrize(("provider", "endpoint", "where", "documented", "recorded"), [_marks(c) for c in CASES])

@@ -38,4 +38,3 @@ def test_the_saved_voice_speaks_after_the_archive_scenario(session: ContractSess
     assert not archived.violations and not [d for d in archived.drift if "left changed" in d.note], archived.drift
     spoken = session.run(_plan("ttsai/saved-voice.tts/200-success"))
     assert not spoken.violations, session.finding(spoken)
-

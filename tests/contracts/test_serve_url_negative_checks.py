@@ -29,10 +29,21 @@ def test_the_negative_voice_checks_pass_at_a_served_sandbox_url() -> None:
 
     with running("fast", 0, providers=("minimax",)) as served:
         done = subprocess.run(
-            pytest_command("-v", "contracts/", "--tts-target", served.url, "-k",
-                           "minimax and (error-bad-voice or error-unknown-voice)"),
-            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}, capture_output=True, text=True,
-            timeout=300, check=False)
+            pytest_command(
+                "-v",
+                "contracts/",
+                "--tts-target",
+                served.url,
+                "-k",
+                "minimax and (error-bad-voice or error-unknown-voice)",
+            ),
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         told = httpx.get(served.url + "/_sandbox/catalogue").json()
     assert done.returncode == 0, done.stdout[-3000:]
     for test in NEGATIVE:

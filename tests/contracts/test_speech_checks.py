@@ -38,18 +38,27 @@ from harness.providers.openai.models import ErrorBody, SpeechEvent, SpeechReques
 
 BASE = "http://speech.invalid/v1"
 RATE = 22_050
-FORMATS = {"wav": Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav"),
-           "pcm": Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm")}
+FORMATS = {
+    "wav": Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav"),
+    "pcm": Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type="audio/pcm"),
+}
 ERRORS = (Response(status=400, bodies=(JsonBody(ErrorBody),)), Response(status=404, bodies=(JsonBody(ErrorBody),)))
 
 
 def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechService:
     """A box of the family laid out like OpenAI's speech endpoint (the audio itself, and SSE where `sse`; an unknown
     model spoken as `m` where `fallback`)."""
-    plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
-                     summary="speech",
-                     request=SpeechRequest, body_kind=BodyKind.JSON,
-                     responses=(Response(status=200, bodies=(AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS))
+    plain = Endpoint(
+        key="audio.speech",
+        method="POST",
+        path="/audio/speech",
+        host="v1",
+        role=Role.STREAM,
+        summary="speech",
+        request=SpeechRequest,
+        body_kind=BodyKind.JSON,
+        responses=(Response(status=200, bodies=(AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS),
+    )
     events = Endpoint(
         key="audio.speech.sse",
         method="POST",
@@ -63,16 +72,30 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fa
     )
     slots = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
     chosen = [FORMATS[name] for name in formats]
-    syntheses = [Synthesis(endpoint=plain, slots=slots, formats=tuple(chosen), default_format=formats[0],
-                           chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None,
-                           default_model="m" if fallback else "",
-                           unknown_model=UnknownModel.DEFAULT if fallback else UnknownModel.REFUSED)]
+    syntheses = [
+        Synthesis(
+            endpoint=plain,
+            slots=slots,
+            formats=tuple(chosen),
+            default_format=formats[0],
+            chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None,
+            default_model="m" if fallback else "",
+            unknown_model=UnknownModel.DEFAULT if fallback else UnknownModel.REFUSED,
+        )
+    ]
     models = [Model(name="m", synthesis=plain.key, voice="v")]
     if sse:
-        syntheses.append(Synthesis(endpoint=events, slots=slots, formats=tuple(chosen), default_format=formats[0],
-                                   chosen_by=Selector("/stream_format", ("sse",)),
-                                   answer={"type": "speech.audio.delta"},
-                                   last_event={"type": "speech.audio.done"}))
+        syntheses.append(
+            Synthesis(
+                endpoint=events,
+                slots=slots,
+                formats=tuple(chosen),
+                default_format=formats[0],
+                chosen_by=Selector("/stream_format", ("sse",)),
+                answer={"type": "speech.audio.delta"},
+                last_event={"type": "speech.audio.done"},
+            )
+        )
         models.append(Model(name="m-sse", synthesis=events.key, voice="v", sets={"/model": "m"}))
     refused = SpeechRefusal(400, "invalid_value", "{detail}")
     return SpeechService(
@@ -124,8 +147,7 @@ def check_bad_model(target: SpeechTarget, client: httpx.Client) -> list[Any]:
 def _tone(seconds: float, rate: int) -> list[int]:
     """A voiced-sounding signal: a 180 Hz tone with a slow swell (smooth sample to sample)."""
     count = int(seconds * rate)
-    return [int(9000 * math.sin(2 * math.pi * 180 * i / rate) * (0.6 + 0.4 * math.sin(i / rate))) for i in
-            range(count)]
+    return [int(9000 * math.sin(2 * math.pi * 180 * i / rate) * (0.6 + 0.4 * math.sin(i / rate))) for i in range(count)]
 
 
 def _pcm(samples: list[int], order: str = "<") -> bytes:
@@ -159,10 +181,12 @@ def _answer_by_format(router: respx.MockRouter, pcm: bytes, pcm_type: str, wav_s
     router.post(f"{BASE}/audio/speech").mock(side_effect=answer)
 
 
-@pytest.mark.parametrize("content_type", ["audio/pcm", "audio/pcm_s16le", "application/octet-stream",
-                                          "audio/pcm;rate=22050"])
-def test_pcm_under_any_little_endian_name_at_the_declared_rate_passes(router: respx.MockRouter,
-                                                                      content_type: str) -> None:
+@pytest.mark.parametrize(
+    "content_type", ["audio/pcm", "audio/pcm_s16le", "application/octet-stream", "audio/pcm;rate=22050"]
+)
+def test_pcm_under_any_little_endian_name_at_the_declared_rate_passes(
+    router: respx.MockRouter, content_type: str
+) -> None:
     _answer_by_format(router, _pcm(_tone(2.0, RATE)), content_type)
     with httpx.Client() as client:
         assert check_format("pcm")(_target(), client) == []
@@ -199,8 +223,9 @@ def test_pcm_at_another_rate_than_declared_is_caught(router: respx.MockRouter) -
 
 
 def test_a_buffered_whole_is_not_a_stream(router: respx.MockRouter) -> None:
-    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"},
-                                                content=_wav(_tone(1.0, RATE), RATE))
+    router.post(f"{BASE}/audio/speech").respond(
+        200, headers={"content-type": "audio/wav"}, content=_wav(_tone(1.0, RATE), RATE)
+    )
     with httpx.Client() as client:
         found = check_stream_audio(_target(("wav",)), client)
     assert any(v.pointer.endswith("content-length") and "a buffered whole" in v.got for v in found)
@@ -211,7 +236,7 @@ def test_a_chunked_body_in_several_reads_is_a_stream(router: respx.MockRouter) -
 
     def pieces() -> Iterator[bytes]:
         for start in range(0, len(audio), 4096):
-            yield audio[start:start + 4096]
+            yield audio[start : start + 4096]
 
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, stream=pieces())
     with httpx.Client() as client:
@@ -223,7 +248,7 @@ def test_a_stream_of_whole_files_has_a_header_at_each_seam(router: respx.MockRou
     the same audio as one file joins as one sound."""
     tone = _tone(1.0, RATE)
     quarter = len(tone) // 4
-    files = b"".join(_wav(tone[at:at + quarter], RATE) for at in range(0, quarter * 4, quarter))
+    files = b"".join(_wav(tone[at : at + quarter], RATE) for at in range(0, quarter * 4, quarter))
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"}, content=files)
     target = _target(("wav",))
     with httpx.Client() as client:
@@ -235,8 +260,9 @@ def test_a_stream_of_whole_files_has_a_header_at_each_seam(router: respx.MockRou
 
 
 def test_an_unknown_model_must_be_refused(router: respx.MockRouter) -> None:
-    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/wav"},
-                                                content=_wav(_tone(1.0, RATE), RATE))
+    router.post(f"{BASE}/audio/speech").respond(
+        200, headers={"content-type": "audio/wav"}, content=_wav(_tone(1.0, RATE), RATE)
+    )
     with httpx.Client() as client:
         found = check_bad_model(_target(("wav",)), client)
     assert found and found[0].pointer == "error-bad-model" and found[0].got == "200"
@@ -251,8 +277,10 @@ def test_where_an_unknown_model_falls_back_it_must_be_spoken_not_refused(router:
     target = _target(("wav",), fallback=True)
     assert "model-fallback" in checks_for(target.provider) and "error-bad-model" not in checks_for(target.provider)
     route = router.post(f"{BASE}/audio/speech")
-    route.respond(404, json={"error": {"message": "no", "type": "invalid_request_error", "param": "model",
-                                       "code": "model_not_found"}})
+    route.respond(
+        404,
+        json={"error": {"message": "no", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}},
+    )
     with httpx.Client() as client:
         (refused,) = _check("model-fallback", target)(target, client)
     assert refused.pointer == "model-fallback" and refused.got.startswith("404")
@@ -284,8 +312,10 @@ def test_a_refusal_in_another_shape_than_declared_names_the_missing_keys(router:
 
 
 def test_the_declared_refusal_in_the_declared_shape_passes(router: respx.MockRouter) -> None:
-    router.post(f"{BASE}/audio/speech").respond(404, json={"error": {"message": "no", "type": "invalid_request_error",
-                                                                     "param": "model", "code": "model_not_found"}})
+    router.post(f"{BASE}/audio/speech").respond(
+        404,
+        json={"error": {"message": "no", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}},
+    )
     with httpx.Client() as client:
         assert check_bad_model(_target(("wav",)), client) == []
 
@@ -300,15 +330,21 @@ def test_a_stream_without_its_declared_last_event_is_caught(router: respx.MockRo
 
     audio = base64.b64encode(_wav(_tone(1.0, RATE), RATE)).decode()
     delta = json.dumps({"type": "speech.audio.delta", "audio": audio})
-    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
-                                                content=_sse(delta))
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"}, content=_sse(delta))
     target = _target(("wav",), sse=True)
     with httpx.Client() as client:
         found = _check("stream-sse", target)(target, client)
     assert any("no-end" in v.got for v in found), found
-    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
-                                                content=_sse(delta, json.dumps({"type": "speech.audio.done", "usage": {
-                                                    "input_tokens": 3, "output_tokens": 40, "total_tokens": 43}})))
+    router.post(f"{BASE}/audio/speech").respond(
+        200,
+        headers={"content-type": "text/event-stream"},
+        content=_sse(
+            delta,
+            json.dumps(
+                {"type": "speech.audio.done", "usage": {"input_tokens": 3, "output_tokens": 40, "total_tokens": 43}}
+            ),
+        ),
+    )
     with httpx.Client() as client:
         assert _check("stream-sse", target)(target, client) == []
 
@@ -330,8 +366,16 @@ def test_speed_must_shorten_the_audio(router: respx.MockRouter) -> None:
 
 def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert set(checks_for(_target(("wav", "pcm")).provider)) == {
-        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "seams",
-        "speed", "rate-audio.speech"}
+        "format-wav",
+        "format-pcm",
+        "error-bad-voice",
+        "error-bad-model",
+        "error-long-input",
+        "stream-audio",
+        "seams",
+        "speed",
+        "rate-audio.speech",
+    }
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
 
 
@@ -355,7 +399,8 @@ def _ogg_opus() -> bytes:
 
 @pytest.mark.parametrize(("documented", "rule"), [(False, "finding"), (True, "content-type")])
 def test_ogg_opus_named_audio_ogg_is_a_finding_unless_the_exact_value_is_documented(
-        router: respx.MockRouter, documented: bool, rule: str) -> None:
+    router: respx.MockRouter, documented: bool, rule: str
+) -> None:
     # An OpenAI-compatible server answers Ogg Opus as audio/ogg where audio/opus is declared: the bytes are what was
     # asked, only the name differs (RFC 7845 registers both for Ogg Opus).
     router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/ogg"}, content=_ogg_opus())

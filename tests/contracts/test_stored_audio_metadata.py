@@ -35,7 +35,8 @@ def test_recorded_media_is_stored_without_metadata(tmp_path: Path) -> None:
 def test_report_audio_is_copied_without_metadata(tmp_path: Path) -> None:
     clip = tmp_path / "clip.wav"
     clip.write_bytes(_with_info(pcm_wav()))  # stored by an older run, metadata and all
-    copied = copy_audio([request_row(audio_path=str(clip), outcome="ok", audio_sha256="abc", job_key="j1")],
-                        tmp_path / "report", None)
+    copied = copy_audio(
+        [request_row(audio_path=str(clip), outcome="ok", audio_sha256="abc", job_key="j1")], tmp_path / "report", None
+    )
     body = (tmp_path / "report" / copied["j1"]).read_bytes()
     assert PLANTED not in body and body.startswith(b"RIFF")

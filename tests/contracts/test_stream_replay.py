@@ -86,8 +86,9 @@ async def _replayed_ttfa(answer: Recorded) -> tuple[float, list[float]]:
     watch = StreamWatch()
     async with httpx.AsyncClient(transport=ReplayTransport({("POST", url): [answer]})) as client:
         exchange = await send(client, client.build_request("POST", url, json={"text": "hi"}), on_chunk=watch.feed)
-    figures = stream_figures(watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent,
-                             exchange.last_byte)
+    figures = stream_figures(
+        watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent, exchange.last_byte
+    )
     return figures["ttfa_ms"], [(at - exchange.sent) * 1000 for at, _ in watch.chunks]
 
 
@@ -102,15 +103,17 @@ def test_replay_gives_the_bench_client_the_recorded_offsets(recorded: tuple[http
     assert arrivals == pytest.approx(recorded_events, abs=TOLERANCE_MS)
 
 
-def test_a_recording_without_offsets_replays_at_once_and_says_so_once(caplog: pytest.LogCaptureFixture,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_recording_without_offsets_replays_at_once_and_says_so_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(replay, "_said", set())
     caplog.set_level(logging.WARNING, "tts_harness.replay")
     replay.say_untimed("a/b/200-success")
     replay.say_untimed("a/c/200-success")
     assert [r.getMessage() for r in caplog.records if "no timing" in r.getMessage()] == [
         "a/b/200-success (and any other recording of a stream made before offsets were kept) has no timing: it "
-        "replays as fast as possible; re-record it to replay its timing"]
+        "replays as fast as possible; re-record it to replay its timing"
+    ]
     untimed = Recorded(200, {"content-type": "text/event-stream"}, _event(0) + _event(1), None)
     ttfa, arrivals = asyncio.run(_replayed_ttfa(untimed))
     assert ttfa < GAPS_S[0] * 1000 and arrivals[0] == arrivals[1]  # one piece: both events at once
@@ -141,7 +144,7 @@ def _stream_plan() -> Any:
 def test_the_committed_stream_keeps_its_first_audio_promise(tmp_path: Path, tts_target: Any) -> None:
     outcome = _stream_session(tmp_path, tts_target).run(_stream_plan())
     assert outcome.violations == []
-    (_, _, response), = outcome.exchanges
+    ((_, _, response),) = outcome.exchanges
     promised = read_scenario(FIXTURES / "scenarios/ttsai/tts.stream/200-success.json").extra["first_audio_within_ms"]
     measured = first_audio_ms(response)
     assert measured is not None and measured <= promised
@@ -154,9 +157,9 @@ def test_a_slower_first_chunk_fails_the_offline_assertion(tmp_path: Path, tts_ta
     assert late[0].expected == "first audio within 600 ms (first_audio_within_ms)"
 
 
-def test_an_untimed_stream_recording_still_replays_said_once(tmp_path: Path, tts_target: Any,
-                                                             caplog: pytest.LogCaptureFixture,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_untimed_stream_recording_still_replays_said_once(
+    tmp_path: Path, tts_target: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(replay, "_said", set())
     caplog.set_level(logging.WARNING, "tts_harness.replay")
     session = _stream_session(tmp_path, tts_target, shift_ms=None)
@@ -178,8 +181,15 @@ def test_a_re_record_keeps_the_first_audio_promise(pytester: pytest.Pytester, tm
     kept.write_text(json.dumps(data), encoding="utf-8")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     shutil.copy(REPO / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
-    result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "--tts-target=sandbox",
-                                f"--tts-record-mode={mode}", "-k", "ttsai/tts.stream/200-success")
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        f"--tts-fixtures-dir={fixtures}",
+        "--tts-target=sandbox",
+        f"--tts-record-mode={mode}",
+        "-k",
+        "ttsai/tts.stream/200-success",
+    )
     result.assert_outcomes(passed=1)
     again = json.loads(kept.read_text(encoding="utf-8"))
     assert again["extra"] == {"first_audio_within_ms": 1234}

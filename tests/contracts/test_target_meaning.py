@@ -33,8 +33,9 @@ pytestmark = pytest.mark.slow
 
 
 def _tone_wav(seconds: float, rate: int = 24_000) -> bytes:
-    frames = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 220 * n / rate)))
-                      for n in range(int(seconds * rate)))
+    frames = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 220 * n / rate))) for n in range(int(seconds * rate))
+    )
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
@@ -98,16 +99,24 @@ def box(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def _declare(folder: Path, *tables: tuple[str, str]) -> Path:
     path = folder / "tts-harness.toml"
-    path.write_text("".join(speech_table(name, url, f"{name.upper()}_TTS_KEY", ("box-tts",), ("ember",))
-                            for name, url in tables), encoding="utf-8")
+    path.write_text(
+        "".join(speech_table(name, url, f"{name.upper()}_TTS_KEY", ("box-tts",), ("ember",)) for name, url in tables),
+        encoding="utf-8",
+    )
     return path
 
 
 def _pytest(providers_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TTS_HARNESS_PROVIDERS_FILE": str(providers_file), "BOXED_TTS_KEY": KEY,
-           "PYTHONPATH": str(REPO), "COLUMNS": "200"}
-    return subprocess.run(pytest_command("-v", "-rs", *args),
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+    env = {
+        **os.environ,
+        "TTS_HARNESS_PROVIDERS_FILE": str(providers_file),
+        "BOXED_TTS_KEY": KEY,
+        "PYTHONPATH": str(REPO),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        pytest_command("-v", "-rs", *args), cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def _requests(log: Path) -> list[tuple[str, str, int]]:
@@ -118,8 +127,14 @@ def test_the_whole_suite_and_the_protocol_checks_read_one_url_alike(box: tuple[s
     url, log = box
     providers_file = _declare(tmp_path, ("boxed", url))
 
-    suite = _pytest(providers_file, "contracts/", "--tts-target", url,
-                    "-k", "boxed/audio.speech or pixazo/xtts-v2.generate/202-success")
+    suite = _pytest(
+        providers_file,
+        "contracts/",
+        "--tts-target",
+        url,
+        "-k",
+        "boxed/audio.speech or pixazo/xtts-v2.generate/202-success",
+    )
     by_suite = _requests(log)
     log.write_text("", encoding="utf-8")
     checks = _pytest(providers_file, "contracts/test_speech_family.py", "--tts-target", url)
@@ -140,12 +155,15 @@ def test_the_whole_suite_and_the_protocol_checks_read_one_url_alike(box: tuple[s
 
 
 def test_a_url_two_declared_providers_share_is_one_line_before_anything_is_sent(
-        box: tuple[str, Path], tmp_path: Path) -> None:
+    box: tuple[str, Path], tmp_path: Path
+) -> None:
     url, log = box
     providers_file = _declare(tmp_path, ("boxed", url), ("twin", url + "/"))
     done = _pytest(providers_file, "contracts/test_speech_family.py", "--tts-target", url)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     errors = [line for line in done.stderr.splitlines() if line.strip()]
-    assert errors == [f"ERROR: target {url} is the base URL of boxed and twin: it cannot name one provider; "
-                      "give each provider its own base_url (or select one)"], done.stderr
+    assert errors == [
+        f"ERROR: target {url} is the base URL of boxed and twin: it cannot name one provider; "
+        "give each provider its own base_url (or select one)"
+    ], done.stderr
     assert _requests(log) == []

@@ -30,8 +30,12 @@ class Served:
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """`tts-harness serve --port 0`, as a user starts it; its base URLs and key read from what it prints."""
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--profile", "fast"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "serve", "--port", "0", "--profile", "fast"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert process.stdout is not None
     found: dict[str, str] = {}
     try:

@@ -44,8 +44,9 @@ def _tone(rate: int, channels: int = 1, seconds: float = SECONDS) -> object:
     return mono if channels == 1 else np.stack([mono] * channels, axis=1)
 
 
-def _libsndfile(fmt: str, subtype: str, rate: int = 22050, channels: int = 1, tags: bool = False,
-                **options: str) -> bytes:
+def _libsndfile(
+    fmt: str, subtype: str, rate: int = 22050, channels: int = 1, tags: bool = False, **options: str
+) -> bytes:
     buffer = io.BytesIO()
     with sf.SoundFile(buffer, "w", rate, channels, format=fmt, subtype=subtype, **options) as out:
         if tags:
@@ -86,8 +87,9 @@ def _id3v1(title: str = PLANTED) -> bytes:
 def _adts(frames: int = 20, rate_index: int = 4, channels: int = 1, payload: int = 200) -> bytes:
     """ADTS frames as ISO/IEC 14496-3 (1.A.2.2) lays them out: MPEG-4 AAC LC, no CRC, one raw block each."""
     length = 7 + payload
-    header = ((0xFFF << 44) | (1 << 40) | (1 << 38) | (rate_index << 34) | (channels << 30) | (length << 13)
-              | (0x7FF << 2))
+    header = (
+        (0xFFF << 44) | (1 << 40) | (1 << 38) | (rate_index << 34) | (channels << 30) | (length << 13) | (0x7FF << 2)
+    )
     return (header.to_bytes(7, "big") + bytes(payload)) * frames
 
 
@@ -98,7 +100,7 @@ def _wav_with_chunks(*extra: bytes) -> bytes:
     assert riff is not None
     data = riff.first(b"data")
     assert data is not None
-    body = wav[12:data.offset] + b"".join(extra) + wav[data.offset:]
+    body = wav[12 : data.offset] + b"".join(extra) + wav[data.offset :]
     return b"RIFF" + (4 + len(body)).to_bytes(4, "little") + b"WAVE" + body
 
 
@@ -115,7 +117,7 @@ def _set_size(wav: bytes, ident: bytes, size: int) -> bytes:
     assert riff is not None
     chunk = riff.first(ident)
     assert chunk is not None
-    return wav[:chunk.offset + 4] + size.to_bytes(4, "little") + wav[chunk.offset + 8:]
+    return wav[: chunk.offset + 4] + size.to_bytes(4, "little") + wav[chunk.offset + 8 :]
 
 
 @dataclass(frozen=True)
@@ -151,73 +153,120 @@ CASES: dict[str, Case] = {
     "wav with LIST/INFO": Case(lambda: _wav_with_chunks(_list_info()), AudioKind.WAV, rate=22050),
     "wav streamed, sizes 0xFFFFFFFF": Case(
         lambda: _set_size(b"RIFF\xff\xff\xff\xff" + _libsndfile("WAV", "PCM_16")[8:], b"data", 0xFFFFFFFF),
-        AudioKind.WAV, rate=22050),
+        AudioKind.WAV,
+        rate=22050,
+    ),
     "wav streamed, data size 0": Case(lambda: _set_size(_libsndfile("WAV", "PCM_16"), b"data", 0), AudioKind.WAV),
-    "wav data size past the bytes": Case(lambda: _set_size(_libsndfile("WAV", "PCM_16"), b"data", 44100 * 4),
-                                         AudioKind.WAV, truncated=True, problem="data chunk promises"),
-    "wav cut in half": Case(_half(lambda: _libsndfile("WAV", "PCM_16")), AudioKind.WAV, truncated=True,
-                            seconds=None, problem="header promises"),
-    "wav without samples": Case(lambda: _set_size(b"RIFF\x24\x00\x00\x00" + _libsndfile("WAV", "PCM_16")[8:44],
-                                                  b"data", 0), AudioKind.WAV, seconds=0.0, problem="no samples"),
-    "riff without wave": Case(lambda: b"RIFF\x10\x00\x00\x00AVI LIST\x04\x00\x00\x00hdrl", None, seconds=None,
-                              problem="not WAVE"),
+    "wav data size past the bytes": Case(
+        lambda: _set_size(_libsndfile("WAV", "PCM_16"), b"data", 44100 * 4),
+        AudioKind.WAV,
+        truncated=True,
+        problem="data chunk promises",
+    ),
+    "wav cut in half": Case(
+        _half(lambda: _libsndfile("WAV", "PCM_16")),
+        AudioKind.WAV,
+        truncated=True,
+        seconds=None,
+        problem="header promises",
+    ),
+    "wav without samples": Case(
+        lambda: _set_size(b"RIFF\x24\x00\x00\x00" + _libsndfile("WAV", "PCM_16")[8:44], b"data", 0),
+        AudioKind.WAV,
+        seconds=0.0,
+        problem="no samples",
+    ),
+    "riff without wave": Case(
+        lambda: b"RIFF\x10\x00\x00\x00AVI LIST\x04\x00\x00\x00hdrl", None, seconds=None, problem="not WAVE"
+    ),
     # MP3
     "mp3 libsndfile (xing, lame)": Case(lambda: _libsndfile("MP3", "MPEG_LAYER_III"), AudioKind.MP3, rate=22050),
     "mp3 44.1k vbr": Case(lambda: _libsndfile("MP3", "MPEG_LAYER_III", 44100), AudioKind.MP3, rate=44100),
     # Without a LAME tag a stream lasts all its frames, the encoder's delay and padding included.
     "mp3 lameenc stream": Case(_lameenc, AudioKind.MP3, rate=22050, tolerance=_LAME_SLACK),
-    "mp3 with id3v2 and id3v1": Case(lambda: _id3v2() + _lameenc() + _id3v1(), AudioKind.MP3, rate=22050,
-                                     tolerance=_LAME_SLACK),
-    "mp3 cut mid-frame": Case(lambda: _lameenc()[:-7], AudioKind.MP3, truncated=True, seconds=None,
-                              problem="last frame"),
-    "mp3 cut at a frame (xing counts)": Case(lambda: _cut_at_a_frame(_libsndfile("MP3", "MPEG_LAYER_III")),
-                                             AudioKind.MP3, truncated=True, seconds=None,
-                                             problem="the Xing header counts 22 frames"),
-    "an id3 tag and nothing after": Case(_id3v2, AudioKind.MP3, truncated=True, seconds=None,
-                                         problem="no whole frame"),
-    "0xFFFB: mpeg-1 layer III sync": Case(lambda: _libsndfile("MP3", "MPEG_LAYER_III", 44100)[:4], AudioKind.MP3,
-                                          truncated=True, seconds=None),
-    "text starting ID3": Case(lambda: b"ID3 tags hold the title of a song", None, seconds=None,
-                              problem="not a known audio format"),
+    "mp3 with id3v2 and id3v1": Case(
+        lambda: _id3v2() + _lameenc() + _id3v1(), AudioKind.MP3, rate=22050, tolerance=_LAME_SLACK
+    ),
+    "mp3 cut mid-frame": Case(
+        lambda: _lameenc()[:-7], AudioKind.MP3, truncated=True, seconds=None, problem="last frame"
+    ),
+    "mp3 cut at a frame (xing counts)": Case(
+        lambda: _cut_at_a_frame(_libsndfile("MP3", "MPEG_LAYER_III")),
+        AudioKind.MP3,
+        truncated=True,
+        seconds=None,
+        problem="the Xing header counts 22 frames",
+    ),
+    "an id3 tag and nothing after": Case(_id3v2, AudioKind.MP3, truncated=True, seconds=None, problem="no whole frame"),
+    "0xFFFB: mpeg-1 layer III sync": Case(
+        lambda: _libsndfile("MP3", "MPEG_LAYER_III", 44100)[:4], AudioKind.MP3, truncated=True, seconds=None
+    ),
+    "text starting ID3": Case(
+        lambda: b"ID3 tags hold the title of a song", None, seconds=None, problem="not a known audio format"
+    ),
     # AAC
     "0xFFF1: adts aac": Case(_adts, AudioKind.AAC, seconds=20 * 1024 / 44100, rate=44100),
-    "adts after an id3 tag": Case(lambda: _id3v2() + _adts(rate_index=3), AudioKind.AAC,
-                                  seconds=20 * 1024 / 48000, rate=48000),
-    "adts cut mid-frame": Case(lambda: _adts()[:-50], AudioKind.AAC, truncated=True, seconds=None,
-                               problem="last frame"),
-    "mp4 (ftyp)": Case(lambda: b"\x00\x00\x00\x20ftypM4A \x00\x00\x02\x00M4A mp42isom" + bytes(64), AudioKind.MP4,
-                       seconds=None),
+    "adts after an id3 tag": Case(
+        lambda: _id3v2() + _adts(rate_index=3), AudioKind.AAC, seconds=20 * 1024 / 48000, rate=48000
+    ),
+    "adts cut mid-frame": Case(
+        lambda: _adts()[:-50], AudioKind.AAC, truncated=True, seconds=None, problem="last frame"
+    ),
+    "mp4 (ftyp)": Case(
+        lambda: b"\x00\x00\x00\x20ftypM4A \x00\x00\x02\x00M4A mp42isom" + bytes(64), AudioKind.MP4, seconds=None
+    ),
     # FLAC
     "flac": Case(lambda: _libsndfile("FLAC", "PCM_16"), AudioKind.FLAC, rate=22050),
     "flac 24-bit stereo": Case(lambda: _libsndfile("FLAC", "PCM_24", 48000, 2), AudioKind.FLAC, rate=48000),
     "flac after an id3 tag": Case(lambda: _id3v2() + _libsndfile("FLAC", "PCM_16"), AudioKind.FLAC, rate=22050),
-    "flac missing frames": Case(_half(lambda: _libsndfile("FLAC", "PCM_16")), AudioKind.FLAC, truncated=True,
-                                seconds=None, problem="frames end at sample"),
-    "flac cut in its metadata": Case(lambda: _libsndfile("FLAC", "PCM_16")[:20], AudioKind.FLAC, truncated=True,
-                                     seconds=None, problem="metadata"),
+    "flac missing frames": Case(
+        _half(lambda: _libsndfile("FLAC", "PCM_16")),
+        AudioKind.FLAC,
+        truncated=True,
+        seconds=None,
+        problem="frames end at sample",
+    ),
+    "flac cut in its metadata": Case(
+        lambda: _libsndfile("FLAC", "PCM_16")[:20], AudioKind.FLAC, truncated=True, seconds=None, problem="metadata"
+    ),
     # Ogg
     "ogg vorbis": Case(lambda: _libsndfile("OGG", "VORBIS"), AudioKind.VORBIS, rate=22050),
     "ogg opus": Case(lambda: _libsndfile("OGG", "OPUS", 48000), AudioKind.OPUS, rate=48000),
-    "ogg opus cut": Case(lambda: _libsndfile("OGG", "OPUS", 48000)[:-100], AudioKind.OPUS, truncated=True,
-                         seconds=None, problem="truncated Ogg"),
+    "ogg opus cut": Case(
+        lambda: _libsndfile("OGG", "OPUS", 48000)[:-100],
+        AudioKind.OPUS,
+        truncated=True,
+        seconds=None,
+        problem="truncated Ogg",
+    ),
     "ogg vorbis cut at a page": Case(
-        lambda: _cut_at_last_page(_libsndfile("OGG", "VORBIS")), AudioKind.VORBIS, truncated=True, seconds=None,
-        problem="end-of-stream"),
+        lambda: _cut_at_last_page(_libsndfile("OGG", "VORBIS")),
+        AudioKind.VORBIS,
+        truncated=True,
+        seconds=None,
+        problem="end-of-stream",
+    ),
     # Headerless PCM: only when declared
-    "pcm declared with a rate": Case(lambda: bytes(48000), AudioKind.PCM, seconds=1.0, rate=24000,
-                                     declared="audio/pcm;rate=24000"),
-    "pcm_s16le declared without a rate": Case(lambda: bytes(4800), AudioKind.PCM, seconds=None,
-                                              declared="audio/pcm_s16le"),
-    "L16 stereo (big-endian)": Case(lambda: bytes(4 * 8000), AudioKind.PCM, seconds=1.0, rate=8000,
-                                    declared="audio/L16; rate=8000; channels=2"),
-    "pcm of odd length": Case(lambda: bytes(4801), AudioKind.PCM, truncated=True, seconds=None,
-                              declared="audio/pcm", problem="whole number"),
+    "pcm declared with a rate": Case(
+        lambda: bytes(48000), AudioKind.PCM, seconds=1.0, rate=24000, declared="audio/pcm;rate=24000"
+    ),
+    "pcm_s16le declared without a rate": Case(
+        lambda: bytes(4800), AudioKind.PCM, seconds=None, declared="audio/pcm_s16le"
+    ),
+    "L16 stereo (big-endian)": Case(
+        lambda: bytes(4 * 8000), AudioKind.PCM, seconds=1.0, rate=8000, declared="audio/L16; rate=8000; channels=2"
+    ),
+    "pcm of odd length": Case(
+        lambda: bytes(4801), AudioKind.PCM, truncated=True, seconds=None, declared="audio/pcm", problem="whole number"
+    ),
     "pcm undeclared": Case(lambda: bytes(4800), None, seconds=None, problem="not a known audio format"),
-    "a wav declared as pcm is a wav": Case(lambda: _libsndfile("WAV", "PCM_16"), AudioKind.WAV, rate=22050,
-                                           declared="audio/pcm"),
+    "a wav declared as pcm is a wav": Case(
+        lambda: _libsndfile("WAV", "PCM_16"), AudioKind.WAV, rate=22050, declared="audio/pcm"
+    ),
     # Not audio
-    "an html error page": Case(lambda: b"<html><body>502 Bad Gateway</body></html>", None, seconds=None,
-                               problem="not a known audio format"),
+    "an html error page": Case(
+        lambda: b"<html><body>502 Bad Gateway</body></html>", None, seconds=None, problem="not a known audio format"
+    ),
     "json": Case(lambda: b'{"error": "quota exceeded"}', None, seconds=None, problem="starting b'{\"error"),
     "empty": Case(lambda: b"", None, seconds=None, problem="an empty body"),
 }
@@ -250,10 +299,19 @@ def test_real_headers(name: str) -> None:
         assert info.duration_s is None  # a rate the declaration does not give
 
 
-@pytest.mark.parametrize("name", [name for name, case in sorted(CASES.items())
-                                  if case.kind is not None and case.kind is not AudioKind.PCM and not case.truncated
-                                  and case.kind is not AudioKind.AAC and case.kind is not AudioKind.MP4
-                                  and case.seconds])
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name, case in sorted(CASES.items())
+        if case.kind is not None
+        and case.kind is not AudioKind.PCM
+        and not case.truncated
+        and case.kind is not AudioKind.AAC
+        and case.kind is not AudioKind.MP4
+        and case.seconds
+    ],
+)
 def test_durations_agree_with_the_decoder(name: str) -> None:
     data = _made(name)
     decoded = sf.info(io.BytesIO(seal_wav(data)))  # libsndfile believes a streamed WAV's data size of 0
@@ -285,11 +343,21 @@ def test_mislabelled_audio_contradicts_its_declaration() -> None:
     assert not declares("audio/opus", AudioKind.VORBIS)
 
 
-@pytest.mark.parametrize(("alias", "canonical"), [
-    ("audio/x-wav", "audio/wav"), ("audio/wave", "audio/wav"), ("audio/mp3", "audio/mpeg"),
-    ("AUDIO/MPEG; bitrate=128", "audio/mpeg"), ("audio/x-flac", "audio/flac"), ("application/ogg", "audio/ogg"),
-    ("audio/pcm_s16le", "audio/pcm"), ("audio/L16;rate=16000", "audio/l16"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("audio/x-wav", "audio/wav"),
+        ("audio/wave", "audio/wav"),
+        ("audio/mp3", "audio/mpeg"),
+        ("AUDIO/MPEG; bitrate=128", "audio/mpeg"),
+        ("audio/x-flac", "audio/flac"),
+        ("application/ogg", "audio/ogg"),
+        ("audio/pcm_s16le", "audio/pcm"),
+        ("audio/L16;rate=16000", "audio/l16"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_media_type_aliases_fold(alias: str | None, canonical: str | None) -> None:
     assert canonical_media_type(alias) == canonical
 
@@ -303,8 +371,19 @@ def test_pcm_layouts() -> None:
     assert pcm_layout("audio/pcm;rate=nan") == pcm_layout("audio/pcm")  # a garbage parameter is no rate
 
 
-@pytest.mark.parametrize("name", ["wav pcm16 mono", "rifx big-endian", "mp3 libsndfile (xing, lame)",
-                                  "mp3 lameenc stream", "flac", "ogg vorbis", "ogg opus", "0xFFF1: adts aac"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "wav pcm16 mono",
+        "rifx big-endian",
+        "mp3 libsndfile (xing, lame)",
+        "mp3 lameenc stream",
+        "flac",
+        "ogg vorbis",
+        "ogg opus",
+        "0xFFF1: adts aac",
+    ],
+)
 def test_a_stream_holds_audio_only_from_its_first_whole_frame(name: str) -> None:
     data = _made(name)
     assert holds_a_frame(data)
@@ -313,12 +392,18 @@ def test_a_stream_holds_audio_only_from_its_first_whole_frame(name: str) -> None
     assert first > 12  # a whole header and a frame, not the first buffer of bytes
 
 
-@pytest.mark.parametrize(("name", "fmt", "subtype", "options"), [
-    ("wav", "WAV", "PCM_16", {}), ("rifx", "WAV", "PCM_16", {"endian": "BIG"}), ("rf64", "RF64", "PCM_16", {}),
-    ("mp3", "MP3", "MPEG_LAYER_III", {}), ("flac", "FLAC", "PCM_16", {}), ("vorbis", "OGG", "VORBIS", {}),
-])
-def test_metadata_written_by_libsndfile_is_stripped(name: str, fmt: str, subtype: str,
-                                                    options: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "fmt", "subtype", "options"),
+    [
+        ("wav", "WAV", "PCM_16", {}),
+        ("rifx", "WAV", "PCM_16", {"endian": "BIG"}),
+        ("rf64", "RF64", "PCM_16", {}),
+        ("mp3", "MP3", "MPEG_LAYER_III", {}),
+        ("flac", "FLAC", "PCM_16", {}),
+        ("vorbis", "OGG", "VORBIS", {}),
+    ],
+)
+def test_metadata_written_by_libsndfile_is_stripped(name: str, fmt: str, subtype: str, options: dict[str, str]) -> None:
     tagged = _libsndfile(fmt, subtype, tags=True, **options)
     assert PLANTED.encode() in tagged
     _assert_stripped_keeps_the_audio(tagged)
@@ -347,7 +432,8 @@ def test_stripping_keeps_a_truncation_visible() -> None:
     stripped = strip_metadata(cut)
     assert PLANTED.encode() not in stripped
     assert inspect(stripped).truncated and inspect(stripped).missing_share == pytest.approx(
-        1000 / (len(_made("wav pcm16 mono")) - 44), abs=1e-6)
+        1000 / (len(_made("wav pcm16 mono")) - 44), abs=1e-6
+    )
 
 
 def _assert_stripped_keeps_the_audio(tagged: bytes) -> bytes:
@@ -395,8 +481,17 @@ def test_mp3_files_joined_as_one_stream_read_whole_without_their_xing_frames() -
     assert len(frames) >= int(2.8 * 22050 * SECONDS)
 
 
-REAL = ("wav pcm16 mono", "rifx big-endian", "rf64", "mp3 libsndfile (xing, lame)", "mp3 with id3v2 and id3v1",
-        "0xFFF1: adts aac", "flac", "ogg vorbis", "ogg opus")
+REAL = (
+    "wav pcm16 mono",
+    "rifx big-endian",
+    "rf64",
+    "mp3 libsndfile (xing, lame)",
+    "mp3 with id3v2 and id3v1",
+    "0xFFF1: adts aac",
+    "flac",
+    "ogg vorbis",
+    "ogg opus",
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -405,7 +500,7 @@ def test_no_bytes_make_the_reader_raise(name: str, cut: float, at: float, junk: 
     data = _made(name)
     data = data[: math.ceil(cut * len(data))]
     position = int(at * len(data))
-    mangled = data[:position] + junk + data[position + len(junk):]
+    mangled = data[:position] + junk + data[position + len(junk) :]
     for body in (data, mangled, junk):
         info = inspect(body, "audio/pcm")
         assert info.kind is not None or info.problem is not None  # what is not audio always says why

@@ -25,8 +25,11 @@ def test_agreeing_words_are_no_mismatch() -> None:
 
 def test_headerless_samples_are_read_at_the_rate_the_answer_says() -> None:
     samples = b"\x00\x10\x30\x08" * 4000
-    reading = read_as_claimed(samples, Claim(REQUEST, "audio/pcm;rate=24000"),
-                              [Claim("/inlineData/mimeType", "audio/L16;codec=pcm;rate=16000")])
+    reading = read_as_claimed(
+        samples,
+        Claim(REQUEST, "audio/pcm;rate=24000"),
+        [Claim("/inlineData/mimeType", "audio/L16;codec=pcm;rate=16000")],
+    )
     assert reading.info.sample_rate == 16000 and reading.info.duration_s == 0.5
     assert [m.place for m in reading.mismatches] == ["/inlineData/mimeType"]
 

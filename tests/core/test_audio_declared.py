@@ -50,7 +50,7 @@ def test_a_container_is_read_by_its_header_and_must_be_of_its_kind() -> None:
     info = read_declared(wav, "pcm_s16le", "wav", 24000)  # the declared rate is the caller's to compare
     assert (info.kind, info.sample_rate, info.duration_s, info.problem) == (AudioKind.WAV, 8000, 0.5, None)
     assert read_declared(wav, "mp3", "mp3", 8000).problem == "wav bytes, not mp3 in mp3"
-    assert read_declared(wav[:len(wav) // 2], "pcm_s16le", "wav").truncated
+    assert read_declared(wav[: len(wav) // 2], "pcm_s16le", "wav").truncated
     assert str(read_declared(b"\x00" * 64, "mp3", "mp3").problem).startswith("64 bytes that do not read as mp3:")
     assert read_declared(wav, "aac", "aac").problem == "wav bytes, not aac in aac"  # aac: ADTS frames
     assert read_declared(wav, "opus", "webm").problem is None  # a container this rule does not judge by kind

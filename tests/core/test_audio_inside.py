@@ -9,8 +9,14 @@ from harness.core.audio import AudioKind, headers_inside
 
 
 def _wav_header(rate: int = 16000) -> bytes:
-    return (b"RIFF" + struct.pack("<I", 36) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
-            + b"data" + struct.pack("<I", 0))
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36)
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+        + b"data"
+        + struct.pack("<I", 0)
+    )
 
 
 def test_a_wav_header_and_an_id3_tag_after_the_start_are_found_where_they_are() -> None:

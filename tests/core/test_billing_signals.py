@@ -33,10 +33,14 @@ def test_a_json_pointer_of_the_body_is_read_and_scaled() -> None:
 
 def test_the_named_event_of_a_stream_is_read() -> None:
     done = "speech.audio.done"
-    signals = (BilledSignal(unit=Unit.TEXT_TOKENS, at="/usage/input_tokens", event=done, evidence="the SDK"),
-               BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=done, evidence="the SDK"))
-    events = [{"type": "speech.audio.delta", "audio": "AAAA", "usage": {"input_tokens": 999}},
-              {"type": done, "usage": {"input_tokens": 7, "output_tokens": 60, "total_tokens": 67}}]
+    signals = (
+        BilledSignal(unit=Unit.TEXT_TOKENS, at="/usage/input_tokens", event=done, evidence="the SDK"),
+        BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=done, evidence="the SDK"),
+    )
+    events = [
+        {"type": "speech.audio.delta", "audio": "AAAA", "usage": {"input_tokens": 999}},
+        {"type": done, "usage": {"input_tokens": 7, "output_tokens": 60, "total_tokens": 67}},
+    ]
     body = b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
     billed = read_billed(signals, {}, documents_of(body, stream=True))
     assert billed.units == {Unit.TEXT_TOKENS: Decimal(7), Unit.AUDIO_TOKENS: Decimal(60)}
@@ -53,15 +57,25 @@ def test_an_event_named_by_its_sse_event_line_or_a_declared_pointer() -> None:
 
 def test_a_socket_message_is_read_from_the_last_one_holding_it() -> None:
     signal = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", evidence="the reference")
-    messages = [Document({"event": "task_started"}), Document({"data": {"audio": "00"}, "extra_info": {}}),
-                Document({"is_final": True, "extra_info": {"usage_characters": 26}})]
+    messages = [
+        Document({"event": "task_started"}),
+        Document({"data": {"audio": "00"}, "extra_info": {}}),
+        Document({"is_final": True, "extra_info": {"usage_characters": 26}}),
+    ]
     assert read_billed((signal,), {}, messages).units == {Unit.CHARACTERS: Decimal(26)}
 
 
-@pytest.mark.parametrize(("value", "why"), [
-    ("many", "not a number"), (-3, "a negative count"), (None, "not a number"), (True, "not a number"),
-    ({"n": 1}, "not a number"), ("NaN", "not a finite number"),
-])
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("many", "not a number"),
+        (-3, "a negative count"),
+        (None, "not a number"),
+        (True, "not a number"),
+        ({"n": 1}, "not a number"),
+        ("NaN", "not a finite number"),
+    ],
+)
 def test_a_malformed_signal_is_one_line_and_no_units(value: object, why: str) -> None:
     signal = BilledSignal(unit=Unit.CHARACTERS, at="/usage/characters", evidence="the reference")
     billed = read_billed((signal,), {}, [Document({"usage": {"characters": value}})])
@@ -76,13 +90,22 @@ def test_a_signal_missing_where_declared_is_said() -> None:
     billed = read_billed((header, field), {"content-type": "audio/mpeg"}, documents_of(b"\xff\xfbaudio", stream=False))
     assert [line for _, line in billed.problems] == [
         "the billing signal header dg-char-count is declared but the answer does not carry it",
-        "the billing signal /usage/characters is declared but the answer does not carry it"]
+        "the billing signal /usage/characters is declared but the answer does not carry it",
+    ]
 
 
-@pytest.mark.parametrize("given", [
-    {"header": "x", "at": "/x"}, {}, {"at": "x"}, {"header": "x", "event": "done"}, {"at": "/x", "source": "blog"},
-    {"at": "/x", "evidence": ""}, {"at": "/x", "scale": Decimal(0)},
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"header": "x", "at": "/x"},
+        {},
+        {"at": "x"},
+        {"header": "x", "event": "done"},
+        {"at": "/x", "source": "blog"},
+        {"at": "/x", "evidence": ""},
+        {"at": "/x", "scale": Decimal(0)},
+    ],
+)
 def test_a_signal_is_declared_whole(given: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         BilledSignal(unit=Unit.CHARACTERS, **{"evidence": "the reference", **given})  # type: ignore[arg-type]
@@ -91,16 +114,24 @@ def test_a_signal_is_declared_whole(given: dict[str, object]) -> None:
 EXPECTED = {  # provider -> (unit, where, source) of each synthesis' signals, from the billing notes
     "polly": {("characters", "header x-amzn-RequestCharacters", "docs")},
     "elevenlabs": {("credits", "header character-cost", "client")},
-    "openai": {("text_tokens", "/usage/input_tokens of speech.audio.done", "sdk"),
-               ("audio_tokens", "/usage/output_tokens of speech.audio.done", "sdk")},
-    "gemini": {("text_tokens", "/usageMetadata/promptTokenCount", "docs"),
-               ("audio_tokens", "/usageMetadata/candidatesTokenCount", "docs")},
+    "openai": {
+        ("text_tokens", "/usage/input_tokens of speech.audio.done", "sdk"),
+        ("audio_tokens", "/usage/output_tokens of speech.audio.done", "sdk"),
+    },
+    "gemini": {
+        ("text_tokens", "/usageMetadata/promptTokenCount", "docs"),
+        ("audio_tokens", "/usageMetadata/candidatesTokenCount", "docs"),
+    },
     "inworld": {("characters", "/usage/processedCharactersCount", "docs")},
-    "speechify": {("characters", "/billable_characters_count", "docs"),
-                  ("characters", "/billable_characters_count of speech.done", "sdk")},
+    "speechify": {
+        ("characters", "/billable_characters_count", "docs"),
+        ("characters", "/billable_characters_count of speech.done", "sdk"),
+    },
     "murf": {("characters", "/consumedCharacterCount", "sdk")},
-    "minimax": {("characters", "/extra_info/usage_characters", "docs"),
-                ("characters", "/extra_info/usage_characters", "client")},
+    "minimax": {
+        ("characters", "/extra_info/usage_characters", "docs"),
+        ("characters", "/extra_info/usage_characters", "client"),
+    },
     "resemble": {("audio_seconds", "/duration", "docs")},
     "dashscope": {("characters", "/usage/characters", "client")},
     "deepgram": {("characters", "header dg-char-count", "client")},

@@ -45,7 +45,7 @@ REFUSED = [
     (float("nan"), "not a finite number"),
     (-0.0, "a signed zero"),
     (-3, "a negative count"),
-    (10 ** 5000, "more than 1,000,000,000,000,000"),
+    (10**5000, "more than 1,000,000,000,000,000"),
     (True, "not a number"),
     (None, "not a number"),
     ([1], "not a number"),
@@ -61,11 +61,22 @@ def test_a_hostile_figure_is_refused_in_words(raw: object, why: str) -> None:
     assert value is None and said.startswith(why), said
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("42", Decimal(42)), (" 42 ", Decimal(42)), (42, Decimal(42)), (0, Decimal(0)), ("0", Decimal(0)),
-    (0.0, Decimal(0)), ("0.5", Decimal("0.5")), (1.5e-05, Decimal("0.000015")), ("1e3", Decimal(1000)),
-    (Decimal(66), Decimal(66)), ("999999999999999", Decimal("999999999999999")),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("42", Decimal(42)),
+        (" 42 ", Decimal(42)),
+        (42, Decimal(42)),
+        (0, Decimal(0)),
+        ("0", Decimal(0)),
+        (0.0, Decimal(0)),
+        ("0.5", Decimal("0.5")),
+        (1.5e-05, Decimal("0.000015")),
+        ("1e3", Decimal(1000)),
+        (Decimal(66), Decimal(66)),
+        ("999999999999999", Decimal("999999999999999")),
+    ],
+)
 def test_a_plain_count_is_read_exactly(raw: object, value: Decimal) -> None:
     assert bill_number(raw) == (value, "")
 
@@ -86,10 +97,13 @@ def test_a_header_sent_twice_is_no_bill() -> None:
     billed = read_billed((signal,), headers, [])
     assert billed.units == {}
     ((_, line),) = billed.problems
-    assert line == ("the billing signal header x-amzn-RequestCharacters is sent 2 times ('66, 67'): which one is the "
-                    "bill is not said")
+    assert line == (
+        "the billing signal header x-amzn-RequestCharacters is sent 2 times ('66, 67'): which one is the "
+        "bill is not said"
+    )
     assert read_billed((signal,), httpx.Headers({"x-amzn-requestcharacters": "66"}), []).units == {
-        Unit.CHARACTERS: Decimal(66)}
+        Unit.CHARACTERS: Decimal(66)
+    }
 
 
 def test_the_bound_is_ten_times_what_the_plan_expects_for_the_text() -> None:
@@ -129,10 +143,23 @@ def test_the_plan_s_own_rates_raise_the_ceiling() -> None:
     assert ceilings("Hi.", Counting.CODE_POINTS, (), own=Decimal(264))[Unit.CREDITS] == 264  # its own planned amount
 
 
-@pytest.mark.parametrize(("value", "kept"), [
-    (None, True), (0.0, True), (12.5, True), (AMOUNT_LIMIT, True), (float(AMOUNT_LIMIT) * 10, False),
-    (math.inf, False), (math.nan, False), ("abc", False), ("1e309", False), (True, False), (10 ** 30, False),
-    (Decimal("NaN"), False), (Decimal(7), True),
-])
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (None, True),
+        (0.0, True),
+        (12.5, True),
+        (AMOUNT_LIMIT, True),
+        (float(AMOUNT_LIMIT) * 10, False),
+        (math.inf, False),
+        (math.nan, False),
+        ("abc", False),
+        ("1e309", False),
+        (True, False),
+        (10**30, False),
+        (Decimal("NaN"), False),
+        (Decimal(7), True),
+    ],
+)
 def test_a_store_holds_only_a_finite_bounded_amount(value: object, kept: bool) -> None:
     assert storable(value) is kept

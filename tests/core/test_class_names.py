@@ -37,15 +37,22 @@ def defined_twice(paths: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def test_the_reader_finds_a_name_defined_in_two_modules() -> None:
-    sources = [("a", "class Plan:\n    pass\n"), ("b", "def f():\n    class Plan(Base): ...\n"),
-               ("c", "class Other: ...\n"), ("d", '"""\nclass Plan is a word here\n"""\n')]
+    sources = [
+        ("a", "class Plan:\n    pass\n"),
+        ("b", "def f():\n    class Plan(Base): ...\n"),
+        ("c", "class Other: ...\n"),
+        ("d", '"""\nclass Plan is a word here\n"""\n'),
+    ]
     assert defined_twice(sources) == {"Plan": ["a", "b"]}
     assert _own(HARNESS / "providers" / "ttsai" / "emulation" / "models" / "catalog.py")
     assert not _own(HARNESS / "providers" / "openai" / "models.py") and _own(HARNESS / "core" / "spec.py")
 
 
 def test_no_class_name_is_defined_in_two_modules_of_the_harness() -> None:
-    paths = [(str(path.relative_to(HARNESS)), path.read_text(encoding="utf-8"))
-             for path in sorted(HARNESS.rglob("*.py")) if _own(path)]
+    paths = [
+        (str(path.relative_to(HARNESS)), path.read_text(encoding="utf-8"))
+        for path in sorted(HARNESS.rglob("*.py"))
+        if _own(path)
+    ]
     assert len(paths) > 300  # the scan reads the tree
     assert defined_twice(paths) == {}

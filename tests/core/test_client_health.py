@@ -110,5 +110,7 @@ def test_jobs_held_for_the_sandboxs_renders_are_said_apart() -> None:
         share=back.share, lag_p50_ms=1.0, jobs=260, marked_jobs=0, failed=0, marked_failed=0, held_jobs=40, held_s=12.5
     )
     assert said.line() is None  # held, not saturated: nothing named
-    assert said.held() == ("40 jobs waited 12.5 s in all before they started, while the embedded sandbox's renders "
-                           "piled up (its own work: not in their latency).")
+    assert said.held() == (
+        "40 jobs waited 12.5 s in all before they started, while the embedded sandbox's renders "
+        "piled up (its own work: not in their latency)."
+    )

@@ -21,14 +21,19 @@ def _harness() -> tuple[tuple[Path, list[ast.AST]], ...]:
     below."""
     modules = sorted(HARNESS.rglob("*.py"))
     assert len(modules) > 100  # the scan reads the real tree
-    return tuple((path.relative_to(HARNESS.parent), list(ast.walk(ast.parse(path.read_text(), filename=str(path)))))
-                 for path in modules)
+    return tuple(
+        (path.relative_to(HARNESS.parent), list(ast.walk(ast.parse(path.read_text(), filename=str(path)))))
+        for path in modules
+    )
 
 
 def _functions(nodes: Iterable[ast.AST]) -> list[tuple[str, int, int]]:
     """(name, first line, length) of every def among the nodes, nested ones and methods included."""
-    return [(node.name, node.lineno, (node.end_lineno or node.lineno) - node.lineno + 1)
-            for node in nodes if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return [
+        (node.name, node.lineno, (node.end_lineno or node.lineno) - node.lineno + 1)
+        for node in nodes
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
 
 
 def test_the_scan_sees_nested_and_async_functions(tmp_path: Path) -> None:
@@ -38,8 +43,12 @@ def test_the_scan_sees_nested_and_async_functions(tmp_path: Path) -> None:
 
 
 def test_no_function_in_harness_is_longer_than_80_lines() -> None:
-    too_long = [f"{path}:{line} {name} ({length} lines)" for path, nodes in _harness()
-                for name, line, length in _functions(nodes) if length > MAX_FUNCTION_LINES]
+    too_long = [
+        f"{path}:{line} {name} ({length} lines)"
+        for path, nodes in _harness()
+        for name, line, length in _functions(nodes)
+        if length > MAX_FUNCTION_LINES
+    ]
     assert not too_long, "split these functions:\n" + "\n".join(too_long)
 
 
@@ -48,9 +57,13 @@ KEYED_ROW = re.compile(r"""\brow\[["']""")  # `row["ttfa_ms"]`: a column read by
 
 def _keyed_rows(root: Path) -> list[str]:
     """Every `row["..."]` in a module under `root` outside its `results/` (the store's own mapping)."""
-    return [f"{path.relative_to(root.parent)}:{number}" for path in sorted(root.rglob("*.py"))
-            if "results" not in path.relative_to(root).parts[:1]
-            for number, line in enumerate(path.read_text().splitlines(), start=1) if KEYED_ROW.search(line)]
+    return [
+        f"{path.relative_to(root.parent)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if "results" not in path.relative_to(root).parts[:1]
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if KEYED_ROW.search(line)
+    ]
 
 
 def test_the_keyed_row_scan_sees_one_and_spares_the_store(tmp_path: Path) -> None:
@@ -81,9 +94,16 @@ def _imported(path: Path, function: str | None = None) -> set[str]:
 
 # What wiring the benchmark means: the scorer, the summary's computation, the report, the runner's session
 # and the results database. The faces only print what the use case hands them (`summary.render` prints).
-WIRING = ("harness.scoring", "harness.report", "harness.runner.session", "harness.results",
-          "harness.runner.summary.figures.summarize", "harness.runner.run.resolve_config",
-          "harness.runner.dry_run.dry_run", "harness.cli.score")
+WIRING = (
+    "harness.scoring",
+    "harness.report",
+    "harness.runner.session",
+    "harness.results",
+    "harness.runner.summary.figures.summarize",
+    "harness.runner.run.resolve_config",
+    "harness.runner.dry_run.dry_run",
+    "harness.cli.score",
+)
 
 
 def test_the_faces_leave_the_benchmark_to_the_use_case() -> None:
@@ -112,11 +132,15 @@ def _dataclass_fields(node: ast.ClassDef) -> int | None:
         if name != "dataclass":
             continue
         if isinstance(decorator, ast.Call) and any(
-                k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True
-                for k in decorator.keywords):
+            k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in decorator.keywords
+        ):
             return None
-        fields = [ast.unparse(s.annotation) for s in node.body
-                  if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+        fields = [
+            ast.unparse(s.annotation)
+            for s in node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        ]
         if any("KW_ONLY" in annotation for annotation in fields):
             return None
         return sum("ClassVar" not in annotation for annotation in fields)
@@ -131,23 +155,32 @@ def _wide_shapes(path: Path, nodes: Iterable[ast.AST]) -> list[str]:
             fields = _dataclass_fields(node)
             if fields is not None and fields > MAX_POSITIONAL_FIELDS:
                 found.append(f"{path}:{node.lineno} dataclass {node.name} ({fields} fields): make it kw_only=True")
-        elif (isinstance(node, ast.Call) and len(node.args) > MAX_POSITIONAL_ARGUMENTS
-              and ast.unparse(node.func) not in FOREIGN):
-            found.append(f"{path}:{node.lineno} {ast.unparse(node.func)}(...) with {len(node.args)} positional "
-                         "arguments: name them")
+        elif (
+            isinstance(node, ast.Call)
+            and len(node.args) > MAX_POSITIONAL_ARGUMENTS
+            and ast.unparse(node.func) not in FOREIGN
+        ):
+            found.append(
+                f"{path}:{node.lineno} {ast.unparse(node.func)}(...) with {len(node.args)} positional "
+                "arguments: name them"
+            )
     return found
 
 
 def test_the_wide_shape_scan_finds_positional_records_and_calls() -> None:
     fields = "".join(f"    {name}: int\n" for name in "abcdef")
-    source = (f"from dataclasses import KW_ONLY, dataclass\n@dataclass(frozen=True)\nclass Wide:\n{fields}"
-              f"@dataclass(kw_only=True)\nclass Named:\n{fields}"
-              f"@dataclass\nclass Starred:\n    _: KW_ONLY\n{fields}"
-              f"@dataclass\nclass Narrow:\n{fields[:-11]}"
-              "f(1, 2, 3, 4, 5, 6, 7, 8)\nf(1, 2, 3, 4, 5, 6, 7, h=8)\nstruct.pack('<8B', 1, 2, 3, 4, 5, 6, 7, 8)\n")
+    source = (
+        f"from dataclasses import KW_ONLY, dataclass\n@dataclass(frozen=True)\nclass Wide:\n{fields}"
+        f"@dataclass(kw_only=True)\nclass Named:\n{fields}"
+        f"@dataclass\nclass Starred:\n    _: KW_ONLY\n{fields}"
+        f"@dataclass\nclass Narrow:\n{fields[:-11]}"
+        "f(1, 2, 3, 4, 5, 6, 7, 8)\nf(1, 2, 3, 4, 5, 6, 7, h=8)\nstruct.pack('<8B', 1, 2, 3, 4, 5, 6, 7, 8)\n"
+    )
     found = _wide_shapes(Path("sample.py"), ast.walk(ast.parse(source)))
-    assert found == ["sample.py:3 dataclass Wide (6 fields): make it kw_only=True",
-                     "sample.py:34 f(...) with 8 positional arguments: name them"]
+    assert found == [
+        "sample.py:3 dataclass Wide (6 fields): make it kw_only=True",
+        "sample.py:34 f(...) with 8 positional arguments: name them",
+    ]
 
 
 def test_wide_values_in_harness_are_built_by_keyword() -> None:

@@ -49,7 +49,8 @@ def _headers() -> dict[str, str]:
 
 
 def test_plain_httpx_leaks_the_subscription_key_on_a_cross_origin_redirect(
-        redirecting: _Server, foreign: _Server) -> None:
+    redirecting: _Server, foreign: _Server
+) -> None:
     # The problem this module exists for: httpx drops only Authorization.
     with httpx.Client(follow_redirects=True) as client:
         client.get(f"{redirecting.url}/media", headers=_headers())

@@ -14,8 +14,13 @@ STATUS = providers()["pixazo"].endpoint("requests.status")
 
 
 def _status(**fields: Any) -> dict[str, Any]:
-    return {"request_id": "xtts-v2-api_1", "status": "PROCESSING", "model_id": "xtts-v2-api", "error": None,
-            "output": None} | fields
+    return {
+        "request_id": "xtts-v2-api_1",
+        "status": "PROCESSING",
+        "model_id": "xtts-v2-api",
+        "error": None,
+        "output": None,
+    } | fields
 
 
 @pytest.mark.parametrize("state", ["FAILED", "ERROR"])

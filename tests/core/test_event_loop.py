@@ -68,13 +68,17 @@ def test_a_real_error_in_an_abandoned_task_is_still_reported(caplog: pytest.LogC
     assert any("never retrieved" in message for message in _asyncio_errors(caplog))
 
 
-@pytest.mark.parametrize(("error", "quiet"), [
-    (KeyboardInterrupt(), True),
-    (asyncio.CancelledError(), True),
-    (BaseExceptionGroup("g", [KeyboardInterrupt(), BaseExceptionGroup("h", [asyncio.CancelledError()])]), True),
-    (BaseExceptionGroup("g", [KeyboardInterrupt(), ValueError("x")]), False),
-    (ValueError("x"), False),
-])
-def test_an_interruption_is_a_ctrl_c_or_a_cancellation_alone_or_in_every_member(error: BaseException,
-                                                                                 quiet: bool) -> None:
+@pytest.mark.parametrize(
+    ("error", "quiet"),
+    [
+        (KeyboardInterrupt(), True),
+        (asyncio.CancelledError(), True),
+        (BaseExceptionGroup("g", [KeyboardInterrupt(), BaseExceptionGroup("h", [asyncio.CancelledError()])]), True),
+        (BaseExceptionGroup("g", [KeyboardInterrupt(), ValueError("x")]), False),
+        (ValueError("x"), False),
+    ],
+)
+def test_an_interruption_is_a_ctrl_c_or_a_cancellation_alone_or_in_every_member(
+    error: BaseException, quiet: bool
+) -> None:
     assert event_loop.is_interruption(error) is quiet

@@ -50,7 +50,8 @@ def test_a_form_is_walked_word_by_word() -> None:
     # the same partial reading by another path is the same set of states: a beam merges them
     twice = automaton("[a] a b")
     assert twice.advance(twice.start, "a") == twice.advance(twice.advance(twice.start, "a"), "a") | twice.advance(
-        twice.start, "a")
+        twice.start, "a"
+    )
 
 
 def test_readings_are_counted_and_listed_without_expanding() -> None:
@@ -74,9 +75,12 @@ def test_the_shortest_shared_reading_is_the_example() -> None:
 
 
 def test_bounds_are_one_line() -> None:
-    for form, says in ((" ".join(["a"] * MAX_FORM_CHARS), f"at most {MAX_FORM_CHARS}"),
-                       ("[" * (MAX_NESTING + 1) + "a" + "]" * (MAX_NESTING + 1), f"more than {MAX_NESTING} deep"),
-                       ("[" * 3000 + "a" + "]" * 3000, "characters"), ("{a|b} [" + "x" * 400 + "9]", "lowercase")):
+    for form, says in (
+        (" ".join(["a"] * MAX_FORM_CHARS), f"at most {MAX_FORM_CHARS}"),
+        ("[" * (MAX_NESTING + 1) + "a" + "]" * (MAX_NESTING + 1), f"more than {MAX_NESTING} deep"),
+        ("[" * 3000 + "a" + "]" * 3000, "characters"),
+        ("{a|b} [" + "x" * 400 + "9]", "lowercase"),
+    ):
         with pytest.raises(GrammarError, match=r"^[^\n]{1,250}$") as error:
             parse(form)
         assert says in str(error.value)
@@ -93,9 +97,12 @@ def _node(depth: int) -> st.SearchStrategy[str]:
     if depth == 0:
         return word
     inner = st.lists(_node(depth - 1), min_size=0, max_size=3).map(" ".join)
-    return st.one_of(word, word, inner.map(lambda part: f"[{part}]"),
-                     st.lists(inner, min_size=1, max_size=3).map(lambda alternatives: "{" + "|".join(alternatives) +
-                                                                  "}"))
+    return st.one_of(
+        word,
+        word,
+        inner.map(lambda part: f"[{part}]"),
+        st.lists(inner, min_size=1, max_size=3).map(lambda alternatives: "{" + "|".join(alternatives) + "}"),
+    )
 
 
 FORMS = st.lists(_node(2), min_size=1, max_size=4).map(" ".join)
@@ -109,8 +116,10 @@ def _listed(node: Node) -> list[Reading]:
         return [*_listed(node.part), ()]
     if isinstance(node, GrammarChoice):
         return [reading for alternative in node.alternatives for reading in _listed(alternative)]
-    return [tuple(word for piece in combination for word in piece)
-            for combination in itertools.product(*(_listed(part) for part in node.parts))]
+    return [
+        tuple(word for piece in combination for word in piece)
+        for combination in itertools.product(*(_listed(part) for part in node.parts))
+    ]
 
 
 def _parsed(form: str) -> list[Reading] | None:
@@ -124,8 +133,9 @@ def _parsed(form: str) -> list[Reading] | None:
 
 
 def _sounds_like(said: Reading, heard: Reading) -> bool:
-    return len(said) == len(heard) and all(SOUNDS.get(s, {s}) == SOUNDS.get(h, {h}) for s, h in zip(said, heard,
-                                                                                                     strict=True))
+    return len(said) == len(heard) and all(
+        SOUNDS.get(s, {s}) == SOUNDS.get(h, {h}) for s, h in zip(said, heard, strict=True)
+    )
 
 
 def _sounds_joined(said: Reading, heard: str) -> bool:

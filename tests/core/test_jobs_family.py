@@ -18,18 +18,37 @@ VALUES = {"id": "j-1", "state": "COMPLETED", "error": None, "media_url": "https:
 
 
 def test_a_slot_alone_keeps_its_value_and_inside_text_becomes_text() -> None:
-    body = render({"id": "{id}", "credits": "{credits}", "error": "{error}", "line": "job {id} is {state}",
-                   "urls": ["{media_url}"], "fixed": 202}, VALUES)
-    assert body == {"id": "j-1", "credits": 50.0, "error": None, "line": "job j-1 is COMPLETED",
-                    "urls": ["https://cdn.test/j-1.wav"], "fixed": 202}
+    body = render(
+        {
+            "id": "{id}",
+            "credits": "{credits}",
+            "error": "{error}",
+            "line": "job {id} is {state}",
+            "urls": ["{media_url}"],
+            "fixed": 202,
+        },
+        VALUES,
+    )
+    assert body == {
+        "id": "j-1",
+        "credits": 50.0,
+        "error": None,
+        "line": "job j-1 is COMPLETED",
+        "urls": ["https://cdn.test/j-1.wav"],
+        "fixed": 202,
+    }
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    (VALUES, {"output": {"url": "https://cdn.test/j-1.wav"}, "error": None}),
-    ({**VALUES, "media_url": None, "error": "boom"}, {"output": None, "error": "boom"}),
-])
-def test_an_only_part_is_there_when_its_slot_has_a_value(values: dict[str, object],
-                                                         expected: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (VALUES, {"output": {"url": "https://cdn.test/j-1.wav"}, "error": None}),
+        ({**VALUES, "media_url": None, "error": "boom"}, {"output": None, "error": "boom"}),
+    ],
+)
+def test_an_only_part_is_there_when_its_slot_has_a_value(
+    values: dict[str, object], expected: dict[str, object]
+) -> None:
     template = {"output": Only("media_url", {"url": "{media_url}"}), "error": Only("error", "{error}")}
     assert render(template, values) == expected
 
@@ -62,13 +81,19 @@ def test_the_job_endpoints_are_bound_and_carry_the_lifecycle_from_the_declaratio
 
 def test_an_error_inside_a_2xx_submit_is_put_on_the_success_body_where_declared() -> None:
     service = service_of(PIXAZO)
-    assert all(b.errors is None for e in PIXAZO.by_role(Role.SUBMIT) for r in e.responses
-               for b in r.bodies if isinstance(b, JsonBody))  # Pixazo's documents show none
+    assert all(
+        b.errors is None
+        for e in PIXAZO.by_role(Role.SUBMIT)
+        for r in e.responses
+        for b in r.bodies
+        if isinstance(b, JsonBody)
+    )  # Pixazo's documents show none
     rules = BodyErrors(code_at="/code", success=(0,))
     declared = build_provider(replace(service, submit=replace(service.submit, errors=rules)))
     for endpoint in declared.by_role(Role.SUBMIT):
         success = endpoint.response_for(endpoint.success_status)
         assert success is not None
         assert [b.errors for b in success.bodies if isinstance(b, JsonBody)] == [rules]
-        assert all(b.errors is None for r in endpoint.responses if r.status >= 300
-                   for b in r.bodies if isinstance(b, JsonBody))
+        assert all(
+            b.errors is None for r in endpoint.responses if r.status >= 300 for b in r.bodies if isinstance(b, JsonBody)
+        )

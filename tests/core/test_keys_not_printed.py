@@ -12,12 +12,12 @@ PLANTED = {
 }
 
 
-def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in PLANTED.items():
         monkeypatch.setenv(name, value)
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    pytester.makepyfile(test_leak="""
+    pytester.makepyfile(
+        test_leak="""
         from harness.runner.plan.target import bench_target as make_bench_target
         from harness.contracts.targets import contract_target as make_contract_target
         from harness.core.registry import providers as load_providers
@@ -36,7 +36,8 @@ def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester,
             keys = dict(bench_target.keys)
             assert contract_target.keys and keys and url.keys
             assert contract_target is None, (contract_target, bench_target, url, keys)
-    """)
+    """
+    )
     xml = pytester.path / "junit.xml"
     result = pytester.runpytest("-p", "no:cacheprovider", "-l", "-vv", f"--junitxml={xml}")
     result.assert_outcomes(failed=1)

@@ -45,8 +45,18 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("harness._version", "harness.core")),
     ("providers", ("harness.providers",)),
     ("speech", ("harness.speech",)),
-    ("engines", ("harness.contracts", "harness.sandbox", "harness.runner", "harness.measurement", "harness.scoring",
-                 "harness.results", "harness.checks")),
+    (
+        "engines",
+        (
+            "harness.contracts",
+            "harness.sandbox",
+            "harness.runner",
+            "harness.measurement",
+            "harness.scoring",
+            "harness.results",
+            "harness.checks",
+        ),
+    ),
     ("report", ("harness.report",)),
     # history composes the results store, the report's figures and charts, and scoring's speaker encoder
     ("use case", ("harness.benchmark", "harness.history")),
@@ -58,8 +68,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 PART_OF: tuple[tuple[str, str], ...] = (("harness.providers.*.emulation", "harness.sandbox"),)
 # Hard text's homes, one per layer that holds a part of it, each named `hard_text` (docs/hard-text.md, "Where hard
 # text lives in the code"): the item, its grammar and the verdict; the judge; the verdict rows; the figures.
-HARD_TEXT: tuple[str, ...] = ("harness.core.hard_text", "harness.scoring.hard_text", "harness.results.hard_text",
-                              "harness.measurement.hard_text")
+HARD_TEXT: tuple[str, ...] = (
+    "harness.core.hard_text",
+    "harness.scoring.hard_text",
+    "harness.results.hard_text",
+    "harness.measurement.hard_text",
+)
 # Within one layer: which package may use which other one (through its public surface), and why.
 SIBLING_USES: dict[str, frozenset[str]] = {
     # an emulation's speech to text (a provider's own emulation, part of the sandbox) runs scoring's recognizer
@@ -105,9 +119,14 @@ def _imports_in(source: str, package: str) -> set[str]:
             base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
             module = ".".join(base + ([node.module] if node.module else []))
             found |= {f"{module}.{alias.name}" for alias in node.names}
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
-              and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
-              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             found.add(node.args[0].value)
     return found
 
@@ -143,8 +162,9 @@ def _unit(module: str) -> str | None:
     placed = next((package for pattern, package in PART_OF if _part_of(module, pattern)), None)
     if placed is not None:
         return placed
-    return max((p for p in LAYER_OF if p != "harness" and (module == p or module.startswith(p + "."))),
-               key=len, default=None)
+    return max(
+        (p for p in LAYER_OF if p != "harness" and (module == p or module.startswith(p + "."))), key=len, default=None
+    )
 
 
 def _public_names(module: str) -> frozenset[str]:
@@ -175,13 +195,21 @@ def _shown(module: str, target: str, attribute: str | None) -> str:
 
 
 def test_the_import_reader_sees_lazy_relative_and_dynamic_imports() -> None:
-    source = ("def f():\n    from harness.scoring import asr\n    import harness.runner.run\n"
-              "from ...sandbox import emulation\nfrom harness import report\n"
-              "if TYPE_CHECKING:\n    from harness.speech import Clip\n"
-              "importlib.import_module('harness.sandbox.server')\n")
+    source = (
+        "def f():\n    from harness.scoring import asr\n    import harness.runner.run\n"
+        "from ...sandbox import emulation\nfrom harness import report\n"
+        "if TYPE_CHECKING:\n    from harness.speech import Clip\n"
+        "importlib.import_module('harness.sandbox.server')\n"
+    )
     found = _imports_in(source, "harness.providers.example")
-    assert {"harness.scoring.asr", "harness.runner.run", "harness.sandbox.emulation", "harness.report",
-            "harness.speech.Clip", "harness.sandbox.server"} <= found
+    assert {
+        "harness.scoring.asr",
+        "harness.runner.run",
+        "harness.sandbox.emulation",
+        "harness.report",
+        "harness.speech.Clip",
+        "harness.sandbox.server",
+    } <= found
 
 
 def test_an_import_reaches_the_module_it_names_and_no_package_on_the_way() -> None:
@@ -199,8 +227,13 @@ def test_a_providers_own_emulation_is_placed_with_the_sandbox() -> None:
     for module in ("harness.providers.acme.emulation", "harness.providers.acme.emulation.responses.jobs"):
         assert _unit(module) == "harness.sandbox", module
         assert LAYER_OF[_unit(module) or ""] > LAYER_OF["harness.providers"]
-    for module in ("harness.providers.acme", "harness.providers.acme.declaration", "harness.providers.acme.emulations",
-                   "harness.providers.acme.models.emulation", "harness.providers.emulation"):
+    for module in (
+        "harness.providers.acme",
+        "harness.providers.acme.declaration",
+        "harness.providers.acme.emulations",
+        "harness.providers.acme.models.emulation",
+        "harness.providers.emulation",
+    ):
         assert _unit(module) == "harness.providers", module
     for pattern, package in PART_OF:
         assert package in LAYER_OF and _unit(pattern.replace("*", "x")) == package, pattern
@@ -227,12 +260,20 @@ def test_hard_text_lives_under_one_name() -> None:
         assert home in MODULES and home.rpartition(".")[2] == "hard_text", home
         assert _unit(home) == home.rpartition(".")[0], home  # in its own layer's package: no placement needed
     assert {NAME_OF[LAYER_OF[_unit(home) or ""]] for home in HARD_TEXT} == {"core", "engines"}
-    offenders = sorted(_shown(module, target, attribute)
-                       for module in MODULES if not _in_hard_text(module)
-                       for target, attribute in _edges(module) if _in_hard_text(target) and target not in HARD_TEXT)
+    offenders = sorted(
+        _shown(module, target, attribute)
+        for module in MODULES
+        if not _in_hard_text(module)
+        for target, attribute in _edges(module)
+        if _in_hard_text(target) and target not in HARD_TEXT
+    )
     assert not offenders, offenders
-    stray = sorted(module for module in MODULES if not _in_hard_text(module)
-                   and module.rpartition(".")[2] in ("span", "span_run", "spoken_grammar", "word_automaton"))
+    stray = sorted(
+        module
+        for module in MODULES
+        if not _in_hard_text(module)
+        and module.rpartition(".")[2] in ("span", "span_run", "spoken_grammar", "word_automaton")
+    )
     assert not stray, stray
 
 
@@ -248,15 +289,21 @@ def test_a_hard_text_verdict_is_one_type() -> None:
             if isinstance(node, ast.ClassDef):
                 declared += [(f"{module}.{node.name}", "class")] if "Verdict" in node.name else []
                 for stmt in node.body:
-                    if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                            and stmt.target.id == "verdict"):
+                    if (
+                        isinstance(stmt, ast.AnnAssign)
+                        and isinstance(stmt.target, ast.Name)
+                        and stmt.target.id == "verdict"
+                    ):
                         declared.append((f"{module}.{node.name}.verdict", ast.unparse(stmt.annotation)))
                     elif isinstance(stmt, ast.FunctionDef) and stmt.name == "verdict" and stmt.returns is not None:
                         declared.append((f"{module}.{node.name}.verdict()", ast.unparse(stmt.returns)))
     assert ("harness.core.hard_text.item.HardTextVerdict", "class") in declared
     assert len([name for name, kind in declared if kind != "class"]) >= 4  # choice, second opinion, score, row
-    assert [(name, kind) for name, kind in declared if kind not in ("HardTextVerdict", "class")
-            or (kind == "class" and not name.endswith(".HardTextVerdict"))] == []
+    assert [
+        (name, kind)
+        for name, kind in declared
+        if kind not in ("HardTextVerdict", "class") or (kind == "class" and not name.endswith(".HardTextVerdict"))
+    ] == []
 
 
 # --- the rules ------------------------------------------------------------------------------------------
@@ -265,7 +312,8 @@ def test_a_hard_text_verdict_is_one_type() -> None:
 def test_no_module_imports_a_layer_above_its_own() -> None:
     offenders = sorted(
         f"{_shown(module, target, attribute)}: {NAME_OF[LAYER_OF[source]]} imports {NAME_OF[LAYER_OF[unit]]}"
-        for module, source, target, unit, attribute in _crossings() if LAYER_OF[unit] > LAYER_OF[source]
+        for module, source, target, unit, attribute in _crossings()
+        if LAYER_OF[unit] > LAYER_OF[source]
     )
     assert not offenders, offenders
 
@@ -285,7 +333,8 @@ def test_packages_are_entered_through_their_public_surface() -> None:
     offenders = sorted(
         _shown(module, target, attribute)
         for module, source, target, unit, attribute in _crossings()
-        if NAME_OF[LAYER_OF[source]] not in COMPOSERS and unit not in OPEN
+        if NAME_OF[LAYER_OF[source]] not in COMPOSERS
+        and unit not in OPEN
         and (target != unit or (attribute is not None and attribute not in _public_names(unit)))
     )
     assert not offenders, offenders
@@ -298,8 +347,13 @@ RUNNER_SANDBOX_SURFACE = frozenset({"running", "SandboxConfig", "SandboxHandle",
 
 
 def test_the_runner_reaches_its_sandbox_through_a_stated_surface() -> None:
-    used = {(module, attribute) for module in MODULES if _part_of(module, "harness.runner")
-            for target, attribute in _edges(module) if target == "harness.sandbox"}
+    used = {
+        (module, attribute)
+        for module in MODULES
+        if _part_of(module, "harness.runner")
+        for target, attribute in _edges(module)
+        if target == "harness.sandbox"
+    }
     assert used, "the scan finds the runner's imports of the sandbox"
     beyond = sorted(f"{module}: {attribute}" for module, attribute in used if attribute not in RUNNER_SANDBOX_SURFACE)
     assert not beyond, beyond
@@ -320,18 +374,24 @@ def _phase(module: str) -> str | None:
 
 
 def test_every_package_of_the_runner_is_a_phase() -> None:
-    packages = {m for m, path in MODULES.items() if path.name == "__init__.py" and m.count(".") == 2
-                and m.startswith(RUNNER + ".")}
+    packages = {
+        m
+        for m, path in MODULES.items()
+        if path.name == "__init__.py" and m.count(".") == 2 and m.startswith(RUNNER + ".")
+    }
     assert packages == {*RUNNER_PHASES, *RUNNER_BESIDE}
 
 
 def test_a_runner_phase_imports_only_the_phases_before_it() -> None:
     allowed = {phase: {*RUNNER_PHASES[: index + 1]} for index, phase in enumerate(RUNNER_PHASES)}
     allowed |= {phase: {phase, *before} for phase, before in RUNNER_BESIDE.items()}
-    offenders = sorted(_shown(module, target, attribute)
-                       for module in MODULES if (phase := _phase(module)) is not None
-                       for target, attribute in _edges(module) if _part_of(target, RUNNER)
-                       and _phase(target) not in allowed[phase])
+    offenders = sorted(
+        _shown(module, target, attribute)
+        for module in MODULES
+        if (phase := _phase(module)) is not None
+        for target, attribute in _edges(module)
+        if _part_of(target, RUNNER) and _phase(target) not in allowed[phase]
+    )
     assert not offenders, offenders
 
 
@@ -423,9 +483,9 @@ def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> N
     assert not offenders, offenders
 
 
-@pytest.mark.parametrize("package", sorted(
-    path.name for path in HARNESS.iterdir() if path.is_dir() and (path / "__init__.py").exists()
-))
+@pytest.mark.parametrize(
+    "package", sorted(path.name for path in HARNESS.iterdir() if path.is_dir() and (path / "__init__.py").exists())
+)
 def test_no_one_letter_attribute_names(package: str) -> None:
     offenders = []
     for path in sorted((HARNESS / package).rglob("*.py")):
@@ -433,10 +493,13 @@ def test_no_one_letter_attribute_names(package: str) -> None:
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and len(node.attr) == 1:
                 offenders.append(f"{path.relative_to(HARNESS)}:{node.lineno} .{node.attr}")
             if isinstance(node, ast.ClassDef):
-                offenders += [f"{path.relative_to(HARNESS)}:{stmt.lineno} {node.name}.{stmt.target.id}"
-                              for stmt in node.body
-                              if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                              and len(stmt.target.id) == 1]
+                offenders += [
+                    f"{path.relative_to(HARNESS)}:{stmt.lineno} {node.name}.{stmt.target.id}"
+                    for stmt in node.body
+                    if isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and len(stmt.target.id) == 1
+                ]
     assert not offenders, offenders
 
 

@@ -37,8 +37,14 @@ def test_speech_mark_lines_keep_words_and_set_other_kinds_aside() -> None:
     )
     items = marks_values(marks, WORDS, TEXT)[""]
     assert [(i["time"], i["start"], i["end"]) for i in items] == [(100, 0, 5), (450, 6, 12), (1000, 13, 17)]
-    body = "\n".join([*(json.dumps(i) for i in items), '{"time":120,"type":"viseme","value":"p"}',
-                      '{"time":0,"type":"sentence","start":0,"end":17,"value":"Café owners paid"}', "not json"])
+    body = "\n".join(
+        [
+            *(json.dumps(i) for i in items),
+            '{"time":120,"type":"viseme","value":"p"}',
+            '{"time":0,"type":"sentence","start":0,"end":17,"value":"Café owners paid"}',
+            "not json",
+        ]
+    )
     spans = read_marks(read_lines(body.encode()), marks)
     assert spans is not None and [s.text for s in spans] == ["Café", "owners", "paid"]
     # no end given: a word lasts until the next starts, the last no time at all
@@ -56,8 +62,9 @@ def test_ticks_of_100_ns_are_whole_numbers_read_back_in_seconds() -> None:
 
 def test_one_mark_a_message_is_an_object_at_its_pointer() -> None:
     marks = Marks(text_at="/word", start_at="/start", end_at="/end", items_at="/data", each=True)
-    messages = [{"status": "word_timestamp", "data": marks_values(marks, group)["/data"]}
-                for group in groups(marks, WORDS)]
+    messages = [
+        {"status": "word_timestamp", "data": marks_values(marks, group)["/data"]} for group in groups(marks, WORDS)
+    ]
     assert len(messages) == 3 and messages[1]["data"] == {"start": 0.45, "end": 0.9, "word": "owners"}
     assert [s.text for m in messages for s in read_marks(m, marks) or ()] == ["Café", "owners", "paid"]
 
@@ -66,13 +73,22 @@ def test_ssml_marks_are_timed_at_the_word_the_voice_reaches_next() -> None:
     document = '<speak><mark name="first"/>Café owners <mark name="verb"/>paid<mark name="end"/></speak>'
     spans = ssml_mark_spans(document, WORDS)
     assert [(s.text, s.start_s) for s in spans] == [("first", 0.1), ("verb", 1.0), ("end", 1.3)]
-    timepoints = Marks(text_at="/markName", start_at="/timeSeconds", items_at="/timepoints", ssml_marks=True,
-                       asked_by="/enableTimePointing", asked_value=["SSML_MARK"])
+    timepoints = Marks(
+        text_at="/markName",
+        start_at="/timeSeconds",
+        items_at="/timepoints",
+        ssml_marks=True,
+        asked_by="/enableTimePointing",
+        asked_value=["SSML_MARK"],
+    )
     answer: dict[str, object] = {"audioContent": ""}
     for where, value in marks_values(timepoints, spans).items():
         put(answer, where, value)
-    assert answer["timepoints"] == [{"timeSeconds": 0.1, "markName": "first"},
-                                    {"timeSeconds": 1.0, "markName": "verb"}, {"timeSeconds": 1.3, "markName": "end"}]
+    assert answer["timepoints"] == [
+        {"timeSeconds": 0.1, "markName": "first"},
+        {"timeSeconds": 1.0, "markName": "verb"},
+        {"timeSeconds": 1.3, "markName": "end"},
+    ]
     assert [s.text for s in read_marks(answer, timepoints) or ()] == ["first", "verb", "end"]
     assert ssml_mark_spans("plain text, no SSML", WORDS) == ()
 
@@ -110,8 +126,10 @@ def test_paired_marks_are_start_end_pairs_beside_their_texts() -> None:
     answer: dict[str, object] = {}
     for where, value in marks_values(marks, WORDS).items():
         put(answer, where, value)
-    assert answer["t"] == {"graph_chars": ["Café", "owners", "paid"],
-                           "graph_times": [[0.1, 0.4], [0.45, 0.9], [1.0, 1.3]]}
+    assert answer["t"] == {
+        "graph_chars": ["Café", "owners", "paid"],
+        "graph_times": [[0.1, 0.4], [0.45, 0.9], [1.0, 1.3]],
+    }
     assert read_marks(answer, marks) == WORDS
     broken = {"t": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.3]]}}
     assert [s.text for s in read_marks(broken, marks) or ()] == ["a"]

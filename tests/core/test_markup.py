@@ -53,8 +53,9 @@ def test_an_item_written_in_a_providers_tags_reads_back_as_its_words_and_pauses(
 
 
 def test_ssml_escapes_the_words_and_wraps_them_in_its_document() -> None:
-    assert SSML.written(ITEM) == ('<speak>Mary had a lamb &amp; a goat.<break time="500ms"/>Its fleece was white.'
-                                  "</speak>")
+    assert SSML.written(ITEM) == (
+        '<speak>Mary had a lamb &amp; a goat.<break time="500ms"/>Its fleece was white.</speak>'
+    )
     with pytest.raises(ValueError, match="well-formed"):
         SSML.read("<speak>not <b>well</speak>")
 
@@ -121,23 +122,45 @@ def test_azures_markup_is_the_voice_elements_content_and_googles_moves_to_input_
     assert payload == {"input": {"ssml": '<speak>Hold on &amp; wait.<break time="500ms"/>Done.</speak>'}}
 
 
-SAID = Markup(syntax=Syntax.SSML, tags=(
-    Tag(kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc="doc", quote="quote"),
-    Tag(kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc="doc", quote="quote"),
-    Tag(kind=TagKind.DIGITS, form='<say-as interpret-as="number_digit">{text}</say-as>', doc="doc", quote="quote"),
-    Tag(kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc="doc", quote="quote"),
-    Tag(kind=TagKind.PHONEME, form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc="doc", quote="quote",
-        unsupported_on=("gen",))), document="<speak>{text}</speak>")
-TAGGED = ("Type", Said(TagKind.CHARACTERS, "dog", honoured="d o g", ignored="dog"), "or",
-          Said(TagKind.DIGITS, "1234"), "at the", Said(TagKind.SUB, "WWW", 'World "Wide" Web'), "with a",
-          Said(TagKind.PHONEME, "tomato", "təˈmɑːtoʊ"), "now.")
+SAID = Markup(
+    syntax=Syntax.SSML,
+    tags=(
+        Tag(kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc="doc", quote="quote"),
+        Tag(
+            kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc="doc", quote="quote"
+        ),
+        Tag(kind=TagKind.DIGITS, form='<say-as interpret-as="number_digit">{text}</say-as>', doc="doc", quote="quote"),
+        Tag(kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc="doc", quote="quote"),
+        Tag(
+            kind=TagKind.PHONEME,
+            form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>',
+            doc="doc",
+            quote="quote",
+            unsupported_on=("gen",),
+        ),
+    ),
+    document="<speak>{text}</speak>",
+)
+TAGGED = (
+    "Type",
+    Said(TagKind.CHARACTERS, "dog", honoured="d o g", ignored="dog"),
+    "or",
+    Said(TagKind.DIGITS, "1234"),
+    "at the",
+    Said(TagKind.SUB, "WWW", 'World "Wide" Web'),
+    "with a",
+    Said(TagKind.PHONEME, "tomato", "təˈmɑːtoʊ"),
+    "now.",
+)
 
 
 def test_say_as_sub_and_phoneme_are_written_in_the_declared_elements_and_read_as_an_honouring_voice_says_them() -> None:
     sent = SAID.written(TAGGED)
-    assert sent == ('<speak>Type <say-as interpret-as="characters">dog</say-as> or <say-as '
-                    'interpret-as="number_digit">1234</say-as> at the <sub alias="World &quot;Wide&quot; Web">WWW</sub>'
-                    ' with a <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> now.</speak>')
+    assert sent == (
+        '<speak>Type <say-as interpret-as="characters">dog</say-as> or <say-as '
+        'interpret-as="number_digit">1234</say-as> at the <sub alias="World &quot;Wide&quot; Web">WWW</sub>'
+        ' with a <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> now.</speak>'
+    )
     assert SAID.read(sent) == ('Type D O G or 1 2 3 4 at the World "Wide" Web with a tomato now.',)
     assert spoken(TAGGED) == SAID.read(sent)[0]
     assert written_words(TAGGED) == "Type dog or 1234 at the WWW with a tomato now."
@@ -150,7 +173,9 @@ def test_say_as_sub_and_phoneme_are_written_in_the_declared_elements_and_read_as
 
 def test_a_corpus_items_tagged_pieces_name_their_tag_and_text() -> None:
     assert markup_item(["Type", {"say_as": "characters", "text": "dog", "honoured": "d o g", "ignored": "dog"}]) == (
-        "Type", Said(TagKind.CHARACTERS, "dog", "", "d o g", "dog"))
+        "Type",
+        Said(TagKind.CHARACTERS, "dog", "", "d o g", "dog"),
+    )
     assert markup_item([{"sub": "World Wide Web", "text": "WWW"}]) == (Said(TagKind.SUB, "WWW", "World Wide Web"),)
     for bad in ({"say_as": "cardinal", "text": "12"}, {"sub": "x"}, {"emphasis": "strong", "text": "x"}):
         with pytest.raises(ValueError, match=r"say_as|tagged piece"):

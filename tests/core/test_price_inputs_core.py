@@ -30,20 +30,37 @@ from harness.core.prices import (
 
 
 def _sheet(**rate: object) -> object:
-    return parse_sheet({"provider": "acme", "rate": [{"offerings": ["m"], "source": "https://acme.example/p",
-                                                      "read": "2026-11-01", "unit": "characters", "amount": "15",
-                                                      "per": "1000000", **rate}]}, "acme.toml")
+    return parse_sheet(
+        {
+            "provider": "acme",
+            "rate": [
+                {
+                    "offerings": ["m"],
+                    "source": "https://acme.example/p",
+                    "read": "2026-11-01",
+                    "unit": "characters",
+                    "amount": "15",
+                    "per": "1000000",
+                    **rate,
+                }
+            ],
+        },
+        "acme.toml",
+    )
 
 
-@pytest.mark.parametrize(("key", "value", "said"), [
-    ("amount", "1e999999999", "out of range"),
-    ("per", "1e-999999999", "out of range"),
-    ("amount", "1" * 31, "out of range"),
-    ("amount", "9" * 5000, "is not a number of at most 30 digits"),
-    ("amount", True, "is not a number"),
-    ("minimum", "inf", "is not a finite amount"),
-    ("weak", "a blog", "weak 'a blog' is not one of reseller, third-party, undated-copy, example"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("amount", "1e999999999", "out of range"),
+        ("per", "1e-999999999", "out of range"),
+        ("amount", "1" * 31, "out of range"),
+        ("amount", "9" * 5000, "is not a number of at most 30 digits"),
+        ("amount", True, "is not a number"),
+        ("minimum", "inf", "is not a finite amount"),
+        ("weak", "a blog", "weak 'a blog' is not one of reseller, third-party, undated-copy, example"),
+    ],
+)
 def test_a_prices_numbers_and_words_are_bounded_in_one_line(key: str, value: object, said: str) -> None:
     with pytest.raises(UsageError) as raised:
         _sheet(**{key: value})
@@ -57,13 +74,19 @@ def test_minus_zero_is_zero_and_the_smallest_per_reads_as_written() -> None:
 
 
 def test_every_form_of_prices_is_read_by_the_one_reader() -> None:
-    read = parse_prices_table({
-        "acme/a": "12/1M-chars",
-        "acme/b": 0.002,
-        "acme/c": {"amount": "0.04", "unit": "characters", "per": "1000", "note": "our contract"},
-        "acme/d": [{"amount": "0.5", "unit": "text_tokens", "per": "1000000"},
-                   {"amount": "9", "unit": "audio_tokens", "per": "1000000", "tokens_per_second": "25"}],
-    }, "tts-harness.toml: prices", spelled="--price")
+    read = parse_prices_table(
+        {
+            "acme/a": "12/1M-chars",
+            "acme/b": 0.002,
+            "acme/c": {"amount": "0.04", "unit": "characters", "per": "1000", "note": "our contract"},
+            "acme/d": [
+                {"amount": "0.5", "unit": "text_tokens", "per": "1000000"},
+                {"amount": "9", "unit": "audio_tokens", "per": "1000000", "tokens_per_second": "25"},
+            ],
+        },
+        "tts-harness.toml: prices",
+        spelled="--price",
+    )
     assert read["acme/a"][0].words() == "12 USD per 1M characters" and read["acme/a"][0].source.startswith("--price")
     assert read["acme/b"][0].unit is Unit.REQUESTS and read["acme/b"][0].note == BARE_AMOUNT
     assert read["acme/c"][0].note == "our contract" and "tts-harness.toml" in read["acme/c"][0].source
@@ -93,13 +116,21 @@ def test_weakness_in_words() -> None:
     assert weakness(replace(rate, source="", configured=True)) == ""  # the team's own rate is theirs to know
 
 
-@pytest.mark.parametrize(("rate", "seconds", "per_hour"), [
-    ({"unit": "audio_minutes", "amount": "0.03", "per": "1"}, 7.3, Decimal("1.80")),  # Rime
-    ({"unit": "audio_seconds", "amount": "0.0005", "per": "1"}, 4.1, Decimal("1.80")),  # Resemble
-    ({"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "20"}, 3600.0, Decimal("0.864")),
-])
-def test_audio_parts_are_re_priced_on_the_audio_returned(rate: dict[str, str], seconds: float,
-                                                         per_hour: Decimal) -> None:
+@pytest.mark.parametrize(
+    ("rate", "seconds", "per_hour"),
+    [
+        ({"unit": "audio_minutes", "amount": "0.03", "per": "1"}, 7.3, Decimal("1.80")),  # Rime
+        ({"unit": "audio_seconds", "amount": "0.0005", "per": "1"}, 4.1, Decimal("1.80")),  # Resemble
+        (
+            {"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "20"},
+            3600.0,
+            Decimal("0.864"),
+        ),
+    ],
+)
+def test_audio_parts_are_re_priced_on_the_audio_returned(
+    rate: dict[str, str], seconds: float, per_hour: Decimal
+) -> None:
     sheet = _sheet(**rate)
     plan = planned(sheet, "m", "x" * 100, on=dt.date(2026, 11, 26))  # type: ignore[arg-type]
     assert plan is not None and plan.usd is not None
@@ -117,12 +148,20 @@ def test_a_price_counted_from_the_text_has_no_audio_parts() -> None:
     assert plan is not None and audio_parts(sheet, plan) == () and audio_parts_json(()) is None  # type: ignore
 
 
-@pytest.mark.parametrize("text", [
-    "not json", "[]", json.dumps([{"unit": "characters", "usd_per_unit": "1", "planned_usd": "0"}]),
-    json.dumps([{"unit": "audio_minutes", "usd_per_unit": "1e999999", "planned_usd": "0"}]),
-    json.dumps([{"unit": "audio_minutes", "usd_per_unit": "-1", "planned_usd": "0"}]),
-    json.dumps([{"unit": "audio_minutes", "usd_per_unit": "NaN", "planned_usd": "0"}]), "[" * 5000, None, 7,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        json.dumps([{"unit": "characters", "usd_per_unit": "1", "planned_usd": "0"}]),
+        json.dumps([{"unit": "audio_minutes", "usd_per_unit": "1e999999", "planned_usd": "0"}]),
+        json.dumps([{"unit": "audio_minutes", "usd_per_unit": "-1", "planned_usd": "0"}]),
+        json.dumps([{"unit": "audio_minutes", "usd_per_unit": "NaN", "planned_usd": "0"}]),
+        "[" * 5000,
+        None,
+        7,
+    ],
+)
 def test_a_hostile_rows_parts_are_never_re_priced(text: object) -> None:
     parts = audio_parts_from_json(text)
     assert parts == () or repriced_on_audio(parts, 1.0) is None

@@ -30,9 +30,16 @@ TEXT = "Hello there, this is a test."  # 28 characters
 
 
 def _sheet(*rates: dict[str, object], **top: object) -> PriceSheet:
-    return parse_sheet({"provider": "acme", **top, "rate": [{"offerings": ["m"], "source": "https://acme.example/p",
-                                                             "read": "2026-11-01", **rate} for rate in rates]},
-                       "acme.toml")
+    return parse_sheet(
+        {
+            "provider": "acme",
+            **top,
+            "rate": [
+                {"offerings": ["m"], "source": "https://acme.example/p", "read": "2026-11-01", **rate} for rate in rates
+            ],
+        },
+        "acme.toml",
+    )
 
 
 def test_characters_bytes_and_requests_are_counted_exactly() -> None:
@@ -46,8 +53,10 @@ def test_characters_bytes_and_requests_are_counted_exactly() -> None:
 
 
 def test_tokens_and_seconds_are_estimated_with_a_stated_upper_bound() -> None:
-    sheet = _sheet({"unit": "text_tokens", "amount": "0.6", "per": "1000000"},
-                   {"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "25"})
+    sheet = _sheet(
+        {"unit": "text_tokens", "amount": "0.6", "per": "1000000"},
+        {"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "25"},
+    )
     found = planned(sheet, "m", TEXT)
     assert found is not None and found.estimated
     text, audio = found.quantities
@@ -62,8 +71,10 @@ def test_tokens_and_seconds_are_estimated_with_a_stated_upper_bound() -> None:
 
 
 def test_billed_units_price_at_the_plans_rates() -> None:
-    sheet = _sheet({"unit": "text_tokens", "amount": "0.6", "per": "1000000"},
-                   {"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "25"})
+    sheet = _sheet(
+        {"unit": "text_tokens", "amount": "0.6", "per": "1000000"},
+        {"unit": "audio_tokens", "amount": "12", "per": "1000000", "tokens_per_second": "25"},
+    )
     bill = billed(sheet, "m", {Unit.TEXT_TOKENS: Decimal(8), Unit.AUDIO_TOKENS: Decimal(100)})
     assert bill is not None and bill.usd == (Decimal("0.6") * 8 + Decimal(12) * 100) / 1_000_000
     assert billed(sheet, "m", {Unit.TEXT_TOKENS: Decimal(8)}) is None  # the answer said nothing of audio tokens
@@ -71,14 +82,17 @@ def test_billed_units_price_at_the_plans_rates() -> None:
     assert seconds is not None and seconds.usd == Decimal("0.015")
 
 
-@pytest.mark.parametrize(("rule", "text", "expected"), [
-    (Counting.CODE_POINTS, "<speak>Hi</speak>", 17),
-    (Counting.SSML_STRIPPED, "<speak>Hi &amp; bye</speak>", 8),  # tags not billed, an entity is one character
-    (Counting.CJK_DOUBLE, "你好 ok", 7),
-    (Counting.UTF8_BYTES, "é", 2),
-    (Counting.UTF16_UNITS, "a😀", 3),
-    (Counting.WHITESPACE_EXCLUDED, "a b\nc", 3),
-])
+@pytest.mark.parametrize(
+    ("rule", "text", "expected"),
+    [
+        (Counting.CODE_POINTS, "<speak>Hi</speak>", 17),
+        (Counting.SSML_STRIPPED, "<speak>Hi &amp; bye</speak>", 8),  # tags not billed, an entity is one character
+        (Counting.CJK_DOUBLE, "你好 ok", 7),
+        (Counting.UTF8_BYTES, "é", 2),
+        (Counting.UTF16_UNITS, "a😀", 3),
+        (Counting.WHITESPACE_EXCLUDED, "a b\nc", 3),
+    ],
+)
 def test_counting_rules(rule: Counting, text: str, expected: int) -> None:
     assert count(text, rule) == expected
 
@@ -96,10 +110,12 @@ def test_the_gap_between_plan_and_bill_respects_the_counting_rule() -> None:
 
 
 def test_plans_credits_minimums_and_increments() -> None:
-    sheet = _sheet({"unit": "characters", "amount": "0.05", "per": "1000"},
-                   {"plan": "pro", "unit": "credits", "amount": "0.24", "per": "1000", "credits_per_character": "0.5"},
-                   {"plan": "tiny", "unit": "characters", "amount": "1", "per": "1000000", "minimum": "0.01"},
-                   {"plan": "minutes", "unit": "audio_seconds", "amount": "0.01", "increment": "60"})
+    sheet = _sheet(
+        {"unit": "characters", "amount": "0.05", "per": "1000"},
+        {"plan": "pro", "unit": "credits", "amount": "0.24", "per": "1000", "credits_per_character": "0.5"},
+        {"plan": "tiny", "unit": "characters", "amount": "1", "per": "1000000", "minimum": "0.01"},
+        {"plan": "minutes", "unit": "audio_seconds", "amount": "0.01", "increment": "60"},
+    )
     assert sheet.plans == ("pay-as-you-go", "pro", "tiny", "minutes")
     assert planned(sheet, "m", "x" * 1000).usd == Decimal("0.05")  # type: ignore[union-attr]
     pro = planned(sheet, "m", "x" * 1000, plan="pro")  # 500 credits at 0.24 USD per 1,000
@@ -113,14 +129,17 @@ def test_a_currency_needs_a_dated_conversion() -> None:
     rupees = {"unit": "characters", "amount": "30", "per": "10000"}
     unconverted = planned(_sheet(rupees, currency="INR"), "m", "x" * 10000)
     assert unconverted is not None and unconverted.amount == Decimal(30) and unconverted.usd is None
-    converted = planned(_sheet(rupees, currency="INR", usd_per_unit_currency="0.0113", conversion_read="2025-11-05"),
-                        "m", "x" * 10000)
+    converted = planned(
+        _sheet(rupees, currency="INR", usd_per_unit_currency="0.0113", conversion_read="2025-11-05"), "m", "x" * 10000
+    )
     assert converted is not None and converted.usd == Decimal("0.3390")
 
 
 def test_a_dated_change_applies_from_its_date() -> None:
-    sheet = _sheet({"unit": "characters", "amount": "10", "per": "1000000"},
-                   {"unit": "characters", "amount": "20", "per": "1000000", "effective_from": "2027-01-01"})
+    sheet = _sheet(
+        {"unit": "characters", "amount": "10", "per": "1000000"},
+        {"unit": "characters", "amount": "20", "per": "1000000", "effective_from": "2027-01-01"},
+    )
     before = planned(sheet, "m", "x" * 1000, on=dt.date(2026, 12, 31))
     after = planned(sheet, "m", "x" * 1000, on=dt.date(2027, 1, 1))
     assert before is not None and after is not None and after.usd == 2 * before.usd  # type: ignore[operator]
@@ -132,31 +151,40 @@ def test_a_price_read_long_ago_is_stale() -> None:
     assert stale(rate, dt.date(2026, 11, 20), max_age_days=10)
 
 
-@pytest.mark.parametrize(("spelling", "unit", "per", "amount"), [
-    ("20/1M-chars", Unit.CHARACTERS, Decimal(1_000_000), Decimal(20)),
-    ("0.03/min", Unit.AUDIO_MINUTES, Decimal(1), Decimal("0.03")),
-    ("1.2/hour", Unit.AUDIO_MINUTES, Decimal(60), Decimal("1.2")),
-    ("0.002/request", Unit.REQUESTS, Decimal(1), Decimal("0.002")),
-    ("0.002", Unit.REQUESTS, Decimal(1), Decimal("0.002")),
-    ("12/1M-audio-tokens", Unit.AUDIO_TOKENS, Decimal(1_000_000), Decimal(12)),
-    ("0.6/1k text-tokens", Unit.TEXT_TOKENS, Decimal(1000), Decimal("0.6")),
-])
+@pytest.mark.parametrize(
+    ("spelling", "unit", "per", "amount"),
+    [
+        ("20/1M-chars", Unit.CHARACTERS, Decimal(1_000_000), Decimal(20)),
+        ("0.03/min", Unit.AUDIO_MINUTES, Decimal(1), Decimal("0.03")),
+        ("1.2/hour", Unit.AUDIO_MINUTES, Decimal(60), Decimal("1.2")),
+        ("0.002/request", Unit.REQUESTS, Decimal(1), Decimal("0.002")),
+        ("0.002", Unit.REQUESTS, Decimal(1), Decimal("0.002")),
+        ("12/1M-audio-tokens", Unit.AUDIO_TOKENS, Decimal(1_000_000), Decimal(12)),
+        ("0.6/1k text-tokens", Unit.TEXT_TOKENS, Decimal(1000), Decimal("0.6")),
+    ],
+)
 def test_a_price_option_takes_a_unit(spelling: str, unit: Unit, per: Decimal, amount: Decimal) -> None:
     rate = parse_price("acme/m", spelling)
     assert (rate.unit, rate.per, rate.amount, rate.configured) == (unit, per, amount, True)
 
 
-@pytest.mark.parametrize(("spelling", "said"), [
-    ("twenty", "not a price"), ("20/1M-furlongs", "unknown unit 'furlongs'"), ("-3/min", "not a price"),
-])
+@pytest.mark.parametrize(
+    ("spelling", "said"),
+    [
+        ("twenty", "not a price"),
+        ("20/1M-furlongs", "unknown unit 'furlongs'"),
+        ("-3/min", "not a price"),
+    ],
+)
 def test_a_bad_price_option_is_one_line(spelling: str, said: str) -> None:
     with pytest.raises(UsageError, match=re.escape(said)):
         parse_price("acme/m", spelling)
 
 
 def test_a_providers_file_prices_table() -> None:
-    table = parse_prices_table({"acme/m": "12/1M-chars",
-                                "acme/n": {"amount": "0.5", "unit": "minutes", "note": "our contract"}}, "f.toml")
+    table = parse_prices_table(
+        {"acme/m": "12/1M-chars", "acme/n": {"amount": "0.5", "unit": "minutes", "note": "our contract"}}, "f.toml"
+    )
     assert table["acme/m"][0].amount == 12 and table["acme/n"][0].unit is Unit.AUDIO_MINUTES
     with pytest.raises(UsageError, match=r"f.toml: \[prices\] key 'oops' must be provider/model"):
         parse_prices_table({"oops": "1"}, "f.toml")
@@ -204,8 +232,12 @@ def test_the_jobs_declarations_and_their_sheets_agree() -> None:
             if not rates:
                 continue
             endpoint = provider.endpoint(offering.endpoint)
-            given = SynthesisInput(text=TEXT, language="en", reference_url="https://voices.example/r.wav",
-                                   reference_audio=Upload(filename="r.wav", content=b"RIFF"))
+            given = SynthesisInput(
+                text=TEXT,
+                language="en",
+                reference_url="https://voices.example/r.wav",
+                reference_audio=Upload(filename="r.wav", content=b"RIFF"),
+            )
             payload = offering.build(given)
             declared = endpoint.price(payload) if endpoint.price else None
             assert declared is not None and declared.amount == planned(sheet, offering.name, TEXT).usd  # type: ignore[union-attr]

@@ -49,12 +49,19 @@ def _built_in() -> dict[str, str]:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names = sorted(_built_in(), key=len, reverse=True)
     brands = sorted({title.split()[0] for title in _built_in().values()}, key=len, reverse=True)
-    code = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9])" + NOT_THE_PROVIDER,
-                      re.IGNORECASE)
+    code = re.compile(
+        r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9])" + NOT_THE_PROVIDER, re.IGNORECASE
+    )
     # Prose: a name written with a capital letter anywhere in it, or a title's first word as spelled there.
     capitalised = "|".join(f"(?i:{re.escape(name)})" for name in names)
-    prose = re.compile(r"(?<![A-Za-z0-9])(?:(?=[a-z.]*[A-Z])(?:" + capitalised + r")|"
-                       + "|".join(map(re.escape, brands)) + r")(?![A-Za-z0-9])" + NOT_THE_PROVIDER)
+    prose = re.compile(
+        r"(?<![A-Za-z0-9])(?:(?=[a-z.]*[A-Z])(?:"
+        + capitalised
+        + r")|"
+        + "|".join(map(re.escape, brands))
+        + r")(?![A-Za-z0-9])"
+        + NOT_THE_PROVIDER
+    )
     return code, prose
 
 
@@ -78,8 +85,11 @@ def naming_lines(source: str) -> set[int]:
         if tok.type != tokenize.COMMENT:
             previous = tok.type
         # A name is read with the dotted path it starts (`google.protobuf`), so a library's package is told apart.
-        texts = ([tok.string + re.sub(r"[^.\w].*", "", tok.line[tok.end[1]:], flags=re.S)] if tok.type == tokenize.NAME
-                 else tok.string.splitlines() or [""])
+        texts = (
+            [tok.string + re.sub(r"[^.\w].*", "", tok.line[tok.end[1] :], flags=re.S)]
+            if tok.type == tokenize.NAME
+            else tok.string.splitlines() or [""]
+        )
         for offset, text in enumerate(texts):
             if pattern.search(text):
                 lines.add(tok.start[0] + offset)

@@ -89,7 +89,7 @@ def test_redact_then_cut_never_leaves_a_fragment_of_the_key(prefix: str, limit: 
     cut = Redactor((secret,)).cut(prefix + secret + " trailing text", limit)
     assert len(cut) <= max(limit, 1)
     # No piece of the key as long as 8 characters survives, wherever the cut fell.
-    assert not any(secret[i:i + 8] in cut for i in range(len(secret) - 7))
+    assert not any(secret[i : i + 8] in cut for i in range(len(secret) - 7))
 
 
 def test_a_secret_keeps_its_value_but_hides_from_repr() -> None:
@@ -107,14 +107,17 @@ def test_redacting_nested_values_covers_keys_and_lists() -> None:
 
 # --- every form, any piece of 8 or more characters; ordinary text left alone; userinfo -----------------
 
+
 def test_no_piece_of_any_form_of_a_key_survives_redaction() -> None:
     redactor = Redactor((KEY,))
-    text = "\n".join([
-        f"echo: {echo(KEY)}",
-        json.dumps({KEY: 1, "error": f"bad key {KEY!r}"}),  # a field named by the key; a repr in a message
-        f"/body/{KEY.replace('~', '~0').replace('/', '~1')}: field not in the documents",
-        f"drift: {json.dumps(repr(KEY))}",
-    ])
+    text = "\n".join(
+        [
+            f"echo: {echo(KEY)}",
+            json.dumps({KEY: 1, "error": f"bad key {KEY!r}"}),  # a field named by the key; a repr in a message
+            f"/body/{KEY.replace('~', '~0').replace('/', '~1')}: field not in the documents",
+            f"drift: {json.dumps(repr(KEY))}",
+        ]
+    )
     cleaned = redactor.text(text)
     assert FILTERED in cleaned
     assert [piece for piece in pieces(KEY) if piece in cleaned] == []
@@ -129,8 +132,14 @@ def test_a_partial_key_is_redacted(kept: slice) -> None:
 
 
 def test_ordinary_text_digests_and_one_case_words_are_left_alone() -> None:
-    keys = ("sandbox-pixazo-key", "sandbox-pixelapi-key", "PLANTED-pixazo-3f9a1c2e7b", KEY,
-            "sk-proj-" + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7" * 2, "0123456789abcdef" * 2)
+    keys = (
+        "sandbox-pixazo-key",
+        "sandbox-pixelapi-key",
+        "PLANTED-pixazo-3f9a1c2e7b",
+        KEY,
+        "sk-proj-" + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7" * 2,
+        "0123456789abcdef" * 2,
+    )
     redactor = Redactor(keys)
     ordinary = (REPO / "README.md").read_text() + (REPO / "ARCHITECTURE.md").read_text()
     digests = "\n".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(20_000))
@@ -149,12 +158,15 @@ def test_a_fragment_planted_in_a_megabyte_is_redacted() -> None:
     assert redactor.text(planted) == text[:500_000] + FILTERED + text[500_000:]
 
 
-@pytest.mark.parametrize(("url", "stored"), [
-    ("http://u:p4ss@127.0.0.1:9/v1", "http://127.0.0.1:9/v1"),
-    ("https://token@host.example/a@b?c=d@e", "https://host.example/a@b?c=d@e"),
-    ("http://us%40er:p@ss@host", "http://host"),
-    ("http://host:8080/path", "http://host:8080/path"),
-])
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("http://u:p4ss@127.0.0.1:9/v1", "http://127.0.0.1:9/v1"),
+        ("https://token@host.example/a@b?c=d@e", "https://host.example/a@b?c=d@e"),
+        ("http://us%40er:p@ss@host", "http://host"),
+        ("http://host:8080/path", "http://host:8080/path"),
+    ],
+)
 def test_userinfo_is_removed_from_urls(url: str, stored: str) -> None:
     assert without_userinfo(url) == stored
     assert Redactor().text(f"GET {url} failed") == f"GET {stored} failed"

@@ -31,7 +31,8 @@ def register(monkeypatch: pytest.MonkeyPatch, *extra: EntryPoint) -> None:
 def broken_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EntryPoint:
     """A real module on the path whose import fails with a message of several lines."""
     (tmp_path / "half_written_provider.py").write_text(
-        'raise RuntimeError("spec is not finished:\\n  endpoints missing\\n  prices missing")\n')
+        'raise RuntimeError("spec is not finished:\\n  endpoints missing\\n  prices missing")\n'
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return EntryPoint("halfwritten", "half_written_provider:PROVIDER", GROUP)
 
@@ -53,8 +54,11 @@ def test_a_broken_plugin_is_one_line_naming_its_entry_point(tmp_path: Path, monk
 
 def test_an_entry_point_that_is_not_a_provider_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     register(monkeypatch, EntryPoint("notaprovider", "harness.core.registry:ONLY_ENV", GROUP))
-    with pytest.raises(UsageError, match=r"notaprovider = harness\.core\.registry:ONLY_ENV is a str, not a harness "
-                                         r"Provider"):
+    with pytest.raises(
+        UsageError,
+        match=r"notaprovider = harness\.core\.registry:ONLY_ENV is a str, not a harness "
+        r"Provider",
+    ):
         registry.providers()
 
 

@@ -46,8 +46,9 @@ def test_backoff_doubles_from_the_first_delay_up_to_the_cap() -> None:
     assert [slow.backoff(n) for n in (1, 2, 3)] == [1.0, 3.0, 9.0] and slow.backoff(4) == 10.0
 
 
-@pytest.mark.parametrize("bad", [{"first_s": 0.0}, {"first_s": 5.0, "cap_s": 1.0}, {"cap_s": math.inf},
-                                 {"factor": 0.5}])
+@pytest.mark.parametrize(
+    "bad", [{"first_s": 0.0}, {"first_s": 5.0, "cap_s": 1.0}, {"cap_s": math.inf}, {"factor": 0.5}]
+)
 def test_a_policy_that_cannot_back_off_is_refused(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="retry policy"):
         RetryPolicy(**bad)
@@ -88,20 +89,28 @@ def test_failures_of_the_transport_or_the_body_are_retried() -> None:
         assert not retryable(error)
 
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    ("3", 3.0), (" 2.5 ", 2.5), ("0", 0.0), ("120", 120.0), ("1e9", MAX_RETRY_AFTER_S),
-    (email.utils.formatdate(NOW + 90, usegmt=True), 90.0),  # IMF-fixdate
-    ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0),  # a date in the past: no wait
-    ("Sunday, 06-Nov-94 08:49:37 GMT", 0.0),  # obsolete RFC 850 form
-    ("Sun Nov  6 08:49:37 1994", 0.0),  # asctime form
-    (email.utils.formatdate(NOW + 86_400 * 365, usegmt=True), MAX_RETRY_AFTER_S),
-])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("3", 3.0),
+        (" 2.5 ", 2.5),
+        ("0", 0.0),
+        ("120", 120.0),
+        ("1e9", MAX_RETRY_AFTER_S),
+        (email.utils.formatdate(NOW + 90, usegmt=True), 90.0),  # IMF-fixdate
+        ("Sun, 06 Nov 1994 08:49:37 GMT", 0.0),  # a date in the past: no wait
+        ("Sunday, 06-Nov-94 08:49:37 GMT", 0.0),  # obsolete RFC 850 form
+        ("Sun Nov  6 08:49:37 1994", 0.0),  # asctime form
+        (email.utils.formatdate(NOW + 86_400 * 365, usegmt=True), MAX_RETRY_AFTER_S),
+    ],
+)
 def test_retry_after_in_seconds_or_as_an_http_date(value: str, seconds: float) -> None:
     assert parse_retry_after(value, now=NOW) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("value", [None, "", "  ", "-1", "nan", "inf", "-inf", "soon", "3 seconds", "0x10",
-                                   "Mon, 99 Foo 2025 99:99:99 GMT"])
+@pytest.mark.parametrize(
+    "value", [None, "", "  ", "-1", "nan", "inf", "-inf", "soon", "3 seconds", "0x10", "Mon, 99 Foo 2025 99:99:99 GMT"]
+)
 def test_garbage_retry_after_is_ignored(value: str | None) -> None:
     assert parse_retry_after(value, now=NOW) is None
 
@@ -125,8 +134,9 @@ def test_a_spent_rate_limit_window_says_when_it_reopens() -> None:
     assert window_reset_seconds({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(NOW + 12)}, now=NOW) == 12.0
     assert window_reset_seconds({"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "30"}, now=NOW) is None
     assert window_reset_seconds({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "nan"}, now=NOW) is None
-    assert window_reset_seconds({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1e12"}, now=NOW) == \
-        MAX_RETRY_AFTER_S
+    assert (
+        window_reset_seconds({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1e12"}, now=NOW) == MAX_RETRY_AFTER_S
+    )
     assert window_reset_seconds({"X-RateLimit-Remaining": "0"}, now=NOW) is None
 
 

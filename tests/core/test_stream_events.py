@@ -16,8 +16,12 @@ from harness.core.errors import AuthError, RateLimitError, ServerError, Validati
 from harness.core.spec import AudioAt, BodyErrors, EventMark, EventStreamBody, NdjsonBody
 from harness.core.stream_events import Problem, read_stream
 
-MINIMAX_LIKE = BodyErrors("/base_resp/status_code", success=(0,), message_at="/base_resp/status_msg",
-                          statuses={"1004": 401, "1002": 429, "2013": 400})
+MINIMAX_LIKE = BodyErrors(
+    "/base_resp/status_code",
+    success=(0,),
+    message_at="/base_resp/status_msg",
+    statuses={"1004": 401, "1002": 429, "2013": 400},
+)
 SSE = EventStreamBody(audio=AudioAt("/audio"), last=EventMark(values={"/type": "done"}))
 
 
@@ -34,14 +38,17 @@ def test_a_whole_stream_gives_its_pieces_in_order() -> None:
     assert reading.audio == [b"ab", b"cd"] and not reading.problems and reading.error is None
 
 
-@pytest.mark.parametrize(("body", "problem"), [
-    (_sse(_delta(b"ab")) + b"data: {not json\n\n" + _sse({"type": "done"}), Problem.UNREADABLE),
-    (_sse(_delta(b"ab"), {"type": "delta", "audio": "!!"}, {"type": "done"}), Problem.BAD_AUDIO),
-    (_sse(_delta(b"ab")) + b'data: {"type": "delta", "audio": "YW', Problem.CUT),
-    (_sse(_delta(b"ab"), _delta(b"cd")), Problem.NO_END),
-    (_sse(_delta(b"ab"), {"type": "done"}, _delta(b"cd")), Problem.AFTER_END),
-    (_sse(_delta(b"ab"), {"type": "error", "error": {"code": 429, "message": "slow"}}), Problem.ERROR),
-])
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (_sse(_delta(b"ab")) + b"data: {not json\n\n" + _sse({"type": "done"}), Problem.UNREADABLE),
+        (_sse(_delta(b"ab"), {"type": "delta", "audio": "!!"}, {"type": "done"}), Problem.BAD_AUDIO),
+        (_sse(_delta(b"ab")) + b'data: {"type": "delta", "audio": "YW', Problem.CUT),
+        (_sse(_delta(b"ab"), _delta(b"cd")), Problem.NO_END),
+        (_sse(_delta(b"ab"), {"type": "done"}, _delta(b"cd")), Problem.AFTER_END),
+        (_sse(_delta(b"ab"), {"type": "error", "error": {"code": 429, "message": "slow"}}), Problem.ERROR),
+    ],
+)
 def test_each_breakage_is_a_named_problem(body: bytes, problem: Problem) -> None:
     assert problem in {found.kind for found in read_stream(body, SSE).problems}
 
@@ -49,15 +56,18 @@ def test_each_breakage_is_a_named_problem(body: bytes, problem: Problem) -> None
 def test_what_leaves_the_audio_whole_is_a_finding() -> None:
     after = read_stream(_sse(_delta(b"ab"), {"type": "done"}, {"type": "usage"}), SSE)
     assert after.audio == [b"ab"] and not after.problems and after.findings
-    repeated = read_stream(_sse(_delta(b"ab"), _delta(b"cd"), {"type": "done", "audio": base64.b64encode(
-        b"abcd").decode()}), SSE)
+    repeated = read_stream(
+        _sse(_delta(b"ab"), _delta(b"cd"), {"type": "done", "audio": base64.b64encode(b"abcd").decode()}), SSE
+    )
     assert repeated.audio == [b"ab", b"cd"] and not repeated.problems and "repeats" in repeated.findings[0]
 
 
 def test_an_error_code_in_an_event_is_an_error_even_with_audio() -> None:
     declared = EventStreamBody(audio=AudioAt("/data/audio", "hex"), errors=MINIMAX_LIKE)
-    body = _sse({"data": {"audio": "0011"}, "base_resp": {"status_code": 0}},
-                {"data": {"audio": "2233"}, "base_resp": {"status_code": 1004, "status_msg": "invalid api key"}})
+    body = _sse(
+        {"data": {"audio": "0011"}, "base_resp": {"status_code": 0}},
+        {"data": {"audio": "2233"}, "base_resp": {"status_code": 1004, "status_msg": "invalid api key"}},
+    )
     reading = read_stream(body, declared)
     assert reading.error is not None and reading.error.code == "1004"
     assert isinstance(reading.error.classified("POST /t2a", MINIMAX_LIKE), AuthError)
@@ -65,16 +75,27 @@ def test_an_error_code_in_an_event_is_an_error_even_with_audio() -> None:
 
 def test_ndjson_lines_are_read_the_same_way() -> None:
     declared = NdjsonBody(audio=AudioAt("/result/audio"))
-    lines = b"".join(json.dumps(d).encode() + b"\n" for d in (
-        {"result": {"audio": base64.b64encode(b"xy").decode()}}, {"error": {"code": 16, "message": "no key"}}))
+    lines = b"".join(
+        json.dumps(d).encode() + b"\n"
+        for d in ({"result": {"audio": base64.b64encode(b"xy").decode()}}, {"error": {"code": 16, "message": "no key"}})
+    )
     reading = read_stream(lines, declared, lines=True)
     assert reading.error is not None
     assert isinstance(reading.error.classified("POST /stream", declared.errors), AuthError)  # gRPC 16
 
 
-@pytest.mark.parametrize(("code", "kind"), [("1004", AuthError), ("1002", RateLimitError), ("2013", ValidationRejected),
-                                            ("429", RateLimitError), ("RESOURCE_EXHAUSTED", RateLimitError),
-                                            ("3", ValidationRejected), ("whatever", ServerError)])
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("1004", AuthError),
+        ("1002", RateLimitError),
+        ("2013", ValidationRejected),
+        ("429", RateLimitError),
+        ("RESOURCE_EXHAUSTED", RateLimitError),
+        ("3", ValidationRejected),
+        ("whatever", ServerError),
+    ],
+)
 def test_a_providers_code_is_classified_by_what_it_means(code: str, kind: type) -> None:
     from harness.core.errors import error_for_status
 

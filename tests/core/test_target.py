@@ -31,28 +31,34 @@ def _declared(**base_urls: str) -> list[Provider]:
     return declared_providers(*(speech_table(name, url, f"{name.upper()}_KEY") for name, url in base_urls.items()))
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("replay", TargetChoice(TargetKind.REPLAY)),
-    (" Sandbox ", TargetChoice(TargetKind.SANDBOX)),
-    ("LIVE", TargetChoice(TargetKind.LIVE)),
-    ("http://127.0.0.1:8765", TargetChoice(TargetKind.URL, "http://127.0.0.1:8765")),
-    ("HTTPS://GPU-Box.lan:8880/v1/", TargetChoice(TargetKind.URL, "https://gpu-box.lan:8880/v1")),
-    ("http://[::1]:9000/Root", TargetChoice(TargetKind.URL, "http://[::1]:9000/Root")),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("replay", TargetChoice(TargetKind.REPLAY)),
+        (" Sandbox ", TargetChoice(TargetKind.SANDBOX)),
+        ("LIVE", TargetChoice(TargetKind.LIVE)),
+        ("http://127.0.0.1:8765", TargetChoice(TargetKind.URL, "http://127.0.0.1:8765")),
+        ("HTTPS://GPU-Box.lan:8880/v1/", TargetChoice(TargetKind.URL, "https://gpu-box.lan:8880/v1")),
+        ("http://[::1]:9000/Root", TargetChoice(TargetKind.URL, "http://[::1]:9000/Root")),
+    ],
+)
 def test_valid_targets_parse_to_one_normalised_choice(value: str, expected: TargetChoice) -> None:
     assert parse_target(value) == expected
 
 
-@pytest.mark.parametrize(("value", "why"), [
-    ("staging", "expected replay, sandbox, live or an http(s) URL"),
-    ("127.0.0.1:8765", "expected replay, sandbox, live or an http(s) URL"),
-    ("ftp://files.example/v1", "expected replay, sandbox, live or an http(s) URL"),
-    ("http://[::1:9", "is not a valid URL (Invalid IPv6 URL)"),
-    ("http://box:99999/v1", "is not a valid URL"),
-    ("http://box:port/v1", "is not a valid URL"),
-    ("http:///v1", "expected replay"),
-    ("http://box/v1?token=1", "a base URL has no query or fragment"),
-])
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("staging", "expected replay, sandbox, live or an http(s) URL"),
+        ("127.0.0.1:8765", "expected replay, sandbox, live or an http(s) URL"),
+        ("ftp://files.example/v1", "expected replay, sandbox, live or an http(s) URL"),
+        ("http://[::1:9", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://box:99999/v1", "is not a valid URL"),
+        ("http://box:port/v1", "is not a valid URL"),
+        ("http:///v1", "expected replay"),
+        ("http://box/v1?token=1", "a base URL has no query or fragment"),
+    ],
+)
 def test_a_bad_target_is_one_line_that_lists_the_valid_forms(value: str, why: str) -> None:
     with pytest.raises(UsageError, match="--tts-target") as refused:
         parse_target(value, option="--tts-target")
@@ -65,11 +71,14 @@ def test_the_forms_listed_are_the_ones_allowed_where_the_option_is() -> None:
         parse_target("replay", BENCH)
 
 
-@pytest.mark.parametrize(("value", "printed", "sent"), [
-    ("http://user:hunter2@Box.lan/v1/", "http://box.lan/v1", "http://user:hunter2@box.lan/v1"),
-    ("https://:hunter2@box.lan", "https://box.lan", "https://:hunter2@box.lan"),
-    ("http://hunter2@box", "http://box", "http://hunter2@box"),
-])
+@pytest.mark.parametrize(
+    ("value", "printed", "sent"),
+    [
+        ("http://user:hunter2@Box.lan/v1/", "http://box.lan/v1", "http://user:hunter2@box.lan/v1"),
+        ("https://:hunter2@box.lan", "https://box.lan", "https://:hunter2@box.lan"),
+        ("http://hunter2@box", "http://box", "http://hunter2@box"),
+    ],
+)
 def test_credentials_in_a_url_are_sent_and_never_printed(value: str, printed: str, sent: str) -> None:
     choice = parse_target(value)
     assert (choice.url, str(choice), choice.request_url) == (printed, printed, sent)
@@ -140,14 +149,22 @@ def test_keys_follow_the_target() -> None:
     env = {"BOX_KEY": "box-secret"}
     root = "http://127.0.0.1:5"
     assert _keys(layout(TargetChoice(TargetKind.REPLAY), providers), providers, env) == {
-        "box": "replay-key", "bare": "replay-key"}
+        "box": "replay-key",
+        "bare": "replay-key",
+    }
     # A sandbox started by the harness knows only its test keys; one at a URL may hold the user's.
     assert _keys(layout(TargetChoice(TargetKind.SANDBOX), providers, root), providers, env) == {
-        "box": "sandbox-box-key", "bare": "sandbox-bare-key"}
+        "box": "sandbox-box-key",
+        "bare": "sandbox-bare-key",
+    }
     assert _keys(layout(parse_target(root), providers), providers, env) == {
-        "box": "box-secret", "bare": "sandbox-bare-key"}
+        "box": "box-secret",
+        "bare": "sandbox-bare-key",
+    }
     assert _keys(layout(TargetChoice(TargetKind.LIVE), providers), providers, env) == {
-        "box": "box-secret", "bare": None}
+        "box": "box-secret",
+        "bare": None,
+    }
     assert _keys(layout(parse_target("http://127.0.0.1:8001/v1"), providers), providers, env) == {"bare": None}
 
 

@@ -87,13 +87,16 @@ def test_parts_must_not_overlap_and_times_that_continue_must_not_restart() -> No
     assert MarksKind.RESTART in _kinds(restarted)
 
 
-@pytest.mark.parametrize(("starts", "ends", "said"), [
-    (["0.1", 0.2], [0.2, 0.3], "not a number"),
-    ([math.nan, 0.2], [0.2, 0.3], "not finite"),
-    ([-1, 0.2], [0.2, 0.3], "below zero"),
-    ([0.1], [0.2, 0.3], "different lengths"),
-    ({"a": 1}, [0.2, 0.3], "not a list"),
-])
+@pytest.mark.parametrize(
+    ("starts", "ends", "said"),
+    [
+        (["0.1", 0.2], [0.2, 0.3], "not a number"),
+        ([math.nan, 0.2], [0.2, 0.3], "not finite"),
+        ([-1, 0.2], [0.2, 0.3], "below zero"),
+        ([0.1], [0.2, 0.3], "different lengths"),
+        ({"a": 1}, [0.2, 0.3], "not a list"),
+    ],
+)
 def test_bad_input_is_one_line_and_no_absurd_mark_is_kept(starts: object, ends: object, said: str) -> None:
     marks, findings = read_marks(["a", "b"], starts, ends)
     assert findings and all(f.kind is MarksKind.BAD_INPUT and "\n" not in f.line() for f in findings)
@@ -108,8 +111,7 @@ def test_millions_of_marks_are_refused_in_one_line_without_reading_them() -> Non
 
 
 def test_read_marks_takes_milliseconds_durations_and_chunk_offsets() -> None:
-    marks, findings = read_marks(["H", "i"], [0, 250], [250, 500], unit_s=0.001, durations=True, offset_s=1.0,
-                                 part=3)
+    marks, findings = read_marks(["H", "i"], [0, 250], [250, 500], unit_s=0.001, durations=True, offset_s=1.0, part=3)
     assert findings == () and marks == (
         TimingMark(text="H", start_s=1.0, end_s=1.25, part=3),
         TimingMark(text="i", start_s=1.25, end_s=1.75, part=3),
@@ -120,8 +122,10 @@ def test_characters_join_into_words_and_words_pair_with_where_they_are_heard() -
     chars = [TimingMark(text=c, start_s=i * 0.1, end_s=i * 0.1 + 0.1, part=i // 4) for i, c in enumerate("ab cd ef")]
     words = as_words(chars)
     assert [(w.text, w.start_s, w.end_s, w.part) for w in words] == [
-        ("ab", 0.0, pytest.approx(0.2), 0), ("cd", pytest.approx(0.3), pytest.approx(0.5), 0),
-        ("ef", pytest.approx(0.6), pytest.approx(0.8), 1)]
+        ("ab", 0.0, pytest.approx(0.2), 0),
+        ("cd", pytest.approx(0.3), pytest.approx(0.5), 0),
+        ("ef", pytest.approx(0.6), pytest.approx(0.8), 1),
+    ]
     heard = [("ab", 0.05), ("cd", None), ("ef", 0.62)]  # "cd" not placed: no pair, never a guess
     assert paired_onsets(words, heard) == [(0.0, 0.05), (pytest.approx(0.6), 0.62)]
     # a stray mark pairs with nothing:
@@ -132,8 +136,10 @@ def test_one_reading_of_words_keeps_a_providers_documented_word_form() -> None:
     assert spoken_words("Hello, world! Don\u2019t stop-and go.") == ["hello", "world", "don't", "stop", "and", "go"]
     # Cartesia's documented form: words without their punctuation ("Hello", "world"), true times
     sent = "Hello, world. The dog, and then the cat!"
-    stripped = [TimingMark(text=w, start_s=0.1 + 0.3 * i, end_s=0.35 + 0.3 * i)
-                for i, w in enumerate(["Hello", "world", "The", "dog", "and", "then", "the", "cat"])]
+    stripped = [
+        TimingMark(text=w, start_s=0.1 + 0.3 * i, end_s=0.35 + 0.3 * i)
+        for i, w in enumerate(["Hello", "world", "The", "dog", "and", "then", "the", "cat"])
+    ]
     assert check_marks(stripped, 3.0, (sent,)) == () and coverage(stripped, sent) == 1.0
     heard = [(w, 0.1 + 0.3 * i) for i, w in enumerate(sent.split())]
     assert len(paired_onsets(stripped, heard)) == len(stripped)  # each word paired with where it is heard
@@ -144,16 +150,22 @@ def test_duplicate_timestamps_are_their_own_kind_and_no_sample_rate_mismatch() -
     said = text.split()
     # elevenlabs-python #707: after some seconds every word gets the same start and end; the span then sits at half
     # the audio, which named it a sample-rate mismatch before
-    stuck = [TimingMark(text=w, start_s=0.1 + 0.3 * i if i < 3 else 1.0, end_s=0.35 + 0.3 * i if i < 3 else 1.0)
-             for i, w in enumerate(said)]
+    stuck = [
+        TimingMark(text=w, start_s=0.1 + 0.3 * i if i < 3 else 1.0, end_s=0.35 + 0.3 * i if i < 3 else 1.0)
+        for i, w in enumerate(said)
+    ]
     [finding] = check_marks(stuck, 2.0, (text,))
     assert finding.kind is MarksKind.DUPLICATE and finding.index == 3 and "5 words in a row" in finding.message
     # two words sharing a time is rounding, not duplicates
-    two = [TimingMark(text=w, start_s=0.1 + 0.3 * i if i != 4 else 1.0, end_s=0.35 + 0.3 * i if i != 4 else 1.25)
-           for i, w in enumerate(said)]
+    two = [
+        TimingMark(text=w, start_s=0.1 + 0.3 * i if i != 4 else 1.0, end_s=0.35 + 0.3 * i if i != 4 else 1.25)
+        for i, w in enumerate(said)
+    ]
     assert MarksKind.DUPLICATE not in [f.kind for f in check_marks(two, 3.0, (text,))]
-    chars = [TimingMark(text=c, start_s=0.1 * i if i < 3 else 1.0, end_s=0.1 * i + 0.1 if i < 3 else 1.0)
-             for i, c in enumerate("ab cd ef gh")]  # characters: judged as the words they join into
+    chars = [
+        TimingMark(text=c, start_s=0.1 * i if i < 3 else 1.0, end_s=0.1 * i + 0.1 if i < 3 else 1.0)
+        for i, c in enumerate("ab cd ef gh")
+    ]  # characters: judged as the words they join into
     [stuck] = check_marks(chars, 2.0, ("ab cd ef gh",), chars=True)
     assert stuck.kind is MarksKind.DUPLICATE and stuck.index == 3 and "3 words in a row" in stuck.message
 

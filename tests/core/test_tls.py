@@ -12,7 +12,8 @@ from harness.core.tls import shared_tls_context
 
 
 def test_one_context_for_the_same_inputs_and_a_new_one_when_the_environment_names_other_certificates(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import trustme
 
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
@@ -30,5 +31,6 @@ def test_one_context_for_the_same_inputs_and_a_new_one_when_the_environment_name
     assert trusting is not first  # a test trusting a local authority gets a context that trusts it
     assert len(trusting.get_ca_certs()) == 1  # that authority alone, as httpx reads SSL_CERT_FILE
     assert shared_tls_context(trust_env=False) is not trusting  # trust_env=False never reads the variable
-    assert len(shared_tls_context(trust_env=False).get_ca_certs()) == len(httpx.create_ssl_context(
-        trust_env=False).get_ca_certs())
+    assert len(shared_tls_context(trust_env=False).get_ca_certs()) == len(
+        httpx.create_ssl_context(trust_env=False).get_ca_certs()
+    )

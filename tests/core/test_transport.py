@@ -21,8 +21,9 @@ def test_json_request_carries_auth_and_only_set_fields() -> None:
 
 def test_multipart_request_is_multipart_even_without_files() -> None:
     endpoint = PIXELAPI.endpoint("POST /v1/tts/generate")
-    request = build_request(PIXELAPI, endpoint, "https://api.example", {"text": "hi", "voice_description": "calm"},
-                            key="k")
+    request = build_request(
+        PIXELAPI, endpoint, "https://api.example", {"text": "hi", "voice_description": "calm"}, key="k"
+    )
     assert request.headers["content-type"].startswith("multipart/form-data")
     assert request.headers["authorization"] == "Bearer k"
     assert b'name="text"' in request.read()
@@ -35,8 +36,15 @@ def test_path_parameters_are_escaped() -> None:
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(401, AuthError), (403, AuthError), (402, BalanceError), (429, RateLimitError), (503, ServerError),
-     (400, ValidationRejected), (404, ValidationRejected)],
+    [
+        (401, AuthError),
+        (403, AuthError),
+        (402, BalanceError),
+        (429, RateLimitError),
+        (503, ServerError),
+        (400, ValidationRejected),
+        (404, ValidationRejected),
+    ],
 )
 def test_errors_are_classified(status: int, cls: type) -> None:
     request = httpx.Request("POST", "https://x/y")

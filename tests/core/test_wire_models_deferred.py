@@ -27,8 +27,9 @@ print(len(models), "models", len(built), "built")
 
 
 def test_the_declarations_are_read_without_building_a_validator() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     count, _, built, _ = done.stdout.split()
     assert int(count) > 200 and int(built) == 0, done.stdout

@@ -35,8 +35,9 @@ class _SpeechHandler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
     def _error(self, status: int, message: str, code: str | None, param: str | None) -> None:
-        body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
-                                     "code": code}}).encode()
+        body = json.dumps(
+            {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}}
+        ).encode()
         self.answer(status, body, {"Content-Type": "application/json"})
 
     def do_POST(self) -> None:
@@ -56,8 +57,9 @@ class _SpeechHandler(QuietHandler):
             return self._error(400, f"Invalid voice '{body.get('voice')}'.", "invalid_value", "voice")
         text = body.get("input") or ""
         if not text or len(text) > LOOPBACK_MAX_INPUT:
-            return self._error(400, f"input must be 1 to {LOOPBACK_MAX_INPUT} characters.",
-                               "string_above_max_length", "input")
+            return self._error(
+                400, f"input must be 1 to {LOOPBACK_MAX_INPUT} characters.", "string_above_max_length", "input"
+            )
         fmt = body.get("response_format", "mp3")
         if fmt not in CONTENT_TYPES:
             return self._error(400, f"response_format '{fmt}' is not supported.", "invalid_value", "response_format")
@@ -153,7 +155,11 @@ def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory
         hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
         final = folder / "tts-harness.toml"
         final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
-        env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
-               "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+        env = {
+            **os.environ,
+            declared.FILE_ENV: str(final),
+            "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
+            "PYTHONPATH": str(REPO),
+            "COLUMNS": "160",
+        }
         yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
-

@@ -57,16 +57,21 @@ def test_the_tables_declare_a_header_and_a_final_message_field() -> None:
     assert [(s.unit, s.at) for s in socket_of(channel).billing] == [(Unit.CHARACTERS, "/usage/characters")]
 
 
-@pytest.mark.parametrize(("extra", "words"), [
-    ('billing = [{ unit = "furlongs", at = "/x", evidence = "e" }]', "billing.0.unit"),
-    ('billing = [{ unit = "characters", evidence = "e" }]', "a header or a JSON pointer, exactly one"),
-    ('billing = [{ unit = "characters", at = "/x" }]', "billing.0.evidence"),
-    ('billing = [{ unit = "characters", at = "/x", evidence = "e", scale = -1 }]', "scale is a positive number"),
-])
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ('billing = [{ unit = "furlongs", at = "/x", evidence = "e" }]', "billing.0.unit"),
+        ('billing = [{ unit = "characters", evidence = "e" }]', "a header or a JSON pointer, exactly one"),
+        ('billing = [{ unit = "characters", at = "/x" }]', "billing.0.evidence"),
+        ('billing = [{ unit = "characters", at = "/x", evidence = "e", scale = -1 }]', "scale is a positive number"),
+    ],
+)
 def test_a_mistake_in_a_signal_is_one_line(extra: str, words: str) -> None:
     table = FILE.format(extra="").replace(
         'billing = [{ unit = "characters", header = "x-billed-characters", evidence = "the gateway\'s reference: the '
-        'header" }]', extra)
+        'header" }]',
+        extra,
+    )
     with pytest.raises(UsageError) as raised:
         declared_providers(table)
     assert words in str(raised.value) and "\n" not in str(raised.value), str(raised.value)
@@ -79,21 +84,37 @@ def test_the_benchmark_reads_the_header_and_the_socket_final_message(tmp_path: P
     path = tmp_path / "tts-harness.toml"
     path.write_text(FILE.format(extra=""), encoding="utf-8")
     with providers_file_in_effect(path):
-        result = run_bench_session(BenchConfig(out=tmp_path, score=False, report=False, providers=("billbox",),
-                                               corpus=("en_read:1",), sandbox_profile="fast"))
+        result = run_bench_session(
+            BenchConfig(
+                out=tmp_path,
+                score=False,
+                report=False,
+                providers=("billbox",),
+                corpus=("en_read:1",),
+                sandbox_profile="fast",
+            )
+        )
     db = sqlite3.connect(result.db_path)
     db.row_factory = sqlite3.Row
     try:
-        rows = {row["model"]: dict(row) for row in db.execute(
-            "SELECT j.model, j.outcome, j.error_message, c.usd, c.planned_usd, c.billed_units_json, c.cost_source, "
-            "k.text FROM jobs j JOIN costs c USING (run_id, job_key) JOIN clips k ON k.clip_id = j.job_key "
-            "WHERE j.run_id = ?", (result.run_id,))}
-        drift = db.execute("SELECT count(*) FROM drift WHERE run_id = ? AND kind LIKE 'billing%'",
-                           (result.run_id,)).fetchone()[0]
+        rows = {
+            row["model"]: dict(row)
+            for row in db.execute(
+                "SELECT j.model, j.outcome, j.error_message, c.usd, c.planned_usd, c.billed_units_json, c.cost_source, "
+                "k.text FROM jobs j JOIN costs c USING (run_id, job_key) JOIN clips k ON k.clip_id = j.job_key "
+                "WHERE j.run_id = ?",
+                (result.run_id,),
+            )
+        }
+        drift = db.execute(
+            "SELECT count(*) FROM drift WHERE run_id = ? AND kind LIKE 'billing%'", (result.run_id,)
+        ).fetchone()[0]
     finally:
         db.close()
     assert {model: (row["outcome"], row["cost_source"]) for model, row in rows.items()} == {
-        "box-1": ("ok", "billed"), "box-1-ws": ("ok", "billed")}, [row["error_message"] for row in rows.values()]
+        "box-1": ("ok", "billed"),
+        "box-1-ws": ("ok", "billed"),
+    }, [row["error_message"] for row in rows.values()]
     for model, per_million in (("box-1", 10), ("box-1-ws", 20)):
         row = rows[model]
         assert json.loads(row["billed_units_json"]) == {"characters": len(row["text"])}

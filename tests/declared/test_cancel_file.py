@@ -24,18 +24,23 @@ PIECE = b"\x00\x10\x00\xf0" * 1600  # 0.2 s of 16-bit samples at 16 kHz
 
 
 def _cancel(after: str = "dropped", cleared: bool = True) -> str:
-    return ('clear = { message = { type = "clear" } }\n'
-            + ('cleared = { message = { type = "cleared" } }\n' if cleared else "")
-            + f'cancel = {{ message = "clear", after = "{after}", quote = "no audio after cleared", '
-              'doc = "https://box.example/docs/clear" }\n')
+    return (
+        'clear = { message = { type = "clear" } }\n'
+        + ('cleared = { message = { type = "cleared" } }\n' if cleared else "")
+        + f'cancel = {{ message = "clear", after = "{after}", quote = "no audio after cleared", '
+        'doc = "https://box.example/docs/clear" }\n'
+    )
 
 
 def test_the_table_declares_a_cancel_as_a_built_in_does() -> None:
     (provider,) = declared_providers(_file("https://box.example", socket_extra=_cancel()))
     socket = socket_of(provider.channels[0])
     assert socket.cancel is not None and socket.cancel_send is socket.clear
-    assert (socket.cancel.after, socket.cancel.ack, socket.cancel.doc) == (AfterCancel.DROPPED, Kind.CLEARED,
-                                                                           "https://box.example/docs/clear")
+    assert (socket.cancel.after, socket.cancel.ack, socket.cancel.doc) == (
+        AfterCancel.DROPPED,
+        Kind.CLEARED,
+        "https://box.example/docs/clear",
+    )
     assert socket.clears is not None and socket.clears.drops_speech and socket.clears.answer is not None
     (finishing,) = declared_providers(_file("https://box.example", socket_extra=_cancel("finished", cleared=False)))
     kept = socket_of(finishing.channels[0])
@@ -43,14 +48,23 @@ def test_the_table_declares_a_cancel_as_a_built_in_does() -> None:
     assert not kept.clears.drops_speech
 
 
-@pytest.mark.parametrize(("extra", "words"), [
-    ('cancel = { message = "clear", after = "dropped", quote = "q" }\n', 'cancel.message: "clear", a message the '
-                                                                         "socket does not declare"),
-    ('cleared = { message = { type = "cleared" } }\n', "cleared: the answer to a clear, and the socket declares no "
-                                                        "clear"),
-    ('clear = { message = { type = "clear" } }\ncancel = { message = "clear", after = "soon", quote = "q" }\n',
-     "cancel.after"),
-])
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (
+            'cancel = { message = "clear", after = "dropped", quote = "q" }\n',
+            'cancel.message: "clear", a message the socket does not declare',
+        ),
+        (
+            'cleared = { message = { type = "cleared" } }\n',
+            "cleared: the answer to a clear, and the socket declares no clear",
+        ),
+        (
+            'clear = { message = { type = "clear" } }\ncancel = { message = "clear", after = "soon", quote = "q" }\n',
+            "cancel.after",
+        ),
+    ],
+)
 def test_a_mistake_in_the_cancel_is_one_line(extra: str, words: str) -> None:
     with pytest.raises(UsageError, match=r"providers\.sockbox\.sockets\.live") as caught:
         declared_providers(_file("https://box.example", socket_extra=extra))
@@ -87,16 +101,26 @@ def box() -> Iterator[_Box]:
 
 
 def test_bench_run_cancel_after_judges_a_declared_cancel_on_a_server_of_its_own(
-        box: _Box, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    box: _Box, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from harness.runner.plan.config import BenchConfig
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file(box.url, socket_extra=_cancel()), encoding="utf-8")
     monkeypatch.setenv("SOCKBOX_API_KEY", KEY)
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("sockbox",),  # type: ignore[call-arg]
-                             models=("sockbox/box-1-ws",), corpus=("en_read:1",), target=box.url, budget=1.0,
-                             concurrency=1, cancel_after=10.0)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("sockbox",),  # type: ignore[call-arg]
+            models=("sockbox/box-1-ws",),
+            corpus=("en_read:1",),
+            target=box.url,
+            budget=1.0,
+            concurrency=1,
+            cancel_after=10.0,
+        )
         (job,) = _jobs(config)
     assert box.seen[-1] == {"type": "clear"}, box.seen
     assert job["cancel_after_ms"] == 10.0 and job["cancel_after_ack_frames"] == 2, job
@@ -104,8 +128,10 @@ def test_bench_run_cancel_after_judges_a_declared_cancel_on_a_server_of_its_own(
     assert job["cancel_verdict"] == "violation" and "where the documents promise none" in job["cancel_detail"]
 
 
-MARKS = ('marks = { text = "/words", start = "/starts", end = "/ends", evidence = "our reference: a timestamps '
-         'message" }\nmarks_message = { message = { type = "timestamps" } }\n')
+MARKS = (
+    'marks = { text = "/words", start = "/starts", end = "/ends", evidence = "our reference: a timestamps '
+    'message" }\nmarks_message = { message = { type = "timestamps" } }\n'
+)
 
 
 class _CleanBox(LoopbackSocketServer):
@@ -121,8 +147,9 @@ class _CleanBox(LoopbackSocketServer):
         while self.seen[-1].get("type") != "end":
             self.seen.append(json.loads(await socket.recv()))
         words = " ".join(m["text"] for m in self.seen if m.get("type") == "text").split()[:2]
-        await socket.send(json.dumps({"type": "timestamps", "words": words, "starts": [0.0, 0.12],
-                                      "ends": [0.1, 0.35]}))
+        await socket.send(
+            json.dumps({"type": "timestamps", "words": words, "starts": [0.0, 0.12], "ends": [0.1, 0.35]})
+        )
         await socket.send(json.dumps({"type": "audio", "chunk": {"hex": PIECE.hex()}}))
         self.seen.append(json.loads(await socket.recv()))  # the clear
         await socket.send(json.dumps({"type": "cleared"}))
@@ -140,9 +167,18 @@ def test_a_clean_cancel_leaves_no_marks_finding(tmp_path: Path, monkeypatch: pyt
         path.write_text(_file(server.url, socket_extra=_cancel() + MARKS), encoding="utf-8")
         monkeypatch.setenv("SOCKBOX_API_KEY", KEY)
         with providers_file_in_effect(path):
-            config = BenchConfig(out=tmp_path, score=False, report=False, providers=("sockbox",),  # type: ignore[call-arg]
-                                 models=("sockbox/box-1-ws",), corpus=("en_read:1",), target=server.url, budget=1.0,
-                                 concurrency=1, cancel_after=10.0)
+            config = BenchConfig(
+                out=tmp_path,
+                score=False,
+                report=False,
+                providers=("sockbox",),  # type: ignore[call-arg]
+                models=("sockbox/box-1-ws",),
+                corpus=("en_read:1",),
+                target=server.url,
+                budget=1.0,
+                concurrency=1,
+                cancel_after=10.0,
+            )
             (job,) = _jobs(config)
     finally:
         server.close()

@@ -24,21 +24,38 @@ KEY = "mybox-key-0123456789"
 
 
 def _table(base_url: str, **changes: str) -> str:
-    keys = {"protocol": '"http-speech"', "base_url": f'"{base_url}"', "key_env": '"MYBOX_API_KEY"',
-            "auth": '"header"', "auth_name": '"X-Box-Key"', "path": '"/speak"', "text": '"/input/text"',
-            "voice": '"/voice/id"', "format": '"/output"', "audio": '"/result/audio"', "audio_encoding": '"hex"',
-            "formats": '{ wav = "pcm_s16le/16000/wav", raw = "pcm_s16le/16000/raw" }', "models": '["box-1"]',
-            "voices": '["ember", "slate"]', "price_per_million_chars": "10", "max_input_chars": "300",
-            "error_body": '{ problem = { says = "{message}", kind = "{code}" } }', **changes}
+    keys = {
+        "protocol": '"http-speech"',
+        "base_url": f'"{base_url}"',
+        "key_env": '"MYBOX_API_KEY"',
+        "auth": '"header"',
+        "auth_name": '"X-Box-Key"',
+        "path": '"/speak"',
+        "text": '"/input/text"',
+        "voice": '"/voice/id"',
+        "format": '"/output"',
+        "audio": '"/result/audio"',
+        "audio_encoding": '"hex"',
+        "formats": '{ wav = "pcm_s16le/16000/wav", raw = "pcm_s16le/16000/raw" }',
+        "models": '["box-1"]',
+        "voices": '["ember", "slate"]',
+        "price_per_million_chars": "10",
+        "max_input_chars": "300",
+        "error_body": '{ problem = { says = "{message}", kind = "{code}" } }',
+        **changes,
+    }
     return "\n[providers.mybox]\n" + "".join(f"{key} = {value}\n" for key, value in keys.items() if value)
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"formats": '{ wav = "wav" }'}, "providers.mybox.formats: wav = 'wav': write codec/rate/container"),
-    ({"auth_name": ""}, 'providers.mybox.auth_name: required with auth = "header"'),
-    ({"text": '"text"'}, "providers.mybox.text: String should match pattern"),
-    ({"format": ""}, "providers.mybox.format: several formats are declared"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"formats": '{ wav = "wav" }'}, "providers.mybox.formats: wav = 'wav': write codec/rate/container"),
+        ({"auth_name": ""}, 'providers.mybox.auth_name: required with auth = "header"'),
+        ({"text": '"text"'}, "providers.mybox.text: String should match pattern"),
+        ({"format": ""}, "providers.mybox.format: several formats are declared"),
+    ],
+)
 def test_a_mistake_in_the_table_is_one_line_naming_its_key(change: dict[str, str], words: str) -> None:
     with pytest.raises(UsageError) as error:
         declared_providers(_table("https://box.example", **change))
@@ -54,8 +71,11 @@ class _Box(QuietHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         _Box.seen.append({"key": self.headers.get("X-Box-Key"), "body": body})
         if self.headers.get("X-Box-Key") != KEY:
-            self.answer(401, json.dumps({"problem": {"says": "no", "kind": "auth"}}).encode(),
-                        {"Content-Type": "application/json"})
+            self.answer(
+                401,
+                json.dumps({"problem": {"says": "no", "kind": "auth"}}).encode(),
+                {"Content-Type": "application/json"},
+            )
             return
         audio = pcm_wav(8000, 16000, sample=b"\x00\x10")
         self.answer(200, json.dumps({"result": {"audio": audio.hex()}}).encode(), {"Content-Type": "application/json"})
@@ -73,15 +93,24 @@ def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Loopb
     server.close()
 
 
-def test_a_declared_server_of_the_family_is_benchmarked_at_its_own_url(box: tuple[LoopbackServer, Path],
-                                                                        tmp_path: Path) -> None:
+def test_a_declared_server_of_the_family_is_benchmarked_at_its_own_url(
+    box: tuple[LoopbackServer, Path], tmp_path: Path
+) -> None:
     from harness.results.store import Store
     from harness.runner.plan.config import BenchConfig
     from harness.runner.session import run_bench_session
 
     server, _ = box
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:2",),
-                         target=server.url, budget=1.0, concurrency=1)
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("mybox",),
+        corpus=("en_read:2",),
+        target=server.url,
+        budget=1.0,
+        concurrency=1,
+    )
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
@@ -100,16 +129,21 @@ def test_the_sandbox_imitates_the_declaration(box: tuple[LoopbackServer, Path]) 
     with running(profile="fast", providers=("mybox",)) as sandbox:
         url = sandbox.base_url("mybox", "api") + "/speak"
         key = {"X-Box-Key": sandbox.default_key("mybox")}
-        spoken = httpx.post(url, json={"input": {"text": "Declared, and imitated."}, "voice": {"id": "slate"},
-                                       "output": "wav"}, headers=key, timeout=60)
+        spoken = httpx.post(
+            url,
+            json={"input": {"text": "Declared, and imitated."}, "voice": {"id": "slate"}, "output": "wav"},
+            headers=key,
+            timeout=60,
+        )
         assert spoken.status_code == 200
         clip = decode(bytes.fromhex(spoken.json()["result"]["audio"]))
         assert clip.sample_rate == 16000 and clip.duration_s > 0.5
         unknown = httpx.post(url, json={"input": {"text": "x"}, "voice": {"id": "nobody"}}, headers=key, timeout=60)
         assert unknown.status_code == 400 and unknown.json()["problem"]["kind"] == "invalid_request"
         missing = httpx.post(url, json={"input": {"text": "x"}, "voice": {"id": "ember"}}, timeout=60)
-        assert missing.status_code == 401 and missing.json() == {"problem": {"says": "No key was given.",
-                                                                              "kind": "unauthorized"}}
+        assert missing.status_code == 401 and missing.json() == {
+            "problem": {"says": "No key was given.", "kind": "unauthorized"}
+        }
 
 
 @pytest.mark.parametrize("stream", ["sse", "ndjson", "chunked"])
@@ -120,11 +154,21 @@ def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tm
 
     audio = '"/chunk"' if stream != "chunked" else ""
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_table("https://box.example", stream=f'"{stream}"', audio=audio, audio_encoding='"base64"',
-                           formats='{ raw = "pcm_s16le/16000/raw" }', format=""), encoding="utf-8")
+    path.write_text(
+        _table(
+            "https://box.example",
+            stream=f'"{stream}"',
+            audio=audio,
+            audio_encoding='"base64"',
+            formats='{ raw = "pcm_s16le/16000/raw" }',
+            format="",
+        ),
+        encoding="utf-8",
+    )
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:1",),
-                             sandbox_profile="fast")
+        config = BenchConfig(
+            out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:1",), sandbox_profile="fast"
+        )
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
@@ -136,17 +180,30 @@ def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tm
     assert "first_audio" in marks
 
 
-FALLBACK = {"model": '"/model"', "models": '["box-1", "box-2"]', "default_model": '"box-2"',
-            "unknown_model": '"default"'}
+FALLBACK = {
+    "model": '"/model"',
+    "models": '["box-1", "box-2"]',
+    "default_model": '"box-2"',
+    "unknown_model": '"default"',
+}
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"model": '"/model"', "unknown_model": '"default"'}, 'providers.mybox.unknown_model: "default" speaks an unknown '
-     "model as default_model: declare model (where the request names it) and default_model"),
-    ({**FALLBACK, "model": ""}, 'providers.mybox.unknown_model: "default"'),
-    ({**FALLBACK, "default_model": '"box-9"'}, "providers.mybox.default_model: 'box-9' is not among the models"),
-    ({**FALLBACK, "unknown_model": '"maybe"'}, "providers.mybox.unknown_model: Input should be 'refused' or 'default'"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            {"model": '"/model"', "unknown_model": '"default"'},
+            'providers.mybox.unknown_model: "default" speaks an unknown '
+            "model as default_model: declare model (where the request names it) and default_model",
+        ),
+        ({**FALLBACK, "model": ""}, 'providers.mybox.unknown_model: "default"'),
+        ({**FALLBACK, "default_model": '"box-9"'}, "providers.mybox.default_model: 'box-9' is not among the models"),
+        (
+            {**FALLBACK, "unknown_model": '"maybe"'},
+            "providers.mybox.unknown_model: Input should be 'refused' or 'default'",
+        ),
+    ],
+)
 def test_a_mistaken_model_fallback_is_one_line_naming_its_key(change: dict[str, str], words: str) -> None:
     with pytest.raises(UsageError) as error:
         declared_providers(_table("https://box.example", **change))
@@ -175,8 +232,17 @@ def test_a_declared_model_fallback_is_the_familys_part_and_imitated(tmp_path: Pa
     with providers_file_in_effect(path), running(profile="fast", providers=("mybox",)) as sandbox:
         url = sandbox.base_url("mybox", "api") + "/speak"
         key = {"X-Box-Key": sandbox.default_key("mybox")}
-        spoken = httpx.post(url, json={"input": {"text": "Spoken as the default model."}, "voice": {"id": "slate"},
-                                       "output": "wav", "model": "box-7"}, headers=key, timeout=60)
+        spoken = httpx.post(
+            url,
+            json={
+                "input": {"text": "Spoken as the default model."},
+                "voice": {"id": "slate"},
+                "output": "wav",
+                "model": "box-7",
+            },
+            headers=key,
+            timeout=60,
+        )
         assert spoken.status_code == 200, spoken.text
         assert decode(bytes.fromhex(spoken.json()["result"]["audio"])).duration_s > 0.5
         (finding,) = httpx.get(sandbox.url + "/_sandbox/findings").json()

@@ -32,8 +32,9 @@ voices = ["af_bella"]
 """
 
 
-def _load(write: Any, text: str, environ: dict[str, str] | None = None,
-          claimed: dict[str, str] | None = None) -> declared.Declared | None:
+def _load(
+    write: Any, text: str, environ: dict[str, str] | None = None, claimed: dict[str, str] | None = None
+) -> declared.Declared | None:
     path = write(text)
     return declared.load(environ={declared.FILE_ENV: str(path), **(environ or {})}, claimed=claimed or {})
 
@@ -48,7 +49,8 @@ def _refusal(write: Any, text: str, **kwargs: Any) -> str:
 
 @pytest.mark.parametrize("variable", ["HOME", "PATH", "MYBOX_SECRET", "GPU_KEYS"])
 def test_a_variable_that_does_not_look_like_a_key_is_refused_unless_the_user_confirms(
-        write_providers_file: Any, variable: str) -> None:
+    write_providers_file: Any, variable: str
+) -> None:
     text = _file(f'key_env = "{variable}"')
     message = _refusal(write_providers_file, text, environ={variable: SECRET_VALUE})
     assert f"providers.mybox.key_env: {variable} does not look like an API key variable" in message
@@ -76,7 +78,8 @@ def test_another_providers_variable_is_refused(write_providers_file: Any) -> Non
 
 
 def test_the_registry_counts_every_installed_providers_variable(
-        write_providers_file: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_providers_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Even with only the declared provider loaded (TTS_HARNESS_PROVIDERS), Pixazo's key stays Pixazo's."""
     monkeypatch.setenv(declared.FILE_ENV, str(write_providers_file(_file('key_env = "PIXAZO_API_KEY"'))))
     monkeypatch.setenv(registry.ONLY_ENV, "mybox")
@@ -99,13 +102,15 @@ def test_auth_none_declares_a_keyless_server(write_providers_file: Any) -> None:
     assert found is not None
     (provider,) = found.providers()
     assert provider.keyless and not any(endpoint.auth_required for endpoint in provider.endpoints)
-    assert "key_env: auth = \"none\" sends no key: remove it" in _refusal(
-        write_providers_file, _file('auth = "none"\nkey_env = "MYBOX_KEY"'))
-    assert "key_env: required key is missing (auth = \"none\"" in _refusal(write_providers_file, _file(""))
+    assert 'key_env: auth = "none" sends no key: remove it' in _refusal(
+        write_providers_file, _file('auth = "none"\nkey_env = "MYBOX_KEY"')
+    )
+    assert 'key_env: required key is missing (auth = "none"' in _refusal(write_providers_file, _file(""))
     assert "providers.mybox.auth:" in _refusal(write_providers_file, _file('auth = "basic"\nkey_env = "MYBOX_KEY"'))
 
 
 # --- live, against loopback servers: the keyless one gets no key; the plan says where each key goes ----
+
 
 class _Speech(QuietHandler):
     """An OpenAI-compatible speech server; `keyless` servers refuse any request that carries a key."""
@@ -119,8 +124,16 @@ class _Speech(QuietHandler):
         authorization = self.headers.get("Authorization")
         self.seen.append(authorization)
         if (authorization is not None) == self.keyless:
-            body = json.dumps({"error": {"message": "wrong credentials", "type": "invalid_request_error",
-                                         "param": None, "code": "invalid_api_key"}}).encode()
+            body = json.dumps(
+                {
+                    "error": {
+                        "message": "wrong credentials",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": "invalid_api_key",
+                    }
+                }
+            ).encode()
             return self.answer(401, body, {"Content-Type": "application/json"})
         return self.answer(200, pcm_wav(frames=16000), {"Content-Type": "audio/wav"})
 
@@ -139,26 +152,44 @@ def speech_servers() -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
 
 
 def test_a_live_run_sends_no_key_to_a_keyless_server_and_says_where_each_key_goes(
-        speech_servers: tuple[LoopbackServer, LoopbackServer], write_providers_file: Any,
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    speech_servers: tuple[LoopbackServer, LoopbackServer],
+    write_providers_file: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     keyless, keyed = speech_servers
-    text = (_file('auth = "none"', "open", f"{keyless.url}/v1")
-            + _file('key_env = "KEYED_TTS_KEY"', "keyed", f"{keyed.url}/v1"))
+    text = _file('auth = "none"', "open", f"{keyless.url}/v1") + _file(
+        'key_env = "KEYED_TTS_KEY"', "keyed", f"{keyed.url}/v1"
+    )
     monkeypatch.setenv(declared.FILE_ENV, str(write_providers_file(text)))
     monkeypatch.setenv("KEYED_TTS_KEY", SECRET_VALUE)
     registry.providers.cache_clear()
     registry.declared_providers.cache_clear()
     try:
-        result = CliRunner().invoke(app, [
-            "bench", "run", "--target", "live", "--providers", "open,keyed", "--corpus", "en_read:2",
-            "--yes", "--out", str(tmp_path), "--no-score", "--no-report"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "bench",
+                "run",
+                "--target",
+                "live",
+                "--providers",
+                "open,keyed",
+                "--corpus",
+                "en_read:2",
+                "--yes",
+                "--out",
+                str(tmp_path),
+                "--no-score",
+                "--no-report",
+            ],
+        )
     finally:
         registry.providers.cache_clear()
         registry.declared_providers.cache_clear()
     assert result.exit_code == 0, result.output[-3000:]
-    assert f"open: no key sent (auth = \"none\") to {keyless.url}" in result.output
+    assert f'open: no key sent (auth = "none") to {keyless.url}' in result.output
     assert f"keyed: the key in $KEYED_TTS_KEY goes to {keyed.url}" in result.output
     assert keyless.httpd.RequestHandlerClass.seen == [None, None]  # type: ignore[attr-defined]
     assert keyed.httpd.RequestHandlerClass.seen == [f"Bearer {SECRET_VALUE}"] * 2  # type: ignore[attr-defined]
     assert SECRET_VALUE not in result.output
-

@@ -25,8 +25,6 @@ from tests.helpers.providers_file import providers_file_in_effect
 FILE = Path("tts-harness.toml")
 
 
-
-
 GROQ_LIKE = """
 [providers.gateway]
 like = "groq"
@@ -52,7 +50,11 @@ def test_like_copies_the_builtin_and_applies_each_override() -> None:
     # house-tts is a copy of groq's first model under its own name; playai-tts of groq's playai-tts, in its voice.
     house, playai = (o.build(SynthesisInput("Hello there.")) for o in provider.offerings)
     assert (house["model"], house["voice"], playai["model"], playai["voice"]) == (
-        "house-tts", "ada", "playai-tts", "Fritz-PlayAI")
+        "house-tts",
+        "ada",
+        "playai-tts",
+        "Fritz-PlayAI",
+    )
     assert [f.name for f in service.syntheses[0].formats] == ["wav", "mp3"]
     assert [m.usd_per_million_chars for m in service.models] == [Decimal(2), Decimal(3)]
     endpoint = provider.endpoints[0]
@@ -75,9 +77,11 @@ def test_without_another_server_the_builtins_prices_stand_and_with_one_they_are_
     same = _parse('\n[providers.mine]\nlike = "inworld"\nkey_env = "MINE_TTS_KEY"\n')[0]
     inworld = installed.builtin("inworld")
     assert [m.usd_per_million_chars for m in service_of(same).models] == [
-        m.usd_per_million_chars for m in service_of(inworld).models]
-    elsewhere = _parse('\n[providers.mine]\nlike = "inworld"\nkey_env = "MINE_TTS_KEY"\n'
-                       'base_url = "http://gpu.lan:9000"\n')[0]
+        m.usd_per_million_chars for m in service_of(inworld).models
+    ]
+    elsewhere = _parse(
+        '\n[providers.mine]\nlike = "inworld"\nkey_env = "MINE_TTS_KEY"\nbase_url = "http://gpu.lan:9000"\n'
+    )[0]
     assert {m.usd_per_million_chars for m in service_of(elsewhere).models} == {None}
 
 
@@ -94,8 +98,10 @@ def test_every_host_and_socket_of_a_multi_host_builtin_reaches_base_url_unless_s
         assert socket_of(channel).path == socket_of(builtin).path
     channel = provider.channels[0]
     assert provider.keyless and not any(e.auth_required for e in provider.endpoints)
-    apart = _parse(f'\n[providers.myrime]\nlike = "rime"\nbase_url = "http://gpu.lan:9000"\nauth = "none"\n'
-                   f'hosts = {{ {channel.host} = "https://socket.lan" }}\n')[0]
+    apart = _parse(
+        f'\n[providers.myrime]\nlike = "rime"\nbase_url = "http://gpu.lan:9000"\nauth = "none"\n'
+        f'hosts = {{ {channel.host} = "https://socket.lan" }}\n'
+    )[0]
     assert apart.hosts[channel.host] == "https://socket.lan" and len(set(apart.hosts.values())) == 2
 
 
@@ -104,8 +110,10 @@ def test_narrowed_formats_and_the_pcm_rate_reach_the_sockets() -> None:
     socket = socket_of(rime.channels[0])
     raw = [f.name for f in socket.formats if f.spec.container == "raw"]
     assert raw, "rime's socket serves headerless pcm"
-    text = (f'\n[providers.rim]\nlike = "rime"\nbase_url = "http://gpu.lan:9000"\nkey_env = "RIM_TTS_KEY"\n'
-            f'formats = ["{raw[0]}"]\nsample_rate = 16000\n')
+    text = (
+        f'\n[providers.rim]\nlike = "rime"\nbase_url = "http://gpu.lan:9000"\nkey_env = "RIM_TTS_KEY"\n'
+        f'formats = ["{raw[0]}"]\nsample_rate = 16000\n'
+    )
     (provider,) = _parse(text)
     # The HTTP endpoint names its formats otherwise (audio/pcm): it keeps its own, its pcm at the server's rate.
     http = service_of(provider).syntheses[0].formats
@@ -115,25 +123,41 @@ def test_narrowed_formats_and_the_pcm_rate_reach_the_sockets() -> None:
     assert (narrowed.name, narrowed.spec.sample_rate) == (raw[0], 16000)
 
 
-@pytest.mark.parametrize(("text", "ending"), [
-    ('like = "groq"\nkey_env = "GW_KEY"\nspeed = 2', "providers.gw.speed: unknown key"),
-    ('like = "nobody"\nkey_env = "GW_KEY"', "providers.gw.like: no installed provider is called 'nobody'"),
-    ('like = "ttsai"\nkey_env = "GW_KEY"', "providers.gw.like: ttsai is not declared in a wire family"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["aac"]', "providers.gw.formats.0: aac is not a format of groq (its "
-                                                             "formats: wav, mp3, flac, mulaw, ogg)"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nsample_rate = 16000',
-     "providers.gw.sample_rate: the rate of pcm answers, and pcm is not among the formats"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nstream = true', "providers.gw.models.0.stream: groq answers no stream of "
-                                                         "events"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nhosts = { ws = "https://x.example" }',
-     "providers.gw.hosts.ws: not a host of groq (its hosts: api)"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nmodels = ["a", { name = "b", speed = 2 }]',
-     "providers.gw.models.1.speed: unknown key"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nmodel_prices = { c = 1 }', "providers.gw.model_prices: c is not among"),
-    ('like = "groq"', 'providers.gw.key_env: required key is missing'),
-    ('like = "groq"\nprotocol = "openai-speech"\nkey_env = "GW_KEY"', "providers.gw.protocol: give `like`"),
-    ('like = "groq"\nkey_env = "GW_KEY"\ndeviations = { Speed = "x" }', "providers.gw.deviations: Speed: a check's"),
-])
+@pytest.mark.parametrize(
+    ("text", "ending"),
+    [
+        ('like = "groq"\nkey_env = "GW_KEY"\nspeed = 2', "providers.gw.speed: unknown key"),
+        ('like = "nobody"\nkey_env = "GW_KEY"', "providers.gw.like: no installed provider is called 'nobody'"),
+        ('like = "ttsai"\nkey_env = "GW_KEY"', "providers.gw.like: ttsai is not declared in a wire family"),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\nformats = ["aac"]',
+            "providers.gw.formats.0: aac is not a format of groq (its formats: wav, mp3, flac, mulaw, ogg)",
+        ),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\nsample_rate = 16000',
+            "providers.gw.sample_rate: the rate of pcm answers, and pcm is not among the formats",
+        ),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\nstream = true',
+            "providers.gw.models.0.stream: groq answers no stream of events",
+        ),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\nhosts = { ws = "https://x.example" }',
+            "providers.gw.hosts.ws: not a host of groq (its hosts: api)",
+        ),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\nmodels = ["a", { name = "b", speed = 2 }]',
+            "providers.gw.models.1.speed: unknown key",
+        ),
+        ('like = "groq"\nkey_env = "GW_KEY"\nmodel_prices = { c = 1 }', "providers.gw.model_prices: c is not among"),
+        ('like = "groq"', "providers.gw.key_env: required key is missing"),
+        ('like = "groq"\nprotocol = "openai-speech"\nkey_env = "GW_KEY"', "providers.gw.protocol: give `like`"),
+        (
+            'like = "groq"\nkey_env = "GW_KEY"\ndeviations = { Speed = "x" }',
+            "providers.gw.deviations: Speed: a check's",
+        ),
+    ],
+)
 def test_a_mistake_is_one_line_naming_the_file_and_key(text: str, ending: str) -> None:
     message = _one_line(f"\n[providers.gw]\n{text}\n")
     assert ending in message, message
@@ -142,18 +166,21 @@ def test_a_mistake_is_one_line_naming_the_file_and_key(text: str, ending: str) -
 def test_a_like_tables_key_follows_the_files_secret_rules(tmp_path: Path) -> None:
     """`like` is no way round the key rules: the built-in's own variable is refused unless the user confirms it."""
     path = tmp_path / "tts-harness.toml"
-    path.write_text('\n[providers.gw]\nlike = "groq"\nbase_url = "https://evil.example"\nkey_env = "GROQ_API_KEY"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '\n[providers.gw]\nlike = "groq"\nbase_url = "https://evil.example"\nkey_env = "GROQ_API_KEY"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(UsageError, match=r"GROQ_API_KEY is the key of the installed provider groq.*evil.example"):
-        declared.load(environ={declared.FILE_ENV: str(path)},
-                      claimed={"GROQ_API_KEY": "the installed provider groq"})
+        declared.load(environ={declared.FILE_ENV: str(path)}, claimed={"GROQ_API_KEY": "the installed provider groq"})
 
 
 def test_deviations_become_known_deviations_citing_the_file() -> None:
-    (provider,) = _parse('\n[providers.gw]\nlike = "groq"\nkey_env = "GW_KEY"\n'
-                         'deviations = { speed = "reads speed and ignores it" }\n')
+    (provider,) = _parse(
+        '\n[providers.gw]\nlike = "groq"\nkey_env = "GW_KEY"\ndeviations = { speed = "reads speed and ignores it" }\n'
+    )
     assert provider.known_deviations == {
-        "speed": "reads speed and ignores it (tts-harness.toml: providers.gw.deviations)"}
+        "speed": "reads speed and ignores it (tts-harness.toml: providers.gw.deviations)"
+    }
 
 
 # --- against the sandbox: listed, imitated, benchmarked -----------------------------------------------------
@@ -187,9 +214,15 @@ def test_like_providers_are_benchmarked_against_the_sandbox_over_http_and_socket
     with providers_file_in_effect(path):
         sockets = [o.name for o in registry.get_provider("sockbox").offerings if o.channel]
         assert sockets
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("gateway", "sockbox"),
-                             models=("gateway/house-tts", f"sockbox/{sockets[0]}"), corpus=("en_read:1",),
-                             sandbox_profile="fast")
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("gateway", "sockbox"),
+            models=("gateway/house-tts", f"sockbox/{sockets[0]}"),
+            corpus=("en_read:1",),
+            sandbox_profile="fast",
+        )
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
@@ -197,7 +230,9 @@ def test_like_providers_are_benchmarked_against_the_sandbox_over_http_and_socket
         finally:
             store.close()
     assert {(j["provider"], j["model"], j["outcome"]) for j in jobs} == {
-        ("gateway", "house-tts", "ok"), ("sockbox", sockets[0], "ok")}, [j["error_message"] for j in jobs]
+        ("gateway", "house-tts", "ok"),
+        ("sockbox", sockets[0], "ok"),
+    }, [j["error_message"] for j in jobs]
 
 
 # --- the converted built-ins, openai and elevenlabs, started from ---------------------------------------------------
@@ -247,7 +282,8 @@ def test_a_self_hosted_elevenlabs_is_like_elevenlabs_with_its_socket() -> None:
     assert provider.keyless and provider.channels
     for channel in provider.channels:
         assert channel.url(provider.hosts[channel.host], {"voice_id": "house-voice"}, {}).startswith(
-            "ws://tts.lan:8080/")
+            "ws://tts.lan:8080/"
+        )
     assert {o.build(SynthesisInput("Hi."))["model_id"] for o in provider.offerings} == {"eleven_flash_v2_5"}
     assert any(o.channel for o in provider.offerings)
 
@@ -260,8 +296,14 @@ def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: P
     path = tmp_path / "tts-harness.toml"
     path.write_text(ELEVEN_LIKE, encoding="utf-8")
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("selfhosted",),
-                             corpus=("en_read:1",), sandbox_profile="fast")
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("selfhosted",),
+            corpus=("en_read:1",),
+            sandbox_profile="fast",
+        )
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
@@ -311,8 +353,10 @@ def test_a_protocol_a_family_builtin_claims_means_like_that_builtin(monkeypatch:
 
 def test_a_format_named_with_its_rate_is_that_format_at_that_rate() -> None:
     """Earlier providers files wrote Deepgram's encodings with their rate (`linear16_16000`)."""
-    text = ('\n[providers.dg]\nlike = "deepgram"\nbase_url = "http://gpu.lan:9000"\nkey_env = "DG_TTS_KEY"\n'
-            'formats = ["linear16_16000"]\n')
+    text = (
+        '\n[providers.dg]\nlike = "deepgram"\nbase_url = "http://gpu.lan:9000"\nkey_env = "DG_TTS_KEY"\n'
+        'formats = ["linear16_16000"]\n'
+    )
     (provider,) = _parse(text)
     formats = [f for s in service_of(provider).syntheses for f in s.formats]
     assert {(f.name, f.spec.sample_rate) for f in formats} == {("linear16", 16000)}
@@ -323,8 +367,9 @@ def test_a_format_named_with_its_rate_is_that_format_at_that_rate() -> None:
 def test_a_protocol_nothing_speaks_names_the_known_ones_and_like() -> None:
     unknown = _one_line(OLD_TABLE.replace('"openai-speech"', '"grpc-speech"'))
     assert "providers.mybox.protocol: must be one of " in unknown
-    assert all(f"'{name}'" in unknown for name in ("http-speech", "openai-speech", "elevenlabs", "cartesia",
-                                                    "deepgram-speak"))
+    assert all(
+        f"'{name}'" in unknown for name in ("http-speech", "openai-speech", "elevenlabs", "cartesia", "deepgram-speak")
+    )
     assert 'like = "<built-in provider>"' in unknown
 
 
@@ -335,8 +380,10 @@ def test_a_table_like_a_builtin_whose_unknown_models_fall_back_serves_its_own_na
     from harness.core.protocols.http_speech import UnknownModel
     from harness.core.validate import check_wire_request
 
-    (provider,) = _parse('[providers.myfish]\nlike = "fish"\nbase_url = "https://fish.example"\n'
-                         'key_env = "MYFISH_KEY"\nmodels = ["my-tts"]\n')
+    (provider,) = _parse(
+        '[providers.myfish]\nlike = "fish"\nbase_url = "https://fish.example"\n'
+        'key_env = "MYFISH_KEY"\nmodels = ["my-tts"]\n'
+    )
     # its model's route, and the route with timing marks only a named model of the built-in goes to (every server
     # like it has that route)
     syntheses = {s.endpoint.key: s for s in service_of(provider).syntheses}

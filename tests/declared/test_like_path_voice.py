@@ -57,8 +57,11 @@ def _audio(output_format: str) -> tuple[bytes, str]:
 
 def _alignment(text: str) -> dict[str, Any]:
     step = 0.4 / max(len(text), 1)
-    return {"characters": list(text), "character_start_times_seconds": [i * step for i in range(len(text))],
-            "character_end_times_seconds": [(i + 1) * step for i in range(len(text))]}
+    return {
+        "characters": list(text),
+        "character_start_times_seconds": [i * step for i in range(len(text))],
+        "character_end_times_seconds": [(i + 1) * step for i in range(len(text))],
+    }
 
 
 class _ElevenLike(QuietHandler):
@@ -72,17 +75,26 @@ class _ElevenLike(QuietHandler):
         url = urlsplit(self.path)
         if not url.path.startswith(PREFIX):
             return self._json(404, {"detail": {"status": "not_found", "message": url.path}})
-        voice, _, route = url.path[len(PREFIX):].partition("/")
+        voice, _, route = url.path[len(PREFIX) :].partition("/")
         if voice != VOICE:
-            return self._json(404, {"detail": {"status": "voice_not_found",
-                                               "message": f"A voice with the voice_id {voice} was not found."}})
+            return self._json(
+                404,
+                {
+                    "detail": {
+                        "status": "voice_not_found",
+                        "message": f"A voice with the voice_id {voice} was not found.",
+                    }
+                },
+            )
         body = json.loads(raw or b"{}")
         if not body.get("text"):
-            return self._json(422, {"detail": [{"loc": ["body", "text"], "msg": "Field required",
-                                                "type": "missing"}]})
+            return self._json(422, {"detail": [{"loc": ["body", "text"], "msg": "Field required", "type": "missing"}]})
         audio, kind = _audio(parse_qs(url.query).get("output_format", ["mp3_44100_128"])[0])
-        timed = {"audio_base64": base64.b64encode(audio).decode(), "alignment": _alignment(body["text"]),
-                 "normalized_alignment": _alignment(body["text"])}
+        timed = {
+            "audio_base64": base64.b64encode(audio).decode(),
+            "alignment": _alignment(body["text"]),
+            "normalized_alignment": _alignment(body["text"]),
+        }
         if route in ("", "stream"):
             return self.answer(200, audio, {"Content-Type": kind})
         if route == "with-timestamps":
@@ -102,8 +114,10 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def _table(url: str) -> str:
-    return (f'\n[providers.selfhosted]\nlike = "elevenlabs"\nbase_url = "{url}"\nauth = "none"\n'
-            f'models = ["eleven_flash_v2_5"]\nvoices = ["{VOICE}"]\n')
+    return (
+        f'\n[providers.selfhosted]\nlike = "elevenlabs"\nbase_url = "{url}"\nauth = "none"\n'
+        f'models = ["eleven_flash_v2_5"]\nvoices = ["{VOICE}"]\n'
+    )
 
 
 def _declared(url: str) -> Provider:
@@ -111,8 +125,7 @@ def _declared(url: str) -> Provider:
     return provider
 
 
-def test_every_route_of_a_server_like_elevenlabs_is_asked_with_the_voice_in_its_path(
-        server: LoopbackServer) -> None:
+def test_every_route_of_a_server_like_elevenlabs_is_asked_with_the_voice_in_its_path(server: LoopbackServer) -> None:
     provider = _declared(server.url)
     routes = {endpoint.key for endpoint in provider.endpoints}
     assert {"tts.stream", "tts.with-timestamps", "tts.stream-with-timestamps"} <= routes
@@ -127,12 +140,16 @@ def test_every_route_of_a_server_like_elevenlabs_is_asked_with_the_voice_in_its_
 
 def test_a_server_answering_as_elevenlabs_documents_passes_every_success_plan(server: LoopbackServer) -> None:
     provider = _declared(server.url)
-    target = ContractTarget(kind=TargetKind.URL, base_urls={(provider.name, host): url
-                                                            for host, url in provider.hosts.items()})
+    target = ContractTarget(
+        kind=TargetKind.URL, base_urls={(provider.name, host): url for host, url in provider.hosts.items()}
+    )
     plans = [plan for plan in plans_for(provider) if plan.label == "200-success"]
     with httpx.Client(timeout=30.0, trust_env=False) as client:
-        failures = {plan.name: [str(v) for v in outcome.violations] for plan in plans
-                    if (outcome := run_plan(provider, plan, target, client)).violations}
+        failures = {
+            plan.name: [str(v) for v in outcome.violations]
+            for plan in plans
+            if (outcome := run_plan(provider, plan, target, client)).violations
+        }
     assert len(plans) == 4 and not failures, failures
 
 
@@ -142,11 +159,27 @@ def test_the_shipped_suite_passes_a_server_like_elevenlabs(server: LoopbackServe
     path = tmp_path / "tts-harness.toml"
     path.write_text(_table(server.url), encoding="utf-8")
     env = {**os.environ, declared.FILE_ENV: str(path)}
-    ran = subprocess.run(pytest_command("contracts/test_fuzz.py", "contracts/test_scenarios.py", "--tts-target",
-                                        server.url, "-q", "-rA", "-k", "selfhosted and (200-success or in_range)"),
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    ran = subprocess.run(
+        pytest_command(
+            "contracts/test_fuzz.py",
+            "contracts/test_scenarios.py",
+            "--tts-target",
+            server.url,
+            "-q",
+            "-rA",
+            "-k",
+            "selfhosted and (200-success or in_range)",
+        ),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert ran.returncode == 0 and not re.search(r"\b[1-9]\d* (failed|errors?)\b", ran.stdout), ran.stdout[-3000:]
     for route in ("stream", "with-timestamps", "stream-with-timestamps"):
         assert f"PASSED contracts/test_scenarios.py::test_contract[selfhosted/tts.{route}/200-success]" in ran.stdout
-        assert f"PASSED contracts/test_fuzz.py::test_in_range_values_build_valid_requests[selfhosted/tts.{route}/" \
-               in ran.stdout, ran.stdout[-3000:]
+        assert (
+            f"PASSED contracts/test_fuzz.py::test_in_range_values_build_valid_requests[selfhosted/tts.{route}/"
+            in ran.stdout
+        ), ran.stdout[-3000:]

@@ -73,8 +73,13 @@ class _CartesiaLike(_Recording):
         if path == "/tts/bytes":
             return self.answer(200, _wav(rate), {"Content-Type": "audio/wav"})
         if path == "/tts/sse":
-            chunk = {"type": "chunk", "done": False, "status_code": 206, "context_id": "c1",
-                     "data": base64.b64encode(_pcm(rate)).decode()}
+            chunk = {
+                "type": "chunk",
+                "done": False,
+                "status_code": 206,
+                "context_id": "c1",
+                "data": base64.b64encode(_pcm(rate)).decode(),
+            }
             done = {"type": "done", "done": True, "status_code": 200, "context_id": "c1"}
             events = b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in (chunk, done))
             return self.answer(200, events, {"Content-Type": "text/event-stream"})
@@ -111,16 +116,18 @@ def deepgram() -> Iterator[LoopbackServer]:
 
 
 def _declared(like: str, url: str) -> Provider:
-    (provider,) = parse_tables(f'\n[providers.my{like}]\nlike = "{like}"\nbase_url = "{url}"\nauth = "none"\n'
-                               'sample_rate = 16000\n')
+    (provider,) = parse_tables(
+        f'\n[providers.my{like}]\nlike = "{like}"\nbase_url = "{url}"\nauth = "none"\nsample_rate = 16000\n'
+    )
     return provider
 
 
 def _plans(provider: Provider, labels: set[str]) -> dict[str, list[str]]:
     """The violations of each plan of `labels` (the success plans, and the format plans of the 16-bit PCM these
     servers speak, which hold the answer's rate to the format's), sent to the provider's own hosts."""
-    target = ContractTarget(kind=TargetKind.URL, base_urls={(provider.name, host): url
-                                                            for host, url in provider.hosts.items()})
+    target = ContractTarget(
+        kind=TargetKind.URL, base_urls={(provider.name, host): url for host, url in provider.hosts.items()}
+    )
     plans = [plan for plan in plans_for(provider) if plan.label in labels]
     assert plans
     with httpx.Client(timeout=30.0, trust_env=False) as client:
@@ -129,11 +136,17 @@ def _plans(provider: Provider, labels: set[str]) -> dict[str, list[str]]:
 
 def test_a_server_like_cartesia_at_16_khz_is_asked_16000_and_passes(cartesia: LoopbackServer) -> None:
     outcomes = _plans(_declared("cartesia", cartesia.url), {"200-success", "200-format-wav_pcm_s16le"})
-    assert set(outcomes) == {"mycartesia/tts.bytes/200-success", "mycartesia/tts.bytes/200-format-wav_pcm_s16le",
-                             "mycartesia/tts.sse/200-success"}
+    assert set(outcomes) == {
+        "mycartesia/tts.bytes/200-success",
+        "mycartesia/tts.bytes/200-format-wav_pcm_s16le",
+        "mycartesia/tts.sse/200-success",
+    }
     assert not any(outcomes.values()), outcomes
     assert sorted((path, body["output_format"]["sample_rate"]) for path, body, _ in _CartesiaLike.asked) == [
-        ("/tts/bytes", 16000), ("/tts/bytes", 16000), ("/tts/sse", 16000)]
+        ("/tts/bytes", 16000),
+        ("/tts/bytes", 16000),
+        ("/tts/sse", 16000),
+    ]
 
 
 def test_a_server_like_deepgram_at_16_khz_is_asked_16000_and_passes(deepgram: LoopbackServer) -> None:
@@ -142,4 +155,6 @@ def test_a_server_like_deepgram_at_16_khz_is_asked_16000_and_passes(deepgram: Lo
     outcomes = _plans(_declared("deepgram", deepgram.url), {"200-success", "200-format-linear16"})
     assert outcomes == {"mydeepgram/speak.request/200-success": [], "mydeepgram/speak.request/200-format-linear16": []}
     assert [(path, query.get("sample_rate")) for path, _, query in _DeepgramLike.asked] == [
-        ("/v1/speak", ["16000"]), ("/v1/speak", ["16000"])]
+        ("/v1/speak", ["16000"]),
+        ("/v1/speak", ["16000"]),
+    ]

@@ -42,8 +42,10 @@ error = { message = { type = "error", message = "{message}" } }
 marks = { text = "/words", start = "/starts", end = "/ends", evidence = "our reference: a timestamps message" }
 marks_message = { message = { type = "timestamps" } }
 """
-HTTP_MARKS = ('marks = { items = "/timestamps", text = "/word", start = "/start_ms", end = "/end_ms", unit = "ms", '
-              'offsets = ["/from", "/to"], asked_by = "/timestamps", evidence = "our reference: timestamps" }')
+HTTP_MARKS = (
+    'marks = { items = "/timestamps", text = "/word", start = "/start_ms", end = "/end_ms", unit = "ms", '
+    'offsets = ["/from", "/to"], asked_by = "/timestamps", evidence = "our reference: timestamps" }'
+)
 TEXT = "I paid $42.50 today."
 
 
@@ -51,8 +53,12 @@ def test_the_tables_declare_marks_as_a_built_in_does() -> None:
     (provider,) = declared_providers(FILE.replace("MARKS", HTTP_MARKS))
     places = {(place.over, place.key): place.marks for place in declared_marks(provider)}
     http, socket = places[(ENDPOINT, "speech")], places[(CHANNEL, "live")]
-    assert (http.items_at, http.unit_s, http.offsets_at, http.asked_by) == ("/timestamps", 0.001, ("/from", "/to"),
-                                                                          "/timestamps")
+    assert (http.items_at, http.unit_s, http.offsets_at, http.asked_by) == (
+        "/timestamps",
+        0.001,
+        ("/from", "/to"),
+        "/timestamps",
+    )
     assert socket.answer is not None and socket.answer.match({"type": "timestamps"}) and socket.evidence
 
 
@@ -71,8 +77,10 @@ def test_the_table_takes_pairs_and_a_flag_asked_once_in_an_opening() -> None:
     (provider,) = declared_providers(FILE.replace("MARKS", paired))
     http = {(p.over, p.key): p.marks for p in declared_marks(provider)}[(ENDPOINT, "speech")]
     assert http.paired and [m.end_s for m in read_marks({"chars": ["a"], "times": [[0.5, 0.75]]}, http) or ()] == [0.75]
-    once = FILE.replace("MARKS", "").replace('evidence = "our reference: a timestamps message" }',
-                                             'asked_by = "/ts", asked_at_start = true, evidence = "e" }')
+    once = FILE.replace("MARKS", "").replace(
+        'evidence = "our reference: a timestamps message" }',
+        'asked_by = "/ts", asked_at_start = true, evidence = "e" }',
+    )
     assert "asked in the opening, and it has none" in one_line_refusal(once)  # this socket has no opening
 
 
@@ -112,10 +120,22 @@ def test_a_declared_socket_sends_its_marks_in_a_message_of_their_own(tmp_path: P
             Utterance(chunks=(TEXT,), voice="ember", model="box-1", audio_format=grammar.socket.formats[0].name)
         )
         url = channel.url(sandbox.base_url("markbox", channel.host), opening.path_params, opening.query)
-        session = asyncio.run(run_session(
-            url, {"Authorization": f"Bearer {sandbox.default_key('markbox')}"}, list(opening.messages),
-            complete=reader(grammar, lambda events: grammar.complete(events, opening)), idle_timeout_s=30))
-    marks = [m for f in session.frames if f.direction is Direction.RECV for e in grammar.read(f).events
-             if e.kind is Kind.MARKS for m in e.marks]
+        session = asyncio.run(
+            run_session(
+                url,
+                {"Authorization": f"Bearer {sandbox.default_key('markbox')}"},
+                list(opening.messages),
+                complete=reader(grammar, lambda events: grammar.complete(events, opening)),
+                idle_timeout_s=30,
+            )
+        )
+    marks = [
+        m
+        for f in session.frames
+        if f.direction is Direction.RECV
+        for e in grammar.read(f).events
+        if e.kind is Kind.MARKS
+        for m in e.marks
+    ]
     assert [m.text for m in marks] == TEXT.split()
     assert [m.start_s for m in marks] == sorted(m.start_s for m in marks) and marks[-1].end_s > marks[0].start_s

@@ -22,7 +22,11 @@ def test_errors_carry_the_four_keys_in_the_protocols_words(declared_servers: Any
     unknown_model = _post(declared_servers, {"model": "tts-9"})
     assert unknown_model.status_code == 404
     assert unknown_model.json()["error"] | {"message": ""} == {
-        "message": "", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}
+        "message": "",
+        "type": "invalid_request_error",
+        "param": "model",
+        "code": "model_not_found",
+    }
     missing_key = _post(declared_servers, {}, key="")
     assert missing_key.status_code == 401
     assert set(missing_key.json()["error"]) == {"message", "type", "param", "code"}

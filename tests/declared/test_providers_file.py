@@ -48,8 +48,13 @@ def test_a_declaration_becomes_a_provider_with_one_offering_per_model(write_prov
     assert endpoint.role is Role.STREAM and endpoint.path == "/audio/speech"
     body = provider.offerings[0].build(SynthesisInput("Hello there."))
     # WAV is not served: the lossless format that is (flac) is asked for instead; SSE because stream = true.
-    assert body == {"model": "kokoro", "input": "Hello there.", "voice": "af_bella", "response_format": "flac",
-                    "stream_format": "sse"}
+    assert body == {
+        "model": "kokoro",
+        "input": "Hello there.",
+        "voice": "af_bella",
+        "response_format": "flac",
+        "stream_format": "sse",
+    }
     assert endpoint.price is not None and endpoint.price({**body, "input": "x" * 1000}).amount == Decimal("0.0125")
     with pytest.raises(RequestValidationError, match="input"):
         check_request(endpoint, {**body, "input": "x" * 1001})
@@ -125,12 +130,19 @@ def test_the_registry_lists_declared_providers_after_installed_ones(
 
 
 def test_declaration_values_have_the_protocol_limits() -> None:
-    base = ('protocol = "openai-speech"\nbase_url = "https://a.example/v1"\nkey_env = "X_KEY"\nmodels = ["m"]\n'
-            'voices = ["v"]\n')
+    base = (
+        'protocol = "openai-speech"\nbase_url = "https://a.example/v1"\nkey_env = "X_KEY"\nmodels = ["m"]\n'
+        'voices = ["v"]\n'
+    )
     (provider,) = declared.parse(f"[providers.x]\n{base}", Path("tts-harness.toml")).providers()
     assert provider.offerings[0].max_chars == 4096
-    for name, bad in (("x", 'voices = []'), ("x", 'models = ["m", "m"]'), ("x", 'base_url = "ftp://x"'),
-                      ("x", "price_per_million_chars = -1"), ('"Bad Name"', "")):
+    for name, bad in (
+        ("x", "voices = []"),
+        ("x", 'models = ["m", "m"]'),
+        ("x", 'base_url = "ftp://x"'),
+        ("x", "price_per_million_chars = -1"),
+        ('"Bad Name"', ""),
+    ):
         table = "\n".join(line for line in base.splitlines() if line.split(" = ")[0] != bad.split(" = ")[0])
         with pytest.raises(UsageError, match=r"^tts-harness.toml: providers\."):
             declared.parse(f"[providers.{name}]\n{table}\n{bad}\n", Path("tts-harness.toml"))
@@ -159,8 +171,11 @@ def test_the_providers_command_reports_a_bad_file_in_one_line(
 
 def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write_providers_file: Any) -> None:
     """8,000 characters is a server's own limit, not OpenAI's 4096: declared, sent, cited to the file."""
-    path = write_providers_file(GOOD.replace("max_input_chars = 1000", "max_input_chars = 8000")
-                                .replace('formats = ["mp3", "flac"]', 'formats = ["mp3", "pcm"]\nsample_rate = 22050'))
+    path = write_providers_file(
+        GOOD.replace("max_input_chars = 1000", "max_input_chars = 8000").replace(
+            'formats = ["mp3", "flac"]', 'formats = ["mp3", "pcm"]\nsample_rate = 22050'
+        )
+    )
     found = declared.load(environ={declared.FILE_ENV: str(path)})
     assert found is not None
     (provider,) = found.providers()
@@ -178,8 +193,12 @@ def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write
 def _pcm_rate(provider: Provider) -> int:
     """The rate the provider's pcm is read at: its family declaration's pcm format, else its answer body's."""
     if provider.family is not None:
-        (rate,) = {fmt.spec.sample_rate for synthesis in provider.family.syntheses for fmt in synthesis.formats
-                   if fmt.name == "pcm"}
+        (rate,) = {
+            fmt.spec.sample_rate
+            for synthesis in provider.family.syntheses
+            for fmt in synthesis.formats
+            if fmt.name == "pcm"
+        }
         return int(rate)
     return int(provider.endpoints[0].responses[0].bodies[0].pcm_rate)  # type: ignore[union-attr]
 
@@ -187,8 +206,9 @@ def _pcm_rate(provider: Provider) -> int:
 def test_streaming_is_each_models_own(write_providers_file: Any) -> None:
     """A model written as a table says whether it streams; the declaration's `stream` is the others' default.
     OpenAI's reference: `stream_format: "sse"` is not supported for tts-1 and tts-1-hd."""
-    text = GOOD.replace('models = ["kokoro", "kokoro-hd"]',
-                        'models = ["kokoro", { name = "kokoro-hd", stream = false }]')
+    text = GOOD.replace(
+        'models = ["kokoro", "kokoro-hd"]', 'models = ["kokoro", { name = "kokoro-hd", stream = false }]'
+    )
     found = declared.load(environ={declared.FILE_ENV: str(write_providers_file(text))})
     assert found is not None
     (provider,) = found.providers()
@@ -200,18 +220,24 @@ def test_streaming_is_each_models_own(write_providers_file: Any) -> None:
 
     # The other way round: no stream by default, one model that streams.
     text = GOOD.replace("stream = true", "").replace(
-        'models = ["kokoro", "kokoro-hd"]', 'models = ["kokoro", { name = "kokoro-live", stream = true }]')
+        'models = ["kokoro", "kokoro-hd"]', 'models = ["kokoro", { name = "kokoro-live", stream = true }]'
+    )
     (provider,) = declared.parse(text, Path("tts-harness.toml")).providers()
     assert [bool(o.streams) for o in provider.offerings] == [False, True]
     assert provider.endpoint(provider.offerings[1].endpoint).role is Role.STREAM
 
 
-@pytest.mark.parametrize(("entry", "ending"), [
-    ('{ name = "kokoro-hd", speed = 2 }', "providers.mybox.models.1.speed: unknown key"),
-    ('{ stream = false }', "providers.mybox.models.1.name: required key is missing"),
-    ('{ name = "kokoro-hd", stream = 3 }',
-     "providers.mybox.models.1.stream: Input should be a valid boolean, unable to interpret input (got 3)"),
-])
+@pytest.mark.parametrize(
+    ("entry", "ending"),
+    [
+        ('{ name = "kokoro-hd", speed = 2 }', "providers.mybox.models.1.speed: unknown key"),
+        ("{ stream = false }", "providers.mybox.models.1.name: required key is missing"),
+        (
+            '{ name = "kokoro-hd", stream = 3 }',
+            "providers.mybox.models.1.stream: Input should be a valid boolean, unable to interpret input (got 3)",
+        ),
+    ],
+)
 def test_a_bad_model_table_is_one_line(write_providers_file: Any, entry: str, ending: str) -> None:
     message = _error(write_providers_file, GOOD.replace('"kokoro-hd"]', f"{entry}]"))
     assert message.endswith(ending), message

@@ -78,26 +78,42 @@ def test_the_socket_table_becomes_a_family_socket() -> None:
     assert [o.name for o in provider.offerings] == ["box-1", "box-1-ws"]
 
 
-@pytest.mark.parametrize(("socket_extra", "words"), [
-    ("speed = 2", "providers.sockbox.sockets.live.speed: unknown key"),
-    ('flush = { message = { type = "flush" }, match = "type" }', "providers.sockbox.sockets.live.flush: match: a JSON"),
-    ('summary = 3', "providers.sockbox.sockets.live.summary: Input should be a valid string"),
-])
+@pytest.mark.parametrize(
+    ("socket_extra", "words"),
+    [
+        ("speed = 2", "providers.sockbox.sockets.live.speed: unknown key"),
+        (
+            'flush = { message = { type = "flush" }, match = "type" }',
+            "providers.sockbox.sockets.live.flush: match: a JSON",
+        ),
+        ("summary = 3", "providers.sockbox.sockets.live.summary: Input should be a valid string"),
+    ],
+)
 def test_a_mistake_in_a_socket_table_is_one_line(socket_extra: str, words: str) -> None:
     with pytest.raises(UsageError) as raised:
         declared_providers(_file("https://box.example", socket_extra=socket_extra))
     assert words in str(raised.value) and "\n" not in str(raised.value), str(raised.value)
 
 
-@pytest.mark.parametrize(("old", "new", "words"), [
-    ('text = {{ message = {{ type = "text", text = "{{text}}" }} }}', 'text = {{ message = {{ type = "text" }} }}',
-     'providers.sockbox.sockets.live: text.message: must hold "{text}"'),
-    ('key = "{{key}}", ', "", 'providers.sockbox.sockets.live: opening.message: key = "message" puts the key'),
-    ('final = {{ message = {{ type = "done" }} }}', 'final = {{ message = {{ id = "{{context}}" }} }}',
-     "providers.sockbox.sockets.live: final.match: required"),
-])
-def test_a_socket_without_what_the_family_needs_is_one_line(old: str, new: str, words: str,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (
+            'text = {{ message = {{ type = "text", text = "{{text}}" }} }}',
+            'text = {{ message = {{ type = "text" }} }}',
+            'providers.sockbox.sockets.live: text.message: must hold "{text}"',
+        ),
+        ('key = "{{key}}", ', "", 'providers.sockbox.sockets.live: opening.message: key = "message" puts the key'),
+        (
+            'final = {{ message = {{ type = "done" }} }}',
+            'final = {{ message = {{ id = "{{context}}" }} }}',
+            "providers.sockbox.sockets.live: final.match: required",
+        ),
+    ],
+)
+def test_a_socket_without_what_the_family_needs_is_one_line(
+    old: str, new: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys.modules[__name__], "SOCKET", SOCKET.replace(old, new))
     with pytest.raises(UsageError) as raised:
         declared_providers(_file("https://box.example"))
@@ -105,6 +121,7 @@ def test_a_socket_without_what_the_family_needs_is_one_line(old: str, new: str, 
 
 
 # --- the sandbox: listed, imitated, benchmarked, checked by the contract suite -----------------------------
+
 
 def _jobs(config: Any) -> list[dict[str, Any]]:
     from harness.results.store import Store
@@ -124,11 +141,21 @@ def test_the_sandbox_imitates_it_and_the_benchmark_speaks_it(tmp_path: Path) -> 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file("https://box.example"), encoding="utf-8")
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("sockbox",),
-                             corpus=("en_read:2",), sandbox_profile="fast")
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("sockbox",),
+            corpus=("en_read:2",),
+            sandbox_profile="fast",
+        )
         jobs = _jobs(config)
     assert sorted((j["model"], j["outcome"]) for j in jobs) == [
-        ("box-1", "ok"), ("box-1", "ok"), ("box-1-ws", "ok"), ("box-1-ws", "ok")], [j["error_message"] for j in jobs]
+        ("box-1", "ok"),
+        ("box-1", "ok"),
+        ("box-1-ws", "ok"),
+        ("box-1-ws", "ok"),
+    ], [j["error_message"] for j in jobs]
 
 
 LIKE_RIME = """
@@ -165,8 +192,9 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
     assert set(found["myrime"]["hosts"].values()) == {"http://rime.lan:9000"}
     assert set(found["myeleven"]["hosts"].values()) == {"http://eleven.lan:8080"}
     select = ["-k", "sockbox or myrime or myeleven", "-q", "-rA"]
-    recorded = _run(pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select),
-                    env)
+    recorded = _run(
+        pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select), env
+    )
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     for name in ("sockbox", "myrime", "myeleven"):  # the socket's own checks and the HTTP scenarios ran, for each
         assert f"PASSED contracts/test_realtime.py::test_realtime[{name}/synthesis]" in recorded.stdout
@@ -179,6 +207,7 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
 
 
 # --- a loopback server written here, unlike the sandbox ------------------------------------------------------
+
 
 class _Box(LoopbackSocketServer):
     """The declared socket as another server writes it: the key checked in the opening, a ready answer, the audio
@@ -207,7 +236,7 @@ class _Box(LoopbackSocketServer):
             text += message.get("text", "")
         samples = b"\x00\x10\x00\xf0" * (1600 * max(1, len(text) // 10))
         third = len(samples) // 3 // 2 * 2
-        for index, piece in enumerate((samples[:third], samples[third:2 * third], samples[2 * third:])):
+        for index, piece in enumerate((samples[:third], samples[third : 2 * third], samples[2 * third :])):
             await socket.send(json.dumps({"type": "audio", "chunk": {"hex": piece.hex()}}))
             if index == 0:
                 await socket.send(json.dumps({"type": "progress", "spoken": len(text) // 3}))
@@ -224,17 +253,26 @@ def box() -> Iterator[_Box]:
         server.close()
 
 
-def test_the_benchmark_speaks_to_a_server_unlike_the_sandbox(box: _Box, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_benchmark_speaks_to_a_server_unlike_the_sandbox(
+    box: _Box, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from harness.runner.plan.config import BenchConfig
 
     path = tmp_path / "tts-harness.toml"
     path.write_text(_file(box.url), encoding="utf-8")
     monkeypatch.setenv("SOCKBOX_API_KEY", KEY)
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("sockbox",),
-                             models=("sockbox/box-1-ws",), corpus=("en_read:1",), target=box.url, budget=1.0,
-                             concurrency=1)
+        config = BenchConfig(
+            out=tmp_path,
+            score=False,
+            report=False,
+            providers=("sockbox",),
+            models=("sockbox/box-1-ws",),
+            corpus=("en_read:1",),
+            target=box.url,
+            budget=1.0,
+            concurrency=1,
+        )
         jobs = _jobs(config)
     assert [(j["model"], j["outcome"]) for j in jobs] == [("box-1-ws", "ok")], [j["error_message"] for j in jobs]
     opening, *texts = box.seen
@@ -245,11 +283,19 @@ def test_the_benchmark_speaks_to_a_server_unlike_the_sandbox(box: _Box, tmp_path
 def test_a_socket_says_an_unknown_model_falls_back_as_a_builtin_does() -> None:
     from harness.core.protocols.http_speech import UnknownModel
 
-    with pytest.raises(UsageError, match=r'sockets\.live\.unknown_model: "default" speaks an unknown model as the '
-                                         r"table's default_model: declare it"):
+    with pytest.raises(
+        UsageError,
+        match=r'sockets\.live\.unknown_model: "default" speaks an unknown model as the '
+        r"table's default_model: declare it",
+    ):
         declared_providers(_file("https://box.example", socket_extra='unknown_model = "default"\n'))
-    (provider,) = declared_providers(_file("https://box.example", extra='model = "/model"\ndefault_model = "box-1"\n',
-                                           socket_extra='unknown_model = "default"\n'))
+    (provider,) = declared_providers(
+        _file(
+            "https://box.example",
+            extra='model = "/model"\ndefault_model = "box-1"\n',
+            socket_extra='unknown_model = "default"\n',
+        )
+    )
     assert socket_of(provider.channels[0]).unknown_model is UnknownModel.DEFAULT
     (plain,) = declared_providers(_file("https://box.example"))
     assert socket_of(plain.channels[0]).unknown_model is UnknownModel.REFUSED

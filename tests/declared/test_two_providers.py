@@ -57,8 +57,7 @@ def test_protocol_checks_run_against_both_and_report_the_known_deviation(declare
     assert "duration ratio (speed 2.0 / 1.0) within" in out  # the finding itself, not only the declaration
 
 
-def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared_servers: Any,
-                                                                        tmp_path: Path) -> None:
+def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared_servers: Any, tmp_path: Path) -> None:
     """`pytest contracts/` with the two declared: before recording their scenarios skip (with the command
     that records them); recorded from the sandbox into the folder beside the providers file (never the
     harness's fixtures/); then green in replay and against each server."""
@@ -67,13 +66,15 @@ def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared
     before = _run(pytest_command("contracts/", *select), env)
     assert before.returncode == 0, before.stdout[-3000:]
     assert "--tts-target sandbox --tts-record-mode=new_episodes" in before.stdout  # the skip says how to record
-    recorded = _run(pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select),
-                    env)
+    recorded = _run(
+        pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select), env
+    )
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     folder = Path(env["TTS_HARNESS_PROVIDERS_FILE"]).parent / "tts-harness-fixtures"
     assert {p.name for p in (folder / "scenarios").iterdir()} == {"hosted", "loopy"}
     assert not list((REPO / "fixtures" / "scenarios").glob("hosted")) and not list(
-        (REPO / "fixtures" / "scenarios").glob("loopy"))
+        (REPO / "fixtures" / "scenarios").glob("loopy")
+    )
     # Replay; both at their own servers; the loopback server alone, named by its base URL.
     for target in ([], ["--tts-live"], ["--tts-target", declared_servers.loopback_url]):
         done = _run(pytest_command("contracts/", *target, *select), env)
@@ -84,11 +85,25 @@ def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared
 
 
 def test_bench_reports_both_beside_a_built_in_provider(declared_servers: Any, tmp_path: Path) -> None:
-    done = _run(_cli("bench", "run", "--providers", "ttsai,hosted,loopy",
-                     "--models", "ttsai/piper,hosted/tts-1,hosted/gpt-4o-mini-tts,loopy/loop-tts",
-                     "--corpus", "en_read:2", "--sandbox-profile", "fast", "--out", str(tmp_path), "--no-score",
-                     "--report"),
-                declared_servers.env)
+    done = _run(
+        _cli(
+            "bench",
+            "run",
+            "--providers",
+            "ttsai,hosted,loopy",
+            "--models",
+            "ttsai/piper,hosted/tts-1,hosted/gpt-4o-mini-tts,loopy/loop-tts",
+            "--corpus",
+            "en_read:2",
+            "--sandbox-profile",
+            "fast",
+            "--out",
+            str(tmp_path),
+            "--no-score",
+            "--report",
+        ),
+        declared_servers.env,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     summary = done.stdout
     for label in ("ttsai/piper", "hosted/tts-1", "hosted/gpt-4o-mini-tts", "loopy/loop-tts"):
@@ -96,9 +111,12 @@ def test_bench_reports_both_beside_a_built_in_provider(declared_servers: Any, tm
     # Streaming is each model's: tts-1 is declared `stream = false` beside a provider-wide `stream = true`.
     with sqlite3.connect(tmp_path / "runs.db") as db:
         # stream_format "audio" (the plain answer, OpenAI's default) asks for what no stream_format does.
-        sent = {(model, delivery, None if (form := json.loads(params).get("stream_format")) == "audio" else form)
-                for model, delivery, params in
-                db.execute("SELECT model, delivery, params_json FROM jobs WHERE provider = 'hosted'")}
+        sent = {
+            (model, delivery, None if (form := json.loads(params).get("stream_format")) == "audio" else form)
+            for model, delivery, params in db.execute(
+                "SELECT model, delivery, params_json FROM jobs WHERE provider = 'hosted'"
+            )
+        }
     # tts-1's audio file came chunked as it was made (the sandbox sends OpenAI's file so): a listener meets its seams,
     # so it is recorded as a stream all the same (docs/seams.md), its request still asking no SSE.
     assert sent == {("tts-1", "stream", None), ("gpt-4o-mini-tts", "stream", "sse")}, sent
@@ -109,7 +127,23 @@ def test_bench_reports_both_beside_a_built_in_provider(declared_servers: Any, tm
 
 
 def test_bench_reaches_the_loopback_server_itself_live(declared_servers: Any, tmp_path: Path) -> None:
-    done = _run(_cli("bench", "run", "--target", "live", "--providers", "loopy", "--corpus", "en_read:2",
-                     "--yes", "--out", str(tmp_path), "--no-score", "--no-report"), declared_servers.env)
+    done = _run(
+        _cli(
+            "bench",
+            "run",
+            "--target",
+            "live",
+            "--providers",
+            "loopy",
+            "--corpus",
+            "en_read:2",
+            "--yes",
+            "--out",
+            str(tmp_path),
+            "--no-score",
+            "--no-report",
+        ),
+        declared_servers.env,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert any(line.split()[:2] == ["loopy/loop-tts", "2/2"] for line in done.stdout.splitlines()), done.stdout

@@ -17,13 +17,16 @@ PAGE = (REPO_ROOT / "docs" / "providers.md").read_text(encoding="utf-8")
 def _section(title: str) -> str:
     start = PAGE.index(f"## {title}")
     end = PAGE.find("\n## ", start + 3)
-    return PAGE[start:end if end != -1 else None]
+    return PAGE[start : end if end != -1 else None]
 
 
 def _built_in() -> dict[str, SpeechService]:
     declared = {p.name for p in declared_providers()}
-    return {name: p.family for name, p in providers().items()
-            if name not in declared and isinstance(p.family, SpeechService)}
+    return {
+        name: p.family
+        for name, p in providers().items()
+        if name not in declared and isinstance(p.family, SpeechService)
+    }
 
 
 def test_every_built_in_provider_is_said_open_or_closed_as_declared() -> None:

@@ -16,7 +16,7 @@ NAMED_ONE_BY_ONE = 20  # a longer list (Deepgram's voice models) is said by its 
 def _section(title: str) -> str:
     start = PAGE.index(f"## {title}")
     end = PAGE.find("\n## ", start + 3)
-    return PAGE[start:end if end != -1 else None]
+    return PAGE[start : end if end != -1 else None]
 
 
 def _rows() -> dict[str, str]:

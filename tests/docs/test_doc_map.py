@@ -36,8 +36,11 @@ def _relative_links(document: Path) -> list[str]:
 def test_the_readme_sends_the_reader_on_within_120_lines() -> None:
     """A link to a deeper document: another page (`.md`) or a folder of the repository, not a picture."""
     lines = README.read_text(encoding="utf-8").splitlines()
-    first = next(number for number, line in enumerate(lines, start=1)
-                 if any(_relative(t) and t.split("#")[0].endswith((".md", "/")) for t in LINK.findall(line)))
+    first = next(
+        number
+        for number, line in enumerate(lines, start=1)
+        if any(_relative(t) and t.split("#")[0].endswith((".md", "/")) for t in LINK.findall(line))
+    )
     assert first <= 120, f"README.md's first link to deeper documents is on line {first}"
 
 
@@ -46,8 +49,9 @@ def test_the_readme_defines_each_term_where_it_first_uses_it() -> None:
     for term in README_TERMS:
         first = re.search(rf"(?<!\w){re.escape(term)}s?(?!\w)", text, re.IGNORECASE)
         assert first is not None, term
-        assert text[:first.start()].endswith("**"), f"README.md uses {term!r} before it defines it: " \
-                                                    f"...{text[max(0, first.start() - 60):first.end() + 20]}..."
+        assert text[: first.start()].endswith("**"), (
+            f"README.md uses {term!r} before it defines it: ...{text[max(0, first.start() - 60) : first.end() + 20]}..."
+        )
 
 
 def test_the_architecture_document_is_a_map() -> None:
@@ -56,8 +60,12 @@ def test_the_architecture_document_is_a_map() -> None:
 
 
 def test_every_relative_link_names_a_file_of_the_repository() -> None:
-    broken = [f"{document.relative_to(REPO)}: {target}" for document in DOCUMENTS
-              for target in _relative_links(document) if not (document.parent / target.split("#")[0]).exists()]
+    broken = [
+        f"{document.relative_to(REPO)}: {target}"
+        for document in DOCUMENTS
+        for target in _relative_links(document)
+        if not (document.parent / target.split("#")[0]).exists()
+    ]
     assert sum(len(_relative_links(document)) for document in DOCUMENTS) > 50  # the reader finds the links
     assert broken == []
 
@@ -65,17 +73,23 @@ def test_every_relative_link_names_a_file_of_the_repository() -> None:
 def test_every_page_a_document_names_is_in_the_repository() -> None:
     """A page named in the text, linked or not: the top-level ones (`CONTRIBUTING.md`) and the docs' (`docs/x.md`).
     Lower-case names elsewhere are other people's files (a provider's `language-support.md`, an output file)."""
-    named = {(document, page) for document in DOCUMENTS
-             for page in PAGE.findall(URL.sub(" ", document.read_text(encoding="utf-8")))}
+    named = {
+        (document, page)
+        for document in DOCUMENTS
+        for page in PAGE.findall(URL.sub(" ", document.read_text(encoding="utf-8")))
+    }
     assert len({page for _, page in named}) > 10  # the reader finds the pages
-    missing = sorted(f"{document.relative_to(REPO)}: {page}" for document, page in named
-                     if not (REPO / page).is_file() and not (REPO / "docs" / page).is_file())
+    missing = sorted(
+        f"{document.relative_to(REPO)}: {page}"
+        for document, page in named
+        if not (REPO / page).is_file() and not (REPO / "docs" / page).is_file()
+    )
     assert missing == []
 
 
 def _documented_tables() -> list[str]:
     text = (REPO / "docs" / "store.md").read_text(encoding="utf-8")
-    section = text[text.index("\n## Tables\n"):]
+    section = text[text.index("\n## Tables\n") :]
     section = section[: section.index("\n## ", 1)]
     return re.findall(r"^\| `(\w+)` \|", section, re.M)
 

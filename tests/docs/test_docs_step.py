@@ -31,15 +31,17 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def test_without_the_opt_in_the_readers_and_the_examples_skip_saying_how_to_run_them(
-        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(OPT_IN, raising=False)
     result = _run(pytester)
     result.assert_outcomes(passed=1, skipped=2)
     result.stdout.fnmatch_lines([f"SKIPPED * opt-in: {OPT_IN}=1 python -m pytest -m docs *"])
 
 
-def test_the_docs_step_selects_the_readers_and_the_examples_alone(pytester: pytest.Pytester,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_docs_step_selects_the_readers_and_the_examples_alone(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(OPT_IN, "1")
     result = _run(pytester, "-m", "docs", "--collect-only", "-q")
     result.stdout.fnmatch_lines(["*test_reads_the_run", "*test_an_example", "2/3 tests collected (1 deselected)*"])

@@ -69,11 +69,19 @@ def examples(document: Path) -> list[Example]:
     text = document.read_text(encoding="utf-8")
     found = []
     for fence in FENCE.finditer(text):
-        before = text[:fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        before = text[: fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
         marker = MARKER.search(before)
         body = "\n".join(line.removeprefix(fence.group("indent")) for line in fence.group("body").splitlines())
-        found.append(Example(document, text[:fence.start()].count("\n") + 1, fence.group("lang"), body + "\n",
-                             marker.group("kind") if marker else None, marker.group("reason") if marker else None))
+        found.append(
+            Example(
+                document,
+                text[: fence.start()].count("\n") + 1,
+                fence.group("lang"),
+                body + "\n",
+                marker.group("kind") if marker else None,
+                marker.group("reason") if marker else None,
+            )
+        )
     return found
 
 
@@ -92,10 +100,18 @@ def test_every_block_says_what_it_is() -> None:
 
 
 def _bash(script: str, folder: Path, where: str) -> None:
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=folder, env=shell_env(),
-                          capture_output=True, text=True, timeout=STEP_TIMEOUT_S, check=False)
-    assert done.returncode == 0, f"{where} failed (exit {done.returncode}):\n{script}\n{done.stdout[-3000:]}\n" \
-                                 f"{done.stderr[-3000:]}"
+    done = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=folder,
+        env=shell_env(),
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 0, (
+        f"{where} failed (exit {done.returncode}):\n{script}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
 
 
 def _logical_lines(body: str) -> list[str]:
@@ -131,8 +147,15 @@ def _run(example: Example, folder: Path, run_id: str | None) -> None:
     elif example.kind is not None and example.kind != "providers-file":
         return  # marked: it cannot run here, and the marker says why
     elif example.language == "python":
-        done = subprocess.run([sys.executable, "-c", body], cwd=folder, env=shell_env(), capture_output=True,
-                              text=True, timeout=STEP_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", body],
+            cwd=folder,
+            env=shell_env(),
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT_S,
+            check=False,
+        )
         assert done.returncode == 0, f"{example.where} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     else:
         _bash(body, folder, example.where)
@@ -153,8 +176,10 @@ def _names_the_readme_run(document: Path) -> bool:
 # Only documents with something to run: another would wait for the README's run (its fixture) to skip. Those that
 # start the most benchmarks first: the documents that read the README's run run last in a session, and the longest
 # handed out last would end the session alone on one worker.
-WITH_EXAMPLES = sorted((document for document in DOCUMENTS if any(e.language in RUNNABLE for e in examples(document))),
-                       key=lambda document: -_benchmarks_started(document))
+WITH_EXAMPLES = sorted(
+    (document for document in DOCUMENTS if any(e.language in RUNNABLE for e in examples(document))),
+    key=lambda document: -_benchmarks_started(document),
+)
 AFTER_THE_README = [document for document in WITH_EXAMPLES if _names_the_readme_run(document)]
 ON_THEIR_OWN = [document for document in WITH_EXAMPLES if not _names_the_readme_run(document)]
 
@@ -181,8 +206,7 @@ def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, default_
 @pytest.mark.docs  # the docs step of .ci/run, with the README run's readers (tests.helpers.default_run)
 @pytest.mark.clock  # most of it waits on the sandbox's jobs, which take the time the providers' do
 @pytest.mark.parametrize("document", ON_THEIR_OWN, ids=lambda path: path.name)
-def test_the_examples_of_a_document_naming_no_run_run_in_a_folder_of_their_own(document: Path,
-                                                                               tmp_path: Path) -> None:
+def test_the_examples_of_a_document_naming_no_run_run_in_a_folder_of_their_own(document: Path, tmp_path: Path) -> None:
     """A document that names no run is run as by a newcomer who opens it first: in an empty folder (the voices its
     examples name beside them), its benchmarks scoring every clip anew. It waits for no run, so it runs with the
     session's first tests (`clock`: one worker takes them while the others compute), not at its end."""
@@ -218,11 +242,16 @@ def test_the_readme_run_shows_the_market(default_run: DefaultRun) -> None:
     from harness.core.registry import ENTRY_POINT_GROUP
 
     built_in = [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
-    offerings = {f"{provider.name}/{offering.name}" for provider in built_in for offering in provider.offerings
-                 if not offering.named_only}
+    offerings = {
+        f"{provider.name}/{offering.name}"
+        for provider in built_in
+        for offering in provider.offerings
+        if not offering.named_only
+    }
     with sqlite3.connect(f"file:{default_run.db}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT provider || '/' || model, outcome FROM jobs WHERE run_id = ?",
-                          (default_run.run_id,)).fetchall()
+        rows = db.execute(
+            "SELECT provider || '/' || model, outcome FROM jobs WHERE run_id = ?", (default_run.run_id,)
+        ).fetchall()
     assert {label for label, _ in rows} == offerings
     assert len(offerings) > 100 and {outcome for _, outcome in rows} == {"ok"}
 
@@ -232,8 +261,9 @@ def test_the_readme_run_scores_after_its_jobs(default_run: DefaultRun) -> None:
     renders on 2 cores saturated the client it measures with (harness.scoring.background)."""
     with sqlite3.connect(f"file:{default_run.db}?mode=ro", uri=True) as db:
         (last_job,) = db.execute("SELECT max(finished_at) FROM jobs WHERE run_id = ?", (default_run.run_id,)).fetchone()
-        (first_score, scored) = db.execute("SELECT min(scored_at), count(*) FROM scores WHERE run_id = ?",
-                                           (default_run.run_id,)).fetchone()
+        (first_score, scored) = db.execute(
+            "SELECT min(scored_at), count(*) FROM scores WHERE run_id = ?", (default_run.run_id,)
+        ).fetchone()
     assert scored > 100 and last_job is not None and first_score is not None
     assert datetime.fromisoformat(first_score) >= datetime.fromisoformat(last_job)
 
@@ -241,8 +271,9 @@ def test_the_readme_run_scores_after_its_jobs(default_run: DefaultRun) -> None:
 def test_the_readmes_first_command_is_the_users_alone() -> None:
     """A newcomer's first block installs and runs the benchmark, one line, nothing of a contributor's in it."""
     (first, *_rest) = examples(REPO / "README.md")
-    assert first.body.splitlines() == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[bench]' "
-                                       "&& tts-harness bench run"]
+    assert first.body.splitlines() == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[bench]' && tts-harness bench run"
+    ]
 
 
 def _test_command(document: Path) -> str:

@@ -29,8 +29,12 @@ REPO = Path(__file__).resolve().parents[2]
 HARNESS = REPO / "harness"
 # The map and every page it sends a newcomer to. docs/providers.md is left out: it names a provider its example
 # would create (`harness/providers/acme/`) and files of the providers' own client libraries (`tts.py`) on purpose.
-DOCUMENTS = (REPO / "ARCHITECTURE.md", REPO / "README.md", REPO / "CONTRIBUTING.md",
-             *(path for path in sorted((REPO / "docs").glob("*.md")) if path.name != "providers.md"))
+DOCUMENTS = (
+    REPO / "ARCHITECTURE.md",
+    REPO / "README.md",
+    REPO / "CONTRIBUTING.md",
+    *(path for path in sorted((REPO / "docs").glob("*.md")) if path.name != "providers.md"),
+)
 
 URL = re.compile(r"[a-z][\w+.-]*://\S+")
 PATH = re.compile(r"(?<![\w./@-])(\.?[\w-]+(?:/[\w.<>{}*…-]+)*/[\w.<>{}*…-]*)")
@@ -115,9 +119,11 @@ def missing(text: str) -> list[str]:
     """The names in `text` that the repository does not hold."""
     found = named(text)
     basenames = {path.rsplit("/", 1)[-1] for path in _tracked()}
-    return sorted([f"path {p}" for p in found["path"] if not _exists(p)]
-                  + [f"module {d}" for d in found["dotted"] if not _dotted_exists(d)]
-                  + [f"file {f}" for f in found["file"] if f not in basenames])
+    return sorted(
+        [f"path {p}" for p in found["path"] if not _exists(p)]
+        + [f"module {d}" for d in found["dotted"] if not _dotted_exists(d)]
+        + [f"file {f}" for f in found["file"] if f not in basenames]
+    )
 
 
 # --- the reader can fail ----------------------------------------------------------------------------------
@@ -126,15 +132,21 @@ def missing(text: str) -> list[str]:
 def test_each_form_of_a_stale_name_is_caught() -> None:
     """Names of the kind the map once held: a deleted module by its short path, a module never written by its
     dotted name, a file by its bare name; beside real ones in the same forms, which pass."""
-    text = ("`core/protocols/cartesia.py` is the realtime protocols; `harness.runner.usecase` runs it; see "
-            "`harness/sandbox/gone.py`, `runner/plan/jobs.with_nothing` and `nowhere_at_all.py`.\n"
-            "Real: `core/protocols/http_speech.py`, `harness.results.dearer`, `harness.sandbox.running`, "
-            "`runner/plan/jobs.with_normalisation`, `sandbox/emulations/`, `harness/providers/<name>/`, "
-            "tests/core/test_layers.py, https://example.com/core/nothing.py, tts-harness.toml, `declaration.py`.\n"
-            "```text\nharness/providers/<name>/\n    endpoints.py   a shape's name, not a module\n```\n")
-    assert missing(text) == ["file nowhere_at_all.py", "module harness.runner.usecase",
-                             "path core/protocols/cartesia.py", "path harness/sandbox/gone.py",
-                             "path runner/plan/jobs.with_nothing"]
+    text = (
+        "`core/protocols/cartesia.py` is the realtime protocols; `harness.runner.usecase` runs it; see "
+        "`harness/sandbox/gone.py`, `runner/plan/jobs.with_nothing` and `nowhere_at_all.py`.\n"
+        "Real: `core/protocols/http_speech.py`, `harness.results.dearer`, `harness.sandbox.running`, "
+        "`runner/plan/jobs.with_normalisation`, `sandbox/emulations/`, `harness/providers/<name>/`, "
+        "tests/core/test_layers.py, https://example.com/core/nothing.py, tts-harness.toml, `declaration.py`.\n"
+        "```text\nharness/providers/<name>/\n    endpoints.py   a shape's name, not a module\n```\n"
+    )
+    assert missing(text) == [
+        "file nowhere_at_all.py",
+        "module harness.runner.usecase",
+        "path core/protocols/cartesia.py",
+        "path harness/sandbox/gone.py",
+        "path runner/plan/jobs.with_nothing",
+    ]
 
 
 def test_a_dotted_name_past_its_module_must_be_a_name_the_module_defines() -> None:

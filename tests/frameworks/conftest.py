@@ -24,7 +24,10 @@ async def _clients_closed_on_this_loop() -> AsyncIterator[None]:
     gc.freeze()
     yield
     gc.collect()  # the clients' __del__ start their aclose() on this, the running loop
-    closing = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()
-               and "aclose" in getattr(task.get_coro(), "__qualname__", "")]
+    closing = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not asyncio.current_task() and "aclose" in getattr(task.get_coro(), "__qualname__", "")
+    ]
     if closing:
         await asyncio.wait(closing, timeout=CLOSE_WAIT_S)

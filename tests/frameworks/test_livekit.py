@@ -32,12 +32,28 @@ from tests.helpers.installed import skip_unless_installed
 from tests.helpers.livekit import PluginReportedError, Spoken, stream, synthesize
 
 pytestmark = skip_unless_installed(
-    "livekit.agents", reason="LiveKit's plugins are a test extra: pip install -e .[test]")
+    "livekit.agents", reason="LiveKit's plugins are a test extra: pip install -e .[test]"
+)
 
 TEXT = "Hello from the sandbox, through LiveKit."
 BAD_KEY = "not-a-key-0123456789"
-PROVIDERS = ("openai", "cartesia", "elevenlabs", "deepgram", "rime", "inworld", "murf", "minimax", "smallest",
-             "sarvam", "fish", "neuphonic", "speechify", "groq", "azure")
+PROVIDERS = (
+    "openai",
+    "cartesia",
+    "elevenlabs",
+    "deepgram",
+    "rime",
+    "inworld",
+    "murf",
+    "minimax",
+    "smallest",
+    "sarvam",
+    "fish",
+    "neuphonic",
+    "speechify",
+    "groq",
+    "azure",
+)
 
 Build = Callable[[Sandbox, str], Any]
 
@@ -86,15 +102,15 @@ def _deepgram(sandbox: Sandbox, key: str) -> Any:
 def _rime_http(sandbox: Sandbox, key: str) -> Any:
     from livekit.plugins import rime
 
-    return rime.TTS(api_key=key, base_url=sandbox.base_url("rime", "api") + "/v1/rime-tts",
-                    allow_custom_endpoint=True)
+    return rime.TTS(api_key=key, base_url=sandbox.base_url("rime", "api") + "/v1/rime-tts", allow_custom_endpoint=True)
 
 
 def _rime_socket(sandbox: Sandbox, key: str) -> Any:
     from livekit.plugins import rime
 
-    return rime.TTS(api_key=key, base_url=_ws(sandbox.base_url("rime", "ws")), use_websocket=True,
-                    allow_custom_endpoint=True)
+    return rime.TTS(
+        api_key=key, base_url=_ws(sandbox.base_url("rime", "ws")), use_websocket=True, allow_custom_endpoint=True
+    )
 
 
 def _inworld(sandbox: Sandbox, key: str) -> Any:
@@ -162,10 +178,12 @@ def _azure(sandbox: Sandbox, key: str) -> Any:
 
 # What the sandbox still refuses of each plugin's defaults (2026-11-25, after issue 53's open catalogues, values by
 # evidence and the plugins' own evidence): each names the refused value, the answer and the reference that refuses it.
-MURF_SOCKET = ('stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
-               "a 1008 close: the plugin's default min_buffer_size is 3, and Murf's reference states \"Range: 40 to "
-               "160 characters\" (murf.ai/api/docs/text-to-speech/web-sockets/advanced-settings), as Murf's own "
-               "Pipecat integration checks")
+MURF_SOCKET = (
+    'stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
+    "a 1008 close: the plugin's default min_buffer_size is 3, and Murf's reference states \"Range: 40 to "
+    "160 characters\" (murf.ai/api/docs/text-to-speech/web-sockets/advanced-settings), as Murf's own "
+    "Pipecat integration checks"
+)
 
 CASES = (
     Case("openai", "openai", _openai, streams=False),
@@ -188,9 +206,17 @@ CASES = (
 
 
 def _cases(refusal: Callable[[Case], str | None], keep: Callable[[Case], bool] = lambda _case: True) -> list[Any]:
-    return [pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, raises=PluginReportedError,
-                                                                    reason=reason)]
-                         if (reason := refusal(case)) else []) for case in CASES if keep(case)]
+    return [
+        pytest.param(
+            case,
+            id=case.id,
+            marks=[pytest.mark.xfail(strict=True, raises=PluginReportedError, reason=reason)]
+            if (reason := refusal(case))
+            else [],
+        )
+        for case in CASES
+        if keep(case)
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from tests.helpers.installed import skip_unless_installed
 # The SDK keeps one module-global httpx client for every provider it makes (`shared_http_client`), bound to the
 # event loop of its first request, as in an app's one long-lived loop: the tests share one loop too.
 pytestmark = [
-    skip_unless_installed("agents.voice",
-                          reason="the OpenAI Agents SDK (voice) is a test extra: pip install -e .[test]"),
+    skip_unless_installed(
+        "agents.voice", reason="the OpenAI Agents SDK (voice) is a test extra: pip install -e .[test]"
+    ),
     pytest.mark.asyncio(loop_scope="module"),
 ]
 

@@ -36,8 +36,24 @@ import aiohttp  # after the skip: it comes with pipecat-ai
 
 TEXT = "Hello from the sandbox, through Pipecat."
 BAD_KEY = "not-a-key-0123456789"
-PROVIDERS = ("openai", "cartesia", "elevenlabs", "deepgram", "rime", "minimax", "inworld", "speechify", "xai",
-             "together", "neuphonic", "resemble", "smallest", "groq", "sarvam", "speechmatics")
+PROVIDERS = (
+    "openai",
+    "cartesia",
+    "elevenlabs",
+    "deepgram",
+    "rime",
+    "minimax",
+    "inworld",
+    "speechify",
+    "xai",
+    "together",
+    "neuphonic",
+    "resemble",
+    "smallest",
+    "groq",
+    "sarvam",
+    "speechmatics",
+)
 RIME_MODEL, RIME_VOICE = "arcana", "celeste"  # a model and the voice Rime's documents pair with it
 NEUPHONIC_VOICE = "8e9c4bc8-3979-48ab-8626-df53befc2090"  # the sandbox's voices: each provider's declared ones
 RESEMBLE_VOICE = "55592656"
@@ -66,57 +82,82 @@ def _socket_url(sandbox: Sandbox, provider: str, host: str = "api") -> str:
 def _openai(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.openai.tts import OpenAITTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("openai"),
-                   settings=Service.Settings(model="gpt-4o-mini-tts", voice="alloy"))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("openai"),
+        settings=Service.Settings(model="gpt-4o-mini-tts", voice="alloy"),
+    )
 
 
 def _cartesia_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.cartesia.tts import CartesiaHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("cartesia", "api"), aiohttp_session=session,
-                   settings=Service.Settings(model=CARTESIA_MODEL, voice=CARTESIA_VOICE))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("cartesia", "api"),
+        aiohttp_session=session,
+        settings=Service.Settings(model=CARTESIA_MODEL, voice=CARTESIA_VOICE),
+    )
 
 
 def _cartesia_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.cartesia.tts import CartesiaTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "cartesia") + "/tts/websocket",
-                   settings=Service.Settings(model=CARTESIA_MODEL, voice=CARTESIA_VOICE))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "cartesia") + "/tts/websocket",
+        settings=Service.Settings(model=CARTESIA_MODEL, voice=CARTESIA_VOICE),
+    )
 
 
 def _elevenlabs_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.elevenlabs.tts import ElevenLabsHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("elevenlabs", "api"), aiohttp_session=session,
-                   settings=Service.Settings(model=ELEVEN_MODEL, voice=ELEVEN_VOICE))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("elevenlabs", "api"),
+        aiohttp_session=session,
+        settings=Service.Settings(model=ELEVEN_MODEL, voice=ELEVEN_VOICE),
+    )
 
 
 def _elevenlabs_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.elevenlabs.tts import ElevenLabsTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "elevenlabs"),
-                   settings=Service.Settings(model=ELEVEN_MODEL, voice=ELEVEN_VOICE))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "elevenlabs"),
+        settings=Service.Settings(model=ELEVEN_MODEL, voice=ELEVEN_VOICE),
+    )
 
 
 def _deepgram_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.deepgram.tts import DeepgramHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("deepgram", "api"), aiohttp_session=session,
-                   settings=Service.Settings(voice=DEEPGRAM_MODEL))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("deepgram", "api"),
+        aiohttp_session=session,
+        settings=Service.Settings(voice=DEEPGRAM_MODEL),
+    )
 
 
 def _deepgram_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.deepgram.tts import DeepgramTTSService as Service
 
-    return Service(api_key=key, base_url=_socket_url(sandbox, "deepgram"),
-                   settings=Service.Settings(voice=DEEPGRAM_MODEL))
+    return Service(
+        api_key=key, base_url=_socket_url(sandbox, "deepgram"), settings=Service.Settings(voice=DEEPGRAM_MODEL)
+    )
 
 
 def _rime_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.rime.tts import RimeTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "rime", "ws") + "/ws3",
-                   settings=Service.Settings(model=RIME_MODEL, voice=RIME_VOICE))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "rime", "ws") + "/ws3",
+        settings=Service.Settings(model=RIME_MODEL, voice=RIME_VOICE),
+    )
 
 
 def _rime_plain_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
@@ -124,58 +165,85 @@ def _rime_plain_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSessi
 
     # Its default is wss://users.rime.ai/ws, Rime's HTTP host; Rime's reference names wss://users-ws.rime.ai/ws, the
     # host of its JSON socket too (the sandbox's "ws"): pointed there (docs/providers.md, clients that differ).
-    return Service(api_key=key, url=_socket_url(sandbox, "rime", "ws") + "/ws",
-                   settings=Service.Settings(model=RIME_MODEL, voice=RIME_VOICE))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "rime", "ws") + "/ws",
+        settings=Service.Settings(model=RIME_MODEL, voice=RIME_VOICE),
+    )
 
 
 def _minimax_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.minimax.tts import MiniMaxHttpTTSService as Service
 
-    return Service(api_key=key, group_id="sandbox-group", base_url=sandbox.base_url("minimax") + "/v1/t2a_v2",
-                   aiohttp_session=session, settings=Service.Settings(voice="English_Graceful_Lady"))
+    return Service(
+        api_key=key,
+        group_id="sandbox-group",
+        base_url=sandbox.base_url("minimax") + "/v1/t2a_v2",
+        aiohttp_session=session,
+        settings=Service.Settings(voice="English_Graceful_Lady"),
+    )
 
 
 def _inworld_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.inworld.tts import InworldTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "inworld") + "/tts/v1/voice:streamBidirectional",
-                   settings=Service.Settings(voice="Ashley", model="inworld-tts-1.5-max"))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "inworld") + "/tts/v1/voice:streamBidirectional",
+        settings=Service.Settings(voice="Ashley", model="inworld-tts-1.5-max"),
+    )
 
 
 def _speechify_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.speechify.tts import SpeechifyHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("speechify"), aiohttp_session=session,
-                   # a streaming-native model: the legacy simba-english is "400 speech_marks_unsupported" on this route
-                   settings=Service.Settings(voice="george", model="simba-3.0"))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("speechify"),
+        aiohttp_session=session,
+        # a streaming-native model: the legacy simba-english is "400 speech_marks_unsupported" on this route
+        settings=Service.Settings(voice="george", model="simba-3.0"),
+    )
 
 
 def _xai_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.xai.tts import XAIHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("xai") + "/v1/tts", aiohttp_session=session,
-                   settings=Service.Settings(voice="eve"))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("xai") + "/v1/tts",
+        aiohttp_session=session,
+        settings=Service.Settings(voice="eve"),
+    )
 
 
 def _xai_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.xai.tts import XAITTSService as Service
 
-    return Service(api_key=key, base_url=_socket_url(sandbox, "xai") + "/v1/tts",
-                   settings=Service.Settings(voice="eve"))
+    return Service(
+        api_key=key, base_url=_socket_url(sandbox, "xai") + "/v1/tts", settings=Service.Settings(voice="eve")
+    )
 
 
 def _together_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.together.tts import TogetherTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "together") + "/v1/audio/speech/websocket",
-                   settings=Service.Settings(model="canopylabs/orpheus-3b-0.1-ft", voice="tara"))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "together") + "/v1/audio/speech/websocket",
+        settings=Service.Settings(model="canopylabs/orpheus-3b-0.1-ft", voice="tara"),
+    )
 
 
 def _neuphonic_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.neuphonic.tts import NeuphonicHttpTTSService as Service
 
-    return Service(api_key=key, url=sandbox.base_url("neuphonic"), aiohttp_session=session,
-                   settings=Service.Settings(voice=NEUPHONIC_VOICE))
+    return Service(
+        api_key=key,
+        url=sandbox.base_url("neuphonic"),
+        aiohttp_session=session,
+        settings=Service.Settings(voice=NEUPHONIC_VOICE),
+    )
 
 
 def _neuphonic_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
@@ -187,36 +255,53 @@ def _neuphonic_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSessio
 def _resemble_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.resembleai.tts import ResembleAITTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "resemble", "websocket") + "/stream",
-                   settings=Service.Settings(voice=RESEMBLE_VOICE))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "resemble", "websocket") + "/stream",
+        settings=Service.Settings(voice=RESEMBLE_VOICE),
+    )
 
 
 def _smallest_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.smallest.tts import SmallestTTSService as Service
 
-    return Service(api_key=key, base_url=_socket_url(sandbox, "smallest"),
-                   settings=Service.Settings(model="lightning_v3.1", voice="emily"))
+    return Service(
+        api_key=key,
+        base_url=_socket_url(sandbox, "smallest"),
+        settings=Service.Settings(model="lightning_v3.1", voice="emily"),
+    )
 
 
 def _sarvam_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.sarvam.tts import SarvamHttpTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("sarvam"), aiohttp_session=session,
-                   settings=Service.Settings(model="bulbul:v3", voice="shubh"))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("sarvam"),
+        aiohttp_session=session,
+        settings=Service.Settings(model="bulbul:v3", voice="shubh"),
+    )
 
 
 def _sarvam_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.sarvam.tts import SarvamTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "sarvam") + "/text-to-speech/ws",
-                   settings=Service.Settings(model="bulbul:v3", voice="shubh"))
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "sarvam") + "/text-to-speech/ws",
+        settings=Service.Settings(model="bulbul:v3", voice="shubh"),
+    )
 
 
 def _speechmatics_http(sandbox: Sandbox, key: str, session: aiohttp.ClientSession) -> Any:
     from pipecat.services.speechmatics.tts import SpeechmaticsTTSService as Service
 
-    return Service(api_key=key, base_url=sandbox.base_url("speechmatics"), aiohttp_session=session,
-                   settings=Service.Settings(voice="sarah"))
+    return Service(
+        api_key=key,
+        base_url=sandbox.base_url("speechmatics"),
+        aiohttp_session=session,
+        settings=Service.Settings(voice="sarah"),
+    )
 
 
 def _groq(_sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
@@ -237,8 +322,12 @@ CASES = (
     Case("elevenlabs-http", "elevenlabs", _elevenlabs_http, bad_key=r"invalid_api_key"),
     Case("elevenlabs-socket", "elevenlabs", _elevenlabs_socket, bad_key=r"invalid_api_key|HTTP 401"),
     Case("deepgram-http", "deepgram", _deepgram_http, bad_key=r"HTTP 401.*Invalid credentials"),
-    Case("deepgram-socket", "deepgram", _deepgram_socket,
-         bad_key=r"refused the connection \(HTTP 401\): Invalid credentials"),
+    Case(
+        "deepgram-socket",
+        "deepgram",
+        _deepgram_socket,
+        bad_key=r"refused the connection \(HTTP 401\): Invalid credentials",
+    ),
     Case("rime-socket", "rime", _rime_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("rime-plain-socket", "rime", _rime_plain_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("minimax-http", "minimax", _minimax_http, bad_key=r"MiniMax TTS error: HTTP 401"),
@@ -262,8 +351,14 @@ CASES = (
 
 
 def _cases(refusal: Callable[[Case], str | None], raises: type[BaseException]) -> list[Any]:
-    return [pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, raises=raises, reason=reason)]
-                         if (reason := refusal(case)) else []) for case in CASES]
+    return [
+        pytest.param(
+            case,
+            id=case.id,
+            marks=[pytest.mark.xfail(strict=True, raises=raises, reason=reason)] if (reason := refusal(case)) else [],
+        )
+        for case in CASES
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -281,8 +376,9 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.mark.parametrize("case", _cases(lambda case: case.speak_refused, ServiceReportedError))
-async def test_the_service_speaks_the_text(case: Case, pipecat_sandbox: Sandbox, session: aiohttp.ClientSession,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_service_speaks_the_text(
+    case: Case, pipecat_sandbox: Sandbox, session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in case.environ(pipecat_sandbox).items():
         monkeypatch.setenv(name, value)
     service = case.build(pipecat_sandbox, pipecat_sandbox.default_key(case.provider), session)
@@ -294,9 +390,9 @@ async def test_the_service_speaks_the_text(case: Case, pipecat_sandbox: Sandbox,
 
 
 @pytest.mark.parametrize("case", _cases(lambda case: case.key_refused, AssertionError))
-async def test_a_bad_key_gives_the_services_own_error(case: Case, pipecat_sandbox: Sandbox,
-                                                      session: aiohttp.ClientSession,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_bad_key_gives_the_services_own_error(
+    case: Case, pipecat_sandbox: Sandbox, session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in case.environ(pipecat_sandbox).items():
         monkeypatch.setenv(name, value)
     spoken = await speak(case.build(pipecat_sandbox, BAD_KEY, session), TEXT, timeout_s=15)
@@ -305,14 +401,19 @@ async def test_a_bad_key_gives_the_services_own_error(case: Case, pipecat_sandbo
     assert not any(BAD_KEY in error for error in spoken.errors)  # the key is never repeated back
 
 
-async def test_elevenlabs_socket_speaks_two_turns_on_one_connection(pipecat_sandbox: Sandbox,
-                                                                     session: aiohttp.ClientSession) -> None:
+async def test_elevenlabs_socket_speaks_two_turns_on_one_connection(
+    pipecat_sandbox: Sandbox, session: aiohttp.ClientSession
+) -> None:
     """An agent keeps ElevenLabsTTSService's multi-context socket across turns: each turn a context of its own
     ({"text": " ", "context_id"} opening it, close_context ending it), the second opened on the same connection."""
     service = _elevenlabs_socket(pipecat_sandbox, pipecat_sandbox.default_key("elevenlabs"), session)
     sockets: list[int] = []
-    turns = await speak_turns(service, [TEXT, "And a second turn, on the same socket."], timeout_s=15,
-                              after_turn=lambda _index: sockets.append(id(service._websocket)))
+    turns = await speak_turns(
+        service,
+        [TEXT, "And a second turn, on the same socket."],
+        timeout_s=15,
+        after_turn=lambda _index: sockets.append(id(service._websocket)),
+    )
     for spoken in turns:
         spoken.raise_for_errors()
         assert spoken.sample_rates == {service.sample_rate} and spoken.audio_frames >= 1

@@ -30,8 +30,11 @@ def _socket_url(sandbox: Sandbox, provider: str) -> str:
 def _cartesia(sandbox: Sandbox, key: str) -> Any:
     from pipecat.services.cartesia.tts import CartesiaTTSService as Service
 
-    return Service(api_key=key, url=_socket_url(sandbox, "cartesia") + "/tts/websocket",
-                   settings=Service.Settings(voice=CARTESIA_VOICE))  # Cartesia's services name no default voice
+    return Service(
+        api_key=key,
+        url=_socket_url(sandbox, "cartesia") + "/tts/websocket",
+        settings=Service.Settings(voice=CARTESIA_VOICE),
+    )  # Cartesia's services name no default voice
 
 
 def _deepgram(sandbox: Sandbox, key: str) -> Any:

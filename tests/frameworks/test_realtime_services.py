@@ -38,11 +38,16 @@ from tests.helpers.livekit import PluginReportedError
 from tests.helpers.livekit import Spoken as LiveKitSpoken
 from tests.helpers.pipecat import answer
 
-pytestmark = skip_unless_installed("pipecat", "livekit.agents", "google.genai",
-                                   reason="the frameworks' services are a test extra: pip install -e .[test]")
+pytestmark = skip_unless_installed(
+    "pipecat",
+    "livekit.agents",
+    "google.genai",
+    reason="the frameworks' services are a test extra: pip install -e .[test]",
+)
 
 TEXT = "Hello from the sandbox."
 SPEECH_S = 0.4  # seconds above a whisper the words take at least (0.5 to 1.4 s in the sandbox's voices)
+
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
@@ -85,8 +90,10 @@ def _pipecat_gemini(sandbox: Sandbox) -> Any:
     from google.genai.types import HttpOptions
     from pipecat.services.google.gemini_live.llm import GeminiLiveLLMService
 
-    return GeminiLiveLLMService(api_key=sandbox.default_key("gemini"), http_options=HttpOptions(
-        base_url=sandbox.base_url("gemini", "api"), api_version="v1beta"))
+    return GeminiLiveLLMService(
+        api_key=sandbox.default_key("gemini"),
+        http_options=HttpOptions(base_url=sandbox.base_url("gemini", "api"), api_version="v1beta"),
+    )
 
 
 PIPECAT = (
@@ -97,16 +104,16 @@ PIPECAT = (
 
 
 @pytest.mark.parametrize("case", PIPECAT, ids=lambda case: case.id)
-async def test_a_pipecat_realtime_service_speaks_the_users_message(case: PipecatCase, sandbox: Sandbox,
-                                                                  trusted: Any) -> None:
+async def test_a_pipecat_realtime_service_speaks_the_users_message(
+    case: PipecatCase, sandbox: Sandbox, trusted: Any
+) -> None:
     from pipecat.frames.frames import LLMContextFrame
     from pipecat.processors.aggregators.llm_context import LLMContext
 
     service = case.build(sandbox)
     spoken = await answer(service, LLMContextFrame(LLMContext(messages=[{"role": "user", "content": TEXT}])))
     spoken.raise_for_errors()
-    assert spoken.sample_rates == {case.rate()} and spoken.audio_frames >= 1, (spoken.sample_rates,
-                                                                               spoken.frame_names)
+    assert spoken.sample_rates == {case.rate()} and spoken.audio_frames >= 1, (spoken.sample_rates, spoken.frame_names)
     assert spoken.speech_seconds() > SPEECH_S, f"{spoken.speech_seconds():.2f} s of speech in {len(spoken.audio)} bytes"
     assert spoken.said.strip() == TEXT, spoken.said  # the transcript the service pushed (its TTSTextFrames)
 
@@ -119,8 +126,9 @@ async def _livekit_reply(sandbox: Sandbox, trusted: Any) -> tuple[LiveKitSpoken,
 
     spoken, said = LiveKitSpoken(), ""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trusted)) as http:
-        model = RealtimeModel(api_key=sandbox.default_key("openai"), base_url=sandbox.base_url("openai", "v1"),
-                              http_session=http)
+        model = RealtimeModel(
+            api_key=sandbox.default_key("openai"), base_url=sandbox.base_url("openai", "v1"), http_session=http
+        )
         session = model.session()
         try:
             chat = session.chat_ctx.copy()
@@ -134,8 +142,9 @@ async def _livekit_reply(sandbox: Sandbox, trusted: Any) -> tuple[LiveKitSpoken,
                     spoken.frames += 1
                 said += "".join([str(piece) async for piece in message.text_stream])
         except llm.RealtimeError as error:
-            raise PluginReportedError(f"after {len(spoken.audio)} bytes of audio, the session raised "
-                                      f"{type(error).__name__}: {error}") from error
+            raise PluginReportedError(
+                f"after {len(spoken.audio)} bytes of audio, the session raised {type(error).__name__}: {error}"
+            ) from error
         finally:
             await session.aclose()
             await model.aclose()

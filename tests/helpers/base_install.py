@@ -108,8 +108,11 @@ def extras_only(kept: Iterable[str] = ()) -> tuple[set[str], set[str]]:
     they provide."""
     every_extra = list(_project().get("optional-dependencies", {}))
     hidden = _closure(PROJECT, every_extra) - _closure(PROJECT, kept)
-    modules = {module for module, dists in metadata.packages_distributions().items()
-               if dists and all(canonicalize_name(dist) in hidden for dist in dists)}
+    modules = {
+        module
+        for module, dists in metadata.packages_distributions().items()
+        if dists and all(canonicalize_name(dist) in hidden for dist in dists)
+    }
     return hidden, modules
 
 
@@ -119,10 +122,14 @@ def base_install_env(folder: Path, extras: Iterable[str] = ()) -> dict[str, str]
     left out."""
     distributions, modules = extras_only(extras)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "hidden.json").write_text(json.dumps({"distributions": sorted(distributions),
-                                                    "modules": sorted(modules)}), encoding="utf-8")
+    (folder / "hidden.json").write_text(
+        json.dumps({"distributions": sorted(distributions), "modules": sorted(modules)}), encoding="utf-8"
+    )
     (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONPATH", "PYTEST_ADDOPTS", "TTS_HARNESS_SPEECH_CACHE", "VIRTUAL_ENV")
-           and not key.startswith("TTS_HARNESS_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "PYTEST_ADDOPTS", "TTS_HARNESS_SPEECH_CACHE", "VIRTUAL_ENV")
+        and not key.startswith("TTS_HARNESS_")
+    }
     return {**env, "PYTHONPATH": str(folder)}

@@ -175,14 +175,14 @@ class Chromium:
         self.session = attached["sessionId"]
         for domain in ("Runtime", "Log", "Network", "Page"):
             self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def evaluate(self, expression: str, *, wait: bool = False) -> Any:
         """The value of a JavaScript expression in the page (`wait`: a promise, awaited)."""
-        answer = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": wait,
-                                                "returnByValue": True})
+        answer = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": wait, "returnByValue": True})
         if "exceptionDetails" in answer:
             raise RuntimeError(f"the page threw: {answer['exceptionDetails']}")
         return answer["result"].get("value")
@@ -200,8 +200,16 @@ class Chromium:
         if box is None:
             raise LookupError(f"no element {selector} on the page")
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left",
-                                                   "clickCount": 1 if kind != "mouseMoved" else 0})
+            self.call(
+                "Input.dispatchMouseEvent",
+                {
+                    "type": kind,
+                    "x": box["x"],
+                    "y": box["y"],
+                    "button": "left",
+                    "clickCount": 1 if kind != "mouseMoved" else 0,
+                },
+            )
 
     def screenshot(self, target: Path, selector: str | None = None) -> Path:
         """A PNG of the viewport, or of the whole element `selector` names (beyond the viewport if it must)."""
@@ -279,7 +287,7 @@ def overlapping_labels(charts: list[dict[str, Any]], tolerance: float = 0.5) -> 
     for chart in charts:
         texts = chart["texts"]
         for i, a in enumerate(texts):
-            for b in texts[i + 1:]:
+            for b in texts[i + 1 :]:
                 wide = min(a["right"], b["right"]) - max(a["left"], b["left"])
                 tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                 if wide > tolerance and tall > tolerance:
@@ -312,8 +320,10 @@ def inspect_report(
         params: dict[str, Any] = {"format": "png"}
         if full_page:
             size = browser.call("Page.getLayoutMetrics")["cssContentSize"]
-            params |= {"captureBeyondViewport": True,
-                       "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}
+            params |= {
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+            }
         shot = browser.call("Page.captureScreenshot", params)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         layout = browser.call("Runtime.evaluate", {"expression": LAYOUT_JS, "returnByValue": True})["result"]["value"]

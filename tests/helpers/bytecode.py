@@ -31,8 +31,10 @@ def write_bytecode_once(config: pytest.Config, processes: int | None = None) -> 
     were rewritten here (0 where pytest's internals differ or every rewritten module was current)."""
     spec = importlib.util.find_spec("harness")
     # Each folder with the folder its module names start from (the harness may be installed elsewhere).
-    folders = [*((Path(p), Path(p).parent) for p in ((spec.submodule_search_locations or []) if spec else [])),
-               *((config.rootpath / path, config.rootpath) for path in config.getini("testpaths"))]
+    folders = [
+        *((Path(p), Path(p).parent) for p in ((spec.submodule_search_locations or []) if spec else [])),
+        *((config.rootpath / path, config.rootpath) for path in config.getini("testpaths")),
+    ]
     workers = processes or usable_cpus()
     for folder, _base in folders:
         compileall.compile_dir(folder, quiet=2, workers=workers)  # what a plain import writes (subprocesses')

@@ -35,7 +35,8 @@ def pytest_command_in(env: dict[str, str], cwd: Path) -> list[str]:
     """`pytest_command()` as another install sees it (an imitated `.[bench]` has no pytest-xdist where this one has):
     asked of this interpreter run in that install's environment."""
     ask = "import json; from tests.helpers.child_pytest import pytest_command; print(json.dumps(pytest_command()))"
-    asked = subprocess.run([sys.executable, "-c", ask], cwd=cwd, env=env, capture_output=True, text=True,
-                           timeout=120, check=True)
+    asked = subprocess.run(
+        [sys.executable, "-c", ask], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     command: list[str] = json.loads(asked.stdout)
     return command

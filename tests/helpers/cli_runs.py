@@ -27,13 +27,24 @@ class CliRun:
 
 
 def in_subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> CliRun:
-    done = subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
     return CliRun(done.returncode, done.stdout, done.stderr)
 
 
-def in_process(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-               env: dict[str, str] | None = None) -> CliRun:
+def in_process(
+    *args: str,
+    cwd: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str] | None = None,
+) -> CliRun:
     from harness.cli import main
 
     capsys.readouterr()  # only what this command prints

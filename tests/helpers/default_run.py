@@ -53,8 +53,10 @@ class DefaultRun:
 
 FIXTURE = "default_run"  # the fixture below: a test that names it reads the run
 OPT_IN = "TTS_HARNESS_DOCS"
-SKIPPED_WITHOUT = (f"opt-in: {OPT_IN}=1 python -m pytest -m docs (the README's run and the documents' examples, "
-                   "minutes on 2 cores: a step of .ci/run)")
+SKIPPED_WITHOUT = (
+    f"opt-in: {OPT_IN}=1 python -m pytest -m docs (the README's run and the documents' examples, "
+    "minutes on 2 cores: a step of .ci/run)"
+)
 
 
 def opted_in() -> bool:
@@ -100,8 +102,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _made(tmp_path_factory: pytest.TempPathFactory, *, controller: bool = False) -> Path:
     with _one_build:
-        return built_once(tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True,
-                          controller=controller)
+        return built_once(
+            tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True, controller=controller
+        )
 
 
 def start_making(factory: pytest.TempPathFactory, *, controller: bool = False) -> Future[Path]:
@@ -130,8 +133,11 @@ def start_in_the_controller(config: pytest.Config) -> None:
     tests (a selection may read no run at all)."""
     global _started
     options = config.option
-    if not opted_in() or os.environ.get("TTS_HARNESS_README_RUN") or \
-            config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
+    if (
+        not opted_in()
+        or os.environ.get("TTS_HARNESS_README_RUN")
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+    ):
         return
     if options.keyword or options.markexpr not in ("", "docs") or getattr(options, "lf", False) or options.collectonly:
         return
@@ -169,8 +175,14 @@ def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
 
 def _run_the_readme_command(folder: Path) -> None:
     folder.mkdir()
-    with subprocess.Popen(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as command:
+    with subprocess.Popen(
+        ["tts-harness", "bench", "run"],
+        cwd=folder,
+        env=shell_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as command:
         _running.add(command)
         try:
             stdout, stderr = command.communicate(timeout=RUN_TIMEOUT_S)

@@ -99,6 +99,7 @@ def watch_corpus_reads(monkeypatch: pytest.MonkeyPatch) -> CorpusReads:
                 seen.while_judging.append(name)
                 raise AssertionError(f"judging called {name}: the loaded corpora are passed to it")
             return original(*args, **kwargs)
+
         return guarded
 
     judge = benchmark.judge_hard_text

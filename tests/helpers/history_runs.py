@@ -15,16 +15,28 @@ from harness.results.store import Store
 from tests.helpers.store_rows import write_rows
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
-TEXTS = ("The old man walked slowly along the quiet road.", "She opened the window and let the cool air in.",
-         "We listened to the gentle rain on the roof.", "A small boat drifted toward the rocky shore.")
+TEXTS = (
+    "The old man walked slowly along the quiet road.",
+    "She opened the window and let the cool air in.",
+    "We listened to the gentle rain on the roof.",
+    "A small boat drifted toward the rocky shore.",
+)
 
 
 def _stamp(night: int) -> str:
     return (START + timedelta(days=night)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def write_nights(store_target: str | Path, nights: int = 30, *, seed: int = 0, latency_step_at: int | None = None,
-                 swap_at: int | None = None, provider: str = "acme", model: str = "clear") -> list[str]:
+def write_nights(
+    store_target: str | Path,
+    nights: int = 30,
+    *,
+    seed: int = 0,
+    latency_step_at: int | None = None,
+    swap_at: int | None = None,
+    provider: str = "acme",
+    model: str = "clear",
+) -> list[str]:
     """Write `nights` runs; returns their ids, oldest first. Run-level noise: 5% on latency, 2% on pace."""
     rng = np.random.default_rng(seed)
     store = Store(store_target)
@@ -32,27 +44,66 @@ def write_nights(store_target: str | Path, nights: int = 30, *, seed: int = 0, l
     for night in range(nights):
         run_id = f"{_stamp(night)[:10].replace('-', '')}T020000Z-{seed:02d}{night:02d}"
         at = _stamp(night)
-        level = 800.0 * float(np.exp(rng.normal(0, 0.05))) * (1.6 if latency_step_at is not None
-                                                               and night >= latency_step_at else 1.0)
+        level = (
+            800.0
+            * float(np.exp(rng.normal(0, 0.05)))
+            * (1.6 if latency_step_at is not None and night >= latency_step_at else 1.0)
+        )
         pace = float(np.exp(rng.normal(0, 0.02))) * (1.25 if swap_at is not None and night >= swap_at else 1.0)
-        run = {"run_id": run_id, "created_at": at, "updated_at": at, "finished_at": at, "status": "finished",
-               "harness_version": "0.1.0", "git_revision": "abc", "target": "sandbox", "corpora_json": "{}",
-               "config_json": "{}", "providers_json": "[]", "models_json": "[]", "repeats": 1, "concurrency": 1,
-               "polling": "adaptive", "planned_jobs": len(TEXTS), "planned_unpriced": 0, "machine_json": "{}",
-               "resumes": 0}
+        run = {
+            "run_id": run_id,
+            "created_at": at,
+            "updated_at": at,
+            "finished_at": at,
+            "status": "finished",
+            "harness_version": "0.1.0",
+            "git_revision": "abc",
+            "target": "sandbox",
+            "corpora_json": "{}",
+            "config_json": "{}",
+            "providers_json": "[]",
+            "models_json": "[]",
+            "repeats": 1,
+            "concurrency": 1,
+            "polling": "adaptive",
+            "planned_jobs": len(TEXTS),
+            "planned_unpriced": 0,
+            "machine_json": "{}",
+            "resumes": 0,
+        }
         jobs = []
         for index, text in enumerate(TEXTS):
             params = json.dumps({"text": text, "voice": "joe"})
-            jobs.append({
-                "job_key": hashlib.sha256(f"{run_id}/{index}".encode()).hexdigest()[:24], "run_id": run_id,
-                "seq": index, "harness_version": "0.1.0", "git_revision": "abc", "provider": provider,
-                "model": model, "endpoint": f"{model}.generate", "params_json": params,
-                "params_sha256": hashlib.sha256(params.encode()).hexdigest(), "corpus": "en_read",
-                "corpus_version": "1", "item_id": f"en-{index:03d}", "language": "en", "text": text,
-                "chars": len(text), "repeat": 0, "state": "done", "outcome": "ok", "attempts": 1,
-                "delivery": "sync", "e2e_ms": level * float(np.exp(rng.normal(0, 0.03))),
-                "audio_ms": 60.0 * len(text) * pace, "cost_usd": 0.0001 * len(text), "started_at": at,
-                "finished_at": at})
+            jobs.append(
+                {
+                    "job_key": hashlib.sha256(f"{run_id}/{index}".encode()).hexdigest()[:24],
+                    "run_id": run_id,
+                    "seq": index,
+                    "harness_version": "0.1.0",
+                    "git_revision": "abc",
+                    "provider": provider,
+                    "model": model,
+                    "endpoint": f"{model}.generate",
+                    "params_json": params,
+                    "params_sha256": hashlib.sha256(params.encode()).hexdigest(),
+                    "corpus": "en_read",
+                    "corpus_version": "1",
+                    "item_id": f"en-{index:03d}",
+                    "language": "en",
+                    "text": text,
+                    "chars": len(text),
+                    "repeat": 0,
+                    "state": "done",
+                    "outcome": "ok",
+                    "attempts": 1,
+                    "delivery": "sync",
+                    "e2e_ms": level * float(np.exp(rng.normal(0, 0.03))),
+                    "audio_ms": 60.0 * len(text) * pace,
+                    "cost_usd": 0.0001 * len(text),
+                    "started_at": at,
+                    "finished_at": at,
+                }
+            )
         write_rows(store, [("runs", [run]), ("jobs", jobs)])
         ids.append(run_id)
     store.close()

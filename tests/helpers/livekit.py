@@ -61,8 +61,9 @@ async def _drive(build: Callable[[], Any], use: Callable[[Any, Any, Spoken], Any
             async with asyncio.timeout(timeout_s):
                 await use(tts, options, spoken)
         except APIError as error:
-            raise PluginReportedError(f"after {len(spoken.audio)} bytes of audio, the plugin raised "
-                                      f"{type(error).__name__}: {error}") from error
+            raise PluginReportedError(
+                f"after {len(spoken.audio)} bytes of audio, the plugin raised {type(error).__name__}: {error}"
+            ) from error
         finally:
             await tts.aclose()
     return spoken

@@ -54,4 +54,3 @@ async def watched(interval_s: float = 0.002) -> AsyncIterator[Watch]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-

@@ -36,11 +36,13 @@ class QuietHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items() if k.lower() not in FRAMING}
         answer = client.request(self.command, upstream + self.path, headers=headers, content=body)
-        self.answer(answer.status_code, answer.content,
-                    {k: v for k, v in answer.headers.items() if k.lower() not in FRAMING})
+        self.answer(
+            answer.status_code, answer.content, {k: v for k, v in answer.headers.items() if k.lower() not in FRAMING}
+        )
 
-    def answer_chunked(self, status: int, body: bytes, headers: Mapping[str, str] | None = None,
-                       chunk: int = 8192) -> None:
+    def answer_chunked(
+        self, status: int, body: bytes, headers: Mapping[str, str] | None = None, chunk: int = 8192
+    ) -> None:
         """The status line, `headers` and the body in pieces with chunked transfer encoding (no
         Content-Length), as a server that streams what it makes (HTTP/1.1 handlers only)."""
         self.send_response(status)
@@ -49,10 +51,9 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for start in range(0, len(body), chunk):
-            piece = body[start:start + chunk]
+            piece = body[start : start + chunk]
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
-
 
     def drip(self, status: int, headers: Mapping[str, str], until: threading.Event, every_s: float = 1.0) -> None:
         """The status line and `headers` with a Content-Length of 100,000, then a byte every `every_s` seconds

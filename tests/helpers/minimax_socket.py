@@ -19,9 +19,16 @@ async def minimax_socket_events(sandbox: Sandbox, model: str, text: str = TEXT) 
     headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
     async with connect(url, additional_headers=headers) as socket:
         events.append(json.loads(await socket.recv())["event"])  # connected_success
-        await socket.send(json.dumps({"event": "task_start", "model": model,
-                                      "voice_setting": {"voice_id": "English_expressive_narrator"},
-                                      "audio_setting": {"format": "pcm", "sample_rate": 32000}}))
+        await socket.send(
+            json.dumps(
+                {
+                    "event": "task_start",
+                    "model": model,
+                    "voice_setting": {"voice_id": "English_expressive_narrator"},
+                    "audio_setting": {"format": "pcm", "sample_rate": 32000},
+                }
+            )
+        )
         answer = json.loads(await socket.recv())
         events.append(answer.get("event") or "audio")
         if answer.get("event") == "task_started":

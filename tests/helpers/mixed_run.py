@@ -35,22 +35,50 @@ EN = [
     "The children laughed at the clever puppet show.",
     "He wrote a long letter to his oldest friend.",
 ]
-ZH = ["今天天气很好我们去公园散步", "他每天早上六点起床跑步", "这本书的故事非常有意思", "请把窗户关上外面很冷",
-      "我们明天一起去图书馆吧", "妈妈做的饭菜总是很好吃"]
+ZH = [
+    "今天天气很好我们去公园散步",
+    "他每天早上六点起床跑步",
+    "这本书的故事非常有意思",
+    "请把窗户关上外面很冷",
+    "我们明天一起去图书馆吧",
+    "妈妈做的饭菜总是很好吃",
+]
 HEARD = {
     "clear": {
-        "en": ["The old man walked slowly along the quiet road.", "She opened the window and let the cool air in.",
-               "We listened to the gentle rain on the roof.", "A small boat drifted toward the rocky shore.",
-               "The children laughed at the clever puppet show.", "He wrote a long letter to his friend."],
-        "zh": ["今天天气很好我们去公园散步", "他每天早上六点起床跑步", "这本书的故事非常有意思", "请把窗户关上外面很冷",
-               "我们明天一起去图书馆吧", "妈妈做的饭菜总是好吃"],
+        "en": [
+            "The old man walked slowly along the quiet road.",
+            "She opened the window and let the cool air in.",
+            "We listened to the gentle rain on the roof.",
+            "A small boat drifted toward the rocky shore.",
+            "The children laughed at the clever puppet show.",
+            "He wrote a long letter to his friend.",
+        ],
+        "zh": [
+            "今天天气很好我们去公园散步",
+            "他每天早上六点起床跑步",
+            "这本书的故事非常有意思",
+            "请把窗户关上外面很冷",
+            "我们明天一起去图书馆吧",
+            "妈妈做的饭菜总是好吃",
+        ],
     },
     "mumbled": {
-        "en": ["The old man walked along the road.", "She opened a window and let cool air in.",
-               "We listen to the gentle rain on a roof.", "A small boat drifted to the rocky shore.",
-               "The children laughed at the puppet.", "He wrote a long letter to his oldest friend."],
-        "zh": ["今天天汽很好我们去公园散步", "他每天早上六点起床", "这本书的故是非常有意思", "请把窗户关上外面很冷",
-               "我们明天去图书馆吧", "妈妈做的菜总是很好吃"],
+        "en": [
+            "The old man walked along the road.",
+            "She opened a window and let cool air in.",
+            "We listen to the gentle rain on a roof.",
+            "A small boat drifted to the rocky shore.",
+            "The children laughed at the puppet.",
+            "He wrote a long letter to his oldest friend.",
+        ],
+        "zh": [
+            "今天天汽很好我们去公园散步",
+            "他每天早上六点起床",
+            "这本书的故是非常有意思",
+            "请把窗户关上外面很冷",
+            "我们明天去图书馆吧",
+            "妈妈做的菜总是很好吃",
+        ],
     },
 }
 MODELS = (("acme", "clear", 0.01), ("acme", "mumbled", 0.002))
@@ -78,23 +106,54 @@ def _key(run_id: str, model: str, corpus: str, index: int) -> str:
 
 def _run_row(run_id: str) -> dict[str, object]:
     return {
-        "run_id": run_id, "created_at": NOW, "updated_at": NOW, "finished_at": NOW, "status": "finished",
-        "harness_version": "0.1.0", "git_revision": "abc123", "target": "sandbox", "target_url": None,
-        "sandbox_profile": "fast", "sandbox_seed": 1, "corpora_json": json.dumps({"en_read": "1", "zh_read": "1"}),
-        "config_json": "{}", "providers_json": "[]", "models_json": "[]", "repeats": 1, "concurrency": 2,
-        "polling": "adaptive", "budget_usd": None, "planned_jobs": 2 * len(MODELS) * 6, "planned_cost_usd": None,
-        "planned_unpriced": 0, "machine_json": "{}", "resumes": 0,
+        "run_id": run_id,
+        "created_at": NOW,
+        "updated_at": NOW,
+        "finished_at": NOW,
+        "status": "finished",
+        "harness_version": "0.1.0",
+        "git_revision": "abc123",
+        "target": "sandbox",
+        "target_url": None,
+        "sandbox_profile": "fast",
+        "sandbox_seed": 1,
+        "corpora_json": json.dumps({"en_read": "1", "zh_read": "1"}),
+        "config_json": "{}",
+        "providers_json": "[]",
+        "models_json": "[]",
+        "repeats": 1,
+        "concurrency": 2,
+        "polling": "adaptive",
+        "budget_usd": None,
+        "planned_jobs": 2 * len(MODELS) * 6,
+        "planned_cost_usd": None,
+        "planned_unpriced": 0,
+        "machine_json": "{}",
+        "resumes": 0,
     }
 
 
 def _job(run_id: str, seq: int, provider: str, model: str, corpus: str, index: int, text: str) -> dict[str, object]:
     language = corpus[:2]
     return {
-        "job_key": _key(run_id, model, corpus, index), "run_id": run_id, "seq": seq, "harness_version": "0.1.0",
-        "git_revision": "abc123", "provider": provider, "model": model, "endpoint": f"{model}.generate",
-        "provider_model_id": None, "params_json": json.dumps({"text": text}, ensure_ascii=False),
-        "params_sha256": hashlib.sha256(text.encode()).hexdigest(), "corpus": corpus, "corpus_version": "1",
-        "item_id": f"{language}-{index:03d}", "language": language, "text": text, "chars": len(text), "repeat": 0,
+        "job_key": _key(run_id, model, corpus, index),
+        "run_id": run_id,
+        "seq": seq,
+        "harness_version": "0.1.0",
+        "git_revision": "abc123",
+        "provider": provider,
+        "model": model,
+        "endpoint": f"{model}.generate",
+        "provider_model_id": None,
+        "params_json": json.dumps({"text": text}, ensure_ascii=False),
+        "params_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "corpus": corpus,
+        "corpus_version": "1",
+        "item_id": f"{language}-{index:03d}",
+        "language": language,
+        "text": text,
+        "chars": len(text),
+        "repeat": 0,
         "state": "planned",
     }
 
@@ -136,19 +195,58 @@ def _score(clip_id: str, language: str, reference: str, transcript: str) -> Clip
 def _finish(store: Store, job: dict[str, object], usd: float) -> None:
     """A job's result as the runner commits it: the cost row, the clip and the job's final state together."""
     key = str(job["job_key"])
-    context = {name: job[name] for name in ("run_id", "job_key", "harness_version", "git_revision", "provider",
-                                            "model", "corpus", "item_id")}
-    cost = {**context, "attempt": 1, "params_sha256": job["params_sha256"], "amount": usd, "unit": "USD",
-            "usd": usd, "charged": 1, "basis": "documented-price", "worst_case_usd": usd, "recorded_at": NOW}
-    clip = {"clip_id": key, "run_id": job["run_id"], "provider": job["provider"], "model": job["model"],
-            "corpus": job["corpus"], "item_id": job["item_id"], "language": job["language"], "text": job["text"],
-            "alternatives_json": None, "reference_audio_path": None, "audio_path": f"audio/{key}.wav",
-            "audio_sha256": hashlib.sha256(key.encode()).hexdigest(), "declared_media_type": "audio/wav",
-            "declared_sample_rate": 22050}
-    write_rows(store, [("costs", [cost]), ("clips", [clip])],
-                (key, {"state": "done", "outcome": "ok", "attempts": 1, "delivery": "poll", "polls": 3,
-                       "e2e_ms": 1000.0 + 10 * int(str(job["seq"])), "e2e_bracket_ms": 40.0, "cost_usd": usd,
-                       "final_status": "COMPLETED", "started_at": NOW, "finished_at": NOW}))
+    context = {
+        name: job[name]
+        for name in ("run_id", "job_key", "harness_version", "git_revision", "provider", "model", "corpus", "item_id")
+    }
+    cost = {
+        **context,
+        "attempt": 1,
+        "params_sha256": job["params_sha256"],
+        "amount": usd,
+        "unit": "USD",
+        "usd": usd,
+        "charged": 1,
+        "basis": "documented-price",
+        "worst_case_usd": usd,
+        "recorded_at": NOW,
+    }
+    clip = {
+        "clip_id": key,
+        "run_id": job["run_id"],
+        "provider": job["provider"],
+        "model": job["model"],
+        "corpus": job["corpus"],
+        "item_id": job["item_id"],
+        "language": job["language"],
+        "text": job["text"],
+        "alternatives_json": None,
+        "reference_audio_path": None,
+        "audio_path": f"audio/{key}.wav",
+        "audio_sha256": hashlib.sha256(key.encode()).hexdigest(),
+        "declared_media_type": "audio/wav",
+        "declared_sample_rate": 22050,
+    }
+    write_rows(
+        store,
+        [("costs", [cost]), ("clips", [clip])],
+        (
+            key,
+            {
+                "state": "done",
+                "outcome": "ok",
+                "attempts": 1,
+                "delivery": "poll",
+                "polls": 3,
+                "e2e_ms": 1000.0 + 10 * int(str(job["seq"])),
+                "e2e_bracket_ms": 40.0,
+                "cost_usd": usd,
+                "final_status": "COMPLETED",
+                "started_at": NOW,
+                "finished_at": NOW,
+            },
+        ),
+    )
 
 
 def make_mixed_run(db: Path | str, run_id: str = "mixed") -> dict[str, Expected]:

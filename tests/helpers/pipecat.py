@@ -132,8 +132,9 @@ async def answer(service: Any, asking: Any, *, timeout_s: float = 20.0) -> Spoke
     return spoken
 
 
-async def speak_turns(service: Any, texts: Sequence[str], *, timeout_s: float = 20.0,
-                      after_turn: Callable[[int], None] | None = None) -> list[Spoken]:
+async def speak_turns(
+    service: Any, texts: Sequence[str], *, timeout_s: float = 20.0, after_turn: Callable[[int], None] | None = None
+) -> list[Spoken]:
     """Have `service` speak each of `texts` in turn in one pipeline, as an agent's turns: the next `TTSSpeakFrame`
     only once the last one's speech ended (`TTSStoppedFrame`); what it pushed for each. `after_turn(index)` is called
     as each turn ends (to look at the service between turns). Stops at the first turn that reports an error."""

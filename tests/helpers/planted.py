@@ -34,7 +34,7 @@ def _base64_inner(raw: bytes, offset: int, urlsafe: bool) -> str:
     encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
     encoded = encode(b"u:x"[:offset] + raw).decode()
     start = (8 * offset + 5) // 6
-    return encoded[start:(8 * (offset + len(raw))) // 6]
+    return encoded[start : (8 * (offset + len(raw))) // 6]
 
 
 def forms(key: str) -> dict[str, str]:
@@ -71,7 +71,7 @@ def pieces(key: str) -> frozenset[str]:
     found = set()
     for name, form in forms(key).items():
         length = HEX_PIECE if name.lower() == "hex" else PIECE
-        found |= {form[i:i + length] for i in range(len(form) - length + 1)}
+        found |= {form[i : i + length] for i in range(len(form) - length + 1)}
     return frozenset(found)
 
 
@@ -105,12 +105,18 @@ def _occurring(text: str, needles: set[str], length: int) -> set[str]:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < length or not needles:
         return set()
-    wanted = np.unique(np.concatenate([_window_hashes(np.frombuffer(n.encode("utf-32-le"), dtype=np.uint32)
-                                                      .astype(np.uint64), length) for n in needles]))
+    wanted = np.unique(
+        np.concatenate(
+            [
+                _window_hashes(np.frombuffer(n.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64), length)
+                for n in needles
+            ]
+        )
+    )
     hashes = _window_hashes(codes, length)
     slots = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
     candidates = np.flatnonzero(wanted[slots] == hashes)
-    return {text[i:i + length] for i in candidates.tolist() if text[i:i + length] in needles}
+    return {text[i : i + length] for i in candidates.tolist() if text[i : i + length] in needles}
 
 
 def _window_hashes(codes: np.ndarray, length: int) -> np.ndarray:
@@ -120,7 +126,7 @@ def _window_hashes(codes: np.ndarray, length: int) -> np.ndarray:
     base = np.uint64(1_000_003)
     for offset in range(1, length):
         hashes *= base
-        hashes += codes[offset:offset + windows]
+        hashes += codes[offset : offset + windows]
     return hashes
 
 
@@ -153,9 +159,11 @@ class EchoingProxy(LoopbackServer):
                 if "json" in answer.headers.get("content-type", ""):
                     with contextlib.suppress(ValueError):  # not JSON after all: pass it through
                         content = json.dumps(plant(answer.json(), answer.status_code)).encode()
-                passed = {name: value for name, value in answer.headers.items()
-                          if name.lower() not in ("content-length", "transfer-encoding", "connection",
-                                                  "content-encoding")}
+                passed = {
+                    name: value
+                    for name, value in answer.headers.items()
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding")
+                }
                 self.answer(answer.status_code, content, {**passed, "X-Echo-Key": key})
 
             do_GET = do_POST = _forward

@@ -79,17 +79,45 @@ def running() -> Iterator[Server | str]:
     env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
     started = False
     try:
-        made = subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                               "--no-sync", "-E", "UTF8"], capture_output=True, text=True, env=env, cwd=root,
-                              check=False, timeout=120, **user)  # type: ignore[call-overload]
+        made = subprocess.run(
+            [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=root,
+            check=False,
+            timeout=120,
+            **user,
+        )  # type: ignore[call-overload]
         if made.returncode != 0:
             yield f"initdb failed: {(made.stderr or made.stdout).strip().splitlines()[-1:]}"
             return
-        options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        up = subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-                             "-w", "-t", "60", "start"], capture_output=True, text=True, env=env, cwd=root,
-                            check=False, timeout=120, **user)  # type: ignore[call-overload]
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        up = subprocess.run(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=root,
+            check=False,
+            timeout=120,
+            **user,
+        )  # type: ignore[call-overload]
         if up.returncode != 0:
             logged = root / "log"
             log = logged.read_text(errors="replace").strip().splitlines()[-1:] if logged.exists() else []
@@ -102,9 +130,15 @@ def running() -> Iterator[Server | str]:
         yield Server(url)
     finally:
         if started:
-            subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                           capture_output=True, env=env, cwd=root, check=False, timeout=60,
-                           **user)  # type: ignore[call-overload]
+            subprocess.run(
+                [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                env=env,
+                cwd=root,
+                check=False,
+                timeout=60,
+                **user,
+            )  # type: ignore[call-overload]
         shutil.rmtree(root, ignore_errors=True)
 
 

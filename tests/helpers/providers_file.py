@@ -17,14 +17,23 @@ from harness.core.errors import UsageError
 from harness.core.spec import Provider
 
 
-def speech_table(name: str, base_url: str, key_env: str, models: tuple[str, ...] = ("m",),
-                 voices: tuple[str, ...] = ("v",), formats: tuple[str, ...] = ("wav",)) -> str:
+def speech_table(
+    name: str,
+    base_url: str,
+    key_env: str,
+    models: tuple[str, ...] = ("m",),
+    voices: tuple[str, ...] = ("v",),
+    formats: tuple[str, ...] = ("wav",),
+) -> str:
     """One `[providers.<name>]` table speaking the OpenAI speech protocol."""
+
     def listed(values: tuple[str, ...]) -> str:
         return "[" + ", ".join(f'"{value}"' for value in values) + "]"
 
-    return (f'\n[providers.{name}]\nprotocol = "openai-speech"\nbase_url = "{base_url}"\nkey_env = "{key_env}"\n'
-            f"models = {listed(models)}\nvoices = {listed(voices)}\nformats = {listed(formats)}\n")
+    return (
+        f'\n[providers.{name}]\nprotocol = "openai-speech"\nbase_url = "{base_url}"\nkey_env = "{key_env}"\n'
+        f"models = {listed(models)}\nvoices = {listed(voices)}\nformats = {listed(formats)}\n"
+    )
 
 
 def declared_providers(*tables: str) -> list[Provider]:

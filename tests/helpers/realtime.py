@@ -16,8 +16,11 @@ CARTESIA_MODEL = "sonic-3"
 DEEPGRAM_MODEL = "aura-2-thalia-en"
 
 
-def realtime_toml(eleven_url: str = "https://api.elevenlabs.io", cartesia_url: str = "https://api.cartesia.ai",
-                  deepgram_url: str = "https://api.deepgram.com") -> str:
+def realtime_toml(
+    eleven_url: str = "https://api.elevenlabs.io",
+    cartesia_url: str = "https://api.cartesia.ai",
+    deepgram_url: str = "https://api.deepgram.com",
+) -> str:
     """One provider per realtime protocol (named eleven, carte, dgram), at the given base URLs."""
     return f"""
 [providers.eleven]

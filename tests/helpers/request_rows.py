@@ -8,10 +8,26 @@ from typing import Any
 from harness.results import ChunkRow, ClipRow, JobRow, RequestRow
 
 _PLAIN_JOB: dict[str, Any] = {
-    "run_id": "r", "job_key": "j", "seq": 0, "provider": "p", "model": "m", "endpoint": "synthesize",
-    "corpus": "en_read", "corpus_version": "1", "item_id": "1", "text": "Hello.", "chars": 6, "repeat": 0,
-    "state": "done", "attempts": 1, "resumed": 0, "polls": 0, "poll_errors": 0, "harness_version": "0",
-    "git_revision": "", "params_sha256": "",
+    "run_id": "r",
+    "job_key": "j",
+    "seq": 0,
+    "provider": "p",
+    "model": "m",
+    "endpoint": "synthesize",
+    "corpus": "en_read",
+    "corpus_version": "1",
+    "item_id": "1",
+    "text": "Hello.",
+    "chars": 6,
+    "repeat": 0,
+    "state": "done",
+    "attempts": 1,
+    "resumed": 0,
+    "polls": 0,
+    "poll_errors": 0,
+    "harness_version": "0",
+    "git_revision": "",
+    "params_sha256": "",
 }
 
 
@@ -20,9 +36,22 @@ def request_row(**values: Any) -> RequestRow:
 
 
 _PLANNED_JOB: dict[str, Any] = {
-    "job_key": "j", "run_id": "r", "seq": 0, "harness_version": "0", "git_revision": "", "provider": "p",
-    "model": "m", "endpoint": "synthesize", "params_json": "{}", "params_sha256": "", "corpus": "en_read",
-    "corpus_version": "1", "item_id": "1", "text": "Hello.", "chars": 6, "repeat": 0,
+    "job_key": "j",
+    "run_id": "r",
+    "seq": 0,
+    "harness_version": "0",
+    "git_revision": "",
+    "provider": "p",
+    "model": "m",
+    "endpoint": "synthesize",
+    "params_json": "{}",
+    "params_sha256": "",
+    "corpus": "en_read",
+    "corpus_version": "1",
+    "item_id": "1",
+    "text": "Hello.",
+    "chars": 6,
+    "repeat": 0,
 }
 
 
@@ -33,11 +62,33 @@ def job_row(**values: Any) -> JobRow:
 
 def chunk_row(**values: Any) -> ChunkRow:
     """A stored `chunks` row: a stream's chunk, the rest of its columns a plain job's."""
-    return ChunkRow(**{"run_id": "r", "job_key": "j", "provider": "p", "model": "m", "item_id": "1", "seq": 0,
-                       "earliest_ms": 0.0, "latest_ms": 0.0, "bytes": 0, **values})
+    return ChunkRow(
+        **{
+            "run_id": "r",
+            "job_key": "j",
+            "provider": "p",
+            "model": "m",
+            "item_id": "1",
+            "seq": 0,
+            "earliest_ms": 0.0,
+            "latest_ms": 0.0,
+            "bytes": 0,
+            **values,
+        }
+    )
 
 
 def clip_row(**values: Any) -> ClipRow:
     """A stored `clips` row: a kept clip, the rest of its columns a plain job's."""
-    return ClipRow(**{"clip_id": "j", "run_id": "r", "provider": "p", "model": "m", "text": "Hello.",
-                      "audio_path": "", "audio_sha256": "", **values})
+    return ClipRow(
+        **{
+            "clip_id": "j",
+            "run_id": "r",
+            "provider": "p",
+            "model": "m",
+            "text": "Hello.",
+            "audio_path": "",
+            "audio_sha256": "",
+            **values,
+        }
+    )

@@ -29,8 +29,9 @@ def provider(name: str) -> Provider:
 def assert_valid(provider_name: str, endpoint_key: str, response: httpx.Response) -> None:
     """The answer satisfies the provider's spec for that endpoint (status, headers, body)."""
     spec = provider(provider_name)
-    verdict = check_response(spec, spec.endpoint(endpoint_key), response.status_code, dict(response.headers),
-                             response.content)
+    verdict = check_response(
+        spec, spec.endpoint(endpoint_key), response.status_code, dict(response.headers), response.content
+    )
     assert verdict.ok, f"{endpoint_key} {response.status_code}: " + "; ".join(str(v) for v in verdict.violations)
 
 
@@ -85,8 +86,9 @@ def parse_curl(command: str) -> CurlRequest:
     return request
 
 
-def run_curl(client: httpx.Client, command: str, replace: Mapping[str, str],
-             files: Mapping[str, Path] | None = None) -> httpx.Response:
+def run_curl(
+    client: httpx.Client, command: str, replace: Mapping[str, str], files: Mapping[str, Path] | None = None
+) -> httpx.Response:
     """Send a documented curl line with `replace` applied (host, key, ids, reference URLs)."""
     text = command
     for old, new in replace.items():
@@ -110,8 +112,16 @@ def auth_headers(provider_name: str, key: str) -> dict[str, str]:
     return {auth.header: auth.header_value(key)}
 
 
-def send(sb: Sandbox, client: httpx.Client, provider_name: str, endpoint_key: str, payload: Mapping[str, Any],
-         key: str | None = None, headers: Mapping[str, str] | None = None, **params: str) -> httpx.Response:
+def send(
+    sb: Sandbox,
+    client: httpx.Client,
+    provider_name: str,
+    endpoint_key: str,
+    payload: Mapping[str, Any],
+    key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **params: str,
+) -> httpx.Response:
     """Call a documented endpoint on the sandbox as its body kind says (JSON, multipart, query)."""
     spec = provider(provider_name)
     endpoint = spec.endpoint(endpoint_key)
@@ -133,9 +143,16 @@ def send(sb: Sandbox, client: httpx.Client, provider_name: str, endpoint_key: st
                 parts[name] = (None, str(value))
         return client.request(endpoint.method, url, files=parts, headers=sent)
     if endpoint.body_kind is BodyKind.TEXT and endpoint.text_body is not None:  # an SSML body and its headers
-        travels = {endpoint.header_fields[name]: str(value) for name, value in payload.items()
-                   if name in endpoint.header_fields}
+        travels = {
+            endpoint.header_fields[name]: str(value)
+            for name, value in payload.items()
+            if name in endpoint.header_fields
+        }
         document = endpoint.text_body.render({k: v for k, v in payload.items() if k not in endpoint.header_fields})
-        return client.request(endpoint.method, url, content=document.encode(), headers={
-            "Content-Type": endpoint.text_body.content_type, **travels, **sent})
+        return client.request(
+            endpoint.method,
+            url,
+            content=document.encode(),
+            headers={"Content-Type": endpoint.text_body.content_type, **travels, **sent},
+        )
     return client.request(endpoint.method, url, params=dict(payload), headers=sent)

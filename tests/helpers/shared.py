@@ -33,8 +33,14 @@ def usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None], *,
-               others_yield: bool = False, controller: bool = False) -> Path:
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[Path], None],
+    *,
+    others_yield: bool = False,
+    controller: bool = False,
+) -> Path:
     """The path `name` in the session's shared folder, made by `build(path)` if no worker made it yet.
 
     `build` writes `path` (a file or a folder, its name as given); it is published only once `build`

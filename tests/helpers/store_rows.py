@@ -18,8 +18,9 @@ def records(table: str, rows: Iterable[Mapping[str, Any]]) -> list[Any]:
     return [record(**row) for row in rows]
 
 
-def insert_rows(store: Store, table: str, rows: Iterable[Mapping[str, Any]],
-                existing: Existing = Existing.FAIL) -> None:
+def insert_rows(
+    store: Store, table: str, rows: Iterable[Mapping[str, Any]], existing: Existing = Existing.FAIL
+) -> None:
     store.insert(table, records(table, rows), existing)
 
 
@@ -32,7 +33,10 @@ def change(table: str, values: Mapping[str, Any]) -> RowChange:
     return written
 
 
-def write_rows(store: Store, writes: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
-               job_update: tuple[str, Mapping[str, Any]] | None = None) -> None:
+def write_rows(
+    store: Store,
+    writes: Sequence[tuple[str, Sequence[Mapping[str, Any]]]],
+    job_update: tuple[str, Mapping[str, Any]] | None = None,
+) -> None:
     update = None if job_update is None else (job_update[0], change("jobs", job_update[1]))
     store.write([(table, records(table, rows)) for table, rows in writes], update)

@@ -17,8 +17,10 @@ import pytest
 
 def group_suffix(item: pytest.Item) -> str | None:
     """xdist's suffix for the item's groups (names sorted and joined, as xdist joins them), or None."""
-    names = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-             for mark in item.iter_markers("xdist_group")}
+    names = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
     return "@" + "_".join(sorted(names)) if names else None
 
 

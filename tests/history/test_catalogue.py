@@ -23,14 +23,39 @@ from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
 AUDIO = {"audioContent": base64.b64encode(pcm_wav(16000, 16000, sample=b"\x10\x20")).decode()}
-NIGHT_ONE = {"voices": [{"languageCodes": ["en-US"], "name": "en-US-Wavenet-F", "ssmlGender": "FEMALE",
-                         "naturalSampleRateHertz": 24000},
-                        {"languageCodes": ["en-US"], "name": "en-US-Standard-C", "ssmlGender": "FEMALE",
-                         "naturalSampleRateHertz": 24000}]}
-NIGHT_TWO = {"voices": [{"languageCodes": ["en-US"], "name": "en-US-Wavenet-F", "ssmlGender": "FEMALE",
-                         "naturalSampleRateHertz": 24000, "deprecated": True},
-                        {"languageCodes": ["en-US"], "name": "en-US-Chirp3-HD-Kore", "ssmlGender": "FEMALE",
-                         "naturalSampleRateHertz": 24000}]}
+NIGHT_ONE = {
+    "voices": [
+        {
+            "languageCodes": ["en-US"],
+            "name": "en-US-Wavenet-F",
+            "ssmlGender": "FEMALE",
+            "naturalSampleRateHertz": 24000,
+        },
+        {
+            "languageCodes": ["en-US"],
+            "name": "en-US-Standard-C",
+            "ssmlGender": "FEMALE",
+            "naturalSampleRateHertz": 24000,
+        },
+    ]
+}
+NIGHT_TWO = {
+    "voices": [
+        {
+            "languageCodes": ["en-US"],
+            "name": "en-US-Wavenet-F",
+            "ssmlGender": "FEMALE",
+            "naturalSampleRateHertz": 24000,
+            "deprecated": True,
+        },
+        {
+            "languageCodes": ["en-US"],
+            "name": "en-US-Chirp3-HD-Kore",
+            "ssmlGender": "FEMALE",
+            "naturalSampleRateHertz": 24000,
+        },
+    ]
+}
 
 
 class Night:
@@ -43,8 +68,11 @@ class Google(QuietHandler):
 
     def do_GET(self) -> None:
         found = self.path.split("?")[0].endswith("/google/api/v1/voices")
-        self.answer(200 if found else 404, json.dumps(Night.listing if found else {}).encode(),
-                    {"Content-Type": "application/json"})
+        self.answer(
+            200 if found else 404,
+            json.dumps(Night.listing if found else {}).encode(),
+            {"Content-Type": "application/json"},
+        )
 
 
 @pytest.fixture
@@ -56,9 +84,19 @@ def served() -> Iterator[LoopbackServer]:
 
 
 def test_two_nights_listings_are_kept_and_their_changes_are_findings_of_the_second(
-        tmp_path: Path, served: LoopbackServer) -> None:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
-                         corpus=("en_read:1",), target=served.url, concurrency=1, budget=1.0)
+    tmp_path: Path, served: LoopbackServer
+) -> None:
+    config = BenchConfig(
+        out=tmp_path,
+        score=False,
+        report=False,
+        providers=("google",),
+        models=("wavenet",),
+        corpus=("en_read:1",),
+        target=served.url,
+        concurrency=1,
+        budget=1.0,
+    )
     first = run_bench_session(config, providers={"google": GOOGLE}).run_id
     Night.listing = NIGHT_TWO
     second = run_bench_session(config, providers={"google": GOOGLE}).run_id
@@ -71,18 +109,22 @@ def test_two_nights_listings_are_kept_and_their_changes_are_findings_of_the_seco
     assert json.loads(str(kept[0].body_json)) == NIGHT_ONE
 
     found = {f.what: f for f in read_history(tmp_path / "runs.db").findings if f.kind == "catalogue"}
-    assert set(found) == {"newly listed: en-US-Chirp3-HD-Kore", "no longer listed: en-US-Standard-C",
-                          "the listing newly shows /voices/*/deprecated"}
+    assert set(found) == {
+        "newly listed: en-US-Chirp3-HD-Kore",
+        "no longer listed: en-US-Standard-C",
+        "the listing newly shows /voices/*/deprecated",
+    }
     assert {f.first_run for f in found.values()} == {second}
     assert {f.model for f in found.values()} == {"catalogue voices.list"}
 
 
 def test_the_diff_reads_each_documented_listing_shape() -> None:
     polly = {"Voices": [{"Id": "Joanna", "SupportedEngines": ["neural"]}]}
-    assert diff(polly, {"Voices": [{"Id": "Joanna", "SupportedEngines": ["neural"]}, {"Id": "Ruth",
-                                                                                       "SupportedEngines": []}]}) \
-        == ["newly listed: Ruth"]
+    assert diff(
+        polly, {"Voices": [{"Id": "Joanna", "SupportedEngines": ["neural"]}, {"Id": "Ruth", "SupportedEngines": []}]}
+    ) == ["newly listed: Ruth"]
     azure = [{"ShortName": "en-US-AvaNeural", "Status": "GA"}]
     assert diff(azure, [{"ShortName": "en-US-AvaNeural", "Status": "GA", "WordsPerMinute": "150"}]) == [
-        "the listing newly shows /*/WordsPerMinute"]
+        "the listing newly shows /*/WordsPerMinute"
+    ]
     assert diff(azure, azure) == []

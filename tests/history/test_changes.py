@@ -39,8 +39,9 @@ def test_false_alarms_over_series_without_a_change_are_within_the_stated_rate() 
     assert alarms <= stats.binom.ppf(0.999, seeds, ALPHA)
     # Heavy tails (Student t, 3 degrees of freedom): segmentation's permutation test still holds; the newest-run
     # gate, calibrated on normal noise, flags a newest run far out in a tail, at the rate the page states.
-    heavy = sum(bool(find_changes(list(np.random.default_rng(seed).standard_t(3, 30) + 10), seed=seed))
-                for seed in range(seeds))
+    heavy = sum(
+        bool(find_changes(list(np.random.default_rng(seed).standard_t(3, 30) + 10), seed=seed)) for seed in range(seeds)
+    )
     assert heavy <= stats.binom.ppf(0.999, seeds, HEAVY_TAILED_ALARMS)
 
 
@@ -105,6 +106,8 @@ def test_one_transient_at_the_newest_run_is_a_change_the_first_night_and_not_aft
 def test_the_stated_first_night_power_holds() -> None:
     """The page says a +50% step at the newest run is flagged that night in over 99% of series at 5% noise over
     20 runs (benchmarks/perf/history_detection.py: 400 series a cell); 200 fresh series agree."""
-    flagged = sum(any(c.index == 19 for c in find_changes(_series(500 + seed, step_at=19, factor=1.5, n=20),
-                                                          log_scale=True)) for seed in range(200))
+    flagged = sum(
+        any(c.index == 19 for c in find_changes(_series(500 + seed, step_at=19, factor=1.5, n=20), log_scale=True))
+        for seed in range(200)
+    )
     assert flagged >= 196

@@ -66,8 +66,21 @@ def test_the_newest_run_starting_a_change_fails_the_command(tmp_path: Path) -> N
     assert "latency_p50" in failed and int(suite.get("failures", "0")) == len(failed)
     page = (tmp_path / "history.html").read_text(encoding="utf-8")
     assert 'data-model="acme/clear"' in page and 'data-series="acme/clear:latency_p50"' in page
-    calm = runner.invoke(app, ["history", "--db", str(db), "--since", "2026-11-01", "--models", "acme/clear",
-                               "--out", str(tmp_path / "calm.html")], env={})
+    calm = runner.invoke(
+        app,
+        [
+            "history",
+            "--db",
+            str(db),
+            "--since",
+            "2026-11-01",
+            "--models",
+            "acme/clear",
+            "--out",
+            str(tmp_path / "calm.html"),
+        ],
+        env={},
+    )
     assert calm.exit_code == 1  # the same store, filtered to the same model: the same answer
     before = runner.invoke(app, ["history", "--db", str(db), "--since", "2026-11-02", "--models", "other"])
     assert before.exit_code == 2 and "usage error: no run in" in before.output
@@ -83,8 +96,8 @@ def test_a_missing_store_is_one_line(tmp_path: Path) -> None:
 def test_the_page_lists_each_change_with_run_date_size_and_confidence(tmp_path: Path) -> None:
     ids = write_nights(tmp_path / "runs.db", seed=1, latency_step_at=STEP)
     page = render_history(analyse(read_history(tmp_path / "runs.db")), "runs.db")
-    row = page[page.index('data-series="acme/clear:latency_p50"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('data-series="acme/clear:latency_p50"') :]
+    row = row[: row.index("</tr>")]
     assert ids[STEP] in row or ids[STEP - 1] in row or ids[STEP + 1] in row
     assert "2026-11-2" in row and "+5" in row and "%" in row and "segmentation" in row
     # The page states the method, its false-alarm rate and its power (docs/history.md has the tables).

@@ -36,8 +36,9 @@ def test_a_provider_billing_twice_as_much_for_the_same_texts_fails_history(tmp_p
     assert "acme/metered is dearer: billed characters for the same 6 requests" in result.output
     assert "acme/plain is dearer" not in result.output
     suite = ElementTree.parse(tmp_path / "junit.xml").getroot()
-    failed = {(case.get("classname"), case.get("name")) for case in suite.iter("testcase")
-              if case.find("failure") is not None}
+    failed = {
+        (case.get("classname"), case.get("name")) for case in suite.iter("testcase") if case.find("failure") is not None
+    }
     assert failed == {("acme/metered", "billed characters for the same text")}
     page = (tmp_path / "history.html").read_text(encoding="utf-8")
     assert 'data-dearer="acme/metered:characters"' in page

@@ -32,11 +32,27 @@ def sandbox() -> Iterator[Any]:
         yield served
 
 
-def _night(sandbox: Any, out: Path, providers: tuple[str, ...] = PROVIDERS, models: tuple[str, ...] = MODELS,
-           budget: float | None = 1.0) -> str:
-    result = run_bench_session(BenchConfig(out=out, providers=providers, models=models, corpus=("en_read:2",),
-                                           score=False, report=False, target=sandbox.url, budget=budget,
-                                           yes=budget is None, concurrency=2))
+def _night(
+    sandbox: Any,
+    out: Path,
+    providers: tuple[str, ...] = PROVIDERS,
+    models: tuple[str, ...] = MODELS,
+    budget: float | None = 1.0,
+) -> str:
+    result = run_bench_session(
+        BenchConfig(
+            out=out,
+            providers=providers,
+            models=models,
+            corpus=("en_read:2",),
+            score=False,
+            report=False,
+            target=sandbox.url,
+            budget=budget,
+            yes=budget is None,
+            concurrency=2,
+        )
+    )
     return result.run_id
 
 

@@ -45,11 +45,16 @@ def test_the_faces_name_the_corpus(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     runs = write_nights(db, nights=6, seed=6)
     _read_as(db, runs[3:], "hard_money")
-    result = CliRunner().invoke(app, ["history", "--db", str(db), "--out", str(tmp_path / "h.html"), "--junit",
-                                      str(tmp_path / "j.xml")], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        app,
+        ["history", "--db", str(db), "--out", str(tmp_path / "h.html"), "--junit", str(tmp_path / "j.xml")],
+        env={"COLUMNS": "200"},
+    )
     assert "Latency p50 (en_read)" in result.output and "Latency p50 (hard_money)" in result.output
-    cases = {(case.get("classname"), case.get("name"))
-             for case in ElementTree.parse(tmp_path / "j.xml").getroot().iter("testcase")}
+    cases = {
+        (case.get("classname"), case.get("name"))
+        for case in ElementTree.parse(tmp_path / "j.xml").getroot().iter("testcase")
+    }
     assert ("acme/clear (hard_money)", "latency_p50") in cases  # the newest run's series: its corpus
     page = (tmp_path / "h.html").read_text(encoding="utf-8")
     assert "Latency p50 (en_read)" in page and "Latency p50 (hard_money)" in page

@@ -27,13 +27,25 @@ def _judge_nights(db: Path, runs: list[str], digits_from: int) -> None:
                 for category in ("year", "money"):
                     item = f"{category}-{index:03}"
                     wrong = category == "year" and night >= digits_from and index < 8
-                    common = {"provider": "acme", "model": "clear", "item_id": item, "category": category,
-                              "run_id": run_id, "asr_model": "tiny.en#abc"}
+                    common = {
+                        "provider": "acme",
+                        "model": "clear",
+                        "item_id": item,
+                        "category": category,
+                        "run_id": run_id,
+                        "asr_model": "tiny.en#abc",
+                    }
                     rows.append(SpanScoreRow(**common, control=True, verdict=PASS, clip_id=f"{run_id}{item}c"))
-                    rows.append(SpanScoreRow(
-                        **common, control=False, verdict=FAIL if wrong else PASS, clip_id=f"{run_id}{item}",
-                        heard="one nine eight four" if wrong else "nineteen eighty four",
-                        error="year-digit-by-digit" if wrong else None))
+                    rows.append(
+                        SpanScoreRow(
+                            **common,
+                            control=False,
+                            verdict=FAIL if wrong else PASS,
+                            clip_id=f"{run_id}{item}",
+                            heard="one nine eight four" if wrong else "nineteen eighty four",
+                            error="year-digit-by-digit" if wrong else None,
+                        )
+                    )
             write_span_scores(conn, rows)
     finally:
         conn.close()

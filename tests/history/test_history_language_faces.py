@@ -40,8 +40,10 @@ def _figures(falls_back: bool) -> tuple[LanguageFigures, ...]:
 
 
 def _history(*nights: bool) -> History:
-    runs = [(RunInfo(f"run-{i}", f"2026-11-2{i}T00:00:00", "finished", "sandbox"), _figures(fell))
-            for i, fell in enumerate(nights)]
+    runs = [
+        (RunInfo(f"run-{i}", f"2026-11-2{i}T00:00:00", "finished", "sandbox"), _figures(fell))
+        for i, fell in enumerate(nights)
+    ]
     return History(runs=tuple(run for run, _ in runs), series=(), findings=(), fallbacks=newest_fallbacks(runs))
 
 
@@ -62,10 +64,18 @@ def test_a_new_fallback_fails_the_gate_and_none_says_none() -> None:
 
 
 def test_a_wrong_language_clip_is_a_language_finding_not_a_contract_one() -> None:
-    entry = SimpleNamespace(provider="pixazo", model="xtts-v2", errors={},
-                            findings={"wrong_language": 3, "sample_rate_mismatch": 1, "silent": 1, "retired_flag": 1})
+    entry = SimpleNamespace(
+        provider="pixazo",
+        model="xtts-v2",
+        errors={},
+        findings={"wrong_language": 3, "sample_rate_mismatch": 1, "silent": 1, "retired_flag": 1},
+    )
     rows = cast(RunRows, SimpleNamespace(drift=()))
     kinds = {what: kind for _, _, kind, what in _findings_of(rows, [cast(Entry, entry)])}
-    assert kinds == {"wrong_language": "language", "sample_rate_mismatch": "contract", "silent": "signal",
-                     "retired_flag": "clip"}
+    assert kinds == {
+        "wrong_language": "language",
+        "sample_rate_mismatch": "contract",
+        "silent": "signal",
+        "retired_flag": "clip",
+    }
     assert flag_kind("missing_end") == "transcript"

@@ -37,8 +37,19 @@ class Nights:
 
 def _night(sandbox: Any, out: Path) -> Summary:
     """A run of three Spanish sentences on both models, scored (the ear: the shipped base), summarised."""
-    result = benchmark.run(BenchConfig(out=out, providers=PROVIDERS, models=MODELS, corpus=("es_read:3",),
-                                       report=False, dnsmos=False, target=sandbox.url, budget=5.0, concurrency=3))
+    result = benchmark.run(
+        BenchConfig(
+            out=out,
+            providers=PROVIDERS,
+            models=MODELS,
+            corpus=("es_read:3",),
+            report=False,
+            dnsmos=False,
+            target=sandbox.url,
+            budget=5.0,
+            concurrency=3,
+        )
+    )
     assert result.summary is not None
     return result.summary
 
@@ -57,8 +68,9 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
         with running("fast", 5, providers=PROVIDERS) as sandbox:
             token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
             before = _night(sandbox, out)
-            answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"language_fallback": {"pixazo": "en"}},
-                                headers=token)
+            answer = httpx.post(
+                sandbox.url + "/_sandbox/drift", json={"language_fallback": {"pixazo": "en"}}, headers=token
+            )
             assert answer.status_code == 200, answer.text
             after = _night(sandbox, out)
         yield Nights(out / "runs.db", before, after)
@@ -71,10 +83,13 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
 
 def test_the_summary_names_the_provider_answering_in_english(nights: Nights) -> None:
     before, after = nights.before, nights.after
-    assert {(f.label, f.language) for f in before.languages} == {("pixazo/xtts-v2", "es"),
-                                                                  ("pixelapi/voice-design", "es")}
-    assert all(f.checked == 3 and f.heard_as_asked == 3 and f.rate is not None and not f.falls_back
-               for f in before.languages)
+    assert {(f.label, f.language) for f in before.languages} == {
+        ("pixazo/xtts-v2", "es"),
+        ("pixelapi/voice-design", "es"),
+    }
+    assert all(
+        f.checked == 3 and f.heard_as_asked == 3 and f.rate is not None and not f.falls_back for f in before.languages
+    )
     fell = [f for f in after.languages if f.falls_back]
     assert [(f.label, f.heard_instead) for f in fell] == [("pixazo/xtts-v2", "en")]
     console = Console(record=True, width=200)
@@ -122,4 +137,5 @@ def test_the_report_shows_the_languages_table_in_a_browser(nights: Nights, tmp_p
     rate = cells["language.pixelapi/voice-design.es.rate"]
     assert rate["text"].startswith("WER ") and rate["text"].endswith("%") and rate["value"]
     assert "<b>Language check failed:</b> pixazo/xtts-v2 answered in en when asked for es" in page.read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )

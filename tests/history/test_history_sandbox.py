@@ -41,15 +41,27 @@ def sandbox() -> Iterator[Any]:
 
 def _drift(sandbox: Any, **change: float) -> None:
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}  # none on loopback
-    answer = httpx.post(sandbox.url + "/_sandbox/drift", json=change, headers=token,
-                        verify=shared_tls_context(trust_env=True))
+    answer = httpx.post(
+        sandbox.url + "/_sandbox/drift", json=change, headers=token, verify=shared_tls_context(trust_env=True)
+    )
     assert answer.status_code == 200, answer.text
 
 
 def _night(sandbox: Any, out: Path) -> None:
     """One benchmark run of the sandbox as a foreign target into the store in `out`."""
-    run_bench_session(BenchConfig(out=out, providers=("openai",), models=("tts-1",), corpus=("en_read:1",),
-                                  score=False, report=False, target=sandbox.url, budget=1.0, concurrency=1))
+    run_bench_session(
+        BenchConfig(
+            out=out,
+            providers=("openai",),
+            models=("tts-1",),
+            corpus=("en_read:1",),
+            score=False,
+            report=False,
+            target=sandbox.url,
+            budget=1.0,
+            concurrency=1,
+        )
+    )
 
 
 def _levels(nights: int, level_s: float = LEVEL_S) -> np.ndarray:
@@ -67,8 +79,11 @@ def _nights(sandbox: Any, out: Path, level_s: float, **change: float) -> tuple[A
         _night(sandbox, out.parent / f"{out.name}-warm-up")
     for night, level in enumerate(_levels(NIGHTS, level_s), start=1):
         changed = night >= STEP
-        _drift(sandbox, added_latency_s=level + (change.get("added_latency_s", 0.0) if changed else 0.0),
-               pitch_shift=change.get("pitch_shift", 0.0) if changed else 0.0)
+        _drift(
+            sandbox,
+            added_latency_s=level + (change.get("added_latency_s", 0.0) if changed else 0.0),
+            pitch_shift=change.get("pitch_shift", 0.0) if changed else 0.0,
+        )
         _night(sandbox, out)
     _drift(sandbox, added_latency_s=0.0, pitch_shift=0.0)
     analysis = analyse(read_history(out / "runs.db"))
@@ -103,7 +118,8 @@ def test_another_voice_behind_the_same_name_is_flagged_at_its_run(sandbox: Any, 
 
 
 def test_a_transient_run_neither_hides_a_step_at_the_newest_run_nor_reads_as_a_change(
-        sandbox: Any, tmp_path: Path) -> None:
+    sandbox: Any, tmp_path: Path
+) -> None:
     """Ten runs, the fourth 1 s slower (a provider's bad hour), then the newest run 0.6 s slower: `history` exits 1
     naming the newest run, the step read within 20% from the levels before and after. The same ten runs and a
     newest run as fast as before: exit 0, no change anywhere. Each night's latency is set around 0.3 s with 10%
@@ -141,10 +157,22 @@ def test_a_transient_run_neither_hides_a_step_at_the_newest_run_nor_reads_as_a_c
     assert analyse(read_history(tmp_path / "calm" / "runs.db")).flagged == (), calm.output
 
 
-@pytest.mark.parametrize("body", [{"pitch_shift": 99}, {"added_latency_s": -1}, {"speed": 2}, {},
-                                  {"misread": ["year-as-roman"]}, {"misread": "year-digit-by-digit"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"pitch_shift": 99},
+        {"added_latency_s": -1},
+        {"speed": 2},
+        {},
+        {"misread": ["year-as-roman"]},
+        {"misread": "year-digit-by-digit"},
+    ],
+)
 def test_a_drift_out_of_range_is_one_line(sandbox: Any, body: dict[str, Any]) -> None:
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json=body)
     assert answer.status_code == 400 and "expected" in answer.json()["error"], answer.text
-    assert httpx.get(sandbox.url + "/_sandbox/drift").json() == {"added_latency_s": 0.0, "pitch_shift": 0.0,
-                                                                 "misread": []}
+    assert httpx.get(sandbox.url + "/_sandbox/drift").json() == {
+        "added_latency_s": 0.0,
+        "pitch_shift": 0.0,
+        "misread": [],
+    }

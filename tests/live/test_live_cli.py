@@ -61,8 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Ocp-Apim-Subscription-Key") != KEY:
             self._reply(401, json.dumps({"error": "Unauthorized", "message": "bad key"}).encode())
             return
-        accepted = {"request_id": JOB, "status": "QUEUED",
-                    "polling_url": f"{self.server.url}/v2/requests/status/{JOB}"}
+        accepted = {"request_id": JOB, "status": "QUEUED", "polling_url": f"{self.server.url}/v2/requests/status/{JOB}"}
         self._reply(202, json.dumps(accepted).encode())
 
     def do_GET(self) -> None:
@@ -70,10 +69,16 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/output.wav"):
             self._reply(200, VOICE.read_bytes(), "audio/wav")
             return
-        done = {"request_id": JOB, "status": "COMPLETED", "model_id": "xtts-v2-api", "error": None,
-                "output": {"media_url": [f"{self.server.url}/v1/{JOB}/output.wav"], "media_type": "audio/wav"},
-                "created_at": "2026-05-22T13:17:32.110Z", "updated_at": "2026-05-22T13:17:34.000Z",
-                "completed_at": "2026-05-22T13:17:34.000Z"}
+        done = {
+            "request_id": JOB,
+            "status": "COMPLETED",
+            "model_id": "xtts-v2-api",
+            "error": None,
+            "output": {"media_url": [f"{self.server.url}/v1/{JOB}/output.wav"], "media_type": "audio/wav"},
+            "created_at": "2026-05-22T13:17:32.110Z",
+            "updated_at": "2026-05-22T13:17:34.000Z",
+            "completed_at": "2026-05-22T13:17:34.000Z",
+        }
         self._reply(200, json.dumps(done).encode())
 
 
@@ -96,10 +101,26 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
 
 
 def _bench(tmp_path: Path, *options: str) -> Any:
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--target", "live", "--models", "xtts-v2", "--corpus", "en_read:1", "--budget", "0.1",
-        "--no-score", "--no-report", "--out", str(tmp_path / "reports"), *options,
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--target",
+            "live",
+            "--models",
+            "xtts-v2",
+            "--corpus",
+            "en_read:1",
+            "--budget",
+            "0.1",
+            "--no-score",
+            "--no-report",
+            "--out",
+            str(tmp_path / "reports"),
+            *options,
+        ],
+    )
     return result
 
 
@@ -110,8 +131,7 @@ def test_a_live_run_sends_the_reference_url_and_needs_only_its_providers_key(
     result = _bench(tmp_path, "--reference-url", "https://voices.example.org/me.wav")
     assert result.exit_code == 0, result.output
     submits = [json.loads(body) for method, _, _, body in stand_in.seen if method == "POST"]
-    assert submits == [{"speaker": "https://voices.example.org/me.wav",
-                        "text": submits[0]["text"], "language": "en"}]
+    assert submits == [{"speaker": "https://voices.example.org/me.wav", "text": submits[0]["text"], "language": "en"}]
     assert "Planned cost: $0.0150" in result.output
     assert "PIXELAPI_API_KEY" not in result.output and "TTSAI_API_KEY" not in result.output
     assert [path for method, path, _, _ in stand_in.seen if method == "GET"][-1].endswith("/output.wav")
@@ -140,11 +160,26 @@ def test_dry_run_prints_every_request_and_the_cost_and_sends_nothing(
     stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PIXAZO_API_KEY", KEY)
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--target", "live", "--models", "xtts-v2,voice-clone", "--corpus", "en_read:2",
-        "--reference-url", "https://voices.example.org/me.wav", "--reference", str(VOICE), "--dry-run",
-        "--out", str(tmp_path / "reports"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--target",
+            "live",
+            "--models",
+            "xtts-v2,voice-clone",
+            "--corpus",
+            "en_read:2",
+            "--reference-url",
+            "https://voices.example.org/me.wav",
+            "--reference",
+            str(VOICE),
+            "--dry-run",
+            "--out",
+            str(tmp_path / "reports"),
+        ],
+    )
     assert result.exit_code == 2, result.output  # what the real run would end with: refused
     lines = result.output.splitlines()
     xtts = [line for line in lines if line.startswith(f"curl -X POST {stand_in.url}/voice-clone/v1/xtts-v2/generate")]
@@ -170,16 +205,34 @@ def test_a_text_past_the_recommended_length_is_sent_and_the_warning_stored(
     monkeypatch.setenv("PIXAZO_API_KEY", KEY)
     long_text = "A sentence that keeps going for a while. " * 15  # 615 characters; 500 are recommended
     corpus = tmp_path / "long.json"
-    corpus.write_text(json.dumps({"name": "long", "version": "1", "language": "en",
-                                  "items": [{"id": "long-1", "text": long_text}]}))
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--target", "live", "--models", "xtts-v2", "--corpus", str(corpus), "--budget", "0.1",
-        "--reference-url", "https://voices.example.org/me.wav", "--no-score", "--no-report",
-        "--out", str(tmp_path / "reports"),
-    ])
+    corpus.write_text(
+        json.dumps({"name": "long", "version": "1", "language": "en", "items": [{"id": "long-1", "text": long_text}]})
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "run",
+            "--target",
+            "live",
+            "--models",
+            "xtts-v2",
+            "--corpus",
+            str(corpus),
+            "--budget",
+            "0.1",
+            "--reference-url",
+            "https://voices.example.org/me.wav",
+            "--no-score",
+            "--no-report",
+            "--out",
+            str(tmp_path / "reports"),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert "warning: pixazo/xtts-v2: 1 job(s): text: 615 characters, beyond the documents' recommendation" \
-        in " ".join(result.output.split())
+    assert "warning: pixazo/xtts-v2: 1 job(s): text: 615 characters, beyond the documents' recommendation" in " ".join(
+        result.output.split()
+    )
     [sent] = [json.loads(body) for method, _, _, body in stand_in.seen if method == "POST"]
     assert sent["text"] == long_text
     with sqlite3.connect(tmp_path / "reports" / "runs.db") as db:

@@ -49,10 +49,16 @@ def test_the_interval_and_the_paired_tests_are_scipys_binomial_test(monkeypatch:
 
 def test_the_category_figures_ask_the_same_interval(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = _calls(monkeypatch)
-    readings = (("year-001", False, PASS), ("year-001", True, PASS), ("year-002", False, FAIL),
-                ("year-002", True, PASS))
-    rows = [SpanScoreRow(provider="a", model="m", item_id=item, category="year", control=control, verdict=verdict)
-            for item, control, verdict in readings]
+    readings = (
+        ("year-001", False, PASS),
+        ("year-001", True, PASS),
+        ("year-002", False, FAIL),
+        ("year-002", True, PASS),
+    )
+    rows = [
+        SpanScoreRow(provider="a", model="m", item_id=item, category="year", control=control, verdict=verdict)
+        for item, control, verdict in readings
+    ]
     [year] = measurement.category_figures(rows)
     assert seen == [(1, 2)] and year.accuracy.low == binomtest(1, 2).proportion_ci(method="wilson").low
 

@@ -13,14 +13,35 @@ from harness.results import LanguageVerdict, LanguageVerdicts, RequestRow
 from tests.helpers.request_rows import request_row
 
 
-def _clip(item: str, language: str, errors: int, heard: str | None, *, model: str = "m", unit: str = "word",
-          probability: float = 0.9) -> RequestRow:
+def _clip(
+    item: str,
+    language: str,
+    errors: int,
+    heard: str | None,
+    *,
+    model: str = "m",
+    unit: str = "word",
+    probability: float = 0.9,
+) -> RequestRow:
     wrong = heard is not None and heard != language and probability >= 0.5
-    return request_row(provider="acme", model=model, item_id=item, language=language, outcome="ok", scored=1,
-                       unit=unit, hits=10 - errors, substitutions=errors, deletions=0, insertions=0, ref_length=10,
-                       asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
-                       heard_language=heard, heard_probability=None if heard is None else probability,
-                       flags=json.dumps(["wrong_language"] if wrong else []))
+    return request_row(
+        provider="acme",
+        model=model,
+        item_id=item,
+        language=language,
+        outcome="ok",
+        scored=1,
+        unit=unit,
+        hits=10 - errors,
+        substitutions=errors,
+        deletions=0,
+        insertions=0,
+        ref_length=10,
+        asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
+        heard_language=heard,
+        heard_probability=None if heard is None else probability,
+        flags=json.dumps(["wrong_language"] if wrong else []),
+    )
 
 
 def test_each_model_and_language_has_its_rate_interval_and_check() -> None:
@@ -45,8 +66,9 @@ def test_a_model_falls_back_when_most_checked_clips_are_another_language() -> No
     (fell,) = language_figures(most)
     assert fell.falls_back and fell.heard_instead == "en" and len(fell.misheard) >= FALLBACK_SHARE * fell.checked
     assert fallbacks([stray, fell]) == (fell,)
-    assert fell.fallback_line() == ("acme/m answered in en when asked for es: 2/3 clips heard as another language "
-                                    "(p >= 0.5)")
+    assert fell.fallback_line() == (
+        "acme/m answered in en when asked for es: 2/3 clips heard as another language (p >= 0.5)"
+    )
     unsure = [_clip(f"es-{i}", "es", 9, "en", probability=0.4) for i in range(3)]
     (shown,) = language_figures(unsure)
     assert shown.checked == 3 and not shown.misheard and not shown.falls_back  # heard, below the rule: not flagged

@@ -38,23 +38,30 @@ def marks_cell(rows: list[RequestRow], label: str) -> Any:
     """The summary's models-table cell of the timing-marks check for the offering `label`."""
     from harness.runner.summary.view import _own_cell
 
-    return _own_cell({f"{f.provider}/{f.model}": timing_marks.models_cell(f) for f in timing_marks.figures(rows)},
-                     label)
+    return _own_cell(
+        {f"{f.provider}/{f.model}": timing_marks.models_cell(f) for f in timing_marks.figures(rows)}, label
+    )
 
 
 TEXT = "The old man walked slowly"
 WORDS = TEXT.split()
 
 
-def _row(shift_s: float = 0.0, marks: list[list[Any]] | None = None, problems: tuple[str, ...] = (),
-         model: str = "m") -> JobRow:
+def _row(
+    shift_s: float = 0.0, marks: list[list[Any]] | None = None, problems: tuple[str, ...] = (), model: str = "m"
+) -> JobRow:
     true = [[w, 0.1 + 0.4 * i, 0.4 + 0.4 * i, 0] for i, w in enumerate(WORDS)]
     given = [[w, s + shift_s, e + shift_s, p] for w, s, e, p in true] if marks is None else marks
-    return job_row(job_key=model + str(shift_s), provider="p", model=model, text=TEXT,
-                   timing_marks=json.dumps({"chars": False, "advertised": True, "duration_s": 2.1, "marks": given,
-                                            "problems": list(problems)}),
-                   heard_words=json.dumps({"model": "tiny.en", "words": [[w, 0.1 + 0.4 * i] for i, w in
-                                                                         enumerate(WORDS)]}))
+    return job_row(
+        job_key=model + str(shift_s),
+        provider="p",
+        model=model,
+        text=TEXT,
+        timing_marks=json.dumps(
+            {"chars": False, "advertised": True, "duration_s": 2.1, "marks": given, "problems": list(problems)}
+        ),
+        heard_words=json.dumps({"model": "tiny.en", "words": [[w, 0.1 + 0.4 * i] for i, w in enumerate(WORDS)]}),
+    )
 
 
 def _answered(job: JobRow) -> RequestRow:
@@ -173,14 +180,38 @@ def test_the_report_column_and_section_read_the_checks_figures() -> None:
     column = COLUMNS[keys.index("marks")]
     assert not column.default and not column.streaming
     nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(provider="p", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
-                                cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                                cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0,
-                                wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
-                                quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
+    base: dict[str, Any] = dict(
+        provider="p",
+        sent=1,
+        ok=1,
+        skipped=0,
+        success=nan,
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=None,
+        unpriced=0,
+        audio_minutes=0.0,
+        chars=0,
+        scored=0,
+        wer_pooled=nan,
+        wer_mean=None,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=nan,
+        quality=nan,
+        flagged_clips=0,
+        findings={},
+        errors={},
+        polls_mean=None,
+    )
     figures = {f.model: f.values for f in timing_marks.figures(rows)}
-    entries = [Entry(**base, model=model, own=tuple((key, figures[model][key]) for key in
-                                                    timing_marks.VIEWS.report_keys)) for model in ("m", "n")]
+    entries = [
+        Entry(**base, model=model, own=tuple((key, figures[model][key]) for key in timing_marks.VIEWS.report_keys))
+        for model in ("m", "n")
+    ]
     marked, missing = (column.cell(entry) for entry in entries)
     assert (marked.text, marked.key, marked.note) == (fmt(marked.sort, "ms"), "marks_p95_ms", "100% of words")
     assert marked.attrs == (("marks-findings", "0"),) and marked.sort == pytest.approx(50.0)
@@ -189,7 +220,7 @@ def test_the_report_column_and_section_read_the_checks_figures() -> None:
     template = (Path(__file__).resolve().parents[2] / "harness/report/templates/report.html.j2").read_text()
     start = template.index("{% set own = namespace(marked=[]) %}")
     end = template.index("{% endif %}", template.index("</section>", template.index('<section id="marks">')))
-    section = template[start:end + len("{% endif %}")]
+    section = template[start : end + len("{% endif %}")]
     board = types.SimpleNamespace(entries=[*entries, Entry(**base, model="o")])
     html = _environment().from_string(section).render(board=board)
     assert 'data-marks="p/m"' in html and 'data-marks="p/n"' in html and 'data-marks="p/o"' not in html

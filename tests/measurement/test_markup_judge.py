@@ -31,8 +31,9 @@ PIECES: tuple[Piece, ...] = ("Please hold on.", Pause(500), "I will check your o
 
 
 def test_a_pause_heard_within_tolerance_is_honoured() -> None:
-    verdict = judged(_clip(1.0, 0.55, 1.8), RATE, PIECES, "Please hold on. I will check your order now.",
-                     ("break", "time", "0.5s"))
+    verdict = judged(
+        _clip(1.0, 0.55, 1.8), RATE, PIECES, "Please hold on. I will check your order now.", ("break", "time", "0.5s")
+    )
     assert verdict.honoured and verdict.findings() == ()
     assert verdict.pauses[0].heard_ms == pytest.approx(550, abs=10)
 
@@ -80,12 +81,15 @@ def test_a_say_as_whose_untagged_reading_won_makes_the_clip_not_honoured_and_is_
     assert not verdict.honoured and verdict.findings() == ("sub 'WWW' not honoured: fail (w w w)",)
     columns = verdict.columns()
     assert columns["markup_honoured"] == 0
-    assert json.loads(columns["markup_json"])["readings"] == [["say-as digits", "1234", "pass", "one two three four"],
-                                                              ["sub", "WWW", "fail", "w w w"]]
+    assert json.loads(columns["markup_json"])["readings"] == [
+        ["say-as digits", "1234", "pass", "one two three four"],
+        ["sub", "WWW", "fail", "w w w"],
+    ]
 
 
 def test_the_run_step_asks_the_forced_choice_of_each_tagged_text_and_puts_its_verdict_on_the_clip(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
     """`harness.benchmark._with_readings` with a judge made up here: the honoured reading against the untagged one
     for each say-as and sub of the clip's item (none for a phoneme), each verdict on the clip it was asked of."""
     from pathlib import Path
@@ -96,8 +100,13 @@ def test_the_run_step_asks_the_forced_choice_of_each_tagged_text_and_puts_its_ve
     from harness.core.protocols.markup import Said, TagKind
     from harness.measurement.markup import ClipMarkup, MarkupVerdict
 
-    pieces = ("Visit the", Said(TagKind.SUB, "WWW", "World Wide Web", "world wide web", "w w w"), "with a",
-              Said(TagKind.PHONEME, "tomato", "təˈmɑːtoʊ"), "now.")
+    pieces = (
+        "Visit the",
+        Said(TagKind.SUB, "WWW", "World Wide Web", "world wide web", "w w w"),
+        "with a",
+        Said(TagKind.PHONEME, "tomato", "təˈmɑːtoʊ"),
+        "now.",
+    )
     asked: list[object] = []
 
     class Judge:
@@ -106,8 +115,10 @@ def test_the_run_step_asks_the_forced_choice_of_each_tagged_text_and_puts_its_ve
 
         def score_many(self, clips: list[harness.scoring.HardTextClip]) -> list[object]:
             asked.extend(clips)
-            return [SimpleNamespace(verdict=SimpleNamespace(value="fail"), choice=SimpleNamespace(reading="w w w"))
-                    for _ in clips]
+            return [
+                SimpleNamespace(verdict=SimpleNamespace(value="fail"), choice=SimpleNamespace(reading="w w w"))
+                for _ in clips
+            ]
 
     monkeypatch.setattr(harness.scoring, "HardTextJudge", Judge)
     rows = [clip_row(corpus="markup", item_id="sub", audio_path="clip.wav", clip_id="job-1")]
@@ -115,7 +126,11 @@ def test_the_run_step_asks_the_forced_choice_of_each_tagged_text_and_puts_its_ve
     after = _with_readings(before, rows, {("markup", "sub"): pieces}, Path(str(tmp_path)), "tiny.en", None)
     [hard] = [clip.hard for clip in asked]  # type: ignore[attr-defined]
     assert (hard.text, hard.span, hard.accepted, hard.misreadings[0].say, hard.control) == (
-        "Visit the WWW with a tomato now.", "WWW", ("world wide web",), "w w w",
-        "Visit the World Wide Web with a tomato now.")
+        "Visit the WWW with a tomato now.",
+        "WWW",
+        ("world wide web",),
+        "w w w",
+        "Visit the World Wide Web with a tomato now.",
+    )
     assert after[0].verdict is not None and not after[0].verdict.honoured
     assert after[0].verdict.findings() == ("sub 'WWW' not honoured: fail (w w w)",)

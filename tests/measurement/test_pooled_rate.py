@@ -20,8 +20,7 @@ RUNS = 3000
 FLOOR = 0.93  # 95% nominal; 3,000 runs measure a coverage within about ±0.008 (two standard errors)
 
 
-def _simulate(rng: np.random.Generator, clips: int, rate: float, correlation: float
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _simulate(rng: np.random.Generator, clips: int, rate: float, correlation: float) -> tuple[np.ndarray, np.ndarray]:
     lengths = rng.integers(6, 31, size=(RUNS, clips))
     spread = (1 - correlation) / correlation
     rates = rng.beta(rate * spread, (1 - rate) * spread, size=(RUNS, clips))

@@ -40,19 +40,38 @@ def _job(root: Path, provider: str, samples: np.ndarray, delivery: str) -> tuple
     else:
         soundfile.write(path, pcm, ASKED, subtype="PCM_16")
     media = f"audio/pcm;rate={ASKED}" if delivery == "stream" else "audio/wav"
-    job = job_row(job_key=provider, provider=provider, model="m", delivery=delivery, outcome="ok",
-                  audio_path=str(path), corpus="en_read", item_id="1", declared_media_type=media,
-                  sniffed_media_type="audio/pcm" if delivery == "stream" else "audio/wav")
+    job = job_row(
+        job_key=provider,
+        provider=provider,
+        model="m",
+        delivery=delivery,
+        outcome="ok",
+        audio_path=str(path),
+        corpus="en_read",
+        item_id="1",
+        declared_media_type=media,
+        sniffed_media_type="audio/pcm" if delivery == "stream" else "audio/wav",
+    )
     return job, clip_row(clip_id=provider, declared_media_type=media, declared_sample_rate=ASKED)
 
 
 def _judged(root: Path, served: int) -> dict[str, Any]:
-    jobs, clips = zip(*(_job(root, name, _voice(ASKED, f0), "sync")
-                        for name, f0 in (("q", 140.0), ("r", 150.0), ("s", 165.0))), strict=True)
+    jobs, clips = zip(
+        *(_job(root, name, _voice(ASKED, f0), "sync") for name, f0 in (("q", 140.0), ("r", 150.0), ("s", 165.0))),
+        strict=True,
+    )
     stream, clip = _job(root, "sse", _voice(served, 150.0), "stream")  # read as 16 kHz whatever it is at
     events = int(len(_voice(served, 150.0)) / (EVENT_S * served))
-    chunks = [chunk_row(job_key="sse", seq=seq, bytes=int(EVENT_S * served) * 2,
-                        audio_ms=EVENT_S * served / ASKED * 1000, header=None) for seq in range(events)]
+    chunks = [
+        chunk_row(
+            job_key="sse",
+            seq=seq,
+            bytes=int(EVENT_S * served) * 2,
+            audio_ms=EVENT_S * served / ASKED * 1000,
+            header=None,
+        )
+        for seq in range(events)
+    ]
     return audio_findings([*jobs, stream], chunks, [*clips, clip], root)["sse"]
 
 

@@ -29,8 +29,10 @@ def run_copy(default_run: DefaultRun, tmp_path: Path) -> tuple[Path, str]:
 
 def _polled_job(db: Path, run_id: str) -> str:
     with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT job_key FROM jobs WHERE run_id = ? AND polls > 0 AND e2e_hi_ms IS NOT NULL "
-                           "ORDER BY seq LIMIT 1", (run_id,)).fetchone()
+        row = conn.execute(
+            "SELECT job_key FROM jobs WHERE run_id = ? AND polls > 0 AND e2e_hi_ms IS NOT NULL ORDER BY seq LIMIT 1",
+            (run_id,),
+        ).fetchone()
     assert row is not None, "the README run polls asynchronous jobs"
     return str(row[0])
 
@@ -43,28 +45,32 @@ def test_the_readme_run_stores_exactly_what_its_evidence_gives(run_copy: tuple[P
 
 
 def test_an_edited_interval_is_named_and_recompute_restores_it(
-        run_copy: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    run_copy: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, run_id = run_copy
     job = _polled_job(db, run_id)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE jobs SET e2e_hi_ms = e2e_hi_ms + 250 WHERE job_key = ?", (job,))
-    checked = in_process("recompute", run_id, "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch,
-                         capsys=capsys)
+    checked = in_process(
+        "recompute", run_id, "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert checked.returncode == 1
     assert f"e2e_hi_ms of job {job}" in checked.stdout and "1 stored figures differ" in checked.stdout
-    restored = in_process("recompute", run_id, "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch,
-                          capsys=capsys)
+    restored = in_process("recompute", run_id, "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch, capsys=capsys)
     assert restored.returncode == 0 and "1 differed from what was stored" in restored.stdout
-    again = in_process("recompute", run_id, "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch,
-                       capsys=capsys)
+    again = in_process(
+        "recompute", run_id, "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert again.returncode == 0, again.stdout
 
 
-def test_an_unknown_run_is_one_line(run_copy: tuple[Path, str], monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_run_is_one_line(
+    run_copy: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, _ = run_copy
-    done = in_process("recompute", "no-such-run", "--check", "--db", str(db), cwd=db.parent,
-                      monkeypatch=monkeypatch, capsys=capsys)
+    done = in_process(
+        "recompute", "no-such-run", "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert done.returncode == 2 and "no-such-run" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -84,9 +90,12 @@ def test_the_same_rows_in_any_order_derive_the_same_figures(readme_rows: Evidenc
     """Jobs finish, and rows are written, in whatever order the run happened to take: the figures do not. (The
     order comes from a seed: thousands of rows drawn one by one would be an input too large for Hypothesis.)"""
     order = random.Random(seed)
-    shuffled = EvidenceRows(*(order.sample(list(rows), len(rows))
-                              for rows in (readme_rows.jobs, readme_rows.marks, readme_rows.polls,
-                                           readme_rows.chunks)))
+    shuffled = EvidenceRows(
+        *(
+            order.sample(list(rows), len(rows))
+            for rows in (readme_rows.jobs, readme_rows.marks, readme_rows.polls, readme_rows.chunks)
+        )
+    )
     assert derive_rows(shuffled) == derive_rows(readme_rows)
 
 
@@ -110,6 +119,9 @@ def test_a_run_stored_before_the_evidence_columns_stays_readable(run_copy: tuple
     assert all("total_ms" not in figures and "perceived_ttfa_ms" not in figures for figures in found.figures.values())
     with sqlite3.connect(db) as conn:
         after = dict(conn.execute("SELECT job_key, total_ms FROM jobs WHERE run_id = ?", (run_id,)).fetchall())
-        polled = conn.execute("SELECT COUNT(*) FROM jobs WHERE run_id = ? AND polls > 0 AND e2e_lo_ms IS NOT NULL "
-                              "AND e2e_source LIKE 'poll-bracket%'", (run_id,)).fetchone()[0]
+        polled = conn.execute(
+            "SELECT COUNT(*) FROM jobs WHERE run_id = ? AND polls > 0 AND e2e_lo_ms IS NOT NULL "
+            "AND e2e_source LIKE 'poll-bracket%'",
+            (run_id,),
+        ).fetchone()[0]
     assert after == before and polled > 0

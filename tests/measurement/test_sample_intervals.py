@@ -29,10 +29,14 @@ FLOOR = 0.93  # 95% nominal; 2,000 samples measure a coverage within about ±0.0
 SCORE_FLOOR = 0.91
 
 LATENCIES = {  # name: (draw, the true quantile q of the distribution)
-    "lognormal-0.5": (lambda rng, shape: rng.lognormal(6.0, 0.5, shape),
-                      lambda q: math.exp(6.0 + 0.5 * _normal_quantile(q))),
-    "lognormal-1.0": (lambda rng, shape: rng.lognormal(6.0, 1.0, shape),
-                      lambda q: math.exp(6.0 + 1.0 * _normal_quantile(q))),
+    "lognormal-0.5": (
+        lambda rng, shape: rng.lognormal(6.0, 0.5, shape),
+        lambda q: math.exp(6.0 + 0.5 * _normal_quantile(q)),
+    ),
+    "lognormal-1.0": (
+        lambda rng, shape: rng.lognormal(6.0, 1.0, shape),
+        lambda q: math.exp(6.0 + 1.0 * _normal_quantile(q)),
+    ),
     "exponential": (lambda rng, shape: rng.exponential(300.0, shape), lambda q: -300.0 * math.log(1 - q)),
 }
 SCORES = {  # name: (draw, the true mean)
@@ -60,8 +64,10 @@ def test_a_quantile_s_interval_holds_wherever_one_is_given(name: str, q: float, 
         return
     assert len(given) == RUNS
     coverage = np.mean([low <= truth(q) <= high for low, high in given])
-    assert all(low <= value <= high for (low, high), value in
-               zip(given, (quantile_interval_exact(sample, q)[0] for sample in samples), strict=True))
+    assert all(
+        low <= value <= high
+        for (low, high), value in zip(given, (quantile_interval_exact(sample, q)[0] for sample in samples), strict=True)
+    )
     assert coverage >= FLOOR, (name, q, clips, coverage)
 
 
@@ -84,8 +90,10 @@ def test_the_simulation_catches_the_bootstrap_the_report_used_before() -> None:
         return np.asarray(np.median(data, axis=axis))
 
     samples = rng.lognormal(6.0, 0.5, (300, 2))
-    covered = [low <= math.exp(6.0) <= high
-               for low, high in (percentile_interval(sample, median, BOOTSTRAP_SEED)[1:3] for sample in samples)]
+    covered = [
+        low <= math.exp(6.0) <= high
+        for low, high in (percentile_interval(sample, median, BOOTSTRAP_SEED)[1:3] for sample in samples)
+    ]
     assert np.mean(covered) < 0.7
 
 

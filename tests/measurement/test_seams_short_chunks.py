@@ -49,7 +49,7 @@ def _held(chunks: list[bytes]) -> list[list[tuple[str, int]]]:
 
 
 def test_a_header_at_every_chunk_of_a_raw_stream_is_a_finding_at_every_chunk() -> None:
-    pieces = np.array_split(speech()[: RATE], 5)
+    pieces = np.array_split(speech()[:RATE], 5)
     chunks = [wav_bytes(piece.astype(np.float32), RATE) for piece in pieces]  # chatterbox-tts-api #14
     assert stream_headers(_held(chunks), raw=True) == [(seq, "wav") for seq in range(5)]
     assert stream_headers(_held(chunks), raw=False) == []  # a WAV stream of whole files, by design
@@ -73,9 +73,11 @@ def test_a_sockets_raw_frames_with_a_wav_header_each_are_named_and_a_wav_sockets
     from harness.contracts.seam_checks import session_seams
     from harness.core.protocols.realtime_grammar import AudioSpec, Event, Kind
 
-    pieces = np.array_split(speech()[: RATE], 4)
-    frames = [Event(frame=n, t_s=0.1 * n, kind=Kind.AUDIO, audio=wav_bytes(piece.astype(np.float32), RATE))
-              for n, piece in enumerate(pieces)]
+    pieces = np.array_split(speech()[:RATE], 4)
+    frames = [
+        Event(frame=n, t_s=0.1 * n, kind=Kind.AUDIO, audio=wav_bytes(piece.astype(np.float32), RATE))
+        for n, piece in enumerate(pieces)
+    ]
     raw = session_seams(frames, AudioSpec("pcm_s16le", RATE, "raw"))
     assert [(frame, f.kind) for frame, f in raw] == [(n, "header") for n in range(4)], raw
     assert session_seams(frames, AudioSpec("pcm_s16le", RATE, "wav")) == []

@@ -51,13 +51,21 @@ pytestmark = [
 def _build(folder: Path, extras: str = "[bench]") -> None:
     """The wheel (`pip wheel --no-deps`), and a fresh venv holding it with the dependencies of `extras`."""
     wheels = folder / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=300)
     (wheel,) = wheels.glob("tts_harness-*.whl")
     started = time.monotonic()
-    subprocess.run([str(folder / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}{extras}"], check=True,
-                   capture_output=True, timeout=900)
+    subprocess.run(
+        [str(folder / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}{extras}"],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
     (folder / "install-seconds.txt").write_text(f"{time.monotonic() - started:.0f}\n", encoding="utf-8")
 
 
@@ -81,14 +89,18 @@ def base_installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env(installed: Path) -> dict[str, str]:
     """A consumer's shell: the venv's commands first, nothing of this checkout importable."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "VIRTUAL_ENV")
-           and not k.startswith("TTS_HARNESS_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "VIRTUAL_ENV") and not k.startswith("TTS_HARNESS_")
+    }
     return {**env, "PATH": f"{installed / 'venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
 
 
 def _shell(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=1200)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=1200
+    )
 
 
 def test_the_wheel_holds_what_a_run_needs(installed: Path) -> None:
@@ -97,26 +109,42 @@ def test_the_wheel_holds_what_a_run_needs(installed: Path) -> None:
     data = REPO / "harness" / "data"
     shipped = {f"harness/data/{p.relative_to(data)}" for p in data.rglob("*") if p.is_file()}
     assert shipped <= names, sorted(shipped - names)[:10]
-    assert {"harness/data/corpora/en_read.json", "harness/data/voices/joe_reference.wav",
-            "harness/data/fixtures/docs/pixazo.json", "harness/contracts/suite/test_scenarios.py"} <= names
+    assert {
+        "harness/data/corpora/en_read.json",
+        "harness/data/voices/joe_reference.wav",
+        "harness/data/fixtures/docs/pixazo.json",
+        "harness/contracts/suite/test_scenarios.py",
+    } <= names
     assert not [n for n in names if n.startswith(("fixtures/", "benchmarks/", "contracts/", "tests/"))]
     # The venv is a fresh one: the installed harness, not this checkout's.
     python = installed / "venv" / "bin" / "python"
-    where = subprocess.run([str(python), "-c", "import harness; print(harness.__file__)"], cwd=installed,
-                           capture_output=True, text=True, check=True).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import harness; print(harness.__file__)"],
+        cwd=installed,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "site-packages" in where and str(REPO) not in where
 
 
 def test_bench_run_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
     cloning = sorted(f"{p.name}/{o.name}" for p in providers().values() for o in p.offerings if o.clones)
     models = [*cloning, "ttsai/piper"]
-    done = _shell(f"tts-harness bench run --models {','.join(models)} --corpus en_read:2 --sandbox-profile fast",
-                  tmp_path, _env(installed))
+    done = _shell(
+        f"tts-harness bench run --models {','.join(models)} --corpus en_read:2 --sandbox-profile fast",
+        tmp_path,
+        _env(installed),
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     with sqlite3.connect(tmp_path / "reports" / "runs.db") as db:
         outcomes = db.execute("SELECT provider || '/' || model, outcome FROM jobs").fetchall()
-        similar = dict(db.execute("SELECT c.provider || '/' || c.model, min(s.similarity IS NOT NULL) FROM clips c "
-                                  "JOIN scores s ON s.clip_id = c.clip_id GROUP BY 1").fetchall())
+        similar = dict(
+            db.execute(
+                "SELECT c.provider || '/' || c.model, min(s.similarity IS NOT NULL) FROM clips c "
+                "JOIN scores s ON s.clip_id = c.clip_id GROUP BY 1"
+            ).fetchall()
+        )
     assert len(outcomes) == 2 * len(models) and {outcome for _, outcome in outcomes} == {"ok"}, outcomes
     assert {model: similar.get(model) for model in cloning} == dict.fromkeys(cloning, 1), similar
     assert len(list((tmp_path / "reports").glob("*/index.html"))) == 1

@@ -13,8 +13,9 @@ PERF = Path(__file__).resolve().parents[2] / "benchmarks" / "perf"
 
 
 @pytest.mark.parametrize("kind", ["plain", "hard-distinct"])
-def test_fifteen_thousand_items_load_in_a_tenth_of_the_goal(kind: str, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fifteen_thousand_items_load_in_a_tenth_of_the_goal(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.syspath_prepend(str(PERF))
     import corpus_load
 

@@ -34,8 +34,10 @@ def test_asr_throughput_calls_a_better_default_no_miss(monkeypatch: pytest.Monke
     result = script.ModeResult
 
     def run(wer: float) -> dict[str, object]:
-        return {"openai-whisper": result("openai-whisper", 10, 10.0, 0.0988, []),
-                "default": result("default", 10, 1.0, wer, [])}
+        return {
+            "openai-whisper": result("openai-whisper", 10, 10.0, 0.0988, []),
+            "default": result("default", 10, 1.0, wer, []),
+        }
 
     exact, timing, _ = script.missed(run(0.0904))  # better by 0.84 points, 10x as fast
     assert exact == [] and timing == []
@@ -58,9 +60,13 @@ def test_every_goal_of_every_perf_script_states_a_direction(monkeypatch: pytest.
     goals_built, without = 0, []
     for path in sorted(PERF.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and (
+            if not (
+                isinstance(node, ast.Call)
+                and (
                     (isinstance(node.func, ast.Attribute) and node.func.attr == "Goal")
-                    or (isinstance(node.func, ast.Name) and node.func.id == "Goal"))):
+                    or (isinstance(node.func, ast.Name) and node.func.id == "Goal")
+                )
+            ):
                 continue
             goals_built += 1
             direction = _direction_of(node)

@@ -45,10 +45,12 @@ def test_a_perf_module_imports(name: str, monkeypatch: pytest.MonkeyPatch) -> No
     assert _imported(name, monkeypatch) is not None
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.clock) if name in WAITING else name
-                                  for name in SCRIPTS])
-def test_a_perf_script_runs_its_smoke_mode(name: str, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=pytest.mark.clock) if name in WAITING else name for name in SCRIPTS]
+)
+def test_a_perf_script_runs_its_smoke_mode(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     if name in NEEDS:
         module, extra = NEEDS[name]
         pytest.importorskip(module, reason=f"{name} needs the {extra} extra: pip install -e .[{extra}]")
@@ -58,5 +60,6 @@ def test_a_perf_script_runs_its_smoke_mode(name: str, monkeypatch: pytest.Monkey
     said = capsys.readouterr()
     # The goal lines, and what the script printed of each part (a flaky miss in CI is read from this alone)
     assert code == 0, f"{name} --smoke missed its goal:\n" + "\n".join(
-        [line for line in said.err.splitlines() if line.startswith("goal")] + said.out.splitlines()[-40:])
+        [line for line in said.err.splitlines() if line.startswith("goal")] + said.out.splitlines()[-40:]
+    )
     assert "goal" in said.err, f"{name} --smoke said nothing of its goal"

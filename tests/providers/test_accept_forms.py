@@ -33,8 +33,12 @@ def sandbox() -> Iterator[Any]:
 def _post(sandbox: Any, provider: str, path: str, body: dict[str, Any], accept: str | None) -> httpx.Response:
     """The request with exactly the Accept given: httpx adds `*/*` of its own unless the header is taken away."""
     with httpx.Client(timeout=60.0, trust_env=False) as client:
-        request = client.build_request("POST", sandbox.base_url(provider, "api") + path, json=body,
-                                       headers={"Authorization": f"Bearer {sandbox.default_key(provider)}"})
+        request = client.build_request(
+            "POST",
+            sandbox.base_url(provider, "api") + path,
+            json=body,
+            headers={"Authorization": f"Bearer {sandbox.default_key(provider)}"},
+        )
         if accept is None:
             del request.headers["Accept"]
         else:
@@ -76,8 +80,7 @@ def test_rime_without_a_sampling_rate_answers_pcm_at_its_default(sandbox: Any) -
 
 
 @pytest.mark.parametrize("accept", ["audio/mpeg", "*/*", "audio/*", NO_ACCEPT])
-def test_rime_answers_mp3_for_its_rfc_name_and_for_a_request_naming_no_format(sandbox: Any, accept: str | None
-                                                                               ) -> None:
+def test_rime_answers_mp3_for_its_rfc_name_and_for_a_request_naming_no_format(sandbox: Any, accept: str | None) -> None:
     answered = _rime(sandbox, accept)
     assert answered.status_code == 200, answered.text
     assert answered.headers["content-type"] == "audio/mpeg"
@@ -93,8 +96,9 @@ def test_rime_still_refuses_an_accept_value_its_pages_do_not_list(sandbox: Any) 
 
 
 @pytest.mark.parametrize("accept", ["*/*", NO_ACCEPT, "audio/wav"])
-def test_smallest_synchronous_synthesis_answers_its_default_format_whatever_the_accept(sandbox: Any,
-                                                                                       accept: str | None) -> None:
+def test_smallest_synchronous_synthesis_answers_its_default_format_whatever_the_accept(
+    sandbox: Any, accept: str | None
+) -> None:
     body = {"text": TEXT, "voice_id": "emily"}  # no output_format: "The server default is pcm", at 44100 Hz
     answered = _post(sandbox, "smallest", "/waves/v1/tts", body, accept)
     assert answered.status_code == 200, answered.text

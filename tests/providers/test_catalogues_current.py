@@ -42,16 +42,21 @@ def http() -> Iterator[httpx.Client]:
 
 def _target(sandbox: Sandbox, name: str) -> SpeechTarget:
     provider = providers()[name]
-    return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
-                        sandbox.default_key(name))
+    return SpeechTarget(
+        provider, {host: sandbox.base_url(name, host) for host in provider.hosts}, sandbox.default_key(name)
+    )
 
 
-def _speak(http: httpx.Client, sandbox: Sandbox, name: str, *, voice: str | None = None,
-           model: str | None = None) -> httpx.Response:
+def _speak(
+    http: httpx.Client, sandbox: Sandbox, name: str, *, voice: str | None = None, model: str | None = None
+) -> httpx.Response:
     """One request of the provider's first synthesis that names its models, the voice and model slots set as asked."""
     target = _target(sandbox, name)
-    synthesis = next(s for s in target.service.syntheses if s.slots.voice is not None
-                     and any(m.synthesis == s.endpoint.key for m in target.service.models))
+    synthesis = next(
+        s
+        for s in target.service.syntheses
+        if s.slots.voice is not None and any(m.synthesis == s.endpoint.key for m in target.service.models)
+    )
     at: dict[str, Any] = {}
     if voice is not None:
         assert synthesis.slots.voice is not None
@@ -80,12 +85,19 @@ def _refused(answer: httpx.Response, name: str) -> None:
 # --- Sarvam -----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("speaker", "model"), [("neha", "bulbul:v3"), ("rupali", "bulbul:v3"),
-                                                ("amelia", "bulbul:v3"),
-                                                ("shubh_en_narration_gentle", "bulbul:v4-flash"),
-                                                ("ritu_hi_kids", "bulbul:v4-flash")])
-def test_sarvam_speaks_the_listed_speakers_of_each_model(sandbox: Sandbox, http: httpx.Client, speaker: str,
-                                                          model: str) -> None:
+@pytest.mark.parametrize(
+    ("speaker", "model"),
+    [
+        ("neha", "bulbul:v3"),
+        ("rupali", "bulbul:v3"),
+        ("amelia", "bulbul:v3"),
+        ("shubh_en_narration_gentle", "bulbul:v4-flash"),
+        ("ritu_hi_kids", "bulbul:v4-flash"),
+    ],
+)
+def test_sarvam_speaks_the_listed_speakers_of_each_model(
+    sandbox: Sandbox, http: httpx.Client, speaker: str, model: str
+) -> None:
     _spoken(_speak(http, sandbox, "sarvam", voice=speaker, model=model))
     assert not any(repr(speaker) in f for f in _findings(http, sandbox, "sarvam"))  # listed: no finding
 
@@ -97,8 +109,9 @@ def test_sarvam_refuses_a_speaker_no_list_names_and_one_of_another_model(sandbox
     assert other_model.status_code == 400 and "not a voice of bulbul:v2" in other_model.text
 
 
-def test_sarvam_speaks_bulbul_v3_beta_like_v3_with_a_finding_naming_its_clients(sandbox: Sandbox,
-                                                                              http: httpx.Client) -> None:
+def test_sarvam_speaks_bulbul_v3_beta_like_v3_with_a_finding_naming_its_clients(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     _spoken(_speak(http, sandbox, "sarvam", voice="shubh", model="bulbul:v3-beta"))
     found = [f for f in _findings(http, sandbox, "sarvam") if "'bulbul:v3-beta'" in f]
     assert found and "spoken like 'bulbul:v3', priced as it" in found[0]
@@ -124,15 +137,19 @@ def test_sarvam_speakers_are_the_official_clients_list() -> None:
 # --- Rime -------------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("speaker", "model"), [("astra", "arcana"), ("astra", "arcanav3"), ("celeste", "arcanav3"),
-                                                ("orion", "coda"), ("cove", "mistv3")])
-def test_rime_speaks_the_current_models_and_the_clients_default_speakers(sandbox: Sandbox, http: httpx.Client,
-                                                                         speaker: str, model: str) -> None:
+@pytest.mark.parametrize(
+    ("speaker", "model"),
+    [("astra", "arcana"), ("astra", "arcanav3"), ("celeste", "arcanav3"), ("orion", "coda"), ("cove", "mistv3")],
+)
+def test_rime_speaks_the_current_models_and_the_clients_default_speakers(
+    sandbox: Sandbox, http: httpx.Client, speaker: str, model: str
+) -> None:
     _spoken(_speak(http, sandbox, "rime", voice=speaker, model=model))
 
 
-def test_rime_refuses_a_speaker_no_reference_names_and_a_mist_voice_on_coda(sandbox: Sandbox,
-                                                                           http: httpx.Client) -> None:
+def test_rime_refuses_a_speaker_no_reference_names_and_a_mist_voice_on_coda(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     _refused(_speak(http, sandbox, "rime", voice="luna", model="arcana"), "rime")
     _refused(_speak(http, sandbox, "rime", voice="cove", model="coda"), "rime")
     _refused(_speak(http, sandbox, "rime", voice="cove", model="arcanav3"), "rime")  # spoken like arcana: its voices
@@ -152,8 +169,10 @@ def test_together_speaks_kokoro_af_heart_and_af_bella_over_http(sandbox: Sandbox
 async def _together_socket(base: str, key: str, voice: str) -> tuple[bytes, list[dict[str, Any]]]:
     from websockets.asyncio.client import connect
 
-    url = (base.replace("http://", "ws://") + "/v1/audio/speech/websocket?model=hexgrad/Kokoro-82M"
-           f"&voice={voice}&response_format=pcm")
+    url = (
+        base.replace("http://", "ws://") + "/v1/audio/speech/websocket?model=hexgrad/Kokoro-82M"
+        f"&voice={voice}&response_format=pcm"
+    )
     audio, messages = b"", []
     async with connect(url, additional_headers={"Authorization": f"Bearer {key}"}) as socket:
         async for frame in socket:
@@ -183,15 +202,17 @@ def test_together_socket_speaks_pipecats_default_model_and_voice(sandbox: Sandbo
 
 
 @pytest.mark.parametrize("voice", ["Eve", "ARA", "Sal"])
-def test_xai_takes_a_voice_id_in_title_or_upper_case_with_a_finding(sandbox: Sandbox, http: httpx.Client,
-                                                                    voice: str) -> None:
+def test_xai_takes_a_voice_id_in_title_or_upper_case_with_a_finding(
+    sandbox: Sandbox, http: httpx.Client, voice: str
+) -> None:
     _spoken(_speak(http, sandbox, "xai", voice=voice))
     found = [f for f in _findings(http, sandbox, "xai") if repr(voice) in f]
     assert found and f"taken as {voice.lower()!r}" in found[0] and "as the reference says" in found[0]
 
 
-def test_xai_speaks_the_voices_its_clients_offer_and_refuses_an_unknown_one(sandbox: Sandbox,
-                                                                           http: httpx.Client) -> None:
+def test_xai_speaks_the_voices_its_clients_offer_and_refuses_an_unknown_one(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     for voice in ("luna", "orion", "aurora"):
         _spoken(_speak(http, sandbox, "xai", voice=voice))
     refused = _speak(http, sandbox, "xai", voice="una")
@@ -202,8 +223,9 @@ def test_xai_speaks_the_voices_its_clients_offer_and_refuses_an_unknown_one(sand
 
 
 @pytest.mark.parametrize("snapshot", ["qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18"])
-def test_dashscope_speaks_qwen3_tts_flash_snapshots_as_the_model(sandbox: Sandbox, http: httpx.Client,
-                                                                 snapshot: str) -> None:
+def test_dashscope_speaks_qwen3_tts_flash_snapshots_as_the_model(
+    sandbox: Sandbox, http: httpx.Client, snapshot: str
+) -> None:
     """A dated snapshot the model page lists: spoken as listed (no finding), priced as qwen3-tts-flash."""
     _spoken(_speak(http, sandbox, "dashscope", model=snapshot))
     assert not [f for f in _findings(http, sandbox, "dashscope") if repr(snapshot) in f]
@@ -212,8 +234,9 @@ def test_dashscope_speaks_qwen3_tts_flash_snapshots_as_the_model(sandbox: Sandbo
     assert alias is not None and alias.name == "qwen3-tts-flash" and alias.sets["/model"] == snapshot
 
 
-def test_dashscope_speaks_the_demo_voices_and_refuses_what_no_evidence_names(sandbox: Sandbox,
-                                                                            http: httpx.Client) -> None:
+def test_dashscope_speaks_the_demo_voices_and_refuses_what_no_evidence_names(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     for voice in ("Vivian", "Nofish", "Sunny"):
         _spoken(_speak(http, sandbox, "dashscope", voice=voice))
     unknown_model = _speak(http, sandbox, "dashscope", model="qwen-tts")  # another model: not taken as this one
@@ -230,8 +253,9 @@ def test_smallest_speaks_the_clients_default_voices_as_listed(sandbox: Sandbox, 
         assert not any(repr(voice) in f for f in _findings(http, sandbox, "smallest"))
 
 
-def test_smallest_speaks_the_pro_preview_checkpoint_like_pro_and_refuses_an_unknown_model(sandbox: Sandbox,
-                                                                                          http: httpx.Client) -> None:
+def test_smallest_speaks_the_pro_preview_checkpoint_like_pro_and_refuses_an_unknown_model(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     _spoken(_speak(http, sandbox, "smallest", model="lightning_v3.1_pro_10_26"))
     found = [f for f in _findings(http, sandbox, "smallest") if "'lightning_v3.1_pro_10_26'" in f]
     assert found and "spoken like 'lightning_v3.1_pro', priced as it" in found[0] and "jambonz" in found[0]
@@ -243,8 +267,9 @@ def test_smallest_speaks_the_pro_preview_checkpoint_like_pro_and_refuses_an_unkn
 
 
 @pytest.mark.parametrize("model", ["drama-3", "s1-mini", "agent-x0"])
-def test_fish_speaks_the_clients_model_names_by_the_documented_fallback(sandbox: Sandbox, http: httpx.Client,
-                                                                        model: str) -> None:
+def test_fish_speaks_the_clients_model_names_by_the_documented_fallback(
+    sandbox: Sandbox, http: httpx.Client, model: str
+) -> None:
     _spoken(_speak(http, sandbox, "fish", model=model))
     assert any(repr(model) in f and "spoken as s2.1-pro" in f for f in _findings(http, sandbox, "fish"))
 

@@ -56,13 +56,20 @@ def sandbox() -> Iterator[Any]:
 
 def test_fish_declares_each_model_of_its_pricing_table_at_the_quoted_price() -> None:
     family = providers()["fish"].family
-    table = {m.group(1): Decimal(m.group(2)) for text in _quoted("fish")
-             if (m := re.fullmatch(r"\| `([^`]+)`\s*\| \$([\d.]+) / M UTF-8 bytes\s*\|", text))}
+    table = {
+        m.group(1): Decimal(m.group(2))
+        for text in _quoted("fish")
+        if (m := re.fullmatch(r"\| `([^`]+)`\s*\| \$([\d.]+) / M UTF-8 bytes\s*\|", text))
+    }
     assert set(FISH_CURRENT) <= set(table)
     sheet = builtin_sheets().sheet("fish")  # the prices' owner (harness/data/prices/fish.toml): bytes, per million
     assert sheet is not None and sheet.counting is Counting.UTF8_BYTES
-    declared = {name: rate.amount * Decimal(1_000_000) / rate.per for name in table
-                for rate in sheet.rates_for(name) if rate.unit is Unit.BYTES}
+    declared = {
+        name: rate.amount * Decimal(1_000_000) / rate.per
+        for name in table
+        for rate in sheet.rates_for(name)
+        if rate.unit is Unit.BYTES
+    }
     assert {name: declared.get(name) for name in table} == table
     assert {m.name for m in family.models} >= set(table)
     assert family.syntheses[0].default_model == "s2.1-pro"  # "falls back to `s2.1-pro`"
@@ -82,14 +89,21 @@ def test_mistral_alias_is_the_model_cards_api_name_and_costs_what_its_model_cost
         assert alias_cost is not None and alias_cost == model_cost, suffix
     sheet = builtin_sheets().sheet("mistral")
     assert sheet is not None
-    assert {rate.amount * Decimal(1_000_000) / rate.per for m in provider.family.models
-            if m.name.startswith((MISTRAL_ALIAS, MISTRAL_MODEL)) for rate in sheet.rates_for(m.name)} == {Decimal("16")}
+    assert {
+        rate.amount * Decimal(1_000_000) / rate.per
+        for m in provider.family.models
+        if m.name.startswith((MISTRAL_ALIAS, MISTRAL_MODEL))
+        for rate in sheet.rates_for(m.name)
+    } == {Decimal("16")}
 
 
 def _elevenlabs_quoted_voices() -> dict[str, str]:
     """voice_id → name, from the rows of the default voices page the catalogue quotes."""
-    return {m.group(2): m.group(1) for text in _quoted("elevenlabs")
-            if (m := re.match(r"\| (\w+)\s*\| ([A-Za-z0-9]{20}) \|", text))}
+    return {
+        m.group(2): m.group(1)
+        for text in _quoted("elevenlabs")
+        if (m := re.match(r"\| (\w+)\s*\| ([A-Za-z0-9]{20}) \|", text))
+    }
 
 
 def test_elevenlabs_declares_the_quoted_default_voices() -> None:
@@ -122,8 +136,12 @@ def test_the_providers_command_lists_the_additions() -> None:
 @pytest.mark.parametrize("model", [*FISH_CURRENT, None])
 def test_fish_speaks_the_current_models_and_a_request_without_one(sandbox: Any, model: str | None) -> None:
     headers = {"Authorization": f"Bearer {sandbox.default_key('fish')}"} | ({"model": model} if model else {})
-    answer = httpx.post(sandbox.base_url("fish", "api") + "/v1/tts", headers=headers, timeout=30,
-                        json={"text": TEXT, "reference_id": FISH_VOICE, "format": "wav"})
+    answer = httpx.post(
+        sandbox.base_url("fish", "api") + "/v1/tts",
+        headers=headers,
+        timeout=30,
+        json={"text": TEXT, "reference_id": FISH_VOICE, "format": "wav"},
+    )
     assert answer.status_code == 200, answer.text
     assert _speech_seconds(answer.content) > 0.5
 
@@ -145,19 +163,24 @@ def test_mistral_speaks_the_latest_alias_in_both_answer_forms(sandbox: Any) -> N
     from mistralai.client import Mistral
 
     client = Mistral(api_key=sandbox.default_key("mistral"), server_url=sandbox.base_url("mistral", "api"))
-    answer = client.audio.speech.complete(input=TEXT, model=MISTRAL_ALIAS, voice_id="en_paul_neutral",
-                                          response_format="wav")
+    answer = client.audio.speech.complete(
+        input=TEXT, model=MISTRAL_ALIAS, voice_id="en_paul_neutral", response_format="wav"
+    )
     assert _speech_seconds(base64.b64decode(answer.audio_data)) > 0.5
     audio = bytearray()
-    with client.audio.speech.complete(input=TEXT, model=MISTRAL_ALIAS, voice_id="en_paul_neutral",
-                                      response_format="wav", stream=True) as events:
+    with client.audio.speech.complete(
+        input=TEXT, model=MISTRAL_ALIAS, voice_id="en_paul_neutral", response_format="wav", stream=True
+    ) as events:
         for event in events:
             if event.event == "speech.audio.delta":
                 audio += base64.b64decode(event.data.audio_data)
     assert _speech_seconds(bytes(audio)) > 0.5
-    refused = httpx.post(sandbox.base_url("mistral", "api") + "/v1/audio/speech", timeout=30,
-                         headers={"Authorization": f"Bearer {sandbox.default_key('mistral')}"},
-                         json={"input": TEXT, "model": "voxtral-mini-tts-not-a-model"})
+    refused = httpx.post(
+        sandbox.base_url("mistral", "api") + "/v1/audio/speech",
+        timeout=30,
+        headers={"Authorization": f"Bearer {sandbox.default_key('mistral')}"},
+        json={"input": TEXT, "model": "voxtral-mini-tts-not-a-model"},
+    )
     assert refused.status_code == 422  # the control: a name the card does not give is refused
 
 
@@ -165,7 +188,8 @@ async def _realtime_alias(base: str, key: str) -> tuple[bytes, str]:
     from mistralai.client import Mistral
 
     connection = await Mistral(api_key=key, server_url=base).audio.realtime_speech.connect(
-        MISTRAL_ALIAS, voice_id="en_paul_neutral", response_format="mp3", server_url=base)
+        MISTRAL_ALIAS, voice_id="en_paul_neutral", response_format="mp3", server_url=base
+    )
     audio, model = bytearray(), ""
     await connection.send_text(TEXT)
     await connection.flush()
@@ -192,13 +216,17 @@ def test_elevenlabs_speaks_every_quoted_default_voice_and_refuses_an_undeclared_
     base, key = sandbox.base_url("elevenlabs", "api"), sandbox.default_key("elevenlabs")
     with httpx.Client(base_url=base, headers={"xi-api-key": key}, timeout=30) as http:
         for voice_id, name in _elevenlabs_quoted_voices().items():
-            answer = http.post(f"/v1/text-to-speech/{voice_id}", params={"output_format": "pcm_16000"},
-                               json={"text": "Hi.", "model_id": "eleven_flash_v2_5"})
+            answer = http.post(
+                f"/v1/text-to-speech/{voice_id}",
+                params={"output_format": "pcm_16000"},
+                json={"text": "Hi.", "model_id": "eleven_flash_v2_5"},
+            )
             assert answer.status_code == 200, (name, answer.text)
         # The control: an id not of the voice library's form (20 letters and digits; an open catalogue speaks any id
         # of the form, tests/sandbox/test_open_catalogues.py) gets the documented not-found answer.
-        refused = http.post("/v1/text-to-speech/Not-A-Declared-Voice",
-                            json={"text": TEXT, "model_id": "eleven_flash_v2_5"})
+        refused = http.post(
+            "/v1/text-to-speech/Not-A-Declared-Voice", json={"text": TEXT, "model_id": "eleven_flash_v2_5"}
+        )
         assert refused.status_code == 404 and refused.json()["detail"]["status"] == "voice_not_found"
 
 

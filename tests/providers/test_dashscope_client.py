@@ -50,13 +50,15 @@ def test_dashscope_streams_a_synthesis_and_answers_a_bad_key_with_its_code(sandb
     import dashscope
 
     pcm = bytearray()
-    for part in dashscope.MultiModalConversation.call(model="qwen3-tts-flash", api_key=sandbox.default_key("dashscope"),
-                                                      text=TEXT, voice="Cherry", stream=True):
+    for part in dashscope.MultiModalConversation.call(
+        model="qwen3-tts-flash", api_key=sandbox.default_key("dashscope"), text=TEXT, voice="Cherry", stream=True
+    ):
         assert part.status_code == 200, part
         pcm += base64.b64decode(part.output.audio.data or "")
     assert _speech_seconds(decode_raw(bytes(pcm), "pcm_s16le"), 24000) > 0.5
-    refused = dashscope.MultiModalConversation.call(model="qwen3-tts-flash", api_key=BAD_KEY, text=TEXT,
-                                                    voice="Cherry", stream=True)
+    refused = dashscope.MultiModalConversation.call(
+        model="qwen3-tts-flash", api_key=BAD_KEY, text=TEXT, voice="Cherry", stream=True
+    )
     answers = list(refused)
     assert answers[0].status_code == 401 and answers[0].code == "InvalidApiKey"
 
@@ -83,8 +85,11 @@ def _realtime(base: str, key: str) -> Listener:
             heard.closed.set()
 
     dashscope.api_key = key
-    client = QwenTtsRealtime(model="qwen3-tts-flash-realtime", callback=Callback(),
-                             url=base.replace("http://", "ws://") + "/api-ws/v1/realtime")
+    client = QwenTtsRealtime(
+        model="qwen3-tts-flash-realtime",
+        callback=Callback(),
+        url=base.replace("http://", "ws://") + "/api-ws/v1/realtime",
+    )
     client.connect()
     client.update_session(voice="Cherry", response_format=AudioFormat.PCM_24000HZ_MONO_16BIT, mode="commit")
     client.append_text(TEXT)

@@ -15,8 +15,9 @@ from harness.speech import decode
 TEXT = "Hello from the sandbox."
 BAD_KEY = "not-a-key-the-sandbox-knows"
 
-fish_audio_sdk = pytest.importorskip("fish_audio_sdk",
-                                     reason="the official clients are test extras: pip install -e .[test]")
+fish_audio_sdk = pytest.importorskip(
+    "fish_audio_sdk", reason="the official clients are test extras: pip install -e .[test]"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +46,15 @@ def test_fish_client_streams_msgpack_requests_and_refuses_a_bad_key(sandbox: Any
 def test_a_body_that_is_not_messagepack_is_refused_in_one_line(sandbox: Any) -> None:
     import httpx
 
-    answer = httpx.post(sandbox.base_url("fish", "api") + "/v1/tts", content=b"\xc1\xc1 not msgpack",
-                        headers={"Authorization": f"Bearer {sandbox.default_key('fish')}",
-                                 "Content-Type": "application/msgpack", "model": "s1"})
+    answer = httpx.post(
+        sandbox.base_url("fish", "api") + "/v1/tts",
+        content=b"\xc1\xc1 not msgpack",
+        headers={
+            "Authorization": f"Bearer {sandbox.default_key('fish')}",
+            "Content-Type": "application/msgpack",
+            "model": "s1",
+        },
+    )
     assert answer.status_code == 400
     assert "not valid MessagePack" in answer.json()["message"]
 
@@ -64,8 +71,11 @@ def test_fish_live_websocket_speaks_msgpack_events_and_refuses_a_bad_key(sandbox
     base = sandbox.base_url("fish", "api")
     client = FishAudio(api_key=sandbox.default_key("fish"), base_url=base)
     chunks = ["Hello from ", "the sandbox.", FlushEvent(), " And goodbye."]
-    pcm = b"".join(client.tts.stream_websocket(iter(chunks), reference_id="7f92f8afb8ec43bf81429cc1c9199cb1",
-                                               format="pcm", model="s1"))
+    pcm = b"".join(
+        client.tts.stream_websocket(
+            iter(chunks), reference_id="7f92f8afb8ec43bf81429cc1c9199cb1", format="pcm", model="s1"
+        )
+    )
     assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 44100 > 0.5
     with pytest.raises(WebSocketUpgradeError) as refused:
         b"".join(FishAudio(api_key=BAD_KEY, base_url=base).tts.stream_websocket(iter([TEXT]), model="s1"))

@@ -19,7 +19,8 @@ BAD_KEY = "not-a-key-the-sandbox-knows"
 
 # Imported where used, not while collecting (tests.helpers.installed).
 pytestmark = skip_unless_installed(
-    "google.genai", reason="the official clients are test extras: pip install -e .[test]")
+    "google.genai", reason="the official clients are test extras: pip install -e .[test]"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +43,12 @@ def _speak(client: Any) -> Any:
 
     voice = types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name="Kore"))
     return client.models.generate_content(
-        model="gemini-3.8-flash-tts", contents=TEXT,
-        config=types.GenerateContentConfig(response_modalities=["AUDIO"],
-                                           speech_config=types.SpeechConfig(voice_config=voice)))
+        model="gemini-3.8-flash-tts",
+        contents=TEXT,
+        config=types.GenerateContentConfig(
+            response_modalities=["AUDIO"], speech_config=types.SpeechConfig(voice_config=voice)
+        ),
+    )
 
 
 def test_gemini_client_speaks_and_refuses_a_bad_key(sandbox: Any) -> None:
@@ -65,10 +69,15 @@ def _speak_streamed(client: Any) -> list[Any]:
     from google.genai import types
 
     voice = types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name="Kore"))
-    return list(client.models.generate_content_stream(
-        model="gemini-3.8-flash-tts", contents=TEXT,
-        config=types.GenerateContentConfig(response_modalities=["AUDIO"],
-                                           speech_config=types.SpeechConfig(voice_config=voice))))
+    return list(
+        client.models.generate_content_stream(
+            model="gemini-3.8-flash-tts",
+            contents=TEXT,
+            config=types.GenerateContentConfig(
+                response_modalities=["AUDIO"], speech_config=types.SpeechConfig(voice_config=voice)
+            ),
+        )
+    )
 
 
 def test_gemini_client_streams_the_speech_in_pieces_and_refuses_a_bad_key(sandbox: Any) -> None:

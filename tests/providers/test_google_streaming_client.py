@@ -42,16 +42,20 @@ def _tls_client(sandbox: Any, key: str) -> Any:
     from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
 
     transport = TextToSpeechGrpcTransport(
-        host=sandbox.grpc_target, credentials=api_key.Credentials(key),
-        ssl_channel_credentials=grpc.ssl_channel_credentials(root_certificates=sandbox.ca_file.read_bytes()))
+        host=sandbox.grpc_target,
+        credentials=api_key.Credentials(key),
+        ssl_channel_credentials=grpc.ssl_channel_credentials(root_certificates=sandbox.ca_file.read_bytes()),
+    )
     return texttospeech.TextToSpeechClient(transport=transport)
 
 
 def _requests(text: str = TEXT, encoding: Any = None, rate: int = 0) -> Iterator[Any]:
-    audio = texttospeech.StreamingAudioConfig(audio_encoding=encoding or texttospeech.AudioEncoding.PCM,
-                                              sample_rate_hertz=rate)
+    audio = texttospeech.StreamingAudioConfig(
+        audio_encoding=encoding or texttospeech.AudioEncoding.PCM, sample_rate_hertz=rate
+    )
     config = texttospeech.StreamingSynthesizeConfig(
-        voice=texttospeech.VoiceSelectionParams(language_code="en-US", name=VOICE), streaming_audio_config=audio)
+        voice=texttospeech.VoiceSelectionParams(language_code="en-US", name=VOICE), streaming_audio_config=audio
+    )
     yield texttospeech.StreamingSynthesizeRequest(streaming_config=config)
     for word in text.split(" "):
         yield texttospeech.StreamingSynthesizeRequest(input=texttospeech.StreamingSynthesisInput(text=word + " "))
@@ -76,10 +80,12 @@ def test_streaming_synthesize_returns_real_speech_over_tls(sandbox: Any) -> None
 def test_a_plain_channel_with_the_key_as_metadata_and_another_rate(plain: Any) -> None:
     from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
 
-    client = texttospeech.TextToSpeechClient(transport=TextToSpeechGrpcTransport(
-        channel=grpc.insecure_channel(plain.grpc_target)))
-    responses = client.streaming_synthesize(_requests(rate=16000),
-                                            metadata=[("x-goog-api-key", plain.default_key("google"))])
+    client = texttospeech.TextToSpeechClient(
+        transport=TextToSpeechGrpcTransport(channel=grpc.insecure_channel(plain.grpc_target))
+    )
+    responses = client.streaming_synthesize(
+        _requests(rate=16000), metadata=[("x-goog-api-key", plain.default_key("google"))]
+    )
     pcm = b"".join(response.audio_content for response in responses)
     assert 0.8 < _speech_seconds(pcm, 16000) < 10
 
@@ -89,8 +95,9 @@ def test_a_bad_key_and_no_key_raise_the_clients_typed_errors(sandbox: Any, plain
         list(_tls_client(sandbox, "not-a-key-the-sandbox-knows").streaming_synthesize(_requests()))
     from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
 
-    keyless = texttospeech.TextToSpeechClient(transport=TextToSpeechGrpcTransport(
-        channel=grpc.insecure_channel(plain.grpc_target)))
+    keyless = texttospeech.TextToSpeechClient(
+        transport=TextToSpeechGrpcTransport(channel=grpc.insecure_channel(plain.grpc_target))
+    )
     with pytest.raises(exceptions.Unauthenticated, match="unregistered callers"):
         list(keyless.streaming_synthesize(_requests()))
 
@@ -103,7 +110,8 @@ def test_the_documented_order_and_encodings_are_enforced(sandbox: Any) -> None:
     with pytest.raises(exceptions.InvalidArgument, match="MP3"):  # "All other encodings return an error."
         list(client.streaming_synthesize(_requests(encoding=texttospeech.AudioEncoding.MP3)))
     neural = texttospeech.StreamingSynthesizeConfig(
-        voice=texttospeech.VoiceSelectionParams(language_code="en-US", name="en-US-Neural2-F"))
+        voice=texttospeech.VoiceSelectionParams(language_code="en-US", name="en-US-Neural2-F")
+    )
     with pytest.raises(exceptions.InvalidArgument, match="Neural2"):  # "only compatible with Chirp 3: HD voices"
         list(client.streaming_synthesize(iter([texttospeech.StreamingSynthesizeRequest(streaming_config=neural)])))
     nameless = texttospeech.StreamingSynthesizeConfig(voice=texttospeech.VoiceSelectionParams(name=VOICE))

@@ -34,12 +34,15 @@ def sandbox() -> Iterator[Any]:
 def test_groq_client_speaks_streams_and_refuses_a_bad_key(sandbox: Any) -> None:
     base = sandbox.base_url("groq", "api")
     client = groq.Groq(api_key=sandbox.default_key("groq"), base_url=base, max_retries=0)
-    audio = client.audio.speech.create(model="canopylabs/orpheus-v1-english", voice="autumn", input=TEXT,
-                                       response_format="wav").read()
+    audio = client.audio.speech.create(
+        model="canopylabs/orpheus-v1-english", voice="autumn", input=TEXT, response_format="wav"
+    ).read()
     assert _speech_seconds(audio) > 0.5
-    with client.audio.speech.with_streaming_response.create(model="playai-tts", voice="Arista-PlayAI", input=TEXT,
-                                                            response_format="mp3") as streamed:
+    with client.audio.speech.with_streaming_response.create(
+        model="playai-tts", voice="Arista-PlayAI", input=TEXT, response_format="mp3"
+    ) as streamed:
         assert _speech_seconds(b"".join(streamed.iter_bytes())) > 0.5
     with pytest.raises(groq.AuthenticationError):
         groq.Groq(api_key=BAD_KEY, base_url=base, max_retries=0).audio.speech.create(
-            model="playai-tts", voice="Arista-PlayAI", input=TEXT)
+            model="playai-tts", voice="Arista-PlayAI", input=TEXT
+        )

@@ -37,8 +37,9 @@ def leaders() -> Iterator[Any]:
     from harness.sandbox.connections import ConnectionTimeouts
 
     patient = ConnectionTimeouts(keep_alive_s=60.0, head_s=60.0, body_s=60.0)  # the clients' own timeouts rule
-    with running(profile="fast", tls=True, timeouts=patient,
-                 providers=("openai", "elevenlabs", "cartesia", "deepgram")) as sandbox:
+    with running(
+        profile="fast", tls=True, timeouts=patient, providers=("openai", "elevenlabs", "cartesia", "deepgram")
+    ) as sandbox:
         yield sandbox
 
 
@@ -54,20 +55,22 @@ def test_openai_client_speaks_streams_sse_and_refuses_a_bad_key(leaders: Any, tl
     base = leaders.base_url("openai", "v1")
     with httpx.Client(verify=tls, timeout=60) as http:
         client = openai.OpenAI(api_key=leaders.default_key("openai"), base_url=base, http_client=http)
-        raw = client.audio.speech.with_raw_response.create(model="tts-1", voice="alloy", input=TEXT,
-                                                           response_format="wav")
+        raw = client.audio.speech.with_raw_response.create(
+            model="tts-1", voice="alloy", input=TEXT, response_format="wav"
+        )
         wav = raw.parse().read()
         pcm = bytearray()
         with client.audio.speech.with_streaming_response.create(
-                model="gpt-4o-mini-tts", voice="coral", input=TEXT, response_format="pcm",
-                stream_format="sse") as streamed:
+            model="gpt-4o-mini-tts", voice="coral", input=TEXT, response_format="pcm", stream_format="sse"
+        ) as streamed:
             events = [json.loads(line[5:]) for line in streamed.iter_lines() if line.startswith("data:")]
         for event in events:
             if event["type"] == "speech.audio.delta":
                 pcm.extend(base64.b64decode(event["audio"]))
         with pytest.raises(openai.AuthenticationError) as refused:
             openai.OpenAI(api_key=BAD_KEY, base_url=base, http_client=http).audio.speech.create(
-                model="tts-1", voice="alloy", input=TEXT)
+                model="tts-1", voice="alloy", input=TEXT
+            )
     # x-request-id on every answer, as the API overview says; the client hands it out on a result and an error.
     assert raw.request_id and refused.value.request_id and raw.request_id != refused.value.request_id
     clip = decode(wav)
@@ -87,40 +90,57 @@ def test_elevenlabs_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tl
         mp3 = b"".join(client.text_to_speech.convert(voice, text=TEXT, model_id=model))
         streamed = b"".join(client.text_to_speech.stream(voice, text=TEXT, model_id=model, output_format="pcm_24000"))
         with pytest.raises(ApiError) as refused:
-            b"".join(client_module.ElevenLabs(api_key=BAD_KEY, base_url=base, httpx_client=http)
-                     .text_to_speech.convert(voice, text=TEXT, model_id=model))
+            b"".join(
+                client_module.ElevenLabs(api_key=BAD_KEY, base_url=base, httpx_client=http).text_to_speech.convert(
+                    voice, text=TEXT, model_id=model
+                )
+            )
     assert refused.value.status_code == 401
     clip = decode(mp3)
     assert _speech_seconds(clip.samples, clip.sample_rate) > 0.3
     assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
 
 
-def test_elevenlabs_client_streams_text_over_the_built_in_stream_input_socket(leaders: Any,
-                                                                            tls: ssl.SSLContext) -> None:
+def test_elevenlabs_client_streams_text_over_the_built_in_stream_input_socket(
+    leaders: Any, tls: ssl.SSLContext
+) -> None:
     """The client's convert_realtime (the xi-api-key header on the upgrade, a blank first message, text pieces and
     the empty closing text) against the built-in socket, declared in the WebSocket speech family."""
     client_module = pytest.importorskip("elevenlabs.client", reason=MISSING)
     with httpx.Client(verify=tls, timeout=60) as http:
-        client = client_module.ElevenLabs(api_key=leaders.default_key("elevenlabs"),
-                                          base_url=leaders.base_url("elevenlabs", "api"), httpx_client=http)
-        streamed = b"".join(client.text_to_speech.convert_realtime(
-            "JBFqnCBsd6RMkjVDRZzb", text=iter(["Hello from ", "the sandbox."]), model_id="eleven_flash_v2_5",
-            output_format="pcm_24000"))
+        client = client_module.ElevenLabs(
+            api_key=leaders.default_key("elevenlabs"), base_url=leaders.base_url("elevenlabs", "api"), httpx_client=http
+        )
+        streamed = b"".join(
+            client.text_to_speech.convert_realtime(
+                "JBFqnCBsd6RMkjVDRZzb",
+                text=iter(["Hello from ", "the sandbox."]),
+                model_id="eleven_flash_v2_5",
+                output_format="pcm_24000",
+            )
+        )
     assert len(streamed) % 2 == 0 and _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
 
 
-def test_cartesia_client_speaks_streams_sse_and_a_context_and_refuses_a_bad_key(leaders: Any,
-                                                                                 tls: ssl.SSLContext) -> None:
+def test_cartesia_client_speaks_streams_sse_and_a_context_and_refuses_a_bad_key(
+    leaders: Any, tls: ssl.SSLContext
+) -> None:
     cartesia = pytest.importorskip("cartesia", reason=MISSING)
     base = leaders.base_url("cartesia", "api")
-    voice, raw = "a0e99841-438c-4a64-b679-ae501e7d6091", {"container": "raw", "encoding": "pcm_s16le",
-                                                           "sample_rate": 24000}
+    voice, raw = (
+        "a0e99841-438c-4a64-b679-ae501e7d6091",
+        {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000},
+    )
     with httpx.Client(verify=tls, timeout=60) as http:
         client = cartesia.Cartesia(api_key=leaders.default_key("cartesia"), base_url=base, http_client=http)
-        wav = client.tts.generate(model_id="sonic-3", transcript=TEXT, voice=voice,
-                                  output_format={**raw, "container": "wav"}).read()
-        sse = list(client.tts.generate_sse(model_id="sonic-3", transcript=TEXT, voice=voice, output_format=raw,
-                                           add_timestamps=True))
+        wav = client.tts.generate(
+            model_id="sonic-3", transcript=TEXT, voice=voice, output_format={**raw, "container": "wav"}
+        ).read()
+        sse = list(
+            client.tts.generate_sse(
+                model_id="sonic-3", transcript=TEXT, voice=voice, output_format=raw, add_timestamps=True
+            )
+        )
         with client.tts.websocket_connect(websocket_connection_options={"open_timeout": 60}) as connection:
             context = connection.context(model_id="sonic-3", voice={"mode": "id", "id": voice}, output_format=raw)
             context.push(TEXT)
@@ -128,7 +148,8 @@ def test_cartesia_client_speaks_streams_sse_and_a_context_and_refuses_a_bad_key(
             responses = list(context.receive())
         with pytest.raises(cartesia.AuthenticationError):
             cartesia.Cartesia(api_key=BAD_KEY, base_url=base, http_client=http).tts.generate(
-                model_id="sonic-3", transcript=TEXT, voice=voice, output_format={**raw, "container": "wav"}).read()
+                model_id="sonic-3", transcript=TEXT, voice=voice, output_format={**raw, "container": "wav"}
+            ).read()
     assert _speech_seconds(decode(wav).samples, 24000) > 0.3
     streamed = b"".join(e.audio for e in sse if e.type == "chunk" and e.audio)
     assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3 and sse[-1].type == "done"
@@ -155,8 +176,11 @@ def test_deepgram_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tls:
         client = DeepgramClient(api_key=leaders.default_key("deepgram"), environment=environment, httpx_client=http)
         pieces = list(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", sample_rate=16000))
         with pytest.raises(ApiError) as refused:
-            b"".join(DeepgramClient(api_key=BAD_KEY, environment=environment, httpx_client=http)
-                     .speak.v1.audio.generate(text=TEXT, model=model))
+            b"".join(
+                DeepgramClient(api_key=BAD_KEY, environment=environment, httpx_client=http).speak.v1.audio.generate(
+                    text=TEXT, model=model
+                )
+            )
     assert refused.value.status_code == 401
     assert len(pieces) > 1  # the client yields the body piece by piece as it reads it
     assert _speech_seconds(decode(b"".join(pieces)).samples, 16000) > 0.3
@@ -176,10 +200,16 @@ def test_deepgram_client_gets_raw_pcm_at_the_asked_rate_for_container_none(leade
     model = "aura-2-thalia-en"
     with httpx.Client(verify=tls, timeout=60) as http:
         client = DeepgramClient(api_key=leaders.default_key("deepgram"), environment=environment, httpx_client=http)
-        raw = b"".join(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", container="none",
-                                                      sample_rate=16000))
-        wav = b"".join(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", container="wav",
-                                                      sample_rate=16000))
+        raw = b"".join(
+            client.speak.v1.audio.generate(
+                text=TEXT, model=model, encoding="linear16", container="none", sample_rate=16000
+            )
+        )
+        wav = b"".join(
+            client.speak.v1.audio.generate(
+                text=TEXT, model=model, encoding="linear16", container="wav", sample_rate=16000
+            )
+        )
     assert not raw.startswith(b"RIFF") and len(raw) % 2 == 0
     clip = decode(wav)
     assert clip.sample_rate == 16000

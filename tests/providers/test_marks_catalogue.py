@@ -36,13 +36,25 @@ def test_every_catalogued_offering_with_times_is_declared_quoting_its_documents(
             continue
         assert (over, key) in declared, f"{name} {over} {key}: its documents return times, no marks declared"
         assert _words(entry["quote"]) in _words(declared[(over, key)].evidence), (
-            f"{name} {over} {key}: the declaration does not quote {entry['quote']!r}")
+            f"{name} {over} {key}: the declaration does not quote {entry['quote']!r}"
+        )
     unlisted = sorted(set(declared) - set(listed))
     assert not unlisted, f"{name}: marks declared without a catalogue entry quoting the documents: {unlisted}"
 
 
 def test_the_catalogue_lists_the_offerings_issue_65_names() -> None:
     """The providers the issue names as returning times are all catalogued, declared or with a gap."""
-    named = {"elevenlabs", "cartesia", "inworld", "resemble", "speechify", "rime", "polly", "fish", "lmnt",
-             "minimax", "google"}
+    named = {
+        "elevenlabs",
+        "cartesia",
+        "inworld",
+        "resemble",
+        "speechify",
+        "rime",
+        "polly",
+        "fish",
+        "lmnt",
+        "minimax",
+        "google",
+    }
     assert named <= {name for name in BUILT_IN if _entries(name)}

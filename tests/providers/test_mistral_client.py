@@ -40,8 +40,9 @@ def test_mistral_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> None
     base = sandbox.base_url("mistral", "api")
     client = Mistral(api_key=sandbox.default_key("mistral"), server_url=base)
     audio, kinds = bytearray(), []
-    with client.audio.speech.complete(input=TEXT, model="voxtral-mini-tts-3-0", voice_id="voice_478",
-                                      response_format="wav", stream=True) as events:
+    with client.audio.speech.complete(
+        input=TEXT, model="voxtral-mini-tts-3-0", voice_id="voice_478", response_format="wav", stream=True
+    ) as events:
         for event in events:
             kinds.append(event.event)
             if event.event == "speech.audio.delta":
@@ -49,8 +50,9 @@ def test_mistral_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> None
     assert kinds[-1] == "speech.audio.done" and kinds.count("speech.audio.delta") >= 1
     assert _speech_seconds(bytes(audio)) > 0.5
     with pytest.raises(errors.SDKError) as refused:
-        Mistral(api_key=BAD_KEY, server_url=base).audio.speech.complete(input=TEXT, model="voxtral-mini-tts-3-0",
-                                                                        stream=True)
+        Mistral(api_key=BAD_KEY, server_url=base).audio.speech.complete(
+            input=TEXT, model="voxtral-mini-tts-3-0", stream=True
+        )
     assert refused.value.status_code == 401
 
 
@@ -59,8 +61,9 @@ def test_mistral_answers_a_synthesis_not_streamed_as_one_document(sandbox: Any) 
     from mistralai.client import Mistral
 
     client = Mistral(api_key=sandbox.default_key("mistral"), server_url=sandbox.base_url("mistral", "api"))
-    answer = client.audio.speech.complete(input=TEXT, model="voxtral-mini-tts-3-0", voice_id="voice_478",
-                                          response_format="wav")
+    answer = client.audio.speech.complete(
+        input=TEXT, model="voxtral-mini-tts-3-0", voice_id="voice_478", response_format="wav"
+    )
     assert _speech_seconds(base64.b64decode(answer.audio_data)) > 0.5
 
 
@@ -68,8 +71,9 @@ async def _realtime(base: str, key: str) -> tuple[bytes, list[str]]:
     from mistralai.client import Mistral
 
     client = Mistral(api_key=key, server_url=base)
-    connection = await client.audio.realtime_speech.connect("voxtral-mini-tts-3-0", voice_id="voice_478",
-                                                            response_format="mp3", server_url=base)
+    connection = await client.audio.realtime_speech.connect(
+        "voxtral-mini-tts-3-0", voice_id="voice_478", response_format="mp3", server_url=base
+    )
     audio, kinds = bytearray(), []
     await connection.send_text(TEXT)
     await connection.flush()

@@ -47,12 +47,12 @@ def test_murf_client_generates_streams_and_refuses_a_bad_key(sandbox: Any) -> No
 
     base = sandbox.base_url("murf", "api")
     client = _client(base, sandbox.default_key("murf"))
-    spoken = client.text_to_speech.generate(text=TEXT, voice_id="en-US-natalie", format="WAV", model_version="GEN2",
-                                            encode_as_base_64=True)
+    spoken = client.text_to_speech.generate(
+        text=TEXT, voice_id="en-US-natalie", format="WAV", model_version="GEN2", encode_as_base_64=True
+    )
     assert _speech_seconds(base64.b64decode(spoken.encoded_audio)) > 0.5
     assert spoken.audio_length_in_seconds > 0.5
-    streamed = b"".join(client.text_to_speech.stream(text=TEXT, voice_id="en-US-natalie", model="FALCON",
-                                                     format="MP3"))
+    streamed = b"".join(client.text_to_speech.stream(text=TEXT, voice_id="en-US-natalie", model="FALCON", format="MP3"))
     assert _speech_seconds(streamed) > 0.5
     with pytest.raises(ForbiddenError):
         _client(base, BAD_KEY).text_to_speech.generate(text=TEXT, voice_id="en-US-natalie")

@@ -34,8 +34,11 @@ def _client(sandbox: Any, key: str) -> Any:
 
 def test_neuphonic_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> None:
     sse = _client(sandbox, sandbox.default_key("neuphonic")).tts.SSEClient()
-    pcm = b"".join(message.data.audio for message in sse.send(TEXT, tts_config={"lang_code": "en"})
-                   if message.data is not None and message.data.audio)
+    pcm = b"".join(
+        message.data.audio
+        for message in sse.send(TEXT, tts_config={"lang_code": "en"})
+        if message.data is not None and message.data.audio
+    )
     assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 24000 > 0.5
     # The client's SSE path reads no status: a refused key (401, a JSON body with no `data:` line) yields nothing.
     refused = list(_client(sandbox, BAD_KEY).tts.SSEClient().send(TEXT, tts_config={"lang_code": "en"}))
@@ -44,8 +47,8 @@ def test_neuphonic_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> No
 
 def test_neuphonic_websocket_client_speaks_until_stop_and_refuses_a_bad_key(sandbox: Any) -> None:
     """The client's `AsyncTTSWebsocketClient`, unchanged: its URL query from TTSConfig, a {"text"} message (the
-    documents' dict form), `complete()`'s {"text": " <STOP>"}; answers read from its queue until one says stop — twice
-on one socket, a passage each."""
+    documents' dict form), `complete()`'s {"text": " <STOP>"}; answers read from its queue until one says stop —
+    twice on one socket, a passage each."""
     import asyncio
 
     from pyneuphonic.models import TTSConfig

@@ -28,8 +28,13 @@ def sandbox() -> Iterator[Any]:
 
 def _client(sandbox: Any, key_id: str | None = None) -> Any:
     key = sandbox.default_key("polly")  # a sandbox key is its own id and its own secret
-    return boto3.client("polly", endpoint_url=sandbox.base_url("polly", "api"), region_name="us-east-1",
-                        aws_access_key_id=key_id or key, aws_secret_access_key=key)
+    return boto3.client(
+        "polly",
+        endpoint_url=sandbox.base_url("polly", "api"),
+        region_name="us-east-1",
+        aws_access_key_id=key_id or key,
+        aws_secret_access_key=key,
+    )
 
 
 def _request_id(metadata: dict[str, Any]) -> str:
@@ -50,11 +55,14 @@ def test_a_synthesis_names_its_request_and_the_characters_billed(sandbox: Any) -
     _request_id(client.describe_voices(LanguageCode="en-US")["ResponseMetadata"])
 
 
-@pytest.mark.parametrize(("key_id", "voice", "engine", "code"), [
-    ("AKIANOSUCHKEY0000000", "Joanna", "neural", "UnrecognizedClientException"),  # the key, before anything else
-    (None, "NoSuchVoice", "neural", "ValidationException"),  # VoiceId is an enum of the service model
-    (None, "Danielle", "standard", "EngineNotSupportedException"),  # a listed voice its engine does not speak
-])
+@pytest.mark.parametrize(
+    ("key_id", "voice", "engine", "code"),
+    [
+        ("AKIANOSUCHKEY0000000", "Joanna", "neural", "UnrecognizedClientException"),  # the key, before anything else
+        (None, "NoSuchVoice", "neural", "ValidationException"),  # VoiceId is an enum of the service model
+        (None, "Danielle", "standard", "EngineNotSupportedException"),  # a listed voice its engine does not speak
+    ],
+)
 def test_an_error_names_its_request_too(sandbox: Any, key_id: str | None, voice: str, engine: str, code: str) -> None:
     with pytest.raises(botocore_exceptions.ClientError) as refused:
         _client(sandbox, key_id).synthesize_speech(Text=TEXT, OutputFormat="mp3", VoiceId=voice, Engine=engine)
@@ -68,8 +76,9 @@ def test_speech_marks_are_a_request_of_their_own_answered_as_json_lines(sandbox:
     import json
 
     text = "Mary had a little lamb"
-    answer = _client(sandbox).synthesize_speech(Text=text, OutputFormat="json", SpeechMarkTypes=["word"],
-                                                VoiceId="Joanna")
+    answer = _client(sandbox).synthesize_speech(
+        Text=text, OutputFormat="json", SpeechMarkTypes=["word"], VoiceId="Joanna"
+    )
     assert answer["ContentType"] == "application/x-json-stream"
     marks = [json.loads(line) for line in answer["AudioStream"].read().decode().splitlines()]
     assert [(m["type"], m["value"]) for m in marks] == [("word", word) for word in text.split()]

@@ -35,8 +35,9 @@ def sandbox() -> Iterator[Any]:
 def _client(base: str, key: str) -> Any:
     from sarvamai.environment import SarvamAIEnvironment
 
-    return sarvamai.SarvamAI(api_subscription_key=key,
-                             environment=SarvamAIEnvironment(base=base, creative=base, production=base))
+    return sarvamai.SarvamAI(
+        api_subscription_key=key, environment=SarvamAIEnvironment(base=base, creative=base, production=base)
+    )
 
 
 def test_sarvam_client_speaks_streams_and_refuses_a_bad_key(sandbox: Any) -> None:
@@ -46,8 +47,11 @@ def test_sarvam_client_speaks_streams_and_refuses_a_bad_key(sandbox: Any) -> Non
     client = _client(base, sandbox.default_key("sarvam"))
     spoken = client.text_to_speech.convert(text=TEXT, language_code="en-IN", speaker="shubh", model="bulbul:v3")
     assert _speech_seconds(base64.b64decode(spoken.audios[0])) > 0.5
-    streamed = b"".join(client.text_to_speech.convert_stream(text=TEXT, language_code="en-IN", speaker="shubh",
-                                                             model="bulbul:v3", output_audio_codec="mp3"))
+    streamed = b"".join(
+        client.text_to_speech.convert_stream(
+            text=TEXT, language_code="en-IN", speaker="shubh", model="bulbul:v3", output_audio_codec="mp3"
+        )
+    )
     assert _speech_seconds(streamed) > 0.5
     with pytest.raises(ForbiddenError):
         _client(base, BAD_KEY).text_to_speech.convert(text=TEXT, language_code="en-IN", model="bulbul:v3")

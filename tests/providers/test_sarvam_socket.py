@@ -33,8 +33,9 @@ def _client(sandbox: Any, key: str) -> Any:
 
     base = sandbox.base_url("sarvam", "api")
     socket_base = base.replace("http://", "ws://", 1)  # the client's `production` is its socket host
-    return sarvamai.SarvamAI(api_subscription_key=key,
-                             environment=SarvamAIEnvironment(base=base, creative=base, production=socket_base))
+    return sarvamai.SarvamAI(
+        api_subscription_key=key, environment=SarvamAIEnvironment(base=base, creative=base, production=socket_base)
+    )
 
 
 def _converse(socket: Any) -> tuple[list[Any], list[Any]]:
@@ -57,7 +58,8 @@ def test_the_client_pings_then_hears_mp3_chunks_then_the_final_event(sandbox: An
     from sarvamai import EventResponse
 
     with _client(sandbox, sandbox.default_key("sarvam")).text_to_speech_streaming.connect(
-            model="bulbul:v3", send_completion_event="true") as socket:
+        model="bulbul:v3", send_completion_event="true"
+    ) as socket:
         socket.configure(target_language_code="en-IN", speaker="shubh", output_audio_codec="mp3")
         socket.ping()  # "to keep the WebSocket connection alive": taken, answered by nothing
         chunks, ends = _converse(socket)
@@ -69,12 +71,13 @@ def test_the_client_pings_then_hears_mp3_chunks_then_the_final_event(sandbox: An
 
 
 def test_one_connection_speaks_one_conversion_after_another(sandbox: Any) -> None:
-    """"Single WebSocket connection handles multiple text to speech conversions": a second text and flush after the
+    """ "Single WebSocket connection handles multiple text to speech conversions": a second text and flush after the
     first final event is spoken too, with its own final event."""
     from sarvamai import EventResponse
 
     with _client(sandbox, sandbox.default_key("sarvam")).text_to_speech_streaming.connect(
-            model="bulbul:v3", send_completion_event="true") as socket:
+        model="bulbul:v3", send_completion_event="true"
+    ) as socket:
         socket.configure(target_language_code="en-IN", speaker="shubh", output_audio_codec="mp3")
         turns = [_converse(socket), _converse(socket)]
     for chunks, ends in turns:
@@ -85,8 +88,9 @@ def test_one_connection_speaks_one_conversion_after_another(sandbox: Any) -> Non
 
 def test_linear16_arrives_as_16_bit_samples_at_the_asked_rate(sandbox: Any) -> None:
     with _client(sandbox, sandbox.default_key("sarvam")).text_to_speech_streaming.connect(model="bulbul:v2") as socket:
-        socket.configure(target_language_code="en-IN", speaker="anushka", output_audio_codec="linear16",
-                         speech_sample_rate=16000)
+        socket.configure(
+            target_language_code="en-IN", speaker="anushka", output_audio_codec="linear16", speech_sample_rate=16000
+        )
         chunks, ends = _converse(socket)
     samples = np.frombuffer(b"".join(base64.b64decode(chunk.data.audio) for chunk in chunks), dtype="<i2")
     assert ends and ends[0].type == "event"

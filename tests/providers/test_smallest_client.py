@@ -69,7 +69,8 @@ def test_smallest_synchronous_synthesis_answers_a_wav_file_and_refuses_a_bad_key
     from harness.speech import decode
 
     pieces = _client(sandbox, sandbox.default_key("smallest")).waves.synthesize_tts(
-        text=TEXT, voice_id="emily", model="lightning_v3.1", sample_rate=24000, output_format="wav")
+        text=TEXT, voice_id="emily", model="lightning_v3.1", sample_rate=24000, output_format="wav"
+    )
     clip = decode(b"".join(pieces))
     assert clip.sample_rate == 24000
     assert float(np.sum(np.abs(np.asarray(clip.samples)) > 0.02)) / clip.sample_rate > 0.5

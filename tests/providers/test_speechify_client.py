@@ -52,8 +52,9 @@ def test_speechify_client_reads_the_stream_with_timestamps(sandbox: Any) -> None
     from speechify.errors import BadRequestError
 
     client = speechify.Speechify(token=sandbox.default_key("speechify"), base_url=sandbox.base_url("speechify", "api"))
-    events = list(client.audio.stream_with_timestamps(input=TEXT, voice_id="george", model="simba-3.0",
-                                                      output_format="pcm_16000"))
+    events = list(
+        client.audio.stream_with_timestamps(input=TEXT, voice_id="george", model="simba-3.0", output_format="pcm_16000")
+    )
     assert [event.type for event in events][-1] == "speech.done"
     assert {event.type for event in events[:-1]} == {"speech.chunk"}
     pcm = b"".join(base64.b64decode(event.audio) for event in events[:-1] if event.audio)
@@ -64,4 +65,3 @@ def test_speechify_client_reads_the_stream_with_timestamps(sandbox: Any) -> None
     assert abs(done.audio_duration_ms - 1000 * len(samples) / 16000) <= 1
     with pytest.raises(BadRequestError):
         list(client.audio.stream_with_timestamps(input=TEXT, voice_id="george", model="simba-english"))
-

@@ -37,8 +37,14 @@ def test_together_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> Non
     base = sandbox.base_url("together", "api")  # the client adds /v1/audio/speech itself
     client = together.Together(api_key=sandbox.default_key("together"), base_url=base, max_retries=0)
     pcm = bytearray()
-    for chunk in client.audio.speech.create(model="canopylabs/orpheus-3b-0.1-ft", input=TEXT, voice="tara",
-                                            stream=True, response_format="raw", response_encoding="pcm_s16le"):
+    for chunk in client.audio.speech.create(
+        model="canopylabs/orpheus-3b-0.1-ft",
+        input=TEXT,
+        voice="tara",
+        stream=True,
+        response_format="raw",
+        response_encoding="pcm_s16le",
+    ):
         fields = chunk.to_dict()
         assert fields["type"] == "conversation.item.audio_output.delta"
         pcm += base64.b64decode(fields["delta"])
@@ -46,8 +52,16 @@ def test_together_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> Non
     assert float(np.sum(np.abs(samples) > 0.02)) / 24000 > 0.5
     with pytest.raises(together.AuthenticationError):
         refused = together.Together(api_key=BAD_KEY, base_url=base, max_retries=0)
-        list(refused.audio.speech.create(model="canopylabs/orpheus-3b-0.1-ft", input=TEXT, voice="tara",
-                                         stream=True, response_format="raw", response_encoding="pcm_s16le"))
+        list(
+            refused.audio.speech.create(
+                model="canopylabs/orpheus-3b-0.1-ft",
+                input=TEXT,
+                voice="tara",
+                stream=True,
+                response_format="raw",
+                response_encoding="pcm_s16le",
+            )
+        )
 
 
 def test_together_answers_a_synthesis_not_streamed_as_the_audio_itself(sandbox: Any) -> None:
@@ -56,7 +70,6 @@ def test_together_answers_a_synthesis_not_streamed_as_the_audio_itself(sandbox: 
 
     base = sandbox.base_url("together", "api")
     client = together.Together(api_key=sandbox.default_key("together"), base_url=base, max_retries=0)
-    answer = client.audio.speech.create(model="hexgrad/Kokoro-82M", input=TEXT, voice="af_alloy",
-                                        response_format="wav")
+    answer = client.audio.speech.create(model="hexgrad/Kokoro-82M", input=TEXT, voice="af_alloy", response_format="wav")
     clip = decode(answer.read())
     assert float(np.sum(np.abs(np.asarray(clip.samples)) > 0.02)) / clip.sample_rate > 0.5

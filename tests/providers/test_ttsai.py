@@ -81,10 +81,21 @@ def test_keys_and_signatures_are_unique_and_hosts_known() -> None:
 
 DOCUMENTED = [ep for ep in PROVIDER.endpoints if ep.evidence.source is EvidenceSource.DOCS]
 WRITTEN_PATHS = {
-    "POST /v1/tts/", "GET /v1/speech/results/", "POST /v1/tts/stream/", "POST /v1/stt/", "POST /v1/tts/clone/",
-    "POST /v1/voice-convert/", "POST /v1/audio/enhance/", "GET /v1/tts/batch/result/", "GET /v1/voices/",
-    "POST /api/v1/user-voices/", "GET /api/v1/user-voices/", "DELETE /api/v1/user-voices/", "POST /api/v1/tts/",
-    "POST /api/v1/user-voices/{public_id}/archive/", "POST /api/v1/user-voices/{public_id}/reactivate/",
+    "POST /v1/tts/",
+    "GET /v1/speech/results/",
+    "POST /v1/tts/stream/",
+    "POST /v1/stt/",
+    "POST /v1/tts/clone/",
+    "POST /v1/voice-convert/",
+    "POST /v1/audio/enhance/",
+    "GET /v1/tts/batch/result/",
+    "GET /v1/voices/",
+    "POST /api/v1/user-voices/",
+    "GET /api/v1/user-voices/",
+    "DELETE /api/v1/user-voices/",
+    "POST /api/v1/tts/",
+    "POST /api/v1/user-voices/{public_id}/archive/",
+    "POST /api/v1/user-voices/{public_id}/reactivate/",
     "POST {webhook_url}",
 }
 
@@ -103,11 +114,34 @@ def test_paths_not_written_in_the_document_are_marked_inferred() -> None:
 def test_every_documented_service_has_an_endpoint() -> None:
     keys = {ep.key for ep in DOCUMENTED}
     assert keys == {
-        "tts.generate", "speech.results", "tts.stream", "audio.speech", "tts.clone", "tts.batch", "tts.batch.result",
-        "saved-voice.tts", "webhook.task", "stt.transcribe", "voice.convert", "speech.translate", "speech.sts",
-        "audio.enhance", "audio.separate", "audio.remove-echo", "audio.analyze", "audio.convert", "voice-chat",
-        "voice.embed", "health", "models.list", "voices.list", "saved-voices.upload", "saved-voices.list",
-        "saved-voices.delete", "saved-voices.archive", "saved-voices.reactivate",
+        "tts.generate",
+        "speech.results",
+        "tts.stream",
+        "audio.speech",
+        "tts.clone",
+        "tts.batch",
+        "tts.batch.result",
+        "saved-voice.tts",
+        "webhook.task",
+        "stt.transcribe",
+        "voice.convert",
+        "speech.translate",
+        "speech.sts",
+        "audio.enhance",
+        "audio.separate",
+        "audio.remove-echo",
+        "audio.analyze",
+        "audio.convert",
+        "voice-chat",
+        "voice.embed",
+        "health",
+        "models.list",
+        "voices.list",
+        "saved-voices.upload",
+        "saved-voices.list",
+        "saved-voices.delete",
+        "saved-voices.archive",
+        "saved-voices.reactivate",
     }
 
 
@@ -120,13 +154,18 @@ def test_what_the_official_client_calls_is_declared_as_sdk_evidence() -> None:
     """ttsai 0.1.0's calls the document never shows (`endpoints/sdk.py`), each naming the client method."""
     sdk = {ep.key: ep for ep in PROVIDER.endpoints if ep.evidence.source is EvidenceSource.SDK}
     assert {(ep.host, ep.signature) for ep in sdk.values()} == {
-        ("web", "POST /v1/audio/speech"), ("api", "GET /static/downloads/{uuid}/tts_output.wav"),
-        ("web", "GET /api/v1/models/"), ("web", "GET /api/v1/voices/"), ("web", "POST /api/v1/stt/"),
-        ("web", "POST /api/v1/voice-clone/"), ("web", "POST /api/v1/tts/batch/"),
+        ("web", "POST /v1/audio/speech"),
+        ("api", "GET /static/downloads/{uuid}/tts_output.wav"),
+        ("web", "GET /api/v1/models/"),
+        ("web", "GET /api/v1/voices/"),
+        ("web", "POST /api/v1/stt/"),
+        ("web", "POST /api/v1/voice-clone/"),
+        ("web", "POST /api/v1/tts/batch/"),
         ("web", "GET /api/v1/tts/batch/result/"),
     }
-    assert all(ep.evidence.library == "ttsai==0.1.0" and ep.evidence.call.startswith("TTSClient.")
-               for ep in sdk.values())
+    assert all(
+        ep.evidence.library == "ttsai==0.1.0" and ep.evidence.call.startswith("TTSClient.") for ep in sdk.values()
+    )
     assert {ep.key for ep in sdk.values() if not ep.auth_required} == {"sdk.download"}  # fetched like result_url
     (variant,) = PROVIDER.endpoint("saved-voice.tts").request_variants
     assert variant.evidence.call == "TTSClient.generate_async"
@@ -186,9 +225,18 @@ def test_catalogue_covers_every_documented_body_once() -> None:
     assert len(set(bodies)) == len(bodies)
     answered = {e["endpoint"] for e in catalogued if e["kind"] == "response"}
     assert answered == {
-        "POST /v1/tts/", "GET /v1/speech/results/", "POST /v1/stt/", "POST /v1/speech/translate/",
-        "POST /v1/audio/analyze/", "POST /v1/voice-chat/", "POST /v1/tts/batch/", "POST /v1/voice-embed/",
-        "GET /v1/health/", "GET /v1/models/", "GET /v1/voices/", "POST /api/v1/user-voices/",
+        "POST /v1/tts/",
+        "GET /v1/speech/results/",
+        "POST /v1/stt/",
+        "POST /v1/speech/translate/",
+        "POST /v1/audio/analyze/",
+        "POST /v1/voice-chat/",
+        "POST /v1/tts/batch/",
+        "POST /v1/voice-embed/",
+        "GET /v1/health/",
+        "GET /v1/models/",
+        "GET /v1/voices/",
+        "POST /api/v1/user-voices/",
     }
     assert sum(e["kind"] == "request" for e in catalogued) == 7
     assert sum(e["kind"] == "callback" for e in catalogued) == 1
@@ -199,8 +247,9 @@ def test_catalogue_covers_every_documented_body_once() -> None:
 
 def test_queued_answer_passes_without_drift_and_audio_answer_is_drift() -> None:
     tts = _ep("tts.generate")
-    queued = check_response(PROVIDER, tts, 200, {"Content-Type": "application/json", **RATE_HEADERS},
-                            json.dumps(QUEUED).encode())
+    queued = check_response(
+        PROVIDER, tts, 200, {"Content-Type": "application/json", **RATE_HEADERS}, json.dumps(QUEUED).encode()
+    )
     assert queued.ok and not queued.drift
     audio = check_response(PROVIDER, tts, 200, {"Content-Type": "audio/mpeg", **RATE_HEADERS}, MP3_BYTES)
     assert audio.ok
@@ -223,16 +272,45 @@ def test_every_answer_needs_the_rate_limit_headers() -> None:
         ("speech.results", {"status": "completed"}, "/result_url"),
         ("speech.results", {"status": "finished", "result_url": "u"}, "/status"),
         ("stt.transcribe", {"text": "x", "language": "en", "duration": "3.5"}, "/duration"),
-        ("stt.transcribe", {"text": "x", "language": "en", "duration": 1, "segments": [{"start": 0}]},
-         "/segments/0/end"),
+        (
+            "stt.transcribe",
+            {"text": "x", "language": "en", "duration": 1, "segments": [{"start": 0}]},
+            "/segments/0/end",
+        ),
         ("voices.list", {"voices": [], "total": 1.5}, "/total"),
-        ("models.list", {"models": [{"id": "k", "name": "K", "type": "tts", "tier": "gold", "languages": [],
-                                     "supports_cloning": False, "supports_streaming": True,
-                                     "credits_per_1k_chars": 2}]}, "/models/0/tier"),
+        (
+            "models.list",
+            {
+                "models": [
+                    {
+                        "id": "k",
+                        "name": "K",
+                        "type": "tts",
+                        "tier": "gold",
+                        "languages": [],
+                        "supports_cloning": False,
+                        "supports_streaming": True,
+                        "credits_per_1k_chars": 2,
+                    }
+                ]
+            },
+            "/models/0/tier",
+        ),
         ("tts.batch", {"batch_id": "b", "total": 3, "completed": 0, "status": "completed"}, "/status"),
-        ("saved-voices.upload", {"public_id": "uv_1", "id": "42", "name": "n", "model_name": "m", "language": "en",
-                                 "reference_audio_url": "u", "storage_status": "active",
-                                 "created_at": "2026-04-17T03:45:00+00:00"}, "/id"),
+        (
+            "saved-voices.upload",
+            {
+                "public_id": "uv_1",
+                "id": "42",
+                "name": "n",
+                "model_name": "m",
+                "language": "en",
+                "reference_audio_url": "u",
+                "storage_status": "active",
+                "created_at": "2026-04-17T03:45:00+00:00",
+            },
+            "/id",
+        ),
     ],
 )
 def test_broken_answers_are_located(key: str, body: dict[str, Any], pointer: str) -> None:
@@ -310,8 +388,11 @@ TTS_BASE = {"model": "kokoro", "text": "Hello from TTS.ai!", "voice": "af_bella"
         ("tts.generate", {**TTS_BASE, "stream": "yes"}, "/stream"),
         ("tts.generate", {**TTS_BASE, "pitch": 2}, "/pitch"),
         ("tts.stream", {**TTS_BASE, "stream": True}, "/stream"),
-        ("audio.speech", {"model": "kokoro", "input": "x", "voice": "af_bella", "response_format": "ogg"},
-         "/response_format"),
+        (
+            "audio.speech",
+            {"model": "kokoro", "input": "x", "voice": "af_bella", "response_format": "ogg"},
+            "/response_format",
+        ),
         ("audio.speech", {"model": "kokoro", "input": "x", "voice": "af_bella", "speed": 4.0}, "/speed"),
         ("tts.batch", {"texts": [{"text": "x"}] * (BATCH_MAX_ITEMS + 1)}, "/texts"),
         ("tts.batch", {"texts": []}, "/texts"),
@@ -372,16 +453,24 @@ def test_audio_tool_parameters_outside_the_document_are_refused(key: str, field:
 
 
 def test_form_fields_arrive_as_text_and_are_read_as_their_values() -> None:
-    convert = check_request(_ep("audio.convert"), {"file": _wav_upload(), "format": "mp3", "bitrate": "192",
-                                                   "sample_rate": "44100"}, from_wire=True)
+    convert = check_request(
+        _ep("audio.convert"),
+        {"file": _wav_upload(), "format": "mp3", "bitrate": "192", "sample_rate": "44100"},
+        from_wire=True,
+    )
     assert convert.model_dump()["bitrate"] == 192 and convert.model_dump()["sample_rate"] == 44100
     stt = check_request(_ep("stt.transcribe"), {"file": _wav_upload(), "timestamps": "true"}, from_wire=True)
     assert stt.model_dump()["timestamps"] is True
 
 
 def test_upload_size_limits_are_enforced_per_endpoint() -> None:
-    assert UPLOAD_LIMITS == {"stt": 100 * MIB, "clone": 20 * MIB, "voice-convert": 50 * MIB,
-                             "translate": 100 * MIB, "speech-to-speech": 50 * MIB}
+    assert UPLOAD_LIMITS == {
+        "stt": 100 * MIB,
+        "clone": 20 * MIB,
+        "voice-convert": 50 * MIB,
+        "translate": 100 * MIB,
+        "speech-to-speech": 50 * MIB,
+    }
     clone = _ep("tts.clone")
     limit = UPLOAD_LIMITS["clone"]
     at_limit = Upload(filename="reference.wav", content=b"\0" * limit)
@@ -523,12 +612,22 @@ def test_flat_and_free_prices() -> None:
 
 def test_plan_limits_and_tiers_are_exported() -> None:
     assert {p: (r.requests_per_minute, r.concurrent, r.max_text_chars) for p, r in PLAN_LIMITS.items()} == {
-        "Free": (10, 2, 500), "Starter": (30, 3, 100_000), "Pro": (60, 5, 100_000), "Business+": (300, 20, 50_000),
+        "Free": (10, 2, 500),
+        "Starter": (30, 3, 100_000),
+        "Pro": (60, 5, 100_000),
+        "Business+": (300, 20, 50_000),
     }
     assert MODEL_TIERS["kokoro"] is Tier.STANDARD and MODEL_TIERS["melotts"] is Tier.FREE
 
 
 def test_contradictions_are_recorded() -> None:
     topics = {d.topic for d in PROVIDER.doc_drift}
-    assert {"tts response", "kokoro tier", "credit units", "queued credits_used", "text limits", "timestamps",
-            "anonymous access"} <= topics
+    assert {
+        "tts response",
+        "kokoro tier",
+        "credit units",
+        "queued credits_used",
+        "text limits",
+        "timestamps",
+        "anonymous access",
+    } <= topics

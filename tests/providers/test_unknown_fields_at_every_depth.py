@@ -49,6 +49,9 @@ def test_nested_request_objects_forbid_what_their_top_level_forbids() -> None:
         seen: set[type[BaseModel]] = set()
         _nested(root, seen)
         # An `Upload` is a multipart file part, not a JSON object: it has no fields a client could add.
-        lax += [f"{where}: {model.__module__}.{model.__qualname__}" for model in seen
-                if model is not Upload and model.model_config.get("extra") != "forbid"]
+        lax += [
+            f"{where}: {model.__module__}.{model.__qualname__}"
+            for model in seen
+            if model is not Upload and model.model_config.get("extra") != "forbid"
+        ]
     assert not lax, "nested request models that pass unknown fields unseen:\n" + "\n".join(sorted(set(lax)))

@@ -61,8 +61,11 @@ def _request_fields(endpoint: Endpoint) -> dict[str, Any]:
     request = endpoint.request
     if request is None:
         return {}
-    return {f"/{info.alias or name}": info.annotation for name, info in request.model_fields.items()
-            if any(word in (info.alias or name).lower() for word in FORMAT_WORDS)}
+    return {
+        f"/{info.alias or name}": info.annotation
+        for name, info in request.model_fields.items()
+        if any(word in (info.alias or name).lower() for word in FORMAT_WORDS)
+    }
 
 
 def _literal(provider: str, where: str, field: str) -> set[Any]:
@@ -94,8 +97,7 @@ def _annotation_at(model: Any, pointer: str) -> Any:
 ENTRIES = list(_entries())
 
 
-@pytest.mark.parametrize(("provider", "entry"), ENTRIES,
-                         ids=[f"{p}:{e['where']}:{e['parameter']}" for p, e in ENTRIES])
+@pytest.mark.parametrize(("provider", "entry"), ENTRIES, ids=[f"{p}:{e['where']}:{e['parameter']}" for p, e in ENTRIES])
 def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str, Any]) -> None:
     assert entry["doc"] and entry["quote"], "each list quotes its page"
     documented = set(entry["values"])
@@ -110,13 +112,18 @@ def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str,
     else:
         formats, slot = _formats(provider, entry["where"])
         filled = {at for f in formats for at in f.fills}
-        accepted = (_literal(provider, entry["where"], entry["field"]) if entry["field"] in filled
-                    else _accepted(formats, entry["field"], slot))
+        accepted = (
+            _literal(provider, entry["where"], entry["field"])
+            if entry["field"] in filled
+            else _accepted(formats, entry["field"], slot)
+        )
     if entry.get("answered_in_container"):  # a container field: a format that sets no value there answers its own
         accepted |= {f.spec.container for f in formats if entry["field"] not in f.sets} & documented
     # JSON keys are text: a rate left out is named as its digits
-    left_out = {int(value) if entry["field"] == "rate" else value: reason
-                for value, reason in entry.get("not_imitated", {}).items()}
+    left_out = {
+        int(value) if entry["field"] == "rate" else value: reason
+        for value, reason in entry.get("not_imitated", {}).items()
+    }
     assert not set(left_out) & accepted, f"named as not imitated, yet accepted: {set(left_out) & accepted}"
     assert all("sandbox-differences" in reason for reason in left_out.values())
     refused = documented - accepted - set(left_out)
@@ -132,7 +139,8 @@ def test_every_value_left_out_is_a_listed_difference() -> None:
         title = providers()[provider].title.lower()
         for value in entry.get("not_imitated", {}):
             assert any(f"`{value.lower()}`" in line and (provider in line or title in line) for line in lines), (
-                f"{provider} {entry['where']} {value}: not a listed difference")
+                f"{provider} {entry['where']} {value}: not a listed difference"
+            )
 
 
 def _sent(part: Any) -> Iterator[Send | Upgrade]:
@@ -218,8 +226,10 @@ def test_an_assumed_format_says_its_assumption() -> None:
     for provider, where, fmt in assumed:
         said = fmt.assumed.startswith(("the documents do not say", "the sandbox cannot write"))
         assert said and "; the sandbox answers" in fmt.assumed, (
-            f"{provider} {where} {fmt.name}: {fmt.assumed!r} names neither what is unsaid nor what is answered")
+            f"{provider} {where} {fmt.name}: {fmt.assumed!r} names neither what is unsaid nor what is answered"
+        )
         names = (provider, providers()[provider].title.split()[0].lower())
         rows = section.splitlines()
         assert any(f"`{fmt.name.lower()}`" in line and any(n in line for n in names) for line in rows), (
-            f"{provider} {where} {fmt.name}: not listed among the assumed answers in docs/sandbox-differences.md")
+            f"{provider} {where} {fmt.name}: not listed among the assumed answers in docs/sandbox-differences.md"
+        )

@@ -29,8 +29,9 @@ def realtime_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     patient = ConnectionTimeouts(keep_alive_s=60.0, head_s=60.0, body_s=60.0)
     with contextlib.ExitStack() as stack:
         with providers_file_in_effect(path):
-            sandbox = stack.enter_context(running(profile="fast", tls=True, timeouts=patient,
-                                                  providers=("eleven", "carte", "dgram")))
+            sandbox = stack.enter_context(
+                running(profile="fast", tls=True, timeouts=patient, providers=("eleven", "carte", "dgram"))
+            )
         yield sandbox
 
 

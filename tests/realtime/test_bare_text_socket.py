@@ -77,8 +77,13 @@ def test_the_part_makes_the_text_and_the_words_and_no_final_message() -> None:
     assert socket.framing is Framing.TEXT and socket.final is None and socket.failures.error is None
     assert socket.end is not None and socket.flush is not None and socket.clear is not None
     grammar = _grammar()
-    for frame, name in (("Hello, ", "text"), ("<EOS>", "end"), ("<FLUSH>", "flush"), ("<CLEAR>", "clear"),
-                        ("<EOS> and more", "text")):
+    for frame, name in (
+        ("Hello, ", "text"),
+        ("<EOS>", "end"),
+        ("<FLUSH>", "flush"),
+        ("<CLEAR>", "clear"),
+        ("<EOS> and more", "text"),
+    ):
         send = grammar.client_message(decode(frame, None, Framing.TEXT), 1)
         assert send is not None and send.name == name, frame
     assert grammar.ending_close == 1000 and grammar.bare_text and grammar.binary_audio
@@ -92,11 +97,29 @@ def test_a_declaration_gives_the_messages_once() -> None:
     with pytest.raises(ValueError, match="not declared apart"):
         Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), bare=bare, final=done, formats=PCM)
     with pytest.raises(ValueError, match="bare-text framing is declared by the `bare` part"):
-        Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), text=bare.send("text"), final=done,
-               formats=PCM, framing=Framing.TEXT, failures=Failures(error=done))
+        Socket(
+            key="s",
+            path="/s",
+            summary="",
+            doc="",
+            auth=SocketAuth(),
+            text=bare.send("text"),
+            final=done,
+            formats=PCM,
+            framing=Framing.TEXT,
+            failures=Failures(error=done),
+        )
     with pytest.raises(ValueError, match="a final message or, on a bare-text socket"):
-        Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), text=bare.send("text"), formats=PCM,
-               failures=Failures(error=done))
+        Socket(
+            key="s",
+            path="/s",
+            summary="",
+            doc="",
+            auth=SocketAuth(),
+            text=bare.send("text"),
+            formats=PCM,
+            failures=Failures(error=done),
+        )
 
 
 def test_the_grammar_says_an_utterance_as_bare_frames_ending_with_the_word() -> None:
@@ -157,8 +180,9 @@ def _url(sandbox: Any, query: str = "speaker=celeste&modelId=arcana&audioFormat=
     return sandbox.base_url("rime", "ws").replace("http://", "ws://") + "/ws?" + query
 
 
-def _talk(url: str, key: str, frames: list[str | bytes], *, wait_audio_after: int | None = None
-          ) -> tuple[list[bytes], int, int | None, str]:
+def _talk(
+    url: str, key: str, frames: list[str | bytes], *, wait_audio_after: int | None = None
+) -> tuple[list[bytes], int, int | None, str]:
     """Send `frames` (waiting for audio after the frame at `wait_audio_after`); every binary frame back, how many
     came before the rest was sent, and the close."""
     from websockets.asyncio.client import connect
@@ -206,8 +230,9 @@ def test_a_clear_drops_the_buffer_unspoken(sandbox: Any) -> None:
 
 
 def test_a_flush_speaks_the_buffer_and_the_socket_stays_open(sandbox: Any) -> None:
-    audio, early, code, _ = _talk(_url(sandbox), sandbox.default_key("rime"), ["First part.", "<FLUSH>", "Second.",
-                                                                              "<EOS>"], wait_audio_after=1)
+    audio, early, code, _ = _talk(
+        _url(sandbox), sandbox.default_key("rime"), ["First part.", "<FLUSH>", "Second.", "<EOS>"], wait_audio_after=1
+    )
     assert early == 1 and len(audio) > early and code == 1000
 
 
@@ -224,13 +249,15 @@ def test_a_binary_frame_or_an_unknown_voice_is_refused_by_the_close(sandbox: Any
     key = sandbox.default_key("rime")
     audio, _, code, reason = _talk(_url(sandbox), key, [b"\x00\x01"])
     assert (audio, code) == ([], 1008) and reason.startswith("invalid_request: Expected a text frame")
-    audio, _, code, reason = _talk(_url(sandbox, "speaker=nobody&modelId=arcana&audioFormat=pcm"), key,
-                                   ["Hello.", "<EOS>"])
+    audio, _, code, reason = _talk(
+        _url(sandbox, "speaker=nobody&modelId=arcana&audioFormat=pcm"), key, ["Hello.", "<EOS>"]
+    )
     assert (audio, code) == ([], 1008) and "nobody" in reason
 
 
-@pytest.mark.parametrize("check", sorted(plans(RealtimeTarget(dataclasses.replace(
-    _provider(), channels=(_channel(),)), "", ""))))
+@pytest.mark.parametrize(
+    "check", sorted(plans(RealtimeTarget(dataclasses.replace(_provider(), channels=(_channel(),)), "", "")))
+)
 def test_every_realtime_check_passes_on_the_sandboxs_bare_text_socket(check: str, sandbox: Any) -> None:
     provider = dataclasses.replace(_provider(), channels=(_channel(),))  # the checks speak to the first channel
     target = RealtimeTarget(provider, sandbox.base_url("rime", "ws"), sandbox.default_key("rime"))

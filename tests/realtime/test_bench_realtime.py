@@ -52,11 +52,16 @@ def test_declared_realtime_providers_beside_the_built_in_models(tmp_path: Path) 
     path = tmp_path / "tts-harness.toml"
     path.write_text(realtime_toml(), encoding="utf-8")
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path / "reports", providers=("eleven", "carte", "dgram", "ttsai"),  # type: ignore[call-arg]
-                             models=("eleven/eleven_flash_v2_5", "carte/sonic-3", f"dgram/{DEEPGRAM_MODEL}",
-                                     "ttsai/kokoro-stream"),
-                             corpus=("en_read:1",), sandbox_profile="fast", report=False, text_rate=40.0,
-                             dnsmos=False)  # the WER is read here; DNSMOS costs a CPU-second a clip
+        config = BenchConfig(
+            out=tmp_path / "reports",
+            providers=("eleven", "carte", "dgram", "ttsai"),  # type: ignore[call-arg]
+            models=("eleven/eleven_flash_v2_5", "carte/sonic-3", f"dgram/{DEEPGRAM_MODEL}", "ttsai/kokoro-stream"),
+            corpus=("en_read:1",),
+            sandbox_profile="fast",
+            report=False,
+            text_rate=40.0,
+            dnsmos=False,
+        )  # the WER is read here; DNSMOS costs a CPU-second a clip
         result = benchmark.run(config)
     lines = {f"{line.provider}/{line.model}": line for line in result.summary.lines}
     assert set(lines) == {"eleven/eleven_flash_v2_5", "carte/sonic-3", f"dgram/{DEEPGRAM_MODEL}", "ttsai/kokoro-stream"}
@@ -91,8 +96,17 @@ class StallingDeepgram(LoopbackSocketServer):
         asked = parse_qs(urlsplit(socket.request.path).query).get("sample_rate", [str(RATE)])
         rate = int(asked[0])
         tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(round(CHUNK_S * rate)) / rate) * 32767).astype("<i2")
-        await socket.send(json.dumps({"type": "Metadata", "request_id": "r-1", "model_name": DEEPGRAM_MODEL,
-                                      "model_version": "1", "model_uuid": "u-1"}))
+        await socket.send(
+            json.dumps(
+                {
+                    "type": "Metadata",
+                    "request_id": "r-1",
+                    "model_name": DEEPGRAM_MODEL,
+                    "model_version": "1",
+                    "model_uuid": "u-1",
+                }
+            )
+        )
         async for message in socket:
             kind = json.loads(message)["type"]
             if kind == "Speak":
@@ -115,14 +129,23 @@ def stalling() -> Iterator[StallingDeepgram]:
     server.close()
 
 
-def test_a_server_that_stalls_twice_is_two_underruns_exactly(tmp_path: Path, stalling: StallingDeepgram,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_that_stalls_twice_is_two_underruns_exactly(
+    tmp_path: Path, stalling: StallingDeepgram, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "tts-harness.toml"
     path.write_text(realtime_toml(deepgram_url=stalling.url), encoding="utf-8")
     monkeypatch.setenv("DGRAM_TEST_KEY", "loopback-key-1234")
     with providers_file_in_effect(path):
-        config = BenchConfig(out=tmp_path / "reports", target=stalling.url, providers=("dgram",),  # type: ignore[call-arg]
-                             corpus=("en_read:1",), score=False, report=False, text_rate=40.0, budget=1.0)
+        config = BenchConfig(
+            out=tmp_path / "reports",
+            target=stalling.url,
+            providers=("dgram",),  # type: ignore[call-arg]
+            corpus=("en_read:1",),
+            score=False,
+            report=False,
+            text_rate=40.0,
+            budget=1.0,
+        )
         result = benchmark.run(config)
     (row,) = _rows(tmp_path / "reports" / "runs.db", result.run_id)
     assert row["outcome"] == "ok" and row["delivery"] == "socket", row["error_message"]
@@ -147,8 +170,10 @@ def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_p
         planned = dry_run(config, providers(), environ={})
     lines = {job.title.split()[0]: job.steps[0] for job in planned.jobs}
     assert lines["eleven/eleven_flash_v2_5"].kind == "socket"
-    assert "/eleven/api/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream-input?model_id=eleven_flash_v2_5" \
+    assert (
+        "/eleven/api/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream-input?model_id=eleven_flash_v2_5"
         in lines["eleven/eleven_flash_v2_5"].detail
+    )
     # A rate other than the format's own (24 kHz), as a client that chose one asks it (`Grammar.other_rate`)
     assert "encoding=linear16&sample_rate=16000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     assert "tokens at 20 a second" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
@@ -159,7 +184,8 @@ def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_p
 
 @pytest.mark.parametrize("name", ["eleven", "carte", "dgram"])
 def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_counts(
-        name: str, realtime_sandbox: Any, trust_sandbox_ca: Any) -> None:
+    name: str, realtime_sandbox: Any, trust_sandbox_ca: Any
+) -> None:
     """`stall-2`: the sandbox holds two chunks until a listener has run dry; the runner's listener, over
     the frames as they arrived, counts the underruns the sandbox's truth counts over its write instants,
     and its first audio lies within the interval the client's clock allows."""
@@ -171,16 +197,26 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     provider = realtime_sandbox.state.served[name].provider
     channel = provider.channels[0]
     text = "Seven silver swans swam across the quiet lake, and then they flew away over the hills."
-    url, utterance, opening = planned_socket(channel, provider.offerings[0].name, text, 40.0,
-                                             realtime_sandbox.base_url(name, "api"))
-    headers = {provider.auth.header: provider.auth.header_value(realtime_sandbox.default_key(name)),
-               FAULT_HEADER: "stall-2"}
+    url, utterance, opening = planned_socket(
+        channel, provider.offerings[0].name, text, 40.0, realtime_sandbox.base_url(name, "api")
+    )
+    headers = {
+        provider.auth.header: provider.auth.header_value(realtime_sandbox.default_key(name)),
+        FAULT_HEADER: "stall-2",
+    }
     complete = reader(channel.grammar, lambda events: channel.grammar.complete(events, opening))
 
     async def watched_session() -> tuple[Any, float]:
         async with watched() as watch:
-            session = await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
-                                        client_closes=opening.client_closes, ssl=trust_sandbox_ca)
+            session = await run_session(
+                url,
+                headers,
+                opening.messages,
+                complete=complete,
+                closing=opening.closing,
+                client_closes=opening.client_closes,
+                ssl=trust_sandbox_ca,
+            )
         return session, watch.worst_ms
 
     session, stalled_ms = asyncio.run(watched_session())
@@ -189,8 +225,9 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     assert frames.broken == [] and frames.lost == []
     first_token, audio = heard(channel, session, events, utterance.context)
     figures = stream_figures(audio, first_token, decoder=decoder(channel, session))
-    truth = next(t for t in reversed(realtime_sandbox.state.streams.streams.values())
-                 if " ".join(t.text.split()) == text)
+    truth = next(
+        t for t in reversed(realtime_sandbox.state.streams.streams.values()) if " ".join(t.text.split()) == text
+    )
     assert truth.stalls == 2 and len(truth.chunk_at) == len(audio)
     # A stalled chunk leaves the sandbox `streams.STALL_S` (0.12 s) after the truth's listener ran dry. A client
     # whose process was descheduled about that long before it received the chunk ahead of it starts playing that

@@ -71,10 +71,27 @@ def test_a_cancel_after_the_utterance_ended_is_not_measured() -> None:
 def _cartesia(*after: float) -> Session:
     """A context spoken, cancelled at 0.5 s (no acknowledgement), then audio chunks at `after`."""
     session = Session(url="ws://loopback/tts/websocket")
-    chunk = {"type": "chunk", "data": "AAAA", "done": False, "status_code": 206, "step_time": 1.0,
-             "context_id": "utterance-1"}
-    session.add(Direction.SEND, 0.0, json.dumps({"context_id": "utterance-1", "model_id": "sonic-3", "transcript": "Hi",
-                                                 "voice": {"mode": "id", "id": "x"}, "continue": False}))
+    chunk = {
+        "type": "chunk",
+        "data": "AAAA",
+        "done": False,
+        "status_code": 206,
+        "step_time": 1.0,
+        "context_id": "utterance-1",
+    }
+    session.add(
+        Direction.SEND,
+        0.0,
+        json.dumps(
+            {
+                "context_id": "utterance-1",
+                "model_id": "sonic-3",
+                "transcript": "Hi",
+                "voice": {"mode": "id", "id": "x"},
+                "continue": False,
+            }
+        ),
+    )
     session.add(Direction.RECV, 0.2, json.dumps(chunk))
     session.add(Direction.SEND, 0.5, json.dumps({"context_id": "utterance-1", "cancel": True}))
     for t in after:
@@ -100,8 +117,11 @@ def test_what_each_promise_makes_of_the_same_late_audio() -> None:
         grammar.cancel = type(grammar.cancel)("cancel", after, "quote", "doc")
         made[after] = judged(session, grammar, "utterance-1").verdict
     grammar.cancel = socket_of(providers()["cartesia"].channel("tts.websocket")).cancel
-    assert made == {AfterCancel.DROPPED: CancelVerdict.VIOLATION, AfterCancel.SILENT: CancelVerdict.FINDING,
-                    AfterCancel.FINISHED: CancelVerdict.KEPT}
+    assert made == {
+        AfterCancel.DROPPED: CancelVerdict.VIOLATION,
+        AfterCancel.SILENT: CancelVerdict.FINDING,
+        AfterCancel.FINISHED: CancelVerdict.KEPT,
+    }
 
 
 def test_every_socket_with_a_clear_or_a_cancel_declares_what_it_does() -> None:
@@ -117,8 +137,10 @@ def test_every_socket_with_a_clear_or_a_cancel_declares_what_it_does() -> None:
                 cancel = socket.cancel
                 assert cancel is not None, f"{provider.name} {channel.key}: a clear or cancel with no Cancel"
                 cited = (*provider.docs, socket.doc)
-                assert socket.cancel_send is not None and cancel.quote and cancel.doc in cited, (provider.name,
-                                                                                                 channel.key)
+                assert socket.cancel_send is not None and cancel.quote and cancel.doc in cited, (
+                    provider.name,
+                    channel.key,
+                )
                 declared[f"{provider.name}/{channel.key}"] = (cancel.message, cancel.after, cancel.ack)
     assert declared["deepgram/speak.streaming"] == ("clear", AfterCancel.DROPPED, Kind.CLEARED)
     assert declared["cartesia/tts.websocket"] == ("cancel", AfterCancel.DROPPED, None)
@@ -142,8 +164,10 @@ def test_a_cancel_that_is_the_end_turns_the_end_into_a_flush() -> None:
     opening = grammar.cancelling(utterance, grammar.opening(utterance), 0.3)
     assert opening is not None
     sent = [json.loads(str(m.message)) for m in opening.messages]
-    assert [m.get("flush") for m in sent].count(True) == 1 and sent[-1] == {"context_id": "utterance-1",
-                                                                            "close_context": True}
+    assert [m.get("flush") for m in sent].count(True) == 1 and sent[-1] == {
+        "context_id": "utterance-1",
+        "close_context": True,
+    }
     assert sum(1 for m in sent if m.get("close_context")) == 1
     last = opening.messages[-1]
     assert (last.after, last.at_s) == (Kind.AUDIO, 0.3) and opening.closing == ()
@@ -168,4 +192,9 @@ def test_a_cancelled_utterances_marks_are_judged_up_to_the_cancel_and_no_further
     assert check_marks(chars, None, [spoken_before_cancel(chars, sent, chars=True)], chars=True) == ()
     assert spoken_before_cancel(chars[:5], "The dog", chars=True) == "The dog"  # "c" is no part of "dog"
     assert [cut_by_cancel(v) for v in ("kept", "violation", "finding", "unmeasured", None)] == [
-        True, True, True, False, False]
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]

@@ -97,8 +97,10 @@ class DeepgramLike(LoopbackSocketServer):
 def test_a_loopback_server_is_judged_by_what_it_does_after_the_ack(obeys: bool) -> None:
     server = DeepgramLike(obeys=obeys)
     try:
-        found = _cancel_check(RealtimeTarget(providers()["deepgram"], server.url, "loopback-key",
-                                             channel_key="speak.streaming"), paced=False)
+        found = _cancel_check(
+            RealtimeTarget(providers()["deepgram"], server.url, "loopback-key", channel_key="speak.streaming"),
+            paced=False,
+        )
     finally:
         server.close()
     if obeys:
@@ -128,10 +130,20 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
     for drift in ("", "after_cancel"):
         _drift(sandbox, {"cartesia": drift})
         try:
-            result = run_bench_session(BenchConfig(out=tmp_path, models=("cartesia/sonic-3",), corpus=("en_read:1",),
-                                                   report=False, score=False, target=sandbox.url, budget=5.0,
-                                                   concurrency=1, cancel_after=100.0),
-                                       headers=lambda *_: {FAULT_HEADER: f"stall-{CANCEL_STALLS}"})
+            result = run_bench_session(
+                BenchConfig(
+                    out=tmp_path,
+                    models=("cartesia/sonic-3",),
+                    corpus=("en_read:1",),
+                    report=False,
+                    score=False,
+                    target=sandbox.url,
+                    budget=5.0,
+                    concurrency=1,
+                    cancel_after=100.0,
+                ),
+                headers=lambda *_: {FAULT_HEADER: f"stall-{CANCEL_STALLS}"},
+            )
         finally:
             _drift(sandbox, {"cartesia": ""})
         store = Store(result.db_path)
@@ -140,8 +152,9 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
         finally:
             store.close()
         view = VIEWS.section(VIEWS.figures(rows))
-        said.append(" ".join(line for s in own_sections([view] if view else []) if isinstance(s, Lines)
-                             for line in s.lines))
+        said.append(
+            " ".join(line for s in own_sections([view] if view else []) if isinstance(s, Lines) for line in s.lines)
+        )
     assert "0 broke what the documents promise" in said[0] and "1 broke what the documents promise" in said[1], said
     analysis = analyse(read_history(tmp_path / "runs.db", None, None))
     flagged = dict(analysis.own_worse)["cancel"]

@@ -22,14 +22,22 @@ def test_each_protocol_declares_its_endpoints_channel_auth_and_price() -> None:
     found = {p.name: p for p in declared.parse(realtime_toml(), FILE).providers()}
     eleven, carte, dgram = found["eleven"], found["carte"], found["dgram"]
     assert [e.signature for e in eleven.endpoints] == [
-        "POST /v1/text-to-speech/{voice_id}", "POST /v1/text-to-speech/{voice_id}/stream",
+        "POST /v1/text-to-speech/{voice_id}",
+        "POST /v1/text-to-speech/{voice_id}/stream",
         "POST /v1/text-to-speech/{voice_id}/with-timestamps",
-        "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps"]
+        "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps",
+    ]
     assert [c.signature for c in (*eleven.channels, *carte.channels, *dgram.channels)] == [
-        "WS /v1/text-to-speech/{voice_id}/stream-input", "WS /v1/text-to-speech/{voice_id}/multi-stream-input",
-        "WS /tts/websocket", "WS /v1/speak"]
+        "WS /v1/text-to-speech/{voice_id}/stream-input",
+        "WS /v1/text-to-speech/{voice_id}/multi-stream-input",
+        "WS /tts/websocket",
+        "WS /v1/speak",
+    ]
     assert (eleven.auth.header, carte.auth.header_value("k"), dgram.auth.header_value("k")) == (
-        "xi-api-key", "Bearer k", "Token k")
+        "xi-api-key",
+        "Bearer k",
+        "Token k",
+    )
     price = eleven.endpoints[0].price
     # 100 USD a million characters (the file's price, for the model a request names)
     assert price is not None and price({"text": "x" * 10_000, "model_id": "eleven_flash_v2_5"}).amount == 1
@@ -60,7 +68,8 @@ def test_each_protocols_format_names_read_as_audio() -> None:
     assert eleven_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
     assert eleven_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
     wav = CARTESIA.synthesis("tts.bytes").format_of(
-        {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}})
+        {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}}
+    )
     assert (wav.spec.codec, wav.spec.container, 44100 in wav.rates) == ("pcm_f32le", "wav", True)
     from harness.providers.deepgram import PROVIDER  # Deepgram's speak socket: "8000 or 24000" are the defaults
 

@@ -18,28 +18,67 @@ EXAMPLES = (
     ("neuphonic", "client", "stop", {"text": " <STOP>"}),
     # pyneuphonic's websocket page, example 2: the end token at the end of the text message (`end_token`).
     ("neuphonic", "client", "text", {"text": "Hello, World! <STOP>"}),
-    ("neuphonic", "server", "audio", {"version": "1.X.X", "timestamp": "2024-07-15T11:59:27.619054",
-                                      "data": {"audio": "SGVsbG8h", "text": "Hello "}}),
+    (
+        "neuphonic",
+        "server",
+        "audio",
+        {
+            "version": "1.X.X",
+            "timestamp": "2024-07-15T11:59:27.619054",
+            "data": {"audio": "SGVsbG8h", "text": "Hello "},
+        },
+    ),
     ("neuphonic", "server", "stop", {"data": {"audio": "", "text": "", "sampling_rate": 22050, "stop": True}}),
     # Murf's Pipecat integration (maintained by Murf): _build_voice_config_message, flush_audio, _process_json_message.
-    ("murf", "client", "text", {"voice_config": {"voice_id": "Matthew", "style": "Conversational", "rate": 0,
-                                                 "pitch": 0, "pronunciation_dictionary": {}, "variation": 1},
-                                "context_id": "ctx-1", "text": "Hello.", "end": False, "min_buffer_size": 40,
-                                "max_buffer_delay_in_ms": 300}),
+    (
+        "murf",
+        "client",
+        "text",
+        {
+            "voice_config": {
+                "voice_id": "Matthew",
+                "style": "Conversational",
+                "rate": 0,
+                "pitch": 0,
+                "pronunciation_dictionary": {},
+                "variation": 1,
+            },
+            "context_id": "ctx-1",
+            "text": "Hello.",
+            "end": False,
+            "min_buffer_size": 40,
+            "max_buffer_delay_in_ms": 300,
+        },
+    ),
     ("murf", "client", "end", {"context_id": "ctx-1", "end": True}),
     ("murf", "client", "clear", {"context_id": "ctx-1", "clear": True}),  # the reference's Clear Context
     ("murf", "server", "audioOutput", {"context_id": "ctx-1", "audio": "UklGRg=="}),
     ("murf", "server", "finalOutput", {"context_id": "ctx-1", "final": True}),
     # Rime's Websockets JSON reference.
-    ("rime", "client", "text", {"text": "this is a text message with a context id.",
-                                "contextId": "159495B1-5C81-4C73-A51A-9CE10A08239E"}),
+    (
+        "rime",
+        "client",
+        "text",
+        {"text": "this is a text message with a context id.", "contextId": "159495B1-5C81-4C73-A51A-9CE10A08239E"},
+    ),
     ("rime", "client", "flush", {"operation": "flush"}),
     ("rime", "client", "eos", {"operation": "eos"}),
     ("rime", "client", "clear", {"operation": "clear"}),  # "clear out the accumulated buffer"
     ("rime", "server", "chunk", {"type": "chunk", "data": "UklGRg==", "contextId": None}),
-    ("rime", "server", "timestamps", {"type": "timestamps", "word_timestamps": {
-        "words": ["Testing", "mistv3", "timestamps."], "start": [0, 0.35396, 1.41584],
-        "end": [0.35396, 1.41584, 3.18564]}, "contextId": None}),
+    (
+        "rime",
+        "server",
+        "timestamps",
+        {
+            "type": "timestamps",
+            "word_timestamps": {
+                "words": ["Testing", "mistv3", "timestamps."],
+                "start": [0, 0.35396, 1.41584],
+                "end": [0.35396, 1.41584, 3.18564],
+            },
+            "contextId": None,
+        },
+    ),
     ("rime", "server", "done", {"type": "done", "contextId": None}),
     ("rime", "server", "error", {"type": "error", "message": "malformed input"}),
     # Together's WebSocket guide.
@@ -47,16 +86,44 @@ EXAMPLES = (
     ("together", "client", "commit", {"type": "input_text_buffer.commit"}),
     ("together", "client", "clear", {"type": "input_text_buffer.clear"}),
     ("together", "client", "tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "tara"}}),
-    ("together", "server", "session.created", {"event_id": "uuid-string", "type": "session.created", "session": {
-        "id": "session-uuid", "object": "realtime.tts.session", "modalities": ["text", "audio"],
-        "model": "canopylabs/orpheus-3b-0.1-ft", "voice": "tara"}}),
-    ("together", "server", "input_text.received", {"type": "conversation.item.input_text.received",
-                                                   "text": "Hello, this is a test sentence."}),
-    ("together", "server", "audio_output.delta", {"type": "conversation.item.audio_output.delta", "item_id": "tts_1",
-                                                  "delta": "base64-encoded-audio-chunk"}),
+    (
+        "together",
+        "server",
+        "session.created",
+        {
+            "event_id": "uuid-string",
+            "type": "session.created",
+            "session": {
+                "id": "session-uuid",
+                "object": "realtime.tts.session",
+                "modalities": ["text", "audio"],
+                "model": "canopylabs/orpheus-3b-0.1-ft",
+                "voice": "tara",
+            },
+        },
+    ),
+    (
+        "together",
+        "server",
+        "input_text.received",
+        {"type": "conversation.item.input_text.received", "text": "Hello, this is a test sentence."},
+    ),
+    (
+        "together",
+        "server",
+        "audio_output.delta",
+        {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "base64-encoded-audio-chunk"},
+    ),
     ("together", "server", "audio_output.done", {"type": "conversation.item.audio_output.done", "item_id": "tts_1"}),
-    ("together", "server", "tts.failed", {"type": "conversation.item.tts.failed", "error": {
-        "message": "Error description", "type": "error_type", "code": "error_code"}}),
+    (
+        "together",
+        "server",
+        "tts.failed",
+        {
+            "type": "conversation.item.tts.failed",
+            "error": {"message": "Error description", "type": "error_type", "code": "error_code"},
+        },
+    ),
 )
 
 
@@ -64,10 +131,12 @@ def _grammar(name: str) -> SocketGrammar:
     return next(c.grammar for c in providers()[name].channels if isinstance(c.grammar, SocketGrammar))
 
 
-@pytest.mark.parametrize(("provider", "side", "name", "message"), EXAMPLES,
-                         ids=lambda value: value if isinstance(value, str) else "")
-def test_the_documents_messages_are_what_the_declaration_says(provider: str, side: str, name: str,
-                                                              message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("provider", "side", "name", "message"), EXAMPLES, ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_the_documents_messages_are_what_the_declaration_says(
+    provider: str, side: str, name: str, message: dict[str, Any]
+) -> None:
     grammar = _grammar(provider)
     found = grammar.client_message(message, 1) if side == "client" else grammar.answer(message)
     assert found is not None and found.name == name
@@ -86,12 +155,14 @@ def test_a_messagepack_socket_with_its_key_in_a_message_is_refused_when_declared
         replace(socket, auth=SocketAuth(where=KeyIn.MESSAGE, field="key", in_handshake=False))
 
 
-@pytest.mark.parametrize(("query", "model", "voice"), [
-    ("?model=canopylabs/orpheus-3b-0.1-ft&voice=tara&response_format=pcm", "canopylabs/orpheus-3b-0.1-ft", "tara"),
-    ("", None, None),  # nothing asked: the socket's defaults
-])
-def test_a_greeting_names_the_settings_the_upgrade_asked_for(query: str, model: str | None,
-                                                             voice: str | None) -> None:
+@pytest.mark.parametrize(
+    ("query", "model", "voice"),
+    [
+        ("?model=canopylabs/orpheus-3b-0.1-ft&voice=tara&response_format=pcm", "canopylabs/orpheus-3b-0.1-ft", "tara"),
+        ("", None, None),  # nothing asked: the socket's defaults
+    ],
+)
+def test_a_greeting_names_the_settings_the_upgrade_asked_for(query: str, model: str | None, voice: str | None) -> None:
     """Together's session.created, sent before any message, says the model and voice the URL's query names (the
     socket's own defaults where it names none): never a template's unfilled `{model}`."""
     import asyncio

@@ -61,8 +61,11 @@ FLUSH, CLEAR = json.dumps({"type": "Flush"}), json.dumps({"type": "Clear"})
 
 def test_the_key_as_the_subprotocols_token_and_key_is_taken(sandbox: Any) -> None:
     key = sandbox.default_key("deepgram")
-    answers, closed = asyncio.run(_converse(_url(sandbox), [_speak("Hello there."), FLUSH], 2,
-                                            subprotocols=[Subprotocol("token"), Subprotocol(key)]))
+    answers, closed = asyncio.run(
+        _converse(
+            _url(sandbox), [_speak("Hello there."), FLUSH], 2, subprotocols=[Subprotocol("token"), Subprotocol(key)]
+        )
+    )
     assert [a["type"] for a in answers if isinstance(a, dict)] == ["Metadata", "Flushed"]
     assert answers[0]["model_name"] == MODEL  # the URL's settings, read at the upgrade
     assert sum(a for a in answers if isinstance(a, int)) > 0 and closed is not None and closed.code == 1000
@@ -90,9 +93,19 @@ async def _steps(url: str, header: dict[str, str], steps: Sequence[tuple[Sequenc
 def test_every_flush_is_answered_in_sequence_and_clear_drops_the_speech_not_yet_sent(sandbox: Any) -> None:
     header = {"Authorization": f"Token {sandbox.default_key('deepgram')}"}
     long = " ".join(["Seven silver swans swam across the quiet lake."] * 6)
-    seen = asyncio.run(_steps(_url(sandbox), header, [
-        ([_speak("One.")], "Metadata"), ([FLUSH], "Flushed"), ([_speak("Two."), FLUSH], "Flushed"),
-        ([_speak(long), FLUSH, CLEAR], "Cleared"), ([_speak("After."), FLUSH], "Flushed")]))
+    seen = asyncio.run(
+        _steps(
+            _url(sandbox),
+            header,
+            [
+                ([_speak("One.")], "Metadata"),
+                ([FLUSH], "Flushed"),
+                ([_speak("Two."), FLUSH], "Flushed"),
+                ([_speak(long), FLUSH, CLEAR], "Cleared"),
+                ([_speak("After."), FLUSH], "Flushed"),
+            ],
+        )
+    )
     said = [(a["type"], a.get("sequence_id")) for a in seen if isinstance(a, dict)]
     # The text goes on after each Flush; the flush the Clear caught is never answered, its speech dropped.
     assert said == [("Metadata", None), ("Flushed", 0), ("Flushed", 1), ("Cleared", 2), ("Flushed", 2)]
@@ -108,11 +121,13 @@ def test_errors_are_close_frames_naming_them_and_a_bad_setting_is_refused_at_the
         session = asyncio.run(run_session(_url(sandbox), auth, (Outgoing(message),), idle_timeout_s=5))
         assert session.closing is not None
         closes[label] = (session.closing.code, session.closing.reason.split(":")[0])
-    assert closes == {"not json": (1008, "DATA-0000"), "unknown type": (1008, "DATA-0001"),
-                      "binary": (1003, "MESSAGE-0000")}
+    assert closes == {
+        "not json": (1008, "DATA-0000"),
+        "unknown type": (1008, "DATA-0001"),
+        "binary": (1003, "MESSAGE-0000"),
+    }
     with pytest.raises(InvalidStatus) as refused:
-        asyncio.run(_converse(_url(sandbox, "?model=aura-no-such&encoding=linear16"), [], 1,
-                              additional_headers=auth))
+        asyncio.run(_converse(_url(sandbox, "?model=aura-no-such&encoding=linear16"), [], 1, additional_headers=auth))
     response = refused.value.response
     assert response.status_code == 400 and "aura-no-such" in response.headers["dg-error"]
     assert json.loads(response.body)["err_code"] == "INVALID_QUERY_PARAMETER"
@@ -129,11 +144,15 @@ def test_a_request_that_names_no_model_or_format_gets_the_documented_defaults(sa
     import httpx
 
     key = sandbox.default_key("deepgram")
-    answer = httpx.post(sandbox.base_url("deepgram", "api") + "/v1/speak", json={"text": "Hello there."},
-                        headers={"Authorization": f"Token {key}"})
+    answer = httpx.post(
+        sandbox.base_url("deepgram", "api") + "/v1/speak",
+        json={"text": "Hello there."},
+        headers={"Authorization": f"Token {key}"},
+    )
     assert answer.status_code == 200 and answer.headers["content-type"] == "audio/mpeg"  # "Default: mp3"
     assert answer.headers["dg-request-id"]
-    answers, _ = asyncio.run(_converse(_url(sandbox, ""), [_speak("Hi."), FLUSH], 2,
-                                       additional_headers={"Authorization": f"Token {key}"}))
+    answers, _ = asyncio.run(
+        _converse(_url(sandbox, ""), [_speak("Hi."), FLUSH], 2, additional_headers={"Authorization": f"Token {key}"})
+    )
     # "If you do not specify a model, the default voice model aura-asteria-en will be used."
     assert answers[0]["model_name"] == "aura-asteria-en" and answers[-1]["type"] == "Flushed"

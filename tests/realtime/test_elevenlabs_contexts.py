@@ -21,8 +21,10 @@ from harness.core.registry import providers
 from harness.core.spec import Provider
 
 VOICE, MODEL = "JBFqnCBsd6RMkjVDRZzb", "eleven_flash_v2_5"
-TEXTS = {"turn-a": "The quick brown fox jumps over the lazy dog.",
-         "turn-b": "Seven silver swans swam across the quiet lake."}
+TEXTS = {
+    "turn-a": "The quick brown fox jumps over the lazy dog.",
+    "turn-b": "Seven silver swans swam across the quiet lake.",
+}
 
 
 def _channel() -> Channel:
@@ -65,28 +67,49 @@ def _talk(sandbox: Any, messages: list[dict[str, Any]], contexts: set[str]) -> S
 
     def complete(session: Session) -> bool:
         events = [e for f in session.received() for e in grammar.read(f).events]
-        return any(e.kind is Kind.ERROR for e in events) or {
-            e.context for e in events if e.kind is Kind.FINAL} >= contexts
+        return (
+            any(e.kind is Kind.ERROR for e in events) or {e.context for e in events if e.kind is Kind.FINAL} >= contexts
+        )
 
-    return asyncio.run(run_session(url, {"xi-api-key": sandbox.default_key("elevenlabs")},
-                                   [Outgoing(json.dumps(m)) for m in messages], complete=complete,
-                                   closing=(json.dumps({"close_socket": True}),), client_closes=False,
-                                   idle_timeout_s=20))
+    return asyncio.run(
+        run_session(
+            url,
+            {"xi-api-key": sandbox.default_key("elevenlabs")},
+            [Outgoing(json.dumps(m)) for m in messages],
+            complete=complete,
+            closing=(json.dumps({"close_socket": True}),),
+            client_closes=False,
+            idle_timeout_s=20,
+        )
+    )
 
 
 def _opening(context: str) -> dict[str, Any]:
-    return {"text": " ", "context_id": context, "voice_settings": {"speed": 1.0},
-            "generation_config": {"chunk_length_schedule": [50]}}
+    return {
+        "text": " ",
+        "context_id": context,
+        "voice_settings": {"speed": 1.0},
+        "generation_config": {"chunk_length_schedule": [50]},
+    }
 
 
 def test_two_contexts_interleave_on_one_connection_each_with_its_own_audio_and_final(sandbox: Any) -> None:
     a, b = TEXTS
-    halves = {c: (t[:len(t) // 2], t[len(t) // 2:] + " ") for c, t in TEXTS.items()}
-    session = _talk(sandbox, [
-        _opening(a), {"text": halves[a][0], "context_id": a},
-        _opening(b), {"text": halves[b][0], "context_id": b},  # the second context opens with its own settings
-        {"text": halves[a][1], "context_id": a}, {"text": halves[b][1], "context_id": b},
-        {"context_id": a, "close_context": True}, {"context_id": b, "close_context": True}], set(TEXTS))
+    halves = {c: (t[: len(t) // 2], t[len(t) // 2 :] + " ") for c, t in TEXTS.items()}
+    session = _talk(
+        sandbox,
+        [
+            _opening(a),
+            {"text": halves[a][0], "context_id": a},
+            _opening(b),
+            {"text": halves[b][0], "context_id": b},  # the second context opens with its own settings
+            {"text": halves[a][1], "context_id": a},
+            {"text": halves[b][1], "context_id": b},
+            {"context_id": a, "close_context": True},
+            {"context_id": b, "close_context": True},
+        ],
+        set(TEXTS),
+    )
     answers = [json.loads(f.text) for f in session.received() if f.text]
     assert not [m for m in answers if "error" in m]
     assert {m["contextId"] for m in answers if m.get("audio")} == set(TEXTS)
@@ -104,10 +127,18 @@ def test_two_contexts_interleave_on_one_connection_each_with_its_own_audio_and_f
 
 def test_a_turn_after_a_closed_context_opens_a_new_context_on_the_same_connection(sandbox: Any) -> None:
     a, b = TEXTS
-    session = _talk(sandbox, [_opening(a), {"text": TEXTS[a] + " ", "context_id": a, "flush": True},
-                              {"context_id": a, "close_context": True},
-                              _opening(b), {"text": TEXTS[b] + " ", "context_id": b},
-                              {"context_id": b, "close_context": True}], set(TEXTS))
+    session = _talk(
+        sandbox,
+        [
+            _opening(a),
+            {"text": TEXTS[a] + " ", "context_id": a, "flush": True},
+            {"context_id": a, "close_context": True},
+            _opening(b),
+            {"text": TEXTS[b] + " ", "context_id": b},
+            {"context_id": b, "close_context": True},
+        ],
+        set(TEXTS),
+    )
     assert check_session(session, _channel().grammar, TEXTS).violations == []
     finals = [m.get("contextId") for f in session.received() if f.text and (m := json.loads(f.text)).get("isFinal")]
     assert sorted(finals) == sorted(TEXTS)

@@ -27,22 +27,42 @@ def _grammar() -> SocketGrammar:
     return grammar
 
 
-@pytest.mark.parametrize(("side", "position", "name", "message"), (
-    # The AsyncAPI's InitializeConnection, SendText (with flush) and CloseConnection; AudioOutput and FinalOutput.
-    ("client", 0, "InitializeConnection", {"text": " ", "voice_settings": {"stability": 0.5, "similarity_boost": 0.8},
-                                           "generation_config": {"chunk_length_schedule": [120, 160, 250, 290]},
-                                           "xi_api_key": "KEY"}),
-    ("client", 1, "SendText", {"text": "Hello World ", "try_trigger_generation": True}),
-    ("client", 1, "SendText (flush)", {"text": "and more. ", "flush": True}),
-    ("client", 2, "CloseConnection", {"text": ""}),
-    ("server", 0, "AudioOutput", {"audio": "Y3VyaW91cw==", "isFinal": None, "normalizedAlignment": None,
-                                  "alignment": {"charStartTimesMs": [0, 3], "charDurationsMs": [3, 5],
-                                                "chars": ["H", "i"]}}),
-    ("server", 0, "FinalOutput", {"isFinal": True}),
-    ("server", 0, "error", {"message": "Invalid API key.", "error": "invalid_api_key", "code": 1008}),
-))
-def test_the_references_messages_are_what_the_declaration_says(side: str, position: int, name: str,
-                                                               message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("side", "position", "name", "message"),
+    (
+        # The AsyncAPI's InitializeConnection, SendText (with flush) and CloseConnection; AudioOutput and FinalOutput.
+        (
+            "client",
+            0,
+            "InitializeConnection",
+            {
+                "text": " ",
+                "voice_settings": {"stability": 0.5, "similarity_boost": 0.8},
+                "generation_config": {"chunk_length_schedule": [120, 160, 250, 290]},
+                "xi_api_key": "KEY",
+            },
+        ),
+        ("client", 1, "SendText", {"text": "Hello World ", "try_trigger_generation": True}),
+        ("client", 1, "SendText (flush)", {"text": "and more. ", "flush": True}),
+        ("client", 2, "CloseConnection", {"text": ""}),
+        (
+            "server",
+            0,
+            "AudioOutput",
+            {
+                "audio": "Y3VyaW91cw==",
+                "isFinal": None,
+                "normalizedAlignment": None,
+                "alignment": {"charStartTimesMs": [0, 3], "charDurationsMs": [3, 5], "chars": ["H", "i"]},
+            },
+        ),
+        ("server", 0, "FinalOutput", {"isFinal": True}),
+        ("server", 0, "error", {"message": "Invalid API key.", "error": "invalid_api_key", "code": 1008}),
+    ),
+)
+def test_the_references_messages_are_what_the_declaration_says(
+    side: str, position: int, name: str, message: dict[str, Any]
+) -> None:
     grammar = _grammar()
     found = grammar.client_message(message, position) if side == "client" else grammar.answer(message)
     assert found is not None and found.name == name
@@ -50,9 +70,17 @@ def test_the_references_messages_are_what_the_declaration_says(side: str, positi
 
 
 def test_alignment_is_read_as_character_marks_in_seconds_from_the_chunk() -> None:
-    frame = Frame(3, Direction.RECV, 0.5, json.dumps({
-        "audio": "AAAA", "alignment": {"charStartTimesMs": [0, 250], "charDurationsMs": [250, 500],
-                                       "chars": ["H", "i"]}}))
+    frame = Frame(
+        3,
+        Direction.RECV,
+        0.5,
+        json.dumps(
+            {
+                "audio": "AAAA",
+                "alignment": {"charStartTimesMs": [0, 250], "charDurationsMs": [250, 500], "chars": ["H", "i"]},
+            }
+        ),
+    )
     events = _grammar().events(frame, None)
     assert [e.kind for e in events] == [Kind.AUDIO, Kind.MARKS]
     marks = events[1]
@@ -76,8 +104,16 @@ def _session(sandbox: Any, messages: list[dict[str, Any]], headers: dict[str, st
     def complete(session: Session) -> bool:
         return any(e.kind in (Kind.FINAL, Kind.ERROR) for f in session.received() for e in grammar.read(f).events)
 
-    return asyncio.run(run_session(url, headers or {}, [Outgoing(json.dumps(m)) for m in messages],
-                                   complete=complete, client_closes=False, idle_timeout_s=20))
+    return asyncio.run(
+        run_session(
+            url,
+            headers or {},
+            [Outgoing(json.dumps(m)) for m in messages],
+            complete=complete,
+            client_closes=False,
+            idle_timeout_s=20,
+        )
+    )
 
 
 def _received(session: Session) -> list[dict[str, Any]]:
@@ -86,8 +122,14 @@ def _received(session: Session) -> list[dict[str, Any]]:
 
 def test_the_key_in_the_first_message_opens_the_socket_and_the_alignment_passes_the_frame_checks(sandbox: Any) -> None:
     text = "Hello there, from the sandbox."
-    session = _session(sandbox, [{"text": " ", "xi_api_key": sandbox.default_key("elevenlabs")},
-                                 {"text": text + " ", "flush": True}, {"text": ""}])
+    session = _session(
+        sandbox,
+        [
+            {"text": " ", "xi_api_key": sandbox.default_key("elevenlabs")},
+            {"text": text + " ", "flush": True},
+            {"text": ""},
+        ],
+    )
     answers = _received(session)
     assert answers[-1] == {"isFinal": True} and session.closing is not None and session.closing.code == 1000
     spoken = "".join(char for a in answers if a.get("alignment") for char in a["alignment"]["chars"])
@@ -113,14 +155,23 @@ def test_the_chunk_length_schedule_starts_a_generation_before_any_flush_or_end(s
     base = sandbox.base_url("elevenlabs", "api").replace("http://", "ws://", 1)
     url = f"{base}/v1/text-to-speech/{VOICE}/stream-input?model_id={MODEL}&output_format=pcm_24000"
     grammar = _grammar()
-    messages = [{"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
-                {"text": "The quick brown fox jumps over the lazy dog, twice over. "}]
+    messages = [
+        {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
+        {"text": "The quick brown fox jumps over the lazy dog, twice over. "},
+    ]
 
     def heard(session: Session) -> bool:
         return any(e.kind in (Kind.AUDIO, Kind.ERROR) for f in session.received() for e in grammar.read(f).events)
 
-    session = asyncio.run(run_session(url, {"xi-api-key": sandbox.default_key("elevenlabs")},
-                                      [Outgoing(json.dumps(m)) for m in messages], complete=heard, idle_timeout_s=20))
+    session = asyncio.run(
+        run_session(
+            url,
+            {"xi-api-key": sandbox.default_key("elevenlabs")},
+            [Outgoing(json.dumps(m)) for m in messages],
+            complete=heard,
+            idle_timeout_s=20,
+        )
+    )
     events = [e for f in session.received() for e in grammar.read(f).events]
     assert any(e.kind is Kind.AUDIO for e in events) and not any(e.kind is Kind.ERROR for e in events)
     assert len(session.sent()) == 2  # the audio came with neither a flush nor the closing {"text": ""}
@@ -130,19 +181,23 @@ def _multi() -> Any:
     return next(c for c in providers()["elevenlabs"].channels if c.key == "tts.multi-stream-input")
 
 
-@pytest.mark.parametrize(("side", "position", "name", "message"), (
-    # What Pipecat 1.14's ElevenLabsTTSService sends and reads (source: sdk).
-    ("client", 0, "initializeConnectionMulti", {"text": " ", "context_id": "c1", "voice_settings": {"speed": 1.0}}),
-    ("client", 1, "sendTextMulti", {"text": "Hello there. ", "context_id": "c1"}),
-    ("client", 1, "sendTextMulti", {"text": "", "context_id": "c1"}),  # its keepalive
-    ("client", 1, "flushContext", {"context_id": "c1", "flush": True}),
-    ("client", 1, "closeContext", {"context_id": "c1", "close_context": True}),
-    ("client", 1, "closeSocket", {"close_socket": True}),
-    ("server", 0, "audioOutputMulti", {"audio": "AAAA", "contextId": "c1", "alignment": None}),
-    ("server", 0, "finalOutputMulti", {"isFinal": True, "contextId": "c1"}),
-))
-def test_pipecats_multi_context_messages_are_what_the_declaration_says(side: str, position: int, name: str,
-                                                                       message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("side", "position", "name", "message"),
+    (
+        # What Pipecat 1.14's ElevenLabsTTSService sends and reads (source: sdk).
+        ("client", 0, "initializeConnectionMulti", {"text": " ", "context_id": "c1", "voice_settings": {"speed": 1.0}}),
+        ("client", 1, "sendTextMulti", {"text": "Hello there. ", "context_id": "c1"}),
+        ("client", 1, "sendTextMulti", {"text": "", "context_id": "c1"}),  # its keepalive
+        ("client", 1, "flushContext", {"context_id": "c1", "flush": True}),
+        ("client", 1, "closeContext", {"context_id": "c1", "close_context": True}),
+        ("client", 1, "closeSocket", {"close_socket": True}),
+        ("server", 0, "audioOutputMulti", {"audio": "AAAA", "contextId": "c1", "alignment": None}),
+        ("server", 0, "finalOutputMulti", {"isFinal": True, "contextId": "c1"}),
+    ),
+)
+def test_pipecats_multi_context_messages_are_what_the_declaration_says(
+    side: str, position: int, name: str, message: dict[str, Any]
+) -> None:
     grammar = _multi().grammar
     found = grammar.client_message(message, position) if side == "client" else grammar.answer(message)
     assert found is not None and found.name == name
@@ -162,8 +217,15 @@ def test_a_context_on_the_multi_stream_socket_is_spoken_named_and_closed(sandbox
         audio_format="pcm_24000",
         context="turn-7",
     )
-    session = asyncio.run(speak(channel, sandbox.base_url("elevenlabs", "api"),
-                                {"xi-api-key": sandbox.default_key("elevenlabs")}, utterance, idle_timeout_s=20))
+    session = asyncio.run(
+        speak(
+            channel,
+            sandbox.base_url("elevenlabs", "api"),
+            {"xi-api-key": sandbox.default_key("elevenlabs")},
+            utterance,
+            idle_timeout_s=20,
+        )
+    )
     answers = _received(session)
     assert answers[-1] == {"isFinal": True, "contextId": "turn-7"}
     assert all(a.get("contextId") == "turn-7" for a in answers) and any(a.get("audio") for a in answers)

@@ -69,20 +69,28 @@ def _after_close_message(answer: Sequence[str | bytes]) -> Script:
 
 
 def test_alignment_going_backwards_fails_at_its_frame(serve: Callable[..., ScriptedServer]) -> None:
-    server = serve(_after_close_message([_eleven_audio(_tone(0.5, 24000), "ab", [200, 100], [50, 50]),
-                                         json.dumps({"isFinal": True})]))
+    server = serve(
+        _after_close_message(
+            [_eleven_audio(_tone(0.5, 24000), "ab", [200, 100], [50, 50]), json.dumps({"isFinal": True})]
+        )
+    )
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
-    assert (f"frame {frame}: /frames/{frame}/alignment/1: expected timing marks without non-monotonic, got starts at "
-            "0.100 s, before the mark before it (0.200 s)") in found.text()
+    assert (
+        f"frame {frame}: /frames/{frame}/alignment/1: expected timing marks without non-monotonic, got starts at "
+        "0.100 s, before the mark before it (0.200 s)"
+    ) in found.text()
 
 
 def test_audio_at_the_wrong_rate_fails_by_its_alignment(serve: Callable[..., ScriptedServer]) -> None:
     # One second of speech at 16 kHz, declared (output_format=pcm_24000) as 24 kHz: 0.67 s of audio whose
     # alignment, timed on the real second, runs past its end: 1.43 times the audio, named a sample-rate mismatch
     # (issue 65) at the first mark past the end, in place of a bad mark each.
-    server = serve(_after_close_message([_eleven_audio(_tone(1.0, 16000), "hi", [0, 500], [400, 450]),
-                                         json.dumps({"isFinal": True})]))
+    server = serve(
+        _after_close_message(
+            [_eleven_audio(_tone(1.0, 16000), "hi", [0, 500], [400, 450]), json.dumps({"isFinal": True})]
+        )
+    )
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
     [rate] = [v for v in found.violations if v.rule == "alignment"]
@@ -92,12 +100,19 @@ def test_audio_at_the_wrong_rate_fails_by_its_alignment(serve: Callable[..., Scr
 
 
 def test_marks_a_little_past_the_audio_are_bad_marks_not_a_rate(serve: Callable[..., ScriptedServer]) -> None:
-    server = serve(_after_close_message([_eleven_audio(_tone(1.0, 24000), "hi", [0, 500], [400, 600]),
-                                         json.dumps({"isFinal": True})]))
+    server = serve(
+        _after_close_message(
+            [_eleven_audio(_tone(1.0, 24000), "hi", [0, 500], [400, 600]), json.dumps({"isFinal": True})]
+        )
+    )
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
-    assert any(v.pointer == f"/frames/{frame}/alignment/1" and v.expected == "timing marks without beyond-audio"
-               and "after the audio's 1.000 s" in v.got for v in found.violations), found.text()
+    assert any(
+        v.pointer == f"/frames/{frame}/alignment/1"
+        and v.expected == "timing marks without beyond-audio"
+        and "after the audio's 1.000 s" in v.got
+        for v in found.violations
+    ), found.text()
     assert "sample-rate" not in found.text()
 
 
@@ -115,8 +130,9 @@ def _after_last_inputs(count: int, answer: Sequence[str]) -> Script:
 
 def test_two_done_messages_fail_at_the_second(serve: Callable[..., ScriptedServer]) -> None:
     context = "utterance-1"
-    server = serve(_after_last_inputs(1, [_cartesia_chunk(context), _cartesia(context, "done"),
-                                          _cartesia(context, "done")]))
+    server = serve(
+        _after_last_inputs(1, [_cartesia_chunk(context), _cartesia(context, "done"), _cartesia(context, "done")])
+    )
     session, found = _judge(server, "carte")
     second = [f.index for f in session.received()][-1]
     assert f"frame {second}: /frames/{second}: expected nothing more for context 'utterance-1'" in found.text()
@@ -124,20 +140,28 @@ def test_two_done_messages_fail_at_the_second(serve: Callable[..., ScriptedServe
 
 def test_a_word_of_another_context_fails_as_mixed_contexts(serve: Callable[..., ScriptedServer]) -> None:
     stray = {"words": ["Seven"], "start": [0.1], "end": [0.3]}
-    answer = [_cartesia_chunk("context-a"), _cartesia("context-a", "timestamps", word_timestamps=stray),
-              _cartesia("context-a", "done"), _cartesia_chunk("context-b"), _cartesia("context-b", "done")]
+    answer = [
+        _cartesia_chunk("context-a"),
+        _cartesia("context-a", "timestamps", word_timestamps=stray),
+        _cartesia("context-a", "done"),
+        _cartesia_chunk("context-b"),
+        _cartesia("context-b", "done"),
+    ]
     server = serve(_after_last_inputs(2, answer))
     session, found = _judge(server, "carte", "two-contexts")
     frame = [f.index for f in session.received()][1]
     assert "Seven" in OTHER_TEXT
-    assert (f"frame {frame}: /frames/{frame}/word_timestamps/words/0: expected a word of context 'context-a'"
-            in found.text())
+    assert (
+        f"frame {frame}: /frames/{frame}/word_timestamps/words/0: expected a word of context 'context-a'"
+        in found.text()
+    )
 
 
 def test_audio_after_the_last_flushed_fails(serve: Callable[..., ScriptedServer]) -> None:
     flushed = json.dumps({"type": "Flushed", "sequence_id": 0})
-    server = serve(lambda received: [_tone(0.3, 24000), flushed, _tone(0.2, 24000)]
-                   if '"Flush"' in received[-1] else ())
+    server = serve(
+        lambda received: [_tone(0.3, 24000), flushed, _tone(0.2, 24000)] if '"Flush"' in received[-1] else ()
+    )
     session, found = _judge(server, "dgram")
     late = [f.index for f in session.received()][-1]
     assert f"frame {late}: /frames/{late}: expected no audio after the Flushed" in found.text()
@@ -146,14 +170,22 @@ def test_audio_after_the_last_flushed_fails(serve: Callable[..., ScriptedServer]
 def test_a_well_behaved_script_passes_and_replays_the_same(serve: Callable[..., ScriptedServer]) -> None:
     context = "utterance-1"
     words = {"words": ["The", "quick"], "start": [0.1, 0.3], "end": [0.25, 0.5]}
-    server = serve(_after_last_inputs(1, [_cartesia_chunk(context),
-                                          _cartesia(context, "timestamps", word_timestamps=words),
-                                          _cartesia(context, "done")]))
+    server = serve(
+        _after_last_inputs(
+            1,
+            [
+                _cartesia_chunk(context),
+                _cartesia(context, "timestamps", word_timestamps=words),
+                _cartesia(context, "done"),
+            ],
+        )
+    )
     session, found = _judge(server, "carte")
     assert found.violations == [], found.text()
     again = Session.from_json(json.loads(json.dumps(session.to_json())))
     assert [(f.direction, f.t_s, f.text, f.data) for f in again.frames] == [
-        (f.direction, round(f.t_s * 1000, 3) / 1000, f.text, f.data) for f in session.frames]
+        (f.direction, round(f.t_s * 1000, 3) / 1000, f.text, f.data) for f in session.frames
+    ]
     assert again.closing is not None and again.closing.code == 1000
 
 
@@ -165,10 +197,17 @@ ELEVENLABS_PATH = "wss://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZz
 def _eleven_session(output_format: str, audio: bytes) -> Session:
     sent = [json.dumps({"text": " "}), json.dumps({"text": "Hi. ", "flush": True}), json.dumps({"text": ""})]
     received = [json.dumps({"audio": base64.b64encode(audio).decode(), "isFinal": None}), json.dumps({"isFinal": True})]
-    frames = [*({"dir": "send", "t_ms": 1.0, "text": text} for text in sent),
-              *({"dir": "recv", "t_ms": 5.0, "text": text} for text in received)]
-    return Session.from_json({"url": f"{ELEVENLABS_PATH}?output_format={output_format}", "frames": frames,
-                              "closing": {"code": 1000, "reason": "", "t_ms": 9.0}})
+    frames = [
+        *({"dir": "send", "t_ms": 1.0, "text": text} for text in sent),
+        *({"dir": "recv", "t_ms": 5.0, "text": text} for text in received),
+    ]
+    return Session.from_json(
+        {
+            "url": f"{ELEVENLABS_PATH}?output_format={output_format}",
+            "frames": frames,
+            "closing": {"code": 1000, "reason": "", "t_ms": 9.0},
+        }
+    )
 
 
 def _audio_findings(session: Session, provider: str) -> list[str]:
@@ -195,20 +234,40 @@ def test_headerless_bytes_that_are_not_whole_samples_fail() -> None:
 
 def _cartesia_f32(samples: Sequence[float]) -> Session:
     fmt = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
-    opening = {"context_id": "c", "model_id": "sonic-3", "voice": {"mode": "id", "id": "v"}, "output_format": fmt,
-               "transcript": "Hi.", "continue": False}
-    chunk = {"type": "chunk", "data": base64.b64encode(struct.pack(f"<{len(samples)}f", *samples)).decode(),
-             "done": False, "status_code": 206, "context_id": "c", "step_time": 1.0}
+    opening = {
+        "context_id": "c",
+        "model_id": "sonic-3",
+        "voice": {"mode": "id", "id": "v"},
+        "output_format": fmt,
+        "transcript": "Hi.",
+        "continue": False,
+    }
+    chunk = {
+        "type": "chunk",
+        "data": base64.b64encode(struct.pack(f"<{len(samples)}f", *samples)).decode(),
+        "done": False,
+        "status_code": 206,
+        "context_id": "c",
+        "step_time": 1.0,
+    }
     done = {"type": "done", "done": True, "status_code": 206, "context_id": "c"}
-    frames = [{"dir": "send", "t_ms": 1.0, "text": json.dumps(opening)},
-              {"dir": "recv", "t_ms": 5.0, "text": json.dumps(chunk)},
-              {"dir": "recv", "t_ms": 6.0, "text": json.dumps(done)}]
-    return Session.from_json({"url": "wss://api.cartesia.ai/tts/websocket", "frames": frames,
-                              "closing": {"code": 1000, "reason": "", "t_ms": 9.0}})
+    frames = [
+        {"dir": "send", "t_ms": 1.0, "text": json.dumps(opening)},
+        {"dir": "recv", "t_ms": 5.0, "text": json.dumps(chunk)},
+        {"dir": "recv", "t_ms": 6.0, "text": json.dumps(done)},
+    ]
+    return Session.from_json(
+        {
+            "url": "wss://api.cartesia.ai/tts/websocket",
+            "frames": frames,
+            "closing": {"code": 1000, "reason": "", "t_ms": 9.0},
+        }
+    )
 
 
-@pytest.mark.parametrize(("samples", "peak"), [([0.5, -4.0, 1.0], "peak 4"), ([0.1, math.nan], "peak nan"),
-                                                ([0.1, -math.inf], "peak inf")])
+@pytest.mark.parametrize(
+    ("samples", "peak"), [([0.5, -4.0, 1.0], "peak 4"), ([0.1, math.nan], "peak nan"), ([0.1, -math.inf], "peak inf")]
+)
 def test_float_samples_far_beyond_full_scale_fail(samples: list[float], peak: str) -> None:
     assert _audio_findings(_cartesia_f32([0.25, -1.2, 1.5]), "cartesia") == []  # a resampler's overshoot
     assert _audio_findings(_cartesia_f32(samples), "cartesia") == [f"float samples within [-1, 1] | {peak}"]

@@ -122,8 +122,9 @@ class HostileServer(LoopbackSocketServer):
         self.released = asyncio.Event()
         quiet = logging.getLogger(f"{__name__}.server")  # a client cut off mid-handshake is this server's plan
         quiet.disabled = True
-        self.server = await serve(self.handle, "127.0.0.1", 0, process_request=self._upgrade, max_size=None,
-                                  logger=quiet)
+        self.server = await serve(
+            self.handle, "127.0.0.1", 0, process_request=self._upgrade, max_size=None, logger=quiet
+        )
         return int(self.server.sockets[0].getsockname()[1])
 
     def close(self) -> None:
@@ -202,13 +203,26 @@ def _mm(event: str, **extra: Any) -> str:
 
 def _mm_audio(audio: bytes | str, *, last: bool = False, resp: dict[str, Any] | None = None) -> str:
     text = audio if isinstance(audio, str) else audio.hex()
-    return json.dumps({"data": {"audio": text}, "is_final": last, "session_id": "s-1", "trace_id": "t-1",
-                       "base_resp": resp or OK_RESP})
+    return json.dumps(
+        {
+            "data": {"audio": text},
+            "is_final": last,
+            "session_id": "s-1",
+            "trace_id": "t-1",
+            "base_resp": resp or OK_RESP,
+        }
+    )
 
 
 def _mm_failed(code: int, message: str) -> str:
-    return json.dumps({"event": "task_failed", "session_id": "s-1", "trace_id": "t-1",
-                       "base_resp": {"status_code": code, "status_msg": message}})
+    return json.dumps(
+        {
+            "event": "task_failed",
+            "session_id": "s-1",
+            "trace_id": "t-1",
+            "base_resp": {"status_code": code, "status_msg": message},
+        }
+    )
 
 
 class MiniMax(Protocol):
@@ -235,30 +249,50 @@ MINIMAX_CASES = (
     Case("cut-mid-message", "protocol", (SPOKEN[0], SPOKEN[1][: len(SPOKEN[1]) // 2], SPOKEN[2], FINISHED)),
     Case("bad-hex", "protocol", (SPOKEN[0], _mm_audio("zz" + TONE.hex()[2:]), SPOKEN[2], FINISHED)),
     Case("odd-hex", "protocol", (SPOKEN[0], _mm_audio(TONE.hex()[:-1]), SPOKEN[2], FINISHED)),
-    Case("audio-not-a-string", "protocol", (SPOKEN[0], json.dumps({"data": {"audio": 12345}, "is_final": False,
-                                                                      "base_resp": OK_RESP}), FINISHED)),
+    Case(
+        "audio-not-a-string",
+        "protocol",
+        (SPOKEN[0], json.dumps({"data": {"audio": 12345}, "is_final": False, "base_resp": OK_RESP}), FINISHED),
+    ),
     Case("error-frame-auth-echoing-key", "auth", (SPOKEN[0], _mm_failed(1004, f"not authorized: {ECHO}"))),
     Case("error-frame-rate-limit", "rate_limit", (SPOKEN[0], SPOKEN[1], _mm_failed(1002, "rate limit"))),
     Case("error-frame-invalid-input", "validation", (SPOKEN[0], _mm_failed(2013, "invalid params"))),
     Case("error-frame-balance", "balance", (SPOKEN[0], _mm_failed(1008, "insufficient balance"))),
     Case("error-frame-server", "server", (*SPOKEN, _mm_failed(1000, "unknown error"))),
     Case("error-frame-then-silence", "auth", (SPOKEN[0], _mm_failed(1004, "not authorized"), Stay())),
-    Case("audio-carrying-an-error-code", "validation",
-         (SPOKEN[0], _mm_audio(TONE, resp={"status_code": 2013, "status_msg": "invalid params"}), FINISHED)),
-    Case("final-carrying-an-error-code", "server",
-         (*SPOKEN, json.dumps({"event": "task_finished", "base_resp": {"status_code": 1024,
-                                                                       "status_msg": "internal error"}}))),
-    Case("undeclared-error-shape", "rate_limit",
-         (SPOKEN[0], json.dumps({"type": "error", "error": {"code": 429, "message": "slow down"}}), Close(1000))),
+    Case(
+        "audio-carrying-an-error-code",
+        "validation",
+        (SPOKEN[0], _mm_audio(TONE, resp={"status_code": 2013, "status_msg": "invalid params"}), FINISHED),
+    ),
+    Case(
+        "final-carrying-an-error-code",
+        "server",
+        (
+            *SPOKEN,
+            json.dumps({"event": "task_finished", "base_resp": {"status_code": 1024, "status_msg": "internal error"}}),
+        ),
+    ),
+    Case(
+        "undeclared-error-shape",
+        "rate_limit",
+        (SPOKEN[0], json.dumps({"type": "error", "error": {"code": 429, "message": "slow down"}}), Close(1000)),
+    ),
     Case("closed-before-final", "protocol", (*SPOKEN, Close(1000))),
     Case("error-close-before-final", "server", (SPOKEN[0], Close(1011, "internal error"))),
     Case("dropped-before-final", "transport", (SPOKEN[0], Abort())),
     Case("audio-after-final", "protocol", (*SPOKEN, FINISHED, _mm_audio(TONE))),
     Case("binary-frame-for-json-audio", "protocol", (SPOKEN[0], TONE, SPOKEN[2], FINISHED)),
-    Case("audio-message-breaking-its-schema", "protocol",
-         (SPOKEN[0], json.dumps({"data": {"audio": TONE.hex()}}), SPOKEN[2], FINISHED)),
-    Case("unknown-message-carrying-audio", "protocol",
-         (SPOKEN[0], json.dumps({"event": "audio_chunk", "chunk": TONE.hex()}), SPOKEN[2], FINISHED)),
+    Case(
+        "audio-message-breaking-its-schema",
+        "protocol",
+        (SPOKEN[0], json.dumps({"data": {"audio": TONE.hex()}}), SPOKEN[2], FINISHED),
+    ),
+    Case(
+        "unknown-message-carrying-audio",
+        "protocol",
+        (SPOKEN[0], json.dumps({"event": "audio_chunk", "chunk": TONE.hex()}), SPOKEN[2], FINISHED),
+    ),
     Case("no-audio", "protocol", (FINISHED,)),
     Case("empty-audio", "protocol", (_mm_audio(""), _mm_audio("", last=True), FINISHED)),
     Case("audio-not-the-declared-format", "protocol", (_mm_audio(TONE[:-1]), FINISHED)),
@@ -301,8 +335,11 @@ LMNT_CASES = (
     Case("good", "ok", (LMNT_TONE, LMNT_TONE, FLUSHED)),
     Case("good-again", "ok", (LMNT_TONE, LMNT_TONE, FLUSHED)),
     Case("not-json", "protocol", (LMNT_TONE, "{'type': 'audio'", LMNT_TONE, FLUSHED)),
-    Case("json-audio-for-binary-audio", "protocol",
-         (LMNT_TONE, json.dumps({"type": "audio", "audio": base64.b64encode(LMNT_TONE).decode()}), FLUSHED)),
+    Case(
+        "json-audio-for-binary-audio",
+        "protocol",
+        (LMNT_TONE, json.dumps({"type": "audio", "audio": base64.b64encode(LMNT_TONE).decode()}), FLUSHED),
+    ),
     Case("error-frame-auth-echoing-key", "auth", (LMNT_TONE, _lmnt_error("authentication_error", f"bad key {ECHO}"))),
     Case("error-frame-rate-limit", "rate_limit", (LMNT_TONE, _lmnt_error("rate_limit_error", "Too many requests"))),
     Case("error-frame-payment", "balance", (_lmnt_error("payment_required_error", "Character quota exhausted"),)),
@@ -310,8 +347,12 @@ LMNT_CASES = (
     Case("audio-after-final", "protocol", (LMNT_TONE, FLUSHED, LMNT_TONE)),
     Case("no-audio", "protocol", (FLUSHED,)),
     Case("audio-not-the-declared-format", "protocol", (LMNT_TONE[:-1], FLUSHED)),
-    Case("unknown-message-between-audio", "ok", (LMNT_TONE, json.dumps({"type": "metrics", "ms": 12}), LMNT_TONE,
-                                                 FLUSHED), finding=True),
+    Case(
+        "unknown-message-between-audio",
+        "ok",
+        (LMNT_TONE, json.dumps({"type": "metrics", "ms": 12}), LMNT_TONE, FLUSHED),
+        finding=True,
+    ),
 )
 
 ELEVEN_RATE = 24000
@@ -339,10 +380,23 @@ ELEVEN_CASES = (
     Case("base64-with-stray-characters", "protocol", (_el_audio(ELEVEN_TONE[:40] + "!*" + ELEVEN_TONE[42:]), EL_FINAL)),
     Case("base64-cut-padding", "protocol", (_el_audio(ELEVEN_TONE), _el_audio(ELEVEN_TONE[:-1]), EL_FINAL)),
     Case("not-json", "protocol", (_el_audio(ELEVEN_TONE), "<html>502 Bad Gateway</html>", EL_FINAL)),
-    Case("error-frame-auth-echoing-key", "auth", (_el_audio(ELEVEN_TONE), json.dumps(
-        {"message": f"Invalid API key {ECHO}", "error": "invalid_api_key", "code": 1008}))),
-    Case("error-frame-quota", "balance", (_el_audio(ELEVEN_TONE), json.dumps(
-        {"message": "This request exceeds your quota.", "error": "quota_exceeded"}), Close(1008, "quota"))),
+    Case(
+        "error-frame-auth-echoing-key",
+        "auth",
+        (
+            _el_audio(ELEVEN_TONE),
+            json.dumps({"message": f"Invalid API key {ECHO}", "error": "invalid_api_key", "code": 1008}),
+        ),
+    ),
+    Case(
+        "error-frame-quota",
+        "balance",
+        (
+            _el_audio(ELEVEN_TONE),
+            json.dumps({"message": "This request exceeds your quota.", "error": "quota_exceeded"}),
+            Close(1008, "quota"),
+        ),
+    ),
     Case("policy-close-before-final", "auth", (_el_audio(ELEVEN_TONE), Close(1008, "Invalid API key"))),
     Case("audio-after-final", "protocol", (_el_audio(ELEVEN_TONE), EL_FINAL, _el_audio(ELEVEN_TONE))),
     Case("no-audio", "protocol", (EL_FINAL,)),
@@ -354,9 +408,18 @@ ELEVEN_CASES = (
 
 
 def _run(tmp_path: Path, server: HostileServer, name: str, model: str, *, report: bool = False) -> list[dict[str, Any]]:
-    config = BenchConfig(out=tmp_path / "out", score=False, report=report, providers=(name,), models=(model,),  # type: ignore[call-arg]
-                         corpus=(f"en_read:{len(server.cases)}",), target=server.url, concurrency=1, budget=5.0,
-                         job_timeout=JOB_TIMEOUT_S)
+    config = BenchConfig(
+        out=tmp_path / "out",
+        score=False,
+        report=report,
+        providers=(name,),
+        models=(model,),  # type: ignore[call-arg]
+        corpus=(f"en_read:{len(server.cases)}",),
+        target=server.url,
+        concurrency=1,
+        budget=5.0,
+        job_timeout=JOB_TIMEOUT_S,
+    )
     result = run_bench_session(config, providers={name: providers()[name]})
     store = Store(result.db_path)
     try:
@@ -368,25 +431,37 @@ def _run(tmp_path: Path, server: HostileServer, name: str, model: str, *, report
     return sorted(rows, key=lambda row: row["seq"])
 
 
-def _judge(family: str, cases: Sequence[Case], server: HostileServer, rows: list[dict[str, Any]], out: Path,
-           printed: str) -> None:
+def _judge(
+    family: str, cases: Sequence[Case], server: HostileServer, rows: list[dict[str, Any]], out: Path, printed: str
+) -> None:
     assert len(rows) == len(cases) and server.opened == len(cases)
     # Jobs run one at a time in plan order: connection n is row n (checked wherever the server was sent the text).
     for case, row, text in zip(cases, rows, server.texts, strict=True):
         if text:
             assert " ".join(text.split()) == " ".join(str(row["text"]).split()), case.name
-    outcomes = {case.name: (row["outcome"], row["error_class"], row["error_message"])
-                for case, row in zip(cases, rows, strict=True)}
+    outcomes = {
+        case.name: (row["outcome"], row["error_class"], row["error_message"])
+        for case, row in zip(cases, rows, strict=True)
+    }
     ok_when_broken = [c.name for c, r in zip(cases, rows, strict=True) if c.expect != "ok" and r["outcome"] == "ok"]
-    wrong = {c.name: outcomes[c.name] for c, r in zip(cases, rows, strict=True)
-             if (r["error_class"] or "ok") != c.expect}
-    hung = [c.name for c, r in zip(cases, rows, strict=True)
-            if r["total_ms"] is None or r["total_ms"] > (JOB_TIMEOUT_S + SLACK_S) * 1000]
+    wrong = {
+        c.name: outcomes[c.name] for c, r in zip(cases, rows, strict=True) if (r["error_class"] or "ok") != c.expect
+    }
+    hung = [
+        c.name
+        for c, r in zip(cases, rows, strict=True)
+        if r["total_ms"] is None or r["total_ms"] > (JOB_TIMEOUT_S + SLACK_S) * 1000
+    ]
     (out / "terminal.txt").write_text(printed, encoding="utf-8")
     key_hits = leaks(out, KEY)
-    COUNTS[family] = {"breakages": sum(c.broken for c in cases), "controls": sum(not c.broken for c in cases),
-                      "ok_when_broken": len(ok_when_broken), "hung": len(hung),
-                      "tracebacks": printed.count("Traceback"), "key_hits": len(key_hits)}
+    COUNTS[family] = {
+        "breakages": sum(c.broken for c in cases),
+        "controls": sum(not c.broken for c in cases),
+        "ok_when_broken": len(ok_when_broken),
+        "hung": len(hung),
+        "tracebacks": printed.count("Traceback"),
+        "key_hits": len(key_hits),
+    }
     print(f"\n{family}: {COUNTS[family]}")
     assert ok_when_broken == [], outcomes
     assert wrong == {}, wrong
@@ -412,28 +487,43 @@ def serve() -> Iterator[Callable[[Protocol, Sequence[Case]], HostileServer]]:
         server.close()
 
 
-def test_the_family_json_socket_broken_every_way(tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch,
-                                                 capfd: pytest.CaptureFixture[str]) -> None:
+def test_the_family_json_socket_broken_every_way(
+    tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = serve(MiniMax(), MINIMAX_CASES)
     monkeypatch.setenv(providers()["minimax"].key_env, KEY)
     rows = _run(tmp_path, server, "minimax", "speech-2.8-hd-ws", report=True)
     captured = capfd.readouterr()
-    _judge("websocket-speech (MiniMax, JSON hex audio)", MINIMAX_CASES, server, rows, tmp_path / "out",
-           captured.out + captured.err)
+    _judge(
+        "websocket-speech (MiniMax, JSON hex audio)",
+        MINIMAX_CASES,
+        server,
+        rows,
+        tmp_path / "out",
+        captured.out + captured.err,
+    )
 
 
-def test_the_family_binary_socket_broken_every_way(tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch,
-                                                   capfd: pytest.CaptureFixture[str]) -> None:
+def test_the_family_binary_socket_broken_every_way(
+    tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = serve(Lmnt(), LMNT_CASES)
     monkeypatch.setenv(providers()["lmnt"].key_env, KEY)
     rows = _run(tmp_path, server, "lmnt", "blizzard-ws")
     captured = capfd.readouterr()
-    _judge("websocket-speech (LMNT, binary audio, key in the opening)", LMNT_CASES, server, rows, tmp_path / "out",
-           captured.out + captured.err)
+    _judge(
+        "websocket-speech (LMNT, binary audio, key in the opening)",
+        LMNT_CASES,
+        server,
+        rows,
+        tmp_path / "out",
+        captured.out + captured.err,
+    )
 
 
-def test_a_hand_written_grammar_broken_every_way(tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch,
-                                                 capfd: pytest.CaptureFixture[str]) -> None:
+def test_a_hand_written_grammar_broken_every_way(
+    tmp_path: Path, serve: Any, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = serve(ElevenLabs(), ELEVEN_CASES)
     path = tmp_path / "tts-harness.toml"
     path.write_text(realtime_toml(eleven_url=server.url), encoding="utf-8")
@@ -441,5 +531,11 @@ def test_a_hand_written_grammar_broken_every_way(tmp_path: Path, serve: Any, mon
     with providers_file_in_effect(path):
         rows = _run(tmp_path, server, "eleven", ELEVEN_MODEL)
     captured = capfd.readouterr()
-    _judge("realtime grammar (ElevenLabs stream-input)", ELEVEN_CASES, server, rows, tmp_path / "out",
-           captured.out + captured.err)
+    _judge(
+        "realtime grammar (ElevenLabs stream-input)",
+        ELEVEN_CASES,
+        server,
+        rows,
+        tmp_path / "out",
+        captured.out + captured.err,
+    )

@@ -45,8 +45,9 @@ def _event(kind: str, **fields: Any) -> str:
     return json.dumps({"type": kind, "event_id": f"evt_{kind}", **fields})
 
 
-async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str],
-                            transcript: Callable[[str], str] = lambda asked: TEXT) -> None:
+async def _speak_ga_its_way(
+    socket: ServerConnection, names: Mapping[str, str], transcript: Callable[[str], str] = lambda asked: TEXT
+) -> None:
     """The GA events, chunked unlike the sandbox (three audio pieces of unequal length, the transcript a word at a
     time after the first piece), with documented events the sandbox does not send; `names` renames events,
     `transcript` says what the transcript deltas say for the text asked."""
@@ -65,16 +66,38 @@ async def _speak_ga_its_way(socket: ServerConnection, names: Mapping[str, str],
             await socket.send(_event("rate_limits.updated", rate_limits=[]))
             audio = _samples(1.1)
             for start, end in ((0, 4800), (4800, 30000), (30000, len(audio))):
-                await socket.send(_event(names.get("response.output_audio.delta", "response.output_audio.delta"),
-                                         **ids, delta=base64.b64encode(audio[start:end]).decode()))
+                await socket.send(
+                    _event(
+                        names.get("response.output_audio.delta", "response.output_audio.delta"),
+                        **ids,
+                        delta=base64.b64encode(audio[start:end]).decode(),
+                    )
+                )
                 if start == 0:
                     for word in transcript(asked).split(" "):
-                        await socket.send(_event(names.get("response.output_audio_transcript.delta",
-                                                           "response.output_audio_transcript.delta"),
-                                                 **ids, delta=word + " "))
+                        await socket.send(
+                            _event(
+                                names.get(
+                                    "response.output_audio_transcript.delta", "response.output_audio_transcript.delta"
+                                ),
+                                **ids,
+                                delta=word + " ",
+                            )
+                        )
             await socket.send(_event("response.output_audio.done", **ids))
-            await socket.send(_event("response.done", response={"id": "resp_1", "status": "completed", "usage": {
-                "input_token_details": {"text_tokens": 6}, "output_token_details": {"audio_tokens": 23}}}))
+            await socket.send(
+                _event(
+                    "response.done",
+                    response={
+                        "id": "resp_1",
+                        "status": "completed",
+                        "usage": {
+                            "input_token_details": {"text_tokens": 6},
+                            "output_token_details": {"audio_tokens": 23},
+                        },
+                    },
+                )
+            )
 
 
 @asynccontextmanager
@@ -122,13 +145,15 @@ def drifting() -> Iterator[Any]:
 def _drift(sandbox: Any, provider: str, kind: str) -> Iterator[None]:
     import httpx
 
-    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}},
-               verify=shared_tls_context(trust_env=True)).raise_for_status()
+    httpx.post(
+        sandbox.url + "/_sandbox/drift", json={"streams": {provider: kind}}, verify=shared_tls_context(trust_env=True)
+    ).raise_for_status()
     try:
         yield
     finally:
-        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}},
-                   verify=shared_tls_context(trust_env=True)).raise_for_status()
+        httpx.post(
+            sandbox.url + "/_sandbox/drift", json={"streams": {provider: ""}}, verify=shared_tls_context(trust_env=True)
+        ).raise_for_status()
 
 
 def test_the_sandbox_serving_the_beta_grammar_on_the_ga_url_fails_the_checks_naming_it(drifting: Any) -> None:
@@ -150,8 +175,9 @@ def _suite_says(sandbox: Any, provider: str, kind: str, plan_of: Callable[[Any],
     from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 
     declared = providers()[provider]
-    target = RealtimeTarget(declared, sandbox.base_url(provider, declared.channels[0].host),
-                            sandbox.default_key(provider))
+    target = RealtimeTarget(
+        declared, sandbox.base_url(provider, declared.channels[0].host), sandbox.default_key(provider)
+    )
     plan = plans(target)["synthesis"]()
     plan = plan_of(plan) if plan_of is not None else plan
     with _drift(sandbox, provider, kind):
@@ -159,17 +185,21 @@ def _suite_says(sandbox: Any, provider: str, kind: str, plan_of: Callable[[Any],
     return [str(violation) for violation in judge(target, plan, session).violations]
 
 
-@pytest.mark.parametrize(("provider", "kind", "named"), [
-    # a retired model id: refused as the documents show a model not found, the model named
-    ("openai", "retired_model", "model_not_found: The model 'gpt-realtime-1.5' does not exist"),
-    ("gemini", "retired_model", "close 1008: NOT_FOUND: models/gemini-3.8-live is not found"),
-    # a renamed session field: the GA name unknown to a server taking the other one, the field named
-    ("openai", "renamed_field", "Unknown parameter: 'session.output_modalities'."),
-    # the retired grammar's events on the GA URL: the event named
-    ("openai", "retired", "got a 'response.audio.delta' message"),
-])
-def test_the_contract_suite_names_what_each_realtime_drift_changed(drifting: Any, provider: str, kind: str,
-                                                                   named: str) -> None:
+@pytest.mark.parametrize(
+    ("provider", "kind", "named"),
+    [
+        # a retired model id: refused as the documents show a model not found, the model named
+        ("openai", "retired_model", "model_not_found: The model 'gpt-realtime-1.5' does not exist"),
+        ("gemini", "retired_model", "close 1008: NOT_FOUND: models/gemini-3.8-live is not found"),
+        # a renamed session field: the GA name unknown to a server taking the other one, the field named
+        ("openai", "renamed_field", "Unknown parameter: 'session.output_modalities'."),
+        # the retired grammar's events on the GA URL: the event named
+        ("openai", "retired", "got a 'response.audio.delta' message"),
+    ],
+)
+def test_the_contract_suite_names_what_each_realtime_drift_changed(
+    drifting: Any, provider: str, kind: str, named: str
+) -> None:
     said = _suite_says(drifting, provider, kind)
     assert any(named in line for line in said), said
 
@@ -182,6 +212,7 @@ def test_the_contract_suite_passes_the_realtime_sockets_as_documented(drifting: 
 def test_the_ga_strictness_names_an_unknown_field_the_client_sends(drifting: Any) -> None:
     """The GA endpoint refuses a field it does not know (documented: `unknown_input` refused, no drift needed): a
     session.update carrying the beta's `input_audio_format` fails the check naming the field."""
+
     def with_beta_field(plan: Any) -> Any:
         first, *rest = plan.opening.messages
         message = json.loads(first.message)
@@ -214,8 +245,12 @@ def test_contracts_diff_grades_the_beta_to_ga_change_breaking(tmp_path: Path) ->
     removed = {c.path for c in diff.changes if c.grade is Grade.BREAKING and c.kind == "session-message-removed"}
     # the GA recording's deltas and the events that close them (`response.output_audio.done`, its transcript's), each
     # gone under its beta name
-    assert removed == {"response.audio.delta", "response.audio_transcript.delta", "response.audio.done",
-                       "response.audio_transcript.done"}
+    assert removed == {
+        "response.audio.delta",
+        "response.audio_transcript.delta",
+        "response.audio.done",
+        "response.audio_transcript.done",
+    }
     shutil.rmtree(tmp_path)
 
 
@@ -245,9 +280,16 @@ def findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callab
         server = GaServer(transcript)
         servers.append(server)
         out = tmp_path / f"reports-{len(servers)}"
-        config = BenchConfig(out=out, target=server.url + "/v1", providers=("openai",),  # type: ignore[call-arg]
-                             models=("openai/gpt-realtime-1.5",), corpus=("en_read:1",), score=False, report=False,
-                             budget=1.0)
+        config = BenchConfig(
+            out=out,
+            target=server.url + "/v1",
+            providers=("openai",),  # type: ignore[call-arg]
+            models=("openai/gpt-realtime-1.5",),
+            corpus=("en_read:1",),
+            score=False,
+            report=False,
+            budget=1.0,
+        )
         result = benchmark.run(config)
         with sqlite3.connect(out / "runs.db") as conn:
             outcomes = [row[0] for row in conn.execute("SELECT outcome FROM jobs WHERE run_id = ?", (result.run_id,))]
@@ -268,7 +310,8 @@ def test_a_transcript_that_is_not_the_text_asked_is_a_finding_naming_it(findings
 
 @pytest.mark.parametrize(("provider", "ack"), [("openai", "final"), ("gemini", "cleared"), ("azure", "cleared")])
 def test_the_speech_to_speech_sockets_fall_silent_on_their_cancel_and_its_drift_is_named(
-        drifting: Any, provider: str, ack: str) -> None:
+    drifting: Any, provider: str, ack: str
+) -> None:
     """The contract suite's cancel check (the suite's `cancel` plan, paced as against a sandbox): OpenAI's and Azure's
     response.cancel, Gemini's interrupting clientContent; acknowledged as documented (a cancelled response.done,
     response.cancelled, serverContent.interrupted) and no audio after it. Under the `after_cancel` drift the speech goes
@@ -278,8 +321,9 @@ def test_the_speech_to_speech_sockets_fall_silent_on_their_cancel_and_its_drift_
 
     declared = providers()[provider]
     channel = declared.channels[0]
-    target = RealtimeTarget(declared, drifting.base_url(provider, channel.host), drifting.default_key(provider),
-                            channel_key=channel.key)
+    target = RealtimeTarget(
+        declared, drifting.base_url(provider, channel.host), drifting.default_key(provider), channel_key=channel.key
+    )
     plan = plans(target)["cancel"]()
     outcomes, findings = [], []
     for kind in ("", "after_cancel"):
@@ -309,9 +353,20 @@ def test_compare_names_the_offering_whose_model_was_retired(drifting: Any, tmp_p
     runs = []
     for kind in ("", "retired_model"):
         with _drift(drifting, "openai", kind):
-            runs.append(run_bench_session(BenchConfig(
-                out=tmp_path, models=("openai/gpt-realtime-1.5",), corpus=("en_read:5",), report=False, score=False,
-                target=drifting.url, budget=5.0, concurrency=5)).run_id)
+            runs.append(
+                run_bench_session(
+                    BenchConfig(
+                        out=tmp_path,
+                        models=("openai/gpt-realtime-1.5",),
+                        corpus=("en_read:5",),
+                        report=False,
+                        score=False,
+                        target=drifting.url,
+                        budget=5.0,
+                        concurrency=5,
+                    )
+                ).run_id
+            )
     comparison = compare_runs(read_run(tmp_path / "runs.db", runs[0]), read_run(tmp_path / "runs.db", runs[1]))
     named = [(c.provider, c.model, c.metric) for c in comparison.regressions]
     assert ("openai", "gpt-realtime-1.5", Metric.SUCCESS) in named, named

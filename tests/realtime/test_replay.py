@@ -84,8 +84,9 @@ async def _replayed_with_tolerance(provider: str, check: str, recorded: Session)
     return replayed, max(before, FLOOR_MS + 3.0 * watch.worst_ms)
 
 
-@pytest.mark.parametrize(("provider", "check"), [("eleven", "streamed-input"), ("carte", "synthesis"),
-                                                  ("dgram", "streamed-input")])
+@pytest.mark.parametrize(
+    ("provider", "check"), [("eleven", "streamed-input"), ("carte", "synthesis"), ("dgram", "streamed-input")]
+)
 def test_a_replayed_session_reproduces_its_offsets(provider: str, check: str) -> None:
     recorded = Session.from_json(_recording(provider, check))
     replayed, tolerance = asyncio.run(_replayed_with_tolerance(provider, check, recorded))
@@ -97,8 +98,9 @@ def test_a_replayed_session_reproduces_its_offsets(provider: str, check: str) ->
     for (what, at), (_, expected) in zip(got, want, strict=True):
         # Never early (a replay that ignored the offsets would be); late by at most the loop's tolerance
         # after it was due or after the frame before it reached the client (a burst waits on the client).
-        assert expected - 1.0 <= at <= max(expected, previous) + tolerance, \
+        assert expected - 1.0 <= at <= max(expected, previous) + tolerance, (
             f"{what}: {at:.1f} ms, due {expected:.1f} ms, the frame before at {previous:.1f} ms"
+        )
         previous = at
 
 
@@ -123,8 +125,11 @@ def test_a_slower_first_frame_is_caught_offline() -> None:
 def test_a_frame_order_change_is_caught_offline() -> None:
     data = copy.deepcopy(_recording("eleven", "streamed-input"))
     frames = data["frames"]
-    final = next(i for i, f in enumerate(frames) if '"isFinal": true' in (f.get("text") or "").replace(
-        '"isFinal":true', '"isFinal": true'))
+    final = next(
+        i
+        for i, f in enumerate(frames)
+        if '"isFinal": true' in (f.get("text") or "").replace('"isFinal":true', '"isFinal": true')
+    )
     audio = next(i for i, f in enumerate(frames) if f["dir"] == "recv" and '"audio"' in (f.get("text") or ""))
     frames[audio]["text"], frames[final]["text"] = frames[final]["text"], frames[audio]["text"]  # final first
     _, found = judge_replayed(_provider("eleven"), "streamed-input", data)
@@ -132,8 +137,9 @@ def test_a_frame_order_change_is_caught_offline() -> None:
 
 
 @pytest.mark.parametrize("delay_ms", [0.0, 300.0], ids=["as-recorded", "first-frame-later"])
-def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pytester, tmp_path: Path,
-                                                           delay_ms: float, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_suite_replays_a_kept_session_with_its_promise(
+    pytester: pytest.Pytester, tmp_path: Path, delay_ms: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`pytest contracts/test_realtime.py` (replay, the default) over a providers file's fixtures folder:
     the session as recorded passes; its first frame later than its promise fails, saying so."""
     from tests.helpers.providers_file import providers_file_in_effect
@@ -152,14 +158,17 @@ def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pyte
     suite = SESSIONS.parents[1] / "contracts" / "test_realtime.py"
     (pytester.path / "test_realtime.py").write_text(suite.read_text(encoding="utf-8"), encoding="utf-8")
     with providers_file_in_effect(providers):
-        result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "-k",
-                                    "carte/synthesis")
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "-k", "carte/synthesis")
     if not delay_ms:
         result.assert_outcomes(passed=1)
         return
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f"*/timing/first_audio: expected first audio within "
-                                 f"{data['first_audio_within_ms']} ms (first_audio_within_ms), got * ms*"])
+    result.stdout.fnmatch_lines(
+        [
+            f"*/timing/first_audio: expected first audio within "
+            f"{data['first_audio_within_ms']} ms (first_audio_within_ms), got * ms*"
+        ]
+    )
 
 
 PAUSES_S = (0.09, 0.04, 0.06)  # the loopback server's own pace: before its first audio, then between frames
@@ -168,8 +177,13 @@ PAUSES_S = (0.09, 0.04, 0.06)  # the loopback server's own pace: before its firs
 async def _paced_speaker(socket: Any) -> None:
     """A Deepgram-style server written here, paced unlike the sandbox: Metadata at once; after the Flush,
     audio frames PAUSES_S apart, then Flushed; it closes after the client's Close."""
-    metadata = {"type": "Metadata", "request_id": "r-1", "model_name": "aura", "model_version": "1",
-                "model_uuid": "u-1"}
+    metadata = {
+        "type": "Metadata",
+        "request_id": "r-1",
+        "model_name": "aura",
+        "model_version": "1",
+        "model_uuid": "u-1",
+    }
     await socket.send(json.dumps(metadata))
     async for message in socket:
         kind = json.loads(message)["type"]
@@ -188,10 +202,12 @@ async def _record_then_replay() -> tuple[Session, Session, float]:
 
     async with serve(_paced_speaker, "127.0.0.1", 0) as server:
         url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-        provider = next(p for p in declared.parse(realtime_toml(deepgram_url=url), Path("t.toml")).providers()
-                        if p.name == "dgram")
-        recorded = await run_check(RealtimeTarget(provider, url, "loopback-key"), plans(
-            RealtimeTarget(provider, url, ""))["streamed-input"]())
+        provider = next(
+            p for p in declared.parse(realtime_toml(deepgram_url=url), Path("t.toml")).providers() if p.name == "dgram"
+        )
+        recorded = await run_check(
+            RealtimeTarget(provider, url, "loopback-key"), plans(RealtimeTarget(provider, url, ""))["streamed-input"]()
+        )
     kept = Session.from_json(json.loads(json.dumps(recorded.to_json())))  # as a fixture keeps it
     before = await tolerance_ms()
     async with watched() as watch:

@@ -29,18 +29,49 @@ RATE = 22050
 # The streaming WebSocket guide's examples (docs.resemble.ai, Streaming (WebSocket)): its request payload and its
 # JSON audio frame, the placeholders as a client fills them.
 GUIDE_EXAMPLES = (
-    ("client", "request", {"voice_uuid": "55592656", "project_uuid": "p-1", "data": "Hello from Resemble!",
-                           "binary_response": False, "request_id": 0, "output_format": "wav", "sample_rate": 32000,
-                           "precision": "PCM_32", "no_audio_header": False}),
-    ("server", "audio", {"type": "audio", "audio_content": "AAAA",
-                         "audio_timestamps": {"graph_chars": ["H", "e"], "graph_times": [[0.0374, 0.1247],
-                                                                                          [0.0873, 0.1746]],
-                                              "phon_chars": ["h", "ˈe"], "phon_times": [[0.0374, 0.1247],
-                                                                                         [0.0873, 0.1746]]},
-                         "sample_rate": 32000, "request_id": 0}),
+    (
+        "client",
+        "request",
+        {
+            "voice_uuid": "55592656",
+            "project_uuid": "p-1",
+            "data": "Hello from Resemble!",
+            "binary_response": False,
+            "request_id": 0,
+            "output_format": "wav",
+            "sample_rate": 32000,
+            "precision": "PCM_32",
+            "no_audio_header": False,
+        },
+    ),
+    (
+        "server",
+        "audio",
+        {
+            "type": "audio",
+            "audio_content": "AAAA",
+            "audio_timestamps": {
+                "graph_chars": ["H", "e"],
+                "graph_times": [[0.0374, 0.1247], [0.0873, 0.1746]],
+                "phon_chars": ["h", "ˈe"],
+                "phon_times": [[0.0374, 0.1247], [0.0873, 0.1746]],
+            },
+            "sample_rate": 32000,
+            "request_id": 0,
+        },
+    ),
     ("server", "audio_end", {"type": "audio_end", "request_id": 0}),
-    ("server", "error", {"type": "error", "error_name": "VoiceNotFound", "message": "no such voice",
-                         "status_code": 404, "request_id": 0}),
+    (
+        "server",
+        "error",
+        {
+            "type": "error",
+            "error_name": "VoiceNotFound",
+            "message": "no such voice",
+            "status_code": 404,
+            "request_id": 0,
+        },
+    ),
 )
 
 
@@ -48,10 +79,12 @@ def _grammar() -> SocketGrammar:
     return next(c.grammar for c in providers()["resemble"].channels if isinstance(c.grammar, SocketGrammar))
 
 
-@pytest.mark.parametrize(("side", "name", "message"), GUIDE_EXAMPLES,
-                         ids=lambda value: value if isinstance(value, str) else "")
-def test_the_guides_example_messages_are_what_the_declaration_says(side: str, name: str,
-                                                                   message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("side", "name", "message"), GUIDE_EXAMPLES, ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_the_guides_example_messages_are_what_the_declaration_says(
+    side: str, name: str, message: dict[str, Any]
+) -> None:
     grammar = _grammar()
     found = grammar.client_message(message, 0) if side == "client" else grammar.answer(message)
     assert found is not None and found.name == name
@@ -86,13 +119,30 @@ class OneRequestServer(LoopbackSocketServer):
             request = json.loads(message)
             self.received.append(request)
             if len(self.received) > 1:  # one synthesis in flight: a second message is this server's error
-                await socket.send(json.dumps({"type": "error", "error_name": "Busy", "message": "one at a time",
-                                              "status_code": 409, "request_id": request.get("request_id")}))
+                await socket.send(
+                    json.dumps(
+                        {
+                            "type": "error",
+                            "error_name": "Busy",
+                            "message": "one at a time",
+                            "status_code": 409,
+                            "request_id": request.get("request_id"),
+                        }
+                    )
+                )
                 continue
             await asyncio.sleep(PAUSE_S)
             for burst in (0.3, 0.3, 0.2):
-                await socket.send(json.dumps({"type": "audio", "request_id": 0, "sample_rate": RATE,
-                                              "audio_content": base64.b64encode(_tone(burst)).decode()}))
+                await socket.send(
+                    json.dumps(
+                        {
+                            "type": "audio",
+                            "request_id": 0,
+                            "sample_rate": RATE,
+                            "audio_content": base64.b64encode(_tone(burst)).decode(),
+                        }
+                    )
+                )
             await socket.send(json.dumps({"type": "audio_end", "request_id": 0}))
         self.closed_by_client.set()  # the loop ends when the client closes: this server never does
 

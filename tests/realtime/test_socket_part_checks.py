@@ -61,8 +61,11 @@ def _judge(server: ScriptedServer, check: str) -> FrameFindings:
 
 
 def _marks(words: list[str]) -> dict[str, list[str] | list[float]]:
-    return {"words": words, "start": [0.1 + 0.3 * i for i in range(len(words))],
-            "end": [0.3 + 0.3 * i for i in range(len(words))]}
+    return {
+        "words": words,
+        "start": [0.1 + 0.3 * i for i in range(len(words))],
+        "end": [0.3 + 0.3 * i for i in range(len(words))],
+    }
 
 
 def test_a_socket_with_marks_and_contexts_gets_both_checks() -> None:
@@ -76,20 +79,36 @@ def test_a_socket_with_marks_and_contexts_gets_both_checks() -> None:
 
 def test_marks_that_name_other_words_fail_the_timing_marks_check(serve: Callable[[Script], ScriptedServer]) -> None:
     context = "utterance-1"
-    server = serve(_after_last_input([_chunk(context, 3.0),
-                                      _answer(context, "timestamps", word_timestamps=_marks(["The", "slow"])),
-                                      _answer(context, "done")]))
+    server = serve(
+        _after_last_input(
+            [
+                _chunk(context, 3.0),
+                _answer(context, "timestamps", word_timestamps=_marks(["The", "slow"])),
+                _answer(context, "done"),
+            ]
+        )
+    )
     found = _judge(server, "timing-marks")
-    assert any(v.rule == "alignment" and v.expected == "timing marks without spelling"
-               and "'slow' where the text has 'quick brown fox'" in v.got for v in found.violations), found.text()
+    assert any(
+        v.rule == "alignment"
+        and v.expected == "timing marks without spelling"
+        and "'slow' where the text has 'quick brown fox'" in v.got
+        for v in found.violations
+    ), found.text()
 
 
 def test_marks_that_spell_the_transcript_pass(serve: Callable[[Script], ScriptedServer]) -> None:
     context = "utterance-1"
     words = SAMPLE_TEXT.split()
-    server = serve(_after_last_input([_chunk(context, 3.0), _answer(context, "timestamps",
-                                                                     word_timestamps=_marks(words)),
-                                      _answer(context, "done")]))
+    server = serve(
+        _after_last_input(
+            [
+                _chunk(context, 3.0),
+                _answer(context, "timestamps", word_timestamps=_marks(words)),
+                _answer(context, "done"),
+            ]
+        )
+    )
     found = _judge(server, "timing-marks")
     assert found.violations == [], found.text()
 
@@ -98,16 +117,21 @@ def test_marks_left_out_fail_the_timing_marks_check(serve: Callable[[Script], Sc
     context = "utterance-1"
     server = serve(_after_last_input([_chunk(context, 3.0), _answer(context, "done")]))
     found = _judge(server, "timing-marks")
-    assert any(v.expected == "timing marks without missing" and v.pointer == "/word_timestamps/words"
-               for v in found.violations), found.text()
+    assert any(
+        v.expected == "timing marks without missing" and v.pointer == "/word_timestamps/words" for v in found.violations
+    ), found.text()
 
 
 def test_a_context_answered_twice_fails_the_two_contexts_check(serve: Callable[[Script], ScriptedServer]) -> None:
-    answer = [_chunk("context-a", 0.5), _answer("context-a", "done"), _answer("context-a", "done"),
-              _chunk("context-b", 0.5), _answer("context-b", "done")]
-    server = serve(lambda received: answer if sum(json.loads(m).get("continue") is False for m in received) == 2
-                   else ())
+    answer = [
+        _chunk("context-a", 0.5),
+        _answer("context-a", "done"),
+        _answer("context-a", "done"),
+        _chunk("context-b", 0.5),
+        _answer("context-b", "done"),
+    ]
+    server = serve(
+        lambda received: answer if sum(json.loads(m).get("continue") is False for m in received) == 2 else ()
+    )
     found = _judge(server, "two-contexts")
     assert "expected nothing more for context 'context-a'" in found.text()
-
-

@@ -43,10 +43,12 @@ def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any, tru
         client = AsyncOpenAI(base_url=sandbox.base_url("openai", "v1"), api_key=sandbox.default_key("openai"))
         audio, transcript = b"", ""
         async with client.realtime.connect(model="gpt-realtime-1.5") as connection:
-            await connection.session.update(session={"type": "realtime", "output_modalities": ["audio"],
-                                                     "audio": {"output": {"voice": "marin"}}})
-            await connection.conversation.item.create(item={"type": "message", "role": "user", "content": [
-                {"type": "input_text", "text": TEXT}]})
+            await connection.session.update(
+                session={"type": "realtime", "output_modalities": ["audio"], "audio": {"output": {"voice": "marin"}}}
+            )
+            await connection.conversation.item.create(
+                item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": TEXT}]}
+            )
             await connection.response.create()
             async for event in connection:
                 if event.type == "response.output_audio.delta":
@@ -67,10 +69,19 @@ def test_the_official_openai_client_gets_the_asked_text_spoken(sandbox: Any, tru
 
 # A response's events as the GA reference orders them (its deltas apart): the item the client added, then the response
 # from its creation to its `response.done`.
-RESPONSE_EVENTS = ["conversation.item.added", "response.created", "response.output_item.added",
-                   "conversation.item.added", "response.content_part.added", "response.output_audio.done",
-                   "response.output_audio_transcript.done", "response.content_part.done", "response.output_item.done",
-                   "conversation.item.done", "response.done"]
+RESPONSE_EVENTS = [
+    "conversation.item.added",
+    "response.created",
+    "response.output_item.added",
+    "conversation.item.added",
+    "response.content_part.added",
+    "response.output_audio.done",
+    "response.output_audio_transcript.done",
+    "response.content_part.done",
+    "response.output_item.done",
+    "conversation.item.done",
+    "response.done",
+]
 DELTAS = ("response.output_audio.delta", "response.output_audio_transcript.delta")
 
 
@@ -131,12 +142,17 @@ def test_the_official_google_genai_client_gets_the_asked_text_spoken(sandbox: An
     from google.genai import types
 
     async def converse() -> tuple[bytes, str, Any]:
-        client = genai.Client(api_key=sandbox.default_key("gemini"),
-                              http_options={"base_url": sandbox.base_url("gemini", "api"), "api_version": "v1beta"})
+        client = genai.Client(
+            api_key=sandbox.default_key("gemini"),
+            http_options={"base_url": sandbox.base_url("gemini", "api"), "api_version": "v1beta"},
+        )
         config = types.LiveConnectConfig(
-            response_modalities=[types.Modality.AUDIO], output_audio_transcription=types.AudioTranscriptionConfig(),
-            speech_config=types.SpeechConfig(voice_config=types.VoiceConfig(
-                prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name="Kore"))))
+            response_modalities=[types.Modality.AUDIO],
+            output_audio_transcription=types.AudioTranscriptionConfig(),
+            speech_config=types.SpeechConfig(
+                voice_config=types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name="Kore"))
+            ),
+        )
         audio, transcript = b"", ""
         async with client.aio.live.connect(model="gemini-3.8-live", config=config) as session:
             await session.send_client_content(turns={"role": "user", "parts": [{"text": TEXT}]}, turn_complete=True)
@@ -158,20 +174,23 @@ def test_the_official_google_genai_client_gets_the_asked_text_spoken(sandbox: An
     assert usage.prompt_token_count > 0 and usage.response_tokens_details[0].token_count > 0
 
 
-@pytest.mark.parametrize(("provider", "host", "model", "voice", "audio_format"), [
-    ("openai", "v1", "gpt-realtime-1.5", "marin", "audio/pcm"),
-    # the OpenAI-like sockets: their data differs only (xAI's flat session; Azure's Voice Live, the first names)
-    ("xai", "api", "grok-voice-think-fast-1.0", "eve", "pcm"),
-    ("azure", "sts", "gpt-realtime", "en-US-AvaMultilingualNeural", "pcm16"),
-])
-def test_the_family_reads_the_transcript_beside_the_audio(sandbox: Any, trusted: Any, provider: str, host: str,
-                                                          model: str, voice: str, audio_format: str) -> None:
+@pytest.mark.parametrize(
+    ("provider", "host", "model", "voice", "audio_format"),
+    [
+        ("openai", "v1", "gpt-realtime-1.5", "marin", "audio/pcm"),
+        # the OpenAI-like sockets: their data differs only (xAI's flat session; Azure's Voice Live, the first names)
+        ("xai", "api", "grok-voice-think-fast-1.0", "eve", "pcm"),
+        ("azure", "sts", "gpt-realtime", "en-US-AvaMultilingualNeural", "pcm16"),
+    ],
+)
+def test_the_family_reads_the_transcript_beside_the_audio(
+    sandbox: Any, trusted: Any, provider: str, host: str, model: str, voice: str, audio_format: str
+) -> None:
     channel = next(c for c in providers()[provider].channels if c.key in ("realtime", "voice-live"))
     utterance = Utterance(chunks=(TEXT,), voice=voice, model=model, audio_format=audio_format)
     key = sandbox.default_key(provider)
     header = {"Ocp-Apim-Subscription-Key": key} if provider == "azure" else {"Authorization": f"Bearer {key}"}
-    session = asyncio.run(speak(channel, sandbox.base_url(provider, host), header,
-                                utterance, key=key, ssl=trusted))
+    session = asyncio.run(speak(channel, sandbox.base_url(provider, host), header, utterance, key=key, ssl=trusted))
     events = [event for frame in session.received() for event in channel.grammar.read(frame).events]
     said = "".join(e.message for e in events if e.kind is Kind.TRANSCRIPT)
     assert said.strip() == TEXT
@@ -189,8 +208,9 @@ def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any, trusted: A
     async def converse() -> dict[str, Any]:
         async with connect(url, additional_headers=headers, ssl=trusted) as socket:
             assert json.loads(await socket.recv())["type"] == "session.created"
-            await socket.send(json.dumps({"type": "session.update", "session": {
-                "type": "realtime", "modalities": ["audio"]}}))  # the beta's name for output_modalities
+            await socket.send(
+                json.dumps({"type": "session.update", "session": {"type": "realtime", "modalities": ["audio"]}})
+            )  # the beta's name for output_modalities
             return dict(json.loads(await socket.recv()))
 
     answer = asyncio.run(asyncio.wait_for(converse(), 30))
@@ -202,48 +222,139 @@ def test_the_ga_endpoint_refuses_a_beta_field_naming_it(sandbox: Any, trusted: A
 # its model takes them.
 DOCUMENTED = (
     # xAI's Voice Agent guide, its quick start (VOICE_GUIDE)
-    ("xai", "client", "session.update", {"type": "session.update", "session": {
-        "voice": "eve", "instructions": "You are a helpful assistant.", "turn_detection": {"type": "server_vad"}}}),
-    ("xai", "client", "conversation.item.create", {"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hello!"}]}}),
+    (
+        "xai",
+        "client",
+        "session.update",
+        {
+            "type": "session.update",
+            "session": {
+                "voice": "eve",
+                "instructions": "You are a helpful assistant.",
+                "turn_detection": {"type": "server_vad"},
+            },
+        },
+    ),
+    (
+        "xai",
+        "client",
+        "conversation.item.create",
+        {
+            "type": "conversation.item.create",
+            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hello!"}]},
+        },
+    ),
     ("xai", "client", "response.create", {"type": "response.create"}),
     # Gemini's WebSocket guide and reference: the setup's fields, a clientContent turn, the server's messages
-    ("gemini", "client", "setup", {"setup": {"model": "models/gemini-3.8-live", "generationConfig": {
-        "responseModalities": ["AUDIO"]}, "systemInstruction": {"parts": [{"text": "Be brief."}]}}}),
-    ("gemini", "client", "clientContent", {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Hi"}]}],
-                                                             "turnComplete": True}}),
+    (
+        "gemini",
+        "client",
+        "setup",
+        {
+            "setup": {
+                "model": "models/gemini-3.8-live",
+                "generationConfig": {"responseModalities": ["AUDIO"]},
+                "systemInstruction": {"parts": [{"text": "Be brief."}]},
+            }
+        },
+    ),
+    (
+        "gemini",
+        "client",
+        "clientContent",
+        {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "Hi"}]}], "turnComplete": True}},
+    ),
     ("gemini", "server", "setupComplete", {"setupComplete": {}}),
-    ("gemini", "server", "serverContent.turnComplete", {"serverContent": {"turnComplete": True}, "usageMetadata": {
-        "promptTokenCount": 522, "responseTokenCount": 42,
-        "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 42}]}}),  # the forum's wire receipt
+    (
+        "gemini",
+        "server",
+        "serverContent.turnComplete",
+        {
+            "serverContent": {"turnComplete": True},
+            "usageMetadata": {
+                "promptTokenCount": 522,
+                "responseTokenCount": 42,
+                "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 42}],
+            },
+        },
+    ),  # the forum's wire receipt
     ("gemini", "server", "goAway", {"goAway": {"timeLeft": "50s"}}),
     # Azure's Voice Live: the Realtime API's first names (a Voice Live sample's ResponseAudioDelta)
-    ("azure", "server", "response.audio.delta", {"type": "response.audio.delta", "event_id": "e", "response_id": "r",
-                                                 "item_id": "i", "output_index": 0, "content_index": 0,
-                                                 "delta": "AAAA"}),
-    ("azure", "client", "session.update", {"type": "session.update", "session": {
-        "modalities": ["text", "audio"], "voice": {"name": "en-US-AvaMultilingualNeural", "type": "azure-standard"},
-        "output_audio_format": "pcm16"}}),
+    (
+        "azure",
+        "server",
+        "response.audio.delta",
+        {
+            "type": "response.audio.delta",
+            "event_id": "e",
+            "response_id": "r",
+            "item_id": "i",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": "AAAA",
+        },
+    ),
+    (
+        "azure",
+        "client",
+        "session.update",
+        {
+            "type": "session.update",
+            "session": {
+                "modalities": ["text", "audio"],
+                "voice": {"name": "en-US-AvaMultilingualNeural", "type": "azure-standard"},
+                "output_audio_format": "pcm16",
+            },
+        },
+    ),
     # OpenAI's GA types (openai 3.57.0): an error event as the GA endpoint sends it for a beta field
-    ("openai", "server", "error", {"type": "error", "event_id": "event_1", "error": {
-        "type": "invalid_request_error", "code": "unknown_parameter", "message":
-        "Unknown parameter: 'session.input_audio_format'.", "param": "session.input_audio_format"}}),
-    ("openai", "server", "response.output_audio.delta", {
-        "type": "response.output_audio.delta", "event_id": "event_2", "response_id": "resp_1", "item_id": "item_1",
-        "output_index": 0, "content_index": 0, "delta": "AAAA"}),
+    (
+        "openai",
+        "server",
+        "error",
+        {
+            "type": "error",
+            "event_id": "event_1",
+            "error": {
+                "type": "invalid_request_error",
+                "code": "unknown_parameter",
+                "message": "Unknown parameter: 'session.input_audio_format'.",
+                "param": "session.input_audio_format",
+            },
+        },
+    ),
+    (
+        "openai",
+        "server",
+        "response.output_audio.delta",
+        {
+            "type": "response.output_audio.delta",
+            "event_id": "event_2",
+            "response_id": "resp_1",
+            "item_id": "item_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": "AAAA",
+        },
+    ),
 )
 
 
-@pytest.mark.parametrize(("provider", "side", "name", "message"), DOCUMENTED,
-                         ids=lambda value: value if isinstance(value, str) else "")
-def test_the_documents_messages_are_what_the_realtime_declaration_says(provider: str, side: str, name: str,
-                                                                       message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("provider", "side", "name", "message"), DOCUMENTED, ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_the_documents_messages_are_what_the_realtime_declaration_says(
+    provider: str, side: str, name: str, message: dict[str, Any]
+) -> None:
     from harness.core.protocols.websocket_speech import SocketGrammar
 
     grammar = next(c.grammar for c in providers()[provider].channels if c.key in ("realtime", "live", "voice-live"))
     assert isinstance(grammar, SocketGrammar)
-    found = grammar.client_message(message, 0 if name in ("setup", "session.update") else 1) if side == "client" \
+    found = (
+        grammar.client_message(message, 0 if name in ("setup", "session.update") else 1)
+        if side == "client"
         else grammar.answer(message)
+    )
     assert found is not None and found.name == name
     found.model.model_validate(message)
 
@@ -260,10 +371,12 @@ def test_the_providers_listing_names_each_realtime_model_with_its_dated_page() -
     done = CliRunner().invoke(app, ["providers", "openai", "gemini", "xai", "--json"])
     assert done.exit_code == 0, done.output
     models = {(p["name"], m["name"]): m["price"] for p in json.loads(done.output) for m in p["models"]}
-    pages = {("openai", "gpt-realtime-1.5"): "developers.openai.com/api/docs/models/gpt-realtime-1.5",
-             ("openai", "gpt-realtime-2.1-mini"): "developers.openai.com/api/docs/models/gpt-realtime-2.1-mini",
-             ("gemini", "gemini-3.8-live"): "gemini-3.8-live",
-             ("xai", "grok-voice-think-fast-1.0"): "docs.x.ai/developers/models/speech-to-speech"}
+    pages = {
+        ("openai", "gpt-realtime-1.5"): "developers.openai.com/api/docs/models/gpt-realtime-1.5",
+        ("openai", "gpt-realtime-2.1-mini"): "developers.openai.com/api/docs/models/gpt-realtime-2.1-mini",
+        ("gemini", "gemini-3.8-live"): "gemini-3.8-live",
+        ("xai", "grok-voice-think-fast-1.0"): "docs.x.ai/developers/models/speech-to-speech",
+    }
     for offering, page in pages.items():
         price = models[offering]
         assert page in price["source"] and price["read"] == "2026-11-27" and price["quote"], (offering, price)

@@ -151,7 +151,8 @@ def server() -> Iterator[GatedServer]:
 
 
 def test_the_family_waits_for_ready_puts_the_key_in_its_slot_and_reads_hex_audio_and_the_final(
-        server: GatedServer) -> None:
+    server: GatedServer,
+) -> None:
     provider = with_sockets(SERVICE, [SOCKET])
     channel = provider.channel("gated")
     utterance = Utterance(chunks=("Hello ", "there."), voice="leah", model="blizzard", audio_format="pcm")
@@ -159,7 +160,11 @@ def test_the_family_waits_for_ready_puts_the_key_in_its_slot_and_reads_hex_audio
 
     assert server.problems == []
     assert [json.loads(m)["event"] for m in server.received] == [
-        "task_start", "task_continue", "task_continue", "task_finish"]
+        "task_start",
+        "task_continue",
+        "task_continue",
+        "task_finish",
+    ]
     assert not any(KEY.lower() in str(v).lower() for v in server.headers.values())  # not on the upgrade
     kept = json.dumps(session.to_json())
     assert KEY not in kept and KEY_SLOT in kept  # the session keeps the slot, never the key
@@ -197,59 +202,144 @@ def test_without_the_gate_the_same_server_refuses_the_text(server: GatedServer) 
 # The references' own example messages (quoted): each is the message the declaration says it is, and its model
 # accepts it. A declaration that misnamed a field or a pointer would fail here before any socket is opened.
 MINIMAX_EXAMPLES = (
-    ("client", "task_start", {"event": "task_start", "model": "speech-2.8-turbo", "language_boost": "Chinese",
-                              "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1,
-                                                "pitch": 0},
-                              "pronunciation_dict": {"tone": ["Omg/Oh my god"]},
-                              "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3",
-                                                "channel": 1}}),
-    ("client", "task_continue", {"event": "task_continue", "text": "Omg(sighs), the real danger is not that "
-                                 "computers start thinking like people."}),
+    (
+        "client",
+        "task_start",
+        {
+            "event": "task_start",
+            "model": "speech-2.8-turbo",
+            "language_boost": "Chinese",
+            "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
+            "pronunciation_dict": {"tone": ["Omg/Oh my god"]},
+            "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1},
+        },
+    ),
+    (
+        "client",
+        "task_continue",
+        {
+            "event": "task_continue",
+            "text": "Omg(sighs), the real danger is not that computers start thinking like people.",
+        },
+    ),
     ("client", "task_finish", {"event": "task_finish"}),
-    ("server", "connected_success", {"session_id": "xxxx", "event": "connected_success",
-                                     "trace_id": "0303a2882bf18235ae7a809ae0f3cca7",
-                                     "base_resp": {"status_code": 0, "status_msg": "success"}}),
-    ("server", "audio", {"data": {"audio": "fffb9064"}, "extra_info": {"audio_channel": 1, "audio_format": "mp3",
-                                                                     "audio_sample_rate": 32000},
-                         "is_final": True, "session_id": "301871346491491",
-                         "trace_id": "04ee3794e2c9e4a6d5f99e77742f06fd",
-                         "base_resp": {"status_code": 0, "status_msg": "success"}}),
-    ("server", "task_failed", {"session_id": "xxxx", "event": "task_failed",
-                               "trace_id": "0303a2882bf18235ae7a809ae0f3cca7",
-                               "base_resp": {"status_code": 1004, "status_msg": "XXXXXXX"}}),
+    (
+        "server",
+        "connected_success",
+        {
+            "session_id": "xxxx",
+            "event": "connected_success",
+            "trace_id": "0303a2882bf18235ae7a809ae0f3cca7",
+            "base_resp": {"status_code": 0, "status_msg": "success"},
+        },
+    ),
+    (
+        "server",
+        "audio",
+        {
+            "data": {"audio": "fffb9064"},
+            "extra_info": {"audio_channel": 1, "audio_format": "mp3", "audio_sample_rate": 32000},
+            "is_final": True,
+            "session_id": "301871346491491",
+            "trace_id": "04ee3794e2c9e4a6d5f99e77742f06fd",
+            "base_resp": {"status_code": 0, "status_msg": "success"},
+        },
+    ),
+    (
+        "server",
+        "task_failed",
+        {
+            "session_id": "xxxx",
+            "event": "task_failed",
+            "trace_id": "0303a2882bf18235ae7a809ae0f3cca7",
+            "base_resp": {"status_code": 1004, "status_msg": "XXXXXXX"},
+        },
+    ),
 )
 INWORLD_EXAMPLES = (
-    ("client", "create", {"create": {"voiceId": "Dennis", "modelId": "inworld-tts-1.5-max", "bufferCharThreshold": 100,
-                                     "autoMode": True, "timestampType": "WORD"}, "contextId": "ctx-1"}),
-    ("client", "send_text", {"send_text": {"text": "Hello, what a wonderful day to be a text-to-speech model!",
-                                           "flush_context": {}}, "contextId": "ctx-1"}),
+    (
+        "client",
+        "create",
+        {
+            "create": {
+                "voiceId": "Dennis",
+                "modelId": "inworld-tts-1.5-max",
+                "bufferCharThreshold": 100,
+                "autoMode": True,
+                "timestampType": "WORD",
+            },
+            "contextId": "ctx-1",
+        },
+    ),
+    (
+        "client",
+        "send_text",
+        {
+            "send_text": {"text": "Hello, what a wonderful day to be a text-to-speech model!", "flush_context": {}},
+            "contextId": "ctx-1",
+        },
+    ),
     ("client", "flush_context", {"flush_context": {}, "contextId": "ctx-1"}),
     ("client", "close_context", {"close_context": {}, "contextId": "ctx-1"}),
-    ("server", "contextCreated", {"result": {"contextId": "ctx-1", "contextCreated": {
-        "voiceId": "Dennis", "audioConfig": {"audioEncoding": "LINEAR16", "sampleRateHertz": 16000},
-        "modelId": "inworld-tts-1.5-max"}, "status": {"code": 0, "message": "", "details": []}}}),
-    ("server", "audioChunk", {"result": {"contextId": "ctx-1", "audioChunk": {
-        "audioContent": "UklGRgSYAABXQVZFZm10IBAAAAABAAEAgD4AAAB9AAACABAAZGF0YeCX=",
-        "usage": {"processedCharactersCount": 79, "modelId": "inworld-tts-1.5-max"}},
-        "status": {"code": 0, "message": "", "details": []}}}),
-    ("server", "flushCompleted", {"result": {"contextId": "ctx-1", "flushCompleted": {},
-                                             "status": {"code": 0, "message": "", "details": []}}}),
-    ("server", "contextClosed", {"result": {"contextId": "ctx-1", "contextClosed": {},
-                                            "status": {"code": 0, "message": "", "details": []}}}),
+    (
+        "server",
+        "contextCreated",
+        {
+            "result": {
+                "contextId": "ctx-1",
+                "contextCreated": {
+                    "voiceId": "Dennis",
+                    "audioConfig": {"audioEncoding": "LINEAR16", "sampleRateHertz": 16000},
+                    "modelId": "inworld-tts-1.5-max",
+                },
+                "status": {"code": 0, "message": "", "details": []},
+            }
+        },
+    ),
+    (
+        "server",
+        "audioChunk",
+        {
+            "result": {
+                "contextId": "ctx-1",
+                "audioChunk": {
+                    "audioContent": "UklGRgSYAABXQVZFZm10IBAAAAABAAEAgD4AAAB9AAACABAAZGF0YeCX=",
+                    "usage": {"processedCharactersCount": 79, "modelId": "inworld-tts-1.5-max"},
+                },
+                "status": {"code": 0, "message": "", "details": []},
+            }
+        },
+    ),
+    (
+        "server",
+        "flushCompleted",
+        {"result": {"contextId": "ctx-1", "flushCompleted": {}, "status": {"code": 0, "message": "", "details": []}}},
+    ),
+    (
+        "server",
+        "contextClosed",
+        {"result": {"contextId": "ctx-1", "contextClosed": {}, "status": {"code": 0, "message": "", "details": []}}},
+    ),
 )
 
 
-@pytest.mark.parametrize(("provider", "side", "name", "message"),
-                         [("minimax", *e) for e in MINIMAX_EXAMPLES] + [("inworld", *e) for e in INWORLD_EXAMPLES],
-                         ids=lambda value: value if isinstance(value, str) else "")
-def test_the_references_example_messages_are_what_the_declaration_says(provider: str, side: str, name: str,
-                                                                       message: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("provider", "side", "name", "message"),
+    [("minimax", *e) for e in MINIMAX_EXAMPLES] + [("inworld", *e) for e in INWORLD_EXAMPLES],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_the_references_example_messages_are_what_the_declaration_says(
+    provider: str, side: str, name: str, message: dict[str, Any]
+) -> None:
     from harness.core.protocols.websocket_speech import SocketGrammar
     from harness.core.registry import providers
 
     grammar = next(c.grammar for c in providers()[provider].channels if isinstance(c.grammar, SocketGrammar))
-    found = grammar.client_message(message, 0 if name in ("task_start", "create") else 1) if side == "client" \
+    found = (
+        grammar.client_message(message, 0 if name in ("task_start", "create") else 1)
+        if side == "client"
         else grammar.answer(message)
+    )
     assert found is not None and found.name == name
     found.model.model_validate(message)
 

@@ -19,13 +19,42 @@ from harness.core.registry import providers
 
 # The AsyncAPI file's examples (api-reference/asyncapi.yml, channel ttsLive); `<binary audio data>` as bytes.
 FISH_EXAMPLES = (
-    ("client", "start", {"event": "start", "request": {"text": "", "format": "mp3", "chunk_length": 200,
-                                                       "reference_id": "802e3bc2b27e49c2995d23ef70e6ac89",
-                                                       "latency": "balanced"}}),
-    ("client", "start", {"event": "start", "request": {
-        "text": "", "chunk_length": 200, "format": "mp3", "sample_rate": 44100, "mp3_bitrate": 192, "opus_bitrate": 64,
-        "references": [], "reference_id": "802e3bc2b27e49c2995d23ef70e6ac89", "normalize": True,
-        "latency": "balanced", "prosody": {"speed": 1.2, "volume": 2.0}, "top_p": 0.7, "temperature": 0.7}}),
+    (
+        "client",
+        "start",
+        {
+            "event": "start",
+            "request": {
+                "text": "",
+                "format": "mp3",
+                "chunk_length": 200,
+                "reference_id": "802e3bc2b27e49c2995d23ef70e6ac89",
+                "latency": "balanced",
+            },
+        },
+    ),
+    (
+        "client",
+        "start",
+        {
+            "event": "start",
+            "request": {
+                "text": "",
+                "chunk_length": 200,
+                "format": "mp3",
+                "sample_rate": 44100,
+                "mp3_bitrate": 192,
+                "opus_bitrate": 64,
+                "references": [],
+                "reference_id": "802e3bc2b27e49c2995d23ef70e6ac89",
+                "normalize": True,
+                "latency": "balanced",
+                "prosody": {"speed": 1.2, "volume": 2.0},
+                "top_p": 0.7,
+                "temperature": 0.7,
+            },
+        },
+    ),
     ("client", "text", {"event": "text", "text": "Hello, this is streaming text. "}),
     ("client", "flush", {"event": "flush"}),
     ("client", "stop", {"event": "stop"}),
@@ -39,8 +68,9 @@ def _grammar(name: str) -> SocketGrammar:
     return next(c.grammar for c in providers()[name].channels if isinstance(c.grammar, SocketGrammar))
 
 
-@pytest.mark.parametrize(("side", "name", "message"), FISH_EXAMPLES,
-                         ids=lambda value: value if isinstance(value, str) else "")
+@pytest.mark.parametrize(
+    ("side", "name", "message"), FISH_EXAMPLES, ids=lambda value: value if isinstance(value, str) else ""
+)
 def test_fish_examples_are_what_the_declaration_says(side: str, name: str, message: dict[str, Any]) -> None:
     grammar = _grammar("fish")
     packed = encode(message, Framing.MSGPACK)
@@ -48,8 +78,9 @@ def test_fish_examples_are_what_the_declaration_says(side: str, name: str, messa
     framed = Frame(0, Direction.SEND if side == "client" else Direction.RECV, 0.0, data=packed)
     parsed, problems, drift = grammar.validate(framed, 0 if name == "start" else 1)
     assert (problems, drift) == ([], [])
-    found = grammar.client_message(message, 0 if name == "start" else 1) if side == "client" \
-        else grammar.answer(message)
+    found = (
+        grammar.client_message(message, 0 if name == "start" else 1) if side == "client" else grammar.answer(message)
+    )
     assert found is not None and found.name == name and parsed is not None
 
 
@@ -63,8 +94,10 @@ def test_the_audio_event_carries_the_bytes_themselves() -> None:
 
 def test_frames_of_the_wrong_framing_are_one_line_findings() -> None:
     grammar = _grammar("fish")
-    for frame in (Frame(0, Direction.RECV, 0.0, data=b"\xc1\xc1 not msgpack"),
-                  Frame(1, Direction.RECV, 0.0, text='{"event": "finish", "reason": "stop"}')):
+    for frame in (
+        Frame(0, Direction.RECV, 0.0, data=b"\xc1\xc1 not msgpack"),
+        Frame(1, Direction.RECV, 0.0, text='{"event": "finish", "reason": "stop"}'),
+    ):
         message, problems, _ = grammar.validate(frame, 0)
         assert message is None and len(problems) == 1
         assert problems[0].expected == "a MessagePack binary frame message" and "\n" not in problems[0].got

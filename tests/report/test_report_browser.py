@@ -107,8 +107,9 @@ def default_page(default_run: DefaultRun, tmp_path_factory: pytest.TempPathFacto
     return page, report, screenshot
 
 
-def test_the_default_report_raises_no_false_conformance_flag(default_page: tuple[Path, Any, Path],
-                                                             default_run: DefaultRun) -> None:
+def test_the_default_report_raises_no_false_conformance_flag(
+    default_page: tuple[Path, Any, Path], default_run: DefaultRun
+) -> None:
     """The sandbox speaks what it declares: a stream's transport type (text/event-stream) is not compared with
     its audio, so no clip of the default run is flagged media_type_mismatch, kokoro-stream's included."""
     page, report, _shot = default_page
@@ -123,7 +124,8 @@ def test_the_default_report_raises_no_false_conformance_flag(default_page: tuple
 
 
 def test_every_default_column_fits_a_laptop_window_and_the_rest_are_reachable(
-        default_page: tuple[Path, Any, Path]) -> None:
+    default_page: tuple[Path, Any, Path],
+) -> None:
     _page, report, _shot = default_page
     layout = report.layout
     assert layout["viewport"] == LAPTOP_WIDTH and layout["toggle"] and layout["sticky_first"]
@@ -151,8 +153,10 @@ def test_every_column_is_explained_in_place(default_page: tuple[Path, Any, Path]
 ORDER_JS = """[...document.querySelectorAll('#leaderboard table.board tbody tr')].filter(r => !r.hidden).map(r => ({
   entry: r.dataset.entry, sort: r.cells[%d].dataset.sort}))"""
 COLUMN_JS = "[...document.querySelectorAll('#leaderboard table.board thead th')].map(th => th.dataset.column)"
-SORTED_JS = "[...document.querySelectorAll('#leaderboard table.board thead th[aria-sort]')].map(th => " \
-            "[th.dataset.column, th.getAttribute('aria-sort')])"
+SORTED_JS = (
+    "[...document.querySelectorAll('#leaderboard table.board thead th[aria-sort]')].map(th => "
+    "[th.dataset.column, th.getAttribute('aria-sort')])"
+)
 SHORTLIST_JS = """({rule: document.querySelector('#shortlist p.rule').innerText,
   first: document.querySelector('#shortlist').previousElementSibling === null
          || document.querySelector('#shortlist').compareDocumentPosition(document.querySelector('#leaderboard')) === 4,
@@ -162,8 +166,10 @@ SHORTLIST_JS = """({rule: document.querySelector('#shortlist p.rule').innerText,
 
 def _choose(select: str, value: str) -> str:
     """Pick an option of a filter as a reader's choice does: the value, then the change event."""
-    return (f"(() => {{ const s = document.querySelector({select!r}); s.value = {value!r}; "
-            "s.dispatchEvent(new Event('change')); return document.getElementById('board-count').innerText; })()")
+    return (
+        f"(() => {{ const s = document.querySelector({select!r}); s.value = {value!r}; "
+        "s.dispatchEvent(new Event('change')); return document.getElementById('board-count').innerText; })()"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +178,13 @@ def driven(default_run: DefaultRun, tmp_path_factory: pytest.TempPathFactory) ->
     labels read, the charts screenshotted (TTS_HARNESS_SCREENSHOT_CHARTS=/some/file.png keeps the picture)."""
     _need_chromium()
     folder = tmp_path_factory.mktemp("driven")
-    seen: dict[str, Any] = {"board": json.loads(default_run.report.read_text(encoding="utf-8").split(
-        '<script type="application/json" id="leaderboard-data">', 1)[1].split("</script>", 1)[0])}
+    seen: dict[str, Any] = {
+        "board": json.loads(
+            default_run.report.read_text(encoding="utf-8")
+            .split('<script type="application/json" id="leaderboard-data">', 1)[1]
+            .split("</script>", 1)[0]
+        )
+    }
     with browser.opened_report(default_run.report, width=LAPTOP_WIDTH, height=900) as page:
         columns = page.evaluate(COLUMN_JS)
         p50, success = columns.index("p50"), columns.index("success")
@@ -221,7 +232,7 @@ def test_clicking_a_heading_sorts_the_leaderboard_and_again_the_other_way(driven
     assert [r["entry"] for r in before] == sorted(r["entry"] for r in before)  # alphabetical as written
     values, missing = _numbers(once)
     assert len(values) >= 10 and values == sorted(values)  # the fastest first: lower latency is better
-    assert once[len(values):] == [r for r in once if not r["sort"]]  # a model with no latency last
+    assert once[len(values) :] == [r for r in once if not r["sort"]]  # a model with no latency last
     assert [r["entry"] for r in once] != [r["entry"] for r in before]  # the click did reorder
     assert driven["sorted once"] == [["p50", "ascending"]] and driven["sorted twice"] == [["p50", "descending"]]
     again, missing_again = _numbers(twice)

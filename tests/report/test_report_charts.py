@@ -17,20 +17,57 @@ from tests.helpers.request_rows import request_row
 NOTHING = Interval(float("nan"), float("nan"), float("nan"), 0)
 
 
-def _entry(model: str, cost: float, wer: float, *, pareto: bool, ok: int = 8, errors: dict[str, int] | None = None,
-           provider: str = "p") -> Entry:
-    return Entry(provider=provider, model=model, sent=8, ok=ok, skipped=0, success=Interval(ok / 8, 0.5, 1.0, 8),
-                 latency={}, ttfa={}, cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                 cost_per_1k_chars_usd=cost / 1000, cost_per_million_chars_usd=cost, unpriced=0, audio_minutes=1.0,
-                 chars=800, scored=8,
-                 wer_pooled=Interval(wer, wer, wer, 8), wer_mean=wer, cer_pooled=None, cer_mean=None,
-                 similarity=NOTHING, quality=NOTHING, flagged_clips=0, findings={}, errors=errors or {},
-                 polls_mean=None, pareto=pareto)
+def _entry(
+    model: str,
+    cost: float,
+    wer: float,
+    *,
+    pareto: bool,
+    ok: int = 8,
+    errors: dict[str, int] | None = None,
+    provider: str = "p",
+) -> Entry:
+    return Entry(
+        provider=provider,
+        model=model,
+        sent=8,
+        ok=ok,
+        skipped=0,
+        success=Interval(ok / 8, 0.5, 1.0, 8),
+        latency={},
+        ttfa={},
+        cost_total_usd=None,
+        cost_per_request_usd=None,
+        cost_per_audio_minute_usd=None,
+        cost_per_1k_chars_usd=cost / 1000,
+        cost_per_million_chars_usd=cost,
+        unpriced=0,
+        audio_minutes=1.0,
+        chars=800,
+        scored=8,
+        wer_pooled=Interval(wer, wer, wer, 8),
+        wer_mean=wer,
+        cer_pooled=None,
+        cer_mean=None,
+        similarity=NOTHING,
+        quality=NOTHING,
+        flagged_clips=0,
+        findings={},
+        errors=errors or {},
+        polls_mean=None,
+        pareto=pareto,
+    )
 
 
 # Two models a hair apart (the first starred, the second starred too: just dearer and just better) and one far away.
-BOARD = Leaderboard((_entry("near-a", 10.0, 0.050, pareto=True), _entry("near-b", 10.2, 0.049, pareto=True),
-                     _entry("far", 30.0, 0.020, pareto=True), _entry("dominated", 40.0, 0.06, pareto=False)))
+BOARD = Leaderboard(
+    (
+        _entry("near-a", 10.0, 0.050, pareto=True),
+        _entry("near-b", 10.2, 0.049, pareto=True),
+        _entry("far", 30.0, 0.020, pareto=True),
+        _entry("dominated", 40.0, 0.06, pareto=False),
+    )
+)
 
 
 def _labelled(board: Leaderboard) -> dict[str, tuple[str, float, float]]:
@@ -39,15 +76,24 @@ def _labelled(board: Leaderboard) -> dict[str, tuple[str, float, float]]:
     placed = {}
     for trace in figure.data:
         if trace.mode == "markers+text":
-            placed.update({text: (position, x, y) for text, position, x, y
-                           in zip(trace.text, trace.textposition, trace.x, trace.y, strict=True) if text})
+            placed.update(
+                {
+                    text: (position, x, y)
+                    for text, position, x, y in zip(trace.text, trace.textposition, trace.x, trace.y, strict=True)
+                    if text
+                }
+            )
     return placed
 
 
 def _hovered(board: Leaderboard) -> dict[str, float]:
     """label -> x of every point the figure draws (each one named on hover)."""
-    return {name: x for trace in cost_wer_figure(board).data if trace.mode != "lines"
-            for name, x in zip(trace.hovertext, trace.x, strict=True)}
+    return {
+        name: x
+        for trace in cost_wer_figure(board).data
+        if trace.mode != "lines"
+        for name, x in zip(trace.hovertext, trace.x, strict=True)
+    }
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -72,8 +118,10 @@ def test_no_two_labels_overlap_in_the_figures_own_axes() -> None:
     figure = cost_wer_figure(crowd)
     x_range, y_range = tuple(figure.layout.xaxis.range), tuple(figure.layout.yaxis.range)
     placed = _labelled(crowd)
-    boxes = {label: label_box(position, *to_pixels([(math.log10(x), y)], x_range, y_range, PLOT_PX)[0], label)
-             for label, (position, x, y) in placed.items()}
+    boxes = {
+        label: label_box(position, *to_pixels([(math.log10(x), y)], x_range, y_range, PLOT_PX)[0], label)
+        for label, (position, x, y) in placed.items()
+    }
     assert not [pair for pair in itertools.combinations(boxes, 2) if _overlap(boxes[pair[0]], boxes[pair[1]])]
     # Twelve on one spot cannot all be named without overlap: those left out are still drawn, named on hover.
     assert 2 <= len(placed) < 12 and len(_hovered(crowd)) == 12
@@ -89,14 +137,20 @@ def test_labels_placed_apart_stay_apart_on_the_plot_the_browser_draws() -> None:
         chosen = label_positions(points, labels, (0.0, 1.0), (0.0, 1.0), PLOT_PX)
         for plot in ((PLOT_PX[0], 279.0), (1235.0, 279.0), (PLOT_PX[0], PLOT_PX[1])):
             boxes = []
-            for (x, y), label, position in zip(to_pixels(points, (0.0, 1.0), (0.0, 1.0), plot), labels, chosen,
-                                               strict=True):
+            for (x, y), label, position in zip(
+                to_pixels(points, (0.0, 1.0), (0.0, 1.0), plot), labels, chosen, strict=True
+            ):
                 if position is None:
                     continue
                 left, bottom, right, top = label_box(position, x, y, label)
                 wider = (right - left) * 0.03
-                boxes.append({"left": (left - wider, bottom, right, top), "right": (left, bottom, right + wider, top),
-                              "center": (left - wider / 2, bottom, right + wider / 2, top)}[position.split()[1]])
+                boxes.append(
+                    {
+                        "left": (left - wider, bottom, right, top),
+                        "right": (left, bottom, right + wider, top),
+                        "center": (left - wider / 2, bottom, right + wider / 2, top),
+                    }[position.split()[1]]
+                )
             assert len(boxes) < 2 or not _overlap(*boxes), (dx, dy, plot, chosen)
 
 
@@ -111,8 +165,14 @@ def test_the_rule_is_deterministic_and_independent_of_the_entries_order() -> Non
 
 def test_the_cost_axis_is_logarithmic_so_one_outlier_does_not_squash_the_rest() -> None:
     """The run that drew $2,000 per 1M characters for one model and $4–$30 for the rest; and a free model."""
-    board = Leaderboard((_entry("free", 0.0, 0.08, pareto=True), _entry("cheap", 4.0, 0.04, pareto=True),
-                         _entry("usual", 15.0, 0.08, pareto=False), _entry("outlier", 2000.0, 0.04, pareto=False)))
+    board = Leaderboard(
+        (
+            _entry("free", 0.0, 0.08, pareto=True),
+            _entry("cheap", 4.0, 0.04, pareto=True),
+            _entry("usual", 15.0, 0.08, pareto=False),
+            _entry("outlier", 2000.0, 0.04, pareto=False),
+        )
+    )
     figure = cost_wer_figure(board)
     axis = figure.layout.xaxis
     assert axis.type == "log"
@@ -127,15 +187,17 @@ def test_the_cost_axis_is_logarithmic_so_one_outlier_does_not_squash_the_rest() 
 def test_a_front_model_whose_jobs_did_not_all_succeed_is_marked_not_starred_silently() -> None:
     board = Leaderboard((_entry("half", 5.0, 0.03, pareto=True, ok=4), _entry("whole", 9.0, 0.02, pareto=True)))
     figure = cost_wer_figure(board)
-    symbols = {name: trace.marker.symbol for trace in figure.data if trace.mode == "markers+text"
-               for name in trace.hovertext}
+    symbols = {
+        name: trace.marker.symbol for trace in figure.data if trace.mode == "markers+text" for name in trace.hovertext
+    }
     assert symbols == {"p/half": "star-open", "p/whole": "star"}
     assert set(_labelled(board)) == {"p/half (4/8 ok)", "p/whole"}
 
 
 def test_the_errors_chart_names_every_model_that_failed_and_no_other() -> None:
-    entries = [_entry(f"m{i:03}", 1.0, 0.1, pareto=False, errors={"timeout": i % 3} if i % 3 else {})
-               for i in range(130)]
+    entries = [
+        _entry(f"m{i:03}", 1.0, 0.1, pareto=False, errors={"timeout": i % 3} if i % 3 else {}) for i in range(130)
+    ]
     figure = errors_figure(Leaderboard(tuple(entries)))
     failing = [e.label for e in entries if e.errors]
     assert list(figure.layout.yaxis.tickvals) == failing == list(figure.layout.yaxis.categoryarray)
@@ -144,8 +206,11 @@ def test_the_errors_chart_names_every_model_that_failed_and_no_other() -> None:
 
 
 def test_the_latency_chart_ranks_every_model_on_a_row_of_its_own() -> None:
-    rows = [request_row(provider="p", model=f"m{i}", outcome="ok", resumed=0, e2e_ms=float(1000 * (130 - i) + k))
-            for i in range(130) for k in (0, 10)]
+    rows = [
+        request_row(provider="p", model=f"m{i}", outcome="ok", resumed=0, e2e_ms=float(1000 * (130 - i) + k))
+        for i in range(130)
+        for k in (0, 10)
+    ]
     figure = latency_figure(rows)
     order = list(figure.layout.yaxis.categoryarray)
     assert order == [f"p/m{i}" for i in reversed(range(130))]  # fastest median first

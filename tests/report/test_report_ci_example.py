@@ -27,9 +27,24 @@ def test_gate_against_the_committed_baseline(tmp_path: Path) -> None:
     # The consumer's repository: its providers file (a declared provider the baseline benchmarks) and baseline.
     shutil.copy(EXAMPLE / "tts-harness.toml", tmp_path)
     shutil.copytree(EXAMPLE / "tts-harness-baseline", tmp_path / "tts-harness-baseline")
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "baseline", "check", "tts-harness-baseline",
-                           "--out", "reports/ci", "--junit", "reports/ci/compare.xml"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "baseline",
+            "check",
+            "tts-harness-baseline",
+            "--out",
+            "reports/ci",
+            "--junit",
+            "reports/ci/compare.xml",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     suite = ElementTree.parse(tmp_path / "reports" / "ci" / "compare.xml").getroot()
     names = [case.get("name", "") for case in suite.iter("testcase")]
@@ -48,7 +63,12 @@ def test_gate_against_the_committed_baseline(tmp_path: Path) -> None:
 
 
 def test_a_baseline_without_its_run_is_one_line(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "baseline", "check", "missing"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "baseline", "check", "missing"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "tts-harness baseline refresh missing --models" in done.stderr

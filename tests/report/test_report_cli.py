@@ -59,8 +59,9 @@ def test_compare_usage_errors(runs_db: Path) -> None:
 
 
 def test_export_then_compare_against_the_exported_baseline(runs_db: Path, tmp_path: Path) -> None:
-    exported = runner.invoke(app, ["export", "base", "--db", str(runs_db), "--format", "json",
-                                   "--out", str(tmp_path / "baseline")])
+    exported = runner.invoke(
+        app, ["export", "base", "--db", str(runs_db), "--format", "json", "--out", str(tmp_path / "baseline")]
+    )
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "baseline" / "requests.json").exists()
     result = runner.invoke(app, ["compare", str(tmp_path / "baseline"), "slow", "--db", str(runs_db)])
@@ -97,18 +98,24 @@ def test_report_default_location(runs_db: Path) -> None:
 def test_report_prints_a_stored_runs_summary_in_the_format_asked(runs_db: Path, tmp_path: Path) -> None:
     """`report RUN --format json|markdown`: the summary `bench run` printed at the run's end, alone on standard
     output (the report's path on standard error); an export folder has no spending to sum: one line, exit 2."""
-    done = runner.invoke(app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "r" / "index.html"),
-                               "--format", "json"])
+    done = runner.invoke(
+        app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "r" / "index.html"), "--format", "json"]
+    )
     assert done.exit_code == 0, done.output
     sections = {section["key"]: section for section in json.loads(done.stdout)["sections"]}
-    assert {row["model"] for row in sections["models"]["rows"]} == {"pixazo/xtts-v2", "pixelapi/voice-design",
-                                                                    "ttsai/kokoro"}
+    assert {row["model"] for row in sections["models"]["rows"]} == {
+        "pixazo/xtts-v2",
+        "pixelapi/voice-design",
+        "ttsai/kokoro",
+    }
     assert "report written to" in done.stderr and (tmp_path / "r" / "index.html").is_file()
-    markdown = runner.invoke(app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "m.html"),
-                                   "--format", "markdown"])
+    markdown = runner.invoke(
+        app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "m.html"), "--format", "markdown"]
+    )
     assert markdown.exit_code == 0 and "| pixazo/xtts-v2 |" in markdown.stdout
-    export = runner.invoke(app, ["export", "base", "--db", str(runs_db), "--format", "json", "--out",
-                                 str(tmp_path / "rows")])
+    export = runner.invoke(
+        app, ["export", "base", "--db", str(runs_db), "--format", "json", "--out", str(tmp_path / "rows")]
+    )
     assert export.exit_code == 0
     refused = runner.invoke(app, ["report", str(tmp_path / "rows"), "--format", "text"])
     assert refused.exit_code == 2 and "export folder" in refused.output

@@ -35,8 +35,10 @@ def test_a_slower_run_on_a_saturated_client_is_not_a_latency_regression(tmp_path
     comparison = compare_runs(read_run(db, "base"), read_run(db, "slow"))
     latency = [c for c in comparison.checks if c.metric is Metric.LATENCY]
     assert latency and all(c.verdict is Ruling.INSUFFICIENT for c in latency)
-    assert all(any(d.startswith("left out, the client saturated while they ran: 0 BASE and ") for d in c.details)
-               for c in latency)
+    assert all(
+        any(d.startswith("left out, the client saturated while they ran: 0 BASE and ") for d in c.details)
+        for c in latency
+    )
     assert not any(c.metric is Metric.LATENCY for c in comparison.regressions)
     assert any(c.metric is Metric.COST for c in comparison.checks if c.verdict is not Ruling.INSUFFICIENT)
     text = render_text(comparison)

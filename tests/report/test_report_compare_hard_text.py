@@ -22,12 +22,25 @@ def _judge(db: Path, run_id: str, year_wrong: int) -> None:
         for category in ("year", "money"):
             item = f"{category}-{index:03}"
             wrong = category == "year" and index < year_wrong
-            common = {"provider": "acme", "model": "clear", "item_id": item, "category": category, "run_id": run_id,
-                      "asr_model": "tiny.en#abc"}
+            common = {
+                "provider": "acme",
+                "model": "clear",
+                "item_id": item,
+                "category": category,
+                "run_id": run_id,
+                "asr_model": "tiny.en#abc",
+            }
             rows.append(SpanScoreRow(**common, control=True, verdict=PASS, clip_id=f"{run_id}{item}c"))
-            rows.append(SpanScoreRow(**common, control=False, verdict=FAIL if wrong else PASS,
-                                     clip_id=f"{run_id}{item}", heard="one nine eight four" if wrong else "",
-                                     error="year-digit-by-digit" if wrong else None))
+            rows.append(
+                SpanScoreRow(
+                    **common,
+                    control=False,
+                    verdict=FAIL if wrong else PASS,
+                    clip_id=f"{run_id}{item}",
+                    heard="one nine eight four" if wrong else "",
+                    error="year-digit-by-digit" if wrong else None,
+                )
+            )
     conn = connect_writer(db)
     try:
         write_span_scores(conn, rows)

@@ -25,13 +25,19 @@ from harness.report.contract_diff import Change, Grade, contract_diff
 JSON = {"content-type": "application/json"}
 DEFAULT_HEADERS = {**JSON, "x-ratelimit-remaining": "99"}
 SUBMIT = {"request_id": "abc", "status": "IN_QUEUE", "polling_url": "{pixazo/gateway}/v2/requests/status/abc"}
-DONE = {"request_id": "abc", "status": "COMPLETED",
-        "output": {"media_url": ["https://cdn.example/a.wav"], "media_type": "audio/wav", "duration": 3.2}}
+DONE = {
+    "request_id": "abc",
+    "status": "COMPLETED",
+    "output": {"media_url": ["https://cdn.example/a.wav"], "media_type": "audio/wav", "duration": 3.2},
+}
 ERROR = {"statusCode": 401, "message": "Access denied due to invalid subscription key."}
 
 
 def _exchange(
-    endpoint: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None,
+    endpoint: str,
+    status: int,
+    body: dict[str, Any],
+    headers: dict[str, str] | None = None,
 ) -> RecordedExchange:
     return RecordedExchange(
         endpoint,
@@ -50,13 +56,21 @@ def _scenario(name: str, *exchanges: RecordedExchange) -> Scenario:
     )
 
 
-def _folder(root: Path, submit: dict[str, Any], done: list[dict[str, Any]], error: dict[str, Any] = ERROR,
-            done_headers: dict[str, str] | None = None) -> Path:
-    save_scenario(root, _scenario(
-        "202-success",
-        _exchange("xtts-v2.generate", 202, submit),
-        *(_exchange("xtts-v2.status", 200, body, done_headers) for body in done),
-    ))
+def _folder(
+    root: Path,
+    submit: dict[str, Any],
+    done: list[dict[str, Any]],
+    error: dict[str, Any] = ERROR,
+    done_headers: dict[str, str] | None = None,
+) -> Path:
+    save_scenario(
+        root,
+        _scenario(
+            "202-success",
+            _exchange("xtts-v2.generate", 202, submit),
+            *(_exchange("xtts-v2.status", 200, body, done_headers) for body in done),
+        ),
+    )
     save_scenario(root, _scenario("401-bad-key", _exchange("xtts-v2.generate", 401, error)))
     return root
 
@@ -132,9 +146,12 @@ def test_removed_header_is_breaking_and_new_header_info(tmp_path: Path) -> None:
 
 
 def test_changed_media_type_is_breaking(tmp_path: Path) -> None:
-    diff = contract_diff(_old(tmp_path), _folder(tmp_path / "new", SUBMIT, [DONE],
-                                                 done_headers={"content-type": "text/plain",
-                                                               "x-ratelimit-remaining": "1"}))
+    diff = contract_diff(
+        _old(tmp_path),
+        _folder(
+            tmp_path / "new", SUBMIT, [DONE], done_headers={"content-type": "text/plain", "x-ratelimit-remaining": "1"}
+        ),
+    )
     assert _kinds(diff.changes, Grade.BREAKING) == {("media-type-changed", "content-type")}
 
 
@@ -147,8 +164,15 @@ def test_changed_error_shape_is_breaking(tmp_path: Path) -> None:
 
 def test_scenario_whose_status_changed_is_breaking(tmp_path: Path) -> None:
     new = tmp_path / "new"
-    save_scenario(new, _scenario("202-success", _exchange("xtts-v2.generate", 200, SUBMIT),
-                                 _exchange("xtts-v2.status", 200, DONE), _exchange("xtts-v2.status", 200, DONE)))
+    save_scenario(
+        new,
+        _scenario(
+            "202-success",
+            _exchange("xtts-v2.generate", 200, SUBMIT),
+            _exchange("xtts-v2.status", 200, DONE),
+            _exchange("xtts-v2.status", 200, DONE),
+        ),
+    )
     save_scenario(new, _scenario("401-bad-key", _exchange("xtts-v2.generate", 401, ERROR)))
     diff = contract_diff(_old(tmp_path), new)
     assert ("scenario-status-changed", "") in _kinds(diff.changes, Grade.BREAKING)

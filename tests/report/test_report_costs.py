@@ -47,12 +47,36 @@ def _skipped_job(db: Path, run_id: str) -> None:
     """A model whose only job never left (the budget refused it): no data, not no price."""
     store = Store(db)
     key = hashlib.sha256(b"skipped").hexdigest()[:24]
-    insert_rows(store, "jobs", [{
-        "run_id": run_id, "job_key": key, "seq": 999, "harness_version": "0.1.0", "git_revision": "abc",
-        "provider": "later", "model": "unsent", "endpoint": "unsent.generate", "params_json": "{}",
-        "params_sha256": "x", "corpus": "en_read", "corpus_version": "1", "item_id": "en-000", "language": "en",
-        "text": "Hello.", "chars": 6, "repeat": 0, "state": "skipped", "outcome": "skipped", "error_class": "budget",
-        "attempts": 0, "resumed": 0}])
+    insert_rows(
+        store,
+        "jobs",
+        [
+            {
+                "run_id": run_id,
+                "job_key": key,
+                "seq": 999,
+                "harness_version": "0.1.0",
+                "git_revision": "abc",
+                "provider": "later",
+                "model": "unsent",
+                "endpoint": "unsent.generate",
+                "params_json": "{}",
+                "params_sha256": "x",
+                "corpus": "en_read",
+                "corpus_version": "1",
+                "item_id": "en-000",
+                "language": "en",
+                "text": "Hello.",
+                "chars": 6,
+                "repeat": 0,
+                "state": "skipped",
+                "outcome": "skipped",
+                "error_class": "budget",
+                "attempts": 0,
+                "resumed": 0,
+            }
+        ],
+    )
     store.close()
 
 
@@ -83,17 +107,24 @@ def test_every_priced_model_is_on_the_chart_billed_where_billed(report: tuple[Pa
     db, _html, _cells = report
     board = build_leaderboard(read_run(db, "r"))
     figure = cost_wer_figure(board)
-    placed = {name: (x, how) for trace in figure.data if trace.mode != "lines"  # every point, named on hover
-              for name, x, how in zip(trace.hovertext, trace.x, trace.customdata, strict=True)}
+    placed = {
+        name: (x, how)
+        for trace in figure.data
+        if trace.mode != "lines"  # every point, named on hover
+        for name, x, how in zip(trace.hovertext, trace.x, trace.customdata, strict=True)
+    }
     assert set(placed) == {"acme/plain", "acme/metered"}
     plain, metered = board.entry("acme", "plain"), board.entry("acme", "metered")
-    assert placed["acme/plain"] == (pytest.approx(plain.cost_per_million_chars_usd),
-                                    "planned, weak source: a reseller's page")
+    assert placed["acme/plain"] == (
+        pytest.approx(plain.cost_per_million_chars_usd),
+        "planned, weak source: a reseller's page",
+    )
     assert placed["acme/metered"] == (pytest.approx(metered.cost_per_million_chars_usd), "billed, stale price")
     assert "Not on the cost/WER chart (no public price): nopay/mystery" in board.notes
     assert "Not on the cost/WER chart (no data): later/unsent" in board.notes
     assert "Stale prices (read longer ago than the run's --price-max-age; check the source): acme/metered" in (
-        board.notes)
+        board.notes
+    )
 
 
 def test_planned_beside_billed_and_both_rates_side_by_side(report: tuple[Path, str, _Cells]) -> None:
@@ -110,7 +141,8 @@ def test_planned_beside_billed_and_both_rates_side_by_side(report: tuple[Path, s
     sent = [r for r in read_run(db, "r").requests if r.model == "metered" and r.outcome in ("ok", "error")]
     assert len(sent) == len(rows)  # no failures: the rates are over these jobs
     assert float(cells.cells["acme/metered:cost_per_million_chars_usd"]["data-value"]) == pytest.approx(
-        billed * 1e6 / chars)
+        billed * 1e6 / chars
+    )
     assert float(cells.cells["acme/metered:cost_per_hour_usd"]["data-value"]) == pytest.approx(billed * 3600 / seconds)
     # which cost the figure is, under it
     assert re.search(r'data-cost-source="billed">billed, stale price<', html)
@@ -125,13 +157,20 @@ def test_each_price_says_where_and_when_it_was_read(report: tuple[Path, str, _Ce
     section = html.split('<section id="prices">', 1)[1].split("</section>", 1)[0]
     assert "https://acme.example/pricing" in section and "pay-as-you-go" in section
     assert "2026-01-05 <b>stale</b>" in section
-    assert "2026-11-01 <b class=\"weak\" data-weak=\"a reseller&#39;s page\">weak: a reseller&#39;s page</b>" in section
-    assert "Weak price sources (not the provider's own dated page; check the source): acme/plain (a reseller's page)" \
+    assert '2026-11-01 <b class="weak" data-weak="a reseller&#39;s page">weak: a reseller&#39;s page</b>' in section
+    assert (
+        "Weak price sources (not the provider's own dated page; check the source): acme/plain (a reseller's page)"
         in html.replace("&#39;", "'")
+    )
     board = json.loads(html.split('id="leaderboard-data">', 1)[1].split("</script>", 1)[0])
     entry = next(e for e in board["entries"] if e["model"] == "metered")
-    assert entry["price"] == {"plan": "pay-as-you-go", "source": "https://acme.example/pricing", "read": "2026-01-05",
-                              "stale": True, "weak": None}
+    assert entry["price"] == {
+        "plan": "pay-as-you-go",
+        "source": "https://acme.example/pricing",
+        "read": "2026-01-05",
+        "stale": True,
+        "weak": None,
+    }
     assert entry["cost_source"] == "billed"
 
 

@@ -43,8 +43,7 @@ def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
     ok = [r for r in rows.requests if r.outcome == "ok"]
     failed = [r for r in rows.requests if r.outcome == "error"]
     assert ok and failed
-    assert all(r.scored == 1 and r.asr_model == "tiny.en" and r.unit == "word" and r.ref_length
-               for r in ok)
+    assert all(r.scored == 1 and r.asr_model == "tiny.en" and r.unit == "word" and r.ref_length for r in ok)
     assert all(r.scored == 0 and r.transcript is None for r in failed)
     # Failed jobs keep their cost row (uncharged: 0), so sums are totals, not lower bounds.
     assert all(r.cost_usd == 0.0 and r.charged_attempts == 0 for r in failed)

@@ -24,8 +24,9 @@ def test_the_readme_shows_the_generated_picture() -> None:
     script = _script()
     made_from = script.text_chunk(script.PICTURE.read_bytes(), script.KEYWORD)
     assert made_from is not None, "docs/report.png was not made by docs/make_report_png.py: run it"
-    assert made_from == script.fingerprint(), "the report changed since docs/report.png was made: run " \
-                                              "python docs/make_report_png.py"
+    assert made_from == script.fingerprint(), (
+        "the report changed since docs/report.png was made: run python docs/make_report_png.py"
+    )
 
 
 def test_the_text_chunk_round_trips() -> None:

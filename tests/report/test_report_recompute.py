@@ -106,8 +106,11 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     listened = [r for r in ok if not r.resumed and r.underruns is not None]
     if listened:  # the streams' listener figures (schema 6)
         expected["underruns"] = float(sum(r.underruns for r in listened))
-        for key, column in (("last_audio_ms.p50", "last_audio_ms"), ("jitter_p95_ms.p50", "gap_p95_ms"),
-                            ("real_time_factor.p50", "real_time_factor")):
+        for key, column in (
+            ("last_audio_ms.p50", "last_audio_ms"),
+            ("jitter_p95_ms.p50", "gap_p95_ms"),
+            ("real_time_factor.p50", "real_time_factor"),
+        ):
             values = np.array([getattr(r, column) for r in listened], dtype=float)
             expected[key] = _quantile(values, 0.5)
     total = sum(r.cost_usd for r in sent)
@@ -116,7 +119,8 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     expected["cost_per_1k_chars_usd"] = 1000 * total / sum(r.chars for r in sent)
     # $ per 1M characters and per hour of audio side by side, in the leaderboard and the prices section
     expected["cost_per_million_chars_usd"] = expected["price.per_million_chars_usd"] = (
-        1e6 * total / sum(r.chars for r in sent))
+        1e6 * total / sum(r.chars for r in sent)
+    )
     expected["cost_per_hour_usd"] = expected["price.per_hour_usd"] = total * 3600 / sum(r.duration_s for r in ok)
     planned = sum(r.planned_usd for r in sent)  # nothing billed in these runs: the plan is the cost
     expected["planned_billed"] = expected["price.planned_usd"] = planned
@@ -128,8 +132,11 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     expected["wer_pooled"] = (errors.sum() / words.sum(), *_korn_graubard(errors, words))
     expected["wer_mean"] = float(np.mean([r.wer for r in in_words]))
     chars = [r for r in scored if r.unit == "char"]  # zh/ja clips, pooled apart from the word-unit ones
-    expected["cer_pooled"] = (sum(r.substitutions + r.deletions + r.insertions for r in chars)
-                              / sum(r.ref_length for r in chars)) if chars else None
+    expected["cer_pooled"] = (
+        (sum(r.substitutions + r.deletions + r.insertions for r in chars) / sum(r.ref_length for r in chars))
+        if chars
+        else None
+    )
     similarity = np.array([r.similarity for r in scored], dtype=float)
     quality = np.array([r.dnsmos_overall for r in scored], dtype=float)
     expected["similarity"] = _student(similarity)
@@ -140,8 +147,18 @@ def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     # These runs read no hard-text corpus: no span was judged (tests/bench/test_hard_text_run.py has a run that did)
     expected["hard_text"] = None
     # The registered checks (harness.checks), by the rules docs/checks.md states
-    paced = np.array([60 * r.ref_words / r.speech_s for r in in_words if not r.score_error and r.ref_words
-                      and r.speech_s is not None and r.speech_s >= 0.5 and r.wer is not None and r.wer <= 0.5])
+    paced = np.array(
+        [
+            60 * r.ref_words / r.speech_s
+            for r in in_words
+            if not r.score_error
+            and r.ref_words
+            and r.speech_s is not None
+            and r.speech_s >= 0.5
+            and r.wer is not None
+            and r.wer <= 0.5
+        ]
+    )
     logs = np.log(paced)  # a geometric mean: Student's t on the logarithms, exponentiated
     if not logs.size:
         expected["speaking_pace_wpm"] = None
@@ -206,8 +223,10 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
 
 
-@pytest.mark.parametrize(("key", "kind"), [("latency_ms.p50", "ms"), ("cost_per_request_usd", "usd"),
-                                           ("wer_pooled", "rate"), ("quality", "num")])
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("latency_ms.p50", "ms"), ("cost_per_request_usd", "usd"), ("wer_pooled", "rate"), ("quality", "num")],
+)
 def test_printed_text_is_the_formatted_value(page: _Cells, key: str, kind: str) -> None:
     cell = page.cells[f"pixazo/xtts-v2:{key}"]
     text = page.html.split(f'data-key="pixazo/xtts-v2:{key}"', 1)[1].split("</td>", 1)[0]

@@ -22,8 +22,9 @@ def _sandbox_run(out: Path) -> str:
     from harness.scoring import BackgroundScorer, Scorer
 
     out.mkdir(parents=True, exist_ok=True)
-    config = BenchConfig(models=MODELS, corpus=("en_read:5",), sandbox_profile="fast", seed=11, concurrency=4,
-                         out=out, report=False)
+    config = BenchConfig(
+        models=MODELS, corpus=("en_read:5",), sandbox_profile="fast", seed=11, concurrency=4, out=out, report=False
+    )
     # The ASR is what compare gates; DNSMOS (a second of CPU a clip) is scored end to end by the CI gate's run
     # (test_report_ci_example) and its report columns by the synthetic runs.
     scorer = BackgroundScorer(config.output.db_path, Scorer(similarity=False, dnsmos=False))
@@ -51,7 +52,8 @@ def test_two_sandbox_runs_of_one_configuration(tmp_path: Path) -> None:
     # such a check may then lack data, and says why.
     assert len(latency) == 2 and all(
         c.verdict is Ruling.OK or (c.verdict is Ruling.INSUFFICIENT and any("saturated" in d for d in c.details))
-        for c in latency)
+        for c in latency
+    )
 
     page = write_report(new, out / second / "index.html", comparison)
     assert len(list((page.parent / "audio").iterdir())) == len(new.requests)

@@ -19,7 +19,6 @@ from tests.helpers.store_rows import insert_rows
 PRICED = Model("acme", "plain", 800.0, usd=0.03)
 
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _JobCost(RowChange):
     """A job's cost alone, as a writer handed it."""
@@ -37,10 +36,28 @@ def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> Non
         store.update_job(first, _JobCost(cost_usd=math.inf))
         (cost,) = [dict(row) for row in store.query("SELECT * FROM costs WHERE job_key = ?", (second,))]
         cost.pop("cost_id")
-        insert_rows(store, "costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,
-                                "billed_units_json": json.dumps({"characters": 1e300}), "billed_usd": 0.02}])
-        stored = dict(store.query("SELECT usd, amount, planned_usd, billed_units_json, billed_usd FROM costs "
-                                  "WHERE job_key = ? AND attempt = 2", (second,))[0])
+        insert_rows(
+            store,
+            "costs",
+            [
+                {
+                    **cost,
+                    "attempt": 2,
+                    "usd": 1e20,
+                    "amount": math.nan,
+                    "planned_usd": 0.03,
+                    "billed_units_json": json.dumps({"characters": 1e300}),
+                    "billed_usd": 0.02,
+                }
+            ],
+        )
+        stored = dict(
+            store.query(
+                "SELECT usd, amount, planned_usd, billed_units_json, billed_usd FROM costs "
+                "WHERE job_key = ? AND attempt = 2",
+                (second,),
+            )[0]
+        )
         assert store.query("SELECT cost_usd FROM jobs WHERE job_key = ?", (first,))[0][0] is None
     finally:
         store.close()

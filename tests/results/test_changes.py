@@ -15,8 +15,11 @@ from harness.results import JobCancel, JobOutcome, KeptAudio, RowChange, RunStat
 from harness.results import changes as changes_module
 from harness.results.tables import TABLE_BY_NAME
 
-CHANGES = [item for item in vars(changes_module).values()
-           if isinstance(item, type) and issubclass(item, RowChange) and item is not RowChange]
+CHANGES = [
+    item
+    for item in vars(changes_module).values()
+    if isinstance(item, type) and issubclass(item, RowChange) and item is not RowChange
+]
 
 
 def _types(record: type) -> dict[str, set[type]]:

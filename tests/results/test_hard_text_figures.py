@@ -44,16 +44,25 @@ def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list
     rows = []
     for index, (written, control) in enumerate(readings):
         item = f"{category}-{index:03}"
-        rows.append(SpanScoreRow(provider=provider, model="m", item_id=item, category=category, control=False,
-                                 verdict=written, error="year-digit-by-digit" if written == FAIL else None))
-        rows.append(SpanScoreRow(provider=provider, model="m", item_id=item, category=category, control=True,
-                                 verdict=control))
+        rows.append(
+            SpanScoreRow(
+                provider=provider,
+                model="m",
+                item_id=item,
+                category=category,
+                control=False,
+                verdict=written,
+                error="year-digit-by-digit" if written == FAIL else None,
+            )
+        )
+        rows.append(
+            SpanScoreRow(provider=provider, model="m", item_id=item, category=category, control=True, verdict=control)
+        )
     return rows
 
 
 def test_an_item_counts_only_where_its_control_passes() -> None:
-    rows = _rows("a", "year", [(PASS, PASS), (PASS, PASS), (FAIL, PASS), (UNSURE, PASS), (FAIL, FAIL),
-                               (PASS, UNSURE)])
+    rows = _rows("a", "year", [(PASS, PASS), (PASS, PASS), (FAIL, PASS), (UNSURE, PASS), (FAIL, FAIL), (PASS, UNSURE)])
     [year] = category_figures(rows)
     assert (year.provider, year.model, year.category) == ("a", "m", "year")
     assert (year.items, year.calibrated, year.judged) == (6, 4, 3)
@@ -79,10 +88,20 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
     conn = connect_writer(tmp_path / "runs.db")
     try:
         assert read_span_scores(conn, "r1") == ()
-        first = SpanScoreRow(provider="a", model="m", item_id="year-001", category="year", control=False, verdict=FAIL,
-                             heard="one nine eight four",
-                             error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
-                             run_id="r1", asr_model="tiny.en#x")
+        first = SpanScoreRow(
+            provider="a",
+            model="m",
+            item_id="year-001",
+            category="year",
+            control=False,
+            verdict=FAIL,
+            heard="one nine eight four",
+            error="year-digit-by-digit",
+            transcript="born in one nine eight four",
+            clip_id="c1",
+            run_id="r1",
+            asr_model="tiny.en#x",
+        )
         control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
         write_span_scores(conn, [first, control])
         write_span_scores(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
@@ -97,16 +116,25 @@ def test_a_stored_verdict_none_of_hard_texts_is_left_out_and_named(tmp_path: Pat
     another word is read without that row, named in one line, as every reader of the store leaves a row out."""
     conn = connect_writer(tmp_path / "runs.db")
     try:
-        good = SpanScoreRow(provider="a", model="m", item_id="year-001", category="year", control=False, verdict=PASS,
-                            clip_id="c1", run_id="r1")
+        good = SpanScoreRow(
+            provider="a",
+            model="m",
+            item_id="year-001",
+            category="year",
+            control=False,
+            verdict=PASS,
+            clip_id="c1",
+            run_id="r1",
+        )
         write_span_scores(conn, [good, replace(good, clip_id="c2", control=True)])
         conn.execute("UPDATE span_scores SET verdict = 'maybe' WHERE clip_id = 'c2'")
         conn.commit()
         left_out: list[str] = []
         read = read_span_scores(conn, "r1", left_out)
         assert read == (good,) and type(read[0].verdict) is HardTextVerdict
-        assert left_out == ["span_scores row 2: verdict holds 'maybe', none of pass, fail, other, unsure: "
-                            "left out of every figure"]
+        assert left_out == [
+            "span_scores row 2: verdict holds 'maybe', none of pass, fail, other, unsure: left out of every figure"
+        ]
         with pytest.raises(ValueError, match="maybe"):
             read_span_scores(conn, "r1")
     finally:
@@ -114,8 +142,10 @@ def test_a_stored_verdict_none_of_hard_texts_is_left_out_and_named(tmp_path: Pat
 
 
 def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> None:
-    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE)
-            for row in _rows("a", "acronym", [(PASS, PASS)]) + _rows("a", "year", [(PASS, PASS)])]
+    rows = [
+        replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE)
+        for row in _rows("a", "acronym", [(PASS, PASS)]) + _rows("a", "year", [(PASS, PASS)])
+    ]
     tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": False, "year": True})
     acronym, year = category_figures(rows, Judgeability((tiny,)))
     assert (acronym.unscored, year.unscored) == ("not judgeable by tiny.en", None)
@@ -123,7 +153,8 @@ def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> No
     # another model's self-test, or another judging method's, says nothing about these rows: not measured
     base = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"acronym": True, "year": True})
     assert [figure.unscored for figure in category_figures(rows, Judgeability((base,)))] == [
-        "not measured for tiny.en"] * 2
+        "not measured for tiny.en"
+    ] * 2
     older = ModelJudgeability("tiny.en#abc", TRANSCRIPT, 0.8, {"acronym": True, "year": True})
     assert category_figures(rows, Judgeability((older,)))[1].unscored == "not measured for tiny.en"
 
@@ -139,8 +170,10 @@ def test_a_self_test_of_other_margins_does_not_vouch_for_a_verdict() -> None:
     """A shipped self-test measured one decision rule; verdicts reached with other margins (a judge changed since, or
     a run judged with its own) are not measured, whatever the category's verdict was: base's file once predated the
     generated misreadings' margin and still called its categories judgeable."""
-    rows = [replace(row, asr_model="base#def", method=FORCED_CHOICE, thresholds="pass>=3;fail>=2")
-            for row in _rows("a", "year", [(PASS, PASS)])]
+    rows = [
+        replace(row, asr_model="base#def", method=FORCED_CHOICE, thresholds="pass>=3;fail>=2")
+        for row in _rows("a", "year", [(PASS, PASS)])
+    ]
     same = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True}, "pass>=3;fail>=2")
     other = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True}, "pass>=3;fail>=2;generated>=1.5")
     unsaid = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"year": True})
@@ -148,7 +181,8 @@ def test_a_self_test_of_other_margins_does_not_vouch_for_a_verdict() -> None:
     assert category_figures(rows, Judgeability((unsaid,)))[0].unscored is None  # a file that does not say
     assert category_figures(rows, Judgeability((other,)))[0].unscored == (
         "not measured for base at margins pass>=3;fail>=2; its self-test is at pass>=3;fail>=2;generated>=1.5: "
-        "`tts-harness score RUN_ID` judges the run again")
+        "`tts-harness score RUN_ID` judges the run again"
+    )
 
 
 def test_every_shipped_self_test_measured_the_judges_own_margins() -> None:
@@ -158,12 +192,17 @@ def test_every_shipped_self_test_measured_the_judges_own_margins() -> None:
 
     shipped = shipped_judgeability().models
     assert shipped and {model.asr_name: model.margins for model in shipped} == {
-        model.asr_name: Thresholds().key() for model in shipped}
+        model.asr_name: Thresholds().key() for model in shipped
+    }
 
 
 def test_the_table_across_models_lays_each_category_out_by_model_and_pools_the_scored_ones() -> None:
-    rows = (_rows("a", "year", [(PASS, PASS), (FAIL, PASS)]) + _rows("b", "year", [(PASS, PASS), (PASS, PASS)])
-            + _rows("a", "acronym", [(PASS, PASS)]) + _rows("b", "acronym", [(FAIL, PASS)]))
+    rows = (
+        _rows("a", "year", [(PASS, PASS), (FAIL, PASS)])
+        + _rows("b", "year", [(PASS, PASS), (PASS, PASS)])
+        + _rows("a", "acronym", [(PASS, PASS)])
+        + _rows("b", "acronym", [(FAIL, PASS)])
+    )
     rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE) for row in rows]
     tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"year": True, "acronym": False})
     table = across_models(category_figures(rows, Judgeability((tiny,))))

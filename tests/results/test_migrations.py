@@ -18,14 +18,18 @@ def _make_old(path: str) -> None:
         conn.execute(f"ALTER TABLE jobs DROP COLUMN {column}")
     conn.execute("ALTER TABLE scores DROP COLUMN setup_asr_model")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.execute("INSERT INTO jobs (run_id, job_key, seq, harness_version, git_revision, provider, model, endpoint, "
-                 "params_json, params_sha256, corpus, corpus_version, item_id, text, chars, repeat, e2e_ms) "
-                 "VALUES ('old', 'k1', 1, '0', 'x', 'p', 'm', 'e', '{}', 'h', 'c', '1', 'i', 't', 1, 0, 1234.0)")
-    conn.execute("INSERT INTO scores (clip_id, run_id, asr_backend, asr_model, normalizer_version, normalizer_name, "
-                 "asr_settings, harness_version, language, unit, hits, substitutions, deletions, insertions, "
-                 "ref_length, ref_words, hyp_length, flags_json, findings_json, cache_hit, scored_at) VALUES "
-                 "('k1', 'old', 'faster-whisper', 'tiny.en#ab', '1', 'n', 's', '0', 'en', 'word', 3, 1, 0, 0, 4, 4, "
-                 "4, '[]', '[]', 0, '2026-01-01T00:00:00.000Z')")
+    conn.execute(
+        "INSERT INTO jobs (run_id, job_key, seq, harness_version, git_revision, provider, model, endpoint, "
+        "params_json, params_sha256, corpus, corpus_version, item_id, text, chars, repeat, e2e_ms) "
+        "VALUES ('old', 'k1', 1, '0', 'x', 'p', 'm', 'e', '{}', 'h', 'c', '1', 'i', 't', 1, 0, 1234.0)"
+    )
+    conn.execute(
+        "INSERT INTO scores (clip_id, run_id, asr_backend, asr_model, normalizer_version, normalizer_name, "
+        "asr_settings, harness_version, language, unit, hits, substitutions, deletions, insertions, "
+        "ref_length, ref_words, hyp_length, flags_json, findings_json, cache_hit, scored_at) VALUES "
+        "('k1', 'old', 'faster-whisper', 'tiny.en#ab', '1', 'n', 's', '0', 'en', 'word', 3, 1, 0, 0, 4, 4, "
+        "4, '[]', '[]', 0, '2026-01-01T00:00:00.000Z')"
+    )
     store.close()
 
 
@@ -54,6 +58,5 @@ def test_migrating_twice_changes_nothing(store_target: str) -> None:
     Store(path).close()
     store = Store(path)
     assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == LATEST
-    assert [c for c in columns_of(store.conn, "scores") if c == "setup_asr_model"] == [
-        "setup_asr_model"]
+    assert [c for c in columns_of(store.conn, "scores") if c == "setup_asr_model"] == ["setup_asr_model"]
     store.close()

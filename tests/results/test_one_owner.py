@@ -17,11 +17,19 @@ SQL = re.compile(r"\b(SELECT|INSERT (OR \w+ )?INTO|CREATE (TABLE|INDEX)|ALTER TA
 def _strings(path: Path) -> list[str]:
     """Every string literal of a module (f-string parts included), docstrings excepted."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 def test_no_sql_outside_the_results_package() -> None:
@@ -29,7 +37,8 @@ def test_no_sql_outside_the_results_package() -> None:
         f"{path.relative_to(HARNESS)}: {text.strip()[:60]!r}"
         for path in HARNESS.rglob("*.py")
         if RESULTS not in path.parents and path != SANDBOX_STATE
-        for text in _strings(path) if SQL.search(text)
+        for text in _strings(path)
+        if SQL.search(text)
     )
     assert offenders == []
 
@@ -58,6 +67,9 @@ def test_the_public_surface_is_sorted_and_complete() -> None:
     import harness.results as results
 
     assert results.__all__ == sorted(results.__all__, key=lambda name: (not name.isupper(), name))
-    public = {name for name, value in vars(results).items()
-              if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"}
+    public = {
+        name
+        for name, value in vars(results).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
+    }
     assert public == set(results.__all__)

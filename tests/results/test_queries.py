@@ -60,10 +60,13 @@ def mixed(store_target: str) -> str:
 def _rescore(db: str, model: str, clips: int, scored_at: str) -> None:
     """A later pass (scored after the first) with another model over the first `clips` clips of the first."""
     store = Store(db)
-    rows = [dict(r) for r in store.query("SELECT * FROM scores WHERE setup_asr_model = ? ORDER BY clip_id",
-                                         (ENGLISH_ONLY,))][:clips]
-    write_scores(store.conn, [dataclasses.replace(ScoreRow(**r), asr_model=model, setup_asr_model=model,
-                                                  scored_at=scored_at) for r in rows])
+    rows = [
+        dict(r) for r in store.query("SELECT * FROM scores WHERE setup_asr_model = ? ORDER BY clip_id", (ENGLISH_ONLY,))
+    ][:clips]
+    write_scores(
+        store.conn,
+        [dataclasses.replace(ScoreRow(**r), asr_model=model, setup_asr_model=model, scored_at=scored_at) for r in rows],
+    )
     store.close()
 
 
@@ -95,8 +98,18 @@ def test_the_setup_with_most_clips_wins_then_the_latest(mixed: str) -> None:
 
 
 def _row(**values: object) -> RequestRow:
-    return request_row(**{"scored": 0, "flags": "[]", "chars": 10, "cost_usd": 0.01, "cost_unit": "USD",
-                          "cost_amount": 0.01, "state": None, **values})
+    return request_row(
+        **{
+            "scored": 0,
+            "flags": "[]",
+            "chars": 10,
+            "cost_usd": 0.01,
+            "cost_unit": "USD",
+            "cost_amount": 0.01,
+            "state": None,
+            **values,
+        }
+    )
 
 
 def _error(**values: object) -> ErrorEntry:
@@ -134,8 +147,10 @@ def test_latency_cost_and_counts_follow_one_rule_each() -> None:
 
 
 def test_the_total_is_unknown_when_a_sent_job_has_no_usd_price_and_the_rates_are_the_priced_jobs() -> None:
-    requests = (_row(job_key="a", outcome="ok", cost_usd=None, cost_unit="characters", cost_amount=1200.0),
-                _row(job_key="b", outcome="ok", cost_usd=0.02, cost_unit="characters", cost_amount=800.0))
+    requests = (
+        _row(job_key="a", outcome="ok", cost_usd=None, cost_unit="characters", cost_amount=1200.0),
+        _row(job_key="b", outcome="ok", cost_usd=0.02, cost_unit="characters", cost_amount=800.0),
+    )
     (figures,) = model_figures(RunRows(run=StoredRun(run_id="r"), requests=requests))
     # a partial sum would understate the total; a rate over the priced job (its 10 characters) does not
     assert (figures.cost.total_usd, figures.cost.unpriced) == (None, 1)

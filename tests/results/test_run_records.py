@@ -41,21 +41,30 @@ def _declared(record: type) -> list[tuple[str, type, bool]]:
     return found
 
 
-@pytest.mark.parametrize(("record", "columns"), [(RequestRow, REQUEST_COLUMNS), (StoredRun, RUN_COLUMNS),
-                                                 (ErrorEntry, ERROR_COLUMNS), (DriftEntry, DRIFT_COLUMNS)])
+@pytest.mark.parametrize(
+    ("record", "columns"),
+    [(RequestRow, REQUEST_COLUMNS), (StoredRun, RUN_COLUMNS), (ErrorEntry, ERROR_COLUMNS), (DriftEntry, DRIFT_COLUMNS)],
+)
 def test_each_record_is_its_readers_columns(record: type, columns: tuple[RowColumn, ...]) -> None:
     assert _declared(record) == [(c.name, PYTHON[c.kind], c.nullable) for c in columns]
 
 
-@pytest.mark.parametrize(("record", "table", "unread"), [(RequestRow, JobRow, UNREAD_JOB_COLUMNS),
-                                                         (ErrorEntry, ErrorRow, UNREAD_ENTRY_COLUMNS),
-                                                         (DriftEntry, DriftRow, UNREAD_ENTRY_COLUMNS)])
-def test_a_readers_record_is_its_table_record_but_the_unread_columns(record: type, table: type,
-                                                                     unread: frozenset[str]) -> None:
+@pytest.mark.parametrize(
+    ("record", "table", "unread"),
+    [
+        (RequestRow, JobRow, UNREAD_JOB_COLUMNS),
+        (ErrorEntry, ErrorRow, UNREAD_ENTRY_COLUMNS),
+        (DriftEntry, DriftRow, UNREAD_ENTRY_COLUMNS),
+    ],
+)
+def test_a_readers_record_is_its_table_record_but_the_unread_columns(
+    record: type, table: type, unread: frozenset[str]
+) -> None:
     own = [item for item in _declared(record) if item[0] in {f.name for f in fields(table)}]
     assert own == [item for item in _declared(table) if item[0] not in unread]
     assert [item for item in _declared(record) if item not in own] == (
-        _declared(JoinedColumns) if record is RequestRow else [])
+        _declared(JoinedColumns) if record is RequestRow else []
+    )
     assert not {f.name for f in fields(record)} & unread
 
 

@@ -16,10 +16,12 @@ from harness.results.store import Existing, Store
 from harness.results.tables import ClipRow, ScoreRow
 from tests.helpers.store_rows import insert_rows, write_rows
 
-CLIPS_DDL = ("clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, "
-             "corpus TEXT, item_id TEXT, language TEXT, text TEXT NOT NULL, alternatives_json TEXT, "
-             "reference_audio_path TEXT, audio_path TEXT NOT NULL, audio_sha256 TEXT NOT NULL, "
-             "declared_media_type TEXT, declared_sample_rate INTEGER")
+CLIPS_DDL = (
+    "clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, "
+    "corpus TEXT, item_id TEXT, language TEXT, text TEXT NOT NULL, alternatives_json TEXT, "
+    "reference_audio_path TEXT, audio_path TEXT NOT NULL, audio_sha256 TEXT NOT NULL, "
+    "declared_media_type TEXT, declared_sample_rate INTEGER"
+)
 
 
 def _columns(conn: Connection, table: str) -> list[str]:
@@ -30,9 +32,28 @@ def test_every_table_and_column_is_documented(store_target: str) -> None:
     store = Store(store_target)
     doc = schema_module.__doc__ or ""
     tables = tables_of(store.conn)
-    assert set(tables) == {"meta", "runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors",
-                           "drift", "catalogues", "clips", "leases", "scores", "span_scores",
-                           "score_cache"} == set(schema_module.TABLE_NAMES)
+    assert (
+        set(tables)
+        == {
+            "meta",
+            "runs",
+            "jobs",
+            "load_levels",
+            "marks",
+            "polls",
+            "chunks",
+            "costs",
+            "errors",
+            "drift",
+            "catalogues",
+            "clips",
+            "leases",
+            "scores",
+            "span_scores",
+            "score_cache",
+        }
+        == set(schema_module.TABLE_NAMES)
+    )
     words = set(re.findall(r"[a-z0-9_]+", doc))
     missing = [f"{t}.{c}" for t in tables for c in _columns(store.conn, t) if c not in words]
     assert missing == []
@@ -59,10 +80,26 @@ def test_schema_is_idempotent_and_versioned(store_target: str) -> None:
 
 def test_a_failed_write_leaves_nothing_behind(store_target: str) -> None:
     store = Store(store_target)
-    row = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
-           "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
-    level = {"run_id": "r", "level": 1, "provider": "p", "cap": 1, "max_in_flight": 1, "gate_waits": 0,
-             "started_at": "2026-01-01T00:00:00.000Z", "finished_at": "2026-01-01T00:00:01.000Z"}
+    row = {
+        "run_id": "r",
+        "job_key": "k",
+        "provider": "p",
+        "model": "m",
+        "item_id": "i",
+        "name": "terminal",
+        "t_ms": 1.0,
+        "wall_at": "2026-01-01T00:00:00.000Z",
+    }
+    level = {
+        "run_id": "r",
+        "level": 1,
+        "provider": "p",
+        "cap": 1,
+        "max_in_flight": 1,
+        "gate_waits": 0,
+        "started_at": "2026-01-01T00:00:00.000Z",
+        "finished_at": "2026-01-01T00:00:01.000Z",
+    }
     with pytest.raises(sqlite3.Error):  # the second level row has the first one's key
         write_rows(store, [("marks", [row]), ("load_levels", [level, level])])
     assert store.query("SELECT COUNT(*) FROM marks")[0][0] == 0
@@ -76,8 +113,16 @@ def test_writes_name_only_tables_of_the_schema(store_target: str) -> None:
 
 def test_a_kept_row_is_not_overwritten_and_a_marks_rewrite_replaces(store_target: str) -> None:
     store = Store(store_target)
-    mark = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
-            "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
+    mark = {
+        "run_id": "r",
+        "job_key": "k",
+        "provider": "p",
+        "model": "m",
+        "item_id": "i",
+        "name": "terminal",
+        "t_ms": 1.0,
+        "wall_at": "2026-01-01T00:00:00.000Z",
+    }
     write_rows(store, [("marks", [mark])])
     insert_rows(store, "marks", [{**mark, "t_ms": 2.0}], Existing.KEEP)
     assert store.marks("k") == {"terminal": 1.0}

@@ -25,8 +25,12 @@ def test_a_payload_reads_back_as_its_record(tmp_path: Path) -> None:
     cache.put(_key(), heard)
     assert cache.get(_key(), HeardTranscript) == heard
     assert cache.get(_key(), CachedTranscript) == CachedTranscript(transcript="hello", asr_seconds=0.5)
-    assert cache.payload(_key()) == {"transcript": "hello", "asr_seconds": 0.5, "heard_language": "en",
-                                     "heard_probability": 0.9}  # the JSON an older harness wrote and reads
+    assert cache.payload(_key()) == {
+        "transcript": "hello",
+        "asr_seconds": 0.5,
+        "heard_language": "en",
+        "heard_probability": 0.9,
+    }  # the JSON an older harness wrote and reads
     cache.put(_key(CacheKind.DNSMOS), CachedDnsmos())
     assert cache.get(_key(CacheKind.DNSMOS), CachedDnsmos) == CachedDnsmos()
     cache.close()

@@ -28,8 +28,9 @@ def _content(target: str | Path) -> dict[str, list[str]]:
         for table in RUN_TABLES:
             columns = [c for c in columns_of(conn, table) if c != SURROGATE_IDS.get(table)]
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
-            found[table] = sorted(json.dumps([float(v) if isinstance(v, int | float) else v for v in row])
-                                  for row in rows)
+            found[table] = sorted(
+                json.dumps([float(v) if isinstance(v, int | float) else v for v in row]) for row in rows
+            )
         return found
     finally:
         conn.close()
@@ -37,7 +38,8 @@ def _content(target: str | Path) -> dict[str, list[str]]:
 
 def test_parameter_marks_are_translated_outside_literals_only() -> None:
     assert pyformat("SELECT * FROM t WHERE a = ? AND b = :name AND c = '?:x%' AND d LIKE 'x%'") == (
-        "SELECT * FROM t WHERE a = %s AND b = %(name)s AND c = '?:x%%' AND d LIKE 'x%%'")
+        "SELECT * FROM t WHERE a = %s AND b = %(name)s AND c = '?:x%%' AND d LIKE 'x%%'"
+    )
     assert pyformat("SELECT 'it''s ?', x::text, 5 % 2") == "SELECT 'it''s ?', x::text, 5 %% 2"
 
 
@@ -100,13 +102,15 @@ def test_the_cli_merges_and_refuses_in_one_line(tmp_path: Path, store_target: st
 def test_a_store_url_never_prints_its_password(tmp_path: Path) -> None:
     from harness.cli import app
 
-    refused = CliRunner().invoke(app, ["runs", "merge", str(tmp_path / "none.db"), "--into",
-                                       "postgresql://team:hunter2secret@127.0.0.1:1/runs"])
+    refused = CliRunner().invoke(
+        app, ["runs", "merge", str(tmp_path / "none.db"), "--into", "postgresql://team:hunter2secret@127.0.0.1:1/runs"]
+    )
     assert refused.exit_code == 2 and "hunter2secret" not in refused.output
 
 
-def test_report_compare_and_export_read_the_shared_store_by_url(tmp_path: Path, store_target: str,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_compare_and_export_read_the_shared_store_by_url(
+    tmp_path: Path, store_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The faces that read one run take `--db URL` (or TTS_HARNESS_DB) as they take a file."""
     from harness.cli import app
 

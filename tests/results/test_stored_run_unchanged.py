@@ -36,15 +36,20 @@ CHANGED_SECTIONS = {
     # issue 68: the hard-text judge's prior share (0.3 -> 0.4) and its writings changed, and the shipped self-test
     # measured the new rule: verdicts stored at the old margins are not measured, and the notes say how to judge the
     # run again (tests/results/test_hard_text_figures.py)
-    "hard_text": ("hard_text_notes", "cardinal (not measured for tiny.en at margins "
-                  "pass>=3;fail>=2;other>5;prior=0.3;generated>=1.5; its self-test is at"),
+    "hard_text": (
+        "hard_text_notes",
+        "cardinal (not measured for tiny.en at margins "
+        "pass>=3;fail>=2;other>5;prior=0.3;generated>=1.5; its self-test is at",
+    ),
 }
 # Columns added since that read a value from what an old store already holds, each with why.
 READ_FROM_OLD_ROWS = {
     # issue 79: the harness's own requests (polly's speech marks asked apart), read from the run's costs rows of a
     # negative attempt, kept apart from the offering's price (tests/bench/test_billed_cost.py)
-    "own_usd": "the harness's own requests", "own_planned_usd": "the harness's own requests",
-    "own_billed_usd": "the harness's own requests", "own_requests": "the harness's own requests",
+    "own_usd": "the harness's own requests",
+    "own_planned_usd": "the harness's own requests",
+    "own_billed_usd": "the harness's own requests",
+    "own_requests": "the harness's own requests",
 }
 runner = CliRunner()
 
@@ -92,8 +97,11 @@ def _holds(actual: Any, expected: Any, where: str) -> None:
 
 def _added_columns_are_null(actual: list[dict[str, Any]], expected: list[dict[str, Any]], where: str) -> None:
     for got, want in zip(actual, expected, strict=True):
-        added = {key: value for key, value in got.items()
-                 if key not in want and value not in (None, "[]") and key not in READ_FROM_OLD_ROWS}
+        added = {
+            key: value
+            for key, value in got.items()
+            if key not in want and value not in (None, "[]") and key not in READ_FROM_OLD_ROWS
+        }
         assert not added, f"{where}: columns added since hold values in an old row: {added}"
 
 
@@ -116,14 +124,23 @@ def _without_own(section: dict[str, Any], own: dict[str, Decimal]) -> dict[str, 
     planned, billed and their plan less all of them (the old run billed each of its own requests)."""
     if section["key"] == "money":  # the cost's line: planned, billed and their plan, each without them
         apart = sum(own.values(), Decimal(0))
-        cost = [re.sub(r"(planned|billed|plan) \$([0-9.]+)",
-                       lambda m: f"{m.group(1)} ${Decimal(m.group(2)) - apart:.4f}", line)
-                if line.startswith("Cost: ") else line for line in section["lines"]]
+        cost = [
+            re.sub(
+                r"(planned|billed|plan) \$([0-9.]+)", lambda m: f"{m.group(1)} ${Decimal(m.group(2)) - apart:.4f}", line
+            )
+            if line.startswith("Cost: ")
+            else line
+            for line in section["lines"]
+        ]
         return {**section, "lines": cost}
     if section["key"] != "models":
         return section
-    rows = [{**row, "cost_usd": pytest.approx(float(Decimal(repr(row["cost_usd"])) - own[row["model"]]), rel=1e-12)}
-            if row["model"] in own and row["cost_usd"] is not None else row for row in section["rows"]]
+    rows = [
+        {**row, "cost_usd": pytest.approx(float(Decimal(repr(row["cost_usd"])) - own[row["model"]]), rel=1e-12)}
+        if row["model"] in own and row["cost_usd"] is not None
+        else row
+        for row in section["rows"]
+    ]
     return {**section, "rows": rows}
 
 
@@ -143,8 +160,9 @@ def _faces_agree(db: str, folder: Path) -> None:
     assert checked.exit_code == 0 and expected["recompute"] in checked.output, checked.output
     if db.startswith("postgresql://"):
         return  # a PostgreSQL store keeps no run folder to report into: its figures are its rows', checked above
-    reported = runner.invoke(app, ["report", run_id, "--db", db, "--format", "json", "--out",
-                                   str(folder / "index.html")])
+    reported = runner.invoke(
+        app, ["report", run_id, "--db", db, "--format", "json", "--out", str(folder / "index.html")]
+    )
     assert reported.exit_code == 0, reported.output
     summary = json.loads(reported.stdout)
     sections = {(s["key"], s.get("title", "")): s for s in summary["sections"]}
@@ -166,8 +184,9 @@ def test_a_store_written_before_the_records_gives_the_same_rows_and_figures(tmp_
 
 
 @pytest.mark.xdist_group("postgres")
-def test_the_same_run_merged_into_postgresql_gives_the_same_rows_and_figures(tmp_path: Path,
-                                                                            store_target_postgres: str) -> None:
+def test_the_same_run_merged_into_postgresql_gives_the_same_rows_and_figures(
+    tmp_path: Path, store_target_postgres: str
+) -> None:
     merged = runner.invoke(app, ["runs", "merge", str(_old_store(tmp_path)), "--into", store_target_postgres])
     assert merged.exit_code == 0, merged.output
     _faces_agree(store_target_postgres, tmp_path)

@@ -30,7 +30,8 @@ def _declared(table: Table, dialect: Dialect) -> Shape:
         is_key = c.name in table.key
         # SQLite keeps a one-column TEXT key nullable, as the DDL wrote it; PostgreSQL makes every key NOT NULL
         not_null = (c.added == FIRST_VERSION and not c.nullable and not (single_key and is_key)) or (
-            dialect is Dialect.POSTGRESQL and is_key)
+            dialect is Dialect.POSTGRESQL and is_key
+        )
         kind = c.sql_type if dialect is Dialect.SQLITE else _PG_TYPES[c.sql_type]
         default = c.stored_default
         if dialect is Dialect.POSTGRESQL and default is not None and default.startswith("'"):
@@ -45,9 +46,11 @@ def _held(conn: Connection, table: str) -> Shape:
     if dialect_of(conn) is Dialect.SQLITE:
         rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
         return [(str(r[1]), str(r[2]), bool(r[3]), None if r[4] is None else str(r[4])) for r in rows]
-    rows = conn.execute("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-                        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-                        (table,)).fetchall()
+    rows = conn.execute(
+        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
     return [(str(r[0]), str(r[1]), r[2] == "NO", None if r[3] is None else str(r[3])) for r in rows]
 
 
@@ -56,16 +59,28 @@ def _keys_and_indexes(conn: Connection, table: Table) -> tuple[tuple[str, ...], 
     if dialect_of(conn) is Dialect.SQLITE:
         info = conn.execute(f"PRAGMA table_info({table.name})").fetchall()
         key = tuple(str(r[1]) for r in sorted(info, key=lambda r: r[5]) if r[5])
-        indexes = {str(r[1]) for r in conn.execute(f"PRAGMA index_list({table.name})").fetchall()
-                   if not str(r[1]).startswith("sqlite_autoindex")}
+        indexes = {
+            str(r[1])
+            for r in conn.execute(f"PRAGMA index_list({table.name})").fetchall()
+            if not str(r[1]).startswith("sqlite_autoindex")
+        }
         return key, indexes
-    key = tuple(str(r[0]) for r in conn.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-        "WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
-        (table.name,)).fetchall())
-    indexes = {str(r[0]) for r in conn.execute(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?",
-        (table.name,)).fetchall() if not str(r[0]).endswith(("_pkey", "_key"))}
+    key = tuple(
+        str(r[0])
+        for r in conn.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = "
+            "ANY(i.indkey) WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
+            "ORDER BY array_position(i.indkey, a.attnum)",
+            (table.name,),
+        ).fetchall()
+    )
+    indexes = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?", (table.name,)
+        ).fetchall()
+        if not str(r[0]).endswith(("_pkey", "_key"))
+    }
     return key, indexes
 
 
@@ -95,10 +110,12 @@ def test_a_store_the_old_hand_written_ddl_made_migrates_to_exactly_the_declared_
             for statement in statements(OLD_DDL.read_text(encoding="utf-8")):
                 conn.execute(ddl(dialect_of(conn), statement))
             conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
-            conn.execute("INSERT INTO runs (run_id, created_at, updated_at, status, harness_version, git_revision, "
-                         "target, corpora_json, config_json, providers_json, models_json, repeats, concurrency, "
-                         "polling, planned_jobs, machine_json) VALUES ('old', 'c', 'u', 'finished', '0', 'x', "
-                         "'sandbox', '{}', '{}', '[]', '[]', 1, 1, 'adaptive', 0, '{}')")
+            conn.execute(
+                "INSERT INTO runs (run_id, created_at, updated_at, status, harness_version, git_revision, "
+                "target, corpora_json, config_json, providers_json, models_json, repeats, concurrency, "
+                "polling, planned_jobs, machine_json) VALUES ('old', 'c', 'u', 'finished', '0', 'x', "
+                "'sandbox', '{}', '{}', '[]', '[]', 1, 1, 'adaptive', 0, '{}')"
+            )
     finally:
         conn.close()
     conn = connect_writer(store_target)
@@ -131,6 +148,7 @@ def test_every_version_adds_the_columns_declared_with_it_and_says_why() -> None:
 def test_a_column_added_later_must_admit_the_null_of_its_older_rows() -> None:
     """A later column's old rows are NULL: its type admits None, its migration fills it in, or its default says what
     the NULL reads as. A record that claims otherwise is refused where its columns are read."""
+
     @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
     class Claims:
         key: str
@@ -148,5 +166,9 @@ def test_a_column_added_later_must_admit_the_null_of_its_older_rows() -> None:
 
     table = Table(name="reads", record=Reads, key=("key",))
     assert [(c.name, c.nullable, c.added) for c in table.columns] == [
-        ("key", False, 1), ("said", False, 2), ("count", True, 3), ("filled", False, 3)]
+        ("key", False, 1),
+        ("said", False, 2),
+        ("count", True, 3),
+        ("filled", False, 3),
+    ]
     assert table.create_sql() == "CREATE TABLE IF NOT EXISTS reads (\n    key TEXT PRIMARY KEY\n)"

@@ -22,8 +22,14 @@ TEXT = "The quick brown fox jumps over the lazy dog."
 
 def _speak(sandbox: Sandbox, client: httpx.Client, provider: str, model: str, text: str = TEXT) -> httpx.Response:
     offering = sh.provider(provider).offering(model)
-    answer = sh.send(sandbox, client, provider, offering.endpoint, offering.build(SynthesisInput(text)),
-                     key=sandbox.default_key(provider))
+    answer = sh.send(
+        sandbox,
+        client,
+        provider,
+        offering.endpoint,
+        offering.build(SynthesisInput(text)),
+        key=sandbox.default_key(provider),
+    )
     assert answer.status_code == 200, answer.text
     return answer
 
@@ -59,8 +65,7 @@ def test_dashscope_counts_a_cjk_character_twice_as_its_sheet_says(sandbox: Sandb
     assert _events(_speak(sandbox, client, "dashscope", "qwen3-tts-flash", text))[-1]["usage"]["characters"] == 11
 
 
-def test_openai_usage_is_the_sheets_tokens_in_and_the_audio_tokens_out(sandbox: Sandbox,
-                                                                       client: httpx.Client) -> None:
+def test_openai_usage_is_the_sheets_tokens_in_and_the_audio_tokens_out(sandbox: Sandbox, client: httpx.Client) -> None:
     done = _events(_speak(sandbox, client, "openai", "gpt-4o-mini-tts"))[-1]
     assert done["type"] == "speech.audio.done"
     assert done["usage"]["input_tokens"] == 11  # 44 characters at the sheet's 4 a token
@@ -68,8 +73,9 @@ def test_openai_usage_is_the_sheets_tokens_in_and_the_audio_tokens_out(sandbox: 
     assert 20 <= done["usage"]["output_tokens"] <= 100
 
 
-def test_speechify_states_its_billed_characters_in_the_body_and_its_last_event(sandbox: Sandbox,
-                                                                               client: httpx.Client) -> None:
+def test_speechify_states_its_billed_characters_in_the_body_and_its_last_event(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     assert _speak(sandbox, client, "speechify", "simba-english").json()["billable_characters_count"] == len(TEXT)
     done = _events(_speak(sandbox, client, "speechify", "simba-3.0"))[-1]
     assert done["type"] == "speech.done" and done["billable_characters_count"] == len(TEXT)
@@ -85,19 +91,26 @@ def test_the_billing_drift_doubles_one_providers_bill(sandbox: Sandbox, client: 
 
 @pytest.mark.parametrize("billing", [{"nobody": 2}, {"murf": 0}, {"murf": "twice"}, {"murf": float("inf")}, [2]])
 def test_a_billing_drift_out_of_range_is_one_line(sandbox: Sandbox, client: httpx.Client, billing: Any) -> None:
-    answer = client.post(sandbox.url + "/_sandbox/drift", content=json.dumps({"billing": billing}),
-                         headers={"Content-Type": "application/json"})
+    answer = client.post(
+        sandbox.url + "/_sandbox/drift",
+        content=json.dumps({"billing": billing}),
+        headers={"Content-Type": "application/json"},
+    )
     assert answer.status_code == 400 and "billing" in answer.json()["error"]
     assert "billing" not in client.get(sandbox.url + "/_sandbox/drift").json()
 
 
-@pytest.mark.parametrize(("provider", "model", "header", "billed"), [
-    ("elevenlabs", "eleven_flash_v2_5", "character-cost", (len(TEXT) + 1) // 2),  # Flash: a credit per 2 characters
-    ("elevenlabs", "eleven_multilingual_v2", "character-cost", len(TEXT)),
-    ("deepgram", "aura-2-thalia-en", "dg-char-count", len(TEXT)),
-])
-def test_a_billing_header_says_what_the_sheet_bills(sandbox: Sandbox, client: httpx.Client, provider: str, model: str,
-                                                    header: str, billed: int) -> None:
+@pytest.mark.parametrize(
+    ("provider", "model", "header", "billed"),
+    [
+        ("elevenlabs", "eleven_flash_v2_5", "character-cost", (len(TEXT) + 1) // 2),  # Flash: a credit per 2 characters
+        ("elevenlabs", "eleven_multilingual_v2", "character-cost", len(TEXT)),
+        ("deepgram", "aura-2-thalia-en", "dg-char-count", len(TEXT)),
+    ],
+)
+def test_a_billing_header_says_what_the_sheet_bills(
+    sandbox: Sandbox, client: httpx.Client, provider: str, model: str, header: str, billed: int
+) -> None:
     assert _speak(sandbox, client, provider, model).headers[header] == str(billed)
 
 

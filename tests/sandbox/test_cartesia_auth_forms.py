@@ -34,8 +34,11 @@ TEXT = "Every documented key form speaks."
 def _header_forms(key: str) -> dict[str, dict[str, str]]:
     """The HTTP forms: the bearer header, and X-API-Key as the 2024 conventions ("X-API-Key") and the
     client-applications page ("X-Api-Key") spell it (header names are case-insensitive, that page says)."""
-    return {"bearer": {"Authorization": f"Bearer {key}"}, "X-API-Key": {"X-API-Key": key},
-            "X-Api-Key": {"X-Api-Key": key}}
+    return {
+        "bearer": {"Authorization": f"Bearer {key}"},
+        "X-API-Key": {"X-API-Key": key},
+        "X-Api-Key": {"X-Api-Key": key},
+    }
 
 
 HEADER_FORMS = tuple(_header_forms(""))
@@ -49,8 +52,9 @@ def _speech_seconds(samples: np.ndarray, rate: int) -> float:
 def _bytes_request(sandbox: Sandbox, client: httpx.Client, headers: Mapping[str, str]) -> httpx.Response:
     example = provider("cartesia").endpoint(BYTES).example
     assert example is not None
-    return send(sandbox, client, "cartesia", BYTES, {**example, "transcript": TEXT},
-                headers={**VERSION_HEADERS, **headers})
+    return send(
+        sandbox, client, "cartesia", BYTES, {**example, "transcript": TEXT}, headers={**VERSION_HEADERS, **headers}
+    )
 
 
 def test_the_declaration_documents_both_headers_and_sends_the_bearer_form() -> None:
@@ -70,8 +74,7 @@ def test_a_good_key_in_each_header_form_gets_audio(sandbox: Sandbox, client: htt
 
 
 @pytest.mark.parametrize("form", HEADER_FORMS)
-def test_a_bad_key_in_each_header_form_is_the_documented_401(sandbox: Sandbox, client: httpx.Client,
-                                                              form: str) -> None:
+def test_a_bad_key_in_each_header_form_is_the_documented_401(sandbox: Sandbox, client: httpx.Client, form: str) -> None:
     response = _bytes_request(sandbox, client, _header_forms(BAD_KEY)[form])
     assert response.status_code == 401
     assert_valid("cartesia", BYTES, response)  # the API Errors page's error object
@@ -86,8 +89,12 @@ def test_a_bad_key_in_each_header_form_is_the_documented_401(sandbox: Sandbox, c
 def _socket_forms(key: str) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """(headers, query) per documented socket form: the SDK's bearer header, the client-applications page's
     X-Api-Key header, the 2024 conventions' ?api_key= and the current conventions' ?access_token=."""
-    return {"bearer": ({"Authorization": f"Bearer {key}"}, {}), "X-Api-Key": ({"X-Api-Key": key}, {}),
-            "api_key": ({}, {"api_key": key}), "access_token": ({}, {"access_token": key})}
+    return {
+        "bearer": ({"Authorization": f"Bearer {key}"}, {}),
+        "X-Api-Key": ({"X-Api-Key": key}, {}),
+        "api_key": ({}, {"api_key": key}),
+        "access_token": ({}, {"access_token": key}),
+    }
 
 
 SOCKET_FORMS = tuple(_socket_forms(""))

@@ -57,9 +57,16 @@ def test_minimaxs_audio_messages_name_the_task_continued_event(sandbox: Sandbox)
         headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
         async with connect(_ws(sandbox, "minimax") + "/ws/v1/t2a_v2", additional_headers=headers) as socket:
             assert json.loads(await socket.recv())["event"] == "connected_success"
-            await socket.send(json.dumps({"event": "task_start", "model": "speech-02-turbo",
-                                          "voice_setting": {"voice_id": "English_expressive_narrator"},
-                                          "audio_setting": {"format": "pcm", "sample_rate": 24000}}))
+            await socket.send(
+                json.dumps(
+                    {
+                        "event": "task_start",
+                        "model": "speech-02-turbo",
+                        "voice_setting": {"voice_id": "English_expressive_narrator"},
+                        "audio_setting": {"format": "pcm", "sample_rate": 24000},
+                    }
+                )
+            )
             assert json.loads(await socket.recv())["event"] == "task_started"
             await socket.send(json.dumps({"event": "task_continue", "text": TEXT}))
             await socket.send(json.dumps({"event": "task_finish"}))
@@ -105,8 +112,12 @@ def test_fishs_live_socket_takes_wav_and_an_opus_bitrate_in_bits_per_second(sand
 def test_neuphonics_socket_echoes_the_context_a_client_names(sandbox: Sandbox, client: httpx.Client) -> None:
     from websockets.asyncio.client import connect
 
-    query = {"lang_code": "en", "voice_id": "8e9c4bc8-3979-48ab-8626-df53befc2090", "sampling_rate": "22050",
-             "encoding": "pcm_linear"}
+    query = {
+        "lang_code": "en",
+        "voice_id": "8e9c4bc8-3979-48ab-8626-df53befc2090",
+        "sampling_rate": "22050",
+        "encoding": "pcm_linear",
+    }
 
     async def session(named: dict[str, str]) -> list[dict[str, Any]]:
         answers = []
@@ -142,8 +153,11 @@ def test_speechify_speaks_simba_3_2_with_a_curated_simba_3_voice(sandbox: Sandbo
 def test_murfs_stream_takes_snake_case_voice_and_rate_with_a_finding(sandbox: Sandbox, client: httpx.Client) -> None:
     url = sandbox.base_url("murf", "api") + "/v1/speech/stream"
     headers = {"api-key": sandbox.default_key("murf")}
-    answer = client.post(url, json={"text": TEXT, "model": "FALCON", "voice_id": "en-US-natalie", "format": "PCM",
-                                    "sample_rate": 8000}, headers=headers)
+    answer = client.post(
+        url,
+        json={"text": TEXT, "model": "FALCON", "voice_id": "en-US-natalie", "format": "PCM", "sample_rate": 8000},
+        headers=headers,
+    )
     assert answer.status_code == 200, answer.text
     assert len(decode_raw(answer.content, "pcm_s16le")) / 8000 > 1.0  # the rate asked for under the other spelling
     spelled = {f["field"]: f["finding"] for f in _findings(client, sandbox, "murf")}
@@ -172,9 +186,17 @@ def test_murfs_socket_keeps_the_buffer_range_its_reference_states(sandbox: Sandb
     async def session(min_buffer_size: int) -> tuple[bytes, str]:
         audio, error = b"", ""
         async with connect(url, additional_headers={"api-key": sandbox.default_key("murf")}) as socket:
-            await socket.send(json.dumps({"voice_config": {"voice_id": "en-US-matthew"}, "context_id": "c1",
-                                          "text": TEXT, "min_buffer_size": min_buffer_size,
-                                          "max_buffer_delay_in_ms": 0}))
+            await socket.send(
+                json.dumps(
+                    {
+                        "voice_config": {"voice_id": "en-US-matthew"},
+                        "context_id": "c1",
+                        "text": TEXT,
+                        "min_buffer_size": min_buffer_size,
+                        "max_buffer_delay_in_ms": 0,
+                    }
+                )
+            )
             await socket.send(json.dumps({"context_id": "c1", "end": True}))
             async for frame in socket:
                 message = json.loads(frame)

@@ -33,11 +33,16 @@ def _sandbox_log(log: pytest.LogCaptureFixture) -> str:
     """What the sandbox logged: its own loggers and the server's, and any record whose traceback passes through the
     harness. Not another test's leftovers (a client of an earlier test closed by the garbage collector after its loop
     ended logs a traceback of httpx's frames only while this test captures)."""
+
     def formatted(record: logging.LogRecord) -> str:
         return log.handler.format(record)
 
-    return "\n".join(text for record in log.records if (text := formatted(record)) and (
-        record.name.startswith(("harness", "uvicorn", "starlette")) or "/harness/" in text))
+    return "\n".join(
+        text
+        for record in log.records
+        if (text := formatted(record))
+        and (record.name.startswith(("harness", "uvicorn", "starlette")) or "/harness/" in text)
+    )
 
 
 def _post(sandbox: Sandbox, path: str, content: bytes) -> httpx.Response:
@@ -63,8 +68,9 @@ def test_a_body_nested_100000_deep_is_one_line(sandbox: Sandbox, log: pytest.Log
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_a_body_nested_deeper_than_the_bound_is_never_parsed(sandbox: Sandbox, log: pytest.LogCaptureFixture,
-                                                             path: str) -> None:
+def test_a_body_nested_deeper_than_the_bound_is_never_parsed(
+    sandbox: Sandbox, log: pytest.LogCaptureFixture, path: str
+) -> None:
     deep = ('{"billing": ' + "[" * 20_000 + "]" * 20_000 + "}").encode()  # 40 KB, within every size bound
     assert "nests 20001 deep" in _one_line_refusal(_post(sandbox, path, deep), log, 400)
 
@@ -87,34 +93,42 @@ def test_a_body_sent_in_chunks_is_cut_at_the_bound(sandbox: Sandbox, log: pytest
     assert f"{MAX_BODY_BYTES:,} bytes" in _one_line_refusal(response, log, 413)
 
 
-@pytest.mark.parametrize(("body", "said"), [
-    ({"billing": {"openai": True}}, "billing.openai must be a number"),  # a bool is not a factor
-    ({"added_latency_s": "0.5"}, "added_latency_s must be a number"),  # a string of digits is not a number
-    ({"pitch_shift": False}, "pitch_shift must be a number"),
-    ({"misread": "year-digit-by-digit"}, "misread names some of"),
-    ({"billing": {"openai": 1e400}}, "billing"),
-    ({"voice": "x"}, "nothing else"),
-    ([1], "not an object"),
-])
-def test_only_the_documented_types_are_taken(sandbox: Sandbox, log: pytest.LogCaptureFixture, body: object,
-                                             said: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"billing": {"openai": True}}, "billing.openai must be a number"),  # a bool is not a factor
+        ({"added_latency_s": "0.5"}, "added_latency_s must be a number"),  # a string of digits is not a number
+        ({"pitch_shift": False}, "pitch_shift must be a number"),
+        ({"misread": "year-digit-by-digit"}, "misread names some of"),
+        ({"billing": {"openai": 1e400}}, "billing"),
+        ({"voice": "x"}, "nothing else"),
+        ([1], "not an object"),
+    ],
+)
+def test_only_the_documented_types_are_taken(
+    sandbox: Sandbox, log: pytest.LogCaptureFixture, body: object, said: str
+) -> None:
     before = httpx.get(sandbox.url + "/_sandbox/drift", timeout=30).json()
     response = _post(sandbox, "/_sandbox/drift", json.dumps(body).replace("Infinity", "1e400").encode())
     assert said in _one_line_refusal(response, log, 400)
     assert httpx.get(sandbox.url + "/_sandbox/drift", timeout=30).json() == before  # nothing changed
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": True}),
-    ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": "lots"}),
-    ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": "1e999999"}),
-    ("/_sandbox/clock/advance", {"seconds": "5"}),
-    ("/_sandbox/clock/advance", {"seconds": True}),
-    ("/_sandbox/catalogue", {"voices": "alloy"}),
-    ("/_sandbox/catalogue", {"provider": "nobody"}),
-])
-def test_the_other_bodies_take_their_documented_types_only(sandbox: Sandbox, log: pytest.LogCaptureFixture, path: str,
-                                                           body: object) -> None:
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": True}),
+        ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": "lots"}),
+        ("/_sandbox/keys", {"provider": "openai", "key": "k", "balance": "1e999999"}),
+        ("/_sandbox/clock/advance", {"seconds": "5"}),
+        ("/_sandbox/clock/advance", {"seconds": True}),
+        ("/_sandbox/catalogue", {"voices": "alloy"}),
+        ("/_sandbox/catalogue", {"provider": "nobody"}),
+    ],
+)
+def test_the_other_bodies_take_their_documented_types_only(
+    sandbox: Sandbox, log: pytest.LogCaptureFixture, path: str, body: object
+) -> None:
     _one_line_refusal(_post(sandbox, path, json.dumps(body).encode()), log, 400)
 
 
@@ -124,8 +138,9 @@ def test_the_documented_drift_still_works_and_merges(sandbox: Sandbox) -> None:
         shown = _post(sandbox, "/_sandbox/drift", b'{"billing": {"openai": 0.5}, "added_latency_s": 0}').json()
         assert shown["billing"] == {"murf": 2.0, "openai": 0.5} and shown["added_latency_s"] == 0.0
         # GET and POST show every declared key, a per-provider one once set
-        assert set(shown) == {name for name, field in DRIFT.fields.items()
-                              if not isinstance(field, PerProvider)} | {"billing"}
+        assert set(shown) == {name for name, field in DRIFT.fields.items() if not isinstance(field, PerProvider)} | {
+            "billing"
+        }
         assert "billing" not in _post(sandbox, "/_sandbox/drift", b'{"billing": {}}').json()
     finally:
         _post(sandbox, "/_sandbox/drift", b'{"billing": {}}')

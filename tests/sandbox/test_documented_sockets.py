@@ -65,15 +65,19 @@ def _rime(sandbox: Sandbox, path: str, query: dict[str, str]) -> tuple[bytes, li
 
 
 def test_rime_ws3_speaks_mulaw_at_8000_hz(sandbox: Sandbox) -> None:
-    audio, messages = _rime(sandbox, "/ws3", {"speaker": "celeste", "modelId": "arcana", "audioFormat": "mulaw",
-                                              "samplingRate": "8000", "segment": "never"})
+    audio, messages = _rime(
+        sandbox,
+        "/ws3",
+        {"speaker": "celeste", "modelId": "arcana", "audioFormat": "mulaw", "samplingRate": "8000", "segment": "never"},
+    )
     assert not [m for m in messages if m.get("type") == "error"], messages
     assert _seconds(audio, "pcm_mulaw", 8000) > 1.0
 
 
 def test_rime_ws3_takes_96_khz_pcm(sandbox: Sandbox) -> None:
-    audio, messages = _rime(sandbox, "/ws3", {"speaker": "celeste", "modelId": "arcana", "audioFormat": "pcm",
-                                              "samplingRate": "96000"})
+    audio, messages = _rime(
+        sandbox, "/ws3", {"speaker": "celeste", "modelId": "arcana", "audioFormat": "pcm", "samplingRate": "96000"}
+    )
     assert not [m for m in messages if m.get("type") == "error"], messages
     assert _seconds(audio, "pcm_s16le", 96000) > 1.0
 
@@ -89,8 +93,14 @@ def test_sarvams_socket_takes_the_wav_codec(sandbox: Sandbox) -> None:
         answers: list[dict[str, Any]] = []
         url = f"{_ws(sandbox, 'sarvam')}/text-to-speech/ws?model=bulbul:v2&send_completion_event=true"
         async with connect(url, additional_headers={"api-subscription-key": sandbox.default_key("sarvam")}) as ws:
-            await ws.send(json.dumps({"type": "config", "data": {"target_language_code": "en-IN", "speaker": "anushka",
-                                                                 "output_audio_codec": "wav"}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "config",
+                        "data": {"target_language_code": "en-IN", "speaker": "anushka", "output_audio_codec": "wav"},
+                    }
+                )
+            )
             await ws.send(json.dumps({"type": "text", "data": {"text": TEXT}}))
             await ws.send(json.dumps({"type": "flush"}))
             while True:
@@ -106,8 +116,7 @@ def test_sarvams_socket_takes_the_wav_codec(sandbox: Sandbox) -> None:
     assert sum(decode(chunk).duration_s for chunk in chunks) > 1.0
 
 
-def test_a_context_used_before_its_own_opening_speaks_and_is_a_finding(sandbox: Sandbox,
-                                                                        client: httpx.Client) -> None:
+def test_a_context_used_before_its_own_opening_speaks_and_is_a_finding(sandbox: Sandbox, client: httpx.Client) -> None:
     """The client's first message names no context; then text with flush for a context it never opened."""
 
     async def session() -> list[dict[str, Any]]:
@@ -129,8 +138,12 @@ def test_a_context_used_before_its_own_opening_speaks_and_is_a_finding(sandbox: 
     assert not [a for a in answers if "error" in a], answers
     audio = b"".join(base64.b64decode(a["audio"]) for a in answers if a.get("audio") and a["contextId"] == "fresh")
     assert _seconds(audio, "pcm_s16le", 16000) > 1.0
-    assert any(f["endpoint"] == "WS /v1/text-to-speech/{voice_id}/multi-stream-input" and f["field"] == "flushContext"
-               and "opening" in f["finding"] for f in _findings(client, sandbox, "elevenlabs"))
+    assert any(
+        f["endpoint"] == "WS /v1/text-to-speech/{voice_id}/multi-stream-input"
+        and f["field"] == "flushContext"
+        and "opening" in f["finding"]
+        for f in _findings(client, sandbox, "elevenlabs")
+    )
 
 
 def test_elevenlabs_text_to_dialogue_socket_speaks(sandbox: Sandbox) -> None:
@@ -153,8 +166,9 @@ def test_elevenlabs_text_to_dialogue_socket_speaks(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.parametrize("path", ["elevenlabs/api/v1/text-to-dialogue/no-such-socket", "rime/ws/ws9", "nowhere/ws"])
-def test_an_upgrade_to_a_path_no_socket_serves_is_a_404_and_a_finding(sandbox: Sandbox, client: httpx.Client,
-                                                                        path: str) -> None:
+def test_an_upgrade_to_a_path_no_socket_serves_is_a_404_and_a_finding(
+    sandbox: Sandbox, client: httpx.Client, path: str
+) -> None:
     async def upgrade() -> int:
         try:
             async with connect(f"{sandbox.url.replace('http://', 'ws://', 1)}/{path}"):
@@ -163,26 +177,42 @@ def test_an_upgrade_to_a_path_no_socket_serves_is_a_404_and_a_finding(sandbox: S
             return refused.response.status_code
 
     assert asyncio.run(upgrade()) == 404
-    assert any(f["field"] == "path" and f["endpoint"].endswith(path.rsplit("/", 1)[-1])
-               for f in client.get(sandbox.url + "/_sandbox/findings").json())
+    assert any(
+        f["field"] == "path" and f["endpoint"].endswith(path.rsplit("/", 1)[-1])
+        for f in client.get(sandbox.url + "/_sandbox/findings").json()
+    )
 
 
 def test_an_unknown_nested_field_is_accepted_and_recorded(sandbox: Sandbox, client: httpx.Client) -> None:
-    body = {"text": TEXT, "model_id": ELEVEN_MODEL,
-            "voice_settings": {"stability": 0.5, "similarity_boost": 0.75, "optimize_streaming_latency": 3}}
-    answer = client.post(f"{sandbox.base_url('elevenlabs', 'api')}/v1/text-to-speech/{ELEVEN_VOICE}", json=body,
-                         headers={"xi-api-key": sandbox.default_key("elevenlabs")})
+    body = {
+        "text": TEXT,
+        "model_id": ELEVEN_MODEL,
+        "voice_settings": {"stability": 0.5, "similarity_boost": 0.75, "optimize_streaming_latency": 3},
+    }
+    answer = client.post(
+        f"{sandbox.base_url('elevenlabs', 'api')}/v1/text-to-speech/{ELEVEN_VOICE}",
+        json=body,
+        headers={"xi-api-key": sandbox.default_key("elevenlabs")},
+    )
     assert answer.status_code == 200, answer.text
-    assert any(f["field"] == "voice_settings.optimize_streaming_latency"
-               for f in _findings(client, sandbox, "elevenlabs"))
+    assert any(
+        f["field"] == "voice_settings.optimize_streaming_latency" for f in _findings(client, sandbox, "elevenlabs")
+    )
 
 
 def _cartesia(sandbox: Sandbox, client: httpx.Client, output_format: dict[str, Any]) -> httpx.Response:
-    body = {"model_id": "sonic-3", "transcript": TEXT, "voice": {"mode": "id", "id": CARTESIA_VOICE},
-            "output_format": output_format, "language": "en"}
-    return client.post(f"{sandbox.base_url('cartesia', 'api')}/tts/bytes", json=body,
-                       headers={"Authorization": f"Bearer {sandbox.default_key('cartesia')}",
-                                "Cartesia-Version": "2025-04-16"})
+    body = {
+        "model_id": "sonic-3",
+        "transcript": TEXT,
+        "voice": {"mode": "id", "id": CARTESIA_VOICE},
+        "output_format": output_format,
+        "language": "en",
+    }
+    return client.post(
+        f"{sandbox.base_url('cartesia', 'api')}/tts/bytes",
+        json=body,
+        headers={"Authorization": f"Bearer {sandbox.default_key('cartesia')}", "Cartesia-Version": "2025-04-16"},
+    )
 
 
 def test_cartesia_mp3_is_checked_on_its_documented_shape(sandbox: Sandbox, client: httpx.Client) -> None:

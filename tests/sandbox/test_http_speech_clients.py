@@ -41,8 +41,10 @@ def test_google_client_synthesizes_lists_voices_and_raises_its_own_error(sandbox
     answer = good.synthesize_speech(
         input=texttospeech.SynthesisInput(text=TEXT),
         voice=texttospeech.VoiceSelectionParams(language_code="en-US", name="en-US-Neural2-F"),
-        audio_config=texttospeech.AudioConfig(audio_encoding=texttospeech.AudioEncoding.LINEAR16,
-                                              sample_rate_hertz=16000))
+        audio_config=texttospeech.AudioConfig(
+            audio_encoding=texttospeech.AudioEncoding.LINEAR16, sample_rate_hertz=16000
+        ),
+    )
     clip = decode(answer.audio_content)  # LINEAR16 "also contains a WAV file header"
     assert clip.sample_rate == 16000 and _speech_seconds(clip.samples, 16000) > 0.5
     voices = good.list_voices(language_code="en-US").voices
@@ -51,7 +53,8 @@ def test_google_client_synthesizes_lists_voices_and_raises_its_own_error(sandbox
         client("not-a-key").synthesize_speech(
             input=texttospeech.SynthesisInput(text=TEXT),
             voice=texttospeech.VoiceSelectionParams(language_code="en-US"),
-            audio_config=texttospeech.AudioConfig(audio_encoding=texttospeech.AudioEncoding.MP3))
+            audio_config=texttospeech.AudioConfig(audio_encoding=texttospeech.AudioEncoding.MP3),
+        )
 
 
 def test_boto3_polly_signs_synthesizes_lists_voices_and_raises_its_own_errors(sandbox: Sandbox) -> None:
@@ -60,8 +63,13 @@ def test_boto3_polly_signs_synthesizes_lists_voices_and_raises_its_own_errors(sa
     key = sandbox.default_key("polly")  # a sandbox key is its own id and its own secret
 
     def polly(key_id: str, secret: str) -> Any:
-        return boto3.client("polly", endpoint_url=sandbox.base_url("polly", "api"), region_name="us-east-1",
-                            aws_access_key_id=key_id, aws_secret_access_key=secret)
+        return boto3.client(
+            "polly",
+            endpoint_url=sandbox.base_url("polly", "api"),
+            region_name="us-east-1",
+            aws_access_key_id=key_id,
+            aws_secret_access_key=secret,
+        )
 
     client = polly(key, key)
     answer = client.synthesize_speech(Text=TEXT, OutputFormat="pcm", VoiceId="Joanna", Engine="neural")

@@ -17,15 +17,29 @@ TEXT = "The quick brown fox jumps over the lazy dog."
 
 
 def _body(**config: Any) -> dict[str, Any]:
-    return {"input": {"text": TEXT}, "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
-            "audioConfig": {"audioEncoding": "LINEAR16", **config}}
+    return {
+        "input": {"text": TEXT},
+        "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+        "audioConfig": {"audioEncoding": "LINEAR16", **config},
+    }
 
 
-def _post(sandbox: Sandbox, client: httpx.Client, body: dict[str, Any], *, headers: dict[str, str] | None = None,
-          params: dict[str, str] | None = None, key: bool = True) -> httpx.Response:
+def _post(
+    sandbox: Sandbox,
+    client: httpx.Client,
+    body: dict[str, Any],
+    *,
+    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+    key: bool = True,
+) -> httpx.Response:
     sent = {"x-goog-api-key": sandbox.default_key("google")} if key else {}
-    return client.post(sandbox.base_url("google", "api") + "/v1/text:synthesize", json=body,
-                       headers={**sent, **(headers or {})}, params=params)
+    return client.post(
+        sandbox.base_url("google", "api") + "/v1/text:synthesize",
+        json=body,
+        headers={**sent, **(headers or {})},
+        params=params,
+    )
 
 
 def test_linear16_comes_as_base64_wav_at_the_rate_asked(sandbox: Sandbox, client: httpx.Client) -> None:
@@ -46,8 +60,11 @@ def test_the_key_travels_in_every_documented_form(sandbox: Sandbox, client: http
     assert missing.status_code == 401 and missing.json()["error"]["status"] == "UNAUTHENTICATED"
     wrong = _post(sandbox, client, _body(), headers={"x-goog-api-key": "not-a-key"}, key=False)
     assert wrong.status_code == 400
-    assert wrong.json()["error"] == {"code": 400, "message": "API key not valid. Please pass a valid API key.",
-                                     "status": "INVALID_ARGUMENT"}
+    assert wrong.json()["error"] == {
+        "code": 400,
+        "message": "API key not valid. Please pass a valid API key.",
+        "status": "INVALID_ARGUMENT",
+    }
 
 
 def test_refusals_are_in_google_rpc_shape(sandbox: Sandbox, client: httpx.Client) -> None:
@@ -61,28 +78,46 @@ def test_refusals_are_in_google_rpc_shape(sandbox: Sandbox, client: httpx.Client
 
 
 def test_the_voices_list_is_the_declared_voices(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "en-US"},
-                        headers={"x-goog-api-key": sandbox.default_key("google")})
+    answer = client.get(
+        sandbox.base_url("google", "api") + "/v1/voices",
+        params={"languageCode": "en-US"},
+        headers={"x-goog-api-key": sandbox.default_key("google")},
+    )
     assert answer.status_code == 200
     names = {voice["name"] for voice in answer.json()["voices"]}
     assert {"en-US-Neural2-F", "en-US-Chirp3-HD-Kore"} <= names and "fr-FR-Chirp3-HD-Kore" not in names
-    french = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fr-FR"},
-                        headers={"x-goog-api-key": sandbox.default_key("google")})
+    french = client.get(
+        sandbox.base_url("google", "api") + "/v1/voices",
+        params={"languageCode": "fr-FR"},
+        headers={"x-goog-api-key": sandbox.default_key("google")},
+    )
     assert [voice["name"] for voice in french.json()["voices"]] == ["fr-FR-Chirp3-HD-Kore"]  # a locale's declared voice
-    none = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fy-NL"},
-                      headers={"x-goog-api-key": sandbox.default_key("google")})
+    none = client.get(
+        sandbox.base_url("google", "api") + "/v1/voices",
+        params={"languageCode": "fy-NL"},
+        headers={"x-goog-api-key": sandbox.default_key("google")},
+    )
     assert none.json() == {"voices": []}
 
 
 def _azure(sandbox: Sandbox, client: httpx.Client, ssml: str, fmt: str, **headers: str) -> httpx.Response:
-    sent = {"Ocp-Apim-Subscription-Key": sandbox.default_key("azure"), "Content-Type": "application/ssml+xml",
-            "X-Microsoft-OutputFormat": fmt, **headers}
-    return client.post(sandbox.base_url("azure", "tts") + "/cognitiveservices/v1", content=ssml.encode(),
-                       headers={k: v for k, v in sent.items() if v})
+    sent = {
+        "Ocp-Apim-Subscription-Key": sandbox.default_key("azure"),
+        "Content-Type": "application/ssml+xml",
+        "X-Microsoft-OutputFormat": fmt,
+        **headers,
+    }
+    return client.post(
+        sandbox.base_url("azure", "tts") + "/cognitiveservices/v1",
+        content=ssml.encode(),
+        headers={k: v for k, v in sent.items() if v},
+    )
 
 
-SSML = ("<speak version='1.0' xml:lang='en-US'><voice xml:lang='en-US' xml:gender='Female' "
-        "name='en-US-AvaMultilingualNeural'>I'm excited to try text to speech.</voice></speak>")
+SSML = (
+    "<speak version='1.0' xml:lang='en-US'><voice xml:lang='en-US' xml:gender='Female' "
+    "name='en-US-AvaMultilingualNeural'>I'm excited to try text to speech.</voice></speak>"
+)
 
 
 def test_azure_speaks_ssml_in_the_format_its_header_names(sandbox: Sandbox, client: httpx.Client) -> None:
@@ -99,13 +134,25 @@ def test_azure_errors_have_no_body_and_a_token_stands_for_its_key(sandbox: Sandb
     assert wrong.status_code == 401 and wrong.content == b""
     broken = _azure(sandbox, client, "<speak>unclosed", "riff-24khz-16bit-mono-pcm")
     assert broken.status_code == 400 and broken.content == b""
-    issued = client.post(sandbox.base_url("azure", "sts") + "/sts/v1.0/issueToken",
-                         headers={"Ocp-Apim-Subscription-Key": sandbox.default_key("azure")})
+    issued = client.post(
+        sandbox.base_url("azure", "sts") + "/sts/v1.0/issueToken",
+        headers={"Ocp-Apim-Subscription-Key": sandbox.default_key("azure")},
+    )
     assert issued.status_code == 200 and sandbox.default_key("azure") not in issued.text
-    by_token = _azure(sandbox, client, SSML, "riff-24khz-16bit-mono-pcm", **{
-        "Ocp-Apim-Subscription-Key": "", "Authorization": f"Bearer {issued.text}"})
+    by_token = _azure(
+        sandbox,
+        client,
+        SSML,
+        "riff-24khz-16bit-mono-pcm",
+        **{"Ocp-Apim-Subscription-Key": "", "Authorization": f"Bearer {issued.text}"},
+    )
     assert by_token.status_code == 200
     sandbox.advance(601)  # "Each access token is valid for 10 minutes."
-    expired = _azure(sandbox, client, SSML, "riff-24khz-16bit-mono-pcm", **{
-        "Ocp-Apim-Subscription-Key": "", "Authorization": f"Bearer {issued.text}"})
+    expired = _azure(
+        sandbox,
+        client,
+        SSML,
+        "riff-24khz-16bit-mono-pcm",
+        **{"Ocp-Apim-Subscription-Key": "", "Authorization": f"Bearer {issued.text}"},
+    )
     assert expired.status_code == 401

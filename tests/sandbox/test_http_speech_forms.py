@@ -108,9 +108,19 @@ AS_EVENTS = Synthesis(
     answer={"type": "piece"},
     last_event={"type": "done"},
 )
-REFUSALS = SpeechRefusals(**{field: SpeechRefusal(status, code, "{detail}") for field, status, code in (
-    ("invalid", 400, "invalid"), ("missing_key", 401, "no-key"), ("bad_key", 401, "bad-key"),
-    ("unknown_voice", 400, "voice"), ("rate_limited", 429, "slow"), ("quota", 402, "quota"))})
+REFUSALS = SpeechRefusals(
+    **{
+        field: SpeechRefusal(status, code, "{detail}")
+        for field, status, code in (
+            ("invalid", 400, "invalid"),
+            ("missing_key", 401, "no-key"),
+            ("bad_key", 401, "bad-key"),
+            ("unknown_voice", 400, "voice"),
+            ("rate_limited", 429, "slow"),
+            ("quota", 402, "quota"),
+        )
+    }
+)
 SERVICE = SpeechService(
     name="acme",
     title="Acme",
@@ -138,8 +148,10 @@ ACME = build_provider(SERVICE)
 
 
 def test_each_form_is_its_own_endpoint_and_its_request_carries_the_value_that_picks_it() -> None:
-    assert [(e.key, e.signature) for e in ACME.endpoints] == [("speak", "POST /v1/speak"),
-                                                              ("speak.stream", "POST /v1/speak")]
+    assert [(e.key, e.signature) for e in ACME.endpoints] == [
+        ("speak", "POST /v1/speak"),
+        ("speak.stream", "POST /v1/speak"),
+    ]
     streamed = ACME.offering("acme-1-stream").build(SynthesisInput(TEXT))
     assert streamed["stream"] is True and streamed["model"] == "acme-1"
     assert ACME.offering("acme-1").build(SynthesisInput(TEXT))["stream"] is False
@@ -153,15 +165,17 @@ class Other(Speak):
     pass
 
 
-@pytest.mark.parametrize(("forms", "words"), [
-    ((replace(AS_DOCUMENT, chosen_by=None), AS_EVENTS), "each needs a chosen_by"),
-    ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/streaming", (True,)))), "must read one field"),
-    ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/stream", (False,)))), "picked by the same value"),
-    ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/stream", (True,), by_default=True))), "only one form"),
-    ((AS_DOCUMENT, replace(AS_EVENTS, endpoint=replace(EVENTS, request=Other))), "share one request model"),
-])
-def test_forms_a_request_could_not_tell_apart_are_refused_in_one_line(forms: tuple[Synthesis, ...],
-                                                                      words: str) -> None:
+@pytest.mark.parametrize(
+    ("forms", "words"),
+    [
+        ((replace(AS_DOCUMENT, chosen_by=None), AS_EVENTS), "each needs a chosen_by"),
+        ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/streaming", (True,)))), "must read one field"),
+        ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/stream", (False,)))), "picked by the same value"),
+        ((AS_DOCUMENT, replace(AS_EVENTS, chosen_by=Selector("/stream", (True,), by_default=True))), "only one form"),
+        ((AS_DOCUMENT, replace(AS_EVENTS, endpoint=replace(EVENTS, request=Other))), "share one request model"),
+    ],
+)
+def test_forms_a_request_could_not_tell_apart_are_refused_in_one_line(forms: tuple[Synthesis, ...], words: str) -> None:
     with pytest.raises(ValueError, match=words) as refused:
         build_provider(replace(SERVICE, syntheses=forms))
     assert str(refused.value).startswith("acme: POST /v1/speak answers in 2 forms (speak, speak.stream)")
@@ -182,8 +196,12 @@ def acme() -> Iterator[Sandbox]:
 
 def _speak(sandbox: Sandbox, **fields: Any) -> httpx.Response:
     body = {"text": TEXT, "voice": "ada", "model": "acme-1", **fields}
-    return httpx.post(sandbox.base_url("acme", "api") + "/v1/speak", json=body, timeout=30,
-                      headers={"Authorization": f"Bearer {sandbox.default_key('acme')}"})
+    return httpx.post(
+        sandbox.base_url("acme", "api") + "/v1/speak",
+        json=body,
+        timeout=30,
+        headers={"Authorization": f"Bearer {sandbox.default_key('acme')}"},
+    )
 
 
 def _seconds(audio: bytes) -> float:
@@ -214,16 +232,19 @@ def test_each_form_is_priced_as_its_own_model(acme: Sandbox) -> None:
     assert (after_document - after_events) * 1_000_000 == 2 * len(TEXT)  # the streamed model's $2
 
 
-def test_minimax_repeats_the_whole_audio_last_unless_the_request_says_not_to(sandbox: Sandbox,
-                                                                             client: httpx.Client) -> None:
+def test_minimax_repeats_the_whole_audio_last_unless_the_request_says_not_to(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     from harness.providers.minimax import PROVIDER as MINIMAX
 
     body = MINIMAX.offering("speech-2.8-hd-stream").build(SynthesisInput(TEXT))
 
     def events(**options: bool) -> list[dict[str, Any]]:
-        answer = client.post(sandbox.base_url("minimax", "api") + "/v1/t2a_v2",
-                             json={**body, "stream_options": options},
-                             headers={"Authorization": f"Bearer {sandbox.default_key('minimax')}"})
+        answer = client.post(
+            sandbox.base_url("minimax", "api") + "/v1/t2a_v2",
+            json={**body, "stream_options": options},
+            headers={"Authorization": f"Bearer {sandbox.default_key('minimax')}"},
+        )
         assert answer.status_code == 200, answer.text
         return [json.loads(line[5:]) for line in answer.text.splitlines() if line.startswith("data:")]
 

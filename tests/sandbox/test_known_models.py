@@ -29,8 +29,21 @@ from tests.helpers.minimax_socket import minimax_socket_events
 
 TEXT = "Hello from the sandbox."
 # The built-ins this pass covered (issue 53 item 3, catalogues-a).
-COVERED = ("openai", "elevenlabs", "cartesia", "deepgram", "google", "azure", "polly", "gemini", "groq", "inworld",
-           "lmnt", "minimax", "mistral")
+COVERED = (
+    "openai",
+    "elevenlabs",
+    "cartesia",
+    "deepgram",
+    "google",
+    "azure",
+    "polly",
+    "gemini",
+    "groq",
+    "inworld",
+    "lmnt",
+    "minimax",
+    "mistral",
+)
 # Names each a reference lists, or a client sends by default, that the sandbox refused before this pass.
 NEW_MODELS = {
     "openai": ("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts-2025-03-20"),
@@ -43,11 +56,13 @@ NEW_MODELS = {
     "lmnt": ("aurora",),
     "minimax": ("speech-2.5-hd-preview", "speech-01-hd"),
 }
-NEW_VOICES = {"azure": ("en-US-SaraNeural", "en-GB-SoniaNeural"),  # Sara: Pipecat's default
-              "groq": ("diana", "troy"),
-              "mistral": ("voice_592", "voice_3143"),  # voice_592: micdrop's default
-              "gemini": ("Achernar", "Zubenelgenubi"),
-              "google": ("en-US-Chirp3-HD-Puck", "en-US-Chirp3-HD-Aoede")}
+NEW_VOICES = {
+    "azure": ("en-US-SaraNeural", "en-GB-SoniaNeural"),  # Sara: Pipecat's default
+    "groq": ("diana", "troy"),
+    "mistral": ("voice_592", "voice_3143"),  # voice_592: micdrop's default
+    "gemini": ("Achernar", "Zubenelgenubi"),
+    "google": ("en-US-Chirp3-HD-Puck", "en-US-Chirp3-HD-Aoede"),
+}
 NO_SUCH_MODEL = "no-such-model-2099"
 
 
@@ -60,8 +75,9 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _target(sandbox: Sandbox, name: str) -> SpeechTarget:
     provider = providers()[name]
-    return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
-                        sandbox.default_key(name))
+    return SpeechTarget(
+        provider, {host: sandbox.base_url(name, host) for host in provider.hosts}, sandbox.default_key(name)
+    )
 
 
 def _service(name: str) -> SpeechService:
@@ -74,8 +90,10 @@ def _synthesis_speaking(service: SpeechService, like: str) -> tuple[Synthesis, M
     """A synthesis whose declared models include the one `like` names (by the name it sends), and that model."""
     for synthesis in service.syntheses:
         slot = synthesis.slots.model
-        found = next((m for m in served_models(service, synthesis) if slot is not None
-                      and m.sets.get(slot, m.name) == like), None)
+        found = next(
+            (m for m in served_models(service, synthesis) if slot is not None and m.sets.get(slot, m.name) == like),
+            None,
+        )
         if found is not None:
             return synthesis, found
     raise AssertionError(f"no synthesis of {service.name} speaks {like}")
@@ -87,8 +105,9 @@ def _audio_ok(answer: httpx.Response) -> None:
 
 
 @pytest.mark.parametrize(("name", "model"), [(n, m) for n, ms in NEW_MODELS.items() for m in ms])
-def test_a_model_the_references_or_clients_name_is_spoken(sandbox: Sandbox, client: httpx.Client, name: str,
-                                                          model: str) -> None:
+def test_a_model_the_references_or_clients_name_is_spoken(
+    sandbox: Sandbox, client: httpx.Client, name: str, model: str
+) -> None:
     service = _service(name)
     known = next(k for k in service.known_models if k.name == model)
     assert all(m.name != model for m in service.models)  # no new offering: the market is unchanged
@@ -115,8 +134,9 @@ def test_a_model_nobody_names_is_still_refused(sandbox: Sandbox, client: httpx.C
 
 
 @pytest.mark.parametrize(("name", "voice"), [(n, v) for n, vs in NEW_VOICES.items() for v in vs])
-def test_a_voice_the_references_or_clients_name_is_spoken(sandbox: Sandbox, client: httpx.Client, name: str,
-                                                          voice: str) -> None:
+def test_a_voice_the_references_or_clients_name_is_spoken(
+    sandbox: Sandbox, client: httpx.Client, name: str, voice: str
+) -> None:
     service = _service(name)
     declared = service.voice(voice)
     assert declared is not None
@@ -130,8 +150,9 @@ def test_a_voice_the_references_or_clients_name_is_spoken(sandbox: Sandbox, clie
     _audio_ok(target.send(client, target.request(synthesis, at=at)))
 
 
-def test_every_voice_of_polly_s_service_model_is_spoken_and_a_name_outside_it_refused(sandbox: Sandbox,
-                                                                                     client: httpx.Client) -> None:
+def test_every_voice_of_polly_s_service_model_is_spoken_and_a_name_outside_it_refused(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     """Polly's VoiceId enum (the service model botocore ships) lists 116 voices; the declaration details seven and
     refused the rest ("Amy"), though its own request model took them."""
     service = _service("polly")
@@ -147,18 +168,21 @@ def test_every_voice_of_polly_s_service_model_is_spoken_and_a_name_outside_it_re
     assert refused.status_code >= 400
 
 
-def test_a_known_model_speaks_the_voices_of_the_model_it_is_spoken_like(sandbox: Sandbox,
-                                                                        client: httpx.Client) -> None:
+def test_a_known_model_speaks_the_voices_of_the_model_it_is_spoken_like(sandbox: Sandbox, client: httpx.Client) -> None:
     service = _service("groq")
     synthesis = service.syntheses[0]
     assert synthesis.slots.model is not None and synthesis.slots.voice is not None
     target = _target(sandbox, "groq")
     for model, voice in (("canopylabs/orpheus-arabic-saudi", "fahad"), ("playai-tts-arabic", "Arista-PlayAI")):
-        _audio_ok(target.send(client, target.request(synthesis, at={synthesis.slots.model: model,
-                                                                    synthesis.slots.voice: voice})))
+        _audio_ok(
+            target.send(
+                client, target.request(synthesis, at={synthesis.slots.model: model, synthesis.slots.voice: voice})
+            )
+        )
     # a voice of another model stays refused, as before
-    refused = target.send(client, target.request(synthesis, at={synthesis.slots.model: "playai-tts",
-                                                                 synthesis.slots.voice: "fahad"}))
+    refused = target.send(
+        client, target.request(synthesis, at={synthesis.slots.model: "playai-tts", synthesis.slots.voice: "fahad"})
+    )
     assert refused.status_code == service.refusals.unknown_voice.status
 
 
@@ -198,8 +222,10 @@ def test_a_like_table_keeps_the_known_models_of_the_models_it_declares() -> None
     from harness.core import declared
     from harness.core.protocols.http_speech import service_of
 
-    table = ('[providers.eleven]\nlike = "elevenlabs"\nbase_url = "https://api.elevenlabs.io"\n'
-             'key_env = "ELEVEN_PROXY_KEY"\nmodels = ["eleven_flash_v2_5"]\n')
+    table = (
+        '[providers.eleven]\nlike = "elevenlabs"\nbase_url = "https://api.elevenlabs.io"\n'
+        'key_env = "ELEVEN_PROXY_KEY"\nmodels = ["eleven_flash_v2_5"]\n'
+    )
     (provider,) = declared.parse(table, Path("tts-harness.toml")).providers()
     assert [k.name for k in service_of(provider).known_models] == ["eleven_flash_v2"]
 
@@ -210,28 +236,34 @@ def test_google_speaks_gemini_tts_voices_by_model_name(sandbox: Sandbox, client:
     service = _service("google")
     synthesis = service.syntheses[0]
     target = _target(sandbox, "google")
-    request = target.request(synthesis, at={"/voice/name": "Kore", "/voice/languageCode": "en-US",
-                                            "/voice/modelName": "gemini-2.5-flash-tts"})
+    request = target.request(
+        synthesis,
+        at={"/voice/name": "Kore", "/voice/languageCode": "en-US", "/voice/modelName": "gemini-2.5-flash-tts"},
+    )
     _audio_ok(target.send(client, request))
     texttospeech = pytest.importorskip("google.cloud.texttospeech", reason="the official client is a test extra")
     grpc = pytest.importorskip("grpc", reason="the official client is a test extra")
     from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
 
     with running(profile="fast", providers=("google",)) as plain:
-        tts = texttospeech.TextToSpeechClient(transport=TextToSpeechGrpcTransport(
-            channel=grpc.insecure_channel(plain.grpc_target)))
-        voice = texttospeech.VoiceSelectionParams(language_code="en-US", name="Kore",
-                                                  model_name="gemini-3.1-flash-tts-preview")
+        tts = texttospeech.TextToSpeechClient(
+            transport=TextToSpeechGrpcTransport(channel=grpc.insecure_channel(plain.grpc_target))
+        )
+        voice = texttospeech.VoiceSelectionParams(
+            language_code="en-US", name="Kore", model_name="gemini-3.1-flash-tts-preview"
+        )
         config = texttospeech.StreamingSynthesizeConfig(
-            voice=voice, streaming_audio_config=texttospeech.StreamingAudioConfig(
-                audio_encoding=texttospeech.AudioEncoding.PCM, sample_rate_hertz=24000))
+            voice=voice,
+            streaming_audio_config=texttospeech.StreamingAudioConfig(
+                audio_encoding=texttospeech.AudioEncoding.PCM, sample_rate_hertz=24000
+            ),
+        )
 
         def requests() -> Iterator[object]:
             yield texttospeech.StreamingSynthesizeRequest(streaming_config=config)
             yield texttospeech.StreamingSynthesizeRequest(input=texttospeech.StreamingSynthesisInput(text=TEXT))
 
-        answers = list(tts.streaming_synthesize(requests(), metadata=[("x-goog-api-key",
-                                                                        plain.default_key("google"))]))
+        answers = list(tts.streaming_synthesize(requests(), metadata=[("x-goog-api-key", plain.default_key("google"))]))
     assert sum(len(answer.audio_content) for answer in answers) > 1000
 
 
@@ -257,8 +289,9 @@ def socket_sandbox() -> Iterator[Sandbox]:
         yield running_sandbox
 
 
-def _say(sandbox: Sandbox, name: str, socket: str, model: str, voice: str, key: str | None = None) -> tuple[
-        Frames, Session]:
+def _say(
+    sandbox: Sandbox, name: str, socket: str, model: str, voice: str, key: str | None = None
+) -> tuple[Frames, Session]:
     """One utterance over the provider's socket, as the harness's own client says it (the bench's way)."""
     provider = providers()[name]
     channel = provider.channel(socket)
@@ -270,15 +303,26 @@ def _say(sandbox: Sandbox, name: str, socket: str, model: str, voice: str, key: 
     in_message = grammar.key_in_message
     headers = {**({} if in_message else {provider.auth.header: provider.auth.header_value(key)}), **opening.headers}
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
-    session = asyncio.run(run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
-                                      client_closes=opening.client_closes, idle_timeout_s=10,
-                                      heard=listener(grammar), key=key if in_message else ""))
+    session = asyncio.run(
+        run_session(
+            url,
+            headers,
+            opening.messages,
+            complete=complete,
+            closing=opening.closing,
+            client_closes=opening.client_closes,
+            idle_timeout_s=10,
+            heard=listener(grammar),
+            key=key if in_message else "",
+        )
+    )
     return read_frames(channel, session), session
 
 
 def _socket_spoke(frames: Frames) -> bool:
     return any(e.kind is Kind.AUDIO and e.audio for e in frames.events) and not any(
-        e.kind is Kind.ERROR for e in frames.events)
+        e.kind is Kind.ERROR for e in frames.events
+    )
 
 
 def _socket_refused(frames: Frames, session: Session) -> bool:
@@ -289,9 +333,9 @@ def _socket_refused(frames: Frames, session: Session) -> bool:
 
 
 @pytest.mark.parametrize(("name", "socket", "model", "voice"), SOCKET_NAMES)
-def test_a_known_model_is_spoken_on_the_socket_and_a_model_nobody_names_refused(socket_sandbox: Sandbox, name: str,
-                                                                                socket: str, model: str,
-                                                                                voice: str) -> None:
+def test_a_known_model_is_spoken_on_the_socket_and_a_model_nobody_names_refused(
+    socket_sandbox: Sandbox, name: str, socket: str, model: str, voice: str
+) -> None:
     assert any(k.name == model for k in _service(name).known_models)
     frames, _ = _say(socket_sandbox, name, socket, model, voice)
     assert _socket_spoke(frames), frames.events
@@ -316,8 +360,9 @@ def test_an_alias_on_a_socket_is_priced_as_its_model(socket_sandbox: Sandbox, cl
     for it as for the stable name (an unpriced name would be spoken free)."""
     poor, rich = "sk-known-models-nearly-empty", "sk-known-models-funded"
     for key, balance in ((poor, "0.000001"), (rich, "1")):
-        added = client.post(socket_sandbox.url + "/_sandbox/keys",
-                            json={"provider": "dashscope", "key": key, "balance": balance})
+        added = client.post(
+            socket_sandbox.url + "/_sandbox/keys", json={"provider": "dashscope", "key": key, "balance": balance}
+        )
         assert added.status_code == 201, added.text
     quota = _service("dashscope").refusals.quota.code
     for model in ("qwen3-tts-flash-realtime", "qwen3-tts-flash-realtime-2025-11-27"):
@@ -326,8 +371,9 @@ def test_an_alias_on_a_socket_is_priced_as_its_model(socket_sandbox: Sandbox, cl
         assert [e.code for e in frames.events if e.kind is Kind.ERROR] == [quota], (model, frames.events)
 
 
-def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_without(socket_sandbox: Sandbox,
-                                                                                     client: httpx.Client) -> None:
+def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_without(
+    socket_sandbox: Sandbox, client: httpx.Client
+) -> None:
     """The finding names the clients where no document lists the name (Sarvam's bulbul:v3-beta, source: client), on
     the socket as over HTTP; a name the documents list (Rime's arcanav3) is spoken as listed, no finding."""
     assert known_finding(next(k for k in _service("rime").known_models if k.name == "arcanav3")) is None
@@ -335,8 +381,12 @@ def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_with
     _say(socket_sandbox, "rime", "ws3", "arcanav3", "celeste")
     findings = client.get(socket_sandbox.url + "/_sandbox/findings").json()
     sarvam = [f for f in findings if f["provider"] == "sarvam" and "'bulbul:v3-beta'" in f["finding"]]
-    assert sarvam and sarvam[0]["endpoint"].startswith("WS ") and "livekit-plugins-sarvam==1.8.9" in sarvam[0][
-        "finding"] and "spoken like 'bulbul:v3', priced as it" in sarvam[0]["finding"]
+    assert (
+        sarvam
+        and sarvam[0]["endpoint"].startswith("WS ")
+        and "livekit-plugins-sarvam==1.8.9" in sarvam[0]["finding"]
+        and "spoken like 'bulbul:v3', priced as it" in sarvam[0]["finding"]
+    )
     assert not [f for f in findings if f["provider"] == "rime" and "arcanav3" in f["finding"]]
 
 

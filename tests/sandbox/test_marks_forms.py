@@ -39,8 +39,12 @@ TEXT = "Café owners paid $42.50 today."
 
 
 def _places() -> list[tuple[str, str]]:
-    return [(name, place.key) for name, provider in sorted(providers().items())
-            for place in declared_marks(provider) if place.over == ENDPOINT]
+    return [
+        (name, place.key)
+        for name, provider in sorted(providers().items())
+        for place in declared_marks(provider)
+        if place.over == ENDPOINT
+    ]
 
 
 def _synthesis(name: str, key: str) -> Synthesis:
@@ -86,8 +90,9 @@ def _marks(messages: list[Any], marks: Marks) -> list[SpokenSpan]:
     found: list[SpokenSpan] = []
     kept = [m for m in messages if marks.answer is None or marks.answer.match(m)]
     for message, offset_s in settled(kept, marks):  # snapshots: each chunk's latest, moved by its offset
-        found += [SpokenSpan(m.text, m.start_s + offset_s, m.end_s + offset_s)
-                  for m in read_marks(message, marks) or ()]
+        found += [
+            SpokenSpan(m.text, m.start_s + offset_s, m.end_s + offset_s) for m in read_marks(message, marks) or ()
+        ]
     if marks.chars:
         found = complete_words([*found, SpokenSpan(" ", 0.0, 0.0)])[0]
     return found
@@ -95,8 +100,11 @@ def _marks(messages: list[Any], marks: Marks) -> list[SpokenSpan]:
 
 # The text as an SSML document with a <mark> before each word and one after the last: where the marks name them
 # (`ssml_marks`), each is timed where the voice reaches the word after it.
-MARKED = "<speak>" + "".join(f'<mark name="w{i}"/>{word} ' for i, word in enumerate(TEXT.split())) \
+MARKED = (
+    "<speak>"
+    + "".join(f'<mark name="w{i}"/>{word} ' for i, word in enumerate(TEXT.split()))
     + '<mark name="end"/></speak>'
+)
 
 
 def _ssml_request(name: str, synthesis: Synthesis) -> dict[str, Any]:
@@ -109,8 +117,9 @@ def _ssml_request(name: str, synthesis: Synthesis) -> dict[str, Any]:
     return request
 
 
-def _test_ssml_marks(sandbox: Sandbox, client: httpx.Client, name: str, key: str, synthesis: Synthesis,
-                     marks: Marks) -> None:
+def _test_ssml_marks(
+    sandbox: Sandbox, client: httpx.Client, name: str, key: str, synthesis: Synthesis, marks: Marks
+) -> None:
     request = _ssml_request(name, synthesis)
     marks.ask(request)
     answer = _send(sandbox, client, name, key, request)
@@ -129,8 +138,9 @@ def _test_ssml_marks(sandbox: Sandbox, client: httpx.Client, name: str, key: str
 
 
 @pytest.mark.parametrize(("name", "key"), _places())
-def test_each_declared_http_marks_form_is_written_true_and_only_when_asked(sandbox: Sandbox, client: httpx.Client,
-                                                                           name: str, key: str) -> None:
+def test_each_declared_http_marks_form_is_written_true_and_only_when_asked(
+    sandbox: Sandbox, client: httpx.Client, name: str, key: str
+) -> None:
     synthesis = _synthesis(name, key)
     marks = synthesis.marks
     assert marks is not None
@@ -152,8 +162,11 @@ def test_each_declared_http_marks_form_is_written_true_and_only_when_asked(sandb
         items = [i for m in messages for i in (read(m, marks.items_at) if marks.items_at else m) or ()]
         sent = TEXT.encode() if marks.offsets_in == BYTES else TEXT
         at_start, at_end = marks.offsets_at
-        spelled = [sent[read(i, at_start):read(i, at_end)] for i in items if not marks.kind_at
-                   or read(i, marks.kind_at) == marks.kind]
+        spelled = [
+            sent[read(i, at_start) : read(i, at_end)]
+            for i in items
+            if not marks.kind_at or read(i, marks.kind_at) == marks.kind
+        ]
         assert spelled == [w.encode() if marks.offsets_in == BYTES else w for w in TEXT.split()]
     if marks.asked_by:  # not asked: no marks (where they replace the audio, the audio)
         plain = _send(sandbox, client, name, key, _request(name, synthesis))
@@ -165,8 +178,12 @@ def test_each_declared_http_marks_form_is_written_true_and_only_when_asked(sandb
 
 
 def _sockets() -> list[tuple[str, str]]:
-    return [(name, place.key) for name, provider in sorted(providers().items())
-            for place in declared_marks(provider) if place.over == CHANNEL]
+    return [
+        (name, place.key)
+        for name, provider in sorted(providers().items())
+        for place in declared_marks(provider)
+        if place.over == CHANNEL
+    ]
 
 
 @pytest.mark.parametrize(("name", "key"), _sockets())
@@ -183,10 +200,18 @@ def test_each_declared_socket_writes_its_marks_true(sandbox: Sandbox, name: str,
     opening = grammar.opening(Utterance(chunks=(TEXT,), voice=voice, model=wire, audio_format=fmt.name))
     url = channel.url(sandbox.base_url(name, channel.host), opening.path_params, opening.query)
     headers = {**auth_headers(name, sandbox.default_key(name)), **opening.headers}
-    session = asyncio.run(run_session(url, headers, list(opening.messages), closing=opening.closing,
-                                      client_closes=opening.client_closes,
-                                      complete=reader(grammar, lambda events: grammar.complete(events, opening)),
-                                      idle_timeout_s=30, key=sandbox.default_key(name)))
+    session = asyncio.run(
+        run_session(
+            url,
+            headers,
+            list(opening.messages),
+            closing=opening.closing,
+            client_closes=opening.client_closes,
+            complete=reader(grammar, lambda events: grammar.complete(events, opening)),
+            idle_timeout_s=30,
+            key=sandbox.default_key(name),
+        )
+    )
     heard, words, pending = 0.0, [], []  # the audio before each frame, in seconds
     rate = fmt.spec.sample_rate * 2  # 16-bit PCM: bytes a second
     for frame in session.frames:

@@ -12,13 +12,21 @@ from harness.sandbox.misreadings import misread, misread_speech
 from harness.speech import Rendition
 
 
-@pytest.mark.parametrize(("text", "read"), [
-    ("My grandmother was born in 1984 in a village.", "My grandmother was born in one nine eight four in a village."),
-    ("Founded in 2005, closed in 1066.", "Founded in two zero zero five, closed in one zero six six."),
-    # not years: an amount, a time, a decimal, a phone number, a longer number, a percentage
-    ("It cost $1984 at 10:45, 3.1415 or 555-1984, 123456 items, 1984% more.",
-     "It cost $1984 at 10:45, 3.1415 or 555-1984, 123456 items, 1984% more."),
-])
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (
+            "My grandmother was born in 1984 in a village.",
+            "My grandmother was born in one nine eight four in a village.",
+        ),
+        ("Founded in 2005, closed in 1066.", "Founded in two zero zero five, closed in one zero six six."),
+        # not years: an amount, a time, a decimal, a phone number, a longer number, a percentage
+        (
+            "It cost $1984 at 10:45, 3.1415 or 555-1984, 123456 items, 1984% more.",
+            "It cost $1984 at 10:45, 3.1415 or 555-1984, 123456 items, 1984% more.",
+        ),
+    ],
+)
 def test_a_year_is_read_digit_by_digit_and_nothing_else_is(text: str, read: str) -> None:
     assert misread(text, ["year-digit-by-digit"]) == read
     assert misread(text, []) == text

@@ -42,8 +42,9 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _target(sandbox: Sandbox, name: str) -> SpeechTarget:
     provider = providers()[name]
-    return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
-                        sandbox.default_key(name))
+    return SpeechTarget(
+        provider, {host: sandbox.base_url(name, host) for host in provider.hosts}, sandbox.default_key(name)
+    )
 
 
 def _findings(client: httpx.Client, sandbox: Sandbox, provider: str) -> list[dict[str, Any]]:
@@ -51,10 +52,11 @@ def _findings(client: httpx.Client, sandbox: Sandbox, provider: str) -> list[dic
 
 
 def test_an_unrecognised_model_is_spoken_as_the_default_and_recorded(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.post(sandbox.base_url("fish", "api") + "/v1/tts",
-                         json={"text": "The quick brown fox jumps over the lazy dog.", "reference_id": VOICE,
-                               "format": "wav"},
-                         headers={"Authorization": f"Bearer {sandbox.default_key('fish')}", "model": UNKNOWN})
+    answer = client.post(
+        sandbox.base_url("fish", "api") + "/v1/tts",
+        json={"text": "The quick brown fox jumps over the lazy dog.", "reference_id": VOICE, "format": "wav"},
+        headers={"Authorization": f"Bearer {sandbox.default_key('fish')}", "model": UNKNOWN},
+    )
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("audio/wav")
     assert decode(answer.content).duration_s > 1.0  # the speech, not a refusal
@@ -92,8 +94,14 @@ def test_the_live_socket_speaks_an_unrecognised_model_as_the_default(sandbox: Sa
     async def session() -> tuple[bytes, str]:
         audio = b""
         async with connect(url, additional_headers=headers) as socket:
-            await socket.send(msgpack.packb({"event": "start", "request": {
-                "text": "", "reference_id": VOICE, "format": "pcm", "sample_rate": 44100}}))
+            await socket.send(
+                msgpack.packb(
+                    {
+                        "event": "start",
+                        "request": {"text": "", "reference_id": VOICE, "format": "pcm", "sample_rate": 44100},
+                    }
+                )
+            )
             await socket.send(msgpack.packb({"event": "text", "text": "Hello from the sandbox, and goodbye."}))
             await socket.send(msgpack.packb({"event": "stop"}))
             async for frame in socket:

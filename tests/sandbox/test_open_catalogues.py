@@ -24,10 +24,20 @@ from harness.sandbox import Sandbox, running
 from harness.speech import decode_raw
 
 # Ids of each provider's documented form that its declaration does not list (a library voice, a clone).
-UNLISTED = {"elevenlabs": "pNInz6obpgDQGcFmaJgB", "minimax": "moss_audio_7c1e2f", "smallest": "voice_dLP5T67Qw7",
-            "fish": "e58b0d7efca34eb38d5c4985e378abcb", "cartesia": "694f9389-aac1-45b6-b726-9d9369183238"}
-NOT_OF_FORM = {"elevenlabs": "no-such-voice-7f3a", "minimax": "7 starts with a digit", "smallest": "no-such-voice-7f3a",
-               "fish": "no-such-voice-7f3a", "cartesia": "no-such-voice-7f3a"}
+UNLISTED = {
+    "elevenlabs": "pNInz6obpgDQGcFmaJgB",
+    "minimax": "moss_audio_7c1e2f",
+    "smallest": "voice_dLP5T67Qw7",
+    "fish": "e58b0d7efca34eb38d5c4985e378abcb",
+    "cartesia": "694f9389-aac1-45b6-b726-9d9369183238",
+}
+NOT_OF_FORM = {
+    "elevenlabs": "no-such-voice-7f3a",
+    "minimax": "7 starts with a digit",
+    "smallest": "no-such-voice-7f3a",
+    "fish": "no-such-voice-7f3a",
+    "cartesia": "no-such-voice-7f3a",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +48,18 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _target(sandbox: Sandbox, name: str) -> SpeechTarget:
     provider = providers()[name]
-    return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
-                        sandbox.default_key(name))
+    return SpeechTarget(
+        provider, {host: sandbox.base_url(name, host) for host in provider.hosts}, sandbox.default_key(name)
+    )
 
 
 def _speak(client: httpx.Client, sandbox: Sandbox, name: str, voice: str) -> httpx.Response:
     target = _target(sandbox, name)
-    synthesis = next(s for s in target.service.syntheses if s.slots.voice is not None
-                     and any(m.synthesis == s.endpoint.key for m in target.service.models))
+    synthesis = next(
+        s
+        for s in target.service.syntheses
+        if s.slots.voice is not None and any(m.synthesis == s.endpoint.key for m in target.service.models)
+    )
     assert synthesis.slots.voice is not None
     return target.send(client, target.request(synthesis, at={synthesis.slots.voice: voice}))
 
@@ -55,8 +69,9 @@ def _findings(client: httpx.Client, sandbox: Sandbox, provider: str) -> list[dic
 
 
 @pytest.mark.parametrize("name", sorted(UNLISTED))
-def test_an_unlisted_voice_of_the_documented_form_is_spoken_with_a_finding(sandbox: Sandbox, client: httpx.Client,
-                                                                           name: str) -> None:
+def test_an_unlisted_voice_of_the_documented_form_is_spoken_with_a_finding(
+    sandbox: Sandbox, client: httpx.Client, name: str
+) -> None:
     voice = UNLISTED[name]
     assert _target(sandbox, name).service.voice(voice) is None  # truly not in the declaration's sample
     answer = _speak(client, sandbox, name, voice)
@@ -67,8 +82,9 @@ def test_an_unlisted_voice_of_the_documented_form_is_spoken_with_a_finding(sandb
 
 
 @pytest.mark.parametrize("name", sorted(NOT_OF_FORM))
-def test_an_id_not_of_the_documented_form_gets_the_documented_refusal(sandbox: Sandbox, client: httpx.Client,
-                                                                      name: str) -> None:
+def test_an_id_not_of_the_documented_form_gets_the_documented_refusal(
+    sandbox: Sandbox, client: httpx.Client, name: str
+) -> None:
     refusal = _target(sandbox, name).service.refusals.unknown_voice
     answer = _speak(client, sandbox, name, NOT_OF_FORM[name])
     assert answer.status_code == refusal.status, answer.text
@@ -106,8 +122,10 @@ def test_the_elevenlabs_socket_speaks_an_unlisted_voice_of_the_form(sandbox: San
     from websockets.asyncio.client import connect
 
     voice = "Zlb1dXrM653N07WRdFW3"
-    url = (sandbox.base_url("elevenlabs", "api").replace("http://", "ws://")
-           + f"/v1/text-to-speech/{voice}/stream-input?output_format=pcm_16000")
+    url = (
+        sandbox.base_url("elevenlabs", "api").replace("http://", "ws://")
+        + f"/v1/text-to-speech/{voice}/stream-input?output_format=pcm_16000"
+    )
 
     async def session() -> bytes:
         audio = b""

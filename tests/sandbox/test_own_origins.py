@@ -24,8 +24,12 @@ from tests.helpers.sandbox_http import settle
 MISSING = "the official clients are a test extra: pip install -e .[test]"
 TEXT = "Hello from the sandbox, at an origin of its own."
 SPEECH = {"model": "gpt-4o-mini-tts", "input": TEXT, "voice": "alloy", "response_format": "pcm"}
-NEUPHONIC_QUERY = {"lang_code": "en", "voice_id": "8e9c4bc8-3979-48ab-8626-df53befc2090", "sampling_rate": "24000",
-                   "encoding": "pcm_linear"}
+NEUPHONIC_QUERY = {
+    "lang_code": "en",
+    "voice_id": "8e9c4bc8-3979-48ab-8626-df53befc2090",
+    "sampling_rate": "24000",
+    "encoding": "pcm_linear",
+}
 
 
 def _speech_seconds(pcm: bytes, rate: int = 24000) -> float:
@@ -37,7 +41,8 @@ def _openai_key(sandbox: Sandbox) -> dict[str, str]:
 
 
 def test_a_client_joining_an_absolute_path_reaches_the_provider_only_at_its_own_origin(
-        sandbox: Sandbox, client: httpx.Client) -> None:
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     # OpenAI's live base URL is https://api.openai.com/v1: its own origin keeps the /v1, as a client expects.
     prefixed, own = sandbox.base_url("openai"), sandbox.origin("openai")
     assert own.endswith("/v1") and own != prefixed and sandbox.origins()["openai"] == {"v1": own}
@@ -56,8 +61,9 @@ def test_an_own_origin_takes_the_same_pipeline(sandbox: Sandbox, client: httpx.C
     assert unknown.status_code == 401 and unknown.json()["error"]["code"] == "invalid_api_key"
     invalid = client.post(own + "/audio/speech", json={**SPEECH, "speed": 9}, headers=_openai_key(sandbox))
     assert invalid.status_code == 400
-    faulted = client.post(own + "/audio/speech", json=SPEECH,
-                          headers={**_openai_key(sandbox), "X-Sandbox-Fault": "http-503"})
+    faulted = client.post(
+        own + "/audio/speech", json=SPEECH, headers={**_openai_key(sandbox), "X-Sandbox-Fault": "http-503"}
+    )
     assert faulted.status_code == 503
     root = own.removesuffix("/v1")
     for path in ("/v1/no/such/path", "/outside/v1"):  # the provider's 404, naming the path as sent (not the mount)
@@ -69,8 +75,9 @@ def test_an_own_origin_takes_the_same_pipeline(sandbox: Sandbox, client: httpx.C
 def test_urls_in_an_answer_at_an_own_origin_point_at_the_own_origins(sandbox: Sandbox, client: httpx.Client) -> None:
     gateway = sandbox.origin("pixazo", "gateway")
     key = {"Ocp-Apim-Subscription-Key": sandbox.default_key("pixazo")}
-    job = client.post(gateway + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
-                      json={"text": TEXT}, headers=key).json()
+    job = client.post(
+        gateway + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request", json={"text": TEXT}, headers=key
+    ).json()
     assert job["polling_url"].startswith(gateway + "/v2/requests/status/")  # no mount: the own origin's form
     settle(sandbox, job["request_id"])
     done = client.get(job["polling_url"], headers=key).json()
@@ -84,8 +91,13 @@ def test_urls_in_an_answer_at_an_own_origin_point_at_the_own_origins(sandbox: Sa
 def test_boto3_takes_only_a_host_and_signs_for_it(sandbox: Sandbox) -> None:
     boto3 = pytest.importorskip("boto3", reason=MISSING)
     key = sandbox.default_key("polly")
-    polly = boto3.client("polly", endpoint_url=sandbox.origin("polly"), region_name="us-east-1",
-                         aws_access_key_id=key, aws_secret_access_key=key)
+    polly = boto3.client(
+        "polly",
+        endpoint_url=sandbox.origin("polly"),
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key=key,
+    )
     answer = polly.synthesize_speech(Text=TEXT, OutputFormat="pcm", VoiceId="Joanna", Engine="neural")
     assert _speech_seconds(answer["AudioStream"].read(), 16000) > 0.5  # the signature covers the path it sent
 
@@ -97,8 +109,11 @@ def test_pyneuphonic_takes_only_a_host_over_http_and_websocket(sandbox: Sandbox)
     # The client takes a host and nothing else (it speaks plain HTTP to one named localhost).
     host = sandbox.origin("neuphonic").replace("http://127.0.0.1", "localhost")
     client = pyneuphonic.Neuphonic(api_key=sandbox.default_key("neuphonic"), base_url=host)
-    pcm = b"".join(message.data.audio for message in client.tts.SSEClient().send(TEXT, tts_config={"lang_code": "en"})
-                   if message.data is not None and message.data.audio)
+    pcm = b"".join(
+        message.data.audio
+        for message in client.tts.SSEClient().send(TEXT, tts_config={"lang_code": "en"})
+        if message.data is not None and message.data.audio
+    )
     assert _speech_seconds(pcm) > 0.5
 
     async def speak() -> bytes:

@@ -30,17 +30,20 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _documented(provider: str, endpoint: str, response: httpx.Response) -> None:
     spec = providers()[provider]
-    verdict = check_response(spec, spec.endpoint(endpoint), response.status_code, dict(response.headers),
-                             response.content)
+    verdict = check_response(
+        spec, spec.endpoint(endpoint), response.status_code, dict(response.headers), response.content
+    )
     assert verdict.ok, "; ".join(str(v) for v in verdict.violations)
 
 
 def test_content_length_is_checked_before_reading(sandbox: Sandbox) -> None:
     base = sandbox.base_url("pixelapi", "api")
     host, port = httpx.URL(base).host, httpx.URL(base).port
-    head = (f"POST {httpx.URL(base).path}{PIXELAPI_GENERATE} HTTP/1.1\r\nHost: {host}\r\n"
-            f"Authorization: Bearer {sandbox.default_key('pixelapi')}\r\n"
-            "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 104857600\r\n\r\n")
+    head = (
+        f"POST {httpx.URL(base).path}{PIXELAPI_GENERATE} HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {sandbox.default_key('pixelapi')}\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 104857600\r\n\r\n"
+    )
     with socket.create_connection((host, port), timeout=30) as conn:
         conn.sendall(head.encode())  # announces 100 MB, sends none of it: the answer must not wait for it
         answer = b""
@@ -60,19 +63,24 @@ def test_a_huge_upload_is_refused_while_it_arrives(sandbox: Sandbox) -> None:
 
     def body() -> Iterator[bytes]:  # chunked: no Content-Length to refuse early on
         nonlocal sent
-        yield b'--x\r\nContent-Disposition: form-data; name="voice_ref"; filename="big.wav"\r\n' \
-              b"Content-Type: audio/wav\r\n\r\n"
+        yield (
+            b'--x\r\nContent-Disposition: form-data; name="voice_ref"; filename="big.wav"\r\n'
+            b"Content-Type: audio/wav\r\n\r\n"
+        )
         for _ in range(100):
             sent += MIB
             yield b"\0" * MIB
         yield b"\r\n--x--\r\n"
 
-    headers = {"Authorization": f"Bearer {sandbox.default_key('pixelapi')}",
-               "Content-Type": "multipart/form-data; boundary=x"}
+    headers = {
+        "Authorization": f"Bearer {sandbox.default_key('pixelapi')}",
+        "Content-Type": "multipart/form-data; boundary=x",
+    }
     tracemalloc.start()
     try:
-        response: httpx.Response | None = httpx.post(base + PIXELAPI_GENERATE, content=body(), headers=headers,
-                                                     timeout=60)
+        response: httpx.Response | None = httpx.post(
+            base + PIXELAPI_GENERATE, content=body(), headers=headers, timeout=60
+        )
     except httpx.TransportError:
         response = None  # the server answered and closed while the client was still sending: also fine
     finally:

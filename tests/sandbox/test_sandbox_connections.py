@@ -41,8 +41,9 @@ class Records(logging.Handler):
 
     def wait_for(self, text: str) -> logging.LogRecord:
         with self.arrived:
-            found = self.arrived.wait_for(lambda: next((r for r in self.records if text in r.getMessage()), None),
-                                          timeout=BOUND)
+            found = self.arrived.wait_for(
+                lambda: next((r for r in self.records if text in r.getMessage()), None), timeout=BOUND
+            )
         assert found is not None, [r.getMessage() for r in self.records]
         return found
 
@@ -78,8 +79,9 @@ def _response(connection: socket.socket) -> bytes:
     while b"\r\n\r\n" not in data:
         data += connection.recv(65536)
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                  if line.lower().startswith(b"content-length"))
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+    )
     while len(body) < length:
         body += connection.recv(65536)
     return data
@@ -121,8 +123,10 @@ def test_a_request_head_sent_a_byte_at_a_time_is_cut_at_its_deadline(guarded: Sa
 
 def test_a_half_sent_body_is_cut_and_the_disconnect_is_one_debug_line(guarded: Sandbox, records: Records) -> None:
     with _connect(guarded) as connection:
-        connection.sendall(b"POST /_sandbox/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           b"Content-Length: 500\r\n\r\n{\"provider\": \"pix")
+        connection.sendall(
+            b"POST /_sandbox/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 500\r\n\r\n{"provider": "pix'
+        )
         assert _closed_by_server(connection) >= TIMEOUTS.body_s * 0.9
     records.wait_for("no whole request body within 0.4 s")
     line = records.wait_for("left during POST /_sandbox/keys (ClientDisconnect)")
@@ -157,6 +161,7 @@ def test_timeouts_must_be_positive_and_finite() -> None:
 
 # --- the control API beyond loopback -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def exposed() -> Iterator[tuple[Sandbox, str]]:
     """Bound to every interface (reached here over loopback only)."""
@@ -169,17 +174,26 @@ def test_beyond_loopback_the_control_api_needs_the_token(exposed: tuple[Sandbox,
     assert sb.control_token
     control = origin + "/_sandbox"
     with httpx.Client(trust_env=False, timeout=BOUND) as client:
-        for method, url, body in (("GET", control, None), ("GET", control + "/jobs", None),
-                                  ("POST", control + "/clock/advance", {"seconds": 1}),
-                                  ("POST", control + "/keys", {"provider": "pixazo", "key": "stolen-key-123"}),
-                                  ("GET", control + "/sink/x", None),
-                                  ("POST", origin + "/%5Fsandbox/keys", {"provider": "pixazo", "key": "stolen-key-1"})):
+        for method, url, body in (
+            ("GET", control, None),
+            ("GET", control + "/jobs", None),
+            ("POST", control + "/clock/advance", {"seconds": 1}),
+            ("POST", control + "/keys", {"provider": "pixazo", "key": "stolen-key-123"}),
+            ("GET", control + "/sink/x", None),
+            ("POST", origin + "/%5Fsandbox/keys", {"provider": "pixazo", "key": "stolen-key-1"}),
+        ):
             for headers in ({}, {CONTROL_TOKEN_HEADER: "guess"}):
                 refused = client.request(method, url, json=body, headers=headers)
                 assert refused.status_code == 403, (url, refused.text)
                 assert CONTROL_TOKEN_HEADER in refused.json()["error"]
-        assert client.post(control + "/keys", json={"provider": "pixazo", "key": "stolen-key-123"},
-                           headers={CONTROL_TOKEN_HEADER: sb.control_token}).status_code == 201
+        assert (
+            client.post(
+                control + "/keys",
+                json={"provider": "pixazo", "key": "stolen-key-123"},
+                headers={CONTROL_TOKEN_HEADER: sb.control_token},
+            ).status_code
+            == 201
+        )
         assert client.get(control, headers={CONTROL_TOKEN_HEADER: sb.control_token}).status_code == 200
         # What providers and the sandbox itself call stays open: reference clips, webhook receivers.
         assert client.get(control + "/voices/joe_reference.wav").content[:4] == b"RIFF"
@@ -199,10 +213,16 @@ def test_on_loopback_no_token_is_asked_for(guarded: Sandbox) -> None:
 
 
 def test_serve_prints_the_token_once_when_bound_beyond_loopback() -> None:
-    program = ("import typer\nfrom harness.cli.serve import serve_command\n"
-               "app = typer.Typer()\napp.command()(serve_command)\napp()")
-    process = subprocess.Popen([sys.executable, "-c", program, "--host", "0.0.0.0", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    program = (
+        "import typer\nfrom harness.cli.serve import serve_command\n"
+        "app = typer.Typer()\napp.command()(serve_command)\napp()"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", program, "--host", "0.0.0.0", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         lines = []

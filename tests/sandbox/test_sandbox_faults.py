@@ -22,19 +22,29 @@ TEXT = "Faults are part of the contract."
 
 def _submit(sb: Sandbox, client: httpx.Client, fault: str | None = None) -> httpx.Response:
     headers = {FAULT_HEADER: fault} if fault else {}
-    return send(sb, client, "pixazo", "chatterbox.generate", {"text": TEXT}, key=sb.default_key("pixazo"),
-                    headers=headers)
+    return send(
+        sb, client, "pixazo", "chatterbox.generate", {"text": TEXT}, key=sb.default_key("pixazo"), headers=headers
+    )
 
 
 def _status(sb: Sandbox, client: httpx.Client, request_id: str, fault: str | None = None) -> httpx.Response:
     headers = {FAULT_HEADER: fault} if fault else {}
-    return send(sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"), headers=headers,
-                    request_id=request_id)
+    return send(
+        sb,
+        client,
+        "pixazo",
+        "requests.status",
+        {},
+        key=sb.default_key("pixazo"),
+        headers=headers,
+        request_id=request_id,
+    )
 
 
 def _verdict(endpoint_key: str, response: httpx.Response) -> Any:
-    return check_response(PROVIDER, PROVIDER.endpoint(endpoint_key), response.status_code, dict(response.headers),
-                          response.content)
+    return check_response(
+        PROVIDER, PROVIDER.endpoint(endpoint_key), response.status_code, dict(response.headers), response.content
+    )
 
 
 def test_http_500(sandbox: Sandbox, client: httpx.Client) -> None:
@@ -98,8 +108,9 @@ def test_hang_times_out_a_client(sandbox: Sandbox) -> None:
 
 def test_hang_ends_when_the_clock_passes_it(sandbox: Sandbox, client: httpx.Client) -> None:
     result: list[httpx.Response] = []
-    worker = threading.Thread(target=lambda: result.append(
-        _submit(sandbox, httpx.Client(timeout=30, trust_env=False), "hang")))
+    worker = threading.Thread(
+        target=lambda: result.append(_submit(sandbox, httpx.Client(timeout=30, trust_env=False), "hang"))
+    )
     worker.start()
     sandbox.wait_hanging(1)
     sandbox.advance(sandbox.state.settings.hang_s)
@@ -163,8 +174,10 @@ def test_model_disabled(sandbox: Sandbox, client: httpx.Client) -> None:
     response = _submit(sandbox, client, "model-disabled")
     assert response.status_code == 400
     assert_valid("pixazo", "chatterbox.generate", response)
-    assert response.json() == {"error": "Model not found",
-                               "message": "Model 'chatterbox-text-to-speech' not found or is disabled"}
+    assert response.json() == {
+        "error": "Model not found",
+        "message": "Model 'chatterbox-text-to-speech' not found or is disabled",
+    }
 
 
 def test_disabled_model_by_configuration(client: httpx.Client) -> None:
@@ -175,10 +188,11 @@ def test_disabled_model_by_configuration(client: httpx.Client) -> None:
         assert _submit(sb, client).status_code == 202  # other models still work
 
 
-@pytest.mark.parametrize(("status", "endpoint_key"), [(402, "chatterbox.generate"), (403, "chatterbox.generate"),
-                                                      (404, "requests.status"), (401, "requests.status")])
-def test_any_error_status_on_demand(sandbox: Sandbox, client: httpx.Client, status: int,
-                                    endpoint_key: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "endpoint_key"),
+    [(402, "chatterbox.generate"), (403, "chatterbox.generate"), (404, "requests.status"), (401, "requests.status")],
+)
+def test_any_error_status_on_demand(sandbox: Sandbox, client: httpx.Client, status: int, endpoint_key: str) -> None:
     if endpoint_key == "requests.status":
         response = _status(sandbox, client, "any-id", f"http-{status}")
     else:

@@ -18,8 +18,11 @@ def test_the_handle_reads_the_loop_and_the_renders() -> None:
         texts = [f"Renders take turns, number {n}." for n in range(3)]
         with httpx.Client(timeout=60) as client:
             for text in texts:
-                answer = client.post(base + "/audio/speech", headers={"Authorization": f"Bearer {key}"},
-                                     json={"model": "tts-1", "input": text, "voice": "alloy"})
+                answer = client.post(
+                    base + "/audio/speech",
+                    headers={"Authorization": f"Bearer {key}"},
+                    json={"model": "tts-1", "input": text, "voice": "alloy"},
+                )
                 assert answer.status_code == 200, answer.text
         deadline = time.monotonic() + 30
         reading = sandbox.health()

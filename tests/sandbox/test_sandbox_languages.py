@@ -58,8 +58,9 @@ def _expected(language: str, rate: int) -> np.ndarray:
     return np.asarray(default_engine().render(SPANISH, in_language(rendition, language)).samples)
 
 
-def test_a_spanish_request_is_spoken_by_espeak_ngs_spanish_voice_and_english_by_piper(sandbox: Sandbox,
-                                                                                    client: httpx.Client) -> None:
+def test_a_spanish_request_is_spoken_by_espeak_ngs_spanish_voice_and_english_by_piper(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     spanish, english = _samples(_google(sandbox, client, "es-ES")), _samples(_google(sandbox, client, "en-US"))
     rate = 24000
     assert in_language(Rendition(sample_rate=rate), "es-ES").engine is Engine.ESPEAK
@@ -70,7 +71,8 @@ def test_a_spanish_request_is_spoken_by_espeak_ngs_spanish_voice_and_english_by_
 
 @pytest.mark.usefixtures("google_falls_back")
 def test_a_provider_drifted_to_english_answers_spanish_in_english_and_the_others_do_not(
-        sandbox: Sandbox, client: httpx.Client) -> None:
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     assert client.get(sandbox.url + "/_sandbox/drift").json()["language_fallback"] == {"google": "en"}
     drifted = _samples(_google(sandbox, client, "es-ES"))
     assert np.array_equal(drifted, _samples(_google(sandbox, client, "en-US")))  # the Piper English render
@@ -88,16 +90,18 @@ def test_a_provider_drifted_to_english_answers_spanish_in_english_and_the_others
 
 
 @pytest.mark.parametrize("fallback", [{"nobody": "en"}, {"google": "xx-nowhere"}, {"google": 1}, ["en"]])
-def test_a_language_fallback_the_sandbox_cannot_keep_is_one_line(sandbox: Sandbox, client: httpx.Client,
-                                                                 fallback: Any) -> None:
+def test_a_language_fallback_the_sandbox_cannot_keep_is_one_line(
+    sandbox: Sandbox, client: httpx.Client, fallback: Any
+) -> None:
     answer = _drift(sandbox, client, {"language_fallback": fallback})
     assert answer.status_code == 400 and "language_fallback" in answer.json()["error"]
     assert "\n" not in answer.json()["error"]
     assert "language_fallback" not in client.get(sandbox.url + "/_sandbox/drift").json()
 
 
-def test_a_language_the_sandbox_cannot_speak_is_spoken_in_english_and_said_once(sandbox: Sandbox,
-                                                                                client: httpx.Client) -> None:
+def test_a_language_the_sandbox_cannot_speak_is_spoken_in_english_and_said_once(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     unspoken = _samples(_google(sandbox, client, "xx-NOWHERE"))
     assert np.array_equal(unspoken, _samples(_google(sandbox, client, "en-US")))
     findings = client.get(sandbox.url + "/_sandbox/findings").json()
@@ -116,19 +120,26 @@ def test_the_language_is_the_fields_then_the_voices_then_the_models_then_the_tex
     assert spoken_language(None, "en-US", ("en", "es", "de"), "The dog runs in the park with the children.") == "en"
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("El tiempo es muy bueno hoy y vamos a ir al parque con los niños.", "es"),
-    ("Das Wetter ist heute sehr schön und wir gehen mit den Kindern in den Park.", "de"),
-    ("Le temps est très beau aujourd'hui et nous allons au parc avec les enfants.", "fr"),
-    ("Il tempo è molto bello oggi e andiamo al parco con i bambini.", "it"),
-    ("O tempo está muito bom hoje e vamos ao parque com as crianças.", "pt"),
-    ("Het weer is vandaag erg mooi en we gaan met de kinderen naar het park.", "nl"),
-    ("Pogoda jest dziś bardzo ładna i idziemy z dziećmi do parku.", "pl"),
-    ("Bugün hava çok güzel ve çocuklarla parka gidiyoruz.", "tr"),
-    ("今日はとても良い天気ですね。", "ja"), ("今天天气很好。", "zh"), ("오늘 날씨가 좋아요.", "ko"),
-    ("आज मौसम बहुत अच्छा है।", "hi"), ("الطقس جميل جدا اليوم", "ar"), ("Сегодня очень хорошая погода.", "ru"),
-    ("The weather is lovely today and we are going to the park.", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("El tiempo es muy bueno hoy y vamos a ir al parque con los niños.", "es"),
+        ("Das Wetter ist heute sehr schön und wir gehen mit den Kindern in den Park.", "de"),
+        ("Le temps est très beau aujourd'hui et nous allons au parc avec les enfants.", "fr"),
+        ("Il tempo è molto bello oggi e andiamo al parco con i bambini.", "it"),
+        ("O tempo está muito bom hoje e vamos ao parque com as crianças.", "pt"),
+        ("Het weer is vandaag erg mooi en we gaan met de kinderen naar het park.", "nl"),
+        ("Pogoda jest dziś bardzo ładna i idziemy z dziećmi do parku.", "pl"),
+        ("Bugün hava çok güzel ve çocuklarla parka gidiyoruz.", "tr"),
+        ("今日はとても良い天気ですね。", "ja"),
+        ("今天天气很好。", "zh"),
+        ("오늘 날씨가 좋아요.", "ko"),
+        ("आज मौसम बहुत अच्छा है।", "hi"),
+        ("الطقس جميل جدا اليوم", "ar"),
+        ("Сегодня очень хорошая погода.", "ru"),
+        ("The weather is lovely today and we are going to the park.", "en"),
+    ],
+)
 def test_a_multilingual_models_text_tells_its_language(text: str, language: str) -> None:
     among = ["en", "es", "de", "fr", "it", "pt", "nl", "pl", "tr", "ja", "zh", "ko", "hi", "ar", "ru"]
     assert text_language(text, among) == language
@@ -139,8 +150,9 @@ def _xtts(sandbox: Sandbox, client: httpx.Client, language: str) -> bytes:
     """A job of the jobs family: XTTS v2 cloning the Piper reference, asked to speak `language` (its `language`)."""
     headers = {"Ocp-Apim-Subscription-Key": sandbox.default_key("pixazo")}
     body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": SPANISH, "language": language}
-    submitted = client.post(sandbox.base_url("pixazo", "gateway") + "/voice-clone/v1/xtts-v2/generate", json=body,
-                            headers=headers)
+    submitted = client.post(
+        sandbox.base_url("pixazo", "gateway") + "/voice-clone/v1/xtts-v2/generate", json=body, headers=headers
+    )
     assert submitted.status_code == 202, submitted.text
     sh.settle(sandbox, submitted.json()["request_id"])
     status = client.get(submitted.json()["polling_url"], headers=headers).json()
@@ -148,8 +160,9 @@ def _xtts(sandbox: Sandbox, client: httpx.Client, language: str) -> bytes:
     return client.get(status["output"]["media_url"][0]).content
 
 
-def test_a_job_speaks_its_language_and_a_drifted_provider_answers_it_in_english(sandbox: Sandbox,
-                                                                                client: httpx.Client) -> None:
+def test_a_job_speaks_its_language_and_a_drifted_provider_answers_it_in_english(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
     spanish, english = _xtts(sandbox, client, "es"), _xtts(sandbox, client, "en")
     assert spanish != english
     assert _drift(sandbox, client, {"language_fallback": {"pixazo": "en"}}).status_code == 200

@@ -19,17 +19,18 @@ from tests.helpers.sandbox_http import assert_valid, send, settle
 CHATTERBOX = "chatterbox.generate"
 
 
-def _submit(sb: Sandbox, client: httpx.Client, text: str, headers: dict[str, str] | None = None,
-            key: str | None = None) -> dict[str, Any]:
-    response = send(sb, client, "pixazo", CHATTERBOX, {"text": text}, key=key or sb.default_key("pixazo"),
-                        headers=headers)
+def _submit(
+    sb: Sandbox, client: httpx.Client, text: str, headers: dict[str, str] | None = None, key: str | None = None
+) -> dict[str, Any]:
+    response = send(
+        sb, client, "pixazo", CHATTERBOX, {"text": text}, key=key or sb.default_key("pixazo"), headers=headers
+    )
     assert response.status_code == 202, response.text
     return dict(response.json())
 
 
 def _status(sb: Sandbox, client: httpx.Client, request_id: str) -> dict[str, Any]:
-    response = send(sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"),
-                        request_id=request_id)
+    response = send(sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"), request_id=request_id)
     assert_valid("pixazo", "requests.status", response)
     return dict(response.json())
 
@@ -81,8 +82,9 @@ def _whole_second(value: str) -> datetime:
     return parsed
 
 
-def test_completed_never_precedes_the_audio(sandbox: Sandbox, client: httpx.Client,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_completed_never_precedes_the_audio(
+    sandbox: Sandbox, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gate = threading.Event()
     producer = sandbox.state.producer
     render = producer._render
@@ -104,7 +106,8 @@ def test_completed_never_precedes_the_audio(sandbox: Sandbox, client: httpx.Clie
     assert truth["audio_ready_at"] >= truth["planned"]["finished"]
     assert truth["transitions"][-1]["at"] == truth["audio_ready_at"]
     assert _whole_second(done["completed_at"]) == parse_timestamp(truth["transitions"][-1]["wall"]).replace(  # type: ignore[union-attr]
-        microsecond=0)
+        microsecond=0
+    )
 
 
 def test_control_api_reports_the_same_truth(sandbox: Sandbox, client: httpx.Client) -> None:
@@ -119,8 +122,9 @@ def test_control_api_reports_the_same_truth(sandbox: Sandbox, client: httpx.Clie
 def test_status_of_another_keys_job_is_not_found(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("pixazo", "lifecycle-other-key")
     job = _submit(sandbox, client, "Lifecycle check one.")
-    response = send(sandbox, client, "pixazo", "requests.status", {}, key="lifecycle-other-key",
-                        request_id=job["request_id"])
+    response = send(
+        sandbox, client, "pixazo", "requests.status", {}, key="lifecycle-other-key", request_id=job["request_id"]
+    )
     assert response.status_code == 404
 
 
@@ -131,8 +135,9 @@ def test_store_evicts_the_oldest_finished_job(client: httpx.Client) -> None:
         for job in (first, second):
             settle(sb, job["request_id"])
         third = _submit(sb, client, "Lifecycle check one.")
-        gone = send(sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"),
-                        request_id=first["request_id"])
+        gone = send(
+            sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"), request_id=first["request_id"]
+        )
         assert gone.status_code == 404
         assert _status(sb, client, second["request_id"])["status"] == "COMPLETED"
         assert _status(sb, client, third["request_id"])["status"] == "QUEUED"
@@ -142,8 +147,7 @@ def test_store_evicts_the_oldest_finished_job(client: httpx.Client) -> None:
 def test_full_store_of_running_jobs_answers_busy(client: httpx.Client) -> None:
     with running(profile="fast", seed=1, clock="manual", max_jobs=1) as sb:
         _submit(sb, client, "Lifecycle check one.", headers={"X-Sandbox-Fault": "never-finish"})
-        refused = send(sb, client, "pixazo", CHATTERBOX, {"text": "Lifecycle check one."},
-                           key=sb.default_key("pixazo"))
+        refused = send(sb, client, "pixazo", CHATTERBOX, {"text": "Lifecycle check one."}, key=sb.default_key("pixazo"))
         assert refused.status_code == 503
         assert refused.headers["Retry-After"] == "1"
         # The refused submit was not charged.
@@ -156,7 +160,8 @@ def test_timelines_are_reproducible_from_the_seed(client: httpx.Client) -> None:
         with running(profile="realistic", seed=42, clock="manual") as sb:
             job = _submit(sb, client, "Lifecycle check one.")
             truth = sb.job(job["request_id"])
-            plans.append((job["request_id"].split("_")[1][13:], truth["planned"]["started"],
-                          truth["planned"]["finished"]))
+            plans.append(
+                (job["request_id"].split("_")[1][13:], truth["planned"]["started"], truth["planned"]["finished"])
+            )
     assert plans[0] == plans[1]
     assert 0.5 < plans[0][1] < 10.0  # realistic: seconds in the queue

@@ -35,11 +35,17 @@ def test_an_instance_or_a_subclass_is_accepted() -> None:
 PIXAZO_INSTANCE = JobsEmulation(providers()["pixazo"])
 
 
-@pytest.mark.parametrize(("entry", "reason"), [
-    (None, "has no emulation registered under 'tts_harness.emulations'"),
-    (_entry("pixazo", "harness.sandbox.no_such_module:EMULATION"), "does not load: ModuleNotFoundError"),
-    (_entry("pixazo", "harness.sandbox.loading:EMULATION_GROUP"), "is neither an Emulation nor an Emulation subclass"),
-])
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        (None, "has no emulation registered under 'tts_harness.emulations'"),
+        (_entry("pixazo", "harness.sandbox.no_such_module:EMULATION"), "does not load: ModuleNotFoundError"),
+        (
+            _entry("pixazo", "harness.sandbox.loading:EMULATION_GROUP"),
+            "is neither an Emulation nor an Emulation subclass",
+        ),
+    ],
+)
 def test_a_missing_or_unusable_emulation_has_a_one_line_reason(entry: EntryPoint | None, reason: str) -> None:
     with pytest.raises(NoEmulation) as raised:
         load_emulation(providers()["pixazo"], entry)

@@ -14,9 +14,16 @@ from harness.sandbox import Sandbox
 from harness.sandbox.netguard import NetPolicy, UrlRefused
 from tests.helpers.sandbox_http import assert_valid, send, settle
 
-FORBIDDEN = ["https://pub-582b7213209642b9b995c96c95a30381.r2.dev/male.wav", "http://10.1.2.3/voice.wav",
-             "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:80/x.wav", "http://[::ffff:10.0.0.1]/x",
-             "file:///etc/passwd", "ftp://127.0.0.1/x.wav", "http://127.0.0.1.nip.io/x.wav"]
+FORBIDDEN = [
+    "https://pub-582b7213209642b9b995c96c95a30381.r2.dev/male.wav",
+    "http://10.1.2.3/voice.wav",
+    "http://169.254.169.254/latest/meta-data",
+    "http://0.0.0.0:80/x.wav",
+    "http://[::ffff:10.0.0.1]/x",
+    "file:///etc/passwd",
+    "ftp://127.0.0.1/x.wav",
+    "http://127.0.0.1.nip.io/x.wav",
+]
 
 
 @pytest.fixture
@@ -46,8 +53,9 @@ def test_policy_refuses_without_touching_the_network(url: str, lookups: list[str
     assert lookups == []
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.wav", "http://localhost/x.wav", "http://[::1]:80/x",
-                                 "http://127.10.0.1/x"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/x.wav", "http://localhost/x.wav", "http://[::1]:80/x", "http://127.10.0.1/x"]
+)
 def test_policy_accepts_loopback(url: str) -> None:
     assert NetPolicy().check(url, "speaker").host
 
@@ -61,8 +69,9 @@ def test_allow_list_admits_named_hosts_only() -> None:
 
 
 @pytest.mark.parametrize("url", FORBIDDEN[:3])
-def test_sandbox_refuses_reference_urls_before_connecting(sandbox: Sandbox, client: httpx.Client,
-                                                          lookups: list[str], url: str) -> None:
+def test_sandbox_refuses_reference_urls_before_connecting(
+    sandbox: Sandbox, client: httpx.Client, lookups: list[str], url: str
+) -> None:
     host = httpx.URL(url).host
     body = {"speaker": url, "text": "Hello! Welcome to our voice cloning service."}
     response = send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo"))
@@ -74,8 +83,7 @@ def test_sandbox_refuses_reference_urls_before_connecting(sandbox: Sandbox, clie
     assert all(a in ("127.0.0.1", "localhost", "::1") for a in lookups), lookups
 
 
-def test_vibevoice_speaker_reference_is_guarded(sandbox: Sandbox, client: httpx.Client,
-                                                lookups: list[str]) -> None:
+def test_vibevoice_speaker_reference_is_guarded(sandbox: Sandbox, client: httpx.Client, lookups: list[str]) -> None:
     body = {"script": "Speaker 0: Hi.", "speakers": [{"audio_url": "https://voices.example.org/me.wav"}]}
     response = send(sandbox, client, "pixazo", "vibevoice.generate", body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 400
@@ -91,8 +99,15 @@ def test_unreachable_loopback_reference_fails_the_job(sandbox: Sandbox, client: 
     body = {"text": "Hi.", "audio_url": f"http://127.0.0.1:{port}/voice.wav"}
     job = send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
     settle(sandbox, job["request_id"])
-    status = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
-                      request_id=job["request_id"]).json()
+    status = send(
+        sandbox,
+        client,
+        "pixazo",
+        "requests.status",
+        {},
+        key=sandbox.default_key("pixazo"),
+        request_id=job["request_id"],
+    ).json()
     assert status["status"] == "FAILED"
     assert "audio_url" in status["error"] and "cannot fetch" in status["error"]
 
@@ -101,6 +116,13 @@ def test_reference_that_is_not_audio_fails_the_job(sandbox: Sandbox, client: htt
     body = {"text": "Hi.", "audio_url": f"{sandbox.url}/_sandbox/voices/manifest.json"}
     job = send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
     settle(sandbox, job["request_id"])
-    status = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
-                      request_id=job["request_id"]).json()
+    status = send(
+        sandbox,
+        client,
+        "pixazo",
+        "requests.status",
+        {},
+        key=sandbox.default_key("pixazo"),
+        request_id=job["request_id"],
+    ).json()
     assert status["status"] == "FAILED" and "not readable audio" in status["error"]

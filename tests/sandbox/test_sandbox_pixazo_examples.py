@@ -72,8 +72,9 @@ def _replacements(sb: Sandbox) -> dict[str, str]:
         "YOUR_API_KEY": sb.default_key("pixazo"),
         # The documents' reference recordings live on the internet; the sandbox serves its own.
         "https://pub-582b7213209642b9b995c96c95a30381.r2.dev/male.wav": sb.voice_url("joe_reference.wav"),
-        "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3":
-            sb.voice_url("espeak_reference.wav"),
+        "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3": sb.voice_url(
+            "espeak_reference.wav"
+        ),
     }
 
 
@@ -97,8 +98,9 @@ def _run_example(sb: Sandbox, client: httpx.Client, endpoint_key: str) -> tuple[
 
 
 @pytest.mark.parametrize("endpoint_key", sorted(SUBMIT_CURLS))
-def test_documented_curl_example_downloads_decodable_audio(sandbox: Sandbox, client: httpx.Client,
-                                                            endpoint_key: str) -> None:
+def test_documented_curl_example_downloads_decodable_audio(
+    sandbox: Sandbox, client: httpx.Client, endpoint_key: str
+) -> None:
     _, audio = _run_example(sandbox, client, endpoint_key)
     clip = decode(audio)
     assert clip.sample_rate == 24_000
@@ -127,22 +129,47 @@ def _render(sb: Sandbox, client: httpx.Client, path: str, body: dict[str, object
 
 
 def test_models_sound_measurably_different(sandbox: Sandbox, client: httpx.Client) -> None:
-    xtts = decode(_render(sandbox, client, "/voice-clone/v1/xtts-v2/generate",
-                          {"speaker": sandbox.voice_url("joe_reference.wav"), "text": SAME_TEXT}))
-    chatterbox = decode(_render(sandbox, client, "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
-                                {"text": SAME_TEXT}))
-    vibevoice = decode(_render(sandbox, client, "/vibevoice/v1/vibevoice/generateRequest",
-                               {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Carter [EN]"}]}))
-    realtime = decode(_render(sandbox, client, "/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
-                              {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Frank [EN]"}]}))
-    durations = {"xtts": xtts.duration_s, "chatterbox": chatterbox.duration_s, "vibevoice": vibevoice.duration_s,
-                 "realtime": realtime.duration_s}
+    xtts = decode(
+        _render(
+            sandbox,
+            client,
+            "/voice-clone/v1/xtts-v2/generate",
+            {"speaker": sandbox.voice_url("joe_reference.wav"), "text": SAME_TEXT},
+        )
+    )
+    chatterbox = decode(
+        _render(sandbox, client, "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request", {"text": SAME_TEXT})
+    )
+    vibevoice = decode(
+        _render(
+            sandbox,
+            client,
+            "/vibevoice/v1/vibevoice/generateRequest",
+            {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Carter [EN]"}]},
+        )
+    )
+    realtime = decode(
+        _render(
+            sandbox,
+            client,
+            "/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
+            {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Frank [EN]"}]},
+        )
+    )
+    durations = {
+        "xtts": xtts.duration_s,
+        "chatterbox": chatterbox.duration_s,
+        "vibevoice": vibevoice.duration_s,
+        "realtime": realtime.duration_s,
+    }
     # Chatterbox speaks faster than XTTS, VibeVoice slower; the degraded realtime model is telephone-band.
     assert durations["chatterbox"] < durations["xtts"] * 0.97, durations
     assert durations["vibevoice"] > durations["xtts"] * 1.02, durations
     # Above its 4 kHz telephone band (Frank is the unshifted voice) the realtime model has next to nothing.
-    highs = {name: _share_above(clip, 4100.0) for name, clip in
-             (("xtts", xtts), ("chatterbox", chatterbox), ("vibevoice", vibevoice), ("realtime", realtime))}
+    highs = {
+        name: _share_above(clip, 4100.0)
+        for name, clip in (("xtts", xtts), ("chatterbox", chatterbox), ("vibevoice", vibevoice), ("realtime", realtime))
+    }
     assert all(highs["realtime"] < 0.01 * share for name, share in highs.items() if name != "realtime"), highs
 
 
@@ -154,14 +181,23 @@ def _share_above(clip: Clip, hz: float) -> float:
 def test_vibevoice_script_is_spoken_line_by_line(sandbox: Sandbox, client: httpx.Client) -> None:
     path = "/vibevoice/v1/vibevoice/generateRequest"
     first, second = "Hello, this is Frank speaking now.", "And I am Carter, answering him."
-    both = decode(_render(sandbox, client, path, {
-        "script": f"Speaker 0: {first}\nSpeaker 1: {second}",
-        "speakers": [{"preset": "Frank [EN]"}, {"preset": "Carter [EN]"}],
-    }))
-    alone_first = decode(_render(sandbox, client, path, {"script": f"Speaker 0: {first}",
-                                                         "speakers": [{"preset": "Frank [EN]"}]}))
-    alone_second = decode(_render(sandbox, client, path, {"script": f"Speaker 0: {second}",
-                                                          "speakers": [{"preset": "Carter [EN]"}]}))
+    both = decode(
+        _render(
+            sandbox,
+            client,
+            path,
+            {
+                "script": f"Speaker 0: {first}\nSpeaker 1: {second}",
+                "speakers": [{"preset": "Frank [EN]"}, {"preset": "Carter [EN]"}],
+            },
+        )
+    )
+    alone_first = decode(
+        _render(sandbox, client, path, {"script": f"Speaker 0: {first}", "speakers": [{"preset": "Frank [EN]"}]})
+    )
+    alone_second = decode(
+        _render(sandbox, client, path, {"script": f"Speaker 0: {second}", "speakers": [{"preset": "Carter [EN]"}]})
+    )
     expected = alone_first.duration_s + alone_second.duration_s + 0.25  # the engine's pause between lines
     assert abs(both.duration_s - expected) < 0.01 * expected
     # Each line in its own speaker's voice: the dialogue starts with exactly Frank's rendering.
@@ -173,6 +209,7 @@ def test_cloning_reference_selects_the_voice(sandbox: Sandbox, client: httpx.Cli
     path = "/voice-clone/v1/xtts-v2/generate"
     text = "A cloned voice should follow its reference recording."
     joe = decode(_render(sandbox, client, path, {"speaker": sandbox.voice_url("joe_reference.wav"), "text": text}))
-    espeak = decode(_render(sandbox, client, path, {"speaker": sandbox.voice_url("espeak_reference.wav"),
-                                                     "text": text}))
+    espeak = decode(
+        _render(sandbox, client, path, {"speaker": sandbox.voice_url("espeak_reference.wav"), "text": text})
+    )
     assert abs(joe.duration_s - espeak.duration_s) > 0.05 or len(joe.samples) != len(espeak.samples)

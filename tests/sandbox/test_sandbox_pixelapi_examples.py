@@ -33,6 +33,7 @@ CLONE_CURL = """curl -X POST https://api.pixelapi.dev/v1/tts/generate \\
 -F "language=en" \\
 -F "voice_ref=@my_voice_sample.wav\""""
 
+
 def _replace(sb: Sandbox) -> dict[str, str]:
     return {"https://api.pixelapi.dev": sb.base_url("pixelapi", "api"), "YOUR_API_KEY": sb.default_key("pixelapi")}
 
@@ -72,10 +73,12 @@ def test_design_and_clone_are_charged_their_prices(sandbox: Sandbox, client: htt
     sandbox.add_key("pixelapi", "pricing-key", balance=Decimal("1"))
     send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there."}, key="pricing-key")
     assert sandbox.balance("pixelapi", "pricing-key") == Decimal("0.95")
-    reference = Upload(filename="ref.wav", content=(voices / "joe_reference.wav").read_bytes(),
-                       content_type="audio/wav")
-    send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there.", "voice_ref": reference},
-             key="pricing-key")
+    reference = Upload(
+        filename="ref.wav", content=(voices / "joe_reference.wav").read_bytes(), content_type="audio/wav"
+    )
+    send(
+        sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there.", "voice_ref": reference}, key="pricing-key"
+    )
     assert sandbox.balance("pixelapi", "pricing-key") == Decimal("0.85")
 
 
@@ -88,8 +91,9 @@ def _wav(seconds: float, rate: int) -> bytes:
 
 def _clone(sb: Sandbox, client: httpx.Client, content: bytes, text: str = "Clone me.") -> httpx.Response:
     upload = Upload(filename="ref.wav", content=content, content_type="audio/wav")
-    return send(sb, client, "pixelapi", "tts.generate", {"text": text, "voice_ref": upload},
-                    key=sb.default_key("pixelapi"))
+    return send(
+        sb, client, "pixelapi", "tts.generate", {"text": text, "voice_ref": upload}, key=sb.default_key("pixelapi")
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,29 +106,32 @@ def _clone(sb: Sandbox, client: httpx.Client, content: bytes, text: str = "Clone
     ],
     ids=["too-short", "low-sample-rate", "too-large", "not-audio"],
 )
-def test_reference_upload_is_checked_as_documented(sandbox: Sandbox, client: httpx.Client,
-                                                    content: Any, message: str) -> None:
+def test_reference_upload_is_checked_as_documented(
+    sandbox: Sandbox, client: httpx.Client, content: Any, message: str
+) -> None:
     response = _clone(sandbox, client, content(Path(voices)))
     assert response.status_code == 400
     assert_valid("pixelapi", "tts.generate", response)
     assert message in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("text", "message"), [("", MSG_TEXT_EMPTY), ("   ", MSG_TEXT_EMPTY),
-                                               ("x" * 501, "text")])
-def test_text_is_checked_as_documented(sandbox: Sandbox, client: httpx.Client, text: str,
-                                       message: str) -> None:
-    response = send(sandbox, client, "pixelapi", "tts.generate", {"text": text},
-                        key=sandbox.default_key("pixelapi"))
+@pytest.mark.parametrize(("text", "message"), [("", MSG_TEXT_EMPTY), ("   ", MSG_TEXT_EMPTY), ("x" * 501, "text")])
+def test_text_is_checked_as_documented(sandbox: Sandbox, client: httpx.Client, text: str, message: str) -> None:
+    response = send(sandbox, client, "pixelapi", "tts.generate", {"text": text}, key=sandbox.default_key("pixelapi"))
     assert response.status_code == 400
     assert_valid("pixelapi", "tts.generate", response)
     assert message in response.json()["detail"]
 
 
 def test_out_of_range_parameters_are_refused(sandbox: Sandbox, client: httpx.Client) -> None:
-    response = send(sandbox, client, "pixelapi", "tts.generate",
-                        {"text": "Hi.", "cfg_value": "9", "inference_timesteps": "2"},
-                        key=sandbox.default_key("pixelapi"))
+    response = send(
+        sandbox,
+        client,
+        "pixelapi",
+        "tts.generate",
+        {"text": "Hi.", "cfg_value": "9", "inference_timesteps": "2"},
+        key=sandbox.default_key("pixelapi"),
+    )
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert "cfg_value" in detail and "0.5–5.0" in detail and "inference_timesteps" in detail
@@ -137,7 +144,8 @@ def test_clone_follows_the_reference_voice(sandbox: Sandbox, client: httpx.Clien
         response = _clone(sandbox, client, (voices / name).read_bytes(), text)
         assert response.status_code == 200, response.text
         settle(sandbox, response.json()["id"])
-        status = send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
-                          id=response.json()["id"]).json()
+        status = send(
+            sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"), id=response.json()["id"]
+        ).json()
         durations.append(decode(client.get(status["output_url"]).content).duration_s)
     assert abs(durations[0] - durations[1]) > 0.05, durations

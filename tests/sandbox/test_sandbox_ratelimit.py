@@ -74,14 +74,16 @@ def test_paid_plan_limit_is_600_per_minute() -> None:
 
 
 @pytest.mark.parametrize("endpoint_key", ["tts.status", "tts.generate"])
-def test_free_plan_429_with_retry_after_then_recovers(sandbox: Sandbox, client: httpx.Client,
-                                                      endpoint_key: str) -> None:
+def test_free_plan_429_with_retry_after_then_recovers(
+    sandbox: Sandbox, client: httpx.Client, endpoint_key: str
+) -> None:
     key = f"ratelimit-free-{endpoint_key}"
     sandbox.add_key("pixelapi", key, tier="free")
     payload: dict[str, Any] = {} if endpoint_key == "tts.status" else {"text": ""}  # 400s are counted too
     params = {"id": "no-such-job"} if endpoint_key == "tts.status" else {}
-    answers = [send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
-               for _ in range(PLAN_LIMITS["free"])]
+    answers = [
+        send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params) for _ in range(PLAN_LIMITS["free"])
+    ]
     assert all(a.status_code != 429 for a in answers)
     refused = send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
     assert refused.status_code == 429

@@ -69,8 +69,15 @@ def test_real_clock_cannot_be_advanced(client: httpx.Client) -> None:
 
 def test_real_clock_job_completes_on_its_own(client: httpx.Client) -> None:
     with running(profile="fast", allow_http_webhooks=True) as sb:
-        job = send(sb, client, "pixazo", "chatterbox.generate", {"text": "Faults are part of the contract."},
-                       key=sb.default_key("pixazo"), headers={"X-Webhook-URL": sb.sink_url("real")}).json()
+        job = send(
+            sb,
+            client,
+            "pixazo",
+            "chatterbox.generate",
+            {"text": "Faults are part of the contract."},
+            key=sb.default_key("pixazo"),
+            headers={"X-Webhook-URL": sb.sink_url("real")},
+        ).json()
         # The terminal callback fires when the real clock reaches the job's end: no test-side waiting on time.
         [delivery] = sb.wait_webhooks_done(job["request_id"])
         truth = sb.job(job["request_id"])
@@ -82,23 +89,35 @@ def test_real_clock_job_completes_on_its_own(client: httpx.Client) -> None:
 def test_base_url_lines_name_every_host() -> None:
     state = SandboxState(SandboxConfig())
     lines = base_url_lines(state, "http://127.0.0.1:8765")
-    assert any("pixazo" in line and "http://127.0.0.1:8765/pixazo/gateway" in line and "sandbox-pixazo-key" in line
-               for line in lines)
+    assert any(
+        "pixazo" in line and "http://127.0.0.1:8765/pixazo/gateway" in line and "sandbox-pixazo-key" in line
+        for line in lines
+    )
     assert lines[-1].strip().endswith("http://127.0.0.1:8765/_sandbox")
     state.origins = Origins(8765, [OwnOrigin("pixazo", "gateway", "", 8790), OwnOrigin("openai", "v1", "/v1", 8791)])
     lines = base_url_lines(state, "http://127.0.0.1:8765")
-    assert any(line.split()[:4] == ["pixazo", "gateway", "http://127.0.0.1:8765/pixazo/gateway",
-                                    "http://127.0.0.1:8790"] for line in lines)
-    assert any(line.split()[:4] == ["openai", "v1", "http://127.0.0.1:8765/openai/v1", "http://127.0.0.1:8791/v1"]
-               for line in lines)
+    assert any(
+        line.split()[:4] == ["pixazo", "gateway", "http://127.0.0.1:8765/pixazo/gateway", "http://127.0.0.1:8790"]
+        for line in lines
+    )
+    assert any(
+        line.split()[:4] == ["openai", "v1", "http://127.0.0.1:8765/openai/v1", "http://127.0.0.1:8791/v1"]
+        for line in lines
+    )
     state.producer.close()
 
 
 def test_serve_command_prints_base_urls_and_serves() -> None:
-    program = ("import typer\nfrom harness.cli.serve import serve_command\n"
-               "app = typer.Typer()\napp.command()(serve_command)\napp()")
-    process = subprocess.Popen([sys.executable, "-c", program, "--port", "0", "--profile", "fast", "--seed", "3"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    program = (
+        "import typer\nfrom harness.cli.serve import serve_command\n"
+        "app = typer.Typer()\napp.command()(serve_command)\napp()"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", program, "--port", "0", "--profile", "fast", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         header = process.stdout.readline()
@@ -114,9 +133,12 @@ def test_serve_command_prints_base_urls_and_serves() -> None:
         # The host at an origin of its own, printed beside the prefixed form: the documented paths at its root.
         assert own.startswith("http://127.0.0.1:") and own != origin
         assert overview["providers"][name]["origins"] == {host: own}
-        job = httpx.post(own + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
-                         json={"text": "Hi."}, headers={"Ocp-Apim-Subscription-Key": "sandbox-pixazo-key"},
-                         trust_env=False)
+        job = httpx.post(
+            own + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
+            json={"text": "Hi."},
+            headers={"Ocp-Apim-Subscription-Key": "sandbox-pixazo-key"},
+            trust_env=False,
+        )
         assert job.status_code == 202 and job.json()["polling_url"].startswith(own + "/v2/requests/status/")
         sockets = [line.split() for line in lines if line.split()[2].startswith("ws://")]
         assert sockets and all(row[3].startswith("ws://127.0.0.1:") for row in sockets)  # a socket's own URL too

@@ -25,8 +25,11 @@ from harness.sandbox.faults import FAULT_HEADER
 
 BOUND = 30.0  # seconds any wait below may take at most: a failure fails, it does not hang
 PATH = "/v1/text:synthesize"
-BODY: dict[str, Any] = {"input": {"text": "Stopping."}, "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
-                        "audioConfig": {"audioEncoding": "LINEAR16"}}
+BODY: dict[str, Any] = {
+    "input": {"text": "Stopping."},
+    "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+    "audioConfig": {"audioEncoding": "LINEAR16"},
+}
 
 
 class Records(logging.Handler):
@@ -44,8 +47,9 @@ class Records(logging.Handler):
 
     def wait_for(self, text: str) -> logging.LogRecord:
         with self.arrived:
-            found = self.arrived.wait_for(lambda: next((r for r in self.records if text in r.getMessage()), None),
-                                          timeout=BOUND)
+            found = self.arrived.wait_for(
+                lambda: next((r for r in self.records if text in r.getMessage()), None), timeout=BOUND
+            )
         assert found is not None, [r.getMessage() for r in self.records]
         return found
 
@@ -76,9 +80,11 @@ def test_a_client_that_leaves_mid_body_is_one_debug_line(records: Records) -> No
     with running(profile="fast", providers=("google",)) as sb:
         mount = sb.base_url("google", "api").removeprefix(sb.url)
         with socket.create_connection((sb.host, sb.port), timeout=BOUND) as connection:
-            connection.sendall(f"POST {mount}{PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                               f"x-goog-api-key: {sb.default_key('google')}\r\nContent-Length: 500\r\n\r\n"
-                               '{"input": {"te'.encode())
+            connection.sendall(
+                f"POST {mount}{PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"x-goog-api-key: {sb.default_key('google')}\r\nContent-Length: 500\r\n\r\n"
+                '{"input": {"te'.encode()
+            )
         line = records.wait_for(f"{mount}{PATH}")  # the pipeline's or the middleware's, whichever speaks
     assert line.getMessage().endswith(f"left during POST {mount}{PATH} (ClientDisconnect)")
     assert line.levelno == logging.DEBUG and line.exc_info is None

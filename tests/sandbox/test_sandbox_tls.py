@@ -16,8 +16,10 @@ REQUEST = b"GET /no-such-path HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r
 
 
 def _session_after_a_request(port: int, client: ssl.SSLContext) -> ssl.SSLSession:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
-            client.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        client.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
         assert tls.version() == "TLSv1.3"
         tls.sendall(REQUEST)
         while tls.recv(65536):  # the whole answer, and any ticket sent before it

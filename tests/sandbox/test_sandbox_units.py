@@ -94,17 +94,27 @@ def test_never_finishing_job() -> None:
 
 
 @given(
-    queue=st.floats(1e-4, 100.0), processing=st.floats(1e-4, 100.0), ready=st.floats(0.0, 300.0),
+    queue=st.floats(1e-4, 100.0),
+    processing=st.floats(1e-4, 100.0),
+    ready=st.floats(0.0, 300.0),
     outcome=st.sampled_from([Phase.COMPLETED, Phase.FAILED, Phase.ERROR]),
     readings=st.lists(st.floats(0.0, 400.0), min_size=1, max_size=30),
 )
-def test_states_never_go_backwards_without_the_fault(queue: float, processing: float, ready: float,
-                                                     outcome: Phase, readings: list[float]) -> None:
+def test_states_never_go_backwards_without_the_fault(
+    queue: float, processing: float, ready: float, outcome: Phase, readings: list[float]
+) -> None:
     timeline = Timeline.draw(0.0, queue, processing, outcome)
     produced = Outcome(ready_at=ready)
     names = StateNames("QUEUED", "PROCESSING", "COMPLETED", "FAILED", "ERROR")
-    observed = [{"request_id": "r", "status": names.word(phase_at(timeline, produced, t)), "error": "stopped",
-                 "output": {"media_url": ["u"], "media_type": "audio/wav"}} for t in sorted(readings)]
+    observed = [
+        {
+            "request_id": "r",
+            "status": names.word(phase_at(timeline, produced, t)),
+            "error": "stopped",
+            "output": {"media_url": ["u"], "media_type": "audio/wav"},
+        }
+        for t in sorted(readings)
+    ]
     assert not LIFECYCLE.check_sequence(observed)
     changes = transitions(timeline, produced, 400.0)
     assert [at for _, at in changes] == sorted(at for _, at in changes)
@@ -118,14 +128,20 @@ def test_backwards_fault_shows_queued_again(queue: float, processing: float) -> 
     produced = Outcome(ready_at=0.0)
     assert phase_at(timeline, produced, (start + end) / 2) is Phase.QUEUED
     assert [p for p, _ in transitions(timeline, produced, 1e6)] == [
-        Phase.QUEUED, Phase.PROCESSING, Phase.QUEUED, Phase.PROCESSING, Phase.COMPLETED]
+        Phase.QUEUED,
+        Phase.PROCESSING,
+        Phase.QUEUED,
+        Phase.PROCESSING,
+        Phase.COMPLETED,
+    ]
 
 
 def test_timing_scales_with_profile_and_text() -> None:
     timing = Timing(2.0, 4.0, 0.03, spread=0.0)
     assert timing.draw(100, random.Random(1), 1.0) == pytest.approx((2.0, 7.0))
-    assert timing.draw(100, random.Random(1), ProfileSettings.of(Profile.FAST).time_scale) == \
-        pytest.approx((0.002, 0.007))
+    assert timing.draw(100, random.Random(1), ProfileSettings.of(Profile.FAST).time_scale) == pytest.approx(
+        (0.002, 0.007)
+    )
 
 
 # --- faults --------------------------------------------------------------------------------------------
@@ -155,8 +171,10 @@ def test_chaos_draws_are_seeded_and_end_one_way() -> None:
 
 def test_urls_point_back_at_the_sandbox() -> None:
     urls = Urls("http://127.0.0.1:9", PROVIDER, "/v1/{job_id}/output.{ext}")
-    assert urls.endpoint("requests.status", request_id="a/b") == \
-        "http://127.0.0.1:9/pixazo/gateway/v2/requests/status/a%2Fb"
+    assert (
+        urls.endpoint("requests.status", request_id="a/b")
+        == "http://127.0.0.1:9/pixazo/gateway/v2/requests/status/a%2Fb"
+    )
     assert urls.media(job_id="j", ext="wav") == "http://127.0.0.1:9/pixazo/cdn/v1/j/output.wav"
     assert fill("/v1/speech/results/", {"uuid": "u"}) == ("/v1/speech/results/", {"uuid": "u"})
     with pytest.raises(KeyError, match="needs parameter 'request_id'"):
@@ -182,7 +200,11 @@ def test_known_references_select_their_voice() -> None:
     espeak = voices.clone(base, (voices.directory / "espeak_reference.wav").read_bytes())
     if unavailable_reason(Engine.ESPEAK) is None:
         assert (espeak.engine, espeak.voice, espeak.length_scale, espeak.sample_rate) == (
-            Engine.ESPEAK, "en-us+f3", 0.9, 24000)
+            Engine.ESPEAK,
+            "en-us+f3",
+            0.9,
+            24000,
+        )
     else:  # without espeak-ng the espeak reference still clones to a voice of its own
         assert (espeak.engine, espeak.length_scale, espeak.sample_rate) == (Engine.PIPER_DEGRADED, 0.9, 24000)
     joe = voices.clone(base, (voices.directory / "joe_reference.wav").read_bytes())

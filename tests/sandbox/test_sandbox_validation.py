@@ -20,15 +20,16 @@ GATEWAY_CASES = [
     ("xtts-v2.generate", {"text": "No speaker."}, "'speaker' is required"),
     ("xtts-v2.generate", {"speaker": "http://127.0.0.1/x.wav", "language": "xx"}, "language"),
     ("vibevoice.generate", {"script": "Speaker 2: Hi", "speakers": [{"preset": "Alice [EN]"}]}, "Speaker 2"),
-    ("vibevoice-realtime.generate", {"script": "No prefix here", "speakers": [{"preset": "Frank [EN]"}]},
-     "Speaker X:"),
+    ("vibevoice-realtime.generate", {"script": "No prefix here", "speakers": [{"preset": "Frank [EN]"}]}, "Speaker X:"),
 ]
 
 
-@pytest.mark.parametrize(("endpoint_key", "body", "mentions"), GATEWAY_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(GATEWAY_CASES)])
-def test_out_of_range_requests_are_400(sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
-                                       body: dict[str, Any], mentions: str) -> None:
+@pytest.mark.parametrize(
+    ("endpoint_key", "body", "mentions"), GATEWAY_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(GATEWAY_CASES)]
+)
+def test_out_of_range_requests_are_400(
+    sandbox: Sandbox, client: httpx.Client, endpoint_key: str, body: dict[str, Any], mentions: str
+) -> None:
     response = send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 400
     assert_valid("pixazo", endpoint_key, response)
@@ -40,8 +41,14 @@ def test_an_undocumented_parameter_is_accepted_and_recorded(sandbox: Sandbox, cl
     """Pixazo's documents list Chatterbox's parameters and say nothing of others: a request with one more is
     accepted, as the provider may accept it, and the sandbox records the finding (before: a 400 the documents
     never showed; tests/sandbox/test_unknown_input.py has the rule)."""
-    response = send(sandbox, client, "pixazo", "chatterbox.generate", {"text": "Hi", "voice": "x"},
-                    key=sandbox.default_key("pixazo"))
+    response = send(
+        sandbox,
+        client,
+        "pixazo",
+        "chatterbox.generate",
+        {"text": "Hi", "voice": "x"},
+        key=sandbox.default_key("pixazo"),
+    )
     assert response.status_code < 300, response.text
     assert_valid("pixazo", "chatterbox.generate", response)
     findings = client.get(sandbox.url + "/_sandbox/findings").json()
@@ -57,10 +64,12 @@ BEYOND_RECOMMENDATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint_key", "body"), BEYOND_RECOMMENDATIONS,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(BEYOND_RECOMMENDATIONS)])
-def test_beyond_a_recommendation_is_accepted(sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
-                                             body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("endpoint_key", "body"), BEYOND_RECOMMENDATIONS, ids=[f"{c[0]}-{i}" for i, c in enumerate(BEYOND_RECOMMENDATIONS)]
+)
+def test_beyond_a_recommendation_is_accepted(
+    sandbox: Sandbox, client: httpx.Client, endpoint_key: str, body: dict[str, Any]
+) -> None:
     response = send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 202, response.text
     assert_valid("pixazo", endpoint_key, response)
@@ -69,22 +78,39 @@ def test_beyond_a_recommendation_is_accepted(sandbox: Sandbox, client: httpx.Cli
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]"])
 def test_unparseable_bodies_are_400(sandbox: Sandbox, client: httpx.Client, raw: bytes) -> None:
     url = sandbox.base_url("pixazo", "gateway") + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request"
-    response = client.post(url, content=raw, headers={**auth_headers("pixazo", sandbox.default_key("pixazo")),
-                                                      "Content-Type": "application/json"})
+    response = client.post(
+        url,
+        content=raw,
+        headers={**auth_headers("pixazo", sandbox.default_key("pixazo")), "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     assert_valid("pixazo", "chatterbox.generate", response)
 
 
 def test_unknown_request_id_is_404(sandbox: Sandbox, client: httpx.Client) -> None:
-    response = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
-                        request_id="xtts-v2-api_00000000-0000-0000-0000-000000000000")
+    response = send(
+        sandbox,
+        client,
+        "pixazo",
+        "requests.status",
+        {},
+        key=sandbox.default_key("pixazo"),
+        request_id="xtts-v2-api_00000000-0000-0000-0000-000000000000",
+    )
     assert response.status_code == 404
     assert_valid("pixazo", "requests.status", response)
 
 
 def test_unknown_generation_id_is_404(sandbox: Sandbox, client: httpx.Client) -> None:
-    response = send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
-                        id="00000000-0000-0000-0000-000000000000")
+    response = send(
+        sandbox,
+        client,
+        "pixelapi",
+        "tts.status",
+        {},
+        key=sandbox.default_key("pixelapi"),
+        id="00000000-0000-0000-0000-000000000000",
+    )
     assert response.status_code == 404
     assert_valid("pixelapi", "tts.status", response)
 

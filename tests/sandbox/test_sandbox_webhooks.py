@@ -21,16 +21,21 @@ WEBHOOK = PROVIDER.endpoint("webhook.callback")
 TEXT = "Call me back when you are done."
 
 
-def _submit(sb: Sandbox, client: httpx.Client, url: str, mode: str | None = None,
-            fault: str | None = None, path: str = "chatterbox.generate",
-            body: dict[str, Any] | None = None) -> httpx.Response:
+def _submit(
+    sb: Sandbox,
+    client: httpx.Client,
+    url: str,
+    mode: str | None = None,
+    fault: str | None = None,
+    path: str = "chatterbox.generate",
+    body: dict[str, Any] | None = None,
+) -> httpx.Response:
     headers = {"X-Webhook-URL": url}
     if mode:
         headers["X-Webhook-Mode"] = mode
     if fault:
         headers[FAULT_HEADER] = fault
-    return send(sb, client, "pixazo", path, body or {"text": TEXT}, key=sb.default_key("pixazo"),
-                    headers=headers)
+    return send(sb, client, "pixazo", path, body or {"text": TEXT}, key=sb.default_key("pixazo"), headers=headers)
 
 
 def _sink(sb: Sandbox) -> tuple[str, str]:
@@ -100,8 +105,12 @@ def test_failed_job_calls_back_with_its_error(sandbox: Sandbox, client: httpx.Cl
 
 def test_xtts_body_webhook_parameter(sandbox: Sandbox, client: httpx.Client) -> None:
     _, url = _sink(sandbox)
-    body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": TEXT, "webhook": url,
-            "webhook_events_filter": ["completed"]}
+    body = {
+        "speaker": sandbox.voice_url("joe_reference.wav"),
+        "text": TEXT,
+        "webhook": url,
+        "webhook_events_filter": ["completed"],
+    }
     job = send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo")).json()
     settle(sandbox, job["request_id"])
     assert [d.event for d in sandbox.wait_webhooks_done(job["request_id"])] == ["terminal"]

@@ -32,8 +32,14 @@ def test_jobs_beyond_the_workers_stay_queued_until_one_is_free() -> None:
     with running("realistic", 3, clock="manual") as sb, httpx.Client(timeout=30.0, trust_env=False) as client:
         ids = []
         for index in range(in_flight):  # submitted at the same reading
-            answer = send(sb, client, "pixazo", "chatterbox.generate", {"text": f"Queued job number {index}."},
-                          key=sb.default_key("pixazo"))
+            answer = send(
+                sb,
+                client,
+                "pixazo",
+                "chatterbox.generate",
+                {"text": f"Queued job number {index}."},
+                key=sb.default_key("pixazo"),
+            )
             assert answer.status_code == 202, answer.text
             ids.append(answer.json()["request_id"])
         plans = [sb.job(request_id)["planned"] for request_id in ids]
@@ -44,7 +50,11 @@ def test_jobs_beyond_the_workers_stay_queued_until_one_is_free() -> None:
             assert plan["started"] >= free - 1e-9
         # And the documented status says so: QUEUED while the first wave is processing.
         sb.advance(max(plan["started"] for plan in first_wave) - sb.job(ids[0])["now"] + 0.01)
-        states = [send(sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"),
-                       request_id=request_id).json()["status"] for request_id in ids]
+        states = [
+            send(
+                sb, client, "pixazo", "requests.status", {}, key=sb.default_key("pixazo"), request_id=request_id
+            ).json()["status"]
+            for request_id in ids
+        ]
     assert states[:REALISTIC_WORKERS] == ["PROCESSING"] * REALISTIC_WORKERS
     assert states[REALISTIC_WORKERS:] == ["QUEUED"] * REALISTIC_WORKERS

@@ -30,27 +30,40 @@ def _bare(text: str) -> list[str]:
 
 
 def _request(context: str, transcript: str, **extra: Any) -> str:
-    return json.dumps({"context_id": context, "model_id": CARTESIA_MODEL,
-                       "voice": {"mode": "id", "id": CARTESIA_VOICE},
-                       "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000},
-                       "language": "en", "transcript": transcript, **extra})
+    return json.dumps(
+        {
+            "context_id": context,
+            "model_id": CARTESIA_MODEL,
+            "voice": {"mode": "id", "id": CARTESIA_VOICE},
+            "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000},
+            "language": "en",
+            "transcript": transcript,
+            **extra,
+        }
+    )
 
 
-def _session(sandbox: Sandbox, messages: Sequence[str],
-             enough: Callable[[Sequence[Event]], bool]) -> tuple[Session, list[Event], list[dict[str, Any]]]:
+def _session(
+    sandbox: Sandbox, messages: Sequence[str], enough: Callable[[Sequence[Event]], bool]
+) -> tuple[Session, list[Event], list[dict[str, Any]]]:
     channel = provider("cartesia").channel(WEBSOCKET.key)
     url = channel.url(sandbox.base_url("cartesia", channel.host), {}, {"cartesia_version": VERSION})
     headers = {"Authorization": f"Bearer {sandbox.default_key('cartesia')}"}
-    session = asyncio.run(run_session(url, headers, [Outgoing(m) for m in messages],
-                                      complete=reader(channel.grammar, enough), idle_timeout_s=30))
+    session = asyncio.run(
+        run_session(
+            url, headers, [Outgoing(m) for m in messages], complete=reader(channel.grammar, enough), idle_timeout_s=30
+        )
+    )
     received = [f for f in session.frames if f.direction is Direction.RECV]
     events = [e for f in received for e in channel.grammar.read(f).events]
     return session, events, [json.loads(f.text or "{}") for f in received]
 
 
 def _done(*contexts: str) -> Callable[[Sequence[Event]], bool]:
-    return lambda events: {e.context for e in events if e.kind is Kind.FINAL} >= set(contexts) or any(
-        e.kind is Kind.ERROR for e in events)
+    return lambda events: (
+        {e.context for e in events if e.kind is Kind.FINAL} >= set(contexts)
+        or any(e.kind is Kind.ERROR for e in events)
+    )
 
 
 def _words(events: Sequence[Event], context: str) -> list[str]:
@@ -58,10 +71,12 @@ def _words(events: Sequence[Event], context: str) -> list[str]:
 
 
 def test_two_contexts_speak_side_by_side_each_answer_naming_its_own(sandbox: Sandbox) -> None:
-    messages = [_request("a", FIRST, add_timestamps=True, **{"continue": True}),
-                _request("b", SECOND, add_timestamps=True, **{"continue": True}),
-                _request("a", "", add_timestamps=True, **{"continue": False}),
-                _request("b", "", add_timestamps=True, **{"continue": False})]
+    messages = [
+        _request("a", FIRST, add_timestamps=True, **{"continue": True}),
+        _request("b", SECOND, add_timestamps=True, **{"continue": True}),
+        _request("a", "", add_timestamps=True, **{"continue": False}),
+        _request("b", "", add_timestamps=True, **{"continue": False}),
+    ]
     session, events, answers = _session(sandbox, messages, _done("a", "b"))
     assert {a["context_id"] for a in answers} == {"a", "b"}
     assert [e.context for e in events if e.kind is Kind.FINAL].count("a") == 1
@@ -79,8 +94,11 @@ def test_a_text_without_continue_is_its_contexts_last_and_marks_come_only_when_a
 
 
 def test_cancel_drops_a_context_and_the_socket_goes_on(sandbox: Sandbox) -> None:
-    messages = [_request("a", FIRST, **{"continue": True}), json.dumps({"context_id": "a", "cancel": True}),
-                _request("b", SECOND)]
+    messages = [
+        _request("a", FIRST, **{"continue": True}),
+        json.dumps({"context_id": "a", "cancel": True}),
+        _request("b", SECOND),
+    ]
     _, events, _ = _session(sandbox, messages, _done("b"))
     assert [e.context for e in events if e.kind is Kind.FINAL] == ["b"]
     assert not any(e.kind is Kind.ERROR for e in events)

@@ -82,10 +82,13 @@ def _dialogue(sandbox: Sandbox, turns: Sequence[Sequence[dict[str, Any]]]) -> li
 
 def test_a_standalone_flush_ends_the_dialogue_turn_before_the_close(sandbox: Sandbox) -> None:
     line = {"inputs": [{"text": TEXT, "voice_id": ELEVEN_VOICE}]}
-    first, second, closing = _dialogue(sandbox, [
-        [line, {"keep_alive": True}, {"flush": True}],
-        [{"keep_alive": True}, line, {"flush": True}],
-    ])
+    first, second, closing = _dialogue(
+        sandbox,
+        [
+            [line, {"keep_alive": True}, {"flush": True}],
+            [{"keep_alive": True}, line, {"flush": True}],
+        ],
+    )
     for turn in (first, second):
         assert turn[-1] == {"is_final_audio_for_turn": True}, turn[-1]
         assert len(_audio(turn, "audio")) / 2 / 24000 > 1.0  # the turn's speech came before its end
@@ -122,7 +125,7 @@ async def _until_status(ws: ClientConnection, status: str) -> list[dict[str, Any
 
 
 def _sounding(pcm: bytes, rate: int) -> float:
-    return sounding_s(np.frombuffer(pcm[:len(pcm) // 2 * 2], dtype="<i2") / 32768.0, rate)
+    return sounding_s(np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2") / 32768.0, rate)
 
 
 def test_a_smallest_client_asking_8_khz_hears_8_khz(sandbox: Sandbox) -> None:
@@ -136,8 +139,14 @@ def test_a_smallest_client_asking_8_khz_hears_8_khz(sandbox: Sandbox) -> None:
 def test_a_resemble_client_numbering_from_one_gets_its_numbers_back(sandbox: Sandbox) -> None:
     async def session() -> list[list[dict[str, Any]]]:
         headers = {"Authorization": f"Bearer {sandbox.default_key('resemble')}"}
-        request = {"voice_uuid": "55592656", "binary_response": False, "output_format": "wav", "sample_rate": 22050,
-                   "precision": "PCM_16", "no_audio_header": True}
+        request = {
+            "voice_uuid": "55592656",
+            "binary_response": False,
+            "output_format": "wav",
+            "sample_rate": 22050,
+            "precision": "PCM_16",
+            "no_audio_header": True,
+        }
         heard = []
         async with connect(f"{_ws(sandbox, 'resemble', 'websocket')}/stream", additional_headers=headers) as ws:
             for number in (1, 2):  # two requests on one connection, as the integrations send them
@@ -156,25 +165,38 @@ def test_a_resemble_client_numbering_from_one_gets_its_numbers_back(sandbox: San
 
 # --- over the declarations ----------------------------------------------------------------------------------------
 
-SOCKETS = [(provider, channel.key) for provider in providers().values() for channel in provider.channels
-           if isinstance(channel.grammar, SocketGrammar)]
-RATED = [pytest.param(provider, key, id=f"{provider.name}/{key}") for provider, key in SOCKETS
-         if provider.channel(key).grammar.other_rate(str(provider.channel(key).grammar.declaration.formats[0]))
-         is not None]
-ECHOED = [pytest.param(provider, key, id=f"{provider.name}/{key}") for provider, key in SOCKETS
-          if provider.channel(key).grammar.echoes_ids]
+SOCKETS = [
+    (provider, channel.key)
+    for provider in providers().values()
+    for channel in provider.channels
+    if isinstance(channel.grammar, SocketGrammar)
+]
+RATED = [
+    pytest.param(provider, key, id=f"{provider.name}/{key}")
+    for provider, key in SOCKETS
+    if provider.channel(key).grammar.other_rate(str(provider.channel(key).grammar.declaration.formats[0])) is not None
+]
+ECHOED = [
+    pytest.param(provider, key, id=f"{provider.name}/{key}")
+    for provider, key in SOCKETS
+    if provider.channel(key).grammar.echoes_ids
+]
 
 
 def _target(sandbox: Sandbox, provider: Any, key: str) -> RealtimeTarget:
     channel = provider.channel(key)
-    return RealtimeTarget(provider, sandbox.base_url(provider.name, channel.host), sandbox.default_key(provider.name),
-                          channel_key=key)
+    return RealtimeTarget(
+        provider, sandbox.base_url(provider.name, channel.host), sandbox.default_key(provider.name), channel_key=key
+    )
 
 
 def _said(target: RealtimeTarget, *, rate: int | None = None, request_id: int = 1) -> tuple[Session, Plan]:
     utterance = replace(target.utterance([TEXT], rate=rate), request_id=request_id)
-    plan = Plan(name="synthesis", opening=target.grammar.opening(utterance),
-                transcripts={"utterance-1" if target.grammar.contexts else "": TEXT})
+    plan = Plan(
+        name="synthesis",
+        opening=target.grammar.opening(utterance),
+        transcripts={"utterance-1" if target.grammar.contexts else "": TEXT},
+    )
     return asyncio.run(run_check(target, plan)), plan
 
 
@@ -188,8 +210,11 @@ def _heard(target: RealtimeTarget, session: Session) -> tuple[float, int]:
 
 
 def test_sockets_declare_rates_and_ids_a_client_asks() -> None:
-    named = {f"{provider.name}/{key}" for provider, key in SOCKETS
-             if provider.channel(key).grammar.other_rate(str(provider.channel(key).grammar.declaration.formats[0]))}
+    named = {
+        f"{provider.name}/{key}"
+        for provider, key in SOCKETS
+        if provider.channel(key).grammar.other_rate(str(provider.channel(key).grammar.declaration.formats[0]))
+    }
     assert {"smallest/tts.live", "resemble/stream.ws"} <= named, named
     assert {"resemble/stream.ws", "lmnt/speech.session"} <= {p.id for p in ECHOED}
 
@@ -216,4 +241,5 @@ def test_every_socket_echoes_the_id_asked(sandbox: Sandbox, provider: Any, key: 
     assert not found.violations, found.text()
     echoed = [target.grammar.answered_id(f.json()) for f in session.received() if f.text is not None]
     assert [said for carries, said in echoed if carries] and all(
-        said == ASKED_ID for carries, said in echoed if carries), echoed
+        said == ASKED_ID for carries, said in echoed if carries
+    ), echoed

@@ -33,8 +33,11 @@ TEXT = "The quick brown fox jumps over the lazy dog."
 
 def _speechify(client: httpx.Client, sandbox: Sandbox, **fields: str) -> httpx.Response:
     body = {"input": TEXT, "voice_id": "george", "audio_format": "wav", **fields}
-    return client.post(sandbox.base_url("speechify", "api") + "/v1/audio/speech", json=body,
-                       headers={"Authorization": f"Bearer {sandbox.default_key('speechify')}"})
+    return client.post(
+        sandbox.base_url("speechify", "api") + "/v1/audio/speech",
+        json=body,
+        headers={"Authorization": f"Bearer {sandbox.default_key('speechify')}"},
+    )
 
 
 @pytest.fixture
@@ -76,12 +79,15 @@ def test_a_toml_and_a_json_file_say_the_same(tmp_path: Path, team_file: Path) ->
     assert load_catalogue_file(team_file) == load_catalogue_file(as_json) == expected
 
 
-@pytest.mark.parametrize(("text", "said"), [
-    ("[speechify]\nvoices = \"one\"\n", "voices must be a list of ids"),
-    ("[speechify]\nvoice = [\"x\"]\n", "has voice; give voices, models and/or missing"),
-    ("speechify = 3\n", "[speechify] must be a table"),
-    ("not = [toml\n", "not TOML nor JSON"),
-])
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[speechify]\nvoices = "one"\n', "voices must be a list of ids"),
+        ('[speechify]\nvoice = ["x"]\n', "has voice; give voices, models and/or missing"),
+        ("speechify = 3\n", "[speechify] must be a table"),
+        ("not = [toml\n", "not TOML nor JSON"),
+    ],
+)
 def test_a_file_it_cannot_read_is_one_line(tmp_path: Path, text: str, said: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
@@ -95,13 +101,33 @@ def test_the_catalogue_a_live_run_recorded_is_read_from_runs_db(tmp_path: Path, 
     store = Store(db)
     listing = {"voices": [{"voice_id": CLONE, "name": "Our clone"}, {"voice_id": "george"}]}
     row = {"provider": "speechify", "harness_version": "t", "status": 200, "error": None}
-    insert_rows(store, "catalogues", [
-        {**row, "run_id": "old", "endpoint": "voices.list", "fetched_at": "2026-01-01T00:00:00Z",
-         "body_json": json.dumps({"voices": [{"voice_id": "gone"}]})},
-        {**row, "run_id": "new", "endpoint": "voices.list", "fetched_at": "2026-11-25T00:00:00Z",
-         "body_json": json.dumps(listing)},
-        {**row, "run_id": "new", "endpoint": "models.list", "fetched_at": "2026-11-25T00:00:00Z",
-         "body_json": json.dumps({"models": [{"id": NEWER}]})}])
+    insert_rows(
+        store,
+        "catalogues",
+        [
+            {
+                **row,
+                "run_id": "old",
+                "endpoint": "voices.list",
+                "fetched_at": "2026-01-01T00:00:00Z",
+                "body_json": json.dumps({"voices": [{"voice_id": "gone"}]}),
+            },
+            {
+                **row,
+                "run_id": "new",
+                "endpoint": "voices.list",
+                "fetched_at": "2026-11-25T00:00:00Z",
+                "body_json": json.dumps(listing),
+            },
+            {
+                **row,
+                "run_id": "new",
+                "endpoint": "models.list",
+                "fetched_at": "2026-11-25T00:00:00Z",
+                "body_json": json.dumps({"models": [{"id": NEWER}]}),
+            },
+        ],
+    )
     store.close()
     found = account_catalogues(db)
     assert found == {"speechify": AccountCatalogue(frozenset({CLONE, "george"}), frozenset({NEWER}))}

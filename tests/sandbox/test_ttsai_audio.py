@@ -20,8 +20,9 @@ from harness.speech import AudioFormat, decode, encode, sniff
 from tests.helpers.sandbox_http import assert_valid, run_curl, send, voices
 
 KEY = "ttsai-audio-key"
-REFERENCE_TEXT = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "manifest.json")
-                            .read_text())["clips"][0]["text"]
+REFERENCE_TEXT = json.loads(
+    (Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "manifest.json").read_text()
+)["clips"][0]["text"]
 STT_CURL = """curl -X POST https://api.tts.ai/v1/stt/ \\
 -H "Authorization: Bearer sk-tts-your-key" \\
 -F "file=@recording.mp3" \\
@@ -69,8 +70,9 @@ def _as_mp3(path: Path, target: Path, noise: float = 0.0) -> Path:
     return target
 
 
-def test_stt_document_example_is_a_real_transcript(sandbox: Sandbox, client: httpx.Client, key: str,
-                                                    tmp_path: Path) -> None:
+def test_stt_document_example_is_a_real_transcript(
+    sandbox: Sandbox, client: httpx.Client, key: str, tmp_path: Path
+) -> None:
     recording = _as_mp3(voices / "joe_reference.wav", tmp_path / "recording.mp3")
     answer = run_curl(client, STT_CURL, _replace(sandbox), files={"recording.mp3": recording})
     assert_valid("ttsai", "stt.transcribe", answer)
@@ -86,16 +88,18 @@ def test_stt_document_example_is_a_real_transcript(sandbox: Sandbox, client: htt
 
 def test_stt_uses_the_configured_transcriber(client: httpx.Client) -> None:
     with running(profile="fast", providers=("ttsai",), transcriber=lambda audio: "Hooked. Transcript.") as sb:
-        answer = send(sb, client, "ttsai", "stt.transcribe", {"file": _upload(), "diarize": "true"},
-                          key=sb.default_key("ttsai"))
+        answer = send(
+            sb, client, "ttsai", "stt.transcribe", {"file": _upload(), "diarize": "true"}, key=sb.default_key("ttsai")
+        )
     assert_valid("ttsai", "stt.transcribe", answer)
     assert answer.json()["text"] == "Hooked. Transcript."
     assert [s["text"] for s in answer.json()["segments"]] == ["Hooked.", "Transcript."]
     assert {s["speaker"] for s in answer.json()["segments"]} == {"SPEAKER_00"}
 
 
-def test_stt_without_any_asr_is_model_loading(sandbox: Sandbox, client: httpx.Client, key: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stt_without_any_asr_is_model_loading(
+    sandbox: Sandbox, client: httpx.Client, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def missing(audio: bytes) -> str:
         raise MissingDependencyError("faster_whisper", "score")
 
@@ -105,8 +109,7 @@ def test_stt_without_any_asr_is_model_loading(sandbox: Sandbox, client: httpx.Cl
     assert answer.status_code == 503 and answer.json()["error"]["code"] == "model_loading"
 
 
-def test_voice_changer_document_example(sandbox: Sandbox, client: httpx.Client, key: str,
-                                        tmp_path: Path) -> None:
+def test_voice_changer_document_example(sandbox: Sandbox, client: httpx.Client, key: str, tmp_path: Path) -> None:
     source = _as_mp3(voices / "joe_short.wav", tmp_path / "source_audio.mp3")
     answer = run_curl(client, CONVERT_CURL, _replace(sandbox), files={"source_audio.mp3": source})
     assert_valid("ttsai", "voice.convert", answer)
@@ -116,15 +119,22 @@ def test_voice_changer_document_example(sandbox: Sandbox, client: httpx.Client, 
 
 
 def test_translation_and_speech_to_speech(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    translated = send(sandbox, client, "ttsai", "speech.translate",
-                          {"file": _upload(), "target_language": "es"}, key=key)
+    translated = send(
+        sandbox, client, "ttsai", "speech.translate", {"file": _upload(), "target_language": "es"}, key=key
+    )
     assert_valid("ttsai", "speech.translate", translated)
     body = translated.json()
     assert "short" in body["original_text"].lower() and body["target_language"] == "es"
     assert body["credits_used"] == 5  # one started minute at 5,000 characters, in thousands as the example
     assert decode(_fetch(client, body["audio_url"])).duration_s > 0.5
-    restyled = send(sandbox, client, "ttsai", "speech.sts",
-                        {"file": _upload(), "voice": "am_adam", "emotion": "sad", "speed": "1.0"}, key=key)
+    restyled = send(
+        sandbox,
+        client,
+        "ttsai",
+        "speech.sts",
+        {"file": _upload(), "voice": "am_adam", "emotion": "sad", "speed": "1.0"},
+        key=key,
+    )
     assert_valid("ttsai", "speech.sts", restyled)
     assert restyled.status_code == 200 and decode(restyled.content).duration_s > 1.0
     unknown = send(sandbox, client, "ttsai", "speech.sts", {"file": _upload(), "voice": "nobody"}, key=key)
@@ -132,8 +142,9 @@ def test_translation_and_speech_to_speech(sandbox: Sandbox, client: httpx.Client
     assert unknown.status_code == 404
 
 
-def test_enhance_document_example_answers_the_upload(sandbox: Sandbox, client: httpx.Client, key: str,
-                                                     tmp_path: Path) -> None:
+def test_enhance_document_example_answers_the_upload(
+    sandbox: Sandbox, client: httpx.Client, key: str, tmp_path: Path
+) -> None:
     noisy = _as_mp3(voices / "joe_short.wav", tmp_path / "noisy_audio.mp3", noise=0.02)
     answer = run_curl(client, ENHANCE_CURL, _replace(sandbox), files={"noisy_audio.mp3": noisy})
     assert_valid("ttsai", "audio.enhance", answer)
@@ -141,10 +152,10 @@ def test_enhance_document_example_answers_the_upload(sandbox: Sandbox, client: h
     assert answer.content == noisy.read_bytes()  # a table answer: nothing measured reads an enhanced file
 
 
-def test_separation_names_the_stems_and_keeps_the_voice(sandbox: Sandbox, client: httpx.Client,
-                                                        key: str) -> None:
-    answer = send(sandbox, client, "ttsai", "audio.separate", {"file": _upload(), "stems": "4", "format": "wav"},
-                      key=key)
+def test_separation_names_the_stems_and_keeps_the_voice(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+    answer = send(
+        sandbox, client, "ttsai", "audio.separate", {"file": _upload(), "stems": "4", "format": "wav"}, key=key
+    )
     assert_valid("ttsai", "audio.separate", answer)
     stems = {name: decode(_fetch(client, url)).samples for name, url in answer.json()["stems"].items()}
     assert set(stems) == {"vocals", "drums", "bass", "other"}
@@ -155,13 +166,17 @@ def test_separation_names_the_stems_and_keeps_the_voice(sandbox: Sandbox, client
 
 def test_echo_removal_and_conversion(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     room = _upload()
-    dry = send(sandbox, client, "ttsai", "audio.remove-echo", {"file": room, "type": "echo", "intensity": "5"},
-                   key=key)
+    dry = send(sandbox, client, "ttsai", "audio.remove-echo", {"file": room, "type": "echo", "intensity": "5"}, key=key)
     assert_valid("ttsai", "audio.remove-echo", dry)
     assert dry.content == room.content and dry.headers["content-type"] == "audio/wav"
-    converted = send(sandbox, client, "ttsai", "audio.convert",
-                         {"file": room, "format": "mp3", "bitrate": "128", "sample_rate": "44100",
-                          "channels": "stereo"}, key=key)
+    converted = send(
+        sandbox,
+        client,
+        "ttsai",
+        "audio.convert",
+        {"file": room, "format": "mp3", "bitrate": "128", "sample_rate": "44100", "channels": "stereo"},
+        key=key,
+    )
     assert_valid("ttsai", "audio.convert", converted)
     assert sniff(converted.content) is AudioFormat.MP3
     clip, original = decode(converted.content), decode(room.content)
@@ -169,19 +184,29 @@ def test_echo_removal_and_conversion(sandbox: Sandbox, client: httpx.Client, key
     refused = send(sandbox, client, "ttsai", "audio.convert", {"file": room, "format": "aac"}, key=key)
     assert_valid("ttsai", "audio.convert", refused)
     assert refused.status_code == 400
-    unreadable = send(sandbox, client, "ttsai", "audio.remove-echo",
-                          {"file": Upload(filename="room.wav", content=b"not audio", content_type="audio/wav")},
-                          key=key)
+    unreadable = send(
+        sandbox,
+        client,
+        "ttsai",
+        "audio.remove-echo",
+        {"file": Upload(filename="room.wav", content=b"not audio", content_type="audio/wav")},
+        key=key,
+    )
     assert_valid("ttsai", "audio.remove-echo", unreadable)
     assert unreadable.status_code == 400
 
 
-def test_key_and_bpm_answers_the_documents_example(sandbox: Sandbox, client: httpx.Client,
-                                                   key: str) -> None:
+def test_key_and_bpm_answers_the_documents_example(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     answer = send(sandbox, client, "ttsai", "audio.analyze", {"file": _upload()}, key=key)
     assert_valid("ttsai", "audio.analyze", answer)
-    assert answer.json() == {"key": "C", "scale": "Major", "bpm": 120.0, "time_signature": "4/4", "camelot": "8B",
-                             "compatible_keys": ["C Major", "G Major", "F Major", "A Minor"]}
+    assert answer.json() == {
+        "key": "C",
+        "scale": "Major",
+        "bpm": 120.0,
+        "time_signature": "4/4",
+        "camelot": "8B",
+        "compatible_keys": ["C Major", "G Major", "F Major", "A Minor"],
+    }
 
 
 def test_voice_chat_and_embedding(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
@@ -190,8 +215,9 @@ def test_voice_chat_and_embedding(sandbox: Sandbox, client: httpx.Client, key: s
     body = chat.json()
     assert body["ai_text"] == "The capital of France is Paris." and body["credits_used"] == 3
     assert decode(_fetch(client, body["audio_url"])).duration_s > 1.0
-    follow = send(sandbox, client, "ttsai", "voice-chat",
-                      {"text": "Thanks!", "conversation_id": body["conversation_id"]}, key=key)
+    follow = send(
+        sandbox, client, "ttsai", "voice-chat", {"text": "Thanks!", "conversation_id": body["conversation_id"]}, key=key
+    )
     assert_valid("ttsai", "voice-chat", follow)
     assert follow.json()["conversation_id"] == body["conversation_id"]
     lost = send(sandbox, client, "ttsai", "voice-chat", {"text": "Hi", "conversation_id": "conv_nope"}, key=key)

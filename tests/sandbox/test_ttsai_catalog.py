@@ -55,20 +55,27 @@ def test_models_come_from_the_price_tiers(sandbox: Sandbox, client: httpx.Client
     assert models["chatterbox"]["credits_per_1k_chars"] == 4 and models["chatterbox"]["supports_cloning"]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"model": "kokoro", "language": "en"}, lambda v: v["model"] == "kokoro" and v["language"] == "en"),
-    ({"gender": "male"}, lambda v: v["gender"] == "male"),
-    ({"language": "es"}, lambda v: v["language"] == "es"),
-])
-def test_voice_filters(sandbox: Sandbox, client: httpx.Client, key: str, query: dict[str, str],
-                       expected: Any) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"model": "kokoro", "language": "en"}, lambda v: v["model"] == "kokoro" and v["language"] == "en"),
+        ({"gender": "male"}, lambda v: v["gender"] == "male"),
+        ({"language": "es"}, lambda v: v["language"] == "es"),
+    ],
+)
+def test_voice_filters(sandbox: Sandbox, client: httpx.Client, key: str, query: dict[str, str], expected: Any) -> None:
     answer = send(sandbox, client, "ttsai", "voices.list", query, key=key)
     assert_valid("ttsai", "voices.list", answer)
     voices = answer.json()["voices"]
     assert voices and all(expected(v) for v in voices) and answer.json()["total"] == len(voices)
     if query.get("model") == "kokoro":
-        assert {"id": "af_bella", "name": "Bella", "model": "kokoro", "language": "en",
-                "gender": "female"}.items() <= next(v for v in voices if v["id"] == "af_bella").items()
+        assert {
+            "id": "af_bella",
+            "name": "Bella",
+            "model": "kokoro",
+            "language": "en",
+            "gender": "female",
+        }.items() <= next(v for v in voices if v["id"] == "af_bella").items()
 
 
 def test_voice_filter_on_an_unknown_model_is_404(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
@@ -111,15 +118,26 @@ def test_saved_voices_lifecycle(sandbox: Sandbox, client: httpx.Client) -> None:
     assert [v["public_id"] for v in other.json()["voices"]] == ["uv_a1b2c3d4e5f6"]
 
 
-@pytest.mark.parametrize(("filename", "seconds", "fmt"), [
-    ("short.wav", 4.0, "WAV"), ("long.wav", 31.0, "WAV"),
-    ("short.flac", 3.0, "FLAC"),  # not WAV: the request model cannot measure it, the emulation decodes it
-])
-def test_saved_voice_duration_is_checked(sandbox: Sandbox, client: httpx.Client, key: str, filename: str,
-                                         seconds: float, fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("filename", "seconds", "fmt"),
+    [
+        ("short.wav", 4.0, "WAV"),
+        ("long.wav", 31.0, "WAV"),
+        ("short.flac", 3.0, "FLAC"),  # not WAV: the request model cannot measure it, the emulation decodes it
+    ],
+)
+def test_saved_voice_duration_is_checked(
+    sandbox: Sandbox, client: httpx.Client, key: str, filename: str, seconds: float, fmt: str
+) -> None:
     upload = Upload(filename=filename, content=_tone(seconds, fmt), content_type="audio/" + fmt.lower())
-    answer = send(sandbox, client, "ttsai", "saved-voices.upload",
-                      {"file": upload, "name": "Too short", "consent_confirmed": "true"}, key=key)
+    answer = send(
+        sandbox,
+        client,
+        "ttsai",
+        "saved-voices.upload",
+        {"file": upload, "name": "Too short", "consent_confirmed": "true"},
+        key=key,
+    )
     assert_valid("ttsai", "saved-voices.upload", answer)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request"
     assert "5" in answer.json()["error"]["message"] and "30" in answer.json()["error"]["message"]
@@ -127,8 +145,14 @@ def test_saved_voice_duration_is_checked(sandbox: Sandbox, client: httpx.Client,
 
 def test_saved_voice_needs_consent(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     upload = Upload(filename="ok.wav", content=_tone(6.0), content_type="audio/wav")
-    answer = send(sandbox, client, "ttsai", "saved-voices.upload",
-                      {"file": upload, "name": "No consent", "consent_confirmed": "false"}, key=key)
+    answer = send(
+        sandbox,
+        client,
+        "ttsai",
+        "saved-voices.upload",
+        {"file": upload, "name": "No consent", "consent_confirmed": "false"},
+        key=key,
+    )
     assert_valid("ttsai", "saved-voices.upload", answer)
     assert answer.status_code == 400
 
@@ -137,8 +161,13 @@ def _fault_cases() -> list[tuple[str, int]]:
     from harness.core.registry import providers
 
     spec = providers()["ttsai"]
-    return [(endpoint.key, status) for endpoint in spec.endpoints if endpoint.role is not Role.CALLBACK
-            for status in endpoint.statuses if status >= 400]
+    return [
+        (endpoint.key, status)
+        for endpoint in spec.endpoints
+        if endpoint.role is not Role.CALLBACK
+        for status in endpoint.statuses
+        if status >= 400
+    ]
 
 
 def test_every_documented_error_status_on_demand(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
@@ -147,8 +176,9 @@ def test_every_documented_error_status_on_demand(sandbox: Sandbox, client: httpx
         endpoint = spec.endpoint(endpoint_key)
         path = endpoint.path.format(public_id="uv_a1b2c3d4e5f6", uuid="0" * 32)
         url = sandbox.base_url("ttsai", endpoint.host) + path
-        answer = client.request(endpoint.method, url, headers={**auth_headers("ttsai", key),
-                                                                "X-Sandbox-Fault": f"http-{status}"})
+        answer = client.request(
+            endpoint.method, url, headers={**auth_headers("ttsai", key), "X-Sandbox-Fault": f"http-{status}"}
+        )
         assert answer.status_code == status, (endpoint_key, status, answer.text)
         assert answer.json()["error"]["code"] == ERROR_CODES[status]
         assert_valid("ttsai", endpoint_key, answer)
@@ -163,14 +193,16 @@ def test_unauthorized_answers_carry_rate_headers(sandbox: Sandbox, client: httpx
 
 def test_the_example_voice_answers_to_its_id_after_deletion(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("ttsai", "ttsai-example-key", tier="pro")
-    deleted = send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": "uv_a1b2c3d4e5f6"},
-                       key="ttsai-example-key")
+    deleted = send(
+        sandbox, client, "ttsai", "saved-voices.delete", {"public_id": "uv_a1b2c3d4e5f6"}, key="ttsai-example-key"
+    )
     assert_valid("ttsai", "saved-voices.delete", deleted)
     assert deleted.status_code == 200
     listed = send(sandbox, client, "ttsai", "saved-voices.list", {}, key="ttsai-example-key")
     assert_valid("ttsai", "saved-voices.list", listed)
     assert listed.json()["voices"] == []
-    archived = send(sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-example-key",
-                        public_id="uv_a1b2c3d4e5f6")
+    archived = send(
+        sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-example-key", public_id="uv_a1b2c3d4e5f6"
+    )
     assert_valid("ttsai", "saved-voices.archive", archived)
     assert archived.status_code == 200 and archived.json()["storage_status"] == "archived"

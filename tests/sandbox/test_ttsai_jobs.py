@@ -56,12 +56,16 @@ def key(sandbox: Sandbox) -> str:
 
 
 def _replace(sb: Sandbox, key: str) -> dict[str, str]:
-    return {"https://api.tts.ai": sb.base_url("ttsai", "api"), "https://tts.ai": sb.base_url("ttsai", "web"),
-            "sk-tts-your-key": key}
+    return {
+        "https://api.tts.ai": sb.base_url("ttsai", "api"),
+        "https://tts.ai": sb.base_url("ttsai", "web"),
+        "sk-tts-your-key": key,
+    }
 
 
-def _submit(sb: Sandbox, client: httpx.Client, body: dict[str, Any], key: str | None,
-            endpoint: str = "tts.generate") -> httpx.Response:
+def _submit(
+    sb: Sandbox, client: httpx.Client, body: dict[str, Any], key: str | None, endpoint: str = "tts.generate"
+) -> httpx.Response:
     answer = send(sb, client, "ttsai", endpoint, body, key=key)
     assert_valid("ttsai", endpoint, answer)
     return answer
@@ -114,15 +118,23 @@ def test_requested_formats(sandbox: Sandbox, client: httpx.Client, key: str) -> 
 
 
 def test_speed_changes_the_speaking_rate(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    durations = {speed: decode(_speak(sandbox, client, key, format="wav", speed=speed)).duration_s
-                 for speed in (0.5, 1.0, 2.0)}
+    durations = {
+        speed: decode(_speak(sandbox, client, key, format="wav", speed=speed)).duration_s for speed in (0.5, 1.0, 2.0)
+    }
     assert durations[0.5] > 1.5 * durations[1.0]
     assert durations[2.0] < 0.7 * durations[1.0]
 
 
 def test_every_model_sounds_different(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    voices = {"piper": "en_US-joe-medium", "vits": "vits_p226", "melotts": "EN-US", "kokoro": "am_michael",
-              "cosyvoice2": "cosy_en_male", "tortoise": "daniel", "chatterbox": "default"}
+    voices = {
+        "piper": "en_US-joe-medium",
+        "vits": "vits_p226",
+        "melotts": "EN-US",
+        "kokoro": "am_michael",
+        "cosyvoice2": "cosy_en_male",
+        "tortoise": "daniel",
+        "chatterbox": "default",
+    }
     heard = {}
     for model, voice in voices.items():
         clip = decode(_speak(sandbox, client, key, model=model, voice=voice, format="wav", text="Hello there."))
@@ -130,13 +142,17 @@ def test_every_model_sounds_different(sandbox: Sandbox, client: httpx.Client, ke
     assert len(set(heard.values())) == len(voices), heard
 
 
-@pytest.mark.parametrize(("body", "needle"), [
-    ({"model": "no-such-model", "voice": "af_bella"}, "Model 'no-such-model' not found"),
-    ({"model": "kokoro", "voice": "no_such_voice"}, "Voice 'no_such_voice' not found"),
-    ({"model": "kokoro", "voice": "en_US-lessac-medium"}, "for model 'kokoro'"),
-])
-def test_unknown_model_or_voice_is_404(sandbox: Sandbox, client: httpx.Client, key: str,
-                                       body: dict[str, str], needle: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"model": "no-such-model", "voice": "af_bella"}, "Model 'no-such-model' not found"),
+        ({"model": "kokoro", "voice": "no_such_voice"}, "Voice 'no_such_voice' not found"),
+        ({"model": "kokoro", "voice": "en_US-lessac-medium"}, "for model 'kokoro'"),
+    ],
+)
+def test_unknown_model_or_voice_is_404(
+    sandbox: Sandbox, client: httpx.Client, key: str, body: dict[str, str], needle: str
+) -> None:
     answer = _submit(sandbox, client, {"text": TEXT, **body}, key)
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found" and needle in answer.json()["error"]["message"]
@@ -156,8 +172,9 @@ def own_sandbox() -> Iterator[Sandbox]:
 
 
 def test_anonymous_use_of_free_models(own_sandbox: Sandbox, client: httpx.Client) -> None:
-    free = _submit(own_sandbox, client, {"text": "Hello without a key.", "voice": "en_US-joe-medium",
-                                              "model": "piper"}, None)
+    free = _submit(
+        own_sandbox, client, {"text": "Hello without a key.", "voice": "en_US-joe-medium", "model": "piper"}, None
+    )
     assert free.status_code == 200, free.text
     assert free.json()["credits_remaining"] == 5000 - len("Hello without a key.")
     decode(_finish(own_sandbox, client, free.json()["uuid"]))
@@ -166,14 +183,22 @@ def test_anonymous_use_of_free_models(own_sandbox: Sandbox, client: httpx.Client
     too_much = _submit(own_sandbox, client, {"text": "x" * 5000, "voice": "af_bella", "model": "kokoro"}, None)
     assert too_much.status_code == 402
     error = too_much.json()["error"]
-    assert error == {"code": "insufficient_credits", "message": "You do not have enough characters for this request.",
-                     "characters_required": 10000, "characters_available": 5000 - len("Hello without a key.")}
+    assert error == {
+        "code": "insufficient_credits",
+        "message": "You do not have enough characters for this request.",
+        "characters_required": 10000,
+        "characters_available": 5000 - len("Hello without a key."),
+    }
 
 
 def test_insufficient_credits_names_both_amounts(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("ttsai", "ttsai-poor-key", balance=Decimal(10))
-    answer = _submit(sandbox, client, {"text": "Hello from TTS.ai! This is a test.", "voice": "af_bella",
-                                            "model": "kokoro"}, "ttsai-poor-key")
+    answer = _submit(
+        sandbox,
+        client,
+        {"text": "Hello from TTS.ai! This is a test.", "voice": "af_bella", "model": "kokoro"},
+        "ttsai-poor-key",
+    )
     assert answer.status_code == 402
     assert answer.json()["error"]["characters_required"] == 68
     assert answer.json()["error"]["characters_available"] == 10
@@ -197,9 +222,13 @@ def test_free_plan_limits(own_sandbox: Sandbox, client: httpx.Client) -> None:
 
 
 def test_batch_and_its_webhook(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    body = {"texts": [{"text": "First item.", "model": "kokoro", "voice": "af_bella"},
-                      {"text": "Second item.", "model": "piper"}],
-            "webhook_url": sandbox.sink_url("ttsai-batch")}
+    body = {
+        "texts": [
+            {"text": "First item.", "model": "kokoro", "voice": "af_bella"},
+            {"text": "Second item.", "model": "piper"},
+        ],
+        "webhook_url": sandbox.sink_url("ttsai-batch"),
+    }
     answer = _submit(sandbox, client, body, key, "tts.batch")
     assert answer.status_code == 200, answer.text
     accepted = answer.json()
@@ -219,8 +248,9 @@ def test_batch_and_its_webhook(sandbox: Sandbox, client: httpx.Client, key: str)
 
 
 def test_batch_items_are_checked(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    answer = _submit(sandbox, client, {"texts": [{"text": "Ok."}, {"text": "Bad.", "voice": "nobody"}]}, key,
-                     "tts.batch")
+    answer = _submit(
+        sandbox, client, {"texts": [{"text": "Ok."}, {"text": "Bad.", "voice": "nobody"}]}, key, "tts.batch"
+    )
     assert answer.status_code == 404 and answer.json()["error"]["message"].startswith("texts[1]:")
 
 
@@ -233,14 +263,16 @@ def test_saved_voice_tts_example_and_archive(sandbox: Sandbox, client: httpx.Cli
     assert queued.json()["credits_used"] == 4 * len("Hello from my saved voice")  # the cloning rate
     cloned = decode(_finish(sandbox, client, queued.json()["uuid"]))
     assert cloned.duration_s > 0.5
-    archive = send(sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-saved-tts-key",
-                       public_id="uv_a1b2c3d4e5f6")
+    archive = send(
+        sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-saved-tts-key", public_id="uv_a1b2c3d4e5f6"
+    )
     assert_valid("ttsai", "saved-voices.archive", archive)
     refused = run_curl(client, SAVED_TTS_CURL, replace)
     assert_valid("ttsai", "saved-voice.tts", refused)
     assert refused.status_code == 400 and "archived" in refused.json()["error"]["message"]
-    reactivated = send(sandbox, client, "ttsai", "saved-voices.reactivate", {}, key="ttsai-saved-tts-key",
-                           public_id="uv_a1b2c3d4e5f6")
+    reactivated = send(
+        sandbox, client, "ttsai", "saved-voices.reactivate", {}, key="ttsai-saved-tts-key", public_id="uv_a1b2c3d4e5f6"
+    )
     assert_valid("ttsai", "saved-voices.reactivate", reactivated)
     again = run_curl(client, SAVED_TTS_CURL, replace)
     assert_valid("ttsai", "saved-voice.tts", again)
@@ -257,8 +289,15 @@ def test_unknown_job_is_404(sandbox: Sandbox, client: httpx.Client) -> None:
 
 
 def test_failed_job_reports_its_error(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    answer = send(sandbox, client, "ttsai", "tts.batch", {"texts": [{"text": "Doomed."}]}, key=key,
-                      headers={"X-Sandbox-Fault": "job-failed"})
+    answer = send(
+        sandbox,
+        client,
+        "ttsai",
+        "tts.batch",
+        {"texts": [{"text": "Doomed."}]},
+        key=key,
+        headers={"X-Sandbox-Fault": "job-failed"},
+    )
     settle(sandbox, answer.json()["batch_id"])
     result = send(sandbox, client, "ttsai", "tts.batch.result", {"batch_id": answer.json()["batch_id"]}, key=key)
     assert_valid("ttsai", "tts.batch.result", result)

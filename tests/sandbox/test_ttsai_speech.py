@@ -33,14 +33,19 @@ def key(sandbox: Sandbox) -> str:
 
 
 def _events(answer: httpx.Response) -> list[dict[str, Any]]:
-    return [json.loads(line[len("data: "):]) for line in answer.text.splitlines() if line.startswith("data: ")]
+    return [json.loads(line[len("data: ") :]) for line in answer.text.splitlines() if line.startswith("data: ")]
 
 
-def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, client: httpx.Client,
-                                                          key: str) -> None:
+def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     before = sandbox.balance("ttsai", key)
-    answer = send(sandbox, client, "ttsai", "tts.stream",
-                      {"model": "kokoro", "text": THREE_SENTENCES, "voice": "af_bella"}, key=key)
+    answer = send(
+        sandbox,
+        client,
+        "ttsai",
+        "tts.stream",
+        {"model": "kokoro", "text": THREE_SENTENCES, "voice": "af_bella"},
+        key=key,
+    )
     assert_valid("ttsai", "tts.stream", answer)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
     events = _events(answer)
@@ -56,8 +61,12 @@ def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, clie
         clip = decode(chunk)
         assert clip.sample_rate == event["sample_rate"] == 24000
         assert len(clip.samples) / clip.sample_rate <= 0.5 + 0.1  # mp3 frames round up a little
-    assert events[-1] == {"type": "done", "chunks": len(audio), "characters": len(THREE_SENTENCES),
-                          "credits_used": 2 * len(THREE_SENTENCES)}
+    assert events[-1] == {
+        "type": "done",
+        "chunks": len(audio),
+        "characters": len(THREE_SENTENCES),
+        "credits_used": 2 * len(THREE_SENTENCES),
+    }
     assert before is not None and sandbox.balance("ttsai", key) == before - 2 * len(THREE_SENTENCES)
     # The sandbox kept the stream's truth: when each chunk left, where speech begins, when it is heard.
     truth = sandbox.state.streams.find(THREE_SENTENCES)
@@ -67,24 +76,27 @@ def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, clie
     assert heard is not None and heard >= truth.chunk_at[0] + 0.05
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"model": "piper", "voice": "en_US-joe-medium"}, 400),  # piper does not stream
-    ({"model": "kokoro", "voice": "nobody"}, 404),
-])
-def test_stream_refusals(sandbox: Sandbox, client: httpx.Client, key: str, body: dict[str, str],
-                         status: int) -> None:
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"model": "piper", "voice": "en_US-joe-medium"}, 400),  # piper does not stream
+        ({"model": "kokoro", "voice": "nobody"}, 404),
+    ],
+)
+def test_stream_refusals(sandbox: Sandbox, client: httpx.Client, key: str, body: dict[str, str], status: int) -> None:
     answer = send(sandbox, client, "ttsai", "tts.stream", {"text": "Hello.", **body}, key=key)
     assert_valid("ttsai", "tts.stream", answer)
     assert answer.status_code == status
 
 
-@pytest.mark.parametrize(("response_format", "container"), [("mp3", "mp3"), ("wav", "wav"), ("flac", "flac"),
-                                                            ("opus", "ogg")])
-def test_openai_route_formats(sandbox: Sandbox, client: httpx.Client, key: str, response_format: str,
-                              container: str) -> None:
+@pytest.mark.parametrize(
+    ("response_format", "container"), [("mp3", "mp3"), ("wav", "wav"), ("flac", "flac"), ("opus", "ogg")]
+)
+def test_openai_route_formats(
+    sandbox: Sandbox, client: httpx.Client, key: str, response_format: str, container: str
+) -> None:
     example = dict(provider("ttsai").endpoint("audio.speech").example)
-    answer = send(sandbox, client, "ttsai", "audio.speech", {**example, "response_format": response_format},
-                      key=key)
+    answer = send(sandbox, client, "ttsai", "audio.speech", {**example, "response_format": response_format}, key=key)
     assert_valid("ttsai", "audio.speech", answer)
     found = sniff(answer.content)
     assert answer.status_code == 200 and found is not None and found.value == container
@@ -92,12 +104,24 @@ def test_openai_route_formats(sandbox: Sandbox, client: httpx.Client, key: str, 
 
 
 def test_openai_names_and_unavailable_formats(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    aliased = send(sandbox, client, "ttsai", "audio.speech",
-                       {"model": "tts-1", "input": "Hello.", "voice": "alloy", "response_format": "wav"}, key=key)
+    aliased = send(
+        sandbox,
+        client,
+        "ttsai",
+        "audio.speech",
+        {"model": "tts-1", "input": "Hello.", "voice": "alloy", "response_format": "wav"},
+        key=key,
+    )
     assert_valid("ttsai", "audio.speech", aliased)
     assert aliased.status_code == 200
-    refused = send(sandbox, client, "ttsai", "audio.speech",
-                       {"model": "kokoro", "input": "Hello.", "voice": "af_bella", "response_format": "aac"}, key=key)
+    refused = send(
+        sandbox,
+        client,
+        "ttsai",
+        "audio.speech",
+        {"model": "kokoro", "input": "Hello.", "voice": "af_bella", "response_format": "aac"},
+        key=key,
+    )
     assert_valid("ttsai", "audio.speech", refused)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
 
@@ -106,8 +130,9 @@ def test_clone_document_example(sandbox: Sandbox, client: httpx.Client, key: str
     replace = {"https://api.tts.ai": sandbox.base_url("ttsai", "api"), "sk-tts-your-key": key}
     heard = {}
     for reference in ("joe_reference.wav", "espeak_reference.wav"):
-        answer = run_curl(client, CLONE_CURL.replace(" \\\n-o cloned.mp3", ""), replace,
-                              files={"reference.wav": voices / reference})
+        answer = run_curl(
+            client, CLONE_CURL.replace(" \\\n-o cloned.mp3", ""), replace, files={"reference.wav": voices / reference}
+        )
         assert_valid("ttsai", "tts.clone", answer)
         assert answer.status_code == 200 and answer.headers["content-type"] == "audio/mpeg"
         heard[reference] = decode(answer.content)
@@ -126,7 +151,8 @@ def test_clone_refusals(sandbox: Sandbox, client: httpx.Client, key: str) -> Non
     assert unreadable.status_code == 400
     sandbox.add_key("ttsai", "ttsai-clone-poor", balance=Decimal(3))
     reference = Upload(filename="r.wav", content=(voices / "joe_short.wav").read_bytes(), content_type="audio/wav")
-    poor = send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": reference, "text": "Hi."},
-                    key="ttsai-clone-poor")
+    poor = send(
+        sandbox, client, "ttsai", "tts.clone", {"reference_audio": reference, "text": "Hi."}, key="ttsai-clone-poor"
+    )
     assert_valid("ttsai", "tts.clone", poor)
     assert poor.status_code == 402 and poor.json()["error"]["characters_required"] == 12

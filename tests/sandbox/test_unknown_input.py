@@ -20,9 +20,11 @@ from harness.core.validate import check_wire_request
 from harness.sandbox import Sandbox
 from harness.speech import decode
 
-BODY = {"input": {"text": "The quick brown fox jumps over the lazy dog."},
-        "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
-        "audioConfig": {"audioEncoding": "LINEAR16"}}
+BODY = {
+    "input": {"text": "The quick brown fox jumps over the lazy dog."},
+    "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+    "audioConfig": {"audioEncoding": "LINEAR16"},
+}
 UNKNOWN = {**BODY, "clientTag": "agent-7", "audioConfig": {**BODY["audioConfig"], "futureKnob": 3}}
 
 
@@ -31,14 +33,19 @@ def _synthesize_endpoint() -> Any:
 
 
 def test_fields_the_documents_do_not_list_are_accepted_and_recorded(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.post(sandbox.base_url("google", "api") + "/v1/text:synthesize", json=UNKNOWN,
-                         headers={"x-goog-api-key": sandbox.default_key("google")})
+    answer = client.post(
+        sandbox.base_url("google", "api") + "/v1/text:synthesize",
+        json=UNKNOWN,
+        headers={"x-goog-api-key": sandbox.default_key("google")},
+    )
     assert answer.status_code == 200, answer.text
     assert decode(base64.b64decode(answer.json()["audioContent"])).duration_s > 1.0  # the speech, not a refusal
     findings = client.get(sandbox.url + "/_sandbox/findings").json()
     seen = {(f["provider"], f["endpoint"], f["field"]) for f in findings}
-    assert {("google", "POST /v1/text:synthesize", "clientTag"),
-            ("google", "POST /v1/text:synthesize", "audioConfig.futureKnob")} <= seen
+    assert {
+        ("google", "POST /v1/text:synthesize", "clientTag"),
+        ("google", "POST /v1/text:synthesize", "audioConfig.futureKnob"),
+    } <= seen
 
 
 def test_the_wire_check_sets_aside_unknown_fields_nested_ones_included() -> None:

@@ -42,9 +42,11 @@ def _findings(client: httpx.Client, sandbox: Sandbox, provider: str) -> list[dic
 
 
 def test_murf_takes_pcm_in_lower_case_with_a_finding_naming_the_client(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.post(sandbox.base_url("murf", "api") + "/v1/speech/stream",
-                         json={"text": TEXT, "voiceId": "en-US-natalie", "format": "pcm", "sampleRate": 24000},
-                         headers={"api-key": sandbox.default_key("murf")})
+    answer = client.post(
+        sandbox.base_url("murf", "api") + "/v1/speech/stream",
+        json={"text": TEXT, "voiceId": "en-US-natalie", "format": "pcm", "sampleRate": 24000},
+        headers={"api-key": sandbox.default_key("murf")},
+    )
     assert answer.status_code == 200, answer.text
     assert len(decode_raw(answer.content, "pcm_s16le")) / 24000 > 1.0  # headerless samples, as PCM asks
     (finding,) = [f for f in _findings(client, sandbox, "murf") if f["field"] == "format"]
@@ -53,23 +55,30 @@ def test_murf_takes_pcm_in_lower_case_with_a_finding_naming_the_client(sandbox: 
 
 
 def test_murf_still_refuses_a_format_it_does_not_list(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.post(sandbox.base_url("murf", "api") + "/v1/speech/stream",
-                         json={"text": TEXT, "voiceId": "en-US-natalie", "format": "aiff"},
-                         headers={"api-key": sandbox.default_key("murf")})
+    answer = client.post(
+        sandbox.base_url("murf", "api") + "/v1/speech/stream",
+        json={"text": TEXT, "voiceId": "en-US-natalie", "format": "aiff"},
+        headers={"api-key": sandbox.default_key("murf")},
+    )
     assert answer.status_code == 400
 
 
 def test_murfs_socket_takes_pcm_in_lower_case(sandbox: Sandbox, client: httpx.Client) -> None:
     from websockets.asyncio.client import connect
 
-    url = (sandbox.base_url("murf", "api").replace("http://", "ws://")
-           + "/v1/speech/stream-input?sample_rate=24000&format=pcm&channel_type=MONO&model=FALCON")
+    url = (
+        sandbox.base_url("murf", "api").replace("http://", "ws://")
+        + "/v1/speech/stream-input?sample_rate=24000&format=pcm&channel_type=MONO&model=FALCON"
+    )
 
     async def session() -> bytes:
         audio = b""
         async with connect(url, additional_headers={"api-key": sandbox.default_key("murf")}) as socket:
-            await socket.send(json.dumps({"voice_config": {"voice_id": "en-US-natalie"}, "context_id": "c1",
-                                          "text": TEXT, "end": False}))
+            await socket.send(
+                json.dumps(
+                    {"voice_config": {"voice_id": "en-US-natalie"}, "context_id": "c1", "text": TEXT, "end": False}
+                )
+            )
             await socket.send(json.dumps({"context_id": "c1", "end": True}))
             async for frame in socket:
                 message = json.loads(frame)
@@ -89,26 +98,38 @@ def test_fish_takes_an_opus_bitrate_in_bits_per_second(sandbox: Sandbox, client:
     headers = {"Authorization": f"Bearer {sandbox.default_key('fish')}"}
     # The client's settings carry its opus_bitrate whatever the format (the official client's default is 32).
     body = {"text": TEXT, "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1", "format": "mp3"}
-    answer = client.post(sandbox.base_url("fish", "api") + "/v1/tts", json={**body, "opus_bitrate": 32000},
-                         headers=headers)
+    answer = client.post(
+        sandbox.base_url("fish", "api") + "/v1/tts", json={**body, "opus_bitrate": 32000}, headers=headers
+    )
     assert answer.status_code == 200, answer.text
     assert decode(answer.content).duration_s > 1.0
     (finding,) = [f for f in _findings(client, sandbox, "fish") if f["field"] == "opus_bitrate"]
-    assert "32000" in finding["finding"] and "taken as 32" in finding["finding"] and "Pixelle-Video" in finding[
-        "finding"]
-    refused = client.post(sandbox.base_url("fish", "api") + "/v1/tts", json={**body, "opus_bitrate": 33000},
-                          headers=headers)
+    assert (
+        "32000" in finding["finding"] and "taken as 32" in finding["finding"] and "Pixelle-Video" in finding["finding"]
+    )
+    refused = client.post(
+        sandbox.base_url("fish", "api") + "/v1/tts", json={**body, "opus_bitrate": 33000}, headers=headers
+    )
     assert refused.status_code == 400  # neither a listed value nor one the evidence spells
 
 
 def test_inworlds_http_stream_takes_the_pcm_its_socket_takes(sandbox: Sandbox, client: httpx.Client) -> None:
-    answer = client.post(sandbox.base_url("inworld", "api") + "/tts/v1/voice:stream",
-                         json={"text": TEXT, "voiceId": "Ashley", "modelId": "inworld-tts-1.5-max",
-                               "audioConfig": {"audioEncoding": "PCM", "sampleRateHertz": 24000}},
-                         headers={"Authorization": f"Basic {sandbox.default_key('inworld')}"})
+    answer = client.post(
+        sandbox.base_url("inworld", "api") + "/tts/v1/voice:stream",
+        json={
+            "text": TEXT,
+            "voiceId": "Ashley",
+            "modelId": "inworld-tts-1.5-max",
+            "audioConfig": {"audioEncoding": "PCM", "sampleRateHertz": 24000},
+        },
+        headers={"Authorization": f"Basic {sandbox.default_key('inworld')}"},
+    )
     assert answer.status_code == 200, answer.text
-    pieces = [base64.b64decode(json.loads(line)["result"]["audioContent"]) for line in answer.text.splitlines()
-              if line.strip()]
+    pieces = [
+        base64.b64decode(json.loads(line)["result"]["audioContent"])
+        for line in answer.text.splitlines()
+        if line.strip()
+    ]
     assert len(decode_raw(b"".join(pieces), "pcm_s16le")) / 24000 > 1.0
 
 
@@ -121,8 +142,17 @@ def test_resembles_socket_takes_the_documented_mp3(sandbox: Sandbox, client: htt
         audio = b""
         headers = {"Authorization": f"Bearer {sandbox.default_key('resemble')}"}
         async with connect(url, additional_headers=headers) as socket:
-            await socket.send(json.dumps({"voice_uuid": "55592656", "data": TEXT, "output_format": "mp3",
-                                          "sample_rate": 22050, "request_id": 0}))
+            await socket.send(
+                json.dumps(
+                    {
+                        "voice_uuid": "55592656",
+                        "data": TEXT,
+                        "output_format": "mp3",
+                        "sample_rate": 22050,
+                        "request_id": 0,
+                    }
+                )
+            )
             async for frame in socket:
                 message = json.loads(frame)
                 assert message["type"] != "error", message

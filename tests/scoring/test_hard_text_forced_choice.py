@@ -28,20 +28,27 @@ DIGITS = _scored("one nine eight four", "year-digit-by-digit", -20.0)
 def test_an_accepted_reading_likelier_by_the_margin_passes_and_a_misreading_fails() -> None:
     chosen = choose([RIGHT, DIGITS], [], MARGINS)
     assert (chosen.verdict, chosen.reading, chosen.margin) == (HardTextVerdict.PASS, "nineteen eighty four", 10.0)
-    flipped = choose([_scored("nineteen eighty four", None, -20.0), _scored("one nine eight four",
-                                                                           "year-digit-by-digit", -10.0)], [], MARGINS)
+    flipped = choose(
+        [_scored("nineteen eighty four", None, -20.0), _scored("one nine eight four", "year-digit-by-digit", -10.0)],
+        [],
+        MARGINS,
+    )
     assert (flipped.verdict, flipped.error, flipped.margin) == (HardTextVerdict.FAIL, "year-digit-by-digit", -10.0)
 
 
 def test_within_the_margin_it_is_unsure_with_the_reason() -> None:
-    chosen = choose([_scored("nineteen eighty four", None, -10.0), _scored("one nine eight four",
-                                                                          "year-digit-by-digit", -11.0)], [], MARGINS)
+    chosen = choose(
+        [_scored("nineteen eighty four", None, -10.0), _scored("one nine eight four", "year-digit-by-digit", -11.0)],
+        [],
+        MARGINS,
+    )
     assert chosen.verdict is HardTextVerdict.UNSURE and "1.0 nats apart" in str(chosen.reason)
 
 
 def test_readings_that_sound_alike_are_never_told_apart() -> None:
-    chosen = choose([_scored("two to four", None, -5.0), _scored("two two four", "range-read-as-digits", -15.0)], [],
-                    MARGINS)
+    chosen = choose(
+        [_scored("two to four", None, -5.0), _scored("two two four", "range-read-as-digits", -15.0)], [], MARGINS
+    )
     assert chosen.verdict is HardTextVerdict.UNSURE and "sound alike" in str(chosen.reason)
 
 
@@ -96,8 +103,9 @@ def test_the_search_walks_the_form_word_by_word_to_the_likeliest_reading() -> No
     def score(partials: object) -> list[float]:  # words agreeing with what was said, position by position
         batch = list(partials)  # type: ignore[call-overload]
         asked.append(len(batch))
-        return [sum(word == said[index] for index, word in enumerate(reading)) - 0.01 * len(reading)
-                for reading in batch]
+        return [
+            sum(word == said[index] for index, word in enumerate(reading)) - 0.01 * len(reading) for reading in batch
+        ]
 
     found = search(walk_of(FORM), score, beam=2)
     assert found[0] == said
@@ -135,7 +143,7 @@ def test_a_free_transcript_that_wrote_a_listed_misreading_vetoes_a_pass() -> Non
 
 
 def test_a_free_transcript_that_wrote_the_right_reading_joined_vetoes_nothing() -> None:
-    """"www.example.com" reads "w w w dot example dot c o m" (the words the item says as letters, as letters) and
+    """ "www.example.com" reads "w w w dot example dot c o m" (the words the item says as letters, as letters) and
     "www dot example dot com", never the right "w w w dot example dot com": the misreading it seems to write is the
     right reading joined differently, which the writing cannot tell apart (8 of Piper's right URLs and emails were
     vetoed)."""
@@ -188,5 +196,7 @@ def test_a_free_reading_likelier_than_every_listed_one_within_the_other_margin_v
     assert chosen.verdict is HardTextVerdict.UNSURE and chosen.free_margin == pytest.approx(4.0)
     assert "'two thousand eighty' is 4.0 nats likelier" in (chosen.reason or "")
     for raw in (-17.5, -26.0):
-        assert choose([right, digits], [_scored("two thousand eighty", None, math.nan, raw=raw)],
-                      Thresholds()).verdict is HardTextVerdict.PASS
+        assert (
+            choose([right, digits], [_scored("two thousand eighty", None, math.nan, raw=raw)], Thresholds()).verdict
+            is HardTextVerdict.PASS
+        )

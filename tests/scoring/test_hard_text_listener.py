@@ -30,12 +30,15 @@ class _PaddedAlign:
     def __init__(self) -> None:
         self.passes: list[list[int]] = []
 
-    def align(self, _encoded: Any, _prompt: Sequence[int], tokens: list[list[int]], *_: Any,
-              **__: Any) -> list[SimpleNamespace]:
+    def align(
+        self, _encoded: Any, _prompt: Sequence[int], tokens: list[list[int]], *_: Any, **__: Any
+    ) -> list[SimpleNamespace]:
         longest = max(len(sentence) for sentence in tokens)
         self.passes.append([len(sentence) for sentence in tokens])
-        return [SimpleNamespace(text_token_probs=[0.5 * (1 - 0.001 * (longest - len(sentence)))] * len(sentence))
-                for sentence in tokens]
+        return [
+            SimpleNamespace(text_token_probs=[0.5 * (1 - 0.001 * (longest - len(sentence)))] * len(sentence))
+            for sentence in tokens
+        ]
 
 
 def _listener(align: _PaddedAlign, budget: int) -> Listener:

@@ -38,8 +38,11 @@ def test_the_smoke_self_test_passes_right_readings_and_fails_wrong_ones(
     assert _script().main(["--smoke", "--corpus", str(corpus), "--write", str(folder)]) == 0
     out = capsys.readouterr().out
     # every rate with its Wilson interval; two renders are too few to call a category judgeable (the rule's minimum)
-    assert "7 renders of" in out and ("| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 | "
-                                      "**not judgeable by tiny.en** |") in out
+    assert (
+        "7 renders of" in out
+        and ("| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 | **not judgeable by tiny.en** |")
+        in out
+    )
     assert "wrong readings passed 0" in out
     written = json.loads((folder / "tiny.en.json").read_text())
     assert written["asr_model"].startswith("tiny.en#") and written["threshold"] == 0.9

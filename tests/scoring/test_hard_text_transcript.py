@@ -25,25 +25,57 @@ def _hard(item_id: str) -> HardText:
     return hard
 
 
-@pytest.mark.parametrize(("item_id", "transcript", "verdict", "heard", "error"), [
-    ("money-001", "The ticket costs twelve dollars and fifty cents at the door tonight.", HardTextVerdict.PASS,
-     "twelve dollars and fifty cents", None),
-    # a misheard carrier word next to the span ("cost" for "costs"), and a dropped one
-    ("money-001", "the ticket cost twelve point five zero dollars at the door tonight", HardTextVerdict.FAIL,
-     "twelve point five zero dollars", "decimal-read-as-point"),
-    ("money-001", "the ticket twelve fifty at the door tonight", HardTextVerdict.PASS, "twelve fifty", None),
-    ("year-001", "My grandmother was born in one nine eight four and a small village.", HardTextVerdict.FAIL,
-     "one nine eight four", "year-digit-by-digit"),
-    ("year-001", "My grandmother was born one thousand nine hundred eighty four in a small village.",
-     HardTextVerdict.FAIL,
-     "one thousand nine hundred eighty four", "year-read-as-cardinal"),
-    ("address-001", "Please send the letter to nine Oak Doctor before the weekend.", HardTextVerdict.FAIL,
-     "nine oak doctor", "abbreviation-expanded-wrong"),
-    # neither right nor a known wrong reading: unsure, never a failure
-    ("money-001", "the ticket costs twelve fifty dollars at the door tonight", HardTextVerdict.UNSURE,
-     "twelve fifty dollars", None),
-    ("address-001", "Something else entirely was said.", HardTextVerdict.UNSURE, "", None),
-])
+@pytest.mark.parametrize(
+    ("item_id", "transcript", "verdict", "heard", "error"),
+    [
+        (
+            "money-001",
+            "The ticket costs twelve dollars and fifty cents at the door tonight.",
+            HardTextVerdict.PASS,
+            "twelve dollars and fifty cents",
+            None,
+        ),
+        # a misheard carrier word next to the span ("cost" for "costs"), and a dropped one
+        (
+            "money-001",
+            "the ticket cost twelve point five zero dollars at the door tonight",
+            HardTextVerdict.FAIL,
+            "twelve point five zero dollars",
+            "decimal-read-as-point",
+        ),
+        ("money-001", "the ticket twelve fifty at the door tonight", HardTextVerdict.PASS, "twelve fifty", None),
+        (
+            "year-001",
+            "My grandmother was born in one nine eight four and a small village.",
+            HardTextVerdict.FAIL,
+            "one nine eight four",
+            "year-digit-by-digit",
+        ),
+        (
+            "year-001",
+            "My grandmother was born one thousand nine hundred eighty four in a small village.",
+            HardTextVerdict.FAIL,
+            "one thousand nine hundred eighty four",
+            "year-read-as-cardinal",
+        ),
+        (
+            "address-001",
+            "Please send the letter to nine Oak Doctor before the weekend.",
+            HardTextVerdict.FAIL,
+            "nine oak doctor",
+            "abbreviation-expanded-wrong",
+        ),
+        # neither right nor a known wrong reading: unsure, never a failure
+        (
+            "money-001",
+            "the ticket costs twelve fifty dollars at the door tonight",
+            HardTextVerdict.UNSURE,
+            "twelve fifty dollars",
+            None,
+        ),
+        ("address-001", "Something else entirely was said.", HardTextVerdict.UNSURE, "", None),
+    ],
+)
 def test_the_span_is_judged_between_its_carrier_words(
     item_id: str, transcript: str, verdict: HardTextVerdict, heard: str, error: str | None
 ) -> None:
@@ -52,23 +84,48 @@ def test_the_span_is_judged_between_its_carrier_words(
     assert (judgement.reason is None) == (verdict is not HardTextVerdict.UNSURE)
 
 
-@pytest.mark.parametrize(("text", "control", "transcript", "verdict", "heard"), [
-    # no carrier: the whole transcript is the span
-    ("1984", "nineteen eighty four", "Nineteen eighty-four.", HardTextVerdict.PASS, "nineteen eighty four"),
-    ("1984", "nineteen eighty four", "one nine eight four", HardTextVerdict.FAIL, "one nine eight four"),
-    ("1984", "nineteen eighty four", "", HardTextVerdict.UNSURE, ""),
-    # one carrier word, found or not
-    ("Born 1984.", "Born nineteen eighty four.", "Born one nine eight four.", HardTextVerdict.FAIL,
-     "one nine eight four"),
-    ("Born 1984.", "Born nineteen eighty four.", "nineteen eighty four", HardTextVerdict.PASS, "nineteen eighty four"),
-    # one on each side
-    ("In 1984 again", "In nineteen eighty four again", "in nineteen eighty four again", HardTextVerdict.PASS,
-     "nineteen eighty four"),
-    ("In 1984 again", "In nineteen eighty four again", "in one nine eight four again", HardTextVerdict.FAIL,
-     "one nine eight four"),
-])
-def test_a_span_with_few_carrier_words_is_judged(text: str, control: str, transcript: str, verdict: HardTextVerdict,
-                                                  heard: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "control", "transcript", "verdict", "heard"),
+    [
+        # no carrier: the whole transcript is the span
+        ("1984", "nineteen eighty four", "Nineteen eighty-four.", HardTextVerdict.PASS, "nineteen eighty four"),
+        ("1984", "nineteen eighty four", "one nine eight four", HardTextVerdict.FAIL, "one nine eight four"),
+        ("1984", "nineteen eighty four", "", HardTextVerdict.UNSURE, ""),
+        # one carrier word, found or not
+        (
+            "Born 1984.",
+            "Born nineteen eighty four.",
+            "Born one nine eight four.",
+            HardTextVerdict.FAIL,
+            "one nine eight four",
+        ),
+        (
+            "Born 1984.",
+            "Born nineteen eighty four.",
+            "nineteen eighty four",
+            HardTextVerdict.PASS,
+            "nineteen eighty four",
+        ),
+        # one on each side
+        (
+            "In 1984 again",
+            "In nineteen eighty four again",
+            "in nineteen eighty four again",
+            HardTextVerdict.PASS,
+            "nineteen eighty four",
+        ),
+        (
+            "In 1984 again",
+            "In nineteen eighty four again",
+            "in one nine eight four again",
+            HardTextVerdict.FAIL,
+            "one nine eight four",
+        ),
+    ],
+)
+def test_a_span_with_few_carrier_words_is_judged(
+    text: str, control: str, transcript: str, verdict: HardTextVerdict, heard: str
+) -> None:
     data = hard_corpus()
     data["items"][1].update(text=text, control=control)
     hard = parse_corpus(data).items[2].hard  # year-001 as written
@@ -84,14 +141,46 @@ def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> N
     assert judge_span(hard, heard).verdict is HardTextVerdict.PASS
 
 
-
 def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
     assert transcript_words("Write to j.smith@example.com, or see file.txt at ten a.m. o’clock") == [  # dots "dot"
-        "write", "to", "j", "dot", "smith", "at", "example", "dot", "com", "or", "see", "file", "dot", "txt", "at",
-        "ten", "a", "m", "o", "clock"]
+        "write",
+        "to",
+        "j",
+        "dot",
+        "smith",
+        "at",
+        "example",
+        "dot",
+        "com",
+        "or",
+        "see",
+        "file",
+        "dot",
+        "txt",
+        "at",
+        "ten",
+        "a",
+        "m",
+        "o",
+        "clock",
+    ]
     assert transcript_words("Dr. Patel moved to St. Louis in two O O five, vs. OOO") == [
-        "doctor", "patel", "moved", "to", "saint", "louis", "in", "two", "oh", "oh", "five", "versus", "oh", "oh",
-        "oh"]
+        "doctor",
+        "patel",
+        "moved",
+        "to",
+        "saint",
+        "louis",
+        "in",
+        "two",
+        "oh",
+        "oh",
+        "five",
+        "versus",
+        "oh",
+        "oh",
+        "oh",
+    ]
     # Capitals may be letters or a word: both readings are judged
     assert transcript_readings("The US team") == [["the", "us", "team"], ["the", "u", "s", "team"]]
     assert transcript_readings("see example.com") == [["see", "example", "dot", "com"], ["see", "example", "com"]]
@@ -139,9 +228,13 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
     written = tiny_backend.transcribe([renders["digits"]], "en")[0]
     assert "1" in written or "9" in written  # Whisper writes the year back: WER cannot see the misreading
     judge = HardTextJudge()
-    scores = judge.score_many([HardTextClip(hard=_hard("year-001"), samples=renders["right"]),
-                               HardTextClip(hard=_hard("year-001"), samples=renders["digits"]),
-                               HardTextClip(hard=_hard("address-001"), samples=renders["doctor"])])
+    scores = judge.score_many(
+        [
+            HardTextClip(hard=_hard("year-001"), samples=renders["right"]),
+            HardTextClip(hard=_hard("year-001"), samples=renders["digits"]),
+            HardTextClip(hard=_hard("address-001"), samples=renders["doctor"]),
+        ]
+    )
     assert not any(writes_a_symbol(score.transcript) for score in scores)
     assert [score.verdict for score in scores] == [HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.FAIL]
     assert [score.choice.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
@@ -182,14 +275,25 @@ STREET = HardText(
 
 
 def test_st_after_a_name_is_street_and_before_a_name_saint() -> None:
-    """"St." was always read "saint": a right "street" reading failed as street-as-saint (and "Dr." likewise)."""
+    """ "St." was always read "saint": a right "street" reading failed as street-as-saint (and "Dr." likewise)."""
     judgement = judge_span(STREET, "The detective lived at two twenty one B Baker St. in the stories.")
     assert (judgement.verdict, judgement.heard) == (HardTextVerdict.PASS, "two twenty one b baker street")
     assert transcript_words("Dr. Patel lives on Oak Dr. near St. Louis") == [
-        "doctor", "patel", "lives", "on", "oak", "drive", "near", "saint", "louis"]
+        "doctor",
+        "patel",
+        "lives",
+        "on",
+        "oak",
+        "drive",
+        "near",
+        "saint",
+        "louis",
+    ]
     # where its place does not say, both readings are judged: they disagree, so it cannot tell
-    assert transcript_readings("lives at St. near") == [["lives", "at", "saint", "near"],
-                                                        ["lives", "at", "street", "near"]]
+    assert transcript_readings("lives at St. near") == [
+        ["lives", "at", "saint", "near"],
+        ["lives", "at", "street", "near"],
+    ]
 
 
 def test_a_lone_dot_before_a_number_word_is_point() -> None:
@@ -249,7 +353,7 @@ def test_symbols_split_into_byte_tokens_are_suppressed(tiny_backend: FasterWhisp
 
 
 def test_a_spelled_a_at_the_spans_edge_is_a_letter_not_the_article() -> None:
-    """"The F.I.F.A. rules" where no reading says "a" (the item says the word "fifa"): the article trimmed from the
+    """ "The F.I.F.A. rules" where no reading says "a" (the item says the word "fifa"): the article trimmed from the
     span's edge took the spelled letter with it, and the reading was "f i f"."""
     from harness.scoring.hard_text.transcript import anchored_span
 
@@ -285,7 +389,8 @@ def test_a_transcript_that_runs_on_is_cut_where_it_starts_the_sentence_over() ->
     )
     run_on = "The Bridge was finished in one thousand nine hundred thirty one. The Bridge was finished in one"
     assert anchored_span(hard, transcript_words(run_on)) == tuple(  # the loop in the span, unless it is cut
-        ["one", "thousand", "nine", "hundred", "thirty", "one", "the", "bridge", "was", "finished", "in", "one"])
+        ["one", "thousand", "nine", "hundred", "thirty", "one", "the", "bridge", "was", "finished", "in", "one"]
+    )
     cut = ends_where_speech_ends(run_on)
     assert cut == "The Bridge was finished in one thousand nine hundred thirty one."
     assert anchored_span(hard, transcript_words(cut)) == tuple(["one", "thousand", "nine", "hundred", "thirty", "one"])
@@ -320,7 +425,17 @@ def test_latin_abbreviations_whisper_writes_without_their_dot_are_read_as_their_
     """tiny.en wrote "glue, etc to the first lesson" for a right "et cetera": read only as the letters "e t c", the free
     transcript "wrote" that misreading and vetoed the pass."""
     assert transcript_words("Bring pens, paper, glue, etc to the first lesson.") == [
-        "bring", "pens", "paper", "glue", "et", "cetera", "to", "the", "first", "lesson"]
+        "bring",
+        "pens",
+        "paper",
+        "glue",
+        "et",
+        "cetera",
+        "to",
+        "the",
+        "first",
+        "lesson",
+    ]
     assert transcript_words("Red vs blue, and etc.") == ["red", "versus", "blue", "and", "et", "cetera"]
     assert transcript_words("The etcher and the vsync") == ["the", "etcher", "and", "the", "vsync"]  # words, not them
 
@@ -342,17 +457,28 @@ def test_a_transcript_that_starts_over_without_a_sentence_end_is_cut_there() -> 
     a transcript that repeats a word, or its opening words once inside the sentence, is no loop."""
     from harness.scoring.hard_text.transcript import anchored_span, ends_where_speech_ends
 
-    hard = HardText(text="The rate fell to 0.85 last year.", category="decimal", span="0.85",
-                    accepted=("[{zero|oh}] point eight five",), misreadings=(), control="x", meaning_changes=True)
+    hard = HardText(
+        text="The rate fell to 0.85 last year.",
+        category="decimal",
+        span="0.85",
+        accepted=("[{zero|oh}] point eight five",),
+        misreadings=(),
+        control="x",
+        meaning_changes=True,
+    )
     looped = "The rate fell to zero point eighty five last year The rate fell to zero point"
     assert anchored_span(hard, transcript_words(looped)) != ("zero", "point", "eighty", "five")
     cut = ends_where_speech_ends(looped)
     assert cut == "The rate fell to zero point eighty five last year."
     assert anchored_span(hard, transcript_words(cut)) == ("zero", "point", "eighty", "five")
     assert ends_where_speech_ends("the shop opened in two thousand eighty with ten staff, the shop") == (
-        "the shop opened in two thousand eighty with ten staff.")
-    for whole in ("five five five five five five five", "The rate fell to the rate set last year",
-                  "The rate fell to zero point eighty five last year"):
+        "the shop opened in two thousand eighty with ten staff."
+    )
+    for whole in (
+        "five five five five five five five",
+        "The rate fell to the rate set last year",
+        "The rate fell to zero point eighty five last year",
+    ):
         assert ends_where_speech_ends(whole) == whole
 
 
@@ -360,10 +486,17 @@ def test_an_a_between_two_digits_is_read_as_oh_too() -> None:
     """tiny.en writes a zero said "oh" in a phone number as "a": read only as written, a right "five five five oh one
     nine nine" had a free reading none of the listed ones, likelier than them by more than the pass margin, which
     vetoes a pass since issue 81 (6 of en_hard's right phone numbers). Read as "oh" too, it is the listed reading."""
-    hard = HardText(text="Call 555-0199 for help.", category="phone", span="555-0199",
-                    accepted=("five five five {oh|zero} one nine nine",), misreadings=(), control="x",
-                    meaning_changes=True)
+    hard = HardText(
+        text="Call 555-0199 for help.",
+        category="phone",
+        span="555-0199",
+        accepted=("five five five {oh|zero} one nine nine",),
+        misreadings=(),
+        control="x",
+        meaning_changes=True,
+    )
     assert ["call", "five", "five", "five", "oh", "one", "nine", "nine", "for", "help"] in transcript_readings(
-        "Call five five five a one nine nine for help.")
+        "Call five five five a one nine nine for help."
+    )
     assert judge_span(hard, "Call five five five a one nine nine for help.").verdict is HardTextVerdict.PASS
     assert transcript_readings("A one a day, a bit") == [["a", "one", "a", "day", "a", "bit"]]  # not between digits

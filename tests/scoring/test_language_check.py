@@ -37,8 +37,9 @@ def test_the_rule_flags_another_language_only_when_the_model_is_sure() -> None:
 
 
 @pytest.fixture
-def multilingual(tiny_backend: FasterWhisperBackend, base_backend: FasterWhisperBackend,
-                 monkeypatch: pytest.MonkeyPatch) -> Scorer:
+def multilingual(
+    tiny_backend: FasterWhisperBackend, base_backend: FasterWhisperBackend, monkeypatch: pytest.MonkeyPatch
+) -> Scorer:
     """The default scorer (tiny.en), whose multilingual ear is the session's loaded base."""
     monkeypatch.setattr("harness.scoring.asr.models.multilingual_ear", lambda spec: "base")
     monkeypatch.setattr("harness.scoring.scorer.make_backend", lambda name, model, settings: base_backend)
@@ -46,10 +47,12 @@ def multilingual(tiny_backend: FasterWhisperBackend, base_backend: FasterWhisper
 
 
 def test_a_spanish_clip_read_in_english_is_heard_as_english(multilingual: Scorer) -> None:
-    fallback, english = multilingual.score_many([
-        ClipInput(text=SPANISH, audio=speak(SPANISH), language="es"),
-        ClipInput(text=ENGLISH, audio=speak(ENGLISH)),
-    ])
+    fallback, english = multilingual.score_many(
+        [
+            ClipInput(text=SPANISH, audio=speak(SPANISH), language="es"),
+            ClipInput(text=ENGLISH, audio=speak(ENGLISH)),
+        ]
+    )
     assert fallback.error is None and fallback.versions.asr_model.startswith("base#")
     assert fallback.versions.setup_asr_model.startswith("tiny.en#")
     assert fallback.heard_language == "en" and (fallback.heard_probability or 0) >= 0.9
@@ -66,7 +69,9 @@ def test_the_heard_language_is_cached_with_the_transcript(multilingual: Scorer, 
     first = multilingual.score(clip, cache=cache)
     again = multilingual.score(clip, cache=cache)
     assert again.cache_hit and (again.heard_language, again.heard_probability) == (
-        first.heard_language, first.heard_probability)
+        first.heard_language,
+        first.heard_probability,
+    )
     assert Flag.WRONG_LANGUAGE in again.flags
     # A transcript cached before the check existed carries no heard language: it is transcribed again.
     with sqlite3.connect(tmp_path / "cache.db") as conn:
@@ -88,8 +93,9 @@ def test_the_check_is_stored_on_the_score_row(multilingual: Scorer, run_db: Path
     assert rows["en-0"][:2] == (None, None)
 
 
-def test_the_language_is_heard_on_every_window_path(base_backend: FasterWhisperBackend,
-                                                    tiny_backend: FasterWhisperBackend) -> None:
+def test_the_language_is_heard_on_every_window_path(
+    base_backend: FasterWhisperBackend, tiny_backend: FasterWhisperBackend
+) -> None:
     import numpy as np
 
     from tests.helpers.speech import render

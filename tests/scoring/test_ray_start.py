@@ -29,7 +29,7 @@ def _ray(failures: list[BaseException]) -> Any:
     ray.init = init  # type: ignore[attr-defined]
     ray.shutdown = lambda: calls.append("shutdown")  # type: ignore[attr-defined]
     ray.is_initialized = lambda: False  # type: ignore[attr-defined]
-    ray.remote = lambda **_: (lambda function: function)  # type: ignore[attr-defined]
+    ray.remote = lambda **_: lambda function: function  # type: ignore[attr-defined]
     ray.calls = calls  # type: ignore[attr-defined]
     return ray
 

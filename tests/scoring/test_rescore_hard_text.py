@@ -25,12 +25,20 @@ runner = CliRunner()
 
 
 @pytest.mark.slow
-def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = tmp_path / "mine.json"
     corpus.write_text(json.dumps(hard_corpus(ITEMS[:1])))
-    config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
-                         corpus=(str(corpus),), sandbox_profile="fast", score=False, dnsmos=False)
+    config = BenchConfig(
+        out=tmp_path / "out",
+        providers=("openai",),
+        models=("tts-1",),  # type: ignore[call-arg]
+        corpus=(str(corpus),),
+        sandbox_profile="fast",
+        score=False,
+        dnsmos=False,
+    )
     result = benchmark.run(config)
     conn = connect_writer(result.db_path)
     try:
@@ -49,8 +57,10 @@ def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(tmp_path: Pa
     finally:
         conn.close()
     assert sorted((v.item_id, v.control) for v in verdicts) == [("money-001", False), ("money-001", True)]
-    exported = runner.invoke(app, ["export", result.run_id, "--db", str(result.db_path),
-                                   "--out", str(tmp_path / "export"), "--format", "csv"])
+    exported = runner.invoke(
+        app,
+        ["export", result.run_id, "--db", str(result.db_path), "--out", str(tmp_path / "export"), "--format", "csv"],
+    )
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "export" / "span_scores.csv").is_file()
     assert load_export(tmp_path / "export").spans == verdicts

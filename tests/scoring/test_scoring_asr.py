@@ -101,8 +101,9 @@ def test_a_transcript_does_not_depend_on_the_machines_blas_threads(tiny_backend:
     worker) reads what any other machine reads; and the process's own limit is back afterwards."""
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    clip = decode_audio(speak("A strong wind blew across the field and bent the tall grass.",
-                              length_scale=1.1)).mono_at(16000)
+    clip = decode_audio(
+        speak("A strong wind blew across the field and bent the tall grass.", length_scale=1.1)
+    ).mono_at(16000)
     heard = {}
     for threads in (2, 1):
         with threadpool_limits(limits=threads, user_api="blas"):

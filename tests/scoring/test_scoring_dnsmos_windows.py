@@ -43,14 +43,17 @@ def test_the_stack_is_the_four_full_resolution_convolutions(split: dnsmos_window
 # joe_short (2.2 s) repeated to 17.5 s: windows 0-6 kept (7 and 8 are the reference's dropped ones), so one
 # pass of seven windows; two windows far apart are two runs of one.
 @pytest.mark.parametrize("windows", [kept_windows(int(17.5 * SAMPLE_RATE)), [2, 5]], ids=["consecutive", "apart"])
-def test_each_window_scores_as_the_whole_model_scores_it(split: dnsmos_windows.SplitP835, whole: object,
-                                                         windows: list[int]) -> None:
+def test_each_window_scores_as_the_whole_model_scores_it(
+    split: dnsmos_windows.SplitP835, whole: object, windows: list[int]
+) -> None:
     audio = decode_audio((VOICES / "joe_short.wav").read_bytes()).mono_at(SAMPLE_RATE).astype(np.float32)
     while len(audio) < INPUT_SAMPLES + windows[-1] * SAMPLE_RATE:
         audio = np.concatenate((audio, audio))
     ours = split.raw_scores(audio, windows, INPUT_SAMPLES, SAMPLE_RATE)
-    theirs = [whole.run(None, {"input_1": audio[k * SAMPLE_RATE:][:INPUT_SAMPLES][np.newaxis]})[0][0]  # type: ignore[attr-defined]
-              for k in windows]
+    theirs = [
+        whole.run(None, {"input_1": audio[k * SAMPLE_RATE :][:INPUT_SAMPLES][np.newaxis]})[0][0]  # type: ignore[attr-defined]
+        for k in windows
+    ]
     assert len(ours) == len(windows)
     np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=0, atol=1e-6)
 

@@ -125,6 +125,7 @@ def test_onnxruntime_dnsmos_agrees_with_speechmos(monkeypatch: pytest.MonkeyPatc
     one_thread = onnxruntime.SessionOptions()
     one_thread.intra_op_num_threads = one_thread.inter_op_num_threads = 1
     one_thread.add_session_config_entry("session.intra_op.allow_spinning", "0")
+
     def session(path: str) -> Any:
         return onnxruntime.InferenceSession(path, one_thread, providers=["CPUExecutionProvider"])
 

@@ -25,8 +25,11 @@ from tests.helpers.scoring_db import CLIPS_DDL, add_clip
 from tests.helpers.speech import speak
 
 # Both tests share one local Ray instance (the module's executor): one worker of an xdist run holds it.
-pytestmark = [skip_unless_installed("ray", reason="the ray extra is not installed"), pytest.mark.slow,
-              pytest.mark.xdist_group("ray")]
+pytestmark = [
+    skip_unless_installed("ray", reason="the ray extra is not installed"),
+    pytest.mark.slow,
+    pytest.mark.xdist_group("ray"),
+]
 
 TEXTS = [
     "The bus driver waited patiently while the old woman found her seat.",
@@ -127,9 +130,7 @@ def test_a_killed_worker_s_task_is_retried(
 
     def score() -> None:
         try:
-            outcome["summary"] = score_run(
-                ray_db, "run-ray", _scorer(tiny_backend, ray_executor)
-            )
+            outcome["summary"] = score_run(ray_db, "run-ray", _scorer(tiny_backend, ray_executor))
         except Exception as exc:  # handed to the test thread
             outcome["error"] = exc
         finally:
@@ -165,9 +166,13 @@ def test_hard_text_is_judged_on_ray_as_it_is_here(ray_executor: RayExecutor) -> 
         control="My grandmother was born in nineteen eighty four in a small village.",
         meaning_changes=False,
     )
-    clips = [HardTextClip(hard=year, audio=speak(text)) for text in (
-        "My grandmother was born in nineteen eighty four in a small village.",
-        "My grandmother was born in one nine eight four in a small village.")]
+    clips = [
+        HardTextClip(hard=year, audio=speak(text))
+        for text in (
+            "My grandmother was born in nineteen eighty four in a small village.",
+            "My grandmother was born in one nine eight four in a small village.",
+        )
+    ]
     here = HardTextJudge().score_many(clips)
     there = HardTextJudge(executor=ray_executor).score_many(clips)
     assert [score.verdict.value for score in there] == [score.verdict.value for score in here] == ["pass", "fail"]

@@ -146,8 +146,7 @@ def test_a_held_background_scorer_scores_nothing_before_it_is_closed(tiny_backen
     with sqlite3.connect(run_db) as conn:
         conn.row_factory = sqlite3.Row
         (row,) = (dict(found) for found in conn.execute("SELECT * FROM clips WHERE run_id = 'run-4'"))
-    scorer = BackgroundScorer(run_db, Scorer(asr=tiny_backend, similarity=False, dnsmos=False),
-                              hold_until_closed=True)
+    scorer = BackgroundScorer(run_db, Scorer(asr=tiny_backend, similarity=False, dnsmos=False), hold_until_closed=True)
     scorer.submit(row)
     assert scorer.stats.pending == 1 and scorer.stats.scored == 0
     with sqlite3.connect(run_db) as conn:  # the worker has not even opened its connection's writes

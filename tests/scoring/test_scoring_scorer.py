@@ -85,9 +85,7 @@ def test_clips_without_a_reference_voice_get_no_similarity(scorer: Scorer) -> No
     assert scorer.score(ClipInput(text=TEXT, audio=speak(TEXT))).similarity is None
 
 
-def test_transcripts_are_cached_by_audio_backend_model_and_settings(
-    tiny_backend: Any, tmp_path: Path
-) -> None:
+def test_transcripts_are_cached_by_audio_backend_model_and_settings(tiny_backend: Any, tmp_path: Path) -> None:
     cache = ScoreCache(tmp_path / "cache.db")
     audio = speak(TEXT)
     first = Scorer(asr=tiny_backend, similarity=False, dnsmos=False, cache=cache)

@@ -26,10 +26,12 @@ TEXT = "The museum was full of paintings, statues and strange old machines."
 def test_default_scorer_scores_similarity_and_quality_without_torch(tiny_backend: Any) -> None:
     scorer = Scorer(asr=tiny_backend)
     assert scorer.similarity_enabled and scorer.dnsmos_enabled
-    clone, other = scorer.score_many([
-        ClipInput(text=TEXT, audio=speak(TEXT), reference_voice=VOICES / "joe_reference.wav"),
-        ClipInput(text=TEXT, audio=speak(TEXT), reference_voice=VOICES / "espeak_reference.wav"),
-    ])
+    clone, other = scorer.score_many(
+        [
+            ClipInput(text=TEXT, audio=speak(TEXT), reference_voice=VOICES / "joe_reference.wav"),
+            ClipInput(text=TEXT, audio=speak(TEXT), reference_voice=VOICES / "espeak_reference.wav"),
+        ]
+    )
     assert clone.similarity is not None and other.similarity is not None
     # The same voice scores like a re-synthesis (0.99 with resemblyzer), another voice far lower (0.48).
     assert clone.similarity > 0.9 > 0.75 > other.similarity

@@ -126,16 +126,19 @@ def test_pooled_and_per_utterance_mean_differ_as_expected() -> None:
         pooled_wer([short_bad, _score("你好", "你好", language="zh")])
 
 
-@pytest.mark.parametrize(("language", "written", "heard"), [
-    ("de", "Die Straße ist groß.", "die strasse ist gross"),
-    ("ru", "Ёлка зелёная.", "елка зеленая"),
-    ("tr", "İstanbul'da IRMAK rüzgâr", "istanbul da ırmak rüzgar"),
-    ("ar", "ذَهَبْتُ إلى السوق", "ذهبت الى السوق"),
-    ("hi", "ज़रूर आँगन", "जरूर आंगन"),
-    ("zh", "今天天氣很好，我們去公園。", "今天天气很好我们去公园"),
-    ("ja", "ｶﾀｶﾅと全角ＡＢＣ。", "カタカナと全角abc"),
-    ("ko", "오늘은 날씨가 좋네요.", "오늘은날씨가좋네요"),
-])
+@pytest.mark.parametrize(
+    ("language", "written", "heard"),
+    [
+        ("de", "Die Straße ist groß.", "die strasse ist gross"),
+        ("ru", "Ёлка зелёная.", "елка зеленая"),
+        ("tr", "İstanbul'da IRMAK rüzgâr", "istanbul da ırmak rüzgar"),
+        ("ar", "ذَهَبْتُ إلى السوق", "ذهبت الى السوق"),
+        ("hi", "ज़रूर आँगन", "जरूर आंगन"),
+        ("zh", "今天天氣很好，我們去公園。", "今天天气很好我们去公园"),
+        ("ja", "ｶﾀｶﾅと全角ＡＢＣ。", "カタカナと全角abc"),
+        ("ko", "오늘은 날씨가 좋네요.", "오늘은날씨가좋네요"),
+    ],
+)
 def test_each_language_folds_what_it_writes_two_ways(language: str, written: str, heard: str) -> None:
     assert normalizer_for(language)(written) == heard
     assert normalizer_for(language).rules  # stated in words (docs/languages.md lists them)

@@ -18,8 +18,9 @@ def test_every_word_is_placed_near_where_the_voice_says_it(tiny_backend: FasterW
     clip = default_engine().render(TEXT, Rendition(sample_rate=16000))
     placed = WordAligner(tiny_backend).align(clip.samples, TEXT)
     assert [w.text for w in placed] == TEXT.split() and all(w.placed for w in placed)
-    errors = [abs(w.start_s - true.start_s) for w, true in zip(placed, clip.words, strict=True)
-              if w.start_s is not None]
+    errors = [
+        abs(w.start_s - true.start_s) for w, true in zip(placed, clip.words, strict=True) if w.start_s is not None
+    ]
     assert float(np.median(errors)) < 0.1 and max(errors) < 0.4  # aligner_error.py measures it: docs/measurements.md
     starts = [w.start_s for w in placed]
     assert starts == sorted(starts)
@@ -32,11 +33,19 @@ def test_a_clip_longer_than_the_window_places_nothing_and_says_why(tiny_backend:
 
 def test_whisper_words_lie_on_the_written_words_and_the_unheard_are_not_placed() -> None:
     written = [("I", 0, 1), ("paid", 2, 6), ("$42.50", 7, 13), ("today.", 14, 20)]
-    found = [(" I", 0.1, 0.2, 0.9), (" paid", 0.3, 0.5, 0.8), (" $", 0.6, 0.7, 0.5), ("42.50", 0.7, 1.6, 0.6),
-             (" today.", 1.7, 1.7, 0.9)]
+    found = [
+        (" I", 0.1, 0.2, 0.9),
+        (" paid", 0.3, 0.5, 0.8),
+        (" $", 0.6, 0.7, 0.5),
+        ("42.50", 0.7, 1.6, 0.6),
+        (" today.", 1.7, 1.7, 0.9),
+    ]
     placed = _on_written(written, found, min_probability=0.01)
-    assert [(w.text, w.start_s, w.end_s) for w in placed[:3]] == [("I", 0.1, 0.2), ("paid", 0.3, 0.5),
-                                                                 ("$42.50", 0.6, 1.6)]
+    assert [(w.text, w.start_s, w.end_s) for w in placed[:3]] == [
+        ("I", 0.1, 0.2),
+        ("paid", 0.3, 0.5),
+        ("$42.50", 0.6, 1.6),
+    ]
     assert not placed[3].placed and "no frame" in placed[3].why  # no frame of its own: not placed
     faint = _on_written(written[:1], [(" I", 0.1, 0.2, 0.001)], min_probability=0.01)
     assert not faint[0].placed and "not heard" in faint[0].why

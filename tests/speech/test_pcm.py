@@ -31,8 +31,10 @@ def test_g711_fixed_points() -> None:
 def test_every_g711_code_survives_a_round_trip(codec: str) -> None:
     codes = bytes(range(256))
     again = encode_raw(decode_raw(codes, codec), codec)
-    same = [a == b or decode_raw(bytes([a]), codec)[0] == decode_raw(bytes([b]), codec)[0]
-            for a, b in zip(codes, again, strict=True)]  # μ-law has two codes for zero
+    same = [
+        a == b or decode_raw(bytes([a]), codec)[0] == decode_raw(bytes([b]), codec)[0]
+        for a, b in zip(codes, again, strict=True)
+    ]  # μ-law has two codes for zero
     assert all(same)
 
 
@@ -58,9 +60,9 @@ def test_speech_survives_aac_in_adts_frames(engine: SpeechEngine) -> None:
     assert 0 <= len(back) - len(speech) <= 2 * 1024 and decoded.duration_s == info.duration_s
     size = 1 << int(np.ceil(np.log2(len(back) + len(speech))))
     lags = np.fft.irfft(np.fft.rfft(back, size) * np.conj(np.fft.rfft(speech, size)), size)
-    lag = int(np.argmax(lags[:2 * 1024]))  # the priming: 1,024 samples, give or take the filters' delay
-    aligned = back[lag:lag + len(speech)]
-    assert abs(lag - 1024) <= 64 and float(np.corrcoef(aligned, speech[:len(aligned)])[0, 1]) > 0.95
+    lag = int(np.argmax(lags[: 2 * 1024]))  # the priming: 1,024 samples, give or take the filters' delay
+    aligned = back[lag : lag + len(speech)]
+    assert abs(lag - 1024) <= 64 and float(np.corrcoef(aligned, speech[: len(aligned)])[0, 1]) > 0.95
     cut = decode_audio(data[:-5])
     assert cut.info.truncated and cut.frames == decoded.frames - 1024
     with pytest.raises(AudioCodecError, match="as AAC in ADTS frames"):
@@ -76,9 +78,21 @@ def test_broken_samples_and_containers_are_named() -> None:
         decode_as(b"RIFF-not-really", "pcm_s16le", "wav")
 
 
-@pytest.mark.parametrize(("codec", "container"), [("pcm_s16le", "raw"), ("pcm_f32le", "raw"), ("pcm_mulaw", "raw"),
-                                                  ("pcm_s16le", "wav"), ("pcm_f32le", "wav"), ("mp3", "mp3"),
-                                                  ("opus", "ogg"), ("vorbis", "ogg"), ("flac", "flac"), ("aac", "aac")])
+@pytest.mark.parametrize(
+    ("codec", "container"),
+    [
+        ("pcm_s16le", "raw"),
+        ("pcm_f32le", "raw"),
+        ("pcm_mulaw", "raw"),
+        ("pcm_s16le", "wav"),
+        ("pcm_f32le", "wav"),
+        ("mp3", "mp3"),
+        ("opus", "ogg"),
+        ("vorbis", "ogg"),
+        ("flac", "flac"),
+        ("aac", "aac"),
+    ],
+)
 def test_the_bytes_alone_tell_the_decoders_length(codec: str, container: str) -> None:
     """The contract checks time audio by `read_declared` (no decoder, for the base install): the length it
     reads from the bytes is the decoder's, within one 48 kHz Opus frame's rounding."""

@@ -22,7 +22,8 @@ with quiet_decoder():
 
 
 def test_the_mp3_decoders_notes_are_kept_from_stderr_and_ours_are_not() -> None:
-    done = subprocess.run([sys.executable, "-c", _CODE], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CODE], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120, check=True
+    )
     assert done.stdout.split() == ["1.0", "1.0"]
     assert done.stderr == "a line of ours\n"  # no "Note: Illegal Audio-MPEG-Header", no "Warning: Xing ..."

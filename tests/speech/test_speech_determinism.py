@@ -21,11 +21,17 @@ for rendition in (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Re
 
 
 def test_renders_identical_across_processes(rendering_engine: SpeechEngine, sentence: str) -> None:
-    renditions = (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Rendition(Engine.PIPER_DEGRADED),
-                  Rendition(Engine.ESPEAK), Rendition(Engine.ESPEAK, voice="es"))
+    renditions = (
+        Rendition(),
+        Rendition(pitch_shift=3.0, sample_rate=16000),
+        Rendition(Engine.PIPER_DEGRADED),
+        Rendition(Engine.ESPEAK),
+        Rendition(Engine.ESPEAK, voice="es"),
+    )
     # In another order here than in the child: espeak-ng's renders must not depend on what was spoken before.
-    here = [hashlib.sha256(rendering_engine.render(sentence, r).samples.tobytes()).hexdigest()
-            for r in reversed(renditions)][::-1]
+    here = [
+        hashlib.sha256(rendering_engine.render(sentence, r).samples.tobytes()).hexdigest() for r in reversed(renditions)
+    ][::-1]
     # The child renders for real too: not from the session's shared folder of renders.
     env = {name: value for name, value in os.environ.items() if name != RENDER_STORE}
     done = subprocess.run(

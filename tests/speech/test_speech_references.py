@@ -46,8 +46,9 @@ def test_main_writes_then_checks(
     assert "joe_short.wav: missing" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("short_by", "drifted"), [(0, False), (refs.PIPER_FRAME, False), (3 * refs.PIPER_FRAME, True),
-                                                   (100, True)])
+@pytest.mark.parametrize(
+    ("short_by", "drifted"), [(0, False), (refs.PIPER_FRAME, False), (3 * refs.PIPER_FRAME, True), (100, True)]
+)
 def test_a_render_a_frame_apart_is_the_same_clip_but_more_is_drift(
     rendering_engine: SpeechEngine, voices_dir: Path, tmp_path: Path, short_by: int, drifted: bool
 ) -> None:

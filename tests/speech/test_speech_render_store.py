@@ -32,8 +32,13 @@ def test_a_kept_render_is_the_render_and_another_process_reads_it_without_loadin
     keeping = SpeechEngine(piper=_sharing(piper_backend, RenderStore(tmp_path)))
     assert np.array_equal(keeping.render(sentence, Rendition(sample_rate=16000)).samples, fresh.samples)
     assert len(list(tmp_path.glob("*.pcm"))) == 1
-    done = subprocess.run([sys.executable, "-c", _CHILD, sentence], capture_output=True, timeout=120, check=True,
-                          env={**os.environ, ENVIRONMENT_VARIABLE: str(tmp_path)})
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, sentence],
+        capture_output=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, ENVIRONMENT_VARIABLE: str(tmp_path)},
+    )
     assert np.array_equal(np.frombuffer(done.stdout, dtype=np.float32), fresh.samples)
     assert done.stderr.decode().split() == ["False"]  # read from the folder: the 1.6 s voice load was not paid
 

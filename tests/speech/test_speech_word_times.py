@@ -23,12 +23,26 @@ def _spans(words: tuple[WordTime, ...]) -> dict[str, float]:
 
 
 def test_written_words_take_the_spoken_words_they_are_said_as() -> None:
-    spoken = spoken_words([("^", 0.0, 0.1), ("a", 0.1, 0.2), (" ", 0.2, 0.3), ("b", 0.3, 0.4), ("c", 0.4, 0.5),
-                           (" ", 0.5, 0.6), ("d", 0.6, 0.7), (".", 0.7, 0.9), ("$", 0.9, 1.0)])
+    spoken = spoken_words(
+        [
+            ("^", 0.0, 0.1),
+            ("a", 0.1, 0.2),
+            (" ", 0.2, 0.3),
+            ("b", 0.3, 0.4),
+            ("c", 0.4, 0.5),
+            (" ", 0.5, 0.6),
+            ("d", 0.6, 0.7),
+            (".", 0.7, 0.9),
+            ("$", 0.9, 1.0),
+        ]
+    )
     assert spoken == [(0.1, 0.2), (0.3, 0.5), (0.6, 0.7)]  # the full stop's pause is no word's
     words, exact = word_times("I $2 go.", spoken, {"I": 1, "$2": 1, "go.": 1}.__getitem__)
     assert exact and [(w.text, w.first, w.last, w.start_s, w.end_s) for w in words] == [
-        ("I", 0, 1, 0.1, 0.2), ("$2", 2, 4, 0.3, 0.5), ("go.", 5, 8, 0.6, 0.7)]
+        ("I", 0, 1, 0.1, 0.2),
+        ("$2", 2, 4, 0.3, 0.5),
+        ("go.", 5, 8, 0.6, 0.7),
+    ]
     two, _ = word_times("$2 go.", spoken, {"$2": 2, "go.": 1}.__getitem__)  # "$2" said as two words
     assert [(w.start_s, w.end_s) for w in two] == [(0.1, 0.5), (0.6, 0.7)]
     dashed, _ = word_times("I — go.", spoken[:2], {"I": 1, "—": 0, "go.": 1}.__getitem__)
@@ -41,7 +55,7 @@ def test_written_words_take_the_spoken_words_they_are_said_as() -> None:
 def test_piper_says_each_written_word_where_its_durations_put_it(engine: SpeechEngine) -> None:
     clip = engine.render(TEXT)
     assert [w.text for w in clip.words] == TEXT.split()
-    assert all(TEXT[w.first:w.last] == w.text for w in clip.words)
+    assert all(TEXT[w.first : w.last] == w.text for w in clip.words)
     starts = [w.start_s for w in clip.words]
     assert starts == sorted(starts) and all(0 < w.start_s < w.end_s <= clip.duration_s for w in clip.words)
     # "$42.50" is six characters of twenty but most of the speech ("forty-two dollars fifty"): an even spread of
@@ -51,8 +65,7 @@ def test_piper_says_each_written_word_where_its_durations_put_it(engine: SpeechE
     assert clip.words[0].start_s > 0.01 and clip.words[-1].end_s < clip.duration_s - 0.05
 
 
-def test_a_pitch_shift_moves_every_word_with_the_audio(engine: SpeechEngine,
-                                                       remembering_backend: PiperBackend) -> None:
+def test_a_pitch_shift_moves_every_word_with_the_audio(engine: SpeechEngine, remembering_backend: PiperBackend) -> None:
     """A shift renders slower by r and plays r times faster: each word at 1/r of its time in that render."""
     ratio = 2.0 ** (4.0 / 12.0)
     higher = engine.render(TEXT, Rendition(pitch_shift=4.0))

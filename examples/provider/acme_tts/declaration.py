@@ -97,15 +97,24 @@ SERVICE = JobsService(
     lifecycle=LIFECYCLE,
     words=Words(queued="queued", processing="running", completed="done", failed="failed", error="failed"),
     submit=Submit(
-        models=(JobModel(endpoint=SPEAK, sound=VOICES["ada"], pace=Pace(queue_s=0.5, processing_s=1.0, per_char_s=0.01),
-                         speaker=_speak),),
+        models=(
+            JobModel(
+                endpoint=SPEAK,
+                sound=VOICES["ada"],
+                pace=Pace(queue_s=0.5, processing_s=1.0, per_char_s=0.01),
+                speaker=_speak,
+            ),
+        ),
         id_pointer="/id",
         answer={"id": "{id}", "status": "{state}"},
         status=202,
     ),
-    status=Status(endpoint=STATUS, id_param="id",
-                  body={"id": "{id}", "status": "{state}", "audio_url": "{media_url}", "error": "{error}"},
-                  error_pointer="/error"),
+    status=Status(
+        endpoint=STATUS,
+        id_param="id",
+        body={"id": "{id}", "status": "{state}", "audio_url": "{media_url}", "error": "{error}"},
+        error_pointer="/error",
+    ),
     media=Media(url_pointer="/audio_url"),
     offerings=OFFERINGS,
 )

@@ -41,8 +41,9 @@ def scenarios(roots: FixtureRoots) -> list[Scenario]:
 
 
 @pytest.mark.parametrize("required", REQUIRED, ids=["/".join(map(str, r)) for r in REQUIRED])
-def test_documented_status_is_recorded(required: tuple[str, str, int], roots: FixtureRoots,
-                                       scenarios: list[Scenario]) -> None:
+def test_documented_status_is_recorded(
+    required: tuple[str, str, int], roots: FixtureRoots, scenarios: list[Scenario]
+) -> None:
     provider = required[0]
     seen = {(s.provider, e.endpoint, e.response.status) for s in scenarios for e in s.exchanges}
     if roots.is_declared(provider) and not any(s.provider == provider for s in scenarios):

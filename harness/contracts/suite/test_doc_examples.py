@@ -31,8 +31,9 @@ def _examples() -> list[tuple[str, dict[str, Any]]]:
     found = []
     for provider in catalogue_names():
         for index, example in enumerate(examples(provider)):
-            found.append((f"{provider}#{index}:{example['kind']}:{example['endpoint']}", example | {
-                "provider": provider}))
+            found.append(
+                (f"{provider}#{index}:{example['kind']}:{example['endpoint']}", example | {"provider": provider})
+            )
     return found
 
 
@@ -112,8 +113,11 @@ def test_catalogues_hold_every_json_example_in_the_documents(api_docs: Path) -> 
     catalogued = {_canonical(e["body"]) for _, e in EXAMPLES}
     catalogued |= {_canonical(b) for _, e in EXAMPLES if e["kind"] == "lifecycle" for b in e["body"]}
     named = {doc for provider in catalogue_names() for doc in documents(provider)}
-    missing = [f"{doc.name}: no catalogue names this document" for doc in sorted(api_docs.glob("*.txt"))
-               if doc.name not in named]
+    missing = [
+        f"{doc.name}: no catalogue names this document"
+        for doc in sorted(api_docs.glob("*.txt"))
+        if doc.name not in named
+    ]
     for doc in sorted(api_docs.glob("*.txt")):
         for obj in _json_objects(doc.read_text(encoding="utf-8")):
             if _canonical(obj) not in catalogued:
@@ -137,8 +141,11 @@ def test_catalogues_quote_the_documents_verbatim(api_docs: Path) -> None:
     for provider in catalogue_names():
         # The folder holds the seeds' documents; a provider quoted from its public reference (a URL) is checked
         # where that reference is stored, not here.
-        texts = {doc: (api_docs / doc).read_text(encoding="utf-8") for doc in documents(provider)
-                 if (api_docs / doc).is_file()}
+        texts = {
+            doc: (api_docs / doc).read_text(encoding="utf-8")
+            for doc in documents(provider)
+            if (api_docs / doc).is_file()
+        }
         for passage in passages(provider):
             if passage["doc"] in texts and passage["text"] not in texts[passage["doc"]]:
                 wrong.append(f"{provider} passage for {passage['endpoint']}: {passage['text'][:80]!r}")
@@ -147,6 +154,9 @@ def test_catalogues_quote_the_documents_verbatim(api_docs: Path) -> None:
                 continue
             text = texts[example["doc"]]
             # A string shows in the document as it is, or JSON-escaped inside a JSON example (a newline as \n).
-            wrong += [f"{provider}#{index}: {string[:80]!r}" for string in _strings(example["body"])
-                      if string not in text and json.dumps(string)[1:-1] not in text]
+            wrong += [
+                f"{provider}#{index}: {string[:80]!r}"
+                for string in _strings(example["body"])
+                if string not in text and json.dumps(string)[1:-1] not in text
+            ]
     assert not wrong, "catalogue text not found in its document:\n" + "\n".join(wrong)

@@ -56,14 +56,19 @@ def test_the_prose_counter_examples_are_there() -> None:
     refused = _refused()
     expected = {
         (name, endpoint.signature, f"/{field}")
-        for name, provider in KNOWN.items() if (FIXTURES / "docs" / f"{name}.json").is_file()
+        for name, provider in KNOWN.items()
+        if (FIXTURES / "docs" / f"{name}.json").is_file()
         for endpoint in _status_endpoints(provider)
         for field in _answer_fields(endpoint)
     }
     assert len({name for name, _, _ in expected}) >= 3 and len(expected) >= 4  # the rule reads real declarations
     assert expected <= refused, sorted(expected - refused)
-    stamps = {(name, endpoint.signature, stamp) for name, provider in KNOWN.items()
-              for endpoint in _status_endpoints(provider) for stamp in endpoint.timestamp_fields}
+    stamps = {
+        (name, endpoint.signature, stamp)
+        for name, provider in KNOWN.items()
+        for endpoint in _status_endpoints(provider)
+        for stamp in endpoint.timestamp_fields
+    }
     assert stamps & refused, "no counter-example of the documents breaks a status answer's timestamp rule"
 
 
@@ -87,13 +92,19 @@ def test_a_spec_that_forgets_a_documented_rule_fails_the_docs_scenarios() -> Non
         mine = [s for s in SCENARIOS if s.provider == name]
         assert all(check_doc_scenario(provider, s).ok for s in mine), name
         failing = {s.name for s in mine if not check_doc_scenario(weakened, s).ok}
-        at_the_field = {s.name for s in mine if s.extra["expect"] == "refuse"
-                        and s.extra["pointer"] in {f"/{field}" for field in fields}}
+        at_the_field = {
+            s.name
+            for s in mine
+            if s.extra["expect"] == "refuse" and s.extra["pointer"] in {f"/{field}" for field in fields}
+        }
         assert failing and all("docs-counter" in s for s in failing), (name, failing)
         assert failing == at_the_field, (name, failing ^ at_the_field)
         # every answer that tells a job's end (its status endpoints, its callbacks) and names the field is caught
-        tellers = {e.key for e in provider.endpoints if e.role in (Role.STATUS, Role.CALLBACK)
-                   and e.lifecycle and e.lifecycle.error_field}
+        tellers = {
+            e.key
+            for e in provider.endpoints
+            if e.role in (Role.STATUS, Role.CALLBACK) and e.lifecycle and e.lifecycle.error_field
+        }
         assert {scenario.rsplit("/", 2)[1] for scenario in failing} == tellers, (name, tellers)
         weakened_any = True
     assert weakened_any, "no provider's lifecycle names an error field: the test weakens nothing"

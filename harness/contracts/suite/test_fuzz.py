@@ -125,8 +125,10 @@ def out_of_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any] | None:
         low = spec.ge if spec.ge is not None else spec.gt
         high = spec.le if spec.le is not None else spec.lt
         if low is not None:
-            below = st.integers(int(low) - 10**6, math.ceil(low) - 1) if ints else _finite(low - 10**6, low).filter(
-                lambda v: v < low or (spec.gt is not None and v == spec.gt)
+            below = (
+                st.integers(int(low) - 10**6, math.ceil(low) - 1)
+                if ints
+                else _finite(low - 10**6, low).filter(lambda v: v < low or (spec.gt is not None and v == spec.gt))
             )
             sides.append(below)
         if high is not None:
@@ -177,10 +179,12 @@ def beyond_soft(spec: ParamSpec, soft: SoftLimit, base: Any) -> st.SearchStrateg
 SOFT_CASES = [(p, e, s) for p, e, s in CASES if s.soft is not None]
 
 
-@pytest.mark.parametrize(("provider", "endpoint", "spec"), SOFT_CASES, ids=[f"{p.name}/{e.key}/{s.name}"
-                                                                          for p, e, s in SOFT_CASES])
-def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: Endpoint, spec: ParamSpec,
-                                                 fuzz_client: httpx.Client) -> None:
+@pytest.mark.parametrize(
+    ("provider", "endpoint", "spec"), SOFT_CASES, ids=[f"{p.name}/{e.key}/{s.name}" for p, e, s in SOFT_CASES]
+)
+def test_beyond_a_soft_limit_is_sent_and_flagged(
+    provider: Provider, endpoint: Endpoint, spec: ParamSpec, fuzz_client: httpx.Client
+) -> None:
     base = _payload(endpoint, provider)
     assert spec.soft is not None
     soft = spec.soft
@@ -191,8 +195,15 @@ def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: E
         payload = {**base, spec.name: value}
         with respx.mock(assert_all_called=False) as router:
             route = router.route().respond(200)
-            fuzz_client.send(build_request(provider, endpoint, "https://api.example.invalid", payload,
-                                           path_params={k: "x" for k in _path_keys(endpoint)}))
+            fuzz_client.send(
+                build_request(
+                    provider,
+                    endpoint,
+                    "https://api.example.invalid",
+                    payload,
+                    path_params={k: "x" for k in _path_keys(endpoint)},
+                )
+            )
             assert route.call_count == 1
         warnings = soft_limit_warnings(endpoint, payload)
         assert [(w.pointer, w.kind) for w in warnings] == [(f"/{spec.name}", "soft-limit")]
@@ -204,8 +215,11 @@ def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: E
 def test_the_documents_soft_limits_are_declared_soft() -> None:
     """The three recommendations the documents make are warnings, not refusals."""
     soft = {(e.key, s.name) for _, e, s in SOFT_CASES}
-    assert {("xtts-v2.generate", "text"), ("vibevoice.generate", "cfg_scale"),
-            ("vibevoice.generate", "speakers")} <= soft
+    assert {
+        ("xtts-v2.generate", "text"),
+        ("vibevoice.generate", "cfg_scale"),
+        ("vibevoice.generate", "speakers"),
+    } <= soft
 
 
 @pytest.mark.parametrize(("provider", "endpoint", "spec"), CASES, ids=IDS)
@@ -228,8 +242,13 @@ def test_in_range_values_build_valid_requests(provider: Provider, endpoint: Endp
     @FUZZ
     @given(value=in_range(spec, base.get(spec.name)))
     def check(value: Any) -> None:
-        request = build_request(provider, endpoint, "https://api.example.invalid", {**base, spec.name: value},
-                                path_params={k: "x" for k in _path_keys(endpoint)})
+        request = build_request(
+            provider,
+            endpoint,
+            "https://api.example.invalid",
+            {**base, spec.name: value},
+            path_params={k: "x" for k in _path_keys(endpoint)},
+        )
         assert request.method == endpoint.method
 
     check()
@@ -238,8 +257,9 @@ def test_in_range_values_build_valid_requests(provider: Provider, endpoint: Endp
 HARD_CASES = [(p, e, s) for p, e, s in CASES if s.bounded or s.kind is ParamKind.ENUM]
 
 
-@pytest.mark.parametrize(("provider", "endpoint", "spec"), HARD_CASES,
-                         ids=[f"{p.name}/{e.key}/{s.name}" for p, e, s in HARD_CASES])
+@pytest.mark.parametrize(
+    ("provider", "endpoint", "spec"), HARD_CASES, ids=[f"{p.name}/{e.key}/{s.name}" for p, e, s in HARD_CASES]
+)
 def test_out_of_range_values_are_refused_before_sending(
     provider: Provider, endpoint: Endpoint, spec: ParamSpec, fuzz_client: httpx.Client
 ) -> None:
@@ -254,9 +274,15 @@ def test_out_of_range_values_are_refused_before_sending(
         with respx.mock(assert_all_called=False) as router:
             route = router.route().respond(200)
             with pytest.raises(RequestValidationError) as refused:
-                fuzz_client.send(build_request(provider, endpoint, "https://api.example.invalid",
-                                               {**base, spec.name: value},
-                                               path_params={k: "x" for k in _path_keys(endpoint)}))
+                fuzz_client.send(
+                    build_request(
+                        provider,
+                        endpoint,
+                        "https://api.example.invalid",
+                        {**base, spec.name: value},
+                        path_params={k: "x" for k in _path_keys(endpoint)},
+                    )
+                )
             assert route.call_count == 0
         message = str(refused.value)
         assert spec.name in message

@@ -28,14 +28,22 @@ from harness.core.target import TargetKind
 
 TEXT = ("The quick brown fox ", "jumps over the lazy dog. ", "Then it rests in the shade.")
 CHECKS = ("speaks", "bad_key", "text_first")
-CASES = [pytest.param(provider, rpc, check, id=f"{provider.name}/{rpc.key}/{check}")
-         for provider in providers().values() for rpc in provider.rpcs if isinstance(rpc, Rpc)
-         for check in CHECKS] or [pytest.param(None, None, "", id="no-provider", marks=pytest.mark.skip(
-             reason="no provider declares a gRPC streaming method"))]
+CASES = [
+    pytest.param(provider, rpc, check, id=f"{provider.name}/{rpc.key}/{check}")
+    for provider in providers().values()
+    for rpc in provider.rpcs
+    if isinstance(rpc, Rpc)
+    for check in CHECKS
+] or [
+    pytest.param(
+        None, None, "", id="no-provider", marks=pytest.mark.skip(reason="no provider declares a gRPC streaming method")
+    )
+]
 
 
-def _where(request: pytest.FixtureRequest, target: ContractTarget, provider: Provider, rpc: Rpc
-           ) -> tuple[str, bool, bytes | None]:
+def _where(
+    request: pytest.FixtureRequest, target: ContractTarget, provider: Provider, rpc: Rpc
+) -> tuple[str, bool, bytes | None]:
     reason = target.unreachable(provider)
     if reason is not None:
         pytest.skip(reason)
@@ -48,18 +56,40 @@ def _where(request: pytest.FixtureRequest, target: ContractTarget, provider: Pro
     if target.grpc is not None:  # a URL laid out like the sandbox: its gRPC port is the one after the URL's
         address, tls = target.grpc
         return address, not tls, None
-    pytest.skip(f"{rpc.signature} is a gRPC method: a URL target has no address for it (--tts-target sandbox, a URL "
-                "laid out like it, or --tts-live)")
+    pytest.skip(
+        f"{rpc.signature} is a gRPC method: a URL target has no address for it (--tts-target sandbox, a URL "
+        "laid out like it, or --tts-live)"
+    )
 
 
-def _call(rpc: Rpc, where: tuple[str, bool, bytes | None], key: str | None, chunks: tuple[str, ...], voice: str,
-          language: str, *, text_first: bool = False) -> StreamedCall:
+def _call(
+    rpc: Rpc,
+    where: tuple[str, bool, bytes | None],
+    key: str | None,
+    chunks: tuple[str, ...],
+    voice: str,
+    language: str,
+    *,
+    text_first: bool = False,
+) -> StreamedCall:
     address, plaintext, roots = where
     fmt = rpc.formats[0]
     if text_first:  # the text message where the config should be: the order the documents require, broken
         rpc = _text_first(rpc)
-    return asyncio.run(speak(rpc, address, key, chunks, voice, language, fmt, root_certificates=roots,
-                             plaintext=plaintext, timeout_s=60.0))
+    return asyncio.run(
+        speak(
+            rpc,
+            address,
+            key,
+            chunks,
+            voice,
+            language,
+            fmt,
+            root_certificates=roots,
+            plaintext=plaintext,
+            timeout_s=60.0,
+        )
+    )
 
 
 def _text_first(rpc: Rpc) -> Rpc:
@@ -70,8 +100,9 @@ def _text_first(rpc: Rpc) -> Rpc:
 
 @pytest.mark.contract
 @pytest.mark.parametrize(("provider", "rpc", "check"), CASES)
-def test_grpc_speech(request: pytest.FixtureRequest, tts_target: ContractTarget, provider: Provider, rpc: Rpc,
-                     check: str) -> None:
+def test_grpc_speech(
+    request: pytest.FixtureRequest, tts_target: ContractTarget, provider: Provider, rpc: Rpc, check: str
+) -> None:
     where = _where(request, tts_target, provider, rpc)
     service = provider.family
     assert isinstance(service, SpeechService)

@@ -58,8 +58,11 @@ def _pointer(*path: str) -> str:
 def _documented(scenarios: list[Scenario], endpoint: Endpoint) -> Iterator[tuple[int, dict[str, Any]]]:
     """(status, body) of every answer of `endpoint` its documents show as valid."""
     for scenario in scenarios:
-        if (scenario.endpoint == endpoint.signature and scenario.extra["kind"] == "response"
-                and scenario.extra["expect"] == "accept"):
+        if (
+            scenario.endpoint == endpoint.signature
+            and scenario.extra["kind"] == "response"
+            and scenario.extra["expect"] == "accept"
+        ):
             response = scenario.exchanges[0].response
             yield response.status, response.body["json"]
 
@@ -70,13 +73,22 @@ def _candidate(provider: Provider, submit: Endpoint, scenarios: list[Scenario]) 
         return None
     status = provider.endpoint(binding.status_endpoint)
     lifecycle = status.lifecycle
-    if (lifecycle is None or not (lifecycle.id_field and lifecycle.output_field and lifecycle.error_field)
-            or not _running(lifecycle) or not status.timestamp_fields or not status.variants
-            or not _path(binding.media_pointer)[-1].isdigit()):
+    if (
+        lifecycle is None
+        or not (lifecycle.id_field and lifecycle.output_field and lifecycle.error_field)
+        or not _running(lifecycle)
+        or not status.timestamp_fields
+        or not status.variants
+        or not _path(binding.media_pointer)[-1].isdigit()
+    ):
         return None
-    completed = [body for code, body in _documented(scenarios, status)
-                 if code == status.success_status and body.get(lifecycle.status_field) in lifecycle.success
-                 and all(_path(f)[0] in body for f in status.timestamp_fields)]
+    completed = [
+        body
+        for code, body in _documented(scenarios, status)
+        if code == status.success_status
+        and body.get(lifecycle.status_field) in lifecycle.success
+        and all(_path(f)[0] in body for f in status.timestamp_fields)
+    ]
     accepted = [body for code, body in _documented(scenarios, submit) if code == submit.success_status]
     refused = [(code, body) for code, body in _documented(scenarios, submit) if code >= 400]
     if not (completed and accepted and refused):
@@ -95,8 +107,14 @@ def _candidate(provider: Provider, submit: Endpoint, scenarios: list[Scenario]) 
 def _running(lifecycle: Lifecycle) -> str | None:
     """A state a job is in between its start and its end, reached from a first state."""
     first = sorted(lifecycle.initial)[0]
-    return next((s for s in lifecycle.states if s in lifecycle.reachable(first) and s not in lifecycle.terminal
-                 and s not in lifecycle.initial), None)
+    return next(
+        (
+            s
+            for s in lifecycle.states
+            if s in lifecycle.reachable(first) and s not in lifecycle.terminal and s not in lifecycle.initial
+        ),
+        None,
+    )
 
 
 def _subject() -> Subject:
@@ -164,26 +182,45 @@ BODY_MUTATIONS = [
     (f"missing {ID}", STATUS, OK, _without(COMPLETED, ID), _pointer(ID), DONE),
     (f"missing {STATE}", STATUS, OK, _without(COMPLETED, STATE), _pointer(STATE), DONE),
     (f"wrong type {ID}", STATUS, OK, _with(COMPLETED, 42, ID), _pointer(ID), DONE),
-    (f"wrong type {MEDIA_LIST[-1]}", STATUS, OK, _with(COMPLETED, "https://x/a.wav", *MEDIA_LIST),
-     _pointer(*MEDIA_LIST), DONE),
+    (
+        f"wrong type {MEDIA_LIST[-1]}",
+        STATUS,
+        OK,
+        _with(COMPLETED, "https://x/a.wav", *MEDIA_LIST),
+        _pointer(*MEDIA_LIST),
+        DONE,
+    ),
     (f"unknown {STATE}", STATUS, OK, _with(COMPLETED, UNKNOWN[0], STATE), _pointer(STATE), DONE),
     (f"lower-case {STATE}", STATUS, OK, _with(COMPLETED, COMPLETED_STATE.swapcase(), STATE), _pointer(STATE), DONE),
     (f"{COMPLETED_STATE} without {OUTPUT}", STATUS, OK, _with(COMPLETED, None, OUTPUT), _pointer(OUTPUT), DONE),
     (f"empty {MEDIA_LIST[-1]}", STATUS, OK, _with(COMPLETED, [], *MEDIA_LIST), _pointer(*MEDIA_LIST), DONE),
-    (f"missing {POLLING_URL[-1]}", SUBMIT, SUBMIT.success_status, _without(ACCEPTED, *POLLING_URL),
-     _pointer(*POLLING_URL), QUEUED_ANSWER),
-    (f"submit not {QUEUED}", SUBMIT, SUBMIT.success_status, _with(ACCEPTED, COMPLETED_STATE, STATE), _pointer(STATE),
-     QUEUED_ANSWER),
-    (f"error body without {MESSAGE}", SUBMIT, ERROR_STATUS, _without(ERROR_BODY, MESSAGE), _pointer(MESSAGE),
-     REFUSED),
+    (
+        f"missing {POLLING_URL[-1]}",
+        SUBMIT,
+        SUBMIT.success_status,
+        _without(ACCEPTED, *POLLING_URL),
+        _pointer(*POLLING_URL),
+        QUEUED_ANSWER,
+    ),
+    (
+        f"submit not {QUEUED}",
+        SUBMIT,
+        SUBMIT.success_status,
+        _with(ACCEPTED, COMPLETED_STATE, STATE),
+        _pointer(STATE),
+        QUEUED_ANSWER,
+    ),
+    (f"error body without {MESSAGE}", SUBMIT, ERROR_STATUS, _without(ERROR_BODY, MESSAGE), _pointer(MESSAGE), REFUSED),
     ("undocumented status code", SUBMIT, UNDOCUMENTED, ERROR_BODY, "", REFUSED),
 ]
 
 
-@pytest.mark.parametrize(("name", "endpoint", "status", "body", "where", "documented"), BODY_MUTATIONS,
-                         ids=[m[0] for m in BODY_MUTATIONS])
-def test_mutated_body_is_rejected_at_its_pointer(name: str, endpoint: Any, status: int, body: Any, where: str,
-                                                 documented: tuple[int, Any]) -> None:
+@pytest.mark.parametrize(
+    ("name", "endpoint", "status", "body", "where", "documented"), BODY_MUTATIONS, ids=[m[0] for m in BODY_MUTATIONS]
+)
+def test_mutated_body_is_rejected_at_its_pointer(
+    name: str, endpoint: Any, status: int, body: Any, where: str, documented: tuple[int, Any]
+) -> None:
     assert check_json(endpoint, *documented).ok, "the documented answer it was made from passes"
     verdict = check_json(endpoint, status, body)
     assert not verdict.ok, name

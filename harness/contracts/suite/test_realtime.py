@@ -48,6 +48,8 @@ from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
 DECLARED = frozenset(p.name for p in declared_providers())
+
+
 def _socket_checks(provider: Provider) -> Iterator[tuple[str, str]]:
     """Each socket of the provider ("" for its first, whose test ids and fixtures keep their names) with each of its
     checks; the cancel, and another socket's timing marks, are judged apart (CANCEL_CASES, MARKS_CASES)."""
@@ -61,40 +63,75 @@ def _socket_checks(provider: Provider) -> Iterator[tuple[str, str]]:
 # Every socket of every provider (a speech-to-speech socket may be a provider's second), each check a case: the
 # first's as `<provider>/<check>`, another's as `<provider>/<socket>/<check>`. A socket no stored page documents,
 # declared from independent clients (`source: client`): its checks counted apart.
-CASES = [pytest.param(provider, key, check, id=f"{provider.name}/{key + '/' if key else ''}{check}",
-                      marks=[pytest.mark.client_source] if provider.channel(key or provider.channels[0].key).evidence
-                      .source is EvidenceSource.CLIENT else [])
-         for provider in providers().values() if provider.channels
-         for key, check in _socket_checks(provider)] or [
-    pytest.param(None, "", "", id="no-provider", marks=pytest.mark.skip(
-        reason="no realtime provider is declared: add one to tts-harness.toml with a "
-               "realtime `protocol` (docs/realtime.md names each)"))]
+CASES = [
+    pytest.param(
+        provider,
+        key,
+        check,
+        id=f"{provider.name}/{key + '/' if key else ''}{check}",
+        marks=[pytest.mark.client_source]
+        if provider.channel(key or provider.channels[0].key).evidence.source is EvidenceSource.CLIENT
+        else [],
+    )
+    for provider in providers().values()
+    if provider.channels
+    for key, check in _socket_checks(provider)
+] or [
+    pytest.param(
+        None,
+        "",
+        "",
+        id="no-provider",
+        marks=pytest.mark.skip(
+            reason="no realtime provider is declared: add one to tts-harness.toml with a "
+            "realtime `protocol` (docs/realtime.md names each)"
+        ),
+    )
+]
 
 
 # Every socket with a documented cancel, each judged apart (`CASES` leaves the cancel out).
-CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/cancel",
-                             marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
-                             else [])
-                for provider in providers().values() for channel in provider.channels
-                if channel.grammar.cancel is not None]
+CANCEL_CASES = [
+    pytest.param(
+        provider,
+        channel.key,
+        id=f"{provider.name}/{channel.key}/cancel",
+        marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT else [],
+    )
+    for provider in providers().values()
+    for channel in provider.channels
+    if channel.grammar.cancel is not None
+]
 
 
 # Every socket after a provider's first whose answers carry timing marks (a multi-context socket beside a
 # single-utterance one), its timing-marks check judged apart (`CASES` leaves it out, its fixtures and ids kept; issue
 # 79: the others' marks went unread).
-MARKS_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/timing-marks",
-                            marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
-                            else [])
-               for provider in providers().values() for channel in provider.channels[1:]
-               if channel.grammar.timing_marks]
+MARKS_CASES = [
+    pytest.param(
+        provider,
+        channel.key,
+        id=f"{provider.name}/{channel.key}/timing-marks",
+        marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT else [],
+    )
+    for provider in providers().values()
+    for channel in provider.channels[1:]
+    if channel.grammar.timing_marks
+]
 
 
 # Every socket, each judged apart: its audio's rate against the same text from the provider's HTTP endpoint.
-RATE_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/rate",
-                           marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
-                           else [])
-              for provider in providers().values() if isinstance(provider.family, SpeechService)
-              for channel in provider.channels]
+RATE_CASES = [
+    pytest.param(
+        provider,
+        channel.key,
+        id=f"{provider.name}/{channel.key}/rate",
+        marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT else [],
+    )
+    for provider in providers().values()
+    if isinstance(provider.family, SpeechService)
+    for channel in provider.channels
+]
 
 
 def _target(provider: Provider, tts_target: ContractTarget) -> RealtimeTarget | None:
@@ -136,14 +173,19 @@ def test_realtime(provider: Provider, channel_key: str, check: str, request: Any
     found = _target(provider, tts_target)
     fixture = _fixture(request, provider, f"{check}-{channel_key}" if channel_key else check)
     host = provider.channel(channel_key).host if channel_key else provider.channels[0].host
-    target = None if found is None else replace(found, base_url=tts_target.base_url(provider.name, host),
-                                                channel_key=channel_key)
+    target = (
+        None
+        if found is None
+        else replace(found, base_url=tts_target.base_url(provider.name, host), channel_key=channel_key)
+    )
     judged_by = target or RealtimeTarget(provider, provider.hosts[host].rstrip("/"), "", channel_key=channel_key)
     plan = plans(judged_by)[check]()
     if target is None:
         if not fixture.exists():
-            pytest.skip(f"no recorded {check} session for {provider.name}{' ' + channel_key if channel_key else ''}: "
-                        "record one with --tts-target sandbox --tts-record-mode=once")
+            pytest.skip(
+                f"no recorded {check} session for {provider.name}{' ' + channel_key if channel_key else ''}: "
+                "record one with --tts-target sandbox --tts-record-mode=once"
+            )
         _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")), channel_key)
     else:
         session = event_loop.run(run_check(target, plan))
@@ -151,7 +193,8 @@ def test_realtime(provider: Provider, channel_key: str, check: str, request: Any
             _keep(session, target, fixture)
         findings = judge(judged_by, plan, session)
     assert not findings.violations, f"{provider.name} {channel_key} {check}:\n  " + findings.text().replace(
-        "\n", "\n  ")
+        "\n", "\n  "
+    )
 
 
 @pytest.mark.contract
@@ -162,8 +205,9 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
     _check_on_socket(provider, channel_key, "cancel", request, tts_target)
 
 
-def _check_on_socket(provider: Provider, channel_key: str, check: str, request: Any,
-                     tts_target: ContractTarget) -> None:
+def _check_on_socket(
+    provider: Provider, channel_key: str, check: str, request: Any, tts_target: ContractTarget
+) -> None:
     """One of the realtime checks on a provider's socket `channel_key`, against the target or replayed from the
     session kept as `<check>-<channel_key>.json` (skipped, saying how to record one, where none was); paced as a
     client speaks against the sandbox where the check times what follows (cancel)."""
@@ -177,8 +221,10 @@ def _check_on_socket(provider: Provider, channel_key: str, check: str, request: 
         plan = sandbox_paced(plan)
     if found is None:
         if not fixture.exists():
-            pytest.skip(f"no recorded {check} session for {provider.name} {channel_key}: record one with "
-                        "--tts-target sandbox --tts-record-mode=once")
+            pytest.skip(
+                f"no recorded {check} session for {provider.name} {channel_key}: record one with "
+                "--tts-target sandbox --tts-record-mode=once"
+            )
         session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
     else:
         session = event_loop.run(run_check(target, plan))
@@ -186,7 +232,8 @@ def _check_on_socket(provider: Provider, channel_key: str, check: str, request: 
             _keep(session, target, fixture)
     findings = judge(target, plan, session)
     assert not findings.violations, f"{provider.name} {channel_key} {check}:\n  " + findings.text().replace(
-        "\n", "\n  ")
+        "\n", "\n  "
+    )
 
 
 @pytest.mark.contract

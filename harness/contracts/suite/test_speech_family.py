@@ -22,8 +22,11 @@ from harness.core.registry import providers
 from harness.core.spec import Provider
 from harness.core.verdict import Drift
 
-CASES = [pytest.param(provider, name, id=f"{provider.name}/{name}")
-         for provider in family_providers(providers()) for name in checks_for(provider)]
+CASES = [
+    pytest.param(provider, name, id=f"{provider.name}/{name}")
+    for provider in family_providers(providers())
+    for name in checks_for(provider)
+]
 
 
 @pytest.mark.contract
@@ -42,8 +45,11 @@ def test_speech_family(provider: Provider, check: str, tts_target: Any, contract
         except Skip as reason:  # a check that cannot judge here (the rate with no headed answer) says why
             pytest.skip(str(reason))
     # No broken contract (a Content-Type naming the right bytes by another name): said in the summary, not failed.
-    contract_session.drift_seen.extend(Drift(f"{provider.name}/{v.pointer}", f"{v.got} (declared {v.expected})",
-                                             FINDING) for v in violations if v.rule == FINDING)
+    contract_session.drift_seen.extend(
+        Drift(f"{provider.name}/{v.pointer}", f"{v.got} (declared {v.expected})", FINDING)
+        for v in violations
+        if v.rule == FINDING
+    )
     violations = [v for v in violations if v.rule != FINDING]
     finding = f"{provider.name} {check}:\n  " + "\n  ".join(str(v) for v in violations)
     known = provider.known_deviations.get(check)

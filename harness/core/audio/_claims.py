@@ -82,16 +82,21 @@ def _against_header(claim: Claim, info: AudioInfo) -> Iterator[Mismatch]:
     assert kind is not None
     header = f"the {kind.value.upper()} header"
     if claim.names_format and contradicts(claim.media_type, kind):
-        yield Mismatch(claim.place, f"{_says(claim)} {canonical_media_type(claim.media_type)}, the bytes are "
-                                    f"{info.media_type}: read as the bytes are")
+        yield Mismatch(
+            claim.place,
+            f"{_says(claim)} {canonical_media_type(claim.media_type)}, the bytes are "
+            f"{info.media_type}: read as the bytes are",
+        )
     rate = claim.rate
     if rate is not None and info.sample_rate is not None and kind is not AudioKind.OPUS and rate != info.sample_rate:
-        yield Mismatch(claim.place, f"{_says(claim)} {rate} Hz, {header} {info.sample_rate} Hz: read at "
-                                    f"{info.sample_rate} Hz")
+        yield Mismatch(
+            claim.place, f"{_says(claim)} {rate} Hz, {header} {info.sample_rate} Hz: read at {info.sample_rate} Hz"
+        )
     channels = claim.channel_count
     if channels is not None and info.channels is not None and channels != info.channels:
-        yield Mismatch(claim.place, f"{_says(claim)} {channels} channel(s), {header} {info.channels}: read "
-                                    f"as {info.channels}")
+        yield Mismatch(
+            claim.place, f"{_says(claim)} {channels} channel(s), {header} {info.channels}: read as {info.channels}"
+        )
 
 
 def _headerless(data: bytes, asked: Claim | None, words: Sequence[Claim]) -> Reading:
@@ -109,8 +114,13 @@ def _headerless(data: bytes, asked: Claim | None, words: Sequence[Claim]) -> Rea
     found: list[Mismatch] = []
     for claim in claims:
         if claim.names_format and not claim.headerless:
-            found.append(Mismatch(claim.place, f"{_says(claim)} {canonical_media_type(claim.media_type)}, the "
-                                               f"bytes carry no header of their own: read as {believed}"))
+            found.append(
+                Mismatch(
+                    claim.place,
+                    f"{_says(claim)} {canonical_media_type(claim.media_type)}, the "
+                    f"bytes carry no header of their own: read as {believed}",
+                )
+            )
     asked_rate = asked.rate if asked is not None else None
     asked_channels = asked.channel_count if asked is not None else None
     for word in words:
@@ -119,16 +129,30 @@ def _headerless(data: bytes, asked: Claim | None, words: Sequence[Claim]) -> Rea
     return Reading(believed, inspect(data, believed), tuple(found))
 
 
-def _disagreement(word: Claim, said: int | None, unit: str, asked: int | None, believed_from: Claim | None,
-                  believed: int | None, media_type: str) -> list[Mismatch]:
+def _disagreement(
+    word: Claim,
+    said: int | None,
+    unit: str,
+    asked: int | None,
+    believed_from: Claim | None,
+    believed: int | None,
+    media_type: str,
+) -> list[Mismatch]:
     if said is None:
         return []
     if asked is not None and said != asked:
-        return [Mismatch(word.place, f"the request asked {asked} {unit}, {word.place} says {said} {unit}: read as "
-                                     f"{media_type}")]
+        return [
+            Mismatch(
+                word.place, f"the request asked {asked} {unit}, {word.place} says {said} {unit}: read as {media_type}"
+            )
+        ]
     if believed_from is not None and said != believed:
-        return [Mismatch(word.place, f"{word.place} says {said} {unit}, {believed_from.place} says {believed} "
-                                     f"{unit}: read as {media_type}")]
+        return [
+            Mismatch(
+                word.place,
+                f"{word.place} says {said} {unit}, {believed_from.place} says {believed} {unit}: read as {media_type}",
+            )
+        ]
     return []
 
 

@@ -28,7 +28,11 @@ RAW_SAMPLE_BYTES: dict[str, int] = {"pcm_s16le": 2, "pcm_f32le": 4, "pcm_mulaw":
 _IEEE_FLOAT = 3  # a WAV fmt chunk's format tag for float samples
 
 _CONTAINER_KINDS: dict[str, tuple[AudioKind, ...]] = {
-    "wav": (AudioKind.WAV,), "mp3": (AudioKind.MP3,), "flac": (AudioKind.FLAC,), "aac": (AudioKind.AAC,)}
+    "wav": (AudioKind.WAV,),
+    "mp3": (AudioKind.MP3,),
+    "flac": (AudioKind.FLAC,),
+    "aac": (AudioKind.AAC,),
+}
 
 
 def raw_sample_width(codec: str) -> int:
@@ -85,7 +89,7 @@ def float_peak(data: bytes, container: str = "raw") -> float | None:
     else:
         return None
     samples = array("f")
-    samples.frombytes(payload[:len(payload) - len(payload) % samples.itemsize])
+    samples.frombytes(payload[: len(payload) - len(payload) % samples.itemsize])
     if order != sys.byteorder:
         samples.byteswap()
     if any(math.isnan(value) for value in samples):

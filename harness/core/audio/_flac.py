@@ -19,7 +19,7 @@ def flac_blocks(data: bytes, start: int) -> tuple[list[tuple[int, int, int]], in
             return blocks, position, False
         header = data[position]
         last, block_type = bool(header & 0x80), header & 0x7F
-        length = int.from_bytes(data[position + 1:position + 4], "big")
+        length = int.from_bytes(data[position + 1 : position + 4], "big")
         if position + 4 + length > len(data):
             return blocks, position, False
         blocks.append((block_type, position, length))
@@ -39,7 +39,7 @@ def _crc8(data: bytes) -> int:
 def flac_frame(data: bytes, at: int, fixed_block: int) -> tuple[int, int] | None:
     """The first sample and sample count of the FLAC frame whose header is at `at`, or None when the
     bytes there are not a frame header (its CRC-8 must match)."""
-    head = data[at:at + 16]
+    head = data[at : at + 16]
     if len(head) < 6 or head[0] != 0xFF or head[1] not in (0xF8, 0xF9) or head[2] >> 4 == 0 or head[2] & 0xF == 15:
         return None
     if head[3] >> 4 > 10 or head[3] & 1:
@@ -51,7 +51,7 @@ def flac_frame(data: bytes, at: int, fixed_block: int) -> tuple[int, int] | None
     count = max(extra - 1, 0)
     number = lead & (0x7F >> extra) if extra else lead
     position = 5
-    for byte in head[position:position + count]:
+    for byte in head[position : position + count]:
         if byte & 0xC0 != 0x80:
             return None
         number = (number << 6) | (byte & 0x3F)
@@ -67,7 +67,7 @@ def flac_frame(data: bytes, at: int, fixed_block: int) -> tuple[int, int] | None
     elif code <= 5:
         block = 576 << (code - 2)
     elif code <= 7:
-        block = int.from_bytes(head[position:position + size_bytes], "big") + 1
+        block = int.from_bytes(head[position : position + size_bytes], "big") + 1
     else:
         block = 256 << (code - 8)
     first = number if head[1] == 0xF9 else number * fixed_block
@@ -90,11 +90,13 @@ def last_flac_frame(data: bytes, frames_start: int, fixed_block: int) -> tuple[i
 def inspect_flac(data: bytes) -> AudioInfo:
     start = audio_start(data)
     blocks, frames_start, whole = flac_blocks(data, start)
-    info = next((data[offset + 4:offset + 4 + length] for kind, offset, length in blocks if kind == 0), b"")
+    info = next((data[offset + 4 : offset + 4 + length] for kind, offset, length in blocks if kind == 0), b"")
     if len(info) < 18:
-        return AudioInfo(kind=AudioKind.FLAC, truncated=not whole,
-                         problem="truncated FLAC: its metadata is cut short" if not whole
-                         else "a FLAC file without STREAMINFO")
+        return AudioInfo(
+            kind=AudioKind.FLAC,
+            truncated=not whole,
+            problem="truncated FLAC: its metadata is cut short" if not whole else "a FLAC file without STREAMINFO",
+        )
     block = int.from_bytes(info[2:4], "big")
     rate = (info[10] << 12) | (info[11] << 4) | (info[12] >> 4)
     channels = ((info[12] >> 1) & 7) + 1
@@ -123,8 +125,11 @@ def inspect_flac(data: bytes) -> AudioInfo:
 def flac_holds_a_frame(data: bytes) -> bool:
     """Whole metadata, a frame header, and the next frame's header after it (so the first frame is whole)."""
     _, frames_start, whole = flac_blocks(data, audio_start(data))
-    return whole and flac_frame(data, frames_start, 4096) is not None and last_flac_frame(
-        data, frames_start + 2, 4096) is not None
+    return (
+        whole
+        and flac_frame(data, frames_start, 4096) is not None
+        and last_flac_frame(data, frames_start + 2, 4096) is not None
+    )
 
 
 def strip_flac(data: bytes) -> bytes:
@@ -134,5 +139,5 @@ def strip_flac(data: bytes) -> bytes:
     out = bytearray(b"fLaC")
     for index, (kind, offset, length) in enumerate(kept):
         last = 0x80 if index == len(kept) - 1 else 0
-        out += bytes([last | kind]) + data[offset + 1:offset + 4 + length]
+        out += bytes([last | kind]) + data[offset + 1 : offset + 4 + length]
     return bytes(out) + (data[frames_start:] if whole else b"")

@@ -18,7 +18,7 @@ _OGG_FIRST_PAGE = 0x02  # header type flag: beginning of stream
 
 
 def _confirmed(data: bytes, at: int) -> AudioKind | None:
-    piece = data[at:at + 4096]
+    piece = data[at : at + 4096]
     if piece.startswith(b"ID3"):
         version, revision, size = piece[3:4], piece[4:5], piece[6:10]
         whole = len(piece) >= 10 and version in (b"\x02", b"\x03", b"\x04") and revision == b"\x00"

@@ -50,7 +50,7 @@ def _mpeg_frame(data: bytes, at: int) -> MpegFrame | None:
 def _adts_frame(data: bytes, at: int) -> MpegFrame | None:
     if at + 7 > len(data):
         return None
-    third, fourth, fifth, sixth, seventh = data[at + 2:at + 7]
+    third, fourth, fifth, sixth, seventh = data[at + 2 : at + 7]
     rate_index = (third >> 2) & 0xF
     length = ((fourth & 3) << 11) | (fifth << 3) | (sixth >> 5)
     header = 7 if data[at + 1] & 1 else 9  # protection_absent = 0: a 16-bit CRC follows
@@ -106,14 +106,14 @@ def xing(data: bytes, at: int, frame: MpegFrame) -> _Gapless | None:
     stereo = frame.channels == 2
     side_info = (32 if stereo else 17) if frame.version == 3 else (17 if stereo else 9)
     tag = at + 4 + side_info
-    if data[tag:tag + 4] not in (b"Xing", b"Info"):
+    if data[tag : tag + 4] not in (b"Xing", b"Info"):
         return None
-    flags = int.from_bytes(data[tag + 4:tag + 8], "big")
-    frames = int.from_bytes(data[tag + 8:tag + 12], "big") if flags & 1 else None
+    flags = int.from_bytes(data[tag + 4 : tag + 8], "big")
+    frames = int.from_bytes(data[tag + 8 : tag + 12], "big") if flags & 1 else None
     encoder = tag + 8 + 4 * (flags & 1) + 4 * ((flags >> 1) & 1) + 100 * ((flags >> 2) & 1) + 4 * ((flags >> 3) & 1)
     delay = padding = 0
-    if data[encoder:encoder + 4] in (b"LAME", b"Lavc", b"Lavf") and encoder + 24 <= len(data):
-        packed = data[encoder + 21:encoder + 24]
+    if data[encoder : encoder + 4] in (b"LAME", b"Lavc", b"Lavf") and encoder + 24 <= len(data):
+        packed = data[encoder + 21 : encoder + 24]
         delay, padding = (packed[0] << 4) | (packed[1] >> 4), ((packed[1] & 0xF) << 8) | packed[2]
     return _Gapless(frames, delay, padding)
 

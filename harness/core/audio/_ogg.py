@@ -9,7 +9,7 @@ from ._types import AudioInfo, AudioKind, with_problem
 
 
 def ogg_codec(data: bytes) -> AudioKind:
-    first_packet = data[27 + data[26]:] if len(data) > 27 else b""
+    first_packet = data[27 + data[26] :] if len(data) > 27 else b""
     if first_packet.startswith(b"OpusHead"):
         return AudioKind.OPUS
     if first_packet.startswith(b"\x01vorbis"):
@@ -36,7 +36,7 @@ def ogg_pages(data: bytes) -> tuple[list[OggPage], str | None]:
     pages: list[OggPage] = []
     offset = 0
     while offset < len(data):
-        if data[offset:offset + 4] != b"OggS" or (len(data) - offset >= 5 and data[offset + 4] != 0):
+        if data[offset : offset + 4] != b"OggS" or (len(data) - offset >= 5 and data[offset + 4] != 0):
             return pages, f"bytes after Ogg page {len(pages)} that are not a page"
         if offset + 27 > len(data) or offset + 27 + data[offset + 26] > len(data):
             return pages, f"truncated Ogg: page {len(pages)} is cut inside its header"
@@ -50,8 +50,10 @@ def ogg_pages(data: bytes) -> tuple[list[OggPage], str | None]:
             body=offset + 27 + count,
         )
         if page.end > len(data):
-            return pages, f"truncated Ogg: page {len(pages)} promises {page.end - page.body} bytes, " \
-                          f"got {len(data) - page.body}"
+            return (
+                pages,
+                f"truncated Ogg: page {len(pages)} promises {page.end - page.body} bytes, got {len(data) - page.body}",
+            )
         pages.append(page)
         offset = page.end
     return pages, None
@@ -61,7 +63,7 @@ def inspect_ogg(data: bytes, kind: AudioKind) -> AudioInfo:
     pages, problem = ogg_pages(data)
     if not pages:
         return AudioInfo(kind=kind, truncated=True, problem=problem or "truncated Ogg: no whole page")
-    head, serial = data[pages[0].body:pages[0].end], pages[0].serial
+    head, serial = data[pages[0].body : pages[0].end], pages[0].serial
     rate = channels = None
     skip = 0
     if kind is AudioKind.OPUS and len(head) >= 19:
@@ -119,7 +121,7 @@ def blank_ogg_comments(data: bytes) -> bytes:
     out = bytearray(data)
     touched: set[int] = set()
     for pieces in _comment_pieces(pages).values():
-        packet = b"".join(data[offset:offset + length] for _, offset, length in pieces)
+        packet = b"".join(data[offset : offset + length] for _, offset, length in pieces)
         if packet.startswith(b"OpusTags"):
             empty = b"OpusTags" + bytes(8)  # vendor length 0, comment count 0
         elif packet.startswith(b"\x03vorbis"):
@@ -129,13 +131,13 @@ def blank_ogg_comments(data: bytes) -> bytes:
         replacement = empty + bytes(max(len(packet) - len(empty), 0))
         written = 0
         for index, offset, length in pieces:
-            out[offset:offset + length] = replacement[written:written + length]
+            out[offset : offset + length] = replacement[written : written + length]
             written += length
             touched.add(index)
     for index in touched:
         page = pages[index]
-        out[page.offset + 22:page.offset + 26] = bytes(4)
-        out[page.offset + 22:page.offset + 26] = _ogg_crc(bytes(out[page.offset:page.end])).to_bytes(4, "little")
+        out[page.offset + 22 : page.offset + 26] = bytes(4)
+        out[page.offset + 22 : page.offset + 26] = _ogg_crc(bytes(out[page.offset : page.end])).to_bytes(4, "little")
     return bytes(out)
 
 

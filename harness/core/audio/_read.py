@@ -23,7 +23,7 @@ def sniff(data: bytes, declared: str | None = None) -> AudioKind | None:
     if data[4:8] == b"ftyp":
         return AudioKind.MP4
     start = audio_start(data)
-    if data[start:start + 4] == b"fLaC":
+    if data[start : start + 4] == b"fLaC":
         return AudioKind.FLAC
     kind = frame_stream(data, start)
     if kind is not None:
@@ -141,7 +141,7 @@ def strip_metadata(data: bytes) -> bytes:
     if kind is AudioKind.WAV:
         return strip_riff(data)
     if kind in (AudioKind.MP3, AudioKind.AAC):
-        return data[leading_tags_end(data):trailing_tags_start(data)]
+        return data[leading_tags_end(data) : trailing_tags_start(data)]
     if kind is AudioKind.FLAC:
         return strip_flac(data)
     if kind in (AudioKind.OPUS, AudioKind.VORBIS):

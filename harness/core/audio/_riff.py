@@ -59,11 +59,11 @@ def walk_riff(data: bytes) -> Riff | None:
     chunks: list[RiffChunk] = []
     offset = 12
     while offset + 8 <= len(data):
-        ident = data[offset:offset + 4]
-        declared = int.from_bytes(data[offset + 4:offset + 8], order)
+        ident = data[offset : offset + 4]
+        declared = int.from_bytes(data[offset + 4 : offset + 8], order)
         if ident == b"ds64" and offset + 8 + 16 <= len(data):  # RF64: the 64-bit sizes
-            sizes64[b"RF64"] = int.from_bytes(data[offset + 8:offset + 16], "little")
-            sizes64[b"data"] = int.from_bytes(data[offset + 16:offset + 24], "little")
+            sizes64[b"RF64"] = int.from_bytes(data[offset + 8 : offset + 16], "little")
+            sizes64[b"data"] = int.from_bytes(data[offset + 16 : offset + 24], "little")
         if declared == 0xFFFFFFFF and ident in sizes64:
             declared = sizes64[ident]
         available = len(data) - offset - 8
@@ -97,7 +97,7 @@ def wave_format(data: bytes, riff: Riff) -> WaveFormat | None:
         return None
     body = data[chunk.body]
     tag, channels, rate, byte_rate, block_align, bits = (
-        int.from_bytes(body[start:start + width], riff.order)
+        int.from_bytes(body[start : start + width], riff.order)
         for start, width in ((0, 2), (2, 2), (4, 4), (8, 4), (12, 2), (14, 2))
     )
     return WaveFormat(
@@ -161,7 +161,7 @@ def join_wav(pieces: Sequence[bytes]) -> bytes | None:
         order = riff.order
     if len(formats) != 1:
         return None
-    (magic, fmt_body), = formats
+    ((magic, fmt_body),) = formats
     joined = b"".join(payloads)
     body = _chunk(b"fmt ", fmt_body, order) + _chunk(b"data", joined, order)
     return (b"RIFX" if magic == b"RIFX" else b"RIFF") + (4 + len(body)).to_bytes(4, order) + b"WAVE" + body
@@ -175,8 +175,13 @@ def seal_wav(data: bytes) -> bytes:
     if riff is None or samples is None or samples.size is not None or len(data) > 0xFFFFFFFF:
         return data
     size_at = samples.offset + 4
-    return (data[:4] + (len(data) - 8).to_bytes(4, "little") + data[8:size_at]
-            + samples.held.to_bytes(4, "little") + data[size_at + 4:])
+    return (
+        data[:4]
+        + (len(data) - 8).to_bytes(4, "little")
+        + data[8:size_at]
+        + samples.held.to_bytes(4, "little")
+        + data[size_at + 4 :]
+    )
 
 
 def _chunk(ident: bytes, body: bytes, order: ByteOrder) -> bytes:
@@ -190,7 +195,7 @@ def strip_riff(data: bytes) -> bytes:
     parts = []
     for chunk in kept:
         pad = b"\x00" if chunk.size is not None and chunk.size & 1 and chunk.whole else b""
-        parts.append(data[chunk.offset:chunk.offset + 8] + data[chunk.body] + pad)
+        parts.append(data[chunk.offset : chunk.offset + 8] + data[chunk.body] + pad)
     sizes_known = riff.size is not None and all(chunk.size is not None for chunk in kept)
     new_size = 4 + sum(8 + chunk.size + (chunk.size & 1) for chunk in kept if chunk.size is not None)
     size_field = data[4:8]

@@ -67,15 +67,31 @@ def writable(codec: str, container: str) -> bool:
 
 # Names seen in the wild for the same thing, folded to the canonical one.
 _ALIASES = {
-    "audio/x-wav": "audio/wav", "audio/wave": "audio/wav", "audio/vnd.wave": "audio/wav",
+    "audio/x-wav": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/vnd.wave": "audio/wav",
     "audio/x-pn-wav": "audio/wav",
-    "audio/mp3": "audio/mpeg", "audio/mpeg3": "audio/mpeg", "audio/x-mpeg-3": "audio/mpeg", "audio/x-mp3": "audio/mpeg",
-    "audio/x-aac": "audio/aac", "audio/aacp": "audio/aac", "audio/m4a": "audio/mp4", "audio/x-m4a": "audio/mp4",
-    "audio/x-flac": "audio/flac", "application/ogg": "audio/ogg", "audio/x-ogg": "audio/ogg",
+    "audio/mp3": "audio/mpeg",
+    "audio/mpeg3": "audio/mpeg",
+    "audio/x-mpeg-3": "audio/mpeg",
+    "audio/x-mp3": "audio/mpeg",
+    "audio/x-aac": "audio/aac",
+    "audio/aacp": "audio/aac",
+    "audio/m4a": "audio/mp4",
+    "audio/x-m4a": "audio/mp4",
+    "audio/x-flac": "audio/flac",
+    "application/ogg": "audio/ogg",
+    "audio/x-ogg": "audio/ogg",
     "audio/x-aiff": "audio/aiff",
-    "audio/raw": "audio/pcm", "audio/x-raw": "audio/pcm", "audio/pcm_s16le": "audio/pcm", "audio/s16le": "audio/pcm",
-    "audio/x-pcm": "audio/pcm", "audio/x-mulaw": "audio/basic", "audio/mulaw": "audio/basic",
-    "audio/x-alaw-basic": "audio/pcma", "audio/alaw": "audio/pcma",
+    "audio/raw": "audio/pcm",
+    "audio/x-raw": "audio/pcm",
+    "audio/pcm_s16le": "audio/pcm",
+    "audio/s16le": "audio/pcm",
+    "audio/x-pcm": "audio/pcm",
+    "audio/x-mulaw": "audio/basic",
+    "audio/mulaw": "audio/basic",
+    "audio/x-alaw-basic": "audio/pcma",
+    "audio/alaw": "audio/pcma",
 }
 _GENERIC = frozenset({"application/octet-stream", "binary/octet-stream"})  # "bytes": names no format
 
@@ -145,9 +161,12 @@ def pcm_layout(declared: str | None) -> PcmLayout | None:
     channels = params.get("channels", "")
     encoding = _G711.get(canonical, "s16")
     default_rate = 8000 if encoding != "s16" else None  # G.711 is 8 kHz unless a rate says otherwise
-    return PcmLayout("big" if canonical == "audio/l16" else "little",
-                     int(rate) if rate.isdigit() and int(rate) > 0 else default_rate,
-                     int(channels) if channels.isdigit() and int(channels) > 0 else 1, encoding)
+    return PcmLayout(
+        "big" if canonical == "audio/l16" else "little",
+        int(rate) if rate.isdigit() and int(rate) > 0 else default_rate,
+        int(channels) if channels.isdigit() and int(channels) > 0 else 1,
+        encoding,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

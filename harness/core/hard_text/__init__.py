@@ -19,5 +19,4 @@ from harness.core.hard_text.item import (
     read_hard_text,
 )
 
-__all__ = ["CLASH_PAIRS", "MAX_FORMS", "HardText", "HardTextVerdict", "Misreading", "carrier_words",
-           "read_hard_text"]
+__all__ = ["CLASH_PAIRS", "MAX_FORMS", "HardText", "HardTextVerdict", "Misreading", "carrier_words", "read_hard_text"]

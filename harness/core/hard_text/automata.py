@@ -36,8 +36,14 @@ class Automaton:
 
     __slots__ = ("final", "initial", "skips", "start", "symbols", "targets")
 
-    def __init__(self, symbols: tuple[str | None, ...], targets: tuple[int, ...], skips: tuple[tuple[int, ...], ...],
-                 initial: int, final: int) -> None:
+    def __init__(
+        self,
+        symbols: tuple[str | None, ...],
+        targets: tuple[int, ...],
+        skips: tuple[tuple[int, ...], ...],
+        initial: int,
+        final: int,
+    ) -> None:
         self.symbols = symbols
         self.targets = targets
         self.skips = skips
@@ -180,8 +186,9 @@ def shortest_shared(first: Automaton, second: Automaton, *, limit: int | None = 
     return None
 
 
-def _silent_closure(first: Automaton, second: Automaton, layer: list[int],
-                    came_from: dict[int, tuple[int, str | None]]) -> None:
+def _silent_closure(
+    first: Automaton, second: Automaton, layer: list[int], came_from: dict[int, tuple[int, str | None]]
+) -> None:
     width = len(second)
     index = 0
     while index < len(layer):

@@ -42,27 +42,85 @@ GENERATED = "generated:"
 MAX_GENERATED = 8
 _BASES = 4  # readings of each accepted form (besides its fullest) a misreading is generated from
 
-_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ONES = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
-_ORDINAL_ENDS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-                 "nine": "ninth", "twelve": "twelfth"}
+_ORDINAL_ENDS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 # A magnitude said as its neighbour.
 _MAGNITUDES = {"hundred": "thousand", "thousand": "million", "million": "billion", "billion": "million"}
 # A unit's word said as another unit's (the abbreviation expanded wrong).
-_UNITS = {"kilometers": "kilograms", "kilograms": "kilometers", "kilometer": "kilogram", "kilogram": "kilometer",
-          "meters": "miles", "miles": "meters", "minutes": "meters", "milliliters": "millimeters",
-          "millimeters": "milliliters", "megabytes": "megabits", "megabits": "megabytes", "gigabytes": "gigabits",
-          "gigabits": "gigabytes", "pounds": "pence", "ounces": "ounce", "inches": "inch", "feet": "foot"}
+_UNITS = {
+    "kilometers": "kilograms",
+    "kilograms": "kilometers",
+    "kilometer": "kilogram",
+    "kilogram": "kilometer",
+    "meters": "miles",
+    "miles": "meters",
+    "minutes": "meters",
+    "milliliters": "millimeters",
+    "millimeters": "milliliters",
+    "megabytes": "megabits",
+    "megabits": "megabytes",
+    "gigabytes": "gigabits",
+    "gigabits": "gigabytes",
+    "pounds": "pence",
+    "ounces": "ounce",
+    "inches": "inch",
+    "feet": "foot",
+}
 # The words a symbol of the span is said as: dropped, the symbol is not said.
-_SYMBOL_WORDS = {"$": {"dollar", "dollars", "cent", "cents"}, "€": {"euro", "euros", "cent", "cents"},
-                 "£": {"pound", "pounds", "pence"}, "%": {"percent"}, "#": {"number"}, "@": {"at"},
-                 "&": {"and"}, "+": {"plus"}, "°": {"degree", "degrees"}, "/": {"slash", "per"},
-                 ".": {"dot"}, "-": {"dash", "hyphen", "minus", "negative"}}
+_SYMBOL_WORDS = {
+    "$": {"dollar", "dollars", "cent", "cents"},
+    "€": {"euro", "euros", "cent", "cents"},
+    "£": {"pound", "pounds", "pence"},
+    "%": {"percent"},
+    "#": {"number"},
+    "@": {"at"},
+    "&": {"and"},
+    "+": {"plus"},
+    "°": {"degree", "degrees"},
+    "/": {"slash", "per"},
+    ".": {"dot"},
+    "-": {"dash", "hyphen", "minus", "negative"},
+}
 # A symbol's word said as another symbol's.
-_SAID_AS = {"slash": "backslash", "dot": "period", "dash": "minus", "hyphen": "minus", "minus": "dash",
-            "negative": "dash"}
+_SAID_AS = {
+    "slash": "backslash",
+    "dot": "period",
+    "dash": "minus",
+    "hyphen": "minus",
+    "minus": "dash",
+    "negative": "dash",
+}
 # Separators between digits read as their names.
 _LITERAL = {"/": "slash", "-": "dash", ":": "colon"}
 _NUMBER = re.compile(r"^[$€£#]?\d[\d,./:\- ]*\d?%?$")
@@ -71,8 +129,10 @@ _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _SUFFIX = re.compile(r"\d(st|nd|rd|th)\b", re.IGNORECASE)
 # A word the span abbreviates: a capital and up to three letters with a dot ("Rd.", "Sq."), or two to four capitals
 # of a street word ("HWY").
-_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b|\b[a-z]{2,4}\.(?=\s|$)"
-                          r"|(?<=\d)\s?[a-z]{2,3}\b(?!\.)")
+_ABBREVIATED = re.compile(
+    r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b|\b[a-z]{2,4}\.(?=\s|$)"
+    r"|(?<=\d)\s?[a-z]{2,3}\b(?!\.)"
+)
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
 # A unit written after a number ("5 km", "14ft"); not the letters of "a.m."
 _UNIT_AFTER_NUMBER = re.compile(r"\d\s?[a-zA-Z]{1,3}\b(?!\.)")
@@ -130,7 +190,8 @@ def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
         return
     runs = re.findall(r"\d+", text)
     after = {"$": ("dollars",), "€": ("euros",), "£": ("pounds",)}.get(text[0], ()) + (
-        ("percent",) if text.endswith("%") else ())
+        ("percent",) if text.endswith("%") else ()
+    )
     digits = tuple(word for run in runs for word in _digits(run))
     yield "digits-one-by-one", digits + after
     if "zero" in digits:  # zero said "oh", as a voice reading digits says it
@@ -150,8 +211,14 @@ def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
     for symbol, name in _LITERAL.items():
         if symbol in text and len(runs) > 1:
             spoken = [cardinal(int(run)) for run in runs]
-            yield "symbol-read-literally", tuple(itertools.chain(*(
-                (*words, name) if index < len(spoken) - 1 else words for index, words in enumerate(spoken))))
+            yield (
+                "symbol-read-literally",
+                tuple(
+                    itertools.chain(
+                        *((*words, name) if index < len(spoken) - 1 else words for index, words in enumerate(spoken))
+                    )
+                ),
+            )
             break
 
 
@@ -181,12 +248,12 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
         yield "ordinal-read-as-cardinal", tuple(_CARDINAL_OF.get(word, word) for word in base)
     for index, word in enumerate(base):
         if word in _MAGNITUDES:
-            yield "magnitude-error", (*base[:index], _MAGNITUDES[word], *base[index + 1:])
+            yield "magnitude-error", (*base[:index], _MAGNITUDES[word], *base[index + 1 :])
             break
     if "/" in hard.span:  # "2/3" as "two third"
         for index, word in enumerate(base):
             if word.endswith("s") and word[:-1] in _CARDINAL_OF and index:
-                yield "fraction-plural-dropped", (*base[:index], word[:-1], *base[index + 1:])
+                yield "fraction-plural-dropped", (*base[:index], word[:-1], *base[index + 1 :])
                 break
     if "point" in base:
         yield "decimal-point-dropped", tuple(word for word in base if word != "point")
@@ -197,15 +264,17 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
     ordinals = [index for index, word in enumerate(base) if word in _CARDINAL_OF]
     if suffix and ordinals:  # "30th" as "thirty T H"
         at = ordinals[-1]
-        yield "ordinal-suffix-as-letters", (*base[:at], _CARDINAL_OF[base[at]], *suffix.group(1).lower(),
-                                            *base[at + 1:])
+        yield (
+            "ordinal-suffix-as-letters",
+            (*base[:at], _CARDINAL_OF[base[at]], *suffix.group(1).lower(), *base[at + 1 :]),
+        )
     for short in (found.group(0).strip().rstrip(".") for found in _ABBREVIATED.finditer(hard.span)):
         # the last word it abbreviates: "14 ft" is "fourteen feet", though "fourteen" holds f and t in order too
         where = next((index for index in reversed(range(len(base))) if _abbreviates(short.lower(), base[index])), None)
         if where is not None:  # "Rd." as "R D", "Gov." as "gov"
-            yield "abbreviation-read-as-letters", (*base[:where], *short.lower(), *base[where + 1:])
+            yield "abbreviation-read-as-letters", (*base[:where], *short.lower(), *base[where + 1 :])
             if set(short.lower()) & set("aeiouy"):
-                yield "abbreviation-read-as-word", (*base[:where], short.lower(), *base[where + 1:])
+                yield "abbreviation-read-as-word", (*base[:where], short.lower(), *base[where + 1 :])
     yield from _digit_readings(hard, base)
     yield from _letter_readings(hard, base)
     swapped = _swapped_date(hard.span, base)
@@ -220,13 +289,13 @@ def _symbol_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
     places = [index for index, word in enumerate(base) if word in symbols]
     if len(places) > 1:  # one dropped first: a voice drops one more often than all
         for index in places:
-            yield "symbol-dropped", (*base[:index], *base[index + 1:])
+            yield "symbol-dropped", (*base[:index], *base[index + 1 :])
     if places:
         yield "symbol-dropped", tuple(word for word in base if word not in symbols)
     for index, word in reversed(list(enumerate(base))):  # the last first: a path's slash, not the scheme's "//"
         if word in _SAID_AS and word in symbols:
             # a kind of its own for each symbol ("slash-read-as-backslash"), so each is asked under the cap
-            yield f"{word}-read-as-{_SAID_AS[word]}", (*base[:index], _SAID_AS[word], *base[index + 1:])
+            yield f"{word}-read-as-{_SAID_AS[word]}", (*base[:index], _SAID_AS[word], *base[index + 1 :])
 
 
 def _digit_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
@@ -238,9 +307,9 @@ def _digit_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readin
         run = found.group(0)
         said = cardinal(int(run))
         for start in range(len(base) - len(said) + 1):
-            if base[start:start + len(said)] == said:
+            if base[start : start + len(said)] == said:
                 if len(run) > 1:
-                    yield "digits-one-by-one", (*base[:start], *_digits(run), *base[start + len(said):])
+                    yield "digits-one-by-one", (*base[:start], *_digits(run), *base[start + len(said) :])
                 if hard.span[found.start() - 1] == "-" and start and base[start - 1] not in _SYMBOL_WORDS["-"]:
                     yield "dash-read-as-minus", (*base[:start], "minus", *base[start:])
                 break
@@ -281,17 +350,19 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
         word = "".join(letters)
         if set(word) & set("aeiouy"):
             for start in range(len(base) - 1):
-                if base[start:start + 2] == letters:
-                    yield "letters-read-as-word", (*base[:start], word, *base[start + 2:])
+                if base[start : start + 2] == letters:
+                    yield "letters-read-as-word", (*base[:start], word, *base[start + 2 :])
                     break
     capitals = {word.lower() for word in _CAPITALS.findall(hard.span)}
     if capitals & set(base):
-        yield "word-spelled", tuple(letter for word in base
-                                    for letter in (tuple(word) if word in capitals else (word,)))
+        yield (
+            "word-spelled",
+            tuple(letter for word in base for letter in (tuple(word) if word in capitals else (word,))),
+        )
     domains = {found.group(1) for found in _DOMAIN_END.finditer(hard.span)}
     for index, word in enumerate(base):  # "dot com" as "dot c o m"
         if word in domains and index and base[index - 1] == "dot":
-            yield "word-spelled", (*base[:index], *word, *base[index + 1:])
+            yield "word-spelled", (*base[:index], *word, *base[index + 1 :])
 
 
 def _in_turn(lists: list[list[_T]]) -> list[_T]:
@@ -304,8 +375,13 @@ def generated_misreadings(hard: HardText) -> tuple[Misreading, ...]:
     """The item's generated misreadings (the module's kinds), each a reading no accepted form allows and no listed
     misreading says, at most `MAX_GENERATED`, taken in turn by kind and, within a kind, by what it was generated
     from (the number's whole readings, each accepted form's fullest and leanest readings, its first readings)."""
-    bases = list(dict.fromkeys(base for form in hard.accepted for base in (
-        fullest(form), leanest(form), *itertools.islice(readings(form), _BASES))))
+    bases = list(
+        dict.fromkeys(
+            base
+            for form in hard.accepted
+            for base in (fullest(form), leanest(form), *itertools.islice(readings(form), _BASES))
+        )
+    )
     # by kind, and within a kind by base: the whole number's readings are one base, each accepted reading another
     by_kind: dict[str, dict[int, list[Reading]]] = {}
     seen: set[Reading] = set()

@@ -62,13 +62,43 @@ Reading = tuple[str, ...]
 # Spellings of one sound: a transcript spells a homophone as it likes ("two oh to eight", "three are d"), so a
 # form's word is matched by any spelling of its sound. Only digit words and letter names, whose sound is the
 # whole point of a hard span; a form whose right and wrong readings differ only so is judged unsure.
-SAME_SOUND: tuple[frozenset[str], ...] = tuple(frozenset(group.split()) for group in (
-    "o oh", "two to too", "four for", "one won", "eight ate", "b be bee", "c see sea", "i eye", "j jay", "k kay",
-    "p pee", "q queue cue", "r are", "t tea", "u you", "x ex", "y why",
-))
+SAME_SOUND: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "o oh",
+        "two to too",
+        "four for",
+        "one won",
+        "eight ate",
+        "b be bee",
+        "c see sea",
+        "i eye",
+        "j jay",
+        "k kay",
+        "p pee",
+        "q queue cue",
+        "r are",
+        "t tea",
+        "u you",
+        "x ex",
+        "y why",
+    )
+)
 _SOUNDS = {word: group for group in SAME_SOUND for word in group}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words English writes with a capital wherever they stand: the names of the months and of the days of the week. A
 # reading says them in lowercase like every word; written for a model (`harness.scoring.hard_text.surfaces`) they
@@ -262,8 +292,9 @@ def _tokens(form: str) -> list[str]:
     """The form's words and brackets, checked against sequence := (word | [sequence] | {sequence (|
     sequence)*})* with a stack of the open brackets (never deeper than `MAX_NESTING`); ``GrammarError``."""
     if len(form) > MAX_FORM_CHARS:
-        raise GrammarError(f"a spoken form of {len(form):,} characters ({quoted(form)}); at most "
-                           f"{MAX_FORM_CHARS} are read")
+        raise GrammarError(
+            f"a spoken form of {len(form):,} characters ({quoted(form)}); at most {MAX_FORM_CHARS} are read"
+        )
     tokens = _TOKEN.findall(form)
     if not tokens:
         raise GrammarError("an empty spoken form")
@@ -280,8 +311,10 @@ def _tokens(form: str) -> list[str]:
             if token != "|":
                 open_brackets.pop()
         elif not words_are_plain and not _WORD.fullmatch(token):
-            raise GrammarError(f"{token[:_SHOWN_CHARS]!r} in {quoted(form)} is not a lowercase word (no digits or "
-                               "punctuation: write it as heard)")
+            raise GrammarError(
+                f"{token[:_SHOWN_CHARS]!r} in {quoted(form)} is not a lowercase word (no digits or "
+                "punctuation: write it as heard)"
+            )
     if open_brackets:
         raise GrammarError(f"expected {_CLOSING[open_brackets[-1]]!r} in {quoted(form)}")
     return tokens

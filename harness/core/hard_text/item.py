@@ -129,11 +129,13 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
     raw_misreadings = item.get("misreadings", [])
     misreadings: list[Misreading] = []
     if not isinstance(raw_misreadings, list):
-        problems.append("`misreadings` must be a list of {\"say\", \"error\"} objects")
+        problems.append('`misreadings` must be a list of {"say", "error"} objects')
         raw_misreadings = []
     for index, wrong in enumerate(raw_misreadings):
-        if not isinstance(wrong, Mapping) or not isinstance(wrong.get("say"), str) or not isinstance(
-            wrong.get("error"), str
+        if (
+            not isinstance(wrong, Mapping)
+            or not isinstance(wrong.get("say"), str)
+            or not isinstance(wrong.get("error"), str)
         ):
             problems.append(f"misreadings[{index}] must be an object with `say` and `error` strings")
             continue
@@ -141,8 +143,10 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
             problems.append(f"misreadings[{index}]: error type {wrong['error']!r} must be kebab-case")
         misreadings.append(Misreading(wrong["say"], wrong["error"]))
     if len(accepted_forms) + len(misreadings) > MAX_FORMS:
-        problems.append(f"has {len(accepted_forms) + len(misreadings)} spoken forms (accepted and misreadings); "
-                        f"at most {MAX_FORMS} are read")
+        problems.append(
+            f"has {len(accepted_forms) + len(misreadings)} spoken forms (accepted and misreadings); "
+            f"at most {MAX_FORMS} are read"
+        )
     else:
         problems += _form_problems(accepted_forms, misreadings)
     if problems:
@@ -184,12 +188,16 @@ def _form_problems(accepted: list[str], misreadings: list[Misreading]) -> list[s
         for form in right:
             clash = _clash(wrong.say, form, limit)
             if isinstance(clash, tuple):
-                problems.append(f"misreadings[{index}] {quoted(wrong.say)} can be said {quoted(' '.join(clash))}, "
-                                f"which the accepted {quoted(form)} allows")
+                problems.append(
+                    f"misreadings[{index}] {quoted(wrong.say)} can be said {quoted(' '.join(clash))}, "
+                    f"which the accepted {quoted(form)} allows"
+                )
             elif clash is not None:
-                problems.append(f"misreadings[{index}] {quoted(wrong.say)} and the accepted {quoted(form)} are too "
-                                f"large to compare ({clash}; at most {CLASH_PAIRS:,} for the item's forms): write "
-                                "them shorter, or fewer")
+                problems.append(
+                    f"misreadings[{index}] {quoted(wrong.say)} and the accepted {quoted(form)} are too "
+                    f"large to compare ({clash}; at most {CLASH_PAIRS:,} for the item's forms): write "
+                    "them shorter, or fewer"
+                )
             if clash is not None:
                 break
     return problems

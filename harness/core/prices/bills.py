@@ -122,28 +122,40 @@ def _metered(rates: Sequence[Rate], unit: Unit, units: Decimal) -> Decimal:
     return units
 
 
-def ceilings(text: str, counting: Counting, rates: Sequence[Rate] = (), own: Decimal | None = None
-             ) -> dict[Unit, Decimal]:
+def ceilings(
+    text: str, counting: Counting, rates: Sequence[Rate] = (), own: Decimal | None = None
+) -> dict[Unit, Decimal]:
     """The most an honest bill says of each unit for `text`, under the plan's `rates` (`own`: the provider's own
     planned amount in its own unit, characters of a prepaid allowance, which its credits count)."""
     plain = Decimal(len(text))
     characters = max(Decimal(count(text, counting)), plain, Decimal(1))
     utf8 = max(Decimal(len(text.encode("utf-8"))), Decimal(1))
     seconds = max(plain / SLOWEST_CHARS_PER_SECOND, SHORTEST_BILLED_SECONDS)
-    per_second = max((r.tokens_per_second for r in rates if r.tokens_per_second is not None),
-                     default=AUDIO_TOKENS_PER_SECOND_AT_MOST)
-    found = {Unit.CHARACTERS: characters, Unit.BYTES: utf8, Unit.REQUESTS: Decimal(1), Unit.TEXT_TOKENS: utf8,
-             Unit.AUDIO_SECONDS: seconds, Unit.AUDIO_MINUTES: seconds / 60,
-             Unit.AUDIO_TOKENS: _ceil(seconds * per_second)}
+    per_second = max(
+        (r.tokens_per_second for r in rates if r.tokens_per_second is not None), default=AUDIO_TOKENS_PER_SECOND_AT_MOST
+    )
+    found = {
+        Unit.CHARACTERS: characters,
+        Unit.BYTES: utf8,
+        Unit.REQUESTS: Decimal(1),
+        Unit.TEXT_TOKENS: utf8,
+        Unit.AUDIO_SECONDS: seconds,
+        Unit.AUDIO_MINUTES: seconds / 60,
+        Unit.AUDIO_TOKENS: _ceil(seconds * per_second),
+    }
     found = {unit: _metered(rates, unit, value) for unit, value in found.items()}
-    credits = [found[rate.credits_per] * (rate.credits_per_unit if rate.credits_per_unit is not None else Decimal(1))
-               for rate in rates if rate.unit is Unit.CREDITS and rate.credits_per is not None]
+    credits = [
+        found[rate.credits_per] * (rate.credits_per_unit if rate.credits_per_unit is not None else Decimal(1))
+        for rate in rates
+        if rate.unit is Unit.CREDITS and rate.credits_per is not None
+    ]
     found[Unit.CREDITS] = _ceil(max((*credits, characters, own if own is not None and own > 0 else Decimal(0))))
     return found
 
 
-def bill_bounds(text: str, counting: Counting, rates: Sequence[Rate] = (), own: Decimal | None = None
-                ) -> dict[Unit, Decimal]:
+def bill_bounds(
+    text: str, counting: Counting, rates: Sequence[Rate] = (), own: Decimal | None = None
+) -> dict[Unit, Decimal]:
     """The most a bill may say of each unit before it is refused: `BILL_FACTOR` times its ceiling."""
     return {unit: ceiling * BILL_FACTOR for unit, ceiling in ceilings(text, counting, rates, own).items()}
 
@@ -158,15 +170,18 @@ class Beyond:
 
     def words(self) -> str:
         name = self.unit.value.replace("_", " ")
-        return (f"billed {_shown(self.billed)} {name}, beyond {BILL_FACTOR:f}× the most its plan expects "
-                f"({_shown(self.bound / BILL_FACTOR)} {name})")
+        return (
+            f"billed {_shown(self.billed)} {name}, beyond {BILL_FACTOR:f}× the most its plan expects "
+            f"({_shown(self.bound / BILL_FACTOR)} {name})"
+        )
 
 
 def beyond(units: Mapping[Unit, Decimal], bounds: Mapping[Unit, Decimal]) -> tuple[Beyond, ...]:
     """Each billed unit beyond its bound (a unit with no bound is bounded by nothing it could be checked against:
     every `Unit` has one in `bill_bounds`)."""
-    return tuple(Beyond(unit, value, bounds[unit]) for unit, value in units.items()
-                 if unit in bounds and value > bounds[unit])
+    return tuple(
+        Beyond(unit, value, bounds[unit]) for unit, value in units.items() if unit in bounds and value > bounds[unit]
+    )
 
 
 def _shown(value: Decimal) -> str:
@@ -192,5 +207,15 @@ def storable(value: Any) -> bool:
     return False
 
 
-__all__ = ["AMOUNT_LIMIT", "BILL_FACTOR", "COUNT_LIMIT", "REFUSED", "Beyond", "beyond", "bill_bounds", "bill_number",
-           "ceilings", "storable"]
+__all__ = [
+    "AMOUNT_LIMIT",
+    "BILL_FACTOR",
+    "COUNT_LIMIT",
+    "REFUSED",
+    "Beyond",
+    "beyond",
+    "bill_bounds",
+    "bill_number",
+    "ceilings",
+    "storable",
+]

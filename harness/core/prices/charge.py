@@ -83,8 +83,9 @@ def text_quantities(text: str, counting: Counting, rates: Sequence[Rate]) -> dic
         elif unit is Unit.AUDIO_MINUTES:
             found[unit] = Quantity(unit, seconds / 60, slowest / 60, "estimated")
         elif unit is Unit.AUDIO_TOKENS and rate.tokens_per_second is not None:
-            found[unit] = Quantity(unit, _ceil(seconds * rate.tokens_per_second),
-                                   _ceil(slowest * rate.tokens_per_second), "estimated")
+            found[unit] = Quantity(
+                unit, _ceil(seconds * rate.tokens_per_second), _ceil(slowest * rate.tokens_per_second), "estimated"
+            )
     return found
 
 
@@ -139,8 +140,10 @@ def charge(sheet: PriceSheet, rates: Sequence[Rate], quantities: Mapping[Unit, Q
             upper += _cost(rate, quantity.upper)
             words = rate.words(sheet.currency)
         used.append(quantity)
-        parts.append(f"{words} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
-                     f" ({quantity.how}{'' if quantity.exact else f', at most {_amount(quantity.upper)}'})")
+        parts.append(
+            f"{words} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
+            f" ({quantity.how}{'' if quantity.exact else f', at most {_amount(quantity.upper)}'})"
+        )
     return Charge(
         amount=amount,
         upper=upper,
@@ -157,16 +160,23 @@ def _amount(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else f"{value:.2f}"
 
 
-def planned(sheet: PriceSheet, offering: str, text: str, *, plan: str | None = None,
-            on: dt.date | None = None) -> Charge | None:
+def planned(
+    sheet: PriceSheet, offering: str, text: str, *, plan: str | None = None, on: dt.date | None = None
+) -> Charge | None:
     """What a request for `offering` speaking `text` is planned to cost; None where the sheet prices it not, or
     meters something that cannot be estimated from the text (audio tokens with no documented rate a second)."""
     rates = sheet.rates_for(offering, plan, on)
     return charge(sheet, rates, text_quantities(text, sheet.counting, rates))
 
 
-def billed(sheet: PriceSheet, offering: str, units: Mapping[Unit, Decimal], *, plan: str | None = None,
-           on: dt.date | None = None) -> Charge | None:
+def billed(
+    sheet: PriceSheet,
+    offering: str,
+    units: Mapping[Unit, Decimal],
+    *,
+    plan: str | None = None,
+    on: dt.date | None = None,
+) -> Charge | None:
     """What the provider billed, from the units its answer says it billed (a request is one request); None where
     the answer says nothing of a unit the offering is priced in."""
     return charge(sheet, sheet.rates_for(offering, plan, on), billed_quantities(units))
@@ -190,8 +200,10 @@ def billing_gap(plan: Charge, units: Mapping[Unit, Decimal]) -> str | None:
         if rate.unit is Unit.CREDITS and rate.credits_per is quantity.unit and spent is not None and quantity.exact:
             expected = quantity.count * (rate.credits_per_unit if rate.credits_per_unit is not None else Decimal(1))
             if abs(spent - expected) >= 1:  # a provider's rounding of a part credit is not a gap
-                return (f"billed {_amount(spent)} credits where its counting rule gives {_amount(expected)} "
-                        f"({_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')})")
+                return (
+                    f"billed {_amount(spent)} credits where its counting rule gives {_amount(expected)} "
+                    f"({_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')})"
+                )
         got = units.get(quantity.unit)
         if got is None:
             continue

@@ -50,8 +50,11 @@ def audio_parts(sheet: PriceSheet, plan: Charge) -> tuple[AudioPart, ...]:
         if not quantity.unit.of_audio or quantity.exact:
             continue
         per_unit, planned_part = sheet.usd(rate.per_unit), sheet.usd(_cost(rate, quantity.count))
-        if per_unit is None or planned_part is None or (
-                quantity.unit is Unit.AUDIO_TOKENS and rate.tokens_per_second is None):
+        if (
+            per_unit is None
+            or planned_part is None
+            or (quantity.unit is Unit.AUDIO_TOKENS and rate.tokens_per_second is None)
+        ):
             return ()
         minimum = sheet.usd(rate.minimum) if rate.minimum is not None else None
         parts.append(
@@ -72,10 +75,21 @@ def audio_parts_json(parts: Sequence[AudioPart]) -> str | None:
     """The parts as a cost row keeps them (None: none)."""
     if not parts:
         return None
-    return json.dumps([{"unit": p.unit.value, "usd_per_unit": str(p.usd_per_unit), "planned_usd": str(p.planned_usd),
-                        **{name: str(value) for name in ("minimum_units", "increment", "minimum_usd",
-                                                         "tokens_per_second")
-                           if (value := getattr(p, name)) is not None}} for p in parts])
+    return json.dumps(
+        [
+            {
+                "unit": p.unit.value,
+                "usd_per_unit": str(p.usd_per_unit),
+                "planned_usd": str(p.planned_usd),
+                **{
+                    name: str(value)
+                    for name in ("minimum_units", "increment", "minimum_usd", "tokens_per_second")
+                    if (value := getattr(p, name)) is not None
+                },
+            }
+            for p in parts
+        ]
+    )
 
 
 def audio_parts_from_json(text: object) -> tuple[AudioPart, ...]:
@@ -88,9 +102,18 @@ def audio_parts_from_json(text: object) -> tuple[AudioPart, ...]:
         parts = []
         for item in loaded:
             unit = Unit(item["unit"])
-            numbers = {name: _bounded(item[name]) for name in ("usd_per_unit", "planned_usd", "minimum_units",
-                                                                "increment", "minimum_usd", "tokens_per_second")
-                       if name in item}
+            numbers = {
+                name: _bounded(item[name])
+                for name in (
+                    "usd_per_unit",
+                    "planned_usd",
+                    "minimum_units",
+                    "increment",
+                    "minimum_usd",
+                    "tokens_per_second",
+                )
+                if name in item
+            }
             if not unit.of_audio:
                 return ()
             parts.append(AudioPart(unit=unit, **numbers))

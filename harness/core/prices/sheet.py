@@ -87,9 +87,16 @@ class Rate:
         return text
 
 
-_UNIT_WORDS = {Unit.CHARACTERS: "character", Unit.BYTES: "byte", Unit.TEXT_TOKENS: "text token",
-               Unit.AUDIO_TOKENS: "audio token", Unit.AUDIO_SECONDS: "second{s} of audio",
-               Unit.AUDIO_MINUTES: "minute{s} of audio", Unit.REQUESTS: "request", Unit.CREDITS: "credit"}
+_UNIT_WORDS = {
+    Unit.CHARACTERS: "character",
+    Unit.BYTES: "byte",
+    Unit.TEXT_TOKENS: "text token",
+    Unit.AUDIO_TOKENS: "audio token",
+    Unit.AUDIO_SECONDS: "second{s} of audio",
+    Unit.AUDIO_MINUTES: "minute{s} of audio",
+    Unit.REQUESTS: "request",
+    Unit.CREDITS: "credit",
+}
 
 
 def unit_words(unit: Unit, *, plural: bool) -> str:
@@ -176,8 +183,10 @@ def _decimal(value: Any, where: str) -> Decimal:
     if number == 0:
         return Decimal(0)  # -0 too
     if not LEAST_NUMBER <= number <= GREATEST_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
-        raise UsageError(f"{where}: {_shown(value)} is out of range: a price's numbers are 0 or from "
-                         f"{LEAST_NUMBER} to {GREATEST_NUMBER}, at most {MAX_DIGITS} digits")
+        raise UsageError(
+            f"{where}: {_shown(value)} is out of range: a price's numbers are 0 or from "
+            f"{LEAST_NUMBER} to {GREATEST_NUMBER}, at most {MAX_DIGITS} digits"
+        )
     return number
 
 
@@ -198,15 +207,45 @@ def _date(value: Any, where: str) -> dt.date | None:
         raise UsageError(f"{where}: {_shown(value)} is not a date (YYYY-MM-DD)") from None
 
 
-_RATE_KEYS = {"offerings", "unit", "amount", "per", "plan", "source", "read", "quote", "minimum", "minimum_units",
-              "increment", "free", "effective_from", "credit_price", "credit_usd", "credits_per", "credits_per_unit",
-              "credits_per_character", "credits_per_second", "tokens_per_second", "chars_per_token", "note", "weak"}
-_SHEET_KEYS = {"provider", "currency", "usd_per_unit_currency", "conversion_source", "conversion_read", "counting",
-               "counting_source", "default_plan", "rate"}
+_RATE_KEYS = {
+    "offerings",
+    "unit",
+    "amount",
+    "per",
+    "plan",
+    "source",
+    "read",
+    "quote",
+    "minimum",
+    "minimum_units",
+    "increment",
+    "free",
+    "effective_from",
+    "credit_price",
+    "credit_usd",
+    "credits_per",
+    "credits_per_unit",
+    "credits_per_character",
+    "credits_per_second",
+    "tokens_per_second",
+    "chars_per_token",
+    "note",
+    "weak",
+}
+_SHEET_KEYS = {
+    "provider",
+    "currency",
+    "usd_per_unit_currency",
+    "conversion_source",
+    "conversion_read",
+    "counting",
+    "counting_source",
+    "default_plan",
+    "rate",
+}
 
 
-def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False,
-               offerings: Sequence[str] = ()) -> Rate:
+def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False, offerings: Sequence[str] = ()) -> Rate:
     """One rate from its table; each problem said in one line naming `where`."""
     unknown = sorted(set(data) - _RATE_KEYS)
     if unknown:
@@ -232,10 +271,19 @@ def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False,
         data["credit_price"] = data.pop("credit_usd")
     if unit is Unit.CREDITS and credits_per is None:
         credits_per = Unit.CHARACTERS
-    optional = {key: _decimal(data[key], f"{where}: {key}") for key in
-                ("minimum", "minimum_units", "increment", "credit_price", "credits_per_unit", "tokens_per_second",
-                 "chars_per_token")
-                if data.get(key) not in (None, "")}
+    optional = {
+        key: _decimal(data[key], f"{where}: {key}")
+        for key in (
+            "minimum",
+            "minimum_units",
+            "increment",
+            "credit_price",
+            "credits_per_unit",
+            "tokens_per_second",
+            "chars_per_token",
+        )
+        if data.get(key) not in (None, "")
+    }
     per = _decimal(data.get("per", 1), f"{where}: per")
     if per == 0:
         raise UsageError(f"{where}: per must be more than 0")
@@ -243,11 +291,22 @@ def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False,
     if weak and weak not in WEAK_SOURCES:
         raise UsageError(f"{where}: weak {weak!r} is not one of {', '.join(WEAK_SOURCES)}")
     return Rate(
-        offerings=tuple(names), unit=unit, amount=_decimal(data.get("amount"), f"{where}: amount"), per=per,
-        plan=str(data.get("plan") or PAY_AS_YOU_GO), source=str(data.get("source", "")),
-        read=_date(data.get("read"), f"{where}: read"), quote=str(data.get("quote", "")),
-        free=str(data.get("free", "")), effective_from=_date(data.get("effective_from"), f"{where}: effective_from"),
-        credits_per=credits_per, note=str(data.get("note", "")), configured=configured, weak=weak, **optional)
+        offerings=tuple(names),
+        unit=unit,
+        amount=_decimal(data.get("amount"), f"{where}: amount"),
+        per=per,
+        plan=str(data.get("plan") or PAY_AS_YOU_GO),
+        source=str(data.get("source", "")),
+        read=_date(data.get("read"), f"{where}: read"),
+        quote=str(data.get("quote", "")),
+        free=str(data.get("free", "")),
+        effective_from=_date(data.get("effective_from"), f"{where}: effective_from"),
+        credits_per=credits_per,
+        note=str(data.get("note", "")),
+        configured=configured,
+        weak=weak,
+        **optional,
+    )
 
 
 def parse_sheet(data: Mapping[str, Any], where: str, path: Path | None = None) -> PriceSheet:
@@ -260,22 +319,30 @@ def parse_sheet(data: Mapping[str, Any], where: str, path: Path | None = None) -
     currency = str(data.get("currency", "USD")).upper()
     conversion = None
     if data.get("usd_per_unit_currency") not in (None, ""):
-        conversion = Conversion(_decimal(data["usd_per_unit_currency"], f"{where}: usd_per_unit_currency"),
-                                str(data.get("conversion_source", "")),
-                                _date(data.get("conversion_read"), f"{where}: conversion_read"))
+        conversion = Conversion(
+            _decimal(data["usd_per_unit_currency"], f"{where}: usd_per_unit_currency"),
+            str(data.get("conversion_source", "")),
+            _date(data.get("conversion_read"), f"{where}: conversion_read"),
+        )
     try:
         counting = Counting(str(data.get("counting", Counting.CODE_POINTS.value)))
     except ValueError:
-        raise UsageError(f"{where}: counting {data.get('counting')!r} is not one of "
-                         f"{', '.join(c.value for c in Counting)}") from None
+        raise UsageError(
+            f"{where}: counting {data.get('counting')!r} is not one of {', '.join(c.value for c in Counting)}"
+        ) from None
     rates = data.get("rate", [])
     if not isinstance(rates, list):
         raise UsageError(f"{where}: rate must be a list of tables ([[rate]])")
-    return PriceSheet(provider=provider, currency=currency, conversion=conversion, counting=counting,
-                      counting_source=str(data.get("counting_source", "")),
-                      default_plan=str(data.get("default_plan") or PAY_AS_YOU_GO),
-                      rates=tuple(parse_rate(rate, f"{where}: rate {n}") for n, rate in enumerate(rates, 1)),
-                      path=path)
+    return PriceSheet(
+        provider=provider,
+        currency=currency,
+        conversion=conversion,
+        counting=counting,
+        counting_source=str(data.get("counting_source", "")),
+        default_plan=str(data.get("default_plan") or PAY_AS_YOU_GO),
+        rates=tuple(parse_rate(rate, f"{where}: rate {n}") for n, rate in enumerate(rates, 1)),
+        path=path,
+    )
 
 
 def load_sheet(path: Path) -> PriceSheet:

@@ -31,17 +31,34 @@ class Unit(StrEnum):
 
 # How a price sheet may spell a unit (`--price`'s shorthand and a providers file's `[prices]` table too).
 UNIT_WORDS: dict[str, Unit] = {
-    "characters": Unit.CHARACTERS, "character": Unit.CHARACTERS, "chars": Unit.CHARACTERS, "char": Unit.CHARACTERS,
-    "bytes": Unit.BYTES, "byte": Unit.BYTES,
-    "text_tokens": Unit.TEXT_TOKENS, "text-tokens": Unit.TEXT_TOKENS, "input-tokens": Unit.TEXT_TOKENS,
+    "characters": Unit.CHARACTERS,
+    "character": Unit.CHARACTERS,
+    "chars": Unit.CHARACTERS,
+    "char": Unit.CHARACTERS,
+    "bytes": Unit.BYTES,
+    "byte": Unit.BYTES,
+    "text_tokens": Unit.TEXT_TOKENS,
+    "text-tokens": Unit.TEXT_TOKENS,
+    "input-tokens": Unit.TEXT_TOKENS,
     "tokens": Unit.TEXT_TOKENS,
-    "audio_tokens": Unit.AUDIO_TOKENS, "audio-tokens": Unit.AUDIO_TOKENS, "output-tokens": Unit.AUDIO_TOKENS,
-    "audio_seconds": Unit.AUDIO_SECONDS, "seconds": Unit.AUDIO_SECONDS, "second": Unit.AUDIO_SECONDS,
-    "s": Unit.AUDIO_SECONDS, "sec": Unit.AUDIO_SECONDS,
-    "audio_minutes": Unit.AUDIO_MINUTES, "minutes": Unit.AUDIO_MINUTES, "minute": Unit.AUDIO_MINUTES,
-    "min": Unit.AUDIO_MINUTES, "hour": Unit.AUDIO_MINUTES,  # hour: 60 minutes (UNIT_SCALE)
-    "requests": Unit.REQUESTS, "request": Unit.REQUESTS, "req": Unit.REQUESTS,
-    "credits": Unit.CREDITS, "credit": Unit.CREDITS,
+    "audio_tokens": Unit.AUDIO_TOKENS,
+    "audio-tokens": Unit.AUDIO_TOKENS,
+    "output-tokens": Unit.AUDIO_TOKENS,
+    "audio_seconds": Unit.AUDIO_SECONDS,
+    "seconds": Unit.AUDIO_SECONDS,
+    "second": Unit.AUDIO_SECONDS,
+    "s": Unit.AUDIO_SECONDS,
+    "sec": Unit.AUDIO_SECONDS,
+    "audio_minutes": Unit.AUDIO_MINUTES,
+    "minutes": Unit.AUDIO_MINUTES,
+    "minute": Unit.AUDIO_MINUTES,
+    "min": Unit.AUDIO_MINUTES,
+    "hour": Unit.AUDIO_MINUTES,  # hour: 60 minutes (UNIT_SCALE)
+    "requests": Unit.REQUESTS,
+    "request": Unit.REQUESTS,
+    "req": Unit.REQUESTS,
+    "credits": Unit.CREDITS,
+    "credit": Unit.CREDITS,
 }
 UNIT_SCALE: dict[str, Decimal] = {"hour": Decimal(60)}  # a word that means several of its unit
 

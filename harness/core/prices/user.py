@@ -28,8 +28,10 @@ from harness.core.prices.units import UNIT_SCALE, unit_named
 
 BARE_AMOUNT = "a bare amount, so per request"  # the note of a rate spelled with no unit (`--price acme/v1=0.002`)
 
-_SPELLING = re.compile(r"^\s*(?P<amount>[0-9][0-9_.,]*)\s*"
-                       r"(?:/\s*(?P<per>[0-9][0-9.]*\s*[kKmM]?)?[\s-]*(?P<unit>[A-Za-z_ -]+))?\s*$")
+_SPELLING = re.compile(
+    r"^\s*(?P<amount>[0-9][0-9_.,]*)\s*"
+    r"(?:/\s*(?P<per>[0-9][0-9.]*\s*[kKmM]?)?[\s-]*(?P<unit>[A-Za-z_ -]+))?\s*$"
+)
 _MULTIPLIERS = {"": Decimal(1), "k": Decimal(1000), "m": Decimal(1_000_000)}
 
 
@@ -37,8 +39,10 @@ def parse_price(label: str, spelling: str, *, where: str = "--price") -> Rate:
     """`AMOUNT[/[N]UNIT]` (USD) as the user's rate for `label` (provider/model)."""
     match = _SPELLING.match(spelling)
     if match is None:
-        raise UsageError(f"{where} {label}={spelling}: not a price: a finite amount of USD, 0 or more, per a unit "
-                         f"(AMOUNT/UNIT, e.g. 20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens)")
+        raise UsageError(
+            f"{where} {label}={spelling}: not a price: a finite amount of USD, 0 or more, per a unit "
+            f"(AMOUNT/UNIT, e.g. 20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens)"
+        )
     per = Decimal(1)
     if match["per"]:
         digits = match["per"].strip()
@@ -47,17 +51,30 @@ def parse_price(label: str, spelling: str, *, where: str = "--price") -> Rate:
     word = (match["unit"] or "request").strip().lower().replace(" ", "-")
     unit = unit_named(word)
     if unit is None:
-        raise UsageError(f"{where} {label}={spelling}: unknown unit {word!r}; one of chars, bytes, text-tokens, "
-                         f"audio-tokens, s, min, hour, request, credits")
+        raise UsageError(
+            f"{where} {label}={spelling}: unknown unit {word!r}; one of chars, bytes, text-tokens, "
+            f"audio-tokens, s, min, hour, request, credits"
+        )
     per *= UNIT_SCALE.get(word, Decimal(1))
     model = label.partition("/")[2]
-    return parse_rate({"offerings": [model], "unit": unit.value, "amount": match["amount"], "per": str(per),
-                       "source": f"{where} {label}={spelling}", "quote": spelling,
-                       "note": "" if match["unit"] else BARE_AMOUNT}, f"{where} {label}", configured=True)
+    return parse_rate(
+        {
+            "offerings": [model],
+            "unit": unit.value,
+            "amount": match["amount"],
+            "per": str(per),
+            "source": f"{where} {label}={spelling}",
+            "quote": spelling,
+            "note": "" if match["unit"] else BARE_AMOUNT,
+        },
+        f"{where} {label}",
+        configured=True,
+    )
 
 
-def parse_prices_table(table: Mapping[str, Any], where: str, *, spelled: str | None = None
-                       ) -> dict[str, tuple[Rate, ...]]:
+def parse_prices_table(
+    table: Mapping[str, Any], where: str, *, spelled: str | None = None
+) -> dict[str, tuple[Rate, ...]]:
     """`[prices]`, wherever it is read (a providers file, a settings file, `--price`): `"provider/model" =
     "AMOUNT/UNIT"` (a spelling, said to come from `spelled`, else `where`), a rate table, or a list of them. The one
     reader: the run, the dry run and `providers` all read a team's prices here."""
@@ -66,14 +83,15 @@ def parse_prices_table(table: Mapping[str, Any], where: str, *, spelled: str | N
         if not isinstance(label, str) or "/" not in label:
             raise UsageError(f"{where}: [prices] key {label!r} must be provider/model")
         model = label.partition("/")[2]
-        here = f"{where}.\"{label}\"" if where.endswith("prices") else f"{where}: [prices.\"{label}\"]"
+        here = f'{where}."{label}"' if where.endswith("prices") else f'{where}: [prices."{label}"]'
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             found[label] = (parse_price(label, str(value), where=spelled or where),)
         elif isinstance(value, Mapping):  # a table names where it was given unless it says its own source
             found[label] = (parse_rate({"source": here, **value}, here, configured=True, offerings=[model]),)
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            found[label] = tuple(parse_rate({"source": here, **v}, here, configured=True, offerings=[model])
-                                 for v in value)
+            found[label] = tuple(
+                parse_rate({"source": here, **v}, here, configured=True, offerings=[model]) for v in value
+            )
         else:
             raise UsageError(f"{here}: a price is AMOUNT/UNIT or a table with amount, unit and per")
     return found
@@ -100,4 +118,3 @@ def replaced_note(label: str, mine: tuple[Rate, ...], published: tuple[Rate, ...
     theirs = " + ".join(rate.words(currency) for rate in published)
     read = next((r.read for r in published if r.read), None)
     return f"{label}: your price {own} replaces the published {theirs}" + (f" (read {read})" if read else "")
-

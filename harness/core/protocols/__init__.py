@@ -40,9 +40,11 @@ class DeclarableProtocol:
 
 
 DECLARABLE: Mapping[str, DeclarableProtocol] = {
-    p.name: p for p in (
+    p.name: p
+    for p in (
         # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
-        DeclarableProtocol(http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration,
-                           websocket_speech_file.build_provider),
+        DeclarableProtocol(
+            http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration, websocket_speech_file.build_provider
+        ),
     )
 }

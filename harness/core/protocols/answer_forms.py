@@ -52,6 +52,7 @@ F = TypeVar("F", bound=Form)
 
 def forms_of(syntheses: Sequence[F], synthesis: F) -> tuple[F, ...]:
     """The syntheses answering on `synthesis`' method, host and path (itself among them), in declaration order."""
+
     def place(of: F) -> tuple[str, str, str]:
         return of.endpoint.method.upper(), of.endpoint.host, of.endpoint.path
 
@@ -84,8 +85,10 @@ def check_forms(name: str, syntheses: Sequence[F]) -> None:
             raise ValueError(f"{where}; each needs a chosen_by naming the field value that picks it")
         chosen = [selector for selector in selectors if selector is not None]
         if len({selector.pointer for selector in chosen}) != 1:
-            raise ValueError(f"{where}; their selectors must read one field, not "
-                             f"{', '.join(sorted({selector.pointer for selector in chosen}))}")
+            raise ValueError(
+                f"{where}; their selectors must read one field, not "
+                f"{', '.join(sorted({selector.pointer for selector in chosen}))}"
+            )
         values = [(type(value), value) for selector in chosen for value in selector.values]
         if len(set(values)) != len(values):
             raise ValueError(f"{where}; two forms are picked by the same value")

@@ -70,8 +70,13 @@ def read_billed(signals: Sequence[BilledSignal], headers: Mapping[str, str], doc
             values = lowered.get(signal.header.lower(), [])
             present, raw = bool(values), values[0] if len(values) == 1 else ", ".join(values)
             if len(values) > 1:
-                problems.append((signal, f"the billing signal {signal.where} is sent {len(values)} times "
-                                         f"({_shown(raw)}): which one is the bill is not said"))
+                problems.append(
+                    (
+                        signal,
+                        f"the billing signal {signal.where} is sent {len(values)} times "
+                        f"({_shown(raw)}): which one is the bill is not said",
+                    )
+                )
                 continue
         else:
             present, raw = _in_documents(signal, documents)

@@ -61,8 +61,9 @@ def raw_seconds(spec: AudioSpec) -> Callable[[bytes], float | None]:
     return seconds
 
 
-def judged(session: Session, grammar: Grammar, context: str = "",
-           seconds_of: Callable[[bytes], float | None] | None = None) -> CancelOutcome:
+def judged(
+    session: Session, grammar: Grammar, context: str = "", seconds_of: Callable[[bytes], float | None] | None = None
+) -> CancelOutcome:
     """`session`, whose last client message was the grammar's cancel, judged for the utterance `context`."""
     declared = grammar.cancel
     sent = session.sent()
@@ -70,8 +71,12 @@ def judged(session: Session, grammar: Grammar, context: str = "",
         return _unmeasured("the socket declares no cancel, or nothing was sent")
     cancel = sent[-1]
     seconds = seconds_of or raw_seconds(grammar.audio_spec(session))
-    events = [e for f in session.received() for e in grammar.read(f).events
-              if not grammar.contexts or e.context in ("", context)]  # one utterance a socket: every answer is its
+    events = [
+        e
+        for f in session.received()
+        for e in grammar.read(f).events
+        if not grammar.contexts or e.context in ("", context)
+    ]  # one utterance a socket: every answer is its
     before = [e for e in events if e.frame < cancel.index]
     if not any(e.kind is Kind.AUDIO and e.audio for e in before):
         return _unmeasured("no audio came before the cancel")
@@ -97,8 +102,9 @@ def judged(session: Session, grammar: Grammar, context: str = "",
     )
 
 
-def _verdict(after: AfterCancel, ack_kind: Kind | None, ack: Event | None, late: list[Event],
-             cancel_s: float) -> tuple[CancelVerdict, str]:
+def _verdict(
+    after: AfterCancel, ack_kind: Kind | None, ack: Event | None, late: list[Event], cancel_s: float
+) -> tuple[CancelVerdict, str]:
     if ack_kind is not None and ack is None:
         return CancelVerdict.VIOLATION, f"no {ack_kind.value} answer acknowledged the cancel, as the documents promise"
     # No acknowledgement declared: audio that left before the server read the cancel is excused.
@@ -137,7 +143,7 @@ def spoken_before_cancel(marks: Sequence[TimingMark], sent: str, *, chars: bool 
     no mark is held to it (the caller judges no bound). A word whose characters the cancel cut (character marks) is
     the part of it they mark."""
     said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
-    words = sent.split()[:len(said)]
+    words = sent.split()[: len(said)]
     if said and len(words) == len(said) and words[-1] != said[-1] and words[-1].startswith(said[-1]):
         words[-1] = said[-1]
     return " ".join(words)

@@ -103,8 +103,10 @@ def known_finding(known: KnownModel) -> str | None:
     if known.documented:
         return None
     who = "; ".join(str(e) for e in known.evidence)
-    return (f"a model name no stored page lists, {known.name!r}: spoken like {known.like!r}"
-            f"{', priced as it' if known.alias else ''}, as its clients send it ({who})")
+    return (
+        f"a model name no stored page lists, {known.name!r}: spoken like {known.like!r}"
+        f"{', priced as it' if known.alias else ''}, as its clients send it ({who})"
+    )
 
 
 class SlotVerdict(StrEnum):
@@ -120,8 +122,9 @@ class SlotVerdict(StrEnum):
         return self is not SlotVerdict.MISSING
 
 
-def judge(catalogue: Catalogue, name: str, *, listed: bool, account: AccountCatalogue = NO_ACCOUNT,
-          kind: str = "voice") -> SlotVerdict:
+def judge(
+    catalogue: Catalogue, name: str, *, listed: bool, account: AccountCatalogue = NO_ACCOUNT, kind: str = "voice"
+) -> SlotVerdict:
     """The one rule: an id marked missing is refused whatever lists it; a declared id is spoken; an id the team's
     catalogue lists is spoken; an id of an open catalogue's form is spoken with a finding; anything else is refused.
     `kind`: which of the account's lists to read (`voice` or `model`)."""
@@ -138,5 +141,7 @@ def judge(catalogue: Catalogue, name: str, *, listed: bool, account: AccountCata
 
 def unlisted_finding(kind: str, name: str) -> str:
     """The finding's words for an id an open catalogue accepted."""
-    return (f"a {kind} id the documents do not list, {name!r}: spoken, as the reference's {kind}s are a sample of a "
-            f"larger set and the id has the documented form")
+    return (
+        f"a {kind} id the documents do not list, {name!r}: spoken, as the reference's {kind}s are a sample of a "
+        f"larger set and the id has the documented form"
+    )

@@ -87,8 +87,9 @@ class ProtocolDeclaration(BaseModel):
         return self.title or f"{self.name} ({protocol_title}{origin})"
 
 
-def _price(declaration: ProtocolDeclaration, text_field: str, model_field: str,
-           payload: Mapping[str, Any]) -> Cost | None:
+def _price(
+    declaration: ProtocolDeclaration, text_field: str, model_field: str, payload: Mapping[str, Any]
+) -> Cost | None:
     model = str(payload.get(model_field, "")) if model_field else ""
     if not model and len(declaration.models) == 1:
         model = declaration.models[0]

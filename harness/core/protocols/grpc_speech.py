@@ -54,8 +54,17 @@ QUEUED_S = 0.001
 # (grpc's blocking waits spin in waits of grpc._common.MAXIMUM_WAIT_TIMEOUT): a response it blocked for arrived within
 # this much before the reader had it — the width of its arrival bound, as `realtime_session.LOOK_S` is a socket's.
 LOOK_S = 0.1
-KINDS = {"string": 9, "bytes": 12, "int32": 5, "int64": 3, "double": 1, "float": 2, "bool": 8, "enum": 14,
-         "message": 11}  # FieldDescriptorProto.Type
+KINDS = {
+    "string": 9,
+    "bytes": 12,
+    "int32": 5,
+    "int64": 3,
+    "double": 1,
+    "float": 2,
+    "bool": 8,
+    "enum": 14,
+    "message": 11,
+}  # FieldDescriptorProto.Type
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +145,9 @@ def _classes(rpc: Rpc) -> dict[str, type[Message]]:
 
 
 def _build(rpc: Rpc) -> dict[str, type[Message]]:
-    proto = descriptor_pb2.FileDescriptorProto(name=f"tts_harness/{rpc.package}/{rpc.key}.proto",
-                                               package=rpc.package, syntax="proto3")
+    proto = descriptor_pb2.FileDescriptorProto(
+        name=f"tts_harness/{rpc.package}/{rpc.key}.proto", package=rpc.package, syntax="proto3"
+    )
     for enum in rpc.enums:
         declared = proto.enum_type.add(name=enum.name)
         for name, number in enum.values.items():
@@ -156,8 +166,10 @@ def _build(rpc: Rpc) -> dict[str, type[Message]]:
                 added.oneof_index = oneofs.index(item.oneof)
     pool = descriptor_pool.DescriptorPool()
     pool.Add(proto)
-    return {m.name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{rpc.package}.{m.name}"))
-            for m in rpc.messages}
+    return {
+        m.name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{rpc.package}.{m.name}"))
+        for m in rpc.messages
+    }
 
 
 def message_class(rpc: Rpc, name: str) -> type[Message]:
@@ -178,8 +190,9 @@ def settings_of(rpc: Rpc, config: Mapping[str, Any]) -> dict[str, Any]:
     """What a config request holds at the template's slots (`voice`, `format`, `rate` ...); absent: missing."""
     from harness.core.protocols.http_speech import read
 
-    return {name: value for name, at in slots_of(dict(rpc.config)).items()
-            if (value := read(dict(config), at)) is not None}
+    return {
+        name: value for name, at in slots_of(dict(rpc.config)).items() if (value := read(dict(config), at)) is not None
+    }
 
 
 def text_of(rpc: Rpc, request: Mapping[str, Any]) -> str | None:
@@ -194,8 +207,10 @@ def text_of(rpc: Rpc, request: Mapping[str, Any]) -> str | None:
 def requests(rpc: Rpc, voice: str, language: str, fmt: Format, chunks: Sequence[str]) -> list[Message]:
     """The request stream that says `chunks` in `voice`: the config first, then a text message per chunk."""
     values = {"voice": voice, "language": language, "format": fmt.name, "rate": fmt.spec.sample_rate}
-    return [request_of(rpc, fill(rpc.config, values)),
-            *(request_of(rpc, fill(rpc.text, {"text": chunk})) for chunk in chunks)]
+    return [
+        request_of(rpc, fill(rpc.config, values)),
+        *(request_of(rpc, fill(rpc.text, {"text": chunk})) for chunk in chunks),
+    ]
 
 
 def status_code_of(refusal: SpeechRefusal) -> str:
@@ -227,10 +242,21 @@ class StreamedCall:
         return b"".join(a for _, _, a in self.received)
 
 
-async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], voice: str, language: str,
-                fmt: Format, *, at_s: Sequence[float] | None = None, root_certificates: bytes | None = None,
-                plaintext: bool = False, timeout_s: float = 60.0, extra_metadata: Mapping[str, str] | None = None
-                ) -> StreamedCall:
+async def speak(
+    rpc: Rpc,
+    target: str,
+    key: str | None,
+    chunks: Sequence[str],
+    voice: str,
+    language: str,
+    fmt: Format,
+    *,
+    at_s: Sequence[float] | None = None,
+    root_certificates: bytes | None = None,
+    plaintext: bool = False,
+    timeout_s: float = 60.0,
+    extra_metadata: Mapping[str, str] | None = None,
+) -> StreamedCall:
     """Say `chunks` over `rpc` at `target` (host:port) and record the call. TLS unless `plaintext` (a loopback
     imitation); `root_certificates`: the CA to trust (the sandbox's). `at_s`: when each text message leaves,
     seconds after the config (None: all at once). A status that is not OK ends the call and is recorded, never
@@ -278,9 +304,19 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
         raise
 
 
-def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message], at_s: Sequence[float] | None,
-          root_certificates: bytes | None, plaintext: bool, timeout_s: float, extra: Mapping[str, str],
-          calls: list[Any]) -> StreamedCall:
+def _call(
+    rpc: Rpc,
+    *,
+    target: str,
+    key: str | None,
+    messages: Sequence[Message],
+    at_s: Sequence[float] | None,
+    root_certificates: bytes | None,
+    plaintext: bool,
+    timeout_s: float,
+    extra: Mapping[str, str],
+    calls: list[Any],
+) -> StreamedCall:
     import grpc
 
     record = StreamedCall(target=target)
@@ -295,11 +331,17 @@ def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message]
             record.sent.append(time.monotonic() - record.started_at)
             yield message
 
-    channel = grpc.insecure_channel(target) if plaintext else grpc.secure_channel(
-        target, grpc.ssl_channel_credentials(root_certificates=root_certificates))
+    channel = (
+        grpc.insecure_channel(target)
+        if plaintext
+        else grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=root_certificates))
+    )
     with channel:
-        method = channel.stream_stream(rpc.path, request_serializer=message_class(rpc, rpc.request).SerializeToString,
-                                       response_deserializer=message_class(rpc, rpc.response).FromString)
+        method = channel.stream_stream(
+            rpc.path,
+            request_serializer=message_class(rpc, rpc.request).SerializeToString,
+            response_deserializer=message_class(rpc, rpc.response).FromString,
+        )
         record.started_at = time.monotonic()
         responses = method(stream(), metadata=metadata or None, timeout=timeout_s)
         calls.append(responses)
@@ -314,8 +356,9 @@ def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message]
                 now = time.monotonic()
                 if now - looked > QUEUED_S:  # it blocked: nothing was waiting, and the reader looked until it came
                     bound = max(looked, now - LOOK_S)
-                record.received.append((bound - record.started_at, now - record.started_at,
-                                        bytes(getattr(response, rpc.audio_at))))
+                record.received.append(
+                    (bound - record.started_at, now - record.started_at, bytes(getattr(response, rpc.audio_at)))
+                )
             record.code = "OK"
         except grpc.RpcError as error:
             code = error.code() if callable(getattr(error, "code", None)) else None
@@ -354,8 +397,13 @@ def with_rpcs(service: SpeechService, rpcs: Sequence[Rpc], provider: Provider | 
         for m in served(service, rpc)
     ]
     docs = tuple(dict.fromkeys((*base.docs, *(r.doc for r in rpcs if r.doc))))
-    return replace(base, rpcs=(*base.rpcs, *rpcs), offerings=(*base.offerings, *offerings), docs=docs,
-                   doc_drift=(*base.doc_drift, *(d for r in rpcs for d in r.drift)))
+    return replace(
+        base,
+        rpcs=(*base.rpcs, *rpcs),
+        offerings=(*base.offerings, *offerings),
+        docs=docs,
+        doc_drift=(*base.doc_drift, *(d for r in rpcs for d in r.drift)),
+    )
 
 
 def rpc_of(provider: Provider, key: str) -> Rpc:

@@ -100,14 +100,17 @@ class Format:
 
 #: The assumption for a G.711 format whose documents name it but say neither its header nor its rate: the most common
 #: form, headerless samples at G.711's own 8000 Hz (the asked rate where a rate slot asks for another).
-HEADERLESS_G711 = ("the documents do not say its header or rate; the sandbox answers headerless G.711 samples at "
-                   "8000 Hz, or at the rate asked")
+HEADERLESS_G711 = (
+    "the documents do not say its header or rate; the sandbox answers headerless G.711 samples at "
+    "8000 Hz, or at the rate asked"
+)
 
 
 #: The assumption for an Ogg format whose documents do not name its codec: Opus, the codec most Ogg speech carries
 #: (`ogg_opus`).
-OGG_OPUS_UNSAID = ("the documents do not say its codec; the sandbox answers Ogg Opus ({rate} Hz), the codec most Ogg "
-                   "speech carries")
+OGG_OPUS_UNSAID = (
+    "the documents do not say its codec; the sandbox answers Ogg Opus ({rate} Hz), the codec most Ogg speech carries"
+)
 
 
 def ogg_opus(name: str, rate: int = 48000) -> Format:
@@ -123,8 +126,10 @@ def ogg_opus(name: str, rate: int = 48000) -> Format:
 
 #: The assumption for a file format whose documents do not say how it arrives in pieces on a socket: each audio
 #: message a whole file of its own (its own header), as a socket's pieces are written (`file_pieces`).
-FILE_PIECES = ("the documents do not say how the file arrives in pieces; the sandbox answers each audio message as a "
-               "whole {name} file, its own header first")
+FILE_PIECES = (
+    "the documents do not say how the file arrives in pieces; the sandbox answers each audio message as a "
+    "whole {name} file, its own header first"
+)
 
 
 def file_pieces(fmt: Format) -> Format:
@@ -246,8 +251,10 @@ class Synthesis:
 
     def __post_init__(self) -> None:
         if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):
-            raise ValueError(f"synthesis {self.endpoint.key}: an unknown model spoken as the default needs a model "
-                             "slot and a default_model")
+            raise ValueError(
+                f"synthesis {self.endpoint.key}: an unknown model spoken as the default needs a model "
+                "slot and a default_model"
+            )
 
     def format(self, name: str | None) -> Format:
         """The format a request names, the default where it names none: no value, or a media range (`*/*`,
@@ -266,8 +273,14 @@ class Synthesis:
         keyed = [fmt for fmt in self.formats if fmt.sets]
         # A None in `sets` is a field the format does not carry: not compared (what a request sends there is a field
         # the format does not list, set aside by the request's check).
-        found = next((fmt for fmt in keyed if all(read(payload, at) == value for at, value in fmt.sets.items()
-                                                  if value is not None)), None)
+        found = next(
+            (
+                fmt
+                for fmt in keyed
+                if all(read(payload, at) == value for at, value in fmt.sets.items() if value is not None)
+            ),
+            None,
+        )
         if found is not None:
             return found
         asked = {at: read(payload, at) for fmt in keyed for at in fmt.sets}
@@ -446,15 +459,21 @@ class SpeechService:
         sent = self.sent_models()
         for known in self.known_models:
             if known.like not in sent and not known.socket:  # a socket's own names are checked with it (`with_sockets`)
-                raise ValueError(f"{self.name}: known model {known.name} is spoken like {known.like!r}, which no "
-                                 "declared model sends")
+                raise ValueError(
+                    f"{self.name}: known model {known.name} is spoken like {known.like!r}, which no "
+                    "declared model sends"
+                )
             if known.name in sent:
                 raise ValueError(f"{self.name}: known model {known.name} is a declared model already")
 
     def sent_models(self) -> set[str]:
         """The model names the declared models send (their own, or another at the model slot: `Model.sets`)."""
-        return {m.sets.get(s.slots.model or "", m.name) for s in self.syntheses for m in self.models
-                if m.synthesis == s.endpoint.key} | {m.name for m in self.models}
+        return {
+            m.sets.get(s.slots.model or "", m.name)
+            for s in self.syntheses
+            for m in self.models
+            if m.synthesis == s.endpoint.key
+        } | {m.name for m in self.models}
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -536,8 +555,11 @@ def voice_for(service: SpeechService, model: Model, language: str) -> tuple[str,
     tag = tag_for(model.languages, language) or language
     slot = service.synthesis(model.synthesis).slots.model
     sent = model.sets.get(slot, model.name) if slot else model.name
-    local = [voice for voice in service.voices
-             if primary(voice.language) == primary(language) and voice.models and service.speaks(voice, sent)]
+    local = [
+        voice
+        for voice in service.voices
+        if primary(voice.language) == primary(language) and voice.models and service.speaks(voice, sent)
+    ]
     if local:
         chosen = tag_for([voice.language for voice in local], tag)
         best = next(voice for voice in local if voice.language == chosen)
@@ -587,8 +609,7 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
     return body
 
 
-def respelled(spellings: Sequence[FieldSpelling], synthesis: Synthesis, payload: dict[str, Any]
-              ) -> list[FieldSpelling]:
+def respelled(spellings: Sequence[FieldSpelling], synthesis: Synthesis, payload: dict[str, Any]) -> list[FieldSpelling]:
     """The fields of `payload` sent under a declared other spelling, moved (in place) to the reference's spelling;
     a field the request also names as the reference spells it keeps that value, the other spelling dropped."""
     moved = []
@@ -605,8 +626,9 @@ def respelled(spellings: Sequence[FieldSpelling], synthesis: Synthesis, payload:
     return moved
 
 
-def resolve_values(variants: Sequence[ValueVariant], synthesis: Synthesis, payload: Mapping[str, Any]
-                   ) -> list[Resolved]:
+def resolve_values(
+    variants: Sequence[ValueVariant], synthesis: Synthesis, payload: Mapping[str, Any]
+) -> list[Resolved]:
     """The values of a request outside their listed sets that the evidence decides (`value_variants`): each declared
     variant at its pointer, and at the format slot a declared format's name in another case (the family's rule)."""
     key = synthesis.endpoint.key
@@ -661,8 +683,10 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
 def served_models(service: SpeechService, synthesis: Synthesis) -> list[Model]:
     """The declared models a synthesis speaks: its own, else those of the syntheses naming theirs at the same slot."""
     return [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
-        m for m in service.models
-        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
+        m
+        for m in service.models
+        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model
+    ]
 
 
 def known_model(service: SpeechService, candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
@@ -680,8 +704,14 @@ def spoken_like(known: KnownModel, base: Model, slot: str | None) -> Model:
     others = {at: value for at, value in base.sets.items() if at != slot}
     if known.alias:
         return replace(base, sets={**others, slot: known.name}) if slot else base
-    return replace(base, name=known.name, sets=others, usd_per_million_chars=None, price_note="",
-                   description=f"{known.name}, spoken like {base.name}")
+    return replace(
+        base,
+        name=known.name,
+        sets=others,
+        usd_per_million_chars=None,
+        price_note="",
+        description=f"{known.name}, spoken like {base.name}",
+    )
 
 
 def _named(candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
@@ -775,16 +805,24 @@ def open_model_slot(synthesis: Synthesis, why: str) -> Endpoint:
     if name is None:  # not a declared field: an open body takes it as given
         return endpoint
     if "/" in slot.lstrip("/"):
-        raise ValueError(f"synthesis {endpoint.key}: an unknown model spoken as the default needs a top-level model "
-                         f"slot, not {slot}")
+        raise ValueError(
+            f"synthesis {endpoint.key}: an unknown model spoken as the default needs a top-level model slot, not {slot}"
+        )
     info = request.model_fields[name]
     if info.annotation is str or set(get_args(info.annotation)) == {str, type(None)}:
         return endpoint  # any name already, its own constraints kept
     words = f"{info.description or 'The model'} ({why})"
-    kept = Field(alias=info.alias, description=words) if info.is_required() else Field(
-        info.default, alias=info.alias, description=words)
-    widened: type[BaseModel] = create_model(request.__name__, __base__=request, __module__=request.__module__,
-                                            **{name: (str if info.is_required() else str | None, kept)})  # type: ignore[call-overload]
+    kept = (
+        Field(alias=info.alias, description=words)
+        if info.is_required()
+        else Field(info.default, alias=info.alias, description=words)
+    )
+    widened: type[BaseModel] = create_model(
+        request.__name__,
+        __base__=request,
+        __module__=request.__module__,
+        **{name: (str if info.is_required() else str | None, kept)},
+    )  # type: ignore[call-overload]
     return replace(endpoint, request=widened)
 
 
@@ -812,8 +850,18 @@ def _answer_errors(service: SpeechService) -> BodyErrors | None:
     if rules is None:
         return None
     refusals = service.refusals
-    named = (refusals.invalid, refusals.missing_key, refusals.bad_key, refusals.unknown_voice, refusals.rate_limited,
-             refusals.quota, refusals.unknown_model, refusals.not_found, refusals.busy, refusals.server_error)
+    named = (
+        refusals.invalid,
+        refusals.missing_key,
+        refusals.bad_key,
+        refusals.unknown_voice,
+        refusals.rate_limited,
+        refusals.quota,
+        refusals.unknown_model,
+        refusals.not_found,
+        refusals.busy,
+        refusals.server_error,
+    )
     statuses = {refusal.code: refusal.status for refusal in named if refusal is not None}
     return replace(rules, statuses={**statuses, **rules.statuses})
 
@@ -873,12 +921,24 @@ def build_provider(service: SpeechService) -> Provider:
         for model in service.models
     )
     return Provider(
-        name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
-        key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
-        doc_drift=service.doc_drift, rate_limit_headers=service.rate_limit_headers, offerings=offerings,
-        protocol=PROTOCOL, region_env=service.region_env,
-        default_region=service.default_region, family=service,
-        catalogue=tuple(listing.endpoint.key for listing in service.listings), price_sheet=service.prices_from)
+        name=service.name,
+        title=service.title,
+        hosts=dict(service.hosts),
+        auth=service.auth,
+        key_env=service.key_env,
+        endpoints=tuple(endpoints),
+        error_model=service.error_model,
+        docs=service.docs,
+        doc_drift=service.doc_drift,
+        rate_limit_headers=service.rate_limit_headers,
+        offerings=offerings,
+        protocol=PROTOCOL,
+        region_env=service.region_env,
+        default_region=service.default_region,
+        family=service,
+        catalogue=tuple(listing.endpoint.key for listing in service.listings),
+        price_sheet=service.prices_from,
+    )
 
 
 def service_of(provider: Provider) -> SpeechService:

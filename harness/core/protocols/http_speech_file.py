@@ -123,8 +123,15 @@ class BillingTable(BaseModel):
         return self
 
     def signal(self) -> BilledSignal:
-        return BilledSignal(unit=self.unit, header=self.header, at=self.at, event=self.event, scale=self.scale,
-                            source=self.source, evidence=self.evidence)
+        return BilledSignal(
+            unit=self.unit,
+            header=self.header,
+            at=self.at,
+            event=self.event,
+            scale=self.scale,
+            source=self.source,
+            evidence=self.evidence,
+        )
 
 
 class HttpSpeechDeclaration(ProtocolDeclaration):
@@ -164,8 +171,10 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     def _specs(cls, formats: Mapping[str, str]) -> Mapping[str, str]:
         for name, spec in formats.items():
             if not FORMAT_SPEC.match(spec):
-                raise ValueError(f"{name} = {spec!r}: write codec/rate/container, e.g. pcm_s16le/24000/wav or "
-                                 "mp3/24000/mp3 (container raw for headerless samples)")
+                raise ValueError(
+                    f"{name} = {spec!r}: write codec/rate/container, e.g. pcm_s16le/24000/wav or "
+                    "mp3/24000/mp3 (container raw for headerless samples)"
+                )
         return dict(formats)
 
     @model_validator(mode="after")
@@ -183,11 +192,14 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
         if isinstance(self.last_event, Mapping) and not all(re.match(POINTER, key) for key in self.last_event):
             raise ValueError('last_event: JSON pointers to the values the last event holds, e.g. { "/type" = "done" }')
         if self.default_model is not None and self.default_model not in self.models:
-            raise ValueError(f"default_model: {self.default_model!r} is not among the models "
-                             f"({', '.join(self.models)})")
+            raise ValueError(
+                f"default_model: {self.default_model!r} is not among the models ({', '.join(self.models)})"
+            )
         if self.unknown_model is UnknownModel.DEFAULT and (self.model is None or self.default_model is None):
-            raise ValueError('unknown_model: "default" speaks an unknown model as default_model: declare model '
-                             "(where the request names it) and default_model")
+            raise ValueError(
+                'unknown_model: "default" speaks an unknown model as default_model: declare model '
+                "(where the request names it) and default_model"
+            )
         if self.answer_error_code is None and (self.answer_error_success or self.answer_error_message):
             raise ValueError("answer_error_code: required with answer_error_success or answer_error_message")
         return self
@@ -198,8 +210,11 @@ def format_of(name: str, spec: str) -> Format:
     found = FORMAT_SPEC.match(spec)
     assert found is not None
     codec, rate, container = found["codec"], int(found["rate"]), found["container"]
-    media = RAW_MEDIA_TYPES.get(codec, "application/octet-stream") if container == "raw" else MEDIA_TYPES.get(
-        container, f"audio/{container}")
+    media = (
+        RAW_MEDIA_TYPES.get(codec, "application/octet-stream")
+        if container == "raw"
+        else MEDIA_TYPES.get(container, f"audio/{container}")
+    )
     return Format(name=name, spec=AudioSpec(codec, rate, container), media_type=media)
 
 
@@ -227,8 +242,9 @@ def _request_model(declaration: HttpSpeechDeclaration, where: str) -> type[BaseM
         return DeclaredRequest
     # A top-level text is a declared parameter too, so the contract plans know its range (an empty text is refused).
     words = f"The text to speak{f': at most {limit} characters' if limit else ''} ({where})."
-    model: type[BaseModel] = create_model(name, __base__=DeclaredRequest, **{field: (
-        str, Field(min_length=1, max_length=limit, description=words))})  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
+        name, __base__=DeclaredRequest, **{field: (str, Field(min_length=1, max_length=limit, description=words))}
+    )  # type: ignore[call-overload]
     return model
 
 
@@ -283,20 +299,30 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         success = JsonBody(OpenBody, audio=carried)
     endpoint = _speech_endpoint(declaration, where, success)
     price = declaration.price_per_million_chars
-    models = tuple(Model(name=name, synthesis=endpoint.key, voice=declaration.voices[0], usd_per_million_chars=price,
-                         price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
-                         max_chars=declaration.max_input_chars, streams=declaration.stream is not None,
-                         languages=tuple(declaration.languages), languages_source=where,
-                         description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})")
-                   for name in declaration.models)
-    refusals = SpeechRefusals(invalid=SpeechRefusal(400, "invalid_request", "{detail}"),
-                        missing_key=SpeechRefusal(401, "unauthorized", "No key was given."),
-                        bad_key=SpeechRefusal(401, "unauthorized", "The key is not valid."),
-                        unknown_voice=SpeechRefusal(400, "unknown_voice", "Unknown voice: {detail}"),
-                        rate_limited=SpeechRefusal(429, "rate_limited", "Too many requests."),
-                        quota=SpeechRefusal(429, "quota_exceeded", "The account's quota is spent."),
-                        unknown_model=SpeechRefusal(400, "unknown_model", "Unknown model: {detail}")
-                        if declaration.model else None)
+    models = tuple(
+        Model(
+            name=name,
+            synthesis=endpoint.key,
+            voice=declaration.voices[0],
+            usd_per_million_chars=price,
+            price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
+            max_chars=declaration.max_input_chars,
+            streams=declaration.stream is not None,
+            languages=tuple(declaration.languages),
+            languages_source=where,
+            description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})",
+        )
+        for name in declaration.models
+    )
+    refusals = SpeechRefusals(
+        invalid=SpeechRefusal(400, "invalid_request", "{detail}"),
+        missing_key=SpeechRefusal(401, "unauthorized", "No key was given."),
+        bad_key=SpeechRefusal(401, "unauthorized", "The key is not valid."),
+        unknown_voice=SpeechRefusal(400, "unknown_voice", "Unknown voice: {detail}"),
+        rate_limited=SpeechRefusal(429, "rate_limited", "Too many requests."),
+        quota=SpeechRefusal(429, "quota_exceeded", "The account's quota is spent."),
+        unknown_model=SpeechRefusal(400, "unknown_model", "Unknown model: {detail}") if declaration.model else None,
+    )
     return SpeechService(
         name=declaration.name,
         title=declaration.describe("HTTP speech family", source),

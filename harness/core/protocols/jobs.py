@@ -54,8 +54,19 @@ from harness.core.spec import (
 PROTOCOL = "jobs"
 
 #: The slots every job body may name (beside a model's `values`).
-JOB_SLOTS = ("id", "state", "model_id", "error", "media_url", "media_type", "created_at", "updated_at",
-             "started_at", "completed_at", "polling_url")
+JOB_SLOTS = (
+    "id",
+    "state",
+    "model_id",
+    "error",
+    "media_url",
+    "media_type",
+    "created_at",
+    "updated_at",
+    "started_at",
+    "completed_at",
+    "polling_url",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +85,11 @@ def render(template: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(template, str):
         return fill(template, values)  # the families' one rule for a slot in a string
     if isinstance(template, Mapping):
-        return {key: render(item, values) for key, item in template.items()
-                if not (isinstance(item, Only) and item.omit and values.get(item.slot) is None)}
+        return {
+            key: render(item, values)
+            for key, item in template.items()
+            if not (isinstance(item, Only) and item.omit and values.get(item.slot) is None)
+        }
     if isinstance(template, list):
         return [render(item, values) for item in template]
     return template
@@ -332,23 +346,36 @@ class JobsService:
     def binding(self) -> JobBinding:
         """Where a generic poller finds a job's pieces (`harness.core.spec.JobBinding`), from the parts."""
         return JobBinding(
-            id_pointer=self.submit.id_pointer, status_endpoint=self.status.endpoint.key,
-            status_param=self.status.id_param, media_pointer=self.media.url_pointer,
-            media_type_pointer=self.media.type_pointer, error_pointer=self.status.error_pointer,
-            polling_url_pointer=self.submit.polling_url_pointer, created_pointer=self.status.created_pointer,
-            started_pointer=self.status.started_pointer, completed_pointer=self.status.completed_pointer,
-            media_endpoint=self.media.endpoint, stamp_convention=self.status.stamp_convention)
+            id_pointer=self.submit.id_pointer,
+            status_endpoint=self.status.endpoint.key,
+            status_param=self.status.id_param,
+            media_pointer=self.media.url_pointer,
+            media_type_pointer=self.media.type_pointer,
+            error_pointer=self.status.error_pointer,
+            polling_url_pointer=self.submit.polling_url_pointer,
+            created_pointer=self.status.created_pointer,
+            started_pointer=self.status.started_pointer,
+            completed_pointer=self.status.completed_pointer,
+            media_endpoint=self.media.endpoint,
+            stamp_convention=self.status.stamp_convention,
+        )
 
 
 def _submit_endpoint(service: JobsService, endpoint: Endpoint) -> Endpoint:
     responses = endpoint.responses
     if service.submit.errors is not None:  # an error inside a 2xx submit answer, where the documents show one
         responses = tuple(
-            replace(r, bodies=tuple(replace(b, errors=service.submit.errors) if isinstance(b, JsonBody) else b
-                                    for b in r.bodies)) if r.status < 300 else r
-            for r in responses)
-    return replace(endpoint, role=Role.SUBMIT, lifecycle=service.lifecycle, job=service.binding,
-                   responses=responses)
+            replace(
+                r,
+                bodies=tuple(
+                    replace(b, errors=service.submit.errors) if isinstance(b, JsonBody) else b for b in r.bodies
+                ),
+            )
+            if r.status < 300
+            else r
+            for r in responses
+        )
+    return replace(endpoint, role=Role.SUBMIT, lifecycle=service.lifecycle, job=service.binding, responses=responses)
 
 
 def build_provider(service: JobsService) -> Provider:
@@ -360,10 +387,21 @@ def build_provider(service: JobsService) -> Provider:
         endpoints.append(service.webhooks.endpoint)
     endpoints += list(service.other_endpoints)
     return Provider(
-        name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
-        key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
-        doc_drift=service.doc_drift, offerings=service.offerings, retry=service.retry, protocol=PROTOCOL,
-        family=service, price_sheet=service.prices_from)
+        name=service.name,
+        title=service.title,
+        hosts=dict(service.hosts),
+        auth=service.auth,
+        key_env=service.key_env,
+        endpoints=tuple(endpoints),
+        error_model=service.error_model,
+        docs=service.docs,
+        doc_drift=service.doc_drift,
+        offerings=service.offerings,
+        retry=service.retry,
+        protocol=PROTOCOL,
+        family=service,
+        price_sheet=service.prices_from,
+    )
 
 
 def service_of(provider: Provider) -> JobsService:

@@ -74,27 +74,35 @@ def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provi
     elif isinstance(family, SpeechService):
         provider = _speech(declaration, builtin, family, title, where)
     elif family is None:
-        raise UsageError(f"{where}.like: {builtin.name} is not declared in a wire family (it has code of its own), "
-                         "so a providers file cannot start from it")
+        raise UsageError(
+            f"{where}.like: {builtin.name} is not declared in a wire family (it has code of its own), "
+            "so a providers file cannot start from it"
+        )
     else:  # a family this module has no path for: say which, not that there is none
-        raise UsageError(f"{where}.like: {builtin.name} is declared in a family `like` cannot start from "
-                         f"({type(family).__name__}; it starts from the HTTP speech, WebSocket speech and jobs "
-                         "families)")
+        raise UsageError(
+            f"{where}.like: {builtin.name} is declared in a family `like` cannot start from "
+            f"({type(family).__name__}; it starts from the HTTP speech, WebSocket speech and jobs "
+            "families)"
+        )
     deviations = {check: f"{why} ({where}.deviations)" for check, why in declaration.deviations.items()}
     return replace(provider, known_deviations={**provider.known_deviations, **deviations})
 
 
-def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechService, title: str,
-            where: str) -> Provider:
+def _speech(
+    declaration: LikeDeclaration, builtin: Provider, service: SpeechService, title: str, where: str
+) -> Provider:
     """A built-in of the HTTP (and WebSocket) speech family with the table's overrides."""
     if declaration.price_per_request is not None:
-        raise UsageError(f"{where}.price_per_request: {service.name} prices the characters it speaks: give "
-                         "price_per_million_chars")
+        raise UsageError(
+            f"{where}.price_per_request: {service.name} prices the characters it speaks: give price_per_million_chars"
+        )
     sockets: list[Socket] = []
     for channel in builtin.channels:
         if not isinstance(channel.grammar, SocketGrammar):
-            raise UsageError(f"{where}.like: {builtin.name}'s socket {channel.key} is not declared in the WebSocket "
-                             "speech family, so a providers file cannot start from it")
+            raise UsageError(
+                f"{where}.like: {builtin.name}'s socket {channel.key} is not declared in the WebSocket "
+                "speech family, so a providers file cannot start from it"
+            )
         sockets.append(channel.grammar.socket)
     hosts = declaration.placed(service.name, service.hosts, where)
     elsewhere = hosts != dict(service.hosts)
@@ -110,26 +118,45 @@ def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechServ
     # one only a named-only model of the built-in goes to (a route with timing marks: every server of it has it).
     served = {model.synthesis for model in models}
     offered = {model.synthesis for model in service.models if not model.named_only}
-    syntheses = tuple(_examples(_synthesis(declaration, s, voices, where, narrowed), models)
-                      for s in service.syntheses if s.endpoint.key in served or s.endpoint.key not in offered)
+    syntheses = tuple(
+        _examples(_synthesis(declaration, s, voices, where, narrowed), models)
+        for s in service.syntheses
+        if s.endpoint.key in served or s.endpoint.key not in offered
+    )
     keyless = declaration.auth == "none"
     if keyless:
         syntheses = tuple(replace(s, endpoint=replace(s.endpoint, auth_required=False)) for s in syntheses)
     derived = replace(
-        service, name=declaration.name, title=title, hosts=hosts, auth=declaration.sends_key(service.auth),
-        key_env=declaration.key_env, docs=(*service.docs, where), syntheses=syntheses, models=models, voices=voices,
+        service,
+        name=declaration.name,
+        title=title,
+        hosts=hosts,
+        auth=declaration.sends_key(service.auth),
+        key_env=declaration.key_env,
+        docs=(*service.docs, where),
+        syntheses=syntheses,
+        models=models,
+        voices=voices,
         file_protocols=(),
         # the built-in's published prices stay where its servers and models do; a table elsewhere, or naming
         # prices of its own, is priced by the table alone
-        prices_from="" if elsewhere or declaration.price_per_million_chars is not None or declaration.model_prices
+        prices_from=""
+        if elsewhere or declaration.price_per_million_chars is not None or declaration.model_prices
         else (service.prices_from if service.prices_from is not None else service.name),
-        listings=tuple(replace(listing, endpoint=replace(listing.endpoint, auth_required=False)) for listing in
-                       service.listings) if keyless else service.listings,
-        token=None if keyless else service.token, known_models=())
+        listings=tuple(
+            replace(listing, endpoint=replace(listing.endpoint, auth_required=False)) for listing in service.listings
+        )
+        if keyless
+        else service.listings,
+        token=None if keyless else service.token,
+        known_models=(),
+    )
     # The built-in's known model names stay where a model they are spoken like does (a server of the same models).
     sent = derived.sent_models()
-    derived = replace(derived, known_models=tuple(known for known in service.known_models
-                                                  if known.like in sent and known.name not in sent))
+    derived = replace(
+        derived,
+        known_models=tuple(known for known in service.known_models if known.like in sent and known.name not in sent),
+    )
     kept = tuple(filter(None, (_socket(declaration, socket, service, models, elsewhere, where) for socket in sockets)))
     return with_sockets(derived, kept) if kept else build_provider(derived)
 
@@ -157,12 +184,16 @@ def _models(declaration: LikeDeclaration, service: SpeechService, elsewhere: boo
         model = replace(base, name=entry.name, sets=sets)
         stream = entry.stream if entry.stream is not None else declaration.stream
         if stream is not None:
-            model = replace(model, synthesis=_synthesis_for(service, synthesis, stream, f"{where}.models.{index}"),
-                            streams=stream)
+            model = replace(
+                model, synthesis=_synthesis_for(service, synthesis, stream, f"{where}.models.{index}"), streams=stream
+            )
         if prices_given or elsewhere:
             price = declaration.model_prices.get(entry.name, declaration.price_per_million_chars)
-            model = replace(model, usd_per_million_chars=price,
-                            price_note=f"{price} USD per 1M characters ({where})" if price is not None else "")
+            model = replace(
+                model,
+                usd_per_million_chars=price,
+                price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
+            )
         if declaration.max_input_chars is not None:
             model = replace(model, max_chars=declaration.max_input_chars)
         if entry.name != base.name:
@@ -203,6 +234,7 @@ def _voices(declaration: LikeDeclaration, service: SpeechService, models: tuple[
 
 def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
     """The model spoken in its own voice where the server has it, else in the first voice that speaks it."""
+
     def speaks(voice: Voice) -> bool:
         return not voice.models or model.name in voice.models
 
@@ -212,8 +244,9 @@ def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
     return replace(model, voice=(own or [voice.name for voice in voices if speaks(voice)] or [voices[0].name])[0])
 
 
-def _rates_in_names(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket],
-                    where: str) -> LikeDeclaration:
+def _rates_in_names(
+    declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket], where: str
+) -> LikeDeclaration:
     """A format named with its rate (`linear16_16000`: the built-in's `linear16` at 16 kHz, as the protocol tables of
     earlier providers files wrote a built-in's encodings) is that format at that `sample_rate`, where the built-in has
     no format of the whole name. One rate for the server: two different rates are one line."""
@@ -240,8 +273,9 @@ def _check_formats(declaration: LikeDeclaration, service: SpeechService, sockets
     unknown = [(index, name) for index, name in enumerate(declaration.formats or ()) if name not in names]
     if unknown:
         index, name = unknown[0]
-        raise UsageError(f"{where}.formats.{index}: {name} is not a format of {service.name} (its formats: "
-                         f"{', '.join(names)})")
+        raise UsageError(
+            f"{where}.formats.{index}: {name} is not a format of {service.name} (its formats: {', '.join(names)})"
+        )
     chosen = [fmt for fmt in every if declaration.formats is None or fmt.name in declaration.formats]
     if declaration.sample_rate is not None and not any(_pcm(fmt) for fmt in chosen):
         raise UsageError(f"{where}.sample_rate: the rate of pcm answers, and pcm is not among the formats")
@@ -261,14 +295,24 @@ def _narrow(formats: tuple[Format, ...], declaration: LikeDeclaration) -> tuple[
     if declaration.sample_rate is not None:  # the server speaks at one rate: its pcm's, and its files'
         # A format whose rate the request chooses (a rate slot: a field of an `output_format` object, a query's
         # `sample_rate`) is asked at that one rate; a format of one rate keeps its slot empty (`in_format`).
-        formats = tuple(replace(fmt, spec=replace(fmt.spec, sample_rate=declaration.sample_rate),
-                                rates=(declaration.sample_rate,) if fmt.rates else ())
-                        for fmt in formats)
+        formats = tuple(
+            replace(
+                fmt,
+                spec=replace(fmt.spec, sample_rate=declaration.sample_rate),
+                rates=(declaration.sample_rate,) if fmt.rates else (),
+            )
+            for fmt in formats
+        )
     return formats
 
 
-def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple[Voice, ...], where: str,
-               narrowed: dict[type[BaseModel], type[BaseModel]]) -> Synthesis:
+def _synthesis(
+    declaration: LikeDeclaration,
+    synthesis: Synthesis,
+    voices: tuple[Voice, ...],
+    where: str,
+    narrowed: dict[type[BaseModel], type[BaseModel]],
+) -> Synthesis:
     """The synthesis narrowed to the table's formats, its request model to the table's voices, formats and text
     limit where those are top-level fields (`narrowed`: the models made so far, each made once)."""
     formats = _narrow(synthesis.formats, declaration)
@@ -284,8 +328,7 @@ def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple
         top = request.model_fields
         text = _field(synthesis.slots.text)
         if declaration.max_input_chars is not None and text in top:
-            words = (f"The text to speak: at most {declaration.max_input_chars} characters "
-                     f"({where}.max_input_chars).")
+            words = f"The text to speak: at most {declaration.max_input_chars} characters ({where}.max_input_chars)."
             fields[text] = (str, Field(min_length=1, max_length=declaration.max_input_chars, description=words))
         voice = _field(synthesis.slots.voice)
         if declaration.voices is not None and voice in top:
@@ -301,11 +344,11 @@ def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple
             keep = ... if given.is_required() else (given.default if given.default in names else None)
             fields[fmt] = (Literal[tuple(names)] | None, keep)
         if fields:
-            request = create_model(f"{request.__name__}_{declaration.name.replace('-', '_')}", __base__=request,
-                                   **fields)
+            request = create_model(
+                f"{request.__name__}_{declaration.name.replace('-', '_')}", __base__=request, **fields
+            )
         narrowed[original] = request
-    return replace(synthesis, formats=formats, default_format=default,
-                   endpoint=replace(endpoint, request=request))
+    return replace(synthesis, formats=formats, default_format=default, endpoint=replace(endpoint, request=request))
 
 
 def _examples(synthesis: Synthesis, models: tuple[Model, ...]) -> Synthesis:
@@ -339,8 +382,14 @@ def _field(pointer: str | None) -> str:
     return pointer[1:]
 
 
-def _socket(declaration: LikeDeclaration, socket: Socket, service: SpeechService, models: tuple[Model, ...],
-            elsewhere: bool, where: str) -> Socket | None:
+def _socket(
+    declaration: LikeDeclaration,
+    socket: Socket,
+    service: SpeechService,
+    models: tuple[Model, ...],
+    elsewhere: bool,
+    where: str,
+) -> Socket | None:
     """The socket narrowed to the table's formats and models (None: it serves none of the models; a socket of models of
     its own, a speech-to-speech model's, serves none of the table's)."""
     if socket.own_models:
@@ -350,9 +399,15 @@ def _socket(declaration: LikeDeclaration, socket: Socket, service: SpeechService
     if socket.models:
         by_name = {model.name: model for model in service.models}
         bases = {entry.name: by_name.get(entry.name, service.models[0]).name for entry in declaration.models or ()}
-        wire_names = {model.name: (socket.models[bases.get(model.name, model.name)]
-                                   if model.name == bases.get(model.name, model.name) else model.name)
-                      for model in models if bases.get(model.name, model.name) in socket.models}
+        wire_names = {
+            model.name: (
+                socket.models[bases.get(model.name, model.name)]
+                if model.name == bases.get(model.name, model.name)
+                else model.name
+            )
+            for model in models
+            if bases.get(model.name, model.name) in socket.models
+        }
         if not wire_names:
             return None
     prices = socket.prices

@@ -72,7 +72,8 @@ class LikeDeclaration(BaseModel):
             except ValidationError as error:
                 first = error.errors(include_url=False)[0]
                 why = {"extra_forbidden": "unknown key", "missing": "required key is missing"}.get(
-                    first["type"], f"{first['msg']} (got {first.get('input')!r})")
+                    first["type"], f"{first['msg']} (got {first.get('input')!r})"
+                )
                 raise ValueError(f"{'.'.join(map(str, ('models', index, *first['loc'])))}: {why}") from None
         return {**data, "models": models}
 
@@ -86,8 +87,11 @@ class LikeDeclaration(BaseModel):
     @field_validator("deviations")
     @classmethod
     def _check_names(cls, deviations: Mapping[str, str]) -> Mapping[str, str]:
-        bad = sorted(name for name, why in deviations.items() if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name)
-                     or not str(why).strip())
+        bad = sorted(
+            name
+            for name, why in deviations.items()
+            if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name) or not str(why).strip()
+        )
         if bad:
             raise ValueError(f"{', '.join(bad)}: a check's name (lower-case words joined by -), with why")
         return dict(deviations)

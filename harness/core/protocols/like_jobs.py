@@ -37,8 +37,18 @@ from harness.core.protocols.like_declaration import LikeDeclaration
 from harness.core.spec import Cost, Endpoint, Offering, PriceFunction, Provider
 
 #: The keys of a `like` table that mean something for a jobs-family built-in.
-JOBS_KEYS = ("like", "base_url", "hosts", "key_env", "auth", "title", "models", "price_per_request", "model_prices",
-             "deviations")
+JOBS_KEYS = (
+    "like",
+    "base_url",
+    "hosts",
+    "key_env",
+    "auth",
+    "title",
+    "models",
+    "price_per_request",
+    "model_prices",
+    "deviations",
+)
 #: The speech families' keys a job carries no equivalent of, and why (the one line that refuses them).
 SPEECH_ONLY = {
     "voices": "its models say their voice in their own requests: a reference recording, a preset, a description",
@@ -63,17 +73,27 @@ def derive(declaration: LikeDeclaration, service: JobsService, title: str, where
     # built-in offers no model of (none benchmarks it) is kept, as the speech families keep such a synthesis.
     served = {offering.endpoint for offering in offerings}
     offered = {offering.endpoint for offering in service.offerings}
-    models = tuple(replace(model, endpoint=_endpoint(model.endpoint, prices, keyless))
-                   for model in service.submit.models
-                   if model.endpoint.key in served or model.endpoint.key not in offered)
+    models = tuple(
+        replace(model, endpoint=_endpoint(model.endpoint, prices, keyless))
+        for model in service.submit.models
+        if model.endpoint.key in served or model.endpoint.key not in offered
+    )
     derived = replace(
-        service, name=declaration.name, title=title, hosts=hosts, auth=declaration.sends_key(service.auth),
-        key_env=declaration.key_env, docs=(*service.docs, where), offerings=offerings,
+        service,
+        name=declaration.name,
+        title=title,
+        hosts=hosts,
+        auth=declaration.sends_key(service.auth),
+        key_env=declaration.key_env,
+        docs=(*service.docs, where),
+        offerings=offerings,
         submit=replace(service.submit, models=models),
-        prices_from="" if elsewhere or prices else (service.prices_from if service.prices_from is not None
-                                                     else service.name),
+        prices_from=""
+        if elsewhere or prices
+        else (service.prices_from if service.prices_from is not None else service.name),
         status=replace(service.status, endpoint=_endpoint(service.status.endpoint, {}, keyless)),
-        other_endpoints=tuple(_endpoint(endpoint, {}, keyless) for endpoint in service.other_endpoints))
+        other_endpoints=tuple(_endpoint(endpoint, {}, keyless) for endpoint in service.other_endpoints),
+    )
     return build_provider(derived)
 
 
@@ -82,12 +102,16 @@ def _refuse_speech_keys(declaration: LikeDeclaration, service: JobsService, wher
     given = declaration.model_fields_set
     for key, why in SPEECH_ONLY.items():
         if key in given and getattr(declaration, key) is not None:
-            raise UsageError(f"{where}.{key}: not a key for {service.name}, a jobs-family provider: {why} (its "
-                             f"keys: {', '.join(JOBS_KEYS)})")
+            raise UsageError(
+                f"{where}.{key}: not a key for {service.name}, a jobs-family provider: {why} (its "
+                f"keys: {', '.join(JOBS_KEYS)})"
+            )
     for index, entry in enumerate(declaration.models or ()):
         if entry.stream is not None:
-            raise UsageError(f"{where}.models.{index}.stream: not a key for {service.name}, a jobs-family provider: "
-                             f"{SPEECH_ONLY['stream']}")
+            raise UsageError(
+                f"{where}.models.{index}.stream: not a key for {service.name}, a jobs-family provider: "
+                f"{SPEECH_ONLY['stream']}"
+            )
 
 
 def _offerings(declaration: LikeDeclaration, service: JobsService, where: str) -> tuple[Offering, ...]:
@@ -97,13 +121,16 @@ def _offerings(declaration: LikeDeclaration, service: JobsService, where: str) -
     by_name = {offering.name: offering for offering in service.offerings}
     for index, entry in enumerate(declaration.models):
         if entry.name not in by_name:
-            raise UsageError(f"{where}.models.{index}: {entry.name} is not a model of {service.name} (its models: "
-                             f"{', '.join(by_name)})")
+            raise UsageError(
+                f"{where}.models.{index}: {entry.name} is not a model of {service.name} (its models: "
+                f"{', '.join(by_name)})"
+            )
     return tuple(by_name[entry.name] for entry in declaration.models)
 
 
-def _prices(declaration: LikeDeclaration, service: JobsService, offerings: tuple[Offering, ...], elsewhere: bool,
-            where: str) -> dict[str, PriceFunction | None]:
+def _prices(
+    declaration: LikeDeclaration, service: JobsService, offerings: tuple[Offering, ...], elsewhere: bool, where: str
+) -> dict[str, PriceFunction | None]:
     """Each submit endpoint's price as the table sets it, by endpoint key ({}: the built-in's prices stand). A
     price is an endpoint's (the request is what is priced), so models sharing a submit endpoint share one."""
     unknown = sorted(set(declaration.model_prices) - {offering.name for offering in offerings})
@@ -117,10 +144,13 @@ def _prices(declaration: LikeDeclaration, service: JobsService, offerings: tuple
         price = declaration.model_prices.get(offering.name, declaration.price_per_request)
         first = chosen.setdefault(offering.endpoint, (offering.name, price))
         if first[1] != price:
-            raise UsageError(f"{where}.model_prices: {first[0]} and {offering.name} are one request of "
-                             f"{service.name} ({offering.endpoint}), priced per request: give them one price")
+            raise UsageError(
+                f"{where}.model_prices: {first[0]} and {offering.name} are one request of "
+                f"{service.name} ({offering.endpoint}), priced per request: give them one price"
+            )
     prices: dict[str, PriceFunction | None] = {
-        model.endpoint.key: _flat(declaration.price_per_request) for model in service.submit.models}
+        model.endpoint.key: _flat(declaration.price_per_request) for model in service.submit.models
+    }
     prices.update((endpoint, _flat(price)) for endpoint, (_, price) in chosen.items())
     return prices
 

@@ -114,7 +114,7 @@ class Marks:
         if self.offsets_in not in (CHARS, BYTES):
             raise ValueError(f"marks' offsets count {CHARS!r} or {BYTES!r}, not {self.offsets_in!r}")
         if self.lines and self.items_at != "":
-            raise ValueError("marks answered as lines are objects of the answer itself: items_at must be \"\"")
+            raise ValueError('marks answered as lines are objects of the answer itself: items_at must be ""')
         if self.each and not self.items_at:
             raise ValueError("a mark to a message is an object in it: items_at must point to it")
         if self.durations and not self.end_at:
@@ -203,8 +203,9 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
     return {marks.items_at: items}
 
 
-def snapshot_values(marks: Marks, chunk: int, offset_s: float, spans: Sequence[SpokenSpan], length_s: float,
-                    text: str = "") -> dict[str, Any]:
+def snapshot_values(
+    marks: Marks, chunk: int, offset_s: float, spans: Sequence[SpokenSpan], length_s: float, text: str = ""
+) -> dict[str, Any]:
     """What a message carries for a text chunk's latest snapshot (`snapshot_at`): its key, its offset, its audio's
     length so far, and `spans` (in the utterance's time) counted from the chunk's start, in the declared form."""
     local = [SpokenSpan(m.text, max(0.0, m.start_s - offset_s), max(0.0, m.end_s - offset_s)) for m in spans]
@@ -229,8 +230,9 @@ def settled(messages: Sequence[Any], marks: Marks) -> list[tuple[Any, float]]:
         present, key = resolve(message, marks.snapshot_at)
         key = key if present and isinstance(key, int | str) and not isinstance(key, bool) else ("unkeyed", place)
         offset = _at(message, marks.offset_at) if marks.offset_at else 0.0
-        seconds = float(offset) * marks.unit_s if isinstance(offset, int | float) and not isinstance(offset, bool) \
-            else 0.0
+        seconds = (
+            float(offset) * marks.unit_s if isinstance(offset, int | float) and not isinstance(offset, bool) else 0.0
+        )
         latest[key] = (message, seconds)  # a dict keeps the chunk's first place: the newer snapshot replaces
     return list(latest.values())
 
@@ -275,8 +277,11 @@ def read_marks(message: Any, marks: Marks) -> tuple[SpokenSpan, ...] | None:
     rows = mark_rows(message, marks)
     if rows is None:
         return None
-    kept = [(str(text), float(start), end) for text, start, end in rows
-            if isinstance(start, int | float) and not isinstance(start, bool)]
+    kept = [
+        (str(text), float(start), end)
+        for text, start, end in rows
+        if isinstance(start, int | float) and not isinstance(start, bool)
+    ]
     spans = []
     for index, (text, start, end) in enumerate(kept):
         if not marks.end_at and not marks.paired:
@@ -301,8 +306,9 @@ def mark_rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
         for item in items:
             if marks.kind_at and _at(item, marks.kind_at) != marks.kind:
                 continue  # a sentence, viseme, ssml or phoneme mark: not a word's
-            rows.append((_at(item, marks.text_at), _at(item, marks.start_at),
-                         _at(item, marks.end_at) if marks.end_at else None))
+            rows.append(
+                (_at(item, marks.text_at), _at(item, marks.start_at), _at(item, marks.end_at) if marks.end_at else None)
+            )
         return rows
     texts, starts = _at(message, marks.text_at), _at(message, marks.start_at)
     ends = _at(message, marks.end_at) if marks.end_at else None
@@ -365,8 +371,9 @@ def answer_timing_marks(declared: Marks, messages: Sequence[Any]) -> tuple[list[
     return marks, said_all
 
 
-def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: int
-                         ) -> tuple[list[TimingMark], list[str]]:
+def message_timing_marks(
+    declared: Marks, message: Any, offset_s: float, part: int
+) -> tuple[list[TimingMark], list[str]]:
     """One message's marks (its raw lists at the declared pointers: a time that is no time is a one-line problem,
     `timing_marks.read_marks`), `offset_s` added, each of part `part`."""
     if declared.items_at is None and not declared.end_at and not declared.paired:
@@ -384,11 +391,20 @@ def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: i
         return [], []
     texts, starts = lists[0][1], lists[1][1]
     # no end given: a mark lasts until the next starts (the last: no time), as the declaration reads them
-    ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
-                                               else starts)
-    marks, findings = read_timing_marks(texts, starts, ends, unit_s=declared.unit_s,
-                                        durations=declared.durations and len(lists) > 2, offset_s=offset_s,
-                                        part=part)
+    ends = (
+        lists[2][1]
+        if len(lists) > 2
+        else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list) else starts)
+    )
+    marks, findings = read_timing_marks(
+        texts,
+        starts,
+        ends,
+        unit_s=declared.unit_s,
+        durations=declared.durations and len(lists) > 2,
+        offset_s=offset_s,
+        part=part,
+    )
     return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]
 
 
@@ -398,8 +414,9 @@ def socket_marks_of(grammar: Any) -> Marks | None:
     return marks if isinstance(marks, Marks) else None
 
 
-def socket_timing_marks(declared: Marks, frames: Mapping[int, str | None], events: Sequence[Event],
-                        chunk_seconds: Iterable[float]) -> tuple[list[TimingMark], list[str]]:
+def socket_timing_marks(
+    declared: Marks, frames: Mapping[int, str | None], events: Sequence[Event], chunk_seconds: Iterable[float]
+) -> tuple[list[TimingMark], list[str]]:
     """One utterance's marks from a socket's frames (`frames`: each received frame's text by index; `events`: the
     utterance's, in order; `chunk_seconds`: each of its audio chunks' seconds, in order, from which a chunk-relative
     time counts), each mark's part the frame it came in, and what in them is no mark, one line each naming its frame.
@@ -418,8 +435,7 @@ def socket_timing_marks(declared: Marks, frames: Mapping[int, str | None], event
         message = _json(text.encode()) if text is not None else None
         if message is None:
             continue
-        found, said = message_timing_marks(declared, message, before if declared.chunk_relative else 0.0,
-                                           event.frame)
+        found, said = message_timing_marks(declared, message, before if declared.chunk_relative else 0.0, event.frame)
         marks.extend(found)
         problems.extend(f"frame {event.frame}: {line}" for line in said)
     return marks, problems

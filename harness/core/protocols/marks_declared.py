@@ -28,17 +28,22 @@ def declared_marks(provider: Provider) -> tuple[MarksPlace, ...]:
     """The provider's declared marks, each with the endpoint (or channel) whose answers carry them."""
     found: list[MarksPlace] = []
     if isinstance(provider.family, SpeechService):
-        found += [MarksPlace(ENDPOINT, s.endpoint.key, s.marks) for s in provider.family.syntheses
-                  if s.marks is not None]
-    found += [MarksPlace(CHANNEL, c.key, c.grammar.socket.marks) for c in provider.channels
-              if isinstance(c.grammar, SocketGrammar) and c.grammar.socket.marks is not None]
+        found += [
+            MarksPlace(ENDPOINT, s.endpoint.key, s.marks) for s in provider.family.syntheses if s.marks is not None
+        ]
+    found += [
+        MarksPlace(CHANNEL, c.key, c.grammar.socket.marks)
+        for c in provider.channels
+        if isinstance(c.grammar, SocketGrammar) and c.grammar.socket.marks is not None
+    ]
     return tuple(found)
 
 
 def endpoint_marks(provider: Provider, key: str) -> Marks | None:
     """The marks the answers of the provider's endpoint `key` carry (None: it declares none)."""
-    return next((place.marks for place in declared_marks(provider) if place.over == ENDPOINT and place.key == key),
-                None)
+    return next(
+        (place.marks for place in declared_marks(provider) if place.over == ENDPOINT and place.key == key), None
+    )
 
 
 def ask_marks(provider: Provider, key: str, request: dict[str, Any]) -> Marks | None:

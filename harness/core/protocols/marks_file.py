@@ -58,9 +58,23 @@ class MarksTable(BaseModel):
         if self.offsets and len(self.offsets) != 2:
             raise ValueError("offsets: two JSON pointers, the start's and the end's")
         assert self.offsets_in in (CHARS, BYTES)
-        return Marks(text_at=self.text, start_at=self.start, end_at=self.end, answer=answer, unit_s=UNITS[self.unit],
-                     durations=self.durations, paired=self.paired, chars=self.chars,
-                     chunk_relative=self.chunk_relative, asked_by=self.asked_by, asked_value=self.asked_value,
-                     asked_at_start=self.asked_at_start, items_at=self.items, kind_at=self.kind_at,
-                     kind=self.kind, offsets_at=tuple(self.offsets), offsets_in=self.offsets_in,
-                     evidence=self.evidence)
+        return Marks(
+            text_at=self.text,
+            start_at=self.start,
+            end_at=self.end,
+            answer=answer,
+            unit_s=UNITS[self.unit],
+            durations=self.durations,
+            paired=self.paired,
+            chars=self.chars,
+            chunk_relative=self.chunk_relative,
+            asked_by=self.asked_by,
+            asked_value=self.asked_value,
+            asked_at_start=self.asked_at_start,
+            items_at=self.items,
+            kind_at=self.kind_at,
+            kind=self.kind,
+            offsets_at=tuple(self.offsets),
+            offsets_in=self.offsets_in,
+            evidence=self.evidence,
+        )

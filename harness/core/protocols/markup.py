@@ -253,7 +253,7 @@ def _inline_pieces(text: str, tags: Sequence[Tag]) -> list[Piece]:
     pieces: list[Piece] = []
     at = 0
     for tag in _TAG.finditer(text):
-        pieces.append(text[at:tag.start()])
+        pieces.append(text[at : tag.start()])
         if (pause := _tag_pause(tag.group(), tags)) is not None:
             pieces.append(pause)
         at = tag.end()
@@ -331,7 +331,7 @@ def _said_item(piece: Mapping[str, Any]) -> Said:
     key = next((k for k in _SAID_KEYS if k in piece), None)
     text, value = piece.get("text"), piece.get(key or "")
     if key is None or not isinstance(text, str) or not text.strip() or not isinstance(value, str):
-        raise ValueError(f"a tagged piece is {{\"say_as\"|\"sub\"|\"phoneme\": ..., \"text\": ...}}, not {piece!r}")
+        raise ValueError(f'a tagged piece is {{"say_as"|"sub"|"phoneme": ..., "text": ...}}, not {piece!r}')
     readings = (str(piece.get("honoured", "")), str(piece.get("ignored", "")))
     if key == "say_as":
         if value not in _SAY_AS:
@@ -345,16 +345,19 @@ def markup_item(data: Any) -> tuple[Asked, ...]:
     "DOG", "honoured": "d o g", "ignored": "dog"}`, `{"sub": alias, ...}`, `{"phoneme": phones, "text": word}`)
     as pieces; ValueError (one line) otherwise."""
     if not isinstance(data, Sequence) or isinstance(data, str) or not data:
-        raise ValueError("pieces must be a non-empty list of strings and {\"pause_ms\": N} objects")
+        raise ValueError('pieces must be a non-empty list of strings and {"pause_ms": N} objects')
     pieces: list[Asked] = []
     for piece in data:
         if isinstance(piece, str) and piece.strip():
             pieces.append(piece)
         elif isinstance(piece, Mapping) and "pause_ms" not in piece:
             pieces.append(_said_item(piece))
-        elif isinstance(piece, Mapping) and isinstance(piece.get("pause_ms"), int) \
-                and 0 < piece["pause_ms"] <= MAX_PAUSE_MS:
+        elif (
+            isinstance(piece, Mapping)
+            and isinstance(piece.get("pause_ms"), int)
+            and 0 < piece["pause_ms"] <= MAX_PAUSE_MS
+        ):
             pieces.append(Pause(piece["pause_ms"]))
         else:
-            raise ValueError(f"a piece is a non-empty string or {{\"pause_ms\": 1..{MAX_PAUSE_MS}}}, not {piece!r}")
+            raise ValueError(f'a piece is a non-empty string or {{"pause_ms": 1..{MAX_PAUSE_MS}}}, not {piece!r}')
     return tuple(pieces)

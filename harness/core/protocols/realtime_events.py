@@ -88,9 +88,15 @@ def realtime_event(kind: str, **fields: object) -> dict[str, object]:
 
 def user_text(model: type[BaseModel] = RealtimeItemCreate) -> Send:
     """The text, as a user message the model is asked to answer."""
-    return Send("conversation.item.create", {"type": "conversation.item.create", "item": {
-        "type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]}},
-        model, Match("/type", "conversation.item.create"))
+    return Send(
+        "conversation.item.create",
+        {
+            "type": "conversation.item.create",
+            "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "{text}"}]},
+        },
+        model,
+        Match("/type", "conversation.item.create"),
+    )
 
 
 def respond(model: type[BaseModel] = RealtimeResponseCreate) -> Send:
@@ -105,27 +111,48 @@ def cancel_response(model: type[BaseModel] = RealtimeResponseCancel) -> Send:
 
 def audio_deltas(name: str, model: type[BaseModel] = RealtimeDelta) -> AudioAnswer:
     """The audio, base64 in the `delta` of events named `name`."""
-    return AudioAnswer(message=Answer(name=name, kind=Kind.AUDIO, match=Match("/type", name), model=model,
-                                      template=realtime_event(name, **DELTA_IDS, delta="{audio}")),
-                       at=AudioAt("/delta"))
+    return AudioAnswer(
+        message=Answer(
+            name=name,
+            kind=Kind.AUDIO,
+            match=Match("/type", name),
+            model=model,
+            template=realtime_event(name, **DELTA_IDS, delta="{audio}"),
+        ),
+        at=AudioAt("/delta"),
+    )
 
 
 def transcript_deltas(name: str, model: type[BaseModel] = RealtimeDelta) -> TranscriptDeltas:
     """The words of the audio, in the `delta` of events named `name`."""
-    return TranscriptDeltas(answer=Answer(name=name, kind=Kind.TRANSCRIPT, match=Match("/type", name), model=model,
-                                          template=realtime_event(name, **DELTA_IDS, delta="")),
-                            at="/delta")
+    return TranscriptDeltas(
+        answer=Answer(
+            name=name,
+            kind=Kind.TRANSCRIPT,
+            match=Match("/type", name),
+            model=model,
+            template=realtime_event(name, **DELTA_IDS, delta=""),
+        ),
+        at="/delta",
+    )
 
 
 def error_event(model: type[BaseModel] = RealtimeErrorEvent, **error: object) -> Answer:
     """The `error` event, its code and message inside `error` (`error`: further fields of its template)."""
-    return Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=model,
-                  template=realtime_event("error", error={"type": "invalid_request_error", "code": "", "message": "",
-                                                          **error}),
-                  code_at="/error/code", message_at="/error/message")
+    return Answer(
+        name="error",
+        kind=Kind.ERROR,
+        match=Match("/type", "error"),
+        model=model,
+        template=realtime_event("error", error={"type": "invalid_request_error", "code": "", "message": "", **error}),
+        code_at="/error/code",
+        message_at="/error/message",
+    )
 
 
 def metadata(names: Iterable[str], model: type[BaseModel] = RealtimeEvent) -> tuple[Answer, ...]:
     """Events that say how the response goes and carry nothing the harness reads."""
-    return tuple(Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=model,
-                        template=realtime_event(name)) for name in names)
+    return tuple(
+        Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=model, template=realtime_event(name))
+        for name in names
+    )

@@ -79,8 +79,9 @@ class Frame:
         return json.loads(self.text)
 
     def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"text": self.text} if self.data is None else {
-            "b64": base64.b64encode(self.data).decode("ascii")}
+        body: dict[str, Any] = (
+            {"text": self.text} if self.data is None else {"b64": base64.b64encode(self.data).decode("ascii")}
+        )
         return {"dir": self.direction.value, "t_ms": round(self.t_s * 1000, 3), **body}
 
     @classmethod
@@ -99,13 +100,18 @@ class Closing:
     by_server: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "reason": self.reason, "t_ms": round(self.t_s * 1000, 3),
-                "by_server": self.by_server}
+        return {
+            "code": self.code,
+            "reason": self.reason,
+            "t_ms": round(self.t_s * 1000, 3),
+            "by_server": self.by_server,
+        }
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> Closing:
-        return cls(item.get("code"), str(item.get("reason", "")), float(item["t_ms"]) / 1000,
-                   bool(item.get("by_server", True)))
+        return cls(
+            item.get("code"), str(item.get("reason", "")), float(item["t_ms"]) / 1000, bool(item.get("by_server", True))
+        )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -148,11 +154,15 @@ class Session:
         return frame
 
     def to_json(self) -> dict[str, Any]:
-        return {"url": self.url, "started_at": self.started_at,
-                "opened_ms": None if self.opened_s is None else round(self.opened_s * 1000, 3),
-                "handshake_status": self.handshake_status, "handshake_body": self.handshake_body,
-                "frames": [f.to_json() for f in self.frames],
-                "closing": self.closing.to_json() if self.closing else None}
+        return {
+            "url": self.url,
+            "started_at": self.started_at,
+            "opened_ms": None if self.opened_s is None else round(self.opened_s * 1000, 3),
+            "handshake_status": self.handshake_status,
+            "handshake_body": self.handshake_body,
+            "frames": [f.to_json() for f in self.frames],
+            "closing": self.closing.to_json() if self.closing else None,
+        }
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> Session:
@@ -427,8 +437,9 @@ class Grammar(ABC):
         try:
             events = self.events(frame, message)
         except ValueError as error:  # AudioFieldError, binascii.Error: audio that cannot be read is lost audio
-            problem = Violation(pointer("frames", frame.index), "audio in its declared encoding", str(error)[:120],
-                                "audio")
+            problem = Violation(
+                pointer("frames", frame.index), "audio in its declared encoding", str(error)[:120], "audio"
+            )
             return FrameReading(message, (), (problem,), tuple(drift), lost=True)
         return FrameReading(message, events, (), tuple(drift))
 
@@ -462,24 +473,40 @@ class Grammar(ABC):
             if frame.direction is Direction.RECV and self.binary_audio:
                 return None, [], []
             what = "server" if frame.direction is Direction.RECV else "client"
-            return None, [Violation(at, f"a JSON text frame ({self.protocol} {what} messages are JSON)",
-                                    f"a binary frame of {len(frame.data or b'')} bytes", "protocol")], []
+            return (
+                None,
+                [
+                    Violation(
+                        at,
+                        f"a JSON text frame ({self.protocol} {what} messages are JSON)",
+                        f"a binary frame of {len(frame.data or b'')} bytes",
+                        "protocol",
+                    )
+                ],
+                [],
+            )
         try:
             message = self.decode(frame)
         except ValueError as error:
             got = repr((frame.text or "")[:80]) if not self.binary_messages else str(error)[:120]
             return None, [Violation(at, self.message_words, got, "schema")], []
-        model = (self.server_model(message) if frame.direction is Direction.RECV
-                 else self.client_model(message, position))
+        model = (
+            self.server_model(message) if frame.direction is Direction.RECV else self.client_model(message, position)
+        )
         if model is None:
-            return None, [Violation(at, f"a {self.protocol} {frame.direction.value} message",
-                                    _shape(message), "schema")], []
+            return (
+                None,
+                [Violation(at, f"a {self.protocol} {frame.direction.value} message", _shape(message), "schema")],
+                [],
+            )
         try:
             parsed = model.model_validate(message)
         except ValidationError as error:
             return None, [_violation(at, problem) for problem in error.errors(include_url=False)], []
-        drift = [Drift(at + pointer(name), f"{name} is not in the documents' {model.__name__}", "unknown-field")
-                 for name in (parsed.model_extra or {})]
+        drift = [
+            Drift(at + pointer(name), f"{name} is not in the documents' {model.__name__}", "unknown-field")
+            for name in (parsed.model_extra or {})
+        ]
         return parsed, [], drift
 
 

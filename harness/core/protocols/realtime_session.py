@@ -44,12 +44,21 @@ CLOSE_TIMEOUT_S = 2.0
 LOOK_S = 0.005  # how often a waiting receiver looks whether a frame has come (the width of its arrival bound)
 
 
-async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[Outgoing], *,
-                      complete: Callable[[Session], bool] | None = None, closing: Sequence[str] = (),
-                      client_closes: bool = True, ssl: ssl_module.SSLContext | None = None,
-                      idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = (),
-                      heard: Callable[[Session], frozenset[Kind]] | None = None, key: str = "",
-                      quiet_s: float | None = None) -> Session:
+async def run_session(
+    url: str,
+    headers: Mapping[str, str],
+    messages: Sequence[Outgoing],
+    *,
+    complete: Callable[[Session], bool] | None = None,
+    closing: Sequence[str] = (),
+    client_closes: bool = True,
+    ssl: ssl_module.SSLContext | None = None,
+    idle_timeout_s: float = 30.0,
+    secrets: tuple[str, ...] = (),
+    heard: Callable[[Session], frozenset[Kind]] | None = None,
+    key: str = "",
+    quiet_s: float | None = None,
+) -> Session:
     """Open `url`, send `messages` on their schedule, record everything until the socket ends. `quiet_s`: once every
     message is sent, the client closes when no frame has come for that long (a cancelled utterance, which has no end to
     wait for: `harness.core.protocols.cancel`)."""
@@ -63,9 +72,18 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
 
     session = Session(url=Redactor(secrets).text(url), started_at=start)
     try:
-        socket = await asyncio.wait_for(connect(
-            url, additional_headers=dict(headers), ssl=ssl if url.startswith("wss:") else None, max_size=None,
-            ping_interval=None, close_timeout=CLOSE_TIMEOUT_S, compression=None), idle_timeout_s)
+        socket = await asyncio.wait_for(
+            connect(
+                url,
+                additional_headers=dict(headers),
+                ssl=ssl if url.startswith("wss:") else None,
+                max_size=None,
+                ping_interval=None,
+                close_timeout=CLOSE_TIMEOUT_S,
+                compression=None,
+            ),
+            idle_timeout_s,
+        )
     except InvalidStatus as refused:
         session.handshake_status = refused.response.status_code
         session.handshake_body = Redactor(secrets).cut(refused.response.body.decode("utf-8", "replace"), 500)
@@ -133,8 +151,9 @@ def _wire(message: str | bytes, key: str) -> str | bytes:
     return message.replace(KEY_SLOT, json.dumps(key)[1:-1]) if key and isinstance(message, str) else message
 
 
-async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float],
-                    gate: _Gate, key: str) -> None:
+async def _send_all(
+    socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float], gate: _Gate, key: str
+) -> None:
     from websockets.exceptions import ConnectionClosed
 
     opened = session.opened_s or 0.0
@@ -179,14 +198,20 @@ async def _receive(
         except TimeoutError:
             if waiting_since is not None and looked - waiting_since >= CLOSE_TIMEOUT_S:
                 why = "the utterance was complete" if finished else "an error frame"
-                session.closing = Closing(1000, f"the server did not close {CLOSE_TIMEOUT_S:g} s after {why}", now(),
-                                          by_server=False)
+                session.closing = Closing(
+                    1000, f"the server did not close {CLOSE_TIMEOUT_S:g} s after {why}", now(), by_server=False
+                )
                 await socket.close()
                 return
-            if quiet is not None and quiet[0].done() and session.sent() and \
-                    looked - max(last_frame, session.sent()[-1].t_s) >= quiet[1]:
-                session.closing = Closing(1000, f"no frame for {quiet[1]:g} s after the client's last message", now(),
-                                          by_server=False)
+            if (
+                quiet is not None
+                and quiet[0].done()
+                and session.sent()
+                and looked - max(last_frame, session.sent()[-1].t_s) >= quiet[1]
+            ):
+                session.closing = Closing(
+                    1000, f"no frame for {quiet[1]:g} s after the client's last message", now(), by_server=False
+                )
                 await socket.close()
                 return
             if looked - last_frame >= idle_timeout_s:
@@ -228,7 +253,7 @@ def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Calla
     read = [0]
 
     def complete(session: Session) -> bool:
-        for frame in session.frames[read[0]:]:
+        for frame in session.frames[read[0] :]:
             if frame.direction is Direction.RECV:
                 events.extend(grammar.read(frame).events)
         read[0] = len(session.frames)
@@ -254,14 +279,32 @@ def listener(grammar: Grammar) -> Callable[[Session], frozenset[Kind]]:
     return heard
 
 
-async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utterance: Utterance, *,
-                ssl: ssl_module.SSLContext | None = None, idle_timeout_s: float = 30.0,
-                secrets: tuple[str, ...] = (), key: str = "") -> Session:
+async def speak(
+    channel: Channel,
+    base_url: str,
+    headers: Mapping[str, str],
+    utterance: Utterance,
+    *,
+    ssl: ssl_module.SSLContext | None = None,
+    idle_timeout_s: float = 30.0,
+    secrets: tuple[str, ...] = (),
+    key: str = "",
+) -> Session:
     """Say one utterance over `channel` at `base_url` as the grammar's client would, recording the session."""
     grammar = channel.grammar
     opening = grammar.opening(utterance)
     url = channel.url(base_url, opening.path_params, opening.query)
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
-    return await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
-                             client_closes=opening.client_closes, ssl=ssl, idle_timeout_s=idle_timeout_s,
-                             secrets=(*secrets, key) if key else secrets, heard=listener(grammar), key=key)
+    return await run_session(
+        url,
+        headers,
+        opening.messages,
+        complete=complete,
+        closing=opening.closing,
+        client_closes=opening.client_closes,
+        ssl=ssl,
+        idle_timeout_s=idle_timeout_s,
+        secrets=(*secrets, key) if key else secrets,
+        heard=listener(grammar),
+        key=key,
+    )

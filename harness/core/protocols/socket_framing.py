@@ -38,7 +38,8 @@ class Framing(StrEnum):
     def words(self) -> str:
         """How a message of this framing is named in a finding or an error frame."""
         return {Framing.MSGPACK: "a MessagePack binary frame", Framing.TEXT: "a text frame"}.get(
-            self, "a JSON text frame")
+            self, "a JSON text frame"
+        )
 
 
 class FramingError(ValueError):
@@ -49,8 +50,9 @@ def _msgpack() -> Any:
     try:
         import msgpack
     except ImportError:  # pragma: no cover - the sandbox extra ships it
-        raise FramingError("MessagePack framing needs the msgpack package (pip install 'tts-harness[sandbox]')"
-                           ) from None
+        raise FramingError(
+            "MessagePack framing needs the msgpack package (pip install 'tts-harness[sandbox]')"
+        ) from None
     return msgpack
 
 
@@ -60,8 +62,11 @@ def encode(message: Any, framing: Framing) -> str | bytes:
         packed: bytes = _msgpack().packb(message, use_bin_type=True)
         return packed
     if framing is Framing.TEXT:
-        if not isinstance(message, dict) or set(message) != {BARE_TEXT_AT[1:]} or not isinstance(
-                message[BARE_TEXT_AT[1:]], str):
+        if (
+            not isinstance(message, dict)
+            or set(message) != {BARE_TEXT_AT[1:]}
+            or not isinstance(message[BARE_TEXT_AT[1:]], str)
+        ):
             raise FramingError(f"a bare-text frame carries its text alone, not {str(message)[:60]!r}")
         text: str = message[BARE_TEXT_AT[1:]]
         return text

@@ -71,8 +71,12 @@ def case_variant(value: Any, names: Iterable[str]) -> str | None:
 def declared_variant(variants: Sequence[ValueVariant], endpoint: str, at: str, value: Any) -> ValueVariant | None:
     """The declared variant for `value` at `at` on `endpoint`, if any (a bool is never an int's variant)."""
     for variant in variants:
-        if (variant.at == at and variant.applies(endpoint) and type(variant.sent) is type(value)
-                and variant.sent == value):
+        if (
+            variant.at == at
+            and variant.applies(endpoint)
+            and type(variant.sent) is type(value)
+            and variant.sent == value
+        ):
             return variant
     return None
 
@@ -101,8 +105,10 @@ class FieldSpelling:
 def spelling_finding(spelling: FieldSpelling) -> str:
     """The finding's words for a field taken under another spelling."""
     who = "; ".join(str(e) for e in spelling.evidence)
-    return (f"a field the reference spells {spelling.means.lstrip('/')!r}, sent as {spelling.sent.lstrip('/')!r}: "
-            f"taken as it, the reference being silent on other spellings ({who})")
+    return (
+        f"a field the reference spells {spelling.means.lstrip('/')!r}, sent as {spelling.sent.lstrip('/')!r}: "
+        f"taken as it, the reference being silent on other spellings ({who})"
+    )
 
 
 def finding_words(resolved: Resolved) -> str:
@@ -110,7 +116,11 @@ def finding_words(resolved: Resolved) -> str:
     evidence the provider's documents: a dated snapshot of a model, "currently equivalent to" it) saying what it is."""
     who = "; ".join(str(e) for e in resolved.evidence) or "the family's case rule"
     if resolved.evidence and all(e.source is EvidenceSource.DOCS for e in resolved.evidence):
-        return (f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, as the reference "
-                f"says ({who})")
-    return (f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, the reference being "
-            f"silent on it ({who})")
+        return (
+            f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, as the reference "
+            f"says ({who})"
+        )
+    return (
+        f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, the reference being "
+        f"silent on it ({who})"
+    )

@@ -147,12 +147,19 @@ class Upgrade:
 
     def filled(self, values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """The path's values, the query and the headers of an upgrade that asks for `values`."""
-        path, query, headers = ({name: str(fill(value, values)) for name, value in templates.items()}
-                                for templates in (self.path_params, self.query, self.headers))
+        path, query, headers = (
+            {name: str(fill(value, values)) for name, value in templates.items()}
+            for templates in (self.path_params, self.query, self.headers)
+        )
         return path, query, headers
 
-    def given(self, *, path: Mapping[str, str] | None = None, query: Mapping[str, str] | None = None,
-              headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    def given(
+        self,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
         """The slots an upgrade's path, query and headers fill (`{"voice_id": "{voice}"}` and `?voice_id=ada` give
         voice = "ada"), of those given, the later winning; a slot the upgrade leaves out reads "" (the socket's
         documents require what they template)."""
@@ -514,16 +521,22 @@ class Socket:
         if self.bare is not None:
             bare = self.bare
             made: dict[str, Any] = {
-                "framing": Framing.TEXT, "text": bare.send("text"), "end": bare.send("end", bare.end),
+                "framing": Framing.TEXT,
+                "text": bare.send("text"),
+                "end": bare.send("end", bare.end),
                 "flush": bare.send("flush", bare.flush) if bare.flush else None,
-                "clear": bare.send("clear", bare.clear) if bare.clear else None, "final": None}
+                "clear": bare.send("clear", bare.clear) if bare.clear else None,
+                "final": None,
+            }
             unset: dict[str, Any] = {"framing": Framing.JSON, "text": _UNSAID}
             # Given apart, a message must be the part's own (a copy of the socket, `dataclasses.replace`, gives them).
             given = [name for name, value in made.items() if getattr(self, name) not in (unset.get(name), value)]
             given += ["failures.error"] if self.failures.error is not None else []
             if given:
-                raise ValueError(f"socket {self.key}: a bare-text socket's messages and framing are its `bare` part's, "
-                                 f"not declared apart ({', '.join(given)})")
+                raise ValueError(
+                    f"socket {self.key}: a bare-text socket's messages and framing are its `bare` part's, "
+                    f"not declared apart ({', '.join(given)})"
+                )
             for name, value in made.items():
                 object.__setattr__(self, name, value)
         if self.text is _UNSAID:
@@ -531,36 +544,54 @@ class Socket:
         if not self.formats:
             raise ValueError(f"socket {self.key}: at least one format is required")
         if (self.final is None) is (self.bare is None):
-            raise ValueError(f"socket {self.key}: the utterance ends with a final message or, on a bare-text socket, "
-                             "with the server's close: exactly one")
+            raise ValueError(
+                f"socket {self.key}: the utterance ends with a final message or, on a bare-text socket, "
+                "with the server's close: exactly one"
+            )
         if self.framing is Framing.TEXT and self.bare is None:
             raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
         if any(signal.header for signal in self.billing) or (self.billing and self.final is None):
-            raise ValueError(f"socket {self.key}: a socket's billing signals are fields of its messages (no headers), "
-                             "sent with its final message")
-        if self.bare is not None and (self.audio_answer.message is not None or self.start.opening is not None
-                                      or self.ending.after_final is not None or self.contexts is not None):
-            raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
-                             "no opening, audio message, after_final or contexts")
+            raise ValueError(
+                f"socket {self.key}: a socket's billing signals are fields of its messages (no headers), "
+                "sent with its final message"
+            )
+        if self.bare is not None and (
+            self.audio_answer.message is not None
+            or self.start.opening is not None
+            or self.ending.after_final is not None
+            or self.contexts is not None
+        ):
+            raise ValueError(
+                f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
+                "no opening, audio message, after_final or contexts"
+            )
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
         # a MessagePack socket carries neither, so a declaration asking for it is refused here, not on the wire.
         if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.ending.after_final is not None):
-            raise ValueError(f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no "
-                             "after_final message")
+            raise ValueError(
+                f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no after_final message"
+            )
         if self.opens_each and (self.start.opening is None or self.start.opening.match is None):
-            raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
-                             "match that tells it apart from the text")
+            raise ValueError(
+                f"socket {self.key}: where each context opens with the opening, the opening needs a "
+                "match that tells it apart from the text"
+            )
         if self.marks is not None and self.marks.asked_at_start and self.start.opening is None:
             raise ValueError(f"socket {self.key}: its marks are asked in the opening, and it has none")
         if self.cancel is not None and self.cancel_send is None:
-            raise ValueError(f"socket {self.key}: its cancel names {self.cancel.message!r}, a message it does not have "
-                             "(clear, cancel or end)")
+            raise ValueError(
+                f"socket {self.key}: its cancel names {self.cancel.message!r}, a message it does not have "
+                "(clear, cancel or end)"
+            )
         if self.ending.turn_done is not None and self.ending.turn_done.kind is not Kind.FLUSHED:
-            raise ValueError(f"socket {self.key}: the answer ending each turn is a Kind.FLUSHED (this flush's speech "
-                             "is out)")
+            raise ValueError(
+                f"socket {self.key}: the answer ending each turn is a Kind.FLUSHED (this flush's speech is out)"
+            )
         if (self.failures.error is None) is (self.failures.close_errors is None):
-            raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
-                             "(error or close_errors): exactly one")
+            raise ValueError(
+                f"socket {self.key}: errors are told by an error message or by the close frame alone "
+                "(error or close_errors): exactly one"
+            )
 
     def format(self, name: str | None) -> Format:
         for fmt in self.formats:
@@ -576,9 +607,21 @@ class Socket:
         cleared = None if self.clears is None else self.clears.answer
         transcript = None if self.transcript is None else self.transcript.answer
         conversation = () if self.conversation is None else self.conversation.answers
-        found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
-                 cleared, warning, self.ending.turn_done, transcript, *conversation, *self.others,
-                 self.audio_answer.message)
+        found = (
+            self.failures.error,
+            self.final,
+            self.start.ready,
+            self.start.greeting,
+            self.ending.closed,
+            marks,
+            cleared,
+            warning,
+            self.ending.turn_done,
+            transcript,
+            *conversation,
+            *self.others,
+            self.audio_answer.message,
+        )
         return tuple(a for a in found if a is not None)
 
     @property
@@ -587,9 +630,17 @@ class Socket:
         told apart before the text message its match would otherwise be read as."""
         cancel = None if self.contexts is None else self.contexts.cancel
         opening = self.start.opening
-        found = (self.ending.after_final, cancel, self.keepalive, *self.taken, self.end, self.flush, self.clear,
-                 self.update,
-                 *((opening, self.text) if self.opens_each else (self.text, opening)))
+        found = (
+            self.ending.after_final,
+            cancel,
+            self.keepalive,
+            *self.taken,
+            self.end,
+            self.flush,
+            self.clear,
+            self.update,
+            *((opening, self.text) if self.opens_each else (self.text, opening)),
+        )
         return tuple(s for s in found if s is not None)
 
     @property
@@ -597,8 +648,11 @@ class Socket:
         """The client message that cancels (`Socket.cancel`): the clear, the context's cancel, or the end."""
         if self.cancel is None:
             return None
-        found = {"clear": self.clear, "cancel": None if self.contexts is None else self.contexts.cancel,
-                 "end": self.end}
+        found = {
+            "clear": self.clear,
+            "cancel": None if self.contexts is None else self.contexts.cancel,
+            "end": self.end,
+        }
         return found.get(self.cancel.message)
 
     @property
@@ -644,8 +698,13 @@ class SocketDeclaration(ProtocolDeclaration):
 class SocketGrammar(Grammar):
     """Reads and speaks a declared `Socket`: the family's one grammar."""
 
-    def __init__(self, socket: Socket, declaration: SocketDeclaration,
-                 speakers: Mapping[str, tuple[str, str]], statuses: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        socket: Socket,
+        declaration: SocketDeclaration,
+        speakers: Mapping[str, tuple[str, str]],
+        statuses: Mapping[str, int] | None = None,
+    ) -> None:
         super().__init__(declaration)
         self.socket = socket
         self.speakers = dict(speakers)  # offering name -> (model, voice)
@@ -656,8 +715,9 @@ class SocketGrammar(Grammar):
         self.ending_close = None if socket.bare is None else socket.bare.close
         self.bare_text = socket.bare is not None
         # A socket that names a model and never a voice speaks each model in its own voice (aura-* names).
-        said = {name for send in (socket.start.opening, socket.text) if send is not None
-                for name in slots_of(send.template)} | socket.upgrade.slots
+        said = {
+            name for send in (socket.start.opening, socket.text) if send is not None for name in slots_of(send.template)
+        } | socket.upgrade.slots
         self.voice_is_model = "model" in said and "voice" not in said
         self.preamble = 1 if socket.start.opening is not None else 0
         self.key_in_message = socket.auth.where is KeyIn.MESSAGE
@@ -676,10 +736,12 @@ class SocketGrammar(Grammar):
         self.cancel = socket.cancel
         self.turn_ends = socket.ending.turn_done is not None
         # Where a client's request gives its id and where each answer carries it back (`{nonce}` in their templates)
-        self.id_sent_at = tuple(dict.fromkeys(at for send in socket.sends if (at := slots_of(send.template).get(
-            "nonce")) is not None))
-        self.id_answered_at = tuple((answer, at) for answer in socket.answers
-                                    if (at := slots_of(answer.template).get("nonce")) is not None)
+        self.id_sent_at = tuple(
+            dict.fromkeys(at for send in socket.sends if (at := slots_of(send.template).get("nonce")) is not None)
+        )
+        self.id_answered_at = tuple(
+            (answer, at) for answer in socket.answers if (at := slots_of(answer.template).get("nonce")) is not None
+        )
         self.echoes_ids = bool(self.id_sent_at and self.id_answered_at)
 
     def sent_ids(self, message: Any) -> tuple[Any, ...]:
@@ -696,8 +758,12 @@ class SocketGrammar(Grammar):
     def asks_rate(self) -> bool:
         """Whether a client names the sample rate apart from the format (a `{rate}` slot in the opening, the text or
         the upgrade)."""
-        said = {name for send in (self.socket.start.opening, self.socket.text) if send is not None
-                for name in slots_of(send.template)} | self.socket.upgrade.slots
+        said = {
+            name
+            for send in (self.socket.start.opening, self.socket.text)
+            if send is not None
+            for name in slots_of(send.template)
+        } | self.socket.upgrade.slots
         return "rate" in said
 
     def other_rate(self, audio_format: str | None = None) -> int | None:
@@ -772,8 +838,15 @@ class SocketGrammar(Grammar):
             return self._marks(frame, raw, context)
         if transcript is not None and answer is transcript.answer:
             said = read(raw, transcript.at)
-            return (Event(frame=at[0], t_s=at[1], kind=Kind.TRANSCRIPT, context=context,
-                          message=said if isinstance(said, str) else ""),)
+            return (
+                Event(
+                    frame=at[0],
+                    t_s=at[1],
+                    kind=Kind.TRANSCRIPT,
+                    context=context,
+                    message=said if isinstance(said, str) else "",
+                ),
+            )
         where = self.socket.audio_answer.at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
@@ -829,33 +902,48 @@ class SocketGrammar(Grammar):
         """The audio an opening message (or the URL's `query`) asks for: its format and rate, else the defaults."""
         template = (self.socket.start.opening or self.socket.text).template  # no opening: each text message says it
         given = self.socket.upgrade.given(query=query or {}) | {
-            name: read(opening, at) for name, at in slots_of(template).items()}
+            name: read(opening, at) for name, at in slots_of(template).items()
+        }
         try:
             fmt = self.socket.format(given.get("format"))
         except KeyError:
             fmt = self.socket.formats[0]
         rate = given.get("rate")
-        return replace(fmt.spec, sample_rate=int(rate)) if isinstance(rate, int | str) and str(rate).isdigit() \
+        return (
+            replace(fmt.spec, sample_rate=int(rate))
+            if isinstance(rate, int | str) and str(rate).isdigit()
             else fmt.spec
+        )
 
     def opening(self, utterance: Utterance) -> Opening:
         socket, start, ending = self.socket, self.socket.start, self.socket.ending
         values = self._values(utterance)
         greeted = Kind.OPENED if start.waits_for_greeting and start.greeting is not None else None
         dump = partial(_dump, framing=socket.framing)
-        messages = [] if start.opening is None else [
-            Outgoing(self._opening_message(utterance, {**values, "seq": 0}), after=greeted)]
+        messages = (
+            []
+            if start.opening is None
+            else [Outgoing(self._opening_message(utterance, {**values, "seq": 0}), after=greeted)]
+        )
         # Text waits for the answer to the opening where the socket says so; with no opening, for the greeting the
         # opening would have waited for (a session.created: "Wait for session created").
-        after = Kind.READY if start.waits_for_ready and start.ready is not None else (
-            greeted if start.opening is None else None)
+        after = (
+            Kind.READY
+            if start.waits_for_ready and start.ready is not None
+            else (greeted if start.opening is None else None)
+        )
         chunks = utterance.chunks if socket.end is not None else (utterance.text,)
-        messages += [Outgoing(self._text(utterance, {**values, "text": chunk, "seq": len(messages) + index}),
-                              after=after) for index, chunk in enumerate(chunks)]
+        messages += [
+            Outgoing(self._text(utterance, {**values, "text": chunk, "seq": len(messages) + index}), after=after)
+            for index, chunk in enumerate(chunks)
+        ]
         if socket.end is not None:
             messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
-        closing = () if ending.after_final is None else (
-            _dump(ending.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
+        closing = (
+            ()
+            if ending.after_final is None
+            else (_dump(ending.after_final.template, {**values, "seq": len(messages)}),)
+        )  # JSON: __post_init__
         path, query, headers = socket.upgrade.filled(values)
         return Opening(
             path_params=path,
@@ -869,9 +957,15 @@ class SocketGrammar(Grammar):
     def _values(self, utterance: Utterance) -> dict[str, Any]:
         """What an utterance fills the socket's templates with."""
         fmt = self.socket.format(utterance.audio_format)
-        return {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
-                "rate": utterance.rate or fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context,
-                "nonce": utterance.request_id}
+        return {
+            "voice": utterance.voice,
+            "model": utterance.model,
+            "format": fmt.name,
+            "rate": utterance.rate or fmt.spec.sample_rate,
+            "key": KEY_SLOT,
+            "context": utterance.context,
+            "nonce": utterance.request_id,
+        }
 
     def cancelling(self, utterance: Utterance, opening: Opening, after_s: float) -> Opening | None:
         """`opening` with the socket's cancel sent `after_s` seconds after the first audio. Where the cancel is the end
@@ -882,16 +976,26 @@ class SocketGrammar(Grammar):
         if send is None:
             return None
         values = self._values(utterance)
-        closes = socket.ending.after_final is None and socket.ending.server_closes and socket.contexts is None \
+        closes = (
+            socket.ending.after_final is None
+            and socket.ending.server_closes
+            and socket.contexts is None
             and socket.flushes is None
+        )
         messages = list(opening.messages)
         if socket.flush is not None and socket.end is not None and (send is socket.end or closes):
             flush = socket.flush
-            messages = [replace(m, message=_dump(flush.template, {**values, "text": "", "seq": index},
-                                                 framing=socket.framing))
-                        if _is(m, socket.end, socket.framing) else m for index, m in enumerate(messages)]
-        cancel = Outgoing(_dump(send.template, {**values, "seq": len(messages)}, framing=socket.framing), at_s=after_s,
-                          after=Kind.AUDIO)
+            messages = [
+                replace(m, message=_dump(flush.template, {**values, "text": "", "seq": index}, framing=socket.framing))
+                if _is(m, socket.end, socket.framing)
+                else m
+                for index, m in enumerate(messages)
+            ]
+        cancel = Outgoing(
+            _dump(send.template, {**values, "seq": len(messages)}, framing=socket.framing),
+            at_s=after_s,
+            after=Kind.AUDIO,
+        )
         return replace(opening, messages=(*messages, cancel), closing=())
 
     def _opening_message(self, utterance: Utterance, values: Mapping[str, Any]) -> Any:
@@ -907,8 +1011,13 @@ class SocketGrammar(Grammar):
     def _asking(self, utterance: Utterance, message: Any, *, at_start: bool) -> Any:
         """`message` framed, with the marks' flag set where the utterance wants marks and this message carries it."""
         marks = self.socket.marks
-        if (utterance.timestamps and marks is not None and marks.asked_by and marks.asked_at_start == at_start
-                and isinstance(message, dict)):
+        if (
+            utterance.timestamps
+            and marks is not None
+            and marks.asked_by
+            and marks.asked_at_start == at_start
+            and isinstance(message, dict)
+        ):
             marks.ask(message)
         return encode(message, self.socket.framing)
 
@@ -938,8 +1047,11 @@ class SocketGrammar(Grammar):
         found = 0
         for message in messages:
             try:
-                raw = decode(message if isinstance(message, str) else None,
-                             message if isinstance(message, bytes) else None, self.socket.framing)
+                raw = decode(
+                    message if isinstance(message, str) else None,
+                    message if isinstance(message, bytes) else None,
+                    self.socket.framing,
+                )
             except ValueError:
                 continue
             found += isinstance(raw, dict) and any(s.match is not None and s.match(raw) for s in answered)
@@ -953,7 +1065,6 @@ def _message(outgoing: Outgoing, framing: Framing) -> Any:
         return decode(text, data, framing)
     except ValueError:
         return None
-
 
 
 def _is(outgoing: Outgoing, send: Send, framing: Framing) -> bool:
@@ -976,16 +1087,22 @@ def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
         return slot is not None and slot in model.sets
 
     every = not socket.models and not socket.own_models  # no names given: every HTTP model
-    return [(m, socket.models.get(m.name, m.name)) for m in service.models
-            if (every or m.name in socket.models) and not renamed(m)] + [(m, m.name) for m in socket.own_models]
+    return [
+        (m, socket.models.get(m.name, m.name))
+        for m in service.models
+        if (every or m.name in socket.models) and not renamed(m)
+    ] + [(m, m.name) for m in socket.own_models]
 
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:
     """The provider's own error codes and the HTTP status each means, from its documented refusals: the words its
     error frames speak in. A code the refusals give statuses of different classes (a 1000, "unknown error",
     for a 404 and a 500) says nothing of its class and is left out."""
-    refusals = [value for item in fields(service.refusals)
-                if isinstance(value := getattr(service.refusals, item.name), SpeechRefusal)]
+    refusals = [
+        value
+        for item in fields(service.refusals)
+        if isinstance(value := getattr(service.refusals, item.name), SpeechRefusal)
+    ]
     found: dict[str, int] = {}
     ambiguous: set[str] = set()
     for refusal in refusals:
@@ -1012,11 +1129,19 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
         if not models:  # every model it could speak is offered on another endpoint only (a file's `like` table)
             continue
         declaration = SocketDeclaration(
-            name=service.name, base_url=service.hosts[socket.upgrade.host], key_env=service.key_env,
-            models=tuple(wire for _, wire in models), voices=tuple(v.name for v in service.voices),
-            formats=tuple(f.name for f in socket.formats), title=service.title,
-            model_prices={wire: socket.prices.get(wire, m.usd_per_million_chars) for m, wire in models
-                          if wire in socket.prices or m.usd_per_million_chars is not None})
+            name=service.name,
+            base_url=service.hosts[socket.upgrade.host],
+            key_env=service.key_env,
+            models=tuple(wire for _, wire in models),
+            voices=tuple(v.name for v in service.voices),
+            formats=tuple(f.name for f in socket.formats),
+            title=service.title,
+            model_prices={
+                wire: socket.prices.get(wire, m.usd_per_million_chars)
+                for m, wire in models
+                if wire in socket.prices or m.usd_per_million_chars is not None
+            },
+        )
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
         channels.append(
@@ -1050,8 +1175,9 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     kept = tuple(o for o in provider.offerings if o.name not in taken)
     docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))
     drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
-    return replace(provider, channels=(*provider.channels, *channels), offerings=(*kept, *offerings),
-                   docs=docs, doc_drift=drift)
+    return replace(
+        provider, channels=(*provider.channels, *channels), offerings=(*kept, *offerings), docs=docs, doc_drift=drift
+    )
 
 
 def _check_socket_known_models(service: SpeechService, sockets: Sequence[Socket]) -> None:
@@ -1060,8 +1186,10 @@ def _check_socket_known_models(service: SpeechService, sockets: Sequence[Socket]
     names = {socket.key: {wire for _, wire in served(service, socket)} for socket in sockets}
     for known in service.known_models:
         if known.socket and known.like not in names.get(known.socket, ()):
-            raise ValueError(f"{service.name}: known model {known.name} is spoken like {known.like!r}, which socket "
-                             f"{known.socket!r} does not serve")
+            raise ValueError(
+                f"{service.name}: known model {known.name} is spoken like {known.like!r}, which socket "
+                f"{known.socket!r} does not serve"
+            )
 
 
 def socket_of(channel: Channel) -> Socket:

@@ -118,8 +118,7 @@ def _constant(template: Any, at: str = "") -> tuple[str, Any] | None:
             if found is not None:
                 return found
         return None
-    if isinstance(template, str | int | float | bool) and at and not (
-            isinstance(template, str) and "{" in template):
+    if isinstance(template, str | int | float | bool) and at and not (isinstance(template, str) and "{" in template):
         return at, template
     return None
 
@@ -183,8 +182,9 @@ class SocketTable(BaseModel):
         if self.key == "message" and (self.opening is None or "key" not in slots_of(self.opening.message)):
             raise ValueError('opening.message: key = "message" puts the key in the opening: hold "{key}" there')
         if self.audio is not None and "audio" not in slots_of(self.audio.message):
-            raise ValueError('audio.message: must hold "{audio}" where the audio is (leave audio out for binary '
-                             "frames)")
+            raise ValueError(
+                'audio.message: must hold "{audio}" where the audio is (leave audio out for binary frames)'
+            )
         for name in ("final", "error", "ready", "cleared"):
             answer: Message | None = getattr(self, name)
             if answer is not None and answer.told() is None:
@@ -210,23 +210,48 @@ class SocketTable(BaseModel):
 
         text = send("text", self.text, text_slot)
         assert text is not None
-        auth = SocketAuth(where=KeyIn.MESSAGE, field=slots_of(self.opening.message)["key"].lstrip("/"),
-                          in_handshake=False) if self.key == "message" and self.opening is not None else SocketAuth()
+        auth = (
+            SocketAuth(where=KeyIn.MESSAGE, field=slots_of(self.opening.message)["key"].lstrip("/"), in_handshake=False)
+            if self.key == "message" and self.opening is not None
+            else SocketAuth()
+        )
         ready = None if self.ready is None else _answer("ready", Kind.READY, self.ready)
         return Socket(
-            key=key, path=self.path, summary=self.summary or f"speech over the WebSocket {self.path}",
-            doc=f"{where}.sockets.{key}", auth=auth,
+            key=key,
+            path=self.path,
+            summary=self.summary or f"speech over the WebSocket {self.path}",
+            doc=f"{where}.sockets.{key}",
+            auth=auth,
             start=Start(opening=send("opening", self.opening), ready=ready, waits_for_ready=ready is not None),
-            text=text, end=send("end", self.end), final=_answer("final", Kind.FINAL, self.final),
-            ending=Ending(server_closes=self.server_closes), formats=own,
-            failures=Failures(error=_answer("error", Kind.ERROR, self.error, code_at=error_slots.get("code", ""),
-                                            message_at=error_slots.get("message", ""))),
-            audio_answer=AudioAnswer(audio, audio_at), flush=send("flush", self.flush),
-            upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
-            unknown_model=self.unknown_model, billing=tuple(table.signal() for table in self.billing),
-            marks=None if self.marks is None else self.marks.marks(
-                None if self.marks_message is None else _answer("marks", Kind.MARKS, self.marks_message)),
-            clear=send("clear", self.clear), clears=self._clears(), cancel=self._cancel(f"{where}.sockets.{key}"))
+            text=text,
+            end=send("end", self.end),
+            final=_answer("final", Kind.FINAL, self.final),
+            ending=Ending(server_closes=self.server_closes),
+            formats=own,
+            failures=Failures(
+                error=_answer(
+                    "error",
+                    Kind.ERROR,
+                    self.error,
+                    code_at=error_slots.get("code", ""),
+                    message_at=error_slots.get("message", ""),
+                )
+            ),
+            audio_answer=AudioAnswer(audio, audio_at),
+            flush=send("flush", self.flush),
+            upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)),
+            speaks_each_text=self.speaks_each_text,
+            unknown_model=self.unknown_model,
+            billing=tuple(table.signal() for table in self.billing),
+            marks=None
+            if self.marks is None
+            else self.marks.marks(
+                None if self.marks_message is None else _answer("marks", Kind.MARKS, self.marks_message)
+            ),
+            clear=send("clear", self.clear),
+            clears=self._clears(),
+            cancel=self._cancel(f"{where}.sockets.{key}"),
+        )
 
     def _clears(self) -> Clears | None:
         """What the clear does beyond dropping the text: its acknowledgement, and the speech under way dropped where
@@ -244,8 +269,9 @@ class SocketTable(BaseModel):
         return Cancel(cancel.message, cancel.after, cancel.quote, cancel.doc or where, ack)
 
 
-def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "",
-            message_at: str = "") -> Answer:
+def _answer(
+    name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "", message_at: str = ""
+) -> Answer:
     told = message.told(fallback)
     assert told is not None  # SocketTable._slots
     return Answer(
@@ -273,8 +299,10 @@ class SocketsDeclaration(HttpSpeechDeclaration):
             raise ValueError(f"sockets: {', '.join(bad)}: a socket's name is lower-case letters, digits, ., - and _")
         falling = [key for key, table in self.sockets.items() if table.unknown_model is UnknownModel.DEFAULT]
         if falling and self.default_model is None:
-            raise ValueError(f'sockets.{falling[0]}.unknown_model: "default" speaks an unknown model as the '
-                             "table's default_model: declare it")
+            raise ValueError(
+                f'sockets.{falling[0]}.unknown_model: "default" speaks an unknown model as the '
+                "table's default_model: declare it"
+            )
         return self
 
 

@@ -80,8 +80,10 @@ def _format(name: str) -> Format:
     return Format(name=name, spec=spec, media_type=media_type)
 
 
-FORMATS = tuple(_format(name) for name in
-                ("riff-24khz-16bit-mono-pcm", *(n for n in OUTPUT_FORMATS if n != "riff-24khz-16bit-mono-pcm")))
+FORMATS = tuple(
+    _format(name)
+    for name in ("riff-24khz-16bit-mono-pcm", *(n for n in OUTPUT_FORMATS if n != "riff-24khz-16bit-mono-pcm"))
+)
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type.split(";")[0] for fmt in FORMATS))
 
 # "HTTP status codes": 400 "A required parameter is missing, empty, or null. Or, the value passed to either a
@@ -154,10 +156,19 @@ ISSUE_TOKEN = Endpoint(
 def _voices_body(voices: Sequence[Voice]) -> list[dict[str, Any]]:
     def entry(voice: Voice) -> dict[str, Any]:
         short = voice.name.split("-", 2)[-1].removesuffix("Neural").split(":")[0]
-        return {"Name": f"Microsoft Server Speech Text to Speech Voice ({voice.language}, {short}Neural)",
-                "DisplayName": short, "LocalName": short, "ShortName": voice.name, "Gender": voice.gender,
-                "Locale": voice.language, "LocaleName": "English (United States)", "SampleRateHertz": "24000",
-                "VoiceType": "Neural", "Status": "GA", "WordsPerMinute": "150"}
+        return {
+            "Name": f"Microsoft Server Speech Text to Speech Voice ({voice.language}, {short}Neural)",
+            "DisplayName": short,
+            "LocalName": short,
+            "ShortName": voice.name,
+            "Gender": voice.gender,
+            "Locale": voice.language,
+            "LocaleName": "English (United States)",
+            "SampleRateHertz": "24000",
+            "VoiceType": "Neural",
+            "Status": "GA",
+            "WordsPerMinute": "150",
+        }
 
     return [entry(voice) for voice in voices]
 
@@ -176,47 +187,106 @@ VOICE_LIST = (
     # voice="en-US-SaraNeural"), refused while the declaration listed four; LiveKit's (livekit-plugins-azure 1.8.9:
     # "en-US-JennyNeural") was listed.
     # The table's Kid voice (en-US-AnaNeural) is left out: the voices list's Gender for it is not stored.
-    *(Voice(name, name[:5], gender, ("neural",)) for name, gender in (
-        ("en-US-AmberNeural", "Female"), ("en-US-AriaNeural", "Female"), ("en-US-AshleyNeural", "Female"),
-        ("en-US-CoraNeural", "Female"), ("en-US-ElizabethNeural", "Female"), ("en-US-MichelleNeural", "Female"),
-        ("en-US-MonicaNeural", "Female"), ("en-US-SaraNeural", "Female"), ("en-US-BrandonNeural", "Male"),
-        ("en-US-ChristopherNeural", "Male"), ("en-US-EricNeural", "Male"), ("en-US-JacobNeural", "Male"),
-        ("en-GB-LibbyNeural", "Female"), ("en-GB-SoniaNeural", "Female"), ("en-GB-RyanNeural", "Male"))),
+    *(
+        Voice(name, name[:5], gender, ("neural",))
+        for name, gender in (
+            ("en-US-AmberNeural", "Female"),
+            ("en-US-AriaNeural", "Female"),
+            ("en-US-AshleyNeural", "Female"),
+            ("en-US-CoraNeural", "Female"),
+            ("en-US-ElizabethNeural", "Female"),
+            ("en-US-MichelleNeural", "Female"),
+            ("en-US-MonicaNeural", "Female"),
+            ("en-US-SaraNeural", "Female"),
+            ("en-US-BrandonNeural", "Male"),
+            ("en-US-ChristopherNeural", "Male"),
+            ("en-US-EricNeural", "Male"),
+            ("en-US-JacobNeural", "Male"),
+            ("en-GB-LibbyNeural", "Female"),
+            ("en-GB-SoniaNeural", "Female"),
+            ("en-GB-RyanNeural", "Male"),
+        )
+    ),
 )
 # The language-support page's neural voices table (LANGUAGE_SUPPORT, read 2026-11-26: "Both the Microsoft Speech SDK and
 # REST APIs support these voices, each of which supports a specific language and dialect, identified by locale"): its
 # first female voice of each locale that is not English, in the table's words ("| Spanish (Spain) | `es-ES` | Female |
 # `es-ES-ElviraNeural` | General |"). A locale's voice speaks its language: the benchmark speaks each language with it.
 NEURAL_LOCALE_VOICES = (
-    ("es-ES", "es-ES-ElviraNeural"), ("es-MX", "es-MX-DaliaNeural"), ("de-DE", "de-DE-KatjaNeural"),
-    ("de-AT", "de-AT-IngridNeural"), ("de-CH", "de-CH-LeniNeural"), ("fr-FR", "fr-FR-DeniseNeural"),
-    ("fr-CA", "fr-CA-SylvieNeural"), ("fr-CH", "fr-CH-ArianeNeural"), ("it-IT", "it-IT-ElsaNeural"),
-    ("pt-BR", "pt-BR-FranciscaNeural"), ("pt-PT", "pt-PT-FernandaNeural"), ("ja-JP", "ja-JP-NanamiNeural"),
-    ("zh-CN", "zh-CN-XiaoxiaoNeural"), ("zh-TW", "zh-TW-HsiaoYuNeural"), ("zh-HK", "zh-HK-HiuGaaiNeural"),
-    ("ko-KR", "ko-KR-SunHiNeural"), ("hi-IN", "hi-IN-SwaraNeural"), ("ar-SA", "ar-SA-ZariyahNeural"),
-    ("ar-EG", "ar-EG-SalmaNeural"), ("ru-RU", "ru-RU-DariyaNeural"), ("nl-NL", "nl-NL-ColetteNeural"),
-    ("pl-PL", "pl-PL-ZofiaNeural"), ("tr-TR", "tr-TR-EmelNeural"), ("sv-SE", "sv-SE-HilleviNeural"),
-    ("da-DK", "da-DK-ChristelNeural"), ("nb-NO", "nb-NO-IselinNeural"), ("fi-FI", "fi-FI-NooraNeural"),
-    ("cs-CZ", "cs-CZ-VlastaNeural"), ("sk-SK", "sk-SK-ViktoriaNeural"), ("sl-SI", "sl-SI-PetraNeural"),
-    ("hr-HR", "hr-HR-GabrijelaNeural"), ("hu-HU", "hu-HU-NoemiNeural"), ("ro-RO", "ro-RO-AlinaNeural"),
-    ("bg-BG", "bg-BG-KalinaNeural"), ("el-GR", "el-GR-AthinaNeural"), ("he-IL", "he-IL-HilaNeural"),
-    ("ca-ES", "ca-ES-AlbaNeural"), ("id-ID", "id-ID-GadisNeural"), ("ms-MY", "ms-MY-YasminNeural"),
-    ("th-TH", "th-TH-AcharaNeural"), ("vi-VN", "vi-VN-HoaiMyNeural"), ("ta-IN", "ta-IN-PallaviNeural"),
-    ("te-IN", "te-IN-ShrutiNeural"))
-NEURAL_LANGUAGES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "en-IE",
-                    *(locale for locale, _ in NEURAL_LOCALE_VOICES))
-NEURAL_LANGUAGES_SOURCE = ("language-support.md's neural voices table, " + "https://github.com/MicrosoftDocs/azure-docs/"
-                           "blob/main/articles/cognitive-services/Speech-Service/language-support.md (read 2026-11-26)")
+    ("es-ES", "es-ES-ElviraNeural"),
+    ("es-MX", "es-MX-DaliaNeural"),
+    ("de-DE", "de-DE-KatjaNeural"),
+    ("de-AT", "de-AT-IngridNeural"),
+    ("de-CH", "de-CH-LeniNeural"),
+    ("fr-FR", "fr-FR-DeniseNeural"),
+    ("fr-CA", "fr-CA-SylvieNeural"),
+    ("fr-CH", "fr-CH-ArianeNeural"),
+    ("it-IT", "it-IT-ElsaNeural"),
+    ("pt-BR", "pt-BR-FranciscaNeural"),
+    ("pt-PT", "pt-PT-FernandaNeural"),
+    ("ja-JP", "ja-JP-NanamiNeural"),
+    ("zh-CN", "zh-CN-XiaoxiaoNeural"),
+    ("zh-TW", "zh-TW-HsiaoYuNeural"),
+    ("zh-HK", "zh-HK-HiuGaaiNeural"),
+    ("ko-KR", "ko-KR-SunHiNeural"),
+    ("hi-IN", "hi-IN-SwaraNeural"),
+    ("ar-SA", "ar-SA-ZariyahNeural"),
+    ("ar-EG", "ar-EG-SalmaNeural"),
+    ("ru-RU", "ru-RU-DariyaNeural"),
+    ("nl-NL", "nl-NL-ColetteNeural"),
+    ("pl-PL", "pl-PL-ZofiaNeural"),
+    ("tr-TR", "tr-TR-EmelNeural"),
+    ("sv-SE", "sv-SE-HilleviNeural"),
+    ("da-DK", "da-DK-ChristelNeural"),
+    ("nb-NO", "nb-NO-IselinNeural"),
+    ("fi-FI", "fi-FI-NooraNeural"),
+    ("cs-CZ", "cs-CZ-VlastaNeural"),
+    ("sk-SK", "sk-SK-ViktoriaNeural"),
+    ("sl-SI", "sl-SI-PetraNeural"),
+    ("hr-HR", "hr-HR-GabrijelaNeural"),
+    ("hu-HU", "hu-HU-NoemiNeural"),
+    ("ro-RO", "ro-RO-AlinaNeural"),
+    ("bg-BG", "bg-BG-KalinaNeural"),
+    ("el-GR", "el-GR-AthinaNeural"),
+    ("he-IL", "he-IL-HilaNeural"),
+    ("ca-ES", "ca-ES-AlbaNeural"),
+    ("id-ID", "id-ID-GadisNeural"),
+    ("ms-MY", "ms-MY-YasminNeural"),
+    ("th-TH", "th-TH-AcharaNeural"),
+    ("vi-VN", "vi-VN-HoaiMyNeural"),
+    ("ta-IN", "ta-IN-PallaviNeural"),
+    ("te-IN", "te-IN-ShrutiNeural"),
+)
+NEURAL_LANGUAGES = (
+    "en-US",
+    "en-GB",
+    "en-AU",
+    "en-CA",
+    "en-IN",
+    "en-IE",
+    *(locale for locale, _ in NEURAL_LOCALE_VOICES),
+)
+NEURAL_LANGUAGES_SOURCE = (
+    "language-support.md's neural voices table, " + "https://github.com/MicrosoftDocs/azure-docs/"
+    "blob/main/articles/cognitive-services/Speech-Service/language-support.md (read 2026-11-26)"
+)
 LOCALE_VOICES = tuple(Voice(name, locale, "Female", ("neural",)) for locale, name in NEURAL_LOCALE_VOICES)
 # MicrosoftDocs/azure-docs, articles/cognitive-services/Speech-Service/language-support.md (ms.date 01/07/2022): "Both
 # the Microsoft Speech SDK and REST APIs support these neural voices"; its "Prebuilt neural voices" table.
-LANGUAGE_SUPPORT = ("https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/cognitive-services/Speech-Service/"
-                    "language-support.md")
+LANGUAGE_SUPPORT = (
+    "https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/cognitive-services/Speech-Service/"
+    "language-support.md"
+)
 
 # Their prices: harness/data/prices/azure.toml.
 MODELS = (
-    Model(name="neural", synthesis=SYNTHESIZE.key, voice="en-US-AvaMultilingualNeural", languages=NEURAL_LANGUAGES,
-          languages_source=NEURAL_LANGUAGES_SOURCE),
+    Model(
+        name="neural",
+        synthesis=SYNTHESIZE.key,
+        voice="en-US-AvaMultilingualNeural",
+        languages=NEURAL_LANGUAGES,
+        languages_source=NEURAL_LANGUAGES_SOURCE,
+    ),
     Model(name="neural-hd", synthesis=SYNTHESIZE.key, voice="en-US-Ava:DragonHDLatestNeural"),
 )
 
@@ -232,7 +302,9 @@ REFUSALS = SpeechRefusals(
     server_error=SpeechRefusal(502, "BadGateway", ""),
 )
 
-PRONUNCIATION_PAGE = "https://learn.microsoft.com/azure/ai-services/speech-service/speech-synthesis-markup-pronunciation"
+PRONUNCIATION_PAGE = (
+    "https://learn.microsoft.com/azure/ai-services/speech-service/speech-synthesis-markup-pronunciation"
+)
 
 # Markup: the body is SSML the harness renders from the text; a markup text is the <voice> element's content, its
 # tags elements of the document (the text put in unescaped: `MARKUP_TEXT`), as the SSML page's example writes them.
@@ -272,7 +344,7 @@ MARKUP = Markup(
             form='<sub alias="{value}">{text}</sub>',
             doc=PRONUNCIATION_PAGE + "#sub-element",
             quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced "
-            "instead of the element's enclosed text. ... <sub alias=\"World Wide Web Consortium\">W3C</sub>\" (read "
+            'instead of the element\'s enclosed text. ... <sub alias="World Wide Web Consortium">W3C</sub>" (read '
             "2026-11-27)",
         ),
         Tag(
@@ -297,17 +369,29 @@ SERVICE = SpeechService(
     error_model=ErrorBody,
     errors=ErrorShape(None),
     refusals=REFUSALS,
-    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=Slots(text="/text", voice="/voice", format="/output_format",
-                                            language="/language"),
-                         formats=FORMATS, default_format="riff-24khz-16bit-mono-pcm", markup=MARKUP),),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(text="/text", voice="/voice", format="/output_format", language="/language"),
+            formats=FORMATS,
+            default_format="riff-24khz-16bit-mono-pcm",
+            markup=MARKUP,
+        ),
+    ),
     listings=(Listing(VOICES, _voices_body),),
     token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
     models=MODELS,
     voices=(*VOICE_LIST, *LOCALE_VOICES),
     region_env="AZURE_SPEECH_REGION",
-    doc_drift=(DocDrift("raw formats' Content-Type", "The reference names no Content-Type for the raw-* formats; "
-                        "the harness reads them by the format asked for (audio/pcm at its rate, G.711 as "
-                        "audio/basic and audio/PCMA).", (REFERENCE,)),),
+    doc_drift=(
+        DocDrift(
+            "raw formats' Content-Type",
+            "The reference names no Content-Type for the raw-* formats; "
+            "the harness reads them by the format asked for (audio/pcm at its rate, G.711 as "
+            "audio/basic and audio/PCMA).",
+            (REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -34,17 +34,42 @@ MAX_SSML_BYTES = 64 * 1024
 
 # X-Microsoft-OutputFormat: every value the reference lists (streaming, then non-streaming riff-*).
 OUTPUT_FORMATS = (
-    "amr-wb-16000hz", "audio-16khz-16bit-32kbps-mono-opus", "audio-16khz-32kbitrate-mono-mp3",
-    "audio-16khz-64kbitrate-mono-mp3", "audio-16khz-128kbitrate-mono-mp3", "audio-24khz-16bit-24kbps-mono-opus",
-    "audio-24khz-16bit-48kbps-mono-opus", "audio-24khz-48kbitrate-mono-mp3", "audio-24khz-96kbitrate-mono-mp3",
-    "audio-24khz-160kbitrate-mono-mp3", "audio-48khz-96kbitrate-mono-mp3", "audio-48khz-192kbitrate-mono-mp3",
-    "g722-16khz-64kbps", "ogg-16khz-16bit-mono-opus", "ogg-24khz-16bit-mono-opus", "ogg-48khz-16bit-mono-opus",
-    "raw-8khz-8bit-mono-alaw", "raw-8khz-8bit-mono-mulaw", "raw-8khz-16bit-mono-pcm", "raw-16khz-16bit-mono-pcm",
-    "raw-16khz-16bit-mono-truesilk", "raw-22050hz-16bit-mono-pcm", "raw-24khz-16bit-mono-pcm",
-    "raw-24khz-16bit-mono-truesilk", "raw-44100hz-16bit-mono-pcm", "raw-48khz-16bit-mono-pcm",
-    "webm-16khz-16bit-mono-opus", "webm-24khz-16bit-24kbps-mono-opus", "webm-24khz-16bit-mono-opus",
-    "riff-8khz-8bit-mono-alaw", "riff-8khz-8bit-mono-mulaw", "riff-8khz-16bit-mono-pcm", "riff-16khz-16bit-mono-pcm",
-    "riff-22050hz-16bit-mono-pcm", "riff-24khz-16bit-mono-pcm", "riff-44100hz-16bit-mono-pcm",
+    "amr-wb-16000hz",
+    "audio-16khz-16bit-32kbps-mono-opus",
+    "audio-16khz-32kbitrate-mono-mp3",
+    "audio-16khz-64kbitrate-mono-mp3",
+    "audio-16khz-128kbitrate-mono-mp3",
+    "audio-24khz-16bit-24kbps-mono-opus",
+    "audio-24khz-16bit-48kbps-mono-opus",
+    "audio-24khz-48kbitrate-mono-mp3",
+    "audio-24khz-96kbitrate-mono-mp3",
+    "audio-24khz-160kbitrate-mono-mp3",
+    "audio-48khz-96kbitrate-mono-mp3",
+    "audio-48khz-192kbitrate-mono-mp3",
+    "g722-16khz-64kbps",
+    "ogg-16khz-16bit-mono-opus",
+    "ogg-24khz-16bit-mono-opus",
+    "ogg-48khz-16bit-mono-opus",
+    "raw-8khz-8bit-mono-alaw",
+    "raw-8khz-8bit-mono-mulaw",
+    "raw-8khz-16bit-mono-pcm",
+    "raw-16khz-16bit-mono-pcm",
+    "raw-16khz-16bit-mono-truesilk",
+    "raw-22050hz-16bit-mono-pcm",
+    "raw-24khz-16bit-mono-pcm",
+    "raw-24khz-16bit-mono-truesilk",
+    "raw-44100hz-16bit-mono-pcm",
+    "raw-48khz-16bit-mono-pcm",
+    "webm-16khz-16bit-mono-opus",
+    "webm-24khz-16bit-24kbps-mono-opus",
+    "webm-24khz-16bit-mono-opus",
+    "riff-8khz-8bit-mono-alaw",
+    "riff-8khz-8bit-mono-mulaw",
+    "riff-8khz-16bit-mono-pcm",
+    "riff-16khz-16bit-mono-pcm",
+    "riff-22050hz-16bit-mono-pcm",
+    "riff-24khz-16bit-mono-pcm",
+    "riff-44100hz-16bit-mono-pcm",
     "riff-48khz-16bit-mono-pcm",
 )
 OutputFormat = Literal[OUTPUT_FORMATS]  # type: ignore[valid-type]
@@ -53,8 +78,12 @@ OutputFormat = Literal[OUTPUT_FORMATS]  # type: ignore[valid-type]
 class SynthesizeRequest(RequestModel):
     """What one request carries: the SSML document's text, voice and language, and the format header."""
 
-    text: str = Field(min_length=1, max_length=MAX_SSML_BYTES, description="The text the SSML document speaks "
-                      "(the SSML request is at most 64 KB: Speech service quotas and limits).")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_SSML_BYTES,
+        description="The text the SSML document speaks "
+        "(the SSML request is at most 64 KB: Speech service quotas and limits).",
+    )
     voice: str = Field(min_length=1)  # <voice name='...'>
     language: str = Field("en-US", min_length=2)  # xml:lang
     output_format: OutputFormat  # the X-Microsoft-OutputFormat header: "Specifies the audio output format."

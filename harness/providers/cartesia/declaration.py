@@ -97,14 +97,24 @@ RAW = tuple(_pcm("raw", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e !=
 WAV = tuple(_pcm("wav", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
 # MP3 carries no encoding (its values are "Required for raw and wav containers") and a bit rate, "Required for mp3
 # containers" (the reference's output_format, read 2026-11-26): 128 kbps, one of BIT_RATES, asked for.
-MP3 = Format(name="mp3", spec=AudioSpec("mp3", 44100, "mp3"), media_type=MEDIA_TYPES["mp3"], rates=SAMPLE_RATES,
-             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None}, fills={f"{OUTPUT}/bit_rate": 128000})
+MP3 = Format(
+    name="mp3",
+    spec=AudioSpec("mp3", 44100, "mp3"),
+    media_type=MEDIA_TYPES["mp3"],
+    rates=SAMPLE_RATES,
+    sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None},
+    fills={f"{OUTPUT}/bit_rate": 128000},
+)
 
 ERRORS = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
 HEADERS = (Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),)
-EXAMPLE = {"model_id": "sonic-3", "transcript": "Hello from a declared provider.",
-           "voice": {"mode": "id", "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
-           "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 24000}, "language": "en"}
+EXAMPLE = {
+    "model_id": "sonic-3",
+    "transcript": "Hello from a declared provider.",
+    "voice": {"mode": "id", "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
+    "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 24000},
+    "language": "en",
+}
 
 
 def _errors() -> tuple[Response, ...]:
@@ -136,51 +146,127 @@ BYTES = Endpoint(
 )
 
 SSE = Endpoint(
-    key="tts.sse", method="POST", path="/tts/sse",
+    key="tts.sse",
+    method="POST",
+    path="/tts/sse",
     summary="Text-to-Speech (SSE): chunks of base64 audio, timestamps, done",
-    host=HOST, role=Role.STREAM, request=SseRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(EventStreamBody(SseEvent, audio=AudioAt("/data"),
-                                              last=EventMark(values={"/type": "done"})),), description="events"),
-               *_errors()),
+    host=HOST,
+    role=Role.STREAM,
+    request=SseRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(SseEvent, audio=AudioAt("/data"), last=EventMark(values={"/type": "done"})),),
+            description="events",
+        ),
+        *_errors(),
+    ),
     request_headers=HEADERS,
     example={**EXAMPLE, "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}},
-    doc=SSE_REFERENCE)
+    doc=SSE_REFERENCE,
+)
 
 # "add_timestamps": word timestamps in `timestamps` events beside the chunks, as on the WebSocket (SSE_REFERENCE).
-SSE_MARKS = Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
-                  answer=Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=SseEvent,
-                                template={"type": "timestamps", "done": False, "status_code": STREAMING}),
-                  asked_by="/add_timestamps", bare_words=BARE_WORDS, evidence=TIMESTAMPS_WORDS)
+SSE_MARKS = Marks(
+    text_at="/word_timestamps/words",
+    start_at="/word_timestamps/start",
+    end_at="/word_timestamps/end",
+    answer=Answer(
+        name="timestamps",
+        kind=Kind.MARKS,
+        match=Match("/type", "timestamps"),
+        model=SseEvent,
+        template={"type": "timestamps", "done": False, "status_code": STREAMING},
+    ),
+    asked_by="/add_timestamps",
+    bare_words=BARE_WORDS,
+    evidence=TIMESTAMPS_WORDS,
+)
 
 # Breaks: `<break time="1s"/>` in the transcript, in seconds or milliseconds; its other SSML-like tags (speed, volume,
 # emotion, spell) are read as no words.
 SSML_TAGS_PAGE = "https://docs.cartesia.ai/build-with-cartesia/sonic-3/ssml-tags"
-MARKUP = Markup(syntax=Syntax.INLINE, tags=(Tag(
-    kind=TagKind.BREAK, form='<break time="{s}s"/>', doc=SSML_TAGS_PAGE,
-    quote="\"Sonic-3 supports SSML-like (Speech Synthesis Markup Language) tags to control generated speech. ... To "
-          "insert breaks (or pauses) in generated speech, use a break tags with one attribute, time. For example, "
-          "<break time=\"1s\"/>. You can specify the time in seconds (s) or milliseconds (ms).\" Hello, my name is "
-          "Sonic.<break time=\"1s\"/>Nice to meet you. (read 2026-11-26)"),))
+MARKUP = Markup(
+    syntax=Syntax.INLINE,
+    tags=(
+        Tag(
+            kind=TagKind.BREAK,
+            form='<break time="{s}s"/>',
+            doc=SSML_TAGS_PAGE,
+            quote='"Sonic-3 supports SSML-like (Speech Synthesis Markup Language) tags to control generated speech. '
+            "... To "
+            "insert breaks (or pauses) in generated speech, use a break tags with one attribute, time. For example, "
+            '<break time="1s"/>. You can specify the time in seconds (s) or milliseconds (ms)." Hello, my name is '
+            'Sonic.<break time="1s"/>Nice to meet you. (read 2026-11-26)',
+        ),
+    ),
+)
 
-SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate",
-              language="/language")
+SLOTS = Slots(
+    text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate", language="/language"
+)
 TEMPLATE = {"voice": {"mode": "id"}}
 
 VOICES = (Voice("a0e99841-438c-4a64-b679-ae501e7d6091", "en"), Voice("f786b574-daa5-4673-aa0c-cbe3e8534c02", "en"))
 # Open: the two voices are the references' examples; voice.id takes any voice of Cartesia's voice library or the
 # account's clones (the reference's `voice: {"mode": "id", "id": ...}`). Every id shown is a UUID: the form.
-VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                            why="voice.id: the references' two example ids stand for the library's and the "
-                                "account's voices; every id shown is a UUID")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    why="voice.id: the references' two example ids stand for the library's and the "
+    "account's voices; every id shown is a UUID",
+)
 
 # sonic-3's languages, named at the request's `language` (its voices speak each): the older models page's table
 # (OLDER_MODELS_PAGE, its Japanese edition read 2026-11-26: "sonic-3-2026-01-12 ... en, de, es, fr, ja, pt, zh, hi, ko,
 # it, nl, pl, ru, sv, tr, tl, bg, ro, ar, cs, el, fi, hr, ms, sk, da, ta, uk, hu, no, vi, bn, th, he, ka, id, te, gu,
 # kn, ml, mr, pa | Stable", the same for sonic-3-2025-10-27).
 OLDER_MODELS_PAGE = "https://docs.cartesia.ai/ja-jp/build-with-cartesia/tts-models/older-models"
-SONIC_3_LANGUAGES = ("en", "de", "es", "fr", "ja", "pt", "zh", "hi", "ko", "it", "nl", "pl", "ru", "sv", "tr", "tl",
-                     "bg", "ro", "ar", "cs", "el", "fi", "hr", "ms", "sk", "da", "ta", "uk", "hu", "no", "vi", "bn",
-                     "th", "he", "ka", "id", "te", "gu", "kn", "ml", "mr", "pa")
+SONIC_3_LANGUAGES = (
+    "en",
+    "de",
+    "es",
+    "fr",
+    "ja",
+    "pt",
+    "zh",
+    "hi",
+    "ko",
+    "it",
+    "nl",
+    "pl",
+    "ru",
+    "sv",
+    "tr",
+    "tl",
+    "bg",
+    "ro",
+    "ar",
+    "cs",
+    "el",
+    "fi",
+    "hr",
+    "ms",
+    "sk",
+    "da",
+    "ta",
+    "uk",
+    "hu",
+    "no",
+    "vi",
+    "bn",
+    "th",
+    "he",
+    "ka",
+    "id",
+    "te",
+    "gu",
+    "kn",
+    "ml",
+    "mr",
+    "pa",
+)
 _SPOKEN = f"{OLDER_MODELS_PAGE} (read 2026-11-26): sonic-3's snapshots' languages"
 
 MODELS = (
@@ -216,8 +302,10 @@ MODELS = (
 SONIC_3_PAGE = "https://docs.cartesia.ai/build-with-cartesia/tts-models/latest"
 SONIC_3_5_PAGE = "https://docs.cartesia.ai/build-with-cartesia/tts-models/sonic-3-to-sonic-3-5"
 _SDK = Evidence(EvidenceSource.SDK, "cartesia==4.2.0", "tts.generate / tts.websocket (TTSModel)")
-_SDK_WORDS = ("_TTSModel = Literal[\"sonic-3.5\", \"sonic-3\", \"sonic-3.5-2026-05-04\", \"sonic-3-2026-01-12\", "
-              "\"sonic-3-2025-10-27\", \"sonic-latest\"] (cartesia 4.2.0, read 2026-11-25)")
+_SDK_WORDS = (
+    '_TTSModel = Literal["sonic-3.5", "sonic-3", "sonic-3.5-2026-05-04", "sonic-3-2026-01-12", '
+    '"sonic-3-2025-10-27", "sonic-latest"] (cartesia 4.2.0, read 2026-11-25)'
+)
 KNOWN_MODELS = (
     KnownModel(
         name="sonic-3-2025-10-27",
@@ -264,8 +352,15 @@ REFUSALS = SpeechRefusals(
     server_error=SpeechRefusal(500, "internal_error", "Internal server error."),
 )
 
-TITLES = {400: "Invalid request", 401: "Unauthorized", 402: "Payment required", 404: "Not found",
-          429: "Too many concurrent requests", 500: "Internal server error", 503: "Service unavailable"}
+TITLES = {
+    400: "Invalid request",
+    401: "Unauthorized",
+    402: "Payment required",
+    404: "Not found",
+    429: "Too many concurrent requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
 
 
 def _error_body(title: str) -> dict[str, str]:

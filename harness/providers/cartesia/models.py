@@ -30,11 +30,13 @@ CONTEXTS_REFERENCE = "https://docs.cartesia.ai/use-the-api/tts-websocket/context
 ERRORS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-errors"
 # Word timestamps, asked with add_timestamps, in `timestamps` events of the SSE stream and messages of the socket
 # (read 2026-11-26); the marks' declarations (declaration.SSE_MARKS, sockets.WEBSOCKET) quote it.
-TIMESTAMPS_WORDS = ("\"SSE and WebSocket stream too; they chunk audio into multiple events or messages, which is how "
-                    "per-chunk metadata such as timestamps is carried.\" (https://docs.cartesia.ai/use-the-api/"
-                    "compare-tts-endpoints); the SDK's example: \"add_timestamps=True, ... if event.type == "
-                    "\"timestamps\": wt = event.word_timestamps ... print(f\"Words: {wt.words}, Starts: {wt.start}, "
-                    "Ends: {wt.end}\")\" (https://docs.cartesia.ai/examples/tts-sse-with-timestamps)")
+TIMESTAMPS_WORDS = (
+    '"SSE and WebSocket stream too; they chunk audio into multiple events or messages, which is how '
+    'per-chunk metadata such as timestamps is carried." (https://docs.cartesia.ai/use-the-api/'
+    "compare-tts-endpoints); the SDK's example: \"add_timestamps=True, ... if event.type == "
+    '"timestamps": wt = event.word_timestamps ... print(f"Words: {wt.words}, Starts: {wt.start}, '
+    'Ends: {wt.end}")" (https://docs.cartesia.ai/examples/tts-sse-with-timestamps)'
+)
 # The words without their punctuation: the reference's transcript "Hello, world! I'm generating audio on Cartesia!"
 # and its timestamps message "word_timestamps": {"words": ["Hello", "world"], "start": [0, 0.5], "end": [0.4, 0.9]}
 # (https://docs.cartesia.ai/api-reference/tts/websocket).
@@ -84,10 +86,8 @@ class VoiceObject(RequestModel):
 
 class GenerationConfig(RequestModel):
     emotion: str | None = None
-    speed: float | None = Field(None, ge=0.6, le=1.5,
-                                description="Valid values are between [0.6, 1.5] inclusive.")
-    volume: float | None = Field(None, ge=0.5, le=2.0,
-                                 description="Valid values are between [0.5, 2.0] inclusive.")
+    speed: float | None = Field(None, ge=0.6, le=1.5, description="Valid values are between [0.6, 1.5] inclusive.")
+    volume: float | None = Field(None, ge=0.5, le=2.0, description="Valid values are between [0.5, 2.0] inclusive.")
 
 
 class BytesRequest(RequestModel):
@@ -159,8 +159,9 @@ class GenerationRequest(RequestModel):
     add_phoneme_timestamps: bool | None = None
     use_normalized_timestamps: bool | None = None
     generation_config: GenerationConfig | None = None
-    max_buffer_delay_ms: int | None = Field(None, ge=0, le=5000,
-                                            description="Values between [0, 5000]ms are supported.")
+    max_buffer_delay_ms: int | None = Field(
+        None, ge=0, le=5000, description="Values between [0, 5000]ms are supported."
+    )
     flush: bool | None = None
     speed: Literal["slow", "normal", "fast"] | None = None
     pronunciation_dict_id: str | None = None

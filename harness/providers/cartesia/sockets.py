@@ -70,13 +70,23 @@ FORMATS = tuple(
     for encoding in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le"))
 )
 
-_REQUEST = {"context_id": "{context}", "model_id": "{model}", "voice": {"mode": "id", "id": "{voice}"},
-            "output_format": {"container": "raw", "encoding": "{format}", "sample_rate": "{rate}"}, "language": "en",
-            "add_timestamps": True}
+_REQUEST = {
+    "context_id": "{context}",
+    "model_id": "{model}",
+    "voice": {"mode": "id", "id": "{voice}"},
+    "output_format": {"container": "raw", "encoding": "{format}", "sample_rate": "{rate}"},
+    "language": "en",
+    "add_timestamps": True,
+}
 _ANSWER = {"done": False, "status_code": STREAMING, "context_id": "{context}"}
 
-TIMESTAMPS = Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=Timestamps,
-                    template={"type": "timestamps", **_ANSWER})
+TIMESTAMPS = Answer(
+    name="timestamps",
+    kind=Kind.MARKS,
+    match=Match("/type", "timestamps"),
+    model=Timestamps,
+    template={"type": "timestamps", **_ANSWER},
+)
 
 WEBSOCKET = Socket(
     key="tts.websocket",

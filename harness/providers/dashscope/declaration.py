@@ -86,17 +86,41 @@ GENERATE = Endpoint(
 # "Katerina / 卡捷琳娜", "Elias / 墨讲师", "Rocky / 粤语-阿强", "Kiki / 粤语-阿清", "Sunny / 四川-晴儿", source: client)
 # names the ones below beyond the four; the rest of the 49 are not in the stored material.
 QWEN_DEMO = "https://huggingface.co/spaces/Qwen/Qwen3-TTS-Demo (app.py, commit 29e22da: VOICE_OPTIONS)"
-DEMO_VOICES = ("Momo", "Vivian", "Moon", "Maia", "Kai", "Nofish", "Bella", "Jennifer", "Ryan", "Katerina", "Elias",
-               "Rocky", "Kiki", "Sunny")
-VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"), Voice("Serena", "en-US", "female"),
-              Voice("Chelsie", "en-US", "female"), *(Voice(name, "en-US") for name in DEMO_VOICES))
+DEMO_VOICES = (
+    "Momo",
+    "Vivian",
+    "Moon",
+    "Maia",
+    "Kai",
+    "Nofish",
+    "Bella",
+    "Jennifer",
+    "Ryan",
+    "Katerina",
+    "Elias",
+    "Rocky",
+    "Kiki",
+    "Sunny",
+)
+VOICE_LIST = (
+    Voice("Cherry", "en-US", "female"),
+    Voice("Ethan", "en-US", "male"),
+    Voice("Serena", "en-US", "female"),
+    Voice("Chelsie", "en-US", "female"),
+    *(Voice(name, "en-US") for name in DEMO_VOICES),
+)
 
 MODELS = (
-    Model(name="qwen3-tts-flash", synthesis=GENERATE.key, voice="Cherry", max_chars=MAX_TEXT_CHARS,
-          languages=codes_of(get_args(LanguageType)),
-          languages_source=f"{REFERENCE} (read 2026-11-26): language_type's values (Chinese, English, German, "
-                           "Italian, Portuguese, Spanish, Japanese, Korean, French, Russian; Auto by default)",
-          description="Qwen3-TTS Flash (voice Cherry)"),
+    Model(
+        name="qwen3-tts-flash",
+        synthesis=GENERATE.key,
+        voice="Cherry",
+        max_chars=MAX_TEXT_CHARS,
+        languages=codes_of(get_args(LanguageType)),
+        languages_source=f"{REFERENCE} (read 2026-11-26): language_type's values (Chinese, English, German, "
+        "Italian, Portuguese, Spanish, Japanese, Korean, French, Russian; Auto by default)",
+        description="Qwen3-TTS Flash (voice Cherry)",
+    ),
 )
 
 # The model page's dated snapshots of Qwen3-TTS-Flash (read 2026-11-25): "Qwen3-TTS-Flash: qwen3-tts-flash (stable
@@ -117,23 +141,31 @@ MODEL_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-tts (Suppor
 REALTIME_GUIDE_JA = "https://www.alibabacloud.com/help/ja/model-studio/realtime-tts-user-guide (サポートされるモデル)"
 SNAPSHOTS = ("qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18")
 REALTIME_SNAPSHOTS = ("qwen3-tts-flash-realtime-2025-11-27", "qwen3-tts-flash-realtime-2025-09-18")
-_SNAPSHOT_WORDS = ("\"qwen3-tts-flash (stable version, currently equivalent to qwen3-tts-flash-2025-11-27), "
-                   "qwen3-tts-flash-2025-11-27 ..., qwen3-tts-flash-2025-09-18\" (" + MODEL_PAGE + ", read 2026-11-25)")
-_REALTIME_WORDS = ("\"qwen3-tts-flash-realtime Current capabilities are equivalent to "
-                   "qwen3-tts-flash-realtime-2025-09-18 | Stable\", \"qwen3-tts-flash-realtime-2025-09-18 | "
-                   "Snapshot\" (" + REALTIME_GUIDE + "); "
-                   "\"qwen3-tts-flash-realtime-2025-11-27(最新スナップショット版)\" (" + REALTIME_GUIDE_JA
-                   + "), read 2026-11-25")
+_SNAPSHOT_WORDS = (
+    '"qwen3-tts-flash (stable version, currently equivalent to qwen3-tts-flash-2025-11-27), '
+    'qwen3-tts-flash-2025-11-27 ..., qwen3-tts-flash-2025-09-18" (' + MODEL_PAGE + ", read 2026-11-25)"
+)
+_REALTIME_WORDS = (
+    '"qwen3-tts-flash-realtime Current capabilities are equivalent to '
+    'qwen3-tts-flash-realtime-2025-09-18 | Stable", "qwen3-tts-flash-realtime-2025-09-18 | '
+    'Snapshot" (' + REALTIME_GUIDE + "); "
+    '"qwen3-tts-flash-realtime-2025-11-27(最新スナップショット版)" (' + REALTIME_GUIDE_JA + "), read 2026-11-25"
+)
 KNOWN_MODELS = (
     *(KnownModel(name=name, like="qwen3-tts-flash", words=_SNAPSHOT_WORDS, alias=True) for name in SNAPSHOTS),
-    *(KnownModel(name=name, like="qwen3-tts-flash-realtime", words=_REALTIME_WORDS, alias=True, socket=REALTIME.key)
-      for name in REALTIME_SNAPSHOTS),
+    *(
+        KnownModel(name=name, like="qwen3-tts-flash-realtime", words=_REALTIME_WORDS, alias=True, socket=REALTIME.key)
+        for name in REALTIME_SNAPSHOTS
+    ),
 )
 
 # The general status codes and their words (STATUS_CODES).
 REFUSALS = SpeechRefusals(
-    invalid=SpeechRefusal(400, "InvalidParameter", "Required parameter(s) missing or invalid, please check the request "
-                    "parameters. {detail}"),
+    invalid=SpeechRefusal(
+        400,
+        "InvalidParameter",
+        "Required parameter(s) missing or invalid, please check the request parameters. {detail}",
+    ),
     missing_key=SpeechRefusal(401, "InvalidApiKey", "Invalid API-key provided."),
     bad_key=SpeechRefusal(401, "InvalidApiKey", "Invalid API-key provided."),
     unknown_voice=SpeechRefusal(400, "InvalidParameter", "Invalid voice: {detail}"),
@@ -142,17 +174,26 @@ REFUSALS = SpeechRefusals(
     unknown_model=SpeechRefusal(400, "InvalidParameter", "Model not exist: {detail}"),
     not_found=SpeechRefusal(404, "NotFound", "Not found: {detail}"),
     busy=SpeechRefusal(503, "ServiceUnavailable", "Service unavailable, please try again later."),
-    server_error=SpeechRefusal(500, "InternalError", "An internal error has occured, please try again later or contact "
-                         "service support."),
+    server_error=SpeechRefusal(
+        500, "InternalError", "An internal error has occured, please try again later or contact service support."
+    ),
 )
 
 # The characters a synthesis was billed (usage.characters, counted as dashscope.toml's rule counts them), read from the
 # last event carrying it.
-BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/usage/characters", source="client", evidence=(
-    "independent clients' tests of qwen3-tts-flash build the answer as {\"output\": {\"audio\": {...}}, \"usage\": "
-    "{\"characters\": 8}, \"request_id\"} (public code index ids 66374086488, 70601461911, 63295183247); Alibaba's own "
-    "reference for MiniMax on Model Studio shows \"usage\":{\"characters\":34} (help.aliyun.com "
-    "minimax-synchronous-speech-synthesis-api)")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.CHARACTERS,
+        at="/usage/characters",
+        source="client",
+        evidence=(
+            'independent clients\' tests of qwen3-tts-flash build the answer as {"output": {"audio": {...}}, "usage": '
+            '{"characters": 8}, "request_id"} (public code index ids 66374086488, 70601461911, 63295183247); '
+            'Alibaba\'s own reference for MiniMax on Model Studio shows "usage":{"characters":34} (help.aliyun.com '
+            "minimax-synchronous-speech-synthesis-api)"
+        ),
+    ),
+)
 
 
 SERVICE = SpeechService(

@@ -32,8 +32,19 @@ PRICE_TRANSCRIPTION = "https://www.xugj520.cn/en/archives/qwen3-tts-flash-chines
 
 MAX_TEXT_CHARS = 600  # "Max Input 600 chars" (PRICE_TRANSCRIPTION)
 
-LanguageType = Literal["Auto", "Chinese", "English", "German", "Italian", "Portuguese", "Spanish", "Japanese",
-                       "Korean", "French", "Russian"]
+LanguageType = Literal[
+    "Auto",
+    "Chinese",
+    "English",
+    "German",
+    "Italian",
+    "Portuguese",
+    "Spanish",
+    "Japanese",
+    "Korean",
+    "French",
+    "Russian",
+]
 
 
 class SynthesisInput(RequestModel):
@@ -81,6 +92,7 @@ class ErrorBody(ResponseModel):
 
 
 # --- the realtime WebSocket (wss://dashscope-intl.aliyuncs.com/api-ws/v1/realtime?model=...) ----------------------
+
 
 class SessionConfig(RequestModel):
     voice: str = Field(min_length=1)

@@ -47,8 +47,15 @@ from harness.providers.dashscope.models import (
 # Updated: Nov 06, 2025").
 REALTIME_PRICE = Decimal("13")
 RATES = (8000, 16000, 22050, 24000, 44100, 48000)  # sample_rate: "range [8000,16000,22050,24000,44100,48000]" (sdk)
-SESSION = {"object": "realtime.session", "mode": "commit", "model": "{model}", "voice": "{voice}",
-           "response_format": "{format}", "sample_rate": "{rate}", "id": "sess_{id}"}
+SESSION = {
+    "object": "realtime.session",
+    "mode": "commit",
+    "model": "{model}",
+    "voice": "{voice}",
+    "response_format": "{format}",
+    "sample_rate": "{rate}",
+    "id": "sess_{id}",
+}
 
 
 def _event(kind: str, **fields: object) -> dict[str, object]:

@@ -54,8 +54,11 @@ MODELS = ("aura-2-thalia-en", "aura-2-andromeda-en", "aura-asteria-en")
 # the three encodings whose default container is WAV. Each is the format whose `sets` a request holds
 # (`Synthesis.format_of`): encoding=linear16 alone, or with container=wav, stays the WAV above. No stored page names
 # the media type of headerless samples: the generic one the endpoint's declared answers list.
-RAW = (("linear16", "pcm_s16le", 24000, RATES), ("mulaw", "pcm_mulaw", 8000, (8000, 16000)),
-       ("alaw", "pcm_alaw", 8000, (8000, 16000)))
+RAW = (
+    ("linear16", "pcm_s16le", 24000, RATES),
+    ("mulaw", "pcm_mulaw", 8000, (8000, 16000)),
+    ("alaw", "pcm_alaw", 8000, (8000, 16000)),
+)
 FORMATS = (
     Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg"),
     Format(name="linear16", spec=AudioSpec("pcm_s16le", 24000, "wav"), media_type="audio/wav", rates=RATES),
@@ -123,32 +126,124 @@ SPEAK = Endpoint(
 # aura-asteria-en), unpriced, no offerings of the market.
 VOICES_PAGE = "https://developers.deepgram.com/docs/tts-models"
 SDK_MODELS = (
-    "aura-angus-en", "aura-arcas-en", "aura-athena-en", "aura-helios-en", "aura-hera-en", "aura-luna-en",
-    "aura-orion-en", "aura-orpheus-en", "aura-perseus-en", "aura-stella-en", "aura-zeus-en", "aura-2-amalthea-en",
-    "aura-2-apollo-en", "aura-2-arcas-en", "aura-2-aries-en", "aura-2-asteria-en", "aura-2-athena-en",
-    "aura-2-atlas-en", "aura-2-aurora-en", "aura-2-callista-en", "aura-2-cora-en", "aura-2-cordelia-en",
-    "aura-2-delia-en", "aura-2-draco-en", "aura-2-electra-en", "aura-2-harmonia-en", "aura-2-helena-en",
-    "aura-2-hera-en", "aura-2-hermes-en", "aura-2-hyperion-en", "aura-2-iris-en", "aura-2-janus-en",
-    "aura-2-juno-en", "aura-2-jupiter-en", "aura-2-luna-en", "aura-2-mars-en", "aura-2-minerva-en",
-    "aura-2-neptune-en", "aura-2-odysseus-en", "aura-2-ophelia-en", "aura-2-orion-en", "aura-2-orpheus-en",
-    "aura-2-pandora-en", "aura-2-phoebe-en", "aura-2-pluto-en", "aura-2-saturn-en", "aura-2-selene-en",
-    "aura-2-theia-en", "aura-2-vesta-en", "aura-2-zeus-en", "aura-2-agustina-es", "aura-2-alvaro-es",
-    "aura-2-antonia-es", "aura-2-aquila-es", "aura-2-carina-es", "aura-2-celeste-es", "aura-2-diana-es",
-    "aura-2-estrella-es", "aura-2-gloria-es", "aura-2-javier-es", "aura-2-luciano-es", "aura-2-nestor-es",
-    "aura-2-olivia-es", "aura-2-selena-es", "aura-2-silvia-es", "aura-2-sirio-es", "aura-2-valerio-es",
-    "aura-2-aurelia-de", "aura-2-elara-de", "aura-2-fabian-de", "aura-2-julius-de", "aura-2-kara-de",
-    "aura-2-lara-de", "aura-2-viktoria-de", "aura-2-beatrix-nl", "aura-2-cornelia-nl", "aura-2-daphne-nl",
-    "aura-2-hestia-nl", "aura-2-lars-nl", "aura-2-leda-nl", "aura-2-rhea-nl", "aura-2-roman-nl", "aura-2-sander-nl",
-    "aura-2-agathe-fr", "aura-2-hector-fr", "aura-2-cesare-it", "aura-2-cinzia-it", "aura-2-demetra-it",
-    "aura-2-dionisio-it", "aura-2-elio-it", "aura-2-flavio-it", "aura-2-livia-it", "aura-2-maia-it",
-    "aura-2-melia-it", "aura-2-ama-ja", "aura-2-ebisu-ja", "aura-2-fujin-ja", "aura-2-izanami-ja", "aura-2-uzume-ja",
+    "aura-angus-en",
+    "aura-arcas-en",
+    "aura-athena-en",
+    "aura-helios-en",
+    "aura-hera-en",
+    "aura-luna-en",
+    "aura-orion-en",
+    "aura-orpheus-en",
+    "aura-perseus-en",
+    "aura-stella-en",
+    "aura-zeus-en",
+    "aura-2-amalthea-en",
+    "aura-2-apollo-en",
+    "aura-2-arcas-en",
+    "aura-2-aries-en",
+    "aura-2-asteria-en",
+    "aura-2-athena-en",
+    "aura-2-atlas-en",
+    "aura-2-aurora-en",
+    "aura-2-callista-en",
+    "aura-2-cora-en",
+    "aura-2-cordelia-en",
+    "aura-2-delia-en",
+    "aura-2-draco-en",
+    "aura-2-electra-en",
+    "aura-2-harmonia-en",
+    "aura-2-helena-en",
+    "aura-2-hera-en",
+    "aura-2-hermes-en",
+    "aura-2-hyperion-en",
+    "aura-2-iris-en",
+    "aura-2-janus-en",
+    "aura-2-juno-en",
+    "aura-2-jupiter-en",
+    "aura-2-luna-en",
+    "aura-2-mars-en",
+    "aura-2-minerva-en",
+    "aura-2-neptune-en",
+    "aura-2-odysseus-en",
+    "aura-2-ophelia-en",
+    "aura-2-orion-en",
+    "aura-2-orpheus-en",
+    "aura-2-pandora-en",
+    "aura-2-phoebe-en",
+    "aura-2-pluto-en",
+    "aura-2-saturn-en",
+    "aura-2-selene-en",
+    "aura-2-theia-en",
+    "aura-2-vesta-en",
+    "aura-2-zeus-en",
+    "aura-2-agustina-es",
+    "aura-2-alvaro-es",
+    "aura-2-antonia-es",
+    "aura-2-aquila-es",
+    "aura-2-carina-es",
+    "aura-2-celeste-es",
+    "aura-2-diana-es",
+    "aura-2-estrella-es",
+    "aura-2-gloria-es",
+    "aura-2-javier-es",
+    "aura-2-luciano-es",
+    "aura-2-nestor-es",
+    "aura-2-olivia-es",
+    "aura-2-selena-es",
+    "aura-2-silvia-es",
+    "aura-2-sirio-es",
+    "aura-2-valerio-es",
+    "aura-2-aurelia-de",
+    "aura-2-elara-de",
+    "aura-2-fabian-de",
+    "aura-2-julius-de",
+    "aura-2-kara-de",
+    "aura-2-lara-de",
+    "aura-2-viktoria-de",
+    "aura-2-beatrix-nl",
+    "aura-2-cornelia-nl",
+    "aura-2-daphne-nl",
+    "aura-2-hestia-nl",
+    "aura-2-lars-nl",
+    "aura-2-leda-nl",
+    "aura-2-rhea-nl",
+    "aura-2-roman-nl",
+    "aura-2-sander-nl",
+    "aura-2-agathe-fr",
+    "aura-2-hector-fr",
+    "aura-2-cesare-it",
+    "aura-2-cinzia-it",
+    "aura-2-demetra-it",
+    "aura-2-dionisio-it",
+    "aura-2-elio-it",
+    "aura-2-flavio-it",
+    "aura-2-livia-it",
+    "aura-2-maia-it",
+    "aura-2-melia-it",
+    "aura-2-ama-ja",
+    "aura-2-ebisu-ja",
+    "aura-2-fujin-ja",
+    "aura-2-izanami-ja",
+    "aura-2-uzume-ja",
 )
 # Names LiveKit Agents' plugin offers its users (livekit-plugins-deepgram 1.8.9, models.TTSModels, "# Aura-2 English")
 # that neither the official client nor a stored page lists: a client's values, taken (source: client).
 CLIENT_MODELS = (
-    "aura-2-artemis-en", "aura-2-callisto-en", "aura-2-cetus-en", "aura-2-chiron-en", "aura-2-columbia-en",
-    "aura-2-crina-en", "aura-2-eos-en", "aura-2-helios-en", "aura-2-io-en", "aura-2-mira-en", "aura-2-ophiuchus-en",
-    "aura-2-titan-en", "aura-2-triton-en", "aura-2-vega-en", "aura-2-venus-en",
+    "aura-2-artemis-en",
+    "aura-2-callisto-en",
+    "aura-2-cetus-en",
+    "aura-2-chiron-en",
+    "aura-2-columbia-en",
+    "aura-2-crina-en",
+    "aura-2-eos-en",
+    "aura-2-helios-en",
+    "aura-2-io-en",
+    "aura-2-mira-en",
+    "aura-2-ophiuchus-en",
+    "aura-2-titan-en",
+    "aura-2-triton-en",
+    "aura-2-vega-en",
+    "aura-2-venus-en",
 )
 _SDK = Evidence(EvidenceSource.SDK, "deepgram-sdk==7.17.0", "speak.v1.audio.generate (SpeakV1Model)")
 _LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-deepgram==1.8.9", "TTS(model=...): TTSModels")
@@ -164,10 +259,23 @@ def _known(name: str, evidence: tuple[Evidence, ...], words: str) -> KnownModel:
 
 
 KNOWN_MODELS = (
-    *(_known(name, (DOCUMENTS, _SDK), f"SpeakV1Model = Literal[..., \"{name}\", ...] (deepgram-sdk 7.17.0); "
-             "\"[modelname]-[voicename]-[language]\" (" + VOICES_PAGE + "), read 2026-11-25") for name in SDK_MODELS),
-    *(_known(name, (_LIVEKIT,), f"TTSModels = Literal[..., \"{name}\", ...] (livekit-plugins-deepgram 1.8.9, "
-             "read 2026-11-25)") for name in CLIENT_MODELS),
+    *(
+        _known(
+            name,
+            (DOCUMENTS, _SDK),
+            f'SpeakV1Model = Literal[..., "{name}", ...] (deepgram-sdk 7.17.0); '
+            '"[modelname]-[voicename]-[language]" (' + VOICES_PAGE + "), read 2026-11-25",
+        )
+        for name in SDK_MODELS
+    ),
+    *(
+        _known(
+            name,
+            (_LIVEKIT,),
+            f'TTSModels = Literal[..., "{name}", ...] (livekit-plugins-deepgram 1.8.9, read 2026-11-25)',
+        )
+        for name in CLIENT_MODELS
+    ),
 )
 
 REFUSALS = SpeechRefusals(
@@ -184,11 +292,19 @@ REFUSALS = SpeechRefusals(
 )
 
 # The characters Deepgram counted for a /v1/speak request: a header its documents do not enumerate.
-BILLING = (BilledSignal(unit=Unit.CHARACTERS, header="dg-char-count", source="client", evidence=(
-    "\"The field list was taken from a live /v1/speak response rather than from the documentation, which does not "
-    "enumerate these headers\" (the community Rust SDK, docs.rs/crate/deepgram/0.14.0 src/speak/response.rs); "
-    "clients: \"Useful response headers: dg-model-name, dg-char-count, dg-request-id\", "
-    "preg_match('/^dg-char-count:\\s*(\\d+)/mi', ...) as the billed character count")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.CHARACTERS,
+        header="dg-char-count",
+        source="client",
+        evidence=(
+            '"The field list was taken from a live /v1/speak response rather than from the documentation, which does '
+            'not enumerate these headers" (the community Rust SDK, docs.rs/crate/deepgram/0.14.0 '
+            'src/speak/response.rs); clients: "Useful response headers: dg-model-name, dg-char-count, dg-request-id", '
+            "preg_match('/^dg-char-count:\\s*(\\d+)/mi', ...) as the billed character count"
+        ),
+    ),
+)
 
 
 SERVICE = SpeechService(

@@ -92,14 +92,22 @@ FORMATS = (
     Format(name="alaw", spec=AudioSpec("pcm_alaw", 8000, "raw"), media_type="audio/x-alaw-basic", rates=RATES),
 )
 
-CLOSE_CODES = {**STANDARD_CLOSE_CODES, 1003: "MESSAGE-0000", 1008: "DATA-0000 or DATA-0001",
-               1009: "BIG-0000 or BIG-0001", 1011: "NET-0000 to NET-0003"}
+CLOSE_CODES = {
+    **STANDARD_CLOSE_CODES,
+    1003: "MESSAGE-0000",
+    1008: "DATA-0000 or DATA-0001",
+    1009: "BIG-0000 or BIG-0001",
+    1011: "NET-0000 to NET-0003",
+}
 
 FLUSH_MESSAGE = Send("Flush", {"type": "Flush"}, Control, Match("/type", "Flush"))
 
 SPEAK = Socket(
-    key="speak.streaming", path="/v1/speak", suffix="",  # the offerings keep the models' names
-    summary="Speak/Flush in, binary audio and Flushed out", doc=WS_REFERENCE,
+    key="speak.streaming",
+    path="/v1/speak",
+    suffix="",  # the offerings keep the models' names
+    summary="Speak/Flush in, binary audio and Flushed out",
+    doc=WS_REFERENCE,
     # "Use your API key or a temporary token for authentication via the Authorization header. In client-side
     # environments where custom headers are not supported, use the Sec-WebSocket-Protocol header instead."
     # (WS_REFERENCE; SUBPROTOCOL: the subprotocols `token` and the key). A wrong key is refused at the upgrade.
@@ -107,31 +115,74 @@ SPEAK = Socket(
     upgrade=Upgrade(host="api", query={"model": "{model}", "encoding": "{format}", "sample_rate": "{rate}"}),
     text=Send("Speak", {"type": "Speak", "text": "{text}"}, SpeakText, Match("/type", "Speak")),
     end=FLUSH_MESSAGE,  # every Flush is answered by Flushed and the text goes on (`flushes`)
-    flushes=Flushes(limit=20, window_s=60.0, warning=Answer(
-        name="Warning", kind=Kind.WARNING, match=Match("/type", "Warning"), model=Warning,
-        template={"type": "Warning", "description": "{message}", "code": "{code}"},
-        code_at="/code", message_at="/description")),
-    final=Answer(name="Flushed", kind=Kind.FINAL, match=Match("/type", "Flushed"), model=Sequenced,
-                 template={"type": "Flushed", "sequence_id": "{sequence}"}),
+    flushes=Flushes(
+        limit=20,
+        window_s=60.0,
+        warning=Answer(
+            name="Warning",
+            kind=Kind.WARNING,
+            match=Match("/type", "Warning"),
+            model=Warning,
+            template={"type": "Warning", "description": "{message}", "code": "{code}"},
+            code_at="/code",
+            message_at="/description",
+        ),
+    ),
+    final=Answer(
+        name="Flushed",
+        kind=Kind.FINAL,
+        match=Match("/type", "Flushed"),
+        model=Sequenced,
+        template={"type": "Flushed", "sequence_id": "{sequence}"},
+    ),
     clear=Send("Clear", {"type": "Clear"}, Control, Match("/type", "Clear")),
     # "the TTS websocket will clear the internal text and audio buffer ... and will stop sending new audio chunks as
     # soon as possible", then {"type": "Cleared", "sequence_id": 0} (CLEAR)
-    clears=Clears(Answer(name="Cleared", kind=Kind.CLEARED, match=Match("/type", "Cleared"), model=Sequenced,
-                         template={"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
+    clears=Clears(
+        Answer(
+            name="Cleared",
+            kind=Kind.CLEARED,
+            match=Match("/type", "Cleared"),
+            model=Sequenced,
+            template={"type": "Cleared", "sequence_id": "{sequence}"},
+        ),
+        drops_speech=True,
+    ),
     # The cancel: Clear, acknowledged by Cleared, after which no audio ("will stop sending new audio chunks as soon as
     # possible"; "Upon receiving the Clear message, the server will process all remaining audio data and return" it).
-    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=CLEAR,
-                  quote="After sending the optional Clear message, the TTS websocket will clear the internal text "
-                        "and audio buffer for generating audio and will stop sending new audio chunks as soon as "
-                        "possible."),
-    start=Start(greeting=Answer(name="Metadata", kind=Kind.METADATA, match=Match("/type", "Metadata"), model=Metadata,
-                                template={"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
-                                 "model_version": MODEL_VERSION, "model_uuid": "{id}"})),
+    cancel=Cancel(
+        "clear",
+        AfterCancel.DROPPED,
+        ack=Kind.CLEARED,
+        doc=CLEAR,
+        quote="After sending the optional Clear message, the TTS websocket will clear the internal text "
+        "and audio buffer for generating audio and will stop sending new audio chunks as soon as "
+        "possible.",
+    ),
+    start=Start(
+        greeting=Answer(
+            name="Metadata",
+            kind=Kind.METADATA,
+            match=Match("/type", "Metadata"),
+            model=Metadata,
+            template={
+                "type": "Metadata",
+                "request_id": "{id}",
+                "model_name": "{model}",
+                "model_version": MODEL_VERSION,
+                "model_uuid": "{id}",
+            },
+        )
+    ),
     ending=Ending(after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close"))),
     failures=Failures(
         error=None,  # no error message: the close frame's reason names the error (ERRORS)
-        close_errors=CloseErrors(wrong_frame=CloseError(1003, "MESSAGE-0000"), not_json=CloseError(1008, "DATA-0000"),
-                                 invalid=CloseError(1008, "DATA-0001"), idle=CloseError(1011, "NET-0001")),
+        close_errors=CloseErrors(
+            wrong_frame=CloseError(1003, "MESSAGE-0000"),
+            not_json=CloseError(1008, "DATA-0000"),
+            invalid=CloseError(1008, "DATA-0001"),
+            idle=CloseError(1011, "NET-0001"),
+        ),
         close_codes=CLOSE_CODES,
     ),
     # A bad setting, a spent wallet, a rate limit refused at the upgrade, the reason in `dg-error` (ERRORS: "a
@@ -139,13 +190,25 @@ SPEAK = Socket(
     # setting, a bad API key, a model the project can't use) in the dg-error response header", source: sdk).
     upgrade_refusals=UpgradeRefusals(),
     formats=FORMATS,
-    drift=(DocDrift("Close", "The Close guide says Close closes the connection immediately; the AsyncAPI says it "
-                    "flushes the buffer and closes after all audio is generated. Both are accepted; the sandbox lets "
-                    "the audio already asked for finish.", (CLOSE, WS_REFERENCE)),
-           DocDrift("sample_rate", "The AsyncAPI types sample_rate as a string enum ('8000', ...); the REST reference "
-                    "as a number.", (WS_REFERENCE,)),
-           DocDrift("Warning code", "The Flush guide quotes the warning's words, not its code: the sandbox writes "
-                    "FLUSH_LIMIT_EXCEEDED.", (FLUSH,))),
+    drift=(
+        DocDrift(
+            "Close",
+            "The Close guide says Close closes the connection immediately; the AsyncAPI says it "
+            "flushes the buffer and closes after all audio is generated. Both are accepted; the sandbox lets "
+            "the audio already asked for finish.",
+            (CLOSE, WS_REFERENCE),
+        ),
+        DocDrift(
+            "sample_rate",
+            "The AsyncAPI types sample_rate as a string enum ('8000', ...); the REST reference as a number.",
+            (WS_REFERENCE,),
+        ),
+        DocDrift(
+            "Warning code",
+            "The Flush guide quotes the warning's words, not its code: the sandbox writes FLUSH_LIMIT_EXCEEDED.",
+            (FLUSH,),
+        ),
+    ),
 )
 
 SOCKETS = (SPEAK,)

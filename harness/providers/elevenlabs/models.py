@@ -33,15 +33,19 @@ from harness.core.spec import RequestModel, ResponseModel
 
 REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert"
 # The help centre on numbers, dates and symbols: the apply_text_normalization modes.
-NORMALISATION_PAGE = ("https://help.elevenlabs.io/hc/en-us/articles/14888917355409-Why-are-numbers-dates-symbols-"
-                      "and-acronyms-not-properly-pronounced-or-spoken-in-the-correct-language")
+NORMALISATION_PAGE = (
+    "https://help.elevenlabs.io/hc/en-us/articles/14888917355409-Why-are-numbers-dates-symbols-"
+    "and-acronyms-not-properly-pronounced-or-spoken-in-the-correct-language"
+)
 STREAM_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream"
 TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert-with-timestamps"
 STREAM_TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream-with-timestamps"
 WS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-stream-input"
 # The multi-context socket: its reference (an AsyncAPI 2.6.0 file) and its guide, read 2026-11-25, and the official
 # SDK's types (elevenlabs 2.78.0: InitialiseContext, SendTextMulti, CloseContext, CloseSocket, ...).
-MULTI_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-multi-stream-input"
+MULTI_REFERENCE = (
+    "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-multi-stream-input"
+)
 MULTI_GUIDE = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/multi-context-web-socket"
 MULTI_CONTEXT_LIMIT = "https://github.com/livekit/agents-js/issues/1985"  # the server's own refusal, quoted there
 MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID"
@@ -50,20 +54,57 @@ MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-d
 # /docs/capabilities/voices on the site: "Default voices were previously referred to as "premade" voices. The latter
 # term is still used when accessing default voices via the API", its "Current Default Voices" table (name, voice_id,
 # gender, age, accent, ...) and its "Legacy Voices" ("Legacy voices will remain available for the foreseeable future").
-DEFAULT_VOICES_PAGE = ("https://github.com/elevenlabs/elevenlabs-docs/blob/main/fern/docs/pages/product-guides/voices/"
-                       "default-voices.mdx")
+DEFAULT_VOICES_PAGE = (
+    "https://github.com/elevenlabs/elevenlabs-docs/blob/main/fern/docs/pages/product-guides/voices/default-voices.mdx"
+)
 
 DEFAULT_FORMAT = "mp3_44100_128"  # "default: mp3_44100_128"
 DEFAULT_MODEL = "eleven_multilingual_v2"  # "Defaults to eleven_multilingual_v2"
 
 #: The HTTP endpoints' `output_format` values (OpenAPI enum); the WebSocket's AsyncAPI lists fewer.
-HTTP_FORMATS = ("mp3_22050_32", "mp3_24000_48", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "mp3_44100_128",
-                "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_32000", "pcm_44100",
-                "pcm_48000", "ulaw_8000", "alaw_8000", "opus_48000_32", "opus_48000_64", "opus_48000_96",
-                "opus_48000_128", "opus_48000_192")
-WS_FORMATS = ("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "mp3_44100_128", "mp3_44100_192",
-              "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "ulaw_8000", "alaw_8000",
-              "opus_48000_32", "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192")
+HTTP_FORMATS = (
+    "mp3_22050_32",
+    "mp3_24000_48",
+    "mp3_44100_32",
+    "mp3_44100_64",
+    "mp3_44100_96",
+    "mp3_44100_128",
+    "mp3_44100_192",
+    "pcm_8000",
+    "pcm_16000",
+    "pcm_22050",
+    "pcm_24000",
+    "pcm_32000",
+    "pcm_44100",
+    "pcm_48000",
+    "ulaw_8000",
+    "alaw_8000",
+    "opus_48000_32",
+    "opus_48000_64",
+    "opus_48000_96",
+    "opus_48000_128",
+    "opus_48000_192",
+)
+WS_FORMATS = (
+    "mp3_22050_32",
+    "mp3_44100_32",
+    "mp3_44100_64",
+    "mp3_44100_96",
+    "mp3_44100_128",
+    "mp3_44100_192",
+    "pcm_8000",
+    "pcm_16000",
+    "pcm_22050",
+    "pcm_24000",
+    "pcm_44100",
+    "ulaw_8000",
+    "alaw_8000",
+    "opus_48000_32",
+    "opus_48000_64",
+    "opus_48000_96",
+    "opus_48000_128",
+    "opus_48000_192",
+)
 OutputFormat = Literal[HTTP_FORMATS]  # type: ignore[valid-type]
 
 
@@ -72,8 +113,13 @@ class VoiceSettings(RequestModel):
     similarity_boost: float | None = None
     style: float | None = None
     use_speaker_boost: bool | None = None
-    speed: float | None = Field(None, ge=0.7, le=1.2, description="Controls the speed of the generated speech. "
-                                "Values range from 0.7 to 1.2, with 1.0 being the default speed.")
+    speed: float | None = Field(
+        None,
+        ge=0.7,
+        le=1.2,
+        description="Controls the speed of the generated speech. "
+        "Values range from 0.7 to 1.2, with 1.0 being the default speed.",
+    )
 
 
 class SpeechRequest(RequestModel):
@@ -84,15 +130,17 @@ class SpeechRequest(RequestModel):
     language_code: str | None = None
     voice_settings: VoiceSettings | None = None
     pronunciation_dictionary_locators: list[dict[str, Any]] | None = Field(
-        None, max_length=3, description="You may have up to 3 locators per request")
-    seed: int | None = Field(None, ge=0, le=4294967295,
-                             description="Must be integer between 0 and 4294967295.")
+        None, max_length=3, description="You may have up to 3 locators per request"
+    )
+    seed: int | None = Field(None, ge=0, le=4294967295, description="Must be integer between 0 and 4294967295.")
     previous_text: str | None = None
     next_text: str | None = None
-    previous_request_ids: list[str] | None = Field(None, max_length=3,
-                                                   description="A maximum of 3 request_ids can be send.")
-    next_request_ids: list[str] | None = Field(None, max_length=3,
-                                               description="A maximum of 3 request_ids can be send.")
+    previous_request_ids: list[str] | None = Field(
+        None, max_length=3, description="A maximum of 3 request_ids can be send."
+    )
+    next_request_ids: list[str] | None = Field(
+        None, max_length=3, description="A maximum of 3 request_ids can be send."
+    )
     use_pvc_as_ivc: bool | None = None
     apply_text_normalization: Literal["auto", "on", "off"] | None = None
     apply_language_text_normalization: bool | None = None

@@ -71,9 +71,13 @@ def spec_of(output_format: str) -> AudioSpec:
     """`mp3_44100_128` → MP3 at 44.1 kHz; `pcm_24000` → raw 16-bit PCM at 24 kHz; `ulaw_8000` → μ-law."""
     codec, _, rest = output_format.partition("_")
     rate = int(rest.split("_")[0])
-    return {"mp3": AudioSpec("mp3", rate, "mp3"), "pcm": AudioSpec("pcm_s16le", rate),
-            "ulaw": AudioSpec("pcm_mulaw", rate), "alaw": AudioSpec("pcm_alaw", rate),
-            "opus": AudioSpec("opus", rate, "ogg")}[codec]
+    return {
+        "mp3": AudioSpec("mp3", rate, "mp3"),
+        "pcm": AudioSpec("pcm_s16le", rate),
+        "ulaw": AudioSpec("pcm_mulaw", rate),
+        "alaw": AudioSpec("pcm_alaw", rate),
+        "opus": AudioSpec("opus", rate, "ogg"),
+    }[codec]
 
 
 def media_type_of(output_format: str) -> str:
@@ -81,7 +85,8 @@ def media_type_of(output_format: str) -> str:
     μ-law and A-law their RFC 3551 names, as the family's other declarations do)."""
     codec, _, rest = output_format.partition("_")
     return {"mp3": "audio/mpeg", "opus": "audio/ogg", "ulaw": "audio/basic", "alaw": "audio/pcma"}.get(
-        codec, f"audio/pcm;rate={rest.split('_')[0]}")
+        codec, f"audio/pcm;rate={rest.split('_')[0]}"
+    )
 
 
 def format_of(name: str) -> Format:
@@ -91,15 +96,23 @@ def format_of(name: str) -> Format:
 # The benchmark's format first (raw 16-bit PCM at 24 kHz, what the declaration has always benchmarked). Streamed Opus
 # would be chained Ogg files: the sandbox does not write it over the socket, so it is left out here.
 FIRST = ("pcm_24000", "mp3_44100_128", "pcm_16000", "ulaw_8000")
-FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if f not in FIRST))
-                if not name.startswith("opus"))
+FORMATS = tuple(
+    format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if f not in FIRST)) if not name.startswith("opus")
+)
 
-ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
-                  end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True,
-                  evidence="\"Word-to-audio alignment information is required.\" (among the scenarios the WebSocket "
-                           "suits, https://elevenlabs.io/docs/api-reference/websocket); AudioOutput {\"audio\", "
-                           "\"normalizedAlignment\": {\"charStartTimesMs\", \"charDurationsMs\", \"chars\"}, "
-                           "\"alignment\"} (" + WS_REFERENCE + ")")
+ALIGNMENT = Marks(
+    text_at="/alignment/chars",
+    start_at="/alignment/charStartTimesMs",
+    end_at="/alignment/charDurationsMs",
+    unit_s=0.001,
+    durations=True,
+    chars=True,
+    chunk_relative=True,
+    evidence='"Word-to-audio alignment information is required." (among the scenarios the WebSocket '
+    'suits, https://elevenlabs.io/docs/api-reference/websocket); AudioOutput {"audio", '
+    '"normalizedAlignment": {"charStartTimesMs", "charDurationsMs", "chars"}, '
+    '"alignment"} (' + WS_REFERENCE + ")",
+)
 
 SOCKET_ERRORS = BodyErrors("/error", (), "/message", statuses={"quota_exceeded": 402})
 
@@ -196,12 +209,16 @@ CLOSE_CODES = STREAM_INPUT.failures.close_codes
 # is limited to 5 concurrent contexts" (MULTI_GUIDE); a sixth is refused with max_active_conversations and a 1008
 # close, in the server's words as a client quotes them (MULTI_CONTEXT_LIMIT).
 MAX_CONTEXTS = 5
-TOO_MANY_CONTEXTS = SpeechRefusal(400, "max_active_conversations", "Maximum simultaneous contexts per WebSocket "
-                                                                   "connection "
-                            "exceeded (5). Please close an existing context before opening a new one.")
+TOO_MANY_CONTEXTS = SpeechRefusal(
+    400,
+    "max_active_conversations",
+    "Maximum simultaneous contexts per WebSocket "
+    "connection exceeded (5). Please close an existing context before opening a new one.",
+)
 
 MULTI_STREAM_INPUT = Socket(
-    key="tts.multi-stream-input", path="/v1/text-to-speech/{voice_id}/multi-stream-input",
+    key="tts.multi-stream-input",
+    path="/v1/text-to-speech/{voice_id}/multi-stream-input",
     summary="Several contexts on one socket: text in per context_id, audio and alignment out per contextId",
     doc=MULTI_REFERENCE,
     # The xi-api-key header (Pipecat's); a wrong one refused at the upgrade (not documented: DRIFT), none there waiting
@@ -210,58 +227,95 @@ MULTI_STREAM_INPUT = Socket(
     upgrade=Upgrade(path_params={"voice_id": "{voice}"}, query={"model_id": "{model}", "output_format": "{format}"}),
     start=Start(
         # Each context's first message: "Must be a single space character to initiate the context".
-        opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
-                                                   "generation_config": {"chunk_length_schedule": [50]}},
-                     InitializeContext, Match("/text", " ")),
+        opening=Send(
+            "initializeConnectionMulti",
+            {"text": " ", "context_id": "{context}", "generation_config": {"chunk_length_schedule": [50]}},
+            InitializeContext,
+            Match("/text", " "),
+        ),
     ),
     text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
     schedule=GenerationSchedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
-    flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
-               Match("/flush", True)),
-    end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,
-             Match("/close_context", True)),
+    flush=Send(
+        "flushContext",
+        {"context_id": "{context}", "flush": True, "text": "{text}"},
+        FlushContext,
+        Match("/flush", True),
+    ),
+    end=Send(
+        "closeContext", {"context_id": "{context}", "close_context": True}, CloseContext, Match("/close_context", True)
+    ),
     ending=Ending(after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True))),
     audio_answer=AudioAnswer(
-        message=Answer(name="audioOutputMulti", kind=Kind.AUDIO, match=Match("/audio"), model=ContextAudioOutput,
-                       template={"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
-                        "contextId": "{context}"}),
+        message=Answer(
+            name="audioOutputMulti",
+            kind=Kind.AUDIO,
+            match=Match("/audio"),
+            model=ContextAudioOutput,
+            template={
+                "audio": "{audio}",
+                "isFinal": None,
+                "normalizedAlignment": None,
+                "alignment": None,
+                "contextId": "{context}",
+            },
+        ),
         at=AudioAt("/audio"),
     ),
     marks=ALIGNMENT,
-    final=Answer(name="finalOutputMulti", kind=Kind.FINAL, match=Match("/isFinal", True), model=ContextFinalOutput,
-                 template={"isFinal": True, "contextId": "{context}"}),
+    final=Answer(
+        name="finalOutputMulti",
+        kind=Kind.FINAL,
+        match=Match("/isFinal", True),
+        model=ContextFinalOutput,
+        template={"isFinal": True, "contextId": "{context}"},
+    ),
     failures=Failures(
         error=ERROR,
         errors=SOCKET_ERRORS,
         close_codes=CLOSE_CODES,
         error_close=1008,
     ),
-    contexts=Contexts(at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS,
-                      opens_each=True),
+    contexts=Contexts(
+        at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS, opens_each=True
+    ),
     # The cancel: a barge-in closes the context (close_context), answered by nothing of its own (its isFinal ends the
     # context's audio, whenever that is); the guide does not say whether speech already asked for still comes
     # (Pipecat #1942: it does).
-    cancel=Cancel("end", AfterCancel.SILENT, doc=MULTI_GUIDE,
-                  quote="Seamlessly handle user barge-ins by closing an existing speech context and initiating a new "
-                        "one."),
+    cancel=Cancel(
+        "end",
+        AfterCancel.SILENT,
+        doc=MULTI_GUIDE,
+        quote="Seamlessly handle user barge-ins by closing an existing speech context and initiating a new one.",
+    ),
     formats=FORMATS,
     suffix="-multi",
     drift=(
-        DocDrift("evidence", "source: sdk and the reference. The messages are the AsyncAPI's and the official SDK's "
-                 "(elevenlabs 2.78.0: InitialiseContext, SendTextMulti, FlushContext, CloseContext, CloseSocket, "
-                 "KeepContextAlive; AudioOutputMulti, FinalOutputMulti), as Pipecat 1.14's ElevenLabsTTSService "
-                 "sends them ({\"text\": \" \", \"context_id\"} opening a context, text, {\"context_id\", "
-                 "\"flush\": true}, {\"context_id\", \"close_context\": true}, {\"close_socket\": true}).",
-                 (MULTI_REFERENCE, MULTI_GUIDE)),
-        DocDrift("key at the upgrade", "A wrong xi-api-key header is refused at the upgrade (401 in the HTTP error "
-                 "shape); no stored page says whether the server does so or answers an error message and a 1008 close "
-                 "as stream-input does.", (MULTI_REFERENCE,)),
-        DocDrift("contexts", "The limit is documented (\"Each connection is limited to 5 concurrent contexts\"), "
-                 "the refusal past it is not: its words (\"Maximum simultaneous contexts per WebSocket connection "
-                 "exceeded (5)\", error max_active_conversations, code 1008) are as a client quotes them. A context "
-                 "counts until its close_context; a context-less message (\"If omitted, a default context is "
-                 "used\") is read as the context named \"\", which must be opened as any other.",
-                 (MULTI_GUIDE, MULTI_CONTEXT_LIMIT)),
+        DocDrift(
+            "evidence",
+            "source: sdk and the reference. The messages are the AsyncAPI's and the official SDK's "
+            "(elevenlabs 2.78.0: InitialiseContext, SendTextMulti, FlushContext, CloseContext, CloseSocket, "
+            "KeepContextAlive; AudioOutputMulti, FinalOutputMulti), as Pipecat 1.14's ElevenLabsTTSService "
+            'sends them ({"text": " ", "context_id"} opening a context, text, {"context_id", '
+            '"flush": true}, {"context_id", "close_context": true}, {"close_socket": true}).',
+            (MULTI_REFERENCE, MULTI_GUIDE),
+        ),
+        DocDrift(
+            "key at the upgrade",
+            "A wrong xi-api-key header is refused at the upgrade (401 in the HTTP error "
+            "shape); no stored page says whether the server does so or answers an error message and a 1008 close "
+            "as stream-input does.",
+            (MULTI_REFERENCE,),
+        ),
+        DocDrift(
+            "contexts",
+            'The limit is documented ("Each connection is limited to 5 concurrent contexts"), '
+            'the refusal past it is not: its words ("Maximum simultaneous contexts per WebSocket connection '
+            'exceeded (5)", error max_active_conversations, code 1008) are as a client quotes them. A context '
+            'counts until its close_context; a context-less message ("If omitted, a default context is '
+            'used") is read as the context named "", which must be opened as any other.',
+            (MULTI_GUIDE, MULTI_CONTEXT_LIMIT),
+        ),
     ),
 )
 
@@ -273,9 +327,12 @@ MULTI_STREAM_INPUT = Socket(
 # back `{"audio": base64}`, `{"is_final_audio_for_turn": true}` after each turn and `{"is_final": true}` last; a
 # `{"flush": true}` (alone or beside inputs) speaks what came so far, a `{"keep_alive": true}` keeps it open.
 DIALOGUE_CLIENTS = Evidence(
-    EvidenceSource.CLIENT, "@ai-sdk/elevenlabs 3.0.68 (\"Text-to-Dialogue WebSocket for eleven_v3 / eleven_v4\"); "
+    EvidenceSource.CLIENT,
+    '@ai-sdk/elevenlabs 3.0.68 ("Text-to-Dialogue WebSocket for eleven_v3 / eleven_v4"); '
     "tryAGI's ElevenLabs .NET client (ConnectTextToDialogueRealtimeAsync, its 'Realtime Text to Dialogue' example); "
-    "two open-source voice agents' dialogue adapters (messages as above)", "the socket's URL and messages")
+    "two open-source voice agents' dialogue adapters (messages as above)",
+    "the socket's URL and messages",
+)
 DIALOGUE_DOC = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/realtime-tdd"
 # The official SDK's types of the socket (elevenlabs 2.78.0, the realtime-clients extra; read 2026-11-27: source sdk):
 # TextToDialogueWebsocketClientMessage's "flush: Force generation of buffered text without closing the connection",
@@ -283,8 +340,10 @@ DIALOGUE_DOC = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/r
 # audio, send `is_final`, and close the WebSocket"; TextToDialogueWebsocketFinalAudioForTurn's
 # "is_final_audio_for_turn: Indicates that the final audio for a given turn has been sent". Clients end a turn on it
 # (one sends `{"flush": true}` alone after its inputs and closes once it comes: issue 82).
-DIALOGUE_SDK = ("elevenlabs 2.78.0: src/elevenlabs/types/text_to_dialogue_websocket_client_message.py, "
-                "text_to_dialogue_websocket_final_audio_for_turn.py")
+DIALOGUE_SDK = (
+    "elevenlabs 2.78.0: src/elevenlabs/types/text_to_dialogue_websocket_client_message.py, "
+    "text_to_dialogue_websocket_final_audio_for_turn.py"
+)
 
 TEXT_TO_DIALOGUE = Socket(
     key="text-to-dialogue.stream-input",
@@ -296,8 +355,12 @@ TEXT_TO_DIALOGUE = Socket(
     start=Start(opening=Send("initializeDialogue", {"voices": ["{voice}"]}, DialogueInit, Match("/voices"))),
     text=Send("sendInputs", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}]}, DialogueInputs, Match("/inputs")),
     # A flush alone or beside inputs (their text taken first): the turn spoken now, then its is_final_audio_for_turn.
-    flush=Send("flush", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}], "flush": True}, DialogueFlush,
-               Match("/flush", True)),
+    flush=Send(
+        "flush",
+        {"inputs": [{"text": "{text}", "voice_id": "{voice}"}], "flush": True},
+        DialogueFlush,
+        Match("/flush", True),
+    ),
     keepalive=Send("keepAlive", {"keep_alive": True}, DialogueKeepAlive, Match("/keep_alive", True)),
     end=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
     ending=Ending(

@@ -108,15 +108,34 @@ TTS = Endpoint(
 # "This endpoint returns `text/event-stream`. Each SSE `message` event contains one JSON payload with a base64-encoded
 # audio chunk"; "This endpoint accepts the same TTS request fields as the Text to Speech API" (STREAM_TIMESTAMPS).
 STREAM_WITH_TIMESTAMPS = Endpoint(
-    key="tts.stream-with-timestamp", method="POST", path="/v1/tts/stream/with-timestamp", host=HOST,
-    role=Role.STREAM, summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
-    request=TTSRequest, body_kind=BodyKind.JSON, header_fields={"model": "model"}, accepts_msgpack=True,
-    responses=(Response(status=200, bodies=(EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
-                        description="Server-Sent Events stream"),
-               _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
-               _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"text": "Hello! Welcome to Fish Audio.", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1",
-             "format": "mp3", "latency": "balanced"},
+    key="tts.stream-with-timestamp",
+    method="POST",
+    path="/v1/tts/stream/with-timestamp",
+    host=HOST,
+    role=Role.STREAM,
+    summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
+    request=TTSRequest,
+    body_kind=BodyKind.JSON,
+    header_fields={"model": "model"},
+    accepts_msgpack=True,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
+            description="Server-Sent Events stream",
+        ),
+        _error(400, "a request the API refuses"),
+        _error(401, "no valid bearer key"),
+        _error(402, "no credit left"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
+    example={
+        "text": "Hello! Welcome to Fish Audio.",
+        "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1",
+        "format": "mp3",
+        "latency": "balanced",
+    },
     doc=STREAM_TIMESTAMPS,
 )
 # Each event: "`alignment` | Latest cumulative timestamp snapshot for `chunk_seq`. When present, replace the previous
@@ -125,12 +144,18 @@ STREAM_WITH_TIMESTAMPS = Endpoint(
 # measured in seconds from the start of that text chunk's generated audio"; segments {"text", "start", "end"} beside
 # "audio_duration" (STREAM_TIMESTAMPS). Always sent: no request field asks for them.
 TIMESTAMP_SNAPSHOTS = Marks(
-    text_at="/text", start_at="/start", end_at="/end", items_at="/alignment/segments", snapshot_at="/chunk_seq",
-    offset_at="/chunk_audio_offset_sec", snapshot_length_at="/alignment/audio_duration",
-    evidence="each event's `alignment` {\"audio_duration\", \"segments\": [{\"text\", \"start\", \"end\"}]}, the "
-             "\"Latest cumulative timestamp snapshot for `chunk_seq`\" (\"replace the previous snapshot for that "
-             "`chunk_seq`; do not append segments\"), its times from the text chunk's audio plus "
-             "`chunk_audio_offset_sec` (" + STREAM_TIMESTAMPS + ")")
+    text_at="/text",
+    start_at="/start",
+    end_at="/end",
+    items_at="/alignment/segments",
+    snapshot_at="/chunk_seq",
+    offset_at="/chunk_audio_offset_sec",
+    snapshot_length_at="/alignment/audio_duration",
+    evidence='each event\'s `alignment` {"audio_duration", "segments": [{"text", "start", "end"}]}, the '
+    '"Latest cumulative timestamp snapshot for `chunk_seq`" ("replace the previous snapshot for that '
+    "`chunk_seq`; do not append segments\"), its times from the text chunk's audio plus "
+    "`chunk_audio_offset_sec` (" + STREAM_TIMESTAMPS + ")",
+)
 # An event before the first snapshot: "`alignment` can be `null` before the first snapshot is available"; `content`:
 # "Text content described by this event's latest alignment snapshot".
 SNAPSHOT_EVENT = {"content": "{text}", "alignment": None, "chunk_seq": 0, "chunk_audio_offset_sec": 0}
@@ -142,21 +167,49 @@ VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc
 # account's own cloned models; a reference_id is a voice model's id, and every id shown (7f92f8af..., 802e3bc2...) is 32
 # lowercase hex digits: the form.
 # The API reference's reference_id: "Voice model ID from the Fish Audio library or your custom models".
-VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{32}",
-                            why="reference_id: \"Voice model ID from the Fish Audio library or your custom models\"; "
-                                "every id shown is 32 hex digits")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"[0-9a-f]{32}",
+    why='reference_id: "Voice model ID from the Fish Audio library or your custom models"; '
+    "every id shown is 32 hex digits",
+)
 
 # s1's and speech-1.6's languages: the models overview (https://docs.fish.audio/docs/models-pricing/models-overview,
 # read 2026-11-26): "Fish Audio models support text-to-speech generation in 13 languages ... English, Chinese, Japanese,
 # German, French, Spanish, Korean, Arabic, Russian, Dutch, Italian, Polish, Portuguese. Language detection is automatic"
 # (the text decides). The S2 models' languages are not in the stored pages: English only here.
-LANGUAGES = codes_of(("English", "Chinese", "Japanese", "German", "French", "Spanish", "Korean", "Arabic", "Russian",
-                      "Dutch", "Italian", "Polish", "Portuguese"))
-LANGUAGES_SOURCE = ("https://docs.fish.audio/docs/models-pricing/models-overview (read 2026-11-26): \"13 languages\", "
-                    "\"Language detection is automatic\"")
-MODELS = tuple(Model(name=name, synthesis=TTS.key, voice="7f92f8afb8ec43bf81429cc1c9199cb1", languages=LANGUAGES,
-                     languages_source=LANGUAGES_SOURCE, description=f"Fish Audio {name} (the guide's playground voice)")
-               for name in ("s1", "speech-1.6"))
+LANGUAGES = codes_of(
+    (
+        "English",
+        "Chinese",
+        "Japanese",
+        "German",
+        "French",
+        "Spanish",
+        "Korean",
+        "Arabic",
+        "Russian",
+        "Dutch",
+        "Italian",
+        "Polish",
+        "Portuguese",
+    )
+)
+LANGUAGES_SOURCE = (
+    'https://docs.fish.audio/docs/models-pricing/models-overview (read 2026-11-26): "13 languages", '
+    '"Language detection is automatic"'
+)
+MODELS = tuple(
+    Model(
+        name=name,
+        synthesis=TTS.key,
+        voice="7f92f8afb8ec43bf81429cc1c9199cb1",
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description=f"Fish Audio {name} (the guide's playground voice)",
+    )
+    for name in ("s1", "speech-1.6")
+)
 
 # The models Fish Audio's own pages list today (read 2026-11-25), each priced as its pricing page's table says: "TTS
 # pricing is based on the size of input text, measured in millions of UTF-8 bytes. | `s2.1-pro` | $15.00 / M UTF-8
@@ -164,13 +217,25 @@ MODELS = tuple(Model(name=name, synthesis=TTS.key, voice="7f92f8afb8ec43bf81429c
 # the API's default ("default": "s2.1-pro", OPENAPI) and Pipecat's FishAudioTTSService's; s2-pro the official
 # client's (fish-audio-sdk 1.3.0, fishaudio/resources/tts.py: `model: Model = "s2-pro"`, source: sdk).
 CATALOGUE_READ = "2026-11-25"
-CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommended production TTS model\""),
-           ("s2.1-pro-free", Decimal("0"), "\"The same model as S2.1-Pro, available at $0 for development and "
-            "testing\", \"Free to use under fair-use limits\""),
-           ("s2-pro", Decimal("15"), "\"Previous-generation S2 TTS model\""))
-MODELS += tuple(Model(name=name, synthesis=TTS.key, voice="7f92f8afb8ec43bf81429cc1c9199cb1",
-                      description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
-                for name, price, words in CURRENT)
+CURRENT = (
+    ("s2.1-pro", Decimal("15"), 'the API\'s default model, "Our recommended production TTS model"'),
+    (
+        "s2.1-pro-free",
+        Decimal("0"),
+        '"The same model as S2.1-Pro, available at $0 for development and '
+        'testing", "Free to use under fair-use limits"',
+    ),
+    ("s2-pro", Decimal("15"), '"Previous-generation S2 TTS model"'),
+)
+MODELS += tuple(
+    Model(
+        name=name,
+        synthesis=TTS.key,
+        voice="7f92f8afb8ec43bf81429cc1c9199cb1",
+        description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})",
+    )
+    for name, price, words in CURRENT
+)
 # The stream with timestamps as an offering of its own, benchmarked where a run names it (docs/marks.md): its marks.
 MODELS += (
     Model(
@@ -197,12 +262,20 @@ CLIENT_MODELS = ("drama-3", "s1-mini", "agent-x0")
 # bitrate in bps"). No stored page shows the API refusing those: each is taken as the kilobit value it spells, with
 # a finding.
 OPUS_BPS = Evidence(EvidenceSource.DOCS, OPUS_REFERENCE, 'opus_bitrate: "Opus bitrate in bps" (values -1000, 24-64)')
-OPUS_CLIENT = Evidence(EvidenceSource.CLIENT, "Pixelle-Video (AIDC-AI), its Fish Audio settings",
-                       "TTSFishAudioConfig.opus_bitrate")
-VALUE_VARIANTS = tuple(ValueVariant(at="/opus_bitrate", sent=kbps * 1000, means=kbps, evidence=(OPUS_BPS, OPUS_CLIENT),
-                                    words="the reference lists kilobits and calls them bps; it shows no refusal",
-                                    endpoints=("tts",))
-                       for kbps in (24, 32, 48, 64))
+OPUS_CLIENT = Evidence(
+    EvidenceSource.CLIENT, "Pixelle-Video (AIDC-AI), its Fish Audio settings", "TTSFishAudioConfig.opus_bitrate"
+)
+VALUE_VARIANTS = tuple(
+    ValueVariant(
+        at="/opus_bitrate",
+        sent=kbps * 1000,
+        means=kbps,
+        evidence=(OPUS_BPS, OPUS_CLIENT),
+        words="the reference lists kilobits and calls them bps; it shows no refusal",
+        endpoints=("tts",),
+    )
+    for kbps in (24, 32, 48, 64)
+)
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "400", "{detail}"),

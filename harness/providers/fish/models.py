@@ -34,16 +34,16 @@ PRICING_PAGE = "https://docs.fish.audio/developer-guide/models-pricing/pricing-a
 DEPRECATIONS = "https://docs.fish.audio/developer-guide/models-pricing/deprecations"  # speech-1.5/1.6: 2026-02-28
 # "Text to Speech Stream with Timestamps" (fishaudio/docs at 5783e097, api-reference/endpoint/openapi-v1/
 # text-to-speech-stream-with-timestamps.mdx, and openapi.json's `/v1/tts/stream/with-timestamp`; read 2026-11-27)
-STREAM_TIMESTAMPS = ("https://docs.fish.audio/api-reference/endpoint/openapi-v1/"
-                     "text-to-speech-stream-with-timestamps.md")
+STREAM_TIMESTAMPS = "https://docs.fish.audio/api-reference/endpoint/openapi-v1/text-to-speech-stream-with-timestamps.md"
 
 
 class TTSRequest(RequestModel):
     text: str = Field(min_length=1)
     reference_id: str | None = None  # "The reference_id is the model ID from the URL when viewing a model"
     format: Literal["wav", "pcm", "mp3", "opus"] | None = None  # default "mp3"
-    sample_rate: int | None = Field(None, gt=0, description="WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz, 44.1kHz; "
-                                    "MP3: 32kHz, 44.1kHz; Opus 48kHz")
+    sample_rate: int | None = Field(
+        None, gt=0, description="WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz, 44.1kHz; MP3: 32kHz, 44.1kHz; Opus 48kHz"
+    )
     mp3_bitrate: Literal[64, 128, 192] | None = None
     opus_bitrate: Literal[-1000, 24, 32, 48, 64] | None = None
     chunk_length: int | None = Field(None, ge=100, le=300, description="chunk_length: ge=100, le=300 (source: sdk)")
@@ -97,8 +97,10 @@ class ErrorBody(ResponseModel):
 # (fishaudio/resources/tts.py stream_websocket, fishaudio/types/tts.py, realtime.py: source: sdk) write it. Every
 # message is a MessagePack map in a binary frame ("All messages are serialized using MessagePack").
 SOCKET_SPEC = "https://github.com/fishaudio/docs/blob/main/api-reference/asyncapi.yml (channel ttsLive)"
-SOCKET_SDK = ("https://pypi.org/project/fish-audio-sdk/1.3.0/ (fishaudio/resources/tts.py: stream_websocket; "
-              "fishaudio/resources/realtime.py: iter_websocket_audio; fish_audio_sdk/websocket.py)")
+SOCKET_SDK = (
+    "https://pypi.org/project/fish-audio-sdk/1.3.0/ (fishaudio/resources/tts.py: stream_websocket; "
+    "fishaudio/resources/realtime.py: iter_websocket_audio; fish_audio_sdk/websocket.py)"
+)
 
 
 class LiveRequest(TTSRequest):

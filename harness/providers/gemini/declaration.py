@@ -108,8 +108,10 @@ AUDIO_AT = "/candidates/0/content/parts/0/inlineData/data"
 # client, GenerateContentResponse.finishReason: source: sdk). The event carrying it ends the stream, whatever the
 # reason: audio after it is no part of the answer. No stored page shows a streamed speech answer, so a stream that
 # never says it is not refused for that.
-FINISH_REFERENCE = ("https://googleapis.github.io/kotlin-genai/google-genai-kotlin/com.google.genai.kotlin.types/"
-                    "-generate-content-response/finish-reason.html")
+FINISH_REFERENCE = (
+    "https://googleapis.github.io/kotlin-genai/google-genai-kotlin/com.google.genai.kotlin.types/"
+    "-generate-content-response/finish-reason.html"
+)
 FINISHED = EventMark(present=("/candidates/0/finishReason",), required=False)
 SAYS = FormatWords(media_type="/candidates/0/content/parts/0/inlineData/mimeType")  # the rate of its samples
 ERRORS = GENERATE.responses[1:]
@@ -146,26 +148,88 @@ STREAM = Endpoint(
 )
 
 # Prebuilt voices the guide's examples name (Kore, Puck) and others of its voice list.
-VOICE_LIST = tuple(Voice(name, "en-US") for name in (
-    "Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda",
-    # The rest of the 30 prebuilt voices, as clients list them (read 2026-11-25; no stored Google page shows the whole
-    # list): LiveKit Agents' Google plugin (agents-js reference, google.beta.realtime.Voice: "Achernar" | "Achird" |
-    # ... | "Zubenelgenubi", "Available voice options"), the same 30 as WaveSpeed's Gemini 3.8 Flash-Lite TTS page
-    # ("voice ... Prebuilt voice for single-speaker speech ... Options: \"Achernar\", \"Achird\", ...").
-    "Achernar", "Achird", "Algenib", "Algieba", "Alnilam", "Aoede", "Autonoe", "Callirrhoe", "Despina", "Enceladus",
-    "Erinome", "Gacrux", "Iapetus", "Laomedeia", "Orus", "Pulcherrima", "Rasalgethi", "Sadachbia", "Sadaltager",
-    "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zubenelgenubi"))
+VOICE_LIST = tuple(
+    Voice(name, "en-US")
+    for name in (
+        "Kore",
+        "Puck",
+        "Zephyr",
+        "Charon",
+        "Fenrir",
+        "Leda",
+        # The rest of the 30 prebuilt voices, as clients list them (read 2026-11-25; no stored Google page shows the
+        # whole
+        # list): LiveKit Agents' Google plugin (agents-js reference, google.beta.realtime.Voice: "Achernar" | "Achird" |
+        # ... | "Zubenelgenubi", "Available voice options"), the same 30 as WaveSpeed's Gemini 3.8 Flash-Lite TTS page
+        # ("voice ... Prebuilt voice for single-speaker speech ... Options: \"Achernar\", \"Achird\", ...").
+        "Achernar",
+        "Achird",
+        "Algenib",
+        "Algieba",
+        "Alnilam",
+        "Aoede",
+        "Autonoe",
+        "Callirrhoe",
+        "Despina",
+        "Enceladus",
+        "Erinome",
+        "Gacrux",
+        "Iapetus",
+        "Laomedeia",
+        "Orus",
+        "Pulcherrima",
+        "Rasalgethi",
+        "Sadachbia",
+        "Sadaltager",
+        "Schedar",
+        "Sulafat",
+        "Umbriel",
+        "Vindemiatrix",
+        "Zubenelgenubi",
+    )
+)
 
 
 # The languages: the v1beta SpeechConfig.languageCode's valid values as a client generated from the API's schema carries
 # them (geminix 0.2.0, https://hexdocs.pm/geminix/Geminix.V1beta.SpeechConfig.html, read 2026-11-26: "Valid values are:
 # de-DE, en-AU, ... and th-TH"); the speech-generation guide's own list is not among the stored pages, and later models
 # are said to speak more. The text decides (the request's languageCode is optional and not sent).
-LANGUAGES = ("en-US", "en-AU", "en-GB", "en-IN", "de-DE", "es-US", "es-ES", "fr-FR", "fr-CA", "hi-IN", "pt-BR", "ar-XA",
-             "id-ID", "it-IT", "ja-JP", "tr-TR", "vi-VN", "bn-IN", "gu-IN", "kn-IN", "ml-IN", "mr-IN", "ta-IN", "te-IN",
-             "nl-NL", "ko-KR", "cmn-CN", "pl-PL", "ru-RU", "th-TH")
-LANGUAGES_SOURCE = ("SpeechConfig.languageCode's valid values (v1beta), as geminix 0.2.0 carries them: "
-                    "https://hexdocs.pm/geminix/Geminix.V1beta.SpeechConfig.html (read 2026-11-26; source: client)")
+LANGUAGES = (
+    "en-US",
+    "en-AU",
+    "en-GB",
+    "en-IN",
+    "de-DE",
+    "es-US",
+    "es-ES",
+    "fr-FR",
+    "fr-CA",
+    "hi-IN",
+    "pt-BR",
+    "ar-XA",
+    "id-ID",
+    "it-IT",
+    "ja-JP",
+    "tr-TR",
+    "vi-VN",
+    "bn-IN",
+    "gu-IN",
+    "kn-IN",
+    "ml-IN",
+    "mr-IN",
+    "ta-IN",
+    "te-IN",
+    "nl-NL",
+    "ko-KR",
+    "cmn-CN",
+    "pl-PL",
+    "ru-RU",
+    "th-TH",
+)
+LANGUAGES_SOURCE = (
+    "SpeechConfig.languageCode's valid values (v1beta), as geminix 0.2.0 carries them: "
+    "https://hexdocs.pm/geminix/Geminix.V1beta.SpeechConfig.html (read 2026-11-26; source: client)"
+)
 
 
 def _model(name: str, words: str) -> Model:
@@ -181,8 +245,15 @@ def _model(name: str, words: str) -> Model:
 
 def _streamed(name: str, words: str) -> Model:
     """The same model over streamGenerateContent: its own offering, the request naming the model as it is."""
-    return Model(name=f"{name}-stream", synthesis=STREAM.key, voice="Kore", sets={"/model": name}, languages=LANGUAGES,
-                 languages_source=LANGUAGES_SOURCE, description=f"{words} over streamGenerateContent (voice Kore)")
+    return Model(
+        name=f"{name}-stream",
+        synthesis=STREAM.key,
+        voice="Kore",
+        sets={"/model": name},
+        languages=LANGUAGES,
+        languages_source=LANGUAGES_SOURCE,
+        description=f"{words} over streamGenerateContent (voice Kore)",
+    )
 
 
 MODELS = (
@@ -221,13 +292,20 @@ KNOWN_MODELS = (
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
-    missing_key=SpeechRefusal(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
-                        "established identity). Please use API Key or other form of API consumer identity to call "
-                        "this API."),
+    missing_key=SpeechRefusal(
+        403,
+        "PERMISSION_DENIED",
+        "Method doesn't allow unregistered callers (callers without "
+        "established identity). Please use API Key or other form of API consumer identity to call "
+        "this API.",
+    ),
     bad_key=SpeechRefusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
     unknown_voice=SpeechRefusal(400, "INVALID_ARGUMENT", "Voice name {detail} is not supported."),
-    unknown_model=SpeechRefusal(404, "NOT_FOUND", "models/{detail} is not found for API version v1beta, or is not "
-                          "supported for generateContent."),
+    unknown_model=SpeechRefusal(
+        404,
+        "NOT_FOUND",
+        "models/{detail} is not found for API version v1beta, or is not supported for generateContent.",
+    ),
     rate_limited=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
     quota=SpeechRefusal(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota."),
     not_found=SpeechRefusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
@@ -237,12 +315,16 @@ REFUSALS = SpeechRefusals(
 
 # The tokens a generation was billed (usageMetadata: the text read, the audio written; gemini.toml prices both). A
 # stream's counts are read from its last chunk carrying them (which chunk carries the final counts is not stated).
-_TOKENS = ("\"Use the usageMetadata attribute on the response object after calling generate_content. This returns the "
-           "total number of tokens in both the input and the output: totalTokenCount. It also returns the token counts "
-           "of the input and output separately: promptTokenCount (input tokens) and candidatesTokenCount (output "
-           "tokens).\" (ai.google.dev/gemini-api/docs/tokens)")
-BILLING = (BilledSignal(unit=Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", evidence=_TOKENS),
-           BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usageMetadata/candidatesTokenCount", evidence=_TOKENS))
+_TOKENS = (
+    '"Use the usageMetadata attribute on the response object after calling generate_content. This returns the '
+    "total number of tokens in both the input and the output: totalTokenCount. It also returns the token counts "
+    "of the input and output separately: promptTokenCount (input tokens) and candidatesTokenCount (output "
+    'tokens)." (ai.google.dev/gemini-api/docs/tokens)'
+)
+BILLING = (
+    BilledSignal(unit=Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", evidence=_TOKENS),
+    BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usageMetadata/candidatesTokenCount", evidence=_TOKENS),
+)
 
 
 SERVICE = SpeechService(
@@ -251,8 +333,16 @@ SERVICE = SpeechService(
     hosts={HOST: "https://generativelanguage.googleapis.com"},
     auth=Auth(header="x-goog-api-key", others=(Auth(header="", query="key"),)),
     key_env="GEMINI_API_KEY",
-    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE, FINISH_REFERENCE,
-          GENAI_INTERRUPTED),  # the Live socket's interruption (sockets.py)
+    docs=(
+        GUIDE,
+        PRICING,
+        SDK,
+        RESPONSE_EXAMPLE,
+        SDK_STREAM,
+        CLOUD_GUIDE,
+        FINISH_REFERENCE,
+        GENAI_INTERRUPTED,
+    ),  # the Live socket's interruption (sockets.py)
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,

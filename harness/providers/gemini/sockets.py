@@ -144,19 +144,30 @@ class ServerMessage(ResponseModel):
     sessionResumptionUpdate: dict[str, Any] | None = None
 
 
-_USAGE = ("UsageMetadata (REFERENCE: \"Usage metadata about the response(s)\"): responseTokensDetails \"List of "
-          "modalities that were returned in the response\"; a wire receipt on Google's forum: "
-          "\"responseTokensDetails\": [{\"modality\": \"AUDIO\", \"tokenCount\": 42}]")
+_USAGE = (
+    'UsageMetadata (REFERENCE: "Usage metadata about the response(s)"): responseTokensDetails "List of '
+    "modalities that were returned in the response\"; a wire receipt on Google's forum: "
+    '"responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 42}]'
+)
 BILLING = (
-    BilledSignal(unit=Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", source="docs",
-                 evidence=_USAGE + "; promptTokenCount \"Number of tokens in the prompt\""),
-    BilledSignal(unit=Unit.AUDIO_TOKENS, at="/usageMetadata/responseTokensDetails/0/tokenCount", source="docs",
-                 evidence=_USAGE),
+    BilledSignal(
+        unit=Unit.TEXT_TOKENS,
+        at="/usageMetadata/promptTokenCount",
+        source="docs",
+        evidence=_USAGE + '; promptTokenCount "Number of tokens in the prompt"',
+    ),
+    BilledSignal(
+        unit=Unit.AUDIO_TOKENS, at="/usageMetadata/responseTokensDetails/0/tokenCount", source="docs", evidence=_USAGE
+    ),
 )
 
 MODELS = (
-    Model(name="gemini-3.8-live", synthesis="models.generate_content", voice="Kore",
-          description="gemini-3.8-live over the Live API WebSocket (voice Kore), asked to say the text"),
+    Model(
+        name="gemini-3.8-live",
+        synthesis="models.generate_content",
+        voice="Kore",
+        description="gemini-3.8-live over the Live API WebSocket (voice Kore), asked to say the text",
+    ),
 )
 
 _INVALID = CloseError(1007, "INVALID_ARGUMENT")
@@ -174,80 +185,165 @@ _NOT_FOUND = CloseError(1008, "NOT_FOUND")
 # BidiGenerateContentClientContent), told apart from the text's turn by that flag.
 FIREBASE_LIVE = "https://firebase.google.com/docs/reference/js/ai.liveservercontent.md"
 GENAI_INTERRUPTED = "https://googleapis.github.io/js-genai/interfaces/types.LiveServerContent.html"
-INTERRUPTED = Answer(name="serverContent.interrupted", kind=Kind.CLEARED, match=Match("/serverContent/interrupted"),
-                     model=ServerMessage, template={"serverContent": {"interrupted": True}})
+INTERRUPTED = Answer(
+    name="serverContent.interrupted",
+    kind=Kind.CLEARED,
+    match=Match("/serverContent/interrupted"),
+    model=ServerMessage,
+    template={"serverContent": {"interrupted": True}},
+)
 
 LIVE = Socket(
-    key="live", path=PATH,
+    key="live",
+    path=PATH,
     summary="Live API: setup, clientContent turns; serverContent audio (inlineData) and outputTranscription, "
-            "turnComplete with usageMetadata",
+    "turnComplete with usageMetadata",
     doc=REFERENCE,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True, query=("key",)),
     start=Start(
-        opening=Send("setup", {"setup": {
-            "model": "models/{model}",
-            "generationConfig": {"responseModalities": ["AUDIO"], "speechConfig": {
-                "voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "{voice}"}}}},
-            "systemInstruction": {"parts": [{"text": SAY_EXACTLY}]},
-            "outputAudioTranscription": {}}}, Setup, Match("/setup")),
-        ready=Answer(name="setupComplete", kind=Kind.READY, match=Match("/setupComplete"), model=ServerMessage,
-                     template={"setupComplete": {}}),
-        waits_for_ready=True, opening_first=True,  # "要在第一条消息中发送的会话配置" (REFERENCE)
+        opening=Send(
+            "setup",
+            {
+                "setup": {
+                    "model": "models/{model}",
+                    "generationConfig": {
+                        "responseModalities": ["AUDIO"],
+                        "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "{voice}"}}},
+                    },
+                    "systemInstruction": {"parts": [{"text": SAY_EXACTLY}]},
+                    "outputAudioTranscription": {},
+                }
+            },
+            Setup,
+            Match("/setup"),
+        ),
+        ready=Answer(
+            name="setupComplete",
+            kind=Kind.READY,
+            match=Match("/setupComplete"),
+            model=ServerMessage,
+            template={"setupComplete": {}},
+        ),
+        waits_for_ready=True,
+        opening_first=True,  # "要在第一条消息中发送的会话配置" (REFERENCE)
     ),
-    text=Send("clientContent", {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "{text}"}]}],
-                                                  "turnComplete": True}}, ClientContent, Match("/clientContent")),
+    text=Send(
+        "clientContent",
+        {"clientContent": {"turns": [{"role": "user", "parts": [{"text": "{text}"}]}], "turnComplete": True}},
+        ClientContent,
+        Match("/clientContent"),
+    ),
     # One of the four client messages (REFERENCE); what a user says or types in real time is taken and not heard (the
     # sandbox answers turns, not a microphone). Pipecat's Gemini Live service sends `{"text": " "}` after each turn.
     taken=(Send("realtimeInput", {"realtimeInput": {"text": " "}}, RealtimeInput, Match("/realtimeInput")),),
     audio_answer=AudioAnswer(
-        message=Answer(name="serverContent.modelTurn", kind=Kind.AUDIO, match=Match("/serverContent/modelTurn"),
-                       model=ServerMessage, template={"serverContent": {"modelTurn": {"parts": [{"inlineData": {
-                           "mimeType": f"audio/pcm;rate={RATE}", "data": "{audio}"}}]}}}),
+        message=Answer(
+            name="serverContent.modelTurn",
+            kind=Kind.AUDIO,
+            match=Match("/serverContent/modelTurn"),
+            model=ServerMessage,
+            template={
+                "serverContent": {
+                    "modelTurn": {"parts": [{"inlineData": {"mimeType": f"audio/pcm;rate={RATE}", "data": "{audio}"}}]}
+                }
+            },
+        ),
         at=AudioAt("/serverContent/modelTurn/parts/0/inlineData/data"),
     ),
     transcript=TranscriptDeltas(
-        answer=Answer(name="serverContent.outputTranscription", kind=Kind.TRANSCRIPT,
-                      match=Match("/serverContent/outputTranscription"), model=ServerMessage,
-                      template={"serverContent": {"outputTranscription": {"text": ""}}}),
+        answer=Answer(
+            name="serverContent.outputTranscription",
+            kind=Kind.TRANSCRIPT,
+            match=Match("/serverContent/outputTranscription"),
+            model=ServerMessage,
+            template={"serverContent": {"outputTranscription": {"text": ""}}},
+        ),
         at="/serverContent/outputTranscription/text",
     ),
-    final=Answer(name="serverContent.turnComplete", kind=Kind.FINAL, match=Match("/serverContent/turnComplete", True),
-                 model=ServerMessage, template={"serverContent": {"turnComplete": True}, "usageMetadata": {
-                     "promptTokenCount": 0, "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 0}]}}),
-    others=(
-        Answer(name="goAway", kind=Kind.WARNING, match=Match("/goAway"), model=ServerMessage,
-               template={"goAway": {"timeLeft": "10s"}}),
-        Answer(name="serverContent.generationComplete", kind=Kind.METADATA,
-               match=Match("/serverContent/generationComplete"), model=ServerMessage,
-               template={"serverContent": {"generationComplete": True}}),
-        Answer(name="sessionResumptionUpdate", kind=Kind.METADATA, match=Match("/sessionResumptionUpdate"),
-               model=ServerMessage, template={"sessionResumptionUpdate": {}}),
+    final=Answer(
+        name="serverContent.turnComplete",
+        kind=Kind.FINAL,
+        match=Match("/serverContent/turnComplete", True),
+        model=ServerMessage,
+        template={
+            "serverContent": {"turnComplete": True},
+            "usageMetadata": {"promptTokenCount": 0, "responseTokensDetails": [{"modality": "AUDIO", "tokenCount": 0}]},
+        },
     ),
-    clear=Send("clientContent (interrupting)", {"clientContent": {"turnComplete": False}}, ClientContent,
-               Match("/clientContent/turnComplete", False)),
+    others=(
+        Answer(
+            name="goAway",
+            kind=Kind.WARNING,
+            match=Match("/goAway"),
+            model=ServerMessage,
+            template={"goAway": {"timeLeft": "10s"}},
+        ),
+        Answer(
+            name="serverContent.generationComplete",
+            kind=Kind.METADATA,
+            match=Match("/serverContent/generationComplete"),
+            model=ServerMessage,
+            template={"serverContent": {"generationComplete": True}},
+        ),
+        Answer(
+            name="sessionResumptionUpdate",
+            kind=Kind.METADATA,
+            match=Match("/sessionResumptionUpdate"),
+            model=ServerMessage,
+            template={"sessionResumptionUpdate": {}},
+        ),
+    ),
+    clear=Send(
+        "clientContent (interrupting)",
+        {"clientContent": {"turnComplete": False}},
+        ClientContent,
+        Match("/clientContent/turnComplete", False),
+    ),
     clears=Clears(answer=INTERRUPTED, drops_speech=True),
     # "If true, indicates that a client message has interrupted current model generation. If the client is playing
     # out the content in realtime, this is a good signal to stop and empty the current queue." (google-genai's
     # LiveServerContent.interrupted): the generation under way stops, nothing more of it after the acknowledgement
-    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=GENAI_INTERRUPTED,
-                  quote="If true, indicates that a client message has interrupted current model generation. If the "
-                        "client is playing out the content in realtime, this is a good signal to stop and empty the "
-                        "current queue."),
-    failures=Failures(close_errors=CloseErrors(wrong_frame=_INVALID, not_json=_INVALID, invalid=_INVALID,
-                                               idle=CloseError(1011, "DEADLINE_EXCEEDED"),
-                                               unknown_model=_NOT_FOUND)),
-    formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
-                    rates=(RATE,)),),
+    cancel=Cancel(
+        "clear",
+        AfterCancel.DROPPED,
+        ack=Kind.CLEARED,
+        doc=GENAI_INTERRUPTED,
+        quote="If true, indicates that a client message has interrupted current model generation. If the "
+        "client is playing out the content in realtime, this is a good signal to stop and empty the "
+        "current queue.",
+    ),
+    failures=Failures(
+        close_errors=CloseErrors(
+            wrong_frame=_INVALID,
+            not_json=_INVALID,
+            invalid=_INVALID,
+            idle=CloseError(1011, "DEADLINE_EXCEEDED"),
+            unknown_model=_NOT_FOUND,
+        )
+    ),
+    formats=(
+        Format(
+            name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=(RATE,)
+        ),
+    ),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it
     billing=BILLING,
     own_models=MODELS,
     suffix="",
     drift=(
-        DocDrift("live close codes", "The stored pages do not say how the Live API refuses a setup or a message: the "
-                 "declared close 1007 (INVALID_ARGUMENT) with the reason naming the fault is what clients report; "
-                 "check it against the provider.", (REFERENCE,)),
-        DocDrift("live model name", "The setup names the model as models/<id>: the sandbox speaks the socket's model "
-                 "whatever the setup names (its slot is inside a longer string).", (GUIDE,)),
+        DocDrift(
+            "live close codes",
+            "The stored pages do not say how the Live API refuses a setup or a message: the "
+            "declared close 1007 (INVALID_ARGUMENT) with the reason naming the fault is what clients report; "
+            "check it against the provider.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "live model name",
+            "The setup names the model as models/<id>: the sandbox speaks the socket's model "
+            "whatever the setup names (its slot is inside a longer string).",
+            (GUIDE,),
+        ),
     ),
 )
 

@@ -1,13 +1,13 @@
 """Google Cloud Text-to-Speech v1's wire payloads, as its REST reference writes them (camelCase JSON).
 
-    POST https://texttospeech.googleapis.com/v1/text:synthesize
-        {"input": {"text"|"ssml"|"markup"}, "voice": {"languageCode", "name", "ssmlGender"},
-         "audioConfig": {"audioEncoding", "speakingRate", "pitch", "volumeGainDb", "sampleRateHertz",
-                         "effectsProfileId"}}
-        200 {"audioContent": "<base64>"}
-    GET  https://texttospeech.googleapis.com/v1/voices?languageCode=en-US
-        200 {"voices": [{"languageCodes", "name", "ssmlGender", "naturalSampleRateHertz"}]}
-    errors: google.rpc.Status over HTTP, {"error": {"code", "message", "status", "details"}}
+POST https://texttospeech.googleapis.com/v1/text:synthesize
+    {"input": {"text"|"ssml"|"markup"}, "voice": {"languageCode", "name", "ssmlGender"},
+     "audioConfig": {"audioEncoding", "speakingRate", "pitch", "volumeGainDb", "sampleRateHertz",
+                     "effectsProfileId"}}
+    200 {"audioContent": "<base64>"}
+GET  https://texttospeech.googleapis.com/v1/voices?languageCode=en-US
+    200 {"voices": [{"languageCodes", "name", "ssmlGender", "naturalSampleRateHertz"}]}
+errors: google.rpc.Status over HTTP, {"error": {"code", "message", "status", "details"}}
 """
 
 from __future__ import annotations
@@ -34,12 +34,20 @@ SsmlGender = Literal["SSML_VOICE_GENDER_UNSPECIFIED", "MALE", "FEMALE", "NEUTRAL
 
 
 class SynthesisInput(RequestModel):
-    """"Contains text input to be synthesized. Either `text` or `ssml` must be supplied.\""""
+    """ "Contains text input to be synthesized. Either `text` or `ssml` must be supplied.\""""
 
-    text: str | None = Field(None, min_length=1, max_length=MAX_INPUT_BYTES,
-                             description="The raw text to be synthesized (at most 5000 bytes).")
-    ssml: str | None = Field(None, min_length=1, max_length=MAX_INPUT_BYTES,
-                             description="The SSML document to be synthesized (at most 5000 bytes).")
+    text: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_INPUT_BYTES,
+        description="The raw text to be synthesized (at most 5000 bytes).",
+    )
+    ssml: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_INPUT_BYTES,
+        description="The SSML document to be synthesized (at most 5000 bytes).",
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> SynthesisInput:
@@ -51,8 +59,11 @@ class SynthesisInput(RequestModel):
 
 
 class VoiceSelectionParams(RequestModel):
-    languageCode: str = Field(min_length=2, description="Required. The language (and potentially also the "
-                              "region) of the voice expressed as a BCP-47 language tag, e.g. \"en-US\".")
+    languageCode: str = Field(
+        min_length=2,
+        description="Required. The language (and potentially also the "
+        'region) of the voice expressed as a BCP-47 language tag, e.g. "en-US".',
+    )
     name: str | None = None  # "The name of the voice. If both the name and the gender are not set, ..."
     ssmlGender: SsmlGender | None = None
     # Gemini-TTS (GEMINI_TTS_PAGE, read 2026-11-25): "模型 ID gemini-2.5-flash-tts" ... "model: \"gemini-2.5-flash-tts\"
@@ -65,13 +76,24 @@ class VoiceSelectionParams(RequestModel):
 class AudioConfig(RequestModel):
     audioEncoding: AudioEncoding  # "Required. The format of the audio byte stream."
     # The reference's range is [0.25, 2.0] today (it said 4.0 before; the SDKs' generated docs say 2.0 too).
-    speakingRate: float | None = Field(None, ge=0.25, le=2.0, description="Optional. Input only. Speaking "
-                                       "rate/speed, in the range [0.25, 2.0]. 1.0 is the normal native speed")
-    pitch: float | None = Field(None, ge=-20.0, le=20.0, description="Optional. Input only. Speaking pitch, "
-                                "in the range [-20.0, 20.0].")
-    volumeGainDb: float | None = Field(None, ge=-96.0, le=16.0, description="Optional. Input only. Volume "
-                                       "gain (in dB) of the normal native volume supported by the specific "
-                                       "voice, in the range [-96.0, 16.0].")
+    speakingRate: float | None = Field(
+        None,
+        ge=0.25,
+        le=2.0,
+        description="Optional. Input only. Speaking "
+        "rate/speed, in the range [0.25, 2.0]. 1.0 is the normal native speed",
+    )
+    pitch: float | None = Field(
+        None, ge=-20.0, le=20.0, description="Optional. Input only. Speaking pitch, in the range [-20.0, 20.0]."
+    )
+    volumeGainDb: float | None = Field(
+        None,
+        ge=-96.0,
+        le=16.0,
+        description="Optional. Input only. Volume "
+        "gain (in dB) of the normal native volume supported by the specific "
+        "voice, in the range [-96.0, 16.0].",
+    )
     sampleRateHertz: int | None = Field(None, gt=0)
     effectsProfileId: list[str] | None = None
 
@@ -90,10 +112,14 @@ class SynthesizeSpeechResponse(ResponseModel):
 # (enableTimePointing: ["SSML_MARK"]). The reference's words, read 2026-11-26; the official client
 # google-cloud-texttospeech 2.38.0 (texttospeech_v1beta1/types/cloud_tts.py) has the same fields.
 V1BETA1_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1beta1/text/synthesize"
-TIMEPOINT_TYPE_REFERENCE = ("https://cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
-                            "Google-Cloud-TextToSpeech-V1beta1-SynthesizeSpeechRequest-TimepointType")
-TIMEPOINT_REFERENCE = ("https://docs.cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
-                       "Google-Cloud-TextToSpeech-V1beta1-Timepoint")
+TIMEPOINT_TYPE_REFERENCE = (
+    "https://cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
+    "Google-Cloud-TextToSpeech-V1beta1-SynthesizeSpeechRequest-TimepointType"
+)
+TIMEPOINT_REFERENCE = (
+    "https://docs.cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
+    "Google-Cloud-TextToSpeech-V1beta1-Timepoint"
+)
 # "TIMEPOINT_TYPE_UNSPECIFIED: Not specified. No timepoint information will be returned." "SSML_MARK: Timepoint
 # information of <mark> tags in SSML input will be returned."
 TimepointType = Literal["TIMEPOINT_TYPE_UNSPECIFIED", "SSML_MARK"]

@@ -78,12 +78,16 @@ ORPHEUS, ORPHEUS_ARABIC = "canopylabs/orpheus-v1-english", "canopylabs/orpheus-a
 # integration's wiki ("English Orpheus voices: autumn diana hannah austin daniel troy"; "Arabic Saudi Orpheus voices:
 # abdullah fahad sultan lulwa noura aisha") and jambonz's Groq page ("A credential whose model is
 # canopylabs/orpheus-arabic-saudi is checked in ar-SA with the fahad voice").
-VOICE_LIST = (Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
-              Voice("Fritz-PlayAI", "en-US", "male", models=("playai-tts",)),
-              Voice("autumn", "en-US", "female", models=(ORPHEUS,)),
-              *(Voice(name, "en-US", models=(ORPHEUS,)) for name in ("diana", "hannah", "austin", "daniel", "troy")),
-              *(Voice(name, "ar-SA", models=(ORPHEUS_ARABIC,))
-                for name in ("abdullah", "fahad", "sultan", "lulwa", "noura", "aisha")))
+VOICE_LIST = (
+    Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
+    Voice("Fritz-PlayAI", "en-US", "male", models=("playai-tts",)),
+    Voice("autumn", "en-US", "female", models=(ORPHEUS,)),
+    *(Voice(name, "en-US", models=(ORPHEUS,)) for name in ("diana", "hannah", "austin", "daniel", "troy")),
+    *(
+        Voice(name, "ar-SA", models=(ORPHEUS_ARABIC,))
+        for name in ("abdullah", "fahad", "sultan", "lulwa", "noura", "aisha")
+    ),
+)
 
 # Models beyond the offerings (read 2026-11-25), spoken like the offering of their family, unpriced. The Orpheus page
 # (ORPHEUS_PAGE): "Groq hosts two specialized Orpheus models ... canopylabs/orpheus-arabic-saudi". The official client
@@ -121,8 +125,9 @@ REFUSALS = SpeechRefusals(
     missing_key=SpeechRefusal(401, "invalid_api_key", "Invalid API Key"),
     bad_key=SpeechRefusal(401, "invalid_api_key", "Invalid API Key"),
     unknown_voice=SpeechRefusal(400, "invalid_request_error", "Voice {detail} is not available for this model"),
-    unknown_model=SpeechRefusal(404, "model_not_found", "The model `{detail}` does not exist or you do not have access "
-                          "to it."),
+    unknown_model=SpeechRefusal(
+        404, "model_not_found", "The model `{detail}` does not exist or you do not have access to it."
+    ),
     rate_limited=SpeechRefusal(429, "rate_limit_exceeded", "Rate limit reached"),
     quota=SpeechRefusal(429, "rate_limit_exceeded", "Quota exceeded"),
     server_error=SpeechRefusal(500, "internal_server_error", "Internal server error"),

@@ -85,19 +85,32 @@ def _error(status: int, words: str) -> Response:
 
 
 SYNTHESIZE = Endpoint(
-    key="tts.synthesize", method="POST", path="/tts/v1/voice",
+    key="tts.synthesize",
+    method="POST",
+    path="/tts/v1/voice",
     summary="Synthesize speech: receive results after all text input has been processed (base64 audioContent)",
-    host=HOST, role=Role.AUDIO, request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
-                        description="A successful response."),
-               # The stored reference lists no error statuses; these are the ones every call can meet (a bad
-               # request, a missing or bad credential, the rate limit, a server fault), marked inferred.
-               _error(400, "INVALID_ARGUMENT: a request the reference forbids (text over 2,000 characters, ...)"),
-               _error(401, "UNAUTHENTICATED: no valid Basic credential"),
-               _error(429, "RESOURCE_EXHAUSTED: rate limited"),
-               _error(500, "INTERNAL")),
-    example={"text": "What a wonderful day to be a text-to-speech model!", "voiceId": "Ashley",
-             "modelId": "inworld-tts-1.5-max"},
+    host=HOST,
+    role=Role.AUDIO,
+    request=SynthesizeSpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
+            description="A successful response.",
+        ),
+        # The stored reference lists no error statuses; these are the ones every call can meet (a bad
+        # request, a missing or bad credential, the rate limit, a server fault), marked inferred.
+        _error(400, "INVALID_ARGUMENT: a request the reference forbids (text over 2,000 characters, ...)"),
+        _error(401, "UNAUTHENTICATED: no valid Basic credential"),
+        _error(429, "RESOURCE_EXHAUSTED: rate limited"),
+        _error(500, "INTERNAL"),
+    ),
+    example={
+        "text": "What a wonderful day to be a text-to-speech model!",
+        "voiceId": "Ashley",
+        "modelId": "inworld-tts-1.5-max",
+    },
     doc=REFERENCE,
 )
 
@@ -106,22 +119,53 @@ SYNTHESIZE = Endpoint(
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
 # MP3, PCM's headerless pieces (each a whole number of samples), and the headerless G.711 pieces as assumed
 # FLAC, WAV: how the file arrives in pieces is not said ("If using PCM, every chunk ..." only): one file, streamed whole
-STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6], replace(FORMATS[3], assumed=(
-    "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, its "
-    "header once at the stream's start")), replace(FORMATS[7], assumed=(
-    "the documents do not say its samples, rate or pieces; the sandbox answers one WAV file of 16-bit PCM at the asked "
-    "rate streamed whole, its header once at the stream's start")))
+STREAM_FORMATS = (
+    FORMATS[0],
+    FORMATS[4],
+    FORMATS[5],
+    FORMATS[6],
+    replace(
+        FORMATS[3],
+        assumed=(
+            "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed "
+            "whole, its header once at the stream's start"
+        ),
+    ),
+    replace(
+        FORMATS[7],
+        assumed=(
+            "the documents do not say its samples, rate or pieces; the sandbox answers one WAV file of 16-bit PCM at "
+            "the asked rate streamed whole, its header once at the stream's start"
+        ),
+    ),
+)
 
 STREAM = Endpoint(
-    key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
+    key="tts.synthesize-stream",
+    method="POST",
+    path="/tts/v1/voice:stream",
+    host=HOST,
+    role=Role.STREAM,
     summary="Synthesize speech (stream): audio chunks as they are individually processed, one JSON object each",
-    request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(NdjsonBody(StreamChunk, audio=AudioAt("/result/audioContent")),),
-                        description="A successful response returns a stream of objects."),
-               _error(400, "INVALID_ARGUMENT"), _error(401, "UNAUTHENTICATED: no valid Basic credential"),
-               _error(429, "RESOURCE_EXHAUSTED: rate limited"), _error(500, "INTERNAL")),
-    example={"text": "What a wonderful day to be a text-to-speech model!", "voiceId": "Ashley",
-             "modelId": "inworld-tts-1.5-max", "audioConfig": {"audioEncoding": "MP3"}},
+    request=SynthesizeSpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(NdjsonBody(StreamChunk, audio=AudioAt("/result/audioContent")),),
+            description="A successful response returns a stream of objects.",
+        ),
+        _error(400, "INVALID_ARGUMENT"),
+        _error(401, "UNAUTHENTICATED: no valid Basic credential"),
+        _error(429, "RESOURCE_EXHAUSTED: rate limited"),
+        _error(500, "INTERNAL"),
+    ),
+    example={
+        "text": "What a wonderful day to be a text-to-speech model!",
+        "voiceId": "Ashley",
+        "modelId": "inworld-tts-1.5-max",
+        "audioConfig": {"audioEncoding": "MP3"},
+    },
     doc=STREAM_REFERENCE,
 )
 
@@ -174,7 +218,7 @@ MODELS = (
 # InworldHttpTTSService: model="inworld-tts-2"), LiveKit Agents (livekit-plugins-inworld 1.8.9: `TTSModels =
 # Literal["inworld-tts-2", "inworld-tts-1.5-max"]`), Mastra's voice-inworld ("= { name: 'inworld-tts-2' }").
 TTS_MODELS_PAGE = "https://docs.inworld.ai/docs/tts/tts-models"
-_PREVIOUS = "\"{words}\" (" + TTS_MODELS_PAGE + ", read 2026-11-25)"
+_PREVIOUS = '"{words}" (' + TTS_MODELS_PAGE + ", read 2026-11-25)"
 KNOWN_MODELS = (
     KnownModel(
         name="inworld-tts-1-max",
@@ -216,28 +260,40 @@ REFUSALS = SpeechRefusals(
 )
 
 # The characters a synthesis processed (the answer's usage).
-BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/usage/processedCharactersCount", evidence=(
-    "Inworld's REST reference \"Synthesize speech\" (docs.inworld.ai/api-reference/ttsAPI/texttospeech/"
-    "synthesize-speech): the answer {\"audioContent\", \"usage\": {\"processedCharactersCount\", \"modelId\"}, "
-    "\"timestampInfo\"}")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.CHARACTERS,
+        at="/usage/processedCharactersCount",
+        evidence=(
+            'Inworld\'s REST reference "Synthesize speech" (docs.inworld.ai/api-reference/ttsAPI/texttospeech/'
+            'synthesize-speech): the answer {"audioContent", "usage": {"processedCharactersCount", "modelId"}, '
+            '"timestampInfo"}'
+        ),
+    ),
+)
 
 # Word times, asked with `timestampType` WORD (CHARACTER asks for characters instead; the benchmark asks for words), in
 # seconds, in the answer and in each object of the stream (its own words: "Each streamed chunk includes alignment data
 # for that specific chunk"). The words' phoneme and viseme details (`phoneticDetails`) are not read.
 _TIMESTAMPS_PAGE = "https://docs.inworld.ai/tts/capabilities/timestamps"
-_TIMESTAMP_WORDS = ("\"Set the timestampType request parameter to control granularity: WORD: Return timestamps for "
-                    "each word ...; CHARACTER: Return timestamps for each character or punctuation\"; \"When "
-                    "enabled, the "
-                    "response includes timestamp arrays: WORD: timestampInfo.wordAlignment with words, "
-                    "wordStartTimeSeconds, wordEndTimeSeconds\"; \"Each streamed chunk includes alignment data for "
-                    "that specific chunk.\" (" + _TIMESTAMPS_PAGE + ", read 2026-11-26)")
+_TIMESTAMP_WORDS = (
+    '"Set the timestampType request parameter to control granularity: WORD: Return timestamps for '
+    'each word ...; CHARACTER: Return timestamps for each character or punctuation"; "When '
+    "enabled, the response includes timestamp arrays: WORD: timestampInfo.wordAlignment with words, "
+    'wordStartTimeSeconds, wordEndTimeSeconds"; "Each streamed chunk includes alignment data for '
+    'that specific chunk." (' + _TIMESTAMPS_PAGE + ", read 2026-11-26)"
+)
 
 
 def _word_alignment(prefix: str) -> Marks:
-    return Marks(text_at=f"{prefix}/timestampInfo/wordAlignment/words",
-                 start_at=f"{prefix}/timestampInfo/wordAlignment/wordStartTimeSeconds",
-                 end_at=f"{prefix}/timestampInfo/wordAlignment/wordEndTimeSeconds",
-                 asked_by="/timestampType", asked_value="WORD", evidence=_TIMESTAMP_WORDS)
+    return Marks(
+        text_at=f"{prefix}/timestampInfo/wordAlignment/words",
+        start_at=f"{prefix}/timestampInfo/wordAlignment/wordStartTimeSeconds",
+        end_at=f"{prefix}/timestampInfo/wordAlignment/wordEndTimeSeconds",
+        asked_by="/timestampType",
+        asked_value="WORD",
+        evidence=_TIMESTAMP_WORDS,
+    )
 
 
 SERVICE = SpeechService(
@@ -252,20 +308,53 @@ SERVICE = SpeechService(
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "message": "{message}", "details": []}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=Slots(text="/text", voice="/voiceId", model="/modelId",
-                                            format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         formats=FORMATS, default_format="MP3", billing=BILLING, marks=_word_alignment("")),
-               Synthesis(endpoint=STREAM, slots=Slots(text="/text", voice="/voiceId", model="/modelId",
-                                       format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         formats=STREAM_FORMATS, default_format="MP3", marks=_word_alignment("/result"))),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=Slots(
+                text="/text",
+                voice="/voiceId",
+                model="/modelId",
+                format="/audioConfig/audioEncoding",
+                rate="/audioConfig/sampleRateHertz",
+            ),
+            formats=FORMATS,
+            default_format="MP3",
+            billing=BILLING,
+            marks=_word_alignment(""),
+        ),
+        Synthesis(
+            endpoint=STREAM,
+            slots=Slots(
+                text="/text",
+                voice="/voiceId",
+                model="/modelId",
+                format="/audioConfig/audioEncoding",
+                rate="/audioConfig/sampleRateHertz",
+            ),
+            formats=STREAM_FORMATS,
+            default_format="MP3",
+            marks=_word_alignment("/result"),
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
-    doc_drift=(DocDrift("error body", "The stored reference shows no error body or error statuses: the declared "
-                        "google.rpc.Status shape ({code, message, details}, code the gRPC number) is the gRPC "
-                        "gateway's, not a quoted example; check it against the provider.", (REFERENCE,)),
-               DocDrift("audioConfig required", "A transcription of Inworld's schema marks audioConfig required; "
-                        "the quickstart's non-streaming request sends none (and gets MP3).", (QUICKSTART,))),
+    doc_drift=(
+        DocDrift(
+            "error body",
+            "The stored reference shows no error body or error statuses: the declared "
+            "google.rpc.Status shape ({code, message, details}, code the gRPC number) is the gRPC "
+            "gateway's, not a quoted example; check it against the provider.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "audioConfig required",
+            "A transcription of Inworld's schema marks audioConfig required; "
+            "the quickstart's non-streaming request sends none (and gets MP3).",
+            (QUICKSTART,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -1,9 +1,9 @@
 """Inworld TTS's wire payloads for its non-streaming synthesis, as its REST reference writes them (camelCase JSON).
 
-    POST https://api.inworld.ai/tts/v1/voice        Authorization: Basic <Base64 credential>
-        {"text", "voiceId", "modelId", "audioConfig": {"audioEncoding", "sampleRateHertz", "bitRate",
-         "speakingRate"}, "temperature", "timestampType", "applyTextNormalization"}
-        200 {"audioContent": "<base64>", "usage": {"processedCharactersCount", "modelId"}, "timestampInfo"}
+POST https://api.inworld.ai/tts/v1/voice        Authorization: Basic <Base64 credential>
+    {"text", "voiceId", "modelId", "audioConfig": {"audioEncoding", "sampleRateHertz", "bitRate",
+     "speakingRate"}, "temperature", "timestampType", "applyTextNormalization"}
+    200 {"audioContent": "<base64>", "usage": {"processedCharactersCount", "modelId"}, "timestampInfo"}
 """
 
 from __future__ import annotations
@@ -41,24 +41,32 @@ AudioEncoding = Literal["LINEAR16", "MP3", "OGG_OPUS", "FLAC", "PCM", "ALAW", "M
 
 
 class AudioConfig(RequestModel):
-    """"Configurations to use when synthesizing speech.\""""
+    """ "Configurations to use when synthesizing speech.\""""
 
     audioEncoding: AudioEncoding | None = None
-    sampleRateHertz: int | None = Field(None, ge=8000, le=48000,
-                                        description="The sample rate of the audio, 8000 to 48000 (default 48000).")
+    sampleRateHertz: int | None = Field(
+        None, ge=8000, le=48000, description="The sample rate of the audio, 8000 to 48000 (default 48000)."
+    )
     bitRate: int | None = Field(None, gt=0, description="Bits per second of compressed encodings (default 128000).")
     speakingRate: float | None = Field(None, ge=0.5, le=1.5, description="Speaking rate, 0.5 to 1.5 (default 1.0).")
 
 
 class SynthesizeSpeechRequest(RequestModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
-                      description="The text to be synthesized into speech. Maximum input of 2,000 characters.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The text to be synthesized into speech. Maximum input of 2,000 characters.",
+    )
     voiceId: str = Field(min_length=1, description="The ID of the voice to use for synthesizing speech.")
     modelId: ModelId
     audioConfig: AudioConfig | None = None
-    temperature: float | None = Field(None, gt=0, le=2,
-                                      description="Determines the degree of randomness when sampling audio tokens "
-                                      "to generate the response. Defaults to 1.1. Accepts values between 0 and 2.")
+    temperature: float | None = Field(
+        None,
+        gt=0,
+        le=2,
+        description="Determines the degree of randomness when sampling audio tokens "
+        "to generate the response. Defaults to 1.1. Accepts values between 0 and 2.",
+    )
     timestampType: Literal["TIMESTAMP_TYPE_UNSPECIFIED", "WORD", "CHARACTER"] | None = None
     applyTextNormalization: Literal["APPLY_TEXT_NORMALIZATION_UNSPECIFIED", "ON", "OFF"] | None = None
 

@@ -150,15 +150,21 @@ TIMESTAMPS_PAGE = "https://docs.inworld.ai/tts/capabilities/timestamps"
 LIVEKIT = "livekit-plugins-inworld 1.8.9 (livekit/plugins/inworld/tts.py)"
 _AT = "/result/audioChunk/timestampInfo/wordAlignment"
 WORD_ALIGNMENT = Marks(
-    text_at=f"{_AT}/words", start_at=f"{_AT}/wordStartTimeSeconds", end_at=f"{_AT}/wordEndTimeSeconds",
-    asked_by="/create/timestampType", asked_value="WORD", asked_at_start=True,
-    evidence="\"Set the timestampType request parameter to control granularity\"; \"WORD: timestampInfo.wordAlignment "
-             "with words, wordStartTimeSeconds, wordEndTimeSeconds\" (" + TIMESTAMPS_PAGE + ", read 2026-11-26); on "
-             "the socket: pkt[\"create\"][\"timestampType\"] = opts.timestamp_type; audio_chunk = "
-             "result.get(\"audioChunk\"); audio_chunk.get(\"timestampInfo\").get(\"wordAlignment\"): \"words\", "
-             "\"wordStartTimeSeconds\", \"wordEndTimeSeconds\", with a cumulative offset because \"When auto_mode "
-             "is enabled or flush_context() is called, the server resets timestamps to 0 after each generation\" ("
-             + LIVEKIT + ")")
+    text_at=f"{_AT}/words",
+    start_at=f"{_AT}/wordStartTimeSeconds",
+    end_at=f"{_AT}/wordEndTimeSeconds",
+    asked_by="/create/timestampType",
+    asked_value="WORD",
+    asked_at_start=True,
+    evidence='"Set the timestampType request parameter to control granularity"; "WORD: timestampInfo.wordAlignment '
+    'with words, wordStartTimeSeconds, wordEndTimeSeconds" (' + TIMESTAMPS_PAGE + ", read 2026-11-26); on "
+    'the socket: pkt["create"]["timestampType"] = opts.timestamp_type; audio_chunk = '
+    'result.get("audioChunk"); audio_chunk.get("timestampInfo").get("wordAlignment"): "words", '
+    '"wordStartTimeSeconds", "wordEndTimeSeconds", with a cumulative offset because "When auto_mode '
+    'is enabled or flush_context() is called, the server resets timestamps to 0 after each generation" ('
+    + LIVEKIT
+    + ")",
+)
 
 STREAM = Socket(
     key="tts.stream-bidirectional",

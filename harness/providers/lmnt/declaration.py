@@ -61,16 +61,26 @@ def _error(status: int, words: str) -> Response:
 
 
 # The statuses the reference's client maps to its errors; the bodies are its ErrorBody.
-_ERRORS = (_error(400, "invalid_request_error"), _error(401, "authentication_error"),
-           _error(402, "payment_required_error"), _error(404, "not_found_error"), _error(429, "rate_limit_error"),
-           _error(500, "internal_server_error"))
+_ERRORS = (
+    _error(400, "invalid_request_error"),
+    _error(401, "authentication_error"),
+    _error(402, "payment_required_error"),
+    _error(404, "not_found_error"),
+    _error(429, "rate_limit_error"),
+    _error(500, "internal_server_error"),
+)
 
 SLOTS = Slots(text="/text", voice="/voice", model="/model", format="/format", rate="/sample_rate")
 
 SYNTHESIZE = Endpoint(
-    key="speech.bytes", method="POST", path="/v1/ai/speech/bytes", host=HOST, role=Role.STREAM,
+    key="speech.bytes",
+    method="POST",
+    path="/v1/ai/speech/bytes",
+    host=HOST,
+    role=Role.STREAM,
     summary="Generate speech stream: the audio as binary data chunks, as they are generated",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
     responses=(Response(status=200, bodies=(AudioBody(MEDIA_TYPES),), description="The audio"), *_ERRORS),
     example={"text": "hello world.", "voice": "leah"},
@@ -80,12 +90,23 @@ SYNTHESIZE = Endpoint(
 # The detailed endpoint: the same request with `return_timestamps`, the whole audio base64 in a JSON answer once it is
 # all generated ("waits for all speech to be generated before responding").
 DETAILED = Endpoint(
-    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.AUDIO,
+    key="speech.detailed",
+    method="POST",
+    path="/v1/ai/speech",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Generate speech (detailed): the audio base64 in JSON, with the times of the text where asked",
-    request=DetailedRequest, body_kind=BodyKind.JSON,
+    request=DetailedRequest,
+    body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
-    responses=(Response(status=200, bodies=(JsonBody(DetailedResponse, audio=AudioAt("/audio")),),
-                        description="SpeechGenerateDetailedResponse"), *_ERRORS),
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(DetailedResponse, audio=AudioAt("/audio")),),
+            description="SpeechGenerateDetailedResponse",
+        ),
+        *_ERRORS,
+    ),
     example={"text": "hello world.", "voice": "leah"},
     doc=DETAILED_SDK,
 )
@@ -94,16 +115,23 @@ DETAILED = Endpoint(
 # element (words and non-words like spaces, punctuation, etc.)": joined they spell the text, so they are read as
 # character marks are (joined at white space into words), as the session's (sockets.TIMESTAMPS).
 DETAILED_TIMESTAMPS = Marks(
-    text_at="/text", start_at="/start", end_at="/duration", durations=True, chars=True, items_at="/timestamps",
+    text_at="/text",
+    start_at="/start",
+    end_at="/duration",
+    durations=True,
+    chars=True,
+    items_at="/timestamps",
     asked_by="/return_timestamps",
-    evidence="return_timestamps: \"If set as `true`, the response will contain a `timestamps` array describing where "
-             "each input element falls in the generated audio\"; SpeechGenerateDetailedResponse {\"audio\": \"The "
-             "base64-encoded audio file\", \"timestamps\": \"An array describing where each generated input element "
-             "(words and non-words like spaces, punctuation, etc.) falls in the audio.\"}, Timestamp {\"text\", "
-             "\"start\": \"The start time of the generated input element, in seconds.\", \"duration\": \"The "
-             "spoken duration of the generated input element, in seconds.\"} (" + DETAILED_SDK + ", read 2026-11-26); "
-             "\"Each punctuation sequence and word is associated with a start time and duration (in seconds)\" ("
-             + TIMING_GUIDE + ")")
+    evidence='return_timestamps: "If set as `true`, the response will contain a `timestamps` array describing where '
+    'each input element falls in the generated audio"; SpeechGenerateDetailedResponse {"audio": "The '
+    'base64-encoded audio file", "timestamps": "An array describing where each generated input element '
+    '(words and non-words like spaces, punctuation, etc.) falls in the audio."}, Timestamp {"text", '
+    '"start": "The start time of the generated input element, in seconds.", "duration": "The '
+    'spoken duration of the generated input element, in seconds."} (' + DETAILED_SDK + ", read 2026-11-26); "
+    '"Each punctuation sequence and word is associated with a start time and duration (in seconds)" ('
+    + TIMING_GUIDE
+    + ")",
+)
 
 # Voices the documents name: leah (the Speech API guide's examples). The voices list (GET /v1/ai/voice/list) is not
 # described in the stored reference text: no listing declared.

@@ -30,13 +30,48 @@ MAX_TEXT_CHARS = 5000  # text: "max 5000 characters per request (including space
 # format with Opus audio codec), pcm_s16le, pcm_f32le. Non-streamable formats: aac, wav (16-bit PCM audio in WAV
 # container)."
 AudioFormat = Literal["aac", "mp3", "ulaw", "wav", "webm", "pcm_s16le", "pcm_f32le"]
-Language = Literal["auto", "ar", "as", "bn", "cs", "da", "de", "en", "es", "fi", "fr", "hi", "id", "it", "ja", "ko",
-                   "ml", "mr", "nl", "pl", "pt", "ru", "sk", "sv", "ta", "te", "th", "tr", "uk", "ur", "vi", "zh"]
+Language = Literal[
+    "auto",
+    "ar",
+    "as",
+    "bn",
+    "cs",
+    "da",
+    "de",
+    "en",
+    "es",
+    "fi",
+    "fr",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "ko",
+    "ml",
+    "mr",
+    "nl",
+    "pl",
+    "pt",
+    "ru",
+    "sk",
+    "sv",
+    "ta",
+    "te",
+    "th",
+    "tr",
+    "uk",
+    "ur",
+    "vi",
+    "zh",
+]
 
 
 class SpeechRequest(RequestModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The text to generate speech from; max "
-                      "5000 characters per request (including spaces).")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The text to generate speech from; max 5000 characters per request (including spaces).",
+    )
     voice: str = Field(min_length=1, description="The voice id of the voice to use.")
     model: Literal["blizzard", "aurora"] | None = None  # aurora: an alias of blizzard (declaration.KNOWN_MODELS)
     format: AudioFormat | None = None
@@ -52,8 +87,10 @@ class SpeechRequest(RequestModel):
 # and optionally word-level timestamps. This endpoint waits for all speech to be generated before responding" (the
 # official client's `speech.generate_detailed`, generated from LMNT's openapi.yaml#/paths/v1/ai/speech/post; source:
 # sdk). The stored reference pages describe the bytes endpoint; the timing guide below describes this one's times.
-DETAILED_SDK = ("https://pypi.org/project/lmnt/2.13.0/ (lmnt/resources/speech.py: generate_detailed, "
-                "lmnt/types/speech_generate_detailed_response.py)")
+DETAILED_SDK = (
+    "https://pypi.org/project/lmnt/2.13.0/ (lmnt/resources/speech.py: generate_detailed, "
+    "lmnt/types/speech_generate_detailed_response.py)"
+)
 TIMING_GUIDE = "https://docs.lmnt.com/guides/timing-and-synchronization"
 
 
@@ -84,9 +121,15 @@ class ErrorBody(ResponseModel):
     """ErrorBody: "message: Human-readable error message; type: Slug identifying the error category"."""
 
     message: str
-    type: Literal["invalid_request_error", "authentication_error", "permission_error", "not_found_error",
-                  "payment_required_error", "rate_limit_error", "internal_server_error"]
-
+    type: Literal[
+        "invalid_request_error",
+        "authentication_error",
+        "permission_error",
+        "not_found_error",
+        "payment_required_error",
+        "rate_limit_error",
+        "internal_server_error",
+    ]
 
 
 # --- the speech session WebSocket ---------------------------------------------------------------------------------

@@ -57,16 +57,29 @@ FORMATS = (
 # (the detailed answer's same objects: "words and non-words like spaces, punctuation, etc."): joined they spell the
 # text, so they are read as character marks are, joined at white space into words.
 TIMESTAMPS = Marks(
-    text_at="/text", start_at="/start", end_at="/duration", durations=True, chars=True, items_at="/timestamps",
-    asked_by="/return_timestamps", asked_at_start=True,
-    answer=Answer(name="timestamps", kind=Kind.MARKS, match=Match("/type", "timestamps"), model=SessionTimestamps,
-                  template={"type": "timestamps", "timestamps": []}),
-    evidence="SpeechSessionInit.return_timestamps: \"Controls whether the server will return timestamps for the "
-             "generated speech\"; SpeechSessionTimestamps {\"type\": \"timestamps\", \"timestamps\": "
-             "[Timestamp {\"text\": \"The text segment\", \"start\": \"The time at which the text starts, in "
-             "seconds\", \"duration\": \"The spoken duration of the text segment, in seconds\"}]}: \"one per "
-             "generated text token. Start times are cumulative, and reset to 0.0 after a `flush` or `reset`\" ("
-             + SESSION_SDK + ", lmnt/types/speech_session_timestamps.py, read 2026-11-26)")
+    text_at="/text",
+    start_at="/start",
+    end_at="/duration",
+    durations=True,
+    chars=True,
+    items_at="/timestamps",
+    asked_by="/return_timestamps",
+    asked_at_start=True,
+    answer=Answer(
+        name="timestamps",
+        kind=Kind.MARKS,
+        match=Match("/type", "timestamps"),
+        model=SessionTimestamps,
+        template={"type": "timestamps", "timestamps": []},
+    ),
+    evidence='SpeechSessionInit.return_timestamps: "Controls whether the server will return timestamps for the '
+    'generated speech"; SpeechSessionTimestamps {"type": "timestamps", "timestamps": '
+    '[Timestamp {"text": "The text segment", "start": "The time at which the text starts, in '
+    'seconds", "duration": "The spoken duration of the text segment, in seconds"}]}: "one per '
+    'generated text token. Start times are cumulative, and reset to 0.0 after a `flush` or `reset`" ('
+    + SESSION_SDK
+    + ", lmnt/types/speech_session_timestamps.py, read 2026-11-26)",
+)
 
 SESSION = Socket(
     key="speech.session",

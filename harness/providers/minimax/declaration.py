@@ -83,25 +83,42 @@ def _error(status: int, words: str) -> Response:
 
 # The OpenAPI documents the 200 answer only; its errors are `base_resp` codes (the answer's schema), which MiniMax
 # writes in a 200 answer. These HTTP statuses are the family's imitation of those codes: marked inferred.
-ERRORS = (_error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
-          _error(401, "1004 authentication failed; 2049 invalid API key"),
-          _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
-          _error(500, "1000 unknown error"))
+ERRORS = (
+    _error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
+    _error(401, "1004 authentication failed; 2049 invalid API key"),
+    _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
+    _error(500, "1000 unknown error"),
+)
 
 SYNTHESIZE = Endpoint(
-    key="t2a.v2", method="POST", path="/v1/t2a_v2", host=HOST, role=Role.AUDIO,
+    key="t2a.v2",
+    method="POST",
+    path="/v1/t2a_v2",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Text to Audio V2 (non-streaming): hex audio at data.audio, extra_info and base_resp",
-    request=T2aV2Request, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
-                        description="T2aV2Resp: hex audio, extra_info, trace_id, base_resp"),
-               *ERRORS),
-    example={"model": "speech-2.8-hd", "text": "Omg(sighs), the real danger is not that computers start thinking like "
-             "people, but that people start thinking like computers. Computers can only help us with simple tasks.",
-             "stream": False, "language_boost": "auto", "output_format": "hex",
-             "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
-             "pronunciation_dict": {"tone": ["Omg/Oh my god"]},
-             "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1},
-             "voice_modify": {"pitch": 0, "intensity": 0, "timbre": 0, "sound_effects": "spacious_echo"}},
+    request=T2aV2Request,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
+            description="T2aV2Resp: hex audio, extra_info, trace_id, base_resp",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "model": "speech-2.8-hd",
+        "text": "Omg(sighs), the real danger is not that computers start thinking like "
+        "people, but that people start thinking like computers. Computers can only help us with simple tasks.",
+        "stream": False,
+        "language_boost": "auto",
+        "output_format": "hex",
+        "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
+        "pronunciation_dict": {"tone": ["Omg/Oh my god"]},
+        "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1},
+        "voice_modify": {"pitch": 0, "intensity": 0, "timbre": 0, "sound_effects": "spacious_echo"},
+    },
     doc=REFERENCE,
 )
 
@@ -139,9 +156,17 @@ SYNTHESIZE_STREAM = Endpoint(
 # English system voices the reference lists under voice_id ("Below is a selection of the latest system voices"),
 # and its example's English_expressive_narrator. The Get Voice API is referred to, not described, in the stored
 # reference: no listing declared. Every system voice serves every model (the reference ties none to a model).
-VOICE_LIST = tuple(Voice(name, "en-US") for name in (
-    "English_expressive_narrator", "English_Graceful_Lady", "English_Insightful_Speaker", "English_radiant_girl",
-    "English_Persuasive_Man", "English_Lucky_Robot"))
+VOICE_LIST = tuple(
+    Voice(name, "en-US")
+    for name in (
+        "English_expressive_narrator",
+        "English_Graceful_Lady",
+        "English_Insightful_Speaker",
+        "English_radiant_girl",
+        "English_Persuasive_Man",
+        "English_Lucky_Robot",
+    )
+)
 
 
 # The languages: the reference's language_boost enum ("Chinese", "Chinese,Yue", "English", ... "Afrikaans", "auto";
@@ -183,8 +208,8 @@ MODELS = (
 # enum (REFERENCE); the 2.5 previews are on no stored MiniMax page, but LiveKit Agents offers them
 # (livekit-plugins-minimax-ai 1.8.9, tts.TTSModel: "speech-2.5-hd-preview", "speech-2.5-turbo-preview").
 _LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-minimax-ai==1.8.9", "TTS(model=...): TTSModel")
-_ENUM_WORDS = "model: enum [..., \"{name}\"] (" + REFERENCE + ", read 2026-11-25)"
-_LIVEKIT_WORDS = "TTSModel = Literal[..., \"{name}\", ...] (livekit-plugins-minimax-ai 1.8.9, read 2026-11-25)"
+_ENUM_WORDS = 'model: enum [..., "{name}"] (' + REFERENCE + ", read 2026-11-25)"
+_LIVEKIT_WORDS = 'TTSModel = Literal[..., "{name}", ...] (livekit-plugins-minimax-ai 1.8.9, read 2026-11-25)'
 KNOWN_MODELS = (
     KnownModel(
         name="speech-01-hd", like="speech-02-hd", words=_ENUM_WORDS.format(name="speech-01-hd"), evidence=(DOCUMENTS,)
@@ -217,9 +242,12 @@ KNOWN_MODELS = (
 # (English_expressive_narrator, male-qn-qingse, "Chinese (Mandarin)_Warm_Girl"): a letter, then up to 255 of those.
 # An id of that form the account lacks ("no-such-voice-7f3a") is refused only where marked missing
 # (`POST /_sandbox/catalogue`: the contract suite's negative check does so).
-VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z][A-Za-z0-9_() -]{0,255}",
-                            why="voice_id: \"Below is a selection of the latest system voices\"; cloned and designed "
-                                "voices' ids are the account's (8-256, a letter first; letters, digits, -, _)")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"[A-Za-z][A-Za-z0-9_() -]{0,255}",
+    why='voice_id: "Below is a selection of the latest system voices"; cloned and designed '
+    "voices' ids are the account's (8-256, a letter first; letters, digits, -, _)",
+)
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "2013", "invalid params, {detail}"),
@@ -233,23 +261,41 @@ REFUSALS = SpeechRefusals(
     server_error=SpeechRefusal(500, "1000", "unknown error"),
 )
 
-SLOTS = Slots(text="/text", voice="/voice_setting/voice_id", model="/model", format="/audio_setting/format",
-              rate="/audio_setting/sample_rate")
+SLOTS = Slots(
+    text="/text",
+    voice="/voice_setting/voice_id",
+    model="/model",
+    format="/audio_setting/format",
+    rate="/audio_setting/sample_rate",
+)
 TRACE_ID = "01b8bf9bb7433cc75c18eee6cfa8fe21"  # the reference's example answer's
 SUCCESS = {"status_code": 0, "status_msg": "success"}
 SAYS = FormatWords(format="/extra_info/audio_format", rate="/extra_info/audio_sample_rate")  # its extra_info
-EXTRA_INFO = {"audio_sample_rate": "{rate}", "audio_format": "{format}", "audio_channel": 1,
-              "usage_characters": "{billed_characters}"}
+EXTRA_INFO = {
+    "audio_sample_rate": "{rate}",
+    "audio_format": "{format}",
+    "audio_channel": 1,
+    "usage_characters": "{billed_characters}",
+}
 
 # The billable characters of a synthesis: in the JSON answer (the reference), in the stream's last event (status 2:
 # a gateway reads it there; the reference's streamed example is the same extra_info).
-_USAGE = ("extra_info.usage_characters: \"Number of billable characters used in this synthesis.\" "
-          "(platform.minimax.io/docs/api-reference/speech-t2a-http; the mainland reference's example "
-          "\"usage_characters\": 26, platform.minimaxi.com/document/t2a_http)")
+_USAGE = (
+    'extra_info.usage_characters: "Number of billable characters used in this synthesis." '
+    "(platform.minimax.io/docs/api-reference/speech-t2a-http; the mainland reference's example "
+    '"usage_characters": 26, platform.minimaxi.com/document/t2a_http)'
+)
 BILLED = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", evidence=_USAGE)
-BILLED_STREAM = BilledSignal(unit=Unit.CHARACTERS, at="/extra_info/usage_characters", source="client", evidence=(
-    _USAGE + "; of the stream's last event: \"For internal settlement, the gateway reads extra_info.usage_characters "
-    "as the unified input audio character count.\" (powower.mintlify.app/en/minimax/audio, a third party)"))
+BILLED_STREAM = BilledSignal(
+    unit=Unit.CHARACTERS,
+    at="/extra_info/usage_characters",
+    source="client",
+    evidence=(
+        _USAGE
+        + "; of the stream's last event: \"For internal settlement, the gateway reads extra_info.usage_characters "
+        'as the unified input audio character count." (powower.mintlify.app/en/minimax/audio, a third party)'
+    ),
+)
 
 
 SERVICE = SpeechService(
@@ -265,46 +311,81 @@ SERVICE = SpeechService(
     # Every answer, and every streamed event, carries base_resp; a non-zero status_code is an error whatever the HTTP
     # status and whatever audio comes beside it. The codes the refusals do not name: 1001 "request timeout" and 1042
     # "invisible characters exceed 10%" (the reference's base_resp list).
-    answer_errors=BodyErrors("/base_resp/status_code", success=(0,), message_at="/base_resp/status_msg",
-                             statuses={"1001": 504, "1042": 400}),
-    syntheses=(Synthesis(endpoint=SYNTHESIZE, slots=SLOTS, formats=FORMATS, default_format="mp3",
-                         template={"output_format": "hex", "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
-                                   "audio_setting": {"channel": 1}},
-                         answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
-                                 "base_resp": SUCCESS},
-                         chosen_by=Selector("/stream", (False,), by_default=True),  # "Default is false"
-                         format_words=SAYS, billing=(BILLED,)),
-               # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
-               # a request that does not is answered with it, the documents' default.
-               Synthesis(endpoint=SYNTHESIZE_STREAM, slots=SLOTS, formats=STREAM_FORMATS, default_format="mp3",
-                         template={"stream_options": {"exclude_aggregated_audio": True},
-                                   "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
-                                   "audio_setting": {"channel": 1}},
-                         answer={"data": {"status": 1}, "trace_id": TRACE_ID, "base_resp": SUCCESS},
-                         last_event={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
-                                     "base_resp": SUCCESS},
-                         whole_audio_last_unless="/stream_options/exclude_aggregated_audio",
-                         chosen_by=Selector("/stream", (True,)), format_words=SAYS, billing=(BILLED_STREAM,))),
+    answer_errors=BodyErrors(
+        "/base_resp/status_code", success=(0,), message_at="/base_resp/status_msg", statuses={"1001": 504, "1042": 400}
+    ),
+    syntheses=(
+        Synthesis(
+            endpoint=SYNTHESIZE,
+            slots=SLOTS,
+            formats=FORMATS,
+            default_format="mp3",
+            template={
+                "output_format": "hex",
+                "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
+                "audio_setting": {"channel": 1},
+            },
+            answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID, "base_resp": SUCCESS},
+            chosen_by=Selector("/stream", (False,), by_default=True),  # "Default is false"
+            format_words=SAYS,
+            billing=(BILLED,),
+        ),
+        # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
+        # a request that does not is answered with it, the documents' default.
+        Synthesis(
+            endpoint=SYNTHESIZE_STREAM,
+            slots=SLOTS,
+            formats=STREAM_FORMATS,
+            default_format="mp3",
+            template={
+                "stream_options": {"exclude_aggregated_audio": True},
+                "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
+                "audio_setting": {"channel": 1},
+            },
+            answer={"data": {"status": 1}, "trace_id": TRACE_ID, "base_resp": SUCCESS},
+            last_event={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID, "base_resp": SUCCESS},
+            whole_audio_last_unless="/stream_options/exclude_aggregated_audio",
+            chosen_by=Selector("/stream", (True,)),
+            format_words=SAYS,
+            billing=(BILLED_STREAM,),
+        ),
+    ),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,
     voice_catalogue=VOICE_CATALOGUE,
-    doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
-                        "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "
-                        "that trusts the HTTP status reads an error as a success. The declared 400/401/429/500 are "
-                        "the family's imitation of those codes, marked inferred.", (REFERENCE, ERRORS_REFERENCE)),
-               DocDrift("streamed answer", "The stored reference's OpenAPI announces streaming and non-streaming "
-                        "output, but its streamed events are not in the stored excerpt: their fields are declared from "
-                        "a reseller's copy of the reference's field words, MiniMax's own command-line client (SSE "
-                        "data lines, hex at data.audio, status 2 last) and a gateway's reference (each event with "
-                        "data.audio, trace_id and base_resp; extra_info's usage_characters).",
-                        (REFERENCE, STREAM_REFERENCE, STREAM_CLIENT, STREAM_GATEWAY)),
-               DocDrift("GroupId", "Older MiniMax pages and integrations append ?GroupId=... to the URL; the current "
-                        "reference's OpenAPI has no GroupId parameter (the bearer key alone): not declared.",
-                        (REFERENCE,)),
-               DocDrift("hosts", "The reference's server is https://api.minimax.io, with https://api-uw.minimax.io "
-                        "as an alternative endpoint (\"Reduced Time to First Audio\"); mainland China accounts use "
-                        "another platform (api.minimaxi.com), not declared.", (REFERENCE,))),
+    doc_drift=(
+        DocDrift(
+            "errors in a 200 answer",
+            "The reference documents only a 200 answer and puts every error in "
+            "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "
+            "that trusts the HTTP status reads an error as a success. The declared 400/401/429/500 are "
+            "the family's imitation of those codes, marked inferred.",
+            (REFERENCE, ERRORS_REFERENCE),
+        ),
+        DocDrift(
+            "streamed answer",
+            "The stored reference's OpenAPI announces streaming and non-streaming "
+            "output, but its streamed events are not in the stored excerpt: their fields are declared from "
+            "a reseller's copy of the reference's field words, MiniMax's own command-line client (SSE "
+            "data lines, hex at data.audio, status 2 last) and a gateway's reference (each event with "
+            "data.audio, trace_id and base_resp; extra_info's usage_characters).",
+            (REFERENCE, STREAM_REFERENCE, STREAM_CLIENT, STREAM_GATEWAY),
+        ),
+        DocDrift(
+            "GroupId",
+            "Older MiniMax pages and integrations append ?GroupId=... to the URL; the current "
+            "reference's OpenAPI has no GroupId parameter (the bearer key alone): not declared.",
+            (REFERENCE,),
+        ),
+        DocDrift(
+            "hosts",
+            "The reference's server is https://api.minimax.io, with https://api-uw.minimax.io "
+            'as an alternative endpoint ("Reduced Time to First Audio"); mainland China accounts use '
+            "another platform (api.minimaxi.com), not declared.",
+            (REFERENCE,),
+        ),
+    ),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

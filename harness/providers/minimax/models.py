@@ -1,16 +1,16 @@
 """MiniMax's wire payloads for `POST /v1/t2a_v2`, as its reference's OpenAPI (`T2aV2Req`, `T2aV2Resp`) writes them.
 
-    POST https://api.minimax.io/v1/t2a_v2      Authorization: Bearer KEY
-        {"model", "text", "stream", "voice_setting": {"voice_id", "speed", "vol", "pitch", ...},
-         "audio_setting": {"sample_rate", "bitrate", "format", "channel"}, "output_format": "hex"|"url", ...}
-        200 {"data": {"audio": "<hex>", "status": 2}, "extra_info": {...}, "trace_id",
-             "base_resp": {"status_code": 0, "status_msg": "success"}}
-        {... "stream": true, "stream_options": {"exclude_aggregated_audio": true}}
-        200 text/event-stream: data: {"data": {"audio": "<hex piece>", "status": 1}, "trace_id", "base_resp"} ...
-             data: {"data": {"status": 2}, "extra_info": {...}, "trace_id", "base_resp"}  (the whole audio again
-             at data.audio unless exclude_aggregated_audio is true)
-    errors: `base_resp.status_code` non-zero (1000 unknown error, 1001 timeout, 1002 rate limit, 1004 authentication
-    failed, 1039 TPM rate limit, 1042 invisible characters over 10%, 2013 invalid input parameters)
+POST https://api.minimax.io/v1/t2a_v2      Authorization: Bearer KEY
+    {"model", "text", "stream", "voice_setting": {"voice_id", "speed", "vol", "pitch", ...},
+     "audio_setting": {"sample_rate", "bitrate", "format", "channel"}, "output_format": "hex"|"url", ...}
+    200 {"data": {"audio": "<hex>", "status": 2}, "extra_info": {...}, "trace_id",
+         "base_resp": {"status_code": 0, "status_msg": "success"}}
+    {... "stream": true, "stream_options": {"exclude_aggregated_audio": true}}
+    200 text/event-stream: data: {"data": {"audio": "<hex piece>", "status": 1}, "trace_id", "base_resp"} ...
+         data: {"data": {"status": 2}, "extra_info": {...}, "trace_id", "base_resp"}  (the whole audio again
+         at data.audio unless exclude_aggregated_audio is true)
+errors: `base_resp.status_code` non-zero (1000 unknown error, 1001 timeout, 1002 rate limit, 1004 authentication
+failed, 1039 TPM rate limit, 1042 invisible characters over 10%, 2013 invalid input parameters)
 """
 
 from __future__ import annotations
@@ -51,18 +51,64 @@ STREAM_CLIENT = "https://github.com/MiniMax-AI/cli (src/utils/audio-stream.ts)"
 MAX_TEXT_CHARS = 9999
 
 # The reference's enum, and the 2.5 previews a client offers (declaration.KNOWN_MODELS: source client).
-ModelName = Literal["speech-2.8-hd", "speech-2.8-turbo", "speech-2.6-hd", "speech-2.6-turbo", "speech-02-hd",
-                    "speech-02-turbo", "speech-01-hd", "speech-01-turbo", "speech-2.5-hd-preview",
-                    "speech-2.5-turbo-preview"]
+ModelName = Literal[
+    "speech-2.8-hd",
+    "speech-2.8-turbo",
+    "speech-2.6-hd",
+    "speech-2.6-turbo",
+    "speech-02-hd",
+    "speech-02-turbo",
+    "speech-01-hd",
+    "speech-01-turbo",
+    "speech-2.5-hd-preview",
+    "speech-2.5-turbo-preview",
+]
 AudioFormat = Literal["mp3", "pcm", "flac", "wav", "pcmu_raw", "pcmu_wav", "opus"]
 SampleRate = Literal[8000, 16000, 22050, 24000, 32000, 44100]
 Bitrate = Literal[32000, 64000, 128000, 256000]
 Emotion = Literal["happy", "sad", "angry", "fearful", "disgusted", "surprised", "calm", "fluent", "whisper"]
 LanguageBoost = Literal[
-    "Chinese", "Chinese,Yue", "English", "Arabic", "Russian", "Spanish", "French", "Portuguese", "German", "Turkish",
-    "Dutch", "Ukrainian", "Vietnamese", "Indonesian", "Japanese", "Italian", "Korean", "Thai", "Polish", "Romanian",
-    "Greek", "Czech", "Finnish", "Hindi", "Bulgarian", "Danish", "Hebrew", "Malay", "Persian", "Slovak", "Swedish",
-    "Croatian", "Filipino", "Hungarian", "Norwegian", "Slovenian", "Catalan", "Nynorsk", "Tamil", "Afrikaans", "auto",
+    "Chinese",
+    "Chinese,Yue",
+    "English",
+    "Arabic",
+    "Russian",
+    "Spanish",
+    "French",
+    "Portuguese",
+    "German",
+    "Turkish",
+    "Dutch",
+    "Ukrainian",
+    "Vietnamese",
+    "Indonesian",
+    "Japanese",
+    "Italian",
+    "Korean",
+    "Thai",
+    "Polish",
+    "Romanian",
+    "Greek",
+    "Czech",
+    "Finnish",
+    "Hindi",
+    "Bulgarian",
+    "Danish",
+    "Hebrew",
+    "Malay",
+    "Persian",
+    "Slovak",
+    "Swedish",
+    "Croatian",
+    "Filipino",
+    "Hungarian",
+    "Norwegian",
+    "Slovenian",
+    "Catalan",
+    "Nynorsk",
+    "Tamil",
+    "Afrikaans",
+    "auto",
 ]
 
 
@@ -114,15 +160,19 @@ class T2aV2Request(RequestModel):
     effective in non-streaming scenarios")."""
 
     model: ModelName
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
-                      description="The text to be converted into speech. Must be less than 10,000 characters.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The text to be converted into speech. Must be less than 10,000 characters.",
+    )
     stream: bool | None = None  # true: the streamed answer (SSE), the path's second answer form
     stream_options: StreamOptions | None = None
     voice_setting: VoiceSetting | None = None
     audio_setting: AudioSetting | None = None
     pronunciation_dict: PronunciationDict | None = None
-    timbre_weights: list[TimbreWeight] | None = Field(None, max_length=4, description="Timbre weights (legacy "
-                                                      "field). Up to 4 voices can be mixed.")
+    timbre_weights: list[TimbreWeight] | None = Field(
+        None, max_length=4, description="Timbre weights (legacy field). Up to 4 voices can be mixed."
+    )
     language_boost: LanguageBoost | None = None
     voice_modify: VoiceModify | None = None
     subtitle_enable: bool | None = None

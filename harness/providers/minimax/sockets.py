@@ -105,10 +105,19 @@ class AudioMessage(ResponseModel):
 
 # pcmu_raw, pcmu_wav: listed; neither the rate nor pcmu_raw's header is said: answered as assumed, G.711's common
 # form, at the asked sample_rate (8000 Hz where none is asked)
-PCMU = (g711("pcmu_raw", "pcm_mulaw", RATES),
-        Format(name="pcmu_wav", spec=AudioSpec("pcm_mulaw", 8000, "wav"), media_type="audio/wav", rates=RATES, assumed=(
+PCMU = (
+    g711("pcmu_raw", "pcm_mulaw", RATES),
+    Format(
+        name="pcmu_wav",
+        spec=AudioSpec("pcm_mulaw", 8000, "wav"),
+        media_type="audio/wav",
+        rates=RATES,
+        assumed=(
             "the documents do not say its rate; the sandbox answers a WAV file of μ-law samples at 8000 Hz, or at the "
-            "rate asked")))
+            "rate asked"
+        ),
+    ),
+)
 FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
     Format(name="pcm", spec=AudioSpec("pcm_s16le", 32000, "raw"), media_type="audio/pcm", rates=RATES),
     Format(name="mp3", spec=AudioSpec("mp3", 32000, "mp3"), media_type="audio/mpeg", rates=RATES),

@@ -72,14 +72,29 @@ ERRORS = (
 )
 
 SPEECH = Endpoint(
-    key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
+    key="audio.speech",
+    method="POST",
+    path="/v1/audio/speech",
+    host=HOST,
+    role=Role.STREAM,
     summary="Speech, streamed: speech.audio.delta events with base64 audio, then speech.audio.done with usage",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
-                        description="text/event-stream: speech.audio.delta, speech.audio.done"),
-               *ERRORS),
-    example={"input": "Hello world", "model": "voxtral-mini-tts-2603", "voice_id": "en_paul_neutral",
-             "response_format": "mp3", "stream": True},
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
+            description="text/event-stream: speech.audio.delta, speech.audio.done",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "input": "Hello world",
+        "model": "voxtral-mini-tts-2603",
+        "voice_id": "en_paul_neutral",
+        "response_format": "mp3",
+        "stream": True,
+    },
     doc=SDK,
 )
 
@@ -87,30 +102,83 @@ SPEECH = Endpoint(
 # base64-encoded, in audio_data" (GENERATE_GUIDE); the client's `complete` sends `Accept: application/json` and reads
 # its `SpeechResponse` for a 200 in that type.
 SPEECH_SYNC = Endpoint(
-    key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
+    key="audio.speech.sync",
+    method="POST",
+    path="/v1/audio/speech",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Speech, not streamed: one JSON document with the base64 audio at audio_data",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
-                        description="the audio, base64-encoded, in audio_data"),
-               *ERRORS),
-    example={"model": "voxtral-mini-tts-3-0", "input": "Your order shipped this morning and should arrive on Thursday.",
-             "voice_id": "gb_jane_neutral", "response_format": "mp3"},  # the guide's request
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
+            description="the audio, base64-encoded, in audio_data",
+        ),
+        *ERRORS,
+    ),
+    example={
+        "model": "voxtral-mini-tts-3-0",
+        "input": "Your order shipped this morning and should arrive on Thursday.",
+        "voice_id": "gb_jane_neutral",
+        "response_format": "mp3",
+    },  # the guide's request
     doc=GENERATE_GUIDE,
 )
 
 # "Voxtral 3 preset voices have ids such as voice_478 (Sheila, US English) ... The Voxtral 2 presets (en_paul_neutral,
 # gb_jane_neutral, …) are still accepted" (VOICES_GUIDE); the realtime and plugin guides default to en_paul_neutral.
-VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral", "en-GB", "female"),
-              Voice("voice_478", "en-US", "female"),
-              # The other Voxtral 3 presets as LiveKit Agents types them (source: client; its agents-js reference,
-              # plugins/agents-plugin-mistralai MistralTTSVoxtral3Voices, read 2026-11-25: "voice_479" | "voice_3143"
-              # | ... "Voices introduced with Voxtral 3. Voxtral 3 also accepts the Voxtral 2 voices."); micdrop's
-              # Mistral TTS defaults to one of them ("voiceId: 'voice_592', // Marie, French"). No stored page gives
-              # their languages: none is said.
-              *(Voice(f"voice_{number}", "") for number in (
-                  479, 3143, 481, 1788, 591, 590, 3147, 3149, 1787, 1786, 3150, 447, 485, 483, 3141, 589, 3137, 592,
-                  3139, 3153, 3146, 482, 3133, 3135, 3136, 3145, 3134, 3154, 480, 3155, 3132, 3138, 3140, 3144,
-                  3142)))
+VOICE_LIST = (
+    Voice("en_paul_neutral", "en-US", "male"),
+    Voice("gb_jane_neutral", "en-GB", "female"),
+    Voice("voice_478", "en-US", "female"),
+    # The other Voxtral 3 presets as LiveKit Agents types them (source: client; its agents-js reference,
+    # plugins/agents-plugin-mistralai MistralTTSVoxtral3Voices, read 2026-11-25: "voice_479" | "voice_3143"
+    # | ... "Voices introduced with Voxtral 3. Voxtral 3 also accepts the Voxtral 2 voices."); micdrop's
+    # Mistral TTS defaults to one of them ("voiceId: 'voice_592', // Marie, French"). No stored page gives
+    # their languages: none is said.
+    *(
+        Voice(f"voice_{number}", "")
+        for number in (
+            479,
+            3143,
+            481,
+            1788,
+            591,
+            590,
+            3147,
+            3149,
+            1787,
+            1786,
+            3150,
+            447,
+            485,
+            483,
+            3141,
+            589,
+            3137,
+            592,
+            3139,
+            3153,
+            3146,
+            482,
+            3133,
+            3135,
+            3136,
+            3145,
+            3134,
+            3154,
+            480,
+            3155,
+            3132,
+            3138,
+            3140,
+            3144,
+            3142,
+        )
+    ),
+)
 
 # The model card's API names of Voxtral TTS 26.03 (MODEL_CARD, read 2026-11-25): `voxtral-mini-tts-2603` and the alias
 # `voxtral-mini-tts-latest` — one model, one price ("price: 16.0, ... denominator: '/M Chars'" for the output; the input

@@ -97,6 +97,7 @@ class ErrorBody(ResponseModel):
 
 # --- the realtime WebSocket (source: sdk, RealtimeSpeech* models) --------------------------------------------------
 
+
 class SessionSettings(RequestModel):
     voice: str | None = None
     ref_audio: str | None = None

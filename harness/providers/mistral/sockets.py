@@ -37,13 +37,26 @@ from harness.providers.mistral.models import (
     TextFlush,
 )
 
-SESSION = {"request_id": "{id}", "model": "{model}", "is_ref_audio": False, "streaming_mode": "responsive",
-           "response_format": "{format}", "expressiveness": 1.0, "voice": "{voice}"}
+SESSION = {
+    "request_id": "{id}",
+    "model": "{model}",
+    "is_ref_audio": False,
+    "streaming_mode": "responsive",
+    "response_format": "{format}",
+    "expressiveness": 1.0,
+    "voice": "{voice}",
+}
 
 # pcm: its rate is written nowhere in the stored material; answered at the other formats' 24 kHz, with a finding
-PCM = Format(name="pcm", spec=AudioSpec("pcm_s16le", 24000, "raw"), media_type="audio/pcm;rate=24000", assumed=(
-    "the documents do not say its rate or sample format; the sandbox answers headerless 16-bit little-endian samples "
-    "at 24000 Hz, the rate of its other formats"))
+PCM = Format(
+    name="pcm",
+    spec=AudioSpec("pcm_s16le", 24000, "raw"),
+    media_type="audio/pcm;rate=24000",
+    assumed=(
+        "the documents do not say its rate or sample format; the sandbox answers headerless 16-bit little-endian "
+        "samples at 24000 Hz, the rate of its other formats"
+    ),
+)
 FORMATS = (  # each chunk a piece of one file: mp3 frames join into one stream; pcm headerless pieces; wav, flac assumed
     Format(name="mp3", spec=AudioSpec("mp3", 24000, "mp3"), media_type="audio/mpeg"),
     PCM,

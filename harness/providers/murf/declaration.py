@@ -75,8 +75,13 @@ def _error(status: int, words: str) -> Response:
     return Response(status=status, bodies=(JsonBody(ErrorBody),), description=words, inferred=True)
 
 
-ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _error(403, "ForbiddenError"),
-          _error(500, "InternalServerError"), _error(503, "ServiceUnavailableError"))
+ERRORS = (
+    _error(400, "BadRequestError"),
+    _error(402, "PaymentRequiredError"),
+    _error(403, "ForbiddenError"),
+    _error(500, "InternalServerError"),
+    _error(503, "ServiceUnavailableError"),
+)
 
 STREAM = Endpoint(
     key="speech.stream",
@@ -138,10 +143,18 @@ GENERATE = Endpoint(
 VOICE_LIST = (Voice("en-US-natalie", "en-US", "female"), Voice("en-US-terrell", "en-US", "male"))
 
 MODELS = (
-    Model(name="FALCON", synthesis=STREAM.key, voice="en-US-natalie",
-          description="Murf Falcon over /v1/speech/stream (voice en-US-natalie)"),
-    Model(name="GEN2", synthesis=GENERATE.key, voice="en-US-natalie",
-          description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)"),
+    Model(
+        name="FALCON",
+        synthesis=STREAM.key,
+        voice="en-US-natalie",
+        description="Murf Falcon over /v1/speech/stream (voice en-US-natalie)",
+    ),
+    Model(
+        name="GEN2",
+        synthesis=GENERATE.key,
+        voice="en-US-natalie",
+        description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)",
+    ),
 )
 
 REFUSALS = SpeechRefusals(
@@ -155,25 +168,40 @@ REFUSALS = SpeechRefusals(
 )
 
 # The characters a Gen2 synthesis consumed (its answer's consumedCharacterCount).
-BILLING = (BilledSignal(unit=Unit.CHARACTERS, at="/consumedCharacterCount", source="sdk", evidence=(
-    "Murf's official client murf 2.3.0, generated from Murf's API definition: the /v1/speech/generate answer "
-    "{\"audioFile\", \"encodedAudio\", \"audioLengthInSeconds\", \"consumedCharacterCount\", "
-    "\"remainingCharacterCount\", \"wordDurations\", ...}: the characters the request consumed")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.CHARACTERS,
+        at="/consumedCharacterCount",
+        source="sdk",
+        evidence=(
+            "Murf's official client murf 2.3.0, generated from Murf's API definition: the /v1/speech/generate answer "
+            '{"audioFile", "encodedAudio", "audioLengthInSeconds", "consumedCharacterCount", '
+            '"remainingCharacterCount", "wordDurations", ...}: the characters the request consumed'
+        ),
+    ),
+)
 
 # Each word's times in the generate answer, always (`wordDurationsAsOriginalText` only picks which spelling of the
 # words): objects {word, startMs, endMs, ...} in milliseconds.
-WORD_DURATIONS = Marks(text_at="/word", start_at="/startMs", end_at="/endMs", items_at="/wordDurations", unit_s=0.001,
-                       evidence="Murf's official client murf 2.3.0, generated from Murf's API definition: the "
-                       "/v1/speech/generate answer {..., \"wordDurations\": List[WordDurationResponse]}, "
-                       "WordDurationResponse {\"word\", \"startMs\", \"endMs\", \"sourceWordIndex\", "
-                       "\"pitchScaleMinimum\", \"pitchScaleMaximum\"} (" + SDK + ")")
+WORD_DURATIONS = Marks(
+    text_at="/word",
+    start_at="/startMs",
+    end_at="/endMs",
+    items_at="/wordDurations",
+    unit_s=0.001,
+    evidence="Murf's official client murf 2.3.0, generated from Murf's API definition: the "
+    '/v1/speech/generate answer {..., "wordDurations": List[WordDurationResponse]}, '
+    'WordDurationResponse {"word", "startMs", "endMs", "sourceWordIndex", '
+    '"pitchScaleMinimum", "pitchScaleMaximum"} (' + SDK + ")",
+)
 
 # format: the reference lists "MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG" and says nothing of another case; LiveKit Agents'
 # Murf plugin (livekit-plugins-murfai, livekit/agents at 1ff531d) sends "format": "pcm" to /v1/speech/stream and
 # format=pcm on the socket. A list of values is no statement about case: each lower-case name is taken as the
 # listed one, with a finding (the family's case rule takes any other spelling the same way, naming no client).
-LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murfai (livekit/agents 1ff531d)",
-                   'ChunkedStream._run: "format": "pcm"')
+LIVEKIT = Evidence(
+    EvidenceSource.CLIENT, "livekit-plugins-murfai (livekit/agents 1ff531d)", 'ChunkedStream._run: "format": "pcm"'
+)
 VALUE_VARIANTS = tuple(
     ValueVariant(
         at="/format",
@@ -191,21 +219,33 @@ VALUE_VARIANTS = tuple(
 # voice_id snake case. No stored page or client shows the HTTP endpoint refusing the other spelling, nor taking it:
 # the evidence is this one client in wide use (LiveKit lists Murf among its TTS plugins; Murf's docs list LiveKit
 # among its integrations). Decided as a value variant is: taken as the field it spells, with a finding.
-LIVEKIT_FIELDS = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murf==1.8.9 (livekit/agents)",
-                          'ChunkedStream._run: json={..., "voice_id": ..., "sample_rate": ...}')
-FIELD_SPELLINGS = tuple(FieldSpelling(sent, means, (LIVEKIT_FIELDS,),
-                                      "the reference spells the field in camel case and shows no refusal of another "
-                                      "spelling", endpoints=(STREAM.key,))
-                        for sent, means in (("/voice_id", "/voiceId"), ("/sample_rate", "/sampleRate")))
+LIVEKIT_FIELDS = Evidence(
+    EvidenceSource.CLIENT,
+    "livekit-plugins-murf==1.8.9 (livekit/agents)",
+    'ChunkedStream._run: json={..., "voice_id": ..., "sample_rate": ...}',
+)
+FIELD_SPELLINGS = tuple(
+    FieldSpelling(
+        sent,
+        means,
+        (LIVEKIT_FIELDS,),
+        "the reference spells the field in camel case and shows no refusal of another spelling",
+        endpoints=(STREAM.key,),
+    )
+    for sent, means in (("/voice_id", "/voiceId"), ("/sample_rate", "/sampleRate"))
+)
 
 # "Murf offers a diverse collection of 150+ AI voices" (SPEECH_CUSTOMIZATION); voiceId: "Use the GET /v1/speech/voices
 # API to find supported voiceIds. You can use either the voiceId (e.g. en-US-natalie) or just the voice actor's name
 # (e.g. natalie)" (REFERENCE), and the reference's streaming example sends "voiceId": "Matthew". The two declared
 # voices sample that library: any id of a documented form is spoken, with a finding.
-VOICE_CATALOGUE = Catalogue(open=True, form=r"(?:[a-z]{2}-[A-Z]{2}-)?[A-Za-z]+",
-                            why="\"150+ AI voices\" (SPEECH_CUSTOMIZATION); voiceId \"e.g. en-US-natalie\" or \"just "
-                                "the voice actor's name (e.g. natalie)\", \"Matthew\" in the streaming example "
-                                "(REFERENCE)")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"(?:[a-z]{2}-[A-Z]{2}-)?[A-Za-z]+",
+    why='"150+ AI voices" (SPEECH_CUSTOMIZATION); voiceId "e.g. en-US-natalie" or "just '
+    'the voice actor\'s name (e.g. natalie)", "Matthew" in the streaming example '
+    "(REFERENCE)",
+)
 
 SERVICE = SpeechService(
     name="murf",

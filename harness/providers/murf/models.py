@@ -77,8 +77,10 @@ class ErrorBody(ResponseModel):
 # maintained integration writes them (SOCKET_INTEGRATION, source: sdk: "This integration is maintained by Murf AI").
 SOCKET_REFERENCE = "https://murf.ai/api/docs/api-reference/text-to-speech/stream-input"
 SOCKET_CONTEXTS = "https://murf.ai/api/docs/text-to-speech/web-sockets/context-id"
-SOCKET_INTEGRATION = ("https://github.com/murf-ai/pipecat-murf-tts (src/pipecat_murf_tts/tts.py: _connect_websocket, "
-                      "_build_voice_config_message, flush_audio, _process_json_message)")
+SOCKET_INTEGRATION = (
+    "https://github.com/murf-ai/pipecat-murf-tts (src/pipecat_murf_tts/tts.py: _connect_websocket, "
+    "_build_voice_config_message, flush_audio, _process_json_message)"
+)
 
 
 class VoiceConfig(RequestModel):

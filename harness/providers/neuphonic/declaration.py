@@ -53,15 +53,32 @@ def _error(status: int, words: str) -> Response:
 
 
 SPEAK = Endpoint(
-    key="sse.speak", method="POST", path="/sse/speak/{lang_code}", host=HOST, role=Role.STREAM,
+    key="sse.speak",
+    method="POST",
+    path="/sse/speak/{lang_code}",
+    host=HOST,
+    role=Role.STREAM,
     summary="Speak over Server-Sent Events: base64 PCM chunks, one message event each",
-    request=SpeakRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(EventStreamBody(SpeakEvent, audio=AudioAt("/data/audio", media_type=PCM)),),
-                        description="event: message, data: {status_code, data: {audio, text, sampling_rate}}"),
-               _error(400, "a request the API refuses"), _error(401, "no valid x-api-key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"text": "Hello, world.", "lang_code": "en", "speed": 1.0, "sampling_rate": 24000,
-             "encoding": "pcm_linear"},
+    request=SpeakRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(SpeakEvent, audio=AudioAt("/data/audio", media_type=PCM)),),
+            description="event: message, data: {status_code, data: {audio, text, sampling_rate}}",
+        ),
+        _error(400, "a request the API refuses"),
+        _error(401, "no valid x-api-key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
+    example={
+        "text": "Hello, world.",
+        "lang_code": "en",
+        "speed": 1.0,
+        "sampling_rate": 24000,
+        "encoding": "pcm_linear",
+    },
     doc=SDK,
 )
 
@@ -72,17 +89,28 @@ SPEAK = Endpoint(
 # "Neuphonic has no model setting: the voice selects the model." LiveKit's plugin defaults to the first
 # (livekit-plugins-neuphonic 1.8.9: `voice_id: str = "8e9c4bc8-3979-48ab-8626-df53befc2090"`).
 JAMBONZ = "https://docs.jambonz.org/guides/features/tts-vendor-settings/neuphonic (Models; Voices and languages)"
-VOICE_LIST = (Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),
-              Voice("eeb488b8-d532-4235-aa57-f070cfc44750", "en", "female", extra={"label": "Hannah"}))
+VOICE_LIST = (
+    Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),
+    Voice("eeb488b8-d532-4235-aa57-f070cfc44750", "en", "female", extra={"label": "Hannah"}),
+)
 
 # Open: the stock voices are a library listed per language, and the account's cloned and created voices "work when you
 # enter their id" (JAMBONZ); every id shown is a UUID. An id of another form gets the not-found refusal.
-VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                            why="a voice is \"a Neuphonic voice id (a UUID)\"; cloned and created voices \"work when "
-                                "you enter their id\" (jambonz's guide, source: client)")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    why='a voice is "a Neuphonic voice id (a UUID)"; cloned and created voices "work when '
+    "you enter their id\" (jambonz's guide, source: client)",
+)
 
-MODELS = (Model(name="neuphonic", synthesis=SPEAK.key, voice="8e9c4bc8-3979-48ab-8626-df53befc2090",
-                description="Neuphonic SSE speech (the client's voice)"),)
+MODELS = (
+    Model(
+        name="neuphonic",
+        synthesis=SPEAK.key,
+        voice="8e9c4bc8-3979-48ab-8626-df53befc2090",
+        description="Neuphonic SSE speech (the client's voice)",
+    ),
+)
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "400", "{detail}"),

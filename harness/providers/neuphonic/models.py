@@ -16,7 +16,9 @@ from pydantic import BaseModel, Field
 from harness.core.spec import RequestModel, ResponseModel
 
 SDK = "https://pypi.org/project/pyneuphonic/3.1.2/ (pyneuphonic/_sse.py, pyneuphonic/models.py)"
-SDK_WEBSOCKET = "https://pypi.org/project/pyneuphonic/3.1.2/ (pyneuphonic/_websocket.py: wss://api.neuphonic.com/speak/en)"
+SDK_WEBSOCKET = (
+    "https://pypi.org/project/pyneuphonic/3.1.2/ (pyneuphonic/_websocket.py: wss://api.neuphonic.com/speak/en)"
+)
 
 
 class SpeakRequest(RequestModel):
@@ -24,8 +26,9 @@ class SpeakRequest(RequestModel):
     lang_code: str = Field(min_length=2, description="Language code for the desired language.")  # in the path
     voice_id: str | None = None
     speed: float | None = Field(None, gt=0, description="Playback speed of the audio.")
-    temperature: float | None = Field(None, ge=0, le=1.0, description="Randomness introduced into the "
-                                      "text-to-speech model. Range: 0 to 1.0.")
+    temperature: float | None = Field(
+        None, ge=0, le=1.0, description="Randomness introduced into the text-to-speech model. Range: 0 to 1.0."
+    )
     sampling_rate: Literal[8000, 16000, 22050, 24000] | None = None  # "Default is 24000"
     encoding: Literal["pcm_linear", "pcm_mulaw"] | None = None  # default "pcm_linear"
     output_format: str | None = None

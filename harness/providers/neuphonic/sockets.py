@@ -13,16 +13,16 @@ from __future__ import annotations
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
-                  Answer,
-                  AudioAnswer,
-                  Ending,
-                  Failures,
-                  KeyIn,
-                  Match,
-                  Send,
-                  Socket,
-                  SocketAuth,
-                  Upgrade,
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC, SocketEvent, SocketText
@@ -51,14 +51,20 @@ FORMATS = (
 )
 
 SPEAK = Socket(
-    key="speak.websocket", path="/speak/{lang_code}",
+    key="speak.websocket",
+    path="/speak/{lang_code}",
     summary="TTS WebSocket: text messages in, base64 PCM answers out (the last with stop)",
     doc=SDK_WEBSOCKET,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "pass your API key in the `x-api-key` header"
     upgrade=Upgrade(
         path_params={"lang_code": "en"},
-        query={"speed": "1.0", "lang_code": "en", "voice_id": "{voice}", "sampling_rate": "{rate}",
-               "encoding": "{format}"},  # TTSConfig's defaults, None values left out, as to_query_params writes them
+        query={
+            "speed": "1.0",
+            "lang_code": "en",
+            "voice_id": "{voice}",
+            "sampling_rate": "{rate}",
+            "encoding": "{format}",
+        },  # TTSConfig's defaults, None values left out, as to_query_params writes them
     ),
     suffix="-ws",
     text=Send("text", {"text": "{text}"}, SocketText, Match("/text")),
@@ -68,39 +74,70 @@ SPEAK = Socket(
         server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
     ),
     audio_answer=AudioAnswer(
-        message=Answer(name="audio", kind=Kind.AUDIO, match=Match("/data/audio"), model=SocketEvent,
-                       template={"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
+        message=Answer(
+            name="audio",
+            kind=Kind.AUDIO,
+            match=Match("/data/audio"),
+            model=SocketEvent,
+            template={"data": {"audio": "{audio}", "sampling_rate": "{rate}"}},
+        ),
         at=AudioAt("/data/audio"),
     ),
-    final=Answer(name="stop", kind=Kind.FINAL, match=Match("/data/stop", True), model=SocketEvent,
-                 template={"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}}),
+    final=Answer(
+        name="stop",
+        kind=Kind.FINAL,
+        match=Match("/data/stop", True),
+        model=SocketEvent,
+        template={"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}},
+    ),
     failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/errors"), model=SocketEvent,
-                     template={"status_code": "{code}", "errors": [{"message": "{message}"}]},
-                     code_at="/status_code", message_at="/errors/0/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/errors"),
+            model=SocketEvent,
+            template={"status_code": "{code}", "errors": [{"message": "{message}"}]},
+            code_at="/status_code",
+            message_at="/errors/0/message",
+        ),
         error_close=1008,  # not documented
     ),
     formats=FORMATS,
     context_at="/data/context_id",
     context_echoed_from="/context_id",
-    drift=(DocDrift("context_id", "No stored page or official client names a context: LiveKit's plugin sends "
-                    "context_id beside each text and reads only answers whose data.context_id echoes it (source: "
-                    "client). The sandbox takes the field (a finding, as any field the declaration does not list) and "
-                    "echoes the latest one a client named in data.context_id; a client that names none gets none.",
-                    (LIVEKIT, SDK_WEBSOCKET)),
-           DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
-                    "official TypeScript client stops at the answer whose data carries stop: true, which the "
-                    "declaration follows.", (SDK_WEBSOCKET, SDK_WEBSOCKET_JS)),
-           DocDrift("end of text", "The Python client's complete() sends {\"text\": \" <STOP>\"}; the repository's "
-                    "WebSocket page (marked \"Deprecated\") also ends a passage with <STOP> closing a text message, "
-                    "which the declaration reads as the end too. The page says the server returns \"all the audio "
-                    "chunks up to that point\" at every <STOP>, each passage's own. Both clients "
-                    "also send bare text frames (pyneuphonic's send(str), neuphonic-js's send): only the JSON "
-                    "{\"text\"} form is declared.",
-                    (SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC)),
-           DocDrift("errors", "No socket error message is in the stored material: the HTTP endpoint's "
-                    "{status_code, errors} shape (the client's APIResponse fields) is assumed, closed 1008.",
-                    (SDK_WEBSOCKET,))),
+    drift=(
+        DocDrift(
+            "context_id",
+            "No stored page or official client names a context: LiveKit's plugin sends "
+            "context_id beside each text and reads only answers whose data.context_id echoes it (source: "
+            "client). The sandbox takes the field (a finding, as any field the declaration does not list) and "
+            "echoes the latest one a client named in data.context_id; a client that names none gets none.",
+            (LIVEKIT, SDK_WEBSOCKET),
+        ),
+        DocDrift(
+            "final marker",
+            "The Python client reads no end of an utterance (its example sleeps); the "
+            "official TypeScript client stops at the answer whose data carries stop: true, which the "
+            "declaration follows.",
+            (SDK_WEBSOCKET, SDK_WEBSOCKET_JS),
+        ),
+        DocDrift(
+            "end of text",
+            'The Python client\'s complete() sends {"text": " <STOP>"}; the repository\'s '
+            'WebSocket page (marked "Deprecated") also ends a passage with <STOP> closing a text message, '
+            'which the declaration reads as the end too. The page says the server returns "all the audio '
+            "chunks up to that point\" at every <STOP>, each passage's own. Both clients "
+            "also send bare text frames (pyneuphonic's send(str), neuphonic-js's send): only the JSON "
+            '{"text"} form is declared.',
+            (SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC),
+        ),
+        DocDrift(
+            "errors",
+            "No socket error message is in the stored material: the HTTP endpoint's "
+            "{status_code, errors} shape (the client's APIResponse fields) is assumed, closed 1008.",
+            (SDK_WEBSOCKET,),
+        ),
+    ),
 )
 
 SOCKETS = (SPEAK,)

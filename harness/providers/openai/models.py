@@ -41,8 +41,9 @@ INPUT_WORDS = "The text to generate audio for. The maximum length is 4096 charac
 SPEED_MIN = 0.25
 SPEED_MAX = 4.0
 SPEED_WORDS = "The speed of the generated audio. Select a value from 0.25 to 4.0. 1.0 is the default."
-INSTRUCTIONS_WORDS = ("Control the voice of your generated audio with additional instructions. Does not work with "
-                      "tts-1 or tts-1-hd.")
+INSTRUCTIONS_WORDS = (
+    "Control the voice of your generated audio with additional instructions. Does not work with tts-1 or tts-1-hd."
+)
 PCM_RATE = 24_000  # pcm: "raw samples in 24kHz (16-bit signed, low-endian), without the header"
 
 ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]

@@ -104,6 +104,7 @@ VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse",
 
 # --- client events (strict: the GA endpoint refuses what it does not know) ----------------------------------------
 
+
 class PcmFormat(RequestModel):
     type: Literal["audio/pcm", "audio/pcmu", "audio/pcma"]
     rate: Literal[24000] | None = None
@@ -165,6 +166,7 @@ class ItemCreate(RequestModel):
 
 
 # --- server events (what the server adds is drift, never a failure) -----------------------------------------------
+
 
 class ServerEvent(ResponseModel):
     type: str
@@ -242,34 +244,59 @@ class ErrorEvent(ResponseModel):
     error: ErrorDetail
 
 
-_SESSION = {"type": "realtime", "object": "realtime.session", "id": "sess_{id}", "model": "{model}",
-            "output_modalities": ["audio"],
-            "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}
-_USAGE = ("openai==3.57.0 RealtimeResponse.usage \"Usage statistics for the Response, this will correspond to "
-          "billing.\"; RealtimeResponseUsageInputTokenDetails / OutputTokenDetails: ")
+_SESSION = {
+    "type": "realtime",
+    "object": "realtime.session",
+    "id": "sess_{id}",
+    "model": "{model}",
+    "output_modalities": ["audio"],
+    "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}},
+}
+_USAGE = (
+    'openai==3.57.0 RealtimeResponse.usage "Usage statistics for the Response, this will correspond to '
+    'billing."; RealtimeResponseUsageInputTokenDetails / OutputTokenDetails: '
+)
 BILLING = (
-    BilledSignal(unit=Unit.TEXT_TOKENS, at="/response/usage/input_token_details/text_tokens", event="response.done",
-                 source="sdk", evidence=_USAGE + "text_tokens \"The number of text tokens used as input\""),
-    BilledSignal(unit=Unit.AUDIO_TOKENS, at="/response/usage/output_token_details/audio_tokens",
-                 event="response.done", source="sdk", evidence=_USAGE + "audio_tokens \"The number of audio tokens "
-                 "used in the Response\""),
+    BilledSignal(
+        unit=Unit.TEXT_TOKENS,
+        at="/response/usage/input_token_details/text_tokens",
+        event="response.done",
+        source="sdk",
+        evidence=_USAGE + 'text_tokens "The number of text tokens used as input"',
+    ),
+    BilledSignal(
+        unit=Unit.AUDIO_TOKENS,
+        at="/response/usage/output_token_details/audio_tokens",
+        event="response.done",
+        source="sdk",
+        evidence=_USAGE + 'audio_tokens "The number of audio tokens used in the Response"',
+    ),
 )
 
 # The models a team weighs beside a text-to-speech API (their pages: "The best voice model for audio in, audio out";
 # "a distilled reasoning model for faster, lower-cost realtime voice interactions"). Offered over this socket alone.
 MODELS = (
-    Model(name="gpt-realtime-1.5", synthesis="audio.speech", voice="marin", max_chars=4096,
-          description="gpt-realtime-1.5 over the Realtime WebSocket (voice marin), asked to say the text"),
-    Model(name="gpt-realtime-2.1-mini", synthesis="audio.speech", voice="marin", max_chars=4096,
-          named_only=True,
-          description="gpt-realtime-2.1-mini over the Realtime WebSocket (voice marin), asked to say the text"),
+    Model(
+        name="gpt-realtime-1.5",
+        synthesis="audio.speech",
+        voice="marin",
+        max_chars=4096,
+        description="gpt-realtime-1.5 over the Realtime WebSocket (voice marin), asked to say the text",
+    ),
+    Model(
+        name="gpt-realtime-2.1-mini",
+        synthesis="audio.speech",
+        voice="marin",
+        max_chars=4096,
+        named_only=True,
+        description="gpt-realtime-2.1-mini over the Realtime WebSocket (voice marin), asked to say the text",
+    ),
 )
 
 FORMATS = (
     # "The PCM audio format. Only a 24kHz sample rate is supported." (audio/pcmu and audio/pcma carry no rate field and
     # are left out: the opening writes one)
-    Format(name="audio/pcm", spec=AudioSpec("pcm_s16le", PCM_RATE, "raw"), media_type="audio/pcm",
-           rates=(PCM_RATE,)),
+    Format(name="audio/pcm", spec=AudioSpec("pcm_s16le", PCM_RATE, "raw"), media_type="audio/pcm", rates=(PCM_RATE,)),
 )
 
 #: The beta Realtime grammar, switched off on 2026-05-12 (OpenWhispr/openwhispr#811: "OpenAI removed the Realtime Beta
@@ -281,14 +308,18 @@ BETA = RetiredGrammar(
     retired_on="2026-05-12",
     evidence="https://github.com/OpenWhispr/openwhispr/pull/811",
     header=("OpenAI-Beta", "realtime=v1"),
-    events=(("response.audio.delta", "response.output_audio.delta"),
-            ("response.audio.done", "response.output_audio.done"),
-            ("response.audio_transcript.delta", "response.output_audio_transcript.delta"),
-            ("response.audio_transcript.done", "response.output_audio_transcript.done"),
-            ("response.text.delta", "response.output_text.delta")),
-    fields=(("session.modalities", "session.output_modalities"),
-            ("session.voice", "session.audio.output.voice"),
-            ("session.output_audio_format", "session.audio.output.format")),
+    events=(
+        ("response.audio.delta", "response.output_audio.delta"),
+        ("response.audio.done", "response.output_audio.done"),
+        ("response.audio_transcript.delta", "response.output_audio_transcript.delta"),
+        ("response.audio_transcript.done", "response.output_audio_transcript.done"),
+        ("response.text.delta", "response.output_text.delta"),
+    ),
+    fields=(
+        ("session.modalities", "session.output_modalities"),
+        ("session.voice", "session.audio.output.voice"),
+        ("session.output_audio_format", "session.audio.output.format"),
+    ),
 )
 
 # The response's output item (RealtimeConversationItemAssistantMessage: "id ... may be provided by the client or
@@ -296,8 +327,11 @@ BETA = RetiredGrammar(
 # `audio`"), while it is made and once done.
 _ITEM = {"id": "item_{output}", "object": "realtime.item", "type": "message", "role": "assistant"}
 _ITEM_MADE = {**_ITEM, "status": "in_progress", "content": []}
-_ITEM_DONE = {**_ITEM, "status": "{item_status}",  # "incomplete" where the response is cancelled
-              "content": [{"type": "output_audio", "transcript": "{transcript}"}]}
+_ITEM_DONE = {
+    **_ITEM,
+    "status": "{item_status}",  # "incomplete" where the response is cancelled
+    "content": [{"type": "output_audio", "transcript": "{transcript}"}],
+}
 _IDS = {"response_id": "resp_{response}", "item_id": "item_{output}", "output_index": 0, "content_index": 0}
 _OUTPUT = {"response_id": "resp_{response}", "output_index": 0}
 
@@ -307,20 +341,33 @@ _OUTPUT = {"response_id": "resp_{response}", "output_index": 0}
 # `incomplete`. (`output_audio_buffer.clear` is "WebRTC/SIP only", Azure's ai-projects reference of the same
 # event, and "WebRTC Only" in the beta types: not this socket's.)
 # openai-client-base 0.8.1, RealtimeClientEventResponseCancel (generated from OpenAI's OpenAPI spec):
-CANCEL_QUOTE = ("Send this event to cancel an in-progress response. The server will respond with a `response.done` "
-                "event with a status of `response.status=cancelled`. If there is no response to cancel, the server "
-                "will respond with an error.")
-CANCELLED = realtime_event("response.done", response={
-    "id": "resp_{response}", "object": "realtime.response", "status": "cancelled", "output_modalities": ["audio"],
-    "metadata": "{metadata}", "output": [_ITEM_DONE],
-    "status_details": {"type": "cancelled", "reason": "client_cancelled"},
-    "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
-              "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})
+CANCEL_QUOTE = (
+    "Send this event to cancel an in-progress response. The server will respond with a `response.done` "
+    "event with a status of `response.status=cancelled`. If there is no response to cancel, the server "
+    "will respond with an error."
+)
+CANCELLED = realtime_event(
+    "response.done",
+    response={
+        "id": "resp_{response}",
+        "object": "realtime.response",
+        "status": "cancelled",
+        "output_modalities": ["audio"],
+        "metadata": "{metadata}",
+        "output": [_ITEM_DONE],
+        "status_details": {"type": "cancelled", "reason": "client_cancelled"},
+        "usage": {
+            "input_token_details": {"text_tokens": 0, "audio_tokens": 0},
+            "output_token_details": {"text_tokens": 0, "audio_tokens": 0},
+        },
+    },
+)
 
 
 def _event(name: str, model: type[ResponseModel], **fields: object) -> Answer:
-    return Answer(name=name, kind=Kind.METADATA, match=Match("/type", name), model=model,
-                  template=realtime_event(name, **fields))
+    return Answer(
+        name=name, kind=Kind.METADATA, match=Match("/type", name), model=model, template=realtime_event(name, **fields)
+    )
 
 
 CONVERSATION = Conversation(
@@ -328,12 +375,23 @@ CONVERSATION = Conversation(
     # client or generated by the server"; previous_item_id "The ID of the item that precedes this one, if any" (the
     # client's `root`: "added to the beginning of the conversation", ConversationItemCreateEvent.previous_item_id)
     added=_event("conversation.item.added", ItemEvent, previous_item_id="{previous}", item="{item}"),
-    item_at="/item", previous_at="/previous_item_id", first="root",
+    item_at="/item",
+    previous_at="/previous_item_id",
+    first="root",
     metadata_at="/response/metadata",  # RealtimeResponse.metadata, set by response.create's `response.metadata`
     opens=(
-        _event("response.created", ResponseCreated, response={
-            "id": "resp_{response}", "object": "realtime.response", "status": "in_progress",
-            "output_modalities": ["audio"], "metadata": "{metadata}", "output": []}),
+        _event(
+            "response.created",
+            ResponseCreated,
+            response={
+                "id": "resp_{response}",
+                "object": "realtime.response",
+                "status": "in_progress",
+                "output_modalities": ["audio"],
+                "metadata": "{metadata}",
+                "output": [],
+            },
+        ),
         _event("response.output_item.added", OutputItemEvent, **_OUTPUT, item=_ITEM_MADE),
         _event("conversation.item.added", ItemEvent, previous_item_id="{previous}", item=_ITEM_MADE),
         _event("response.content_part.added", ContentEvent, **_IDS, part={"type": "audio", "transcript": ""}),
@@ -341,55 +399,108 @@ CONVERSATION = Conversation(
     closes=(
         _event("response.output_audio.done", ContentEvent, **_IDS),
         _event("response.output_audio_transcript.done", ContentEvent, **_IDS, transcript="{transcript}"),
-        _event("response.content_part.done", ContentEvent, **_IDS,
-               part={"type": "audio", "transcript": "{transcript}"}),
+        _event(
+            "response.content_part.done", ContentEvent, **_IDS, part={"type": "audio", "transcript": "{transcript}"}
+        ),
         _event("response.output_item.done", OutputItemEvent, **_OUTPUT, item=_ITEM_DONE),
         _event("conversation.item.done", ItemEvent, previous_item_id="{previous}", item=_ITEM_DONE),
     ),
 )
 
 REALTIME = Socket(
-    key="realtime", path="/realtime",
+    key="realtime",
+    path="/realtime",
     summary="Realtime API (GA): session.update, conversation.item.create and response.create; "
-            "response.output_audio.delta and its transcript, response.done with usage",
+    "response.output_audio.delta and its transcript, response.done with usage",
     doc=SDK_TYPES,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),
     upgrade=Upgrade(host=HOST, query={"model": "{model}"}),
     start=Start(
-        greeting=Answer(name="session.created", kind=Kind.OPENED, match=Match("/type", "session.created"),
-                        model=ServerEvent, template=realtime_event("session.created", session=_SESSION)),
-        opening=Send("session.update", {"type": "session.update", "session": {
-            "type": "realtime", "output_modalities": ["audio"], "instructions": SAY_EXACTLY,
-            "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}}}},
-            SessionUpdate, Match("/type", "session.update")),
-        ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
-                     model=ServerEvent, template=realtime_event("session.updated", session=_SESSION)),
-        waits_for_greeting=True, waits_for_ready=True,
+        greeting=Answer(
+            name="session.created",
+            kind=Kind.OPENED,
+            match=Match("/type", "session.created"),
+            model=ServerEvent,
+            template=realtime_event("session.created", session=_SESSION),
+        ),
+        opening=Send(
+            "session.update",
+            {
+                "type": "session.update",
+                "session": {
+                    "type": "realtime",
+                    "output_modalities": ["audio"],
+                    "instructions": SAY_EXACTLY,
+                    "audio": {"output": {"format": {"type": "{format}", "rate": "{rate}"}, "voice": "{voice}"}},
+                },
+            },
+            SessionUpdate,
+            Match("/type", "session.update"),
+        ),
+        ready=Answer(
+            name="session.updated",
+            kind=Kind.READY,
+            match=Match("/type", "session.updated"),
+            model=ServerEvent,
+            template=realtime_event("session.updated", session=_SESSION),
+        ),
+        waits_for_greeting=True,
+        waits_for_ready=True,
     ),
     # the Realtime event grammar's shapes (harness.core.protocols.realtime_events) with the GA types' stricter models
     text=user_text(ItemCreate),
     end=respond(),
     audio_answer=audio_deltas("response.output_audio.delta", OutputDelta),
     transcript=transcript_deltas("response.output_audio_transcript.delta", OutputDelta),
-    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=ResponseDone,
-                 template=realtime_event("response.done", response={
-                     "id": "resp_{response}", "object": "realtime.response", "status": "completed",
-                     "output_modalities": ["audio"], "metadata": "{metadata}", "output": [_ITEM_DONE],
-                     "usage": {"input_token_details": {"text_tokens": 0, "audio_tokens": 0},
-                               "output_token_details": {"text_tokens": 0, "audio_tokens": 0}}})),
+    final=Answer(
+        name="response.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "response.done"),
+        model=ResponseDone,
+        template=realtime_event(
+            "response.done",
+            response={
+                "id": "resp_{response}",
+                "object": "realtime.response",
+                "status": "completed",
+                "output_modalities": ["audio"],
+                "metadata": "{metadata}",
+                "output": [_ITEM_DONE],
+                "usage": {
+                    "input_token_details": {"text_tokens": 0, "audio_tokens": 0},
+                    "output_token_details": {"text_tokens": 0, "audio_tokens": 0},
+                },
+            },
+        ),
+    ),
     conversation=CONVERSATION,
-    others=metadata(("conversation.item.created", "output_audio_buffer.started", "output_audio_buffer.stopped",
-                     "rate_limits.updated"), ServerEvent),
+    others=metadata(
+        (
+            "conversation.item.created",
+            "output_audio_buffer.started",
+            "output_audio_buffer.stopped",
+            "rate_limits.updated",
+        ),
+        ServerEvent,
+    ),
     failures=Failures(
         error=error_event(ErrorEvent, param=None),
         error_close=1008,
     ),
     clear=cancel_response(),
-    clears=Clears(answer=Answer(name="response.done (cancelled)", kind=Kind.FINAL,
-                                match=Match("/type", "response.done"), model=ResponseDone, template=CANCELLED),
-                  drops_speech=True),
-    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.FINAL, quote=CANCEL_QUOTE,
-                  doc=SDK_TYPES),  # response_cancel_event.py, generated from the same spec
+    clears=Clears(
+        answer=Answer(
+            name="response.done (cancelled)",
+            kind=Kind.FINAL,
+            match=Match("/type", "response.done"),
+            model=ResponseDone,
+            template=CANCELLED,
+        ),
+        drops_speech=True,
+    ),
+    cancel=Cancel(
+        "clear", AfterCancel.DROPPED, ack=Kind.FINAL, quote=CANCEL_QUOTE, doc=SDK_TYPES
+    ),  # response_cancel_event.py, generated from the same spec
     formats=FORMATS,
     ending=Ending(server_closes=False),  # the session stays open for the next response: the client closes it
     billing=BILLING,
@@ -399,10 +510,18 @@ REALTIME = Socket(
     retired=BETA,
     evidence=DOCUMENTS,
     drift=(
-        DocDrift("realtime error close", "After an error event the GA socket stays open (the clients go on); the "
-                 "family's imitation closes it with 1008 after the error, as it does for every socket.", (SDK_TYPES,)),
-        DocDrift("realtime tokens a second", "No stored page says how many audio tokens a second of speech is: the "
-                 "sandbox writes its estimate (openai.toml); response.done's usage is the bill.", (MODEL_PAGE,)),
+        DocDrift(
+            "realtime error close",
+            "After an error event the GA socket stays open (the clients go on); the "
+            "family's imitation closes it with 1008 after the error, as it does for every socket.",
+            (SDK_TYPES,),
+        ),
+        DocDrift(
+            "realtime tokens a second",
+            "No stored page says how many audio tokens a second of speech is: the "
+            "sandbox writes its estimate (openai.toml); response.done's usage is the bill.",
+            (MODEL_PAGE,),
+        ),
     ),
 )
 

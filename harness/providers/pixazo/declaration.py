@@ -88,28 +88,52 @@ def flat(usd: Decimal) -> PriceFunction:
 
     return price
 
+
 # --- where the documents contradict each other; the spec accepts both readings and says so ---
 
 DOC_DRIFT = (
-    DocDrift("timestamps", "created_at is ISO 8601 ('2026-05-22T13:17:32.110Z') while updated_at and "
-             "completed_at are 'YYYY-MM-DD HH:MM:SS' in the same callback example", (DOC_XTTS, DOC_CHATTERBOX)),
+    DocDrift(
+        "timestamps",
+        "created_at is ISO 8601 ('2026-05-22T13:17:32.110Z') while updated_at and "
+        "completed_at are 'YYYY-MM-DD HH:MM:SS' in the same callback example",
+        (DOC_XTTS, DOC_CHATTERBOX),
+    ),
     DocDrift("media_type", MEDIA_TYPE_VARIANT.note, (DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE)),
-    DocDrift("status codes", "the VibeVoice documents give two status tables: one lists 404 and not 402, "
-             "the other 402 and not 404; both are accepted", (DOC_VIBEVOICE,)),
-    DocDrift("xtts text default", "the text default is given as \"Hi\" and as \"Hi there, I'm your new "
-             "voice clone. Try your best to upload quality audio\"", (DOC_XTTS,)),
-    DocDrift("webhooks", "XTTS documents both an X-Webhook-URL header and a `webhook` body parameter; "
-             "VibeVoice documents X-Webhook-URL without X-Webhook-Mode", (DOC_XTTS, DOC_VIBEVOICE)),
-    DocDrift("prices", "XTTS is $0.015 per request; Chatterbox's only figure is its 402 example "
-             "(\"Required: $0.01\"); VibeVoice documents no price", (DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE)),
+    DocDrift(
+        "status codes",
+        "the VibeVoice documents give two status tables: one lists 404 and not 402, "
+        "the other 402 and not 404; both are accepted",
+        (DOC_VIBEVOICE,),
+    ),
+    DocDrift(
+        "xtts text default",
+        'the text default is given as "Hi" and as "Hi there, I\'m your new '
+        'voice clone. Try your best to upload quality audio"',
+        (DOC_XTTS,),
+    ),
+    DocDrift(
+        "webhooks",
+        "XTTS documents both an X-Webhook-URL header and a `webhook` body parameter; "
+        "VibeVoice documents X-Webhook-URL without X-Webhook-Mode",
+        (DOC_XTTS, DOC_VIBEVOICE),
+    ),
+    DocDrift(
+        "prices",
+        "XTTS is $0.015 per request; Chatterbox's only figure is its 402 example "
+        '("Required: $0.01"); VibeVoice documents no price',
+        (DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE),
+    ),
 )
 
 # --- the endpoints: a submit per model, the universal status endpoint, the callback -------------------
 
 WEBHOOK_HEADERS = (
     Header("X-Webhook-URL", "HTTPS endpoint that receives the POST callback"),
-    Header("X-Webhook-Mode", "terminal: once at the final status; sync: every poll cycle plus terminal",
-           choices=("terminal", "sync")),
+    Header(
+        "X-Webhook-Mode",
+        "terminal: once at the final status; sync: every poll cycle plus terminal",
+        choices=("terminal", "sync"),
+    ),
     Header("Cache-Control", "no-cache"),
 )
 
@@ -129,11 +153,17 @@ SUBMIT_ERRORS = (
 ACCEPTED = Response(status=202, bodies=(JsonBody(SubmitAccepted),), description="Accepted — Request queued")
 
 
-
-
 def _submit(
-    key: str, path: str, model_id: str, request: type[BaseModel], doc: str, example: dict[str, Any], *,
-    price: PriceFunction | None, extra_errors: tuple[Response, ...] = (), summary: str,
+    key: str,
+    path: str,
+    model_id: str,
+    request: type[BaseModel],
+    doc: str,
+    example: dict[str, Any],
+    *,
+    price: PriceFunction | None,
+    extra_errors: tuple[Response, ...] = (),
+    summary: str,
 ) -> Endpoint:
     return Endpoint(
         key=key,
@@ -246,6 +276,7 @@ WEBHOOK = Endpoint(
 
 # --- what the benchmark drives: a plain text becomes a one-speaker script for VibeVoice ----------------
 
+
 def _script(text: str) -> str:
     """A plain text becomes a one-speaker script; a script already in "Speaker N:" form is kept."""
     return text if SPEAKER_LINE.match(text.strip()) else f"Speaker 0: {text}"
@@ -320,8 +351,14 @@ OFFERINGS = (
 SAMPLE_RATE = 24_000
 # VibeVoice presets as pitch shifts (semitones) of the Piper voice; unknown presets by speaker index.
 PRESET_PITCH = {
-    "Alice [EN]": 3.0, "Carter [EN]": -2.0, "Frank [EN]": -4.0, "Mary [EN] (Background Music)": 4.5,
-    "Maya [EN]": 2.0, "Anchen [ZH] (Background Music)": 5.0, "Bowen [ZH]": -1.0, "Xinran [ZH]": 6.0,
+    "Alice [EN]": 3.0,
+    "Carter [EN]": -2.0,
+    "Frank [EN]": -4.0,
+    "Mary [EN] (Background Music)": 4.5,
+    "Maya [EN]": 2.0,
+    "Anchen [ZH] (Background Music)": 5.0,
+    "Bowen [ZH]": -1.0,
+    "Xinran [ZH]": 6.0,
 }
 INDEX_PITCH = (0.0, -3.0, 3.5, -5.0)
 # VibeVoice-Realtime presets as small pitch shifts of the degraded voice: shifting its telephone band down
@@ -342,7 +379,7 @@ def script_lines(script: str) -> tuple[tuple[int, str], ...]:
         match = SPEAKER_LINE.match(line)
         if match:
             speaker = int(match.group(1))
-            line = line[match.end():].strip()
+            line = line[match.end() :].strip()
         if line:
             lines.append((speaker, line))
     if not lines:
@@ -359,8 +396,12 @@ def _chatterbox(params: BaseModel, model: JobModel) -> Spoken:
     base = model.sound
     exaggeration = 0.5 if params.exaggeration is None else params.exaggeration
     cfg = 0.5 if params.cfg is None else params.cfg
-    sound = Sound(base.engine, _clamp(base.length + (0.5 - cfg) * 0.2, 0.6, 1.2), base.rate,
-                  _clamp(base.pitch + (exaggeration - 0.5) * 4.0, -12.0, 12.0))
+    sound = Sound(
+        base.engine,
+        _clamp(base.length + (0.5 - cfg) * 0.2, 0.6, 1.2),
+        base.rate,
+        _clamp(base.pitch + (exaggeration - 0.5) * 4.0, -12.0, 12.0),
+    )
     voice = SpokenVoice(sound, "audio_url" if params.audio_url else "", params.audio_url or None)
     return Spoken(((0, params.text),), (voice,))
 
@@ -385,9 +426,16 @@ def _realtime(params: BaseModel, model: JobModel) -> Spoken:
     assert isinstance(params, VibeVoiceRealtimeRequest)
     lines = script_lines(params.script)
     voices = tuple(
-        SpokenVoice(Sound(model.sound.engine, model.sound.length, model.sound.rate, PRESET_REALTIME_PITCH.get(
-            s.preset, INDEX_REALTIME_PITCH[i % len(INDEX_REALTIME_PITCH)])))
-        for i, s in enumerate(params.speakers))
+        SpokenVoice(
+            Sound(
+                model.sound.engine,
+                model.sound.length,
+                model.sound.rate,
+                PRESET_REALTIME_PITCH.get(s.preset, INDEX_REALTIME_PITCH[i % len(INDEX_REALTIME_PITCH)]),
+            )
+        )
+        for i, s in enumerate(params.speakers)
+    )
     return Spoken(lines, voices)
 
 
@@ -441,10 +489,13 @@ STATUS_BODY: Mapping[str, Any] = {
 }
 CALLBACK_BODY = {**STATUS_BODY, "output": Only("media_url", {"media_url": ["{media_url}"], "media_type": "audio/wav"})}
 
-APIM_MISSING = ("Access denied due to missing subscription key. "
-                "Make sure to include subscription key when making requests to an API.")
-APIM_INVALID = ("Access denied due to invalid subscription key. "
-                "Make sure to provide a valid key for an active subscription.")
+APIM_MISSING = (
+    "Access denied due to missing subscription key. "
+    "Make sure to include subscription key when making requests to an API."
+)
+APIM_INVALID = (
+    "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."
+)
 
 SERVICE = JobsService(
     name="pixazo",
@@ -465,14 +516,26 @@ SERVICE = JobsService(
         polling_url_pointer="/polling_url",
         id_template="{model_id}_{token}",
     ),
-    status=Status(endpoint=STATUS, id_param="request_id", body=STATUS_BODY, error_pointer="/error",
-                  created_pointer="/created_at", completed_pointer="/completed_at"),
-    media=Media(url_pointer="/output/media_url/0", type_pointer="/output/media_type",
-                path="/v1/{job_id}/output.{ext}"),  # the documents' R2 CDN layout
+    status=Status(
+        endpoint=STATUS,
+        id_param="request_id",
+        body=STATUS_BODY,
+        error_pointer="/error",
+        created_pointer="/created_at",
+        completed_pointer="/completed_at",
+    ),
+    media=Media(
+        url_pointer="/output/media_url/0", type_pointer="/output/media_type", path="/v1/{job_id}/output.{ext}"
+    ),  # the documents' R2 CDN layout
     webhooks=Webhooks(
-        endpoint=WEBHOOK, payload=CALLBACK_BODY, url_header="X-Webhook-URL", mode_header="X-Webhook-Mode",
+        endpoint=WEBHOOK,
+        payload=CALLBACK_BODY,
+        url_header="X-Webhook-URL",
+        mode_header="X-Webhook-Mode",
         # XTTS's body parameter: ["completed"] is terminal-only; ["*"] (the default) is every event.
-        url_field="webhook", events_field="webhook_events_filter", terminal_events=("completed",),
+        url_field="webhook",
+        events_field="webhook_events_filter",
+        terminal_events=("completed",),
     ),
     # created_at to the millisecond, the rest at whole seconds in the form the job's stamps take; the callback
     # example prints the zone-less form, which its "same shape" note allows in status bodies.

@@ -25,9 +25,7 @@ DOCS = (DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE)
 STATUSES = ("QUEUED", "PROCESSING", "COMPLETED", "FAILED", "ERROR")
 JobStatus = Literal["QUEUED", "PROCESSING", "COMPLETED", "FAILED", "ERROR"]
 
-XttsLanguage = Literal[
-    "en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru", "nl", "cs", "ar", "zh", "hu", "ko", "hi"
-]
+XttsLanguage = Literal["en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru", "nl", "cs", "ar", "zh", "hu", "ko", "hi"]
 WebhookEvent = Literal["*", "completed"]
 VIBEVOICE_PRESETS = Literal[
     "Alice [EN]",
@@ -48,11 +46,12 @@ SPEAKER_LINE = re.compile(r"^Speaker (\d+):")
 class XttsRequest(RequestModel):
     speaker: str = Field(min_length=1, description="URL to speaker audio file (wav, mp3, m4a, ogg, or flv)")
     # A recommendation, not a limit: a longer text is sent, with a warning.
-    text: Annotated[str, SoftLimit("Text to synthesize (max 500 characters recommended)", DOC_XTTS,
-                                   max_length=500)] = Field(
-        "Hi there, I'm your new voice clone. Try your best to upload quality audio",
-        min_length=1,
-        description="Text to synthesize",
+    text: Annotated[str, SoftLimit("Text to synthesize (max 500 characters recommended)", DOC_XTTS, max_length=500)] = (
+        Field(
+            "Hi there, I'm your new voice clone. Try your best to upload quality audio",
+            min_length=1,
+            description="Text to synthesize",
+        )
     )
     language: XttsLanguage = "en"
     cleanup_voice: bool = False
@@ -94,12 +93,21 @@ def _check_script(script: str, speaker_count: int) -> str:
 class VibeVoiceRequest(RequestModel):
     script: str = Field(min_length=1)
     # The cap is a sentence inside the example's script, not a documented limit: more are sent, flagged.
-    speakers: Annotated[list[VibeVoiceSpeaker], SoftLimit(
-        "it supports up to four speakers at once (a line of the example script)", DOC_VIBEVOICE, max_length=4,
-    )] = Field(default_factory=list)
+    speakers: Annotated[
+        list[VibeVoiceSpeaker],
+        SoftLimit(
+            "it supports up to four speakers at once (a line of the example script)",
+            DOC_VIBEVOICE,
+            max_length=4,
+        ),
+    ] = Field(default_factory=list)
     seed: int | None = None
-    cfg_scale: Annotated[float, SoftLimit("CFG (Classifier-Free Guidance) scale ... Range typically 1.0–2.0.",
-                                          DOC_VIBEVOICE, low=1.0, high=2.0)] = 1.3
+    cfg_scale: Annotated[
+        float,
+        SoftLimit(
+            "CFG (Classifier-Free Guidance) scale ... Range typically 1.0–2.0.", DOC_VIBEVOICE, low=1.0, high=2.0
+        ),
+    ] = 1.3
 
     @model_validator(mode="after")
     def _speakers_match_script(self) -> VibeVoiceRequest:

@@ -105,35 +105,67 @@ def price(params: Mapping[str, Any]) -> Cost:
 # --- where the page contradicts itself or leaves open what a harness must decide ---------------------
 
 DOC_DRIFT = (
-    DocDrift("status body", "the prose says every status response includes credits_used, created_at and "
-             "completed_at, but the status example is {\"status\": \"completed\", \"output_url\": \"https://...\"} "
-             "without them (nor the id); all but status are optional", (DOC,)),
-    DocDrift("reference size", "the reference limit is \"max 10 MB\" in the overview and comparison, \"under "
-             "10 MB\" in the FAQ and the 400 message, and MB is not defined; up to 10 MiB inclusive is accepted",
-             (DOC,)),
-    DocDrift("voice description", "voice design is shown both as the voice_description field and as a "
-             "parenthesised prefix of the text (\"(warm elderly man, slow pace) Hello.\"); style cues are "
-             "listed for voice design and also said to go \"directly in the text field\"; both forms pass", (DOC,)),
-    DocDrift("error body", "no error body is shown (only status codes and messages); the error model is "
-             "inferred and accepts {\"error\": ...}, {\"error\", \"message\"}, {\"detail\": ...}", (DOC,)),
-    DocDrift("status codes", "no success code is written for either endpoint (200 inferred; 202 also accepted "
-             "for the queued answer); 401 and the status endpoint's 404 are implied, not listed", (DOC,)),
-    DocDrift("job states", "only \"queued\" and \"completed\" appear; \"processing\" and \"failed\" are "
-             "inferred, as is every failure field", (DOC,)),
-    DocDrift("retry-after", "429 is documented \"with a Retry-After header\", yet the retry example falls "
-             "back to its own delay when the header is absent (`resp.headers.get(\"Retry-After\", delay)`)",
-             (DOC,)),
-    DocDrift("submit body", "the queued answer is shown as {\"id\": \"uuid\", \"status\": \"queued\", "
-             "\"credits_used\": 50.0, ...}: the elided fields are unknown", (DOC,)),
-    DocDrift("languages", "\"30+ languages\" are named but their codes are not; only \"en\" and \"auto\" "
-             "appear as values, so any language code is accepted", (DOC,)),
+    DocDrift(
+        "status body",
+        "the prose says every status response includes credits_used, created_at and "
+        'completed_at, but the status example is {"status": "completed", "output_url": "https://..."} '
+        "without them (nor the id); all but status are optional",
+        (DOC,),
+    ),
+    DocDrift(
+        "reference size",
+        'the reference limit is "max 10 MB" in the overview and comparison, "under '
+        '10 MB" in the FAQ and the 400 message, and MB is not defined; up to 10 MiB inclusive is accepted',
+        (DOC,),
+    ),
+    DocDrift(
+        "voice description",
+        "voice design is shown both as the voice_description field and as a "
+        'parenthesised prefix of the text ("(warm elderly man, slow pace) Hello."); style cues are '
+        'listed for voice design and also said to go "directly in the text field"; both forms pass',
+        (DOC,),
+    ),
+    DocDrift(
+        "error body",
+        "no error body is shown (only status codes and messages); the error model is "
+        'inferred and accepts {"error": ...}, {"error", "message"}, {"detail": ...}',
+        (DOC,),
+    ),
+    DocDrift(
+        "status codes",
+        "no success code is written for either endpoint (200 inferred; 202 also accepted "
+        "for the queued answer); 401 and the status endpoint's 404 are implied, not listed",
+        (DOC,),
+    ),
+    DocDrift(
+        "job states",
+        'only "queued" and "completed" appear; "processing" and "failed" are inferred, as is every failure field',
+        (DOC,),
+    ),
+    DocDrift(
+        "retry-after",
+        '429 is documented "with a Retry-After header", yet the retry example falls '
+        'back to its own delay when the header is absent (`resp.headers.get("Retry-After", delay)`)',
+        (DOC,),
+    ),
+    DocDrift(
+        "submit body",
+        'the queued answer is shown as {"id": "uuid", "status": "queued", '
+        '"credits_used": 50.0, ...}: the elided fields are unknown',
+        (DOC,),
+    ),
+    DocDrift(
+        "languages",
+        '"30+ languages" are named but their codes are not; only "en" and "auto" '
+        "appear as values, so any language code is accepted",
+        (DOC,),
+    ),
 )
 
 
 # --- the endpoints ---------------------------------------------------------------------------------
 
 RETRY_AFTER = "Retry-After"
-
 
 
 def _error(status: int, description: str, *, inferred: bool = False, retry_after: bool = False) -> Response:
@@ -295,8 +327,8 @@ def design_sound(description: str) -> Sound:
 def split_style_cue(text: str) -> tuple[str, str]:
     """("(warm elderly man, slow pace) Hello.") -> ("warm elderly man, slow pace", "Hello.")."""
     match = STYLE_CUE.match(text)
-    if match and text[match.end():].strip():
-        return match.group(1), text[match.end():]
+    if match and text[match.end() :].strip():
+        return match.group(1), text[match.end() :]
     return "", text
 
 
@@ -305,8 +337,12 @@ def _speak(params: BaseModel, model: JobModel) -> Spoken:
     cue, text = split_style_cue(params.text)
     scale = params.inference_timesteps / STEPS_DEFAULT
     if params.voice_ref is not None:
-        voice = SpokenVoice(Sound("piper", CLONE_LENGTH, SAMPLE_RATE), "voice_ref", reference_upload=params.voice_ref,
-                            language=params.language or "")
+        voice = SpokenVoice(
+            Sound("piper", CLONE_LENGTH, SAMPLE_RATE),
+            "voice_ref",
+            reference_upload=params.voice_ref,
+            language=params.language or "",
+        )
         return Spoken(((0, text),), (voice,), scale, CLONE_PACE)
     design = design_sound(" ".join(filter(None, (params.voice_description, cue))))
     return Spoken(((0, text),), (SpokenVoice(design, language=params.language or ""),), scale, DESIGN_PACE)
@@ -383,8 +419,10 @@ SERVICE = JobsService(
         too_slow="Reference audio must be sampled at 16 kHz or higher (got {rate} Hz)",
         too_short="Reference audio must be at least 5 seconds long (got {seconds} s)",
     ),
-    plans=(AccountPlan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT),
-           AccountPlan("paid", PLAN_LIMITS["paid"])),
+    plans=(
+        AccountPlan("free", PLAN_LIMITS["free"], balance=FREE_CREDITS * USD_PER_CREDIT),
+        AccountPlan("paid", PLAN_LIMITS["paid"]),
+    ),
     default_plan="paid",
     offerings=OFFERINGS,
     doc_drift=DOC_DRIFT,

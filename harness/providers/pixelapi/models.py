@@ -77,15 +77,17 @@ class GenerateRequest(RequestModel):
     makes it a cloning request, billed as one.
     """
 
-    text: str = Field(min_length=1, max_length=TEXT_MAX_CHARS,
-                      description="Maximum 500 characters of text per request")
+    text: str = Field(min_length=1, max_length=TEXT_MAX_CHARS, description="Maximum 500 characters of text per request")
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN, description="a language code, or auto")
     voice_description: str | None = Field(None, description="voice design prompt, with style cues")
     voice_ref: Upload | None = Field(None, description="WAV or MP3, >= 5 s, >= 16 kHz, <= 10 MB")
-    cfg_value: float = Field(CFG_DEFAULT, ge=CFG_MIN, le=CFG_MAX,
-                             description="cfg_value (0.5–5.0, default 2.0) controls cloning strength")
+    cfg_value: float = Field(
+        CFG_DEFAULT, ge=CFG_MIN, le=CFG_MAX, description="cfg_value (0.5–5.0, default 2.0) controls cloning strength"
+    )
     inference_timesteps: int = Field(
-        STEPS_DEFAULT, ge=STEPS_MIN, le=STEPS_MAX,
+        STEPS_DEFAULT,
+        ge=STEPS_MIN,
+        le=STEPS_MAX,
         description="inference_timesteps (4–20, default 10) trades generation speed for audio quality",
     )
 

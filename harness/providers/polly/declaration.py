@@ -125,8 +125,19 @@ VOICES = Endpoint(
 
 
 def _voices_body(voices: Sequence[Voice]) -> dict[str, Any]:
-    return {"Voices": [{"Gender": v.gender, "Id": v.name, "LanguageCode": v.language, "LanguageName": "US English",
-                        "Name": v.name, "SupportedEngines": list(v.models)} for v in voices]}
+    return {
+        "Voices": [
+            {
+                "Gender": v.gender,
+                "Id": v.name,
+                "LanguageCode": v.language,
+                "LanguageName": "US English",
+                "Name": v.name,
+                "SupportedEngines": list(v.models),
+            }
+            for v in voices
+        ]
+    }
 
 
 def _voice(name: str, gender: str, *engines: str) -> Voice:
@@ -151,24 +162,47 @@ VOICE_LIST = (
 # A voice speaks its locale's language: the benchmark speaks each language with it.
 STANDARD_VOICES_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/standard-voices.html"
 STANDARD_LOCALE_VOICES = (
-    ("es-ES", "Conchita"), ("es-MX", "Mia"), ("es-US", "Lupe"), ("de-DE", "Marlene"), ("fr-FR", "Celine"),
-    ("fr-CA", "Chantal"), ("it-IT", "Carla"), ("pt-BR", "Camila"), ("pt-PT", "Ines"), ("ja-JP", "Mizuki"),
-    ("cmn-CN", "Zhiyu"), ("ko-KR", "Seoyeon"), ("hi-IN", "Aditi"), ("arb", "Zeina"), ("ru-RU", "Tatyana"),
-    ("nl-NL", "Lotte"), ("pl-PL", "Ewa"), ("tr-TR", "Filiz"), ("sv-SE", "Astrid"), ("da-DK", "Naja"),
-    ("nb-NO", "Liv"), ("is-IS", "Dora"), ("ro-RO", "Carmen"), ("cy-GB", "Gwyneth"))
+    ("es-ES", "Conchita"),
+    ("es-MX", "Mia"),
+    ("es-US", "Lupe"),
+    ("de-DE", "Marlene"),
+    ("fr-FR", "Celine"),
+    ("fr-CA", "Chantal"),
+    ("it-IT", "Carla"),
+    ("pt-BR", "Camila"),
+    ("pt-PT", "Ines"),
+    ("ja-JP", "Mizuki"),
+    ("cmn-CN", "Zhiyu"),
+    ("ko-KR", "Seoyeon"),
+    ("hi-IN", "Aditi"),
+    ("arb", "Zeina"),
+    ("ru-RU", "Tatyana"),
+    ("nl-NL", "Lotte"),
+    ("pl-PL", "Ewa"),
+    ("tr-TR", "Filiz"),
+    ("sv-SE", "Astrid"),
+    ("da-DK", "Naja"),
+    ("nb-NO", "Liv"),
+    ("is-IS", "Dora"),
+    ("ro-RO", "Carmen"),
+    ("cy-GB", "Gwyneth"),
+)
 STANDARD_LANGUAGES = ("en-US", "en-GB", "en-AU", "en-IN", "en-GB-WLS", *(code for code, _ in STANDARD_LOCALE_VOICES))
 STANDARD_LANGUAGES_SOURCE = f"{STANDARD_VOICES_PAGE} (read 2026-11-26): available standard voices, by language code"
-LOCALE_VOICES = tuple(Voice(name, code, "", ("standard",), {"source": STANDARD_VOICES_PAGE})
-                      for code, name in STANDARD_LOCALE_VOICES)
+LOCALE_VOICES = tuple(
+    Voice(name, code, "", ("standard",), {"source": STANDARD_VOICES_PAGE}) for code, name in STANDARD_LOCALE_VOICES
+)
 
 # Open over the service model's own list: VoiceId's enum (MODEL_SOURCE, botocore 1.44.8, read 2026-11-25: 116 voices,
 # the request model's `VoiceName`) names every voice SynthesizeSpeech takes; VOICE_LIST details seven of them (their
 # engines, gender and language, as DescribeVoices answers). Any other voice of the enum ("Amy", "Brian", the
 # languages' voices a Pipecat or boto3 user names) is spoken with a finding, by whatever engine is asked (which engines
 # each speaks is DescribeVoices' to say, not stored); a name outside the enum is refused, as the request model does.
-VOICE_CATALOGUE = Catalogue(open=True, form="|".join(get_args(VoiceName)),
-                            why="VoiceId: the service model's enum lists every voice (116 in botocore 1.44.8); the "
-                                "declaration details seven")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form="|".join(get_args(VoiceName)),
+    why="VoiceId: the service model's enum lists every voice (116 in botocore 1.44.8); the declaration details seven",
+)
 
 # Each engine is a model; their prices: harness/data/prices/polly.toml.
 MODELS = (
@@ -192,8 +226,9 @@ REFUSALS = SpeechRefusals(
     missing_key=SpeechRefusal(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
     bad_key=SpeechRefusal(403, "UnrecognizedClientException", "The security token included in the request is invalid."),
     bad_signature=SpeechRefusal(403, "InvalidSignatureException", "{detail}"),
-    unknown_voice=SpeechRefusal(400, "EngineNotSupportedException", "This voice does not support the selected engine: "
-                          "{detail}"),
+    unknown_voice=SpeechRefusal(
+        400, "EngineNotSupportedException", "This voice does not support the selected engine: {detail}"
+    ),
     rate_limited=SpeechRefusal(400, "ThrottlingException", "Rate exceeded"),
     quota=SpeechRefusal(400, "ThrottlingException", "Rate exceeded"),
     not_found=SpeechRefusal(404, "UnknownOperationException", "{detail}"),
@@ -207,59 +242,108 @@ BREAK_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/break-tag.html"
 SAY_AS_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/say-as-tag.html"
 SUB_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/sub-tag.html"
 PHONEME_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/phoneme-tag.html"
-MARKUP = Markup(syntax=Syntax.SSML, tags=(Tag(
-    kind=TagKind.BREAK, form='<break time="{ms}ms"/>', doc=BREAK_PAGE, max_ms=10_000,
-    quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. To add a pause to your "
-          "text, use the <break> tag. ... time attribute values: [number]s: The duration of the pause, in seconds. The "
-          "maximum duration is 10s. [number]ms: The duration of the pause, in milliseconds. The maximum duration is "
-          "10000ms.\" <speak> Mary had a little lamb <break time=\"3s\"/>Whose fleece was white as snow. </speak> "
-          "(read 2026-11-26; the page's translations add that <break time=> is only partly available for generative "
-          "voices)"), Tag(
-    kind=TagKind.CHARACTERS, form='<say-as interpret-as="characters">{text}</say-as>', doc=SAY_AS_PAGE,
-    quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... characters or spell-out: Spells out "
-          "each letter of the text, as in a-b-c.\" (read 2026-11-27; for a neural voice \"the affected sentence will "
-          "be synthesized using the related standard voice\")"), Tag(
-    kind=TagKind.DIGITS, form='<say-as interpret-as="digits">{text}</say-as>', doc=SAY_AS_PAGE,
-    quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... digits: Spells out each digit "
-          "individually, as in 1-2-3-4.\" (read 2026-11-27)"), Tag(
-    kind=TagKind.SUB, form='<sub alias="{value}">{text}</sub>', doc=SUB_PAGE,
-    quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. Use the <sub> tag with "
-          "the alias attribute to substitute a different word (or pronunciation) for selected text such as an acronym "
-          "or abbreviation. ... <sub alias=\"new word\">abbreviation</sub>\" (read 2026-11-27)"), Tag(
-    kind=TagKind.PHONEME, form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PHONEME_PAGE,
-    unsupported_on=("generative",),
-    quote="\"This tag is supported by long-form, neural, and standard TTS formats. ... alphabet: ipa— Indicates that "
-          "the International Phonetic Alphabet (IPA) will be used. ... <phoneme alphabet=\"ipa\" ph=\"pɪˈkɑːn\">pecan"
-          "</phoneme>\" (read 2026-11-27; generative is not named)")),
-    document="<speak>{text}</speak>", also_sets=(("/TextType", "ssml"),))
+MARKUP = Markup(
+    syntax=Syntax.SSML,
+    tags=(
+        Tag(
+            kind=TagKind.BREAK,
+            form='<break time="{ms}ms"/>',
+            doc=BREAK_PAGE,
+            max_ms=10_000,
+            quote='"This tag is supported by generative, long-form, neural, and standard TTS formats. To add a pause '
+            "to your "
+            "text, use the <break> tag. ... time attribute values: [number]s: The duration of the pause, in seconds. "
+            "The maximum duration is 10s. [number]ms: The duration of the pause, in milliseconds. The maximum duration "
+            'is 10000ms." <speak> Mary had a little lamb <break time="3s"/>Whose fleece was white as snow. </speak> '
+            "(read 2026-11-26; the page's translations add that <break time=> is only partly available for generative "
+            "voices)",
+        ),
+        Tag(
+            kind=TagKind.CHARACTERS,
+            form='<say-as interpret-as="characters">{text}</say-as>',
+            doc=SAY_AS_PAGE,
+            quote='"<say-as interpret-as="value">[text to be interpreted]</say-as> ... characters or spell-out: Spells '
+            'out each letter of the text, as in a-b-c." (read 2026-11-27; for a neural voice "the affected sentence '
+            'will be synthesized using the related standard voice")',
+        ),
+        Tag(
+            kind=TagKind.DIGITS,
+            form='<say-as interpret-as="digits">{text}</say-as>',
+            doc=SAY_AS_PAGE,
+            quote='"<say-as interpret-as="value">[text to be interpreted]</say-as> ... digits: Spells out each digit '
+            'individually, as in 1-2-3-4." (read 2026-11-27)',
+        ),
+        Tag(
+            kind=TagKind.SUB,
+            form='<sub alias="{value}">{text}</sub>',
+            doc=SUB_PAGE,
+            quote='"This tag is supported by generative, long-form, neural, and standard TTS formats. Use the <sub> '
+            "tag with "
+            "the alias attribute to substitute a different word (or pronunciation) for selected text such as an "
+            'acronym or abbreviation. ... <sub alias="new word">abbreviation</sub>" (read 2026-11-27)',
+        ),
+        Tag(
+            kind=TagKind.PHONEME,
+            form='<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>',
+            doc=PHONEME_PAGE,
+            unsupported_on=("generative",),
+            quote='"This tag is supported by long-form, neural, and standard TTS formats. ... alphabet: ipa— Indicates '
+            'that the International Phonetic Alphabet (IPA) will be used. ... <phoneme alphabet="ipa" '
+            'ph="pɪˈkɑːn">pecan</phoneme>" (read 2026-11-27; generative is not named)',
+        ),
+    ),
+    document="<speak>{text}</speak>",
+    also_sets=(("/TextType", "ssml"),),
+)
 
 # The billed characters of each SynthesizeSpeech (SSML tags not counted: polly.toml's counting rule).
-BILLING = (BilledSignal(unit=Unit.CHARACTERS, header=BILLED, evidence=(
-    "SynthesizeSpeech response element RequestCharacters, header x-amzn-RequestCharacters: \"Number of characters "
-    "synthesized.\" (docs.aws.amazon.com/polly/latest/dg/API_SynthesizeSpeech.html; botocore's polly service model); "
-    "\"SSML tags are not counted as billed characters.\" (docs.aws.amazon.com/polly/latest/dg/limits.html)")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.CHARACTERS,
+        header=BILLED,
+        evidence=(
+            'SynthesizeSpeech response element RequestCharacters, header x-amzn-RequestCharacters: "Number of '
+            "characters "
+            "synthesized.\" (docs.aws.amazon.com/polly/latest/dg/API_SynthesizeSpeech.html; botocore's polly service "
+            "model); "
+            '"SSML tags are not counted as billed characters." (docs.aws.amazon.com/polly/latest/dg/limits.html)'
+        ),
+    ),
+)
 
 # Speech marks: a SynthesizeSpeech of their own (OutputFormat json, SpeechMarkTypes naming the kinds), answered "instead
 # of synthesized speech" as one JSON object a line: `time` in ms from the audio's start, `start`/`end` byte offsets into
 # the text, `type`, `value`. The word marks are the words; sentence, viseme and ssml marks are read and set aside.
-SPEECH_MARKS_PAGES = ("https://docs.aws.amazon.com/polly/latest/dg/speechmarks.html",
-                      "https://docs.aws.amazon.com/polly/latest/dg/output.html")
+SPEECH_MARKS_PAGES = (
+    "https://docs.aws.amazon.com/polly/latest/dg/speechmarks.html",
+    "https://docs.aws.amazon.com/polly/latest/dg/output.html",
+)
 SPEECH_MARKS = Marks(
-    text_at="/value", start_at="/time", items_at="", kind_at="/type", kind="word", unit_s=0.001,
-    offsets_at=("/start", "/end"), offsets_in=BYTES, asked_by="/SpeechMarkTypes", asked_value=["word"],
+    text_at="/value",
+    start_at="/time",
+    items_at="",
+    kind_at="/type",
+    kind="word",
+    unit_s=0.001,
+    offsets_at=("/start", "/end"),
+    offsets_in=BYTES,
+    asked_by="/SpeechMarkTypes",
+    asked_value=["word"],
     also_sets=(("/OutputFormat", "json"),),
     lines="application/x-json-stream",
-    evidence="\"When you request speech marks for your text, Amazon Polly returns this metadata instead of "
-             "synthesized speech.\" (" + SPEECH_MARKS_PAGES[0] + "); \"Amazon Polly returns speech mark objects in a "
-             "line-delimited JSON stream. A speech mark object contains the following fields: time – the timestamp "
-             "in milliseconds "
-             "from the beginning of the corresponding audio stream; type – the type of speech mark (sentence, word, "
-             "viseme, or ssml); start – the offset in bytes (not characters) of the start of the object in the input "
-             "text (not including viseme marks); end – the offset in bytes (not characters) of the object's end in the "
-             "input text (not including viseme marks); value – this varies depending on the type of speech mark\"; "
-             "{\"time\":373,\"type\":\"word\",\"start\":5,\"end\":8,\"value\":\"had\"} (" + SPEECH_MARKS_PAGES[1]
-             + ", read 2026-11-26); SpeechMarkTypes \"The type of speech marks returned for the input text\", "
-             "OutputFormat \"Valid Values: json | mp3 | ...\" (" + REFERENCE + ")")
+    evidence='"When you request speech marks for your text, Amazon Polly returns this metadata instead of '
+    'synthesized speech." (' + SPEECH_MARKS_PAGES[0] + '); "Amazon Polly returns speech mark objects in a '
+    "line-delimited JSON stream. A speech mark object contains the following fields: time – the timestamp "
+    "in milliseconds "
+    "from the beginning of the corresponding audio stream; type – the type of speech mark (sentence, word, "
+    "viseme, or ssml); start – the offset in bytes (not characters) of the start of the object in the input "
+    "text (not including viseme marks); end – the offset in bytes (not characters) of the object's end in the "
+    'input text (not including viseme marks); value – this varies depending on the type of speech mark"; '
+    '{"time":373,"type":"word","start":5,"end":8,"value":"had"} ('
+    + SPEECH_MARKS_PAGES[1]
+    + ', read 2026-11-26); SpeechMarkTypes "The type of speech marks returned for the input text", '
+    'OutputFormat "Valid Values: json | mp3 | ..." (' + REFERENCE + ")",
+)
 
 
 SERVICE = SpeechService(

@@ -34,16 +34,122 @@ OutputFormatName = Literal["json", "mp3", "ogg_opus", "ogg_vorbis", "pcm", "mula
 TextTypeName = Literal["ssml", "text"]
 # VoiceId's enum in the service model (the voices of every language; DescribeVoices lists who speaks what).
 VoiceName = Literal[
-    "Aditi", "Amy", "Astrid", "Bianca", "Brian", "Camila", "Carla", "Carmen", "Celine", "Chantal", "Conchita",
-    "Cristiano", "Dora", "Emma", "Enrique", "Ewa", "Filiz", "Gabrielle", "Geraint", "Giorgio", "Gwyneth", "Hans",
-    "Ines", "Ivy", "Jacek", "Jan", "Joanna", "Joey", "Justin", "Karl", "Kendra", "Kevin", "Kimberly", "Lea", "Liv",
-    "Lotte", "Lucia", "Lupe", "Mads", "Maja", "Marlene", "Mathieu", "Matthew", "Maxim", "Mia", "Miguel", "Mizuki",
-    "Naja", "Nicole", "Olivia", "Penelope", "Raveena", "Ricardo", "Ruben", "Russell", "Salli", "Seoyeon", "Takumi",
-    "Tatyana", "Vicki", "Vitoria", "Zeina", "Zhiyu", "Aria", "Ayanda", "Arlet", "Hannah", "Arthur", "Daniel", "Liam",
-    "Pedro", "Kajal", "Hiujin", "Laura", "Elin", "Ida", "Suvi", "Ola", "Hala", "Andres", "Sergio", "Remi", "Adriano",
-    "Thiago", "Ruth", "Stephen", "Kazuha", "Tomoko", "Niamh", "Sofie", "Lisa", "Isabelle", "Zayd", "Danielle",
-    "Gregory", "Burcu", "Jitka", "Sabrina", "Jasmine", "Jihye", "Ambre", "Beatrice", "Florian", "Lennart", "Lorenzo",
-    "Tiffany", "Arjun", "Carlos", "Carolina", "Curtis", "Hyunduk", "Kenneth", "Kiara", "Leo", "Nate", "Tina",
+    "Aditi",
+    "Amy",
+    "Astrid",
+    "Bianca",
+    "Brian",
+    "Camila",
+    "Carla",
+    "Carmen",
+    "Celine",
+    "Chantal",
+    "Conchita",
+    "Cristiano",
+    "Dora",
+    "Emma",
+    "Enrique",
+    "Ewa",
+    "Filiz",
+    "Gabrielle",
+    "Geraint",
+    "Giorgio",
+    "Gwyneth",
+    "Hans",
+    "Ines",
+    "Ivy",
+    "Jacek",
+    "Jan",
+    "Joanna",
+    "Joey",
+    "Justin",
+    "Karl",
+    "Kendra",
+    "Kevin",
+    "Kimberly",
+    "Lea",
+    "Liv",
+    "Lotte",
+    "Lucia",
+    "Lupe",
+    "Mads",
+    "Maja",
+    "Marlene",
+    "Mathieu",
+    "Matthew",
+    "Maxim",
+    "Mia",
+    "Miguel",
+    "Mizuki",
+    "Naja",
+    "Nicole",
+    "Olivia",
+    "Penelope",
+    "Raveena",
+    "Ricardo",
+    "Ruben",
+    "Russell",
+    "Salli",
+    "Seoyeon",
+    "Takumi",
+    "Tatyana",
+    "Vicki",
+    "Vitoria",
+    "Zeina",
+    "Zhiyu",
+    "Aria",
+    "Ayanda",
+    "Arlet",
+    "Hannah",
+    "Arthur",
+    "Daniel",
+    "Liam",
+    "Pedro",
+    "Kajal",
+    "Hiujin",
+    "Laura",
+    "Elin",
+    "Ida",
+    "Suvi",
+    "Ola",
+    "Hala",
+    "Andres",
+    "Sergio",
+    "Remi",
+    "Adriano",
+    "Thiago",
+    "Ruth",
+    "Stephen",
+    "Kazuha",
+    "Tomoko",
+    "Niamh",
+    "Sofie",
+    "Lisa",
+    "Isabelle",
+    "Zayd",
+    "Danielle",
+    "Gregory",
+    "Burcu",
+    "Jitka",
+    "Sabrina",
+    "Jasmine",
+    "Jihye",
+    "Ambre",
+    "Beatrice",
+    "Florian",
+    "Lennart",
+    "Lorenzo",
+    "Tiffany",
+    "Arjun",
+    "Carlos",
+    "Carolina",
+    "Curtis",
+    "Hyunduk",
+    "Kenneth",
+    "Kiara",
+    "Leo",
+    "Nate",
+    "Tina",
 ]
 SpeechMarkType = Literal["sentence", "ssml", "viseme", "word"]
 
@@ -51,16 +157,27 @@ SpeechMarkType = Literal["sentence", "ssml", "viseme", "word"]
 class SynthesizeSpeechInput(RequestModel):
     Engine: EngineName | None = None  # "Specifies the engine (standard, neural, long-form, or generative)"
     LanguageCode: str | None = None
-    LexiconNames: list[str] | None = Field(None, max_length=5, description="List of one or more pronunciation "
-                                           "lexicon names you want the service to apply during synthesis "
-                                           "(LexiconNameList: max 5, the service model).")
+    LexiconNames: list[str] | None = Field(
+        None,
+        max_length=5,
+        description="List of one or more pronunciation "
+        "lexicon names you want the service to apply during synthesis "
+        "(LexiconNameList: max 5, the service model).",
+    )
     OutputFormat: OutputFormatName  # required: "The format in which the returned output will be encoded."
     SampleRate: str | None = None  # "The audio frequency specified in Hz." (a string: "16000")
-    SpeechMarkTypes: list[SpeechMarkType] | None = Field(None, max_length=4, description="The type of speech "
-                                                         "marks returned for the input text (SpeechMarkTypeList: "
-                                                         "max 4, the service model).")
-    Text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="Input text to synthesize "
-                      "(Quotas: 3000 billed characters, 6000 total characters).")
+    SpeechMarkTypes: list[SpeechMarkType] | None = Field(
+        None,
+        max_length=4,
+        description="The type of speech "
+        "marks returned for the input text (SpeechMarkTypeList: "
+        "max 4, the service model).",
+    )
+    Text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="Input text to synthesize (Quotas: 3000 billed characters, 6000 total characters).",
+    )
     TextType: TextTypeName | None = None
     VoiceId: VoiceName  # required: "Voice ID to use for the synthesis."
 

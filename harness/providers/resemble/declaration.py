@@ -128,20 +128,30 @@ REFUSALS = SpeechRefusals(
 
 # The seconds of audio a synthesis made: the quantity resemble.toml's per-second price multiplies (the reference does
 # not call it the billed amount; no billing field is documented).
-BILLING = (BilledSignal(unit=Unit.AUDIO_SECONDS, at="/duration", evidence=(
-    "Resemble's reference (docs.resemble.ai/api-reference/text-to-speech/synthesize): 200 {\"success\": true, "
-    "\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\", ...}: duration, the audio's seconds; "
-    "billed per second of audio by resemble.toml's (third-party) price")),)
+BILLING = (
+    BilledSignal(
+        unit=Unit.AUDIO_SECONDS,
+        at="/duration",
+        evidence=(
+            'Resemble\'s reference (docs.resemble.ai/api-reference/text-to-speech/synthesize): 200 {"success": true, '
+            '"audio_content", "audio_timestamps", "duration", "synth_duration", ...}: duration, the audio\'s seconds; '
+            "billed per second of audio by resemble.toml's (third-party) price"
+        ),
+    ),
+)
 
 # The synchronous answer's character times, always (the request has no flag for them): graph_chars beside graph_times,
 # "[start, end] pairs" in seconds. Phonemes (phon_chars, phon_times) are no text of the request: not read.
 GRAPH_TIMES = Marks(
-    text_at="/audio_timestamps/graph_chars", start_at="/audio_timestamps/graph_times", paired=True, chars=True,
-    evidence="\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\" (" + REFERENCE + "); "
-             "\"All clip APIs return a timestamps object that maps graphemes and phonemes to start/end offsets in "
-             "seconds\": graph_chars \"Characters of the synthesized text (SSML stripped, entities unescaped).\", "
-             "graph_times \"Array of [start, end] pairs aligned to graph_chars.\" (" + TIMESTAMPS_PAGE
-             + ", read 2026-11-26)")
+    text_at="/audio_timestamps/graph_chars",
+    start_at="/audio_timestamps/graph_times",
+    paired=True,
+    chars=True,
+    evidence='"audio_content", "audio_timestamps", "duration", "synth_duration" (' + REFERENCE + "); "
+    '"All clip APIs return a timestamps object that maps graphemes and phonemes to start/end offsets in '
+    'seconds": graph_chars "Characters of the synthesized text (SSML stripped, entities unescaped).", '
+    'graph_times "Array of [start, end] pairs aligned to graph_chars." (' + TIMESTAMPS_PAGE + ", read 2026-11-26)",
+)
 
 
 SERVICE = SpeechService(

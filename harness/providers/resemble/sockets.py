@@ -10,16 +10,16 @@ from __future__ import annotations
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
-                  Answer,
-                  AudioAnswer,
-                  Ending,
-                  Failures,
-                  KeyIn,
-                  Match,
-                  Send,
-                  Socket,
-                  SocketAuth,
-                  Upgrade,
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.resemble.models import PIPECAT, SOCKET_GUIDE, SocketFrame, SocketRequest

@@ -93,22 +93,29 @@ SYNTHESIZE = Endpoint(
 # orion)" (orion's model unsaid: every model), astra the MCP quickstart's voice and LiveKit's default for Arcana models,
 # cove LiveKit's default for every Mist model (source: client, `LIVEKIT`). A voice of arcana or mistv2 speaks the known
 # models spoken like it (arcanav2, arcanav3; mist, mistv3: `KNOWN_MODELS`).
-VOICE_LIST = (Voice("celeste", "en-US", models=("arcana",)), Voice("lyra", "en-US", models=("coda",)),
-              Voice("cove", "en-US", models=("mistv2",)), Voice("astra", "en-US", models=("arcana",)),
-              Voice("orion", "en-US"))
+VOICE_LIST = (
+    Voice("celeste", "en-US", models=("arcana",)),
+    Voice("lyra", "en-US", models=("coda",)),
+    Voice("cove", "en-US", models=("mistv2",)),
+    Voice("astra", "en-US", models=("arcana",)),
+    Voice("orion", "en-US"),
+)
 
-MODELS = tuple(Model(name=name, synthesis=SYNTHESIZE.key, voice=voice, description=f"Rime {name} (voice {voice})")
-               for name, voice in (("coda", "lyra"), ("arcana", "celeste"), ("mistv2", "cove")))
+MODELS = tuple(
+    Model(name=name, synthesis=SYNTHESIZE.key, voice=voice, description=f"Rime {name} (voice {voice})")
+    for name, voice in (("coda", "lyra"), ("arcana", "celeste"), ("mistv2", "cove"))
+)
 
 # The model IDs the references give beyond the three offerings (read 2026-11-25): the models page's "Rime currently
 # has five models in production: `coda`, `arcanav3`, `arcanav2`, `mistv3`, and `mistv2`" and the CLI reference's
 # "Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or `mist`". Known models, taken by the HTTP API and both
 # sockets: each Arcana version spoken like arcana, each Mist version like mistv2 (their voices, their formats). None
 # an alias: each version is a model of its own on the pages (no "equivalent to", no price said the same), so unpriced.
-_MODELS_WORDS = ("\"Rime currently has five models in production: `coda`, `arcanav3`, `arcanav2`, `mistv3`, and "
-                 "`mistv2`\" (" + MODELS_PAGE + ", read 2026-11-25)")
-_CLI_WORDS = ("\"Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or `mist`\" (" + CLI
-              + ", read 2026-11-25)")
+_MODELS_WORDS = (
+    '"Rime currently has five models in production: `coda`, `arcanav3`, `arcanav2`, `mistv3`, and '
+    '`mistv2`" (' + MODELS_PAGE + ", read 2026-11-25)"
+)
+_CLI_WORDS = '"Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or `mist`" (' + CLI + ", read 2026-11-25)"
 KNOWN_MODELS = (
     KnownModel(name="arcanav3", like="arcana", words=_MODELS_WORDS),
     KnownModel(name="arcanav2", like="arcana", words=_MODELS_WORDS),
@@ -118,15 +125,25 @@ KNOWN_MODELS = (
 
 # Custom pauses: the pause's milliseconds in angle brackets, read where the request sets pauseBetweenBrackets, on the
 # Mist family only (the page names no other model: on Coda and Arcana the marker is read as nothing, never spoken).
-MARKUP = Markup(syntax=Syntax.INLINE, tags=(Tag(
-    kind=TagKind.BREAK, form=" <{ms}> ", doc=CUSTOM_PAUSES, pattern=r"<\s*(?P<ms>\d+)\s*>",
-    unsupported_on=("coda", "arcana", "arcanav2", "arcanav3"),
-    quote="\"Custom pauses are supported by Mist, Mist v2, and Mist v3. ... To insert a shorter or longer pause within "
-          "a sentence, simply insert the length of your desired pause in milliseconds within angle brackets. For "
-          "example, <750> inserts a pause of 750 milliseconds (or .75 seconds). ... When making an API request, you "
-          "must set pauseBetweenBrackets to true\" {\"text\": \"wait. <750> are you actually serious.\", ... "
-          "\"modelId\": \"mistv2\", \"pauseBetweenBrackets\": true} (read 2026-11-26)"),),
-    also_sets=(("/pauseBetweenBrackets", True),))
+MARKUP = Markup(
+    syntax=Syntax.INLINE,
+    tags=(
+        Tag(
+            kind=TagKind.BREAK,
+            form=" <{ms}> ",
+            doc=CUSTOM_PAUSES,
+            pattern=r"<\s*(?P<ms>\d+)\s*>",
+            unsupported_on=("coda", "arcana", "arcanav2", "arcanav3"),
+            quote='"Custom pauses are supported by Mist, Mist v2, and Mist v3. ... To insert a shorter or longer pause '
+            "within "
+            "a sentence, simply insert the length of your desired pause in milliseconds within angle brackets. For "
+            "example, <750> inserts a pause of 750 milliseconds (or .75 seconds). ... When making an API request, you "
+            'must set pauseBetweenBrackets to true" {"text": "wait. <750> are you actually serious.", ... '
+            '"modelId": "mistv2", "pauseBetweenBrackets": true} (read 2026-11-26)',
+        ),
+    ),
+    also_sets=(("/pauseBetweenBrackets", True),),
+)
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "invalid_request", "{detail}"),

@@ -1,8 +1,8 @@
 """Rime's wire payloads for `POST /v1/rime-tts`, as its documents write them (QUICKSTART, CLI, ARCANA_HTTP).
 
-    POST https://users.rime.ai/v1/rime-tts    Authorization: Bearer KEY    Accept: audio/mp3 | audio/wav | audio/pcm …
-        {"text", "speaker", "modelId", "lang", "samplingRate", "speedAlpha"}
-        200: the audio, in the form the Accept header asks for, written as it is made
+POST https://users.rime.ai/v1/rime-tts    Authorization: Bearer KEY    Accept: audio/mp3 | audio/wav | audio/pcm …
+    {"text", "speaker", "modelId", "lang", "samplingRate", "speedAlpha"}
+    200: the audio, in the form the Accept header asks for, written as it is made
 """
 
 from __future__ import annotations
@@ -55,8 +55,13 @@ class SpeechRequest(RequestModel):
     speaker: str = Field(min_length=1, description="Voice speaker to use (e.g., astra, celeste, orion)")
     modelId: ModelId
     lang: str | None = None  # "Language code (e.g., eng, es, fra). Valid codes depend on model"; default eng
-    samplingRate: int | None = Field(None, ge=4000, le=96000, description="Output sampling rate in Hz. Arcana: "
-                                     "8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100")
+    samplingRate: int | None = Field(
+        None,
+        ge=4000,
+        le=96000,
+        description="Output sampling rate in Hz. Arcana: "
+        "8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100",
+    )
     speedAlpha: float | None = Field(None, gt=0, description="Speed multiplier — must be greater than 0")
     # Custom pauses (CUSTOM_PAUSES): "When making an API request, you must set pauseBetweenBrackets to true".
     pauseBetweenBrackets: bool | None = None

@@ -95,7 +95,7 @@ class TimestampsEvent(ResponseModel):
 class DoneEvent(ResponseModel):
     """ "After the last audio chunk for a synthesis batch has been sent, the server emits a `done` event. This signals
     that the current synthesis is fully complete. If the client sends more text and triggers further synthesis,
-    another done will follow." (WS_JSON) """
+    another done will follow." (WS_JSON)"""
 
     type: Literal["done"]
     contextId: str | None = None
@@ -231,10 +231,22 @@ WS3 = Socket(
 # but is limited to the mist model family (v1 and v2)" (OVERVIEW, read 2026-11-26): /ws3's messages, answers and query,
 # on its own path, serving Mist v2 (Mist v1 is the known model `mist`, spoken like it).
 WS2 = replace(
-    WS3, key="ws2", path="/ws2", suffix="-ws2", doc=WS_JSON_V2, models={"mistv2": "mistv2"},
+    WS3,
+    key="ws2",
+    path="/ws2",
+    suffix="-ws2",
+    doc=WS_JSON_V2,
+    models={"mistv2": "mistv2"},
     summary="Legacy JSON WebSocket (Mist): text in, base64 audio chunks, timestamps and done out",
-    drift=(*WS3.drift, DocDrift("ws2", "\"/ws2 is functionally equivalent to /ws3 for mist workloads\": declared as "
-                                "/ws3's grammar on its own path, Mist v2 alone.", (OVERVIEW, WS_JSON_V2))),
+    drift=(
+        *WS3.drift,
+        DocDrift(
+            "ws2",
+            '"/ws2 is functionally equivalent to /ws3 for mist workloads": declared as '
+            "/ws3's grammar on its own path, Mist v2 alone.",
+            (OVERVIEW, WS_JSON_V2),
+        ),
+    ),
 )
 
 # "One of mp3, mulaw, or pcm" (audioFormat, WS_PLAIN), at the rate Rime's other socket and its HTTP API default to (the
@@ -244,7 +256,9 @@ PLAIN_FORMATS = tuple(Format(name=f.name, spec=f.spec, media_type=f.media_type) 
 _REFUSED = CloseError(1008, "invalid_request")
 
 WS = Socket(
-    key="ws", path="/ws", suffix="-ws-plain",
+    key="ws",
+    path="/ws",
+    suffix="-ws-plain",
     summary="Plain-text WebSocket: bare text in, raw audio bytes out, closed after <EOS>",
     doc=WS_PLAIN,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
@@ -253,21 +267,38 @@ WS = Socket(
     upgrade=Upgrade(host=WS_HOST, query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"}),
     bare=BareText(end="<EOS>", flush="<FLUSH>", clear="<CLEAR>"),
     # The cancel: <CLEAR>, answered by nothing; the page says what becomes of the buffer, not of speech under way.
-    cancel=Cancel("clear", AfterCancel.SILENT, doc=WS_PLAIN,
-                  quote="This clears the current buffer. Used in the event of interruptions."),
+    cancel=Cancel(
+        "clear",
+        AfterCancel.SILENT,
+        doc=WS_PLAIN,
+        quote="This clears the current buffer. Used in the event of interruptions.",
+    ),
     failures=Failures(
         close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
     ),
     formats=PLAIN_FORMATS,
-    drift=(DocDrift("errors", "The plain-text pages show no error message or close code: a bad key is refused at the "
-                    "upgrade (401) as on /ws3, anything refused once the socket is open is a close 1008 whose reason "
-                    "starts with invalid_request. Inferred.", (WS_PLAIN,)),
-           DocDrift("buffering", "\"The websocket API buffers inputs up to one of the following punctuation "
-                    "characters: `.`, `,`, `?`, `!`\": the sandbox speaks the buffer at <FLUSH> and <EOS> only.",
-                    (WS_PLAIN,)),
-           DocDrift("formats", "wav (the Arcana page's example asks audioFormat=wav, its list does not name it) is not "
-                    "answered; the page names no sample rate: the sandbox answers 24000 Hz, Rime's default "
-                    "elsewhere, and takes no samplingRate (a client's is set aside).", (WS_PLAIN, WS_PLAIN_ARCANA))),
+    drift=(
+        DocDrift(
+            "errors",
+            "The plain-text pages show no error message or close code: a bad key is refused at the "
+            "upgrade (401) as on /ws3, anything refused once the socket is open is a close 1008 whose reason "
+            "starts with invalid_request. Inferred.",
+            (WS_PLAIN,),
+        ),
+        DocDrift(
+            "buffering",
+            '"The websocket API buffers inputs up to one of the following punctuation '
+            'characters: `.`, `,`, `?`, `!`": the sandbox speaks the buffer at <FLUSH> and <EOS> only.',
+            (WS_PLAIN,),
+        ),
+        DocDrift(
+            "formats",
+            "wav (the Arcana page's example asks audioFormat=wav, its list does not name it) is not "
+            "answered; the page names no sample rate: the sandbox answers 24000 Hz, Rime's default "
+            "elsewhere, and takes no samplingRate (a client's is set aside).",
+            (WS_PLAIN, WS_PLAIN_ARCANA),
+        ),
+    ),
 )
 
 SOCKETS = (WS3, WS2, WS)

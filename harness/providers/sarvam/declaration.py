@@ -123,9 +123,16 @@ STREAM_FORMATS = (
     Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg", rates=RATES),
     Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav", rates=RATES),
     *HEADERLESS_CODECS,
-    Format(name="flac", spec=AudioSpec("flac", RATE, "flac"), media_type="audio/flac", rates=RATES, assumed=(
-        "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, "
-        "its header once at the stream's start")),
+    Format(
+        name="flac",
+        spec=AudioSpec("flac", RATE, "flac"),
+        media_type="audio/flac",
+        rates=RATES,
+        assumed=(
+            "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed "
+            "whole, its header once at the stream's start"
+        ),
+    ),
 )
 STREAM = Endpoint(
     key="text_to_speech.convert_stream",
@@ -179,20 +186,34 @@ VOICE_LIST = (
 # ranges). No stored Sarvam page names it, nor refuses it (searched 2026-11-25). A known model spoken like bulbul:v3
 # on Create speech, the stream and the socket, with a finding naming the clients; an alias (priced as bulbul:v3): the
 # beta name of that same model, which both clients give v3's speakers, rates and ranges, not a model of its own.
-V3_BETA_CLIENTS = (Evidence(EvidenceSource.CLIENT, "livekit-plugins-sarvam==1.8.9", "models.SarvamTTSModels"),
-                   Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "SarvamTTSModel.BULBUL_V3_BETA"))
-KNOWN_MODELS = (KnownModel(
-    name="bulbul:v3-beta", like="bulbul:v3",
-    words="SarvamTTSModels = Literal[\"bulbul:v2\", \"bulbul:v3-beta\", \"bulbul:v3\", \"bulbul:v4-flash\"], "
-    "_V3_PIPELINE_MODELS = (\"bulbul:v3\", \"bulbul:v3-beta\", \"bulbul:v4-flash\") (livekit-plugins-sarvam 1.8.9); "
-    "BULBUL_V3_BETA = \"bulbul:v3-beta\" (pipecat-ai 1.14.0), read 2026-11-25; no stored Sarvam page names it",
-    evidence=V3_BETA_CLIENTS, alias=True),)
+V3_BETA_CLIENTS = (
+    Evidence(EvidenceSource.CLIENT, "livekit-plugins-sarvam==1.8.9", "models.SarvamTTSModels"),
+    Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "SarvamTTSModel.BULBUL_V3_BETA"),
+)
+KNOWN_MODELS = (
+    KnownModel(
+        name="bulbul:v3-beta",
+        like="bulbul:v3",
+        words='SarvamTTSModels = Literal["bulbul:v2", "bulbul:v3-beta", "bulbul:v3", "bulbul:v4-flash"], '
+        '_V3_PIPELINE_MODELS = ("bulbul:v3", "bulbul:v3-beta", "bulbul:v4-flash") (livekit-plugins-sarvam 1.8.9); '
+        'BULBUL_V3_BETA = "bulbul:v3-beta" (pipecat-ai 1.14.0), read 2026-11-25; no stored Sarvam page names it',
+        evidence=V3_BETA_CLIENTS,
+        alias=True,
+    ),
+)
 
 # The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
-NORMALISATION = Normalisation(pointer="/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
-    "\"The enable_preprocessing parameter is only supported for bulbul:v2. It is not available for bulbul:v3.\"; "
-    "\"The enable_preprocessing parameter improves pronunciation of numbers, dates, currencies, and mixed-language "
-    "text. It is optional \u2014 if omitted, default is False (no preprocessing).\" (" + PREPROCESSING_GUIDE + ")"))
+NORMALISATION = Normalisation(
+    pointer="/enable_preprocessing",
+    off=False,
+    on=True,
+    models=("bulbul:v2",),
+    evidence=(
+        '"The enable_preprocessing parameter is only supported for bulbul:v2. It is not available for bulbul:v3."; '
+        '"The enable_preprocessing parameter improves pronunciation of numbers, dates, currencies, and mixed-language '
+        'text. It is optional \u2014 if omitted, default is False (no preprocessing)." (' + PREPROCESSING_GUIDE + ")"
+    ),
+)
 
 # The languages every Bulbul model speaks: the language guide's eleven codes (LANGUAGE_GUIDE, read 2026-11-26: "How to
 # Set the Language"; models.Language), named at language_code.

@@ -20,8 +20,9 @@ from harness.core.spec import RequestModel, ResponseModel
 
 # "Text to Speech" (REST): the request fields and limits below.
 REFERENCE = "https://docs.sarvam.ai/api-reference-docs/text-to-speech/convert"
-PREPROCESSING_GUIDE = ("https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/"
-                       "enable-text-preprocessing")
+PREPROCESSING_GUIDE = (
+    "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/enable-text-preprocessing"
+)
 # "How to Set the Language": the eleven codes; "The target_language_code parameter is required for every TTS
 # request" (the newer copy of the page says language_code).
 LANGUAGE_GUIDE = "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/set-the-language"
@@ -51,12 +52,20 @@ STREAM_SDK = "https://pypi.org/project/sarvamai/0.1.39/ (sarvamai/text_to_speech
 
 
 class TextToSpeechRequest(RequestModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The text(s) to be converted into "
-                      "speech (bulbul:v3 and v4-flash: max 2500 characters; bulbul:v2: max 1500).")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The text(s) to be converted into "
+        "speech (bulbul:v3 and v4-flash: max 2500 characters; bulbul:v2: max 1500).",
+    )
     language_code: Language | None = Field(None, description="The language code in BCP-47 format.")
     target_language_code: Language | None = Field(None, description="The older pages' name for language_code.")
-    speaker: str | None = Field(None, min_length=1, description="The speaker voice (lowercase; it must match the "
-                                "model: shubh for bulbul:v3, anushka for bulbul:v2 by default).")
+    speaker: str | None = Field(
+        None,
+        min_length=1,
+        description="The speaker voice (lowercase; it must match the "
+        "model: shubh for bulbul:v3, anushka for bulbul:v2 by default).",
+    )
     pitch: float | None = Field(None, ge=-0.75, le=0.75, description="bulbul:v2 only; -0.75 to 0.75.")
     pace: float | None = Field(None, ge=0.3, le=3.0, description="v3/v4-flash 0.5 to 2.0; v2 0.3 to 3.0.")
     loudness: float | None = Field(None, ge=0.3, le=3.0, description="bulbul:v2 only; 0.3 to 3.0.")
@@ -71,7 +80,7 @@ class TextToSpeechRequest(RequestModel):
     @model_validator(mode="after")
     def _one_language(self) -> TextToSpeechRequest:
         if self.language_code is None and self.target_language_code is None:
-            raise ValueError("language_code is required (\"It is a required parameter\")")
+            raise ValueError('language_code is required ("It is a required parameter")')
         return self
 
 
@@ -91,7 +100,7 @@ class ErrorDetail(ResponseModel):
 
 
 class ErrorBody(ResponseModel):
-    """"Most REST errors return JSON: {"error": {"message": "Human-readable description", "code": ...}}"."""
+    """ "Most REST errors return JSON: {"error": {"message": "Human-readable description", "code": ...}}"."""
 
     error: ErrorDetail
 
@@ -111,13 +120,16 @@ SOCKET_REFERENCE = "https://docs.sarvam.ai/api-reference-docs/text-to-speech/str
 SOCKET_GUIDE = "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/streaming-api/web-socket"
 # "If not specified, the audio is streamed in base64-encoded MPEG format by default"; "linear16 Uncompressed PCM audio –
 # large size, accurate"; "mp3 MPEG Layer-3 – widely supported, good compression".
-SOCKET_CODECS = ("https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/"
-                 "set-audio-format-for-output")
+SOCKET_CODECS = (
+    "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/set-audio-format-for-output"
+)
 # The messages' fields and words (source: sdk): sarvamai 0.1.39, text_to_speech_streaming/socket_client.py and the
 # types ConfigureConnection(Data), SendText(Data), FlushSignal, PingSignal, AudioOutput(Data), EventResponse(Data),
 # ErrorResponse(Data), generated from Sarvam's API definition.
-SOCKET_SDK = ("https://pypi.org/project/sarvamai/0.1.39/ (sarvamai/text_to_speech_streaming/socket_client.py, "
-              "sarvamai/types/configure_connection_data.py)")
+SOCKET_SDK = (
+    "https://pypi.org/project/sarvamai/0.1.39/ (sarvamai/text_to_speech_streaming/socket_client.py, "
+    "sarvamai/types/configure_connection_data.py)"
+)
 
 Bitrate = Literal["32k", "64k", "96k", "128k", "192k"]  # "Audio bitrate (choose from 5 supported bitrate options)"
 
@@ -143,12 +155,12 @@ class SocketConfigData(RequestModel):
     @model_validator(mode="after")
     def _one_language(self) -> SocketConfigData:
         if self.language_code is None and self.target_language_code is None:
-            raise ValueError("language_code is required (\"The language of the text in BCP-47 format\")")
+            raise ValueError('language_code is required ("The language of the text in BCP-47 format")')
         return self
 
 
 class SocketConfig(RequestModel):
-    """"Configuration message required as the first message after establishing the WebSocket connection"."""
+    """ "Configuration message required as the first message after establishing the WebSocket connection"."""
 
     type: Literal["config"]
     data: SocketConfigData
@@ -165,13 +177,13 @@ class SocketText(RequestModel):
 
 
 class SocketFlush(RequestModel):
-    """"Forces the text buffer to process immediately, regardless of the min_buffer_size threshold"."""
+    """ "Forces the text buffer to process immediately, regardless of the min_buffer_size threshold"."""
 
     type: Literal["flush"]
 
 
 class SocketPing(RequestModel):
-    """"Send ping signal to keep the WebSocket connection alive. The connection automatically closes after one minute
+    """ "Send ping signal to keep the WebSocket connection alive. The connection automatically closes after one minute
     of inactivity." (the official client's PingSignal, source: sdk)"""
 
     type: Literal["ping"]
@@ -195,7 +207,7 @@ class SocketEventData(ResponseModel):
 
 
 class SocketEvent(ResponseModel):
-    """"Event notification message sent when specific events occur during TTS processing"."""
+    """ "Event notification message sent when specific events occur during TTS processing"."""
 
     type: Literal["event"]
     data: SocketEventData
@@ -235,61 +247,268 @@ PERSONA_SDK = "sarvamai==0.1.39 (sarvamai/types/text_to_speech_speaker.py: TextT
 V2_FEMALE = ("anushka", "manisha", "vidya", "arya")
 V2_MALE = ("abhilash", "karun", "hitesh")
 V3_SPEAKERS = (
-    "shubh", "aditya", "ritu", "priya", "neha", "rahul", "pooja", "rohan", "simran", "kavya", "amit", "dev", "ishita",
-    "shreya", "ratan", "varun", "manan", "sumit", "roopa", "kabir", "aayan", "ashutosh", "advait", "anand", "tanya",
-    "tarun", "sunny", "mani", "gokul", "vijay", "shruti", "suhani", "mohit", "kavitha", "rehan", "soham", "rupali",
+    "shubh",
+    "aditya",
+    "ritu",
+    "priya",
+    "neha",
+    "rahul",
+    "pooja",
+    "rohan",
+    "simran",
+    "kavya",
+    "amit",
+    "dev",
+    "ishita",
+    "shreya",
+    "ratan",
+    "varun",
+    "manan",
+    "sumit",
+    "roopa",
+    "kabir",
+    "aayan",
+    "ashutosh",
+    "advait",
+    "anand",
+    "tanya",
+    "tarun",
+    "sunny",
+    "mani",
+    "gokul",
+    "vijay",
+    "shruti",
+    "suhani",
+    "mohit",
+    "kavitha",
+    "rehan",
+    "soham",
+    "rupali",
 )
 V3_CLIENT_SPEAKERS = ("amelia", "sophia")  # source: client (V3_CLIENT)
 PERSONA_SPEAKERS = (  # bulbul:v4-flash, source: sdk (PERSONA_SDK)
-    "arnab_bn_conversation", "roopa_bn_conversational", "bimal_bn_suspense", "aditi_en_stories",
-    "aparna_en_companion", "aparna_en_edtech", "ashwin_en_sports", "ashwin_en_sports_energetic",
-    "chandrika_en_stories", "dev_en_recovery", "dev_en_conversational", "deven_en_conversation",
-    "ishita_en_customer", "ishita_en_medical", "ishita_en_numbers", "ishita_en_social", "ishita_en_stories",
-    "kalpit_en_edtech", "nachiket_en_ads", "neha_en_customer", "neha_en_latenight", "nupur_en_kids",
-    "ojas_en_social", "ritu_en_edtech", "ritu_en_latenight", "ritu_en_medical", "ritu_en_reels",
-    "rohan_en_recovery", "roopa_en_conversational", "rustom_en_suspense", "sanchita_en_companion",
-    "sanchita_en_insurance", "sanchita_en_recovery", "sanchita_en_market", "sanchita_en_social",
-    "shabana_en_edtech", "shalini_en_companion", "shalini_en_customer", "shubh_en_narration", "shubh_en_numbers",
-    "shubh_en_ads", "shubh_en_recovery", "shubh_en_audiobook", "shubh_en_narration_gentle", "shubh_en_sports",
-    "simran_en_narration", "simran_en_automobile", "simran_en_conversation", "simran_en_customer",
-    "simran_en_edtech", "simran_en_edtech_bot", "simran_en_sales", "simran_en_recovery", "simran_en_ads",
-    "simran_en_therapist", "sunny_en_social", "varun_en_ads", "varun_en_suspense", "zarina_en_conversation",
-    "amelia_en_conversational", "sophia_en_conversational", "girish_en_documentary", "girish_en_devotional",
-    "payal_en_edtech", "sarang_en_narration", "ishita_enhi_companion", "ishita_enhi_customer",
-    "ishita_enhi_customer_expressive", "sanchita_enhi_companion", "shalini_enhi_companion", "shalini_enhi_customer",
-    "shubh_enhi_companion", "shubh_enhi_ads", "shubh_enhi_banking", "simran_enhi_companion", "simran_enhi_customer",
-    "simran_enhi_banking_expressive", "sunny_enhi_customer", "bhavik_gu_conversation", "pooja_gu_conversational",
-    "pooja_gu_customer", "aayan_hi_conversational", "amit_hi_conversational", "ashutosh_hi_conversational",
-    "kabir_hi_conversational", "kavya_hi_conversational", "manan_hi_conversational", "rahul_hi_conversational",
-    "sumit_hi_conversational", "aditya_hi_conversational", "aditya_hi_sales", "anand_hi_documentary",
-    "anand_hi_news", "aparna_hi_customer", "aparna_hi_kyc", "ashok_hi_character", "ashok_hi_news", "chhavi_hi_kids",
-    "ishita_hi_ads", "ishita_hi_edtech", "ishita_hi_banking", "ishita_hi_ads_informal", "ishita_hi_devotional",
-    "ishita_hi_numbers", "ishita_hi_social", "kunal_hi_kids", "mahesh_hi_documentary", "mani_hi_devotional",
-    "mani_hi_conversational", "mohit_hi_conversational", "nachiket_hi_devotional", "priya_hi_recovery",
-    "ratan_hi_latenight", "ratan_hi_customer_expressive", "ratan_hi_documentary", "ratan_hi_devotional",
-    "ratan_hi_recovery", "ratan_hi_social", "ratan_hi_sports", "ratan_hi_latenight_warm", "rehan_hi_social",
-    "ritu_hi_customer_utility", "ritu_hi_kids", "ritu_hi_conversation", "ritu_hi_customer", "ritu_hi_edtech",
-    "ritu_hi_ads_formal", "ritu_hi_banking", "ritu_hi_ads_informal", "ritu_hi_insurance", "ritu_hi_edtech_bot",
-    "ritu_hi_medical", "ritu_hi_sales", "ritu_hi_reels", "ritu_hi_social", "ritu_hi_customer_warm",
-    "ritu_hi_social_lively", "roopa_hi_companion", "roopa_hi_narration", "roopa_hi_recovery", "roopa_hi_market",
-    "roopa_hi_conversational", "sanchita_hi_assistant", "sanchita_hi_edtech", "sanchita_hi_banking",
-    "sanchita_hi_feedback", "sanchita_hi_ads_formal", "sanchita_hi_ads_informal", "sanchita_hi_interview",
-    "sanchita_hi_romantic", "sanchita_hi_market", "sanchita_hi_social", "sanchita_hi_kyc", "sarika_hi_conversation",
-    "shalini_hi_companion", "shalini_hi_social", "shreya_hi_conversational", "shreya_hi_news", "shruti_hi_edtech",
-    "shubh_hi_customer", "shubh_hi_ecomm", "shubh_hi_stories_mixed", "shubh_hi_devotional", "shubh_hi_ads",
-    "shubh_hi_recovery", "shubh_hi_stories_dramatic", "simran_hi_assistant", "simran_hi_narration",
-    "simran_hi_automobile", "simran_hi_conversation", "simran_hi_news_breaking", "simran_hi_social_energetic",
-    "simran_hi_social_excited", "simran_hi_latenight", "simran_hi_news", "simran_hi_recovery", "simran_hi_sales",
-    "suchitra_hi_ecomm", "suhani_hi_social", "sunny_hi_ads", "sunny_hi_reels", "tarun_hi_conversational",
-    "tarun_hi_sales", "chaitra_hi_customer", "shilpa_hi_narration", "tanya_hi_narration", "aarti_hi_customer",
-    "advait_hi_character", "aryaman_hi_ads", "chirag_hi_social", "girish_hi_devotional", "mukul_hi_ads",
-    "mukul_hi_suspense", "suman_hi_companion", "vaibhav_hi_social", "vandana_hi_ecomm", "vipul_hi_social",
-    "chaitra_kn_conversation", "chaitra_kn_narration", "chetan_kn_conversation", "suchitra_kn_narration",
-    "ishita_mr_conversational", "mrunal_mr_narration", "neha_mr_narration", "nilesh_mr_conversation",
-    "ritu_mr_insurance", "ritu_mr_narration", "rupali_mr_stories", "soham_mr_narration", "mukul_mr_stories",
-    "anand_pa_conversation", "anand_pa_customer", "harpreet_pa_narration", "jaspal_pa_banking",
-    "gokul_ta_narration", "aravind_ta_ads", "aravind_ta_suspense", "vijay_ta_narration", "kavitha_te_conversation",
-    "kavitha_te_narration", "pooja_te_conversation", "tarun_te_narration",
+    "arnab_bn_conversation",
+    "roopa_bn_conversational",
+    "bimal_bn_suspense",
+    "aditi_en_stories",
+    "aparna_en_companion",
+    "aparna_en_edtech",
+    "ashwin_en_sports",
+    "ashwin_en_sports_energetic",
+    "chandrika_en_stories",
+    "dev_en_recovery",
+    "dev_en_conversational",
+    "deven_en_conversation",
+    "ishita_en_customer",
+    "ishita_en_medical",
+    "ishita_en_numbers",
+    "ishita_en_social",
+    "ishita_en_stories",
+    "kalpit_en_edtech",
+    "nachiket_en_ads",
+    "neha_en_customer",
+    "neha_en_latenight",
+    "nupur_en_kids",
+    "ojas_en_social",
+    "ritu_en_edtech",
+    "ritu_en_latenight",
+    "ritu_en_medical",
+    "ritu_en_reels",
+    "rohan_en_recovery",
+    "roopa_en_conversational",
+    "rustom_en_suspense",
+    "sanchita_en_companion",
+    "sanchita_en_insurance",
+    "sanchita_en_recovery",
+    "sanchita_en_market",
+    "sanchita_en_social",
+    "shabana_en_edtech",
+    "shalini_en_companion",
+    "shalini_en_customer",
+    "shubh_en_narration",
+    "shubh_en_numbers",
+    "shubh_en_ads",
+    "shubh_en_recovery",
+    "shubh_en_audiobook",
+    "shubh_en_narration_gentle",
+    "shubh_en_sports",
+    "simran_en_narration",
+    "simran_en_automobile",
+    "simran_en_conversation",
+    "simran_en_customer",
+    "simran_en_edtech",
+    "simran_en_edtech_bot",
+    "simran_en_sales",
+    "simran_en_recovery",
+    "simran_en_ads",
+    "simran_en_therapist",
+    "sunny_en_social",
+    "varun_en_ads",
+    "varun_en_suspense",
+    "zarina_en_conversation",
+    "amelia_en_conversational",
+    "sophia_en_conversational",
+    "girish_en_documentary",
+    "girish_en_devotional",
+    "payal_en_edtech",
+    "sarang_en_narration",
+    "ishita_enhi_companion",
+    "ishita_enhi_customer",
+    "ishita_enhi_customer_expressive",
+    "sanchita_enhi_companion",
+    "shalini_enhi_companion",
+    "shalini_enhi_customer",
+    "shubh_enhi_companion",
+    "shubh_enhi_ads",
+    "shubh_enhi_banking",
+    "simran_enhi_companion",
+    "simran_enhi_customer",
+    "simran_enhi_banking_expressive",
+    "sunny_enhi_customer",
+    "bhavik_gu_conversation",
+    "pooja_gu_conversational",
+    "pooja_gu_customer",
+    "aayan_hi_conversational",
+    "amit_hi_conversational",
+    "ashutosh_hi_conversational",
+    "kabir_hi_conversational",
+    "kavya_hi_conversational",
+    "manan_hi_conversational",
+    "rahul_hi_conversational",
+    "sumit_hi_conversational",
+    "aditya_hi_conversational",
+    "aditya_hi_sales",
+    "anand_hi_documentary",
+    "anand_hi_news",
+    "aparna_hi_customer",
+    "aparna_hi_kyc",
+    "ashok_hi_character",
+    "ashok_hi_news",
+    "chhavi_hi_kids",
+    "ishita_hi_ads",
+    "ishita_hi_edtech",
+    "ishita_hi_banking",
+    "ishita_hi_ads_informal",
+    "ishita_hi_devotional",
+    "ishita_hi_numbers",
+    "ishita_hi_social",
+    "kunal_hi_kids",
+    "mahesh_hi_documentary",
+    "mani_hi_devotional",
+    "mani_hi_conversational",
+    "mohit_hi_conversational",
+    "nachiket_hi_devotional",
+    "priya_hi_recovery",
+    "ratan_hi_latenight",
+    "ratan_hi_customer_expressive",
+    "ratan_hi_documentary",
+    "ratan_hi_devotional",
+    "ratan_hi_recovery",
+    "ratan_hi_social",
+    "ratan_hi_sports",
+    "ratan_hi_latenight_warm",
+    "rehan_hi_social",
+    "ritu_hi_customer_utility",
+    "ritu_hi_kids",
+    "ritu_hi_conversation",
+    "ritu_hi_customer",
+    "ritu_hi_edtech",
+    "ritu_hi_ads_formal",
+    "ritu_hi_banking",
+    "ritu_hi_ads_informal",
+    "ritu_hi_insurance",
+    "ritu_hi_edtech_bot",
+    "ritu_hi_medical",
+    "ritu_hi_sales",
+    "ritu_hi_reels",
+    "ritu_hi_social",
+    "ritu_hi_customer_warm",
+    "ritu_hi_social_lively",
+    "roopa_hi_companion",
+    "roopa_hi_narration",
+    "roopa_hi_recovery",
+    "roopa_hi_market",
+    "roopa_hi_conversational",
+    "sanchita_hi_assistant",
+    "sanchita_hi_edtech",
+    "sanchita_hi_banking",
+    "sanchita_hi_feedback",
+    "sanchita_hi_ads_formal",
+    "sanchita_hi_ads_informal",
+    "sanchita_hi_interview",
+    "sanchita_hi_romantic",
+    "sanchita_hi_market",
+    "sanchita_hi_social",
+    "sanchita_hi_kyc",
+    "sarika_hi_conversation",
+    "shalini_hi_companion",
+    "shalini_hi_social",
+    "shreya_hi_conversational",
+    "shreya_hi_news",
+    "shruti_hi_edtech",
+    "shubh_hi_customer",
+    "shubh_hi_ecomm",
+    "shubh_hi_stories_mixed",
+    "shubh_hi_devotional",
+    "shubh_hi_ads",
+    "shubh_hi_recovery",
+    "shubh_hi_stories_dramatic",
+    "simran_hi_assistant",
+    "simran_hi_narration",
+    "simran_hi_automobile",
+    "simran_hi_conversation",
+    "simran_hi_news_breaking",
+    "simran_hi_social_energetic",
+    "simran_hi_social_excited",
+    "simran_hi_latenight",
+    "simran_hi_news",
+    "simran_hi_recovery",
+    "simran_hi_sales",
+    "suchitra_hi_ecomm",
+    "suhani_hi_social",
+    "sunny_hi_ads",
+    "sunny_hi_reels",
+    "tarun_hi_conversational",
+    "tarun_hi_sales",
+    "chaitra_hi_customer",
+    "shilpa_hi_narration",
+    "tanya_hi_narration",
+    "aarti_hi_customer",
+    "advait_hi_character",
+    "aryaman_hi_ads",
+    "chirag_hi_social",
+    "girish_hi_devotional",
+    "mukul_hi_ads",
+    "mukul_hi_suspense",
+    "suman_hi_companion",
+    "vaibhav_hi_social",
+    "vandana_hi_ecomm",
+    "vipul_hi_social",
+    "chaitra_kn_conversation",
+    "chaitra_kn_narration",
+    "chetan_kn_conversation",
+    "suchitra_kn_narration",
+    "ishita_mr_conversational",
+    "mrunal_mr_narration",
+    "neha_mr_narration",
+    "nilesh_mr_conversation",
+    "ritu_mr_insurance",
+    "ritu_mr_narration",
+    "rupali_mr_stories",
+    "soham_mr_narration",
+    "mukul_mr_stories",
+    "anand_pa_conversation",
+    "anand_pa_customer",
+    "harpreet_pa_narration",
+    "jaspal_pa_banking",
+    "gokul_ta_narration",
+    "aravind_ta_ads",
+    "aravind_ta_suspense",
+    "vijay_ta_narration",
+    "kavitha_te_conversation",
+    "kavitha_te_narration",
+    "pooja_te_conversation",
+    "tarun_te_narration",
 )
 
 

@@ -59,16 +59,27 @@ FORMATS = (
 )
 
 TEXT_TO_SPEECH_WS = Socket(
-    key="text_to_speech_streaming.connect", path="/text-to-speech/ws",
+    key="text_to_speech_streaming.connect",
+    path="/text-to-speech/ws",
     summary="Text to speech WebSocket: config, text and flush in, base64 audio chunks and a final event out",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Headers Api-Subscription-Key string Required"
     upgrade=Upgrade(query={"model": "{model}", "send_completion_event": "true"}),
     start=Start(
-        opening=Send("config", {"type": "config", "data": {"language_code": "en-IN", "speaker": "{voice}",
-                                                           "output_audio_codec": "{format}",
-                                                           "speech_sample_rate": "{rate}"}},
-                     SocketConfig, Match("/type", "config")),
+        opening=Send(
+            "config",
+            {
+                "type": "config",
+                "data": {
+                    "language_code": "en-IN",
+                    "speaker": "{voice}",
+                    "output_audio_codec": "{format}",
+                    "speech_sample_rate": "{rate}",
+                },
+            },
+            SocketConfig,
+            Match("/type", "config"),
+        ),
         # "Always send the config message first"; the config "must be the first message" (SOCKET_GUIDE, SOCKET_SDK)
         opening_first=True,
     ),
@@ -77,33 +88,64 @@ TEXT_TO_SPEECH_WS = Socket(
     # "Send ping signal to keep the WebSocket connection alive" (the reference's ping message; the client's ping())
     keepalive=Send("ping", {"type": "ping"}, SocketPing, Match("/type", "ping")),
     audio_answer=AudioAnswer(
-        message=Answer(name="audio", kind=Kind.AUDIO, match=Match("/type", "audio"), model=SocketAudio,
-                       template={"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
+        message=Answer(
+            name="audio",
+            kind=Kind.AUDIO,
+            match=Match("/type", "audio"),
+            model=SocketAudio,
+            template={"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}},
+        ),
         at=AudioAt("/data/audio"),
     ),
-    final=Answer(name="event", kind=Kind.FINAL, match=Match("/data/event_type", "final"), model=SocketEvent,
-                 template={"type": "event", "data": {"event_type": "final"}}),
+    final=Answer(
+        name="event",
+        kind=Kind.FINAL,
+        match=Match("/data/event_type", "final"),
+        model=SocketEvent,
+        template={"type": "event", "data": {"event_type": "final"}},
+    ),
     failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=SocketError,
-                     template={"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=SocketError,
+            template={"type": "error", "data": {"message": "{message}"}},
+            message_at="/data/message",
+        ),
         error_close=1008,  # not documented
     ),
     formats=FORMATS,
     ending=Ending(server_closes=False),  # "Single WebSocket connection handles multiple text to speech conversions"
-    drift=(DocDrift("language field", "The client's ConfigureConnectionData sends language_code; the guide and "
-                    "Pipecat send target_language_code: either is accepted, one is required.",
-                    (SOCKET_SDK, SOCKET_GUIDE)),
-           DocDrift("default model", "The query's model \"Defaults to bulbul:v2\" while the model's own words call "
-                    "bulbul:v3 the \"API default when omitted\": the sandbox requires the model in the query.",
-                    (SOCKET_REFERENCE, SOCKET_SDK)),
-           DocDrift("codecs", "The guide's older copy and the client's configure() say output_audio_codec \"currently "
-                    "supports MP3 only\"; the codec page lists eight. linear16's byte order is not stated (16-bit "
-                    "little-endian assumed, as Pipecat reads it) and content_type's values beyond the examples "
-                    "('audio/mp3', 'audio/wav') are not documented: the sandbox writes audio/<codec>.",
-                    (SOCKET_CODECS, SOCKET_SDK)),
-           DocDrift("errors", "An error frame's data carries message, an optional integer code, details and "
-                    "request_id; no code values and no close code are documented: the sandbox writes the message only "
-                    "and closes 1008.", (SOCKET_SDK,))),
+    drift=(
+        DocDrift(
+            "language field",
+            "The client's ConfigureConnectionData sends language_code; the guide and "
+            "Pipecat send target_language_code: either is accepted, one is required.",
+            (SOCKET_SDK, SOCKET_GUIDE),
+        ),
+        DocDrift(
+            "default model",
+            "The query's model \"Defaults to bulbul:v2\" while the model's own words call "
+            'bulbul:v3 the "API default when omitted": the sandbox requires the model in the query.',
+            (SOCKET_REFERENCE, SOCKET_SDK),
+        ),
+        DocDrift(
+            "codecs",
+            "The guide's older copy and the client's configure() say output_audio_codec \"currently "
+            "supports MP3 only\"; the codec page lists eight. linear16's byte order is not stated (16-bit "
+            "little-endian assumed, as Pipecat reads it) and content_type's values beyond the examples "
+            "('audio/mp3', 'audio/wav') are not documented: the sandbox writes audio/<codec>.",
+            (SOCKET_CODECS, SOCKET_SDK),
+        ),
+        DocDrift(
+            "errors",
+            "An error frame's data carries message, an optional integer code, details and "
+            "request_id; no code values and no close code are documented: the sandbox writes the message only "
+            "and closes 1008.",
+            (SOCKET_SDK,),
+        ),
+    ),
 )
 
 SOCKETS = (TEXT_TO_SPEECH_WS,)

@@ -142,32 +142,54 @@ SYNTHESIZE = Endpoint(
 # "A voice is a lowercase id such as kaitlyn, meher or rhea" (`JAMBONZ`); source: client.
 JAMBONZ = "https://docs.jambonz.org/guides/features/tts-vendor-settings/smallest-ai (Models; Voices and languages)"
 # Each tied to no model: the open catalogue would speak them on any, and no page says which model refuses which.
-VOICE_LIST = (Voice("emily", "en-US", "female"),
-              *(Voice(name, "en-US") for name in ("sophia", "meher", "kaitlyn", "rhea")))
+VOICE_LIST = (
+    Voice("emily", "en-US", "female"),
+    *(Voice(name, "en-US") for name in ("sophia", "meher", "kaitlyn", "rhea")),
+)
 
 # lightning_v3.1_pro_10_26: jambonz's guide lists it as "Preview of the next Pro checkpoint" beside "lightning_v3.1_pro
 # Default." (source: client, read 2026-11-25); no stored Smallest page names or refuses it. A known model spoken like
 # lightning_v3.1_pro on the live stream, the synchronous endpoint and the socket, with a finding naming the guide; an
 # alias (priced as lightning_v3.1_pro): a dated checkpoint (10_26) of that same Pro model, not another model.
-KNOWN_MODELS = (KnownModel(
-    name="lightning_v3.1_pro_10_26", like="lightning_v3.1_pro",
-    words="\"lightning_v3.1_pro Default.\"; \"lightning_v3.1_pro_10_26 Preview of the next Pro checkpoint\" (" + JAMBONZ
-    + ", read 2026-11-25); no stored Smallest page names it",
-    evidence=(Evidence(EvidenceSource.CLIENT, JAMBONZ, "Models: lightning_v3.1_pro_10_26"),), alias=True),)
+KNOWN_MODELS = (
+    KnownModel(
+        name="lightning_v3.1_pro_10_26",
+        like="lightning_v3.1_pro",
+        words='"lightning_v3.1_pro Default."; "lightning_v3.1_pro_10_26 Preview of the next Pro checkpoint" ('
+        + JAMBONZ
+        + ", read 2026-11-25); no stored Smallest page names it",
+        evidence=(Evidence(EvidenceSource.CLIENT, JAMBONZ, "Models: lightning_v3.1_pro_10_26"),),
+        alias=True,
+    ),
+)
 
-MODELS = (*(Model(name=name, synthesis=LIVE.key, voice="emily", description=f"Smallest.ai {name} (voice emily)")
-            for name in ("lightning_v3.1", "lightning_v3.1_pro")),
-          # The same models over the synchronous endpoint: their own offerings, the request naming each as it is.
-          *(Model(name=f"{name}-sync", synthesis=SYNTHESIZE.key, voice="emily", sets={"/model": name},
-                  description=f"Smallest.ai {name} over the synchronous /waves/v1/tts (voice emily)")
-            for name in ("lightning_v3.1", "lightning_v3.1_pro")))
+MODELS = (
+    *(
+        Model(name=name, synthesis=LIVE.key, voice="emily", description=f"Smallest.ai {name} (voice emily)")
+        for name in ("lightning_v3.1", "lightning_v3.1_pro")
+    ),
+    # The same models over the synchronous endpoint: their own offerings, the request naming each as it is.
+    *(
+        Model(
+            name=f"{name}-sync",
+            synthesis=SYNTHESIZE.key,
+            voice="emily",
+            sets={"/model": name},
+            description=f"Smallest.ai {name} over the synchronous /waves/v1/tts (voice emily)",
+        )
+        for name in ("lightning_v3.1", "lightning_v3.1_pro")
+    ),
+)
 
 # Open: "Voice catalogs differ" per model and the Get Voices endpoint lists them; the account's clones come from
 # POST /waves/v1/voice-cloning, whose answer's example voiceId is "voice_dLP5T67Qw7" ("Use data.voiceId directly in
 # any TTS call"). The ids shown (emily, magnus, irisha, voice_dLP5T67Qw7) are letters, digits and underscores.
-VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9_]{1,64}",
-                            why="catalogs differ per model (Get Voices lists them); a clone's voiceId "
-                                "(voice_dLP5T67Qw7) is used \"directly in any TTS call\"")
+VOICE_CATALOGUE = Catalogue(
+    open=True,
+    form=r"[A-Za-z0-9_]{1,64}",
+    why="catalogs differ per model (Get Voices lists them); a clone's voiceId "
+    '(voice_dLP5T67Qw7) is used "directly in any TTS call"',
+)
 
 REFUSALS = SpeechRefusals(
     invalid=SpeechRefusal(400, "error", "{detail}"),

@@ -37,14 +37,25 @@ SETTINGS = {"voice_id": "{voice}", "model": "{model}", "sample_rate": "{rate}"}
 # from the start of the audio stream; the words as written ("un-normalized"). The same frames on the SSE answer.
 _TIMESTAMPS_SDK = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/tts/types/tts_request_message.py)"
 WORD_TIMESTAMPS = Marks(
-    text_at="/word", start_at="/start", end_at="/end", items_at="/data", each=True, asked_by="/word_timestamps",
-    answer=Answer(name="word_timestamp", kind=Kind.MARKS, match=Match("/status", "word_timestamp"), model=TtsResponse,
-                  template={"status": "word_timestamp", "data": {}}),
-    evidence="word_timestamps: \"Opt in to per-word timing events for the synthesized audio. When `true`, the server "
-             "interleaves `status: \"word_timestamp\"` frames with the audio `chunk` frames; each carries `data: { id, "
-             "word, start, end }` where `start`/`end` are floats in seconds relative to the start of the audio stream, "
-             "and `word` is verbatim from the input text (un-normalized ...)\" (" + _TIMESTAMPS_SDK + ", read "
-             "2026-11-26)")
+    text_at="/word",
+    start_at="/start",
+    end_at="/end",
+    items_at="/data",
+    each=True,
+    asked_by="/word_timestamps",
+    answer=Answer(
+        name="word_timestamp",
+        kind=Kind.MARKS,
+        match=Match("/status", "word_timestamp"),
+        model=TtsResponse,
+        template={"status": "word_timestamp", "data": {}},
+    ),
+    evidence='word_timestamps: "Opt in to per-word timing events for the synthesized audio. When `true`, the server '
+    'interleaves `status: "word_timestamp"` frames with the audio `chunk` frames; each carries `data: { id, '
+    "word, start, end }` where `start`/`end` are floats in seconds relative to the start of the audio stream, "
+    'and `word` is verbatim from the input text (un-normalized ...)" (' + _TIMESTAMPS_SDK + ", read "
+    "2026-11-26)",
+)
 
 LIVE = Socket(
     key="tts.live",

@@ -66,9 +66,15 @@ FORMATS = (
     Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type="audio/wav"),
     Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type="audio/mpeg"),
     ogg_opus("ogg"),
-    Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", assumed=(
-        "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian "
-        f"samples at {RATE} Hz, as the stream's audio/pcm")),
+    Format(
+        name="pcm",
+        spec=AudioSpec("pcm_s16le", RATE, "raw"),
+        media_type=f"audio/pcm;rate={RATE}",
+        assumed=(
+            "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian "
+            f"samples at {RATE} Hz, as the stream's audio/pcm"
+        ),
+    ),
 )
 
 
@@ -180,25 +186,35 @@ TIMED_FORMATS = (
 # start, end (character indexes into the text), value}: inside the answer's sentence mark (`speech_marks.chunks`), and
 # in the timed stream the marks "that became final with" each speech.chunk event's audio (`speech_marks`).
 SPEECH_MARKS_PAGE = "https://docs.sws.speechify.com/docs/features/speech-marks"
-_MARKS_WORDS = ("\"Speech marks are returned with every synthesis request and provide a mapping between time and "
-                "text\"; \"type Chunk = { start_time: number // Time in milliseconds when this chunk starts in the "
-                "audio; "
-                "end_time: number // Time in milliseconds when this chunk ends in the audio; start: number // "
-                "Character index where this chunk starts in the original text; end: number // Character index where "
-                "this chunk ends in the original text; value: string // The text content of this chunk }\"; \"type "
-                "NestedChunk = Chunk & { chunks: Chunk[] // Array of word-level chunks within this "
-                "sentence/paragraph }\" (" + SPEECH_MARKS_PAGE + ", read 2026-11-26)")
+_MARKS_WORDS = (
+    '"Speech marks are returned with every synthesis request and provide a mapping between time and '
+    'text"; "type Chunk = { start_time: number // Time in milliseconds when this chunk starts in the '
+    "audio; end_time: number // Time in milliseconds when this chunk ends in the audio; start: number // "
+    "Character index where this chunk starts in the original text; end: number // Character index where "
+    'this chunk ends in the original text; value: string // The text content of this chunk }"; "type '
+    "NestedChunk = Chunk & { chunks: Chunk[] // Array of word-level chunks within this "
+    'sentence/paragraph }" (' + SPEECH_MARKS_PAGE + ", read 2026-11-26)"
+)
 
 
 def _speech_marks(items_at: str, evidence: str) -> Marks:
-    return Marks(text_at="/value", start_at="/start_time", end_at="/end_time", items_at=items_at, unit_s=0.001,
-                 offsets_at=("/start", "/end"), evidence=evidence)
+    return Marks(
+        text_at="/value",
+        start_at="/start_time",
+        end_at="/end_time",
+        items_at=items_at,
+        unit_s=0.001,
+        offsets_at=("/start", "/end"),
+        evidence=evidence,
+    )
 
 
 SPEECH_MARKS = _speech_marks("/speech_marks/chunks", _MARKS_WORDS)
-TIMED_MARKS = _speech_marks("/speech_marks", _MARKS_WORDS + "; the stream: \"Each `speech.chunk` event carries a "
-                            "Base64-encoded run of audio, the speech marks that became final with it, or both\" ("
-                            + TIMED_STREAM_SDK + ")")
+TIMED_MARKS = _speech_marks(
+    "/speech_marks",
+    _MARKS_WORDS + '; the stream: "Each `speech.chunk` event carries a '
+    'Base64-encoded run of audio, the speech marks that became final with it, or both" (' + TIMED_STREAM_SDK + ")",
+)
 
 TIMED_STREAM = Endpoint(
     key="audio.stream.timestamps",
@@ -233,8 +249,12 @@ TIMED_STREAM = Endpoint(
 # The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
 # ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
 # described, in the stored reference text: no listing declared.
-VOICE_LIST: tuple[Voice, ...] = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"),
-                                 Voice("carly", "en-US", "female"), Voice("sophia", "en-US", "female"))
+VOICE_LIST: tuple[Voice, ...] = (
+    Voice("george", "en-US", "male"),
+    Voice("henry", "en-US", "male"),
+    Voice("carly", "en-US", "female"),
+    Voice("sophia", "en-US", "female"),
+)
 # The curated Simba 3 roster, its ids ending `_32` (read 2026-11-25): the official client speechify-api 4.0.0 names
 # geffen_32 in its simba-3.2 examples (source: sdk); Mastra's Speechify voice lists the eight ("Speechify's `simba-3.2`
 # and `simba-3.0` serve a curated voice set only (`beatrice_32`, `dominic_32`, `edmund_32`, `geffen_32`,
@@ -242,17 +262,47 @@ VOICE_LIST: tuple[Voice, ...] = (Voice("george", "en-US", "male"), Voice("henry"
 # models serve a curated voice set only (harper_32, imogen_32, ...)") and LiveKit Agents' Speechify plugin 1.8.9
 # defaults to dominic_32 ("Voices whose id carries a `_32` suffix are part of the curated simba-3.2 roster"), both
 # source: client. Their genders are not in the stored material: left unsaid.
-SIMBA_3_VOICES = ("beatrice_32", "dominic_32", "edmund_32", "geffen_32", "harper_32", "hugh_32", "imogen_32",
-                  "wyatt_32")
+SIMBA_3_VOICES = (
+    "beatrice_32",
+    "dominic_32",
+    "edmund_32",
+    "geffen_32",
+    "harper_32",
+    "hugh_32",
+    "imogen_32",
+    "wyatt_32",
+)
 VOICE_LIST += tuple(Voice(name, "en-US") for name in SIMBA_3_VOICES)
 
 # Simba Multilingual's languages, at the request's `language` ("should follow the locale naming standard (e.g., en-US,
 # fr-FR)"): the language support page's "Fully Supported Languages" and "Beta Languages" (LANGUAGE_SUPPORT_PAGE, read
 # 2026-11-26); its "Coming Soon" ones are left out.
 LANGUAGE_SUPPORT_PAGE = "https://docs.sws.speechify.com/docs/language-support"
-MULTILINGUAL_LANGUAGES = ("en", "fr-FR", "de-DE", "es-ES", "pt-BR", "pt-PT", "ar-AE", "da-DK", "nl-NL", "et-EE",
-                          "fi-FI", "el-GR", "he-IL", "hi-IN", "it-IT", "ja-JP", "nb-NO", "pl-PL", "ru-RU", "sv-SE",
-                          "tr-TR", "uk-UA", "vi-VN")
+MULTILINGUAL_LANGUAGES = (
+    "en",
+    "fr-FR",
+    "de-DE",
+    "es-ES",
+    "pt-BR",
+    "pt-PT",
+    "ar-AE",
+    "da-DK",
+    "nl-NL",
+    "et-EE",
+    "fi-FI",
+    "el-GR",
+    "he-IL",
+    "hi-IN",
+    "it-IT",
+    "ja-JP",
+    "nb-NO",
+    "pl-PL",
+    "ru-RU",
+    "sv-SE",
+    "tr-TR",
+    "uk-UA",
+    "vi-VN",
+)
 
 MODELS = (
     Model(

@@ -1,10 +1,10 @@
 """Speechify's wire payloads for `POST /v1/audio/speech`, as its API reference writes them (snake_case JSON).
 
-    POST https://api.sws.speechify.com/v1/audio/speech      Authorization: Bearer KEY
-        {"input", "voice_id", "audio_format", "language", "model", "options": {"loudness_normalization",
-         "text_normalization"}}
-        200 {"audio_data": "<base64>", "audio_format", "billable_characters_count", "speech_marks"}
-    errors: "Error responses include a JSON body with an error field describing the issue."
+POST https://api.sws.speechify.com/v1/audio/speech      Authorization: Bearer KEY
+    {"input", "voice_id", "audio_format", "language", "model", "options": {"loudness_normalization",
+     "text_normalization"}}
+    200 {"audio_data": "<base64>", "audio_format", "billable_characters_count", "speech_marks"}
+errors: "Error responses include a JSON body with an error field describing the issue."
 """
 
 from __future__ import annotations
@@ -40,15 +40,18 @@ SpeechModel = Literal["simba-english", "simba-multilingual"]
 
 
 class SpeechOptions(RequestModel):
-    """"GetSpeechOptionsRequest is the wrapper for request parameters to the client" (its two switches)."""
+    """ "GetSpeechOptionsRequest is the wrapper for request parameters to the client" (its two switches)."""
 
     loudness_normalization: bool | None = None
     text_normalization: bool | None = None
 
 
 class SpeechRequest(RequestModel):
-    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS,
-                       description="Plain text or SSML to be synthesized to speech (up to 2,000 characters).")
+    input: str = Field(
+        min_length=1,
+        max_length=MAX_INPUT_CHARS,
+        description="Plain text or SSML to be synthesized to speech (up to 2,000 characters).",
+    )
     voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
     audio_format: AudioFormat | None = None
     language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
@@ -64,8 +67,9 @@ MAX_STREAM_CHARS = 20_000
 
 
 class StreamRequest(RequestModel):
-    input: str = Field(min_length=1, max_length=MAX_STREAM_CHARS,
-                       description="Process larger text inputs (up to 20,000 characters)")
+    input: str = Field(
+        min_length=1, max_length=MAX_STREAM_CHARS, description="Process larger text inputs (up to 20,000 characters)"
+    )
     voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
     language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
     model: SpeechModel | None = None
@@ -85,7 +89,7 @@ class SpeechResponse(ResponseModel):
 
 
 class ErrorBody(ResponseModel):
-    """"Error responses include a JSON body with an error field describing the issue.\""""
+    """ "Error responses include a JSON body with an error field describing the issue.\""""
 
     error: Any
 
@@ -97,18 +101,37 @@ class ErrorBody(ResponseModel):
 # speech.done {billable_characters_count, audio_duration_ms}, speech.error {error, request_id}; "The payload's `type`
 # field mirrors the `event:` name"), `AudioStreamOutputFormat` and `GetStreamRequestModel`. The stored reference
 # pages do not hold this endpoint.
-TIMED_STREAM_SDK = ("https://pypi.org/project/speechify-api/4.0.0/ "
-                    "(speechify/audio/raw_client.py: stream_with_timestamps)")
+TIMED_STREAM_SDK = (
+    "https://pypi.org/project/speechify-api/4.0.0/ (speechify/audio/raw_client.py: stream_with_timestamps)"
+)
 # "simba-3.0 is now available on POST /v1/audio/speech and POST /v1/audio/stream via the model field. It's the new
 # streaming-native voice model" (its example: "voice_id": "george", "model": "simba-3.0"); "Currently English only".
 SIMBA_3_CHANGELOG = "https://docs.sws.speechify.com/tts/changelog/2026/5/9"
 # output_format: "The output audio format as a `codec_sampleRate_bitrate` string. Takes precedence over the `Accept`
 # header when set ... `wav_*` formats are not supported on streaming".
 TimedOutputFormat = Literal[
-    "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "pcm_48000",
-    "mp3_22050_32", "mp3_22050_64", "mp3_22050_96", "mp3_22050_128", "mp3_22050_160", "mp3_22050_192",
-    "mp3_24000_32", "mp3_24000_64", "mp3_24000_96", "mp3_24000_128", "mp3_24000_160", "mp3_24000_192",
-    "ulaw_8000", "ogg_24000", "aac_24000"]
+    "pcm_8000",
+    "pcm_16000",
+    "pcm_22050",
+    "pcm_24000",
+    "pcm_44100",
+    "pcm_48000",
+    "mp3_22050_32",
+    "mp3_22050_64",
+    "mp3_22050_96",
+    "mp3_22050_128",
+    "mp3_22050_160",
+    "mp3_22050_192",
+    "mp3_24000_32",
+    "mp3_24000_64",
+    "mp3_24000_96",
+    "mp3_24000_128",
+    "mp3_24000_160",
+    "mp3_24000_192",
+    "ulaw_8000",
+    "ogg_24000",
+    "aac_24000",
+]
 # model: "Defaults to `simba-3.0` ... `simba-3.2` is the streaming-native model with the lowest TTFB ...
 # `simba-english` and `simba-multilingual` are the legacy Simba 1.6 models" (which "return 400
 # `speech_marks_unsupported` here").
@@ -116,8 +139,9 @@ TimedStreamModel = Literal["simba-english", "simba-multilingual", "simba-3.0", "
 
 
 class TimedStreamRequest(RequestModel):
-    input: str = Field(min_length=1, max_length=MAX_STREAM_CHARS,
-                       description="Plain text or SSML to be synthesized to speech.")
+    input: str = Field(
+        min_length=1, max_length=MAX_STREAM_CHARS, description="Plain text or SSML to be synthesized to speech."
+    )
     voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
     language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
     model: TimedStreamModel | None = None
@@ -136,4 +160,3 @@ class SpeechStreamEvent(ResponseModel):
     audio_duration_ms: int | None = None
     error: Any = None
     request_id: str | None = None
-

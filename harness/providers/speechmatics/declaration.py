@@ -59,8 +59,14 @@ GENERATE = Endpoint(
 # "sarah: English (UK) female voice", "theo: English (UK) male voice", "megan: English (UK) female voice" (SDK)
 VOICE_LIST = (Voice("sarah", "en-GB", "female"), Voice("theo", "en-GB", "male"), Voice("megan", "en-GB", "female"))
 
-MODELS = (Model(name="speechmatics-tts", synthesis=GENERATE.key, voice="sarah",
-                description="Speechmatics text to speech, preview (voice sarah)"),)
+MODELS = (
+    Model(
+        name="speechmatics-tts",
+        synthesis=GENERATE.key,
+        voice="sarah",
+        description="Speechmatics text to speech, preview (voice sarah)",
+    ),
+)
 
 # The client's own words for 401 and 403; the rest are the sandbox's (the stored material quotes no error body).
 REFUSALS = SpeechRefusals(

@@ -45,8 +45,10 @@ FORMATS = (Format(name="raw", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_ty
 # Declared: the two that name themselves in their bytes; `raw` is left out here (its default encoding pcm_f32le is not
 # a form the answer names).
 OCTETS = "application/octet-stream"
-FILE_FORMATS = (Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type=OCTETS),
-                Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type=OCTETS))
+FILE_FORMATS = (
+    Format(name="wav", spec=AudioSpec("pcm_s16le", RATE, "wav"), media_type=OCTETS),
+    Format(name="mp3", spec=AudioSpec("mp3", RATE, "mp3"), media_type=OCTETS),
+)
 
 
 def _error(status: int, words: str) -> Response:
@@ -54,28 +56,62 @@ def _error(status: int, words: str) -> Response:
 
 
 SPEECH = Endpoint(
-    key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
+    key="audio.speech",
+    method="POST",
+    path="/v1/audio/speech",
+    host=HOST,
+    role=Role.STREAM,
     summary="Generate audio from input text, streamed: base64 PCM deltas as Server-Sent Events",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(EventStreamBody(AudioDelta, audio=AudioAt("/delta", media_type=PCM)),),
-                        description="text/event-stream: conversation.item.audio_output.delta ... data: [DONE]"),
-               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "The quick brown fox jumps over the lazy dog",
-             "voice": "tara", "stream": True, "response_format": "raw", "response_encoding": "pcm_s16le"},
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(EventStreamBody(AudioDelta, audio=AudioAt("/delta", media_type=PCM)),),
+            description="text/event-stream: conversation.item.audio_output.delta ... data: [DONE]",
+        ),
+        _error(400, "a request the reference forbids"),
+        _error(401, "no valid bearer key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
+    example={
+        "model": "canopylabs/orpheus-3b-0.1-ft",
+        "input": "The quick brown fox jumps over the lazy dog",
+        "voice": "tara",
+        "stream": True,
+        "response_format": "raw",
+        "response_encoding": "pcm_s16le",
+    },
     doc=REFERENCE,
 )
 
 SPEECH_SYNC = Endpoint(
-    key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
+    key="audio.speech.sync",
+    method="POST",
+    path="/v1/audio/speech",
+    host=HOST,
+    role=Role.AUDIO,
     summary="Generate audio from input text, not streamed: the encoded audio as an octet stream",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(AudioBody((OCTETS, "audio/wav", "audio/mpeg")),),
-                        description="If false, return the encoded audio as octet stream"),
-               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "Today is a wonderful day to build something people "
-             "love!", "voice": "tara", "response_format": "mp3"},  # the overview's quickstart
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(AudioBody((OCTETS, "audio/wav", "audio/mpeg")),),
+            description="If false, return the encoded audio as octet stream",
+        ),
+        _error(400, "a request the reference forbids"),
+        _error(401, "no valid bearer key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
+    example={
+        "model": "canopylabs/orpheus-3b-0.1-ft",
+        "input": "Today is a wonderful day to build something people love!",
+        "voice": "tara",
+        "response_format": "mp3",
+    },  # the overview's quickstart
     doc=REFERENCE,
 )
 
@@ -86,9 +122,12 @@ SPEECH_SYNC = Endpoint(
 # speech_create_params.py): af_bella and af_heart are Kokoro voices; af_heart is also Pipecat's default
 # (pipecat-ai==1.14.0, TogetherTTSService: `model="hexgrad/Kokoro-82M", voice="af_heart"`, source: client).
 KOKORO = ("hexgrad/Kokoro-82M",)
-VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.1-ft",)),
-              Voice("af_alloy", "en-US", "female", models=KOKORO), Voice("af_heart", "en-US", "female", models=KOKORO),
-              Voice("af_bella", "en-US", "female", models=KOKORO))
+VOICE_LIST = (
+    Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.1-ft",)),
+    Voice("af_alloy", "en-US", "female", models=KOKORO),
+    Voice("af_heart", "en-US", "female", models=KOKORO),
+    Voice("af_bella", "en-US", "female", models=KOKORO),
+)
 
 MODELS = (
     Model(

@@ -1,12 +1,12 @@
 """Together AI's wire payloads for `POST /v1/audio/speech`, as its reference writes them (REFERENCE, STREAMING).
 
-    POST https://api.together.xyz/v1/audio/speech      Authorization: Bearer KEY
-        {"model", "input", "voice", "response_format", "response_encoding", "sample_rate", "language", "stream"}
-        stream: true → text/event-stream: data: {"type": "conversation.item.audio_output.delta", "item_id",
-                       "delta": base64} ... data: [DONE]  ("When streaming is enabled, only raw (PCM) format is
-                       supported")
-        stream: false (the default) → the encoded audio itself ("If false, return the encoded audio as octet stream";
-                       mp3, wav, raw, "default: wav")
+POST https://api.together.xyz/v1/audio/speech      Authorization: Bearer KEY
+    {"model", "input", "voice", "response_format", "response_encoding", "sample_rate", "language", "stream"}
+    stream: true → text/event-stream: data: {"type": "conversation.item.audio_output.delta", "item_id",
+                   "delta": base64} ... data: [DONE]  ("When streaming is enabled, only raw (PCM) format is
+                   supported")
+    stream: false (the default) → the encoded audio itself ("If false, return the encoded audio as octet stream";
+                   mp3, wav, raw, "default: wav")
 """
 
 from __future__ import annotations

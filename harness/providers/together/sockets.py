@@ -64,7 +64,7 @@ class SessionSettings(RequestModel):
 
 
 class SessionUpdate(RequestModel):
-    """ `{"type": "tts_session.updated", "session": {"voice": "new_voice_id"}}`: "Updates TTS session settings like
+    """`{"type": "tts_session.updated", "session": {"voice": "new_voice_id"}}`: "Updates TTS session settings like
     voice in real time." """
 
     type: Literal["tts_session.updated"]

@@ -31,7 +31,7 @@ DOC_DRIFT = (
         "kokoro tier",
         "kokoro is listed among the free models (piper, vits, melotts, kokoro) in the Authentication section, "
         "but the price table names it a Standard model (2,000 characters per 1,000) and /v1/models says "
-        "tier \"standard\"; prices use the standard rate",
+        'tier "standard"; prices use the standard rate',
         _D,
     ),
     DocDrift(
@@ -43,13 +43,13 @@ DOC_DRIFT = (
     ),
     DocDrift(
         "queued credits_used",
-        "the queued example charges credits_used 11 for \"Hello from TTS.ai! This is a test.\" (34 characters) "
+        'the queued example charges credits_used 11 for "Hello from TTS.ai! This is a test." (34 characters) '
         "with kokoro: neither 34 × 2,000/1,000 = 68 characters nor 0.068 thousand",
         _D,
     ),
     DocDrift(
         "text limits",
-        "/v1/tts/ allows \"max 100,000 chars per request\"; the plan table gives Free 500, Starter and Pro "
+        '/v1/tts/ allows "max 100,000 chars per request"; the plan table gives Free 500, Starter and Pro '
         "100,000, and Business+ 50,000 (a higher plan with a lower limit); anonymous use is 5,000 a day. "
         "Requests are checked against 100,000; pricing.PLAN_LIMITS keeps the plan figures",
         _D,
@@ -62,7 +62,7 @@ DOC_DRIFT = (
     ),
     DocDrift(
         "streaming models",
-        "streaming is said to be for \"supported models (Kokoro, MeloTTS)\", while /v1/models marks chatterbox "
+        'streaming is said to be for "supported models (Kokoro, MeloTTS)", while /v1/models marks chatterbox '
         "supports_streaming true; /v1/tts/ also has a `stream` flag beside the separate /v1/tts/stream/ "
         "route, and what /v1/tts/ answers with stream=true is not shown",
         _D,
@@ -87,33 +87,33 @@ DOC_DRIFT = (
     ),
     DocDrift(
         "webhook vocabulary",
-        "the webhook payload says status \"success\" and event \"task.completed\" where jobs say "
-        "\"completed\"; it is promised for stem splitting, whose parameter table has no webhook_url "
+        'the webhook payload says status "success" and event "task.completed" where jobs say '
+        '"completed"; it is promised for stem splitting, whose parameter table has no webhook_url '
         "(accepted there anyway)",
         _D,
     ),
     DocDrift(
         "echo removal type",
-        "`type` is \"echo or reverb (default: both)\": the default is not one of the two values listed; "
-        "\"both\" is accepted",
+        '`type` is "echo or reverb (default: both)": the default is not one of the two values listed; '
+        '"both" is accepted',
         _D,
     ),
     DocDrift(
         "clone answer",
-        "voice cloning \"Returns the audio file as binary data, same as the TTS endpoint\", while the TTS "
+        'voice cloning "Returns the audio file as binary data, same as the TTS endpoint", while the TTS '
         "endpoint is also said to return a queued job",
         _D,
     ),
     DocDrift(
         "unpriced services",
         "speech to speech, echo/reverb removal, voice embedding and saved-voice uploads have no price; "
-        "stem splitting costs \"3,000-4,000\" a minute without saying when (4,000 is charged); whether audio "
+        'stem splitting costs "3,000-4,000" a minute without saying when (4,000 is charged); whether audio '
         "is billed per started minute is not said (the translation example implies it)",
         _D,
     ),
     DocDrift(
         "openai compatibility",
-        "the document advertises an \"OpenAI-compatible format\" but documents no OpenAI-style route; "
+        'the document advertises an "OpenAI-compatible format" but documents no OpenAI-style route; '
         "POST /v1/audio/speech with OpenAI's body is inferred",
         _D,
     ),

@@ -42,8 +42,13 @@ def _tts_builder(model: str) -> Callable[[SynthesisInput], dict[str, Any]]:
 
 def _build_stream(given: SynthesisInput) -> dict[str, Any]:
     # WAV chunks: an MP3 decoder's priming samples would move where speech is heard to begin.
-    return {"model": "kokoro", "text": given.text, "voice": DEFAULT_VOICES["kokoro"], "format": "wav",
-            "language": given.language}
+    return {
+        "model": "kokoro",
+        "text": given.text,
+        "voice": DEFAULT_VOICES["kokoro"],
+        "format": "wav",
+        "language": given.language,
+    }
 
 
 def _build_clone(given: SynthesisInput) -> dict[str, Any]:
@@ -59,14 +64,39 @@ def _build_clone(given: SynthesisInput) -> dict[str, Any]:
 
 
 OFFERINGS = (
-    Offering(name="kokoro", endpoint=TTS.key, build=_tts_builder("kokoro"), max_chars=MAX_TEXT_CHARS,
-             description="Kokoro (standard tier, 2,000 characters per 1,000) on the queued TTS job"),
-    Offering(name="piper", endpoint=TTS.key, build=_tts_builder("piper"), max_chars=MAX_TEXT_CHARS,
-             description="Piper (free tier, 1,000 characters per 1,000; usable without a key)"),
-    Offering(name="chatterbox", endpoint=TTS.key, build=_tts_builder("chatterbox"), max_chars=MAX_TEXT_CHARS,
-             description="Chatterbox (premium tier, 4,000 characters per 1,000) on the queued TTS job"),
-    Offering(name="kokoro-stream", endpoint=STREAM.key, build=_build_stream, max_chars=MAX_TEXT_CHARS,
-             description="Kokoro over the SSE stream (POST /v1/tts/stream/): time to first audio, no polling"),
-    Offering(name="clone-chatterbox", endpoint=CLONE.key, build=_build_clone, clones=True,
-             description="Chatterbox voice cloning from an uploaded reference (≤ 20 MB); answers audio bytes"),
+    Offering(
+        name="kokoro",
+        endpoint=TTS.key,
+        build=_tts_builder("kokoro"),
+        max_chars=MAX_TEXT_CHARS,
+        description="Kokoro (standard tier, 2,000 characters per 1,000) on the queued TTS job",
+    ),
+    Offering(
+        name="piper",
+        endpoint=TTS.key,
+        build=_tts_builder("piper"),
+        max_chars=MAX_TEXT_CHARS,
+        description="Piper (free tier, 1,000 characters per 1,000; usable without a key)",
+    ),
+    Offering(
+        name="chatterbox",
+        endpoint=TTS.key,
+        build=_tts_builder("chatterbox"),
+        max_chars=MAX_TEXT_CHARS,
+        description="Chatterbox (premium tier, 4,000 characters per 1,000) on the queued TTS job",
+    ),
+    Offering(
+        name="kokoro-stream",
+        endpoint=STREAM.key,
+        build=_build_stream,
+        max_chars=MAX_TEXT_CHARS,
+        description="Kokoro over the SSE stream (POST /v1/tts/stream/): time to first audio, no polling",
+    ),
+    Offering(
+        name="clone-chatterbox",
+        endpoint=CLONE.key,
+        build=_build_clone,
+        clones=True,
+        description="Chatterbox voice cloning from an uploaded reference (≤ 20 MB); answers audio bytes",
+    ),
 )

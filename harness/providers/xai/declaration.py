@@ -55,14 +55,26 @@ def _error(status: int, words: str) -> Response:
 
 
 SYNTHESIZE = Endpoint(
-    key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
+    key="tts",
+    method="POST",
+    path="/v1/tts",
+    host=HOST,
+    role=Role.STREAM,
     summary="Text to speech: convert text into speech audio (raw audio bytes)",
-    request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(status=200, bodies=(AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
-                        description="The response body contains raw audio bytes"),
-               # No error status is in the stored pages; these are the ones every call can meet, marked inferred.
-               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
-               _error(429, "rate limited"), _error(500, "a server fault")),
+    request=SpeechRequest,
+    body_kind=BodyKind.JSON,
+    responses=(
+        Response(
+            status=200,
+            bodies=(AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
+            description="The response body contains raw audio bytes",
+        ),
+        # No error status is in the stored pages; these are the ones every call can meet, marked inferred.
+        _error(400, "a request the reference forbids"),
+        _error(401, "no valid bearer key"),
+        _error(429, "rate limited"),
+        _error(500, "a server fault"),
+    ),
     example={"text": "Hello! Welcome to the xAI Text to Speech API.", "voice_id": "eve", "language": "en"},
     doc=REFERENCE,
 )
@@ -75,9 +87,31 @@ DOCUMENTED_VOICES = ("eve", "ara", "leo", "rex", "sal")
 # orion, luna, iris, altair, zenith, perseus, helios, lux, kepler, rigel, cosmo, celeste, ursa, sirius, lumen, castor,
 # naksh, atlas, aurora, liora, ara, eve, leo, rex, sal"; source: client): declared, as the sandbox is never stricter.
 FAL_XAI = "https://fal.ai/models/xai/tts/v1/llms.txt (voice: VoiceEnum)"
-CLIENT_VOICES = ("carina", "zagan", "helix", "orion", "luna", "iris", "altair", "zenith", "perseus", "helios", "lux",
-                 "kepler", "rigel", "cosmo", "celeste", "ursa", "sirius", "lumen", "castor", "naksh", "atlas", "aurora",
-                 "liora")
+CLIENT_VOICES = (
+    "carina",
+    "zagan",
+    "helix",
+    "orion",
+    "luna",
+    "iris",
+    "altair",
+    "zenith",
+    "perseus",
+    "helios",
+    "lux",
+    "kepler",
+    "rigel",
+    "cosmo",
+    "celeste",
+    "ursa",
+    "sirius",
+    "lumen",
+    "castor",
+    "naksh",
+    "atlas",
+    "aurora",
+    "liora",
+)
 VOICE_LIST = tuple(Voice(name, "en-US") for name in (*DOCUMENTED_VOICES, *CLIENT_VOICES))
 
 # voice_id: "Case-insensitive" (REFERENCE); "Non viene fatta distinzione tra maiuscole e minuscole nei nomi voce. Ad
@@ -101,8 +135,13 @@ VALUE_VARIANTS = tuple(
 )
 
 MODELS = (
-    Model(name="grok-tts", synthesis=SYNTHESIZE.key, voice="eve", max_chars=MAX_TEXT_CHARS,
-          description="xAI text to speech (voice eve; the request names no model)"),
+    Model(
+        name="grok-tts",
+        synthesis=SYNTHESIZE.key,
+        voice="eve",
+        max_chars=MAX_TEXT_CHARS,
+        description="xAI text to speech (voice eve; the request names no model)",
+    ),
 )
 
 REFUSALS = SpeechRefusals(

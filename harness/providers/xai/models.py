@@ -42,13 +42,15 @@ class OutputFormat(BaseModel):
 
 
 class SpeechRequest(RequestModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
-                      description="The text to convert to speech. Maximum 15,000 characters.")
+    text: str = Field(
+        min_length=1, max_length=MAX_TEXT_CHARS, description="The text to convert to speech. Maximum 15,000 characters."
+    )
     voice_id: str | None = None  # "Defaults to eve"; "Case-insensitive"
     language: str = Field(min_length=2, description="BCP-47 language code ... or auto")  # "required"
     output_format: OutputFormat | None = None  # "Defaults to MP3 at 24 kHz / 128 kbps"
-    optimize_streaming_latency: int | None = Field(None, ge=0, description="Latency optimization level for "
-                                                   "streaming synthesis. 0 (default): No optimization")
+    optimize_streaming_latency: int | None = Field(
+        None, ge=0, description="Latency optimization level for streaming synthesis. 0 (default): No optimization"
+    )
     text_normalization: bool | None = None
 
 

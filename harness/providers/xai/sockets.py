@@ -59,8 +59,11 @@ from harness.core.protocols.websocket_speech import (
 from harness.core.spec import AudioAt, DocDrift, Evidence, EvidenceSource, RequestModel, ResponseModel
 
 PIPECAT = "https://github.com/pipecat-ai/pipecat/blob/main/src/pipecat/services/xai/tts.py (XAITTSService)"
-CLIENTS = Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0 (and OpenClaw's xAI provider, version not read)",
-                   "XAITTSService._connect_websocket, run_tts, flush_audio, _receive_messages")
+CLIENTS = Evidence(
+    EvidenceSource.CLIENT,
+    "pipecat-ai==1.14.0 (and OpenClaw's xAI provider, version not read)",
+    "XAITTSService._connect_websocket, run_tts, flush_audio, _receive_messages",
+)
 RATES = (8000, 16000, 22050, 24000, 44100, 48000)  # the REST endpoint's sample_rate values (models.OutputFormat)
 RATE = 24000  # the clients' default and the REST endpoint's ("MP3 at 24 kHz")
 
@@ -103,7 +106,8 @@ FORMATS = (
 )
 
 STREAM = Socket(
-    key="tts.ws", path="/v1/tts",
+    key="tts.ws",
+    path="/v1/tts",
     summary="Streaming TTS WebSocket: text.delta messages in, base64 audio.delta out, audio.done per utterance",
     doc=PIPECAT,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <key> (on upgrade)"
@@ -111,23 +115,45 @@ STREAM = Socket(
     text=Send("text.delta", {"type": "text.delta", "delta": "{text}"}, TextDelta, Match("/type", "text.delta")),
     end=Send("text.done", {"type": "text.done"}, TextDone, Match("/type", "text.done")),
     audio_answer=AudioAnswer(
-        message=Answer(name="audio.delta", kind=Kind.AUDIO, match=Match("/type", "audio.delta"), model=AudioDelta,
-                       template={"type": "audio.delta", "delta": "{audio}"}),
+        message=Answer(
+            name="audio.delta",
+            kind=Kind.AUDIO,
+            match=Match("/type", "audio.delta"),
+            model=AudioDelta,
+            template={"type": "audio.delta", "delta": "{audio}"},
+        ),
         at=AudioAt("/delta"),
     ),
-    final=Answer(name="audio.done", kind=Kind.FINAL, match=Match("/type", "audio.done"), model=AudioDone,
-                 template={"type": "audio.done", "trace_id": "{id}"}),
+    final=Answer(
+        name="audio.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "audio.done"),
+        model=AudioDone,
+        template={"type": "audio.done", "trace_id": "{id}"},
+    ),
     failures=Failures(
-        error=Answer(name="error", kind=Kind.ERROR, match=Match("/type", "error"), model=SocketError,
-                     template={"type": "error", "message": "{message}"}, message_at="/message"),
+        error=Answer(
+            name="error",
+            kind=Kind.ERROR,
+            match=Match("/type", "error"),
+            model=SocketError,
+            template={"type": "error", "message": "{message}"},
+            message_at="/message",
+        ),
         error_close=1008,  # not in the clients: they read the error message and go on or reconnect
     ),
     formats=FORMATS,
     ending=Ending(server_closes=False),  # multi-turn: the next text.delta after audio.done is the next utterance
     evidence=CLIENTS,
-    drift=(DocDrift("evidence", "No stored page documents this socket (the reference shows \"Loading WebSocket "
-                    "spec…\"; xai-sdk is REST-only): declared from independent clients, source: client. Its close "
-                    "codes, error codes and limits are unknown.", (PIPECAT,)),),
+    drift=(
+        DocDrift(
+            "evidence",
+            'No stored page documents this socket (the reference shows "Loading WebSocket '
+            'spec…"; xai-sdk is REST-only): declared from independent clients, source: client. Its close '
+            "codes, error codes and limits are unknown.",
+            (PIPECAT,),
+        ),
+    ),
 )
 
 VOICE_GUIDE = "https://docs.x.ai/developers/model-capabilities/audio/voice-agent"
@@ -152,45 +178,85 @@ class RealtimeSessionUpdate(RequestModel):
 REALTIME_MODELS = (
     # "xai/grok-voice-think-fast-1.0 | Recommended | Flagship speech-to-speech voice model" (LiteLLM's xAI page,
     # read 2026-11-27); VOICE_GUIDE's quick start asks `?model=grok-voice-latest`
-    Model(name="grok-voice-think-fast-1.0", synthesis="tts", voice="eve",
-          description="grok-voice-think-fast-1.0 over the Voice Agent WebSocket (voice eve), asked to say the text"),
+    Model(
+        name="grok-voice-think-fast-1.0",
+        synthesis="tts",
+        voice="eve",
+        description="grok-voice-think-fast-1.0 over the Voice Agent WebSocket (voice eve), asked to say the text",
+    ),
 )
 
 REALTIME = Socket(
-    key="realtime", path="/v1/realtime",
+    key="realtime",
+    path="/v1/realtime",
     summary="Voice Agent API: session.update, conversation.item.create and response.create; "
-            "response.output_audio.delta and its transcript, response.done",
+    "response.output_audio.delta and its transcript, response.done",
     doc=VOICE_GUIDE,
     auth=SocketAuth(where=KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer" (VOICE_GUIDE's quick start)
     upgrade=Upgrade(query={"model": "{model}"}),
     start=Start(
-        opening=Send("session.update", {"type": "session.update", "session": {
-            "voice": "{voice}", "instructions": SAY_EXACTLY}}, RealtimeSessionUpdate, Match("/type", "session.update")),
-        ready=Answer(name="session.updated", kind=Kind.READY, match=Match("/type", "session.updated"),
-                     model=RealtimeEvent, template=realtime_event("session.updated", session={"voice": "{voice}"})),
+        opening=Send(
+            "session.update",
+            {"type": "session.update", "session": {"voice": "{voice}", "instructions": SAY_EXACTLY}},
+            RealtimeSessionUpdate,
+            Match("/type", "session.update"),
+        ),
+        ready=Answer(
+            name="session.updated",
+            kind=Kind.READY,
+            match=Match("/type", "session.updated"),
+            model=RealtimeEvent,
+            template=realtime_event("session.updated", session={"voice": "{voice}"}),
+        ),
     ),
     # the Realtime event grammar's shapes (harness.core.protocols.realtime_events), under its GA names
     text=user_text(),
     end=respond(),
     audio_answer=audio_deltas("response.output_audio.delta"),
     transcript=transcript_deltas("response.output_audio_transcript.delta"),
-    final=Answer(name="response.done", kind=Kind.FINAL, match=Match("/type", "response.done"), model=RealtimeEvent,
-                 template=realtime_event("response.done", response={"id": "resp_{response}", "status": "completed"})),
-    others=metadata(("session.created", "conversation.created", "conversation.item.added", "response.created",
-                     "response.output_item.added", "response.output_item.done", "response.output_audio.done",
-                     "response.output_audio_transcript.done")),
+    final=Answer(
+        name="response.done",
+        kind=Kind.FINAL,
+        match=Match("/type", "response.done"),
+        model=RealtimeEvent,
+        template=realtime_event("response.done", response={"id": "resp_{response}", "status": "completed"}),
+    ),
+    others=metadata(
+        (
+            "session.created",
+            "conversation.created",
+            "conversation.item.added",
+            "response.created",
+            "response.output_item.added",
+            "response.output_item.done",
+            "response.output_audio.done",
+            "response.output_audio_transcript.done",
+        )
+    ),
     failures=Failures(error=error_event()),
-    formats=(Format(name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}",
-                    rates=(RATE,)),),
+    formats=(
+        Format(
+            name="pcm", spec=AudioSpec("pcm_s16le", RATE, "raw"), media_type=f"audio/pcm;rate={RATE}", rates=(RATE,)
+        ),
+    ),
     ending=Ending(server_closes=False),  # the session goes on for the next turn: the client closes it
     own_models=REALTIME_MODELS,
     suffix="",
-    drift=(DocDrift("realtime audio format", "VOICE_GUIDE's session names no audio format: the socket is declared "
-                    "with 16-bit PCM at 24 kHz, the OpenAI Realtime default its events copy; check it against the "
-                    "provider.", (VOICE_GUIDE,)),
-           DocDrift("realtime usage", "The pricing page bills minutes of audio and text messages but no stored page "
-                    "shows a usage field in response.done: the cost is the price sheet's, from the audio kept.",
-                    (S2S_PRICES,))),
+    drift=(
+        DocDrift(
+            "realtime audio format",
+            "VOICE_GUIDE's session names no audio format: the socket is declared "
+            "with 16-bit PCM at 24 kHz, the OpenAI Realtime default its events copy; check it against the "
+            "provider.",
+            (VOICE_GUIDE,),
+        ),
+        DocDrift(
+            "realtime usage",
+            "The pricing page bills minutes of audio and text messages but no stored page "
+            "shows a usage field in response.done: the cost is the price sheet's, from the audio kept.",
+            (S2S_PRICES,),
+        ),
+    ),
 )
 
 SOCKETS = (STREAM, REALTIME)

@@ -21,6 +21,16 @@ from harness.runner.deliver.status_poll import status_call
 from harness.runner.deliver.webhook import WebhookHub, serve
 
 __all__ = [
-    "Gates", "HealthMonitor", "RenderRoom", "RunServices", "ScheduleBook", "WebhookHub",
-    "account_catalogues", "describe", "record_catalogues", "run_job", "serve", "status_call",
+    "Gates",
+    "HealthMonitor",
+    "RenderRoom",
+    "RunServices",
+    "ScheduleBook",
+    "WebhookHub",
+    "account_catalogues",
+    "describe",
+    "record_catalogues",
+    "run_job",
+    "serve",
+    "status_call",
 ]

@@ -84,8 +84,10 @@ def stream_disagreement(synthesis: Synthesis | None, body: bytes, *, lines: bool
         for claim in claims:
             earlier = before.get(claim.place)
             if earlier is not None and _form(claim) != _form(earlier):
-                return (f"event {later} says {_described(claim)} at {claim.place}, event {number} said "
-                        f"{_described(earlier)}")
+                return (
+                    f"event {later} says {_described(claim)} at {claim.place}, event {number} said "
+                    f"{_described(earlier)}"
+                )
     return None
 
 

@@ -142,13 +142,24 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
         synthesis = synthesis_of(job.provider, job.endpoint)
         changed = stream_disagreement(synthesis, raw, lines=lines) if as_events else None
         if changed is not None:  # the pieces are of two forms: no one clip
-            job.fail("stream", ProtocolError(Redactor(job.services.target.secrets).cut(
-                f"{job.endpoint.signature}: the stream's events disagree on their audio: {changed}", 300)))
+            job.fail(
+                "stream",
+                ProtocolError(
+                    Redactor(job.services.target.secrets).cut(
+                        f"{job.endpoint.signature}: the stream's events disagree on their audio: {changed}", 300
+                    )
+                ),
+            )
         words = json_words(synthesis, raw, lines=lines)
     else:
         words = header_words(response.headers.get("content-type"))
-    seconds = keep_audio(job, exchange, "stream" if stream else "submit",
-                         asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+    seconds = keep_audio(
+        job,
+        exchange,
+        "stream" if stream else "submit",
+        asked=asked_claim(job.provider, job.endpoint, job.planned.payload),
+        words=words,
+    )
     form = (NDJSON if lines else EVENTS) if as_events else JSON if isinstance(carried, JsonBody) else ""
     _keep_marks(job, raw, form, seconds)
     return seconds
@@ -161,8 +172,9 @@ def _keep_marks(job: Job, raw: bytes, form: str, seconds: float | None) -> None:
     declared = endpoint_marks(job.provider, job.endpoint.key)
     if declared is None or declared.lines or not form:
         return
-    job.record.timing_marks = answer_marks(declared, answer_messages(raw, declared, form), seconds,
-                                           asked=declared.asked(job.planned.payload))
+    job.record.timing_marks = answer_marks(
+        declared, answer_messages(raw, declared, form), seconds, asked=declared.asked(job.planned.payload)
+    )
 
 
 def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | None:
@@ -182,8 +194,14 @@ def _fail_if_it_says_so(job: Job, raw: bytes) -> None:
         return  # not one document: a stream of events, read below
     success = job.endpoint.response_for(job.endpoint.success_status)
     bodies = success.bodies if success is not None else ()
-    rules = next((body.errors for body in bodies if isinstance(body, JsonBody | EventStreamBody | NdjsonBody)
-                  and body.errors is not None), None)
+    rules = next(
+        (
+            body.errors
+            for body in bodies
+            if isinstance(body, JsonBody | EventStreamBody | NdjsonBody) and body.errors is not None
+        ),
+        None,
+    )
     said = error_in(document, rules)
     if said is not None:
         job.record.cost(charged=False, basis="rejected:in-body")
@@ -199,13 +217,23 @@ def _stream_audio(job: Job, raw: bytes, declared: EventStreamBody | NdjsonBody |
     if reading.findings:
         job.record.add_drift(job.endpoint.key, "stream", [Drift("", note, STREAM_FINDING) for note in reading.findings])
     if reading.error is not None:
-        job.fail("stream", reading.error.classified(signature, declared.errors if declared else STREAM_ERRORS,
-                                                    job.services.target.secrets))
+        job.fail(
+            "stream",
+            reading.error.classified(
+                signature, declared.errors if declared else STREAM_ERRORS, job.services.target.secrets
+            ),
+        )
     if reading.problems:
         first = reading.problems[0]
         more = f" (and {len(reading.problems) - 1} more)" if len(reading.problems) > 1 else ""
-        job.fail("stream", ProtocolError(Redactor(job.services.target.secrets).cut(
-            f"{signature}: the stream is not whole: {first.kind}: {first.note}{more}", 300)))
+        job.fail(
+            "stream",
+            ProtocolError(
+                Redactor(job.services.target.secrets).cut(
+                    f"{signature}: the stream is not whole: {first.kind}: {first.note}{more}", 300
+                )
+            ),
+        )
     if not reading.pieces:
         job.fail("stream", ProtocolError(f"{signature}: the stream carried no audio"))
     return join_audio_chunks(reading.audio)

@@ -32,17 +32,27 @@ async def download_audio(job: Job, url: str, declared: str | None, refresh: Refr
     """
     services = job.services
     extra = services.target.extra_headers(job.label, job.planned.item.id, "download", job.record.attempt)
-    outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
-                             refresh=refresh, headers=extra, secrets=services.target.secrets,
-                             policy=DownloadPolicy(services.config.run.download_attempts, job.provider.retry),
-                             deadline=job.deadline)
+    outcome = await download(
+        services.client,
+        url,
+        check=lambda body: inspect_audio(body, declared).problem,
+        refresh=refresh,
+        headers=extra,
+        secrets=services.target.secrets,
+        policy=DownloadPolicy(services.config.run.download_attempts, job.provider.retry),
+        deadline=job.deadline,
+    )
     for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
         job.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
     if outcome.exchange is None:
         last = outcome.failures[-1]
-        job.unfetched("download", type(last)(
-            f"no whole audio after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
-            status=last.status))
+        job.unfetched(
+            "download",
+            type(last)(
+                f"no whole audio after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+                status=last.status,
+            ),
+        )
     exchange = outcome.exchange
     marks = job.record.marks
     marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
@@ -50,19 +60,22 @@ async def download_audio(job: Job, url: str, declared: str | None, refresh: Refr
         marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
     marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
     words = [Claim("status/media-type", declared)] if declared else []
-    keep_audio(job, exchange, "download", words=[*words, Claim(CONTENT_TYPE, exchange.response.headers.get(
-        "content-type"))])
+    keep_audio(
+        job, exchange, "download", words=[*words, Claim(CONTENT_TYPE, exchange.response.headers.get("content-type"))]
+    )
 
 
-def keep_audio(job: Job, exchange: Exchange, phase: str, *, asked: Claim | None = None,
-               words: Sequence[Claim] = ()) -> float | None:
+def keep_audio(
+    job: Job, exchange: Exchange, phase: str, *, asked: Claim | None = None, words: Sequence[Claim] = ()
+) -> float | None:
     """Check the answer's body is audio, hold what was `asked` and what the answer's `words` say against it, and
     store it beside the database (its path relative to it); its seconds, where its bytes tell them."""
     return keep_bytes(job, exchange.body, phase, exchange.response.request.url.path, asked=asked, words=words)
 
 
-def keep_bytes(job: Job, body: bytes, phase: str, source: str, *, asked: Claim | None = None,
-               words: Sequence[Claim] = ()) -> float | None:
+def keep_bytes(
+    job: Job, body: bytes, phase: str, source: str, *, asked: Claim | None = None, words: Sequence[Claim] = ()
+) -> float | None:
     """Check `body` (from `source`) is audio, read by its own header where it has one, else as the answer's words
     (else the request) say; record each claim that disagrees; store it beside the database (its path relative to
     it). Returns its seconds, where its bytes tell them (the marks' checks hold the marks against them)."""

@@ -46,8 +46,12 @@ def read_http_billing(job: Job, exchange: Exchange) -> None:
         return
     carried = carrier(job.endpoint.response_for(job.endpoint.success_status))
     stream = isinstance(carried, EventStreamBody | NdjsonBody)
-    documents = documents_of(exchange.body, stream=stream, lines=isinstance(carried, NdjsonBody),
-                             event_at=synthesis.event_at if synthesis is not None else "")
+    documents = documents_of(
+        exchange.body,
+        stream=stream,
+        lines=isinstance(carried, NdjsonBody),
+        event_at=synthesis.event_at if synthesis is not None else "",
+    )
     _record(job, job.endpoint.key, "stream" if stream else "submit", signals, exchange.response.headers, documents)
 
 
@@ -56,8 +60,14 @@ def read_submit_billing(job: Job, exchange: Exchange) -> None:
     answer: what it says the job will be billed, kept for the cost row the job's end writes."""
     if not job.endpoint.billing:
         return
-    _record(job, job.endpoint.key, "submit", job.endpoint.billing, exchange.response.headers,
-            documents_of(exchange.body, stream=False))
+    _record(
+        job,
+        job.endpoint.key,
+        "submit",
+        job.endpoint.billing,
+        exchange.response.headers,
+        documents_of(exchange.body, stream=False),
+    )
 
 
 def read_socket_billing(job: Job, channel: Channel, session: Session, context: str = "") -> None:
@@ -82,21 +92,36 @@ def read_socket_billing(job: Job, channel: Channel, session: Session, context: s
     _record(job, channel.key, "stream", grammar.socket.billing, {}, documents)
 
 
-def _record(job: Job, where: str, phase: str, signals: Sequence[BilledSignal], headers: Mapping[str, str],
-            documents: Sequence[Document]) -> None:
+def _record(
+    job: Job,
+    where: str,
+    phase: str,
+    signals: Sequence[BilledSignal],
+    headers: Mapping[str, str],
+    documents: Sequence[Document],
+) -> None:
     record = job.record
     record.billed = None
     billed = read_billed(signals, headers, documents)
     if billed.problems:
-        record.add_drift(where, phase, [Drift(signal.at, f"{job.label}: {line}; the planned cost is kept",
-                                              SIGNAL_FINDING) for signal, line in billed.problems])
+        record.add_drift(
+            where,
+            phase,
+            [
+                Drift(signal.at, f"{job.label}: {line}; the planned cost is kept", SIGNAL_FINDING)
+                for signal, line in billed.problems
+            ],
+        )
     if not billed.units:
         return
     past = beyond(billed.units, bounds(job))
     if past:
         said = "; ".join(found.words() for found in past)
-        record.add_drift(where, phase, [Drift("", f"{job.label}: {said}: the bill is refused, the planned cost is kept",
-                                              REFUSED_FINDING)])
+        record.add_drift(
+            where,
+            phase,
+            [Drift("", f"{job.label}: {said}: the bill is refused, the planned cost is kept", REFUSED_FINDING)],
+        )
         return
     record.billed = billed
     plan = record.job.price.charge

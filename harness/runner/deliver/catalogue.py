@@ -45,13 +45,21 @@ def account_catalogues(path: Path) -> dict[str, AccountCatalogue]:
             raise UsageError(str(error)) from None
     rows = read_latest_catalogues(path)
     if not rows:
-        raise UsageError(f"--catalogue {path}: a results store in which no run recorded a catalogue (a live "
-                         "`bench run` records each provider's listings)")
+        raise UsageError(
+            f"--catalogue {path}: a results store in which no run recorded a catalogue (a live "
+            "`bench run` records each provider's listings)"
+        )
     return from_listings(rows)
 
 
-async def record_catalogues(run_id: str, providers: Iterable[Provider], target: Target, store: Store,
-                            client: httpx.AsyncClient, within_s: float = 60.0) -> int:
+async def record_catalogues(
+    run_id: str,
+    providers: Iterable[Provider],
+    target: Target,
+    store: Store,
+    client: httpx.AsyncClient,
+    within_s: float = 60.0,
+) -> int:
     """Ask every catalogue endpoint of `providers` once and keep the answers; how many were asked. A resumed
     run keeps the answers it had (the listing as the run first found it). Each listing is given `within_s`
     seconds in all (`--request-timeout`): a listing that drips never holds the run."""
@@ -63,17 +71,24 @@ async def record_catalogues(run_id: str, providers: Iterable[Provider], target: 
     return len(rows)
 
 
-async def _listing(run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient,
-                   within_s: float) -> CatalogueRow:
-    asked = CatalogueRow(run_id=run_id, provider=provider.name, endpoint=key, harness_version=__version__,
-                         fetched_at=now_iso())
+async def _listing(
+    run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient, within_s: float
+) -> CatalogueRow:
+    asked = CatalogueRow(
+        run_id=run_id, provider=provider.name, endpoint=key, harness_version=__version__, fetched_at=now_iso()
+    )
     redactor = Redactor(target.secrets)
     try:
         endpoint = provider.endpoint(key)
-        request = build_request(provider, endpoint, target.base_url(provider, endpoint.host), None,
-                                key=target.key(provider))
-        exchange = await send(client, request, secrets=target.secrets, deadline=Deadline.after(
-            within_s, whose="a listing's", setting="--request-timeout"))
+        request = build_request(
+            provider, endpoint, target.base_url(provider, endpoint.host), None, key=target.key(provider)
+        )
+        exchange = await send(
+            client,
+            request,
+            secrets=target.secrets,
+            deadline=Deadline.after(within_s, whose="a listing's", setting="--request-timeout"),
+        )
     except (ExchangeFailed, HarnessError, httpx.HTTPError, KeyError) as error:
         return replace(asked, error=redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__))
     answered = replace(asked, status=exchange.response.status_code)

@@ -46,8 +46,9 @@ class Deadline:
     setting: str = "--job-timeout"  # and the setting that gave it
 
     @classmethod
-    def after(cls, seconds: float, start: float | None = None, *, whose: str = "the job's",
-              setting: str = "--job-timeout") -> Deadline:
+    def after(
+        cls, seconds: float, start: float | None = None, *, whose: str = "the job's", setting: str = "--job-timeout"
+    ) -> Deadline:
         """`seconds` from `start` (monotonic; default now)."""
         return cls((now() if start is None else start) + seconds, seconds, whose=whose, setting=setting)
 
@@ -103,4 +104,3 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
     """A task left behind ends unobserved: its outcome is read so asyncio does not report it."""
     if not task.cancelled():
         task.exception()
-

@@ -191,8 +191,7 @@ async def download(
             request.headers["Range"] = f"bytes={len(held.data)}-"
         received = bytearray()
         try:
-            exchange = await send(client, request, secrets=secrets, on_chunk=_collect_into(received),
-                                  deadline=deadline)
+            exchange = await send(client, request, secrets=secrets, on_chunk=_collect_into(received), deadline=deadline)
         except ExchangeFailed as failure:
             result.failures.append(failure.error)
             if not _keep_cut(held, failure, bytes(received), asked_range) and asked_range:
@@ -206,8 +205,9 @@ async def download(
                 held.drop()
                 if refused is not None:
                     result.restarts += 1
-                    error = ProtocolError(f"audio from {response.request.url.path}: {refused}",
-                                          status=response.status_code)
+                    error = ProtocolError(
+                        f"audio from {response.request.url.path}: {refused}", status=response.status_code
+                    )
                 else:
                     assert body is not None
                     exchange.body = body
@@ -216,8 +216,9 @@ async def download(
                     if problem is None:
                         result.exchange, result.resumed_from = exchange, resumed
                         return result
-                    error = ProtocolError(f"audio from {response.request.url.path}: {problem}",
-                                          status=response.status_code)
+                    error = ProtocolError(
+                        f"audio from {response.request.url.path}: {problem}", status=response.status_code
+                    )
             else:
                 held.drop()
             result.failures.append(error)
@@ -241,8 +242,9 @@ async def download(
     return result
 
 
-def _media_request(client: httpx.AsyncClient, url: str, headers: Mapping[str, str] | None,
-                   secrets: tuple[str, ...]) -> httpx.Request | ProviderError:
+def _media_request(
+    client: httpx.AsyncClient, url: str, headers: Mapping[str, str] | None, secrets: tuple[str, ...]
+) -> httpx.Request | ProviderError:
     """The GET of `url`; or, for a URL a provider's status answer wrote that is no http(s) URL at all, the error
     saying so (httpx refuses it as it builds the request, outside any exchange)."""
     try:
@@ -264,4 +266,5 @@ def _time_left(policy: DownloadPolicy, attempt: int, delay: float, deadline: Dea
 def _collect_into(buffer: bytearray) -> Callable[[bytes, float], None]:
     def collect(chunk: bytes, _at: float) -> None:
         buffer.extend(chunk)
+
     return collect

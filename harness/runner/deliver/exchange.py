@@ -47,8 +47,9 @@ class Exchange:
 class ExchangeFailed(Exception):
     """A request that got no complete answer; `reached_server` tells whether it may have been acted on."""
 
-    def __init__(self, error: ProviderError, trace: HttpTrace, headers: httpx.Headers | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, error: ProviderError, trace: HttpTrace, headers: httpx.Headers | None = None, status: int | None = None
+    ) -> None:
         self.error = error
         self.trace = trace
         self.headers = headers  # the answer's headers, when they came before the failure (a body cut short)
@@ -92,8 +93,9 @@ async def send(
         raise ExchangeFailed(classify(error, url, secrets), trace, reading.headers, reading.status) from None
     except DeadlineReached:
         assert deadline is not None
-        raise ExchangeFailed(deadline.reached(_doing(trace, reading, url)), trace, reading.headers,
-                             reading.status) from None
+        raise ExchangeFailed(
+            deadline.reached(_doing(trace, reading, url)), trace, reading.headers, reading.status
+        ) from None
     body = b"".join(reading.chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body
@@ -121,8 +123,9 @@ class _Reading:
     received: int = 0
 
 
-async def _exchange(client: httpx.AsyncClient, request: httpx.Request, reading: _Reading
-                    ) -> tuple[httpx.Response, float]:
+async def _exchange(
+    client: httpx.AsyncClient, request: httpx.Request, reading: _Reading
+) -> tuple[httpx.Response, float]:
     response = await client.send(request, stream=True)
     answered = now()
     reading.headers, reading.status = response.headers, response.status_code

@@ -114,8 +114,14 @@ def _fail_if_the_submit_says_so(job: Job, body: Any) -> None:
     charged. Undeclared, such an answer is one without a job id."""
     endpoint = job.endpoint
     success = endpoint.response_for(endpoint.success_status)
-    rules = next((b.errors for b in (success.bodies if success is not None else ())
-                  if isinstance(b, JsonBody) and b.errors is not None), None)
+    rules = next(
+        (
+            b.errors
+            for b in (success.bodies if success is not None else ())
+            if isinstance(b, JsonBody) and b.errors is not None
+        ),
+        None,
+    )
     said = error_in(body, rules) if rules is not None else None
     if said is not None and rules is not None:
         job.record.cost(charged=False, basis="rejected:in-body")
@@ -144,8 +150,12 @@ async def _submit_job(job: Job) -> None:
     except ValueError:
         # Accepted (2xx) but unreadable: the provider has the job and will charge for it.
         job.charge("documented-price")
-        job.fail("submit", ProtocolError(f"{endpoint.signature}: 2xx answer is not JSON: {exchange.body[:80]!r}",
-                                         status=response.status_code))
+        job.fail(
+            "submit",
+            ProtocolError(
+                f"{endpoint.signature}: 2xx answer is not JSON: {exchange.body[:80]!r}", status=response.status_code
+            ),
+        )
     _fail_if_the_submit_says_so(job, body)
     read_submit_billing(job, exchange)  # what the accepted submit says the job is billed, for its cost row
     found, job_id = resolve(body, binding.id_pointer)
@@ -176,8 +186,15 @@ def _commit_submitted(job: Job) -> None:
     record = job.record
     job.services.store.write(
         [("marks", record.mark_rows())],
-        (job.planned.job_key, JobSubmitted(state="submitted", provider_job_id=record.provider_job_id,
-                                           status_url=record.status_url, **_http_facts(record))),
+        (
+            job.planned.job_key,
+            JobSubmitted(
+                state="submitted",
+                provider_job_id=record.provider_job_id,
+                status_url=record.status_url,
+                **_http_facts(record),
+            ),
+        ),
     )
 
 
@@ -221,16 +238,28 @@ def _finish(job: Job) -> None:
         cost_usd=record.total_usd(),
         cost_source=record.cost_source(),
         cancel=record.cancel,
-        audio=None if audio is None else KeptAudio(
-            audio_path=str(audio.path), audio_sha256=audio.sha256, audio_bytes=audio.size,
-            declared_media_type=audio.declared_media_type, sniffed_media_type=audio.sniffed_media_type,
-            asked_media_type=record.asked_media_type),
+        audio=None
+        if audio is None
+        else KeptAudio(
+            audio_path=str(audio.path),
+            audio_sha256=audio.sha256,
+            audio_bytes=audio.size,
+            declared_media_type=audio.declared_media_type,
+            sniffed_media_type=audio.sniffed_media_type,
+            asked_media_type=record.asked_media_type,
+        ),
     )
     clip = record.clip_row()
     job.services.store.write(
-        [("marks", record.mark_rows()), ("polls", record.poll_rows()), ("chunks", record.chunk_rows()),
-         ("costs", record.costs), ("errors", record.errors), ("drift", record.drift),
-         ("clips", [clip] if clip else [])],
+        [
+            ("marks", record.mark_rows()),
+            ("polls", record.poll_rows()),
+            ("chunks", record.chunk_rows()),
+            ("costs", record.costs),
+            ("errors", record.errors),
+            ("drift", record.drift),
+            ("clips", [clip] if clip else []),
+        ],
         (job.planned.job_key, update),
     )
     if record.outcome == "ok" and job.endpoint.role is Role.SUBMIT:
@@ -249,5 +278,8 @@ def _teach_schedule(job: Job) -> None:
     # AdaptiveSchedule), so counting them here would shrink the core of a provider that shows its queue.
     budgeted = sum(not poll.queued for poll in record.polls)
     job.services.schedules[job.label].observe(
-        len(job.planned.item.text), float(figures["e2e_ms"]) / 1000.0, budgeted,
-        None if processing is None else float(processing) / 1000.0)
+        len(job.planned.item.text),
+        float(figures["e2e_ms"]) / 1000.0,
+        budgeted,
+        None if processing is None else float(processing) / 1000.0,
+    )

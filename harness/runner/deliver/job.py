@@ -80,8 +80,9 @@ class Job:
         # From the job's start; a job picked up after a crash gets its full time from now: the crash was not its
         # fault.
         record = self.record
-        self.deadline = Deadline.after(self.services.config.run.job_timeout,
-                                       now() if record.resumed else record.marks.start)
+        self.deadline = Deadline.after(
+            self.services.config.run.job_timeout, now() if record.resumed else record.marks.start
+        )
 
     @property
     def planned(self) -> PlannedJob:
@@ -116,7 +117,8 @@ class Job:
             return False
         lifecycle = self.provider.endpoint(binding.status_endpoint).lifecycle or self.endpoint.lifecycle
         return lifecycle is not None and any(
-            state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
+            state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states
+        )
 
     @property
     def declared_convention(self) -> str | None:
@@ -125,8 +127,9 @@ class Job:
         return None if binding is None else binding.stamp_convention
 
     def evidence(self) -> JobEvidence:
-        return self.record.evidence(start_observable=self.start_observable,
-                                    declared_convention=self.declared_convention)
+        return self.record.evidence(
+            start_observable=self.start_observable, declared_convention=self.declared_convention
+        )
 
     def charge(self, basis: str) -> None:
         """A charged attempt at the documented price (or the worst case when the outcome is unknown). A job
@@ -135,23 +138,37 @@ class Job:
             return
         self.charged += self.record.cost(charged=True, basis=basis)
 
-    def request(self, endpoint: Endpoint, payload: Mapping[str, Any] | None, phase: str,
-                path_params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
-                ) -> httpx.Request:
+    def request(
+        self,
+        endpoint: Endpoint,
+        payload: Mapping[str, Any] | None,
+        phase: str,
+        path_params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
         target = self.services.target
         extra = dict(headers or {})
         extra.update(target.extra_headers(self.label, self.planned.item.id, phase, self.record.attempt))
         if endpoint is self.endpoint and self.planned.warnings:
             self.record.add_drift(endpoint.key, phase, self.planned.warnings)  # sent beyond a recommendation
         return build_request(
-            self.provider, endpoint, target.base_url(self.provider, endpoint.host), payload,
-            key=target.key(self.provider), path_params=path_params, headers=extra,
+            self.provider,
+            endpoint,
+            target.base_url(self.provider, endpoint.host),
+            payload,
+            key=target.key(self.provider),
+            path_params=path_params,
+            headers=extra,
         )
 
-    async def send(self, request: httpx.Request, on_chunk: Callable[[bytes, float], None] | None = None
-                   ) -> Exchange:
-        return await send(self.services.client, request, secrets=self.services.target.secrets, on_chunk=on_chunk,
-                          deadline=self.deadline)
+    async def send(self, request: httpx.Request, on_chunk: Callable[[bytes, float], None] | None = None) -> Exchange:
+        return await send(
+            self.services.client,
+            request,
+            secrets=self.services.target.secrets,
+            on_chunk=on_chunk,
+            deadline=self.deadline,
+        )
 
     async def ready(self) -> None:
         """Wait until the provider may be sent a request (its gate), never past the job's deadline: a send after
@@ -191,8 +208,9 @@ class Job:
         record = self.record
         change = JobSubmitting(state="submitting", attempts=record.attempt)
         if record.attempt == 1 and not record.resumed:
-            change = JobFirstSubmitting(state="submitting", attempts=record.attempt,
-                                        started_at=iso_from_epoch(wall_of(record.marks.start)))
+            change = JobFirstSubmitting(
+                state="submitting", attempts=record.attempt, started_at=iso_from_epoch(wall_of(record.marks.start))
+            )
         self.services.store.update_job(self.planned.job_key, change)
 
     def note_http(self, exchange: Exchange) -> None:
@@ -202,8 +220,9 @@ class Job:
             record.connection_reused = exchange.trace.reused
             record.connect_ms = exchange.trace.connect_ms
         headers = exchange.response.headers
-        record.provider_request_id = next((headers[name] for name in REQUEST_ID_HEADERS if name in headers),
-                                          record.provider_request_id)
+        record.provider_request_id = next(
+            (headers[name] for name in REQUEST_ID_HEADERS if name in headers), record.provider_request_id
+        )
         record.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
         record.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
 
@@ -212,16 +231,28 @@ class Job:
         True when the answer breaks the contract. `asked`: the media type of the headerless samples asked for."""
         response = exchange.response
         exact = endpoint is self.endpoint and label_documented(self.provider, endpoint, self.planned.payload)
-        verdict = check_response(self.provider, endpoint, response.status_code, response.headers, exchange.body,
-                                 asked=asked, exact_label=exact)
+        verdict = check_response(
+            self.provider,
+            endpoint,
+            response.status_code,
+            response.headers,
+            exchange.body,
+            asked=asked,
+            exact_label=exact,
+        )
         if verdict.drift:
             self.record.add_drift(endpoint.key, phase, verdict.drift)
         # An unparsable body is a protocol error (recorded where the body is read), not a contract one.
         broken = [v for v in verdict.violations if v.rule != "protocol"]
         if broken:
             shown = "; ".join(str(v) for v in broken[:3])
-            self.record.error(phase, ErrorClass.CONTRACT, f"{endpoint.signature} answer breaks the contract: {shown}",
-                              status=response.status_code, violations=broken)
+            self.record.error(
+                phase,
+                ErrorClass.CONTRACT,
+                f"{endpoint.signature} answer breaks the contract: {shown}",
+                status=response.status_code,
+                violations=broken,
+            )
         return not verdict.ok
 
     def fail(self, phase: str, error: ProviderError) -> NoReturn:

@@ -33,20 +33,22 @@ async def fetch_own_marks(job: Job, declared: Marks, seconds: float | None) -> N
     try:
         exchange = await job.send(job.request(job.endpoint, payload, PHASE))
     except ExchangeFailed as failure:
-        job.charged += record.cost(charged=failure.reached_server, attempt=-record.attempt,
-                                   basis=f"marks-request:{failure.error.error_class}")
-        record.timing_marks = answer_marks(declared, [], seconds, asked=False,
-                                           problems=[f"the marks' request failed: {failure.error}"])
+        job.charged += record.cost(
+            charged=failure.reached_server, attempt=-record.attempt, basis=f"marks-request:{failure.error.error_class}"
+        )
+        record.timing_marks = answer_marks(
+            declared, [], seconds, asked=False, problems=[f"the marks' request failed: {failure.error}"]
+        )
         return
     response = exchange.response
     job.gate.note(response.status_code, response.headers, retry_after_seconds(response))
     error = error_of(response, job.services.target.secrets)
     if error is not None:
         record.cost(charged=False, attempt=-record.attempt, basis=f"marks-request-rejected:{response.status_code}")
-        record.timing_marks = answer_marks(declared, [], seconds, asked=False,
-                                           problems=[f"the marks' request was refused: {error}"])
+        record.timing_marks = answer_marks(
+            declared, [], seconds, asked=False, problems=[f"the marks' request was refused: {error}"]
+        )
         return
     read_http_billing(job, exchange)
     job.charged += record.cost(charged=True, attempt=-record.attempt, basis="marks-request")
-    record.timing_marks = answer_marks(declared, answer_messages(exchange.body, declared, NDJSON), seconds,
-                                       asked=True)
+    record.timing_marks = answer_marks(declared, answer_messages(exchange.body, declared, NDJSON), seconds, asked=True)

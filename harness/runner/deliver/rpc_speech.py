@@ -56,8 +56,10 @@ def where(job: Job, rpc: Rpc) -> tuple[str, bool, bytes | None]:
     if target.grpc is not None:  # a URL laid out like the sandbox: the port after its own (`serve` binds it there)
         address, tls = target.grpc
         return address, not tls, None
-    raise UsageError(f"{rpc.signature} is a gRPC method: target {target.kind} has no address for it (the sandbox, "
-                     "a URL laid out like it, or the provider's own server only)")
+    raise UsageError(
+        f"{rpc.signature} is a gRPC method: target {target.kind} has no address for it (the sandbox, "
+        "a URL laid out like it, or the provider's own server only)"
+    )
 
 
 def call_error(call: StreamedCall, rpc: Rpc, secrets: tuple[str, ...]) -> ProviderError | None:
@@ -106,11 +108,23 @@ async def fetch_rpc(job: Job) -> None:
         job.fail("stream", job.deadline.reached(f"before the call to {rpc.signature} was made"))
     extra = services.target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt)
     try:
-        call = await within(job.deadline, speak(
-            rpc, address, key, chunks, name, language or (voice.language if voice else "en-US"), fmt,
-            at_s=None if rate is None else [k / rate for k in range(len(chunks))], root_certificates=roots,
-            plaintext=plaintext, timeout_s=CALL_TIMEOUT_S,
-            extra_metadata={name.lower(): value for name, value in extra.items()}))
+        call = await within(
+            job.deadline,
+            speak(
+                rpc,
+                address,
+                key,
+                chunks,
+                name,
+                language or (voice.language if voice else "en-US"),
+                fmt,
+                at_s=None if rate is None else [k / rate for k in range(len(chunks))],
+                root_certificates=roots,
+                plaintext=plaintext,
+                timeout_s=CALL_TIMEOUT_S,
+                extra_metadata={name.lower(): value for name, value in extra.items()},
+            ),
+        )
     except DeadlineReached:
         job.charge(f"unknown-outcome:{ErrorClass.TIMEOUT}")
         job.fail("stream", job.deadline.reached(f"while the call to {rpc.signature} was going"))
@@ -120,8 +134,12 @@ async def fetch_rpc(job: Job) -> None:
 def _account(job: Job, rpc: Rpc, call: StreamedCall) -> None:
     record = job.record
     problem = call_error(call, rpc, job.services.target.secrets)
-    refused_unheard = problem is not None and not call.received and call.code in (
-        "UNAUTHENTICATED", "PERMISSION_DENIED", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "UNAVAILABLE")
+    refused_unheard = (
+        problem is not None
+        and not call.received
+        and call.code
+        in ("UNAUTHENTICATED", "PERMISSION_DENIED", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "UNAVAILABLE")
+    )
     record.final_status = f"grpc-{call.code}" if call.code else None
     if refused_unheard:
         record.cost(charged=False, basis=f"rejected:{call.code}")
@@ -130,8 +148,11 @@ def _account(job: Job, rpc: Rpc, call: StreamedCall) -> None:
     job.charge("documented-price")
     start = call.started_at
     first_token = start + (call.sent[1] if len(call.sent) > 1 else 0.0)
-    audio = [Arrival(max(first_token, start + earliest), start + latest, chunk)
-             for earliest, latest, chunk in call.received if chunk]
+    audio = [
+        Arrival(max(first_token, start + earliest), start + latest, chunk)
+        for earliest, latest, chunk in call.received
+        if chunk
+    ]
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)
     spec = rpc.formats[0].spec
 

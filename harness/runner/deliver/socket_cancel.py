@@ -36,9 +36,14 @@ def cancelling(job: Job, channel: Channel, utterance: Utterance, opening: Openin
 
 def columns(outcome: CancelOutcome, after_ms: float) -> JobCancel:
     """The job row's cancel_* columns (schema 14)."""
-    return JobCancel(cancel_after_ms=after_ms, cancel_to_silence_ms=outcome.to_silence_ms,
-                     cancel_after_ack_frames=outcome.after_ack_frames, cancel_after_ack_s=outcome.after_ack_audio_s,
-                     cancel_verdict=outcome.verdict.value, cancel_detail=outcome.detail or None)
+    return JobCancel(
+        cancel_after_ms=after_ms,
+        cancel_to_silence_ms=outcome.to_silence_ms,
+        cancel_after_ack_frames=outcome.after_ack_frames,
+        cancel_after_ack_s=outcome.after_ack_audio_s,
+        cancel_verdict=outcome.verdict.value,
+        cancel_detail=outcome.detail or None,
+    )
 
 
 def record_cancel(job: Job, channel: Channel, session: Session, context: str, decode: Callable[[bytes], Any]) -> None:
@@ -54,8 +59,11 @@ def record_cancel(job: Job, channel: Channel, session: Session, context: str, de
     outcome = judged(session, channel.grammar, context if channel.grammar.contexts else "", seconds)
     job.record.cancel = columns(outcome, after_ms)
     if outcome.verdict is CancelVerdict.VIOLATION:
-        job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} cancel: {outcome.detail}",
-                         violations=[Violation("/cancel", "what the documents promise after a cancel", outcome.detail,
-                                               "cancel")])
+        job.record.error(
+            "stream",
+            ErrorClass.CONTRACT,
+            f"{channel.signature} cancel: {outcome.detail}",
+            violations=[Violation("/cancel", "what the documents promise after a cancel", outcome.detail, "cancel")],
+        )
     elif outcome.verdict is CancelVerdict.FINDING:
         job.record.add_drift(channel.key, "stream", [Drift("/cancel", outcome.detail, STREAM_FINDING)])

@@ -90,12 +90,18 @@ def utterance_of(channel: Channel, model: str, text: str, rate: float | None) ->
         raise ValueError(f"{channel.key}: a realtime offering needs a declared provider (voices and formats)")
     voice = model if channel.grammar.voice_is_model else voices[0]
     model, voice = channel.grammar.speaker_of(model) or (model, voice)
-    return Utterance(chunks=tokens(text) if rate is not None else (text,), voice=voice, model=model,
-                     audio_format=str(formats[0]), rate=channel.grammar.other_rate(str(formats[0])))
+    return Utterance(
+        chunks=tokens(text) if rate is not None else (text,),
+        voice=voice,
+        model=model,
+        audio_format=str(formats[0]),
+        rate=channel.grammar.other_rate(str(formats[0])),
+    )
 
 
-def planned_socket(channel: Channel, model: str, text: str, rate: float | None, base_url: str
-                   ) -> tuple[str, Utterance, Opening]:
+def planned_socket(
+    channel: Channel, model: str, text: str, rate: float | None, base_url: str
+) -> tuple[str, Utterance, Opening]:
     """Where a job's socket opens, what it says and on what schedule (the run's and the dry run's one view)."""
     utterance = utterance_of(channel, model, text, rate)
     grammar = channel.grammar
@@ -148,8 +154,15 @@ class Frames:
     lost: list[Violation] = field(default_factory=list)
 
 
-def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str = "",
-               secrets: tuple[str, ...] = (), *, ends: bool = True) -> ProviderError | None:
+def failure_of(
+    session: Session,
+    frames: Frames,
+    grammar: Grammar,
+    context: str = "",
+    secrets: tuple[str, ...] = (),
+    *,
+    ends: bool = True,
+) -> ProviderError | None:
     """Why a session is no result, in the harness's error classes (None: it said its utterance, whole).
 
     A refused upgrade is its status; an error frame (of the utterance's context, or of the socket) is the provider's
@@ -160,9 +173,15 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
     here."""
     redact = Redactor(secrets)
     if session.handshake_status is not None:
-        return error_for_status(session.handshake_status, redact.cut(
-            f"{session.url}: the upgrade was refused with HTTP {session.handshake_status}: {session.handshake_body}",
-            300), None)
+        return error_for_status(
+            session.handshake_status,
+            redact.cut(
+                f"{session.url}: the upgrade was refused with HTTP {session.handshake_status}: "
+                f"{session.handshake_body}",
+                300,
+            ),
+            None,
+        )
     if session.opened_s is None:
         reason = session.closing.reason if session.closing else "no connection"
         kind: type[ProviderError] = TimeoutError_ if "TimeoutError" in reason else TransportError
@@ -173,8 +192,13 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
         return frame_error(errors[0], grammar.error_statuses, session.url, secrets)
     if frames.lost:
         more = f" (and {len(frames.lost) - 1} more)" if len(frames.lost) > 1 else ""
-        return ProtocolError(redact.cut(f"{session.url}: a frame that may carry audio could not be read, so the audio "
-                                        f"has a gap: {frames.lost[0]}{more}", 300))
+        return ProtocolError(
+            redact.cut(
+                f"{session.url}: a frame that may carry audio could not be read, so the audio "
+                f"has a gap: {frames.lost[0]}{more}",
+                300,
+            )
+        )
     if not ends:
         return None
     final = next((e for e in mine if e.kind is grammar.final_kind), None)
@@ -184,8 +208,10 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
         return _unfinished(session, grammar, redact)
     late = [e for e in mine if e.kind is Kind.AUDIO and e.audio and e.frame > final.frame]
     if late:
-        return ProtocolError(f"{session.url}: {len(late)} audio frames after the final marker (frame {final.frame}), "
-                             f"the first in frame {late[0].frame}: the utterance's end is not where the audio ends")
+        return ProtocolError(
+            f"{session.url}: {len(late)} audio frames after the final marker (frame {final.frame}), "
+            f"the first in frame {late[0].frame}: the utterance's end is not where the audio ends"
+        )
     return None
 
 
@@ -193,8 +219,12 @@ def ended_by_close(session: Session, grammar: Grammar) -> bool:
     """Whether a socket without a final message (`Grammar.ending_close`) ended its utterance as it says: the server's
     close with that code."""
     closing = session.closing
-    return grammar.ending_close is not None and closing is not None and closing.by_server and \
-        closing.code == grammar.ending_close
+    return (
+        grammar.ending_close is not None
+        and closing is not None
+        and closing.by_server
+        and closing.code == grammar.ending_close
+    )
 
 
 def _unfinished(session: Session, grammar: Grammar, redact: Redactor) -> ProviderError:
@@ -205,8 +235,9 @@ def _unfinished(session: Session, grammar: Grammar, redact: Redactor) -> Provide
     if closing.code is None:
         return TimeoutError_(redact.cut(f"{url}: {closing.reason} before the utterance was complete", 300))
     meaning = grammar.close_codes.get(closing.code, "")
-    how = redact.cut(f"the socket closed ({closing.code}{f' {meaning}' if meaning else ''}, reason "
-                     f"{closing.reason!r})", 200)
+    how = redact.cut(
+        f"the socket closed ({closing.code}{f' {meaning}' if meaning else ''}, reason {closing.reason!r})", 200
+    )
     if closing.code in (1000, 1001) or not closing.by_server:
         return ProtocolError(f"{url}: {how} before the final marker: the utterance is not complete")
     return error_for_status(status_in_words(closing.reason), f"{url}: {how} before the utterance was complete")
@@ -233,7 +264,9 @@ def heard(channel: Channel, session: Session, events: Sequence[Event], context: 
     first_token = start + (first.t_s if first else session.opened_s or 0.0)
     return first_token, [
         Arrival(max(first_token, start + session.arrived_after.get(e.frame, 0.0)), start + e.t_s, e.audio)
-        for e in events if e.kind is Kind.AUDIO and e.audio and e.context in ("", context)]
+        for e in events
+        if e.kind is Kind.AUDIO and e.audio and e.context in ("", context)
+    ]
 
 
 def _frames(job: Job, channel: Channel, session: Session) -> Frames:
@@ -244,8 +277,12 @@ def _frames(job: Job, channel: Channel, session: Session) -> Frames:
         job.record.add_drift(channel.key, "stream", frames.drift)
     if frames.broken:
         shown = "; ".join(str(p) for p in frames.broken[:3])
-        job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} frames break the contract: {shown}",
-                         violations=frames.broken)
+        job.record.error(
+            "stream",
+            ErrorClass.CONTRACT,
+            f"{channel.signature} frames break the contract: {shown}",
+            violations=frames.broken,
+        )
     return frames
 
 
@@ -255,10 +292,14 @@ def _ending_finding(job: Job, channel: Channel, session: Session) -> None:
     closing = session.closing
     if closing is None or not closing.by_server or closing.code in (1000, 1001):
         return
-    how = "dropped without a close frame" if closing.code is None else \
-        f"closed with {closing.code} ({channel.grammar.close_codes.get(closing.code, 'undocumented')})"
-    job.record.add_drift(channel.key, "stream", [Drift("/closing", f"the socket {how} after the utterance was "
-                                                                   "complete", STREAM_FINDING)])
+    how = (
+        "dropped without a close frame"
+        if closing.code is None
+        else f"closed with {closing.code} ({channel.grammar.close_codes.get(closing.code, 'undocumented')})"
+    )
+    job.record.add_drift(
+        channel.key, "stream", [Drift("/closing", f"the socket {how} after the utterance was complete", STREAM_FINDING)]
+    )
 
 
 def _transcript_finding(job: Job, channel: Channel, events: Sequence[Event], utterance: Utterance) -> None:
@@ -311,13 +352,16 @@ async def fetch_realtime(job: Job) -> None:
     rate = services.config.workload.text_rate
     record.delivery = "socket"
     target, grammar = services.target, channel.grammar
-    url, utterance, opening = planned_socket(channel, offering.name, job.planned.item.text, rate,
-                                             target.base_url(job.provider, channel.host))
+    url, utterance, opening = planned_socket(
+        channel, offering.name, job.planned.item.text, rate, target.base_url(job.provider, channel.host)
+    )
     key = target.key(job.provider)
     in_header = key is not None and not grammar.key_in_message
-    headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
-               **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1),
-               **opening.headers}  # what the protocol asks of the upgrade (a `model` header)
+    headers = {
+        **({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
+        **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1),
+        **opening.headers,
+    }  # what the protocol asks of the upgrade (a `model` header)
     await job.ready()
     record.attempt += 1
     job.commit_submitting()
@@ -334,11 +378,22 @@ async def fetch_realtime(job: Job) -> None:
         return cancelled is None and complete(session)  # a cancelled utterance ends in quiet, not complete
 
     try:
-        session = await within(job.deadline, run_session(
-            url, headers, opening.messages, complete=completed, closing=opening.closing,
-            client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S, secrets=target.secrets,
-            heard=listener(grammar), key=key if grammar.key_in_message and key else "",
-            quiet_s=None if cancelled is None else QUIET_S))
+        session = await within(
+            job.deadline,
+            run_session(
+                url,
+                headers,
+                opening.messages,
+                complete=completed,
+                closing=opening.closing,
+                client_closes=opening.client_closes,
+                idle_timeout_s=IDLE_TIMEOUT_S,
+                secrets=target.secrets,
+                heard=listener(grammar),
+                key=key if grammar.key_in_message and key else "",
+                quiet_s=None if cancelled is None else QUIET_S,
+            ),
+        )
     except DeadlineReached:
         _cut(job, channel, seen[0] if seen else None)
     _account(job, channel, session, utterance, cancelled=cancelled is not None)
@@ -361,8 +416,9 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance,
     record = job.record
     frames = _frames(job, channel, session)
     events = frames.events
-    problem = failure_of(session, frames, channel.grammar, utterance.context, job.services.target.secrets,
-                         ends=not cancelled)
+    problem = failure_of(
+        session, frames, channel.grammar, utterance.context, job.services.target.secrets, ends=not cancelled
+    )
     if session.handshake_status is not None or session.opened_s is None:
         record.final_status = None if session.handshake_status is None else str(session.handshake_status)
         record.cost(charged=False, basis=f"rejected:{session.handshake_status or 'no-connection'}")
@@ -383,8 +439,9 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance,
     record.text_rate = job.services.config.workload.text_rate
     ended = session.closing.t_s if session.closing else (session.frames[-1].t_s if session.frames else 0.0)
     record.marks.set(Mark.TERMINAL, audio[-1].latest if audio else (session.started_at or 0.0) + ended)
-    record.final_status = None if session.closing is None or session.closing.code is None \
-        else f"ws-{session.closing.code}"
+    record.final_status = (
+        None if session.closing is None or session.closing.code is None else f"ws-{session.closing.code}"
+    )
     if problem is not None:
         job.fail("stream", problem)
     if not audio:

@@ -20,8 +20,9 @@ from harness.runner.deliver.job import Job
 from harness.runner.record.timing import Mark, PollRecord, now
 
 
-def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
-                ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+def status_call(
+    endpoint: Endpoint, binding: JobBinding, job_id: str
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """Where a status request carries the job id: (path parameters, payload)."""
     if binding.status_param in path_fields(endpoint.path):
         return {binding.status_param: job_id}, None
@@ -30,6 +31,7 @@ def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
 
 def stamps_in(binding: JobBinding, body: Mapping[str, Any]) -> ServerStamps:
     """The server's stamps a status answer carries, exactly as written."""
+
     def at(pointer: str | None) -> str | None:
         if pointer is None:
             return None
@@ -50,8 +52,11 @@ def teach_schedule_clock(job: Job, stamps: ServerStamps, *, finished: bool = Fal
     figures are derived with, `harness.measurement.clock_learning`): its submit once `created_at` is read, its
     completion once it has finished. The schedule uses it to decide when to ask, never what a figure is."""
     record = job.record
-    record.stamps = ServerStamps(stamps.created or record.stamps.created, stamps.started or record.stamps.started,
-                                 stamps.completed or record.stamps.completed)
+    record.stamps = ServerStamps(
+        stamps.created or record.stamps.created,
+        stamps.started or record.stamps.started,
+        stamps.completed or record.stamps.completed,
+    )
     clock = job.schedule_clock
     evidence = job.evidence()
     if not record.offset_learned and record.stamps.created is not None and learn_submit(clock, evidence):
@@ -64,8 +69,9 @@ def teach_schedule_clock(job: Job, stamps: ServerStamps, *, finished: bool = Fal
         learn_completion(clock, evidence)
 
 
-async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float,
-                    reason: str) -> Mapping[str, Any] | None:
+async def poll_once(
+    job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float, reason: str
+) -> Mapping[str, Any] | None:
     """One status request; its body when it is a readable answer, None for a failed poll (recorded)."""
     record = job.record
     assert record.provider_job_id is not None
@@ -98,8 +104,12 @@ async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle
         body = json.loads(exchange.body)
     except ValueError:
         poll.error_class = str(ErrorClass.PROTOCOL)
-        record.error("poll", ErrorClass.PROTOCOL, f"status answer is not JSON: {exchange.body[:80]!r}",
-                     status=response.status_code)
+        record.error(
+            "poll",
+            ErrorClass.PROTOCOL,
+            f"status answer is not JSON: {exchange.body[:80]!r}",
+            status=response.status_code,
+        )
         return None
     if not isinstance(body, dict):
         poll.error_class = str(ErrorClass.PROTOCOL)
@@ -109,8 +119,13 @@ async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle
     if not isinstance(state, str):
         # No state name, or a list or an object where one goes: nothing to read the job's progress from.
         poll.error_class = str(ErrorClass.PROTOCOL)
-        record.error("poll", ErrorClass.PROTOCOL, f"status answer has no state at /{lifecycle.status_field}: "
-                     f"{'missing' if state is None else repr(state)[:80]}", status=response.status_code)
+        record.error(
+            "poll",
+            ErrorClass.PROTOCOL,
+            f"status answer has no state at /{lifecycle.status_field}: "
+            f"{'missing' if state is None else repr(state)[:80]}",
+            status=response.status_code,
+        )
         return None
     poll.provider_status, poll.seen = state, seen_in(lifecycle, state)
     stamps = stamps_in(binding, body)

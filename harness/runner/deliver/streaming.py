@@ -55,8 +55,10 @@ class StreamWatch:
         """Each event's audio with its interval: after the read before its first byte (or the answer's
         headers, or the send), by the read that completed it."""
         floor = opened if opened is not None else sent
-        return [Arrival(max(sent, after if after is not None else floor), at, audio)
-                for (at, audio), after in zip(self.chunks, self.began_after, strict=True)]
+        return [
+            Arrival(max(sent, after if after is not None else floor), at, audio)
+            for (at, audio), after in zip(self.chunks, self.began_after, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,9 @@ def chunk_evidence(arrivals: Sequence[Arrival], decoder: Decoder = decode_file) 
     return found
 
 
-def stream_figures(arrivals: Sequence[Arrival], origin: float, finished: float | None = None,
-                   decoder: Decoder = decode_file) -> dict[str, Any]:
+def stream_figures(
+    arrivals: Sequence[Arrival], origin: float, finished: float | None = None, decoder: Decoder = decode_file
+) -> dict[str, Any]:
     """The stream figures of `arrivals` as the run's derivation gives them (`harness.measurement`), for a
     caller that holds the chunks themselves (the replay checks, the realtime tests)."""
     return measured_stream_figures(chunk_evidence(arrivals, decoder), origin, finished)

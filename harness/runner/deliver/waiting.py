@@ -54,14 +54,23 @@ async def wait_and_fetch(job: Job) -> None:
     state = body.get(lifecycle.status_field)
     if not isinstance(state, str):  # a callback's body (a poll's is read in `status_poll`): no state name in it
         job.charge("documented-price")
-        job.fail("webhook", ProtocolError(f"the job's last word has no state at /{lifecycle.status_field}: "
-                                          f"{'missing' if state is None else repr(state)[:80]}"))
+        job.fail(
+            "webhook",
+            ProtocolError(
+                f"the job's last word has no state at /{lifecycle.status_field}: "
+                f"{'missing' if state is None else repr(state)[:80]}"
+            ),
+        )
     record.final_status = state
     teach_schedule_clock(job, stamps_in(binding, body), finished=True)
     violations = lifecycle.check_sequence(record.status_bodies)
     if violations:
-        record.error("poll", ErrorClass.CONTRACT, "status sequence breaks the lifecycle: "
-                     + "; ".join(str(v) for v in violations[:3]), violations=violations)
+        record.error(
+            "poll",
+            ErrorClass.CONTRACT,
+            "status sequence breaks the lifecycle: " + "; ".join(str(v) for v in violations[:3]),
+            violations=violations,
+        )
     if state in lifecycle.uncharged:
         record.cost(charged=False, basis=f"uncharged-state:{state}")
     else:
@@ -106,18 +115,25 @@ def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
     return hub.expect(job.provider.name, record.provider_job_id)
 
 
-async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding,
-                               callback: asyncio.Future[Callback] | None) -> Mapping[str, Any]:
+async def _poll_until_terminal(
+    job: Job, endpoint: Endpoint, binding: JobBinding, callback: asyncio.Future[Callback] | None
+) -> Mapping[str, Any]:
     record, deadline = job.record, job.deadline  # the job's own: the polls and the download share it
     lifecycle = endpoint.lifecycle or job.endpoint.lifecycle
     assert lifecycle is not None and record.provider_job_id is not None
     failures = 0
     while True:
-        delay, reason = next_poll(PollStep(
-            learnt=_learnt(job, binding, lifecycle), gate_wait=job.gate.closed_for(),
-            backoff=job.provider.retry.backoff(failures) if failures else None,
-            resumed_first=record.resumed and not record.polls, probing=job.probe is not None and not record.polls,
-            webhook=callback is not None, until_deadline=deadline.left()))
+        delay, reason = next_poll(
+            PollStep(
+                learnt=_learnt(job, binding, lifecycle),
+                gate_wait=job.gate.closed_for(),
+                backoff=job.provider.retry.backoff(failures) if failures else None,
+                resumed_first=record.resumed and not record.polls,
+                probing=job.probe is not None and not record.polls,
+                webhook=callback is not None,
+                until_deadline=deadline.left(),
+            )
+        )
         if reason == "retry-after":
             job.gate.waits += 1  # the poll waits for the gate here, not in its `ready`
         if callback is not None:
@@ -200,17 +216,22 @@ def _after_failed_polls(job: Job, failures: int) -> None:
     provider accepted (it is lost), or refusals such as 401 (kept unfetched: a later resume may pass)."""
     record = job.record
     recent = record.polls[-failures:]
-    if failures < MAX_POLL_FAILURES or any(p.http_status is None or retryable_status(p.http_status)
-                                           or p.error_class == ErrorClass.PROTOCOL for p in recent):
+    if failures < MAX_POLL_FAILURES or any(
+        p.http_status is None or retryable_status(p.http_status) or p.error_class == ErrorClass.PROTOCOL for p in recent
+    ):
         return
     if all(p.http_status == 404 for p in recent):
         # It accepted the job, then no longer knows it: nothing will bring the result back.
-        job.fail("poll", LostResult(
-            f"the provider answers 404 for job {record.provider_job_id}, which it accepted: "
-            f"the job is lost ({failures} status requests)", status=404))
+        job.fail(
+            "poll",
+            LostResult(
+                f"the provider answers 404 for job {record.provider_job_id}, which it accepted: "
+                f"the job is lost ({failures} status requests)",
+                status=404,
+            ),
+        )
     last = recent[-1].http_status
-    job.unfetched("poll", ProviderError(f"{failures} status requests in a row were refused (last {last})",
-                                        status=last))
+    job.unfetched("poll", ProviderError(f"{failures} status requests in a row were refused (last {last})", status=last))
 
 
 def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
@@ -224,7 +245,10 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
         if verdict.drift:
             record.add_drift(callback_endpoint.key, "webhook", verdict.drift)
         if not verdict.ok:
-            record.error("webhook", ErrorClass.CONTRACT, "callback breaks the contract: "
-                         + "; ".join(str(v) for v in verdict.violations[:3]), violations=verdict.violations)
+            record.error(
+                "webhook",
+                ErrorClass.CONTRACT,
+                "callback breaks the contract: " + "; ".join(str(v) for v in verdict.violations[:3]),
+                violations=verdict.violations,
+            )
     return callback.body
-

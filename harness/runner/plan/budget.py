@@ -56,8 +56,9 @@ class Budget:
         refusal = self.reserve(job.job_key, job.price.worst_usd)
         if refusal is None:
             return None
-        return (f"{job.selection.label} {job.item.id}: not started: {refusal}"
-                + (f" ({job.price.note})" if job.price.note else ""))
+        return f"{job.selection.label} {job.item.id}: not started: {refusal}" + (
+            f" ({job.price.note})" if job.price.note else ""
+        )
 
     def settle(self, job_key: str, charged_usd: Decimal) -> None:
         """Replace a job's reservation by what it was charged."""

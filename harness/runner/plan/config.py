@@ -70,7 +70,7 @@ SandboxProfileName = Literal["fast", "realistic", "chaos"]
 
 
 def comma_list(value: Any) -> Any:
-    """"a,b" and ["a", "b"] alike, as a tuple: the CLI and TOML files both read naturally."""
+    """ "a,b" and ["a", "b"] alike, as a tuple: the CLI and TOML files both read naturally."""
     if isinstance(value, str):
         value = [value]
     if isinstance(value, (list, tuple)):
@@ -83,8 +83,9 @@ class Section(BaseModel):
     option's name (`--sandbox-profile` is `SandboxSettings.profile`): either spelling is accepted."""
 
     # Inputs stay out of error texts: a value given by mistake may hold a secret.
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True,
-                              hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True, hide_input_in_errors=True
+    )
 
     @classmethod
     def given(cls, **options: Any) -> Self:
@@ -401,8 +402,11 @@ class BenchConfig(BaseModel):
 
     def public(self) -> dict[str, Any]:
         """The settings as stored with the run: every option by name (JSON-safe; nothing secret is in here)."""
-        return {name: value for section in self.model_dump(mode="json", by_alias=True).values()
-                for name, value in section.items()}
+        return {
+            name: value
+            for section in self.model_dump(mode="json", by_alias=True).values()
+            for name, value in section.items()
+        }
 
 
 SECTIONS: dict[str, type[Section]] = {  # BenchConfig's field -> its section's model
@@ -479,16 +483,23 @@ def file_settings(config_file: Path | None = None, cwd: Path | None = None) -> d
     pyproject = base / "pyproject.toml"
     if pyproject.is_file():
         tool = _table(_read_toml(pyproject), "tool", "tts-harness")
-        sources += [{k: v for k, v in tool.items() if k in OPTIONS and _ours(k, pyproject, providers_file)},
-                    _table(tool, "bench")]
+        sources += [
+            {k: v for k, v in tool.items() if k in OPTIONS and _ours(k, pyproject, providers_file)},
+            _table(tool, "bench"),
+        ]
     path = config_file or (base / CONFIG_FILE if (base / CONFIG_FILE).is_file() else None)
     if path is not None:
         data = _read_toml(path)
         # Top-level keys are options (a misspelt one is refused); tables other than [bench] and [prices]
         # belong to others (the providers file's [providers.*]).
-        sources += [{k: v for k, v in data.items()
-                     if (not isinstance(v, Mapping) or k == "prices") and _ours(k, path, providers_file)},
-                    _table(data, "bench")]
+        sources += [
+            {
+                k: v
+                for k, v in data.items()
+                if (not isinstance(v, Mapping) or k == "prices") and _ours(k, path, providers_file)
+            },
+            _table(data, "bench"),
+        ]
     return merge(*sources)
 
 
@@ -516,4 +527,3 @@ def load_config(given: Iterable[Section] = (), config_file: Path | None = None, 
         return BenchConfig.model_validate(merge(file_settings(config_file, cwd), cli))
     except ValidationError as error:
         raise settings_error(error) from None
-

@@ -124,8 +124,9 @@ class Plan:
     @property
     def worst_usd(self) -> Decimal:
         """The most the planned jobs can cost: estimates at their stated upper bounds (what a budget reserves)."""
-        return sum((j.price.worst_usd for j in self.jobs if j.price.worst_usd is not None and not j.invalid),
-                   Decimal(0))
+        return sum(
+            (j.price.worst_usd for j in self.jobs if j.price.worst_usd is not None and not j.invalid), Decimal(0)
+        )
 
     @property
     def unpriced(self) -> int:
@@ -142,8 +143,9 @@ class Plan:
         return prices
 
 
-def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int,
-            level: int | None = None) -> str:
+def job_key(
+    run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int, level: int | None = None
+) -> str:
     parts = (run_id, provider, model, corpus, item_id, str(repeat))
     raw = "\x00".join(parts if level is None else (*parts, f"level={level}"))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
@@ -152,9 +154,9 @@ def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, r
 ALL_PROVIDERS = "all"  # `--providers all`: every registered provider, as when none is named (scripts name it)
 
 
-def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], wanted_models: Sequence[str]) -> list[
-    Selection
-]:
+def select(
+    providers: Mapping[str, Provider], wanted_providers: Sequence[str], wanted_models: Sequence[str]
+) -> list[Selection]:
     """The (provider, model) pairs to benchmark; unknown names fail with the list of known ones."""
     if ALL_PROVIDERS in wanted_providers:
         wanted_providers = [name for name in providers]
@@ -175,8 +177,9 @@ def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], w
     return picked
 
 
-def _with_value(build: Callable[[SynthesisInput], dict[str, Any]], pointer: str, value: Any,
-                given: SynthesisInput) -> dict[str, Any]:
+def _with_value(
+    build: Callable[[SynthesisInput], dict[str, Any]], pointer: str, value: Any, given: SynthesisInput
+) -> dict[str, Any]:
     payload = copy.deepcopy(build(given))
     put(payload, pointer, value)
     return payload
@@ -205,12 +208,22 @@ def with_normalisation(selections: Sequence[Selection], settings: Sequence[str])
         if request in sent:
             continue
         sent.add(request)
-        chosen += [Selection(selection.provider, replace(
-            offering, name=normalisation_variant(offering.name, setting), channel=None, rpc=None,
-            build=partial(_with_value, offering.build, switch.pointer, switch.value(setting)),
-            description=f"{offering.name} over {offering.endpoint}, the provider's text normalisation {setting}"),
-            offering.name)
-            for setting in dict.fromkeys(settings)]
+        chosen += [
+            Selection(
+                selection.provider,
+                replace(
+                    offering,
+                    name=normalisation_variant(offering.name, setting),
+                    channel=None,
+                    rpc=None,
+                    build=partial(_with_value, offering.build, switch.pointer, switch.value(setting)),
+                    description=f"{offering.name} over {offering.endpoint}, "
+                    f"the provider's text normalisation {setting}",
+                ),
+                offering.name,
+            )
+            for setting in dict.fromkeys(settings)
+        ]
     return chosen
 
 
@@ -225,8 +238,10 @@ def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | Non
     if item.markup is not None and offering.markup is None:
         return "no markup documented"
     if item.markup is not None and offering.markup is not None:
-        missing = next((p.kind for p in item.markup if isinstance(p, Said)
-                        and offering.markup.tag(p.kind, offering.name) is None), None)
+        missing = next(
+            (p.kind for p in item.markup if isinstance(p, Said) and offering.markup.tag(p.kind, offering.name) is None),
+            None,
+        )
         if missing is not None:  # a tag its documents do not show is not asked of it
             return f"no {missing} documented"
     if item.markup is not None and (offering.channel or offering.rpc):
@@ -245,8 +260,11 @@ def params_json(payload: Mapping[str, Any]) -> str:
 
     def plain(value: Any) -> Any:
         if isinstance(value, Upload):
-            return {"filename": value.filename, "bytes": len(value.content),
-                    "sha256": hashlib.sha256(value.content).hexdigest()}
+            return {
+                "filename": value.filename,
+                "bytes": len(value.content),
+                "sha256": hashlib.sha256(value.content).hexdigest(),
+            }
         if isinstance(value, BaseModel):
             return plain(value.model_dump())
         if isinstance(value, Mapping):
@@ -304,8 +322,16 @@ def _reference_path(selection: Selection, refs: References) -> Path | None:
 
 
 def _job(
-    run_id: str, seq: int, *, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
-    prices: PriceBook, refs: References, level: int | None = None,
+    run_id: str,
+    seq: int,
+    *,
+    selection: Selection,
+    corpus: Corpus,
+    item: CorpusItem,
+    repeat: int,
+    prices: PriceBook,
+    refs: References,
+    level: int | None = None,
 ) -> PlannedJob:
     offering = selection.offering
     # A markup item is sent in the offering's own tags, with what says its text is markup (docs/markup.md).
@@ -332,8 +358,14 @@ def _job(
     else:
         warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
-    price = prices.price(selection.provider, selection.priced_as or offering.name, selection.endpoint, payload,
-                         socket_cost(selection, text), text=text)
+    price = prices.price(
+        selection.provider,
+        selection.priced_as or offering.name,
+        selection.endpoint,
+        payload,
+        socket_cost(selection, text),
+        text=text,
+    )
     if marks is not None and marks.lines and price.worst_usd is not None:
         # the marks come in place of audio: the job sends its request twice (`harness.runner.deliver.marks_request`),
         # and the budget reserves both, so spent plus reserved still never passes its limit

@@ -48,7 +48,9 @@ def in_language(workload: WorkloadSettings, selections: Sequence[Selection]) -> 
     speaking = [s for s in selections if speaks(s.offering.languages, language)]
     silent = [s.label for s in selections if not speaks(s.offering.languages, language)]
     if not speaking:
-        raise UsageError(f"none of the {len(selections)} chosen model(s) speaks {language!r}: "
-                         "`tts-harness providers` lists each model's languages")
+        raise UsageError(
+            f"none of the {len(selections)} chosen model(s) speaks {language!r}: "
+            "`tts-harness providers` lists each model's languages"
+        )
     notes = [f"not in {language} ({len(silent)} model(s), left out): {', '.join(silent)}"] if silent else []
     return Workload(speaking, corpora, notes)

@@ -120,9 +120,15 @@ class Price:
         its unit reads, the basis of an estimate, and a stale or weak source to check (the run's plan folds them:
         `plan_notes`)."""
         said = self.own_note() or (self.note if self.estimated else "")
-        doubts = ([f"read {self.read or 'on no stated date'}, longer ago than --price-max-age" if self.read
-                   else "its age is unknown"] if self.stale else []) + (
-            [f"its source is {self.weak}"] if self.weak else [])
+        doubts = (
+            [
+                f"read {self.read or 'on no stated date'}, longer ago than --price-max-age"
+                if self.read
+                else "its age is unknown"
+            ]
+            if self.stale
+            else []
+        ) + ([f"its source is {self.weak}"] if self.weak else [])
         if not doubts:
             return said
         return (f"{said}; " if said else f"{label}: ") + " and ".join(doubts) + f": check {self.source or 'it'}"
@@ -132,7 +138,7 @@ class Price:
         return self.note if self.basis == CONFIGURED or (self.basis == NONE and self.source) else ""
 
     def marks(self) -> str:
-        """"stale", "weak: a third party's page", both, or "": what a face writes beside the price's read date."""
+        """ "stale", "weak: a third party's page", both, or "": what a face writes beside the price's read date."""
         return "; ".join(([STALE] if self.stale else []) + ([f"weak: {self.weak}"] if self.weak else []))
 
     def audio_json(self) -> str | None:
@@ -181,8 +187,14 @@ def plan_notes(prices: Mapping[str, Price]) -> list[str]:
     stale or weak sources counted (`doubt_lines`); `bench run --dry-run` prints each price's note in full."""
     own = [note for price in prices.values() if (note := price.own_note())]
     estimated = sum(1 for price in prices.values() if price.estimated)
-    said = [f"{_prices(estimated)} estimated before sending (a quantity the audio decides; the plan's 'at most "
-            "USD' bounds each): `tts-harness bench run --dry-run` shows each estimate"] if estimated else []
+    said = (
+        [
+            f"{_prices(estimated)} estimated before sending (a quantity the audio decides; the plan's 'at most "
+            "USD' bounds each): `tts-harness bench run --dry-run` shows each estimate"
+        ]
+        if estimated
+        else []
+    )
     return own + said + doubt_lines((price.stale, price.weak) for price in prices.values())
 
 
@@ -199,25 +211,37 @@ class PriceBook:
     notes: tuple[str, ...] = ()  # what the plan says of the prices given (one not used: its provider is not in the run)
 
     @classmethod
-    def from_settings(cls, usd_per_character: float | None, prices: Mapping[str, Any],
-                      providers: Mapping[str, Provider], *, plans: Mapping[str, str] | None = None,
-                      table: Mapping[str, tuple[Rate, ...]] | None = None,
-                      max_age_days: int = STALE_AFTER_DAYS, in_run: Collection[str] | None = None) -> PriceBook:
+    def from_settings(
+        cls,
+        usd_per_character: float | None,
+        prices: Mapping[str, Any],
+        providers: Mapping[str, Provider],
+        *,
+        plans: Mapping[str, str] | None = None,
+        table: Mapping[str, tuple[Rate, ...]] | None = None,
+        max_age_days: int = STALE_AFTER_DAYS,
+        in_run: Collection[str] | None = None,
+    ) -> PriceBook:
         """The settings' rates: `prices` as given (`--price` spellings, a settings file's `[prices]` entries: read by
         the one reader of `[prices]`, `parse_prices_table`) over `table` (the providers file's, read by the same).
         A price for a model none of `providers` offers, one that is not a finite amount, and a plan no sheet names are
         refused (a typo would otherwise leave the model it meant priced wrong); one for a provider outside `in_run`
         (None: all of them) is noted, not used."""
-        bad = [f"--usd-per-character={usd_per_character}"] if usd_per_character is not None and not (
-            math.isfinite(usd_per_character) and usd_per_character >= 0) else []
+        bad = (
+            [f"--usd-per-character={usd_per_character}"]
+            if usd_per_character is not None and not (math.isfinite(usd_per_character) and usd_per_character >= 0)
+            else []
+        )
         if bad:
             raise UsageError(f"a price must be a finite amount of USD, 0 or more: {', '.join(bad)}")
         given = {**(table or {}), **parse_prices_table(prices, "bench settings", spelled="--price")}
         known = {f"{p.name}/{o.name}" for p in providers.values() for o in p.offerings}
         unknown = sorted(label for label in given if label not in known)
         if unknown:
-            raise UsageError(f"a price (--price, [prices]) names no known model: {', '.join(unknown)} (provider/model, "
-                             f"one of {', '.join(sorted(known)) or 'none'})")
+            raise UsageError(
+                f"a price (--price, [prices]) names no known model: {', '.join(unknown)} (provider/model, "
+                f"one of {', '.join(sorted(known)) or 'none'})"
+            )
         outside = sorted(label for label in given if in_run is not None and label.partition("/")[0] not in in_run)
         notes = (f"prices not used, their providers not being in this run: {', '.join(outside)}",) if outside else ()
         book = cls(
@@ -235,16 +259,24 @@ class PriceBook:
         return book
 
     @classmethod
-    def for_run(cls, cost: CostSettings, providers: Mapping[str, Provider],
-                in_run: Collection[str] | None = None) -> PriceBook:
+    def for_run(
+        cls, cost: CostSettings, providers: Mapping[str, Provider], in_run: Collection[str] | None = None
+    ) -> PriceBook:
         """The run's prices from its settings and the providers file's `[prices]`; `in_run`: the providers the run
         sends to (a price given for another is noted, not used; one naming no registered model is refused)."""
         from harness.core.registry import declared_prices, declared_providers
         from harness.core.registry import providers as registered
 
         every = {**registered(), **{p.name: p for p in declared_providers()}, **providers}
-        return cls.from_settings(cost.usd_per_character, cost.prices, every, plans=cost.plans,
-                                 table=declared_prices(), max_age_days=cost.price_max_age, in_run=in_run)
+        return cls.from_settings(
+            cost.usd_per_character,
+            cost.prices,
+            every,
+            plans=cost.plans,
+            table=declared_prices(),
+            max_age_days=cost.price_max_age,
+            in_run=in_run,
+        )
 
     def sheet_of(self, provider: Provider) -> PriceSheet | None:
         name = provider.price_sheet if provider.price_sheet is not None else provider.name
@@ -259,8 +291,15 @@ class PriceBook:
             return self.usd_per_character
         return provider.usd_per_unit.get(unit)
 
-    def price(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any],
-              own: Cost | None = None, text: str | None = None) -> Price:
+    def price(
+        self,
+        provider: Provider,
+        model: str,
+        endpoint: Endpoint,
+        payload: Mapping[str, Any],
+        own: Cost | None = None,
+        text: str | None = None,
+    ) -> Price:
         """The price of a request for `model` (`text`: what it speaks; `own`: the price a socket's model gives
         apart from its endpoint's, where its declaration states one)."""
         label = f"{provider.name}/{model}"
@@ -290,11 +329,25 @@ class PriceBook:
                 payload = {}
             found = self._declared(provider, model, provider.endpoint(offering.endpoint), payload, None)
             declared = found.basis != NONE
-            each = "" if found.amount is None else f"{found.amount.normalize():f} {found.unit} a request of " \
-                f"{len(SAMPLE_TEXT)} characters"
-            return {"priced": declared, "price": each or "no public price", "unit": str(found.unit) if declared
-                    else "", "plan": "", "plans": [], "source": "the declaration" if declared else "", "read": "",
-                    "stale": found.stale, "weak": found.weak, "counting": "", "currency": "", "note": found.note}
+            each = (
+                ""
+                if found.amount is None
+                else f"{found.amount.normalize():f} {found.unit} a request of {len(SAMPLE_TEXT)} characters"
+            )
+            return {
+                "priced": declared,
+                "price": each or "no public price",
+                "unit": str(found.unit) if declared else "",
+                "plan": "",
+                "plans": [],
+                "source": "the declaration" if declared else "",
+                "read": "",
+                "stale": found.stale,
+                "weak": found.weak,
+                "counting": "",
+                "currency": "",
+                "note": found.note,
+            }
         currency = "USD" if mine else sheet.currency if sheet is not None else "USD"
         read = min((r.read for r in rates if r.read), default=None)
         return {
@@ -303,17 +356,30 @@ class PriceBook:
             "unit": " + ".join(rate.unit.value for rate in rates),
             "plan": "your price" if mine else plan,
             "plans": list(sheet.plans) if sheet is not None else [],
-            "source": rates[0].source, "quote": rates[0].quote, "note": rates[0].note, "free": rates[0].free,
+            "source": rates[0].source,
+            "quote": rates[0].quote,
+            "note": rates[0].note,
+            "free": rates[0].free,
             "read": str(read or ""),
             "stale": any(stale(rate, self.today, self.max_age_days) for rate in rates),
             "weak": weaknesses(rates),
             "counting": sheet.counting.value if sheet is not None else "",
             "currency": currency,
-            "conversion": None if sheet is None or sheet.conversion is None or mine else {
-                "usd": str(sheet.conversion.usd), "source": sheet.conversion.source,
-                "read": str(sheet.conversion.read or "")},
-            "replaces": self._replaces(label, mine, sheet.rates_for(model, plan, self.today) if sheet else (),
-                                       sheet.currency if sheet else "USD") if mine else "",
+            "conversion": None
+            if sheet is None or sheet.conversion is None or mine
+            else {
+                "usd": str(sheet.conversion.usd),
+                "source": sheet.conversion.source,
+                "read": str(sheet.conversion.read or ""),
+            },
+            "replaces": self._replaces(
+                label,
+                mine,
+                sheet.rates_for(model, plan, self.today) if sheet else (),
+                sheet.currency if sheet else "USD",
+            )
+            if mine
+            else "",
         }
 
     @staticmethod
@@ -321,14 +387,30 @@ class PriceBook:
         clause = unit_note(label, mine, published)
         return replaced_note(label, mine, published, currency) + (f"; {clause}" if clause else "")
 
-    def _configured(self, label: str, model: str, rates: tuple[Rate, ...], text: str, sheet: PriceSheet | None,
-                    published: tuple[Rate, ...]) -> Price:
+    def _configured(
+        self,
+        label: str,
+        model: str,
+        rates: tuple[Rate, ...],
+        text: str,
+        sheet: PriceSheet | None,
+        published: tuple[Rate, ...],
+    ) -> Price:
         # a team's token or audio rate is estimated as the published one of the same unit is
         by_unit = {rate.unit: rate for rate in published}
-        rates = tuple(replace(rate, tokens_per_second=rate.tokens_per_second or (
-            by_unit[rate.unit].tokens_per_second if rate.unit in by_unit else None)) for rate in rates)
-        mine = PriceSheet(provider=label.partition("/")[0], rates=rates,
-                          counting=sheet.counting if sheet is not None else Counting.CODE_POINTS)
+        rates = tuple(
+            replace(
+                rate,
+                tokens_per_second=rate.tokens_per_second
+                or (by_unit[rate.unit].tokens_per_second if rate.unit in by_unit else None),
+            )
+            for rate in rates
+        )
+        mine = PriceSheet(
+            provider=label.partition("/")[0],
+            rates=rates,
+            counting=sheet.counting if sheet is not None else Counting.CODE_POINTS,
+        )
         found = charge(mine, rates, text_quantities(text, mine.counting, rates))
         note = replaced_note(label, rates, published, sheet.currency if sheet is not None else "USD")
         clause = unit_note(label, rates, published)
@@ -387,7 +469,7 @@ class PriceBook:
             )
         note = ""
         if found.usd is None:
-            note = (f"{provider.name} prices in {sheet.currency} and its sheet gives no dated USD conversion")
+            note = f"{provider.name} prices in {sheet.currency} and its sheet gives no dated USD conversion"
         elif found.estimated:
             note = f"{provider.name}/{model}: estimated before sending: {found.how}"
         return Price(
@@ -408,18 +490,26 @@ class PriceBook:
             weak=weak,
         )
 
-    def _declared(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any],
-                  own: Cost | None) -> Price:
+    def _declared(
+        self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any], own: Cost | None
+    ) -> Price:
         cost: Cost | None = own if own is not None else endpoint.price(payload) if endpoint.price is not None else None
         if cost is None:  # no price function, or one that prices no request of this model
             label = f"{provider.name}/{model}"
-            return Price(amount=None, unit=CostUnit.USD, usd=None, basis=NONE,
-                         note=f"{label}: no public price; set one with --price {label}=AMOUNT/UNIT (e.g. 20/1M-chars)",
-                         offering=model)
+            return Price(
+                amount=None,
+                unit=CostUnit.USD,
+                usd=None,
+                basis=NONE,
+                note=f"{label}: no public price; set one with --price {label}=AMOUNT/UNIT (e.g. 20/1M-chars)",
+                offering=model,
+            )
         rate = self.usd_rate(provider, cost.unit)
         usd = cost.amount * rate if rate is not None else None
-        note = "" if usd is not None else (
-            f"{provider.name} prices in {cost.unit}; no USD rate is documented: set usd_per_character"
+        note = (
+            ""
+            if usd is not None
+            else (f"{provider.name} prices in {cost.unit}; no USD rate is documented: set usd_per_character")
         )
         teams = _teams_own(provider)
         return Price(

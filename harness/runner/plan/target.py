@@ -61,18 +61,27 @@ def bench_target(where: Layout, providers: Sequence[Provider], environ: Mapping[
     --reference, in `runner.references`)."""
     keys = target_keys(where, providers, environ)
     if where.at_providers:
-        missing = [f"{p.name} ({p.key_env})" for p in providers
-                   if p.name in keys and keys[p.name] is None and not p.keyless]
+        missing = [
+            f"{p.name} ({p.key_env})" for p in providers if p.name in keys and keys[p.name] is None and not p.keyless
+        ]
         if missing:
             raise UsageError(
                 f"--target {where.choice} needs an API key for every provider benchmarked; unset: "
-                + ", ".join(missing) + ". Choose providers with --providers, or run against the sandbox (the default)."
+                + ", ".join(missing)
+                + ". Choose providers with --providers, or run against the sandbox (the default)."
             )
     # Credentials in a target URL are sent (the bases carry them) but never stored or printed: `url` is
     # printable, and they are secrets of the run.
     secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
-    target = Target(kind=where.kind, bases=dict(where.bases), keys=keys, url=where.url,
-                    reference_url=where.reference_url, secrets=secrets, grpc=where.grpc)
+    target = Target(
+        kind=where.kind,
+        bases=dict(where.bases),
+        keys=keys,
+        url=where.url,
+        reference_url=where.reference_url,
+        secrets=secrets,
+        grpc=where.grpc,
+    )
     target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     return target
 
@@ -85,14 +94,21 @@ def key_destinations(target: Target, providers: Iterable[Provider]) -> list[str]
         return []
     lines = []
     for provider in {p.name: p for p in providers}.values():
-        origins = ", ".join(dict.fromkeys(origin_text(target.bases[(provider.name, host)])
-                                          for host in provider.hosts if (provider.name, host) in target.bases))
+        origins = ", ".join(
+            dict.fromkeys(
+                origin_text(target.bases[(provider.name, host)])
+                for host in provider.hosts
+                if (provider.name, host) in target.bases
+            )
+        )
         key = target.keys.get(provider.name)
         if key is None:
-            lines.append(f"{provider.name}: no key sent (auth = \"none\") to {origins}")
+            lines.append(f'{provider.name}: no key sent (auth = "none") to {origins}')
         elif isinstance(key, Secret) and provider.auth.signer is not None:
-            lines.append(f"{provider.name}: requests to {origins} are signed with the key in ${provider.key_env} "
-                         f"({provider.auth.signer.name}); the key itself is not sent")
+            lines.append(
+                f"{provider.name}: requests to {origins} are signed with the key in ${provider.key_env} "
+                f"({provider.auth.signer.name}); the key itself is not sent"
+            )
         elif isinstance(key, Secret):
             lines.append(f"{provider.name}: the key in ${provider.key_env} goes to {origins}")
         else:

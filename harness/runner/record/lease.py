@@ -65,8 +65,17 @@ class Lease:
                     f"{now - row.heartbeat_at:.0f} s ago); wait for it, or stop it and resume after "
                     f"{self.ttl_s:.0f} s"
                 )
-            take_lease(conn, LeaseRow(run_id=self.run_id, holder=self.holder, pid=os.getpid(),
-                                      host=socket.gethostname(), acquired_at=iso_now(), heartbeat_at=now))
+            take_lease(
+                conn,
+                LeaseRow(
+                    run_id=self.run_id,
+                    holder=self.holder,
+                    pid=os.getpid(),
+                    host=socket.gethostname(),
+                    acquired_at=iso_now(),
+                    heartbeat_at=now,
+                ),
+            )
 
     def renew(self) -> None:
         with self.store.transaction() as conn:

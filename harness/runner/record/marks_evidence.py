@@ -23,8 +23,14 @@ from harness.core.timing_marks import TimingMark
 from harness.measurement import Chunk
 
 
-def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], context: str,
-                 chunks: Sequence[Chunk], duration_s: float | None) -> str | None:
+def socket_marks(
+    grammar: Grammar,
+    session: Session,
+    events: Sequence[Event],
+    context: str,
+    chunks: Sequence[Chunk],
+    duration_s: float | None,
+) -> str | None:
     """The utterance's marks as JSON evidence (None: the socket declares no marks). `chunks` are the utterance's
     audio chunks in order, each with its decoded seconds: a chunk-relative time counts from its own chunk."""
     declared = socket_marks_of(grammar)
@@ -36,8 +42,14 @@ def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], co
     return _evidence(declared, marks, problems, duration_s, advertised=True)
 
 
-def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: float | None, *,
-                 asked: bool, problems: Sequence[str] = ()) -> str | None:
+def answer_marks(
+    declared: Marks | None,
+    messages: Sequence[Any],
+    duration_s: float | None,
+    *,
+    asked: bool,
+    problems: Sequence[str] = (),
+) -> str | None:
     """An HTTP answer's marks as JSON evidence, from the messages that carry them in order (each a part: an event,
     a line, or the one JSON answer); None where the endpoint declares none. `asked`: the request asked for them (a
     run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding; `problems`: what
@@ -54,9 +66,15 @@ def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: fl
     return _evidence(declared, marks, said_all, duration_s, advertised=asked)
 
 
-def _evidence(declared: Marks, marks: Sequence[TimingMark], problems: Sequence[str], duration_s: float | None, *,
-              advertised: bool) -> str:
-    return json.dumps({"chars": declared.chars, "advertised": advertised,
-                       "duration_s": None if duration_s is None else round(duration_s, 4),
-                       "marks": [[m.text, round(m.start_s, 4), round(m.end_s, 4), m.part] for m in marks],
-                       "problems": list(problems[:20])})
+def _evidence(
+    declared: Marks, marks: Sequence[TimingMark], problems: Sequence[str], duration_s: float | None, *, advertised: bool
+) -> str:
+    return json.dumps(
+        {
+            "chars": declared.chars,
+            "advertised": advertised,
+            "duration_s": None if duration_s is None else round(duration_s, 4),
+            "marks": [[m.text, round(m.start_s, 4), round(m.end_s, 4), m.part] for m in marks],
+            "problems": list(problems[:20]),
+        }
+    )

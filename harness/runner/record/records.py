@@ -94,21 +94,36 @@ class JobRecord:
     # --- events ---------------------------------------------------------------------------------------
 
     def error(
-        self, phase: str, error_class: ErrorClass | str, message: str, *, status: int | None = None,
-        fatal: bool = False, violations: Sequence[Violation] = (),
+        self,
+        phase: str,
+        error_class: ErrorClass | str,
+        message: str,
+        *,
+        status: int | None = None,
+        fatal: bool = False,
+        violations: Sequence[Violation] = (),
     ) -> None:
         detail = json.dumps([v.as_dict() for v in violations]) if violations else None
-        self.errors.append(ErrorRow(
-            **self._context(), attempt=self.attempt, phase=phase, error_class=str(error_class), http_status=status,
-            fatal=int(fatal),
-            message=message,  # the store redacts, then cuts
-            detail_json=detail, t_ms=self._now_ms(), recorded_at=iso_now(),
-        ))
+        self.errors.append(
+            ErrorRow(
+                **self._context(),
+                attempt=self.attempt,
+                phase=phase,
+                error_class=str(error_class),
+                http_status=status,
+                fatal=int(fatal),
+                message=message,  # the store redacts, then cuts
+                detail_json=detail,
+                t_ms=self._now_ms(),
+                recorded_at=iso_now(),
+            )
+        )
         if fatal:
             self.outcome, self.error_class, self.error_message = "error", str(error_class), message
 
-    def keep_unfetched(self, phase: str, error_class: ErrorClass | str, message: str, *,
-                       status: int | None = None) -> None:
+    def keep_unfetched(
+        self, phase: str, error_class: ErrorClass | str, message: str, *, status: int | None = None
+    ) -> None:
         """The provider accepted the job (and charges it) but its result could not be fetched in the job's
         time: the outcome is `unfetched`, not an error class. The row keeps the job id and status URL that
         `--resume` needs to poll it again for a fresh media link."""
@@ -123,8 +138,17 @@ class JobRecord:
             if seen in self.drift_seen:
                 continue
             self.drift_seen.add(seen)
-            self.drift.append(DriftRow(**self._context(), endpoint=endpoint, phase=phase, pointer=item.pointer,
-                                       note=item.note, kind=item.kind, recorded_at=iso_now()))
+            self.drift.append(
+                DriftRow(
+                    **self._context(),
+                    endpoint=endpoint,
+                    phase=phase,
+                    pointer=item.pointer,
+                    note=item.note,
+                    kind=item.kind,
+                    recorded_at=iso_now(),
+                )
+            )
 
     def cost(self, *, charged: bool, basis: str, attempt: int | None = None) -> Decimal:
         """A cost row for an attempt: zero when not charged; else the billed cost where the answer said what was
@@ -141,37 +165,44 @@ class JobRecord:
         source = "none" if usd is None else "planned"
         if bill is not None and billed_usd is not None:
             amount, usd, source = bill.amount, billed_usd, "billed"
-        self.costs.append(CostRow(
-            **self._context(),
-            attempt=self.attempt if attempt is None else attempt,
-            params_sha256=self.job.params_sha256,
-            amount=None if amount is None else float(amount),
-            unit=str(price.unit),
-            usd=None if usd is None else float(usd),
-            charged=int(charged),
-            basis=basis,
-            worst_case_usd=None if price.worst_usd is None else float(price.worst_usd),
-            planned_usd=None if planned_usd is None else float(planned_usd),
-            price_how=price.how or None,
-            price_plan=price.plan or None,
-            price_source=price.source or None,
-            price_read=price.read or None,
-            price_stale=int(price.stale),
-            price_weak=price.weak or None,
-            price_audio_json=price.audio_json() if charged else None,
-            billed_units_json=None if said is None else said.as_json(),
-            billed_usd=None if billed_usd is None else float(billed_usd),
-            cost_source=source,
-            recorded_at=iso_now(),
-        ))
+        self.costs.append(
+            CostRow(
+                **self._context(),
+                attempt=self.attempt if attempt is None else attempt,
+                params_sha256=self.job.params_sha256,
+                amount=None if amount is None else float(amount),
+                unit=str(price.unit),
+                usd=None if usd is None else float(usd),
+                charged=int(charged),
+                basis=basis,
+                worst_case_usd=None if price.worst_usd is None else float(price.worst_usd),
+                planned_usd=None if planned_usd is None else float(planned_usd),
+                price_how=price.how or None,
+                price_plan=price.plan or None,
+                price_source=price.source or None,
+                price_read=price.read or None,
+                price_stale=int(price.stale),
+                price_weak=price.weak or None,
+                price_audio_json=price.audio_json() if charged else None,
+                billed_units_json=None if said is None else said.as_json(),
+                billed_usd=None if billed_usd is None else float(billed_usd),
+                cost_source=source,
+                recorded_at=iso_now(),
+            )
+        )
         return usd or Decimal(0)
 
     # --- rows -------------------------------------------------------------------------------------------
 
     def _whose(self) -> dict[str, Any]:
         """The columns naming the job on each of its marks, polls and chunks (passed by keyword)."""
-        return {"run_id": self.run_id, "job_key": self.job.job_key, "provider": self.job.provider.name,
-                "model": self.job.model, "item_id": self.job.item.id}
+        return {
+            "run_id": self.run_id,
+            "job_key": self.job.job_key,
+            "provider": self.job.provider.name,
+            "model": self.job.model,
+            "item_id": self.job.item.id,
+        }
 
     def mark_rows(self) -> list[MarkRow]:
         return [MarkRow(**self._whose(), name=name, t_ms=t_ms, wall_at=wall) for name, t_ms, wall in self.marks.rows()]

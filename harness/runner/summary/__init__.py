@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from harness.runner.summary.view import render
 
 __all__ = [
-    "Summary", "SummaryFormat", "render", "summarize",
+    "Summary",
+    "SummaryFormat",
+    "render",
+    "summarize",
 ]
 
 # Loaded on first use: `report --format` reads only `format` (rich), and a base install (no numpy, which the

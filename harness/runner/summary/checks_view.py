@@ -23,14 +23,18 @@ def _shown_fields(checks: Sequence[OfferingCheck]) -> tuple[tuple[CheckDeclarati
 def _cell(pooled: Pooled | None, item: CheckField) -> FigureCell:
     if pooled is None:
         return FigureCell("—")
-    interval = ("" if pooled.low is None or pooled.high is None
-                else f" ({pooled.low:,.{item.decimals}f}–{pooled.high:,.{item.decimals}f})")
+    interval = (
+        ""
+        if pooled.low is None or pooled.high is None
+        else f" ({pooled.low:,.{item.decimals}f}–{pooled.high:,.{item.decimals}f})"
+    )
     return FigureCell(f"{pooled.value:,.{item.decimals}f}{interval}", pooled.to_json(item.decimals))
 
 
 def _figure(checks: Sequence[OfferingCheck], label: str, check: CheckDeclaration, item: CheckField) -> Pooled | None:
-    return next((one.figures.get(item.name) for one in checks if one.label == label and one.check.name == check.name),
-                None)
+    return next(
+        (one.figures.get(item.name) for one in checks if one.label == label and one.check.name == check.name), None
+    )
 
 
 def _heading(check: CheckDeclaration, item: CheckField) -> Heading:
@@ -46,8 +50,11 @@ def beside_headings(checks: Sequence[OfferingCheck], figure: str) -> tuple[Headi
 
 def beside_cells(checks: Sequence[OfferingCheck], figure: str, label: str) -> tuple[FigureCell, ...]:
     """The offering's cells under `beside_headings(checks, figure)`: each figure with its 95% interval."""
-    return tuple(_cell(_figure(checks, label, check, item), item)
-                 for check, item in _shown_fields(checks) if item.beside == figure)
+    return tuple(
+        _cell(_figure(checks, label, check, item), item)
+        for check, item in _shown_fields(checks)
+        if item.beside == figure
+    )
 
 
 def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
@@ -56,8 +63,12 @@ def check_sections(checks: Sequence[OfferingCheck]) -> list[Section]:
     checks = [one for one in checks if not one.check.counted]  # said in their own sections (counted_view)
     if not checks:
         return []
-    found = [f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "
-             f"(e.g. {one.examples[kind]})" for one in checks for kind, count in one.findings.items()]
+    found = [
+        f"{one.label} {one.check.title.lower()}: {count} clip{'s' if count != 1 else ''} {kind} "
+        f"(e.g. {one.examples[kind]})"
+        for one in checks
+        for kind, count in one.findings.items()
+    ]
     return [Lines("checks", tuple(found), {"offerings": [one.to_json() for one in checks]})]
 
 
@@ -67,9 +78,19 @@ def _own_cell(cell: str | Shown) -> Cell:
 
 def own_sections(views: Sequence[SectionView]) -> list[Section]:
     """The sections checks give of their own (`harness.checks.views`): their sentences, then their table."""
-    return [section for view in views for section in (
-        Lines(view.key, view.lines, dict(view.values)),
-        SummaryTable(view.table, view.title, tuple(Heading(text, key, left=left) for (text, left), key in
-                                                   zip(view.headings, view.keys or ("",) * len(view.headings),
-                                                       strict=True)),
-                     tuple(tuple(_own_cell(cell) for cell in row) for row in view.rows)))]
+    return [
+        section
+        for view in views
+        for section in (
+            Lines(view.key, view.lines, dict(view.values)),
+            SummaryTable(
+                view.table,
+                view.title,
+                tuple(
+                    Heading(text, key, left=left)
+                    for (text, left), key in zip(view.headings, view.keys or ("",) * len(view.headings), strict=True)
+                ),
+                tuple(tuple(_own_cell(cell) for cell in row) for row in view.rows),
+            ),
+        )
+    ]

@@ -19,8 +19,9 @@ from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Sect
 def _groups() -> tuple[tuple[CheckDeclaration, ...], ...]:
     """Each counted check that has a section of its own, followed by those declared to join it."""
     counted = [check.declaration for check in registered() if check.declaration.counted]
-    return tuple((host, *(one for one in counted if one.shown_with == host.name))
-                 for host in counted if not host.shown_with)
+    return tuple(
+        (host, *(one for one in counted if one.shown_with == host.name)) for host in counted if not host.shown_with
+    )
 
 
 def _counted_kinds(check: CheckDeclaration) -> tuple[str, ...]:
@@ -57,21 +58,29 @@ def _cell(item: CheckField, one: OfferingCheck | None) -> Cell:
     return FigureCell(f"{0.0 if pooled is None else pooled.value:.{item.decimals}f}", _json(item, pooled))
 
 
-def _offering_values(who: tuple[str, str], group: Sequence[CheckDeclaration],
-                     found: dict[tuple[str, str, str], OfferingCheck]) -> dict[str, Any]:
+def _offering_values(
+    who: tuple[str, str], group: Sequence[CheckDeclaration], found: dict[tuple[str, str, str], OfferingCheck]
+) -> dict[str, Any]:
     values: dict[str, Any] = {"provider": who[0], "model": who[1]}
     for check in group:
         one = found.get((*who, check.name))
-        values |= {item.name: _json(item, one.figures.get(item.name) if one else None) for item in check.fields
-                   if item.heading or item.in_json}
+        values |= {
+            item.name: _json(item, one.figures.get(item.name) if one else None)
+            for item in check.fields
+            if item.heading or item.in_json
+        }
         if _counted_kinds(check):  # every kind found but the named ones, declared or not (a finding is said)
-            values["by_kind"] = {kind: count for kind, count in (one.findings if one else {}).items()
-                                 if not ((declared := check.finding_named(kind)) and declared.named)}
+            values["by_kind"] = {
+                kind: count
+                for kind, count in (one.findings if one else {}).items()
+                if not ((declared := check.finding_named(kind)) and declared.named)
+            }
     return values
 
 
-def _row(who: tuple[str, str], group: Sequence[CheckDeclaration],
-         found: dict[tuple[str, str, str], OfferingCheck]) -> tuple[Cell, ...]:
+def _row(
+    who: tuple[str, str], group: Sequence[CheckDeclaration], found: dict[tuple[str, str, str], OfferingCheck]
+) -> tuple[Cell, ...]:
     cells: list[Cell] = [f"{who[0]}/{who[1]}"]
     for check in group:
         one = found.get((*who, check.name))
@@ -88,15 +97,22 @@ def _sentence(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck]
     for check in group:
         mine = [one for one in checks if one.check.name == check.name]
         if check.said:
-            totals = {item.name: sum(one.figures[item.name].value for one in mine if item.name in one.figures)
-                      for item in check.fields if item.pooling is Pooling.SUM}
+            totals = {
+                item.name: sum(one.figures[item.name].value for one in mine if item.name in one.figures)
+                for item in check.fields
+                if item.pooling is Pooling.SUM
+            }
             totals["offerings"] = len({one.label for one in mine})
-            clauses.append(check.said.format(**totals, **{f"{name}_s": "" if total == 1 else "s"
-                                                          for name, total in totals.items()}))
+            clauses.append(
+                check.said.format(
+                    **totals, **{f"{name}_s": "" if total == 1 else "s" for name, total in totals.items()}
+                )
+            )
         for kind in (kind for kind in check.findings if kind.named):
             raised = [one for one in mine if one.findings.get(kind.kind)]
-            clauses.append(f"{len(raised)} offering{'s' if len(raised) != 1 else ''} {kind.kind}" if raised
-                           else kind.kept)
+            clauses.append(
+                f"{len(raised)} offering{'s' if len(raised) != 1 else ''} {kind.kind}" if raised else kind.kept
+            )
             named += [f"{check.title}: {one.label}: {one.lines.get(kind.kind, '')}." for one in raised]
     return (f"{group[0].title}: {'; '.join(clauses)}.", *named)
 
@@ -113,26 +129,33 @@ def _section(group: Sequence[CheckDeclaration], checks: Sequence[OfferingCheck])
     offerings = sorted(met, key=lambda who: (met[who], who))
     values = {"offerings": [_offering_values(who, group, found) for who in offerings]}
     lines = Lines(group[0].name, _sentence(group, mine), values)
-    shown = [who for who in offerings if group[0].table or any(
-        count for one in mine if (one.provider, one.model) == who for count in one.findings.values())]
+    shown = [
+        who
+        for who in offerings
+        if group[0].table
+        or any(count for one in mine if (one.provider, one.model) == who for count in one.findings.values())
+    ]
     if not shown:
         return [lines]
-    ratio = next(((check, item) for check in group for item in check.fields
-                  if item.pooling is Pooling.RATIO and item.of), None)
+    ratio = next(
+        ((check, item) for check in group for item in check.fields if item.pooling is Pooling.RATIO and item.of), None
+    )
     titles = " and ".join([group[0].title, *(check.title.lower() for check in group[1:])])
     headings = [Heading("model", left=True)]
     for check in group:
         headings += [Heading(item.heading, left=item.pooling is Pooling.TALLY) for item in _shown(check)]
         headings += [Heading(kind) for kind in _counted_kinds(check)]
     # keyed by what it counts (the ratio's numerator: its JSON key since before the check was declared)
-    key, what = ((ratio[1].of[0], f"{ratio[1].label} of {ratio[0].field_named(ratio[1].of[1]).label}") if ratio
-                 else (f"{group[0].name}_findings", "findings"))
+    key, what = (
+        (ratio[1].of[0], f"{ratio[1].label} of {ratio[0].field_named(ratio[1].of[1]).label}")
+        if ratio
+        else (f"{group[0].name}_findings", "findings")
+    )
     if group[0].table:  # the title it had before it was declared, keyed by the check's name
         key, title = group[0].name, group[0].table
     else:
         title = f"{titles}: {what} ({group[0].doc})"
-    table = SummaryTable(key, title, tuple(headings),
-                         tuple(_row(who, group, found) for who in shown))
+    table = SummaryTable(key, title, tuple(headings), tuple(_row(who, group, found) for who in shown))
     return [lines, table]
 
 

@@ -133,8 +133,13 @@ def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]
     found = []
     for _, views in with_views():
         if views.models is not None and (figures := views.figures(rows.requests)):
-            found.append((views.models.heading, views.models.key,
-                          {f"{one.provider}/{one.model}": views.models.cell(one) for one in figures}))
+            found.append(
+                (
+                    views.models.heading,
+                    views.models.key,
+                    {f"{one.provider}/{one.model}": views.models.cell(one) for one in figures},
+                )
+            )
     return tuple(found)
 
 
@@ -142,8 +147,12 @@ def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
     if not scored_run:
         return None
     rates = figures.rates
-    return Quality(figures.scored, rates.wer.pooled if rates.wer else None, figures.similarity_mean,
-                   rates.cer.pooled if rates.cer else None)
+    return Quality(
+        figures.scored,
+        rates.wer.pooled if rates.wer else None,
+        figures.similarity_mean,
+        rates.cer.pooled if rates.cer else None,
+    )
 
 
 def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str], int]) -> ModelLine:
@@ -200,8 +209,11 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         left_out=rows.left_out,
         unpriced_bills=unpriced_bills(rows.requests),
         saturation=health,
-        own=tuple(section for _, views in with_views()
-                  if views.section is not None and (section := views.section(views.figures(rows.requests)))),
+        own=tuple(
+            section
+            for _, views in with_views()
+            if views.section is not None and (section := views.section(views.figures(rows.requests)))
+        ),
         own_columns=_own_columns(rows),
         checks=offering_checks(rows.requests),
     )

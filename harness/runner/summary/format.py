@@ -86,8 +86,14 @@ def to_json(sections: Sequence[Section]) -> dict[str, Any]:
     for section in sections:
         if isinstance(section, SummaryTable):
             names = [heading.name for heading in section.headings]
-            out.append({"key": section.key, "title": section.title, "columns": names,
-                        "rows": [dict(zip(names, map(_value, row), strict=True)) for row in section.rows]})
+            out.append(
+                {
+                    "key": section.key,
+                    "title": section.title,
+                    "columns": names,
+                    "rows": [dict(zip(names, map(_value, row), strict=True)) for row in section.rows],
+                }
+            )
         else:
             out.append({"key": section.key, "lines": list(section.lines), **section.values})
     return {"sections": out}
@@ -116,8 +122,9 @@ def _rich_table(table: SummaryTable, columns: Sequence[int], title: str) -> Rich
     shown = RichTable(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for index in columns:
         heading = table.headings[index]
-        shown.add_column(heading.text, justify="left" if heading.left else "right", no_wrap=not heading.left,
-                         overflow="fold")
+        shown.add_column(
+            heading.text, justify="left" if heading.left else "right", no_wrap=not heading.left, overflow="fold"
+        )
     for row in table.rows:
         shown.add_row(*(_text(row[index]) for index in columns))
     return shown
@@ -158,9 +165,14 @@ def print_text(sections: Sequence[Section], console: Console) -> None:
             continue
         groups = column_groups(section, console)
         for number, columns in enumerate(groups):
-            title = section.title if number == 0 else (
-                f"{section.title} (continued, {number + 1} of {len(groups)}: "
-                f"{', '.join(section.headings[i].text for i in columns[1:])})")
+            title = (
+                section.title
+                if number == 0
+                else (
+                    f"{section.title} (continued, {number + 1} of {len(groups)}: "
+                    f"{', '.join(section.headings[i].text for i in columns[1:])})"
+                )
+            )
             console.print(_rich_table(section, columns, title))
 
 
@@ -171,5 +183,6 @@ def render(sections: Sequence[Section], form: SummaryFormat, console: Console) -
     elif form is SummaryFormat.MARKDOWN:
         console.print(to_markdown(sections), markup=False, highlight=False, soft_wrap=True, end="")
     else:
-        console.print(json.dumps(to_json(sections), indent=2, default=str), markup=False, highlight=False,
-                      soft_wrap=True)
+        console.print(
+            json.dumps(to_json(sections), indent=2, default=str), markup=False, highlight=False, soft_wrap=True
+        )

@@ -74,7 +74,8 @@ def _per_million(line: ModelLine) -> FigureCell:
 
 
 def _doubted(cost: CostFigures | None) -> str:
-    """" (stale price)", " (weak price)", " (stale, weak price)" or "": the cost cell's mark, explained in the notes."""
+    """ " (stale price)", " (weak price)", " (stale, weak price)" or "": the cost cell's mark, explained in the
+    notes."""
     if cost is None:
         return ""
     marks = (["stale"] if cost.provenance.stale else []) + (["weak"] if cost.provenance.weak else [])
@@ -100,8 +101,7 @@ def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
         jobs = sum(c.billed_jobs for c in billed)
         total = sum(c.billed_usd or 0.0 for c in billed)
         their_plan = [c.planned_of_billed_usd for c in billed]
-        plan = ("" if any(v is None for v in their_plan)
-                else f"; their plan ${sum(v or 0.0 for v in their_plan):.4f}")
+        plan = "" if any(v is None for v in their_plan) else f"; their plan ${sum(v or 0.0 for v in their_plan):.4f}"
         said += f"; billed ${total:.4f} by the answers of {jobs} jobs{plan}: the cost above is the billed one there"
     elif refused:
         said += f"; no bill was taken ({refused} refused, below): the cost above is the plan"
@@ -127,10 +127,15 @@ def own_notes(lines: tuple[ModelLine, ...]) -> list[str]:
     total, requests = own_usd(lines)
     if total is None:
         return []
-    each = [f"{line.provider}/{line.model} ${line.cost.own_usd:.4f} ({line.cost.own_requests})" for line in lines
-            if line.cost is not None and line.cost.own_usd is not None]
-    return [f"The harness's own requests (speech marks asked apart): ${total:.4f} for {requests} charged request"
-            f"{'s' if requests != 1 else ''}, spent but in no cost or price above: {', '.join(each)}."]
+    each = [
+        f"{line.provider}/{line.model} ${line.cost.own_usd:.4f} ({line.cost.own_requests})"
+        for line in lines
+        if line.cost is not None and line.cost.own_usd is not None
+    ]
+    return [
+        f"The harness's own requests (speech marks asked apart): ${total:.4f} for {requests} charged request"
+        f"{'s' if requests != 1 else ''}, spent but in no cost or price above: {', '.join(each)}."
+    ]
 
 
 def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
@@ -140,13 +145,16 @@ def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
     notes = []
     repriced = [f"{label} ({cost.repriced_jobs})" for label, cost in priced if cost.repriced_jobs]
     if repriced:
-        notes.append("Re-priced on the audio returned (a price per second, minute or audio token, and no bill): "
-                     f"{', '.join(repriced)}.")
-    failed = [f"{label} ${cost.failed_usd:.4f} ({cost.failed_jobs} jobs)" for label, cost in priced
-              if cost.failed_usd]
+        notes.append(
+            "Re-priced on the audio returned (a price per second, minute or audio token, and no bill): "
+            f"{', '.join(repriced)}."
+        )
+    failed = [f"{label} ${cost.failed_usd:.4f} ({cost.failed_jobs} jobs)" for label, cost in priced if cost.failed_usd]
     if failed:
-        notes.append(f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
-                     f"{', '.join(failed)}.")
+        notes.append(
+            f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+            f"{', '.join(failed)}."
+        )
     return notes
 
 
@@ -156,17 +164,24 @@ def bill_notes(summary: Summary, shown: int = 3) -> list[str]:
     notes = []
     if summary.refused_bills:
         more = len(summary.refused_bills) - shown
-        notes.append(f"Bills refused, the planned cost kept: {len(summary.refused_bills)} "
-                     f"job{'s' if len(summary.refused_bills) != 1 else ''}: "
-                     + "; ".join(note.removesuffix(": the bill is refused, the planned cost is kept")
-                                 for note in summary.refused_bills[:shown])
-                     + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "") + ".")
+        notes.append(
+            f"Bills refused, the planned cost kept: {len(summary.refused_bills)} "
+            f"job{'s' if len(summary.refused_bills) != 1 else ''}: "
+            + "; ".join(
+                note.removesuffix(": the bill is refused, the planned cost is kept")
+                for note in summary.refused_bills[:shown]
+            )
+            + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "")
+            + "."
+        )
     if summary.unpriced_bills:
-        said = "; ".join(label + " " + ", ".join(f"{value:,.0f} {unit.replace('_', ' ')}"
-                                                 for unit, value in units.items())
-                         for label, units in sorted(summary.unpriced_bills.items()))
-        notes.append(f"Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): "
-                     f"{said}.")
+        said = "; ".join(
+            label + " " + ", ".join(f"{value:,.0f} {unit.replace('_', ' ')}" for unit, value in units.items())
+            for label, units in sorted(summary.unpriced_bills.items())
+        )
+        notes.append(
+            f"Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): {said}."
+        )
     notes += [f"Left out: {line}." for line in summary.left_out]
     return notes
 
@@ -183,8 +198,13 @@ def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[Cell, ...]:
     return (*rates, similarity)
 
 
-LISTENED = (Heading("TTFA ±", "ttfa_half_width_ms"), Heading("last p50", "last_audio_p50_ms"),
-            Heading("jitter p95", "jitter_p95_ms"), Heading("underruns"), Heading("RTF", "rtf_p50"))
+LISTENED = (
+    Heading("TTFA ±", "ttfa_half_width_ms"),
+    Heading("last p50", "last_audio_p50_ms"),
+    Heading("jitter p95", "jitter_p95_ms"),
+    Heading("underruns"),
+    Heading("RTF", "rtf_p50"),
+)
 
 
 def _listened_cells(stream: Listened | None) -> tuple[Cell, ...]:
@@ -192,9 +212,10 @@ def _listened_cells(stream: Listened | None) -> tuple[Cell, ...]:
     if stream is None:
         return ("—",) * len(LISTENED)
     rtf = FigureCell("—" if stream.rtf_p50 is None else f"{stream.rtf_p50:.2f}", stream.rtf_p50)
-    underruns = FigureCell(f"{stream.underruns} in {stream.underrun_streams}/{stream.streams}",
-                       {"underruns": stream.underruns, "streams_stalled": stream.underrun_streams,
-                        "streams": stream.streams})
+    underruns = FigureCell(
+        f"{stream.underruns} in {stream.underrun_streams}/{stream.streams}",
+        {"underruns": stream.underruns, "streams_stalled": stream.underrun_streams, "streams": stream.streams},
+    )
     return (_width(stream.ttfa_width_p50), _ms(stream.last_audio_p50), _ms(stream.jitter_p95), underruns, rtf)
 
 
@@ -203,8 +224,10 @@ def _feeding(summary: Summary) -> str:
     rates = {rate for line in summary.lines if line.stream for rate in line.stream.text_rates}
     if not rates:
         return ""
-    shown = ", ".join("whole text" if rate is None else f"{rate:g} tokens/s" for rate in sorted(
-        rates, key=lambda r: -1.0 if r is None else r))
+    shown = ", ".join(
+        "whole text" if rate is None else f"{rate:g} tokens/s"
+        for rate in sorted(rates, key=lambda r: -1.0 if r is None else r)
+    )
     return f"; realtime sockets fed {shown}, stream times from the first token"
 
 
@@ -214,41 +237,77 @@ def models_table(summary: Summary) -> SummaryTable:
     with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
     title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
     if scored:
-        title += ("; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
-                  + "; similarity to the reference voice (cloning models)")
+        title += (
+            "; WER pooled over each model's word-unit clips"
+            + ("; CER over its zh/ja clips" if with_cer else "")
+            + "; similarity to the reference voice (cloning models)"
+        )
     title += _feeding(summary)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
     saturated = any(line.saturated for line in summary.lines)
-    headings = (Heading("model", left=True), Heading("ok/jobs", "ok_jobs"), *([Heading("skipped")] if skips else []),
-                *([Heading("saturated", "saturated_jobs")] if saturated else []),
-                Heading("p50", "latency_p50_ms"), Heading("p95", "latency_p95_ms"),
-                Heading("±", "latency_half_width_ms"),
-                *([Heading("TTFA p50", "ttfa_p50_ms"), *beside_headings(summary.checks, "ttfa"),
-                   Heading("heard p50", "heard_p50_ms")] if streams else []),
-                *(LISTENED if listened else ()), Heading("polls", "polls_per_job"),
-                Heading("cost", "cost_usd"), Heading("$/1M chars", "usd_per_million_chars"),
-                *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
-                   Heading("similarity")] if scored else []),
-                *(Heading(heading, key) for heading, key, _ in summary.own_columns),
-                *beside_headings(summary.checks, ""))
+    headings = (
+        Heading("model", left=True),
+        Heading("ok/jobs", "ok_jobs"),
+        *([Heading("skipped")] if skips else []),
+        *([Heading("saturated", "saturated_jobs")] if saturated else []),
+        Heading("p50", "latency_p50_ms"),
+        Heading("p95", "latency_p95_ms"),
+        Heading("±", "latency_half_width_ms"),
+        *(
+            [
+                Heading("TTFA p50", "ttfa_p50_ms"),
+                *beside_headings(summary.checks, "ttfa"),
+                Heading("heard p50", "heard_p50_ms"),
+            ]
+            if streams
+            else []
+        ),
+        *(LISTENED if listened else ()),
+        Heading("polls", "polls_per_job"),
+        Heading("cost", "cost_usd"),
+        Heading("$/1M chars", "usd_per_million_chars"),
+        *(
+            [Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []), Heading("similarity")]
+            if scored
+            else []
+        ),
+        *(Heading(heading, key) for heading, key, _ in summary.own_columns),
+        *beside_headings(summary.checks, ""),
+    )
     rows = tuple(
-        (f"{line.provider}/{line.model}", FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
-         *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
-         *([FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)]
-           if saturated else []),
-         _ms(line.e2e_p50), _ms(line.e2e_p95),
-         _width(line.e2e_width_p50),
-         *([_ms(line.ttfa_p50), *beside_cells(summary.checks, "ttfa", f"{line.provider}/{line.model}"),
-            _ms(line.perceived_ttfa_p50)] if streams else []),
-         *(_listened_cells(line.stream) if listened else ()),
-         FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
-         _cost(line), _per_million(line),
-         *(_quality_cells(line.quality, with_cer) if scored else ()),
-         *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
-         *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"))
-        for line in summary.lines)
+        (
+            f"{line.provider}/{line.model}",
+            FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
+            *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
+            *(
+                [FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)]
+                if saturated
+                else []
+            ),
+            _ms(line.e2e_p50),
+            _ms(line.e2e_p95),
+            _width(line.e2e_width_p50),
+            *(
+                [
+                    _ms(line.ttfa_p50),
+                    *beside_cells(summary.checks, "ttfa", f"{line.provider}/{line.model}"),
+                    _ms(line.perceived_ttfa_p50),
+                ]
+                if streams
+                else []
+            ),
+            *(_listened_cells(line.stream) if listened else ()),
+            FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
+            _cost(line),
+            _per_million(line),
+            *(_quality_cells(line.quality, with_cer) if scored else ()),
+            *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
+            *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"),
+        )
+        for line in summary.lines
+    )
     return SummaryTable("models", title, headings, rows)
 
 
@@ -268,8 +327,11 @@ def saturation_lines(summary: Summary) -> Lines | None:
     said = [line for line in (health.line(), health.held()) if line is not None]
     if not said:
         return None
-    return Lines("client_health", tuple(line[0].upper() + line[1:] for line in said),
-                 {"saturated_share": health.share, "lag_p50_ms": health.lag_p50_ms})
+    return Lines(
+        "client_health",
+        tuple(line[0].upper() + line[1:] for line in said),
+        {"saturated_share": health.share, "lag_p50_ms": health.lag_p50_ms},
+    )
 
 
 def outcomes_table(summary: Summary) -> SummaryTable:
@@ -279,9 +341,12 @@ def outcomes_table(summary: Summary) -> SummaryTable:
         ended, seen = summary.outcomes.get(name, 0), summary.events.get(name, 0)
         if ended or seen:
             rows.append((name, FigureCell(str(ended), ended), FigureCell(str(seen), seen)))
-    return SummaryTable("outcomes", "Jobs by outcome; errors by class (retried ones included)",
-                 (Heading("class", left=True), Heading("jobs ended so", "jobs"), Heading("errors seen", "errors")),
-                 tuple(rows))
+    return SummaryTable(
+        "outcomes",
+        "Jobs by outcome; errors by class (retried ones included)",
+        (Heading("class", left=True), Heading("jobs ended so", "jobs"), Heading("errors seen", "errors")),
+        tuple(rows),
+    )
 
 
 def money_lines(summary: Summary) -> Lines:
@@ -289,24 +354,42 @@ def money_lines(summary: Summary) -> Lines:
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
-    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.",
-             *cost_notes(summary.lines, len(summary.refused_bills)), *bill_notes(summary)]
+    lines = [
+        f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.",
+        *cost_notes(summary.lines, len(summary.refused_bills)),
+        *bill_notes(summary),
+    ]
     if summary.downloads_retried or summary.results_lost:
-        lines.append(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
-                     f"{summary.results_lost} finished jobs lost their audio for good.")
+        lines.append(
+            f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
+            f"{summary.results_lost} finished jobs lost their audio for good."
+        )
     if summary.pending:
-        lines.append(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
-                     f"their deadline); tts-harness bench run --resume {summary.run_id} fetches them.")
+        lines.append(
+            f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
+            f"their deadline); tts-harness bench run --resume {summary.run_id} fetches them."
+        )
     own, requests = own_usd(summary.lines)
-    return Lines("money", tuple(lines), {
-        "spent_usd": summary.spent_usd, "planned_usd": summary.planned_usd, "budget_usd": summary.budget_usd,
-        "own_usd": own, "own_requests": requests,
-        "target": summary.target, "downloads_retried": summary.downloads_retried,
-        "results_lost": summary.results_lost, "pending": summary.pending})
+    return Lines(
+        "money",
+        tuple(lines),
+        {
+            "spent_usd": summary.spent_usd,
+            "planned_usd": summary.planned_usd,
+            "budget_usd": summary.budget_usd,
+            "own_usd": own,
+            "own_requests": requests,
+            "target": summary.target,
+            "downloads_retried": summary.downloads_retried,
+            "results_lost": summary.results_lost,
+            "pending": summary.pending,
+        },
+    )
 
 
-def hard_text_tables(figures: tuple[CategoryFigures, ...], examples: int = 2, *,
-                     sandbox: bool = False) -> list[Section]:
+def hard_text_tables(
+    figures: tuple[CategoryFigures, ...], examples: int = 2, *, sandbox: bool = False
+) -> list[Section]:
     """The team's question in one table: category × model, each cell the accuracy on the judged items (judged by
     forced choice, docs/hard-text.md), passes of judged and its Wilson 95% interval, and each model's pooled
     accuracy over every scored category; then the categories not scored with why, each model's failing readings, and
@@ -315,32 +398,62 @@ def hard_text_tables(figures: tuple[CategoryFigures, ...], examples: int = 2, *,
     scored = [category for category in table_of.categories if table_of.unscored(category) is None]
     rows: list[tuple[Cell, ...]] = [
         (category, *(_across_cell(table_of.cell(category, system)) for system in table_of.systems))
-        for category in scored]
+        for category in scored
+    ]
     rows.append(("all scored", *(_proportion_cell(table_of.pooled(system)) for system in table_of.systems)))
-    title = ("Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on the "
-             "items whose control passed, passes of judged, Wilson 95%")
-    sections: list[Section] = [SummaryTable("hard_text", title, (Heading("category", left=True), *(
-        Heading(f"{provider}/{model}", f"{provider}/{model}") for provider, model in table_of.systems)),
-        tuple(rows))]
+    title = (
+        "Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on the "
+        "items whose control passed, passes of judged, Wilson 95%"
+    )
+    sections: list[Section] = [
+        SummaryTable(
+            "hard_text",
+            title,
+            (
+                Heading("category", left=True),
+                *(Heading(f"{provider}/{model}", f"{provider}/{model}") for provider, model in table_of.systems),
+            ),
+            tuple(rows),
+        )
+    ]
     said = []
     if sandbox:
-        said.append("Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
-                    "the imitation's readings apart, not the providers'.")
-    unscored = [f"{category} ({table_of.unscored(category)})" for category in table_of.categories
-                if table_of.unscored(category) is not None]
+        said.append(
+            "Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
+            "the imitation's readings apart, not the providers'."
+        )
+    unscored = [
+        f"{category} ({table_of.unscored(category)})"
+        for category in table_of.categories
+        if table_of.unscored(category) is not None
+    ]
     if unscored:
         said.append("Not scored: " + "; ".join(unscored) + ".")
     for provider, model in table_of.systems:
-        failing = [row for category in scored if (figure := table_of.cell(category, (provider, model)))
-                   for row in figure.failures]
+        failing = [
+            row
+            for category in scored
+            if (figure := table_of.cell(category, (provider, model)))
+            for row in figure.failures
+        ]
         if failing:
             shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
             more = len(failing) - examples
             said.append(f"{provider}/{model} failed {len(failing)}: {shown}" + (f"; +{more} more" if more > 0 else ""))
     if said:
-        sections.append(Lines("hard_text_notes", tuple(said), {"unscored": {
-            category: table_of.unscored(category) for category in table_of.categories
-            if table_of.unscored(category) is not None}}))
+        sections.append(
+            Lines(
+                "hard_text_notes",
+                tuple(said),
+                {
+                    "unscored": {
+                        category: table_of.unscored(category)
+                        for category in table_of.categories
+                        if table_of.unscored(category) is not None
+                    }
+                },
+            )
+        )
     normalisation = normalisation_table(figures)
     return sections + ([normalisation] if normalisation is not None else [])
 
@@ -354,13 +467,19 @@ def _across_cell(figure: CategoryFigures | None) -> FigureCell:
 
 
 def _proportion_cell(accuracy: Proportion) -> FigureCell:
-    """"83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
+    """ "83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
     if not accuracy.trials:
         return FigureCell("— 0 judged", {"successes": 0, "trials": 0})
-    return FigureCell(f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} "
-                      f"{accuracy.low:.0%}–{accuracy.high:.0%}",
-                  {"accuracy": accuracy.value, "successes": accuracy.successes, "trials": accuracy.trials,
-                   "low": accuracy.low, "high": accuracy.high})
+    return FigureCell(
+        f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} {accuracy.low:.0%}–{accuracy.high:.0%}",
+        {
+            "accuracy": accuracy.value,
+            "successes": accuracy.successes,
+            "trials": accuracy.trials,
+            "low": accuracy.low,
+            "high": accuracy.high,
+        },
+    )
 
 
 def normalisation_table(figures: tuple[CategoryFigures, ...]) -> SummaryTable | None:
@@ -375,27 +494,52 @@ def normalisation_table(figures: tuple[CategoryFigures, ...]) -> SummaryTable | 
         if row.unscored:
             rows.append((label, row.category, row.unscored, "", ""))
             continue
-        off, on = (FigureCell("—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})",
-                          None if not p.trials else p.value) for p in (row.off, row.on))
+        off, on = (
+            FigureCell(
+                "—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})", None if not p.trials else p.value
+            )
+            for p in (row.off, row.on)
+        )
         both = bool(row.off.trials and row.on.trials)
-        rows.append((label, row.category, off, on, FigureCell(f"{row.difference:+.0%}" if both else "—",
-                                                          row.difference if both else None)))
-    return SummaryTable("normalisation", "Hard text, the provider's own normalisation: accuracy off and on (judged "
-                                         "items), "
-                 "on − off", (Heading("model", left=True), Heading("category", left=True), Heading("off"),
-                              Heading("on"), Heading("on − off", "difference")), tuple(rows))
+        rows.append(
+            (
+                label,
+                row.category,
+                off,
+                on,
+                FigureCell(f"{row.difference:+.0%}" if both else "—", row.difference if both else None),
+            )
+        )
+    return SummaryTable(
+        "normalisation",
+        "Hard text, the provider's own normalisation: accuracy off and on (judged items), on − off",
+        (
+            Heading("model", left=True),
+            Heading("category", left=True),
+            Heading("off"),
+            Heading("on"),
+            Heading("on − off", "difference"),
+        ),
+        tuple(rows),
+    )
 
 
 def _language_rate(figure: LanguageFigures) -> FigureCell:
     if figure.not_judgeable_by:
-        return FigureCell(f"not judgeable by {figure.not_judgeable_by}" + (f" ({figure.larger} would)" if figure.larger
-                                                                        else ""))
+        return FigureCell(
+            f"not judgeable by {figure.not_judgeable_by}" + (f" ({figure.larger} would)" if figure.larger else "")
+        )
     if figure.rate is None:
         return FigureCell("—")
-    interval = (" (one clip: no interval)" if figure.low is None or figure.high is None
-                else f" ({figure.low:.1%}–{figure.high:.1%})")
-    return FigureCell(f"{figure.unit.rate_name} {figure.rate:.1%}{interval}",
-                  {"unit": figure.unit.value, "rate": figure.rate, "low": figure.low, "high": figure.high})
+    interval = (
+        " (one clip: no interval)"
+        if figure.low is None or figure.high is None
+        else f" ({figure.low:.1%}–{figure.high:.1%})"
+    )
+    return FigureCell(
+        f"{figure.unit.rate_name} {figure.rate:.1%}{interval}",
+        {"unit": figure.unit.value, "rate": figure.rate, "low": figure.low, "high": figure.high},
+    )
 
 
 def _language_check(figure: LanguageFigures) -> FigureCell:
@@ -406,11 +550,19 @@ def _language_check(figure: LanguageFigures) -> FigureCell:
     heard = f"{figure.heard_as_asked}/{figure.checked} heard as {figure.language}"
     if figure.misheard:
         heard += f"; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
-    return FigureCell(heard, {"checked": figure.checked, "heard_as_asked": figure.heard_as_asked,
-                          "misheard": len(figure.misheard), "falls_back": figure.falls_back,
-                          "heard": figure.heard_instead or None,  # for a few misheard clips too, not only a fallback
-                          "misheard_clips": [{"item": m.item_id, "heard": m.heard, "probability": m.probability}
-                                             for m in figure.misheard]})
+    return FigureCell(
+        heard,
+        {
+            "checked": figure.checked,
+            "heard_as_asked": figure.heard_as_asked,
+            "misheard": len(figure.misheard),
+            "falls_back": figure.falls_back,
+            "heard": figure.heard_instead or None,  # for a few misheard clips too, not only a fallback
+            "misheard_clips": [
+                {"item": m.item_id, "heard": m.heard, "probability": m.probability} for m in figure.misheard
+            ],
+        },
+    )
 
 
 def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
@@ -419,37 +571,77 @@ def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
     by the language self-test: docs/languages.md), the language check; then a failure line per model that answered
     in another language than asked."""
     rows: list[tuple[Cell, ...]] = [
-        (figure.language, figure.label, FigureCell(str(figure.clips), figure.clips), _language_rate(figure),
-         _language_check(figure), figure.asr_model)
-        for figure in sorted(figures, key=lambda f: (f.language, f.label))]
-    table = SummaryTable("languages", "Languages: error rate per language and model (pooled, 95% over clips); "
-                                      "language check: "
-                  "clips heard as the language asked (another: heard as another with p >= 0.5)",
-                  (Heading("language", left=True), Heading("model", left=True), Heading("clips"),
-                   Heading("error rate"), Heading("language check", left=True), Heading("read by", left=True)),
-                  tuple(rows))
+        (
+            figure.language,
+            figure.label,
+            FigureCell(str(figure.clips), figure.clips),
+            _language_rate(figure),
+            _language_check(figure),
+            figure.asr_model,
+        )
+        for figure in sorted(figures, key=lambda f: (f.language, f.label))
+    ]
+    table = SummaryTable(
+        "languages",
+        "Languages: error rate per language and model (pooled, 95% over clips); "
+        "language check: clips heard as the language asked (another: heard as another with p >= 0.5)",
+        (
+            Heading("language", left=True),
+            Heading("model", left=True),
+            Heading("clips"),
+            Heading("error rate"),
+            Heading("language check", left=True),
+            Heading("read by", left=True),
+        ),
+        tuple(rows),
+    )
     failed = fallbacks(figures)
     if not failed:
         return [table]
-    return [table, Lines("language_check", tuple(f"Language check failed: {f.fallback_line()}." for f in failed),
-                         {"fallbacks": [{"provider": f.provider, "model": f.model, "language": f.language,
-                                         "heard": f.heard_instead, "misheard": len(f.misheard),
-                                         "checked": f.checked} for f in failed]})]
+    return [
+        table,
+        Lines(
+            "language_check",
+            tuple(f"Language check failed: {f.fallback_line()}." for f in failed),
+            {
+                "fallbacks": [
+                    {
+                        "provider": f.provider,
+                        "model": f.model,
+                        "language": f.language,
+                        "heard": f.heard_instead,
+                        "misheard": len(f.misheard),
+                        "checked": f.checked,
+                    }
+                    for f in failed
+                ]
+            },
+        ),
+    ]
 
 
 def sections(summary: Summary, db_path: str) -> list[Section]:
     """Everything the summary shows, in order."""
     health = saturation_lines(summary)
-    return [models_table(summary), *([health] if health is not None else []), outcomes_table(summary),
-            money_lines(summary),
-            *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
-            *(language_sections(summary.languages) if summary.languages else []),
-            *counted_sections(summary.checks),
-            *own_sections(summary.own),
-            *check_sections(summary.checks),
-            Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
-                           "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
-                                                               "db": db_path})]
+    return [
+        models_table(summary),
+        *([health] if health is not None else []),
+        outcomes_table(summary),
+        money_lines(summary),
+        *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
+        *(language_sections(summary.languages) if summary.languages else []),
+        *counted_sections(summary.checks),
+        *own_sections(summary.own),
+        *check_sections(summary.checks),
+        Lines(
+            "rows",
+            (
+                f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
+                "costs, errors, drift, clips).",
+            ),
+            {"run_id": summary.run_id, "status": summary.status, "db": db_path},
+        ),
+    ]
 
 
 def render(summary: Summary, console: Console, db_path: str, form: SummaryFormat = SummaryFormat.TEXT) -> None:
@@ -457,7 +649,8 @@ def render(summary: Summary, console: Console, db_path: str, form: SummaryFormat
     render_sections(sections(summary, db_path), form, console)
 
 
-def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *,
-                     sandbox: bool = False) -> None:
+def render_hard_text(
+    figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *, sandbox: bool = False
+) -> None:
     """The hard-text tables alone, as text."""
     print_text(hard_text_tables(figures, examples, sandbox=sandbox), console)

@@ -68,8 +68,9 @@ def _loaded_model(path: str, compute_type: str, cpu_threads: int, replicas: int)
     from faster_whisper import WhisperModel
 
     try:
-        return WhisperModel(path, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads,
-                            num_workers=replicas)
+        return WhisperModel(
+            path, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads, num_workers=replicas
+        )
     except (RuntimeError, ValueError, OSError) as exc:
         raise AsrBackendError(f"faster-whisper could not load {path}: {exc}") from exc
 
@@ -169,8 +170,12 @@ class FasterWhisperBackend:
         try:
             for start in range(0, len(clips), self._settings.batch_size):
                 batch = clips[start : start + self._settings.batch_size]
-                features = np.stack([pad_or_trim(model.feature_extractor(clip[: int(WINDOW_S * SAMPLE_RATE)])[..., :-1])
-                                     for clip in batch])
+                features = np.stack(
+                    [
+                        pad_or_trim(model.feature_extractor(clip[: int(WINDOW_S * SAMPLE_RATE)])[..., :-1])
+                        for clip in batch
+                    ]
+                )
                 heard.extend(_most_likely(found) for found in model.model.detect_language(model.encode(features)))
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper could not hear the language of {len(clips)} clips: {exc}") from exc
@@ -187,8 +192,9 @@ class FasterWhisperBackend:
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
         return [-1, *written_form_tokens(tokenizer, self.model_id)]
 
-    def _windowed(self, clips: list[FloatArray], language: str, window_s: float, hear: bool = False
-                  ) -> list[Transcript]:
+    def _windowed(
+        self, clips: list[FloatArray], language: str, window_s: float, hear: bool = False
+    ) -> list[Transcript]:
         """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does (and, with
         ``hear``, ask the same encoding which language it holds)."""
         from faster_whisper.audio import pad_or_trim
@@ -206,8 +212,10 @@ class FasterWhisperBackend:
                 features = np.stack([pad_or_trim(model.feature_extractor(clip)[..., :-1], frames) for clip in batch])
                 encoded = model.encode(features)
                 heard: list[tuple[str | None, float | None]] = (
-                    [_most_likely(found) for found in model.model.detect_language(encoded)] if hear
-                    else [(None, None)] * len(batch))
+                    [_most_likely(found) for found in model.model.detect_language(encoded)]
+                    if hear
+                    else [(None, None)] * len(batch)
+                )
                 results = model.model.generate(
                     encoded,
                     [list(prompt) for _ in batch],
@@ -217,8 +225,10 @@ class FasterWhisperBackend:
                     suppress_tokens=get_suppressed_tokens(tokenizer, self._suppressed(tokenizer)),
                     sampling_temperature=self._settings.temperature,
                 )
-                texts.extend(Transcript(tokenizer.decode(result.sequences_ids[0]).strip(), language_heard, probability)
-                             for result, (language_heard, probability) in zip(results, heard, strict=True))
+                texts.extend(
+                    Transcript(tokenizer.decode(result.sequences_ids[0]).strip(), language_heard, probability)
+                    for result, (language_heard, probability) in zip(results, heard, strict=True)
+                )
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper failed on a batch of {len(clips)} clips: {exc}") from exc
         return texts

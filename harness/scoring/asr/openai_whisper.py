@@ -141,7 +141,6 @@ class OpenAIWhisperBackend:
             texts.append(str(result["text"]).strip())
         return texts
 
-
     def transcribe_heard(self, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
         texts = self.transcribe(audio, language)
         model = self._lazy.get()

@@ -30,8 +30,7 @@ _ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
 
 def writes_a_symbol(text: str) -> bool:
     """Whether a token's text writes a number or a symbol rather than words."""
-    return any(char.isdigit() or char in WRITTEN_SYMBOLS for char in text) or bool(
-        _ROMAN.fullmatch(text.strip(" .")))
+    return any(char.isdigit() or char in WRITTEN_SYMBOLS for char in text) or bool(_ROMAN.fullmatch(text.strip(" .")))
 
 
 _BY_MODEL: dict[str, tuple[int, ...]] = {}
@@ -43,7 +42,8 @@ def written_form_tokens(tokenizer: Any, model_id: str) -> tuple[int, ...]:
     if model_id not in _BY_MODEL:
         endings = symbol_byte_endings()
         _BY_MODEL[model_id] = tuple(
-            token for token in range(tokenizer.eot)
+            token
+            for token in range(tokenizer.eot)
             if writes_a_symbol(tokenizer.decode([token])) or token_bytes(tokenizer, token).startswith(endings)
         )
     return _BY_MODEL[model_id]
@@ -51,16 +51,23 @@ def written_form_tokens(tokenizer: Any, model_id: str) -> tuple[int, ...]:
 
 def symbol_byte_endings() -> tuple[bytes, ...]:
     """The ends of the written symbols' UTF-8 bytes that complete a symbol begun by another token."""
-    endings = {encoded[start:] for symbol in WRITTEN_SYMBOLS if len(encoded := symbol.encode()) > 1
-               for start in range(1, len(encoded))}
+    endings = {
+        encoded[start:]
+        for symbol in WRITTEN_SYMBOLS
+        if len(encoded := symbol.encode()) > 1
+        for start in range(1, len(encoded))
+    }
     return tuple(sorted(endings))
 
 
 def _byte_of_character() -> dict[str, int]:
     """GPT-2's byte-level alphabet (which Whisper's tokenizer uses): the printable character standing for each
     byte in a token's text."""
-    printable = [*range(ord("!"), ord("~") + 1), *range(ord("\u00a1"), ord("\u00ac") + 1),
-                 *range(ord("\u00ae"), ord("\u00ff") + 1)]
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("\u00a1"), ord("\u00ac") + 1),
+        *range(ord("\u00ae"), ord("\u00ff") + 1),
+    ]
     shifted = [byte for byte in range(256) if byte not in printable]
     characters = {byte: chr(byte) for byte in printable} | {byte: chr(256 + n) for n, byte in enumerate(shifted)}
     return {character: byte for byte, character in characters.items()}

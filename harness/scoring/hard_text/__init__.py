@@ -21,16 +21,16 @@ from harness.scoring.hard_text.run import HardTextRunItem, HardTextRunSummary, j
 from harness.scoring.hard_text.transcript import SpanJudgement, judge_span
 
 __all__ = [
-           "Choice",
-           "HardTextClip",
-           "HardTextJudge",
-           "HardTextRunItem",
-           "HardTextRunSummary",
-           "HardTextScore",
-           "JudgeEvidence",
-           "ListenerSettings",
-           "SpanJudgement",
-           "Thresholds",
-           "judge_hard_text_run",
-           "judge_span",
+    "Choice",
+    "HardTextClip",
+    "HardTextJudge",
+    "HardTextRunItem",
+    "HardTextRunSummary",
+    "HardTextScore",
+    "JudgeEvidence",
+    "ListenerSettings",
+    "SpanJudgement",
+    "Thresholds",
+    "judge_hard_text_run",
+    "judge_span",
 ]

@@ -72,15 +72,17 @@ class Walk(Protocol):
 PrefixScorer = Callable[[Sequence[Reading]], list[float]]
 
 
-def search(walk: Walk, score: PrefixScorer, *, beam: int = BEAM,
-           max_words: int = MAX_SEARCHED_WORDS) -> list[Reading]:
+def search(walk: Walk, score: PrefixScorer, *, beam: int = BEAM, max_words: int = MAX_SEARCHED_WORDS) -> list[Reading]:
     """The whole readings a beam search meets, extending the ``beam`` likeliest partial readings word by word
     (the likeliest first, by the score of the partial reading they were met as)."""
     beams: list[tuple[Reading, frozenset[int]]] = [((), walk.start)]
     met: dict[Reading, float] = {}
     for _ in range(max_words):
-        grown = [((*reading, word), walk.advance(states, word))
-                 for reading, states in beams for word in sorted(walk.next_words(states))]
+        grown = [
+            ((*reading, word), walk.advance(states, word))
+            for reading, states in beams
+            for word in sorted(walk.next_words(states))
+        ]
         if not grown:
             break
         scores = score([reading for reading, _ in grown])

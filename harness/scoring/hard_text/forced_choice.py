@@ -29,7 +29,9 @@ docs/hard-text.md; every verdict row stores the margins it was judged with.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from harness.core.hard_text import HardTextVerdict
 from harness.core.hard_text.generated import GENERATED
@@ -60,9 +62,10 @@ class Thresholds:
     generated_margin: float = 1.5
 
     def key(self) -> str:
-        return (f"pass>={self.pass_margin:g};fail>={self.fail_margin:g};other>{self.other_margin:g};"
-                f"prior={self.prior_weight:g}") + (
-            f";generated>={self.generated_margin:g}" if self.generated_margin != self.pass_margin else "")
+        return (
+            f"pass>={self.pass_margin:g};fail>={self.fail_margin:g};other>{self.other_margin:g};"
+            f"prior={self.prior_weight:g}"
+        ) + (f";generated>={self.generated_margin:g}" if self.generated_margin != self.pass_margin else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,42 @@ class Choice:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Cleared:
+    """What decides a clip whose accepted reading cleared every misreading by its margin."""
+
+    accepted: Scored
+    top: Scored | None  # the free transcript's likeliest unlisted reading, if any
+    free_margin: float | None
+    written_wrong: Scored | None  # a misreading the free transcript wrote word for word
+
+
+def _when_clear(clear: Cleared, thresholds: Thresholds, decide: Callable[..., Choice]) -> Choice:
+    """A pass, unless the free transcript vetoes it: it wrote a misreading word for word, or an unlisted reading
+    likelier than the accepted one by a pass's margin."""
+    accepted, top, free_margin, written_wrong = clear.accepted, clear.top, clear.free_margin, clear.written_wrong
+    if written_wrong is not None:
+        return decide(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(accepted.reading),
+            error=None,
+            reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
+            f"({written_wrong.error}) word for word: it vetoes the pass",
+        )
+    if top is not None and free_margin is not None and free_margin > thresholds.pass_margin:
+        # Unasked, the model wrote a reading nobody listed that is likelier than the accepted one by as much as a pass
+        # wants of the accepted one over a misreading: not far enough to be another reading, too far to pass (6 of 6
+        # wrong readings that passed held out in a quarter of en_hard, 5 of them by more than this margin).
+        return decide(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(top.reading),
+            error=None,
+            reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+            f"than any listed reading: within the other margin, it vetoes the pass",
+        )
+    return decide(verdict=HardTextVerdict.PASS, reading=" ".join(accepted.reading), error=None)
+
+
 def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds) -> Choice:
     """The verdict over scored candidates (at least one accepted reading) and the free transcript's readings of the
     span (several where its writing reads several ways: "WWW" as a word and as letters; none where the carrier
@@ -110,57 +149,76 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
         top = max(free, key=lambda scored: scored.raw)
         free_margin = top.raw - max(c.raw for c in candidates)
     corroborated = _wrote_only_accepted(candidates, free)
-    if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
-                                                                                        misread.reading):
+    if (
+        misread is not None
+        and -margin >= thresholds.fail_margin
+        and not _sound_alike(accepted.reading, misread.reading)
+    ):
         if not (corroborated and (misread.error or "").startswith(GENERATED)):
-            return Choice(verdict=HardTextVerdict.FAIL, reading=" ".join(misread.reading), error=misread.error,
-                          margin=margin, free_margin=free_margin)
+            return Choice(
+                verdict=HardTextVerdict.FAIL,
+                reading=" ".join(misread.reading),
+                error=misread.error,
+                margin=margin,
+                free_margin=free_margin,
+            )
         # A misreading the judge made up wins the forced choice, but the free transcript wrote an accepted reading
         # and not it: two opinions disagree, and the guess is not the one to fail a clip on (Kokoro's "a quarter
         # past nine A M" transcribed "a quarter past nine a.m." failed as "am" by 3.7 nats).
-        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(misread.reading), error=None, margin=margin,
-                      free_margin=free_margin,
-                      reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
-                             f"free transcript wrote {' '.join(accepted.reading)!r}")
+        return Choice(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(misread.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
+            f"free transcript wrote {' '.join(accepted.reading)!r}",
+        )
     if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
-        return Choice(verdict=HardTextVerdict.OTHER, reading=" ".join(top.reading), error=None, margin=margin,
-                      free_margin=free_margin,
-                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
-                             f"than any listed reading")
+        return Choice(
+            verdict=HardTextVerdict.OTHER,
+            reading=" ".join(top.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+            f"than any listed reading",
+        )
     if misread is not None and _sound_alike(accepted.reading, misread.reading):
-        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(best.reading), error=None, margin=margin,
-                      free_margin=free_margin,
-                      reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
-    clears = all(accepted.score - c.score >= (thresholds.generated_margin if (c.error or "").startswith(GENERATED)
-                                              else thresholds.pass_margin) for c in wrong)
-    if clears and (written_wrong := _wrote_a_misreading(candidates, free)) is not None:
-        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(accepted.reading), error=None, margin=margin,
-                      free_margin=free_margin,
-                      reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
-                             f"({written_wrong.error}) word for word: it vetoes the pass")
-    if clears and top is not None and free_margin is not None and free_margin > thresholds.pass_margin:
-        # Unasked, the model wrote a reading nobody listed that is likelier than the accepted one by as much as a pass
-        # wants of the accepted one over a misreading: not far enough to be another reading, too far to pass (6 of 6
-        # wrong readings that passed held out in a quarter of en_hard, 5 of them by more than this margin).
-        return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(top.reading), error=None, margin=margin,
-                      free_margin=free_margin,
-                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
-                             f"than any listed reading: within the other margin, it vetoes the pass")
+        return Choice(
+            verdict=HardTextVerdict.UNSURE,
+            reading=" ".join(best.reading),
+            error=None,
+            margin=margin,
+            free_margin=free_margin,
+            reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike",
+        )
+    clears = all(
+        accepted.score - c.score
+        >= (thresholds.generated_margin if (c.error or "").startswith(GENERATED) else thresholds.pass_margin)
+        for c in wrong
+    )
     if clears:
-        return Choice(verdict=HardTextVerdict.PASS, reading=" ".join(accepted.reading), error=None, margin=margin,
-                      free_margin=free_margin)
-    return Choice(verdict=HardTextVerdict.UNSURE, reading=" ".join(best.reading), error=None, margin=margin,
-                  free_margin=free_margin,
-                  reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
-                         f"are {abs(margin):.1f} nats apart, within the margin")
+        clear = Cleared(accepted, top, free_margin, _wrote_a_misreading(candidates, free))
+        return _when_clear(clear, thresholds, partial(Choice, margin=margin, free_margin=free_margin))
+    return Choice(
+        verdict=HardTextVerdict.UNSURE,
+        reading=" ".join(best.reading),
+        error=None,
+        margin=margin,
+        free_margin=free_margin,
+        reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
+        f"are {abs(margin):.1f} nats apart, within the margin",
+    )
 
 
 def _wrote_only_accepted(candidates: list[Scored], free: list[Scored]) -> bool:
     """Whether the free transcript wrote an accepted reading word for word (by sound) and, in no reading of its
     writing, a candidate misreading: the model, unasked, heard the right reading."""
     heard_right = any(_sound_alike(heard.reading, c.reading) for heard in free for c in candidates if c.error is None)
-    return heard_right and not any(_sound_alike(heard.reading, c.reading)
-                                   for heard in free for c in candidates if c.error is not None)
+    return heard_right and not any(
+        _sound_alike(heard.reading, c.reading) for heard in free for c in candidates if c.error is not None
+    )
 
 
 def _wrote_a_misreading(candidates: list[Scored], free: list[Scored]) -> Scored | None:
@@ -173,15 +231,24 @@ def _wrote_a_misreading(candidates: list[Scored], free: list[Scored]) -> Scored 
     # reads "w w w dot example dot c o m" (the words the item says as letters, as letters) as well as "www dot example
     # dot com", never the right "W W W ... com" (it vetoed 8 of Piper's right URLs and emails in the full self-test).
     accepted = {"".join(c.reading) for c in candidates if c.error is None}
-    return next((c for c in candidates if c.error is not None and "".join(c.reading) not in accepted
-                 and any(_sound_alike(heard.reading, c.reading) for heard in free)), None)
+    return next(
+        (
+            c
+            for c in candidates
+            if c.error is not None
+            and "".join(c.reading) not in accepted
+            and any(_sound_alike(heard.reading, c.reading) for heard in free)
+        ),
+        None,
+    )
 
 
 def _sound_alike(first: Reading, second: Reading) -> bool:
     """Word for word the same sound (`SAME_SOUND`: "to" and "two", "for" and "four")."""
     return len(first) == len(second) and all(
         _SOUND.get(one.lower(), one.lower()) == _SOUND.get(other.lower(), other.lower())
-        for one, other in zip(first, second, strict=True))
+        for one, other in zip(first, second, strict=True)
+    )
 
 
 _SOUND = {word: min(group) for group in SAME_SOUND for word in group}

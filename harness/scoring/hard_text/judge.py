@@ -82,8 +82,12 @@ class JudgeEvidence:
     searched: dict[str, list[Reading]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {"transcript": self.transcript, "scores": self.scores, "priors": self.priors,
-                "searched": {form: [list(reading) for reading in found] for form, found in self.searched.items()}}
+        return {
+            "transcript": self.transcript,
+            "scores": self.scores,
+            "priors": self.priors,
+            "searched": {form: [list(reading) for reading in found] for form, found in self.searched.items()},
+        }
 
     @classmethod
     def from_json(cls, value: dict[str, object]) -> JudgeEvidence:
@@ -91,9 +95,12 @@ class JudgeEvidence:
         scores = value.get("scores") or {}
         priors = value.get("priors") or {}
         assert isinstance(searched, dict) and isinstance(scores, dict) and isinstance(priors, dict)
-        return cls(str(value["transcript"]), {str(key): float(score) for key, score in scores.items()},
-                   {str(key): float(score) for key, score in priors.items()},
-                   {str(form): [tuple(reading) for reading in found] for form, found in searched.items()})
+        return cls(
+            str(value["transcript"]),
+            {str(key): float(score) for key, score in scores.items()},
+            {str(key): float(score) for key, score in priors.items()},
+            {str(form): [tuple(reading) for reading in found] for form, found in searched.items()},
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,8 +125,11 @@ class HardTextScore:
         """Both decided (pass or fail), differently: the row says so."""
         decided = (HardTextVerdict.PASS, HardTextVerdict.FAIL)
         first, second = self.choice, self.second_opinion
-        return (first.verdict in decided and second.verdict in decided
-                and (first.verdict, first.error) != (second.verdict, second.error))
+        return (
+            first.verdict in decided
+            and second.verdict in decided
+            and (first.verdict, first.error) != (second.verdict, second.error)
+        )
 
     @property
     def second_opinion_label(self) -> str:
@@ -148,14 +158,25 @@ def sentence_text(hard: HardText, written: str, *, whole: bool = False) -> str:
 class HardTextJudge:
     """Judges hard-text clips by forced choice with one faster-whisper model (loaded on first use)."""
 
-    def __init__(self, *, model: str = DEFAULT_MODEL, cache: ScoreCache | None = None,
-                 thresholds: Thresholds | None = None, settings: ListenerSettings | None = None,
-                 executor: TranscriptionExecutor | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: str = DEFAULT_MODEL,
+        cache: ScoreCache | None = None,
+        thresholds: Thresholds | None = None,
+        settings: ListenerSettings | None = None,
+        executor: TranscriptionExecutor | None = None,
+    ) -> None:
         listening = settings or ListenerSettings()
         # One replica of the model per listener, the threads shared among them (`listen`).
-        backend = FasterWhisperBackend(model, DecodingSettings(
-            spoken_form=True, cpu_threads=max(1, listening.cpu_threads // listening.listeners),
-            replicas=listening.listeners))
+        backend = FasterWhisperBackend(
+            model,
+            DecodingSettings(
+                spoken_form=True,
+                cpu_threads=max(1, listening.cpu_threads // listening.listeners),
+                replicas=listening.listeners,
+            ),
+        )
         self.listener = Listener(backend, listening)
         self.cache = cache
         self.thresholds = thresholds or Thresholds()
@@ -199,8 +220,9 @@ class HardTextJudge:
             unreadable=True,
         )
 
-    def evidence(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
-                 ) -> tuple[list[JudgeEvidence | None], list[str | None]]:
+    def evidence(
+        self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
+    ) -> tuple[list[JudgeEvidence | None], list[str | None]]:
         """What the model says about each clip (None, with the problem, where the clip cannot be read)."""
         cache = cache or self.cache
         samples: list[FloatArray | None] = []
@@ -229,8 +251,10 @@ class HardTextJudge:
             if samples[index] is not None:
                 missing.append(index)
         if missing:
-            heard = self._ask([clips[index].hard for index in missing],
-                              [clip_audio for index in missing if (clip_audio := samples[index]) is not None])
+            heard = self._ask(
+                [clips[index].hard for index in missing],
+                [clip_audio for index in missing if (clip_audio := samples[index]) is not None],
+            )
             for index, evidence in zip(missing, heard, strict=True):
                 found[index] = evidence
                 key = keys[index]
@@ -242,7 +266,8 @@ class HardTextJudge:
         """Whether the evidence holds every likelihood a verdict on ``hard`` asks (else the model is asked again)."""
         listed, free = self.sentences(hard, evidence)
         return all(text in evidence.scores and text in evidence.priors for text in listed) and all(
-            text in evidence.scores for text in free)
+            text in evidence.scores for text in free
+        )
 
     def _prepare(self, clip: HardTextClip) -> tuple[FloatArray, CacheKey | None]:
         if clip.samples is not None:
@@ -265,8 +290,10 @@ class HardTextJudge:
         spec = JudgeSpec(self.listener.backend.spec, replace(self.listener.settings, cpu_threads=1, listeners=1))
         size = _CLIPS_PER_TASK
         chunks = [(items[start : start + size], audio[start : start + size]) for start in range(0, len(audio), size)]
-        return [JudgeEvidence.from_json(value) for value in self.executor.map_chunks(hear_chunk, spec, chunks,
-                                                                                  self.model_id)]
+        return [
+            JudgeEvidence.from_json(value)
+            for value in self.executor.map_chunks(hear_chunk, spec, chunks, self.model_id)
+        ]
 
     def listen(self, items: Sequence[HardText], audio: Sequence[FloatArray]) -> list[JudgeEvidence]:
         """What the model says about each clip (of the item at the same index): hear the clips, search the forms
@@ -295,12 +322,16 @@ class HardTextJudge:
             found.priors.update((text, priors[text]) for text in listed_texts)
         return [found for found, _ in heard]
 
-    def _listen_part(self, items: Sequence[HardText], audio: Sequence[FloatArray]
-                     ) -> list[tuple[JudgeEvidence, list[str]]]:
+    def _listen_part(
+        self, items: Sequence[HardText], audio: Sequence[FloatArray]
+    ) -> list[tuple[JudgeEvidence, list[str]]]:
         """`listen` for one part of the clips, without the priors: each clip's evidence and its listed sentences."""
         hearings = self.listener.hear(audio)
-        early = [index for index, (hard, hearing) in enumerate(zip(items, hearings, strict=True))
-                 if ended_early(hard, hearing.transcript)]
+        early = [
+            index
+            for index, (hard, hearing) in enumerate(zip(items, hearings, strict=True))
+            if ended_early(hard, hearing.transcript)
+        ]
         if early:
             again = self.listener.hear_again([hearings[index] for index in early])
             for index, text in zip(early, again, strict=True):
@@ -311,8 +342,10 @@ class HardTextJudge:
                 if listed(form) is None:
                     found.searched[form] = self._search(hard, hearing, form)
         asked = [self.sentences(hard, found) for hard, found in zip(items, evidence, strict=True)]
-        requests = [(hearing, [*listed_texts, *free_texts])
-                    for hearing, (listed_texts, free_texts) in zip(hearings, asked, strict=True)]
+        requests = [
+            (hearing, [*listed_texts, *free_texts])
+            for hearing, (listed_texts, free_texts) in zip(hearings, asked, strict=True)
+        ]
         for (_, texts), found, scores in zip(requests, evidence, self.listener.likelihoods(requests), strict=True):
             found.scores.update(zip(texts, scores, strict=True))
         return [(found, listed_texts) for found, (listed_texts, _) in zip(evidence, asked, strict=True)]
@@ -328,8 +361,11 @@ class HardTextJudge:
             if len(parts) > 1:  # as the clips are heard (`listen`); a prior is its own whatever is scored beside it
                 self.listener.priors([])  # the silence encoded once, before the threads share it
                 with ThreadPoolExecutor(len(parts), thread_name_prefix="hard-text-priors") as pool:
-                    found = [prior for part in pool.map(lambda part: self.listener.priors(wanted[part]), parts)
-                             for prior in part]
+                    found = [
+                        prior
+                        for part in pool.map(lambda part: self.listener.priors(wanted[part]), parts)
+                        for prior in part
+                    ]
             else:
                 found = self.listener.priors(wanted)
             self._prior_cache.update(zip(wanted, found, strict=True))
@@ -339,8 +375,10 @@ class HardTextJudge:
         before = hard.carrier()[0]
 
         def prefixes(partial: Sequence[Reading]) -> list[float]:
-            texts = [sentence_text(replace(hard, text=before + hard.span), written(reading), whole=True)
-                     for reading in partial]
+            texts = [
+                sentence_text(replace(hard, text=before + hard.span), written(reading), whole=True)
+                for reading in partial
+            ]
             return self.listener.likelihoods([(hearing, texts)])[0]
 
         return search(walk_of(form), prefixes)
@@ -352,31 +390,41 @@ class HardTextJudge:
         p.m." unsure: docs/hard-text.md)."""
         found: list[tuple[Reading, str | None]] = []
         for form, error in forms(hard):
-            found += [(reading, error) for reading in (listed(form) or evidence.searched.get(form, []))
-                      if error is None or not _said_as_accepted(hard, reading)]
+            found += [
+                (reading, error)
+                for reading in (listed(form) or evidence.searched.get(form, []))
+                if error is None or not _said_as_accepted(hard, reading)
+            ]
         return found
 
     def free_readings(self, hard: HardText, transcript: str) -> list[Reading]:
         """The free transcript's readings of the span, found by the carrier (empty where it cannot anchor); a word
         the item says as letters ("www", "nasa") is read both ways."""
-        spans = [anchored_span(hard, words)
-                 for words in transcript_readings(transcript, letter_words(hard, longest=None))]
+        spans = [
+            anchored_span(hard, words) for words in transcript_readings(transcript, letter_words(hard, longest=None))
+        ]
         return list(dict.fromkeys(tuple(span) for span in spans if span))
 
     def sentences(self, hard: HardText, evidence: JudgeEvidence) -> tuple[list[str], list[str]]:
         """Every sentence a verdict asks about: each listed reading written in the carrier (scored under the clip and
         under silence), and each free reading of the span that is not a listed one (under the clip only; the whole
         free transcript where the carrier cannot anchor it)."""
-        listed_texts = list(dict.fromkeys(sentence_text(hard, writing) for reading, _ in self.readings(hard, evidence)
-                                          for writing in writings(reading)))
+        listed_texts = list(
+            dict.fromkeys(
+                sentence_text(hard, writing)
+                for reading, _ in self.readings(hard, evidence)
+                for writing in writings(reading)
+            )
+        )
         free = [] if cut_short(hard, evidence.transcript) else self.free_readings(hard, evidence.transcript)
         free_texts = [sentence_text(hard, written(reading)) for reading in free]
         if not free and evidence.transcript.strip() and not cut_short(hard, evidence.transcript):
             # the carrier cannot anchor it: the whole transcript, against each listed reading in the transcript's
             # own carrier (so that a reading gains by the span, not by a misheard carrier)
-            free_texts += [loose_text(hard, evidence.transcript, None),
-                           *(loose_text(hard, evidence.transcript, reading)
-                             for reading, _ in self.readings(hard, evidence))]
+            free_texts += [
+                loose_text(hard, evidence.transcript, None),
+                *(loose_text(hard, evidence.transcript, reading) for reading, _ in self.readings(hard, evidence)),
+            ]
         return listed_texts, [text for text in dict.fromkeys(free_texts) if text not in listed_texts]
 
     def decide(self, hard: HardText, evidence: JudgeEvidence, thresholds: Thresholds | None = None) -> HardTextScore:
@@ -388,8 +436,12 @@ class HardTextJudge:
             # what Whisper likes to write weighs less than what it heard. A reading is as likely as its likeliest
             # writing (`surfaces.writings`), each way.
             texts = [sentence_text(hard, writing) for writing in writings(reading)]
-            return Scored(reading, error, max(evidence.scores[text] - thresholds.prior_weight * evidence.priors[text]
-                                              for text in texts), max(evidence.scores[text] for text in texts))
+            return Scored(
+                reading,
+                error,
+                max(evidence.scores[text] - thresholds.prior_weight * evidence.priors[text] for text in texts),
+                max(evidence.scores[text] for text in texts),
+            )
 
         candidates = [scored(reading, error) for reading, error in self.readings(hard, evidence)]
         by_reading = {candidate.reading: candidate for candidate in candidates}
@@ -398,16 +450,20 @@ class HardTextJudge:
         heard = [] if cut_short(hard, whole) else self.free_readings(hard, whole)
         # The free transcript's readings: a listed one as scored, another by its raw likelihood (where it was asked:
         # evidence kept for another list of readings may lack one); none anchored, the whole transcript as one.
-        free = [by_reading.get(reading) or Scored(reading, None, math.nan, evidence.scores[text])
-                for reading in heard
-                if reading in by_reading or (text := sentence_text(hard, written(reading))) in evidence.scores]
+        free = [
+            by_reading.get(reading) or Scored(reading, None, math.nan, evidence.scores[text])
+            for reading in heard
+            if reading in by_reading or (text := sentence_text(hard, written(reading))) in evidence.scores
+        ]
         if not heard and whole and not cut_short(hard, whole):
             # The carrier was misheard past anchoring: the span as the transcript's best split has it, compared with
             # the listed readings in the transcript's own carrier.
             span = loose_split(hard, transcript_readings(whole)[0])[1]
             free = [Scored(span, None, math.nan, evidence.scores[loose_text(hard, whole, None)])]
-            candidates = [replace(candidate, raw=evidence.scores[loose_text(hard, whole, candidate.reading)])
-                          for candidate in candidates]
+            candidates = [
+                replace(candidate, raw=evidence.scores[loose_text(hard, whole, candidate.reading)])
+                for candidate in candidates
+            ]
         choice = choose(candidates, free, thresholds)
         second = judge_span(hard, evidence.transcript)
         top = max(free, key=lambda free_reading: free_reading.raw) if free else None
@@ -435,8 +491,7 @@ def _worker_judge(spec: JudgeSpec) -> HardTextJudge:
     return HardTextJudge(model=spec.model, settings=spec.settings)
 
 
-def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
-               ) -> tuple[str, list[dict[str, object]]]:
+def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]) -> tuple[str, list[dict[str, object]]]:
     """A worker's task: the content id of its model and what the model says about each clip (as JSON)."""
     judge = _worker_judge(spec)
     return judge.model_id, [evidence.as_json() for evidence in judge.listen(items, audio)]
@@ -464,6 +519,7 @@ def better_transcript(hard: HardText, first: str, again: str) -> str:
     """The better of a free transcript and its re-decode: the one that reaches the carrier's end, else the longer
     (a re-decode that stops sooner than the first decode is worse, never kept: "get the forms at" replaced "Get the
     forms at www.sample.org")."""
+
     def rank(text: str) -> tuple[bool, int]:
         return not ended_early(hard, text), len(transcript_readings(text)[0]) if text.strip() else 0
 
@@ -508,4 +564,3 @@ def stops_before_span(hard: HardText, transcript: str) -> bool:
 def _said_as_accepted(hard: HardText, reading: Reading) -> bool:
     said = spelled(reading)
     return said != reading and any(matches(form, said, as_spelled=True) for form in hard.accepted)
-

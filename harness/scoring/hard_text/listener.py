@@ -84,8 +84,10 @@ class ListenerSettings:
     def key(self) -> str:
         # "unpadded": likelihoods scored in passes of one length (`token_batches`); those cached before were scored in
         # padded passes, up to 0.52 nats off, and are not read as these.
-        return (f"window=speech+{EDGE_S:g}s+{self.pad_s:g}s;prior={PRIOR_WINDOW_S:g}s;beam={self.beam_size};"
-                "spoken-form;unpadded")
+        return (
+            f"window=speech+{EDGE_S:g}s+{self.pad_s:g}s;prior={PRIOR_WINDOW_S:g}s;beam={self.beam_size};"
+            "spoken-form;unpadded"
+        )
 
     def window_s(self, duration_s: float) -> float:
         """The encoder window for a clip: its duration plus the pad, in half seconds, at most Whisper's 30 s."""
@@ -169,8 +171,9 @@ class Listener:
 
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
             self._prompt = list(model.get_prompt(tokenizer, [], without_timestamps=True))
-            self._suppressed = list(get_suppressed_tokens(tokenizer, [-1, *written_form_tokens(tokenizer,
-                                                                                             self.model_id)]))
+            self._suppressed = list(
+                get_suppressed_tokens(tokenizer, [-1, *written_form_tokens(tokenizer, self.model_id)])
+            )
             self._tokenizer = tokenizer
         return model
 
@@ -199,8 +202,9 @@ class Listener:
                 encoded = self._encode([audio[index] for index in batch], window)
                 texts = self._decode(encoded, transcript_budget(window))
                 for row, (index, text) in enumerate(zip(batch, texts, strict=True)):
-                    hearings[index] = Hearing(np.array(encoded[row]), text, window,
-                                              truncated=len(audio[index]) > WINDOW_S * SAMPLE_RATE)
+                    hearings[index] = Hearing(
+                        np.array(encoded[row]), text, window, truncated=len(audio[index]) > WINDOW_S * SAMPLE_RATE
+                    )
         return [hearing for hearing in hearings if hearing is not None]
 
     def _encode(self, clips: list[FloatArray], window_s: float) -> Any:
@@ -239,8 +243,11 @@ class Listener:
         import ctranslate2
 
         model = self._model()
-        prompt = (list(model.get_prompt(self._tokenizer, self._tokenizer.encode(" " + SPOKEN_STYLE),
-                                        without_timestamps=True)) if styled else self._prompt)
+        prompt = (
+            list(model.get_prompt(self._tokenizer, self._tokenizer.encode(" " + SPOKEN_STYLE), without_timestamps=True))
+            if styled
+            else self._prompt
+        )
         try:
             results = model.model.generate(
                 ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
@@ -259,8 +266,7 @@ class Listener:
         what a reading's likelihood owes to how Whisper likes to write rather than to what was heard."""
         if self._silence is None:
             with one_blas_thread():
-                encoded = self._encode([np.zeros(int(PRIOR_WINDOW_S * SAMPLE_RATE), dtype=np.float32)],
-                                       PRIOR_WINDOW_S)
+                encoded = self._encode([np.zeros(int(PRIOR_WINDOW_S * SAMPLE_RATE), dtype=np.float32)], PRIOR_WINDOW_S)
             self._silence = Hearing(np.array(encoded[0]), "", PRIOR_WINDOW_S)
         return self.likelihoods([(self._silence, sentences)])[0]
 
@@ -290,7 +296,11 @@ class Listener:
                 try:
                     results = model.model.align(
                         ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
-                        list(self._prompt), tokens, [2] * len(batch), median_filter_width=1)
+                        list(self._prompt),
+                        tokens,
+                        [2] * len(batch),
+                        median_filter_width=1,
+                    )
                 except (RuntimeError, ValueError) as exc:
                     raise AsrBackendError(f"faster-whisper could not score {len(batch)} sentences: {exc}") from exc
                 for (request, index), result in zip(batch, results, strict=True):

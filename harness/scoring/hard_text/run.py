@@ -57,18 +57,38 @@ class HardTextRunSummary:
 def span_score_row(row: ClipRow, item: HardTextRunItem, score: HardTextScore, run_id: str) -> SpanScoreRow:
     """A judged clip as the results store keeps it."""
     choice = score.choice
-    return SpanScoreRow(provider=row.provider, model=row.model, item_id=item.item_id, category=item.hard.category,
-                        control=item.control, verdict=choice.verdict, heard=choice.reading, error=choice.error,
-                        transcript=score.transcript, clip_id=row.clip_id, run_id=run_id, reason=choice.reason,
-                        asr_model=score.asr_model, method=FORCED_CHOICE,
-                        margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
-                        free_margin=choice.free_margin, thresholds=score.thresholds.key(),
-                        free_heard=score.free_heard, second_opinion=score.second_opinion_label,
-                        disagree=score.disagree)
+    return SpanScoreRow(
+        provider=row.provider,
+        model=row.model,
+        item_id=item.item_id,
+        category=item.hard.category,
+        control=item.control,
+        verdict=choice.verdict,
+        heard=choice.reading,
+        error=choice.error,
+        transcript=score.transcript,
+        clip_id=row.clip_id,
+        run_id=run_id,
+        reason=choice.reason,
+        asr_model=score.asr_model,
+        method=FORCED_CHOICE,
+        margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
+        free_margin=choice.free_margin,
+        thresholds=score.thresholds.key(),
+        free_heard=score.free_heard,
+        second_opinion=score.second_opinion_label,
+        disagree=score.disagree,
+    )
 
 
-def judge_hard_text_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardTextRunItem],
-                        judge: HardTextJudge, *, batch_size: int = CLIPS_PER_CALL) -> HardTextRunSummary:
+def judge_hard_text_run(
+    db_path: Path,
+    run_id: str,
+    items: Mapping[tuple[str, str], HardTextRunItem],
+    judge: HardTextJudge,
+    *,
+    batch_size: int = CLIPS_PER_CALL,
+) -> HardTextRunSummary:
     """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the verdicts; what the
     model said is cached in the judge's cache, else the run database's (judging again costs no ASR)."""
     if not db_path.is_file():
@@ -78,18 +98,33 @@ def judge_hard_text_run(db_path: Path, run_id: str, items: Mapping[tuple[str, st
     disagreements = unreadable = 0
     cache = judge.cache or ScoreCache(conn)
     try:
-        clips = [(row, items[(row.corpus or "", row.item_id or "")]) for row in read_clips(conn, run_id)
-                 if (row.corpus or "", row.item_id or "") in items]
+        clips = [
+            (row, items[(row.corpus or "", row.item_id or "")])
+            for row in read_clips(conn, run_id)
+            if (row.corpus or "", row.item_id or "") in items
+        ]
         for start in range(0, len(clips), batch_size):
             batch = clips[start : start + batch_size]
-            paths = [Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
-                     for row, _ in batch]
-            scores = judge.score_many([HardTextClip(hard=item.hard, path=path, control=item.control,
-                                                    declared_media_type=row.declared_media_type,
-                                                    declared_sample_rate=row.declared_sample_rate)
-                                       for (row, item), path in zip(batch, paths, strict=True)], cache=cache)
-            judged = [span_score_row(row, item, score, run_id)
-                      for (row, item), score in zip(batch, scores, strict=True)]
+            paths = [
+                Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
+                for row, _ in batch
+            ]
+            scores = judge.score_many(
+                [
+                    HardTextClip(
+                        hard=item.hard,
+                        path=path,
+                        control=item.control,
+                        declared_media_type=row.declared_media_type,
+                        declared_sample_rate=row.declared_sample_rate,
+                    )
+                    for (row, item), path in zip(batch, paths, strict=True)
+                ],
+                cache=cache,
+            )
+            judged = [
+                span_score_row(row, item, score, run_id) for (row, item), score in zip(batch, scores, strict=True)
+            ]
             write_span_scores(conn, judged)
             counts.update(judged_row.verdict for judged_row in judged)
             disagreements += sum(score.disagree for score in scores)

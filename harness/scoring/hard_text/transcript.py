@@ -49,28 +49,77 @@ MAX_CARRIER_EDITS = 0.4
 _INSERTION = 0.5
 _SIMILAR = 0.6  # SequenceMatcher ratio above which a substitution is a mishearing of the same word
 # Whisper writes these titles abbreviated where it hears them in full (before a name): the word heard.
-WRITTEN_TITLES = {"Dr": "doctor", "Mr": "mister", "Mrs": "missus", "Ms": "miz", "St": "saint", "Jr": "junior",
-                  "Sr": "senior", "Prof": "professor", "Gen": "general", "Lt": "lieutenant", "Sgt": "sergeant",
-                  "Capt": "captain", "Gov": "governor", "Sen": "senator", "Rev": "reverend", "Mt": "mount",
-                  "Ft": "fort", "vs": "versus", "etc": "et cetera"}
+WRITTEN_TITLES = {
+    "Dr": "doctor",
+    "Mr": "mister",
+    "Mrs": "missus",
+    "Ms": "miz",
+    "St": "saint",
+    "Jr": "junior",
+    "Sr": "senior",
+    "Prof": "professor",
+    "Gen": "general",
+    "Lt": "lieutenant",
+    "Sgt": "sergeant",
+    "Capt": "captain",
+    "Gov": "governor",
+    "Sen": "senator",
+    "Rev": "reverend",
+    "Mt": "mount",
+    "Ft": "fort",
+    "vs": "versus",
+    "etc": "et cetera",
+}
 # ... and these street words, after a name ("Baker St.", "Oak Dr."). "St." and "Dr." are both: before a
 # capitalised word the title, after one the street word; elsewhere either, and both readings are judged.
 WRITTEN_PLACES = {"St": "street", "Dr": "drive", "Ave": "avenue", "Rd": "road", "Blvd": "boulevard", "Ln": "lane"}
 # ... and these Latin ones, with or without their dot (tiny.en wrote "glue, etc to the first lesson" for a right "et
 # cetera": read as the letters "e t c" only, it vetoed the pass as that misreading).
 UNDOTTED = ("etc", "vs")
-_ABBREVIATION = re.compile(r"(?<![\w.])(?:(" + "|".join(sorted(WRITTEN_TITLES.keys() | WRITTEN_PLACES.keys(),
-                                                                key=len, reverse=True)) + r")\.|("
-                           + "|".join(UNDOTTED) + r")\b(?!\.\w))")
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:("
+    + "|".join(sorted(WRITTEN_TITLES.keys() | WRITTEN_PLACES.keys(), key=len, reverse=True))
+    + r")\.|("
+    + "|".join(UNDOTTED)
+    + r")\b(?!\.\w))"
+)
 _NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
 _AFTER_CAPITALISED = re.compile(r"[A-Z][\w']*\s+$")
 _LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
 
 # A dot standing alone before a number word is a decimal point Whisper wrote (".5" with digits suppressed
 # comes out ". five"): the word "point".
-_NUMBER_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-                 "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = (
+    "zero",
+    "oh",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+)
 _LONE_POINT = re.compile(r"(?:(?<=\s)|^)\.\s*(?=(?:" + "|".join(_NUMBER_WORDS) + r")\b)", re.IGNORECASE)
 _WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 # A dot Whisper writes with a space on one side, between words ("store. example .com", "package. Jason", "two.
@@ -131,8 +180,15 @@ def _oh_for_a(words: list[str]) -> list[str]:
     """``words`` with each "a" between two digits' words read as "oh": tiny.en writes a zero said "oh" in a phone
     number as "a" ("five five five a one nine nine"), and read only as written, 6 of en_hard's right phone numbers
     had a free reading none of the listed ones, 3.5 to 4.8 nats likelier than them (issue 81: it vetoed their pass)."""
-    return ["oh" if word == "a" and 0 < index < len(words) - 1 and words[index - 1] in _DIGIT_WORDS
-            and words[index + 1] in _DIGIT_WORDS else word for index, word in enumerate(words)]
+    return [
+        "oh"
+        if word == "a"
+        and 0 < index < len(words) - 1
+        and words[index - 1] in _DIGIT_WORDS
+        and words[index + 1] in _DIGIT_WORDS
+        else word
+        for index, word in enumerate(words)
+    ]
 
 
 def _read_tokens(tokens: list[str], letter_words: frozenset[str], readings: list[list[str]]) -> None:
@@ -161,6 +217,7 @@ def _dashes_said(text: str) -> str:
 def _abbreviations_read(text: str, place: bool) -> str:
     """``text`` with each abbreviation Whisper writes read as its word: a title before a capitalised word, a
     street word after one; elsewhere the title, or with ``place`` the street word, where it has both."""
+
     def word(match: re.Match[str]) -> str:
         short = match.group(1) or match.group(2)
         title, street = WRITTEN_TITLES.get(short), WRITTEN_PLACES.get(short)
@@ -188,10 +245,12 @@ def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
         return judgements[0]
     verdicts = {(judgement.verdict, judgement.error) for judgement in decided}
     if len(verdicts) > 1:
-        ways = " or ".join(sorted(f"{judgement.heard!r} ({judgement.error or judgement.verdict.value})"
-                                  for judgement in decided))
-        return SpanJudgement(HardTextVerdict.UNSURE, decided[0].heard,
-                             reason=f"the transcript can be read {ways}: it cannot tell")
+        ways = " or ".join(
+            sorted(f"{judgement.heard!r} ({judgement.error or judgement.verdict.value})" for judgement in decided)
+        )
+        return SpanJudgement(
+            HardTextVerdict.UNSURE, decided[0].heard, reason=f"the transcript can be read {ways}: it cannot tell"
+        )
     return decided[0]
 
 
@@ -226,8 +285,12 @@ def letter_words(hard: HardText, longest: int | None = 2) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def vocabulary(hard: HardText) -> frozenset[str]:
     """Every word the item's readings say, with the spellings of its sound (`SAME_SOUND`)."""
-    words = {word for form in _forms(hard) for reading in itertools.islice(readings(form), _FORM_READINGS_SEEN)
-             for word in reading}
+    words = {
+        word
+        for form in _forms(hard)
+        for reading in itertools.islice(readings(form), _FORM_READINGS_SEEN)
+        for word in reading
+    }
     return frozenset(words | {spelling for group in SAME_SOUND if group & words for spelling in group})
 
 
@@ -270,7 +333,7 @@ def ends_where_speech_ends(transcript: str) -> str:
     if len(opening) < 2:
         return transcript
     for end in _SENTENCE_END.finditer(transcript):
-        rest = [word.lower() for word in _WORD.findall(transcript[end.end():])[:2]]
+        rest = [word.lower() for word in _WORD.findall(transcript[end.end() :])[:2]]
         if rest and rest == opening[: len(rest)]:
             return transcript[: end.start() + 1]
     for start in range(_LOOPED_WORDS, len(words) - _RESTART_WORDS + 1):
@@ -309,8 +372,11 @@ def _loose(hard: HardText, words: tuple[str, ...]) -> tuple[tuple[str, ...], tup
     left = _prefix_costs(before, list(words))
     right = _prefix_costs(after[::-1], list(words[::-1]))[::-1]
     said = [list(reading) for form in _forms(hard) for reading in itertools.islice(readings(form), _LOOSE_READINGS)]
-    best = min((left[a] + right[b] + min(_prefix_costs(reading, list(words[a:b]))[-1] for reading in said), b - a,
-                 a, b) for a in range(len(words) + 1) for b in range(a, len(words) + 1))
+    best = min(
+        (left[a] + right[b] + min(_prefix_costs(reading, list(words[a:b]))[-1] for reading in said), b - a, a, b)
+        for a in range(len(words) + 1)
+        for b in range(a, len(words) + 1)
+    )
     a, b = best[2], best[3]
     return words[:a], _trimmed(hard, words[a:b]), words[b:]
 
@@ -352,10 +418,14 @@ def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
             if len(errors) == 1 and not right:
                 return SpanJudgement(HardTextVerdict.FAIL, " ".join(heard), error=errors[0])
         if ambiguous is not None:
-            return SpanJudgement(HardTextVerdict.UNSURE, " ".join(ambiguous),
-                                 reason="heard as both an accepted reading and a known misreading")
-    return SpanJudgement(HardTextVerdict.UNSURE, " ".join(candidates[0]),
-                         reason="neither an accepted reading nor a known misreading")
+            return SpanJudgement(
+                HardTextVerdict.UNSURE,
+                " ".join(ambiguous),
+                reason="heard as both an accepted reading and a known misreading",
+            )
+    return SpanJudgement(
+        HardTextVerdict.UNSURE, " ".join(candidates[0]), reason="neither an accepted reading nor a known misreading"
+    )
 
 
 def _anchor(before: list[str], after: list[str], words: list[str]) -> tuple[float, list[tuple[int, int]]]:
@@ -365,10 +435,7 @@ def _anchor(before: list[str], after: list[str], words: list[str]) -> tuple[floa
     right = _prefix_costs(after[::-1], words[::-1])[::-1]  # right[b]: `after` against words[b:]
     best = min(left[a] + right[b] for a in range(len(words) + 1) for b in range(a, len(words) + 1))
     splits = [
-        (a, b)
-        for a in range(len(words) + 1)
-        for b in range(a, len(words) + 1)
-        if left[a] + right[b] <= best + 1e-9
+        (a, b) for a in range(len(words) + 1) for b in range(a, len(words) + 1) if left[a] + right[b] <= best + 1e-9
     ]
     splits.sort(key=lambda split: split[1] - split[0])
     return best, splits
@@ -380,8 +447,9 @@ def _prefix_costs(carrier: list[str], words: list[str]) -> list[float]:
     for word in carrier:
         current = [previous[0] + 1.0]
         for a, heard in enumerate(words, start=1):
-            current.append(min(previous[a] + 1.0, current[a - 1] + _INSERTION,
-                               previous[a - 1] + _substitution(word, heard)))
+            current.append(
+                min(previous[a] + 1.0, current[a - 1] + _INSERTION, previous[a - 1] + _substitution(word, heard))
+            )
         previous = current
     return previous
 

@@ -20,19 +20,35 @@ def routes(saved: SavedVoices) -> dict[str, Handler]:
     speech, audio, shelves = SpeechHandlers(), AudioHandlers(), SavedVoiceHandlers(saved)
     return {
         # speech out (responses/speech.py)
-        "tts.stream": speech.stream, "audio.speech": speech.openai_speech, "tts.clone": speech.clone,
+        "tts.stream": speech.stream,
+        "audio.speech": speech.openai_speech,
+        "tts.clone": speech.clone,
         # audio in (responses/audio.py)
-        "stt.transcribe": audio.stt, "voice.convert": audio.voice_convert, "speech.translate": audio.translate,
-        "speech.sts": audio.speech_to_speech, "audio.enhance": audio.enhance, "audio.separate": audio.separate,
-        "audio.remove-echo": audio.remove_echo, "audio.analyze": audio.analyze, "audio.convert": audio.convert,
-        "voice-chat": audio.voice_chat, "voice.embed": audio.embed,
+        "stt.transcribe": audio.stt,
+        "voice.convert": audio.voice_convert,
+        "speech.translate": audio.translate,
+        "speech.sts": audio.speech_to_speech,
+        "audio.enhance": audio.enhance,
+        "audio.separate": audio.separate,
+        "audio.remove-echo": audio.remove_echo,
+        "audio.analyze": audio.analyze,
+        "audio.convert": audio.convert,
+        "voice-chat": audio.voice_chat,
+        "voice.embed": audio.embed,
         # saved voices on the web host (responses/saved.py)
-        "saved-voices.upload": shelves.upload, "saved-voices.list": shelves.list,
-        "saved-voices.delete": shelves.delete, "saved-voices.archive": shelves.archive,
+        "saved-voices.upload": shelves.upload,
+        "saved-voices.list": shelves.list,
+        "saved-voices.delete": shelves.delete,
+        "saved-voices.archive": shelves.archive,
         "saved-voices.reactivate": shelves.reactivate,
         # the catalogue (responses/catalog.py)
-        "health": catalog.health, "models.list": catalog.models, "voices.list": catalog.voices,
+        "health": catalog.health,
+        "models.list": catalog.models,
+        "voices.list": catalog.voices,
         # what the official client library calls beyond the document (responses/sdk.py)
-        "sdk.audio.speech": speech.openai_speech, "sdk.download": sdk.download, "sdk.models.list": sdk.models,
-        "sdk.voices.list": sdk.voices, "sdk.stt": sdk.stt,
+        "sdk.audio.speech": speech.openai_speech,
+        "sdk.download": sdk.download,
+        "sdk.models.list": sdk.models,
+        "sdk.voices.list": sdk.voices,
+        "sdk.stt": sdk.stt,
     }

@@ -129,10 +129,16 @@ TRANSLATE = _multipart(
     max_upload_bytes=UPLOAD_LIMITS["translate"],
 )
 SPEECH_TO_SPEECH = _multipart(
-    "speech.sts", path="/v1/sts/", summary="Speech to speech: change style, emotion or delivery (≤ 50 MB); audio bytes",
-    request=SpeechToSpeechRequest, answer=AUDIO, statuses=UPLOAD_RUN, price=None,  # the price table does not list it
+    "speech.sts",
+    path="/v1/sts/",
+    summary="Speech to speech: change style, emotion or delivery (≤ 50 MB); audio bytes",
+    request=SpeechToSpeechRequest,
+    answer=AUDIO,
+    statuses=UPLOAD_RUN,
+    price=None,  # the price table does not list it
     example={"file": sample_upload("speech.wav"), "voice": "af_bella"},
-    inferred=True, role=Role.AUDIO,
+    inferred=True,
+    role=Role.AUDIO,
     max_upload_bytes=UPLOAD_LIMITS["speech-to-speech"],
 )
 ENHANCE = _multipart(
@@ -159,14 +165,25 @@ SEPARATE = _multipart(
     inferred=True,
 )
 ECHO_REMOVAL = _multipart(
-    "audio.remove-echo", path="/v1/audio/remove-echo/", summary="Echo and reverb removal; audio bytes",
-    request=EchoRemovalRequest, answer=AUDIO, statuses=TOOL_ERRORS, price=None,  # the price table does not list it
+    "audio.remove-echo",
+    path="/v1/audio/remove-echo/",
+    summary="Echo and reverb removal; audio bytes",
+    request=EchoRemovalRequest,
+    answer=AUDIO,
+    statuses=TOOL_ERRORS,
+    price=None,  # the price table does not list it
     example={"file": sample_upload("room.wav"), "type": "both", "intensity": 3},
-    inferred=True, role=Role.AUDIO,
+    inferred=True,
+    role=Role.AUDIO,
 )
 ANALYZE = _multipart(
-    "audio.analyze", path="/v1/audio/analyze/", summary="Key & BPM finder: key, scale, BPM, time signature (free)",
-    request=AnalyzeRequest, answer=JsonBody(KeyBpmResult), statuses=(*KEYED, 413, 503), price=flat(0),
+    "audio.analyze",
+    path="/v1/audio/analyze/",
+    summary="Key & BPM finder: key, scale, BPM, time signature (free)",
+    request=AnalyzeRequest,
+    answer=JsonBody(KeyBpmResult),
+    statuses=(*KEYED, 413, 503),
+    price=flat(0),
     example={"file": sample_upload("song.wav")},
     inferred=True,
 )
@@ -212,6 +229,15 @@ EMBED = _multipart(
 )
 
 AUDIO_ENDPOINTS = (
-    STT, VOICE_CONVERT, TRANSLATE, SPEECH_TO_SPEECH, ENHANCE, SEPARATE, ECHO_REMOVAL, ANALYZE, CONVERT,
-    VOICE_CHAT, EMBED,
+    STT,
+    VOICE_CONVERT,
+    TRANSLATE,
+    SPEECH_TO_SPEECH,
+    ENHANCE,
+    SEPARATE,
+    ECHO_REMOVAL,
+    ANALYZE,
+    CONVERT,
+    VOICE_CHAT,
+    EMBED,
 )

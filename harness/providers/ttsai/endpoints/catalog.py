@@ -93,8 +93,10 @@ SAVED_VOICE_LIST = Endpoint(
     path="/api/v1/user-voices/",
     summary="Your saved voices and quota information",
     host="web",
-    responses=(ok(JsonBody(SavedVoiceList), description="Saved voices + quota (shape not shown)"),
-               *error_responses(401, 403, 429, 500)),
+    responses=(
+        ok(JsonBody(SavedVoiceList), description="Saved voices + quota (shape not shown)"),
+        *error_responses(401, 403, 429, 500),
+    ),
     doc=DOC,
 )
 
@@ -106,8 +108,7 @@ SAVED_VOICE_DELETE = Endpoint(
     host="web",
     request=SavedVoiceQuery,
     body_kind=BodyKind.QUERY,
-    responses=(ok(JsonBody(Acknowledgement), description="Deleted (body not shown)"),
-               *error_responses(*KEYED, 404)),
+    responses=(ok(JsonBody(Acknowledgement), description="Deleted (body not shown)"), *error_responses(*KEYED, 404)),
     example={"public_id": "uv_a1b2c3d4e5f6"},
     doc=DOC,
 )
@@ -120,8 +121,10 @@ def _state_change(verb: str, summary: str, undone_by: str = "") -> Endpoint:
         path=f"/api/v1/user-voices/{{public_id}}/{verb}/",
         summary=summary,
         host="web",
-        responses=(ok(JsonBody(Acknowledgement), description=f"{verb.capitalize()}d (body not shown)"),
-                   *error_responses(401, 403, 404, 429, 500)),
+        responses=(
+            ok(JsonBody(Acknowledgement), description=f"{verb.capitalize()}d (body not shown)"),
+            *error_responses(401, 403, 404, 429, 500),
+        ),
         price=flat(0),  # "Archive / reactivate (free)"
         example={"public_id": "uv_a1b2c3d4e5f6"},  # the document's id, for the path
         undone_by=undone_by,
@@ -129,11 +132,18 @@ def _state_change(verb: str, summary: str, undone_by: str = "") -> Endpoint:
     )
 
 
-SAVED_VOICE_ARCHIVE = _state_change("archive", "Archive a saved voice: kept, but unusable in TTS (free)",
-                                    undone_by="saved-voices.reactivate")
+SAVED_VOICE_ARCHIVE = _state_change(
+    "archive", "Archive a saved voice: kept, but unusable in TTS (free)", undone_by="saved-voices.reactivate"
+)
 SAVED_VOICE_REACTIVATE = _state_change("reactivate", "Reactivate an archived saved voice (free)")
 
 CATALOG_ENDPOINTS = (
-    HEALTH, MODELS, VOICES, SAVED_VOICE_UPLOAD, SAVED_VOICE_LIST, SAVED_VOICE_DELETE, SAVED_VOICE_ARCHIVE,
+    HEALTH,
+    MODELS,
+    VOICES,
+    SAVED_VOICE_UPLOAD,
+    SAVED_VOICE_LIST,
+    SAVED_VOICE_DELETE,
+    SAVED_VOICE_ARCHIVE,
     SAVED_VOICE_REACTIVATE,
 )

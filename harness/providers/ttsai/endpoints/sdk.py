@@ -43,10 +43,18 @@ SDK_DOWNLOAD_PATH = "/static/downloads/{uuid}/tts_output.wav"
 # The same routes as the document's, where the client calls them on another host: the document's
 # declarations on the client's host, with the client's evidence.
 WEB_SPEECH = replace(
-    OPENAI_SPEECH, key="sdk.audio.speech", host="web", inferred=False, evidence=sdk("generate"),
+    OPENAI_SPEECH,
+    key="sdk.audio.speech",
+    host="web",
+    inferred=False,
+    evidence=sdk("generate"),
     summary="The OpenAI route on the web host, as the client's generate calls it: audio bytes",
-    example={"model": "kokoro", "input": "Hello from the TTS.ai client.", "voice": "af_bella",
-             "response_format": "wav"},
+    example={
+        "model": "kokoro",
+        "input": "Hello from the TTS.ai client.",
+        "voice": "af_bella",
+        "response_format": "wav",
+    },
 )
 
 DOWNLOAD = Endpoint(
@@ -118,19 +126,31 @@ CLONE = Endpoint(
     lifecycle=JOB_LIFECYCLE,
     job=JOB,
     max_upload_bytes=UPLOAD_LIMITS["clone"],
-    example={"reference_audio": sample_upload("reference.wav", seconds=1.0), "name": "My Voice",
-             "model": "chatterbox", "text": "Hello in my cloned voice!"},
+    example={
+        "reference_audio": sample_upload("reference.wav", seconds=1.0),
+        "name": "My Voice",
+        "model": "chatterbox",
+        "text": "Hello in my cloned voice!",
+    },
     doc=DOC,
     evidence=sdk("clone_voice"),
 )
 
 BATCH_RESULT = replace(
-    DOCUMENTED_BATCH_RESULT, key="sdk.tts.batch.result", path="/api/v1/tts/batch/result/", host="web",
-    summary="Batch progress by batch_id, on the web host (the client's batch_result)", evidence=sdk("batch_result"),
+    DOCUMENTED_BATCH_RESULT,
+    key="sdk.tts.batch.result",
+    path="/api/v1/tts/batch/result/",
+    host="web",
+    summary="Batch progress by batch_id, on the web host (the client's batch_result)",
+    evidence=sdk("batch_result"),
 )
 
 BATCH = replace(
-    DOCUMENTED_BATCH, key="sdk.tts.batch", path="/api/v1/tts/batch/", host="web", inferred=False,
+    DOCUMENTED_BATCH,
+    key="sdk.tts.batch",
+    path="/api/v1/tts/batch/",
+    host="web",
+    inferred=False,
     summary="Batch TTS on the web host (the client's batch_generate): the /v1/tts/batch/ body",
     job=replace(BATCH_JOB, status_endpoint=BATCH_RESULT.key),  # the client polls the web host's result
     example={"texts": [{"text": "Hello from the TTS.ai client.", "model": "kokoro", "voice": "af_bella"}]},

@@ -44,13 +44,16 @@ from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, sample_upload
 from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price, web_tts_price
 
 TTS_DRIFT = (
-    "the document says /v1/tts/ \"Returns audio file in the requested format\" (and its curl, Python and "
-    "JavaScript examples save the body as audio) but also that it \"queues your request and returns a JSON "
-    "response with a job UUID\": an audio answer is accepted and reported as drift"
+    'the document says /v1/tts/ "Returns audio file in the requested format" (and its curl, Python and '
+    'JavaScript examples save the body as audio) but also that it "queues your request and returns a JSON '
+    'response with a job UUID": an audio answer is accepted and reported as drift'
 )
 
 DOC_TTS_EXAMPLE = {
-    "model": "kokoro", "text": "Hello from TTS.ai! This is a test.", "voice": "af_bella", "format": "mp3",
+    "model": "kokoro",
+    "text": "Hello from TTS.ai! This is a test.",
+    "voice": "af_bella",
+    "format": "mp3",
 }
 
 JOB = JobBinding(
@@ -73,9 +76,17 @@ BATCH_JOB = JobBinding(
 
 # What the queued answer says the job spent, in the provider's own credits (its characters of the allowance, as the
 # imitation writes them; DocDrift "queued credits_used" says the document's example does not add up).
-TTS_BILLING = (BilledSignal(unit=Unit.CREDITS, at="/credits_used", source="docs", evidence=(
-    "Step 1: Submit request {\"uuid\": \"77b71db532874ce98e84a69a2d740d4c\", ..., \"status\": \"queued\", "
-    "\"credits_used\": 11, \"credits_remaining\": 15000} (" + DOC + ", Text to Speech)")),)
+TTS_BILLING = (
+    BilledSignal(
+        unit=Unit.CREDITS,
+        at="/credits_used",
+        source="docs",
+        evidence=(
+            'Step 1: Submit request {"uuid": "77b71db532874ce98e84a69a2d740d4c", ..., "status": "queued", '
+            '"credits_used": 11, "credits_remaining": 15000} (' + DOC + ", Text to Speech)"
+        ),
+    ),
+)
 
 TTS = Endpoint(
     key="tts.generate",
@@ -88,8 +99,9 @@ TTS = Endpoint(
     body_kind=BodyKind.JSON,
     auth_required=False,  # "work without any auth, up to 5,000 characters/day per IP" with free models
     responses=(
-        ok(JsonBody(TtsQueued), AudioBody(), description="Queued job (Step 1), or the audio file",
-           drift_note=TTS_DRIFT),
+        ok(
+            JsonBody(TtsQueued), AudioBody(), description="Queued job (Step 1), or the audio file", drift_note=TTS_DRIFT
+        ),
         *error_responses(*MODEL_RUN),
     ),
     price=tts_price,
@@ -125,8 +137,10 @@ STREAM = Endpoint(
     role=Role.STREAM,
     request=TtsStreamRequest,
     body_kind=BodyKind.JSON,
-    responses=(ok(EventStreamBody(), description="SSE audio stream (event format not documented)"),
-               *error_responses(*MODEL_RUN)),
+    responses=(
+        ok(EventStreamBody(), description="SSE audio stream (event format not documented)"),
+        *error_responses(*MODEL_RUN),
+    ),
     price=tts_price,
     example={"model": "kokoro", "text": "Hello from TTS.ai!", "voice": "af_bella"},
     doc=DOC,
@@ -195,8 +209,10 @@ BATCH_RESULT = Endpoint(
     role=Role.STATUS,
     request=BatchResultQuery,
     body_kind=BodyKind.QUERY,
-    responses=(ok(JsonBody(BatchResult), description="The batch's progress (body not shown)"),
-               *error_responses(*KEYED, 404)),
+    responses=(
+        ok(JsonBody(BatchResult), description="The batch's progress (body not shown)"),
+        *error_responses(*KEYED, 404),
+    ),
     lifecycle=BATCH_LIFECYCLE,
     example={"batch_id": "abc123"},
     doc=DOC,

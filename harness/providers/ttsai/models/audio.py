@@ -67,8 +67,9 @@ class SpeechToSpeechRequest(RequestModel):
     voice: Voice
     model: Literal["openvoice", "chatterbox"] = "openvoice"
     emotion: Literal["neutral", "happy", "sad", "angry", "excited"] | None = None
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX,
-                         description="Speed adjustment. Default: 1.0. Range: 0.5 to 2.0")
+    speed: float = Field(
+        1.0, ge=SPEED_MIN, le=SPEED_MAX, description="Speed adjustment. Default: 1.0. Range: 0.5 to 2.0"
+    )
 
 
 # --- speech translation ---------------------------------------------------------------------------
@@ -175,9 +176,9 @@ class VoiceChatResult(ResponseModel):
 
 class EmbedRequest(RequestModel):
     file: Annotated[Upload, AfterValidator(upload_rule(formats=EMBED_FORMATS))]
-    model: Literal[
-        "chatterbox", "cosyvoice2", "openvoice", "gpt-sovits", "spark", "indextts2", "qwen3-tts"
-    ] = "chatterbox"
+    model: Literal["chatterbox", "cosyvoice2", "openvoice", "gpt-sovits", "spark", "indextts2", "qwen3-tts"] = (
+        "chatterbox"
+    )
 
 
 class EmbedResult(ResponseModel):

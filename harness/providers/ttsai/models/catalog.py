@@ -92,7 +92,7 @@ class SavedVoice(ResponseModel):
 
 
 class SavedVoiceList(ResponseModel):
-    """"list your saved voices + quota info": the field names are not shown, so all are optional."""
+    """ "list your saved voices + quota info": the field names are not shown, so all are optional."""
 
     voices: list[SavedVoice] | None = None
     quota: dict[str, Any] | None = None

@@ -90,8 +90,7 @@ class AdaptiveSchedule:
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # budgeted polls of finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
-                ) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None) -> None:
         # Where the provider shows its queue, the model learns the time after it: how long a job waits
         # depends on how many are in flight (a load sweep's levels), how long it then takes does not.
         self.total.observe(chars, total_s if processing_s is None else processing_s)
@@ -126,8 +125,11 @@ class AdaptiveSchedule:
         if ctx.elapsed >= high:
             # A rare slow job, still within its budget: the mass's sparsest cadence at most, phased as there
             # (a gap that is not phased can straddle a whole second, and leave the stamp's whole second open).
-            cadence = self.cadence_open_s if ctx.round_origin is not None else self._cadence(
-                ctx, TAIL_NEAR_FRACTION * ctx.elapsed)
+            cadence = (
+                self.cadence_open_s
+                if ctx.round_origin is not None
+                else self._cadence(ctx, TAIL_NEAR_FRACTION * ctx.elapsed)
+            )
             return self._gap(self._next_phase(ctx, cadence) - ctx.elapsed, ctx), "tail"
         cadence = self._mass_cadence(ctx, low, high, left)
         if ctx.elapsed < low - cadence:
@@ -154,7 +156,7 @@ class AdaptiveSchedule:
             cap = self.cadence_open_s
         if ctx.polls >= self.budget:
             cap = max(cap, TAIL_FRACTION * ctx.elapsed)
-        delay = min(self.first * self.growth ** ctx.polls, cap)
+        delay = min(self.first * self.growth**ctx.polls, cap)
         cadence = self._cadence(ctx, delay)
         # Phased: the phase point nearest the wanted delay (at most half a cadence either side), so
         # phasing never stretches a gap beyond what the cap allows by more than that.
@@ -258,4 +260,3 @@ class AdaptiveSchedule:
 
 def _approach_step(elapsed: float) -> float:
     return max(APPROACH_CAP_S, 0.5 * elapsed)
-

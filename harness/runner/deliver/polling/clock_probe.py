@@ -59,4 +59,3 @@ class ClockProbe:
 
     def answered(self, round_trip: float) -> None:
         self.busy_until, self.round_trip = 0.0, round_trip
-

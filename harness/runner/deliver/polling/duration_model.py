@@ -51,7 +51,7 @@ class DurationModel:
             b = (sxy + SLOPE_WEIGHT * SLOPE_PRIOR) / (sxx + SLOPE_WEIGHT)
             a = my - b * mx
             residuals = sorted(y - (a + b * x) for x, y in zip(xs, ys, strict=True))
-            squares = sum(r * r for r in residuals) + SPREAD_WEIGHT * SPREAD_PRIOR ** 2
+            squares = sum(r * r for r in residuals) + SPREAD_WEIGHT * SPREAD_PRIOR**2
             spread = math.sqrt(squares / (n + SPREAD_WEIGHT))
             # The empirical tails are not seen yet with few samples: widen them too.
             inflate = 1.0 + 1.0 / math.sqrt(n)
@@ -66,4 +66,3 @@ class DurationModel:
         normal = spread * _STANDARD_NORMAL.inv_cdf(q)
         residual = min(empirical, normal) if q < 0.5 else max(empirical, normal)
         return math.exp(a + b * math.log1p(chars) + residual)
-

@@ -40,8 +40,7 @@ class Schedule(Protocol):
         """Seconds to wait before the next poll, and why (stored with the poll)."""
         ...
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
-                ) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None) -> None:
         """A finished job's duration (submit → completion), the status polls its budget counted (not those
         that found it queued), and the part of it after the job left the queue (None when the provider does
         not show its queue)."""
@@ -61,7 +60,5 @@ class FixedSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         return self.interval, "fixed"
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
-                ) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None) -> None:
         return None
-

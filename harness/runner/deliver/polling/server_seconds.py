@@ -34,10 +34,12 @@ def second_origins(clock: ProviderStamps, sent_wall: float, stamped: bool = True
     if set(offsets) != set(Convention) or any(o.width > ORIGIN_TOLERANCE_S for o in offsets.values()):
         return SecondOrigins()
     truncating, rounding = offsets[Convention.TRUNCATE], offsets[Convention.ROUND]
-    return SecondOrigins((-truncating.middle - sent_wall) % 1.0, (-rounding.middle - sent_wall) % 1.0,
-                         max(truncating.width, rounding.width) / 2)
+    return SecondOrigins(
+        (-truncating.middle - sent_wall) % 1.0,
+        (-rounding.middle - sent_wall) % 1.0,
+        max(truncating.width, rounding.width) / 2,
+    )
 
 
 def stamp_resolution(clock: ProviderStamps) -> float | None:
     return clock.resolution("completed") if "completed" in clock.fields else None
-

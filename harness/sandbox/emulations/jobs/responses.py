@@ -56,8 +56,9 @@ class JobsEmulation(Emulation):
             "webhook_https_only": service.webhooks.https_only if service.webhooks else True,
         }
         if service.plans:
-            own["tiers"] = tuple(Tier(plan.name, RateLimit(plan.requests_per_minute), balance=plan.balance)
-                                 for plan in service.plans)
+            own["tiers"] = tuple(
+                Tier(plan.name, RateLimit(plan.requests_per_minute), balance=plan.balance) for plan in service.plans
+            )
             own["default_tier"] = service.default_plan or service.plans[0].name
         made = type(cls.__name__, (cls,), {**own, "__module__": cls.__module__, "__qualname__": cls.__qualname__})
         return super().__new__(made)
@@ -98,8 +99,12 @@ class JobsEmulation(Emulation):
         extra: dict[str, Any] = {name: value(call.payload) for name, value in model.values.items()}
         if model.media_type:
             extra[MEDIA_TYPE] = model.media_type
-        return JobPlan(model.model_id or call.endpoint.model_id or "", Speech(spoken.lines, tuple(voices)),
-                       timing(spoken.pace or model.pace, spoken.pace_scale), extra=extra)
+        return JobPlan(
+            model.model_id or call.endpoint.model_id or "",
+            Speech(spoken.lines, tuple(voices)),
+            timing(spoken.pace or model.pace, spoken.pace_scale),
+            extra=extra,
+        )
 
     @staticmethod
     def _spoken(call: Call, model: JobModel) -> Spoken:
@@ -140,14 +145,16 @@ class JobsEmulation(Emulation):
             try:
                 return WebhookTarget(url.strip(), WebhookMode(mode))
             except ValueError:
-                raise Reject(400, hooks.bad_mode.replace("{header}", hooks.mode_header)
-                             .replace("{mode!r}", repr(mode))) from None
+                raise Reject(
+                    400, hooks.bad_mode.replace("{header}", hooks.mode_header).replace("{mode!r}", repr(mode))
+                ) from None
         field_url = getattr(call.params, hooks.url_field, None) if hooks.url_field else None
         if isinstance(field_url, str) and field_url:
             events = getattr(call.params, hooks.events_field, None) if hooks.events_field else None
             terminal = events is not None and list(events) == list(hooks.terminal_events)
-            return WebhookTarget(field_url, WebhookMode.TERMINAL if terminal else WebhookMode.SYNC,
-                                 field=hooks.url_field)
+            return WebhookTarget(
+                field_url, WebhookMode.TERMINAL if terminal else WebhookMode.SYNC, field=hooks.url_field
+            )
         return None
 
     def _values(self, job: JobView, form: StampForm) -> dict[str, Any]:
@@ -160,13 +167,19 @@ class JobsEmulation(Emulation):
 
         media_type = str(job.extra.get(MEDIA_TYPE) or job.media_type)
         values: dict[str, Any] = {
-            "id": job.id, "state": job.state, "model_id": job.model_id, "error": job.error,
-            "media_url": job.media_url, "media_type": media_type,
-            "created_at": stamp("created_at", job.created_at), "updated_at": stamp("updated_at", job.updated_at),
+            "id": job.id,
+            "state": job.state,
+            "model_id": job.model_id,
+            "error": job.error,
+            "media_url": job.media_url,
+            "media_type": media_type,
+            "created_at": stamp("created_at", job.created_at),
+            "updated_at": stamp("updated_at", job.updated_at),
             "started_at": stamp("started_at", job.started_at),
             "completed_at": stamp("completed_at", job.completed_at),
-            "polling_url": job.urls.endpoint(self.service.status.endpoint.key,
-                                             **{self.service.status.id_param: job.id}),
+            "polling_url": job.urls.endpoint(
+                self.service.status.endpoint.key, **{self.service.status.id_param: job.id}
+            ),
         }
         values.update((name, value) for name, value in job.extra.items() if name != MEDIA_TYPE)
         return values
@@ -179,8 +192,7 @@ class JobsEmulation(Emulation):
 
     def accepted(self, job: JobView, call: Call) -> Reply:
         submit = self.service.submit
-        return Reply(render(submit.answer, self._values(job, self._form(job.id))),
-                     status=submit.status)
+        return Reply(render(submit.answer, self._values(job, self._form(job.id))), status=submit.status)
 
     def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
         hooks = self.service.webhooks
@@ -227,15 +239,17 @@ class JobsEmulation(Emulation):
         said = self.service.refusals.rate_limited
         if said is None:
             return super().rate_limited(retry_after)
-        return Reject(said.status, said.says(retry_after=retry_after), title=said.title,
-                      headers={"Retry-After": str(retry_after)})
+        return Reject(
+            said.status, said.says(retry_after=retry_after), title=said.title, headers={"Retry-After": str(retry_after)}
+        )
 
     def busy(self, retry_after: int) -> Reject:
         said = self.service.refusals.busy
         if said is None:
             return super().busy(retry_after)
-        return Reject(said.status, said.says(retry_after=retry_after), title=said.title,
-                      headers={"Retry-After": str(retry_after)})
+        return Reject(
+            said.status, said.says(retry_after=retry_after), title=said.title, headers={"Retry-After": str(retry_after)}
+        )
 
     def unknown_job(self, job_id: str) -> Reject:
         said = self.service.refusals.unknown_job

@@ -66,8 +66,9 @@ MODELS: Mapping[str, EmulatedModel] = {
             timing=_FREE,
             languages=("en", "es", "de", "fr"),
         ),
-        EmulatedModel(id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0),
-                      timing=_FREE),
+        EmulatedModel(
+            id="vits", name="VITS", rendition=Rendition(Engine.PIPER, 1.12, 22050, pitch_shift=-1.0), timing=_FREE
+        ),
         EmulatedModel(
             id="melotts",
             name="MeloTTS",
@@ -138,46 +139,95 @@ class CatalogVoice:
 
 def _v(model: str, rows: tuple[tuple[Any, ...], ...]) -> list[CatalogVoice]:
     """A model's voices from rows of (id, name, language, gender[, pitch[, espeak]])."""
-    return [CatalogVoice(id=row[0], name=row[1], model=model, language=row[2], gender=row[3],
-                         **dict(zip(("pitch", "espeak"), row[4:], strict=False))) for row in rows]
+    return [
+        CatalogVoice(
+            id=row[0],
+            name=row[1],
+            model=model,
+            language=row[2],
+            gender=row[3],
+            **dict(zip(("pitch", "espeak"), row[4:], strict=False)),
+        )
+        for row in rows
+    ]
 
 
 VOICES: tuple[CatalogVoice, ...] = (
-    *_v("kokoro", (
-        ("af_bella", "Bella", "en", "female", 4.0), ("af_sarah", "Sarah", "en", "female", 3.0),
-        ("af_nicole", "Nicole", "en", "female", 5.0), ("af_alloy", "Alloy", "en", "female", 2.5),
-        ("af_nova", "Nova", "en", "female", 4.5), ("af_sky", "Sky", "en", "female", 6.0),
-        ("am_adam", "Adam", "en", "male", -2.0), ("am_michael", "Michael", "en", "male", -1.0),
-        ("am_echo", "Echo", "en", "male", -1.5), ("am_onyx", "Onyx", "en", "male", -4.0),
-        ("bf_emma", "Emma", "en", "female", 3.5), ("bm_george", "George", "en", "male", -3.0),
-        ("bm_fable", "Fable", "en", "male", -0.5))),
-    *_v("piper", (
-        ("en_US-lessac-medium", "Lessac", "en", "female", 3.0), ("en_US-joe-medium", "Joe", "en", "male", 0.0),
-        ("en_US-ryan-high", "Ryan", "en", "male", -1.5), ("en_GB-alan-medium", "Alan", "en", "male", -2.5),
-        ("es_ES-davefx-medium", "Davefx", "es", "male", 0.0, "es"),
-        ("de_DE-thorsten-medium", "Thorsten", "de", "male", 0.0, "de"),
-        ("fr_FR-siwis-medium", "Siwis", "fr", "female", 0.0, "fr+f2"))),
-    *_v("vits", (
-        ("vits_p225", "VCTK p225", "en", "female", 3.5), ("vits_p226", "VCTK p226", "en", "male", -2.0),
-        ("vits_p229", "VCTK p229", "en", "female", 4.5))),
-    *_v("melotts", (
-        ("EN-US", "American English", "en", "neutral", 0.0, "en-us"),
-        ("EN-BR", "British English", "en", "neutral", 0.0, "en-gb"),
-        ("EN-AU", "Australian English", "en", "female", 0.0, "en-us+f3"),
-        ("ES", "Spanish", "es", "neutral", 0.0, "es"), ("FR", "French", "fr", "neutral", 0.0, "fr"))),
-    *_v("cosyvoice2", (
-        ("cosy_en_female", "English Female", "en", "female", 3.0),
-        ("cosy_en_male", "English Male", "en", "male", -2.0))),
-    *_v("tortoise", (
-        ("angie", "Angie", "en", "female", 3.0), ("emma", "Emma", "en", "female", 4.0),
-        ("daniel", "Daniel", "en", "male", -2.0), ("tom", "Tom", "en", "male", -3.0))),
+    *_v(
+        "kokoro",
+        (
+            ("af_bella", "Bella", "en", "female", 4.0),
+            ("af_sarah", "Sarah", "en", "female", 3.0),
+            ("af_nicole", "Nicole", "en", "female", 5.0),
+            ("af_alloy", "Alloy", "en", "female", 2.5),
+            ("af_nova", "Nova", "en", "female", 4.5),
+            ("af_sky", "Sky", "en", "female", 6.0),
+            ("am_adam", "Adam", "en", "male", -2.0),
+            ("am_michael", "Michael", "en", "male", -1.0),
+            ("am_echo", "Echo", "en", "male", -1.5),
+            ("am_onyx", "Onyx", "en", "male", -4.0),
+            ("bf_emma", "Emma", "en", "female", 3.5),
+            ("bm_george", "George", "en", "male", -3.0),
+            ("bm_fable", "Fable", "en", "male", -0.5),
+        ),
+    ),
+    *_v(
+        "piper",
+        (
+            ("en_US-lessac-medium", "Lessac", "en", "female", 3.0),
+            ("en_US-joe-medium", "Joe", "en", "male", 0.0),
+            ("en_US-ryan-high", "Ryan", "en", "male", -1.5),
+            ("en_GB-alan-medium", "Alan", "en", "male", -2.5),
+            ("es_ES-davefx-medium", "Davefx", "es", "male", 0.0, "es"),
+            ("de_DE-thorsten-medium", "Thorsten", "de", "male", 0.0, "de"),
+            ("fr_FR-siwis-medium", "Siwis", "fr", "female", 0.0, "fr+f2"),
+        ),
+    ),
+    *_v(
+        "vits",
+        (
+            ("vits_p225", "VCTK p225", "en", "female", 3.5),
+            ("vits_p226", "VCTK p226", "en", "male", -2.0),
+            ("vits_p229", "VCTK p229", "en", "female", 4.5),
+        ),
+    ),
+    *_v(
+        "melotts",
+        (
+            ("EN-US", "American English", "en", "neutral", 0.0, "en-us"),
+            ("EN-BR", "British English", "en", "neutral", 0.0, "en-gb"),
+            ("EN-AU", "Australian English", "en", "female", 0.0, "en-us+f3"),
+            ("ES", "Spanish", "es", "neutral", 0.0, "es"),
+            ("FR", "French", "fr", "neutral", 0.0, "fr"),
+        ),
+    ),
+    *_v(
+        "cosyvoice2",
+        (
+            ("cosy_en_female", "English Female", "en", "female", 3.0),
+            ("cosy_en_male", "English Male", "en", "male", -2.0),
+        ),
+    ),
+    *_v(
+        "tortoise",
+        (
+            ("angie", "Angie", "en", "female", 3.0),
+            ("emma", "Emma", "en", "female", 4.0),
+            ("daniel", "Daniel", "en", "male", -2.0),
+            ("tom", "Tom", "en", "male", -3.0),
+        ),
+    ),
     *_v("chatterbox", (("default", "Default", "en", "neutral", 0.0),)),
 )
 VOICE_INDEX: Mapping[str, CatalogVoice] = {v.id: v for v in VOICES}
 
 # The OpenAI names, for the compatible route (and accepted anywhere a voice or model is named).
 OPENAI_VOICES: Mapping[str, str] = {
-    "alloy": "af_alloy", "echo": "am_echo", "fable": "bm_fable", "onyx": "am_onyx", "nova": "af_nova",
+    "alloy": "af_alloy",
+    "echo": "am_echo",
+    "fable": "bm_fable",
+    "onyx": "am_onyx",
+    "nova": "af_nova",
     "shimmer": "af_sky",
 }
 OPENAI_MODELS: Mapping[str, str] = {"tts-1": "kokoro", "tts-1-hd": "chatterbox", "gpt-4o-mini-tts": "kokoro"}
@@ -229,8 +279,11 @@ def voice_rendition(voice: CatalogVoice, speed: float = 1.0, *, pitch: float = 0
     if voice.espeak or base.engine is Engine.ESPEAK:
         length = clamp(base.length_scale / speed, ESPEAK_LENGTH_RANGE)
         return Rendition(Engine.ESPEAK, length, base.sample_rate, voice=voice.espeak or base.voice)
-    return replace(base, length_scale=clamp(base.length_scale / speed, PIPER_LENGTH_RANGE),
-                   pitch_shift=clamp(base.pitch_shift + voice.pitch + pitch, (-12.0, 12.0)))
+    return replace(
+        base,
+        length_scale=clamp(base.length_scale / speed, PIPER_LENGTH_RANGE),
+        pitch_shift=clamp(base.pitch_shift + voice.pitch + pitch, (-12.0, 12.0)),
+    )
 
 
 def resolve(model: str | None, voice: str, language: str | None, speed: float = 1.0) -> tuple[str, Rendition]:

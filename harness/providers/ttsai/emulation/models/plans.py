@@ -22,14 +22,23 @@ TEXT_LIMITS: Mapping[str, int] = {name.lower().rstrip("+"): row.max_text_chars f
 
 def _tier(plan: str, balance: int | None = None) -> Tier:
     row = PLAN_LIMITS[plan]
-    return Tier(plan.lower().rstrip("+"), RateLimit(row.requests_per_minute, 60.0, row.concurrent),
-                None if balance is None else Decimal(balance))
+    return Tier(
+        plan.lower().rstrip("+"),
+        RateLimit(row.requests_per_minute, 60.0, row.concurrent),
+        None if balance is None else Decimal(balance),
+    )
 
 
 TIERS = (
-    _tier("Free", SIGNUP_BONUS_CHARS), _tier("Starter"), _tier("Pro"), _tier("Business+"),
+    _tier("Free", SIGNUP_BONUS_CHARS),
+    _tier("Starter"),
+    _tier("Pro"),
+    _tier("Business+"),
     # No documented request rate: Pro's 60 a minute, so the document's own polling loop (every 1.5 s,
     # without a key) is not refused; Free's concurrency; the daily 5,000 characters as the balance.
-    Tier(ANONYMOUS_TIER, RateLimit(PLAN_LIMITS["Pro"].requests_per_minute, 60.0, PLAN_LIMITS["Free"].concurrent),
-         Decimal(ANONYMOUS_DAILY_CHARS)),
+    Tier(
+        ANONYMOUS_TIER,
+        RateLimit(PLAN_LIMITS["Pro"].requests_per_minute, 60.0, PLAN_LIMITS["Free"].concurrent),
+        Decimal(ANONYMOUS_DAILY_CHARS),
+    ),
 )

@@ -58,11 +58,17 @@ from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechEr
 
 # Conversion model -> (length factor, pitch semitones): each model sounds measurably its own.
 CONVERSION_MODELS: Mapping[str, tuple[float, float]] = {
-    "openvoice": (1.0, 0.0), "knn-vc": (1.04, -0.5), "chatterbox": (0.95, 0.5),
+    "openvoice": (1.0, 0.0),
+    "knn-vc": (1.04, -0.5),
+    "chatterbox": (0.95, 0.5),
 }
 # Emotion -> (speed factor, pitch semitones).
 EMOTIONS: Mapping[str, tuple[float, float]] = {
-    "neutral": (1.0, 0.0), "happy": (1.08, 1.5), "sad": (0.88, -1.5), "angry": (1.1, 0.5), "excited": (1.15, 2.5),
+    "neutral": (1.0, 0.0),
+    "happy": (1.08, 1.5),
+    "sad": (0.88, -1.5),
+    "angry": (1.1, 0.5),
+    "excited": (1.15, 2.5),
 }
 CANNED_REPLIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"capital of france", re.I), "The capital of France is Paris."),
@@ -118,8 +124,9 @@ class AudioHandlers:
                 entry["speaker"] = "SPEAKER_00"
             segments.append(entry)
         language = "en" if params.language == "auto" else params.language
-        return json_reply({"text": transcript.text, "language": language, "duration": transcript.duration,
-                           "segments": segments})
+        return json_reply(
+            {"text": transcript.text, "language": language, "duration": transcript.duration, "segments": segments}
+        )
 
     async def voice_convert(self, call: Call) -> Response:
         params = call.params
@@ -137,8 +144,9 @@ class AudioHandlers:
     async def translate(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, TranslateRequest)
-        rendition = voice_rendition(find_voice(params.voice, None)) if params.voice else \
-            _language_voice(params.target_language)
+        rendition = (
+            voice_rendition(find_voice(params.voice, None)) if params.voice else _language_voice(params.target_language)
+        )
         cost = billing.price(call)
         decode_upload(params.file.content, "file")
         billing.ensure_funds(call, cost)
@@ -152,11 +160,16 @@ class AudioHandlers:
             raise bad_request(f"Target language '{params.target_language}' is not supported.") from None
         billing.bill(call, cost)
         name = f"translate_{hashlib.sha256(audio).hexdigest()[:12]}.mp3"
-        return json_reply({
-            "original_text": text, "translated_text": text, "source_language": "en",
-            "target_language": params.target_language, "audio_url": call.services.publish(audio, "audio/mpeg", name),
-            "credits_used": _thousands(cost.amount if cost else None),
-        })
+        return json_reply(
+            {
+                "original_text": text,
+                "translated_text": text,
+                "source_language": "en",
+                "target_language": params.target_language,
+                "audio_url": call.services.publish(audio, "audio/mpeg", name),
+                "credits_used": _thousands(cost.amount if cost else None),
+            }
+        )
 
     async def speech_to_speech(self, call: Call) -> Response:
         params = call.params
@@ -186,8 +199,10 @@ class AudioHandlers:
         billing.ensure_funds(call, cost)
         fmt = AudioFormat(params.format or "mp3")
         task = f"task_{hashlib.sha256(params.file.content).hexdigest()[:12]}"
-        stems = {name: call.services.publish(audio, MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
-                 for name, audio in tools.stems(clip, params.stems, fmt).items()}
+        stems = {
+            name: call.services.publish(audio, MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
+            for name, audio in tools.stems(clip, params.stems, fmt).items()
+        }
         billing.bill(call, cost)
         return json_reply({"task_id": task, "status": "completed", "result_url": stems["vocals"], "stems": stems})
 
@@ -233,11 +248,15 @@ class AudioHandlers:
         audio = await call.services.synthesize(Speech.single(answer, SpeakerVoice(rendition), AudioFormat.MP3))
         billing.bill(call, cost)
         name = f"resp_{hashlib.sha256(audio).hexdigest()[:12]}.mp3"
-        return json_reply({
-            "conversation_id": conversation, "user_text": user_text, "ai_text": answer,
-            "audio_url": call.services.publish(audio, "audio/mpeg", name),
-            "credits_used": _thousands(cost.amount if cost else None),
-        })
+        return json_reply(
+            {
+                "conversation_id": conversation,
+                "user_text": user_text,
+                "ai_text": answer,
+                "audio_url": call.services.publish(audio, "audio/mpeg", name),
+                "credits_used": _thousands(cost.amount if cost else None),
+            }
+        )
 
     def _conversation(self, key: str, given: str | None) -> str:
         with self._lock:
@@ -255,8 +274,9 @@ class AudioHandlers:
         billing.ensure_funds(call, billing.price(call))
         digest = hashlib.sha256(params.model.encode() + params.file.content).hexdigest()[:12]
         # duration_ms is the embedding's computing time (450 ms in the example): modelled from the length.
-        return json_reply({"embed_id": f"emb_{digest}", "model": params.model,
-                           "duration_ms": round(150 + 25 * clip.duration_s)})
+        return json_reply(
+            {"embed_id": f"emb_{digest}", "model": params.model, "duration_ms": round(150 + 25 * clip.duration_s)}
+        )
 
 
 def reply_to(text: str) -> str:

@@ -18,8 +18,14 @@ HEALTH_LATENCY_MS = 45  # the example's figure: the sandbox's own latency would 
 
 
 async def health(call: Call) -> Response:
-    return json_reply({"status": "online", "latency_ms": HEALTH_LATENCY_MS,
-                       "queue_size": call.services.active_jobs(), "models_loaded": list(MODELS)})
+    return json_reply(
+        {
+            "status": "online",
+            "latency_ms": HEALTH_LATENCY_MS,
+            "queue_size": call.services.active_jobs(),
+            "models_loaded": list(MODELS),
+        }
+    )
 
 
 async def models(call: Call) -> Response:
@@ -29,10 +35,13 @@ async def models(call: Call) -> Response:
 async def voices(call: Call) -> Response:
     query = call.params if isinstance(call.params, VoicesQuery) else VoicesQuery()
     model = find_model(query.model).id if query.model else None
-    found = [voice_info(v, call.urls) for v in VOICES
-             if (model is None or v.model == model)
-             and (query.language is None or v.language == query.language.split("-")[0].lower())
-             and (query.gender is None or v.gender == query.gender)]
+    found = [
+        voice_info(v, call.urls)
+        for v in VOICES
+        if (model is None or v.model == model)
+        and (query.language is None or v.language == query.language.split("-")[0].lower())
+        and (query.gender is None or v.gender == query.gender)
+    ]
     return json_reply({"voices": found, "total": len(found)})
 
 

@@ -65,8 +65,10 @@ from harness.speech import AudioFormat
 
 # Endpoint key -> its upload field and the UPLOAD_LIMITS entry that bounds it (413 beyond).
 UPLOAD_FIELDS: Mapping[str, tuple[str, str]] = {
-    "stt.transcribe": ("file", "stt"), "tts.clone": ("reference_audio", "clone"),
-    "voice.convert": ("file", "voice-convert"), "speech.translate": ("file", "translate"),
+    "stt.transcribe": ("file", "stt"),
+    "tts.clone": ("reference_audio", "clone"),
+    "voice.convert": ("file", "voice-convert"),
+    "speech.translate": ("file", "translate"),
     "speech.sts": ("file", "speech-to-speech"),
 }
 
@@ -78,8 +80,9 @@ def _batch_word(phase: Phase) -> str:
 
 
 class TtsAiEmulation(Emulation):
-    states = StateNames(queued="queued", processing="processing", completed="completed", failed="failed",
-                        error="failed")
+    states = StateNames(
+        queued="queued", processing="processing", completed="completed", failed="failed", error="failed"
+    )
     tiers = TIERS
     anonymous_tier = ANONYMOUS_TIER  # key-less calls (one wallet per client address)
     default_tier = "business"
@@ -136,8 +139,9 @@ class TtsAiEmulation(Emulation):
         decode_upload(params.reference_audio.content, "reference_audio")
         check_text(call, params.text)
         voice = SpeakerVoice(CLONE_BASES[params.model], Reference("reference_audio", upload=params.reference_audio))
-        return JobPlan(params.model, Speech.single(params.text, voice, AudioFormat.WAV), CLONE_TIMING,
-                       extra={"kind": "tts"})
+        return JobPlan(
+            params.model, Speech.single(params.text, voice, AudioFormat.WAV), CLONE_TIMING, extra={"kind": "tts"}
+        )
 
     @staticmethod
     def _batch(params: BatchRequest) -> JobPlan:
@@ -151,10 +155,16 @@ class TtsAiEmulation(Emulation):
             # One file holds every item, so every voice speaks at one rate.
             voices.append(SpeakerVoice(replace(rendition, sample_rate=BATCH_SAMPLE_RATE)))
         lines = tuple((index, item.text) for index, item in enumerate(params.texts))
-        webhook = WebhookTarget(params.webhook_url, WebhookMode.TERMINAL, field="webhook_url") \
-            if params.webhook_url else None
-        return JobPlan("batch", Speech(lines, tuple(voices), AudioFormat.MP3), BATCH_TIMING, webhook=webhook,
-                       extra={"kind": "batch", "total": len(lines)})
+        webhook = (
+            WebhookTarget(params.webhook_url, WebhookMode.TERMINAL, field="webhook_url") if params.webhook_url else None
+        )
+        return JobPlan(
+            "batch",
+            Speech(lines, tuple(voices), AudioFormat.MP3),
+            BATCH_TIMING,
+            webhook=webhook,
+            extra={"kind": "batch", "total": len(lines)},
+        )
 
     def job_id(self, plan: JobPlan, token: str) -> str:
         hex_id = token.replace("-", "")
@@ -162,18 +172,22 @@ class TtsAiEmulation(Emulation):
 
     def accepted(self, job: JobView, call: Call) -> Reply:
         if job.extra.get("kind") == "batch":
-            return Reply({"batch_id": job.id, "total": job.extra["total"], "completed": 0,
-                          "status": _batch_word(job.phase)})
+            return Reply(
+                {"batch_id": job.id, "total": job.extra["total"], "completed": 0, "status": _batch_word(job.phase)}
+            )
         left = call.services.balance(call.key)
         used = int(job.cost.amount) if job.cost else 0
-        return Reply({
-            "uuid": job.id,
-            "job_id": str(uuid.UUID(hex=job.id)),
-            "status": job.state,
-            "credits_used": used,
-            # An unlimited sandbox key reports the default balance: the field is a number, never absent.
-            "credits_remaining": int(left if left is not None else self.default_balance),
-        }, headers={CREDITS_HEADER: str(used)})
+        return Reply(
+            {
+                "uuid": job.id,
+                "job_id": str(uuid.UUID(hex=job.id)),
+                "status": job.state,
+                "credits_used": used,
+                # An unlimited sandbox key reports the default balance: the field is a number, never absent.
+                "credits_remaining": int(left if left is not None else self.default_balance),
+            },
+            headers={CREDITS_HEADER: str(used)},
+        )
 
     def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
         if job.extra.get("kind") == "batch":
@@ -199,8 +213,12 @@ class TtsAiEmulation(Emulation):
                 "completed_at": job.stamps.whole(job.completed_at) if job.completed_at else None,
             }
         total = int(job.extra["total"])
-        body: dict[str, Any] = {"batch_id": job.id, "total": total,
-                                "completed": total if word == "completed" else 0, "status": word}
+        body: dict[str, Any] = {
+            "batch_id": job.id,
+            "total": total,
+            "completed": total if word == "completed" else 0,
+            "status": word,
+        }
         if word != "processing":
             body["results"] = [{"uuid": job.id, "status": word, "result_url": job.media_url, "error": job.error}]
         return body
@@ -228,8 +246,9 @@ class TtsAiEmulation(Emulation):
         return refusals.insufficient_credits(required.amount, call.services.balance(call.key))
 
     def rate_limited(self, retry_after: int) -> Reject:
-        return Reject(429, "Too many requests. Check the rate limit headers.",
-                      headers={"Retry-After": str(retry_after)})
+        return Reject(
+            429, "Too many requests. Check the rate limit headers.", headers={"Retry-After": str(retry_after)}
+        )
 
     def busy(self, retry_after: int) -> Reject:
         return Reject(503, "Model is loading. Retry in a few seconds.", headers={"Retry-After": str(retry_after)})

@@ -22,8 +22,11 @@ _UNDOCUMENTED_CODES = {405: "method_not_allowed", 501: "not_implemented", 502: "
 
 
 def code_for(status: int) -> str:
-    return ERROR_CODES.get(status) or _UNDOCUMENTED_CODES.get(status) or ("bad_request" if status < 500
-                                                                            else "internal_error")
+    return (
+        ERROR_CODES.get(status)
+        or _UNDOCUMENTED_CODES.get(status)
+        or ("bad_request" if status < 500 else "internal_error")
+    )
 
 
 def error_body(reject: Reject) -> Mapping[str, Any]:

@@ -39,8 +39,10 @@ class SavedVoiceHandlers:
         seconds = decode_upload(params.file.content, "file").duration_s
         billing.ensure_funds(call, billing.price(call))
         if not SAVED_VOICE_MIN_SECONDS <= seconds <= SAVED_VOICE_MAX_SECONDS:
-            raise bad_request(f"The reference audio must be {SAVED_VOICE_MIN_SECONDS:g}-{SAVED_VOICE_MAX_SECONDS:g} "
-                              f"seconds long; this file lasts {seconds:.1f} s.")
+            raise bad_request(
+                f"The reference audio must be {SAVED_VOICE_MIN_SECONDS:g}-{SAVED_VOICE_MAX_SECONDS:g} "
+                f"seconds long; this file lasts {seconds:.1f} s."
+            )
         model = params.model or auto_model(params.language)
         if model not in CLONE_BASES:
             raise model_not_found(model)
@@ -53,8 +55,12 @@ class SavedVoiceHandlers:
         assert call.key is not None
         voices = self.voices.all(call.key)
         active = sum(1 for v in voices if v.storage_status == "active")
-        quota: Mapping[str, int] = {"used": len(voices), "active": active, "archived": len(voices) - active,
-                                    "limit": QUOTA}
+        quota: Mapping[str, int] = {
+            "used": len(voices),
+            "active": active,
+            "archived": len(voices) - active,
+            "limit": QUOTA,
+        }
         return json_reply({"voices": [self.voices.body(call, v) for v in voices], "quota": dict(quota)})
 
     async def delete(self, call: Call) -> Response:

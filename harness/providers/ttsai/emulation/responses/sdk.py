@@ -36,10 +36,18 @@ async def download(call: Call) -> Response:
 
 
 async def models(call: Call) -> Response:
-    return json_reply({"models": [
-        {"name": model.id, "tier": MODEL_TIERS[model.id].value, "credits_per_1k": TIER_RATES[MODEL_TIERS[model.id]]}
-        for model in MODELS.values()
-    ]})
+    return json_reply(
+        {
+            "models": [
+                {
+                    "name": model.id,
+                    "tier": MODEL_TIERS[model.id].value,
+                    "credits_per_1k": TIER_RATES[MODEL_TIERS[model.id]],
+                }
+                for model in MODELS.values()
+            ]
+        }
+    )
 
 
 async def voices(call: Call) -> Response:
@@ -51,9 +59,18 @@ async def voices(call: Call) -> Response:
         if (model is not None and voice.model != model) or (language is not None and voice.language != language):
             continue
         documented = voice_info(voice, call.urls)
-        found.append({"voice_id": voice.id, "name": voice.name, "model_name": voice.model,
-                      "language": voice.language, "gender": voice.gender, "preview_url": documented["preview_url"],
-                      "is_premium": MODEL_TIERS[voice.model] is Tier.PREMIUM, "tags": ""})
+        found.append(
+            {
+                "voice_id": voice.id,
+                "name": voice.name,
+                "model_name": voice.model,
+                "language": voice.language,
+                "gender": voice.gender,
+                "preview_url": documented["preview_url"],
+                "is_premium": MODEL_TIERS[voice.model] is Tier.PREMIUM,
+                "tags": "",
+            }
+        )
     return json_reply({"voices": found})
 
 

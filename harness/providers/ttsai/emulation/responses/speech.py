@@ -54,7 +54,9 @@ from harness.sandbox.http_bodies import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
 CLONE_LANGUAGES: Mapping[str, tuple[str, ...]] = {
-    "chatterbox": ("en",), "cosyvoice2": ("en", "zh", "ja", "ko"), "gpt-sovits": ("en", "zh", "ja"),
+    "chatterbox": ("en",),
+    "cosyvoice2": ("en", "zh", "ja", "ko"),
+    "gpt-sovits": ("en", "zh", "ja"),
 }
 OPUS_RATE = 48_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -114,11 +116,21 @@ class SpeechHandlers:
                     yield {"type": "error", "code": "internal_error", "message": f"synthesis failed: {error}"}
                     return
                 async for piece in pacer.pieces(audio):
-                    yield {"type": "audio", "index": index, "text": sentence, "format": fmt.value,
-                           "sample_rate": rendition.sample_rate, "audio": base64.b64encode(piece).decode("ascii")}
+                    yield {
+                        "type": "audio",
+                        "index": index,
+                        "text": sentence,
+                        "format": fmt.value,
+                        "sample_rate": rendition.sample_rate,
+                        "audio": base64.b64encode(piece).decode("ascii"),
+                    }
                     index += 1
-            yield {"type": "done", "chunks": index, "characters": len(params.text),
-                   "credits_used": int(cost.amount) if cost else 0}
+            yield {
+                "type": "done",
+                "chunks": index,
+                "characters": len(params.text),
+                "credits_used": int(cost.amount) if cost else 0,
+            }
 
         return sse_reply(events(), headers=credits_header(cost))
 
@@ -128,8 +140,9 @@ class SpeechHandlers:
         model = find_model(params.model)
         rendition = voice_rendition(find_voice(params.voice, model.id), params.speed)
         if params.response_format in ("aac", "pcm"):
-            raise bad_request(f"response_format '{params.response_format}' is not available; "
-                              "use mp3, opus, flac or wav.")
+            raise bad_request(
+                f"response_format '{params.response_format}' is not available; use mp3, opus, flac or wav."
+            )
         check_text(call, params.input)
         cost = billing.price(call)
         billing.bill(call, cost)
@@ -146,20 +159,24 @@ class SpeechHandlers:
         assert isinstance(params, CloneRequest)
         languages = CLONE_LANGUAGES[params.model]
         if params.language is not None and params.language.split("-")[0].lower() not in languages:
-            raise bad_request(f"Language '{params.language}' is not supported by {params.model}; "
-                              f"it speaks: {', '.join(languages)}.")
+            raise bad_request(
+                f"Language '{params.language}' is not supported by {params.model}; it speaks: {', '.join(languages)}."
+            )
         decode_upload(params.reference_audio.content, "reference_audio")
         cost = billing.price(call)
         billing.bill(call, cost)
         await call.services.take_time(CLONE_TIMING, len(params.text))
         fmt = AudioFormat(params.format)
-        return Response(await speak_cloned(call, params.text, CLONE_BASES[params.model], params.reference_audio.content,
-                                           "reference_audio", fmt), media_type=MEDIA_TYPES[fmt],
-                        headers=credits_header(cost))
+        return Response(
+            await speak_cloned(
+                call, params.text, CLONE_BASES[params.model], params.reference_audio.content, "reference_audio", fmt
+            ),
+            media_type=MEDIA_TYPES[fmt],
+            headers=credits_header(cost),
+        )
 
 
-async def speak_cloned(call: Call, text: str, base: Rendition, reference: bytes, field: str,
-                       fmt: AudioFormat) -> bytes:
+async def speak_cloned(call: Call, text: str, base: Rendition, reference: bytes, field: str, fmt: AudioFormat) -> bytes:
     """`text` in the voice the engine's reference mapping gives `reference` (see harness.sandbox.voices)."""
     upload = Upload(filename=f"{field}.wav", content=reference, content_type="audio/wav")
     return await call.services.synthesize(Speech.single(text, SpeakerVoice(base, Reference(field, upload=upload)), fmt))

@@ -22,7 +22,11 @@ from harness.speech import MP3_SAMPLE_RATES, AudioFormat, Clip, encode
 
 # The document's Key & BPM example, word for word.
 KEY_BPM: Mapping[str, Any] = {
-    "key": "C", "scale": "Major", "bpm": 120.0, "time_signature": "4/4", "camelot": "8B",
+    "key": "C",
+    "scale": "Major",
+    "bpm": 120.0,
+    "time_signature": "4/4",
+    "camelot": "8B",
     "compatible_keys": ["C Major", "G Major", "F Major", "A Minor"],
 }
 # Stem count -> the stems a separator of that many produces (Demucs / Spleeter naming).

@@ -49,14 +49,21 @@ def billed_quantity(unit: Unit, sheet: PriceSheet | None, model: str, text: str,
     if unit is Unit.AUDIO_MINUTES:
         return Decimal(str(seconds)) / 60
     if unit is Unit.CREDITS:
-        spent = next((r.credits_per_unit for r in rates if r.unit is Unit.CREDITS and r.credits_per is Unit.CHARACTERS
-                      and r.credits_per_unit is not None), Decimal(1))
+        spent = next(
+            (
+                r.credits_per_unit
+                for r in rates
+                if r.unit is Unit.CREDITS and r.credits_per is Unit.CHARACTERS and r.credits_per_unit is not None
+            ),
+            Decimal(1),
+        )
         return _ceil(characters * spent)
     return Decimal(1)  # a request
 
 
-def billed_values(service: SpeechService, signals: Sequence[BilledSignal], model: str, text: str, seconds: float,
-                  factor: float = 1.0) -> list[tuple[BilledSignal, int | float]]:
+def billed_values(
+    service: SpeechService, signals: Sequence[BilledSignal], model: str, text: str, seconds: float, factor: float = 1.0
+) -> list[tuple[BilledSignal, int | float]]:
     """Each signal's value on the wire: the billed quantity (times `factor`, the billing drift), over its scale; a count
     a whole number."""
     if not signals:

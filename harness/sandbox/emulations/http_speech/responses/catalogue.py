@@ -11,8 +11,9 @@ from harness.sandbox.emulation import Services
 
 def voice_spoken(service: SpeechService, name: str, services: Services, where: str, field: str) -> bool:
     """Whether `name` is spoken (False: the provider's not-found refusal is the answer)."""
-    verdict = judge(service.voice_catalogue, name, listed=service.voice(name) is not None,
-                    account=services.account_catalogue())
+    verdict = judge(
+        service.voice_catalogue, name, listed=service.voice(name) is not None, account=services.account_catalogue()
+    )
     if verdict is SlotVerdict.UNLISTED:
         services.spoke_unlisted(where, field, "voice", name)
     return verdict.spoken

@@ -39,6 +39,7 @@ from harness.core.protocols.answer_forms import form_for
 from harness.core.protocols.catalogues import SlotVerdict
 from harness.core.protocols.http_speech import (
     Format,
+    Model,
     Slots,
     SpeechRefusal,
     SpeechService,
@@ -91,8 +92,9 @@ from harness.sandbox.utterances import Speaker, spoken_marks
 from harness.speech import encode_as
 
 
-def refuse(refusal: SpeechRefusal, detail: str = "", headers: Mapping[str, str] | None = None,
-           param: str | None = None) -> Reject:
+def refuse(
+    refusal: SpeechRefusal, detail: str = "", headers: Mapping[str, str] | None = None, param: str | None = None
+) -> Reject:
     """The refusal as the engine raises it; `param`: the request field it is about (an `ErrorShape`'s `{param}`)."""
     return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code, "param": param})
 
@@ -126,9 +128,19 @@ class SpeechServiceEmulation(Emulation):
         refusals = self.service.refusals
         # The provider's code for an engine refusal that names none, by status (the first refusal wins).
         self.codes: dict[int, str] = {}
-        for refusal in (refusals.invalid, refusals.bad_key, refusals.unknown_voice, refusals.not_found,
-                        refusals.rate_limited, refusals.quota, refusals.busy, refusals.server_error,
-                        refusals.missing_key, refusals.unknown_model, refusals.bad_signature):
+        for refusal in (
+            refusals.invalid,
+            refusals.bad_key,
+            refusals.unknown_voice,
+            refusals.not_found,
+            refusals.rate_limited,
+            refusals.quota,
+            refusals.busy,
+            refusals.server_error,
+            refusals.missing_key,
+            refusals.unknown_model,
+            refusals.bad_signature,
+        ):
             if refusal is not None:
                 self.codes.setdefault(refusal.status, refusal.code)
 
@@ -233,8 +245,15 @@ class SpeechServiceEmulation(Emulation):
             return self.voice_names[0] if self.voice_names else ""
         name = str(read(payload, slot) or "")
         if not name:  # no voice named (the request model let it be optional): the provider's default, its model's
-            found = next((m for m in self.service.models if m.synthesis == synthesis.endpoint.key
-                          and m.sets.get(synthesis.slots.model or "", m.name) == model), None)
+            found = next(
+                (
+                    m
+                    for m in self.service.models
+                    if m.synthesis == synthesis.endpoint.key
+                    and m.sets.get(synthesis.slots.model or "", m.name) == model
+                ),
+                None,
+            )
             return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
         if not voice_spoken(self.service, name, call.services, call.endpoint.signature, _field(slot) or "voice"):
             raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
@@ -256,8 +275,9 @@ class SpeechServiceEmulation(Emulation):
         if rate != fmt.spec.sample_rate and rate not in fmt.rates:
             raise refuse(self.service.refusals.invalid, f"sample rate {rate} is not offered for {fmt.name}")
         if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
-            call.services.accepted_variant(call.endpoint.signature, _field(synthesis.slots.format) or "format",
-                                           assumed_finding(fmt))
+            call.services.accepted_variant(
+                call.endpoint.signature, _field(synthesis.slots.format) or "format", assumed_finding(fmt)
+            )
         return fmt, rate
 
     def _answer_format(self, synthesis: Synthesis, payload: Mapping[str, Any], call: Call) -> tuple[Format, int]:
@@ -276,8 +296,10 @@ class SpeechServiceEmulation(Emulation):
             selector = synthesis.chosen_by
             assert selector is not None  # a path of one form is always its own
             asked = read(payload, selector.pointer)
-            raise refuse(self.service.refusals.invalid,
-                         f"{selector.pointer.lstrip('/')} {asked!r} picks no answer of {synthesis.endpoint.signature}")
+            raise refuse(
+                self.service.refusals.invalid,
+                f"{selector.pointer.lstrip('/')} {asked!r} picks no answer of {synthesis.endpoint.signature}",
+            )
         if form is synthesis:
             return synthesis, call
         return form, replace(call, endpoint=self.endpoints[form.endpoint.key])
@@ -306,56 +328,51 @@ class SpeechServiceEmulation(Emulation):
             text = unnormalised(text)  # the provider's own normaliser turned off: digits read as they are written
         if not text.strip():
             raise refuse(self.service.refusals.invalid, "no text to speak")
-        model = model_of(self.service, synthesis, payload)
-        named, stand_in = read(payload, slots.model), False
-        if named is not None:  # the team's catalogue: its models spoken, the ids it marked missing refused
-            verdict = model_verdict(str(named), model is not None, call.services)
-            if verdict is SlotVerdict.ACCOUNT and model is None:
-                candidates = served_models(self.service, synthesis)
-                model, stand_in = (candidates[0] if candidates else None), bool(candidates)
-            elif verdict is SlotVerdict.MISSING and model is not None:
-                raise refuse(self.service.refusals.unknown_model or self.service.refusals.invalid, str(named),
-                             param=_field(slots.model))
-        if model is None and self.service.refusals.unknown_model is not None:
-            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""),
-                         param=_field(slots.model))
-        unknown = unrecognised_model(self.service, synthesis, payload)
-        if unknown is not None and model is not None:  # the documents' fallback: spoken, and seen
-            call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown,
-                                           model.name)
-        known = next((k for k in self.service.known_models if k.name == named and not k.socket), None)
-        if known is not None and model is not None and not stand_in:  # a name only clients send: spoken, and seen
-            call.services.spoke_known(call.endpoint.signature, _field(slots.model) or "model", known)
-        # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
-        sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
+        model, sent = self._model(synthesis, payload, call)
         voice = self._voice(synthesis, call, payload, sent)
         fmt, rate = self._answer_format(synthesis, payload, call)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
-        cost = self.price(call)
-        if cost is not None and not call.services.charge(call.key, cost):
-            raise refuse(self.service.refusals.quota)
-        balance = call.services.balance(call.key) if cost is None and call.key else None
-        if balance is not None and balance <= 0:  # unpriced here, but an account with nothing left is refused
-            raise refuse(self.service.refusals.quota)
+        self._charge(call)
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
         declared = self.service.voice(voice)
-        language = request_language(read(payload, slots.language), declared.language if declared else None,
-                                    model.languages if model is not None else ())
-        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
-                          length_scale(read(payload, slots.speed)), language,
-                          model.languages if model is not None else ())
+        language = request_language(
+            read(payload, slots.language),
+            declared.language if declared else None,
+            model.languages if model is not None else (),
+        )
+        speaker = Speaker(
+            call.services,
+            rate,
+            1.0,
+            pitch_of(self.voice_names, voice),
+            length_scale(read(payload, slots.speed)),
+            language,
+            model.languages if model is not None else (),
+        )
         samples, words = await _rendered_in_time(call, speaker, text, pieces if pauses(pieces) else ())
         samples = served_samples(samples, fault := _stream_fault(call, synthesis), rate)  # broken on demand
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
-        billed = billed_values(self.service, synthesis.billing, model.name if model is not None else "", sent_text,
-                               len(samples) / rate, call.services.billed_factor())
+        billed = billed_values(
+            self.service,
+            synthesis.billing,
+            model.name if model is not None else "",
+            sent_text,
+            len(samples) / rate,
+            call.services.billed_factor(),
+        )
         headers.update({signal.header: str(value) for signal, value in billed if signal.header})
-        values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
-                  "text": text, "duration_ms": round(1000 * len(samples) / rate),
-                  "duration_s": round(len(samples) / rate, 3)}
+        values = {
+            "format": fmt.name,
+            "media_type": fmt.media_type,
+            "rate": rate,
+            "billed_characters": len(text),
+            "text": text,
+            "duration_ms": round(1000 * len(samples) / rate),
+            "duration_s": round(len(samples) / rate, 3),
+        }
         # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
@@ -368,13 +385,61 @@ class SpeechServiceEmulation(Emulation):
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
             if signal.at:
                 put(last if isinstance(last, dict) and last else beside, signal.at, value)
-        return self._answer(synthesis, audio, fmt, headers=headers, beside=beside, last=last, whole_last=whole_last,
-                            timed=_Timed(len(samples) / rate, spans, marks, values, call.services.marks_fault())
-                            if spans else None,
-                            breakage=(fault, fmt.spec.codec))
+        return self._answer(
+            synthesis,
+            audio,
+            fmt,
+            headers=headers,
+            beside=beside,
+            last=last,
+            whole_last=whole_last,
+            timed=_Timed(len(samples) / rate, spans, marks, values, call.services.marks_fault()) if spans else None,
+            breakage=(fault, fmt.spec.codec),
+        )
 
-    def _said(self, synthesis: Synthesis, payload: Mapping[str, Any],
-              call: Call) -> tuple[str, str, tuple[Piece, ...]]:
+    def _charge(self, call: Call) -> None:
+        """The request's price taken from the key's wallet: a wallet that cannot pay it is the `quota` refusal, as is
+        an empty one where the request is unpriced here."""
+        cost = self.price(call)
+        if cost is not None and not call.services.charge(call.key, cost):
+            raise refuse(self.service.refusals.quota)
+        balance = call.services.balance(call.key) if cost is None and call.key else None
+        if balance is not None and balance <= 0:  # unpriced here, but an account with nothing left is refused
+            raise refuse(self.service.refusals.quota)
+
+    def _model(self, synthesis: Synthesis, payload: Mapping[str, Any], call: Call) -> tuple[Model | None, str | None]:
+        """The model a request speaks with (None where the documents fall back without one) and the name it sends:
+        an unknown model refused where the documents refuse it; an account's model spoken by a stand-in; a fallback
+        or a name only clients send spoken, and seen."""
+        slots = synthesis.slots
+        model = model_of(self.service, synthesis, payload)
+        named, stand_in = read(payload, slots.model), False
+        if named is not None:  # the team's catalogue: its models spoken, the ids it marked missing refused
+            verdict = model_verdict(str(named), model is not None, call.services)
+            if verdict is SlotVerdict.ACCOUNT and model is None:
+                candidates = served_models(self.service, synthesis)
+                model, stand_in = (candidates[0] if candidates else None), bool(candidates)
+            elif verdict is SlotVerdict.MISSING and model is not None:
+                raise refuse(
+                    self.service.refusals.unknown_model or self.service.refusals.invalid,
+                    str(named),
+                    param=_field(slots.model),
+                )
+        if model is None and self.service.refusals.unknown_model is not None:
+            raise refuse(
+                self.service.refusals.unknown_model, str(read(payload, slots.model) or ""), param=_field(slots.model)
+            )
+        unknown = unrecognised_model(self.service, synthesis, payload)
+        if unknown is not None and model is not None:  # the documents' fallback: spoken, and seen
+            call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown, model.name)
+        known = next((k for k in self.service.known_models if k.name == named and not k.socket), None)
+        if known is not None and model is not None and not stand_in:  # a name only clients send: spoken, and seen
+            call.services.spoke_known(call.endpoint.signature, _field(slots.model) or "model", known)
+        # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
+        sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
+        return model, sent
+
+    def _said(self, synthesis: Synthesis, payload: Mapping[str, Any], call: Call) -> tuple[str, str, tuple[Piece, ...]]:
         """The words a request's text speaks, the text as sent and, where it carries markup its documents show, its
         words and pauses (`harness.sandbox.markup`: honoured, or broken on demand); SSML elsewhere read for its words
         alone (`_text`)."""
@@ -383,15 +448,26 @@ class SpeechServiceEmulation(Emulation):
         if synthesis.markup is None or "<" not in sent or not synthesis.markup.asked(payload):
             return text, sent, ()
         try:
-            pieces = honoured(synthesis.markup, sent, str(read(payload, synthesis.slots.model) or ""),
-                              call.services.markup_fault())
+            pieces = honoured(
+                synthesis.markup, sent, str(read(payload, synthesis.slots.model) or ""), call.services.markup_fault()
+            )
         except ValueError as error:
             raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
         return spoken(pieces), sent, pieces
 
-    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, *, headers: dict[str, str],
-                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
-                timed: _Timed | None = None, breakage: tuple[str, str] = ("", "")) -> Response:
+    def _answer(
+        self,
+        synthesis: Synthesis,
+        audio: bytes,
+        fmt: Format,
+        *,
+        headers: dict[str, str],
+        beside: dict[str, Any],
+        last: dict[str, Any] | str,
+        whole_last: bool = False,
+        timed: _Timed | None = None,
+        breakage: tuple[str, str] = ("", ""),
+    ) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -404,8 +480,9 @@ class SpeechServiceEmulation(Emulation):
             if whole_last and isinstance(last, dict):
                 last = copy.deepcopy(last)
                 put(last, body.audio.pointer, encode_text(audio, body.audio.encoding))
-            return sse_reply(_events(audio, body.audio, beside, last, timed, breakage), headers=headers,
-                             event_at=synthesis.event_at)
+            return sse_reply(
+                _events(audio, body.audio, beside, last, timed, breakage), headers=headers, event_at=synthesis.event_at
+            )
         if isinstance(body, NdjsonBody) and body.audio is not None:
             lines = _lines(audio, body.audio, beside, breakage, timed)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
@@ -416,8 +493,11 @@ class SpeechServiceEmulation(Emulation):
     async def list_voices(self, language_param: str, call: Call) -> Response:
         listing = next(item for item in self.service.listings if item.endpoint.key == call.endpoint.key)
         language = call.query.get(language_param, "") if language_param else ""
-        voices = [voice for voice in self.service.voices
-                  if not language or voice.language.lower().startswith(language.lower())]
+        voices = [
+            voice
+            for voice in self.service.voices
+            if not language or voice.language.lower().startswith(language.lower())
+        ]
         return json_reply(listing.render(voices), headers=self.request_id())
 
     async def issue_token(self, call: Call) -> Response:
@@ -438,7 +518,7 @@ async def _pieces(audio: bytes, breakage: tuple[str, str] = ("", "")) -> AsyncIt
     stream fault and the samples' codec, `harness.sandbox.stream_faults`) breaks its seams on demand."""
     kind, codec = breakage
     for index, start in enumerate(range(0, len(audio), CHUNK_BYTES)):
-        yield broken_piece(audio[start:start + CHUNK_BYTES], index, kind, codec)
+        yield broken_piece(audio[start : start + CHUNK_BYTES], index, kind, codec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +548,6 @@ class _Timed:
         for where, listed in marks_values(self.marks, spans, str(self.values.get("text", ""))).items():
             put(message, where, listed)
 
-
     def snapshot_into(self, message: dict[str, Any], told: int) -> None:
         """The text chunk of the `told`-th mark as its latest snapshot: all its marks told so far, counted from the
         chunk's start. Text chunks end at a sentence's end (a mark ending in . ! or ?), as a long input is split. The
@@ -479,8 +558,9 @@ class _Timed:
         first = chunks[chunk][0]
         offset = self.spans[first - 1].end_s if first else 0.0
         spans = self.spans[first:told]
-        values = snapshot_values(self.marks, chunk, offset, spans, spans[-1].end_s - offset,
-                                 str(self.values.get("text", "")))
+        values = snapshot_values(
+            self.marks, chunk, offset, spans, spans[-1].end_s - offset, str(self.values.get("text", ""))
+        )
         if self.fault == "restart" and self.marks.offset_at:
             values[self.marks.offset_at] = 0
         for where, value in values.items():
@@ -523,10 +603,14 @@ def _lines_reply(marks: Marks, items: list[Any], headers: dict[str, str]) -> Res
     return Response(body, media_type=marks.lines, headers=headers)
 
 
-async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                  last: Mapping[str, Any] | str | None = None,
-                  timed: _Timed | None = None,
-                  breakage: tuple[str, str] = ("", "")) -> AsyncIterator[Mapping[str, Any] | str]:
+async def _events(
+    audio: bytes,
+    where: AudioAt,
+    beside: dict[str, Any],
+    last: Mapping[str, Any] | str | None = None,
+    timed: _Timed | None = None,
+    breakage: tuple[str, str] = ("", ""),
+) -> AsyncIterator[Mapping[str, Any] | str]:
     """The audio in events, each a piece of it; where marks are asked for, after each piece the marks its speech ends
     (a piece's place in time read from its place in the bytes), the rest after the last."""
     sent, told = 0, 0
@@ -555,8 +639,13 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
         yield last
 
 
-async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                 breakage: tuple[str, str] = ("", ""), timed: _Timed | None = None) -> AsyncIterator[bytes]:
+async def _lines(
+    audio: bytes,
+    where: AudioAt,
+    beside: dict[str, Any],
+    breakage: tuple[str, str] = ("", ""),
+    timed: _Timed | None = None,
+) -> AsyncIterator[bytes]:
     async for event in _events(audio, where, beside, timed=timed, breakage=breakage):
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 

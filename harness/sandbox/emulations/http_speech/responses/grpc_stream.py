@@ -78,8 +78,9 @@ class FamilyStream:
         names = tuple(v.name for v in self.service.voices)
         declared = self.service.voice(voice)
         language = request_language(settings.get("language"), declared.language if declared else None, model.languages)
-        speaker = Speaker(self.call.services, rate, CHUNK_S, pitch_of(names, voice), language=language,
-                          languages=model.languages)
+        speaker = Speaker(
+            self.call.services, rate, CHUNK_S, pitch_of(names, voice), language=language, languages=model.languages
+        )
         buffer = ""
         async for member, fields in self.call.requests:
             if member != rpc.text_field:
@@ -109,8 +110,9 @@ class FamilyStream:
         for model in self.models:
             if not declared.models or model.name in declared.models:
                 return model, voice
-        raise self._invalid(f"voice {voice} is not served by {self.rpc.method} (models: "
-                            f"{', '.join(m.name for m in self.models)})")
+        raise self._invalid(
+            f"voice {voice} is not served by {self.rpc.method} (models: {', '.join(m.name for m in self.models)})"
+        )
 
     def _format(self, settings: dict[str, Any]) -> tuple[Format, int]:
         name = settings.get("format")
@@ -118,15 +120,18 @@ class FamilyStream:
             return self.rpc.formats[0], self.rpc.formats[0].spec.sample_rate
         fmt = next((f for f in self.rpc.formats if f.name == name), None)
         if fmt is None:
-            raise self._invalid(f"audio_encoding {name or 'unspecified'}: streaming supports "
-                                f"{', '.join(f.name for f in self.rpc.formats)}")
+            raise self._invalid(
+                f"audio_encoding {name or 'unspecified'}: streaming supports "
+                f"{', '.join(f.name for f in self.rpc.formats)}"
+            )
         rate = int(settings.get("rate") or fmt.spec.sample_rate)
         if fmt.rates and rate not in fmt.rates:
             raise self._invalid(f"sample rate {rate} Hz for {fmt.name}: one of {', '.join(map(str, fmt.rates))}")
         return fmt, rate
 
-    async def _say(self, speaker: Speaker, model: Any, text: str, codec: str, container: str, rate: int
-                   ) -> AsyncIterator[bytes]:
+    async def _say(
+        self, speaker: Speaker, model: Any, text: str, codec: str, container: str, rate: int
+    ) -> AsyncIterator[bytes]:
         text = text.strip()
         endpoint = self.provider.endpoint(model.synthesis)
         cost = endpoint.price(request_for(self.service, model, SynthesisInput(text))) if endpoint.price else None
@@ -145,6 +150,7 @@ def rpc_handlers(service: SpeechService, provider: Provider) -> dict[str, RpcHan
     def handler(rpc: Rpc) -> RpcHandler:
         def serve(call: RpcCall) -> AsyncIterator[bytes]:
             return FamilyStream(service, provider, rpc, call).run()
+
         return serve
 
     return {rpc.key: handler(rpc) for rpc in provider.rpcs if isinstance(rpc, Rpc)}

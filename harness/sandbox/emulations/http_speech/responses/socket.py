@@ -138,8 +138,10 @@ if TYPE_CHECKING:
 CHUNK_S = 0.2  # seconds of audio per frame: the streaming providers' usual 100-250 ms
 IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (a documented default)
 LANE = "speech"
-ORDER_FINDING = ("{message} before its stream's opening message: spoken with the upgrade's settings (else the "
-                 "defaults), as the documents do not say the order is refused")
+ORDER_FINDING = (
+    "{message} before its stream's opening message: spoken with the upgrade's settings (else the "
+    "defaults), as the documents do not say the order is refused"
+)
 
 
 class Refused(Exception):
@@ -222,12 +224,28 @@ class FamilySocket:
         lane = LANE if self.socket.contexts is None else f"context:{context}"
         marked = self.socket.marks is not None and not self.socket.marks.asked_by
         schedule = self.socket.schedule
-        return Stream(wire_model=wire, model=model, voice=model.voice, spec=self.socket.formats[0].spec,
-                      values={"context": context, "nonce": 0, "id": self.id, "sequence": 0, "response": self.id,
-                              "output": self.id, "metadata": None, "previous": None, "transcript": "",
-                              "item_status": "completed"}, lane=lane,
-                      opened=self.socket.start.opening is None, marked=marked,
-                      lengths=() if schedule is None else schedule.default)
+        return Stream(
+            wire_model=wire,
+            model=model,
+            voice=model.voice,
+            spec=self.socket.formats[0].spec,
+            values={
+                "context": context,
+                "nonce": 0,
+                "id": self.id,
+                "sequence": 0,
+                "response": self.id,
+                "output": self.id,
+                "metadata": None,
+                "previous": None,
+                "transcript": "",
+                "item_status": "completed",
+            },
+            lane=lane,
+            opened=self.socket.start.opening is None,
+            marked=marked,
+            lengths=() if schedule is None else schedule.default,
+        )
 
     def _upgrade_key(self) -> str:
         """The key as the upgrade carries it: the auth header, another documented header, or a query parameter."""
@@ -235,8 +253,10 @@ class FamilySocket:
         if call.header_key:
             return call.header_key
         headers = call.websocket.headers
-        others = (*(headers.get(form.header) for form in self.service.auth.others if form.header and not form.query),
-                  *(call.query.get(name) for name in self.socket.auth.query))
+        others = (
+            *(headers.get(form.header) for form in self.service.auth.others if form.header and not form.query),
+            *(call.query.get(name) for name in self.socket.auth.query),
+        )
         found = next((value.strip() for value in others if value and value.strip()), "")
         offered = list(call.websocket.scope.get("subprotocols") or ())
         named = self.socket.auth.subprotocol  # the subprotocols [name, KEY] (a `token` subprotocol)
@@ -250,14 +270,25 @@ class FamilySocket:
         call, auth, refusals = self.call, self.socket.auth, self.service.refusals
         if call.statuses:
             status = call.statuses[0]
-            known = (refusals.invalid, refusals.bad_key, refusals.quota, refusals.rate_limited, refusals.busy,
-                     refusals.not_found, refusals.server_error)
+            known = (
+                refusals.invalid,
+                refusals.bad_key,
+                refusals.quota,
+                refusals.rate_limited,
+                refusals.busy,
+                refusals.not_found,
+                refusals.server_error,
+            )
             code = next((r.code for r in known if r.status == status), refusals.server_error.code)
             await self._deny(status, SpeechRefusal(status, code, f"Sandbox fault http-{status}"))
             return
         # A key that may come in the opening instead (`SocketAuth.fields`) is not missed at the upgrade; a wrong one is.
-        if auth.where is KeyIn.HEADER and auth.in_handshake and (self.key or not auth.fields) and (
-                not self.key or not call.known(self.key)):
+        if (
+            auth.where is KeyIn.HEADER
+            and auth.in_handshake
+            and (self.key or not auth.fields)
+            and (not self.key or not call.known(self.key))
+        ):
             await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
             return
         if not await self._upgrade_admits():
@@ -267,8 +298,12 @@ class FamilySocket:
             greeting = self.socket.start.greeting
             if greeting is not None:  # it names the settings the upgrade asked for, else the defaults
                 stream = self.stream
-                defaults = {"model": stream.wire_model, "voice": stream.voice, "format": self.socket.formats[0].name,
-                            "rate": stream.spec.sample_rate}
+                defaults = {
+                    "model": stream.wire_model,
+                    "voice": stream.voice,
+                    "format": self.socket.formats[0].name,
+                    "rate": stream.spec.sample_rate,
+                }
                 asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
                 await self._send(self._filled(greeting, **{**defaults, **asked}))
             # A key that may also come in the opening (`SocketAuth.fields`) is checked there when no header came.
@@ -283,13 +318,15 @@ class FamilySocket:
         except (WebSocketDisconnect, SocketDropped):
             self.lanes.stop()
 
-    async def _deny(self, status: int, refusal: SpeechRefusal, detail: str = "",
-                    extra: Mapping[str, str] | None = None) -> None:
+    async def _deny(
+        self, status: int, refusal: SpeechRefusal, detail: str = "", extra: Mapping[str, str] | None = None
+    ) -> None:
         body, headers = self.service.errors.render(status, refusal.code, refusal.says(detail))
         if self.service.request_id_header:  # the upgrade's answer names its request as every answer does
             headers[self.service.request_id_header] = str(uuid.uuid4())
-        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body},
-                             {**headers, **(extra or {})})
+        await self.call.deny(
+            status, body if isinstance(body, Mapping) else {"error": body}, {**headers, **(extra or {})}
+        )
 
     async def _upgrade_admits(self) -> bool:
         """The upgrade's own refusals beyond the key (`UpgradeRefusals`); whether it may be accepted. The URL's
@@ -371,16 +408,20 @@ class FamilySocket:
             raw = decode(message.get("text"), message.get("bytes"), self.socket.framing)
         except FramingError as error:
             wrong = (message.get("text") is None) is not self.socket.framing.binary
-            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:],
-                          "wrong_frame" if wrong else "not_json") from None
+            raise Refused(
+                invalid, str(error)[:1].upper() + str(error)[1:], "wrong_frame" if wrong else "not_json"
+            ) from None
         return camel_case(raw) if self.service.proto3_json else raw  # either name of a proto3 JSON field
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
         send = self.grammar.client_message(raw, position)
         if send is None:
-            raise Refused(invalid, "Unknown message: " + (", ".join(sorted(map(str, raw)))[:80]
-                                                         if isinstance(raw, dict) else type(raw).__name__))
+            raise Refused(
+                invalid,
+                "Unknown message: "
+                + (", ".join(sorted(map(str, raw)))[:80] if isinstance(raw, dict) else type(raw).__name__),
+            )
         self._renamed(raw, send)
         checked, unknown = raw, ()  # type: tuple[Any, tuple[str, ...]]
         if self.socket.unknown_input is not UnknownInput.REFUSED:  # as the documents say, else never stricter
@@ -427,8 +468,9 @@ class FamilySocket:
         if stream is None:
             live = sum(1 for one in self.streams.values() if not one.ended)
             if contexts.limit and live >= contexts.limit:
-                raise Refused(contexts.beyond or self.service.refusals.invalid,
-                              f"more than {contexts.limit} contexts at once")
+                raise Refused(
+                    contexts.beyond or self.service.refusals.invalid, f"more than {contexts.limit} contexts at once"
+                )
             stream = self.streams[context] = self._new_stream(context)
             if self.socket.start.opening is None:
                 self.stream = stream
@@ -488,8 +530,12 @@ class FamilySocket:
                 if self._speak_buffer() and ending.turn_done is not None:
                     self.lanes.submit(stream.lane, partial(self._turn_done, stream))
                 if socket.conversation is not None:
-                    self.lanes.submit(stream.lane, partial(self._response_events, stream, socket.conversation.closes,
-                                                           {"item_status": "completed"}))
+                    self.lanes.submit(
+                        stream.lane,
+                        partial(
+                            self._response_events, stream, socket.conversation.closes, {"item_status": "completed"}
+                        ),
+                    )
                 self.lanes.submit(stream.lane, partial(self._final, stream))
                 stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
                 if socket.contexts is not None:
@@ -543,13 +589,18 @@ class FamilySocket:
         conversation = self.socket.conversation
         if conversation is None or send is not self.socket.end:
             return
-        values = {"response": uuid.uuid4().hex, "output": uuid.uuid4().hex, "previous": self.last_item,
-                  "metadata": read(raw, conversation.metadata_at) if conversation.metadata_at else None}
+        values = {
+            "response": uuid.uuid4().hex,
+            "output": uuid.uuid4().hex,
+            "previous": self.last_item,
+            "metadata": read(raw, conversation.metadata_at) if conversation.metadata_at else None,
+        }
         self.last_item = f"item_{values['output']}"  # the response's output item joins the conversation
         self.lanes.submit(stream.lane, partial(self._response_events, stream, conversation.opens, values, opens=True))
 
-    async def _response_events(self, stream: Stream, answers: Sequence[Answer], values: Mapping[str, Any], *,
-                               opens: bool = False) -> None:
+    async def _response_events(
+        self, stream: Stream, answers: Sequence[Answer], values: Mapping[str, Any], *, opens: bool = False
+    ) -> None:
         """A response's events before its audio (`Conversation.opens`, with its new ids) or after it (`closes`, also
         when it is cancelled: "Also emitted when a Response is interrupted, incomplete, or cancelled")."""
         stream.values.update(values, transcript=stream.said)
@@ -611,7 +662,7 @@ class FamilySocket:
         text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(ending.end_token) and text.rstrip().endswith(ending.end_token)
         if ended:
-            text = text.rstrip()[:-len(ending.end_token)]
+            text = text.rstrip()[: -len(ending.end_token)]
         ended = ended or (ending.continues is not None and not ending.continues(raw))  # no more text follows
         contexts = socket.contexts
         if contexts is not None and contexts.more and read(raw, contexts.more) is not True:
@@ -620,8 +671,11 @@ class FamilySocket:
         if text and stream.speaker is not None:
             stream.speaker.begin(text)
         schedule = socket.schedule
-        filled = schedule is not None and bool(stream.lengths) and len(stream.buffer) >= schedule.threshold(
-            stream.lengths, stream.generations)
+        filled = (
+            schedule is not None
+            and bool(stream.lengths)
+            and len(stream.buffer) >= schedule.threshold(stream.lengths, stream.generations)
+        )
         if (socket.speaks_each_text or filled) and self._speak_buffer():
             stream.generations += 1
         return ended
@@ -637,10 +691,14 @@ class FamilySocket:
             self.flushed_at.popleft()
         if len(self.flushed_at) >= flushes.limit:
             if flushes.warning is not None:
-                await self._send(self._filled(
-                    flushes.warning, code="FLUSH_LIMIT_EXCEEDED",
-                    message=f"Flush limit exceeded: at most {flushes.limit} flushes every {flushes.window_s:g} "
-                            "seconds; this one was not processed."))
+                await self._send(
+                    self._filled(
+                        flushes.warning,
+                        code="FLUSH_LIMIT_EXCEEDED",
+                        message=f"Flush limit exceeded: at most {flushes.limit} flushes every {flushes.window_s:g} "
+                        "seconds; this one was not processed.",
+                    )
+                )
             return False
         self.flushed_at.append(now)
         return True
@@ -678,8 +736,7 @@ class FamilySocket:
         stream = self.stream
         if keep:
             given |= {"model": stream.wire_model, "voice": stream.voice, "context": stream.values["context"]}
-        given |= {name: value for name, at in slots.items()
-                  if (value := read(raw, at)) is not None or not keep}
+        given |= {name: value for name, at in slots.items() if (value := read(raw, at)) is not None or not keep}
         wire = stream.wire_model
         if "model" in given:
             wire = str(given["model"] or "") or self._default_model()
@@ -711,8 +768,10 @@ class FamilySocket:
         rate = given.get("rate")
         if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
             if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
-                raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
-                              + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
+                raise Refused(
+                    refusals.invalid,
+                    f"sample rate {rate!r} is not one of " + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))),
+                )
             spec = replace(spec, sample_rate=int(rate))
         if socket.contexts is None:  # a socket of contexts names them in every message: the stream's is its own
             stream.values["context"] = given.get("context") or ""
@@ -730,14 +789,19 @@ class FamilySocket:
         name = given["format"]
         listed = case_variant(name, [f.name for f in socket.formats])
         if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
-            self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
-                Resolved("format", name, listed, "the reference lists the name in another case")))
+            self.call.services.accepted_variant(
+                f"WS {socket.path}",
+                "format",
+                finding_words(Resolved("format", name, listed, "the reference lists the name in another case")),
+            )
             name = given["format"] = listed
         try:
             fmt = socket.format(None if name is None else str(name))
         except KeyError:
-            raise Refused(self.service.refusals.invalid, f"format {name!r} is not one of "
-                          + ", ".join(f.name for f in socket.formats)) from None
+            raise Refused(
+                self.service.refusals.invalid,
+                f"format {name!r} is not one of " + ", ".join(f.name for f in socket.formats),
+            ) from None
         if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
             self.call.services.accepted_variant(f"WS {socket.path}", "format", assumed_finding(fmt))
         return fmt
@@ -775,8 +839,14 @@ class FamilySocket:
         names = tuple(v.name for v in self.service.voices)
         declared, languages = self.service.voice(voice), stream.model.languages
         language = request_language(None, declared.language if declared else None, languages)
-        stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice),
-                                 language=language, languages=languages)
+        stream.speaker = Speaker(
+            self.call.services,
+            spec.sample_rate,
+            CHUNK_S,
+            pitch_of(names, voice),
+            language=language,
+            languages=languages,
+        )
 
     # --- speech -------------------------------------------------------------------------------------
 
@@ -788,7 +858,8 @@ class FamilySocket:
         if not text:
             return False
         cost = self.grammar.declaration.cost_of(  # type: ignore[union-attr]
-            len(text), self.priced_as.get(stream.wire_model, stream.wire_model))
+            len(text), self.priced_as.get(stream.wire_model, stream.wire_model)
+        )
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
         self.lanes.submit(stream.lane, partial(self._speak, stream, text, sent))
@@ -802,8 +873,8 @@ class FamilySocket:
         marks = self.socket.marks
         answer = self.socket.audio_answer.message
         holds = answer is not None and (
-            "last" in slots_of(answer.template)
-            or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
+            "last" in slots_of(answer.template) or (marks is not None and marks.answer is None and not marks.chars)
+        )  # characters never wait for a word
         started = time.perf_counter()
         stream.spoken += sent or text  # billed as sent, its spaces included
         fault = stream.speaker.services.stream_fault()  # broken on demand (`harness.sandbox.stream_faults`)
@@ -858,8 +929,7 @@ class FamilySocket:
             word, stream.pending = complete_words([*stream.pending, SpokenSpan(" ", 0.0, 0.0)])[0], []
         return self._broken(stream, tuple(word), last=True)
 
-    def _broken(self, stream: Stream, spans: tuple[SpokenSpan, ...], *, last: bool = False
-                ) -> tuple[SpokenSpan, ...]:
+    def _broken(self, stream: Stream, spans: tuple[SpokenSpan, ...], *, last: bool = False) -> tuple[SpokenSpan, ...]:
         """The marks as a marks fault sends them, on demand (`harness.sandbox.stream_faults.broken_marks`)."""
         assert stream.speaker is not None and self.socket.marks is not None
         fault = stream.speaker.services.marks_fault()
@@ -868,8 +938,9 @@ class FamilySocket:
             return spans
         return broken_marks(spans, fault, *stream.piece_at, self.socket.marks.chunk_relative) if fault else spans
 
-    async def _send_audio(self, stream: Stream, audio: bytes, marks: Sequence[SpokenSpan], step_ms: float, *,
-                          last: bool) -> None:
+    async def _send_audio(
+        self, stream: Stream, audio: bytes, marks: Sequence[SpokenSpan], step_ms: float, *, last: bool
+    ) -> None:
         where, answer, declared = self.socket.audio_answer.at, self.socket.audio_answer.message, self.socket.marks
         if where is None or answer is None:
             await self.sender.binary(audio)
@@ -902,8 +973,14 @@ class FamilySocket:
         if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
             return
         final = self._filled(self.socket.final, stream)
-        for signal, value in billed_values(self.service, self.socket.billing, stream.model.name, stream.spoken,
-                                           stream.spoken_s, self.call.services.billed_factor()):
+        for signal, value in billed_values(
+            self.service,
+            self.socket.billing,
+            stream.model.name,
+            stream.spoken,
+            stream.spoken_s,
+            self.call.services.billed_factor(),
+        ):
             put(final, signal.at, value)  # what this utterance (since the last final) billed
         stream.spoken, stream.spoken_s, stream.said = "", 0.0, ""
         await self._send(final)
@@ -921,6 +998,7 @@ def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> di
     def handler(channel: Channel) -> Any:
         async def serve(call: SocketCall) -> None:
             await FamilySocket(service, channel, call).run()
+
         return serve
 
     return {c.key: handler(c) for c in channels if isinstance(c.grammar, SocketGrammar)}
