@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from harness.cli import usage
 from harness.core.errors import UsageError
-from harness.core.registry import get_provider
-from harness.core.spec import Endpoint, Provider
-from harness.core.validate import check_json, check_request_json
 from harness.core.verdict import Verdict, Violation
+
+# The providers and the checks are loaded when a payload is checked (`_resolve`, `_verdict`), not with the command:
+# `tts-harness --help` imports every command's module.
+if TYPE_CHECKING:
+    from harness.core.spec import Endpoint, Provider
 
 contract_app = typer.Typer(
     help="The contract suite (run, record), recordings compared (diff), saved payloads checked (check).",
@@ -48,6 +50,8 @@ def _load(path: Path) -> tuple[bool, Any]:
 
 
 def _resolve(provider_name: str, endpoint_name: str) -> tuple[Provider, Endpoint]:
+    from harness.core.registry import get_provider
+
     try:
         provider = get_provider(provider_name)
     except UsageError as error:
@@ -59,6 +63,8 @@ def _resolve(provider_name: str, endpoint_name: str) -> tuple[Provider, Endpoint
 
 
 def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, lifecycle: bool) -> Verdict:
+    from harness.core.validate import check_json, check_request_json
+
     parsed, data = _load(path)
     if not parsed:
         return Verdict((Violation("", "a JSON document", str(data), "protocol"),))

@@ -5,7 +5,7 @@ named. `--prices`: every model's price and provenance in one table, the list `be
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,9 +16,12 @@ from harness.cli import usage
 from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
 from harness.core.prices import STALE_AFTER_DAYS
-from harness.core.registry import declared_prices, providers
-from harness.core.spec import Endpoint, Provider
-from harness.runner.plan.pricing import STALE, PriceBook
+
+# The providers (every declaration, a providers file read) and their prices are loaded when the command runs, not
+# with its module: `tts-harness --help` imports every command's module.
+if TYPE_CHECKING:
+    from harness.core.spec import Endpoint, Provider
+    from harness.runner.plan.pricing import PriceBook
 
 
 def _price(endpoint: Endpoint) -> str:
@@ -38,6 +41,9 @@ def _price(endpoint: Endpoint) -> str:
 def _price_book(known: dict[str, Provider], plan: list[str] | None, price_max_age: int) -> PriceBook:
     """The prices `providers` shows: the published sheets on the plans asked for and the providers file's `[prices]`,
     read as the run reads them (`PriceBook.from_settings`, the one reader of `[prices]`)."""
+    from harness.core.registry import declared_prices
+    from harness.runner.plan.pricing import PriceBook
+
     if price_max_age < 1:
         raise UsageError(f"--price-max-age {price_max_age}: a price's age in days is 1 or more")
     return PriceBook.from_settings(
@@ -48,6 +54,8 @@ def _price_book(known: dict[str, Provider], plan: list[str] | None, price_max_ag
 def _read_cell(price: dict[str, Any]) -> str:
     """A price's read date as the table shows it, with what to doubt: stale, and a weak source (a reseller's or a
     third party's page, an undated copy, no source or read date), as every face marks them."""
+    from harness.runner.plan.pricing import STALE
+
     marks = ([f"[bold red]{STALE}[/bold red]"] if price["stale"] else []) + (
         [f"[yellow]weak: {escape(price['weak'])}[/yellow]"] if price.get("weak") else []
     )
@@ -113,6 +121,8 @@ def _print_languages(console: Console, item: dict[str, Any]) -> None:
 
 
 def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, Any]:
+    from harness.runner.plan.pricing import PriceBook
+
     book = prices or PriceBook()
     return {
         "name": provider.name,
@@ -203,6 +213,8 @@ def providers_command(
     """List providers (every one, or those named), their endpoints as "METHOD /path/template", models with their
     prices (unit, plan, source, read date; stale ones marked) and languages, their price sheet's plans and declared
     voices; with --prices, every model's price and its provenance in one table."""
+    from harness.core.registry import providers
+
     try:
         known = providers()
         chosen = _chosen(known, names or [])

@@ -44,7 +44,6 @@ from harness.core.curl import curl_line
 from harness.core.errors import UsageError
 from harness.core.protocols.conformance import Clause, ConformClauses, Judge
 from harness.core.protocols.http_speech import SpeechService, Synthesis, build_provider, served_models
-from harness.core.protocols.like import derive
 from harness.core.protocols.like_declaration import DeclaredModel, LikeDeclaration
 from harness.core.redact import Redactor
 from harness.core.spec import EventStreamBody, NdjsonBody, Provider
@@ -157,6 +156,9 @@ def declare(
         )
     except ValueError as error:
         raise UsageError(f"{url}: not a server's base URL or model ({_first_error(error)})") from None
+    # The built-in families' derivation (their wire modules) loads when a server is declared, not with the package
+    from harness.core.protocols.like import derive
+
     provider = derive(table, builtin, f"conform {url}")
     if model:
         provider = _one_name(provider, model)

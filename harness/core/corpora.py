@@ -59,7 +59,7 @@ def corpora_dir() -> Path:
 class _ItemModel(BaseModel):
     # An item's other fields (a hard-text item's span and forms) are read from the file's own objects: a copy in
     # every model would double the memory a large corpus takes.
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)  # built when a corpus is first read, not at import
 
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
@@ -68,7 +68,7 @@ class _ItemModel(BaseModel):
 
 
 class _CorpusModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)  # as `_ItemModel`
 
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)

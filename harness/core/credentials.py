@@ -19,19 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from harness.core.errors import UsageError
 from harness.core.redact import SENSITIVE_HEADERS, Secret
 from harness.core.spec import Provider
+
+if TYPE_CHECKING:
+    import httpx
 
 Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def origin_of(url: httpx.URL | str) -> Origin:
+    import httpx  # on first use: the plan's targets import this module, and `bench run --help` needs no HTTP client
+
     url = httpx.URL(url)
     return url.scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
 

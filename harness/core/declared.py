@@ -68,9 +68,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from harness.core import installed
 from harness.core.errors import UsageError
 from harness.core.prices import Rate, parse_prices_table
-from harness.core.protocols import DECLARABLE
+from harness.core.protocols import declarable
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.like import derive
 from harness.core.protocols.like_declaration import LikeDeclaration
 from harness.core.spec import Provider
 
@@ -86,7 +85,7 @@ class ProvidersFile(BaseModel):
     """The file's top level: `providers`, and `prices` (a team's own rates, `harness.core.prices.user`), so a typo
     (`[provider.x]`) is refused, not ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when a file is read, not at import
 
     providers: Mapping[str, Mapping[str, Any]] = {}
     prices: Mapping[str, Any] = {}
@@ -109,9 +108,12 @@ class Declared:
 
     def provider(self, declaration: ProtocolDeclaration | LikeDeclaration, source: str) -> Provider:
         if not isinstance(declaration, LikeDeclaration):
-            return DECLARABLE[str(getattr(declaration, "protocol", ""))].build(declaration, source)
+            return declarable()[str(getattr(declaration, "protocol", ""))].build(declaration, source)
         where = f"{self.path}: {'.'.join((*self.table, 'providers', declaration.name))}"
         key = "protocol" if declaration.protocol else "like"
+        # The built-in families' derivation (their wire modules) loads when a `like` table is read, not with the module
+        from harness.core.protocols.like import derive
+
         try:
             builtin = installed.builtin(declaration.like)
         except UsageError as error:
@@ -198,11 +200,11 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
             )
         # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
         owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
-        # A protocol no built-in claims is served by its module in DECLARABLE: http-speech, the family in a file's own
-        # terms (its sockets beside it).
-        protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
+        # A protocol no built-in claims is served by its module in `declarable()`: http-speech, the family in a file's
+        # own terms (its sockets beside it).
+        protocol = None if "like" in entry or owner is not None else declarable().get(spelled)
         if protocol is None and owner is None and "like" not in entry:
-            known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))
+            known = dict.fromkeys((*declarable(), *installed.file_protocols()))
             raise UsageError(
                 f"{path}: {'.'.join(where)}.protocol: must be one of "
                 f'{", ".join(map(repr, known))} (or like = "<built-in provider>"), '

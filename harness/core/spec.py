@@ -15,7 +15,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-import httpx
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.answer_errors import STREAM_ERRORS, BodyErrors
@@ -26,6 +25,8 @@ from harness.core.prices.signals import BilledSignal
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
+    import httpx  # a signer's argument only: the HTTP client loads where requests are sent, not with the vocabulary
+
     from harness.core.protocols.markup import Markup
     from harness.core.protocols.realtime_grammar import Channel
 
@@ -304,7 +305,7 @@ class ResponseModel(BaseModel):
 class Upload(BaseModel):
     """A file part of a multipart request (`voice_ref=@sample.wav`)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, as the wire models' (above)
     is_upload: ClassVar[bool] = True
 
     filename: str

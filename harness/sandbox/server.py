@@ -35,7 +35,6 @@ import uvicorn
 from starlette.types import Scope
 
 from harness.core.target import grpc_port_after, sandbox_voice_url
-from harness.sandbox import grpc_server
 from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
@@ -145,6 +144,9 @@ class SandboxServer(uvicorn.Server):
         self.grpc_port: int | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        # grpc and protobuf load when a server starts, not with the sandbox (`tts-harness --help` imports it)
+        from harness.sandbox import grpc_server
+
         if grpc_server.serves_any(self.state):
             bound = sockets[0].getsockname() if sockets else (self.config.host, self.config.port)
             shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
@@ -158,6 +160,8 @@ class SandboxServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         if self.grpc is not None:
+            from harness.sandbox import grpc_server  # loaded by `startup` already
+
             await grpc_server.stop(self.grpc)
         await super().shutdown(sockets)
 

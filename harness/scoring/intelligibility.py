@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import jiwer
+from typing import TYPE_CHECKING
 
 from harness.results import ErrorUnit
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.normalize import TextNormalizer
 from harness.scoring.scoring_errors import ScoringInputError
+
+if TYPE_CHECKING:  # jiwer (and rapidfuzz under it) loads when a transcript is first scored (`_score_one`)
+    import jiwer
 
 # A transcript this much longer than its reference is not a misreading but invented speech.
 LONG_RATIO = 1.5
@@ -79,6 +81,8 @@ def score_transcript(transcript: str, candidates: Sequence[str], normalizer: Tex
 def _score_one(reference: str, hypothesis: str, index: int, normalizer: TextNormalizer) -> TextScore:
     ref_tokens = normalizer.tokens(reference)
     hyp_tokens = normalizer.tokens(hypothesis)
+    import jiwer  # on first use: see the imports above
+
     chars = jiwer.process_characters(reference, hypothesis)
     counted: jiwer.CharacterOutput | jiwer.WordOutput = chars
     wer = None

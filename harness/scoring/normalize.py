@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import whisper_normalizer
-from whisper_normalizer.basic import BasicTextNormalizer
-from whisper_normalizer.english import EnglishTextNormalizer
+import whisper_normalizer  # its version only: the normalizers (and `regex` under them) load in `normalizer_for`
 
 from harness.results import ErrorUnit
 from harness.scoring.scoring_errors import ScoringInputError
@@ -137,6 +135,9 @@ def language_code(language: str | None, default: str = "en") -> str:
 @cache
 def normalizer_for(language: str | None) -> TextNormalizer:
     """The normalizer for a language tag (English rules for "en", basic rules otherwise)."""
+    from whisper_normalizer.basic import BasicTextNormalizer
+    from whisper_normalizer.english import EnglishTextNormalizer
+
     code = language_code(language)
     if code == "en":
         return TextNormalizer(

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from harness.core.protocols import http_speech_file, websocket_speech_file
-from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.spec import Provider
+if TYPE_CHECKING:
+    from harness.core.protocols.declaration import ProtocolDeclaration
+    from harness.core.spec import Provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +40,22 @@ class DeclarableProtocol:
     build: Callable[[Any, str], Provider]
 
 
-DECLARABLE: Mapping[str, DeclarableProtocol] = {
-    p.name: p
-    for p in (
-        # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
-        DeclarableProtocol(
-            http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration, websocket_speech_file.build_provider
-        ),
-    )
-}
+@cache
+def declarable() -> Mapping[str, DeclarableProtocol]:
+    """The protocols a providers file may name, by name. Built on first use, not when the package is imported:
+    every module of the package imports this one first, and the families below (the HTTP speech family, its
+    sockets, their wire models) are a good part of the CLI's start-up, which a command that reads no providers
+    file (`bench run --help`, `report`) need not pay."""
+    from harness.core.protocols import http_speech_file, websocket_speech_file
+
+    return {
+        p.name: p
+        for p in (
+            # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
+            DeclarableProtocol(
+                http_speech_file.PROTOCOL,
+                websocket_speech_file.SocketsDeclaration,
+                websocket_speech_file.build_provider,
+            ),
+        )
+    }

@@ -21,7 +21,9 @@ from harness.core.spec import Cost, CostUnit, PriceFunction
 class ProtocolDeclaration(BaseModel):
     """The keys every protocol's declaration has (a subclass adds `protocol`, `formats`, its own keys)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build (inherited by every protocol's declaration): a validator is built when a providers file is first
+    # read, not when the module is imported (every CLI start imports it, few read a file).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     base_url: HttpUrl  # the API's root as the provider's SDKs take it; its WebSocket origin is ws(s)://

@@ -100,14 +100,14 @@ DEFAULT_ERROR_BODY: Mapping[str, Any] = {"error": {"message": "{message}", "code
 class OpenBody(BaseModel):
     """A declared server's JSON: the fields the declaration names are checked, the others pass as given."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)  # built on first use, not at import
 
 
 class BillingTable(BaseModel):
     """One billing signal of a providers-file table (`billing = [{ unit, header | at, event, scale, source,
     evidence }]`), in `BilledSignal`'s terms."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     unit: Unit
     header: str = Field("", pattern=r"^[A-Za-z0-9_-]*$")

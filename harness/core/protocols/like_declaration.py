@@ -21,7 +21,7 @@ NAME = r"^[a-z][a-z0-9_-]{0,39}$"
 class DeclaredModel(BaseModel):
     """A model written as a table: its name and whether it streams (None: the table's `stream`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     name: str = Field(min_length=1)
     stream: bool | None = None
@@ -31,7 +31,7 @@ class LikeDeclaration(BaseModel):
     """One `[providers.<name>]` table starting from a built-in (`like`), or an old `protocol = "X"` table that a
     built-in claims (`SpeechService.file_protocols`; `protocol` then keeps the name the file used)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     name: str = Field(pattern=NAME)
     like: str = Field(pattern=NAME)

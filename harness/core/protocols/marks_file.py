@@ -28,7 +28,7 @@ UNITS = {"s": 1.0, "ms": 0.001, "100ns": 1e-7}  # seconds per unit: seconds, mil
 class MarksTable(BaseModel):
     """`marks = { text, start, end, unit, ..., evidence }`: where the marks are and how they are asked for."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     text: str = Field(pattern=POINTER)
     start: str = Field(pattern=POINTER)

@@ -81,7 +81,7 @@ POINTER = r"^(/[^/]+)+$"
 class Message(BaseModel):
     """One message of a socket: its template and what tells it apart."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     message: Mapping[str, Any] = Field(min_length=1)
     match: str | Mapping[str, Any] | None = None
@@ -127,7 +127,7 @@ class CancelTable(BaseModel):
     """`cancel = { ... }`: the socket's documented cancel, in `realtime_grammar.Cancel`'s terms, with the documents'
     own words (a promise quoted, never guessed)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     message: Literal["clear", "end"]
     after: AfterCancel
@@ -138,7 +138,7 @@ class CancelTable(BaseModel):
 class SocketTable(BaseModel):
     """`[providers.<name>.sockets.<key>]`: one socket, in `Socket`'s terms."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
     path: str = Field(pattern=r"^/[^\s?#]*$")
     summary: str = ""

@@ -82,9 +82,15 @@ class Section(BaseModel):
     """One group of options. A field is named for what it holds; its alias, when it has one, is the
     option's name (`--sandbox-profile` is `SandboxSettings.profile`): either spelling is accepted."""
 
-    # Inputs stay out of error texts: a value given by mistake may hold a secret.
+    # Inputs stay out of error texts: a value given by mistake may hold a secret. defer_build: each section's
+    # validator is built when it first validates, not at import (`bench run --help` reads the fields' defaults only).
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True, hide_input_in_errors=True
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        hide_input_in_errors=True,
+        defer_build=True,
     )
 
     @classmethod
@@ -373,7 +379,7 @@ class BenchConfig(BaseModel):
     option goes to its section), which is also how TOML files and stored runs are read.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, as a section's
 
     workload: WorkloadSettings = Field(default_factory=WorkloadSettings)
     target: TargetSettings = Field(default_factory=TargetSettings)

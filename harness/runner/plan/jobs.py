@@ -18,17 +18,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from harness.core.corpora import Corpus, CorpusItem
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.languages import speaks
-from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.http_speech import put
-from harness.core.protocols.marks_declared import ask_marks
-from harness.core.protocols.markup import Said
 from harness.core.spec import (
     BodyKind,
     Cost,
@@ -40,9 +35,13 @@ from harness.core.spec import (
     Upload,
     normalisation_variant,
 )
-from harness.core.validate import check_request, soft_limit_warnings
 from harness.core.verdict import Drift
 from harness.runner.plan.pricing import Price, PriceBook
+
+# The corpora, the wire families and the request checks a plan is built with are imported where a plan is built, not
+# with the module: the settings (`config`) and every `bench run` import it with this package, `--help` included.
+if TYPE_CHECKING:
+    from harness.core.corpora import Corpus, CorpusItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +74,8 @@ class Selection:
 def socket_cost(selection: Selection, text: str) -> Cost | None:
     """What a socket's model charges for `text`, where its declaration prices it (the WebSocket speech family's
     models, which a socket may price apart from their HTTP twin); None: the HTTP request's price stands."""
+    from harness.core.protocols.declaration import ProtocolDeclaration  # on first use: see the imports above
+
     offering = selection.offering
     if offering.channel is None:
         return None
@@ -180,6 +181,8 @@ def select(
 def _with_value(
     build: Callable[[SynthesisInput], dict[str, Any]], pointer: str, value: Any, given: SynthesisInput
 ) -> dict[str, Any]:
+    from harness.core.protocols.http_speech import put  # on first use: see the imports above
+
     payload = copy.deepcopy(build(given))
     put(payload, pointer, value)
     return payload
@@ -228,6 +231,8 @@ def with_normalisation(selections: Sequence[Selection], settings: Sequence[str])
 
 
 def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | None:
+    from harness.core.protocols.markup import Said  # on first use: see the imports above
+
     offering = selection.offering
     if not speaks(offering.languages, item.language):
         return f"language {item.language} not supported"
@@ -333,6 +338,9 @@ def _job(
     refs: References,
     level: int | None = None,
 ) -> PlannedJob:
+    from harness.core.protocols.marks_declared import ask_marks  # on first use: see the imports above
+    from harness.core.validate import check_request, soft_limit_warnings
+
     offering = selection.offering
     # A markup item is sent in the offering's own tags, with what says its text is markup (docs/markup.md).
     markup = offering.markup if item.markup is not None else None
