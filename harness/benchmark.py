@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BenchmarkResult:
-    """How a run ended, where its rows are, and its summary (per model: latency, cost, WER, similarity)."""
+    """How a run ended, where its rows are, and its summary (per model: latency, cost, WER and every check)."""
 
     run_id: str
     status: str  # finished | interrupted | stopped_budget | pending (results still to fetch: --resume)

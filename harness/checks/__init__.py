@@ -9,7 +9,7 @@ offering's checks over a run: `offering_checks`), `change` (a check's change bet
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (the language check, hard
-text, WER/CER, similarity, DNSMOS, client health, the latency figures) are being moved onto it.
+text, WER/CER, client health, the latency figures) are being moved onto it.
 """
 
 from harness.checks.change import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -132,6 +132,13 @@ def _ratio(item: CheckField, figures: dict[str, Pooled]) -> Pooled | None:
     return Pooled(over.value / under.value, None, None, under.clips)
 
 
+def _within(pooled: Pooled, bounds: tuple[float, float] | None) -> Pooled:
+    """`pooled` with its interval clipped to the range its figure can take (`CheckField.bounds`)."""
+    if bounds is None or pooled.low is None or pooled.high is None:
+        return pooled
+    return replace(pooled, low=max(pooled.low, bounds[0]), high=min(pooled.high, bounds[1]))
+
+
 def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[RequestRow]) -> OfferingCheck | None:
     readings = clip_readings(check, requests)
     figures: dict[str, Pooled] = {}
@@ -146,7 +153,7 @@ def _offering(check: DeclaredCheck, who: tuple[str, str], requests: Sequence[Req
             )
         )
         if pooled is not None:
-            figures[item.name] = pooled
+            figures[item.name] = _within(pooled, item.bounds)
     findings: dict[str, int] = {}
     examples: dict[str, str] = {}
     lines: dict[str, str] = {}

@@ -416,7 +416,7 @@ _DnsmosOption = Annotated[
     typer.Option(
         "--dnsmos/--no-dnsmos",
         help="while scoring, estimate each clip's DNSMOS quality (about a CPU-second a "
-        "clip; compare gates no quality) " + _default(ScoringSettings, "dnsmos"),
+        "clip; compare and history fail a fall of it: docs/checks.md#dnsmos) " + _default(ScoringSettings, "dnsmos"),
     ),
 ]
 _AsrModelOption = Annotated[

@@ -82,7 +82,12 @@ class CheckField:
     meaning: str  # one sentence: what it is and where it is measured
     better: Better
     pooling: Pooling
-    beside: str = ""  # a figure the faces already show that this one stands beside ("ttfa"); "": with its check
+    beside: str = ""  # a figure the faces already show that this one stands beside ("ttfa", "wer_pooled"); "": with
+    # its check
+    default_column: bool = False  # its report column shown without "every column" (as it was before it was declared)
+    # the range the figure can take (a cosine's 0 to 1): its interval is clipped to it, as the mean cannot pass it where
+    # Student's t of a few clips would (0.761 to 1.092 for two clips at 0.927)
+    bounds: tuple[float, float] | None = None
     decimals: int = 0
     of: tuple[str, ...] = ()  # RATIO: the fields whose totals it divides (numerator, denominator)
     heading: str = ""  # a counted field's heading in its summary table ("": not a column there)

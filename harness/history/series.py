@@ -94,16 +94,6 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric(
         "wer", "WER (pooled)", "rate", Scale.LINEAR, lambda e: e.wer_pooled if e.wer_pooled.sample_size else None
     ),
-    SeriesMetric(
-        "similarity",
-        "Speaker similarity",
-        "score",
-        Scale.LINEAR,
-        lambda e: e.similarity if e.similarity.sample_size else None,
-    ),
-    SeriesMetric(
-        "dnsmos", "DNSMOS overall", "score", Scale.LINEAR, lambda e: e.quality if e.quality.sample_size else None
-    ),
     SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
     SeriesMetric(
         "billed_per_1k",
@@ -224,7 +214,9 @@ def _check_points(entries: Iterable[Entry], run: RunInfo) -> Iterable[tuple[tupl
 def _check_metric(key: str) -> tuple[str, str, Scale, int] | None:
     for check, item in every_field():
         if key == CHECK_PREFIX + check.key(item):
-            return (f"{check.title}: {item.label}", "ms" if item.unit == "ms" else "score", Scale.LINEAR, len(METRICS))
+            # a field whose label its check's title already holds is said by the title alone (not "X: x")
+            title = check.title if item.label.lower() in check.title.lower() else f"{check.title}: {item.label}"
+            return (title, "ms" if item.unit == "ms" else "score", Scale.LINEAR, len(METRICS))
     return None
 
 

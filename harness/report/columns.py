@@ -374,28 +374,12 @@ _FIGURES: tuple[ReportColumn, ...] = (
         default=False,
     ),
     ReportColumn(
-        key="similarity",
-        heading="similarity",
-        meaning="Speaker similarity of cloned clips to the reference voice (cosine, "
-        "0–1; above about 0.85 is the same voice).",
-        cell=lambda e: interval_cell(e.similarity, "num", "similarity"),
-        better="high",
-    ),
-    ReportColumn(
         key="hard_text",
         heading="hard text",
         meaning="Hard-text accuracy in %: spans read right over the judged items of every "
         "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
         "hard-text section has it per category.",
         cell=lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
-        better="high",
-    ),
-    ReportColumn(
-        key="dnsmos",
-        heading="DNSMOS",
-        meaning="DNSMOS overall quality estimate (1–5, higher is better).",
-        cell=lambda e: interval_cell(e.quality, "num", "quality"),
-        default=False,
         better="high",
     ),
     ReportColumn(
@@ -436,7 +420,7 @@ def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
         heading=item.label.removesuffix(f" {item.unit}"),
         meaning=f"{item.meaning} ({item.unit}; {check.doc})",
         cell=_check_cell(check, item),
-        default=False,
+        default=item.default_column,
         streaming=item.beside == "ttfa",
         better=better,
     )

@@ -7,7 +7,7 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 * latency p50/p95/p99 and mean with percentile-bootstrap 95% intervals (``stats``), TTFA the same;
 * pooled WER (word-unit clips) with an interval that holds at two clips (``stats.ratio_interval``), CER
   (character-unit clips) pooled apart; the per-utterance means beside them;
-* similarity and quality (DNSMOS overall): means with bootstrap intervals;
+* every registered check (`harness.checks`) pooled as it declares;
 * Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
   billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
   the front is the report's shortlist (`FRONT_RULE`), and a model on it whose jobs did not all succeed is said so;
@@ -34,7 +34,6 @@ from harness.checks import (
 from harness.core.checks import CheckDeclaration
 from harness.report.stats import (
     Interval,
-    mean_interval,
     proportion_interval,
     quantile_interval,
     ratio_interval,
@@ -77,8 +76,6 @@ class Entry:
     wer_mean: float | None
     cer_pooled: float | None  # character-unit (zh/ja) clips, pooled apart
     cer_mean: float | None
-    similarity: Interval
-    quality: Interval
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]
@@ -157,8 +154,6 @@ class Entry:
             "wer_mean": self.wer_mean,
             "cer_pooled": self.cer_pooled,
             "cer_mean": self.cer_mean,
-            "similarity": self.similarity.to_json(),
-            "quality": self.quality.to_json(),
             "flagged_clips": self.flagged_clips,
             "findings": self.findings,
             "errors": self.errors,
@@ -288,8 +283,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         wer_mean=rates.wer.per_utterance_mean if rates.wer else None,
         cer_pooled=rates.cer.pooled if rates.cer else None,
         cer_mean=rates.cer.per_utterance_mean if rates.cer else None,
-        similarity=mean_interval(figures.similarity),
-        quality=mean_interval(figures.quality),
         flagged_clips=figures.flagged_clips,
         findings=figures.findings,
         errors=figures.errors,

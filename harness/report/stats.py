@@ -5,7 +5,7 @@ Every figure here comes with a 95% interval, and every regression test with a p-
 
 * quantiles (p50/p95/p99) in the harness's one convention (`harness.core.quantiles`: Hyndman–Fan
   type 7, numpy's "linear"): the distribution-free interval between order statistics, and none where the sample
-  cannot hold one (a median under six values); a score's mean (similarity, quality): Student's t; a latency's mean:
+  cannot hold one (a median under six values); a bounded score's mean: Student's t; a latency's mean:
   none (`harness.measurement.sample_intervals`: a percentile bootstrap over an offering's two clips gave their range
   as its "95%" interval, holding the truth half the time);
 * pooled ratios (WER = sum of errors / sum of reference words): Korn and Graubard's interval for a clustered
@@ -125,7 +125,7 @@ def quantile_interval(values: Sequence[float], q: float) -> Interval:
 
 
 def mean_interval(values: Sequence[float]) -> Interval:
-    """A bounded score's mean (similarity, quality) with Student's t interval."""
+    """A bounded score's mean with Student's t interval (a check pooled by its mean: `harness.checks.pooled`)."""
     return Interval(*score_mean_interval(_array(values)))
 
 

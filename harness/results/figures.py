@@ -17,8 +17,8 @@ The definitions, so a reader can recompute each number from the exported ``reque
 * scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
   apart, over the character-unit ones (zh/ja), each with its per-utterance mean
   (`harness.results.pooling`);
-* similarity and quality (DNSMOS overall) over the scored clips that have them; findings: scored clips
-  with at least one flag, and counts per flag; errors: failed sent jobs per class;
+* findings (a check's figures are its own: `harness.checks`): scored clips with at least one flag, and counts per
+  flag; errors: failed sent jobs per class;
 * polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls);
 * streams (timed jobs with a listener's figures): time to the last audio (``last_audio_ms``), jitter (each
   stream's ``gap_p95_ms``) and real-time factor as distributions over the streams; underruns summed, the
@@ -149,8 +149,6 @@ class ModelFigures:
     chars: int
     scored: int
     rates: ErrorRates
-    similarity: tuple[float, ...]  # per scored clip that has one
-    quality: tuple[float, ...]  # DNSMOS overall, per scored clip that has one
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]  # error class -> failed sent jobs
@@ -159,10 +157,6 @@ class ModelFigures:
     @property
     def label(self) -> str:
         return f"{self.provider}/{self.model}"
-
-    @property
-    def similarity_mean(self) -> float | None:
-        return mean(self.similarity)
 
 
 def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFigures:
@@ -188,8 +182,6 @@ def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFi
         chars=sum(int(r.chars or 0) for r in went),
         scored=len(clips),
         rates=error_rates(ErrorCounts.of(r) for r in clips),
-        similarity=tuple(floats(r.similarity for r in clips)),
-        quality=tuple(floats(r.dnsmos_overall for r in clips)),
         flagged_clips=sum(1 for r in clips if json_list(r.flags)),
         findings=dict(sorted(findings.items())),
         errors=dict(

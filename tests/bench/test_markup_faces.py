@@ -81,8 +81,6 @@ def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_jud
         wer_mean=None,
         cer_pooled=None,
         cer_mean=None,
-        similarity=nan,
-        quality=nan,
         flagged_clips=0,
         findings={},
         errors={},

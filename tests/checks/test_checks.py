@@ -42,6 +42,8 @@ NEW_CHECKS = (
     "cancel",
     "markup",
     "timing_marks",
+    "dnsmos",
+    "similarity",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (
@@ -62,7 +64,19 @@ FACES = (
 # Faces that use a check's name in another sense: the runner's option that makes a run cancel (`bench run
 # --cancel-after`: what the cancel check reads is measured because of it) and asyncio's cancelling of a run's jobs on
 # an interrupt.
-FACES_NAMING_BEFORE = {"harness/cli/bench.py": {"cancel"}, "harness/cli/interrupts.py": {"cancel"}}
+# DNSMOS and speaker similarity are measured, not shown, by the options that turn them on or off (`bench run --dnsmos`
+# and `--score`, `baseline --dnsmos`, `score`'s, which scores one file or a run again), the scorer's setting the
+# benchmark passes on and the library's scoring of one file.
+FACES_NAMING_BEFORE = {
+    "harness/cli/interrupts.py": {"cancel"},
+    "harness/cli/baseline.py": {"dnsmos"},
+    "harness/benchmark.py": {"dnsmos"},
+    "harness/library.py": {"dnsmos", "similarity", "speaker similarity"},
+    "harness/cli/bench.py": {"cancel", "dnsmos", "similarity"},
+    "harness/cli/score.py": {"dnsmos", "similarity", "speaker similarity"},
+    # a voice's drift: its output's similarity to the offering's own first one, another measure of the same encoder
+    "harness/history/voice.py": {"similarity"},
+}
 # Files that used a check's name as a word before the check existed: the scorer's conformance flag of too long a
 # leading silence (its finding kind), which the leading-silence check reads the measure of and does not re-declare.
 # Seams are measured, not declared, outside their check: the rule and its measuring (core/seams.py,
@@ -78,6 +92,36 @@ FACES_NAMING_BEFORE = {"harness/cli/bench.py": {"cancel"}, "harness/cli/interrup
 # (results/); the seams' ratio declared beside its report column (checks/seams.py); and rich's own word for its console
 # markup (`markup=False`, `rich.markup`: the CLI and the gate's terminal).
 NAMED_BEFORE = {
+    # DNSMOS is estimated, not declared, outside its check: the scorer and its model (scoring/), the stored columns and
+    # the score cache's kind (results/), the run's setting and its options (runner/plan/config.py, cli/, benchmark.py).
+    # Speaker similarity is measured, not declared, outside its check: the speaker encoder and the scorer (scoring/),
+    # the stored column and the score cache's kind (results/), the reference voice a cloning job uploads and the
+    # sandbox's and the references' voices it is compared with (runner/, sandbox/voices.py, speech/), the `score`
+    # command and its option (cli/), the report's statistics of a bounded score (measurement/, report/stats.py), a
+    # voice's drift in `history` (history/voice.py).
+    "similarity": {
+        "harness/scoring/",
+        "harness/results/",
+        "harness/runner/plan/jobs.py",
+        "harness/runner/run.py",
+        "harness/sandbox/voices.py",
+        "harness/speech/make_references.py",
+        "harness/cli/bench.py",
+        "harness/cli/score.py",
+        "harness/library.py",
+        "harness/measurement/sample_intervals.py",
+        "harness/history/voice.py",
+    },
+    "dnsmos": {
+        "harness/scoring/",
+        "harness/results/schema.py",
+        "harness/results/score_cache.py",
+        "harness/runner/plan/config.py",
+        "harness/benchmark.py",
+        "harness/cli/baseline.py",
+        "harness/cli/bench.py",
+        "harness/cli/score.py",
+    },
     "leading_silence": {"harness/scoring/flags.py"},
     "seams": {
         "harness/checks/rate_heard.py",
@@ -297,6 +341,8 @@ def _request(lead_s: float, length_scale: float, ttfa_ms: float | None, item: st
         ttfa_ms=ttfa_ms,
         transcript="the words heard",
         said_transcript="The words heard.",
+        dnsmos_overall=3.1,  # the scorer's estimates, as stored (their checks read them: test_scored_checks_history.py)
+        similarity=0.93,
     )  # as a realtime model's
 
 
@@ -347,8 +393,9 @@ def test_every_format_of_the_summary_shows_every_registered_check(form: SummaryF
         columns = list(models["rows"][0])
         for check, item in every_field():
             assert check.key(item) in columns
-            if item.beside:
-                assert columns.index(check.key(item)) == columns.index(f"{item.beside}_p50_ms") + 1
+            if item.beside:  # right after the figure it stands beside, by that figure's key in the summary
+                beside = {"ttfa": "ttfa_p50_ms"}.get(item.beside, item.beside)
+                assert columns.index(check.key(item)) == columns.index(beside) + 1
         (figures,) = [s for s in found["sections"] if s["key"] == "checks"]
         keys = {key for offering in figures["offerings"] for key in offering}
         assert {check.key(item) for check, item in every_field()} <= keys
@@ -409,3 +456,19 @@ def test_findings_are_counted_and_a_change_is_judged_the_worse_way_only() -> Non
     assert either.beyond and not small.beyond  # 5% is within the declared 10%
     (few,) = changes_between(_clips(1.0)[:4], _clips(0.5)[:4], [higher])
     assert not few.judged and not few.beyond  # four clips both spoke: fewer than the rule's five
+
+
+def test_a_bounded_figures_interval_stays_within_what_it_can_be() -> None:
+    """Two cloned clips at 0.90 and 0.954: Student's t of two values reaches past a cosine's 1; the similarity check
+    declares its bounds, so its interval stops at 1 while its mean is the clips' own."""
+    (check,) = [c for c in registered() if c.name == "similarity"]
+    rows = [
+        request_row(provider="acme", model="clone", item_id=str(index), outcome="ok", scored=1, similarity=value)
+        for index, value in enumerate((0.90, 0.954))
+    ]
+    ((one,),) = [offering_checks(rows, [check])]
+    pooled = one.figures["cosine"]
+    assert pooled.value == pytest.approx(0.927) and pooled.clips == 2
+    assert pooled.low is not None and pooled.high == 1.0 and 0.0 <= pooled.low < 0.927
+    t = 12.706  # Student's t at 97.5%, one degree of freedom: the unclipped interval's half-width is t * sd / sqrt(2)
+    assert 0.927 + t * float(np.std([0.90, 0.954], ddof=1)) / np.sqrt(2) > 1.0

@@ -4,151 +4,36 @@ conformance rule, where one offering's voice got slower between the runs (Piper'
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from harness.results.store import Store
 from harness.scoring.audio import decode_audio
-from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
+from harness.scoring.conformance import DeclaredFormat, check_conformance
+from tests.helpers.check_store import RUNS, write_two_nights
 from tests.helpers.speech import render, wav_bytes
-from tests.helpers.store_rows import write_rows
 
-TEXTS = (
-    "The old man walked slowly along the quiet road.",
-    "She opened the window and let the cool air in.",
-    "We listened to the gentle rain on the roof.",
-    "A small boat drifted toward the rocky shore.",
-    "The children laughed as the kite rose higher.",
-)
-RUNS = ("20261101T020000Z-aaaa", "20261102T020000Z-bbbb")
 SLOWER = 1.3  # Piper's length scale for the changed voice's second run (its durations are not proportional to it)
 
 
-def _measured(text: str, length_scale: float) -> Conformance:
-    samples = render(text, length_scale=length_scale, sample_rate=16000)
-    return check_conformance(decode_audio(wav_bytes(samples, 16000)), DeclaredFormat(), text, "en")
-
-
-def _rows(run_id: str, night: int, model: str, index: int, text: str, heard: Conformance) -> dict[str, list[dict]]:
-    at = f"2026-11-0{night + 1}T02:00:00.000Z"
-    key = hashlib.sha256(f"{run_id}/{model}/{index}".encode()).hexdigest()[:24]
-    params = json.dumps({"text": text})
-    job = {
-        "job_key": key,
-        "run_id": run_id,
-        "seq": index,
-        "harness_version": "0.1.0",
-        "git_revision": "abc",
-        "provider": "acme",
-        "model": model,
-        "endpoint": f"{model}.generate",
-        "params_json": params,
-        "params_sha256": hashlib.sha256(params.encode()).hexdigest(),
-        "corpus": "en_read",
-        "corpus_version": "1",
-        "item_id": f"en-{index:03d}",
-        "language": "en",
-        "text": text,
-        "chars": len(text),
-        "repeat": 0,
-        "state": "done",
-        "outcome": "ok",
-        "attempts": 1,
-        "delivery": "sync",
-        "e2e_ms": 800.0,
-        "started_at": at,
-        "finished_at": at,
-    }
-    clip = {
-        "clip_id": key,
-        "run_id": run_id,
-        "provider": "acme",
-        "model": model,
-        "corpus": "en_read",
-        "item_id": job["item_id"],
-        "language": "en",
-        "text": text,
-        "audio_path": "",
-        "audio_sha256": "",
-    }
-    words = text.lower().rstrip(".").split()
-    score = {
-        "clip_id": key,
-        "run_id": run_id,
-        "asr_backend": "faster-whisper",
-        "asr_model": "tiny.en",
-        "normalizer_version": "1",
-        "normalizer_name": "whisper-english",
-        "asr_settings": "beam=5",
-        "harness_version": "0.1.0",
-        "language": "en",
-        "unit": "word",
-        "wer": 0.0,
-        "cer": 0.0,
-        "hits": len(words),
-        "substitutions": 0,
-        "deletions": 0,
-        "insertions": 0,
-        "ref_length": len(words),
-        "ref_words": len(words),
-        "hyp_length": len(words),
-        "flags_json": "[]",
-        "findings_json": "[]",
+def _measured(night: int, model: str, text: str) -> dict[str, float | None]:
+    """The scorer's conformance figures of Piper saying `text`: `slower` at length scale 1.3 the second night."""
+    scale = SLOWER if night == 1 and model == "slower" else 1.0
+    samples = render(text, length_scale=scale, sample_rate=16000)
+    heard = check_conformance(decode_audio(wav_bytes(samples, 16000)), DeclaredFormat(), text, "en")
+    return {
         "duration_s": heard.duration_s,
         "speech_s": heard.speech_s,
         "leading_silence_s": heard.leading_silence_s,
         "trailing_silence_s": heard.trailing_silence_s,
-        "cache_hit": 0,
-        "scored_at": at,
-        "setup_asr_model": "tiny.en",
     }
-    return {"jobs": [job], "clips": [clip], "scores": [score]}
 
 
 def _write_store(path: Path) -> Path:
     """Two runs of two offerings: `steady` speaks every clip at one rate in both, `slower` at length scale 1.3 in the
     second; every figure measured on the rendered audio."""
-    store = Store(path)
-    for night, run_id in enumerate(RUNS):
-        at = f"2026-11-0{night + 1}T02:00:00.000Z"
-        tables: dict[str, list[dict]] = {"jobs": [], "clips": [], "scores": []}
-        for offset, model in enumerate(("slower", "steady")):
-            for index, text in enumerate(TEXTS):
-                scale = SLOWER if night == 1 and model == "slower" else 1.0
-                for table, rows in _rows(
-                    run_id, night, model, offset * 10 + index, text, _measured(text, scale)
-                ).items():
-                    tables[table] += rows
-        run = {
-            "run_id": run_id,
-            "created_at": at,
-            "updated_at": at,
-            "finished_at": at,
-            "status": "finished",
-            "harness_version": "0.1.0",
-            "git_revision": "abc",
-            "target": "sandbox",
-            "corpora_json": "{}",
-            "config_json": "{}",
-            "providers_json": "[]",
-            "models_json": "[]",
-            "repeats": 1,
-            "concurrency": 1,
-            "polling": "adaptive",
-            "planned_jobs": 10,
-            "planned_unpriced": 0,
-            "machine_json": "{}",
-            "resumes": 0,
-        }
-        write_rows(
-            store, [("runs", [run]), ("jobs", tables["jobs"]), ("clips", tables["clips"]), ("scores", tables["scores"])]
-        )
-    store.close()
-    return path
+    return write_two_nights(path, ("slower", "steady"), _measured)
 
 
 @pytest.fixture(scope="module")

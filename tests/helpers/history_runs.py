@@ -4,14 +4,13 @@ given run on (a swapped voice speaks at another pace: every clip's duration chan
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from harness.results.store import Store
+from tests.helpers.check_store import job_row, run_row
 from tests.helpers.store_rows import write_rows
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
@@ -50,60 +49,22 @@ def write_nights(
             * (1.6 if latency_step_at is not None and night >= latency_step_at else 1.0)
         )
         pace = float(np.exp(rng.normal(0, 0.02))) * (1.25 if swap_at is not None and night >= swap_at else 1.0)
-        run = {
-            "run_id": run_id,
-            "created_at": at,
-            "updated_at": at,
-            "finished_at": at,
-            "status": "finished",
-            "harness_version": "0.1.0",
-            "git_revision": "abc",
-            "target": "sandbox",
-            "corpora_json": "{}",
-            "config_json": "{}",
-            "providers_json": "[]",
-            "models_json": "[]",
-            "repeats": 1,
-            "concurrency": 1,
-            "polling": "adaptive",
-            "planned_jobs": len(TEXTS),
-            "planned_unpriced": 0,
-            "machine_json": "{}",
-            "resumes": 0,
-        }
-        jobs = []
-        for index, text in enumerate(TEXTS):
-            params = json.dumps({"text": text, "voice": "joe"})
-            jobs.append(
-                {
-                    "job_key": hashlib.sha256(f"{run_id}/{index}".encode()).hexdigest()[:24],
-                    "run_id": run_id,
-                    "seq": index,
-                    "harness_version": "0.1.0",
-                    "git_revision": "abc",
-                    "provider": provider,
-                    "model": model,
-                    "endpoint": f"{model}.generate",
-                    "params_json": params,
-                    "params_sha256": hashlib.sha256(params.encode()).hexdigest(),
-                    "corpus": "en_read",
-                    "corpus_version": "1",
-                    "item_id": f"en-{index:03d}",
-                    "language": "en",
-                    "text": text,
-                    "chars": len(text),
-                    "repeat": 0,
-                    "state": "done",
-                    "outcome": "ok",
-                    "attempts": 1,
-                    "delivery": "sync",
-                    "e2e_ms": level * float(np.exp(rng.normal(0, 0.03))),
-                    "audio_ms": 60.0 * len(text) * pace,
-                    "cost_usd": 0.0001 * len(text),
-                    "started_at": at,
-                    "finished_at": at,
-                }
+        run = run_row(run_id, at, len(TEXTS))
+        jobs = [
+            job_row(
+                run_id,
+                at,
+                model,
+                index,
+                text,
+                provider=provider,
+                params={"voice": "joe"},
+                e2e_ms=level * float(np.exp(rng.normal(0, 0.03))),
+                audio_ms=60.0 * len(text) * pace,
+                cost_usd=0.0001 * len(text),
             )
+            for index, text in enumerate(TEXTS)
+        ]
         write_rows(store, [("runs", [run]), ("jobs", jobs)])
         ids.append(run_id)
     store.close()

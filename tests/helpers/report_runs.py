@@ -17,7 +17,7 @@ import numpy as np
 import soundfile
 
 from harness.results.store import Store
-from tests.helpers.store_rows import insert_rows, write_rows
+from tests.helpers.store_rows import SCORE_SETUP, insert_rows, write_rows
 
 WORDS = [
     "the",
@@ -399,12 +399,7 @@ def _write_score(
     row = {
         "clip_id": clip_id,
         "run_id": run_id,
-        "asr_backend": "faster-whisper",
-        "asr_model": "tiny.en",
-        "normalizer_version": "1",
-        "normalizer_name": "whisper-english",
-        "asr_settings": "beam=5",
-        "harness_version": "0.1.0",
+        **SCORE_SETUP,
         "audio_sha256": None,
         "language": "en",
         "unit": "word",

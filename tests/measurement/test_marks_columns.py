@@ -200,8 +200,6 @@ def test_the_report_column_and_section_read_the_checks_figures() -> None:
         wer_mean=None,
         cer_pooled=None,
         cer_mean=None,
-        similarity=nan,
-        quality=nan,
         flagged_clips=0,
         findings={},
         errors={},

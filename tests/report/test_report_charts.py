@@ -49,8 +49,6 @@ def _entry(
         wer_mean=wer,
         cer_pooled=None,
         cer_mean=None,
-        similarity=NOTHING,
-        quality=NOTHING,
         flagged_clips=0,
         findings={},
         errors=errors or {},

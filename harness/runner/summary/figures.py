@@ -1,7 +1,7 @@
 """The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost,
-how intelligibly (pooled WER over word-unit clips, pooled CER over character-unit ones, never mixed) and,
-for cloning models, how close to the reference voice (mean speaker similarity); and how many failed in
-each error class; the cost planned against the cost billed, which one each model's cost is, and the prices read
+how intelligibly (pooled WER over word-unit clips, pooled CER over character-unit ones, never mixed), each
+registered check's figures (`harness.checks`, pooled as each declares); and how many failed in each error class; the
+cost planned against the cost billed, which one each model's cost is, and the prices read
 too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
 exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
 model and language (`harness.measurement.languages`: the error rate with its 95% interval, the language check, the
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, SectionView, Shown, offering_checks, with_views
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -39,11 +39,11 @@ from harness.results import (
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """What the scorer measured for one model: pooled error rates over its scored clips, mean similarity."""
+    """What the scorer measured for one model: pooled error rates over its scored clips (the figures of the checks
+    that read its scores are the checks': `Summary.checks`)."""
 
     clips: int
     pooled_wer: float | None  # word errors / reference words over its word-unit clips
-    similarity: float | None  # mean speaker similarity of the clips cloned from a reference
     pooled_cer: float | None = None  # character errors / reference characters over its zh/ja clips
 
 
@@ -126,6 +126,20 @@ class Summary:
     own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
+    def figure(self, line: ModelLine, key: str) -> Pooled | None:
+        """A registered check's figure of the line's offering by its key (the JSON's and the report column's),
+        pooled as its check declares, with its interval; None where the offering has none."""
+        return next(
+            (
+                one.figures.get(item.name)
+                for one in self.checks
+                if (one.provider, one.model) == (line.provider, line.model)
+                for item in one.check.fields
+                if one.check.key(item) == key
+            ),
+            None,
+        )
+
 
 def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]:
     """Each registered check's column of the models table (`harness.checks.views`: its `models`), where the run has
@@ -150,7 +164,6 @@ def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
     return Quality(
         figures.scored,
         rates.wer.pooled if rates.wer else None,
-        figures.similarity_mean,
         rates.cer.pooled if rates.cer else None,
     )
 

@@ -192,10 +192,8 @@ def _rate(value: float | None) -> FigureCell:
 
 def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[Cell, ...]:
     if quality is None:
-        return ("—", "—", "—") if with_cer else ("—", "—")
-    similarity = FigureCell("—" if quality.similarity is None else f"{quality.similarity:.3f}", quality.similarity)
-    rates = (_rate(quality.pooled_wer), _rate(quality.pooled_cer)) if with_cer else (_rate(quality.pooled_wer),)
-    return (*rates, similarity)
+        return ("—", "—") if with_cer else ("—",)
+    return (_rate(quality.pooled_wer), _rate(quality.pooled_cer)) if with_cer else (_rate(quality.pooled_wer),)
 
 
 LISTENED = (
@@ -237,11 +235,7 @@ def models_table(summary: Summary) -> SummaryTable:
     with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
     title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
     if scored:
-        title += (
-            "; WER pooled over each model's word-unit clips"
-            + ("; CER over its zh/ja clips" if with_cer else "")
-            + "; similarity to the reference voice (cloning models)"
-        )
+        title += "; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
     title += _feeding(summary)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
@@ -268,11 +262,8 @@ def models_table(summary: Summary) -> SummaryTable:
         Heading("polls", "polls_per_job"),
         Heading("cost", "cost_usd"),
         Heading("$/1M chars", "usd_per_million_chars"),
-        *(
-            [Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []), Heading("similarity")]
-            if scored
-            else []
-        ),
+        *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else [])] if scored else []),
+        *beside_headings(summary.checks, "wer_pooled"),
         *(Heading(heading, key) for heading, key, _ in summary.own_columns),
         *beside_headings(summary.checks, ""),
     )
@@ -303,6 +294,7 @@ def models_table(summary: Summary) -> SummaryTable:
             _cost(line),
             _per_million(line),
             *(_quality_cells(line.quality, with_cer) if scored else ()),
+            *beside_cells(summary.checks, "wer_pooled", f"{line.provider}/{line.model}"),
             *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
             *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"),
         )
