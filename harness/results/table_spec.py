@@ -103,8 +103,11 @@ class Table:
         natural key its UNIQUE constraint declares (a table with none conflicts on its id)."""
         return self.unique[0] if self.surrogate and self.unique else self.key
 
-    def create_sql(self) -> str:
-        """The CREATE statement of the table's first version (`IF NOT EXISTS`: an old store keeps its own)."""
+    def create_sql(self, through: int = FIRST_VERSION) -> str:
+        """The CREATE statement of the table as version `through` holds it (`IF NOT EXISTS`: an old store keeps its
+        own): the first version's columns, then each later one as its migration adds it (`name TYPE`, at the end,
+        version by version), so a store made new at the latest version and an old one migrated to it hold the
+        same columns in the same order."""
         single_key = len(self.key) == 1
         parts = []
         for c in self.columns:
@@ -120,6 +123,8 @@ class Table:
             if c.name in self.references:
                 text += f" REFERENCES {self.references[c.name]}"
             parts.append(text)
+        later = sorted((c for c in self.columns if FIRST_VERSION < c.added <= through), key=lambda c: c.added)
+        parts.extend(f"{c.name} {c.sql_type}" for c in later)  # what `ALTER TABLE ... ADD COLUMN` adds
         if not single_key:
             parts.append(f"PRIMARY KEY ({', '.join(self.key)})")
         parts.extend(f"UNIQUE ({', '.join(columns)})" for columns in self.unique)
