@@ -38,6 +38,7 @@ import pytest
 from tests.helpers.bytecode import write_bytecode_once
 from tests.helpers.child_pytest import one_process
 from tests.helpers.shared import usable_cpus, yield_to_a_shared_build
+from tests.helpers.shared_tls import share_default_tls_contexts
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
 # without it every python the suite starts (the xdist workers, the CLI and pytest runs in subprocesses, the
@@ -155,6 +156,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     _share_renders(config)
+    share_default_tls_contexts()  # the tests' own `httpx.get(...)`: one TLS context, not one each (50 ms)
     if not _xdist_active(config):
         config.addinivalue_line("markers", "xdist_group(name): run on one worker under pytest-xdist (ignored here)")
         return

@@ -14,10 +14,12 @@ Goals (issue 14): ``default`` >= 4x openai-whisper's clips/s with pooled WER wit
 Model loading is excluded from the timings (warm-up first); wall-clock time on a shared 2-core machine
 varies, so quote ``uptime`` beside the figures.
 
-    python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json] [--smoke]
+    python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2]
+        [--voices piper,kokoro] [--json] [--smoke]
 
-``--smoke`` transcribes one sentence's clips on the default path only (openai-whisper and Ray are extras): its goals
-compare modes, so the smoke run judges none of them and says so. A run that misses a goal of the modes it ran says so
+``--smoke`` transcribes one sentence's clips, read by Piper alone, on the default path only (openai-whisper and Ray are
+extras; Kokoro's one render was half the run's CPU): its goals compare modes, so the smoke run judges
+none of them and says so. A run that misses a goal of the modes it ran says so
 and exits 1 (the speed ratios judged only where this process was not saturated: `goals.verdict`).
 
 ``--json`` prints one object per mode and line on stdout: {"mode", "clips", "clips_per_s", "pooled_wer",
@@ -151,15 +153,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--batch-size", type=int, default=8, help="clips per batch, and per Ray task")
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma list of {', '.join(MODES)}")
+    parser.add_argument("--voices", default="", help="comma list of the sandbox voices that read (default: all)")
     parser.add_argument("--json", action="store_true", help="one JSON object per mode and line")
-    args = smoke_mode.parse(parser, argv, sentences=1, modes="default")
+    args = smoke_mode.parse(parser, argv, sentences=1, modes="default", voices="piper")
     chosen = {mode.strip() for mode in args.modes.split(",") if mode.strip()}
     modes = [mode for mode in MODES if mode in chosen]
     unknown = sorted(chosen - set(MODES))
     if unknown:
         parser.error(f"unknown modes {unknown}; valid modes: {', '.join(MODES)}")
 
-    hard = build_hard_set(corpus_items(CORPUS, args.sentences), seed=args.seed)
+    voices = [voice.strip() for voice in args.voices.split(",") if voice.strip()] or None
+    try:
+        hard = build_hard_set(corpus_items(CORPUS, args.sentences), seed=args.seed, voices=voices)
+    except ValueError as exc:
+        parser.error(str(exc))
     clips = hard.clips
     results: dict[str, ModeResult] = {}
     watch = goals.Watch().start()

@@ -81,9 +81,9 @@ def _loaded_model() -> Any:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.intra_op_num_threads = 1
             path = str(_joined_model(core))
-            session = onnxruntime.InferenceSession(
-                _timed_graph(path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
+            store = RenderStore.from_environment()  # the graph kept beside the renders, where they are kept
+            graph = store.graph(Path(path), _VERSIONED, lambda: _timed_graph(path)) if store else _timed_graph(path)
+            session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
             model = Kokoro.__new__(Kokoro)  # `from_session` wants the session's own file: this one is in memory
             model._setup(
                 session=session,

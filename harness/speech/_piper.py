@@ -53,8 +53,9 @@ def _aligned_model(model: Path) -> str | bytes:
     return bytes(graph.SerializeToString())
 
 
-def _load_voice(model: Path, config: Path) -> PiperVoice:
-    """`PiperVoice.load` for the CPU, on one thread that sleeps when idle (onnxruntime's default spins).
+def _load_voice(model: Path, config: Path, store: RenderStore | None = None) -> PiperVoice:
+    """`PiperVoice.load` for the CPU, on one thread that sleeps when idle (onnxruntime's default spins); its patched
+    graph from `store` where an earlier load kept it there.
 
     One thread: the sandbox renders several jobs at once (a thread pool) beside the runner and the scorer,
     so a second thread per render only contends for the cores, making a run slower and costlier for the
@@ -69,9 +70,8 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.intra_op_num_threads = 1
-    session = onnxruntime.InferenceSession(
-        _aligned_model(model), sess_options=options, providers=["CPUExecutionProvider"]
-    )
+    graph = store.graph(model, "piper-tts", lambda: _aligned_model(model)) if store else _aligned_model(model)
+    session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
 
 
@@ -114,7 +114,7 @@ class PiperBackend:
             loaded = self._voices.get(voice)
             if loaded is None:
                 model, config = self.voice_paths(voice)
-                loaded = _load_voice(model, config)
+                loaded = _load_voice(model, config, self._store)
                 self._voices[voice] = loaded
             return loaded
 

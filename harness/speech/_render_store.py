@@ -15,6 +15,10 @@ whole render or none; one that does not read back (truncated, another format) is
 again. Where each word is said (`WordTime`s, from the voice's phoneme durations) is kept beside the samples in
 `<digest>.words.json`; a render whose words file is missing or of another revision is rendered again (the same
 samples: they are kept, the words added).
+
+The voices' ONNX graphs, patched to expose their phoneme durations, are kept in the same folder (`graph`): parsing,
+patching and serialising a voice's graph costs about 0.6 CPU-s in every process that loads the voice, and the result
+is a pure function of the voice's file and the packages that patch it, so a process finding it kept loads the file.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -41,6 +46,8 @@ _MAGIC = b"TTSR"
 _HEADER_BYTES = 8  # magic, then the sample rate as a little-endian uint32
 #: Raised whenever how written words are mapped on the voice's durations changes (`harness.speech._words`).
 WORDS_REVISION = 1
+#: Raised whenever how a voice's graph is patched changes (Piper's alignment output, Kokoro's `duration` output).
+GRAPH_REVISION = 1
 
 log = logging.getLogger("harness.speech")
 
@@ -126,6 +133,30 @@ class RenderStore:
             f"{key.digest()}.words.json",
             json.dumps({"revision": WORDS_REVISION, "words": listed}, ensure_ascii=False).encode(),
         )
+
+    def graph(self, source: Path, packages: str, patch: Callable[[], str | bytes]) -> str | bytes:
+        """The patched graph of the voice file `source`: the kept file's path where it was kept by an earlier load
+        (here or in another process), else `patch()` — kept for the next where it is a patched graph (bytes);
+        `packages` names what patches it, as a `RenderKey`'s voice package does."""
+        try:
+            stat = source.stat()
+        except OSError:
+            return patch()
+        material = {
+            "revision": GRAPH_REVISION,
+            "source": str(source.resolve()),
+            "size": stat.st_size,
+            "modified": stat.st_mtime_ns,
+            "versions": _versions(f"onnx+{packages}"),
+        }
+        digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+        kept = self.folder / f"{digest}.onnx"
+        if kept.is_file():  # written whole or not at all (`_write` renames it into place)
+            return str(kept)
+        patched = patch()
+        if isinstance(patched, bytes):
+            self._write(kept.name, patched)
+        return patched
 
     def _write(self, name: str, payload: bytes) -> None:
         try:

@@ -34,3 +34,19 @@ def test_one_context_for_the_same_inputs_and_a_new_one_when_the_environment_name
     assert len(shared_tls_context(trust_env=False).get_ca_certs()) == len(
         httpx.create_ssl_context(trust_env=False).get_ca_certs()
     )
+
+
+def test_the_suites_own_default_clients_share_the_harness_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests.helpers.shared_tls (the root conftest): `httpx.get(...)` in a test reads no certificate bundle of its own;
+    a client given its own `verify=` keeps it."""
+    from httpx._transports import default as transports
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with httpx.Client() as plain, httpx.Client(trust_env=False) as untrusting:
+        assert plain._transport._pool._ssl_context is shared_tls_context(trust_env=True)  # type: ignore[attr-defined]
+        assert untrusting._transport._pool._ssl_context is shared_tls_context(trust_env=False)  # type: ignore[attr-defined]
+    own = ssl.create_default_context()
+    assert transports.create_ssl_context(verify=own) is own
+    unverified = transports.create_ssl_context(verify=False)
+    assert unverified is not shared_tls_context(trust_env=True) and unverified.verify_mode is ssl.CERT_NONE

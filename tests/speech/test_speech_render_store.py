@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.speech import Rendition, SpeechEngine
+from harness.speech import Rendition, SpeechEngine, _piper
 from harness.speech._piper import PiperBackend
 from harness.speech._render_store import ENVIRONMENT_VARIABLE, RenderKey, RenderStore
 
@@ -82,3 +82,41 @@ def _sharing(loaded: PiperBackend, store: RenderStore) -> PiperBackend:
     backend = PiperBackend(store=store, recent=0)
     backend._voices = loaded._voices
     return backend
+
+
+def test_a_voice_graph_is_patched_once_and_kept_for_the_next_load(tmp_path: Path) -> None:
+    """A voice's patched graph (Piper's alignment output, Kokoro's durations) is kept beside the renders: the next load,
+    here or in another process, reads the file instead of parsing and patching the voice again; a changed voice file
+    is patched anew, and a graph left unpatched (no `onnx` here) is not kept."""
+    store = RenderStore(tmp_path / "renders")
+    voice = tmp_path / "voice.onnx"
+    voice.write_bytes(b"the voice's graph")
+    patched: list[bytes] = []
+
+    def patch() -> bytes:
+        patched.append(voice.read_bytes())
+        return b"patched " + voice.read_bytes()
+
+    assert store.graph(voice, "piper-tts", patch) == b"patched the voice's graph"
+    kept = store.graph(voice, "piper-tts", patch)
+    assert isinstance(kept, str) and Path(kept).read_bytes() == b"patched the voice's graph" and len(patched) == 1
+    voice.write_bytes(b"another voice's graph")
+    assert store.graph(voice, "piper-tts", patch) == b"patched another voice's graph" and len(patched) == 2
+    assert store.graph(tmp_path / "other.onnx", "piper-tts", lambda: "other.onnx") == "other.onnx"
+    assert len(list((tmp_path / "renders").glob("*.onnx"))) == 2
+
+
+def test_a_voice_loaded_from_its_kept_graph_renders_the_same_samples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = RenderStore(tmp_path)
+    samples, _ = PiperBackend(store=store, recent=0).synthesize("Seven boxes.", "joe", 1.0)
+    assert len(list(tmp_path.glob("*.onnx"))) == 1  # the patched graph, kept by that load
+    next(tmp_path.glob("*.pcm")).unlink()  # the render itself made again, by a voice loaded from the kept graph
+
+    def not_again(model: Path) -> bytes:
+        raise AssertionError(f"{model} was patched again")
+
+    monkeypatch.setattr(_piper, "_aligned_model", not_again)
+    again, _ = PiperBackend(store=store, recent=0).synthesize("Seven boxes.", "joe", 1.0)
+    assert np.array_equal(again, samples)

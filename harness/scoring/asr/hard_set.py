@@ -95,18 +95,26 @@ class HardSet:
         return sorted({clip.voice for clip in self.clips})
 
 
-def build_hard_set(items: Sequence[tuple[str, str]], seed: int = DEFAULT_SEED) -> HardSet:
-    """Every item read by every sandbox voice, in every condition (``len(items) * voices * 4`` clips).
+def build_hard_set(
+    items: Sequence[tuple[str, str]], seed: int = DEFAULT_SEED, voices: Sequence[str] | None = None
+) -> HardSet:
+    """Every item read by every sandbox voice (or the `voices` named), in every condition
+    (``len(items) * voices * 4`` clips).
 
     A voice whose engine is missing here is left out and named in ``unavailable_voices``, so a figure
-    never silently covers fewer voices than it says.
+    never silently covers fewer voices than it says. A voice's noise is the same whichever others are read.
     """
     from harness.speech import Engine, EngineUnavailableError, Rendition, default_engine
 
+    unknown = sorted(set(voices or ()) - {voice.value for voice in Engine})
+    if unknown:
+        raise ValueError(f"unknown voices {unknown}; valid voices: {', '.join(voice.value for voice in Engine)}")
     engine = default_engine()
     clips: list[HardClip] = []
     unavailable: dict[str, str] = {}
     for voice_index, voice in enumerate(Engine):
+        if voices is not None and voice.value not in voices:
+            continue
         rendition = Rendition(engine=voice)
         for index, (item_id, text) in enumerate(items):
             try:
