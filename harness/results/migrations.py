@@ -22,7 +22,7 @@ class Migration:
     """The columns one schema version added (from the tables' declarations), and the statements that fill them in
     rows already there."""
 
-    columns: Sequence[tuple[str, str, str]]  # (table, column, type)
+    columns: Sequence[tuple[str, str, str]]  # (table, column, its definition: `Column.added_sql`)
     backfill: Sequence[str] = ()
 
 
@@ -57,7 +57,7 @@ BACKFILLS: Mapping[int, tuple[str, ...]] = {
 
 
 def _added(version: int) -> tuple[tuple[str, str, str], ...]:
-    return tuple((table.name, column.name, column.sql_type) for table in TABLES for column in table.added_in(version))
+    return tuple((table.name, column.name, column.added_sql) for table in TABLES for column in table.added_in(version))
 
 
 def _undeclared_versions() -> set[int]:
@@ -81,9 +81,9 @@ def migrate(conn: Connection) -> None:
         if int(version) <= current:
             continue
         migration = MIGRATIONS[version]
-        for table, column, kind in migration.columns:
+        for table, column, definition in migration.columns:
             if column not in columns_of(conn, table):
-                conn.execute(ddl(dialect_of(conn), f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+                conn.execute(ddl(dialect_of(conn), f"ALTER TABLE {table} ADD COLUMN {definition}"))
         for statement in migration.backfill:
             conn.execute(statement)
         conn.execute(

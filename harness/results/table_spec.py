@@ -65,6 +65,12 @@ class Column:
     backfilled: bool = False
     stored_default: str | None = None
 
+    @property
+    def added_sql(self) -> str:
+        """The column as a migration adds it (`ALTER TABLE ... ADD COLUMN`) and as a new store's CREATE lists it after
+        the first version's columns: one definition, so a migrated store and a new one hold the same column."""
+        return f"{self.name} {self.sql_type}"
+
 
 @dataclass(frozen=True, slots=True)
 class Index:
@@ -124,7 +130,7 @@ class Table:
                 text += f" REFERENCES {self.references[c.name]}"
             parts.append(text)
         later = sorted((c for c in self.columns if FIRST_VERSION < c.added <= through), key=lambda c: c.added)
-        parts.extend(f"{c.name} {c.sql_type}" for c in later)  # what `ALTER TABLE ... ADD COLUMN` adds
+        parts.extend(c.added_sql for c in later)
         if not single_key:
             parts.append(f"PRIMARY KEY ({', '.join(self.key)})")
         parts.extend(f"UNIQUE ({', '.join(columns)})" for columns in self.unique)
