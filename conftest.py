@@ -18,7 +18,9 @@ command. This file keeps the other ways of running working:
     the single tests in an order that spreads the ones waiting on clocks, and the run's readers last, when it is
     long made (the slow ones first among them);
   - the controller writes the checkout's bytecode once before the workers start (tests.helpers.bytecode),
-    instead of each worker compiling the same modules in a fresh clone.
+    instead of each worker compiling the same modules in a fresh clone;
+  - a parallel session's summary ends with the machine's pace at its start and end (tests.helpers.machine_pace):
+    the suite's time is read beside it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import pytest
 
 from tests.helpers.bytecode import write_bytecode_once
 from tests.helpers.child_pytest import one_process
+from tests.helpers.machine_pace import loop_cpu_ms, say
 from tests.helpers.shared import usable_cpus, yield_to_a_shared_build
 from tests.helpers.shared_tls import share_default_tls_contexts
 
@@ -168,14 +171,24 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), *one_process()]))
 
 
+_pace_at_start_ms: float | None = None  # the machine's pace when this session started (tests.helpers.machine_pace)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    global _pace_at_start_ms
     # Before pytest-xdist starts the workers (its own sessionstart runs last): each would compile the same
     # modules at once in a fresh clone (tests.helpers.bytecode).
-    if session.config.pluginmanager.has_plugin("dsession"):
+    if session.config.pluginmanager.has_plugin("dsession"):  # the controller of a parallel session (no child pytest)
+        _pace_at_start_ms = loop_cpu_ms()
         write_bytecode_once(session.config)
         from tests.helpers.default_run import start_in_the_controller  # a plugin of this conftest's, registered
 
         start_in_the_controller(session.config)  # the README's run, while the workers start and collect
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _pace_at_start_ms is not None:
+        say(terminalreporter, _pace_at_start_ms, loop_cpu_ms())
 
 
 @pytest.fixture(autouse=True)
