@@ -84,7 +84,7 @@ def _loaded_model() -> Any:
             store = RenderStore.from_environment()  # the graph kept beside the renders, where they are kept
             graph = store.graph(Path(path), _VERSIONED, lambda: _timed_graph(path)) if store else _timed_graph(path)
             session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
-            model = Kokoro.__new__(Kokoro)  # `from_session` wants the session's own file: this one is in memory
+            model = Kokoro.__new__(Kokoro)  # `from_session` wants the session's own file: this graph is the patched one
             model._setup(
                 session=session,
                 model_path=path,
