@@ -39,7 +39,7 @@ CORPORA = Path(__file__).resolve().parents[1] / "corpora"
 MEDIAN_GOAL_MS, P95_GOAL_MS, UNPLACED_GOAL, CPU_GOAL_S = 80.0, 400.0, 0.10, 0.25
 JUDGED_WORDS = 100  # fewer: the p95 is a few words' maximum
 DEFAULT = "tiny.en fitted"
-REFERENCE = "piper-dtw"  # the default aligner (issue 81)
+REFERENCE = ReferenceAligner.model_id  # the default aligner (issue 81)
 #: Issue 81's goals for the default aligner, per voice on 100 words or more.
 REFERENCE_P95_GOAL_MS, REFERENCE_BIAS_GOAL_MS = 60.0, 10.0
 Aligner = ReferenceAligner | WordAligner

@@ -4,6 +4,8 @@ the shipped Piper voice, whose phoneme durations say exactly where each written 
 become spectral frames (MFCCs, 10 ms apart, each clip's mean and spread removed so two voices compare), dynamic time
 warping pairs the reference's frames with the clip's, and each reference word start is carried through the path.
 This is aeneas' way (synthesise the text, warp it on the audio), with a voice whose times are known, not guessed.
+A pause is one frame in the warp, however long it lasts in either clip (`PAUSE_FRAMES`): how long a voice pauses is
+the voice's, not the words', and a word the path puts on a pause starts where the pause ends.
 
 Where it cannot place a word it says so (`PlacedWord.why`), never guesses: the text the reference voice cannot speak,
 a clip with no sound, or a word whose stretch of the path costs far more than the clip's typical frame (the clip
@@ -32,25 +34,37 @@ N_MFCC = 13
 #: A word whose stretch of the path costs this many times the path's median frame is not the reference's word:
 #: not placed (the clip says something else there, or nothing).
 MAX_COST_RATIO = 3.0
-MODEL_ID = "piper-dtw"
+MODEL_ID = "piper-dtw-2"  # "-2": pauses kept to one frame (2026-11-28); "piper-dtw" before
 #: A clip's marks are off where their median onset error, against where this aligner hears the words, passes this
 #: (issue 81); recorded with the words it hears (`jobs.heard_words`), so each run is judged by its own aligner's
-#: yardstick. The warp hears true marks at a median of 3 ms on a Piper voice and 35 ms on Kokoro, a voice unlike it,
-#: most of that Kokoro's own word times being late (signed median -31 ms; docs/measurements.md): 60 ms keeps 25 ms
-#: over the worse voice, and marks 100 ms late or early read 100 ms (69–131 ms on Kokoro), over it (docs/marks.md).
-#: Held on the median: the aligner's p95 on Kokoro (228 ms, words its own times misplace) is too wide.
+#: yardstick. The warp hears true marks at a median of 3 ms on a Piper voice and 31 ms on Kokoro, a voice unlike it,
+#: most of that Kokoro's own word times being late (signed median -30 ms; docs/measurements.md): 60 ms keeps 29 ms
+#: over the worse voice, and marks 100 ms late or early read 100 ms (70–130 ms on Kokoro), over it (docs/marks.md).
+#: Held on the median: the aligner's p95 on Kokoro (87 ms, most of it the same lag) is too wide to hold a clip to.
 ONSET_LIMIT_MS = 60.0
-#: Its own onset error on known truth, stated beside every figure it heard (docs/measurements.md, 2026-11-27:
+#: Its own onset error on known truth, stated beside every figure it heard (docs/measurements.md, 2026-11-28:
 #: benchmarks/perf/aligner_error.py, Piper and Kokoro voices); recorded with the words it hears, as the limit is.
-OWN_ERROR = "the aligner's own onset error (Piper reference warp, on known truth): median 3–35 ms, p95 9–228 ms"
+OWN_ERROR = "the aligner's own onset error (Piper reference warp, on known truth): median 3–31 ms, p95 10–87 ms"
 #: Longer clips are not aligned: the warp's table is frames × frames (30 s: 3,000² costs, 72 MB each).
 MAX_CLIP_S = 30.0
 #: A clip this many times longer or shorter than the reference is not the text at a pace the warp can follow.
 MAX_LENGTH_RATIO = 3.0
 SILENT = 1e-4  # a clip whose peak is under this holds no speech
-#: The level's weight beside the 13 MFCCs (each of spread 1): measured 2 best on Kokoro (p95 228 ms against 261 at 0
-#: and 260 at 4, 32 clips; the median the same).
+#: The level's weight beside the 13 MFCCs (each of spread 1): measured 2 best on Kokoro before pauses were one frame
+#: of the warp (p95 228 ms against 261 at 0 and 260 at 4, 32 clips; the median the same).
 ENERGY_WEIGHT = 2.0
+#: A pause: this many frames (120 ms) or more in a row at least 36 dB under the clip's loud frames (`_level` -0.9).
+#: Each pause, in either clip, is one frame in the warp. A voice that pauses where the reference does not (Kokoro
+#: after "window", 0.38 s) left the warp pairing the reference's next word with the pause's start, and the word read
+#: 0.4 s early; measured (benchmarks/perf/aligner_error.py, 2026-11-28) on Kokoro p95 261 -> 87 ms over its 32
+#: sentences and 192 -> 75 ms over 28 others (en_read 17-44), Piper's the same (p95 9-10 ms, signed median 0).
+#: Shorter gaps (a stop's closure) are the words' own and are kept: 80 ms gave Kokoro p95 110, 200 ms 100.
+PAUSE_FRAMES = 12
+PAUSE_LEVEL = -0.9
+#: A word whose first 100 ms (of the reference's own time) the path pairs with a pause of the clip starts where the
+#: pause ends, where the reference speaks on there (no pause, or only a stop's closure: "cool"'s k). A pause both make
+#: ("looked"'s closure before "beautiful") is left: moving the word past it read "looked" 321 ms late.
+ONSET_FRAMES = 10
 _WORD = re.compile(r"\S+")
 Float64Array = npt.NDArray[np.float64]
 
@@ -162,9 +176,27 @@ def _level(db: Float64Array) -> Float64Array:
     return np.asarray(np.clip((db - loud) / 40.0, -1.0, 0.0), dtype=np.float64)
 
 
-def _frames(clip: FloatArray) -> Float64Array:
+def _frames(clip: FloatArray) -> tuple[Float64Array, Float64Array]:
+    """The warp's frames of a clip (its MFCCs beside its weighted level) and each frame's level (`_level`)."""
     mfcc, db = features(clip)
-    return np.hstack([mfcc, ENERGY_WEIGHT * _level(db)[:, None]])
+    level = _level(db)
+    return np.hstack([mfcc, ENERGY_WEIGHT * level[:, None]]), level
+
+
+def without_pauses(level: Float64Array) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The frames the warp keeps of a clip (`_level`'s per frame): every frame but a pause's (`PAUSE_FRAMES` or more
+    at `PAUSE_LEVEL` or under), whose first alone stands for it. Returns the kept frames and, for each, the frame a
+    word the path puts there starts at: its own, or, for a pause's stand-in, the first frame after the pause."""
+    quiet = np.concatenate(([False], level <= PAUSE_LEVEL, [False]))
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    kept = np.ones(len(level), dtype=bool)
+    starts_at = np.arange(len(level), dtype=np.intp)
+    for first, after in zip(edges[::2], edges[1::2], strict=True):
+        if after - first >= PAUSE_FRAMES:
+            kept[first + 1 : after] = False
+            starts_at[first] = after
+    frames = np.flatnonzero(kept)
+    return frames, starts_at[frames]
 
 
 def align_on_reference(
@@ -173,15 +205,23 @@ def align_on_reference(
     reference_words: Sequence[tuple[float, float]],
 ) -> list[tuple[float | None, float, str]]:
     """Each reference word (start, end in the reference, seconds) carried onto `clip` (both mono 16 kHz): (its start
-    in the clip or None, the cost ratio of its stretch of the path, why not placed)."""
-    ours, theirs = _frames(reference), _frames(clip)
+    in the clip or None, the cost ratio of its stretch of the path, why not placed). Each pause of either clip is one
+    frame of the warp (`without_pauses`)."""
+    (ours_all, our_level), (theirs_all, their_level) = _frames(reference), _frames(clip)
+    ours_kept, our_starts = without_pauses(our_level)
+    our_pauses = our_starts != ours_kept  # the reference's own pauses' stand-ins
+    theirs_kept, starts_at = without_pauses(their_level)
+    ours, theirs = ours_all[ours_kept], theirs_all[theirs_kept]
     # squared distances by the dot product: a broadcast difference would hold frames × frames × features at once
     squared = (ours**2).sum(axis=1)[:, None] + (theirs**2).sum(axis=1)[None, :] - 2.0 * ours @ theirs.T
     ref, hyp, steps = warp_path(np.sqrt(np.maximum(squared, 0.0)))
     typical = float(np.median(steps)) or 1e-9
     placed: list[tuple[float | None, float, str]] = []
     for start, end in reference_words:
-        on = (ref >= int(start * SAMPLE_RATE / HOP)) & (ref <= int(end * SAMPLE_RATE / HOP))
+        # the word's frames among those the warp kept (a word starting in a pause starts where the pause ends)
+        first = int(np.searchsorted(ours_kept, round(start * SAMPLE_RATE / HOP)))
+        last = max(first, int(np.searchsorted(ours_kept, round(end * SAMPLE_RATE / HOP), side="right")) - 1)
+        on = (ref >= first) & (ref <= last)
         ratio = float(steps[on].mean() / typical) if on.any() else float("inf")
         if ratio > MAX_COST_RATIO:
             placed.append(
@@ -193,7 +233,15 @@ def align_on_reference(
                 )
             )
         else:
-            placed.append((carried(start, ref, hyp), ratio, ""))
+            at = round(carried(first * HOP / SAMPLE_RATE, ref, hyp) * SAMPLE_RATE / HOP)
+            # a pause of the clip paired with the word's onset (its first ONSET_FRAMES of the reference's own time, not
+            # a pause of the reference's): the reference speaks on there, so the word starts after the pause
+            window = ours_kept[min(first, len(ours_kept) - 1)] + ONSET_FRAMES
+            onset = (ref >= first) & (ref <= last) & (ours_kept[ref] < window) & ~our_pauses[ref]
+            pauses = [int(j) for j in hyp[onset] if starts_at[j] != theirs_kept[j]]
+            at = max([at, *pauses])
+            frame = int(starts_at[at]) if at < len(starts_at) else int(theirs_kept[-1]) + 1
+            placed.append((frame * HOP / SAMPLE_RATE, ratio, ""))
     return placed
 
 
