@@ -11,11 +11,13 @@ the two starts, its signed error aligner minus truth. Printed: how late each voi
 sound (independent of any aligner), then per voice and aligner the median and p95 onset error in ms, the signed
 median, the words not placed (said, never guessed) and the CPU time (`time.process_time`) per clip.
 
-Run: python benchmarks/perf/aligner_error.py [--items N] [--models tiny.en,base] [--windows fitted,30s] [--voices
-piper,kokoro] [--smoke] (`--models ""`: the warp alone; `--smoke`: two items, Piper alone). Goals, on a sample of 100
-words or more per voice (a smoke run's is smaller: not judged, said so): the warp's p95 within 60 ms and signed median
-within 10 ms (issue 81); tiny.en fitted's median within 80 ms and p95 within 400 ms, under 10% of the words unplaced;
-every word placed or said why. Timing goal (judged where the process was not saturated): 0.25 s of CPU a clip.
+Run: python benchmarks/perf/aligner_error.py [--items N] [--corpus NAME --skip N] [--models tiny.en,base] [--windows
+fitted,30s] [--voices piper,kokoro] [--smoke] (`--models ""`: the warp alone; `--smoke`: two items, Piper alone;
+`--corpus en_read --skip 16 --items 28`: 28 sentences the default's 32 leave out, a held-out check). Goals, on a
+sample of 100 words or more per voice (a smoke run's is smaller: not judged, said so): the warp's p95 within 60 ms
+and signed median within 10 ms (issue 81); tiny.en fitted's median within 80 ms and p95 within 400 ms, under 10% of
+the words unplaced; every word placed or said why. Timing goal (judged where the process was not saturated): 0.25 s
+of CPU a clip.
 """
 
 from __future__ import annotations
@@ -75,13 +77,21 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f} ms"
 
 
-def sentences(count: int) -> list[str]:
-    read, numbers = (
-        [item["text"] for item in json.loads((CORPORA / f"{name}.json").read_text())["items"]]
-        for name in ("en_read", "en_numbers")
-    )
+def _texts(name: str) -> list[str]:
+    return [item["text"] for item in json.loads((CORPORA / f"{name}.json").read_text())["items"]]
+
+
+def sentences(count: int, corpus: str = "", skip: int = 0) -> list[str]:
+    """`count` sentences after the first `skip`: en_read's and en_numbers' alternately (the default, on which the
+    aligner's settings were chosen), or one corpus of benchmarks/corpora named (`--corpus en_read --skip 16`: the
+    sentences the default leaves out, a held-out check)."""
+    if corpus:
+        if not (CORPORA / f"{corpus}.json").is_file():
+            raise SystemExit(f"--corpus: no corpus {corpus!r} in {CORPORA}")
+        return _texts(corpus)[skip : skip + count]
+    read, numbers = _texts("en_read"), _texts("en_numbers")
     mixed = [text for pair in zip(read, numbers, strict=False) for text in pair]
-    return mixed[:count]
+    return mixed[skip : skip + count]
 
 
 def truth_lag_ms(texts: list[str], voice: Engine) -> float | None:
@@ -137,6 +147,8 @@ def measure(texts: list[str], voices: list[Engine], named: dict[str, Aligner]) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=32)  # en_numbers holds 16: 32 alternate
+    parser.add_argument("--corpus", default="", help="one corpus of benchmarks/corpora (default: en_read, en_numbers)")
+    parser.add_argument("--skip", type=int, default=0, help="the corpus's first sentences left out")
     parser.add_argument("--models", default="tiny.en")
     parser.add_argument("--windows", default="fitted,30s")
     parser.add_argument("--voices", default="piper,kokoro", help="the voices that speak (comma list)")
@@ -150,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         voices.append(Engine.KOKORO)
     elif Engine.KOKORO.value in asked:
         print(f"Kokoro left out: {unavailable_reason(Engine.KOKORO)}")
-    texts = sentences(args.items)
+    texts = sentences(args.items, args.corpus, args.skip)
     with goals.Watch() as watch:
         named = aligners([m for m in args.models.split(",") if m], [w == "fitted" for w in args.windows.split(",")])
         tallies = measure(texts, voices, named)
