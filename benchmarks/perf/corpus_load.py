@@ -36,19 +36,20 @@ KINDS = ("plain", "hard", "hard-distinct")
 _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
-def corpus(kind: str, items: int) -> dict[str, Any]:
-    """A valid corpus file's content of ``items`` items of ``kind``."""
+def corpus(kind: str, items: int, first: int = 0) -> dict[str, Any]:
+    """A valid corpus file's content of ``items`` items of ``kind``, numbered from ``first`` (a hard-distinct file
+    numbered apart from another shares no form with it: nothing it loads is cached from the other's load)."""
     if kind == "plain":
         texts = [item["text"] for item in json.loads(data_path(CORPORA, "en_read.json").read_text())["items"]]
         return {
             "name": "large",
             "version": "1",
             "language": "en",
-            "items": [{"id": f"read-{n:06d}", "text": texts[n % len(texts)]} for n in range(items)],
+            "items": [{"id": f"read-{n:06d}", "text": texts[n % len(texts)]} for n in range(first, first + items)],
         }
     hard = json.loads(data_path(CORPORA, "en_hard.json").read_text())
     written = []
-    for n in range(items):
+    for n in range(first, first + items):
         item = dict(hard["items"][n % len(hard["items"])], id=f"hard-{n:06d}")
         if kind == "hard-distinct":  # a word of its own after every form: no form is shared with another item
             own = " ".join(_NUMBER_WORDS[int(digit)] for digit in str(n))
@@ -83,18 +84,29 @@ def measure(path: Path) -> dict[str, float]:
     }
 
 
-def run(kind: str, items: int, folder: Path, *, fresh_process: bool) -> dict[str, float]:
-    path = folder / f"{kind}.json"
-    path.write_text(json.dumps(corpus(kind, items)), encoding="utf-8")
-    size_mb = path.stat().st_size / 2**20
-    if fresh_process:
-        said = subprocess.run(
-            [sys.executable, __file__, "--measure", str(path)], check=True, capture_output=True, text=True
-        ).stdout
-        figures: dict[str, float] = json.loads(said)
-    else:
-        figures = measure(path)
-    return {**figures, "file_mb": size_mb}
+# A smoke run's sample loads in a fraction of a second inside a test worker whose cores the suite's other processes
+# share: one load read 0.31 s of CPU in CI where the same load takes 0.24 s alone. It loads this many files, each
+# numbered apart (nothing cached from another's load), and keeps the fastest, as timeit does.
+SMOKE_LOADS = 3
+
+
+def run(kind: str, items: int, folder: Path, *, fresh_process: bool, loads: int = 1) -> dict[str, float]:
+    """``kind``'s figures for ``items`` items: the fastest (least CPU) of ``loads`` loads of files numbered apart."""
+    measured = []
+    for load in range(loads):
+        path = folder / f"{kind}-{load}.json"
+        path.write_text(json.dumps(corpus(kind, items, first=load * items)), encoding="utf-8")
+        size_mb = path.stat().st_size / 2**20
+        if fresh_process:
+            said = subprocess.run(
+                [sys.executable, __file__, "--measure", str(path)], check=True, capture_output=True, text=True
+            ).stdout
+            figures: dict[str, float] = json.loads(said)
+        else:
+            figures = measure(path)
+        measured.append({**figures, "file_mb": size_mb})
+        path.unlink()
+    return min(measured, key=lambda figures: figures["cpu_seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     # wall clock is not the loader's).
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.kind or KINDS:
-            figures = run(kind, args.items, Path(folder), fresh_process=not args.smoke)
+            loads = SMOKE_LOADS if args.smoke else 1
+            figures = run(kind, args.items, Path(folder), fresh_process=not args.smoke, loads=loads)
             print(
                 f"{kind:14} {figures['items']:>9,.0f} items  {figures['file_mb']:7.1f} MB file  "
                 f"{figures['seconds']:7.2f} s ({figures['cpu_seconds']:.2f} s CPU)  "
-                f"peak RSS {figures['peak_mb']:7.0f} MB" + ("  (this process)" if args.smoke else "")
+                f"peak RSS {figures['peak_mb']:7.0f} MB"
+                + (f"  (this process; the fastest of {loads} loads)" if args.smoke else "")
             )
             allowed = 30.0 * figures["items"] / 150_000
             if figures["cpu_seconds"] > allowed:

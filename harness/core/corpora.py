@@ -19,10 +19,12 @@ line per problem).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,7 +249,24 @@ def load_corpus(selector: str) -> Corpus:
         path = known[spec]
     if not path.is_file():
         raise UsageError(f"corpus file {path} does not exist")
-    return parse_corpus(_read(path), path, int(count) if count else None)
+    with _collector_paused():
+        return parse_corpus(_read(path), path, int(count) if count else None)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a corpus file is read and its items built. A large file makes millions
+    of objects, none of them in a cycle, and each full collection the allocations trigger walks all of those made so
+    far: 150,000 hard-text items took 26.8 s of CPU with it running and 17.4 s paused (benchmarks/perf/corpus_load.py,
+    2026-11-29). Reference counting still frees what is dropped; a cycle made meanwhile, by any thread, waits for the
+    next collection after the load. Left paused where the caller had paused it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def corpus_of(language: str) -> str:

@@ -75,3 +75,37 @@ def test_bad_corpora_are_usage_errors() -> None:
         )
     with pytest.raises(UsageError, match="version"):
         parse_corpus({"name": "x", "language": "en", "items": [{"id": "a", "text": "x"}]})
+
+
+def test_a_corpus_loads_with_the_cycle_collector_paused_and_leaves_it_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large file's objects hold no cycle; full collections walking them were a third of a large load's CPU
+    # (docs/hard-text.md). The collector's state is seen where the file is read and where its items are built.
+    import gc
+
+    from harness.core import corpora
+
+    seen: list[tuple[str, bool]] = []
+    read, parse = corpora._read, corpora.parse_corpus
+
+    def reading(path: Path) -> object:
+        seen.append(("read", gc.isenabled()))
+        return read(path)
+
+    def parsing(*args: object) -> object:
+        seen.append(("parse", gc.isenabled()))
+        return parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpora, "_read", reading)
+    monkeypatch.setattr(corpora, "parse_corpus", parsing)
+    try:
+        assert gc.isenabled()
+        load_corpus("en_hard")
+        assert gc.isenabled()  # running again after the load
+        gc.disable()
+        load_corpus("en_hard")
+        assert not gc.isenabled()  # paused by the caller: still paused
+    finally:
+        gc.enable()
+    assert seen == [("read", False), ("parse", False)] * 2

@@ -25,6 +25,7 @@ from harness.core.hard_text.grammar import (
     Reading,
     Word,
     automaton,
+    check,
     count_readings,
     fullest,
     joined,
@@ -71,6 +72,19 @@ def test_the_shortest_shared_reading_is_the_example() -> None:
     assert shared_reading("one nine [eight] four", "one nine {eight four|four}") == ("one", "nine", "four")
     assert shared_reading("twelve fifty", "twelve dollars [and] fifty") is None
     assert shared_reading("oh one", "o one") is None  # compared as spelled: sounds are the judge's business
+
+
+def test_a_form_of_words_alone_is_checked_and_compared_without_its_automaton() -> None:
+    # Its one reading walked through the other form (either side), as the product walk would find it.
+    assert shared_reading("twelve dollars fifty", "twelve dollars [and] fifty") == ("twelve", "dollars", "fifty")
+    assert shared_reading("twelve dollars [and] fifty", "twelve dollars fifty") == ("twelve", "dollars", "fifty")
+    assert shared_reading("twelve fifty", "twelve fifty") == ("twelve", "fifty")
+    assert shared_reading("twelve fifty", "twelve {fifty|five oh}") == ("twelve", "fifty")
+    assert shared_reading("twelve", "twelve fifty") is None
+    check("o'clock two")
+    for bad, said in (("Two", "not a lowercase word"), ("  ", "empty"), ("a " * 300, "at most 500")):
+        with pytest.raises(GrammarError, match=said):
+            check(bad)
     assert matches("o one", ("oh", "one")) and not matches("o one", ("oh", "one"), as_spelled=True)
 
 

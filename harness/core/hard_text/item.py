@@ -24,7 +24,7 @@ from harness.core.hard_text.automata import TooLarge
 from harness.core.hard_text.grammar import (
     GrammarError,
     Reading,
-    automaton,
+    check,
     matches,
     matches_joined,
     quoted,
@@ -206,7 +206,7 @@ def _form_problems(accepted: list[str], misreadings: list[Misreading]) -> list[s
 @lru_cache(maxsize=_CACHED_CHECKS)
 def _form_problem(form: str) -> str | None:
     try:
-        automaton(form)
+        check(form)
     except GrammarError as error:
         return str(error)
     return None
