@@ -52,8 +52,8 @@ _CACHED_FORMS = 1024
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _TOKEN = re.compile(r"\s*([\[\]{}|]|[^\s\[\]{}|]+)")
-_PLAIN = re.compile(r"[a-z\s\[\]{}|]*")
-_BRACKETS = re.compile(r"[\[\]{}|]")  # a form without apostrophes or other characters: its words are words
+_PLAIN = re.compile(r"[a-z\s\[\]{}|]*")  # a form without apostrophes or other characters: its words are words
+_BRACKETS = re.compile(r"[\[\]{}|]")  # a form without any: words alone, one reading
 _OPENING = {"]": "[", "}": "{", "|": "{"}
 _CLOSING = {"[": "]", "{": "}"}
 _SHOWN_CHARS = 60  # a form quoted in a message is cut to this: the message stays one short line
