@@ -16,7 +16,6 @@ Run: python benchmarks/perf/corpus_load.py [--items 150000] [--kind plain --kind
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import resource
 import subprocess
@@ -64,17 +63,14 @@ def measure(path: Path) -> dict[str, float]:
 
     The loading thread's CPU, not the process's: in the suite's smoke run this process is a test worker whose other
     threads (a run built in the background, a model's pool) work meanwhile, and their CPU is not the loader's. The
-    objects already alive are frozen out of the collector while it loads: a worker that has run hundreds of tests holds
-    a large heap, and every full collection the loader's allocations trigger would scan it on the loader's thread
-    (0.45 s of "loading" for 0.2 s of work in a suite's late worker)."""
-    gc.collect()
-    gc.freeze()
-    try:
-        started, cpu = time.perf_counter(), time.thread_time()
-        loaded = load_corpus(str(path))
-        seconds, cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
-    finally:
-        gc.unfreeze()
+    collector is the loader's own business (`load_corpus` pauses it): nothing here collects, freezes or unfreezes.
+    It once did (`gc.collect()`, `gc.freeze()`, then `gc.unfreeze()`), and in a test worker that cost more than the
+    loads — a full collection of the worker's heap before each of nine loads — and the unfreeze handed the heap the
+    suite's conftest had frozen after collection back to every later collection: 9–12 s of the smoke's CPU in the
+    suite, 0.9 s alone."""
+    started, cpu = time.perf_counter(), time.thread_time()
+    loaded = load_corpus(str(path))
+    seconds, cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     return {
         "seconds": seconds,

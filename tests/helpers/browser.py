@@ -40,14 +40,16 @@ FLAGS = (
 )
 DEADLINE_S = 60.0
 
-# Resolves once every audio element has metadata (or failed) and every chart has drawn; never hangs:
-# the page's own timer resolves it with what it has after 20 s.
+# Resolves once every audio element that preloads has metadata (or failed) and every chart has drawn; never hangs:
+# the page's own timer resolves it with what it has after 20 s. An element marked `preload="none"` (the report's
+# misheard and failed clips, loaded when played) reads nothing until a reader presses play, as in any browser: waiting
+# for its metadata only ran that timer out (20 s of every page that has one).
 PAGE_STATE_JS = """
 new Promise((resolve) => {
   const collect = () => ({
     audio: [...document.querySelectorAll('audio')].map(a => ({
-      src: a.getAttribute('src'), duration: a.duration, readyState: a.readyState,
-      error: a.error ? a.error.code : null})),
+      src: a.getAttribute('src'), preload: a.getAttribute('preload'), duration: a.duration,
+      readyState: a.readyState, error: a.error ? a.error.code : null})),
     charts: [...document.querySelectorAll('.plotly-graph-div')].map(g => ({
       id: g.id, drawn: !!g._fullLayout && !!g.querySelector('svg.main-svg'),
       traces: g.data ? g.data.length : 0,
@@ -55,7 +57,8 @@ new Promise((resolve) => {
   });
   const ready = () => {
     const s = collect();
-    return s.audio.every(a => a.readyState >= 1 || a.error !== null) && s.charts.every(c => c.drawn);
+    const loaded = (a) => a.preload === 'none' || a.readyState >= 1 || a.error !== null;
+    return s.audio.every(loaded) && s.charts.every(c => c.drawn);
   };
   if (ready()) { resolve(collect()); return; }
   const timer = setInterval(() => { if (ready()) { clearInterval(timer); resolve(collect()); } }, 50);

@@ -29,6 +29,7 @@ TRANSIENT_S, STEP_S = 1.0, 0.6  # a bad hour's added latency; a provider that be
 # pytest-xdist, which at 5% of 0.1 s read as a change of level of its own).
 LEVEL_S, NOISE = 0.3, 0.1
 WARM_UP = 2
+pytestmark = pytest.mark.clock  # every run waits out the drift control's real latency
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ are no script (no `__main__`) are imported: the scripts' runs exercise them.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import sys
@@ -56,7 +57,12 @@ def test_a_perf_script_runs_its_smoke_mode(
         pytest.importorskip(module, reason=f"{name} needs the {extra} extra: pip install -e .[{extra}]")
     monkeypatch.setattr(sys, "argv", [str(PERF / f"{name}.py"), "--smoke"])
     script = _imported(name, monkeypatch)
+    frozen = gc.get_freeze_count()
     code = script.main(["--smoke"])  # type: ignore[attr-defined]
+    # The worker's heap, frozen after collection (conftest.py), stays frozen: a script that unfroze it handed every
+    # later collection of this worker the whole heap again (corpus_load once did: docs/measurements.md). A frozen
+    # object freed by its reference count leaves the count too, so "most of them", not "all".
+    assert gc.get_freeze_count() > frozen // 2, f"{name} --smoke unfroze the objects frozen before it ran"
     said = capsys.readouterr()
     # The goal lines, and what the script printed of each part (a flaky miss in CI is read from this alone)
     assert code == 0, f"{name} --smoke missed its goal:\n" + "\n".join(
