@@ -31,7 +31,15 @@ from harness.checks.pooled import (
     pool,
     said_with,
 )
-from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
+from harness.checks.registry import (
+    ClipCheck,
+    DeclaredCheck,
+    DeclaredRule,
+    generic,
+    registered,
+    rule_judged_by,
+    with_views,
+)
 from harness.checks.views import (
     ColumnView,
     Judged,
@@ -52,6 +60,7 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "DeclaredRule",
     "Judged",
     "ModelsColumn",
     "OfferingCheck",
@@ -76,6 +85,7 @@ __all__ = [
     "paired_change",
     "pool",
     "registered",
+    "rule_judged_by",
     "said_with",
     "with_views",
 ]

@@ -48,6 +48,7 @@ SILENT = FindingKind(
 
 DECLARATION = CheckDeclaration(
     name="cancel",
+    judged_by="harness.core.protocols.cancel",
     title="Cancel",
     version="1",
     doc="docs/checks.md#cancel",

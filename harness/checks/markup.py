@@ -35,6 +35,7 @@ TAG_SPOKEN = FindingKind("tag spoken", "a tag the offering is sent is never spok
 
 DECLARATION = CheckDeclaration(
     name="markup",
+    judged_by="harness.core.pauses_heard",
     title="Markup",
     version="1",
     doc="docs/checks.md#markup",

@@ -27,6 +27,7 @@ HEARD_WRONG = FindingKind(
 
 DECLARATION = CheckDeclaration(
     name="rate_heard",
+    judged_by="harness.core.heard_rate",
     title="Rate heard",
     version="1",
     doc="docs/checks.md#rate-heard",

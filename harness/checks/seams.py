@@ -30,6 +30,7 @@ ROSE_SHARE = 0.5  # nor one of no more than this share of the run before's
 
 DECLARATION = CheckDeclaration(
     name="seams",
+    judged_by="harness.core.seams",
     title="Seams",
     version="1",
     doc="docs/checks.md#seams",

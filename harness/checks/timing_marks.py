@@ -70,6 +70,7 @@ RULE = (
 
 DECLARATION = CheckDeclaration(
     name="timing_marks",
+    judged_by="harness.core.timing_marks",
     title="Timing marks",
     version="1",
     doc="docs/checks.md#timing-marks",

@@ -14,14 +14,15 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
                names one the client gave (`Grammar.sent_ids`) before it, never a constant of its own
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
-    alignment  each utterance's marks, read from the frames as `bench run` reads them, judged by the one verdict
+    marks      each utterance's marks, read from the frames as `bench run` reads them, judged by the one verdict
                (`harness.core.timing_marks.judge_marks`): numbers (not NaN, not millions), in order, within the
                audio (or one sample-rate mismatch), no duplicate timestamps, no overlap or restart between frames;
-               where the check asked for them (`marks_asked`), spelling the transcript, and none a finding
+               where the check asked for them (`marks_asked`), spelling the transcript, and none a finding; named
+               by the timing-marks check's declared rule and each kind's promise (`harness.checks.rule_judged_by`)
     audio      the bytes read as the declared encoding (`harness.core.audio.read_declared`, from the bytes
                alone: no decoder, so a base install runs these checks): whole samples, floats within
                [-1.5, 1.5], a container whole, of the declared kind, and at its declared rate (headerless
-               audio cannot say its rate: a wrong rate shows as alignment beyond the audio)
+               audio cannot say its rate: a wrong rate shows as marks beyond the audio)
     close      the socket ends with a documented close code (a drop without a close frame is a violation)
 
 `FrameFindings.text()` prints each as `frame 12: /frames/12/alignment/charStartTimesMs/3: expected ..., got ...`.
@@ -34,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from harness.checks import rule_judged_by
 from harness.contracts.marks_checks import heard_onset
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
 from harness.core.protocols.marks import socket_marks_of, socket_timing_marks
@@ -352,6 +354,7 @@ def _alignment(
     declared = socket_marks_of(grammar)
     if declared is None:
         return
+    rule = rule_judged_by(judge_marks.__module__)  # the timing-marks check's: its name and each kind's promise
     durations, totals, sounds = heard
     spec = grammar.audio_spec(session)
     frames = {frame.index: frame.text for frame in session.received()}
@@ -381,7 +384,7 @@ def _alignment(
             if finding.kind is MarksKind.MISSING:  # where the list would be: in the first audio frame it rides on
                 audio = next((e.frame for e in events if e.kind is Kind.AUDIO), None)
                 frame = audio if declared.answer is None else next(iter(where), None)
-            found.add(frame, inner, f"timing marks without {finding.kind.value}", finding.message, "alignment")
+            found.add(frame, inner, rule.expected(finding.kind.value), finding.message, rule.name)
 
 
 def _utterances(grammar: Grammar, found: FrameFindings, transcripts: Mapping[str, str]) -> list[str]:

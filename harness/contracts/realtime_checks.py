@@ -38,8 +38,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
+from harness.checks import rule_judged_by
 from harness.contracts.frame_checks import FrameFindings, check_session, schema_findings
 from harness.contracts.seam_checks import session_seams
+from harness.contracts.speech_checks import seams_rule
 from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
@@ -342,8 +344,9 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
             )
         _refused_by_close(target.grammar, session, found)
         if plan.name in SEAMED:
+            rule = seams_rule()
             for frame, seam in session_seams(found.events, target.grammar.audio_spec(session)):
-                found.add(frame, "", "audio frames that join as one sound (docs/seams.md)", seam.detail, "seams")
+                found.add(frame, "", rule.expected(seam.kind), seam.detail, rule.name)
     return found
 
 
@@ -423,10 +426,11 @@ def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) ->
     context = next(iter(plan.transcripts), "")
     outcome = judged(session, target.grammar, context)
     cancel = session.sent()[-1].index if session.sent() else None
+    rule = rule_judged_by(judged.__module__)  # the cancel check's: its name and each verdict's promise
     if outcome.verdict is CancelVerdict.VIOLATION:
-        found.add(cancel, "", "what the documents promise after a cancel", outcome.detail, "cancel")
+        found.add(cancel, "", rule.expected(outcome.verdict.value), outcome.detail, rule.name)
     elif outcome.verdict is CancelVerdict.FINDING:
-        found.drift.append(Drift(f"/frames/{cancel}", outcome.detail, "cancel"))
+        found.drift.append(Drift(f"/frames/{cancel}", outcome.detail, rule.name))
     elif outcome.verdict is CancelVerdict.UNMEASURED:
-        found.add(cancel, "", "a cancel that meets speech still to come", outcome.detail, "cancel")
+        found.add(cancel, "", "a cancel that meets speech still to come", outcome.detail, rule.name)
     return found

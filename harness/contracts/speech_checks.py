@@ -58,6 +58,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from harness.checks import DeclaredRule, rule_judged_by
 from harness.contracts.execute import carried_audio, check_format
 from harness.contracts.finding import body_summary
 from harness.contracts.marks_checks import NAME as MARKS_CHECK
@@ -113,9 +114,15 @@ SPOKEN_TAG_SHARE = 0.2  # the words' sounding time may exceed the plain text's b
 # A check's note that is no broken contract (a Content-Type naming the right bytes by another name): reported by the
 # suite as a finding, never failed (`contracts/test_speech_family.py`).
 FINDING = "finding"
-RATE_RULE = "rate"  # samples heard at another rate than declared: one rule name in every check (docs/seams.md)
 
 Check = Callable[["SpeechTarget", httpx.Client], list[Violation]]
+
+
+def rate_rule() -> str:
+    """The rate heard's rule name, as its check declares it: samples heard at another rate than declared break it, in
+    every check that hears a rate (a stream's, a socket's, a body's: docs/seams.md), by the one rule
+    `harness.core.heard_rate`."""
+    return rule_judged_by(rate_by_length.__module__).name
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +407,7 @@ def _pcm_samples(
                 where,
                 f"samples at {rate} Hz (the declared rate)",
                 f"about {heard.heard:,.0f} Hz ({heard.how})",
-                RATE_RULE,
+                rate_rule(),
             )
         ]
     return []
@@ -525,13 +532,9 @@ def body_seams_check(synthesis: Synthesis) -> Check:
             [(seconds * at / max(len(body), 1), kind.value) for at, kind in headers_inside(body, 1)]
         )
         findings = [*headers, *(f for f in seam_findings(samples, rate, None) if f.kind == "gap")]
+        rule = seams_rule()
         return [
-            Violation(
-                f"seams/{finding.at_s:.3f}s",
-                "one sound: no header, no inserted gap at a seam",
-                f"{finding.kind}: {finding.detail}",
-                "seams",
-            )
+            Violation(f"seams/{finding.at_s:.3f}s", rule.expected(finding.kind), finding.detail, rule.name)
             for finding in findings
         ]
 
@@ -715,7 +718,9 @@ def stream_rate_check(synthesis: Synthesis) -> Check:
             []
             if rate is None
             else [
-                Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared {heard[1]:,} Hz", str(rate), RATE_RULE)
+                Violation(
+                    f"{where}/{slug(fmt.name)}", f"samples at the declared {heard[1]:,} Hz", str(rate), rate_rule()
+                )
             ]
         )
 
@@ -758,7 +763,10 @@ def speed_check(synthesis: Synthesis) -> Check:
     return check
 
 
-SEAMS_RULE = "seams"  # a stream's pieces that do not join as one sound (harness.contracts.seam_checks)
+def seams_rule() -> DeclaredRule:
+    """The seams check's rule (its name, each kind's promise): a stream's pieces that do not join as one sound break
+    it, judged by the one rule `harness.core.seams` (through `harness.contracts.seam_checks`)."""
+    return rule_judged_by("harness.core.seams")  # its functions are numpy's, imported where they are used
 
 
 def stream_seams_check(synthesis: Synthesis) -> Check:
@@ -781,13 +789,9 @@ def stream_seams_check(synthesis: Synthesis) -> Check:
         held = read_stream(response.content, carried, lines=isinstance(carried, NdjsonBody)).audio
         headerless = fmt.spec.container == "raw"
         seams = piece_seams(held, [samples_of(piece) for piece in held], fmt.spec.sample_rate, headerless=headerless)
+        rule = seams_rule()
         return [
-            Violation(
-                f"{where}/{slug(fmt.name)}/{seq}",
-                "pieces that join as one sound (docs/seams.md)",
-                finding.detail,
-                SEAMS_RULE,
-            )
+            Violation(f"{where}/{slug(fmt.name)}/{seq}", rule.expected(finding.kind), finding.detail, rule.name)
             for seq, finding in seams
         ]
 
@@ -848,12 +852,13 @@ def markup_check(synthesis: Synthesis) -> Check:
             said[where] = heard
         written = tag.write(Pause(800))
         samples, rate = said["markup"]
+        rule = rule_judged_by(heard_pauses.__module__).name  # the markup check's, as `compare` and `history` name it
         found = [
             Violation(
                 f"markup/{model.name}",
                 f"{written} heard as {pause.asked_ms} ms of silence (within {tolerance_ms(pause.asked_ms):.0f} ms)",
                 pause.finding(),
-                "protocol",
+                rule,
             )
             for pause in heard_pauses(samples, rate, MARKUP_PIECES)
             if not pause.honoured
@@ -866,7 +871,7 @@ def markup_check(synthesis: Synthesis) -> Check:
                     f"{written} not spoken: the words sound no longer than "
                     f"without markup ({plain:.2f} s, +{SPOKEN_TAG_SHARE:.0%})",
                     f"{marked:.2f} s: the tag read aloud?",
-                    "protocol",
+                    rule,
                 )
             )
         return found

@@ -186,6 +186,10 @@ class CheckDeclaration:
     shown_with: str = ""  # a counted check whose summary section this one's figures join ("": its own)
     table: str = ""  # a counted check's summary table title where it lists every offering it read, its headed
     # fields only (its findings said where they are judged); "": the offerings with a finding, by kind
+    # The module of the one rule the check judges by ("harness.core.heard_rate"), which the contract suite and the
+    # runner apply to an answer too: each says a violation of it under this check's rule name and its finding kind's
+    # promise (`harness.checks.rule_judged_by`), so no second copy of either can disagree with the check's.
+    judged_by: str = ""
 
     @property
     def counted(self) -> bool:
@@ -198,6 +202,11 @@ class CheckDeclaration:
             return ""
         item = self.field_named(self.change.field)
         return f"{self.change.describe(item.label, item.unit)} ({self.doc})"
+
+    @property
+    def rule(self) -> str:
+        """The rule's one name: in the contract suite's violations, `compare --fail-on` and history's JUnit case."""
+        return self.change.name if self.change is not None else self.name
 
     def finding_named(self, kind: str) -> FindingKind | None:
         return next((item for item in self.findings if item.kind == kind), None)

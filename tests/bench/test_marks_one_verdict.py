@@ -70,7 +70,7 @@ NAMED = {
     "nan": {"bad-input"},
     "overlong": {"bad-input"},
 }
-_KIND = re.compile(r"^timing marks without ([a-z-]+)$")
+_KIND = re.compile(r"\(kind ([a-z-]+)\)$")  # the kind after its declared promise (harness.checks.rule_judged_by)
 
 
 # --- the server: true marks for the text it is sent, broken as told --------------------------------------------------
@@ -280,7 +280,7 @@ def _contract_kinds(server: MarksServer, name: str, channel: str = "") -> set[st
     session = asyncio.run(run_check(target, plan))
     found = judge(target, plan, session)
     assert session.handshake_status is None, found.text()
-    return {m.group(1) for v in found.violations if (m := _KIND.match(v.expected))}
+    return {m.group(1) for v in found.violations if (m := _KIND.search(v.expected))}
 
 
 def _bench_run(server: MarksServer, folder: Path, kind: str) -> tuple[Path, str]:

@@ -39,7 +39,7 @@ NAMED = {
     "nan": {"bad-input"},
     "overlong": {"bad-input"},
 }
-_KIND = re.compile(r"^marks without ([a-z-]+)$")
+_KIND = re.compile(r"\(kind ([a-z-]+)\)$")  # the kind after its declared promise (harness.checks.rule_judged_by)
 
 
 def _synthesis(provider: str, form: str) -> Synthesis:
@@ -124,7 +124,7 @@ def _body(synthesis: Synthesis, form: str, kind: str) -> bytes:
 def _contract(synthesis: Synthesis, body: bytes) -> set[str]:
     found = set()
     for violation in marks_violations(synthesis, body, TEXT, DURATION_S):
-        named = _KIND.match(violation.expected)
+        named = _KIND.search(violation.expected)
         found.add(named.group(1) if named else "missing" if violation.expected == "the declared marks" else "?")
     return found
 
