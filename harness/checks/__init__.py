@@ -9,7 +9,9 @@ offering's checks over a run: `offering_checks`), `change` (a check's change bet
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (the language check, hard
-text, WER/CER, client health, the latency figures) are being moved onto it.
+text, WER/CER, client health, the latency figures) are being moved onto it: hard text is declared once in
+`read_right` (its figures pooled and its rule judged there: `read_right_figures`, `read_right_fell`) and not yet
+registered, its evidence being the run's `span_scores`, not a job's row.
 """
 
 from harness.checks.change import (
@@ -31,6 +33,7 @@ from harness.checks.pooled import (
     pool,
     said_with,
 )
+from harness.checks.read_right import MISREAD, READ_RIGHT, misreading, read_right_fell, read_right_figures
 from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
@@ -55,6 +58,8 @@ from harness.checks.views import (
 )
 
 __all__ = [
+    "MISREAD",
+    "READ_RIGHT",
     "CheckChange",
     "ClipCheck",
     "ColumnView",
@@ -80,10 +85,13 @@ __all__ = [
     "counted_value",
     "every_field",
     "generic",
+    "misreading",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
+    "read_right_fell",
+    "read_right_figures",
     "registered",
     "rule_judged_by",
     "said_with",

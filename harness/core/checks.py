@@ -63,13 +63,17 @@ class ChangeTest(StrEnum):
     ROSE, a counted figure above the run before's by more than `absolute` and `relative` of it (the run before's:
     none counts as zero); NEWLY, a counted figure above zero where the run before's was none; FELL, a counted
     figure below the run before's by more than `absolute` and `relative` of it (none before: not judged); NEW_KIND, a
-    kind of finding the run before had not (none before: every kind new), judged by the check's own view."""
+    kind of finding the run before had not (none before: every kind new), judged by the check's own view;
+    PAIRED_FELL, a share of verdicts below the run before's by more than `absolute` over the items both runs judged
+    (paired: a clip's verdict is its audio's, but each run speaks its items anew), with a one-sided exact McNemar
+    test of the items right in the run before only against those right in the newest only."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
     NEWLY = "newly"
     FELL = "fell"
     NEW_KIND = "new kind"
+    PAIRED_FELL = "paired fall"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,7 +146,7 @@ class ChangeRule:
             return bool(after) and not before
         if after is None:
             return False
-        if self.test is ChangeTest.FELL:
+        if self.test in (ChangeTest.FELL, ChangeTest.PAIRED_FELL):  # PAIRED_FELL: each share over the items both judged
             return before is not None and before - after > max(self.absolute, self.relative * before)
         was = before or 0.0
         return after - was > max(self.absolute, self.relative * was)
@@ -162,6 +166,11 @@ class ChangeRule:
         if self.test is ChangeTest.FELL:
             by = f" by more than {self.absolute:g}{' ' + unit if unit else ''}" if self.absolute else ""
             return f"{label} fell below the run before's{by} (none before: not judged; deterministic: no test needed)"
+        if self.test is ChangeTest.PAIRED_FELL:
+            return (
+                f"{label} fell by more than {self.absolute:g} absolute over the items both runs judged (paired: "
+                f"one-sided exact McNemar test; fewer than {self.min_pairs} items: not judged)"
+            )
         return (
             f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "
             f"(paired, 95% Student's t interval of the mean log ratio excluding no change)"

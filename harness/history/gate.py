@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.checks import counted_checks, with_views
+from harness.checks import MISREAD, counted_checks, with_views
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.page import KINDS
@@ -122,7 +122,7 @@ def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
     return [
         finding.what
         for finding in analysis.history.findings
-        if finding.kind == "hard-text"
+        if finding.kind == MISREAD.kind
         and (finding.provider, finding.model) == (series.provider, series.model)
         and finding.first_run == flagged.point.run_id
         and finding.what.startswith(f"{category}: ")

@@ -27,7 +27,16 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from harness.checks import ColumnView, counted_checks, counted_columns, every_field, offering_value, with_views
+from harness.checks import (
+    MISREAD,
+    ColumnView,
+    counted_checks,
+    counted_columns,
+    every_field,
+    misreading,
+    offering_value,
+    with_views,
+)
 from harness.core.checks import CheckDeclaration, CheckField
 from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
@@ -182,12 +191,7 @@ def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
     """Each failing reading of a calibrated item, named by its category, item and error."""
     for figure in category_figures(rows.spans):
         for row in figure.failures:
-            yield (
-                figure.provider,
-                figure.model,
-                "hard-text",
-                f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})",
-            )
+            yield figure.provider, figure.model, MISREAD.kind, misreading(row)  # the check's finding, in its words
 
 
 # A registered check's field as a series (harness.checks): drawn on the page; judged by its own declared rule

@@ -78,12 +78,14 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from harness.checks import (
+    READ_RIGHT,
     OwnFigures,
     OwnViews,
     ShiftView,
     changes_between,
     counted_change,
     counted_checks,
+    read_right_fell,
     with_views,
 )
 from harness.core.checks import ChangeTest
@@ -181,7 +183,8 @@ class GateThresholds:
     wer: float = 0.02  # absolute increase of pooled WER
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
-    hard_text: float = 0.05  # absolute drop of a hard-text category's accuracy on the items judged in both runs
+    # absolute drop of a hard-text category's accuracy on the items judged in both runs (its check's declared size)
+    hard_text: float = READ_RIGHT.thresholds["hard_text"]
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
     first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
@@ -698,7 +701,7 @@ def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
             difference=diff,
             details=tuple(worse),
             unit="rate",
-            beyond=-delta > t.hard_text,
+            beyond=read_right_fell(base_right, new_right, paired.items, t.hard_text),
         )
 
 

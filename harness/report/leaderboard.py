@@ -28,6 +28,7 @@ from harness.checks import (
     counted_columns,
     offering_checks,
     offering_value,
+    read_right_figures,
     registered,
     with_views,
 )
@@ -416,16 +417,13 @@ def _price_notes(entries: Sequence[Entry]) -> list[str]:
 
 def _with_hard_text(entries: list[Entry], rows: RunRows) -> list[Entry]:
     """Each entry with its hard-text accuracy: passes over judged items of the categories its ASR model's self-test
-    found judgeable (the figure of the hard-text section's "all scored" row)."""
+    found judgeable (the figure of the hard-text section's "all scored" row), pooled by the check
+    (`harness.checks.read_right.offering_figures`)."""
     if not rows.spans:
         return entries
-    from harness.measurement import across_models, category_figures
-    from harness.results import shipped_judgeability
-
-    table = across_models(category_figures(rows.spans, shipped_judgeability()))
-    pooled = {system: table.pooled(system) for system in table.systems}
+    pooled = {(one.provider, one.model): one.values for one in read_right_figures(rows.spans)}
     return [
-        replace(entry, hard_text=proportion_interval(pooled[key].successes, pooled[key].trials))
+        replace(entry, hard_text=proportion_interval(pooled[key]["read_right"], pooled[key]["judged"]))
         if (key := (entry.provider, entry.model)) in pooled
         else entry
         for entry in entries
