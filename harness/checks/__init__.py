@@ -8,8 +8,8 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (the language check, hard
-text, WER/CER, client health, the latency figures) are being moved onto it.
+(docs/checks.md lists them). The checks that predate this package (hard text, WER/CER,
+client health, the latency figures) are being moved onto it.
 """
 
 from harness.checks.change import (
@@ -39,6 +39,8 @@ from harness.checks.views import (
     OwnFigures,
     OwnViews,
     PageTable,
+    PartsColumn,
+    PartSeries,
     RuleView,
     SectionView,
     ShiftView,
@@ -58,6 +60,8 @@ __all__ = [
     "OwnFigures",
     "OwnViews",
     "PageTable",
+    "PartSeries",
+    "PartsColumn",
     "Pooled",
     "RuleView",
     "SectionView",
