@@ -72,17 +72,12 @@ class BenchmarkResult:
         return self._failed_check()
 
     def _failed_check(self) -> str | None:
-        """A check of the results the run was asked to fail on (`--fail-on language`), as `compare` fails on it."""
-        if "language" not in self.fail_on:
-            return None
-        from harness.measurement import fallbacks
-
-        failed = fallbacks(self.summary.languages)
-        if not failed:
-            return None
-        return f"run {self.run_id}: language check failed (--fail-on language): " + "; ".join(
-            f.fallback_line() for f in failed
-        )
+        """A check of the results the run was asked to fail on (`--fail-on language`), as `compare` fails on it: each
+        registered check's failures by its own rule (`harness.checks.views`: its `failures`)."""
+        for metric, title, lines in self.summary.failures:
+            if metric in self.fail_on and lines:
+                return f"run {self.run_id}: {title.lower()} failed (--fail-on {metric}): " + "; ".join(lines)
+        return None
 
 
 class Observer:

@@ -8,10 +8,10 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (the language check, hard
-text, WER/CER, client health, the latency figures) are being moved onto it: hard text is declared once in
-`read_right` (its figures pooled and its rule judged there: `read_right_figures`, `read_right_fell`) and not yet
-registered, its evidence being the run's `span_scores`, not a job's row.
+(docs/checks.md lists them). The checks that predate this package (hard text, WER/CER, client
+health, the latency figures) are being moved onto it: hard text is declared once in `read_right` (its figures pooled
+and its rule judged there: `read_right_figures`, `read_right_fell`) and not yet registered, its evidence being the
+run's `span_scores`, not a job's row.
 """
 
 from harness.checks.change import (
@@ -50,6 +50,8 @@ from harness.checks.views import (
     OwnFigures,
     OwnViews,
     PageTable,
+    PartsColumn,
+    PartSeries,
     RuleView,
     SectionView,
     ShiftView,
@@ -72,6 +74,8 @@ __all__ = [
     "OwnFigures",
     "OwnViews",
     "PageTable",
+    "PartSeries",
+    "PartsColumn",
     "Pooled",
     "RuleView",
     "SectionView",

@@ -28,6 +28,9 @@ class OwnFigures:
     provider: str
     model: str
     values: Mapping[str, Any]
+    # the part of the offering the figures are of where a check judges each apart (a language asked: "es"); "": the
+    # whole offering. Faces match one run's figures with another's by provider, model and part.
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,10 +41,10 @@ class SectionView:
     key: str
     lines: tuple[str, ...]
     values: Mapping[str, Any]
-    table: str
-    title: str
-    headings: tuple[tuple[str, bool], ...]
-    rows: tuple[tuple[str | Shown, ...], ...]
+    table: str = ""  # "": its sentences alone
+    title: str = ""
+    headings: tuple[tuple[str, bool], ...] = ()
+    rows: tuple[tuple[str | Shown, ...], ...] = ()
     keys: tuple[str, ...] = ()  # each heading's key in JSON where not its text's ("": the text's)
 
 
@@ -53,6 +56,30 @@ class ModelsColumn:
     heading: str
     key: str
     cell: Callable[[OwnFigures], Shown]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartsColumn:
+    """A check's column of the summary's and the report's table of each offering's parts (its languages), where the
+    check gives figures by part: its heading, its key in JSON, and each part's cell from its figures (a part without:
+    "—"); `meaning` is said in the table's title."""
+
+    heading: str
+    key: str
+    meaning: str
+    cell: Callable[[OwnFigures], Shown]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartSeries:
+    """`history`'s series of a check's figure per part of an offering: its key (`prefix` and the part), its label,
+    unit, and each part's point (None: no point) with the clips it is of."""
+
+    prefix: str
+    label: Callable[[str], str]  # from the part
+    unit: str
+    value: Callable[[OwnFigures], float | None]
+    sample_size: Callable[[OwnFigures], int]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,9 +124,12 @@ class Judged:
     """`compare`'s verdict of a check's own rule on one offering, NEW against BASE: the size it counts (new kinds:
     how many), whether it is a regression, and the lines that say why (each side's figures)."""
 
-    change: float
+    change: float | None
     worse: bool
     details: tuple[str, ...]
+    judged: bool = True  # False: the rule cannot judge it (insufficient data, said in `details`)
+    statistic: str = ""  # the judged figure where it is not the view's (a part's: "... (es)")
+    unit: str = ""  # of the change: "rate" (how a page prints it)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,7 +141,8 @@ class RuleView:
     statistic: str
     threshold: str  # the rule's size in words ("any new kind")
     method: str  # the rule in words (compare's METHODS)
-    judge: Callable[[OwnFigures | None, OwnFigures], Judged]
+    # None: no judgement of this offering or part (the rule asks for BASE's figures and there are none)
+    judge: Callable[[OwnFigures | None, OwnFigures], Judged | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +158,11 @@ class PageTable:
     headings: tuple[str, ...]
     cells: Callable[[Any], tuple[str, ...]]
     code: tuple[int, ...] = ()  # the cells shown as code (a run's id)
+    # where the views say which offerings still break the rule as the run before did (`kept`): the words before a
+    # table of those alone, and under a table of both
+    kept: str = ""
+    both: str = ""
+    row_key: Callable[[Any], str] | None = None  # each row's `data-<attribute>` where not its first cell
 
 
 class Worse(Protocol):
@@ -158,3 +194,14 @@ class OwnViews:
     shift: ShiftView | None = None  # compare's test of a per-clip figure
     compared: RuleView | None = None  # compare's judgement by the check's own rule, run against run
     page: PageTable | None = None  # history's page table of the offerings its gate rule flags
+    # Where a check judges each part of an offering apart (its figures' `part`):
+    parts: PartsColumn | None = None  # the summary's and the report's column of the table of parts
+    part_series: PartSeries | None = None  # history's series per part
+    # history's JUnit case of one flagged offering where it is more than the rule's (a part's: "<case> es")
+    case: Callable[[Any], str] | None = None
+    # the gate's offerings that still break the rule as the run before did: not a failure, but said (terminal, page),
+    # so no face says every offering kept it; under `kept_heading` in the terminal
+    kept: Callable[[str, OwnFigures, tuple[str, OwnFigures] | None], Worse | None] | None = None
+    kept_heading: str = ""
+    # `bench run --fail-on <compared.metric>`: the run's failures by the check's own rule, one line each
+    failures: Callable[[Sequence[OwnFigures]], tuple[str, ...]] | None = None

@@ -495,7 +495,7 @@ _FailOnOption = Annotated[
         "--fail-on",
         metavar="CHECK,…",
         help="results that make the run exit 1 for a CI job: language (a model "
-        "answered in another language than asked; the summary's 'Language check failed') [default: none]",
+        "answered in another language than asked: the summary's failure line, docs/checks.md) [default: none]",
     ),
 ]
 

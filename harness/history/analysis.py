@@ -8,7 +8,7 @@ from harness.checks import Worse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.checks import CheckChanged, CountedWorse
 from harness.history.series import CHECK_PREFIX
-from harness.history.values import History, LanguageFallback, Point, Scale, Series
+from harness.history.values import History, Point, Scale, Series
 from harness.results import Dearer
 
 # Measured by benchmarks/perf/history_detection.py (docs/history.md has the tables): false alarms per series
@@ -77,18 +77,6 @@ class Analysis:
         return self.history.dearer
 
     @property
-    def fallbacks(self) -> tuple[LanguageFallback, ...]:
-        """The models the newest run heard answering in another language than asked where the run before did not (the
-        gate fails on them too)."""
-        return tuple(f for f in self.history.fallbacks if f.new)
-
-    @property
-    def still_falling_back(self) -> tuple[LanguageFallback, ...]:
-        """The models the newest run heard answering in another language than asked, as the run before did: no new
-        failure, so the gate passes, but no face may say that every model answered in the language asked."""
-        return tuple(f for f in self.history.fallbacks if not f.new)
-
-    @property
     def counted_worse(self) -> tuple[tuple[str, tuple[CountedWorse, ...]], ...]:
         """Per registered counted check, the offerings whose newest run its rule flags (the gate fails on them too:
         `harness.history.checks`)."""
@@ -101,6 +89,12 @@ class Analysis:
         return self.history.own_worse
 
     @property
+    def own_kept(self) -> tuple[tuple[str, tuple[Worse, ...]], ...]:
+        """Per registered check with views of its own, the offerings whose newest run still breaks its rule as the
+        run before did: no new failure, so the gate passes, but no face may say every offering kept the rule."""
+        return self.history.own_kept
+
+    @property
     def checks_changed(self) -> tuple[CheckChanged, ...]:
         """The offerings whose newest run changed a registered check beyond its declared rule (the gate fails on
         them too: `harness.history.checks`)."""
@@ -108,12 +102,12 @@ class Analysis:
 
     @property
     def fails(self) -> bool:
-        """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, or a registered check's rule flags it."""
+        """The nightly gate: the newest run starts a change, a provider billed it more for the same text, or a
+        registered check's rule flags it (a model answering in
+        another language than asked among them)."""
         return bool(
             self.newest
             or self.dearer
-            or self.fallbacks
             or any(worse for _, worse in self.counted_worse)
             or any(worse for _, worse in self.own_worse)
             or self.checks_changed

@@ -108,3 +108,16 @@ def newest_own_worse(runs: Sequence[tuple[str, Sequence[RequestRow]]], views: Ow
         for newest, after, before in newest_beside_before(per_run)
         if (found := views.worse(newest, after, before)) is not None
     )
+
+
+def newest_own_kept(runs: Sequence[tuple[str, Sequence[RequestRow]]], views: OwnViews) -> tuple[Worse, ...]:
+    """Each offering of the newest run that still breaks a check's own rule as the latest earlier run that had it
+    did (`OwnViews.kept`): no new failure, but said."""
+    if views.kept is None:
+        return ()
+    per_run = [(run_id, views.figures(requests)) for run_id, requests in runs]
+    return tuple(
+        found
+        for newest, after, before in newest_beside_before(per_run)
+        if (found := views.kept(newest, after, before)) is not None
+    )

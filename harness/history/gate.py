@@ -4,9 +4,9 @@ failures)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from xml.etree import ElementTree
 
 from rich.console import Console
@@ -14,7 +14,6 @@ from rich.table import Table
 
 from harness.checks import MISREAD, counted_checks, with_views
 from harness.history.analysis import METHOD, Analysis, Flagged
-from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -56,12 +55,12 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run was billed more for the same text:[/bold red]")
         for dearer in analysis.dearer:
             console.print(f"  {dearer.describe()}", markup=False)
-    print_fallbacks(analysis, console)
-    for title, _, _, worse in _offering_rules(analysis):
+    for title, _, _, worse, _ in _offering_rules(analysis):
         if worse:
             console.print(f"[bold red]{title}:[/bold red]")
             for one in worse:
                 console.print(f"  {one.describe()}", markup=False)
+    print_kept(analysis, console)
     if analysis.checks_changed:
         console.print("[bold red]The newest run changed a check beyond its rule:[/bold red]")
         for changed in analysis.checks_changed:
@@ -80,37 +79,37 @@ class _Worse(Protocol):
     def describe(self) -> str: ...
 
 
-def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_Worse]], ...]:
+def _offering_rules(
+    analysis: Analysis,
+) -> tuple[tuple[str, str, str, Sequence[_Worse], Callable[[Any], str] | None], ...]:
     """The gate's rules on what the newest run did to an offering (each registered counted check's rule, each own
     rule of a check with views of its own): the line that heads them in the terminal, the JUnit case's name, the rule
-    said in its failure, and the offerings."""
+    said in its failure, the offerings, and each one's case where the check names it (a part's: its `case`)."""
     counted = {check.name: check.declaration for check in counted_checks()}
     own = {check.name: (check.declaration, views) for check, views in with_views()}
     return (
         *(
-            (rule.heading, rule.case or rule.name, counted[name].change_said(), worse)
+            (rule.heading, rule.case or rule.name, counted[name].change_said(), worse, None)
             for name, worse in analysis.counted_worse
             if (rule := counted[name].change) is not None
         ),
         *(
-            (rule.heading, rule.case or rule.name, own[name][1].rule, worse)
+            (rule.heading, rule.case or rule.name, own[name][1].rule, worse, own[name][1].case)
             for name, worse in analysis.own_worse
             if (rule := own[name][0].change) is not None
         ),
     )
 
 
-def print_fallbacks(analysis: Analysis, console: Console) -> None:
-    """The models the newest run heard answering in another language than asked, one line each: the new ones (the
-    gate fails), then those the run before heard so too (the gate passes, but they still did)."""
-    if analysis.fallbacks:
-        console.print("[bold red]The newest run answered in another language than asked:[/bold red]")
-        for fallback in analysis.fallbacks:
-            console.print(f"  {fallback.describe()}", markup=False)
-    if analysis.still_falling_back:
-        console.print("Still answering in another language than asked, as in the run before (not a new failure):")
-        for fallback in analysis.still_falling_back:
-            console.print(f"  {fallback.describe()}", markup=False)
+def print_kept(analysis: Analysis, console: Console) -> None:
+    """The offerings the newest run still has breaking a check's own rule as the run before did, one line each under
+    the check's words (`harness.checks.views`: its `kept_heading`): the gate passes, but they still do."""
+    kept = dict(analysis.own_kept)
+    for check, views in with_views():
+        if kept.get(check.name) and views.kept_heading:
+            console.print(views.kept_heading)
+            for one in kept[check.name]:
+                console.print(f"  {one.describe()}", markup=False)
 
 
 def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
@@ -156,21 +155,13 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
             name=f"billed {found.unit} for the same text",
         )
         ElementTree.SubElement(case, "failure", message=found.describe()).text = DEARER_RULE
-    for fallback in analysis.fallbacks:  # a language answered in another, whatever series the run has
-        cases += 1
-        failures += 1
-        case = ElementTree.SubElement(
-            suite,
-            "testcase",
-            classname=f"{fallback.provider}/{fallback.model}",
-            name=f"language check {fallback.language}",
-        )
-        ElementTree.SubElement(case, "failure", message=fallback.describe()).text = LANGUAGE_RULE
-    for _, name, rule, worse in _offering_rules(analysis):  # an offering the newest run made worse
+    for _, name, rule, worse, named in _offering_rules(analysis):  # an offering the newest run made worse
         for one in worse:
             cases += 1
             failures += 1
-            case = ElementTree.SubElement(suite, "testcase", classname=f"{one.provider}/{one.model}", name=name)
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=f"{one.provider}/{one.model}", name=named(one) if named else name
+            )
             ElementTree.SubElement(case, "failure", message=one.describe()).text = rule
     for changed in analysis.checks_changed:  # a registered check changed beyond its declared rule
         cases += 1

@@ -34,7 +34,13 @@ def newest_beside_before(
                 (run_id, one)
                 for run_id, earlier in reversed(runs[:-1])
                 for one in earlier
-                if (one.provider, one.model) == (figure.provider, figure.model)
+                # a check judging each part of an offering apart (a language) matches the part too
+                if (one.provider, one.model, getattr(one, "part", ""))
+                == (
+                    figure.provider,
+                    figure.model,
+                    getattr(figure, "part", ""),
+                )
             ),
             None,
         )

@@ -19,8 +19,7 @@ from plotly.subplots import make_subplots
 
 from harness.checks import with_views
 from harness.history.analysis import METHOD, Analysis
-from harness.history.languages import RULE as LANGUAGE_RULE
-from harness.history.values import LanguageFallback, Series
+from harness.history.values import Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
 from harness.report.stats import Interval
@@ -150,72 +149,41 @@ def _dearer_table(analysis: Analysis) -> str:
 
 def _own_tables(analysis: Analysis) -> str:
     """Each registered check's table of the offerings its gate rule flags in the newest run, under its heading
-    (`harness.checks.views`: its `page`), or its words for none."""
-    flagged = dict(analysis.own_worse)
+    (`harness.checks.views`: its `page`), then those that still break its rule as the run before did (no failure,
+    but said), or its words for none."""
+    flagged, kept = dict(analysis.own_worse), dict(analysis.own_kept)
     tables = []
     for check, views in with_views():
         if (page := views.page) is None:
             continue
+        new, still = flagged.get(check.name, ()), kept.get(check.name, ())
         rows = "".join(
-            f'<tr class="newest" data-{page.attribute}="{html.escape(cells[0])}">'
+            f'<tr class="{css}" data-{page.attribute}="{html.escape(page.row_key(one) if page.row_key else cells[0])}">'
             + "".join(
                 f"<td><code>{html.escape(cell)}</code></td>" if i in page.code else f"<td>{html.escape(cell)}</td>"
                 for i, cell in enumerate(cells)
             )
             + "</tr>"
-            for cells in (page.cells(worse) for worse in flagged.get(check.name, ()))
+            for css, found in (("newest", new), ("still", still))
+            for one in found
+            for cells in (page.cells(one),)
         )
         body = (
             (
-                f'<table id="{page.table_id}"><thead><tr>'
+                ("" if new or not page.kept else f"<p>{html.escape(page.kept)}</p>")
+                + f'<table id="{page.table_id}"><thead><tr>'
                 + "".join(f"<th>{h}</th>" for h in page.headings)
                 + "</tr></thead><tbody>"
                 + rows
                 + "</tbody></table>"
-                f'<p class="method">{html.escape(views.rule)}</p>'
+                + (f"<p>{html.escape(page.both)}</p>" if new and still and page.both else "")
+                + f'<p class="method">{html.escape(views.rule)}</p>'
             )
             if rows
             else f"<p>{page.none}</p>"
         )
         tables.append(f"<h2>{page.heading}</h2>{body}")
     return "".join(tables)
-
-
-def _fallback_rows(fallbacks: tuple[LanguageFallback, ...], css: str) -> str:
-    return "".join(
-        f'<tr class="{css}" data-fallback="{html.escape(f.provider)}/{html.escape(f.model)}:'
-        f'{html.escape(f.language)}"><td>{html.escape(f.provider)}/{html.escape(f.model)}</td>'
-        f"<td>{html.escape(f.language)}</td><td>{html.escape(f.heard)}</td>"
-        f'<td class="n">{f.misheard}/{f.checked}</td><td><code>{html.escape(f.run_id)}</code></td></tr>'
-        for f in fallbacks
-    )
-
-
-def _fallbacks_table(analysis: Analysis) -> str:
-    """The newest run's models answering in another language than asked: new ones (the gate fails) first, then
-    those that did so in the run before too (the gate passes, the page still says so)."""
-    new, still = analysis.fallbacks, analysis.still_falling_back
-    if not new and not still:
-        return "<p>No model answered the newest run in another language than asked.</p>"
-    said = (
-        ""
-        if new
-        else "<p>No model answered the newest run in another language than asked where the run before "
-        "it did not; these did in both (the gate fails only on a new one):</p>"
-    )
-    return (
-        said + '<table id="fallbacks"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>'
-        "<th>clips</th><th>run</th></tr></thead><tbody>"
-        + _fallback_rows(new, "newest")
-        + _fallback_rows(still, "still")
-        + "</tbody></table>"
-        + (
-            "<p>Highlighted rows are new; the others answered in another language in the run before too.</p>"
-            if new and still
-            else ""
-        )
-        + f'<p class="method">{html.escape(LANGUAGE_RULE)}</p>'
-    )
 
 
 def _findings_table(analysis: Analysis) -> str:
@@ -275,7 +243,6 @@ def render_history(analysis: Analysis, store: str) -> str:
         f'{len(history.models())} models</div><p class="method">{html.escape(METHOD)}</p></header>'
         f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
-        f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
         f"{_own_tables(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"
         f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>"

@@ -40,8 +40,8 @@ from harness.checks import (
 from harness.core.checks import CheckDeclaration, CheckField
 from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
-from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_worse
-from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
+from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_kept, newest_own_worse
+from harness.history.languages import language_series, run_figures, series_label
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures
@@ -235,7 +235,31 @@ def _metric(key: str) -> tuple[str, str, Scale, int]:
     language = series_label(key)
     if language is not None:
         return (*language, len(METRICS))
+    for _, views in with_views():  # a check's series per part (a language asked: harness.checks.views)
+        if (part := views.part_series) is not None and key.startswith(part.prefix):
+            return part.label(key.removeprefix(part.prefix)), part.unit, Scale.LINEAR, len(METRICS)
     return f"Hard text: {key.removeprefix(HARD_TEXT_PREFIX)} accuracy", "rate", Scale.LINEAR, len(METRICS)
+
+
+def _part_points(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each registered check's series per part of an offering (`harness.checks.views`: its `part_series`)."""
+    for _, views in with_views():
+        if (part := views.part_series) is None:
+            continue
+        for figure in views.figures(rows.requests):
+            value = part.value(figure)
+            if value is not None:
+                yield (
+                    (figure.provider, figure.model, part.prefix + figure.part),
+                    Point(
+                        run_id=run.run_id,
+                        created_at=run.created_at,
+                        value=value,
+                        low=None,
+                        high=None,
+                        sample_size=part.sample_size(figure),
+                    ),
+                )
 
 
 def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
@@ -317,7 +341,6 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
     listings: list[tuple[str, tuple[CatalogueRow, ...]]] = []
     left_out: list[str] = []
-    languages = []  # each run's per-language figures, for the newest run's fallbacks
     verdicts = shipped_language_verdicts()
     try:
         for run_id in run_ids(conn):
@@ -344,8 +367,10 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
-            languages.append((run, run_figures(rows, verdicts)))
-            for (provider, model, figure), point in language_series(languages[-1][1], run):
+            for (provider, model, figure), point in (
+                *language_series(run_figures(rows, verdicts), run),
+                *_part_points(rows, run),
+            ):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), figure), []).append(point)
             for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
                 seen = first.get(key)
@@ -365,13 +390,16 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         findings=findings,
         dearer=tuple(dearer),
         left_out=tuple(left_out),
-        fallbacks=newest_fallbacks(languages),
         counted_worse=tuple(
             (check.name, newest_counted_worse([(rows.run_id, rows.requests) for rows in all_rows], check))
             for check in counted_checks()
         ),
         own_worse=tuple(
             (check.name, newest_own_worse([(rows.run_id, rows.requests) for rows in all_rows], views))
+            for check, views in with_views()
+        ),
+        own_kept=tuple(
+            (check.name, newest_own_kept([(rows.run_id, rows.requests) for rows in all_rows], views))
             for check, views in with_views()
         ),
         checks_changed=newest_checks_changed([(rows.run_id, rows.requests) for rows in all_rows]),

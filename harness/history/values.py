@@ -69,38 +69,19 @@ class RunInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LanguageFallback:
-    """A model the newest run heard answering in another language than asked (harness.history.languages)."""
-
-    provider: str
-    model: str
-    language: str  # asked for
-    heard: str  # what most of its misheard clips were heard as
-    misheard: int
-    checked: int
-    run_id: str
-    new: bool = True  # False: the run before (of that model and language) fell back too; the gate fails on new ones
-
-    def describe(self) -> str:
-        return (
-            f"{self.provider}/{self.model} answered in {self.heard} when asked for {self.language}: "
-            f"{self.misheard}/{self.checked} clips heard as another language in run {self.run_id}"
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class History:
     runs: tuple[RunInfo, ...]
     series: tuple[Series, ...]
     findings: tuple[HistoryFinding, ...]
     dearer: tuple[Dearer, ...] = ()  # what the newest run was billed more for, for the same text
     left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
-    fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
-    # new or still so since the run before
     # per registered counted check (by name), the offerings whose newest run its rule flags (history.checks)
     counted_worse: tuple[tuple[str, tuple[CountedWorse, ...]], ...] = ()
     # per registered check with views of its own (by name), the offerings whose newest run its gate rule flags
     own_worse: tuple[tuple[str, tuple[Worse, ...]], ...] = ()
+    # per registered check with views of its own (by name), the offerings whose newest run still breaks its rule as
+    # the run before did: no failure, but said
+    own_kept: tuple[tuple[str, tuple[Worse, ...]], ...] = ()
     checks_changed: tuple[CheckChanged, ...] = ()  # offerings whose newest run changed a check beyond its rule
 
     def models(self) -> list[tuple[str, str]]:

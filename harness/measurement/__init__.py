@@ -19,8 +19,8 @@ or relabelled answer's rate (`voice`: how long it sounds and how low; the rule i
 intervals of a figure over one run's clips that hold at two clips as at thirty (a quantile's from order statistics,
 a score's mean from Student's t, none where none holds); `pooled_rate` is the one interval of a rate pooled over
 clips (WER, CER: the report's, the summary's per-language rates), one that holds at two clips. `languages` derives
-per provider × model × language the error rate with its interval and the language check (a model answering in
-another language than asked).
+per provider × model × language the error rate with its interval (whether a model answers in the language asked is
+a registered check's: docs/checks.md).
 `hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
 intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily. `marks`
 derives a clip's timing-mark figures (the onset error of its marks against the harness's aligner, median and p95
@@ -65,7 +65,7 @@ from harness.measurement.hard_text import (
     wilson,
 )
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
-from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
+from harness.measurement.languages import LanguageFigures, language_figures
 from harness.measurement.marks import (
     NOT_HEARD,
     UNRECORDED_ONSET_LIMIT_MS,
@@ -94,7 +94,6 @@ __all__ = [
     "BOOTSTRAP_CONFIDENCE",
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
-    "FALLBACK_SHARE",
     "NOT_HEARD",
     "TOLERANCE",
     "UNRECORDED_ONSET_LIMIT_MS",
@@ -110,7 +109,6 @@ __all__ = [
     "LanguageFigures",
     "Mark",
     "McNemar",
-    "Misheard",
     "OfferingMarks",
     "OnsetFigures",
     "Proportion",
@@ -132,7 +130,6 @@ __all__ = [
     "completion_window",
     "derive_rows",
     "derive_run",
-    "fallbacks",
     "figures_of",
     "is_zoned",
     "job_figures",

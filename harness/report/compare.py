@@ -157,7 +157,8 @@ else:
             (view.metric.upper(), view.metric)
             for _, views in with_views()
             for view in (views.shift, views.compared)
-            if view is not None
+            # a built-in metric a check's own rule shares (per language, its rate and whether it is answered in)
+            if view is not None and view.metric not in {one.value for one in BuiltInMetric}
         ],
     )
 
@@ -706,8 +707,8 @@ def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
 
 
 def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
-    """Each language other than English both runs scored for this model: its error rate, and whether NEW answers
-    in another language where BASE did not (harness.measurement.languages)."""
+    """Each language other than English both runs scored for this model: its error rate
+    (harness.measurement.languages)."""
     verdicts = shipped_language_verdicts()
 
     def of(rows: RunRows) -> dict[str, LanguageFigures]:
@@ -716,66 +717,38 @@ def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, s
 
     before, after = of(base), of(new)
     for language in sorted(set(before) & set(after)):
-        b, n = before[language], after[language]
-        yield from _language_rate(base, new, t, who, language, n)
-        if not (b.checked and n.checked):
-            continue
-        statistic = f"language check ({language})"
-        if n.check_not_judgeable_by:
-            yield Check(
-                provider=who[0],
-                model=who[1],
-                metric=Metric.LANGUAGE,
-                statistic=statistic,
-                verdict=Ruling.INSUFFICIENT,
-                threshold="NEW falls back, BASE did not",
-                change=None,
-                details=(f"not judgeable by {n.check_not_judgeable_by} (docs/languages.md)",),
-            )
-            continue
-        change = len(n.misheard) / n.checked - len(b.misheard) / b.checked
-        verdict = Ruling.REGRESSION if n.falls_back and not b.falls_back else Ruling.OK
-        said = (n.fallback_line(),) if n.falls_back else ()
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.LANGUAGE,
-            statistic=statistic,
-            verdict=verdict,
-            threshold="NEW falls back, BASE did not",
-            change=change,
-            details=(
-                f"BASE {len(b.misheard)}/{b.checked}, NEW {len(n.misheard)}/{n.checked} clips heard as "
-                f"another language",
-                *said,
-            ),
-            unit="rate",
-            beyond=verdict is Ruling.REGRESSION,
-        )
+        yield from _language_rate(base, new, t, who, language, after[language])
 
 
 def _ruled(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     """Every registered check's own rule, run against run (`harness.checks.views`), where NEW has its figures on this
-    model: a regression where the rule says NEW is worse than BASE (deterministic findings: no test)."""
+    model (each part apart, matched with BASE's of that part: a language asked): a regression where the rule says
+    NEW is worse than BASE (deterministic findings: no test); insufficient data where the rule says it cannot judge."""
 
-    def of(rows: RunRows, views: OwnViews) -> OwnFigures | None:
-        return next(iter(views.figures([r for r in rows.requests if (r.provider, r.model) == who])), None)
+    def of(rows: RunRows, views: OwnViews) -> tuple[OwnFigures, ...]:
+        return views.figures([r for r in rows.requests if (r.provider, r.model) == who])
 
     for _, views in with_views():
-        if (view := views.compared) is None or (after := of(new, views)) is None:
+        if (view := views.compared) is None:
             continue
-        judged = view.judge(of(base, views), after)
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric(view.metric),
-            statistic=view.statistic,
-            verdict=Ruling.REGRESSION if judged.worse else Ruling.OK,
-            threshold=view.threshold,
-            change=judged.change,
-            details=judged.details,
-            beyond=judged.worse,
-        )
+        before = {one.part: one for one in of(base, views)}
+        for after in of(new, views):
+            judged = view.judge(before.get(after.part), after)
+            if judged is None:
+                continue
+            verdict = Ruling.INSUFFICIENT if not judged.judged else Ruling.REGRESSION if judged.worse else Ruling.OK
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric(view.metric),
+                statistic=judged.statistic or view.statistic,
+                verdict=verdict,
+                threshold=view.threshold,
+                change=judged.change,
+                details=judged.details,
+                unit=judged.unit,
+                beyond=judged.worse,
+            )
 
 
 def _checks(base: Requests, new: Requests) -> Iterable[Check]:

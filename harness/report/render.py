@@ -18,13 +18,13 @@ from typing import Any
 import jinja2
 import plotly.offline
 
+from harness.checks import with_views
 from harness.core.audio import strip_metadata
 from harness.core.client_health import SaturationRule
 from harness.measurement import (
     LanguageFigures,
     across_models,
     category_figures,
-    fallbacks,
     language_figures,
     normalisation_differences,
 )
@@ -151,25 +151,44 @@ def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[
 
 def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[str, Any]:
     """The per-language table (harness.measurement.language_figures): per model and language the error rate with its
-    interval, or the ASR model that cannot judge it; the language check with the misheard clips; the fallbacks."""
+    interval, or the ASR model that cannot judge it; each registered check's figures of that language (`harness.
+    checks.views`: a check with `parts`, its `report_keys`) with its misheard clips; each such check's failures."""
     figures: tuple[LanguageFigures, ...] = language_figures(rows.requests, shipped_language_verdicts())
     clips = {(r.provider, r.model, r.item_id): r for r in rows.requests}
+    parts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    failed: list[tuple[str, str]] = []
+    for check, views in with_views():
+        if views.parts is None:
+            continue
+        found = views.figures(rows.requests)
+        for one in found:
+            parts.setdefault((one.provider, one.model, one.part), {}).update(
+                {key: one.values[key] for key in views.report_keys}
+            )
+        failed += [(check.declaration.title, line) for line in (views.failures(found) if views.failures else ())]
+
+    def heard(figure: LanguageFigures) -> list[dict[str, Any]]:
+        """The misheard clips of the language, each with its audio where the report holds it."""
+        return [
+            {
+                "clip": one,
+                "audio": audio.get(clips[key].job_key)
+                if (key := (figure.provider, figure.model, one.item_id)) in clips
+                else None,
+            }
+            for part in parts.get((figure.provider, figure.model, figure.language), {}).values()
+            for one in getattr(part, "misheard", ())[:examples]
+        ]
+
     lines = [
         {
             "figure": figure,
-            "misheard": [
-                {
-                    "clip": one,
-                    "audio": audio.get(clips[key].job_key)
-                    if (key := (figure.provider, figure.model, one.item_id)) in clips
-                    else None,
-                }
-                for one in figure.misheard[:examples]
-            ],
+            "parts": parts.get((figure.provider, figure.model, figure.language), {}),
+            "misheard": heard(figure),
         }
         for figure in figures
     ]
-    return {"lines": lines, "fallbacks": [figure.fallback_line() for figure in fallbacks(figures)]}
+    return {"lines": lines, "fallbacks": failed}
 
 
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:

@@ -18,41 +18,39 @@ from typer.testing import CliRunner
 from harness.benchmark import BenchmarkResult
 from harness.cli import app
 from harness.core.errors import UsageError
-from harness.measurement import LanguageFigures, Misheard
-from harness.results import ErrorUnit
+from harness.results import RunRows, StoredRun
 from harness.runner.plan.config import OutputSettings
-from harness.runner.summary.figures import Summary
+from harness.runner.summary.figures import Summary, summary_of
 from harness.runner.summary.format import SummaryFormat
 from harness.runner.summary.view import render
+from tests.helpers.request_rows import request_row
 
 
 def _summary(misheard: int) -> Summary:
-    heard = tuple(Misheard(f"es-{i}", "en", 0.97) for i in range(misheard))
-    figure = LanguageFigures(
-        provider="pixazo",
-        model="xtts-v2",
-        language="es",
-        asr_model="base#1",
-        unit=ErrorUnit.WORD,
-        clips=4,
-        rate=0.1,
-        low=0.0,
-        high=0.6,
-        checked=4,
-        heard_as_asked=4 - misheard,
-        misheard=heard,
+    """A scored run's summary: four Spanish clips of one model, `misheard` of them heard as English (p 0.97)."""
+    rows = tuple(
+        request_row(
+            provider="pixazo",
+            model="xtts-v2",
+            item_id=f"es-{i}",
+            language="es",
+            outcome="ok",
+            scored=1,
+            unit="word",
+            hits=9,
+            substitutions=1,
+            deletions=0,
+            insertions=0,
+            ref_length=10,
+            asr_model="base#1",
+            heard_language="en" if i < misheard else "es",
+            heard_probability=0.97 if i < misheard else 0.9,
+            flags=json.dumps(["wrong_language"] if i < misheard else []),
+        )
+        for i in range(4)
     )
-    return Summary(
-        run_id="run-1",
-        status="finished",
-        lines=(),
-        outcomes={"ok": 4},
-        events={},
-        spent_usd=0.0,
-        planned_usd=None,
-        budget_usd=None,
-        languages=(figure,),
-    )
+    run = RunRows(run=StoredRun(run_id="run-1", status="finished", asr_model="base"), requests=rows)
+    return summary_of(run, 0.0)
 
 
 def _json(summary: Summary) -> Any:

@@ -44,6 +44,7 @@ NEW_CHECKS = (
     "timing_marks",
     "dnsmos",
     "similarity",
+    "language_heard",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (
@@ -229,6 +230,12 @@ NAMED_BEFORE = {
     # and its migration (results/job_outcome.py, results/schema.py, results/tables.py); the measuring of a clip's
     # figures and an offering's (measurement/marks.py); the aligner hearing the words of every answer that carried
     # marks (scoring/word_alignment.py).
+    # The ASR's own language detection names the language it heard `language_heard` (a local variable of the
+    # backends that hear it, scoring/asr/): what the scorer stores and the check reads, not the check.
+    "language_heard": {
+        "harness/scoring/asr/faster.py",
+        "harness/scoring/asr/openai_whisper.py",
+    },
     "timing_marks": {
         "harness/core/timing_marks.py",
         "harness/core/protocols/",

@@ -1,6 +1,7 @@
 """Per-language figures from a run's rows (harness.measurement.languages): the rate and its interval per model and
-language, the language check, the fallback rule (most checked clips heard as another language), and the self-test's
-verdicts naming a language the ASR model cannot judge instead of scoring it."""
+language, and the self-test's verdicts naming a language the ASR model cannot judge instead of scoring it. The language
+check (the fallback rule: most checked clips heard as another language) is the registered check's, tested on the same
+rows here and in tests/checks/test_language_heard.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 
 import pytest
 
-from harness.measurement import FALLBACK_SHARE, fallbacks, language_figures
+from harness.checks.language_heard import FALLBACK_SHARE, language_heard
+from harness.measurement import language_figures
 from harness.results import LanguageVerdict, LanguageVerdicts, RequestRow
 from tests.helpers.request_rows import request_row
 
@@ -47,11 +49,18 @@ def _clip(
 def test_each_model_and_language_has_its_rate_interval_and_check() -> None:
     rows = [_clip(f"es-{i}", "es", i % 3, "es") for i in range(6)] + [_clip("en-0", "en", 0, None)]
     spanish, english = sorted(language_figures(rows), key=lambda f: f.language, reverse=True)
-    assert (spanish.language, spanish.clips, spanish.checked, spanish.heard_as_asked) == ("es", 6, 6, 6)
+    (heard,) = language_heard(rows)  # English is read by the default model, unchecked: no figures of the check
+    assert (spanish.language, spanish.clips, heard.language, heard.checked, heard.heard_as_asked) == (
+        "es",
+        6,
+        "es",
+        6,
+        6,
+    )
     assert spanish.rate == pytest.approx(6 / 60)
     assert spanish.low is not None and spanish.high is not None and spanish.low <= spanish.rate <= spanish.high
-    assert not spanish.falls_back and not spanish.misheard
-    assert (english.language, english.checked) == ("en", 0)  # English is read by the default model, unchecked
+    assert not heard.falls_back and not heard.misheard
+    assert english.language == "en"
 
 
 def test_an_english_only_run_has_no_language_table() -> None:
@@ -60,17 +69,17 @@ def test_an_english_only_run_has_no_language_table() -> None:
 
 def test_a_model_falls_back_when_most_checked_clips_are_another_language() -> None:
     once = [_clip("es-0", "es", 9, "en"), _clip("es-1", "es", 1, "es"), _clip("es-2", "es", 1, "es")]
-    (stray,) = language_figures(once)
+    (stray,) = language_heard(once)
     assert len(stray.misheard) == 1 and not stray.falls_back  # one misheard clip is not a fallback
     most = [_clip(f"es-{i}", "es", 9, "en") for i in range(2)] + [_clip("es-2", "es", 1, "es")]
-    (fell,) = language_figures(most)
+    (fell,) = language_heard(most)
     assert fell.falls_back and fell.heard_instead == "en" and len(fell.misheard) >= FALLBACK_SHARE * fell.checked
-    assert fallbacks([stray, fell]) == (fell,)
+    assert [one for one in (stray, fell) if one.falls_back] == [fell]
     assert fell.fallback_line() == (
         "acme/m answered in en when asked for es: 2/3 clips heard as another language (p >= 0.5)"
     )
     unsure = [_clip(f"es-{i}", "es", 9, "en", probability=0.4) for i in range(3)]
-    (shown,) = language_figures(unsure)
+    (shown,) = language_heard(unsure)
     assert shown.checked == 3 and not shown.misheard and not shown.falls_back  # heard, below the rule: not flagged
 
 
@@ -100,8 +109,9 @@ def test_a_language_the_model_cannot_judge_is_named_not_scored() -> None:
     )
     rows = [_clip(f"hi-{i}", "hi", 8, "en") for i in range(3)] + [_clip(f"es-{i}", "es", 1, "es") for i in range(3)]
     spanish, hindi = language_figures(rows, verdicts)
-    assert (hindi.not_judgeable_by, hindi.check_not_judgeable_by, hindi.larger) == ("base", "base", "large-v3")
-    assert not hindi.falls_back  # a check the model cannot be trusted with fails nothing
-    assert (spanish.not_judgeable_by, spanish.check_not_judgeable_by, spanish.larger) == (None, None, None)
+    heard_es, heard_hi = language_heard(rows, verdicts)
+    assert (hindi.not_judgeable_by, heard_hi.not_judgeable_by, hindi.larger) == ("base", "base", "large-v3")
+    assert not heard_hi.falls_back  # a check the model cannot be trusted with fails nothing
+    assert (spanish.not_judgeable_by, heard_es.not_judgeable_by, spanish.larger) == (None, None, None)
     other = LanguageVerdicts({}, {})
     assert language_figures(rows, other)[1].not_judgeable_by is None  # a model never self-tested: shown as measured

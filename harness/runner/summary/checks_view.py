@@ -83,14 +83,22 @@ def own_sections(views: Sequence[SectionView]) -> list[Section]:
         for view in views
         for section in (
             Lines(view.key, view.lines, dict(view.values)),
-            SummaryTable(
-                view.table,
-                view.title,
-                tuple(
-                    Heading(text, key, left=left)
-                    for (text, left), key in zip(view.headings, view.keys or ("",) * len(view.headings), strict=True)
-                ),
-                tuple(tuple(_own_cell(cell) for cell in row) for row in view.rows),
+            *(
+                ()
+                if not view.table
+                else (
+                    SummaryTable(
+                        view.table,
+                        view.title,
+                        tuple(
+                            Heading(text, key, left=left)
+                            for (text, left), key in zip(
+                                view.headings, view.keys or ("",) * len(view.headings), strict=True
+                            )
+                        ),
+                        tuple(tuple(_own_cell(cell) for cell in row) for row in view.rows),
+                    ),
+                )
             ),
         )
     ]

@@ -4,8 +4,9 @@ registered check's figures (`harness.checks`, pooled as each declares); and how 
 cost planned against the cost billed, which one each model's cost is, and the prices read
 too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
 exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
-model and language (`harness.measurement.languages`: the error rate with its 95% interval, the language check, the
-models that answered in another language than asked). What it prints, and how, is `summary_view`'s.
+model and language (`harness.measurement.languages`: the error rate with its 95% interval), beside which each
+registered check judging a language apart gives its column (`harness.checks.views`: its `parts`). What it prints, and
+how, is `summary_view`'s.
 """
 
 from __future__ import annotations
@@ -124,6 +125,11 @@ class Summary:
     # each registered check's column of the models table, where the run has its figures: heading, JSON key, and
     # each offering's cell by its "provider/model" (harness.checks.views)
     own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
+    # each registered check's column of the languages table: heading, JSON key, meaning, and each part's cell by
+    # (provider, model, part) (harness.checks.views: its `parts`)
+    own_parts: tuple[tuple[str, str, str, dict[tuple[str, str, str], Shown]], ...] = ()
+    # each registered check's failures by its own rule (`bench run --fail-on <metric>`): metric, title, lines
+    failures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     checks: tuple[OfferingCheck, ...] = ()  # every registered check per offering (harness.checks)
 
     def figure(self, line: ModelLine, key: str) -> Pooled | None:
@@ -155,6 +161,29 @@ def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]
                 )
             )
     return tuple(found)
+
+
+def _own_parts(rows: RunRows) -> tuple[tuple[str, str, str, dict[tuple[str, str, str], Shown]], ...]:
+    """Each registered check's column of the languages table (`harness.checks.views`: its `parts`)."""
+    return tuple(
+        (
+            views.parts.heading,
+            views.parts.key,
+            views.parts.meaning,
+            {(one.provider, one.model, one.part): views.parts.cell(one) for one in views.figures(rows.requests)},
+        )
+        for _, views in with_views()
+        if views.parts is not None
+    )
+
+
+def _failures(rows: RunRows) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Each registered check's failures by its own rule, where it has a rule `--fail-on` names."""
+    return tuple(
+        (views.compared.metric, check.declaration.title, views.failures(views.figures(rows.requests)))
+        for check, views in with_views()
+        if views.failures is not None and views.compared is not None
+    )
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -228,6 +257,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
             if views.section is not None and (section := views.section(views.figures(rows.requests)))
         ),
         own_columns=_own_columns(rows),
+        own_parts=_own_parts(rows) if scored_run else (),
+        failures=_failures(rows),
         checks=offering_checks(rows.requests),
     )
 

@@ -17,7 +17,6 @@ from harness.measurement import (
     LanguageFigures,
     Proportion,
     across_models,
-    fallbacks,
     normalisation_differences,
 )
 from harness.results import CostFigures
@@ -534,82 +533,44 @@ def _language_rate(figure: LanguageFigures) -> FigureCell:
     )
 
 
-def _language_check(figure: LanguageFigures) -> FigureCell:
-    if not figure.checked:
-        return FigureCell("—")
-    if figure.check_not_judgeable_by:
-        return FigureCell(f"not judgeable by {figure.check_not_judgeable_by}")
-    heard = f"{figure.heard_as_asked}/{figure.checked} heard as {figure.language}"
-    if figure.misheard:
-        heard += f"; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
-    return FigureCell(
-        heard,
-        {
-            "checked": figure.checked,
-            "heard_as_asked": figure.heard_as_asked,
-            "misheard": len(figure.misheard),
-            "falls_back": figure.falls_back,
-            "heard": figure.heard_instead or None,  # for a few misheard clips too, not only a fallback
-            "misheard_clips": [
-                {"item": m.item_id, "heard": m.heard, "probability": m.probability} for m in figure.misheard
-            ],
-        },
-    )
-
-
-def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
+def language_sections(summary: Summary) -> list[Section]:
     """Per language and model: the error rate with its 95% interval over clips (`harness.measurement.pooled_rate`,
     honest at two clips; none for one clip, said so) (or the ASR model that cannot judge it,
-    by the language self-test: docs/languages.md), the language check; then a failure line per model that answered
-    in another language than asked."""
+    by the language self-test: docs/languages.md), and each registered check's column of the table (`harness.checks.
+    views`: its `parts`; a language it has no figures of: "—")."""
+    figures = summary.languages
+    parts = summary.own_parts
     rows: list[tuple[Cell, ...]] = [
         (
             figure.language,
             figure.label,
             FigureCell(str(figure.clips), figure.clips),
             _language_rate(figure),
-            _language_check(figure),
+            *(
+                FigureCell(shown.text, shown.value)
+                for shown in (
+                    cells.get((figure.provider, figure.model, figure.language), Shown("—")) for _, _, _, cells in parts
+                )
+            ),
             figure.asr_model,
         )
         for figure in sorted(figures, key=lambda f: (f.language, f.label))
     ]
     table = SummaryTable(
         "languages",
-        "Languages: error rate per language and model (pooled, 95% over clips); "
-        "language check: clips heard as the language asked (another: heard as another with p >= 0.5)",
+        "Languages: error rate per language and model (pooled, 95% over clips)"
+        + "".join(f"; {heading}: {meaning}" for heading, _, meaning, _ in parts),
         (
             Heading("language", left=True),
             Heading("model", left=True),
             Heading("clips"),
             Heading("error rate"),
-            Heading("language check", left=True),
+            *(Heading(heading, key, left=True) for heading, key, _, _ in parts),
             Heading("read by", left=True),
         ),
         tuple(rows),
     )
-    failed = fallbacks(figures)
-    if not failed:
-        return [table]
-    return [
-        table,
-        Lines(
-            "language_check",
-            tuple(f"Language check failed: {f.fallback_line()}." for f in failed),
-            {
-                "fallbacks": [
-                    {
-                        "provider": f.provider,
-                        "model": f.model,
-                        "language": f.language,
-                        "heard": f.heard_instead,
-                        "misheard": len(f.misheard),
-                        "checked": f.checked,
-                    }
-                    for f in failed
-                ]
-            },
-        ),
-    ]
+    return [table]
 
 
 def sections(summary: Summary, db_path: str) -> list[Section]:
@@ -621,7 +582,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
         outcomes_table(summary),
         money_lines(summary),
         *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
-        *(language_sections(summary.languages) if summary.languages else []),
+        *(language_sections(summary) if summary.languages else []),
         *counted_sections(summary.checks),
         *own_sections(summary.own),
         *check_sections(summary.checks),
