@@ -37,10 +37,8 @@ from harness.checks.read_right import MISREAD, READ_RIGHT, misreading, read_righ
 from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
-    DeclaredRule,
     generic,
     registered,
-    rule_judged_by,
     with_views,
 )
 from harness.checks.views import (
@@ -67,7 +65,6 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
-    "DeclaredRule",
     "Judged",
     "ModelsColumn",
     "OfferingCheck",
@@ -97,7 +94,6 @@ __all__ = [
     "read_right_fell",
     "read_right_figures",
     "registered",
-    "rule_judged_by",
     "said_with",
     "with_views",
 ]

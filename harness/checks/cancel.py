@@ -26,29 +26,16 @@ from typing import Any
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import ColumnView, OwnFigures, OwnViews, SectionView, ShiftView, Shown
-from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
-from harness.core.protocols.cancel import IN_FLIGHT_S, QUIET_S, CancelVerdict
+from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
+from harness.core.protocols.cancel import BROKEN, IN_FLIGHT_S, QUIET_S, SILENT, CancelVerdict
+from harness.core.protocols.cancel import RULE as CANCEL_RULE
 from harness.results import RequestRow
 
 LATER_MS = 100.0  # compare: NEW's median cancel-to-silence later than BASE's by more than this is a regression
 VERDICTS = tuple(verdict.value for verdict in CancelVerdict)  # kept, violation, finding, unmeasured
 
-BROKEN = FindingKind(
-    "violation",
-    "what the socket's documented `Cancel` promises (harness/core/protocols/"
-    "realtime_grammar.py, quoting its page): dropped — no audio of the cancelled utterance after "
-    "the acknowledgement (none declared: beyond the in-flight allowance after the cancel); and the "
-    "declared acknowledgement comes",
-)
-SILENT = FindingKind(
-    "finding",
-    "none: the documents say what becomes of the text, not of the speech, so audio after "
-    "the cancel is recorded, not a violation",
-)
-
 DECLARATION = CheckDeclaration(
     name="cancel",
-    judged_by="harness.core.protocols.cancel",
     title="Cancel",
     version="1",
     doc="docs/checks.md#cancel",
@@ -130,7 +117,7 @@ DECLARATION = CheckDeclaration(
         field="violations",
         test=ChangeTest.NEWLY,
         relative=0.0,
-        name="cancel",
+        name=CANCEL_RULE,
         heading="The newest run's cancels broke what the documents promise",
     ),
     answers_only=False,

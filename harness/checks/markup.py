@@ -21,21 +21,14 @@ import json
 from typing import Any
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.core.pauses_heard import TOLERANCE_MS, TOLERANCE_SHARE
+from harness.core.protocols.markup import BREAK_MISSED, READING_MISSED, TAG_SPOKEN
+from harness.core.protocols.markup import RULE as MARKUP_RULE
 from harness.results import RequestRow
-
-BREAK_MISSED = FindingKind(
-    "break",
-    "a break is heard as silence within max(100 ms, 25%) of the asked length, where "
-    "it was asked (the provider's documented break or pause tag)",
-)
-READING_MISSED = FindingKind("reading", "a say-as or sub is read as the tag asks, not as its text is written")
-TAG_SPOKEN = FindingKind("tag spoken", "a tag the offering is sent is never spoken aloud")
 
 DECLARATION = CheckDeclaration(
     name="markup",
-    judged_by="harness.core.pauses_heard",
     title="Markup",
     version="1",
     doc="docs/checks.md#markup",
@@ -99,7 +92,7 @@ DECLARATION = CheckDeclaration(
         field="honoured_share",
         test=ChangeTest.FELL,
         relative=0.0,
-        name="markup",
+        name=MARKUP_RULE,
         case="markup honoured",
         statistic="markup honoured share",
         heading="The newest run honoured less of its markup",

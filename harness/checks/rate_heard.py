@@ -15,19 +15,13 @@ wrong. Its summary figures join the seams' section, where they have always been 
 from __future__ import annotations
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
+from harness.core.heard_rate import HEARD_WRONG
+from harness.core.heard_rate import RULE as RATE_RULE
 from harness.results import RequestRow
-
-HEARD_WRONG = FindingKind(
-    "heard at another rate than declared",
-    "samples at the rate the answer is labelled with (its documented format)",
-    named=True,
-    kept="every rate heard as declared",
-)
 
 DECLARATION = CheckDeclaration(
     name="rate_heard",
-    judged_by="harness.core.heard_rate",
     title="Rate heard",
     version="1",
     doc="docs/checks.md#rate-heard",
@@ -57,7 +51,7 @@ DECLARATION = CheckDeclaration(
         field="misrated",
         test=ChangeTest.NEWLY,
         relative=0.0,
-        name="rate",
+        name=RATE_RULE,
         heading="The newest run's samples are heard at another rate than declared",
     ),
     answers_only=False,

@@ -41,19 +41,6 @@ class DeclaredCheck:
         return self.declaration.name
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredRule:
-    """A registered check's rule as a judge outside its faces says it (the contract suite's checks, the runner's
-    verdict on a socket it interrupted): its one name and each finding kind's promise, read from the declaration."""
-
-    name: str
-    promises: Mapping[str, str]
-
-    def expected(self, kind: str) -> str:
-        """What an answer with a finding of `kind` broke: the kind's promise, and the kind's name."""
-        return f"{self.promises[kind]} (kind {kind})"
-
-
 # Modules of the package that hold the machinery, not a check.
 _MACHINERY = frozenset({"registry", "pooled", "change", "views"})
 
@@ -81,14 +68,3 @@ def generic() -> tuple[DeclaredCheck, ...]:
 def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
     """The registered checks with views of their own, each with them, in the registry's order."""
     return tuple((check, check.views) for check in registered() if check.views is not None)
-
-
-@functools.cache
-def rule_judged_by(module: str) -> DeclaredRule:
-    """The rule of the registered check that judges by `module` (its declaration's `judged_by`): a judge that applies
-    that module's rule names it so, rather than by a name of its own."""
-    for check in registered():
-        declared = check.declaration
-        if declared.judged_by == module:
-            return DeclaredRule(declared.rule, {item.kind: item.promise for item in declared.findings})
-    raise LookupError(f"no registered check declares that it judges by {module}")

@@ -22,7 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
+from harness.core.seams import FINDINGS
+from harness.core.seams import RULE as SEAMS_RULE
 from harness.results import RequestRow
 
 ROSE_PER_MIN = 1.0  # a rise of no more findings a minute than this is none
@@ -30,7 +32,6 @@ ROSE_SHARE = 0.5  # nor one of no more than this share of the run before's
 
 DECLARATION = CheckDeclaration(
     name="seams",
-    judged_by="harness.core.seams",
     title="Seams",
     version="1",
     doc="docs/checks.md#seams",
@@ -82,19 +83,14 @@ DECLARATION = CheckDeclaration(
         ),
     ),
     reads=("jobs.seam_findings", "jobs.seams_json", "jobs.heard_rate"),
-    findings=(
-        FindingKind("click", "a stream's chunks join without a step or kink beyond the clip's own (docs/seams.md)"),
-        FindingKind("gap", "no digital silence inserted where the sound on both sides is speech"),
-        FindingKind("header", "headerless samples carry no container header inside the stream"),
-        FindingKind("first-sample", "playback starts from silence: a first sample near zero"),
-    ),
+    findings=tuple(FINDINGS.values()),  # the rule's own words (harness.core.seams)
     thresholds={"rose_per_min": ROSE_PER_MIN, "rose_share": ROSE_SHARE},
     change=ChangeRule(
         field="per_minute",
         test=ChangeTest.ROSE,
         absolute=ROSE_PER_MIN,
         relative=ROSE_SHARE,
-        name="seams",
+        name=SEAMS_RULE,
         heading="The newest run's seams are worse",
     ),
     answers_only=False,

@@ -38,27 +38,12 @@ from harness.checks.views import (
     SectionView,
     Shown,
 )
-from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
-from harness.core.timing_marks import MarksKind
+from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
+from harness.core.timing_marks import FINDINGS
+from harness.core.timing_marks import RULE as MARKS_RULE
 from harness.measurement import NOT_HEARD, OfferingMarks, offering_marks, worse_kinds
 from harness.results import RequestRow
 from harness.speech import ONSET_LIMIT_MS
-
-# What each kind of finding breaks (docs/marks.md's table: the tolerance and why beside each).
-PROMISES = {
-    MarksKind.BAD_INPUT: "every time a finite, non-negative number, the lists of one length, and no more marks than "
-    "ten a character sent (plus 100)",
-    MarksKind.NON_MONOTONIC: "each mark starts no earlier than the one before it and ends after it starts (20 ms)",
-    MarksKind.BEYOND_AUDIO: "no mark ends after the audio does (20 ms)",
-    MarksKind.SAMPLE_RATE: "the marks span the audio's duration, not 1.5 or 2 times it or its inverse (6%)",
-    MarksKind.SPELLING: "the marks' words are the sent text's words, in the provider's documented word form",
-    MarksKind.OVERLAP: "a part (chunk, message, context) starts no earlier than inside the one before it (20 ms)",
-    MarksKind.RESTART: "a part's times continue from the one before, never start again (below half of where it began)",
-    MarksKind.DUPLICATE: "no three words in a row share one start and one end (1 ms)",
-    MarksKind.MISSING: "marks come where the declaration says the answer carries them and the request asked",
-    MarksKind.ONSET: "the answer's median onset error within the limit of the aligner that heard its words "
-    f"(stored with them; {ONSET_LIMIT_MS:.0f} ms for the default one)",
-}
 
 RULE = (
     "An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
@@ -70,7 +55,6 @@ RULE = (
 
 DECLARATION = CheckDeclaration(
     name="timing_marks",
-    judged_by="harness.core.timing_marks",
     title="Timing marks",
     version="1",
     doc="docs/checks.md#timing-marks",
@@ -120,14 +104,14 @@ DECLARATION = CheckDeclaration(
         ),
     ),
     reads=("jobs.marks_json", "jobs.marks_coverage"),
-    findings=tuple(FindingKind(kind.value, PROMISES[kind]) for kind in MarksKind),
+    findings=tuple(FINDINGS.values()),  # the rule's own words (harness.core.timing_marks)
     # the onset limit is the aligner's own, stored with the words it heard (`heard_words`): this is the default one's
     thresholds={"onset_limit_ms": ONSET_LIMIT_MS},
     change=ChangeRule(
         field="findings",
         test=ChangeTest.NEW_KIND,
         relative=0.0,
-        name="marks",
+        name=MARKS_RULE,
         case="timing marks",
         heading="The newest run's timing marks are worse",
     ),

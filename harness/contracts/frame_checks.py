@@ -18,7 +18,7 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
                (`harness.core.timing_marks.judge_marks`): numbers (not NaN, not millions), in order, within the
                audio (or one sample-rate mismatch), no duplicate timestamps, no overlap or restart between frames;
                where the check asked for them (`marks_asked`), spelling the transcript, and none a finding; named
-               by the timing-marks check's declared rule and each kind's promise (`harness.checks.rule_judged_by`)
+               by the rule's one name and each kind's promise (`harness.core.timing_marks.RULE`, `FINDINGS`)
     audio      the bytes read as the declared encoding (`harness.core.audio.read_declared`, from the bytes
                alone: no decoder, so a base install runs these checks): whole samples, floats within
                [-1.5, 1.5], a container whole, of the declared kind, and at its declared rate (headerless
@@ -35,12 +35,20 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from harness.checks import rule_judged_by
 from harness.contracts.marks_checks import heard_onset
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
 from harness.core.protocols.marks import socket_marks_of, socket_timing_marks
 from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
-from harness.core.timing_marks import MarksAnswer, MarksFinding, MarksKind, TimingMark, judge_marks, spoken_words
+from harness.core.timing_marks import (
+    FINDINGS,
+    MarksAnswer,
+    MarksFinding,
+    MarksKind,
+    TimingMark,
+    judge_marks,
+    spoken_words,
+)
+from harness.core.timing_marks import RULE as MARKS_RULE
 from harness.core.verdict import Drift, Violation, pointer
 
 _FLOAT_PEAK = 1.5  # float samples a little over full scale are a resampler's overshoot, not a wrong encoding
@@ -354,7 +362,6 @@ def _alignment(
     declared = socket_marks_of(grammar)
     if declared is None:
         return
-    rule = rule_judged_by(judge_marks.__module__)  # the timing-marks check's: its name and each kind's promise
     durations, totals, sounds = heard
     spec = grammar.audio_spec(session)
     frames = {frame.index: frame.text for frame in session.received()}
@@ -384,7 +391,7 @@ def _alignment(
             if finding.kind is MarksKind.MISSING:  # where the list would be: in the first audio frame it rides on
                 audio = next((e.frame for e in events if e.kind is Kind.AUDIO), None)
                 frame = audio if declared.answer is None else next(iter(where), None)
-            found.add(frame, inner, rule.expected(finding.kind.value), finding.message, rule.name)
+            found.add(frame, inner, FINDINGS[finding.kind].expected, finding.message, MARKS_RULE)
 
 
 def _utterances(grammar: Grammar, found: FrameFindings, transcripts: Mapping[str, str]) -> list[str]:

@@ -3,8 +3,9 @@ its events or lines) carries marks that keep the invariants of `harness.core.tim
 going on from the one before (no overlap, no restart at a chunk), spelling the text sent — read by the runner's own
 reading (`harness.core.protocols.marks.answer_timing_marks`) and judged by the one verdict `bench run` gives
 (`harness.core.timing_marks.judge_marks`), their ends bounded by the answer's audio where its bytes tell its seconds.
-A broken one fails naming the kind with its promise and the check's rule (`harness.checks.rule_judged_by`: the
-timing-marks check's declaration), the message and the JSON pointer of its marks; a time that is no time (NaN, a
+A broken one fails under the rule's one name (`marks`) naming its kind's promise (both the rule's own,
+`harness.core.timing_marks.RULE` and `FINDINGS`, which the timing-marks check declares), the message and the JSON
+pointer of its marks; a time that is no time (NaN, a
 list of millions) is a failure too. Marks that keep every invariant but sit where the words are not said fail the
 `onset` rule (`harness.core.timing_marks.onset_finding`), the words heard by the aligner `bench run`'s scorer uses
 (`harness.speech.ReferenceAligner`: the shipped voice's rendering warped onto the answer) — where the sandbox extra
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.checks import rule_judged_by
 from harness.core.audio import AudioDecodeError, read_declared
 from harness.core.audio_fields import carrier
 from harness.core.protocols.http_speech import Format, Synthesis
@@ -24,6 +24,7 @@ from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Marks, answer_mes
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody
 from harness.core.timing_marks import (
+    FINDINGS,
     MarksAnswer,
     MarksFinding,
     MarksKind,
@@ -33,6 +34,7 @@ from harness.core.timing_marks import (
     onset_finding,
     paired_onsets,
 )
+from harness.core.timing_marks import RULE as MARKS_RULE
 from harness.core.verdict import Violation
 
 NAME = "timing-marks"
@@ -83,10 +85,9 @@ def marks_violations(
     findings = list(judge_marks(answer))
     if not findings and audio is not None and fmt is not None:
         findings += [onset] if (onset := heard_onset(found, marks.chars, audio, fmt.spec, sent)) else []
-    rule = rule_judged_by(judge_marks.__module__)  # the timing-marks check's: its name and each kind's promise
     for finding in findings:
         if finding.kind is MarksKind.MISSING:
-            violations.append(Violation(where_listed(marks, 0), rule.expected(finding.kind.value), "none", rule.name))
+            violations.append(Violation(where_listed(marks, 0), FINDINGS[finding.kind].expected, "none", MARKS_RULE))
             continue
         part = found[finding.index].part if finding.index is not None and finding.index < len(found) else 0
         at = (
@@ -94,7 +95,7 @@ def marks_violations(
             if finding.kind is MarksKind.BAD_INPUT and finding.index is None
             else where_listed(marks, part)
         )
-        violations.append(Violation(at, rule.expected(finding.kind.value), finding.message, rule.name))
+        violations.append(Violation(at, FINDINGS[finding.kind].expected, finding.message, MARKS_RULE))
     return violations
 
 

@@ -38,15 +38,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.checks import rule_judged_by
 from harness.contracts.frame_checks import FrameFindings, check_session, schema_findings
 from harness.contracts.seam_checks import session_seams
-from harness.contracts.speech_checks import seams_rule
-from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
+from harness.core.protocols.cancel import BROKEN, QUIET_S, CancelVerdict, judged
+from harness.core.protocols.cancel import RULE as CANCEL_RULE
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.protocols.websocket_speech import Flushes, SocketGrammar
+from harness.core.seams import FINDINGS as SEAM_FINDINGS
+from harness.core.seams import RULE as SEAMS_RULE
 from harness.core.spec import Provider
 from harness.core.target import FAULT_HEADER
 from harness.core.verdict import Drift
@@ -344,9 +345,8 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> FrameFi
             )
         _refused_by_close(target.grammar, session, found)
         if plan.name in SEAMED:
-            rule = seams_rule()
             for frame, seam in session_seams(found.events, target.grammar.audio_spec(session)):
-                found.add(frame, "", rule.expected(seam.kind), seam.detail, rule.name)
+                found.add(frame, "", SEAM_FINDINGS[seam.kind].expected, seam.detail, SEAMS_RULE)
     return found
 
 
@@ -426,11 +426,10 @@ def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) ->
     context = next(iter(plan.transcripts), "")
     outcome = judged(session, target.grammar, context)
     cancel = session.sent()[-1].index if session.sent() else None
-    rule = rule_judged_by(judged.__module__)  # the cancel check's: its name and each verdict's promise
     if outcome.verdict is CancelVerdict.VIOLATION:
-        found.add(cancel, "", rule.expected(outcome.verdict.value), outcome.detail, rule.name)
+        found.add(cancel, "", BROKEN.expected, outcome.detail, CANCEL_RULE)
     elif outcome.verdict is CancelVerdict.FINDING:
-        found.drift.append(Drift(f"/frames/{cancel}", outcome.detail, rule.name))
+        found.drift.append(Drift(f"/frames/{cancel}", outcome.detail, CANCEL_RULE))
     elif outcome.verdict is CancelVerdict.UNMEASURED:
-        found.add(cancel, "", "a cancel that meets speech still to come", outcome.detail, rule.name)
+        found.add(cancel, "", "a cancel that meets speech still to come", outcome.detail, CANCEL_RULE)
     return found

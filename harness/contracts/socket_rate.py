@@ -16,8 +16,8 @@ from harness.contracts.frame_checks import schema_findings
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget
 from harness.contracts.seam_checks import sample_pieces
 from harness.contracts.session import Skip
-from harness.contracts.speech_checks import SpeechTarget, headed_answer_s, misrated, rate_rule
-from harness.core.heard_rate import sounding_s
+from harness.contracts.speech_checks import SpeechTarget, headed_answer_s, misrated
+from harness.core.heard_rate import RULE, sounding_s
 from harness.core.protocols.realtime_grammar import Session
 from harness.core.verdict import Violation
 
@@ -53,6 +53,6 @@ def socket_rate(
             f"/frames/{audio[0].frame}",
             f"samples at the declared {spec.sample_rate:,} Hz on {channel.key}",
             str(heard),
-            rate_rule(),
+            RULE,
         )
     ]

@@ -58,7 +58,6 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from harness.checks import DeclaredRule, rule_judged_by
 from harness.contracts.execute import carried_audio, check_format
 from harness.contracts.finding import body_summary
 from harness.contracts.marks_checks import NAME as MARKS_CHECK
@@ -80,6 +79,7 @@ from harness.core.audio import (
     writable,
 )
 from harness.core.audio_fields import AudioFieldError, carrier
+from harness.core.heard_rate import RULE as RATE_RULE
 from harness.core.heard_rate import HeardRate, rate_by_length, sounding_s
 from harness.core.params import params_of
 from harness.core.pauses_heard import heard_pauses, speaking_s, tolerance_ms
@@ -94,7 +94,10 @@ from harness.core.protocols.http_speech import (
     request_for,
     wanted_format,
 )
+from harness.core.protocols.markup import RULE as MARKUP_RULE
 from harness.core.protocols.markup import Pause, Piece, TagKind, spoken
+from harness.core.seams import FINDINGS as SEAM_FINDINGS
+from harness.core.seams import RULE as SEAMS_RULE
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role, SynthesisInput
 from harness.core.stream_events import read_stream
 from harness.core.transport import build_request
@@ -116,13 +119,6 @@ SPOKEN_TAG_SHARE = 0.2  # the words' sounding time may exceed the plain text's b
 FINDING = "finding"
 
 Check = Callable[["SpeechTarget", httpx.Client], list[Violation]]
-
-
-def rate_rule() -> str:
-    """The rate heard's rule name, as its check declares it: samples heard at another rate than declared break it, in
-    every check that hears a rate (a stream's, a socket's, a body's: docs/seams.md), by the one rule
-    `harness.core.heard_rate`."""
-    return rule_judged_by(rate_by_length.__module__).name
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +403,7 @@ def _pcm_samples(
                 where,
                 f"samples at {rate} Hz (the declared rate)",
                 f"about {heard.heard:,.0f} Hz ({heard.how})",
-                rate_rule(),
+                RATE_RULE,
             )
         ]
     return []
@@ -532,9 +528,8 @@ def body_seams_check(synthesis: Synthesis) -> Check:
             [(seconds * at / max(len(body), 1), kind.value) for at, kind in headers_inside(body, 1)]
         )
         findings = [*headers, *(f for f in seam_findings(samples, rate, None) if f.kind == "gap")]
-        rule = seams_rule()
         return [
-            Violation(f"seams/{finding.at_s:.3f}s", rule.expected(finding.kind), finding.detail, rule.name)
+            Violation(f"seams/{finding.at_s:.3f}s", SEAM_FINDINGS[finding.kind].expected, finding.detail, SEAMS_RULE)
             for finding in findings
         ]
 
@@ -718,9 +713,7 @@ def stream_rate_check(synthesis: Synthesis) -> Check:
             []
             if rate is None
             else [
-                Violation(
-                    f"{where}/{slug(fmt.name)}", f"samples at the declared {heard[1]:,} Hz", str(rate), rate_rule()
-                )
+                Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared {heard[1]:,} Hz", str(rate), RATE_RULE)
             ]
         )
 
@@ -763,12 +756,6 @@ def speed_check(synthesis: Synthesis) -> Check:
     return check
 
 
-def seams_rule() -> DeclaredRule:
-    """The seams check's rule (its name, each kind's promise): a stream's pieces that do not join as one sound break
-    it, judged by the one rule `harness.core.seams` (through `harness.contracts.seam_checks`)."""
-    return rule_judged_by("harness.core.seams")  # its functions are numpy's, imported where they are used
-
-
 def stream_seams_check(synthesis: Synthesis) -> Check:
     """An SSE or NDJSON stream of 16-bit samples (`_sixteen_bit`) joins as one sound: each of its events' pieces
     judged by the one rule (`harness.contracts.seam_checks.piece_seams`), a violation of rule `seams` at the piece."""
@@ -789,9 +776,10 @@ def stream_seams_check(synthesis: Synthesis) -> Check:
         held = read_stream(response.content, carried, lines=isinstance(carried, NdjsonBody)).audio
         headerless = fmt.spec.container == "raw"
         seams = piece_seams(held, [samples_of(piece) for piece in held], fmt.spec.sample_rate, headerless=headerless)
-        rule = seams_rule()
         return [
-            Violation(f"{where}/{slug(fmt.name)}/{seq}", rule.expected(finding.kind), finding.detail, rule.name)
+            Violation(
+                f"{where}/{slug(fmt.name)}/{seq}", SEAM_FINDINGS[finding.kind].expected, finding.detail, SEAMS_RULE
+            )
             for seq, finding in seams
         ]
 
@@ -852,13 +840,12 @@ def markup_check(synthesis: Synthesis) -> Check:
             said[where] = heard
         written = tag.write(Pause(800))
         samples, rate = said["markup"]
-        rule = rule_judged_by(heard_pauses.__module__).name  # the markup check's, as `compare` and `history` name it
         found = [
             Violation(
                 f"markup/{model.name}",
                 f"{written} heard as {pause.asked_ms} ms of silence (within {tolerance_ms(pause.asked_ms):.0f} ms)",
                 pause.finding(),
-                rule,
+                MARKUP_RULE,
             )
             for pause in heard_pauses(samples, rate, MARKUP_PIECES)
             if not pause.honoured
@@ -871,7 +858,7 @@ def markup_check(synthesis: Synthesis) -> Check:
                     f"{written} not spoken: the words sound no longer than "
                     f"without markup ({plain:.2f} s, +{SPOKEN_TAG_SHARE:.0%})",
                     f"{marked:.2f} s: the tag read aloud?",
-                    rule,
+                    MARKUP_RULE,
                 )
             )
         return found

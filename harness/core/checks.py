@@ -117,6 +117,11 @@ class FindingKind:
     named: bool = False  # each offering raising it is named in a line of its own; else counted by kind
     kept: str = ""  # a named kind's words for a run where no offering raised it ("every one as declared")
 
+    @property
+    def expected(self) -> str:
+        """What an answer with a finding of this kind broke, as a violation says it: the promise and the kind."""
+        return f"{self.promise} (kind {self.kind})"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeRule:
@@ -195,10 +200,6 @@ class CheckDeclaration:
     shown_with: str = ""  # a counted check whose summary section this one's figures join ("": its own)
     table: str = ""  # a counted check's summary table title where it lists every offering it read, its headed
     # fields only (its findings said where they are judged); "": the offerings with a finding, by kind
-    # The module of the one rule the check judges by ("harness.core.heard_rate"), which the contract suite and the
-    # runner apply to an answer too: each says a violation of it under this check's rule name and its finding kind's
-    # promise (`harness.checks.rule_judged_by`), so no second copy of either can disagree with the check's.
-    judged_by: str = ""
 
     @property
     def counted(self) -> bool:
@@ -211,11 +212,6 @@ class CheckDeclaration:
             return ""
         item = self.field_named(self.change.field)
         return f"{self.change.describe(item.label, item.unit)} ({self.doc})"
-
-    @property
-    def rule(self) -> str:
-        """The rule's one name: in the contract suite's violations, `compare --fail-on` and history's JUnit case."""
-        return self.change.name if self.change is not None else self.name
 
     def finding_named(self, kind: str) -> FindingKind | None:
         return next((item for item in self.findings if item.kind == kind), None)

@@ -24,6 +24,18 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from harness.core.checks import FindingKind
+
+#: The rule's one name (the contract suite's violations, `compare --fail-on`, history's JUnit case) and its finding:
+#: the check of the rate heard declares them, every judge applying the rule says them.
+RULE = "rate"
+HEARD_WRONG = FindingKind(
+    "heard at another rate than declared",
+    "samples at the rate the answer is labelled with (its documented format)",
+    named=True,
+    kept="every rate heard as declared",
+)
+
 FRAME_S = 0.010
 SPEECH_RMS = 0.01  # Coval's level, as `harness.core.onset` uses it
 STANDARD_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from harness.core.checks import FindingKind
 
 CLICK_FACTOR = 3.0  # the sandbox's clean seams reach 1.3 times the clip's 99.9th-percentile step
 CLICK_FLOOR = 0.05  # -26 dBFS: a step below this is inaudible as a click whatever the clip's own steps
@@ -56,6 +56,20 @@ LOOSE_FACTOR = 8.0
 LOOSE_FLOOR = 0.3
 
 
+#: The rule's one name (the contract suite's violations, `compare --fail-on`, history's JUnit case) and what each kind
+#: of finding breaks: the seams check declares them (`harness.checks.seams`), every judge applying the rule says them.
+RULE = "seams"
+FINDINGS = {
+    kind.kind: kind
+    for kind in (
+        FindingKind("click", "a stream's chunks join without a step or kink beyond the clip's own (docs/seams.md)"),
+        FindingKind("gap", "no digital silence inserted where the sound on both sides is speech"),
+        FindingKind("header", "headerless samples carry no container header inside the stream"),
+        FindingKind("first-sample", "playback starts from silence: a first sample near zero"),
+    )
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SeamFinding:
     """One seam that does not join as one sound: its kind, where (seconds into the clip), and what was measured."""
@@ -72,6 +86,8 @@ def step_scale(samples: Any, away_from: Sequence[int] = (), rate: int = 0) -> tu
     """The clip's own 99.9th-percentile step and second difference: what its audio does sample to sample, measured
     away from `away_from` (sample indices where a chunk begins: `SEAM_WINDOW_S` either side of each left out, so
     clicks at every seam of short chunks are not their own yardstick) where `rate` is given."""
+    import numpy as np  # imported where it is used: the contract suite imports this module without numpy
+
     x = np.asarray(samples, dtype=np.float64)
     if len(x) < 3:
         return 0.0, 0.0
@@ -91,6 +107,8 @@ def seam_findings(
 ) -> list[SeamFinding]:
     """Clicks and gaps at `boundaries` (sample indices where a chunk begins; None: not known) and the first sample's
     jump, in mono `samples` at `rate`; `reference` is the step scale of the same text's whole answer."""
+    import numpy as np  # imported where it is used: the contract suite imports this module without numpy
+
     x = np.asarray(samples, dtype=np.float64)
     if len(x) < 3 or rate <= 0:
         return []
@@ -144,6 +162,8 @@ def _click(x: Any, b: int, rate: int, step: float, kink: float) -> list[SeamFind
 def _clicks_anywhere(x: Any, rate: int, kink: float) -> list[SeamFinding]:
     """Where the seams are not known: derivative spikes far beyond the audio's own (`LOOSE_FACTOR`, `LOOSE_FLOOR`),
     each run of them within a millisecond one finding."""
+    import numpy as np  # imported where it is used: the contract suite imports this module without numpy
+
     bends = np.abs(np.diff(x, 2))
     spikes = np.flatnonzero(bends > max(LOOSE_FLOOR, LOOSE_FACTOR * kink)) + 1
     found: list[SeamFinding] = []
@@ -167,6 +187,8 @@ def _clicks_anywhere(x: Any, rate: int, kink: float) -> list[SeamFinding]:
 
 def _gaps(x: Any, rate: int, boundaries: Sequence[int] | None) -> list[SeamFinding]:
     """Runs of digital silence between sounding audio; at a seam where the seams are known, anywhere otherwise."""
+    import numpy as np  # imported where it is used: the contract suite imports this module without numpy
+
     silent = np.abs(x) <= SILENT
     edges = np.flatnonzero(np.diff(np.concatenate(([0], silent.astype(np.int8), [0]))))
     side = max(1, round(SIDE_S * rate))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from harness.core.checks import FindingKind
 from harness.core.quantiles import quantile
 
 #: More marks than this in one clip is no clip's (a day of speech at ten characters a second is under a million).
@@ -60,6 +61,31 @@ class MarksKind(StrEnum):
     DUPLICATE = "duplicate-timestamps"  # words in a row sharing one start and end (elevenlabs-python #707)
     MISSING = "missing"  # marks advertised (declared, and asked for) and none sent (LiveKit agents #6493)
     ONSET = "onset"  # words marked where they are not said: the onset error's median past its threshold
+
+
+#: The rule's one name — in the contract suite's violations, `compare --fail-on` and history's JUnit case — and what
+#: each kind of finding breaks (docs/marks.md's table: the tolerance and why beside each). The rule owns its words:
+#: the timing-marks check declares them (`harness.checks.timing_marks`) and every judge that applies the rule says
+#: them, the contract suite on HTTP, SSE and sockets included (a base install: no numpy to import a check).
+RULE = "marks"
+FINDINGS = {
+    kind: FindingKind(kind.value, promise)
+    for kind, promise in {
+        MarksKind.BAD_INPUT: "every time a finite, non-negative number, the lists of one length, and no more marks "
+        "than ten a character sent (plus 100)",
+        MarksKind.NON_MONOTONIC: "each mark starts no earlier than the one before it and ends after it starts (20 ms)",
+        MarksKind.BEYOND_AUDIO: "no mark ends after the audio does (20 ms)",
+        MarksKind.SAMPLE_RATE: "the marks span the audio's duration, not 1.5 or 2 times it or its inverse (6%)",
+        MarksKind.SPELLING: "the marks' words are the sent text's words, in the provider's documented word form",
+        MarksKind.OVERLAP: "a part (chunk, message, context) starts no earlier than inside the one before it (20 ms)",
+        MarksKind.RESTART: "a part's times continue from the one before, never start again (below half of where it "
+        "began)",
+        MarksKind.DUPLICATE: "no three words in a row share one start and one end (1 ms)",
+        MarksKind.MISSING: "marks come where the declaration says the answer carries them and the request asked",
+        MarksKind.ONSET: "the answer's median onset error within the limit of the aligner that heard its words "
+        "(stored with them; the default aligner's is the check's `onset_limit_ms`)",
+    }.items()
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -82,9 +82,6 @@ SIBLING_USES: dict[str, frozenset[str]] = {
     "harness.runner": frozenset({"harness.sandbox", "harness.results", "harness.measurement", "harness.checks"}),
     # a check reads a clip from its stored request and pools it with the measurement's intervals (harness.checks)
     "harness.checks": frozenset({"harness.results", "harness.measurement"}),
-    # a contract check names a violation of a registered check's rule as the check declares it (its name, each kind's
-    # promise: harness.checks.rule_judged_by), so the contract suite and the benchmark cannot name one rule two ways
-    "harness.contracts": frozenset({"harness.checks"}),
     "harness.measurement": frozenset({"harness.results"}),  # evidence read from, figures written to runs.db
     "harness.scoring": frozenset({"harness.results"}),  # score rows are kept with the run's rows
     "harness": frozenset({"harness.library"}),  # the top package's lazy names

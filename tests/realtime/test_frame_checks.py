@@ -15,17 +15,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.checks import rule_judged_by
 from harness.contracts.frame_checks import FrameFindings, check_session
 from harness.contracts.realtime_checks import OTHER_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core import declared
 from harness.core.protocols.realtime_grammar import Session
 from harness.core.registry import providers
+from harness.core.timing_marks import FINDINGS, RULE, MarksKind
 from harness.speech import Clip, encode, encode_raw
 from tests.helpers.realtime import Script, ScriptedServer, realtime_toml
 from tests.helpers.wav import pcm_wav
-
-MARKS = rule_judged_by("harness.core.timing_marks")  # the timing-marks check's rule, as declared
 
 KEY = "loopback-key"
 
@@ -80,7 +78,8 @@ def test_alignment_going_backwards_fails_at_its_frame(serve: Callable[..., Scrip
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
     assert (
-        f"frame {frame}: /frames/{frame}/alignment/1: expected {MARKS.expected('non-monotonic')}, got starts at "
+        f"frame {frame}: /frames/{frame}/alignment/1: expected {FINDINGS[MarksKind.NON_MONOTONIC].expected}, "
+        "got starts at "
         "0.100 s, before the mark before it (0.200 s)"
     ) in found.text()
 
@@ -96,9 +95,9 @@ def test_audio_at_the_wrong_rate_fails_by_its_alignment(serve: Callable[..., Scr
     )
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
-    [rate] = [v for v in found.violations if v.rule == MARKS.name]
+    [rate] = [v for v in found.violations if v.rule == RULE]
     assert rate.pointer == f"/frames/{frame}/alignment/1", found.text()
-    assert rate.expected == MARKS.expected("sample-rate-mismatch"), found.text()
+    assert rate.expected == FINDINGS[MarksKind.SAMPLE_RATE].expected, found.text()
     assert "0.667 s" in rate.got and "1.43 times" in rate.got
 
 
@@ -112,7 +111,7 @@ def test_marks_a_little_past_the_audio_are_bad_marks_not_a_rate(serve: Callable[
     frame = next(f.index for f in session.received())
     assert any(
         v.pointer == f"/frames/{frame}/alignment/1"
-        and v.expected == MARKS.expected("beyond-audio")
+        and v.expected == FINDINGS[MarksKind.BEYOND_AUDIO].expected
         and "after the audio's 1.000 s" in v.got
         for v in found.violations
     ), found.text()

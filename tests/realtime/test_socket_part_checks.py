@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import pytest
 
-from harness.checks import rule_judged_by
 from harness.contracts.frame_checks import FrameFindings
 from harness.contracts.realtime_checks import SAMPLE_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core.registry import providers
+from harness.core.timing_marks import FINDINGS, RULE, MarksKind
 from harness.speech import encode_raw
 from tests.helpers.realtime import Script, ScriptedServer
-
-MARKS = rule_judged_by("harness.core.timing_marks")  # the timing-marks check's rule, as declared
 
 KEY = "loopback-key"
 
@@ -93,8 +91,8 @@ def test_marks_that_name_other_words_fail_the_timing_marks_check(serve: Callable
     )
     found = _judge(server, "timing-marks")
     assert any(
-        v.rule == MARKS.name == "marks"
-        and v.expected == MARKS.expected("spelling")
+        v.rule == RULE == "marks"
+        and v.expected == FINDINGS[MarksKind.SPELLING].expected
         and "'slow' where the text has 'quick brown fox'" in v.got
         for v in found.violations
     ), found.text()
@@ -121,7 +119,8 @@ def test_marks_left_out_fail_the_timing_marks_check(serve: Callable[[Script], Sc
     server = serve(_after_last_input([_chunk(context, 3.0), _answer(context, "done")]))
     found = _judge(server, "timing-marks")
     assert any(
-        v.expected == MARKS.expected("missing") and v.pointer == "/word_timestamps/words" for v in found.violations
+        v.expected == FINDINGS[MarksKind.MISSING].expected and v.pointer == "/word_timestamps/words"
+        for v in found.violations
     ), found.text()
 
 

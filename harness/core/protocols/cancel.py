@@ -23,12 +23,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.core.checks import FindingKind
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Event, Grammar, Kind, Session
 from harness.core.timing_marks import TimingMark
 
 IN_FLIGHT_S = 0.5  # no acknowledgement declared: audio this soon after the cancel left before the server read it
 QUIET_S = 1.0  # after its cancel the client listens until no frame came for this long, then closes
 SAMPLE_BYTES = {"pcm_s16le": 2, "pcm_f32le": 4, "pcm_mulaw": 1, "pcm_alaw": 1}
+
+
+#: The rule's one name (the contract suite's violations, the runner's, `compare --fail-on`, history's JUnit case) and
+#: what its verdicts break: the cancel check declares them (`harness.checks.cancel`), every judge applying it says them.
+RULE = "cancel"
+BROKEN = FindingKind(
+    "violation",
+    "what the socket's documented `Cancel` promises (harness/core/protocols/"
+    "realtime_grammar.py, quoting its page): dropped — no audio of the cancelled utterance after "
+    "the acknowledgement (none declared: beyond the in-flight allowance after the cancel); and the "
+    "declared acknowledgement comes",
+)
+SILENT = FindingKind(
+    "finding",
+    "none: the documents say what becomes of the text, not of the speech, so audio after "
+    "the cancel is recorded, not a violation",
+)
 
 
 class CancelVerdict(StrEnum):

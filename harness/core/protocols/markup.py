@@ -28,8 +28,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from harness.core.checks import FindingKind
 from harness.core.json_pointer import drop, put, resolve
 from harness.core.ssml_document import parse_ssml
+
+#: The markup rule's one name (the contract suite's violations, `compare --fail-on`, history's JUnit case) and what
+#: each kind of finding breaks: the markup check declares them (`harness.checks.markup`), every judge says them.
+RULE = "markup"
+BREAK_MISSED = FindingKind(
+    "break",
+    "a break is heard as silence within max(100 ms, 25%) of the asked length, where "
+    "it was asked (the provider's documented break or pause tag)",
+)
+READING_MISSED = FindingKind("reading", "a say-as or sub is read as the tag asks, not as its text is written")
+TAG_SPOKEN = FindingKind("tag spoken", "a tag the offering is sent is never spoken aloud")
 
 MAX_PAUSE_MS = 10_000  # the longest pause any stored document allows ("The maximum duration is 10s")
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.checks import rule_judged_by
 from harness.core.errors import ErrorClass
-from harness.core.protocols.cancel import CancelOutcome, CancelVerdict, judged
+from harness.core.protocols.cancel import BROKEN, RULE, CancelOutcome, CancelVerdict, judged
 from harness.core.protocols.realtime_grammar import Channel, Opening, Session, Utterance
 from harness.core.verdict import Drift, Violation
 from harness.results import JobCancel
@@ -60,12 +59,11 @@ def record_cancel(job: Job, channel: Channel, session: Session, context: str, de
     outcome = judged(session, channel.grammar, context if channel.grammar.contexts else "", seconds)
     job.record.cancel = columns(outcome, after_ms)
     if outcome.verdict is CancelVerdict.VIOLATION:
-        rule = rule_judged_by(judged.__module__)  # the cancel check's: its name and the verdict's promise
         job.record.error(
             "stream",
             ErrorClass.CONTRACT,
             f"{channel.signature} cancel: {outcome.detail}",
-            violations=[Violation("/cancel", rule.expected(outcome.verdict.value), outcome.detail, rule.name)],
+            violations=[Violation("/cancel", BROKEN.expected, outcome.detail, RULE)],
         )
     elif outcome.verdict is CancelVerdict.FINDING:
         job.record.add_drift(channel.key, "stream", [Drift("/cancel", outcome.detail, STREAM_FINDING)])
