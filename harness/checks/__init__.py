@@ -10,8 +10,9 @@ paired; `counted_change`, a counted check's run against run), `views` (`OwnViews
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (the language check, hard
 text, WER/CER, client health, the latency figures) are being moved onto it: hard text is declared once in
-`read_right` (its figures pooled and its rule judged there: `read_right_figures`, `read_right_fell`) and not yet
-registered, its evidence being the run's `span_scores`, not a job's row.
+`read_right` with views reading the run's `span_scores` (its evidence, not a job's row), through which `compare` and
+`history` judge it (`with_run_views`); not yet registered (`DECLARED`, not `CHECK`: `declared_only`) while the
+summary and the report read its figures by name.
 """
 
 from harness.checks.change import (
@@ -38,9 +39,11 @@ from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
     DeclaredRule,
+    declared_only,
     generic,
     registered,
     rule_judged_by,
+    with_run_views,
     with_views,
 )
 from harness.checks.views import (
@@ -51,9 +54,13 @@ from harness.checks.views import (
     OwnViews,
     PageTable,
     RuleView,
+    RunSeries,
+    RunTest,
     SectionView,
+    SeriesPoint,
     ShiftView,
     Shown,
+    Tested,
     Worse,
 )
 
@@ -74,15 +81,20 @@ __all__ = [
     "PageTable",
     "Pooled",
     "RuleView",
+    "RunSeries",
+    "RunTest",
     "SectionView",
+    "SeriesPoint",
     "ShiftView",
     "Shown",
+    "Tested",
     "Worse",
     "changes_between",
     "counted_change",
     "counted_checks",
     "counted_columns",
     "counted_value",
+    "declared_only",
     "every_field",
     "generic",
     "misreading",
@@ -95,5 +107,6 @@ __all__ = [
     "registered",
     "rule_judged_by",
     "said_with",
+    "with_run_views",
     "with_views",
 ]
