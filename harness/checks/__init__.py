@@ -8,10 +8,10 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (hard text, WER/CER, client
-health, the latency figures) are being moved onto it: hard text is declared once in `read_right` (its figures pooled
-and its rule judged there: `read_right_figures`, `read_right_fell`) and not yet registered, its evidence being the
-run's `span_scores`, not a job's row.
+(docs/checks.md lists them). The checks that predate this package (hard text, WER/CER, client health, the latency
+figures) are being moved onto it: hard text is declared once in `read_right` with views reading the run's
+`span_scores` (its evidence, not a job's row), through which `compare` and `history` judge it (`with_run_views`); not
+yet registered (`DECLARED`, not `CHECK`: `declared_only`) while the summary and the report read its figures by name.
 """
 
 from harness.checks.change import (
@@ -37,8 +37,10 @@ from harness.checks.read_right import MISREAD, READ_RIGHT, misreading, read_righ
 from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
+    declared_only,
     generic,
     registered,
+    with_run_views,
     with_views,
 )
 from harness.checks.views import (
@@ -51,9 +53,13 @@ from harness.checks.views import (
     PartsColumn,
     PartSeries,
     RuleView,
+    RunSeries,
+    RunTest,
     SectionView,
+    SeriesPoint,
     ShiftView,
     Shown,
+    Tested,
     Worse,
 )
 
@@ -75,15 +81,20 @@ __all__ = [
     "PartsColumn",
     "Pooled",
     "RuleView",
+    "RunSeries",
+    "RunTest",
     "SectionView",
+    "SeriesPoint",
     "ShiftView",
     "Shown",
+    "Tested",
     "Worse",
     "changes_between",
     "counted_change",
     "counted_checks",
     "counted_columns",
     "counted_value",
+    "declared_only",
     "every_field",
     "generic",
     "misreading",
@@ -95,5 +106,6 @@ __all__ = [
     "read_right_figures",
     "registered",
     "said_with",
+    "with_run_views",
     "with_views",
 ]

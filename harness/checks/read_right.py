@@ -15,9 +15,10 @@ A verdict is its audio's, but each run speaks its items anew, so a change betwee
 a fall of a category's accuracy past 0.05 absolute on them is worse, tested one-sided by exact McNemar
 (`ChangeTest.PAIRED_FALL`; fewer than five items: not judged) — `compare`'s metric `hard-text`.
 
-Not yet registered (`READ_RIGHT`, not `CHECK`): the registry's per-clip reading and its views read a job's row
-(`RequestRow`), and this check's evidence is the run's `span_scores`, an item's two clips; until the views are given
-the run's verdict rows, the summary's tables, the report's column and section and `history`'s series read the
+Its views (`VIEWS`) read the run's rows (`RunRows.spans`), not a job's: its figures per offering (`from_run`),
+`compare`'s test per category (`run_test`) and `history`'s series per category with its misreadings (`run_series`).
+Declared with them (`DECLARED`), not yet registered (`CHECK`): `compare` and `history` judge it through them
+(`harness.checks.with_run_views`), while the summary's tables and the report's column and section still read its
 figures by name (docs/checks.md#hard-text-read-right says what is left).
 """
 
@@ -26,14 +27,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from harness.checks.registry import ClipCheck
-from harness.checks.views import OwnFigures
+from harness.checks.registry import ClipCheck, DeclaredCheck
+from harness.checks.views import OwnFigures, OwnViews, RunSeries, RunTest, SeriesPoint, Tested
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.core.hard_text import HardTextVerdict
-from harness.measurement import across_models, category_figures
-from harness.results import SpanScoreRow, shipped_judgeability
+from harness.measurement import across_models, category_figures, compare_runs, mcnemar_worse
+from harness.results import RequestRow, RunRows, SpanScoreRow, shipped_judgeability
 
 FALL = 0.05  # compare: a category's accuracy lower by more than this, absolute, over the items both runs judged
+
+RULE_NAME = "hard-text"  # the rule's one name: `compare --fail-on`, history's findings
 
 MISREAD = FindingKind(
     "hard-text",
@@ -99,7 +102,7 @@ DECLARATION = CheckDeclaration(
         relative=0.0,
         absolute=FALL,
         min_pairs=5,
-        name="hard-text",
+        name=RULE_NAME,
         statistic="accuracy",
     ),
     answers_only=False,
@@ -157,5 +160,107 @@ def judged_items(rows: Sequence[SpanScoreRow]) -> list[tuple[SpanScoreRow, ClipC
         if not row.control
     ]
 
+
+def fell_per_category(base: RunRows, new: RunRows, who: tuple[str, str], size: float, fewest: int) -> Iterable[Tested]:
+    """`compare`'s test of one offering: each category both runs judged, on the items judged in both, NEW's share
+    read right against BASE's (one-sided exact McNemar of those read right in one run only), beyond where it fell by
+    more than `size`; fewer than `fewest` such items: not tested. Its examples: NEW's first two misreadings."""
+    categories = sorted(
+        {row.category for row in base.spans if (row.provider, row.model) == who}
+        & {row.category for row in new.spans if (row.provider, row.model) == who}
+    )
+    for category in categories:
+        paired = compare_runs(base.spans, new.spans, who, category)
+        statistic = f"hard text: {category} accuracy"
+        if paired.items < fewest:
+            yield Tested(statistic=statistic, short=f"{paired.items} items judged in both runs; need {fewest}")
+            continue
+        base_right, new_right = paired.both + paired.only_first, paired.both + paired.only_second
+        worse = [
+            f"{row.item_id} read {row.heard!r} ({row.error})"
+            for row in new.spans
+            if (row.provider, row.model) == who
+            and row.category == category
+            and not row.control
+            and row.verdict == HardTextVerdict.FAIL
+        ][:2]
+        yield Tested(
+            statistic=statistic,
+            base=base_right / paired.items,
+            new=new_right / paired.items,
+            change=(new_right - base_right) / paired.items,
+            p_value=mcnemar_worse(paired.only_first, paired.only_second),
+            beyond=read_right_fell(base_right, new_right, paired.items, size),
+            details=tuple(worse),
+        )
+
+
+SERIES_PREFIX = "hard-text:"  # history's series keys, one per category ("hard-text:money"), as before declared
+
+
+def category_points(rows: RunRows) -> Iterable[SeriesPoint]:
+    """`history`'s points of a run: each category's accuracy with its Wilson interval, every category judged (an
+    unscored one too: the same ASR over the same items, a change in what it hears is still a change in what was
+    said)."""
+    for figure in category_figures(rows.spans):
+        accuracy = figure.accuracy
+        if accuracy.trials:
+            yield SeriesPoint(
+                provider=figure.provider,
+                model=figure.model,
+                key=figure.category,
+                value=accuracy.value,
+                low=accuracy.low,
+                high=accuracy.high,
+                sample_size=accuracy.trials,
+            )
+
+
+def misreadings(rows: RunRows) -> Iterable[tuple[str, str, str]]:
+    """Each failing reading of a calibrated item, in the check's words (`misreading`)."""
+    for figure in category_figures(rows.spans):
+        for row in figure.failures:
+            yield figure.provider, figure.model, misreading(row)
+
+
+def measure_job(row: RequestRow) -> ClipCheck:
+    """A job's row holds none of this check's evidence (an item's verdicts are the run's `span_scores`, two clips
+    each): the registry's per-clip reading gives nothing, and a face reading its views reads its figures from the
+    run (`VIEWS.from_run`)."""
+    return ClipCheck({})
+
+
+VIEWS = OwnViews(
+    figures=lambda requests: (),  # a job's rows hold no verdict: the figures are the run's (from_run)
+    from_run=lambda rows: read_right_figures(rows.spans),
+    # history's gate on hard text is its change-point method over the per-category series (run_series), as before it
+    # was declared: no rule of its own on the newest run, so no JUnit case of one
+    worse=lambda run_id, after, before: None,
+    rule=DECLARATION.change_said(),
+    figure_keys=(),  # the leaderboard's `hard_text` is still its own field (Entry.hard_text), with its interval
+    run_test=RunTest(
+        metric=RULE_NAME,  # its rule's one name: `compare --fail-on hard-text`
+        threshold="hard_text",  # the declared threshold's name: `compare --threshold hard_text=...`
+        said=lambda size: f"-{size:.2f} absolute",
+        test="one-sided exact McNemar",
+        unit="rate",
+        method="per category, the items judged in both runs (control passed, read right or as a known "
+        "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
+        "against those read right in NEW only",
+        judge=fell_per_category,
+    ),
+    run_series=RunSeries(
+        prefix=SERIES_PREFIX,
+        label=lambda category: f"Hard text: {category} accuracy",
+        unit="rate",
+        points=category_points,
+        kind=MISREAD.kind,
+        findings=misreadings,
+        example=lambda category, what: what.startswith(f"{category}: "),  # `misreading`'s words open with it
+    ),
+)
+
+# Registered as CHECK once the summary's tables and the report's column and section read VIEWS too (issue 79).
+DECLARED = DeclaredCheck(DECLARATION, measure_job, views=VIEWS)
 
 READ_RIGHT = DECLARATION

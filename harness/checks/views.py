@@ -6,11 +6,12 @@ and worsts with the verdicts, a report column with its note, `compare`'s one-sid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harness.results import RequestRow
+from harness.results import RequestRow, RunRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,70 @@ class PageTable:
     row_key: Callable[[Any], str] | None = None  # each row's `data-<attribute>` where not its first cell
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tested:
+    """One statistic of a check's own test of both runs' rows on one offering (`RunTest`): too few to test (`short`
+    says why), or each side's figure, the one-sided p-value (small: NEW worse) and whether the change passed the
+    check's size; the lines that say why."""
+
+    statistic: str
+    short: str = ""  # "": tested
+    base: float = math.nan
+    new: float = math.nan
+    change: float = math.nan  # NEW's - BASE's, as the check computes it (one division: the difference of the two
+    # figures can differ from it in the last bit)
+    p_value: float = math.nan
+    beyond: bool = False
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunTest:
+    """`compare`'s test of a check whose evidence is the run's rows, not a job's: several statistics per offering
+    (one per category), each tested one-sided with its p-value adjusted with every other of the comparison (Holm), a
+    regression where the change passed the size too: the threshold named `threshold` in `compare --threshold` (its
+    default the declaration's threshold of that name)."""
+
+    metric: str  # its metric in `compare --fail-on`
+    threshold: str
+    said: Callable[[float], str]  # the size in words ("-0.05 absolute")
+    test: str  # the test's name ("one-sided exact McNemar")
+    unit: str  # of each statistic ("rate")
+    method: str  # the test in words (compare's METHODS)
+    # BASE's rows, NEW's, the offering, the size, the fewest pairs a statistic needs: its statistics
+    judge: Callable[[RunRows, RunRows, tuple[str, str], float, int], Iterable[Tested]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeriesPoint:
+    """A figure of a run as a point of one of a check's series (`RunSeries`): its offering, its key (after the
+    view's prefix), its value with its interval and how many it is of."""
+
+    provider: str
+    model: str
+    key: str
+    value: float
+    low: float
+    high: float
+    sample_size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSeries:
+    """`history`'s series of a check drawn from each run's rows, several per offering (one per category), each keyed
+    `prefix` + its own key and judged by the change-point method like any figure; and the run's findings of the
+    check's `kind`, listed by the run that first showed them, a flagged series' examples those of them its newest
+    run first showed."""
+
+    prefix: str  # "hard-text:"
+    label: Callable[[str], str]  # a series' label from its own key
+    unit: str
+    points: Callable[[RunRows], Iterable[SeriesPoint]]
+    kind: str
+    findings: Callable[[RunRows], Iterable[tuple[str, str, str]]]  # (provider, model, the finding in words)
+    example: Callable[[str, str], bool]  # whether a finding (its words) is of the series (its own key)
+
+
 class Worse(Protocol):
     """An offering the check's gate rule flags in `history`'s newest run."""
 
@@ -205,3 +270,12 @@ class OwnViews:
     kept_heading: str = ""
     # `bench run --fail-on <compared.metric>`: the run's failures by the check's own rule, one line each
     failures: Callable[[Sequence[OwnFigures]], tuple[str, ...]] | None = None
+    # Where a check's evidence is the run's rows (`RunRows`), not a job's row: its figures per offering from them
+    # (None: `figures` of the run's requests), compare's test of both runs' rows and history's series of them.
+    from_run: Callable[[RunRows], tuple[OwnFigures, ...]] | None = None
+    run_test: RunTest | None = None
+    run_series: RunSeries | None = None
+
+    def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
+        """The check's figures of a run, per offering with any: what every face reads."""
+        return self.from_run(rows) if self.from_run is not None else self.figures(rows.requests)

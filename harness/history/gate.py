@@ -12,10 +12,9 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.checks import MISREAD, counted_checks, with_views
+from harness.checks import counted_checks, with_run_views, with_views
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.page import KINDS
-from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
 from harness.results.dearer import RULE as DEARER_RULE
 
@@ -113,19 +112,22 @@ def print_kept(analysis: Analysis, console: Console) -> None:
 
 
 def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
-    """For a hard-text category that changed, the failing readings the newest run first showed."""
+    """For a check's series drawn from the run's rows that changed (a hard-text category), the findings of it the
+    newest run first showed (`harness.checks.views.RunSeries`)."""
     series = flagged.series
-    if not series.key.startswith(HARD_TEXT_PREFIX):
-        return []
-    category = series.key.removeprefix(HARD_TEXT_PREFIX)
-    return [
-        finding.what
-        for finding in analysis.history.findings
-        if finding.kind == MISREAD.kind
-        and (finding.provider, finding.model) == (series.provider, series.model)
-        and finding.first_run == flagged.point.run_id
-        and finding.what.startswith(f"{category}: ")
-    ]
+    for view in (views.run_series for _, views in with_run_views()):
+        if view is None or not series.key.startswith(view.prefix):
+            continue
+        own = series.key.removeprefix(view.prefix)
+        return [
+            finding.what
+            for finding in analysis.history.findings
+            if finding.kind == view.kind
+            and (finding.provider, finding.model) == (series.provider, series.model)
+            and finding.first_run == flagged.point.run_id
+            and view.example(own, finding.what)
+        ]
+    return []
 
 
 def write_junit(analysis: Analysis, path: Path) -> Path:

@@ -28,13 +28,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from harness.checks import (
-    MISREAD,
     ColumnView,
+    RunSeries,
     counted_checks,
     counted_columns,
     every_field,
-    misreading,
     offering_value,
+    with_run_views,
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
@@ -44,7 +44,6 @@ from harness.history.checks import newest_checks_changed, newest_counted_worse, 
 from harness.history.languages import language_series, run_figures, series_label
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
-from harness.measurement import category_figures
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
@@ -166,32 +165,34 @@ def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str,
         yield drift.provider, drift.model, "drift", f"{drift.kind} {drift.endpoint} {drift.pointer}"
 
 
-HARD_TEXT_PREFIX = "hard-text:"
+def _run_series() -> tuple[RunSeries, ...]:
+    """Every check's series drawn from a run's rows (`harness.checks.views.RunSeries`)."""
+    return tuple(views.run_series for _, views in with_run_views() if views.run_series is not None)
 
 
-def _hard_text(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
-    """Each category's accuracy, with its Wilson interval, as a point of the run."""
-    for figure in category_figures(rows.spans):
-        accuracy = figure.accuracy
-        if accuracy.trials:
+def _run_points(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each check's points of the run from its rows (each category's accuracy, with its Wilson interval), under
+    their series keys."""
+    for view in _run_series():
+        for one in view.points(rows):
             yield (
-                (figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
+                (one.provider, one.model, view.prefix + one.key),
                 Point(
                     run_id=run.run_id,
                     created_at=run.created_at,
-                    value=accuracy.value,
-                    low=accuracy.low,
-                    high=accuracy.high,
-                    sample_size=accuracy.trials,
+                    value=one.value,
+                    low=one.low,
+                    high=one.high,
+                    sample_size=one.sample_size,
                 ),
             )
 
 
-def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
-    """Each failing reading of a calibrated item, named by its category, item and error."""
-    for figure in category_figures(rows.spans):
-        for row in figure.failures:
-            yield figure.provider, figure.model, MISREAD.kind, misreading(row)  # the check's finding, in its words
+def _run_findings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
+    """Each check's findings of the run from its rows (each failing reading of a calibrated item), under its kind."""
+    for view in _run_series():
+        for provider, model, what in view.findings(rows):
+            yield provider, model, view.kind, what
 
 
 # A registered check's field as a series (harness.checks): drawn on the page; judged by its own declared rule
@@ -238,7 +239,10 @@ def _metric(key: str) -> tuple[str, str, Scale, int]:
     for _, views in with_views():  # a check's series per part (a language asked: harness.checks.views)
         if (part := views.part_series) is not None and key.startswith(part.prefix):
             return part.label(key.removeprefix(part.prefix)), part.unit, Scale.LINEAR, len(METRICS)
-    return f"Hard text: {key.removeprefix(HARD_TEXT_PREFIX)} accuracy", "rate", Scale.LINEAR, len(METRICS)
+    for view in _run_series():
+        if key.startswith(view.prefix):
+            return view.label(key.removeprefix(view.prefix)), view.unit, Scale.LINEAR, len(METRICS)
+    return key, "", Scale.LINEAR, len(METRICS)  # no series is drawn that no metric, check or view names
 
 
 def _part_points(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
@@ -365,14 +369,14 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, series_key), point in _check_points(entries, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
-            for (provider, model, category), point in _hard_text(rows, run):
-                points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
+            for (provider, model, series_key), point in _run_points(rows, run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, figure), point in (
                 *language_series(run_figures(rows, verdicts), run),
                 *_part_points(rows, run),
             ):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), figure), []).append(point)
-            for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
+            for key in {*_findings_of(rows, entries), *_run_findings(rows)}:
                 seen = first.get(key)
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
     finally:

@@ -21,8 +21,8 @@ success    ok / sent                                  −0.05 absolute      one-
 contract   contract violations (errors of class       any new one         none needed: a violation kind
            ``contract``) by (phase, rule, pointer)                        NEW shows and BASE never did
 hard-text  per category, accuracy on the items        −0.05 absolute      one-sided exact McNemar test on
-           judged in both runs (control passed)                           the items read right in one run
-           (``harness.measurement.hard_text``)                            only
+           judged in both runs (control passed): a                        the items read right in one run
+           check's test of the runs' rows (below)                         only
 language   per language other than English both runs  +0.02 absolute      as wer above; a language the ASR
            scored, its pooled WER/CER                                     cannot judge (the language self-
            (``harness.measurement.languages``)                            test) is named, never tested
@@ -45,6 +45,10 @@ checks     every registered check with a change       the check's own     paired
 (own rule) a check with views of its own judged by    its rule: any new   none needed: its findings are
            its own rule, NEW's figures against        kind of finding     deterministic
            BASE's; the metric is its view's own name
+(run test) a check with views of its own whose        its declared        the view's own, one-sided, each
+           evidence is the run's rows (``RunTest``):  threshold (its      p-value Holm-adjusted with the
+           several statistics per model (hard-text,   name in             comparison's
+           one per category); its view's own metric   --threshold)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -78,22 +82,19 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from harness.checks import (
-    READ_RIGHT,
     OwnFigures,
     OwnViews,
     ShiftView,
     changes_between,
     counted_change,
     counted_checks,
-    read_right_fell,
+    with_run_views,
     with_views,
 )
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
-from harness.core.hard_text import HardTextVerdict
-from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
-from harness.measurement import compare_runs as compare_hard_text
+from harness.measurement import LanguageFigures, language_figures
 from harness.report.stats import (
     Difference,
     fisher_drop,
@@ -135,7 +136,6 @@ class BuiltInMetric(StrEnum):
     SUCCESS = "success"
     CONTRACT = "contract"
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
-    HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     CHECKS = "checks"  # every registered check with a paired change rule (harness.checks; docs/checks.md)
 
@@ -159,6 +159,11 @@ else:
             for view in (views.shift, views.compared)
             # a built-in metric a check's own rule shares (per language, its rate and whether it is answered in)
             if view is not None and view.metric not in {one.value for one in BuiltInMetric}
+        ]
+        + [
+            (view.metric.upper().replace("-", "_"), view.metric)
+            for _, views in with_run_views()
+            if (view := views.run_test) is not None
         ],
     )
 
@@ -171,9 +176,10 @@ class Ruling(StrEnum):
 
 def _declared_thresholds() -> dict[str, float]:
     return {
-        views.shift.threshold: check.declaration.thresholds[views.shift.threshold]
-        for check, views in with_views()
-        if views.shift is not None
+        view.threshold: check.declaration.thresholds[view.threshold]
+        for check, views in with_run_views()
+        for view in (views.shift, views.run_test)
+        if view is not None
     }
 
 
@@ -184,8 +190,6 @@ class GateThresholds:
     wer: float = 0.02  # absolute increase of pooled WER
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
-    # absolute drop of a hard-text category's accuracy on the items judged in both runs (its check's declared size)
-    hard_text: float = READ_RIGHT.thresholds["hard_text"]
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
     first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
@@ -228,9 +232,6 @@ METHODS = {
     "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
-    "hard-text": "per category, the items judged in both runs (control passed, read right or as a known "
-    "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
-    "against those read right in NEW only",
     "language": "per language, NEW answering in another language than asked (at least half its checked clips heard "
     "as another language with p >= 0.5) where BASE did not; each language's pooled WER/CER tested as "
     "wer is",
@@ -252,6 +253,7 @@ METHODS = {
         for view in (views.shift, views.compared)
         if view is not None
     },
+    **{views.run_test.metric: views.run_test.method for _, views in with_run_views() if views.run_test is not None},
 }
 
 
@@ -651,59 +653,45 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
     )
 
 
-def _hard_text(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
-    """Each hard-text category both runs judged: did NEW read it worse, on the same items?"""
-    label = f"-{t.hard_text:.2f} absolute"
-    categories = sorted(
-        {row.category for row in base.spans if (row.provider, row.model) == who}
-        & {row.category for row in new.spans if (row.provider, row.model) == who}
-    )
-    for category in categories:
-        paired = compare_hard_text(base.spans, new.spans, who, category)
-        statistic = f"hard text: {category} accuracy"
-        if paired.items < t.min_samples:
-            yield Check(
+def _run_tested(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Every check's own test of both runs' rows (`harness.checks.views.RunTest`: its evidence the run's, not a
+    job's), each statistic it gives this offering: too few to test, or tested one-sided (Holm over the comparison)."""
+    for _, views in with_run_views():
+        if (view := views.run_test) is None:
+            continue
+        size = t.declared[view.threshold]
+        for tested in view.judge(base, new, who, size, t.min_samples):
+            short = Check(
                 provider=who[0],
                 model=who[1],
-                metric=Metric.HARD_TEXT,
-                statistic=statistic,
+                metric=Metric(view.metric),
+                statistic=tested.statistic,
                 verdict=Ruling.INSUFFICIENT,
-                threshold=label,
+                threshold=view.said(size),
                 change=None,
-                details=(f"{paired.items} items judged in both runs; need {t.min_samples}",),
+                details=(tested.short,),
             )
-            continue
-        base_right, new_right = paired.both + paired.only_first, paired.both + paired.only_second
-        delta = (new_right - base_right) / paired.items
-        diff = Difference(
-            base=base_right / paired.items,
-            new=new_right / paired.items,
-            delta=delta,
-            lower_bound=math.nan,
-            p_value=mcnemar_worse(paired.only_first, paired.only_second),
-            method="one-sided exact McNemar",
-        )
-        worse = [
-            f"{row.item_id} read {row.heard!r} ({row.error})"
-            for row in new.spans
-            if (row.provider, row.model) == who
-            and row.category == category
-            and not row.control
-            and row.verdict == HardTextVerdict.FAIL
-        ][:2]
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.HARD_TEXT,
-            statistic=statistic,
-            verdict=Ruling.OK,
-            threshold=label,
-            change=delta,
-            difference=diff,
-            details=tuple(worse),
-            unit="rate",
-            beyond=read_right_fell(base_right, new_right, paired.items, t.hard_text),
-        )
+            if tested.short:
+                yield short
+                continue
+            delta = tested.change
+            diff = Difference(
+                base=tested.base,
+                new=tested.new,
+                delta=delta,
+                lower_bound=math.nan,
+                p_value=tested.p_value,
+                method=view.test,
+            )
+            yield replace(
+                short,
+                verdict=Ruling.OK,
+                change=delta,
+                difference=diff,
+                details=tested.details,
+                unit=view.unit,
+                beyond=tested.beyond,
+            )
 
 
 def _languages(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -870,7 +858,7 @@ def compare_runs(
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
         checks.extend(_curve(b, n, t, who, rules))
-        checks.extend(_hard_text(base, new, t, who))
+        checks.extend(_run_tested(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
         checks.extend(_ruled(base, new, who))
         checks.extend(_own(b, n, t, who))

@@ -360,7 +360,7 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
     """Each entry with the figures of every check with views of its own, where it has any."""
     own: dict[tuple[str, str], dict[str, Any]] = {}
     for _, views in with_views():
-        for found in views.figures(rows.requests):
+        for found in views.run_figures(rows):
             own.setdefault((found.provider, found.model), {}).update(
                 {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)}
             )

@@ -9,11 +9,23 @@ from dataclasses import replace
 
 import pytest
 
-from harness.checks import MISREAD, READ_RIGHT, misreading, read_right_fell, read_right_figures
-from harness.checks.read_right import judged_items, measure
+from harness.checks import (
+    MISREAD,
+    READ_RIGHT,
+    declared_only,
+    generic,
+    misreading,
+    read_right_fell,
+    read_right_figures,
+    registered,
+    with_run_views,
+    with_views,
+)
+from harness.checks.read_right import DECLARED, VIEWS, judged_items, measure, measure_job
 from harness.core.checks import ChangeTest
 from harness.core.hard_text import HardTextVerdict
-from harness.results import shipped_judgeability
+from harness.measurement import mcnemar_worse
+from harness.results import RunRows, StoredRun, shipped_judgeability
 from harness.results.tables import TABLE_BY_NAME, SpanScoreRow
 
 PASS, FAIL, UNSURE, OTHER = HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.UNSURE, HardTextVerdict.OTHER
@@ -107,3 +119,55 @@ def test_the_paired_fall_is_judged_as_compare_judged_it() -> None:
 def test_the_rule_is_the_difference_compare_always_computed(changed: int) -> None:
     base, items = 17, 20
     assert read_right_fell(base, base - changed, items) == (changed / items > 0.05)
+
+
+def _run(rows: list[SpanScoreRow], run_id: str = "r") -> RunRows:
+    return RunRows(run=StoredRun(run_id=run_id), requests=(), spans=tuple(rows))
+
+
+def _items(count: int, wrong: int, category: str = "money") -> list[SpanScoreRow]:
+    """`count` items of a category, the first `wrong` read wrong, each with its control passed."""
+    return [row for i in range(count) for row in _item(f"i{i}", FAIL if i < wrong else PASS, PASS, category=category)]
+
+
+def test_its_views_read_the_runs_rows_and_a_jobs_row_gives_nothing() -> None:
+    """Declared with its views, not registered: compare and history take it (with_run_views), the generic machinery
+    and the other faces never see it; a job's row holds no verdict, so its per-clip reading is empty."""
+    assert DECLARED.views is VIEWS and DECLARED.name not in {check.name for check in registered()}
+    assert DECLARED in declared_only() and (DECLARED, VIEWS) in with_run_views()
+    assert DECLARED not in generic() and all(check is not DECLARED for check, _ in with_views())
+    assert measure_job(None).values == {}  # type: ignore[arg-type]
+    run = _run(_items(3, 1))
+    assert VIEWS.figures(()) == () and VIEWS.run_figures(run) == read_right_figures(run.spans)
+    assert VIEWS.worse("r", VIEWS.run_figures(run)[0], None) is None  # history's gate is its series' change points
+
+
+def test_compares_test_gives_one_statistic_per_category_both_runs_judged() -> None:
+    """Money: 20 items both runs judged, 2 read wrong in NEW only: a fall of 0.10, past 0.05, tested by McNemar;
+    date: 3 items, too few; phone: judged in NEW only, not compared."""
+    view = VIEWS.run_test
+    assert view is not None and view.metric == "hard-text" and view.threshold == "hard_text"
+    base = _run([*_items(20, 0), *_items(3, 0, "date")])
+    new = _run([*_items(20, 2), *_items(3, 3, "date"), *_items(5, 0, "phone")])
+    date, money = view.judge(base, new, ("p", "m"), 0.05, 5)  # by category
+    assert date.statistic == "hard text: date accuracy" and date.short == "3 items judged in both runs; need 5"
+    assert money.statistic == "hard text: money accuracy" and not money.short
+    assert (money.base, money.new, money.change) == (1.0, 0.9, (18 - 20) / 20) and money.beyond
+    assert money.p_value == mcnemar_worse(2, 0)
+    assert money.details == ("i0 read 'one two three' (digit-by-digit)", "i1 read 'one two three' (digit-by-digit)")
+    (kept,) = [one for one in view.judge(base, new, ("p", "m"), 0.2, 5) if not one.short]
+    assert not kept.beyond and view.said(0.05) == "-0.05 absolute"
+    assert list(view.judge(base, new, ("p", "other"), 0.05, 5)) == []
+
+
+def test_historys_series_are_each_categorys_accuracy_and_its_misreadings() -> None:
+    view = VIEWS.run_series
+    assert view is not None and view.prefix == "hard-text:" and view.kind == MISREAD.kind
+    run = _run([*_items(4, 1), *_items(2, 0, "date")])
+    points = {one.key: one for one in view.points(run)}
+    assert points["money"].value == 0.75 and points["money"].sample_size == 4 and points["date"].value == 1.0
+    assert points["money"].low < 0.75 < points["money"].high  # its Wilson interval
+    (found,) = view.findings(run)
+    assert found == ("p", "m", "money: i0 read 'one two three' (digit-by-digit)")
+    assert view.example("money", found[2]) and not view.example("date", found[2])
+    assert view.label("money") == "Hard text: money accuracy" and view.unit == "rate"

@@ -152,7 +152,7 @@ def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]
     its figures."""
     found = []
     for _, views in with_views():
-        if views.models is not None and (figures := views.figures(rows.requests)):
+        if views.models is not None and (figures := views.run_figures(rows)):
             found.append(
                 (
                     views.models.heading,
@@ -254,7 +254,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         own=tuple(
             section
             for _, views in with_views()
-            if views.section is not None and (section := views.section(views.figures(rows.requests)))
+            if views.section is not None and (section := views.section(views.run_figures(rows)))
         ),
         own_columns=_own_columns(rows),
         own_parts=_own_parts(rows) if scored_run else (),
