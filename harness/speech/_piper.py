@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from ._errors import EngineUnavailableError, SynthesisError
 from ._render_store import RenderKey, RenderStore
-from ._words import WordTime, count_words, spoken_words, word_times
+from ._words import WordTime, word_times
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -167,8 +167,8 @@ class PiperBackend:
         if at != len(samples):  # durations that do not add up to the audio are no alignment of it
             phonemes = []
 
-        def count(word: str) -> int:
-            return count_words(" ".join("".join(sentence) for sentence in piper_voice.phonemize(word)))
+        def phonemized(part: str) -> str:
+            return " ".join("".join(sentence) for sentence in piper_voice.phonemize(part))
 
-        words, _ = word_times(text, spoken_words(phonemes), count)
+        words, _ = word_times(text, phonemes, phonemized)
         return samples, rate, words

@@ -40,8 +40,9 @@ import numpy.typing as npt
 from ._words import WordTime
 
 ENVIRONMENT_VARIABLE = "TTS_HARNESS_SPEECH_CACHE"
-#: Raised whenever what a file holds changes meaning (its layout, or how the engine asks Piper to render).
-FORMAT_REVISION = 1
+#: Raised whenever what a file holds changes meaning (its layout, how the engine asks Piper to render, or how a
+#: render's words are placed: 2, each word counted in its sentence).
+FORMAT_REVISION = 2
 _MAGIC = b"TTSR"
 _HEADER_BYTES = 8  # magic, then the sample rate as a little-endian uint32
 #: Raised whenever how written words are mapped on the voice's durations changes (`harness.speech._words`).
