@@ -10,8 +10,9 @@ paired; `counted_change`, a counted check's run against run), `views` (`OwnViews
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (hard text, WER/CER, client health, the latency
 figures) are being moved onto it: hard text is declared once in `read_right` with views reading the run's
-`span_scores` (its evidence, not a job's row), through which `compare` and `history` judge it (`with_run_views`); not
-yet registered (`DECLARED`, not `CHECK`: `declared_only`) while the summary and the report read its figures by name.
+`span_scores` (its evidence, not a job's row), through which `compare` and `history` judge it and the summary shows
+its tables (`with_run_views`); not yet registered (`DECLARED`, not `CHECK`: `declared_only`) while the report reads
+its figures by name.
 """
 
 from harness.checks.change import (

@@ -16,10 +16,10 @@ a fall of a category's accuracy past 0.05 absolute on them is worse, tested one-
 (`ChangeTest.PAIRED_FALL`; fewer than five items: not judged) — `compare`'s metric `hard-text`.
 
 Its views (`VIEWS`) read the run's rows (`RunRows.spans`), not a job's: its figures per offering (`from_run`),
-`compare`'s test per category (`run_test`) and `history`'s series per category with its misreadings (`run_series`).
-Declared with them (`DECLARED`), not yet registered (`CHECK`): `compare` and `history` judge it through them
-(`harness.checks.with_run_views`), while the summary's tables and the report's column and section still read its
-figures by name (docs/checks.md#hard-text-read-right says what is left).
+`compare`'s test per category (`run_test`), `history`'s series per category with its misreadings (`run_series`) and
+the summary's tables (`run_sections`: `summary_sections`). Declared with them (`DECLARED`), not yet registered
+(`CHECK`): `compare`, `history` and the summary read it through them (`harness.checks.with_run_views`), while the
+report's column and section still read its figures by name (docs/checks.md#hard-text-read-right says what is left).
 """
 
 from __future__ import annotations
@@ -28,10 +28,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews, RunSeries, RunTest, SeriesPoint, Tested
+from harness.checks.views import OwnFigures, OwnViews, RunSeries, RunTest, SectionView, SeriesPoint, Shown, Tested
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.core.hard_text import HardTextVerdict
-from harness.measurement import across_models, category_figures, compare_runs, mcnemar_worse
+from harness.measurement import (
+    CategoryFigures,
+    Proportion,
+    across_models,
+    category_figures,
+    compare_runs,
+    mcnemar_worse,
+    normalisation_differences,
+)
 from harness.results import RequestRow, RunRows, SpanScoreRow, shipped_judgeability
 
 FALL = 0.05  # compare: a category's accuracy lower by more than this, absolute, over the items both runs judged
@@ -223,6 +231,127 @@ def misreadings(rows: RunRows) -> Iterable[tuple[str, str, str]]:
             yield figure.provider, figure.model, misreading(row)
 
 
+def _proportion(accuracy: Proportion) -> Shown:
+    """ "83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
+    if not accuracy.trials:
+        return Shown("— 0 judged", {"successes": 0, "trials": 0})
+    return Shown(
+        f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} {accuracy.low:.0%}–{accuracy.high:.0%}",
+        {
+            "accuracy": accuracy.value,
+            "successes": accuracy.successes,
+            "trials": accuracy.trials,
+            "low": accuracy.low,
+            "high": accuracy.high,
+        },
+    )
+
+
+def _across(figure: CategoryFigures | None) -> Shown:
+    if figure is None:
+        return Shown("")
+    if figure.unscored:
+        return Shown(figure.unscored)
+    return _proportion(figure.accuracy)
+
+
+def _notes(figures: tuple[CategoryFigures, ...], examples: int, sandbox: bool) -> SectionView | None:
+    """The categories not scored with why and each model's failing readings (the sandbox's one voice said first)."""
+    table_of = across_models(figures)
+    unscored = {category: why for category in table_of.categories if (why := table_of.unscored(category)) is not None}
+    said = []
+    if sandbox:
+        said.append(
+            "Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
+            "the imitation's readings apart, not the providers'."
+        )
+    if unscored:
+        said.append("Not scored: " + "; ".join(f"{category} ({why})" for category, why in unscored.items()) + ".")
+    for provider, model in table_of.systems:
+        failing = [
+            row
+            for category in table_of.categories
+            if category not in unscored and (figure := table_of.cell(category, (provider, model)))
+            for row in figure.failures
+        ]
+        if failing:
+            shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
+            more = len(failing) - examples
+            said.append(f"{provider}/{model} failed {len(failing)}: {shown}" + (f"; +{more} more" if more > 0 else ""))
+    return SectionView(key="hard_text_notes", lines=tuple(said), values={"unscored": unscored}) if said else None
+
+
+def _normalisation(figures: tuple[CategoryFigures, ...]) -> SectionView | None:
+    """Where the run read models with their provider's own text normalisation off and on (`bench run
+    --normalisation off,on`): per model and category, each setting's accuracy and the difference on − off."""
+    differences = normalisation_differences(figures)
+    if not differences:
+        return None
+    rows: list[tuple[str | Shown, ...]] = []
+    for row in differences:
+        label = f"{row.provider}/{row.model}"
+        if row.unscored:
+            rows.append((label, row.category, row.unscored, "", ""))
+            continue
+        off, on = (
+            Shown(
+                "—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})", None if not p.trials else p.value
+            )
+            for p in (row.off, row.on)
+        )
+        both = bool(row.off.trials and row.on.trials)
+        rows.append(
+            (
+                label,
+                row.category,
+                off,
+                on,
+                Shown(f"{row.difference:+.0%}" if both else "—", row.difference if both else None),
+            )
+        )
+    return SectionView(
+        key="",
+        lines=(),
+        values={},
+        table="normalisation",
+        title="Hard text, the provider's own normalisation: accuracy off and on (judged items), on − off",
+        headings=(("model", True), ("category", True), ("off", False), ("on", False), ("on − off", False)),
+        keys=("", "", "", "", "difference"),
+        rows=tuple(rows),
+    )
+
+
+def summary_sections(
+    figures: tuple[CategoryFigures, ...], examples: int = 2, *, sandbox: bool = False
+) -> tuple[SectionView, ...]:
+    """The summary's hard-text sections, as before the check was registered: the team's question in one table,
+    category × model, each cell the accuracy on the judged items (forced choice, docs/hard-text.md), passes of judged
+    and its Wilson 95% interval, and each model's pooled accuracy over every scored category; then the categories
+    not scored with why and each model's failing readings (`examples` of each; `sandbox`: said to be one voice), and
+    the normalisation table. None where the run judged no span."""
+    if not figures:
+        return ()
+    table_of = across_models(figures)
+    scored = [category for category in table_of.categories if table_of.unscored(category) is None]
+    rows: list[tuple[str | Shown, ...]] = [
+        (category, *(_across(table_of.cell(category, system)) for system in table_of.systems)) for category in scored
+    ]
+    rows.append(("all scored", *(_proportion(table_of.pooled(system)) for system in table_of.systems)))
+    labels = tuple(f"{provider}/{model}" for provider, model in table_of.systems)
+    table = SectionView(
+        key="",
+        lines=(),
+        values={},
+        table="hard_text",
+        title="Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on "
+        "the items whose control passed, passes of judged, Wilson 95%",
+        headings=(("category", True), *((label, False) for label in labels)),
+        keys=("", *labels),
+        rows=tuple(rows),
+    )
+    return tuple(one for one in (table, _notes(figures, examples, sandbox), _normalisation(figures)) if one is not None)
+
+
 def measure_job(row: RequestRow) -> ClipCheck:
     """A job's row holds none of this check's evidence (an item's verdicts are the run's `span_scores`, two clips
     each): the registry's per-clip reading gives nothing, and a face reading its views reads its figures from the
@@ -237,6 +366,10 @@ VIEWS = OwnViews(
     # was declared: no rule of its own on the newest run, so no JUnit case of one
     worse=lambda run_id, after, before: None,
     rule=DECLARATION.change_said(),
+    # the summary's hard-text tables and notes, after what was spent
+    run_sections=lambda rows, sandbox: summary_sections(
+        tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (), sandbox=sandbox
+    ),
     figure_keys=(),  # the leaderboard's `hard_text` is still its own field (Entry.hard_text), with its interval
     run_test=RunTest(
         metric=RULE_NAME,  # its rule's one name: `compare --fail-on hard-text`
@@ -260,7 +393,7 @@ VIEWS = OwnViews(
     ),
 )
 
-# Registered as CHECK once the summary's tables and the report's column and section read VIEWS too (issue 79).
+# Registered as CHECK once the report's column and section read VIEWS too (issue 79).
 DECLARED = DeclaredCheck(DECLARATION, measure_job, views=VIEWS)
 
 READ_RIGHT = DECLARATION

@@ -67,9 +67,9 @@ def registered() -> tuple[DeclaredCheck, ...]:
 @functools.cache
 def declared_only() -> tuple[DeclaredCheck, ...]:
     """Every check a module defines as `DECLARED` rather than `CHECK`: one being moved onto the registry whose
-    summary and report still read its figures by name. The faces that read it through its views already (`compare`,
-    `history`: `with_run_views`) take it with the registered checks; every other face, and the generic machinery,
-    never see it, so none shows it twice."""
+    report still reads its figures by name. The faces that read it through its views already (`compare`, `history`,
+    the summary's sections of the run's rows: `with_run_views`) take it with the registered checks; every other face,
+    and the generic machinery, never see it, so none shows it twice."""
     return _declared("DECLARED")
 
 
@@ -85,6 +85,6 @@ def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
 
 
 def with_run_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
-    """The checks with views of their own that `compare` and `history` judge: the registered ones (`with_views`), then
-    those declared but not yet registered (`declared_only`)."""
+    """The checks with views of their own that `compare` and `history` judge and whose sections of the run's rows the
+    summary shows: the registered ones (`with_views`), then those declared but not yet registered (`declared_only`)."""
     return (*with_views(), *((check, check.views) for check in declared_only() if check.views is not None))

@@ -37,7 +37,8 @@ class OwnFigures:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SectionView:
     """A check's section of the summary, in every format: its sentences (with every offering's figures in JSON,
-    `values`), then a table keyed `table`, each heading (its text, aligned left) and each offering's row."""
+    `values`), then a table keyed `table`, each heading (its text, aligned left) and each offering's row; `key` "":
+    its table alone."""
 
     key: str
     lines: tuple[str, ...]
@@ -275,6 +276,9 @@ class OwnViews:
     from_run: Callable[[RunRows], tuple[OwnFigures, ...]] | None = None
     run_test: RunTest | None = None
     run_series: RunSeries | None = None
+    # the summary's sections of the run's rows, after what was spent (the flag: every offering is the sandbox's one
+    # voice), where a check says more there than a section of its figures (`section`)
+    run_sections: Callable[[RunRows, bool], tuple[SectionView, ...]] | None = None
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

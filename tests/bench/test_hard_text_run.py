@@ -11,9 +11,10 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
+from harness.checks.read_right import summary_sections
 from harness.results import connect_writer, read_span_scores
 from harness.runner.plan.config import BenchConfig
-from harness.runner.summary.view import render_hard_text
+from harness.runner.summary.view import render_own
 from tests.helpers.hard_text import hard_corpus, watch_corpus_reads
 
 
@@ -59,7 +60,7 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
         ("openai", "tts-1", "year", 1, 1),
     ]
     out = io.StringIO()
-    render_hard_text(figures, Console(file=out, width=200), sandbox=True)
+    render_own(summary_sections(figures, sandbox=True), Console(file=out, width=200))
     shown = out.getvalue()
     assert "openai/tts-1" in shown and "money" in shown and "all scored" in shown
     assert "every offering speaks with the same voice" in shown

@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
+from harness.checks.read_right import summary_sections
 from harness.core.errors import UsageError
 from harness.core.packaged import data_path
 from harness.core.registry import providers as registered
@@ -19,7 +20,7 @@ from harness.core.spec import SynthesisInput
 from harness.measurement import normalisation_differences
 from harness.runner.plan.config import BenchConfig
 from harness.runner.plan.jobs import select, with_normalisation
-from harness.runner.summary.view import render_hard_text
+from harness.runner.summary.view import render_own
 from harness.sandbox.misreadings import unnormalised
 
 MODEL = "eleven_multilingual_v2"
@@ -83,7 +84,7 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     off = next(f for f in result.summary.hard_text if f.model.endswith("normalisation=off"))
     assert {row.error for row in off.failures} == {"number-digit-by-digit"}
     out = io.StringIO()
-    render_hard_text(result.summary.hard_text, Console(file=out, width=200))
+    render_own(summary_sections(result.summary.hard_text), Console(file=out, width=200))
     shown = out.getvalue()
     assert "the provider's own normalisation" in shown
     assert f"elevenlabs/{MODEL}" in shown and "0% (0/2)" in shown and "100% (2/2)" in shown and "+100%" in shown

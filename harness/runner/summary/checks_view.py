@@ -77,12 +77,13 @@ def _own_cell(cell: str | Shown) -> Cell:
 
 
 def own_sections(views: Sequence[SectionView]) -> list[Section]:
-    """The sections checks give of their own (`harness.checks.views`): their sentences, then their table."""
+    """The sections checks give of their own (`harness.checks.views`): their sentences (none where keyed ""), then
+    their table."""
     return [
         section
         for view in views
         for section in (
-            Lines(view.key, view.lines, dict(view.values)),
+            *((Lines(view.key, view.lines, dict(view.values)),) if view.key else ()),
             *(
                 ()
                 if not view.table

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_run_views, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -122,6 +122,8 @@ class Summary:
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
+    # each check's sections of the run's rows, shown after what was spent (harness.checks.views: its `run_sections`)
+    run_own: tuple[SectionView, ...] = ()
     # each registered check's column of the models table, where the run has its figures: heading, JSON key, and
     # each offering's cell by its "provider/model" (harness.checks.views)
     own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
@@ -255,6 +257,12 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
             section
             for _, views in with_views()
             if views.section is not None and (section := views.section(views.run_figures(rows)))
+        ),
+        run_own=tuple(
+            section
+            for _, views in with_run_views()
+            if views.run_sections is not None
+            for section in views.run_sections(rows, str(rows.run.target or "sandbox") == "sandbox")
         ),
         own_columns=_own_columns(rows),
         own_parts=_own_parts(rows) if scored_run else (),

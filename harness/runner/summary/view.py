@@ -1,5 +1,6 @@
 """What the end-of-run summary shows, as sections (`summary_format`): the models table, jobs by outcome, what was
-spent and the cost's notes, the hard-text tables, the languages table and its failures, where the rows are.
+spent and the cost's notes, each check's sections of the run's rows (hard text's tables), the languages table and
+its failures, where the rows are.
 `render` prints them as text, Markdown or JSON (`bench run --format`, `report --format`).
 
 A new table of the summary is one function returning a `summary_format.Table` (or `Lines`), listed in `sections`:
@@ -8,17 +9,13 @@ every format then prints it, and text splits it rather than cut it when it is wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 
-from harness.checks import Shown
+from harness.checks import SectionView, Shown
 from harness.core.errors import ErrorClass
-from harness.measurement import (
-    CategoryFigures,
-    LanguageFigures,
-    Proportion,
-    across_models,
-    normalisation_differences,
-)
+from harness.measurement import LanguageFigures
 from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
 from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections, own_sections
@@ -378,143 +375,6 @@ def money_lines(summary: Summary) -> Lines:
     )
 
 
-def hard_text_tables(
-    figures: tuple[CategoryFigures, ...], examples: int = 2, *, sandbox: bool = False
-) -> list[Section]:
-    """The team's question in one table: category × model, each cell the accuracy on the judged items (judged by
-    forced choice, docs/hard-text.md), passes of judged and its Wilson 95% interval, and each model's pooled
-    accuracy over every scored category; then the categories not scored with why, each model's failing readings, and
-    the normalisation table. Text splits the table by columns when the models do not fit the width."""
-    table_of = across_models(figures)
-    scored = [category for category in table_of.categories if table_of.unscored(category) is None]
-    rows: list[tuple[Cell, ...]] = [
-        (category, *(_across_cell(table_of.cell(category, system)) for system in table_of.systems))
-        for category in scored
-    ]
-    rows.append(("all scored", *(_proportion_cell(table_of.pooled(system)) for system in table_of.systems)))
-    title = (
-        "Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on the "
-        "items whose control passed, passes of judged, Wilson 95%"
-    )
-    sections: list[Section] = [
-        SummaryTable(
-            "hard_text",
-            title,
-            (
-                Heading("category", left=True),
-                *(Heading(f"{provider}/{model}", f"{provider}/{model}") for provider, model in table_of.systems),
-            ),
-            tuple(rows),
-        )
-    ]
-    said = []
-    if sandbox:
-        said.append(
-            "Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
-            "the imitation's readings apart, not the providers'."
-        )
-    unscored = [
-        f"{category} ({table_of.unscored(category)})"
-        for category in table_of.categories
-        if table_of.unscored(category) is not None
-    ]
-    if unscored:
-        said.append("Not scored: " + "; ".join(unscored) + ".")
-    for provider, model in table_of.systems:
-        failing = [
-            row
-            for category in scored
-            if (figure := table_of.cell(category, (provider, model)))
-            for row in figure.failures
-        ]
-        if failing:
-            shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
-            more = len(failing) - examples
-            said.append(f"{provider}/{model} failed {len(failing)}: {shown}" + (f"; +{more} more" if more > 0 else ""))
-    if said:
-        sections.append(
-            Lines(
-                "hard_text_notes",
-                tuple(said),
-                {
-                    "unscored": {
-                        category: table_of.unscored(category)
-                        for category in table_of.categories
-                        if table_of.unscored(category) is not None
-                    }
-                },
-            )
-        )
-    normalisation = normalisation_table(figures)
-    return sections + ([normalisation] if normalisation is not None else [])
-
-
-def _across_cell(figure: CategoryFigures | None) -> FigureCell:
-    if figure is None:
-        return FigureCell("")
-    if figure.unscored:
-        return FigureCell(figure.unscored)
-    return _proportion_cell(figure.accuracy)
-
-
-def _proportion_cell(accuracy: Proportion) -> FigureCell:
-    """ "83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
-    if not accuracy.trials:
-        return FigureCell("— 0 judged", {"successes": 0, "trials": 0})
-    return FigureCell(
-        f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} {accuracy.low:.0%}–{accuracy.high:.0%}",
-        {
-            "accuracy": accuracy.value,
-            "successes": accuracy.successes,
-            "trials": accuracy.trials,
-            "low": accuracy.low,
-            "high": accuracy.high,
-        },
-    )
-
-
-def normalisation_table(figures: tuple[CategoryFigures, ...]) -> SummaryTable | None:
-    """Where the run read models with their provider's own text normalisation off and on (`bench run
-    --normalisation off,on`): per model and category, each setting's accuracy and the difference on − off."""
-    differences = normalisation_differences(figures)
-    if not differences:
-        return None
-    rows: list[tuple[Cell, ...]] = []
-    for row in differences:
-        label = f"{row.provider}/{row.model}"
-        if row.unscored:
-            rows.append((label, row.category, row.unscored, "", ""))
-            continue
-        off, on = (
-            FigureCell(
-                "—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})", None if not p.trials else p.value
-            )
-            for p in (row.off, row.on)
-        )
-        both = bool(row.off.trials and row.on.trials)
-        rows.append(
-            (
-                label,
-                row.category,
-                off,
-                on,
-                FigureCell(f"{row.difference:+.0%}" if both else "—", row.difference if both else None),
-            )
-        )
-    return SummaryTable(
-        "normalisation",
-        "Hard text, the provider's own normalisation: accuracy off and on (judged items), on − off",
-        (
-            Heading("model", left=True),
-            Heading("category", left=True),
-            Heading("off"),
-            Heading("on"),
-            Heading("on − off", "difference"),
-        ),
-        tuple(rows),
-    )
-
-
 def _language_rate(figure: LanguageFigures) -> FigureCell:
     if figure.not_judgeable_by:
         return FigureCell(
@@ -581,7 +441,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
         *([health] if health is not None else []),
         outcomes_table(summary),
         money_lines(summary),
-        *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
+        *own_sections(summary.run_own),
         *(language_sections(summary) if summary.languages else []),
         *counted_sections(summary.checks),
         *own_sections(summary.own),
@@ -602,8 +462,6 @@ def render(summary: Summary, console: Console, db_path: str, form: SummaryFormat
     render_sections(sections(summary, db_path), form, console)
 
 
-def render_hard_text(
-    figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *, sandbox: bool = False
-) -> None:
-    """The hard-text tables alone, as text."""
-    print_text(hard_text_tables(figures, examples, sandbox=sandbox), console)
+def render_own(views: Sequence[SectionView], console: Console) -> None:
+    """Checks' sections of their own (`harness.checks.views`) alone, as text."""
+    print_text(own_sections(views), console)
