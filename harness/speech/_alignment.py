@@ -37,14 +37,14 @@ MAX_COST_RATIO = 3.0
 MODEL_ID = "piper-dtw-2"  # "-2": pauses kept to one frame (2026-11-28); "piper-dtw" before
 #: A clip's marks are off where their median onset error, against where this aligner hears the words, passes this
 #: (issue 81); recorded with the words it hears (`jobs.heard_words`), so each run is judged by its own aligner's
-#: yardstick. The warp hears true marks at a median of 3 ms on a Piper voice and 31 ms on Kokoro, a voice unlike it,
-#: most of that Kokoro's own word times being late (signed median -30 ms; docs/measurements.md): 60 ms keeps 29 ms
-#: over the worse voice, and marks 100 ms late or early read 100 ms (70–130 ms on Kokoro), over it (docs/marks.md).
-#: Held on the median: the aligner's p95 on Kokoro (87 ms, most of it the same lag) is too wide to hold a clip to.
+#: yardstick. The warp hears true marks at a median of 3 ms on a Piper voice and 13 ms on Kokoro, a voice unlike it,
+#: p95 10 and 49 ms, signed median 0 and 1 ms (docs/measurements.md, 2026-11-29): 60 ms is over the worse voice's
+#: p95, so a clip of true marks holds far under it, and marks 100 ms late or early read about 100 ms, over it
+#: (docs/marks.md). Held on the median, so one word the warp misplaces does not fail a clip: its worst words are named.
 ONSET_LIMIT_MS = 60.0
-#: Its own onset error on known truth, stated beside every figure it heard (docs/measurements.md, 2026-11-28:
+#: Its own onset error on known truth, stated beside every figure it heard (docs/measurements.md, 2026-11-29:
 #: benchmarks/perf/aligner_error.py, Piper and Kokoro voices); recorded with the words it hears, as the limit is.
-OWN_ERROR = "the aligner's own onset error (Piper reference warp, on known truth): median 3–31 ms, p95 10–87 ms"
+OWN_ERROR = "the aligner's own onset error (Piper reference warp, on known truth): median 3–13 ms, p95 10–49 ms"
 #: Longer clips are not aligned: the warp's table is frames × frames (30 s: 3,000² costs, 72 MB each).
 MAX_CLIP_S = 30.0
 #: A clip this many times longer or shorter than the reference is not the text at a pace the warp can follow.

@@ -13,7 +13,8 @@ hears Piper's American "joe" and this one.
 Where it says each word: the export's graph predicts each phoneme's duration in frames (its `/encoder/Clip` tensor,
 25 ms at 24 kHz) before it makes a sample; that tensor is made a second output named `duration` in memory (the samples
 stay the same, byte for byte), which `kokoro-onnx` reads as phoneme timings. The batches are made as `create` makes
-them (its `_create_batches`; `create_timed` would add pauses at every mark and change the samples).
+them (its `_create_batches`; `create_timed` would add pauses at every mark and change the samples). Those durations
+place words later than they sound (`SOUND_LAG_S`): the words' times are the durations' less that lag.
 
 Deterministic: the export has no sampling noise, so the same (text, voice, speed) gives the same samples. One
 onnxruntime thread that sleeps when idle, as Piper's (`harness.speech._piper`). About 0.6 s of one core per second
@@ -25,6 +26,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,15 @@ _RECENT = 32
 #: The export's per-phoneme durations in frames (rounded, at least one), exposed as the `duration` output.
 _DURATIONS = "/encoder/Clip_output_0"
 _SENTENCE_PAUSE_S, _CLAUSE_PAUSE_S = 0.25, 0.1  # `Kokoro.create`'s defaults
+#: How much later the export's durations place a word than the word sounds, taken off every word's times (issue 81).
+#: Measured on the level, with no aligner (benchmarks/perf/aligner_error.py's `sound_lag_ms`, 2026-11-29): where a word
+#: starts out of silence (a clip's first word, a word after a pause) its sound rises 31 ms (median of 168 such words
+#: over 60 sentences, quartiles 17 and 51 ms) before the durations say it starts; Piper's, by the same rule, -4 ms
+#: (75 words). Two aligners that never read these times agree: the reference warp hears Kokoro's words 30 ms before
+#: these durations and Piper's on them, and tiny.en 30-37 ms less late on Kokoro than on Piper. The voice's
+#: durations come from an aligner of its own training, whose boundaries sit late; the model's authors' own timestamps
+#: (hexgrad/kokoro's `join_timestamps`) also start them earlier than the durations, by a guessed 3 frames.
+SOUND_LAG_S = 0.031
 Rendered = tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]
 
 
@@ -166,4 +177,7 @@ def _render(text: str, voice: str, speed: float) -> Rendered:
         return str(model.tokenizer.phonemize(part, _LANGUAGE))
 
     words, _ = word_times(text, [(t.phoneme, t.start, t.end) for t in timings], phonemized)
-    return np.asarray(samples, dtype=np.float32), int(SAMPLE_RATE), words
+    heard = tuple(
+        replace(w, start_s=max(0.0, w.start_s - SOUND_LAG_S), end_s=max(0.0, w.end_s - SOUND_LAG_S)) for w in words
+    )
+    return np.asarray(samples, dtype=np.float32), int(SAMPLE_RATE), heard

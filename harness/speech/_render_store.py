@@ -45,8 +45,9 @@ ENVIRONMENT_VARIABLE = "TTS_HARNESS_SPEECH_CACHE"
 FORMAT_REVISION = 2
 _MAGIC = b"TTSR"
 _HEADER_BYTES = 8  # magic, then the sample rate as a little-endian uint32
-#: Raised whenever how written words are mapped on the voice's durations changes (`harness.speech._words`).
-WORDS_REVISION = 1
+#: Raised whenever how written words are mapped on the voice's durations changes (`harness.speech._words`; 2: Kokoro's
+#: words less its sound lag, `harness.speech._kokoro.SOUND_LAG_S`).
+WORDS_REVISION = 2
 #: Raised whenever how a voice's graph is patched changes (Piper's alignment output, Kokoro's `duration` output).
 GRAPH_REVISION = 1
 

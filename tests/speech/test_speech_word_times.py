@@ -142,3 +142,20 @@ def test_kokoro_says_each_written_word_where_its_predicted_durations_put_it() ->
     assert [w.text for w in clip.words] == TEXT.split()
     assert all(0 < w.start_s < w.end_s <= clip.duration_s for w in clip.words)
     assert _spans(clip.words)["$42.50"] > 0.5 * (clip.words[-1].end_s - clip.words[0].start_s)
+
+
+@pytest.mark.skipif(unavailable_reason(Engine.KOKORO) is not None, reason=str(unavailable_reason(Engine.KOKORO)))
+def test_kokoro_words_are_its_durations_less_the_lag_measured_on_its_sound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kokoro's durations place words about 31 ms after they sound (`SOUND_LAG_S`, measured on the level by
+    benchmarks/perf/aligner_error.py): each word's times are the durations' less it, never before the audio starts;
+    the samples are the same."""
+    from harness.speech import _kokoro
+
+    samples, _, heard = _kokoro.KokoroBackend(store=None).synthesize_timed(TEXT, "jm_kumo", 1.0)
+    monkeypatch.setattr(_kokoro, "SOUND_LAG_S", 0.0)
+    raw_samples, _, durations = _kokoro.KokoroBackend(store=None).synthesize_timed(TEXT, "jm_kumo", 1.0)
+    assert np.array_equal(samples, raw_samples)
+    for word, timed in zip(heard, durations, strict=True):
+        assert word.text == timed.text and word.start_s >= 0.0
+        assert word.start_s == pytest.approx(max(0.0, timed.start_s - 0.031))
+        assert word.end_s == pytest.approx(max(0.0, timed.end_s - 0.031))
