@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: The language a request speaks where it names none (`core.spec`'s default), and the one the default ASR model reads
+#: alone: the language check never checks it, the sandbox's voices speak it.
+ENGLISH = "en"
 #: Primary subtags that name one language (Mandarin and Standard Arabic are written both ways).
 _SAME = {"cmn": "zh", "arb": "ar"}
 

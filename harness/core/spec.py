@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from harness.core.answer_errors import STREAM_ERRORS, BodyErrors
 from harness.core.evidence import DOCUMENTS, Evidence
 from harness.core.evidence import EvidenceSource as EvidenceSource  # the vocabulary says it too (re-exported)
+from harness.core.languages import ENGLISH
 from harness.core.lifecycle import Lifecycle
 from harness.core.prices.signals import BilledSignal
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
@@ -344,7 +345,7 @@ class SynthesisInput:
     """What the benchmark asks of every provider, before it becomes a provider's request."""
 
     text: str
-    language: str = "en"
+    language: str = ENGLISH
     reference_url: str | None = None  # a reference voice the provider fetches by URL
     reference_audio: Upload | None = None  # a reference voice sent as a multipart upload
     audio_format: str = "wav"

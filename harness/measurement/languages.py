@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.core.languages import ENGLISH
 from harness.measurement.pooled_rate import pooled_ratio_interval
 from harness.results import (
     ErrorCounts,
@@ -26,8 +27,6 @@ from harness.results import (
     pooled_wer,
     scored,
 )
-
-ENGLISH = "en"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -23,11 +23,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from harness.core.languages import primary
+from harness.core.languages import ENGLISH, primary
 from harness.sandbox.emulation import Speech
 from harness.speech import Engine, Rendition, espeak_pace, espeak_voice, unavailable_reason
 
-ENGLISH = "en"
 #: A language field's values that ask the provider to detect the language from the text.
 AUTOMATIC = frozenset({"auto", "automatic", "detect"})
 #: The finding a language the sandbox cannot speak leaves (`GET /_sandbox/findings`), and its one log line.

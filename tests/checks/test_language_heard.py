@@ -18,7 +18,7 @@ from harness.checks.language_heard import CHECK, FALLBACK, language_heard
 from harness.results import RequestRow
 from harness.results.store import Store
 from tests.helpers.check_store import job_row, run_row
-from tests.helpers.request_rows import request_row
+from tests.helpers.request_rows import language_clip
 from tests.helpers.store_rows import SCORE_SETUP, write_rows
 
 VIEWS = CHECK.views
@@ -26,19 +26,7 @@ assert VIEWS is not None
 
 
 def _clip(item: str, language: str, heard: str | None, *, model: str = "m", probability: float = 0.95) -> RequestRow:
-    wrong = heard is not None and heard != language and probability >= 0.5
-    return request_row(
-        provider="acme",
-        model=model,
-        item_id=item,
-        language=language,
-        outcome="ok",
-        scored=1,
-        asr_model="base#b58256269b05",
-        heard_language=heard,
-        heard_probability=None if heard is None else probability,
-        flags=json.dumps(["wrong_language"] if wrong else []),
-    )
+    return language_clip(item, language, heard, model=model, probability=probability)
 
 
 def _spanish(misheard: int, model: str = "m", clips: int = 4) -> list[RequestRow]:

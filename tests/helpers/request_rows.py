@@ -3,6 +3,7 @@ job's (a run's store fills every column; a test names only those its figure read
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from harness.results import ChunkRow, ClipRow, JobRow, RequestRow
@@ -92,3 +93,31 @@ def clip_row(**values: Any) -> ClipRow:
             **values,
         }
     )
+
+
+def language_clip(
+    item: str,
+    language: str,
+    heard: str | None,
+    *,
+    model: str = "m",
+    probability: float = 0.95,
+    asr_model: str = "base#b58256269b05",
+    **values: Any,
+) -> RequestRow:
+    """A scored clip of `acme`'s `model` asked in `language` and heard as `heard` (None: not checked), flagged
+    `wrong_language` as the scorer flags it (heard as another with p >= 0.5); `values` add or replace fields."""
+    wrong = heard is not None and heard != language and probability >= 0.5
+    fields: dict[str, Any] = {
+        "provider": "acme",
+        "model": model,
+        "item_id": item,
+        "language": language,
+        "outcome": "ok",
+        "scored": 1,
+        "asr_model": asr_model,
+        "heard_language": heard,
+        "heard_probability": None if heard is None else probability,
+        "flags": json.dumps(["wrong_language"] if wrong else []),
+    }
+    return request_row(**(fields | values))

@@ -5,14 +5,12 @@ rows here and in tests/checks/test_language_heard.py."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from harness.checks.language_heard import FALLBACK_SHARE, language_heard
 from harness.measurement import language_figures
 from harness.results import LanguageVerdict, LanguageVerdicts, RequestRow
-from tests.helpers.request_rows import request_row
+from tests.helpers.request_rows import language_clip
 
 
 def _clip(
@@ -25,24 +23,19 @@ def _clip(
     unit: str = "word",
     probability: float = 0.9,
 ) -> RequestRow:
-    wrong = heard is not None and heard != language and probability >= 0.5
-    return request_row(
-        provider="acme",
+    return language_clip(
+        item,
+        language,
+        heard,
         model=model,
-        item_id=item,
-        language=language,
-        outcome="ok",
-        scored=1,
+        probability=probability,
+        asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
         unit=unit,
         hits=10 - errors,
         substitutions=errors,
         deletions=0,
         insertions=0,
         ref_length=10,
-        asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
-        heard_language=heard,
-        heard_probability=None if heard is None else probability,
-        flags=json.dumps(["wrong_language"] if wrong else []),
     )
 
 
