@@ -8,11 +8,10 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (hard text, WER/CER, client health, the latency
-figures) are being moved onto it: hard text is declared once in `read_right` with views reading the run's
-`span_scores` (its evidence, not a job's row), through which `compare` and `history` judge it and the summary shows
-its tables (`with_run_views`); not yet registered (`DECLARED`, not `CHECK`: `declared_only`) while the report reads
-its figures by name.
+(docs/checks.md lists them). The checks that predate this package (WER/CER, client health, the latency figures) are
+being moved onto it. Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its
+views read the run's rows (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard
+and the report its share with its interval (`ShareColumn`).
 """
 
 from harness.checks.change import (
@@ -34,16 +33,7 @@ from harness.checks.pooled import (
     pool,
     said_with,
 )
-from harness.checks.read_right import MISREAD, READ_RIGHT, misreading, read_right_fell, read_right_figures
-from harness.checks.registry import (
-    ClipCheck,
-    DeclaredCheck,
-    declared_only,
-    generic,
-    registered,
-    with_run_views,
-    with_views,
-)
+from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
 from harness.checks.views import (
     ColumnView,
     Judged,
@@ -53,11 +43,13 @@ from harness.checks.views import (
     PageTable,
     PartsColumn,
     PartSeries,
+    ReportSection,
     RuleView,
     RunSeries,
     RunTest,
     SectionView,
     SeriesPoint,
+    ShareColumn,
     ShiftView,
     Shown,
     Tested,
@@ -65,8 +57,6 @@ from harness.checks.views import (
 )
 
 __all__ = [
-    "MISREAD",
-    "READ_RIGHT",
     "CheckChange",
     "ClipCheck",
     "ColumnView",
@@ -81,11 +71,13 @@ __all__ = [
     "PartSeries",
     "PartsColumn",
     "Pooled",
+    "ReportSection",
     "RuleView",
     "RunSeries",
     "RunTest",
     "SectionView",
     "SeriesPoint",
+    "ShareColumn",
     "ShiftView",
     "Shown",
     "Tested",
@@ -95,18 +87,13 @@ __all__ = [
     "counted_checks",
     "counted_columns",
     "counted_value",
-    "declared_only",
     "every_field",
     "generic",
-    "misreading",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
-    "read_right_fell",
-    "read_right_figures",
     "registered",
     "said_with",
-    "with_run_views",
     "with_views",
 ]

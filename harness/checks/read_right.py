@@ -16,19 +16,33 @@ a fall of a category's accuracy past 0.05 absolute on them is worse, tested one-
 (`ChangeTest.PAIRED_FALL`; fewer than five items: not judged) — `compare`'s metric `hard-text`.
 
 Its views (`VIEWS`) read the run's rows (`RunRows.spans`), not a job's: its figures per offering (`from_run`),
-`compare`'s test per category (`run_test`), `history`'s series per category with its misreadings (`run_series`) and
-the summary's tables (`run_sections`: `summary_sections`). Declared with them (`DECLARED`), not yet registered
-(`CHECK`): `compare`, `history` and the summary read it through them (`harness.checks.with_run_views`), while the
-report's column and section still read its figures by name (docs/checks.md#hard-text-read-right says what is left).
+`compare`'s test per category (`run_test`), `history`'s series per category with its misreadings (`run_series`), the
+summary's tables (`run_sections`: `summary_sections`), the leaderboard's `hard_text` with its Wilson interval and the
+report's default column of it (`share`), and the report's section with each failing clip's audio (`report_section`:
+`report_values` rendered by `read_right.html.j2`). Registered (`CHECK`): every face reads it through them, naming it
+nowhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews, RunSeries, RunTest, SectionView, SeriesPoint, Shown, Tested
+from harness.checks.views import (
+    OwnFigures,
+    OwnViews,
+    ReportSection,
+    RunSeries,
+    RunTest,
+    SectionView,
+    SeriesPoint,
+    ShareColumn,
+    Shown,
+    Tested,
+)
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.core.hard_text import HardTextVerdict
 from harness.measurement import (
@@ -352,6 +366,32 @@ def summary_sections(
     return tuple(one for one in (table, _notes(figures, examples, sandbox), _normalisation(figures)) if one is not None)
 
 
+def report_values(
+    rows: RunRows, audio: Callable[[str], str | None], same_voice: bool, examples: int = 5
+) -> Mapping[str, Any] | None:
+    """The report's hard-text section (`read_right.html.j2`): the table across models, per model the categories
+    (`category_figures`), each with its first failing and unsure readings and their clips, and the normalisation
+    table; None where the run judged no span."""
+    figures = tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ()
+    if not figures:
+        return None
+    models: dict[str, list[dict[str, Any]]] = {}
+    for figure in figures:
+        models.setdefault(f"{figure.provider}/{figure.model}", []).append(
+            {
+                "figure": figure,
+                "failures": [{"row": row, "audio": audio(row.clip_id)} for row in figure.failures[:examples]],
+                "unsure": [{"row": row, "audio": audio(row.clip_id)} for row in figure.unsure[:examples]],
+            }
+        )
+    return {
+        "models": [{"label": label, "categories": categories} for label, categories in models.items()],
+        "across": across_models(figures),
+        "same_voice": same_voice,
+        "normalisation": normalisation_differences(figures),
+    }
+
+
 def measure_job(row: RequestRow) -> ClipCheck:
     """A job's row holds none of this check's evidence (an item's verdicts are the run's `span_scores`, two clips
     each): the registry's per-clip reading gives nothing, and a face reading its views reads its figures from the
@@ -370,7 +410,19 @@ VIEWS = OwnViews(
     run_sections=lambda rows, sandbox: summary_sections(
         tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (), sandbox=sandbox
     ),
-    figure_keys=(),  # the leaderboard's `hard_text` is still its own field (Entry.hard_text), with its interval
+    # the leaderboard's `hard_text` (every offering's, with its Wilson interval) and the report's default column of it,
+    # after CER as before the check was declared
+    share=ShareColumn(
+        field="accuracy",
+        meaning="Hard-text accuracy in %: spans read right over the judged items of every category the ASR model can "
+        "judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the hard-text section has it per "
+        "category.",
+        after="cer_pooled",
+    ),
+    report_section=ReportSection(
+        template=Path(__file__).with_name("read_right.html.j2").read_text(encoding="utf-8"),
+        values=report_values,
+    ),
     run_test=RunTest(
         metric=RULE_NAME,  # its rule's one name: `compare --fail-on hard-text`
         threshold="hard_text",  # the declared threshold's name: `compare --threshold hard_text=...`
@@ -393,7 +445,6 @@ VIEWS = OwnViews(
     ),
 )
 
-# Registered as CHECK once the report's column and section read VIEWS too (issue 79).
-DECLARED = DeclaredCheck(DECLARATION, measure_job, views=VIEWS)
+CHECK = DeclaredCheck(DECLARATION, measure_job, views=VIEWS)
 
 READ_RIGHT = DECLARATION

@@ -107,6 +107,32 @@ class ColumnView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ShareColumn:
+    """A check's share of successes, with its Wilson 95% interval, as the leaderboard's figure and the report's
+    column: the declaration's ratio field `field` (its `of`: successes over trials, each a key of the check's
+    figures; its key the JSON key and the column's, its label the heading, its `better` the sort), given for every
+    offering (one without the check's figures: an empty interval, in JSON too, and the cell "–"), the column standing
+    after the report's column `after`."""
+
+    field: str
+    meaning: str  # the column's sentence in the report's legend
+    after: str
+    default: bool = True  # shown before the reader ticks "every column"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSection:
+    """A check's section of the HTML report, after the languages table: its HTML (`template`, Jinja source the
+    report renders with its own helpers, `fmt` and `fmt_interval`) over the values the check reads of the run's rows
+    (`values`: the rows, each clip's audio as the report holds it, by the clip's id — None where it holds none —, and
+    whether every offering speaks with the sandbox's one voice; None: no section). The check owns what its section
+    says; the report places every check's alike."""
+
+    template: str
+    values: Callable[[RunRows, Callable[[str], str | None], bool], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ShiftView:
     """`compare`'s test of a check's per-clip figure: NEW's later than BASE's by a one-sided Mann–Whitney U (Holm
     over the comparison decides), a regression past an absolute size, the threshold named `threshold` in `compare
@@ -279,6 +305,8 @@ class OwnViews:
     # the summary's sections of the run's rows, after what was spent (the flag: every offering is the sandbox's one
     # voice), where a check says more there than a section of its figures (`section`)
     run_sections: Callable[[RunRows, bool], tuple[SectionView, ...]] | None = None
+    share: ShareColumn | None = None  # the leaderboard's share with its interval, and the report's column of it
+    report_section: ReportSection | None = None  # the report's section of the check (with each clip's audio)
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.checks import counted_checks, with_run_views, with_views
+from harness.checks import counted_checks, with_views
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.page import KINDS
 from harness.report.render import fmt
@@ -115,7 +115,7 @@ def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
     """For a check's series drawn from the run's rows that changed (a hard-text category), the findings of it the
     newest run first showed (`harness.checks.views.RunSeries`)."""
     series = flagged.series
-    for view in (views.run_series for _, views in with_run_views()):
+    for view in (views.run_series for _, views in with_views()):
         if view is None or not series.key.startswith(view.prefix):
             continue
         own = series.key.removeprefix(view.prefix)

@@ -34,7 +34,6 @@ from harness.checks import (
     counted_columns,
     every_field,
     offering_value,
-    with_run_views,
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
@@ -167,7 +166,7 @@ def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str,
 
 def _run_series() -> tuple[RunSeries, ...]:
     """Every check's series drawn from a run's rows (`harness.checks.views.RunSeries`)."""
-    return tuple(views.run_series for _, views in with_run_views() if views.run_series is not None)
+    return tuple(views.run_series for _, views in with_views() if views.run_series is not None)
 
 
 def _run_points(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:

@@ -54,6 +54,10 @@ class ReportColumn:
     numeric: bool = True  # right-aligned figures; sorted as numbers
 
 
+# the first click on a column's heading puts the better end first
+_BETTER = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}
+
+
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
@@ -197,6 +201,31 @@ def _own_columns(after: str) -> tuple[ReportColumn, ...]:
         for view in (views.column for _, views in with_views())
         if view is not None and view.after == after
     )
+
+
+def _share_cell(key: str) -> Callable[[Entry], Cell]:
+    return lambda e: interval_cell(e.share(key), "rate", key)
+
+
+def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with each registered check's share (`harness.checks.views.ShareColumn`: its ratio field
+    with its Wilson interval, in %), each right after the column its view names."""
+    placed = list(columns)
+    for check, views in with_views():
+        if (view := views.share) is None:
+            continue
+        item = check.declaration.field_named(view.field)
+        key = check.declaration.key(item)
+        column = ReportColumn(
+            key=key,
+            heading=item.label,
+            meaning=view.meaning,
+            cell=_share_cell(key),
+            default=view.default,
+            better=_BETTER[item.better],
+        )
+        placed.insert(next(index + 1 for index, one in enumerate(placed) if one.key == view.after), column)
+    return tuple(placed)
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
@@ -374,15 +403,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         default=False,
     ),
     ReportColumn(
-        key="hard_text",
-        heading="hard text",
-        meaning="Hard-text accuracy in %: spans read right over the judged items of every "
-        "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
-        "hard-text section has it per category.",
-        cell=lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
-        better="high",
-    ),
-    ReportColumn(
         key="flagged",
         heading="flagged",
         meaning="Scored clips with a conformance finding (declared type, rate or channels not "
@@ -414,7 +434,7 @@ def _check_cell(check: CheckDeclaration, item: CheckField) -> Callable[[Entry], 
 
 
 def _check_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
-    better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
+    better = _BETTER[item.better]
     return ReportColumn(
         key=check.key(item),
         heading=item.label.removesuffix(f" {item.unit}"),
@@ -443,7 +463,7 @@ def _counted_column(check: CheckDeclaration, item: CheckField) -> ReportColumn:
     """A counted check's ratio (`harness.checks.counted_columns`), the check's one column: headed by its title over
     the denominator's unit ("x / min"), no interval (its findings are deterministic)."""
     per = check.field_named(item.of[1]).unit if item.of else item.unit
-    better = {Better.HIGHER: "high", Better.LOWER: "low", Better.NEITHER: ""}[item.better]
+    better = _BETTER[item.better]
     return ReportColumn(
         key=check.name,
         heading=item.column or f"{check.title.lower()} / {per}",
@@ -469,7 +489,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_FIGURES)
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_FIGURES))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:

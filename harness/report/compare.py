@@ -88,7 +88,6 @@ from harness.checks import (
     changes_between,
     counted_change,
     counted_checks,
-    with_run_views,
     with_views,
 )
 from harness.core.checks import ChangeTest
@@ -162,7 +161,7 @@ else:
         ]
         + [
             (view.metric.upper().replace("-", "_"), view.metric)
-            for _, views in with_run_views()
+            for _, views in with_views()
             if (view := views.run_test) is not None
         ],
     )
@@ -177,7 +176,7 @@ class Ruling(StrEnum):
 def _declared_thresholds() -> dict[str, float]:
     return {
         view.threshold: check.declaration.thresholds[view.threshold]
-        for check, views in with_run_views()
+        for check, views in with_views()
         for view in (views.shift, views.run_test)
         if view is not None
     }
@@ -253,7 +252,7 @@ METHODS = {
         for view in (views.shift, views.compared)
         if view is not None
     },
-    **{views.run_test.metric: views.run_test.method for _, views in with_run_views() if views.run_test is not None},
+    **{views.run_test.metric: views.run_test.method for _, views in with_views() if views.run_test is not None},
 }
 
 
@@ -656,7 +655,7 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
 def _run_tested(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every check's own test of both runs' rows (`harness.checks.views.RunTest`: its evidence the run's, not a
     job's), each statistic it gives this offering: too few to test, or tested one-sided (Holm over the comparison)."""
-    for _, views in with_run_views():
+    for _, views in with_views():
         if (view := views.run_test) is None:
             continue
         size = t.declared[view.threshold]

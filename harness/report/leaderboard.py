@@ -8,6 +8,8 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 * pooled WER (word-unit clips) with an interval that holds at two clips (``stats.ratio_interval``), CER
   (character-unit clips) pooled apart; the per-utterance means beside them;
 * every registered check (`harness.checks`) pooled as it declares;
+* a registered check's share of successes with its Wilson 95% interval, where its views give one
+  (`harness.checks.views.ShareColumn`), under its key for every offering;
 * Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
   billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
   the front is the report's shortlist (`FRONT_RULE`), and a model on it whose jobs did not all succeed is said so;
@@ -25,10 +27,10 @@ from typing import Any
 
 from harness.checks import (
     OfferingCheck,
+    OwnViews,
     counted_columns,
     offering_checks,
     offering_value,
-    read_right_figures,
     registered,
     with_views,
 )
@@ -51,6 +53,24 @@ from harness.results import (
     group,
     model_figures,
 )
+
+_NO_SHARE = Interval(float("nan"), float("nan"), float("nan"), 0)
+
+
+def _shared() -> tuple[tuple[str, str, str, OwnViews], ...]:
+    """Each registered check's share (`harness.checks.views.ShareColumn`): its key, the keys of its successes and
+    trials among the check's figures, and the check's views, in the registry's order."""
+    found = []
+    for check, views in with_views():
+        if views.share is not None:
+            item = check.declaration.field_named(views.share.field)
+            successes, trials = item.of
+            found.append((check.declaration.key(item), successes, trials, views))
+    return tuple(found)
+
+
+def _share_keys() -> tuple[str, ...]:
+    return tuple(key for key, *_ in _shared())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,13 +130,17 @@ class Entry:
     failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
     own_usd: float | None = None  # the harness's own requests (speech marks asked apart): in no price above
     own_requests: int = 0
-    # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
-    hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
+    # Each registered check's share with its interval (`harness.checks.views.ShareColumn`), by its key; absent: none
+    shares: tuple[tuple[str, Interval], ...] = ()
     # The figures of each registered check with views of its own (harness.checks.views), by their keys; absent: none
     own: tuple[tuple[str, Any], ...] = ()
     # Every registered check of the model (harness.checks), pooled as each declares; a check none of its clips gave a
     # figure of is absent (its cells show "–", never 0).
     checks: tuple[OfferingCheck, ...] = ()
+
+    def share(self, key: str) -> Interval:
+        """A check's share of the offering (`ShareColumn`), an empty interval where it has none."""
+        return dict(self.shares).get(key, _NO_SHARE)
 
     def own_figure(self, key: str) -> Any:
         """A figure of a check with views of its own; None where the offering has none."""
@@ -189,7 +213,8 @@ class Entry:
             "pareto": self.pareto,
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
-            "hard_text": self.hard_text.to_json(),
+            # every check's share, for every offering: an empty interval where it has none (the key always there)
+            **{key: self.share(key).to_json() for key in _share_keys()},
             **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
             # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
             **{
@@ -325,7 +350,7 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
 
 def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
-    entries = _with_hard_text(
+    entries = _with_shares(
         [
             _with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
             for figures in model_figures(rows)
@@ -415,17 +440,18 @@ def _price_notes(entries: Sequence[Entry]) -> list[str]:
     return notes
 
 
-def _with_hard_text(entries: list[Entry], rows: RunRows) -> list[Entry]:
-    """Each entry with its hard-text accuracy: passes over judged items of the categories its ASR model's self-test
-    found judgeable (the figure of the hard-text section's "all scored" row), pooled by the check
-    (`harness.checks.read_right.offering_figures`)."""
-    if not rows.spans:
-        return entries
-    pooled = {(one.provider, one.model): one.values for one in read_right_figures(rows.spans)}
+def _with_shares(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with every registered check's share of it (`ShareColumn`: successes over trials, Wilson 95%),
+    where the check has figures of the whole offering."""
+    shares: dict[tuple[str, str], dict[str, Interval]] = {}
+    for key, successes, trials, views in _shared():
+        for one in views.run_figures(rows):
+            if not one.part:
+                shares.setdefault((one.provider, one.model), {})[key] = proportion_interval(
+                    one.values[successes], one.values[trials]
+                )
     return [
-        replace(entry, hard_text=proportion_interval(pooled[key]["read_right"], pooled[key]["judged"]))
-        if (key := (entry.provider, entry.model)) in pooled
-        else entry
+        replace(entry, shares=tuple(found.items())) if (found := shares.get((entry.provider, entry.model))) else entry
         for entry in entries
     ]
 

@@ -17,17 +17,12 @@ from typing import Any
 
 import jinja2
 import plotly.offline
+from markupsafe import Markup
 
 from harness.checks import with_views
 from harness.core.audio import strip_metadata
 from harness.core.client_health import SaturationRule
-from harness.measurement import (
-    LanguageFigures,
-    across_models,
-    category_figures,
-    language_figures,
-    normalisation_differences,
-)
+from harness.measurement import LanguageFigures, language_figures
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -51,7 +46,6 @@ from harness.results import (
     json_object,
     run_region,
     saturation,
-    shipped_judgeability,
     shipped_language_verdicts,
 )
 
@@ -132,21 +126,14 @@ def _utterance(row: RequestRow, audio: dict[str, str], rule: SaturationRule) -> 
     }
 
 
-def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[dict[str, Any]]:
-    """Per model, the hard-text categories (harness.measurement.category_figures), each failing and unsure reading
-    with its transcript and clip."""
-    if not rows.spans:
-        return []
-    models: dict[str, list[dict[str, Any]]] = {}
-    for figure in category_figures(rows.spans, shipped_judgeability()):
-        models.setdefault(f"{figure.provider}/{figure.model}", []).append(
-            {
-                "figure": figure,
-                "failures": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.failures[:examples]],
-                "unsure": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.unsure[:examples]],
-            }
-        )
-    return [{"label": label, "categories": categories} for label, categories in models.items()]
+def _check_sections(env: jinja2.Environment, rows: RunRows, audio: dict[str, str], same_voice: bool) -> list[Markup]:
+    """Each registered check's section of the report (`harness.checks.views.ReportSection`), in the registry's order:
+    its template rendered over the values it reads of the run, each clip's audio where the report holds it."""
+    sections = []
+    for _, views in with_views():
+        if (view := views.report_section) is not None and (values := view.values(rows, audio.get, same_voice)):
+            sections.append(Markup(env.from_string(view.template).render(**values)))
+    return sections
 
 
 def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[str, Any]:
@@ -287,7 +274,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     curves = load_curves(rows)
     if curves:  # a load sweep: the curves come first, they are what the run was for
         charts = {"load": figure_html(load_figure(curves), "chart-load"), **charts}
-    template = _environment().get_template("report.html.j2")
+    env = _environment()
+    template = env.get_template("report.html.j2")
     streaming = any(entry.ttfa for entry in board.entries)
     health = saturation(rows)
     columns = shown(streaming)
@@ -309,11 +297,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         utterances=[_utterance(r, audio, health.rule) for r in requests],
         saturation_line=health.line(),
         held_line=health.held(),
-        hard_text=_hard_text(rows, audio),
         languages=_languages(rows, audio),
-        hard_text_across=across_models(category_figures(rows.spans, shipped_judgeability())) if rows.spans else None,
-        same_voice=str(rows.run.target or "sandbox") == "sandbox",
-        normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
+        check_sections=_check_sections(env, rows, audio, same_voice=str(rows.run.target or "sandbox") == "sandbox"),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),
         metadata=_metadata(rows.run),

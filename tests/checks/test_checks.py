@@ -45,6 +45,7 @@ NEW_CHECKS = (
     "dnsmos",
     "similarity",
     "language_heard",
+    "read_right",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (

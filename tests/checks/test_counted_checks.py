@@ -171,7 +171,7 @@ def test_a_rise_beyond_absolute_and_relative_and_a_named_kind_newly() -> None:
 
 def test_the_summary_says_a_counted_check_it_was_never_told_of(monkeypatch: pytest.MonkeyPatch) -> None:
     check = _check(ChangeTest.ROSE)
-    monkeypatch.setattr(counted_view, "registered", lambda: (check,))
+    monkeypatch.setattr(counted_view, "generic", lambda: (check,))
     clean = counted_view.counted_sections(offering_checks(_rows(1.0, 2.0), [check]))
     assert len(clean) == 1 and isinstance(clean[0], Lines)
     assert clean[0].lines == ("Stretches: 0 long parts in 2 clips; every clip sounded.",)

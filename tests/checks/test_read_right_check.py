@@ -9,19 +9,20 @@ from dataclasses import replace
 
 import pytest
 
-from harness.checks import (
+from harness.checks import generic, registered, with_views
+from harness.checks.read_right import (
+    CHECK,
     MISREAD,
     READ_RIGHT,
-    declared_only,
-    generic,
+    VIEWS,
+    judged_items,
+    measure,
+    measure_job,
     misreading,
     read_right_fell,
     read_right_figures,
-    registered,
-    with_run_views,
-    with_views,
+    report_values,
 )
-from harness.checks.read_right import DECLARED, VIEWS, judged_items, measure, measure_job
 from harness.core.checks import ChangeTest
 from harness.core.hard_text import HardTextVerdict
 from harness.measurement import mcnemar_worse
@@ -131,11 +132,10 @@ def _items(count: int, wrong: int, category: str = "money") -> list[SpanScoreRow
 
 
 def test_its_views_read_the_runs_rows_and_a_jobs_row_gives_nothing() -> None:
-    """Declared with its views, not registered: compare and history take it (with_run_views), the generic machinery
-    and the other faces never see it; a job's row holds no verdict, so its per-clip reading is empty."""
-    assert DECLARED.views is VIEWS and DECLARED.name not in {check.name for check in registered()}
-    assert DECLARED in declared_only() and (DECLARED, VIEWS) in with_run_views()
-    assert DECLARED not in generic() and all(check is not DECLARED for check, _ in with_views())
+    """Registered with its views: every face takes it through them (with_views), the generic machinery never sees
+    it; a job's row holds no verdict, so its per-clip reading is empty."""
+    assert CHECK.views is VIEWS and CHECK in registered()
+    assert (CHECK, VIEWS) in with_views() and CHECK not in generic()
     assert measure_job(None).values == {}  # type: ignore[arg-type]
     run = _run(_items(3, 1))
     assert VIEWS.figures(()) == () and VIEWS.run_figures(run) == read_right_figures(run.spans)
@@ -171,3 +171,25 @@ def test_historys_series_are_each_categorys_accuracy_and_its_misreadings() -> No
     assert found == ("p", "m", "money: i0 read 'one two three' (digit-by-digit)")
     assert view.example("money", found[2]) and not view.example("date", found[2])
     assert view.label("money") == "Hard text: money accuracy" and view.unit == "rate"
+
+
+def test_its_report_views_are_the_leaderboards_share_and_the_sections_values() -> None:
+    """The leaderboard's `hard_text` and the report's default column after CER are the declared accuracy (read right
+    over judged, as before); the report's section is each model's categories with its first failing readings' clips,
+    none where no span was judged."""
+    share = VIEWS.share
+    assert share is not None and share.default and share.after == "cer_pooled"
+    accuracy = READ_RIGHT.field_named(share.field)
+    assert READ_RIGHT.key(accuracy) == "hard_text" and accuracy.of == ("read_right", "judged")
+    section = VIEWS.report_section
+    assert section is not None and '<section id="hard-text">' in section.template
+    assert section.values(_run([]), {}.get, True) is None
+    clips = {"i0": "audio/i0.wav"}  # the report's audio, by clip id: the written clip's, not its control's ("i0c")
+    rows = [replace(row, clip_id=row.item_id + ("c" if row.control else "")) for row in _items(3, 1)]
+    values = report_values(_run(rows), clips.get, False)
+    assert values is not None and not values["same_voice"] and values["normalisation"] == []
+    (model,) = values["models"]
+    assert model["label"] == "p/m" and [c["figure"].category for c in model["categories"]] == ["money"]
+    (failed,) = model["categories"][0]["failures"]
+    assert failed["row"].item_id == "i0" and failed["audio"] == "audio/i0.wav"
+    assert values["across"].systems == (("p", "m"),)

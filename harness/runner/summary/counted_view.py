@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.checks import OfferingCheck, Pooled, registered, said_with
+from harness.checks import OfferingCheck, Pooled, generic, said_with
 from harness.core.checks import CheckDeclaration, CheckField, Pooling
 from harness.runner.summary.format import Cell, FigureCell, Heading, Lines, Section, SummaryTable
 
 
 def _groups() -> tuple[tuple[CheckDeclaration, ...], ...]:
-    """Each counted check that has a section of its own, followed by those declared to join it."""
-    counted = [check.declaration for check in registered() if check.declaration.counted]
+    """Each counted check that has a section of its own, followed by those declared to join it: of the checks the
+    generic machinery shows (a check with views of its own is shown by them, never here too)."""
+    counted = [check.declaration for check in generic() if check.declaration.counted]
     return tuple(
         (host, *(one for one in counted if one.shown_with == host.name)) for host in counted if not host.shown_with
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_run_views, with_views
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -260,7 +260,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         ),
         run_own=tuple(
             section
-            for _, views in with_run_views()
+            for _, views in with_views()
             if views.run_sections is not None
             for section in views.run_sections(rows, str(rows.run.target or "sandbox") == "sandbox")
         ),
