@@ -200,3 +200,32 @@ def test_a_free_reading_likelier_than_every_listed_one_within_the_other_margin_v
             choose([right, digits], [_scored("two thousand eighty", None, math.nan, raw=raw)], Thresholds()).verdict
             is HardTextVerdict.PASS
         )
+
+
+def test_the_recogniser_looping_on_a_repeated_word_vetoes_no_pass() -> None:
+    """Issue 81: tiny.en wrote Piper's right "five five five oh one" with a fourth "five" or more, 3 to 5 nats likelier
+    than what was said, and that free reading vetoed the pass (6 of 32 right phone readings in the full self-test).
+    A word said two or more times in a row and written more times is the recogniser's loop, not another reading; a
+    word said once and written twice is a reading of its own and still vetoes."""
+    right = _scored("five five five oh one", None, -20.0)
+    fifty = _scored("fifty five five oh one", "digits-grouped", -30.0)
+    for looped in ("five five five five oh one", "five five five five five five oh one"):
+        chosen = choose([right, fifty], [_scored(looped, None, math.nan, raw=-16.0)], Thresholds())
+        assert chosen.verdict is HardTextVerdict.PASS and chosen.free_margin is None, looped
+    hundred = _scored("one hundred", None, -20.0)
+    digits = _scored("one zero zero", "digit-by-digit", -30.0)
+    doubled = choose([hundred, digits], [_scored("one one hundred", None, math.nan, raw=-16.0)], Thresholds())
+    assert doubled.verdict is HardTextVerdict.UNSURE and "vetoes the pass" in (doubled.reason or "")
+
+
+def test_a_free_reading_with_a_word_no_written_text_is_read_as_vetoes_no_pass() -> None:
+    """Issue 81: the free transcript's mishearing of a name or a rare word ("them if" for "FEMA", "opa" for "OPEC",
+    "hectic passables") vetoed right readings the forced choice passed by far (13 of Piper's 725 in the full
+    self-test). A free reading vetoes only where each of its words is one a written span is read as: the item's
+    readings' words, or the words of numbers, letters and symbols; "two thousand eighty" for "2008" still does."""
+    right = _scored("fema", None, -20.0)
+    letters = _scored("F E M A", "acronym-spelled", -30.0)
+    misheard = choose([right, letters], [_scored("them if", None, math.nan, raw=-16.0)], Thresholds())
+    assert misheard.verdict is HardTextVerdict.PASS
+    spelled = choose([right, letters], [_scored("F E M eight", None, math.nan, raw=-16.0)], Thresholds())
+    assert spelled.verdict is HardTextVerdict.UNSURE and "vetoes the pass" in (spelled.reason or "")

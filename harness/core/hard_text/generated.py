@@ -123,6 +123,29 @@ _SAID_AS = {
 }
 # Separators between digits read as their names.
 _LITERAL = {"/": "slash", "-": "dash", ":": "colon"}
+
+
+def _ordinal(word: str) -> str:
+    return _ORDINAL_ENDS.get(word) or (f"{word[:-1]}ieth" if word.endswith("y") else f"{word}th")
+
+
+_NUMBER_WORDS = (*_ONES, *(tens for tens in _TENS if tens), "hundred", *(scale for _, scale in _SCALES))
+#: The words a written span is said in besides its item's own: numbers and their ordinals, letters, symbols' names,
+#: the units the generator swaps. A reading made of other words is no reading of written text (the forced choice's
+#: veto asks it: `harness.scoring.hard_text.forced_choice`).
+SPOKEN_WORDS = frozenset(
+    (
+        *_NUMBER_WORDS,
+        *(_ordinal(word) for word in _NUMBER_WORDS),
+        *"abcdefghijklmnopqrstuvwxyz",
+        *(word for words in _SYMBOL_WORDS.values() for word in words),
+        *_SAID_AS.values(),
+        *_LITERAL.values(),
+        *_UNITS,
+        "oh",
+        "point",
+    )
+)
 _NUMBER = re.compile(r"^[$€£#]?\d[\d,./:\- ]*\d?%?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from harness.core.hard_text import HardTextVerdict
-from harness.core.hard_text.generated import GENERATED
+from harness.core.hard_text.generated import GENERATED, SPOKEN_WORDS
 from harness.core.hard_text.grammar import SAME_SOUND, Reading
 
 
@@ -102,6 +102,7 @@ class Cleared:
     top: Scored | None  # the free transcript's likeliest unlisted reading, if any
     free_margin: float | None
     written_wrong: Scored | None  # a misreading the free transcript wrote word for word
+    readable: bool  # the free reading is made of words written text is read as (`_of_written_text`)
 
 
 def _when_clear(clear: Cleared, thresholds: Thresholds, decide: Callable[..., Choice]) -> Choice:
@@ -116,7 +117,7 @@ def _when_clear(clear: Cleared, thresholds: Thresholds, decide: Callable[..., Ch
             reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
             f"({written_wrong.error}) word for word: it vetoes the pass",
         )
-    if top is not None and free_margin is not None and free_margin > thresholds.pass_margin:
+    if top is not None and free_margin is not None and free_margin > thresholds.pass_margin and clear.readable:
         # Unasked, the model wrote a reading nobody listed that is likelier than the accepted one by as much as a pass
         # wants of the accepted one over a misreading: not far enough to be another reading, too far to pass (6 of 6
         # wrong readings that passed held out in a quarter of en_hard, 5 of them by more than this margin).
@@ -145,7 +146,12 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     free_margin = None
     top = None
     listed = [c.reading for c in candidates]
-    if free and not any(_sound_alike(reading.reading, other) for reading in free for other in listed):
+    right = [c.reading for c in candidates if c.error is None]
+    if (
+        free
+        and not any(_sound_alike(reading.reading, other) for reading in free for other in listed)
+        and not any(_looped(reading.reading, other) for reading in free for other in right)
+    ):
         top = max(free, key=lambda scored: scored.raw)
         free_margin = top.raw - max(c.raw for c in candidates)
     corroborated = _wrote_only_accepted(candidates, free)
@@ -199,7 +205,8 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
         for c in wrong
     )
     if clears:
-        clear = Cleared(accepted, top, free_margin, _wrote_a_misreading(candidates, free))
+        readable = top is not None and _of_written_text(top.reading, candidates)
+        clear = Cleared(accepted, top, free_margin, _wrote_a_misreading(candidates, free), readable)
         return _when_clear(clear, thresholds, partial(Choice, margin=margin, free_margin=free_margin))
     return Choice(
         verdict=HardTextVerdict.UNSURE,
@@ -243,6 +250,38 @@ def _wrote_a_misreading(candidates: list[Scored], free: list[Scored]) -> Scored 
     )
 
 
+def _of_written_text(heard: Reading, candidates: list[Scored]) -> bool:
+    """Whether every word of `heard` is one a written span is read as: a word of the item's readings, or one numbers,
+    letters and symbols are said in (`SPOKEN_WORDS`). A reading with another word is the recogniser mishearing what
+    was said — a name, a rare word: "opa" for "OPEC", "them if" for "FEMA", "hectic passables" — not another reading
+    of the text."""
+    known = {_SOUND.get(word.lower(), word.lower()) for c in candidates for word in c.reading} | _SPOKEN
+    return all(_SOUND.get(word.lower(), word.lower()) in known for word in heard)
+
+
+def _looped(heard: Reading, said: Reading) -> bool:
+    """Whether `heard` is `said` with one word it says two or more times in a row written more times: the
+    recogniser's loop on a repeated word, not another reading (tiny.en wrote Piper's "five five five oh one" with a
+    fourth "five" and more in 9 of 32 right phone readings, 3 to 5 nats likelier than what was said). A word said once
+    and written twice is not taken for one: "one one hundred" is a reading of its own."""
+    ours, theirs = _runs(heard), _runs(said)
+    if len(ours) != len(theirs) or not _sound_alike(tuple(w for w, _ in ours), tuple(w for w, _ in theirs)):
+        return False
+    longer = [(mine, yours) for (_, mine), (_, yours) in zip(ours, theirs, strict=True) if mine != yours]
+    return len(longer) == 1 and longer[0][1] >= 2 and longer[0][0] > longer[0][1]
+
+
+def _runs(reading: Reading) -> list[tuple[str, int]]:
+    """The reading as runs of one word: (the word, how many times in a row)."""
+    runs: list[tuple[str, int]] = []
+    for word in reading:
+        if runs and runs[-1][0].lower() == word.lower():
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((word, 1))
+    return runs
+
+
 def _sound_alike(first: Reading, second: Reading) -> bool:
     """Word for word the same sound (`SAME_SOUND`: "to" and "two", "for" and "four")."""
     return len(first) == len(second) and all(
@@ -252,3 +291,4 @@ def _sound_alike(first: Reading, second: Reading) -> bool:
 
 
 _SOUND = {word: min(group) for group in SAME_SOUND for word in group}
+_SPOKEN = frozenset(_SOUND.get(word, word) for word in SPOKEN_WORDS)
