@@ -227,6 +227,43 @@ class RunTest:
     judge: Callable[[RunRows, RunRows, tuple[str, str], float, int], Iterable[Tested]]
 
 
+# One statistic of a ratio test (`RatioTest`) of one offering: its name, and each side's clips as (numerator,
+# denominator) pairs (a clip's errors and reference words).
+RatioClips = tuple[str, Sequence[tuple[float, float]], Sequence[tuple[float, float]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RatioTest:
+    """`compare`'s test of a check's pooled ratio (the total of one per-clip figure over the total of another: errors
+    over reference words), several statistics per offering (one per unit): NEW − BASE by a two-sample percentile
+    bootstrap over each run's clips (Holm over the comparison decides), a regression past an absolute size, the
+    threshold named `threshold` in `compare --threshold` (its default the declaration's threshold of that name)."""
+
+    metric: str  # its metric in `compare --fail-on`
+    threshold: str
+    said: Callable[[float], str]  # the size in words ("+0.020 absolute")
+    measured: str  # what a clip counted is, plural ("scored clips")
+    method: str  # the test in words (compare's METHODS)
+    # BASE's requests of one offering, NEW's: each statistic with both sides' clips
+    ratios: Callable[[Sequence[RequestRow], Sequence[RequestRow]], Iterable[RatioClips]]
+    # the built-in metric (or threshold, or method) of `compare` it follows in every list the user reads (its checks,
+    # `--fail-on`'s metrics, JSON's "thresholds" and "method"): where it stood before its check was declared
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureSeries:
+    """`history`'s series of one of a check's figures per offering (the leaderboard entry's, `report_keys`): its key,
+    label and unit, the figure (value, low, high, clips; None or no clips: no point), and the built-in series it
+    follows in a model's series (where it stood before its check was declared; "": after them all)."""
+
+    key: str
+    label: str
+    unit: str
+    figure: str
+    after: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SeriesPoint:
     """A figure of a run as a point of one of a check's series (`RunSeries`): its offering, its key (after the
@@ -307,6 +344,8 @@ class OwnViews:
     run_sections: Callable[[RunRows, bool], tuple[SectionView, ...]] | None = None
     share: ShareColumn | None = None  # the leaderboard's share with its interval, and the report's column of it
     report_section: ReportSection | None = None  # the report's section of the check (with each clip's audio)
+    ratio_test: RatioTest | None = None  # compare's bootstrap of a pooled ratio (each run's clips, unpaired)
+    series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
