@@ -61,6 +61,16 @@ class ModelsColumn:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlacedColumns:
+    """Columns a check gives the summary's models table where its figures stood before it was declared: after the
+    built-in column keyed `after`, those the run shows (`columns`, from the run's rows and the check's figures: each
+    a `ModelsColumn` with the words it adds to the table's title; none where the run shows none)."""
+
+    after: str
+    columns: Callable[[RunRows, Sequence[OwnFigures]], tuple[tuple[ModelsColumn, str], ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PartsColumn:
     """A check's column of the summary's and the report's table of each offering's parts (its languages), where the
     check gives figures by part: its heading, its key in JSON, and each part's cell from its figures (a part without:
@@ -346,6 +356,7 @@ class OwnViews:
     report_section: ReportSection | None = None  # the report's section of the check (with each clip's audio)
     ratio_test: RatioTest | None = None  # compare's bootstrap of a pooled ratio (each run's clips, unpaired)
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
+    placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

@@ -16,8 +16,9 @@ rule. Each language's pooled rate is the language metric's (`harness.measurement
 
 Its views (`VIEWS`): `compare`'s test (`ratio_test`: each unit's clips of both runs; compare bootstraps them) and
 `history`'s series "WER (pooled)" (`series`, key `wer`: the leaderboard entry's figure `wer_pooled`, judged by the
-change-point method as any figure). Declared (`DECLARED`), not yet registered: the summary's, the report's and the
-leaderboard's columns still read the pooled rates by name (`harness.results.error_rates`).
+change-point method as any figure) and the summary's models table's WER and CER columns (`placed`: after the cost
+per 1M characters). Declared (`DECLARED`), not yet registered: the report's and the leaderboard's columns still read
+the pooled rates by name (`harness.results.error_rates`).
 """
 
 from __future__ import annotations
@@ -27,10 +28,19 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import FigureSeries, OwnFigures, OwnViews, RatioClips, RatioTest
+from harness.checks.views import (
+    FigureSeries,
+    ModelsColumn,
+    OwnFigures,
+    OwnViews,
+    PlacedColumns,
+    RatioClips,
+    RatioTest,
+    Shown,
+)
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.measurement import pooled_ratio_interval
-from harness.results import ErrorCounts, ErrorUnit, RequestRow, error_rates, group, scored
+from harness.results import ErrorCounts, ErrorUnit, RequestRow, RunRows, error_rates, group, scored
 
 RISE = 0.02  # compare: a pooled WER (or CER) higher by more than this, absolute
 
@@ -189,6 +199,26 @@ def unit_ratios(base: Sequence[RequestRow], new: Sequence[RequestRow]) -> Iterab
         )
 
 
+def _rate(value: float | None) -> Shown:
+    return Shown("—" if value is None else f"{value:.1%}", value)
+
+
+WER_COLUMN = ModelsColumn(heading="WER", key="wer_pooled", cell=lambda figures: _rate(figures.values.get("wer")))
+CER_COLUMN = ModelsColumn(heading="CER", key="cer_pooled", cell=lambda figures: _rate(figures.values.get("cer")))
+
+
+def summary_columns(rows: RunRows, figures: Sequence[OwnFigures]) -> tuple[tuple[ModelsColumn, str], ...]:
+    """The summary's models table's WER column where the run was scored (its ASR model named: every offering's cell,
+    "—" where it has no word-unit clip), and the CER column where some offering has character-unit clips, each with
+    the words it adds to the table's title."""
+    if rows.run.asr_model is None:
+        return ()
+    found = [(WER_COLUMN, "; WER pooled over each model's word-unit clips")]
+    if any("cer" in one.values for one in figures):
+        found.append((CER_COLUMN, "; CER over its zh/ja clips"))
+    return tuple(found)
+
+
 VIEWS = OwnViews(
     figures=offering_figures,
     # history's gate on WER is the change-point method over its series (`series`), as before it was declared: no
@@ -207,6 +237,8 @@ VIEWS = OwnViews(
         after="latency",  # compare listed WER after latency before the check was declared
     ),
     series=FigureSeries(key="wer", label="WER (pooled)", unit="rate", figure="wer_pooled", after="ttfa_p50"),
+    # the summary's WER and CER columns, after the cost per 1M characters as before the check was declared
+    placed=PlacedColumns(after="usd_per_million_chars", columns=summary_columns),
 )
 
 DECLARED = DeclaredCheck(DECLARATION, measure, views=VIEWS)

@@ -10,8 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks import declared_only, registered, with_run_views, with_views
-from harness.checks.word_error import DECLARATION, DECLARED, RISE, VIEWS, measure, offering_figures, unit_ratios
+from harness.checks import Shown, declared_only, registered, with_run_views, with_views
+from harness.checks.word_error import (
+    DECLARATION,
+    DECLARED,
+    RISE,
+    VIEWS,
+    measure,
+    offering_figures,
+    summary_columns,
+    unit_ratios,
+)
 from harness.core.checks import Better, ChangeTest, Pooling
 from harness.history import METRICS, read_history
 from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs, parse_metrics
@@ -139,3 +148,21 @@ def test_history_draws_the_pooled_wer_through_the_views(tmp_path: Path) -> None:
     words = sum(len(text.rstrip(".").split()) for text in TEXTS)
     assert [point.value for point in series.points] == [0.0, len(TEXTS) / words]
     assert all(point.sample_size == len(TEXTS) for point in series.points)
+
+
+def test_the_summary_columns_show_where_the_run_was_scored() -> None:
+    words, chars = _clip(1, 10, index=0), _clip(1, 4, unit="char", index=1, model="n")
+    scored_run = RunRows(run=StoredRun(run_id="r", status="finished", asr_model="tiny"), requests=(words, chars))
+    figures = offering_figures(scored_run.requests)
+    columns = summary_columns(scored_run, figures)
+    assert [(column.key, said) for column, said in columns] == [
+        ("wer_pooled", "; WER pooled over each model's word-unit clips"),
+        ("cer_pooled", "; CER over its zh/ja clips"),
+    ]
+    (wer, _), (cer, _) = columns
+    # each offering's cell: its rate, "—" where it has no clip of the unit (never 0)
+    assert [(wer.cell(one), cer.cell(one)) for one in figures] == [
+        (Shown("10.0%", 0.1), Shown("—", None)),
+        (Shown("—", None), Shown("25.0%", 0.25)),
+    ]
+    assert summary_columns(_run("r", [words]), offering_figures([words])) == ()  # no ASR model: not scored
