@@ -10,10 +10,11 @@ paired; `counted_change`, a counted check's run against run), `views` (`OwnViews
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (WER/CER, client health, the latency figures) are
 being moved onto it: WER/CER is declared (`word_error`'s `DECLARED`, found by `declared_only`), `compare`'s test
-(`RatioTest`), `history`'s series (`FigureSeries`) and the summary's columns (`PlacedColumns`) reading it through
-its views (`with_run_views`), the report's and the leaderboard's not yet. Hard text is one now, its evidence the
-run's `span_scores`, not a job's row, so its views read the run's rows (`OwnViews.from_run`) and give the report its
-section (`ReportSection`) and the leaderboard and the report its share with its interval (`ShareColumn`).
+(`RatioTest`), `history`'s series (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's
+(`FigureColumn`) reading it through its views (`with_run_views`), the leaderboard's figures and front not yet.
+Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
+(`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
+with its interval (`ShareColumn`).
 """
 
 from harness.checks.change import (
@@ -46,6 +47,7 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
+    FigureColumn,
     FigureSeries,
     Judged,
     ModelsColumn,
@@ -75,6 +77,7 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "FigureColumn",
     "FigureSeries",
     "Judged",
     "ModelsColumn",

@@ -117,6 +117,23 @@ class ColumnView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FigureColumn:
+    """A column of the report showing one of a check's figures of the leaderboard's entry (its `report_keys`) where
+    it stood before its check was declared: after the report column `after`, its key, heading and sentence, the
+    figure's kind ("rate": in %), with its interval under it (`interval`: the figure is value, low, high, clips) or
+    alone, shown by default or under "every column"."""
+
+    key: str
+    heading: str
+    meaning: str
+    figure: str
+    after: str
+    kind: str = "rate"
+    interval: bool = False
+    default: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ShareColumn:
     """A check's share of successes, with its Wilson 95% interval, as the leaderboard's figure and the report's
     column: the declaration's ratio field `field` (its `of`: successes over trials, each a key of the check's
@@ -357,6 +374,7 @@ class OwnViews:
     ratio_test: RatioTest | None = None  # compare's bootstrap of a pooled ratio (each run's clips, unpaired)
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
+    columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

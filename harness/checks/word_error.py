@@ -17,8 +17,9 @@ rule. Each language's pooled rate is the language metric's (`harness.measurement
 Its views (`VIEWS`): `compare`'s test (`ratio_test`: each unit's clips of both runs; compare bootstraps them) and
 `history`'s series "WER (pooled)" (`series`, key `wer`: the leaderboard entry's figure `wer_pooled`, judged by the
 change-point method as any figure) and the summary's models table's WER and CER columns (`placed`: after the cost
-per 1M characters). Declared (`DECLARED`), not yet registered: the report's and the leaderboard's columns still read
-the pooled rates by name (`harness.results.error_rates`).
+per 1M characters) and the report's columns "WER pooled", "WER mean", "CER pooled" (`columns`: after "planned /
+billed"). Declared (`DECLARED`), not yet registered: the leaderboard's figures, its Pareto front over cost × WER and
+the cost–WER chart still read the pooled rates by name (`harness.results.error_rates`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
+    FigureColumn,
     FigureSeries,
     ModelsColumn,
     OwnFigures,
@@ -181,6 +183,7 @@ def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
                 values[rate] = pooled.pooled
         words = pooled_interval(rates.word_clips)
         values["wer_pooled"] = words if rates.wer is None else (rates.wer.pooled, *words[1:])
+        values["wer_mean"] = rates.wer.per_utterance_mean if rates.wer else None  # the report's "WER mean"
         found.append(OwnFigures(provider, model, values))
     return tuple(found)
 
@@ -225,7 +228,37 @@ VIEWS = OwnViews(
     # rule of its own on the newest run, so no JUnit case of one
     worse=lambda run_id, after, before: None,
     rule=DECLARATION.change_said(),
-    report_keys=("wer_pooled",),  # the leaderboard entry's figure history's series reads
+    # the leaderboard entry's figures history's series and the report's columns read
+    report_keys=("wer_pooled", "wer_mean", "cer"),
+    # the report's columns, after "planned / billed" as before the check was declared
+    columns=(
+        FigureColumn(
+            key="wer_pooled",
+            heading="WER pooled",
+            meaning="Word error rate in %, the scored clips in word languages pooled (errors / reference words), "
+            "with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
+            figure="wer_pooled",
+            after="planned_billed",
+            interval=True,
+        ),
+        FigureColumn(
+            key="wer_mean",
+            heading="WER mean",
+            meaning="Mean of the per-clip word error rates, in %.",
+            figure="wer_mean",
+            after="planned_billed",
+            default=False,
+        ),
+        FigureColumn(
+            key="cer_pooled",
+            heading="CER pooled",
+            meaning="Character error rate in %, errors / reference characters over the zh and ja clips, pooled "
+            "apart from WER (a WER and a CER are never mixed).",
+            figure="cer",
+            after="planned_billed",
+            default=False,
+        ),
+    ),
     ratio_test=RatioTest(
         metric=RULE_NAME,
         threshold="wer",  # the declared threshold's name: `compare --threshold wer=...`

@@ -23,6 +23,7 @@ from harness.checks.word_error import (
 )
 from harness.core.checks import Better, ChangeTest, Pooling
 from harness.history import METRICS, read_history
+from harness.report.columns import COLUMNS, interval_cell, value_cell
 from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs, parse_metrics
 from harness.report.leaderboard import build_leaderboard
 from harness.results import RequestRow, RunRows, StoredRun
@@ -166,3 +167,20 @@ def test_the_summary_columns_show_where_the_run_was_scored() -> None:
         (Shown("—", None), Shown("25.0%", 0.25)),
     ]
     assert summary_columns(_run("r", [words]), offering_figures([words])) == ()  # no ASR model: not scored
+
+
+def test_the_report_columns_read_the_entry_figures_the_views_give() -> None:
+    """After "planned / billed", as before the check was declared (a field declared beside WER, similarity, is placed
+    right after it by the generic machinery)."""
+    keys = [column.key for column in COLUMNS]
+    ours = ["wer_pooled", "wer_mean", "cer_pooled"]
+    assert (
+        keys.index("planned_billed") + 1 == keys.index("wer_pooled") < keys.index("wer_mean") < keys.index("cer_pooled")
+    )
+    rows = [_clip(1, 10, index=0), _clip(3, 10, index=1), _clip(1, 4, unit="char", index=2)]
+    [entry] = build_leaderboard(_run("r", rows)).entries
+    columns = {column.key: column for column in COLUMNS if column.key in ours}
+    assert columns["wer_pooled"].cell(entry) == interval_cell(entry.wer_pooled, "rate", "wer_pooled")
+    assert columns["wer_mean"].cell(entry) == value_cell(entry.wer_mean, "rate", "wer_mean")
+    assert columns["cer_pooled"].cell(entry) == value_cell(entry.cer_pooled, "rate", "cer_pooled")
+    assert [columns[key].default for key in ours] == [True, False, False]
