@@ -9,9 +9,12 @@ offering's checks over a run: `offering_checks`), `change` (a check's change bet
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (WER/CER, client health, the latency figures) are
-being moved onto it. Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its
-views read the run's rows (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard
-and the report its share with its interval (`ShareColumn`).
+being moved onto it: WER/CER is declared (`word_error`'s `DECLARED`, found by `declared_only`), `compare`'s test
+(`RatioTest`), `history`'s series (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's
+(`FigureColumn`) reading it through its views (`with_run_views`), the leaderboard's figures and front not yet.
+Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
+(`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
+with its interval (`ShareColumn`).
 """
 
 from harness.checks.change import (
@@ -33,9 +36,19 @@ from harness.checks.pooled import (
     pool,
     said_with,
 )
-from harness.checks.registry import ClipCheck, DeclaredCheck, generic, registered, with_views
+from harness.checks.registry import (
+    ClipCheck,
+    DeclaredCheck,
+    declared_only,
+    generic,
+    registered,
+    with_run_views,
+    with_views,
+)
 from harness.checks.views import (
     ColumnView,
+    FigureColumn,
+    FigureSeries,
     Judged,
     ModelsColumn,
     OwnFigures,
@@ -43,6 +56,8 @@ from harness.checks.views import (
     PageTable,
     PartsColumn,
     PartSeries,
+    PlacedColumns,
+    RatioTest,
     ReportSection,
     RuleView,
     RunSeries,
@@ -62,6 +77,8 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "FigureColumn",
+    "FigureSeries",
     "Judged",
     "ModelsColumn",
     "OfferingCheck",
@@ -70,7 +87,9 @@ __all__ = [
     "PageTable",
     "PartSeries",
     "PartsColumn",
+    "PlacedColumns",
     "Pooled",
+    "RatioTest",
     "ReportSection",
     "RuleView",
     "RunSeries",
@@ -87,6 +106,7 @@ __all__ = [
     "counted_checks",
     "counted_columns",
     "counted_value",
+    "declared_only",
     "every_field",
     "generic",
     "offering_checks",
@@ -95,5 +115,6 @@ __all__ = [
     "pool",
     "registered",
     "said_with",
+    "with_run_views",
     "with_views",
 ]

@@ -45,18 +45,32 @@ class DeclaredCheck:
 _MACHINERY = frozenset({"registry", "pooled", "change", "views"})
 
 
-@functools.cache
-def registered() -> tuple[DeclaredCheck, ...]:
-    """Every check the package holds, by module name."""
+def _declared(attribute: str) -> tuple[DeclaredCheck, ...]:
+    """Every check the package's modules define as `attribute`, by module name."""
     found = []
     here = str(Path(__file__).parent)
     for module in sorted(info.name for info in pkgutil.iter_modules([here]) if info.name not in _MACHINERY):
-        check = getattr(importlib.import_module(f"harness.checks.{module}"), "CHECK", None)
+        check = getattr(importlib.import_module(f"harness.checks.{module}"), attribute, None)
         if isinstance(check, DeclaredCheck):
             if check.name != module:
                 raise RuntimeError(f"harness.checks.{module} declares a check named {check.name!r}")
             found.append(check)
     return tuple(found)
+
+
+@functools.cache
+def registered() -> tuple[DeclaredCheck, ...]:
+    """Every check the package holds, by module name."""
+    return _declared("CHECK")
+
+
+@functools.cache
+def declared_only() -> tuple[DeclaredCheck, ...]:
+    """Every check a module defines as `DECLARED` rather than `CHECK`: one being moved onto the registry whose
+    summary and report still read its figures by name. The faces that read it through its views already (`compare`,
+    `history` and the leaderboard's entries they read: `with_run_views`) take it with the registered checks; every
+    other face, and the generic machinery, never see it, so none shows it twice."""
+    return _declared("DECLARED")
 
 
 def generic() -> tuple[DeclaredCheck, ...]:
@@ -68,3 +82,9 @@ def generic() -> tuple[DeclaredCheck, ...]:
 def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
     """The registered checks with views of their own, each with them, in the registry's order."""
     return tuple((check, check.views) for check in registered() if check.views is not None)
+
+
+def with_run_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
+    """The checks with views of their own that `compare` and `history` judge: the registered ones (`with_views`), then
+    those declared but not yet registered (`declared_only`)."""
+    return (*with_views(), *((check, check.views) for check in declared_only() if check.views is not None))

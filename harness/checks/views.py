@@ -61,6 +61,16 @@ class ModelsColumn:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlacedColumns:
+    """Columns a check gives the summary's models table where its figures stood before it was declared: after the
+    built-in column keyed `after`, those the run shows (`columns`, from the run's rows and the check's figures: each
+    a `ModelsColumn` with the words it adds to the table's title; none where the run shows none)."""
+
+    after: str
+    columns: Callable[[RunRows, Sequence[OwnFigures]], tuple[tuple[ModelsColumn, str], ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PartsColumn:
     """A check's column of the summary's and the report's table of each offering's parts (its languages), where the
     check gives figures by part: its heading, its key in JSON, and each part's cell from its figures (a part without:
@@ -104,6 +114,23 @@ class ColumnView:
     attrs: Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]] | None = None  # the cell's data attributes
     streaming: bool = True  # shown only where some model streamed
     after: str = ""  # the report column it stands after ("": with the streamed figures, after RTF)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureColumn:
+    """A column of the report showing one of a check's figures of the leaderboard's entry (its `report_keys`) where
+    it stood before its check was declared: after the report column `after`, its key, heading and sentence, the
+    figure's kind ("rate": in %), with its interval under it (`interval`: the figure is value, low, high, clips) or
+    alone, shown by default or under "every column"."""
+
+    key: str
+    heading: str
+    meaning: str
+    figure: str
+    after: str
+    kind: str = "rate"
+    interval: bool = False
+    default: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,6 +254,43 @@ class RunTest:
     judge: Callable[[RunRows, RunRows, tuple[str, str], float, int], Iterable[Tested]]
 
 
+# One statistic of a ratio test (`RatioTest`) of one offering: its name, and each side's clips as (numerator,
+# denominator) pairs (a clip's errors and reference words).
+RatioClips = tuple[str, Sequence[tuple[float, float]], Sequence[tuple[float, float]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RatioTest:
+    """`compare`'s test of a check's pooled ratio (the total of one per-clip figure over the total of another: errors
+    over reference words), several statistics per offering (one per unit): NEW − BASE by a two-sample percentile
+    bootstrap over each run's clips (Holm over the comparison decides), a regression past an absolute size, the
+    threshold named `threshold` in `compare --threshold` (its default the declaration's threshold of that name)."""
+
+    metric: str  # its metric in `compare --fail-on`
+    threshold: str
+    said: Callable[[float], str]  # the size in words ("+0.020 absolute")
+    measured: str  # what a clip counted is, plural ("scored clips")
+    method: str  # the test in words (compare's METHODS)
+    # BASE's requests of one offering, NEW's: each statistic with both sides' clips
+    ratios: Callable[[Sequence[RequestRow], Sequence[RequestRow]], Iterable[RatioClips]]
+    # the built-in metric (or threshold, or method) of `compare` it follows in every list the user reads (its checks,
+    # `--fail-on`'s metrics, JSON's "thresholds" and "method"): where it stood before its check was declared
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureSeries:
+    """`history`'s series of one of a check's figures per offering (the leaderboard entry's, `report_keys`): its key,
+    label and unit, the figure (value, low, high, clips; None or no clips: no point), and the built-in series it
+    follows in a model's series (where it stood before its check was declared; "": after them all)."""
+
+    key: str
+    label: str
+    unit: str
+    figure: str
+    after: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SeriesPoint:
     """A figure of a run as a point of one of a check's series (`RunSeries`): its offering, its key (after the
@@ -307,6 +371,10 @@ class OwnViews:
     run_sections: Callable[[RunRows, bool], tuple[SectionView, ...]] | None = None
     share: ShareColumn | None = None  # the leaderboard's share with its interval, and the report's column of it
     report_section: ReportSection | None = None  # the report's section of the check (with each clip's audio)
+    ratio_test: RatioTest | None = None  # compare's bootstrap of a pooled ratio (each run's clips, unpaired)
+    series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
+    placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
+    columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

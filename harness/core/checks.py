@@ -66,7 +66,9 @@ class ChangeTest(StrEnum):
     kind of finding the run before had not (none before: every kind new), judged by the check's own view;
     PAIRED_FELL, a share of verdicts below the run before's by more than `absolute` over the items both runs judged
     (paired: a clip's verdict is its audio's, but each run speaks its items anew), with a one-sided exact McNemar
-    test of the items right in the run before only against those right in the newest only."""
+    test of the items right in the run before only against those right in the newest only; POOLED_RISE, a ratio of
+    totals over the clips (errors over reference words) above the run before's by more than `absolute`, tested
+    one-sided by a two-sample percentile bootstrap over each run's clips (unpaired: each run may speak other clips)."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
@@ -74,6 +76,7 @@ class ChangeTest(StrEnum):
     FELL = "fell"
     NEW_KIND = "new kind"
     PAIRED_FELL = "paired fall"
+    POOLED_RISE = "pooled rise"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,6 +178,11 @@ class ChangeRule:
             return (
                 f"{label} fell by more than {self.absolute:g} absolute over the items both runs judged (paired: "
                 f"one-sided exact McNemar test; fewer than {self.min_pairs} items: not judged)"
+            )
+        if self.test is ChangeTest.POOLED_RISE:
+            return (
+                f"{label} rose by more than {self.absolute:g} absolute (two-sample percentile bootstrap over each "
+                f"run's clips of the pooled ratio, one-sided; fewer than {self.min_pairs} clips a side: not judged)"
             )
         return (
             f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "

@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 
 from harness.checks import (
     ColumnView,
+    FigureSeries,
     RunSeries,
     counted_checks,
     counted_columns,
     every_field,
     offering_value,
+    with_run_views,
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
@@ -90,17 +92,36 @@ def _own_reader(view: ColumnView) -> Callable[[Entry], float | None]:
     return lambda entry: entry.own_figure(view.figure)
 
 
+def _figure_reader(view: FigureSeries) -> Callable[[Entry], Interval | None]:
+    """A check's figure with its interval (value, low, high, clips) as a point; none where it is of no clip."""
+
+    def read(entry: Entry) -> Interval | None:
+        figure = entry.own_figure(view.figure)
+        return Interval(*figure) if figure is not None and figure[3] else None
+
+    return read
+
+
+def _placed(metrics: tuple[SeriesMetric, ...]) -> tuple[SeriesMetric, ...]:
+    """The built-in series with each check's figure series (`harness.checks.views.FigureSeries`) after the one its
+    view names (where it stood before its check was declared; none named: after them all)."""
+    found = list(metrics)
+    for _, views in with_run_views():
+        if (view := views.series) is None:
+            continue
+        at = next((i + 1 for i, metric in enumerate(found) if metric.key == view.after), len(found))
+        found.insert(at, SeriesMetric(view.key, view.label, view.unit, Scale.LINEAR, _figure_reader(view)))
+    return tuple(found)
+
+
 # The series whose points are latencies: drawn only from the jobs the client was not saturated for
 # (`harness.results.untroubled`), so no change is called from the client's own stall.
 LATENCY_KEYS = frozenset({"latency_p50", "latency_p95", "ttfa_p50"})
 
-METRICS: tuple[SeriesMetric, ...] = (
+_BUILT_IN: tuple[SeriesMetric, ...] = (
     SeriesMetric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
     SeriesMetric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
     SeriesMetric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
-    SeriesMetric(
-        "wer", "WER (pooled)", "rate", Scale.LINEAR, lambda e: e.wer_pooled if e.wer_pooled.sample_size else None
-    ),
     SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
     SeriesMetric(
         "billed_per_1k",
@@ -131,6 +152,9 @@ METRICS: tuple[SeriesMetric, ...] = (
         for check, item in counted_columns()
     ),
 )
+
+
+METRICS: tuple[SeriesMetric, ...] = _placed(_BUILT_IN)
 
 
 def _finite(value: float) -> float | None:

@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from harness.checks import ColumnView, counted_columns, every_field, offering_value, said_with, with_views
+from harness.checks import (
+    ColumnView,
+    FigureColumn,
+    counted_columns,
+    every_field,
+    offering_value,
+    said_with,
+    with_run_views,
+    with_views,
+)
 from harness.core.checks import Better, CheckDeclaration, CheckField
 from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import Entry
@@ -203,6 +212,33 @@ def _own_columns(after: str) -> tuple[ReportColumn, ...]:
     )
 
 
+def _figure_cell(view: FigureColumn) -> Callable[[Entry], Cell]:
+    def cell(entry: Entry) -> Cell:
+        figure = entry.own_figure(view.figure)
+        if view.interval:
+            return interval_cell(None if figure is None else Interval(*figure), view.kind, view.key)
+        return value_cell(figure, view.kind, view.key)
+
+    return cell
+
+
+def _figure_columns(after: str) -> tuple[ReportColumn, ...]:
+    """Each check's columns of its figures (`harness.checks.views.FigureColumn`) that stand after the column `after`,
+    where they stood before the check was declared; a check declared but not yet registered too."""
+    return tuple(
+        ReportColumn(
+            key=view.key,
+            heading=view.heading,
+            meaning=view.meaning,
+            cell=_figure_cell(view),
+            default=view.default,
+        )
+        for _, views in with_run_views()
+        for view in views.columns
+        if view.after == after
+    )
+
+
 def _share_cell(key: str) -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(e.share(key), "rate", key)
 
@@ -380,28 +416,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         cell=_planned_billed,
         default=False,
     ),
-    ReportColumn(
-        key="wer_pooled",
-        heading="WER pooled",
-        meaning="Word error rate in %, the scored clips in word languages pooled (errors / "
-        "reference words), with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
-        cell=lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled"),
-    ),
-    ReportColumn(
-        key="wer_mean",
-        heading="WER mean",
-        meaning="Mean of the per-clip word error rates, in %.",
-        cell=lambda e: value_cell(e.wer_mean, "rate", "wer_mean"),
-        default=False,
-    ),
-    ReportColumn(
-        key="cer_pooled",
-        heading="CER pooled",
-        meaning="Character error rate in %, errors / reference characters over the zh and ja "
-        "clips, pooled apart from WER (a WER and a CER are never mixed).",
-        cell=lambda e: value_cell(e.cer_pooled, "rate", "cer_pooled"),
-        default=False,
-    ),
+    *_figure_columns("planned_billed"),
     ReportColumn(
         key="flagged",
         heading="flagged",

@@ -84,11 +84,12 @@ from xml.etree import ElementTree
 from harness.checks import (
     OwnFigures,
     OwnViews,
+    RatioTest,
     ShiftView,
     changes_between,
     counted_change,
     counted_checks,
-    with_views,
+    with_run_views,
 )
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
@@ -104,19 +105,15 @@ from harness.report.stats import (
     ratio_difference,
 )
 from harness.results import (
-    ErrorCounts,
     ErrorEntry,
-    ErrorUnit,
     RequestRow,
     RunRows,
     at_level,
-    error_rates,
     floats,
     group,
     job_usd,
     json_list,
     saturation,
-    scored,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -128,9 +125,24 @@ from harness.results import (
 Requests = Sequence[RequestRow]  # one offering's rows of a run
 
 
+def _placed(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
+    """`items` (each a name and its value) with each of `placed` (the name it follows, its own name, its value) after
+    the last item named that name or `<name>_...` (a check's test where its figure stood before the check was
+    declared: WER after latency's p50 and p95); after them all where it names none."""
+    found = list(items)
+    for after, name, value in placed:
+        at = [i for i, (key, _) in enumerate(found) if after and (key == after or key.startswith(f"{after}_"))]
+        found.insert(at[-1] + 1 if at else len(found), (name, value))
+    return found
+
+
+def _ratio_tests() -> tuple[tuple[str, RatioTest], ...]:
+    """Each check's ratio test (`harness.checks.views.RatioTest`), with the name of the check declaring it."""
+    return tuple((check.name, view) for check, views in with_run_views() if (view := views.ratio_test) is not None)
+
+
 class BuiltInMetric(StrEnum):
     LATENCY = "latency"
-    WER = "wer"
     COST = "cost"
     SUCCESS = "success"
     CONTRACT = "contract"
@@ -146,7 +158,13 @@ if TYPE_CHECKING:
 else:
     Metric = StrEnum(
         "Metric",
-        [(one.name, one.value) for one in BuiltInMetric]
+        [
+            (name.upper(), value)
+            for value, name in _placed(
+                [(one.value, one.name) for one in BuiltInMetric],
+                ((view.after, view.metric, view.metric) for _, view in _ratio_tests()),
+            )
+        ]
         + [
             (rule.name.upper().replace("-", "_"), rule.name)
             for rule in (check.declaration.change for check in counted_checks())
@@ -154,14 +172,14 @@ else:
         ]
         + [
             (view.metric.upper(), view.metric)
-            for _, views in with_views()
+            for _, views in with_run_views()
             for view in (views.shift, views.compared)
             # a built-in metric a check's own rule shares (per language, its rate and whether it is answered in)
             if view is not None and view.metric not in {one.value for one in BuiltInMetric}
         ]
         + [
             (view.metric.upper().replace("-", "_"), view.metric)
-            for _, views in with_views()
+            for _, views in with_run_views()
             if (view := views.run_test) is not None
         ],
     )
@@ -176,8 +194,8 @@ class Ruling(StrEnum):
 def _declared_thresholds() -> dict[str, float]:
     return {
         view.threshold: check.declaration.thresholds[view.threshold]
-        for check, views in with_views()
-        for view in (views.shift, views.run_test)
+        for check, views in with_run_views()
+        for view in (views.shift, views.run_test, views.ratio_test)
         if view is not None
     }
 
@@ -186,7 +204,6 @@ def _declared_thresholds() -> dict[str, float]:
 class GateThresholds:
     latency_p50: float = 0.10  # relative increase
     latency_p95: float = 0.20  # relative increase
-    wer: float = 0.02  # absolute increase of pooled WER
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
@@ -198,8 +215,15 @@ class GateThresholds:
     declared: Mapping[str, float] = field(default_factory=_declared_thresholds)
 
     def named(self) -> dict[str, Any]:
-        """Every threshold by its name in `--threshold`."""
-        return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "declared"}, **self.declared}
+        """Every threshold by its name in `--threshold`: a ratio test's where its figure's stood before its check was
+        declared (its view's `after`), the other declared ones last."""
+        after = {view.threshold: view.after for _, view in _ratio_tests()}
+        return dict(
+            _placed(
+                [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "declared"],
+                ((after.get(name, ""), name, value) for name, value in self.declared.items()),
+            )
+        )
 
     def with_overrides(self, overrides: Mapping[str, str]) -> GateThresholds:
         known = self.named()
@@ -219,14 +243,12 @@ class GateThresholds:
         return replace(self, **changes, declared=declared)
 
 
-METHODS = {
+_METHODS = {
     "rule": "regression = beyond threshold AND Holm-adjusted one-sided p < alpha (NEW worse than BASE)",
     "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
     "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater'), jobs marked "
     "client-saturated left out",
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
-    "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE) (word-unit clips; "
-    "CER over character-unit clips, apart)",
     "cost": "two-sample percentile bootstrap of mean cost per request (the billed cost where the answers said what "
     "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
@@ -248,12 +270,14 @@ METHODS = {
     },
     **{
         view.metric: view.method
-        for _, views in with_views()
+        for _, views in with_run_views()
         for view in (views.shift, views.compared)
         if view is not None
     },
-    **{views.run_test.metric: views.run_test.method for _, views in with_views() if views.run_test is not None},
+    **{views.run_test.metric: views.run_test.method for _, views in with_run_views() if views.run_test is not None},
 }
+# each ratio test's method where its figure's stood before its check was declared
+METHODS = dict(_placed(list(_METHODS.items()), ((view.after, view.metric, view.method) for _, view in _ratio_tests())))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -450,46 +474,50 @@ def _curve(
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
-def _clips(rows: Sequence[RequestRow], unit: ErrorUnit) -> tuple[ErrorCounts, ...]:
-    return error_rates(ErrorCounts.of(r) for r in scored(rows)).of(unit)[1]
-
-
-def _error_rate(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
-    """Pooled WER over word-unit clips; pooled CER, apart, when either run has character-unit (zh/ja) clips."""
-    label = f"+{t.wer:.3f} absolute"
-    for unit in ErrorUnit:
-        b, n = _clips(base, unit), _clips(new, unit)
-        statistic = f"pooled {unit.rate_name}"
-        if unit is ErrorUnit.CHAR and not (b or n):
-            continue
-        if min(len(b), len(n)) < t.min_samples:
-            yield Check(
-                provider=who[0],
-                model=who[1],
-                metric=Metric.WER,
-                statistic=statistic,
-                verdict=Ruling.INSUFFICIENT,
-                threshold=label,
-                change=None,
-                details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
-            )
-            continue
-        diff = ratio_difference(
-            ([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
-            ([float(c.errors) for c in n], [float(c.ref_length) for c in n]),
-        )
-        yield Check(
+def _ratio_check(
+    view: RatioTest,
+    metric: Metric,
+    statistic: str,
+    clips: tuple[Sequence[tuple[float, float]], Sequence[tuple[float, float]]],
+    t: GateThresholds,
+    who: tuple[str, str],
+) -> Check:
+    """One statistic of a ratio test: each side's clips (numerator, denominator), too few, or NEW − BASE of the
+    pooled ratios by the two-sample bootstrap over clips, beyond where it passes the test's declared size."""
+    b, n = clips
+    size = t.declared[view.threshold]
+    if min(len(b), len(n)) < t.min_samples:
+        return Check(
             provider=who[0],
             model=who[1],
-            metric=Metric.WER,
+            metric=metric,
             statistic=statistic,
-            verdict=Ruling.OK,
-            threshold=label,
-            change=diff.delta,
-            difference=diff,
-            unit="rate",
-            beyond=diff.delta > t.wer,
+            verdict=Ruling.INSUFFICIENT,
+            threshold=view.said(size),
+            change=None,
+            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {t.min_samples} each",),
         )
+    diff = ratio_difference(([c[0] for c in b], [c[1] for c in b]), ([c[0] for c in n], [c[1] for c in n]))
+    return Check(
+        provider=who[0],
+        model=who[1],
+        metric=metric,
+        statistic=statistic,
+        verdict=Ruling.OK,
+        threshold=view.said(size),
+        change=diff.delta,
+        difference=diff,
+        unit="rate",
+        beyond=diff.delta > size,
+    )
+
+
+def _ratio_tested(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Every check's ratio test (`harness.checks.views.RatioTest`: WER over word-unit clips, CER apart), each
+    statistic it gives this offering, in the place its figure had before its check was declared (after latency)."""
+    for _, view in _ratio_tests():
+        for statistic, b, n in view.ratios(base, new):
+            yield _ratio_check(view, Metric(view.metric), statistic, (b, n), t, who)
 
 
 def _cost(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -620,7 +648,7 @@ def _shifted(
 
 def _own(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every registered check's own test (`harness.checks.views`)."""
-    for _, views in with_views():
+    for _, views in with_run_views():
         if views.shift is not None:
             yield from _shifted(views.shift, base, new, t, who)
 
@@ -655,7 +683,7 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
 def _run_tested(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every check's own test of both runs' rows (`harness.checks.views.RunTest`: its evidence the run's, not a
     job's), each statistic it gives this offering: too few to test, or tested one-sided (Holm over the comparison)."""
-    for _, views in with_views():
+    for _, views in with_run_views():
         if (view := views.run_test) is None:
             continue
         size = t.declared[view.threshold]
@@ -715,7 +743,7 @@ def _ruled(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
     def of(rows: RunRows, views: OwnViews) -> tuple[OwnFigures, ...]:
         return views.figures([r for r in rows.requests if (r.provider, r.model) == who])
 
-    for _, views in with_views():
+    for _, views in with_run_views():
         if (view := views.compared) is None:
             continue
         before = {one.part: one for one in of(base, views)}
@@ -783,59 +811,32 @@ def _counted(base: Requests, new: Requests) -> Iterable[Check]:
 def _language_rate(
     base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str], language: str, figure: LanguageFigures
 ) -> Iterable[Check]:
-    label = f"+{t.wer:.3f} absolute"
-    statistic = f"pooled {figure.unit.rate_name} ({language})"
-    if figure.not_judgeable_by:
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.LANGUAGE,
-            statistic=statistic,
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(
-                f"not judgeable by {figure.not_judgeable_by}"
-                + (f"; {figure.larger} would" if figure.larger else "")
-                + " (docs/languages.md)",
-            ),
-        )
-        return
+    """A language's pooled rate in its unit, tested by each check's ratio test over the language's clips (the test
+    of the statistic named for the unit's rate: "pooled CER" for ja); not judgeable: said, never tested."""
+    statistic = f"pooled {figure.unit.rate_name}"
+    for _, view in _ratio_tests():
+        if figure.not_judgeable_by:
+            yield Check(
+                provider=who[0],
+                model=who[1],
+                metric=Metric.LANGUAGE,
+                statistic=f"{statistic} ({language})",
+                verdict=Ruling.INSUFFICIENT,
+                threshold=view.said(t.declared[view.threshold]),
+                change=None,
+                details=(
+                    f"not judgeable by {figure.not_judgeable_by}"
+                    + (f"; {figure.larger} would" if figure.larger else "")
+                    + " (docs/languages.md)",
+                ),
+            )
+            continue
 
-    def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
-        return _clips(
-            [r for r in rows.requests if (r.provider, r.model) == who and str(r.language) == language], figure.unit
-        )
+        def spoken(rows: RunRows) -> list[RequestRow]:
+            return [r for r in rows.requests if (r.provider, r.model) == who and str(r.language) == language]
 
-    b, n = clips(base), clips(new)
-    if min(len(b), len(n)) < t.min_samples:
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.LANGUAGE,
-            statistic=statistic,
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",),
-        )
-        return
-    diff = ratio_difference(
-        ([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
-        ([float(c.errors) for c in n], [float(c.ref_length) for c in n]),
-    )
-    yield Check(
-        provider=who[0],
-        model=who[1],
-        metric=Metric.LANGUAGE,
-        statistic=statistic,
-        verdict=Ruling.OK,
-        threshold=label,
-        change=diff.delta,
-        difference=diff,
-        unit="rate",
-        beyond=diff.delta > t.wer,
-    )
+        clips = {name: (b, n) for name, b, n in view.ratios(spoken(base), spoken(new))}.get(statistic, ((), ()))
+        yield _ratio_check(view, Metric.LANGUAGE, f"{statistic} ({language})", clips, t, who)
 
 
 def compare_runs(
@@ -852,7 +853,7 @@ def compare_runs(
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
         checks.extend(_latency(b, n, t, who, rules))
-        checks.extend(_error_rate(b, n, t, who))
+        checks.extend(_ratio_tested(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))

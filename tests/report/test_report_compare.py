@@ -107,4 +107,4 @@ def test_bad_options_are_usage_errors() -> None:
         parse_metrics("latency,speed")
     with pytest.raises(UsageError, match="unknown threshold"):
         GateThresholds().with_overrides({"latency": "0.1"})
-    assert GateThresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).wer == 0.05
+    assert GateThresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).named()["wer"] == 0.05

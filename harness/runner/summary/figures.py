@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_run_views, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -127,6 +127,9 @@ class Summary:
     # each registered check's column of the models table, where the run has its figures: heading, JSON key, and
     # each offering's cell by its "provider/model" (harness.checks.views)
     own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
+    # each check's columns of the models table after a built-in one (harness.checks.views: its `placed`): the
+    # built-in column's key, the title's words, heading, JSON key and each offering's cell by its "provider/model"
+    placed_columns: tuple[tuple[str, str, str, str, dict[str, Shown]], ...] = ()
     # each registered check's column of the languages table: heading, JSON key, meaning, and each part's cell by
     # (provider, model, part) (harness.checks.views: its `parts`)
     own_parts: tuple[tuple[str, str, str, dict[tuple[str, str, str], Shown]], ...] = ()
@@ -147,6 +150,20 @@ class Summary:
             ),
             None,
         )
+
+
+def _placed_columns(rows: RunRows) -> tuple[tuple[str, str, str, str, dict[str, Shown]], ...]:
+    """Each check's columns of the models table after a built-in one (`harness.checks.views`: its `placed`), those
+    the run shows; a check declared but not yet registered too (its figures stood there before it was declared)."""
+    found = []
+    for _, views in with_run_views():
+        if (placed := views.placed) is None:
+            continue
+        figures = views.run_figures(rows)
+        for column, title in placed.columns(rows, figures):
+            cells = {f"{one.provider}/{one.model}": column.cell(one) for one in figures}
+            found.append((placed.after, title, column.heading, column.key, cells))
+    return tuple(found)
 
 
 def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]:
@@ -265,6 +282,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
             for section in views.run_sections(rows, str(rows.run.target or "sandbox") == "sandbox")
         ),
         own_columns=_own_columns(rows),
+        placed_columns=_placed_columns(rows),
         own_parts=_own_parts(rows) if scored_run else (),
         failures=_failures(rows),
         checks=offering_checks(rows.requests),

@@ -10,6 +10,7 @@ every format then prints it, and text splits it rather than cut it when it is wi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -20,7 +21,7 @@ from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
 from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections, own_sections
 from harness.runner.summary.counted_view import counted_sections
-from harness.runner.summary.figures import Listened, ModelLine, Quality, Summary
+from harness.runner.summary.figures import Listened, ModelLine, Summary
 from harness.runner.summary.format import (
     Cell,
     FigureCell,
@@ -186,12 +187,6 @@ def _rate(value: float | None) -> FigureCell:
     return FigureCell("—" if value is None else f"{value:.1%}", value)
 
 
-def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[Cell, ...]:
-    if quality is None:
-        return ("—", "—") if with_cer else ("—",)
-    return (_rate(quality.pooled_wer), _rate(quality.pooled_cer)) if with_cer else (_rate(quality.pooled_wer),)
-
-
 LISTENED = (
     Heading("TTFA ±", "ttfa_half_width_ms"),
     Heading("last p50", "last_audio_p50_ms"),
@@ -226,12 +221,10 @@ def _feeding(summary: Summary) -> str:
 
 
 def models_table(summary: Summary) -> SummaryTable:
-    """A line per model: jobs, latency, streams, polls, cost, intelligibility."""
-    scored = any(line.quality is not None for line in summary.lines)
-    with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
+    """A line per model: jobs, latency, streams, polls, cost, and each check's columns (intelligibility after the
+    cost, where its figures stood before its check was declared: `Summary.placed_columns`)."""
     title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
-    if scored:
-        title += "; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
+    title += "".join(said for _, said, _, _, _ in summary.placed_columns)
     title += _feeding(summary)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
@@ -258,7 +251,6 @@ def models_table(summary: Summary) -> SummaryTable:
         Heading("polls", "polls_per_job"),
         Heading("cost", "cost_usd"),
         Heading("$/1M chars", "usd_per_million_chars"),
-        *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else [])] if scored else []),
         *beside_headings(summary.checks, "wer_pooled"),
         *(Heading(heading, key) for heading, key, _ in summary.own_columns),
         *beside_headings(summary.checks, ""),
@@ -289,14 +281,27 @@ def models_table(summary: Summary) -> SummaryTable:
             FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
             _cost(line),
             _per_million(line),
-            *(_quality_cells(line.quality, with_cer) if scored else ()),
             *beside_cells(summary.checks, "wer_pooled", f"{line.provider}/{line.model}"),
             *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
             *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"),
         )
         for line in summary.lines
     )
-    return SummaryTable("models", title, headings, rows)
+    return _placed(summary, SummaryTable("models", title, headings, rows))
+
+
+def _placed(summary: Summary, table: SummaryTable) -> SummaryTable:
+    """The table with each check's placed columns (`Summary.placed_columns`) right after the built-in column each
+    names, in their order; an offering without the check's figures: "—"."""
+    headings, rows = list(table.headings), [list(row) for row in table.rows]
+    at: dict[str, int] = {}
+    for after, _, heading, key, cells in summary.placed_columns:
+        index = at.get(after, next(i for i, one in enumerate(headings) if one.name == after) + 1)
+        headings.insert(index, Heading(heading, key))
+        for row in rows:
+            row.insert(index, _own_cell(cells, str(row[0])))
+        at[after] = index + 1
+    return replace(table, headings=tuple(headings), rows=tuple(tuple(row) for row in rows))
 
 
 def _own_cell(cells: dict[str, Shown], label: str) -> FigureCell:
