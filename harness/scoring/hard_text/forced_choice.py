@@ -143,17 +143,7 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     misread = max(wrong, key=lambda c: c.score) if wrong else None
     best = accepted if misread is None or accepted.score >= misread.score else misread
     margin = accepted.score - misread.score if misread is not None else math.inf
-    free_margin = None
-    top = None
-    listed = [c.reading for c in candidates]
-    right = [c.reading for c in candidates if c.error is None]
-    if (
-        free
-        and not any(_sound_alike(reading.reading, other) for reading in free for other in listed)
-        and not any(_looped(reading.reading, other) for reading in free for other in right)
-    ):
-        top = max(free, key=lambda scored: scored.raw)
-        free_margin = top.raw - max(c.raw for c in candidates)
+    top, free_margin = _unlisted(candidates, free)
     corroborated = _wrote_only_accepted(candidates, free)
     if (
         misread is not None
@@ -217,6 +207,21 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
         reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
         f"are {abs(margin):.1f} nats apart, within the margin",
     )
+
+
+def _unlisted(candidates: list[Scored], free: list[Scored]) -> tuple[Scored | None, float | None]:
+    """The free transcript's likeliest reading and its margin over every listed one, where none of its readings is a
+    listed one (by sound) or an accepted one looped (`_looped`); else (None, None): it agrees with the list."""
+    listed = [c.reading for c in candidates]
+    right = [c.reading for c in candidates if c.error is None]
+    if (
+        not free
+        or any(_sound_alike(reading.reading, other) for reading in free for other in listed)
+        or any(_looped(reading.reading, other) for reading in free for other in right)
+    ):
+        return None, None
+    top = max(free, key=lambda scored: scored.raw)
+    return top, top.raw - max(c.raw for c in candidates)
 
 
 def _wrote_only_accepted(candidates: list[Scored], free: list[Scored]) -> bool:
