@@ -8,10 +8,11 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (WER/CER, client health, the latency figures) are
-being moved onto it: WER/CER is declared (`word_error`'s `DECLARED`, found by `declared_only`), `compare`'s test
-(`RatioTest`), `history`'s series (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's
-(`FigureColumn`) reading it through its views (`with_run_views`), the leaderboard's figures and front not yet.
+(docs/checks.md lists them). The checks that predate this package (the WER and CER, client health, the latency
+figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
+(`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
+their views (`with_views`), the leaderboard's own WER and CER figures, its front and the cost–WER chart not yet
+(docs/checks.md#wercer).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
@@ -39,10 +40,8 @@ from harness.checks.pooled import (
 from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
-    declared_only,
     generic,
     registered,
-    with_run_views,
     with_views,
 )
 from harness.checks.views import (
@@ -106,7 +105,6 @@ __all__ = [
     "counted_checks",
     "counted_columns",
     "counted_value",
-    "declared_only",
     "every_field",
     "generic",
     "offering_checks",
@@ -115,6 +113,5 @@ __all__ = [
     "pool",
     "registered",
     "said_with",
-    "with_run_views",
     "with_views",
 ]

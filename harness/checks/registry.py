@@ -64,15 +64,6 @@ def registered() -> tuple[DeclaredCheck, ...]:
     return _declared("CHECK")
 
 
-@functools.cache
-def declared_only() -> tuple[DeclaredCheck, ...]:
-    """Every check a module defines as `DECLARED` rather than `CHECK`: one being moved onto the registry whose
-    summary and report still read its figures by name. The faces that read it through its views already (`compare`,
-    `history` and the leaderboard's entries they read: `with_run_views`) take it with the registered checks; every
-    other face, and the generic machinery, never see it, so none shows it twice."""
-    return _declared("DECLARED")
-
-
 def generic() -> tuple[DeclaredCheck, ...]:
     """The registered checks the generic machinery pools, shows and judges: every one but those with views of their
     own (`harness.checks.views`), which their views show instead."""
@@ -82,9 +73,3 @@ def generic() -> tuple[DeclaredCheck, ...]:
 def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
     """The registered checks with views of their own, each with them, in the registry's order."""
     return tuple((check, check.views) for check in registered() if check.views is not None)
-
-
-def with_run_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
-    """The checks with views of their own that `compare` and `history` judge: the registered ones (`with_views`), then
-    those declared but not yet registered (`declared_only`)."""
-    return (*with_views(), *((check, check.views) for check in declared_only() if check.views is not None))

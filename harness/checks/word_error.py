@@ -18,8 +18,10 @@ Its views (`VIEWS`): `compare`'s test (`ratio_test`: each unit's clips of both r
 `history`'s series "WER (pooled)" (`series`, key `wer`: the leaderboard entry's figure `wer_pooled`, judged by the
 change-point method as any figure) and the summary's models table's WER and CER columns (`placed`: after the cost
 per 1M characters) and the report's columns "WER pooled", "WER mean", "CER pooled" (`columns`: after "planned /
-billed"). Declared (`DECLARED`), not yet registered: the leaderboard's figures, its Pareto front over cost × WER and
-the cost–WER chart still read the pooled rates by name (`harness.results.error_rates`).
+billed"). Registered (`CHECK`): those faces iterate the registry's checks with views (`with_views`), naming none; the
+generic machinery leaves it to them (`generic`). Still not through its views: the leaderboard's own `wer_pooled`,
+`wer_mean`, `cer_pooled`, `cer_mean`, its Pareto front over cost × WER and the cost–WER chart read the pooled rates
+by the entry's fields (`harness.results.error_rates`; docs/checks.md#wercer says what is left).
 """
 
 from __future__ import annotations
@@ -274,4 +276,4 @@ VIEWS = OwnViews(
     placed=PlacedColumns(after="usd_per_million_chars", columns=summary_columns),
 )
 
-DECLARED = DeclaredCheck(DECLARATION, measure, views=VIEWS)
+CHECK = DeclaredCheck(DECLARATION, measure, views=VIEWS)

@@ -1,7 +1,7 @@
 """A provider's languages over time: per model and language, its error rate as a series.
 
 Each run's per-language figures are `harness.measurement.language_figures` over its rows (the report's), so a point
-is the number that run's report shows: the pooled WER/CER of a language its ASR model can judge (the language
+is the number that run's report shows: the pooled WER or CER of a language its ASR model can judge (the language
 self-test's verdicts). Whether a model answers in the language asked is a registered check's, drawn and judged by its
 views (`harness.checks.views`: its `part_series`, its gate rule).
 """
@@ -14,7 +14,7 @@ from harness.history.values import Point, RunInfo, Scale
 from harness.measurement import LanguageFigures, language_figures
 from harness.results import LanguageVerdicts, RunRows
 
-RATE_PREFIX = "language-rate:"  # the pooled WER/CER of one language
+RATE_PREFIX = "language-rate:"  # the pooled WER or CER of one language
 
 
 def language_series(figures: Iterable[LanguageFigures], run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:

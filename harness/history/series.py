@@ -35,7 +35,6 @@ from harness.checks import (
     counted_columns,
     every_field,
     offering_value,
-    with_run_views,
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
@@ -106,7 +105,7 @@ def _placed(metrics: tuple[SeriesMetric, ...]) -> tuple[SeriesMetric, ...]:
     """The built-in series with each check's figure series (`harness.checks.views.FigureSeries`) after the one its
     view names (where it stood before its check was declared; none named: after them all)."""
     found = list(metrics)
-    for _, views in with_run_views():
+    for _, views in with_views():
         if (view := views.series) is None:
             continue
         at = next((i + 1 for i, metric in enumerate(found) if metric.key == view.after), len(found))

@@ -26,7 +26,6 @@ from harness.checks import (
     every_field,
     offering_value,
     said_with,
-    with_run_views,
     with_views,
 )
 from harness.core.checks import Better, CheckDeclaration, CheckField
@@ -233,7 +232,7 @@ def _figure_columns(after: str) -> tuple[ReportColumn, ...]:
             cell=_figure_cell(view),
             default=view.default,
         )
-        for _, views in with_run_views()
+        for _, views in with_views()
         for view in views.columns
         if view.after == after
     )

@@ -24,7 +24,7 @@ hard-text  per category, accuracy on the items        −0.05 absolute      one-
            judged in both runs (control passed): a                        the items read right in one run
            check's test of the runs' rows (below)                         only
 language   per language other than English both runs  +0.02 absolute      as wer above; a language the ASR
-           scored, its pooled WER/CER                                     cannot judge (the language self-
+           scored, its pooled WER or CER                                  cannot judge (the language self-
            (``harness.measurement.languages``)                            test) is named, never tested
 language   per language both runs checked, whether    NEW falls back,     none needed: a fallback is most
            the model answered in another language     BASE did not        clips heard as another language
@@ -89,7 +89,7 @@ from harness.checks import (
     changes_between,
     counted_change,
     counted_checks,
-    with_run_views,
+    with_views,
 )
 from harness.core.checks import ChangeTest
 from harness.core.client_health import RULE, SaturationRule
@@ -138,7 +138,7 @@ def _placed(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, A
 
 def _ratio_tests() -> tuple[tuple[str, RatioTest], ...]:
     """Each check's ratio test (`harness.checks.views.RatioTest`), with the name of the check declaring it."""
-    return tuple((check.name, view) for check, views in with_run_views() if (view := views.ratio_test) is not None)
+    return tuple((check.name, view) for check, views in with_views() if (view := views.ratio_test) is not None)
 
 
 class BuiltInMetric(StrEnum):
@@ -172,14 +172,14 @@ else:
         ]
         + [
             (view.metric.upper(), view.metric)
-            for _, views in with_run_views()
+            for _, views in with_views()
             for view in (views.shift, views.compared)
             # a built-in metric a check's own rule shares (per language, its rate and whether it is answered in)
             if view is not None and view.metric not in {one.value for one in BuiltInMetric}
         ]
         + [
             (view.metric.upper().replace("-", "_"), view.metric)
-            for _, views in with_run_views()
+            for _, views in with_views()
             if (view := views.run_test) is not None
         ],
     )
@@ -194,7 +194,7 @@ class Ruling(StrEnum):
 def _declared_thresholds() -> dict[str, float]:
     return {
         view.threshold: check.declaration.thresholds[view.threshold]
-        for check, views in with_run_views()
+        for check, views in with_views()
         for view in (views.shift, views.run_test, views.ratio_test)
         if view is not None
     }
@@ -270,11 +270,11 @@ _METHODS = {
     },
     **{
         view.metric: view.method
-        for _, views in with_run_views()
+        for _, views in with_views()
         for view in (views.shift, views.compared)
         if view is not None
     },
-    **{views.run_test.metric: views.run_test.method for _, views in with_run_views() if views.run_test is not None},
+    **{views.run_test.metric: views.run_test.method for _, views in with_views() if views.run_test is not None},
 }
 # each ratio test's method where its figure's stood before its check was declared
 METHODS = dict(_placed(list(_METHODS.items()), ((view.after, view.metric, view.method) for _, view in _ratio_tests())))
@@ -648,7 +648,7 @@ def _shifted(
 
 def _own(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every registered check's own test (`harness.checks.views`)."""
-    for _, views in with_run_views():
+    for _, views in with_views():
         if views.shift is not None:
             yield from _shifted(views.shift, base, new, t, who)
 
@@ -683,7 +683,7 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
 def _run_tested(base: RunRows, new: RunRows, t: GateThresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Every check's own test of both runs' rows (`harness.checks.views.RunTest`: its evidence the run's, not a
     job's), each statistic it gives this offering: too few to test, or tested one-sided (Holm over the comparison)."""
-    for _, views in with_run_views():
+    for _, views in with_views():
         if (view := views.run_test) is None:
             continue
         size = t.declared[view.threshold]
@@ -743,7 +743,7 @@ def _ruled(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
     def of(rows: RunRows, views: OwnViews) -> tuple[OwnFigures, ...]:
         return views.figures([r for r in rows.requests if (r.provider, r.model) == who])
 
-    for _, views in with_run_views():
+    for _, views in with_views():
         if (view := views.compared) is None:
             continue
         before = {one.part: one for one in of(base, views)}

@@ -32,7 +32,6 @@ from harness.checks import (
     offering_checks,
     offering_value,
     registered,
-    with_run_views,
     with_views,
 )
 from harness.core.checks import CheckDeclaration
@@ -385,7 +384,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
 def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
     """Each entry with the figures of every check with views of its own, where it has any."""
     own: dict[tuple[str, str], dict[str, Any]] = {}
-    for _, views in with_run_views():  # a check declared, not yet registered, too: history reads its figures here
+    for _, views in with_views():
         for found in views.run_figures(rows):
             own.setdefault((found.provider, found.model), {}).update(
                 {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)}

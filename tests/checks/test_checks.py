@@ -46,6 +46,7 @@ NEW_CHECKS = (
     "similarity",
     "language_heard",
     "read_right",
+    "word_error",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (
@@ -259,6 +260,13 @@ FACES_SAYING = {
         "harness/benchmark.py": "`bench run` runs the judge on a markup corpus' clips and prints their verdicts",
         "harness/cli/score.py": "`score` runs the judge again with the transcripts it just scored",
         "harness/cli/usage.py": "why a value is printed as text, never as rich's console markup",
+    },
+    # a language's pooled rate (the language metric's, `harness.measurement.languages`) and the scorer's figures of one
+    # file, said in words the user reads, none showing, pooling or judging the WER/CER check's figures
+    "wer/cer": {
+        "harness/report/compare.py": "compare's METHODS: the language metric is tested on each language's pooled rate",
+        "harness/cli/score.py": "`score`'s help: what scoring a run or one file computes",
+        "harness/library.py": "the library's scoring of one file, which returns the scorer's figures",
     },
     "timing marks": {
         "harness/benchmark.py": "`bench run` has the aligner hear the words of each answer that carried timing marks, "

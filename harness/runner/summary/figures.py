@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_run_views, with_views
+from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
 from harness.core.client_health import Saturation
 from harness.measurement import (
     CategoryFigures,
@@ -154,9 +154,9 @@ class Summary:
 
 def _placed_columns(rows: RunRows) -> tuple[tuple[str, str, str, str, dict[str, Shown]], ...]:
     """Each check's columns of the models table after a built-in one (`harness.checks.views`: its `placed`), those
-    the run shows; a check declared but not yet registered too (its figures stood there before it was declared)."""
+    the run shows (where its figures stood before its check was declared)."""
     found = []
-    for _, views in with_run_views():
+    for _, views in with_views():
         if (placed := views.placed) is None:
             continue
         figures = views.run_figures(rows)
