@@ -86,11 +86,11 @@ def test_items_pair_their_two_clips_whatever_the_rows_order() -> None:
 
 
 def test_each_offering_pools_its_judged_items_over_the_categories_scored() -> None:
-    """Judged by the shipped self-test's ASR model, money is scored and phone is not (its self-test says so): the
+    """Judged by the shipped self-test's ASR model, money is scored and ordinal is not (its self-test says so): the
     offering's figures are money's items read right over its judged; a model never self-tested pools nothing."""
     (tested,) = shipped_judgeability().models
     judged_by = {"asr_model": tested.asr_model, "method": tested.method, "thresholds": tested.margins}
-    assert tested.categories["money"] and not tested.categories["phone"]
+    assert tested.categories["money"] and not tested.categories["ordinal"]
     rows = [
         replace(row, **judged_by)
         for row in [
@@ -98,7 +98,7 @@ def test_each_offering_pools_its_judged_items_over_the_categories_scored() -> No
             *_item("b", FAIL, PASS),
             *_item("c", UNSURE, PASS),
             *_item("d", PASS, FAIL),
-            *_item("e", PASS, PASS, category="phone"),
+            *_item("e", PASS, PASS, category="ordinal"),
         ]
     ]
     (only,) = read_right_figures(rows)
