@@ -123,6 +123,13 @@ def _resume(out: Path) -> str:
     return "finished" if not twice else f"{twice} jobs possibly bought twice"
 
 
+def _after_the_plan(lines: list[str]) -> list[str]:
+    """Stderr less the plan's notes ("note: 1 price from an example's figure ..."), which `bench run` writes
+    before its plan: a Ctrl-C that lands after them (a second in, on a fast machine) did not write them."""
+    first = next((i for i, line in enumerate(lines) if not line.startswith("note: ")), len(lines))
+    return lines[first:]
+
+
 def trial(work: Path, index: int, first_s: float, second_s: float | None) -> Trial:
     out = work / f"interrupt-{index}"
     process = subprocess.Popen(
@@ -139,7 +146,7 @@ def trial(work: Path, index: int, first_s: float, second_s: float | None) -> Tri
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=300)
-    lines = [line for line in err.splitlines() if line.strip()]
+    lines = _after_the_plan([line for line in err.splitlines() if line.strip()])
     aborted = next((mark for mark in ABORTS if mark in err), None)
     if process.returncode == 0:  # the run finished before the Ctrl-C: nothing was interrupted
         return Trial(first_s, second_s, 130, 1, aborted, "finished")
