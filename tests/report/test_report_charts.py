@@ -45,10 +45,7 @@ def _entry(
         audio_minutes=1.0,
         chars=800,
         scored=8,
-        wer_pooled=Interval(wer, wer, wer, 8),
-        wer_mean=wer,
-        cer_pooled=None,
-        cer_mean=None,
+        own=(("wer_pooled", (wer, wer, wer, 8)), ("wer_mean", wer)),  # the WER/CER check's figures
         flagged_clips=0,
         findings={},
         errors=errors or {},
