@@ -12,7 +12,7 @@ faces say more than its fields' pooling can, given by its module; `with_views`);
 figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
 (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
 their views (`with_views`), and so do the leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the
-cost chart (`QualityAxis`) (docs/checks.md#wercer).
+cost chart (`QualityAxis`) and the library's `ModelLine.quality` (`LineQuality`) (docs/checks.md#wercer).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
@@ -51,6 +51,7 @@ from harness.checks.views import (
     FigureColumn,
     FigureSeries,
     Judged,
+    LineQuality,
     ModelsColumn,
     OwnFigures,
     OwnViews,
@@ -84,6 +85,7 @@ __all__ = [
     "FigureColumn",
     "FigureSeries",
     "Judged",
+    "LineQuality",
     "ModelsColumn",
     "OfferingCheck",
     "OwnFigures",

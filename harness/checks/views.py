@@ -377,6 +377,7 @@ class OwnViews:
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
     entry: EntryFigures | None = None  # its figures among the leaderboard's JSON keys, after a built-in one
     front: QualityAxis | None = None  # the figure the shortlist's Pareto front and the cost chart weigh against cost
+    line_quality: LineQuality | None = None  # its figures the library's `ModelLine.quality` gives
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -423,3 +424,13 @@ class QualityAxis:
     placed: str  # what an offering with a price needs to be placed: "clips scored in words"
     unplaced: str  # why an offering with a price is not placed: "no clip scored in words"
     measured: str  # what an offering has where it has the figure, in the chart's note of none placed: "scored clips"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineQuality:
+    """Which of a check's figures are the library's `ModelLine.quality` of each offering
+    (`harness.runner.summary.figures.Quality`): its pooled rate over word-unit clips and over character-unit clips
+    (None where the offering has none)."""
+
+    words: str
+    characters: str

@@ -21,8 +21,8 @@ per 1M characters) and the report's columns "WER pooled", "WER mean", "CER poole
 billed"). Registered (`CHECK`): those faces iterate the registry's checks with views (`with_views`), naming none; the
 generic machinery leaves it to them (`generic`). The leaderboard's JSON gives its figures after "scored" (`entry`:
 `wer_pooled` with its interval, `wer_mean`, `cer_pooled`, `cer_mean`), its shortlist's Pareto front and the cost–WER
-chart weigh the pooled WER against cost (`front`): its `figures` are the one computation of them there
-(docs/checks.md#wercer says what is left).
+chart weigh the pooled WER against cost (`front`), and the library's `ModelLine.quality` is its pooled rates
+(`line_quality`): its `figures` are the one computation of them (docs/checks.md#wercer says what is left).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from harness.checks.views import (
     EntryFigures,
     FigureColumn,
     FigureSeries,
+    LineQuality,
     ModelsColumn,
     OwnFigures,
     OwnViews,
@@ -299,6 +300,7 @@ VIEWS = OwnViews(
         unplaced="no clip scored in words",
         measured="scored clips",
     ),
+    line_quality=LineQuality(words="wer", characters="cer"),
     # the summary's WER and CER columns, after the cost per 1M characters as before the check was declared
     placed=PlacedColumns(after="usd_per_million_chars", columns=summary_columns),
 )

@@ -1,8 +1,8 @@
 """The WER/CER check's declaration and views (`harness/checks/word_error.py`, docs/checks.md#wercer): a clip's counts
 read from its stored row, each offering's pooled rates as the leaderboard gives them (its JSON keys where they stood,
 its shortlist's Pareto front and the cost chart weighing the pooled WER), `compare`'s test of the pooled rise through
-the registry's views (metric, threshold, METHODS, place after latency), and `history`'s series "WER (pooled)" through
-them. Made-up rows: no run, no audio."""
+the registry's views (metric, threshold, METHODS, place after latency), `history`'s series "WER (pooled)" and the
+library's `ModelLine.quality` through them. Made-up rows: no run, no audio."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, comp
 from harness.report.leaderboard import build_leaderboard, front_axis
 from harness.results import RequestRow, RunRows, StoredRun
 from harness.results.tables import TABLE_BY_NAME
+from harness.runner.summary.figures import Quality, summary_of
 from tests.helpers.check_store import TEXTS, write_two_nights
 from tests.helpers.request_rows import request_row
 
@@ -213,3 +214,15 @@ def test_the_leaderboard_gives_its_figures_where_they_stood_and_weighs_the_poole
     assert board.front is VIEWS.front and front_axis() is VIEWS.front
     assert [e.model for e in board.shortlist] == ["cheap", "dear"]
     assert board.notes == ("Not on the cost/WER chart (no clip scored in words): p/characters",)
+
+
+def test_the_library_quality_is_the_checks_pooled_rates() -> None:
+    words, chars = _clip(1, 10, index=0), _clip(1, 4, unit="char", index=1)
+    scored_run = RunRows(run=StoredRun(run_id="r", status="finished", asr_model="tiny"), requests=(words, chars))
+    [line] = summary_of(scored_run, 0.0).lines
+    assert line.quality == Quality(clips=2, pooled_wer=0.1, pooled_cer=0.25)
+    assert VIEWS.line_quality is not None and (VIEWS.line_quality.words, VIEWS.line_quality.characters) == (
+        "wer",
+        "cer",
+    )
+    assert summary_of(_run("r", [words]), 0.0).lines[0].quality is None  # not scored: no ASR model
