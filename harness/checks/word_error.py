@@ -289,7 +289,8 @@ VIEWS = OwnViews(
             EntryFigure(key="cer_mean", figure="cer_mean"),
         ),
     ),
-    # the shortlist weighs the pooled WER against cost: what a listener cannot make out is what a cheaper voice costs
+    # the shortlist's front and the cost chart weigh the pooled WER against cost, as before the check was declared: a
+    # cheaper voice is worth what a listener still makes out of it
     front=QualityAxis(
         figure="wer_pooled",
         column="wer_pooled",

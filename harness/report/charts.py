@@ -226,6 +226,7 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
 
 
 def _hover(board: Leaderboard) -> str:
+    """A point's hover: the model, its cost and which cost it is, and the figure the front weighs."""
     label = board.front.label if board.front is not None else ""
     return f"%{{hovertext}}<br>$%{{x:,.2f}} per 1M characters (%{{customdata}})<br>{label} %{{y:.1%}}<extra></extra>"
 
