@@ -11,8 +11,8 @@ faces say more than its fields' pooling can, given by its module; `with_views`);
 (docs/checks.md lists them). The checks that predate this package (the WER and CER, client health, the latency
 figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
 (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
-their views (`with_views`), the leaderboard's own WER and CER figures, its front and the cost–WER chart not yet
-(docs/checks.md#wercer).
+their views (`with_views`), and so do the leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the
+cost chart (`QualityAxis`) and the library's `ModelLine.quality` (`LineQuality`) (docs/checks.md#wercer).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
@@ -46,9 +46,12 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
+    EntryFigure,
+    EntryFigures,
     FigureColumn,
     FigureSeries,
     Judged,
+    LineQuality,
     ModelsColumn,
     OwnFigures,
     OwnViews,
@@ -56,6 +59,7 @@ from harness.checks.views import (
     PartsColumn,
     PartSeries,
     PlacedColumns,
+    QualityAxis,
     RatioTest,
     ReportSection,
     RuleView,
@@ -76,9 +80,12 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "EntryFigure",
+    "EntryFigures",
     "FigureColumn",
     "FigureSeries",
     "Judged",
+    "LineQuality",
     "ModelsColumn",
     "OfferingCheck",
     "OwnFigures",
@@ -88,6 +95,7 @@ __all__ = [
     "PartsColumn",
     "PlacedColumns",
     "Pooled",
+    "QualityAxis",
     "RatioTest",
     "ReportSection",
     "RuleView",

@@ -375,7 +375,62 @@ class OwnViews:
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
+    entry: EntryFigures | None = None  # its figures among the leaderboard's JSON keys, after a built-in one
+    front: QualityAxis | None = None  # the figure the shortlist's Pareto front and the cost chart weigh against cost
+    line_quality: LineQuality | None = None  # its figures the library's `ModelLine.quality` gives
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
         return self.from_run(rows) if self.from_run is not None else self.figures(rows.requests)
+
+
+# A check's figures among the leaderboard's own and the figure its shortlist weighs against cost: where a check's
+# figures stood in the leaderboard's entry before the check was declared (the pooled WER and CER), the faces place
+# and weigh them by these views, and compute none of them.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryFigure:
+    """One of a check's figures as the leaderboard's JSON gives each offering: its key there, the check's figure (a
+    key of its `figures`), and whether it is an interval (the figure is value, low, high, clips: JSON's value, low,
+    high and n; an offering without it: an empty interval) or one number (None where the offering has none)."""
+
+    key: str
+    figure: str
+    interval: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryFigures:
+    """Where a check's figures stand among the leaderboard's JSON keys: right after the built-in key `after`, in
+    their order (where they stood before the check was declared: a reader's JSON keeps its keys' places)."""
+
+    after: str
+    figures: tuple[EntryFigure, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QualityAxis:
+    """The check's figure the report's shortlist weighs against cost: the Pareto front (no other offering both
+    cheaper and at least as good by it, or as cheap and better), cheapest first, and the cost chart's vertical axis.
+    The figure is an interval (value, low, high, clips) of a rate from 0 to 1, lower better, shown in %; an offering
+    whose figure is of no clip is not placed. The words say it in the front's rule, the chart and its notes."""
+
+    figure: str
+    column: str  # the report's column the shortlist shows it by
+    label: str  # its short name: "WER"
+    name: str  # its name in the rule and on the axis: "pooled WER"
+    good: str  # what lower is, in the rule: "intelligible"
+    placed: str  # what an offering with a price needs to be placed: "clips scored in words"
+    unplaced: str  # why an offering with a price is not placed: "no clip scored in words"
+    measured: str  # what an offering has where it has the figure, in the chart's note of none placed: "scored clips"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineQuality:
+    """Which of a check's figures are the library's `ModelLine.quality` of each offering
+    (`harness.runner.summary.figures.Quality`): its pooled rate over word-unit clips and over character-unit clips
+    (None where the offering has none)."""
+
+    words: str
+    characters: str

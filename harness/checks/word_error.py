@@ -19,9 +19,10 @@ Its views (`VIEWS`): `compare`'s test (`ratio_test`: each unit's clips of both r
 change-point method as any figure) and the summary's models table's WER and CER columns (`placed`: after the cost
 per 1M characters) and the report's columns "WER pooled", "WER mean", "CER pooled" (`columns`: after "planned /
 billed"). Registered (`CHECK`): those faces iterate the registry's checks with views (`with_views`), naming none; the
-generic machinery leaves it to them (`generic`). Still not through its views: the leaderboard's own `wer_pooled`,
-`wer_mean`, `cer_pooled`, `cer_mean`, its Pareto front over cost × WER and the cost–WER chart read the pooled rates
-by the entry's fields (`harness.results.error_rates`; docs/checks.md#wercer says what is left).
+generic machinery leaves it to them (`generic`). The leaderboard's JSON gives its figures after "scored" (`entry`:
+`wer_pooled` with its interval, `wer_mean`, `cer_pooled`, `cer_mean`), its shortlist's Pareto front and the cost–WER
+chart weigh the pooled WER against cost (`front`), and the library's `ModelLine.quality` is its pooled rates
+(`line_quality`): its `figures` are the one computation of them (docs/checks.md#wercer says what is left).
 """
 
 from __future__ import annotations
@@ -32,12 +33,16 @@ import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
+    EntryFigure,
+    EntryFigures,
     FigureColumn,
     FigureSeries,
+    LineQuality,
     ModelsColumn,
     OwnFigures,
     OwnViews,
     PlacedColumns,
+    QualityAxis,
     RatioClips,
     RatioTest,
     Shown,
@@ -159,7 +164,7 @@ def measure(request: RequestRow) -> ClipCheck:
 
 
 def unit_clips(requests: Iterable[RequestRow], unit: ErrorUnit) -> tuple[ErrorCounts, ...]:
-    """The clips that count of one unit, each its counts (the leaderboard's, `harness.results.figures_of`)."""
+    """The clips that count of one unit, each its counts (those `figures` pools)."""
     return error_rates(ErrorCounts.of(r) for r in scored(requests)).of(unit)[1]
 
 
@@ -173,7 +178,8 @@ def pooled_interval(clips: Sequence[ErrorCounts]) -> tuple[float, float, float, 
 
 def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
     """Each offering's totals and pooled rates per unit (only a unit it has clips of); `wer_pooled`, the pooled WER
-    with its interval (value, low, high, clips: the leaderboard entry's), for every offering scored."""
+    with its interval (value, low, high, clips: the leaderboard entry's), and each unit's mean of its clips' rates
+    (None where it has none), for every offering: the one computation of them every face reads."""
     found = []
     for (provider, model), rows in group(requests).items():
         rates = error_rates(ErrorCounts.of(r) for r in scored(rows))
@@ -186,6 +192,7 @@ def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
         words = pooled_interval(rates.word_clips)
         values["wer_pooled"] = words if rates.wer is None else (rates.wer.pooled, *words[1:])
         values["wer_mean"] = rates.wer.per_utterance_mean if rates.wer else None  # the report's "WER mean"
+        values["cer_mean"] = rates.cer.per_utterance_mean if rates.cer else None  # the leaderboard's JSON
         found.append(OwnFigures(provider, model, values))
     return tuple(found)
 
@@ -272,6 +279,29 @@ VIEWS = OwnViews(
         after="latency",  # compare listed WER after latency before the check was declared
     ),
     series=FigureSeries(key="wer", label="WER (pooled)", unit="rate", figure="wer_pooled", after="ttfa_p50"),
+    # the leaderboard's JSON keys, after "scored" as before the check was declared
+    entry=EntryFigures(
+        after="scored",
+        figures=(
+            EntryFigure(key="wer_pooled", figure="wer_pooled", interval=True),
+            EntryFigure(key="wer_mean", figure="wer_mean"),
+            EntryFigure(key="cer_pooled", figure="cer"),
+            EntryFigure(key="cer_mean", figure="cer_mean"),
+        ),
+    ),
+    # the shortlist's front and the cost chart weigh the pooled WER against cost, as before the check was declared: a
+    # cheaper voice is worth what a listener still makes out of it
+    front=QualityAxis(
+        figure="wer_pooled",
+        column="wer_pooled",
+        label="WER",
+        name="pooled WER",
+        good="intelligible",
+        placed="clips scored in words",
+        unplaced="no clip scored in words",
+        measured="scored clips",
+    ),
+    line_quality=LineQuality(words="wer", characters="cer"),
     # the summary's WER and CER columns, after the cost per 1M characters as before the check was declared
     placed=PlacedColumns(after="usd_per_million_chars", columns=summary_columns),
 )

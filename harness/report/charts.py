@@ -124,7 +124,9 @@ def latency_figure(rows: Sequence[RequestRow]) -> go.Figure:
     )
 
 
-def _add_front(figure: go.Figure, axis: CostAxis, front: list[Entry], positions: dict[str, str | None]) -> None:
+def _add_front(
+    figure: go.Figure, board: Leaderboard, axis: CostAxis, front: list[Entry], positions: dict[str, str | None]
+) -> None:
     """The Pareto front's stars (open where not every job was ok), each labelled where a place was found, and the
     dotted line through them in order of cost."""
     for complete in (True, False):
@@ -134,23 +136,23 @@ def _add_front(figure: go.Figure, axis: CostAxis, front: list[Entry], positions:
         figure.add_trace(
             go.Scatter(
                 x=[axis.position(e) for e in members],
-                y=[e.wer_pooled.value for e in members],
+                y=[board.quality(e).value for e in members],
                 mode="markers+text",
                 name="Pareto front" if complete else "front, not every job ok",
                 text=[_front_label(e) if positions[e.label] else "" for e in members],
                 textposition=[positions[e.label] or "top center" for e in members],
                 hovertext=[e.label for e in members],
                 customdata=[_cost_words(e) for e in members],
-                hovertemplate=HOVER,
+                hovertemplate=_hover(board),
                 marker={"size": 13, "symbol": "star" if complete else "star-open", "color": "#b9770e"},
             )
         )
-    line = sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value))
+    line = sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, board.quality(e).value))
     if len(line) > 1:
         figure.add_trace(
             go.Scatter(
                 x=[axis.position(e) for e in line],
-                y=[e.wer_pooled.value for e in line],
+                y=[board.quality(e).value for e in line],
                 mode="lines",
                 name="front",
                 line={"dash": "dot", "color": "#b9770e"},
@@ -160,19 +162,25 @@ def _add_front(figure: go.Figure, axis: CostAxis, front: list[Entry], positions:
 
 
 def cost_wer_figure(board: Leaderboard) -> go.Figure:
-    """Cost per 1M characters (log axis: a few cents to thousands of dollars side by side) against pooled WER. Every
-    priced, scored model is a point, named on hover; the Pareto front (nothing both cheaper and better) is starred
-    and labelled, placed so that no label prints over another (`harness.report.labels`). A front model whose jobs
-    did not all succeed is an open star, its label saying how many did. A free model sits at the axis' left edge,
-    marked "free". The cost is the billed one where its answers said, else the planned one (the hover says which)."""
+    """Cost per 1M characters (log axis: a few cents to thousands of dollars side by side) against the figure the
+    front weighs (`Leaderboard.front`: a registered check's, the pooled WER), in %. Every model placed is a point,
+    named on hover; the Pareto front (nothing both cheaper and better) is starred and labelled, placed so that no
+    label prints over another (`harness.report.labels`). A front model whose jobs did not all succeed is an open
+    star, its label saying how many did. A free model sits at the axis' left edge, marked "free". The cost is the
+    billed one where its answers said, else the planned one (the hover says which)."""
     figure = go.Figure()
-    placed = [e for e in board.entries if e.cost_per_million_chars_usd is not None and e.wer_pooled.sample_size > 0]
+    if (words := board.front) is None:  # no registered check gives a figure to weigh against cost
+        _empty_note(figure, "no figure to weigh against cost")
+        return _layout(figure, "Cost", "USD per 1M characters", "")
+    placed = [e for e in board.entries if board.placed(e)]
     if not placed:
-        _empty_note(figure, "no model has both a USD price and scored clips")
+        _empty_note(figure, f"no model has both a USD price and {words.measured}")
         figure.update_yaxes(tickformat=".0%")
-        return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1M characters", "pooled WER (%)")
+        return _layout(
+            figure, f"Cost against {words.label} (Pareto front starred)", "USD per 1M characters", f"{words.name} (%)"
+        )
     axis = _cost_axis([e.cost_per_million_chars_usd or 0.0 for e in placed])
-    worst = max(e.wer_pooled.value for e in placed)
+    worst = max(board.quality(e).value for e in placed)
     y_range = (-0.04 * max(worst, 0.01), max(1.3 * worst, 0.01))
     front = [e for e in placed if e.pareto]
     labels = [_front_label(e) for e in front]
@@ -180,12 +188,12 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
         zip(
             [e.label for e in front],
             label_positions(
-                [(axis.x(e), e.wer_pooled.value) for e in front],
+                [(axis.x(e), board.quality(e).value) for e in front],
                 labels,
                 axis.range,
                 y_range,
                 PLOT_PX,
-                others=[(axis.x(e), e.wer_pooled.value) for e in placed if not e.pareto],
+                others=[(axis.x(e), board.quality(e).value) for e in placed if not e.pareto],
             ),
             strict=True,
         )
@@ -195,29 +203,34 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=[axis.position(e) for e in dominated],
-                y=[e.wer_pooled.value for e in dominated],
+                y=[board.quality(e).value for e in dominated],
                 mode="markers",
                 name="dominated",
                 hovertext=[e.label for e in dominated],
                 customdata=[_cost_words(e) for e in dominated],
-                hovertemplate=HOVER,
+                hovertemplate=_hover(board),
                 marker={"size": 8, "color": "rgba(90, 101, 117, 0.55)"},
             )
         )
-    _add_front(figure, axis, front, positions)
+    _add_front(figure, board, axis, front, positions)
     figure.update_xaxes(type="log", range=list(axis.range), tickvals=axis.ticks, ticktext=axis.tick_text)
-    figure.update_yaxes(range=list(y_range), tickformat=".0%")  # WER in %, as the leaderboard prints it
+    figure.update_yaxes(range=list(y_range), tickformat=".0%")  # a rate in %, as the leaderboard prints it
     _layout(
         figure,
-        f"Cost against WER: the Pareto front starred and named ({len(front)} of {len(placed)} models; "
+        f"Cost against {words.label}: the Pareto front starred and named ({len(front)} of {len(placed)} models; "
         "the rest on hover)",
         "USD per 1M characters (log scale)",
-        "pooled WER (%)",
+        f"{words.name} (%)",
     )
     return figure.update_layout(height=COST_WER_HEIGHT)
 
 
-HOVER = "%{hovertext}<br>$%{x:,.2f} per 1M characters (%{customdata})<br>WER %{y:.1%}<extra></extra>"
+def _hover(board: Leaderboard) -> str:
+    """A point's hover: the model, its cost and which cost it is, and the figure the front weighs."""
+    label = board.front.label if board.front is not None else ""
+    return f"%{{hovertext}}<br>$%{{x:,.2f}} per 1M characters (%{{customdata}})<br>{label} %{{y:.1%}}<extra></extra>"
+
+
 # The cost-WER chart's plotting area, nominal: a full-width chart in a 1,100 px window is about 900 px wide; its
 # height is what COST_WER_HEIGHT leaves after the title, the axis titles and the legend below (279 px drawn by
 # Chromium at 1,400 px): the nominal one is lower, so a gap kept on it is kept, or widened, on the page.

@@ -5,14 +5,16 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 
 * success rate = ok / sent, with a Wilson 95% interval;
 * latency p50/p95/p99 and mean with percentile-bootstrap 95% intervals (``stats``), TTFA the same;
-* pooled WER (word-unit clips) with an interval that holds at two clips (``stats.ratio_interval``), CER
-  (character-unit clips) pooled apart; the per-utterance means beside them;
 * every registered check (`harness.checks`) pooled as it declares;
+* the figures of a registered check with views of its own, each under its key where its view places it among the
+  built-in ones (`harness.checks.views.EntryFigures`: the pooled WER with its interval, the CER pooled apart, the
+  per-utterance means beside them, after `scored`, as the check's figures give them);
 * a registered check's share of successes with its Wilson 95% interval, where its views give one
   (`harness.checks.views.ShareColumn`), under its key for every offering;
-* Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
-  billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
-  the front is the report's shortlist (`FRONT_RULE`), and a model on it whose jobs did not all succeed is said so;
+* Pareto: not dominated in (cost per 1M characters, the figure a registered check's view weighs against cost:
+  `harness.checks.views.QualityAxis`, the pooled WER), both lower-is-better; the cost is the billed one where the
+  answers said, else the planned one, over the priced jobs (every priced model with the figure is placed); the front
+  is the report's shortlist (`front_rule`), and a model on it whose jobs did not all succeed is said so;
 * what the leaderboard filters by: how each model's audio came (its family: sync, stream, socket, poll, webhook)
   and the languages it was sent;
 * cost beside it: planned and billed totals, $ per 1M characters and per hour of audio, where the price was
@@ -26,8 +28,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.checks import (
+    EntryFigure,
     OfferingCheck,
     OwnViews,
+    QualityAxis,
     counted_columns,
     offering_checks,
     offering_value,
@@ -39,22 +43,19 @@ from harness.report.stats import (
     Interval,
     proportion_interval,
     quantile_interval,
-    ratio_interval,
     skewed_mean,
 )
 from harness.results import (
     QUANTILES,
     Distribution,
-    ErrorCounts,
     ModelFigures,
-    PooledErrorRate,
     RequestRow,
     RunRows,
     group,
     model_figures,
 )
 
-_NO_SHARE = Interval(float("nan"), float("nan"), float("nan"), 0)
+_EMPTY = Interval(float("nan"), float("nan"), float("nan"), 0)
 
 
 def _shared() -> tuple[tuple[str, str, str, OwnViews], ...]:
@@ -93,10 +94,6 @@ class Entry:
     audio_minutes: float
     chars: int
     scored: int
-    wer_pooled: Interval  # word-unit clips
-    wer_mean: float | None
-    cer_pooled: float | None  # character-unit (zh/ja) clips, pooled apart
-    cer_mean: float | None
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]
@@ -140,11 +137,35 @@ class Entry:
 
     def share(self, key: str) -> Interval:
         """A check's share of the offering (`ShareColumn`), an empty interval where it has none."""
-        return dict(self.shares).get(key, _NO_SHARE)
+        return dict(self.shares).get(key, _EMPTY)
 
     def own_figure(self, key: str) -> Any:
         """A figure of a check with views of its own; None where the offering has none."""
         return dict(self.own).get(key)
+
+    def own_interval(self, key: str) -> Interval:
+        """A figure of a check with views of its own that is an interval (value, low, high, clips); an empty interval
+        where the offering has none."""
+        figure = self.own_figure(key)
+        return _EMPTY if figure is None else Interval(*figure)
+
+    def _entry_figure(self, one: EntryFigure) -> Any:
+        return self.own_interval(one.figure).to_json() if one.interval else self.own_figure(one.figure)
+
+    def _placed(self, shown: dict[str, Any]) -> dict[str, Any]:
+        """`shown` with each check's figures the leaderboard gives right after the built-in key its view names
+        (`harness.checks.views.EntryFigures`), in the registry's order."""
+        after: dict[str, list[tuple[str, Any]]] = {}
+        for _, views in with_views():
+            if views.entry is not None:
+                after.setdefault(views.entry.after, []).extend(
+                    (one.key, self._entry_figure(one)) for one in views.entry.figures
+                )
+        placed: dict[str, Any] = {}
+        for key, value in shown.items():
+            placed[key] = value
+            placed.update(after.get(key, ()))
+        return placed
 
     @property
     def label(self) -> str:
@@ -158,76 +179,74 @@ class Entry:
         def intervals(values: dict[str, Interval]) -> dict[str, Any]:
             return {key: value.to_json() for key, value in values.items()}
 
-        return {
-            "provider": self.provider,
-            "model": self.model,
-            "sent": self.sent,
-            "ok": self.ok,
-            "skipped": self.skipped,
-            "success": self.success.to_json(),
-            "latency_ms": intervals(self.latency),
-            "ttfa_ms": intervals(self.ttfa),
-            "cost_total_usd": self.cost_total_usd,
-            "cost_per_request_usd": self.cost_per_request_usd,
-            "cost_per_audio_minute_usd": self.cost_per_audio_minute_usd,
-            "cost_per_1k_chars_usd": self.cost_per_1k_chars_usd,
-            "unpriced": self.unpriced,
-            "audio_minutes": self.audio_minutes,
-            "chars": self.chars,
-            "scored": self.scored,
-            "wer_pooled": self.wer_pooled.to_json(),
-            "wer_mean": self.wer_mean,
-            "cer_pooled": self.cer_pooled,
-            "cer_mean": self.cer_mean,
-            "flagged_clips": self.flagged_clips,
-            "findings": self.findings,
-            "errors": self.errors,
-            "polls_mean": self.polls_mean,
-            "latency_width_ms": self.latency_width_ms,
-            "perceived_ttfa_ms": intervals(self.perceived_ttfa),
-            "last_audio_ms": intervals(self.last_audio),
-            "jitter_p95_ms": intervals(self.jitter),
-            "real_time_factor": intervals(self.real_time_factor),
-            "underruns": self.underruns,
-            "underrun_streams": self.underrun_streams,
-            "streams": self.streams,
-            "cost_source": self.cost_source,
-            "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
-            "cost_per_hour_usd": self.cost_per_hour_usd,
-            "planned_usd": self.planned_usd,
-            "billed_usd": self.billed_usd,
-            "billed_jobs": self.billed_jobs,
-            "planned_of_billed_usd": self.planned_of_billed_usd,
-            "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
-            "cost_gap": self.cost_gap,
-            "price": {
-                "plan": self.price_plan,
-                "source": self.price_source,
-                "read": self.price_read,
-                "stale": self.price_stale,
-                "weak": self.price_weak,
-            },
-            "failed_usd": self.failed_usd,
-            "own_usd": self.own_usd,
-            "own_requests": self.own_requests,
-            "pareto": self.pareto,
-            "deliveries": list(self.deliveries),
-            "languages": list(self.languages),
-            # every check's share, for every offering: an empty interval where it has none (the key always there)
-            **{key: self.share(key).to_json() for key in _share_keys()},
-            **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
-            # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
-            **{
-                check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
-                for check, item in counted_columns()
-            },
-            "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
-            # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
-            **{
-                check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
-                for check in _tabled()
-            },
-        }
+        return self._placed(
+            {
+                "provider": self.provider,
+                "model": self.model,
+                "sent": self.sent,
+                "ok": self.ok,
+                "skipped": self.skipped,
+                "success": self.success.to_json(),
+                "latency_ms": intervals(self.latency),
+                "ttfa_ms": intervals(self.ttfa),
+                "cost_total_usd": self.cost_total_usd,
+                "cost_per_request_usd": self.cost_per_request_usd,
+                "cost_per_audio_minute_usd": self.cost_per_audio_minute_usd,
+                "cost_per_1k_chars_usd": self.cost_per_1k_chars_usd,
+                "unpriced": self.unpriced,
+                "audio_minutes": self.audio_minutes,
+                "chars": self.chars,
+                "scored": self.scored,
+                "flagged_clips": self.flagged_clips,
+                "findings": self.findings,
+                "errors": self.errors,
+                "polls_mean": self.polls_mean,
+                "latency_width_ms": self.latency_width_ms,
+                "perceived_ttfa_ms": intervals(self.perceived_ttfa),
+                "last_audio_ms": intervals(self.last_audio),
+                "jitter_p95_ms": intervals(self.jitter),
+                "real_time_factor": intervals(self.real_time_factor),
+                "underruns": self.underruns,
+                "underrun_streams": self.underrun_streams,
+                "streams": self.streams,
+                "cost_source": self.cost_source,
+                "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
+                "cost_per_hour_usd": self.cost_per_hour_usd,
+                "planned_usd": self.planned_usd,
+                "billed_usd": self.billed_usd,
+                "billed_jobs": self.billed_jobs,
+                "planned_of_billed_usd": self.planned_of_billed_usd,
+                "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
+                "cost_gap": self.cost_gap,
+                "price": {
+                    "plan": self.price_plan,
+                    "source": self.price_source,
+                    "read": self.price_read,
+                    "stale": self.price_stale,
+                    "weak": self.price_weak,
+                },
+                "failed_usd": self.failed_usd,
+                "own_usd": self.own_usd,
+                "own_requests": self.own_requests,
+                "pareto": self.pareto,
+                "deliveries": list(self.deliveries),
+                "languages": list(self.languages),
+                # every check's share, for every offering: an empty interval where it has none (the key always there)
+                **{key: self.share(key).to_json() for key in _share_keys()},
+                **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
+                # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
+                **{
+                    check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
+                    for check, item in counted_columns()
+                },
+                "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
+                # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
+                **{
+                    check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
+                    for check in _tabled()
+                },
+            }
+        )
 
 
 #: A model's family as the leaderboard's filter names it: how its audio came (the rows' `delivery`).
@@ -239,26 +258,43 @@ FAMILIES = {
     "webhook": "an asynchronous job, its webhook",
 }
 
-#: The shortlist's rule, stated where the front is shown (the report's shortlist, the chart's title).
-FRONT_RULE = (
-    "The shortlist is the cost/WER Pareto front: every model with a USD price and clips scored in words "
-    "that no other such model beats on both — none is both cheaper (USD per 1M characters) and at least "
-    "as intelligible (pooled WER), or as cheap and more intelligible. Latency is not in the rule: read it "
-    "beside each. A model on the front whose jobs did not all succeed is marked with how many did: its "
-    "cost and WER rest on the jobs that succeeded."
-)
+
+def front_axis() -> QualityAxis | None:
+    """The figure the shortlist weighs against cost: the first registered check's whose views give one
+    (`harness.checks.views.QualityAxis`); None: no front."""
+    return next((views.front for _, views in with_views() if views.front is not None), None)
+
+
+def front_rule(axis: QualityAxis) -> str:
+    """The shortlist's rule, stated where the front is shown (the report's shortlist, the chart's title)."""
+    return (
+        f"The shortlist is the cost/{axis.label} Pareto front: every model with a USD price and {axis.placed} "
+        "that no other such model beats on both — none is both cheaper (USD per 1M characters) and at least "
+        f"as {axis.good} ({axis.name}), or as cheap and more {axis.good}. Latency is not in the rule: read it "
+        "beside each. A model on the front whose jobs did not all succeed is marked with how many did: its "
+        f"cost and {axis.label} rest on the jobs that succeeded."
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Leaderboard:
     entries: tuple[Entry, ...]
     notes: tuple[str, ...] = field(default=())
+    front: QualityAxis | None = field(default_factory=front_axis)  # what the front weighs against cost
+
+    def quality(self, entry: Entry) -> Interval:
+        """The entry's figure the front weighs against cost, with its interval; empty where it has none."""
+        return _EMPTY if self.front is None else entry.own_interval(self.front.figure)
+
+    def placed(self, entry: Entry) -> bool:
+        """Whether the front and the cost chart place the entry: a USD price and the front's figure of some clip."""
+        return entry.cost_per_million_chars_usd is not None and self.quality(entry).sample_size > 0
 
     @property
     def shortlist(self) -> tuple[Entry, ...]:
-        """The Pareto front, cheapest first (the front's order: each dearer one is more intelligible)."""
+        """The Pareto front, cheapest first (the front's order: each dearer one is better by the front's figure)."""
         front = [e for e in self.entries if e.pareto]
-        return tuple(sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value, e.label)))
+        return tuple(sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, self.quality(e).value, e.label)))
 
     def entry(self, provider: str, model: str) -> Entry:
         for entry in self.entries:
@@ -278,14 +314,8 @@ def _distribution(values: Distribution) -> dict[str, Interval]:
     return found
 
 
-def _pooled(rate: PooledErrorRate | None, clips: Sequence[ErrorCounts]) -> Interval:
-    """The pooled rate with its interval over clips (`harness.measurement.pooled_rate`: honest at two clips)."""
-    interval = ratio_interval([float(c.errors) for c in clips], [float(c.ref_length) for c in clips])
-    return interval if rate is None else replace(interval, value=rate.pooled)
-
-
 def entry_for(figures: ModelFigures) -> Entry:
-    cost, rates = figures.cost, figures.rates
+    cost = figures.cost
     return Entry(
         provider=figures.provider,
         model=figures.model,
@@ -305,10 +335,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         audio_minutes=figures.audio_minutes,
         chars=figures.chars,
         scored=figures.scored,
-        wer_pooled=_pooled(rates.wer, rates.word_clips),
-        wer_mean=rates.wer.per_utterance_mean if rates.wer else None,
-        cer_pooled=rates.cer.pooled if rates.cer else None,
-        cer_mean=rates.cer.per_utterance_mean if rates.cer else None,
         flagged_clips=figures.flagged_clips,
         findings=figures.findings,
         errors=figures.errors,
@@ -360,25 +386,24 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = _with_own(entries, rows)
     checked = offering_checks(rows.requests)
     entries = [replace(e, checks=tuple(one for one in checked if one.label == e.label)) for e in entries]
-    placed = [
-        (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
-        for i, e in enumerate(entries)
-        if e.cost_per_million_chars_usd is not None and e.wer_pooled.sample_size > 0
-    ]
+    unranked = Leaderboard(tuple(entries))
+    placed = [index for index, e in enumerate(entries) if unranked.placed(e)]
     notes = []
     if placed:
-        flags = pareto_front([(float(c), float(w)) for _, (c, w) in placed if c is not None])
-        for (index, _point), on_front in zip(placed, flags, strict=True):
+        flags = pareto_front(
+            [(float(entries[i].cost_per_million_chars_usd or 0.0), unranked.quality(entries[i]).value) for i in placed]
+        )
+        for index, on_front in zip(placed, flags, strict=True):
             entries[index] = replace(entries[index], pareto=on_front)
     notes.extend(_partial_front(entries))
-    notes.extend(_unplaced(entries))
+    notes.extend(_unplaced(unranked))
     stale = [e.label for e in entries if e.price_stale]
     if stale:
         notes.append(
             f"Stale prices (read longer ago than the run's --price-max-age; check the source): {', '.join(stale)}"
         )
     notes.extend(_price_notes(entries))
-    return Leaderboard(tuple(entries), tuple(notes))
+    return Leaderboard(tuple(entries), tuple(notes), unranked.front)
 
 
 def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
@@ -387,11 +412,19 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
     for _, views in with_views():
         for found in views.run_figures(rows):
             own.setdefault((found.provider, found.model), {}).update(
-                {key: found.values.get(key) for key in (*views.figure_keys, *views.report_keys)}
+                {key: found.values.get(key) for key in _own_keys(views)}
             )
     return [
         replace(e, own=tuple(figures.items())) if (figures := own.get((e.provider, e.model))) else e for e in entries
     ]
+
+
+def _own_keys(views: OwnViews) -> tuple[str, ...]:
+    """The figures of a check the entry keeps: those its JSON gives, those the report's faces read, those its views
+    place among the built-in keys and the one the front weighs."""
+    placed = () if views.entry is None else tuple(one.figure for one in views.entry.figures)
+    weighed = () if views.front is None else (views.front.figure,)
+    return tuple(dict.fromkeys((*views.figure_keys, *views.report_keys, *placed, *weighed)))
 
 
 def _tabled() -> tuple[CheckDeclaration, ...]:
@@ -456,13 +489,15 @@ def _with_shares(entries: list[Entry], rows: RunRows) -> list[Entry]:
     ]
 
 
-def _unplaced(entries: Sequence[Entry]) -> list[str]:
-    """Why each model is not on the cost/WER chart, one note per reason: a model with no public price is not
-    one with no data."""
+def _unplaced(board: Leaderboard) -> list[str]:
+    """Why each model is not on the cost chart, one note per reason: a model with no public price is not one with
+    no data."""
+    if (axis := board.front) is None:
+        return []
     reasons: dict[str, list[str]] = {}
-    for e in entries:
+    for e in board.entries:
         if e.cost_per_million_chars_usd is None:
             reasons.setdefault(e.cost_gap or "no USD price", []).append(e.label)
-        elif e.wer_pooled.sample_size == 0:
-            reasons.setdefault("no clip scored in words", []).append(e.label)
-    return [f"Not on the cost/WER chart ({reason}): {', '.join(labels)}" for reason, labels in reasons.items()]
+        elif board.quality(e).sample_size == 0:
+            reasons.setdefault(axis.unplaced, []).append(e.label)
+    return [f"Not on the cost/{axis.label} chart ({reason}): {', '.join(labels)}" for reason, labels in reasons.items()]

@@ -35,7 +35,7 @@ from harness.report.charts import (
 from harness.report.columns import COLUMNS, ReportColumn, shown
 from harness.report.compare import Comparison, render_text
 from harness.report.formats import fmt, fmt_interval
-from harness.report.leaderboard import FAMILIES, FRONT_RULE, Leaderboard, build_leaderboard
+from harness.report.leaderboard import FAMILIES, Leaderboard, build_leaderboard, front_rule
 from harness.report.load import load_curves
 from harness.results import (
     RequestRow,
@@ -285,8 +285,9 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         board=board,
         streaming=streaming,
         columns=columns,
-        shortlist_columns=_shortlist_columns(streaming),
-        front_rule=FRONT_RULE,
+        shortlist_columns=_shortlist_columns(streaming, board),
+        front_label=board.front.label if board.front is not None else "",
+        front_rule=front_rule(board.front) if board.front is not None else "",
         filters=_filters(board),
         extra={column.key for column in columns if not column.default},
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
@@ -307,13 +308,13 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     )
 
 
-#: What the shortlist shows of each model on the front: the two figures of the rule, then what else decides.
-SHORTLIST = ("model", "usd_1m", "wer_pooled", "success", "p50", "ttfa", "usd_hour")
-
-
-def _shortlist_columns(streaming: bool) -> tuple[ReportColumn, ...]:
+def _shortlist_columns(streaming: bool, board: Leaderboard) -> tuple[ReportColumn, ...]:
+    """What the shortlist shows of each model on the front: the two figures of the rule (the cost and the report's
+    column of the figure the front weighs), then what else decides."""
+    weighed = (board.front.column,) if board.front is not None else ()
     by_key = {column.key: column for column in COLUMNS}
-    return tuple(by_key[key] for key in SHORTLIST if streaming or not by_key[key].streaming)
+    shown = ("model", "usd_1m", *weighed, "success", "p50", "ttfa", "usd_hour")
+    return tuple(by_key[key] for key in shown if streaming or not by_key[key].streaming)
 
 
 def _filters(board: Leaderboard) -> dict[str, Any]:

@@ -14,9 +14,8 @@ The definitions, so a reader can recompute each number from the exported ``reque
   of the ok jobs' audio, each over the priced sent jobs; the total is unknown (None) when any sent job is
   unpriced: a partial sum would understate it; the amounts in other units (credits, characters) are summed
   apart; planned and billed totals beside them, which of the two the figures use, and the price's provenance;
-* scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
-  apart, over the character-unit ones (zh/ja), each with its per-utterance mean
-  (`harness.results.pooling`);
+* scored = ok clips with a score and no scoring error (their WER and CER are the WER/CER check's, pooled once by
+  `harness.results.pooling` over them: `harness.checks`);
 * findings (a check's figures are its own: `harness.checks`): scored clips with at least one flag, and counts per
   flag; errors: failed sent jobs per class;
 * polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls);
@@ -35,7 +34,6 @@ from dataclasses import dataclass, field
 from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
 from harness.results.cost_figures import CostFigures, cost_of
-from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
 from harness.results.rows import RunRows, json_list
 from harness.results.run_records import RequestRow
 from harness.results.store import UNFETCHED
@@ -148,7 +146,6 @@ class ModelFigures:
     audio_minutes: float
     chars: int
     scored: int
-    rates: ErrorRates
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]  # error class -> failed sent jobs
@@ -181,7 +178,6 @@ def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFi
         audio_minutes=sum(floats(r.duration_s for r in ok)) / 60.0,
         chars=sum(int(r.chars or 0) for r in went),
         scored=len(clips),
-        rates=error_rates(ErrorCounts.of(r) for r in clips),
         flagged_clips=sum(1 for r in clips if json_list(r.flags)),
         findings=dict(sorted(findings.items())),
         errors=dict(

@@ -1,7 +1,8 @@
 """The WER/CER check's declaration and views (`harness/checks/word_error.py`, docs/checks.md#wercer): a clip's counts
-read from its stored row, each offering's pooled rates as the leaderboard gives them, `compare`'s test of the pooled
-rise through the registry's views (metric, threshold, METHODS, place after latency) and `history`'s series "WER
-(pooled)" through them. Made-up rows: no run, no audio."""
+read from its stored row, each offering's pooled rates as the leaderboard gives them (its JSON keys where they stood,
+its shortlist's Pareto front and the cost chart weighing the pooled WER), `compare`'s test of the pooled rise through
+the registry's views (metric, threshold, METHODS, place after latency), `history`'s series "WER (pooled)" and the
+library's `ModelLine.quality` through them. Made-up rows: no run, no audio."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from harness.core.checks import Better, ChangeTest, Pooling
 from harness.history import METRICS, read_history
 from harness.report.columns import COLUMNS, interval_cell, value_cell
 from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs, parse_metrics
-from harness.report.leaderboard import build_leaderboard
+from harness.report.leaderboard import build_leaderboard, front_axis
 from harness.results import RequestRow, RunRows, StoredRun
 from harness.results.tables import TABLE_BY_NAME
+from harness.runner.summary.figures import Quality, summary_of
 from tests.helpers.check_store import TEXTS, write_two_nights
 from tests.helpers.request_rows import request_row
 
@@ -91,12 +93,7 @@ def test_an_offering_pools_its_clips_as_the_leaderboard_does() -> None:
     assert figures.values["wer"] == 0.1 and figures.values["cer"] == 0.25
     [entry] = build_leaderboard(_run("r", rows)).entries
     value, low, high, clips = figures.values["wer_pooled"]
-    assert (value, low, high, clips) == (
-        entry.wer_pooled.value,
-        entry.wer_pooled.low,
-        entry.wer_pooled.high,
-        entry.wer_pooled.sample_size,
-    )
+    assert entry.to_json()["wer_pooled"] == {"value": value, "low": low, "high": high, "n": clips}
     assert entry.own_figure("wer_pooled") == figures.values["wer_pooled"]  # the figure history's series reads
 
 
@@ -180,7 +177,52 @@ def test_the_report_columns_read_the_entry_figures_the_views_give() -> None:
     rows = [_clip(1, 10, index=0), _clip(3, 10, index=1), _clip(1, 4, unit="char", index=2)]
     [entry] = build_leaderboard(_run("r", rows)).entries
     columns = {column.key: column for column in COLUMNS if column.key in ours}
-    assert columns["wer_pooled"].cell(entry) == interval_cell(entry.wer_pooled, "rate", "wer_pooled")
-    assert columns["wer_mean"].cell(entry) == value_cell(entry.wer_mean, "rate", "wer_mean")
-    assert columns["cer_pooled"].cell(entry) == value_cell(entry.cer_pooled, "rate", "cer_pooled")
+    shown = entry.to_json()
+    assert columns["wer_pooled"].cell(entry) == interval_cell(entry.own_interval("wer_pooled"), "rate", "wer_pooled")
+    assert columns["wer_mean"].cell(entry) == value_cell(shown["wer_mean"], "rate", "wer_mean")
+    assert columns["cer_pooled"].cell(entry) == value_cell(shown["cer_pooled"], "rate", "cer_pooled")
     assert [columns[key].default for key in ours] == [True, False, False]
+
+
+def _priced(errors: int, length: int, model: str, usd: float, *, unit: str = "word") -> list[RequestRow]:
+    return [_clip(errors, length, unit=unit, model=model, index=i, cost_usd=usd, chars=100) for i in range(3)]
+
+
+def test_the_leaderboard_gives_its_figures_where_they_stood_and_weighs_the_pooled_wer_against_cost() -> None:
+    """Its figures right after "scored" among the entry's JSON keys (`entry`), as the check gives them; the front
+    and the cost chart weigh the pooled WER (`front`): an offering with no word-unit clip is not placed."""
+    rows = [
+        *_priced(3, 10, "cheap", 0.001),
+        *_priced(1, 10, "dear", 0.01),
+        *_priced(4, 10, "dearer-and-worse", 0.02),
+        *_priced(1, 4, "characters", 0.001, unit="char"),
+    ]
+    board = build_leaderboard(_run("r", rows))
+    figures = {one.model: one.values for one in offering_figures(rows)}
+    for entry in board.entries:
+        shown = entry.to_json()
+        keys = list(shown)
+        at = keys.index("scored")
+        assert keys[at + 1 : at + 6] == ["wer_pooled", "wer_mean", "cer_pooled", "cer_mean", "flagged_clips"]
+        mine = figures[entry.model]
+        assert (shown["wer_mean"], shown["cer_pooled"], shown["cer_mean"]) == (
+            mine["wer_mean"],
+            mine.get("cer"),
+            mine["cer_mean"],
+        )
+    assert figures["characters"]["cer_mean"] == 0.25 and figures["cheap"]["cer_mean"] is None
+    assert board.front is VIEWS.front and front_axis() is VIEWS.front
+    assert [e.model for e in board.shortlist] == ["cheap", "dear"]
+    assert board.notes == ("Not on the cost/WER chart (no clip scored in words): p/characters",)
+
+
+def test_the_library_quality_is_the_checks_pooled_rates() -> None:
+    words, chars = _clip(1, 10, index=0), _clip(1, 4, unit="char", index=1)
+    scored_run = RunRows(run=StoredRun(run_id="r", status="finished", asr_model="tiny"), requests=(words, chars))
+    [line] = summary_of(scored_run, 0.0).lines
+    assert line.quality == Quality(clips=2, pooled_wer=0.1, pooled_cer=0.25)
+    assert VIEWS.line_quality is not None and (VIEWS.line_quality.words, VIEWS.line_quality.characters) == (
+        "wer",
+        "cer",
+    )
+    assert summary_of(_run("r", [words]), 0.0).lines[0].quality is None  # not scored: no ASR model

@@ -45,10 +45,7 @@ def _entry(
         audio_minutes=1.0,
         chars=800,
         scored=8,
-        wer_pooled=Interval(wer, wer, wer, 8),
-        wer_mean=wer,
-        cer_pooled=None,
-        cer_mean=None,
+        own=(("wer_pooled", (wer, wer, wer, 8)), ("wer_mean", wer)),  # the WER/CER check's figures
         flagged_clips=0,
         findings={},
         errors=errors or {},
@@ -214,3 +211,11 @@ def test_the_latency_chart_ranks_every_model_on_a_row_of_its_own() -> None:
     assert order == [f"p/m{i}" for i in reversed(range(130))]  # fastest median first
     assert list(figure.layout.yaxis.tickvals) == order and figure.layout.xaxis.type == "log"
     assert figure.layout.height >= 17 * 130
+
+
+def test_a_board_with_no_figure_to_weigh_has_no_front_and_says_so() -> None:
+    """The front's figure is a registered check's (`Leaderboard.front`); with none, nothing is placed or shortlisted."""
+    bare = Leaderboard(BOARD.entries, front=None)
+    figure = cost_wer_figure(bare)
+    assert not figure.data and figure.layout.annotations[0].text == "no figure to weigh against cost"
+    assert not any(bare.placed(e) for e in bare.entries)

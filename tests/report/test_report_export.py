@@ -77,6 +77,6 @@ def test_a_run_that_was_never_scored_still_reports(runs_db: Path, tmp_path: Path
     assert rows.requests and all(r.scored == 0 and r.flags == "[]" for r in rows.requests)
     assert rows.run.asr_model is None
     board = build_leaderboard(rows)
-    assert all(e.wer_pooled.sample_size == 0 and e.scored == 0 for e in board.entries)
+    assert all(e.to_json()["wer_pooled"]["n"] == 0 and e.scored == 0 for e in board.entries)
     html = write_report(rows, tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "not scored" in html

@@ -1,6 +1,7 @@
 """The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost,
-how intelligibly (pooled WER over word-unit clips, pooled CER over character-unit ones, never mixed), each
-registered check's figures (`harness.checks`, pooled as each declares); and how many failed in each error class; the
+how intelligibly (`Quality`: the pooled WER over word-unit clips and the pooled CER over character-unit ones, never
+mixed, the figures a registered check's view names: `harness.checks.views.LineQuality`), each registered check's
+figures (`harness.checks`, pooled as each declares); and how many failed in each error class; the
 cost planned against the cost billed, which one each model's cost is, and the prices read
 too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
 exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
@@ -40,8 +41,9 @@ from harness.results import (
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """What the scorer measured for one model: pooled error rates over its scored clips (the figures of the checks
-    that read its scores are the checks': `Summary.checks`)."""
+    """What the scorer measured for one model: pooled error rates over its scored clips, the figures of the check
+    whose view names them (`harness.checks.views.LineQuality`; the other checks' figures that read its scores are
+    `Summary.checks`)."""
 
     clips: int
     pooled_wer: float | None  # word errors / reference words over its word-unit clips
@@ -205,18 +207,35 @@ def _failures(rows: RunRows) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     )
 
 
-def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
-    if not scored_run:
+# Each offering's pooled rates over word-unit and character-unit clips, by (provider, model).
+Rated = dict[tuple[str, str], tuple[float | None, float | None]]
+
+
+def _rated(rows: RunRows) -> Rated:
+    """Each offering's pooled rates over word-unit and character-unit clips, as the registered check whose view
+    names them gives them (`LineQuality`; none: no rates)."""
+    rated: Rated = {}
+    for _, views in with_views():
+        if (named := views.line_quality) is not None:
+            rated |= {
+                (one.provider, one.model): (one.values.get(named.words), one.values.get(named.characters))
+                for one in views.run_figures(rows)
+            }
+    return rated
+
+
+def _quality(figures: ModelFigures, rated: Rated | None) -> Quality | None:
+    """The model's quality where the run was scored (`rated`: each offering's pooled rates; None: not scored)."""
+    if rated is None:
         return None
-    rates = figures.rates
-    return Quality(
-        figures.scored,
-        rates.wer.pooled if rates.wer else None,
-        rates.cer.pooled if rates.cer else None,
-    )
+    return Quality(figures.scored, *rated.get((figures.provider, figures.model), (None, None)))
 
 
-def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str], int]) -> ModelLine:
+def _line(
+    figures: ModelFigures,
+    rated: Rated | None,
+    marked: dict[tuple[str, str], int],
+) -> ModelLine:
     return ModelLine(
         provider=figures.provider,
         model=figures.model,
@@ -233,7 +252,7 @@ def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str],
         cost_units=figures.cost.amounts,
         e2e_width_p50=figures.latency_width_p50,
         perceived_ttfa_p50=figures.perceived_ttfa.p50,
-        quality=_quality(figures, scored_run),
+        quality=_quality(figures, rated),
         stream=_listened(figures),
         cost=figures.cost,
         saturated=marked.get((figures.provider, figures.model), 0),
@@ -250,7 +269,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         if is_marked(row, health.rule):
             key = (str(row.provider), str(row.model))
             marked[key] = marked.get(key, 0) + 1
-    lines = tuple(_line(f, scored_run, marked) for f in model_figures(rows))
+    rated = _rated(rows) if scored_run else None
+    lines = tuple(_line(f, rated, marked) for f in model_figures(rows))
     return Summary(
         run_id=rows.run_id,
         status=str(rows.run.status),
