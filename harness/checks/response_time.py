@@ -24,10 +24,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews
+from harness.checks.views import OwnFigures, OwnViews, QuantileRise, QuantileStatistic
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.measurement import mean_without_interval, quantile_interval_exact
-from harness.results import QUANTILES, RequestRow, group, timed
+from harness.results import QUANTILES, RequestRow, group, timed, untroubled
 
 P50_RISE = 0.10  # compare: NEW's p50 later by more than this share of BASE's
 P95_RISE = 0.20  # compare: NEW's p95 later by more than this share of BASE's (a tail moves more between runs)
@@ -205,6 +205,34 @@ VIEWS = OwnViews(
     # of its own on the newest run, so no JUnit case of one
     worse=lambda run_id, after, before: None,
     rule=DECLARATION.change_said(),
+    # compare's latency tests, in their words and order before the check was declared: first of its metrics
+    quantile_rise=QuantileRise(
+        metric=RULE_NAME,
+        unit="ms",
+        measured="timed jobs",
+        value=lambda r: r.e2e_ms,
+        counted=timed,
+        kept=untroubled,
+        left_out="left out, the client saturated while they ran: {base} BASE and {new} NEW jobs",
+        statistics=(
+            QuantileStatistic(
+                statistic="latency p50 (ms)",
+                threshold="latency_p50",
+                quantile=0.5,
+                shift=True,
+                method="one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater'), jobs "
+                "marked client-saturated left out",
+            ),
+            QuantileStatistic(
+                statistic="latency p95 (ms)",
+                threshold="latency_p95",
+                quantile=0.95,
+                shift=False,
+                method="two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
+            ),
+        ),
+        before="cost",
+    ),
 )
 
 CHECK = DeclaredCheck(DECLARATION, measure, views=VIEWS)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from harness.core.client_health import SaturationRule
 from harness.results import RequestRow, RunRows
 
 
@@ -375,7 +376,45 @@ class OwnViews:
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
+    quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
         return self.from_run(rows) if self.from_run is not None else self.figures(rows.requests)
+
+
+# A long-tailed per-clip figure's views (a latency's): compare's tests of its quantiles.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileStatistic:
+    """One statistic of a `QuantileRise`: its name in `compare`, its threshold's name in `--threshold` (NEW's figure
+    later than BASE's by more than that share of BASE's) and its test: `shift`, a one-sided Mann–Whitney U over both
+    samples (the p50s reported), else a two-sample percentile bootstrap of the `quantile`'s difference, given
+    `min_samples_tail` values a side (a p95 of fewer is nearly the maximum, whose bootstrap degenerates)."""
+
+    statistic: str
+    threshold: str
+    quantile: float
+    shift: bool
+    method: str  # the test in words (compare's METHODS, under the threshold's name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileRise:
+    """`compare`'s tests of a check's long-tailed per-clip figure (a latency), each statistic of `statistics` in turn,
+    over the clips the check counts (`counted`) the client was not saturated for (`kept`, by the run's own rule: a
+    clip marked saturated timed the client's stall), saying how many it left out (`left_out`); at each level both
+    load sweeps ran too, where `curve`. Its metric stands before the built-in metric `before` in every list the user
+    reads (`--fail-on`'s metrics, JSON's "thresholds" and "method"), where it stood before its check was declared."""
+
+    metric: str  # its metric in `compare --fail-on`
+    unit: str
+    measured: str  # what a counted clip is, plural ("timed jobs")
+    value: Callable[[RequestRow], float | None]  # a clip's figure (None: not measured)
+    counted: Callable[[Iterable[RequestRow]], list[RequestRow]]
+    kept: Callable[[Iterable[RequestRow], SaturationRule], list[RequestRow]]
+    left_out: str  # the words before how many each side left out
+    statistics: tuple[QuantileStatistic, ...]
+    before: str
+    curve: bool = True

@@ -9,6 +9,7 @@ import math
 from harness.checks import generic, registered, with_views
 from harness.checks.response_time import CHECK, DECLARATION, P50_RISE, P95_RISE, VIEWS, measure, offering_figures
 from harness.core.checks import Better, ChangeTest, Pooling
+from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs
 from harness.report.leaderboard import build_leaderboard
 from harness.results import RequestRow, RunRows, StoredRun
 from tests.helpers.request_rows import request_row
@@ -92,6 +93,32 @@ def test_an_offering_pools_its_times_as_the_leaderboard_does() -> None:
             assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(found, expected, strict=True))
 
 
-def test_it_is_registered_with_views_of_its_own() -> None:
+def _run(run_id: str, rows: list[RequestRow]) -> RunRows:
+    return RunRows(run=StoredRun(run_id=run_id, status="finished"), requests=tuple(rows))
+
+
+def test_it_is_registered_and_compare_reads_its_views() -> None:
     assert CHECK in registered() and CHECK.views is VIEWS and (CHECK, VIEWS) in with_views()
     assert CHECK not in generic()  # the generic machinery never pools or shows it a second time
+    # its metric, thresholds and methods where latency stood before it was declared: first, before cost
+    assert [m.value for m in Metric][:3] == ["latency", "wer", "cost"]
+    assert list(GateThresholds().named())[:4] == ["latency_p50", "latency_p95", "wer", "cost"]
+    assert list(METHODS)[2:6] == ["latency_p50", "latency_p95", "wer", "cost"]
+    assert GateThresholds().declared["latency_p50"] == P50_RISE
+
+
+def test_compare_judges_the_p50_and_p95_through_the_views() -> None:
+    base = _run("b", [_clip(i, 500.0 + 10.0 * i) for i in range(24)])
+    new = _run("n", [_clip(i, 800.0 + 10.0 * i) for i in range(24)])
+    checks = [c for c in compare_runs(base, new).checks if c.metric == Metric("latency")]
+    assert [(c.statistic, c.threshold, c.unit, c.verdict) for c in checks] == [
+        ("latency p50 (ms)", "+10% relative", "ms", Ruling.REGRESSION),
+        ("latency p95 (ms)", "+20% relative", "ms", Ruling.REGRESSION),
+    ]
+    # the declared thresholds, by their names in --threshold
+    wide = compare_runs(base, new, thresholds=GateThresholds().with_overrides({"latency_p50": "2", "latency_p95": "2"}))
+    assert all(c.verdict is Ruling.OK for c in wide.checks if c.metric == Metric("latency"))
+    # too few clips for a p95: said, never judged
+    few = compare_runs(_run("b", list(base.requests[:8])), _run("n", list(new.requests[:8])))
+    [tail] = [c for c in few.checks if c.statistic == "latency p95 (ms)"]
+    assert tail.verdict is Ruling.INSUFFICIENT and tail.details == ("8 BASE and 8 NEW timed jobs; need 20 each",)
