@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews, QuantileRise, QuantileStatistic
+from harness.checks.views import OwnFigures, OwnViews, QuantileRise, QuantileSeries, QuantileStatistic
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.measurement import mean_without_interval, quantile_interval_exact
 from harness.results import QUANTILES, RequestRow, group, timed, untroubled
@@ -232,6 +232,20 @@ VIEWS = OwnViews(
             ),
         ),
         before="cost",
+    ),
+    # the leaderboard entry's figures history's series read
+    report_keys=("latency_ms", "ttfa_ms"),
+    # history's latency series, first among a model's series as before the check was declared (before the cost's)
+    quantile_series=(
+        QuantileSeries(
+            key="latency_p50", label="Latency p50", unit="ms", figure="latency_ms", quantile="p50", before="cost_per_1k"
+        ),
+        QuantileSeries(
+            key="latency_p95", label="Latency p95", unit="ms", figure="latency_ms", quantile="p95", before="cost_per_1k"
+        ),
+        QuantileSeries(
+            key="ttfa_p50", label="First audio p50", unit="ms", figure="ttfa_ms", quantile="p50", before="cost_per_1k"
+        ),
     ),
 )
 

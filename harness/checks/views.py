@@ -377,6 +377,7 @@ class OwnViews:
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
+    quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -418,3 +419,19 @@ class QuantileRise:
     statistics: tuple[QuantileStatistic, ...]
     before: str
     curve: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileSeries:
+    """`history`'s series of one quantile of a check's long-tailed figure per offering (the leaderboard entry's,
+    `report_keys`: each quantile with its interval, value, low, high, clips), drawn on a log scale (a time only scales:
+    a change is a ratio) from the clips the client was not saturated for (a marked clip timed the client's stall, so
+    no change is called from it); its key, label and unit, and the built-in series it precedes among a model's series
+    (where it stood before its check was declared)."""
+
+    key: str
+    label: str
+    unit: str
+    figure: str  # the check's figure (its field's key: "latency_ms")
+    quantile: str  # "p50"
+    before: str

@@ -5,13 +5,18 @@ compare judges latency by. Made-up rows: no run, no audio."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from harness.checks import generic, registered, with_views
 from harness.checks.response_time import CHECK, DECLARATION, P50_RISE, P95_RISE, VIEWS, measure, offering_figures
 from harness.core.checks import Better, ChangeTest, Pooling
+from harness.history import METRICS, read_history
+from harness.history.series import UNTROUBLED_KEYS
+from harness.history.values import Scale
 from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs
 from harness.report.leaderboard import build_leaderboard
 from harness.results import RequestRow, RunRows, StoredRun
+from tests.helpers.history_runs import write_nights
 from tests.helpers.request_rows import request_row
 
 
@@ -122,3 +127,15 @@ def test_compare_judges_the_p50_and_p95_through_the_views() -> None:
     few = compare_runs(_run("b", list(base.requests[:8])), _run("n", list(new.requests[:8])))
     [tail] = [c for c in few.checks if c.statistic == "latency p95 (ms)"]
     assert tail.verdict is Ruling.INSUFFICIENT and tail.details == ("8 BASE and 8 NEW timed jobs; need 20 each",)
+
+
+def test_history_draws_its_quantiles_through_the_views(tmp_path: Path) -> None:
+    """The series "Latency p50", "Latency p95" and "First audio p50", first among a model's series as before the
+    check was declared, from each run's entry's figures the views name, on a log scale."""
+    assert [m.key for m in METRICS][:4] == ["latency_p50", "latency_p95", "ttfa_p50", "wer"]
+    assert {"latency_p50", "latency_p95", "ttfa_p50"} == UNTROUBLED_KEYS
+    ids = write_nights(tmp_path / "runs.db", nights=2)
+    history = read_history(tmp_path / "runs.db")
+    [series] = [one for one in history.series if one.key == "latency_p50"]
+    assert (series.label, series.unit, series.scale) == ("Latency p50", "ms", Scale.LOG)
+    assert [point.run_id for point in series.points] == ids and all(p.sample_size == 4 for p in series.points)
