@@ -46,6 +46,7 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
+    EntryKeys,
     FigureColumn,
     FigureSeries,
     Judged,
@@ -79,6 +80,7 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "EntryKeys",
     "FigureColumn",
     "FigureSeries",
     "Judged",

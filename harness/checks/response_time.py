@@ -24,8 +24,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews, QuantileRise, QuantileSeries, QuantileStatistic
+from harness.checks.views import EntryKeys, OwnFigures, OwnViews, QuantileRise, QuantileSeries, QuantileStatistic
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
+from harness.core.quantiles import quantile
 from harness.measurement import mean_without_interval, quantile_interval_exact
 from harness.results import QUANTILES, RequestRow, group, timed, untroubled
 
@@ -185,15 +186,26 @@ def quantiles(values: Sequence[float]) -> dict[str, tuple[float, float, float, i
     return found
 
 
+def _pooled(pooling: Pooling, values: Sequence[float]) -> object:
+    """An offering's figure of a field, as its pooling says: quantiles, a whole total, or a median without interval
+    (None: no clip gave one)."""
+    if pooling is Pooling.QUANTILES:
+        return quantiles(values)
+    if pooling is Pooling.SUM:
+        return round(sum(values))
+    return quantile(values, 0.5)
+
+
 def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
-    """Each offering's times by their quantiles over its timed clips, under each field's key."""
+    """Each offering's figures over its timed clips, under each field's key (the leaderboard's)."""
     found = []
     for (provider, model), rows in group(requests).items():
         readings = [measure(row).values for row in rows]
         values = {
-            DECLARATION.key(item): quantiles([float(v) for one in readings if (v := one.get(item.name)) is not None])
+            DECLARATION.key(item): _pooled(
+                item.pooling, [float(v) for one in readings if (v := one.get(item.name)) is not None]
+            )
             for item in DECLARATION.fields
-            if item.pooling is Pooling.QUANTILES
         }
         found.append(OwnFigures(provider, model, values))
     return tuple(found)
@@ -233,8 +245,26 @@ VIEWS = OwnViews(
         ),
         before="cost",
     ),
-    # the leaderboard entry's figures history's series read
-    report_keys=("latency_ms", "ttfa_ms"),
+    # the leaderboard entry's figures: its JSON's, the report's columns' and history's series'
+    report_keys=tuple(DECLARATION.key(item) for item in DECLARATION.fields),
+    # the leaderboard's JSON keys of them, where each stood before the check was declared (the widths of the first
+    # audio's intervals are the summary's alone)
+    entry_keys=(
+        EntryKeys(after="success", keys=("latency_ms", "ttfa_ms")),
+        EntryKeys(
+            after="polls_mean",
+            keys=(
+                "latency_width_ms",
+                "perceived_ttfa_ms",
+                "last_audio_ms",
+                "jitter_p95_ms",
+                "real_time_factor",
+                "underruns",
+                "underrun_streams",
+                "streams",
+            ),
+        ),
+    ),
     # history's latency series, first among a model's series as before the check was declared (before the cost's)
     quantile_series=(
         QuantileSeries(

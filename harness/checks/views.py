@@ -378,6 +378,7 @@ class OwnViews:
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
+    entry_keys: tuple[EntryKeys, ...] = ()  # the leaderboard's JSON keys of its figures, each group after a built-in
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -435,3 +436,14 @@ class QuantileSeries:
     figure: str  # the check's figure (its field's key: "latency_ms")
     quantile: str  # "p50"
     before: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryKeys:
+    """Figures of a check the leaderboard's JSON gives each offering under their keys (each a key of the check's
+    figures, carried by the entry: `report_keys`), right after the JSON key `after`, where they stood before the check
+    was declared: a figure of intervals by name (a time's quantiles: value, low, high, clips) as those intervals, any
+    other as it is."""
+
+    after: str
+    keys: tuple[str, ...]

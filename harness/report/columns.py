@@ -129,24 +129,25 @@ def model_cell(entry: Entry) -> Cell:
 
 
 def _latency(q: str) -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(e.latency.get(q), "ms", f"latency_ms.{q}")
+    return lambda e: interval_cell(e.own_quantile("latency_ms", q), "ms", f"latency_ms.{q}")
 
 
 def _width(entry: Entry) -> Cell:
-    value = entry.latency_width_ms
+    value = entry.own_figure("latency_width_ms")
     text = "–" if value is None else f"±{fmt(value / 2, 'ms')}"
     return Cell(text=text, sort=value, key="latency_width_ms", value=value)
 
 
 def _underruns(entry: Entry) -> Cell:
-    if not entry.streams:
+    streams, underruns = entry.own_figure("streams"), entry.own_figure("underruns")
+    if not streams:
         return Cell(text="–", sort=None)
     return Cell(
-        text=str(entry.underruns),
-        sort=entry.underruns,
-        note=f"in {entry.underrun_streams} / {entry.streams}",
+        text=str(underruns),
+        sort=underruns,
+        note=f"in {entry.own_figure('underrun_streams')} / {streams}",
         key="underruns",
-        value=entry.underruns,
+        value=underruns,
     )
 
 
@@ -263,8 +264,8 @@ def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
+def _stream(data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
+    return lambda e: interval_cell(e.own_quantile(data, "p50"), kind, f"{data}.p50")
 
 
 _FIGURES: tuple[ReportColumn, ...] = (
@@ -324,7 +325,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         meaning="Median time to first audio of streamed answers, from the first text token sent "
         "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
         "token by token as the run says) to the first decodable audio.",
-        cell=_stream("ttfa", "ttfa_ms"),
+        cell=_stream("ttfa_ms"),
         streaming=True,
     ),
     ReportColumn(
@@ -332,14 +333,14 @@ _FIGURES: tuple[ReportColumn, ...] = (
         heading="heard p50",
         meaning="Median time from the first token until speech is first heard: time to first "
         "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
-        cell=_stream("perceived_ttfa", "perceived_ttfa_ms"),
+        cell=_stream("perceived_ttfa_ms"),
         streaming=True,
     ),
     ReportColumn(
         key="last_audio",
         heading="last audio p50",
         meaning="Median time from the first token to the last audio chunk.",
-        cell=_stream("last_audio", "last_audio_ms"),
+        cell=_stream("last_audio_ms"),
         default=False,
         streaming=True,
     ),
@@ -348,7 +349,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         heading="jitter p95",
         meaning="Median over streams of each stream's 95th percentile wait between consecutive "
         "audio chunks: how unevenly the audio comes.",
-        cell=_stream("jitter", "jitter_p95_ms"),
+        cell=_stream("jitter_p95_ms"),
         streaming=True,
     ),
     ReportColumn(
@@ -364,7 +365,7 @@ _FIGURES: tuple[ReportColumn, ...] = (
         heading="RTF p50",
         meaning="Median real-time factor: time from the first token to the stream's end / seconds of "
         "audio (below 1: the audio comes faster than it plays).",
-        cell=_stream("real_time_factor", "real_time_factor", "num"),
+        cell=_stream("real_time_factor", "num"),
         default=False,
         streaming=True,
     ),

@@ -4,7 +4,8 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 `compare` print); this module adds what a report shows beside them, computed over the same rows:
 
 * success rate = ok / sent, with a Wilson 95% interval;
-* latency p50/p95/p99 and mean with percentile-bootstrap 95% intervals (``stats``), TTFA the same;
+* each registered check's figures its views place among the keys (`harness.checks.views.EntryKeys`): the
+  latency's and the streams' as their check pools them;
 * pooled WER (word-unit clips) with an interval that holds at two clips (``stats.ratio_interval``), CER
   (character-unit clips) pooled apart; the per-utterance means beside them;
 * every registered check (`harness.checks`) pooled as it declares;
@@ -38,13 +39,9 @@ from harness.core.checks import CheckDeclaration
 from harness.report.stats import (
     Interval,
     proportion_interval,
-    quantile_interval,
     ratio_interval,
-    skewed_mean,
 )
 from harness.results import (
-    QUANTILES,
-    Distribution,
     ErrorCounts,
     ModelFigures,
     PooledErrorRate,
@@ -83,8 +80,6 @@ class Entry:
     ok: int
     skipped: int
     success: Interval
-    latency: dict[str, Interval]  # "p50", "p95", "p99", "mean" of e2e_ms
-    ttfa: dict[str, Interval]  # same keys over ttfa_ms; empty when nothing streamed
     cost_total_usd: float | None
     cost_per_request_usd: float | None
     cost_per_audio_minute_usd: float | None
@@ -102,14 +97,6 @@ class Entry:
     errors: dict[str, int]
     polls_mean: float | None
     pareto: bool = False
-    latency_width_ms: float | None = None  # median width of the per-job interval that holds the true latency
-    perceived_ttfa: dict[str, Interval] = field(default_factory=dict)  # streams: when speech is first heard
-    last_audio: dict[str, Interval] = field(default_factory=dict)  # streams: first token -> last audio
-    jitter: dict[str, Interval] = field(default_factory=dict)  # streams: each stream's p95 gap between chunks
-    real_time_factor: dict[str, Interval] = field(default_factory=dict)  # streams
-    underruns: int = 0  # streams: times a listener ran dry, summed
-    underrun_streams: int = 0  # streams that ran dry at least once
-    streams: int = 0  # streams with a listener's figures
     # cost as planned and as billed (harness.results.cost_figures)
     cost_source: str = "none"  # billed | planned | mixed | none: what the cost figures above use
     cost_per_million_chars_usd: float | None = None
@@ -146,6 +133,12 @@ class Entry:
         """A figure of a check with views of its own; None where the offering has none."""
         return dict(self.own).get(key)
 
+    def own_quantile(self, key: str, name: str) -> Interval | None:
+        """A quantile ("p50", ..., "mean") of a check's figure of intervals by name (a time's), with its interval;
+        None where no clip gave the figure."""
+        found = (self.own_figure(key) or {}).get(name)
+        return None if found is None else Interval(*found)
+
     @property
     def label(self) -> str:
         return f"{self.provider}/{self.model}"
@@ -155,79 +148,85 @@ class Entry:
         return self.ok == self.sent
 
     def to_json(self) -> dict[str, Any]:
-        def intervals(values: dict[str, Interval]) -> dict[str, Any]:
-            return {key: value.to_json() for key, value in values.items()}
+        return self._with_entry_keys(
+            {
+                "provider": self.provider,
+                "model": self.model,
+                "sent": self.sent,
+                "ok": self.ok,
+                "skipped": self.skipped,
+                "success": self.success.to_json(),
+                "cost_total_usd": self.cost_total_usd,
+                "cost_per_request_usd": self.cost_per_request_usd,
+                "cost_per_audio_minute_usd": self.cost_per_audio_minute_usd,
+                "cost_per_1k_chars_usd": self.cost_per_1k_chars_usd,
+                "unpriced": self.unpriced,
+                "audio_minutes": self.audio_minutes,
+                "chars": self.chars,
+                "scored": self.scored,
+                "wer_pooled": self.wer_pooled.to_json(),
+                "wer_mean": self.wer_mean,
+                "cer_pooled": self.cer_pooled,
+                "cer_mean": self.cer_mean,
+                "flagged_clips": self.flagged_clips,
+                "findings": self.findings,
+                "errors": self.errors,
+                "polls_mean": self.polls_mean,
+                "cost_source": self.cost_source,
+                "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
+                "cost_per_hour_usd": self.cost_per_hour_usd,
+                "planned_usd": self.planned_usd,
+                "billed_usd": self.billed_usd,
+                "billed_jobs": self.billed_jobs,
+                "planned_of_billed_usd": self.planned_of_billed_usd,
+                "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
+                "cost_gap": self.cost_gap,
+                "price": {
+                    "plan": self.price_plan,
+                    "source": self.price_source,
+                    "read": self.price_read,
+                    "stale": self.price_stale,
+                    "weak": self.price_weak,
+                },
+                "failed_usd": self.failed_usd,
+                "own_usd": self.own_usd,
+                "own_requests": self.own_requests,
+                "pareto": self.pareto,
+                "deliveries": list(self.deliveries),
+                "languages": list(self.languages),
+                # every check's share, for every offering: an empty interval where it has none (the key always there)
+                **{key: self.share(key).to_json() for key in _share_keys()},
+                **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
+                # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
+                **{
+                    check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
+                    for check, item in counted_columns()
+                },
+                "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
+                # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
+                **{
+                    check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
+                    for check in _tabled()
+                },
+            }
+        )
 
-        return {
-            "provider": self.provider,
-            "model": self.model,
-            "sent": self.sent,
-            "ok": self.ok,
-            "skipped": self.skipped,
-            "success": self.success.to_json(),
-            "latency_ms": intervals(self.latency),
-            "ttfa_ms": intervals(self.ttfa),
-            "cost_total_usd": self.cost_total_usd,
-            "cost_per_request_usd": self.cost_per_request_usd,
-            "cost_per_audio_minute_usd": self.cost_per_audio_minute_usd,
-            "cost_per_1k_chars_usd": self.cost_per_1k_chars_usd,
-            "unpriced": self.unpriced,
-            "audio_minutes": self.audio_minutes,
-            "chars": self.chars,
-            "scored": self.scored,
-            "wer_pooled": self.wer_pooled.to_json(),
-            "wer_mean": self.wer_mean,
-            "cer_pooled": self.cer_pooled,
-            "cer_mean": self.cer_mean,
-            "flagged_clips": self.flagged_clips,
-            "findings": self.findings,
-            "errors": self.errors,
-            "polls_mean": self.polls_mean,
-            "latency_width_ms": self.latency_width_ms,
-            "perceived_ttfa_ms": intervals(self.perceived_ttfa),
-            "last_audio_ms": intervals(self.last_audio),
-            "jitter_p95_ms": intervals(self.jitter),
-            "real_time_factor": intervals(self.real_time_factor),
-            "underruns": self.underruns,
-            "underrun_streams": self.underrun_streams,
-            "streams": self.streams,
-            "cost_source": self.cost_source,
-            "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
-            "cost_per_hour_usd": self.cost_per_hour_usd,
-            "planned_usd": self.planned_usd,
-            "billed_usd": self.billed_usd,
-            "billed_jobs": self.billed_jobs,
-            "planned_of_billed_usd": self.planned_of_billed_usd,
-            "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
-            "cost_gap": self.cost_gap,
-            "price": {
-                "plan": self.price_plan,
-                "source": self.price_source,
-                "read": self.price_read,
-                "stale": self.price_stale,
-                "weak": self.price_weak,
-            },
-            "failed_usd": self.failed_usd,
-            "own_usd": self.own_usd,
-            "own_requests": self.own_requests,
-            "pareto": self.pareto,
-            "deliveries": list(self.deliveries),
-            "languages": list(self.languages),
-            # every check's share, for every offering: an empty interval where it has none (the key always there)
-            **{key: self.share(key).to_json() for key in _share_keys()},
-            **{key: self.own_figure(key) for _, views in with_views() for key in views.figure_keys},
-            # a counted check's ratio under its own key (None: nothing measured it, never 0), the others' figures
-            **{
-                check.key(item): _rounded(offering_value(self.checks, check, item), item.json_digits)
-                for check, item in counted_columns()
-            },
-            "checks": {one.check.name: one.to_json() for one in self.checks if not one.check.counted},
-            # a counted check said in a table of every offering (its `table`): its figures as that table's JSON
-            **{
-                check.name: next((one.counted_json() for one in self.checks if one.check.name == check.name), None)
-                for check in _tabled()
-            },
-        }
+    def _with_entry_keys(self, found: dict[str, Any]) -> dict[str, Any]:
+        """The JSON with each check's figures its views place among the keys (`harness.checks.views.EntryKeys`), each
+        group right after its built-in key."""
+        items = list(found.items())
+        for _, views in with_views():
+            for placed in views.entry_keys:
+                at = next((i + 1 for i, (key, _) in enumerate(items) if key == placed.after), len(items))
+                items[at:at] = [(key, _own_json(self.own_figure(key))) for key in placed.keys]
+        return dict(items)
+
+
+def _own_json(value: Any) -> Any:
+    """A check's figure as the JSON gives it: a figure of intervals by name (a time's quantiles) as those intervals."""
+    if isinstance(value, dict):
+        return {name: Interval(*one).to_json() for name, one in value.items()}
+    return value
 
 
 #: A model's family as the leaderboard's filter names it: how its audio came (the rows' `delivery`).
@@ -270,14 +269,6 @@ class Leaderboard:
         return {"entries": [e.to_json() for e in self.entries], "notes": list(self.notes)}
 
 
-def _distribution(values: Distribution) -> dict[str, Interval]:
-    if not values.samples:
-        return {}
-    found = {f"p{round(q * 100)}": quantile_interval(values.samples, q) for q in QUANTILES}
-    found["mean"] = skewed_mean(values.samples)  # times are long-tailed: no interval of their mean holds at a few
-    return found
-
-
 def _pooled(rate: PooledErrorRate | None, clips: Sequence[ErrorCounts]) -> Interval:
     """The pooled rate with its interval over clips (`harness.measurement.pooled_rate`: honest at two clips)."""
     interval = ratio_interval([float(c.errors) for c in clips], [float(c.ref_length) for c in clips])
@@ -293,10 +284,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         ok=figures.ok,
         skipped=figures.skipped,
         success=proportion_interval(figures.ok, figures.sent),
-        latency=_distribution(figures.latency),
-        ttfa=_distribution(figures.ttfa),
-        latency_width_ms=figures.latency_width_p50,
-        perceived_ttfa=_distribution(figures.perceived_ttfa),
         cost_total_usd=cost.total_usd,
         cost_per_request_usd=cost.per_request_usd,
         cost_per_audio_minute_usd=cost.per_audio_minute_usd,
@@ -313,12 +300,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         findings=figures.findings,
         errors=figures.errors,
         polls_mean=figures.polls_per_job,
-        last_audio=_distribution(figures.stream.last_audio),
-        jitter=_distribution(figures.stream.jitter),
-        real_time_factor=_distribution(figures.stream.real_time_factor),
-        underruns=figures.stream.underruns,
-        underrun_streams=figures.stream.underrun_streams,
-        streams=figures.stream.streams,
         cost_source=cost.source,
         cost_per_million_chars_usd=cost.per_million_chars_usd,
         cost_per_hour_usd=cost.per_hour_usd,

@@ -15,7 +15,9 @@ from harness.history.series import UNTROUBLED_KEYS
 from harness.history.values import Scale
 from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, compare_runs
 from harness.report.leaderboard import build_leaderboard
+from harness.report.stats import Interval, quantile_interval, skewed_mean
 from harness.results import RequestRow, RunRows, StoredRun
+from harness.results.figures import figures_of
 from tests.helpers.history_runs import write_nights
 from tests.helpers.request_rows import request_row
 
@@ -79,23 +81,49 @@ def test_a_timed_clip_is_read_from_its_stored_row() -> None:
     assert measure(_clip(1, 800.0, resumed=1)).values == {}
 
 
-def test_an_offering_pools_its_times_as_the_leaderboard_does() -> None:
+def test_an_offering_pools_its_times_as_the_results_figures_do() -> None:
+    """The check's figures are `harness.results.figures`' samples pooled as the leaderboard pooled them before the
+    check was declared (each quantile with its order-statistic interval, the mean without one), and the leaderboard's
+    JSON gives them under their keys, where they stood."""
     rows = [_clip(i, 500.0 + 37.0 * (i * 7 % 11), stream=True) for i in range(12)]
     [figures] = offering_figures(rows)
-    [entry] = build_leaderboard(RunRows(run=StoredRun(run_id="r", status="finished"), requests=tuple(rows))).entries
-    for key, pooled in (
-        ("latency_ms", entry.latency),
-        ("ttfa_ms", entry.ttfa),
-        ("perceived_ttfa_ms", entry.perceived_ttfa),
-        ("last_audio_ms", entry.last_audio),
-        ("jitter_p95_ms", entry.jitter),
-        ("real_time_factor", entry.real_time_factor),
+    results = figures_of("p", "m", rows)
+    for key, samples in (
+        ("latency_ms", results.latency.samples),
+        ("ttfa_ms", results.ttfa.samples),
+        ("perceived_ttfa_ms", results.perceived_ttfa.samples),
+        ("last_audio_ms", results.stream.last_audio.samples),
+        ("jitter_p95_ms", results.stream.jitter.samples),
+        ("real_time_factor", results.stream.real_time_factor.samples),
     ):
-        assert set(figures.values[key]) == set(pooled) == {"p50", "p95", "p99", "mean"}
-        for name, interval in pooled.items():
-            found = figures.values[key][name]
-            expected = (interval.value, interval.low, interval.high, interval.sample_size)
-            assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(found, expected, strict=True))
+        expected = {f"p{round(q * 100)}": quantile_interval(samples, q) for q in (0.5, 0.95, 0.99)}
+        expected["mean"] = skewed_mean(samples)
+        assert set(figures.values[key]) == set(expected)
+        for name, interval in expected.items():
+            found = Interval(*figures.values[key][name])
+            assert all(
+                a == b or (math.isnan(a) and math.isnan(b))
+                for a, b in zip(
+                    (found.value, found.low, found.high, found.sample_size),
+                    (interval.value, interval.low, interval.high, interval.sample_size),
+                    strict=True,
+                )
+            )
+    stream = results.stream
+    assert (figures.values["underruns"], figures.values["underrun_streams"], figures.values["streams"]) == (
+        stream.underruns,
+        stream.underrun_streams,
+        stream.streams,
+    )
+    assert figures.values["latency_width_ms"] == results.latency_width_p50
+    [entry] = build_leaderboard(_run("r", rows)).entries
+    keys = list(entry.to_json())
+    assert keys[keys.index("success") + 1 : keys.index("success") + 3] == ["latency_ms", "ttfa_ms"]
+    assert keys[keys.index("polls_mean") + 1 : keys.index("polls_mean") + 3] == [
+        "latency_width_ms",
+        "perceived_ttfa_ms",
+    ]
+    assert entry.to_json()["latency_ms"]["p50"] == quantile_interval(results.latency.samples, 0.5).to_json()
 
 
 def _run(run_id: str, rows: list[RequestRow]) -> RunRows:
