@@ -24,7 +24,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import EntryKeys, OwnFigures, OwnViews, QuantileRise, QuantileSeries, QuantileStatistic
+from harness.checks.views import (
+    EntryKeys,
+    OwnFigures,
+    OwnViews,
+    QuantileColumn,
+    QuantileRise,
+    QuantileSeries,
+    QuantileStatistic,
+)
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.core.quantiles import quantile
 from harness.measurement import mean_without_interval, quantile_interval_exact
@@ -211,6 +219,100 @@ def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
     return tuple(found)
 
 
+# The report's columns of the quantiles, each after the one it stood after before the check was declared (the
+# latency's after the success rate; the streams' after the width of a job's latency, "± job", and the underruns,
+# which the report draws itself)
+COLUMNS = (
+    QuantileColumn(
+        key="p50",
+        heading="latency p50",
+        meaning="Median end-to-end latency of successful jobs (request sent → audio complete), with a bootstrap 95% "
+        "interval.",
+        figure="latency_ms",
+        quantile="p50",
+        after="success",
+    ),
+    QuantileColumn(
+        key="p95",
+        heading="p95",
+        meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
+        figure="latency_ms",
+        quantile="p95",
+        after="p50",
+    ),
+    QuantileColumn(
+        key="p99",
+        heading="p99",
+        meaning="99th percentile of the same latency.",
+        figure="latency_ms",
+        quantile="p99",
+        after="p95",
+        default=False,
+    ),
+    QuantileColumn(
+        key="mean",
+        heading="mean",
+        meaning="Mean of the same latency.",
+        figure="latency_ms",
+        quantile="mean",
+        after="p99",
+        default=False,
+    ),
+    QuantileColumn(
+        key="ttfa",
+        heading="TTFA p50",
+        meaning="Median time to first audio of streamed answers, from the first text token sent (an HTTP or SSE "
+        "request: its send; a realtime socket: its first text message, the text fed whole or token by token as the run "
+        "says) to the first decodable audio.",
+        figure="ttfa_ms",
+        quantile="p50",
+        after="width",
+        streaming=True,
+    ),
+    QuantileColumn(
+        key="heard",
+        heading="heard p50",
+        meaning="Median time from the first token until speech is first heard: time to first audio plus the silence "
+        "that leads the stream, plus any wait for a late chunk before it.",
+        figure="perceived_ttfa_ms",
+        quantile="p50",
+        after="ttfa",
+        streaming=True,
+    ),
+    QuantileColumn(
+        key="last_audio",
+        heading="last audio p50",
+        meaning="Median time from the first token to the last audio chunk.",
+        figure="last_audio_ms",
+        quantile="p50",
+        after="heard",
+        default=False,
+        streaming=True,
+    ),
+    QuantileColumn(
+        key="jitter",
+        heading="jitter p95",
+        meaning="Median over streams of each stream's 95th percentile wait between consecutive audio chunks: how "
+        "unevenly the audio comes.",
+        figure="jitter_p95_ms",
+        quantile="p50",
+        after="last_audio",
+        streaming=True,
+    ),
+    QuantileColumn(
+        key="rtf",
+        heading="RTF p50",
+        meaning="Median real-time factor: time from the first token to the stream's end / seconds of audio (below 1: "
+        "the audio comes faster than it plays).",
+        figure="real_time_factor",
+        quantile="p50",
+        after="underruns",
+        kind="num",
+        default=False,
+        streaming=True,
+    ),
+)
+
 VIEWS = OwnViews(
     figures=offering_figures,
     # history's gate on latency is the change-point method over its series, as before the check was declared: no rule
@@ -245,6 +347,7 @@ VIEWS = OwnViews(
         ),
         before="cost",
     ),
+    quantile_columns=COLUMNS,
     # the leaderboard entry's figures: its JSON's, the report's columns' and history's series'
     report_keys=tuple(DECLARATION.key(item) for item in DECLARATION.fields),
     # the leaderboard's JSON keys of them, where each stood before the check was declared (the widths of the first

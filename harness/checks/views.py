@@ -379,6 +379,7 @@ class OwnViews:
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
     entry_keys: tuple[EntryKeys, ...] = ()  # the leaderboard's JSON keys of its figures, each group after a built-in
+    quantile_columns: tuple[QuantileColumn, ...] = ()  # the report's columns of its figures' quantiles
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -447,3 +448,22 @@ class EntryKeys:
 
     after: str
     keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileColumn:
+    """A column of the report showing one quantile of a check's figure of intervals by name (the leaderboard entry's,
+    `report_keys`: a time's p50, p95, ...) with its interval under it, right after the report column `after` (placed
+    in turn, so one may stand after another of its check's), where it stood before its check was declared: its key,
+    heading and sentence, the figure's kind ("ms"; "num": a ratio), shown by default or under "every column", and only
+    where some model streamed (`streaming`)."""
+
+    key: str
+    heading: str
+    meaning: str
+    figure: str
+    quantile: str
+    after: str
+    kind: str = "ms"
+    default: bool = True
+    streaming: bool = False

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from harness.checks import (
     ColumnView,
     FigureColumn,
+    QuantileColumn,
     counted_columns,
     every_field,
     offering_value,
@@ -126,10 +127,6 @@ def model_cell(entry: Entry) -> Cell:
         else:
             name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
     return Cell(text=name, sort=entry.label)
-
-
-def _latency(q: str) -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(e.own_quantile("latency_ms", q), "ms", f"latency_ms.{q}")
 
 
 def _width(entry: Entry) -> Cell:
@@ -264,8 +261,29 @@ def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-def _stream(data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(e.own_quantile(data, "p50"), kind, f"{data}.p50")
+def _quantile_cell(view: QuantileColumn) -> Callable[[Entry], Cell]:
+    return lambda e: interval_cell(
+        e.own_quantile(view.figure, view.quantile), view.kind, f"{view.figure}.{view.quantile}"
+    )
+
+
+def _with_quantiles(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with each check's columns of its figures' quantiles (`harness.checks.views.
+    QuantileColumn`: a latency's p50, p95, ...), each right after the column its view names, in turn."""
+    placed = list(columns)
+    for _, views in with_views():
+        for view in views.quantile_columns:
+            at = next((i + 1 for i, one in enumerate(placed) if one.key == view.after), len(placed))
+            column = ReportColumn(
+                key=view.key,
+                heading=view.heading,
+                meaning=view.meaning,
+                cell=_quantile_cell(view),
+                default=view.default,
+                streaming=view.streaming,
+            )
+            placed.insert(at, column)
+    return tuple(placed)
 
 
 _FIGURES: tuple[ReportColumn, ...] = (
@@ -295,23 +313,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         better="high",
     ),
     ReportColumn(
-        key="p50",
-        heading="latency p50",
-        meaning="Median end-to-end latency of successful jobs (request sent → audio complete), "
-        "with a bootstrap 95% interval.",
-        cell=_latency("p50"),
-    ),
-    ReportColumn(
-        key="p95",
-        heading="p95",
-        meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
-        cell=_latency("p95"),
-    ),
-    ReportColumn(
-        key="p99", heading="p99", meaning="99th percentile of the same latency.", cell=_latency("p99"), default=False
-    ),
-    ReportColumn(key="mean", heading="mean", meaning="Mean of the same latency.", cell=_latency("mean"), default=False),
-    ReportColumn(
         key="width",
         heading="± job",
         meaning="How precisely each job's latency is known: half the median width of the interval "
@@ -320,53 +321,11 @@ _FIGURES: tuple[ReportColumn, ...] = (
         cell=_width,
     ),
     ReportColumn(
-        key="ttfa",
-        heading="TTFA p50",
-        meaning="Median time to first audio of streamed answers, from the first text token sent "
-        "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
-        "token by token as the run says) to the first decodable audio.",
-        cell=_stream("ttfa_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
-        key="heard",
-        heading="heard p50",
-        meaning="Median time from the first token until speech is first heard: time to first "
-        "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
-        cell=_stream("perceived_ttfa_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
-        key="last_audio",
-        heading="last audio p50",
-        meaning="Median time from the first token to the last audio chunk.",
-        cell=_stream("last_audio_ms"),
-        default=False,
-        streaming=True,
-    ),
-    ReportColumn(
-        key="jitter",
-        heading="jitter p95",
-        meaning="Median over streams of each stream's 95th percentile wait between consecutive "
-        "audio chunks: how unevenly the audio comes.",
-        cell=_stream("jitter_p95_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
         key="underruns",
         heading="underruns",
         meaning="Playback stalls: times a player that starts at the first audio ran out "
         "before the next chunk came, summed over the model's streams, and how many streams stalled.",
         cell=_underruns,
-        streaming=True,
-    ),
-    ReportColumn(
-        key="rtf",
-        heading="RTF p50",
-        meaning="Median real-time factor: time from the first token to the stream's end / seconds of "
-        "audio (below 1: the audio comes faster than it plays).",
-        cell=_stream("real_time_factor", "num"),
-        default=False,
         streaming=True,
     ),
     *_own_columns(""),
@@ -504,7 +463,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_FIGURES))
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_quantiles(_FIGURES)))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:
