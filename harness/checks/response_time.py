@@ -15,6 +15,12 @@ above BASE's by more than 10% (`compare --threshold latency_p50=...`) by a one-s
 than 20% (`latency_p95`) by a two-sample percentile bootstrap, over the timed jobs the client was not saturated for
 (`harness.results.untroubled`: a job marked saturated timed the client's own stall). Named "response time", not
 "latency": that word is every face's column heading.
+
+Its views (`VIEWS`): `compare`'s tests (`quantile_rise`: the p50 and p95, whole-run and at each level of a load
+sweep, before cost), `history`'s series "Latency p50", "Latency p95", "First audio p50" (`quantile_series`: the
+entry's figures, log scale, from the untroubled jobs), the leaderboard's JSON keys of its figures (`entry_keys`) and
+the report's quantile columns (`quantile_columns`). Still the faces' own: the report's "± job" and "underruns" cells
+and the summary's latency figures (docs/checks.md#response-time says why).
 """
 
 from __future__ import annotations
