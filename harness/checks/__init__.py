@@ -46,6 +46,7 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
+    EntryColumn,
     EntryKeys,
     FigureColumn,
     FigureSeries,
@@ -57,7 +58,6 @@ from harness.checks.views import (
     PartsColumn,
     PartSeries,
     PlacedColumns,
-    QuantileColumn,
     QuantileRise,
     QuantileSeries,
     QuantileStatistic,
@@ -81,6 +81,7 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
+    "EntryColumn",
     "EntryKeys",
     "FigureColumn",
     "FigureSeries",
@@ -94,7 +95,6 @@ __all__ = [
     "PartsColumn",
     "PlacedColumns",
     "Pooled",
-    "QuantileColumn",
     "QuantileRise",
     "QuantileSeries",
     "QuantileStatistic",

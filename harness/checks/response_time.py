@@ -19,8 +19,8 @@ than 20% (`latency_p95`) by a two-sample percentile bootstrap, over the timed jo
 Its views (`VIEWS`): `compare`'s tests (`quantile_rise`: the p50 and p95, whole-run and at each level of a load
 sweep, before cost), `history`'s series "Latency p50", "Latency p95", "First audio p50" (`quantile_series`: the
 entry's figures, log scale, from the untroubled jobs), the leaderboard's JSON keys of its figures (`entry_keys`) and
-the report's quantile columns (`quantile_columns`). Still the faces' own: the report's "± job" and "underruns" cells
-and the summary's latency figures (docs/checks.md#response-time says why).
+the report's latency and stream columns (`entry_columns`). Not through them yet: the summary's latency figures
+(docs/checks.md#response-time says why).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
+    EntryColumn,
     EntryKeys,
     OwnFigures,
     OwnViews,
-    QuantileColumn,
     QuantileRise,
     QuantileSeries,
     QuantileStatistic,
@@ -225,11 +225,10 @@ def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
     return tuple(found)
 
 
-# The report's columns of the quantiles, each after the one it stood after before the check was declared (the
-# latency's after the success rate; the streams' after the width of a job's latency, "± job", and the underruns,
-# which the report draws itself)
+# The report's columns of its figures, each after the one it stood after before the check was declared (the first
+# after the success rate)
 COLUMNS = (
-    QuantileColumn(
+    EntryColumn(
         key="p50",
         heading="latency p50",
         meaning="Median end-to-end latency of successful jobs (request sent → audio complete), with a bootstrap 95% "
@@ -238,7 +237,7 @@ COLUMNS = (
         quantile="p50",
         after="success",
     ),
-    QuantileColumn(
+    EntryColumn(
         key="p95",
         heading="p95",
         meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
@@ -246,7 +245,7 @@ COLUMNS = (
         quantile="p95",
         after="p50",
     ),
-    QuantileColumn(
+    EntryColumn(
         key="p99",
         heading="p99",
         meaning="99th percentile of the same latency.",
@@ -255,7 +254,7 @@ COLUMNS = (
         after="p95",
         default=False,
     ),
-    QuantileColumn(
+    EntryColumn(
         key="mean",
         heading="mean",
         meaning="Mean of the same latency.",
@@ -264,7 +263,17 @@ COLUMNS = (
         after="p99",
         default=False,
     ),
-    QuantileColumn(
+    EntryColumn(
+        key="width",
+        heading="± job",
+        meaning="How precisely each job's latency is known: half the median width of the interval that must hold it "
+        "(polling and whole-second server clocks blur completion). The column is e2e_bracket in the rows.",
+        figure="latency_width_ms",
+        after="mean",
+        prefix="±",
+        scale=0.5,
+    ),
+    EntryColumn(
         key="ttfa",
         heading="TTFA p50",
         meaning="Median time to first audio of streamed answers, from the first text token sent (an HTTP or SSE "
@@ -275,7 +284,7 @@ COLUMNS = (
         after="width",
         streaming=True,
     ),
-    QuantileColumn(
+    EntryColumn(
         key="heard",
         heading="heard p50",
         meaning="Median time from the first token until speech is first heard: time to first audio plus the silence "
@@ -285,7 +294,7 @@ COLUMNS = (
         after="ttfa",
         streaming=True,
     ),
-    QuantileColumn(
+    EntryColumn(
         key="last_audio",
         heading="last audio p50",
         meaning="Median time from the first token to the last audio chunk.",
@@ -295,7 +304,7 @@ COLUMNS = (
         default=False,
         streaming=True,
     ),
-    QuantileColumn(
+    EntryColumn(
         key="jitter",
         heading="jitter p95",
         meaning="Median over streams of each stream's 95th percentile wait between consecutive audio chunks: how "
@@ -305,7 +314,19 @@ COLUMNS = (
         after="last_audio",
         streaming=True,
     ),
-    QuantileColumn(
+    EntryColumn(
+        key="underruns",
+        heading="underruns",
+        meaning="Playback stalls: times a player that starts at the first audio ran out before the next chunk came, "
+        "summed over the model's streams, and how many streams stalled.",
+        figure="underruns",
+        after="jitter",
+        kind="int",
+        note="in {underrun_streams} / {streams}",
+        present="streams",
+        streaming=True,
+    ),
+    EntryColumn(
         key="rtf",
         heading="RTF p50",
         meaning="Median real-time factor: time from the first token to the stream's end / seconds of audio (below 1: "
@@ -353,7 +374,7 @@ VIEWS = OwnViews(
         ),
         before="cost",
     ),
-    quantile_columns=COLUMNS,
+    entry_columns=COLUMNS,
     # the leaderboard entry's figures: its JSON's, the report's columns' and history's series'
     report_keys=tuple(DECLARATION.key(item) for item in DECLARATION.fields),
     # the leaderboard's JSON keys of them, where each stood before the check was declared (the widths of the first

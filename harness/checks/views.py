@@ -379,7 +379,7 @@ class OwnViews:
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
     entry_keys: tuple[EntryKeys, ...] = ()  # the leaderboard's JSON keys of its figures, each group after a built-in
-    quantile_columns: tuple[QuantileColumn, ...] = ()  # the report's columns of its figures' quantiles
+    entry_columns: tuple[EntryColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -451,19 +451,25 @@ class EntryKeys:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class QuantileColumn:
-    """A column of the report showing one quantile of a check's figure of intervals by name (the leaderboard entry's,
-    `report_keys`: a time's p50, p95, ...) with its interval under it, right after the report column `after` (placed
-    in turn, so one may stand after another of its check's), where it stood before its check was declared: its key,
-    heading and sentence, the figure's kind ("ms"; "num": a ratio), shown by default or under "every column", and only
-    where some model streamed (`streaming`)."""
+class EntryColumn:
+    """A column of the report showing one of a check's figures of the leaderboard's entry (`report_keys`), right after
+    the report column `after` (placed in turn, so one may stand after another of its check's), where it stood before
+    its check was declared: its key, heading and sentence, shown by default or under "every column", and only where
+    some model streamed (`streaming`). The cell is a quantile of a figure of intervals by name (`quantile`: a time's
+    p50, p95, ...) with its interval under it, or (`quantile` "") the figure itself, `prefix` before it and times
+    `scale` (half a width: "±", 0.5), sorted by the figure, with its `note` under it (formatted with the offering's
+    figures by key); a dash where `present` (the figure saying the offering has any: its streams) is none or 0."""
 
     key: str
     heading: str
     meaning: str
     figure: str
-    quantile: str
     after: str
-    kind: str = "ms"
+    quantile: str = ""
+    kind: str = "ms"  # the figure's kind as the report prints it ("num": a ratio, "int": a count)
+    prefix: str = ""
+    scale: float = 1.0
+    note: str = ""
+    present: str = ""
     default: bool = True
     streaming: bool = False

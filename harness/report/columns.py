@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from harness.checks import (
     ColumnView,
+    EntryColumn,
     FigureColumn,
-    QuantileColumn,
     counted_columns,
     every_field,
     offering_value,
@@ -127,25 +127,6 @@ def model_cell(entry: Entry) -> Cell:
         else:
             name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
     return Cell(text=name, sort=entry.label)
-
-
-def _width(entry: Entry) -> Cell:
-    value = entry.own_figure("latency_width_ms")
-    text = "–" if value is None else f"±{fmt(value / 2, 'ms')}"
-    return Cell(text=text, sort=value, key="latency_width_ms", value=value)
-
-
-def _underruns(entry: Entry) -> Cell:
-    streams, underruns = entry.own_figure("streams"), entry.own_figure("underruns")
-    if not streams:
-        return Cell(text="–", sort=None)
-    return Cell(
-        text=str(underruns),
-        sort=underruns,
-        note=f"in {entry.own_figure('underrun_streams')} / {streams}",
-        key="underruns",
-        value=underruns,
-    )
 
 
 def _planned_billed(entry: Entry) -> Cell:
@@ -261,24 +242,41 @@ def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-def _quantile_cell(view: QuantileColumn) -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(
-        e.own_quantile(view.figure, view.quantile), view.kind, f"{view.figure}.{view.quantile}"
-    )
+def _entry_cell(view: EntryColumn) -> Callable[[Entry], Cell]:
+    """A check's figure of the entry as its view draws it (`harness.checks.views.EntryColumn`)."""
+
+    def cell(entry: Entry) -> Cell:
+        if view.quantile:
+            return interval_cell(
+                entry.own_quantile(view.figure, view.quantile), view.kind, f"{view.figure}.{view.quantile}"
+            )
+        figures = dict(entry.own)
+        if view.present and not figures.get(view.present):
+            return Cell(text="–", sort=None)
+        value = figures.get(view.figure)
+        return Cell(
+            text="–" if value is None else view.prefix + fmt(value * view.scale, view.kind),
+            sort=value,
+            note=view.note.format(**figures) if view.note else "",
+            key=view.figure,
+            value=value,
+        )
+
+    return cell
 
 
-def _with_quantiles(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
-    """The figures' columns with each check's columns of its figures' quantiles (`harness.checks.views.
-    QuantileColumn`: a latency's p50, p95, ...), each right after the column its view names, in turn."""
+def _with_entry_columns(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with each check's columns of its figures of the entry (`harness.checks.views.
+    EntryColumn`: a latency's p50, p95, ...), each right after the column its view names, in turn."""
     placed = list(columns)
     for _, views in with_views():
-        for view in views.quantile_columns:
+        for view in views.entry_columns:
             at = next((i + 1 for i, one in enumerate(placed) if one.key == view.after), len(placed))
             column = ReportColumn(
                 key=view.key,
                 heading=view.heading,
                 meaning=view.meaning,
-                cell=_quantile_cell(view),
+                cell=_entry_cell(view),
                 default=view.default,
                 streaming=view.streaming,
             )
@@ -311,22 +309,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         meaning="Share of sent jobs that returned audio, with its Wilson 95% interval.",
         cell=lambda e: interval_cell(e.success, "rate", "success"),
         better="high",
-    ),
-    ReportColumn(
-        key="width",
-        heading="± job",
-        meaning="How precisely each job's latency is known: half the median width of the interval "
-        "that must hold it (polling and whole-second server clocks blur completion). The column is "
-        "e2e_bracket in the rows.",
-        cell=_width,
-    ),
-    ReportColumn(
-        key="underruns",
-        heading="underruns",
-        meaning="Playback stalls: times a player that starts at the first audio ran out "
-        "before the next chunk came, summed over the model's streams, and how many streams stalled.",
-        cell=_underruns,
-        streaming=True,
     ),
     *_own_columns(""),
     ReportColumn(
@@ -463,7 +445,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_quantiles(_FIGURES)))
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_entry_columns(_FIGURES)))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:
