@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from harness.core.client_health import SaturationRule
 from harness.results import RequestRow, RunRows
 
 
@@ -375,9 +376,12 @@ class OwnViews:
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
-    entry: EntryFigures | None = None  # its figures among the leaderboard's JSON keys, after a built-in one
+    entry: tuple[EntryFigures, ...] = ()  # its figures among the leaderboard's JSON keys, each group after a built-in
     front: QualityAxis | None = None  # the figure the shortlist's Pareto front and the cost chart weigh against cost
     line_quality: LineQuality | None = None  # its figures the library's `ModelLine.quality` gives
+    quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
+    quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
+    entry_columns: tuple[EntryColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -393,7 +397,8 @@ class OwnViews:
 class EntryFigure:
     """One of a check's figures as the leaderboard's JSON gives each offering: its key there, the check's figure (a
     key of its `figures`), and whether it is an interval (the figure is value, low, high, clips: JSON's value, low,
-    high and n; an offering without it: an empty interval) or one number (None where the offering has none)."""
+    high and n; an offering without it: an empty interval) or as it is (None where the offering has none; a figure of
+    intervals by name, a time's quantiles, as those intervals)."""
 
     key: str
     figure: str
@@ -434,3 +439,81 @@ class LineQuality:
 
     words: str
     characters: str
+
+
+# A long-tailed per-clip figure's views (a latency's): compare's tests of its quantiles.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileStatistic:
+    """One statistic of a `QuantileRise`: its name in `compare`, its threshold's name in `--threshold` (NEW's figure
+    later than BASE's by more than that share of BASE's) and its test: `shift`, a one-sided Mann–Whitney U over both
+    samples (the p50s reported), else a two-sample percentile bootstrap of the `quantile`'s difference, given
+    `min_samples_tail` values a side (a p95 of fewer is nearly the maximum, whose bootstrap degenerates)."""
+
+    statistic: str
+    threshold: str
+    quantile: float
+    shift: bool
+    method: str  # the test in words (compare's METHODS, under the threshold's name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileRise:
+    """`compare`'s tests of a check's long-tailed per-clip figure (a latency), each statistic of `statistics` in turn,
+    over the clips the check counts (`counted`) the client was not saturated for (`kept`, by the run's own rule: a
+    clip marked saturated timed the client's stall), saying how many it left out (`left_out`); at each level both
+    load sweeps ran too, where `curve`. Its metric stands before the built-in metric `before` in every list the user
+    reads (`--fail-on`'s metrics, JSON's "thresholds" and "method"), where it stood before its check was declared."""
+
+    metric: str  # its metric in `compare --fail-on`
+    unit: str
+    measured: str  # what a counted clip is, plural ("timed jobs")
+    value: Callable[[RequestRow], float | None]  # a clip's figure (None: not measured)
+    counted: Callable[[Iterable[RequestRow]], list[RequestRow]]
+    kept: Callable[[Iterable[RequestRow], SaturationRule], list[RequestRow]]
+    left_out: str  # the words before how many each side left out
+    statistics: tuple[QuantileStatistic, ...]
+    before: str
+    curve: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantileSeries:
+    """`history`'s series of one quantile of a check's long-tailed figure per offering (the leaderboard entry's,
+    `report_keys`: each quantile with its interval, value, low, high, clips), drawn on a log scale (a time only scales:
+    a change is a ratio) from the clips the client was not saturated for (a marked clip timed the client's stall, so
+    no change is called from it); its key, label and unit, and the built-in series it precedes among a model's series
+    (where it stood before its check was declared)."""
+
+    key: str
+    label: str
+    unit: str
+    figure: str  # the check's figure (its field's key: "latency_ms")
+    quantile: str  # "p50"
+    before: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryColumn:
+    """A column of the report showing one of a check's figures of the leaderboard's entry (`report_keys`), right after
+    the report column `after` (placed in turn, so one may stand after another of its check's), where it stood before
+    its check was declared: its key, heading and sentence, shown by default or under "every column", and only where
+    some model streamed (`streaming`). The cell is a quantile of a figure of intervals by name (`quantile`: a time's
+    p50, p95, ...) with its interval under it, or (`quantile` "") the figure itself, `prefix` before it and times
+    `scale` (half a width: "±", 0.5), sorted by the figure, with its `note` under it (formatted with the offering's
+    figures by key); a dash where `present` (the figure saying the offering has any: its streams) is none or 0."""
+
+    key: str
+    heading: str
+    meaning: str
+    figure: str
+    after: str
+    quantile: str = ""
+    kind: str = "ms"  # the figure's kind as the report prints it ("num": a ratio, "int": a count)
+    prefix: str = ""
+    scale: float = 1.0
+    note: str = ""
+    present: str = ""
+    default: bool = True
+    streaming: bool = False

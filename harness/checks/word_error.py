@@ -280,13 +280,15 @@ VIEWS = OwnViews(
     ),
     series=FigureSeries(key="wer", label="WER (pooled)", unit="rate", figure="wer_pooled", after="ttfa_p50"),
     # the leaderboard's JSON keys, after "scored" as before the check was declared
-    entry=EntryFigures(
-        after="scored",
-        figures=(
-            EntryFigure(key="wer_pooled", figure="wer_pooled", interval=True),
-            EntryFigure(key="wer_mean", figure="wer_mean"),
-            EntryFigure(key="cer_pooled", figure="cer"),
-            EntryFigure(key="cer_mean", figure="cer_mean"),
+    entry=(
+        EntryFigures(
+            after="scored",
+            figures=(
+                EntryFigure(key="wer_pooled", figure="wer_pooled", interval=True),
+                EntryFigure(key="wer_mean", figure="wer_mean"),
+                EntryFigure(key="cer_pooled", figure="cer"),
+                EntryFigure(key="cer_mean", figure="cer_mean"),
+            ),
         ),
     ),
     # the shortlist's front and the cost chart weigh the pooled WER against cost, as before the check was declared: a

@@ -51,6 +51,9 @@ class Pooling(StrEnum):
     # two order statistics (none where too few values hold one): a check's own view says them
     EVERY_VALUE_P50 = "median of every value, with its interval"
     EVERY_VALUE_P95 = "p95 of every value, with its interval"
+    # a long-tailed figure (a latency): its p50, p95 and p99, each with its interval between two order statistics
+    # (none where too few clips hold one), and its mean without one (none holds at a few values of a long tail)
+    QUANTILES = "p50, p95 and p99 with their intervals, and the mean"
 
     @property
     def counted(self) -> bool:
@@ -68,7 +71,10 @@ class ChangeTest(StrEnum):
     (paired: a clip's verdict is its audio's, but each run speaks its items anew), with a one-sided exact McNemar
     test of the items right in the run before only against those right in the newest only; POOLED_RISE, a ratio of
     totals over the clips (errors over reference words) above the run before's by more than `absolute`, tested
-    one-sided by a two-sample percentile bootstrap over each run's clips (unpaired: each run may speak other clips)."""
+    one-sided by a two-sample percentile bootstrap over each run's clips (unpaired: each run may speak other clips);
+    QUANTILE_RISE, a long-tailed figure's p50 above the run before's by more than `relative` of it (one-sided
+    Mann–Whitney U over each run's clips, unpaired) and its p95 by more than the check's own size (a two-sample
+    percentile bootstrap of the p95 difference, given more clips a side: near the maximum its bootstrap degenerates)."""
 
     PAIRED_RATIO = "paired ratio"
     ROSE = "rose"
@@ -77,6 +83,7 @@ class ChangeTest(StrEnum):
     NEW_KIND = "new kind"
     PAIRED_FELL = "paired fall"
     POOLED_RISE = "pooled rise"
+    QUANTILE_RISE = "quantile rise"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,6 +190,12 @@ class ChangeRule:
             return (
                 f"{label} rose by more than {self.absolute:g} absolute (two-sample percentile bootstrap over each "
                 f"run's clips of the pooled ratio, one-sided; fewer than {self.min_pairs} clips a side: not judged)"
+            )
+        if self.test is ChangeTest.QUANTILE_RISE:
+            return (
+                f"{label} p50 rose by more than {self.relative:.0%} (one-sided Mann-Whitney U over each run's clips), "
+                f"its p95 by more than the check's own size (two-sample percentile bootstrap; fewer than "
+                f"{self.min_pairs} clips a side: not judged)"
             )
         return (
             f"{label} changed by more than {self.relative:.0%} between the runs, over the clips both spoke "

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from harness.checks import (
     ColumnView,
     FigureSeries,
+    QuantileSeries,
     RunSeries,
     counted_checks,
     counted_columns,
@@ -72,10 +73,6 @@ class SeriesMetric:
     read: Callable[[Entry], Interval | float | None] = field(compare=False, repr=False)
 
 
-def _interval(values: dict[str, Interval], key: str) -> Interval | None:
-    return values.get(key)
-
-
 def _error_rate(entry: Entry) -> Interval | None:
     success = entry.success
     if entry.sent == 0:
@@ -101,11 +98,27 @@ def _figure_reader(view: FigureSeries) -> Callable[[Entry], Interval | None]:
     return read
 
 
+def _quantile_reader(view: QuantileSeries) -> Callable[[Entry], Interval | None]:
+    """A quantile of a check's long-tailed figure with its interval as a point; none where no clip gave the figure."""
+
+    def read(entry: Entry) -> Interval | None:
+        found = (entry.own_figure(view.figure) or {}).get(view.quantile)
+        return None if found is None else Interval(*found)
+
+    return read
+
+
 def _placed(metrics: tuple[SeriesMetric, ...]) -> tuple[SeriesMetric, ...]:
-    """The built-in series with each check's figure series (`harness.checks.views.FigureSeries`) after the one its
-    view names (where it stood before its check was declared; none named: after them all)."""
+    """The built-in series with each check's quantile series (`harness.checks.views.QuantileSeries`) before the one
+    its view names and its figure series (`FigureSeries`) after the one its view names (where each stood before its
+    check was declared; none named: after them all)."""
     found = list(metrics)
     for _, views in with_views():
+        for quantile in views.quantile_series:  # each in turn, so they keep their own order
+            at = next((i for i, metric in enumerate(found) if metric.key == quantile.before), len(found))
+            found.insert(
+                at, SeriesMetric(quantile.key, quantile.label, quantile.unit, Scale.LOG, _quantile_reader(quantile))
+            )
         if (view := views.series) is None:
             continue
         at = next((i + 1 for i, metric in enumerate(found) if metric.key == view.after), len(found))
@@ -113,14 +126,11 @@ def _placed(metrics: tuple[SeriesMetric, ...]) -> tuple[SeriesMetric, ...]:
     return tuple(found)
 
 
-# The series whose points are latencies: drawn only from the jobs the client was not saturated for
-# (`harness.results.untroubled`), so no change is called from the client's own stall.
-LATENCY_KEYS = frozenset({"latency_p50", "latency_p95", "ttfa_p50"})
+# The series whose points are a check's quantiles of a time (`harness.checks.views.QuantileSeries`): drawn only from
+# the jobs the client was not saturated for (`harness.results.untroubled`), so no change is called from its own stall.
+UNTROUBLED_KEYS = frozenset(view.key for _, views in with_views() for view in views.quantile_series)
 
 _BUILT_IN: tuple[SeriesMetric, ...] = (
-    SeriesMetric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
-    SeriesMetric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
-    SeriesMetric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
     SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
     SeriesMetric(
         "billed_per_1k",
@@ -328,7 +338,7 @@ def _metric_points(
     timing = _untroubled_entries(rows, rule, entries)
     for entry in entries:
         for metric in METRICS:
-            source = timing.get((entry.provider, entry.model)) if metric.key in LATENCY_KEYS else entry
+            source = timing.get((entry.provider, entry.model)) if metric.key in UNTROUBLED_KEYS else entry
             point = _point(run, metric.read(source)) if source is not None else None
             if point is not None:
                 yield (entry.provider, entry.model, metric.key), point

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from harness.checks import (
     ColumnView,
+    EntryColumn,
     FigureColumn,
     counted_columns,
     every_field,
@@ -126,28 +127,6 @@ def model_cell(entry: Entry) -> Cell:
         else:
             name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
     return Cell(text=name, sort=entry.label)
-
-
-def _latency(q: str) -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(e.latency.get(q), "ms", f"latency_ms.{q}")
-
-
-def _width(entry: Entry) -> Cell:
-    value = entry.latency_width_ms
-    text = "–" if value is None else f"±{fmt(value / 2, 'ms')}"
-    return Cell(text=text, sort=value, key="latency_width_ms", value=value)
-
-
-def _underruns(entry: Entry) -> Cell:
-    if not entry.streams:
-        return Cell(text="–", sort=None)
-    return Cell(
-        text=str(entry.underruns),
-        sort=entry.underruns,
-        note=f"in {entry.underrun_streams} / {entry.streams}",
-        key="underruns",
-        value=entry.underruns,
-    )
 
 
 def _planned_billed(entry: Entry) -> Cell:
@@ -263,8 +242,46 @@ def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
-    return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
+def _entry_cell(view: EntryColumn) -> Callable[[Entry], Cell]:
+    """A check's figure of the entry as its view draws it (`harness.checks.views.EntryColumn`)."""
+
+    def cell(entry: Entry) -> Cell:
+        if view.quantile:
+            return interval_cell(
+                entry.own_quantile(view.figure, view.quantile), view.kind, f"{view.figure}.{view.quantile}"
+            )
+        figures = dict(entry.own)
+        if view.present and not figures.get(view.present):
+            return Cell(text="–", sort=None)
+        value = figures.get(view.figure)
+        return Cell(
+            text="–" if value is None else view.prefix + fmt(value * view.scale, view.kind),
+            sort=value,
+            note=view.note.format(**figures) if view.note else "",
+            key=view.figure,
+            value=value,
+        )
+
+    return cell
+
+
+def _with_entry_columns(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with each check's columns of its figures of the entry (`harness.checks.views.
+    EntryColumn`: a latency's p50, p95, ...), each right after the column its view names, in turn."""
+    placed = list(columns)
+    for _, views in with_views():
+        for view in views.entry_columns:
+            at = next((i + 1 for i, one in enumerate(placed) if one.key == view.after), len(placed))
+            column = ReportColumn(
+                key=view.key,
+                heading=view.heading,
+                meaning=view.meaning,
+                cell=_entry_cell(view),
+                default=view.default,
+                streaming=view.streaming,
+            )
+            placed.insert(at, column)
+    return tuple(placed)
 
 
 _FIGURES: tuple[ReportColumn, ...] = (
@@ -292,81 +309,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         meaning="Share of sent jobs that returned audio, with its Wilson 95% interval.",
         cell=lambda e: interval_cell(e.success, "rate", "success"),
         better="high",
-    ),
-    ReportColumn(
-        key="p50",
-        heading="latency p50",
-        meaning="Median end-to-end latency of successful jobs (request sent → audio complete), "
-        "with a bootstrap 95% interval.",
-        cell=_latency("p50"),
-    ),
-    ReportColumn(
-        key="p95",
-        heading="p95",
-        meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
-        cell=_latency("p95"),
-    ),
-    ReportColumn(
-        key="p99", heading="p99", meaning="99th percentile of the same latency.", cell=_latency("p99"), default=False
-    ),
-    ReportColumn(key="mean", heading="mean", meaning="Mean of the same latency.", cell=_latency("mean"), default=False),
-    ReportColumn(
-        key="width",
-        heading="± job",
-        meaning="How precisely each job's latency is known: half the median width of the interval "
-        "that must hold it (polling and whole-second server clocks blur completion). The column is "
-        "e2e_bracket in the rows.",
-        cell=_width,
-    ),
-    ReportColumn(
-        key="ttfa",
-        heading="TTFA p50",
-        meaning="Median time to first audio of streamed answers, from the first text token sent "
-        "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
-        "token by token as the run says) to the first decodable audio.",
-        cell=_stream("ttfa", "ttfa_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
-        key="heard",
-        heading="heard p50",
-        meaning="Median time from the first token until speech is first heard: time to first "
-        "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
-        cell=_stream("perceived_ttfa", "perceived_ttfa_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
-        key="last_audio",
-        heading="last audio p50",
-        meaning="Median time from the first token to the last audio chunk.",
-        cell=_stream("last_audio", "last_audio_ms"),
-        default=False,
-        streaming=True,
-    ),
-    ReportColumn(
-        key="jitter",
-        heading="jitter p95",
-        meaning="Median over streams of each stream's 95th percentile wait between consecutive "
-        "audio chunks: how unevenly the audio comes.",
-        cell=_stream("jitter", "jitter_p95_ms"),
-        streaming=True,
-    ),
-    ReportColumn(
-        key="underruns",
-        heading="underruns",
-        meaning="Playback stalls: times a player that starts at the first audio ran out "
-        "before the next chunk came, summed over the model's streams, and how many streams stalled.",
-        cell=_underruns,
-        streaming=True,
-    ),
-    ReportColumn(
-        key="rtf",
-        heading="RTF p50",
-        meaning="Median real-time factor: time from the first token to the stream's end / seconds of "
-        "audio (below 1: the audio comes faster than it plays).",
-        cell=_stream("real_time_factor", "real_time_factor", "num"),
-        default=False,
-        streaming=True,
     ),
     *_own_columns(""),
     ReportColumn(
@@ -503,7 +445,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_FIGURES))
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_entry_columns(_FIGURES)))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:

@@ -84,6 +84,7 @@ from xml.etree import ElementTree
 from harness.checks import (
     OwnFigures,
     OwnViews,
+    QuantileRise,
     RatioTest,
     ShiftView,
     changes_between,
@@ -118,8 +119,6 @@ from harness.results import (
     shipped_language_verdicts,
     source_of,
     sweep_levels,
-    timed,
-    untroubled,
 )
 
 Requests = Sequence[RequestRow]  # one offering's rows of a run
@@ -136,13 +135,28 @@ def _placed(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, A
     return found
 
 
+def _before(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
+    """`items` (each a name and its value) with each of `placed` (the name it precedes, its own name, its value)
+    before the item of that name, in turn (a check's test where its figure stood before its check was declared:
+    latency's before cost); after them all where none has it."""
+    found = list(items)
+    for before, name, value in placed:
+        at = next((i for i, (key, _) in enumerate(found) if key == before), len(found))
+        found.insert(at, (name, value))
+    return found
+
+
+def _quantile_rises() -> tuple[QuantileRise, ...]:
+    """Each check's tests of a long-tailed figure (`harness.checks.views.QuantileRise`), in the registry's order."""
+    return tuple(view for _, views in with_views() if (view := views.quantile_rise) is not None)
+
+
 def _ratio_tests() -> tuple[tuple[str, RatioTest], ...]:
     """Each check's ratio test (`harness.checks.views.RatioTest`), with the name of the check declaring it."""
     return tuple((check.name, view) for check, views in with_views() if (view := views.ratio_test) is not None)
 
 
 class BuiltInMetric(StrEnum):
-    LATENCY = "latency"
     COST = "cost"
     SUCCESS = "success"
     CONTRACT = "contract"
@@ -161,7 +175,10 @@ else:
         [
             (name.upper(), value)
             for value, name in _placed(
-                [(one.value, one.name) for one in BuiltInMetric],
+                _before(
+                    [(one.value, one.name) for one in BuiltInMetric],
+                    ((view.before, view.metric, view.metric) for view in _quantile_rises()),
+                ),
                 ((view.after, view.metric, view.metric) for _, view in _ratio_tests()),
             )
         ]
@@ -193,17 +210,22 @@ class Ruling(StrEnum):
 
 def _declared_thresholds() -> dict[str, float]:
     return {
-        view.threshold: check.declaration.thresholds[view.threshold]
+        name: check.declaration.thresholds[name]
         for check, views in with_views()
-        for view in (views.shift, views.run_test, views.ratio_test)
-        if view is not None
+        for name in (
+            *(view.threshold for view in (views.shift, views.run_test, views.ratio_test) if view is not None),
+            *(one.threshold for one in (views.quantile_rise.statistics if views.quantile_rise else ())),
+        )
     }
+
+
+def _preceding() -> dict[str, str]:
+    """Each quantile test's threshold (and method) by its name, with the built-in one it precedes."""
+    return {one.threshold: view.before for view in _quantile_rises() for one in view.statistics}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GateThresholds:
-    latency_p50: float = 0.10  # relative increase
-    latency_p95: float = 0.20  # relative increase
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
@@ -217,11 +239,14 @@ class GateThresholds:
     def named(self) -> dict[str, Any]:
         """Every threshold by its name in `--threshold`: a ratio test's where its figure's stood before its check was
         declared (its view's `after`), the other declared ones last."""
-        after = {view.threshold: view.after for _, view in _ratio_tests()}
+        after, before = {view.threshold: view.after for _, view in _ratio_tests()}, _preceding()
         return dict(
             _placed(
-                [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "declared"],
-                ((after.get(name, ""), name, value) for name, value in self.declared.items()),
+                _before(
+                    [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "declared"],
+                    ((before[name], name, value) for name, value in self.declared.items() if name in before),
+                ),
+                ((after.get(name, ""), name, value) for name, value in self.declared.items() if name not in before),
             )
         )
 
@@ -246,9 +271,6 @@ class GateThresholds:
 _METHODS = {
     "rule": "regression = beyond threshold AND Holm-adjusted one-sided p < alpha (NEW worse than BASE)",
     "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
-    "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater'), jobs marked "
-    "client-saturated left out",
-    "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
     "cost": "two-sample percentile bootstrap of mean cost per request (the billed cost where the answers said what "
     "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
@@ -276,8 +298,16 @@ _METHODS = {
     },
     **{views.run_test.metric: views.run_test.method for _, views in with_views() if views.run_test is not None},
 }
-# each ratio test's method where its figure's stood before its check was declared
-METHODS = dict(_placed(list(_METHODS.items()), ((view.after, view.metric, view.method) for _, view in _ratio_tests())))
+# each quantile test's and ratio test's method where its figure's stood before its check was declared
+METHODS = dict(
+    _placed(
+        _before(
+            list(_METHODS.items()),
+            ((view.before, one.threshold, one.method) for view in _quantile_rises() for one in view.statistics),
+        ),
+        ((view.after, view.metric, view.method) for _, view in _ratio_tests()),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -409,55 +439,64 @@ def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
 
-def _latency(
+def _risen(
+    view: QuantileRise,
     base: Requests,
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
     rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
 ) -> Iterable[Check]:
-    """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
-    saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
-    kept_b, kept_n = untroubled(base, rules[0]), untroubled(new, rules[1])
-    b, n = floats(r.e2e_ms for r in kept_b), floats(r.e2e_ms for r in kept_n)
-    left_out = (len(timed(base)) - len(kept_b), len(timed(new)) - len(kept_n))
-    said = (
-        (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",)
-        if any(left_out)
-        else ()
-    )
-    for name, threshold, test, needed in (
-        ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
-        ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
-    ):
+    """A check's tests of a long-tailed figure, from the clips the client was not saturated for (the view's `kept`):
+    a clip marked saturated timed the client's own stall, so no verdict is drawn from it; each says how many it left
+    out."""
+    kept_b, kept_n = view.kept(base, rules[0]), view.kept(new, rules[1])
+    b, n = floats(view.value(r) for r in kept_b), floats(view.value(r) for r in kept_n)
+    left_out = (len(view.counted(base)) - len(kept_b), len(view.counted(new)) - len(kept_n))
+    said = (view.left_out.format(base=left_out[0], new=left_out[1]),) if any(left_out) else ()
+    for one in view.statistics:
+        threshold = t.declared[one.threshold]
+        needed = t.min_samples if one.shift else t.min_samples_tail
         label = f"+{threshold:.0%} relative"
-        if min(len(b), len(n)) < needed:
-            yield Check(
-                provider=who[0],
-                model=who[1],
-                metric=Metric.LATENCY,
-                statistic=name,
-                verdict=Ruling.INSUFFICIENT,
-                threshold=label,
-                change=None,
-                details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each", *said),
-            )
-            continue
-        diff = test()
-        change = _relative(diff)
-        yield Check(
+        short = Check(
             provider=who[0],
             model=who[1],
-            metric=Metric.LATENCY,
-            statistic=name,
-            verdict=Ruling.OK,
+            metric=Metric(view.metric),
+            statistic=one.statistic,
+            verdict=Ruling.INSUFFICIENT,
             threshold=label,
+            change=None,
+            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {needed} each", *said),
+        )
+        if min(len(b), len(n)) < needed:
+            yield short
+            continue
+        diff = mann_whitney_greater(b, n) if one.shift else quantile_difference(b, n, one.quantile)
+        change = _relative(diff)
+        yield replace(
+            short,
+            verdict=Ruling.OK,
             change=change,
             difference=diff,
-            unit="ms",
+            unit=view.unit,
             beyond=change > threshold,
             details=said,
         )
+
+
+def _rises(
+    base: Requests,
+    new: Requests,
+    t: GateThresholds,
+    who: tuple[str, str],
+    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    curve: bool = False,
+) -> Iterable[Check]:
+    """Every check's tests of a long-tailed figure (`harness.checks.views.QuantileRise`; at a level of a load sweep,
+    those compared as curves)."""
+    for view in _quantile_rises():
+        if view.curve or not curve:
+            yield from _risen(view, base, new, t, who, rules)
 
 
 def _curve(
@@ -470,7 +509,7 @@ def _curve(
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
         b, n = at_level(base, level), at_level(new, level)
-        for check in (*_latency(b, n, t, who, rules), *_success(b, n, t, who)):
+        for check in (*_rises(b, n, t, who, rules, curve=True), *_success(b, n, t, who)):
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
@@ -852,7 +891,7 @@ def compare_runs(
     checks: list[Check] = []
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
-        checks.extend(_latency(b, n, t, who, rules))
+        checks.extend(_rises(b, n, t, who, rules))
         checks.extend(_ratio_tested(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))

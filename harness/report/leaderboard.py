@@ -4,11 +4,11 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 `compare` print); this module adds what a report shows beside them, computed over the same rows:
 
 * success rate = ok / sent, with a Wilson 95% interval;
-* latency p50/p95/p99 and mean with percentile-bootstrap 95% intervals (``stats``), TTFA the same;
 * every registered check (`harness.checks`) pooled as it declares;
 * the figures of a registered check with views of its own, each under its key where its view places it among the
-  built-in ones (`harness.checks.views.EntryFigures`: the pooled WER with its interval, the CER pooled apart, the
-  per-utterance means beside them, after `scored`, as the check's figures give them);
+  built-in ones (`harness.checks.views.EntryFigures`), as the check pools them: the latency's and the streams'
+  quantiles with their intervals after `success` and `polls_mean`, the pooled WER with its interval, the CER pooled
+  apart and the per-utterance means beside them after `scored`;
 * a registered check's share of successes with its Wilson 95% interval, where its views give one
   (`harness.checks.views.ShareColumn`), under its key for every offering;
 * Pareto: not dominated in (cost per 1M characters, the figure a registered check's view weighs against cost:
@@ -42,12 +42,8 @@ from harness.core.checks import CheckDeclaration
 from harness.report.stats import (
     Interval,
     proportion_interval,
-    quantile_interval,
-    skewed_mean,
 )
 from harness.results import (
-    QUANTILES,
-    Distribution,
     ModelFigures,
     RequestRow,
     RunRows,
@@ -84,8 +80,6 @@ class Entry:
     ok: int
     skipped: int
     success: Interval
-    latency: dict[str, Interval]  # "p50", "p95", "p99", "mean" of e2e_ms
-    ttfa: dict[str, Interval]  # same keys over ttfa_ms; empty when nothing streamed
     cost_total_usd: float | None
     cost_per_request_usd: float | None
     cost_per_audio_minute_usd: float | None
@@ -99,14 +93,6 @@ class Entry:
     errors: dict[str, int]
     polls_mean: float | None
     pareto: bool = False
-    latency_width_ms: float | None = None  # median width of the per-job interval that holds the true latency
-    perceived_ttfa: dict[str, Interval] = field(default_factory=dict)  # streams: when speech is first heard
-    last_audio: dict[str, Interval] = field(default_factory=dict)  # streams: first token -> last audio
-    jitter: dict[str, Interval] = field(default_factory=dict)  # streams: each stream's p95 gap between chunks
-    real_time_factor: dict[str, Interval] = field(default_factory=dict)  # streams
-    underruns: int = 0  # streams: times a listener ran dry, summed
-    underrun_streams: int = 0  # streams that ran dry at least once
-    streams: int = 0  # streams with a listener's figures
     # cost as planned and as billed (harness.results.cost_figures)
     cost_source: str = "none"  # billed | planned | mixed | none: what the cost figures above use
     cost_per_million_chars_usd: float | None = None
@@ -149,18 +135,30 @@ class Entry:
         figure = self.own_figure(key)
         return _EMPTY if figure is None else Interval(*figure)
 
+    def own_quantile(self, key: str, name: str) -> Interval | None:
+        """A quantile ("p50", ..., "mean") of a check's figure of intervals by name (a time's), with its interval;
+        None where no clip gave the figure."""
+        found = (self.own_figure(key) or {}).get(name)
+        return None if found is None else Interval(*found)
+
     def _entry_figure(self, one: EntryFigure) -> Any:
-        return self.own_interval(one.figure).to_json() if one.interval else self.own_figure(one.figure)
+        """A check's figure as the JSON gives it: an interval (`one.interval`) or intervals by name (a time's
+        quantiles) as JSON intervals, any other as it is."""
+        if one.interval:
+            return self.own_interval(one.figure).to_json()
+        value = self.own_figure(one.figure)
+        if isinstance(value, dict):
+            return {name: Interval(*each).to_json() for name, each in value.items()}
+        return value
 
     def _placed(self, shown: dict[str, Any]) -> dict[str, Any]:
         """`shown` with each check's figures the leaderboard gives right after the built-in key its view names
         (`harness.checks.views.EntryFigures`), in the registry's order."""
         after: dict[str, list[tuple[str, Any]]] = {}
         for _, views in with_views():
-            if views.entry is not None:
-                after.setdefault(views.entry.after, []).extend(
-                    (one.key, self._entry_figure(one)) for one in views.entry.figures
-                )
+            for figures in views.entry:
+                shown_after = after.setdefault(figures.after, [])
+                shown_after.extend((one.key, self._entry_figure(one)) for one in figures.figures)
         placed: dict[str, Any] = {}
         for key, value in shown.items():
             placed[key] = value
@@ -176,9 +174,6 @@ class Entry:
         return self.ok == self.sent
 
     def to_json(self) -> dict[str, Any]:
-        def intervals(values: dict[str, Interval]) -> dict[str, Any]:
-            return {key: value.to_json() for key, value in values.items()}
-
         return self._placed(
             {
                 "provider": self.provider,
@@ -187,8 +182,6 @@ class Entry:
                 "ok": self.ok,
                 "skipped": self.skipped,
                 "success": self.success.to_json(),
-                "latency_ms": intervals(self.latency),
-                "ttfa_ms": intervals(self.ttfa),
                 "cost_total_usd": self.cost_total_usd,
                 "cost_per_request_usd": self.cost_per_request_usd,
                 "cost_per_audio_minute_usd": self.cost_per_audio_minute_usd,
@@ -201,14 +194,6 @@ class Entry:
                 "findings": self.findings,
                 "errors": self.errors,
                 "polls_mean": self.polls_mean,
-                "latency_width_ms": self.latency_width_ms,
-                "perceived_ttfa_ms": intervals(self.perceived_ttfa),
-                "last_audio_ms": intervals(self.last_audio),
-                "jitter_p95_ms": intervals(self.jitter),
-                "real_time_factor": intervals(self.real_time_factor),
-                "underruns": self.underruns,
-                "underrun_streams": self.underrun_streams,
-                "streams": self.streams,
                 "cost_source": self.cost_source,
                 "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
                 "cost_per_hour_usd": self.cost_per_hour_usd,
@@ -306,14 +291,6 @@ class Leaderboard:
         return {"entries": [e.to_json() for e in self.entries], "notes": list(self.notes)}
 
 
-def _distribution(values: Distribution) -> dict[str, Interval]:
-    if not values.samples:
-        return {}
-    found = {f"p{round(q * 100)}": quantile_interval(values.samples, q) for q in QUANTILES}
-    found["mean"] = skewed_mean(values.samples)  # times are long-tailed: no interval of their mean holds at a few
-    return found
-
-
 def entry_for(figures: ModelFigures) -> Entry:
     cost = figures.cost
     return Entry(
@@ -323,10 +300,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         ok=figures.ok,
         skipped=figures.skipped,
         success=proportion_interval(figures.ok, figures.sent),
-        latency=_distribution(figures.latency),
-        ttfa=_distribution(figures.ttfa),
-        latency_width_ms=figures.latency_width_p50,
-        perceived_ttfa=_distribution(figures.perceived_ttfa),
         cost_total_usd=cost.total_usd,
         cost_per_request_usd=cost.per_request_usd,
         cost_per_audio_minute_usd=cost.per_audio_minute_usd,
@@ -339,12 +312,6 @@ def entry_for(figures: ModelFigures) -> Entry:
         findings=figures.findings,
         errors=figures.errors,
         polls_mean=figures.polls_per_job,
-        last_audio=_distribution(figures.stream.last_audio),
-        jitter=_distribution(figures.stream.jitter),
-        real_time_factor=_distribution(figures.stream.real_time_factor),
-        underruns=figures.stream.underruns,
-        underrun_streams=figures.stream.underrun_streams,
-        streams=figures.stream.streams,
         cost_source=cost.source,
         cost_per_million_chars_usd=cost.per_million_chars_usd,
         cost_per_hour_usd=cost.per_hour_usd,
@@ -422,7 +389,7 @@ def _with_own(entries: list[Entry], rows: RunRows) -> list[Entry]:
 def _own_keys(views: OwnViews) -> tuple[str, ...]:
     """The figures of a check the entry keeps: those its JSON gives, those the report's faces read, those its views
     place among the built-in keys and the one the front weighs."""
-    placed = () if views.entry is None else tuple(one.figure for one in views.entry.figures)
+    placed = tuple(one.figure for group in views.entry for one in group.figures)
     weighed = () if views.front is None else (views.front.figure,)
     return tuple(dict.fromkeys((*views.figure_keys, *views.report_keys, *placed, *weighed)))
 

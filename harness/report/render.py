@@ -276,7 +276,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         charts = {"load": figure_html(load_figure(curves), "chart-load"), **charts}
     env = _environment()
     template = env.get_template("report.html.j2")
-    streaming = any(entry.ttfa for entry in board.entries)
+    streaming = any(entry.own_figure("ttfa_ms") for entry in board.entries)  # some model streamed
     health = saturation(rows)
     columns = shown(streaming)
     return template.render(

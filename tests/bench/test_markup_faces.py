@@ -67,8 +67,6 @@ def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_jud
         ok=1,
         skipped=0,
         success=nan,
-        latency={},
-        ttfa={},
         cost_total_usd=None,
         cost_per_request_usd=None,
         cost_per_audio_minute_usd=None,

@@ -47,6 +47,7 @@ NEW_CHECKS = (
     "language_heard",
     "read_right",
     "word_error",
+    "response_time",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (

@@ -186,8 +186,6 @@ def test_the_report_column_and_section_read_the_checks_figures() -> None:
         ok=1,
         skipped=0,
         success=nan,
-        latency={},
-        ttfa={},
         cost_total_usd=None,
         cost_per_request_usd=None,
         cost_per_audio_minute_usd=None,

@@ -34,8 +34,6 @@ def _entry(
         ok=ok,
         skipped=0,
         success=Interval(ok / 8, 0.5, 1.0, 8),
-        latency={},
-        ttfa={},
         cost_total_usd=None,
         cost_per_request_usd=None,
         cost_per_audio_minute_usd=None,
