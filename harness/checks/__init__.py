@@ -8,14 +8,16 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (the WER and CER, client health, the latency
-figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
-(`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
+(docs/checks.md lists them). The checks that predate this package (the WER and CER, the client's own health, the
+latency figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s
+series (`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
 their views (`with_views`), the leaderboard's own WER and CER figures, its front and the cost–WER chart not yet
 (docs/checks.md#wercer).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
+The client's own health is one too, a check of the run's measuring rather than of an answer: its view (`RunNoteView`)
+gives every face its note on the run and the jobs whose latency it disowns.
 """
 
 from harness.checks.change import (
@@ -59,6 +61,8 @@ from harness.checks.views import (
     RatioTest,
     ReportSection,
     RuleView,
+    RunNote,
+    RunNoteView,
     RunSeries,
     RunTest,
     SectionView,
@@ -91,6 +95,8 @@ __all__ = [
     "RatioTest",
     "ReportSection",
     "RuleView",
+    "RunNote",
+    "RunNoteView",
     "RunSeries",
     "RunTest",
     "SectionView",

@@ -375,7 +375,44 @@ class OwnViews:
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
     columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
+    run_note: RunNoteView | None = None  # what the check says of the whole run on every face, the jobs it disowns
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
         return self.from_run(rows) if self.from_run is not None else self.figures(rows.requests)
+
+
+# A check of the run's own measuring rather than of an answer (whether the client kept up): what it says of the whole
+# run on every face, and the jobs whose timing it disowns.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunNote:
+    """What a check says of one run before any figure, and the jobs whose timing it disowns. `named`: the line naming
+    the run (None: nothing to name), the report's warning above its leaderboard, `compare`'s note of its side and
+    `history`'s line and page item of the run; `aside`: a line said beside it, not naming the run (None: nothing), the
+    report's quiet paragraph; `section`: the summary's section right after the models table (None: none); `disowns`: a
+    job whose latency (and failure) is the client's, not the provider's, left out of every latency verdict (`compare`,
+    `history`'s latency series), counted in the summary's column and marked in the report's list of jobs."""
+
+    named: str | None
+    aside: str | None
+    section: SectionView | None
+    disowns: Callable[[RequestRow], bool]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunNoteView:
+    """Where each face says a check's `RunNote` of a run (`note`) in the check's words: the summary's models table's
+    column of each offering's disowned jobs ("2/24"), after its jobs' counts (`heading`, JSON `key`; shown where some
+    offering has any), `compare`'s detail of each latency check that left jobs out (`left_out`, formatted with
+    `base` and `new`, the jobs of each), and `history`'s page list of the runs it names (`page_heading`, its id
+    `page_id`, `page_method` under it)."""
+
+    note: Callable[[RunRows], RunNote]
+    heading: str
+    key: str
+    left_out: str
+    page_heading: str
+    page_id: str
+    page_method: str
