@@ -44,6 +44,7 @@ from harness.checks.registry import (
     DeclaredCheck,
     generic,
     registered,
+    run_notes,
     with_views,
 )
 from harness.checks.views import (
@@ -72,6 +73,9 @@ from harness.checks.views import (
     Shown,
     Tested,
     Worse,
+    aside,
+    disowning,
+    named,
 )
 
 __all__ = [
@@ -106,18 +110,22 @@ __all__ = [
     "Shown",
     "Tested",
     "Worse",
+    "aside",
     "changes_between",
     "counted_change",
     "counted_checks",
     "counted_columns",
     "counted_value",
+    "disowning",
     "every_field",
     "generic",
+    "named",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
     "registered",
+    "run_notes",
     "said_with",
     "with_views",
 ]

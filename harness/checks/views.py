@@ -416,3 +416,19 @@ class RunNoteView:
     page_heading: str
     page_id: str
     page_method: str
+
+
+def disowning(notes: Iterable[RunNote]) -> Callable[[RequestRow], bool]:
+    """Whether any of a run's notes disowns a job (its latency not the provider's)."""
+    said = tuple(notes)
+    return lambda row: any(note.disowns(row) for note in said)
+
+
+def named(notes: Iterable[RunNote]) -> str | None:
+    """The lines naming the run, one after another (None: no note names it)."""
+    return " ".join(line for note in notes if (line := note.named) is not None) or None
+
+
+def aside(notes: Iterable[RunNote]) -> str | None:
+    """The lines the notes say beside, one after another (None: none)."""
+    return " ".join(line for note in notes if (line := note.aside) is not None) or None

@@ -51,9 +51,10 @@ checks     every registered check with a change       the check's own     paired
            one per category); its view's own metric   --threshold)
 =========  =========================================  ==================  ==================================
 
-Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
-that ran mostly while the runner or the embedded sandbox could not keep up timed the client's stall, not the
-provider); each latency check says how many it left out, and a saturated run is named in the notes.
+Latency is compared only over the jobs no registered check of the run's own measuring disowns (its note on the run,
+`harness.checks.run_notes`: a job that ran mostly while the runner or the embedded sandbox could not keep up timed the
+client's stall, not the provider); each latency check says how many it left out, and a run a note names is named in
+the notes.
 
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
 fewer than ``min_samples`` (5) values on either side is reported as "insufficient data", never a
@@ -85,14 +86,18 @@ from harness.checks import (
     OwnFigures,
     OwnViews,
     RatioTest,
+    RunNote,
+    RunNoteView,
     ShiftView,
     changes_between,
     counted_change,
     counted_checks,
+    disowning,
+    named,
+    run_notes,
     with_views,
 )
 from harness.core.checks import ChangeTest
-from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.stats import (
@@ -113,16 +118,15 @@ from harness.results import (
     group,
     job_usd,
     json_list,
-    saturation,
     sent,
     shipped_language_verdicts,
     source_of,
     sweep_levels,
     timed,
-    untroubled,
 )
 
 Requests = Sequence[RequestRow]  # one offering's rows of a run
+Notes = Sequence[tuple[RunNoteView, RunNote]]  # what each check of a run's own measuring says of it (`run_notes`)
 
 
 def _placed(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
@@ -414,18 +418,15 @@ def _latency(
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
-    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    notes: tuple[Notes, Notes] = ((), ()),
 ) -> Iterable[Check]:
-    """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
-    saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
-    kept_b, kept_n = untroubled(base, rules[0]), untroubled(new, rules[1])
+    """Latency from the timed jobs no note of either run disowns (`harness.checks.run_notes`): a job that ran while
+    the client was saturated timed the client's own stall, so no verdict is drawn from it; the check says how many
+    each note left out."""
+    kept_b = [r for r in timed(base) if not disowning(note for _, note in notes[0])(r)]
+    kept_n = [r for r in timed(new) if not disowning(note for _, note in notes[1])(r)]
     b, n = floats(r.e2e_ms for r in kept_b), floats(r.e2e_ms for r in kept_n)
-    left_out = (len(timed(base)) - len(kept_b), len(timed(new)) - len(kept_n))
-    said = (
-        (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",)
-        if any(left_out)
-        else ()
-    )
+    said = _left_out(base, new, notes)
     for name, threshold, test, needed in (
         ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
         ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
@@ -460,17 +461,28 @@ def _latency(
         )
 
 
+def _left_out(base: Requests, new: Requests, notes: tuple[Notes, Notes]) -> tuple[str, ...]:
+    """Each note's words for the timed jobs of BASE and NEW it disowns, where it disowns any (notes of one run
+    and the other by the same registered checks, in the registry's order)."""
+    said = []
+    for (view, base_note), (_, new_note) in zip(*notes, strict=True):
+        left = sum(map(base_note.disowns, timed(base))), sum(map(new_note.disowns, timed(new)))
+        if any(left):
+            said.append(view.left_out.format(base=left[0], new=left[1]))
+    return tuple(said)
+
+
 def _curve(
     base: Requests,
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
-    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    notes: tuple[Notes, Notes] = ((), ()),
 ) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
         b, n = at_level(base, level), at_level(new, level)
-        for check in (*_latency(b, n, t, who, rules), *_success(b, n, t, who)):
+        for check in (*_latency(b, n, t, who, notes), *_success(b, n, t, who)):
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
@@ -847,17 +859,16 @@ def compare_runs(
 ) -> Comparison:
     t = thresholds or GateThresholds()
     base_groups, new_groups = group(base.requests), group(new.requests)
-    health = saturation(base), saturation(new)
-    rules = (health[0].rule, health[1].rule)
+    runs_said = run_notes(base), run_notes(new)  # what each check of the runs' own measuring says of them
     checks: list[Check] = []
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
-        checks.extend(_latency(b, n, t, who, rules))
+        checks.extend(_latency(b, n, t, who, runs_said))
         checks.extend(_ratio_tested(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
-        checks.extend(_curve(b, n, t, who, rules))
+        checks.extend(_curve(b, n, t, who, runs_said))
         checks.extend(_run_tested(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
         checks.extend(_ruled(base, new, who))
@@ -866,7 +877,11 @@ def compare_runs(
         checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
-    notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]
+    notes += [
+        f"{side}: {line}"
+        for side, said in (("BASE", runs_said[0]), ("NEW", runs_said[1]))
+        if (line := named(note for _, note in said))
+    ]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
         notes.append(
             f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, offering_checks, with_views
+from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, offering_checks, run_notes, with_views
 from harness.measurement import (
     CategoryFigures,
     LanguageFigures,
@@ -245,7 +245,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     scored_run = rows.run.asr_model is not None
     counts = tally(rows)
     lines = tuple(_line(f, scored_run) for f in model_figures(rows))
-    notes = tuple((view, view.note(rows)) for _, views in with_views() if (view := views.run_note) is not None)
+    notes = run_notes(rows)
     return Summary(
         run_id=rows.run_id,
         status=str(rows.run.status),
