@@ -423,8 +423,8 @@ def _latency(
     """Latency from the timed jobs no note of either run disowns (`harness.checks.run_notes`): a job that ran while
     the client was saturated timed the client's own stall, so no verdict is drawn from it; the check says how many
     each note left out."""
-    kept_b = [r for r in timed(base) if not disowning(note for _, note in notes[0])(r)]
-    kept_n = [r for r in timed(new) if not disowning(note for _, note in notes[1])(r)]
+    disowns = disowning(note for _, note in notes[0]), disowning(note for _, note in notes[1])
+    kept_b, kept_n = [r for r in timed(base) if not disowns[0](r)], [r for r in timed(new) if not disowns[1](r)]
     b, n = floats(r.e2e_ms for r in kept_b), floats(r.e2e_ms for r in kept_n)
     said = _left_out(base, new, notes)
     for name, threshold, test, needed in (

@@ -274,7 +274,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     env = _environment()
     template = env.get_template("report.html.j2")
     streaming = any(entry.ttfa for entry in board.entries)
-    notes = [note for _, note in run_notes(rows)]
+    notes = [note for _, note in run_notes(rows)]  # what each check of the run's own measuring says of it
+    disowns = disowning(notes)
     columns = shown(streaming)
     return template.render(
         run=rows.run,
@@ -291,7 +292,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves=curves,
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
-        utterances=[_utterance(r, audio, disowning(notes)) for r in requests],
+        utterances=[_utterance(r, audio, disowns) for r in requests],
         saturation_line=named(notes),
         held_line=aside(notes),
         languages=_languages(rows, audio),
