@@ -8,14 +8,16 @@ Modules: `registry` (`DeclaredCheck`, `ClipCheck`, `registered`: every module he
 offering's checks over a run: `offering_checks`), `change` (a check's change between two runs: `changes_between`,
 paired; `counted_change`, a counted check's run against run), `views` (`OwnViews`: each face's view of a check whose
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
-(docs/checks.md lists them). The checks that predate this package (the WER and CER, client health, the latency
-figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
-(`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
-their views (`with_views`), and so do the leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the
-cost chart (`QualityAxis`) and the library's `ModelLine.quality` (`LineQuality`) (docs/checks.md#wercer).
+(docs/checks.md lists them). The checks that predate this package are registered now, each read through its views
+(`with_views`): `compare`'s tests (`RatioTest`, `QuantileRise`), `history`'s series (`FigureSeries`,
+`QuantileSeries`), the summary's columns (`PlacedColumns`), the report's (`FigureColumn`, `EntryColumn`), the
+leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the cost chart (`QualityAxis`) and the library's
+`ModelLine.quality` (`LineQuality`) (docs/checks.md).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
+A check of the run's own measuring rather than of an answer gives every face its note on the run and the jobs whose
+latency it disowns (`RunNoteView`, `run_notes`).
 """
 
 from harness.checks.change import (
@@ -42,6 +44,7 @@ from harness.checks.registry import (
     DeclaredCheck,
     generic,
     registered,
+    run_notes,
     with_views,
 )
 from harness.checks.views import (
@@ -67,6 +70,8 @@ from harness.checks.views import (
     RatioTest,
     ReportSection,
     RuleView,
+    RunNote,
+    RunNoteView,
     RunSeries,
     RunTest,
     SectionView,
@@ -76,6 +81,9 @@ from harness.checks.views import (
     Shown,
     Tested,
     Worse,
+    aside,
+    disowning,
+    named,
 )
 
 __all__ = [
@@ -107,6 +115,8 @@ __all__ = [
     "RatioTest",
     "ReportSection",
     "RuleView",
+    "RunNote",
+    "RunNoteView",
     "RunSeries",
     "RunTest",
     "SectionView",
@@ -116,18 +126,22 @@ __all__ = [
     "Shown",
     "Tested",
     "Worse",
+    "aside",
     "changes_between",
     "counted_change",
     "counted_checks",
     "counted_columns",
     "counted_value",
+    "disowning",
     "every_field",
     "generic",
+    "named",
     "offering_checks",
     "offering_value",
     "paired_change",
     "pool",
     "registered",
+    "run_notes",
     "said_with",
     "with_views",
 ]

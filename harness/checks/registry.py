@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.checks.views import OwnViews
+from harness.checks.views import OwnViews, RunNote, RunNoteView
 from harness.core.checks import CheckDeclaration
-from harness.results import RequestRow
+from harness.results import RequestRow, RunRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +73,9 @@ def generic() -> tuple[DeclaredCheck, ...]:
 def with_views() -> tuple[tuple[DeclaredCheck, OwnViews], ...]:
     """The registered checks with views of their own, each with them, in the registry's order."""
     return tuple((check, check.views) for check in registered() if check.views is not None)
+
+
+def run_notes(rows: RunRows) -> tuple[tuple[RunNoteView, RunNote], ...]:
+    """What every registered check of the run's own measuring says of the run (its `RunNote`), with the view that
+    says where each face says it, in the registry's order."""
+    return tuple((view, view.note(rows)) for _, views in with_views() if (view := views.run_note) is not None)

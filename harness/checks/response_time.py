@@ -12,13 +12,13 @@ audio are medians without an interval.
 
 A change between runs (`ChangeTest.QUANTILE_RISE`, rule `latency`, as `compare --fail-on latency` had it): NEW's p50
 above BASE's by more than 10% (`compare --threshold latency_p50=...`) by a one-sided Mann–Whitney U, its p95 by more
-than 20% (`latency_p95`) by a two-sample percentile bootstrap, over the timed jobs the client was not saturated for
-(`harness.results.untroubled`: a job marked saturated timed the client's own stall). Named "response time", not
-"latency": that word is every face's column heading.
+than 20% (`latency_p95`) by a two-sample percentile bootstrap, over the timed jobs no note of the run disowns
+(`harness.checks.run_notes`: client health's disowns a job marked saturated, which timed the client's own
+stall). Named "response time", not "latency": that word is every face's column heading.
 
 Its views (`VIEWS`): `compare`'s tests (`quantile_rise`: the p50 and p95, whole-run and at each level of a load
 sweep, before cost), `history`'s series "Latency p50", "Latency p95", "First audio p50" (`quantile_series`: the
-entry's figures, log scale, from the untroubled jobs), the leaderboard's JSON keys of its figures (`entry`) and
+entry's figures, log scale, from the jobs no note disowns), the leaderboard's JSON keys of its figures (`entry`) and
 the report's latency and stream columns (`entry_columns`). Not through them yet: the summary's latency figures
 (docs/checks.md#response-time says why).
 """
@@ -43,7 +43,7 @@ from harness.checks.views import (
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.core.quantiles import quantile
 from harness.measurement import mean_without_interval, quantile_interval_exact
-from harness.results import QUANTILES, RequestRow, group, timed, untroubled
+from harness.results import QUANTILES, RequestRow, group, timed
 
 P50_RISE = 0.10  # compare: NEW's p50 later by more than this share of BASE's
 P95_RISE = 0.20  # compare: NEW's p95 later by more than this share of BASE's (a tail moves more between runs)
@@ -359,8 +359,6 @@ VIEWS = OwnViews(
         measured="timed jobs",
         value=lambda r: r.e2e_ms,
         counted=timed,
-        kept=untroubled,
-        left_out="left out, the client saturated while they ran: {base} BASE and {new} NEW jobs",
         statistics=(
             QuantileStatistic(
                 statistic="latency p50 (ms)",

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harness.core.client_health import SaturationRule
 from harness.results import RequestRow, RunRows
 
 
@@ -382,6 +381,7 @@ class OwnViews:
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
     entry_columns: tuple[EntryColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
+    run_note: RunNoteView | None = None  # what the check says of the whole run on every face, the jobs it disowns
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""
@@ -461,18 +461,17 @@ class QuantileStatistic:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QuantileRise:
     """`compare`'s tests of a check's long-tailed per-clip figure (a latency), each statistic of `statistics` in turn,
-    over the clips the check counts (`counted`) the client was not saturated for (`kept`, by the run's own rule: a
-    clip marked saturated timed the client's stall), saying how many it left out (`left_out`); at each level both
-    load sweeps ran too, where `curve`. Its metric stands before the built-in metric `before` in every list the user
-    reads (`--fail-on`'s metrics, JSON's "thresholds" and "method"), where it stood before its check was declared."""
+    over the clips the check counts (`counted`) that no note of the run disowns (`RunNote.disowns`: a clip timed
+    while the client was saturated timed the client's stall), each note saying how many it left out; at each level
+    both load sweeps ran too, where `curve`. Its metric stands before the built-in metric `before` in every list the
+    user reads (`--fail-on`'s metrics, JSON's "thresholds" and "method"), where it stood before its check was
+    declared."""
 
     metric: str  # its metric in `compare --fail-on`
     unit: str
     measured: str  # what a counted clip is, plural ("timed jobs")
     value: Callable[[RequestRow], float | None]  # a clip's figure (None: not measured)
     counted: Callable[[Iterable[RequestRow]], list[RequestRow]]
-    kept: Callable[[Iterable[RequestRow], SaturationRule], list[RequestRow]]
-    left_out: str  # the words before how many each side left out
     statistics: tuple[QuantileStatistic, ...]
     before: str
     curve: bool = True
@@ -517,3 +516,55 @@ class EntryColumn:
     present: str = ""
     default: bool = True
     streaming: bool = False
+
+
+# A check of the run's own measuring rather than of an answer (whether the client kept up): what it says of the whole
+# run on every face, and the jobs whose timing it disowns.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunNote:
+    """What a check says of one run before any figure, and the jobs whose timing it disowns. `named`: the line naming
+    the run (None: nothing to name), the report's warning above its leaderboard, `compare`'s note of its side and
+    `history`'s line and page item of the run; `aside`: a line said beside it, not naming the run (None: nothing), the
+    report's quiet paragraph; `section`: the summary's section right after the models table (None: none); `disowns`: a
+    job whose latency (and failure) is the client's, not the provider's, left out of every latency verdict (`compare`,
+    `history`'s latency series), counted in the summary's column and marked in the report's list of jobs."""
+
+    named: str | None
+    aside: str | None
+    section: SectionView | None
+    disowns: Callable[[RequestRow], bool]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunNoteView:
+    """Where each face says a check's `RunNote` of a run (`note`) in the check's words: the summary's models table's
+    column of each offering's disowned jobs ("2/24"), after its jobs' counts (`heading`, JSON `key`; shown where some
+    offering has any), `compare`'s detail of each latency check that left jobs out (`left_out`, formatted with
+    `base` and `new`, the jobs of each), and `history`'s page list of the runs it names (`page_heading`, its id
+    `page_id`, `page_method` under it)."""
+
+    note: Callable[[RunRows], RunNote]
+    heading: str
+    key: str
+    left_out: str
+    page_heading: str
+    page_id: str
+    page_method: str
+
+
+def disowning(notes: Iterable[RunNote]) -> Callable[[RequestRow], bool]:
+    """Whether any of a run's notes disowns a job (its latency not the provider's)."""
+    said = tuple(notes)
+    return lambda row: any(note.disowns(row) for note in said)
+
+
+def named(notes: Iterable[RunNote]) -> str | None:
+    """The lines naming the run, one after another (None: no note names it)."""
+    return " ".join(line for note in notes if (line := note.named) is not None) or None
+
+
+def aside(notes: Iterable[RunNote]) -> str | None:
+    """The lines the notes say beside, one after another (None: none)."""
+    return " ".join(line for note in notes if (line := note.aside) is not None) or None

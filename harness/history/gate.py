@@ -24,8 +24,8 @@ def print_summary(analysis: Analysis, console: Console) -> None:
     history = analysis.history
     console.print(f"{len(history.runs)} runs, {len(history.models())} models")
     for run in history.runs:
-        if run.saturation:  # its marked jobs are out of every latency series
-            console.print(f"Run {run.run_id}: {run.saturation}", markup=False, style="yellow")
+        for _, line in run.named:  # the jobs its note disowns are out of every latency series
+            console.print(f"Run {run.run_id}: {line}", markup=False, style="yellow")
     for provider, model in history.models():
         table = Table(title=f"{provider}/{model}", title_justify="left")
         for heading in ("figure", "newest", "runs", "changes"):

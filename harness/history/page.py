@@ -202,21 +202,25 @@ def _findings_table(analysis: Analysis) -> str:
     )
 
 
-def _saturated_runs(analysis: Analysis) -> str:
-    """The runs measured while the client was saturated: named, their latency points left out."""
-    runs = [run for run in analysis.history.runs if run.saturation]
-    if not runs:
-        return ""
-    items = "".join(
-        f"<li><code>{html.escape(run.run_id)}</code> ({html.escape(run.created_at[:19])}): "
-        f"{html.escape(run.saturation or '')}</li>"
-        for run in runs
-    )
-    return (
-        f'<h2>Runs measured on a saturated client</h2><ul id="saturated-runs">{items}</ul>'
-        '<p class="method">Their jobs that ran while the client was saturated are left out of every latency '
-        "series: no latency change is called from them.</p>"
-    )
+def _named_runs(analysis: Analysis) -> str:
+    """The runs each registered check of the run's own measuring names (`harness.checks.views.RunNoteView`: the
+    client saturated while it measured), under the check's heading: their latency points left out."""
+    said = []
+    for _, views in with_views():
+        if (view := views.run_note) is None:
+            continue
+        items = "".join(
+            f"<li><code>{html.escape(run.run_id)}</code> ({html.escape(run.created_at[:19])}): {html.escape(line)}</li>"
+            for run in analysis.history.runs
+            for page_id, line in run.named
+            if page_id == view.page_id
+        )
+        if items:
+            said.append(
+                f'<h2>{html.escape(view.page_heading)}</h2><ul id="{html.escape(view.page_id)}">{items}</ul>'
+                f'<p class="method">{html.escape(view.page_method)}</p>'
+            )
+    return "".join(said)
 
 
 def render_history(analysis: Analysis, store: str) -> str:
@@ -241,7 +245,7 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
         f'<header><h1>tts-harness history</h1><div class="sub">{html.escape(store)} · {len(runs)} runs · {span} · '
         f'{len(history.models())} models</div><p class="method">{html.escape(METHOD)}</p></header>'
-        f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
+        f"<main>{_named_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
         f"{_own_tables(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"

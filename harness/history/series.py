@@ -10,9 +10,9 @@ per 1,000 characters apart, and what the newest run was billed more for, for the
 before it (`harness.results.dearer`: deterministic, so two runs are enough). A run over a
 hard-text corpus adds one series per category (accuracy on judged items, `harness.measurement.category_figures`),
 and each failing reading is a finding by the run it first appeared in: a provider whose reading of a category
-changed is flagged, with an example. Latency series are drawn only from the jobs the client was not saturated
-for (`harness.core.client_health`): a run measured on a machine that could not keep up is named (`RunInfo.saturation`)
-and calls no latency change. A category the report leaves unscored (its ASR model cannot judge it
+changed is flagged, with an example. Latency series are drawn only from the jobs no registered check of the run's
+own measuring disowns (`harness.checks.run_notes`): a run measured on a machine that could not keep up is named
+(`RunInfo.named`) and calls no latency change. A category the report leaves unscored (its ASR model cannot judge it
 in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
 hears is still a change in what was said.
 
@@ -24,22 +24,25 @@ run over several corpora is a series of that set, as its report pools them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from harness.checks import (
     ColumnView,
     FigureSeries,
     QuantileSeries,
+    RunNote,
+    RunNoteView,
     RunSeries,
     counted_checks,
     counted_columns,
+    disowning,
     every_field,
     offering_value,
+    run_notes,
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
-from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_kept, newest_own_worse
 from harness.history.languages import language_series, run_figures, series_label
@@ -49,16 +52,15 @@ from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
     CatalogueRow,
+    RequestRow,
     RunRows,
     StoreTarget,
     group,
-    is_marked,
     newest_dearer,
     open_read_only,
     read_catalogues,
     read_rows,
     run_ids,
-    saturation,
     shipped_language_verdicts,
 )
 from harness.scoring import flag_kind
@@ -127,7 +129,8 @@ def _placed(metrics: tuple[SeriesMetric, ...]) -> tuple[SeriesMetric, ...]:
 
 
 # The series whose points are a check's quantiles of a time (`harness.checks.views.QuantileSeries`): drawn only from
-# the jobs the client was not saturated for (`harness.results.untroubled`), so no change is called from its own stall.
+# the jobs no note of the run disowns (`harness.checks.run_notes`: the client saturated), so no change is called from
+# its own stall.
 UNTROUBLED_KEYS = frozenset(view.key for _, views in with_views() for view in views.quantile_series)
 
 _BUILT_IN: tuple[SeriesMetric, ...] = (
@@ -331,11 +334,11 @@ def _first_seen(first: Mapping[tuple[str, str, str, str], tuple[RunInfo, int]]) 
 
 
 def _metric_points(
-    rows: RunRows, rule: SaturationRule, entries: Iterable[Entry], run: RunInfo
+    rows: RunRows, disowns: Callable[[RequestRow], bool], entries: Iterable[Entry], run: RunInfo
 ) -> Iterable[tuple[tuple[str, str, str], Point]]:
     """Each model's point of every figure in `METRICS` for one run; its latency figures only from the requests
-    the run's saturation `rule` leaves untroubled."""
-    timing = _untroubled_entries(rows, rule, entries)
+    the run's notes do not disown."""
+    timing = _untroubled_entries(rows, disowns, entries)
     for entry in entries:
         for metric in METRICS:
             source = timing.get((entry.provider, entry.model)) if metric.key in UNTROUBLED_KEYS else entry
@@ -381,8 +384,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     try:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
-            health = saturation(rows)
-            run = RunInfo(run_id, str(rows.run.created_at), str(rows.run.status), str(rows.run.target), health.line())
+            said = run_notes(rows)
+            run = _run_info(rows, said)
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
@@ -397,7 +400,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             for entry in entries:
                 if entry.cost_source != "none":
                     sources.setdefault((entry.provider, entry.model), set()).add(entry.cost_source)
-            for (provider, model, series_key), point in _metric_points(rows, health.rule, entries, run):
+            disowns = disowning(note for _, note in said)
+            for (provider, model, series_key), point in _metric_points(rows, disowns, entries, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
             for (provider, model, series_key), point in _check_points(entries, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), series_key), []).append(point)
@@ -450,10 +454,20 @@ def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
     }
 
 
-def _untroubled_entries(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry]) -> dict[tuple[str, str], Entry]:
-    """Each model's entry for its latency series: over the jobs the client was not saturated for (the run's own
-    entries where it marked none; a model whose every job it marked has none: no latency point that run)."""
-    kept = tuple(row for row in rows.requests if not is_marked(row, rule))
+def _run_info(rows: RunRows, said: Sequence[tuple[RunNoteView, RunNote]]) -> RunInfo:
+    """The run as the history lists it, with the line each note names it in (over every job, before any is
+    filtered out)."""
+    named = tuple((view.page_id, note.named) for view, note in said if note.named is not None)
+    return RunInfo(rows.run_id, str(rows.run.created_at), str(rows.run.status), str(rows.run.target), named)
+
+
+def _untroubled_entries(
+    rows: RunRows, disowns: Callable[[RequestRow], bool], entries: Iterable[Entry]
+) -> dict[tuple[str, str], Entry]:
+    """Each model's entry for its latency series: over the jobs no note of the run disowns (the client saturated
+    while they ran; the run's own entries where none is; a model whose every job is has none: no latency point that
+    run)."""
+    kept = tuple(row for row in rows.requests if not disowns(row))
     if len(kept) == len(rows.requests):
         return {(entry.provider, entry.model): entry for entry in entries}
     if not kept:

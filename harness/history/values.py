@@ -65,7 +65,9 @@ class RunInfo:
     created_at: str
     status: str
     target: str
-    saturation: str | None = None  # the client's health line when it was saturated (its latency points left out)
+    # each registered check of the run's own measuring that names the run (its note's line: harness.checks.run_notes),
+    # as (its view's `page_id`, the line); the jobs it disowns are left out of the latency points
+    named: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -51,9 +51,10 @@ checks     every registered check with a change       the check's own     paired
            one per category); its view's own metric   --threshold)
 =========  =========================================  ==================  ==================================
 
-Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
-that ran mostly while the runner or the embedded sandbox could not keep up timed the client's stall, not the
-provider); each latency check says how many it left out, and a saturated run is named in the notes.
+Latency is compared only over the jobs no registered check of the run's own measuring disowns (its note on the run,
+`harness.checks.run_notes`: a job that ran mostly while the runner or the embedded sandbox could not keep up timed the
+client's stall, not the provider); each latency check says how many it left out, and a run a note names is named in
+the notes.
 
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
 fewer than ``min_samples`` (5) values on either side is reported as "insufficient data", never a
@@ -86,14 +87,18 @@ from harness.checks import (
     OwnViews,
     QuantileRise,
     RatioTest,
+    RunNote,
+    RunNoteView,
     ShiftView,
     changes_between,
     counted_change,
     counted_checks,
+    disowning,
+    named,
+    run_notes,
     with_views,
 )
 from harness.core.checks import ChangeTest
-from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.stats import (
@@ -114,7 +119,6 @@ from harness.results import (
     group,
     job_usd,
     json_list,
-    saturation,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -122,6 +126,7 @@ from harness.results import (
 )
 
 Requests = Sequence[RequestRow]  # one offering's rows of a run
+Notes = Sequence[tuple[RunNoteView, RunNote]]  # what each check of a run's own measuring says of it (`run_notes`)
 
 
 def _placed(items: Sequence[tuple[str, Any]], placed: Iterable[tuple[str, str, Any]]) -> list[tuple[str, Any]]:
@@ -445,15 +450,16 @@ def _risen(
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
-    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    notes: tuple[Notes, Notes] = ((), ()),
 ) -> Iterable[Check]:
-    """A check's tests of a long-tailed figure, from the clips the client was not saturated for (the view's `kept`):
-    a clip marked saturated timed the client's own stall, so no verdict is drawn from it; each says how many it left
-    out."""
-    kept_b, kept_n = view.kept(base, rules[0]), view.kept(new, rules[1])
+    """A check's tests of a long-tailed figure, from the clips it counts that no note of either run disowns
+    (`harness.checks.run_notes`): a clip timed while the client was saturated timed the client's own stall, so no
+    verdict is drawn from it; each says how many each note left out."""
+    disowns = disowning(note for _, note in notes[0]), disowning(note for _, note in notes[1])
+    counted_b, counted_n = view.counted(base), view.counted(new)
+    kept_b, kept_n = [r for r in counted_b if not disowns[0](r)], [r for r in counted_n if not disowns[1](r)]
     b, n = floats(view.value(r) for r in kept_b), floats(view.value(r) for r in kept_n)
-    left_out = (len(view.counted(base)) - len(kept_b), len(view.counted(new)) - len(kept_n))
-    said = (view.left_out.format(base=left_out[0], new=left_out[1]),) if any(left_out) else ()
+    said = _left_out(counted_b, counted_n, notes)
     for one in view.statistics:
         threshold = t.declared[one.threshold]
         needed = t.min_samples if one.shift else t.min_samples_tail
@@ -489,14 +495,25 @@ def _rises(
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
-    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    notes: tuple[Notes, Notes] = ((), ()),
     curve: bool = False,
 ) -> Iterable[Check]:
     """Every check's tests of a long-tailed figure (`harness.checks.views.QuantileRise`; at a level of a load sweep,
     those compared as curves)."""
     for view in _quantile_rises():
         if view.curve or not curve:
-            yield from _risen(view, base, new, t, who, rules)
+            yield from _risen(view, base, new, t, who, notes)
+
+
+def _left_out(base: Requests, new: Requests, notes: tuple[Notes, Notes]) -> tuple[str, ...]:
+    """Each note's words for the clips of BASE and NEW (those a test counts) it disowns, where it disowns any (notes
+    of one run and the other by the same registered checks, in the registry's order)."""
+    said = []
+    for (view, base_note), (_, new_note) in zip(*notes, strict=True):
+        left = sum(map(base_note.disowns, base)), sum(map(new_note.disowns, new))
+        if any(left):
+            said.append(view.left_out.format(base=left[0], new=left[1]))
+    return tuple(said)
 
 
 def _curve(
@@ -504,12 +521,12 @@ def _curve(
     new: Requests,
     t: GateThresholds,
     who: tuple[str, str],
-    rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE),
+    notes: tuple[Notes, Notes] = ((), ()),
 ) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
         b, n = at_level(base, level), at_level(new, level)
-        for check in (*_rises(b, n, t, who, rules, curve=True), *_success(b, n, t, who)):
+        for check in (*_rises(b, n, t, who, notes, curve=True), *_success(b, n, t, who)):
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
@@ -886,17 +903,16 @@ def compare_runs(
 ) -> Comparison:
     t = thresholds or GateThresholds()
     base_groups, new_groups = group(base.requests), group(new.requests)
-    health = saturation(base), saturation(new)
-    rules = (health[0].rule, health[1].rule)
+    runs_said = run_notes(base), run_notes(new)  # what each check of the runs' own measuring says of them
     checks: list[Check] = []
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
-        checks.extend(_rises(b, n, t, who, rules))
+        checks.extend(_rises(b, n, t, who, runs_said))
         checks.extend(_ratio_tested(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
-        checks.extend(_curve(b, n, t, who, rules))
+        checks.extend(_curve(b, n, t, who, runs_said))
         checks.extend(_run_tested(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
         checks.extend(_ruled(base, new, who))
@@ -905,7 +921,11 @@ def compare_runs(
         checks.extend(_checks(b, n))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
-    notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]
+    notes += [
+        f"{side}: {line}"
+        for side, said in (("BASE", runs_said[0]), ("NEW", runs_said[1]))
+        if (line := named(note for _, note in said))
+    ]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
         notes.append(
             f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,8 @@ import jinja2
 import plotly.offline
 from markupsafe import Markup
 
-from harness.checks import with_views
+from harness.checks import aside, disowning, named, run_notes, with_views
 from harness.core.audio import strip_metadata
-from harness.core.client_health import SaturationRule
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.alignment import Token, align
 from harness.report.charts import (
@@ -41,11 +40,9 @@ from harness.results import (
     RequestRow,
     RunRows,
     StoredRun,
-    is_marked,
     json_list,
     json_object,
     run_region,
-    saturation,
     shipped_language_verdicts,
 )
 
@@ -112,7 +109,7 @@ def _timings(row: RequestRow) -> list[tuple[str, Any, float | None]]:
     return shown
 
 
-def _utterance(row: RequestRow, audio: dict[str, str], rule: SaturationRule) -> dict[str, Any]:
+def _utterance(row: RequestRow, audio: dict[str, str], disowns: Callable[[RequestRow], bool]) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row.scored and row.normalized_reference is not None and row.normalized_transcript is not None:
         tokens = align(str(row.normalized_reference), str(row.normalized_transcript))
@@ -122,7 +119,7 @@ def _utterance(row: RequestRow, audio: dict[str, str], rule: SaturationRule) -> 
         "tokens": tokens,
         "findings": json_list(row.findings),
         "timings": _timings(row),
-        "saturated": is_marked(row, rule),
+        "saturated": disowns(row),  # its latency the client's, not the provider's (a check's run note)
     }
 
 
@@ -277,7 +274,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     env = _environment()
     template = env.get_template("report.html.j2")
     streaming = any(entry.own_figure("ttfa_ms") for entry in board.entries)  # some model streamed
-    health = saturation(rows)
+    notes = [note for _, note in run_notes(rows)]  # what each check of the run's own measuring says of it
+    disowns = disowning(notes)
     columns = shown(streaming)
     return template.render(
         run=rows.run,
@@ -295,9 +293,9 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves=curves,
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
-        utterances=[_utterance(r, audio, health.rule) for r in requests],
-        saturation_line=health.line(),
-        held_line=health.held(),
+        utterances=[_utterance(r, audio, disowns) for r in requests],
+        saturation_line=named(notes),
+        held_line=aside(notes),
         languages=_languages(rows, audio),
         check_sections=_check_sections(env, rows, audio, same_voice=str(rows.run.target or "sandbox") == "sandbox"),
         drift=_drift_summary(rows),

@@ -36,7 +36,7 @@ from harness.results.changes import (
     RunResumed,
     RunStatus,
 )
-from harness.results.client_health import health_of, is_marked, saturation, untroubled
+from harness.results.client_health import health_of, is_marked, saturation
 from harness.results.clips import read_clips
 from harness.results.cost_figures import (
     Provenance,
@@ -283,7 +283,6 @@ __all__ = [
     "timed",
     "typed_row",
     "unpriced_bills",
-    "untroubled",
     "write_figures",
     "write_scores",
     "write_span_scores",

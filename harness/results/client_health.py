@@ -1,15 +1,14 @@
 """A run's client health as its rows tell it (`runs.client_*`, `jobs.client_saturated`), for every face: the line
-naming a saturated run (`saturation`), which jobs are marked (`is_marked`), and the jobs whose latency is the
-provider's (`untroubled`), the only ones `compare` and `history` draw a latency verdict from. The rule is
-`harness.core.client_health`'s, as stored with the run."""
+naming a saturated run (`saturation`) and which jobs are marked (`is_marked`: their latency is not the provider's;
+the client-health check's note disowns them, and `compare` and `history` draw no latency verdict from them). The rule
+is `harness.core.client_health`'s, as stored with the run."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 
 from harness.core.client_health import RULE, RunHealth, Saturation, SaturationRule, marked
-from harness.results.figures import sent, timed
+from harness.results.figures import sent
 from harness.results.rows import RunRows
 from harness.results.run_records import RequestRow, StoredRun
 
@@ -29,11 +28,6 @@ def is_marked(row: RequestRow, rule: SaturationRule = RULE) -> bool:
     """A job that ran mostly while the client was saturated: its latency and its failure are not the provider's."""
     share = row.client_saturated
     return marked(None if share is None else float(share), rule)
-
-
-def untroubled(rows: Iterable[RequestRow], rule: SaturationRule = RULE) -> list[RequestRow]:
-    """The timed jobs (`timed`) that were not marked: the latencies a verdict may be drawn from."""
-    return [row for row in timed(rows) if not is_marked(row, rule)]
 
 
 def saturation(rows: RunRows) -> Saturation:

@@ -48,6 +48,7 @@ NEW_CHECKS = (
     "read_right",
     "word_error",
     "response_time",
+    "client_health",
 )
 # The faces: what shows, pools or judges a check. None may name one.
 FACES = (
@@ -238,6 +239,21 @@ NAMED_BEFORE = {
     "language_heard": {
         "harness/scoring/asr/faster.py",
         "harness/scoring/asr/openai_whisper.py",
+    },
+    # Client health is measured, not declared, outside its check (which judges the run's own measuring, not an
+    # answer): the saturation rule, its windows and its words (core/client_health.py) and the probes it reads
+    # (core/health_probes.py); the runner watching the client during a run and storing what it saw
+    # (runner/deliver/client_health.py, runner/deliver/__init__.py, runner/run.py) and the embedded sandbox's render
+    # queue it watches (sandbox/job_audio.py); the stored columns and reading them back by the rule stored with the
+    # run (results/).
+    "client_health": {
+        "harness/core/client_health.py",
+        "harness/core/health_probes.py",
+        "harness/runner/deliver/client_health.py",
+        "harness/runner/deliver/__init__.py",
+        "harness/runner/run.py",
+        "harness/sandbox/job_audio.py",
+        "harness/results/",
     },
     "timing_marks": {
         "harness/core/timing_marks.py",

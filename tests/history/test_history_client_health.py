@@ -27,9 +27,10 @@ def test_a_slow_newest_run_on_a_saturated_client_starts_no_change(tmp_path: Path
     assert runs[-1] not in {p.run_id for p in latency.points} and len(latency.points) == 11
     cost = next(s for s in analysis.history.series if s.key.startswith("cost"))
     assert runs[-1] in {p.run_id for p in cost.points}  # every other figure keeps the run
-    named = [run for run in analysis.history.runs if run.saturation]
+    named = [run for run in analysis.history.runs if run.named]
     assert [run.run_id for run in named] == [runs[-1]]
-    assert named[0].saturation is not None and named[0].saturation.startswith("client saturated for 100% of the run")
+    (line,) = (line for _, line in named[0].named)
+    assert line.startswith("client saturated for 100% of the run")
     page = render_history(analysis, str(db))
     assert 'id="saturated-runs"' in page and runs[-1] in page
     result = CliRunner().invoke(app, ["history", "--db", str(db), "--out", str(tmp_path / "history.html")])

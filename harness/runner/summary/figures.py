@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.checks import OfferingCheck, Pooled, SectionView, Shown, offering_checks, with_views
-from harness.core.client_health import Saturation
+from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, offering_checks, run_notes, with_views
 from harness.measurement import (
     CategoryFigures,
     LanguageFigures,
@@ -27,11 +26,9 @@ from harness.results import (
     ModelFigures,
     RunRows,
     Store,
-    is_marked,
     model_figures,
     read_rows,
     refused_bills,
-    saturation,
     shipped_judgeability,
     shipped_language_verdicts,
     tally,
@@ -100,7 +97,6 @@ class ModelLine:
     quality: Quality | None = None  # None when the run was not scored
     stream: Listened | None = None  # None when the model streamed nothing a listener could play
     cost: CostFigures | None = None  # planned and billed, which the cost is, the price's provenance
-    saturated: int = 0  # its jobs that ran mostly while the client was saturated (harness.core.client_health)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,7 +117,12 @@ class Summary:
     refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
     unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
-    saturation: Saturation | None = None  # the client's own health over the run
+    # what each registered check says of the whole run (harness.checks.views: its `run_note`), its section shown right
+    # after the models table
+    notes: tuple[SectionView, ...] = ()
+    # each such check's column of the models table after the jobs' counts: heading, JSON key, and each offering's
+    # disowned jobs by its "provider/model" (shown where some offering has any)
+    disowned: tuple[tuple[str, str, dict[str, int]], ...] = ()
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
     # each check's sections of the run's rows, shown after what was spent (harness.checks.views: its `run_sections`)
@@ -231,11 +232,7 @@ def _quality(figures: ModelFigures, rated: Rated | None) -> Quality | None:
     return Quality(figures.scored, *rated.get((figures.provider, figures.model), (None, None)))
 
 
-def _line(
-    figures: ModelFigures,
-    rated: Rated | None,
-    marked: dict[tuple[str, str], int],
-) -> ModelLine:
+def _line(figures: ModelFigures, rated: Rated | None) -> ModelLine:
     return ModelLine(
         provider=figures.provider,
         model=figures.model,
@@ -255,7 +252,6 @@ def _line(
         quality=_quality(figures, rated),
         stream=_listened(figures),
         cost=figures.cost,
-        saturated=marked.get((figures.provider, figures.model), 0),
     )
 
 
@@ -263,14 +259,9 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     """The summary of a run's rows (and what it has spent, which only the database knows)."""
     scored_run = rows.run.asr_model is not None
     counts = tally(rows)
-    health = saturation(rows)
-    marked: dict[tuple[str, str], int] = {}
-    for row in rows.requests:
-        if is_marked(row, health.rule):
-            key = (str(row.provider), str(row.model))
-            marked[key] = marked.get(key, 0) + 1
     rated = _rated(rows) if scored_run else None
-    lines = tuple(_line(f, rated, marked) for f in model_figures(rows))
+    lines = tuple(_line(f, rated) for f in model_figures(rows))
+    notes = run_notes(rows)
     return Summary(
         run_id=rows.run_id,
         status=str(rows.run.status),
@@ -289,7 +280,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         refused_bills=refused_bills(rows.drift),
         left_out=rows.left_out,
         unpriced_bills=unpriced_bills(rows.requests),
-        saturation=health,
+        notes=tuple(note.section for _, note in notes if note.section is not None),
+        disowned=tuple((view.heading, view.key, _disowned(rows, note)) for view, note in notes),
         own=tuple(
             section
             for _, views in with_views()
@@ -307,6 +299,16 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         failures=_failures(rows),
         checks=offering_checks(rows.requests),
     )
+
+
+def _disowned(rows: RunRows, note: RunNote) -> dict[str, int]:
+    """Each offering's jobs a check's run note disowns, by its "provider/model" (those with none left out)."""
+    counts: dict[str, int] = {}
+    for row in rows.requests:
+        if note.disowns(row):
+            label = f"{row.provider}/{row.model}"
+            counts[label] = counts.get(label, 0) + 1
+    return counts
 
 
 def _number(value: object) -> float | None:

@@ -229,12 +229,12 @@ def models_table(summary: Summary) -> SummaryTable:
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
-    saturated = any(line.saturated for line in summary.lines)
+    disowned = [(heading, key, counts) for heading, key, counts in summary.disowned if any(counts.values())]
     headings = (
         Heading("model", left=True),
         Heading("ok/jobs", "ok_jobs"),
         *([Heading("skipped")] if skips else []),
-        *([Heading("saturated", "saturated_jobs")] if saturated else []),
+        *(Heading(heading, key) for heading, key, _ in disowned),
         Heading("p50", "latency_p50_ms"),
         Heading("p95", "latency_p95_ms"),
         Heading("±", "latency_half_width_ms"),
@@ -260,11 +260,7 @@ def models_table(summary: Summary) -> SummaryTable:
             f"{line.provider}/{line.model}",
             FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
             *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
-            *(
-                [FigureCell(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)]
-                if saturated
-                else []
-            ),
+            *(_disowned_cell(counts.get(f"{line.provider}/{line.model}", 0), line.jobs) for _, _, counts in disowned),
             _ms(line.e2e_p50),
             _ms(line.e2e_p95),
             _width(line.e2e_width_p50),
@@ -310,21 +306,9 @@ def _own_cell(cells: dict[str, Shown], label: str) -> FigureCell:
     return FigureCell("—", None) if shown is None else FigureCell(shown.text, shown.value)
 
 
-def saturation_lines(summary: Summary) -> Lines | None:
-    """The client's own health, in a line, when the run (or some of its jobs) ran while it was saturated, and how
-    long jobs were held back for the sandbox's voice; the `saturated` column above counts each model's marked jobs
-    (`harness.core.client_health`)."""
-    health = summary.saturation
-    if health is None:
-        return None
-    said = [line for line in (health.line(), health.held()) if line is not None]
-    if not said:
-        return None
-    return Lines(
-        "client_health",
-        tuple(line[0].upper() + line[1:] for line in said),
-        {"saturated_share": health.share, "lag_p50_ms": health.lag_p50_ms},
-    )
+def _disowned_cell(disowned: int, jobs: int) -> FigureCell:
+    """An offering's jobs a check's run note disowns, of its jobs (blank where none)."""
+    return FigureCell(f"{disowned}/{jobs}" if disowned else "", disowned)
 
 
 def outcomes_table(summary: Summary) -> SummaryTable:
@@ -440,10 +424,9 @@ def language_sections(summary: Summary) -> list[Section]:
 
 def sections(summary: Summary, db_path: str) -> list[Section]:
     """Everything the summary shows, in order."""
-    health = saturation_lines(summary)
     return [
         models_table(summary),
-        *([health] if health is not None else []),
+        *own_sections(summary.notes),
         outcomes_table(summary),
         money_lines(summary),
         *own_sections(summary.run_own),
