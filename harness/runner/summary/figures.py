@@ -55,7 +55,8 @@ class Quality:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Listened:
-    """What a listener met over a model's streams (harness.results.StreamFigures)."""
+    """What a listener met over a model's streams (the figures of the check that declares them), and how its sockets
+    were fed (`harness.results.ModelFigures.text_rates`)."""
 
     ttfa_width_p50: float | None  # median width of the first-token-to-audio interval
     last_audio_p50: float | None
@@ -104,7 +105,7 @@ def _listened(figures: ModelFigures, timed: dict[str, Any]) -> Listened | None:
         underrun_streams=int(timed.get("underrun_streams") or 0),
         streams=int(timed["streams"]),
         rtf_p50=_p50(timed, "real_time_factor"),
-        text_rates=figures.stream.text_rates,
+        text_rates=figures.text_rates,
     )
 
 
