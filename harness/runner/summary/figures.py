@@ -69,14 +69,14 @@ class Listened:
 
 
 # Each offering's figures the checks give the leaderboard's entry (their `report_keys`), by (provider, model).
-Timed = dict[tuple[str, str], dict[str, Any]]
+Figured = dict[tuple[str, str], dict[str, Any]]
 
 
-def _entry_figures(rows: RunRows) -> Timed:
+def _entry_figures(rows: RunRows) -> Figured:
     """Each offering's figures the registered checks give the leaderboard's entry (`report_keys`: the latency's
     quantiles, a listener's stream figures), as their views compute them once; the library's `ModelLine` reads its
     latency and stream figures from them."""
-    found: Timed = {}
+    found: Figured = {}
     for _, views in with_views():
         if views.report_keys:
             for one in views.run_figures(rows):
@@ -86,7 +86,7 @@ def _entry_figures(rows: RunRows) -> Timed:
     return found
 
 
-def _p50(figures: dict[str, Any], key: str, name: str = "p50") -> float | None:
+def _quantile(figures: dict[str, Any], key: str, name: str = "p50") -> float | None:
     """A quantile's value of one of the offering's figures (None: no clip gave the figure)."""
     found = figures.get(key) or {}
     return float(found[name][0]) if name in found else None
@@ -99,12 +99,12 @@ def _listened(figures: ModelFigures, timed: dict[str, Any]) -> Listened | None:
         return None
     return Listened(
         ttfa_width_p50=timed.get("ttfa_width_ms"),
-        last_audio_p50=_p50(timed, "last_audio_ms"),
-        jitter_p95=_p50(timed, "jitter_p95_ms"),
+        last_audio_p50=_quantile(timed, "last_audio_ms"),
+        jitter_p95=_quantile(timed, "jitter_p95_ms"),
         underruns=int(timed.get("underruns") or 0),
         underrun_streams=int(timed.get("underrun_streams") or 0),
         streams=int(timed["streams"]),
-        rtf_p50=_p50(timed, "real_time_factor"),
+        rtf_p50=_quantile(timed, "real_time_factor"),
         text_rates=figures.text_rates,
     )
 
@@ -264,7 +264,7 @@ def _line(
     figures: ModelFigures,
     rated: Rated | None,
     marked: dict[tuple[str, str], int],
-    timed: Timed,
+    timed: Figured,
 ) -> ModelLine:
     mine = timed.get((figures.provider, figures.model), {})
     return ModelLine(
@@ -274,15 +274,15 @@ def _line(
         ok=figures.ok,
         failed=figures.failed,
         skipped=figures.skipped,
-        e2e_p50=_p50(mine, "latency_ms"),
-        e2e_p95=_p50(mine, "latency_ms", "p95"),
-        ttfa_p50=_p50(mine, "ttfa_ms"),
+        e2e_p50=_quantile(mine, "latency_ms"),
+        e2e_p95=_quantile(mine, "latency_ms", "p95"),
+        ttfa_p50=_quantile(mine, "ttfa_ms"),
         polls_per_job=figures.polls_per_job,
         cost_usd=figures.cost.total_usd,
         unpriced=figures.cost.unpriced,
         cost_units=figures.cost.amounts,
         e2e_width_p50=mine.get("latency_width_ms"),
-        perceived_ttfa_p50=_p50(mine, "perceived_ttfa_ms"),
+        perceived_ttfa_p50=_quantile(mine, "perceived_ttfa_ms"),
         quality=_quality(figures, rated),
         stream=_listened(figures, mine),
         cost=figures.cost,
