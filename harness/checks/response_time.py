@@ -19,13 +19,13 @@ stall). Named "response time", not "latency": that word is every face's column h
 Its views (`VIEWS`): `compare`'s tests (`quantile_rise`: the p50 and p95, whole-run and at each level of a load
 sweep, before cost), `history`'s series "Latency p50", "Latency p95", "First audio p50" (`quantile_series`: the
 entry's figures, log scale, from the jobs no note disowns), the leaderboard's JSON keys of its figures (`entry`) and
-the report's latency and stream columns (`entry_columns`). Not through them yet: the summary's latency figures
-(docs/checks.md#response-time says why).
+the report's latency and stream columns (`entry_columns`), and the summary's models table's latency and stream
+columns (`placed`: after the job counts; the library's `ModelLine` reads the same figures by their entry keys).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -34,16 +34,19 @@ from harness.checks.views import (
     EntryColumn,
     EntryFigure,
     EntryFigures,
+    ModelsColumn,
     OwnFigures,
     OwnViews,
+    PlacedColumns,
     QuantileRise,
     QuantileSeries,
     QuantileStatistic,
+    Shown,
 )
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, Pooling
 from harness.core.quantiles import quantile
 from harness.measurement import mean_without_interval, quantile_interval_exact
-from harness.results import QUANTILES, RequestRow, group, timed
+from harness.results import QUANTILES, RequestRow, RunRows, group, timed
 
 P50_RISE = 0.10  # compare: NEW's p50 later by more than this share of BASE's
 P95_RISE = 0.20  # compare: NEW's p95 later by more than this share of BASE's (a tail moves more between runs)
@@ -346,6 +349,81 @@ COLUMNS = (
     ),
 )
 
+# The summary's models table: its latency and stream columns, where they stood before the check was declared (after
+# the job counts), their headings, JSON keys and cells as they were (a figure no clip gave: "—", JSON null).
+
+
+def _p(figures: OwnFigures, figure: str, name: str = "p50") -> float | None:
+    """A quantile's value of one of the offering's figures (None: no clip gave the figure)."""
+    found = figures.values.get(figure) or {}
+    return found[name][0] if name in found else None
+
+
+def _ms(value: float | None) -> Shown:
+    return Shown("—" if value is None else f"{value:,.0f}", value)
+
+
+def _half_width(value: float | None) -> Shown:
+    """An interval's width beside a time: ±half of it is the most the estimate can be off."""
+    return Shown("—" if value is None else f"±{value / 2:,.0f}", None if value is None else value / 2)
+
+
+def _streamed(cell: Callable[[OwnFigures], Shown]) -> Callable[[OwnFigures], Shown]:
+    """A listener's figure of an offering that streamed something a listener could play; "—" (in JSON too, as
+    before) where it streamed nothing so."""
+    return lambda figures: cell(figures) if figures.values.get("streams") else Shown("—", "—")
+
+
+def _underruns(figures: OwnFigures) -> Shown:
+    underruns, stalled, streams = (
+        int(figures.values.get(key) or 0) for key in ("underruns", "underrun_streams", "streams")
+    )
+    return Shown(
+        f"{underruns} in {stalled}/{streams}", {"underruns": underruns, "streams_stalled": stalled, "streams": streams}
+    )
+
+
+def _rtf(figures: OwnFigures) -> Shown:
+    value = _p(figures, "real_time_factor")
+    return Shown("—" if value is None else f"{value:.2f}", value)
+
+
+_LATENCY = (
+    ModelsColumn(heading="p50", key="latency_p50_ms", cell=lambda f: _ms(_p(f, "latency_ms"))),
+    ModelsColumn(heading="p95", key="latency_p95_ms", cell=lambda f: _ms(_p(f, "latency_ms", "p95"))),
+    ModelsColumn(
+        heading="±", key="latency_half_width_ms", cell=lambda f: _half_width(f.values.get("latency_width_ms"))
+    ),
+)
+_FIRST_AUDIO = (
+    ModelsColumn(heading="TTFA p50", key="ttfa_p50_ms", cell=lambda f: _ms(_p(f, "ttfa_ms"))),
+    ModelsColumn(heading="heard p50", key="heard_p50_ms", cell=lambda f: _ms(_p(f, "perceived_ttfa_ms"))),
+)
+_LISTENED = (
+    ModelsColumn(
+        heading="TTFA ±",
+        key="ttfa_half_width_ms",
+        cell=_streamed(lambda f: _half_width(f.values.get("ttfa_width_ms"))),
+    ),
+    ModelsColumn(heading="last p50", key="last_audio_p50_ms", cell=_streamed(lambda f: _ms(_p(f, "last_audio_ms")))),
+    ModelsColumn(heading="jitter p95", key="jitter_p95_ms", cell=_streamed(lambda f: _ms(_p(f, "jitter_p95_ms")))),
+    ModelsColumn(heading="underruns", key="underruns", cell=_streamed(_underruns)),
+    ModelsColumn(heading="RTF", key="rtf_p50", cell=_streamed(_rtf)),
+)
+
+
+def summary_columns(rows: RunRows, figures: Sequence[OwnFigures]) -> tuple[tuple[ModelsColumn, str], ...]:
+    """The summary's models table's latency columns, the first audio's where some offering streamed (a figure a
+    check declares beside "ttfa" stands after its p50), and a listener's where some stream carried a listener's
+    figures; the latency's unit in the table's title."""
+    found = [(_LATENCY[0], "; end-to-end latency in ms"), *((column, "") for column in _LATENCY[1:])]
+    if any(_p(one, "ttfa_ms") is not None for one in figures):
+        found += [(column, "") for column in _FIRST_AUDIO]
+    if any(one.values.get("streams") for one in figures):
+        found += [(column, "") for column in _LISTENED]
+    return tuple(found)
+
+
 VIEWS = OwnViews(
     figures=offering_figures,
     # history's gate on latency is the change-point method over its series, as before the check was declared: no rule
@@ -379,6 +457,8 @@ VIEWS = OwnViews(
         before="cost",
     ),
     entry_columns=COLUMNS,
+    # the summary's latency and stream columns, after the job counts as before the check was declared
+    placed=PlacedColumns(after="ok_jobs", columns=summary_columns),
     # the leaderboard entry's figures: its JSON's, the report's columns' and history's series'
     report_keys=tuple(DECLARATION.key(item) for item in DECLARATION.fields),
     # the leaderboard's JSON keys of them, where each stood before the check was declared (the widths of the first

@@ -4,8 +4,10 @@ perf scripts) and of the adaptive poller's duration model.
 Hyndman & Fan's type 7: sort the n values, take position h = q·(n − 1), and interpolate linearly between
 the order statistics either side of h. It is numpy's default (`np.quantile(..., method="linear")`, named
 here as `NUMPY_METHOD` for the report's vectorised bootstrap) and R's default, so p50 and p95 here are the
-numbers a reader recomputes from the exported rows with either tool. Pure Python: the run summary needs
-it without numpy installed.
+numbers a reader recomputes from the exported rows with either tool (numpy's arithmetic differs in the last bit for
+about 2% of quantiles). Pure Python: the contract suite runs without numpy (the timing marks' medians), so this is
+the one computation of every quantile a face prints — the checks' too (`harness.measurement.quantile_interval_exact`
+takes its value from here); numpy's is only the bootstrap's, over whole arrays of resamples.
 """
 
 from __future__ import annotations

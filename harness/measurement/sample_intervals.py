@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.core.quantiles import NUMPY_METHOD
+from harness.core.quantiles import sorted_quantile
 from harness.measurement.bootstrap import BOOTSTRAP_CONFIDENCE, FloatArray
 
 NO_INTERVAL = (math.nan, math.nan)
@@ -42,11 +42,13 @@ def quantile_interval_exact(data: FloatArray, q: float) -> tuple[float, float, f
     values = np.asarray(data, dtype=np.float64)
     if not values.size:
         return math.nan, *NO_INTERVAL, 0
-    value = float(np.quantile(values, q, method=NUMPY_METHOD))
+    ordered = np.sort(values)
+    # the core's pure-Python quantile, not numpy's: the same convention, but numpy's arithmetic differs in the last
+    # bit for some quantiles, and the summary and the contract suite (no numpy there) take theirs from the core
+    value = sorted_quantile(ordered.tolist(), q)
     ranks = _order_statistics(int(values.size), float(q))
     if ranks is None:
         return value, *NO_INTERVAL, int(values.size)
-    ordered = np.sort(values)
     return value, float(ordered[ranks[0]]), float(ordered[ranks[1]]), int(values.size)
 
 

@@ -5,9 +5,8 @@ The definitions, so a reader can recompute each number from the exported ``reque
 
 * sent = jobs with outcome ``ok`` or ``error`` (``skipped`` jobs never reached the wire);
 * timed = ok jobs not ``resumed`` after a crash (their client clocks span the crash): every latency —
-  ``e2e_ms``, ``ttfa_ms``, ``perceived_ttfa_ms`` — is taken over them, its quantiles in the harness's one
-  convention (`harness.core.quantiles`), and the median width of the per-job interval that holds each
-  true latency (``e2e_bracket_ms``) beside them;
+  ``e2e_ms``, ``ttfa_ms``, ``perceived_ttfa_ms`` — and a stream's listener's figures are taken over them, pooled
+  once by the check that declares them (`harness.checks`: its `figures`, which every face reads);
 * cost (`harness.results.cost_figures`): a job's cost is the billed one where its answer said, else the
   planned one (failed jobs keep their cost rows: 0 when not charged); per request = total / sent, per 1M
   characters (and per 1,000) = total / sum of ``chars``, per hour of audio (and per minute) = total / seconds
@@ -19,20 +18,16 @@ The definitions, so a reader can recompute each number from the exported ``reque
 * findings (a check's figures are its own: `harness.checks`): scored clips with at least one flag, and counts per
   flag; errors: failed sent jobs per class;
 * polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls);
-* streams (timed jobs with a listener's figures): time to the last audio (``last_audio_ms``), jitter (each
-  stream's ``gap_p95_ms``) and real-time factor as distributions over the streams; underruns summed, the
-  streams that ran dry counted, their silence (``underrun_ms``) summed; the text rates the sockets were
-  fed at (``text_rate``).
+* the text rates the sockets were fed at (``text_rate``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from harness.core.errors import ErrorClass
-from harness.core.quantiles import quantile
 from harness.results.cost_figures import CostFigures, cost_of
 from harness.results.rows import RunRows, json_list
 from harness.results.run_records import RequestRow
@@ -77,53 +72,10 @@ def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@dataclass(frozen=True, slots=True)
-class Distribution:
-    """Values (ms) and their p50/p95/p99 and mean; None when there are none."""
-
-    samples: tuple[float, ...]
-    p50: float | None
-    p95: float | None
-    p99: float | None
-    mean: float | None
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Distribution:
-        p50, p95, p99 = (quantile(values, q) for q in QUANTILES)
-        return cls(tuple(values), p50, p95, p99, mean(values))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StreamFigures:
-    """What a listener met over a model's timed streams (schema 6 columns; harness.runner.deliver.streaming)."""
-
-    streams: int  # timed jobs that carry a listener's figures (underruns not NULL)
-    ttfa_width_p50: float | None  # median width of the interval that holds each stream's time to first audio
-    last_audio: Distribution  # first token -> last audio chunk, ms
-    jitter: Distribution  # each stream's p95 wait between audio chunks, ms
-    real_time_factor: Distribution  # each stream's time to its end / seconds of audio
-    underruns: int  # summed over the streams
-    underrun_streams: int  # streams that ran dry at least once
-    underrun_ms: float  # total silence waited for late chunks, summed
-    text_rates: tuple[float | None, ...]  # how the text was fed (None: whole), each rate once
-
-    @classmethod
-    def of(cls, clocked: Sequence[RequestRow]) -> StreamFigures:
-        counts = [r.underruns for r in clocked if r.underruns is not None]
-        fed = {r.text_rate for r in clocked if r.delivery == "socket"}
-        rates = tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
-        widths = [r.ttfa_hi_ms - r.ttfa_lo_ms for r in clocked if r.ttfa_hi_ms is not None and r.ttfa_lo_ms is not None]
-        return cls(
-            streams=len(counts),
-            ttfa_width_p50=quantile(widths, 0.5),
-            last_audio=Distribution.of(floats(r.last_audio_ms for r in clocked)),
-            jitter=Distribution.of(floats(r.gap_p95_ms for r in clocked)),
-            real_time_factor=Distribution.of(floats(r.real_time_factor for r in clocked)),
-            underruns=sum(counts),
-            underrun_streams=sum(1 for n in counts if n),
-            underrun_ms=sum(floats(r.underrun_ms for r in clocked if r.underruns is not None)),
-            text_rates=rates,
-        )
+def text_rates(clocked: Sequence[RequestRow]) -> tuple[float | None, ...]:
+    """How the sockets of the timed jobs were fed (None: the text whole), each rate once."""
+    fed = {r.text_rate for r in clocked if r.delivery == "socket"}
+    return tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,10 +89,6 @@ class ModelFigures:
     ok: int
     failed: int
     skipped: int  # never sent (budget, invalid request); jobs of an interrupted run may be neither
-    latency: Distribution  # e2e_ms of timed jobs
-    latency_width_p50: float | None  # median width of the interval that holds each job's latency
-    ttfa: Distribution
-    perceived_ttfa: Distribution  # streams: when speech is first heard
     polls_per_job: float | None
     cost: CostFigures
     audio_minutes: float
@@ -149,7 +97,7 @@ class ModelFigures:
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]  # error class -> failed sent jobs
-    stream: StreamFigures = field(default_factory=lambda: StreamFigures.of([]))
+    text_rates: tuple[float | None, ...] = ()  # how its timed sockets were fed (None: whole), each rate once
 
     @property
     def label(self) -> str:
@@ -169,10 +117,6 @@ def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFi
         ok=len(ok),
         failed=len(went) - len(ok),
         skipped=sum(1 for r in rows if r.outcome == "skipped"),
-        latency=Distribution.of(floats(r.e2e_ms for r in clocked)),
-        latency_width_p50=quantile(floats(r.e2e_bracket_ms for r in clocked), 0.5),
-        ttfa=Distribution.of(floats(r.ttfa_ms for r in clocked)),
-        perceived_ttfa=Distribution.of(floats(r.perceived_ttfa_ms for r in clocked)),
         polls_per_job=mean([float(r.polls or 0) for r in polled(rows)]),
         cost=cost_of(went, ok),
         audio_minutes=sum(floats(r.duration_s for r in ok)) / 60.0,
@@ -183,7 +127,7 @@ def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFi
         errors=dict(
             sorted(Counter(str(r.error_class or "unclassified") for r in went if r.outcome == "error").items())
         ),
-        stream=StreamFigures.of(clocked),
+        text_rates=text_rates(clocked),
     )
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from harness.results import read_run
+from harness.core.quantiles import quantile
+from harness.results import read_run, timed
+from harness.runner.summary.checks_view import beside_headings
 from harness.runner.summary.figures import Summary, summary_of
 from harness.runner.summary.format import (
     FigureCell,
@@ -24,8 +27,8 @@ from harness.runner.summary.format import (
     render,
     to_markdown,
 )
+from harness.runner.summary.view import models_table, sections
 from harness.runner.summary.view import render as render_summary
-from harness.runner.summary.view import sections
 from tests.helpers.report_runs import DEFAULT_MODELS, Model, make_run
 
 MODELS = (
@@ -145,3 +148,45 @@ def test_bench_run_prints_its_summary_as_json_alone_on_standard_output(tmp_path:
     models = next(section for section in loaded["sections"] if section["key"] == "models")
     assert [row["model"] for row in models["rows"]] == ["openai/tts-1"]
     assert "Plan of run" in done.stderr
+
+
+def test_the_latency_and_stream_columns_stand_after_the_job_counts(summary: Summary) -> None:
+    """The response-time check's columns (its view `placed`, after "ok_jobs") stand after every job count, skipped
+    and saturated too, in their order before the check was declared; a figure declared beside "ttfa" after TTFA."""
+    first = replace(summary.lines[0], skipped=1)
+    # a run note's disowned jobs (the client's health: `Summary.disowned`), two of the first offering's
+    disowned = (("saturated", "saturated_jobs", {f"{first.provider}/{first.model}": 2}),)
+    table = models_table(replace(summary, lines=(first, *summary.lines[1:]), disowned=disowned))
+    names = [heading.name for heading in table.headings]
+    assert names[:7] == [
+        "model",
+        "ok_jobs",
+        "skipped",
+        "saturated_jobs",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "latency_half_width_ms",
+    ]
+    beside = [heading.name for heading in beside_headings(summary.checks, "ttfa")]
+    streamed = ["ttfa_p50_ms", *beside, "heard_p50_ms", "ttfa_half_width_ms", "last_audio_p50_ms", "jitter_p95_ms"]
+    assert names[7 : 7 + len(streamed)] == streamed
+    assert names[7 + len(streamed) : 7 + len(streamed) + 3] == ["underruns", "rtf_p50", "polls_per_job"]
+
+
+def test_the_summarys_latency_is_the_checks_to_the_bit(tmp_path: Path) -> None:
+    """The library's `ModelLine` and the table's JSON give the response-time check's figures, whose quantiles are
+    the core's (`harness.core.quantiles`), bit for bit: one computation, not one within numpy's last bit."""
+    db = tmp_path / "runs.db"
+    make_run(db, "bits", items=12, models=MODELS, audio=False)
+    rows = read_run(db, "bits")
+    summary = summary_of(rows, 0.0)
+    loaded = json.loads(_printed(summary, 200, SummaryFormat.JSON))
+    models = {row["model"]: row for row in loaded["sections"][0]["rows"]}
+    for line in summary.lines:
+        mine = timed([r for r in rows.requests if (r.provider, r.model) == (line.provider, line.model)])
+        e2e = [float(r.e2e_ms) for r in mine if r.e2e_ms is not None]
+        assert (line.e2e_p50, line.e2e_p95) == (quantile(e2e, 0.5), quantile(e2e, 0.95))
+        row = models[f"{line.provider}/{line.model}"]
+        assert (row["latency_p50_ms"], row["latency_p95_ms"]) == (line.e2e_p50, line.e2e_p95)
+        ttfa = [float(r.ttfa_ms) for r in mine if r.ttfa_ms is not None]
+        assert line.ttfa_p50 == quantile(ttfa, 0.5)

@@ -10,6 +10,7 @@ from pathlib import Path
 from harness.checks import generic, registered, with_views
 from harness.checks.response_time import CHECK, DECLARATION, P50_RISE, P95_RISE, VIEWS, measure, offering_figures
 from harness.core.checks import Better, ChangeTest, Pooling
+from harness.core.quantiles import quantile
 from harness.history import METRICS, read_history
 from harness.history.series import UNTROUBLED_KEYS
 from harness.history.values import Scale
@@ -17,7 +18,7 @@ from harness.report.compare import METHODS, GateThresholds, Metric, Ruling, comp
 from harness.report.leaderboard import build_leaderboard
 from harness.report.stats import Interval, quantile_interval, skewed_mean
 from harness.results import RequestRow, RunRows, StoredRun
-from harness.results.figures import figures_of
+from harness.results.figures import floats, timed
 from tests.helpers.history_runs import write_nights
 from tests.helpers.request_rows import request_row
 
@@ -81,21 +82,22 @@ def test_a_timed_clip_is_read_from_its_stored_row() -> None:
     assert measure(_clip(1, 800.0, resumed=1)).values == {}
 
 
-def test_an_offering_pools_its_times_as_the_results_figures_do() -> None:
-    """The check's figures are `harness.results.figures`' samples pooled as the leaderboard pooled them before the
-    check was declared (each quantile with its order-statistic interval, the mean without one), and the leaderboard's
-    JSON gives them under their keys, where they stood."""
+def test_an_offering_pools_its_times_as_the_leaderboard_pooled_them() -> None:
+    """The check's figures are the timed clips' stored times (those `harness.results.figures` pooled before the
+    check was declared) pooled as the leaderboard pooled them (each quantile with its order-statistic interval, the
+    mean without one), and the leaderboard's JSON gives them under their keys, where they stood."""
     rows = [_clip(i, 500.0 + 37.0 * (i * 7 % 11), stream=True) for i in range(12)]
     [figures] = offering_figures(rows)
-    results = figures_of("p", "m", rows)
+    clocked = timed(rows)
     for key, samples in (
-        ("latency_ms", results.latency.samples),
-        ("ttfa_ms", results.ttfa.samples),
-        ("perceived_ttfa_ms", results.perceived_ttfa.samples),
-        ("last_audio_ms", results.stream.last_audio.samples),
-        ("jitter_p95_ms", results.stream.jitter.samples),
-        ("real_time_factor", results.stream.real_time_factor.samples),
+        ("latency_ms", floats(r.e2e_ms for r in clocked)),
+        ("ttfa_ms", floats(r.ttfa_ms for r in clocked)),
+        ("perceived_ttfa_ms", floats(r.perceived_ttfa_ms for r in clocked)),
+        ("last_audio_ms", floats(r.last_audio_ms for r in clocked)),
+        ("jitter_p95_ms", floats(r.gap_p95_ms for r in clocked)),
+        ("real_time_factor", floats(r.real_time_factor for r in clocked)),
     ):
+        assert len(samples) == 12, key
         expected = {f"p{round(q * 100)}": quantile_interval(samples, q) for q in (0.5, 0.95, 0.99)}
         expected["mean"] = skewed_mean(samples)
         assert set(figures.values[key]) == set(expected)
@@ -109,13 +111,13 @@ def test_an_offering_pools_its_times_as_the_results_figures_do() -> None:
                     strict=True,
                 )
             )
-    stream = results.stream
+    counts = [r.underruns for r in clocked if r.underruns is not None]
     assert (figures.values["underruns"], figures.values["underrun_streams"], figures.values["streams"]) == (
-        stream.underruns,
-        stream.underrun_streams,
-        stream.streams,
+        sum(counts),
+        sum(1 for n in counts if n),
+        len(counts),
     )
-    assert figures.values["latency_width_ms"] == results.latency_width_p50
+    assert figures.values["latency_width_ms"] == quantile(floats(r.e2e_bracket_ms for r in clocked), 0.5)
     [entry] = build_leaderboard(_run("r", rows)).entries
     keys = list(entry.to_json())
     assert keys[keys.index("success") + 1 : keys.index("success") + 3] == ["latency_ms", "ttfa_ms"]
@@ -123,7 +125,8 @@ def test_an_offering_pools_its_times_as_the_results_figures_do() -> None:
         "latency_width_ms",
         "perceived_ttfa_ms",
     ]
-    assert entry.to_json()["latency_ms"]["p50"] == quantile_interval(results.latency.samples, 0.5).to_json()
+    latency = floats(r.e2e_ms for r in clocked)
+    assert entry.to_json()["latency_ms"]["p50"] == quantile_interval(latency, 0.5).to_json()
 
 
 def _run(run_id: str, rows: list[RequestRow]) -> RunRows:

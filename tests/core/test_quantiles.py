@@ -36,13 +36,24 @@ def test_numpy_agrees(values: list[float], q: float) -> None:
 
 def test_the_summary_and_the_report_use_it() -> None:
     pytest.importorskip("scipy")
+    from harness.checks.response_time import quantiles
     from harness.report.stats import quantile_interval
-    from harness.results import figures
-    from harness.runner.summary import figures as summary
 
     latencies = [812.0, 1093.0, 951.0, 2210.0, 1204.0, 990.0, 1501.0]
-    # The summary prints the results package's figures, whose quantiles are the core's.
-    assert summary.model_figures is figures.model_figures and figures.quantile is quantile
-    assert figures.Distribution.of(latencies).p95 == quantile(latencies, 0.95)
+    # The summary prints the latency check's figures (as the leaderboard does), whose quantiles are the core's.
+    assert quantiles(latencies)["p95"][0] == quantile(latencies, 0.95)
     for q in (0.5, 0.95, 0.99):
-        assert quantile_interval(latencies, q).value == pytest.approx(quantile(latencies, q))
+        # one computation: the same float, not one within numpy's last bit
+        assert quantile_interval(latencies, q).value == quantile(latencies, q)
+
+
+@settings(deadline=None)  # the first example imports numpy and scipy
+@given(st.lists(st.floats(min_value=1.0, max_value=1e5), min_size=1, max_size=60), st.sampled_from((0.5, 0.95, 0.99)))
+def test_the_checks_quantiles_are_the_cores_to_the_bit(values: list[float], q: float) -> None:
+    """A check's quantile with its interval (the response-time check's, the pooled medians') is the core's, bit for
+    bit, so the summary and the leaderboard print one number."""
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("scipy")
+    from harness.measurement import quantile_interval_exact
+
+    assert quantile_interval_exact(np.asarray(values), q)[0] == quantile(values, q)

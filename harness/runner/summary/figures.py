@@ -3,7 +3,9 @@ how intelligibly (`Quality`: the pooled WER over word-unit clips and the pooled 
 mixed, the figures a registered check's view names: `harness.checks.views.LineQuality`), each registered check's
 figures (`harness.checks`, pooled as each declares); and how many failed in each error class; the
 cost planned against the cost billed, which one each model's cost is, and the prices read
-too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
+too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, or, the latency and a
+listener's stream figures, from the registered check that declares them (its `figures`, the leaderboard's: the
+models table's columns through its view `placed`, `ModelLine`'s by their entry keys), so the terminal shows
 exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
 model and language (`harness.measurement.languages`: the error rate with its 95% interval), beside which each
 registered check judging a language apart gives its column (`harness.checks.views`: its `parts`). What it prints, and
@@ -13,6 +15,7 @@ how, is `summary_view`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, offering_checks, run_notes, with_views
 from harness.measurement import (
@@ -49,7 +52,8 @@ class Quality:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Listened:
-    """What a listener met over a model's streams (harness.results.StreamFigures)."""
+    """What a listener met over a model's streams (the figures of the check that declares them), and how its sockets
+    were fed (`harness.results.ModelFigures.text_rates`)."""
 
     ttfa_width_p50: float | None  # median width of the first-token-to-audio interval
     last_audio_p50: float | None
@@ -61,19 +65,44 @@ class Listened:
     text_rates: tuple[float | None, ...]
 
 
-def _listened(figures: ModelFigures) -> Listened | None:
-    stream = figures.stream
-    if not stream.streams:
+# Each offering's figures the checks give the leaderboard's entry (their `report_keys`), by (provider, model).
+Figured = dict[tuple[str, str], dict[str, Any]]
+
+
+def _entry_figures(rows: RunRows) -> Figured:
+    """Each offering's figures the registered checks give the leaderboard's entry (`report_keys`: the latency's
+    quantiles, a listener's stream figures), as their views compute them once; the library's `ModelLine` reads its
+    latency and stream figures from them."""
+    found: Figured = {}
+    for _, views in with_views():
+        if views.report_keys:
+            for one in views.run_figures(rows):
+                if not one.part:
+                    mine = {key: one.values[key] for key in views.report_keys if key in one.values}
+                    found.setdefault((one.provider, one.model), {}).update(mine)
+    return found
+
+
+def _quantile(figures: dict[str, Any], key: str, name: str = "p50") -> float | None:
+    """A quantile's value of one of the offering's figures (None: no clip gave the figure)."""
+    found = figures.get(key) or {}
+    return float(found[name][0]) if name in found else None
+
+
+def _listened(figures: ModelFigures, timed: dict[str, Any]) -> Listened | None:
+    """What a listener met (`timed`: the offering's entry figures), where some stream carried a listener's figures,
+    and how the sockets were fed."""
+    if not timed.get("streams"):
         return None
     return Listened(
-        ttfa_width_p50=stream.ttfa_width_p50,
-        last_audio_p50=stream.last_audio.p50,
-        jitter_p95=stream.jitter.p50,
-        underruns=stream.underruns,
-        underrun_streams=stream.underrun_streams,
-        streams=stream.streams,
-        rtf_p50=stream.real_time_factor.p50,
-        text_rates=stream.text_rates,
+        ttfa_width_p50=timed.get("ttfa_width_ms"),
+        last_audio_p50=_quantile(timed, "last_audio_ms"),
+        jitter_p95=_quantile(timed, "jitter_p95_ms"),
+        underruns=int(timed.get("underruns") or 0),
+        underrun_streams=int(timed.get("underrun_streams") or 0),
+        streams=int(timed["streams"]),
+        rtf_p50=_quantile(timed, "real_time_factor"),
+        text_rates=figures.text_rates,
     )
 
 
@@ -232,7 +261,8 @@ def _quality(figures: ModelFigures, rated: Rated | None) -> Quality | None:
     return Quality(figures.scored, *rated.get((figures.provider, figures.model), (None, None)))
 
 
-def _line(figures: ModelFigures, rated: Rated | None) -> ModelLine:
+def _line(figures: ModelFigures, rated: Rated | None, timed: Figured) -> ModelLine:
+    mine = timed.get((figures.provider, figures.model), {})
     return ModelLine(
         provider=figures.provider,
         model=figures.model,
@@ -240,17 +270,17 @@ def _line(figures: ModelFigures, rated: Rated | None) -> ModelLine:
         ok=figures.ok,
         failed=figures.failed,
         skipped=figures.skipped,
-        e2e_p50=figures.latency.p50,
-        e2e_p95=figures.latency.p95,
-        ttfa_p50=figures.ttfa.p50,
+        e2e_p50=_quantile(mine, "latency_ms"),
+        e2e_p95=_quantile(mine, "latency_ms", "p95"),
+        ttfa_p50=_quantile(mine, "ttfa_ms"),
         polls_per_job=figures.polls_per_job,
         cost_usd=figures.cost.total_usd,
         unpriced=figures.cost.unpriced,
         cost_units=figures.cost.amounts,
-        e2e_width_p50=figures.latency_width_p50,
-        perceived_ttfa_p50=figures.perceived_ttfa.p50,
+        e2e_width_p50=mine.get("latency_width_ms"),
+        perceived_ttfa_p50=_quantile(mine, "perceived_ttfa_ms"),
         quality=_quality(figures, rated),
-        stream=_listened(figures),
+        stream=_listened(figures, mine),
         cost=figures.cost,
     )
 
@@ -260,7 +290,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     scored_run = rows.run.asr_model is not None
     counts = tally(rows)
     rated = _rated(rows) if scored_run else None
-    lines = tuple(_line(f, rated) for f in model_figures(rows))
+    timed = _entry_figures(rows)
+    lines = tuple(_line(f, rated, timed) for f in model_figures(rows))
     notes = run_notes(rows)
     return Summary(
         run_id=rows.run_id,

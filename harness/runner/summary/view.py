@@ -21,7 +21,7 @@ from harness.results import CostFigures
 from harness.runner.plan.pricing import LISTED_BY, doubt_counts
 from harness.runner.summary.checks_view import beside_cells, beside_headings, check_sections, own_sections
 from harness.runner.summary.counted_view import counted_sections
-from harness.runner.summary.figures import Listened, ModelLine, Summary
+from harness.runner.summary.figures import ModelLine, Summary
 from harness.runner.summary.format import (
     Cell,
     FigureCell,
@@ -33,16 +33,6 @@ from harness.runner.summary.format import (
     print_text,
 )
 from harness.runner.summary.format import render as render_sections
-
-
-def _ms(value: float | None) -> FigureCell:
-    return FigureCell("—" if value is None else f"{value:,.0f}", value)
-
-
-def _width(value: float | None) -> FigureCell:
-    """The interval's width beside a latency: ±half of it is the most the estimate can be off."""
-    return FigureCell("—" if value is None else f"±{value / 2:,.0f}", None if value is None else value / 2)
-
 
 _UNITS = {"characters": "chars"}
 
@@ -187,27 +177,6 @@ def _rate(value: float | None) -> FigureCell:
     return FigureCell("—" if value is None else f"{value:.1%}", value)
 
 
-LISTENED = (
-    Heading("TTFA ±", "ttfa_half_width_ms"),
-    Heading("last p50", "last_audio_p50_ms"),
-    Heading("jitter p95", "jitter_p95_ms"),
-    Heading("underruns"),
-    Heading("RTF", "rtf_p50"),
-)
-
-
-def _listened_cells(stream: Listened | None) -> tuple[Cell, ...]:
-    """A listener's figures: TTFA's interval half-width, time to last audio, jitter, stalls, real-time factor."""
-    if stream is None:
-        return ("—",) * len(LISTENED)
-    rtf = FigureCell("—" if stream.rtf_p50 is None else f"{stream.rtf_p50:.2f}", stream.rtf_p50)
-    underruns = FigureCell(
-        f"{stream.underruns} in {stream.underrun_streams}/{stream.streams}",
-        {"underruns": stream.underruns, "streams_stalled": stream.underrun_streams, "streams": stream.streams},
-    )
-    return (_width(stream.ttfa_width_p50), _ms(stream.last_audio_p50), _ms(stream.jitter_p95), underruns, rtf)
-
-
 def _feeding(summary: Summary) -> str:
     """How the sockets were fed, for the title: whole texts, or tokens at a rate."""
     rates = {rate for line in summary.lines if line.stream for rate in line.stream.text_rates}
@@ -221,13 +190,12 @@ def _feeding(summary: Summary) -> str:
 
 
 def models_table(summary: Summary) -> SummaryTable:
-    """A line per model: jobs, latency, streams, polls, cost, and each check's columns (intelligibility after the
-    cost, where its figures stood before its check was declared: `Summary.placed_columns`)."""
-    title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
+    """A line per model: jobs, polls, cost, and each check's columns (the latency and stream figures after the job
+    counts, intelligibility after the cost, where their figures stood before their checks were declared:
+    `Summary.placed_columns`)."""
+    title = f"Run {summary.run_id} ({summary.status})"
     title += "".join(said for _, said, _, _, _ in summary.placed_columns)
     title += _feeding(summary)
-    streams = any(line.ttfa_p50 is not None for line in summary.lines)
-    listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
     disowned = [(heading, key, counts) for heading, key, counts in summary.disowned if any(counts.values())]
     headings = (
@@ -235,19 +203,6 @@ def models_table(summary: Summary) -> SummaryTable:
         Heading("ok/jobs", "ok_jobs"),
         *([Heading("skipped")] if skips else []),
         *(Heading(heading, key) for heading, key, _ in disowned),
-        Heading("p50", "latency_p50_ms"),
-        Heading("p95", "latency_p95_ms"),
-        Heading("±", "latency_half_width_ms"),
-        *(
-            [
-                Heading("TTFA p50", "ttfa_p50_ms"),
-                *beside_headings(summary.checks, "ttfa"),
-                Heading("heard p50", "heard_p50_ms"),
-            ]
-            if streams
-            else []
-        ),
-        *(LISTENED if listened else ()),
         Heading("polls", "polls_per_job"),
         Heading("cost", "cost_usd"),
         Heading("$/1M chars", "usd_per_million_chars"),
@@ -255,25 +210,12 @@ def models_table(summary: Summary) -> SummaryTable:
         *(Heading(heading, key) for heading, key, _ in summary.own_columns),
         *beside_headings(summary.checks, ""),
     )
-    rows = tuple(
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
             f"{line.provider}/{line.model}",
             FigureCell(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
             *([FigureCell(str(line.skipped), line.skipped)] if skips else []),
             *(_disowned_cell(counts.get(f"{line.provider}/{line.model}", 0), line.jobs) for _, _, counts in disowned),
-            _ms(line.e2e_p50),
-            _ms(line.e2e_p95),
-            _width(line.e2e_width_p50),
-            *(
-                [
-                    _ms(line.ttfa_p50),
-                    *beside_cells(summary.checks, "ttfa", f"{line.provider}/{line.model}"),
-                    _ms(line.perceived_ttfa_p50),
-                ]
-                if streams
-                else []
-            ),
-            *(_listened_cells(line.stream) if listened else ()),
             FigureCell("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job),
             _cost(line),
             _per_million(line),
@@ -283,20 +225,45 @@ def models_table(summary: Summary) -> SummaryTable:
         )
         for line in summary.lines
     )
-    return _placed(summary, SummaryTable("models", title, headings, rows))
+    return _beside(summary, _placed(summary, SummaryTable("models", title, headings, rows)))
+
+
+# The built-in column whose group a placed column comes after the whole of: the job counts (ok/jobs, then skipped and
+# each run note's disowned jobs where any), so a check's columns placed after "ok_jobs" stand after the counts, as the
+# latency's stood.
+_COUNTS = ("ok_jobs", "skipped")
+
+# The column a figure a check declares beside ("ttfa": `CheckField.beside`) stands right after, where the table has
+# it (another check's column: the first audio's p50)
+_BESIDE = {"ttfa": "ttfa_p50_ms"}
 
 
 def _placed(summary: Summary, table: SummaryTable) -> SummaryTable:
     """The table with each check's placed columns (`Summary.placed_columns`) right after the built-in column each
-    names, in their order; an offering without the check's figures: "—"."""
+    names (after the job counts for "ok_jobs"), in their order; an offering without the check's figures: "—"."""
     headings, rows = list(table.headings), [list(row) for row in table.rows]
     at: dict[str, int] = {}
     for after, _, heading, key, cells in summary.placed_columns:
-        index = at.get(after, next(i for i, one in enumerate(headings) if one.name == after) + 1)
+        names = (*_COUNTS, *(key for _, key, _ in summary.disowned)) if after == _COUNTS[0] else (after,)
+        index = at.get(after, max(i for i, one in enumerate(headings) if one.name in names) + 1)
         headings.insert(index, Heading(heading, key))
         for row in rows:
             row.insert(index, _own_cell(cells, str(row[0])))
         at[after] = index + 1
+    return replace(table, headings=tuple(headings), rows=tuple(tuple(row) for row in rows))
+
+
+def _beside(summary: Summary, table: SummaryTable) -> SummaryTable:
+    """The table with the check fields declared beside a column another check places (`_BESIDE`) right after it,
+    where the table has that column (none where it has not)."""
+    headings, rows = list(table.headings), [list(row) for row in table.rows]
+    for figure, after in _BESIDE.items():
+        index = next((i + 1 for i, one in enumerate(headings) if one.name == after), None)
+        if index is None:
+            continue
+        headings[index:index] = beside_headings(summary.checks, figure)
+        for row in rows:
+            row[index:index] = beside_cells(summary.checks, figure, str(row[0]))
     return replace(table, headings=tuple(headings), rows=tuple(tuple(row) for row in rows))
 
 
