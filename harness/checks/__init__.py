@@ -10,7 +10,7 @@ paired; `counted_change`, a counted check's run against run), `views` (`OwnViews
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package (the WER and CER, client health, the latency
 figures) are being moved onto it: the WER and CER are registered, `compare`'s test (`RatioTest`), `history`'s series
-(`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`FigureColumn`) reading them through
+(`FigureSeries`), the summary's columns (`PlacedColumns`) and the report's (`ColumnView`) reading them through
 their views (`with_views`), and so do the leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the
 cost chart (`QualityAxis`) and the library's `ModelLine.quality` (`LineQuality`) (docs/checks.md#wercer).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
@@ -46,10 +46,8 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
-    EntryColumn,
     EntryFigure,
     EntryFigures,
-    FigureColumn,
     FigureSeries,
     Judged,
     LineQuality,
@@ -84,10 +82,8 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
-    "EntryColumn",
     "EntryFigure",
     "EntryFigures",
-    "FigureColumn",
     "FigureSeries",
     "Judged",
     "LineQuality",
