@@ -10,7 +10,7 @@ paired; `counted_change`, a counted check's run against run), `views` (`OwnViews
 faces say more than its fields' pooling can, given by its module; `with_views`); every other module is a check
 (docs/checks.md lists them). The checks that predate this package are registered now, each read through its views
 (`with_views`): `compare`'s tests (`RatioTest`, `QuantileRise`), `history`'s series (`FigureSeries`,
-`QuantileSeries`), the summary's columns (`PlacedColumns`), the report's (`FigureColumn`, `EntryColumn`), the
+`QuantileSeries`), the summary's columns (`PlacedColumns`), the report's (`ColumnView`), the
 leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the cost chart (`QualityAxis`) and the library's
 `ModelLine.quality` (`LineQuality`) (docs/checks.md).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
@@ -49,10 +49,8 @@ from harness.checks.registry import (
 )
 from harness.checks.views import (
     ColumnView,
-    EntryColumn,
     EntryFigure,
     EntryFigures,
-    FigureColumn,
     FigureSeries,
     Judged,
     LineQuality,
@@ -92,10 +90,8 @@ __all__ = [
     "ColumnView",
     "CountedChange",
     "DeclaredCheck",
-    "EntryColumn",
     "EntryFigure",
     "EntryFigures",
-    "FigureColumn",
     "FigureSeries",
     "Judged",
     "LineQuality",

@@ -297,18 +297,23 @@ VIEWS = OwnViews(
     figures=figures,
     section=section,
     figure_keys=("cancel_to_silence_ms", "cancel_after_ack_frames"),
-    column=ColumnView(
-        key="cancel",
-        heading="cancel → silence",
-        figure="cancel_to_silence_ms",
-        unit="ms",
-        note=_note,
-        meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the first audio) to the "
-        "last audio of that utterance; under it, the audio frames that came after the provider's "
-        "acknowledgement (docs/cancel.md). – where nothing was cancelled.",
-        # `--cancel-after` runs: 0 is a figure, so the series is drawn linear
-        series="cancel_to_silence",
-        series_label="Cancel to silence p50",
+    columns=(
+        ColumnView(
+            key="cancel",
+            heading="cancel → silence",
+            figure="cancel_to_silence_ms",
+            after="rtf",  # with the streamed figures
+            note=_note,
+            present=lambda values: values.get("cancel_to_silence_ms") is not None,  # 0 is a figure
+            default=False,
+            streaming=True,
+            meaning="Median time from a cancel sent mid-utterance (`--cancel-after MS` after the first audio) to the "
+            "last audio of that utterance; under it, the audio frames that came after the provider's "
+            "acknowledgement (docs/cancel.md). – where nothing was cancelled.",
+            # `--cancel-after` runs: 0 is a figure, so the series is drawn linear
+            series="cancel_to_silence",
+            series_label="Cancel to silence p50",
+        ),
     ),
     shift=ShiftView(
         metric="cancel",

@@ -19,19 +19,20 @@ stall). Named "response time", not "latency": that word is every face's column h
 Its views (`VIEWS`): `compare`'s tests (`quantile_rise`: the p50 and p95, whole-run and at each level of a load
 sweep, before cost), `history`'s series "Latency p50", "Latency p95", "First audio p50" (`quantile_series`: the
 entry's figures, log scale, from the jobs no note disowns), the leaderboard's JSON keys of its figures (`entry`) and
-the report's latency and stream columns (`entry_columns`), and the summary's models table's latency and stream
+the report's latency and stream columns (`columns`), and the summary's models table's latency and stream
 columns (`placed`: after the job counts; the library's `ModelLine` reads the same figures by their entry keys).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
-    EntryColumn,
+    ColumnView,
     EntryFigure,
     EntryFigures,
     ModelsColumn,
@@ -229,15 +230,20 @@ def offering_figures(requests: Sequence[RequestRow]) -> tuple[OwnFigures, ...]:
     return tuple(found)
 
 
-# The report's columns of its figures, each after the one it stood after before the check was declared (the first
-# after the success rate)
 def _as_they_are(keys: tuple[str, ...]) -> tuple[EntryFigure, ...]:
     """Figures the leaderboard's JSON gives under their own keys, as they are (a time's quantiles as intervals)."""
     return tuple(EntryFigure(key=key, figure=key) for key in keys)
 
 
+def _stalled(values: Mapping[str, Any]) -> str:
+    """Under the underruns: how many of the offering's streams stalled."""
+    return f"in {values['underrun_streams']} / {values['streams']}"
+
+
+# The report's columns of its figures, each after the one it stood after before the check was declared (the first
+# after the success rate)
 COLUMNS = (
-    EntryColumn(
+    ColumnView(
         key="p50",
         heading="latency p50",
         meaning="Median end-to-end latency of successful jobs (request sent → audio complete), with a bootstrap 95% "
@@ -246,7 +252,7 @@ COLUMNS = (
         quantile="p50",
         after="success",
     ),
-    EntryColumn(
+    ColumnView(
         key="p95",
         heading="p95",
         meaning="95th percentile of the same latency: the slow tail one request in twenty meets.",
@@ -254,7 +260,7 @@ COLUMNS = (
         quantile="p95",
         after="p50",
     ),
-    EntryColumn(
+    ColumnView(
         key="p99",
         heading="p99",
         meaning="99th percentile of the same latency.",
@@ -263,7 +269,7 @@ COLUMNS = (
         after="p95",
         default=False,
     ),
-    EntryColumn(
+    ColumnView(
         key="mean",
         heading="mean",
         meaning="Mean of the same latency.",
@@ -272,7 +278,7 @@ COLUMNS = (
         after="p99",
         default=False,
     ),
-    EntryColumn(
+    ColumnView(
         key="width",
         heading="± job",
         meaning="How precisely each job's latency is known: half the median width of the interval that must hold it "
@@ -282,7 +288,7 @@ COLUMNS = (
         prefix="±",
         scale=0.5,
     ),
-    EntryColumn(
+    ColumnView(
         key="ttfa",
         heading="TTFA p50",
         meaning="Median time to first audio of streamed answers, from the first text token sent (an HTTP or SSE "
@@ -293,7 +299,7 @@ COLUMNS = (
         after="width",
         streaming=True,
     ),
-    EntryColumn(
+    ColumnView(
         key="heard",
         heading="heard p50",
         meaning="Median time from the first token until speech is first heard: time to first audio plus the silence "
@@ -303,7 +309,7 @@ COLUMNS = (
         after="ttfa",
         streaming=True,
     ),
-    EntryColumn(
+    ColumnView(
         key="last_audio",
         heading="last audio p50",
         meaning="Median time from the first token to the last audio chunk.",
@@ -313,7 +319,7 @@ COLUMNS = (
         default=False,
         streaming=True,
     ),
-    EntryColumn(
+    ColumnView(
         key="jitter",
         heading="jitter p95",
         meaning="Median over streams of each stream's 95th percentile wait between consecutive audio chunks: how "
@@ -323,7 +329,7 @@ COLUMNS = (
         after="last_audio",
         streaming=True,
     ),
-    EntryColumn(
+    ColumnView(
         key="underruns",
         heading="underruns",
         meaning="Playback stalls: times a player that starts at the first audio ran out before the next chunk came, "
@@ -331,11 +337,11 @@ COLUMNS = (
         figure="underruns",
         after="jitter",
         kind="int",
-        note="in {underrun_streams} / {streams}",
-        present="streams",
+        note=_stalled,
+        present=lambda values: bool(values.get("streams")),  # some stream was timed
         streaming=True,
     ),
-    EntryColumn(
+    ColumnView(
         key="rtf",
         heading="RTF p50",
         meaning="Median real-time factor: time from the first token to the stream's end / seconds of audio (below 1: "
@@ -456,7 +462,7 @@ VIEWS = OwnViews(
         ),
         before="cost",
     ),
-    entry_columns=COLUMNS,
+    columns=COLUMNS,
     # the summary's latency and stream columns, after the job counts as before the check was declared
     placed=PlacedColumns(after="ok_jobs", columns=summary_columns),
     # the leaderboard entry's figures: its JSON's, the report's columns' and history's series'

@@ -329,21 +329,22 @@ VIEWS = OwnViews(
     section=section,
     models=ModelsColumn(heading="marks p95", key="marks", cell=models_cell),
     report_keys=("marks", "marks_p95_ms", "marks_worst"),
-    column=ColumnView(
-        key="marks",
-        heading="marks p95",
-        figure="marks_p95_ms",
-        unit="ms",
-        note=_note,
-        absent="—",
-        present="marks",
-        attrs=lambda values: (("marks-findings", str(values["marks"].total)),),
-        streaming=False,
-        after="flagged",
-        meaning="95th percentile onset error (ms) of the model's timing marks against where the harness's aligner "
-        "hears each sent word, its coverage (words marked / words sent) and findings under it; the aligner's "
-        "own error on known truth is stored with the words it placed and stated in docs/marks.md; — : its "
-        "answers carried no marks.",
+    columns=(
+        ColumnView(
+            key="marks",
+            heading="marks p95",
+            figure="marks_p95_ms",
+            after="flagged",
+            note=_note,
+            attrs=lambda values: (("marks-findings", str(values["marks"].total)),),
+            present=lambda values: values.get("marks") is not None,
+            absent="—",
+            default=False,
+            meaning="95th percentile onset error (ms) of the model's timing marks against where the harness's "
+            "aligner hears each sent word, its coverage (words marked / words sent) and findings under it; the "
+            "aligner's own error on known truth is stored with the words it placed and stated in docs/marks.md; — : "
+            "its answers carried no marks.",
+        ),
     ),
     compared=RuleView(
         metric="marks",

@@ -96,41 +96,38 @@ class PartSeries:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ColumnView:
-    """A check's column of the report (under "every column"), sorted by one of its figures, and that figure as
-    `history`'s series."""
+    """A column of the report's models table showing one of a check's figures of the leaderboard's entry (a key of
+    its `figures` the entry keeps: `figure_keys`, `report_keys`), right after the report column `after` (placed in
+    turn, so one may stand after another of its check's or of a check registered later; one naming no column: at the
+    end), often where it stood before its check was declared: its key, heading and sentence, shown by default or under
+    "every column", and only where some model streamed (`streaming`). Its cell, sorted by the figure and keyed by its
+    name in the leaderboard's JSON where the check's `entry` names one (else the figure's own), is one of:
 
-    key: str  # the column's key in the report
-    heading: str
-    meaning: str
-    figure: str  # the figure it shows and sorts by (a key of the check's `figures`; the leaderboard's JSON key)
-    unit: str  # the figure's unit, as the report formats it ("ms")
-    note: Callable[[Mapping[str, Any]], str]  # the line under the figure, from the offering's figures
-    series: str = ""  # `history`'s series key ("": not drawn as a series)
-    series_label: str = ""
-    absent: str = "–"  # the cell where the offering has no figure
-    # the figure saying the offering has the check's figures at all ("": the column's own); where it has them but not
-    # the column's figure, the cell says `absent` with its note and attributes
-    present: str = ""
-    attrs: Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]] | None = None  # the cell's data attributes
-    streaming: bool = True  # shown only where some model streamed
-    after: str = ""  # the report column it stands after ("": with the streamed figures, after RTF)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FigureColumn:
-    """A column of the report showing one of a check's figures of the leaderboard's entry (its `report_keys`) where
-    it stood before its check was declared: after the report column `after`, its key, heading and sentence, the
-    figure's kind ("rate": in %), with its interval under it (`interval`: the figure is value, low, high, clips) or
-    alone, shown by default or under "every column"."""
+    - a quantile of a figure of intervals by name (`quantile`: a time's p50, p95, ...) with its interval under it;
+    - an interval figure (`interval`: value, low, high, clips) with its interval under it;
+    - the figure itself (`prefix` before it, times `scale`: half a width is "±", 0.5), its `note` and data attributes
+      (`attrs`) from the offering's figures by key, or `absent` where it has none; `absent` alone where the offering
+      has none of the check's figures at all, as `present` says from them (its streams, its marks)."""
 
     key: str
     heading: str
     meaning: str
     figure: str
     after: str
-    kind: str = "rate"
+    kind: str = "ms"  # the figure's kind as the report prints it ("rate": in %, "num": a ratio, "int": a count)
+    quantile: str = ""
     interval: bool = False
+    prefix: str = ""
+    scale: float = 1.0
+    note: Callable[[Mapping[str, Any]], str] | None = None
+    attrs: Callable[[Mapping[str, Any]], tuple[tuple[str, str], ...]] | None = None  # the cell's data attributes
+    present: Callable[[Mapping[str, Any]], bool] | None = None  # None: every offering has them
+    absent: str = "–"
     default: bool = True
+    streaming: bool = False
+    # `history`'s series of the figure, where drawn (0 is a figure, so linear; `kind` its unit)
+    series: str = ""
+    series_label: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -346,7 +343,7 @@ class OwnViews:
     models: ModelsColumn | None = None  # the summary's models table's column
     figure_keys: tuple[str, ...] = ()  # the figures the leaderboard's JSON gives each offering (None where it has none)
     report_keys: tuple[str, ...] = ()  # more figures the report's own faces read of each offering (its JSON not)
-    column: ColumnView | None = None
+    columns: tuple[ColumnView, ...] = ()  # the report's columns of its figures
     shift: ShiftView | None = None  # compare's test of a per-clip figure
     compared: RuleView | None = None  # compare's judgement by the check's own rule, run against run
     page: PageTable | None = None  # history's page table of the offerings its gate rule flags
@@ -374,13 +371,11 @@ class OwnViews:
     ratio_test: RatioTest | None = None  # compare's bootstrap of a pooled ratio (each run's clips, unpaired)
     series: FigureSeries | None = None  # history's series of a figure of the leaderboard's entry
     placed: PlacedColumns | None = None  # the summary's models table's columns after a built-in one
-    columns: tuple[FigureColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
     entry: tuple[EntryFigures, ...] = ()  # its figures among the leaderboard's JSON keys, each group after a built-in
     front: QualityAxis | None = None  # the figure the shortlist's Pareto front and the cost chart weigh against cost
     line_quality: LineQuality | None = None  # its figures the library's `ModelLine.quality` gives
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
-    entry_columns: tuple[EntryColumn, ...] = ()  # the report's columns of its figures, each after a built-in one
     run_note: RunNoteView | None = None  # what the check says of the whole run on every face, the jobs it disowns
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
@@ -491,31 +486,6 @@ class QuantileSeries:
     figure: str  # the check's figure (its field's key: "latency_ms")
     quantile: str  # "p50"
     before: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EntryColumn:
-    """A column of the report showing one of a check's figures of the leaderboard's entry (`report_keys`), right after
-    the report column `after` (placed in turn, so one may stand after another of its check's), where it stood before
-    its check was declared: its key, heading and sentence, shown by default or under "every column", and only where
-    some model streamed (`streaming`). The cell is a quantile of a figure of intervals by name (`quantile`: a time's
-    p50, p95, ...) with its interval under it, or (`quantile` "") the figure itself, `prefix` before it and times
-    `scale` (half a width: "±", 0.5), sorted by the figure, with its `note` under it (formatted with the offering's
-    figures by key); a dash where `present` (the figure saying the offering has any: its streams) is none or 0."""
-
-    key: str
-    heading: str
-    meaning: str
-    figure: str
-    after: str
-    quantile: str = ""
-    kind: str = "ms"  # the figure's kind as the report prints it ("num": a ratio, "int": a count)
-    prefix: str = ""
-    scale: float = 1.0
-    note: str = ""
-    present: str = ""
-    default: bool = True
-    streaming: bool = False
 
 
 # A check of the run's own measuring rather than of an answer (whether the client kept up): what it says of the whole

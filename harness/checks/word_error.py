@@ -33,9 +33,9 @@ import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
+    ColumnView,
     EntryFigure,
     EntryFigures,
-    FigureColumn,
     FigureSeries,
     LineQuality,
     ModelsColumn,
@@ -239,32 +239,35 @@ VIEWS = OwnViews(
     rule=DECLARATION.change_said(),
     # the leaderboard entry's figures history's series and the report's columns read
     report_keys=("wer_pooled", "wer_mean", "cer"),
-    # the report's columns, after "planned / billed" as before the check was declared
+    # the report's columns, after "planned / billed" as before the check was declared, in turn
     columns=(
-        FigureColumn(
+        ColumnView(
             key="wer_pooled",
             heading="WER pooled",
             meaning="Word error rate in %, the scored clips in word languages pooled (errors / reference words), "
             "with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
             figure="wer_pooled",
             after="planned_billed",
+            kind="rate",
             interval=True,
         ),
-        FigureColumn(
+        ColumnView(
             key="wer_mean",
             heading="WER mean",
             meaning="Mean of the per-clip word error rates, in %.",
             figure="wer_mean",
-            after="planned_billed",
+            after="wer_pooled",
+            kind="rate",
             default=False,
         ),
-        FigureColumn(
+        ColumnView(
             key="cer_pooled",
             heading="CER pooled",
             meaning="Character error rate in %, errors / reference characters over the zh and ja clips, pooled "
             "apart from WER (a WER and a CER are never mixed).",
             figure="cer",
-            after="planned_billed",
+            after="wer_mean",
+            kind="rate",
             default=False,
         ),
     ),

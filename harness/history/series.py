@@ -144,12 +144,13 @@ _BUILT_IN: tuple[SeriesMetric, ...] = (
     ),
     SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
-    # each registered check with views of its own: its report column's figure (harness.checks.views; 0 is a figure,
-    # so linear)
+    # each registered check with views of its own: its report columns' figures drawn as series (harness.checks.views;
+    # 0 is a figure, so linear)
     *(
-        SeriesMetric(view.series, view.series_label, view.unit, Scale.LINEAR, _own_reader(view))
-        for view in (views.column for _, views in with_views())
-        if view is not None and view.series
+        SeriesMetric(view.series, view.series_label, view.kind, Scale.LINEAR, _own_reader(view))
+        for _, views in with_views()
+        for view in views.columns
+        if view.series
     ),
     # each registered counted check's ratio (harness.checks.counted_columns); the gate judges it by its own rule
     # (harness.history.checks), the change-point method draws it like any figure

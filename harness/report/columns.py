@@ -14,15 +14,13 @@ leaderboard's data (`key`: the page's `data-key="<provider>/<model>:<key>"`) and
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from harness.checks import (
     ColumnView,
-    EntryColumn,
-    FigureColumn,
     counted_columns,
     every_field,
     offering_value,
@@ -153,70 +151,6 @@ def _flagged(entry: Entry) -> Cell:
     )
 
 
-def _own_cell(view: ColumnView) -> Callable[[Entry], Cell]:
-    def cell(entry: Entry) -> Cell:
-        if entry.own_figure(view.present or view.figure) is None:
-            return Cell(text=view.absent, sort=None)
-        value = _finite(entry.own_figure(view.figure))
-        if value is None and not view.present:
-            return Cell(text=view.absent, sort=None)
-        figures = dict(entry.own)
-        return Cell(
-            text=view.absent if value is None else fmt(value, view.unit),
-            sort=value,
-            note=view.note(figures),
-            key=view.figure,
-            value=value,
-            attrs=view.attrs(figures) if view.attrs else (),
-        )
-
-    return cell
-
-
-def _own_columns(after: str) -> tuple[ReportColumn, ...]:
-    """The column of each registered check with views of its own (`harness.checks.views`) that stands after the
-    column `after` ("": with the streamed figures), under "every column"."""
-    return tuple(
-        ReportColumn(
-            key=view.key,
-            heading=view.heading,
-            meaning=view.meaning,
-            cell=_own_cell(view),
-            default=False,
-            streaming=view.streaming,
-        )
-        for view in (views.column for _, views in with_views())
-        if view is not None and view.after == after
-    )
-
-
-def _figure_cell(view: FigureColumn) -> Callable[[Entry], Cell]:
-    def cell(entry: Entry) -> Cell:
-        figure = entry.own_figure(view.figure)
-        if view.interval:
-            return interval_cell(None if figure is None else Interval(*figure), view.kind, view.key)
-        return value_cell(figure, view.kind, view.key)
-
-    return cell
-
-
-def _figure_columns(after: str) -> tuple[ReportColumn, ...]:
-    """Each check's columns of its figures (`harness.checks.views.FigureColumn`) that stand after the column `after`,
-    where they stood before the check was declared; a check declared but not yet registered too."""
-    return tuple(
-        ReportColumn(
-            key=view.key,
-            heading=view.heading,
-            meaning=view.meaning,
-            cell=_figure_cell(view),
-            default=view.default,
-        )
-        for _, views in with_views()
-        for view in views.columns
-        if view.after == after
-    )
-
-
 def _share_cell(key: str) -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(e.share(key), "rate", key)
 
@@ -242,46 +176,63 @@ def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-def _entry_cell(view: EntryColumn) -> Callable[[Entry], Cell]:
-    """A check's figure of the entry as its view draws it (`harness.checks.views.EntryColumn`)."""
+def _view_cell(view: ColumnView, name: str) -> Callable[[Entry], Cell]:
+    """A check's figure of the entry as its view draws it (`harness.checks.views.ColumnView`), keyed `name` (its
+    name in the leaderboard's JSON)."""
 
     def cell(entry: Entry) -> Cell:
         if view.quantile:
-            return interval_cell(
-                entry.own_quantile(view.figure, view.quantile), view.kind, f"{view.figure}.{view.quantile}"
-            )
+            return interval_cell(entry.own_quantile(view.figure, view.quantile), view.kind, f"{name}.{view.quantile}")
+        figure = entry.own_figure(view.figure)
+        if view.interval:
+            return interval_cell(None if figure is None else Interval(*figure), view.kind, name)
         figures = dict(entry.own)
-        if view.present and not figures.get(view.present):
-            return Cell(text="–", sort=None)
-        value = figures.get(view.figure)
+        if view.present is not None and not view.present(figures):
+            return Cell(text=view.absent, sort=None)
+        value = _finite(figure)
         return Cell(
-            text="–" if value is None else view.prefix + fmt(value * view.scale, view.kind),
+            text=view.absent if value is None else view.prefix + fmt(value * view.scale, view.kind),
             sort=value,
-            note=view.note.format(**figures) if view.note else "",
-            key=view.figure,
+            note=view.note(figures) if view.note else "",
+            key=name,
             value=value,
+            attrs=view.attrs(figures) if view.attrs else (),
         )
 
     return cell
 
 
-def _with_entry_columns(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
-    """The figures' columns with each check's columns of its figures of the entry (`harness.checks.views.
-    EntryColumn`: a latency's p50, p95, ...), each right after the column its view names, in turn."""
+def _view_column(view: ColumnView, names: Mapping[str, str]) -> ReportColumn:
+    return ReportColumn(
+        key=view.key,
+        heading=view.heading,
+        meaning=view.meaning,
+        cell=_view_cell(view, names.get(view.figure, view.figure)),
+        default=view.default,
+        streaming=view.streaming,
+    )
+
+
+def _with_views(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
+    """The figures' columns with every registered check's columns of its figures (`harness.checks.views.
+    ColumnView`), each right after the column its view names, in turn: in the registry's order, a view whose column
+    is not placed yet (another check's, registered later) waiting until it is; one naming none placed, at the end."""
     placed = list(columns)
-    for _, views in with_views():
-        for view in views.entry_columns:
-            at = next((i + 1 for i, one in enumerate(placed) if one.key == view.after), len(placed))
-            column = ReportColumn(
-                key=view.key,
-                heading=view.heading,
-                meaning=view.meaning,
-                cell=_entry_cell(view),
-                default=view.default,
-                streaming=view.streaming,
-            )
-            placed.insert(at, column)
-    return tuple(placed)
+    waiting = [
+        (view.after, _view_column(view, names))
+        for _, views in with_views()
+        # each figure's name in the leaderboard's JSON, where its view gives it one under another key
+        for names in ({one.figure: one.key for group in views.entry for one in group.figures},)
+        for view in views.columns
+    ]
+    while (ready := next((i for i, (after, _) in enumerate(waiting) if _placed(placed, after)), None)) is not None:
+        after, column = waiting.pop(ready)
+        placed.insert(next(i + 1 for i, one in enumerate(placed) if one.key == after), column)
+    return (*placed, *(column for _, column in waiting))
+
+
+def _placed(columns: list[ReportColumn], key: str) -> bool:
+    return any(one.key == key for one in columns)
 
 
 _FIGURES: tuple[ReportColumn, ...] = (
@@ -310,7 +261,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         cell=lambda e: interval_cell(e.success, "rate", "success"),
         better="high",
     ),
-    *_own_columns(""),
     ReportColumn(
         key="usd_1m",
         heading="$ / 1M chars",
@@ -357,7 +307,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         cell=_planned_billed,
         default=False,
     ),
-    *_figure_columns("planned_billed"),
     ReportColumn(
         key="flagged",
         heading="flagged",
@@ -365,7 +314,6 @@ _FIGURES: tuple[ReportColumn, ...] = (
         "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
         cell=_flagged,
     ),
-    *_own_columns("flagged"),
     ReportColumn(
         key="polls",
         heading="polls / job",
@@ -445,7 +393,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_entry_columns(_FIGURES)))
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_views(_FIGURES)))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:

@@ -15,11 +15,10 @@ from harness.history.series import METRICS
 from harness.history.values import Scale
 from harness.report.columns import COLUMNS
 from harness.report.compare import Check, GateThresholds, Metric, Ruling, _own, _shifted, parse_metrics
-from harness.report.leaderboard import Entry
-from harness.report.stats import Interval
 from harness.results import RequestRow
 from harness.runner.summary.checks_view import own_sections
 from harness.runner.summary.format import Lines, Section, SummaryTable, to_json, to_markdown
+from tests.helpers.entries import bare_entry
 from tests.helpers.request_rows import request_row
 
 
@@ -79,33 +78,12 @@ def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
 
 def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() -> None:
     column = next(c for c in COLUMNS if c.key == "cancel")
-    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(
-        provider="p",
-        model="m",
-        sent=1,
-        ok=1,
-        skipped=0,
-        success=nan,
-        cost_total_usd=None,
-        cost_per_request_usd=None,
-        cost_per_audio_minute_usd=None,
-        cost_per_1k_chars_usd=None,
-        unpriced=0,
-        audio_minutes=0.0,
-        chars=0,
-        scored=0,
-        flagged_clips=0,
-        findings={},
-        errors={},
-        polls_mean=None,
-    )
-    measured = column.cell(Entry(**base, own=(("cancel_to_silence_ms", 250.0), ("cancel_after_ack_frames", 3))))
+    measured = column.cell(bare_entry(own=(("cancel_to_silence_ms", 250.0), ("cancel_after_ack_frames", 3))))
     assert (measured.sort, measured.key) == (250.0, "cancel_to_silence_ms") and "3 frames after ack" in measured.note
-    assert column.cell(Entry(**base)).sort is None  # sorted last, shown as a dash
+    assert column.cell(bare_entry()).sort is None  # sorted last, shown as a dash
     series = next(m for m in METRICS if m.key == "cancel_to_silence")  # `history` follows it run over run
-    assert series.scale is Scale.LINEAR and series.read(Entry(**base, own=(("cancel_to_silence_ms", 0.0),))) == 0.0
-    assert series.read(Entry(**base)) is None
+    assert series.scale is Scale.LINEAR and series.read(bare_entry(own=(("cancel_to_silence_ms", 0.0),))) == 0.0
+    assert series.read(bare_entry()) is None
 
 
 def test_compare_names_a_later_silence() -> None:
@@ -130,25 +108,5 @@ def test_compare_takes_the_checks_own_metric_and_threshold_by_name() -> None:
     wider = GateThresholds().with_overrides({"cancel_ms": "2000"})
     [calm] = list(_own(base, new, wider, ("p", "m")))  # type: ignore[arg-type]
     assert not calm.beyond and calm.threshold == "+2000 ms absolute" and wider.named()["cancel_ms"] == 2000.0
-    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    said = Entry(
-        provider="p",
-        model="m",
-        sent=1,
-        ok=1,
-        skipped=0,
-        success=nan,
-        cost_total_usd=None,
-        cost_per_request_usd=None,
-        cost_per_audio_minute_usd=None,
-        cost_per_1k_chars_usd=None,
-        unpriced=0,
-        audio_minutes=0.0,
-        chars=0,
-        scored=0,
-        flagged_clips=0,
-        findings={},
-        errors={},
-        polls_mean=None,
-    ).to_json()
+    said = bare_entry().to_json()
     assert said["cancel_to_silence_ms"] is None and said["cancel_after_ack_frames"] is None

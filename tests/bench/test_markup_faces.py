@@ -9,18 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from typer.testing import CliRunner
 
 from harness.checks import OfferingCheck, offering_checks
 from harness.report.columns import COLUMNS
 from harness.report.compare import Check, Metric, Ruling, _counted
-from harness.report.leaderboard import Entry
-from harness.report.stats import Interval
 from harness.results import RequestRow
 from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import to_json, to_markdown
+from tests.helpers.entries import bare_entry
 from tests.helpers.report_runs import Model, make_run
 from tests.helpers.request_rows import request_row
 
@@ -59,33 +57,12 @@ def test_the_summary_says_each_offerings_share_and_break_error_and_nothing_witho
 
 def test_the_report_column_sorts_by_the_share_and_dashes_where_no_markup_was_judged() -> None:
     column = next(c for c in COLUMNS if c.key == "markup")
-    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(
-        provider="p",
-        model="m",
-        sent=1,
-        ok=1,
-        skipped=0,
-        success=nan,
-        cost_total_usd=None,
-        cost_per_request_usd=None,
-        cost_per_audio_minute_usd=None,
-        cost_per_1k_chars_usd=None,
-        unpriced=0,
-        audio_minutes=0.0,
-        chars=0,
-        scored=0,
-        flagged_clips=0,
-        findings={},
-        errors={},
-        polls_mean=None,
-    )
     (found,) = markup_figures([_row("m", 1, (500, 510.0)), _row("m", 0, (500, 140.0))])
-    cell = column.cell(Entry(**base, checks=(found,)))
+    cell = column.cell(bare_entry(checks=(found,)))
     assert (cell.sort, cell.key, cell.text) == (0.5, "markup_honoured_share", "50.0%") and "1/2 clips" in cell.note
-    assert Entry(**base, checks=(found,)).to_json()["markup_honoured_share"] == 0.5
-    none = column.cell(Entry(**base))
-    assert (none.text, none.sort) == ("—", None) and Entry(**base).to_json()["markup_honoured_share"] is None
+    assert bare_entry(checks=(found,)).to_json()["markup_honoured_share"] == 0.5
+    none = column.cell(bare_entry())
+    assert (none.text, none.sort) == ("—", None) and bare_entry().to_json()["markup_honoured_share"] is None
 
 
 def test_compare_names_a_fallen_share_and_passes_an_equal_one() -> None:

@@ -18,10 +18,10 @@ from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
 from harness.report.compare import Check, Metric, Ruling, _counted
 from harness.report.leaderboard import Entry
-from harness.report.stats import Interval
 from harness.results import RequestRow
 from harness.runner.summary.counted_view import counted_sections
 from harness.runner.summary.format import to_markdown
+from tests.helpers.entries import bare_entry
 from tests.helpers.request_rows import request_row
 
 SEAMS, RATE = (next(c for c in registered() if c.name == name) for name in ("seams", "rate_heard"))
@@ -65,7 +65,6 @@ def _row(model: str, findings: list[str], seconds: float = 60.0) -> RequestRow:
 
 def _entry(seams_per_min: float | None = None) -> Entry:
     """An entry whose seams check pooled `seams_per_min` findings a minute (None: nothing streamed)."""
-    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
     checks = (
         ()
         if seams_per_min is None
@@ -80,27 +79,7 @@ def _entry(seams_per_min: float | None = None) -> Entry:
             ),
         )
     )
-    return Entry(
-        provider="p",
-        model="m",
-        sent=1,
-        ok=1,
-        skipped=0,
-        success=nan,
-        cost_total_usd=None,
-        cost_per_request_usd=None,
-        cost_per_audio_minute_usd=None,
-        cost_per_1k_chars_usd=None,
-        unpriced=0,
-        audio_minutes=0.0,
-        chars=0,
-        scored=0,
-        flagged_clips=0,
-        findings={},
-        errors={},
-        polls_mean=None,
-        checks=checks,
-    )
+    return bare_entry(checks=checks)
 
 
 def test_the_report_column_sorts_by_findings_per_minute_and_dashes_where_nothing_streamed() -> None:

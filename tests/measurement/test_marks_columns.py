@@ -18,6 +18,7 @@ from harness.measurement import NOT_HEARD, UNRECORDED_ONSET_LIMIT_MS, marks_colu
 from harness.results import JobRow, RequestRow
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
 from harness.scoring import ONSET_LIMIT_MS
+from tests.helpers.entries import bare_entry
 from tests.helpers.request_rows import job_row, request_row
 
 
@@ -170,50 +171,28 @@ def test_the_report_column_and_section_read_the_checks_figures() -> None:
     import types
 
     from harness.report.columns import COLUMNS
-    from harness.report.leaderboard import Entry
     from harness.report.render import _environment, fmt
-    from harness.report.stats import Interval
 
     rows = [_answered(_row(0.05)), _answered(_row(marks=[], model="n"))]
     keys = [column.key for column in COLUMNS]
     assert keys.index("marks") == keys.index("flagged") + 1
     column = COLUMNS[keys.index("marks")]
     assert not column.default and not column.streaming
-    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
-    base: dict[str, Any] = dict(
-        provider="p",
-        sent=1,
-        ok=1,
-        skipped=0,
-        success=nan,
-        cost_total_usd=None,
-        cost_per_request_usd=None,
-        cost_per_audio_minute_usd=None,
-        cost_per_1k_chars_usd=None,
-        unpriced=0,
-        audio_minutes=0.0,
-        chars=0,
-        scored=0,
-        flagged_clips=0,
-        findings={},
-        errors={},
-        polls_mean=None,
-    )
     figures = {f.model: f.values for f in timing_marks.figures(rows)}
     entries = [
-        Entry(**base, model=model, own=tuple((key, figures[model][key]) for key in timing_marks.VIEWS.report_keys))
+        bare_entry(model=model, own=tuple((key, figures[model][key]) for key in timing_marks.VIEWS.report_keys))
         for model in ("m", "n")
     ]
     marked, missing = (column.cell(entry) for entry in entries)
     assert (marked.text, marked.key, marked.note) == (fmt(marked.sort, "ms"), "marks_p95_ms", "100% of words")
     assert marked.attrs == (("marks-findings", "0"),) and marked.sort == pytest.approx(50.0)
     assert (missing.text, missing.sort, missing.note) == ("—", None, "0% of words, 1 findings")
-    assert column.cell(Entry(**base, model="o")).text == "—"
+    assert column.cell(bare_entry(model="o")).text == "—"
     template = (Path(__file__).resolve().parents[2] / "harness/report/templates/report.html.j2").read_text()
     start = template.index("{% set own = namespace(marked=[]) %}")
     end = template.index("{% endif %}", template.index("</section>", template.index('<section id="marks">')))
     section = template[start : end + len("{% endif %}")]
-    board = types.SimpleNamespace(entries=[*entries, Entry(**base, model="o")])
+    board = types.SimpleNamespace(entries=[*entries, bare_entry(model="o")])
     html = _environment().from_string(section).render(board=board)
     assert 'data-marks="p/m"' in html and 'data-marks="p/n"' in html and 'data-marks="p/o"' not in html
     assert "50 ms" in html and "missing 1" in html and "none" in html

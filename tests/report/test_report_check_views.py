@@ -5,15 +5,27 @@ one with views."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from harness.checks import ClipCheck, DeclaredCheck, OwnFigures, OwnViews, ReportSection, ShareColumn
+from harness.checks import (
+    ClipCheck,
+    ColumnView,
+    DeclaredCheck,
+    EntryFigure,
+    EntryFigures,
+    OwnFigures,
+    OwnViews,
+    ReportSection,
+    ShareColumn,
+)
 from harness.core.checks import Better, CheckDeclaration, CheckField, Pooling
 from harness.report import columns, leaderboard, render
 from harness.report.stats import proportion_interval
 from harness.results import RunRows, read_run
+from tests.helpers.entries import bare_entry
 from tests.helpers.history_runs import write_nights
 
 DECLARATION = CheckDeclaration(
@@ -100,3 +112,57 @@ def test_the_report_shows_its_column_after_the_one_it_names_and_its_section(rows
     (section,) = render._check_sections(render._environment(), rows, {"c1": "audio/c1.wav"}, False)
     assert str(section) == '<section id="stretches">audio/c1.wav;None; 37.5%</section>'
     assert render._check_sections(render._environment(), RunRows(run=rows.run, requests=(), spans=()), {}, False) == []
+
+
+def _with_columns(
+    name: str, *views: ColumnView, entry: tuple[EntryFigures, ...] = ()
+) -> tuple[DeclaredCheck, OwnViews]:
+    """A made-up check named `name` whose only views are report columns (and where its figures stand in the JSON)."""
+    own = OwnViews(
+        figures=lambda requests: (), worse=lambda run_id, after, before: None, rule="", columns=views, entry=entry
+    )
+    return DeclaredCheck(replace(DECLARATION, name=name), lambda row: ClipCheck({}), views=own), own
+
+
+def test_every_checks_columns_stand_after_the_one_each_names_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One placement for every check's columns: each right after the column it names, in turn; one naming another
+    check's registered later waits for it; one naming none placed goes at the end."""
+    early = _with_columns(
+        "early",
+        ColumnView(key="late_next", heading="h", meaning="m", figure="f", after="late_first"),
+        ColumnView(key="lost", heading="h", meaning="m", figure="f", after="nowhere"),
+    )
+    late = _with_columns(
+        "late",
+        ColumnView(key="late_first", heading="h", meaning="m", figure="f", after="sent"),
+        ColumnView(key="late_second", heading="h", meaning="m", figure="f", after="sent"),
+    )
+    monkeypatch.setattr(columns, "with_views", lambda: (early, late))
+    keys = [column.key for column in columns._with_views(columns._FIGURES)]
+    at = keys.index("sent")
+    assert keys[at : at + 4] == ["sent", "late_second", "late_first", "late_next"]
+    assert keys[-1] == "lost" and keys[:-1] == [one for one in keys if one != "lost"]
+
+
+def test_a_column_cell_is_keyed_by_its_figures_name_in_the_json_and_dashed_where_not_present(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view = ColumnView(
+        key="rate",
+        heading="h",
+        meaning="m",
+        figure="r",
+        after="sent",
+        kind="rate",
+        note=lambda values: f"of {values['n']}",
+        present=lambda values: bool(values.get("n")),
+    )
+    one = _with_columns(
+        "renamed", view, entry=(EntryFigures(after="sent", figures=(EntryFigure(key="r_json", figure="r"),)),)
+    )
+    monkeypatch.setattr(columns, "with_views", lambda: (one,))
+    column = next(c for c in columns._with_views(columns._FIGURES) if c.key == "rate")
+    shown = column.cell(bare_entry(own=(("r", 0.25), ("n", 4))))
+    assert (shown.text, shown.key, shown.value, shown.note) == ("25.0%", "r_json", 0.25, "of 4")
+    none = column.cell(bare_entry(own=(("r", 0.25), ("n", 0))))
+    assert (none.text, none.key, none.sort) == ("–", "", None)
