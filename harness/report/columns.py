@@ -21,6 +21,8 @@ from markupsafe import Markup
 
 from harness.checks import (
     ColumnView,
+    DeclaredCheck,
+    ShareColumn,
     counted_columns,
     every_field,
     offering_value,
@@ -155,25 +157,18 @@ def _share_cell(key: str) -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(e.share(key), "rate", key)
 
 
-def _with_shares(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
-    """The figures' columns with each registered check's share (`harness.checks.views.ShareColumn`: its ratio field
-    with its Wilson interval, in %), each right after the column its view names."""
-    placed = list(columns)
-    for check, views in with_views():
-        if (view := views.share) is None:
-            continue
-        item = check.declaration.field_named(view.field)
-        key = check.declaration.key(item)
-        column = ReportColumn(
-            key=key,
-            heading=item.label,
-            meaning=view.meaning,
-            cell=_share_cell(key),
-            default=view.default,
-            better=_BETTER[item.better],
-        )
-        placed.insert(next(index + 1 for index, one in enumerate(placed) if one.key == view.after), column)
-    return tuple(placed)
+def _share_column(check: DeclaredCheck, view: ShareColumn) -> ReportColumn:
+    """A check's share (`harness.checks.views.ShareColumn`: its ratio field with its Wilson interval, in %)."""
+    item = check.declaration.field_named(view.field)
+    key = check.declaration.key(item)
+    return ReportColumn(
+        key=key,
+        heading=item.label,
+        meaning=view.meaning,
+        cell=_share_cell(key),
+        default=view.default,
+        better=_BETTER[item.better],
+    )
 
 
 def _view_cell(view: ColumnView, name: str) -> Callable[[Entry], Cell]:
@@ -215,8 +210,9 @@ def _view_column(view: ColumnView, names: Mapping[str, str]) -> ReportColumn:
 
 def _with_views(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     """The figures' columns with every registered check's columns of its figures (`harness.checks.views.
-    ColumnView`), each right after the column its view names, in turn: in the registry's order, a view whose column
-    is not placed yet (another check's, registered later) waiting until it is; one naming none placed, at the end."""
+    ColumnView`), then each one's share (`ShareColumn`), each right after the column its view names, in turn: in the
+    registry's order, a view whose column is not placed yet (another check's, registered later) waiting until it is;
+    one naming none placed, at the end."""
     placed = list(columns)
     waiting = [
         (view.after, _view_column(view, names))
@@ -225,6 +221,8 @@ def _with_views(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
         for names in ({one.figure: one.key for group in views.entry for one in group.figures},)
         for view in views.columns
     ]
+    # each check's share after them (`harness.checks.views.ShareColumn`)
+    waiting += [(share.after, _share_column(check, share)) for check, views in with_views() if (share := views.share)]
     while (ready := next((i for i, (after, _) in enumerate(waiting) if _placed(placed, after)), None)) is not None:
         after, column = waiting.pop(ready)
         placed.insert(next(i + 1 for i, one in enumerate(placed) if one.key == after), column)
@@ -393,7 +391,7 @@ def _with_checks(columns: tuple[ReportColumn, ...]) -> tuple[ReportColumn, ...]:
     return tuple(placed)
 
 
-COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_shares(_with_views(_FIGURES)))
+COLUMNS: tuple[ReportColumn, ...] = _with_checks(_with_views(_FIGURES))
 
 
 def shown(streaming: bool) -> tuple[ReportColumn, ...]:

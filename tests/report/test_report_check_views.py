@@ -95,7 +95,7 @@ def test_the_leaderboard_gives_every_offering_the_share_with_its_wilson_interval
 
 
 def test_the_report_shows_its_column_after_the_one_it_names_and_its_section(rows: RunRows) -> None:
-    placed = columns._with_shares(columns._FIGURES)
+    placed = columns._with_views(columns._FIGURES)
     keys = [column.key for column in placed]
     assert keys.index("stretch_share") == keys.index("sent") + 1
     column = placed[keys.index("stretch_share")]
