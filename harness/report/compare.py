@@ -440,6 +440,29 @@ def _adjusted(checks: Sequence[Check], alpha: float) -> list[Check]:
     return result
 
 
+def _too_few(
+    who: tuple[str, str],
+    metric: Metric,
+    statistic: str,
+    threshold: str,
+    *,
+    sizes: tuple[int, int],
+    counted: str,
+    need: int,
+) -> Check:
+    """A test not run: fewer than `need` of what it counts (`counted`, plural) on a side, BASE's and NEW's `sizes`."""
+    return Check(
+        provider=who[0],
+        model=who[1],
+        metric=metric,
+        statistic=statistic,
+        verdict=Ruling.INSUFFICIENT,
+        threshold=threshold,
+        change=None,
+        details=(f"{sizes[0]} BASE and {sizes[1]} NEW {counted}; need {need} each",),
+    )
+
+
 def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
@@ -464,16 +487,10 @@ def _risen(
         threshold = t.declared[one.threshold]
         needed = t.min_samples if one.shift else t.min_samples_tail
         label = f"+{threshold:.0%} relative"
-        short = Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric(view.metric),
-            statistic=one.statistic,
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {needed} each", *said),
+        short = _too_few(
+            who, Metric(view.metric), one.statistic, label, sizes=(len(b), len(n)), counted=view.measured, need=needed
         )
+        short = replace(short, details=(*short.details, *said))
         if min(len(b), len(n)) < needed:
             yield short
             continue
@@ -543,15 +560,8 @@ def _ratio_check(
     b, n = clips
     size = t.declared[view.threshold]
     if min(len(b), len(n)) < t.min_samples:
-        return Check(
-            provider=who[0],
-            model=who[1],
-            metric=metric,
-            statistic=statistic,
-            verdict=Ruling.INSUFFICIENT,
-            threshold=view.said(size),
-            change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {t.min_samples} each",),
+        return _too_few(
+            who, metric, statistic, view.said(size), sizes=(len(b), len(n)), counted=view.measured, need=t.min_samples
         )
     diff = ratio_difference(([c[0] for c in b], [c[1] for c in b]), ([c[0] for c in n], [c[1] for c in n]))
     return Check(
@@ -605,16 +615,16 @@ def _cost(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, str]
         return
     b, n = [v or 0.0 for v in b_cost], [v or 0.0 for v in n_cost]
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.COST,
-            statistic="cost per request (USD)",
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each", *used),
+        short = _too_few(
+            who,
+            Metric.COST,
+            "cost per request (USD)",
+            label,
+            sizes=(len(b), len(n)),
+            counted="sent jobs",
+            need=t.min_samples,
         )
+        yield replace(short, details=(*short.details, *used))
         return
     diff = mean_difference(b, n)
     change = _relative(diff)
@@ -637,15 +647,14 @@ def _success(base: Requests, new: Requests, t: GateThresholds, who: tuple[str, s
     label = f"-{t.success:.2f} absolute"
     b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric.SUCCESS,
-            statistic="success rate",
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",),
+        yield _too_few(
+            who,
+            Metric.SUCCESS,
+            "success rate",
+            label,
+            sizes=(len(b_sent), len(n_sent)),
+            counted="sent jobs",
+            need=t.min_samples,
         )
         return
     b_ok = sum(1 for r in b_sent if r.outcome == "ok")
@@ -676,15 +685,14 @@ def _shifted(
     size = t.declared[view.threshold]
     label = f"+{size:g} {view.unit} absolute"
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(
-            provider=who[0],
-            model=who[1],
-            metric=Metric(view.metric),
-            statistic=view.statistic,
-            verdict=Ruling.INSUFFICIENT,
-            threshold=label,
-            change=None,
-            details=(f"{len(b)} BASE and {len(n)} NEW {view.measured}; need {t.min_samples} each",),
+        yield _too_few(
+            who,
+            Metric(view.metric),
+            view.statistic,
+            label,
+            sizes=(len(b), len(n)),
+            counted=view.measured,
+            need=t.min_samples,
         )
         return
     diff = mann_whitney_greater(b, n)
