@@ -37,11 +37,13 @@ from harness.checks.views import (
     Shown,
 )
 from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration, CheckField, FindingKind, Pooling
+from harness.core.flags import Flag
 from harness.core.languages import ENGLISH
 from harness.results import LanguageVerdicts, RequestRow, json_list, model_name, scored, shipped_language_verdicts
 
 FALLBACK_SHARE = 0.5
-WRONG_LANGUAGE = "wrong_language"  # the scorer's flag (harness.scoring.flags.Flag.WRONG_LANGUAGE)
+# The scorer's flag, named by the flags' one owner; its plain string value, as the store holds it.
+WRONG_LANGUAGE = Flag.WRONG_LANGUAGE.value
 FALLBACK = "answered in another language than asked"
 
 RULE = (

@@ -2,7 +2,7 @@
 
 Each run's figures are the report's (`harness.report.leaderboard`: the `harness.results` figures with their
 intervals), computed from that run's stored rows, so a point of a history is the number that run's report
-shows. Findings — the scorer's flags of clips under their kind (`harness.scoring.flag_kind`: contract, language,
+shows. Findings — the scorer's flags of clips under their kind (`harness.core.flags.flag_kind`: contract, language,
 transcript, signal), drift, errors by class — are listed by the run they first appeared in. The same voice over
 time (`harness.history.voice`) adds its two series. Cost: the billed cost where the answers said what they billed,
 else the planned one (the series' label says which), the billed cost
@@ -43,6 +43,7 @@ from harness.checks import (
     with_views,
 )
 from harness.core.checks import CheckDeclaration, CheckField
+from harness.core.flags import flag_kind
 from harness.history.catalogue import catalogue_changes
 from harness.history.checks import newest_checks_changed, newest_counted_worse, newest_own_kept, newest_own_worse
 from harness.history.languages import language_series, run_figures, series_label
@@ -63,7 +64,6 @@ from harness.results import (
     run_ids,
     shipped_language_verdicts,
 )
-from harness.scoring import flag_kind
 
 
 @dataclass(frozen=True, slots=True)

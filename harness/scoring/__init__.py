@@ -15,8 +15,9 @@ yardstick a provider's timing marks are measured against; where it cannot place 
 Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imported on first use only.
 """
 
-# The stored rows' types and the pooling rule belong to the results store, the hard-text verdict to the core;
-# scoring's users meet them here too.
+# The stored rows' types and the pooling rule belong to the results store, the hard-text verdict and the flags a
+# score carries to the core (the checks read the same flags); scoring's users meet them here too.
+from harness.core.flags import Finding, Flag
 from harness.core.hard_text import HardTextVerdict
 from harness.results import CacheKey, CacheKind, ClipRow, ErrorUnit, PooledErrorRate, ScoreCache, pooled_wer
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
@@ -26,7 +27,6 @@ from harness.scoring.background import BackgroundScorer, BackgroundStats
 from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
-from harness.scoring.flags import Finding, Flag, FlagKind, flag_kind
 from harness.scoring.hard_text import (
     HardTextClip,
     HardTextJudge,
@@ -85,7 +85,6 @@ __all__ = [
     "ErrorUnit",
     "Finding",
     "Flag",
-    "FlagKind",
     "HardTextClip",
     "HardTextJudge",
     "HardTextRunItem",
@@ -113,7 +112,6 @@ __all__ = [
     "candidate_references",
     "check_conformance",
     "decode_audio",
-    "flag_kind",
     "judge_hard_text_run",
     "judge_span",
     "make_backend",

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.core.flags import Finding, Flag
 from harness.scoring.audio import DecodedAudio, FloatArray, canonical_media_type, media_type_matches
-from harness.scoring.flags import Finding, Flag
 
 FRAME_S = 0.010
 # Coval's perceived-onset threshold (RMS 0.01), lowered for quiet clips so their speech is not "silence".

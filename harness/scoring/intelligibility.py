@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from harness.core.flags import Finding, Flag
 from harness.results import ErrorUnit
-from harness.scoring.flags import Finding, Flag
 from harness.scoring.normalize import TextNormalizer
 from harness.scoring.scoring_errors import ScoringInputError
 

@@ -16,7 +16,7 @@ rule per language on renders of each corpus by the sandbox's voice of the langua
 
 from __future__ import annotations
 
-from harness.scoring.flags import Finding, Flag
+from harness.core.flags import Finding, Flag
 
 WRONG_LANGUAGE_PROBABILITY = 0.5
 # Whisper's names for languages a corpus may tag otherwise (Norwegian Bokmål is Whisper's "no").

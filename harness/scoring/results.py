@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.core.flags import Finding, Flag
 from harness.results import ErrorUnit
 from harness.scoring.conformance import Conformance
 from harness.scoring.dnsmos import Dnsmos
-from harness.scoring.flags import Finding, Flag
 from harness.scoring.references import Alternatives
 from harness.scoring.scoring_errors import ScoringInputError
 

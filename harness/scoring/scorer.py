@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from harness.core.flags import Finding, Flag
 from harness.results import (
     CachedDnsmos,
     CachedSimilarity,
@@ -36,7 +37,6 @@ from harness.scoring.blas import one_blas_thread
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
-from harness.scoring.flags import Finding, Flag
 from harness.scoring.intelligibility import score_transcript
 from harness.scoring.language_check import checks_language, language_finding
 from harness.scoring.normalize import NORMALIZER_VERSION, language_code, normalizer_for

@@ -83,7 +83,8 @@ FACES_NAMING_BEFORE = {
     "harness/history/voice.py": {"similarity"},
 }
 # Files that used a check's name as a word before the check existed: the scorer's conformance flag of too long a
-# leading silence (its finding kind), which the leading-silence check reads the measure of and does not re-declare.
+# leading silence (its finding kind, in core/flags.py), which the leading-silence check reads the measure of and does
+# not re-declare.
 # Seams are measured, not declared, outside their check: the rule and its measuring (core/seams.py,
 # measurement/), shared with the contract suite's rule `seams` (contracts/); the runner keeping the chunks they are
 # found between (runner/deliver/); the stored columns and their migration (results/); the sandbox's imitation of a
@@ -127,7 +128,7 @@ NAMED_BEFORE = {
         "harness/cli/bench.py",
         "harness/cli/score.py",
     },
-    "leading_silence": {"harness/scoring/flags.py"},
+    "leading_silence": {"harness/core/flags.py"},
     "seams": {
         "harness/checks/rate_heard.py",
         "harness/contracts/realtime_checks.py",

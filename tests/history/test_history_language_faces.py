@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from harness.checks import registered
+from harness.core.flags import flag_kind
 from harness.history import analyse, render_history
 from harness.history.analysis import Analysis
 from harness.history.checks import newest_own_kept, newest_own_worse
@@ -16,7 +17,6 @@ from harness.history.series import _findings_of
 from harness.history.values import History, RunInfo
 from harness.report.leaderboard import Entry
 from harness.results import RequestRow, RunRows
-from harness.scoring import flag_kind
 from tests.helpers.request_rows import request_row
 
 NONE_SAID = "No model answered the newest run in another language than asked."

@@ -2,6 +2,9 @@
 
 A flag is machine-readable (stored as its string value in ``scores.flags_json``); a finding pairs it with
 the measured numbers that raised it, so a report can say *why* without re-deriving thresholds.
+
+The vocabulary lives in the core, not in scoring: the scorer raises these flags and the checks read them back from
+the store (the language check reads `wrong_language`), and a check may not import scoring, so both name this enum.
 """
 
 from __future__ import annotations
