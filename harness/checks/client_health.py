@@ -17,7 +17,7 @@ import functools
 from collections.abc import Sequence
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
-from harness.checks.views import OwnFigures, OwnViews, RunNote, RunNoteView, SectionView, Worse
+from harness.checks.views import OwnFigures, OwnViews, ReportNote, RunNote, RunNoteView, SectionView, Worse
 from harness.core.checks import Better, CheckDeclaration, CheckField, FindingKind, Pooling
 from harness.core.client_health import RULE
 from harness.results import RequestRow, RunRows, is_marked, saturation
@@ -118,6 +118,14 @@ def note(rows: RunRows) -> RunNote:
     )
 
 
+def _mark_title(request: RequestRow) -> str:
+    """Why the report marks a job: the share of its time the client was saturated."""
+    return (
+        f"the client was saturated for {float(request.client_saturated or 0.0) * 100:.0f}% of this job's time: its "
+        "latency (and a failure) are not the provider's"
+    )
+
+
 def _no_gate(newest: str, after: OwnFigures, before: tuple[str, OwnFigures] | None) -> Worse | None:
     """No change rule: a saturated client is the harness's to fix, not the offering's to answer for."""
     return None
@@ -136,6 +144,12 @@ VIEWS = OwnViews(
         page_id="saturated-runs",
         page_method="Their jobs that ran while the client was saturated are left out of every latency series: no "
         "latency change is called from them.",
+        report=ReportNote(
+            named_id="client-health",
+            aside_id="client-held",
+            mark="client saturated",
+            mark_title=_mark_title,
+        ),
     ),
 )
 

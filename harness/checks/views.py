@@ -508,12 +508,25 @@ class RunNote:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReportNote:
+    """Where the HTML report says a check's `RunNote`, in the check's ids and words: the warning naming the run
+    before any figure (`named_id`), the quiet paragraph beside it (`aside_id`), and the mark on each job the note
+    disowns in the list of jobs (its words, its title from the job: why). How they look is the report's (one style
+    for every check's warning, one for every mark), so its template and stylesheet name no check."""
+
+    named_id: str
+    aside_id: str
+    mark: str
+    mark_title: Callable[[RequestRow], str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunNoteView:
     """Where each face says a check's `RunNote` of a run (`note`) in the check's words: the summary's models table's
     column of each offering's disowned jobs ("2/24"), after its jobs' counts (`heading`, JSON `key`; shown where some
     offering has any), `compare`'s detail of each latency check that left jobs out (`left_out`, formatted with
-    `base` and `new`, the jobs of each), and `history`'s page list of the runs it names (`page_heading`, its id
-    `page_id`, `page_method` under it)."""
+    `base` and `new`, the jobs of each), `history`'s page list of the runs it names (`page_heading`, its id
+    `page_id`, `page_method` under it) and the HTML report's paragraphs and marks (`report`; None: it says none)."""
 
     note: Callable[[RunRows], RunNote]
     heading: str
@@ -522,6 +535,7 @@ class RunNoteView:
     page_heading: str
     page_id: str
     page_method: str
+    report: ReportNote | None = None
 
 
 def disowning(notes: Iterable[RunNote]) -> Callable[[RequestRow], bool]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import jinja2
 import plotly.offline
 from markupsafe import Markup
 
-from harness.checks import aside, disowning, named, run_notes, with_views
+from harness.checks import ReportNote, RunNote, run_notes, with_views
 from harness.core.audio import strip_metadata
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.alignment import Token, align
@@ -109,7 +109,13 @@ def _timings(row: RequestRow) -> list[tuple[str, Any, float | None]]:
     return shown
 
 
-def _utterance(row: RequestRow, audio: dict[str, str], disowns: Callable[[RequestRow], bool]) -> dict[str, Any]:
+def _marks(row: RequestRow, notes: Sequence[tuple[ReportNote, RunNote]]) -> list[dict[str, Any]]:
+    """Each mark a check of the run's own measuring puts on the job in the list of jobs (`ReportNote`): on every job
+    its note disowns (its latency the check's concern, not the provider's), in the check's words."""
+    return [{"words": report.mark, "title": report.mark_title(row)} for report, note in notes if note.disowns(row)]
+
+
+def _utterance(row: RequestRow, audio: dict[str, str], notes: Sequence[tuple[ReportNote, RunNote]]) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row.scored and row.normalized_reference is not None and row.normalized_transcript is not None:
         tokens = align(str(row.normalized_reference), str(row.normalized_transcript))
@@ -119,7 +125,7 @@ def _utterance(row: RequestRow, audio: dict[str, str], disowns: Callable[[Reques
         "tokens": tokens,
         "findings": json_list(row.findings),
         "timings": _timings(row),
-        "saturated": disowns(row),  # its latency the client's, not the provider's (a check's run note)
+        "marks": _marks(row, notes),
     }
 
 
@@ -274,8 +280,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     env = _environment()
     template = env.get_template("report.html.j2")
     streaming = any(entry.own_figure("ttfa_ms") for entry in board.entries)  # some model streamed
-    notes = [note for _, note in run_notes(rows)]  # what each check of the run's own measuring says of it
-    disowns = disowning(notes)
+    # what each check of the run's own measuring says of it, where it says it in the report
+    notes = [(view.report, note) for view, note in run_notes(rows) if view.report is not None]
     columns = shown(streaming)
     return template.render(
         run=rows.run,
@@ -293,9 +299,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves=curves,
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
-        utterances=[_utterance(r, audio, disowns) for r in requests],
-        saturation_line=named(notes),
-        held_line=aside(notes),
+        utterances=[_utterance(r, audio, notes) for r in requests],
+        run_notes=notes,
         languages=_languages(rows, audio),
         check_sections=_check_sections(env, rows, audio, same_voice=str(rows.run.target or "sandbox") == "sandbox"),
         drift=_drift_summary(rows),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_a_saturated_run_is_named_on_every_face_through_the_registry(
 
     said = _faces(quiet, busy, history)
     assert "Client saturated for 60% of the run" in said["summary"] and '"saturated_jobs": 6' in said["summary"]
-    assert 'id="client-health"' in said["report"] and said["report"].count('class="saturated"') == 18
+    assert 'id="client-health"' in said["report"] and said["report"].count('class="job-mark"') == 18
     assert "note: NEW: client saturated for 60% of the run" in said["compare"]
     assert "left out, the client saturated while they ran: 0 BASE and 6 NEW jobs" in said["compare"]
     assert 'id="saturated-runs"' in said["history"]
@@ -97,7 +98,7 @@ def test_a_saturated_run_is_named_on_every_face_through_the_registry(
     )
     unsaid = _faces(quiet, busy, history)
     assert "saturated" not in unsaid["summary"].lower()
-    assert 'id="client-health"' not in unsaid["report"] and 'class="saturated"' not in unsaid["report"]
+    assert 'id="client-health"' not in unsaid["report"] and 'class="job-mark"' not in unsaid["report"]
     assert "saturated" not in unsaid["compare"]
     assert 'id="saturated-runs"' not in unsaid["history"]
 
@@ -113,3 +114,52 @@ def test_the_faces_say_every_note_of_a_run_and_leave_out_what_any_disowns() -> N
     assert [disowning((first, second))(row) for row in rows] == [True, True, False]
     assert named((first, second)) == "one line." and aside((first, second)) == "held."
     assert named(()) is None and aside((first,)) is None
+
+
+# The report's mark of a saturated job, in the check's words (its title escaped by the page), and the report's own
+# styles of every check's warning and mark.
+_MARK = (
+    '<br><small class="job-mark" title="the client was saturated for 100% of this job&#39;s time: its latency (and a '
+    'failure) are not the provider&#39;s">client saturated</small></td>'
+)
+_STYLES = (
+    "p.run-note { margin: 12px 0 0; padding: 8px 12px; border-left: 4px solid var(--warn); background: #fdf3e2; }\n"
+    "small.job-mark { color: var(--warn); font-weight: 600; }\n"
+)
+
+
+def _page(html: str) -> str:
+    """The report's own words and markup, without its scripts (plotly.js and the leaderboard's JSON)."""
+    return re.sub(r"<script\b.*?</script>", "", html, flags=re.DOTALL)
+
+
+def test_the_report_marks_each_saturated_job_in_the_checks_words(runs: tuple[RunRows, RunRows, Path]) -> None:
+    quiet, busy, _ = runs
+    views = _check().views
+    assert views is not None and views.run_note is not None and (report := views.run_note.report) is not None
+    assert report.mark == "client saturated"
+    said = render_html(busy, {})
+    assert said.count(_MARK) == len(busy.requests) == 18 and _STYLES in said
+    assert '<p class="run-note" id="client-health">client saturated for 60% of the run' in said
+    unsaid = render_html(quiet, {})
+    assert (
+        _MARK not in unsaid and 'id="client-health"' not in unsaid and _STYLES in unsaid
+    )  # the report's styles, nothing said
+
+
+@pytest.mark.parametrize("taken", ["report", "run_note"])
+def test_the_report_is_silent_of_saturation_without_the_checks_view(
+    runs: tuple[RunRows, RunRows, Path], monkeypatch: pytest.MonkeyPatch, taken: str
+) -> None:
+    """Its report view (or its whole run note) taken out of the registry: the report names no saturation at all — no
+    warning, no mark — since its template and stylesheet name none of the check's own."""
+    _, busy, _ = runs
+    check = _check()
+    assert check.views is not None and check.views.run_note is not None
+    note = None if taken == "run_note" else replace(check.views.run_note, report=None)
+    silent = replace(check, views=replace(check.views, run_note=note))
+    monkeypatch.setattr(
+        registry_module, "registered", lambda: tuple(silent if one is check else one for one in registered())
+    )
+    page = _page(render_html(busy, {}))
+    assert "saturat" not in page.lower() and "client-health" not in page and "client-held" not in page

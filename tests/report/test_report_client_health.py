@@ -72,6 +72,6 @@ def test_the_report_names_the_saturation_and_marks_the_jobs(tmp_path: Path) -> N
     busy = render_html(read_run(db, "busy"), {})
     assert 'id="client-health"' in busy and "client saturated for 60% of the run" in busy
     assert "latency here is not the providers" in busy
-    assert busy.count('class="saturated"') == 18  # every job of the three models marked
+    assert busy.count('class="job-mark"') == 18  # every job of the three models marked
     quiet = render_html(read_run(db, "quiet"), {})
-    assert 'id="client-health"' not in quiet and 'class="saturated"' not in quiet
+    assert 'id="client-health"' not in quiet and 'class="job-mark"' not in quiet
