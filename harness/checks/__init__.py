@@ -11,8 +11,9 @@ faces say more than its fields' pooling can, given by its module; `with_views`);
 (docs/checks.md lists them). The checks that predate this package are registered now, each read through its views
 (`with_views`): `compare`'s tests (`RatioTest`, `QuantileRise`), `history`'s series (`FigureSeries`,
 `QuantileSeries`), the summary's columns (`PlacedColumns`), the report's (`ColumnView`), the
-leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the cost chart (`QualityAxis`) and the library's
-`ModelLine.quality` (`LineQuality`) (docs/checks.md).
+leaderboard's JSON (`EntryFigures`), its shortlist's Pareto front and the cost chart (`QualityAxis`), the library's
+`ModelLine.quality` (`LineQuality`) and the report's cell of each clip in its table of utterances (`ClipCell`,
+`clip_cells`: the check's own reading of the clip) (docs/checks.md).
 Hard text is one now, its evidence the run's `span_scores`, not a job's row, so its views read the run's rows
 (`OwnViews.from_run`) and give the report its section (`ReportSection`) and the leaderboard and the report its share
 with its interval (`ShareColumn`).
@@ -42,12 +43,14 @@ from harness.checks.pooled import (
 from harness.checks.registry import (
     ClipCheck,
     DeclaredCheck,
+    clip_cells,
     generic,
     registered,
     run_notes,
     with_views,
 )
 from harness.checks.views import (
+    ClipCell,
     ColumnView,
     EntryFigure,
     EntryFigures,
@@ -87,6 +90,7 @@ from harness.checks.views import (
 
 __all__ = [
     "CheckChange",
+    "ClipCell",
     "ClipCheck",
     "ColumnView",
     "CountedChange",
@@ -126,6 +130,7 @@ __all__ = [
     "Worse",
     "aside",
     "changes_between",
+    "clip_cells",
     "counted_change",
     "counted_checks",
     "counted_columns",

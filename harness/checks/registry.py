@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.checks.views import OwnViews, RunNote, RunNoteView
+from harness.checks.views import ClipCell, OwnViews, RunNote, RunNoteView
 from harness.core.checks import CheckDeclaration
 from harness.results import RequestRow, RunRows
 
@@ -79,3 +79,9 @@ def run_notes(rows: RunRows) -> tuple[tuple[RunNoteView, RunNote], ...]:
     """What every registered check of the run's own measuring says of the run (its `RunNote`), with the view that
     says where each face says it, in the registry's order."""
     return tuple((view, view.note(rows)) for _, views in with_views() if (view := views.run_note) is not None)
+
+
+def clip_cells() -> tuple[tuple[DeclaredCheck, ClipCell], ...]:
+    """Every registered check's cell of each clip in the report's table of utterances, with the check (whose `measure`
+    reads the clip), in the registry's order."""
+    return tuple((check, cell) for check, views in with_views() if (cell := views.clip_cell) is not None)

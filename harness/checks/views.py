@@ -157,6 +157,18 @@ class ReportSection:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClipCell:
+    """A check's cell of each job in the report's table of utterances: its heading and the clip's figure, read from
+    the check's own reading of the clip (`measure`'s values: one owner of a clip's figure), as the words before it
+    (its unit where the clip's figure is not the heading's: "CER") and its value (None: the check does not count the
+    clip, "–"), printed as the report prints a figure of `kind`."""
+
+    heading: str
+    figure: Callable[[Mapping[str, float | None]], tuple[str, float | None]]
+    kind: str = "rate"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ShiftView:
     """`compare`'s test of a check's per-clip figure: NEW's later than BASE's by a one-sided Mann–Whitney U (Holm
     over the comparison decides), a regression past an absolute size, the threshold named `threshold` in `compare
@@ -377,6 +389,7 @@ class OwnViews:
     quantile_rise: QuantileRise | None = None  # compare's tests of a long-tailed figure (a latency's p50 and p95)
     quantile_series: tuple[QuantileSeries, ...] = ()  # history's series of a long-tailed figure's quantiles
     run_note: RunNoteView | None = None  # what the check says of the whole run on every face, the jobs it disowns
+    clip_cell: ClipCell | None = None  # the report's cell of each clip in its table of utterances
 
     def run_figures(self, rows: RunRows) -> tuple[OwnFigures, ...]:
         """The check's figures of a run, per offering with any: what every face reads."""

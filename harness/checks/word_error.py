@@ -22,17 +22,19 @@ billed"). Registered (`CHECK`): those faces iterate the registry's checks with v
 generic machinery leaves it to them (`generic`). The leaderboard's JSON gives its figures after "scored" (`entry`:
 `wer_pooled` with its interval, `wer_mean`, `cer_pooled`, `cer_mean`), its shortlist's Pareto front and the cost–WER
 chart weigh the pooled WER against cost (`front`), and the library's `ModelLine.quality` is its pooled rates
-(`line_quality`): its `figures` are the one computation of them (docs/checks.md#wercer says what is left).
+(`line_quality`): its `figures` are the one computation of them. The report's table of utterances shows each clip's
+rate as `measure` reads it (`clip_cell`: a zh/ja clip's CER named as such; docs/checks.md#wercer says what is left).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from harness.checks.registry import ClipCheck, DeclaredCheck
 from harness.checks.views import (
+    ClipCell,
     ColumnView,
     EntryFigure,
     EntryFigures,
@@ -215,6 +217,16 @@ def _rate(value: float | None) -> Shown:
     return Shown("—" if value is None else f"{value:.1%}", value)
 
 
+def clip_rate(values: Mapping[str, float | None]) -> tuple[str, float | None]:
+    """A clip's rate as the report's table of utterances shows it, from `measure`'s values: its WER bare (the
+    column's heading), its CER named (a zh/ja clip's rate is of characters), nothing where the clip does not count."""
+    if (wer := values.get("wer")) is not None:
+        return "", wer
+    if (cer := values.get("cer")) is not None:
+        return f"{ErrorUnit.CHAR.rate_name} ", cer
+    return "", None
+
+
 WER_COLUMN = ModelsColumn(heading="WER", key="wer_pooled", cell=lambda figures: _rate(figures.values.get("wer")))
 CER_COLUMN = ModelsColumn(heading="CER", key="cer_pooled", cell=lambda figures: _rate(figures.values.get("cer")))
 
@@ -309,6 +321,8 @@ VIEWS = OwnViews(
     line_quality=LineQuality(words="wer", characters="cer"),
     # the summary's WER and CER columns, after the cost per 1M characters as before the check was declared
     placed=PlacedColumns(after="usd_per_million_chars", columns=summary_columns),
+    # the report's table of utterances: each clip's rate as this check reads it, under "WER" as before it was declared
+    clip_cell=ClipCell(heading="WER", figure=clip_rate),
 )
 
 CHECK = DeclaredCheck(DECLARATION, measure, views=VIEWS)

@@ -19,7 +19,7 @@ import jinja2
 import plotly.offline
 from markupsafe import Markup
 
-from harness.checks import ReportNote, RunNote, run_notes, with_views
+from harness.checks import ClipCell, DeclaredCheck, ReportNote, RunNote, clip_cells, run_notes, with_views
 from harness.core.audio import strip_metadata
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.alignment import Token, align
@@ -115,7 +115,22 @@ def _marks(row: RequestRow, notes: Sequence[tuple[ReportNote, RunNote]]) -> list
     return [{"words": report.mark, "title": report.mark_title(row)} for report, note in notes if note.disowns(row)]
 
 
-def _utterance(row: RequestRow, audio: dict[str, str], notes: Sequence[tuple[ReportNote, RunNote]]) -> dict[str, Any]:
+def _cells(row: RequestRow, cells: Sequence[tuple[DeclaredCheck, ClipCell]]) -> list[dict[str, Any]]:
+    """Each registered check's cell of the job (`ClipCell`), from the check's own reading of the clip, so the table's
+    figure of a clip is the check's and no other."""
+    shown = []
+    for check, cell in cells:
+        words, value = cell.figure(check.measure(row).values)
+        shown.append({"words": words, "value": value, "kind": cell.kind})
+    return shown
+
+
+def _utterance(
+    row: RequestRow,
+    audio: dict[str, str],
+    notes: Sequence[tuple[ReportNote, RunNote]],
+    cells: Sequence[tuple[DeclaredCheck, ClipCell]],
+) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row.scored and row.normalized_reference is not None and row.normalized_transcript is not None:
         tokens = align(str(row.normalized_reference), str(row.normalized_transcript))
@@ -126,6 +141,7 @@ def _utterance(row: RequestRow, audio: dict[str, str], notes: Sequence[tuple[Rep
         "findings": json_list(row.findings),
         "timings": _timings(row),
         "marks": _marks(row, notes),
+        "cells": _cells(row, cells),
     }
 
 
@@ -283,6 +299,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     # what each check of the run's own measuring says of it, where it says it in the report
     notes = [(view.report, note) for view, note in run_notes(rows) if view.report is not None]
     columns = shown(streaming)
+    cells = clip_cells()
     return template.render(
         run=rows.run,
         region=rows.region,
@@ -299,7 +316,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves=curves,
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
-        utterances=[_utterance(r, audio, notes) for r in requests],
+        utterances=[_utterance(r, audio, notes, cells) for r in requests],
+        clip_cells=[cell for _, cell in cells],
         run_notes=notes,
         languages=_languages(rows, audio),
         check_sections=_check_sections(env, rows, audio, same_voice=str(rows.run.target or "sandbox") == "sandbox"),
