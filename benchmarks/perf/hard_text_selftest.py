@@ -27,8 +27,9 @@ the other half, and judges every render with the wider of the two folds' margins
 
 Goals (`goals.verdict`, exit 1 when one is missed): no wrong reading passes (judged on any sample); every category
 the shipped self-test of the model measured (`harness/data/hard_text/judgeable/<model>.json`, what the faces read)
-calls judgeable is judgeable here (not judged on ``--smoke``'s two items a category: rerun in full, and with
-``--write`` to ship what it found).
+calls judgeable is judgeable here (not judged where a category has too few renders for the rule, as on
+``--smoke``'s two items a category or a small corpus of one's own: rerun in full, and with ``--write`` to ship what
+it found). Under the table, the goal's rates pooled and per voice, each with its Wilson 95% interval.
 """
 
 from __future__ import annotations
@@ -508,6 +509,10 @@ def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
         "categories": len(tallies),
         "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
         "renders": renders_judged,
+        "right": total.right,
+        "right_passed": total.right_passed,
+        "wrong": total.wrong,
+        "wrong_failed": total.wrong_failed,
         "unsure": total.unsure,
         "other": total.other,
         "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
@@ -590,8 +595,13 @@ def missed(result: dict[str, Any], summary: dict[str, Any]) -> list[str]:
         f"{_rate(found['right_pass'])} and wrong ones failed {_rate(found['wrong_fail'])} (threshold "
         f"{result['threshold']:g})"
         for category, found in result["categories"].items()
-        if shipped.categories.get(category) and not found["judgeable"]
+        if shipped.categories.get(category) and not found["judgeable"] and not _too_few(found)
     ]
+
+
+def _too_few(found: dict[str, Any]) -> bool:
+    """Whether a category had too few renders either way for the rule to call it judgeable at all (`MIN_COUNT`)."""
+    return bool(found["right"] < MIN_COUNT or found["wrong"] < MIN_COUNT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -684,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
                 indent=2,
             )
         )
-        return _verdict(result, summary, args.smoke)
+        return _verdict(result, summary)
     held_out = {None: "", "half": ", the safer of two folds' margins (below)"}.get(
         args.calibrate, f", held out from {args.calibrate} (calibrated on it)"
     )
@@ -701,13 +711,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table(tallies, model.split("#")[0], args.threshold))
     _print_totals(summary, per_voice, tallies, args.threshold)
-    return _verdict(result, summary, args.smoke)
+    return _verdict(result, summary)
 
 
 def _print_totals(
     summary: dict[str, Any], per_voice: dict[str, dict[str, Any]], tallies: dict[str, Tally], threshold: float
 ) -> None:
-    """The totals under the table, both modes, each voice's, and the misjudged renders."""
+    """The totals under the table, both modes, each voice's (the rates of issue 81's goal, each with its Wilson 95%
+    interval), and the misjudged renders."""
     print(
         f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {threshold:g}; unsure "
         f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
@@ -715,10 +726,11 @@ def _print_totals(
         f"passed {summary['unknown_passed']} of {summary['unknown']}, failed {summary['unknown_failed']} "
         f"({summary['unknown_failed_generated']} by a generated misreading)"
     )
+    print(f"  all: {_rates(summary)}")
     for voice, figures in per_voice.items():
         print(
             f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
-            f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}"
+            f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}; {_rates(figures)}"
         )
     for category, counted in tallies.items():
         for example in counted.examples:
@@ -728,11 +740,31 @@ def _print_totals(
             )
 
 
-def _verdict(result: dict[str, Any], summary: dict[str, Any], smoke: bool) -> int:
-    if not smoke:
-        return goals.verdict(missed(result, summary))
-    judged = [line for line in missed(result, summary) if ": shipped as judgeable" not in line]
-    return goals.verdict(judged, unjudged=["the shipped categories' judgeability: two items a category are too few"])
+def _rates(figures: dict[str, Any]) -> str:
+    """The goal's three rates, each "k of n, share (Wilson 95% interval)"."""
+
+    def rate(successes: int, trials: int) -> str:
+        share = wilson(successes, trials)
+        return f"{successes} of {trials}" + (
+            f", {share.value:.1%} ({share.low:.1%}–{share.high:.1%})" if share.trials else ""
+        )
+
+    return (
+        f"right readings passed {rate(figures['right_passed'], figures['right'])}; wrong readings failed "
+        f"{rate(figures['wrong_failed'], figures['wrong'])}; held out, wrong passed "
+        f"{rate(figures['unknown_passed'], figures['unknown'])}"
+    )
+
+
+def _verdict(result: dict[str, Any], summary: dict[str, Any]) -> int:
+    """The goals missed; a category with too few renders to be judgeable (`--smoke`'s two items, or a small corpus of
+    one's own) is not judged against the shipped file, and is named as such."""
+    few = [category for category, found in result["categories"].items() if _too_few(found)]
+    unjudged = [
+        f"the shipped judgeability of {len(few)} categor{'y' if len(few) == 1 else 'ies'} ({', '.join(few[:4])}"
+        f"{', …' if len(few) > 4 else ''}): fewer than {MIN_COUNT} renders each way"
+    ]
+    return goals.verdict(missed(result, summary), unjudged=unjudged if few else [])
 
 
 if __name__ == "__main__":

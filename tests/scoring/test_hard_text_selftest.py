@@ -83,6 +83,27 @@ def test_a_calibration_compares_rates_not_the_judgeable_rule_half_the_items_cann
     assert script.misjudged({"money": few, "time": low}) == 1 + 1 + 5
 
 
+def test_a_category_too_small_for_the_rule_is_not_held_to_the_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """A small corpus (a team's own, or the held-out set's six items a category) cannot make a category judgeable: the
+    rule wants 30 renders each way. Such a category is named as not judged, not as a goal missed; with enough renders,
+    a shipped judgeable category that misses the rule is a goal missed."""
+    from harness.results import shipped_judgeability
+    from harness.scoring.hard_text import Thresholds
+
+    script = _script()
+    shipped = next(model for model in shipped_judgeability().models if model.asr_name == "tiny.en")
+    category = next(name for name, judgeable in shipped.categories.items() if judgeable)
+    few = script.Tally(right=6, right_passed=4, wrong=14, wrong_failed=14)
+    many = script.Tally(right=40, right_passed=30, wrong=64, wrong_failed=64)
+    for tally, missed in ((few, False), (many, True)):
+        tallies = {category: tally}
+        result = script.verdicts(tallies, shipped.asr_model, 0.9, "mine.json", ["piper"], Thresholds())
+        assert script._verdict(result, script.totals(tallies, 0.9)) == int(missed)
+        said = capsys.readouterr().err
+        assert ("goal missed" in said) is missed
+        assert ("fewer than 30 renders each way" in said) is not missed
+
+
 def test_a_reading_the_voices_say_as_letters_is_left_out() -> None:
     script = _script()
     assert script.said_as_letters(("eight", "pm")) and not script.said_as_letters(("eight", "am"))
