@@ -20,6 +20,7 @@ import httpx
 import smoke_mode  # beside this script
 
 from harness import benchmark
+from harness.checks.read_right import figures as hard_text_figures
 from harness.core.corpora import available
 from harness.report.compare import Comparison, Metric, Ruling, compare_runs, render_text
 from harness.results import read_run
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             runs.append(result.run_id)
-            for figure in result.summary.hard_text:
+            # the check's figures per category, from the run's stored rows (the summary computes none of them)
+            for figure in hard_text_figures(read_run(result.db_path, result.run_id)):
                 accuracy = figure.accuracy
                 drifted.append(
                     (accuracy.trials, sum(r.error == "year-digit-by-digit" for r in figure.failures), figure.items)

@@ -19,8 +19,9 @@ Its views (`VIEWS`) read the run's rows (`RunRows.spans`), not a job's: its figu
 `compare`'s test per category (`run_test`), `history`'s series per category with its misreadings (`run_series`), the
 summary's tables (`run_sections`: `summary_sections`), the leaderboard's `hard_text` with its Wilson interval and the
 report's default column of it (`share`), and the report's section with each failing clip's audio (`report_section`:
-`report_values` rendered by `read_right.html.j2`). Registered (`CHECK`): every face reads it through them, naming it
-nowhere.
+`report_values` rendered by `read_right.html.j2`). The first, the summary's and the report's are views of one
+computation, its figures of the run per offering and category (`figures`), which a reader wanting them asks here: no
+face computes them. Registered (`CHECK`): every face reads it through them, naming it nowhere.
 """
 
 from __future__ import annotations
@@ -149,11 +150,20 @@ def measure(written: SpanScoreRow, control: SpanScoreRow | None) -> ClipCheck:
     )
 
 
-def read_right_figures(spans: Iterable[SpanScoreRow]) -> tuple[OwnFigures, ...]:
+def figures(rows: RunRows) -> tuple[CategoryFigures, ...]:
+    """The check's figures of a run, per offering and category (`harness.measurement.category_figures`: items,
+    those judged and read right, the failing and unsure readings, a category its ASR model's shipped self-test found
+    it cannot judge said unscored, with why); none where the run judged no span. Its one computation: its figures per
+    offering (`read_right_figures`), the summary's sections and the report's are each a view of it, and a reader that
+    wants them per category (a perf script, a test) asks it here."""
+    return tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ()
+
+
+def read_right_figures(categories: Sequence[CategoryFigures]) -> tuple[OwnFigures, ...]:
     """Each offering's items read right and judged over the categories its ASR model's self-test found judgeable
-    (the shipped self-tests; a category not judgeable or not measured is left out), by offering: the figure of the
-    hard-text section's "all scored" row and the leaderboard's."""
-    table = across_models(category_figures(spans, shipped_judgeability()))
+    (`categories`: the run's figures, `figures`; a category not judgeable or not measured is left out), by offering:
+    the figure of the hard-text section's "all scored" row and the leaderboard's."""
+    table = across_models(categories)
     return tuple(
         OwnFigures(provider, model, {"read_right": pooled.successes, "judged": pooled.trials})
         for provider, model in table.systems
@@ -372,11 +382,11 @@ def report_values(
     """The report's hard-text section (`read_right.html.j2`): the table across models, per model the categories
     (`category_figures`), each with its first failing and unsure readings and their clips, and the normalisation
     table; None where the run judged no span."""
-    figures = tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ()
-    if not figures:
+    found = figures(rows)
+    if not found:
         return None
     models: dict[str, list[dict[str, Any]]] = {}
-    for figure in figures:
+    for figure in found:
         models.setdefault(f"{figure.provider}/{figure.model}", []).append(
             {
                 "figure": figure,
@@ -386,9 +396,9 @@ def report_values(
         )
     return {
         "models": [{"label": label, "categories": categories} for label, categories in models.items()],
-        "across": across_models(figures),
+        "across": across_models(found),
         "same_voice": same_voice,
-        "normalisation": normalisation_differences(figures),
+        "normalisation": normalisation_differences(found),
     }
 
 
@@ -401,15 +411,13 @@ def measure_job(row: RequestRow) -> ClipCheck:
 
 VIEWS = OwnViews(
     figures=lambda requests: (),  # a job's rows hold no verdict: the figures are the run's (from_run)
-    from_run=lambda rows: read_right_figures(rows.spans),
+    from_run=lambda rows: read_right_figures(figures(rows)),
     # history's gate on hard text is its change-point method over the per-category series (run_series), as before it
     # was declared: no rule of its own on the newest run, so no JUnit case of one
     worse=lambda run_id, after, before: None,
     rule=DECLARATION.change_said(),
-    # the summary's hard-text tables and notes, after what was spent
-    run_sections=lambda rows, sandbox: summary_sections(
-        tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (), sandbox=sandbox
-    ),
+    # the summary's hard-text tables and notes, after what was spent: the summary computes none of them itself
+    run_sections=lambda rows, sandbox: summary_sections(figures(rows), sandbox=sandbox),
     # the leaderboard's `hard_text` (every offering's, with its Wilson interval) and the report's default column of it,
     # after CER as before the check was declared
     share=ShareColumn(

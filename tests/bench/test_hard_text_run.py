@@ -11,8 +11,9 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
+from harness.checks.read_right import figures as hard_text_figures
 from harness.checks.read_right import summary_sections
-from harness.results import connect_writer, read_span_scores
+from harness.results import connect_writer, read_run, read_span_scores
 from harness.runner.plan.config import BenchConfig
 from harness.runner.summary.view import render_own
 from tests.helpers.hard_text import hard_corpus, watch_corpus_reads
@@ -54,13 +55,15 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
     assert {v.verdict for v in verdicts if v.control} == {"pass"}
     assert all(v.verdict in ("pass", "fail", "other", "unsure") for v in verdicts)
     assert all(v.method == "forced-choice" and v.thresholds and v.second_opinion for v in verdicts)
-    figures = result.summary.hard_text
+    figures = hard_text_figures(read_run(result.db_path, result.run_id))  # the check's, not the summary's
     assert [(f.provider, f.model, f.category, f.items, f.calibrated) for f in figures] == [
         ("openai", "tts-1", "money", 1, 1),
         ("openai", "tts-1", "year", 1, 1),
     ]
     out = io.StringIO()
-    render_own(summary_sections(figures, sandbox=True), Console(file=out, width=200))
+    sections = summary_sections(figures, sandbox=True)
+    assert sections and all(one in result.summary.run_own for one in sections)  # the summary shows the check's
+    render_own(sections, Console(file=out, width=200))
     shown = out.getvalue()
     assert "openai/tts-1" in shown and "money" in shown and "all scored" in shown
     assert "every offering speaks with the same voice" in shown

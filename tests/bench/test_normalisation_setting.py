@@ -12,12 +12,14 @@ import pytest
 from rich.console import Console
 
 from harness import benchmark
+from harness.checks.read_right import figures as hard_text_figures
 from harness.checks.read_right import summary_sections
 from harness.core.errors import UsageError
 from harness.core.packaged import data_path
 from harness.core.registry import providers as registered
 from harness.core.spec import SynthesisInput
 from harness.measurement import normalisation_differences
+from harness.results import read_run
 from harness.runner.plan.config import BenchConfig
 from harness.runner.plan.jobs import select, with_normalisation
 from harness.runner.summary.view import render_own
@@ -74,17 +76,18 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     )
     result = benchmark.run(config)
     assert result.counts == {"ok": 8}  # two items, as written and as their control, once per setting
-    [cardinal] = normalisation_differences(result.summary.hard_text)
+    figures = hard_text_figures(read_run(result.db_path, result.run_id))  # the check's, not the summary's
+    [cardinal] = normalisation_differences(figures)
     assert (cardinal.provider, cardinal.model, cardinal.category) == ("elevenlabs", MODEL, "cardinal")
     # off: "10,000" read "one zero zero zero zero" and "45,000" "four five zero zero zero" (number-digit-by-digit,
     # both told by forced choice); on: the sandbox's own "ten thousand", "forty five thousand". (The clips are raw
     # PCM, ElevenLabs' first format: read as the answer declared them.)
     assert (cardinal.off.successes, cardinal.off.trials, cardinal.on.successes, cardinal.on.trials) == (0, 2, 2, 2)
     assert cardinal.difference == 1.0
-    off = next(f for f in result.summary.hard_text if f.model.endswith("normalisation=off"))
+    off = next(f for f in figures if f.model.endswith("normalisation=off"))
     assert {row.error for row in off.failures} == {"number-digit-by-digit"}
     out = io.StringIO()
-    render_own(summary_sections(result.summary.hard_text), Console(file=out, width=200))
+    render_own(summary_sections(figures), Console(file=out, width=200))
     shown = out.getvalue()
     assert "the provider's own normalisation" in shown
     assert f"elevenlabs/{MODEL}" in shown and "0% (0/2)" in shown and "100% (2/2)" in shown and "+100%" in shown

@@ -339,6 +339,17 @@ def test_no_face_names_a_check() -> None:
             assert not [word for word in words - allowed - judged if word in text], path
 
 
+def test_the_summary_holds_no_field_named_for_a_check() -> None:
+    """The summary's figures of a check are the check's views (its sections and columns), computed by the check:
+    none is a field of the summary named for one (hard text's per-category figures were, before its check gave them)."""
+    from dataclasses import fields
+
+    from harness.runner.summary.figures import ModelLine, Summary
+
+    named = {*NEW_CHECKS, *(check.key(item) for check, item in every_field())}
+    assert not named & {one.name for kind in (Summary, ModelLine) for one in fields(kind)}
+
+
 def test_the_report_lists_every_registered_field_and_first_speech_beside_ttfa() -> None:
     from harness.report.columns import COLUMNS
 

@@ -15,6 +15,7 @@ from harness.checks.read_right import (
     MISREAD,
     READ_RIGHT,
     VIEWS,
+    figures,
     judged_items,
     measure,
     measure_job,
@@ -22,6 +23,7 @@ from harness.checks.read_right import (
     read_right_fell,
     read_right_figures,
     report_values,
+    summary_sections,
 )
 from harness.core.checks import ChangeTest
 from harness.core.hard_text import HardTextVerdict
@@ -101,9 +103,9 @@ def test_each_offering_pools_its_judged_items_over_the_categories_scored() -> No
             *_item("e", PASS, PASS, category="ordinal"),
         ]
     ]
-    (only,) = read_right_figures(rows)
+    (only,) = read_right_figures(figures(_run(rows)))
     assert (only.provider, only.model, dict(only.values)) == ("p", "m", {"read_right": 1, "judged": 2})
-    (untested,) = read_right_figures(_item("a", PASS, PASS))
+    (untested,) = read_right_figures(figures(_run(_item("a", PASS, PASS))))
     assert dict(untested.values) == {"read_right": 0, "judged": 0}
 
 
@@ -138,8 +140,18 @@ def test_its_views_read_the_runs_rows_and_a_jobs_row_gives_nothing() -> None:
     assert (CHECK, VIEWS) in with_views() and CHECK not in generic()
     assert measure_job(None).values == {}  # type: ignore[arg-type]
     run = _run(_items(3, 1))
-    assert VIEWS.figures(()) == () and VIEWS.run_figures(run) == read_right_figures(run.spans)
+    assert VIEWS.figures(()) == () and VIEWS.run_figures(run) == read_right_figures(figures(run))
     assert VIEWS.worse("r", VIEWS.run_figures(run)[0], None) is None  # history's gate is its series' change points
+
+
+def test_its_figures_per_category_are_its_one_computation_that_the_summarys_sections_show() -> None:
+    """`figures` of a run's rows is the check's one computation per offering and category: its figures per offering
+    and the summary's sections are views of it (the summary computes none itself); a run that judged no span: none."""
+    run = _run(_items(3, 1))
+    assert [(f.provider, f.model, f.category, f.items) for f in figures(run)] == [("p", "m", "money", 3)]
+    assert figures(_run([])) == () and VIEWS.run_sections is not None
+    assert VIEWS.run_sections(run, True) == summary_sections(figures(run), sandbox=True)
+    assert VIEWS.run_sections(_run([]), False) == ()
 
 
 def test_compares_test_gives_one_statistic_per_category_both_runs_judged() -> None:

@@ -8,8 +8,9 @@ listener's stream figures, from the registered check that declares them (its `fi
 models table's columns through its view `placed`, `ModelLine`'s by their entry keys), so the terminal shows
 exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
 model and language (`harness.measurement.languages`: the error rate with its 95% interval), beside which each
-registered check judging a language apart gives its column (`harness.checks.views`: its `parts`). What it prints, and
-how, is `summary_view`'s.
+registered check judging a language apart gives its column (`harness.checks.views`: its `parts`). A check whose
+evidence is the run's rows (hard text's judged spans) gives its sections of them (`Summary.run_own`), computed by the
+check: the summary holds no figure named for a check. What it prints, and how, is `summary_view`'s.
 """
 
 from __future__ import annotations
@@ -18,12 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, offering_checks, run_notes, with_views
-from harness.measurement import (
-    CategoryFigures,
-    LanguageFigures,
-    category_figures,
-    language_figures,
-)
+from harness.measurement import LanguageFigures, language_figures
 from harness.results import (
     CostFigures,
     ModelFigures,
@@ -32,7 +28,6 @@ from harness.results import (
     model_figures,
     read_rows,
     refused_bills,
-    shipped_judgeability,
     shipped_language_verdicts,
     tally,
     unpriced_bills,
@@ -142,7 +137,6 @@ class Summary:
     results_lost: int = 0  # finished jobs whose audio never came
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
-    hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
     refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
     unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
@@ -306,7 +300,6 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         results_lost=counts.results_lost,
         pending=counts.pending,
         target=str(rows.run.target or "sandbox"),
-        hard_text=tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
         languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
         refused_bills=refused_bills(rows.drift),
         left_out=rows.left_out,
