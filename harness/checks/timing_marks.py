@@ -34,6 +34,7 @@ from harness.checks.views import (
     OwnFigures,
     OwnViews,
     PageTable,
+    PlacedColumns,
     RuleView,
     SectionView,
     Shown,
@@ -42,7 +43,7 @@ from harness.core.checks import Better, ChangeRule, ChangeTest, CheckDeclaration
 from harness.core.timing_marks import FINDINGS
 from harness.core.timing_marks import RULE as MARKS_RULE
 from harness.measurement import NOT_HEARD, OfferingMarks, offering_marks, worse_kinds
-from harness.results import RequestRow
+from harness.results import RequestRow, RunRows
 from harness.speech import ONSET_LIMIT_MS
 
 RULE = (
@@ -178,6 +179,15 @@ def models_cell(figure: OwnFigures) -> Shown:
     p95 = None if one.figures is None else one.figures.p95_ms[0]
     shown = ("—" if p95 is None else f"{p95:,.0f}") + ("" if one.coverage is None else f" ({one.coverage:.0%})")
     return Shown(shown, {"p95_ms": None if p95 is None else round(p95, 1), "coverage": one.coverage})
+
+
+MARKS_COLUMN = ModelsColumn(heading="marks p95", key="marks", cell=models_cell)
+
+
+def summary_columns(rows: RunRows, figures: Sequence[OwnFigures]) -> tuple[tuple[ModelsColumn, str], ...]:
+    """The summary's models table's column "marks p95" where some offering's answers carried marks (none: no
+    column), adding no words to the table's title."""
+    return ((MARKS_COLUMN, ""),) if figures else ()
 
 
 def _row(one: OfferingMarks) -> tuple[str | Shown, ...]:
@@ -327,7 +337,8 @@ VIEWS = OwnViews(
     worse=worse,
     rule=RULE,
     section=section,
-    models=ModelsColumn(heading="marks p95", key="marks", cell=models_cell),
+    # the summary's models table's column at the table's end, before the fields checks declare there, where it stood
+    placed=PlacedColumns(after="", columns=summary_columns),
     report_keys=("marks", "marks_p95_ms", "marks_worst"),
     columns=(
         ColumnView(

@@ -52,8 +52,8 @@ class SectionView:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelsColumn:
-    """A check's column of the summary's models table (at its end), where the run has its figures: its heading, its
-    key in JSON, and each offering's cell from its figures (an offering without: "—", never 0)."""
+    """A check's column of the summary's models table (placed by its `PlacedColumns`): its heading, its key in JSON,
+    and each offering's cell from its figures (an offering without: "—", never 0)."""
 
     heading: str
     key: str
@@ -63,8 +63,9 @@ class ModelsColumn:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlacedColumns:
     """Columns a check gives the summary's models table where its figures stood before it was declared: after the
-    built-in column keyed `after`, those the run shows (`columns`, from the run's rows and the check's figures: each
-    a `ModelsColumn` with the words it adds to the table's title; none where the run shows none)."""
+    built-in column keyed `after` ("": at the table's end, before the fields checks declare at its end), those the
+    run shows (`columns`, from the run's rows and the check's figures: each a `ModelsColumn` with the words it adds
+    to the table's title; none where the run shows none). The table's one way to place a check's column."""
 
     after: str
     columns: Callable[[RunRows, Sequence[OwnFigures]], tuple[tuple[ModelsColumn, str], ...]]
@@ -352,7 +353,6 @@ class OwnViews:
     rule: str  # the gate's rule in words (history's JUnit failure)
     # Each face's view; None: the face does not show the check this way.
     section: Callable[[Sequence[OwnFigures]], SectionView | None] | None = None  # the summary's (None: nothing)
-    models: ModelsColumn | None = None  # the summary's models table's column
     figure_keys: tuple[str, ...] = ()  # the figures the leaderboard's JSON gives each offering (None where it has none)
     report_keys: tuple[str, ...] = ()  # more figures the report's own faces read of each offering (its JSON not)
     columns: tuple[ColumnView, ...] = ()  # the report's columns of its figures

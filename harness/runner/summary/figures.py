@@ -150,11 +150,9 @@ class Summary:
     own: tuple[SectionView, ...] = ()  # each registered check's section of its own (harness.checks.views)
     # each check's sections of the run's rows, shown after what was spent (harness.checks.views: its `run_sections`)
     run_own: tuple[SectionView, ...] = ()
-    # each registered check's column of the models table, where the run has its figures: heading, JSON key, and
-    # each offering's cell by its "provider/model" (harness.checks.views)
-    own_columns: tuple[tuple[str, str, dict[str, Shown]], ...] = ()
     # each check's columns of the models table after a built-in one (harness.checks.views: its `placed`): the
-    # built-in column's key, the title's words, heading, JSON key and each offering's cell by its "provider/model"
+    # built-in column's key ("": the table's end), the title's words, heading, JSON key and each offering's cell by
+    # its "provider/model"
     placed_columns: tuple[tuple[str, str, str, str, dict[str, Shown]], ...] = ()
     # each registered check's column of the languages table: heading, JSON key, meaning, and each part's cell by
     # (provider, model, part) (harness.checks.views: its `parts`)
@@ -179,8 +177,8 @@ class Summary:
 
 
 def _placed_columns(rows: RunRows) -> tuple[tuple[str, str, str, str, dict[str, Shown]], ...]:
-    """Each check's columns of the models table after a built-in one (`harness.checks.views`: its `placed`), those
-    the run shows (where its figures stood before its check was declared)."""
+    """Each check's columns of the models table after a built-in one or at its end (`harness.checks.views`: its
+    `placed`), those the run shows (where its figures stood before its check was declared)."""
     found = []
     for _, views in with_views():
         if (placed := views.placed) is None:
@@ -189,22 +187,6 @@ def _placed_columns(rows: RunRows) -> tuple[tuple[str, str, str, str, dict[str, 
         for column, title in placed.columns(rows, figures):
             cells = {f"{one.provider}/{one.model}": column.cell(one) for one in figures}
             found.append((placed.after, title, column.heading, column.key, cells))
-    return tuple(found)
-
-
-def _own_columns(rows: RunRows) -> tuple[tuple[str, str, dict[str, Shown]], ...]:
-    """Each registered check's column of the models table (`harness.checks.views`: its `models`), where the run has
-    its figures."""
-    found = []
-    for _, views in with_views():
-        if views.models is not None and (figures := views.run_figures(rows)):
-            found.append(
-                (
-                    views.models.heading,
-                    views.models.key,
-                    {f"{one.provider}/{one.model}": views.models.cell(one) for one in figures},
-                )
-            )
     return tuple(found)
 
 
@@ -317,7 +299,6 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
             if views.run_sections is not None
             for section in views.run_sections(rows, str(rows.run.target or "sandbox") == "sandbox")
         ),
-        own_columns=_own_columns(rows),
         placed_columns=_placed_columns(rows),
         own_parts=_own_parts(rows) if scored_run else (),
         failures=_failures(rows),

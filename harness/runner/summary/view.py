@@ -191,8 +191,8 @@ def _feeding(summary: Summary) -> str:
 
 def models_table(summary: Summary) -> SummaryTable:
     """A line per model: jobs, polls, cost, and each check's columns (the latency and stream figures after the job
-    counts, intelligibility after the cost, where their figures stood before their checks were declared:
-    `Summary.placed_columns`)."""
+    counts, intelligibility after the cost, a check's placed "at the end" before the fields declared there, where
+    their figures stood before their checks were declared: `Summary.placed_columns`)."""
     title = f"Run {summary.run_id} ({summary.status})"
     title += "".join(said for _, said, _, _, _ in summary.placed_columns)
     title += _feeding(summary)
@@ -207,8 +207,6 @@ def models_table(summary: Summary) -> SummaryTable:
         Heading("cost", "cost_usd"),
         Heading("$/1M chars", "usd_per_million_chars"),
         *beside_headings(summary.checks, "wer_pooled"),
-        *(Heading(heading, key) for heading, key, _ in summary.own_columns),
-        *beside_headings(summary.checks, ""),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
@@ -220,8 +218,6 @@ def models_table(summary: Summary) -> SummaryTable:
             _cost(line),
             _per_million(line),
             *beside_cells(summary.checks, "wer_pooled", f"{line.provider}/{line.model}"),
-            *(_own_cell(cells, f"{line.provider}/{line.model}") for _, _, cells in summary.own_columns),
-            *beside_cells(summary.checks, "", f"{line.provider}/{line.model}"),
         )
         for line in summary.lines
     )
@@ -234,31 +230,36 @@ def models_table(summary: Summary) -> SummaryTable:
 _COUNTS = ("ok_jobs", "skipped")
 
 # The column a figure a check declares beside ("ttfa": `CheckField.beside`) stands right after, where the table has
-# it (another check's column: the first audio's p50)
-_BESIDE = {"ttfa": "ttfa_p50_ms"}
+# it (another check's column: the first audio's p50); "" (fields beside none): the table's end, so they follow every
+# column a check places there (`_placed` runs first)
+_BESIDE = {"ttfa": "ttfa_p50_ms", "": ""}
 
 
 def _placed(summary: Summary, table: SummaryTable) -> SummaryTable:
     """The table with each check's placed columns (`Summary.placed_columns`) right after the built-in column each
-    names (after the job counts for "ok_jobs"), in their order; an offering without the check's figures: "—"."""
+    names (after the job counts for "ok_jobs"; "": at the table's end, which the fields declared there follow:
+    `_beside`), in their order; an offering without the check's figures: "—"."""
     headings, rows = list(table.headings), [list(row) for row in table.rows]
     at: dict[str, int] = {}
     for after, _, heading, key, cells in summary.placed_columns:
-        names = (*_COUNTS, *(key for _, key, _ in summary.disowned)) if after == _COUNTS[0] else (after,)
-        index = at.get(after, max(i for i, one in enumerate(headings) if one.name in names) + 1)
+        if after:
+            names = (*_COUNTS, *(key for _, key, _ in summary.disowned)) if after == _COUNTS[0] else (after,)
+            index = at.get(after, max(i for i, one in enumerate(headings) if one.name in names) + 1)
+            at[after] = index + 1
+        else:  # the end as it stands now: a column placed earlier may have grown the table
+            index = len(headings)
         headings.insert(index, Heading(heading, key))
         for row in rows:
             row.insert(index, _own_cell(cells, str(row[0])))
-        at[after] = index + 1
     return replace(table, headings=tuple(headings), rows=tuple(tuple(row) for row in rows))
 
 
 def _beside(summary: Summary, table: SummaryTable) -> SummaryTable:
     """The table with the check fields declared beside a column another check places (`_BESIDE`) right after it,
-    where the table has that column (none where it has not)."""
+    where the table has that column (none where it has not), and those declared beside none at its end."""
     headings, rows = list(table.headings), [list(row) for row in table.rows]
     for figure, after in _BESIDE.items():
-        index = next((i + 1 for i, one in enumerate(headings) if one.name == after), None)
+        index = next((i + 1 for i, one in enumerate(headings) if one.name == after), None) if after else len(headings)
         if index is None:
             continue
         headings[index:index] = beside_headings(summary.checks, figure)
@@ -268,7 +269,8 @@ def _beside(summary: Summary, table: SummaryTable) -> SummaryTable:
 
 
 def _own_cell(cells: dict[str, Shown], label: str) -> FigureCell:
-    """A check's cell of the models table (`Summary.own_columns`); "—" where the offering has none of its figures."""
+    """A check's cell of the models table (`Summary.placed_columns`); "—" where the offering has none of its
+    figures."""
     shown = cells.get(label)
     return FigureCell("—", None) if shown is None else FigureCell(shown.text, shown.value)
 
