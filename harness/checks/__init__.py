@@ -83,7 +83,6 @@ from harness.checks.views import (
     Shown,
     Tested,
     Worse,
-    aside,
     disowning,
     named,
 )
@@ -128,7 +127,6 @@ __all__ = [
     "Shown",
     "Tested",
     "Worse",
-    "aside",
     "changes_between",
     "clip_cells",
     "counted_change",

@@ -560,8 +560,3 @@ def disowning(notes: Iterable[RunNote]) -> Callable[[RequestRow], bool]:
 def named(notes: Iterable[RunNote]) -> str | None:
     """The lines naming the run, one after another (None: no note names it)."""
     return " ".join(line for note in notes if (line := note.named) is not None) or None
-
-
-def aside(notes: Iterable[RunNote]) -> str | None:
-    """The lines the notes say beside, one after another (None: none)."""
-    return " ".join(line for note in notes if (line := note.aside) is not None) or None

@@ -105,15 +105,14 @@ def test_a_saturated_run_is_named_on_every_face_through_the_registry(
 
 def test_the_faces_say_every_note_of_a_run_and_leave_out_what_any_disowns() -> None:
     """Two checks of a run's own measuring: each one's line said in turn, a job either disowns left out."""
-    from harness.checks import RunNote, aside, disowning, named
+    from harness.checks import RunNote, disowning, named
     from tests.helpers.request_rows import request_row
 
     first = RunNote(named="one line.", aside=None, section=None, disowns=lambda row: row.item_id == "a")
     second = RunNote(named=None, aside="held.", section=None, disowns=lambda row: row.item_id == "b")
     rows = [request_row(item_id=item) for item in ("a", "b", "c")]
     assert [disowning((first, second))(row) for row in rows] == [True, True, False]
-    assert named((first, second)) == "one line." and aside((first, second)) == "held."
-    assert named(()) is None and aside((first,)) is None
+    assert named((first, second)) == "one line." and named(()) is None
 
 
 # The report's mark of a saturated job, in the check's words (its title escaped by the page), and the report's own
