@@ -4,8 +4,8 @@ card printed: each clause passed, failed (the one line that shows why, and a cur
 offered — a table in the terminal, or `--format markdown|json|junit`; `--junit PATH` and `--badge PATH` (a shields.io
 endpoint JSON) written beside it. docs/conform.md lists the clauses.
 
-Exit codes: 0 every clause offered passes, 1 a clause failed (or none is offered), 2 a usage error or a server that
-cannot be reached (one line).
+Exit codes: 0 every clause offered passes, 1 a clause failed (or none is offered), 2 a usage error, a server that
+cannot be reached, or one that refuses every request the key goes on (one line: the key to set or check).
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def conform_command(
         raise usage.refuse(error) from None
     except ServerUnreachable as error:
         raise usage.fail("unreachable", error, EXIT_UNREACHABLE) from None
+    if card.key_refusal is not None:
+        raise usage.fail("key refused", card.key_refusal, EXIT_UNREACHABLE)
     if card_format is CardFormat.TABLE:
         _table(card)
     else:

@@ -14,7 +14,8 @@ second copy, and ends in one of three states:
 
 What the server does that the documents do not say (a Content-Type naming the right bytes by another name, an
 unknown field) is a finding beside the clause, never a failure. A server that cannot be reached at all is
-`ServerUnreachable`, one line.
+`ServerUnreachable`, one line; a server that refuses every request the key goes on (401 or 403) is no card of
+clauses but a key to set or check (`ConformCard.key_refusal`, one line).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from harness.core.verdict import Violation
 SERVER = "server"  # the name the server is declared under (`like` table's name)
 TIMEOUT_S = 120.0
 NOT_IMPLEMENTED = 501
+KEY_REFUSED = frozenset({401, 403})  # the statuses a server refuses a missing or wrong key with
 
 
 class ClauseOutcome(StrEnum):
@@ -72,6 +74,7 @@ class ClauseResult:
     outcome: ClauseOutcome
     reason: str = ""  # failed: the one line that shows why; not offered: why not
     curl: str = ""  # failed: the request that reproduces it
+    status: int | None = None  # failed: the status of the answer it reproduces (None: no answer)
     findings: tuple[str, ...] = ()  # what the server does that the documents do not say
 
 
@@ -82,6 +85,7 @@ class ConformCard:
     endpoint: str
     results: tuple[ClauseResult, ...]
     key_env: str = ""  # the variable the key was read from ("": none sent)
+    key_variable: str = ""  # the variable the key is looked up in, set or not
 
     def count(self, outcome: ClauseOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -95,6 +99,24 @@ class ConformCard:
         """Every clause offered passes, and at least one is offered."""
         return self.offered > 0 and self.count(ClauseOutcome.FAILED) == 0
 
+    @property
+    def key_refusal(self) -> str | None:
+        """One line where the server refused every request the key goes on with 401 or 403 (the clause that sends a
+        wrong key on purpose aside): the card would be the same refusal once per clause, where the user has a key to
+        set or to check. None otherwise."""
+        keyed = [
+            r for r in self.results if r.clause.judge is not Judge.PLAN and r.outcome is not ClauseOutcome.NOT_OFFERED
+        ]
+        if not keyed or any(r.outcome is not ClauseOutcome.FAILED or r.status not in KEY_REFUSED for r in keyed):
+            return None
+        first = keyed[0]
+        said = first.reason.split(", got ", 1)[-1][:160]  # the status and the start of the server's answer
+        other = "or give the variable that holds the key with --key-env"
+        if not self.key_env:
+            named = f"set {self.key_variable} to the server's key" if self.key_variable else "set the server's key"
+            return f"{self.url} refused every request, and no key was sent ({said}): {named}, {other}"
+        return f"{self.url} refused every request with the key in {self.key_env} ({said}): check that key, {other}"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Server:
@@ -106,6 +128,7 @@ class Server:
     like: str
     key: str | None = field(repr=False)  # sent, never shown
     key_env: str
+    key_variable: str = ""  # the variable the key is looked up in, set or not
 
 
 def declare(
@@ -169,6 +192,7 @@ def declare(
         like=like,
         key=key,
         key_env=name if key else "",
+        key_variable=name,
     )
 
 
@@ -225,6 +249,7 @@ def conform(server: Server) -> ConformCard:
         endpoint=server.conformance.endpoint,
         results=tuple(results),
         key_env=server.key_env,
+        key_variable=server.key_variable,
     )
 
 
@@ -264,20 +289,21 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
             reason=redact(f"the server answers {first.got[:160]}"),
         )
     reason = redact(f"{first.pointer or clause.name}: expected {first.expected}, got {first.got}")
+    culprit = _culprit(sent) if sent else None
     return ClauseResult(
         clause=clause,
         outcome=ClauseOutcome.FAILED,
         reason=" ".join(reason.split())[:400],
-        curl=_curl(_culprit(sent), server) if sent else "",
+        curl=_curl(culprit.request, server) if culprit is not None else "",
+        status=culprit.status_code if culprit is not None else None,
         findings=findings,
     )
 
 
-def _culprit(answered: list[httpx.Response]) -> httpx.Request:
-    """The request a failed clause's curl reproduces: the first one refused, else its first (a check's later requests
+def _culprit(answered: list[httpx.Response]) -> httpx.Response:
+    """The answer a failed clause's curl reproduces: the first one refused, else its first (a check's later requests
     are references: the same text in a headed format, the other speed)."""
-    refused = next((answer for answer in answered if not answer.is_success), answered[0])
-    return refused.request
+    return next((answer for answer in answered if not answer.is_success), answered[0])
 
 
 def _curl(request: httpx.Request, server: Server) -> str:

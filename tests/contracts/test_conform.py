@@ -65,6 +65,7 @@ class Quirk(StrEnum):
     SSE_IGNORED = "stream_format sse ignored"  # sfortis/openai_tts #73: raw audio where events were asked
     OPUS_REFUSED = "opus refused"  # moltis-org/moltis #1030, maemreyo/omnivoice-server #16: 422
     EVENTS_MISSHAPED = "events misshaped"  # vllm-omni #4490: the audio under `delta`, usage in other words
+    FLAC_FORBIDDEN = "flac forbidden"  # a gateway's plan without a format: 403 with the right key (not a key refused)
 
 
 BROKEN = {
@@ -74,6 +75,7 @@ BROKEN = {
     Quirk.SSE_IGNORED: {"stream-sse"},
     Quirk.OPUS_REFUSED: {"format-opus"},
     Quirk.EVENTS_MISSHAPED: {"stream-sse"},
+    Quirk.FLAC_FORBIDDEN: {"format-flac"},
 }
 
 
@@ -122,6 +124,12 @@ def _handler(files: dict[tuple[str, bool], bytes], quirk: Quirk) -> type[QuietHa
                 return
             fmt = "wav" if quirk is Quirk.FORMAT_IGNORED else str(body.get("response_format") or "mp3")
             fast = float(body.get("speed") or 1.0) >= 2.0
+            if fmt == "flac" and quirk is Quirk.FLAC_FORBIDDEN:
+                self.answer(
+                    *_error(403, "Your plan does not include flac.", "response_format", "forbidden"),
+                    {"Content-Type": "application/json"},
+                )
+                return
             if fmt == "opus" and quirk is Quirk.OPUS_REFUSED:
                 detail = [{"loc": ["body", "response_format"], "msg": "Input should be 'mp3', 'wav' or 'pcm'"}]
                 self.answer(422, json.dumps({"detail": detail}).encode(), {"Content-Type": "application/json"})
@@ -186,6 +194,7 @@ WHY = {
     Quirk.OPUS_REFUSED: "got 422",
     Quirk.SSE_IGNORED: "text/event-stream",
     Quirk.EVENTS_MISSHAPED: "speech.audio.delta carries its audio at `audio`",
+    Quirk.FLAC_FORBIDDEN: "got 403",
 }
 
 
@@ -204,6 +213,7 @@ def test_the_card_fails_exactly_the_clause_a_server_breaks(cards: dict[Quirk, An
     assert by_outcome[ClauseOutcome.NOT_OFFERED] == absent, [(r.clause.name, r.reason) for r in card.results]
     assert len(by_outcome[ClauseOutcome.PASSED]) == len(card.results) - len(BROKEN[quirk]) - len(absent) >= 9
     assert card.conforms is (quirk is Quirk.NONE)
+    assert card.key_refusal is None  # a clause refused with the right key (403) is the clause's failure, not the key's
     findings = [finding for result in card.results for finding in result.findings]
     if quirk is Quirk.EVENTS_MISSHAPED:  # a field the documents do not have: said beside the clause, never failed
         assert any("response_format: field not in the documents" in finding for finding in findings), findings
@@ -281,6 +291,36 @@ def test_a_server_of_its_own_model_and_voices_is_judged_in_them(servers: dict[Qu
     failed = {r.clause.name: r for r in unserved.results if r.outcome is ClauseOutcome.FAILED}
     assert {"format-mp3", "stream-sse", "instructions", "voices"} <= set(failed)
     assert "404" in failed["stream-sse"].reason and "$LOOPBACK_KEY" in failed["stream-sse"].curl
+
+
+def test_a_server_that_refuses_every_request_the_key_goes_on_is_one_line_naming_the_key(
+    servers: dict[Quirk, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No key sent, or a wrong one: every clause would fail with the same 401. The command says so in one line that
+    names the variable to set or the key to check, prints no card and exits 2; the wrong key is never shown. The
+    library's card keeps every clause, each failed with the status it was refused with."""
+    url, wrong = servers[Quirk.NONE], "sk-loopback-wrong-0c1d"
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    unset = in_process("conform", url, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert unset.returncode == 2 and unset.stdout == "" and unset.stderr.count("\n") == 1, unset.stdout + unset.stderr
+    assert "no key was sent (401" in unset.stderr and "set OPENAI_API_KEY to the server's key" in unset.stderr
+    refused = in_process(
+        "conform",
+        url,
+        "--key-env",
+        "LOOPBACK_KEY",
+        cwd=tmp_path,
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+        env={"LOOPBACK_KEY": wrong},
+    )
+    assert refused.returncode == 2 and refused.stdout == "" and refused.stderr.count("\n") == 1, refused.stderr
+    assert "with the key in LOOPBACK_KEY (401" in refused.stderr and "Incorrect API key" in refused.stderr
+    assert wrong not in refused.stderr and "Traceback" not in refused.stderr
+    card = conform(declare(url, "openai", "LOOPBACK_KEY", {"LOOPBACK_KEY": wrong}))
+    failed = [r for r in card.results if r.outcome is ClauseOutcome.FAILED]
+    assert card.key_refusal is not None and len(failed) == 14 and {r.status for r in failed} == {401}
+    assert [r.clause.name for r in card.results if r.outcome is ClauseOutcome.PASSED] == ["error-bad-key"]
 
 
 def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
