@@ -38,7 +38,15 @@ import pytest
 
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
-from harness.core.target import RecordMode, TargetChoice, TargetKind, layout, parse_target
+from harness.core.target import (
+    RecordMode,
+    TargetChoice,
+    TargetKind,
+    answers_as_sandbox,
+    layout,
+    not_like_the_sandbox,
+    parse_target,
+)
 
 _SESSION = pytest.StashKey[Any]()
 _WORKER_FACTS = pytest.StashKey[list["_Facts"]]()
@@ -184,7 +192,10 @@ def tts_target(request: pytest.FixtureRequest) -> Any:
     if root is not None:
         _mark_missing(root)
     elif where.sandbox_root is not None and choice.request_url is not None:  # a `tts-harness serve` elsewhere?
-        _mark_missing(choice.request_url, told_if_it_listens=True)
+        if answers_as_sandbox(choice.request_url):
+            _mark_missing(choice.request_url, told_if_it_listens=True)
+        else:
+            target = replace(target, note=not_like_the_sandbox(where.sandbox_root))
     return target
 
 
@@ -237,6 +248,7 @@ class _Facts:
     recorded: int
     roots: tuple[str, ...]  # the fixture roots recordings went to
     notes: tuple[str, ...]
+    target_note: str = ""  # the target's own note (`ContractTarget.note`)
 
 
 def _facts(session: Any) -> _Facts:
@@ -255,6 +267,7 @@ def _facts(session: Any) -> _Facts:
         recorded=len(session.recorded),
         roots=tuple(roots),
         notes=tuple(notes),
+        target_note=redactor.text(session.target.note),
     )
 
 
@@ -331,6 +344,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         f"{facts.providers} providers; {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped"
     )
+    if facts.target_note:
+        terminalreporter.write_line(f"note: {facts.target_note}")
     if facts.recorded:
         terminalreporter.write_line(f"recorded {facts.recorded} fixtures under {', '.join(facts.roots)}")
     if facts.notes:

@@ -41,6 +41,7 @@ class ContractTarget:
     url: str | None = None  # the target's URL, printable (the sandbox's root, or the URL given)
     secrets: tuple[str, ...] = ()  # credentials the target URL carried: sent, never written
     grpc: tuple[str, bool] | None = None  # a URL laid out like the sandbox: its gRPC address, and whether TLS
+    note: str = ""  # what a reader of the run should know of where its requests went (one line; "": nothing)
 
     def base_url(self, provider: str, host: str) -> str:
         try:

@@ -104,6 +104,32 @@ def sandbox_voice_url(root: str, name: str | None = None) -> str:
     return f"{root.rstrip('/')}{CONTROL_PREFIX}/voices/{name or default_reference_voice().name}"
 
 
+def answers_as_sandbox(root: str) -> bool:
+    """Whether the server at `root` (credentials in it are sent) answers as the sandbox does: it serves the default
+    reference voice where the sandbox does (`sandbox_voice_url`, a control route open without a token even beyond
+    loopback). One HEAD request, no key: a URL laid out like the sandbox is asked before a run reads it so."""
+    import httpx
+
+    from harness.core.tls import shared_tls_context
+
+    try:
+        with httpx.Client(trust_env=False, timeout=10.0, verify=shared_tls_context(trust_env=False)) as client:
+            return client.head(sandbox_voice_url(root)).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def not_like_the_sandbox(url: str) -> str:
+    """What a run at `url`, no provider's base URL and not answering as the sandbox does, is told (one line): each
+    provider's requests went where the sandbox puts them, which a server of one provider's API does not serve."""
+    return (
+        f"{url} is no provider's base URL and does not answer as the sandbox does (no reference voice at "
+        f"{CONTROL_PREFIX}/voices): each provider's requests go to {url}/<provider>/<host>, as the sandbox lays them "
+        f"out. A server of one provider's API: `tts-harness conform {url}`, or declare it in a providers file "
+        "(like = NAME, base_url = URL)"
+    )
+
+
 # --- the reference voice ------------------------------------------------------------------------------
 
 _VOICES_DIR = data_path(VOICES)

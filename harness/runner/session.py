@@ -20,7 +20,7 @@ from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
-from harness.core.target import layout
+from harness.core.target import answers_as_sandbox, layout, not_like_the_sandbox
 from harness.core.tls import shared_tls_context
 from harness.results import RunStatus, Store
 from harness.runner.deliver.catalogue import account_catalogues, record_catalogues
@@ -89,8 +89,11 @@ def open_target(
         with sandbox_target(config, providers, headers, **sandbox_overrides) as target:
             yield target
         return
-    target = bench_target(layout(where.choice, providers), providers)
+    laid_out = layout(where.choice, providers)
+    target = bench_target(laid_out, providers)
     target.headers = headers
+    if laid_out.sandbox_root is not None and not answers_as_sandbox(where.choice.request_url or laid_out.sandbox_root):
+        target.notes.append(not_like_the_sandbox(laid_out.sandbox_root))
     yield target
 
 
