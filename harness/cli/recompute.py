@@ -35,7 +35,7 @@ def recompute_command(
 ) -> None:
     """Re-derive every latency figure of RUN from its stored evidence, and store it (or, with --check, compare)."""
     from harness.measurement import recompute
-    from harness.results import connect_writer, open_read_only, resolve_store
+    from harness.results import connect_writer, open_read_only, require_run, resolve_store
 
     try:
         store = resolve_store(db, DEFAULT_DB)
@@ -43,9 +43,12 @@ def recompute_command(
     except (UsageError, FileNotFoundError) as error:
         raise usage.refuse(error) from None
     try:
+        require_run(conn, run_id)
         found = recompute(
             conn, run_id, write=not check, audio_root=store.parent.resolve() if isinstance(store, Path) else Path.cwd()
         )
+    except UsageError as error:
+        raise usage.refuse(error) from None
     finally:
         conn.close()
     if not found.figures and not found.differences:

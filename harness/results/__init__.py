@@ -90,7 +90,7 @@ from harness.results.leases import lease_holder, release_lease, renew_lease, tak
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, ErrorUnit, PooledErrorRate, error_rates, pooled_wer
-from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
+from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run, require_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
     OPTIONAL_TABLES,
@@ -260,6 +260,7 @@ __all__ = [
     "refused_bills",
     "release_lease",
     "renew_lease",
+    "require_run",
     "resolve_store",
     "run_ids",
     "run_region",

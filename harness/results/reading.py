@@ -249,11 +249,22 @@ def _plain(
     return tuple(rows)
 
 
+def no_such_run(conn: Connection, run_id: str) -> UsageError:
+    """The one line for a run id the store does not hold, naming its latest runs: what every command says."""
+    known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
+    return UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
+
+
+def require_run(conn: Connection, run_id: str) -> None:
+    """`no_such_run` raised where the store holds no run `run_id`."""
+    if conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is None:
+        raise no_such_run(conn, run_id)
+
+
 def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str]) -> StoredRun:
     raw = conn.execute(f"SELECT {_select(RUN_COLUMNS, conn)} FROM runs r WHERE r.run_id = ?", (run_id,)).fetchone()
     if raw is None:
-        known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
-        raise UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
+        raise no_such_run(conn, run_id)
     row, problems = typed_row(raw, RUN_COLUMNS)
     left_out += [f"run {run_id}: its runs row: {problem}: read as unknown" for problem in problems]
     if setup is not None:

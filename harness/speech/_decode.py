@@ -107,7 +107,7 @@ def decode_audio(
     except soundfile.LibsndfileError as exc:
         raise AudioCodecError(
             f"cannot decode {len(data)} bytes as audio soundfile reads (WAV, FLAC, Ogg, MP3), starting "
-            f"{data[:12]!r}: {exc}"
+            f"{data[:12]!r}: {exc.error_string}"  # not str(exc): it names the in-memory file object by its address
         ) from exc
     except (RuntimeError, TypeError, ValueError) as exc:
         raise AudioCodecError(f"cannot decode {len(data)} bytes of audio: {exc}") from exc

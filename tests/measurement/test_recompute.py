@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.measurement import derive_rows, recompute
-from harness.results import EvidenceRows, read_evidence
+from harness.results import EvidenceRows, connect_writer, read_evidence
 from tests.helpers.cli_runs import in_process, in_subprocess
 from tests.helpers.default_run import DefaultRun
 
@@ -72,6 +72,22 @@ def test_an_unknown_run_is_one_line(
         "recompute", "no-such-run", "--check", "--db", str(db), cwd=db.parent, monkeypatch=monkeypatch, capsys=capsys
     )
     assert done.returncode == 2 and "no-such-run" in done.stderr and "Traceback" not in done.stderr
+    # said as every command says a run the store lacks, its latest runs named
+    assert "no run 'no-such-run' in the database; latest runs: " in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_run_the_store_lacks_is_said_as_every_command_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "has no job with stored evidence" (a run that is there without evidence): the run is not there."""
+    db = tmp_path / "runs.db"
+    connect_writer(db).close()
+    for check in ((), ("--check",)):
+        done = in_process(
+            "recompute", "no-such-run", *check, "--db", str(db), cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr == "usage error: no run 'no-such-run' in the database; latest runs: none\n", done.stderr
 
 
 @pytest.fixture(scope="module")

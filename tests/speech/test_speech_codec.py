@@ -76,6 +76,15 @@ def test_decode_garbage_is_a_codec_error(data: bytes) -> None:
         decode(data)
 
 
+def test_an_undecodable_body_is_named_by_its_bytes_not_by_a_memory_address() -> None:
+    """The one line a user reads: the bytes' start and libsndfile's reason, never the in-memory file's repr."""
+    with pytest.raises(AudioCodecError) as raised:
+        decode(b'{"error": "quota"}')
+    said = str(raised.value)
+    assert 'starting b\'{"error": "q\'' in said and said.endswith("Format not recognised.")
+    assert "BytesIO" not in said and " at 0x" not in said
+
+
 def test_decode_mixes_stereo_to_mono() -> None:
     stereo = np.stack([np.full(800, 0.5), np.full(800, -0.25)], axis=1)
     buffer = io.BytesIO()
