@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import tempfile
@@ -124,10 +125,14 @@ def _bound(
     try:
         sock = bind(host, port)
     except OSError as error:
+        # An address no interface of this machine has is not a port another server holds.
+        hint = (
+            "no interface of this machine has that address: --host 127.0.0.1, or one of its own"
+            if error.errno == errno.EADDRNOTAVAIL
+            else "another server there? try --port 0"
+        )
         raise usage.fail(
-            "error",
-            f"cannot listen on {host}:{port}: {error.strerror} (another server there? try --port 0)",
-            usage.EXIT_USAGE,
+            "error", f"cannot listen on {host}:{port}: {error.strerror} ({hint})", usage.EXIT_USAGE
         ) from None
     try:
         own = bind_origins(state, host, first, sock.getsockname()[1])

@@ -158,7 +158,15 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         line = _one_line_error(in_subprocess("serve", "--port", str(port), cwd=tmp_path), 2)
-    assert f"127.0.0.1:{port}" in line
+    assert f"127.0.0.1:{port}" in line and "another server there? try --port 0" in line
+
+
+@pytest.mark.slow
+def test_serve_on_an_address_this_machine_lacks_says_so_not_a_busy_port(tmp_path: Path) -> None:
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine's interface; the bind fails as the address, not as a port taken.
+    line = _one_line_error(in_subprocess("serve", "--host", "192.0.2.1", "--port", "0", cwd=tmp_path), 2)
+    assert "cannot listen on 192.0.2.1:0" in line and "no interface of this machine has that address" in line
+    assert "another server" not in line
 
 
 @pytest.mark.slow
