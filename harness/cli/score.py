@@ -217,6 +217,8 @@ def _score_file(
     )
     if as_json:
         typer.echo(json.dumps(score.to_json(), indent=2, ensure_ascii=False))
+    elif score.error is not None and score.transcript is None and score.similarity is None:
+        raise _failure(score.error)  # nothing was measured: the one line, not a table of dashes
     else:
         _out.print(f"[bold]transcript[/bold]  {score.transcript if score.transcript is not None else '-'}")
         _out.print(f"reference   {score.normalized_reference or '-'}")

@@ -53,6 +53,8 @@ def test_usage_errors_exit_2_and_scoring_failures_exit_1(clip: Path, tmp_path: P
     garbage.write_bytes(b"<html>quota exceeded</html>")
     failed = runner.invoke(app, ["score", "--text", TEXT, str(garbage)])
     assert failed.exit_code == 1 and "undecodable" in failed.output
+    # nothing was measured: the one line, not a table of dashes before it
+    assert failed.output.startswith("scoring failed: undecodable audio: ") and failed.output.count("\n") == 1
 
 
 def test_scoring_a_run_prints_cache_hits(run_db: Path) -> None:
