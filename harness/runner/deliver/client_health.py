@@ -131,9 +131,11 @@ class HealthMonitor:
         )
         self._cpu, self._closed_at = cpu, now
         reading = self.sandbox.health() if self.sandbox is not None else None
-        if reading is not None:
+        if reading is not None:  # watched: a window no sandbox tick ran in (a short last one) stalled 0, not unknown
             window.renders_waiting = reading.renders.waiting_peak
             window.render_wait_max_ms = 0.0
+            window.sandbox_stalled = 0.0
+            window.sandbox_lag_max_ms = 0.0
         self.windows.append(window)
         ticks = self.lag.drain()
         self._lags.extend(lag * 1000 for _, lag in ticks)
