@@ -121,8 +121,8 @@ def _client(config: BenchConfig, guard: CredentialGuard, providers: int) -> http
 def check_live(prepared: PreparedRun, target: Target) -> None:
     """Live runs spend money: refuse without a budget or explicit consent, and say why (`consent`)."""
     refusal = live_refusal(prepared.config, prepared.plan, target.kind, resumed=prepared.resumed)
-    if refusal is not None:
-        raise UsageError(refusal)
+    if refusal is not None:  # what the target's probe found is said with it: the plan that would say it is not shown
+        raise UsageError("; ".join((refusal, *(f"note: {note}" for note in target.notes))))
 
 
 def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:

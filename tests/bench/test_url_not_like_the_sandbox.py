@@ -47,6 +47,10 @@ def server() -> Iterator[str]:
         running.close()
 
 
+def _bench_run(url: str) -> tuple[str, ...]:
+    return ("bench", "run", "--target", url, "--providers", "openai", "--models", "tts-1", "--no-score")
+
+
 def test_a_sandbox_answers_as_one_and_a_server_of_one_providers_api_does_not(sandbox: Any, server: str) -> None:
     assert answers_as_sandbox(sandbox.url)
     assert not answers_as_sandbox(sandbox.url + "/pixazo/gateway")  # a provider's place in the sandbox is no root
@@ -58,24 +62,24 @@ def test_bench_run_at_such_a_url_says_so_in_one_note(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = server + "/v1"
-    run = in_process(
-        "bench",
-        "run",
-        "--target",
-        url,
-        "--providers",
-        "openai",
-        "--models",
-        "tts-1",
-        "--no-score",
-        "--yes",
-        cwd=tmp_path,
-        monkeypatch=monkeypatch,
-        capsys=capsys,
-    )
+    run = in_process(*_bench_run(url), "--yes", cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
     notes = [line for line in (run.stdout + run.stderr).splitlines() if NOTE in line]
     assert len(notes) == 1, run.stdout + run.stderr
     assert notes[0].startswith(f"note: {url} is no provider's base URL") and f"tts-harness conform {url}" in notes[0]
+
+
+def test_bench_run_refused_for_its_budget_at_such_a_url_says_both_in_one_line(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --budget or --yes the run is refused before its plan is shown: the refusal carries the note, so a
+    user whose URL was a server of one provider's API learns it before answering a question about money."""
+    url = server + "/v1"
+    run = in_process(*_bench_run(url), cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert run.returncode == 2, run.stdout + run.stderr
+    said = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(said) == 1, run.stderr
+    assert "give --budget USD (enforced) or --yes to proceed" in said[0]
+    assert NOTE in said[0] and f"tts-harness conform {url}" in said[0]
 
 
 def test_the_contract_suite_at_such_a_url_says_so_in_its_summary(server: str) -> None:
