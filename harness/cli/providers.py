@@ -15,6 +15,7 @@ from rich.table import Table
 from harness.cli import usage
 from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
+from harness.core.names import not_known
 from harness.core.prices import STALE_AFTER_DAYS
 
 # The providers (every declaration, a providers file read) and their prices are loaded when the command runs, not
@@ -185,7 +186,7 @@ def _chosen(known: dict[str, Provider], names: list[str]) -> list[Provider]:
         return list(known.values())
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise UsageError(f"no provider named {', '.join(map(repr, unknown))}; the providers: {', '.join(known)}")
+        raise UsageError(f"{not_known('provider', unknown, known)}; the providers: {', '.join(known)}")
     return [known[name] for name in dict.fromkeys(names)]
 
 

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from harness.cli import usage
 from harness.core.errors import UsageError
+from harness.core.names import not_known
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
@@ -325,7 +326,8 @@ def fetch_command(
     from harness.scoring.scoring_errors import ScoringError
 
     if name not in known_model_names() and name.count("/") != 1:
-        raise _usage(f"unknown model name {name!r}; known names: {', '.join(known_model_names())} (or org/repo)")
+        said = not_known("model name", [name], known_model_names())
+        raise _usage(f"{said}; known names: {', '.join(known_model_names())} (or org/repo)")
     try:
         model = hub_model(name)
     except ScoringError as error:

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardText, read_hard_text
 from harness.core.languages import primary
+from harness.core.names import not_known
 from harness.core.packaged import CORPORA, data_path
 from harness.core.protocols.markup import Asked, markup_item, spoken
 
@@ -245,7 +246,8 @@ def load_corpus(selector: str) -> Corpus:
     if not path.suffix:
         known = available()
         if spec not in known:
-            raise UsageError(f"unknown corpus {spec!r}; known: {', '.join(known) or 'none'} (or give a file)")
+            said = not_known("corpus", [spec], known)
+            raise UsageError(f"{said}; known: {', '.join(known) or 'none'} (or give a file)")
         path = known[spec]
     if not path.is_file():
         raise UsageError(f"corpus file {path} does not exist")

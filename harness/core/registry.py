@@ -24,6 +24,7 @@ from importlib.metadata import EntryPoint, entry_points
 from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.installed import ENTRY_POINT_GROUP  # one owner: the installed providers' group
+from harness.core.names import not_known
 from harness.core.prices import Rate
 from harness.core.spec import Provider
 
@@ -97,5 +98,5 @@ def _claimed_key_envs() -> dict[str, str]:
 def get_provider(name: str) -> Provider:
     known = providers()
     if name not in known:
-        raise UsageError(f"unknown provider {name!r}; known: {', '.join(known) or 'none installed'}")
+        raise UsageError(f"{not_known('provider', [name], known)}; known: {', '.join(known) or 'none installed'}")
     return known[name]

@@ -100,6 +100,7 @@ from harness.checks import (
 )
 from harness.core.checks import ChangeTest
 from harness.core.errors import UsageError
+from harness.core.names import not_known
 from harness.measurement import LanguageFigures, language_figures
 from harness.report.stats import (
     Difference,
@@ -261,7 +262,7 @@ class GateThresholds:
         declared = dict(self.declared)
         for key, raw in overrides.items():
             if key not in known:
-                raise UsageError(f"unknown threshold {key!r}; known: {', '.join(known)}")
+                raise UsageError(f"{not_known('threshold', [key], known)}; known: {', '.join(known)}")
             try:
                 value = int(raw) if key.startswith("min_samples") else float(raw)
             except ValueError:
@@ -957,7 +958,8 @@ def parse_metrics(text: str) -> frozenset[Metric]:
         try:
             chosen.add(Metric(part))
         except ValueError:
-            raise UsageError(f"unknown metric {part!r} in --fail-on; choose from {', '.join(Metric)}") from None
+            said = not_known("metric", [part], list(Metric))
+            raise UsageError(f"{said} in --fail-on; choose from {', '.join(Metric)}") from None
     return frozenset(chosen)
 
 

@@ -68,7 +68,8 @@ def test_an_unknown_name_is_one_line(names: list[str]) -> None:
     done = runner.invoke(app, ["providers", *names])
     assert done.exit_code == 2
     (line,) = [line for line in done.output.splitlines() if line.strip()]
-    assert f"no provider named '{names[-1]}'" in line and "openai" in line
+    assert f"unknown provider '{names[-1]}'" in line and "openai" in line
+    assert ("did you mean openai?" in line) == (names[-1] == "opneai")  # a typo is answered with what was meant
 
 
 def test_a_providers_file_provider_is_named_like_a_built_in_one(tmp_path: Path) -> None:

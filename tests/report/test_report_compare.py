@@ -105,6 +105,8 @@ def test_json_and_junit_document_the_method(runs_db: Path) -> None:
 def test_bad_options_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="unknown metric 'speed'"):
         parse_metrics("latency,speed")
-    with pytest.raises(UsageError, match="unknown threshold"):
+    with pytest.raises(UsageError, match=r"unknown threshold 'latency' \(did you mean latency_p50 or latency_p95\?\)"):
         GateThresholds().with_overrides({"latency": "0.1"})
+    with pytest.raises(UsageError, match=r"unknown metric 'werr' \(did you mean wer\?\) in --fail-on"):
+        parse_metrics("werr")
     assert GateThresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).named()["wer"] == 0.05

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.languages import speaks
+from harness.core.names import not_known
 from harness.core.spec import (
     BodyKind,
     Cost,
@@ -163,7 +164,7 @@ def select(
         wanted_providers = [name for name in providers]
     unknown = [p for p in wanted_providers if p not in providers]
     if unknown:
-        raise UsageError(f"unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers) or 'none'}")
+        raise UsageError(f"{not_known('provider', unknown, providers)}; known: {', '.join(providers) or 'none'}")
     # No providers named: every one (the seeds' gateways, the market's built-in providers, the user's own).
     chosen = [providers[p] for p in wanted_providers] or list(providers.values())
     everything = [Selection(p, o) for p in chosen for o in p.offerings]
@@ -174,7 +175,8 @@ def select(
     missing = [m for m in wanted_models if m not in matched]
     if missing:
         known = ", ".join(s.label for s in everything)
-        raise UsageError(f"unknown model(s) {', '.join(missing)}; known: {known}")
+        bare = {s.offering.name: s.label for s in everything}  # a model named without its provider
+        raise UsageError(f"{not_known('model', missing, (s.label for s in everything), bare)}; known: {known}")
     return picked
 
 
