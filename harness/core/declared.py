@@ -67,6 +67,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.core import installed
 from harness.core.errors import UsageError
+from harness.core.names import unknown_key
 from harness.core.prices import Rate, parse_prices_table
 from harness.core.protocols import declarable
 from harness.core.protocols.declaration import ProtocolDeclaration
@@ -156,11 +157,11 @@ def _location(table: tuple[str, ...], loc: tuple[str | int, ...]) -> str:
     return ".".join(str(part) for part in (*table, *loc)) or "(top level)"
 
 
-def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
+def _problem(error: ValidationError, model: type[BaseModel]) -> tuple[tuple[str | int, ...], str]:
     first = error.errors(include_url=False)[0]
     loc = tuple(first["loc"])
     if first["type"] == "extra_forbidden":
-        return loc, "unknown key"
+        return loc, unknown_key(model, loc)
     if first["type"] == "missing":
         return loc, "required key is missing"
     if first["type"] == "value_error" and not loc:
@@ -185,7 +186,7 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
     try:
         top = ProvidersFile.model_validate(data)
     except ValidationError as error:
-        loc, why = _problem(error)
+        loc, why = _problem(error, ProvidersFile)
         raise UsageError(f"{path}: {_location(table, loc)}: {why}") from None
     declarations: list[ProtocolDeclaration | LikeDeclaration] = []
     for name, entry in top.providers.items():
@@ -225,7 +226,7 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
                 like = {**entry, "like": owner, "protocol": spelled} if owner is not None else entry
                 declarations.append(LikeDeclaration.model_validate({**like, "name": name}))
         except ValidationError as error:
-            loc, why = _problem(error)
+            loc, why = _problem(error, LikeDeclaration if protocol is None else protocol.declaration)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
             raise UsageError(
                 f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: {key or why}"

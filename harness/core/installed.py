@@ -14,6 +14,7 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from harness.core.errors import UsageError
+from harness.core.names import did_you_mean
 from harness.core.spec import Provider
 
 ENTRY_POINT_GROUP = "tts_harness.providers"
@@ -29,7 +30,7 @@ def builtin(name: str) -> Provider:
     or it does not load."""
     entry = _entries().get(name)
     if entry is None:
-        raise UsageError(f"no installed provider is called {name!r}")
+        raise UsageError(f"no installed provider is called {name!r}{did_you_mean(name, _entries())}")
     try:
         provider = entry.load()  # type: ignore[attr-defined]
     except Exception as error:

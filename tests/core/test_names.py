@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.core.corpora import load_corpus
+from harness.core.declared import parse
 from harness.core.errors import UsageError
 from harness.core.names import nearest, not_known
 from harness.core.registry import get_provider, providers
@@ -51,3 +54,13 @@ def test_a_corpus_and_a_registered_provider_suggest_too() -> None:
         load_corpus("en_reed:2")
     with pytest.raises(UsageError, match=r"unknown provider 'cartesa' \(did you mean cartesia\?\)"):
         get_provider("cartesa")
+
+
+def test_a_file_s_like_of_a_mistyped_built_in_and_a_mistyped_key_suggest_too(tmp_path: Path) -> None:
+    path = tmp_path / "tts-harness.toml"
+    path.write_text('[providers.mine]\nlike = "opnai"\nkey_env = "MINE_KEY"\n')
+    with pytest.raises(UsageError, match=r"providers\.mine\.like: no installed provider is called 'opnai' \(did you "):
+        parse(path.read_text(), path).providers()
+    text = '[providers.mine]\nlike = "openai"\nkey_env = "MINE_KEY"\nmodels = [{ name = "m", strem = true }]\n'
+    with pytest.raises(UsageError, match=r"models\.0\.strem: unknown key \(did you mean stream\?\)$"):
+        parse(text, path)

@@ -68,7 +68,7 @@ def test_a_declaration_becomes_a_provider_with_one_offering_per_model(write_prov
 
 def test_an_unknown_key_is_named(write_providers_file: Any) -> None:
     message = _error(write_providers_file, GOOD.replace("stream = true", "streaming = true"))
-    assert message.endswith("providers.mybox.streaming: unknown key")
+    assert message.endswith("providers.mybox.streaming: unknown key (did you mean stream?)")
 
 
 def test_a_bad_value_is_named_with_its_range(write_providers_file: Any) -> None:
@@ -87,7 +87,7 @@ def test_an_unknown_protocol_or_top_level_table_is_refused(write_providers_file:
     assert "providers.mybox.protocol: must be one of " in message
     assert all(f"'{name}'" in message for name in ("openai-speech", "elevenlabs", "http-speech"))
     typo = GOOD.replace("[providers.mybox]", "[provider.mybox]")
-    assert "provider: unknown key" in _error(write_providers_file, typo)
+    assert "provider: unknown key (did you mean providers?)" in _error(write_providers_file, typo)
     assert "not valid TOML" in _error(write_providers_file, "[providers.mybox\n")
 
 

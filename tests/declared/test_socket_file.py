@@ -82,6 +82,7 @@ def test_the_socket_table_becomes_a_family_socket() -> None:
     ("socket_extra", "words"),
     [
         ("speed = 2", "providers.sockbox.sockets.live.speed: unknown key"),
+        ('sumary = "x"', "providers.sockbox.sockets.live.sumary: unknown key (did you mean summary?)"),  # nested
         (
             'flush = { message = { type = "flush" }, match = "type" }',
             "providers.sockbox.sockets.live.flush: match: a JSON",

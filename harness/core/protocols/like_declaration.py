@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from harness.core.errors import UsageError
+from harness.core.names import unknown_key
 from harness.core.spec import Auth
 
 NAME = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -71,9 +72,10 @@ class LikeDeclaration(BaseModel):
                 models.append(DeclaredModel.model_validate(entry))
             except ValidationError as error:
                 first = error.errors(include_url=False)[0]
-                why = {"extra_forbidden": "unknown key", "missing": "required key is missing"}.get(
-                    first["type"], f"{first['msg']} (got {first.get('input')!r})"
-                )
+                why = {
+                    "extra_forbidden": unknown_key(DeclaredModel, tuple(first["loc"])),
+                    "missing": "required key is missing",
+                }.get(first["type"], f"{first['msg']} (got {first.get('input')!r})")
                 raise ValueError(f"{'.'.join(map(str, ('models', index, *first['loc'])))}: {why}") from None
         return {**data, "models": models}
 
