@@ -54,6 +54,7 @@ def connect(target: StoreTarget) -> Connection:
         return connect_postgres(str(target))
     path = target
     if str(path) != ":memory:":
+        _not_a_folder(Path(path))
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -72,9 +73,18 @@ def open_read_only(target: StoreTarget) -> Connection:
     path = Path(target)
     if not path.exists():
         raise UsageError(f"no results database at {path}; run `tts-harness bench run` first or pass --db")
+    _not_a_folder(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _not_a_folder(path: Path) -> None:
+    """A store named by its folder (`--db reports`) is refused in words, not as SQLite's "disk I/O error"."""
+    if path.is_dir():
+        inside = path / "runs.db"
+        meant = f": the database `tts-harness bench run` writes there is {inside}" if inside.is_file() else ""
+        raise UsageError(f"{path} is a folder, not a results database{meant}")
 
 
 class Transaction:

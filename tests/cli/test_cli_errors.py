@@ -74,6 +74,26 @@ def test_an_unreadable_results_database_is_one_line(
     assert "results database cannot be read" in line
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("history", "--db", "reports"),
+        ("report", "RUN", "--db", "reports"),
+        ("runs", "merge", "reports", "--into", "x.db"),
+    ],
+)
+def test_a_folder_given_as_the_results_database_is_named_so(
+    command: tuple[str, ...], tmp_path: Path, here: Callable[..., CliRun]
+) -> None:
+    """SQLite reads a folder as a "disk I/O error"; the line says it is a folder, and where the database in it is."""
+    (tmp_path / "reports").mkdir()
+    line = _one_line_error(here(*command, cwd=tmp_path), 2)
+    assert line == "usage error: reports is a folder, not a results database", line
+    (tmp_path / "reports" / "runs.db").write_bytes(b"")
+    line = _one_line_error(here(*command, cwd=tmp_path), 2)
+    assert line.endswith("the database `tts-harness bench run` writes there is reports/runs.db"), line
+
+
 def test_bench_on_an_unreadable_database_is_one_line(
     databases: dict[str, Path], tmp_path: Path, here: Callable[..., CliRun]
 ) -> None:
