@@ -84,6 +84,8 @@ def conform_command(
         raise usage.fail("unreachable", error, EXIT_UNREACHABLE) from None
     if card.key_refusal is not None:
         raise usage.fail("key refused", card.key_refusal, EXIT_UNREACHABLE)
+    if card.setting_refusal is not None:  # an option to give, not a card of the same refusal once per clause
+        raise usage.fail(*card.setting_refusal, EXIT_UNREACHABLE)
     if card_format is CardFormat.TABLE:
         _table(card)
     else:

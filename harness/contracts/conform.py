@@ -15,12 +15,14 @@ second copy, and ends in one of three states:
 What the server does that the documents do not say (a Content-Type naming the right bytes by another name, an
 unknown field) is a finding beside the clause, never a failure. A server that cannot be reached at all is
 `ServerUnreachable`, one line; a server that refuses every request the key goes on (401 or 403) is no card of
-clauses but a key to set or check (`ConformCard.key_refusal`, one line).
+clauses but a key to set or check (`ConformCard.key_refusal`, one line), and one that refuses every plain synthesis
+alike for the model or voice sent, or has no speech endpoint at the URL, an option to give (`setting_refusal`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -55,6 +57,7 @@ from harness.core.verdict import Violation
 SERVER = "server"  # the name the server is declared under (`like` table's name)
 TIMEOUT_S = 120.0
 NOT_IMPLEMENTED = 501
+NOT_FOUND = 404
 KEY_REFUSED = frozenset({401, 403})  # the statuses a server refuses a missing or wrong key with
 
 
@@ -75,6 +78,7 @@ class ClauseResult:
     reason: str = ""  # failed: the one line that shows why; not offered: why not
     curl: str = ""  # failed: the request that reproduces it
     status: int | None = None  # failed: the status of the answer it reproduces (None: no answer)
+    url: str = ""  # failed: where that request went
     findings: tuple[str, ...] = ()  # what the server does that the documents do not say
 
 
@@ -86,6 +90,8 @@ class ConformCard:
     results: tuple[ClauseResult, ...]
     key_env: str = ""  # the variable the key was read from ("": none sent)
     key_variable: str = ""  # the variable the key is looked up in, set or not
+    models: tuple[str, ...] = ()  # the model names the requests send (the built-in's, or --model)
+    voices: tuple[str, ...] = ()  # the voices they send (the built-in's, or --voice)
 
     def count(self, outcome: ClauseOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -116,6 +122,49 @@ class ConformCard:
             named = f"set {self.key_variable} to the server's key" if self.key_variable else "set the server's key"
             return f"{self.url} refused every request, and no key was sent ({said}): {named}, {other}"
         return f"{self.url} refused every request with the key in {self.key_env} ({said}): check that key, {other}"
+
+    @property
+    def setting_refusal(self) -> tuple[str, str] | None:
+        """What to say, in one line, where the server refused every plain synthesis (the `format-*` clauses) alike:
+        one status of 4xx but a key's, its answer naming a model or a voice the requests sent (`--model`, `--voice`
+        to give), or a 404 naming neither (no speech endpoint at that URL: the URL to give). The card would be that
+        refusal once per clause. (label, line), or None: any other refusal is the server's to answer for, clause by
+        clause."""
+        plain = [
+            r for r in self.results if r.clause.judge is Judge.ACCEPTED and r.outcome is not ClauseOutcome.NOT_OFFERED
+        ]
+        statuses = {r.status for r in plain}
+        if not plain or any(r.outcome is not ClauseOutcome.FAILED for r in plain) or len(statuses) != 1:
+            return None
+        status, first = statuses.pop(), plain[0]
+        if status is None or not 400 <= status < 500 or status in KEY_REFUSED:
+            return None
+        said = first.reason.split(", got ", 1)[-1][:160]
+        refused = f"{self.url} refused every plain synthesis ({said})"
+        model = _named(first.reason, self.models)
+        if model is not None:
+            return (
+                "model refused",
+                f"{refused}: it does not take the model {model!r}: give --model and a model it serves",
+            )
+        voice = _named(first.reason, self.voices)
+        if voice is not None:
+            return (
+                "voice refused",
+                f"{refused}: it does not take the voice {voice!r}: give --voice and a voice it speaks",
+            )
+        if status == NOT_FOUND and first.url.startswith(self.url):
+            path = first.url.removeprefix(self.url)
+            return "not found", (
+                f"nothing at {first.url} speaks ({said}): give the URL of the server's {self.like}-compatible API, "
+                f"the part before {path}"
+            )
+        return None
+
+
+def _named(text: str, names: tuple[str, ...]) -> str | None:
+    """The first of `names` that `text` names as a whole word ("tts-1" is not named by "tts-1-hd")."""
+    return next((name for name in names if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", text)), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,7 +299,26 @@ def conform(server: Server) -> ConformCard:
         results=tuple(results),
         key_env=server.key_env,
         key_variable=server.key_variable,
+        models=_sent_models(server),
+        voices=tuple(voice.name for voice in _service(server).voices),
     )
+
+
+def _service(server: Server) -> SpeechService:
+    service = server.provider.family
+    assert isinstance(service, SpeechService)
+    return service
+
+
+def _sent_models(server: Server) -> tuple[str, ...]:
+    """The names the server's plain syntheses send at their model slot."""
+    service = _service(server)
+    names = []
+    for synthesis in _audio_syntheses(service):
+        slot = synthesis.slots.model
+        if slot is not None:
+            names += [str(model.sets.get(slot, model.name)) for model in served_models(service, synthesis)]
+    return tuple(dict.fromkeys(names))
 
 
 def _reachable(server: Server, client: httpx.Client) -> None:
@@ -296,6 +364,7 @@ def _run(server: Server, clause: Clause, client: httpx.Client, sent: list[httpx.
         reason=" ".join(reason.split())[:400],
         curl=_curl(culprit.request, server) if culprit is not None else "",
         status=culprit.status_code if culprit is not None else None,
+        url=redact(str(culprit.request.url.copy_with(query=None))) if culprit is not None else "",
         findings=findings,
     )
 

@@ -214,6 +214,7 @@ def test_the_card_fails_exactly_the_clause_a_server_breaks(cards: dict[Quirk, An
     assert len(by_outcome[ClauseOutcome.PASSED]) == len(card.results) - len(BROKEN[quirk]) - len(absent) >= 9
     assert card.conforms is (quirk is Quirk.NONE)
     assert card.key_refusal is None  # a clause refused with the right key (403) is the clause's failure, not the key's
+    assert card.setting_refusal is None  # some plain synthesis spoke (or was refused alone): the card says the rest
     findings = [finding for result in card.results for finding in result.findings]
     if quirk is Quirk.EVENTS_MISSHAPED:  # a field the documents do not have: said beside the clause, never failed
         assert any("response_format: field not in the documents" in finding for finding in findings), findings
@@ -321,6 +322,52 @@ def test_a_server_that_refuses_every_request_the_key_goes_on_is_one_line_naming_
     failed = [r for r in card.results if r.outcome is ClauseOutcome.FAILED]
     assert card.key_refusal is not None and len(failed) == 14 and {r.status for r in failed} == {401}
     assert [r.clause.name for r in card.results if r.outcome is ClauseOutcome.PASSED] == ["error-bad-key"]
+
+
+def test_a_model_or_voice_the_server_does_not_take_is_one_line_naming_the_option(
+    servers: dict[Quirk, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every plain synthesis refused alike, the answer naming the model (or the voice) the requests sent: the card
+    would be that refusal once per clause; the command names the option to give in one line and exits 2. The
+    library's card keeps every clause."""
+    url, environ = servers[Quirk.NONE], {"LOOPBACK_KEY": KEY}
+    card = conform(declare(url, "openai", "LOOPBACK_KEY", environ, model="not-served"))
+    assert card.setting_refusal is not None and card.setting_refusal[0] == "model refused", card.setting_refusal
+    assert "does not take the model 'not-served': give --model" in card.setting_refusal[1]
+    assert len([r for r in card.results if r.outcome is ClauseOutcome.FAILED]) >= 10
+    said = {}
+    for option, value in (("--model", "not-served"), ("--voice", "bf_nobody")):
+        run = in_process(
+            "conform",
+            url,
+            "--key-env",
+            "LOOPBACK_KEY",
+            option,
+            value,
+            cwd=tmp_path,
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+            env=environ,
+        )
+        assert run.returncode == 2 and run.stdout == "" and run.stderr.count("\n") == 1, run.stdout + run.stderr
+        said[option] = run.stderr
+    assert said["--model"].startswith("model refused: ") and "give --model and a model it serves" in said["--model"]
+    assert said["--voice"].startswith("voice refused: ") and "the voice 'bf_nobody': give --voice" in said["--voice"]
+    assert KEY not in "".join(said.values())
+
+
+def test_a_url_with_no_speech_endpoint_under_it_is_one_line_naming_the_url(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An OpenAI-compatible server given without its /v1 (the sandbox's openai at /openai): every plain synthesis
+    404s at URL/audio/speech, and the line says where nothing speaks and which URL to give."""
+    url = sandbox.url + "/openai"
+    run = in_process(
+        "conform", url, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys, env={"OPENAI_API_KEY": "sk-x"}
+    )
+    assert run.returncode == 2 and run.stdout == "" and run.stderr.count("\n") == 1, run.stdout + run.stderr
+    assert run.stderr.startswith(f"not found: nothing at {url}/audio/speech speaks (404"), run.stderr
+    assert "the part before /audio/speech" in run.stderr
 
 
 def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
