@@ -147,6 +147,34 @@ class RunTally:
     pending: int  # accepted (charged) jobs whose result is still to fetch (state `unfetched`)
 
 
+@dataclass(frozen=True, slots=True)
+class EndedBy:
+    """One error that ended jobs of an offering: its class and message (as stored, redacted), and how many jobs."""
+
+    label: str  # provider/model
+    error_class: str
+    message: str
+    jobs: int
+
+
+def ended_by(rows: RunRows, per_offering: int = 3, shown: int = 8) -> tuple[EndedBy, ...]:
+    """The errors that ended the run's failed jobs, commonest first: at most `per_offering` messages an offering and
+    `shown` in all (every one is in the jobs' and errors' rows). A message is grouped as written: a server that
+    names each job in its refusal is one line a job."""
+    counted = Counter(
+        (f"{r.provider}/{r.model}", str(r.error_class or "unclassified"), " ".join(str(r.error_message or "").split()))
+        for r in rows.requests
+        if r.outcome == "error"
+    )
+    taken: Counter[str] = Counter()
+    found: list[EndedBy] = []
+    for (label, error_class, message), jobs in sorted(counted.items(), key=lambda item: (-item[1], item[0])):
+        if taken[label] < per_offering and len(found) < shown:
+            taken[label] += 1
+            found.append(EndedBy(label, error_class, message, jobs))
+    return tuple(found)
+
+
 def tally(rows: RunRows) -> RunTally:
     outcomes = Counter(str(r.error_class or r.outcome or r.state) for r in rows.requests)
     events = Counter(e.error_class for e in rows.errors)

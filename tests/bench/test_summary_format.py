@@ -190,3 +190,21 @@ def test_the_summarys_latency_is_the_checks_to_the_bit(tmp_path: Path) -> None:
         assert (row["latency_p50_ms"], row["latency_p95_ms"]) == (line.e2e_p50, line.e2e_p95)
         ttfa = [float(r.ttfa_ms) for r in mine if r.ttfa_ms is not None]
         assert line.ttfa_p50 == quantile(ttfa, 0.5)
+
+
+def test_the_errors_that_ended_jobs_are_said_in_their_own_words(summary: Summary) -> None:
+    """The summary named error classes only, and a run whose jobs all failed ended "see the errors above" with no
+    error above: the commonest messages that ended jobs are now said after the outcomes, in every format, from the
+    rows (each offering's jobs ended so counted)."""
+    failed = {f"{line.provider}/{line.model}": line.failed for line in summary.lines if line.failed}
+    assert failed and {seen.label: seen.jobs for seen in summary.ended_by} == failed  # one message an offering here
+    assert all(seen.message == "job ended in ERROR" for seen in summary.ended_by)
+    text = " ".join(_printed(summary, 120).split())
+    assert "What ended the failed jobs (the commonest; every one in the errors table):" in text
+    for label, jobs in failed.items():
+        assert f"{label}, {jobs} job{'s' if jobs != 1 else ''}, " in text and ": job ended in ERROR" in text
+    document = json.loads(_printed(summary, 120, SummaryFormat.JSON))
+    (ended,) = [section for section in document["sections"] if section["key"] == "ended_by"]
+    assert {entry["model"]: entry["jobs"] for entry in ended["ended_by"]} == failed
+    quiet = replace(summary, ended_by=())
+    assert "What ended" not in _printed(quiet, 120) and "What ended" not in _printed(quiet, 120, SummaryFormat.MARKDOWN)

@@ -22,9 +22,11 @@ from harness.checks import OfferingCheck, Pooled, RunNote, SectionView, Shown, o
 from harness.measurement import LanguageFigures, language_figures
 from harness.results import (
     CostFigures,
+    EndedBy,
     ModelFigures,
     RunRows,
     Store,
+    ended_by,
     model_figures,
     read_rows,
     refused_bills,
@@ -131,6 +133,7 @@ class Summary:
     outcomes: dict[str, int]  # ok, skipped, or an error class -> jobs that ended so
     events: dict[str, int]  # error class -> every error recorded (retried ones included)
     spent_usd: float
+    ended_by: tuple[EndedBy, ...] = ()  # the commonest errors that ended jobs, each with its message
     planned_usd: float | None
     budget_usd: float | None
     downloads_retried: int = 0  # jobs whose audio came only after a retried download
@@ -275,6 +278,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
         lines=lines,
         outcomes=counts.outcomes,
         events=counts.events,
+        ended_by=ended_by(rows),
         spent_usd=spent_usd,
         planned_usd=_number(rows.run.planned_cost_usd),
         budget_usd=_number(rows.run.budget_usd),

@@ -295,6 +295,26 @@ def outcomes_table(summary: Summary) -> SummaryTable:
     )
 
 
+def ended_lines(summary: Summary) -> Lines:
+    """What ended the failed jobs, in the words each was ended with: the commonest messages (every one is in the
+    rows), so a run none of whose jobs succeeded says why where it ends. Whole: a stored message is already cut to
+    what it needs (`harness.core.transport.error_of`: 300 characters of the answer)."""
+    said = [
+        f"  {seen.label}, {seen.jobs} job{'s' if seen.jobs != 1 else ''}, {seen.error_class}: {seen.message}"
+        for seen in summary.ended_by
+    ]
+    return Lines(
+        "ended_by",
+        ("What ended the failed jobs (the commonest; every one in the errors table):", *said) if said else (),
+        {
+            "ended_by": [
+                {"model": s.label, "class": s.error_class, "message": s.message, "jobs": s.jobs}
+                for s in summary.ended_by
+            ]
+        },
+    )
+
+
 def money_lines(summary: Summary) -> Lines:
     """What the run spent against its plan and budget, the cost's notes, and what is still to fetch."""
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
@@ -397,6 +417,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
         models_table(summary),
         *own_sections(summary.notes),
         outcomes_table(summary),
+        ended_lines(summary),
         money_lines(summary),
         *own_sections(summary.run_own),
         *(language_sections(summary) if summary.languages else []),
