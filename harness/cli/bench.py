@@ -334,7 +334,9 @@ _BudgetOption = Annotated[
 _OutOption = Annotated[
     Path | None, typer.Option(metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))
 ]
-_ResumeOption = Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")]
+_ResumeOption = Annotated[
+    str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id (latest: the newest run)")
+]
 _ConfigFileOption = Annotated[
     Path | None,
     typer.Option("--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]"),

@@ -27,7 +27,7 @@ SHOWN = 20  # mismatches listed before the rest are counted
 
 
 def recompute_command(
-    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (latest: the newest)")],
     check: Annotated[
         bool, typer.Option("--check", help="compare only: exit 1 naming each stored figure its evidence does not give")
     ] = False,
@@ -43,7 +43,7 @@ def recompute_command(
     except (UsageError, FileNotFoundError) as error:
         raise usage.refuse(error) from None
     try:
-        require_run(conn, run_id)
+        run_id = require_run(conn, run_id)
         found = recompute(
             conn, run_id, write=not check, audio_root=store.parent.resolve() if isinstance(store, Path) else Path.cwd()
         )

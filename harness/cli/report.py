@@ -59,7 +59,7 @@ def _beside(store: StoreTarget) -> Path:
 
 
 def report_command(
-    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (or an export folder)")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (latest: the newest), or an export folder")],
     baseline: Annotated[
         str | None, typer.Option(metavar="RUN", help="run id or export folder to compare against")
     ] = None,
@@ -124,8 +124,12 @@ def _summary(store: StoreTarget, run_id: str, form: SummaryFormat) -> None:
 
 
 def compare_command(
-    base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id, export folder or fixture folder")],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id, export folder or fixture folder")],
+    base: Annotated[
+        str, typer.Argument(metavar="BASE", help="BASE run id (latest: the newest), export folder or fixture folder")
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="NEW run id (latest: the newest), export folder or fixture folder")
+    ],
     fail_on: Annotated[
         str,
         typer.Option(
@@ -210,7 +214,7 @@ def contract_diff_command(
 
 
 def export_command(
-    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (latest: the newest)")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
     out: Annotated[
         Path | None, typer.Option(metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")

@@ -57,7 +57,9 @@ def _percent(value: float | None) -> str:
 
 
 def score_command(
-    target: Annotated[str, typer.Argument(help="RUN_ID of a stored run, or the audio FILE with --text.")],
+    target: Annotated[
+        str, typer.Argument(help="RUN_ID of a stored run (latest: the newest), or the audio FILE with --text.")
+    ],
     text: Annotated[str | None, typer.Option("--text", help="Reference text: score the single file TARGET.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language tag of the text (default en).")] = None,
     reference: Annotated[
@@ -103,6 +105,8 @@ def score_command(
 
     if text is None and (reference or declared_type or declared_rate):
         raise _usage("--reference, --declared-type and --declared-rate apply to a single FILE (give --text)")
+    if text is None:  # `latest`: the newest run is found before any model loads
+        target = _run_named(target, db)
     try:
         decoding = DecodingSettings() if window is None else DecodingSettings.fixed_window(window)
         runner = make_executor(executor, address, workers)
@@ -245,6 +249,25 @@ def _score_file(
         )
     if score.error is not None:
         raise _failure(score.error)
+
+
+def _run_named(given: str, db: Path) -> str:
+    """The run id `given` names: for `latest`, the newest run in the store at `db`. Any other run id is read as
+    given: a scoring database may hold clips alone, without the runs they came from."""
+    from harness.results import LATEST, open_read_only, run_called  # on use: not loaded with the CLI
+
+    if given != LATEST:
+        return given
+    if not db.is_file():
+        raise _usage(f"run database {db} does not exist (set --db)")
+    try:
+        conn = open_read_only(db)
+        try:
+            return run_called(conn, LATEST)
+        finally:
+            conn.close()
+    except UsageError as error:
+        raise _usage(str(error)) from None
 
 
 def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:

@@ -92,7 +92,16 @@ from harness.results.leases import lease_holder, release_lease, renew_lease, tak
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, ErrorUnit, PooledErrorRate, error_rates, pooled_wer
-from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run, require_run
+from harness.results.reading import (
+    LATEST,
+    no_such_run,
+    read_catalogues,
+    read_latest_catalogues,
+    read_rows,
+    read_run,
+    require_run,
+    run_called,
+)
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
     OPTIONAL_TABLES,
@@ -145,6 +154,7 @@ from harness.results.tables import (
 
 __all__ = [
     "FORCED_CHOICE",
+    "LATEST",
     "OPTIONAL_TABLES",
     "QUANTILES",
     "REQUEST_COLUMNS",
@@ -248,6 +258,7 @@ __all__ = [
     "model_figures",
     "model_name",
     "newest_dearer",
+    "no_such_run",
     "now_iso",
     "open_read_only",
     "pick_setup",
@@ -266,6 +277,7 @@ __all__ = [
     "renew_lease",
     "require_run",
     "resolve_store",
+    "run_called",
     "run_ids",
     "run_region",
     "saturation",

@@ -255,10 +255,26 @@ def no_such_run(conn: Connection, run_id: str) -> UsageError:
     return UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
 
 
-def require_run(conn: Connection, run_id: str) -> None:
-    """`no_such_run` raised where the store holds no run `run_id`."""
+LATEST = "latest"  # a run named so on any face is the store's newest run
+
+
+def run_called(conn: Connection, given: str) -> str:
+    """The run id `given` names: itself, or for `latest` the id of the store's newest run (`no_such_run` where it
+    holds none). Every face that takes a run id reads it here, so `latest` means the same run on each."""
+    if given != LATEST:
+        return given
+    newest = conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC, run_id DESC LIMIT 1").fetchone()
+    if newest is None:
+        raise no_such_run(conn, given)
+    return str(newest[0])
+
+
+def require_run(conn: Connection, run_id: str) -> str:
+    """The run id `run_id` names (`run_called`); `no_such_run` raised where the store holds no such run."""
+    run_id = run_called(conn, run_id)
     if conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is None:
         raise no_such_run(conn, run_id)
+    return run_id
 
 
 def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str]) -> StoredRun:
@@ -285,7 +301,8 @@ def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: li
 
 
 def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, source: Path | None = None) -> RunRows:
-    """All raw rows of one run, scores from the run's setup (or the one `asr_model` names)."""
+    """All raw rows of one run (`latest`: the newest), scores from the run's setup (or the one `asr_model` names)."""
+    run_id = run_called(conn, run_id)
     setup = pick_setup(conn, run_id, asr_model)
     left_out: list[str] = []
     return RunRows(

@@ -43,6 +43,8 @@ from harness.results import (
     RunResumed,
     RunRow,
     Store,
+    no_such_run,
+    run_called,
 )
 from harness.runner.deliver.admission import Gates
 from harness.runner.deliver.client_health import HealthMonitor, RenderRoom
@@ -123,11 +125,12 @@ def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
     output = config.output
     if output.resume is None:
         return config
-    row = store.run(output.resume)
+    run_id = run_called(store.conn, output.resume)
+    row = store.run(run_id)
     if row is None:
-        raise UsageError(f"no run {output.resume!r} in {store.path}")
+        raise no_such_run(store.conn, run_id)
     stored = BenchConfig.model_validate(json.loads(row.config_json))
-    return stored.updated(resume=output.resume, out=output.out)
+    return stored.updated(resume=run_id, out=output.out)
 
 
 def prepare(
