@@ -345,12 +345,16 @@ def fetch_command(
     name: Annotated[str, typer.Argument(help="faster-whisper model name (large-v3, distil-large-v3, small, ...).")],
 ) -> None:
     """Put a model by name into the harness's cache (needs the Hugging Face hub once; then works offline)."""
-    from harness.scoring.asr.models import asr_cache_dir, hub_model, known_model_names
+    from harness.scoring.asr.models import asr_cache_dir, hub_model, known_model_names, shipped_folders
     from harness.scoring.scoring_errors import ScoringError
 
     if name not in known_model_names() and name.count("/") != 1:
         said = not_known("model name", [name], known_model_names())
         raise _usage(f"{said}; known names: {', '.join(known_model_names())} (or org/repo)")
+    folders = shipped_folders(name)
+    if folders is not None:  # a package of the index carries it: there is nothing to fetch, and no hub to ask
+        _out.print(f"{name} is installed (in {', '.join(map(str, folders))}): nothing to fetch; scoring reads it there")
+        return
     try:
         model = hub_model(name)
     except ScoringError as error:

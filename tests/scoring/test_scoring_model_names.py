@@ -151,3 +151,29 @@ def test_base_without_its_packages_names_the_extra(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(models, "shipped_folders", lambda name: None)
     with pytest.raises(ModelNotFoundError, match=r"pip install 'tts-harness\[asr-base\]'"):
         resolve_ct2_model("base")
+
+
+def test_fetching_a_shipped_model_says_it_is_installed_and_asks_no_hub(hub_cache: Path) -> None:
+    """`asr fetch tiny.en` offline failed "could not be downloaded" while tiny.en was installed all along (a package of
+    the index carries it): it now says where it is, exit 0, without asking the hub (offline here). A shipped model
+    whose packages are not installed, fetched offline, names the extra that installs it."""
+    fetched = CliRunner().invoke(app, ["asr", "fetch", "tiny.en"])
+    assert fetched.exit_code == 0, fetched.output
+    assert "tiny.en is installed (in " in fetched.output and "nothing to fetch" in fetched.output
+    assert str(shipped_tiny_en()) in "".join(fetched.output.split())  # the folder, however the console wrapped it
+
+
+def test_a_shipped_model_not_installed_and_not_fetchable_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline by failure (the hub unreachable, not switched off): the line names the extra that installs it."""
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("harness.scoring.asr.models.shipped_folders", lambda name: None)  # no asr-base extra here
+    monkeypatch.setattr("harness.scoring.asr.models.offline", lambda: False)
+
+    def unreachable(name: str, cache_dir: str, local_files_only: bool = False) -> str:
+        raise OSError("Got: ConnectError: [Errno -2] Name or service not known")
+
+    monkeypatch.setattr("faster_whisper.utils.download_model", unreachable)
+    fetched = CliRunner().invoke(app, ["asr", "fetch", "base"])
+    said = " ".join(fetched.output.split())
+    assert fetched.exit_code == 1 and "could not be downloaded (Got: ConnectError" in said, said
+    assert said.endswith("or install it from the package index: pip install 'tts-harness[asr-base]'"), said

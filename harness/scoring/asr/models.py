@@ -120,9 +120,10 @@ def hub_model(name: str, *, allow_download: bool = True) -> Ct2Model:
             folder = Path(download_model(name, cache_dir=str(cache)))
         except (OSError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            shipped = f"; or {_offline_hint(name)}" if name in SHIPPED else ""
             raise ModelNotFoundError(
                 f"ASR model {name!r} is not in the cache {cache} and could not be downloaded ({reason}); "
-                f"connect to the Hugging Face hub once or give a model folder"
+                f"connect to the Hugging Face hub once or give a model folder{shipped}"
             ) from None
     return Ct2Model(folder, _hub_content_id(folder / "model.bin", name), name)
 
