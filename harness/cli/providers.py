@@ -5,6 +5,7 @@ named. `--prices`: every model's price and provenance in one table, the list `be
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -166,7 +167,7 @@ def _prices_table(described: list[dict[str, Any]]) -> Table:
         title_justify="left",
     )
     for column in ("model", "price", "plan", "source", "read"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("model", "read"))
     for item in described:
         for model in item["models"]:
             price = model["price"]
@@ -236,13 +237,15 @@ def providers_command(
         table = Table(title=f"{item['name']} — {item['title']} (key: {key}{region})", title_justify="left")
         for column in ("endpoint", "role", "statuses", "price"):
             table.add_column(column)
+        shared = Counter(ep["endpoint"] for ep in item["endpoints"])
         for ep in item["endpoints"]:
             mark = " [italic](inferred)[/italic]" if ep["inferred"] else ""
-            table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
+            told = f" ({escape(ep['key'])})" if shared[ep["endpoint"]] > 1 else ""  # one request, two answer forms
+            table.add_row(ep["endpoint"] + told + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
         console.print(table)
         models = Table(title=f"{item['name']} models and prices", title_justify="left")
         for column in ("model", "price", "plan", "source", "read"):
-            models.add_column(column, overflow="fold")
+            models.add_column(column, overflow="fold", no_wrap=column in ("model", "read"))  # a name read whole
         for model in item["models"]:
             price = model["price"]
             models.add_row(

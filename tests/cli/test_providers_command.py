@@ -80,3 +80,12 @@ def test_a_providers_file_provider_is_named_like_a_built_in_one(tmp_path: Path) 
     assert done.exit_code == 0, done.output
     assert _shown(done.output) == ["ourtts"] and "house-voice" in done.output
     assert "plans: none" in done.output  # no price sheet: said, not left out
+
+
+def test_two_answer_forms_of_one_request_are_told_apart_and_model_names_read_whole() -> None:
+    """OpenAI's /audio/speech answers audio or events: two rows that printed the same signature now name their
+    endpoints; a model's name is never broken across lines, even at 80 columns."""
+    done = runner.invoke(app, ["providers", "openai"], terminal_width=80)
+    assert done.exit_code == 0, done.output
+    assert "(audio.speech)" in done.output and "(audio.speech.sse)" in done.output
+    assert all(name in done.output for name in ("gpt-4o-mini-tts-audio", "gpt-realtime-2.1-mini"))
