@@ -62,7 +62,8 @@ def test_prices_and_overrides() -> None:
 @pytest.mark.parametrize(
     ("rate", "prices", "said"),
     [
-        (None, {"acme/x": 1.0}, "(--price, [prices]) names no known model: acme/x"),
+        (None, {"acme/x": 1.0}, "(--price, [prices]) names no known model: acme/x (provider/model, "),
+        (None, {"pixazo/vibevoise": 1.0}, "no known model: pixazo/vibevoise (did you mean pixazo/vibevoice?) ("),
         (None, {"pixazo/vibevoice": float("nan")}, "--price pixazo/vibevoice=nan"),
         (float("inf"), {}, "--usd-per-character=inf"),
         (None, {"pixazo/vibevoice": -1.0}, "--price pixazo/vibevoice=-1.0"),

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.core.errors import UsageError
+from harness.core.names import did_you_mean
 from harness.core.prices import (
     STALE_AFTER_DAYS,
     Charge,
@@ -239,7 +240,8 @@ class PriceBook:
         unknown = sorted(label for label in given if label not in known)
         if unknown:
             raise UsageError(
-                f"a price (--price, [prices]) names no known model: {', '.join(unknown)} (provider/model, "
+                f"a price (--price, [prices]) names no known model: "
+                f"{', '.join(label + did_you_mean(label, known) for label in unknown)} (provider/model, "
                 f"one of {', '.join(sorted(known)) or 'none'})"
             )
         outside = sorted(label for label in given if in_run is not None and label.partition("/")[0] not in in_run)
