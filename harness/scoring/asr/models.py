@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from harness.core.names import did_you_mean
 from harness.scoring.asr.base import DEFAULT_MODEL, cache_root
 from harness.scoring.scoring_errors import MissingDependencyError, ModelNotFoundError
 
@@ -225,6 +226,7 @@ def resolve_ct2_model(spec: str | os.PathLike[str]) -> Ct2Model:
         raise ModelNotFoundError(
             f"expected {DEFAULT_MODEL!r} or CTranslate2 model folder(s) joined by {os.pathsep!r}, "
             f"got {text!r} (not a folder: {', '.join(missing) or 'none given'})"
+            + did_you_mean(text, known_model_names())  # a model's name mistyped reads as a folder
         )
     if len(folders) == 1 and (folders[0] / "model.bin").is_file():
         return Ct2Model(folders[0], content_id(folders[0] / "model.bin", folders[0].name), folders[0].name)
