@@ -19,9 +19,9 @@ import typer
 from rich.console import Console
 
 from harness.cli import usage
+from harness.cli.report import DEFAULT_DB
 from harness.core.errors import UsageError
 
-DEFAULT_DB = Path("reports/runs.db")
 _out = Console(highlight=False, soft_wrap=True)
 
 

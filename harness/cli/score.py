@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.cli import usage
+from harness.cli.report import DEFAULT_DB
 from harness.core.errors import UsageError
 from harness.core.names import not_known
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from harness.scoring.asr.base import DecodingSettings
     from harness.scoring.distributed import TranscriptionExecutor
     from harness.scoring.scorer import Scorer
-
-# The runner's default database (`bench run --out reports` writes reports/runs.db).
-DEFAULT_DB = Path("reports") / "runs.db"
 
 asr_app = typer.Typer(
     help="ASR models: fetch one from the model hub (needs the network), convert one for openai-whisper.",
@@ -75,7 +73,10 @@ def score_command(
             "or an openai-whisper checkpoint.",
         ),
     ] = DEFAULT_MODEL,
-    db: Annotated[Path, typer.Option("--db", help="Run database (RUN_ID mode).")] = DEFAULT_DB,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Run database (RUN_ID mode) [default: $TTS_HARNESS_DB, else reports/runs.db]"),
+    ] = None,
     cache: Annotated[
         Path | None, typer.Option("--cache", help="SQLite transcript cache (default: the run database).")
     ] = None,
@@ -105,8 +106,9 @@ def score_command(
 
     if text is None and (reference or declared_type or declared_rate):
         raise _usage("--reference, --declared-type and --declared-rate apply to a single FILE (give --text)")
+    store = _sqlite_store(db) if text is None else DEFAULT_DB  # a FILE is scored without a store
     if text is None:  # `latest`: the newest run is found before any model loads
-        target = _run_named(target, db)
+        target = _run_named(target, store)
     try:
         decoding = DecodingSettings() if window is None else DecodingSettings.fixed_window(window)
         runner = make_executor(executor, address, workers)
@@ -123,7 +125,7 @@ def score_command(
             reference=reference,
             asr=asr,
             model=model,
-            db=db,
+            db=store,
             cache=cache,
             declared_type=declared_type,
             declared_rate=declared_rate,
@@ -249,6 +251,17 @@ def _score_file(
         )
     if score.error is not None:
         raise _failure(score.error)
+
+
+def _sqlite_store(given: Path | None) -> Path:
+    """The store `score` reads: `--db`, else `TTS_HARNESS_DB`, else the default, as every command resolves it
+    (`resolve_store`); a SQLite file, since scoring writes its rows beside the clips' audio."""
+    from harness.results import resolve_store  # on use: not loaded with the CLI
+
+    store = resolve_store(given, DEFAULT_DB)
+    if not isinstance(store, Path):
+        raise _usage("score reads and writes a SQLite store beside the clips' audio: give --db FILE")
+    return store
 
 
 def _run_named(given: str, db: Path) -> str:

@@ -69,3 +69,8 @@ def test_every_face_reads_latest_as_the_newest_run(store: Path, tmp_path: Path, 
         conn.execute("DELETE FROM runs")
     scored = here("score", "latest", *db, cwd=tmp_path)  # the newest run is looked for before any model loads
     assert scored.returncode == 2 and "no run 'latest' in the database; latest runs: none" in scored.stderr
+    # The store named by TTS_HARNESS_DB, as every command reads it; a PostgreSQL one is not a store scoring writes.
+    named = here("score", "latest", cwd=tmp_path, env={"TTS_HARNESS_DB": str(store)})
+    assert named.returncode == 2 and "no run 'latest' in the database; latest runs: none" in named.stderr
+    shared = here("score", "latest", cwd=tmp_path, env={"TTS_HARNESS_DB": "postgresql://127.0.0.1:9/runs"})
+    assert shared.returncode == 2 and "score reads and writes a SQLite store" in shared.stderr, shared.stderr
