@@ -120,6 +120,7 @@ from harness.results import (
     group,
     job_usd,
     json_list,
+    newly_ended_by,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -934,6 +935,11 @@ def compare_runs(
         f"{side}: {line}"
         for side, said in (("BASE", runs_said[0]), ("NEW", runs_said[1]))
         if (line := named(note for _, note in said))
+    ]
+    notes += [
+        f"NEW ended jobs with what no BASE job ended with: {seen.label}, {seen.jobs} job"
+        f"{'s' if seen.jobs != 1 else ''}, {seen.error_class}: {seen.message}"
+        for seen in newly_ended_by(base, new)
     ]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
         notes.append(

@@ -175,6 +175,20 @@ def ended_by(rows: RunRows, per_offering: int = 3, shown: int = 8) -> tuple[Ende
     return tuple(found)
 
 
+def newly_ended_by(base: RunRows, new: RunRows, shown: int = 5) -> tuple[EndedBy, ...]:
+    """The errors that ended NEW's jobs and no job of BASE, of the offerings both ran, commonest first (at most
+    `shown`): what a provider that changed started to answer (a voice withdrawn, a field now refused)."""
+    everything = {"per_offering": len(new.requests) or 1, "shown": len(new.requests) or 1}
+    before = {(seen.label, seen.error_class, seen.message) for seen in ended_by(base, **everything)}
+    both = {f"{r.provider}/{r.model}" for r in base.requests}
+    fresh = [
+        seen
+        for seen in ended_by(new, **everything)
+        if seen.label in both and (seen.label, seen.error_class, seen.message) not in before
+    ]
+    return tuple(fresh[:shown])
+
+
 def tally(rows: RunRows) -> RunTally:
     outcomes = Counter(str(r.error_class or r.outcome or r.state) for r in rows.requests)
     events = Counter(e.error_class for e in rows.errors)
