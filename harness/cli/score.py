@@ -54,6 +54,13 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.2%}"
 
 
+# A SQLite file, as every command resolves a store (`_sqlite_store`).
+_DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Run database (RUN_ID mode) [default: $TTS_HARNESS_DB, else reports/runs.db]"),
+]
+
+
 def score_command(
     target: Annotated[
         str, typer.Argument(help="RUN_ID of a stored run (latest: the newest), or the audio FILE with --text.")
@@ -73,10 +80,7 @@ def score_command(
             "or an openai-whisper checkpoint.",
         ),
     ] = DEFAULT_MODEL,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Run database (RUN_ID mode) [default: $TTS_HARNESS_DB, else reports/runs.db]"),
-    ] = None,
+    db: _DbOption = None,
     cache: Annotated[
         Path | None, typer.Option("--cache", help="SQLite transcript cache (default: the run database).")
     ] = None,
