@@ -62,7 +62,8 @@ def refuse(message: object) -> typer.Exit:
 def click_refusal(error: clicks.ClickException) -> str:
     """click's message for a refused command line, and where its help is: `invalid value for '--port':
     'abc' is not a valid integer (see tts-harness serve --help)`."""
-    message = one_line(error.format_message())
+    # typer converts an enum option through pydantic, whose words ("Value error, ") say nothing to a user
+    message = one_line(error.format_message()).replace(": Value error, ", ": ")
     message = message[:1].lower() + message[1:]  # "Missing argument 'RUN'." reads as the harness's own lines
     ctx = getattr(error, "ctx", None)
     return f"{message} (see {ctx.command_path} --help)" if ctx is not None else message

@@ -37,6 +37,7 @@ def here(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) ->
         (("bench", "run", "--nope"), "no such option: --nope"),
         (("providers", "--yes"), "no such option: --yes"),
         (("export", "RUN", "--format", "xml"), "invalid value for '--format': "),  # a bad choice
+        (("serve", "--profile", "nosuch"), "invalid value for '--profile': 'nosuch' is not one of 'fast'"),  # an enum
         (("score", "x", "--asr", "vosk"), "invalid value for '--asr': "),
         (("nocommand",), "no such command 'nocommand'"),
         (("asr", "convert"), "did you mean 'convert-ct2'?"),
