@@ -26,6 +26,7 @@ from typing import Annotated
 
 import typer
 
+from harness.cli import usage
 from harness.contracts.targets import RecordMode
 from harness.core import declared
 
@@ -151,4 +152,6 @@ def record_command(
     environ = {**os.environ, declared.FILE_ENV: str(providers_file)} if providers_file is not None else None
     folder = fixtures_dir or declared.fixtures_dir(environ=environ) or Path.cwd() / declared.FIXTURES_FOLDER
     chosen = target if target is not None or live else "sandbox"
+    if chosen == "replay":  # said in this command's words, not the plugin's (--tts-record-mode, --tts-target)
+        raise usage.refuse("contracts record records answers: --target sandbox (the default), a URL, or --live")
     _run_suite(suite_arguments(chosen, live, folder, mode, junit, pytest_args), providers_file)

@@ -63,6 +63,13 @@ def test_an_option_without_its_value_is_one_line(tmp_path: Path, here: Callable[
     assert line == "usage error: option '--repeats' requires an argument."
 
 
+def test_recording_from_replay_is_refused_in_the_commands_words(tmp_path: Path, here: Callable[..., CliRun]) -> None:
+    """`contracts record --target replay` said the plugin's words ("--tts-record-mode needs --tts-target …", pytest's
+    exit 4); the command now refuses it itself, naming its own options."""
+    line = _one_line_error(here("contracts", "record", "--target", "replay", cwd=tmp_path), 2)
+    assert line == "usage error: contracts record records answers: --target sandbox (the default), a URL, or --live"
+
+
 @pytest.mark.slow
 def test_a_refused_command_line_is_one_line_for_a_user(tmp_path: Path) -> None:
     result = in_subprocess("serve", "--port", "abc", cwd=tmp_path)
